@@ -1,0 +1,54 @@
+# Two entry points do all the set-up on a fresh Debian machine, idempotently:
+#   make demo   install everything, build a small charts run and its gallery
+#   make test   install everything, run the test suite (CI runs this through .ci/run)
+# Each install step leaves a stamp in .stamps/ and reruns only when its inputs change.
+
+VENV    ?= .venv
+PY      := $(VENV)/bin/python
+PIP     := $(PY) -m pip
+STAMPS  := .stamps
+SUDO    := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+# Chromium renders pyecharts; Noto CJK gives Chinese glyphs to Chromium and matplotlib.
+APT_PACKAGES := chromium fonts-noto-cjk fonts-dejavu-core
+# The CPU build of torch that this machine holds on local disk; other versions download gigabytes.
+TORCH   ?= torch==2.13.0
+DEMO_OUT ?= data/charts-demo
+
+.PHONY: setup demo test bench clean
+
+setup: $(STAMPS)/apt $(STAMPS)/python $(STAMPS)/npm
+
+$(STAMPS)/apt: Makefile
+	@missing="$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done)"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
+	python3 -c 'import venv, ensurepip' 2>/dev/null || missing="$$missing python3-venv"; \
+	if [ -n "$$(echo $$missing)" ]; then \
+	  echo "apt-get install:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+	@mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/python: pyproject.toml $(STAMPS)/apt
+	@[ -x $(PY) ] || python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q "$(TORCH)"
+	$(PIP) install -q -e '.[dev]'
+	@mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/npm: package.json package-lock.json $(STAMPS)/apt
+	npm ci --no-audit --no-fund --loglevel=error
+	@mkdir -p $(STAMPS) && touch $@
+
+demo: setup
+	$(PY) -m pipelines.build --engine charts --n 200 --shard-size 50 --out $(DEMO_OUT)
+	$(PY) -m pipelines.gallery $(DEMO_OUT) --n 48 --out gallery/charts.html
+	@echo "open gallery/charts.html in a browser to check the samples by eye"
+
+test: setup
+	$(PY) -m pytest -q tests
+
+bench: setup
+	$(PY) -m bench.charts
+
+clean:
+	rm -rf $(STAMPS) $(VENV) node_modules data/charts-demo gallery

@@ -1,0 +1,88 @@
+"""Reading built shards back without webdataset: for the gallery, exports and checks.
+
+Training streams shards through `shards.loader` (webdataset); this module is the plain,
+ordered way to walk one output folder, and it understands the folder's manifest.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import tarfile
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+import fsspec
+from PIL import Image
+
+from shards.format import IMAGE_EXTS, decode_image
+
+MANIFEST = "manifest.json"
+
+
+@dataclass
+class StoredSample:
+    """A sample as read from a shard: its key, its JSON record and its image member."""
+
+    key: str
+    record: dict[str, Any]
+    image_ext: str
+    image_bytes: bytes
+
+    @property
+    def images(self) -> list[Image.Image]:
+        return decode_image(self.image_bytes)
+
+
+def list_shards(out: str) -> list[str]:
+    """The finished shards in an output folder (or fsspec URL), sorted; temporary files excluded."""
+    fs, root = fsspec.core.url_to_fs(out)
+    if not fs.isdir(root):
+        raise FileNotFoundError(f"{out}: no such folder; build one with `python -m pipelines.build`")
+    names = sorted(p for p in fs.ls(root, detail=False) if p.endswith(".tar"))
+    return [_unstrip(out, root, p) for p in names]
+
+
+def _unstrip(out: str, root: str, path: str) -> str:
+    """Give back a URL in the user's form (fsspec strips the protocol)."""
+    return out.rstrip("/") + "/" + posixpath.basename(path) if "://" in out else path
+
+
+def iter_shard(path: str) -> Iterator[StoredSample]:
+    """Samples of one shard in order; raises ValueError naming the shard if a sample is malformed."""
+    with fsspec.open(path, "rb") as f, tarfile.open(fileobj=f, mode="r|") as tar:
+        members: dict[str, bytes] = {}
+        key = None
+        for info in tar:
+            name = posixpath.basename(info.name)
+            k, _, ext = name.partition(".")
+            if key is not None and k != key:
+                yield _assemble(path, key, members)
+                members = {}
+            key = k
+            members[ext] = tar.extractfile(info).read()  # type: ignore[union-attr]
+        if key is not None:
+            yield _assemble(path, key, members)
+
+
+def _assemble(path: str, key: str, members: dict[str, bytes]) -> StoredSample:
+    images = [e for e in members if e in IMAGE_EXTS]
+    if "json" not in members or len(images) != 1 or len(members) != 2:
+        raise ValueError(f"{path}: sample {key} has members {sorted(members)}; expected json + one image")
+    return StoredSample(key, json.loads(members["json"]), images[0], members[images[0]])
+
+
+def iter_samples(out: str) -> Iterator[StoredSample]:
+    """Every sample of an output folder, shard by shard."""
+    for shard in list_shards(out):
+        yield from iter_shard(shard)
+
+
+def read_manifest(out: str) -> dict[str, Any] | None:
+    """The folder's manifest.json, or None while a build has not finished."""
+    fs, root = fsspec.core.url_to_fs(out)
+    path = posixpath.join(root, MANIFEST)
+    if not fs.exists(path):
+        return None
+    with fs.open(path, "r", encoding="utf-8") as f:
+        return json.load(f)
