@@ -26,6 +26,7 @@ class ShardStats:
         failures: failed draws by reason; each was retried with a derived seed.
         seconds: wall time spent making the shard.
         peak_rss_bytes: the largest resident memory seen in the worker (with its child processes).
+        node: where it was made (a Ray node id), to see how a cluster shared the work.
     """
 
     shard: str = ""
@@ -36,6 +37,7 @@ class ShardStats:
     failures: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     peak_rss_bytes: int = 0
+    node: str = ""
 
     def __add__(self, other: "ShardStats") -> "ShardStats":
         return ShardStats(

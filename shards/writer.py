@@ -58,7 +58,8 @@ class ShardWriter:
     def __enter__(self) -> "ShardWriter":
         self._file = self.fs.open(self.tmp_path, "wb")
         self._hashing = _HashingFile(self._file)
-        self._tar = tarfile.open(fileobj=self._hashing, mode="w", format=tarfile.USTAR_FORMAT)
+        # "w|" streams: no seeking, so any fsspec file (local, s3, gcs) can take the tar.
+        self._tar = tarfile.open(fileobj=self._hashing, mode="w|", format=tarfile.USTAR_FORMAT)
         return self
 
     def write(self, key: str, members: dict[str, bytes]) -> None:

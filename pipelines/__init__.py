@@ -1,0 +1,1 @@
+"""The commands a user runs: build, gallery, mix, export. Nothing imports this package."""

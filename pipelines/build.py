@@ -1,0 +1,152 @@
+"""Build an engine's samples into WebDataset shards with Ray.
+
+    python -m pipelines.build --engine charts --n 2e6 --out data/charts
+
+Everything the user typed is checked before Ray starts, so bad input costs one line and
+nothing written. Rerunning the same command resumes: complete shards are kept, the rest made.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import posixpath
+import sys
+import time
+import uuid
+
+import fsspec
+
+from engines import ENGINES, get_engine
+from pipelines.build_plan import (BuildPlan, conflicting_build, read_done, remove_stale_temporaries,
+                                  write_manifest)
+from pipelines.cli import Parser, UsageError, add_config_flags, config_from_args, fail, parse_count
+from shards.stats import ShardStats
+
+PROG = "python -m pipelines.build"
+MAX_SHARD_SIZE = 100_000
+
+
+def make_parser(engine: str | None) -> argparse.ArgumentParser:
+    parser = Parser(
+        prog=PROG,
+        description="Render an engine's samples into WebDataset shards (OUT/ENGINE-000000.tar ...) with Ray.",
+        epilog=f"engines: {', '.join(sorted(ENGINES))}. Engine options: {PROG} --engine NAME --help. "
+               "Rerun the same command to resume an interrupted build.",
+    )
+    parser.add_argument("--engine", required=True, help="which engine to run")
+    parser.add_argument("--n", required=True, help="number of samples: 1000, 1_000 or 2e6")
+    parser.add_argument("--out", required=True, help="output folder, or an fsspec URL such as s3://bucket/charts")
+    parser.add_argument("--shard-size", type=int, default=1000,
+                        help=f"samples per shard, 1..{MAX_SHARD_SIZE} (default: 1000)")
+    parser.add_argument("--seed", type=int, default=0, help="build seed; same seed, same bytes (default: 0)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="shards made at once (default: all CPUs of this machine or of the cluster)")
+    parser.add_argument("--address", default=None,
+                        help="Ray cluster to join, e.g. auto or HOST:6379 (default: $RAY_ADDRESS, else a local Ray)")
+    if engine in ENGINES:
+        add_config_flags(parser, ENGINES[engine].Config, f"{engine} options")
+    return parser
+
+
+def check_output(out: str) -> str:
+    """The output location as workers will see it; raises UsageError if it cannot be written."""
+    try:
+        fs, root = fsspec.core.url_to_fs(out)
+    except (ImportError, ValueError) as e:
+        raise UsageError(f"--out {out}: {e}") from None
+    if "://" not in out:
+        out = os.path.abspath(out)
+    probe = posixpath.join(root, f".write-probe-{uuid.uuid4().hex[:8]}")
+    try:
+        if fs.exists(root) and not fs.isdir(root):
+            raise UsageError(f"--out {out} is a file; give a folder for the shards")
+        fs.makedirs(root, exist_ok=True)
+        with fs.open(probe, "wb") as f:
+            f.write(b"")
+        fs.rm(probe)
+    except OSError as e:
+        raise UsageError(f"--out {out} cannot be written ({e.strerror or e}); choose a folder you can write to") from None
+    return out
+
+
+def parse(argv: list[str]) -> tuple[BuildPlan, argparse.Namespace]:
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--engine")
+    engine = pre.parse_known_args(argv)[0].engine
+    if engine is not None and engine not in ENGINES and not {"-h", "--help"} & set(argv):
+        get_engine(engine)  # raises the "unknown engine ...; known engines: ..." error
+    args = make_parser(engine).parse_args(argv)
+    n = parse_count(args.n)
+    if not 1 <= args.shard_size <= MAX_SHARD_SIZE:
+        raise UsageError(f"--shard-size must be between 1 and {MAX_SHARD_SIZE}, got {args.shard_size}")
+    if args.workers is not None and args.workers < 1:
+        raise UsageError(f"--workers must be at least 1, got {args.workers}")
+    if args.seed < 0:
+        raise UsageError(f"--seed must be 0 or more, got {args.seed}")
+    config = config_from_args(ENGINES[engine].Config, args)
+    plan = BuildPlan(engine, dataclasses.asdict(config), n, args.shard_size, args.seed, check_output(args.out))
+    why = conflicting_build(plan)
+    if why:
+        raise UsageError(f"--out {plan.out}: {why}; use a new --out, or delete it to rebuild")
+    return plan, args
+
+
+def summarize(plan: BuildPlan, stats: list[ShardStats], skipped: int, seconds: float,
+              errors: dict[str, str]) -> str:
+    total = sum(stats, ShardStats())
+    made = total.samples
+    lines = [
+        f"{plan.engine}: {made:,} samples in {len(stats)} shards made in {seconds:.1f} s "
+        f"({made / max(seconds, 1e-9):.1f} samples/s), {skipped} shards already complete",
+        f"  bytes written: {total.bytes / 1e6:.1f} MB; peak worker memory: {total.peak_rss_bytes / 2**20:.0f} MiB",
+        "  failed draws (retried with derived seeds): "
+        + (", ".join(f"{r}={c}" for r, c in sorted(total.failures.items())) or "none"),
+    ]
+    by_error: dict[str, list[str]] = {}
+    for name, err in sorted(errors.items()):
+        by_error.setdefault(err, []).append(name)
+    for err, names in by_error.items():
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        lines.append(f"  FAILED {len(names)} shards ({shown}): {err}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        plan, args = parse(argv)
+    except (UsageError, ValueError) as e:
+        fail(PROG, str(e))
+    from pipelines.ray_runner import run_shards, start_ray  # Ray is imported only for real work
+
+    stale = remove_stale_temporaries(plan.out)
+    done = read_done(plan)
+    todo = [s for s in plan.specs() if s.name not in done]
+    print(f"{plan.engine}: {plan.n:,} samples in {plan.num_shards} shards of {plan.shard_size} -> {plan.out}"
+          + (f" ({len(done)} complete, resuming)" if done else "")
+          + (f"; removed {stale} unfinished temporary files" if stale else ""), file=sys.stderr)
+    t0 = time.monotonic()
+    if todo:
+        workers = start_ray(args.address, args.workers)
+        done_samples = sum(s.samples for s in done.values())
+        try:
+            result = run_shards(todo, workers, total=plan.n, initial=done_samples)
+        except KeyboardInterrupt:
+            print("interrupted: finished shards are kept; rerun the same command to resume", file=sys.stderr)
+            return 130
+        new_stats, errors = result.stats, result.errors
+    else:
+        new_stats, errors = [], {}
+    print(summarize(plan, new_stats, len(done), time.monotonic() - t0, errors))
+    if errors:
+        print(f"{len(errors)} shards failed; rerun the same command to retry them", file=sys.stderr)
+        return 1
+    path = write_manifest(plan, list(done.values()) + new_stats)
+    print(f"  manifest: {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

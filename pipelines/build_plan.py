@@ -1,0 +1,130 @@
+"""What a build must make, what an output folder already holds, and the manifest that ends it.
+
+Resume works like img2dataset's incremental mode and datatrove's completion markers: a shard
+counts as done only when its tar AND its stats file exist and the stats carry this build's
+config hash and the expected sample count. Anything else is made again. The manifest is
+written last and holds only deterministic facts (no timings), so an interrupted-then-resumed
+build ends with the same manifest as an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import posixpath
+from dataclasses import dataclass, field
+from importlib import metadata
+from typing import Any
+
+import fsspec
+
+from pipelines.shard_task import ShardSpec
+from shards.format import shard_name
+from shards.reader import MANIFEST
+from shards.stats import ShardStats, stats_name
+from shards.writer import TMP_MARKER, write_json_atomic
+
+FORMAT_VERSION = 1
+VERSIONED_PACKAGES = ("got-data-engine", "numpy", "pillow", "matplotlib", "pyecharts", "playwright", "ray")
+
+
+@dataclass
+class BuildPlan:
+    """A build: which engine and config, how many samples, where, cut into shards."""
+
+    engine: str
+    config: dict[str, Any]
+    n: int
+    shard_size: int
+    seed: int
+    out: str
+    config_hash: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        key = {"format": FORMAT_VERSION, "engine": self.engine, "config": self.config,
+               "seed": self.seed, "shard_size": self.shard_size}
+        self.config_hash = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
+
+    @property
+    def num_shards(self) -> int:
+        return -(-self.n // self.shard_size)
+
+    def specs(self) -> list[ShardSpec]:
+        return [ShardSpec(self.engine, self.config, self.config_hash, self.seed, self.out,
+                          shard_name(self.engine, k), k * self.shard_size,
+                          min((k + 1) * self.shard_size, self.n)) for k in range(self.num_shards)]
+
+
+def _fs(out: str) -> tuple[fsspec.AbstractFileSystem, str]:
+    return fsspec.core.url_to_fs(out)
+
+
+def read_done(plan: BuildPlan) -> dict[str, ShardStats]:
+    """The plan's shards that a previous run finished, by shard name."""
+    fs, root = _fs(plan.out)
+    names = set(fs.ls(root, detail=False)) if fs.isdir(root) else set()
+    done = {}
+    for spec in plan.specs():
+        tar, stats = posixpath.join(root, spec.name), posixpath.join(root, stats_name(spec.name))
+        if tar not in names or stats not in names:
+            continue
+        with fs.open(stats, "r", encoding="utf-8") as f:
+            st = ShardStats.from_json(f.read())
+        if st.config_hash == plan.config_hash and st.samples == spec.stop - spec.start:
+            done[spec.name] = st
+    return done
+
+
+def conflicting_build(plan: BuildPlan) -> str | None:
+    """Why the output folder cannot take this build (another engine or config), or None."""
+    fs, root = _fs(plan.out)
+    if not fs.isdir(root):
+        return None
+    manifest = posixpath.join(root, MANIFEST)
+    if fs.exists(manifest):
+        with fs.open(manifest, "r", encoding="utf-8") as f:
+            other = json.load(f)
+        if other.get("config_hash") != plan.config_hash:
+            return (f"it holds a {other.get('engine')} build with another seed or configuration "
+                    f"(config {other.get('config')}, seed {other.get('seed')})")
+    for path in fs.glob(posixpath.join(root, "*.stats.json")):
+        with fs.open(path, "r", encoding="utf-8") as f:
+            if ShardStats.from_json(f.read()).config_hash != plan.config_hash:
+                return f"{posixpath.basename(path)} was built with another engine, seed or configuration"
+    return None
+
+
+def remove_stale_temporaries(out: str) -> int:
+    """Delete the temporary files of killed writers; returns how many."""
+    fs, root = _fs(out)
+    stale = [p for p in fs.ls(root, detail=False) if TMP_MARKER in posixpath.basename(p)]
+    for path in stale:
+        fs.rm(path)
+    return len(stale)
+
+
+def versions() -> dict[str, str]:
+    found = {"python": platform.python_version()}
+    for pkg in VERSIONED_PACKAGES:
+        try:
+            found[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            pass
+    return found
+
+
+def write_manifest(plan: BuildPlan, stats: list[ShardStats]) -> str:
+    """Write manifest.json (atomically) and return its path."""
+    fs, root = _fs(plan.out)
+    total = sum(stats, ShardStats())
+    manifest = {
+        "engine": plan.engine, "config": plan.config, "config_hash": plan.config_hash,
+        "seed": plan.seed, "n": plan.n, "shard_size": plan.shard_size, "format_version": FORMAT_VERSION,
+        "versions": versions(),
+        "samples": total.samples, "bytes": total.bytes, "failures": dict(sorted(total.failures.items())),
+        "shards": [s.manifest_entry() for s in sorted(stats, key=lambda s: s.shard)],
+    }
+    path = posixpath.join(root, MANIFEST)
+    write_json_atomic(fs, path, json.dumps(manifest, indent=1, sort_keys=False, ensure_ascii=False) + "\n")
+    return path

@@ -1,0 +1,136 @@
+"""A self-contained HTML page to check built samples by eye.
+
+    python -m pipelines.gallery data/charts --n 48 --out gallery/charts.html
+
+The page embeds its images as data URIs and its script inline, so it opens offline, can be
+mailed or attached to an issue, and shows exactly the bytes that went into the shards (TIFF
+pages, which browsers cannot show, are converted to PNG). Samples are taken from shards spread
+evenly over the build, so a look at 48 samples sees the beginning, middle and end of a run.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import itertools
+import json
+import os
+import sys
+from typing import Iterator
+
+from pipelines.cli import Parser, UsageError, fail
+from shards.reader import StoredSample, iter_shard, list_shards
+
+PROG = "python -m pipelines.gallery"
+MIME = {"png": "image/png", "jpg": "image/jpeg"}
+
+PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<style>
+body {{ font: 14px system-ui, sans-serif; margin: 16px; background: #f4f4f4; }}
+header {{ position: sticky; top: 0; background: #f4f4f4; padding: 8px 0; z-index: 1; }}
+label {{ margin-right: 12px; }}
+#grid {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); gap: 12px; }}
+.card {{ background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 8px; overflow: hidden; }}
+.card img {{ max-width: 100%; border: 1px solid #eee; display: block; margin-bottom: 4px; }}
+.card pre {{ white-space: pre-wrap; word-break: break-word; background: #fafafa; padding: 6px; margin: 4px 0; }}
+.tags span {{ display: inline-block; background: #e8eefc; border-radius: 3px; padding: 0 6px; margin-right: 4px; }}
+</style></head>
+<body><header><h1>{title}</h1>
+<label>engine <select id="engine"></select></label>
+<label>task <select id="task"></select></label>
+<label>lang <select id="lang"></select></label>
+<span id="count"></span></header>
+<div id="grid">
+{cards}
+</div>
+<script>
+const cards = Array.from(document.querySelectorAll('.card'));
+const fields = ['engine', 'task', 'lang'];
+for (const f of fields) {{
+  const sel = document.getElementById(f);
+  const values = Array.from(new Set(cards.map(c => c.dataset[f]))).sort();
+  for (const v of ['all', ...values]) {{ const o = document.createElement('option'); o.value = o.textContent = v; sel.appendChild(o); }}
+  sel.addEventListener('change', apply);
+}}
+function apply() {{
+  let shown = 0;
+  for (const c of cards) {{
+    const ok = fields.every(f => {{ const v = document.getElementById(f).value; return v === 'all' || c.dataset[f] === v; }});
+    c.style.display = ok ? '' : 'none';
+    shown += ok;
+  }}
+  document.getElementById('count').textContent = shown + ' of ' + cards.length + ' samples';
+}}
+apply();
+</script></body></html>
+"""
+
+
+def pick(folders: list[str], n: int) -> Iterator[StoredSample]:
+    """Up to n samples, taken round-robin from shards spread evenly over all folders."""
+    shards = [s for folder in folders for s in list_shards(folder)]
+    if not shards:
+        raise UsageError(f"no shards (*.tar) in {', '.join(folders)}; build some with `python -m pipelines.build`")
+    k = min(n, len(shards))
+    chosen = [shards[i * len(shards) // k] for i in range(k)]
+    streams = [iter_shard(s) for s in chosen]
+    taken = 0
+    for group in itertools.zip_longest(*streams):
+        for sample in group:
+            if sample is not None and taken < n:
+                taken += 1
+                yield sample
+        if taken >= n:
+            return
+
+
+def image_uris(sample: StoredSample) -> list[str]:
+    if sample.image_ext in MIME:
+        return [f"data:{MIME[sample.image_ext]};base64,{base64.b64encode(sample.image_bytes).decode()}"]
+    uris = []
+    for frame in sample.images:  # multi-page TIFF: one PNG per page
+        buf = io.BytesIO()
+        frame.save(buf, format="PNG")
+        uris.append(f"data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()}")
+    return uris
+
+
+def card(sample: StoredSample) -> str:
+    rec = sample.record
+    esc = html.escape
+    imgs = "".join(f'<img alt="{esc(sample.key)} page {i}" src="{u}">' for i, u in enumerate(image_uris(sample)))
+    meta = json.dumps(rec.get("meta", {}), ensure_ascii=False, indent=1)
+    return (f'<div class="card" data-engine="{esc(str(rec.get("engine")))}" data-task="{esc(str(rec.get("task")))}" '
+            f'data-lang="{esc(str(rec.get("lang")))}">{imgs}'
+            f'<div class="tags"><span>{esc(sample.key)}</span><span>{esc(str(rec.get("task")))}</span>'
+            f'<span>{esc(str(rec.get("lang")))}</span></div>'
+            f'<b>prompt</b><pre>{esc(rec.get("prompt", ""))}</pre><b>target</b><pre>{esc(rec.get("target", ""))}</pre>'
+            f'<details><summary>meta</summary><pre>{esc(meta)}</pre></details></div>')
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = Parser(prog=PROG, description="Write one self-contained HTML page showing built samples.")
+    parser.add_argument("folders", nargs="+", help="output folders of pipelines.build (several engines may be mixed)")
+    parser.add_argument("--n", type=int, default=48, help="samples to show (default: 48)")
+    parser.add_argument("--out", default="gallery/index.html", help="HTML file to write (default: gallery/index.html)")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        if args.n < 1:
+            raise UsageError(f"--n must be at least 1, got {args.n}")
+        cards = [card(s) for s in pick(args.folders, args.n)]
+    except (UsageError, FileNotFoundError) as e:
+        fail(PROG, str(e))
+    title = f"{len(cards)} samples from {', '.join(args.folders)}"
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    tmp = f"{args.out}.tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(PAGE.format(title=html.escape(title), cards="\n".join(cards)))
+    os.replace(tmp, args.out)
+    print(f"wrote {args.out}: {len(cards)} samples, {os.path.getsize(args.out) / 1e6:.1f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,106 @@
+"""Run shard tasks on Ray, locally or on a cluster, with a live progress bar.
+
+One Ray task per shard; at most `workers` tasks in flight, so the same command behaves the same
+on a laptop and on a cluster. Tasks report finished samples to a small actor every second,
+which is what lets the bar move (and the ETA mean something) while 1,000-sample shards are
+still being written. Ray retries a task whose worker died (up to 3 times, like datatrove's Ray
+executor); a task that fails inside the engine is reported, not retried, since it would fail
+the same way again.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from typing import Callable
+
+import ray
+from tqdm import tqdm
+
+from pipelines.shard_task import ShardSpec, build_shard
+from shards.stats import ShardStats
+
+TASK_RETRIES = 3
+
+
+@ray.remote(num_cpus=0)
+class Progress:
+    """Counts samples finished across all tasks."""
+
+    def __init__(self) -> None:
+        self.done = 0
+
+    def add(self, k: int) -> None:
+        self.done += k
+
+    def total(self) -> int:
+        return self.done
+
+
+@ray.remote(num_cpus=1, max_retries=TASK_RETRIES)
+def _run_shard(spec: ShardSpec, progress: "ray.actor.ActorHandle") -> ShardStats:
+    node = ray.get_runtime_context().get_node_id()
+    return build_shard(spec, report=lambda k: progress.add.remote(k), node=node)
+
+
+@dataclass
+class RunResult:
+    stats: list[ShardStats] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)  # shard name -> what went wrong
+
+
+def start_ray(address: str | None, workers: int | None) -> int:
+    """Join a cluster (`address`, or RAY_ADDRESS) or start a local one; returns the worker count."""
+    address = address or os.environ.get("RAY_ADDRESS")
+    common = dict(log_to_driver=False, logging_level=logging.ERROR, configure_logging=True)
+    if address:
+        ray.init(address=address, **common)
+        cpus = int(ray.cluster_resources().get("CPU", 1))
+        return min(workers or cpus, cpus) if workers else cpus
+    n = workers or os.cpu_count() or 1
+    ray.init(num_cpus=n, include_dashboard=False, **common)
+    return n
+
+
+def run_shards(specs: list[ShardSpec], workers: int, total: int, initial: int,
+               on_done: Callable[[ShardStats], None] | None = None) -> RunResult:
+    """Run `specs` with at most `workers` in flight; the bar counts `initial` of `total` as done."""
+    progress = Progress.remote()
+    queue, in_flight, result = list(reversed(specs)), {}, RunResult()
+    bar = tqdm(total=total, initial=initial, unit="sample", dynamic_ncols=True, smoothing=0.05)
+    reported = 0
+    try:
+        while queue or in_flight:
+            while queue and len(in_flight) < workers:
+                spec = queue.pop()
+                in_flight[_run_shard.remote(spec, progress)] = spec
+            ready, _ = ray.wait(list(in_flight), num_returns=1, timeout=0.5)
+            for ref in ready:
+                spec = in_flight.pop(ref)
+                try:
+                    stats = ray.get(ref)
+                except ray.exceptions.RayError as e:
+                    result.errors[spec.name] = _root_cause(e)
+                    continue
+                result.stats.append(stats)
+                if on_done:
+                    on_done(stats)
+            done = ray.get(progress.total.remote())
+            bar.update(done - reported)
+            reported = done
+            bar.set_postfix(shards=f"{len(result.stats)}/{len(specs)}", refresh=False)
+    finally:
+        bar.close()
+    return result
+
+
+def _root_cause(e: Exception) -> str:
+    """The original exception in one line, without Ray's wrapping traceback."""
+    cause = getattr(e, "cause", None) or e
+    lines = [line.strip() for line in str(cause).splitlines() if line.strip()]
+    if not lines:
+        return type(cause).__name__
+    if any(line.startswith("Traceback") for line in lines):
+        return lines[-1]  # the exception line at the bottom of a traceback
+    return f"{type(cause).__name__}: {lines[0]}"

@@ -1,0 +1,1 @@
+"""The shard format: writing, reading, stage mixes and the streaming loader."""

@@ -1,0 +1,50 @@
+"""The gallery opens offline in real headless Chromium and shows every sample it embeds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageStat
+
+from pipelines.gallery import main as gallery_main
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def test_gallery_renders_offline_in_chromium(built_charts: Path, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    page_path = tmp_path / "gallery" / "charts.html"
+    assert gallery_main([str(built_charts), "--n", "12", "--out", str(page_path)]) == 0
+    requested: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.on("request", lambda r: requested.append(r.url))
+        page.goto(page_path.as_uri())
+        page.wait_for_load_state("load")
+        widths = page.eval_on_selector_all("img", "imgs => imgs.map(i => i.naturalWidth)")
+        assert len(widths) == 12 and all(w >= 200 for w in widths)
+        assert page.inner_text("#count") == "12 of 12 samples"
+        langs = page.eval_on_selector_all(".card", "cs => cs.map(c => c.dataset.lang)")
+        page.select_option("#lang", "zh")
+        assert page.inner_text("#count") == f"{langs.count('zh')} of 12 samples"
+        assert page.locator(".card:visible").count() == langs.count("zh")
+        page.select_option("#lang", "all")
+        shot = tmp_path / "shot.png"
+        page.screenshot(path=str(shot))
+        browser.close()
+    assert all(u.startswith(("file:", "data:")) for u in requested), "the gallery fetched from the network"
+    stats = ImageStat.Stat(Image.open(shot).convert("L"))
+    assert stats.stddev[0] > 20, "the screenshot is blank"
+
+
+def test_gallery_without_shards_is_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(SystemExit) as exit_info:
+        gallery_main([str(tmp_path / "empty"), "--out", str(tmp_path / "g.html")])
+    assert exit_info.value.code == 2
+    assert "no shards" in capsys.readouterr().err
+    assert not (tmp_path / "g.html").exists()
