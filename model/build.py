@@ -29,6 +29,10 @@ ENCODER_PREFIXES = ("model.vision_tower.", "model.multi_modal_projector.conv_ups
 PROJECTOR_PREFIX = "model.multi_modal_projector.multimodal_projector."
 
 
+class InitError(ValueError):
+    """--preset/--init/--image-size that do not make a model; the message names the flag to change."""
+
+
 @dataclass
 class InitReport:
     """What --init gave a preset model: tensors copied, and those left fresh (name: why)."""
@@ -42,15 +46,16 @@ def build_model(preset: str | None, init: str | None, image_size: int | None
     """The starting model (float32, on the CPU) and, for --preset with --init, what was copied.
 
     Raises:
-        ValueError: unknown preset, bad image size, or an init sharing no tensor with the preset.
+        InitError: --image-size against an --init model, or an init sharing no tensor with the preset.
+        ValueError: unknown preset or bad image size (Config and argparse check these first).
         CheckpointError: --init names nothing loadable.
     """
     if preset is None:
         if init is None:
-            raise ValueError("pass --preset or --init")
+            raise InitError("pass --preset or --init")
         model = load_model(init, dtype="float32")
         if image_size is not None and image_size != model.config.vision_config.image_size:
-            raise ValueError(f"--image-size {image_size} differs from {init}'s "
+            raise InitError(f"--image-size {image_size} differs from {init}'s "
                              f"{model.config.vision_config.image_size}; drop --image-size, or also pass --preset "
                              "to re-size (the position embedding then starts afresh)")
         return model, None
@@ -76,7 +81,7 @@ def copy_matching(model: nn.Module, source: nn.Module, name: str) -> InitReport:
             tensor.copy_(other)
             copied += 1
     if copied == 0:
-        raise ValueError(f"--init {name} shares no tensor with the preset; is it a GOT checkpoint?")
+        raise InitError(f"--init {name} shares no tensor with the preset; is it a GOT checkpoint?")
     return InitReport(copied, fresh)
 
 

@@ -21,6 +21,7 @@ import torch
 from transformers import GotOcr2ForConditionalGeneration
 
 from model.hf_tokenizer import hf_tokenizer
+from tokenizer.got import get_tokenizer
 
 TRAINER_STATE = "trainer_state.pt"
 STEP_DIR = re.compile(r"^step-(\d{8})$")
@@ -53,6 +54,9 @@ def save(out: Path, step: int, model: GotOcr2ForConditionalGeneration, state_dic
     for stale in out.glob(f"{TMP_PREFIX}step-*"):
         shutil.rmtree(stale, ignore_errors=True)
     tmp = out / f"{TMP_PREFIX}{final.name}-{uuid.uuid4().hex[:8]}"
+    tok = get_tokenizer()  # plain `generate` stops where GOT's answers end
+    model.generation_config.eos_token_id = tok.im_end_id
+    model.generation_config.pad_token_id = tok.pad_id
     model.save_pretrained(tmp, state_dict=state_dict)
     hf_tokenizer().save_pretrained(tmp)
     torch.save(trainer_state, tmp / TRAINER_STATE)

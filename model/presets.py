@@ -43,13 +43,13 @@ def image_tokens(image_size: int) -> int:
 def _vitdet_b(image_size: int) -> dict[str, Any]:
     return dict(hidden_size=768, num_hidden_layers=12, num_attention_heads=12, mlp_dim=3072,
                 output_channels=256, image_size=image_size, patch_size=PATCH, window_size=14,
-                global_attn_indexes=[2, 5, 8, 11])
+                global_attn_indexes=[2, 5, 8, 11], initializer_range=0.02)
 
 
 def _vit_tiny(image_size: int) -> dict[str, Any]:
     return dict(hidden_size=64, num_hidden_layers=2, num_attention_heads=2, mlp_dim=128,
                 output_channels=32, image_size=image_size, patch_size=PATCH, window_size=4,
-                global_attn_indexes=[1])
+                global_attn_indexes=[1], initializer_range=0.02)
 
 
 def _qwen(**sizes: Any) -> Qwen2Config:

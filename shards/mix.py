@@ -150,7 +150,7 @@ def _carried(path: str, carry: Any, chain: tuple[str, ...]) -> list[Source]:
     inner = _load(os.path.abspath(inner_path), chain)
     stem = os.path.splitext(os.path.basename(inner_path))[0]
     return [replace(s, name=f"{stem}/{s.name}", weight=weight * share, carry=min(s.carry, fraction))
-            for s, share in zip(inner.sources, inner.shares().values())]
+            for s, share in zip(inner.sources, inner.shares().values(), strict=True)]
 
 
 def _check_keys(path: str, where: str, entry: Any, allowed: dict[str, bool]) -> None:

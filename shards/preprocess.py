@@ -22,7 +22,7 @@ CLIP_MEAN = (0.48145466, 0.4578275, 0.40821073)
 CLIP_STD = (0.26862954, 0.26130258, 0.27577711)
 # (x / 255 - mean) / std as one multiply-add per channel
 _SCALE = torch.tensor([1 / (255 * s) for s in CLIP_STD]).view(3, 1, 1)
-_SHIFT = torch.tensor([-m / s for m, s in zip(CLIP_MEAN, CLIP_STD)]).view(3, 1, 1)
+_SHIFT = torch.tensor([-m / s for m, s in zip(CLIP_MEAN, CLIP_STD, strict=True)]).view(3, 1, 1)
 
 
 def encoder_images(frames: list[Image.Image], task: str, size: int, max_tiles: int) -> list[Image.Image]:

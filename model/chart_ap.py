@@ -1,0 +1,106 @@
+"""OneChart's chart metric: AP@strict / @slight / @high over (row, column, value) triples.
+
+What OneChart's ChartSE evaluation (`ChartSE_eval/SCRM.py`, `csv_eval`) computes, for the
+`values` dict of a chart's JSON:
+- each entry becomes a triple: `{series: {x: v}}` -> (series, x, v), `{x: v}` -> (x, "value", v);
+  heads are lower-cased, the value keeps only digits, '.' and '-' and is a float when it parses;
+  the two heads are sorted, so (series, x) and (x, series) agree;
+- a predicted triple matches a reference triple when both values are numbers within the relative
+  tolerance (|p - r| / |r|) and the joined heads are within the word tolerance (Levenshtein) or
+  one contains the other; otherwise when the whole joined triples are within the word tolerance;
+- a chart's similarity is |matched| / |union|, the union counting a tolerated match once;
+- AP at a threshold is the share of charts whose similarity reaches it; AP@strict/slight/high
+  is its mean over thresholds 0.50, 0.55, ..., 0.95, with (word, number) tolerances
+  strict (0, 0), slight (2, 0.05), high (5, 0.1); EM is strict AP at similarity 1.
+
+OneChart drops charts whose prediction does not parse; here they count as similarity 0 (and the
+share that parsed is reported), and OneChart's positional re-labelling of "value" heads is left out.
+Roles are OneChart's own (and right): the prediction is matched against the reference.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from rapidfuzz.distance import Levenshtein
+
+TOLERANCES = {"strict": (0, 0.0), "slight": (2, 0.05), "high": (5, 0.1)}
+THRESHOLDS = [round(0.5 + 0.05 * i, 2) for i in range(10)]
+Triple = tuple[str, str, Any]
+
+
+def parse_values(text: str) -> dict[str, Any] | None:
+    """The `values` (or `data`) dict of a chart JSON, closing unclosed braces as OneChart does; None if unreadable."""
+    text = text.strip()
+    text += "}" * max(0, text.count("{") - text.count("}"))
+    try:
+        chart = json.loads(text)
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(chart, dict):
+        return None
+    values = chart.get("values", chart.get("data"))
+    return values if isinstance(values, dict) else None
+
+
+def triples(values: dict[str, Any]) -> set[Triple]:
+    out: set[Triple] = set()
+    for key, value in values.items():
+        items = value.items() if isinstance(value, dict) else [("value", value)]
+        for sub, v in items:
+            heads = sorted((str(key).lower(), str(sub).lower()))
+            out.add((heads[0], heads[1], _value(v)))
+    return out
+
+
+def _value(v: Any) -> float | str:
+    cleaned = re.sub(r"[^\d.-]", "", str(v))
+    try:
+        return float(cleaned)
+    except ValueError:
+        return cleaned.lower()
+
+
+def _matches(p: Triple, r: Triple, tol_word: int, tol_num: float) -> bool:
+    if isinstance(p[2], float) and isinstance(r[2], float):
+        if abs(p[2] - r[2]) / (abs(r[2]) + 1e-6) > tol_num:
+            return False
+        ph, rh = p[0] + p[1], r[0] + r[1]
+        return Levenshtein.distance(ph, rh) <= tol_word or ph in rh or rh in ph
+    return Levenshtein.distance("".join(map(str, p)), "".join(map(str, r))) <= tol_word
+
+
+def similarity(pred: set[Triple], ref: set[Triple], tol_word: int, tol_num: float) -> float:
+    """|matched predictions| / |union|, a tolerated (inexact) match counted once in the union."""
+    matched = {p for p in pred if any(_matches(p, r, tol_word, tol_num) for r in ref)}
+    union = len(pred | ref) - len(matched - (pred & ref))
+    return len(matched) / union if union else 1.0
+
+
+def chart_ap(preds: list[str], refs: list[str]) -> dict[str, float]:
+    """ap_strict, ap_slight, ap_high, em and parsed (the share of predictions that parsed) over charts.
+
+    Raises:
+        ValueError: a reference that is not a chart JSON with a `values` dict.
+    """
+    pairs = []
+    for pred, ref in zip(preds, refs, strict=True):
+        ref_values = parse_values(ref)
+        if ref_values is None:
+            raise ValueError(f"reference is not a chart JSON with a values dict: {ref[:80]!r}")
+        pred_values = parse_values(pred)
+        pairs.append((triples(pred_values) if pred_values is not None else None, triples(ref_values)))
+    out: dict[str, float] = {}
+    for name, (tol_word, tol_num) in TOLERANCES.items():
+        sims = [similarity(p, r, tol_word, tol_num) if p is not None else 0.0 for p, r in pairs]
+        out[f"ap_{name}"] = sum(_ap(sims, t) for t in THRESHOLDS) / len(THRESHOLDS)
+        if name == "strict":
+            out["em"] = _ap(sims, 1.0)
+    out["parsed"] = sum(p is not None for p, _ in pairs) / len(pairs) if pairs else 0.0
+    return out
+
+
+def _ap(sims: list[float], threshold: float) -> float:
+    return sum(s >= threshold for s in sims) / len(sims) if sims else 0.0

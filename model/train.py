@@ -1,0 +1,408 @@
+"""Train GOT on the engines' shards: one of the paper's three stages per run.
+
+    python -m model.train --stage 1 --mix shards/mixes/stage1.yaml --out runs/stage1
+    python -m model.train --stage 2 --mix shards/mixes/stage2.yaml --preset got-580m --out runs/stage2 --init runs/stage1
+    python -m model.train --stage 3 --mix shards/mixes/stage3.yaml --out runs/stage3 --init runs/stage2
+    torchrun --nproc-per-node 8 -m model.train ...        # DDP (nccl; gloo on CPU); add --fsdp to shard
+
+Reads top to bottom like nanoGPT's train.py: the config with every default, the model, the data,
+the learning rate, the loop, the checkpoint. Rerunning the same command resumes from the latest
+complete checkpoint in --out (weights, optimizer, step, every rank's data position, RNG), so a
+killed run continues on the loss curve it would have followed. The stages follow the paper:
+AdamW, cosine schedule after a linear warmup, lr 1e-4 (2e-5 in stage 3), every part trained in
+stages 1 and 2, the decoder only in stage 3; the token limits (4,096 / 6,000 / 8,192) are the
+mixes' `max_target_tokens`. Loss is on answer tokens and `<|im_end|>` only (model/loss.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import math
+import os
+import random
+import sys
+import time
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any, Iterator
+
+import numpy as np
+import torch
+import torch.distributed as dist
+from torch import nn
+from torch.distributed.checkpoint.state_dict import (StateDictOptions, get_model_state_dict,
+                                                     get_optimizer_state_dict, set_optimizer_state_dict)
+
+from model import checkpoint
+from model.build import TRAINABLE, InitError, build_model, set_trainable
+from model.checkpoint import CheckpointError
+from model.fast import compile_blocks, use_sdpa_encoder
+from model.loss import AnswerLoss
+from model.presets import PRESETS
+from shards.mix import MixError
+from tokenizer.got import IGNORE_INDEX
+
+STAGE_PRESET = {1: "got-opt125m", 2: "got-580m", 3: "got-580m"}
+STAGE_LR = {1: 1e-4, 2: 1e-4, 3: 2e-5}
+STAGE_TRAIN = {1: "all", 2: "all", 3: "decoder"}
+# Settings a resume must keep: they decide which samples each rank sees, in which order.
+RESUME_FIXED = ("mix", "batch_size", "grad_accum", "seed", "max_target_tokens", "world_size")
+METRICS = "metrics.jsonl"
+EVENTS = "events.jsonl"
+
+
+# ----------------------------------------------------------------------------- config
+@dataclass
+class Config:
+    """Every default in one place; None means "the stage's choice" (see __post_init__)."""
+
+    stage: int = 2
+    mix: str = ""
+    out: str = ""
+    preset: str | None = None  # None: --init's own model if given, else the stage's preset
+    init: str | None = None  # HF folder, run folder or cached hub id
+    train: str | None = None  # all | decoder | encoder; None: the paper's choice for the stage
+    image_size: int | None = None  # None: the preset's (1024; tiny: 256)
+    batch_size: int = 8  # per rank and micro-batch
+    grad_accum: int = 1
+    max_target_tokens: int | None = None  # None: the mix's limit
+    num_workers: int = 2
+    shuffle_buffer: int = 1000
+    root: str = "."  # folder that relative shard patterns in the mix start from
+    allow_missing: bool = False
+    max_steps: int = 10_000
+    lr: float | None = None  # None: 1e-4 in stages 1-2, 2e-5 in stage 3
+    warmup: int | None = None  # steps; None: 1% of max_steps
+    weight_decay: float = 0.0
+    grad_clip: float = 1.0
+    seed: int = 0
+    gradient_checkpointing: bool = False
+    compile: bool = False
+    fsdp: bool = False
+    save_every: int = 1000
+    log_every: int = 10
+    world_size: int = 1  # set from the environment (torchrun), not a flag
+
+    def __post_init__(self) -> None:
+        def need(ok: bool, message: str) -> None:
+            if not ok:
+                raise ValueError(message)
+
+        need(self.stage in STAGE_LR, f"--stage must be 1, 2 or 3, got {self.stage}")
+        need(bool(self.mix), "--mix is required (e.g. shards/mixes/stage2.yaml)")
+        need(bool(self.out), "--out is required (the run folder, e.g. runs/stage2)")
+        need(self.preset is None or self.preset in PRESETS,
+             f"--preset {self.preset!r} is unknown; known presets: {', '.join(PRESETS)}")
+        if self.preset is None and self.init is None:
+            self.preset = STAGE_PRESET[self.stage]
+        self.train = self.train or STAGE_TRAIN[self.stage]
+        need(self.train in TRAINABLE, f"--train must be one of {', '.join(TRAINABLE)}, got {self.train!r}")
+        self.lr = STAGE_LR[self.stage] if self.lr is None else self.lr
+        need(self.lr > 0, f"--lr must be > 0, got {self.lr}")
+        for flag, value in (("--batch-size", self.batch_size), ("--grad-accum", self.grad_accum),
+                            ("--max-steps", self.max_steps), ("--save-every", self.save_every),
+                            ("--log-every", self.log_every)):
+            need(value >= 1, f"{flag} must be >= 1, got {value}")
+        self.warmup = max(1, self.max_steps // 100) if self.warmup is None else self.warmup
+        need(0 <= self.warmup < self.max_steps, f"--warmup must be in [0, --max-steps), got {self.warmup}")
+        need(self.num_workers >= 0, f"--num-workers must be >= 0, got {self.num_workers}")
+        need(self.image_size is None or (self.image_size > 0 and self.image_size % 64 == 0),
+             f"--image-size must be a positive multiple of 64 (16 px patches, 4x neck), got {self.image_size}")
+        need(self.grad_clip > 0, f"--grad-clip must be > 0, got {self.grad_clip}")
+
+
+def parse_args(argv: list[str] | None = None) -> Config:
+    """Flags are the Config fields with dashes; argparse exits with code 2 on a bad flag or value."""
+    p = argparse.ArgumentParser(prog="python -m model.train", description=__doc__.split("\n\n")[0])
+    p.add_argument("--stage", type=int, choices=sorted(STAGE_LR), default=Config.stage)
+    p.add_argument("--mix", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--preset", choices=sorted(PRESETS))
+    p.add_argument("--init")
+    p.add_argument("--train", choices=TRAINABLE)
+    for f in fields(Config):
+        if f.name in ("stage", "mix", "out", "preset", "init", "train", "world_size"):
+            continue
+        flag = "--" + f.name.replace("_", "-")
+        if f.type in ("bool", bool):
+            p.add_argument(flag, action="store_true")
+        else:
+            kind = {"int": int, "float": float, "str": str}[str(f.type).split(" ")[0]]
+            p.add_argument(flag, type=kind, default=f.default)
+    args = p.parse_args(argv)
+    try:
+        return Config(**vars(args), world_size=int(os.environ.get("WORLD_SIZE", "1")))
+    except ValueError as e:
+        p.error(str(e))
+        raise  # unreachable: p.error exits
+
+
+# ----------------------------------------------------------------------------- model
+def setup_distributed() -> tuple[int, int, torch.device]:
+    """(rank, world size, device) from torchrun's environment; a plain process is rank 0 of 1."""
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    local = int(os.environ.get("LOCAL_RANK", "0"))
+    device = torch.device("cuda", local) if torch.cuda.is_available() else torch.device("cpu")
+    if device.type == "cuda":
+        torch.cuda.set_device(device)
+    if world > 1:
+        dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
+    return (dist.get_rank() if world > 1 else 0), world, device
+
+
+def wrap(loss_model: AnswerLoss, cfg: Config, device: torch.device) -> nn.Module:
+    """DDP, FSDP (per-block shards, bf16 compute) or nothing, by world size and --fsdp."""
+    if cfg.world_size == 1 and not cfg.fsdp:
+        return loss_model
+    if cfg.fsdp:
+        from torch.distributed.fsdp import MixedPrecisionPolicy, fully_shard
+        policy = MixedPrecisionPolicy(param_dtype=torch.bfloat16, reduce_dtype=torch.float32) \
+            if device.type == "cuda" else MixedPrecisionPolicy()
+        for block in blocks(loss_model.got):
+            fully_shard(block, mp_policy=policy)
+        return fully_shard(loss_model, mp_policy=policy)
+    return nn.parallel.DistributedDataParallel(loss_model, device_ids=[device.index] if device.type == "cuda" else None)
+
+
+def blocks(got: nn.Module) -> list[nn.Module]:
+    return list(got.model.vision_tower.layers) + list(got.model.language_model.layers)
+
+
+# ----------------------------------------------------------------------------- data
+def make_data(cfg: Config, image_size: int, image_tokens: int, rank: int) -> Any:
+    from shards.loader import LoaderConfig, make_loader
+    return make_loader(LoaderConfig(mix=cfg.mix, batch_size=cfg.batch_size, image_size=image_size,
+                                    image_tokens=image_tokens, max_target_tokens=cfg.max_target_tokens,
+                                    shuffle_buffer=cfg.shuffle_buffer, num_workers=cfg.num_workers,
+                                    seed=cfg.seed, allow_missing=cfg.allow_missing, root=cfg.root),
+                       rank=rank, world_size=cfg.world_size)
+
+
+def to_device(batch: dict[str, Any], device: torch.device) -> dict[str, torch.Tensor]:
+    keys = ("input_ids", "attention_mask", "pixel_values", "labels")
+    return {k: batch[k].to(device, non_blocking=True) for k in keys}
+
+
+# ----------------------------------------------------------------------------- schedule
+def get_lr(step: int, cfg: Config) -> float:
+    """Linear warmup to --lr over --warmup steps, then cosine to 0 at --max-steps (step is 1-based)."""
+    if step <= cfg.warmup:
+        return cfg.lr * step / max(1, cfg.warmup)
+    progress = (step - cfg.warmup) / max(1, cfg.max_steps - cfg.warmup)
+    return cfg.lr * 0.5 * (1.0 + math.cos(math.pi * min(1.0, progress)))
+
+
+# ----------------------------------------------------------------------------- the loop
+def train(cfg: Config) -> None:
+    rank, world, device = setup_distributed()
+    out = Path(cfg.out)
+    log = Logger(out, rank)
+    resume_from = checkpoint.latest(out)
+    torch.manual_seed(cfg.seed)
+    if resume_from is not None:
+        state = checkpoint.load_trainer_state(resume_from)
+        check_resumable(cfg, state["config"], resume_from)
+        got = checkpoint.load_model(str(resume_from), dtype="float32")
+        log.event("resume", checkpoint=str(resume_from), step=state["step"])
+    else:
+        state = None
+        got, report = build_model(cfg.preset, cfg.init, cfg.image_size)
+        if report is not None:
+            log.event("init", source=cfg.init, copied=report.copied, fresh=len(report.fresh),
+                      fresh_examples=dict(list(report.fresh.items())[:5]))
+    trainable = set_trainable(got, cfg.train)
+    use_sdpa_encoder(got)
+    got.config.use_cache = False
+    if cfg.gradient_checkpointing:
+        got.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+    got.to(device)
+    if cfg.compile:
+        compile_blocks(got)
+    model = wrap(AnswerLoss(got), cfg, device)
+    params = [p for p in got.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(params, lr=cfg.lr, betas=(0.9, 0.999), weight_decay=cfg.weight_decay,
+                                  fused=device.type == "cuda")
+    data = make_data(cfg, got.config.vision_config.image_size, got.config.image_seq_length, rank)
+    step, samples, tokens = 0, 0, 0
+    if state is not None:
+        set_optimizer_state_dict(got, optimizer, state["optimizer"], options=StateDictOptions(full_state_dict=True))
+        data.load_state_dict(state["loaders"][rank])
+        set_rng(state["rng"][rank])
+        step, samples, tokens = state["step"], state["samples"], state["tokens"]
+        log.truncate_after(step)
+    autocast = torch.autocast("cuda", dtype=torch.bfloat16) if device.type == "cuda" else contextlib.nullcontext()
+    log.event("start", step=step, world_size=world, device=str(device), trainable=trainable, config=asdict(cfg))
+    batches = iter(data)
+    first = True
+    t0 = time.perf_counter()
+    while step < cfg.max_steps:
+        step += 1
+        lr = get_lr(step, cfg)
+        for group in optimizer.param_groups:
+            group["lr"] = lr
+        micro = [next(batches) for _ in range(cfg.grad_accum)]
+        if first:
+            log.event("first_batch", keys_by_rank=all_gather([b["keys"] for b in micro]))
+            first = False
+        n_target = all_reduce(sum(int((b["labels"][:, 1:] != IGNORE_INDEX).sum()) for b in micro), device)
+        loss_sum = torch.zeros((), device=device)
+        for i, batch in enumerate(micro):
+            with sync_gradients(model, cfg, last=i == len(micro) - 1), autocast:
+                part, _ = model(**to_device(batch, device))
+            (part * world / n_target).backward()
+            loss_sum += part.detach()
+        grad_norm = torch.nn.utils.clip_grad_norm_(params, cfg.grad_clip)
+        optimizer.step()
+        optimizer.zero_grad(set_to_none=True)
+        step_samples = all_reduce(sum(len(b["keys"]) for b in micro), device)
+        step_tokens = all_reduce(sum(int(b["attention_mask"].sum()) for b in micro), device)
+        samples, tokens = samples + step_samples, tokens + step_tokens
+        if step % cfg.log_every == 0 or step == cfg.max_steps:
+            loss = all_reduce(float(loss_sum), device) / n_target
+            dt = time.perf_counter() - t0
+            log.metrics(step=step, loss=loss, lr=lr, grad_norm=float(_full(grad_norm)), samples=samples,
+                        tokens=tokens, tokens_per_s=step_tokens / dt, samples_per_s=step_samples / dt)
+        if step % cfg.save_every == 0 or step == cfg.max_steps:
+            save(out, step, got, optimizer, data, cfg, samples, tokens, rank, log)
+        t0 = time.perf_counter()
+    log.close()
+    if world > 1:
+        dist.destroy_process_group()
+
+
+def sync_gradients(model: nn.Module, cfg: Config, last: bool) -> contextlib.AbstractContextManager:
+    """Skip the gradient all-reduce on all but the last micro-batch of a step."""
+    if cfg.fsdp:
+        model.set_requires_gradient_sync(last)
+        return contextlib.nullcontext()
+    if isinstance(model, nn.parallel.DistributedDataParallel) and not last:
+        return model.no_sync()
+    return contextlib.nullcontext()
+
+
+class ResumeError(ValueError):
+    """--out holds a checkpoint this run cannot continue."""
+
+
+def check_resumable(cfg: Config, saved: dict[str, Any], ckpt: Path) -> None:
+    for key in RESUME_FIXED:
+        if saved.get(key) != getattr(cfg, key):
+            flag = "WORLD_SIZE (ranks)" if key == "world_size" else "--" + key.replace("_", "-")
+            raise ResumeError(f"cannot resume {ckpt}: it was saved with {flag} {saved.get(key)!r}, this run has "
+                             f"{getattr(cfg, key)!r}; pass the same, or a new --out")
+
+
+# ----------------------------------------------------------------------------- checkpoint
+def save(out: Path, step: int, got: nn.Module, optimizer: torch.optim.Optimizer, data: Any, cfg: Config,
+         samples: int, tokens: int, rank: int, log: "Logger") -> None:
+    """Gather weights and optimizer state to rank 0 (collective under FSDP) and write one checkpoint."""
+    options = StateDictOptions(full_state_dict=True, cpu_offload=True)
+    weights = get_model_state_dict(got, options=options)
+    optim = get_optimizer_state_dict(got, optimizer, options=options)
+    loaders = all_gather(data.state_dict())
+    rngs = all_gather(get_rng())
+    if rank == 0:
+        path = checkpoint.save(out, step, got, weights, {
+            "step": step, "samples": samples, "tokens": tokens, "optimizer": optim, "loaders": loaders,
+            "rng": rngs, "config": asdict(cfg), "version": 1})
+        log.event("checkpoint", step=step, path=str(path))
+    if dist.is_initialized():
+        dist.barrier()
+
+
+def get_rng() -> dict[str, Any]:
+    return {"torch": torch.get_rng_state(), "cuda": torch.cuda.get_rng_state() if torch.cuda.is_available() else None,
+            "python": random.getstate(), "numpy": np.random.get_state()}
+
+
+def set_rng(rng: dict[str, Any]) -> None:
+    torch.set_rng_state(rng["torch"])
+    if rng["cuda"] is not None and torch.cuda.is_available():
+        torch.cuda.set_rng_state(rng["cuda"])
+    random.setstate(rng["python"])
+    np.random.set_state(rng["numpy"])
+
+
+# ----------------------------------------------------------------------------- collectives and logs
+def all_reduce(value: float, device: torch.device) -> Any:
+    if not dist.is_initialized():
+        return value
+    t = torch.tensor(value, dtype=torch.float64, device=device)
+    dist.all_reduce(t)
+    return type(value)(t.item())
+
+
+def all_gather(obj: Any) -> list[Any]:
+    if not dist.is_initialized():
+        return [obj]
+    gathered: list[Any] = [None] * dist.get_world_size()
+    dist.all_gather_object(gathered, obj)
+    return gathered
+
+
+def _full(t: torch.Tensor) -> torch.Tensor:
+    return t.full_tensor() if hasattr(t, "full_tensor") else t
+
+
+class Logger:
+    """OUT/metrics.jsonl (one JSON line per logged step) and OUT/events.jsonl (start, resume, checkpoints),
+    both echoed to stdout by rank 0; TensorBoard scalars too when tensorboard is installed."""
+
+    def __init__(self, out: Path, rank: int) -> None:
+        self.rank = rank
+        self.path = out / METRICS
+        self.events = out / EVENTS
+        self.tb = None
+        if rank == 0:
+            out.mkdir(parents=True, exist_ok=True)
+            try:
+                from torch.utils.tensorboard import SummaryWriter
+                self.tb = SummaryWriter(str(out / "tensorboard"))
+            except ImportError:
+                pass
+
+    def truncate_after(self, step: int) -> None:
+        """Drop steps a killed run logged past its last checkpoint: the resumed run redoes them."""
+        if self.rank != 0 or not self.path.exists():
+            return
+        kept = [line for line in self.path.read_text().splitlines() if json.loads(line)["step"] <= step]
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text("".join(line + "\n" for line in kept))
+        tmp.replace(self.path)
+
+    def metrics(self, **values: Any) -> None:
+        self._write(self.path, values)
+        if self.tb is not None:
+            for key in ("loss", "lr", "grad_norm", "tokens_per_s", "samples_per_s"):
+                self.tb.add_scalar(f"train/{key}", values[key], values["step"])
+
+    def event(self, name: str, **values: Any) -> None:
+        self._write(self.events, {"event": name, **values})
+
+    def _write(self, path: Path, record: dict[str, Any]) -> None:
+        if self.rank != 0:
+            return
+        line = json.dumps(record, default=str)
+        print(line, flush=True)
+        with path.open("a") as f:
+            f.write(line + "\n")
+
+    def close(self) -> None:
+        if self.tb is not None:
+            self.tb.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    cfg = parse_args(argv)
+    try:
+        train(cfg)
+    except (CheckpointError, InitError, MixError, ResumeError) as e:
+        print(f"model.train: error: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

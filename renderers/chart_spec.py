@@ -1,0 +1,152 @@
+"""`ChartSpec`: everything a chart renderer needs, as plain data that round-trips through JSON.
+
+An engine decides WHAT a chart shows (kind, labels, values, number format, titles) and how it
+looks (size, font, colours); both chart renderers draw the same spec, and `to_dict` goes into the
+sample's meta so the JSON alone re-renders it. Numbers are formatted here, in one place, because
+the data labels a renderer draws and the target an engine writes must be the very same strings.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+# kind -> (number of series allowed (min, max), drawn on category/value axes)
+KINDS: dict[str, tuple[tuple[int, int], bool]] = {
+    "bar": ((1, 1), True),
+    "hbar": ((1, 1), True),
+    "grouped_bar": ((2, 4), True),
+    "stacked_bar": ((2, 4), True),
+    "line": ((1, 1), True),
+    "multi_line": ((2, 5), True),
+    "area": ((1, 3), True),
+    "scatter": ((1, 3), True),
+    "bar_line": ((2, 2), True),
+    "pie": ((1, 1), False),
+    "donut": ((1, 1), False),
+    "radar": ((1, 3), False),
+}
+LEGEND_POSITIONS = ("top", "bottom", "right")
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    """How every value of a chart is written: fixed decimals, an optional prefix ("$") or suffix ("%")."""
+
+    decimals: int = 0
+    prefix: str = ""
+    suffix: str = ""
+
+    def text(self, value: float, decimals: int | None = None, grouping: bool = False) -> str:
+        """The value as the chart shows it, e.g. "12.50", "-3", "$1.5", "12.5%" (never "-0").
+
+        `decimals` overrides the format's (axis ticks need as many as their step); `grouping`
+        adds thousands separators, for axis ticks only: a data label is written without them
+        so that the target can carry it as a plain JSON number.
+        """
+        digits = f"{abs(value):{',' if grouping else ''}.{self.decimals if decimals is None else decimals}f}"
+        sign = "-" if value < 0 and digits.strip("0.") else ""
+        return f"{sign}{self.prefix}{digits}{self.suffix}"
+
+    @property
+    def plain(self) -> bool:
+        """True when values are bare numbers (a JSON number token in a target), not strings."""
+        return not (self.prefix or self.suffix)
+
+
+@dataclass
+class Series:
+    name: str
+    values: list[float]
+
+
+@dataclass
+class ChartStyle:
+    """How the chart looks; the renderer derives all geometry from these and the content."""
+
+    width: int = 800
+    height: int = 600
+    font: str = "dejavu-sans"  # a key of renderers.fonts.FACES
+    font_size: int = 12  # tick and category labels, px
+    title_size: int = 18
+    title_bold: bool = True
+    title_align: str = "center"  # left | center
+    colors: list[str] = field(default_factory=lambda: ["#4472c4", "#ed7d31", "#a5a5a5", "#ffc000", "#5b9bd5"])
+    background: str = "#ffffff"
+    text_color: str = "#333333"
+    grid: bool = True  # value-axis grid lines
+    markers: bool = True  # point markers on lines
+    legend_position: str = "top"  # top | bottom | right
+    bar_width: float = 0.7  # share of a category's band the bars fill
+    line_width: float = 2.0
+
+
+@dataclass
+class ChartSpec:
+    """One chart: categories (x labels, pie slices or radar axes) and one or more series over them."""
+
+    kind: str
+    categories: list[str]
+    series: list[Series]
+    number_format: NumberFormat = field(default_factory=NumberFormat)
+    title: str | None = None
+    source: str | None = None  # data-source note drawn under the chart, e.g. "Source: World Bank"
+    x_title: str | None = None
+    y_title: str | None = None
+    legend: bool = False
+    data_labels: bool = False
+    style: ChartStyle = field(default_factory=ChartStyle)
+
+    def __post_init__(self) -> None:
+        """Reject specs no renderer could draw faithfully: a programming error, not a sample failure."""
+        if self.kind not in KINDS:
+            raise ValueError(f"chart kind {self.kind!r} is not one of {sorted(KINDS)}")
+        (lo, hi), cartesian = KINDS[self.kind]
+        if not lo <= len(self.series) <= hi:
+            raise ValueError(f"a {self.kind} chart takes {lo}-{hi} series, got {len(self.series)}")
+        if any(len(s.values) != len(self.categories) for s in self.series):
+            raise ValueError("every series needs one value per category")
+        if len(set(self.categories)) != len(self.categories) or len({s.name for s in self.series}) != len(self.series):
+            raise ValueError("category and series names must be unique")
+        if not cartesian and (self.x_title or self.y_title):
+            raise ValueError(f"a {self.kind} chart has no axes to title")
+        if self.kind == "radar" and self.data_labels:
+            raise ValueError("radar charts carry no data labels")
+        lowest = min(v for s in self.series for v in s.values)
+        if (self.by_category and lowest <= 0) or lowest < 0 and not cartesian:
+            raise ValueError(f"a {self.kind} chart cannot show values <= 0 (pies) or < 0 (radars)")
+        if self.style.legend_position not in LEGEND_POSITIONS:
+            raise ValueError(f"legend_position must be one of {LEGEND_POSITIONS}")
+        if len(self.style.colors) < max(len(self.series), len(self.categories) if self.by_category else 1):
+            raise ValueError("the palette has fewer colours than the chart has series (or slices)")
+
+    @property
+    def cartesian(self) -> bool:
+        """Drawn on a category axis and a value axis (not a pie or a radar)."""
+        return KINDS[self.kind][1]
+
+    @property
+    def by_category(self) -> bool:
+        """Colours and legend entries go to categories (pie slices), not to series."""
+        return self.kind in ("pie", "donut")
+
+    @property
+    def legend_labels(self) -> list[str]:
+        return self.categories if self.by_category else [s.name for s in self.series]
+
+    def label(self, series: int, index: int) -> str:
+        """The data label of one value, exactly as drawn and as written in the target."""
+        return self.number_format.text(self.series[series].values[index])
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ChartSpec:
+        """Rebuild a spec from `to_dict()` output (e.g. a sample's meta["spec"])."""
+        data = dict(data)
+        data["series"] = [Series(**s) for s in data["series"]]
+        data["number_format"] = NumberFormat(**data["number_format"])
+        data["style"] = ChartStyle(**data["style"])
+        return cls(**data)

@@ -1,0 +1,25 @@
+"""The one error renderers raise when the CONTENT cannot be drawn correctly.
+
+Renderers know nothing of engines, so this is not `engines.base.SampleError`; engines catch it and
+re-raise `SampleError(e.reason, e.excerpt)`, which the pipeline counts by reason and retries with a
+derived seed. Infrastructure trouble (a crashed browser, a page that hangs) is NOT a RenderError:
+renderers recover from it themselves and render the same input again, so that a sample never
+depends on how healthy a worker happened to be.
+"""
+
+from __future__ import annotations
+
+
+class RenderError(Exception):
+    """A render that would be wrong (clipped or overlapping text, a script error) for this input.
+
+    Args:
+        reason: short stable slug (e.g. "text_overlap", "echarts_error") under which the failure is
+            counted; it must not carry per-sample detail.
+        excerpt: a short excerpt of the input or of the offending element, for the log.
+    """
+
+    def __init__(self, reason: str, excerpt: str = "") -> None:
+        super().__init__(f"{reason}: {excerpt}" if excerpt else reason)
+        self.reason = reason
+        self.excerpt = excerpt[:200]

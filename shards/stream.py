@@ -1,0 +1,164 @@
+"""The sample stream of one (rank, worker): a pure function of (seed, rank, worker).
+
+Stages, built from webdataset's pieces where they fit:
+
+1. each source's shards are split by rank (round robin, so ranks read disjoint shards), then by
+   worker when the rank has at least one shard per worker (otherwise the rank's workers share
+   its shards, read in different orders); every epoch reads them in a fresh seeded
+   permutation, so the stream never ends;
+2. tar members are grouped into samples (webdataset's `tar_file_expander` + `group_by_keys`);
+   a carried source keeps only the keys under its fraction (`shards.mix.carry_value`);
+3. every draw picks a source with probability equal to its share (a seeded generator);
+4. a shuffle buffer (webdataset's `shuffle`, seeded) mixes neighbouring samples;
+5. the JSON is parsed and the target's tokens counted: samples over the limit are dropped
+   and counted in `counters["dropped_over_token_limit"]`.
+
+Nothing here decodes an image. Because the stream is determined by (seed, rank, worker),
+resuming is a count: the loader skips the samples already used at this stage, paying for
+reading and tokenising them (about what reading the tars costs) but not for decoding.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+import fsspec
+import numpy as np
+from webdataset.filters import shuffle
+from webdataset.gopen import gopen
+from webdataset.tariterators import group_by_keys, tar_file_expander
+
+from shards.format import IMAGE_EXTS
+from shards.mix import Resolved, carry_value
+from tokenizer.got import get_tokenizer
+
+MAX_CONSECUTIVE_DROPS = 10_000  # a limit that drops everything is a config error, not a hang
+
+
+@dataclass
+class StreamSpec:
+    """Everything that decides a rank's streams; pickled into each DataLoader worker."""
+
+    sources: list[Resolved]
+    seed: int
+    rank: int
+    world_size: int
+    shuffle_buffer: int
+    max_target_tokens: int
+
+
+@dataclass
+class Drawn:
+    """A sample that passed the token limit, image still encoded."""
+
+    key: str
+    source: str
+    url: str
+    record: dict[str, Any]
+    image_bytes: bytes
+
+
+def rank_shards(source: Resolved, rank: int, world_size: int) -> list[str]:
+    """This rank's shards of a source: every world_size-th, so ranks never share a shard.
+
+    Raises:
+        ValueError: fewer shards than ranks (some rank would get none).
+    """
+    if len(source.urls) < world_size:
+        raise ValueError(f"source {source.source.name} has {len(source.urls)} shard(s) for world_size "
+                         f"{world_size}; every rank needs its own shards: build with a smaller "
+                         "--shard-size or train on fewer ranks")
+    return source.urls[rank::world_size]
+
+
+def worker_shards(urls: list[str], stream: int, num_streams: int) -> list[str]:
+    """A worker's share of its rank's shards; all of them when there are fewer than workers."""
+    return urls[stream::num_streams] if len(urls) >= num_streams else urls
+
+
+def open_shard(url: str) -> Any:
+    """A readable binary stream: `pipe:` commands through webdataset, the rest through fsspec."""
+    return gopen(url) if url.startswith("pipe:") else fsspec.open(url, "rb").open()
+
+
+def iter_tar(url: str) -> Iterator[dict[str, Any]]:
+    """One shard's samples as webdataset dicts (`__key__`, `__url__`, `json`, `png`...).
+
+    Raises:
+        ValueError: a sample without its JSON or without exactly one image member.
+    """
+    with open_shard(url) as f:
+        for sample in group_by_keys(tar_file_expander([{"url": url, "stream": f}])):
+            images = [ext for ext in IMAGE_EXTS if ext in sample]
+            if "json" not in sample or len(images) != 1:
+                members = sorted(k for k in sample if not k.startswith("__"))
+                raise ValueError(f"{url}: sample {sample['__key__']} has members {members}; expected json + one image")
+            yield sample
+
+
+def source_samples(source: Resolved, urls: list[str], seed: list[int]) -> Iterator[dict[str, Any]]:
+    """A source's samples, endlessly: each epoch its shards in a new seeded order.
+
+    Raises:
+        ValueError: a whole pass gives no sample (empty shards, or nothing under the carry fraction).
+    """
+    carry = source.source.carry
+    for epoch in itertools.count():
+        yielded = 0
+        for i in np.random.default_rng([*seed, epoch]).permutation(len(urls)):
+            for sample in iter_tar(urls[i]):
+                if carry >= 1.0 or carry_value(sample["__key__"]) < carry:
+                    yielded += 1
+                    yield sample
+        if not yielded:
+            raise ValueError(f"source {source.source.name}: a whole pass over {len(urls)} shard(s) gave no sample")
+
+
+def mixed_samples(spec: StreamSpec, stream: int, num_streams: int) -> Iterator[dict[str, Any]]:
+    """Draws from the sources in proportion to their shares, tagged with `__source__`."""
+    base = [spec.seed, spec.rank, stream]
+    iters = [source_samples(s, worker_shards(rank_shards(s, spec.rank, spec.world_size), stream, num_streams),
+                            [*base, 1, i])
+             for i, s in enumerate(spec.sources)]
+    bounds = np.cumsum([s.share for s in spec.sources])
+    rng = np.random.default_rng([*base, 0])
+    while True:
+        i = min(int(np.searchsorted(bounds, rng.random(), side="right")), len(iters) - 1)
+        sample = next(iters[i])
+        sample["__source__"] = spec.sources[i].source.name
+        yield sample
+
+
+def drawn_samples(spec: StreamSpec, stream: int, num_streams: int, counters: Counter) -> Iterator[Drawn]:
+    """The stream after the shuffle buffer and the token limit; `counters` counts as it goes.
+
+    Counts `samples`, `samples/<source>` (what passed) and `dropped_over_token_limit`.
+
+    Raises:
+        ValueError: MAX_CONSECUTIVE_DROPS samples in a row over the limit.
+    """
+    samples = mixed_samples(spec, stream, num_streams)
+    if spec.shuffle_buffer > 1:
+        rng = random.Random(int(np.random.SeedSequence([spec.seed, spec.rank, stream, 2]).generate_state(1)[0]))
+        samples = shuffle(spec.shuffle_buffer, min(100, spec.shuffle_buffer), rng=rng)(samples)
+    count = get_tokenizer().count
+    run = 0
+    for sample in samples:
+        record = json.loads(sample["json"])
+        if count(record["target"]) > spec.max_target_tokens:
+            counters["dropped_over_token_limit"] += 1
+            run += 1
+            if run >= MAX_CONSECUTIVE_DROPS:
+                raise ValueError(f"{run} samples in a row have targets over max_target_tokens="
+                                 f"{spec.max_target_tokens}; raise the limit (LoaderConfig.max_target_tokens)")
+            continue
+        run = 0
+        counters["samples"] += 1
+        counters[f"samples/{sample['__source__']}"] += 1
+        image = next(sample[ext] for ext in IMAGE_EXTS if ext in sample)
+        yield Drawn(sample["__key__"], sample["__source__"], sample["__url__"], record, image)

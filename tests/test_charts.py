@@ -1,0 +1,215 @@
+"""The charts engine end to end: config, targets that match the drawn chart, determinism, --source tables."""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from engines import get_engine
+from engines.base import PROMPT_FORMAT, SampleError, make_rng
+from engines.charts import ChartsEngine, chart_target
+from renderers.chart_spec import KINDS, ChartSpec, Series
+from renderers.echarts_chart import EChartsRenderer
+from renderers.errors import RenderError
+from renderers.matplotlib_chart import MatplotlibChartRenderer
+
+REPO = Path(__file__).resolve().parents[1]
+KEYS = ["title", "source", "x_title", "y_title", "values"]
+
+
+def draw(engine: ChartsEngine, index: int, seed: int = 0):
+    """Sample `index` as the build makes it: failed draws retried with the next attempt's rng."""
+    for attempt in range(10):
+        try:
+            return engine.sample(make_rng(seed, "charts", index, attempt), index)
+        except SampleError:
+            continue
+    raise AssertionError(f"sample {index} failed 10 times")
+
+
+def png(sample) -> bytes:
+    buf = io.BytesIO()
+    sample.images[0].save(buf, format="PNG")
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="module")
+def engine() -> ChartsEngine:
+    return ChartsEngine()
+
+
+@pytest.fixture(scope="module")
+def samples(engine: ChartsEngine) -> list:
+    return [draw(engine, i) for i in range(24)]
+
+
+def check_target(sample) -> None:
+    """The target is OneChart's dict, parses both ways, and says exactly what the spec draws."""
+    spec = ChartSpec.from_dict(sample.meta["spec"])
+    parsed = json.loads(sample.target)
+    assert ast.literal_eval(sample.target) == parsed
+    assert list(parsed) == KEYS
+    for key in KEYS[:4]:
+        assert parsed[key] == (getattr(spec, key) or "None")
+    series = [parsed["values"]] if len(spec.series) == 1 else [parsed["values"][s.name] for s in spec.series]
+    assert len(series) == len(spec.series)
+    for k, values in enumerate(series):
+        assert list(values) == spec.categories
+        for i, value in enumerate(values.values()):
+            shown = spec.label(k, i)
+            if spec.number_format.plain:
+                assert value == spec.series[k].values[i] and f": {shown}" in sample.target
+            else:
+                assert value == shown
+    if len(spec.series) > 1:
+        assert spec.legend  # series names in the target are visible in the legend
+
+
+def test_registered_with_documented_flags() -> None:
+    assert get_engine("charts") is ChartsEngine
+    fields = ChartsEngine.Config.__dataclass_fields__
+    for name in ("renderer", "lang", "kinds", "source"):
+        assert fields[name].metadata["help"]
+    assert (ChartsEngine.Config().renderer, ChartsEngine.Config().lang) == ("mixed", "mixed")
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"renderer": "plotly"}, r"--renderer 'plotly' is not one of mixed, matplotlib, pyecharts"),
+    ({"lang": "fr"}, r"--lang 'fr' is not one of mixed, en, zh"),
+    ({"kinds": "bar,histogram"}, r"--kinds: unknown chart kind\(s\) \['histogram'\]; use 'all'"),
+    ({"source": "/nonexistent/tables"}, r"--source /nonexistent/tables: no such file or folder"),
+])
+def test_bad_config_names_the_flag(options: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        ChartsEngine(ChartsEngine.Config(**options))
+
+
+def test_samples_are_ocr_format_charts(samples: list) -> None:
+    assert {s.meta["renderer"] for s in samples} == {"matplotlib", "pyecharts"}
+    assert {s.meta["lang"] for s in samples} == {"en", "zh"}
+    for sample in samples:
+        assert (sample.prompt, sample.task) == (PROMPT_FORMAT, "format")
+        assert sample.images[0].mode == "RGB"
+        assert json.loads(json.dumps(sample.meta)) == sample.meta  # JSON-safe
+        assert sample.meta["kind"] == sample.meta["spec"]["kind"]
+        check_target(sample)
+
+
+def test_absent_fields_are_the_string_none() -> None:
+    spec = ChartSpec("pie", ["A", "B"], [Series("s", [60.0, 40.0])])
+    assert chart_target(spec) == ('{"title": "None", "source": "None", "x_title": "None", "y_title": "None", '
+                                  '"values": {"A": 60, "B": 40}}')
+
+
+def test_meta_alone_re_renders_the_image(samples: list) -> None:
+    renderers = {"matplotlib": MatplotlibChartRenderer(), "pyecharts": EChartsRenderer()}
+    for sample in samples[:6]:
+        record = json.loads(json.dumps(sample.meta))
+        image = renderers[record["renderer"]].render(ChartSpec.from_dict(record["spec"])).image
+        assert image.tobytes() == sample.images[0].tobytes()
+
+
+@pytest.mark.parametrize("renderer", ["matplotlib", "pyecharts"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_kind_in_both_languages(renderer: str, lang: str) -> None:
+    for kind in KINDS:
+        engine = ChartsEngine(ChartsEngine.Config(renderer=renderer, lang=lang, kinds=kind))
+        sample = draw(engine, 3)
+        assert (sample.meta["kind"], sample.meta["lang"], sample.meta["renderer"]) == (kind, lang, renderer)
+        check_target(sample)
+        if lang == "zh":
+            assert any("\u4e00" <= ch <= "\u9fff" for ch in sample.target)
+
+
+def test_same_seed_and_index_same_bytes(engine: ChartsEngine, samples: list) -> None:
+    for i in (5, 2, 5):  # another sample in between changes nothing
+        again = draw(engine, i)
+        assert png(again) == png(samples[i]) and again.target == samples[i].target
+
+
+def test_same_bytes_in_two_fresh_processes(samples: list) -> None:
+    script = (
+        "import hashlib, sys\n"
+        "sys.path.insert(0, 'tests')\n"
+        "from test_charts import ChartsEngine, draw, png\n"
+        "engine = ChartsEngine()\n"
+        "for i in (0, 1, 2, 3):\n"
+        "    s = draw(engine, i)\n"
+        "    print(hashlib.sha256(png(s) + s.target.encode()).hexdigest())\n"
+    )
+    runs = [subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120)
+            for _ in range(2)]
+    assert all(r.returncode == 0 for r in runs), runs[0].stderr[-2000:]
+    here = [hashlib.sha256(png(s) + s.target.encode()).hexdigest() for s in samples[:4]]
+    assert runs[0].stdout.split() == runs[1].stdout.split() == here
+
+
+def test_illegible_draws_fail_as_counted_samples() -> None:
+    engine = ChartsEngine(ChartsEngine.Config(renderer="matplotlib", kinds="multi_line"))
+    for index in range(200):
+        try:
+            engine.sample(make_rng(0, "charts", index), index)
+        except SampleError as exc:
+            assert exc.reason in ("text_overlap", "text_clipped", "too_crowded", "text_too_long")
+            assert isinstance(exc.__cause__, RenderError)
+            return
+    pytest.fail("no multi-series line chart with data labels collided in 200 draws")
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_source_tables_messy_folder(tmp_path: Path) -> None:
+    write(tmp_path / "gdp.csv", "# title: GDP by Year\n# source: World Bank\nYear,China,India\n"
+                                "2020,14.7,2.67\n2021,17.73,3.15\n2022,17.96,3.39\n")
+    write(tmp_path / "sales_zh.csv", "# title: 各省销售额\n省份,销售额\n广东,\"1,250\"\n江苏,980\n浙江,760.5\n",
+          encoding="gb18030")
+    write(tmp_path / "share.tsv", "Brand\tShare\nApex\t45%\nNova\t30%\nZenith\t25%\n")
+    write(tmp_path / "words.csv", "Year,Sales\n2020,high\n2021,low\n")
+    write(tmp_path / "empty.csv", "")
+    write(tmp_path / "ragged.csv", "Year,A,B\n2020,1\n2021,2,3\n")
+    write(tmp_path / "huge.csv", "Item,Value\n" + "".join(f"item{i},{i}\n" for i in range(40)))
+    write(tmp_path / "latin1.csv", "Ville,Café\nNîmes,3\nSète,4\n", encoding="latin-1")
+    write(tmp_path / "dupes.csv", "City,Pop\nParis,2\nParis,3\n")
+    write(tmp_path / "units.csv", "Year,Rate\n2020,5%\n2021,$6\n")
+    write(tmp_path / "notes.txt", "not a table")
+    engine = ChartsEngine(ChartsEngine.Config(source=str(tmp_path)))
+    assert [t.name for t, _ in engine.tables] == ["gdp.csv", "sales_zh.csv", "share.tsv"]
+    assert dict(engine.skipped) == {"non_numeric": 1, "empty": 1, "ragged_rows": 1, "too_many_categories": 1,
+                                    "unreadable_encoding": 1, "duplicate_labels": 1, "mixed_units": 1}
+    assert engine.describe()["skipped"]["empty"] == 1
+    for index in range(6):
+        sample = draw(engine, index)
+        table = engine.tables[index % 3][0]
+        assert sample.meta["table"] == table.name and sample.meta["lang"] == table.lang
+        check_target(sample)
+        values = json.loads(sample.target)["values"]
+        if table.name == "gdp.csv":
+            assert values == {"China": {"2020": 14.7, "2021": 17.73, "2022": 17.96},
+                              "India": {"2020": 2.67, "2021": 3.15, "2022": 3.39}}
+            assert '"2020": 14.70' in sample.target  # shown with the table's two decimals
+            assert json.loads(sample.target)["title"] == "GDP by Year"
+            assert json.loads(sample.target)["source"] == "Source: World Bank"
+        elif table.name == "sales_zh.csv":
+            assert values == {"广东": 1250.0, "江苏": 980.0, "浙江": 760.5} and sample.meta["lang"] == "zh"
+        else:
+            assert values == {"Apex": "45%", "Nova": "30%", "Zenith": "25%"}
+
+
+def test_source_without_usable_tables_says_why(tmp_path: Path) -> None:
+    write(tmp_path / "words.csv", "Year,Sales\n2020,high\n2021,low\n")
+    write(tmp_path / "empty.csv", "")
+    with pytest.raises(ValueError, match=r"no usable chart table \(empty=1, non_numeric=1\); each file needs a header"):
+        ChartsEngine(ChartsEngine.Config(source=str(tmp_path)))
+    write(tmp_path / "gdp.csv", "Year,China\n2020,14.7\n2021,17.7\n")
+    with pytest.raises(ValueError, match=r"no table can be drawn with --lang zh --kinds all \(skipped: .*lang_mismatch=1"):
+        ChartsEngine(ChartsEngine.Config(source=str(tmp_path), lang="zh"))
