@@ -155,7 +155,8 @@ def main() -> None:
         row["ratio_vs_naive"] = round(row["charts_per_cpu_s"] / base, 2)
     print(f"{'':34} {'charts/s':>9} {'charts/CPU-s':>13} {'vs naive':>9}")
     for row in rows:
-        print(f"{row['name']:34} {row['charts_per_s']:>9.1f} {row['charts_per_cpu_s']:>13.1f} {row['ratio_vs_naive']:>8.2f}x")
+        print(f"{row['name']:34} {row['charts_per_s']:>9.1f} {row['charts_per_cpu_s']:>13.1f} "
+              f"{row['ratio_vs_naive']:>8.2f}x")
     startup = browser_startup_s()
     print(f"Chromium start-up (once per worker process): {startup} s")
     RESULTS.mkdir(exist_ok=True)

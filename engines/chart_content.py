@@ -38,6 +38,8 @@ def _pairs(categories: str, series: str) -> bool:
 
 @dataclass
 class ChartContent:
+    """Everything a chart's target says, plus its kind and language; the looks come later."""
+
     kind: str
     categories: list[str]
     series: list[Series]
@@ -50,6 +52,7 @@ class ChartContent:
 
 
 def pool_size(pool: str, lang: str) -> int:
+    """How many distinct labels a pool can give (years and quarters are generated)."""
     if pool in ("years", "quarters"):
         return 24
     return len(COMPANY_PARTS[lang][0]) * len(COMPANY_PARTS[lang][1]) if pool == "companies" else len(POOLS[pool][lang])

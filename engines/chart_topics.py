@@ -76,8 +76,8 @@ TOPICS: tuple[Topic, ...] = (
     Topic(("Exports", "出口额"), (("Exports ($ billion)", "出口额（亿美元）"),),
           ("countries", "years", "products"), ("years", "products"), CARTESIAN_ALL + ("pie",), (1, 3.5), share=True),
     Topic(("Satisfaction", "满意度"), (("Satisfaction (%)", "满意度（%）"),),
-          ("attributes", "departments", "quarters"), ("years", "areas"), ("bar", "hbar", "grouped_bar", "radar", "line"),
-          (1.8, 2), percent=True, decimals=(0, 1)),
+          ("attributes", "departments", "quarters"), ("years", "areas"),
+          ("bar", "hbar", "grouped_bar", "radar", "line"), (1.8, 2), percent=True, decimals=(0, 1)),
 )
 
 # Axis titles for the category axis, by pool: (English, Chinese).

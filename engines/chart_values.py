@@ -81,5 +81,5 @@ def draw_values(rng: np.random.Generator, topic: Topic, kind: str, n_series: int
         rounded = [round(float(v) * scale, fmt.decimals) for v in row]
         if kind in ("stacked_bar", "radar"):
             rounded = [max(v, unit) for v in rounded]
-        out.append([v + 0.0 if v != 0 else 0.0 for v in rounded])  # no negative zero
+        out.append([v + 0.0 for v in rounded])  # + 0.0 turns a rounded -0.0 into 0.0
     return out, fmt

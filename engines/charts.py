@@ -16,7 +16,6 @@ teaching the model to read what is not there.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections import Counter
 from dataclasses import dataclass, field
@@ -152,7 +151,7 @@ class ChartsEngine(Engine):
 
     def describe(self) -> dict[str, Any]:
         """The config, plus how many --source tables are used and how many were skipped, by reason."""
-        info = {"engine": self.name, "config": dataclasses.asdict(self.config)}
+        info = super().describe()
         if self.config.source:
             info.update(tables=len(self.tables), skipped=dict(sorted(self.skipped.items())))
         return info

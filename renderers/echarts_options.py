@@ -12,6 +12,7 @@ Each data label carries its own formatter string, so it shows exactly the spec's
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from pyecharts import options as opts
@@ -22,11 +23,9 @@ from renderers.chart_axes import CartesianLayout, RadialLayout, cartesian_layout
 from renderers.chart_layout import Frame, frame_layout
 from renderers.chart_spec import ChartSpec
 from renderers.fonts import css_family
-from renderers.palettes import text_on
+from renderers.palettes import AXIS_COLOR, GRID_COLOR, text_on
 
 SYMBOLS = ("circle", "rect", "triangle", "diamond", "pin")
-GRID_COLOR = "#d9d9d9"
-AXIS_COLOR = "#666666"
 
 
 def build_option(spec: ChartSpec) -> dict[str, Any]:
@@ -62,10 +61,11 @@ def _label(spec: ChartSpec, s: int, i: int, position: str, size: float, color: s
 
 
 def _frame_texts(spec: ChartSpec, frame: Frame) -> list[dict[str, Any]]:
+    """Title, source note and axis titles as `graphic` texts, where `frame_layout` put them."""
     texts = []
     for slot in (frame.title, frame.source, frame.x_title, frame.y_title):
         if slot is not None:
-            texts.append({"type": "text", "x": slot.x, "y": slot.y, "rotation": 1.5707963267948966 * slot.rotation / 90,
+            texts.append({"type": "text", "x": slot.x, "y": slot.y, "rotation": math.radians(slot.rotation),
                           "silent": True, "style": {
                               "text": slot.text, "fontSize": slot.size, "fontFamily": css_family(spec.style.font),
                               "fontWeight": "bold" if slot.bold else "normal", "fill": spec.style.text_color,
@@ -105,39 +105,14 @@ def _category_axis(spec: ChartSpec, lay: CartesianLayout) -> dict[str, Any]:
 
 
 def _cartesian(spec: ChartSpec, lay: CartesianLayout, frame: Frame) -> Chart:
-    st, kind = spec.style, spec.kind
+    kind = spec.kind
     chart = (Scatter if kind == "scatter" else Line if kind in ("line", "multi_line", "area") else Bar)()
     chart.add_xaxis(spec.categories)
-    size = lay.label_size
-    end = ("right", "left") if lay.horizontal else ("top", "bottom")
-    for s, series in enumerate(spec.series):
-        color = st.colors[s]
+    for s in range(len(spec.series)):
         if kind in ("bar", "hbar", "grouped_bar", "stacked_bar") or (kind == "bar_line" and s == 0):
-            stacked = kind == "stacked_bar"
-            data = [opts.BarItem(name=spec.categories[i], value=v, label_opts=_label(
-                spec, s, i, "inside" if stacked else end[v < 0], size, text_on(color) if stacked else None))
-                for i, v in enumerate(series.values)]
-            Bar.add_yaxis(chart, series.name, data, stack="total" if stacked else None, color=color,
-                          bar_width=f"{st.bar_width * 100:.0f}%" if len(spec.series) == 1 or kind == "bar_line" else None,
-                          category_gap=f"{(1 - st.bar_width) * 100:.0f}%", gap="8%",
-                          itemstyle_opts={"color": color, "borderColor": st.background if stacked else None,
-                                          "borderWidth": 0.8 if stacked else 0})
+            _add_bars(chart, spec, lay, s)
         else:
-            scatter = kind == "scatter"
-            markers = scatter or st.markers or kind == "bar_line"
-            symbol = SYMBOLS[s % len(SYMBOLS)] if scatter else "circle"  # "none" would hide the data labels too
-            symbol_size = (st.font_size * 0.75 if scatter else st.line_width * 2.5) if markers else 0
-            labels = [_label(spec, s, i, "top", size) for i in range(len(series.values))]
-            common = {"symbol": symbol, "symbol_size": symbol_size, "color": color, "itemstyle_opts": {"color": color}}
-            if scatter:
-                data = [{"value": v, "label": labels[i]} for i, v in enumerate(series.values)]
-                Scatter.add_yaxis(chart, series.name, data, **common)
-            else:
-                data = [opts.LineItem(name=spec.categories[i], value=v, symbol=symbol, symbol_size=symbol_size,
-                                      label_opts=labels[i]) for i, v in enumerate(series.values)]
-                Line.add_yaxis(chart, series.name, data, **common, label_opts=None,
-                               linestyle_opts={"width": st.line_width, "color": color},
-                               areastyle_opts={"opacity": 0.35, "color": color} if kind == "area" else None)
+            _add_points(chart, spec, lay, s)
     axes = (_value_axis(spec, lay), _category_axis(spec, lay))
     x_axis, y_axis = axes if lay.horizontal else axes[::-1]
     chart.set_global_opts(xaxis_opts=x_axis, yaxis_opts=y_axis)
@@ -147,6 +122,42 @@ def _cartesian(spec: ChartSpec, lay: CartesianLayout, frame: Frame) -> Chart:
     chart.options["grid"] = {"left": plot.left, "top": inner.top, "width": inner.right - plot.left,
                              "height": plot.bottom - inner.top, "containLabel": True}
     return chart
+
+
+def _add_bars(chart: Chart, spec: ChartSpec, lay: CartesianLayout, s: int) -> None:
+    """Series s as bars, labelled beyond their ends (inside the segments when stacked)."""
+    st, stacked, color = spec.style, spec.kind == "stacked_bar", spec.style.colors[s]
+    end = ("right", "left") if lay.horizontal else ("top", "bottom")
+    data = [opts.BarItem(name=spec.categories[i], value=v, label_opts=_label(
+        spec, s, i, "inside" if stacked else end[v < 0], lay.label_size, text_on(color) if stacked else None))
+        for i, v in enumerate(spec.series[s].values)]
+    single = len(spec.series) == 1 or spec.kind == "bar_line"
+    Bar.add_yaxis(chart, spec.series[s].name, data, stack="total" if stacked else None, color=color,
+                  bar_width=f"{st.bar_width * 100:.0f}%" if single else None,
+                  category_gap=f"{(1 - st.bar_width) * 100:.0f}%", gap="8%",
+                  itemstyle_opts={"color": color, "borderColor": st.background if stacked else None,
+                                  "borderWidth": 0.8 if stacked else 0})
+
+
+def _add_points(chart: Chart, spec: ChartSpec, lay: CartesianLayout, s: int) -> None:
+    """Series s as a line (filled for an area) or as dots, labelled above each point."""
+    st, kind, color = spec.style, spec.kind, spec.style.colors[s]
+    scatter = kind == "scatter"
+    markers = scatter or st.markers or kind == "bar_line"
+    symbol = SYMBOLS[s % len(SYMBOLS)] if scatter else "circle"  # "none" would hide the data labels too
+    symbol_size = (st.font_size * 0.75 if scatter else st.line_width * 2.5) if markers else 0
+    values = spec.series[s].values
+    labels = [_label(spec, s, i, "top", lay.label_size) for i in range(len(values))]
+    common = {"symbol": symbol, "symbol_size": symbol_size, "color": color, "itemstyle_opts": {"color": color}}
+    if scatter:
+        Scatter.add_yaxis(chart, spec.series[s].name, [{"value": v, "label": labels[i]} for i, v in enumerate(values)],
+                          **common)
+        return
+    data = [opts.LineItem(name=spec.categories[i], value=v, symbol=symbol, symbol_size=symbol_size,
+                          label_opts=labels[i]) for i, v in enumerate(values)]
+    Line.add_yaxis(chart, spec.series[s].name, data, **common, label_opts=None,
+                   linestyle_opts={"width": st.line_width, "color": color},
+                   areastyle_opts={"opacity": 0.35, "color": color} if kind == "area" else None)
 
 
 def _pie(spec: ChartSpec, lay: RadialLayout) -> Chart:
@@ -174,9 +185,9 @@ def _radar(spec: ChartSpec, lay: RadialLayout) -> Chart:
         schema=[opts.RadarIndicatorItem(name=c, max_=lay.scale_max, min_=0) for c in spec.categories],
         center=[lay.cx, lay.cy], radius=lay.radius, shape="polygon",
         textstyle_opts=_text_style(spec, st.font_size),
-        splitline_opt=opts.SplitLineOpts(is_show=True, linestyle_opts=opts.LineStyleOpts(color="#cccccc")),
+        splitline_opt=opts.SplitLineOpts(is_show=True, linestyle_opts=opts.LineStyleOpts(color=GRID_COLOR)),
         splitarea_opt=opts.SplitAreaOpts(is_show=False),
-        axisline_opt=opts.AxisLineOpts(is_show=True, linestyle_opts=opts.LineStyleOpts(color="#cccccc")))
+        axisline_opt=opts.AxisLineOpts(is_show=True, linestyle_opts=opts.LineStyleOpts(color=GRID_COLOR)))
     for s, series in enumerate(spec.series):
         chart.add(series.name, [{"name": series.name, "value": series.values}], color=st.colors[s],
                   symbol="circle" if st.markers else "none", label_opts=opts.LabelOpts(is_show=False),

@@ -15,10 +15,8 @@ from renderers.chart_layout import Frame, TextSlot, frame_layout
 from renderers.chart_spec import ChartSpec
 from renderers.matplotlib_marks import POINT_MARKERS, CartesianMarks, pie, radar
 from renderers.mpl_painter import Painter
+from renderers.palettes import AXIS_COLOR, GRID_COLOR
 from renderers.text_boxes import RenderedChart, check_legible
-
-GRID_COLOR = "#d9d9d9"
-AXIS_COLOR = "#666666"
 
 
 class MatplotlibChartRenderer:

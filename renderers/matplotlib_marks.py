@@ -11,7 +11,7 @@ import math
 from renderers.chart_axes import CartesianLayout, RadialLayout
 from renderers.chart_spec import ChartSpec
 from renderers.mpl_painter import Painter
-from renderers.palettes import text_on
+from renderers.palettes import GRID_COLOR, text_on
 
 POINT_MARKERS = ("o", "s", "^", "D", "v")
 
@@ -163,10 +163,9 @@ def radar(p: Painter, spec: ChartSpec, lay: RadialLayout, rings: int = 5) -> Non
     def at(share: float, k: int) -> tuple[float, float]:
         return lay.cx + share * lay.radius * math.cos(angles[k]), lay.cy - share * lay.radius * math.sin(angles[k])
 
-    grid = "#cccccc"
     p.segments([[at(r / rings, k), at(r / rings, (k + 1) % n)] for r in range(1, rings + 1) for k in range(n)],
-               grid, 0.8)
-    p.segments([[(lay.cx, lay.cy), at(1.0, k)] for k in range(n)], grid, 0.8)
+               GRID_COLOR, 0.8)
+    p.segments([[(lay.cx, lay.cy), at(1.0, k)] for k in range(n)], GRID_COLOR, 0.8)
     for s, series in enumerate(spec.series):
         points = [at(v / lay.scale_max, k) for k, v in enumerate(series.values)]
         p.polygon(points, st.colors[s], alpha=0.2, z=2)

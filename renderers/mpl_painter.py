@@ -73,10 +73,9 @@ class Painter:
         self.texts: list[DrawnText] = []
         self._identity = IdentityTransform()
 
-    def _add(self, artist):
+    def _add(self, artist: Artist) -> None:
         artist.set_transform(self._identity)
         self.fig.add_artist(artist)
-        return artist
 
     def _xy(self, points):
         return [(x, self.height - y) for x, y in points]

@@ -30,6 +30,10 @@ BACKGROUNDS: list[tuple[str, str]] = [
 ]
 
 
+GRID_COLOR = "#d9d9d9"  # value-axis grid lines and radar rings
+AXIS_COLOR = "#666666"  # axis lines
+
+
 def text_on(color: str) -> str:
     """Black or white, whichever reads better on `color` (a "#rrggbb" fill), for labels inside marks."""
     r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))

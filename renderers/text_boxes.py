@@ -40,16 +40,14 @@ def _axes(quad: tuple[Point, ...]) -> list[Point]:
 
 
 def _shrunk(quad: tuple[Point, ...], by: float) -> tuple[Point, ...]:
-    """The quad moved `by` pixels inwards on every side (glyph boxes include some blank space)."""
-    cx = sum(p[0] for p in quad) / 4
-    cy = sum(p[1] for p in quad) / 4
-    out = []
-    for x, y in quad:
-        dx, dy = x - cx, y - cy
-        norm = max((dx * dx + dy * dy) ** 0.5, 1e-9)
-        shrink = min(by * 1.4142, norm * 0.5)
-        out.append((x - dx / norm * shrink, y - dy / norm * shrink))
-    return tuple(out)
+    """The rectangle moved `by` pixels inwards on every side (glyph boxes include some blank space)."""
+    (x0, y0), (x1, y1), _, (x3, y3) = quad
+    width, height = ((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5, ((x3 - x0) ** 2 + (y3 - y0) ** 2) ** 0.5
+    bu, bv = min(by, width * 0.45), min(by, height * 0.45)
+    ux, uy = (x1 - x0) / max(width, 1e-9) * bu, (y1 - y0) / max(width, 1e-9) * bu
+    vx, vy = (x3 - x0) / max(height, 1e-9) * bv, (y3 - y0) / max(height, 1e-9) * bv
+    signs = ((1, 1), (-1, 1), (-1, -1), (1, -1))
+    return tuple((x + su * ux + sv * vx, y + su * uy + sv * vy) for (x, y), (su, sv) in zip(quad, signs))
 
 
 def quads_overlap(a: tuple[Point, ...], b: tuple[Point, ...]) -> bool:

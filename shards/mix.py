@@ -18,15 +18,17 @@ misspelt key is an error naming the key and the file, never a silently ignored o
 
 Carried sources are flattened into the stage under the name `<carried stem>/<name>`
 (`stage1/scene`), each with share `weight * (its share within the carried stage)`. The kept
-subset depends on the sample key alone, so it is the same however the shards are laid out; and
-because the same hash decides at every level, a chain of carries keeps nested subsets: a
-stage-1 sample that stage 2 did not carry never reappears in stage 3 (with 0.8 at both levels
-stage 3 sees the same 80% of stage 1 as stage 2, not 64%).
+subset depends on the sample key alone, so it is the same however the shards are laid out. A
+chain of carries multiplies: stage 3 carries 80% of everything stage 2 streams, including the
+80% of stage 1 that stage 2 carried, so it sees 64% of stage 1. Because the same hash decides at
+every level, the subsets nest: the 64% is part of the 80%, and a stage-1 sample that stage 2 did
+not carry never reappears in stage 3.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import re
 from dataclasses import dataclass, field, replace
@@ -149,7 +151,7 @@ def _carried(path: str, carry: Any, chain: tuple[str, ...]) -> list[Source]:
     inner_path = os.path.join(os.path.dirname(path), carry["mix"])
     inner = _load(os.path.abspath(inner_path), chain)
     stem = os.path.splitext(os.path.basename(inner_path))[0]
-    return [replace(s, name=f"{stem}/{s.name}", weight=weight * share, carry=min(s.carry, fraction))
+    return [replace(s, name=f"{stem}/{s.name}", weight=weight * share, carry=s.carry * fraction)
             for s, share in zip(inner.sources, inner.shares().values(), strict=True)]
 
 
@@ -165,8 +167,8 @@ def _check_keys(path: str, where: str, entry: Any, allowed: dict[str, bool]) -> 
 
 
 def _positive(path: str, what: str, value: Any, kind: type) -> Any:
-    """A number > 0 of `kind`; booleans and strings are refused (YAML reads `yes` as True)."""
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+    """A finite number > 0 of `kind`; booleans and strings are refused (YAML reads `yes` as True)."""
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < math.inf
     if kind is int:
         ok = ok and float(value).is_integer()
     if not ok:
