@@ -61,10 +61,10 @@ def main() -> None:
     peaks = {}
     for n in args.memory_n:
         seconds, stats = timed_build(n, 1000, 2, config)
-        peaks[n] = stats.peak_rss_bytes
-        print(f"memory: n={n}: peak worker memory {stats.peak_rss_bytes / 2**20:.0f} MiB ({n / seconds:.1f}/s)")
+        peaks[n] = stats.peak_memory_bytes
+        print(f"memory: n={n}: peak worker memory {stats.peak_memory_bytes / 2**20:.0f} MiB ({n / seconds:.1f}/s)")
     small, large = (peaks[n] for n in args.memory_n)
-    report["memory"] = {"peak_rss_mib": {str(n): p / 2**20 for n, p in peaks.items()},
+    report["memory"] = {"peak_memory_mib": {str(n): p / 2**20 for n, p in peaks.items()},
                         "ratio_large_to_small": large / small, "goal": "within 10%"}
     print(f"memory: large/small = {large / small:.3f} (goal 0.9-1.1)")
     RESULTS.mkdir(exist_ok=True)

@@ -40,6 +40,10 @@ LANGS = ("mixed", "en", "zh")
 
 @dataclass
 class ChartsConfig(EngineConfig):
+    source: str | None = field(default=None, metadata={
+        "help": "a CSV/TSV file or a folder of them to chart instead of the built-in topics: a header row "
+                "(category column name, then series names), rows of a label and numbers, optional "
+                "'# title:', '# source:', '# x_title:', '# y_title:' lines; unusable files are skipped and counted"})
     renderer: str = field(default="mixed", metadata={
         "help": "mixed (half matplotlib, half pyecharts, drawn per sample), matplotlib or pyecharts"})
     lang: str = field(default="mixed", metadata={

@@ -86,7 +86,12 @@ def parse(argv: list[str]) -> tuple[BuildPlan, argparse.Namespace]:
     if args.seed < 0:
         raise UsageError(f"--seed must be 0 or more, got {args.seed}")
     config = config_from_args(ENGINES[engine].Config, args)
-    plan = BuildPlan(engine, dataclasses.asdict(config), n, args.shard_size, args.seed, check_output(args.out))
+    try:
+        info = ENGINES[engine](config).describe()  # reads --source now, so a bad one fails before Ray
+    except (ValueError, OSError) as e:
+        raise UsageError(str(e)) from None
+    plan = BuildPlan(engine, dataclasses.asdict(config), n, args.shard_size, args.seed, check_output(args.out),
+                     info={k: v for k, v in info.items() if k not in ("engine", "config")})
     why = conflicting_build(plan)
     if why:
         raise UsageError(f"--out {plan.out}: {why}; use a new --out, or delete it to rebuild")
@@ -100,13 +105,15 @@ def summarize(plan: BuildPlan, stats: list[ShardStats], skipped: int, seconds: f
     lines = [
         f"{plan.engine}: {made:,} samples in {len(stats)} shards made in {seconds:.1f} s "
         f"({made / max(seconds, 1e-9):.1f} samples/s), {skipped} shards already complete",
-        f"  bytes written: {total.bytes / 1e6:.1f} MB; peak worker memory: {total.peak_rss_bytes / 2**20:.0f} MiB",
+        f"  bytes written: {total.bytes / 1e6:.1f} MB; peak worker memory: {total.peak_memory_bytes / 2**20:.0f} MiB",
         "  failed draws (retried with derived seeds): "
         + (", ".join(f"{r}={c}" for r, c in sorted(total.failures.items())) or "none"),
     ]
     by_error: dict[str, list[str]] = {}
     for name, err in sorted(errors.items()):
         by_error.setdefault(err, []).append(name)
+    if plan.info:
+        lines.append("  engine: " + ", ".join(f"{k}={v}" for k, v in plan.info.items()))
     for err, names in by_error.items():
         shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
         lines.append(f"  FAILED {len(names)} shards ({shown}): {err}")

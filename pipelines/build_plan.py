@@ -39,6 +39,7 @@ class BuildPlan:
     shard_size: int
     seed: int
     out: str
+    info: dict[str, Any] = field(default_factory=dict)  # what the engine reports of its inputs
     config_hash: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -121,7 +122,7 @@ def write_manifest(plan: BuildPlan, stats: list[ShardStats]) -> str:
     manifest = {
         "engine": plan.engine, "config": plan.config, "config_hash": plan.config_hash,
         "seed": plan.seed, "n": plan.n, "shard_size": plan.shard_size, "format_version": FORMAT_VERSION,
-        "versions": versions(),
+        "versions": versions(), "engine_info": plan.info,
         "samples": total.samples, "bytes": total.bytes, "failures": dict(sorted(total.failures.items())),
         "shards": [s.manifest_entry() for s in sorted(stats, key=lambda s: s.shard)],
     }

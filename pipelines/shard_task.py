@@ -52,13 +52,16 @@ def _engine_for(spec: ShardSpec) -> Engine:
     return _ENGINES[spec.config_hash]
 
 
-def _tree_rss() -> int:
-    """Resident memory of this worker and its children (a browser lives in child processes)."""
+def _tree_memory() -> int:
+    """Memory of this worker and its children (a browser lives in child processes).
+
+    Proportional set size, so pages that Chromium's processes share are counted once in the sum.
+    """
+    total = 0
     proc = psutil.Process()
-    total = proc.memory_info().rss
-    for child in proc.children(recursive=True):
+    for p in [proc, *proc.children(recursive=True)]:
         try:
-            total += child.memory_info().rss
+            total += p.memory_full_info().pss
         except psutil.Error:
             pass
     return total
@@ -88,19 +91,19 @@ def build_shard(spec: ShardSpec, report: Callable[[int], None] | None = None, no
     engine = _engine_for(spec)
     fs, root = fsspec.core.url_to_fs(spec.out)
     failures: Counter = Counter()
-    peak = _tree_rss()
+    peak = _tree_memory()
     pending, last_report = 0, t0
     with ShardWriter(fs, posixpath.join(root, spec.name)) as writer:
         for index in range(spec.start, spec.stop):
             writer.write(sample_key(spec.engine, index), draw(engine, spec, index, failures))
             pending += 1
             if index % 25 == 0:
-                peak = max(peak, _tree_rss())
+                peak = max(peak, _tree_memory())
             if report and (time.monotonic() - last_report > 1.0 or index == spec.stop - 1):
                 report(pending)
                 pending, last_report = 0, time.monotonic()
     stats = ShardStats(shard=spec.name, config_hash=spec.config_hash, samples=spec.stop - spec.start,
                        bytes=writer.nbytes, sha256=writer.sha256, failures=dict(failures),
-                       seconds=round(time.monotonic() - t0, 3), peak_rss_bytes=max(peak, _tree_rss()), node=node)
+                       seconds=round(time.monotonic() - t0, 3), peak_memory_bytes=max(peak, _tree_memory()), node=node)
     write_json_atomic(fs, posixpath.join(root, stats_name(spec.name)), stats.to_json())
     return stats

@@ -25,7 +25,7 @@ class ShardStats:
         sha256: hex digest of the tar.
         failures: failed draws by reason; each was retried with a derived seed.
         seconds: wall time spent making the shard.
-        peak_rss_bytes: the largest resident memory seen in the worker (with its child processes).
+        peak_memory_bytes: the largest resident memory seen in the worker (with its child processes).
         node: where it was made (a Ray node id), to see how a cluster shared the work.
     """
 
@@ -36,7 +36,7 @@ class ShardStats:
     sha256: str = ""
     failures: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
-    peak_rss_bytes: int = 0
+    peak_memory_bytes: int = 0
     node: str = ""
 
     def __add__(self, other: "ShardStats") -> "ShardStats":
@@ -45,7 +45,7 @@ class ShardStats:
             bytes=self.bytes + other.bytes,
             failures=dict(Counter(self.failures) + Counter(other.failures)),
             seconds=self.seconds + other.seconds,
-            peak_rss_bytes=max(self.peak_rss_bytes, other.peak_rss_bytes),
+            peak_memory_bytes=max(self.peak_memory_bytes, other.peak_memory_bytes),
         )
 
     @property
