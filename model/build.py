@@ -65,13 +65,19 @@ def build_model(preset: str | None, init: str | None, image_size: int | None
     return model, copy_matching(model, load_model(init, dtype="float32"), init)
 
 
-def copy_matching(model: nn.Module, source: nn.Module, name: str) -> InitReport:
-    """Copy every tensor of `source` whose name and shape match one of `model`'s."""
+def copy_matching(model: GotOcr2ForConditionalGeneration, source: nn.Module, name: str) -> InitReport:
+    """Copy every tensor of `source` whose name and shape match one of `model`'s.
+
+    A tied head is skipped: it is the embedding, which decides for itself.
+    """
     theirs = source.state_dict()
     mine = model.state_dict()
+    tied = set(model._tied_weights_keys or {}) if model.config.tie_word_embeddings else set()
     fresh: dict[str, str] = {}
     copied = 0
     for key, tensor in mine.items():
+        if key in tied:
+            continue
         other = theirs.get(key)
         if other is None:
             fresh[key] = "not in init"

@@ -27,11 +27,12 @@ from typing import Any, Callable
 
 from transformers import GotOcr2Config, OPTConfig, Qwen2Config
 
-from tokenizer.got import VOCAB_SIZE
-
+# GOT's vocabulary and image token, as tokenizer/got.py defines them (a test checks they agree);
+# spelled out here so the model side imports no tokenizer (bench/train.py runs where none is installed).
+VOCAB_SIZE = 151860
+IMAGE_TOKEN_ID = 151859  # <imgpad>
 PATCH = 16  # ViTDet patch side, pixels
 NECK_STRIDE = 4  # the projector's two stride-2 convs
-IMAGE_TOKEN_ID = 151859  # <imgpad>
 
 
 def image_tokens(image_size: int) -> int:

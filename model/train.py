@@ -18,72 +18,70 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import math
 import os
-import random
 import sys
 import time
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-import numpy as np
 import torch
-import torch.distributed as dist
 from torch import nn
 from torch.distributed.checkpoint.state_dict import (StateDictOptions, get_model_state_dict,
                                                      get_optimizer_state_dict, set_optimizer_state_dict)
 
-from model import checkpoint
+from model import checkpoint, ranks
 from model.build import TRAINABLE, InitError, build_model, set_trainable
 from model.checkpoint import CheckpointError
 from model.fast import compile_blocks, use_sdpa_encoder
-from model.loss import AnswerLoss
+from model.loss import IGNORE_INDEX, AnswerLoss
 from model.presets import PRESETS
-from shards.mix import MixError
-from tokenizer.got import IGNORE_INDEX
+from model.runlog import RunLog
+
 
 STAGE_PRESET = {1: "got-opt125m", 2: "got-580m", 3: "got-580m"}
 STAGE_LR = {1: 1e-4, 2: 1e-4, 3: 2e-5}
 STAGE_TRAIN = {1: "all", 2: "all", 3: "decoder"}
 # Settings a resume must keep: they decide which samples each rank sees, in which order.
 RESUME_FIXED = ("mix", "batch_size", "grad_accum", "seed", "max_target_tokens", "world_size")
-METRICS = "metrics.jsonl"
-EVENTS = "events.jsonl"
 
 
 # ----------------------------------------------------------------------------- config
+def _flag(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
 @dataclass
 class Config:
     """Every default in one place; None means "the stage's choice" (see __post_init__)."""
 
-    stage: int = 2
-    mix: str = ""
-    out: str = ""
-    preset: str | None = None  # None: --init's own model if given, else the stage's preset
-    init: str | None = None  # HF folder, run folder or cached hub id
-    train: str | None = None  # all | decoder | encoder; None: the paper's choice for the stage
-    image_size: int | None = None  # None: the preset's (1024; tiny: 256)
-    batch_size: int = 8  # per rank and micro-batch
-    grad_accum: int = 1
-    max_target_tokens: int | None = None  # None: the mix's limit
-    num_workers: int = 2
-    shuffle_buffer: int = 1000
-    root: str = "."  # folder that relative shard patterns in the mix start from
-    allow_missing: bool = False
-    max_steps: int = 10_000
-    lr: float | None = None  # None: 1e-4 in stages 1-2, 2e-5 in stage 3
-    warmup: int | None = None  # steps; None: 1% of max_steps
-    weight_decay: float = 0.0
-    grad_clip: float = 1.0
-    seed: int = 0
-    gradient_checkpointing: bool = False
-    compile: bool = False
-    fsdp: bool = False
-    save_every: int = 1000
-    log_every: int = 10
-    world_size: int = 1  # set from the environment (torchrun), not a flag
+    stage: int = _flag(2, "the paper's stage, 1 to 3: its defaults for preset, lr and what trains")
+    mix: str = _flag("", "stage mix yaml, e.g. shards/mixes/stage2.yaml")
+    out: str = _flag("", "run folder: checkpoints, metrics.jsonl, events.jsonl; rerun to resume")
+    preset: str | None = _flag(None, "architecture (default: --init's own, else got-opt125m in stage 1, got-580m after)")
+    init: str | None = _flag(None, "weights to start from: model folder, run folder, or a hub id in the local cache")
+    train: str | None = _flag(None, "parts that train (default: all in stages 1-2, decoder in stage 3)")
+    image_size: int | None = _flag(None, "encoder side in px, a multiple of 64 (default: the preset's)")
+    batch_size: int = _flag(8, "samples per rank and micro-batch")
+    grad_accum: int = _flag(1, "micro-batches per optimizer step")
+    max_target_tokens: int | None = _flag(None, "drop longer targets (default: the mix's limit)")
+    num_workers: int = _flag(2, "DataLoader worker processes per rank")
+    shuffle_buffer: int = _flag(1000, "samples in the loader's shuffle buffer (0: no shuffling)")
+    root: str = _flag(".", "folder that relative shard patterns in the mix start from")
+    allow_missing: bool = _flag(False, "stream the mix's present sources when some have no shards")
+    max_steps: int = _flag(10_000, "optimizer steps; the cosine schedule ends here")
+    lr: float | None = _flag(None, "peak learning rate (default: 1e-4, 2e-5 in stage 3)")
+    warmup: int | None = _flag(None, "linear warmup steps (default: 1%% of --max-steps)")
+    weight_decay: float = _flag(0.0, "AdamW weight decay")
+    grad_clip: float = _flag(1.0, "clip the gradient norm to this")
+    seed: int = _flag(0, "model init and data order")
+    gradient_checkpointing: bool = _flag(False, "recompute activations in backward (less memory)")
+    compile: bool = _flag(False, "torch.compile each block and the loss (GPU)")
+    fsdp: bool = _flag(False, "shard weights, gradients and optimizer state (FSDP2) instead of DDP")
+    save_every: int = _flag(1000, "checkpoint every this many steps (and at the end)")
+    log_every: int = _flag(10, "metrics line every this many steps")
+    world_size: int = 1  # ranks, from torchrun's environment, not a flag
 
     def __post_init__(self) -> None:
         def need(ok: bool, message: str) -> None:
@@ -116,21 +114,19 @@ class Config:
 def parse_args(argv: list[str] | None = None) -> Config:
     """Flags are the Config fields with dashes; argparse exits with code 2 on a bad flag or value."""
     p = argparse.ArgumentParser(prog="python -m model.train", description=__doc__.split("\n\n")[0])
-    p.add_argument("--stage", type=int, choices=sorted(STAGE_LR), default=Config.stage)
-    p.add_argument("--mix", required=True)
-    p.add_argument("--out", required=True)
-    p.add_argument("--preset", choices=sorted(PRESETS))
-    p.add_argument("--init")
-    p.add_argument("--train", choices=TRAINABLE)
+    special = {"stage": dict(type=int, choices=sorted(STAGE_LR)), "mix": dict(required=True),
+               "out": dict(required=True), "preset": dict(choices=sorted(PRESETS)), "train": dict(choices=TRAINABLE)}
     for f in fields(Config):
-        if f.name in ("stage", "mix", "out", "preset", "init", "train", "world_size"):
+        if f.name == "world_size":
             continue
-        flag = "--" + f.name.replace("_", "-")
-        if f.type in ("bool", bool):
-            p.add_argument(flag, action="store_true")
+        flag, help = "--" + f.name.replace("_", "-"), f.metadata["help"]
+        if f.name in special:
+            p.add_argument(flag, default=f.default if f.name == "stage" else None, help=help, **special[f.name])
+        elif f.type in ("bool", bool):
+            p.add_argument(flag, action="store_true", help=help)
         else:
             kind = {"int": int, "float": float, "str": str}[str(f.type).split(" ")[0]]
-            p.add_argument(flag, type=kind, default=f.default)
+            p.add_argument(flag, type=kind, default=f.default, help=help)
     args = p.parse_args(argv)
     try:
         return Config(**vars(args), world_size=int(os.environ.get("WORLD_SIZE", "1")))
@@ -140,18 +136,6 @@ def parse_args(argv: list[str] | None = None) -> Config:
 
 
 # ----------------------------------------------------------------------------- model
-def setup_distributed() -> tuple[int, int, torch.device]:
-    """(rank, world size, device) from torchrun's environment; a plain process is rank 0 of 1."""
-    world = int(os.environ.get("WORLD_SIZE", "1"))
-    local = int(os.environ.get("LOCAL_RANK", "0"))
-    device = torch.device("cuda", local) if torch.cuda.is_available() else torch.device("cpu")
-    if device.type == "cuda":
-        torch.cuda.set_device(device)
-    if world > 1:
-        dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
-    return (dist.get_rank() if world > 1 else 0), world, device
-
-
 def wrap(loss_model: AnswerLoss, cfg: Config, device: torch.device) -> nn.Module:
     """DDP, FSDP (per-block shards, bf16 compute) or nothing, by world size and --fsdp."""
     if cfg.world_size == 1 and not cfg.fsdp:
@@ -171,13 +155,24 @@ def blocks(got: nn.Module) -> list[nn.Module]:
 
 
 # ----------------------------------------------------------------------------- data
-def make_data(cfg: Config, image_size: int, image_tokens: int, rank: int) -> Any:
+class DataError(ValueError):
+    """The mix or the loader state cannot feed this run (bad mix, missing shards, changed stream)."""
+
+
+def make_data(cfg: Config, image_size: int, image_tokens: int, rank: int, state: dict | None) -> Any:
+    """This rank's endless loader, at the saved position when resuming."""
     from shards.loader import LoaderConfig, make_loader
-    return make_loader(LoaderConfig(mix=cfg.mix, batch_size=cfg.batch_size, image_size=image_size,
-                                    image_tokens=image_tokens, max_target_tokens=cfg.max_target_tokens,
-                                    shuffle_buffer=cfg.shuffle_buffer, num_workers=cfg.num_workers,
-                                    seed=cfg.seed, allow_missing=cfg.allow_missing, root=cfg.root),
-                       rank=rank, world_size=cfg.world_size)
+    try:
+        data = make_loader(LoaderConfig(mix=cfg.mix, batch_size=cfg.batch_size, image_size=image_size,
+                                        image_tokens=image_tokens, max_target_tokens=cfg.max_target_tokens,
+                                        shuffle_buffer=cfg.shuffle_buffer, num_workers=cfg.num_workers,
+                                        seed=cfg.seed, allow_missing=cfg.allow_missing, root=cfg.root),
+                           rank=rank, world_size=cfg.world_size)
+        if state is not None:
+            data.load_state_dict(state)
+    except ValueError as e:  # MixError is one
+        raise DataError(str(e)) from None
+    return data
 
 
 def to_device(batch: dict[str, Any], device: torch.device) -> dict[str, torch.Tensor]:
@@ -196,9 +191,9 @@ def get_lr(step: int, cfg: Config) -> float:
 
 # ----------------------------------------------------------------------------- the loop
 def train(cfg: Config) -> None:
-    rank, world, device = setup_distributed()
+    rank, world, device = ranks.setup()
     out = Path(cfg.out)
-    log = Logger(out, rank)
+    log = RunLog(out, rank)
     resume_from = checkpoint.latest(out)
     torch.manual_seed(cfg.seed)
     if resume_from is not None:
@@ -220,16 +215,16 @@ def train(cfg: Config) -> None:
     got.to(device)
     if cfg.compile:
         compile_blocks(got)
-    model = wrap(AnswerLoss(got), cfg, device)
+    model = wrap(AnswerLoss(got, compile=cfg.compile), cfg, device)
     params = [p for p in got.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=cfg.lr, betas=(0.9, 0.999), weight_decay=cfg.weight_decay,
-                                  fused=device.type == "cuda")
-    data = make_data(cfg, got.config.vision_config.image_size, got.config.image_seq_length, rank)
+                                  fused=True)
+    data = make_data(cfg, got.config.vision_config.image_size, got.config.image_seq_length, rank,
+                     state["loaders"][rank] if state else None)
     step, samples, tokens = 0, 0, 0
     if state is not None:
         set_optimizer_state_dict(got, optimizer, state["optimizer"], options=StateDictOptions(full_state_dict=True))
-        data.load_state_dict(state["loaders"][rank])
-        set_rng(state["rng"][rank])
+        ranks.set_rng(state["rng"][rank])
         step, samples, tokens = state["step"], state["samples"], state["tokens"]
         log.truncate_after(step)
     autocast = torch.autocast("cuda", dtype=torch.bfloat16) if device.type == "cuda" else contextlib.nullcontext()
@@ -244,9 +239,9 @@ def train(cfg: Config) -> None:
             group["lr"] = lr
         micro = [next(batches) for _ in range(cfg.grad_accum)]
         if first:
-            log.event("first_batch", keys_by_rank=all_gather([b["keys"] for b in micro]))
+            log.event("first_batch", keys_by_rank=ranks.all_gather([b["keys"] for b in micro]))
             first = False
-        n_target = all_reduce(sum(int((b["labels"][:, 1:] != IGNORE_INDEX).sum()) for b in micro), device)
+        n_target = ranks.all_reduce(sum(int((b["labels"][:, 1:] != IGNORE_INDEX).sum()) for b in micro), device)
         loss_sum = torch.zeros((), device=device)
         for i, batch in enumerate(micro):
             with sync_gradients(model, cfg, last=i == len(micro) - 1), autocast:
@@ -256,20 +251,19 @@ def train(cfg: Config) -> None:
         grad_norm = torch.nn.utils.clip_grad_norm_(params, cfg.grad_clip)
         optimizer.step()
         optimizer.zero_grad(set_to_none=True)
-        step_samples = all_reduce(sum(len(b["keys"]) for b in micro), device)
-        step_tokens = all_reduce(sum(int(b["attention_mask"].sum()) for b in micro), device)
+        step_samples = ranks.all_reduce(sum(len(b["keys"]) for b in micro), device)
+        step_tokens = ranks.all_reduce(sum(int(b["attention_mask"].sum()) for b in micro), device)
         samples, tokens = samples + step_samples, tokens + step_tokens
         if step % cfg.log_every == 0 or step == cfg.max_steps:
-            loss = all_reduce(float(loss_sum), device) / n_target
+            loss = ranks.all_reduce(float(loss_sum), device) / n_target
             dt = time.perf_counter() - t0
-            log.metrics(step=step, loss=loss, lr=lr, grad_norm=float(_full(grad_norm)), samples=samples,
+            log.metrics(step=step, loss=loss, lr=lr, grad_norm=float(ranks.full(grad_norm)), samples=samples,
                         tokens=tokens, tokens_per_s=step_tokens / dt, samples_per_s=step_samples / dt)
         if step % cfg.save_every == 0 or step == cfg.max_steps:
             save(out, step, got, optimizer, data, cfg, samples, tokens, rank, log)
         t0 = time.perf_counter()
     log.close()
-    if world > 1:
-        dist.destroy_process_group()
+    ranks.teardown()
 
 
 def sync_gradients(model: nn.Module, cfg: Config, last: bool) -> contextlib.AbstractContextManager:
@@ -296,109 +290,26 @@ def check_resumable(cfg: Config, saved: dict[str, Any], ckpt: Path) -> None:
 
 # ----------------------------------------------------------------------------- checkpoint
 def save(out: Path, step: int, got: nn.Module, optimizer: torch.optim.Optimizer, data: Any, cfg: Config,
-         samples: int, tokens: int, rank: int, log: "Logger") -> None:
+         samples: int, tokens: int, rank: int, log: RunLog) -> None:
     """Gather weights and optimizer state to rank 0 (collective under FSDP) and write one checkpoint."""
     options = StateDictOptions(full_state_dict=True, cpu_offload=True)
     weights = get_model_state_dict(got, options=options)
     optim = get_optimizer_state_dict(got, optimizer, options=options)
-    loaders = all_gather(data.state_dict())
-    rngs = all_gather(get_rng())
+    loaders = ranks.all_gather(data.state_dict())
+    rngs = ranks.all_gather(ranks.get_rng())
     if rank == 0:
         path = checkpoint.save(out, step, got, weights, {
             "step": step, "samples": samples, "tokens": tokens, "optimizer": optim, "loaders": loaders,
             "rng": rngs, "config": asdict(cfg), "version": 1})
         log.event("checkpoint", step=step, path=str(path))
-    if dist.is_initialized():
-        dist.barrier()
-
-
-def get_rng() -> dict[str, Any]:
-    return {"torch": torch.get_rng_state(), "cuda": torch.cuda.get_rng_state() if torch.cuda.is_available() else None,
-            "python": random.getstate(), "numpy": np.random.get_state()}
-
-
-def set_rng(rng: dict[str, Any]) -> None:
-    torch.set_rng_state(rng["torch"])
-    if rng["cuda"] is not None and torch.cuda.is_available():
-        torch.cuda.set_rng_state(rng["cuda"])
-    random.setstate(rng["python"])
-    np.random.set_state(rng["numpy"])
-
-
-# ----------------------------------------------------------------------------- collectives and logs
-def all_reduce(value: float, device: torch.device) -> Any:
-    if not dist.is_initialized():
-        return value
-    t = torch.tensor(value, dtype=torch.float64, device=device)
-    dist.all_reduce(t)
-    return type(value)(t.item())
-
-
-def all_gather(obj: Any) -> list[Any]:
-    if not dist.is_initialized():
-        return [obj]
-    gathered: list[Any] = [None] * dist.get_world_size()
-    dist.all_gather_object(gathered, obj)
-    return gathered
-
-
-def _full(t: torch.Tensor) -> torch.Tensor:
-    return t.full_tensor() if hasattr(t, "full_tensor") else t
-
-
-class Logger:
-    """OUT/metrics.jsonl (one JSON line per logged step) and OUT/events.jsonl (start, resume, checkpoints),
-    both echoed to stdout by rank 0; TensorBoard scalars too when tensorboard is installed."""
-
-    def __init__(self, out: Path, rank: int) -> None:
-        self.rank = rank
-        self.path = out / METRICS
-        self.events = out / EVENTS
-        self.tb = None
-        if rank == 0:
-            out.mkdir(parents=True, exist_ok=True)
-            try:
-                from torch.utils.tensorboard import SummaryWriter
-                self.tb = SummaryWriter(str(out / "tensorboard"))
-            except ImportError:
-                pass
-
-    def truncate_after(self, step: int) -> None:
-        """Drop steps a killed run logged past its last checkpoint: the resumed run redoes them."""
-        if self.rank != 0 or not self.path.exists():
-            return
-        kept = [line for line in self.path.read_text().splitlines() if json.loads(line)["step"] <= step]
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text("".join(line + "\n" for line in kept))
-        tmp.replace(self.path)
-
-    def metrics(self, **values: Any) -> None:
-        self._write(self.path, values)
-        if self.tb is not None:
-            for key in ("loss", "lr", "grad_norm", "tokens_per_s", "samples_per_s"):
-                self.tb.add_scalar(f"train/{key}", values[key], values["step"])
-
-    def event(self, name: str, **values: Any) -> None:
-        self._write(self.events, {"event": name, **values})
-
-    def _write(self, path: Path, record: dict[str, Any]) -> None:
-        if self.rank != 0:
-            return
-        line = json.dumps(record, default=str)
-        print(line, flush=True)
-        with path.open("a") as f:
-            f.write(line + "\n")
-
-    def close(self) -> None:
-        if self.tb is not None:
-            self.tb.close()
+    ranks.barrier()
 
 
 def main(argv: list[str] | None = None) -> int:
     cfg = parse_args(argv)
     try:
         train(cfg)
-    except (CheckpointError, InitError, MixError, ResumeError) as e:
+    except (CheckpointError, DataError, InitError, ResumeError) as e:
         print(f"model.train: error: {e}", file=sys.stderr)
         return 2
     return 0

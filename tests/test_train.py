@@ -1,0 +1,196 @@
+"""The trainer end to end on the CPU with the tiny preset and real chart shards.
+
+Overfitting, resume after SIGKILL, two-process DDP/FSDP and the CLI's errors all run the user's
+own command (`python -m model.train`, under torchrun for two ranks) on the session's real
+charts build; the overfit checkpoint is then scored by `python -m model.evaluate`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import fsspec
+import pytest
+import torch
+from transformers import GotOcr2ForConditionalGeneration
+
+from model import checkpoint, evaluate, train
+from model.generate import Query, read
+from shards.format import encode_record
+from shards.reader import StoredSample, iter_samples
+from shards.writer import ShardWriter
+from tokenizer.got import get_tokenizer
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def write_mix(path: Path, shards: Path, max_target_tokens: int, stage: int = 2) -> Path:
+    path.write_text(f"stage: {stage}\nmax_target_tokens: {max_target_tokens}\nsources:\n"
+                    f"  - name: charts\n    shards: {shards}/charts-*.tar\n    weight: 1.0\n")
+    return path
+
+
+def run_train(*args: str, timeout: float = 240) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "model.train", *args], cwd=REPO, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def losses(out: Path) -> list[tuple[int, float]]:
+    return [(r["step"], r["loss"]) for r in map(json.loads, (out / "metrics.jsonl").read_text().splitlines())]
+
+
+def events(out: Path, name: str) -> list[dict]:
+    return [e for e in map(json.loads, (out / "events.jsonl").read_text().splitlines()) if e["event"] == name]
+
+
+@pytest.fixture(scope="module")
+def overfit(built_charts: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[StoredSample]]:
+    """Stage 3 (decoder trains, encoder frozen) on the three real charts with the shortest targets.
+
+    The mix's token limit admits exactly those samples, so every batch is the three of them.
+    """
+    count = get_tokenizer().count
+    ranked = sorted(iter_samples(str(built_charts)), key=lambda s: count(s.record["target"]))
+    limit = count(ranked[2].record["target"])
+    chosen = [s for s in ranked if count(s.record["target"]) <= limit]
+    assert 3 <= len(chosen) <= 5 and limit <= 120, "the charts build changed; pick other samples"
+    root = tmp_path_factory.mktemp("overfit")
+    mix = write_mix(root / "mix.yaml", built_charts, limit, stage=3)
+    proc = run_train("--stage", "3", "--mix", str(mix), "--preset", "tiny", "--out", str(root / "run"),
+                     "--lr", "6e-3", "--warmup", "5", "--max-steps", "100", "--batch-size", str(len(chosen)),
+                     "--num-workers", "0", "--shuffle-buffer", "0", "--log-every", "10", "--save-every", "1000")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return root / "run", chosen
+
+
+def test_overfit_tiny_model_reproduces_real_targets_exactly(overfit: tuple[Path, list[StoredSample]]) -> None:
+    run, chosen = overfit
+    assert losses(run)[-1][1] < 0.2
+    model = GotOcr2ForConditionalGeneration.from_pretrained(checkpoint.resolve_model_dir(str(run))).eval()
+    queries = [Query(s.images, s.record["prompt"], s.record["task"]) for s in chosen]
+    predictions = read(model, queries, max_new_tokens=150)
+    assert predictions == [s.record["target"] for s in chosen]
+
+
+def test_evaluate_scores_the_overfit_checkpoint_as_perfect(overfit: tuple[Path, list[StoredSample]],
+                                                            tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    run, chosen = overfit
+    folder = tmp_path / "chosen"
+    folder.mkdir()
+    with ShardWriter(fsspec.filesystem("file"), str(folder / "charts-000000.tar")) as w:
+        for s in chosen:
+            w.write(s.key, {s.image_ext: s.image_bytes, "json": encode_record(s.record)})
+    out = tmp_path / "eval.json"
+    assert evaluate.main(["--ckpt", str(run), "--shards", str(folder), "--max-new-tokens", "150",
+                          "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "### charts" in printed and "ap_strict" in printed
+    summary = json.loads(out.read_text())["summary"]["charts"]
+    assert summary["samples"] == len(chosen)
+    assert summary["edit_distance"] == 0.0 and summary["f1"] == 1.0 and summary["bleu"] == pytest.approx(1.0)
+    assert summary["ap_strict"] == summary["ap_slight"] == summary["em"] == summary["parsed"] == 1.0
+
+
+def test_killed_run_resumes_on_the_same_loss_curve(built_charts: Path, tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture) -> None:
+    mix = write_mix(tmp_path / "mix.yaml", built_charts, 400)
+    args = ["--mix", str(mix), "--preset", "tiny", "--max-steps", "6", "--save-every", "3", "--log-every", "1",
+            "--batch-size", "2", "--num-workers", "1", "--lr", "1e-3", "--warmup", "2"]
+    whole, killed = tmp_path / "whole", tmp_path / "killed"
+    assert run_train(*args, "--out", str(whole)).returncode == 0
+
+    proc = subprocess.Popen([sys.executable, "-m", "model.train", *args, "--out", str(killed)], cwd=REPO,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 200
+    while not checkpoint.step_dir(killed, 3).exists():
+        assert proc.poll() is None and time.monotonic() < deadline, "run ended before its first checkpoint"
+        time.sleep(0.02)
+    assert proc.poll() is None, "run finished before it could be killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert checkpoint.latest(killed) == checkpoint.step_dir(killed, 3)
+
+    resumed = run_train(*args, "--out", str(killed))
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert events(killed, "resume")[0]["step"] == 3
+    expected, got = losses(whole), losses(killed)
+    assert [s for s, _ in got] == list(range(1, 7))
+    assert [loss for _, loss in got] == pytest.approx([loss for _, loss in expected], abs=1e-6)
+
+    other_batch = list(args)
+    other_batch[other_batch.index("--batch-size") + 1] = "3"
+    assert train.main([*other_batch, "--out", str(killed)]) == 2
+    err = capsys.readouterr().err
+    assert "cannot resume" in err and "--batch-size 2" in err
+
+
+@pytest.mark.parametrize("sharding", ["ddp", "fsdp"])
+def test_two_process_gloo_run_splits_the_data(built_charts: Path, tmp_path: Path, sharding: str) -> None:
+    mix = write_mix(tmp_path / "mix.yaml", built_charts, 400)
+    out = tmp_path / "run"
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2", "-m", "model.train",
+           "--mix", str(mix), "--preset", "tiny", "--out", str(out), "--max-steps", "2", "--save-every", "2",
+           "--batch-size", "1", "--num-workers", "0", "--log-every", "1"] + (["--fsdp"] if sharding == "fsdp" else [])
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=240, env=env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    rank0, rank1 = [sum(keys, []) for keys in events(out, "first_batch")[0]["keys_by_rank"]]
+    assert rank0 and rank1 and not set(rank0) & set(rank1)
+    state = checkpoint.load_trainer_state(checkpoint.step_dir(out, 2))
+    assert [s["rank"] for s in state["loaders"]] == [0, 1] and state["samples"] == 4
+    assert GotOcr2ForConditionalGeneration.from_pretrained(checkpoint.step_dir(out, 2)) is not None
+
+
+def test_cli_errors_name_the_flag(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    with pytest.raises(SystemExit) as e:
+        train.parse_args(["--mix", "m.yaml", "--out", str(tmp_path), "--batch-size", "0"])
+    assert e.value.code == 2 and "--batch-size must be >= 1" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as e:
+        train.parse_args(["--mix", "m.yaml", "--out", str(tmp_path), "--preset", "nope"])
+    assert e.value.code == 2 and "invalid choice: 'nope'" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as e:
+        train.parse_args(["--mix", "m.yaml", "--out", str(tmp_path), "--image-size", "100"])
+    assert "--image-size must be a positive multiple of 64" in capsys.readouterr().err
+    assert train.main(["--mix", str(tmp_path / "none.yaml"), "--out", str(tmp_path / "a"), "--preset", "tiny"]) == 2
+    assert "no such mix file" in capsys.readouterr().err
+    assert train.main(["--mix", "m.yaml", "--out", str(tmp_path / "b"), "--init", "no-such-org/no-such-model"]) == 2
+    err = capsys.readouterr().err
+    assert "not a local folder and not in the Hugging Face cache" in err and "download it first" in err
+
+
+def test_config_takes_the_papers_stage_defaults() -> None:
+    stage1 = train.Config(stage=1, mix="m", out="o")
+    stage3 = train.Config(stage=3, mix="m", out="o", max_steps=1000)
+    assert (stage1.preset, stage1.lr, stage1.train) == ("got-opt125m", 1e-4, "all")
+    assert (stage3.preset, stage3.lr, stage3.train, stage3.warmup) == ("got-580m", 2e-5, "decoder", 10)
+    assert train.Config(stage=3, mix="m", out="o", init="runs/stage2").preset is None  # the init's own model
+    assert train.Config(stage=3, mix="m", out="o", train="all").train == "all"
+
+
+def test_lr_warms_up_then_follows_a_cosine_to_zero() -> None:
+    cfg = train.Config(mix="m", out="o", lr=1e-3, warmup=10, max_steps=110)
+    assert train.get_lr(5, cfg) == pytest.approx(5e-4)
+    assert train.get_lr(10, cfg) == pytest.approx(1e-3)
+    assert train.get_lr(60, cfg) == pytest.approx(5e-4)
+    assert train.get_lr(110, cfg) == pytest.approx(0.0, abs=1e-12)
+
+
+def test_bench_smoke_mode_runs_on_cpu(tmp_path: Path) -> None:
+    out = tmp_path / "train.json"
+    proc = subprocess.run([sys.executable, "-m", "bench.train", "--device", "cpu", "--preset", "tiny", "--steps", "1",
+                           "--warmup", "1", "--text-tokens", "32", "--batch-size", "1", "--baseline-batch-size", "1",
+                           "--variants", "baseline,tuned-nocompile", "--out", str(out)],
+                          cwd=REPO, capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "| baseline | 1 |" in proc.stdout and "| tuned-nocompile | 1 |" in proc.stdout
+    result = json.loads(out.read_text())
+    assert result["model_flops_per_sample"] > 0 and [r["variant"] for r in result["rows"]] == ["baseline",
+                                                                                                 "tuned-nocompile"]
+    assert all(r["samples_per_s"] > 0 and r["mfu"] is None for r in result["rows"])
+    assert torch.isfinite(torch.tensor([r["loss"][0] for r in result["rows"]])).all()
