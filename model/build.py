@@ -19,9 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from torch import nn
-from transformers import GotOcr2ForConditionalGeneration
+from transformers import GotOcr2Config, GotOcr2ForConditionalGeneration
 
-from model.checkpoint import load_model
+from model.checkpoint import load_model, resolve_model_dir
 from model.presets import build_config
 
 TRAINABLE = ("all", "decoder", "encoder")
@@ -39,6 +39,15 @@ class InitReport:
 
     copied: int
     fresh: dict[str, str]
+
+
+def planned_config(preset: str | None, init: str | None, image_size: int | None) -> GotOcr2Config:
+    """The config `build_model` will give the model, read without building it (to set up data first)."""
+    if preset is not None:
+        return build_config(preset, image_size)
+    if init is None:
+        raise InitError("pass --preset or --init")
+    return GotOcr2Config.from_pretrained(resolve_model_dir(init))
 
 
 def build_model(preset: str | None, init: str | None, image_size: int | None

@@ -30,15 +30,15 @@ import torch
 from torch import nn
 from torch.distributed.checkpoint.state_dict import (StateDictOptions, get_model_state_dict,
                                                      get_optimizer_state_dict, set_optimizer_state_dict)
+from transformers import GotOcr2Config
 
 from model import checkpoint, ranks
-from model.build import TRAINABLE, InitError, build_model, set_trainable
+from model.build import TRAINABLE, InitError, build_model, planned_config, set_trainable
 from model.checkpoint import CheckpointError
 from model.fast import compile_blocks, use_sdpa_encoder
 from model.loss import IGNORE_INDEX, AnswerLoss
 from model.presets import PRESETS
 from model.runlog import RunLog
-
 
 STAGE_PRESET = {1: "got-opt125m", 2: "got-580m", 3: "got-580m"}
 STAGE_LR = {1: 1e-4, 2: 1e-4, 3: 2e-5}
@@ -195,14 +195,20 @@ def train(cfg: Config) -> None:
     out = Path(cfg.out)
     log = RunLog(out, rank)
     resume_from = checkpoint.latest(out)
-    torch.manual_seed(cfg.seed)
+    state = None
     if resume_from is not None:
         state = checkpoint.load_trainer_state(resume_from)
         check_resumable(cfg, state["config"], resume_from)
+        planned = GotOcr2Config.from_pretrained(resume_from)
+    else:
+        planned = planned_config(cfg.preset, cfg.init, cfg.image_size)
+    data = make_data(cfg, planned.vision_config.image_size, planned.image_seq_length, rank,
+                     state["loaders"][rank] if state else None)  # a bad mix fails before the model is built
+    torch.manual_seed(cfg.seed)
+    if resume_from is not None:
         got = checkpoint.load_model(str(resume_from), dtype="float32")
         log.event("resume", checkpoint=str(resume_from), step=state["step"])
     else:
-        state = None
         got, report = build_model(cfg.preset, cfg.init, cfg.image_size)
         if report is not None:
             log.event("init", source=cfg.init, copied=report.copied, fresh=len(report.fresh),
@@ -219,8 +225,6 @@ def train(cfg: Config) -> None:
     params = [p for p in got.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=cfg.lr, betas=(0.9, 0.999), weight_decay=cfg.weight_decay,
                                   fused=True)
-    data = make_data(cfg, got.config.vision_config.image_size, got.config.image_seq_length, rank,
-                     state["loaders"][rank] if state else None)
     step, samples, tokens = 0, 0, 0
     if state is not None:
         set_optimizer_state_dict(got, optimizer, state["optimizer"], options=StateDictOptions(full_state_dict=True))

@@ -69,6 +69,7 @@ def overfit(built_charts: Path, tmp_path_factory: pytest.TempPathFactory) -> tup
     return root / "run", chosen
 
 
+@pytest.mark.slow
 def test_overfit_tiny_model_reproduces_real_targets_exactly(overfit: tuple[Path, list[StoredSample]]) -> None:
     run, chosen = overfit
     assert losses(run)[-1][1] < 0.2
@@ -78,6 +79,7 @@ def test_overfit_tiny_model_reproduces_real_targets_exactly(overfit: tuple[Path,
     assert predictions == [s.record["target"] for s in chosen]
 
 
+@pytest.mark.slow
 def test_evaluate_scores_the_overfit_checkpoint_as_perfect(overfit: tuple[Path, list[StoredSample]],
                                                             tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     run, chosen = overfit
@@ -97,6 +99,7 @@ def test_evaluate_scores_the_overfit_checkpoint_as_perfect(overfit: tuple[Path, 
     assert summary["ap_strict"] == summary["ap_slight"] == summary["em"] == summary["parsed"] == 1.0
 
 
+@pytest.mark.slow
 def test_killed_run_resumes_on_the_same_loss_curve(built_charts: Path, tmp_path: Path,
                                                    capsys: pytest.CaptureFixture) -> None:
     mix = write_mix(tmp_path / "mix.yaml", built_charts, 400)
@@ -130,6 +133,7 @@ def test_killed_run_resumes_on_the_same_loss_curve(built_charts: Path, tmp_path:
     assert "cannot resume" in err and "--batch-size 2" in err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sharding", ["ddp", "fsdp"])
 def test_two_process_gloo_run_splits_the_data(built_charts: Path, tmp_path: Path, sharding: str) -> None:
     mix = write_mix(tmp_path / "mix.yaml", built_charts, 400)
