@@ -55,7 +55,7 @@ class Chromium:
         if not os.path.exists(self.config.executable):
             raise ChromiumError(f"no Chromium at {self.config.executable}: run `make setup` (Debian package chromium)")
         before = {p.pid for p in psutil.Process().children(recursive=True)}
-        self._browser = _driver().chromium.launch(executable_path=self.config.executable, args=list(self.config.args))
+        self._browser = driver().chromium.launch(executable_path=self.config.executable, args=list(self.config.args))
         self._pid = os.getpid()
         _live.add(self)
         self._context = self._browser.new_context(viewport={"width": 1600, "height": 1600}, device_scale_factor=1)
@@ -137,7 +137,8 @@ _shared: Chromium | None = None
 _live: weakref.WeakSet[Chromium] = weakref.WeakSet()
 
 
-def _driver():
+def driver():
+    """This process's Playwright driver, for anything that needs a browser of its own (a test, a tool)."""
     global _playwright, _playwright_pid
     if _playwright is None or _playwright_pid != os.getpid():
         _playwright, _playwright_pid = sync_playwright().start(), os.getpid()

@@ -8,19 +8,16 @@ import pytest
 from PIL import Image, ImageStat
 
 from pipelines.gallery import main as gallery_main
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+from renderers.chromium import ChromiumConfig, driver
 
 
 def test_gallery_renders_offline_in_chromium(built_charts: Path, tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
     page_path = tmp_path / "gallery" / "charts.html"
     assert gallery_main([str(built_charts), "--n", "12", "--out", str(page_path)]) == 0
     requested: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    config = ChromiumConfig()
+    browser = driver().chromium.launch(executable_path=config.executable, args=list(config.args))
+    try:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.on("request", lambda r: requested.append(r.url))
         page.goto(page_path.as_uri())
@@ -35,6 +32,7 @@ def test_gallery_renders_offline_in_chromium(built_charts: Path, tmp_path: Path)
         page.select_option("#lang", "all")
         shot = tmp_path / "shot.png"
         page.screenshot(path=str(shot))
+    finally:
         browser.close()
     assert all(u.startswith(("file:", "data:")) for u in requested), "the gallery fetched from the network"
     stats = ImageStat.Stat(Image.open(shot).convert("L"))
