@@ -229,6 +229,17 @@ def test_crashed_browser_is_restarted_and_the_same_chart_redrawn(renderers: dict
     assert browser.restarts == restarts + 1
 
 
+def test_a_replaced_page_draws_the_same_bytes(renderers: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages are recycled to bound Chromium's memory; a fresh page must not change a pixel."""
+    spec = make_spec("grouped_bar", "zh")
+    browser = shared()
+    monkeypatch.setattr(browser, "config", ChromiumConfig(page_calls=1))
+    before = png(renderers["pyecharts"].render(spec).image)
+    old_page = browser._pages["echarts"]
+    assert png(renderers["pyecharts"].render(spec).image) == before
+    assert browser._pages["echarts"] is not old_page and old_page.is_closed()
+
+
 def test_hung_page_is_killed_and_reported_as_infrastructure() -> None:
     browser = Chromium(ChromiumConfig(call_timeout_s=3, attempts=1))
     try:
