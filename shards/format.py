@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import json
-from typing import Any
+from typing import Any, Iterable
 
 from PIL import Image
 
@@ -44,6 +44,21 @@ def encode_image(images: list[Image.Image], fmt: str) -> bytes:
 def _single(images: list[Image.Image], fmt: str) -> Image.Image:
     if len(images) != 1:
         raise ValueError(f"{fmt} stores exactly one image, got {len(images)}; multi-page samples use tiff")
+    return images[0]
+
+
+def image_ext(members: Iterable[str], shard: str, key: str) -> str:
+    """The extension of a sample's image member, checking the sample is KEY.json plus one image.
+
+    `members` may include webdataset's `__key__`-style fields, which are not members.
+
+    Raises:
+        ValueError: other members than json and one image, naming the shard and the sample.
+    """
+    found = sorted(m for m in members if not m.startswith("__"))
+    images = [m for m in found if m in IMAGE_EXTS]
+    if len(found) != 2 or "json" not in found or len(images) != 1:
+        raise ValueError(f"{shard}: sample {key} has members {found}; expected json + one image")
     return images[0]
 
 

@@ -15,7 +15,7 @@ from typing import Any, Iterator
 import fsspec
 from PIL import Image
 
-from shards.format import IMAGE_EXTS, decode_image
+from shards.format import decode_image, image_ext
 
 MANIFEST = "manifest.json"
 
@@ -66,10 +66,8 @@ def iter_shard(path: str) -> Iterator[StoredSample]:
 
 
 def _assemble(path: str, key: str, members: dict[str, bytes]) -> StoredSample:
-    images = [e for e in members if e in IMAGE_EXTS]
-    if "json" not in members or len(images) != 1 or len(members) != 2:
-        raise ValueError(f"{path}: sample {key} has members {sorted(members)}; expected json + one image")
-    return StoredSample(key, json.loads(members["json"]), images[0], members[images[0]])
+    ext = image_ext(members, path, key)
+    return StoredSample(key, json.loads(members["json"]), ext, members[ext])
 
 
 def iter_samples(out: str) -> Iterator[StoredSample]:

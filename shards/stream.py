@@ -33,7 +33,7 @@ from webdataset.filters import shuffle
 from webdataset.gopen import gopen
 from webdataset.tariterators import group_by_keys, tar_file_expander
 
-from shards.format import IMAGE_EXTS
+from shards.format import image_ext
 from shards.mix import Resolved, carry_value
 from tokenizer.got import get_tokenizer
 
@@ -87,17 +87,15 @@ def open_shard(url: str) -> Any:
 
 
 def iter_tar(url: str) -> Iterator[dict[str, Any]]:
-    """One shard's samples as webdataset dicts (`__key__`, `__url__`, `json`, `png`...).
+    """One shard's samples as webdataset dicts (`__key__`, `__url__`, `json`, `png`...), with
+    `__image__` naming the image member.
 
     Raises:
-        ValueError: a sample without its JSON or without exactly one image member.
+        ValueError: a sample that is not its JSON plus exactly one image member.
     """
     with open_shard(url) as f:
         for sample in group_by_keys(tar_file_expander([{"url": url, "stream": f}])):
-            images = [ext for ext in IMAGE_EXTS if ext in sample]
-            if "json" not in sample or len(images) != 1:
-                members = sorted(k for k in sample if not k.startswith("__"))
-                raise ValueError(f"{url}: sample {sample['__key__']} has members {members}; expected json + one image")
+            sample["__image__"] = image_ext(sample, url, sample["__key__"])
             yield sample
 
 
@@ -160,5 +158,4 @@ def drawn_samples(spec: StreamSpec, stream: int, num_streams: int, counters: Cou
         run = 0
         counters["samples"] += 1
         counters[f"samples/{sample['__source__']}"] += 1
-        image = next(sample[ext] for ext in IMAGE_EXTS if ext in sample)
-        yield Drawn(sample["__key__"], sample["__source__"], sample["__url__"], record, image)
+        yield Drawn(sample["__key__"], sample["__source__"], sample["__url__"], record, sample[sample["__image__"]])

@@ -185,3 +185,23 @@ def test_streams_a_real_charts_build(built_charts, tmp_path):
         assert image_ids.tolist() == [16, 16]
         assert ((batch["labels"] != IGNORE_INDEX).sum(1) > 1).all()  # a non-empty answer + <|im_end|>
     assert loader.counters["samples/charts"] == 6
+
+
+@pytest.mark.parametrize("members", [{"json": b"{}"}, {"json": b"{}", "png": b"x", "txt": b"x"},
+                                     {"png": b"x", "jpg": b"x"}])
+def test_malformed_samples_are_refused_by_every_reader(tmp_path: Path, members: dict[str, bytes]) -> None:
+    """The reader and the stream enforce one format: KEY.json plus exactly one image member."""
+    import fsspec
+
+    from shards.reader import iter_shard
+    from shards.stream import iter_tar
+    from shards.writer import ShardWriter
+
+    path = str(tmp_path / "bad-000000.tar")
+    with ShardWriter(fsspec.filesystem("file"), path) as writer:
+        writer.write("bad_0000000000", members)
+    message = r"sample bad_0000000000 has members .*; expected json \+ one image"
+    with pytest.raises(ValueError, match=message):
+        list(iter_shard(path))
+    with pytest.raises(ValueError, match=message):
+        list(iter_tar(path))
