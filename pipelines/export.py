@@ -26,7 +26,6 @@ and renamed to OUT when complete.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
@@ -40,6 +39,7 @@ from datasets import Features, Image, List, Value
 from tqdm import tqdm
 
 from pipelines.cli import Parser, fail
+from shards.format import encode_image
 from shards.preprocess import tile_image
 from shards.reader import StoredSample, iter_shard, list_shards, read_manifest
 
@@ -55,12 +55,6 @@ def conversations(sample: StoredSample) -> list[dict[str, str]]:
             {"from": "gpt", "value": sample.record["target"]}]
 
 
-def png(image: Any) -> bytes:
-    buf = io.BytesIO()
-    image.save(buf, format="PNG")
-    return buf.getvalue()
-
-
 def got_images(sample: StoredSample, tile_size: int, max_tiles: int) -> tuple[str, dict[str, bytes]]:
     """The `image` field and the files (path relative to images/ -> bytes) of one sample."""
     task = sample.record["task"]
@@ -69,7 +63,7 @@ def got_images(sample: StoredSample, tile_size: int, max_tiles: int) -> tuple[st
         return name, {name: sample.image_bytes}
     frames = sample.images
     parts = frames if task == "multi_page" else tile_image(frames[0], tile_size, max_tiles)
-    return f"{sample.key}/", {f"{sample.key}/{i}.png": png(part) for i, part in enumerate(parts)}
+    return f"{sample.key}/", {f"{sample.key}/{i}.png": encode_image([part], "png") for i, part in enumerate(parts)}
 
 
 def export_got(shards: list[str], tmp: str, tile_size: int, max_tiles: int, bar: tqdm) -> int:
@@ -115,7 +109,7 @@ def _hf_image(sample: StoredSample, multi_page: bool) -> Any:
     """Encoded bytes as stored (pages re-encoded as PNG); `path` keeps the sample key."""
     if not multi_page:
         return {"bytes": sample.image_bytes, "path": f"{sample.key}.{sample.image_ext}"}
-    return [{"bytes": png(page), "path": f"{sample.key}/{i}.png"} for i, page in enumerate(sample.images)]
+    return [{"bytes": encode_image([page], "png"), "path": f"{sample.key}/{i}.png"} for i, page in enumerate(sample.images)]
 
 
 def _samples(shards: list[str], bar: tqdm) -> Iterator[StoredSample]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import itertools
 import json
 import os
@@ -20,6 +19,7 @@ import sys
 from typing import Iterator
 
 from pipelines.cli import Parser, UsageError, fail
+from shards.format import encode_image
 from shards.reader import StoredSample, iter_shard, list_shards
 
 PROG = "python -m pipelines.gallery"
@@ -89,12 +89,8 @@ def pick(folders: list[str], n: int) -> Iterator[StoredSample]:
 def image_uris(sample: StoredSample) -> list[str]:
     if sample.image_ext in MIME:
         return [f"data:{MIME[sample.image_ext]};base64,{base64.b64encode(sample.image_bytes).decode()}"]
-    uris = []
-    for frame in sample.images:  # multi-page TIFF: one PNG per page
-        buf = io.BytesIO()
-        frame.save(buf, format="PNG")
-        uris.append(f"data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()}")
-    return uris
+    return [f"data:image/png;base64,{base64.b64encode(encode_image([frame], 'png')).decode()}"
+            for frame in sample.images]  # multi-page TIFF: one PNG per page
 
 
 def card(sample: StoredSample) -> str:
