@@ -19,8 +19,8 @@ import uuid
 import fsspec
 
 from engines import ENGINES, get_engine
-from pipelines.build_plan import (BuildPlan, conflicting_build, read_done, remove_stale_temporaries,
-                                  write_manifest)
+from pipelines.build_plan import (BuildPlan, Existing, conflicting_build, done_shards, remove_stale_temporaries,
+                                  scan_output, write_manifest)
 from pipelines.cli import Parser, UsageError, add_config_flags, config_from_args, fail, parse_count
 from shards.stats import ShardStats
 
@@ -71,7 +71,7 @@ def check_output(out: str) -> str:
     return out
 
 
-def parse(argv: list[str]) -> tuple[BuildPlan, argparse.Namespace]:
+def parse(argv: list[str]) -> tuple[BuildPlan, argparse.Namespace, Existing]:
     pre = argparse.ArgumentParser(add_help=False)
     pre.add_argument("--engine")
     engine = pre.parse_known_args(argv)[0].engine
@@ -92,10 +92,11 @@ def parse(argv: list[str]) -> tuple[BuildPlan, argparse.Namespace]:
         raise UsageError(str(e)) from None
     plan = BuildPlan(engine, dataclasses.asdict(config), n, args.shard_size, args.seed, check_output(args.out),
                      info={k: v for k, v in info.items() if k not in ("engine", "config")})
-    why = conflicting_build(plan)
+    existing = scan_output(plan.out)
+    why = conflicting_build(plan, existing)
     if why:
         raise UsageError(f"--out {plan.out}: {why}; use a new --out, or delete it to rebuild")
-    return plan, args
+    return plan, args, existing
 
 
 def summarize(plan: BuildPlan, stats: list[ShardStats], skipped: int, seconds: float,
@@ -123,13 +124,13 @@ def summarize(plan: BuildPlan, stats: list[ShardStats], skipped: int, seconds: f
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
-        plan, args = parse(argv)
+        plan, args, existing = parse(argv)
     except (UsageError, ValueError) as e:
         fail(PROG, str(e))
     from pipelines.ray_runner import run_shards, start_ray  # Ray is imported only for real work
 
-    stale = remove_stale_temporaries(plan.out)
-    done = read_done(plan)
+    stale = remove_stale_temporaries(plan.out, existing)
+    done = done_shards(plan, existing)
     todo = [s for s in plan.specs() if s.name not in done]
     print(f"{plan.engine}: {plan.n:,} samples in {plan.num_shards} shards of {plan.shard_size} -> {plan.out}"
           + (f" ({len(done)} complete, resuming)" if done else "")

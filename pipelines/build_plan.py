@@ -61,47 +61,60 @@ def _fs(out: str) -> tuple[fsspec.AbstractFileSystem, str]:
     return fsspec.core.url_to_fs(out)
 
 
-def read_done(plan: BuildPlan) -> dict[str, ShardStats]:
+@dataclass
+class Existing:
+    """What an output folder holds before a run, read once: file names, shard stats, manifest."""
+
+    names: set[str] = field(default_factory=set)  # file names in the folder
+    stats: dict[str, ShardStats] = field(default_factory=dict)  # by shard name (`charts-000042.tar`)
+    manifest: dict[str, Any] | None = None
+
+
+def scan_output(out: str) -> Existing:
+    """List the folder once and read its stats files and manifest (nothing, if it does not exist)."""
+    fs, root = _fs(out)
+    if not fs.isdir(root):
+        return Existing()
+    found = Existing(names={posixpath.basename(p) for p in fs.ls(root, detail=False)})
+    for name in found.names:
+        if name.endswith(".stats.json"):
+            with fs.open(posixpath.join(root, name), "r", encoding="utf-8") as f:
+                found.stats[name.removesuffix(".stats.json") + ".tar"] = ShardStats.from_json(f.read())
+    if MANIFEST in found.names:
+        with fs.open(posixpath.join(root, MANIFEST), "r", encoding="utf-8") as f:
+            found.manifest = json.load(f)
+    return found
+
+
+def done_shards(plan: BuildPlan, existing: Existing) -> dict[str, ShardStats]:
     """The plan's shards that a previous run finished, by shard name."""
-    fs, root = _fs(plan.out)
-    names = set(fs.ls(root, detail=False)) if fs.isdir(root) else set()
     done = {}
     for spec in plan.specs():
-        tar, stats = posixpath.join(root, spec.name), posixpath.join(root, stats_name(spec.name))
-        if tar not in names or stats not in names:
-            continue
-        with fs.open(stats, "r", encoding="utf-8") as f:
-            st = ShardStats.from_json(f.read())
-        if st.config_hash == plan.config_hash and st.samples == spec.stop - spec.start:
+        st = existing.stats.get(spec.name)
+        if (spec.name in existing.names and st is not None and st.config_hash == plan.config_hash
+                and st.samples == spec.stop - spec.start):
             done[spec.name] = st
     return done
 
 
-def conflicting_build(plan: BuildPlan) -> str | None:
+def conflicting_build(plan: BuildPlan, existing: Existing) -> str | None:
     """Why the output folder cannot take this build (another engine or config), or None."""
-    fs, root = _fs(plan.out)
-    if not fs.isdir(root):
-        return None
-    manifest = posixpath.join(root, MANIFEST)
-    if fs.exists(manifest):
-        with fs.open(manifest, "r", encoding="utf-8") as f:
-            other = json.load(f)
-        if other.get("config_hash") != plan.config_hash:
-            return (f"it holds a {other.get('engine')} build with another seed or configuration "
-                    f"(config {other.get('config')}, seed {other.get('seed')})")
-    for path in fs.glob(posixpath.join(root, "*.stats.json")):
-        with fs.open(path, "r", encoding="utf-8") as f:
-            if ShardStats.from_json(f.read()).config_hash != plan.config_hash:
-                return f"{posixpath.basename(path)} was built with another engine, seed or configuration"
+    other = existing.manifest
+    if other is not None and other.get("config_hash") != plan.config_hash:
+        return (f"it holds a {other.get('engine')} build with another seed or configuration "
+                f"(config {other.get('config')}, seed {other.get('seed')})")
+    for shard, st in sorted(existing.stats.items()):
+        if st.config_hash != plan.config_hash:
+            return f"{stats_name(shard)} was built with another engine, seed or configuration"
     return None
 
 
-def remove_stale_temporaries(out: str) -> int:
+def remove_stale_temporaries(out: str, existing: Existing) -> int:
     """Delete the temporary files of killed writers; returns how many."""
     fs, root = _fs(out)
-    stale = [p for p in fs.ls(root, detail=False) if TMP_MARKER in posixpath.basename(p)]
-    for path in stale:
-        fs.rm(path)
+    stale = [name for name in existing.names if TMP_MARKER in name]
+    for name in stale:
+        fs.rm(posixpath.join(root, name))
     return len(stale)
 
 

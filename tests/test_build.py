@@ -163,7 +163,7 @@ def test_ray_cluster_yaml_is_valid_and_installs_what_make_installs() -> None:
 
 
 def test_the_main_job_plans_two_million_samples(tmp_path: Path) -> None:
-    plan, _ = parse(["--engine", "charts", "--n", "2e6", "--out", str(tmp_path / "charts")])
+    plan, _, _ = parse(["--engine", "charts", "--n", "2e6", "--out", str(tmp_path / "charts")])
     assert plan.n == 2_000_000 and plan.num_shards == 2000
     specs = plan.specs()
     assert (specs[42].start, specs[42].stop, specs[42].name) == (42_000, 43_000, "charts-000042.tar")
