@@ -110,3 +110,9 @@ def resolve_model_dir(path_or_id: str) -> str:
 def load_model(path_or_id: str, **kwargs: Any) -> GotOcr2ForConditionalGeneration:
     """`GotOcr2ForConditionalGeneration.from_pretrained` on whatever `resolve_model_dir` accepts."""
     return GotOcr2ForConditionalGeneration.from_pretrained(resolve_model_dir(path_or_id), **kwargs)
+
+
+def load_for_inference(path_or_id: str, device: str) -> GotOcr2ForConditionalGeneration:
+    """`load_model` in eval mode on `device`: bf16 on a GPU, float32 on the CPU (where bf16 is slow)."""
+    dtype = torch.bfloat16 if device.startswith("cuda") else torch.float32
+    return load_model(path_or_id, dtype=dtype).to(device).eval()

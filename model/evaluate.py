@@ -21,7 +21,7 @@ from typing import Any, Iterator
 import torch
 
 from model.chart_ap import chart_ap
-from model.checkpoint import CheckpointError, load_model
+from model.checkpoint import CheckpointError, load_for_inference
 from model.generate import Query, read
 from model.metrics import mean_metrics, meteor_available, text_metrics
 from shards.reader import StoredSample, iter_samples
@@ -88,8 +88,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
-        dtype = torch.bfloat16 if args.device.startswith("cuda") else torch.float32
-        model = load_model(args.ckpt, dtype=dtype).to(args.device).eval()
+        model = load_for_inference(args.ckpt, args.device)
         summary, rows = evaluate(model, args.shards, args.limit, args.batch_size, args.max_new_tokens)
     except (CheckpointError, FileNotFoundError, ValueError) as e:
         print(f"model.evaluate: error: {e}", file=sys.stderr)

@@ -19,7 +19,7 @@ import sys
 import torch
 from PIL import Image
 
-from model.checkpoint import CheckpointError, load_model
+from model.checkpoint import CheckpointError, load_for_inference
 from model.generate import Query, read
 from shards.format import decode_image
 
@@ -79,8 +79,7 @@ def main(argv: list[str] | None = None) -> int:
             with open(path, "rb") as f:
                 frames += decode_image(f.read())
         query = build_query(args, frames)
-        dtype = torch.bfloat16 if args.device.startswith("cuda") else torch.float32
-        model = load_model(args.ckpt, dtype=dtype).to(args.device).eval()
+        model = load_for_inference(args.ckpt, args.device)
     except (OSError, ValueError, CheckpointError) as e:
         print(f"model.infer: error: {e}", file=sys.stderr)
         return 2
