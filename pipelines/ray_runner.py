@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, field
-from typing import Callable
 
 import ray
 from tqdm import tqdm
@@ -57,14 +56,13 @@ def start_ray(address: str | None, workers: int | None) -> int:
     if address:
         ray.init(address=address, **common)
         cpus = int(ray.cluster_resources().get("CPU", 1))
-        return min(workers or cpus, cpus) if workers else cpus
+        return min(workers, cpus) if workers else cpus
     n = workers or os.cpu_count() or 1
     ray.init(num_cpus=n, include_dashboard=False, **common)
     return n
 
 
-def run_shards(specs: list[ShardSpec], workers: int, total: int, initial: int,
-               on_done: Callable[[ShardStats], None] | None = None) -> RunResult:
+def run_shards(specs: list[ShardSpec], workers: int, total: int, initial: int) -> RunResult:
     """Run `specs` with at most `workers` in flight; the bar counts `initial` of `total` as done."""
     progress = Progress.remote()
     queue, in_flight, result = list(reversed(specs)), {}, RunResult()
@@ -84,8 +82,6 @@ def run_shards(specs: list[ShardSpec], workers: int, total: int, initial: int,
                     result.errors[spec.name] = _root_cause(e)
                     continue
                 result.stats.append(stats)
-                if on_done:
-                    on_done(stats)
             done = ray.get(progress.total.remote())
             bar.update(done - reported)
             reported = done
