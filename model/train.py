@@ -68,6 +68,7 @@ class Config:
     max_target_tokens: int | None = _flag(None, "drop longer targets (default: the mix's limit)")
     num_workers: int = _flag(2, "DataLoader worker processes per rank")
     shuffle_buffer: int = _flag(1000, "samples in the loader's shuffle buffer (0: no shuffling)")
+    length_pool: int = _flag(16, "batches per pool sorted by target length, so batches pad little (1: off)")
     root: str = _flag(".", "folder that relative shard patterns in the mix start from")
     allow_missing: bool = _flag(False, "stream the mix's present sources when some have no shards")
     max_steps: int = _flag(10_000, "optimizer steps; the cosine schedule ends here")
@@ -165,7 +166,8 @@ def make_data(cfg: Config, image_size: int, image_tokens: int, rank: int, state:
     try:
         data = make_loader(LoaderConfig(mix=cfg.mix, batch_size=cfg.batch_size, image_size=image_size,
                                         image_tokens=image_tokens, max_target_tokens=cfg.max_target_tokens,
-                                        shuffle_buffer=cfg.shuffle_buffer, num_workers=cfg.num_workers,
+                                        shuffle_buffer=cfg.shuffle_buffer, length_pool=cfg.length_pool,
+                                        num_workers=cfg.num_workers,
                                         seed=cfg.seed, allow_missing=cfg.allow_missing, root=cfg.root),
                            rank=rank, world_size=cfg.world_size)
         if state is not None:

@@ -11,11 +11,14 @@ decoded, squared, normalised (`shards.preprocess`), multi-crop tiles and multi-p
 
 Resume: the DataLoader hands out batches from its workers in turn, so batch j comes from stream
 j % W, and a stream is a pure function of (seed, rank, stream). The state is therefore one
-number, the batches consumed; on resume each stream skips the samples it already gave, before
+number, the batches consumed; on resume each stream skips the batches it already gave, before
 decoding (cost: reading and tokenising them again, not decoding), and worker 0 takes the stream
 whose turn is next. The trade-off: resuming after N samples reads N samples' bytes again, and
-the state is only valid for the same seed, mix, ranks, workers, batch size and shuffle buffer
-(checked on load).
+the state is only valid for the same seed, mix, ranks, workers, batch size, shuffle buffer and
+length pool (checked on load).
+
+Batches are grouped by length (`length_pool`, `shards.stream.batches`): samples of similar
+target length share a batch, so little of the decoder's work goes to padding.
 """
 
 from __future__ import annotations
@@ -33,10 +36,10 @@ from torch.utils.data import DataLoader, IterableDataset, get_worker_info
 from shards.format import decode_image
 from shards.mix import load_mix, resolve
 from shards.preprocess import encoder_images, to_pixel_values
-from shards.stream import Drawn, StreamSpec, drawn_samples, rank_shards
+from shards.stream import Drawn, StreamSpec, batches, drawn_samples, rank_shards
 from tokenizer.got import IGNORE_INDEX, get_tokenizer
 
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: batches grouped by length (length_pool)
 
 
 @dataclass
@@ -50,6 +53,7 @@ class LoaderConfig:
     max_target_tokens: int | None = None    # None: the stage's limit from the yaml
     max_tiles: int = 6                      # multi-crop tiles (plus a thumbnail)
     shuffle_buffer: int = 1000              # samples; 0 or 1 turns shuffling off
+    length_pool: int = 16                   # batches per pool sorted by target length; 1 turns grouping off
     num_workers: int = 2                    # DataLoader worker processes (0: in the caller's process)
     seed: int = 0
     allow_missing: bool = False             # stream the present sources if some have no shards
@@ -57,7 +61,7 @@ class LoaderConfig:
 
     def validate(self) -> None:
         """Raise ValueError naming the field and the fix."""
-        for name in ("batch_size", "image_size", "image_tokens", "max_tiles"):
+        for name in ("batch_size", "image_size", "image_tokens", "max_tiles", "length_pool"):
             if getattr(self, name) < 1:
                 raise ValueError(f"LoaderConfig.{name} must be at least 1, got {getattr(self, name)}")
         for name in ("shuffle_buffer", "num_workers", "seed"):
@@ -110,7 +114,10 @@ class StreamingLoader:
 
     @property
     def counters(self) -> dict[str, int]:
-        """This rank's totals over its workers: batches, samples, samples/<source>, drops."""
+        """This rank's totals over its workers: batches, samples, samples/<source>, drops.
+
+        Samples are counted as delivered; drops as read, up to one length pool ahead of them.
+        """
         total: Counter = Counter()
         for counters in self._stream_counters.values():
             total.update(counters)
@@ -123,7 +130,8 @@ class StreamingLoader:
                for s in self.spec.sources]
         return {"seed": self.cfg.seed, "rank": self.spec.rank, "world_size": self.spec.world_size,
                 "num_workers": self.num_streams, "batch_size": self.cfg.batch_size,
-                "shuffle_buffer": self.cfg.shuffle_buffer, "max_target_tokens": self.spec.max_target_tokens,
+                "shuffle_buffer": self.cfg.shuffle_buffer, "length_pool": self.cfg.length_pool,
+                "max_target_tokens": self.spec.max_target_tokens,
                 "mix": hashlib.sha256(json.dumps(mix).encode()).hexdigest()[:16]}
 
     def state_dict(self) -> dict[str, Any]:
@@ -163,11 +171,13 @@ class _BatchStream(IterableDataset):
         given = (self.offset - stream + self.num_streams - 1) // self.num_streams  # batches it gave before
         counters: Counter = Counter()
         samples = drawn_samples(self.spec, stream, self.num_streams, counters)
-        for _ in range(given * self.cfg.batch_size):
-            next(samples)
-        while True:
-            batch = collate([self.prepare(next(samples)) for _ in range(self.cfg.batch_size)])
-            yield stream, batch, dict(counters)
+        spec = self.spec
+        grouped = batches(samples, self.cfg.batch_size, self.cfg.length_pool, [spec.seed, spec.rank, stream, 3])
+        for i, drawn in enumerate(grouped):
+            counters["samples"] += len(drawn)
+            counters.update(f"samples/{d.source}" for d in drawn)
+            if i >= given:  # the batches before were delivered before the resume
+                yield stream, collate([self.prepare(d) for d in drawn]), dict(counters)
 
     def prepare(self, drawn: Drawn) -> dict[str, Any]:
         """One sample as tensors: its images, and its chat ids with one `<imgpad>` run per image."""

@@ -11,7 +11,10 @@ Stages, built from webdataset's pieces where they fit:
 3. every draw picks a source with probability equal to its share (a seeded generator);
 4. a shuffle buffer (webdataset's `shuffle`, seeded) mixes neighbouring samples;
 5. the JSON is parsed and the target's tokens counted: samples over the limit are dropped
-   and counted in `counters["dropped_over_token_limit"]`.
+   and counted in `counters["dropped_over_token_limit"]`;
+6. samples are cut into batches; with length grouping, each pool of several batches' samples
+   is sorted by target length before the cut, and its batches come out in a seeded random
+   order, so a batch holds samples of similar length and little of it is padding.
 
 Nothing here decodes an image. Because the stream is determined by (seed, rank, worker),
 resuming is a count: the loader skips the samples already used at this stage, paying for
@@ -61,6 +64,7 @@ class Drawn:
     url: str
     record: dict[str, Any]
     image_bytes: bytes
+    target_tokens: int
 
 
 def rank_shards(source: Resolved, rank: int, world_size: int) -> list[str]:
@@ -133,9 +137,8 @@ def mixed_samples(spec: StreamSpec, stream: int, num_streams: int) -> Iterator[d
 
 
 def drawn_samples(spec: StreamSpec, stream: int, num_streams: int, counters: Counter) -> Iterator[Drawn]:
-    """The stream after the shuffle buffer and the token limit; `counters` counts as it goes.
-
-    Counts `samples`, `samples/<source>` (what passed) and `dropped_over_token_limit`.
+    """The stream after the shuffle buffer and the token limit; `counters` counts the drops
+    (`dropped_over_token_limit`) as it goes.
 
     Raises:
         ValueError: MAX_CONSECUTIVE_DROPS samples in a row over the limit.
@@ -148,7 +151,8 @@ def drawn_samples(spec: StreamSpec, stream: int, num_streams: int, counters: Cou
     run = 0
     for sample in samples:
         record = json.loads(sample["json"])
-        if count(record["target"]) > spec.max_target_tokens:
+        tokens = count(record["target"])
+        if tokens > spec.max_target_tokens:
             counters["dropped_over_token_limit"] += 1
             run += 1
             if run >= MAX_CONSECUTIVE_DROPS:
@@ -156,6 +160,25 @@ def drawn_samples(spec: StreamSpec, stream: int, num_streams: int, counters: Cou
                                  f"{spec.max_target_tokens}; raise the limit (LoaderConfig.max_target_tokens)")
             continue
         run = 0
-        counters["samples"] += 1
-        counters[f"samples/{sample['__source__']}"] += 1
-        yield Drawn(sample["__key__"], sample["__source__"], sample["__url__"], record, sample[sample["__image__"]])
+        yield Drawn(sample["__key__"], sample["__source__"], sample["__url__"], record, sample[sample["__image__"]],
+                    tokens)
+
+
+def batches(samples: Iterator[Drawn], batch_size: int, pool_batches: int, seed: list[int]) -> Iterator[list[Drawn]]:
+    """Batches of the stream, still undecoded; with pool_batches > 1, grouped by target length.
+
+    Padding a batch to its longest sample wastes the decoder's work on every shorter one (a third
+    of it for charts at batch 16). Sorting a pool of `pool_batches` batches' samples by length
+    before cutting it keeps batches even, and serving the pool's batches in a seeded random
+    order keeps long and short batches interleaved, as transformers' `group_by_length` does.
+    The pool is a pure function of the stream, so resuming still only counts batches.
+    """
+    rng = np.random.default_rng(seed)
+    while True:
+        pool = [next(samples) for _ in range(batch_size * pool_batches)]
+        if pool_batches == 1:
+            yield pool
+            continue
+        pool.sort(key=lambda drawn: drawn.target_tokens)  # stable: equal lengths keep stream order
+        for i in rng.permutation(pool_batches):
+            yield pool[i * batch_size:(i + 1) * batch_size]

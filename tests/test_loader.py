@@ -125,7 +125,7 @@ def test_samples_over_the_token_limit_are_dropped_and_counted(stage):
     mix = write_mix(stage / "long.yaml", "stage: 1\nmax_target_tokens: 50\nsources:\n"
                     "  - {name: plain, shards: 'data/plain/*.tar', weight: 1}\n"
                     "  - {name: long, shards: 'data/long/*.tar', weight: 1}\n")
-    loader = make_loader(config(stage, mix=mix, num_workers=0))
+    loader = make_loader(config(stage, mix=mix, num_workers=0, length_pool=1))  # no read-ahead: exact drops
     batches = list(islice(loader, 10))
     assert {e for b in batches for e in b["engines"]} == {"plain"}
     counters = loader.counters
@@ -134,6 +134,26 @@ def test_samples_over_the_token_limit_are_dropped_and_counted(stage):
     assert "samples/long" not in counters
     higher = make_loader(config(stage, mix=mix, num_workers=0, max_target_tokens=100_000))
     assert {e for b in islice(higher, 10) for e in b["engines"]} == {"plain", "long"}
+
+
+def test_length_grouping_regroups_a_pool_into_even_batches(stage):
+    write_build(stage / "data/varied", "varied", 96, 24, target=lambda i: "word " * (1 + (i * 37) % 90))
+    mix = write_mix(stage / "varied.yaml", "stage: 1\nmax_target_tokens: 200\nsources:\n"
+                    "  - {name: varied, shards: 'data/varied/*.tar', weight: 1}\n")
+
+    def first_pool(length_pool: int) -> list[dict]:
+        return list(islice(make_loader(config(stage, mix=mix, num_workers=0, length_pool=length_pool)), 8))
+
+    plain, grouped = first_pool(1), first_pool(8)
+    keys = [sorted(k for b in run for k in b["keys"]) for run in (plain, grouped)]
+    assert keys[0] == keys[1] and len(set(keys[0])) == 32  # the same samples, regrouped
+
+    def useful(run: list[dict]) -> float:  # share of the padded batch that is real tokens
+        return sum(int(b["attention_mask"].sum()) for b in run) / sum(b["attention_mask"].numel() for b in run)
+
+    assert useful(plain) < 0.8 < 0.95 < useful(grouped)
+    lengths = [b["attention_mask"].sum(1).tolist() for b in grouped]
+    assert lengths != sorted(lengths, key=max)  # batches are served shuffled, not shortest first
 
 
 def test_resume_yields_exactly_the_batches_an_uninterrupted_loader_would(stage):
@@ -174,7 +194,9 @@ def test_missing_sources_stream_only_when_allowed(stage):
 def test_streams_a_real_charts_build(built_charts, tmp_path):
     mix = write_mix(tmp_path / "charts.yaml", "stage: 2\nmax_target_tokens: 6000\nsources:\n"
                     f"  - {{name: charts, shards: '{built_charts.name}/charts-*.tar', weight: 1}}\n")
-    loader = make_loader(config(built_charts.parent, mix=mix, batch_size=2, num_workers=2))
+    # unshuffled, a pool of 4 batches of 2 stays inside one pass over a worker's 16 samples
+    loader = make_loader(config(built_charts.parent, mix=mix, batch_size=2, num_workers=2, shuffle_buffer=0,
+                                length_pool=4))
     batches = list(islice(loader, 3))
     keys = [k for b in batches for k in b["keys"]]
     assert len(set(keys)) == 6 and all(k.startswith("charts_") for k in keys)

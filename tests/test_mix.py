@@ -234,7 +234,7 @@ def test_observed_shares_match_configured_over_20000_draws(tmp_path):
         for name, share in configured.items():
             assert abs(observed[name] / 20_000 - share) < 0.02, (seed, name, observed)
         assert all(carry_value(d.key) < 0.8 for d in drawn if d.source.startswith("s1/"))
-        assert counters["samples"] == 20_000 and counters["dropped_over_token_limit"] == 0
+        assert counters == {}  # nothing over the limit, so no drop counted
 
 
 def _carried_keys(mix_path: str, root: Path, source: str, n_available: int) -> set[str]:

@@ -53,7 +53,8 @@ def events(out: Path, name: str) -> list[dict]:
 def overfit(built_charts: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[StoredSample]]:
     """Stage 3 (decoder trains, encoder frozen) on the three real charts with the shortest targets.
 
-    The mix's token limit admits exactly those samples, so every batch is the three of them.
+    The mix's token limit admits exactly those samples, so every batch is the three of them
+    (with length grouping off: a pool of repeated epochs would put copies of one sample together).
     """
     count = get_tokenizer().count
     ranked = sorted(iter_samples(str(built_charts)), key=lambda s: count(s.record["target"]))
@@ -64,7 +65,7 @@ def overfit(built_charts: Path, tmp_path_factory: pytest.TempPathFactory) -> tup
     mix = write_mix(root / "mix.yaml", built_charts, limit, stage=3)
     proc = run_train("--stage", "3", "--mix", str(mix), "--preset", "tiny", "--out", str(root / "run"),
                      "--lr", "6e-3", "--warmup", "5", "--max-steps", "100", "--batch-size", str(len(chosen)),
-                     "--num-workers", "0", "--shuffle-buffer", "0", "--log-every", "10", "--save-every", "1000")
+                     "--num-workers", "0", "--shuffle-buffer", "0", "--length-pool", "1", "--log-every", "10", "--save-every", "1000")
     assert proc.returncode == 0, proc.stderr[-3000:]
     return root / "run", chosen
 
