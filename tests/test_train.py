@@ -126,6 +126,8 @@ def test_killed_run_resumes_on_the_same_loss_curve(built_charts: Path, tmp_path:
     expected, got = losses(whole), losses(killed)
     assert [s for s, _ in got] == list(range(1, 7))
     assert [loss for _, loss in got] == pytest.approx([loss for _, loss in expected], abs=1e-6)
+    lines = list(map(json.loads, (killed / "metrics.jsonl").read_text().splitlines()))
+    assert all(0 <= r["pad_share"] < 0.5 for r in lines), lines  # length-grouped pairs pad little
 
     other_batch = list(args)
     other_batch[other_batch.index("--batch-size") + 1] = "3"
