@@ -4,11 +4,12 @@
 
 A batch is padded to its longest sample, and the decoder does the same work on the padding as on
 real tokens; the trainer's tokens/s counts only real ones. This streams a real charts build
-through the loader's own stream (`shards.stream`: shuffle buffer, token limit, length pools) and
-measures, for each pool size, the real share of the padded tokens (`sum(lengths) / (batch size
-x longest)`, with the sample's whole chat: prompt, 256 `<imgpad>`, target). Pool 1 is the
-baseline (no grouping); the ratio to it is the decoder work saved per real token. Nothing is
-decoded: a chart is one image, so a sample's length is known from its JSON.
+through the loader's own stream (`shards.stream`: token limit, length pools; no shuffle buffer,
+as chart indices are already independent draws) and measures, for each pool size, the real
+share of the padded tokens (`sum(lengths) / (batch size x longest)`, with the sample's whole
+chat: prompt, 256 `<imgpad>`, target). Pool 1 is the baseline (no grouping); the ratio to it is
+the decoder work saved per real token. Nothing is decoded: a chart is one image, so a sample's
+length is known from its JSON.
 
 Without --shards, builds --n charts into a temporary folder with `pipelines.build` first.
 Writes bench/results/padding.json.
@@ -33,14 +34,14 @@ RESULTS = Path(__file__).resolve().parent / "results" / "padding.json"
 IMAGE_TOKENS = 256
 
 
-def useful_share(shards: Path, batch_size: int, pool: int, n_batches: int, shuffle_buffer: int) -> dict[str, float]:
+def useful_share(shards: Path, batch_size: int, pool: int, n_batches: int) -> dict[str, float]:
     """Real share of the padded tokens over n_batches batches of one stream."""
     with tempfile.TemporaryDirectory() as tmp:
         mix = Path(tmp) / "charts.yaml"
         mix.write_text(f"stage: 2\nmax_target_tokens: 6000\nsources:\n  - {{name: charts, shards: '{shards}/*.tar', "
                        "weight: 1}\n")
         spec = StreamSpec(resolve(load_mix(str(mix)), tmp, False), seed=0, rank=0, world_size=1,
-                          shuffle_buffer=shuffle_buffer, max_target_tokens=6000)
+                          shuffle_buffer=0, max_target_tokens=6000)
     tokenizer = get_tokenizer()
     real = padded = 0
     for batch in islice(batches(drawn_samples(spec, 0, 1, Counter()), batch_size, pool, [0, 0, 0, 3]), n_batches):
@@ -76,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         n_batches = samples // (args.batch_size * max(pools)) * max(pools)
         if n_batches == 0:
             p.error(f"{shards} holds {samples} samples, fewer than one pool of {max(pools)} x {args.batch_size}")
-        rows = {pool: useful_share(shards, args.batch_size, pool, n_batches, shuffle_buffer=0) for pool in pools}
+        rows = {pool: useful_share(shards, args.batch_size, pool, n_batches) for pool in pools}
     base = rows[1]["useful_share"] if 1 in rows else None
     print(f"{n_batches} batches of {args.batch_size} from {samples} charts")
     print(f"{'pool':>6}{'useful share':>14}{'x pool 1':>10}")

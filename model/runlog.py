@@ -2,8 +2,8 @@
 
 OUT/metrics.jsonl holds one line per logged step (step, loss, lr, grad_norm, samples, tokens,
 tokens_per_s, samples_per_s, and pad_share: the share of the step's batch positions that are
-padding, which the decoder computes for nothing); OUT/events.jsonl holds start, init, resume, first_batch and
-checkpoint records. Rank 0 writes both and echoes them to stdout. A resumed run first drops the
+padding, which the decoder computes for nothing); OUT/events.jsonl holds start, init, resume,
+first_batch and checkpoint records. Rank 0 writes both and echoes them to stdout. A resumed run first drops the
 metric lines a killed run wrote past its checkpoint, so the file reads as one unbroken curve.
 """
 

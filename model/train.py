@@ -259,10 +259,10 @@ def train(cfg: Config) -> None:
         optimizer.zero_grad(set_to_none=True)
         step_samples = ranks.all_reduce(sum(len(b["keys"]) for b in micro), device)
         step_tokens = ranks.all_reduce(sum(int(b["attention_mask"].sum()) for b in micro), device)
-        step_positions = ranks.all_reduce(sum(b["attention_mask"].numel() for b in micro), device)
         samples, tokens = samples + step_samples, tokens + step_tokens
         if step % cfg.log_every == 0 or step == cfg.max_steps:
             loss = ranks.all_reduce(float(loss_sum), device) / n_target
+            step_positions = ranks.all_reduce(sum(b["attention_mask"].numel() for b in micro), device)
             dt = time.perf_counter() - t0
             log.metrics(step=step, loss=loss, lr=lr, grad_norm=float(ranks.full(grad_norm)), samples=samples,
                         tokens=tokens, tokens_per_s=step_tokens / dt, samples_per_s=step_samples / dt,

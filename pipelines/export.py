@@ -109,7 +109,8 @@ def _hf_image(sample: StoredSample, multi_page: bool) -> Any:
     """Encoded bytes as stored (pages re-encoded as PNG); `path` keeps the sample key."""
     if not multi_page:
         return {"bytes": sample.image_bytes, "path": f"{sample.key}.{sample.image_ext}"}
-    return [{"bytes": encode_image([page], "png"), "path": f"{sample.key}/{i}.png"} for i, page in enumerate(sample.images)]
+    return [{"bytes": encode_image([page], "png"), "path": f"{sample.key}/{i}.png"}
+            for i, page in enumerate(sample.images)]
 
 
 def _samples(shards: list[str], bar: tqdm) -> Iterator[StoredSample]:

@@ -17,7 +17,7 @@ Stages, built from webdataset's pieces where they fit:
    order, so a batch holds samples of similar length and little of it is padding.
 
 Nothing here decodes an image. Because the stream is determined by (seed, rank, worker),
-resuming is a count: the loader skips the samples already used at this stage, paying for
+resuming is a count: the loader skips the batches already used at this stage, paying for
 reading and tokenising them (about what reading the tars costs) but not for decoding.
 """
 

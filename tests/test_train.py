@@ -65,7 +65,8 @@ def overfit(built_charts: Path, tmp_path_factory: pytest.TempPathFactory) -> tup
     mix = write_mix(root / "mix.yaml", built_charts, limit, stage=3)
     proc = run_train("--stage", "3", "--mix", str(mix), "--preset", "tiny", "--out", str(root / "run"),
                      "--lr", "6e-3", "--warmup", "5", "--max-steps", "100", "--batch-size", str(len(chosen)),
-                     "--num-workers", "0", "--shuffle-buffer", "0", "--length-pool", "1", "--log-every", "10", "--save-every", "1000")
+                     "--num-workers", "0", "--shuffle-buffer", "0", "--length-pool", "1", "--log-every", "10",
+                     "--save-every", "1000")
     assert proc.returncode == 0, proc.stderr[-3000:]
     return root / "run", chosen
 
