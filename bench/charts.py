@@ -30,14 +30,14 @@ import matplotlib.pyplot as plt  # noqa: E402  - the baseline is pyplot by defin
 import psutil  # noqa: E402
 
 from engines.base import make_rng  # noqa: E402
-from engines.chart_content import draw_content  # noqa: E402
-from engines.chart_style import draw_spec  # noqa: E402
-from renderers.chart_spec import KINDS, ChartSpec  # noqa: E402
+from engines.charts.content import draw_content  # noqa: E402
+from engines.charts.style import draw_spec  # noqa: E402
+from engines.charts.spec import KINDS, ChartSpec  # noqa: E402
 from renderers.chromium import shared  # noqa: E402
-from renderers.echarts_chart import EChartsRenderer, page_html  # noqa: E402
+from engines.charts.echarts import EChartsRenderer, page_html  # noqa: E402
 from renderers.errors import RenderError  # noqa: E402
 from renderers.fonts import FACES, text_width  # noqa: E402
-from renderers.matplotlib_chart import MatplotlibChartRenderer  # noqa: E402
+from engines.charts.mpl_chart import MatplotlibChartRenderer  # noqa: E402
 from shards.format import encode_image  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"

@@ -1,25 +1,48 @@
 """The engine registry: `--engine NAME` looks its class up here, nowhere else.
 
-Adding an engine is one module in this folder and one line in `ENGINES`.
+Each engine is a package `engines/<name>/` (its Config, its Engine, its content generators, its
+`--source` reader), registered below by import path and imported only when it is used. So
+`import engines`, `python -m pipelines.build --help` and every other engine keep working when one
+engine's tool (RDKit, onnxruntime, ...) is not installed: only that engine fails, with a message
+that names the missing module. Adding an engine is one package and one line in `ENGINES`.
 """
 
 from __future__ import annotations
 
-from engines.base import Engine, EngineConfig, Sample, SampleError, make_rng
-from engines.charts import ChartsEngine
+import importlib
 
-ENGINES: dict[str, type[Engine]] = {
-    "charts": ChartsEngine,
+from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError, make_rng
+
+ENGINES: dict[str, str] = {
+    "charts": "engines.charts:ChartsEngine",
+    "smoke": "engines.smoke:SmokeEngine",
 }
 
 
+class EngineUnavailable(ValueError):
+    """The engine exists but cannot be imported here (a missing package); the message says what to install."""
+
+
 def get_engine(name: str) -> type[Engine]:
-    """The engine class registered as `name`; an unknown name lists the known ones."""
-    try:
-        return ENGINES[name]
-    except KeyError:
+    """The engine class registered as `name`, imported now.
+
+    Raises:
+        ValueError: unknown name (the message lists the known ones).
+        EngineUnavailable: the engine's package needs a module that is not installed.
+    """
+    if name not in ENGINES:
         known = ", ".join(sorted(ENGINES))
-        raise ValueError(f"unknown engine {name!r}; known engines: {known}") from None
+        raise ValueError(f"unknown engine {name!r}; known engines: {known}")
+    module, cls = ENGINES[name].split(":")
+    try:
+        return getattr(importlib.import_module(module), cls)
+    except ModuleNotFoundError as e:
+        if e.name and (e.name == module or module.startswith(e.name + ".")):
+            raise  # the engine's own module is missing: a broken registry entry, not a user problem
+        raise EngineUnavailable(
+            f"engine {name!r} needs the Python module {e.name!r}, which is not installed: run `make setup` "
+            f"(or `pip install {e.name}` in this environment); other engines are unaffected") from None
 
 
-__all__ = ["ENGINES", "Engine", "EngineConfig", "Sample", "SampleError", "get_engine", "make_rng"]
+__all__ = ["ENGINES", "Draw", "Engine", "EngineConfig", "EngineUnavailable", "Resources", "Sample", "SampleError",
+           "get_engine", "make_rng"]

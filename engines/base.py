@@ -1,28 +1,29 @@
-"""The contract every engine shares: the Sample, the Engine base class and seeded randomness.
+"""The contract every engine shares: the Sample, the Engine base class, seeded randomness, batches.
 
-An engine says WHAT to draw. It is constructed once per worker process from its `Config`
-and then asked for samples one index at a time. Its output must be a pure function of
-(seed, engine name, index, attempt), so a build is byte-identical on any number of workers
-and after any restart. That is why randomness is never global: the pipeline derives a numpy
-Generator from a stable hash and hands it in.
+An engine says WHAT to draw. It is constructed once per worker process from its `Config` and then
+asked for samples. Its output must be a pure function of (seed, engine name, index, attempt), so a
+build is byte-identical on any number of workers, with any batch size and after any restart. That
+is why randomness is never global: the pipeline derives a numpy Generator from a stable hash and
+hands it in, and `attempt` (0 for the first draw of an index, then 1, 2, ... after failed draws)
+lets an engine that reads a user's `--source` move on to another item when one cannot be drawn.
+
+Engines whose tool is cheaper per sample in bulk (one LaTeX compile, one browser page, one OCR
+batch for many samples) set `batch_size` and override `sample_batch`; each sample's bytes must
+still be exactly those it gets when drawn alone (the contract test checks it).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 from PIL import Image
 
-TASKS = ("plain", "format", "box", "color", "multi_crop", "multi_page")
-
-PROMPT_PLAIN = "OCR: "
-PROMPT_FORMAT = "OCR with format: "
-PROMPT_MULTI_CROP = "OCR with format upon the patch reference: "
-PROMPT_MULTI_PAGE = "OCR with format across multi pages: "
+from tokenizer.protocol import TASKS
 
 
 @dataclass
@@ -31,9 +32,9 @@ class Sample:
 
     Attributes:
         images: one image for most tasks; the pages of a multi-page sample.
-        prompt: GOT's query string, exactly as GOT's code writes it.
+        prompt: GOT's query string, exactly as GOT's code writes it (`tokenizer.protocol`).
         target: what the decoder must write, exactly what the image shows.
-        task: one of TASKS.
+        task: one of `tokenizer.protocol.TASKS`.
         meta: JSON-safe record of the engine's choices (renderer, fonts, lang, ...), enough
             to re-render the sample from its JSON alone.
     """
@@ -49,6 +50,8 @@ class Sample:
             raise ValueError(f"task {self.task!r} is not one of {TASKS}")
         if not self.images:
             raise ValueError("a Sample needs at least one image")
+        if not self.prompt or not self.target.strip():
+            raise ValueError("a Sample needs a prompt and a non-empty target")
 
 
 class SampleError(Exception):
@@ -74,12 +77,46 @@ def make_rng(seed: int, engine: str, index: int, attempt: int = 0) -> np.random.
     return np.random.default_rng([seed, stable_hash(engine), index, attempt])
 
 
+def source_index(n_items: int, index: int, attempt: int) -> int:
+    """Which of `n_items` source items sample `index` draws on attempt `attempt`.
+
+    The first attempt takes item `index % n`, so a build walks through every item in turn; a retry
+    takes another item (a hash of index and attempt), so one item that cannot be drawn never fails
+    every attempt of an index.
+    """
+    if attempt == 0:
+        return index % n_items
+    return (index + stable_hash(f"{index}:{attempt}")) % n_items
+
+
+class Draw(NamedTuple):
+    """One draw the pipeline asks for: sample `index`, its `attempt`-th try, with its own rng."""
+
+    index: int
+    attempt: int
+    rng: np.random.Generator
+
+
+@dataclass(frozen=True)
+class Resources:
+    """What one worker of an engine needs, asked of Ray for each shard task.
+
+    Attributes:
+        cpus: cores one worker keeps busy (a browser renders beside its Python process).
+        memory_mb: peak resident memory of one worker with its child processes.
+    """
+
+    cpus: float = 1.0
+    memory_mb: int = 1024
+
+
 @dataclass
 class EngineConfig:
     """Options every engine understands; engines subclass this to add their own.
 
-    Each field becomes a `pipelines.build` flag (`--field-name`), its `help` metadata the
-    flag's help, so adding an option to an engine is one line here and nothing elsewhere.
+    Each field becomes a `pipelines.build` flag (`--field-name`), typed from its annotation, with
+    its `help` metadata as help and its `choices` metadata (if any) as the allowed values, so adding
+    an option to an engine is one line here and nothing elsewhere.
     """
 
     source: str | None = field(
@@ -96,23 +133,52 @@ class Engine:
 
     Subclasses must not hold per-sample state between calls: `sample` may be called for any
     index in any order, in any process.
+
+    Class attributes:
+        name: the registry name (`--engine NAME`), also the prefix of shard and sample keys.
+        Config: the engine's config dataclass (its fields are the engine's build flags).
+        image_format: png, jpg or tiff (multi-page); one format per engine.
+        resources: what one worker needs (Ray asks for it per shard task).
+        packages: PyPI distributions whose versions the manifest records (the tools drawn with).
+        batch_size: indices handed to `sample_batch` at once.
     """
 
     name: ClassVar[str]
     Config: ClassVar[type[EngineConfig]] = EngineConfig
-    image_format: ClassVar[str] = "png"  # one format per engine: png, jpg or tiff (multi-page)
+    image_format: ClassVar[str] = "png"
+    resources: ClassVar[Resources] = Resources()
+    packages: ClassVar[tuple[str, ...]] = ()
+    batch_size: ClassVar[int] = 1
 
     def __init__(self, config: EngineConfig | None = None) -> None:
         self.config = config if config is not None else self.Config()
         self.config.validate()
+        self.skipped: Counter = Counter()  # --source items left out when loading, by reason
 
-    def sample(self, rng: np.random.Generator, index: int) -> Sample:
-        """Draw sample `index` using only `rng` for randomness."""
+    def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:
+        """Draw sample `index` (its `attempt`-th try) using only `rng` for randomness."""
         raise NotImplementedError
+
+    def sample_batch(self, draws: list[Draw]) -> list[Sample | Exception]:
+        """Draw many samples at once; result i is what `sample` gives for `draws[i]` alone, or its error.
+
+        The default draws them one by one. An engine that overrides this must keep each sample
+        independent of its batch-mates, and return (not raise) the error of a draw that failed.
+        """
+        out: list[Sample | Exception] = []
+        for d in draws:
+            try:
+                out.append(self.sample(d.rng, d.index, d.attempt))
+            except Exception as exc:  # noqa: BLE001 - contained per draw; the pipeline counts it by reason
+                out.append(exc)
+        return out
 
     def close(self) -> None:
         """Release what the engine holds (renderers are per-process and close themselves)."""
 
     def describe(self) -> dict[str, Any]:
-        """The JSON-safe config recorded in manifest.json, to tell one build from another."""
-        return {"engine": self.name, "config": dataclasses.asdict(self.config)}
+        """The JSON-safe config recorded in manifest.json, and any --source items skipped, by reason."""
+        info: dict[str, Any] = {"engine": self.name, "config": dataclasses.asdict(self.config)}
+        if self.skipped:
+            info["skipped"] = dict(sorted(self.skipped.items()))
+        return info

@@ -22,27 +22,23 @@ from PIL import Image
 from model.checkpoint import CheckpointError, load_for_inference
 from model.generate import Query, read
 from shards.format import decode_image
-
-COLORS = ("red", "green", "blue")
-
+from tokenizer.protocol import (COLORS, PROMPT_MULTI_CROP, PROMPT_MULTI_PAGE, base_prompt, box_prompt,
+                                color_prompt)
 
 def build_query(args: argparse.Namespace, frames: list[Image.Image]) -> Query:
     """GOT's prompt for the flags (see the table in DESIGN.md)."""
-    base = "OCR with format: " if args.format else "OCR: "
     if args.multi_page:
-        return Query(frames, "OCR with format across multi pages: ", "multi_page")
+        return Query(frames, PROMPT_MULTI_PAGE, "multi_page")
     if len(frames) != 1:
         raise ValueError(f"{len(frames)} images or pages given; pass --multi-page to read them as one document")
     if args.multi_crop:
-        return Query(frames, "OCR with format upon the patch reference: ", "multi_crop")
+        return Query(frames, PROMPT_MULTI_CROP, "multi_crop")
     if args.box:
         width, height = frames[0].size
-        x1, y1, x2, y2 = args.box
-        box = [int(x1 / width * 1000), int(y1 / height * 1000), int(x2 / width * 1000), int(y2 / height * 1000)]
-        return Query(frames, f"{box} {base}", "box")
+        return Query(frames, box_prompt(tuple(args.box), width, height, args.format), "box")
     if args.color:
-        return Query(frames, f"[{args.color}] {base}", "color")
-    return Query(frames, base, "format" if args.format else "plain")
+        return Query(frames, color_prompt(args.color, args.format), "color")
+    return Query(frames, base_prompt(args.format), "format" if args.format else "plain")
 
 
 def parse_box(text: str) -> list[float]:

@@ -22,7 +22,8 @@ from torch import nn
 from torch.utils.checkpoint import checkpoint
 from transformers import GotOcr2ForConditionalGeneration
 
-IGNORE_INDEX = -100  # unsupervised label, as tokenizer/got.py and transformers' losses use it
+from tokenizer.protocol import IGNORE_INDEX
+
 VOCAB_ALIGN = 128
 
 

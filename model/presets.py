@@ -27,18 +27,8 @@ from typing import Any, Callable
 
 from transformers import GotOcr2Config, OPTConfig, Qwen2Config
 
-# GOT's vocabulary and image token, as tokenizer/got.py defines them (a test checks they agree);
-# spelled out here so the model side imports no tokenizer (bench/train.py runs where none is installed).
-VOCAB_SIZE = 151860
-IMAGE_TOKEN_ID = 151859  # <imgpad>
-PATCH = 16  # ViTDet patch side, pixels
-NECK_STRIDE = 4  # the projector's two stride-2 convs
+from tokenizer.protocol import IMAGE_TOKEN_ID, NECK_STRIDE, PATCH, VOCAB_SIZE, image_tokens
 
-
-def image_tokens(image_size: int) -> int:
-    """Tokens one image becomes: (side / 16 / 4) ** 2, i.e. 256 at 1024 px, 16 at 256 px."""
-    side = image_size // PATCH // NECK_STRIDE
-    return side * side
 
 
 def _vitdet_b(image_size: int) -> dict[str, Any]:

@@ -18,7 +18,7 @@ import uuid
 
 import fsspec
 
-from engines import ENGINES, get_engine
+from engines import ENGINES, Engine, get_engine
 from pipelines.build_plan import (BuildPlan, Existing, conflicting_build, done_shards, remove_stale_temporaries,
                                   scan_output, write_manifest)
 from pipelines.cli import Parser, UsageError, add_config_flags, config_from_args, fail, parse_count
@@ -28,7 +28,7 @@ PROG = "python -m pipelines.build"
 MAX_SHARD_SIZE = 100_000
 
 
-def make_parser(engine: str | None) -> argparse.ArgumentParser:
+def make_parser(engine: type[Engine] | None) -> argparse.ArgumentParser:
     parser = Parser(
         prog=PROG,
         description="Render an engine's samples into WebDataset shards (OUT/ENGINE-000000.tar ...) with Ray.",
@@ -45,8 +45,8 @@ def make_parser(engine: str | None) -> argparse.ArgumentParser:
                         help="shards made at once (default: all CPUs of this machine or of the cluster)")
     parser.add_argument("--address", default=None,
                         help="Ray cluster to join, e.g. auto or HOST:6379 (default: $RAY_ADDRESS, else a local Ray)")
-    if engine in ENGINES:
-        add_config_flags(parser, ENGINES[engine].Config, f"{engine} options")
+    if engine is not None:
+        add_config_flags(parser, engine.Config, f"{engine.name} options")
     return parser
 
 
@@ -74,9 +74,10 @@ def check_output(out: str) -> str:
 def parse(argv: list[str]) -> tuple[BuildPlan, argparse.Namespace, Existing]:
     pre = argparse.ArgumentParser(add_help=False)
     pre.add_argument("--engine")
-    engine = pre.parse_known_args(argv)[0].engine
-    if engine is not None and engine not in ENGINES and not {"-h", "--help"} & set(argv):
-        get_engine(engine)  # raises the "unknown engine ...; known engines: ..." error
+    name = pre.parse_known_args(argv)[0].engine
+    engine = None
+    if name is not None and (name in ENGINES or not {"-h", "--help"} & set(argv)):
+        engine = get_engine(name)  # unknown: "known engines: ..."; a missing package: what to install
     args = make_parser(engine).parse_args(argv)
     n = parse_count(args.n)
     if not 1 <= args.shard_size <= MAX_SHARD_SIZE:
@@ -85,13 +86,14 @@ def parse(argv: list[str]) -> tuple[BuildPlan, argparse.Namespace, Existing]:
         raise UsageError(f"--workers must be at least 1, got {args.workers}")
     if args.seed < 0:
         raise UsageError(f"--seed must be 0 or more, got {args.seed}")
-    config = config_from_args(ENGINES[engine].Config, args)
+    config = config_from_args(engine.Config, args)
     try:
-        info = ENGINES[engine](config).describe()  # reads --source now, so a bad one fails before Ray
+        info = engine(config).describe()  # reads --source now, so a bad one fails before Ray
     except (ValueError, OSError) as e:
         raise UsageError(str(e)) from None
-    plan = BuildPlan(engine, dataclasses.asdict(config), n, args.shard_size, args.seed, check_output(args.out),
-                     info={k: v for k, v in info.items() if k not in ("engine", "config")})
+    plan = BuildPlan(name, dataclasses.asdict(config), n, args.shard_size, args.seed, check_output(args.out),
+                     info={k: v for k, v in info.items() if k not in ("engine", "config")},
+                     packages=engine.packages)
     existing = scan_output(plan.out)
     why = conflicting_build(plan, existing)
     if why:
@@ -137,10 +139,11 @@ def main(argv: list[str] | None = None) -> int:
           + (f"; removed {stale} unfinished temporary files" if stale else ""), file=sys.stderr)
     t0 = time.monotonic()
     if todo:
-        workers = start_ray(args.address, args.workers)
+        resources = get_engine(plan.engine).resources
+        workers = start_ray(args.address, args.workers, resources)
         done_samples = sum(s.samples for s in done.values())
         try:
-            result = run_shards(todo, workers, total=plan.n, initial=done_samples)
+            result = run_shards(todo, workers, total=plan.n, initial=done_samples, resources=resources)
         except KeyboardInterrupt:
             print("interrupted: finished shards are kept; rerun the same command to resume", file=sys.stderr)
             return 130

@@ -25,8 +25,8 @@ from shards.reader import MANIFEST
 from shards.stats import ShardStats, stats_name
 from shards.writer import TMP_MARKER, write_json_atomic
 
-FORMAT_VERSION = 1
-VERSIONED_PACKAGES = ("got-data-engine", "numpy", "pillow", "matplotlib", "pyecharts", "playwright", "ray")
+FORMAT_VERSION = 2  # 2: meta is one JSON string in every record
+VERSIONED_PACKAGES = ("got-data-engine", "numpy", "pillow", "ray", "webdataset")  # plus each engine's own
 
 
 @dataclass
@@ -40,6 +40,7 @@ class BuildPlan:
     seed: int
     out: str
     info: dict[str, Any] = field(default_factory=dict)  # what the engine reports of its inputs
+    packages: tuple[str, ...] = ()  # the engine's tools, whose versions the manifest records
     config_hash: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -118,9 +119,10 @@ def remove_stale_temporaries(out: str, existing: Existing) -> int:
     return len(stale)
 
 
-def versions() -> dict[str, str]:
+def versions(packages: tuple[str, ...] = ()) -> dict[str, str]:
+    """Python's version and the installed versions of the project's and the engine's packages."""
     found = {"python": platform.python_version()}
-    for pkg in VERSIONED_PACKAGES:
+    for pkg in VERSIONED_PACKAGES + tuple(packages):
         try:
             found[pkg] = metadata.version(pkg)
         except metadata.PackageNotFoundError:
@@ -135,7 +137,7 @@ def write_manifest(plan: BuildPlan, stats: list[ShardStats]) -> str:
     manifest = {
         "engine": plan.engine, "config": plan.config, "config_hash": plan.config_hash,
         "seed": plan.seed, "n": plan.n, "shard_size": plan.shard_size, "format_version": FORMAT_VERSION,
-        "versions": versions(), "engine_info": plan.info,
+        "versions": versions(plan.packages), "engine_info": plan.info,
         "samples": total.samples, "bytes": total.bytes, "failures": dict(sorted(total.failures.items())),
         "shards": [s.manifest_entry() for s in sorted(stats, key=lambda s: s.shard)],
     }

@@ -9,8 +9,9 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
+import types
 import typing
-from typing import Any, NoReturn
+from typing import Any, Callable, NoReturn
 
 USAGE_EXIT = 2
 
@@ -53,22 +54,69 @@ def _flag(name: str) -> str:
     return "--" + name.replace("_", "-")
 
 
+def _scalar(kind: Any, flag: str) -> Callable[[str], Any]:
+    """A parser of one command-line word as `kind` (str, int, float or bool), with a one-line error."""
+    if kind is bool:
+        def parse_bool(text: str) -> bool:
+            low = text.lower()
+            if low in ("1", "true", "yes", "on"):
+                return True
+            if low in ("0", "false", "no", "off"):
+                return False
+            raise argparse.ArgumentTypeError(f"{flag}: {text!r} is not true or false")
+        return parse_bool
+    if kind in (int, float):
+        def parse_number(text: str) -> Any:
+            try:
+                return kind(text.replace("_", ""))
+            except ValueError:
+                what = "a whole number" if kind is int else "a number"
+                raise argparse.ArgumentTypeError(f"{flag}: {text!r} is not {what}") from None
+        return parse_number
+    return str
+
+
+def _flag_kwargs(kind: Any, flag: str) -> dict[str, Any]:
+    """argparse keywords for a field annotated `kind`: Optional, Literal choices, bool, numbers, lists."""
+    args = typing.get_args(kind)
+    if typing.get_origin(kind) in (typing.Union, types.UnionType) and type(None) in args:
+        rest = [a for a in args if a is not type(None)]
+        if len(rest) != 1:
+            raise TypeError(f"{flag}: only `T | None` unions become flags, not {kind}")
+        kwargs = _flag_kwargs(rest[0], flag)
+        kwargs.pop("action", None)  # an optional bool takes a value: --flag true|false
+        kwargs.setdefault("type", _scalar(rest[0], flag) if rest[0] is bool else str)
+        return kwargs
+    if typing.get_origin(kind) is typing.Literal:
+        return {"type": _scalar(type(args[0]), flag), "choices": list(args)}
+    if kind is bool:
+        return {"action": argparse.BooleanOptionalAction}
+    if typing.get_origin(kind) in (list, tuple):
+        item = args[0] if args else str
+        return {"type": _scalar(item, flag), "nargs": "+", "metavar": item.__name__.upper()}
+    if kind in (int, float, str):
+        return {"type": _scalar(kind, flag)}
+    raise TypeError(f"{flag}: a field of type {kind} cannot be a command-line flag")
+
+
 def add_config_flags(parser: argparse.ArgumentParser, config_cls: type, title: str) -> None:
-    """One flag per field of a config dataclass, typed from its annotation, help from its metadata."""
+    """One flag per field of a config dataclass, typed from its annotation, help from its metadata.
+
+    Handles `str`, `int`, `float`, `bool` (`--x` / `--no-x`), `T | None`, `Literal[...]` and
+    `list[T]` (several values after the flag); a field's `choices` metadata restricts its values.
+    """
     group = parser.add_argument_group(title)
     hints = typing.get_type_hints(config_cls)
     for f in dataclasses.fields(config_cls):
-        kwargs: dict[str, Any] = {"dest": f.name, "default": f.default, "help": f.metadata.get("help", "")}
+        flag = _flag(f.name)
+        default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
+        kwargs = _flag_kwargs(hints[f.name], flag)
+        kwargs.update(dest=f.name, default=default, help=f.metadata.get("help", ""))
         if "choices" in f.metadata:
-            kwargs["choices"] = f.metadata["choices"]
-        kind = hints[f.name]
-        if kind is bool:
-            kwargs["action"] = argparse.BooleanOptionalAction
-        elif kind in (int, float):
-            kwargs["type"] = kind
-        if kwargs["help"] and f.default is not None and kind is not bool:
-            kwargs["help"] += f" (default: {f.default})"
-        group.add_argument(_flag(f.name), **kwargs)
+            kwargs["choices"] = list(f.metadata["choices"])
+        if kwargs["help"] and default is not None and kwargs.get("action") is None:
+            kwargs["help"] += f" (default: {' '.join(map(str, default)) if isinstance(default, list) else default})"
+        group.add_argument(flag, **kwargs)
 
 
 def config_from_args(config_cls: type, args: argparse.Namespace) -> Any:

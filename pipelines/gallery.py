@@ -97,7 +97,7 @@ def card(sample: StoredSample) -> str:
     rec = sample.record
     esc = html.escape
     imgs = "".join(f'<img alt="{esc(sample.key)} page {i}" src="{u}">' for i, u in enumerate(image_uris(sample)))
-    meta = json.dumps(rec.get("meta", {}), ensure_ascii=False, indent=1)
+    meta = json.dumps(sample.meta, ensure_ascii=False, indent=1)
     return (f'<div class="card" data-engine="{esc(str(rec.get("engine")))}" data-task="{esc(str(rec.get("task")))}" '
             f'data-lang="{esc(str(rec.get("lang")))}">{imgs}'
             f'<div class="tags"><span>{esc(sample.key)}</span><span>{esc(str(rec.get("task")))}</span>'

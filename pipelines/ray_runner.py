@@ -5,18 +5,21 @@ on a laptop and on a cluster. Tasks report finished samples to a small actor eve
 which is what lets the bar move (and the ETA mean something) while 1,000-sample shards are
 still being written. Ray retries a task whose worker died (up to 3 times, like datatrove's Ray
 executor); a task that fails inside the engine is reported, not retried, since it would fail
-the same way again.
+the same way again. Each task asks Ray for what the engine declares one worker needs
+(`Engine.resources`: CPUs and memory), so a cluster never packs more workers on a node than fit.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import os
 from dataclasses import dataclass, field
 
 import ray
 from tqdm import tqdm
 
+from engines import Resources
 from pipelines.shard_task import ShardSpec, build_shard
 from shards.stats import ShardStats
 
@@ -37,7 +40,7 @@ class Progress:
         return self.done
 
 
-@ray.remote(num_cpus=1, max_retries=TASK_RETRIES)
+@ray.remote(max_retries=TASK_RETRIES)
 def _run_shard(spec: ShardSpec, progress: "ray.actor.ActorHandle") -> ShardStats:
     node = ray.get_runtime_context().get_node_id()
     return build_shard(spec, report=lambda k: progress.add.remote(k), node=node)
@@ -49,22 +52,30 @@ class RunResult:
     errors: dict[str, str] = field(default_factory=dict)  # shard name -> what went wrong
 
 
-def start_ray(address: str | None, workers: int | None) -> int:
-    """Join a cluster (`address`, or RAY_ADDRESS) or start a local one; returns the worker count."""
+def start_ray(address: str | None, workers: int | None, resources: Resources = Resources()) -> int:
+    """Join a cluster (`address`, or RAY_ADDRESS) or start a local one; returns the worker count.
+
+    A local Ray gets `workers` (default: this machine's cores) times the CPUs one worker needs.
+    """
     address = address or os.environ.get("RAY_ADDRESS")
     common = dict(log_to_driver=False, logging_level=logging.ERROR, configure_logging=True)
     if address:
         ray.init(address=address, **common)
-        cpus = int(ray.cluster_resources().get("CPU", 1))
-        return min(workers, cpus) if workers else cpus
-    n = workers or os.cpu_count() or 1
-    ray.init(num_cpus=n, include_dashboard=False, **common)
+        fit = max(1, int(ray.cluster_resources().get("CPU", 1) // resources.cpus))
+        return min(workers, fit) if workers else fit
+    n = workers or max(1, int((os.cpu_count() or 1) // resources.cpus))
+    ray.init(num_cpus=math.ceil(n * resources.cpus), include_dashboard=False, **common)
     return n
 
 
-def run_shards(specs: list[ShardSpec], workers: int, total: int, initial: int) -> RunResult:
-    """Run `specs` with at most `workers` in flight; the bar counts `initial` of `total` as done."""
+def run_shards(specs: list[ShardSpec], workers: int, total: int, initial: int,
+               resources: Resources = Resources()) -> RunResult:
+    """Run `specs` with at most `workers` in flight, each task asking for `resources`.
+
+    The bar counts `initial` of `total` samples as already done.
+    """
     progress = Progress.remote()
+    task = _run_shard.options(num_cpus=resources.cpus, memory=resources.memory_mb * 2**20)
     queue, in_flight, result = list(reversed(specs)), {}, RunResult()
     bar = tqdm(total=total, initial=initial, unit="sample", dynamic_ncols=True, smoothing=0.05)
     reported = 0
@@ -72,7 +83,7 @@ def run_shards(specs: list[ShardSpec], workers: int, total: int, initial: int) -
         while queue or in_flight:
             while queue and len(in_flight) < workers:
                 spec = queue.pop()
-                in_flight[_run_shard.remote(spec, progress)] = spec
+                in_flight[task.remote(spec, progress)] = spec
             ready, _ = ray.wait(list(in_flight), num_returns=1, timeout=0.5)
             for ref in ready:
                 spec = in_flight.pop(ref)

@@ -1,29 +1,40 @@
 """Making one shard: the unit of work a Ray task runs.
 
 Shard k holds indices [start, stop). Each index is drawn with the rng of (seed, engine, index,
-attempt); a draw that fails with a SampleError is counted under its reason and drawn again
-with the next attempt, so a shard always holds all of its indices and nothing is silently lost.
+attempt). Whatever goes wrong while drawing one sample (an engine's SampleError, a renderer's
+RenderError, a crashed tool, a bug that raises anywhere in a C library's wrapper, a draw that
+overruns its time) is counted under a reason and drawn again with the next attempt, so a shard
+always holds all of its indices, nothing is silently lost, and one bad sample never fails a shard.
+Only an index that fails MAX_ATTEMPTS times in a row fails its shard (its engine cannot make it).
+
+Draws go to the engine `batch_size` at a time (one LaTeX compile, one browser page for many
+samples); retries of failed draws join the next batch. Samples are written in index order.
 The engine is built once per worker process and reused by every shard that process runs,
-because renderers (a browser, a LaTeX daemon) are expensive to start.
+because renderers (a browser, an OCR model) are expensive to start.
 """
 
 from __future__ import annotations
 
 import posixpath
+import signal
+import threading
 import time
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import fsspec
 import psutil
 
-from engines import Engine, SampleError, get_engine, make_rng
+from engines import Draw, Engine, Sample, SampleError, get_engine, make_rng
+from renderers.errors import RenderError
 from shards.format import encode_image, encode_record, make_record, sample_key
 from shards.stats import ShardStats, stats_name
 from shards.writer import ShardWriter, write_json_atomic
 
 MAX_ATTEMPTS = 10
+DRAW_TIMEOUT_S = 120.0  # per sample of a batch; renderers time their own tools out well before
 _ENGINES: dict[str, Engine] = {}
 
 
@@ -43,6 +54,10 @@ class ShardSpec:
 
 class ShardFailed(Exception):
     """A sample kept failing after MAX_ATTEMPTS draws: the engine cannot make it, say why."""
+
+
+class DrawTimeout(Exception):
+    """A batch of draws overran its time (counted as "draw_timeout")."""
 
 
 def _engine_for(spec: ShardSpec) -> Engine:
@@ -67,22 +82,78 @@ def _tree_memory() -> int:
     return total
 
 
-def draw(engine: Engine, spec: ShardSpec, index: int, failures: Counter) -> dict[str, bytes]:
-    """The two members of sample `index`, retrying failed draws with derived seeds."""
-    for attempt in range(MAX_ATTEMPTS):
-        try:
-            sample = engine.sample(make_rng(spec.seed, spec.engine, index, attempt), index)
-        except SampleError as e:
-            failures[e.reason] += 1
-            last = e
-            continue
-        meta = dict(sample.meta, attempt=attempt) if attempt else sample.meta
-        record = make_record(prompt=sample.prompt, target=sample.target, task=sample.task,
-                             engine=spec.engine, seed=spec.seed, index=index, meta=meta)
-        return {engine.image_format: encode_image(sample.images, engine.image_format),
-                "json": encode_record(record)}
-    raise ShardFailed(f"{spec.engine} sample {index} failed {MAX_ATTEMPTS} times "
-                      f"(last: {last}); failures so far: {dict(failures)}")
+def failure_reason(exc: BaseException) -> str:
+    """The counted reason of a failed draw: the slug an engine or renderer gave, else the exception's type."""
+    if isinstance(exc, (SampleError, RenderError)):
+        return exc.reason
+    if isinstance(exc, DrawTimeout):
+        return "draw_timeout"
+    return f"error_{type(exc).__name__}"
+
+
+@contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """Raise DrawTimeout in this thread after `seconds` (only in the main thread, where signals land)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise DrawTimeout(f"no result after {seconds:.0f} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def encode_sample(sample: Sample, engine: Engine, spec: ShardSpec, index: int, attempt: int) -> dict[str, bytes]:
+    """The two tar members of a drawn sample (raises ValueError if the engine's meta is not JSON-safe)."""
+    if not isinstance(sample, Sample):
+        raise TypeError(f"{spec.engine} returned {type(sample).__name__}, not a Sample")
+    meta = dict(sample.meta, attempt=attempt) if attempt else sample.meta
+    record = make_record(prompt=sample.prompt, target=sample.target, task=sample.task,
+                         engine=spec.engine, seed=spec.seed, index=index, meta=meta)
+    return {engine.image_format: encode_image(sample.images, engine.image_format), "json": encode_record(record)}
+
+
+def draw_range(engine: Engine, spec: ShardSpec, failures: Counter,
+               indices: range | None = None) -> Iterator[tuple[int, dict[str, bytes]]]:
+    """(index, members) for every index of the shard, in order, each drawn until it succeeds.
+
+    Raises:
+        ShardFailed: an index failed MAX_ATTEMPTS times; the message gives its last error.
+    """
+    indices = range(spec.start, spec.stop) if indices is None else indices
+    size = max(1, engine.batch_size)
+    for first in range(indices.start, indices.stop, size):
+        todo = {i: 0 for i in range(first, min(first + size, indices.stop))}  # index -> attempt
+        done: dict[int, dict[str, bytes]] = {}
+        while todo:
+            draws = [Draw(i, a, make_rng(spec.seed, spec.engine, i, a)) for i, a in todo.items()]
+            try:
+                with _deadline(DRAW_TIMEOUT_S * len(draws)):
+                    results: list[Any] = engine.sample_batch(draws)
+            except Exception as exc:  # noqa: BLE001 - a batch that raised fails each of its draws
+                results = [exc] * len(draws)
+            for d, result in zip(draws, results):
+                if not isinstance(result, Exception):
+                    try:
+                        done[d.index] = encode_sample(result, engine, spec, d.index, d.attempt)
+                        del todo[d.index]
+                        continue
+                    except Exception as exc:  # noqa: BLE001 - a sample that cannot be stored is a failed draw
+                        result = exc
+                failures[failure_reason(result)] += 1
+                todo[d.index] += 1
+                if todo[d.index] >= MAX_ATTEMPTS:
+                    raise ShardFailed(f"{spec.engine} sample {d.index} failed {MAX_ATTEMPTS} times "
+                                      f"(last: {failure_reason(result)}: {result}); "
+                                      f"failures so far: {dict(failures)}") from result
+        yield from sorted(done.items())
 
 
 def build_shard(spec: ShardSpec, report: Callable[[int], None] | None = None, node: str = "") -> ShardStats:
@@ -94,8 +165,8 @@ def build_shard(spec: ShardSpec, report: Callable[[int], None] | None = None, no
     peak = _tree_memory()
     pending, last_report = 0, t0
     with ShardWriter(fs, posixpath.join(root, spec.name)) as writer:
-        for index in range(spec.start, spec.stop):
-            writer.write(sample_key(spec.engine, index), draw(engine, spec, index, failures))
+        for index, members in draw_range(engine, spec, failures):
+            writer.write(sample_key(spec.engine, index), members)
             pending += 1
             if index % 25 == 0:
                 peak = max(peak, _tree_memory())

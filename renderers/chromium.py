@@ -21,11 +21,29 @@ import os
 import threading
 import weakref
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import psutil
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, sync_playwright
+
+
+NODE_MODULES = Path(__file__).resolve().parents[1] / "node_modules"
+
+
+def npm_asset(relpath: str) -> str:
+    """The text of a file from an npm package (`npm ci` installs them), to inline into a page.
+
+    Pages may load nothing from the network, so scripts (ECharts, Mathpix-markdown-it) go inline.
+
+    Raises:
+        FileNotFoundError: the package is not installed; the message says to run `make setup`.
+    """
+    path = NODE_MODULES / relpath
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing: run `make setup` (npm ci installs the JavaScript assets)")
+    return path.read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
-"""The font faces chart renderers may use, found once per process for matplotlib, PIL and Chromium.
+"""The font faces renderers may use, found once per process for matplotlib, PIL and Chromium; glyph coverage.
 
 Only faces that `make setup` installs (Debian `fonts-dejavu-core`, `fonts-noto-cjk`) are listed, so
-a build never depends on what else a machine happens to have. Matplotlib (3.11) reads the CJK
+a build never depends on what else a machine happens to have. `check_drawable` refuses a text
+that a face would draw as empty boxes, or that needs shaping no renderer here does. Matplotlib (3.11) reads the CJK
 `.ttc` collections face by face, so "Noto Sans CJK SC" picks the Simplified Chinese face rather
 than the collection's first (Japanese) one; PIL measures text with the very file and face index
 matplotlib resolved, and Chromium finds the same family names through fontconfig.
@@ -11,10 +12,16 @@ from __future__ import annotations
 
 import functools
 import glob
+import re
+import unicodedata
 from dataclasses import dataclass
+from typing import Iterable
 
+from fontTools.ttLib import TTFont
 from matplotlib import font_manager
 from PIL import ImageFont
+
+from renderers.errors import RenderError
 
 
 @dataclass(frozen=True)
@@ -98,3 +105,52 @@ def css_family(key: str) -> str:
     """The CSS font-family list for a face (the family first, then its generic fallback)."""
     face = FACES[key]
     return f"'{face.family}', {face.generic}"
+
+
+# Scripts whose letters change shape with their neighbours or are reordered (Arabic, Hebrew, Indic,
+# South-East Asian, Tibetan, Mongolian): neither matplotlib nor Pillow's basic layout shapes them,
+# so their text would be drawn as isolated, misordered letters while a target holds the real word.
+NEEDS_SHAPING = re.compile("[\u0590-\u08ff\u0900-\u0dff\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f"
+                           "\u1780-\u18af\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
+@functools.lru_cache(maxsize=None)
+def _coverage(key: str, bold: bool) -> frozenset[int]:
+    """The code points a face has glyphs for (its cmap), read with fontTools."""
+    path, index = font_file(key, bold)
+    with TTFont(path, fontNumber=index, lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def missing_glyphs(text: str, key: str, bold: bool = False) -> str:
+    """The characters of `text` that face `key` has no glyph for (spaces and controls aside), in order."""
+    covered = _coverage(key, bold)
+    seen: dict[str, None] = {}
+    for ch in text:
+        if not ch.isspace() and unicodedata.category(ch)[0] != "C" and ord(ch) not in covered:
+            seen[ch] = None
+    return "".join(seen)
+
+
+def check_drawable(texts: Iterable[str], key: str, bold: bool = False) -> None:
+    """Raise unless face `key` can draw every text as its target writes it.
+
+    A face without a glyph draws an empty box ("tofu") where the target has a letter, and an
+    unshaped complex script draws letters the reader would not recognise; either way the image
+    would not show what the target says.
+
+    Raises:
+        RenderError: "script_needs_shaping" or "glyphs_missing", with the offending characters.
+    """
+    for text in texts:
+        if NEEDS_SHAPING.search(text):
+            raise RenderError("script_needs_shaping", text[:40])
+        missing = missing_glyphs(text, key, bold)
+        if missing:
+            raise RenderError("glyphs_missing", f"{FACES[key].family} lacks {missing[:10]!r} in {text[:40]!r}")
+
+
+def covering_faces(texts: Iterable[str], keys: Iterable[str]) -> list[str]:
+    """The faces among `keys` with a glyph for every character of every text."""
+    texts = list(texts)
+    return [k for k in keys if not any(missing_glyphs(t, k) for t in texts)]

@@ -1,4 +1,4 @@
-"""The text a renderer drew, with its on-image quadrilateral, and the check that all of it is legible.
+"""The check that every text a renderer drew is legible: inside the image, overlapping no other text.
 
 A chart's target lists labels and values that must be readable in the image. Both renderers report
 every string they drew with its box (a rotated rectangle: tick labels are often slanted), and one
@@ -10,29 +10,8 @@ make the image disagree with the target.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from PIL import Image
-
 from renderers.errors import RenderError
-
-Point = tuple[float, float]
-
-
-@dataclass(frozen=True)
-class DrawnText:
-    """One line of text as drawn: its string and its four corners in image pixels (y down)."""
-
-    text: str
-    quad: tuple[Point, Point, Point, Point]
-
-
-@dataclass
-class RenderedChart:
-    """A renderer's output: the RGB image and every text drawn on it (what a target may mention)."""
-
-    image: Image.Image
-    texts: list[DrawnText]
+from renderers.result import DrawnText, Point
 
 
 def _axes(quad: tuple[Point, ...]) -> list[Point]:

@@ -22,7 +22,7 @@ from matplotlib.transforms import IdentityTransform
 from PIL import Image
 
 from renderers.fonts import line_metrics, mpl_font, text_width
-from renderers.text_boxes import DrawnText
+from renderers.result import DrawnText
 
 DPI = 72
 _FRACTION = {"left": 0.0, "center": 0.5, "right": 1.0, "top": 0.0, "bottom": 1.0}

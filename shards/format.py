@@ -3,7 +3,9 @@
 Every sample is exactly two members, `KEY.<image ext>` and `KEY.json`, the same two for every
 sample of an engine, because Hugging Face's webdataset reader infers one schema from the first
 samples and refuses samples whose members differ. A multi-page sample therefore stores its pages
-as one multi-page TIFF rather than one PNG per page.
+as one multi-page TIFF rather than one PNG per page. For the same reason the JSON record has the same
+fields with the same types in every sample of every engine (`RECORD_FIELDS`), its engine-specific
+`meta` carried as one JSON string.
 """
 
 from __future__ import annotations
@@ -77,16 +79,38 @@ def encode_record(record: dict[str, Any]) -> bytes:
     return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
+# The record's fields and their types, the same in every sample of every engine: Hugging Face's
+# webdataset reader infers one schema from the first samples and fails the whole load on a field
+# that changes type later (a title that is null in one chart and a string in the next). So what
+# varies by engine, `meta`, travels as ONE JSON string (`record_meta` parses it).
+RECORD_FIELDS: dict[str, type] = {"prompt": str, "target": str, "task": str, "engine": str, "lang": str,
+                                  "seed": int, "index": int, "meta": str}
+
+
 def make_record(*, prompt: str, target: str, task: str, engine: str, seed: int, index: int,
                 meta: dict[str, Any]) -> dict[str, Any]:
-    """The design's JSON record; `lang` is lifted out of meta because every reader filters on it."""
+    """The design's JSON record; `lang` is lifted out of meta because every reader filters on it.
+
+    Raises:
+        ValueError: `meta` is not JSON-safe (an engine bug: the sample is counted as a failed draw).
+    """
+    try:
+        meta_text = json.dumps(meta, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"meta is not JSON-safe: {e}") from None
     return {
         "prompt": prompt,
         "target": target,
         "task": task,
         "engine": engine,
-        "lang": meta.get("lang", "en"),
+        "lang": str(meta.get("lang") or "en"),
         "seed": seed,
         "index": index,
-        "meta": meta,
+        "meta": meta_text,
     }
+
+
+def record_meta(record: dict[str, Any]) -> dict[str, Any]:
+    """A record's meta as a dict (it is stored as a JSON string; see RECORD_FIELDS)."""
+    meta = record.get("meta") or "{}"
+    return json.loads(meta) if isinstance(meta, str) else dict(meta)

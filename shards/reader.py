@@ -15,7 +15,7 @@ from typing import Any, Iterator
 import fsspec
 from PIL import Image
 
-from shards.format import decode_image, image_ext
+from shards.format import decode_image, image_ext, record_meta
 
 MANIFEST = "manifest.json"
 
@@ -32,6 +32,11 @@ class StoredSample:
     @property
     def images(self) -> list[Image.Image]:
         return decode_image(self.image_bytes)
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """The engine's record of its choices (stored as a JSON string in the record)."""
+        return record_meta(self.record)
 
 
 def list_shards(out: str) -> list[str]:

@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 
 from engines import get_engine
-from engines.base import PROMPT_FORMAT, SampleError, make_rng
-from engines.charts import ChartsEngine, chart_target
-from renderers.chart_spec import KINDS, ChartSpec, Series
-from renderers.echarts_chart import EChartsRenderer
+from engines.base import SampleError, make_rng
+from tokenizer.protocol import PROMPT_FORMAT
+from engines.charts.engine import ChartsEngine, chart_target
+from engines.charts.spec import KINDS, ChartSpec, Series
+from engines.charts.echarts import EChartsRenderer
 from renderers.errors import RenderError
-from renderers.matplotlib_chart import MatplotlibChartRenderer
+from engines.charts.mpl_chart import MatplotlibChartRenderer
 
 REPO = Path(__file__).resolve().parents[1]
 KEYS = ["title", "source", "x_title", "y_title", "values"]
@@ -28,7 +29,7 @@ def draw(engine: ChartsEngine, index: int, seed: int = 0):
     """Sample `index` as the build makes it: failed draws retried with the next attempt's rng."""
     for attempt in range(10):
         try:
-            return engine.sample(make_rng(seed, "charts", index, attempt), index)
+            return engine.sample(make_rng(seed, "charts", index, attempt), index, attempt)
         except SampleError:
             continue
     raise AssertionError(f"sample {index} failed 10 times")

@@ -17,18 +17,20 @@ import pytest
 from matplotlib import font_manager
 from PIL import Image
 
-from renderers import echarts_chart, mpl_painter
-from renderers.chart_axes import cartesian_layout, nice_axis
-from renderers.chart_layout import frame_layout
-from renderers.chart_spec import KINDS, ChartSpec, ChartStyle, NumberFormat, Series
+from engines.charts import echarts as echarts_chart
+from renderers import matplotlib as mpl_painter
+from engines.charts.axes import cartesian_layout, nice_axis
+from engines.charts.layout import frame_layout
+from engines.charts.spec import KINDS, ChartSpec, ChartStyle, NumberFormat, Series
 from renderers.chromium import Chromium, ChromiumConfig, ChromiumError, shared
-from renderers.echarts_chart import EChartsRenderer, page_html
-from renderers.echarts_options import build_option
+from engines.charts.echarts import EChartsRenderer, page_html
+from engines.charts.echarts_options import build_option
 from renderers.errors import RenderError
 from renderers.fonts import FACES, font_file, text_width
-from renderers.matplotlib_chart import MatplotlibChartRenderer
-from renderers.palettes import PALETTES
-from renderers.text_boxes import DrawnText, check_legible
+from engines.charts.mpl_chart import MatplotlibChartRenderer
+from engines.charts.palettes import PALETTES
+from renderers.legibility import check_legible
+from renderers.result import DrawnText
 
 REPO = Path(__file__).resolve().parents[1]
 WORDS = {
@@ -147,8 +149,8 @@ def test_same_bytes_in_a_fresh_process(renderers: dict) -> None:
         "import hashlib, io, sys\n"
         "sys.path.insert(0, 'tests')\n"
         "from test_renderers import make_spec, png\n"
-        "from renderers.matplotlib_chart import MatplotlibChartRenderer\n"
-        "from renderers.echarts_chart import EChartsRenderer\n"
+        "from engines.charts.mpl_chart import MatplotlibChartRenderer\n"
+        "from engines.charts.echarts import EChartsRenderer\n"
         "for r in (MatplotlibChartRenderer(), EChartsRenderer()):\n"
         "    for kind, lang in (('donut', 'zh'), ('multi_line', 'en')):\n"
         "        print(hashlib.sha256(png(r.render(make_spec(kind, lang)).image)).hexdigest())\n"
@@ -257,7 +259,7 @@ def test_echarts_errors_come_back_as_data(renderers: dict) -> None:
 
 
 def test_missing_echarts_says_run_make_setup(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(echarts_chart, "ECHARTS_JS", tmp_path / "echarts.min.js")
+    monkeypatch.setattr(echarts_chart, "ECHARTS_JS", "no-such-package/echarts.min.js")
     page_html.cache_clear()
     try:
         with pytest.raises(FileNotFoundError, match="run `make setup`"):

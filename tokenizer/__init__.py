@@ -1,5 +1,4 @@
-"""GOT's tokenizer, shared by the engines (token limits), the loader (input ids) and the trainer."""
+"""GOT's tokenizer (`tokenizer.got`) and protocol (`tokenizer.protocol`), shared by engines, loader and trainer.
 
-from tokenizer.got import GotTokenizer, get_tokenizer
-
-__all__ = ["GotTokenizer", "get_tokenizer"]
+Import the submodule you need: `tokenizer.protocol` imports nothing, `tokenizer.got` loads Qwen's BPE.
+"""

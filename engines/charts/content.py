@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engines.chart_text import COMPANY_PARTS, ORDERED, POOLS, SOURCES
-from engines.chart_topics import BY_CATEGORY, CATEGORY_TITLES, TOPICS
-from engines.chart_values import draw_values
-from engines.sources.chart_tables import ChartTable
-from renderers.chart_spec import KINDS, NumberFormat, Series
+from engines.charts.text import COMPANY_PARTS, ORDERED, POOLS, SOURCES
+from engines.charts.topics import BY_CATEGORY, CATEGORY_TITLES, TOPICS
+from engines.charts.values import draw_values
+from engines.charts.tables import ChartTable
+from engines.charts.spec import KINDS, NumberFormat, Series
 
 # kind -> (fewest, most) categories a built-in chart of that kind gets
 CATEGORY_COUNTS = {"bar": (3, 12), "hbar": (3, 10), "grouped_bar": (3, 6), "stacked_bar": (3, 8), "line": (4, 12),

@@ -13,18 +13,17 @@ import base64
 import functools
 import io
 import json
-from pathlib import Path
 
 from PIL import Image
 
-from renderers.chart_spec import ChartSpec
-from renderers.chromium import shared
-from renderers.echarts_options import build_option
+from engines.charts.spec import ChartSpec
+from renderers.chromium import npm_asset, shared
+from engines.charts.echarts_options import build_option
 from renderers.errors import RenderError
-from renderers.text_boxes import DrawnText, RenderedChart, check_legible
+from renderers.legibility import check_legible
+from renderers.result import DrawnText, Rendered
 
-NODE_MODULES = Path(__file__).resolve().parents[1] / "node_modules"
-ECHARTS_JS = NODE_MODULES / "echarts" / "dist" / "echarts.min.js"
+ECHARTS_JS = "echarts/dist/echarts.min.js"
 
 # Runs in the page: draw one chart, collect its texts (zrender TSpans) with their transformed
 # corners, and return the canvas as base64 PNG. Errors come back as data, never as exceptions,
@@ -65,10 +64,8 @@ def page_html() -> str:
     Raises:
         FileNotFoundError: ECharts is not installed; the message says to run `make setup`.
     """
-    if not ECHARTS_JS.is_file():
-        raise FileNotFoundError(f"{ECHARTS_JS} is missing: run `make setup` (npm ci installs echarts)")
     return ("<!doctype html><html><head><meta charset='utf-8'><style>html,body{margin:0;padding:0}</style>"
-            f"<script>{ECHARTS_JS.read_text(encoding='utf-8')}</script><script>{RENDER_JS}</script>"
+            f"<script>{npm_asset(ECHARTS_JS)}</script><script>{RENDER_JS}</script>"
             "</head><body><div id='chart'></div></body></html>")
 
 
@@ -77,7 +74,7 @@ class EChartsRenderer:
 
     name = "pyecharts"
 
-    def render(self, spec: ChartSpec) -> RenderedChart:
+    def render(self, spec: ChartSpec) -> Rendered:
         """Draw `spec` and return its image and texts.
 
         Raises:
@@ -96,4 +93,4 @@ class EChartsRenderer:
         image = Image.open(io.BytesIO(base64.b64decode(result["png"]))).convert("RGB")
         if image.size != (st.width, st.height):  # a broken page, not a property of the chart
             raise RuntimeError(f"ECharts returned a {image.size} image for a {st.width}x{st.height} chart")
-        return RenderedChart(image, texts)
+        return Rendered([image], texts)

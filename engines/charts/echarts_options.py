@@ -5,7 +5,7 @@ texts and the legend one legend component per row, at the pixel positions `chart
 computed, because ECharts' own axis names and legend wrapping ignore `grid.containLabel` and
 could land on the plot. Everything ECharts would do to make a crowded chart "fit" is turned off
 (label truncation, hiding overlapping labels, skipping category labels): a chart must show
-every label its target lists, and `text_boxes.check_legible` refuses one where they collide.
+every label its target lists, and `renderers.legibility.check_legible` refuses one where they collide.
 Each data label carries its own formatter string, so it shows exactly the spec's formatted value.
 """
 
@@ -19,11 +19,11 @@ from pyecharts import options as opts
 from pyecharts.charts import Bar, Line, Pie, Radar, Scatter
 from pyecharts.charts.chart import Chart
 
-from renderers.chart_axes import CartesianLayout, RadialLayout, cartesian_layout, radial_layout
-from renderers.chart_layout import Frame, frame_layout
-from renderers.chart_spec import ChartSpec
+from engines.charts.axes import CartesianLayout, RadialLayout, cartesian_layout, radial_layout
+from engines.charts.layout import Frame, frame_layout
+from engines.charts.spec import ChartSpec
 from renderers.fonts import css_family
-from renderers.palettes import AXIS_COLOR, GRID_COLOR, text_on
+from engines.charts.palettes import AXIS_COLOR, GRID_COLOR, text_on
 
 SYMBOLS = ("circle", "rect", "triangle", "diamond", "pin")
 

@@ -8,10 +8,12 @@ tokens with the shown digits ("12.50"), numbers with a unit as strings ("12.5%")
 valid JSON and a valid Python literal at once.
 
 The content comes from built-in topics (no download) or, with `--source`, from the user's CSV
-tables (`engines.sources.chart_tables`), table `index % len(tables)` for sample `index`. After
+tables (`engines.charts.tables`), table `index % len(tables)` for sample `index` (another table
+when a retry follows a failed draw, so one table that cannot be drawn never fails an index). After
 rendering, every title, label and data label the target names is looked up among the texts the
 renderer reports having drawn; a chart where one is missing fails as a sample instead of
-teaching the model to read what is not there.
+teaching the model to read what is not there; so does one whose texts the chosen font cannot
+draw (empty boxes) or that needs script shaping.
 """
 
 from __future__ import annotations
@@ -24,15 +26,17 @@ from typing import Any
 
 import numpy as np
 
-from engines.base import PROMPT_FORMAT, Engine, EngineConfig, Sample, SampleError
-from engines.chart_content import ChartContent, draw_content, table_content, table_kinds
-from engines.chart_style import draw_spec
-from engines.sources.chart_tables import ChartTable, load_chart_tables
-from renderers.chart_spec import KINDS, ChartSpec
-from renderers.echarts_chart import EChartsRenderer
+from engines.base import Engine, EngineConfig, Resources, Sample, SampleError, source_index
+from engines.charts.content import ChartContent, draw_content, table_content, table_kinds
+from engines.charts.style import draw_spec
+from engines.charts.tables import ChartTable, load_chart_tables
+from engines.charts.spec import KINDS, ChartSpec
+from engines.charts.echarts import EChartsRenderer
 from renderers.errors import RenderError
-from renderers.matplotlib_chart import MatplotlibChartRenderer
-from renderers.text_boxes import RenderedChart
+from engines.charts.mpl_chart import MatplotlibChartRenderer
+from renderers.fonts import check_drawable
+from renderers.result import Rendered
+from tokenizer.protocol import PROMPT_FORMAT
 
 RENDERERS = ("mixed", "matplotlib", "pyecharts")
 LANGS = ("mixed", "en", "zh")
@@ -106,11 +110,14 @@ class ChartsEngine(Engine):
 
     name = "charts"
     Config = ChartsConfig
+    # One worker keeps about 1.3 cores busy with mixed renderers (Chromium renders beside it) and
+    # peaks near 850 MiB with its browser (bench.build).
+    resources = Resources(cpus=1.0, memory_mb=1024)
+    packages = ("matplotlib", "pyecharts", "playwright")
 
     def __init__(self, config: ChartsConfig | None = None) -> None:
         super().__init__(config)
         self.tables: list[tuple[ChartTable, list[str]]] = []  # (ChartTable, kinds that can show it)
-        self.skipped: Counter = Counter()  # --source files (tables) skipped, by reason
         if self.config.source:
             self._load_tables()
         self._renderers = {"matplotlib": MatplotlibChartRenderer(), "pyecharts": EChartsRenderer()}
@@ -118,7 +125,7 @@ class ChartsEngine(Engine):
     def _load_tables(self) -> None:
         cfg = self.config
         found = load_chart_tables(cfg.source)
-        self.skipped = found.skipped
+        self.skipped.update(found.skipped)
         for table in found.tables:
             kinds = table_kinds(table, cfg.kind_list)
             if cfg.lang not in ("mixed", table.lang):
@@ -132,19 +139,20 @@ class ChartsEngine(Engine):
             raise ValueError(f"--source {cfg.source}: no table can be drawn with --lang {cfg.lang} --kinds {cfg.kinds} "
                              f"(skipped: {reasons}); widen --lang/--kinds or fix the tables")
 
-    def _content(self, rng: np.random.Generator, index: int) -> tuple[ChartContent, str | None]:
+    def _content(self, rng: np.random.Generator, index: int, attempt: int) -> tuple[ChartContent, str | None]:
         if self.tables:
-            table, kinds = self.tables[index % len(self.tables)]
+            table, kinds = self.tables[source_index(len(self.tables), index, attempt)]
             return table_content(rng, table, kinds), table.name
         lang = self.config.lang if self.config.lang != "mixed" else ("zh" if rng.random() < 0.5 else "en")
         return draw_content(rng, lang, self.config.kind_list), None
 
-    def sample(self, rng: np.random.Generator, index: int) -> Sample:
+    def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:
         cfg = self.config
         renderer = cfg.renderer if cfg.renderer != "mixed" else ("pyecharts" if rng.random() < 0.5 else "matplotlib")
-        content, table = self._content(rng, index)
+        content, table = self._content(rng, index, attempt)
         spec = draw_spec(rng, content)
         try:
+            check_drawable(target_texts(spec), spec.style.font)
             drawn = self._renderers[renderer].render(spec)
         except RenderError as exc:
             raise SampleError(exc.reason, exc.excerpt) from exc
@@ -161,7 +169,7 @@ class ChartsEngine(Engine):
         return info
 
 
-def _check_drawn(spec: ChartSpec, drawn: RenderedChart) -> None:
+def _check_drawn(spec: ChartSpec, drawn: Rendered) -> None:
     """Raise unless every text the target names was drawn (as often as the target names it)."""
     shown = Counter(t.text for t in drawn.texts)
     missing = [text for text, count in target_texts(spec).items() if shown[text] < count]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from renderers.chart_spec import ChartSpec
+from engines.charts.spec import ChartSpec
 from renderers.errors import RenderError
 from renderers.fonts import text_width
 

@@ -10,13 +10,14 @@ same bytes in any process and after any other chart.
 
 from __future__ import annotations
 
-from renderers.chart_axes import CartesianLayout, cartesian_layout, radial_layout
-from renderers.chart_layout import Frame, TextSlot, frame_layout
-from renderers.chart_spec import ChartSpec
-from renderers.matplotlib_marks import POINT_MARKERS, CartesianMarks, pie, radar
-from renderers.mpl_painter import Painter
-from renderers.palettes import AXIS_COLOR, GRID_COLOR
-from renderers.text_boxes import RenderedChart, check_legible
+from engines.charts.axes import CartesianLayout, cartesian_layout, radial_layout
+from engines.charts.layout import Frame, TextSlot, frame_layout
+from engines.charts.spec import ChartSpec
+from engines.charts.mpl_marks import POINT_MARKERS, CartesianMarks, pie, radar
+from renderers.matplotlib import Painter
+from engines.charts.palettes import AXIS_COLOR, GRID_COLOR
+from renderers.legibility import check_legible
+from renderers.result import Rendered
 
 
 class MatplotlibChartRenderer:
@@ -24,7 +25,7 @@ class MatplotlibChartRenderer:
 
     name = "matplotlib"
 
-    def render(self, spec: ChartSpec) -> RenderedChart:
+    def render(self, spec: ChartSpec) -> Rendered:
         """Draw `spec` and return its image and texts.
 
         Raises:
@@ -44,7 +45,7 @@ class MatplotlibChartRenderer:
             pie(painter, spec, radial_layout(spec, frame.plot))
         _frame(painter, spec, frame)
         check_legible(painter.texts, st.width, st.height)
-        return RenderedChart(painter.image(), painter.texts)
+        return Rendered([painter.image()], painter.texts)
 
 
 def _slot(p: Painter, slot: TextSlot | None, color: str) -> None:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import math
 
-from renderers.chart_axes import CartesianLayout, RadialLayout
-from renderers.chart_spec import ChartSpec
-from renderers.mpl_painter import Painter
-from renderers.palettes import GRID_COLOR, text_on
+from engines.charts.axes import CartesianLayout, RadialLayout
+from engines.charts.spec import ChartSpec
+from renderers.matplotlib import Painter
+from engines.charts.palettes import GRID_COLOR, text_on
 
 POINT_MARKERS = ("o", "s", "^", "D", "v")
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from engines.chart_content import ChartContent
-from renderers.chart_spec import ChartSpec, ChartStyle
+from engines.charts.content import ChartContent
+from engines.charts.spec import ChartSpec, ChartStyle
 from renderers.fonts import face_keys
-from renderers.palettes import BACKGROUNDS, PALETTES
+from engines.charts.palettes import BACKGROUNDS, PALETTES
 
 FONT_WEIGHTS = {"dejavu-sans": 4, "dejavu-serif": 2, "noto-sans-cjk": 3, "noto-serif-cjk": 1}
 

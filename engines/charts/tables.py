@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from renderers.chart_spec import NumberFormat, Series
+from engines.charts.spec import NumberFormat, Series
 
 MAX_CATEGORIES = 16
 MAX_SERIES = 5
@@ -116,7 +116,9 @@ def read_table(path: Path, name: str) -> ChartTable:
     if not lines:
         raise Unusable("empty")
     delimiter = "\t" if path.suffix.lower() == ".tsv" or ("\t" in lines[0] and "," not in lines[0]) else ","
-    rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter)]
+    # A quoted cell may hold line breaks and runs of spaces; a chart label is one line, so they collapse.
+    rows = [[" ".join(cell.split()) for cell in row]
+            for row in csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter)]
     header, body = rows[0], rows[1:]
     if len(header) < 2 or len(body) < 2:
         raise Unusable("too_small")

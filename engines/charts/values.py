@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from engines.chart_topics import Topic
-from renderers.chart_spec import NumberFormat
+from engines.charts.topics import Topic
+from engines.charts.spec import NumberFormat
 
 
 def draw_format(rng: np.random.Generator, topic: Topic, lang: str, top: float) -> NumberFormat:
