@@ -41,12 +41,13 @@ from shards.format import decode_image, encode_image, encode_record, make_record
 from shards.loader import LoaderConfig, make_loader
 from shards.preprocess import encoder_images, to_pixel_values
 from shards.writer import ShardWriter
+from tokenizer.protocol import PROMPT_MULTI_CROP, PROMPT_MULTI_PAGE, PROMPT_PLAIN
 
 RESULTS = Path(__file__).resolve().parent / "results" / "loader.json"
 KINDS = {  # engine: (task, prompt, image size, pages, weight in the mix)
-    "docs": ("plain", "OCR: ", (1240, 1754), 1, 3),
-    "pages": ("multi_page", "OCR with format across multi pages: ", (1240, 1754), 3, 1),
-    "crops": ("multi_crop", "OCR with format upon the patch reference: ", (3000, 1000), 1, 1),
+    "docs": ("plain", PROMPT_PLAIN, (1240, 1754), 1, 3),
+    "pages": ("multi_page", PROMPT_MULTI_PAGE, (1240, 1754), 3, 1),
+    "crops": ("multi_crop", PROMPT_MULTI_CROP, (3000, 1000), 1, 1),
 }
 WORDS = "the of optical character recognition model general theory page table formula chart".split()
 

@@ -61,10 +61,11 @@ class DrawTimeout(Exception):
 
 
 def _engine_for(spec: ShardSpec) -> Engine:
-    if spec.config_hash not in _ENGINES:
+    key = f"{spec.engine}:{spec.config_hash}"
+    if key not in _ENGINES:
         cls = get_engine(spec.engine)
-        _ENGINES[spec.config_hash] = cls(cls.Config(**spec.config))
-    return _ENGINES[spec.config_hash]
+        _ENGINES[key] = cls(cls.Config(**spec.config))
+    return _ENGINES[key]
 
 
 def _tree_memory() -> int:

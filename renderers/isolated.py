@@ -77,6 +77,8 @@ class Isolated:
                 raise RenderError("render_timeout", f"{self.name} took over {self.timeout_s:.0f} s")
             status, value = self._conn.recv()
         except (EOFError, BrokenPipeError, ConnectionResetError, OSError):
+            if self._proc is not None:
+                self._proc.join(timeout=5)  # reap it, so its exit code (often -signal) is known
             code = self._proc.exitcode if self._proc is not None else None
             self._reset()
             raise RenderError("renderer_crashed", f"{self.name} child died (exit code {code})") from None

@@ -1,8 +1,9 @@
-"""Fixtures shared by the suite: a real charts build, and the real inputs in ../shared/data.
+"""Fixtures shared by the suite: real builds, and the real inputs in ../shared/data.
 
-`built_charts` runs the user's own command (`python -m pipelines.build`) once per session
-through real Ray, real matplotlib and real Chromium; other tests read, stream, export and
-train on what it wrote instead of building their own.
+`built_smoke` and `built_charts` run the user's own command (`python -m pipelines.build`) once per
+session through real Ray. The cheap `smoke` engine (Pillow only) carries the build, resume and
+cluster tests; the charts build (real matplotlib and real Chromium) is what the gallery, export,
+loader and trainer tests read, stream and train on instead of building their own.
 """
 
 from __future__ import annotations
@@ -17,15 +18,16 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 
-# The parameters of the session's reference build; test_build compares other builds to it.
+# The parameters of the session's reference builds; test_build compares other builds to them.
 CHARTS_BUILD_ARGS = ["--engine", "charts", "--n", "32", "--shard-size", "4", "--seed", "7"]
+SMOKE_BUILD_ARGS = ["--engine", "smoke", "--n", "1000", "--shard-size", "25", "--seed", "7"]
 
 
-def run_build(out: Path, *extra: str, env: dict[str, str] | None = None,
+def run_build(out: Path, *extra: str, args: list[str] = CHARTS_BUILD_ARGS, env: dict[str, str] | None = None,
               timeout: float = 300) -> subprocess.CompletedProcess:
     """Run `python -m pipelines.build` as a user would, from the repository root."""
     return subprocess.run(
-        [sys.executable, "-m", "pipelines.build", *CHARTS_BUILD_ARGS, "--out", str(out), *extra],
+        [sys.executable, "-m", "pipelines.build", *args, "--out", str(out), *extra],
         cwd=REPO, env=env or dict(os.environ), capture_output=True, text=True, timeout=timeout,
     )
 
@@ -35,6 +37,15 @@ def built_charts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small real charts build (32 samples, 8 shards, both renderers, en and zh)."""
     out = tmp_path_factory.mktemp("built") / "charts"
     proc = run_build(out, "--workers", "2")
+    assert proc.returncode == 0, f"build failed:\n{proc.stdout}\n{proc.stderr[-3000:]}"
+    return out
+
+
+@pytest.fixture(scope="session")
+def built_smoke(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real smoke build (1,000 samples, 40 shards) through Ray with 2 workers."""
+    out = tmp_path_factory.mktemp("built") / "smoke"
+    proc = run_build(out, "--workers", "2", args=SMOKE_BUILD_ARGS)
     assert proc.returncode == 0, f"build failed:\n{proc.stdout}\n{proc.stderr[-3000:]}"
     return out
 

@@ -20,12 +20,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO, run_build
+from conftest import REPO, SMOKE_BUILD_ARGS, run_build
 from pipelines.build import main as build_main
 from pipelines.build import parse
-from shards.format import decode_image
+from shards.format import decode_image, record_meta
 
-N, SHARD_SIZE, SHARDS = 32, 4, 8
+N, SHARD_SIZE, SHARDS = 32, 4, 8  # the charts build
+SMOKE_SHARDS, SMOKE_SHARD_SIZE = 40, 25
 
 
 def tars(out: Path) -> list[Path]:
@@ -50,7 +51,7 @@ def test_shards_read_back_with_webdataset(built_charts: Path) -> None:
         target = ast.literal_eval(rec["target"])
         assert list(target) == ["title", "source", "x_title", "y_title", "values"]
         assert json.loads(rec["target"]) == target
-    assert {s["json"]["meta"]["renderer"] for s in samples} == {"matplotlib", "pyecharts"}
+    assert {record_meta(s["json"])["renderer"] for s in samples} == {"matplotlib", "pyecharts"}
     assert {s["json"]["lang"] for s in samples} == {"en", "zh"}
 
 
@@ -84,10 +85,16 @@ def test_same_seed_same_bytes_with_one_worker(built_charts: Path, tmp_path: Path
     assert (tmp_path / "one" / "manifest.json").read_bytes() == (built_charts / "manifest.json").read_bytes()
 
 
-def test_a_killed_build_resumes_to_the_same_bytes(built_charts: Path, tmp_path: Path) -> None:
+def test_smoke_build_same_bytes_with_one_worker(built_smoke: Path, tmp_path: Path) -> None:
+    proc = run_build(tmp_path / "one", "--workers", "1", args=SMOKE_BUILD_ARGS)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert len(digests(built_smoke)) == SMOKE_SHARDS and digests(tmp_path / "one") == digests(built_smoke)
+    assert (tmp_path / "one" / "manifest.json").read_bytes() == (built_smoke / "manifest.json").read_bytes()
+
+
+def test_a_killed_build_resumes_to_the_same_bytes(built_smoke: Path, tmp_path: Path) -> None:
     out = tmp_path / "killed"
-    cmd = [sys.executable, "-m", "pipelines.build", "--engine", "charts", "--n", str(N),
-           "--shard-size", str(SHARD_SIZE), "--seed", "7", "--out", str(out), "--workers", "2"]
+    cmd = [sys.executable, "-m", "pipelines.build", *SMOKE_BUILD_ARGS, "--out", str(out), "--workers", "2"]
     proc = subprocess.Popen(cmd, cwd=REPO, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 240
@@ -97,18 +104,18 @@ def test_a_killed_build_resumes_to_the_same_bytes(built_charts: Path, tmp_path: 
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     finished = len(glob.glob(str(out / "*.stats.json")))
-    assert finished < SHARDS, "the kill came too late to test a resume"
+    assert finished < SMOKE_SHARDS, "the kill came too late to test a resume"
     time.sleep(1)
     for path in tars(out):  # whatever has a final name is a complete shard
         with tarfile.open(path) as tar:
-            assert len(tar.getmembers()) == 2 * SHARD_SIZE, f"{path.name} is partial"
+            assert len(tar.getmembers()) == 2 * SMOKE_SHARD_SIZE, f"{path.name} is partial"
     assert not (out / "manifest.json").exists()
 
-    rerun = run_build(out, "--workers", "2")
+    rerun = run_build(out, "--workers", "2", args=SMOKE_BUILD_ARGS)
     assert rerun.returncode == 0, rerun.stderr[-2000:]
     assert "complete, resuming" in rerun.stderr
-    assert digests(out) == digests(built_charts)
-    assert (out / "manifest.json").read_bytes() == (built_charts / "manifest.json").read_bytes()
+    assert digests(out) == digests(built_smoke)
+    assert (out / "manifest.json").read_bytes() == (built_smoke / "manifest.json").read_bytes()
     assert not list(out.glob("*.tmp-*"))
 
 
@@ -122,7 +129,7 @@ def _free_ports(k: int) -> list[int]:
     return ports
 
 
-def test_two_node_local_cluster_with_address(built_charts: Path, tmp_path: Path) -> None:
+def test_two_node_local_cluster_with_address(built_smoke: Path, tmp_path: Path) -> None:
     """A head and a second node on this machine (separate ports and temp dirs), driven with --address."""
     ray = str(Path(sys.executable).parent / "ray")
     env = dict(os.environ, RAY_AUTH_MODE="disabled")
@@ -141,11 +148,11 @@ def test_two_node_local_cluster_with_address(built_charts: Path, tmp_path: Path)
             done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
             assert done.returncode == 0, done.stderr[-2000:]
         out = tmp_path / "cluster"
-        proc = run_build(out, "--address", f"127.0.0.1:{gcs}", env=env)
+        proc = run_build(out, "--address", f"127.0.0.1:{gcs}", args=SMOKE_BUILD_ARGS, env=env)
         assert proc.returncode == 0, proc.stderr[-2000:]
         nodes = {json.loads(p.read_text())["node"] for p in out.glob("*.stats.json")}
         assert len(nodes) == 2, f"shards were made on {len(nodes)} node(s), expected both"
-        assert digests(out) == digests(built_charts)
+        assert digests(out) == digests(built_smoke)
     finally:
         subprocess.run([ray, "stop", "--force"], env=env, capture_output=True, timeout=120)
 
@@ -171,7 +178,7 @@ def test_the_main_job_plans_two_million_samples(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["--engine", "nope", "--n", "10"], r"unknown engine 'nope'; known engines: charts"),
+    (["--engine", "nope", "--n", "10"], r"unknown engine 'nope'; known engines: charts, smoke"),
     (["--engine", "charts", "--n", "0"], r"--n must be at least 1"),
     (["--engine", "charts", "--n", "-3"], r"--n must be at least 1"),
     (["--engine", "charts", "--n", "lots"], r"--n 'lots' is not a number"),
@@ -203,12 +210,12 @@ def test_an_output_that_cannot_be_written(tmp_path: Path, capsys: pytest.Capture
     assert blocker.read_text() == "not a folder"
 
 
-def test_a_folder_of_another_build_is_refused(built_charts: Path, capsys: pytest.CaptureFixture) -> None:
-    before = digests(built_charts)
+def test_a_folder_of_another_build_is_refused(built_smoke: Path, capsys: pytest.CaptureFixture) -> None:
+    before = digests(built_smoke)
     with pytest.raises(SystemExit):
-        build_main(["--engine", "charts", "--n", "32", "--shard-size", "4", "--seed", "8", "--out", str(built_charts)])
+        build_main([*SMOKE_BUILD_ARGS[:-1], "8", "--out", str(built_smoke)])
     assert "another seed or configuration" in capsys.readouterr().err
-    assert digests(built_charts) == before
+    assert digests(built_smoke) == before
 
 
 def test_images_decode_like_the_loader_sees_them(built_charts: Path) -> None:

@@ -23,10 +23,10 @@ from shards.mix import MixError, carry_value, load_mix, resolve
 from shards.reader import iter_samples
 from shards.stream import StreamSpec, drawn_samples, mixed_samples
 from shards.writer import ShardWriter
+from tokenizer.protocol import PROMPT_MULTI_CROP, PROMPT_MULTI_PAGE, PROMPT_PLAIN
 
 MIXES = Path(__file__).resolve().parent.parent / "shards" / "mixes"
-PROMPTS = {"plain": "OCR: ", "multi_page": "OCR with format across multi pages: ",
-           "multi_crop": "OCR with format upon the patch reference: "}
+PROMPTS = {"plain": PROMPT_PLAIN, "multi_page": PROMPT_MULTI_PAGE, "multi_crop": PROMPT_MULTI_CROP}
 
 
 def write_build(out: Path, engine: str, n: int, shard_size: int = 50, task: str = "plain",

@@ -51,6 +51,12 @@ class ChartContent:
     y_title: str | None = None
 
 
+def content_texts(content: ChartContent) -> list[str]:
+    """Every text of the content a chart may draw: titles, labels and series names."""
+    texts = [t for t in (content.title, content.source, content.x_title, content.y_title) if t]
+    return texts + list(content.categories) + [s.name for s in content.series]
+
+
 def pool_size(pool: str, lang: str) -> int:
     """How many distinct labels a pool can give (years and quarters are generated)."""
     if pool in ("years", "quarters"):

@@ -1,6 +1,6 @@
 """The `charts` engine, after OneChart: charts drawn by matplotlib or ECharts, read back as a python-dict.
 
-A sample is a chart image with the prompt "OCR with format: " and, as target, the chart's data in
+A sample is a chart image with the prompt `OCR with format: ` and, as target, the chart's data in
 OneChart's dict: `{"title", "source", "x_title", "y_title", "values"}`, "None" for what the chart
 does not show, `values` flat (`{label: value}`) for one series and nested (`{series: {label:
 value}}`) for several. Numbers are written as the chart shows them: bare numbers as JSON number
@@ -27,14 +27,14 @@ from typing import Any
 import numpy as np
 
 from engines.base import Engine, EngineConfig, Resources, Sample, SampleError, source_index
-from engines.charts.content import ChartContent, draw_content, table_content, table_kinds
+from engines.charts.content import ChartContent, content_texts, draw_content, table_content, table_kinds
 from engines.charts.style import draw_spec
 from engines.charts.tables import ChartTable, load_chart_tables
 from engines.charts.spec import KINDS, ChartSpec
 from engines.charts.echarts import EChartsRenderer
 from renderers.errors import RenderError
 from engines.charts.mpl_chart import MatplotlibChartRenderer
-from renderers.fonts import check_drawable
+from renderers.fonts import NEEDS_SHAPING, check_drawable, covering_faces, face_keys
 from renderers.result import Rendered
 from tokenizer.protocol import PROMPT_FORMAT
 
@@ -132,6 +132,8 @@ class ChartsEngine(Engine):
                 self.skipped["lang_mismatch"] += 1
             elif not kinds:
                 self.skipped["no_suitable_kind"] += 1
+            elif why := undrawable(content_texts(table_content(np.random.default_rng(0), table, kinds))):
+                self.skipped[why] += 1
             else:
                 self.tables.append((table, kinds))
         if not self.tables:
@@ -167,6 +169,15 @@ class ChartsEngine(Engine):
         if self.config.source:
             info.update(tables=len(self.tables), skipped=dict(sorted(self.skipped.items())))
         return info
+
+
+def undrawable(texts: list[str]) -> str | None:
+    """Why no installed face can draw `texts` as written ("script_needs_shaping", "glyphs_missing"), or None."""
+    if any(NEEDS_SHAPING.search(t) for t in texts):
+        return "script_needs_shaping"
+    if not covering_faces(texts, face_keys(cjk=False)):
+        return "glyphs_missing"
+    return None
 
 
 def _check_drawn(spec: ChartSpec, drawn: Rendered) -> None:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from engines.charts.content import ChartContent
+from engines.charts.content import ChartContent, content_texts
 from engines.charts.spec import ChartSpec, ChartStyle
-from renderers.fonts import face_keys
+from renderers.fonts import covering_faces, face_keys
 from engines.charts.palettes import BACKGROUNDS, PALETTES
 
 FONT_WEIGHTS = {"dejavu-sans": 4, "dejavu-serif": 2, "noto-sans-cjk": 3, "noto-serif-cjk": 1}
@@ -31,7 +31,8 @@ def draw_style(rng: np.random.Generator, content: ChartContent) -> ChartStyle:
     width = int(rng.integers(min(900, 480 + max(0, n - 6) * 45), 1025))
     aspect = rng.uniform(0.75, 1.1) if radial else rng.uniform(0.55, 0.95)
     height = int(np.clip(round(width * aspect), 360, 1000))
-    fonts = face_keys(cjk=content.lang == "zh")
+    # Only faces with a glyph for every text the chart shows (a user's table may hold any script).
+    fonts = covering_faces(content_texts(content), face_keys(cjk=content.lang == "zh")) or ["dejavu-sans"]
     font = _pick(rng, fonts, [FONT_WEIGHTS[f] for f in fonts])
     font_size = int(np.clip(round(width / 62 + rng.normal(0, 1.0)), 10, 16))
     palette = PALETTES[_pick(rng, sorted(PALETTES))]
