@@ -8,8 +8,11 @@ PY      := $(VENV)/bin/python
 PIP     := $(PY) -m pip
 STAMPS  := .stamps
 SUDO    := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
-# Chromium renders pyecharts; Noto CJK gives Chinese glyphs to Chromium and matplotlib.
-APT_PACKAGES := chromium fonts-noto-cjk fonts-dejavu-core
+# Chromium renders pyecharts; Noto CJK gives Chinese glyphs to Chromium and matplotlib; TeX Live
+# (with XeLaTeX and Chinese) is the sandboxed LaTeX renderer's (renderers/latex.py).
+APT_PACKAGES := chromium fonts-noto-cjk fonts-dejavu-core \
+	texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-pictures \
+	texlive-fonts-recommended texlive-xetex texlive-lang-chinese
 # The CPU build of torch that this machine holds on local disk; other versions download gigabytes.
 TORCH   ?= torch==2.13.0
 DEMO_OUT ?= data/charts-demo

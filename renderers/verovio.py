@@ -1,0 +1,157 @@
+"""Humdrum **kern scores engraved by Verovio to SVG, rasterised by `renderers.svg`, cropped to the music.
+
+Verovio lays out and engraves; resvg draws its SVG (music glyphs are paths, text asks for
+"Times, serif", which `renderers.svg` maps to an installed face) and takes over half of the time
+(0.11 of 0.21 CPU-s for an 8-bar piano excerpt 840 px wide, on a busy 2-core machine). One
+Verovio toolkit is kept per process and all its options are reset before every call, so a render
+depends only on its arguments. Every layout choice is a field of `ScoreOptions`, which the engine
+fills from its rng and records; options that Verovio silently ignores when out of range are read
+back and refused. Verovio reads nearly anything as Humdrum (an empty string gives an empty
+staff), so a render without a single note or rest counts as a failure too. Verovio is C++ and
+some malformed inputs abort it (a spine count that changes without a spine operator did, in
+6.4.1): `render_kern_isolated` runs the same call in a long-lived child process
+(`renderers.isolated`), so such an input costs one draw.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import math
+import re
+from dataclasses import dataclass
+
+import verovio
+
+from renderers.errors import RenderError
+from renderers.fonts import FACES
+from renderers.isolated import Isolated
+from renderers.result import Rendered
+from renderers.svg import crop_to_content, rasterise
+
+MUSIC_FONTS = ("Leipzig", "Bravura", "Gootville", "Leland", "Petaluma")
+BREAKS = ("auto", "none")
+_SYSTEM = re.compile(r'class="system[ "]')
+_NOTE = re.compile(r'class="note[ "]')
+_EVENT = re.compile(r'class="(?:note|rest|mRest|multiRest)[ "]')
+_FIXED = {"inputFrom": "humdrum", "header": "none", "footer": "none", "adjustPageHeight": True, "xmlIdSeed": 1}
+
+
+@dataclass(frozen=True)
+class ScoreOptions:
+    """How a score is engraved and drawn; every field is JSON-safe.
+
+    Attributes:
+        page_width, page_height: Verovio's page size in its units (tenths of a millimetre at scale 100).
+        scale: percent; a page is page_width * scale / 100 pixels wide.
+        breaks: "auto" (systems broken to the page width, pages to its height) or "none" (one
+            system, as wide as the music).
+        music_font: one of MUSIC_FONTS (the SMuFL font of notes, clefs, dynamics).
+        text_font: face key of `renderers.fonts.FACES` for words (tempo, expression, pedal text).
+        spacing_staff, spacing_system: space between staves, between systems (staff spaces).
+        spacing_linear, spacing_non_linear: Verovio's horizontal spacing by duration.
+        bar_line_width, staff_line_width, stem_width: line widths (staff spaces).
+        beam_max_slope: steepest beam, in degrees.
+        background: an opaque CSS colour.
+        margin: pixels of background kept around the music after cropping.
+    """
+
+    page_width: int = 2100
+    page_height: int = 2970
+    scale: int = 40
+    breaks: str = "auto"
+    music_font: str = "Leipzig"
+    text_font: str = "dejavu-serif"
+    spacing_staff: int = 12
+    spacing_system: int = 4
+    spacing_linear: float = 0.25
+    spacing_non_linear: float = 0.6
+    bar_line_width: float = 0.3
+    staff_line_width: float = 0.15
+    stem_width: float = 0.2
+    beam_max_slope: int = 10
+    background: str = "#ffffff"
+    margin: int = 16
+
+    def __post_init__(self) -> None:
+        if self.music_font not in MUSIC_FONTS or self.breaks not in BREAKS or self.text_font not in FACES:
+            raise ValueError(f"music_font must be one of {MUSIC_FONTS}, breaks one of {BREAKS}, text_font one of "
+                             f"{sorted(FACES)}; got {self.music_font!r}, {self.breaks!r}, {self.text_font!r}")
+
+    def verovio_options(self) -> dict[str, object]:
+        """The layout fields under Verovio's option names."""
+        return {"pageWidth": self.page_width, "pageHeight": self.page_height, "scale": self.scale,
+                "breaks": self.breaks, "font": self.music_font, "spacingStaff": self.spacing_staff,
+                "spacingSystem": self.spacing_system, "spacingLinear": self.spacing_linear,
+                "spacingNonLinear": self.spacing_non_linear, "barLineWidth": self.bar_line_width,
+                "staffLineWidth": self.staff_line_width, "stemWidth": self.stem_width,
+                "beamMaxSlope": self.beam_max_slope}
+
+
+@functools.cache
+def _toolkit() -> verovio.toolkit:
+    """This process's toolkit (its log off: Verovio's own messages would flood a build's stderr)."""
+    verovio.enableLog(verovio.LOG_OFF)
+    return verovio.toolkit()
+
+
+def _set_options(toolkit: verovio.toolkit, options: ScoreOptions) -> None:
+    """Reset the toolkit's options to Verovio's defaults, then set `options` (and no header or footer, fixed ids).
+
+    Raises:
+        ValueError: Verovio ignored a value (out of its range); the message names it.
+    """
+    wanted = options.verovio_options()
+    toolkit.resetOptions()
+    toolkit.setOptions({**wanted, **_FIXED})
+    got = toolkit.getOptions()
+    for key, value in wanted.items():
+        if not (got[key] == value or (isinstance(value, float) and math.isclose(got[key], value))):
+            raise ValueError(f"Verovio refused {key}={value!r} (kept {got[key]!r}): see its option ranges")
+
+
+def render_kern(kern: str, options: ScoreOptions = ScoreOptions()) -> Rendered:
+    """Engrave a **kern score and draw every page, cropped to the music, in this process.
+
+    Args:
+        kern: a Humdrum file (its **kern spines are drawn; header records are not shown).
+        options: every layout and drawing choice (see ScoreOptions).
+
+    Returns:
+        One image per page; no texts; info with "options" (as a dict), "pages", "systems" (all
+        pages), "systems_per_page" and "notes" (notes drawn, each note of a chord counted).
+
+    Raises:
+        RenderError: "verovio_error" when Verovio refuses the input or draws no note or rest.
+        ValueError: Verovio ignored one of `options` (out of its range).
+    """
+    toolkit = _toolkit()
+    _set_options(toolkit, options)
+    loaded = toolkit.loadData(kern)  # False only when the input is not read at all; Humdrum rarely is not
+    pages = [toolkit.renderToSVG(page) for page in range(1, toolkit.getPageCount() + 1)] if loaded else []
+    if not any(_EVENT.search(svg) for svg in pages):
+        raise RenderError("verovio_error", f"no note or rest drawn: {kern[:80]}")
+    images = [crop_to_content(rasterise(svg, background=options.background, serif=options.text_font),
+                              options.background, options.margin) for svg in pages]
+    systems = [len(_SYSTEM.findall(svg)) for svg in pages]
+    info = {"options": dataclasses.asdict(options), "pages": len(pages), "systems": sum(systems),
+            "systems_per_page": systems, "notes": sum(len(_NOTE.findall(svg)) for svg in pages)}
+    return Rendered(images, [], info)
+
+
+def _render_job(args: tuple[str, ScoreOptions]) -> Rendered:
+    """`render_kern` of one picklable argument, as `Isolated` calls it in the child."""
+    return render_kern(*args)
+
+
+_CHILD = Isolated(_render_job, timeout_s=60.0, name="verovio")
+
+
+def render_kern_isolated(kern: str, options: ScoreOptions = ScoreOptions()) -> Rendered:
+    """`render_kern` run in this process's long-lived Verovio child (what engines should call).
+
+    Raises:
+        RenderError: as `render_kern`, or "renderer_crashed" / "render_timeout" (60 s) when
+            Verovio died or hung on this input; the next call gets a fresh child.
+    """
+    return _CHILD((kern, options))
