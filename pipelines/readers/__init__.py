@@ -1,0 +1,53 @@
+"""Independent readers: for each engine, a second path that reads a built sample back and scores its target.
+
+`pipelines.validate` trusts no engine's own account of what it drew. Each reader here reads the
+IMAGE by another route than the one that drew it (PP-OCR for text and charts; real LaTeX for a
+formula the browser drew; RDKit's canonical SMILES for a molecule; Verovio for **kern) and says
+how far that reading agrees with the TARGET, as a score in [0, 1]. A reader is registered below as
+engine -> (import path of `read(record, images) -> Reading`, threshold); samples scoring under the
+threshold are flagged. Readers are imported only when an engine's samples are validated, and may
+keep a loaded model per process.
+
+A threshold is set against the reader's own ceiling, measured on data known to be right (PP-OCR
+reaches token F1 0.967 on real PDF pages against their exact text layer), never at 1.0.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from PIL import Image
+
+
+@dataclass
+class Reading:
+    """An independent reading of one sample.
+
+    Attributes:
+        score: agreement of the reading with the target, 0 (none) to 1 (exact).
+        details: JSON-safe figures behind the score (e.g. token F1, CER, recall, what was missed).
+    """
+
+    score: float
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+Reader = Callable[[dict[str, Any], list[Image.Image]], Reading]
+
+# engine -> ("module:function", threshold). Engines add their line when their reader lands.
+READERS: dict[str, tuple[str, float]] = {}
+
+
+def get_reader(engine: str) -> tuple[Reader, float]:
+    """The reader function and flag threshold of `engine`.
+
+    Raises:
+        KeyError: no reader is registered for the engine (the message lists those that are).
+    """
+    if engine not in READERS:
+        raise KeyError(f"no independent reader for engine {engine!r}; readers exist for: {', '.join(sorted(READERS))}")
+    path, threshold = READERS[engine]
+    module, name = path.split(":")
+    return getattr(importlib.import_module(module), name), threshold
