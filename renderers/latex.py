@@ -1,0 +1,311 @@
+"""Real LaTeX (pdflatex or xelatex), sandboxed, many snippets per run, one tightly cropped image per snippet.
+
+The trade-off: starting TeX and loading a preamble (TikZ, ctex) costs most of a compile, so a
+process per formula spends its time on start-up; one document whose every page is one snippet
+(the `standalone` class with `multi`, each page cropped to its content plus `margin_pt`) pays
+it once per batch. Batching brings one risk: a bad snippet spoils its batch-mates. So each
+snippet is framed by markers (in the log: pages shipped, group and conditional depth; in a
+small file, which survives a killed run) that map every error, forbidden access and stray page
+to the snippet that caused it. Snippets before the first bad one keep their pages; the bad one
+is confirmed by compiling it alone (so its error is its own, not a batch-mate's); the rest are
+compiled again. A batch of n with k bad snippets costs about k + 1 batch runs plus k single runs.
+
+Batched and alone give the same bytes for a good snippet: every snippet starts from the same
+state (LaTeX counters reset to their values at `\\begin{document}`, random seeds of LaTeX3
+and pgf set to 1), page size comes from the snippet's own box, and pages rasterise
+independently. What a snippet defines globally (`\\gdef`, `\\newcounter`) does leak into its
+batch-mates: snippets must be self-contained bodies.
+
+The sandbox: `-no-shell-escape`; kpathsea's `openin_any=p`, `openout_any=p` (no reading or
+writing of absolute paths, `..` or dot files); a private working folder per run, removed after;
+HOME inside it, so TeX's caches land there too (bitmap fonts METAFONT makes for fonts without
+Type 1 outlines, e.g. T1-encoded Computer Modern without cm-super: slow, but contained); the
+address space capped with util-linux's `prlimit` (set before TeX starts, unlike
+`resource.setrlimit` in a `preexec_fn`, which is unsafe in threaded Ray workers); the whole
+process group killed at the timeout. Beyond what TeX refuses,
+a snippet that asks for the shell (`\\write18`) or opens any file for writing is refused as
+"latex_forbidden", so nothing it writes can reach a later snippet. Pages larger than
+`max_page_pt` are refused before rasterising ("page_too_large"), and blank ones ("latex_blank")
+because their target would describe nothing visible.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from PIL import ImageOps
+
+from renderers.errors import RenderError
+from renderers.pymupdf import PdfDocument
+from renderers.result import Rendered
+
+ENGINES = ("pdflatex", "xelatex")
+JOB = "snippets"
+# Chinese with xelatex: ctex with Debian's Noto CJK fonts (fonts-noto-cjk) instead of its default Fandol.
+CJK_PREAMBLE = (r"\usepackage[fontset=none]{ctex}" "\n"
+                r"\setCJKmainfont{Noto Serif CJK SC}\setCJKsansfont{Noto Sans CJK SC}"
+                r"\setCJKmonofont{Noto Sans Mono CJK SC}")
+
+# After the caller's preamble: markers, the per-snippet reset, missing glyphs as errors.
+_WRAPPER = r"""
+\makeatletter
+\newcount\got@shipped
+\AddToHook{shipout/after}{\global\advance\got@shipped\@ne}
+\newwrite\got@markfile
+\def\got@mark#1{\typeout{GOTMARK #1 \the\got@shipped\space\the\currentgrouplevel\space\the\currentiflevel}%
+  \immediate\openout\got@markfile=\jobname.mark\relax
+  \immediate\write\got@markfile{#1}\immediate\closeout\got@markfile}
+\def\got@elt#1{\noexpand\setcounter{#1}{\the\csname c@#1\endcsname}}
+\def\got@snapshot{{\let\@elt\got@elt\xdef\got@counters{\cl@@ckpt}}}
+\def\got@reset{\got@counters
+  \ifcsname sys_gset_rand_seed:n\endcsname\csname sys_gset_rand_seed:n\endcsname{1}\fi
+  \ifdefined\pgfmathsetseed\pgfmathsetseed{1}\fi}
+\makeatother
+\tracinglostchars=3
+"""
+_SNIPPET = "\\csname got@mark\\endcsname{{{k} begin}}\\csname got@reset\\endcsname\n" \
+           "\\begin{{gotsnippet}}%\n{body}%\n\\end{{gotsnippet}}\\csname got@mark\\endcsname{{{k} end}}\n"
+_MARK = re.compile(r"^GOTMARK (\d+) (begin|end) (\d+) (\d+) (\d+)$")
+_OPENOUT = re.compile(r"^\\openout\d+ = `(.*)'\.$")
+_REFUSED = re.compile(r"Not (?:reading from|writing to) (?!/dev/null)\S+")
+
+
+@dataclass(frozen=True)
+class LatexConfig:
+    """How snippets are compiled and rasterised.
+
+    Attributes:
+        engine: "pdflatex" or "xelatex" (Chinese and other Unicode fonts; see `CJK_PREAMBLE`).
+        dpi: resolution of the images.
+        margin_pt: white border around each snippet's box, in TeX points (1/72.27 inch).
+        class_options: extra `standalone` options, e.g. ("varwidth",) for display math and paragraphs.
+        timeout_s: wall-clock limit of one run (one batch) before its process group is killed.
+        batch_size: most snippets per run: a longer list is cut into runs of this many (a bad
+            snippet costs a rerun of the rest of its run, and one run must fit in `timeout_s`).
+        memory_mb: address-space limit of the TeX process (xelatex with CJK fonts needs about 1 GiB).
+        max_page_pt: longest side a snippet's page may have, in PDF points (1/72 inch).
+        texts: also extract each image's text layer (lines with boxes) into `Rendered.texts`.
+        tmp_root: where the private working folders are made; the system's temporary folder when None.
+    """
+
+    engine: str = "pdflatex"
+    dpi: float = 200.0
+    margin_pt: float = 2.0
+    class_options: tuple[str, ...] = ()
+    timeout_s: float = 30.0
+    memory_mb: int = 2048
+    max_page_pt: float = 2000.0
+    batch_size: int = 64
+    texts: bool = False
+    tmp_root: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.engine not in ENGINES:
+            raise ValueError(f"LatexConfig.engine must be one of {ENGINES}, got {self.engine!r}")
+        if min(self.dpi, self.timeout_s, self.memory_mb, self.max_page_pt, self.batch_size) <= 0 or self.margin_pt < 0:
+            raise ValueError(f"LatexConfig needs positive dpi, timeout_s, memory_mb, max_page_pt, batch_size and "
+                             f"margin_pt >= 0, got {self}")
+
+
+@dataclass
+class _Run:
+    """What one TeX run left behind."""
+
+    pdf: bytes | None
+    log: str
+    stderr: str
+    timed_out: bool
+    last_mark: str
+
+
+@dataclass
+class _Verdict:
+    """The log's reading: the first bad snippet (position in the batch) and why, or a preamble failure."""
+
+    bad: int | None = None
+    reason: str = ""
+    excerpt: str = ""
+    preamble: bool = False
+
+
+def _document(snippets: Sequence[str], preamble: str, config: LatexConfig) -> str:
+    options = ",".join(("multi=gotsnippet", f"border={config.margin_pt}pt", *config.class_options))
+    body = "".join(_SNIPPET.format(k=k, body=s.strip()) for k, s in enumerate(snippets))
+    return (f"\\documentclass[{options}]{{standalone}}\n{preamble}\n{_WRAPPER}\n"
+            f"\\begin{{document}}\\csname got@snapshot\\endcsname\n{body}\\end{{document}}\n")
+
+
+def _compile(snippets: Sequence[str], preamble: str, config: LatexConfig) -> _Run:
+    """One sandboxed TeX run of a document holding `snippets`, in a private folder removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="latex-", dir=config.tmp_root) as work:
+        Path(work, f"{JOB}.tex").write_text(_document(snippets, preamble, config), encoding="utf-8")
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": work, "TMPDIR": work, "VARTEXFONTS": work,
+               "LC_ALL": "C.UTF-8", "openin_any": "p", "openout_any": "p", "shell_escape": "f",
+               "max_print_line": "10000", "SOURCE_DATE_EPOCH": "0", "FORCE_SOURCE_DATE": "1"}
+        cmd = ["prlimit", f"--as={config.memory_mb << 20}", "--", config.engine, "-no-shell-escape",
+               "-interaction=nonstopmode", f"{JOB}.tex"]
+        proc = subprocess.Popen(cmd, cwd=work, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, start_new_session=True)
+        timed_out = False
+        try:
+            _, err = proc.communicate(timeout=config.timeout_s)
+        except BaseException as exc:  # the timeout, or an interrupt: no TeX may outlive its folder
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            _, err = proc.communicate()
+            if not isinstance(exc, subprocess.TimeoutExpired):
+                raise
+            timed_out = True
+        pdf, log, mark = (Path(work, f"{JOB}.{ext}") for ext in ("pdf", "log", "mark"))
+        pdf = pdf.read_bytes() if pdf.exists() and not timed_out else None
+        log, mark = (p.read_bytes() if p.exists() else b"" for p in (log, mark))
+    return _Run(pdf, log.decode("utf-8", "replace"), err.decode("utf-8", "replace"), timed_out,
+                mark.decode("ascii", "replace").strip())
+
+
+def _reason(message: str) -> str:
+    """The reason under which a TeX error message is counted."""
+    if message.startswith("! I can't find file") or (message.startswith("! LaTeX Error: File")
+                                                      and "not found" in message):
+        return "latex_missing_file"
+    return "latex_missing_glyph" if "Missing character" in message else "latex_error"
+
+
+def _read_log(log: str, count: int) -> _Verdict:
+    """Find the first snippet that erred, asked for the shell, opened a file, or left pages or groups unbalanced."""
+    lines = log.splitlines()
+    current, begin, ended = None, (0, 0, 0), 0
+    for i, line in enumerate(lines):
+        mark = _MARK.match(line)
+        if mark:
+            k, state = int(mark[1]), tuple(int(x) for x in mark.group(3, 4, 5))
+            if mark[2] == "begin":
+                current, begin = k, state
+                continue
+            pages, groups = state[0] - begin[0], state[1:] != begin[1:]
+            if pages != 1 or groups:
+                problem = f"made {pages} pages" if pages != 1 else "left a group or conditional open"
+                return _Verdict(k, "latex_error", problem)
+            ended = k + 1
+        elif line.startswith("! "):
+            detail = next((x for x in lines[i + 1:i + 8] if x.startswith("l.")), "")
+            # before the first snippet, or after the last one ended: the preamble's fault, as it is alone
+            outside = current is None or ended == count
+            return _Verdict(current, _reason(line), f"{line} {detail}".strip(), preamble=outside)
+        elif current is not None and ("runsystem(" in line or (_OPENOUT.match(line) and
+                                                              not line.endswith(f"`{JOB}.mark'."))):
+            return _Verdict(current, "latex_forbidden", line)
+    if ended < count:
+        if current is None:
+            return _Verdict(None, "latex_error", "the preamble did not reach the first snippet", preamble=True)
+        return _Verdict(ended, "latex_error", "the document ended inside this snippet")
+    return _Verdict()
+
+
+def _page(doc: PdfDocument, index: int, config: LatexConfig) -> Rendered | RenderError:
+    """Rasterise page `index` of a compiled batch, unless it is too large or blank."""
+    width, height = doc.page_size(index)
+    if max(width, height) > config.max_page_pt:
+        return RenderError("page_too_large", f"{width:.0f} x {height:.0f} pt over {config.max_page_pt:.0f} pt")
+    try:
+        image = doc.render(index, config.dpi)
+    except RenderError as exc:  # within max_page_pt, but too many pixels at this dpi
+        return exc
+    if ImageOps.invert(image.convert("L")).getbbox() is None:
+        return RenderError("latex_blank", f"{width:.0f} x {height:.0f} pt page with nothing drawn")
+    texts = doc.texts(index, config.dpi) if config.texts else []
+    return Rendered([image], texts, {"renderer": "latex", "engine": config.engine, "dpi": config.dpi,
+                                     "page_pt": [round(width, 3), round(height, 3)]})
+
+
+def _pages(pdf: bytes | None, snippets: list[int], config: LatexConfig) -> dict[int, Rendered | RenderError] | None:
+    """The results of `snippets` from the first pages of a run's PDF; None when it has no such pages."""
+    try:
+        doc = PdfDocument(pdf) if pdf else None
+    except RenderError:  # a PDF the run left unfinished
+        return None
+    if doc is None or len(doc) < len(snippets):
+        return None
+    with doc:
+        return {i: _page(doc, k, config) for k, i in enumerate(snippets)}
+
+
+def _attempt(batch: list[int], snippets: Sequence[str], preamble: str,
+             config: LatexConfig) -> tuple[dict[int, Rendered | RenderError], list[list[int]]]:
+    """Compile the snippets at `batch` once: what it settled, and the sub-batches still to compile."""
+    run = _compile([snippets[i] for i in batch], preamble, config)
+    if run.timed_out:
+        marked = re.fullmatch(r"(\d+) (begin|end)", run.last_mark)
+        if marked is None:  # the preamble itself hung
+            return {i: RenderError("render_timeout", f"preamble over {config.timeout_s:.0f} s") for i in batch}, []
+        verdict = _Verdict(min(int(marked[1]) + (marked[2] == "end"), len(batch) - 1), "render_timeout",
+                           f"over {config.timeout_s:.0f} s")
+    else:
+        verdict = _read_log(run.log, len(batch))
+    if verdict.preamble:
+        excerpt = f"preamble: {verdict.excerpt}" + ("" if run.log else f" ({run.stderr.strip()[-120:]})")
+        return {i: RenderError(verdict.reason, excerpt) for i in batch}, []
+    good = len(batch) if verdict.bad is None else verdict.bad
+    settled, todo = _pages(run.pdf, batch[:good], config), []
+    if settled is None:
+        if verdict.bad is None:  # no PDF and nothing to blame: each snippet alone (or this one fails)
+            if len(batch) == 1:
+                return {batch[0]: RenderError("latex_error", f"no PDF: {run.stderr.strip()[-150:]}")}, []
+            return {}, [[i] for i in batch]
+        settled, todo = {}, [batch[:good]]
+    if verdict.bad is not None:
+        culprit = batch[verdict.bad]
+        if verdict.reason == "render_timeout" or len(batch) == 1:
+            refused = _REFUSED.search(run.stderr) if len(batch) == 1 else None
+            reason, note = ("latex_forbidden", refused[0]) if refused else (verdict.reason, verdict.excerpt)
+            settled[culprit] = RenderError(reason, f"{note} | {snippets[culprit].strip()[:80]}")
+        else:
+            todo.append([culprit])  # confirm alone: the error may be a batch-mate's doing
+        todo.append(batch[verdict.bad + 1:])
+    return settled, [b for b in todo if b]
+
+
+def render_latex(snippets: Sequence[str], preamble: str = "",
+                 config: LatexConfig | None = None) -> list[Rendered | RenderError]:
+    """Compile every snippet in as few sandboxed TeX runs as its errors allow; one cropped image each.
+
+    Args:
+        snippets: LaTeX bodies, each typeset in a box of its own (LR mode unless `class_options` has
+            "varwidth"): `$...$`, a `tabular`, a `tikzpicture`, Chinese text with `CJK_PREAMBLE`.
+        preamble: what goes between `\\documentclass{standalone}` and `\\begin{document}` (packages).
+        config: engine, dpi, margin and limits.
+
+    Returns:
+        One entry per snippet, in order: a `Rendered` with one image (the snippet's page: its box plus
+        `margin_pt`) and `info` {"renderer", "engine", "dpi", "page_pt": [width, height] in PDF
+        points}, or the `RenderError` it failed with, whose reason is one of "latex_error",
+        "latex_missing_file" (a package or input file that is not installed), "latex_missing_glyph" (a character the font lacks),
+        "latex_forbidden" (shell, writing files, reading outside the folder), "render_timeout",
+        "page_too_large", "latex_blank"; a preamble failure fails every snippet.
+
+    Raises:
+        FileNotFoundError: the TeX engine or `prlimit` is not installed (an installation fault, not
+            a bad snippet).
+    """
+    config = config or LatexConfig()
+    for tool in (config.engine, "prlimit"):
+        if shutil.which(tool) is None:
+            raise FileNotFoundError(f"{tool} is not installed: run `make setup` (Debian packages texlive-* "
+                                    f"and util-linux)")
+    results: dict[int, Rendered | RenderError] = {}
+    size = config.batch_size
+    work = [list(range(start, min(start + size, len(snippets)))) for start in range(0, len(snippets), size)]
+    while work:
+        settled, more = _attempt(work.pop(), snippets, preamble, config)
+        results.update(settled)
+        work.extend(more)
+    return [results[i] for i in range(len(snippets))]

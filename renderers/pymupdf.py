@@ -1,0 +1,222 @@
+"""PDF pages to pixels and boxed text with PyMuPDF (MuPDF): the one PDF rasteriser every engine shares.
+
+The trade-off: MuPDF renders in-process, from bytes, in milliseconds, and reads the text layer with
+exact boxes, where poppler's `pdftoppm` costs a process and a file round trip per page (LaTeX
+batches of 40 snippets would pay it 40 times) and gives no text. The price is C code in our
+process: a PDF that crashes MuPDF takes its caller down, so a reader of untrusted PDFs at scale
+wraps its calls in `renderers.isolated.Isolated`. Our own LaTeX output is trusted enough to
+render directly.
+
+Coordinates: `clip` is in PDF points on the page as displayed (its /Rotate applied, y down, origin
+at the top-left of the crop box), the space PyMuPDF calls `page.rect`; texts come back in pixels
+of the image that `render` draws for the same (dpi, clip), so a box drawn on that image frames its
+text. A line's quad starts at the text's own top-left (a line written upwards starts at the bottom
+left), its box axis-aligned; text at other than quarter-turn angles gets its axis-aligned box.
+
+Output is deterministic: the same PDF, page, dpi and clip give the same pixels (no alpha, RGB,
+MuPDF's default anti-aliasing, which nothing here changes).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+
+import pymupdf
+from PIL import Image
+
+from renderers.errors import RenderError
+from renderers.result import DrawnText, Quad, Rendered
+
+Clip = tuple[float, float, float, float]  # left, top, right, bottom in points, y down
+TEXT_UNITS = ("line", "word")
+
+
+@dataclass(frozen=True)
+class PdfConfig:
+    """How pages are rasterised and which documents are accepted.
+
+    Attributes:
+        dpi: default resolution (72 dpi is one pixel per point; zoom = dpi / 72).
+        max_pixels: a page (or clip) larger than this at the asked dpi is refused as "page_too_large"
+            rather than allocating gigabytes (a 200 x 200 inch page at 300 dpi is 3.6 gigapixels).
+        allow_repaired: accept a document MuPDF had to repair (broken cross-reference table, often a
+            truncated file); off by default because a repaired file may silently lose content.
+    """
+
+    dpi: float = 150.0
+    max_pixels: int = 60_000_000
+    allow_repaired: bool = False
+
+    def __post_init__(self) -> None:
+        if not (self.dpi > 0 and self.max_pixels > 0):
+            raise ValueError(f"PdfConfig needs dpi > 0 and max_pixels > 0, got dpi={self.dpi}, "
+                             f"max_pixels={self.max_pixels}")
+
+
+def _source_name(source: bytes | str | os.PathLike) -> str:
+    return f"{len(source)} bytes" if isinstance(source, (bytes, bytearray)) else os.fspath(source)
+
+
+class PdfDocument:
+    """An open PDF whose pages render to PIL images and whose text comes back as `DrawnText`s.
+
+    Args:
+        source: the PDF's bytes, or a path to it.
+        config: rasterising defaults and limits.
+
+    Raises:
+        RenderError: "pdf_unreadable" for data that is not a PDF or has no pages, "pdf_encrypted"
+            for a document that needs a password, "pdf_damaged" for one MuPDF had to repair
+            (unless `config.allow_repaired`).
+        FileNotFoundError: `source` is a path that does not exist.
+    """
+
+    def __init__(self, source: bytes | str | os.PathLike, config: PdfConfig | None = None) -> None:
+        self.config = config or PdfConfig()
+        name = _source_name(source)
+        if not isinstance(source, (bytes, bytearray)) and not os.path.isfile(source):
+            raise FileNotFoundError(f"no PDF at {name}")
+        try:
+            if isinstance(source, (bytes, bytearray)):
+                self._doc = pymupdf.open(stream=bytes(source), filetype="pdf")
+            else:
+                self._doc = pymupdf.open(os.fspath(source), filetype="pdf")
+        except (pymupdf.FileDataError, RuntimeError) as exc:
+            raise RenderError("pdf_unreadable", f"{name}: {exc}") from None
+        if not self._doc.is_pdf:  # MuPDF sniffs the content and opens images and e-books too
+            self.close()
+            raise RenderError("pdf_unreadable", f"{name} is not a PDF but {self._doc.metadata['format']}")
+        if self._doc.needs_pass:
+            self.close()
+            raise RenderError("pdf_encrypted", f"{name} needs a password")
+        if self._doc.is_repaired and not self.config.allow_repaired:
+            self.close()
+            raise RenderError("pdf_damaged", f"{name} is damaged (MuPDF repaired its cross-references)")
+        if self._doc.page_count == 0:
+            self.close()
+            raise RenderError("pdf_unreadable", f"{name} has no pages")
+
+    def __len__(self) -> int:
+        return self._doc.page_count
+
+    def __enter__(self) -> PdfDocument:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release MuPDF's document; the object is unusable afterwards."""
+        self._doc.close()
+
+    def page_size(self, index: int) -> tuple[float, float]:
+        """The page's (width, height) in points, as displayed (rotation applied)."""
+        rect = self._doc[index].rect
+        return rect.width, rect.height
+
+    def _frame(self, page: pymupdf.Page, dpi: float | None, clip: Clip | None) -> tuple[pymupdf.Rect, pymupdf.Matrix]:
+        """The (clip rectangle in displayed points, zoom matrix) of a render, checked against the limits."""
+        zoom = (dpi or self.config.dpi) / 72.0
+        rect = page.rect if clip is None else pymupdf.Rect(clip) & page.rect
+        if rect.is_empty:
+            raise ValueError(f"clip {clip} does not overlap the page {tuple(page.rect)}")
+        matrix = pymupdf.Matrix(zoom, zoom)
+        pixels = (rect * matrix).irect
+        if pixels.width * pixels.height > self.config.max_pixels:
+            raise RenderError("page_too_large", f"page {page.number}: {pixels.width}x{pixels.height} px "
+                                                f"over the {self.config.max_pixels} px limit")
+        return rect, matrix
+
+    def render(self, index: int, dpi: float | None = None, clip: Clip | None = None) -> Image.Image:
+        """Rasterise one page (or the part of it inside `clip`).
+
+        Args:
+            index: the page, from 0.
+            dpi: resolution; `config.dpi` when None.
+            clip: the part to draw, in displayed points; the whole page when None.
+
+        Returns:
+            An RGB image, (clip width x dpi / 72) by (clip height x dpi / 72) pixels, rounded outwards.
+
+        Raises:
+            RenderError: "page_too_large" when the image would exceed `config.max_pixels`.
+            ValueError: `clip` misses the page.
+        """
+        page = self._doc[index]
+        rect, matrix = self._frame(page, dpi, clip)
+        pix = page.get_pixmap(matrix=matrix, clip=rect, alpha=False, colorspace=pymupdf.csRGB)
+        return Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
+
+    def texts(self, index: int, dpi: float | None = None, clip: Clip | None = None,
+              unit: str = "line", page: int = 0) -> list[DrawnText]:
+        """The page's text layer, in pixels of `render(index, dpi, clip)`.
+
+        Args:
+            index: the page, from 0.
+            dpi: resolution of the image the boxes refer to; `config.dpi` when None.
+            clip: as for `render`; only text overlapping it is returned, whole: a text the clip cuts
+                keeps its full box, which then reaches outside the image (the caller decides).
+            unit: "line" (MuPDF's lines) or "word" (MuPDF's words: runs between spaces).
+            page: the `DrawnText.page` to record (the image's place in the caller's result).
+
+        Returns:
+            One `DrawnText` per non-blank line or word, in the PDF's content order.
+
+        Raises:
+            ValueError: an unknown `unit`, or a `clip` that misses the page.
+        """
+        if unit not in TEXT_UNITS:
+            raise ValueError(f"unit must be one of {TEXT_UNITS}, got {unit!r}")
+        pdf_page = self._doc[index]
+        rect, matrix = self._frame(pdf_page, dpi, clip)
+        origin = (rect * matrix).irect
+        to_pixels = pdf_page.rotation_matrix * matrix * pymupdf.Matrix(1, 0, 0, 1, -origin.x0, -origin.y0)
+        textpage = pdf_page.get_textpage(clip=rect * pdf_page.derotation_matrix)
+        lines = {(b["number"], n): line for b in textpage.extractDICT()["blocks"]
+                 for n, line in enumerate(b.get("lines", []))}
+        if unit == "line":
+            items = [("".join(s["text"] for s in line["spans"]), line["bbox"], line["dir"])
+                     for line in lines.values()]
+        else:
+            items = [(w[4], w[:4], lines[(w[5], w[6])]["dir"]) for w in textpage.extractWORDS()]
+        return [DrawnText(text.strip(), _quad(bbox, direction, to_pixels), page=page)
+                for text, bbox, direction in items if text.strip()]
+
+
+def _quad(bbox: tuple[float, ...], direction: tuple[float, float], to_pixels: pymupdf.Matrix) -> Quad:
+    """The box's corners in pixels, clockwise from the text's top-left (its direction rounded to quarter turns)."""
+    x0, y0, x1, y1 = bbox
+    corners = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]  # top-left first for left-to-right text
+    turns = round(math.degrees(math.atan2(direction[1], direction[0])) / 90) % 4
+    points = [pymupdf.Point(p) * to_pixels for p in corners[turns:] + corners[:turns]]
+    return tuple((round(p.x, 2), round(p.y, 2)) for p in points)
+
+
+def render_pdf(source: bytes | str | os.PathLike, pages: list[int] | None = None, dpi: float | None = None,
+               clip: Clip | None = None, unit: str = "line", config: PdfConfig | None = None) -> Rendered:
+    """Rasterise pages of a PDF with their text layer, in one call.
+
+    Args:
+        source: the PDF's bytes, or a path to it.
+        pages: which pages (from 0); all when None.
+        dpi: resolution; `config.dpi` when None.
+        clip: the same part of every page, in displayed points; whole pages when None.
+        unit: "line" or "word", as for `PdfDocument.texts`.
+        config: rasterising defaults and limits.
+
+    Returns:
+        One image per page, every text with its box on the image it lies on (`DrawnText.page`), and
+        `info` holding the dpi and each page's size in points.
+
+    Raises:
+        RenderError: as `PdfDocument` and `PdfDocument.render` raise it.
+    """
+    with PdfDocument(source, config) as doc:
+        indices = list(range(len(doc))) if pages is None else pages
+        dpi = dpi or doc.config.dpi
+        images = [doc.render(i, dpi, clip) for i in indices]
+        texts = [t for k, i in enumerate(indices) for t in doc.texts(i, dpi, clip, unit, page=k)]
+        sizes = [list(doc.page_size(i)) for i in indices]
+    return Rendered(images, texts, {"renderer": "pymupdf", "dpi": dpi, "pages_pt": sizes})
