@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
+import transformers
 from torch import nn
-from transformers.models.got_ocr2.modeling_got_ocr2 import GotOcr2VisionAttention, GotOcr2VisionLayer
+from transformers.models.got_ocr2.modeling_got_ocr2 import (GotOcr2VisionAttention, GotOcr2VisionEncoder,
+                                                            GotOcr2VisionLayer)
 
 
 class SdpaVisionAttention(GotOcr2VisionAttention):
@@ -60,12 +62,29 @@ class SdpaVisionAttention(GotOcr2VisionAttention):
 
 
 def use_sdpa_encoder(model: nn.Module) -> int:
-    """Switch every GOT encoder attention in `model` to `SdpaVisionAttention`; returns how many."""
+    """Switch every GOT encoder attention in `model` to `SdpaVisionAttention`; returns how many.
+
+    The swap matches the exact class `transformers` builds today, since swapping a subclass or a
+    renamed successor could drop behaviour it adds. That makes it brittle across `transformers`
+    releases, so it checks afterwards that every encoder layer runs SDPA: a silent no-op would
+    leave training on the slow, memory-hungry eager attention with nothing to show for it.
+
+    Raises:
+        RuntimeError: some GOT encoder layer still runs another attention class after the swap.
+    """
     n = 0
     for module in model.modules():
         if type(module) is GotOcr2VisionAttention:
             module.__class__ = SdpaVisionAttention
             n += 1
+    layers = [layer for encoder in model.modules() if isinstance(encoder, GotOcr2VisionEncoder)
+              for layer in encoder.layers]
+    missed = sorted({type(layer.attn).__name__ for layer in layers if not isinstance(layer.attn, SdpaVisionAttention)})
+    if missed:
+        raise RuntimeError(
+            f"use_sdpa_encoder swapped {n} of the GOT encoder's {len(layers)} attention layers: transformers "
+            f"{transformers.__version__} builds them as {', '.join(missed)}, not GotOcr2VisionAttention. Install "
+            f"the transformers version pyproject.toml pins, or port SdpaVisionAttention in model/fast.py to it")
     return n
 
 

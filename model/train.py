@@ -152,7 +152,31 @@ def wrap(loss_model: AnswerLoss, cfg: Config, device: torch.device) -> nn.Module
 
 
 def blocks(got: nn.Module) -> list[nn.Module]:
-    return list(got.model.vision_tower.layers) + list(got.model.language_model.layers)
+    """The repeated blocks FSDP shards one at a time: every encoder layer, then every decoder layer."""
+    return list(got.model.vision_tower.layers) + list(decoder_layers(got.model.language_model))
+
+
+# Where each decoder family keeps its layer list: Qwen2 (and Llama-like models) on the model itself,
+# OPT one level down on its OPTDecoder.
+DECODER_LAYER_PATHS = ("layers", "decoder.layers")
+
+
+def decoder_layers(decoder: nn.Module) -> nn.ModuleList:
+    """The decoder's list of layers, wherever its architecture keeps it (see DECODER_LAYER_PATHS).
+
+    Raises:
+        RuntimeError: none of the known paths holds a ModuleList, so FSDP would not know what to shard.
+    """
+    for path in DECODER_LAYER_PATHS:
+        try:
+            layers = decoder.get_submodule(path)
+        except AttributeError:
+            continue
+        if isinstance(layers, nn.ModuleList):
+            return layers
+    raise RuntimeError(f"cannot find the layers of the {type(decoder).__name__} decoder to shard with --fsdp: "
+                       f"looked at {', '.join(DECODER_LAYER_PATHS)}; add its path to "
+                       f"model.train.DECODER_LAYER_PATHS, or train without --fsdp")
 
 
 # ----------------------------------------------------------------------------- data

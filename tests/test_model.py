@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 import pytest
 import torch
+import transformers
 from PIL import Image, ImageDraw
 from transformers import AutoTokenizer, GotOcr2ForConditionalGeneration
+from transformers.models.got_ocr2.modeling_got_ocr2 import GotOcr2VisionAttention
 
 from model import checkpoint, infer
 from model.build import InitError, build_model, part_of, set_trainable
@@ -66,8 +69,9 @@ def test_sdpa_encoder_attention_computes_transformers_function() -> None:
         if "rel_pos" in name or "pos_embed" in name:
             torch.nn.init.normal_(p, std=0.5)  # zero at init: make the bias matter
     fast = copy.deepcopy(eager)
-    assert use_sdpa_encoder(fast) == 2
-    assert isinstance(fast.model.vision_tower.layers[0].attn, SdpaVisionAttention)
+    assert use_sdpa_encoder(fast) == eager.config.vision_config.num_hidden_layers == 2
+    assert all(isinstance(layer.attn, SdpaVisionAttention) for layer in fast.model.vision_tower.layers)
+    assert use_sdpa_encoder(fast) == 0  # a second call finds every layer already swapped: no error
     pixels = torch.randn(2, 3, 256, 256, dtype=torch.float64)
     a = eager.model.vision_tower(pixels).last_hidden_state
     b = fast.model.vision_tower(pixels).last_hidden_state
@@ -78,6 +82,22 @@ def test_sdpa_encoder_attention_computes_transformers_function() -> None:
     for (name, pa), pb in zip(eager.model.vision_tower.named_parameters(), fast.model.vision_tower.parameters()):
         assert torch.allclose(pa.grad, pb.grad, rtol=1e-5, atol=1e-6 * pa.grad.abs().max()), name
     assert set(eager.state_dict()) == set(fast.state_dict())  # checkpoints keep transformers' names
+
+
+def test_sdpa_swap_fails_loudly_when_transformers_renames_the_attention() -> None:
+    class RenamedAttention(GotOcr2VisionAttention):
+        """What a transformers release that subclasses or renames the encoder's attention builds."""
+
+    model = tiny_model()
+    for layer in model.model.vision_tower.layers:
+        layer.attn.__class__ = RenamedAttention
+    version = re.escape(transformers.__version__)
+    with pytest.raises(RuntimeError, match=rf"swapped 0 of the GOT encoder's 2 .* {version} .*RenamedAttention"):
+        use_sdpa_encoder(model)
+    model.model.vision_tower.layers[0].attn.__class__ = GotOcr2VisionAttention
+    with pytest.raises(RuntimeError, match="swapped 1 of the GOT encoder's 2"):
+        use_sdpa_encoder(model)
+    assert use_sdpa_encoder(torch.nn.Linear(2, 2)) == 0  # no GOT encoder: nothing to swap, nothing to check
 
 
 def test_answer_loss_is_transformers_loss_on_answer_tokens() -> None:

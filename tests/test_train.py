@@ -8,6 +8,7 @@ charts build; the overfit checkpoint is then scored by `python -m model.evaluate
 from __future__ import annotations
 
 import json
+import math
 import os
 import signal
 import subprocess
@@ -22,6 +23,7 @@ from transformers import GotOcr2ForConditionalGeneration
 
 from model import checkpoint, evaluate, train
 from model.generate import Query, read
+from model.presets import PRESETS, build_config
 from shards.format import encode_record
 from shards.reader import StoredSample, iter_samples
 from shards.writer import ShardWriter
@@ -138,21 +140,39 @@ def test_killed_run_resumes_on_the_same_loss_curve(built_charts: Path, tmp_path:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("sharding", ["ddp", "fsdp"])
-def test_two_process_gloo_run_splits_the_data(built_charts: Path, tmp_path: Path, sharding: str) -> None:
-    mix = write_mix(tmp_path / "mix.yaml", built_charts, 400)
+@pytest.mark.parametrize(("sharding", "preset", "stage"), [("ddp", "tiny", 2), ("fsdp", "tiny", 2),
+                                                           ("fsdp", "tiny-opt", 1)])
+def test_two_process_gloo_run_splits_the_data(built_charts: Path, tmp_path: Path, sharding: str, preset: str,
+                                              stage: int) -> None:
+    # tiny-opt is stage 1's path: an OPT decoder, whose layers FSDP must find at .decoder.layers.
+    mix = write_mix(tmp_path / "mix.yaml", built_charts, 400, stage=stage)
     out = tmp_path / "run"
     cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2", "-m", "model.train",
-           "--mix", str(mix), "--preset", "tiny", "--out", str(out), "--max-steps", "2", "--save-every", "2",
-           "--batch-size", "1", "--num-workers", "0", "--log-every", "1"] + (["--fsdp"] if sharding == "fsdp" else [])
+           "--stage", str(stage), "--mix", str(mix), "--preset", preset, "--out", str(out), "--max-steps", "2",
+           "--save-every", "2", "--batch-size", "1", "--num-workers", "0", "--log-every", "1"] \
+        + (["--fsdp"] if sharding == "fsdp" else [])
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=240, env=env)
     assert proc.returncode == 0, proc.stderr[-3000:]
     rank0, rank1 = [sum(keys, []) for keys in events(out, "first_batch")[0]["keys_by_rank"]]
     assert rank0 and rank1 and not set(rank0) & set(rank1)
+    assert [step for step, loss in losses(out) if math.isfinite(loss) and loss > 0] == [1, 2]
     state = checkpoint.load_trainer_state(checkpoint.step_dir(out, 2))
     assert [s["rank"] for s in state["loaders"]] == [0, 1] and state["samples"] == 4
-    assert GotOcr2ForConditionalGeneration.from_pretrained(checkpoint.step_dir(out, 2)) is not None
+    saved = GotOcr2ForConditionalGeneration.from_pretrained(checkpoint.step_dir(out, 2))
+    assert saved.config.text_config.model_type == build_config(preset).text_config.model_type
+
+
+def test_fsdp_shards_every_layer_of_every_preset() -> None:
+    for name in PRESETS:
+        config = build_config(name)
+        with torch.device("meta"):
+            got = GotOcr2ForConditionalGeneration(config)
+        layers = train.blocks(got)
+        assert len(layers) == config.vision_config.num_hidden_layers + config.text_config.num_hidden_layers, name
+        assert type(layers[-1]).__name__.endswith("DecoderLayer"), name
+    with pytest.raises(RuntimeError, match="cannot find the layers of the Linear decoder.*DECODER_LAYER_PATHS"):
+        train.decoder_layers(torch.nn.Linear(2, 2))
 
 
 def test_cli_errors_name_the_flag(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
