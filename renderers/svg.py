@@ -7,7 +7,8 @@ page as a single diagonal line. The price: resvg-py rebuilds its font database o
 returns PNG bytes, so each call with text pays for loading fonts (about 10 ms for the DejaVu
 files, 13 ms more for the Noto CJK collections) and for a PNG encode and decode (most of the time
 of a large, simple image). To bound both, system fonts are skipped: only the faces of
-`renderers.fonts.FACES` are loaded, the CJK collections only when the SVG holds a CJK character,
+`renderers.fonts.FACES` are loaded, none for an SVG without a `<text>` element (an engraved score
+without a title), the CJK collections only when the SVG holds a CJK character,
 and every generic family (serif, sans-serif, monospace, ...) maps to one of them, so a drawing
 never depends on what else a machine has installed. resvg picks ONE fallback face for a run of
 text that its first face cannot draw (a Latin word next to Chinese may come out in the CJK face).
@@ -62,10 +63,11 @@ def rasterise(svg: str, *, scale: float = 1.0, width: int | None = None, backgro
     """
     ImageColor.getrgb(background)  # a bad colour is the caller's bug, not the SVG's: raise it as such
     sans = FACES[sans_serif].family
+    fonts = list(_font_files(_CJK.search(svg) is not None)) if "<text" in svg else []
     try:
         png = resvg_py.svg_to_bytes(
             svg_string=svg, background=background, width=width, zoom=None if width else scale,
-            skip_system_fonts=True, font_files=list(_font_files(_CJK.search(svg) is not None)),
+            skip_system_fonts=True, font_files=fonts,
             font_family=sans, serif_family=FACES[serif].family, sans_serif_family=sans,
             monospace_family=sans, cursive_family=sans, fantasy_family=sans)
     except ValueError as exc:

@@ -31,10 +31,11 @@ from renderers.svg import crop_to_content, rasterise
 
 MUSIC_FONTS = ("Leipzig", "Bravura", "Gootville", "Leland", "Petaluma")
 BREAKS = ("auto", "none")
+HEADERS = ("none", "auto")
 _SYSTEM = re.compile(r'class="system[ "]')
 _NOTE = re.compile(r'class="note[ "]')
 _EVENT = re.compile(r'class="(?:note|rest|mRest|multiRest)[ "]')
-_FIXED = {"inputFrom": "humdrum", "header": "none", "footer": "none", "adjustPageHeight": True, "xmlIdSeed": 1}
+_FIXED = {"inputFrom": "humdrum", "footer": "none", "adjustPageHeight": True, "xmlIdSeed": 1}
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,8 @@ class ScoreOptions:
         beam_max_slope: steepest beam, in degrees.
         background: an opaque CSS colour.
         margin: pixels of background kept around the music after cropping.
+        header: "none", or "auto": the title (`!!!OTL`) and composer (`!!!COM`) reference records
+            of the input drawn above the music, in `text_font`.
     """
 
     page_width: int = 2100
@@ -72,11 +75,14 @@ class ScoreOptions:
     beam_max_slope: int = 10
     background: str = "#ffffff"
     margin: int = 16
+    header: str = "none"
 
     def __post_init__(self) -> None:
-        if self.music_font not in MUSIC_FONTS or self.breaks not in BREAKS or self.text_font not in FACES:
+        if (self.music_font not in MUSIC_FONTS or self.breaks not in BREAKS or self.text_font not in FACES
+                or self.header not in HEADERS):
             raise ValueError(f"music_font must be one of {MUSIC_FONTS}, breaks one of {BREAKS}, text_font one of "
-                             f"{sorted(FACES)}; got {self.music_font!r}, {self.breaks!r}, {self.text_font!r}")
+                             f"{sorted(FACES)}, header one of {HEADERS}; got {self.music_font!r}, {self.breaks!r}, "
+                             f"{self.text_font!r}, {self.header!r}")
 
     def verovio_options(self) -> dict[str, object]:
         """The layout fields under Verovio's option names."""
@@ -85,7 +91,7 @@ class ScoreOptions:
                 "spacingSystem": self.spacing_system, "spacingLinear": self.spacing_linear,
                 "spacingNonLinear": self.spacing_non_linear, "barLineWidth": self.bar_line_width,
                 "staffLineWidth": self.staff_line_width, "stemWidth": self.stem_width,
-                "beamMaxSlope": self.beam_max_slope}
+                "beamMaxSlope": self.beam_max_slope, "header": self.header}
 
 
 @functools.cache
@@ -96,7 +102,7 @@ def _toolkit() -> verovio.toolkit:
 
 
 def _set_options(toolkit: verovio.toolkit, options: ScoreOptions) -> None:
-    """Reset the toolkit's options to Verovio's defaults, then set `options` (and no header or footer, fixed ids).
+    """Reset the toolkit's options to Verovio's defaults, then set `options` (and no footer, fixed ids).
 
     Raises:
         ValueError: Verovio ignored a value (out of its range); the message names it.
@@ -114,7 +120,7 @@ def render_kern(kern: str, options: ScoreOptions = ScoreOptions()) -> Rendered:
     """Engrave a **kern score and draw every page, cropped to the music, in this process.
 
     Args:
-        kern: a Humdrum file (its **kern spines are drawn; header records are not shown).
+        kern: a Humdrum file (its **kern spines are drawn; reference records only as `options.header` says).
         options: every layout and drawing choice (see ScoreOptions).
 
     Returns:

@@ -78,7 +78,7 @@ def test_shipped_stages_follow_the_paper():
     assert [m.max_target_tokens for m in stages] == [4096, 6000, 8192]
     own = [{s.name for s in m.sources if "/" not in s.name} for m in stages]
     assert own[0] == {"docs", "doc_slices", "scene"}
-    assert own[1] == {"formulas", "molecules", "tables", "pages", "handwriting", "music", "geometry", "charts"}
+    assert own[1] == {"formulas", "molecules", "tables", "pages", "handwriting", "sheet_music", "geometry", "charts"}
     assert own[2] == {"finegrained", "multicrop", "multipage"}
     by_name = {s.name: s for s in stages[2].sources}
     assert by_name["stage2/charts"].carry == 0.8

@@ -1,0 +1,144 @@
+"""The `sheet_music` engine, after GrandStaff: one system of piano grand staff, read back as the **kern that drew it.
+
+A sample is an excerpt of a few bars (built-in: generated in GrandStaff's vocabulary; `--source`:
+cut from real scores by engines.sheet_music.source) engraved by Verovio with GrandStaff's ranges
+of layout options (page width 2100, bar lines 0.3-0.8, beam slope 10-20, staff lines 0.1-0.3,
+staff spacing 1-12) plus a music font, a scale and sometimes a title and composer line, on a
+paper-coloured background, cropped to the music and lightly degraded (renderers.degrade). Prompt
+`OCR with format: `; target the excerpt's **kern, or with `--target-format bekern` GrandStaff's
+tokenisation of it.
+
+What is drawn is checked before a sample is made: Verovio must lay the excerpt out on exactly one
+system (else the excerpt is drawn again with fewer bars) and must draw every note the kern holds
+(Verovio silently drops tokens it does not know: such a draw fails as "notes_dropped"). Verovio
+runs in a child process (renderers.verovio.render_kern_isolated), so an input that crashes it
+costs one counted draw.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from engines.base import Engine, EngineConfig, Resources, Sample, SampleError, source_index
+from engines.sheet_music.excerpt import Excerpt, count_notes, to_bekern
+from engines.sheet_music.generator import generate
+from engines.sheet_music.source import Piece, excerpt, load_pieces, stretch_bars
+from renderers import degrade
+from renderers.errors import RenderError
+from renderers.verovio import MUSIC_FONTS, ScoreOptions, render_kern_isolated
+from tokenizer.protocol import PROMPT_FORMAT
+
+TARGET_FORMATS = ("kern", "bekern")
+PAPERS = ("#ffffff", "#fdfbf5", "#fbf6e9", "#f6f1e3", "#f9f9f4", "#f3efe2")
+TEXT_FONTS = ("dejavu-serif", "dejavu-sans")
+
+
+@dataclass
+class SheetMusicConfig(EngineConfig):
+    source: str | None = field(default=None, metadata={
+        "help": "a .krn file or a folder of them (real piano scores with two **kern spines): cut into excerpts of "
+                "a few bars that fit one system; unusable files are skipped and counted"})
+    target_format: str = field(default="kern", metadata={
+        "help": "kern (Humdrum **kern, what Verovio reads) or bekern (GrandStaff's tokenisation: **ekern_1.0 "
+                "headers, token elements joined by '·')", "choices": TARGET_FORMATS})
+    max_bars: int = field(default=5, metadata={"help": "most bars per excerpt (1-12); fewer when one system "
+                                                      "cannot hold them"})
+    title: float = field(default=0.3, metadata={"help": "share of samples with a title and composer line (0-1)"})
+    degrade: str = field(default="light", metadata={
+        "help": "scan/photo effects on the paper: none, light or scan", "choices": ("none", "light", "scan")})
+
+    def validate(self) -> None:
+        if self.target_format not in TARGET_FORMATS:
+            raise ValueError(f"--target-format {self.target_format!r} is not one of {', '.join(TARGET_FORMATS)}")
+        if not 1 <= self.max_bars <= 12:
+            raise ValueError(f"--max-bars must be between 1 and 12, got {self.max_bars}")
+        if not 0 <= self.title <= 1:
+            raise ValueError(f"--title is a share between 0 and 1, got {self.title}")
+        if self.degrade not in ("none", "light", "scan"):
+            raise ValueError(f"--degrade {self.degrade!r} is not one of none, light, scan")
+        if self.source is not None and not Path(self.source).exists():
+            raise ValueError(f"--source {self.source}: no such file or folder; give a .krn file or a folder of them")
+
+
+def draw_options(rng: np.random.Generator, header: bool) -> ScoreOptions:
+    """Verovio's layout at GrandStaff's ranges, a music font, a scale and a paper colour."""
+    return ScoreOptions(
+        page_width=2100, scale=int(rng.integers(30, 46)), music_font=MUSIC_FONTS[int(rng.integers(len(MUSIC_FONTS)))],
+        text_font=TEXT_FONTS[int(rng.integers(len(TEXT_FONTS)))], spacing_staff=int(rng.integers(1, 13)),
+        bar_line_width=round(float(rng.uniform(0.3, 0.8)), 2), staff_line_width=round(float(rng.uniform(0.1, 0.3)), 2),
+        beam_max_slope=int(rng.integers(10, 21)), background=PAPERS[int(rng.integers(len(PAPERS)))],
+        margin=int(rng.integers(8, 33)), header="auto" if header else "none")
+
+
+class SheetMusicEngine(Engine):
+    """Single-system piano excerpts in **kern, engraved by Verovio."""
+
+    name = "sheet_music"
+    Config = SheetMusicConfig
+    image_format = "jpg"  # as GrandStaff ships its images; a PNG of a paper-grained image costs 8x the encode
+    resources = Resources(cpus=1.0, memory_mb=512)  # 190 MiB peak measured (worker + Verovio child)
+    packages = ("verovio", "resvg-py")
+
+    def __init__(self, config: SheetMusicConfig | None = None) -> None:
+        super().__init__(config)
+        self.starts: list[tuple[int, int]] = []  # (piece, cut) of every excerpt a --source offers
+        self.pieces: list[Piece] = []
+        if self.config.source:
+            found = load_pieces(self.config.source)
+            self.pieces, self.skipped = found.pieces, found.skipped
+            starts = [(p, c) for p, piece in enumerate(self.pieces) for c in range(len(piece.cuts) - 1)]
+            fit = [(p, c) for p, c in starts if stretch_bars(self.pieces[p], c) <= self.config.max_bars]
+            if len(fit) < len(starts):  # voices split over more bars than an excerpt may hold: no cut there
+                self.skipped["excerpt_starts_over_max_bars"] += len(starts) - len(fit)
+            # round-robin over pieces, so that any run of consecutive indices draws from every score
+            self.starts = sorted(fit, key=lambda pc: (pc[1], pc[0]))
+            if not self.starts:
+                reasons = ", ".join(f"{k}={v}" for k, v in sorted(self.skipped.items())) or "no .krn files"
+                raise ValueError(f"--source {self.config.source}: no score can be cut into excerpts ({reasons}); "
+                                 f"give piano scores with two **kern spines")
+
+    def describe(self) -> dict[str, Any]:
+        """The config, and with --source the scores and excerpt starts used and the files skipped, by reason."""
+        info = super().describe()
+        if self.config.source:
+            info.update(scores=len(self.pieces), excerpt_starts=len(self.starts), skipped=dict(sorted(self.skipped.items())))
+        return info
+
+    def _excerpt(self, rng: np.random.Generator, index: int, attempt: int) -> Excerpt:
+        bars = int(rng.integers(2, self.config.max_bars + 1)) if self.config.max_bars > 1 else 1
+        if not self.starts:
+            return generate(rng, bars)
+        p, cut = self.starts[source_index(len(self.starts), index, attempt)]
+        return excerpt(self.pieces[p], cut, bars)
+
+    def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:
+        cfg = self.config
+        music = self._excerpt(rng, index, attempt)
+        header = rng.random() < cfg.title and bool(music.title)
+        options = draw_options(rng, header)
+        params = degrade.draw_params(rng, cfg.degrade) if cfg.degrade != "none" else None
+        for n_bars in range(len(music.bars), 0, -1):
+            kern = music.kern(n_bars, header)
+            try:
+                drawn = render_kern_isolated(kern, options)
+            except RenderError as exc:
+                raise SampleError(exc.reason, f"{music.origin}: {exc.excerpt}") from exc
+            if drawn.info["systems"] == 1:
+                break
+        else:
+            raise SampleError("not_one_system", f"{music.origin}: its first bar takes {drawn.info['systems']} systems")
+        if drawn.info["notes"] != count_notes(kern):
+            raise SampleError("notes_dropped", f"{music.origin}: Verovio drew {drawn.info['notes']} of "
+                                               f"{count_notes(kern)} notes")
+        image = drawn.image if params is None else degrade.apply(drawn.image, params).image
+        target = kern if cfg.target_format == "kern" else to_bekern(kern)
+        meta: dict[str, Any] = {"lang": "en", "origin": music.origin, "bars": n_bars, "header": header,
+                                "target_format": cfg.target_format, "options": dataclasses.asdict(options),
+                                "degrade": dataclasses.asdict(params) if params else {},
+                                "notes": drawn.info["notes"]}
+        return Sample(images=[image], prompt=PROMPT_FORMAT, target=target, task="format", meta=meta)

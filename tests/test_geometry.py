@@ -1,0 +1,124 @@
+"""The geometry engine: figures mean what they draw, both targets describe one figure, the reader agrees with
+real compiles and rejects wrong targets, and `--source` survives messy .tex files (real papers' pictures too)."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+
+import pytest
+
+from engines.base import Draw, make_rng
+from engines.geometry import GeometryEngine
+from engines.geometry.engine import GeometryConfig
+from engines.geometry.plane import circle, polygon, triangle
+from engines.geometry.shapes import Arc, Label, Polygon, RightAngle, num
+from engines.geometry.source import load_pictures
+from pipelines.readers import get_reader
+from pipelines.readers.geometry import read
+
+
+@pytest.fixture(scope="module")
+def drawn() -> dict[str, list]:
+    """Two samples of each target format, from one batched compile each."""
+    out = {}
+    for fmt in ("tikz", "dict"):
+        engine = GeometryEngine(GeometryConfig(target_format=fmt))
+        out[fmt] = engine.sample_batch([Draw(i, 0, make_rng(11, "geometry", i)) for i in range(2)])
+    return out
+
+
+def _record(sample) -> dict:
+    return {"target": sample.target, "meta": json.dumps(sample.meta)}
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_plane_figures_mark_what_they_name(seed: int) -> None:
+    rng = make_rng(seed, "geometry-test", 0)
+    for make in (triangle, polygon, circle):
+        figure = make(rng)
+        if make is not circle:  # every vertex of the shape has its label, at the vertex
+            shape = next(e for e in figure.elements if isinstance(e, Polygon))
+            corners = {(round(x, 6), round(y, 6)) for x, y in shape.points}
+            at = {(round(e.at[0], 6), round(e.at[1], 6)) for e in figure.elements if isinstance(e, Label)}
+            assert corners <= at
+        for e in figure.elements:
+            if isinstance(e, Arc) and e.mark:  # an angle mark sits on a vertex (or the centre) and spans < 180
+                assert 0 < e.end - e.start < 180
+            if isinstance(e, RightAngle):  # drawn only where the angle is right
+                assert abs(e.u[0] * e.v[0] + e.u[1] * e.v[1]) < 1e-6
+        (x0, y0), _ = figure.extent()
+        assert abs(x0) < 1e-9 and abs(y0) < 1e-9
+
+
+def test_tikz_and_dict_describe_the_same_segments() -> None:
+    for i in range(30):
+        figure = triangle(make_rng(i, "geometry-test", 1))
+        record = json.loads(figure.dict_target())
+        tikz = figure.tikz()
+        for segment in record["segments"]:
+            for x, y in segment["points"]:
+                assert f"({num(x)},{num(y)})" in tikz
+        assert tikz.startswith("\\begin{tikzpicture}") and tikz.endswith("\\end{tikzpicture}")
+        assert "%" not in tikz and not re.search(r"^\s", tikz, re.MULTILINE)
+
+
+def test_reader_scores_real_samples_and_rejects_swapped_targets(drawn) -> None:
+    reader, threshold = get_reader("geometry")
+    for fmt, samples in drawn.items():
+        assert all(not isinstance(s, Exception) for s in samples), samples
+        for s in samples:
+            assert reader(_record(s), s.images).score >= threshold
+        swapped = read(_record(samples[0]), samples[1].images).score
+        assert swapped < threshold, (fmt, swapped)
+
+
+def test_dict_target_is_json_with_endpoints(drawn) -> None:
+    for s in drawn["dict"]:
+        record = json.loads(s.target)
+        assert set(record) <= {"points", "segments", "circles", "arcs", "angles", "right_angles", "curves", "axes",
+                               "labels"}
+        assert s.meta["tikz"].startswith("\\begin{tikzpicture}")
+        for segment in record.get("segments", []):
+            assert len(segment["points"]) == 2 and all(len(p) == 2 for p in segment["points"])
+
+
+def test_config_errors_name_the_flag() -> None:
+    with pytest.raises(ValueError, match="--target-format"):
+        GeometryConfig(target_format="svg").validate()
+    with pytest.raises(ValueError, match="--kinds: unknown figure kind"):
+        GeometryConfig(kinds="triangle,hexagram").validate()
+    with pytest.raises(ValueError, match="--target-format dict needs the built-in figures"):
+        GeometryConfig(source="x", target_format="dict").validate()
+
+
+def test_source_skips_messy_files_and_moves_past_a_picture_that_fails(tmp_path) -> None:
+    (tmp_path / "good.tex").write_text("\\tikzstyle{dot} = [fill=red]\n% a comment\n\\begin{tikzpicture}\n"
+                                       "  \\draw[dot] (0,0) circle (1); % drawn\n\n\\end{tikzpicture}\n")
+    (tmp_path / "bad.tex").write_text("\\begin{tikzpicture}\\paperonlymacro{1}\\end{tikzpicture}")
+    (tmp_path / "ext.tex").write_text("\\begin{tikzpicture}\\node {\\includegraphics{a.png}};\\end{tikzpicture}")
+    (tmp_path / "open.tex").write_text("\\begin{tikzpicture}\\draw (0,0) -- (1,1);")
+    (tmp_path / "latin1.tex").write_bytes(b"\\begin{tikzpicture}\xe9\\end{tikzpicture}")
+    (tmp_path / "notes.tex").write_text("no pictures here")
+    found = load_pictures(str(tmp_path))
+    assert dict(found.skipped) == {"external_file": 1, "unclosed_picture": 1, "not_utf8": 1, "no_picture": 1}
+    good = next(p for p in found.pictures if p.file == "good.tex")
+    assert good.tikz == ("\\begin{tikzpicture}\n\\tikzset{dot/.style={fill=red}}\n\\draw[dot] (0,0) circle (1);\n"
+                         "\\end{tikzpicture}")
+    engine = GeometryEngine(GeometryConfig(source=str(tmp_path)))
+    bad = next(i for i, p in enumerate(engine.pictures) if p.file == "bad.tex")
+    first = engine.sample_batch([Draw(bad, 0, make_rng(0, "geometry", bad))])[0]
+    assert isinstance(first, Exception) and "latex_error" in str(first)
+    retries = [engine.sample_batch([Draw(bad, a, make_rng(0, "geometry", bad, a))])[0] for a in range(1, 4)]
+    assert any(not isinstance(r, Exception) and r.target == good.tikz for r in retries)
+
+
+def test_real_papers_pictures_compile_and_read_back(shared_data) -> None:
+    engine = GeometryEngine(GeometryConfig(source=str(shared_data / "tex" / "papers")))
+    assert len(engine.pictures) == 2 and engine.describe()["skipped"]["external_file"] == 1
+    samples = engine.sample_batch([Draw(i, 0, make_rng(0, "geometry", i)) for i in range(2)])
+    assert {s.meta["lang"] for s in samples} == {"en", "zh"}
+    for s in samples:
+        assert read(_record(s), s.images).score == pytest.approx(1.0)
+        assert math.isclose(s.meta["dpi"], 200.0)
