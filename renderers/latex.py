@@ -27,6 +27,12 @@ a snippet that asks for the shell (`\\write18`) or opens any file for writing is
 "latex_forbidden", so nothing it writes can reach a later snippet. Pages larger than
 `max_page_pt` are refused before rasterising ("page_too_large"), and blank ones ("latex_blank")
 because their target would describe nothing visible.
+
+Whole documents (`compile_document`: a page layout, a real paper with its own files) run in the same
+sandbox, with the document's own page breaks, as many passes as cross-references need and BibTeX or
+Biber between them; they return the PDF (and the `.aux`) for the caller to rasterise with
+`renderers.pymupdf`. A document may write its own auxiliary files in its private folder; any TeX error
+fails it, since a page typeset after an error may not show what its source says.
 """
 
 from __future__ import annotations
@@ -144,32 +150,45 @@ def _document(snippets: Sequence[str], preamble: str, config: LatexConfig) -> st
             f"\\begin{{document}}\\csname got@snapshot\\endcsname\n{body}\\end{{document}}\n")
 
 
+def _sandboxed(cmd: list[str], work: str, config: LatexConfig) -> tuple[str, bool]:
+    """Run one TeX-suite command in the sandbox, in folder `work`: (its stderr, whether it timed out).
+
+    The environment holds only what TeX needs (kpathsea's paranoid file access, no shell escape, HOME and
+    font caches inside `work`, fixed dates); the address space is capped by `prlimit` before the tool starts,
+    and its whole process group is killed at `config.timeout_s` or on an interrupt.
+    """
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": work, "TMPDIR": work, "VARTEXFONTS": work,
+           "LC_ALL": "C.UTF-8", "openin_any": "p", "openout_any": "p", "shell_escape": "f",
+           "max_print_line": "10000", "SOURCE_DATE_EPOCH": "0", "FORCE_SOURCE_DATE": "1"}
+    proc = subprocess.Popen(["prlimit", f"--as={config.memory_mb << 20}", "--", *cmd], cwd=work, env=env,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    try:
+        _, err = proc.communicate(timeout=config.timeout_s)
+    except BaseException as exc:  # the timeout, or an interrupt: no TeX may outlive its folder
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        _, err = proc.communicate()
+        if not isinstance(exc, subprocess.TimeoutExpired):
+            raise
+        return err.decode("utf-8", "replace"), True
+    return err.decode("utf-8", "replace"), False
+
+
+def _tex(config: LatexConfig, job: str) -> list[str]:
+    """The TeX command line compiling `job`.tex without stopping for errors."""
+    return [config.engine, "-no-shell-escape", "-interaction=nonstopmode", f"{job}.tex"]
+
+
 def _compile(snippets: Sequence[str], preamble: str, config: LatexConfig) -> _Run:
     """One sandboxed TeX run of a document holding `snippets`, in a private folder removed afterwards."""
     with tempfile.TemporaryDirectory(prefix="latex-", dir=config.tmp_root) as work:
         Path(work, f"{JOB}.tex").write_text(_document(snippets, preamble, config), encoding="utf-8")
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": work, "TMPDIR": work, "VARTEXFONTS": work,
-               "LC_ALL": "C.UTF-8", "openin_any": "p", "openout_any": "p", "shell_escape": "f",
-               "max_print_line": "10000", "SOURCE_DATE_EPOCH": "0", "FORCE_SOURCE_DATE": "1"}
-        cmd = ["prlimit", f"--as={config.memory_mb << 20}", "--", config.engine, "-no-shell-escape",
-               "-interaction=nonstopmode", f"{JOB}.tex"]
-        proc = subprocess.Popen(cmd, cwd=work, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE, start_new_session=True)
-        timed_out = False
-        try:
-            _, err = proc.communicate(timeout=config.timeout_s)
-        except BaseException as exc:  # the timeout, or an interrupt: no TeX may outlive its folder
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            _, err = proc.communicate()
-            if not isinstance(exc, subprocess.TimeoutExpired):
-                raise
-            timed_out = True
+        err, timed_out = _sandboxed(_tex(config, JOB), work, config)
         pdf, log, mark = (Path(work, f"{JOB}.{ext}") for ext in ("pdf", "log", "mark"))
         pdf = pdf.read_bytes() if pdf.exists() and not timed_out else None
         log, mark = (p.read_bytes() if p.exists() else b"" for p in (log, mark))
-    return _Run(pdf, log.decode("utf-8", "replace"), err.decode("utf-8", "replace"), timed_out,
-                mark.decode("ascii", "replace").strip())
+    return _Run(pdf, log.decode("utf-8", "replace"), err, timed_out, mark.decode("ascii", "replace").strip())
 
 
 def _reason(message: str) -> str:
@@ -178,6 +197,12 @@ def _reason(message: str) -> str:
                                                       and "not found" in message):
         return "latex_missing_file"
     return "latex_missing_glyph" if "Missing character" in message else "latex_error"
+
+
+def _excerpt(lines: list[str], i: int) -> str:
+    """The error message on log line `i` with the source line TeX shows for it ("l.22 ...")."""
+    detail = next((x for x in lines[i + 1:i + 8] if x.startswith("l.")), "")
+    return f"{lines[i]} {detail}".strip()
 
 
 def _read_log(log: str, count: int) -> _Verdict:
@@ -197,10 +222,9 @@ def _read_log(log: str, count: int) -> _Verdict:
                 return _Verdict(k, "latex_error", problem)
             ended = k + 1
         elif line.startswith("! "):
-            detail = next((x for x in lines[i + 1:i + 8] if x.startswith("l.")), "")
             # before the first snippet, or after the last one ended: the preamble's fault, as it is alone
             outside = current is None or ended == count
-            return _Verdict(current, _reason(line), f"{line} {detail}".strip(), preamble=outside)
+            return _Verdict(current, _reason(line), _excerpt(lines, i), preamble=outside)
         elif current is not None and ("runsystem(" in line or (_OPENOUT.match(line) and
                                                               not line.endswith(f"`{JOB}.mark'."))):
             return _Verdict(current, "latex_forbidden", line)
@@ -309,3 +333,100 @@ def render_latex(snippets: Sequence[str], preamble: str = "",
         results.update(settled)
         work.extend(more)
     return [results[i] for i in range(len(snippets))]
+
+
+def _first_error(log: str) -> RenderError | None:
+    """The first TeX error of a document's log as a RenderError naming it and its source line, or None."""
+    lines = log.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("! "):
+            return RenderError(_reason(line), _excerpt(lines, i))
+    return None
+
+
+def _copy_inputs(folder: str | os.PathLike, work: str) -> None:
+    """Copy a document's own files into the sandbox, leaving out symbolic links (which could point outside)."""
+    def links(root: str, names: list[str]) -> list[str]:
+        return [n for n in names if os.path.islink(os.path.join(root, n))]
+
+    shutil.copytree(folder, work, ignore=links, dirs_exist_ok=True)
+
+
+@dataclass(frozen=True)
+class CompiledDocument:
+    """A compiled document: its PDF, and its `.aux` (cross-reference and citation labels as printed)."""
+
+    pdf: bytes
+    aux: str
+
+
+def compile_document(tex: str, folder: str | os.PathLike | None = None, config: LatexConfig | None = None,
+                     passes: int = 1) -> CompiledDocument:
+    """Compile one whole document (any number of pages) in the same sandbox as snippets; its PDF.
+
+    Snippets get one cropped page each (`render_latex`); a page layout, a paper, needs the document's own
+    page breaks, so this compiles the document as it stands. The sandbox is the same (no shell, no files
+    outside the private folder, memory cap, timeout, folder removed after); the document may write its own
+    auxiliary files there (cross-references, bibliography data). An error anywhere fails the document: a
+    page typeset after a TeX error may not show what its source says.
+
+    Args:
+        tex: the main file's text, `\\documentclass` to `\\end{document}`.
+        folder: the files the document reads (classes, `\\input` files, `.bib`, figures), copied into the
+            private folder (symbolic links left out); nothing is written back.
+        config: engine, memory cap and `timeout_s`, which bounds each TeX, BibTeX or Biber run.
+        passes: TeX runs. With 2 or more, BibTeX (or Biber, for biblatex) runs after the first when the
+            document asks for a bibliography, so citations and cross-references settle in later passes.
+
+    Returns:
+        The PDF's bytes and the `.aux` file's text ("" when TeX wrote none).
+
+    Raises:
+        RenderError: "latex_missing_file" (the excerpt names the class, package or file), "latex_error"
+            (the first error and its source line), "render_timeout", or "latex_no_pdf" (TeX ended without one).
+        FileNotFoundError: the TeX engine or `prlimit` is not installed.
+        ValueError: `passes` is under 1.
+    """
+    config = config or LatexConfig()
+    if passes < 1:
+        raise ValueError(f"passes must be at least 1, got {passes}")
+    for tool in (config.engine, "prlimit"):
+        if shutil.which(tool) is None:
+            raise FileNotFoundError(f"{tool} is not installed: run `make setup` (Debian packages texlive-* "
+                                    f"and util-linux)")
+    job = "document"
+    with tempfile.TemporaryDirectory(prefix="latex-doc-", dir=config.tmp_root) as work:
+        if folder is not None:
+            _copy_inputs(folder, work)
+        Path(work, f"{job}.tex").write_text(tex, encoding="utf-8")
+        for n in range(passes):
+            _, timed_out = _sandboxed(_tex(config, job), work, config)
+            if timed_out:
+                raise RenderError("render_timeout", f"TeX pass {n + 1} over {config.timeout_s:.0f} s")
+            if n == 0 and passes > 1:
+                _bibliography(work, job, config)
+        log = Path(work, f"{job}.log")
+        error = _first_error(log.read_text("utf-8", "replace") if log.exists() else "")
+        if error is not None:
+            raise error
+        pdf, aux = Path(work, f"{job}.pdf"), Path(work, f"{job}.aux")
+        if not pdf.exists():
+            raise RenderError("latex_no_pdf", f"{config.engine} wrote no PDF and no error")
+        return CompiledDocument(pdf.read_bytes(), aux.read_text("utf-8", "replace") if aux.exists() else "")
+
+
+def _bibliography(work: str, job: str, config: LatexConfig) -> None:
+    """Run Biber (biblatex wrote a .bcf) or BibTeX (the .aux names a \\bibdata) when the document asks for one.
+
+    Its failure is not the document's: the next passes show unresolved citations, as the author's own build would.
+    """
+    aux = Path(work, f"{job}.aux")
+    if Path(work, f"{job}.bcf").exists() and shutil.which("biber"):
+        cmd = ["biber", "--quiet", job]
+    elif aux.exists() and "\\bibdata" in aux.read_text("utf-8", "replace"):
+        cmd = ["bibtex", job]
+    else:
+        return
+    _, timed_out = _sandboxed(cmd, work, config)
+    if timed_out:
+        raise RenderError("render_timeout", f"{cmd[0]} over {config.timeout_s:.0f} s")

@@ -1,0 +1,274 @@
+"""A paper's LaTeX source as Mathpix markdown: what a page of it should be read as, before splitting per page.
+
+The trade-off: Nougat converts through LaTeXML's HTML, a heavy Perl tool, and still loses what it cannot
+parse; this converter is a small pass over the source that handles what papers use most (sections
+with their numbers, math kept as written, tables as `tabular`, lists, citations and references resolved
+from the compiled `.aux`, figures, footnotes and bibliographies dropped) and unwraps the rest. Whatever
+it gets wrong shows up when a page is matched against the PDF's text (`engines.pages.nougat`), which
+keeps only pages that match well, as Nougat does.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+COMMENT = re.compile(r"(?<!\\)%.*")
+INPUT = re.compile(r"\\(?:input|include)\s*\{([^}]+)\}")
+DROP_ENVS = ("figure", "figure*", "algorithm", "algorithmic", "lstlisting", "verbatim", "tikzpicture",
+             "thebibliography", "wrapfigure", "subfigure", "minipage")
+MATH_ENVS = ("equation", "equation*", "displaymath", "align", "align*", "gather", "gather*", "multline", "multline*",
+             "eqnarray", "eqnarray*", "flalign", "flalign*")
+LEVELS = {"section": 1, "subsection": 2, "subsubsection": 3}
+DROP_WITH_ARG = ("label", "footnote", "vspace", "vspace*", "hspace", "hspace*", "thanks", "bibliographystyle",
+                 "bibliography", "includegraphics", "addbibresource", "pagestyle", "thispagestyle", "setlength",
+                 "newcommand", "renewcommand", "def", "keywords", "acknowledgments", "fancyhead", "todo")
+DIMENSION = re.compile(r"-?[\d.]*\s*(pt|em|ex|cm|mm|in|bp)|-?[\d.]*\\[a-z]*(width|height|skip)")
+SIMPLE = {r"\ldots": "…", r"\dots": "…", r"\%": "%", r"\&": "&", r"\_": "_", r"\$": "$", r"\#": "#", "---": "—",
+          "--": "–", "``": "“", "''": "”", "~": " ", r"\ ": " ", r"\,": " ", r"\LaTeX": "LaTeX", r"\TeX": "TeX",
+          r"\@": ""}
+
+
+def expand_inputs(text: str, folder: Path, depth: int = 0) -> str:
+    """The source with `\\input`/`\\include` files put in place (comments removed), read from `folder` only."""
+    text = "\n".join(COMMENT.sub("", line) for line in text.splitlines())
+    if depth > 8:
+        return text
+
+    def load(m: re.Match) -> str:
+        name = m[1].strip()
+        path = (folder / name).resolve()
+        candidates = [path, path.with_name(path.name + ".tex")]
+        found = next((p for p in candidates if p.is_file() and folder.resolve() in p.parents), None)
+        return expand_inputs(found.read_text("utf-8", "replace"), folder, depth + 1) if found else ""
+
+    return INPUT.sub(load, text)
+
+
+NEWCOMMAND = re.compile(r"\\(?:newcommand|renewcommand|providecommand|def)\*?\s*\{?\\([A-Za-z]+)\}?\s*(?=\{)")
+
+
+def expand_macros(text: str) -> str:
+    """The source with its argument-free user macros (`\\newcommand\\name{body}`, `\\def\\name{body}`) expanded.
+
+    Papers name their recurring words and symbols (`\\mytitle`, `\\R`); the page prints their bodies,
+    so the target should say those. Macros with arguments stay as written.
+    """
+    macros = {}
+    for m in NEWCOMMAND.finditer(text):
+        body, end = argument(text, m.end())
+        if end != m.end() and "#" not in body:
+            macros[m[1]] = body
+    if not macros:
+        return text
+    pattern = re.compile(r"\\(" + "|".join(sorted(map(re.escape, macros), key=len, reverse=True)) + r")(?![A-Za-z])")
+    for _ in range(3):  # macros that use macros
+        text = pattern.sub(lambda m: macros[m[1]], text)
+    return text
+
+
+def argument(text: str, start: int) -> tuple[str, int]:
+    """The brace group at `start` (after spaces and one optional [..] group): its content and the end index."""
+    i = start
+    while i < len(text) and text[i] in " \t\n":
+        i += 1
+    if i < len(text) and text[i] == "[":
+        depth = 0
+        while i < len(text):
+            depth += {"[": 1, "]": -1}.get(text[i], 0)
+            i += 1
+            if depth == 0:
+                break
+        while i < len(text) and text[i] in " \t\n":
+            i += 1
+    if i >= len(text) or text[i] != "{":
+        return "", start
+    depth, j = 0, i
+    while j < len(text):
+        if text[j] == "\\":
+            j += 2
+            continue
+        depth += {"{": 1, "}": -1}.get(text[j], 0)
+        j += 1
+        if depth == 0:
+            return text[i + 1:j - 1], j
+    return text[i + 1:], len(text)
+
+
+def aux_labels(aux: str) -> tuple[dict[str, str], dict[str, str]]:
+    """(label -> number as printed, citation key -> label as printed) from a compiled document's `.aux`."""
+    labels = {m[1]: m[2] for m in re.finditer(r"\\newlabel\{([^}]+)\}\{\{([^}]*)\}", aux)}
+    cites = {}
+    for m in re.finditer(r"\\bibcite\{([^}]+)\}\{(.*)\}\s*$", aux, re.M):
+        numeric = re.match(r"\{([^}]*)\}\{([^}]*)\}\{\{([^}]*)\}\}", m[2])
+        cites[m[1]] = f"{numeric[3].replace('~', ' ')}, {numeric[2]}" if numeric and numeric[3] else (
+            numeric[1] if numeric else m[2].strip("{}"))
+    return labels, cites
+
+
+class Converter:
+    """One paper's LaTeX body to Mathpix markdown, numbering sections, tables and figures as LaTeX does."""
+
+    def __init__(self, aux: str = "") -> None:
+        self.labels, self.cites = aux_labels(aux)
+        self.counters = [0, 0, 0]
+        self.appendix = False
+        self.tables = 0
+
+    def convert(self, source: str) -> str:
+        """The whole document's markdown: title, abstract and body up to the bibliography."""
+        source = expand_macros(source)
+        title, _ = argument(source, source.find("\\title") + 6) if "\\title" in source else ("", 0)
+        begin = source.find("\\begin{document}")
+        body = source[begin + len("\\begin{document}"):] if begin >= 0 else source
+        body = re.split(r"\\end\{document\}|\\bibliography\{|\\printbibliography|\\begin\{thebibliography\}", body)[0]
+        parts = [f"# {self.inline(title)}"] if title.strip() else []
+        parts.append(self.blocks(body))
+        return "\n\n".join(p for p in parts if p.strip())
+
+    def blocks(self, text: str) -> str:
+        """Block-level conversion: environments, headings, paragraphs."""
+        out, i = [], 0
+        pattern = re.compile(r"\\begin\{([^}]+)\}|\\(section|subsection|subsubsection|paragraph)(\*?)|\\appendix"
+                             r"|\$\$|\\\[")
+        while True:
+            m = pattern.search(text, i)
+            out.append(self.inline(text[i:m.start() if m else len(text)], paragraphs=True))
+            if m is None:
+                break
+            if m[0] == "\\appendix":
+                self.appendix, self.counters, i = True, [0, 0, 0], m.end()
+            elif m[0] in ("$$", "\\["):
+                close = "$$" if m[0] == "$$" else "\\]"
+                end = text.find(close, m.end())
+                end = len(text) if end < 0 else end
+                out.append(f"\n\n\\[{self.math(text[m.end():end])}\\]\n\n")
+                i = end + len(close)
+            elif m[2]:
+                arg, i = argument(text, m.end())
+                out.append("\n\n" + self.heading(m[2], bool(m[3]), arg) + "\n\n")
+            else:
+                env = m[1]
+                end = self._env_end(text, env, m.end())
+                inner = text[m.end():end]
+                i = min(len(text), end + len(f"\\end{{{env}}}"))
+                out.append(self.environment(env, inner))
+        return re.sub(r"\n{3,}", "\n\n", "".join(out)).strip()
+
+    @staticmethod
+    def _env_end(text: str, env: str, start: int) -> int:
+        """Where the `\\end{env}` closing an environment opened before `start` begins (nesting counted)."""
+        depth, pos = 1, start
+        opener, closer = f"\\begin{{{env}}}", f"\\end{{{env}}}"
+        while depth:
+            a, b = text.find(opener, pos), text.find(closer, pos)
+            if b < 0:
+                return len(text)
+            if 0 <= a < b:
+                depth, pos = depth + 1, a + len(opener)
+            else:
+                depth, pos = depth - 1, b + len(closer)
+        return pos - len(closer)
+
+    def heading(self, kind: str, starred: bool, title: str) -> str:
+        if kind == "paragraph":
+            return self.inline(title)
+        level = LEVELS[kind]
+        if starred:
+            return "#" * level + " " + self.inline(title)
+        self.counters[level - 1] += 1
+        self.counters[level:] = [0] * (3 - level)
+        first = chr(ord("A") + self.counters[0] - 1) if self.appendix else str(self.counters[0])
+        number = ".".join([first] + [str(c) for c in self.counters[1:level]])
+        return "#" * level + f" {number} {self.inline(title)}"
+
+    def environment(self, env: str, inner: str) -> str:
+        if env in DROP_ENVS:
+            return "\n\n"
+        if env in MATH_ENVS:
+            body = self.math(inner)
+            if not env.startswith(("equation", "displaymath")):
+                body = f"\\begin{{aligned}}{body}\\end{{aligned}}"
+            return f"\n\n\\[{body}\\]\n\n"
+        if env in ("table", "table*"):
+            self.tables += 1
+            tabulars = re.findall(r"\\begin\{tabular\*?\}.*?\\end\{tabular\*?\}", inner, re.S)
+            caption, _ = argument(inner, inner.find("\\caption") + 8) if "\\caption" in inner else ("", 0)
+            parts = [f"Table {self.tables}: {self.inline(caption)}"] if caption else []
+            parts += [re.sub(r"\\label\{[^}]*\}", "", t).strip() for t in tabulars]
+            return "\n\n" + "\n\n".join(parts) + "\n\n"
+        if env in ("itemize", "enumerate", "description"):
+            items = re.split(r"\\item\b", inner)[1:]
+            lines = [f"{k + 1}. " if env == "enumerate" else "- " for k in range(len(items))]
+            return "\n\n" + "\n".join(p + self.inline(item).strip() for p, item in zip(lines, items)) + "\n\n"
+        if env == "abstract":
+            return "\n\n## Abstract\n\n" + self.blocks(inner) + "\n\n"
+        return "\n\n" + self.blocks(inner) + "\n\n"
+
+    def math(self, body: str) -> str:
+        """Math as written, without labels, tags the source sets by hand excepted."""
+        return re.sub(r"\\(label|nonumber|notag)(\{[^}]*\})?", "", body).strip()
+
+    def inline(self, text: str, paragraphs: bool = False) -> str:
+        """Prose: inline math kept as \\( \\), citations and references resolved, formatting unwrapped."""
+        out, i = [], 0
+        command = re.compile(r"\$|\\\(|\\([A-Za-z]+\*?)|\\[%&_$#@ ,]|---|--|``|''|~|\\\\")
+        while True:
+            m = command.search(text, i)
+            out.append(text[i:m.start() if m else len(text)].replace("{", "").replace("}", ""))
+            if m is None:
+                break
+            token, i = m[0], m.end()
+            if token in ("$", "\\("):
+                close = "$" if token == "$" else "\\)"
+                end = text.find(close, i)
+                end = len(text) if end < 0 else end
+                out.append(f"\\({self.math(text[i:end])}\\)")
+                i = end + len(close)
+            elif token == "\\\\":
+                out.append("\n")
+                skip = re.match(r"\*?\s*(\[[^\]]*\])?", text[i:])
+                i += skip.end()
+            elif token in SIMPLE:
+                out.append(SIMPLE[token])
+            elif m[1]:
+                name = m[1]
+                if name in DROP_WITH_ARG:
+                    _, i = argument(text, i)
+                elif name.startswith("cite") or name in ("citep", "citet", "citealp"):
+                    keys, i = argument(text, i)
+                    out.append(self.citation(name, keys))
+                elif name in ("ref", "eqref", "autoref", "cref", "Cref", "pageref"):
+                    key, i = argument(text, i)
+                    number = self.labels.get(key.strip(), "??")
+                    out.append(f"({number})" if name == "eqref" else number)
+                elif name in ("url", "texttt", "textbf", "textit", "emph", "textsc", "mbox", "text", "textrm",
+                              "textsf", "underline", "textnormal", "href", "mathrm"):
+                    arg, i = argument(text, i)
+                    if name == "href":
+                        arg, i = argument(text, i)
+                    out.append(self.inline(arg))
+                elif name in SIMPLE or f"\\{name}" in SIMPLE:
+                    out.append(SIMPLE.get(f"\\{name}", ""))
+                elif name in ("vskip", "hskip", "kern"):
+                    i += re.match(r"\s*-?[\d.]*\s*[a-z]*", text[i:]).end()
+                else:  # an unknown command prints its arguments (dimensions and lengths excepted)
+                    arg, end = argument(text, i)
+                    while end != i:
+                        out.append("" if DIMENSION.fullmatch(arg.strip()) else self.inline(arg))
+                        i = end
+                        arg, end = argument(text, i)
+        result = "".join(out)
+        if not paragraphs:
+            return " ".join(result.split())
+        paras = [" ".join(p.split()) for p in re.split(r"\n\s*\n", result)]
+        return "\n\n" + "\n\n".join(p for p in paras if p) + "\n\n"
+
+    def citation(self, name: str, keys: str) -> str:
+        """A citation as the compiled paper prints it: "[1, 2]" or "Author et al., 2019" (natbib)."""
+        found = [self.cites.get(k.strip(), "?") for k in keys.split(",")]
+        if all(re.fullmatch(r"\d+", f) for f in found):
+            return "[" + ", ".join(found) + "]"
+        if name == "citet":
+            return "; ".join(re.sub(r", (\d{4}\w?)$", r" (\1)", f) for f in found)
+        return "(" + "; ".join(found) + ")" if name == "citep" else "; ".join(found)

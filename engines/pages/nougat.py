@@ -1,0 +1,113 @@
+"""A paper's markdown split per page by matching each page's PDF text, after Nougat (`split_md_to_pages.py`).
+
+Nougat finds each page break in the markdown by fuzzy-searching the first words of the page (and the
+last words of the page before) in it, scores a page by how well both its ends matched, and keeps pages
+that score high enough. This follows it without its bag-of-words staircase (which narrows the search
+on long papers): each search starts at the previous break and looks a few pages ahead. Matching runs on
+words alone (lower case, accents and LaTeX command names removed), so markup and math spelling do not
+count against a page; page numbers and running heads (lines repeated across pages) are left out of the
+PDF's words as Nougat's `clean_pdf_text` does.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+from rapidfuzz.fuzz import partial_ratio_alignment
+
+from renderers.pymupdf import PdfDocument
+
+WORD = re.compile(r"[^\W\d_]{3,}")
+HIDDEN = re.compile(r"\\\(.*?\\\)|\\\[.*?\\\]|\\[A-Za-z]+", re.S)
+MIN_SCORE = 0.9  # Nougat's paper keeps pages whose ends match at 0.9 or more
+HYPHEN = re.compile(r"(\w)-\n(\w)")  # a word TeX hyphenated at a line's end
+N_WORDS = 22  # Nougat's min_num_words: words of each page end searched for
+AGREE_CHARS = 120  # how far apart (in matched words' characters) a page's last and the next page's first words may be
+
+
+def _words(text: str) -> list[tuple[str, int]]:
+    """(word, offset) of the prose words of `text` (three letters or more), lower case, accents removed.
+
+    Math and LaTeX command names are skipped in the markdown; in the PDF's text they come out as
+    single symbols and digits, which the length floor drops, so both sides are compared on prose.
+    """
+    masked = HIDDEN.sub(lambda m: " " * len(m[0]), text)
+    return [(unicodedata.normalize("NFKD", m[0]).encode("ascii", "ignore").decode().lower(), m.start())
+            for m in WORD.finditer(masked)]
+
+
+def page_words(pdf: PdfDocument) -> list[list[str]]:
+    """Each page's words, without page numbers and lines that recur on many pages (running heads)."""
+    pages = [[t.text.strip() for t in pdf.texts(p, dpi=72)] for p in range(len(pdf))]
+    common = Counter(line for lines in pages for line in set(lines))
+    repeated = {line for line, n in common.items() if len(pages) > 2 and n >= 0.4 * len(pages)}
+    kept = ["\n".join(line for line in lines if line not in repeated and not re.fullmatch(r"[\d\s\-–]+", line))
+            for lines in pages]
+    return [[w for w, _ in _words(HYPHEN.sub(r"\1\2", text))] for text in kept]
+
+
+def split_markdown(markdown: str, pages: list[list[str]]) -> list[tuple[str, float]]:
+    """The markdown of each page and its match score, Nougat's way.
+
+    Args:
+        markdown: the whole paper's Mathpix markdown.
+        pages: each PDF page's words (`page_words`).
+
+    Returns:
+        One (markdown, score) per page; score is the mean of how well the page's first and last words
+        matched (1.0 at the document's ends), in [0, 1].
+    """
+    words = _words(markdown)
+    if not words or not pages:
+        return [("", 0.0) for _ in pages]
+    joined, starts, pos = [], [], 0
+    for w, _ in words:
+        starts.append(pos)
+        joined.append(w)
+        pos += len(w) + 1
+    text = " ".join(joined)
+    span = 3 * len(text) // max(1, len(pages)) + 2000  # how far ahead a page break is searched for
+    breaks, scores, at = [0], [1.0], 0
+    for k in range(1, len(pages)):
+        first, last = " ".join(pages[k][:N_WORDS]), " ".join(pages[k - 1][-N_WORDS:])
+        if len(pages[k]) < 2 or not last:
+            breaks.append(breaks[-1])
+            scores.append(0.0)
+            continue
+        window = text[at:at + span]
+        found, before = partial_ratio_alignment(first, window), partial_ratio_alignment(last, window)
+        cut = at + found.dest_start
+        # both ends must meet at the break: a float or a footnote between them makes the cut a guess
+        agree = abs(found.dest_start - before.dest_end) <= AGREE_CHARS
+        scores.append((found.score + before.score) / 200 if agree else 0.0)
+        word = max(0, min(len(starts) - 1, _index(starts, cut)))
+        breaks.append(max(breaks[-1], word))
+        at = starts[breaks[-1]]
+    breaks.append(len(words))
+    scores.append(1.0)
+    out = []
+    for k in range(len(pages)):
+        begin = _line_start(markdown, words[breaks[k]][1]) if breaks[k] < len(words) else len(markdown)
+        end = _line_start(markdown, words[breaks[k + 1]][1]) if breaks[k + 1] < len(words) else len(markdown)
+        out.append((markdown[begin:end].strip(), (scores[k] + scores[k + 1]) / 2))
+    return out
+
+
+def _index(starts: list[int], offset: int) -> int:
+    """The word whose text starts at or after `offset` in the joined words."""
+    lo, hi = 0, len(starts)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if starts[mid] < offset:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _line_start(markdown: str, offset: int) -> int:
+    """`offset`, moved back to its line's start when only markup (#, -, 1., \\[, \\() comes before it there."""
+    line = markdown.rfind("\n", 0, offset) + 1
+    return line if re.fullmatch(r"[#\-*\s\d.]*(\\[\[(])?\s*", markdown[line:offset]) else offset

@@ -1,0 +1,124 @@
+"""The `--source` reader: real papers' LaTeX folders, compiled in the sandbox, as (page image, page markdown) pairs.
+
+Each sub-folder of `--source` is one paper, arXiv style: its main file is the `.tex` that holds
+`\\documentclass` (main.tex or ms.tex first). A paper is compiled with three passes and BibTeX/Biber
+(pdflatex, or xelatex when it loads ctex or xeCJK or is written in Chinese), converted to markdown (`engines.pages.mmd`, with the
+compiled `.aux` resolving references and citations) and split per page (`engines.pages.nougat`); a page
+is kept when its match scores at least `nougat.MIN_SCORE`. What cannot be used is counted in `skipped`:
+a paper with no main file ("no_main_tex"), of the other language ("lang_mismatch"), whose class or
+package TeX Live lacks ("latex_missing_file"), that fails ("latex_error", "latex_no_pdf") or times out
+("render_timeout"); pages that match poorly ("page_match_low") or show no text ("page_empty").
+Compiling happens once, when the engine is built: a real paper takes seconds to minutes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from PIL import Image
+
+from engines.pages.mmd import Converter, expand_inputs
+from engines.pages.nougat import MIN_SCORE, page_words, split_markdown
+from renderers.errors import RenderError
+from renderers.latex import LatexConfig, compile_document
+from renderers.pymupdf import PdfDocument
+
+MAIN_NAMES = ("main.tex", "ms.tex", "paper.tex")
+HAN = re.compile("[\u4e00-\u9fff]")
+CJK = re.compile(r"\\usepackage(\[[^]]*\])?\{(ctex|xeCJK|CJKutf8)\}|\\documentclass(\[[^]]*\])?\{ctex")
+
+
+@dataclass(frozen=True)
+class PaperPage:
+    """One kept page of a real paper.
+
+    Attributes:
+        paper: the paper's folder name.
+        lang: "en", or "zh" for papers typeset with ctex/xeCJK.
+        engine: the TeX engine that compiled it.
+        page: the page's index in the compiled PDF.
+        markdown: the page's target.
+        score: its Nougat match score.
+        pdf: the compiled paper (shared by its pages).
+    """
+
+    paper: str
+    lang: str
+    engine: str
+    page: int
+    markdown: str
+    score: float
+    pdf: bytes
+
+    def render(self, dpi: float) -> Image.Image:
+        """The page as an RGB image."""
+        with PdfDocument(self.pdf) as doc:
+            return doc.render(self.page, dpi)
+
+
+def main_file(folder: Path) -> Path | None:
+    """The paper's main .tex: a conventional name first, else the first (by name) with \\documentclass."""
+    candidates = [folder / n for n in MAIN_NAMES] + sorted(folder.glob("*.tex"))
+    return next((p for p in candidates if p.is_file() and "\\documentclass" in p.read_text("utf-8", "replace")
+                 and "\\begin{document}" in p.read_text("utf-8", "replace")), None)
+
+
+def paper_pages(folder: Path, lang: str, latex: Callable[[str], LatexConfig], skipped: Counter) -> list[PaperPage]:
+    """The kept pages of one paper folder (none, with the reason counted, when it cannot be used).
+
+    Args:
+        folder: the paper's source folder.
+        lang: "mixed", "en" or "zh": papers of another language are skipped.
+        latex: the LaTeX config for a language ("en" or "zh").
+        skipped: where reasons are counted.
+
+    Returns:
+        The pages whose markdown matches the PDF at `MIN_SCORE` or more.
+    """
+    main = main_file(folder)
+    if main is None:
+        skipped["no_main_tex"] += 1
+        return []
+    tex = main.read_text("utf-8", "replace")
+    source = expand_inputs(tex, folder)
+    paper_lang = "zh" if CJK.search(tex) or len(HAN.findall(source)) >= 100 else "en"
+    if lang not in ("mixed", paper_lang):
+        skipped["lang_mismatch"] += 1
+        return []
+    config = latex(paper_lang)
+    try:
+        compiled = compile_document(tex, folder, config, passes=3)
+        with PdfDocument(compiled.pdf) as pdf:
+            words = page_words(pdf)
+    except RenderError as exc:
+        skipped[exc.reason] += 1
+        return []
+    markdown = Converter(compiled.aux).convert(source)
+    kept = []
+    for page, (text, score) in enumerate(split_markdown(markdown, words)):
+        if not text.strip():
+            skipped["page_empty"] += 1
+        elif score < MIN_SCORE:
+            skipped["page_match_low"] += 1
+        else:
+            kept.append(PaperPage(folder.name, paper_lang, config.engine, page, text, round(score, 4), compiled.pdf))
+    return kept
+
+
+def load_papers(source: str, lang: str, latex: Callable[[str], LatexConfig], skipped: Counter) -> list[PaperPage]:
+    """The kept pages of every paper folder under `source`, papers in name order.
+
+    Args:
+        source: a folder of paper folders (or one paper folder itself).
+        lang, latex, skipped: as for `paper_pages`.
+
+    Returns:
+        Every kept page of every paper.
+    """
+    root = Path(source)
+    folders = [root] if main_file(root) else sorted(p for p in root.iterdir() if p.is_dir())
+    return [page for folder in folders for page in paper_pages(folder, lang, latex, skipped)]

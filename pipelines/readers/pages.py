@@ -1,0 +1,84 @@
+"""Formatted full pages read back by PP-OCR: an order-free token F1 between the page and its markdown's text.
+
+The page is read whole (`pipelines.readers.text.read_lines`) and compared, as a bag of tokens, with the
+text the target's markdown says is printed. Markup is stripped from the target (`#` heading marks, list
+bullets, `\\( \\)` and `\\[ \\]`, tabular commands, keeping each cell's text). Math is compared loosely:
+PP-OCR reads a formula as a string of symbols no target spells the same way, so a formula contributes
+only its words (`\\sin`, `\\text{...}`, `\\mathrm{...}`) and its numbers, and what a formula reads as is
+left out of both bags: tokens under three characters (`x2`, `dt`, but also "of", "in"), tokens that mix
+letters with digits or Greek (`d2g`, `θ`). CJK characters count one by one, as in `pipelines.readers.text`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+from PIL import Image
+
+from pipelines.readers import Reading
+from pipelines.readers.text import SHOWN, read_lines, token_f1, tokens
+
+MATH = re.compile(r"\\\((.*?)\\\)|\\\[(.*?)\\\]", re.S)
+TABULAR = re.compile(r"\\begin\{tabular\}(\{[^\n]*?\})?(.*?)\\end\{tabular\}", re.S)
+MATH_WORDS = re.compile(r"\\(?:text|mathrm|operatorname|textrm|mbox)\{([^{}]*)\}|\\([a-z]{3,})\b|(\d+(?:\.\d+)?)")
+COMPARED = re.compile(r"[A-Za-z\u00c0-\u024f]{3,}|\d{3,}|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+FUNCTIONS = {"sin", "cos", "tan", "exp", "log", "ln", "sinh", "cosh", "tanh", "det", "lim", "max", "min", "sup", "inf",
+             "arctan", "arcsin", "arccos", "tr", "rank", "diag", "span", "sgn", "erf", "mod", "gcd"}
+TABLE_COMMANDS = re.compile(r"\\(?:toprule|midrule|bottomrule|hline|cline|cmidrule)(\([a-z]*\))?(\{[^}]*\})?"
+                            r"|\\(?:multicolumn|multirow)\{[^}]*\}\{[^}]*\}|\\\\|&")
+
+
+def _math_text(latex: str) -> str:
+    """What of a formula a reader can be asked to find: its words and numbers."""
+    out = []
+    for text, command, number in MATH_WORDS.findall(latex):
+        if text:
+            out.append(text)
+        elif command in FUNCTIONS:
+            out.append(command)
+        elif number:
+            out.append(number)
+    return " ".join(out)
+
+
+def _table_text(body: str) -> str:
+    """A tabular's cell texts (formulas in cells loosely, as `_math_text`)."""
+    cells = TABLE_COMMANDS.sub(" ", body)
+    cells = re.sub(r"\$(.*?)\$", lambda m: " " + _math_text(m[1]) + " ", cells)
+    return re.sub(r"\\[A-Za-z]+|[{}]", " ", cells)
+
+
+def printed_text(target: str) -> str:
+    """The text a page's markdown says is printed, markup removed, math and tables as their readable words."""
+    text = TABULAR.sub(lambda m: " " + _table_text(m[2]) + " ", target)
+    text = MATH.sub(lambda m: " " + _math_text(m[1] or m[2] or "") + " ", text)
+    return re.sub(r"(?m)^#+ |^- ", "", text)
+
+
+def _kept(bag: Counter) -> Counter:
+    """The tokens compared: CJK characters, Latin words and numbers of three characters or more.
+
+    Tokens that mix letters with digits or other scripts ("d2g", "5yeμ0τ", a lone "θ") are what a
+    formula reads as; they are left out of both bags, as are short words.
+    """
+    return Counter({t: n for t, n in bag.items() if COMPARED.fullmatch(t)})
+
+
+def read(record: dict[str, Any], images: list[Image.Image]) -> Reading:
+    """Score a page: the token F1 between PP-OCR's whole-page reading and the target's printed text.
+
+    Args:
+        record: the sample's JSON record (its target is the page's Mathpix markdown).
+        images: the page image.
+
+    Returns:
+        The F1 as score, with precision, recall, the compared token counts and the tokens missed.
+    """
+    read_tokens = _kept(tokens("\n".join(read_lines(images))))
+    target_tokens = _kept(tokens(printed_text(record["target"])))
+    precision, recall, f1 = token_f1(read_tokens, target_tokens)
+    return Reading(f1, {"f1": round(f1, 4), "precision": round(precision, 4), "recall": round(recall, 4),
+                        "target_tokens": sum(target_tokens.values()), "read_tokens": sum(read_tokens.values()),
+                        "missed": sorted((target_tokens - read_tokens).elements())[:SHOWN]})

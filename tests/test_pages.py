@@ -1,0 +1,129 @@
+"""The pages engine: page targets cut where LaTeX breaks the page, batches that survive a bad document,
+whole-document compiles in the sandbox, real papers split Nougat's way, and the PP-OCR reader."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from engines.base import Draw, make_rng
+from engines.pages import PagesEngine
+from engines.pages.blocks import Block, Document, Segment
+from engines.pages.content import prose
+from engines.pages.layout import PageStyle, batch_latex, document_latex
+from engines.pages.split import split_pages, units
+from pipelines.readers.pages import printed_text, read
+from renderers.errors import RenderError
+from renderers.latex import compile_document
+from renderers.pymupdf import PdfDocument
+
+STYLE = PageStyle(paper="b5", margins=(60.0, 60.0, 60.0, 60.0), family="ptm", size=12.0, leading=1.25,
+                  parindent=15.0, parskip=0.0)
+
+
+def long_paragraph() -> str:
+    text = ""
+    for paragraph in prose("en"):
+        text = f"{text} {paragraph}".strip()
+        if len(text) > 3500:
+            return text
+    raise AssertionError("not enough prose")
+
+
+def test_a_paragraph_is_cut_where_the_page_breaks():
+    text = long_paragraph()
+    blocks = [Block("heading", (Segment("1.1. Where pages break"),)),
+              Block("paragraph", (Segment(text[:200] + " "), Segment(r"x^{2} + y_{i}", math=True),
+                                  Segment(text[200:]))),
+              Block("display", (Segment(r"\int_0^1 f(t)\,dt", math=True),))]
+    document = Document("en", STYLE.setup(), blocks, STYLE.to_dict())
+    pdf = compile_document(batch_latex("en", [document_latex(0, document.setup, blocks)])).pdf
+    with PdfDocument(pdf) as doc:
+        pages = split_pages(doc, [document])[0]
+    assert len(pages) >= 2
+    first, second = pages[0][1], pages[1][1]
+    assert first.startswith("# 1.1. Where pages break\n\n" + text[:200] + r" \(x^{2} + y_{i}\)")
+    cut_head = first.split(r"\(x^{2} + y_{i}\)")[1]
+    assert not second.startswith("#") and second.endswith(r"\[\int_0^1 f(t)\,dt\]")
+    rest = second.split("\n\n")[0]
+    assert "".join((cut_head + rest).split()) == "".join(text[200:].split())  # nothing lost, nothing twice
+    assert len(units(cut_head)) > 0 and len(units(rest)) > 0
+
+
+def test_a_bad_document_fails_alone_in_its_batch():
+    engine = PagesEngine(PagesEngine.Config(lang="en"))
+    draws = [Draw(i, 0, make_rng(0, "pages", i)) for i in range(3)]
+    documents = [engine._document(d.rng) for d in draws]
+    documents[1].blocks.append(Block("display", (Segment(r"\frac{a}{b", math=True),)))
+    results = engine._compile(documents)
+    assert [type(r).__name__ for r in results] == ["Sample", "SampleError", "Sample"]
+    assert results[1].reason == "latex_error"
+    alone = engine._compile([documents[2]])[0]
+    assert alone.target == results[2].target and alone.images[0].tobytes() == results[2].images[0].tobytes()
+
+
+def test_compile_document_errors_and_sandbox(tmp_path):
+    with pytest.raises(RenderError, match=r"latex_missing_file: ! LaTeX Error: File `jss.cls' not found"):
+        compile_document(r"\documentclass{jss}\begin{document}x\end{document}")
+    with pytest.raises(RenderError, match=r"latex_missing_file: .*/etc/passwd"):
+        compile_document(r"\documentclass{article}\begin{document}\input{/etc/passwd}\end{document}")
+    (tmp_path / "secret.tex").symlink_to("/etc/hostname")
+    (tmp_path / "part.tex").write_text("included text")
+    with pytest.raises(RenderError, match="latex_missing_file: .*secret"):
+        compile_document(r"\documentclass{article}\begin{document}\input{secret}\end{document}", tmp_path)
+    done = compile_document(r"\documentclass{article}\begin{document}\input{part}\label{a}\end{document}", tmp_path,
+                            passes=2)
+    assert done.pdf.startswith(b"%PDF") and r"\newlabel{a}" in done.aux
+    with pytest.raises(ValueError, match="passes must be at least 1"):
+        compile_document("", passes=0)
+
+
+@pytest.mark.parametrize("flags, message", [
+    ({"lang": "fr"}, r"--lang 'fr' is not one of mixed, en, zh"),
+    ({"dpi": 10}, "--dpi must be between 50 and 400"),
+    ({"source": "/no/such/folder"}, "--source /no/such/folder: no such folder"),
+])
+def test_config_errors_name_the_flag(flags, message):
+    with pytest.raises(ValueError, match=message):
+        PagesEngine.Config(**flags).validate()
+
+
+@pytest.mark.slow
+@pytest.mark.shared_data
+def test_real_papers_keep_matching_pages_and_skip_missing_classes(shared_data, tmp_path):
+    for name in ("sysid_neural_continuous", "dnest4"):
+        shutil.copytree(shared_data / "tex/papers" / name, tmp_path / name)
+    try:
+        engine = PagesEngine(PagesEngine.Config(source=str(tmp_path), lang="en", timeout=300))
+    except ValueError as exc:
+        if "latex_missing_file=2" in str(exc):
+            pytest.skip("TeX Live lacks what the real papers need: apt-get install texlive-publishers "
+                        "texlive-bibtex-extra texlive-fonts-extra texlive-science biber")
+        raise
+    assert engine.skipped["latex_missing_file"] == 1  # dnest4: jss.cls
+    assert engine.pages and {p.paper for p in engine.pages} == {"sysid_neural_continuous"}
+    assert all(p.score >= 0.9 for p in engine.pages) and engine.skipped["page_match_low"] > 0
+    first = engine.pages[0]
+    assert first.page == 0 and first.markdown.startswith("# Continuous-time system identification")
+    sample = engine.sample(make_rng(0, "pages", 0), 0)
+    assert sample.meta["source"] == "sysid_neural_continuous" and sample.target == first.markdown
+    assert engine.describe()["skipped"]["latex_missing_file"] == 1
+
+
+def test_printed_text_strips_markup_and_keeps_readable_math():
+    target = ("# 2. Setup\n\nWe set \\(\\sin x = 0.5\\) here.\n\n- item one\n\n\\[\\text{cost} = 12 \\cdot n\\]\n\n"
+              "\\begin{tabular}{lr}\n\\toprule\nName & $10^{3}$ \\\\\n\\bottomrule\n\\end{tabular}")
+    assert printed_text(target).split() == ["2.", "Setup", "We", "set", "sin", "0.5", "here.", "item", "one",
+                                            "cost", "12", "Name", "10", "3"]
+
+
+@pytest.mark.slow
+def test_reader_agrees_with_a_generated_page():
+    engine = PagesEngine(PagesEngine.Config(lang="en"))
+    sample = engine.sample(make_rng(1, "pages", 0), 0)
+    reading = read({"target": sample.target, "meta": json.dumps(sample.meta)}, sample.images)
+    assert reading.score >= 0.9, reading.details
+    assert read({"target": "# Nothing like it\n\nentirely different words here", "meta": "{}"},
+                sample.images).score < 0.2
