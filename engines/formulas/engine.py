@@ -1,0 +1,183 @@
+"""The `formulas` engine: one formula per image, drawn by Mathpix-markdown-it or LaTeX, read back as Mathpix markdown.
+
+Prompt `OCR with format: `; target the formula in Mathpix markdown, `\\[ ... \\]` when displayed and
+`\\( ... \\)` inline, with exactly the LaTeX that was drawn (a Mathpix drawing is of the target
+text itself; a LaTeX drawing is of the same body in `$\\displaystyle ...$` or `$...$`).
+
+Formulas come from the built-in generator (`engines.formulas.generator`) or from `--source`
+(`engines.formulas.sources`: arXiv-style `.tex` files, or a list), formula `index % n` for sample
+`index`, another on a retry. Renderers: Mathpix-markdown-it in Chromium (the paper's; the default),
+LaTeX (11 math fonts, `engines.formulas.styles`), or `mixed` (`--latex-share` of the samples
+by LaTeX). A batch's Mathpix formulas are drawn in one browser call and its LaTeX formulas in one
+compile per font; either renderer isolates a formula that fails, so it fails alone.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import ImageOps
+
+from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError, source_index
+from engines.formulas.generator import latex_tokens, random_formula
+from engines.formulas.sources import Formula, load_formulas
+from engines.formulas.styles import MATH_FONTS, LatexStyle, latex_style, mathpix_style
+from renderers.errors import RenderError
+from renderers.latex import LatexConfig, render_latex
+from renderers.mathpix import MathpixStyle, render_mathpix
+from renderers.result import Rendered
+from tokenizer.protocol import PROMPT_FORMAT
+
+RENDERERS = ("mathpix", "latex", "mixed")
+DISPLAYS = ("mixed", "display", "inline")
+MAX_PX = 3000  # longest side of an image; wider formulas are illegible at GOT's 1024 px
+LATEX = LatexConfig(dpi=200, margin_pt=0.0, timeout_s=60.0, batch_size=64)
+
+
+@dataclass
+class FormulasConfig(EngineConfig):
+    source: str | None = field(default=None, metadata={
+        "help": "a .tex file or a folder of LaTeX sources (every formula in them, simple macros expanded), or a "
+                "file of formulas, one per line, instead of the built-in generator"})
+    renderer: str = field(default="mathpix", metadata={
+        "help": "mathpix (Mathpix-markdown-it in Chromium, the paper's), latex (11 math fonts) or mixed"})
+    latex_share: float = field(default=0.25, metadata={"help": "with --renderer mixed: the share drawn by LaTeX"})
+    display: str = field(default="mixed", metadata={
+        "help": "mixed, display or inline: which formulas to draw (the generator draws 60%% display when mixed)"})
+
+    def validate(self) -> None:
+        if self.renderer not in RENDERERS:
+            raise ValueError(f"--renderer {self.renderer!r} is not one of {', '.join(RENDERERS)}; pick one of them")
+        if self.display not in DISPLAYS:
+            raise ValueError(f"--display {self.display!r} is not one of {', '.join(DISPLAYS)}; pick one of them")
+        if not 0.0 <= self.latex_share <= 1.0:
+            raise ValueError(f"--latex-share must be between 0 and 1, got {self.latex_share}")
+        if self.source is not None and not Path(self.source).exists():
+            raise ValueError(f"--source {self.source}: no such file or folder; give a .tex file, a folder of "
+                             f"LaTeX sources or a file with one formula per line")
+
+
+def formula_target(latex: str, display: bool) -> str:
+    """The Mathpix-markdown target of a formula body."""
+    return f"\\[ {latex} \\]" if display else f"\\( {latex} \\)"
+
+
+@dataclass
+class _Plan:
+    formula: Formula
+    renderer: str
+    style: MathpixStyle | LatexStyle
+
+    @property
+    def target(self) -> str:
+        return formula_target(self.formula.latex, self.formula.display)
+
+
+class FormulasEngine(Engine):
+    """Generated or real formulas, in MathJax's or one of 11 LaTeX math fonts, with Mathpix-markdown targets."""
+
+    name = "formulas"
+    Config = FormulasConfig
+    # Chromium beside the worker, and TeX runs for the LaTeX share.
+    resources = Resources(cpus=1.0, memory_mb=1536)
+    packages = ("playwright", "pymupdf")
+    batch_size = 40
+
+    def __init__(self, config: FormulasConfig | None = None) -> None:
+        super().__init__(config)
+        cfg = self.config
+        self.formulas: list[Formula] = []
+        self.examples: dict[str, str] = {}
+        if cfg.source:
+            found = load_formulas(cfg.source)
+            self.skipped.update(found.skipped)
+            self.examples = found.examples
+            keep = {"mixed": (True, False), "display": (True,), "inline": (False,)}[cfg.display]
+            self.formulas = [f for f in found.formulas if f.display in keep]
+            if len(found.formulas) > len(self.formulas):
+                self.skipped["display_filtered"] += len(found.formulas) - len(self.formulas)
+            if not self.formulas:
+                reasons = ", ".join(f"{k}={v}" for k, v in sorted(self.skipped.items()) if v)
+                raise ValueError(f"--source {cfg.source}: no usable formula with --display {cfg.display} "
+                                 f"(skipped: {reasons})")
+        if cfg.renderer != "mathpix":  # a compile per font: bigger batches share each font's start-up
+            self.batch_size = 160
+
+    def _formula(self, draw: Draw) -> Formula:
+        if self.formulas:
+            return self.formulas[source_index(len(self.formulas), draw.index, draw.attempt)]
+        display = {"mixed": bool(draw.rng.random() < 0.6), "display": True, "inline": False}[self.config.display]
+        return Formula(random_formula(draw.rng, display), display, "generator")
+
+    def _plan(self, draw: Draw) -> _Plan:
+        cfg, rng = self.config, draw.rng
+        formula = self._formula(draw)
+        renderer = cfg.renderer if cfg.renderer != "mixed" else ("latex" if rng.random() < cfg.latex_share
+                                                                 else "mathpix")
+        style = mathpix_style(rng) if renderer == "mathpix" else latex_style(rng)
+        return _Plan(formula, renderer, style)
+
+    def _draw_latex(self, plans: list[_Plan], where: list[int]) -> dict[int, Rendered | RenderError]:
+        """The LaTeX plans, one compile (of as many runs as errors need) per font."""
+        out: dict[int, Rendered | RenderError] = {}
+        by_font: dict[str, list[int]] = {}
+        for i in where:
+            by_font.setdefault(plans[i].style.font, []).append(i)
+        for key, members in sorted(by_font.items()):
+            font = MATH_FONTS[key]
+            snippets = [plans[i].style.snippet(plans[i].formula.latex, plans[i].formula.display) for i in members]
+            config = dataclasses.replace(LATEX, engine=font.engine)
+            for i, result in zip(members, render_latex(snippets, font.preamble, config)):
+                if isinstance(result, Rendered):
+                    pad = plans[i].style.padding_px
+                    result = Rendered([ImageOps.expand(result.image.convert("RGB"), pad, fill="white")], [],
+                                      {**result.info, "font": key})
+                out[i] = result
+        return out
+
+    def sample_batch(self, draws: list[Draw]) -> list[Sample | Exception]:
+        """Every Mathpix formula of the batch in one browser call, the LaTeX ones in one compile per font."""
+        plans = [self._plan(d) for d in draws]
+        drawn: dict[int, Rendered | RenderError] = {}
+        browser = [i for i, p in enumerate(plans) if p.renderer == "mathpix"]
+        if browser:
+            results = render_mathpix([plans[i].target for i in browser], [plans[i].style for i in browser])
+            drawn.update(zip(browser, results))
+        drawn.update(self._draw_latex(plans, [i for i, p in enumerate(plans) if p.renderer == "latex"]))
+        out: list[Sample | Exception] = []
+        for i, plan in enumerate(plans):
+            try:
+                out.append(self._sample(plan, drawn[i]))
+            except Exception as exc:  # noqa: BLE001 - contained per draw; the pipeline counts it by reason
+                out.append(exc)
+        return out
+
+    def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:
+        result = self.sample_batch([Draw(index, attempt, rng)])[0]
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    def _sample(self, plan: _Plan, drawn: Rendered | RenderError) -> Sample:
+        if isinstance(drawn, RenderError):
+            raise SampleError(drawn.reason, drawn.excerpt)
+        image = drawn.image
+        if max(image.size) > MAX_PX:
+            raise SampleError("image_too_large", f"{image.size[0]} x {image.size[1]} px: {plan.formula.latex[:80]}")
+        meta = {"lang": "en", "renderer": plan.renderer, "display": plan.formula.display,
+                "source": str(self.config.source or "generator"), "where": plan.formula.where,
+                "tokens": latex_tokens(plan.formula.latex), "style": dataclasses.asdict(plan.style),
+                "drawn": drawn.info}
+        return Sample(images=[image], prompt=PROMPT_FORMAT, target=plan.target, task="format", meta=meta)
+
+    def describe(self) -> dict[str, Any]:
+        """The config; with --source, the formulas in use, those skipped by reason, and one example per reason."""
+        info = super().describe()
+        if self.config.source:
+            info.update(formulas=len(self.formulas), skipped=dict(sorted(self.skipped.items())),
+                        skipped_examples=self.examples)
+        return info

@@ -1,0 +1,166 @@
+"""The formulas engine's `--source`: formulas from LaTeX sources (as the paper took them from arXiv), or a list.
+
+A `.tex` file or a folder of them: every formula of the documents (`engines.tex.math_segments`:
+`$...$`, `\\(...\\)`, `\\[...\\]`, `$$...$$`, `equation`, `align`, `gather`, `multline`, starred
+forms), with the paper's simple `\\newcommand`/`\\def` macros expanded (definitions are read from
+every file of the folder, so a preamble in `main.tex` serves the chapters it `\\input`s).
+Any other file is a formula list, one display formula per line (im2latex's `formulas.lst`).
+
+Each formula is normalised into what both renderers draw and the target says: `\\label`,
+`\\nonumber`, `\\notag` and `\\tag` dropped; `align`/`align*` become `aligned`, `gather` and
+`multline` become `gathered`, `split` becomes `aligned`; whitespace collapsed to single spaces. Skipped
+and counted, by reason: empty or under 3 tokens ("too_short"), over 400 tokens ("too_long"),
+commands that read or write files or reach the shell ("unsafe_command"), cross-references
+("reference": `\\ref`, `\\eqref`, `\\cite` would draw "??"), a commented-out line of a list ("commented_out"), macro definitions left inside or
+macros that never stop expanding ("macro_definition", "macro_recursion"), a `$` left open
+("unbalanced"), environments with no display form here ("unsupported_environment"), repeats
+("duplicate"). Formulas that pass and still do not render are failed draws, counted by the
+renderer's reason in the shard's stats.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engines.formulas.generator import latex_tokens
+from engines.tex import UNSAFE, Macros, document_body, math_segments, read_tex, strip_comments, tex_files
+
+MIN_TOKENS, MAX_TOKENS = 3, 400
+ENV_MAP = {"align": "aligned", "align*": "aligned", "gather": "gathered", "gather*": "gathered",
+           "multline": "gathered", "multline*": "gathered"}
+UNSUPPORTED_ENVS = re.compile(r"\\begin\s*\{(eqnarray\*?|flalign\*?|alignat\*?|subequations|tabular|figure|table|"
+                              r"itemize|enumerate|tikzpicture|picture)\}")
+REFERENCE = re.compile(r"\\(?:ref|eqref|cite[a-zA-Z]*|pageref|autoref|cref|Cref|label)(?![a-zA-Z])")
+DEFINITION = re.compile(r"\\(?:[gex]?def|let|(?:re)?newcommand|providecommand|DeclareMathOperator|"
+                        r"(?:re)?newenvironment|newcounter|setcounter|addtocounter|global)(?![a-zA-Z])")
+
+
+@dataclass(frozen=True)
+class Formula:
+    """One usable formula: its normalised body, whether it is displayed, and where it was read."""
+
+    latex: str
+    display: bool
+    where: str
+
+
+@dataclass
+class FormulaSet:
+    formulas: list[Formula] = field(default_factory=list)
+    skipped: Counter = field(default_factory=Counter)
+    examples: dict[str, str] = field(default_factory=dict)  # reason -> its first skipped formula, "where: text"
+
+
+def _drop_command(text: str, name: str) -> str:
+    r"""`text` without every `\name{...}` (and `\name*{...}`), braces matched."""
+    out, i = [], 0
+    pattern = re.compile(r"\\" + name + r"\*?\s*\{")
+    while (m := pattern.search(text, i)) is not None:
+        out.append(text[i:m.start()])
+        depth, j = 1, m.end()
+        while j < len(text) and depth:
+            depth += {"{": 1, "}": -1}.get(text[j], 0) if text[j - 1] != "\\" else 0
+            j += 1
+        i = j
+    out.append(text[i:])
+    return "".join(out)
+
+
+def normalise(body: str, env: str | None = None) -> str:
+    """A formula as both renderers take it: labels and tags dropped, environments mapped, spaces collapsed."""
+    text = _drop_command(_drop_command(body, "label"), "tag")
+    text = re.sub(r"\\(?:nonumber|notag)(?![a-zA-Z])", " ", text)
+    text = re.sub(r"\\(begin|end)\s*\{split\}", r"\\\1{aligned}", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"(?:\\\\\s*)+$", "", text).strip()  # a trailing line break draws an empty row
+    if env in ENV_MAP:
+        text = f"\\begin{{{ENV_MAP[env]}}} {text} \\end{{{ENV_MAP[env]}}}"
+    return text
+
+
+class _Reader:
+    """Collects formulas, skipping and counting what cannot be used."""
+
+    def __init__(self) -> None:
+        self.found = FormulaSet()
+        self.seen: set[tuple[str, bool]] = set()
+
+    def skip(self, reason: str, where: str, text: str) -> None:
+        self.found.skipped[reason] += 1
+        self.found.examples.setdefault(reason, f"{where}: {text[:100]}")
+
+    def add(self, raw: str, display: bool, where: str, env: str | None = None, macros: Macros | None = None) -> None:
+        if "\n\n" in raw.strip():
+            return self.skip("unbalanced", where, raw)
+        if UNSAFE.search(raw):
+            return self.skip("unsafe_command", where, raw)
+        if UNSUPPORTED_ENVS.search(raw):
+            return self.skip("unsupported_environment", where, raw)
+        text = normalise(raw, env)
+        if macros is not None:
+            expanded = macros.expand(text)
+            if expanded is None:
+                return self.skip("macro_recursion", where, text)
+            text = re.sub(r"\s+", " ", expanded).strip()
+        if UNSAFE.search(text):  # a macro may hide one
+            return self.skip("unsafe_command", where, text)
+        if DEFINITION.search(text):
+            return self.skip("macro_definition", where, text)
+        if REFERENCE.search(text):
+            return self.skip("reference", where, text)
+        tokens = latex_tokens(text)
+        if tokens < MIN_TOKENS:
+            return self.skip("too_short", where, text)
+        if tokens > MAX_TOKENS:
+            return self.skip("too_long", where, text)
+        if (text, display) in self.seen:
+            return self.skip("duplicate", where, text)
+        self.seen.add((text, display))
+        self.found.formulas.append(Formula(text, display, where))
+
+
+def _read_tex(paths: list[Path], reader: _Reader) -> None:
+    texts = {path: read_tex(path) for path in paths}
+    macros = Macros()
+    for text in texts.values():  # every file's definitions first: main.tex's preamble serves its chapters
+        macros.collect(text)
+    for path, text in texts.items():
+        for seg in math_segments(document_body(text)):
+            env = seg.kind if seg.kind[0].isalpha() else None
+            reader.add(seg.body, seg.display, f"{path.name}:{seg.line}", env, macros)
+
+
+def _read_list(path: Path, reader: _Reader) -> None:
+    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
+        body = strip_comments(line)
+        if body.strip():
+            reader.add(body, True, f"{path.name}:{number}")
+        elif line.strip():
+            reader.skip("commented_out", f"{path.name}:{number}", line)
+
+
+@functools.lru_cache(maxsize=4)
+def load_formulas(source: str) -> FormulaSet:
+    """Every usable formula of `source` (cached per process).
+
+    Raises:
+        ValueError: no such file or folder, or a folder without `.tex` files.
+    """
+    path = Path(source)
+    reader = _Reader()
+    if path.is_dir():
+        files = tex_files(path)
+        if not files:
+            raise ValueError(f"--source {source}: no .tex file in this folder")
+        _read_tex(files, reader)
+    elif path.suffix.lower() == ".tex":
+        _read_tex([path], reader)
+    elif path.is_file():
+        _read_list(path, reader)
+    else:
+        raise ValueError(f"--source {source}: no such file or folder")
+    return reader.found

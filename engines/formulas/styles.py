@@ -1,0 +1,87 @@
+"""How a formula looks: a Mathpix (MathJax) style, or a LaTeX math font and size, drawn from an rng.
+
+LaTeX fonts come in two kinds. pdflatex with the classic math packages (Computer Modern, Times
+through `mathptmx`, Palatino through `mathpazo`, `txfonts`, `pxfonts`) compiles in about 0.3
+CPU-s a run; XeLaTeX with `unicode-math` and OpenType math fonts (Latin Modern Math, TeX Gyre
+Termes, Pagella, Bonum, Schola and DejaVu Math) in about 1.5 CPU-s, because `unicode-math` sets up
+thousands of symbols per font. A font is one preamble, so the engine compiles each font's formulas
+of a batch together. Every font here ships with Debian's `texlive-latex-base`,
+`texlive-fonts-recommended`, `lmodern`/`fonts-lmodern`, `fonts-texgyre`/`fonts-texgyre-math`
+(recommended by `texlive-xetex` and `texlive-fonts-recommended`) and `fonts-dejavu-core`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from renderers.mathpix import MathpixStyle
+
+_AMS = r"\usepackage{amsmath}\usepackage{mathtools}\usepackage{amssymb}\usepackage{bm}"
+_UNICODE = (r"\usepackage{amsmath}\usepackage{mathtools}\usepackage{unicode-math}"
+            r"\AtBeginDocument{\renewcommand{\boldsymbol}[1]{\symbfit{#1}}\providecommand{\bm}[1]{\symbfit{#1}}}")
+
+
+@dataclass(frozen=True)
+class MathFont:
+    """A LaTeX math font: the TeX engine and the preamble that selects it."""
+
+    key: str
+    engine: str
+    preamble: str
+
+
+MATH_FONTS: dict[str, MathFont] = {f.key: f for f in (
+    MathFont("computer-modern", "pdflatex", _AMS),
+    MathFont("times", "pdflatex", _AMS + r"\usepackage{mathptmx}"),
+    MathFont("palatino", "pdflatex", _AMS + r"\usepackage{mathpazo}"),
+    MathFont("txfonts", "pdflatex", r"\usepackage{amsmath}\usepackage{mathtools}\usepackage{bm}\usepackage{txfonts}"),
+    MathFont("pxfonts", "pdflatex", r"\usepackage{amsmath}\usepackage{mathtools}\usepackage{bm}\usepackage{pxfonts}"),
+    MathFont("latin-modern-math", "xelatex",
+             _UNICODE + r"\setmathfont{latinmodern-math.otf}\setmainfont{lmroman10-regular.otf}"),
+    MathFont("termes-math", "xelatex",
+             _UNICODE + r"\setmathfont{texgyretermes-math.otf}\setmainfont{texgyretermes-regular.otf}"),
+    MathFont("pagella-math", "xelatex",
+             _UNICODE + r"\setmathfont{texgyrepagella-math.otf}\setmainfont{texgyrepagella-regular.otf}"),
+    MathFont("bonum-math", "xelatex",
+             _UNICODE + r"\setmathfont{texgyrebonum-math.otf}\setmainfont{texgyrebonum-regular.otf}"),
+    MathFont("schola-math", "xelatex",
+             _UNICODE + r"\setmathfont{texgyreschola-math.otf}\setmainfont{texgyreschola-regular.otf}"),
+    MathFont("dejavu-math", "xelatex",
+             _UNICODE + r"\setmathfont{texgyredejavu-math.otf}\setmainfont{DejaVuSerif.ttf}"),
+)}
+SIZES_PT = (10.0, 10.95, 12.0, 14.4)  # the sizes LaTeX's classes declare math sizes for
+INKS = ("#000000",) * 6 + ("#1a1a1a", "#202040", "#2b2b2b")
+BACKGROUNDS = ("#ffffff",) * 6 + ("#fbfaf5", "#f6f6f6", "#fffef7")
+
+
+@dataclass(frozen=True)
+class LatexStyle:
+    """A formula drawn by LaTeX: its math font, its size, and the blank border added around it."""
+
+    font: str
+    size_pt: float
+    padding_px: int
+
+    def snippet(self, latex: str, display: bool) -> str:
+        """The body `renderers.latex` typesets: the formula at this size, displayed or inline."""
+        math = f"$\\displaystyle {latex}$" if display else f"${latex}$"
+        return f"\\fontsize{{{self.size_pt}}}{{{self.size_pt * 1.2:.2f}}}\\selectfont {math}"
+
+
+def _one(rng: np.random.Generator, items):
+    return items[int(rng.integers(len(items)))]
+
+
+def mathpix_style(rng: np.random.Generator) -> MathpixStyle:
+    """A varied MathJax style: size, scale, border and colours."""
+    return MathpixStyle(font_px=round(float(rng.uniform(16, 30)), 1), scale=float(_one(rng, (1.0, 1.0, 1.25, 1.5, 2.0))),
+                        padding_px=int(rng.integers(4, 25)), color=_one(rng, INKS), background=_one(rng, BACKGROUNDS),
+                        max_px=3000)
+
+
+def latex_style(rng: np.random.Generator) -> LatexStyle:
+    """A varied LaTeX style: one of `MATH_FONTS`, a size, a border."""
+    return LatexStyle(font=_one(rng, tuple(MATH_FONTS)), size_pt=float(_one(rng, SIZES_PT)),
+                      padding_px=int(rng.integers(4, 25)))

@@ -1,0 +1,169 @@
+"""The `molecules` engine: a real molecule drawn by RDKit or by Mathpix-markdown-it, read back as `<smiles>...</smiles>`.
+
+Prompt `OCR with format: `; target `<smiles>SMILES</smiles>` with RDKit's canonical SMILES of
+the molecule drawn (so one molecule has one target, whatever SMILES its source wrote). Before a
+sample leaves, its target is parsed again and must canonicalise to the source molecule. When the
+RDKit drawing leaves stereocentres unmarked (no wedges), the target drops their `@`/`@@` too:
+a target never says more than the image shows.
+
+Molecules: RDKit's 5,000 NCI molecules (built in), or `--source` (`engines.molecules.sources`),
+molecule `index % n` for sample `index`, another on a retry. Renderers: RDKit (drawn one by one in
+an isolated child, every option from the rng) and Mathpix-markdown-it's smiles-drawer (a batch of
+molecules per browser call): `--renderer mixed` draws each sample with one of them, half each.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from rdkit import Chem, rdBase
+
+from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError, source_index
+from engines.molecules.sources import BUILTIN, Molecule, load_molecules
+from engines.molecules.styles import extent_in_bonds, mathpix_style, rdkit_options
+from renderers.errors import RenderError
+from renderers.mathpix import render_mathpix
+from renderers.rdkit import draw_molecule_isolated
+from renderers.result import Rendered
+from tokenizer.protocol import PROMPT_FORMAT
+
+RENDERERS = ("mixed", "rdkit", "mathpix")
+
+
+@dataclass
+class MoleculesConfig(EngineConfig):
+    source: str | None = field(default=None, metadata={
+        "help": "a .smi/.csv/.tsv file, a ChEMBL chemreps file (optionally .gz), or a folder of them, instead of "
+                "RDKit's 5,000 NCI molecules; invalid SMILES and molecules too large to draw are skipped and counted"})
+    renderer: str = field(default="mixed", metadata={
+        "help": "mixed (half RDKit, half Mathpix-markdown-it, drawn per sample), rdkit or mathpix"})
+    max_heavy_atoms: int = field(default=60, metadata={
+        "help": "molecules with more heavy (non-hydrogen) atoms are skipped as too large to draw legibly"})
+    limit: int = field(default=0, metadata={"help": "read at most this many usable molecules from --source (0: all)"})
+
+    def validate(self) -> None:
+        if self.renderer not in RENDERERS:
+            raise ValueError(f"--renderer {self.renderer!r} is not one of {', '.join(RENDERERS)}; pick one of them")
+        if not 1 <= self.max_heavy_atoms <= 200:
+            raise ValueError(f"--max-heavy-atoms must be between 1 and 200, got {self.max_heavy_atoms}")
+        if self.limit < 0:
+            raise ValueError(f"--limit must be 0 (all) or positive, got {self.limit}")
+        if self.source is not None:
+            if not Path(self.source).exists():
+                raise ValueError(f"--source {self.source}: no such file or folder; give a .smi/.csv file, a ChEMBL "
+                                 f"chemreps file or a folder of them")
+
+
+def without_chirality(smiles: str) -> str:
+    """The canonical SMILES of the same molecule with its tetrahedral stereocentres unspecified."""
+    with rdBase.BlockLogs():
+        mol = Chem.MolFromSmiles(smiles)
+    for atom in mol.GetAtoms():
+        atom.SetChiralTag(Chem.ChiralType.CHI_UNSPECIFIED)
+    return Chem.MolToSmiles(mol)
+
+
+def check_target(target: str, expected: str) -> None:
+    """Raise unless `target` is `<smiles>S</smiles>` whose S canonicalises to `expected`."""
+    inner = target.removeprefix("<smiles>").removesuffix("</smiles>")
+    with rdBase.BlockLogs():
+        mol = Chem.MolFromSmiles(inner)
+    if not target.startswith("<smiles>") or mol is None or Chem.MolToSmiles(mol) != expected:
+        raise SampleError("target_mismatch", f"{target} is not {expected}")
+
+
+@dataclass
+class _Plan:
+    """One draw's choices before rendering."""
+
+    molecule: Molecule
+    renderer: str
+    style: Any
+    smiles: str  # what the target says (and Mathpix draws)
+
+
+class MoleculesEngine(Engine):
+    """Real molecules in RDKit's and smiles-drawer's styles, with canonical SMILES targets."""
+
+    name = "molecules"
+    Config = MoleculesConfig
+    # RDKit's child and Chromium beside the worker: about 1 core and 900 MiB together.
+    resources = Resources(cpus=1.0, memory_mb=1280)
+    packages = ("rdkit", "playwright")
+    batch_size = 32
+
+    def __init__(self, config: MoleculesConfig | None = None) -> None:
+        super().__init__(config)
+        cfg = self.config
+        found = load_molecules(cfg.source, cfg.max_heavy_atoms, cfg.limit)
+        self.molecules = found.molecules
+        self.skipped.update(found.skipped)
+        self.examples = found.examples
+        if not self.molecules:
+            reasons = ", ".join(f"{k}={v}" for k, v in sorted(self.skipped.items()))
+            raise ValueError(f"--source {cfg.source}: no usable molecule (skipped: {reasons}); check the SMILES "
+                             f"column, or raise --max-heavy-atoms")
+
+    def _plan(self, draw: Draw) -> _Plan:
+        rng, cfg = draw.rng, self.config
+        molecule = self.molecules[source_index(len(self.molecules), draw.index, draw.attempt)]
+        renderer = cfg.renderer if cfg.renderer != "mixed" else ("mathpix" if rng.random() < 0.5 else "rdkit")
+        if renderer == "rdkit":
+            style = rdkit_options(rng, molecule.heavy_atoms, cfg.max_heavy_atoms, extent_in_bonds(molecule.smiles))
+            smiles = molecule.smiles if style.wedge_bonds else without_chirality(molecule.smiles)
+        else:
+            style, smiles = mathpix_style(rng), molecule.smiles
+        return _Plan(molecule, renderer, style, smiles)
+
+    def _sample(self, plan: _Plan, drawn: Rendered | RenderError) -> Sample:
+        if isinstance(drawn, RenderError):
+            raise SampleError(drawn.reason, drawn.excerpt)
+        target = f"<smiles>{plan.smiles}</smiles>"
+        check_target(target, plan.smiles)
+        m = plan.molecule
+        meta = {"lang": "en", "renderer": plan.renderer, "source": str(self.config.source or f"builtin:{BUILTIN.name}"),
+                "where": m.where, "name": m.name, "heavy_atoms": m.heavy_atoms,
+                "stereo_drawn": plan.smiles == m.smiles, "style": dataclasses.asdict(plan.style),
+                "drawn": {k: v for k, v in drawn.info.items() if k != "options"}}
+        return Sample(images=drawn.images, prompt=PROMPT_FORMAT, target=target, task="format", meta=meta)
+
+    def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:
+        result = self.sample_batch([Draw(index, attempt, rng)])[0]
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    def sample_batch(self, draws: list[Draw]) -> list[Sample | Exception]:
+        """RDKit drawings one by one; every Mathpix drawing of the batch in one browser call."""
+        plans = [self._plan(d) for d in draws]
+        drawn: list[Rendered | RenderError | None] = [None] * len(plans)
+        browser = [i for i, p in enumerate(plans) if p.renderer == "mathpix"]
+        if browser:
+            results = render_mathpix([f"<smiles>{plans[i].smiles}</smiles>" for i in browser],
+                                     [plans[i].style for i in browser])
+            for i, result in zip(browser, results):
+                drawn[i] = result
+        out: list[Sample | Exception] = []
+        for i, plan in enumerate(plans):
+            try:
+                if drawn[i] is None:
+                    try:
+                        drawn[i] = draw_molecule_isolated(plan.smiles, plan.style)
+                    except RenderError as exc:
+                        drawn[i] = exc
+                out.append(self._sample(plan, drawn[i]))
+            except Exception as exc:  # noqa: BLE001 - contained per draw; the pipeline counts it by reason
+                out.append(exc)
+        return out
+
+    def describe(self) -> dict[str, Any]:
+        """The config, the molecules in use, what was skipped by reason, and the first invalid lines."""
+        info = super().describe()
+        info.update(molecules=len(self.molecules), skipped=dict(sorted(self.skipped.items())))
+        if self.examples:
+            info["invalid_examples"] = self.examples
+        return info

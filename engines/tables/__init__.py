@@ -1,0 +1,14 @@
+"""The `tables` engine: LaTeX tabulars compiled and cropped, the normalised tabular as target.
+
+| module | holds |
+| --- | --- |
+| `engine` | the Engine and its Config: a table, a style, one compile per font and batch |
+| `generator` | `random_tabular(rng, lang)`: booktabs or `\\hline` tables, `\\multicolumn`, `\\multirow`, numbers, math, English and Chinese |
+| `vocab` | what the generated tables say: topics, row and column names, groups |
+| `sources` | the `--source` reader: tabular-like environments of LaTeX sources, normalised to `tabular` |
+| `styles` | fonts (pdflatex, XeLaTeX for Chinese), sizes and spacing drawn from the rng |
+"""
+
+from engines.tables.engine import TablesEngine
+
+__all__ = ["TablesEngine"]

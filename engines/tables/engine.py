@@ -1,0 +1,138 @@
+"""The `tables` engine: a LaTeX `tabular` compiled and cropped tightly, read back as the tabular's source.
+
+Prompt `OCR with format: `; target the normalised `\\begin{tabular}...\\end{tabular}` exactly as it
+was compiled (its font, size and spacing are set outside it, so they are not part of the target).
+
+Tables come from the built-in generator (`engines.tables.generator`, English and Chinese) or from
+`--source` (`engines.tables.sources`: tabular-like environments of LaTeX sources, normalised),
+table `index % n` for sample `index`, another on a retry. They are compiled as the paper did, with
+LaTeX, many per run: a batch's tables are grouped by font and each group is one sandboxed compile
+(`renderers.latex`, which isolates a table that fails so it fails alone), one page per table,
+cropped to the table plus a border.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import ImageOps
+
+from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError, source_index
+from engines.tables.generator import random_tabular
+from engines.tables.sources import Table, load_tables
+from engines.tables.styles import TABLE_FONTS, TableStyle, table_style
+from renderers.errors import RenderError
+from renderers.latex import LatexConfig, render_latex
+from renderers.result import Rendered
+from tokenizer.protocol import PROMPT_FORMAT
+
+LANGS = ("mixed", "en", "zh")
+MAX_PX = 3000
+LATEX = LatexConfig(dpi=200, margin_pt=0.0, timeout_s=60.0, batch_size=64, memory_mb=3072)
+
+
+@dataclass
+class TablesConfig(EngineConfig):
+    source: str | None = field(default=None, metadata={
+        "help": "a .tex file or a folder of LaTeX sources whose tabular, tabular*, tabularx, longtable and "
+                "deluxetable environments are drawn (normalised to tabular) instead of generated tables"})
+    lang: str = field(default="mixed", metadata={
+        "help": "mixed (half each), en or zh; with --source, keeps only tables in that language"})
+
+    def validate(self) -> None:
+        if self.lang not in LANGS:
+            raise ValueError(f"--lang {self.lang!r} is not one of {', '.join(LANGS)}; pick one of them")
+        if self.source is not None and not Path(self.source).exists():
+            raise ValueError(f"--source {self.source}: no such file or folder; give a .tex file or a folder of "
+                             f"LaTeX sources")
+
+
+@dataclass
+class _Plan:
+    table: Table
+    style: TableStyle
+
+
+class TablesEngine(Engine):
+    """Generated or real tables, compiled by pdflatex (English) or XeLaTeX (Chinese), with tabular targets."""
+
+    name = "tables"
+    Config = TablesConfig
+    resources = Resources(cpus=1.0, memory_mb=1536)
+    packages = ("pymupdf",)
+    batch_size = 48
+
+    def __init__(self, config: TablesConfig | None = None) -> None:
+        super().__init__(config)
+        cfg = self.config
+        self.tables: list[Table] = []
+        self.examples: dict[str, str] = {}
+        if cfg.source:
+            found = load_tables(cfg.source)
+            self.skipped.update(found.skipped)
+            self.examples = found.examples
+            self.tables = [t for t in found.tables if cfg.lang in ("mixed", t.lang)]
+            if len(found.tables) > len(self.tables):
+                self.skipped["lang_mismatch"] += len(found.tables) - len(self.tables)
+            if not self.tables:
+                reasons = ", ".join(f"{k}={v}" for k, v in sorted(self.skipped.items()))
+                raise ValueError(f"--source {cfg.source}: no usable table with --lang {cfg.lang} (skipped: "
+                                 f"{reasons or 'nothing; no tabular found'})")
+
+    def _plan(self, draw: Draw) -> _Plan:
+        rng = draw.rng
+        if self.tables:
+            table = self.tables[source_index(len(self.tables), draw.index, draw.attempt)]
+        else:
+            lang = self.config.lang if self.config.lang != "mixed" else ("zh" if rng.random() < 0.5 else "en")
+            table = Table(random_tabular(rng, lang), lang, "generator")
+        return _Plan(table, table_style(rng, table.lang))
+
+    def sample_batch(self, draws: list[Draw]) -> list[Sample | Exception]:
+        """The batch's tables, one compile per font."""
+        plans = [self._plan(d) for d in draws]
+        drawn: dict[int, Rendered | RenderError] = {}
+        by_font: dict[str, list[int]] = {}
+        for i, plan in enumerate(plans):
+            by_font.setdefault(plan.style.font, []).append(i)
+        for key, members in sorted(by_font.items()):
+            font = TABLE_FONTS[key]
+            snippets = [plans[i].style.snippet(plans[i].table.latex) for i in members]
+            results = render_latex(snippets, font.preamble, dataclasses.replace(LATEX, engine=font.engine))
+            drawn.update(zip(members, results))
+        out: list[Sample | Exception] = []
+        for i, plan in enumerate(plans):
+            try:
+                out.append(self._sample(plan, drawn[i]))
+            except Exception as exc:  # noqa: BLE001 - contained per draw; the pipeline counts it by reason
+                out.append(exc)
+        return out
+
+    def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:
+        result = self.sample_batch([Draw(index, attempt, rng)])[0]
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    def _sample(self, plan: _Plan, drawn: Rendered | RenderError) -> Sample:
+        if isinstance(drawn, RenderError):
+            raise SampleError(drawn.reason, drawn.excerpt)
+        image = ImageOps.expand(drawn.image.convert("RGB"), plan.style.padding_px, fill="white")
+        if max(image.size) > MAX_PX:
+            raise SampleError("image_too_large", f"{image.size[0]} x {image.size[1]} px: {plan.table.latex[:80]}")
+        meta = {"lang": plan.table.lang, "renderer": "latex", "source": str(self.config.source or "generator"),
+                "where": plan.table.where, "rows": plan.table.latex.count("\\\\"),
+                "style": dataclasses.asdict(plan.style), "drawn": drawn.info}
+        return Sample(images=[image], prompt=PROMPT_FORMAT, target=plan.table.latex, task="format", meta=meta)
+
+    def describe(self) -> dict[str, Any]:
+        """The config; with --source, the tables in use, those skipped by reason, and one example per reason."""
+        info = super().describe()
+        if self.config.source:
+            info.update(tables=len(self.tables), skipped=dict(sorted(self.skipped.items())),
+                        skipped_examples=self.examples)
+        return info

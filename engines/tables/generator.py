@@ -1,0 +1,215 @@
+"""Random LaTeX `tabular`s as papers and reports set them, English or Chinese.
+
+A table is a topic (`engines.tables.vocab`: results of methods, measured samples, countries by
+year, a cohort's characteristics, hyper-parameters), a shape, and a look:
+
+- shape: one or two label columns (the second a `\\multirow` group column), 2-7 value columns,
+  optionally under `\\multicolumn` group headers (data sets, years, conditions), 2-12 body rows;
+- numbers: one format per column (percentages, scores, small decimals, integers, signed,
+  scientific `$1.2 \\times 10^{-3}$`, p-values, intervals, `$\\pm$` deviations), the best of a
+  results column in `\\textbf`, an occasional missing value;
+- look: booktabs rules (`\\toprule`, `\\midrule` with `\\cmidrule(lr)` under groups, `\\bottomrule`),
+  or `\\hline` with or without vertical bars (`\\cline` under groups), and the columns' alignment.
+
+The result needs `PREAMBLE` (and, for Chinese, XeLaTeX with `renderers.latex.CJK_PREAMBLE`). Its
+text is exactly what is compiled, one row per line.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engines.tables.vocab import MISSING, OPTIMIZERS, PARAM_KINDS, TOPICS, Column
+
+PREAMBLE = r"\usepackage{booktabs}\usepackage{multirow}\usepackage{amsmath}\usepackage{amssymb}"
+RULES = ("booktabs", "hline", "grid")
+GROUP_HEAD = {"en": "Group", "zh": "类别"}
+
+
+def _one(rng: np.random.Generator, items):
+    return items[int(rng.integers(len(items)))]
+
+
+def _some(rng: np.random.Generator, items, k: int) -> list:
+    return [items[i] for i in sorted(rng.choice(len(items), size=min(k, len(items)), replace=False))]
+
+
+class _Numbers:
+    """The numbers of one column: a kind, a scale and a precision drawn once, then values."""
+
+    def __init__(self, rng: np.random.Generator, kind: str, lang: str) -> None:
+        self.rng, self.kind, self.lang = rng, kind, lang
+        self.digits = int(rng.integers(1, 4)) if kind not in ("int", "size") else int(rng.integers(0, 2))
+        self.center = {"pct": rng.uniform(40, 95), "score": rng.uniform(0.4, 0.95), "small": rng.uniform(0.05, 8),
+                       "int": 10 ** rng.uniform(1, 4), "size": 10 ** rng.uniform(0, 3), "signed": rng.uniform(-3, 5),
+                       "sci": 10 ** rng.uniform(-6, 4)}.get(kind, 1.0)
+        self.deviation = kind in ("pct", "score", "small") and rng.random() < 0.2
+
+    def parameter(self, kind: str, as_range: bool) -> str:
+        """A hyper-parameter's value (or its search range) as papers write it."""
+        rng = self.rng
+        if kind == "rate":
+            exponent = int(rng.integers(-8, -1))
+            low, high = _one(rng, (1, 2, 3, 5)), exponent
+            if as_range:
+                return f"$[10^{{{exponent - 2}}}, 10^{{{exponent}}}]$"
+            return _one(rng, (f"${low} \\times 10^{{{high}}}$", f"{low}e{high}", f"{low * 10.0 ** high:g}"))
+        if kind == "pow2":
+            k = int(rng.integers(3, 11))
+            return f"$\\{{{2 ** (k - 1)}, {2 ** k}, {2 ** (k + 1)}\\}}$" if as_range else str(2 ** k)
+        if kind == "optimizer":
+            return "\\{" + ", ".join(_some(rng, OPTIMIZERS, 2)) + "\\}" if as_range else _one(rng, OPTIMIZERS)
+        if kind in ("frac", "beta"):
+            v = rng.uniform(0.0, 0.5) if kind == "frac" else _one(rng, (0.9, 0.95, 0.98, 0.99, 0.999))
+            return "[0, 0.5]" if as_range and kind == "frac" else ("[0.9, 0.999]" if as_range else f"{v:.{self.digits}g}")
+        top = int(10 ** rng.uniform(0.5, 2)) * (1000 if kind == "steps" else 1)
+        return f"[{max(1, top // 4)}, {top * 2}]" if as_range else str(top)
+
+    def value(self, label: str = "") -> tuple[str, float]:
+        """A cell's LaTeX (for row `label`) and the number it shows (for picking the best of a column)."""
+        rng, kind = self.rng, self.kind
+        if kind == "pvalue":
+            p = 10 ** rng.uniform(-4, 0)
+            return ("$<0.001$", p) if p < 0.001 else (f"{p:.3f}", p)
+        if kind == "interval":
+            low = rng.uniform(0.1, 5)
+            return f"{low:.2f}--{low * rng.uniform(1.1, 3):.2f}", low
+        if kind in ("param", "param_range"):
+            return self.parameter(PARAM_KINDS.get(label, "count"), kind == "param_range"), 0.0
+        if kind == "sci":
+            v = self.center * rng.uniform(0.2, 5)
+            mantissa, exponent = f"{v:.2e}".split("e")
+            return f"${mantissa} \\times 10^{{{int(exponent)}}}$", v
+        spread = {"pct": 8, "score": 0.08, "int": self.center * 0.5, "size": self.center * 0.6,
+                  "signed": 2.5}.get(kind, self.center * 0.4)
+        v = self.center + rng.normal(0, spread)
+        if kind == "pct":
+            v = min(v, 99.9)
+        if kind == "score":
+            v = min(v, 0.999)
+        if kind in ("int", "size", "small", "pct", "score"):
+            v = abs(v)
+        text = f"{v:.{self.digits}f}" if kind not in ("int",) else f"{int(round(v))}"
+        if kind == "signed" and v < 0:
+            text = f"$-${text[1:]}" if rng.random() < 0.5 else f"$-{text[1:]}$"
+        elif kind == "signed" and rng.random() < 0.3:
+            text = f"+{text}"
+        if self.deviation:
+            text = f"{text} $\\pm$ {abs(rng.normal(0, spread / 4)):.{self.digits}f}"
+        return text, float(v)
+
+
+class _Table:
+    """One table's choices, written out by `latex`."""
+
+    def __init__(self, rng: np.random.Generator, lang: str) -> None:
+        self.rng, self.lang = rng, lang
+        row_head, rows, group_head, columns = _one(rng, TOPICS[lang])
+        self.row_head = row_head
+        self.rule = _one(rng, RULES + ("booktabs", "hline"))
+        self.bold_head = rng.random() < 0.25
+        n_values = int(rng.integers(2, 7))
+        self.groups: list[str] = []
+        if rng.random() < 0.35 and len(columns) >= 2:
+            per = int(rng.integers(2, min(4, len(columns)) + 1))
+            self.groups = _some(rng, group_head, int(rng.integers(2, 4)) if per <= 3 else 2)
+            self.columns: list[Column] = _some(rng, columns, per) * len(self.groups)
+        else:
+            self.columns = _some(rng, columns, min(n_values, len(columns)))
+        n_rows = int(rng.integers(2, min(12, len(rows)) + 1))
+        self.rows = _some(rng, rows, n_rows) if rng.random() < 0.5 else list(rng.permutation(rows)[:n_rows])
+        self.blocks: list[tuple[str, int]] = []  # multirow groups: (label, rows)
+        if rng.random() < 0.25 and n_rows >= 4:
+            left = n_rows
+            while left:
+                size = min(left, int(rng.integers(2, 5)))
+                self.blocks.append((_one(rng, [g for g in group_head if g not in self.groups] or group_head), size))
+                left -= size
+        self.numbers = [_Numbers(rng, kind, lang) for _, kind in self.columns]
+        self.bold_best = row_head in ("Method", "方法") and rng.random() < 0.6
+        self.missing = rng.random() < 0.15
+
+    def spec(self) -> str:
+        labels = "l" * (1 + bool(self.blocks)) if self.rng.random() < 0.8 else "c" * (1 + bool(self.blocks))
+        align = _one(self.rng, ("c", "c", "r", "l"))
+        values = align * len(self.columns)
+        if self.rule == "grid":
+            return "|" + "|".join(labels + values) + "|"
+        if self.rule == "hline" and self.rng.random() < 0.5:
+            return labels + "|" + values
+        return labels + values
+
+    def head(self) -> str:
+        return f"\\textbf{{{self.row_head}}}" if self.bold_head else self.row_head
+
+    def header_lines(self) -> list[str]:
+        lead = [self.head()] if not self.blocks else [GROUP_HEAD[self.lang], self.head()]
+        names = [f"\\textbf{{{n}}}" if self.bold_head else n for n, _ in self.columns]
+        if not self.groups:
+            return [" & ".join(lead + names) + r" \\"]
+        per = len(self.columns) // len(self.groups)
+        bar = "|" if self.rule == "grid" else ""
+        spans = [f"\\multicolumn{{{per}}}{{c{bar}}}{{{g}}}" for g in self.groups]
+        top = " & ".join([f"\\multirow{{2}}{{*}}{{{cell}}}" for cell in lead] + spans) + r" \\"
+        ranges = [(len(lead) + 1 + k * per, len(lead) + (k + 1) * per) for k in range(len(self.groups))]
+        cmd = r"\cmidrule(lr)" if self.rule == "booktabs" else r"\cline"
+        rule = " ".join(f"{cmd}{{{a}-{b}}}" for a, b in ranges)
+        return [top, rule, " & ".join([""] * len(lead) + names) + r" \\"]
+
+    def body(self) -> list[list[str]]:
+        cells = [[n.value(label) for n in self.numbers] for label in self.rows]
+        if self.bold_best:
+            for j, (name, kind) in enumerate(self.columns):
+                if kind in ("pct", "score", "signed"):
+                    best = max(range(len(self.rows)), key=lambda i: cells[i][j][1])
+                    cells[best][j] = (f"\\textbf{{{cells[best][j][0]}}}", cells[best][j][1])
+        out = [[text for text, _ in row] for row in cells]
+        if self.missing:
+            i, j = int(self.rng.integers(len(out))), int(self.rng.integers(len(self.columns)))
+            out[i][j] = _one(self.rng, MISSING)
+        return out
+
+    def latex(self) -> str:
+        lines = [f"\\begin{{tabular}}{{{self.spec()}}}"]
+        top, mid, bottom = (r"\toprule", r"\midrule", r"\bottomrule") if self.rule == "booktabs" else \
+            (r"\hline", r"\hline", r"\hline")
+        lines.append(top)
+        lines += self.header_lines()
+        lines.append(mid)
+        body, starts = self.body(), {}
+        at = 0
+        for label, size in self.blocks:
+            starts[at] = (label, size)
+            at += size
+        for i, (label, row) in enumerate(zip(self.rows, body)):
+            if self.blocks:
+                if i in starts and i > 0:
+                    lines.append(r"\midrule" if self.rule == "booktabs" else r"\hline")
+                block = starts.get(i)
+                lead = f"\\multirow{{{block[1]}}}{{*}}{{{block[0]}}} & " if block else " & "
+            else:
+                lead = ""
+            lines.append(lead + " & ".join([label] + row) + r" \\")
+            if self.rule == "grid" and i < len(body) - 1 and not self.blocks:
+                lines.append(r"\hline")
+        lines.append(bottom)
+        lines.append(r"\end{tabular}")
+        return "\n".join(lines)
+
+
+def random_tabular(rng: np.random.Generator, lang: str) -> str:
+    """A random `\\begin{tabular}...\\end{tabular}`, one row per line.
+
+    Args:
+        rng: the only source of randomness.
+        lang: "en" or "zh" (labels and headers in Chinese; needs XeLaTeX with CJK fonts).
+
+    Returns:
+        The tabular's LaTeX; it compiles with `PREAMBLE` (plus `renderers.latex.CJK_PREAMBLE` for "zh").
+
+    Raises:
+        ValueError: an unknown `lang`.
+    """
+    if lang not in TOPICS:
+        raise ValueError(f"lang must be one of {sorted(TOPICS)}, got {lang!r}")
+    return _Table(rng, lang).latex()

@@ -1,0 +1,92 @@
+"""The molecules engine: real molecules from RDKit's NCI set or a user's files, two renderers, checked targets."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+from rdkit import Chem
+
+from engines import Draw, make_rng
+from engines.molecules import MoleculesEngine
+from engines.molecules.engine import MoleculesConfig, without_chirality
+from engines.molecules.sources import load_molecules
+from renderers.mathpix import MathpixStyle, render_mathpix
+from renderers.rdkit import MoleculeOptions, draw_molecule
+
+LONG = "C" * 70  # 70 heavy atoms: over the default limit of 60
+
+
+def canonical(smiles: str) -> str:
+    return Chem.MolToSmiles(Chem.MolFromSmiles(smiles))
+
+
+@pytest.fixture()
+def sources(tmp_path: Path) -> Path:
+    folder = tmp_path / "mols"
+    folder.mkdir()
+    (folder / "a.smi").write_text("SMILES Name\n# a comment\nCCO ethanol\nOCC ethanol again\nC1CC( broken\n"
+                                  f"{LONG} wax\nc1ccccc1\n\nN[C@@H](C)C(=O)O alanine\n")
+    (folder / "b.csv").write_text('id,Smiles,weight\nm1,"CC(=O)O",60\nm2,xyz,1\nm3,CCN,45\n')
+    with gzip.open(folder / "chembl_35_chemreps.txt.gz", "wt") as handle:
+        handle.write("chembl_id\tcanonical_smiles\tstandard_inchi\tstandard_inchi_key\n"
+                     "CHEMBL1\tCOc1ccccc1\tInChI=1S/x\tKEY\nCHEMBL2\tC(\tInChI=1S/y\tKEY\n")
+    return folder
+
+
+def test_sources_read_smi_csv_and_chemreps_counting_what_is_skipped(sources: Path) -> None:
+    found = load_molecules(str(sources), 60)
+    assert [m.smiles for m in found.molecules] == [canonical(s) for s in (
+        "CCO", "c1ccccc1", "N[C@@H](C)C(=O)O", "CC(=O)O", "CCN", "COc1ccccc1")]
+    assert found.skipped == {"smiles_invalid": 3, "duplicate": 1, "molecule_too_large": 1}
+    assert found.examples == ["a.smi:5: smiles_invalid: C1CC(", "b.csv:3: smiles_invalid: xyz",
+                              "chembl_35_chemreps.txt.gz:3: smiles_invalid: C("]
+    assert found.molecules[0].name == "ethanol" and found.molecules[5].name == "CHEMBL1"
+    assert load_molecules(str(sources / "a.smi"), 60, limit=2).molecules[-1].smiles == "c1ccccc1"
+    with pytest.raises(ValueError, match="no SMILES column"):
+        (sources / "bad.csv").write_text("id,name\n1,x\n")
+        load_molecules(str(sources / "bad.csv"), 60)
+
+
+def test_builtin_nci_molecules_with_invalid_lines_recorded() -> None:
+    info = MoleculesEngine().describe()
+    assert info["molecules"] == 4885
+    assert info["skipped"] == {"duplicate": 99, "molecule_too_large": 7, "smiles_invalid": 8}
+    assert info["invalid_examples"][0].startswith("first_5K.smi:2098: smiles_invalid: ")
+
+
+def test_targets_canonicalise_to_the_drawn_molecule() -> None:
+    engine = MoleculesEngine()
+    draws = [Draw(i, 0, make_rng(2, "molecules", i)) for i in range(24)]
+    samples = engine.sample_batch(draws)
+    assert all(not isinstance(s, Exception) for s in samples), samples
+    assert {s.meta["renderer"] for s in samples} == {"rdkit", "mathpix"}
+    for d, s in zip(draws, samples):
+        source = engine.molecules[d.index].smiles
+        smiles = s.target.removeprefix("<smiles>").removesuffix("</smiles>")
+        assert s.target == f"<smiles>{smiles}</smiles>" and canonical(smiles) == smiles
+        assert smiles == (source if s.meta["stereo_drawn"] else without_chirality(source))
+        if s.meta["renderer"] == "mathpix":  # the target is exactly what smiles-drawer drew
+            again = render_mathpix([s.target], MathpixStyle(**s.meta["style"]))[0]
+        else:
+            again = draw_molecule(smiles, MoleculeOptions(**s.meta["style"]))
+        assert again.images[0].tobytes() == s.images[0].tobytes()
+
+
+def test_unmarked_stereocentres_leave_the_target(tmp_path: Path) -> None:
+    (tmp_path / "chiral.smi").write_text("N[C@@H](C)C(=O)O\n")
+    engine = MoleculesEngine(MoleculesConfig(source=str(tmp_path / "chiral.smi"), renderer="rdkit"))
+    targets = {s.meta["style"]["wedge_bonds"]: s.target
+               for s in engine.sample_batch([Draw(i, 0, make_rng(0, "molecules", i)) for i in range(30)])}
+    assert targets == {True: "<smiles>C[C@H](N)C(=O)O</smiles>", False: "<smiles>CC(N)C(=O)O</smiles>"}
+
+
+def test_config_errors_name_the_flag(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="--renderer"):
+        MoleculesConfig(renderer="indigo").validate()
+    with pytest.raises(ValueError, match="--max-heavy-atoms"):
+        MoleculesConfig(max_heavy_atoms=0).validate()
+    (tmp_path / "none.smi").write_text("xyz\n")
+    with pytest.raises(ValueError, match="no usable molecule .*smiles_invalid=1"):
+        MoleculesEngine(MoleculesConfig(source=str(tmp_path / "none.smi")))

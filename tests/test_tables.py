@@ -1,0 +1,150 @@
+"""The tables engine: generated tabulars, tables extracted from real LaTeX sources, batched compiles, the sandbox."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import engines.tables.engine as tables_engine
+from engines import Draw, make_rng
+from engines.base import SampleError
+from engines.tables import TablesEngine
+from engines.tables.engine import TablesConfig
+from engines.tables.generator import PREAMBLE, random_tabular
+from engines.tables.sources import load_tables
+from engines.tables.styles import TableStyle
+from renderers.errors import RenderError
+from renderers.latex import CJK_PREAMBLE, LatexConfig, render_latex
+
+
+def test_generated_tables_have_every_feature_in_both_languages() -> None:
+    tables = {lang: [random_tabular(np.random.default_rng(i), lang) for i in range(150)] for lang in ("en", "zh")}
+    text = "\n".join(tables["en"] + tables["zh"])
+    for feature in (r"\toprule", r"\midrule", r"\bottomrule", r"\hline", r"\cmidrule(lr)", r"\cline", r"\multicolumn",
+                    r"\multirow", r"\textbf{", r"$\pm$", r"\times 10^{", "{|l|", "lc", "r}"):
+        assert feature in text, feature
+    assert all(re.search(r"[\u4e00-\u9fff]", t) for t in tables["zh"])
+    assert not any(re.search(r"[\u4e00-\u9fff]", t) for t in tables["en"])
+    assert all(t.startswith(r"\begin{tabular}{") and t.endswith(r"\end{tabular}") and t.count(r"\begin{") == 1
+               for t in tables["en"] + tables["zh"])
+    assert tables["en"][:3] == [random_tabular(np.random.default_rng(i), "en") for i in range(3)]
+    with pytest.raises(ValueError, match="lang must be one of"):
+        random_tabular(np.random.default_rng(0), "fr")
+
+
+def test_generated_tables_compile() -> None:
+    en = render_latex([random_tabular(np.random.default_rng(i), "en") for i in range(16)], PREAMBLE)
+    assert [r for r in en if isinstance(r, RenderError)] == []
+    zh = render_latex([random_tabular(np.random.default_rng(i), "zh") for i in range(4)], PREAMBLE + CJK_PREAMBLE,
+                      LatexConfig(engine="xelatex"))
+    assert [r for r in zh if isinstance(r, RenderError)] == []
+
+
+SOURCE = r"""\documentclass{article}
+\newcommand{\best}[1]{\textbf{#1}}
+\newcolumntype{d}[1]{D{.}{.}{#1}}
+\begin{document}
+\begin{table}\centering
+\caption{Results}\label{tab:r}
+\begin{tabular*}{\textwidth}{@{\extracolsep{\fill}}lcr}
+\toprule
+Model & Acc. & Time \\ \midrule
+A & \best{91.2} & 3 \\ B~\cite{b} & 88.0 & 4 \\
+\bottomrule
+\end{tabular*}
+\end{table}
+\begin{tabularx}{\linewidth}{lXX} a & b & c \\ d & e & f \\ \end{tabularx}
+\begin{longtable}[c]{ld{2}}
+\caption{Long}\label{tab:l} \\
+\hline Name & Value \\ \hline
+\endfirsthead
+\multicolumn{2}{l}{continued} \\ \hline Name & Value \\ \hline
+\endhead
+\hline \multicolumn{2}{r}{over} \\
+\endfoot
+\hline
+\endlastfoot
+x & 1.5 \\
+y & 2.25 \\
+\end{longtable}
+\begin{deluxetable}{lcc}
+\tablecaption{Stars\label{tab:s}}
+\tablehead{\colhead{Star} & \colhead{$V$} & \colhead{$B-V$}}
+\startdata
+Vega & 0.03 & 0.00 \\
+Sirius & $-1.46$ & 0.01
+\enddata
+\tablecomments{From a catalogue.}
+\end{deluxetable}
+\begin{tabular}{lS} a & 1.0 \\ \end{tabular}
+\begin{tabular}{ll} see & \ref{tab:r} \\ \end{tabular}
+\begin{tabular}{ll} \input{/etc/passwd} & x \\ \end{tabular}
+\begin{tabular}{ll} 名称 & 数值 \\ 甲 & 1 \\ \end{tabular}
+\begin{tabularx}{\linewidth}{lXX} a & b & c \\ d & e & f \\ \end{tabularx}
+\end{document}
+"""
+
+
+def test_sources_are_normalised_to_tabular(tmp_path: Path) -> None:
+    (tmp_path / "paper.tex").write_text(SOURCE)
+    found = load_tables(str(tmp_path))
+    assert [t.latex for t in found.tables] == [
+        "\\begin{tabular}{lcr}\n\\toprule\nModel & Acc. & Time \\\\ \\midrule\n"
+        "A & \\textbf{91.2} & 3 \\\\ B & 88.0 & 4 \\\\\n\\bottomrule\n\\end{tabular}",
+        "\\begin{tabular}{lll}\na & b & c \\\\ d & e & f \\\\\n\\end{tabular}",
+        "\\begin{tabular}{lD{.}{.}{2}}\n\\hline Name & Value \\\\ \\hline\nx & 1.5 \\\\\ny & 2.25 \\\\\n\\hline\n"
+        "\\end{tabular}",
+        "\\begin{tabular}{lcc}\n\\hline\nStar & $V$ & $B-V$ \\\\\n\\hline\nVega & 0.03 & 0.00 \\\\\n"
+        "Sirius & $-1.46$ & 0.01 \\\\\n\\hline\n\\end{tabular}",
+        "\\begin{tabular}{ll}\n名称 & 数值 \\\\ 甲 & 1 \\\\\n\\end{tabular}"]
+    assert [t.lang for t in found.tables] == ["en", "en", "en", "en", "zh"]
+    assert found.skipped == {"unsupported_column": 1, "reference": 1, "unsafe_command": 1, "duplicate": 1}
+    assert found.examples["unsafe_command"].startswith("paper.tex:39: ")
+    engine = TablesEngine(TablesConfig(source=str(tmp_path)))
+    samples = engine.sample_batch([Draw(i, 0, make_rng(0, "tables", i)) for i in range(5)])
+    assert [s.target for s in samples] == [t.latex for t in found.tables]
+
+
+def test_real_papers_tables_compile(shared_data: Path) -> None:
+    engine = TablesEngine(TablesConfig(source=str(shared_data / "tex" / "papers"), lang="en"))
+    assert len(engine.tables) == 9 and engine.describe()["skipped"] == {"lang_mismatch": 2}
+    results = engine.sample_batch([Draw(i, 0, make_rng(0, "tables", i)) for i in range(9)])
+    made = [r for r in results if not isinstance(r, Exception)]
+    assert len(made) >= 5, results  # a few use packages the paper's class brings (\tnote, \pkg): counted failures
+    assert all(r.reason.startswith("latex_") for r in results if isinstance(r, Exception))
+
+
+EVIL = [r"\input{/etc/passwd}", r"\immediate\write18{touch /tmp/got-table-pwned}",
+        r"\immediate\openout5=/tmp/got-table-out.tex", r"\loop\iftrue\repeat"]
+
+
+def test_sandbox_refuses_or_times_out_dangerous_tables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cells = EVIL + [r"\rule{300cm}{1cm}", "fine"]
+    body = "\n".join(f"\\begin{{tabular}}{{ll}} {c} & x \\\\ y & z \\\\ \\end{{tabular}}" for c in cells)
+    (tmp_path / "evil.tex").write_text(f"\\begin{{document}}\n{body}\n\\end{{document}}\n")
+    assert load_tables(str(tmp_path)).skipped == {"unsafe_command": 4}  # the first fence
+    load_tables.cache_clear()
+    monkeypatch.setattr("engines.tables.sources.UNSAFE", re.compile(r"(?!)"))  # the second: LaTeX's own sandbox
+    monkeypatch.setattr(tables_engine, "LATEX", dataclasses.replace(tables_engine.LATEX, timeout_s=4.0))
+    monkeypatch.setattr(tables_engine, "table_style", lambda rng, lang: TableStyle("computer-modern", False, 10.0,
+                                                                                   1.0, 6.0, 4))
+    engine = TablesEngine(TablesConfig(source=str(tmp_path)))
+    results = engine.sample_batch([Draw(i, 0, make_rng(0, "tables", i)) for i in range(len(cells))])
+    load_tables.cache_clear()
+    reasons = [r.reason if isinstance(r, SampleError) else "ok" for r in results]
+    assert reasons[0] in ("latex_forbidden", "latex_missing_file")
+    assert reasons[1:] == ["latex_forbidden", "latex_forbidden", "render_timeout", "page_too_large", "ok"]
+    assert not Path("/tmp/got-table-pwned").exists() and not Path("/tmp/got-table-out.tex").exists()
+    assert all("root:" not in r.target for r in results if not isinstance(r, Exception))
+
+
+def test_config_errors_name_the_flag(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="--lang"):
+        TablesConfig(lang="fr").validate()
+    (tmp_path / "empty.tex").write_text("no tables here")
+    with pytest.raises(ValueError, match="no usable table"):
+        TablesEngine(TablesConfig(source=str(tmp_path / "empty.tex")))
