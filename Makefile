@@ -12,12 +12,16 @@ SUDO    := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 # (with XeLaTeX and Chinese) is the sandboxed LaTeX renderer's (renderers/latex.py).
 APT_PACKAGES := chromium fonts-noto-cjk fonts-dejavu-core \
 	texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-pictures \
-	texlive-fonts-recommended texlive-xetex texlive-lang-chinese
+	texlive-fonts-recommended texlive-xetex texlive-lang-chinese \
+	lmodern fonts-lmodern tex-gyre fonts-texgyre fonts-texgyre-math
+# Real arXiv papers (`--engine pages --source`) need journal classes, biblatex and more fonts (about
+# 1.5 GB): `make setup-papers` installs them; without them such papers are skipped with a counted reason.
+PAPER_PACKAGES := texlive-publishers texlive-bibtex-extra texlive-fonts-extra texlive-science biber cm-super-minimal
 # The CPU build of torch that this machine holds on local disk; other versions download gigabytes.
 TORCH   ?= torch==2.13.0
 DEMO_OUT ?= data/charts-demo
 
-.PHONY: setup demo test bench clean
+.PHONY: setup setup-papers demo test bench clean
 
 setup: $(STAMPS)/apt $(STAMPS)/python $(STAMPS)/npm
 
@@ -30,6 +34,12 @@ $(STAMPS)/apt: Makefile
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 	@mkdir -p $(STAMPS) && touch $@
+
+setup-papers: setup
+	@missing="$$(for p in $(PAPER_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done)"; \
+	if [ -n "$$(echo $$missing)" ]; then \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
 
 $(STAMPS)/python: pyproject.toml $(STAMPS)/apt
 	@[ -x $(PY) ] || python3 -m venv $(VENV)
