@@ -9,11 +9,14 @@ PIP     := $(PY) -m pip
 STAMPS  := .stamps
 SUDO    := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 # Chromium renders pyecharts; Noto CJK gives Chinese glyphs to Chromium and matplotlib; TeX Live
-# (with XeLaTeX and Chinese) is the sandboxed LaTeX renderer's (renderers/latex.py).
+# (with XeLaTeX and Chinese) is the sandboxed LaTeX renderer's (renderers/latex.py); the Debian
+# Reference (English and Chinese) is the real prose of the docs and pages engines (engines/prose.py);
+# poppler is bench.docs' baseline.
 APT_PACKAGES := chromium fonts-noto-cjk fonts-dejavu-core \
 	texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-pictures \
 	texlive-fonts-recommended texlive-xetex texlive-lang-chinese \
-	lmodern fonts-lmodern tex-gyre fonts-texgyre fonts-texgyre-math
+	lmodern fonts-lmodern tex-gyre fonts-texgyre fonts-texgyre-math \
+	debian-reference-en debian-reference-zh-cn poppler-utils
 # Real arXiv papers (`--engine pages --source`) need journal classes, biblatex and more fonts (about
 # 1.5 GB): `make setup-papers` installs them; without them such papers are skipped with a counted reason.
 PAPER_PACKAGES := texlive-publishers texlive-bibtex-extra texlive-fonts-extra texlive-science biber cm-super-minimal

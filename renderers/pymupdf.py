@@ -149,6 +149,33 @@ class PdfDocument:
         pix = page.get_pixmap(matrix=matrix, clip=rect, alpha=False, colorspace=pymupdf.csRGB)
         return Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
 
+    def hidden_chars(self, index: int) -> tuple[int, int]:
+        """How much of the page's text layer is not drawn: (invisible characters, all characters).
+
+        Invisible means text render mode 3 (the OCR layer laid over a scanned image) or full transparency:
+        such text is in the text layer but not in the pixels.
+
+        Args:
+            index: the page, from 0.
+
+        Returns:
+            (characters drawn invisibly or transparently, characters in the text layer).
+        """
+        hidden = total = 0
+        for span in self._doc[index].get_texttrace():
+            n = len(span["chars"])
+            total += n
+            if span["type"] == 3 or span["opacity"] == 0:
+                hidden += n
+        return hidden, total
+
+    def image_coverage(self, index: int) -> float:
+        """The share of the page's area covered by raster images (summed, capped at 1): near 1 for a scan."""
+        page = self._doc[index]
+        area = abs(page.rect) or 1.0
+        covered = sum(abs(pymupdf.Rect(info["bbox"]) & page.rect) for info in page.get_image_info())
+        return min(1.0, covered / area)
+
     def texts(self, index: int, dpi: float | None = None, clip: Clip | None = None,
               unit: str = "line", page: int = 0) -> list[DrawnText]:
         """The page's text layer, in pixels of `render(index, dpi, clip)`.

@@ -1,0 +1,163 @@
+"""The `docs` and `doc_slices` engines: plain OCR (`OCR: `) of document pages and of line and paragraph slices.
+
+The paper's Fitz path: PDF pages rendered with PyMuPDF, their target the page's text layer in reading order.
+Pages come from a user's PDFs (`--source`, scanned and checked once: `engines.docs.source`) or from generated
+one-page PDFs of real prose (`engines.docs.generate`), and both go through the same reader
+(`engines.docs.page`). `--unit` chooses what one sample shows: the whole page, one paragraph or one line cut
+out by its box (each with its own text), or `slice` (half paragraphs, half lines). `doc_slices` is the same
+engine whose default unit is `slice`, so the stage-1 mix's two document sources are two builds.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from engines.base import Engine, EngineConfig, Resources, Sample, SampleError, source_index
+from engines.docs.generate import generate_page
+from engines.docs.page import PageSkip, PageText, read_page
+from engines.docs.source import SourcePage, scan
+from renderers.errors import RenderError
+from renderers.pymupdf import PdfDocument
+from tokenizer.protocol import PROMPT_PLAIN
+
+LANGS = ("mixed", "en", "zh")
+UNITS = ("page", "paragraph", "line", "slice")
+MIN_SIDE = 16  # pixels: thinner slices are left out
+MIN_LETTERS = 3  # a slice of a lone bullet or page number teaches nothing
+
+
+@dataclass
+class DocsConfig(EngineConfig):
+    source: str | None = field(default=None, metadata={
+        "help": "a PDF or a folder of PDFs to draw pages from instead of generated ones; files that are not "
+                "PDFs, truncated, empty or encrypted, and pages without a usable text layer, are skipped and counted"})
+    lang: str = field(default="mixed", metadata={
+        "help": "mixed (half each), en or zh: the language of generated pages; with --source, keeps only pages "
+                "in that language (zh: a tenth of the characters or more are Chinese)", "choices": LANGS})
+    unit: str = field(default="page", metadata={
+        "help": "page (the whole page), paragraph, line, or slice (half paragraphs, half lines): "
+                "what one sample shows", "choices": UNITS})
+    dpi: float = field(default=150.0, metadata={"help": "resolution pages are rendered at (72-600)"})
+    cross_check: bool = field(default=True, metadata={
+        "help": "with --source, also read each page with pdfminer.six and skip pages where the two extractors "
+                "disagree (about 0.12 CPU-seconds a page, once per worker)"})
+
+    def validate(self) -> None:
+        if self.lang not in LANGS:
+            raise ValueError(f"--lang {self.lang!r} is not one of {', '.join(LANGS)}; pick one of them")
+        if self.unit not in UNITS:
+            raise ValueError(f"--unit {self.unit!r} is not one of {', '.join(UNITS)}; pick one of them")
+        if not 72 <= self.dpi <= 600:
+            raise ValueError(f"--dpi must be between 72 and 600, got {self.dpi}")
+        if self.source is not None and not Path(self.source).exists():
+            raise ValueError(f"--source {self.source}: no such file or folder; give a PDF or a folder of PDFs")
+
+
+@dataclass
+class DocSlicesConfig(DocsConfig):
+    unit: str = field(default="slice", metadata={
+        "help": "slice (half paragraphs, half lines), paragraph, line or page: what one sample shows",
+        "choices": UNITS})
+
+
+@functools.lru_cache(maxsize=8)
+def _open(path: Path) -> PdfDocument:
+    """A source PDF, kept open for the next samples of the same file (the scan has already accepted it)."""
+    return PdfDocument(path)
+
+
+class DocsEngine(Engine):
+    """Document pages (or their slices) in English and Chinese, from PDFs read by PyMuPDF."""
+
+    name = "docs"
+    Config = DocsConfig
+    resources = Resources(cpus=1.0, memory_mb=1024)
+    packages = ("pymupdf", "pdfminer.six", "fonttools")
+
+    def __init__(self, config: DocsConfig | None = None) -> None:
+        super().__init__(config)
+        self.pages: list[SourcePage] = []
+        if self.config.source:
+            self.pages, skipped = scan(self.config.source, self.config.lang, self.config.dpi, self.config.cross_check)
+            self.skipped.update(skipped)
+            if not self.pages:
+                reasons = ", ".join(f"{k}={v}" for k, v in sorted(self.skipped.items())) or "none"
+                raise ValueError(f"--source {self.config.source}: no usable page with --lang {self.config.lang} "
+                                 f"(skipped: {reasons}); give PDFs with a text layer, or widen --lang")
+
+    def _page(self, rng: np.random.Generator, index: int, attempt: int) -> tuple[PdfDocument, int, dict[str, Any]]:
+        """The document and page sample `index` draws, and what to record about where it came from."""
+        if self.pages:
+            item = self.pages[source_index(len(self.pages), index, attempt)]
+            root = Path(self.config.source)
+            name = item.path.relative_to(root).as_posix() if root.is_dir() else item.path.name
+            return _open(item.path), item.page, {"source": name, "page": item.page, "layout": None}
+        lang = self.config.lang if self.config.lang != "mixed" else ("zh" if rng.random() < 0.5 else "en")
+        pdf, layout = generate_page(rng, lang)
+        return PdfDocument(pdf), 0, {"source": "built-in", "page": 0, "layout": layout.to_dict()}
+
+    def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:
+        cfg = self.config
+        doc, page, origin = self._page(rng, index, attempt)
+        try:
+            text = read_page(doc, page, cfg.dpi)
+            unit = cfg.unit if cfg.unit != "slice" else ("paragraph" if rng.random() < 0.5 else "line")
+            image, target, placed = self._draw(rng, doc, page, text, unit)
+        except PageSkip as exc:
+            raise SampleError(exc.reason, str(exc)) from exc
+        except RenderError as exc:
+            raise SampleError(exc.reason, exc.excerpt) from exc
+        finally:
+            if not self.pages:
+                doc.close()  # a generated page's PDF holds its whole embedded face (24 MB for CJK)
+        meta = {"lang": text.lang, "unit": unit, "dpi": cfg.dpi, "columns": text.columns, "renderer": "pymupdf",
+                **origin, **placed}
+        return Sample(images=[image], prompt=PROMPT_PLAIN, target=target, task="plain", meta=meta)
+
+    def _draw(self, rng: np.random.Generator, doc: PdfDocument, page: int, text: PageText,
+              unit: str) -> tuple[Image.Image, str, dict[str, Any]]:
+        """(image, target, meta) for the whole page or one slice of it.
+
+        The meta holds `box`, the image's place on the page in page pixels, and `boxes`, each target line's
+        box in the image's pixels (what `pipelines.readers.text` cuts out to read line by line).
+        """
+        if unit == "page":
+            image = doc.render(page, self.config.dpi)
+            draw = ImageDraw.Draw(image)
+            for box in text.blank:
+                draw.rectangle([box[0] - 1, box[1] - 1, box[2] + 1, box[3] + 1], fill="white")
+            box, group = (0.0, 0.0, float(image.width), float(image.height)), list(range(len(text.lines)))
+        else:
+            slices = [(b, g) for b, g in text.slices(unit) if min(b[2] - b[0], b[3] - b[1]) >= MIN_SIDE
+                      and sum(c.isalpha() for i in g for c in text.lines[i].text) >= MIN_LETTERS]
+            if not slices:
+                raise SampleError(f"no_{unit}_slice", "no slice can be cut without touching another line")
+            box, group = slices[int(rng.integers(len(slices)))]
+            scale = 72 / self.config.dpi
+            image = doc.render(page, self.config.dpi, clip=tuple(v * scale for v in box))
+        x0, y0 = math.floor(box[0] + 1e-6), math.floor(box[1] + 1e-6)  # the image's origin (MuPDF rounds outwards)
+        boxes = [[round(v - o, 1) for v, o in zip(text.lines[i].bbox, (x0, y0, x0, y0))] for i in group]
+        target = "\n".join(text.lines[i].text for i in group)
+        return image, target, {"box": [round(v, 1) for v in box], "boxes": boxes}
+
+    def describe(self) -> dict[str, Any]:
+        """The config, plus the --source pages used (by language) and the files and pages skipped, by reason."""
+        info = super().describe()
+        if self.config.source:
+            langs = {lang: sum(p.lang == lang for p in self.pages) for lang in ("en", "zh")}
+            info.update(pages=len(self.pages), pages_by_lang=langs, skipped=dict(sorted(self.skipped.items())))
+        return info
+
+
+class DocSlicesEngine(DocsEngine):
+    """`docs` with line and paragraph slices as its default unit (the paper's 0.8M slices)."""
+
+    name = "doc_slices"
+    Config = DocSlicesConfig

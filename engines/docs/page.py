@@ -1,0 +1,208 @@
+"""One PDF page's text layer, checked against what the page shows, in reading order; its line and paragraph slices.
+
+A text layer is a claim about the pixels, and real PDFs break it in known ways: no text at all (a scan),
+text that is not drawn (the invisible OCR layer over a scan, transparent text), glyphs mapped to nothing
+(U+FFFD, private-use code points), glyphs drawn twice (fake bold), text over text (a word overflowing its
+column, a formula's stacked sub- and superscripts, which have no reading order in plain text), vertical
+writing, scripts the engine does not teach (GOT's documents are English and Chinese: kana, Hangul,
+Cyrillic ... are refused; PP-OCR does not read Korean at all), and text the page crops away. `read_page`
+refuses such a page with a stable reason (`PageSkip.reason`), or returns its lines in reading order
+(`engines.docs.layout`). A few stray vertical lines (an arXiv stamp, a margin note) do not refuse a page:
+they are left out of the target and painted over in the image, so the image still shows exactly the target.
+
+Built-in pages pass the same checks; a `--source` page is also compared with pdfminer.six's reading of it
+(`engines.docs.crosscheck`) when the source is scanned.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from renderers.pymupdf import PdfDocument
+from renderers.result import DrawnText
+
+from engines.docs.layout import Box, reading_order
+
+MIN_CHARS = 20  # a page with less text is a cover or a figure page, not a document page
+MAX_STRAY = 0.10  # share of characters in non-horizontal lines above which a page is "vertical_text"
+LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+                           "\ufb05": "st", "\ufb06": "st"})
+GARBLED = re.compile("[\ufffd\ue000-\uf8ff]|\\(cid:\\d+\\)")
+HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Letters of the scripts the engine teaches: Latin (with accents), Greek (symbols in formulas), Chinese.
+TAUGHT = re.compile("[\u0000-\u024f\u0370-\u03ff\u1e00-\u1eff\u2000-\u2bff\u2e80-\u2fdf\u3000-\u303f"
+                    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
+
+
+class PageSkip(Exception):
+    """A page whose text layer cannot be a target; `reason` is the stable slug it is counted under."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class PageText:
+    """A page's checked text, in pixels of the page rendered at `dpi`.
+
+    Attributes:
+        lines: the kept lines, in reading order.
+        paragraphs: runs of `lines` indices, in reading order.
+        blank: boxes of lines left out of the target (stray vertical text), to paint over.
+        lang: "zh" when at least a tenth of the characters are Chinese, else "en".
+        columns: the most columns of any stretch of the page.
+    """
+
+    lines: list[DrawnText]
+    paragraphs: list[list[int]]
+    blank: list[Box]
+    lang: str
+    columns: int
+
+    @property
+    def text(self) -> str:
+        """The page's target: its lines in reading order, one per line."""
+        return "\n".join(t.text for t in self.lines)
+
+    def slices(self, unit: str, pad: float = 0.3) -> list[tuple[Box, list[int]]]:
+        """The line or paragraph slices that can be cut out alone, each with its box and its lines.
+
+        A slice's box is its lines' box grown by `pad` line heights, and cut back where a neighbour line is
+        nearer (halfway into the overlap where the two boxes overlap: a line's box is its font's full height,
+        taller than its ink, so the boxes of tightly set lines overlap while their ink does not). A slice that
+        would still take in more than a fifth of another line's height, or lose more than a fifth of its
+        own, or touch a painted-over line, is left out.
+
+        Args:
+            unit: "line" or "paragraph".
+            pad: margin around the text, in line heights.
+
+        Returns:
+            (box in page pixels, indices of its `lines`) per usable slice, in reading order.
+        """
+        groups = [[i] for i in range(len(self.lines))] if unit == "line" else self.paragraphs
+        every = [t.bbox for t in self.lines]
+        out = []
+        for group in groups:
+            own = [every[i] for i in group]
+            box = (min(b[0] for b in own), min(b[1] for b in own), max(b[2] for b in own), max(b[3] for b in own))
+            height = min(b[3] - b[1] for b in own)
+            others = [b for k, b in enumerate(every) if k not in group]
+            crop = _cut_back(box, pad * height, others)
+            if (crop and not any(_overlap(crop, b) for b in self.blank)
+                    and all(_intrusion(crop, b) <= 0.2 * (b[3] - b[1]) for b in others)
+                    and all(_intrusion(crop, b) >= 0.8 * (b[3] - b[1]) for b in own)):
+                out.append((crop, group))
+        return out
+
+
+def _intrusion(crop: Box, b: Box) -> float:
+    """How much of box `b`'s height lies inside `crop` (0 when they do not overlap side to side)."""
+    if min(crop[2], b[2]) <= max(crop[0], b[0]):
+        return 0.0
+    return max(0.0, min(crop[3], b[3]) - max(crop[1], b[1]))
+
+
+def _cut_back(box: Box, margin: float, others: list[Box]) -> Box | None:
+    """`box` grown by `margin`, each side cut back to its nearest neighbour (halfway into an overlap), or None
+    when a neighbour on the same row overlaps it."""
+    left, top, right, bottom = box[0] - margin, box[1] - margin, box[2] + margin, box[3] + margin
+    for b in others:
+        if min(right, b[2]) <= max(left, b[0]) or min(bottom, b[3]) <= max(top, b[1]):
+            continue  # not in the grown box at all
+        centre = (b[1] + b[3]) / 2
+        if centre < box[1]:
+            top = max(top, b[3] if b[3] <= box[1] else (b[3] + box[1]) / 2)
+        elif centre > box[3]:
+            bottom = min(bottom, b[1] if b[1] >= box[3] else (b[1] + box[3]) / 2)
+        elif b[2] <= box[0]:
+            left = max(left, b[2])
+        elif b[0] >= box[2]:
+            right = min(right, b[0])
+        else:
+            return None
+    return left, top, right, bottom
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+
+
+def _check_overlaps(lines: list[DrawnText]) -> None:
+    """Raise when two lines share ink: the same text twice (glyphs drawn twice) or text over text.
+
+    Raises:
+        PageSkip: "duplicated_glyphs" or "overlapping_text".
+    """
+    by_top = sorted(lines, key=lambda t: t.bbox[1])
+    for k, a in enumerate(by_top):
+        ax0, ay0, ax1, ay1 = a.bbox
+        for b in by_top[k + 1:]:
+            bx0, by0, bx1, by1 = b.bbox
+            if by0 >= ay1:
+                break
+            shared = max(0.0, min(ax1, bx1) - max(ax0, bx0)) * max(0.0, min(ay1, by1) - by0)
+            if shared > 0.2 * min((ax1 - ax0) * (ay1 - ay0), (bx1 - bx0) * (by1 - by0)):
+                raise PageSkip("duplicated_glyphs" if a.text == b.text else "overlapping_text", a.text[:40])
+
+
+def clean(text: str) -> str:
+    """A line as a reader sees it: ligatures spelt out, runs of spaces as one, no soft hyphens."""
+    return " ".join(text.translate(LIGATURES).replace("\u00ad", "").split())
+
+
+def _horizontal(t: DrawnText) -> bool:
+    (x0, y0), (x1, y1) = t.quad[0], t.quad[1]
+    return x1 > x0 and abs(y1 - y0) <= 0.05 * (x1 - x0)
+
+
+def read_page(doc: PdfDocument, index: int, dpi: float) -> PageText:
+    """Check page `index` of `doc` and put its text in reading order.
+
+    Args:
+        doc: an open PDF.
+        index: the page, from 0.
+        dpi: the resolution the page will be rendered at (boxes are in its pixels).
+
+    Returns:
+        the page's checked text.
+
+    Raises:
+        PageSkip: the page's text layer cannot be its target; `reason` says why.
+    """
+    texts = [DrawnText(clean(t.text), t.quad, t.score, t.page) for t in doc.texts(index, dpi)]
+    texts = [t for t in texts if t.text]
+    chars = sum(len(t.text.replace(" ", "")) for t in texts)
+    if chars < MIN_CHARS:
+        raise PageSkip("no_text_layer" if chars == 0 else "too_little_text", f"{chars} characters")
+    if garbled := next((t.text for t in texts if GARBLED.search(t.text)), None):
+        raise PageSkip("garbled_text_layer", garbled[:40])
+    hidden, total = doc.hidden_chars(index)
+    if hidden > 0.01 * total:
+        raise PageSkip("invisible_text", f"{hidden} of {total} characters are not drawn")
+    if doc.image_coverage(index) > 0.5:
+        raise PageSkip("scanned_page", "images cover over half of the page")
+    stray = [t for t in texts if not _horizontal(t)]
+    if sum(len(t.text) for t in stray) > MAX_STRAY * chars:
+        raise PageSkip("vertical_text", f"{len(stray)} of {len(texts)} lines are not horizontal")
+    kept = [t for t in texts if _horizontal(t)]
+    width, height = (side * dpi / 72 for side in doc.page_size(index))
+    if any(b[0] < -1 or b[1] < -1 or b[2] > width + 1 or b[3] > height + 1 for b in (t.bbox for t in kept)):
+        raise PageSkip("clipped_text", "a line reaches outside the page")
+    letters = [c for t in kept for c in t.text if unicodedata.category(c)[0] == "L"]
+    foreign = [c for c in letters if not TAUGHT.match(c)]
+    if len(foreign) > 0.01 * max(1, len(letters)):
+        raise PageSkip("unsupported_script", "".join(dict.fromkeys(foreign))[:10])
+    _check_overlaps(kept)
+    blank = [t.bbox for t in stray]
+    if any(_overlap(b, t.bbox) for b in blank for t in kept):
+        raise PageSkip("vertical_text", "vertical text crosses horizontal lines")
+    ordered = reading_order([t.bbox for t in kept])
+    han = sum(len(HAN.findall(t.text)) for t in kept)
+    lines = [kept[i] for i in ordered.order]
+    position = {i: k for k, i in enumerate(ordered.order)}
+    paragraphs = [[position[i] for i in p] for p in ordered.paragraphs]
+    return PageText(lines, paragraphs, blank, "zh" if han >= 0.1 * chars else "en", ordered.columns)

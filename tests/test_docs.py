@@ -1,0 +1,118 @@
+"""The docs engines: reading order, page checks, messy --source folders, slices, and the prose corpus.
+
+The contract (determinism, batches, shards) is tests/test_engines.py's; these pin what only this engine
+promises: columns read one after another, unusable files and pages skipped with their reason, slices that
+hold exactly their own text, and real prose in both languages.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pymupdf
+import pytest
+
+from engines import prose
+from engines.base import make_rng
+from engines.docs import DocSlicesEngine, DocsEngine
+from engines.docs.layout import reading_order
+from engines.docs.page import PageSkip, read_page
+from renderers.pymupdf import PdfDocument
+
+
+def _pdf(path: Path, draw) -> Path:
+    doc = pymupdf.open()
+    draw(doc.new_page(width=595, height=842))
+    doc.save(path)
+    return path
+
+
+def test_two_aligned_columns_are_read_one_after_another() -> None:
+    title = [(50, 40, 545, 60)]
+    rows = [(50 + 260 * c, 100 + 20 * r, 290 + 260 * c, 114 + 20 * r) for r in range(5) for c in (0, 1)]
+    ordered = reading_order(title + rows)
+    assert ordered.order == [0] + list(range(1, 11, 2)) + list(range(2, 11, 2))
+    assert ordered.columns == 2
+
+
+def test_one_wide_gap_in_a_justified_line_is_not_a_column() -> None:
+    boxes = [(50, 100, 545, 114), (50, 120, 200, 134), (320, 120, 545, 134), (50, 140, 300, 154)]
+    assert reading_order(boxes).order == [0, 1, 2, 3]
+
+
+def test_list_bullets_stay_with_their_items() -> None:
+    rows = [(box, text) for r in range(4) for box, text in (((60, 100 + 20 * r, 66, 114 + 20 * r), "bullet"),
+                                                           ((80, 100 + 20 * r, 500, 114 + 20 * r), "item"))]
+    ordered = reading_order([box for box, _ in rows])
+    assert [rows[i][1] for i in ordered.order] == ["bullet", "item"] * 4 and ordered.columns == 1
+
+
+def test_page_checks_refuse_vertical_and_empty_pages(tmp_path: Path) -> None:
+    vertical = _pdf(tmp_path / "v.pdf", lambda p: [p.insert_text((100, 100 + 40 * i), "vertical words here", rotate=90)
+                                                   for i in range(6)])
+    empty = _pdf(tmp_path / "e.pdf", lambda p: p.draw_rect((50, 50, 100, 100)))
+    with pytest.raises(PageSkip, match="vertical_text"):
+        read_page(PdfDocument(vertical), 0, 72)
+    with pytest.raises(PageSkip, match="no_text_layer"):
+        read_page(PdfDocument(empty), 0, 72)
+
+
+def test_a_messy_source_folder_is_scanned_with_counted_reasons(tmp_path: Path) -> None:
+    good = _pdf(tmp_path / "good.pdf", lambda p: p.insert_text((72, 100), "A real line of text on a page.\n" * 4))
+    (tmp_path / "text.pdf").write_text("not a pdf at all")
+    (tmp_path / "empty.pdf").write_bytes(b"")
+    (tmp_path / "cut.pdf").write_bytes(good.read_bytes()[:400])
+    doc = pymupdf.open(good)
+    doc.save(tmp_path / "locked.pdf", encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="pw", owner_pw="pw")
+    engine = DocsEngine(DocsEngine.Config(source=str(tmp_path)))
+    info = engine.describe()
+    assert info["pages"] == 1 and info["skipped"]["pdf_encrypted"] == 1
+    assert sum(info["skipped"].values()) == 4, info["skipped"]
+    sample = engine.sample(make_rng(0, "docs", 0), 0)
+    assert sample.target == "\n".join(["A real line of text on a page."] * 4) and sample.meta["source"] == "good.pdf"
+    with pytest.raises(ValueError, match="no usable page"):
+        DocsEngine(DocsEngine.Config(source=str(tmp_path), lang="zh"))
+
+
+def test_slices_show_exactly_their_own_text() -> None:
+    engine = DocSlicesEngine(DocSlicesEngine.Config(lang="en", unit="line"))
+    for index in range(3):
+        sample = engine.sample(make_rng(1, "doc_slices", index), index)
+        assert "\n" not in sample.target and sample.meta["unit"] == "line"
+        assert sample.images[0].height < 120  # one line, not a page
+
+
+def test_the_reader_agrees_with_built_in_lines_and_paragraphs() -> None:
+    """PP-OCR reads a built-in line and a built-in paragraph back (whole pages take a minute: see bench.docs)."""
+    import json
+
+    from pipelines.readers import get_reader
+
+    read, threshold = get_reader("doc_slices")
+    for unit, index in (("line", 0), ("paragraph", 1)):
+        engine = DocsEngine(DocsEngine.Config(lang="en", unit=unit))
+        sample = engine.sample(make_rng(0, "docs", index), index)
+        reading = read({"target": sample.target, "meta": json.dumps(sample.meta)}, sample.images)
+        assert reading.score >= threshold, reading.details
+    assert reading.details["f1"] > 0.9
+
+
+def test_prose_is_real_text_in_both_languages() -> None:
+    en, zh = prose.paragraphs("en"), prose.paragraphs("zh")
+    assert len(en) > 1000 and len(zh) > 1000 and en == prose.paragraphs("en")
+    assert not any("lorem" in p.lower() for p in en)
+    assert all(re.search("[\u4e00-\u9fff]", p) for p in zh[:50])
+
+
+def test_real_pdfs_are_used_or_skipped_with_reasons(shared_data: Path, tmp_path: Path) -> None:
+    """Four real PDFs (linked, not copied): a dense English page, a Chinese page, vertical Japanese, Korean."""
+    for name in ("en_docling_2305.03393v1-pg9.pdf", "zh_pdfplumber_issue-336-example.pdf", "ja_pdfminer_jo.pdf",
+                 "ko_docling_normal_4pages.pdf"):
+        (tmp_path / name).symlink_to(shared_data / "pdf" / name)
+    engine = DocsEngine(DocsEngine.Config(source=str(tmp_path), cross_check=False))  # pdfminer: 5 s of CJK CMaps
+    info = engine.describe()
+    assert info["pages_by_lang"] == {"en": 1, "zh": 1}
+    assert info["skipped"] == {"unsupported_script": 4, "vertical_text": 1}
+    sample = engine.sample(make_rng(0, "docs", 1), 1)
+    assert sample.meta["lang"] == "zh" and "安徽省建设用地使用标准" in sample.target
