@@ -1,5 +1,5 @@
 # Two entry points do all the set-up on a fresh Debian machine, idempotently:
-#   make demo   install everything, build a small charts run and its gallery
+#   make demo   install everything, build a small charts run, its gallery, validation and report
 #   make test   install everything, run the test suite (CI runs this through .ci/run)
 # Each install step leaves a stamp in .stamps/ and reruns only when its inputs change.
 
@@ -58,7 +58,10 @@ $(STAMPS)/npm: package.json package-lock.json $(STAMPS)/apt
 demo: setup
 	$(PY) -m pipelines.build --engine charts --n 200 --shard-size 50 --out $(DEMO_OUT)
 	$(PY) -m pipelines.gallery $(DEMO_OUT) --n 48 --out gallery/charts.html
-	@echo "open gallery/charts.html in a browser to check the samples by eye"
+	$(PY) -m pipelines.validate $(DEMO_OUT) --n 48
+	$(PY) -m pipelines.report $(DEMO_OUT) --out gallery/charts-report.html
+	@echo "open gallery/charts.html (the samples) and gallery/charts-report.html (the build's shape and"
+	@echo "its validation by an independent reader) in a browser"
 
 test: setup
 	$(PY) -m pytest -q tests
