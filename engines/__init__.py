@@ -15,7 +15,15 @@ from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleEr
 
 ENGINES: dict[str, str] = {
     "charts": "engines.charts:ChartsEngine",
+    "doc_slices": "engines.docs:DocSlicesEngine",
+    "docs": "engines.docs:DocsEngine",
+    "formulas": "engines.formulas:FormulasEngine",
+    "geometry": "engines.geometry:GeometryEngine",
+    "molecules": "engines.molecules:MoleculesEngine",
+    "pages": "engines.pages:PagesEngine",
+    "sheet_music": "engines.sheet_music:SheetMusicEngine",
     "smoke": "engines.smoke:SmokeEngine",
+    "tables": "engines.tables:TablesEngine",
 }
 
 
