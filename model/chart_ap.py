@@ -1,5 +1,8 @@
 """OneChart's chart metric: AP@strict / @slight / @high over (row, column, value) triples.
 
+Predictions and references may be in any of the charts engine's target formats (`--target-format`):
+OneChart's dict, an HTML table or a Markdown table; `parse_values` reads each into the same dict.
+
 What OneChart's ChartSE evaluation (`ChartSE_eval/SCRM.py`, `csv_eval`) computes, for the
 `values` dict of a chart's JSON:
 - each entry becomes a triple: `{series: {x: v}}` -> (series, x, v), `{x: v}` -> (x, "value", v);
@@ -20,6 +23,7 @@ Roles are OneChart's own (and right): the prediction is matched against the refe
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from typing import Any
@@ -32,8 +36,17 @@ Triple = tuple[str, str, Any]
 
 
 def parse_values(text: str) -> dict[str, Any] | None:
-    """The `values` (or `data`) dict of a chart JSON, closing unclosed braces as OneChart does; None if unreadable."""
+    """The values of a chart in any of the engine's target formats, as OneChart's `values` dict; None if unreadable.
+
+    A OneChart dict gives its `values` (or `data`), unclosed braces closed as OneChart does; an HTML
+    table (DeepSeek-OCR's format) or a Markdown table (PaddleOCR-VL's) gives `{row: value}` for one
+    value column with an empty header (an unnamed series) and `{column: {row: value}}` otherwise.
+    """
     text = text.strip()
+    if "<table" in text.lower():
+        return _table_values(_html_rows(text))
+    if text.lstrip().startswith("|") or "\n|" in text:
+        return _table_values(_markdown_rows(text))
     text += "}" * max(0, text.count("{") - text.count("}"))
     try:
         chart = json.loads(text)
@@ -43,6 +56,40 @@ def parse_values(text: str) -> dict[str, Any] | None:
         return None
     values = chart.get("values", chart.get("data"))
     return values if isinstance(values, dict) else None
+
+
+def _html_rows(text: str) -> list[list[str]]:
+    """The cell texts of each `<tr>` of an HTML table (entities decoded, tags inside cells dropped)."""
+    rows = []
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", text, re.IGNORECASE | re.DOTALL):
+        cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.IGNORECASE | re.DOTALL)
+        rows.append([html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in cells])
+    return rows
+
+
+def _markdown_rows(text: str) -> list[list[str]]:
+    """The cells of each row of a Markdown table (the `---` rule skipped, escaped pipes kept in cells)."""
+    rows = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line.startswith("|"):
+            continue
+        cells = [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line.strip("|"))]
+        filled = [c for c in cells if c]
+        if filled and all(re.fullmatch(r":?-{3,}:?", c) for c in filled):
+            continue
+        rows.append(cells)
+    return rows
+
+
+def _table_values(rows: list[list[str]]) -> dict[str, Any] | None:
+    """A header row and body rows as a OneChart `values` dict (None for fewer than two rows or columns)."""
+    if len(rows) < 2 or len(rows[0]) < 2:
+        return None
+    header, body = rows[0], [r for r in rows[1:] if len(r) == len(rows[0])]
+    if len(header) == 2 and not header[1]:  # one unnamed series
+        return {r[0]: r[1] for r in body}
+    return {name: {r[0]: r[k] for r in body} for k, name in enumerate(header) if k}
 
 
 def triples(values: dict[str, Any]) -> set[Triple]:

@@ -15,11 +15,11 @@ import pytest
 from engines import get_engine
 from engines.base import SampleError, make_rng
 from tokenizer.protocol import PROMPT_FORMAT
-from engines.charts.engine import ChartsEngine, chart_target
+from engines.charts.engine import ChartsEngine, redraw
 from engines.charts.spec import KINDS, ChartSpec, Series
-from engines.charts.echarts import EChartsRenderer
+from engines.charts.targets import chart_target
+from model.chart_ap import parse_values, triples
 from renderers.errors import RenderError
-from engines.charts.mpl_chart import MatplotlibChartRenderer
 
 REPO = Path(__file__).resolve().parents[1]
 KEYS = ["title", "source", "x_title", "y_title", "values"]
@@ -59,7 +59,8 @@ def check_target(sample) -> None:
     assert list(parsed) == KEYS
     for key in KEYS[:4]:
         assert parsed[key] == (getattr(spec, key) or "None")
-    series = [parsed["values"]] if len(spec.series) == 1 else [parsed["values"][s.name] for s in spec.series]
+    nested = spec.names_series or len(spec.series) > 1
+    series = [parsed["values"][s.name] for s in spec.series] if nested else [parsed["values"]]
     assert len(series) == len(spec.series)
     for k, values in enumerate(series):
         assert list(values) == spec.categories
@@ -69,8 +70,7 @@ def check_target(sample) -> None:
                 assert value == spec.series[k].values[i] and f": {shown}" in sample.target
             else:
                 assert value == shown
-    if len(spec.series) > 1:
-        assert spec.legend  # series names in the target are visible in the legend
+    assert nested == spec.names_series  # series are named in the target exactly when the image names them
 
 
 def test_registered_with_documented_flags() -> None:
@@ -86,6 +86,8 @@ def test_registered_with_documented_flags() -> None:
     ({"lang": "fr"}, r"--lang 'fr' is not one of mixed, en, zh"),
     ({"kinds": "bar,histogram"}, r"--kinds: unknown chart kind\(s\) \['histogram'\]; use 'all'"),
     ({"source": "/nonexistent/tables"}, r"--source /nonexistent/tables: no such file or folder"),
+    ({"target_format": "latex"}, r"--target-format 'latex' is not one of onechart, html, markdown"),
+    ({"degrade": 1.5}, r"--degrade 1.5 is not a share; give a number from 0 to 1"),
 ])
 def test_bad_config_names_the_flag(options: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):
@@ -104,17 +106,16 @@ def test_samples_are_ocr_format_charts(samples: list) -> None:
 
 
 def test_absent_fields_are_the_string_none() -> None:
-    spec = ChartSpec("pie", ["A", "B"], [Series("s", [60.0, 40.0])])
+    spec = ChartSpec("pie", ["A", "B"], [Series("s", [60.0, 40.0])], data_labels=True)
     assert chart_target(spec) == ('{"title": "None", "source": "None", "x_title": "None", "y_title": "None", '
                                   '"values": {"A": 60, "B": 40}}')
 
 
 def test_meta_alone_re_renders_the_image(samples: list) -> None:
-    renderers = {"matplotlib": MatplotlibChartRenderer(), "pyecharts": EChartsRenderer()}
-    for sample in samples[:6]:
-        record = json.loads(json.dumps(sample.meta))
-        image = renderers[record["renderer"]].render(ChartSpec.from_dict(record["spec"])).image
-        assert image.tobytes() == sample.images[0].tobytes()
+    degraded = [s for s in samples if s.meta["degrade"]["preset"] != "none"]
+    for sample in samples[:4] + degraded[:2]:
+        assert redraw(json.loads(json.dumps(sample.meta))).tobytes() == sample.images[0].tobytes()
+    assert degraded, "a share of charts is scanned or photographed"
 
 
 @pytest.mark.parametrize("renderer", ["matplotlib", "pyecharts"])
@@ -184,22 +185,31 @@ def test_source_tables_messy_folder(tmp_path: Path) -> None:
     write(tmp_path / "units.csv", "Year,Rate\n2020,5%\n2021,$6\n")
     write(tmp_path / "notes.txt", "not a table")
     engine = ChartsEngine(ChartsEngine.Config(source=str(tmp_path)))
-    assert [t.name for t, _ in engine.tables] == ["gdp.csv", "sales_zh.csv", "share.tsv"]
-    assert dict(engine.skipped) == {"non_numeric": 1, "empty": 1, "ragged_rows": 1, "too_many_categories": 1,
-                                    "unreadable_encoding": 1, "duplicate_labels": 1, "mixed_units": 1}
+    assert [t.name for t, _ in engine.tables] == ["gdp.csv", "huge.csv", "sales_zh.csv", "share.tsv"]
+    assert dict(engine.skipped) == {"non_numeric": 1, "empty": 1, "ragged_rows": 1, "unreadable_encoding": 1,
+                                    "duplicate_labels": 1, "mixed_units": 1}
     assert engine.describe()["skipped"]["empty"] == 1
-    for index in range(6):
+    for index in range(8):
         sample = draw(engine, index)
-        table = engine.tables[index % 3][0]
+        table = engine.tables[index % 4][0]
         assert sample.meta["table"] == table.name and sample.meta["lang"] == table.lang
         check_target(sample)
         values = json.loads(sample.target)["values"]
         if table.name == "gdp.csv":
-            assert values == {"China": {"2020": 14.7, "2021": 17.73, "2022": 17.96},
-                              "India": {"2020": 2.67, "2021": 3.15, "2022": 3.39}}
+            both = {"China": {"2020": 14.7, "2021": 17.73, "2022": 17.96},
+                    "India": {"2020": 2.67, "2021": 3.15, "2022": 3.39}}
+            if len(sample.meta["spec"]["series"]) == 1:  # a one-series kind keeps the first and notes the rest
+                assert sample.meta["notes"]["dropped_series"] == ["India"]
+                both = {"China": both["China"]} if "China" in values else both["China"]
+            assert values == both
             assert '"2020": 14.70' in sample.target  # shown with the table's two decimals
             assert json.loads(sample.target)["title"] == "GDP by Year"
             assert json.loads(sample.target)["source"] == "Source: World Bank"
+        elif table.name == "huge.csv":  # a window of consecutive rows, every value the table's own
+            rows = [int(k.removeprefix("item")) for k in values]
+            assert rows == list(range(rows[0], rows[0] + len(rows))) and 3 <= len(rows) < 40
+            assert all(v == k for k, v in zip(rows, values.values()))
+            assert sample.meta["notes"]["window"] == [rows[0], rows[0] + len(rows)]
         elif table.name == "sales_zh.csv":
             assert values == {"广东": 1250.0, "江苏": 980.0, "浙江": 760.5} and sample.meta["lang"] == "zh"
         else:
@@ -214,3 +224,13 @@ def test_source_without_usable_tables_says_why(tmp_path: Path) -> None:
     write(tmp_path / "gdp.csv", "Year,China\n2020,14.7\n2021,17.7\n")
     with pytest.raises(ValueError, match=r"no table can be drawn with --lang zh --kinds all \(skipped: .*lang_mis"):
         ChartsEngine(ChartsEngine.Config(source=str(tmp_path), lang="zh"))
+
+
+@pytest.mark.parametrize("fmt", ["html", "markdown"])
+def test_target_formats_of_the_successors(fmt: str) -> None:
+    engine = ChartsEngine(ChartsEngine.Config(target_format=fmt, renderer="matplotlib", degrade=0.0))
+    sample = draw(engine, 1)
+    assert sample.meta["target_format"] == fmt
+    assert sample.target.count("<table>" if fmt == "html" else "| --- |") == 1
+    spec = ChartSpec.from_dict(sample.meta["spec"])
+    assert triples(parse_values(sample.target)) == triples(parse_values(chart_target(spec)))

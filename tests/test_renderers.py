@@ -29,6 +29,7 @@ from renderers.errors import RenderError
 from renderers.fonts import FACES, font_file, text_width
 from engines.charts.mpl_chart import MatplotlibChartRenderer
 from engines.charts.palettes import PALETTES
+from engines.charts.plan import plan_chart
 from renderers.legibility import check_legible
 from renderers.result import DrawnText
 
@@ -89,7 +90,8 @@ def svg_texts(spec: ChartSpec) -> list[str]:
       el.remove();
       return texts;
     }"""
-    arg = {"option": json.dumps(build_option(spec)), "width": spec.style.width, "height": spec.style.height}
+    arg = {"option": json.dumps(build_option(plan_chart(spec))), "width": spec.style.width,
+           "height": spec.style.height}
     return shared().call("echarts", page_html(), script, arg)
 
 
@@ -112,7 +114,7 @@ def test_every_kind_renders_every_text(renderers: dict, name: str, kind: str, la
     spec = make_spec(kind, lang)
     drawn = renderers[name].render(spec)
     assert drawn.image.mode == "RGB" and drawn.image.size == (spec.style.width, spec.style.height)
-    shown = {t.text for t in drawn.texts}
+    shown = {t.text for t in drawn.texts} | {line for t in drawn.texts for line in t.text.split("\n")}
     expected = {spec.title, spec.source, *spec.categories, *(spec.legend_labels if spec.legend else [])}
     expected |= {spec.x_title, spec.y_title} - {None}
     if spec.data_labels:
@@ -164,13 +166,16 @@ def test_same_bytes_in_a_fresh_process(renderers: dict) -> None:
 
 @pytest.mark.parametrize("name", ["matplotlib", "pyecharts"])
 def test_crowded_charts_are_refused_not_drawn_wrong(renderers: dict, name: str) -> None:
-    crowded = make_spec("bar", "en", categories=[f"Category number {i}" for i in range(6)],
+    crowded = make_spec("bar", "en", categories=[f"Category number {i}" for i in range(24)],
+                        series=[Series("Product A", [float(i) for i in range(24)])],
                         style=ChartStyle(width=480, height=360, font_size=16))
     with pytest.raises(RenderError) as err:
         renderers[name].render(crowded)
     assert err.value.reason == "too_crowded"
-    steps = [10.0, 20.0, 30.0, 40.0, 50.0, 60.0]
-    colliding = make_spec("multi_line", "en", series=[Series("A", steps), Series("B", [v + 0.01 for v in steps])])
+    steps = [10.0 + i for i in range(12)]
+    colliding = make_spec("multi_line", "en", categories=[f"C{i}" for i in range(12)],
+                          series=[Series(name, [v + k * 0.01 for v in steps]) for k, name in enumerate("ABC")],
+                          style=ChartStyle(width=520, height=400))
     with pytest.raises(RenderError, match="text_overlap"):
         renderers[name].render(colliding)
 
@@ -207,8 +212,11 @@ def test_value_axis_and_layout() -> None:
     assert nice_axis(-12.5, 40, 1)[:2] == (-20.0, 40.0)
     spec = make_spec("bar", "en", categories=[f"A much longer label {i}" for i in range(6)])
     layout = cartesian_layout(spec, frame_layout(spec).plot)
-    assert layout.rotation == 45
+    assert layout.rotation == 0 and {len(lines) for lines in layout.category_lines} == {2}  # wrapped, not turned
+    assert [" ".join(lines) for lines in layout.category_lines] == spec.categories
     assert layout.axis.lo <= min(spec.series[0].values) and layout.axis.hi > max(spec.series[0].values)
+    spec = make_spec("bar", "en", categories=[f"Category{i}WithAnUnbreakableName" for i in range(6)])
+    assert cartesian_layout(spec, frame_layout(spec).plot).rotation == 45
 
 
 def test_chromium_never_reaches_the_network(renderers: dict) -> None:
@@ -266,3 +274,56 @@ def test_missing_echarts_says_run_make_setup(monkeypatch: pytest.MonkeyPatch, tm
             page_html()
     finally:
         page_html.cache_clear()
+
+
+def echarts_layouts(spec: ChartSpec) -> list[list]:
+    """Where ECharts itself put each series' items: bar rectangles or point positions."""
+    script = """arg => {
+      const el = document.createElement('div');
+      document.body.appendChild(el);
+      const chart = echarts.init(el, null, {renderer: 'canvas', width: arg.width, height: arg.height});
+      chart.setOption(JSON.parse(arg.option));
+      const out = chart.getModel().getSeries().map(s => {
+        const data = s.getData();
+        const points = data.getLayout('points');  // a line keeps its points as one flat array
+        return Array.from({length: data.count()},
+                          (_, i) => points ? [points[2 * i], points[2 * i + 1]] : data.getItemLayout(i));
+      });
+      chart.dispose();
+      el.remove();
+      return out;
+    }"""
+    arg = {"option": json.dumps(build_option(plan_chart(spec))), "width": spec.style.width,
+           "height": spec.style.height}
+    return shared().call("echarts", page_html(), script, arg)
+
+
+@pytest.mark.parametrize("kind", ["grouped_bar", "hstacked_bar", "bar_line", "multi_line"])
+def test_echarts_puts_marks_where_the_plan_does(renderers: dict, kind: str) -> None:
+    """Data labels are placed against the plan's geometry: ECharts must draw bars and points at those pixels."""
+    spec = make_spec(kind, "en", data_labels=False)
+    plan = plan_chart(spec)
+    geom = plan.geometry
+    layouts = echarts_layouts(spec)
+    bars = {(b.series, b.index): b for b in geom.bars()}
+    for s, items in enumerate(layouts):
+        for i, item in enumerate(items):
+            if (s, i) in bars:
+                left, top, width, height = bars[s, i].box
+                x0, x1 = sorted((item["x"], item["x"] + item["width"]))
+                y0, y1 = sorted((item["y"], item["y"] + item["height"]))
+                assert (x0, y0, x1, y1) == pytest.approx((left, top, left + width, top + height), abs=1.0)
+            else:
+                assert item == pytest.approx(list(geom.points(s)[i]), abs=1.0)
+
+
+@pytest.mark.parametrize("name", ["matplotlib", "pyecharts"])
+def test_a_line_over_bars_is_drawn_in_front(renderers: dict, name: str) -> None:
+    """Bar-and-line charts draw the line (and its markers) over the bars, so no point hides behind a bar."""
+    bars = [40.0, 55.0, 48.0, 60.0, 52.0, 45.0]
+    spec = make_spec("bar_line", "en", data_labels=False,
+                     series=[Series("Product A", bars), Series("Product B", [v * 0.5 for v in bars])])
+    image = np.asarray(renderers[name].render(spec).image).astype(int)
+    line = np.array([int(spec.style.colors[1][i:i + 2], 16) for i in (1, 3, 5)])
+    for x, y in plan_chart(spec).geometry.points(1):  # every point lies inside its bar
+        assert np.abs(image[round(y), round(x)] - line).max() < 40, f"point at {x:.0f},{y:.0f} hidden by a bar"

@@ -1,10 +1,11 @@
-"""Plot geometry shared by both chart renderers: value-axis ticks, label rotation, pie and radar sizes.
+"""Plot geometry shared by both chart renderers: value-axis ticks, category labels, pie and radar sizes.
 
 ECharts and matplotlib would each pick their own tick steps and hide category labels they find
 crowded. Here the value axis gets "nice" ticks (1, 2, 2.5, 5 x 10^k) computed once, the value range
-gets headroom so data labels stay inside the plot, and category labels get the smallest rotation
-(0, 45 or 90 degrees) at which every one of them is drawn whole; a chart where no rotation works is
-refused ("too_crowded") rather than drawn with missing labels.
+gets headroom so data labels stay inside the plot, and category labels are fitted whole
+(`categories`); a chart where nothing fits is refused ("too_crowded") rather than drawn with
+missing labels.
+A radar gets a labelled radial scale along its first spoke, so its values can be read.
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from engines.charts.layout import Box
-from engines.charts.spec import ChartSpec
+from engines.charts.categories import horizontal_inner, vertical_inner
+from engines.charts.layout import LINE, Box
+from engines.charts.spec import STACKED, ChartSpec, NumberFormat
 from renderers.errors import RenderError
 from renderers.fonts import text_width
 
-ZERO_BASED = ("bar", "hbar", "grouped_bar", "stacked_bar", "area", "bar_line")
-LINE_HEIGHT = 1.2  # text box height per pixel of font size
+ZERO_BASED = ("bar", "hbar", "grouped_bar", "area", "bar_line") + STACKED
+TICK_GAP = 6  # tick label to axis, px (ECharts' axisLabel.margin is set to it)
 
 
 @dataclass(frozen=True)
@@ -35,9 +37,11 @@ class ValueAxis:
 class CartesianLayout:
     inner: Box  # the plotting area proper, tick labels outside it
     axis: ValueAxis
-    horizontal: bool  # categories down the left side (hbar)
+    horizontal: bool  # categories down the left side
     rotation: int  # category label rotation, degrees
     label_size: float  # data label font size
+    category_lines: list[tuple[str, ...]]  # each category label, wrapped
+    x_axis: ValueAxis | None = None  # numeric scatter plots: the x scale
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,12 @@ class RadialLayout:
     radius: float
     inner_radius: float  # 0 for a pie or a radar
     label_size: float
-    scale_max: float  # the value at a radar's rim
+    scale: ValueAxis | None = None  # a radar's radial scale, 0 at the centre, `scale.hi` at the rim
+
+
+def x_tick_gap(spec: ChartSpec) -> float:
+    """Axis to tick labels of a numeric x scale: half a line lower than `TICK_GAP`, clear of the lowest y tick."""
+    return TICK_GAP + spec.style.font_size * LINE / 2
 
 
 def label_size(spec: ChartSpec) -> float:
@@ -68,25 +77,37 @@ def nice_axis(lo: float, hi: float, fmt_decimals: int, target: int = 5) -> tuple
             round(math.ceil(hi / step - 1e-9) * step, decimals), step, decimals)
 
 
-def value_axis(spec: ChartSpec, lo: float, hi: float) -> ValueAxis:
-    lo, hi, step, decimals = nice_axis(lo, hi, spec.number_format.decimals)
+def make_axis(fmt: NumberFormat, lo: float, hi: float, target: int = 5) -> ValueAxis:
+    lo, hi, step, decimals = nice_axis(lo, hi, fmt.decimals, target)
     ticks = [round(lo + k * step, decimals) for k in range(round((hi - lo) / step) + 1)]
-    labels = [spec.number_format.text(t, decimals, grouping=True) for t in ticks]
-    return ValueAxis(lo, hi, step, decimals, ticks, labels)
+    return ValueAxis(lo, hi, step, decimals, ticks, [fmt.text(t, decimals, grouping=True) for t in ticks])
 
 
-def data_range(spec: ChartSpec) -> tuple[float, float]:
+def data_range(kind: str, rows: list[list[float]]) -> tuple[float, float]:
     """The span of values the value axis must show (stack totals for stacked bars)."""
-    if spec.kind == "stacked_bar":
-        columns = list(zip(*(s.values for s in spec.series)))
+    if kind in STACKED:
+        columns = list(zip(*rows))
         lo = min(sum(v for v in col if v < 0) for col in columns)
         hi = max(sum(v for v in col if v > 0) for col in columns)
     else:
-        lo = min(min(s.values) for s in spec.series)
-        hi = max(max(s.values) for s in spec.series)
-    if spec.kind in ZERO_BASED or (lo >= 0 and lo <= 0.4 * hi) or (hi <= 0 and hi >= 0.4 * lo):
+        lo, hi = min(min(r) for r in rows), max(max(r) for r in rows)
+    if kind in ZERO_BASED or (lo >= 0 and lo <= 0.4 * hi) or (hi <= 0 and hi >= 0.4 * lo):
         lo, hi = min(lo, 0.0), max(hi, 0.0)
     return lo, hi
+
+
+def plain_axis(spec: ChartSpec) -> ValueAxis:
+    """The value axis of a chart without data labels (no headroom needed for them)."""
+    if spec.kind == "radar":
+        return make_axis(spec.number_format, 0.0, max(max(s.values) for s in spec.series))
+    return make_axis(spec.number_format, *data_range(spec.kind, [s.values for s in spec.series]))
+
+
+def x_axis(spec: ChartSpec) -> ValueAxis | None:
+    """The x scale of a numeric scatter plot (None for category charts)."""
+    if spec.x_values is None:
+        return None
+    return make_axis(spec.x_format, min(spec.x_values), max(spec.x_values))
 
 
 def cartesian_layout(spec: ChartSpec, plot: Box) -> CartesianLayout:
@@ -96,64 +117,42 @@ def cartesian_layout(spec: ChartSpec, plot: Box) -> CartesianLayout:
         RenderError: "too_crowded" when the category labels cannot all be drawn whole.
     """
     st = spec.style
-    text_h = st.font_size * LINE_HEIGHT
-    horizontal = spec.kind == "hbar"
-    cat_w = [text_width(c, st.font, st.font_size) for c in spec.categories]
-    n = len(spec.categories)
-    lo, hi = data_range(spec)
-    axis = value_axis(spec, lo, hi)
+    text_h = st.font_size * LINE
+    lo, hi = data_range(spec.kind, [s.values for s in spec.series])
+    axis, xs = make_axis(spec.number_format, lo, hi), x_axis(spec)
     for _ in range(4):  # widen the axis until the outermost data labels fit inside the plot
         tick_w = max(text_width(t, st.font, st.font_size) for t in axis.labels)
-        if horizontal:
-            inner = Box(plot.left + max(cat_w) + 10, plot.top + 4,
-                        plot.width - max(cat_w) - 14 - tick_w / 2, plot.height - text_h - 12)
-            rotation = 0
-            if inner.height / n < text_h * 1.15:
-                raise RenderError("too_crowded", f"{n} category labels in {inner.height:.0f} px")
+        if spec.horizontal:
+            inner, rotation, lines = horizontal_inner(spec, plot, tick_w, text_h)
+        elif xs is not None:
+            x_w = text_width(xs.labels[-1], st.font, st.font_size)
+            inner = Box(plot.left + tick_w + 10, plot.top + text_h / 2 + 2,
+                        plot.width - tick_w - 10 - x_w / 2 - 4, plot.height - text_h * 2 - 12)
+            rotation, lines = 0, [(c,) for c in spec.categories]
         else:
-            inner, rotation = _vertical_inner(spec, plot, cat_w, tick_w, text_h)
-        if not spec.data_labels or spec.kind == "stacked_bar":
+            inner, rotation, lines = vertical_inner(spec, plot, tick_w, text_h)
+        if not spec.data_labels or spec.kind in STACKED:
             break
-        need_lo, need_hi = _label_room(spec, axis, inner, horizontal)
+        need_lo, need_hi = _label_room(spec, axis, inner)
         if axis.lo <= need_lo and need_hi <= axis.hi:
             break
-        axis = value_axis(spec, min(lo, need_lo), max(hi, need_hi))
-    return CartesianLayout(inner, axis, horizontal, rotation, label_size(spec))
+        axis = make_axis(spec.number_format, min(lo, need_lo), max(hi, need_hi))
+    return CartesianLayout(inner, axis, spec.horizontal, rotation, label_size(spec), lines, xs)
 
 
-def _vertical_inner(spec: ChartSpec, plot: Box, cat_w: list[float], tick_w: float,
-                    text_h: float) -> tuple[Box, int]:
-    """The inner box and the category label rotation of a chart with categories along the bottom."""
-    n = len(spec.categories)
-    left = tick_w + 10
-    band = (plot.width - left - 12) / n
-    widest = max(cat_w)
-    if widest + 8 <= band:
-        rotation, extent = 0, text_h
-    elif text_h * 1.4 <= band:
-        rotation, extent = 45, (widest + text_h) * 0.7072
-        left = max(left, cat_w[0] * 0.7072 - band / 2 + 6)
-        band = (plot.width - left - 12) / n
-    elif text_h * 1.15 <= band:
-        rotation, extent = 90, widest
-    else:
-        raise RenderError("too_crowded", f"{n} category labels in {plot.width:.0f} px")
-    if extent > plot.height * 0.4:
-        raise RenderError("too_crowded", "category labels too long for the chart's height")
-    top = text_h / 2 + 2
-    return Box(plot.left + left, plot.top + top, band * n, plot.height - top - extent - 10), rotation
-
-
-def _label_room(spec: ChartSpec, axis: ValueAxis, inner: Box, horizontal: bool) -> tuple[float, float]:
+def _label_room(spec: ChartSpec, axis: ValueAxis, inner: Box) -> tuple[float, float]:
     """The values the axis must reach so that labels beyond the marks' ends stay inside the plot."""
     size = label_size(spec)
     values = [v for s in spec.series for v in s.values]
-    per_unit = (inner.width if horizontal else inner.height) / (axis.hi - axis.lo)
-    if horizontal:
+    per_unit = (inner.width if spec.horizontal else inner.height) / (axis.hi - axis.lo)
+    if spec.horizontal:
         need = max(text_width(spec.number_format.text(v), spec.style.font, size) for v in values) + 8
     else:
-        need = size * LINE_HEIGHT + 6
-    low = min(values) - need / per_unit if min(values) < 0 else min(values)
+        need = size * LINE * 2 + 10  # a point's label may sit above or below it
+    low = min(values) - need / per_unit if min(values) < 0 or spec.kind in ("line", "multi_line", "scatter") \
+        else min(values)
+    if min(values) >= 0:
+        low = max(low, 0.0)  # no negative scale for positive data: the lowest labels go above their points
     return low, max(values) + need / per_unit
 
 
@@ -164,17 +163,17 @@ def radial_layout(spec: ChartSpec, plot: Box) -> RadialLayout:
         RenderError: "too_crowded" when the labels leave too small a circle.
     """
     st = spec.style
-    text_h = st.font_size * LINE_HEIGHT
+    text_h = st.font_size * LINE
     outside = spec.categories if spec.kind == "radar" or not spec.legend else []
     radius = min(plot.width, plot.height) / 2 - 8
     if outside:
-        lines = 2 if spec.data_labels and spec.kind != "radar" else 1
+        lines = 2 if spec.kind != "radar" else 1
         widest = max(text_width(t, st.font, st.font_size) for i, c in enumerate(outside)
                      for t in [c] + ([spec.label(0, i)] if lines == 2 else []))
         radius = min(plot.width / 2 - widest - 30, plot.height / 2 - lines * text_h - 14)
     if radius < 60:
         raise RenderError("too_crowded", f"radius {radius:.0f} px")
     inner = radius * 0.55 if spec.kind == "donut" else 0.0
-    scale_max = nice_axis(0.0, max(max(s.values) for s in spec.series), spec.number_format.decimals)[1]
+    scale = plain_axis(spec) if spec.kind == "radar" else None
     return RadialLayout(plot.left + plot.width / 2, plot.top + plot.height / 2, radius, inner,
-                        label_size(spec), scale_max)
+                        label_size(spec), scale)

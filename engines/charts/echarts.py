@@ -16,17 +16,17 @@ import json
 
 from PIL import Image
 
+from engines.charts.echarts_options import build_option
+from engines.charts.plan import plan_chart, verify
 from engines.charts.spec import ChartSpec
 from renderers.chromium import npm_asset, shared
-from engines.charts.echarts_options import build_option
 from renderers.errors import RenderError
-from renderers.legibility import check_legible
 from renderers.result import DrawnText, Rendered
 
 ECHARTS_JS = "echarts/dist/echarts.min.js"
 
-# Runs in the page: draw one chart, collect its texts (zrender TSpans) with their transformed
-# corners, and return the canvas as base64 PNG. Errors come back as data, never as exceptions,
+# Runs in the page: draw one chart, collect its texts (zrender texts, a multi-line one whole) with
+# their transformed corners, and return the canvas as base64 PNG. Errors come back as data, never as exceptions,
 # so an exception reaching Python always means the browser itself failed. The result is one JSON
 # string: Playwright's own serialisation of nested arrays costs ~15 ms for a chart's texts.
 RENDER_JS = """
@@ -44,8 +44,14 @@ window.renderChart = function (arg) {
     return JSON.stringify({error: String((e && e.message) || e)});
   }
   const texts = [];
-  for (const item of chart.getZr().storage.getDisplayList(true)) {
-    if (!item.style || typeof item.style.text !== 'string' || item.invisible) continue;
+  const seen = new Set();
+  for (const line of chart.getZr().storage.getDisplayList(true)) {
+    if (!line.style || typeof line.style.text !== 'string' || line.invisible) continue;
+    // A multi-line text is drawn as one TSpan per line: report the whole text (its ZRText parent) once.
+    const parent = line.parent;
+    const item = parent && parent.style && typeof parent.style.text === 'string' ? parent : line;
+    if (seen.has(item)) continue;
+    seen.add(item);
     const r = item.getBoundingRect();
     const m = item.getComputedTransform() || [1, 0, 0, 1, 0, 0];
     const corners = [[r.x, r.y], [r.x + r.width, r.y], [r.x + r.width, r.y + r.height], [r.x, r.y + r.height]];
@@ -83,13 +89,14 @@ class EChartsRenderer:
             ChromiumError: the browser failed repeatedly (infrastructure, not the sample's fault).
         """
         st = spec.style
-        option = json.dumps(build_option(spec), ensure_ascii=False)
+        plan = plan_chart(spec)
+        option = json.dumps(build_option(plan), ensure_ascii=False)
         arg = {"option": option, "width": st.width, "height": st.height, "background": st.background}
         result = json.loads(shared().call("echarts", page_html(), "arg => window.renderChart(arg)", arg))
         if "error" in result:
             raise RenderError("echarts_error", f"{result['error']} in {option[:120]}")
         texts = [DrawnText(text, tuple(tuple(p) for p in quad)) for text, quad in result["texts"]]
-        check_legible(texts, st.width, st.height)
+        verify(plan, texts)
         image = Image.open(io.BytesIO(base64.b64decode(result["png"]))).convert("RGB")
         if image.size != (st.width, st.height):  # a broken page, not a property of the chart
             raise RuntimeError(f"ECharts returned a {image.size} image for a {st.width}x{st.height} chart")

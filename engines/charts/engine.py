@@ -1,23 +1,24 @@
-"""The `charts` engine, after OneChart: charts drawn by matplotlib or ECharts, read back as a python-dict.
+"""The `charts` engine, after OneChart: charts drawn by matplotlib or ECharts, read back as a python dict.
 
 A sample is a chart image with the prompt `OCR with format: ` and, as target, the chart's data in
-OneChart's dict: `{"title", "source", "x_title", "y_title", "values"}`, "None" for what the chart
-does not show, `values` flat (`{label: value}`) for one series and nested (`{series: {label:
-value}}`) for several. Numbers are written as the chart shows them: bare numbers as JSON number
-tokens with the shown digits ("12.50"), numbers with a unit as strings ("12.5%"), so the text is
-valid JSON and a valid Python literal at once.
+the chosen `--target-format` (`targets`): OneChart's dict by default, or an HTML or Markdown table
+as GOT's successors train on. Every value in the target can be read from the image: it is printed
+as a data label, or the chart's values were resampled to what its labelled scale can tell.
 
 The content comes from built-in topics (no download) or, with `--source`, from the user's CSV
-tables (`engines.charts.tables`), table `index % len(tables)` for sample `index` (another table
-when a retry follows a failed draw, so one table that cannot be drawn never fails an index). After
-rendering, every title, label and data label the target names is looked up among the texts the
-renderer reports having drawn; a chart where one is missing fails as a sample instead of
-teaching the model to read what is not there; so does one whose texts the chosen font cannot
-draw (empty boxes) or that needs script shaping.
+tables (`tables`, fitted to a chart by `fit`), table `index % len(tables)` for sample `index`
+(another table when a retry follows a failed draw, so one table that cannot be drawn never fails
+an index). After rendering, every title, label and data label the target names is looked up among
+the texts the renderer reports having drawn, and the plan's checks refuse a chart where any text
+covers a mark or another text; a chart failing either fails as a sample instead of teaching the
+model to read what is not there; so does one whose texts the chosen font cannot draw (empty
+boxes) or that needs script shaping. Last, a share of charts is printed and scanned or
+photographed (`renderers.degrade`), the parameters drawn from the sample's rng and kept in meta.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import Counter
 from dataclasses import dataclass, field
@@ -25,29 +26,37 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from PIL import Image
 
 from engines.base import Engine, EngineConfig, Resources, Sample, SampleError, source_index
-from engines.charts.content import ChartContent, content_texts, draw_content, table_content, table_kinds
+from engines.charts.content import draw_content
+from engines.charts.content_model import ChartContent, content_texts
+from engines.charts.echarts import EChartsRenderer
+from engines.charts.fit import fit_table, table_kinds
+from engines.charts.mpl_chart import MatplotlibChartRenderer
+from engines.charts.spec import KINDS, ChartSpec
 from engines.charts.style import draw_spec
 from engines.charts.tables import ChartTable, load_chart_tables
-from engines.charts.spec import KINDS, ChartSpec
-from engines.charts.echarts import EChartsRenderer
+from engines.charts.targets import FORMATS, chart_target, target_texts
+from engines.charts.wrap import squash
+from renderers import degrade
 from renderers.errors import RenderError
-from engines.charts.mpl_chart import MatplotlibChartRenderer
 from renderers.fonts import NEEDS_SHAPING, check_drawable, covering_faces, face_keys
 from renderers.result import Rendered
 from tokenizer.protocol import PROMPT_FORMAT
 
 RENDERERS = ("mixed", "matplotlib", "pyecharts")
 LANGS = ("mixed", "en", "zh")
+DEGRADE_PRESETS = {"light": 0.5, "scan": 0.3, "photo": 0.2}  # how a degraded chart was degraded
 
 
 @dataclass
 class ChartsConfig(EngineConfig):
     source: str | None = field(default=None, metadata={
         "help": "a CSV/TSV file or a folder of them to chart instead of the built-in topics: a header row "
-                "(category column name, then series names), rows of a label and numbers, optional "
-                "'# title:', '# source:', '# x_title:', '# y_title:' lines; unusable files are skipped and counted"})
+                "(category column name, then series names, a unit in brackets becomes the axis title), rows "
+                "of a label and numbers, optional '# title:', '# source:', '# x_title:', '# y_title:' lines; "
+                "long tables are charted a window of rows at a time; unusable files are skipped and counted"})
     renderer: str = field(default="mixed", metadata={
         "help": "mixed (half matplotlib, half pyecharts, drawn per sample), matplotlib or pyecharts"})
     lang: str = field(default="mixed", metadata={
@@ -55,6 +64,12 @@ class ChartsConfig(EngineConfig):
                 "keeps only tables in that language"})
     kinds: str = field(default="all", metadata={
         "help": f"comma-separated chart kinds to draw, or all: {', '.join(KINDS)}"})
+    target_format: str = field(default="onechart", metadata={
+        "choices": FORMATS,
+        "help": "onechart (OneChart's python dict, as GOT trains), html (an HTML table, as DeepSeek-OCR) "
+                "or markdown (a Markdown table, as PaddleOCR-VL)"})
+    degrade: float = field(default=0.15, metadata={
+        "help": "share of charts printed and scanned or photographed (renderers.degrade: light, scan, photo); 0 = none"})
 
     @property
     def kind_list(self) -> tuple[str, ...]:
@@ -65,6 +80,10 @@ class ChartsConfig(EngineConfig):
             raise ValueError(f"--renderer {self.renderer!r} is not one of {', '.join(RENDERERS)}; pick one of them")
         if self.lang not in LANGS:
             raise ValueError(f"--lang {self.lang!r} is not one of {', '.join(LANGS)}; pick one of them")
+        if self.target_format not in FORMATS:
+            raise ValueError(f"--target-format {self.target_format!r} is not one of {', '.join(FORMATS)}")
+        if not 0.0 <= self.degrade <= 1.0:
+            raise ValueError(f"--degrade {self.degrade} is not a share; give a number from 0 to 1")
         unknown = [k for k in self.kind_list if k not in KINDS]
         if unknown or not self.kind_list:
             raise ValueError(f"--kinds: unknown chart kind(s) {unknown}; use 'all' or a comma-separated "
@@ -73,40 +92,8 @@ class ChartsConfig(EngineConfig):
             raise ValueError(f"--source {self.source}: no such file or folder; give a CSV/TSV file or a folder of them")
 
 
-def _value(spec: ChartSpec, series: int, index: int) -> str:
-    shown = spec.label(series, index)
-    return shown if spec.number_format.plain else json.dumps(shown, ensure_ascii=False)
-
-
-def chart_target(spec: ChartSpec) -> str:
-    """The target text: OneChart's dict, keys in order, values exactly as the chart shows them."""
-    def text(value: str | None) -> str:
-        return json.dumps(value or "None", ensure_ascii=False)
-
-    def flat(s: int) -> str:
-        return "{" + ", ".join(f"{text(c)}: {_value(spec, s, i)}" for i, c in enumerate(spec.categories)) + "}"
-
-    if len(spec.series) == 1:
-        values = flat(0)
-    else:
-        values = "{" + ", ".join(f"{text(s.name)}: {flat(k)}" for k, s in enumerate(spec.series)) + "}"
-    fields = [("title", spec.title), ("source", spec.source), ("x_title", spec.x_title), ("y_title", spec.y_title)]
-    return "{" + ", ".join([f'"{key}": {text(value)}' for key, value in fields] + [f'"values": {values}']) + "}"
-
-
-def target_texts(spec: ChartSpec) -> Counter:
-    """Every string the target names that the image must show, with how often it must appear."""
-    needed = Counter(t for t in (spec.title, spec.source, spec.x_title, spec.y_title) if t)
-    needed.update(spec.categories)
-    if len(spec.series) > 1:
-        needed.update(s.name for s in spec.series)
-    if spec.data_labels:
-        needed.update(spec.label(s, i) for s in range(len(spec.series)) for i in range(len(spec.categories)))
-    return needed
-
-
 class ChartsEngine(Engine):
-    """Charts of 12 kinds in English and Chinese, rendered half by matplotlib and half by ECharts."""
+    """Charts of 13 kinds in English and Chinese, rendered half by matplotlib and half by ECharts."""
 
     name = "charts"
     Config = ChartsConfig
@@ -132,7 +119,7 @@ class ChartsEngine(Engine):
                 self.skipped["lang_mismatch"] += 1
             elif not kinds:
                 self.skipped["no_suitable_kind"] += 1
-            elif why := undrawable(content_texts(table_content(np.random.default_rng(0), table, kinds))):
+            elif why := undrawable(content_texts(fit_table(np.random.default_rng(0), table, kinds))):
                 self.skipped[why] += 1
             else:
                 self.tables.append((table, kinds))
@@ -144,7 +131,7 @@ class ChartsEngine(Engine):
     def _content(self, rng: np.random.Generator, index: int, attempt: int) -> tuple[ChartContent, str | None]:
         if self.tables:
             table, kinds = self.tables[source_index(len(self.tables), index, attempt)]
-            return table_content(rng, table, kinds), table.name
+            return fit_table(rng, table, kinds), table.name
         lang = self.config.lang if self.config.lang != "mixed" else ("zh" if rng.random() < 0.5 else "en")
         return draw_content(rng, lang, self.config.kind_list), None
 
@@ -152,16 +139,28 @@ class ChartsEngine(Engine):
         cfg = self.config
         renderer = cfg.renderer if cfg.renderer != "mixed" else ("pyecharts" if rng.random() < 0.5 else "matplotlib")
         content, table = self._content(rng, index, attempt)
-        spec = draw_spec(rng, content)
         try:
+            spec = draw_spec(rng, content, exact=table is not None)
             check_drawable(target_texts(spec), spec.style.font)
             drawn = self._renderers[renderer].render(spec)
         except RenderError as exc:
             raise SampleError(exc.reason, exc.excerpt) from exc
         _check_drawn(spec, drawn)
+        params = self._degradation(rng)
+        image = drawn.image if params.preset == "none" else degrade.apply(drawn.image, params).image
         meta = {"lang": content.lang, "renderer": renderer, "kind": spec.kind, "table": table,
-                "spec": spec.to_dict()}
-        return Sample(images=[drawn.image], prompt=PROMPT_FORMAT, target=chart_target(spec), task="format", meta=meta)
+                "target_format": cfg.target_format, "notes": content.notes,
+                "degrade": json.loads(json.dumps(dataclasses.asdict(params))), "spec": spec.to_dict()}
+        return Sample(images=[image], prompt=PROMPT_FORMAT, target=chart_target(spec, cfg.target_format),
+                      task="format", meta=meta)
+
+    def _degradation(self, rng: np.random.Generator) -> degrade.DegradeParams:
+        """No degradation, or one drawn from a preset (light, scan or photo), from the sample's rng."""
+        if rng.random() >= self.config.degrade:
+            return degrade.DegradeParams()
+        presets = list(DEGRADE_PRESETS)
+        weights = np.array(list(DEGRADE_PRESETS.values()))
+        return degrade.draw_params(rng, presets[int(rng.choice(len(presets), p=weights / weights.sum()))])
 
     def describe(self) -> dict[str, Any]:
         """The config, plus how many --source tables are used and how many were skipped, by reason."""
@@ -169,6 +168,14 @@ class ChartsEngine(Engine):
         if self.config.source:
             info.update(tables=len(self.tables), skipped=dict(sorted(self.skipped.items())))
         return info
+
+
+def redraw(meta: dict[str, Any]) -> Image.Image:
+    """A sample's image again, from its meta alone: the spec drawn by its renderer, then its degradation."""
+    renderer = MatplotlibChartRenderer() if meta["renderer"] == "matplotlib" else EChartsRenderer()
+    image = renderer.render(ChartSpec.from_dict(meta["spec"])).image
+    params = degrade.DegradeParams.from_dict(meta["degrade"])
+    return image if params.preset == "none" else degrade.apply(image, params).image
 
 
 def undrawable(texts: list[str]) -> str | None:
@@ -181,8 +188,12 @@ def undrawable(texts: list[str]) -> str | None:
 
 
 def _check_drawn(spec: ChartSpec, drawn: Rendered) -> None:
-    """Raise unless every text the target names was drawn (as often as the target names it)."""
-    shown = Counter(t.text for t in drawn.texts)
+    """Raise unless every text the target names was drawn (as often as the target names it).
+
+    A text drawn over several lines counts as itself and as each of its lines (a pie's "name\\nvalue").
+    """
+    shown = Counter(squash(t.text) for t in drawn.texts)
+    shown.update(squash(line) for t in drawn.texts if "\n" in t.text for line in t.text.split("\n"))
     missing = [text for text, count in target_texts(spec).items() if shown[text] < count]
     if missing:
         raise SampleError("text_missing", repr(missing[:3]))

@@ -1,22 +1,24 @@
-"""Where a chart's title, legend, source note and axis titles go, and the box left for the plot.
+"""Where a chart's title, subtitle, legend, source note and axis titles go, and the box left for the plot.
 
 Both chart renderers place these frame elements at the same pixel positions, computed here from
 text widths measured with the chart's own font, before anything is drawn. Computing the layout
 once, up front, is what lets the matplotlib renderer draw a chart in a single pass (no
-`tight_layout`, no second draw) and lets ECharts' grid be sized without guessing. A legend is
-laid out row by row here rather than wrapped by a renderer, so no row can spill onto the plot.
+`tight_layout`, no second draw) and lets ECharts' grid be sized without guessing. Long texts (the
+titles and series names of real tables) wrap over a few lines (`wrap`) rather than shrink below
+legibility; a legend is laid out row by row here rather than wrapped by a renderer, so no row can
+spill onto the plot.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from engines.charts.legend import LegendItem, legend_layout
 from engines.charts.spec import ChartSpec
+from engines.charts.wrap import LINE, fit_lines
 from renderers.errors import RenderError
-from renderers.fonts import text_width
 
 MIN_TEXT_PX = 9  # below this a label is no longer reliably legible
-MARKER_GAP = 5.0  # legend marker to label: ECharts' fixed gap, so both renderers agree
 
 
 @dataclass(frozen=True)
@@ -37,9 +39,10 @@ class Box:
 
 @dataclass(frozen=True)
 class TextSlot:
-    """One frame text: anchored at (x, y), y being the middle of the line; rotation 90 reads upwards."""
+    """One frame text of one or more lines: anchored at (x, y), y being the middle of the block;
+    rotation 90 reads upwards."""
 
-    text: str
+    lines: tuple[str, ...]
     x: float
     y: float
     size: float
@@ -47,21 +50,15 @@ class TextSlot:
     rotation: int = 0
     bold: bool = False
 
-
-@dataclass(frozen=True)
-class LegendItem:
-    """One legend entry: a marker of `marker` shape whose left edge is at x, centred on y, then its label."""
-
-    label: str
-    color: str
-    marker: str  # rect | line | point
-    x: float
-    y: float
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
 
 
 @dataclass(frozen=True)
 class Frame:
     title: TextSlot | None
+    subtitle: TextSlot | None
     source: TextSlot | None
     x_title: TextSlot | None
     y_title: TextSlot | None
@@ -70,105 +67,64 @@ class Frame:
     marker_size: tuple[float, float]  # legend marker (width, height)
     plot: Box  # what remains for the plot, tick labels included
 
-
-def fit_size(text: str, size: float, max_width: float, font: str, bold: bool = False) -> float:
-    """The largest size <= `size` at which one line of `text` fits in `max_width` pixels."""
-    width = text_width(text, font, size, bold)
-    if width > max_width:
-        size = int(size * max_width / width)
-    if size < MIN_TEXT_PX:
-        raise RenderError("text_too_long", text)
-    return size
+    @property
+    def slots(self) -> list[TextSlot]:
+        return [s for s in (self.title, self.subtitle, self.source, self.x_title, self.y_title) if s is not None]
 
 
-def marker_shape(spec: ChartSpec, series: int) -> str:
-    """The legend marker of a series: the mark it is drawn with."""
-    if spec.kind in ("line", "multi_line") or (spec.kind == "bar_line" and series == 1):
-        return "line"
-    return "point" if spec.kind == "scatter" else "rect"
+def fit_text(text: str, size: float, max_width: float, font: str, max_lines: int, bold: bool = False,
+             shrink: float = 0.75) -> tuple[tuple[str, ...], float]:
+    """Lines and size for `text` within `max_width`: at most `max_lines` lines, shrunk at most to `shrink` x size.
+
+    Raises:
+        RenderError: "text_too_long" when it cannot fit legibly.
+    """
+    fit = fit_lines(text, max_width, font, size, max(MIN_TEXT_PX, round(size * shrink)), max_lines, bold)
+    if fit is None:
+        raise RenderError("text_too_long", text[:80])
+    return tuple(fit[0]), fit[1]
 
 
 def frame_layout(spec: ChartSpec) -> Frame:
-    """Lay out the frame of `spec` from the outside in: title, source, legend, axis titles, plot.
+    """Lay out the frame of `spec` from the outside in: title, subtitle, source, legend, axis titles, plot.
 
     Raises:
-        RenderError: "text_too_long" when a title cannot fit even when shrunk, "too_crowded" when
+        RenderError: "text_too_long" when a title cannot fit even wrapped and shrunk, "too_crowded" when
             too little room is left for the plot.
     """
     st = spec.style
     pad = round(min(st.width, st.height) * 0.025) + 4
     left, top, right, bottom = pad, pad, st.width - pad, st.height - pad
     font, size = st.font, st.font_size
-    title = source = x_title = y_title = None
+    title = subtitle = source = x_title = y_title = None
+    x = left if st.title_align == "left" else st.width / 2
     if spec.title:
-        tsize = fit_size(spec.title, st.title_size, right - left, font, st.title_bold)
-        x = left if st.title_align == "left" else st.width / 2
-        title = TextSlot(spec.title, x, top + tsize * 0.6, tsize, st.title_align, bold=st.title_bold)
-        top += tsize * 1.2 + pad / 2
+        lines, tsize = fit_text(spec.title, st.title_size, right - left, font, 3, st.title_bold)
+        title = TextSlot(lines, x, top + len(lines) * tsize * LINE / 2, tsize, st.title_align, bold=st.title_bold)
+        top += len(lines) * tsize * LINE + pad / 2
+    if spec.subtitle:
+        lines, ssize = fit_text(spec.subtitle, size, right - left, font, 2)
+        subtitle = TextSlot(lines, x, top + len(lines) * ssize * LINE / 2, ssize, st.title_align)
+        top += len(lines) * ssize * LINE + pad / 2
     if spec.source:
-        ssize = fit_size(spec.source, max(MIN_TEXT_PX, size - 2), right - left, font)
-        source = TextSlot(spec.source, left, bottom - ssize * 0.6, ssize, "left")
-        bottom -= ssize * 1.2 + pad / 2
+        lines, ssize = fit_text(spec.source, max(MIN_TEXT_PX, size - 2), right - left, font, 2, shrink=1.0)
+        source = TextSlot(lines, left, bottom - len(lines) * ssize * LINE / 2, ssize, "left")
+        bottom -= len(lines) * ssize * LINE + pad / 2
     marker = (round(size * 1.8), round(size * 0.9))
     legend: list[LegendItem] = []
     if spec.legend:
-        legend, (left, top, right, bottom) = _legend(spec, marker, (left, top, right, bottom), pad)
+        legend, (left, top, right, bottom) = legend_layout(spec, marker, (left, top, right, bottom), pad)
     if spec.y_title:
-        ysize = fit_size(spec.y_title, size + 1, bottom - top, font)
-        y_title = TextSlot(spec.y_title, left + ysize * 0.6, (top + bottom) / 2, ysize, rotation=90)
-        left += ysize * 1.2 + pad / 2
+        lines, ysize = fit_text(spec.y_title, size + 1, bottom - top, font, 2)
+        block = len(lines) * ysize * LINE
+        y_title = TextSlot(lines, left + block / 2, (top + bottom) / 2, ysize, rotation=90)
+        left += block + pad / 2
     if spec.x_title:
-        xsize = fit_size(spec.x_title, size + 1, right - left, font)
-        x_title = TextSlot(spec.x_title, (left + right) / 2, bottom - xsize * 0.6, xsize)
-        bottom -= xsize * 1.2 + pad / 2
+        lines, xsize = fit_text(spec.x_title, size + 1, right - left, font, 2)
+        block = len(lines) * xsize * LINE
+        x_title = TextSlot(lines, (left + right) / 2, bottom - block / 2, xsize)
+        bottom -= block + pad / 2
     plot = Box(left, top, right - left, bottom - top)
     if plot.width < 160 or plot.height < 120:
         raise RenderError("too_crowded", f"{plot.width:.0f}x{plot.height:.0f} px left for the plot")
-    return Frame(title, source, x_title, y_title, legend, size, marker, plot)
-
-
-def _legend(
-    spec: ChartSpec, marker: tuple[float, float], edges: tuple[float, float, float, float], pad: float
-) -> tuple[list[LegendItem], tuple[float, float, float, float]]:
-    """Place legend entries in rows (top/bottom) or one column (right); return them and the edges left."""
-    st = spec.style
-    left, top, right, bottom = edges
-    widths = [marker[0] + MARKER_GAP + text_width(label, st.font, st.font_size) for label in spec.legend_labels]
-    row_h = max(marker[1], st.font_size * 1.25)
-    item_gap = st.font_size
-    shapes = [marker_shape(spec, i) for i in range(len(spec.series))]
-    colors = st.colors
-
-    def item(i: int, x: float, y: float) -> LegendItem:
-        shape = "rect" if spec.by_category else shapes[i]
-        return LegendItem(spec.legend_labels[i], colors[i], shape, x, y)
-
-    if st.legend_position == "right":
-        col_w = max(widths)
-        if col_w > (right - left) * 0.4:
-            raise RenderError("too_crowded", "legend labels too wide for a side legend")
-        n = len(widths)
-        y0 = (top + bottom) / 2 - (n * row_h + (n - 1) * item_gap / 2) / 2 + row_h / 2
-        items = [item(i, right - col_w, y0 + i * (row_h + item_gap / 2)) for i in range(n)]
-        return items, (left, top, right - col_w - pad, bottom)
-    rows: list[list[int]] = [[]]
-    used = 0.0
-    for i, w in enumerate(widths):
-        if rows[-1] and used + item_gap + w > right - left:
-            rows.append([])
-            used = 0.0
-        used += (item_gap if rows[-1] else 0.0) + w
-        rows[-1].append(i)
-    if any(widths[r[0]] > right - left for r in rows):
-        raise RenderError("too_crowded", "a legend label is wider than the chart")
-    band = len(rows) * row_h + (len(rows) - 1) * item_gap / 2
-    y0 = top + row_h / 2 if st.legend_position == "top" else bottom - band + row_h / 2
-    items = []
-    for r, row in enumerate(rows):
-        x = (left + right) / 2 - (sum(widths[i] for i in row) + item_gap * (len(row) - 1)) / 2
-        for i in row:
-            items.append(item(i, x, y0 + r * (row_h + item_gap / 2)))
-            x += widths[i] + item_gap
-    if st.legend_position == "top":
-        return items, (left, top + band + pad / 2, right, bottom)
-    return items, (left, top, right, bottom - band - pad / 2)
+    return Frame(title, subtitle, source, x_title, y_title, legend, size, marker, plot)

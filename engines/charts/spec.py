@@ -18,6 +18,7 @@ KINDS: dict[str, tuple[tuple[int, int], bool]] = {
     "hbar": ((1, 1), True),
     "grouped_bar": ((2, 4), True),
     "stacked_bar": ((2, 4), True),
+    "hstacked_bar": ((2, 4), True),
     "line": ((1, 1), True),
     "multi_line": ((2, 5), True),
     "area": ((1, 3), True),
@@ -27,7 +28,12 @@ KINDS: dict[str, tuple[tuple[int, int], bool]] = {
     "donut": ((1, 1), False),
     "radar": ((1, 3), False),
 }
+HORIZONTAL = ("hbar", "hstacked_bar")  # categories down the left side, values along the bottom
+STACKED = ("stacked_bar", "hstacked_bar")
+BAR_KINDS = ("bar", "hbar", "grouped_bar") + STACKED
 LEGEND_POSITIONS = ("top", "bottom", "right")
+DASHES = ("solid", "dashed")
+SYMBOLS = ("circle", "rect", "triangle", "diamond")
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,14 @@ class Series:
     values: list[float]
 
 
+@dataclass(frozen=True)
+class Reference:
+    """An annotation: a dashed line across the plot at `value`, with `text` at its end ("Average: 45.2")."""
+
+    value: float
+    text: str
+
+
 @dataclass
 class ChartStyle:
     """How the chart looks; the renderer derives all geometry from these and the content."""
@@ -75,16 +89,25 @@ class ChartStyle:
     colors: list[str] = field(default_factory=lambda: ["#4472c4", "#ed7d31", "#a5a5a5", "#ffc000", "#5b9bd5"])
     background: str = "#ffffff"
     text_color: str = "#333333"
+    grid_color: str = "#d9d9d9"  # value-axis grid lines, radar rings
+    axis_color: str = "#666666"
     grid: bool = True  # value-axis grid lines
     markers: bool = True  # point markers on lines
     legend_position: str = "top"  # top | bottom | right
     bar_width: float = 0.7  # share of a category's band the bars fill
     line_width: float = 2.0
+    dashes: list[str] = field(default_factory=lambda: ["solid"] * 5)  # per series, a DASHES entry
+    symbols: list[str] = field(default_factory=lambda: list(SYMBOLS) + ["circle"])  # per series marker
+    palette: str = ""  # the palette the colours were picked from (a record for meta)
 
 
 @dataclass
 class ChartSpec:
-    """One chart: categories (x labels, pie slices or radar axes) and one or more series over them."""
+    """One chart: categories (x labels, pie slices or radar axes) and one or more series over them.
+
+    A numeric scatter plot sets `x_values`: category i is then the point at x = x_values[i], and its
+    label is that number as `x_format` writes it (the key the target gives the point under).
+    """
 
     kind: str
     categories: list[str]
@@ -97,6 +120,10 @@ class ChartSpec:
     legend: bool = False
     data_labels: bool = False
     style: ChartStyle = field(default_factory=ChartStyle)
+    subtitle: str | None = None  # a smaller line under the title; not part of the target
+    reference: Reference | None = None
+    x_values: list[float] | None = None
+    x_format: NumberFormat | None = None
 
     def __post_init__(self) -> None:
         """Reject specs no renderer could draw faithfully: a programming error, not a sample failure."""
@@ -109,22 +136,33 @@ class ChartSpec:
             raise ValueError("every series needs one value per category")
         if len(set(self.categories)) != len(self.categories) or len({s.name for s in self.series}) != len(self.series):
             raise ValueError("category and series names must be unique")
-        if not cartesian and (self.x_title or self.y_title):
-            raise ValueError(f"a {self.kind} chart has no axes to title")
+        if not cartesian and (self.x_title or self.y_title or self.reference):
+            raise ValueError(f"a {self.kind} chart has no axes to title or annotate")
         if self.kind == "radar" and self.data_labels:
-            raise ValueError("radar charts carry no data labels")
+            raise ValueError("radar charts carry a labelled radial scale, not data labels")
+        if self.by_category and not self.data_labels:
+            raise ValueError("a pie or donut shows its values (or percentages): data_labels must be on")
         lowest = min(v for s in self.series for v in s.values)
         if (self.by_category and lowest <= 0) or lowest < 0 and not cartesian:
             raise ValueError(f"a {self.kind} chart cannot show values <= 0 (pies) or < 0 (radars)")
+        if self.x_values is not None and (self.kind != "scatter" or self.x_format is None or
+                                          self.categories != [self.x_format.text(x) for x in self.x_values]):
+            raise ValueError("x_values are for scatter charts, with x_format, and name the categories")
         if self.style.legend_position not in LEGEND_POSITIONS:
             raise ValueError(f"legend_position must be one of {LEGEND_POSITIONS}")
         if len(self.style.colors) < max(len(self.series), len(self.categories) if self.by_category else 1):
             raise ValueError("the palette has fewer colours than the chart has series (or slices)")
+        if len(self.style.dashes) < len(self.series) or len(self.style.symbols) < len(self.series):
+            raise ValueError("every series needs a dash style and a marker symbol")
 
     @property
     def cartesian(self) -> bool:
         """Drawn on a category axis and a value axis (not a pie or a radar)."""
         return KINDS[self.kind][1]
+
+    @property
+    def horizontal(self) -> bool:
+        return self.kind in HORIZONTAL
 
     @property
     def by_category(self) -> bool:
@@ -134,6 +172,11 @@ class ChartSpec:
     @property
     def legend_labels(self) -> list[str]:
         return self.categories if self.by_category else [s.name for s in self.series]
+
+    @property
+    def names_series(self) -> bool:
+        """Whether the image names the series (a legend of series): the target then names them too."""
+        return self.legend and not self.by_category
 
     def label(self, series: int, index: int) -> str:
         """The data label of one value, exactly as drawn and as written in the target."""
@@ -149,4 +192,8 @@ class ChartSpec:
         data["series"] = [Series(**s) for s in data["series"]]
         data["number_format"] = NumberFormat(**data["number_format"])
         data["style"] = ChartStyle(**data["style"])
+        if data.get("reference"):
+            data["reference"] = Reference(**data["reference"])
+        if data.get("x_format"):
+            data["x_format"] = NumberFormat(**data["x_format"])
         return cls(**data)

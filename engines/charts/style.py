@@ -1,21 +1,27 @@
 """How a chart looks: size, aspect, font, colours, legend, data labels, markers, drawn per chart.
 
 Variety here is what keeps a model from learning one template, but every choice must keep the
-chart readable and its target verifiable: a chart with several series always gets a legend (its
-series names are in the target), a pie without a legend names its slices beside them, and the
-chart grows with its number of categories so their labels fit.
+chart readable and its target complete: a chart with several series always gets a legend (its
+series names are in the target, and a single series gets a legend only with its name in the
+target too), a pie always shows its values or percentages, series colours differ by a CIEDE2000
+floor (`colors`) and lines whose colours are still close also differ by dash and marker, and a
+chart without data labels has its values resampled to what its scale can tell (`readable`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from engines.charts.content import ChartContent, content_texts
-from engines.charts.spec import ChartSpec, ChartStyle
+from engines.charts.colors import CLOSE, closest_pair, distinct
+from engines.charts.content_model import ChartContent, content_texts
+from engines.charts.palettes import BACKGROUND_WEIGHTS, BACKGROUNDS, PALETTES, axis_color, grid_color
+from engines.charts.readable import snap_to_scale
+from engines.charts.spec import DASHES, SYMBOLS, ChartSpec, ChartStyle
+from renderers.errors import RenderError
 from renderers.fonts import covering_faces, face_keys
-from engines.charts.palettes import BACKGROUNDS, PALETTES
 
 FONT_WEIGHTS = {"dejavu-sans": 4, "dejavu-serif": 2, "noto-sans-cjk": 3, "noto-serif-cjk": 1}
+LINE_KINDS = ("line", "multi_line", "area", "radar", "bar_line")
 
 
 def _pick(rng: np.random.Generator, options: list, weights: list[float] | None = None):
@@ -23,6 +29,22 @@ def _pick(rng: np.random.Generator, options: list, weights: list[float] | None =
         return options[int(rng.integers(len(options)))]
     p = np.asarray(weights, dtype=float)
     return options[int(rng.choice(len(options), p=p / p.sum()))]
+
+
+def draw_colors(rng: np.random.Generator, n: int, background: str) -> tuple[str, list[str]]:
+    """(palette name, n colours) from a randomly rotated palette, all told apart from each other and the background.
+
+    Raises:
+        RenderError: "colors_indistinct" when no palette has n such colours (more slices than any can tell apart).
+    """
+    names = sorted(PALETTES)
+    shift = int(rng.integers(8))
+    for k in rng.permutation(len(names)):
+        palette = PALETTES[names[k]]
+        picked = distinct(palette[shift:] + palette[:shift], n, background)
+        if picked:
+            return names[k], picked
+    raise RenderError("colors_indistinct", f"{n} colours on {background}")
 
 
 def draw_style(rng: np.random.Generator, content: ChartContent) -> ChartStyle:
@@ -35,30 +57,45 @@ def draw_style(rng: np.random.Generator, content: ChartContent) -> ChartStyle:
     fonts = covering_faces(content_texts(content), face_keys(cjk=content.lang == "zh")) or ["dejavu-sans"]
     font = _pick(rng, fonts, [FONT_WEIGHTS[f] for f in fonts])
     font_size = int(np.clip(round(width / 62 + rng.normal(0, 1.0)), 10, 16))
-    palette = PALETTES[_pick(rng, sorted(PALETTES))]
-    shift = int(rng.integers(len(palette)))
-    background, text_color = _pick(rng, BACKGROUNDS, [8, 2, 2, 1, 1, 1])
+    background, text_color = _pick(rng, BACKGROUNDS, BACKGROUND_WEIGHTS)
+    n_colors = len(content.categories) if content.kind in ("pie", "donut") else len(content.series)
+    palette, colors = draw_colors(rng, n_colors, background)
+    markers = bool(rng.random() < 0.6)
+    dashes, symbols = ["solid"] * len(content.series), ["circle"] * len(content.series)
+    if content.kind == "scatter":
+        symbols = [SYMBOLS[s % len(SYMBOLS)] for s in range(len(content.series))]
+    elif content.kind in LINE_KINDS and closest_pair(colors[: len(content.series)]) < CLOSE:
+        dashes = [DASHES[(s + s // len(SYMBOLS)) % len(DASHES)] for s in range(len(content.series))]
+        symbols = [SYMBOLS[s % len(SYMBOLS)] for s in range(len(content.series))]
+        markers = True
     return ChartStyle(
         width=width, height=height, font=font, font_size=font_size,
         title_size=font_size + int(rng.integers(3, 9)), title_bold=bool(rng.random() < 0.7),
-        title_align=_pick(rng, ["center", "left"], [7, 3]),
-        colors=palette[shift:] + palette[:shift], background=background, text_color=text_color,
-        grid=bool(rng.random() < 0.7), markers=bool(rng.random() < 0.6),
+        title_align=_pick(rng, ["center", "left"], [7, 3]), colors=colors, background=background,
+        text_color=text_color, grid_color=grid_color(background, text_color),
+        axis_color=axis_color(background, text_color), grid=bool(rng.random() < 0.7), markers=markers,
         legend_position=_pick(rng, ["top", "bottom", "right"], [2, 1, 1]),
         bar_width=round(float(rng.uniform(0.5, 0.8)), 2), line_width=float(_pick(rng, [1.5, 2.0, 2.5, 3.0])),
+        dashes=dashes, symbols=symbols, palette=palette,
     )
 
 
-def draw_spec(rng: np.random.Generator, content: ChartContent) -> ChartSpec:
-    """The full spec: the content as given, a style and the legend / data-label switches."""
+def draw_spec(rng: np.random.Generator, content: ChartContent, exact: bool = False) -> ChartSpec:
+    """The full spec: the content, a style and the legend / data-label switches.
+
+    `exact` (a user's table) keeps every value as given, so every value gets a data label; otherwise
+    a chart drawn without data labels has its values resampled to its scale's reading precision.
+    """
     style = draw_style(rng, content)
     multi = len(content.series) > 1
-    if content.kind in ("pie", "donut"):
-        legend = bool(rng.random() < 0.5)
-    else:
-        legend = multi or bool(rng.random() < 0.15)
+    pie = content.kind in ("pie", "donut")
+    legend = bool(rng.random() < 0.5) if pie else multi or bool(rng.random() < 0.15)
     # Labels over several series of points (lines, dots) collide often; such charts get them rarely.
-    crowded = multi and content.kind in ("multi_line", "area", "scatter", "bar_line")
-    data_labels = content.kind != "radar" and bool(rng.random() < (0.2 if crowded else 0.5))
-    return ChartSpec(content.kind, content.categories, content.series, content.number_format, content.title,
-                     content.source, content.x_title, content.y_title, legend, data_labels, style)
+    crowded = (multi and content.kind in ("multi_line", "area", "scatter", "bar_line")) or content.x_values
+    share = 0.15 if crowded else 0.3 if len(content.categories) > 10 else 0.5
+    data_labels = pie or exact or (content.kind != "radar" and bool(rng.random() < share))
+    spec = ChartSpec(content.kind, content.categories, content.series, content.number_format, content.title,
+                     content.source, content.x_title, content.y_title, legend, data_labels, style,
+                     content.subtitle, content.reference, content.x_values, content.x_format)
+    snap_to_scale(spec)
+    return spec

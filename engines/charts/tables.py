@@ -6,26 +6,30 @@ the table set the chart's texts: `# title: ...`, `# source: ...`, `# x_title: ..
 Cells may carry thousands separators, a currency prefix ($ ¥ € £) or a "%" suffix; a table's
 values are shown with the most decimals any of its cells has. Files in UTF-8 (with or without a
 BOM) or GB18030 are read; anything unusable is skipped and counted by reason in `skipped`.
+
+Tables as statistics portals publish them are taken as they come: long titles and labels (the
+chart wraps them), many rows (the chart shows a window of them, `fit`), many series (a chart
+keeps what its kind can show), the newest period first (rows are put in chronological order),
+the unit in the column headers ("Exports (US$ bn)": the unit becomes the value axis title),
+empty or ".." cells (a series mostly empty is dropped, then rows with a gap), and columns in
+another unit than the first (dropped). What was dropped is kept in `notes` for the sample's meta.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from engines.charts.cells import CJK, Unusable, number, read_rows
 from engines.charts.spec import NumberFormat, Series
+from engines.charts.timekeys import chronology
 
-MAX_CATEGORIES = 16
-MAX_SERIES = 5
-MAX_LABEL = 24
-MAX_TEXT = 60  # titles and notes: longer ones cannot be drawn legibly on one line
-NUMBER = re.compile(r"^(-?)([$¥€£]?)(-?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(%?)$")
-CJK = re.compile(r"[\u3400-\u9fff]")
-COMMENT = re.compile(r"^#\s*(title|source|x_title|y_title)\s*[:：]\s*(.+?)\s*$", re.IGNORECASE)
+MAX_LABEL = 80  # longer row labels or series names are prose, not chart labels
+MAX_TEXT = 160  # titles and notes
+UNIT = re.compile(r"^(.*?)\s*[(（\[]([^()（）\[\]]+)[)）\]]\s*$")
 
 
 @dataclass
@@ -39,16 +43,14 @@ class ChartTable:
     source: str | None = None
     x_title: str | None = None
     y_title: str | None = None
+    time: bool = False  # rows are periods, in chronological order
+    notes: dict[str, Any] = field(default_factory=dict)  # what reading changed: reversed, dropped series or rows
 
 
 @dataclass
 class ChartTables:
     tables: list[ChartTable] = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)  # reason -> files skipped for it
-
-
-class Unusable(Exception):
-    """A file that cannot be a chart; `args[0]` is the counted reason."""
 
 
 def load_chart_tables(source: str) -> ChartTables:
@@ -74,29 +76,29 @@ def load_chart_tables(source: str) -> ChartTables:
     return found
 
 
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError:
-        raise Unusable("unreadable_encoding") from None
-    if any(ord(ch) > 127 and not CJK.match(ch) and not "\u3000" <= ch <= "\u303f" and not "\uff00" <= ch <= "\uffef"
-           for ch in text):
-        raise Unusable("unreadable_encoding")  # bytes that are neither UTF-8 nor Chinese text
-    return text
+def _columns(header: list[str], cells: list[list[tuple | None]], notes: dict) -> list[int]:
+    """The series columns kept: mostly filled, in the first column's unit; the others noted as dropped.
 
-
-def _number(cell: str) -> tuple[float, int, str, str]:
-    """(value, decimals, prefix, suffix) of a cell such as "1,250", "-3.5", "$12", "12.5%"."""
-    match = NUMBER.match(cell.replace("\u2212", "-").replace(" ", ""))
-    if not match or (match.group(1) and match.group(3)):
-        raise Unusable("missing_values" if not cell else "non_numeric")
-    sign, prefix, sign2, whole, frac, suffix = match.groups()
-    value = float(f"{sign or sign2}{whole.replace(',', '')}.{frac or '0'}")
-    return value + 0.0, len(frac or ""), prefix, suffix
+    Raises:
+        Unusable: "mixed_units" or "missing_values" when no column can be kept.
+    """
+    keep, dropped, mixed = [], [], False
+    unit = None
+    for j in range(len(header) - 1):
+        column = [row[j] for row in cells]
+        filled = [c for c in column if c is not None]
+        units = {(c[2], c[3]) for c in filled}
+        mixed = mixed or len(units) > 1
+        if len(filled) < max(2, 0.7 * len(column)) or len(units) > 1 or (unit is not None and units != {unit}):
+            dropped.append(header[j + 1])
+            continue
+        unit = unit or next(iter(units))
+        keep.append(j)
+    if not keep:
+        raise Unusable("mixed_units" if mixed else "missing_values")
+    if dropped:
+        notes["dropped_series"] = dropped
+    return keep
 
 
 def read_table(path: Path, name: str) -> ChartTable:
@@ -105,48 +107,58 @@ def read_table(path: Path, name: str) -> ChartTable:
     Raises:
         Unusable: with the reason it cannot be charted.
     """
-    text = _decode(path.read_bytes())
-    texts, lines = {}, []
-    for line in text.splitlines():
-        match = COMMENT.match(line.strip())
-        if match:
-            texts[match.group(1).lower()] = match.group(2)
-        elif line.strip() and not line.lstrip().startswith("#"):
-            lines.append(line)
-    if not lines:
-        raise Unusable("empty")
-    delimiter = "\t" if path.suffix.lower() == ".tsv" or ("\t" in lines[0] and "," not in lines[0]) else ","
-    # A quoted cell may hold line breaks and runs of spaces; a chart label is one line, so they collapse.
-    rows = [[" ".join(cell.split()) for cell in row]
-            for row in csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter)]
+    texts, rows = read_rows(path)
     header, body = rows[0], rows[1:]
     if len(header) < 2 or len(body) < 2:
         raise Unusable("too_small")
     if any(len(row) != len(header) for row in body):
         raise Unusable("ragged_rows")
-    if len(body) > MAX_CATEGORIES:
-        raise Unusable("too_many_categories")
-    if len(header) - 1 > MAX_SERIES:
-        raise Unusable("too_many_series")
-    labels = [row[0] for row in body] + header[1:]
-    if any(not label for label in labels):
+    if any(not cell for cell in [row[0] for row in body] + header[1:]):
         raise Unusable("empty_label")
-    if any(len(label) > MAX_LABEL for label in labels):
-        raise Unusable("label_too_long")
-    if len(set(labels)) != len(labels):
-        raise Unusable("duplicate_labels")
     if any(len(t) > MAX_TEXT for t in [header[0], *texts.values()]):
         raise Unusable("text_too_long")
-    cells = [[_number(cell) for cell in row[1:]] for row in body]
-    units = {(prefix, suffix) for row in cells for _, _, prefix, suffix in row}
-    if len(units) > 1:
-        raise Unusable("mixed_units")
-    (prefix, suffix), = units
-    decimals = min(4, max(d for row in cells for _, d, _, _ in row))
-    series = [Series(header[j + 1], [round(row[j][0], decimals) for row in cells]) for j in range(len(header) - 1)]
-    lang = "zh" if CJK.search(" ".join(labels + list(texts.values()))) else "en"
+    notes: dict[str, Any] = {}
+    cells = [[number(cell) for cell in row[1:]] for row in body]
+    keep = _columns(header, cells, notes)
+    complete = [i for i, row in enumerate(cells) if all(row[j] is not None for j in keep)]
+    if len(complete) < len(body):
+        notes["dropped_rows"] = [body[i][0] for i in range(len(body)) if i not in complete]
+    if len(complete) < 2:
+        raise Unusable("missing_values")
+    labels = [body[i][0] for i in complete]
+    names = [header[j + 1] for j in keep]
+    if any(len(label) > MAX_LABEL for label in labels + names):
+        raise Unusable("label_too_long")
+    if len(set(labels)) != len(labels) or len(set(names)) != len(names):
+        raise Unusable("duplicate_labels")
+    order = chronology(labels)
+    if order == "backward":
+        complete.reverse()
+        labels.reverse()
+        notes["reversed"] = True
+    decimals = min(4, max(cells[i][j][1] for i in complete for j in keep))
+    prefix, suffix = cells[complete[0]][keep[0]][2:]
+    y_title, names = _unit_title(names, texts.get("y_title"))
+    series = [Series(names[k], [round(cells[i][j][0], decimals) for i in complete]) for k, j in enumerate(keep)]
+    lang = "zh" if CJK.search(" ".join(labels + names + list(texts.values()))) else "en"
     source = texts.get("source")
     if source and not re.match(r"^(source|data|数据来源|来源|资料来源)", source, re.IGNORECASE):
         source = f"数据来源：{source}" if lang == "zh" else f"Source: {source}"
-    return ChartTable(name, [row[0] for row in body], series, NumberFormat(decimals, prefix, suffix), lang,
-                      texts.get("title"), source, texts.get("x_title") or header[0] or None, texts.get("y_title"))
+    return ChartTable(name, labels, series, NumberFormat(decimals, prefix, suffix), lang, texts.get("title"),
+                      source, texts.get("x_title") or header[0] or None, y_title, order is not None, notes)
+
+
+def _unit_title(names: list[str], given: str | None) -> tuple[str | None, list[str]]:
+    """The value axis title and the series names: a unit every header states moves to the axis title.
+
+    One series keeps its whole header as the axis title ("GDP (US$ billion)"); several series sharing
+    a unit ("Exports (US$ bn)", "Imports (US$ bn)") are named without it, and the unit titles the axis.
+    """
+    parts = [UNIT.match(n) for n in names]
+    units = {m.group(2).strip() for m in parts if m}
+    if given or not all(parts) or len(units) != 1:
+        return given, names
+    if len(names) == 1:
+        return names[0], names
+    stripped = [m.group(1).strip() for m in parts]
+    return (units.pop(), stripped) if len(set(stripped)) == len(stripped) and all(stripped) else (None, names)

@@ -1,17 +1,31 @@
 """The numbers of a built-in chart: their format (decimals, "%", currency) and plausible values.
 
 Values are drawn already rounded to the chart's decimals, so the number a chart shows, the number
-in its target and the number stored in its spec are one and the same. A chart has one magnitude
-(its largest value is drawn from the topic's range, the rest follow a trend, a season or noise
-below it); parts of a whole that are percentages add up to exactly 100.
+in its target and the number stored in its spec are one and the same. Over time (years, quarters,
+months, weekdays) a series is a trend plus a seasonal cycle plus autocorrelated noise, as
+published series are (their median lag-1 autocorrelation is about 0.6, and they turn at about a
+third of steps); across places or products values are independent. A chart has one magnitude:
+all its series are mapped jointly into the topic's range by one affine map (from a positive
+smallest value for quantities that cannot be negative), so no value is ever clipped to a floor. Temperatures and
+rainfall follow the cities' climates (`climate`). Parts of a whole that are percentages add up to
+exactly 100.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from engines.charts.topics import Topic
+from engines.base import SampleError
+from engines.charts import climate
 from engines.charts.spec import NumberFormat
+from engines.charts.text import POOLS
+from engines.charts.topics import Topic
+
+PERIODS = {"months": 12, "quarters": 4, "weekdays": 7}
+TIME_POOLS = ("years", "months", "quarters", "weekdays")
+LINES = ("line", "multi_line", "area", "scatter", "radar")  # kinds whose series could hide each other
 
 
 def draw_format(rng: np.random.Generator, topic: Topic, lang: str, top: float) -> NumberFormat:
@@ -30,56 +44,99 @@ def draw_format(rng: np.random.Generator, topic: Topic, lang: str, top: float) -
     return NumberFormat(decimals, prefix, "%" if topic.percent else "")
 
 
+def finer(fmt: NumberFormat, span: float) -> NumberFormat:
+    """`fmt` with enough decimals that a chart's range holds at least 40 steps of its last digit."""
+    needed = math.ceil(-math.log10(span / 40)) if span > 0 else 0
+    return fmt if needed <= fmt.decimals else NumberFormat(min(needed, 6), fmt.prefix, fmt.suffix)
+
+
 def shares(rng: np.random.Generator, n: int, total: float, decimals: int) -> list[float]:
     """n positive parts of `total` (each at least ~1/(4n) of it) that add up to exactly `total` when rounded."""
-    weights = 0.75 * rng.dirichlet(np.full(n, 2.0)) + 0.25 / n
+    return rounded_parts(0.75 * rng.dirichlet(np.full(n, 2.0)) + 0.25 / n, total, decimals)
+
+
+def rounded_parts(weights: np.ndarray, total: float, decimals: int) -> list[float]:
+    """`total` split in proportion to `weights`, rounded to `decimals` so the parts still add up (largest remainder)."""
     unit = 10.0**-decimals
-    counts = np.floor(weights * total / unit).astype(np.int64)
-    remainder = weights * total / unit - counts
-    for i in np.argsort(-remainder, kind="stable")[: round(total / unit) - int(counts.sum())]:
+    exact = np.asarray(weights, dtype=float) / float(np.sum(weights)) * total / unit
+    counts = np.floor(exact).astype(np.int64)
+    for i in np.argsort(-(exact - counts), kind="stable")[: round(total / unit) - int(counts.sum())]:
         counts[i] += 1
     return [round(int(c) * unit, decimals) for c in counts]
 
 
-def _shape(rng: np.random.Generator, n: int) -> np.ndarray:
-    """One series' relative values in (0, 1]: a trend, a seasonal wave or plain noise."""
-    k = np.arange(n) / max(n - 1, 1)
-    pattern = rng.integers(3)
-    if pattern == 0:
-        a, b = rng.uniform(0.25, 1.0, size=2)
-        values = (a + (b - a) * k) * (1 + 0.08 * rng.standard_normal(n))
-    elif pattern == 1:
-        values = (0.65 + 0.3 * np.sin(2 * np.pi * k + rng.uniform(0, 2 * np.pi))) * (1 + 0.05 * rng.standard_normal(n))
+def time_shapes(rng: np.random.Generator, n: int, pool: str, n_series: int) -> np.ndarray:
+    """(n_series, n) unitless series over time: a shared trend and season, each with its own level and noise."""
+    t = np.arange(n, dtype=float)
+    period = PERIODS.get(pool) or float(rng.uniform(5, 10))  # years: a business cycle
+    amp = {"months": rng.uniform(0.2, 0.7), "quarters": rng.uniform(0.0, 0.2), "weekdays": rng.uniform(0.2, 0.6)}.get(
+        pool, rng.uniform(0.0, 0.35))  # a quarterly season flips sign every other step: kept mild
+    season = amp * np.sin(2 * np.pi * t / period + rng.uniform(0, 2 * np.pi))
+    trend = rng.choice([-1.0, 1.0]) * rng.uniform(0.3, 1.3) * t / max(n - 1, 1)
+    rows = []
+    for _ in range(n_series):
+        noise = np.zeros(n)
+        shocks = rng.normal(0, rng.uniform(0.03, 0.1), n)
+        for k in range(n):
+            noise[k] = 0.55 * (noise[k - 1] if k else 0.0) + shocks[k]
+        own = rng.normal(0, 0.4) * t / max(n - 1, 1)
+        rows.append(rng.normal(0, 0.6) + trend + own + season * rng.uniform(0.6, 1.2) + noise)
+    return np.array(rows)
+
+
+def _climate(topic: Topic, pool: str, categories: list[str], names: list[str], lang: str,
+             rng: np.random.Generator) -> np.ndarray:
+    """Each series' values from the cities' climates: months of one city per series, or one value per city."""
+    value = climate.temperature if topic.climate == "temperature" else climate.rainfall
+    spread = 0.8 if topic.climate == "temperature" else 0.12
+    if pool == "months":
+        months = [POOLS["months"][lang].index(c) for c in categories]
+        rows = [[value(city, m) for m in months] for city in names]
     else:
-        values = rng.uniform(0.25, 1.0, size=n)
-    values = np.clip(values, 0.05, None)
-    return values / values.max()
+        rows = [[value(city, None) for city in categories]]
+    base = np.array(rows, dtype=float)
+    noise = rng.normal(0, spread, base.shape) * (1 if topic.climate == "temperature" else np.abs(base))
+    return base + noise
 
 
-def draw_values(rng: np.random.Generator, topic: Topic, kind: str, n_series: int, n: int,
-                lang: str) -> tuple[list[list[float]], NumberFormat]:
-    """Values for `n_series` series over `n` categories, and the format they are shown in."""
+def _joint(rng: np.random.Generator, z: np.ndarray, top: float, positive: bool, negatives: bool) -> np.ndarray:
+    """One affine map of every series into the chart's range: the largest value becomes `top`."""
+    low = top * rng.uniform(0.15, 0.65) if positive or not negatives else -top * rng.uniform(0.15, 0.8)
+    return low + (z - z.min()) / (float(z.max() - z.min()) or 1.0) * (top - low)
+
+
+def apart(rows: list[list[float]], kind: str) -> bool:
+    """Whether no two series could be mistaken for one another (they rarely lie within 3% of the range)."""
+    if kind not in LINES or len(rows) < 2:
+        return True
+    a = np.array(rows)
+    tol = 0.03 * (float(a.max() - a.min()) or 1.0)
+    return all(np.mean(np.abs(a[i] - a[j]) < tol) < 0.34 for i in range(len(a)) for j in range(i + 1, len(a)))
+
+
+def draw_values(rng: np.random.Generator, topic: Topic, kind: str, pool: str, categories: list[str],
+                names: list[str], lang: str) -> tuple[list[list[float]], NumberFormat]:
+    """Values for series `names` over `categories` (from `pool`), and the format they are shown in."""
+    n, n_series = len(categories), len(names)
     top = float(10.0 ** rng.uniform(*topic.magnitude))
-    fmt = draw_format(rng, topic, lang, top)
     if kind in ("pie", "donut") or (topic.share and topic.percent):
+        fmt = draw_format(rng, topic, lang, top)
         total = 100.0 if topic.percent else top * n * 0.6
         return [shares(rng, n, total, fmt.decimals) for _ in range(n_series)], fmt
-    rows = []
-    for s in range(n_series):
-        values = _shape(rng, n) * top * (1.0 if s == 0 else rng.uniform(0.45, 1.0))
-        if kind == "stacked_bar":
-            values = np.maximum(values, 0.2 * top)
-        elif kind == "radar":
-            values = np.maximum(values, 0.35 * top)
-        elif topic.negatives and rng.random() < 0.6:
-            values = values - top * rng.uniform(0.15, 0.6)
-        rows.append(values)
-    scale = top / float(max(np.abs(r).max() for r in rows))
-    unit = 10.0**-fmt.decimals
-    out = []
-    for row in rows:
-        rounded = [round(float(v) * scale, fmt.decimals) for v in row]
-        if kind in ("stacked_bar", "radar"):
-            rounded = [max(v, unit) for v in rounded]
-        out.append([v + 0.0 for v in rounded])  # + 0.0 turns a rounded -0.0 into 0.0
-    return out, fmt
+    for _ in range(8):
+        if topic.climate:
+            values = _climate(topic, pool, categories, names, lang, rng)
+        else:
+            if pool in TIME_POOLS:
+                z = time_shapes(rng, n, pool, n_series)
+            else:
+                z = rng.normal(0, 0.5, (n_series, n)) + rng.normal(0, 0.3, (n_series, 1))
+            positive = kind in ("stacked_bar", "hstacked_bar", "radar") or not topic.negatives or rng.random() < 0.4
+            values = _joint(rng, z, top, positive, topic.negatives)
+        fmt = draw_format(rng, topic, lang, float(np.abs(values).max()))
+        fmt = finer(fmt, float(values.max() - values.min()))
+        rows = [[round(float(v), fmt.decimals) + 0.0 for v in row] for row in values]
+        if apart(rows, kind) and (min(min(r) for r in rows) > 0 or kind not in ("stacked_bar", "hstacked_bar",
+                                                                                   "radar")):
+            return rows, fmt
+    raise SampleError("series_indistinct", f"{names} of {topic.measure[0]} keep lying on top of each other")

@@ -1,0 +1,41 @@
+"""`ChartContent`: what a chart says, before anything about its looks, from a topic or a user's table.
+
+Everything in it ends up in the target (kind, labels, values, number format, titles), plus what
+the image shows beside the target (a subtitle, a reference line) and `notes` on how it was made
+(the topic, a table's dropped rows or series, its window), which the sample's meta carries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from engines.charts.spec import NumberFormat, Reference, Series
+
+
+@dataclass
+class ChartContent:
+    """Everything a chart's target says, plus its kind and language; the looks come later."""
+
+    kind: str
+    categories: list[str]
+    series: list[Series]
+    number_format: NumberFormat
+    lang: str
+    title: str | None = None
+    source: str | None = None
+    x_title: str | None = None
+    y_title: str | None = None
+    subtitle: str | None = None
+    reference: Reference | None = None
+    x_values: list[float] | None = None
+    x_format: NumberFormat | None = None
+    time: bool = False  # categories run in time order (years, quarters, months, weekdays)
+    notes: dict[str, Any] = field(default_factory=dict)  # what was done to the data, for meta
+
+
+def content_texts(content: ChartContent) -> list[str]:
+    """Every text of the content a chart may draw: titles, labels and series names."""
+    texts = [t for t in (content.title, content.subtitle, content.source, content.x_title, content.y_title,
+                         content.reference and content.reference.text) if t]
+    return texts + list(content.categories) + [s.name for s in content.series]

@@ -1,0 +1,66 @@
+"""A chart planned once, drawn by either renderer, then checked against what was really drawn.
+
+`plan_chart` computes everything both renderers need before any pixel exists: the frame (titles,
+legend), the plot layout, every mark's position and a free place for every data label. Drawing
+from one plan is what keeps matplotlib and ECharts in agreement; `verify` then takes the texts the
+renderer reports having drawn and refuses the chart if any leaves the image, touches another text
+(`renderers.legibility`), or covers a mark (`overlap`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engines.charts.axes import CartesianLayout, RadialLayout, cartesian_layout, radial_layout
+from engines.charts.geometry import PlotGeometry
+from engines.charts.labels import Placed, ReferenceLabel, mark_obstacles, place_labels, place_reference
+from engines.charts.layout import Frame, frame_layout
+from engines.charts.overlap import check_cartesian, check_pie, check_radar
+from engines.charts.radial import radar_obstacles
+from engines.charts.spec import ChartSpec
+from renderers.legibility import check_legible
+from renderers.result import DrawnText
+
+
+@dataclass
+class ChartPlan:
+    spec: ChartSpec
+    frame: Frame
+    cartesian: CartesianLayout | None = None
+    radial: RadialLayout | None = None
+    geometry: PlotGeometry | None = None
+    labels: list[Placed] | None = None
+    reference: ReferenceLabel | None = None
+
+
+def plan_chart(spec: ChartSpec) -> ChartPlan:
+    """Lay out `spec` and place its data labels.
+
+    Raises:
+        RenderError: the chart cannot be laid out legibly ("text_too_long", "too_crowded",
+            "text_overlap" when a data label or the reference line's text has no free place).
+    """
+    frame = frame_layout(spec)
+    if not spec.cartesian:
+        return ChartPlan(spec, frame, radial=radial_layout(spec, frame.plot))
+    lay = cartesian_layout(spec, frame.plot)
+    geom = PlotGeometry(spec, lay)
+    marks = mark_obstacles(spec, geom)
+    labels = place_labels(spec, geom, marks)
+    return ChartPlan(spec, frame, lay, geometry=geom, labels=labels, reference=place_reference(spec, geom, marks))
+
+
+def verify(plan: ChartPlan, texts: list[DrawnText]) -> None:
+    """Raise unless every drawn text is inside the image, apart from the others and off every mark.
+
+    Raises:
+        RenderError: "text_clipped" or "text_overlap".
+    """
+    spec = plan.spec
+    check_legible(texts, spec.style.width, spec.style.height)
+    if plan.geometry is not None:
+        check_cartesian(texts, mark_obstacles(spec, plan.geometry), plan.labels)
+    elif spec.kind == "radar":
+        check_radar(texts, radar_obstacles(spec, plan.radial), set(plan.radial.scale.labels), plan.radial)
+    else:
+        check_pie(spec, texts, plan.radial)

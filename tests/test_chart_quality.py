@@ -1,0 +1,245 @@
+"""What a model learns from the charts: every value readable, nothing hidden, series told apart, coherent data,
+complete targets in every format, and real published tables charted (issue 14). Properties over many seeds.
+
+Cheap properties (content, style, targets) run over hundreds of draws; the render-then-check ones over a few
+dozen samples of both renderers. The real tables come from PyPI data sets (`bench.chart_tables`) and their
+tests skip where none is installed.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+
+import numpy as np
+import pytest
+
+from bench.chart_tables import published_tables, write_tables
+from bench.charts import lag1, turn_share
+from engines.base import SampleError, make_rng
+from engines.charts.axes import plain_axis, x_axis
+from engines.charts.colors import CLOSE, MIN_BETWEEN, MIN_ON_BACKGROUND, closest_pair, delta_e
+from engines.charts.content import YEAR, draw_content
+from engines.charts.engine import ChartsEngine
+from engines.charts.layout import frame_layout
+from engines.charts.readable import multiple, quantum
+from engines.charts.spec import KINDS, STACKED, ChartSpec
+from engines.charts.style import draw_spec
+from engines.charts.targets import FORMATS, chart_target
+from engines.charts.timekeys import chronology
+from engines.charts.topics import TOPICS
+from model.chart_ap import chart_ap, parse_values, triples
+from renderers.errors import RenderError
+
+ALL = tuple(KINDS)
+
+
+def specs(n: int, seed: int = 0, kinds: tuple[str, ...] = ALL):
+    """(content, spec) of n built charts, alternately English and Chinese (draws that fail are skipped)."""
+    out = []
+    for index in range(n):
+        rng = make_rng(seed, "charts", index)
+        try:
+            content = draw_content(rng, "zh" if index % 2 else "en", kinds)
+            out.append((content, draw_spec(rng, content)))
+        except (RenderError, SampleError):
+            continue
+    return out
+
+
+@pytest.fixture(scope="module")
+def built() -> list:
+    return specs(400)
+
+
+def test_every_value_is_printed_or_read_off_a_labelled_scale(built: list) -> None:
+    for content, spec in built:
+        if spec.by_category:
+            assert spec.data_labels  # a pie shows its values or percentages, and the target gives what it shows
+            if content.notes.get("pie_labels") == "percent":
+                assert spec.number_format.suffix == "%" and round(sum(spec.series[0].values), 6) == 100
+        elif not spec.data_labels:
+            unit = quantum(plain_axis(spec).step)  # a tenth of a step, on the scale the chart draws
+            assert all(multiple(v, unit) for s in spec.series for v in s.values), (spec.kind, unit)
+            assert 10.0 ** -spec.number_format.decimals <= unit + 1e-12  # written to no finer than readable
+        if spec.x_values is not None:  # a numeric scatter plot's x is read off its x scale
+            assert all(multiple(x, quantum(x_axis(spec).step)) for x in spec.x_values)
+    assert sum(s.kind == "radar" for _, s in built) >= 5
+
+
+def test_series_colours_differ_and_close_lines_differ_in_dash_and_marker(built: list) -> None:
+    for _, spec in built:
+        st = spec.style
+        colors = st.colors[: len(spec.categories) if spec.by_category else len(spec.series)]
+        assert closest_pair(colors) >= MIN_BETWEEN
+        assert all(delta_e(c, st.background) >= MIN_ON_BACKGROUND for c in colors)
+        lines = spec.kind in ("line", "multi_line", "area", "radar", "bar_line") and len(spec.series) > 1
+        if lines and closest_pair(colors) < CLOSE:
+            marks = list(zip(st.dashes, st.symbols))[: len(spec.series)]
+            assert len(set(marks)) == len(marks) and st.markers
+
+
+def test_time_series_are_trend_season_and_noise(built: list) -> None:
+    r1, turns, repeated_min = [], [], 0
+    for content, spec in built:
+        if not content.time or spec.by_category:
+            continue
+        for s in spec.series:
+            if (a := lag1(s.values)) is not None and (b := turn_share(s.values)) is not None:
+                r1.append(a)
+                turns.append(b)
+    assert len(r1) > 100
+    assert statistics.median(r1) >= 0.55 and statistics.median(turns) <= 0.40
+    exact = [s for _, spec in built if spec.data_labels and not spec.by_category for s in spec.series]
+    for s in exact:  # never clipped to a floor: the smallest value is no more often repeated than chance allows
+        repeated_min += s.values.count(min(s.values)) > 1
+    assert len(exact) > 100 and repeated_min <= 0.03 * len(exact)
+
+
+def test_titles_agree_with_the_data_and_only_additive_topics_stack(built: list) -> None:
+    additive = {t.measure[0] for t in TOPICS if t.additive}
+    for content, spec in built:
+        names = spec.categories + [s.name for s in spec.series]
+        years = {m.group(0) for t in names for m in YEAR.finditer(t)}
+        if spec.title and years:
+            assert {m.group(0) for m in YEAR.finditer(spec.title)} <= years, (spec.title, names)
+        if spec.kind in STACKED:
+            assert content.notes["topic"] in additive
+        if content.source and "topic" in content.notes:
+            topic = next(t for t in TOPICS if t.measure[0] == content.notes["topic"])
+            assert content.source in {s[k] for s in topic.sources for k in (0, 1)}
+    for topic in TOPICS:
+        assert topic.additive or not set(topic.kinds) & set(STACKED)
+        assert topic.sources
+
+
+def test_targets_name_every_named_series_in_every_format(built: list) -> None:
+    for _, spec in built[:120]:
+        parsed = json.loads(chart_target(spec))
+        nested = list(parsed["values"]) == [s.name for s in spec.series]  # {series: {label: value}}
+        assert nested == (spec.names_series or len(spec.series) > 1)
+        assert spec.names_series or len(spec.series) == 1  # several series always carry a legend
+        reference = triples(parse_values(chart_target(spec)))
+        for fmt in FORMATS[1:]:
+            text = chart_target(spec, fmt)
+            assert triples(parse_values(text)) == reference
+            assert chart_ap([text], [chart_target(spec)])["em"] == 1.0
+        if spec.number_format.plain:
+            assert all(isinstance(v, (int, float)) for v in _leaves(parsed["values"]))
+        else:
+            assert all(isinstance(v, str) for v in _leaves(parsed["values"]))
+
+
+def _leaves(values: dict) -> list:
+    return [x for v in values.values() for x in (v.values() if isinstance(v, dict) else [v])]
+
+
+def test_more_of_the_real_world_is_drawn_and_recorded(built: list) -> None:
+    kinds = {spec.kind for _, spec in built}
+    assert {"hstacked_bar", "scatter"} <= kinds
+    assert any(spec.x_values for _, spec in built)  # numeric scatter plots
+    assert any(spec.subtitle for _, spec in built) and any(spec.reference for _, spec in built)
+    assert len({spec.style.palette for _, spec in built}) >= 10
+    assert len({spec.style.background for _, spec in built}) >= 7
+
+
+def _series_pixels(image: np.ndarray, quad, colors: list[str], text: str, background: str) -> list[str]:
+    """Series colours found inside a text's box (shrunk 2 px): ink of a mark the text sits on."""
+    xs, ys = [p[0] for p in quad], [p[1] for p in quad]
+    box = image[int(min(ys)) + 2:int(max(ys)) - 1, int(min(xs)) + 2:int(max(xs)) - 1].reshape(-1, 3).astype(int)
+    rgb = [np.array([int(c[i:i + 2], 16) for i in (1, 3, 5)]) for c in [text, background]]
+    found = []
+    for color in colors:
+        c = np.array([int(color[i:i + 2], 16) for i in (1, 3, 5)])
+        t = np.clip(np.dot(c - rgb[1], rgb[0] - rgb[1]) / max(1, np.dot(rgb[0] - rgb[1], rgb[0] - rgb[1])), 0, 1)
+        if np.abs(rgb[1] + t * (rgb[0] - rgb[1]) - c).max() < 40:
+            continue  # a colour antialiased text itself produces: cannot tell
+        if (np.abs(box - c).max(axis=1) < 12).sum() >= 4:
+            found.append(color)
+    return found
+
+
+def test_the_pixel_check_sees_a_line_through_a_label() -> None:
+    image = np.full((40, 80, 3), 255, dtype=np.uint8)
+    quad = ((10, 10), (70, 10), (70, 30), (10, 30))
+    assert _series_pixels(image, quad, ["#4472c4"], "#333333", "#ffffff") == []
+    image[19:21, :] = (0x44, 0x72, 0xC4)  # a 2 px line of the series colour across the label
+    assert _series_pixels(image, quad, ["#4472c4"], "#333333", "#ffffff") == ["#4472c4"]
+
+
+@pytest.mark.parametrize("renderer", ["matplotlib", "pyecharts"])
+def test_no_drawn_text_is_crossed_by_a_mark(renderer: str) -> None:
+    """Render, then look at the pixels: inside every text's box there is no ink of a series' colour
+    (a stacked segment's or a slice's own label sits on its own colour, which is allowed)."""
+    engine = ChartsEngine(ChartsEngine.Config(renderer=renderer, degrade=0.0))
+    checked = 0
+    for index in range(18):
+        for attempt in range(10):
+            try:
+                sample = engine.sample(make_rng(7, "charts", index, attempt), index, attempt)
+                break
+            except SampleError:
+                continue
+        spec = ChartSpec.from_dict(sample.meta["spec"])
+        drawn = engine._renderers[renderer].render(spec)
+        image = np.asarray(drawn.image)
+        labels = {spec.label(s, i) for s in range(len(spec.series)) for i in range(len(spec.categories))}
+        inside = spec.kind in STACKED or (spec.by_category and spec.legend)
+        colors = spec.style.colors[: len(spec.categories) if spec.by_category else len(spec.series)]
+        for t in drawn.texts:
+            found = _series_pixels(image, t.quad, colors, spec.style.text_color, spec.style.background)
+            if inside and t.text in labels:
+                found = found[1:] if len(found) == 1 else found  # its own segment's colour around it
+            assert not found, f"{t.text!r} of a {spec.kind} covers ink of {found}"
+            checked += 1
+    assert checked > 200
+
+
+@pytest.fixture(scope="module")
+def real_tables(tmp_path_factory):
+    tables = published_tables()
+    if not tables:
+        pytest.skip("no real tables: pip install vega-datasets statsmodels plotly")
+    folder = tmp_path_factory.mktemp("published")
+    write_tables(folder)
+    return folder
+
+
+def test_real_tables_are_read_forward_in_time_with_units_as_axis_titles(real_tables) -> None:
+    engine = ChartsEngine(ChartsEngine.Config(source=str(real_tables), renderer="matplotlib", degrade=0.0))
+    assert not engine.skipped and len(engine.tables) == len(published_tables())
+    by_name = {t.name: t for t, _ in engine.tables}
+    for table, _ in engine.tables:
+        if table.time:
+            assert chronology(table.categories) == "forward"
+    assert by_name["co2.csv"].notes.get("reversed") and by_name["co2.csv"].categories[0] == "1958"
+    assert by_name["us_macro.csv"].y_title == "billions of 2005 dollars"
+    assert [s.name for s in by_name["us_macro.csv"].series][0] == "Real GDP"
+    assert "dropped_rows" in by_name["wheat.csv"].notes  # the gaps of a real table
+
+
+def test_real_tables_wrap_window_and_drop_series_legibly(real_tables) -> None:
+    engine = ChartsEngine(ChartsEngine.Config(source=str(real_tables), renderer="matplotlib", degrade=0.0))
+    n, charted, exact, wrapped = len(engine.tables), 0, 0, 0
+    for t, (table, _) in enumerate(engine.tables):
+        for k in range(3):
+            try:
+                sample = engine.sample(make_rng(1, "charts", t + k * n), t + k * n)
+            except SampleError:
+                continue
+            charted += 1
+            spec, notes = ChartSpec.from_dict(sample.meta["spec"]), sample.meta["notes"]
+            start, stop = notes.get("window", [0, len(table.categories)])
+            assert spec.categories == table.categories[start:stop]  # a contiguous run of rows
+            kept = [s.name for s in spec.series]
+            assert kept == [s.name for s in table.series][: len(kept)]
+            assert notes.get("dropped_series", []) == [s.name for s in table.series][len(kept):] or \
+                set(table.notes.get("dropped_series", [])) <= set(notes["dropped_series"])
+            own = {s.name: dict(zip(table.categories, s.values)) for s in table.series}
+            exact += all(own[s.name][c] == v for s in spec.series for c, v in zip(spec.categories, s.values))
+            frame = frame_layout(spec)
+            if frame.title is not None:  # whole, on at most three lines, still legible
+                assert " ".join(frame.title.lines) == table.title and frame.title.size >= 11
+                wrapped += len(frame.title.lines) > 1
+            break
+    assert charted >= 0.9 * n and exact == charted and wrapped >= 3
