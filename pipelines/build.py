@@ -21,6 +21,7 @@ import fsspec
 from engines import ENGINES, Engine, get_engine
 from pipelines.build_plan import (BuildPlan, Existing, conflicting_build, done_shards, remove_stale_temporaries,
                                   scan_output, write_manifest)
+from pipelines.card import write_card
 from pipelines.cli import Parser, UsageError, add_config_flags, config_from_args, fail, parse_count
 from shards.stats import ShardStats
 
@@ -156,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     path = write_manifest(plan, list(done.values()) + new_stats)
     print(f"  manifest: {path}")
+    print(f"  dataset card: {write_card(plan.out)}")
     return 0
 
 

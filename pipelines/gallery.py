@@ -1,6 +1,7 @@
 """A self-contained HTML page to check built samples by eye.
 
     python -m pipelines.gallery data/charts --n 48 --out gallery/charts.html
+    python -m pipelines.gallery --flagged data/charts/validation.json --out gallery/flagged.html
 
 The page embeds its images as data URIs and its script inline, so it opens offline, can be
 mailed or attached to an issue, and shows exactly the bytes that went into the shards (TIFF
@@ -16,9 +17,11 @@ import itertools
 import json
 import os
 import sys
+from collections import defaultdict
 from typing import Iterator
 
 from pipelines.cli import Parser, UsageError, fail
+from pipelines.sampling import read_selected
 from shards.format import encode_image
 from shards.reader import StoredSample, iter_shard, list_shards
 
@@ -93,7 +96,7 @@ def image_uris(sample: StoredSample) -> list[str]:
             for frame in sample.images]  # multi-page TIFF: one PNG per page
 
 
-def card(sample: StoredSample) -> str:
+def card(sample: StoredSample, note: str = "") -> str:
     rec = sample.record
     esc = html.escape
     imgs = "".join(f'<img alt="{esc(sample.key)} page {i}" src="{u}">' for i, u in enumerate(image_uris(sample)))
@@ -102,23 +105,55 @@ def card(sample: StoredSample) -> str:
             f'data-lang="{esc(str(rec.get("lang")))}">{imgs}'
             f'<div class="tags"><span>{esc(sample.key)}</span><span>{esc(str(rec.get("task")))}</span>'
             f'<span>{esc(str(rec.get("lang")))}</span></div>'
-            f'<b>prompt</b><pre>{esc(rec.get("prompt", ""))}</pre><b>target</b><pre>{esc(rec.get("target", ""))}</pre>'
+            + (f'<b>flagged</b><pre class="note">{esc(note)}</pre>' if note else "")
+            + f'<b>prompt</b><pre>{esc(rec.get("prompt", ""))}</pre><b>target</b><pre>{esc(rec.get("target", ""))}</pre>'
             f'<details><summary>meta</summary><pre>{esc(meta)}</pre></details></div>')
+
+
+def flagged_cards(report: str, n: int) -> list[str]:
+    """Cards of up to n samples that a `pipelines.validate` report flagged, each with its score and figures.
+
+    Raises:
+        UsageError: `report` cannot be read as a validation report.
+    """
+    try:
+        with open(report, encoding="utf-8") as f:
+            rows = [r for r in json.load(f)["samples"] if r["flagged"]][:n]
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise UsageError(f"--flagged {report}: not a readable `python -m pipelines.validate` report ({e})") from None
+    by_shard: dict[str, dict[str, dict]] = defaultdict(dict)
+    for r in rows:
+        by_shard[r["shard"]][r["key"]] = r
+    cards = []
+    for shard, wanted in by_shard.items():
+        for s in read_selected(shard, keys=wanted):
+            r = wanted[s.key]
+            cards.append(card(s, f"score {r['score']} under {r['threshold']}: "
+                                 + json.dumps(r["details"], ensure_ascii=False)))
+    return cards
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = Parser(prog=PROG, description="Write one self-contained HTML page showing built samples.")
-    parser.add_argument("folders", nargs="+", help="output folders of pipelines.build (several engines may be mixed)")
+    parser.add_argument("folders", nargs="*", help="output folders of pipelines.build (several engines may be mixed)")
+    parser.add_argument("--flagged", default=None, metavar="REPORT.json",
+                        help="show only the samples this pipelines.validate report flagged, instead of folders")
     parser.add_argument("--n", type=int, default=48, help="samples to show (default: 48)")
     parser.add_argument("--out", default="gallery/index.html", help="HTML file to write (default: gallery/index.html)")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     try:
         if args.n < 1:
             raise UsageError(f"--n must be at least 1, got {args.n}")
-        cards = [card(s) for s in pick(args.folders, args.n)]
+        if args.flagged:
+            cards = flagged_cards(args.flagged, args.n)
+        elif not args.folders:
+            raise UsageError("give the build folders to show, or --flagged REPORT.json")
+        else:
+            cards = [card(s) for s in pick(args.folders, args.n)]
     except (UsageError, FileNotFoundError) as e:
         fail(PROG, str(e))
-    title = f"{len(cards)} samples from {', '.join(args.folders)}"
+    title = (f"{len(cards)} samples flagged in {args.flagged}" if args.flagged
+             else f"{len(cards)} samples from {', '.join(args.folders)}")
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     tmp = f"{args.out}.tmp"
     with open(tmp, "w", encoding="utf-8") as f:

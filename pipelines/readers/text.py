@@ -1,0 +1,115 @@
+"""Plain-text targets read back by PP-OCR: an order-free token F1 on the whole image, a CER per drawn line.
+
+Two figures, because each hides what the other shows. A whole-image reading misorders the lines of a
+multi-column page (DESIGN.md: real PDF pages read at median page CER 0.07 but token F1 0.967), so the
+whole image is compared with the target as a bag of tokens, in any order. But a bag of fifty words
+hides one wrong word, so where the record's meta gives each target line's box (`boxes`: one
+[left, top, right, bottom] per line, as the smoke engine writes), each line is cut out, read alone
+(`renderers.ppocr.read_crops`) and compared character by character with its target line. The score
+is the lower of the token F1 and 1 - the worst line's CER: one wrong line is enough to flag a sample.
+
+Tokens are words in Latin script and single characters in CJK script (it has no spaces), after NFKC
+normalisation, case kept, punctuation dropped: punctuation is PP-OCR's weakest output and rarely
+what a wrong target gets wrong.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from typing import Any
+
+from PIL import Image
+from rapidfuzz.distance import Levenshtein
+
+from pipelines.readers import Reading
+from renderers import ppocr
+from shards.format import record_meta
+
+# Whole images are read at their own size up to this side (detection never upscales a small image
+# several-fold, which costs 8x and misreads; see tests/test_ppocr.py) and shrunk beyond it.
+READ_OPTIONS = ppocr.ReadOptions(det_side=2048, det_limit="max")
+CJK_CHAR = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+TOKEN = re.compile(rf"{CJK_CHAR}|(?:(?!{CJK_CHAR})[^\W_])+")
+SHOWN = 8  # how many missed tokens a Reading lists
+
+
+def read_lines(images: list[Image.Image]) -> list[str]:
+    """Every text line PP-OCR finds in the images, page after page, each top to bottom."""
+    return [t.text for rendered in ppocr.read_many(images, READ_OPTIONS) for t in rendered.texts]
+
+
+def tokens(text: str) -> Counter:
+    """The text's tokens with their counts: Latin-script words and single CJK characters."""
+    return Counter(TOKEN.findall(unicodedata.normalize("NFKC", text)))
+
+
+def token_f1(read: Counter, target: Counter) -> tuple[float, float, float]:
+    """(precision, recall, F1) of the read tokens against the target's, counting repeats.
+
+    Two empty bags agree perfectly; an empty reading of a non-empty target scores 0.
+    """
+    if not read and not target:
+        return 1.0, 1.0, 1.0
+    common = sum((read & target).values())
+    precision = common / max(1, sum(read.values()))
+    recall = common / max(1, sum(target.values()))
+    return precision, recall, 2 * common / (sum(read.values()) + sum(target.values()))
+
+
+def _squash_spaces(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def line_cers(image: Image.Image, lines: list[str], boxes: list[list[float]]) -> list[dict[str, Any]]:
+    """Each non-empty target line read alone from its box: the text read and its character error rate.
+
+    Args:
+        image: the sample's image.
+        lines: the target's lines.
+        boxes: one [left, top, right, bottom] per line, in image pixels.
+
+    Returns:
+        one {"target", "read", "cer"} per non-empty line; whitespace runs count as one space.
+
+    Raises:
+        ValueError: a box has no area.
+    """
+    pairs = [(line, box) for line, box in zip(lines, boxes) if line.strip()]
+    read = ppocr.read_crops(image, [tuple(box) for _, box in pairs])
+    out = []
+    for (line, _), got in zip(pairs, read):
+        truth, text = _squash_spaces(line), _squash_spaces(got.text)
+        out.append({"target": truth, "read": text, "cer": min(1.0, Levenshtein.distance(text, truth) / len(truth))})
+    return out
+
+
+def read(record: dict[str, Any], images: list[Image.Image]) -> Reading:
+    """Score a plain-text sample: min(token F1 on the whole image, 1 - worst line CER where line boxes exist).
+
+    Args:
+        record: the sample's JSON record (target, meta, ...).
+        images: its decoded images (line boxes are used only for a single image).
+
+    Returns:
+        the score and its figures: precision, recall, f1, the tokens missed, and with line boxes the
+        micro CER over lines, the worst line's CER and what was read there.
+    """
+    target = record["target"]
+    read_tokens, target_tokens = tokens("\n".join(read_lines(images))), tokens(target)
+    precision, recall, f1 = token_f1(read_tokens, target_tokens)
+    details: dict[str, Any] = {"f1": round(f1, 4), "precision": round(precision, 4), "recall": round(recall, 4),
+                               "missed": sorted((target_tokens - read_tokens).elements())[:SHOWN]}
+    lines, boxes = target.split("\n"), record_meta(record).get("boxes")
+    if not boxes or len(images) != 1:
+        return Reading(f1, details)
+    if len(boxes) != len(lines):
+        details["lines"] = f"{len(boxes)} boxes for {len(lines)} target lines: lines not compared"
+        return Reading(f1, details)
+    per_line = line_cers(images[0], lines, boxes)
+    worst = max(per_line, key=lambda r: r["cer"])
+    chars = sum(len(r["target"]) for r in per_line)
+    details.update(cer=round(sum(r["cer"] * len(r["target"]) for r in per_line) / chars, 4),
+                   worst_line_cer=round(worst["cer"], 4), worst_line=worst)
+    return Reading(min(f1, 1.0 - worst["cer"]), details)

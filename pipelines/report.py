@@ -1,0 +1,234 @@
+"""A build's shape at a glance: one self-contained HTML page of plots.
+
+    python -m pipelines.report data/charts [--n 1000] [--out data/charts/report.html]
+
+What a user checks before training on two million samples, drawn as inline SVG (`pipelines.plots`) on
+one page that opens offline: samples per kind and language, target length in GOT tokens, image
+sizes, failed draws by reason, skipped `--source` items by reason, throughput per worker, and the
+validation scores when `pipelines.validate` has written them. Counts of failures and skips come
+from the manifest and the shards' stats files (exact); the figures about samples themselves come
+from a seeded sample of them (`--n`, the whole build when smaller), read without streaming whole
+shards, so the report of a build of millions takes seconds, and says how many samples it read.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import posixpath
+import statistics
+import sys
+from collections import Counter
+from typing import Any
+
+import fsspec
+from PIL import Image
+
+from pipelines import plots
+from pipelines.cli import Parser, UsageError, fail
+from pipelines.sampling import seeded_sample, shard_sizes
+from pipelines.validate import VALIDATION
+from shards.reader import read_manifest
+from shards.stats import ShardStats, stats_name
+from shards.writer import write_json_atomic
+from tokenizer.got import get_tokenizer
+
+PROG = "python -m pipelines.report"
+REPORT = "report.html"
+
+PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<style>
+body {{ font: 14px system-ui, sans-serif; margin: 16px auto; max-width: 980px; color: #222; }}
+section {{ margin: 18px 0 26px; }}
+h2 {{ font-size: 18px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }}
+p.summary {{ margin: 4px 0 8px; }}
+svg.plot {{ display: block; max-width: 100%; height: auto; }}
+code {{ background: #f3f3f3; padding: 0 3px; }}
+</style></head>
+<body><h1>{title}</h1>
+<p class="summary" id="overview">{overview}</p>
+{sections}
+</body></html>
+"""
+
+
+def _section(ident: str, heading: str, summary: str, plot: str = "") -> str:
+    return (f'<section id="{ident}"><h2>{html.escape(heading)}</h2>'
+            f'<p class="summary">{summary}</p>{plot}</section>')
+
+
+def _stats(out: str, sizes: list[tuple[str, int]]) -> list[ShardStats]:
+    """Every finished shard's stats file."""
+    found = []
+    for shard, _ in sizes:
+        with fsspec.open(posixpath.join(posixpath.dirname(shard), stats_name(posixpath.basename(shard))), "r",
+                         encoding="utf-8") as f:
+            found.append(ShardStats.from_json(f.read()))
+    return found
+
+
+def _image_size(data: bytes) -> tuple[int, int]:
+    """Width and height of an image member, from its header only (no decoding of pixels)."""
+    with Image.open(io.BytesIO(data)) as im:
+        return im.size
+
+
+def samples_sections(rows: list[dict[str, Any]], total: int) -> list[str]:
+    """Kinds and languages, target lengths and image sizes of the sampled records."""
+    share = (f"all {len(rows):,} samples" if len(rows) == total
+             else f"a seeded sample of {len(rows):,} of the {total:,} samples")
+    kinds: dict[str, Counter] = {}
+    for r in rows:
+        kinds.setdefault(r["kind"], Counter())[r["lang"]] += 1
+    langs = Counter(r["lang"] for r in rows)
+    tokens = [r["tokens"] for r in rows]
+    sizes = Counter(r["size"] for r in rows)
+    (common_w, common_h), common_n = sizes.most_common(1)[0]
+    widths, heights = [w for w, _ in sizes], [h for _, h in sizes]
+    return [
+        _section("kinds", "Samples per kind and language",
+                 f"{len(kinds)} kind{'s' * (len(kinds) != 1)} in {share}; languages: "
+                 + ", ".join(f"{lang} {c:,}" for lang, c in langs.most_common()) + ".",
+                 plots.bars(sorted(((k, dict(v)) for k, v in kinds.items()), key=lambda kv: -sum(kv[1].values())),
+                            "samples per kind, split by language")),
+        _section("tokens", "Target length in GOT tokens",
+                 f"median {statistics.median(tokens):,.0f}, 95th percentile "
+                 f"{sorted(tokens)[int(0.95 * (len(tokens) - 1))]:,}, longest {max(tokens):,} tokens "
+                 f"(Qwen BPE with GOT's tokens) over {share}.",
+                 plots.histogram(tokens, "target length in tokens", "tokens per target")),
+        _section("sizes", "Image sizes",
+                 f"{len(sizes):,} distinct sizes, {min(widths):,} to {max(widths):,} px wide and {min(heights):,} "
+                 f"to {max(heights):,} px high"
+                 + (f"; most common {common_w} x {common_h} px ({common_n:,} samples)." if common_n > 1 else "."),
+                 plots.scatter([r["size"] for r in rows], "image width against height", "width (px)", "height (px)")),
+    ]
+
+
+def _reasons(ident: str, heading: str, counts: dict[str, int], none: str, summary: str) -> str:
+    if not counts:
+        return _section(ident, heading, none)
+    rows = sorted(((reason, {"count": float(c)}) for reason, c in counts.items()), key=lambda kv: -kv[1]["count"])
+    return _section(ident, heading, summary, plots.bars(rows, heading.lower()))
+
+
+def build_sections(manifest: dict[str, Any], stats: list[ShardStats]) -> list[str]:
+    """Failed draws, skipped --source items and throughput, from the manifest and stats files."""
+    failures, made = manifest["failures"], manifest["samples"]
+    failed = sum(failures.values())
+    skipped = manifest["engine_info"].get("skipped")
+    rates = [s.samples / s.seconds for s in stats if s.seconds > 0]
+    worker_s = sum(s.seconds for s in stats)
+    return [
+        _reasons("failures", "Failed draws by reason", failures, "No failed draws.",
+                 f"{failed:,} failed draws for {made:,} samples ({failed / (made + failed):.1%} of draws), "
+                 "each drawn again with a derived seed."),
+        _reasons("skipped", "Skipped --source items by reason", skipped or {},
+                 "No <code>--source</code> items skipped." if skipped is not None
+                 else "Built without <code>--source</code>: nothing to skip.",
+                 f"{sum((skipped or {}).values()):,} items of the user's <code>--source</code> skipped."),
+        _section("throughput", "Throughput",
+                 f"{made:,} samples in {worker_s:,.1f} worker-seconds over {len(stats)} shards: median "
+                 f"{statistics.median(rates):.2f} samples/s per worker; peak worker memory "
+                 f"{max(s.peak_memory_bytes for s in stats) / 2**20:,.0f} MiB.",
+                 plots.histogram(rates, "samples per second per worker, by shard", "samples/s per worker")),
+    ]
+
+
+def validation_section(report: dict[str, Any] | None) -> str:
+    """Score histograms per (engine, task, lang) with the flag threshold marked, or how to get them."""
+    if report is None:
+        return _section("validation", "Validation", "Not validated yet: run <code>python -m pipelines.validate "
+                        "OUT</code>, then this report again.")
+    parts, lines = [], []
+    for g in report["groups"]:
+        name = f"{g['engine']} / {g['task']} / {g['lang']}"
+        if g["reader"] is None:
+            lines.append(f"{html.escape(name)}: {g['samples']} samples, no reader for this engine yet.")
+            continue
+        scores = [s["score"] for s in report["samples"]
+                  if (s["engine"], s["task"], s["lang"]) == (g["engine"], g["task"], g["lang"])]
+        lines.append(f"{html.escape(name)}: mean {g['mean']:.3f}, {g['flagged']} of {g['samples']} flagged "
+                     f"(under {g['threshold']}).")
+        parts.append(f'<h3>{html.escape(name)}</h3>'
+                     + plots.histogram(scores, f"independent reading score, {name}", "score (1 = target fully read)",
+                                       lo=0.0, hi=1.0, marker=g["threshold"], marker_label="threshold"))
+    flagged = [s for s in report["samples"] if s["flagged"]]
+    keys = ", ".join(html.escape(s["key"]) for s in flagged[:20]) + (" ..." if len(flagged) > 20 else "")
+    return _section("validation", "Validation by an independent reader",
+                    "<br>".join(lines) + (f"<br>Flagged: {keys}" if flagged else ""), "".join(parts))
+
+
+def sample_rows(sizes: list[tuple[str, int]], n: int, seed: int) -> list[dict[str, Any]]:
+    """Kind, language, target tokens and image size of a seeded sample of the build."""
+    count = get_tokenizer().count
+    rows = []
+    for _, s in seeded_sample(sizes, n, seed):
+        rec = s.record
+        rows.append({"kind": f"{rec['engine']} {s.meta.get('kind') or rec['task']}", "lang": rec["lang"],
+                     "tokens": count(rec["target"]), "size": _image_size(s.image_bytes)})
+    return rows
+
+
+def load_validation(out: str, path: str | None) -> dict[str, Any] | None:
+    """The validation report at `path`, else OUT/validation.json when it exists, else None.
+
+    Raises:
+        FileNotFoundError: `path` was given and does not exist.
+    """
+    path = path or out.rstrip("/") + "/" + VALIDATION
+    fs, p = fsspec.core.url_to_fs(path)
+    if not fs.exists(p):
+        if path.endswith("/" + VALIDATION):
+            return None
+        raise FileNotFoundError(f"--validation {path}: no such file; write it with `python -m pipelines.validate`")
+    with fs.open(p, "r", encoding="utf-8") as f:
+        return json.load(f)
+
+
+def render(out: str, n: int, seed: int, validation: str | None) -> str:
+    """The report page of the build in `out`.
+
+    Raises:
+        FileNotFoundError: no finished build in `out`, or no such --validation file.
+    """
+    manifest = read_manifest(out)
+    if manifest is None:
+        raise FileNotFoundError(f"{out}: no manifest.json; finish the build (rerun its command) first")
+    sizes = shard_sizes(out)
+    rows = sample_rows(sizes, n, seed)
+    title = f"Build report: {manifest['engine']}, {manifest['samples']:,} samples ({out})"
+    overview = (f"<code>{html.escape(manifest['engine'])}</code> engine, seed {manifest['seed']}, "
+                f"{len(sizes)} shards, {manifest['bytes'] / 1e6:,.1f} MB; config "
+                f"<code>{html.escape(json.dumps(manifest['config'], ensure_ascii=False))}</code>.")
+    sections = (samples_sections(rows, manifest["samples"]) + build_sections(manifest, _stats(out, sizes))
+                + [validation_section(load_validation(out, validation))])
+    return PAGE.format(title=html.escape(title), overview=overview, sections="\n".join(sections))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = Parser(prog=PROG, description="Write one self-contained HTML page of plots describing a build.")
+    parser.add_argument("folder", help="output folder of pipelines.build")
+    parser.add_argument("--n", type=int, default=1000, help="samples read for the per-sample plots (default: 1000)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the sample read (default: 0)")
+    parser.add_argument("--validation", default=None,
+                        help=f"validation report to plot (default: OUT/{VALIDATION} when it exists)")
+    parser.add_argument("--out", default=None, help=f"HTML file to write (default: OUT/{REPORT})")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    out = args.out or args.folder.rstrip("/") + "/" + REPORT
+    try:
+        if args.n < 1:
+            raise UsageError(f"--n must be at least 1, got {args.n}")
+        page = render(args.folder, args.n, args.seed, args.validation)
+    except (UsageError, FileNotFoundError) as e:
+        fail(PROG, str(e))
+    fs, path = fsspec.core.url_to_fs(out)
+    fs.makedirs(posixpath.dirname(path), exist_ok=True)
+    write_json_atomic(fs, path, page)
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

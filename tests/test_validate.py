@@ -1,0 +1,170 @@
+"""pipelines.validate: an independent PP-OCR reading scores real builds high and corrupted copies low.
+
+Corrupted copies are real shards rewritten sample by sample with `shards.writer.ShardWriter`: targets
+swapped between two samples, a label changed, an image blanked. Each copy keeps only a few samples so
+the whole file reads about 24 images (PP-OCR loads once per process: `renderers.ppocr.engine` is cached).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import fsspec
+import pytest
+from PIL import Image
+
+from pipelines.gallery import main as gallery_main
+from pipelines.readers import READERS
+from pipelines.readers.charts import chart_items
+from pipelines.validate import main as validate_main
+from shards.format import encode_image, encode_record
+from shards.reader import StoredSample, iter_shard
+from shards.stats import ShardStats, stats_name
+from shards.writer import ShardWriter
+
+NEW_LABEL = "Zanzibar"
+Corrupt = Callable[[list[StoredSample]], dict[str, str]]
+
+
+def write_copy(src: Path, dst: Path, keep: int, corrupt: Corrupt | None = None) -> dict[str, str]:
+    """Rewrite the first `keep` samples of src's first shard into a new build folder dst, with its stats file.
+
+    Returns:
+        what `corrupt` did to each sample, by key ("swap", "label", "blank"); empty for a clean copy.
+    """
+    shard = sorted(src.glob("*.tar"))[0]
+    samples = [s for _, s in zip(range(keep), iter_shard(str(shard)))]
+    done = corrupt(samples) if corrupt else {}
+    dst.mkdir(parents=True)
+    with ShardWriter(fsspec.filesystem("file"), str(dst / shard.name)) as writer:
+        for s in samples:
+            writer.write(s.key, {"json": encode_record(s.record), s.image_ext: s.image_bytes})
+    (dst / stats_name(shard.name)).write_text(ShardStats(shard=shard.name, samples=len(samples)).to_json())
+    return done
+
+
+def corrupt_cycle(change_label: Callable[[StoredSample], None]) -> Corrupt:
+    """Per run of four samples: targets of the first two swapped, the third's label changed, the fourth blanked."""
+    def corrupt(samples: list[StoredSample]) -> dict[str, str]:
+        done = {}
+        for i in range(0, len(samples) - 3, 4):
+            a, b, c, d = samples[i:i + 4]
+            a.record["target"], b.record["target"] = b.record["target"], a.record["target"]
+            change_label(c)
+            blank = Image.new("RGB", d.images[0].size, "white")
+            d.image_bytes = encode_image([blank], d.image_ext)
+            done.update({a.key: "swap", b.key: "swap", c.key: "label", d.key: "blank"})
+        return done
+    return corrupt
+
+
+def change_smoke_word(sample: StoredSample) -> None:
+    """The first word of the first line becomes NEW_LABEL (a word the smoke vocabulary lacks)."""
+    lines = sample.record["target"].split("\n")
+    lines[0] = " ".join([NEW_LABEL] + lines[0].split(" ")[1:])
+    sample.record["target"] = "\n".join(lines)
+
+
+def change_chart_label(sample: StoredSample) -> None:
+    """The first category label (a series name or title where the categories are points on a numeric scale)
+    becomes NEW_LABEL, wherever the target writes it."""
+    items = chart_items(sample.record["target"])
+    label = (items.series + items.titles if sample.meta["spec"].get("x_values") else items.categories)[0]
+    sample.record["target"] = sample.record["target"].replace(json.dumps(label, ensure_ascii=False),
+                                                              json.dumps(NEW_LABEL))
+
+
+def run_validate(folder: Path, n: int) -> dict:
+    assert validate_main([str(folder), "--n", str(n)]) == 0
+    return json.loads((folder / "validation.json").read_text())
+
+
+def scores(report: dict) -> dict[str, dict]:
+    return {row["key"]: row for row in report["samples"]}
+
+
+@pytest.fixture
+def build(request: pytest.FixtureRequest) -> Path:
+    """The session's real build of the engine named by the parameter (built only when asked for)."""
+    return request.getfixturevalue(f"built_{request.param}")
+
+
+@pytest.mark.parametrize("build, keep, change", [("smoke", 8, change_smoke_word), ("charts", 4, change_chart_label)],
+                         indirect=["build"])
+def test_correct_build_scores_high_and_corrupted_copy_low(build: Path, keep: int, change: Callable,
+                                                          tmp_path: Path) -> None:
+    src, engine = build, json.loads((build / "manifest.json").read_text())["engine"]
+    write_copy(src, tmp_path / "clean", keep)
+    done = write_copy(src, tmp_path / "corrupt", keep, corrupt_cycle(change))
+    clean, bad = scores(run_validate(tmp_path / "clean", keep)), scores(run_validate(tmp_path / "corrupt", keep))
+    threshold = READERS[engine][1]
+    assert len(clean) == len(bad) == keep
+    clean_scores = sorted(r["score"] for r in clean.values())
+    assert clean_scores[len(clean_scores) // 2] >= 0.9, clean  # median: the reader confirms correct samples
+    for key, kind in done.items():
+        row = bad[key]
+        assert row["score"] < clean[key]["score"], (kind, row, clean[key])
+        if kind == "blank":
+            assert row["score"] == 0.0 and row["flagged"], row
+        elif kind == "swap":
+            assert row["score"] < threshold and row["flagged"], row
+        else:  # one label of several: a smaller drop, always named among what the reader missed
+            assert NEW_LABEL in row["details"]["missed"], row
+    if engine == "smoke":  # clean text reads exactly: nothing correct is flagged, every corruption is
+        assert not any(r["flagged"] for r in clean.values())
+        assert all(bad[key]["flagged"] for key in done)
+
+
+def test_report_groups_and_flagged_gallery(built_smoke: Path, tmp_path: Path) -> None:
+    """The JSON groups by engine/task/lang; engines without a reader are counted, not failed; the gallery
+    shows just the flagged samples with why."""
+    done = write_copy(built_smoke, tmp_path / "bad", 4, corrupt_cycle(change_smoke_word))
+
+    def unknown_engine(samples: list[StoredSample]) -> dict[str, str]:
+        for s in samples:
+            s.record["engine"] = "nonesuch"
+        return {}
+
+    write_copy(built_smoke, tmp_path / "unread", 3, unknown_engine)
+    out = tmp_path / "both.json"
+    assert validate_main([str(tmp_path / "bad"), str(tmp_path / "unread"), "--n", "4", "--out", str(out)]) == 0
+    report = json.loads(out.read_text())
+    groups = {g["engine"]: g for g in report["groups"]}
+    assert groups["nonesuch"] == {"engine": "nonesuch", "task": "plain", "lang": "en", "samples": 3, "reader": None}
+    assert groups["smoke"]["samples"] == 4 and groups["smoke"]["flagged"] == len(done) == 4
+    page = tmp_path / "flagged.html"
+    assert gallery_main(["--flagged", str(out), "--out", str(page)]) == 0
+    text = page.read_text()
+    assert text.count('class="card"') == 4 and text.count('class="note"') == 4
+    assert all(key in text for key in done)
+
+
+def test_chart_items_parses_every_target_format() -> None:
+    onechart = ('{"title": "Sales 2020", "source": "None", "x_title": "Month", "y_title": "None", '
+                '"values": {"Budget": {"Aug": 12.50, "Sep": "7%"}, "Actual": {"Aug": 3, "Sep": "8%"}}}')
+    html = ("<table><caption>Sales 2020</caption><tr><th>Month</th><th>Budget</th><th>Actual</th></tr>"
+            "<tr><td>Aug</td><td>12.50</td><td>3</td></tr><tr><td>Sep</td><td>7%</td><td>8%</td></tr></table>")
+    markdown = "Sales 2020\n\n| Month | Budget | Actual |\n| --- | --- | --- |\n| Aug | 12.50 | 3 |\n| Sep | 7% | 8% |"
+    for target in (onechart, html, markdown):
+        items = chart_items(target)
+        assert items.titles == ["Sales 2020", "Month"], target
+        assert (items.series, items.categories) == (["Budget", "Actual"], ["Aug", "Sep"]), target
+        assert sorted(items.values) == sorted(["12.50", "7%", "3", "8%"]), target  # digits as written
+    single = chart_items("| Year | Revenue |\n|---|---|\n| 2019 | 4 |\n| A \\| B | 5 |")
+    assert single.series == [] and single.categories == ["2019", "A | B"]  # a lone value column names no series
+    with pytest.raises(ValueError, match="not a OneChart dict, HTML table or Markdown table"):
+        chart_items("Sales went up.")
+
+
+def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    for argv, message in (([str(tmp_path / "missing")], "no such folder"),
+                          ([str(tmp_path), str(tmp_path)], "say where the report goes with --out"),
+                          ([str(tmp_path), "--n", "0"], "--n must be at least 1")):
+        with pytest.raises(SystemExit) as exit_info:
+            validate_main(argv)
+        assert exit_info.value.code == 2
+        err = capsys.readouterr().err
+        assert message in err and err.count("\n") == 1, err
+    assert not list(tmp_path.iterdir())
