@@ -18,12 +18,14 @@ import dataclasses
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, Callable, ClassVar, Iterable, NamedTuple, TypeVar
 
 import numpy as np
 from PIL import Image
 
 from tokenizer.protocol import TASKS
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -87,6 +89,17 @@ def source_index(n_items: int, index: int, attempt: int) -> int:
     if attempt == 0:
         return index % n_items
     return (index + stable_hash(f"{index}:{attempt}")) % n_items
+
+
+def contained(make: Callable[[T], Sample], items: Iterable[T]) -> list[Sample | Exception]:
+    """`make(item)` for each item, an exception standing in for the sample it prevented (counted by the pipeline)."""
+    out: list[Sample | Exception] = []
+    for item in items:
+        try:
+            out.append(make(item))
+        except Exception as exc:  # noqa: BLE001 - contained per draw; the pipeline counts it by reason
+            out.append(exc)
+    return out
 
 
 class Draw(NamedTuple):
@@ -156,8 +169,16 @@ class Engine:
         self.skipped: Counter = Counter()  # --source items left out when loading, by reason
 
     def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:
-        """Draw sample `index` (its `attempt`-th try) using only `rng` for randomness."""
-        raise NotImplementedError
+        """Draw sample `index` (its `attempt`-th try) using only `rng` for randomness.
+
+        An engine writes this, or `sample_batch`: then `sample` draws a batch of one.
+        """
+        if type(self).sample_batch is Engine.sample_batch:
+            raise NotImplementedError(f"{type(self).__name__} must write sample() or sample_batch()")
+        result = self.sample_batch([Draw(index, attempt, rng)])[0]
+        if isinstance(result, Exception):
+            raise result
+        return result
 
     def sample_batch(self, draws: list[Draw]) -> list[Sample | Exception]:
         """Draw many samples at once; result i is what `sample` gives for `draws[i]` alone, or its error.
@@ -165,13 +186,7 @@ class Engine:
         The default draws them one by one. An engine that overrides this must keep each sample
         independent of its batch-mates, and return (not raise) the error of a draw that failed.
         """
-        out: list[Sample | Exception] = []
-        for d in draws:
-            try:
-                out.append(self.sample(d.rng, d.index, d.attempt))
-            except Exception as exc:  # noqa: BLE001 - contained per draw; the pipeline counts it by reason
-                out.append(exc)
-        return out
+        return contained(lambda d: self.sample(d.rng, d.index, d.attempt), draws)
 
     def close(self) -> None:
         """Release what the engine holds (renderers are per-process and close themselves)."""

@@ -19,10 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from PIL import ImageOps
 
-from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError, source_index
+from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError, contained, source_index
 from engines.formulas.generator import latex_tokens, random_formula
 from engines.formulas.sources import Formula, load_formulas
 from engines.formulas.styles import MATH_FONTS, LatexStyle, latex_style, mathpix_style
@@ -148,19 +147,7 @@ class FormulasEngine(Engine):
             results = render_mathpix([plans[i].target for i in browser], [plans[i].style for i in browser])
             drawn.update(zip(browser, results))
         drawn.update(self._draw_latex(plans, [i for i, p in enumerate(plans) if p.renderer == "latex"]))
-        out: list[Sample | Exception] = []
-        for i, plan in enumerate(plans):
-            try:
-                out.append(self._sample(plan, drawn[i]))
-            except Exception as exc:  # noqa: BLE001 - contained per draw; the pipeline counts it by reason
-                out.append(exc)
-        return out
-
-    def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:
-        result = self.sample_batch([Draw(index, attempt, rng)])[0]
-        if isinstance(result, Exception):
-            raise result
-        return result
+        return contained(lambda i: self._sample(plans[i], drawn[i]), range(len(plans)))
 
     def _sample(self, plan: _Plan, drawn: Rendered | RenderError) -> Sample:
         if isinstance(drawn, RenderError):

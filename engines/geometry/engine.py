@@ -17,8 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
 from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError, source_index
 from engines.geometry.figure import Figure
 from engines.geometry.graphs import coordinates, function
@@ -127,12 +125,6 @@ class GeometryEngine(Engine):
         target = tikz if cfg.target_format == "tikz" else figure.dict_target()
         meta = {"lang": "en", "kind": kind, "scale": figure.scale, "tikz": tikz if cfg.target_format == "dict" else ""}
         return _Job(tikz, target, False, meta)
-
-    def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:
-        result = self.sample_batch([Draw(index, attempt, rng)])[0]
-        if isinstance(result, Exception):
-            raise result
-        return result
 
     def sample_batch(self, draws: list[Draw]) -> list[Sample | Exception]:
         jobs: list[_Job | Exception] = []

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from rdkit import Chem, rdBase
 
 from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError, source_index
@@ -130,12 +129,6 @@ class MoleculesEngine(Engine):
                 "stereo_drawn": plan.smiles == m.smiles, "style": dataclasses.asdict(plan.style),
                 "drawn": {k: v for k, v in drawn.info.items() if k != "options"}}
         return Sample(images=drawn.images, prompt=PROMPT_FORMAT, target=target, task="format", meta=meta)
-
-    def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:
-        result = self.sample_batch([Draw(index, attempt, rng)])[0]
-        if isinstance(result, Exception):
-            raise result
-        return result
 
     def sample_batch(self, draws: list[Draw]) -> list[Sample | Exception]:
         """RDKit drawings one by one; every Mathpix drawing of the batch in one browser call."""

@@ -87,12 +87,6 @@ class PagesEngine(Engine):
     def _latex(self, lang: str) -> LatexConfig:
         return LatexConfig(engine=ENGINE[lang], timeout_s=self.config.timeout, memory_mb=2048)
 
-    def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:
-        result = self.sample_batch([Draw(index, attempt, rng)])[0]
-        if isinstance(result, Exception):
-            raise result
-        return result
-
     def sample_batch(self, draws: list[Draw]) -> list[Sample | Exception]:
         if self.pages:
             return [self._paper_page(d) for d in draws]

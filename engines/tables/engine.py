@@ -18,10 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from PIL import ImageOps
 
-from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError, source_index
+from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError, contained, source_index
 from engines.tables.generator import random_tabular
 from engines.tables.sources import Table, load_tables
 from engines.tables.styles import TABLE_FONTS, TableStyle, table_style
@@ -104,19 +103,7 @@ class TablesEngine(Engine):
             snippets = [plans[i].style.snippet(plans[i].table.latex) for i in members]
             results = render_latex(snippets, font.preamble, dataclasses.replace(LATEX, engine=font.engine))
             drawn.update(zip(members, results))
-        out: list[Sample | Exception] = []
-        for i, plan in enumerate(plans):
-            try:
-                out.append(self._sample(plan, drawn[i]))
-            except Exception as exc:  # noqa: BLE001 - contained per draw; the pipeline counts it by reason
-                out.append(exc)
-        return out
-
-    def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:
-        result = self.sample_batch([Draw(index, attempt, rng)])[0]
-        if isinstance(result, Exception):
-            raise result
-        return result
+        return contained(lambda i: self._sample(plans[i], drawn[i]), range(len(plans)))
 
     def _sample(self, plan: _Plan, drawn: Rendered | RenderError) -> Sample:
         if isinstance(drawn, RenderError):
