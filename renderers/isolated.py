@@ -8,7 +8,7 @@ one call at a time, and, when the child dies or overruns its timeout, kills it, 
 for the next call, and raises `RenderError("renderer_crashed" | "render_timeout")` for this one,
 which the pipeline counts as a failed draw and retries with a derived seed.
 
-`fn` must be a module-level function (it is pickled by reference) and its argument and result
+`fn` must be a module-level function (it is pickled by reference) and its arguments and result
 picklable; the child imports `fn`'s module once and keeps whatever it caches there between calls.
 """
 
@@ -21,15 +21,15 @@ from typing import Any, Callable
 from renderers.errors import RenderError
 
 
-def _serve(fn: Callable[[Any], Any], conn) -> None:
-    """The child's loop: call `fn` on each argument received, send back ("ok", result) or ("err", exc)."""
+def _serve(fn: Callable[..., Any], conn) -> None:
+    """The child's loop: call `fn` on each argument tuple received, send back ("ok", result) or ("err", exc)."""
     while True:
         try:
-            arg = conn.recv()
+            args = conn.recv()
         except EOFError:
             return
         try:
-            conn.send(("ok", fn(arg)))
+            conn.send(("ok", fn(*args)))
         except Exception as exc:  # noqa: BLE001 - every failure goes back to the caller, typed
             try:
                 conn.send(("err", exc))
@@ -38,15 +38,15 @@ def _serve(fn: Callable[[Any], Any], conn) -> None:
 
 
 class Isolated:
-    """`Isolated(fn)(arg)` is `fn(arg)` computed in a child process that a crash cannot take down the caller with.
+    """`Isolated(fn)(*args)` is `fn(*args)` computed in a child process that a crash cannot take down the caller with.
 
     Args:
-        fn: a module-level function of one picklable argument.
+        fn: a module-level function of picklable arguments.
         timeout_s: how long one call may take before the child is killed.
         name: the tool's name, for error excerpts.
     """
 
-    def __init__(self, fn: Callable[[Any], Any], timeout_s: float = 60.0, name: str = "") -> None:
+    def __init__(self, fn: Callable[..., Any], timeout_s: float = 60.0, name: str = "") -> None:
         self.fn, self.timeout_s, self.name = fn, timeout_s, name or fn.__module__
         self.restarts = 0
         self._proc: mp.process.BaseProcess | None = None
@@ -61,8 +61,8 @@ class Isolated:
         child.close()
         self._conn, self._pid = parent, os.getpid()
 
-    def __call__(self, arg: Any) -> Any:
-        """`fn(arg)`, run in the child.
+    def __call__(self, *args: Any) -> Any:
+        """`fn(*args)`, run in the child.
 
         Raises:
             RenderError: "renderer_crashed" when the child died on this call, "render_timeout" when it
@@ -71,7 +71,7 @@ class Isolated:
         if self._proc is None or not self._proc.is_alive() or self._pid != os.getpid():
             self._start()
         try:
-            self._conn.send(arg)
+            self._conn.send(args)
             if not self._conn.poll(self.timeout_s):
                 self._reset()
                 raise RenderError("render_timeout", f"{self.name} took over {self.timeout_s:.0f} s")

@@ -169,12 +169,7 @@ def draw_molecule(smiles: str, options: MoleculeOptions = MoleculeOptions()) -> 
     return Rendered([image], [], info)
 
 
-def _draw_job(args: tuple[str, MoleculeOptions]) -> Rendered:
-    """`draw_molecule` of one picklable argument, as `Isolated` calls it in the child."""
-    return draw_molecule(*args)
-
-
-_CHILD = Isolated(_draw_job, timeout_s=30.0, name="rdkit")
+_CHILD = Isolated(draw_molecule, timeout_s=30.0, name="rdkit")
 
 
 def draw_molecule_isolated(smiles: str, options: MoleculeOptions = MoleculeOptions()) -> Rendered:
@@ -184,4 +179,4 @@ def draw_molecule_isolated(smiles: str, options: MoleculeOptions = MoleculeOptio
         RenderError: as `draw_molecule`, or "renderer_crashed" / "render_timeout" (30 s) when
             RDKit died or hung on this input; the next call gets a fresh child.
     """
-    return _CHILD((smiles, options))
+    return _CHILD(smiles, options)

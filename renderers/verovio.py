@@ -145,12 +145,7 @@ def render_kern(kern: str, options: ScoreOptions = ScoreOptions()) -> Rendered:
     return Rendered(images, [], info)
 
 
-def _render_job(args: tuple[str, ScoreOptions]) -> Rendered:
-    """`render_kern` of one picklable argument, as `Isolated` calls it in the child."""
-    return render_kern(*args)
-
-
-_CHILD = Isolated(_render_job, timeout_s=60.0, name="verovio")
+_CHILD = Isolated(render_kern, timeout_s=60.0, name="verovio")
 
 
 def render_kern_isolated(kern: str, options: ScoreOptions = ScoreOptions()) -> Rendered:
@@ -160,4 +155,4 @@ def render_kern_isolated(kern: str, options: ScoreOptions = ScoreOptions()) -> R
         RenderError: as `render_kern`, or "renderer_crashed" / "render_timeout" (60 s) when
             Verovio died or hung on this input; the next call gets a fresh child.
     """
-    return _CHILD((kern, options))
+    return _CHILD(kern, options)
