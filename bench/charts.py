@@ -42,6 +42,7 @@ from bench.chart_tables import write_tables  # noqa: E402
 from engines.base import SampleError, make_rng  # noqa: E402
 from engines.charts.content import draw_content  # noqa: E402
 from engines.charts.echarts import EChartsRenderer, page_html  # noqa: E402
+from bench.cpu import cpu_seconds  # noqa: E402
 from engines.charts.engine import ChartsEngine  # noqa: E402
 from engines.charts.mpl_chart import MatplotlibChartRenderer  # noqa: E402
 from engines.charts.spec import KINDS, ChartSpec  # noqa: E402
@@ -52,20 +53,6 @@ from renderers.fonts import FACES, text_width  # noqa: E402
 from shards.format import encode_image  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
-
-
-def cpu_seconds() -> float:
-    """CPU time of this process and every process it started (driver, browser, renderers)."""
-    procs = [psutil.Process()]
-    procs += procs[0].children(recursive=True)
-    total = 0.0
-    for proc in procs:
-        try:
-            times = proc.cpu_times()
-            total += times.user + times.system
-        except psutil.NoSuchProcess:
-            pass
-    return total
 
 
 def naive_pyplot(spec: ChartSpec) -> bytes:

@@ -22,8 +22,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-import psutil
 
+from bench.cpu import cpu_seconds
 from engines import Draw, make_rng
 from engines.formulas import FormulasEngine
 from engines.formulas.engine import FormulasConfig
@@ -35,19 +35,6 @@ from engines.tables.styles import TABLE_FONTS, TableStyle
 from renderers.latex import LatexConfig, render_latex
 
 RESULTS = Path(__file__).resolve().parent / "results"
-
-
-def cpu_seconds() -> float:
-    """CPU time of this process, its live descendants, and every child that has finished."""
-    total = 0.0
-    me = psutil.Process()
-    for proc in [me, *me.children(recursive=True)]:
-        try:
-            t = proc.cpu_times()
-            total += t.user + t.system + t.children_user + t.children_system
-        except psutil.NoSuchProcess:
-            pass
-    return total
 
 
 def measure(name: str, work: Callable[[], int]) -> dict[str, Any]:

@@ -13,20 +13,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import time
 from pathlib import Path
 
+from bench.cpu import cpu_seconds
 from engines.base import Draw, make_rng
 from engines.geometry import GeometryEngine
 
 RESULTS = Path(__file__).resolve().parent / "results"
-
-
-def cpu_seconds() -> float:
-    """CPU time of this process and of every child it has waited for (pdflatex runs)."""
-    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def measure(engine: GeometryEngine, draws: list[Draw], batch: int) -> dict[str, float]:

@@ -15,22 +15,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import time
 from pathlib import Path
 
 import psutil
 
+from bench.cpu import cpu_seconds
 from engines.base import Draw, Sample, make_rng
 from engines.pages import PagesEngine
 
 RESULTS = Path(__file__).resolve().parent / "results"
-
-
-def cpu_seconds() -> float:
-    """CPU seconds of this process and of its finished children (the TeX runs)."""
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def measure(lang: str, n: int, seed: int) -> list[dict]:

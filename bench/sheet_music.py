@@ -16,28 +16,14 @@ import json
 import time
 from pathlib import Path
 
-import psutil
 
+from bench.cpu import cpu_seconds
 from engines.base import make_rng
 from engines.sheet_music import SheetMusicEngine
 from engines.sheet_music.engine import SheetMusicConfig
 from shards.format import encode_image
 
 RESULTS = Path(__file__).resolve().parent / "results"
-
-
-def cpu_seconds() -> float:
-    """CPU time of this process and of every live child (the Verovio child)."""
-    procs = [psutil.Process()]
-    procs += procs[0].children(recursive=True)
-    total = 0.0
-    for proc in procs:
-        try:
-            times = proc.cpu_times()
-            total += times.user + times.system
-        except psutil.NoSuchProcess:
-            pass
-    return total
 
 
 def measure(engine: SheetMusicEngine, n: int) -> dict[str, float]:
