@@ -84,8 +84,8 @@ def _flag_kwargs(kind: Any, flag: str) -> dict[str, Any]:
         if len(rest) != 1:
             raise TypeError(f"{flag}: only `T | None` unions become flags, not {kind}")
         kwargs = _flag_kwargs(rest[0], flag)
-        kwargs.pop("action", None)  # an optional bool takes a value: --flag true|false
-        kwargs.setdefault("type", _scalar(rest[0], flag) if rest[0] is bool else str)
+        if rest[0] is bool:  # an optional bool takes a value: --flag true|false
+            kwargs = {"type": _scalar(bool, flag)}
         return kwargs
     if typing.get_origin(kind) is typing.Literal:
         return {"type": _scalar(type(args[0]), flag), "choices": list(args)}
