@@ -27,11 +27,11 @@ def _svg(width: int, height: int, title: str, inner: list[str]) -> str:
 
 
 def nice_ceiling(v: float) -> float:
-    """The smallest 1, 2, 2.5 or 5 times a power of ten that is at least v (axis ends people read easily)."""
+    """The smallest round number at least v whose quarters are round too (axis ends with five ticks)."""
     if v <= 0:
         return 1.0
     power = 10 ** math.floor(math.log10(v))
-    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= v)
+    return next(m * power for m in (1, 1.2, 1.6, 2, 2.4, 3, 4, 5, 6, 8, 10) if m * power >= v)
 
 
 def _fmt(x: float) -> str:

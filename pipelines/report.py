@@ -27,10 +27,10 @@ from PIL import Image
 
 from pipelines import plots
 from pipelines.cli import Parser, UsageError, fail
-from pipelines.sampling import seeded_sample, shard_sizes
+from pipelines.sampling import seeded_sample, shard_stats
 from pipelines.validate import VALIDATION
 from shards.reader import read_manifest
-from shards.stats import ShardStats, stats_name
+from shards.stats import ShardStats
 from shards.writer import write_json_atomic
 from tokenizer.got import get_tokenizer
 
@@ -57,16 +57,6 @@ code {{ background: #f3f3f3; padding: 0 3px; }}
 def _section(ident: str, heading: str, summary: str, plot: str = "") -> str:
     return (f'<section id="{ident}"><h2>{html.escape(heading)}</h2>'
             f'<p class="summary">{summary}</p>{plot}</section>')
-
-
-def _stats(out: str, sizes: list[tuple[str, int]]) -> list[ShardStats]:
-    """Every finished shard's stats file."""
-    found = []
-    for shard, _ in sizes:
-        with fsspec.open(posixpath.join(posixpath.dirname(shard), stats_name(posixpath.basename(shard))), "r",
-                         encoding="utf-8") as f:
-            found.append(ShardStats.from_json(f.read()))
-    return found
 
 
 def _image_size(data: bytes) -> tuple[int, int]:
@@ -177,13 +167,12 @@ def load_validation(out: str, path: str | None) -> dict[str, Any] | None:
     Raises:
         FileNotFoundError: `path` was given and does not exist.
     """
-    path = path or out.rstrip("/") + "/" + VALIDATION
-    fs, p = fsspec.core.url_to_fs(path)
-    if not fs.exists(p):
-        if path.endswith("/" + VALIDATION):
+    fs, found = fsspec.core.url_to_fs(path or out.rstrip("/") + "/" + VALIDATION)
+    if not fs.exists(found):
+        if path is None:
             return None
         raise FileNotFoundError(f"--validation {path}: no such file; write it with `python -m pipelines.validate`")
-    with fs.open(p, "r", encoding="utf-8") as f:
+    with fs.open(found, "r", encoding="utf-8") as f:
         return json.load(f)
 
 
@@ -196,13 +185,13 @@ def render(out: str, n: int, seed: int, validation: str | None) -> str:
     manifest = read_manifest(out)
     if manifest is None:
         raise FileNotFoundError(f"{out}: no manifest.json; finish the build (rerun its command) first")
-    sizes = shard_sizes(out)
-    rows = sample_rows(sizes, n, seed)
+    stats = shard_stats(out)
+    rows = sample_rows([(shard, st.samples) for shard, st in stats], n, seed)
     title = f"Build report: {manifest['engine']}, {manifest['samples']:,} samples ({out})"
     overview = (f"<code>{html.escape(manifest['engine'])}</code> engine, seed {manifest['seed']}, "
-                f"{len(sizes)} shards, {manifest['bytes'] / 1e6:,.1f} MB; config "
+                f"{len(stats)} shards, {manifest['bytes'] / 1e6:,.1f} MB; config "
                 f"<code>{html.escape(json.dumps(manifest['config'], ensure_ascii=False))}</code>.")
-    sections = (samples_sections(rows, manifest["samples"]) + build_sections(manifest, _stats(out, sizes))
+    sections = (samples_sections(rows, manifest["samples"]) + build_sections(manifest, [st for _, st in stats])
                 + [validation_section(load_validation(out, validation))])
     return PAGE.format(title=html.escape(title), overview=overview, sections="\n".join(sections))
 

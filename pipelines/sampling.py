@@ -22,8 +22,8 @@ from shards.reader import StoredSample, _assemble, list_shards
 from shards.stats import ShardStats, stats_name
 
 
-def shard_sizes(folder: str) -> list[tuple[str, int]]:
-    """Each finished shard of a build folder with its sample count, from the stats files.
+def shard_stats(folder: str) -> list[tuple[str, ShardStats]]:
+    """Each finished shard of a build folder with its stats file (sample count, failures, seconds).
 
     Raises:
         FileNotFoundError: the folder does not exist, holds no shards, or a shard has no stats file
@@ -32,16 +32,21 @@ def shard_sizes(folder: str) -> list[tuple[str, int]]:
     shards = list_shards(folder)
     if not shards:
         raise FileNotFoundError(f"{folder}: no shards (*.tar); build some with `python -m pipelines.build`")
-    sizes = []
+    found = []
     for shard in shards:
         path = posixpath.join(posixpath.dirname(shard), stats_name(posixpath.basename(shard)))
         try:
             with fsspec.open(path, "r", encoding="utf-8") as f:
-                sizes.append((shard, ShardStats.from_json(f.read()).samples))
+                found.append((shard, ShardStats.from_json(f.read())))
         except FileNotFoundError:
             raise FileNotFoundError(f"{path} is missing, so {shard} is unfinished: rerun the build command "
                                     f"that made {folder} to finish it") from None
-    return sizes
+    return found
+
+
+def shard_sizes(folder: str) -> list[tuple[str, int]]:
+    """Each finished shard of a build folder with its sample count (see `shard_stats`)."""
+    return [(shard, stats.samples) for shard, stats in shard_stats(folder)]
 
 
 def read_selected(shard: str, positions: Collection[int] = (), keys: Collection[str] = ()) -> list[StoredSample]:

@@ -2,7 +2,7 @@
 
 Corrupted copies are real shards rewritten sample by sample with `shards.writer.ShardWriter`: targets
 swapped between two samples, a label changed, an image blanked. Each copy keeps only a few samples so
-the whole file reads about 24 images (PP-OCR loads once per process: `renderers.ppocr.engine` is cached).
+the whole file reads 28 images (PP-OCR loads once per process: `renderers.ppocr.engine` is cached).
 """
 
 from __future__ import annotations
