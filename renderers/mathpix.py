@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import functools
 import io
+import json
 import re
 from dataclasses import asdict, dataclass
 from typing import Any, Sequence
@@ -80,6 +81,35 @@ const typeset = (items) => {
   return html;
 };
 
+// MathJax draws math as paths and rects in nested groups: those go straight onto the canvas, each
+// with its own matrix (getCTM), which skips serialising the SVG and decoding it as an image (half of
+// a formula's drawing time). Anything else (smiles-drawer's lines and text, MathJax's nested <svg>
+// or <text>, transparency) goes the image way, as does everything while `window.gotVectorOff` is
+// set (the suite compares the two ways). Returns whether it drew.
+const VECTOR = new Set(['g', 'path', 'rect']);
+const drawVector = (svg, ctx, toCanvas) => {
+  if (window.gotVectorOff) return false;
+  const nodes = [...svg.querySelectorAll('*')];
+  if (nodes.some((n) => !VECTOR.has(n.tagName.toLowerCase()))) return false;
+  const styles = nodes.map((n) => getComputedStyle(n));
+  if (styles.some((s) => s.opacity !== '1' || s.fillOpacity !== '1' || s.strokeOpacity !== '1')) return false;
+  const probe = svg.appendChild(document.createElementNS('http://www.w3.org/2000/svg', 'g'));
+  const toViewBox = probe.getCTM().inverse();  // the svg's viewport pixels -> its viewBox units
+  probe.remove();
+  nodes.forEach((n, i) => {
+    const s = styles[i], tag = n.tagName.toLowerCase();
+    if (tag === 'g' || s.visibility !== 'visible' || s.display === 'none') return;
+    const path = new Path2D(tag === 'path' ? n.getAttribute('d') || '' : undefined);
+    if (tag === 'rect') path.rect(n.x.baseVal.value, n.y.baseVal.value, n.width.baseVal.value, n.height.baseVal.value);
+    ctx.setTransform(toCanvas.multiply(toViewBox.multiply(n.getCTM())));
+    if (s.fill !== 'none') { ctx.fillStyle = s.fill; ctx.fill(path, s.fillRule === 'evenodd' ? 'evenodd' : 'nonzero'); }
+    const width = parseFloat(s.strokeWidth);
+    if (s.stroke !== 'none' && width > 0) { ctx.lineWidth = width; ctx.strokeStyle = s.stroke; ctx.stroke(path); }
+  });
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  return true;
+};
+
 window.gotRender = async (items) => {
   const root = document.getElementById('root');
   root.replaceChildren();
@@ -114,22 +144,26 @@ window.gotRender = async (items) => {
     const pad = it.padding_px;
     const cw = Math.ceil(w) + 2 * pad, ch = Math.ceil(h) + 2 * pad;
     if (Math.max(cw, ch) > it.max_px) return {error: `${cw} x ${ch} px`, kind: 'size'};
-    const copy = svg.cloneNode(true);
-    copy.setAttribute('viewBox', `${x0} ${y0} ${x1 - x0} ${y1 - y0}`);
-    copy.setAttribute('width', `${w}px`);
-    copy.setAttribute('height', `${h}px`);
-    copy.setAttribute('style', `color:${it.color};overflow:visible`);
-    const img = new Image();
-    img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(new XMLSerializer().serializeToString(copy));
-    await img.decode();
     const canvas = document.createElement('canvas');
     canvas.width = cw; canvas.height = ch;
     const ctx = canvas.getContext('2d');
     ctx.fillStyle = it.background;
     ctx.fillRect(0, 0, cw, ch);
-    ctx.drawImage(img, pad, pad, w, h);
+    const k = unit * it.scale;  // image pixels per viewBox unit
+    const paths = drawVector(svg, ctx, new DOMMatrix().translate(pad, pad).scale(k).translate(-x0, -y0));
+    if (!paths) {
+      const copy = svg.cloneNode(true);
+      copy.setAttribute('viewBox', `${x0} ${y0} ${x1 - x0} ${y1 - y0}`);
+      copy.setAttribute('width', `${w}px`);
+      copy.setAttribute('height', `${h}px`);
+      copy.setAttribute('style', `color:${it.color};overflow:visible`);
+      const img = new Image();
+      img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(new XMLSerializer().serializeToString(copy));
+      await img.decode();
+      ctx.drawImage(img, pad, pad, w, h);
+    }
     const url = canvas.toDataURL('image/png');
-    return {png: url.slice(url.indexOf(',') + 1), css_px: [rect.width, rect.height]};
+    return {png: url.slice(url.indexOf(',') + 1), css_px: [rect.width, rect.height], drawn_as: paths ? 'paths' : 'image'};
   }));
 };
 """
@@ -199,7 +233,8 @@ def render_mathpix(snippets: Sequence[str], styles: Sequence[MathpixStyle] | Mat
 
     Returns:
         One entry per snippet, in order: a `Rendered` with the image (the drawing's extent plus the
-        padding) and info {"renderer": "mathpix", "css_px": [width, height] as laid out}, or the
+        padding) and info {"renderer": "mathpix", "css_px": [width, height] as laid out, "drawn_as":
+        "paths" (straight onto the canvas) or "image" (the SVG decoded as an image)}, or the
         RenderError it failed with: "mathpix_error" (MathJax or smiles-drawer refused it; the
         excerpt has the message), "mathpix_not_one_drawing", "image_too_large",
         "mathpix_defines_macro".
@@ -220,7 +255,10 @@ def render_mathpix(snippets: Sequence[str], styles: Sequence[MathpixStyle] | Mat
             continue
         items.append({"mmd": text, "options": style.options(), **asdict(style)})
         where.append(i)
-    replies = shared().call(PAGE, page_html(), "items => window.gotRender(items)", items) if items else []
+    # One JSON string each way: Playwright's own serialisation checks every nested value, which cost
+    # more Python time per batch than decoding its images.
+    replies = json.loads(shared().call(PAGE, page_html(), "async (text) => JSON.stringify(await "
+                                       "window.gotRender(JSON.parse(text)))", json.dumps(items))) if items else []
     for i, reply in zip(where, replies):
         results[i] = _result(reply, snippets[i])
     return results  # type: ignore[return-value]
@@ -232,4 +270,5 @@ def _result(reply: dict[str, Any], snippet: str) -> Rendered | RenderError:
                                                                                      "mathpix_error")
         return RenderError(reason, f"{reply.get('error', '')} | {snippet[:100]}")
     image = Image.open(io.BytesIO(base64.b64decode(reply["png"]))).convert("RGB")
-    return Rendered([image], [], {"renderer": "mathpix", "css_px": [round(v, 2) for v in reply["css_px"]]})
+    return Rendered([image], [], {"renderer": "mathpix", "css_px": [round(v, 2) for v in reply["css_px"]],
+                                  "drawn_as": reply["drawn_as"]})

@@ -2,14 +2,15 @@
 
 Verovio lays out and engraves; resvg draws its SVG (music glyphs are paths, text asks for
 "Times, serif", which `renderers.svg` maps to an installed face) and takes over half of the time
-(0.11 of 0.21 CPU-s for an 8-bar piano excerpt 840 px wide, on a busy 2-core machine). One
+(0.11 of 0.21 CPU-s for an 8-bar piano excerpt 840 px wide, on a busy 2-core machine), so
+`engrave` and `draw` are apart and a caller draws only an engraving it keeps. One
 Verovio toolkit is kept per process and all its options are reset before every call, so a render
 depends only on its arguments. Every layout choice is a field of `ScoreOptions`, which the engine
 fills from its rng and records; options that Verovio silently ignores when out of range are read
 back and refused. Verovio reads nearly anything as Humdrum (an empty string gives an empty
 staff), so a render without a single note or rest counts as a failure too. Verovio is C++ and
 some malformed inputs abort it (a spine count that changes without a spine operator did, in
-6.4.1): `render_kern_isolated` runs the same call in a long-lived child process
+6.4.1): `engrave_isolated` runs the engraving in a long-lived child process
 (`renderers.isolated`), so such an input costs one draw.
 """
 
@@ -116,19 +117,28 @@ def _set_options(toolkit: verovio.toolkit, options: ScoreOptions) -> None:
             raise ValueError(f"Verovio refused {key}={value!r} (kept {got[key]!r}): see its option ranges")
 
 
-def render_kern(kern: str, options: ScoreOptions = ScoreOptions()) -> Rendered:
-    """Engrave a **kern score and draw every page, cropped to the music, in this process.
+@dataclass(frozen=True)
+class Engraving:
+    """Verovio's SVG of every page and what it holds, before anything is drawn.
 
-    Args:
-        kern: a Humdrum file (its **kern spines are drawn; reference records only as `options.header` says).
-        options: every layout and drawing choice (see ScoreOptions).
+    Attributes:
+        pages: one SVG document per page.
+        info: "options" (as a dict), "pages", "systems" (all pages), "systems_per_page" and
+            "notes" (notes engraved, each note of a chord counted).
+    """
 
-    Returns:
-        One image per page; no texts; info with "options" (as a dict), "pages", "systems" (all
-        pages), "systems_per_page" and "notes" (notes drawn, each note of a chord counted).
+    pages: list[str]
+    info: dict
+
+
+def engrave(kern: str, options: ScoreOptions = ScoreOptions()) -> Engraving:
+    """Lay out and engrave a **kern score, in this process (see `engrave_isolated`).
+
+    Engraving is a tenth of drawing's cost, so a caller that may refuse a layout (more than one
+    system) looks at the engraving first and draws only what it keeps.
 
     Raises:
-        RenderError: "verovio_error" when Verovio refuses the input or draws no note or rest.
+        RenderError: "verovio_error" when Verovio refuses the input or engraves no note or rest.
         ValueError: Verovio ignored one of `options` (out of its range).
     """
     toolkit = _toolkit()
@@ -137,22 +147,56 @@ def render_kern(kern: str, options: ScoreOptions = ScoreOptions()) -> Rendered:
     pages = [toolkit.renderToSVG(page) for page in range(1, toolkit.getPageCount() + 1)] if loaded else []
     if not any(_EVENT.search(svg) for svg in pages):
         raise RenderError("verovio_error", f"no note or rest drawn: {kern[:80]}")
-    images = [crop_to_content(rasterise(svg, background=options.background, serif=options.text_font),
-                              options.background, options.margin) for svg in pages]
     systems = [len(_SYSTEM.findall(svg)) for svg in pages]
     info = {"options": dataclasses.asdict(options), "pages": len(pages), "systems": sum(systems),
             "systems_per_page": systems, "notes": sum(len(_NOTE.findall(svg)) for svg in pages)}
-    return Rendered(images, [], info)
+    return Engraving(pages, info)
 
 
-_CHILD = Isolated(render_kern, timeout_s=60.0, name="verovio")
+def draw(engraving: Engraving) -> Rendered:
+    """Every page of an engraving drawn (resvg) on its background and cropped to the music.
+
+    Returns:
+        One image per page; no texts; the engraving's info.
+    """
+    options = ScoreOptions(**engraving.info["options"])
+    images = [crop_to_content(rasterise(svg, background=options.background, serif=options.text_font),
+                              options.background, options.margin) for svg in engraving.pages]
+    return Rendered(images, [], engraving.info)
+
+
+def render_kern(kern: str, options: ScoreOptions = ScoreOptions()) -> Rendered:
+    """Engrave a **kern score and draw every page, cropped to the music, in this process.
+
+    Args:
+        kern: a Humdrum file (its **kern spines are drawn; reference records only as `options.header` says).
+        options: every layout and drawing choice (see ScoreOptions).
+
+    Returns:
+        One image per page; no texts; info as `Engraving.info`.
+
+    Raises:
+        RenderError: "verovio_error" when Verovio refuses the input or draws no note or rest.
+        ValueError: Verovio ignored one of `options` (out of its range).
+    """
+    return draw(engrave(kern, options))
+
+
+# Only engraving runs in the child: Verovio is the C++ that can abort; resvg is Rust, and SVG text
+# crosses the pipe at a tenth of the bytes of the image drawn from it.
+_CHILD = Isolated(engrave, timeout_s=60.0, name="verovio")
+
+
+def engrave_isolated(kern: str, options: ScoreOptions = ScoreOptions()) -> Engraving:
+    """`engrave` run in this process's long-lived Verovio child (what engines should call).
+
+    Raises:
+        RenderError: as `engrave`, or "renderer_crashed" / "render_timeout" (60 s) when Verovio
+            died or hung on this input; the next call gets a fresh child.
+    """
+    return _CHILD(kern, options)
 
 
 def render_kern_isolated(kern: str, options: ScoreOptions = ScoreOptions()) -> Rendered:
-    """`render_kern` run in this process's long-lived Verovio child (what engines should call).
-
-    Raises:
-        RenderError: as `render_kern`, or "renderer_crashed" / "render_timeout" (60 s) when
-            Verovio died or hung on this input; the next call gets a fresh child.
-    """
-    return _CHILD(kern, options)
+    """`render_kern` with the engraving done in the Verovio child (see `engrave_isolated`)."""
+    return draw(engrave_isolated(kern, options))

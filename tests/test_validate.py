@@ -18,6 +18,7 @@ from PIL import Image
 from pipelines.gallery import main as gallery_main
 from pipelines.readers import READERS
 from pipelines.readers.charts import chart_items
+from pipelines.readers.text import cer, fold
 from pipelines.validate import main as validate_main
 from shards.format import encode_image, encode_record
 from shards.reader import StoredSample, iter_shard
@@ -156,6 +157,17 @@ def test_chart_items_parses_every_target_format() -> None:
     assert single.series == [] and single.categories == ["2019", "A | B"]  # a lone value column names no series
     with pytest.raises(ValueError, match="not a OneChart dict, HTML table or Markdown table"):
         chart_items("Sales went up.")
+
+
+def test_line_cer_folds_what_ppocr_cannot_tell_apart_and_nothing_else() -> None:
+    # Seen in real readings: PP-OCR drops the space between Chinese and Latin text, reads U+2010 (not in
+    # its dictionary) as "-", bullets as "·" and curly quotes as straight ones.
+    for truth, read in (("或 “/opt” 中。", "或\"/opt\"中。"), ("‧ 一些命令以 \"‐‐\" 开头", "·一些命令以\"--\"开头"),
+                        ("“Sandbox”.", '"Sandbox".'), ("a  b ⋯", "a b ...")):
+        assert cer(fold(read), fold(truth)) == 0.0, (truth, read)
+    assert cer(fold("按下 “1” 键"), fold("按下 “l” 键")) == 1 / 6  # letters and digits are never folded
+    assert fold("Debian 12 ships") == "Debian 12 ships"  # spaces between Latin words stay
+    assert cer("", "") == 0.0 and cer("x", "") == 1.0
 
 
 def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:

@@ -11,8 +11,8 @@ tokenisation of it.
 What is drawn is checked before a sample is made: Verovio must lay the excerpt out on exactly one
 system (else the excerpt is drawn again with fewer bars) and must draw every note the kern holds
 (Verovio silently drops tokens it does not know: such a draw fails as "notes_dropped"). Verovio
-runs in a child process (renderers.verovio.render_kern_isolated), so an input that crashes it
-costs one counted draw.
+engraves in a child process (renderers.verovio.engrave_isolated), so an input that crashes it
+costs one counted draw; only the engraving kept is drawn.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from engines.sheet_music.generator import generate
 from engines.sheet_music.source import Piece, excerpt, load_pieces, stretch_bars
 from renderers import degrade
 from renderers.errors import RenderError
-from renderers.verovio import MUSIC_FONTS, ScoreOptions, render_kern_isolated
+from renderers.verovio import MUSIC_FONTS, ScoreOptions, draw, engrave_isolated
 from tokenizer.protocol import PROMPT_FORMAT
 
 TARGET_FORMATS = ("kern", "bekern")
@@ -125,20 +125,22 @@ class SheetMusicEngine(Engine):
         for n_bars in range(len(music.bars), 0, -1):
             kern = music.kern(n_bars, header)
             try:
-                drawn = render_kern_isolated(kern, options)
+                engraved = engrave_isolated(kern, options)
             except RenderError as exc:
                 raise SampleError(exc.reason, f"{music.origin}: {exc.excerpt}") from exc
-            if drawn.info["systems"] == 1:
+            if engraved.info["systems"] == 1:
                 break
         else:
-            raise SampleError("not_one_system", f"{music.origin}: its first bar takes {drawn.info['systems']} systems")
-        if drawn.info["notes"] != count_notes(kern):
-            raise SampleError("notes_dropped", f"{music.origin}: Verovio drew {drawn.info['notes']} of "
+            raise SampleError("not_one_system",
+                              f"{music.origin}: its first bar takes {engraved.info['systems']} systems")
+        if engraved.info["notes"] != count_notes(kern):
+            raise SampleError("notes_dropped", f"{music.origin}: Verovio drew {engraved.info['notes']} of "
                                                f"{count_notes(kern)} notes")
-        image = drawn.image if params is None else degrade.apply(drawn.image, params).image
+        image = draw(engraved).image
+        image = image if params is None else degrade.apply(image, params).image
         target = kern if cfg.target_format == "kern" else to_bekern(kern)
         meta: dict[str, Any] = {"lang": "en", "origin": music.origin, "bars": n_bars, "header": header,
                                 "target_format": cfg.target_format, "options": dataclasses.asdict(options),
                                 "degrade": dataclasses.asdict(params) if params else {},
-                                "notes": drawn.info["notes"]}
+                                "notes": engraved.info["notes"]}
         return Sample(images=[image], prompt=PROMPT_FORMAT, target=target, task="format", meta=meta)

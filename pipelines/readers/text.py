@@ -11,6 +11,14 @@ is the lower of the token F1 and 1 - the worst line's CER: one wrong line is eno
 Tokens are words in Latin script and single characters in CJK script (it has no spaces), after NFKC
 normalisation, case kept, punctuation dropped: punctuation is PP-OCR's weakest output and rarely
 what a wrong target gets wrong.
+
+Line CERs compare both sides after folding what PP-OCR cannot tell apart, so that a figure counts
+wrong characters rather than the reader's blind spots: look-alike punctuation (the hyphen and dash
+family, middle dots and bullets, curly and straight quotes, ellipses: its dictionary lacks U+2010,
+U+2027 and U+22EF altogether, and it reads curly quotes as straight ones) becomes one form, and
+whitespace next to a CJK character is dropped (the Chinese recogniser does not emit the space a
+typesetter puts between Chinese and Latin text). Letters and digits are never folded, and the
+unfolded CER is kept beside the folded one (`cer_raw`).
 """
 
 from __future__ import annotations
@@ -32,6 +40,12 @@ from shards.format import record_meta
 READ_OPTIONS = ppocr.ReadOptions(det_side=2048, det_limit="max")
 CJK_CHAR = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
 TOKEN = re.compile(rf"{CJK_CHAR}|(?:(?!{CJK_CHAR})[^\W_])+")
+# Punctuation PP-OCR reads as one form (after NFKC, which already spells U+2026 "..."): form -> look-alikes.
+LOOK_ALIKES = {"-": "\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "\u00b7": "\u30fb\u2027\u2022\u2219\u22c5",
+               '"': "\u201c\u201d\u201e\u201f\u2033", "'": "\u2018\u2019\u201a\u201b\u2032", "...": "\u22ef"}
+FOLD = str.maketrans({c: form for form, alike in LOOK_ALIKES.items() for c in alike})
+CJK_PUNCT = r"[\u3000-\u303f\uff00-\uffef]"
+SPACE_BY_CJK = re.compile(rf"\s+(?={CJK_CHAR}|{CJK_PUNCT})|(?<={CJK_CHAR})\s+|(?<={CJK_PUNCT})\s+")
 SHOWN = 8  # how many missed tokens a Reading lists
 
 
@@ -62,6 +76,17 @@ def _squash_spaces(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
+def fold(text: str) -> str:
+    """The text as line CERs compare it: NFKC, one space per run, look-alike punctuation folded, no
+    whitespace next to CJK characters or punctuation."""
+    return SPACE_BY_CJK.sub("", _squash_spaces(text).translate(FOLD))
+
+
+def cer(read: str, truth: str) -> float:
+    """Levenshtein distance over the truth's length, capped at 1 (an empty truth: 0 if nothing was read)."""
+    return min(1.0, Levenshtein.distance(read, truth) / len(truth)) if truth else float(bool(read))
+
+
 def line_cers(image: Image.Image, lines: list[str], boxes: list[list[float]]) -> list[dict[str, Any]]:
     """Each non-empty target line read alone from its box: the text read and its character error rate.
 
@@ -71,7 +96,8 @@ def line_cers(image: Image.Image, lines: list[str], boxes: list[list[float]]) ->
         boxes: one [left, top, right, bottom] per line, in image pixels.
 
     Returns:
-        one {"target", "read", "cer"} per non-empty line; whitespace runs count as one space.
+        one {"target", "read", "cer", "cer_raw"} per non-empty line: "cer" compares the `fold`ed texts,
+        "cer_raw" the texts with only whitespace runs squashed to one space.
 
     Raises:
         ValueError: a box has no area.
@@ -81,7 +107,7 @@ def line_cers(image: Image.Image, lines: list[str], boxes: list[list[float]]) ->
     out = []
     for (line, _), got in zip(pairs, read):
         truth, text = _squash_spaces(line), _squash_spaces(got.text)
-        out.append({"target": truth, "read": text, "cer": min(1.0, Levenshtein.distance(text, truth) / len(truth))})
+        out.append({"target": truth, "read": text, "cer": cer(fold(text), fold(truth)), "cer_raw": cer(text, truth)})
     return out
 
 
@@ -111,5 +137,6 @@ def read(record: dict[str, Any], images: list[Image.Image]) -> Reading:
     worst = max(per_line, key=lambda r: r["cer"])
     chars = sum(len(r["target"]) for r in per_line)
     details.update(cer=round(sum(r["cer"] * len(r["target"]) for r in per_line) / chars, 4),
+                   cer_raw=round(sum(r["cer_raw"] * len(r["target"]) for r in per_line) / chars, 4),
                    worst_line_cer=round(worst["cer"], 4), worst_line=worst)
     return Reading(min(f1, 1.0 - worst["cer"]), details)
