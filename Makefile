@@ -63,8 +63,9 @@ demo: setup
 	@echo "open gallery/charts.html (the samples) and gallery/charts-report.html (the build's shape and"
 	@echo "its validation by an independent reader) in a browser"
 
+# Two xdist workers (at most four where more cores exist): most tests drive one core at a time.
 test: setup
-	$(PY) -m pytest -q tests
+	$(PY) -m pytest -q -n auto --maxprocesses 4 --dist loadgroup tests
 
 bench: setup
 	$(PY) -m bench.charts

@@ -56,6 +56,8 @@ def start_ray(address: str | None, workers: int | None, resources: Resources = R
     """Join a cluster (`address`, or RAY_ADDRESS) or start a local one; returns the worker count.
 
     A local Ray gets `workers` (default: this machine's cores) times the CPUs one worker needs.
+    It is always a new one (`address="local"`): a plain `ray.init()` would join whatever cluster
+    `ray start` last started on this machine, sized for some other job.
     """
     address = address or os.environ.get("RAY_ADDRESS")
     common = dict(log_to_driver=False, logging_level=logging.ERROR, configure_logging=True)
@@ -64,7 +66,7 @@ def start_ray(address: str | None, workers: int | None, resources: Resources = R
         fit = max(1, int(ray.cluster_resources().get("CPU", 1) // resources.cpus))
         return min(workers, fit) if workers else fit
     n = workers or max(1, int((os.cpu_count() or 1) // resources.cpus))
-    ray.init(num_cpus=math.ceil(n * resources.cpus), include_dashboard=False, **common)
+    ray.init(address="local", num_cpus=math.ceil(n * resources.cpus), include_dashboard=False, **common)
     return n
 
 

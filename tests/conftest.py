@@ -1,7 +1,8 @@
 """Fixtures shared by the suite: real builds, and the real inputs in ../shared/data.
 
 `built_smoke` and `built_charts` run the user's own command (`python -m pipelines.build`) once per
-session through real Ray. The cheap `smoke` engine (Pillow only) carries the build, resume and
+session through real Ray, also when pytest-xdist runs the suite in several workers (`make test`
+does): the first worker to ask builds under a file lock, the others wait and read the same folder. The cheap `smoke` engine (Pillow only) carries the build, resume and
 cluster tests; the charts build (real matplotlib and real Chromium) is what the gallery, export,
 loader and trainer tests read, stream and train on instead of building their own.
 """
@@ -14,9 +15,19 @@ import sys
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
+
+if "PYTEST_XDIST_WORKER" in os.environ:
+    # Each xdist worker has a core's share of the machine: thread pools sized to all of it (torch,
+    # OpenMP) spin against the other worker's (the overfit run took 4x longer). Children inherit
+    # this, and keep freed memory: glibc unmapping and faulting in the tiny trainer's 40-110 MB
+    # buffers every step was a third of its CPU time.
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    os.environ.setdefault("MALLOC_MMAP_THRESHOLD_", str(1 << 30))
+    os.environ.setdefault("MALLOC_TRIM_THRESHOLD_", str(1 << 30))
 
 # The parameters of the session's reference builds; test_build compares other builds to them.
 CHARTS_BUILD_ARGS = ["--engine", "charts", "--n", "32", "--shard-size", "4", "--seed", "7"]
@@ -32,22 +43,39 @@ def run_build(out: Path, *extra: str, args: list[str] = CHARTS_BUILD_ARGS, env: 
     )
 
 
+def build_once(factory: pytest.TempPathFactory, name: str, args: list[str]) -> Path:
+    """Build `args` with 2 workers into a folder of this session's, once, whichever xdist worker asks first.
+
+    Tests only read these folders (they write into their own tmp_path), so workers can share them.
+    """
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        root = factory.getbasetemp().parent  # this session's folder, above each worker's own
+    else:
+        root = factory.getbasetemp()
+    out = root / "built" / name
+    with FileLock(str(root / f"built-{name}.lock")):
+        if not (out / "manifest.json").is_file():  # a build that failed in another worker resumes here
+            proc = run_build(out, "--workers", "2", args=args)
+            assert proc.returncode == 0, f"build failed:\n{proc.stdout}\n{proc.stderr[-3000:]}"
+    return out
+
+
 @pytest.fixture(scope="session")
 def built_charts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small real charts build (32 samples, 8 shards, both renderers, en and zh)."""
-    out = tmp_path_factory.mktemp("built") / "charts"
-    proc = run_build(out, "--workers", "2")
-    assert proc.returncode == 0, f"build failed:\n{proc.stdout}\n{proc.stderr[-3000:]}"
-    return out
+    return build_once(tmp_path_factory, "charts", CHARTS_BUILD_ARGS)
 
 
 @pytest.fixture(scope="session")
 def built_smoke(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real smoke build (1,000 samples, 40 shards) through Ray with 2 workers."""
-    out = tmp_path_factory.mktemp("built") / "smoke"
-    proc = run_build(out, "--workers", "2", args=SMOKE_BUILD_ARGS)
-    assert proc.returncode == 0, f"build failed:\n{proc.stdout}\n{proc.stderr[-3000:]}"
-    return out
+    return build_once(tmp_path_factory, "smoke", SMOKE_BUILD_ARGS)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The trainer's tests first: they are one xdist group (one worker, one overfit run) and the
+    longest, so under `-n 2` one worker starts on them while the other takes everything else."""
+    items.sort(key=lambda item: item.get_closest_marker("xdist_group") is None)
 
 
 @pytest.fixture(scope="session")

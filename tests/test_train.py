@@ -30,6 +30,8 @@ from shards.writer import ShardWriter
 from tokenizer.got import get_tokenizer
 
 REPO = Path(__file__).resolve().parents[1]
+# One xdist worker runs the whole file: the module's overfit run is made once, not once per worker.
+pytestmark = pytest.mark.xdist_group("train")
 
 
 def write_mix(path: Path, shards: Path, max_target_tokens: int, stage: int = 2) -> Path:
