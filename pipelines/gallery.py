@@ -7,6 +7,10 @@ The page embeds its images as data URIs and its script inline, so it opens offli
 mailed or attached to an issue, and shows exactly the bytes that went into the shards (TIFF
 pages, which browsers cannot show, are converted to PNG). Samples are taken from shards spread
 evenly over the build, so a look at 48 samples sees the beginning, middle and end of a run.
+
+A target that is one formula (`\\[ ... \\]`, `\\( ... \\)`) or one `<smiles>` is also drawn from its
+own text by Mathpix-markdown-it (renderers.mathpix) and shown beside the image, so an eye compares
+what the image shows with what the target says, not with its source text.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import html
 import itertools
 import json
 import os
+import re
 import sys
 from collections import defaultdict
 from typing import Iterator
@@ -27,6 +32,8 @@ from shards.reader import StoredSample, iter_shard, list_shards
 
 PROG = "python -m pipelines.gallery"
 MIME = {"png": "image/png", "jpg": "image/jpeg"}
+# One formula (nothing after its closing delimiter) or one molecule: what `typeset` draws.
+ONE_DRAWING = re.compile(r"\\\[(?:(?!\\\]).)*\\\]|\\\((?:(?!\\\)).)*\\\)|<smiles>[^<]*</smiles>", re.S)
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
@@ -96,7 +103,30 @@ def image_uris(sample: StoredSample) -> list[str]:
             for frame in sample.images]  # multi-page TIFF: one PNG per page
 
 
-def card(sample: StoredSample, note: str = "") -> str:
+def typeset(samples: list[StoredSample]) -> dict[str, str]:
+    """key -> HTML of the target drawn from its text, for every formula or SMILES target, in one browser call.
+
+    Where Chromium or the npm assets are missing the page is still written, with a note instead.
+    """
+    wanted = [s for s in samples if ONE_DRAWING.fullmatch(s.record.get("target", "").strip())]
+    if not wanted:
+        return {}
+    try:
+        from renderers.mathpix import render_mathpix  # Playwright: only when there is something to draw
+        drawn = render_mathpix([s.record["target"].strip() for s in wanted])
+    except Exception as e:  # noqa: BLE001 - an eye-check aid; the page is worth writing without it
+        return {s.key: f'<pre class="note">target not typeset: {html.escape(str(e)[:200])}</pre>' for s in wanted}
+    out = {}
+    for sample, result in zip(wanted, drawn):
+        if hasattr(result, "reason"):
+            out[sample.key] = f'<pre class="note">the target does not typeset: {html.escape(result.reason)}</pre>'
+        else:
+            uri = base64.b64encode(encode_image([result.image], "png")).decode()
+            out[sample.key] = f'<img alt="target typeset" src="data:image/png;base64,{uri}">'
+    return out
+
+
+def card(sample: StoredSample, note: str = "", drawn_target: str = "") -> str:
     rec = sample.record
     esc = html.escape
     imgs = "".join(f'<img alt="{esc(sample.key)} page {i}" src="{u}">' for i, u in enumerate(image_uris(sample)))
@@ -107,7 +137,8 @@ def card(sample: StoredSample, note: str = "") -> str:
             f'<span>{esc(str(rec.get("lang")))}</span></div>'
             + (f'<b>flagged</b><pre class="note">{esc(note)}</pre>' if note else "")
             + f'<b>prompt</b><pre>{esc(rec.get("prompt", ""))}</pre><b>target</b><pre>{esc(rec.get("target", ""))}</pre>'
-            f'<details><summary>meta</summary><pre>{esc(meta)}</pre></details></div>')
+            + (f"<b>target, typeset by Mathpix-markdown-it</b>{drawn_target}" if drawn_target else "")
+            +             f'<details><summary>meta</summary><pre>{esc(meta)}</pre></details></div>')
 
 
 def flagged_cards(report: str, n: int) -> list[str]:
@@ -124,13 +155,11 @@ def flagged_cards(report: str, n: int) -> list[str]:
     by_shard: dict[str, dict[str, dict]] = defaultdict(dict)
     for r in rows:
         by_shard[r["shard"]][r["key"]] = r
-    cards = []
-    for shard, wanted in by_shard.items():
-        for s in read_selected(shard, keys=wanted):
-            r = wanted[s.key]
-            cards.append(card(s, f"score {r['score']} under {r['threshold']}: "
-                                 + json.dumps(r["details"], ensure_ascii=False)))
-    return cards
+    samples = [s for shard, wanted in by_shard.items() for s in read_selected(shard, keys=wanted)]
+    drawn = typeset(samples)
+    by_key = {r["key"]: r for r in rows}
+    return [card(s, f"score {by_key[s.key]['score']} under {by_key[s.key]['threshold']}: "
+                    + json.dumps(by_key[s.key]["details"], ensure_ascii=False), drawn.get(s.key, "")) for s in samples]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -149,7 +178,9 @@ def main(argv: list[str] | None = None) -> int:
         elif not args.folders:
             raise UsageError("give the build folders to show, or --flagged REPORT.json")
         else:
-            cards = [card(s) for s in pick(args.folders, args.n)]
+            samples = list(pick(args.folders, args.n))
+            drawn = typeset(samples)
+            cards = [card(s, drawn_target=drawn.get(s.key, "")) for s in samples]
     except (UsageError, FileNotFoundError) as e:
         fail(PROG, str(e))
     title = (f"{len(cards)} samples flagged in {args.flagged}" if args.flagged

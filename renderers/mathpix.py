@@ -163,7 +163,8 @@ window.gotRender = async (items) => {
       ctx.drawImage(img, pad, pad, w, h);
     }
     const url = canvas.toDataURL('image/png');
-    return {png: url.slice(url.indexOf(',') + 1), css_px: [rect.width, rect.height], drawn_as: paths ? 'paths' : 'image'};
+    return {png: url.slice(url.indexOf(',') + 1), css_px: [rect.width, rect.height],
+            drawn_as: paths ? 'paths' : 'image'};
   }));
 };
 """

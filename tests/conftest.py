@@ -2,9 +2,10 @@
 
 `built_smoke` and `built_charts` run the user's own command (`python -m pipelines.build`) once per
 session through real Ray, also when pytest-xdist runs the suite in several workers (`make test`
-does): the first worker to ask builds under a file lock, the others wait and read the same folder. The cheap `smoke` engine (Pillow only) carries the build, resume and
-cluster tests; the charts build (real matplotlib and real Chromium) is what the gallery, export,
-loader and trainer tests read, stream and train on instead of building their own.
+does): the first worker to ask builds under a file lock, the others wait and read the same folder.
+The cheap `smoke` engine (Pillow only) carries the build, resume and cluster tests; the charts build
+(real matplotlib and real Chromium) is what the gallery, export, loader and trainer tests read,
+stream and train on instead of building their own.
 """
 
 from __future__ import annotations

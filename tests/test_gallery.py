@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import base64
+import dataclasses
+import io
+import re
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageStat
+from PIL import Image, ImageOps, ImageStat
 
+from engines import get_engine
 from pipelines.gallery import main as gallery_main
+from pipelines.shard_task import ShardSpec, build_shard
 from renderers.chromium import ChromiumConfig, driver
+from shards.format import shard_name
 
 
 def test_gallery_renders_offline_in_chromium(built_charts: Path, tmp_path: Path) -> None:
@@ -46,3 +53,24 @@ def test_gallery_without_shards_is_one_clear_line(tmp_path: Path, capsys: pytest
     assert exit_info.value.code == 2
     assert "no shards" in capsys.readouterr().err
     assert not (tmp_path / "g.html").exists()
+
+
+def test_formula_and_smiles_targets_are_typeset_beside_the_image(tmp_path: Path) -> None:
+    """Each drawn from the target's own text: a formula drawn by LaTeX gets MathJax's reading of its target."""
+    folders = []
+    for name, config in (("formulas", {"renderer": "latex"}), ("molecules", {})):
+        engine = get_engine(name)(get_engine(name).Config(**config))
+        folder = tmp_path / name
+        folder.mkdir()
+        build_shard(ShardSpec(name, dataclasses.asdict(engine.config), "gallery-test", 5, str(folder),
+                              shard_name(name, 0), 0, 3))
+        folders.append(str(folder))
+    page = tmp_path / "g.html"
+    assert gallery_main([*folders, "--n", "6", "--out", str(page)]) == 0
+    text = page.read_text()
+    typeset = re.findall(r'<b>target, typeset by Mathpix-markdown-it</b><img alt="target typeset" '
+                         r'src="data:image/png;base64,([^"]+)"', text)
+    assert text.count('class="card"') == 6 and len(typeset) == 6
+    for data in typeset:
+        image = Image.open(io.BytesIO(base64.b64decode(data))).convert("L")
+        assert ImageOps.invert(image).getbbox() is not None  # something is drawn

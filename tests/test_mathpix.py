@@ -68,7 +68,8 @@ def test_size_limit_and_style_validation() -> None:
 
 def test_paths_drawn_on_the_canvas_match_the_svg_drawn_as_an_image() -> None:
     """MathJax's paths and rects go straight onto the canvas; the browser's own SVG drawing agrees."""
-    snippets = [GOOD[0], GOOD[2], r"\[ \sqrt[3]{\frac{\alpha_1}{\overline{x}^2}} \left\{ \begin{array}{c|c} a & b \\ \hline c & d"
+    snippets = [GOOD[0], GOOD[2],
+                r"\[ \sqrt[3]{\frac{\alpha_1}{\overline{x}^2}} \left\{ \begin{array}{c|c} a & b \\ \hline c & d"
                 r" \end{array} \right. \]", r"\( {\color{red} x} + \phantom{y} \hat{z} \)",
                 r"\[ \Bigg( \sum_{k=0}^{\infty} \binom{n}{k} \Bigg) \]"]
     styles = [MathpixStyle(), MathpixStyle(scale=1.7, color="#202080"), MathpixStyle(font_px=31),
@@ -83,6 +84,7 @@ def test_paths_drawn_on_the_canvas_match_the_svg_drawn_as_an_image() -> None:
     assert sum(r.info["drawn_as"] == "paths" for r in fast) >= 3  # a <line> or nested <svg> goes the image way
     for snippet, a, b in zip(snippets, fast, slow):
         assert a.image.size == b.image.size, snippet
-        difference = np.abs(np.asarray(a.image.convert("L"), dtype=float) - np.asarray(b.image.convert("L"), dtype=float))
+        fast_px, slow_px = (np.asarray(r.image.convert("L"), dtype=float) for r in (a, b))
+        difference = np.abs(fast_px - slow_px)
         # Anti-aliasing differs by tens of levels at most; a missing fraction bar is 28 pixels off by 200 or more.
         assert (difference > 100).sum() == 0 and difference.mean() < 0.5, snippet

@@ -162,7 +162,8 @@ def test_chart_items_parses_every_target_format() -> None:
 def test_line_cer_folds_what_ppocr_cannot_tell_apart_and_nothing_else() -> None:
     # Seen in real readings: PP-OCR drops the space between Chinese and Latin text, reads U+2010 (not in
     # its dictionary) as "-", bullets as "·" and curly quotes as straight ones.
-    for truth, read in (("或 “/opt” 中。", "或\"/opt\"中。"), ("‧ 一些命令以 \"‐‐\" 开头", "·一些命令以\"--\"开头"),
+    for truth, read in (("或 “/opt” 中。", "或\"/opt\"中。"),
+                        ("‧ 一些命令以 \"‐‐\" 开头", "·一些命令以\"--\"开头"),
                         ("“Sandbox”.", '"Sandbox".'), ("a  b ⋯", "a b ...")):
         assert cer(fold(read), fold(truth)) == 0.0, (truth, read)
     assert cer(fold("按下 “1” 键"), fold("按下 “l” 键")) == 1 / 6  # letters and digits are never folded
