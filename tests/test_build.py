@@ -17,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 import yaml
 
@@ -154,7 +155,23 @@ def test_two_node_local_cluster_with_address(built_smoke: Path, tmp_path: Path) 
         assert len(nodes) == 2, f"shards were made on {len(nodes)} node(s), expected both"
         assert digests(out) == digests(built_smoke)
     finally:
-        subprocess.run([ray, "stop", "--force"], env=env, capture_output=True, timeout=120)
+        stop_nodes(head_tmp, node_tmp)
+
+
+def stop_nodes(*temp_dirs: str) -> None:
+    """Kill the Ray processes of the nodes started with these --temp-dir folders, and only those:
+    `ray stop` would kill every Ray on the machine, the other xdist worker's builds included."""
+    procs = []
+    for proc in psutil.process_iter(["cmdline"]):
+        cmdline = " ".join(proc.info["cmdline"] or [])
+        if any(folder in cmdline for folder in temp_dirs):
+            procs.append(proc)
+    for proc in procs:
+        try:
+            proc.kill()
+        except psutil.NoSuchProcess:  # it ended on its own meanwhile
+            pass
+    psutil.wait_procs(procs, timeout=30)
 
 
 def test_ray_cluster_yaml_is_valid_and_installs_what_make_installs() -> None:
