@@ -14,7 +14,7 @@ import pymupdf
 import pytest
 
 from engines import prose
-from engines.base import make_rng
+from engines.base import SampleError, make_rng
 from engines.docs import DocSlicesEngine, DocsEngine
 from engines.docs.layout import reading_order
 from engines.docs.page import PageSkip, read_page
@@ -73,6 +73,31 @@ def test_a_messy_source_folder_is_scanned_with_counted_reasons(tmp_path: Path) -
     assert sample.target == "\n".join(["A real line of text on a page."] * 4) and sample.meta["source"] == "good.pdf"
     with pytest.raises(ValueError, match="no usable page"):
         DocsEngine(DocsEngine.Config(source=str(tmp_path), lang="zh"))
+
+
+def test_text_nothing_shows_is_left_out_and_lost_glyphs_refuse_the_page(tmp_path: Path) -> None:
+    """As in a real Federal Register PDF: a white "VerDate" line on a white page; and a symbol font's check
+    mark whose text layer says U+0017."""
+    def draw(page: pymupdf.Page) -> None:
+        page.insert_text((72, 100), "A real line of text on a page.\n" * 3)
+        page.insert_text((72, 300), "VerDate Sep<11>2014 Jkt 250001", color=(1, 1, 1))
+    folder = tmp_path / "white"
+    folder.mkdir()
+    _pdf(folder / "white.pdf", draw)
+    page = DocsEngine(DocsEngine.Config(source=str(folder))).sample(make_rng(0, "docs", 0), 0)
+    assert page.target == "\n".join(["A real line of text on a page."] * 3) and page.meta["invisible_lines"] == 1
+    assert len(page.meta["boxes"]) == 3
+    slices = DocSlicesEngine(DocSlicesEngine.Config(source=str(folder), unit="line"))
+    outcomes = set()
+    for i in range(12):
+        try:
+            outcomes.add(slices.sample(make_rng(0, "doc_slices", i), i).target)
+        except SampleError as exc:
+            outcomes.add(exc.reason)
+    assert outcomes == {"A real line of text on a page.", "invisible_text"}
+    lost = _pdf(tmp_path / "lost.pdf", lambda p: p.insert_text((72, 100), "Top-5 \x17 47.0 and more words\n" * 3))
+    with pytest.raises(PageSkip, match="garbled_text_layer"):
+        read_page(PdfDocument(lost), 0, 72)
 
 
 def test_slices_show_exactly_their_own_text() -> None:

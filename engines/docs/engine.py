@@ -31,6 +31,7 @@ LANGS = ("mixed", "en", "zh")
 UNITS = ("page", "paragraph", "line", "slice")
 MIN_SIDE = 16  # pixels: thinner slices are left out
 MIN_LETTERS = 3  # a slice of a lone bullet or page number teaches nothing
+INK_CONTRAST = 32  # grey levels between a line box's lightest and darkest pixel for its text to show
 
 
 @dataclass
@@ -143,9 +144,17 @@ class DocsEngine(Engine):
             scale = 72 / self.config.dpi
             image = doc.render(page, self.config.dpi, clip=tuple(v * scale for v in box))
         x0, y0 = math.floor(box[0] + 1e-6), math.floor(box[1] + 1e-6)  # the image's origin (MuPDF rounds outwards)
-        boxes = [[round(v - o, 1) for v, o in zip(text.lines[i].bbox, (x0, y0, x0, y0))] for i in group]
-        target = "\n".join(text.lines[i].text for i in group)
-        return image, target, {"box": [round(v, 1) for v in box], "boxes": boxes}
+        boxes = {i: [round(v - o, 1) for v, o in zip(text.lines[i].bbox, (x0, y0, x0, y0))] for i in group}
+        # A text layer can hold lines nothing shows (white on white, under an image): a page leaves them
+        # out of its target, a slice is drawn again elsewhere.
+        grey = image.convert("L")
+        hidden = [i for i in group if _blank(grey, boxes[i])]
+        if hidden and (unit != "page" or len(hidden) == len(group)):
+            raise SampleError("invisible_text", text.lines[hidden[0]].text[:40])
+        shown = [i for i in group if i not in hidden]
+        target = "\n".join(text.lines[i].text for i in shown)
+        return image, target, {"box": [round(v, 1) for v in box], "boxes": [boxes[i] for i in shown],
+                               "invisible_lines": len(hidden)}
 
     def describe(self) -> dict[str, Any]:
         """The config, plus the --source pages used (by language) and the files and pages skipped, by reason."""
@@ -154,6 +163,16 @@ class DocsEngine(Engine):
             langs = {lang: sum(p.lang == lang for p in self.pages) for lang in ("en", "zh")}
             info.update(pages=len(self.pages), pages_by_lang=langs, skipped=dict(sorted(self.skipped.items())))
         return info
+
+
+def _blank(grey: Image.Image, box: list[float]) -> bool:
+    """Whether nothing is drawn in a line's box (of the greyscale image)."""
+    left, top = max(0, math.floor(box[0])), max(0, math.floor(box[1]))
+    right, bottom = min(grey.width, math.ceil(box[2])), min(grey.height, math.ceil(box[3]))
+    if right <= left or bottom <= top:
+        return True
+    darkest, lightest = grey.crop((left, top, right, bottom)).getextrema()
+    return lightest - darkest < INK_CONTRAST
 
 
 class DocSlicesEngine(DocsEngine):

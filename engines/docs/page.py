@@ -29,7 +29,9 @@ MIN_CHARS = 20  # a page with less text is a cover or a figure page, not a docum
 MAX_STRAY = 0.10  # share of characters in non-horizontal lines above which a page is "vertical_text"
 LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
                            "\ufb05": "st", "\ufb06": "st"})
-GARBLED = re.compile("[\ufffd\ue000-\uf8ff]|\\(cid:\\d+\\)")
+# No Unicode (U+FFFD, a private-use code, pdfminer's "(cid:N)") or a control code: glyphs whose meaning is lost
+# (a symbol font's check mark came out as U+0017).
+GARBLED = re.compile("[\ufffd\ue000-\uf8ff\x00-\x08\x0b-\x1f\x7f-\x9f]|\\(cid:\\d+\\)")
 HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Letters of the scripts the engine teaches: Latin (with accents), Greek (symbols in formulas), Chinese.
 TAUGHT = re.compile("[\u0000-\u024f\u0370-\u03ff\u1e00-\u1eff\u2000-\u2bff\u2e80-\u2fdf\u3000-\u303f"
