@@ -13,6 +13,7 @@ from engines.pages import PagesEngine
 from engines.pages.blocks import Block, Document, Segment
 from engines.pages.content import prose
 from engines.pages.layout import PageStyle, batch_latex, document_latex
+from engines.pages.nougat import split_markdown, word_agreement
 from engines.pages.split import split_pages, units
 from pipelines.readers.pages import printed_text, read
 from renderers.errors import RenderError
@@ -105,11 +106,26 @@ def test_real_papers_keep_matching_pages_and_skip_missing_classes(shared_data, t
     assert engine.skipped["latex_missing_file"] == 1  # dnest4: jss.cls
     assert engine.pages and {p.paper for p in engine.pages} == {"sysid_neural_continuous"}
     assert all(p.score >= 0.9 for p in engine.pages) and engine.skipped["page_match_low"] > 0
+    # The title page ends well but its author block is not in the markdown: the words' check refuses it.
+    assert engine.skipped["page_words_differ"] > 0
     first = engine.pages[0]
-    assert first.page == 0 and first.markdown.startswith("# Continuous-time system identification")
+    assert first.page == 1 and first.markdown.startswith("# 1 Introduction")
     sample = engine.sample(make_rng(0, "pages", 0), 0)
     assert sample.meta["source"] == "sysid_neural_continuous" and sample.target == first.markdown
     assert engine.describe()["skipped"]["latex_missing_file"] == 1
+
+
+def test_a_heading_never_ends_a_page_and_word_bags_must_agree():
+    """The next page's PDF words miss its heading (as a numbered LaTeX heading's can): the heading still goes with
+    the text after it."""
+    md = "# Title\n\nalpha beta gamma delta epsilon zeta\n\n# 2 Method\n\ntheta iota kappa lambda sigma omega"
+    words = [["title", "alpha", "beta", "gamma", "delta", "epsilon", "zeta"],
+             ["theta", "iota", "kappa", "lambda", "sigma", "omega"]]
+    (first, _), (second, _) = split_markdown(md, words)
+    assert first == "# Title\n\nalpha beta gamma delta epsilon zeta"
+    assert second == "# 2 Method\n\ntheta iota kappa lambda sigma omega"
+    assert word_agreement(first, words[0]) == 1.0
+    assert word_agreement(first, words[0] + ["marco", "forgione", "dario", "piga"]) == 7 / 11  # an author block left out
 
 
 def test_printed_text_strips_markup_and_keeps_readable_math():

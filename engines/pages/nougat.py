@@ -22,9 +22,11 @@ from renderers.pymupdf import PdfDocument
 WORD = re.compile(r"[^\W\d_]{3,}")
 HIDDEN = re.compile(r"\\\(.*?\\\)|\\\[.*?\\\]|\\[A-Za-z]+", re.S)
 MIN_SCORE = 0.9  # Nougat's paper keeps pages whose ends match at 0.9 or more
+MIN_AGREEMENT = 0.9  # and ours, only pages whose words agree with the PDF's as bags at 0.9 or more (word_agreement)
 HYPHEN = re.compile(r"(\w)-\n(\w)")  # a word TeX hyphenated at a line's end
 N_WORDS = 22  # Nougat's min_num_words: words of each page end searched for
 AGREE_CHARS = 120  # how far apart (in matched words' characters) a page's last and the next page's first words may be
+HEADING = re.compile(r"(?:\n|^)(#+ [^\n]*)\s*$")  # a markdown page's last line, when it is a heading
 
 
 def _words(text: str) -> list[tuple[str, int]]:
@@ -91,8 +93,27 @@ def split_markdown(markdown: str, pages: list[list[str]]) -> list[tuple[str, flo
     for k in range(len(pages)):
         begin = _line_start(markdown, words[breaks[k]][1]) if breaks[k] < len(words) else len(markdown)
         end = _line_start(markdown, words[breaks[k + 1]][1]) if breaks[k + 1] < len(words) else len(markdown)
-        out.append((markdown[begin:end].strip(), (scores[k] + scores[k + 1]) / 2))
-    return out
+        out.append([markdown[begin:end].strip(), (scores[k] + scores[k + 1]) / 2])
+    # LaTeX keeps a heading with the text after it, so a page never ends with one: a heading the
+    # fuzzy break left at a page's end belongs to the next page.
+    for k in range(len(out) - 1):
+        while (heading := HEADING.search(out[k][0])) and heading.start(1) > 0:
+            out[k][0], out[k + 1][0] = out[k][0][:heading.start(1)].strip(), f"{heading[1]}\n\n{out[k + 1][0]}".strip()
+    return [(text, score) for text, score in out]
+
+
+def word_agreement(markdown: str, words: list[str]) -> float:
+    """How well a page's markdown and its PDF words agree as bags of prose words: the lower of the share
+    of the markdown's words the page shows and the share of the page's words the markdown holds.
+
+    The match score checks a page's two ends only; this catches what lies between them (a title
+    block the conversion left out, a float placed on another page).
+    """
+    target, shown = Counter(w for w, _ in _words(markdown)), Counter(words)
+    if not target or not shown:
+        return 0.0
+    common = sum((target & shown).values())
+    return min(common / sum(target.values()), common / sum(shown.values()))
 
 
 def _index(starts: list[int], offset: int) -> int:

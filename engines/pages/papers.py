@@ -4,7 +4,9 @@ Each sub-folder of `--source` is one paper, arXiv style: its main file is the `.
 `\\documentclass` (main.tex or ms.tex first). A paper is compiled with three passes and BibTeX/Biber
 (pdflatex, or xelatex when it loads ctex or xeCJK or is written in Chinese), converted to markdown (`engines.pages.mmd`, with the
 compiled `.aux` resolving references and citations) and split per page (`engines.pages.nougat`); a page
-is kept when its match scores at least `nougat.MIN_SCORE`. What cannot be used is counted in `skipped`:
+is kept when its ends match at least at `nougat.MIN_SCORE` and its words agree with the page's at
+`nougat.MIN_AGREEMENT` ("page_words_differ" where they do not: a title block or float the conversion
+left out). What cannot be used is counted in `skipped`:
 a paper with no main file ("no_main_tex"), of the other language ("lang_mismatch"), whose class or
 package TeX Live lacks ("latex_missing_file"), that fails ("latex_error", "latex_no_pdf") or times out
 ("render_timeout"); pages that match poorly ("page_match_low") or show no text ("page_empty").
@@ -22,7 +24,7 @@ from typing import Callable
 from PIL import Image
 
 from engines.pages.mmd import Converter, expand_inputs
-from engines.pages.nougat import MIN_SCORE, page_words, split_markdown
+from engines.pages.nougat import MIN_AGREEMENT, MIN_SCORE, page_words, split_markdown, word_agreement
 from renderers.errors import RenderError
 from renderers.latex import LatexConfig, compile_document
 from renderers.pymupdf import PdfDocument
@@ -77,7 +79,8 @@ def paper_pages(folder: Path, lang: str, latex: Callable[[str], LatexConfig], sk
         skipped: where reasons are counted.
 
     Returns:
-        The pages whose markdown matches the PDF at `MIN_SCORE` or more.
+        The pages whose markdown matches the PDF at `MIN_SCORE` or more at its ends and at
+        `MIN_AGREEMENT` or more as a bag of words.
     """
     main = main_file(folder)
     if main is None:
@@ -104,6 +107,8 @@ def paper_pages(folder: Path, lang: str, latex: Callable[[str], LatexConfig], sk
             skipped["page_empty"] += 1
         elif score < MIN_SCORE:
             skipped["page_match_low"] += 1
+        elif word_agreement(text, words[page]) < MIN_AGREEMENT:
+            skipped["page_words_differ"] += 1
         else:
             kept.append(PaperPage(folder.name, paper_lang, config.engine, page, text, round(score, 4), compiled.pdf))
     return kept
