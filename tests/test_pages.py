@@ -125,7 +125,8 @@ def test_a_heading_never_ends_a_page_and_word_bags_must_agree():
     assert first == "# Title\n\nalpha beta gamma delta epsilon zeta"
     assert second == "# 2 Method\n\ntheta iota kappa lambda sigma omega"
     assert word_agreement(first, words[0]) == 1.0
-    assert word_agreement(first, words[0] + ["marco", "forgione", "dario", "piga"]) == 7 / 11  # an author block left out
+    authors = ["marco", "forgione", "dario", "piga"]  # a title page's author block the conversion left out
+    assert word_agreement(first, words[0] + authors) == 7 / 11
 
 
 def test_printed_text_strips_markup_and_keeps_readable_math():
