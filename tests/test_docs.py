@@ -17,7 +17,7 @@ from engines import prose
 from engines.base import SampleError, make_rng
 from engines.docs import DocSlicesEngine, DocsEngine
 from engines.docs.layout import reading_order
-from engines.docs.page import PageSkip, read_page
+from engines.docs.page import PageSkip, clean, read_page
 from renderers.pymupdf import PdfDocument
 
 
@@ -98,6 +98,13 @@ def test_text_nothing_shows_is_left_out_and_lost_glyphs_refuse_the_page(tmp_path
     lost = _pdf(tmp_path / "lost.pdf", lambda p: p.insert_text((72, 100), "Top-5 \x17 47.0 and more words\n" * 3))
     with pytest.raises(PageSkip, match="garbled_text_layer"):
         read_page(PdfDocument(lost), 0, 72)
+
+
+def test_accents_pdftex_draws_apart_go_back_on_their_letters() -> None:
+    # As real arXiv PDFs' text layers spell them (pdfTeX, OT1 fonts).
+    drawn_apart = ("K\u00a8uttler,", "Sch\u00a8 olkopf", "na\u00a8\u0131ve", "Erd\u02ddos", "Pok\u00b4emon")
+    assert [clean(t) for t in drawn_apart] == ["Küttler,", "Schölkopf", "naïve", "Erdős", "Pokémon"]
+    assert clean("price \u00a8 tag") == "price \u00a8 tag"  # an accent on its own stays as it is
 
 
 def test_slices_show_exactly_their_own_text() -> None:

@@ -27,6 +27,11 @@ from engines.docs.layout import Box, reading_order
 
 MIN_CHARS = 20  # a page with less text is a cover or a figure page, not a document page
 MAX_STRAY = 0.10  # share of characters in non-horizontal lines above which a page is "vertical_text"
+# pdfTeX (OT1 fonts) draws \\"u as a spacing accent, then the letter: text layers say "K¨uttler" for Küttler,
+# sometimes with a space between ("Sch¨ olkopf"), and put the accent on a dotless i ("na¨ıve").
+SPACING_ACCENTS = {"\u00a8": "\u0308", "\u00b4": "\u0301", "\u02c6": "\u0302", "\u02dc": "\u0303", "\u02c7": "\u030c",
+                   "\u02d8": "\u0306", "\u02d9": "\u0307", "\u00af": "\u0304", "\u02da": "\u030a", "\u02dd": "\u030b"}
+DETACHED_ACCENT = re.compile(f"(?P<before>[^\\W\\d_]?)([{''.join(SPACING_ACCENTS)}])(?P<gap> ?)([^\\W\\d_])")
 LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
                            "\ufb05": "st", "\ufb06": "st"})
 # No Unicode (U+FFFD, a private-use code, pdfminer's "(cid:N)") or a control code: glyphs whose meaning is lost
@@ -152,8 +157,18 @@ def _check_overlaps(lines: list[DrawnText]) -> None:
 
 
 def clean(text: str) -> str:
-    """A line as a reader sees it: ligatures spelt out, runs of spaces as one, no soft hyphens."""
+    """A line as a reader sees it: ligatures spelt out, accents on their letters, runs of spaces as one, no
+    soft hyphens."""
+    text = DETACHED_ACCENT.sub(_attach_accent, text)
     return " ".join(text.translate(LIGATURES).replace("\u00ad", "").split())
+
+
+def _attach_accent(m: re.Match) -> str:
+    """A detached accent put on its letter; a spaced-out one only right after a letter (not "price ¨ tag")."""
+    if m["gap"] and not m["before"]:
+        return m[0]
+    letter = "i" if m[4] == "\u0131" else m[4]
+    return m["before"] + unicodedata.normalize("NFC", letter + SPACING_ACCENTS[m[2]])
 
 
 def _horizontal(t: DrawnText) -> bool:
