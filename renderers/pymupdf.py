@@ -30,7 +30,7 @@ from renderers.errors import RenderError
 from renderers.result import DrawnText, Quad, Rendered
 
 Clip = tuple[float, float, float, float]  # left, top, right, bottom in points, y down
-TEXT_UNITS = ("line", "word")
+TEXT_UNITS = ("line", "word", "char")
 
 
 @dataclass(frozen=True)
@@ -185,11 +185,12 @@ class PdfDocument:
             dpi: resolution of the image the boxes refer to; `config.dpi` when None.
             clip: as for `render`; only text overlapping it is returned, whole: a text the clip cuts
                 keeps its full box, which then reaches outside the image (the caller decides).
-            unit: "line" (MuPDF's lines) or "word" (MuPDF's words: runs between spaces).
+            unit: "line" (MuPDF's lines), "word" (MuPDF's words: runs between spaces) or "char" (each
+                glyph, with the box MuPDF gives it: its advance by the font's full height).
             page: the `DrawnText.page` to record (the image's place in the caller's result).
 
         Returns:
-            One `DrawnText` per non-blank line or word, in the PDF's content order.
+            One `DrawnText` per non-blank line, word or character, in the PDF's content order.
 
         Raises:
             ValueError: an unknown `unit`, or a `clip` that misses the page.
@@ -206,6 +207,9 @@ class PdfDocument:
         if unit == "line":
             items = [("".join(s["text"] for s in line["spans"]), line["bbox"], line["dir"])
                      for line in lines.values()]
+        elif unit == "char":
+            items = [(c["c"], c["bbox"], line["dir"]) for b in textpage.extractRAWDICT()["blocks"]
+                     for line in b.get("lines", []) for span in line["spans"] for c in span["chars"]]
         else:
             items = [(w[4], w[:4], lines[(w[5], w[6])]["dir"]) for w in textpage.extractWORDS()]
         return [DrawnText(text.strip(), _quad(bbox, direction, to_pixels), page=page)

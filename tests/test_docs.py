@@ -95,6 +95,15 @@ def test_text_nothing_shows_is_left_out_and_lost_glyphs_refuse_the_page(tmp_path
         except SampleError as exc:
             outcomes.add(exc.reason)
     assert outcomes == {"A real line of text on a page.", "invisible_text"}
+    def one_white_glyph(page: pymupdf.Page) -> None:  # as a real Chinese report's 监制制 that shows 监 制
+        page.insert_text((72, 100), "A real line of text on a page.\n" * 3)
+        page.insert_text((72, 200), "Visible words")
+        page.insert_text((72 + pymupdf.get_text_length("Visible words", fontsize=11), 200), "X", color=(1, 1, 1))
+    glyph = tmp_path / "glyph"
+    glyph.mkdir()
+    _pdf(glyph / "glyph.pdf", one_white_glyph)
+    with pytest.raises(SampleError, match="invisible_glyph: X"):
+        DocsEngine(DocsEngine.Config(source=str(glyph))).sample(make_rng(0, "docs", 0), 0)
     lost = _pdf(tmp_path / "lost.pdf", lambda p: p.insert_text((72, 100), "Top-5 \x17 47.0 and more words\n" * 3))
     with pytest.raises(PageSkip, match="garbled_text_layer"):
         read_page(PdfDocument(lost), 0, 72)

@@ -129,6 +129,7 @@ class DocsEngine(Engine):
         The meta holds `box`, the image's place on the page in page pixels, and `boxes`, each target line's
         box in the image's pixels (what `pipelines.readers.text` cuts out to read line by line).
         """
+        scale = 72 / self.config.dpi  # page pixels -> PDF points
         if unit == "page":
             image = doc.render(page, self.config.dpi)
             draw = ImageDraw.Draw(image)
@@ -141,17 +142,24 @@ class DocsEngine(Engine):
             if not slices:
                 raise SampleError(f"no_{unit}_slice", "no slice can be cut without touching another line")
             box, group = slices[int(rng.integers(len(slices)))]
-            scale = 72 / self.config.dpi
             image = doc.render(page, self.config.dpi, clip=tuple(v * scale for v in box))
         x0, y0 = math.floor(box[0] + 1e-6), math.floor(box[1] + 1e-6)  # the image's origin (MuPDF rounds outwards)
         boxes = {i: [round(v - o, 1) for v, o in zip(text.lines[i].bbox, (x0, y0, x0, y0))] for i in group}
         # A text layer can hold lines nothing shows (white on white, under an image): a page leaves them
-        # out of its target, a slice is drawn again elsewhere.
+        # out of its target, a slice is drawn again elsewhere. A glyph nothing shows inside a line that
+        # does show (a space glyph whose text says 制) refuses the draw.
         grey = image.convert("L")
         hidden = [i for i in group if _blank(grey, boxes[i])]
         if hidden and (unit != "page" or len(hidden) == len(group)):
             raise SampleError("invisible_text", text.lines[hidden[0]].text[:40])
         shown = [i for i in group if i not in hidden]
+        for glyph in doc.texts(page, self.config.dpi, clip=tuple(v * scale for v in box), unit="char"):
+            if glyph.bbox[2] - glyph.bbox[0] < 1:  # MuPDF gives the second letter of a ligature no width
+                continue
+            x, y = (glyph.bbox[0] + glyph.bbox[2]) / 2, (glyph.bbox[1] + glyph.bbox[3]) / 2
+            inside = any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in (boxes[i] for i in shown))
+            if inside and _blank(grey, list(glyph.bbox)):
+                raise SampleError("invisible_glyph", glyph.text)
         target = "\n".join(text.lines[i].text for i in shown)
         return image, target, {"box": [round(v, 1) for v in box], "boxes": [boxes[i] for i in shown],
                                "invisible_lines": len(hidden)}
