@@ -14,6 +14,7 @@ import functools
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -148,18 +149,23 @@ class DocsEngine(Engine):
         # A text layer can hold lines nothing shows (white on white, under an image): a page leaves them
         # out of its target, a slice is drawn again elsewhere. A glyph nothing shows inside a line that
         # does show (a space glyph whose text says 制) refuses the draw.
-        grey = image.convert("L")
+        grey = np.asarray(image.convert("L"))
         hidden = [i for i in group if _blank(grey, boxes[i])]
         if hidden and (unit != "page" or len(hidden) == len(group)):
             raise SampleError("invisible_text", text.lines[hidden[0]].text[:40])
         shown = [i for i in group if i not in hidden]
-        for glyph in doc.texts(page, self.config.dpi, clip=tuple(v * scale for v in box), unit="char"):
-            if glyph.bbox[2] - glyph.bbox[0] < 1:  # MuPDF gives the second letter of a ligature no width
-                continue
-            x, y = (glyph.bbox[0] + glyph.bbox[2]) / 2, (glyph.bbox[1] + glyph.bbox[3]) / 2
-            inside = any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in (boxes[i] for i in shown))
-            if inside and _blank(grey, list(glyph.bbox)):
-                raise SampleError("invisible_glyph", glyph.text)
+        glyphs = [(g.text, g.bbox) for g in doc.texts(page, self.config.dpi, clip=tuple(v * scale for v in box),
+                                                       unit="char")]
+        glyphs = [(c, b) for c, b in glyphs if b[2] - b[0] >= 1]  # MuPDF gives a ligature's second letter no width
+        if glyphs and shown:
+            at = np.array([b for _, b in glyphs])
+            x, y = (at[:, 0] + at[:, 2]) / 2, (at[:, 1] + at[:, 3]) / 2
+            lines = np.array([boxes[i] for i in shown])
+            inside = ((x[:, None] >= lines[:, 0]) & (x[:, None] <= lines[:, 2])
+                      & (y[:, None] >= lines[:, 1]) & (y[:, None] <= lines[:, 3])).any(axis=1)
+            for (char, glyph_box), keep in zip(glyphs, inside):
+                if keep and _blank(grey, glyph_box):
+                    raise SampleError("invisible_glyph", char)
         target = "\n".join(text.lines[i].text for i in shown)
         return image, target, {"box": [round(v, 1) for v in box], "boxes": [boxes[i] for i in shown],
                                "invisible_lines": len(hidden)}
@@ -173,14 +179,14 @@ class DocsEngine(Engine):
         return info
 
 
-def _blank(grey: Image.Image, box: list[float]) -> bool:
-    """Whether nothing is drawn in a line's box (of the greyscale image)."""
+def _blank(grey: np.ndarray, box: Sequence[float]) -> bool:
+    """Whether nothing is drawn in a box of the greyscale image."""
     left, top = max(0, math.floor(box[0])), max(0, math.floor(box[1]))
-    right, bottom = min(grey.width, math.ceil(box[2])), min(grey.height, math.ceil(box[3]))
+    right, bottom = min(grey.shape[1], math.ceil(box[2])), min(grey.shape[0], math.ceil(box[3]))
     if right <= left or bottom <= top:
         return True
-    darkest, lightest = grey.crop((left, top, right, bottom)).getextrema()
-    return lightest - darkest < INK_CONTRAST
+    patch = grey[top:bottom, left:right]
+    return int(patch.max()) - int(patch.min()) < INK_CONTRAST
 
 
 class DocSlicesEngine(DocsEngine):
