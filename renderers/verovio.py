@@ -1,9 +1,13 @@
-"""Humdrum **kern scores engraved by Verovio to SVG, rasterised by `renderers.svg`, cropped to the music.
+"""Humdrum **kern scores engraved by Verovio to SVG, rasterised by MuPDF or resvg, cropped to the music.
 
-Verovio lays out and engraves; resvg draws its SVG (music glyphs are paths, text asks for
-"Times, serif", which `renderers.svg` maps to an installed face) and takes over half of the time
-(0.11 of 0.21 CPU-s for an 8-bar piano excerpt 840 px wide, on a busy 2-core machine), so
-`engrave` and `draw` are apart and a caller draws only an engraving it keeps. One
+Verovio lays out and engraves; drawing its SVG took over half of the time with resvg (0.11 of 0.21
+CPU-s for an 8-bar piano excerpt 840 px wide, on a busy 2-core machine), so `engrave` and `draw`
+are apart and a caller draws only an engraving it keeps. An engraving without words (music
+glyphs are all paths) is drawn by MuPDF (`renderers.pymupdf.render_svg`), ten times faster,
+once Verovio's small stylesheet is written into attributes, which is all MuPDF reads
+(`_for_mupdf`); one with words (a title, a tempo) is drawn by resvg (`renderers.svg`), which
+maps its "Times, serif" to the project's chosen face, as does an SVG whose stylesheet is not the
+one `_for_mupdf` knows (another Verovio version), so no engraving is drawn unstyled. One
 Verovio toolkit is kept per process and all its options are reset before every call, so a render
 depends only on its arguments. Every layout choice is a field of `ScoreOptions`, which the engine
 fills from its rng and records; options that Verovio silently ignores when out of range are read
@@ -23,10 +27,12 @@ import re
 from dataclasses import dataclass
 
 import verovio
+from PIL import Image
 
 from renderers.errors import RenderError
 from renderers.fonts import FACES
 from renderers.isolated import Isolated
+from renderers.pymupdf import render_svg
 from renderers.result import Rendered
 from renderers.svg import crop_to_content, rasterise
 
@@ -37,6 +43,17 @@ _SYSTEM = re.compile(r'class="system[ "]')
 _NOTE = re.compile(r'class="note[ "]')
 _EVENT = re.compile(r'class="(?:note|rest|mRest|multiRest)[ "]')
 _FIXED = {"inputFrom": "humdrum", "footer": "none", "adjustPageHeight": True, "xmlIdSeed": 1}
+# Verovio's stylesheet (6.x), its rules' "#<svg id> " prefixes removed: what `_for_mupdf` translates.
+_STYLESHEET = ("g.ending, g.fing, g.reh, g.tempo {font-weight:bold;}g.dir, g.dynam, g.mNum {font-style:italic;}"
+               "g.label {font-weight:normal;}ellipse, path, polygon, polyline, rect {stroke:currentColor}"
+               "g.cursor {fill:dodgerblue; color:dodgerblue;}g.cursor.chord {fill:limegreen; color:limegreen;}"
+               "g.placeholder {visibility:hidden}")
+_STYLE = re.compile(r'<style type="text/css">(.*?)</style>', re.S)
+_RULE_SCOPE = re.compile(r"#[\w-]+ ")
+_STROKED = re.compile(r"<(ellipse|path|polygon|polyline|rect)\b")
+_PLACEHOLDER = re.compile(r'<g\b[^>]*class="[^"]*\bplaceholder\b[^"]*"[^>]*>\s*<\w+\b[^<>]*/>\s*</g>')
+_HIDDEN = re.compile(r'class="[^"]*\b(?:placeholder|cursor)\b')
+_SIZE = re.compile(r'^<svg width="(\d+)px" height="(\d+)px"')
 
 
 @dataclass(frozen=True)
@@ -153,16 +170,44 @@ def engrave(kern: str, options: ScoreOptions = ScoreOptions()) -> Engraving:
     return Engraving(pages, info)
 
 
+def _for_mupdf(svg: str) -> str | None:
+    """Verovio's SVG with its stylesheet written into attributes, for MuPDF; None when that would change it.
+
+    Without words, three of the stylesheet's rules can show: every shape is stroked in the current
+    colour (stems, staff lines and bar lines are strokes), a placeholder group is hidden (a dot at
+    a system's start); and the inner `<svg>` gets the outer one's size, which MuPDF does not
+    default to. Words, a cursor or another stylesheet are left to resvg.
+    """
+    style, size = _STYLE.search(svg), _SIZE.match(svg)
+    if "<text" in svg or not (style and size) or \
+            _RULE_SCOPE.sub("", style.group(1)) != _STYLESHEET:
+        return None
+    plain = _PLACEHOLDER.sub("", _STROKED.sub(r'<\1 stroke="currentColor"', svg))
+    if _HIDDEN.search(plain):  # a cursor, or a placeholder of a shape the pattern does not know
+        return None
+    width, height = size.groups()
+    return plain.replace('<svg class="definition-scale"', f'<svg class="definition-scale" width="{width}" '
+                                                          f'height="{height}"', 1)
+
+
+def _draw_page(svg: str, options: ScoreOptions) -> tuple[Image.Image, str]:
+    """One page's SVG drawn on the background, and by what: MuPDF when `_for_mupdf` can translate it, else resvg."""
+    plain = _for_mupdf(svg)
+    if plain is not None:
+        return render_svg(plain, background=options.background), "mupdf"
+    return rasterise(svg, background=options.background, serif=options.text_font), "resvg"
+
+
 def draw(engraving: Engraving) -> Rendered:
-    """Every page of an engraving drawn (resvg) on its background and cropped to the music.
+    """Every page of an engraving drawn on its background and cropped to the music.
 
     Returns:
-        One image per page; no texts; the engraving's info.
+        One image per page; no texts; the engraving's info and "drawn_by", the rasteriser of each page.
     """
     options = ScoreOptions(**engraving.info["options"])
-    images = [crop_to_content(rasterise(svg, background=options.background, serif=options.text_font),
-                              options.background, options.margin) for svg in engraving.pages]
-    return Rendered(images, [], engraving.info)
+    drawn = [_draw_page(svg, options) for svg in engraving.pages]
+    images = [crop_to_content(image, options.background, options.margin) for image, _ in drawn]
+    return Rendered(images, [], {**engraving.info, "drawn_by": [by for _, by in drawn]})
 
 
 def render_kern(kern: str, options: ScoreOptions = ScoreOptions()) -> Rendered:

@@ -1,4 +1,4 @@
-"""**kern engraved by real Verovio, drawn by resvg: real scores, systems and pages, determinism, errors, isolation."""
+"""**kern engraved by real Verovio, drawn by MuPDF or resvg: real scores, systems and pages, determinism, errors, isolation."""
 
 from __future__ import annotations
 
@@ -7,12 +7,17 @@ import hashlib
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
+from engines.base import make_rng
+from engines.sheet_music.generator import generate
 from renderers.errors import RenderError
 from renderers.isolated import Isolated
-from renderers.verovio import ScoreOptions, render_kern, render_kern_isolated
+from renderers.pymupdf import render_svg
+from renderers.svg import rasterise
+from renderers.verovio import ScoreOptions, _for_mupdf, engrave, render_kern, render_kern_isolated
 
 SCALE = "\n".join(["**kern", "*clefG2", "*k[]", "*M4/4", "=1", "4c", "4d", "4e", "4f", "=2", "2g", "4r", "4cc",
                    "==", "*-", ""])
@@ -108,3 +113,32 @@ def test_isolated_child_renders_the_same_and_survives_a_crash() -> None:
         assert child(SCALE).info["notes"] == 6 and child.restarts == 1
     finally:
         child.close()
+
+
+def test_mupdf_draws_a_score_as_resvg_draws_it() -> None:
+    """MuPDF reads no CSS: Verovio's stylesheet, written into attributes, must give resvg's picture.
+
+    Without the strokes, stems and staff lines vanish; without hiding the placeholder, a dot shows
+    at the system's start (26-50 pixels apart by more than 100 grey levels on real scores).
+    """
+    options = ScoreOptions(background="#fbf6e9")
+    kerns = [SCALE] + [generate(make_rng(3, "verovio-test", i), 4).kern(4, False) for i in range(1, 4)]
+    for kern in kerns:
+        svg = engrave(kern, options).pages[0]
+        assert "<text" not in svg  # no measure number: words go to resvg
+        assert render_kern(kern, options).info["drawn_by"] == ["mupdf"]
+        ours = np.asarray(render_svg(_for_mupdf(svg), background=options.background).convert("L"), float)
+        theirs = np.asarray(rasterise(svg, background=options.background).convert("L"), float)
+        assert ours.shape == theirs.shape
+        apart = np.abs(ours - theirs)
+        assert (apart > 100).sum() <= 8 and apart.mean() < 4, kern
+        assert 0.9 < (ours < 128).sum() / (theirs < 128).sum() < 1.25
+
+
+def test_words_and_unknown_stylesheets_are_drawn_by_resvg() -> None:
+    titled = "!!!OTL: Scale\n!!!COM: Nobody\n" + SCALE
+    assert render_kern(titled, ScoreOptions(header="auto")).info["drawn_by"] == ["resvg"]
+    svg = engrave(SCALE).pages[0]
+    assert _for_mupdf(svg) is not None
+    assert _for_mupdf(svg.replace("stroke:currentColor", "stroke:red")) is None
+    assert _for_mupdf(svg.replace('class="section placeholder', 'class="section')) is not None

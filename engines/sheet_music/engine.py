@@ -82,7 +82,7 @@ class SheetMusicEngine(Engine):
     Config = SheetMusicConfig
     image_format = "jpg"  # as GrandStaff ships its images; a PNG of a paper-grained image costs 8x the encode
     resources = Resources(cpus=1.0, memory_mb=512)  # 190 MiB peak measured (worker + Verovio child)
-    packages = ("verovio", "resvg-py")
+    packages = ("verovio", "pymupdf", "resvg-py")
 
     def __init__(self, config: SheetMusicConfig | None = None) -> None:
         super().__init__(config)
@@ -136,11 +136,11 @@ class SheetMusicEngine(Engine):
         if engraved.info["notes"] != count_notes(kern):
             raise SampleError("notes_dropped", f"{music.origin}: Verovio drew {engraved.info['notes']} of "
                                                f"{count_notes(kern)} notes")
-        image = draw(engraved).image
-        image = image if params is None else degrade.apply(image, params).image
+        drawn = draw(engraved)
+        image = drawn.image if params is None else degrade.apply(drawn.image, params).image
         target = kern if cfg.target_format == "kern" else to_bekern(kern)
         meta: dict[str, Any] = {"lang": "en", "origin": music.origin, "bars": n_bars, "header": header,
                                 "target_format": cfg.target_format, "options": dataclasses.asdict(options),
                                 "degrade": dataclasses.asdict(params) if params else {},
-                                "notes": engraved.info["notes"]}
+                                "notes": engraved.info["notes"], "drawn_by": drawn.info["drawn_by"][0]}
         return Sample(images=[image], prompt=PROMPT_FORMAT, target=target, task="format", meta=meta)
