@@ -208,8 +208,10 @@ class MathpixStyle:
 
     def options(self) -> dict[str, Any]:
         """`markdownToHTML`'s options for this style."""
+        # No emoji: markdown-it-emoji compiles a pattern of every emoji name on each call (two
+        # thirds of a call's set-up), and a snippet is one drawing, never text that holds emoji.
         return {"outMath": {"include_latex": False, "include_svg": True, "include_error": True},
-                "typographer": False, "linkify": False,
+                "typographer": False, "linkify": False, "isDisableEmoji": True,
                 "smiles": {"fontSize": self.smiles_font_px, "ringVisualization": self.smiles_rings,
                            "disableColors": not self.smiles_colors, "disableGradient": not self.smiles_gradient}}
 

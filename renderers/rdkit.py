@@ -1,7 +1,12 @@
-"""Molecules from SMILES, drawn by RDKit's Cairo drawer straight to PNG, in a child process that may crash.
+"""Molecules from SMILES, drawn by RDKit as SVG and rasterised by MuPDF, in a child process that may crash.
 
-RDKit draws with Cairo and FreeType into a PNG, so no SVG step is needed (about 16 CPU-ms per
-molecule of NCI's set at 512 x 384 px, PNG decode included, on a busy 2-core machine). Every drawing choice is a field of `MoleculeOptions`, which the
+RDKit's SVG drawer writes every line, wedge and atom label (FreeType glyph outlines) as a path,
+which MuPDF rasterises in about 3 ms; RDKit's own Cairo drawer makes the same picture but hands
+it over only as a PNG, and encoding and decoding that took 8 of its 11 CPU-ms a molecule of
+NCI's set. MuPDF draws no dashes, so the dashed lines RDKit writes (aromatic bonds when not
+kekulised: straight lines with a dash array) are cut into their dashes first (`_dashes_cut`);
+an SVG holding anything else MuPDF might draw differently is drawn by Cairo after all
+(`info["drawn_by"]` says which). Every drawing choice is a field of `MoleculeOptions`, which the
 engine fills from its rng and records: the renderer has no randomness, and the same SMILES and
 options give the same bytes. A drawing that would not be legible is refused rather than shrunk:
 more heavy atoms than `max_heavy_atoms`, or an average drawn bond shorter than `min_bond_px`
@@ -15,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import math
+import re
 from dataclasses import dataclass
 
 from PIL import Image, ImageColor
@@ -25,11 +31,14 @@ from rdkit.Chem.Draw import rdMolDraw2D
 from renderers.errors import RenderError
 from renderers.fonts import FACES, font_file
 from renderers.isolated import Isolated
+from renderers.pymupdf import render_svg
 from renderers.result import Rendered
 
 PALETTES = {"default": "useDefaultAtomPalette", "bw": "useBWAtomPalette",
             "avalon": "useAvalonAtomPalette", "cdk": "useCDKAtomPalette"}
 LAYOUTS = ("rdkit", "coordgen")
+_DASHED = re.compile(r"d='M ([-\d.]+),([-\d.]+) L ([-\d.]+),([-\d.]+)' style='([^']*);stroke-dasharray:([\d.]+),([\d.]+)'")
+_TAGS = re.compile(r"<(\w+)")
 
 
 @dataclass(frozen=True)
@@ -156,17 +165,54 @@ def draw_molecule(smiles: str, options: MoleculeOptions = MoleculeOptions()) -> 
     else:
         rdDepictor.Compute2DCoords(mol, forceRDKit=True)
     mol = rdMolDraw2D.PrepareMolForDrawing(mol, kekulize=options.kekulize, wedgeBonds=options.wedge_bonds)
-    drawer = rdMolDraw2D.MolDraw2DCairo(options.width, options.height)
-    _configure(drawer, options)
-    drawer.DrawMolecule(mol)
-    drawer.FinishDrawing()
+    drawer = _draw(rdMolDraw2D.MolDraw2DSVG(options.width, options.height), mol, options)
     mean_bond = _mean_bond_px(drawer, mol)
     if 0 < mean_bond < options.min_bond_px:
         raise RenderError("molecule_too_large", f"bonds {mean_bond:.1f} px < {options.min_bond_px}: {smiles}")
-    image = Image.open(io.BytesIO(drawer.GetDrawingText())).convert("RGB")
+    plain = _dashes_cut(drawer.GetDrawingText())
+    if plain is not None:
+        image, drawn_by = render_svg(plain, background=options.background), "mupdf"
+    else:
+        cairo = _draw(rdMolDraw2D.MolDraw2DCairo(options.width, options.height), mol, options)
+        image, drawn_by = Image.open(io.BytesIO(cairo.GetDrawingText())).convert("RGB"), "cairo"
     info = {"options": dataclasses.asdict(options), "heavy_atoms": heavy, "atoms": mol.GetNumAtoms(),
-            "bonds": mol.GetNumBonds(), "mean_bond_px": round(mean_bond, 2)}
+            "bonds": mol.GetNumBonds(), "mean_bond_px": round(mean_bond, 2), "drawn_by": drawn_by}
     return Rendered([image], [], info)
+
+
+def _draw(drawer: rdMolDraw2D.MolDraw2D, mol: Chem.Mol, options: MoleculeOptions) -> rdMolDraw2D.MolDraw2D:
+    """The molecule drawn and finished on `drawer` (SVG or Cairo: the same geometry either way)."""
+    _configure(drawer, options)
+    drawer.DrawMolecule(mol)
+    drawer.FinishDrawing()
+    return drawer
+
+
+def _dashes_cut(svg: str) -> str | None:
+    """RDKit's SVG with each dashed straight line cut into its dashes; None if MuPDF might draw it differently.
+
+    A dash array is what MuPDF ignores (it strokes the whole line); Cairo starts the pattern at
+    the line's start with butt caps, and so do the cut dashes. Anything but paths and the
+    background rect, or a dash array on another shape, is left to Cairo.
+    """
+    def cut(match: re.Match) -> str:
+        x0, y0, x1, y1, style, on, off = (match.group(i) for i in range(1, 8))
+        x0, y0, x1, y1, on, off = map(float, (x0, y0, x1, y1, on, off))
+        length = math.hypot(x1 - x0, y1 - y0)
+        if length == 0 or on + off <= 0:
+            return f"d='' style='{style}'"
+        ux, uy = (x1 - x0) / length, (y1 - y0) / length
+        dashes, start = [], 0.0
+        while start < length:
+            end = min(start + on, length)
+            dashes.append(f"M {x0 + ux * start:.2f},{y0 + uy * start:.2f} L {x0 + ux * end:.2f},{y0 + uy * end:.2f}")
+            start += on + off
+        return f"d='{' '.join(dashes)}' style='{style}'"
+
+    plain = _DASHED.sub(cut, svg)
+    if "dasharray" in plain or not set(_TAGS.findall(plain)) <= {"svg", "rect", "path"}:
+        return None
+    return plain
 
 
 _CHILD = Isolated(draw_molecule, timeout_s=30.0, name="rdkit")

@@ -8,13 +8,19 @@ import json
 import os
 from pathlib import Path
 
+import io
+
+import numpy as np
 import pytest
 from PIL import Image, ImageChops
-from rdkit import RDConfig
+from rdkit import Chem, RDConfig
+from rdkit.Chem import rdCoordGen, rdDepictor
+from rdkit.Chem.Draw import rdMolDraw2D
 
 from renderers.errors import RenderError
 from renderers.isolated import Isolated
-from renderers.rdkit import (MoleculeOptions, canonical_smiles, draw_molecule, draw_molecule_isolated)
+from renderers.rdkit import (MoleculeOptions, _dashes_cut, _draw, canonical_smiles, draw_molecule,
+                             draw_molecule_isolated)
 
 NCI = [line.split()[0] for line in Path(RDConfig.RDDataDir, "NCI", "first_5K.smi").read_text().splitlines()]
 ALANINE = "C[C@H](N)C(=O)O"
@@ -121,3 +127,38 @@ def test_isolated_child_draws_the_same_and_survives_a_crash() -> None:
         assert child("CCO").info["heavy_atoms"] == 3 and child.restarts == 1
     finally:
         child.close()
+
+
+def cairo_drawing(smiles: str, options: MoleculeOptions) -> Image.Image:
+    """The same molecule and options through RDKit's own Cairo drawer (its PNG)."""
+    mol = Chem.MolFromSmiles(smiles)
+    mol = Chem.AddHs(mol) if options.explicit_hydrogens else mol
+    if options.layout == "coordgen":
+        rdCoordGen.AddCoords(mol)
+    else:
+        rdDepictor.Compute2DCoords(mol, forceRDKit=True)
+    mol = rdMolDraw2D.PrepareMolForDrawing(mol, kekulize=options.kekulize, wedgeBonds=options.wedge_bonds)
+    drawer = _draw(rdMolDraw2D.MolDraw2DCairo(options.width, options.height), mol, options)
+    return Image.open(io.BytesIO(drawer.GetDrawingText())).convert("RGB")
+
+
+def test_mupdf_draws_what_cairo_draws() -> None:
+    """RDKit's SVG through MuPDF must be Cairo's picture: dashed aromatic bonds cut into dashes, labels, wedges.
+
+    Left whole, a dashed bond is a solid line in MuPDF (hundreds of pixels apart by more than 100 levels).
+    """
+    for k, smiles in enumerate(NCI[:40:3]):
+        options = varied(k)
+        ours = draw_molecule(smiles, options)
+        assert ours.info["drawn_by"] == "mupdf"
+        mupdf_px, cairo_px = (np.asarray(im.convert("L"), dtype=float)
+                              for im in (ours.image, cairo_drawing(smiles, options)))
+        apart = np.abs(mupdf_px - cairo_px)
+        assert (apart > 100).sum() <= 4 and apart.mean() < 1.5, (smiles, options)
+
+
+def test_what_mupdf_cannot_draw_goes_to_cairo() -> None:
+    svg = "<svg><rect/><path d='M 0,0 L 9,9' style='stroke:#000;stroke-dasharray:6,4' /></svg>"
+    assert _dashes_cut(svg) == "<svg><rect/><path d='M 0.00,0.00 L 4.24,4.24 M 7.07,7.07 L 9.00,9.00' style='stroke:#000' /></svg>"
+    assert _dashes_cut(svg.replace("<rect/>", "<text>N</text>")) is None
+    assert _dashes_cut(svg.replace("L 9,9", "Q 3,3 9,9")) is None  # a dashed curve

@@ -92,7 +92,7 @@ class MoleculesEngine(Engine):
     Config = MoleculesConfig
     # RDKit's child and Chromium beside the worker: about 1 core and 900 MiB together.
     resources = Resources(cpus=1.0, memory_mb=1280)
-    packages = ("rdkit", "playwright")
+    packages = ("rdkit", "pymupdf", "playwright")
     batch_size = 32
 
     def __init__(self, config: MoleculesConfig | None = None) -> None:
