@@ -37,7 +37,8 @@ from renderers.result import Rendered
 PALETTES = {"default": "useDefaultAtomPalette", "bw": "useBWAtomPalette",
             "avalon": "useAvalonAtomPalette", "cdk": "useCDKAtomPalette"}
 LAYOUTS = ("rdkit", "coordgen")
-_DASHED = re.compile(r"d='M ([-\d.]+),([-\d.]+) L ([-\d.]+),([-\d.]+)' style='([^']*);stroke-dasharray:([\d.]+),([\d.]+)'")
+_DASHED = re.compile(r"d='M ([-\d.]+),([-\d.]+) L ([-\d.]+),([-\d.]+)' "
+                     r"style='([^']*);stroke-dasharray:([\d.]+),([\d.]+)'")
 _TAGS = re.compile(r"<(\w+)")
 
 
@@ -171,7 +172,7 @@ def draw_molecule(smiles: str, options: MoleculeOptions = MoleculeOptions()) -> 
         raise RenderError("molecule_too_large", f"bonds {mean_bond:.1f} px < {options.min_bond_px}: {smiles}")
     plain = _dashes_cut(drawer.GetDrawingText())
     if plain is not None:
-        image, drawn_by = render_svg(plain, background=options.background), "mupdf"
+        image, drawn_by = render_svg(plain), "mupdf"  # RDKit paints the background
     else:
         cairo = _draw(rdMolDraw2D.MolDraw2DCairo(options.width, options.height), mol, options)
         image, drawn_by = Image.open(io.BytesIO(cairo.GetDrawingText())).convert("RGB"), "cairo"

@@ -170,8 +170,8 @@ def engrave(kern: str, options: ScoreOptions = ScoreOptions()) -> Engraving:
     return Engraving(pages, info)
 
 
-def _for_mupdf(svg: str) -> str | None:
-    """Verovio's SVG with its stylesheet written into attributes, for MuPDF; None when that would change it.
+def _for_mupdf(svg: str, background: str = "#ffffff") -> str | None:
+    """Verovio's SVG on `background`, its stylesheet written into attributes, for MuPDF; None when that would change it.
 
     Without words, three of the stylesheet's rules can show: every shape is stroked in the current
     colour (stems, staff lines and bar lines are strokes), a placeholder group is hidden (a dot at
@@ -186,15 +186,16 @@ def _for_mupdf(svg: str) -> str | None:
     if _HIDDEN.search(plain):  # a cursor, or a placeholder of a shape the pattern does not know
         return None
     width, height = size.groups()
-    return plain.replace('<svg class="definition-scale"', f'<svg class="definition-scale" width="{width}" '
-                                                          f'height="{height}"', 1)
+    paper = f'<rect width="{width}" height="{height}" fill="{background}"/>'
+    return plain.replace('<svg class="definition-scale"',
+                         f'{paper}<svg class="definition-scale" width="{width}" height="{height}"', 1)
 
 
 def _draw_page(svg: str, options: ScoreOptions) -> tuple[Image.Image, str]:
     """One page's SVG drawn on the background, and by what: MuPDF when `_for_mupdf` can translate it, else resvg."""
-    plain = _for_mupdf(svg)
+    plain = _for_mupdf(svg, options.background)
     if plain is not None:
-        return render_svg(plain, background=options.background), "mupdf"
+        return render_svg(plain), "mupdf"
     return rasterise(svg, background=options.background, serif=options.text_font), "resvg"
 
 

@@ -136,14 +136,12 @@ def test_real_pdf_text_layer_lies_on_the_ink(shared_data):
         assert image.crop(box).getextrema()[0] < 128, text  # some ink inside every line's box
 
 
-def test_render_svg_on_a_background_and_refusals():
+def test_render_svg_on_white_and_refusals():
     svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40">'
            '<rect x="10" y="10" width="40" height="20" fill="#ff0000"/></svg>')
-    image = render_svg(svg, background="#00ff00")
+    image = render_svg(svg)
     assert image.mode == "RGB" and image.size == (120, 40)
-    assert image.getpixel((0, 0)) == (0, 255, 0) and image.getpixel((30, 20)) == (255, 0, 0)
+    assert image.getpixel((0, 0)) == (255, 255, 255) and image.getpixel((30, 20)) == (255, 0, 0)
     for bad in ("", "hello", "<svg", make_pdf().decode("latin-1")):
         with pytest.raises(RenderError, match="svg_invalid"):
             render_svg(bad)
-    with pytest.raises(ValueError):
-        render_svg(svg, background="paper")

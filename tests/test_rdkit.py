@@ -159,6 +159,7 @@ def test_mupdf_draws_what_cairo_draws() -> None:
 
 def test_what_mupdf_cannot_draw_goes_to_cairo() -> None:
     svg = "<svg><rect/><path d='M 0,0 L 9,9' style='stroke:#000;stroke-dasharray:6,4' /></svg>"
-    assert _dashes_cut(svg) == "<svg><rect/><path d='M 0.00,0.00 L 4.24,4.24 M 7.07,7.07 L 9.00,9.00' style='stroke:#000' /></svg>"
+    assert _dashes_cut(svg) == ("<svg><rect/><path d='M 0.00,0.00 L 4.24,4.24 M 7.07,7.07 L 9.00,9.00' "
+                                "style='stroke:#000' /></svg>")
     assert _dashes_cut(svg.replace("<rect/>", "<text>N</text>")) is None
     assert _dashes_cut(svg.replace("L 9,9", "Q 3,3 9,9")) is None  # a dashed curve

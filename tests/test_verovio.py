@@ -1,4 +1,4 @@
-"""**kern engraved by real Verovio, drawn by MuPDF or resvg: real scores, systems and pages, determinism, errors, isolation."""
+"""**kern engraved by real Verovio, drawn by MuPDF or resvg: real scores, pages, determinism, errors, isolation."""
 
 from __future__ import annotations
 
@@ -127,7 +127,7 @@ def test_mupdf_draws_a_score_as_resvg_draws_it() -> None:
         svg = engrave(kern, options).pages[0]
         assert "<text" not in svg  # no measure number: words go to resvg
         assert render_kern(kern, options).info["drawn_by"] == ["mupdf"]
-        ours = np.asarray(render_svg(_for_mupdf(svg), background=options.background).convert("L"), float)
+        ours = np.asarray(render_svg(_for_mupdf(svg, options.background)).convert("L"), float)
         theirs = np.asarray(rasterise(svg, background=options.background).convert("L"), float)
         assert ours.shape == theirs.shape
         apart = np.abs(ours - theirs)
