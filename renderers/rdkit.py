@@ -159,13 +159,7 @@ def draw_molecule(smiles: str, options: MoleculeOptions = MoleculeOptions()) -> 
     heavy = mol.GetNumHeavyAtoms()
     if heavy > options.max_heavy_atoms:
         raise RenderError("molecule_too_large", f"{heavy} heavy atoms > {options.max_heavy_atoms}: {smiles}")
-    if options.explicit_hydrogens:
-        mol = Chem.AddHs(mol)
-    if options.layout == "coordgen":
-        rdCoordGen.AddCoords(mol)
-    else:
-        rdDepictor.Compute2DCoords(mol, forceRDKit=True)
-    mol = rdMolDraw2D.PrepareMolForDrawing(mol, kekulize=options.kekulize, wedgeBonds=options.wedge_bonds)
+    mol = _laid_out(mol, options)
     drawer = _draw(rdMolDraw2D.MolDraw2DSVG(options.width, options.height), mol, options)
     mean_bond = _mean_bond_px(drawer, mol)
     if 0 < mean_bond < options.min_bond_px:
@@ -179,6 +173,17 @@ def draw_molecule(smiles: str, options: MoleculeOptions = MoleculeOptions()) -> 
     info = {"options": dataclasses.asdict(options), "heavy_atoms": heavy, "atoms": mol.GetNumAtoms(),
             "bonds": mol.GetNumBonds(), "mean_bond_px": round(mean_bond, 2), "drawn_by": drawn_by}
     return Rendered([image], [], info)
+
+
+def _laid_out(mol: Chem.Mol, options: MoleculeOptions) -> Chem.Mol:
+    """The molecule with the options' hydrogens, 2D layout, kekulisation and wedges, ready to draw."""
+    if options.explicit_hydrogens:
+        mol = Chem.AddHs(mol)
+    if options.layout == "coordgen":
+        rdCoordGen.AddCoords(mol)
+    else:
+        rdDepictor.Compute2DCoords(mol, forceRDKit=True)
+    return rdMolDraw2D.PrepareMolForDrawing(mol, kekulize=options.kekulize, wedgeBonds=options.wedge_bonds)
 
 
 def _draw(drawer: rdMolDraw2D.MolDraw2D, mol: Chem.Mol, options: MoleculeOptions) -> rdMolDraw2D.MolDraw2D:

@@ -4,22 +4,20 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import json
 import os
 from pathlib import Path
-
-import io
 
 import numpy as np
 import pytest
 from PIL import Image, ImageChops
 from rdkit import Chem, RDConfig
-from rdkit.Chem import rdCoordGen, rdDepictor
 from rdkit.Chem.Draw import rdMolDraw2D
 
 from renderers.errors import RenderError
 from renderers.isolated import Isolated
-from renderers.rdkit import (MoleculeOptions, _dashes_cut, _draw, canonical_smiles, draw_molecule,
+from renderers.rdkit import (MoleculeOptions, _dashes_cut, _draw, _laid_out, canonical_smiles, draw_molecule,
                              draw_molecule_isolated)
 
 NCI = [line.split()[0] for line in Path(RDConfig.RDDataDir, "NCI", "first_5K.smi").read_text().splitlines()]
@@ -131,13 +129,7 @@ def test_isolated_child_draws_the_same_and_survives_a_crash() -> None:
 
 def cairo_drawing(smiles: str, options: MoleculeOptions) -> Image.Image:
     """The same molecule and options through RDKit's own Cairo drawer (its PNG)."""
-    mol = Chem.MolFromSmiles(smiles)
-    mol = Chem.AddHs(mol) if options.explicit_hydrogens else mol
-    if options.layout == "coordgen":
-        rdCoordGen.AddCoords(mol)
-    else:
-        rdDepictor.Compute2DCoords(mol, forceRDKit=True)
-    mol = rdMolDraw2D.PrepareMolForDrawing(mol, kekulize=options.kekulize, wedgeBonds=options.wedge_bonds)
+    mol = _laid_out(Chem.MolFromSmiles(smiles), options)
     drawer = _draw(rdMolDraw2D.MolDraw2DCairo(options.width, options.height), mol, options)
     return Image.open(io.BytesIO(drawer.GetDrawingText())).convert("RGB")
 
