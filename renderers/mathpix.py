@@ -218,10 +218,15 @@ class MathpixStyle:
 
 @functools.lru_cache(maxsize=1)
 def page_html() -> str:
-    """The page: the bundle inline (no network), MathJax's styles loaded once, and the batch renderer."""
+    """The page: the bundle inline (no network), MathJax's styles loaded once, and the batch renderer.
+
+    The snippets are laid out (their sizes are measured) inside a 0 x 0 box that clips them, so the
+    page itself never paints or rasterises them: a tenth of the browser's time a molecule.
+    """
     return ("<!doctype html><html><head><meta charset='utf-8'><script>" + npm_asset(BUNDLE) +
             "</script><script>" + _SCRIPT + "</script></head>"
-            "<body style='margin:0;background:#fff'><div id='root'></div>"
+            "<body style='margin:0;background:#fff'><div style='position:absolute;width:0;height:0;overflow:hidden'>"
+            "<div id='root'></div></div>"
             "<script>window.loadMathJax();</script></body></html>")
 
 
