@@ -93,7 +93,7 @@ class MoleculesEngine(Engine):
     # RDKit's child and Chromium beside the worker: about 1 core and 900 MiB together.
     resources = Resources(cpus=1.0, memory_mb=1280)
     packages = ("rdkit", "pymupdf", "playwright")
-    batch_size = 32
+    batch_size = 64  # about 32 Mathpix drawings a browser call (32 a batch measured 5% slower over five paired runs)
 
     def __init__(self, config: MoleculesConfig | None = None) -> None:
         super().__init__(config)
