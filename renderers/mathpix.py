@@ -113,6 +113,7 @@ const drawVector = (svg, ctx, toCanvas) => {
 window.gotRender = async (items) => {
   const root = document.getElementById('root');
   root.replaceChildren();
+  if (window.gc) window.gc();  // the last call's SVG images (see renderers.chromium.ChromiumConfig.args)
   const html = typeset(items);
   const prepared = items.map((it, i) => {
     if (html[i].error) return {error: html[i].error};

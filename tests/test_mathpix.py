@@ -88,3 +88,8 @@ def test_paths_drawn_on_the_canvas_match_the_svg_drawn_as_an_image() -> None:
         difference = np.abs(fast_px - slow_px)
         # Anti-aliasing differs by tens of levels at most; a missing fraction bar is 28 pixels off by 200 or more.
         assert (difference > 100).sum() == 0 and difference.mean() < 0.5, snippet
+
+
+def test_the_page_can_collect_the_last_calls_images() -> None:
+    """Each call starts with `window.gc()`: without it, decoded SVG images pile up and the page slows by half."""
+    assert shared().call(PAGE, page_html(), "() => typeof window.gc") == "function"
