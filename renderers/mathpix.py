@@ -110,10 +110,13 @@ const drawVector = (svg, ctx, toCanvas) => {
   return true;
 };
 
+let svgImagesSinceGc = 0;
 window.gotRender = async (items) => {
   const root = document.getElementById('root');
   root.replaceChildren();
-  if (window.gc) window.gc();  // the last call's SVG images (see renderers.chromium.ChromiumConfig.args)
+  // SVG images decoded by earlier calls are collected (see renderers.chromium.ChromiumConfig.args), once
+  // enough have piled up: a collection costs tens of ms, a fifth of a batch of formulas' time.
+  if (window.gc && svgImagesSinceGc >= 32) { window.gc(); svgImagesSinceGc = 0; }
   const html = typeset(items);
   const prepared = items.map((it, i) => {
     if (html[i].error) return {error: html[i].error};
@@ -159,6 +162,7 @@ window.gotRender = async (items) => {
       copy.setAttribute('height', `${h}px`);
       copy.setAttribute('style', `color:${it.color};overflow:visible`);
       const img = new Image();
+      svgImagesSinceGc += 1;
       img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(new XMLSerializer().serializeToString(copy));
       await img.decode();
       ctx.drawImage(img, pad, pad, w, h);

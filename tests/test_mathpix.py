@@ -91,5 +91,5 @@ def test_paths_drawn_on_the_canvas_match_the_svg_drawn_as_an_image() -> None:
 
 
 def test_the_page_can_collect_the_last_calls_images() -> None:
-    """Each call starts with `window.gc()`: without it, decoded SVG images pile up and the page slows by half."""
+    """Calls collect decoded SVG images with `window.gc()`: without it, they pile up and the page slows by half."""
     assert shared().call(PAGE, page_html(), "() => typeof window.gc") == "function"
