@@ -51,8 +51,8 @@ class ChromiumConfig:
     executable: str = "/usr/bin/chromium"
     # --expose-gc gives pages `window.gc()`: Blink keeps every SVG decoded as an image (a page of its own)
     # until a major garbage collection, which a small JS heap seldom triggers, and a page slows as they
-    # pile up (Mathpix molecules fell from 33 to 15-24 per CPU-second over 60 calls; collected each
-    # call, 26-35 throughout).
+    # pile up (Mathpix molecules fell from 33 to 15-24 per CPU-second over 64 calls; collected once
+    # 32 images have piled up, as renderers.mathpix does, 24-34 throughout).
     args: tuple[str, ...] = ("--no-sandbox", "--disable-gpu", "--disable-background-networking",
                              "--disable-component-update", "--disable-sync", "--no-first-run",
                              "--js-flags=--expose-gc")
