@@ -223,9 +223,9 @@ def main() -> None:
     rows = measure(specs, {
         "naive pyplot loop (savefig PNG)": (naive_pyplot, False),
         "matplotlib renderer": (mpl.render, False),
-        "matplotlib renderer + PNG": (lambda s: encode_image([mpl.render(s).image], "png"), False),
+        "matplotlib renderer + PNG": (lambda s: encode_image(mpl.render(s).image), False),
         "pyecharts renderer": (echarts.render, True),
-        "pyecharts renderer + PNG": (lambda s: encode_image([echarts.render(s).image], "png"), True),
+        "pyecharts renderer + PNG": (lambda s: encode_image(echarts.render(s).image), True),
     })
     base = rows[0]["charts_per_cpu_s"]
     for row in rows:

@@ -60,7 +60,7 @@ def engine_page(engine: DocsEngine, index: int, failed: Counter) -> None:
         except SampleError as exc:
             failed[f"{engine.name}:{engine.config.lang}:{exc.reason}"] += 1
             continue
-        encode_image(sample.images, "png")
+        encode_image(sample.images[0])
         return
 
 

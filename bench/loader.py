@@ -37,7 +37,7 @@ import numpy as np
 import torch
 from PIL import Image, ImageDraw, ImageFont
 
-from shards.format import decode_image, encode_image, encode_record, make_record, sample_key, shard_name
+from shards.format import decode_image, sample_key, sample_members, shard_name
 from shards.loader import LoaderConfig, make_loader
 from shards.preprocess import encoder_images, to_pixel_values
 from shards.writer import ShardWriter
@@ -68,15 +68,13 @@ def build(root: Path, per_kind: int) -> str:
     sources = []
     for engine, (task, prompt, size, pages, weight) in KINDS.items():
         (root / "data" / engine).mkdir(parents=True)
-        fmt = "tiff" if pages > 1 else "png"
         for k in range(2):
             with ShardWriter(fs, str(root / "data" / engine / shard_name(engine, k))) as writer:
                 for i in range(k * per_kind // 2, (k + 1) * per_kind // 2):
                     drawn = [page(rng, size) for _ in range(pages)]
-                    record = make_record(prompt=prompt, target="\n\n".join(t for _, t in drawn), task=task,
-                                         engine=engine, seed=0, index=i, meta={})
-                    writer.write(sample_key(engine, i), {fmt: encode_image([im for im, _ in drawn], fmt),
-                                                         "json": encode_record(record)})
+                    writer.write(sample_key(engine, i), sample_members(
+                        [im for im, _ in drawn], prompt=prompt, target="\n\n".join(t for _, t in drawn), task=task,
+                        engine=engine, seed=0, index=i, meta={}))
         sources.append(f"  - {{name: {engine}, shards: 'data/{engine}/*.tar', weight: {weight}}}")
     (root / "mix.yaml").write_text("stage: 3\nmax_target_tokens: 8192\nsources:\n" + "\n".join(sources) + "\n")
     return str(root / "mix.yaml")

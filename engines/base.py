@@ -150,7 +150,6 @@ class Engine:
     Class attributes:
         name: the registry name (`--engine NAME`), also the prefix of shard and sample keys.
         Config: the engine's config dataclass (its fields are the engine's build flags).
-        image_format: png, jpg or tiff (multi-page); one format per engine.
         resources: what one worker needs (Ray asks for it per shard task).
         packages: PyPI distributions whose versions the manifest records (the tools drawn with).
         batch_size: indices handed to `sample_batch` at once.
@@ -158,7 +157,6 @@ class Engine:
 
     name: ClassVar[str]
     Config: ClassVar[type[EngineConfig]] = EngineConfig
-    image_format: ClassVar[str] = "png"
     resources: ClassVar[Resources] = Resources()
     packages: ClassVar[tuple[str, ...]] = ()
     batch_size: ClassVar[int] = 1

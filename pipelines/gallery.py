@@ -27,11 +27,10 @@ from typing import Iterator
 
 from pipelines.cli import Parser, UsageError, fail
 from pipelines.sampling import read_selected
-from shards.format import encode_image
+from shards.format import PAGES_KEY, encode_image
 from shards.reader import StoredSample, iter_shard, list_shards
 
 PROG = "python -m pipelines.gallery"
-MIME = {"png": "image/png", "jpg": "image/jpeg"}
 # One formula (nothing after its closing delimiter) or one molecule: what `typeset` draws.
 ONE_DRAWING = re.compile(r"\\\[(?:(?!\\\]).)*\\\]|\\\((?:(?!\\\)).)*\\\)|<smiles>[^<]*</smiles>", re.S)
 
@@ -97,10 +96,10 @@ def pick(folders: list[str], n: int) -> Iterator[StoredSample]:
 
 
 def image_uris(sample: StoredSample) -> list[str]:
-    if sample.image_ext in MIME:
-        return [f"data:{MIME[sample.image_ext]};base64,{base64.b64encode(sample.image_bytes).decode()}"]
-    return [f"data:image/png;base64,{base64.b64encode(encode_image([frame], 'png')).decode()}"
-            for frame in sample.images]  # multi-page TIFF: one PNG per page
+    if PAGES_KEY not in sample.meta:
+        return [f"data:image/png;base64,{base64.b64encode(sample.image_bytes).decode()}"]
+    return [f"data:image/png;base64,{base64.b64encode(encode_image(page)).decode()}"
+            for page in sample.images]  # a multi-page sample: one PNG per page
 
 
 def typeset(samples: list[StoredSample]) -> dict[str, str]:
@@ -121,7 +120,7 @@ def typeset(samples: list[StoredSample]) -> dict[str, str]:
         if hasattr(result, "reason"):
             out[sample.key] = f'<pre class="note">the target does not typeset: {html.escape(result.reason)}</pre>'
         else:
-            uri = base64.b64encode(encode_image([result.image], "png")).decode()
+            uri = base64.b64encode(encode_image(result.image)).decode()
             out[sample.key] = f'<img alt="target typeset" src="data:image/png;base64,{uri}">'
     return out
 

@@ -18,7 +18,7 @@ from collections.abc import Collection, Iterator
 import fsspec
 import numpy as np
 
-from shards.reader import StoredSample, _assemble, list_shards
+from shards.reader import StoredSample, assemble, list_shards
 from shards.stats import ShardStats, stats_name
 
 
@@ -74,7 +74,7 @@ def read_selected(shard: str, positions: Collection[int] = (), keys: Collection[
             k, _, ext = posixpath.basename(info.name).partition(".")
             if k != key:
                 if members:
-                    found.append(_assemble(shard, key, members))
+                    found.append(assemble(shard, key, members))
                     members = {}
                 if len(found) == len(want_pos) + len(want_keys):
                     break
@@ -82,7 +82,7 @@ def read_selected(shard: str, positions: Collection[int] = (), keys: Collection[
             if position in want_pos or k in want_keys:
                 members[ext] = tar.extractfile(info).read()  # type: ignore[union-attr]
         if members:
-            found.append(_assemble(shard, key, members))
+            found.append(assemble(shard, key, members))
     return found
 
 

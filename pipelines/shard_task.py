@@ -29,7 +29,7 @@ import psutil
 
 from engines import Draw, Engine, Sample, SampleError, get_engine, make_rng
 from renderers.errors import RenderError
-from shards.format import encode_image, encode_record, make_record, sample_key
+from shards.format import sample_key, sample_members
 from shards.stats import ShardStats, stats_name
 from shards.writer import ShardWriter, write_json_atomic
 
@@ -114,14 +114,13 @@ def _deadline(seconds: float) -> Iterator[None]:
             signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - start), 0.001))
 
 
-def encode_sample(sample: Sample, engine: Engine, spec: ShardSpec, index: int, attempt: int) -> dict[str, bytes]:
+def encode_sample(sample: Sample, spec: ShardSpec, index: int, attempt: int) -> dict[str, bytes]:
     """The two tar members of a drawn sample (raises ValueError if the engine's meta is not JSON-safe)."""
     if not isinstance(sample, Sample):
         raise TypeError(f"{spec.engine} returned {type(sample).__name__}, not a Sample")
     meta = dict(sample.meta, attempt=attempt) if attempt else sample.meta
-    record = make_record(prompt=sample.prompt, target=sample.target, task=sample.task,
-                         engine=spec.engine, seed=spec.seed, index=index, meta=meta)
-    return {engine.image_format: encode_image(sample.images, engine.image_format), "json": encode_record(record)}
+    return sample_members(sample.images, prompt=sample.prompt, target=sample.target, task=sample.task,
+                          engine=spec.engine, seed=spec.seed, index=index, meta=meta)
 
 
 def draw_range(engine: Engine, spec: ShardSpec, failures: Counter,
@@ -146,7 +145,7 @@ def draw_range(engine: Engine, spec: ShardSpec, failures: Counter,
             for d, result in zip(draws, results):
                 if not isinstance(result, Exception):
                     try:
-                        done[d.index] = encode_sample(result, engine, spec, d.index, d.attempt)
+                        done[d.index] = encode_sample(result, spec, d.index, d.attempt)
                         del todo[d.index]
                         continue
                     except Exception as exc:  # noqa: BLE001 - a sample that cannot be stored is a failed draw

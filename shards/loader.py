@@ -33,7 +33,7 @@ from typing import Any, Iterator
 import torch
 from torch.utils.data import DataLoader, IterableDataset, get_worker_info
 
-from shards.format import decode_image
+from shards.format import decode_image, record_meta
 from shards.mix import load_mix, resolve
 from shards.preprocess import encoder_images, to_pixel_values
 from shards.stream import Drawn, StreamSpec, batches, drawn_samples, rank_shards
@@ -183,8 +183,8 @@ class _BatchStream(IterableDataset):
         """One sample as tensors: its images, and its chat ids with one `<imgpad>` run per image."""
         record = drawn.record
         try:
-            frames = decode_image(drawn.image_bytes)
-        except OSError as e:
+            frames = decode_image(drawn.image_bytes, record_meta(record))
+        except (OSError, ValueError) as e:
             raise ValueError(f"{drawn.url}: sample {drawn.key}: image does not decode: {e}") from None
         images = encoder_images(frames, record["task"], self.cfg.image_size, self.cfg.max_tiles)
         ids, labels = get_tokenizer().encode_chat(record["prompt"], record["target"],

@@ -29,7 +29,7 @@ def encoder_images(frames: list[Image.Image], task: str, size: int, max_tiles: i
     """The square images one sample gives the encoder, in the order of its `<imgpad>` runs.
 
     Args:
-        frames: the decoded image member: one image, or the pages of a multi-page TIFF.
+        frames: the sample's pages (`shards.format.decode_image`): one image, or a multi-page sample's pages.
         task: the record's task; `multi_crop` tiles, `multi_page` keeps every page.
         size: side of the encoder's square.
         max_tiles: most tiles for a multi-crop image (the thumbnail comes on top).

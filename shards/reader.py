@@ -15,23 +15,23 @@ from typing import Any, Iterator
 import fsspec
 from PIL import Image
 
-from shards.format import decode_image, image_ext, record_meta
+from shards.format import decode_image, image_member, record_meta
 
 MANIFEST = "manifest.json"
 
 
 @dataclass
 class StoredSample:
-    """A sample as read from a shard: its key, its JSON record and its image member."""
+    """A sample as read from a shard: its key, its JSON record and its PNG member."""
 
     key: str
     record: dict[str, Any]
-    image_ext: str
     image_bytes: bytes
 
     @property
     def images(self) -> list[Image.Image]:
-        return decode_image(self.image_bytes)
+        """Its pages (one for most tasks), split from the stored PNG at meta's page layout."""
+        return decode_image(self.image_bytes, self.meta)
 
     @property
     def meta(self) -> dict[str, Any]:
@@ -62,17 +62,22 @@ def iter_shard(path: str) -> Iterator[StoredSample]:
             name = posixpath.basename(info.name)
             k, _, ext = name.partition(".")
             if key is not None and k != key:
-                yield _assemble(path, key, members)
+                yield assemble(path, key, members)
                 members = {}
             key = k
             members[ext] = tar.extractfile(info).read()  # type: ignore[union-attr]
         if key is not None:
-            yield _assemble(path, key, members)
+            yield assemble(path, key, members)
 
 
-def _assemble(path: str, key: str, members: dict[str, bytes]) -> StoredSample:
-    ext = image_ext(members, path, key)
-    return StoredSample(key, json.loads(members["json"]), ext, members[ext])
+def assemble(path: str, key: str, members: dict[str, bytes]) -> StoredSample:
+    """The sample of one key's tar members (`{ext: bytes}`), checked to be its JSON and its PNG.
+
+    Raises:
+        ValueError: other members, naming the shard and the sample.
+    """
+    image = image_member(members, path, key)
+    return StoredSample(key, json.loads(members["json"]), image)
 
 
 def iter_samples(out: str) -> Iterator[StoredSample]:

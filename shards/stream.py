@@ -36,7 +36,7 @@ from webdataset.filters import shuffle
 from webdataset.gopen import gopen
 from webdataset.tariterators import group_by_keys, tar_file_expander
 
-from shards.format import image_ext
+from shards.format import IMAGE_MEMBER, image_member
 from shards.mix import Resolved, carry_value
 from tokenizer.got import get_tokenizer
 
@@ -91,15 +91,14 @@ def open_shard(url: str) -> Any:
 
 
 def iter_tar(url: str) -> Iterator[dict[str, Any]]:
-    """One shard's samples as webdataset dicts (`__key__`, `__url__`, `json`, `png`...), with
-    `__image__` naming the image member.
+    """One shard's samples as webdataset dicts (`__key__`, `__url__`, `json`, `png`).
 
     Raises:
-        ValueError: a sample that is not its JSON plus exactly one image member.
+        ValueError: a sample that is not its JSON plus its PNG.
     """
     with open_shard(url) as f:
         for sample in group_by_keys(tar_file_expander([{"url": url, "stream": f}])):
-            sample["__image__"] = image_ext(sample, url, sample["__key__"])
+            image_member(sample, url, sample["__key__"])
             yield sample
 
 
@@ -160,8 +159,7 @@ def drawn_samples(spec: StreamSpec, stream: int, num_streams: int, counters: Cou
                                  f"{spec.max_target_tokens}; raise the limit (LoaderConfig.max_target_tokens)")
             continue
         run = 0
-        yield Drawn(sample["__key__"], sample["__source__"], sample["__url__"], record, sample[sample["__image__"]],
-                    tokens)
+        yield Drawn(sample["__key__"], sample["__source__"], sample["__url__"], record, sample[IMAGE_MEMBER], tokens)
 
 
 def batches(samples: Iterator[Drawn], batch_size: int, pool_batches: int, seed: list[int]) -> Iterator[list[Drawn]]:

@@ -91,7 +91,7 @@ def write_shards(folder: Path) -> Path:
                                          ("text", "hello world", "OCR: ", "plain")):
         with ShardWriter(fs, str(folder / shard_name(engine, 0))) as w:
             record = make_record(prompt=prompt, target=target, task=task, engine=engine, seed=0, index=0, meta={})
-            w.write(sample_key(engine, 0), {"png": encode_image([Image.new("RGB", (300, 200), "white")], "png"),
+            w.write(sample_key(engine, 0), {"png": encode_image(Image.new("RGB", (300, 200), "white")),
                                             "json": encode_record(record)})
     return folder
 

@@ -27,7 +27,7 @@ TINY = {"image_size": 256, "image_tokens": 16}
 
 @pytest.fixture(scope="module")
 def stage(tmp_path_factory) -> Path:
-    """A stage-2-like mix: plain pages, multi-page TIFFs, multi-crop images, and a carried stage."""
+    """A stage-2-like mix: plain pages, 3-page samples, multi-crop images, and a carried stage."""
     root = tmp_path_factory.mktemp("stage")
     write_build(root / "data/plain", "plain", 120, 20, size=(200, 120))
     write_build(root / "data/pages", "pages", 40, 10, task="multi_page", size=(120, 160))

@@ -18,7 +18,7 @@ from PIL import Image, ImageDraw
 
 from engines.base import stable_hash
 from pipelines import mix as mix_cli
-from shards.format import encode_image, encode_record, make_record, sample_key, shard_name
+from shards.format import sample_key, sample_members, shard_name
 from shards.mix import MixError, carry_value, load_mix, resolve
 from shards.reader import iter_samples
 from shards.stream import StreamSpec, drawn_samples, mixed_samples
@@ -35,16 +35,15 @@ def write_build(out: Path, engine: str, n: int, shard_size: int = 50, task: str 
     """A real build of `n` samples: `engine-000000.tar` ... and manifest.json, as pipelines.build writes."""
     fs = fsspec.filesystem("file")
     out.mkdir(parents=True, exist_ok=True)
-    fmt = "tiff" if task == "multi_page" else "png"
     entries = []
     for k in range((n + shard_size - 1) // shard_size):
         indices = range(k * shard_size, min(n, (k + 1) * shard_size))
         with ShardWriter(fs, str(out / shard_name(engine, k))) as writer:
             for i in indices:
-                images = [page_image(f"{engine} {i} p{p}", size) for p in range(pages if fmt == "tiff" else 1)]
-                record = make_record(prompt=PROMPTS[task], target=target(i), task=task, engine=engine, seed=0,
-                                     index=i, meta={"lang": "en"})
-                writer.write(sample_key(engine, i), {fmt: encode_image(images, fmt), "json": encode_record(record)})
+                images = [page_image(f"{engine} {i} p{p}", size) for p in range(pages if task == "multi_page" else 1)]
+                writer.write(sample_key(engine, i), sample_members(images, prompt=PROMPTS[task], target=target(i),
+                                                                   task=task, engine=engine, seed=0, index=i,
+                                                                   meta={"lang": "en"}))
         entries.append({"name": shard_name(engine, k), "samples": len(indices), "bytes": writer.nbytes,
                         "sha256": writer.sha256, "failures": {}})
     manifest = {"engine": engine, "config": {}, "seed": 0, "n": n, "shard_size": shard_size,

@@ -93,7 +93,7 @@ def test_evaluate_scores_the_overfit_checkpoint_as_perfect(overfit: tuple[Path, 
     folder.mkdir()
     with ShardWriter(fsspec.filesystem("file"), str(folder / "charts-000000.tar")) as w:
         for s in chosen:
-            w.write(s.key, {s.image_ext: s.image_bytes, "json": encode_record(s.record)})
+            w.write(s.key, {"png": s.image_bytes, "json": encode_record(s.record)})
     out = tmp_path / "eval.json"
     assert evaluate.main(["--ckpt", str(run), "--shards", str(folder), "--max-new-tokens", "150",
                           "--out", str(out)]) == 0

@@ -41,7 +41,7 @@ def write_copy(src: Path, dst: Path, keep: int, corrupt: Corrupt | None = None) 
     dst.mkdir(parents=True)
     with ShardWriter(fsspec.filesystem("file"), str(dst / shard.name)) as writer:
         for s in samples:
-            writer.write(s.key, {"json": encode_record(s.record), s.image_ext: s.image_bytes})
+            writer.write(s.key, {"json": encode_record(s.record), "png": s.image_bytes})
     (dst / stats_name(shard.name)).write_text(ShardStats(shard=shard.name, samples=len(samples)).to_json())
     return done
 
@@ -55,7 +55,7 @@ def corrupt_cycle(change_label: Callable[[StoredSample], None]) -> Corrupt:
             a.record["target"], b.record["target"] = b.record["target"], a.record["target"]
             change_label(c)
             blank = Image.new("RGB", d.images[0].size, "white")
-            d.image_bytes = encode_image([blank], d.image_ext)
+            d.image_bytes = encode_image(blank)
             done.update({a.key: "swap", b.key: "swap", c.key: "label", d.key: "blank"})
         return done
     return corrupt

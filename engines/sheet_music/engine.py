@@ -80,7 +80,6 @@ class SheetMusicEngine(Engine):
 
     name = "sheet_music"
     Config = SheetMusicConfig
-    image_format = "jpg"  # as GrandStaff ships its images; a PNG of a paper-grained image costs 8x the encode
     resources = Resources(cpus=1.0, memory_mb=512)  # 190 MiB peak measured (worker + Verovio child)
     packages = ("verovio", "pymupdf", "resvg-py")
 
