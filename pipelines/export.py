@@ -12,13 +12,15 @@ and the images under OUT/images/. GOT opens `images + image`, so register the ex
 GOT/utils/constants.py as {"images": "OUT/images/", "annotations": "OUT/conversations.json"}.
 A multi-image sample is a folder: when `image` names no .png/.jpg file, GOT's loader globs
 `images + image + "*.png"` and natural-sorts the matches, so `"image": "KEY/"` with KEY/0.png,
-KEY/1.png ... holds a multi-page sample's pages, or a multi-crop sample's tiles then its
-thumbnail (GOT's loader does not tile: the tiles are cut here as our loader cuts them).
+KEY/1.png ... (a prefix that globs only that sample's files) holds a multi-page sample's pages,
+split from its stacked PNG, or a multi-crop sample's tiles then its thumbnail (GOT's loader does
+not tile: the tiles are cut here as our loader cuts them).
 
-`hf` writes OUT/data/train-00000-of-00004.parquet ... (one per shard) with the same columns:
-`image` (an Image; a list of Images, one per page, for a multi-page build) and `conversations`.
-Read it with `datasets.load_dataset("parquet", data_dir=OUT)`. Multi-crop images stay whole
-there, since transformers' GotOcr2Processor tiles them itself (`crop_to_patches=True`).
+`hf` writes OUT/data/train-00000-of-00004.parquet ... (one per shard) with the columns `image`
+(an Image; a list of Images, one per page, for a multi-page build), `conversations` (as above), and
+the record's `key`, `engine`, `task`, `lang` and `meta` (the engine's choices, one JSON string as in
+the shards). Read it with `datasets.load_dataset("parquet", data_dir=OUT)`. Multi-crop images stay
+whole there, since transformers' GotOcr2Processor tiles them itself (`crop_to_patches=True`).
 
 Everything is checked before anything is written; the export is built under OUT.tmp-XXXXXXXX
 and renamed to OUT when complete.
@@ -47,6 +49,7 @@ PROG = "python -m pipelines.export"
 MULTI_IMAGE_TASKS = ("multi_page", "multi_crop")
 ROW_GROUP = 256  # rows per parquet row group: bounded memory, whatever the shard size
 CONVERSATIONS = List({"from": Value("string"), "value": Value("string")})
+RECORD_COLUMNS = ("engine", "task", "lang", "meta")  # kept from the record beside the image and the turns
 
 
 def conversations(sample: StoredSample) -> list[dict[str, str]]:
@@ -59,11 +62,11 @@ def got_images(sample: StoredSample, tile_size: int, max_tiles: int) -> tuple[st
     """The `image` field and the files (path relative to images/ -> bytes) of one sample."""
     task = sample.record["task"]
     if task not in MULTI_IMAGE_TASKS:
-        name = f"{sample.key}.{sample.image_ext}"
+        name = f"{sample.key}.png"
         return name, {name: sample.image_bytes}
     frames = sample.images
     parts = frames if task == "multi_page" else tile_image(frames[0], tile_size, max_tiles)
-    return f"{sample.key}/", {f"{sample.key}/{i}.png": encode_image([part], "png") for i, part in enumerate(parts)}
+    return f"{sample.key}/", {f"{sample.key}/{i}.png": encode_image(part) for i, part in enumerate(parts)}
 
 
 def export_got(shards: list[str], tmp: str, tile_size: int, max_tiles: int, bar: tqdm) -> int:
@@ -89,28 +92,29 @@ def export_hf(shards: list[str], tmp: str, bar: tqdm) -> int:
     """Write one parquet file per shard under `tmp`/data with datasets' feature metadata."""
     os.makedirs(os.path.join(tmp, "data"))
     first = next((sample for shard in shards for sample in iter_shard(shard)), None)
-    multi_page = first is not None and first.image_ext == "tiff"
-    features = Features({"image": List(Image()) if multi_page else Image(), "conversations": CONVERSATIONS})
+    multi_page = first is not None and first.record["task"] == "multi_page"
+    features = Features({"image": List(Image()) if multi_page else Image(), "conversations": CONVERSATIONS,
+                         "key": Value("string"), **{name: Value("string") for name in RECORD_COLUMNS}})
     n = 0
     for i, shard in enumerate(shards):
         path = os.path.join(tmp, "data", f"train-{i:05d}-of-{len(shards):05d}.parquet")
         with pq.ParquetWriter(path, features.arrow_schema) as writer:
             for rows in _chunks(_samples([shard], bar), ROW_GROUP):
-                if any((s.image_ext == "tiff") != multi_page for s in rows):
-                    raise ValueError(f"{shard}: mixes multi-page (tiff) and single-image samples; export them apart")
+                if any((s.record["task"] == "multi_page") != multi_page for s in rows):
+                    raise ValueError(f"{shard}: mixes multi-page and single-image samples; export them apart")
                 batch = {"image": [_hf_image(s, multi_page) for s in rows],
-                         "conversations": [conversations(s) for s in rows]}
+                         "conversations": [conversations(s) for s in rows], "key": [s.key for s in rows],
+                         **{name: [s.record[name] for s in rows] for name in RECORD_COLUMNS}}
                 writer.write_table(pa.Table.from_pydict(features.encode_batch(batch), schema=features.arrow_schema))
                 n += len(rows)
     return n
 
 
 def _hf_image(sample: StoredSample, multi_page: bool) -> Any:
-    """Encoded bytes as stored (pages re-encoded as PNG); `path` keeps the sample key."""
+    """The PNG as stored (a multi-page sample's pages split and encoded one by one); `path` keeps the key."""
     if not multi_page:
-        return {"bytes": sample.image_bytes, "path": f"{sample.key}.{sample.image_ext}"}
-    return [{"bytes": encode_image([page], "png"), "path": f"{sample.key}/{i}.png"}
-            for i, page in enumerate(sample.images)]
+        return {"bytes": sample.image_bytes, "path": f"{sample.key}.png"}
+    return [{"bytes": encode_image(page), "path": f"{sample.key}/{i}.png"} for i, page in enumerate(sample.images)]
 
 
 def _samples(shards: list[str], bar: tqdm) -> Iterator[StoredSample]:

@@ -88,7 +88,7 @@ def test_got_export_of_pages_and_tiles(tmp_path, capsys):
             assert np.array_equal(np.asarray(Image.open(file).convert("RGB")), np.asarray(tile))
 
 
-def test_hf_export_loads_with_datasets_with_the_got_columns(tmp_path, capsys):
+def test_hf_export_loads_with_datasets_with_the_got_and_record_columns(tmp_path, capsys):
     plain = write_build(tmp_path / "data/plain", "plain", 30, 10)
     pages = write_build(tmp_path / "data/pages", "pages", 6, 3, task="multi_page")
     for build in (plain, pages):
@@ -96,11 +96,13 @@ def test_hf_export_loads_with_datasets_with_the_got_columns(tmp_path, capsys):
         assert run(capsys, str(build), "--format", "got", "--out", str(tmp_path / f"got-{build.name}"))[0] == 0
         ds = datasets.load_dataset("parquet", data_dir=str(tmp_path / f"hf-{build.name}"), split="train",
                                    cache_dir=str(tmp_path / "cache"))
-        assert ds.column_names == ["image", "conversations"]
+        assert ds.column_names == ["image", "conversations", "key", "engine", "task", "lang", "meta"]
         got = check_got_form(tmp_path / f"got-{build.name}")
         assert ds.num_rows == len(got)
         assert ds["conversations"] == [entry["conversations"] for entry in got]
         for row, sample in zip(ds, iter_samples(str(build)), strict=True):
+            assert row["key"] == sample.key and json.loads(row["meta"]) == sample.meta
+            assert [row[k] for k in ("engine", "task", "lang")] == [sample.record[k] for k in ("engine", "task", "lang")]
             images = row["image"] if isinstance(row["image"], list) else [row["image"]]
             assert len(images) == len(sample.images)
             for ours, theirs in zip(images, sample.images, strict=True):
