@@ -210,9 +210,9 @@ def test_streams_a_real_charts_build(built_charts, tmp_path):
 
 
 @pytest.mark.parametrize("members", [{"json": b"{}"}, {"json": b"{}", "png": b"x", "txt": b"x"},
-                                     {"png": b"x", "jpg": b"x"}])
+                                     {"png": b"x", "jpg": b"x"}, {"json": b"{}", "jpg": b"x"}])
 def test_malformed_samples_are_refused_by_every_reader(tmp_path: Path, members: dict[str, bytes]) -> None:
-    """The reader and the stream enforce one format: KEY.json plus exactly one image member."""
+    """The reader and the stream enforce one format: KEY.json plus KEY.png (a .jpg would load as no image)."""
     import fsspec
 
     from shards.reader import iter_shard
@@ -222,7 +222,7 @@ def test_malformed_samples_are_refused_by_every_reader(tmp_path: Path, members: 
     path = str(tmp_path / "bad-000000.tar")
     with ShardWriter(fsspec.filesystem("file"), path) as writer:
         writer.write("bad_0000000000", members)
-    message = r"sample bad_0000000000 has members .*; expected json \+ one image"
+    message = r"sample bad_0000000000 has members .*; expected json \+ png"
     with pytest.raises(ValueError, match=message):
         list(iter_shard(path))
     with pytest.raises(ValueError, match=message):
