@@ -1,27 +1,53 @@
-"""Real prose for the built-in sources of the document engines: the Debian Reference, in English and Chinese.
+"""Real prose for the built-in sources of the document engines, in English and Chinese, from Debian packages.
 
 Why this text: a model that learns to read documents should see real sentences (their word lengths, punctuation,
-numbers, names and code words), not lorem ipsum, and the default build must not download anything. Debian's
-own system administration guide ships as HTML in two packages written and translated by people:
-`debian-reference-en` (the English original) and `debian-reference-zh-cn` (its Simplified Chinese
-translation), about 4,000 paragraphs each, under /usr/share/debian-reference/. Chinese paragraphs keep the
-English command and package names the translation uses, as real Chinese technical documents do.
+numbers, names and code words), not lorem ipsum, and the default build must not download anything. Two manuals
+written and translated by people ship as HTML in Debian, each in English and Simplified Chinese (`SOURCES`):
 
-The trade-off: one source per language keeps the text's provenance simple and the order deterministic (files
-sorted by name, paragraphs in document order), at the price of one domain (system administration). Headings
-come from the same files (`h1`-`h4` titles), so a generated page's headings are real ones.
+- `debian-reference` (the default): Debian's system administration guide, `debian-reference-en` and
+  `debian-reference-zh-cn`, about 2,000 and 1,700 paragraphs; GPL-2+, so text drawn from it carries the GPL.
+- `kicad`: the KiCad 6.0 manuals (schematic and board editors, tools), `kicad-doc-en` and `kicad-doc-zh`, about
+  1,600 English and 590 Chinese paragraphs (paragraphs and titles the translation has not reached are English and
+  left out of the Chinese set); GPL-3+ or CC-BY-3.0+ at the user's choice, so a build can take it under CC-BY.
+
+Chinese paragraphs keep the English command and product names the translations use, as real Chinese technical
+documents do. One source per build keeps the text's provenance simple and the order deterministic (files sorted by
+name, paragraphs in document order), at the price of one domain per source. Headings come from the same files
+(`h1`-`h4` titles), so a generated page's headings are real ones.
 """
 
 from __future__ import annotations
 
 import functools
+import glob
 import html
 import re
-from pathlib import Path
+from dataclasses import dataclass
 
-ROOT = Path("/usr/share/debian-reference")
-PACKAGES = {"en": "debian-reference-en", "zh": "debian-reference-zh-cn"}
-SUFFIX = {"en": "en", "zh": "zh-cn"}
+
+@dataclass(frozen=True)
+class ProseSource:
+    """A manual in English and Chinese installed as HTML by Debian packages, and its licence."""
+
+    title: str
+    files: dict[str, str]       # lang -> glob of its HTML files
+    packages: dict[str, str]    # lang -> the Debian package that installs them
+    licence: str                # the Hugging Face Hub licence id a dataset card declares
+    terms: str                  # the licence as the packages' copyright notice states it
+
+
+SOURCES = {
+    "debian-reference": ProseSource(
+        "the Debian Reference (Osamu Aoki and its translators)",
+        {"en": "/usr/share/debian-reference/*.en.html", "zh": "/usr/share/debian-reference/*.zh-cn.html"},
+        {"en": "debian-reference-en", "zh": "debian-reference-zh-cn"}, "gpl-2.0", "GPL-2+"),
+    "kicad": ProseSource(
+        "the KiCad 6.0 documentation (the KiCad documentation contributors and translators)",
+        {"en": "/usr/share/doc/kicad/help/en/*.html", "zh": "/usr/share/doc/kicad/help/zh/*.html"},
+        {"en": "kicad-doc-en", "zh": "kicad-doc-zh"}, "cc-by-3.0",
+        "CC-BY-3.0 or later, or GPL-3+, at the user's choice"),
+}
+DEFAULT = "debian-reference"
 MIN_CHARS = {"en": 60, "zh": 25}  # shorter paragraphs are mostly captions and one-word notes
 HAN = re.compile("[\u4e00-\u9fff]")
 
@@ -36,22 +62,27 @@ def _chapter_blocks(markup: str) -> list[tuple[str, str]]:
 
 
 @functools.cache
-def _blocks(lang: str) -> tuple[tuple[str, str], ...]:
-    """Every (kind, text) block of the Debian Reference in `lang`, files sorted by name.
+def _blocks(lang: str, source: str) -> tuple[tuple[str, str], ...]:
+    """Every (kind, text) block of `source` in `lang`, files sorted by name.
 
     Raises:
-        ValueError: `lang` is neither "en" nor "zh".
+        ValueError: `lang` is neither "en" nor "zh", or `source` is not one of SOURCES.
         FileNotFoundError: the language's package is not installed (the message names it).
     """
-    if lang not in PACKAGES:
-        raise ValueError(f"prose language must be one of {sorted(PACKAGES)}, not {lang!r}")
-    files = sorted(ROOT.glob(f"*.{SUFFIX[lang]}.html"))
+    if source not in SOURCES:
+        raise ValueError(f"prose source must be one of {sorted(SOURCES)}, not {source!r}")
+    where = SOURCES[source]
+    if lang not in where.files:
+        raise ValueError(f"prose language must be one of {sorted(where.files)}, not {lang!r}")
+    files = sorted(glob.glob(where.files[lang]))
     if not files:
-        raise FileNotFoundError(f"no {ROOT}/*.{SUFFIX[lang]}.html: the built-in document text needs the Debian "
-                                f"package {PACKAGES[lang]}; run `make setup` (or apt-get install {PACKAGES[lang]})")
+        package = where.packages[lang]
+        raise FileNotFoundError(f"no {where.files[lang]}: the {source} document text needs the Debian package "
+                                f"{package}; run `make setup` (or apt-get install {package})")
     blocks: list[tuple[str, str]] = []
     for path in files:
-        blocks.extend(_chapter_blocks(path.read_text(encoding="utf-8")))
+        with open(path, encoding="utf-8") as f:
+            blocks.extend(_chapter_blocks(f.read()))
     return tuple(blocks)
 
 
@@ -64,11 +95,12 @@ def _is_prose(text: str, lang: str) -> bool:
 
 
 @functools.cache
-def paragraphs(lang: str) -> list[str]:
-    """The prose paragraphs of `lang` ("en" or "zh"), deduplicated, in a fixed order.
+def paragraphs(lang: str, source: str = DEFAULT) -> list[str]:
+    """The prose paragraphs of `lang` ("en" or "zh") in `source`, deduplicated, in a fixed order.
 
     Args:
         lang: "en" or "zh".
+        source: a key of SOURCES.
 
     Returns:
         one string per paragraph, whitespace collapsed to single spaces (the same list on every call: do not modify).
@@ -77,21 +109,24 @@ def paragraphs(lang: str) -> list[str]:
         ValueError: unknown `lang`.
         FileNotFoundError: the Debian package holding the text is not installed.
     """
-    return list(dict.fromkeys(t for kind, t in _blocks(lang) if kind == "p" and _is_prose(t, lang)))
+    return list(dict.fromkeys(t for kind, t in _blocks(lang, source) if kind == "p" and _is_prose(t, lang)))
 
 
 @functools.cache
-def headings(lang: str) -> list[str]:
-    """The section titles of `lang` (e.g. "1.1.6. Virtual consoles"), deduplicated, in a fixed order.
+def headings(lang: str, source: str = DEFAULT) -> list[str]:
+    """The section titles of `lang` in `source` (e.g. "1.1.6. Virtual consoles"), deduplicated, in a fixed order.
 
     Args:
         lang: "en" or "zh".
+        source: a key of SOURCES.
 
     Returns:
-        one string per heading of 4 to 80 characters.
+        one string per heading of 4 to 80 characters (a Chinese one with Chinese in it: a translation's
+        untranslated titles are left out).
 
     Raises:
         ValueError: unknown `lang`.
         FileNotFoundError: the Debian package holding the text is not installed.
     """
-    return list(dict.fromkeys(t for kind, t in _blocks(lang) if kind == "h" and 4 <= len(t) <= 80))
+    return list(dict.fromkeys(t for kind, t in _blocks(lang, source)
+                              if kind == "h" and 4 <= len(t) <= 80 and (lang != "zh" or HAN.search(t))))

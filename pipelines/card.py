@@ -1,11 +1,17 @@
 """The dataset card: every build writes OUT/README.md in the Hugging Face dataset-card form.
 
 So `huggingface-cli upload` of a build folder gives a usable dataset page: YAML front matter that the
-Hub reads (licence, task category, languages, size category, the data files and the features), then
-what was built, with which command, seed and versions. The features are written from the record
-schema itself (`shards.format.RECORD_FIELDS`) and the build's image member, in the very form
-`datasets.load_dataset("webdataset", ...)` infers them (a test checks it on a real build), since a
-card whose declared features differ from the data makes the Hub's loader fail.
+Hub reads (licences, task category, languages, size category, the data files, the features and the
+split), then where every part of the content comes from and under which licence, what was built, with
+which command, seed and versions. The card is made with `huggingface_hub`'s own card classes
+(`DatasetCard`, `DatasetCardData`), and its features are written from the record schema itself
+(`shards.format.RECORD_FIELDS`) in the very form `datasets.load_dataset("webdataset", ...)` infers
+them, with a split that `datasets` reads without a warning (a test checks both on a real build), since
+a card whose declared features differ from the data makes the Hub's loader fail.
+
+Where content comes from (`origins`): the built-in sources are named here engine by engine (the
+document engines' prose from `engines.prose.SOURCES`, the build's `prose` setting); a `--source` build
+is the user's own data, named by its base name only, never by a path of the machine that built it.
 
 The manifest does not list languages or tasks, so they are taken from a seeded sample of records
 (`CARD_SAMPLE`; every record of a smaller build). The card holds no timings: a resumed build writes
@@ -17,13 +23,15 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
+from dataclasses import dataclass
 from typing import Any
 
 import fsspec
-import yaml
+from huggingface_hub import DatasetCard, DatasetCardData
 
+from engines import prose
 from pipelines.sampling import seeded_sample, shard_sizes
-from shards.format import RECORD_FIELDS
+from shards.format import IMAGE_MEMBER, PAGES_KEY, RECORD_FIELDS
 from shards.reader import read_manifest
 from shards.writer import write_json_atomic
 
@@ -32,12 +40,55 @@ CARD_SAMPLE = 500
 DTYPES = {str: "string", int: "int64"}
 SIZE_CATEGORIES = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"),
                    (10_000_000, "1M<n<10M"), (100_000_000, "10M<n<100M"))
+CODE_LICENCE = "apache-2.0"  # the project's own: what its code draws from the seed is released under it
+PROSE_ENGINES = ("docs", "doc_slices", "pages")  # their built-in text is `engines.prose`
+GENERATED = {  # what each engine's built-in source draws from the seed with its own code
+    "charts": "chart topics, labels and values",
+    "formulas": "LaTeX formulas",
+    "tables": "tables (topics, row and column names, numbers)",
+    "geometry": "TikZ figures",
+    "sheet_music": "piano excerpts in **kern",
+    "smoke": "lines of common words",
+    "pages": "the pages' formulas, lists and tables around the prose",
+    "docs": "page layouts (sizes, columns, faces)",
+    "doc_slices": "page layouts (sizes, columns, faces)",
+}
+MOLECULES = ("SMILES of RDKit's bundled NCI sample (`rdkit/Data/NCI/first_5K.smi`, compounds of the US National "
+             "Cancer Institute's open database), distributed with RDKit under BSD-3-Clause")
 
 
-def features(image_ext: str) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Origin:
+    """Where one part of a build's content comes from, and the licence it carries."""
+
+    part: str
+    origin: str
+    licence: str  # a Hugging Face Hub licence id; "other" where the card cannot know it
+
+
+def origins(engine: str, config: dict[str, Any]) -> list[Origin]:
+    """The origins of a build's content, from its engine and config (as the manifest records them)."""
+    source = config.get("source")
+    if source is not None:
+        name = posixpath.basename(str(source).rstrip("/\\")) or str(source)
+        return [Origin("content", f"provided by the user (`--source {name}`); its licence applies", "other")]
+    found = []
+    if engine in PROSE_ENGINES:
+        used = prose.SOURCES[config.get("prose") or prose.DEFAULT]
+        packages = ", ".join(f"`{p}`" for p in used.packages.values())
+        found.append(Origin("prose", f"{used.title}, as Debian ships it ({packages}); {used.terms}", used.licence))
+    if engine == "molecules":
+        found.append(Origin("molecules", MOLECULES, "bsd-3-clause"))
+    if engine in GENERATED:
+        found.append(Origin("generated", f"{GENERATED[engine]}, drawn from the seed by the engine's code",
+                            CODE_LICENCE))
+    return found or [Origin("content", f"not declared for the `{engine}` engine: see its documentation", "other")]
+
+
+def features() -> list[dict[str, Any]]:
     """The webdataset features as `datasets` infers them: the record as a struct, the image, key and URL."""
     record = [{"name": name, "dtype": DTYPES[kind]} for name, kind in sorted(RECORD_FIELDS.items())]
-    return [{"name": "json", "struct": record}, {"name": image_ext, "dtype": "image"},
+    return [{"name": "json", "struct": record}, {"name": IMAGE_MEMBER, "dtype": "image"},
             {"name": "__key__", "dtype": "string"}, {"name": "__url__", "dtype": "string"}]
 
 
@@ -47,11 +98,17 @@ def size_category(n: int) -> str:
 
 
 def build_command(manifest: dict[str, Any], out: str) -> str:
-    """The `pipelines.build` command that makes this build again: every config field as its flag."""
+    """The `pipelines.build` command that makes this build again: every config field as its flag.
+
+    Folders are given by their base names (run it beside them), so the card names no path of the machine.
+    """
     words = ["python", "-m", "pipelines.build", "--engine", manifest["engine"], "--n", str(manifest["n"]),
-             "--shard-size", str(manifest["shard_size"]), "--seed", str(manifest["seed"]), "--out", out]
+             "--shard-size", str(manifest["shard_size"]), "--seed", str(manifest["seed"]),
+             "--out", posixpath.basename(out.rstrip("/")) or out]
     for name, value in manifest["config"].items():
         flag = "--" + name.replace("_", "-")
+        if name == "source" and value is not None:
+            value = posixpath.basename(str(value).rstrip("/\\")) or value
         if isinstance(value, bool):
             words.append(flag if value else "--no-" + flag[2:])
         elif isinstance(value, list):
@@ -61,33 +118,32 @@ def build_command(manifest: dict[str, Any], out: str) -> str:
     return shlex.join(words)
 
 
-def front_matter(manifest: dict[str, Any], langs: list[str], image_ext: str) -> dict[str, Any]:
-    """The card's YAML header as a dict."""
-    from_source = manifest["config"].get("source") is not None
-    return {
-        "license": "other" if from_source else "apache-2.0",
-        "task_categories": ["image-to-text"],
-        "language": langs,
-        "tags": ["ocr", "got-ocr2", "synthetic", "webdataset", manifest["engine"]],
-        "size_categories": [size_category(manifest["samples"])],
-        "pretty_name": f"GOT-OCR2.0 {manifest['engine']} samples",
-        "configs": [{"config_name": "default", "data_files": [{"split": "train", "path": "*.tar"}]}],
-        "dataset_info": {"features": features(image_ext), "download_size": manifest["bytes"],
-                         "splits": [{"name": "train", "num_examples": manifest["samples"]}]},
-    }
+def card_data(manifest: dict[str, Any], langs: list[str], found: list[Origin]) -> DatasetCardData:
+    """The card's YAML header: the Hub's fields, the data files, the features and the one split."""
+    licences = sorted({o.licence for o in found})
+    return DatasetCardData(
+        license=licences[0] if len(licences) == 1 else licences,
+        task_categories=["image-to-text"],
+        language=langs,
+        tags=["ocr", "got-ocr2", "synthetic", "webdataset", manifest["engine"]],
+        size_categories=[size_category(manifest["samples"])],
+        pretty_name=f"GOT-OCR2.0 {manifest['engine']} samples",
+        configs=[{"config_name": "default", "data_files": [{"split": "train", "path": "*.tar"}]}],
+        # num_bytes: the shards' bytes; the Arrow table holds the same image and JSON bytes
+        dataset_info={"features": features(), "download_size": manifest["bytes"], "dataset_size": manifest["bytes"],
+                      "splits": [{"name": "train", "num_bytes": manifest["bytes"],
+                                  "num_examples": manifest["samples"]}]},
+    )
 
 
 def _counts(counts: dict[str, int]) -> str:
     return ", ".join(f"{reason} {count:,}" for reason, count in sorted(counts.items())) or "none"
 
 
-def body(manifest: dict[str, Any], out: str, langs: list[str], tasks: list[str], image_ext: str) -> str:
-    """The card's Markdown text: what was built, how, and how to load it."""
+def body(manifest: dict[str, Any], out: str, langs: list[str], tasks: list[str], found: list[Origin]) -> str:
+    """The card's Markdown text: where the content comes from, what was built, how, and how to load it."""
     m, fields = manifest, ", ".join(f"`{k}`" for k in RECORD_FIELDS)
     skipped = m["engine_info"].get("skipped")
-    licence = ("Built from the user's `--source` files: their licence applies to this data."
-               if m["config"].get("source") is not None else
-               "Content drawn from the engine's built-in generators; released under Apache-2.0 like the code.")
     lines = [
         f"# GOT-OCR2.0 training samples: `{m['engine']}` engine", "",
         f"{m['samples']:,} synthetic OCR samples for training GOT-OCR2.0 (General OCR Theory, arXiv 2409.01704) "
@@ -96,12 +152,17 @@ def body(manifest: dict[str, Any], out: str, langs: list[str], tasks: list[str],
         f"- tasks: {', '.join(tasks)}; languages: {', '.join(langs) or 'none recorded'} "
         f"(from a seeded sample of up to {CARD_SAMPLE} records)",
         f"- failed draws, each drawn again with a derived seed: {_counts(m['failures'])}",
-        *([f"- `--source` items skipped: {_counts(skipped)}"] if skipped else []),
-        f"- {licence}", "",
+        *([f"- `--source` items skipped: {_counts(skipped)}"] if skipped else []), "",
+        "## Sources and licences", "",
+        *[f"- {o.part}: {o.origin} (licence: `{o.licence}`)" for o in found],
+        "- the images are drawn by got-data-engine (Apache-2.0) with the tools listed under Versions; the "
+        "samples carry the licences of the content above.", "",
         "## Format", "",
-        f"Each sample is two tar members: `KEY.{image_ext}` (the image; a multi-page sample is one multi-page TIFF) "
-        f"and `KEY.json` with {fields}: GOT's query, the exact target text, the task, and `meta`, the engine's "
-        "choices as one JSON string (`json.loads` it).", "",
+        f"Each sample is two tar members, the same two in every build of every engine: `KEY.{IMAGE_MEMBER}` (the "
+        f"image, lossless; a multi-page sample's pages stacked top to bottom, their `[top, width, height]` in "
+        f"meta's `{PAGES_KEY}`) and `KEY.json` with {fields}: GOT's query, the exact target text, the task, and "
+        "`meta`, the engine's choices as one JSON string (`json.loads` it). Builds of several engines load together.",
+        "",
         "```python",
         "import datasets",
         'ds = datasets.load_dataset("webdataset", data_files={"train": "*.tar"}, split="train")',
@@ -127,9 +188,10 @@ def write_card(out: str) -> str:
     records = [sample for _, sample in seeded_sample(shard_sizes(out), CARD_SAMPLE, seed=0)]
     langs = sorted({s.record["lang"] for s in records if re.fullmatch(r"[a-z]{2,3}", s.record["lang"])})
     tasks = sorted({s.record["task"] for s in records})
-    image_ext = records[0].image_ext
-    text = ("---\n" + yaml.safe_dump(front_matter(manifest, langs, image_ext), sort_keys=False, allow_unicode=True)
-            + "---\n\n" + body(manifest, out, langs, tasks, image_ext))
+    found = origins(manifest["engine"], manifest["config"])
+    card = DatasetCard(f"---\n{card_data(manifest, langs, found).to_yaml()}\n---\n\n"
+                       + body(manifest, out, langs, tasks, found))
+    text = str(card)
     fs, root = fsspec.core.url_to_fs(out)
     path = posixpath.join(root, CARD)
     write_json_atomic(fs, path, text)
