@@ -48,6 +48,8 @@ SOURCES = {
         "CC-BY-3.0 or later, or GPL-3+, at the user's choice"),
 }
 DEFAULT = "debian-reference"
+HELP = ("the generated pages' text: debian-reference (the Debian Reference, GPL-2+) or kicad (the KiCad manuals, "
+        "CC-BY-3.0+ or GPL-3+, for a permissively licensed build); the dataset card names it")
 MIN_CHARS = {"en": 60, "zh": 25}  # shorter paragraphs are mostly captions and one-word notes
 HAN = re.compile("[\u4e00-\u9fff]")
 

@@ -11,7 +11,7 @@ import pytest
 from conftest import run_build
 from huggingface_hub import DatasetCard
 
-from engines import ENGINES, prose
+from engines import ENGINES
 from pipelines.card import origins
 
 
@@ -35,15 +35,6 @@ def test_every_registered_engine_declares_its_origin() -> None:
     """A new engine must say where its built-in content comes from (pipelines/card.py), not fall to "other"."""
     for name in ENGINES:
         assert all(o.licence != "other" for o in origins(name, {})), name
-
-
-@pytest.mark.parametrize("name", sorted(prose.SOURCES))
-def test_each_prose_source_is_installed_and_real_in_both_languages(name: str) -> None:
-    for lang, least in (("en", 1000), ("zh", 500)):
-        paragraphs, titles = prose.paragraphs(lang, name), prose.headings(lang, name)
-        assert len(paragraphs) >= least and len(titles) >= 200, (name, lang)
-        if lang == "zh":
-            assert all(prose.HAN.search(t) for t in titles) and all(prose.HAN.search(p) for p in paragraphs)
 
 
 def test_a_source_build_card_names_the_users_data_by_base_name(tmp_path: Path, caplog) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw
 
+from engines import prose
 from engines.base import Engine, EngineConfig, Resources, Sample, SampleError, source_index
 from engines.docs.generate import generate_page
 from engines.docs.page import PageSkip, PageText, read_page
@@ -46,6 +47,7 @@ class DocsConfig(EngineConfig):
     unit: str = field(default="page", metadata={
         "help": "page (the whole page), paragraph, line, or slice (half paragraphs, half lines): "
                 "what one sample shows", "choices": UNITS})
+    prose: str = field(default=prose.DEFAULT, metadata={"choices": tuple(prose.SOURCES), "help": prose.HELP})
     dpi: float = field(default=150.0, metadata={"help": "resolution pages are rendered at (72-600)"})
     cross_check: bool = field(default=True, metadata={
         "help": "with --source, also read each page with pdfminer.six and skip pages where the two extractors "
@@ -56,6 +58,8 @@ class DocsConfig(EngineConfig):
             raise ValueError(f"--lang {self.lang!r} is not one of {', '.join(LANGS)}; pick one of them")
         if self.unit not in UNITS:
             raise ValueError(f"--unit {self.unit!r} is not one of {', '.join(UNITS)}; pick one of them")
+        if self.prose not in prose.SOURCES:
+            raise ValueError(f"--prose {self.prose!r} is not one of {', '.join(prose.SOURCES)}; pick one of them")
         if not 72 <= self.dpi <= 600:
             raise ValueError(f"--dpi must be between 72 and 600, got {self.dpi}")
         if self.source is not None and not Path(self.source).exists():
@@ -102,7 +106,7 @@ class DocsEngine(Engine):
             name = item.path.relative_to(root).as_posix() if root.is_dir() else item.path.name
             return _open(item.path), item.page, {"source": name, "page": item.page, "layout": None}
         lang = self.config.lang if self.config.lang != "mixed" else ("zh" if rng.random() < 0.5 else "en")
-        pdf, layout = generate_page(rng, lang)
+        pdf, layout = generate_page(rng, lang, self.config.prose)
         return PdfDocument(pdf), 0, {"source": "built-in", "page": 0, "layout": layout.to_dict()}
 
     def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:

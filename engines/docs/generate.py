@@ -90,7 +90,7 @@ def _css(face: str, family: str, layout: Layout) -> str:
             f".small, .small * {{font-size: {max(6.5, layout.size * 0.75):.1f}pt;}}\n")
 
 
-def draw_layout(rng: np.random.Generator, lang: str) -> Layout:
+def draw_layout(rng: np.random.Generator, lang: str, source: str) -> Layout:
     """Draw a page's layout choices."""
     paper = str(rng.choice(list(PAGE_SIZES)))
     margin = float(rng.uniform(36, 80))
@@ -102,12 +102,12 @@ def draw_layout(rng: np.random.Generator, lang: str) -> Layout:
                   face=str(rng.choice(FACES[lang])), size=round(float(rng.uniform(8.5, 12)), 1),
                   leading=round(float(rng.uniform(1.15, 1.5)), 2), justify=bool(rng.random() < 0.5),
                   title=bool(rng.random() < 0.5), header=bool(rng.random() < 0.6), footer=bool(rng.random() < 0.7),
-                  footnote=bool(rng.random() < 0.4), start=int(rng.integers(len(prose.paragraphs(lang)))))
+                  footnote=bool(rng.random() < 0.4), start=int(rng.integers(len(prose.paragraphs(lang, source)))))
 
 
-def _body(rng: np.random.Generator, lang: str, layout: Layout, chars: int) -> str:
+def _body(rng: np.random.Generator, lang: str, layout: Layout, chars: int, source: str) -> str:
     """HTML for about `chars` characters of consecutive paragraphs, with headings and the odd list."""
-    paragraphs, heads = prose.paragraphs(lang), prose.headings(lang)
+    paragraphs, heads = prose.paragraphs(lang, source), prose.headings(lang, source)
     parts, total, k = [], 0, layout.start
     while total < chars:
         text = paragraphs[k % len(paragraphs)]
@@ -149,17 +149,18 @@ def _place(dev: pymupdf.Device, markup: str, css: str, archive: pymupdf.Archive,
     return filled
 
 
-def generate_page(rng: np.random.Generator, lang: str) -> tuple[bytes, Layout]:
+def generate_page(rng: np.random.Generator, lang: str, source: str = prose.DEFAULT) -> tuple[bytes, Layout]:
     """A one-page PDF of real prose in `lang`, and the layout it was drawn with.
 
     Args:
         rng: the sample's generator (the only randomness used).
         lang: "en" or "zh".
+        source: the prose's source, a key of `engines.prose.SOURCES`.
 
     Returns:
         (the PDF's bytes, its layout).
     """
-    layout = draw_layout(rng, lang)
+    layout = draw_layout(rng, lang, source)
     width, height = PAGE_SIZES[layout.paper]
     archive, family = _archive(layout.face)
     face = layout.face
@@ -170,7 +171,7 @@ def generate_page(rng: np.random.Generator, lang: str) -> tuple[bytes, Layout]:
     buffer = io.BytesIO()
     writer = pymupdf.DocumentWriter(buffer, "")  # uncompressed: see the module docstring
     dev = writer.begin_page(pymupdf.Rect(0, 0, width, height))
-    heads, paragraphs = prose.headings(lang), prose.paragraphs(lang)
+    heads, paragraphs = prose.headings(lang, source), prose.paragraphs(lang, source)
     top, bottom = area.y0, area.y1
     if layout.header:
         band = pymupdf.Rect(area.x0, area.y0 * 0.4, area.x1, area.y0 - 4)
@@ -186,7 +187,7 @@ def generate_page(rng: np.random.Generator, lang: str) -> tuple[bytes, Layout]:
         note = _short(paragraphs, layout.start + 7919, 1)[0]
         bottom = _place(dev, f"<p class='small'>1 {html.escape(note)}</p>", css, archive,
                         pymupdf.Rect(area.x0, top, area.x1, area.y1), bottom=True).y0 - layout.size
-    story = pymupdf.Story(_body(rng, lang, layout, per_page), user_css=css, archive=archive)
+    story = pymupdf.Story(_body(rng, lang, layout, per_page, source), user_css=css, archive=archive)
     column = (area.width - (layout.columns - 1) * layout.gutter) / layout.columns
     for c in range(layout.columns):
         x0 = area.x0 + c * (column + layout.gutter)

@@ -20,7 +20,7 @@ import numpy as np
 
 from engines.formulas.generator import random_formula
 from engines.pages.blocks import Block, Segment
-from engines.prose import headings, paragraphs
+from engines.prose import DEFAULT, headings, paragraphs
 from engines.tables.generator import random_tabular
 
 SAFE = {
@@ -45,13 +45,14 @@ def _tidy(text: str) -> str:
 
 
 @functools.cache
-def prose(lang: str) -> tuple[str, ...]:
-    """The paragraphs of real prose in `lang` that print exactly as written, at least two sentences each.
+def prose(lang: str, source: str = DEFAULT) -> tuple[str, ...]:
+    """The paragraphs of real prose in `lang` (from `engines.prose` `source`) that print exactly as written, at
+    least two sentences each.
 
     Raises:
         ValueError: no usable paragraph (the prose package has nothing in this language).
     """
-    kept = tuple(p for p in map(_tidy, paragraphs(lang))
+    kept = tuple(p for p in map(_tidy, paragraphs(lang, source))
                  if _printable(p, lang) and len([s for s in SENTENCE[lang].split(p) if s.strip()]) >= 2)
     if not kept:
         raise ValueError(f"engines.prose has no paragraph in {lang!r} that prints as written; pages needs one")
@@ -59,14 +60,14 @@ def prose(lang: str) -> tuple[str, ...]:
 
 
 @functools.cache
-def titles(lang: str) -> tuple[str, ...]:
-    """Real section titles in `lang` that print exactly as written."""
-    return tuple(t for t in map(_tidy, headings(lang)) if _printable(t, lang))
+def titles(lang: str, source: str = DEFAULT) -> tuple[str, ...]:
+    """Real section titles in `lang` (from `engines.prose` `source`) that print exactly as written."""
+    return tuple(t for t in map(_tidy, headings(lang, source)) if _printable(t, lang))
 
 
-def _sentences(rng: np.random.Generator, lang: str, n: int) -> list[str]:
+def _sentences(rng: np.random.Generator, lang: str, n: int, source: str) -> list[str]:
     """`n` consecutive sentences from a random paragraph (fewer when it is shorter)."""
-    pool = prose(lang)
+    pool = prose(lang, source)
     sentences = [s.strip() for s in SENTENCE[lang].split(pool[int(rng.integers(len(pool)))]) if s.strip()]
     start = int(rng.integers(max(1, len(sentences) - n + 1)))
     return sentences[start:start + n]
@@ -88,25 +89,25 @@ def _with_formulas(rng: np.random.Generator, lang: str, text: str, rate: float) 
     return tuple(segments)
 
 
-def heading(rng: np.random.Generator, lang: str, level: int) -> Block:
+def heading(rng: np.random.Generator, lang: str, level: int, source: str) -> Block:
     """A real section title (numbered as its source numbers it, e.g. "1.1.6. Virtual consoles")."""
-    pool = titles(lang)
+    pool = titles(lang, source)
     return Block("heading", (Segment(pool[int(rng.integers(len(pool)))]),), level=level)
 
 
-def paragraph(rng: np.random.Generator, lang: str, continued: bool = False) -> Block:
+def paragraph(rng: np.random.Generator, lang: str, source: str, continued: bool = False) -> Block:
     """A paragraph of 2-6 real sentences, with about one inline formula in two paragraphs."""
-    text = (" " if lang == "en" else "").join(_sentences(rng, lang, int(rng.integers(2, 7))))
+    text = (" " if lang == "en" else "").join(_sentences(rng, lang, int(rng.integers(2, 7)), source))
     if continued:  # the end of a paragraph begun on a previous page
         text = text[len(text) // 2:]
         text = text[text.index(" ") + 1:] if lang == "en" and " " in text else text
     return Block("paragraph", _with_formulas(rng, lang, text, 0.6), continued=continued)
 
 
-def list_items(rng: np.random.Generator, lang: str) -> list[Block]:
+def list_items(rng: np.random.Generator, lang: str, source: str) -> list[Block]:
     """2-5 list items of one sentence each, bulleted or numbered."""
     n, numbered = int(rng.integers(2, 6)), bool(rng.random() < 0.5)
-    sentences = _sentences(rng, lang, n)
+    sentences = _sentences(rng, lang, n, source)
     return [Block("item", _with_formulas(rng, lang, s, 0.2), label=f"{k + 1}." if numbered else "", opens=k == 0)
             for k, s in enumerate(sentences)]
 
@@ -121,27 +122,28 @@ def table(rng: np.random.Generator, lang: str) -> Block:
     return Block("table", (Segment(random_tabular(rng, lang)),))
 
 
-def draw_blocks(rng: np.random.Generator, lang: str, budget: float) -> list[Block]:
+def draw_blocks(rng: np.random.Generator, lang: str, budget: float, source: str = DEFAULT) -> list[Block]:
     """Blocks in a document's order until about `budget` characters of content.
 
     Args:
         rng: the only source of randomness.
         lang: "en" or "zh".
         budget: characters of content to reach (a formula or table counts for what it covers).
+        source: the prose's source, a key of `engines.prose.SOURCES`.
 
     Returns:
         The blocks, opening with a section heading or, one time in four, a continued paragraph.
     """
-    blocks: list[Block] = [paragraph(rng, lang, continued=True)] if rng.random() < 0.25 else []
+    blocks: list[Block] = [paragraph(rng, lang, source, continued=True)] if rng.random() < 0.25 else []
     size = 0.0
     while size < budget:
         r = rng.random()
         if not blocks or r < 0.12:
-            new = [heading(rng, lang, 1 if rng.random() < 0.7 else 2)]
+            new = [heading(rng, lang, 1 if rng.random() < 0.7 else 2, source)]
         elif r < 0.62:
-            new = [paragraph(rng, lang)]
+            new = [paragraph(rng, lang, source)]
         elif r < 0.74:
-            new = list_items(rng, lang)
+            new = list_items(rng, lang, source)
         elif r < 0.88:
             new = [display(rng)]
         else:

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from engines import prose
 from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError, source_index
 from engines.pages.blocks import Document
 from engines.pages.content import draw_blocks
@@ -43,6 +44,7 @@ class PagesConfig(EngineConfig):
     lang: str = field(default="mixed", metadata={
         "help": "mixed (half each), en or zh: the language of generated documents; with --source, keeps only "
                 "papers in that language"})
+    prose: str = field(default=prose.DEFAULT, metadata={"choices": tuple(prose.SOURCES), "help": prose.HELP})
     dpi: float = field(default=144.0, metadata={"help": "resolution of the page images (144: an A4 page is "
                                                         "1191 x 1684 px)"})
     fill: float = field(default=1.3, metadata={
@@ -53,6 +55,8 @@ class PagesConfig(EngineConfig):
     def validate(self) -> None:
         if self.lang not in LANGS:
             raise ValueError(f"--lang {self.lang!r} is not one of {', '.join(LANGS)}; pick one of them")
+        if self.prose not in prose.SOURCES:
+            raise ValueError(f"--prose {self.prose!r} is not one of {', '.join(prose.SOURCES)}; pick one of them")
         if not 50 <= self.dpi <= 400:
             raise ValueError(f"--dpi must be between 50 and 400, got {self.dpi}")
         if not 0.3 <= self.fill <= 4:
@@ -101,7 +105,7 @@ class PagesEngine(Engine):
     def _document(self, rng: np.random.Generator) -> Document:
         lang = self.config.lang if self.config.lang != "mixed" else ("zh" if rng.random() < 0.5 else "en")
         style = draw_style(rng, lang)
-        blocks = draw_blocks(rng, lang, style.capacity(lang) * self.config.fill)
+        blocks = draw_blocks(rng, lang, style.capacity(lang) * self.config.fill, self.config.prose)
         return Document(lang, style.setup(), blocks, style.to_dict())
 
     def _compile(self, documents: list[Document]) -> list[Sample | Exception]:

@@ -1,0 +1,54 @@
+"""The document engines' prose sources: installed, real text in both languages, and selectable per build."""
+
+from __future__ import annotations
+
+import pytest
+
+from engines import Draw, Sample, get_engine, make_rng, prose
+
+
+@pytest.mark.parametrize("name", sorted(prose.SOURCES))
+def test_each_prose_source_is_installed_and_real_in_both_languages(name: str) -> None:
+    for lang, least in (("en", 1000), ("zh", 500)):
+        paragraphs, titles = prose.paragraphs(lang, name), prose.headings(lang, name)
+        assert len(paragraphs) >= least and len(titles) >= 200, (name, lang)
+        if lang == "zh":
+            assert all(prose.HAN.search(t) for t in titles) and all(prose.HAN.search(p) for p in paragraphs)
+        else:
+            assert not any(prose.HAN.search(p) for p in paragraphs)
+    with pytest.raises(ValueError, match="prose source must be one of"):
+        prose.paragraphs("en", "lorem")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_pages_with_kicad_prose_draw_its_titles(lang: str) -> None:
+    """`--prose kicad`: a generated page's headings are the KiCad manual's, none the Debian Reference's."""
+    cls = get_engine("pages")
+    engine = cls(cls.Config(prose="kicad", lang=lang))
+    (sample,) = engine.sample_batch([Draw(0, 0, make_rng(1, "pages", 0))])
+    assert isinstance(sample, Sample), sample
+    heads = [line.lstrip("#").strip() for line in sample.target.splitlines() if line.startswith("#")]
+    kicad = set(prose.headings(lang, "kicad"))
+    assert heads and all(h in kicad for h in heads), heads
+    assert not any(h in set(prose.headings(lang, "debian-reference")) for h in heads)
+
+
+def _share(text: str, source: str) -> float:
+    """The share of the text's word triples found in the source's English paragraphs and titles."""
+    corpus = "\n".join(prose.paragraphs("en", source) + prose.headings("en", source))
+    words = text.split()
+    triples = [" ".join(words[i:i + 3]) for i in range(len(words) - 2)]
+    return sum(t in corpus for t in triples) / len(triples)
+
+
+def test_docs_pages_read_the_chosen_prose() -> None:
+    """A generated docs page with `--prose kicad` is the KiCad manual's text (measured: 88-93% of its word
+    triples are, 4-6% of the Debian Reference's), and the configs refuse an unknown source."""
+    cls = get_engine("docs")
+    (sample,) = cls(cls.Config(prose="kicad", lang="en")).sample_batch([Draw(0, 0, make_rng(1, "docs", 0))])
+    assert isinstance(sample, Sample), sample
+    assert _share(sample.target, "kicad") > 0.7 and _share(sample.target, "debian-reference") < 0.2
+    for name in ("docs", "doc_slices", "pages"):
+        config = get_engine(name).Config
+        with pytest.raises(ValueError, match="--prose 'lorem' is not one of debian-reference, kicad"):
+            config(prose="lorem").validate()
