@@ -3,7 +3,7 @@
     python -m bench.loader [--samples 48] [--workers 2] [--gpu | --gpu-samples-per-s X]
 
 Builds a synthetic set with the real writer in a temporary folder: A4 pages at 150 dpi
-(1240x1754 PNG, about 1,000 target tokens), 3-page TIFFs of such pages, and 3000x1000 strips
+(1240x1754 PNG, about 1,000 target tokens), 3-page samples of such pages, and 3000x1000 strips
 for multi-crop (6 tiles + thumbnail), mixed 3:1:1. Then, in this process:
 
     raw        every tar member read with tarfile, nothing decoded: the baseline

@@ -4,8 +4,8 @@
     python -m pipelines.gallery --flagged data/charts/validation.json --out gallery/flagged.html
 
 The page embeds its images as data URIs and its script inline, so it opens offline, can be
-mailed or attached to an issue, and shows exactly the bytes that went into the shards (TIFF
-pages, which browsers cannot show, are converted to PNG). Samples are taken from shards spread
+mailed or attached to an issue, and shows exactly the bytes that went into the shards (a
+multi-page sample's pages, stacked in one PNG, are shown one by one). Samples are taken from shards spread
 evenly over the build, so a look at 48 samples sees the beginning, middle and end of a run.
 
 A target that is one formula (`\\[ ... \\]`, `\\( ... \\)`) or one `<smiles>` is also drawn from its
