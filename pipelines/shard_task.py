@@ -115,7 +115,8 @@ def _deadline(seconds: float) -> Iterator[None]:
 
 
 def encode_sample(sample: Sample, spec: ShardSpec, index: int, attempt: int) -> dict[str, bytes]:
-    """The two tar members of a drawn sample (raises ValueError if the engine's meta is not JSON-safe)."""
+    """The two tar members of a drawn sample (raises ValueError if the engine's meta is not JSON-safe or uses
+    the key reserved for a multi-page sample's page layout)."""
     if not isinstance(sample, Sample):
         raise TypeError(f"{spec.engine} returned {type(sample).__name__}, not a Sample")
     meta = dict(sample.meta, attempt=attempt) if attempt else sample.meta
