@@ -26,9 +26,8 @@ from collections import defaultdict
 from typing import Iterator
 
 from pipelines.cli import Parser, UsageError, fail
-from pipelines.sampling import read_selected
 from shards.format import PAGES_KEY, encode_image
-from shards.reader import StoredSample, iter_shard, list_shards
+from shards.reader import StoredSample, iter_shard, list_shards, read_selected
 
 PROG = "python -m pipelines.gallery"
 # One formula (nothing after its closing delimiter) or one molecule: what `typeset` draws.

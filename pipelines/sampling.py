@@ -4,21 +4,21 @@ Validation, the build report and the dataset card look at a few hundred samples 
 may hold millions. A sample is drawn from the whole build (every shard can be picked), so it needs
 each shard's sample count: the `.stats.json` beside every finished shard has it, so nothing is
 counted by reading tars. Picked samples are then read by seeking over the members in between (tar
-headers only), not by streaming whole shards: 200 samples of a 2,000-shard build read 200 samples,
-not 2,000 shards. The same (folder, n, seed) always picks the same samples.
+headers only, `shards.reader.read_selected`), not by streaming whole shards: 200 samples of a
+2,000-shard build read 200 samples, not 2,000 shards. The same (folder, n, seed) always picks the
+same samples.
 """
 
 from __future__ import annotations
 
 import posixpath
-import tarfile
 from collections import defaultdict
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 
 import fsspec
 import numpy as np
 
-from shards.reader import StoredSample, assemble, list_shards
+from shards.reader import StoredSample, list_shards, read_selected
 from shards.stats import ShardStats, stats_name
 
 
@@ -47,43 +47,6 @@ def shard_stats(folder: str) -> list[tuple[str, ShardStats]]:
 def shard_sizes(folder: str) -> list[tuple[str, int]]:
     """Each finished shard of a build folder with its sample count (see `shard_stats`)."""
     return [(shard, stats.samples) for shard, stats in shard_stats(folder)]
-
-
-def read_selected(shard: str, positions: Collection[int] = (), keys: Collection[str] = ()) -> list[StoredSample]:
-    """The samples of one shard at the given positions (0-based, in shard order) or with the given keys.
-
-    Members in between are skipped by seeking past them, never read.
-
-    Args:
-        shard: path or fsspec URL of a `.tar` shard.
-        positions: sample positions to read.
-        keys: sample keys to read.
-
-    Returns:
-        the selected samples, in shard order (fewer when a position or key is not in the shard).
-
-    Raises:
-        ValueError: a selected sample is not one JSON plus one image member.
-    """
-    want_pos, want_keys = set(positions), set(keys)
-    found: list[StoredSample] = []
-    members: dict[str, bytes] = {}
-    key, position = None, -1
-    with fsspec.open(shard, "rb") as f, tarfile.open(fileobj=f, mode="r:") as tar:
-        for info in tar:
-            k, _, ext = posixpath.basename(info.name).partition(".")
-            if k != key:
-                if members:
-                    found.append(assemble(shard, key, members))
-                    members = {}
-                if len(found) == len(want_pos) + len(want_keys):
-                    break
-                key, position = k, position + 1
-            if position in want_pos or k in want_keys:
-                members[ext] = tar.extractfile(info).read()  # type: ignore[union-attr]
-        if members:
-            found.append(assemble(shard, key, members))
-    return found
 
 
 def seeded_sample(sizes: list[tuple[str, int]], n: int, seed: int) -> Iterator[tuple[str, StoredSample]]:

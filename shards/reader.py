@@ -1,7 +1,8 @@
 """Reading built shards back without webdataset: for the gallery, exports and checks.
 
 Training streams shards through `shards.loader` (webdataset); this module is the plain,
-ordered way to walk one output folder, and it understands the folder's manifest.
+ordered way to walk one output folder (or to pick a few samples of a shard by seeking,
+`read_selected`), and it understands the folder's manifest. All our tar reading is here.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import json
 import posixpath
 import tarfile
 from dataclasses import dataclass
+from collections.abc import Collection
 from typing import Any, Iterator
 
 import fsspec
@@ -62,15 +64,15 @@ def iter_shard(path: str) -> Iterator[StoredSample]:
             name = posixpath.basename(info.name)
             k, _, ext = name.partition(".")
             if key is not None and k != key:
-                yield assemble(path, key, members)
+                yield _assemble(path, key, members)
                 members = {}
             key = k
             members[ext] = tar.extractfile(info).read()  # type: ignore[union-attr]
         if key is not None:
-            yield assemble(path, key, members)
+            yield _assemble(path, key, members)
 
 
-def assemble(path: str, key: str, members: dict[str, bytes]) -> StoredSample:
+def _assemble(path: str, key: str, members: dict[str, bytes]) -> StoredSample:
     """The sample of one key's tar members (`{ext: bytes}`), checked to be its JSON and its PNG.
 
     Raises:
@@ -78,6 +80,43 @@ def assemble(path: str, key: str, members: dict[str, bytes]) -> StoredSample:
     """
     image = image_member(members, path, key)
     return StoredSample(key, json.loads(members["json"]), image)
+
+
+def read_selected(shard: str, positions: Collection[int] = (), keys: Collection[str] = ()) -> list[StoredSample]:
+    """The samples of one shard at the given positions (0-based, in shard order) or with the given keys.
+
+    Members in between are skipped by seeking past them, never read.
+
+    Args:
+        shard: path or fsspec URL of a `.tar` shard.
+        positions: sample positions to read.
+        keys: sample keys to read.
+
+    Returns:
+        the selected samples, in shard order (fewer when a position or key is not in the shard).
+
+    Raises:
+        ValueError: a selected sample is not one JSON plus one image member.
+    """
+    want_pos, want_keys = set(positions), set(keys)
+    found: list[StoredSample] = []
+    members: dict[str, bytes] = {}
+    key, position = None, -1
+    with fsspec.open(shard, "rb") as f, tarfile.open(fileobj=f, mode="r:") as tar:
+        for info in tar:
+            k, _, ext = posixpath.basename(info.name).partition(".")
+            if k != key:
+                if members:
+                    found.append(_assemble(shard, key, members))
+                    members = {}
+                if len(found) == len(want_pos) + len(want_keys):
+                    break
+                key, position = k, position + 1
+            if position in want_pos or k in want_keys:
+                members[ext] = tar.extractfile(info).read()  # type: ignore[union-attr]
+        if members:
+            found.append(_assemble(shard, key, members))
+    return found
 
 
 def iter_samples(out: str) -> Iterator[StoredSample]:
