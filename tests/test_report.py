@@ -75,7 +75,8 @@ def test_dataset_card_parses_and_matches_what_datasets_infers(built_smoke: Path,
     card = yaml.safe_load(front)
     assert card["license"] == "apache-2.0" and card["task_categories"] == ["image-to-text"]
     assert card["language"] == ["en"] and card["size_categories"] == ["1K<n<10K"]  # 1,000 samples
-    assert card["dataset_info"]["splits"] == [{"name": "train", "num_examples": 1000}]
+    manifest = json.loads((built_smoke / "manifest.json").read_text())
+    assert card["dataset_info"]["splits"] == [{"name": "train", "num_bytes": manifest["bytes"], "num_examples": 1000}]
     tar = sorted(built_smoke.glob("*.tar"))[0]
     ds = datasets.load_dataset("webdataset", data_files={"train": [str(tar)]}, split="train",
                                cache_dir=str(tmp_path / "hf"))
@@ -84,7 +85,7 @@ def test_dataset_card_parses_and_matches_what_datasets_infers(built_smoke: Path,
     command = shlex.split(re.search(r"```sh\n(.+?)\n```", body).group(1))
     assert command[:3] == ["python", "-m", "pipelines.build"]
     plan, _, _ = build_parse(command[3:])  # the card's command makes this very build again
-    assert plan.config_hash == json.loads((built_smoke / "manifest.json").read_text())["config_hash"]
+    assert plan.config_hash == manifest["config_hash"]
 
 
 def test_report_without_a_build_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
