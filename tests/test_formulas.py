@@ -148,7 +148,8 @@ def test_sandbox_refuses_or_times_out_dangerous_sources(tmp_path: Path, monkeypa
     engine = FormulasEngine(FormulasConfig(source=str(tmp_path / "evil.tex"), renderer="latex"))
     results = engine.sample_batch([Draw(i, 0, make_rng(0, "formulas", i)) for i in range(len(engine.formulas))])
     load_formulas.cache_clear()
-    reasons = {f.latex: (r.reason if isinstance(r, SampleError) else "ok") for f, r in zip(engine.formulas, results)}
+    drawn = [engine.source_item(engine.formulas, i, 0) for i in range(len(engine.formulas))]
+    reasons = {f.latex: (r.reason if isinstance(r, SampleError) else "ok") for f, r in zip(drawn, results)}
     for source, (_, sandbox) in DANGEROUS.items():
         latex = source.strip("$")
         if sandbox is not None:

@@ -144,6 +144,6 @@ def test_config_errors_name_the_flag(tmp_path) -> None:
         SheetMusicConfig(target_format="musicxml").validate()
     with pytest.raises(ValueError, match="--max-bars"):
         SheetMusicConfig(max_bars=0).validate()
-    with pytest.raises(ValueError, match="no score can be cut"):
+    with pytest.raises(ValueError, match="no usable score excerpt"):
         (tmp_path / "x.krn").write_text("**kern\n4c\n*-\n")
         SheetMusicEngine(SheetMusicConfig(source=str(tmp_path)))

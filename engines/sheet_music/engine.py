@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from engines.base import Engine, EngineConfig, Resources, Sample, SampleError, source_index
+from engines.base import Engine, EngineConfig, Resources, Sample, SampleError
 from engines.sheet_music.excerpt import Excerpt, count_notes, keep_drawn_curves, to_bekern
 from engines.sheet_music.generator import generate
 from engines.sheet_music.source import Piece, excerpt, load_pieces, stretch_bars
@@ -101,10 +101,7 @@ class SheetMusicEngine(Engine):
                 self.skipped["excerpt_starts_over_max_bars"] += len(starts) - len(fit)
             # round-robin over pieces, so that any run of consecutive indices draws from every score
             self.starts = sorted(fit, key=lambda pc: (pc[1], pc[0]))
-            if not self.starts:
-                reasons = ", ".join(f"{k}={v}" for k, v in sorted(self.skipped.items())) or "no .krn files"
-                raise ValueError(f"--source {self.config.source}: no score can be cut into excerpts ({reasons}); "
-                                 f"give piano scores with two **kern spines")
+            self.use_source(self.starts, "score excerpt", "give piano scores with two **kern spines (.krn files)")
 
     def describe(self) -> dict[str, Any]:
         """The config, and with --source the scores and excerpt starts used and the files skipped, by reason."""
@@ -117,7 +114,7 @@ class SheetMusicEngine(Engine):
         bars = int(rng.integers(2, self.config.max_bars + 1)) if self.config.max_bars > 1 else 1
         if not self.starts:
             return generate(rng, bars)
-        p, cut = self.starts[source_index(len(self.starts), index, attempt)]
+        p, cut = self.source_item(self.starts, index, attempt)
         return excerpt(self.pieces[p], cut, bars)
 
     def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:
