@@ -117,7 +117,7 @@ class GeometryEngine(Engine):
                     "file": picture.file}
             return _Job(picture.tikz, picture.tikz, picture.cjk, meta)
         kind = cfg.kind_list[int(draw.rng.integers(len(cfg.kind_list)))]
-        figure: Figure = KINDS[kind](draw.rng)
+        figure: Figure = KINDS[kind](draw.rng).labels_cleared()
         tikz = figure.tikz()
         target = tikz if cfg.target_format == "tikz" else figure.dict_target()
         meta = {"lang": "en", "kind": kind, "scale": figure.scale, "tikz": tikz if cfg.target_format == "dict" else ""}
