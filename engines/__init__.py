@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import importlib
 
-from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError, make_rng
+from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError, derived, make_rng
 
 ENGINES: dict[str, str] = {
     "charts": "engines.charts:ChartsEngine",
     "doc_slices": "engines.docs:DocSlicesEngine",
     "docs": "engines.docs:DocsEngine",
+    "finegrained": "engines.finegrained:FinegrainedEngine",
     "formulas": "engines.formulas:FormulasEngine",
     "geometry": "engines.geometry:GeometryEngine",
     "molecules": "engines.molecules:MoleculesEngine",
@@ -53,4 +54,4 @@ def get_engine(name: str) -> type[Engine]:
 
 
 __all__ = ["ENGINES", "Draw", "Engine", "EngineConfig", "EngineUnavailable", "Resources", "Sample", "SampleError",
-           "get_engine", "make_rng"]
+           "derived", "get_engine", "make_rng"]

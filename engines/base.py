@@ -80,6 +80,11 @@ def make_rng(seed: int, engine: str, index: int, attempt: int = 0) -> np.random.
     return np.random.default_rng([seed, stable_hash(engine), index, attempt])
 
 
+def derived(rng: np.random.Generator) -> np.random.Generator:
+    """A generator for a part's draw (`Engine.part`), seeded from `rng`: one draw of it, whatever the part uses."""
+    return np.random.default_rng(int(rng.integers(2**63)))
+
+
 def source_index(n_items: int, index: int, attempt: int, seed: int = 0) -> int:
     """Which of `n_items` source items sample `index` draws on attempt `attempt`.
 
@@ -180,8 +185,35 @@ class Engine:
         self.config = config if config is not None else self.Config()
         self.config.validate()
         self.skipped: Counter = Counter()  # --source items left out when loading, by reason
+        self.parts: list[Engine] = []  # engines this one draws from (`part`), which share its seed
         self.seed = 0
         self.source_items = 0
+
+    @property
+    def seed(self) -> int:
+        return self._seed
+
+    @seed.setter
+    def seed(self, value: int) -> None:
+        self._seed = value
+        for part in getattr(self, "parts", ()):
+            part.seed = value
+
+    def part(self, name: str, **config: Any) -> Engine:
+        """The registered engine `name`, built from `config`, as a part of this one (stage 3 composes pages,
+        slices and scenes).
+
+        Ask it for samples with `part.sample(derived(rng), index, attempt)`: the part's randomness comes
+        from this engine's draw, so the composed sample stays a pure function of its own (seed, index,
+        attempt), and a fix in the part fixes every engine built on it.
+        """
+        from engines import get_engine  # the registry imports this module
+
+        cls = get_engine(name)
+        engine = cls(cls.Config(**config))
+        engine.seed = self.seed
+        self.parts.append(engine)
+        return engine
 
     def use_source(self, items: list[T], what: str, hint: str) -> list[T]:
         """`items`, the usable items an engine read from its --source, now counted in `source_items`.
