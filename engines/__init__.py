@@ -21,6 +21,8 @@ ENGINES: dict[str, str] = {
     "formulas": "engines.formulas:FormulasEngine",
     "geometry": "engines.geometry:GeometryEngine",
     "molecules": "engines.molecules:MoleculesEngine",
+    "multicrop": "engines.multicrop:MulticropEngine",
+    "multipage": "engines.multipage:MultipageEngine",
     "pages": "engines.pages:PagesEngine",
     "sheet_music": "engines.sheet_music:SheetMusicEngine",
     "smoke": "engines.smoke:SmokeEngine",

@@ -90,7 +90,8 @@ class FinegrainedEngine(Engine):
             prompt = box_prompt(region, width, height)
         origin = {k: page.meta[k] for k in ("source", "page", "columns", "dpi") if k in page.meta}
         meta: dict[str, Any] = {
-            "lang": page.meta["lang"], "region": kind, "lines": [first, last], "region_px": [round(v, 1) for v in region],
+            "lang": page.meta["lang"], "region": kind, "lines": [first, last],
+            "region_px": [round(v, 1) for v in region],
             "box": box_coords(region, width, height), "color": color,
             "frame_px": [round(v, 1) for v in frame] if frame else [], "boxes": boxes[first:last + 1], **origin}
         return Sample(images=[image], prompt=prompt, target="\n".join(lines[first:last + 1]), task=task, meta=meta)
