@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import importlib
 
-from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError, make_rng
+from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError, derived, make_rng
 
 ENGINES: dict[str, str] = {
     "charts": "engines.charts:ChartsEngine",
     "doc_slices": "engines.docs:DocSlicesEngine",
     "docs": "engines.docs:DocsEngine",
+    "finegrained": "engines.finegrained:FinegrainedEngine",
     "formulas": "engines.formulas:FormulasEngine",
     "geometry": "engines.geometry:GeometryEngine",
     "molecules": "engines.molecules:MoleculesEngine",
+    "multicrop": "engines.multicrop:MulticropEngine",
+    "multipage": "engines.multipage:MultipageEngine",
     "pages": "engines.pages:PagesEngine",
     "sheet_music": "engines.sheet_music:SheetMusicEngine",
     "smoke": "engines.smoke:SmokeEngine",
@@ -53,4 +56,4 @@ def get_engine(name: str) -> type[Engine]:
 
 
 __all__ = ["ENGINES", "Draw", "Engine", "EngineConfig", "EngineUnavailable", "Resources", "Sample", "SampleError",
-           "get_engine", "make_rng"]
+           "derived", "get_engine", "make_rng"]

@@ -15,10 +15,11 @@ still be exactly those it gets when drawn alone (the contract test checks it).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar, Iterable, NamedTuple, TypeVar
+from typing import Any, Callable, ClassVar, Iterable, NamedTuple, Sequence, TypeVar
 
 import numpy as np
 from PIL import Image
@@ -79,16 +80,27 @@ def make_rng(seed: int, engine: str, index: int, attempt: int = 0) -> np.random.
     return np.random.default_rng([seed, stable_hash(engine), index, attempt])
 
 
-def source_index(n_items: int, index: int, attempt: int) -> int:
+def derived(rng: np.random.Generator) -> np.random.Generator:
+    """A generator for a part's draw (`Engine.part`), seeded from `rng`: one draw of it, whatever the part uses."""
+    return np.random.default_rng(int(rng.integers(2**63)))
+
+
+def source_index(n_items: int, index: int, attempt: int, seed: int = 0) -> int:
     """Which of `n_items` source items sample `index` draws on attempt `attempt`.
 
-    The first attempt takes item `index % n`, so a build walks through every item in turn; a retry
-    takes another item (a hash of index and attempt), so one item that cannot be drawn never fails
-    every attempt of an index.
+    Items are walked in an order shuffled by `seed` (the build's): a source is read in file order
+    (papers, then their pages), so walking it in that order made a small build of three papers draw
+    only the first. The first attempt takes the `index % n`-th item of the shuffle, so a build still
+    draws every item once before any twice; a retry takes another item (a hash of index and attempt),
+    so one item that cannot be drawn never fails every attempt of an index.
     """
-    if attempt == 0:
-        return index % n_items
-    return (index + stable_hash(f"{index}:{attempt}")) % n_items
+    k = index % n_items if attempt == 0 else (index + stable_hash(f"{index}:{attempt}")) % n_items
+    return int(_shuffled(seed, n_items)[k])
+
+
+@functools.lru_cache(maxsize=8)
+def _shuffled(seed: int, n_items: int) -> np.ndarray:
+    return np.random.default_rng([seed, n_items]).permutation(n_items)
 
 
 def contained(make: Callable[[T], Sample], items: Iterable[T]) -> list[Sample | Exception]:
@@ -153,6 +165,12 @@ class Engine:
         resources: what one worker needs (Ray asks for it per shard task).
         packages: PyPI distributions whose versions the manifest records (the tools drawn with).
         batch_size: indices handed to `sample_batch` at once.
+
+    Instance attributes:
+        seed: the build's seed, set by the pipeline once the engine is built: the order in which
+            `source_item` walks a --source (it changes no item's drawing).
+        source_items: how many distinct items the engine's --source offers (0 without one); the
+            build warns when `--n` asks for more samples than that.
     """
 
     name: ClassVar[str]
@@ -165,6 +183,51 @@ class Engine:
         self.config = config if config is not None else self.Config()
         self.config.validate()
         self.skipped: Counter = Counter()  # --source items left out when loading, by reason
+        self.parts: list[Engine] = []  # engines this one draws from (`part`), which share its seed
+        self.seed = 0
+        self.source_items = 0
+
+    @property
+    def seed(self) -> int:
+        return self._seed
+
+    @seed.setter
+    def seed(self, value: int) -> None:
+        self._seed = value
+        for part in getattr(self, "parts", ()):
+            part.seed = value
+
+    def part(self, name: str, **config: Any) -> Engine:
+        """The registered engine `name`, built from `config`, as a part of this one (stage 3 composes pages,
+        slices and scenes).
+
+        Ask it for samples with `part.sample(derived(rng), index, attempt)`: the part's randomness comes
+        from this engine's draw, so the composed sample stays a pure function of its own (seed, index,
+        attempt), and a fix in the part fixes every engine built on it.
+        """
+        from engines import get_engine  # the registry imports this module
+
+        cls = get_engine(name)
+        engine = cls(cls.Config(**config))
+        engine.seed = self.seed
+        self.parts.append(engine)
+        return engine
+
+    def use_source(self, items: list[T], what: str, hint: str) -> list[T]:
+        """`items`, the usable items an engine read from its --source, now counted in `source_items`.
+
+        Raises:
+            ValueError: none is usable; names the source, the items skipped by reason and what to give.
+        """
+        if not items:
+            reasons = ", ".join(f"{k}={v}" for k, v in sorted(self.skipped.items()) if v) or "nothing found"
+            raise ValueError(f"--source {self.config.source}: no usable {what} (skipped: {reasons}); {hint}")
+        self.source_items = len(items)
+        return items
+
+    def source_item(self, items: Sequence[T], index: int, attempt: int) -> T:
+        """The --source item sample `index` draws on attempt `attempt` (see `source_index`)."""
+        return items[source_index(len(items), index, attempt, self.seed)]
 
     def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:
         """Draw sample `index` (its `attempt`-th try) using only `rng` for randomness.
@@ -192,6 +255,8 @@ class Engine:
     def describe(self) -> dict[str, Any]:
         """The JSON-safe config recorded in manifest.json, and any --source items skipped, by reason."""
         info: dict[str, Any] = {"engine": self.name, "config": dataclasses.asdict(self.config)}
+        if self.source_items:
+            info["source_items"] = self.source_items
         if self.skipped:
             info["skipped"] = dict(sorted(self.skipped.items()))
         return info

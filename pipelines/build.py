@@ -124,6 +124,16 @@ def summarize(plan: BuildPlan, stats: list[ShardStats], skipped: int, seconds: f
     return "\n".join(lines)
 
 
+def source_warning(plan: BuildPlan) -> str | None:
+    """A warning when --n asks for more samples than the engine's --source has usable items, else None."""
+    items = plan.info.get("source_items", 0)
+    if not items or plan.n <= items:
+        return None
+    return (f"warning: --source {plan.config.get('source')} offers {items:,} usable items for {plan.n:,} samples: "
+            f"each is drawn about {plan.n / items:.1f} times (a different draw where the engine varies its "
+            f"drawing, the same picture where it cannot); add items or lower --n")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
@@ -138,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{plan.engine}: {plan.n:,} samples in {plan.num_shards} shards of {plan.shard_size} -> {plan.out}"
           + (f" ({len(done)} complete, resuming)" if done else "")
           + (f"; removed {stale} unfinished temporary files" if stale else ""), file=sys.stderr)
+    if warning := source_warning(plan):
+        print(warning, file=sys.stderr)
     t0 = time.monotonic()
     if todo:
         resources = get_engine(plan.engine).resources

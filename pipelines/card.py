@@ -53,6 +53,8 @@ GENERATED = {  # what each engine's built-in source draws from the seed with its
     "docs": "page layouts (sizes, columns, faces)",
     "doc_slices": "page layouts (sizes, columns, faces)",
 }
+# stage-3 engines compose others' samples (`Engine.part`): their content is their parts'
+COMPOSED = {"finegrained": ("docs",), "multipage": ("pages",), "multicrop": ("docs", "pages")}
 MOLECULES = ("SMILES of RDKit's bundled NCI sample (`rdkit/Data/NCI/first_5K.smi`, compounds of the US National "
              "Cancer Institute's open database), distributed with RDKit under BSD-3-Clause")
 
@@ -72,6 +74,9 @@ def origins(engine: str, config: dict[str, Any]) -> list[Origin]:
     if source is not None:
         name = posixpath.basename(str(source).rstrip("/\\")) or str(source)
         return [Origin("content", f"provided by the user (`--source {name}`); its licence applies", "other")]
+    if engine in COMPOSED:
+        parts = [o for part in COMPOSED[engine] for o in origins(part, config)]
+        return list(dict.fromkeys(parts))  # the parts' origins, each once
     found = []
     if engine in PROSE_ENGINES:
         used = prose.SOURCES[config.get("prose") or prose.DEFAULT]

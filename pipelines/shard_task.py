@@ -64,7 +64,9 @@ def _engine_for(spec: ShardSpec) -> Engine:
     key = f"{spec.engine}:{spec.config_hash}"
     if key not in _ENGINES:
         cls = get_engine(spec.engine)
-        _ENGINES[key] = cls(cls.Config(**spec.config))
+        engine = cls(cls.Config(**spec.config))
+        engine.seed = spec.seed  # the order a --source is walked in (the key's hash covers the seed)
+        _ENGINES[key] = engine
     return _ENGINES[key]
 
 

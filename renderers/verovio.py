@@ -42,6 +42,7 @@ HEADERS = ("none", "auto")
 _SYSTEM = re.compile(r'class="system[ "]')
 _NOTE = re.compile(r'class="note[ "]')
 _EVENT = re.compile(r'class="(?:note|rest|mRest|multiRest)[ "]')
+_CURVE = re.compile(r'<g id="((?:slur|tie)-[^"]+)" class="(?:slur|tie)"')
 _FIXED = {"inputFrom": "humdrum", "footer": "none", "adjustPageHeight": True, "xmlIdSeed": 1}
 # Verovio's stylesheet (6.x), its rules' "#<svg id> " prefixes removed: what `_for_mupdf` translates.
 _STYLESHEET = ("g.ending, g.fing, g.reh, g.tempo {font-weight:bold;}g.dir, g.dynam, g.mNum {font-style:italic;}"
@@ -140,8 +141,9 @@ class Engraving:
 
     Attributes:
         pages: one SVG document per page.
-        info: "options" (as a dict), "pages", "systems" (all pages), "systems_per_page" and
-            "notes" (notes engraved, each note of a chord counted).
+        info: "options" (as a dict), "pages", "systems" (all pages), "systems_per_page",
+            "notes" (notes engraved, each note of a chord counted) and "curves" (the ids of the slurs
+            and ties drawn, e.g. `slur-L5F2-L7F2`: the kern places they join).
     """
 
     pages: list[str]
@@ -166,7 +168,8 @@ def engrave(kern: str, options: ScoreOptions = ScoreOptions()) -> Engraving:
         raise RenderError("verovio_error", f"no note or rest drawn: {kern[:80]}")
     systems = [len(_SYSTEM.findall(svg)) for svg in pages]
     info = {"options": dataclasses.asdict(options), "pages": len(pages), "systems": sum(systems),
-            "systems_per_page": systems, "notes": sum(len(_NOTE.findall(svg)) for svg in pages)}
+            "systems_per_page": systems, "notes": sum(len(_NOTE.findall(svg)) for svg in pages),
+            "curves": [curve for svg in pages for curve in _CURVE.findall(svg)]}
     return Engraving(pages, info)
 
 

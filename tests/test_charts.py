@@ -191,7 +191,7 @@ def test_source_tables_messy_folder(tmp_path: Path) -> None:
     assert engine.describe()["skipped"]["empty"] == 1
     for index in range(8):
         sample = draw(engine, index)
-        table = engine.tables[index % 4][0]
+        table = engine.source_item(engine.tables, index, 0)[0]
         assert sample.meta["table"] == table.name and sample.meta["lang"] == table.lang
         check_target(sample)
         values = json.loads(sample.target)["values"]
@@ -222,7 +222,7 @@ def test_source_without_usable_tables_says_why(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"no usable chart table \(empty=1, non_numeric=1\); each file needs a header"):
         ChartsEngine(ChartsEngine.Config(source=str(tmp_path)))
     write(tmp_path / "gdp.csv", "Year,China\n2020,14.7\n2021,17.7\n")
-    with pytest.raises(ValueError, match=r"no table can be drawn with --lang zh --kinds all \(skipped: .*lang_mis"):
+    with pytest.raises(ValueError, match=r"no usable table for --lang zh --kinds all \(skipped: .*lang_mis"):
         ChartsEngine(ChartsEngine.Config(source=str(tmp_path), lang="zh"))
 
 

@@ -148,7 +148,8 @@ def test_sandbox_refuses_or_times_out_dangerous_sources(tmp_path: Path, monkeypa
     engine = FormulasEngine(FormulasConfig(source=str(tmp_path / "evil.tex"), renderer="latex"))
     results = engine.sample_batch([Draw(i, 0, make_rng(0, "formulas", i)) for i in range(len(engine.formulas))])
     load_formulas.cache_clear()
-    reasons = {f.latex: (r.reason if isinstance(r, SampleError) else "ok") for f, r in zip(engine.formulas, results)}
+    drawn = [engine.source_item(engine.formulas, i, 0) for i in range(len(engine.formulas))]
+    reasons = {f.latex: (r.reason if isinstance(r, SampleError) else "ok") for f, r in zip(drawn, results)}
     for source, (_, sandbox) in DANGEROUS.items():
         latex = source.strip("$")
         if sandbox is not None:
@@ -165,3 +166,18 @@ def test_config_errors_name_the_flag() -> None:
         FormulasConfig(latex_share=2).validate()
     with pytest.raises(ValueError, match="--source /nope"):
         FormulasConfig(source="/nope").validate()
+
+
+def test_a_list_of_prose_is_refused_and_prose_lines_skipped(tmp_path: Path) -> None:
+    """A README given as a formula list would draw italic words as "formulas"; real formulas never read as prose."""
+    from engines.formulas.sources import load_formulas, reads_as_prose
+
+    readme = Path(__file__).resolve().parents[1] / "README.md"
+    with pytest.raises(ValueError, match=r"--source .*README.md: \d+ of \d+ lines read as prose.*give a formula list"):
+        load_formulas(str(readme))
+    listed = tmp_path / "mixed.lst"
+    listed.write_text("a^2 + b^2 = c^2\nthe proof follows from here\n\\text{for all the rest} x > 0\n")
+    found = load_formulas(str(listed))
+    assert [f.latex for f in found.formulas] == ["a^2 + b^2 = c^2", "\\text{for all the rest} x > 0"]
+    assert dict(found.skipped) == {"prose": 1}
+    assert not reads_as_prose(r"\sigma ( x ) = \frac { 1 } { 2 } \mathrm { for all } x")

@@ -13,7 +13,8 @@ from engines.pages import PagesEngine
 from engines.pages.blocks import Block, Document, Segment
 from engines.pages.content import prose
 from engines.pages.layout import PageStyle, batch_latex, document_latex
-from engines.pages.nougat import split_markdown, word_agreement
+from engines.pages.mmd import Converter
+from engines.pages.nougat import end_fragments, page_words, split_markdown, word_agreement
 from engines.pages.split import split_pages, units
 from pipelines.readers.pages import printed_text, read
 from renderers.errors import RenderError
@@ -144,3 +145,34 @@ def test_reader_agrees_with_a_generated_page():
     assert reading.score >= 0.9, reading.details
     assert read({"target": "# Nothing like it\n\nentirely different words here", "meta": "{}"},
                 sample.images).score < 0.2
+
+
+def test_a_word_hyphenated_over_a_page_break_is_cut_as_the_pages_cut_it():
+    md = "alpha beta gamma delta epsilon hyphenated zeta theta iota kappa lambda"
+    texts = ["alpha beta gamma delta epsilon hyphen-", "ated zeta theta iota kappa lambda"]
+    (first, _), (second, _) = split_markdown(md, page_words(texts), end_fragments(texts))
+    assert (first, second) == ("alpha beta gamma delta epsilon hyphen-", "ated zeta theta iota kappa lambda")
+    (whole, _), (rest, _) = split_markdown(md, page_words(texts))  # without the fragments: the old, wrong cut
+    assert "hyphenated" in whole + rest
+
+
+def test_papers_macros_expand_and_equations_carry_the_numbers_printed():
+    source = (r"\documentclass{article}\newcommand{\R}{\mathbb{R}}\newcommand{\norm}[1]{\left\| #1 \right\|}"
+              r"\DeclareMathOperator*{\argmin}{arg\,min}\begin{document}\section{Intro}"
+              r"\begin{equation} \norm{x} \in \R \label{eq:a} \end{equation} and"
+              "\n\\begin{align}\na &= \\argmin_x f \\\\\nb &= 2 \\nonumber \\\\\n"
+              "c &= \\begin{cases} 1 & x \\\\ 0 & y \\end{cases}\n\\end{align}\n"
+              r"\begin{equation*} z \end{equation*}\end{document}")
+    md = Converter(r"\newlabel{eq:a}{{4}{1}}").convert(source)
+    assert "\\[\\left\\| x \\right\\| \\in \\mathbb{R} \\tag{4}\\]" in md
+    assert ("\\begin{align*}\na &= \\operatorname*{arg\\,min}_x f \\tag{5} \\\\\nb &= 2 \\\\\n"
+            "c &= \\begin{cases} 1 & x \\\\ 0 & y \\end{cases} \\tag{6}\n\\end{align*}") in md
+    assert "\\[z\\]" in md and "\\norm" not in md and "\\R " not in md
+
+
+def test_a_title_page_names_its_authors_and_affiliations():
+    source = (r"\documentclass{article}\title{A Study}\author{Ada Lovelace\thanks{Funded by X.} \\ Analytical Engine "
+              r"Society \and Charles Babbage \\ University of London\\ \email{cb@ucl.ac.uk}}\begin{document}\maketitle"
+              "\n\\section{Intro} Text here.\n\\end{document}")
+    assert Converter().convert(source) == ("# A Study\n\nAda Lovelace\nAnalytical Engine Society\nCharles Babbage\n"
+                                           "University of London\n\n# 1 Intro\n\nText here.")

@@ -11,10 +11,11 @@ import pytest
 from engines.base import make_rng
 from engines.sheet_music import SheetMusicEngine
 from engines.sheet_music.engine import SheetMusicConfig
-from engines.sheet_music.excerpt import count_notes, from_bekern, to_bekern
+from engines.sheet_music.excerpt import count_notes, from_bekern, keep_drawn_curves, to_bekern
 from engines.sheet_music.generator import duration, generate
 from engines.sheet_music.source import excerpt, load_pieces, read_piece
 from pipelines.readers import get_reader
+from renderers.verovio import ScoreOptions, engrave
 
 METER = {"2/4": Fraction(1, 2), "3/4": Fraction(3, 4), "4/4": Fraction(1), "2/2": Fraction(1), "3/8": Fraction(3, 8),
          "6/8": Fraction(3, 4), "9/8": Fraction(9, 8)}
@@ -68,6 +69,34 @@ def test_real_scores_cut_into_balanced_excerpts(shared_data) -> None:
             assert from_bekern(to_bekern(kern)) == kern
 
 
+def test_targets_write_only_the_slurs_and_ties_drawn(shared_data) -> None:
+    """An excerpt's slur or tie whose other end lies outside it is drawn by nobody: the target drops that half.
+
+    Before the fix, 17 of 40 real excerpts held such marks. The engraving of the target itself is
+    counted: every slur and tie mark in it is one end of a curve drawn.
+    """
+    engine = SheetMusicEngine(SheetMusicConfig(source=str(shared_data / "kern")))
+    marked = 0
+    for i in range(16):
+        sample = engine.sample(make_rng(0, "sheet_music", i), i)
+        curves = engrave(sample.target, ScoreOptions(**sample.meta["options"])).info["curves"]
+        slurs = sum(c.startswith("slur-") for c in curves)
+        body = "\n".join(line for line in sample.target.splitlines() if line[:1] not in "!*=")
+        assert body.count("(") == body.count(")") == slurs, sample.meta["origin"]
+        assert body.count("[") == body.count("]") == len(curves) - slurs and "_" not in body, sample.meta["origin"]
+        assert sample.meta["bars"] == sum(1 for line in sample.target.splitlines() if line.startswith("="))
+        marked += slurs > 0
+    assert marked >= 4
+
+
+def test_a_cut_slur_or_tie_leaves_the_target() -> None:
+    kern = ("**kern\t**kern\n*clefF4\t*clefG2\n*M4/4\t*M4/4\n4C\t4c)\n4D\t(4d [4f\n4E\t4f] 4e)\n"
+            "4F\t(4f_\n=\t=\n*-\t*-\n")
+    curves = engrave(kern).info["curves"]
+    assert sorted(curves) == ["slur-L5F2-L6F2", "tie-L5F2S1-L6F2S1"]
+    assert keep_drawn_curves(kern, curves).splitlines()[3:7] == ["4C\t4c", "4D\t(4d [4f", "4E\t4f] 4e)", "4F\t4f"]
+
+
 def test_messy_sources_are_skipped_with_reasons(tmp_path) -> None:
     bar = "={k}\t={k}\t={k}\n4C\t4c\tp\n!\t!LO:TX:t=x\t!\n*\t*^\t*\n4D\t4e\t4g\t.\n*\t*v\t*v\t*\n"
     good = ("!!!COM: Someone\n**kern\t**kern\t**dynam\n*clefF4\t*clefG2\t*\n*k[]\t*k[]\t*\n*M2/4\t*M2/4\t*\n"
@@ -115,6 +144,6 @@ def test_config_errors_name_the_flag(tmp_path) -> None:
         SheetMusicConfig(target_format="musicxml").validate()
     with pytest.raises(ValueError, match="--max-bars"):
         SheetMusicConfig(max_bars=0).validate()
-    with pytest.raises(ValueError, match="no score can be cut"):
+    with pytest.raises(ValueError, match="no usable score excerpt"):
         (tmp_path / "x.krn").write_text("**kern\n4c\n*-\n")
         SheetMusicEngine(SheetMusicConfig(source=str(tmp_path)))

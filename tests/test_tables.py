@@ -106,7 +106,7 @@ def test_sources_are_normalised_to_tabular(tmp_path: Path) -> None:
     assert found.examples["unsafe_command"].startswith("paper.tex:39: ")
     engine = TablesEngine(TablesConfig(source=str(tmp_path)))
     samples = engine.sample_batch([Draw(i, 0, make_rng(0, "tables", i)) for i in range(5)])
-    assert [s.target for s in samples] == [t.latex for t in found.tables]
+    assert [s.target for s in samples] == [engine.source_item(engine.tables, i, 0).latex for i in range(5)]
 
 
 def test_real_papers_tables_compile(shared_data: Path) -> None:
@@ -135,9 +135,12 @@ def test_sandbox_refuses_or_times_out_dangerous_tables(tmp_path: Path, monkeypat
     engine = TablesEngine(TablesConfig(source=str(tmp_path)))
     results = engine.sample_batch([Draw(i, 0, make_rng(0, "tables", i)) for i in range(len(cells))])
     load_tables.cache_clear()
-    reasons = [r.reason if isinstance(r, SampleError) else "ok" for r in results]
-    assert reasons[0] in ("latex_forbidden", "latex_missing_file")
-    assert reasons[1:] == ["latex_forbidden", "latex_forbidden", "render_timeout", "page_too_large", "ok"]
+    drawn = [engine.source_item(engine.tables, i, 0).latex for i in range(len(cells))]
+    by_cell = {cell: r.reason if isinstance(r, SampleError) else "ok"
+               for r, latex in zip(results, drawn) for cell in cells if cell in latex}
+    assert by_cell[EVIL[0]] in ("latex_forbidden", "latex_missing_file")
+    assert [by_cell[c] for c in cells[1:]] == ["latex_forbidden", "latex_forbidden", "render_timeout",
+                                               "page_too_large", "ok"]
     assert not Path("/tmp/got-table-pwned").exists() and not Path("/tmp/got-table-out.tex").exists()
     assert all("root:" not in r.target for r in results if not isinstance(r, Exception))
 

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from engines.base import Engine, EngineConfig, Resources, Sample, SampleError, source_index
+from engines.base import Engine, EngineConfig, Resources, Sample, SampleError
 from engines.charts.content import draw_content
 from engines.charts.content_model import ChartContent, content_texts
 from engines.charts.echarts import EChartsRenderer
@@ -123,14 +123,12 @@ class ChartsEngine(Engine):
                 self.skipped[why] += 1
             else:
                 self.tables.append((table, kinds))
-        if not self.tables:
-            reasons = ", ".join(f"{k}={v}" for k, v in sorted(self.skipped.items()))
-            raise ValueError(f"--source {cfg.source}: no table can be drawn with --lang {cfg.lang} --kinds {cfg.kinds} "
-                             f"(skipped: {reasons}); widen --lang/--kinds or fix the tables")
+        self.use_source(self.tables, f"table for --lang {cfg.lang} --kinds {cfg.kinds}",
+                        "widen --lang/--kinds or fix the tables")
 
     def _content(self, rng: np.random.Generator, index: int, attempt: int) -> tuple[ChartContent, str | None]:
         if self.tables:
-            table, kinds = self.tables[source_index(len(self.tables), index, attempt)]
+            table, kinds = self.source_item(self.tables, index, attempt)
             return fit_table(rng, table, kinds), table.name
         lang = self.config.lang if self.config.lang != "mixed" else ("zh" if rng.random() < 0.5 else "en")
         return draw_content(rng, lang, self.config.kind_list), None

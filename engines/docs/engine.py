@@ -21,7 +21,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from engines import prose
-from engines.base import Engine, EngineConfig, Resources, Sample, SampleError, source_index
+from engines.base import Engine, EngineConfig, Resources, Sample, SampleError
 from engines.docs.generate import generate_page
 from engines.docs.page import PageSkip, PageText, read_page
 from engines.docs.source import SourcePage, scan
@@ -93,15 +93,13 @@ class DocsEngine(Engine):
         if self.config.source:
             self.pages, skipped = scan(self.config.source, self.config.lang, self.config.dpi, self.config.cross_check)
             self.skipped.update(skipped)
-            if not self.pages:
-                reasons = ", ".join(f"{k}={v}" for k, v in sorted(self.skipped.items())) or "none"
-                raise ValueError(f"--source {self.config.source}: no usable page with --lang {self.config.lang} "
-                                 f"(skipped: {reasons}); give PDFs with a text layer, or widen --lang")
+            self.use_source(self.pages, f"page with --lang {self.config.lang}",
+                            "give PDFs with a text layer, or widen --lang")
 
     def _page(self, rng: np.random.Generator, index: int, attempt: int) -> tuple[PdfDocument, int, dict[str, Any]]:
         """The document and page sample `index` draws, and what to record about where it came from."""
         if self.pages:
-            item = self.pages[source_index(len(self.pages), index, attempt)]
+            item = self.source_item(self.pages, index, attempt)
             root = Path(self.config.source)
             name = item.path.relative_to(root).as_posix() if root.is_dir() else item.path.name
             return _open(item.path), item.page, {"source": name, "page": item.page, "layout": None}

@@ -4,7 +4,7 @@ Every page is checked when the engine starts (`engines.docs.page.read_page`, and
 cross-checking), so a build knows its usable pages and its skipped ones by reason before the first shard,
 and `describe()` reports both in the manifest. A file that is not a PDF, is truncated, empty or encrypted
 costs one counted skip (`pdf_unreadable`, `pdf_damaged`, `pdf_encrypted`), never the build. Sample `index`
-then takes page `source_index(len(pages), index, attempt)`, so a retry moves on to another page.
+then takes page `Engine.source_item(pages, index, attempt)` (a seeded shuffle), so a retry moves on to another page.
 
 The trade-off: the scan costs about 0.01 CPU-seconds a page with MuPDF alone and 0.12 with the pdfminer
 cross-check, once per worker process; for a crawl of millions of pages, split it into several builds.

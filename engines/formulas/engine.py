@@ -21,7 +21,7 @@ from typing import Any
 
 from PIL import ImageOps
 
-from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError, contained, source_index
+from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError, contained
 from engines.formulas.generator import latex_tokens, random_formula
 from engines.formulas.sources import Formula, load_formulas
 from engines.formulas.styles import MATH_FONTS, LatexStyle, latex_style, mathpix_style
@@ -99,16 +99,14 @@ class FormulasEngine(Engine):
             self.formulas = [f for f in found.formulas if f.display in keep]
             if len(found.formulas) > len(self.formulas):
                 self.skipped["display_filtered"] += len(found.formulas) - len(self.formulas)
-            if not self.formulas:
-                reasons = ", ".join(f"{k}={v}" for k, v in sorted(self.skipped.items()) if v)
-                raise ValueError(f"--source {cfg.source}: no usable formula with --display {cfg.display} "
-                                 f"(skipped: {reasons})")
+            self.use_source(self.formulas, f"formula with --display {cfg.display}",
+                            "give .tex files or a formula list (one formula per line)")
         if cfg.renderer != "mathpix":  # a compile per font: bigger batches share each font's start-up
             self.batch_size = 160
 
     def _formula(self, draw: Draw) -> Formula:
         if self.formulas:
-            return self.formulas[source_index(len(self.formulas), draw.index, draw.attempt)]
+            return self.source_item(self.formulas, draw.index, draw.attempt)
         display = {"mixed": bool(draw.rng.random() < 0.6), "display": True, "inline": False}[self.config.display]
         return Formula(random_formula(draw.rng, display), display, "generator")
 

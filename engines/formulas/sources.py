@@ -11,11 +11,13 @@ Each formula is normalised into what both renderers draw and the target says: `\
 `multline` become `gathered`, `split` becomes `aligned`; whitespace collapsed to single spaces. Skipped
 and counted, by reason: empty or under 3 tokens ("too_short"), over 400 tokens ("too_long"),
 commands that read or write files or reach the shell ("unsafe_command"), cross-references
-("reference": `\\ref`, `\\eqref`, `\\cite` would draw "??"), a commented-out line of a list ("commented_out"), macro definitions left inside or
+("reference": `\\ref`, `\\eqref`, `\\cite` would draw "??"), a commented-out line of a list ("commented_out"), a line
+of a list that reads as prose ("prose": three words in a row outside braces), macro definitions left inside or
 macros that never stop expanding ("macro_definition", "macro_recursion"), a `$` left open
 ("unbalanced"), environments with no display form here ("unsupported_environment"), repeats
 ("duplicate"). Formulas that pass and still do not render are failed draws, counted by the
-renderer's reason in the shard's stats.
+renderer's reason in the shard's stats. A list whose lines are mostly prose (a README given by
+mistake would otherwise build "formulas" of italic words) is refused as a whole.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from engines.formulas.generator import latex_tokens
 from engines.tex import UNSAFE, Macros, document_body, math_segments, read_tex, strip_comments, tex_files
 
 MIN_TOKENS, MAX_TOKENS = 3, 400
+PROSE_RUN = 3  # words in a row outside braces: none of 700 real arXiv formulas has one, 280 of 347 README lines do
+_WORD = re.compile(r"[A-Za-z][a-z]+[,.;:]?")
 ENV_MAP = {"align": "aligned", "align*": "aligned", "gather": "gathered", "gather*": "gathered",
            "multline": "gathered", "multline*": "gathered"}
 UNSUPPORTED_ENVS = re.compile(r"\\begin\s*\{(eqnarray\*?|flalign\*?|alignat\*?|subequations|tabular|figure|table|"
@@ -134,13 +138,41 @@ def _read_tex(paths: list[Path], reader: _Reader) -> None:
             reader.add(seg.body, seg.display, f"{path.name}:{seg.line}", env, macros)
 
 
+def reads_as_prose(line: str) -> bool:
+    """Whether a list line holds PROSE_RUN plain words in a row outside braces and commands (`\\text{...}` is fine)."""
+    depth, kept = 0, []
+    for ch in line:
+        depth += ch == "{"
+        kept.append(ch if depth == 0 else " ")
+        depth = max(0, depth - (ch == "}"))
+    run = 0
+    for token in re.sub(r"\\[A-Za-z]+", " \\ ", "".join(kept)).split():
+        run = run + 1 if _WORD.fullmatch(token) else 0
+        if run >= PROSE_RUN:
+            return True
+    return False
+
+
 def _read_list(path: Path, reader: _Reader) -> None:
-    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
+    """One display formula per line; a file whose lines are mostly prose is not a formula list.
+
+    Raises:
+        ValueError: more than half of the file's lines read as prose (the message says what to give).
+    """
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    for number, line in enumerate(lines, start=1):
         body = strip_comments(line)
-        if body.strip():
+        if body.strip() and reads_as_prose(body):
+            reader.skip("prose", f"{path.name}:{number}", line)
+        elif body.strip():
             reader.add(body, True, f"{path.name}:{number}")
         elif line.strip():
             reader.skip("commented_out", f"{path.name}:{number}", line)
+    written = sum(1 for line in lines if line.strip())
+    if reader.found.skipped["prose"] * 2 > written:
+        raise ValueError(f"--source {path}: {reader.found.skipped['prose']} of {written} lines read as prose, not "
+                         f"formulas (e.g. {reader.found.examples['prose']!r}); give a formula list (one LaTeX "
+                         f"formula per line, as im2latex's formulas.lst) or .tex files")
 
 
 @functools.lru_cache(maxsize=4)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError, source_index
+from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError
 from engines.geometry.figure import Figure
 from engines.geometry.graphs import coordinates, function
 from engines.geometry.plane import circle, polygon, triangle
@@ -93,10 +93,7 @@ class GeometryEngine(Engine):
         if self.config.source:
             found = load_pictures(self.config.source)
             self.pictures, self.skipped = found.pictures, found.skipped
-            if not self.pictures:
-                reasons = ", ".join(f"{k}={v}" for k, v in sorted(self.skipped.items())) or "no .tex/.tikz files"
-                raise ValueError(f"--source {self.config.source}: no usable tikzpicture ({reasons}); point it at "
-                                 f".tex files holding tikzpicture environments")
+            self.use_source(self.pictures, "tikzpicture", "point it at .tex files holding tikzpicture environments")
 
     def describe(self) -> dict[str, Any]:
         """The config, and with --source the pictures used and what was skipped, by reason."""
@@ -115,12 +112,12 @@ class GeometryEngine(Engine):
     def _job(self, draw: Draw) -> _Job:
         cfg = self.config
         if self.pictures:
-            picture = self.pictures[source_index(len(self.pictures), draw.index, draw.attempt)]
+            picture = self.source_item(self.pictures, draw.index, draw.attempt)
             meta = {"lang": "zh" if picture.cjk else "en", "kind": "source", "scale": 1.0, "tikz": "",
                     "file": picture.file}
             return _Job(picture.tikz, picture.tikz, picture.cjk, meta)
         kind = cfg.kind_list[int(draw.rng.integers(len(cfg.kind_list)))]
-        figure: Figure = KINDS[kind](draw.rng)
+        figure: Figure = KINDS[kind](draw.rng).labels_cleared()
         tikz = figure.tikz()
         target = tikz if cfg.target_format == "tikz" else figure.dict_target()
         meta = {"lang": "en", "kind": kind, "scale": figure.scale, "tikz": tikz if cfg.target_format == "dict" else ""}

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from engines.geometry.clearance import clear_labels
 from engines.geometry.shapes import Element, Pt, opts
 
 _POSITIONS = ("a", "b", "center", "at", "vertex")  # fields holding one point (directions u, v do not move)
@@ -60,6 +61,10 @@ class Figure:
         points = [p for element in self.elements for p in element.extent()]
         xs, ys = [p[0] for p in points], [p[1] for p in points]
         return (min(xs), min(ys)), (max(xs), max(ys))
+
+    def labels_cleared(self) -> Figure:
+        """The same figure with every point label moved off the strokes through its point (`clearance`)."""
+        return dataclasses.replace(self, elements=clear_labels(self.elements))
 
     def at_origin(self) -> Figure:
         """The same figure moved so that the lower-left corner of what it reaches is (0, 0)."""

@@ -130,6 +130,15 @@ def _incircle(rng: np.random.Generator, A: Pt, B: Pt, C: Pt, math_labels: bool) 
     return [Circle(I, 2 * area / s, style=style.line(rng, colour=0.5)), Label(I, name("I", math_labels), "below", dot=True)]
 
 
+RADIUS_APART = 15.0  # degrees: a radius nearer a chord from its point would be drawn on top of it (seen in review)
+
+
+def _radius_apart(centre: Pt, p: Pt, joined: list[Pt]) -> bool:
+    """Whether the radius to `p` leaves it at least RADIUS_APART degrees from every chord from `p`."""
+    inward = _angle(_sub(centre, p))
+    return all(abs((inward - _angle(_sub(q, p)) + 180) % 360 - 180) >= RADIUS_APART for q in joined)
+
+
 def circle(rng: np.random.Generator) -> Figure:
     """A circle with centre O and 2-4 points on it: chords or an inscribed polygon, radii, a tangent, an arc."""
     r = float(rng.uniform(1.5, 3.0))
@@ -145,9 +154,11 @@ def circle(rng: np.random.Generator) -> Figure:
     elements: list[Element] = [Circle(O, r, style=style.line(rng) + style.fill(rng, 0.15))]
     if n >= 3 and rng.random() < 0.6:
         elements.append(Polygon(tuple(pts), style=style.line(rng)))
+        joined = {i: [pts[i - 1], pts[(i + 1) % n]] for i in range(n)}
     else:
         elements += [Segment(pts[i], pts[(i + 1) % n], style=style.line(rng)) for i in range(n - 1)]
-    if rng.random() < 0.6:
+        joined = {i: [pts[j] for j in (i - 1, i + 1) if 0 <= j < n] for i in range(n)}
+    if rng.random() < 0.6 and _radius_apart(O, pts[0], joined[0]):
         elements.append(Segment(O, pts[0], style=style.line(rng, dash=0.4)))
     if rng.random() < 0.4:  # the tangent at the first point, perpendicular to its radius
         t = (-math.sin(math.radians(angles[0])), math.cos(math.radians(angles[0])))
@@ -156,7 +167,8 @@ def circle(rng: np.random.Generator) -> Figure:
         elements += [Segment((p0[0] - length * t[0], p0[1] - length * t[1]), (p0[0] + length * t[0], p0[1] + length * t[1]),
                              kind="line", style=style.line(rng, colour=0.5)),
                      RightAngle(p0, _unit(_sub(O, p0)), t, 0.25)]
-    if rng.random() < 0.4 and (angles[1] - angles[0]) < 180:  # the central angle of the first arc
+    if rng.random() < 0.4 and (angles[1] - angles[0]) < 180 and _radius_apart(O, pts[1], joined[1]):
+        # the central angle of the first arc
         elements += [Segment(O, pts[1], style=style.line(rng, dash=0.4))]
         elements += angle_mark(rng, O, pts[0], pts[1], _angle_text(rng, O, pts[0], pts[1], 0))
     elif rng.random() < 0.3:

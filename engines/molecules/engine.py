@@ -21,7 +21,7 @@ from typing import Any
 
 from rdkit import Chem, rdBase
 
-from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError, source_index
+from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError
 from engines.molecules.sources import BUILTIN, Molecule, load_molecules
 from engines.molecules.styles import extent_in_bonds, mathpix_style, rdkit_options
 from renderers.errors import RenderError
@@ -102,14 +102,11 @@ class MoleculesEngine(Engine):
         self.molecules = found.molecules
         self.skipped.update(found.skipped)
         self.examples = found.examples
-        if not self.molecules:
-            reasons = ", ".join(f"{k}={v}" for k, v in sorted(self.skipped.items()))
-            raise ValueError(f"--source {cfg.source}: no usable molecule (skipped: {reasons}); check the SMILES "
-                             f"column, or raise --max-heavy-atoms")
+        self.use_source(self.molecules, "molecule", "check the SMILES column, or raise --max-heavy-atoms")
 
     def _plan(self, draw: Draw) -> _Plan:
         rng, cfg = draw.rng, self.config
-        molecule = self.molecules[source_index(len(self.molecules), draw.index, draw.attempt)]
+        molecule = self.source_item(self.molecules, draw.index, draw.attempt)
         renderer = cfg.renderer if cfg.renderer != "mixed" else ("mathpix" if rng.random() < 0.5 else "rdkit")
         if renderer == "rdkit":
             style = rdkit_options(rng, molecule.heavy_atoms, cfg.max_heavy_atoms, extent_in_bonds(molecule.smiles))

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from engines import prose
-from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError, source_index
+from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError
 from engines.pages.blocks import Document
 from engines.pages.content import draw_blocks
 from engines.pages.layout import ENGINE, batch_latex, document_latex, draw_style
@@ -83,10 +83,8 @@ class PagesEngine(Engine):
         self.pages: list[PaperPage] = []
         if self.config.source:
             self.pages = load_papers(self.config.source, self.config.lang, self._latex, self.skipped)
-            if not self.pages:
-                reasons = ", ".join(f"{k}={v}" for k, v in sorted(self.skipped.items()))
-                raise ValueError(f"--source {self.config.source}: no page of any paper can be used (skipped: "
-                                 f"{reasons}); install the missing TeX packages or point at other papers")
+            self.use_source(self.pages, "paper page",
+                            "install the missing TeX packages (make setup-papers) or point at other papers")
 
     def _latex(self, lang: str) -> LatexConfig:
         return LatexConfig(engine=ENGINE[lang], timeout_s=self.config.timeout, memory_mb=2048)
@@ -145,7 +143,7 @@ class PagesEngine(Engine):
                       task="format", meta=meta)
 
     def _paper_page(self, draw: Draw) -> Sample | Exception:
-        page = self.pages[source_index(len(self.pages), draw.index, draw.attempt)]
+        page = self.source_item(self.pages, draw.index, draw.attempt)
         try:
             image = page.render(self.config.dpi)
         except RenderError as exc:

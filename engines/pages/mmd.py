@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from engines.tex import Macros
+
 COMMENT = re.compile(r"(?<!\\)%.*")
 INPUT = re.compile(r"\\(?:input|include)\s*\{([^}]+)\}")
 DROP_ENVS = ("figure", "figure*", "algorithm", "algorithmic", "lstlisting", "verbatim", "tikzpicture",
@@ -45,26 +47,37 @@ def expand_inputs(text: str, folder: Path, depth: int = 0) -> str:
     return INPUT.sub(load, text)
 
 
-NEWCOMMAND = re.compile(r"\\(?:newcommand|renewcommand|providecommand|def)\*?\s*\{?\\([A-Za-z]+)\}?\s*(?=\{)")
-
-
 def expand_macros(text: str) -> str:
-    """The source with its argument-free user macros (`\\newcommand\\name{body}`, `\\def\\name{body}`) expanded.
+    """The source with the paper's simple macros expanded (`engines.tex.Macros`: arguments and defaults too).
 
-    Papers name their recurring words and symbols (`\\mytitle`, `\\R`); the page prints their bodies,
-    so the target should say those. Macros with arguments stay as written.
+    Papers name their recurring words and symbols (`\\mytitle`, `\\R`, `\\norm{x}`); the page prints
+    their bodies, so the target says those. A source whose macros never settle is left as written.
     """
-    macros = {}
-    for m in NEWCOMMAND.finditer(text):
-        body, end = argument(text, m.end())
-        if end != m.end() and "#" not in body:
-            macros[m[1]] = body
-    if not macros:
-        return text
-    pattern = re.compile(r"\\(" + "|".join(sorted(map(re.escape, macros), key=len, reverse=True)) + r")(?![A-Za-z])")
-    for _ in range(3):  # macros that use macros
-        text = pattern.sub(lambda m: macros[m[1]], text)
-    return text
+    macros = Macros()
+    macros.collect(text)
+    return macros.expand(text, limit=max(20000, 4 * len(text))) or text
+
+
+def split_rows(body: str) -> list[str]:
+    """The rows of a multi-line math environment: split at `\\\\` outside braces and inner environments."""
+    rows, depth, start, i = [], 0, 0, 0
+    while i < len(body):
+        if body.startswith("\\begin{", i) or body[i] == "{":
+            depth += 1
+        elif body.startswith("\\end{", i) or body[i] == "}":
+            depth -= 1
+        elif body.startswith("\\\\", i) and depth == 0:
+            rows.append(body[start:i])
+            start, i = i + 2, i + 2
+            continue
+        i += 2 if body[i] == "\\" else 1
+    rows.append(body[start:])
+    return [row for row in rows if row.strip()]
+
+
+def tagged(number: str | None) -> str:
+    """` \\tag{number}` for a numbered equation, nothing for an unnumbered one."""
+    return f" \\tag{{{number}}}" if number else ""
 
 
 def argument(text: str, start: int) -> tuple[str, int]:
@@ -114,17 +127,38 @@ class Converter:
         self.counters = [0, 0, 0]
         self.appendix = False
         self.tables = 0
+        self.equations = 0
+        self.eq_by_section = False  # `\numberwithin{equation}{section}`: (2.3), restarting each section
 
     def convert(self, source: str) -> str:
         """The whole document's markdown: title, abstract and body up to the bibliography."""
         source = expand_macros(source)
+        self.eq_by_section = bool(re.search(r"\\numberwithin\s*\{equation\}\s*\{section\}", source))
         title, _ = argument(source, source.find("\\title") + 6) if "\\title" in source else ("", 0)
         begin = source.find("\\begin{document}")
         body = source[begin + len("\\begin{document}"):] if begin >= 0 else source
         body = re.split(r"\\end\{document\}|\\bibliography\{|\\printbibliography|\\begin\{thebibliography\}", body)[0]
         parts = [f"# {self.inline(title)}"] if title.strip() else []
+        parts += self.title_block(source[:begin] if begin >= 0 else "")
         parts.append(self.blocks(body))
         return "\n\n".join(p for p in parts if p.strip())
+
+    def title_block(self, preamble: str) -> list[str]:
+        """The authors and their affiliations as `\\maketitle` prints them below the title, one line each.
+
+        Names joined by `\\and` or broken by `\\\\` become lines; `\\thanks` footnotes and e-mail
+        addresses (printed in footnotes) are left out. Read from the preamble and `\\author`-like
+        commands (`\\affiliation`, `\\institute`, `\\address`) in the order written.
+        """
+        lines = []
+        for m in re.finditer(r"\\(author|affiliation|institute|address)(?![A-Za-z])", preamble):
+            arg, _ = argument(preamble, m.end())
+            arg = re.sub(r"\\(thanks|email)\s*\{(?:[^{}]|\{[^{}]*\})*\}", "", arg)
+            for part in re.split(r"\\and(?![A-Za-z])|\\\\", arg):
+                line = self.inline(part).strip(" ,")
+                if line:
+                    lines.append(line)
+        return ["\n".join(lines)] if lines else []
 
     def blocks(self, text: str) -> str:
         """Block-level conversion: environments, headings, paragraphs."""
@@ -178,6 +212,8 @@ class Converter:
             return "#" * level + " " + self.inline(title)
         self.counters[level - 1] += 1
         self.counters[level:] = [0] * (3 - level)
+        if level == 1 and self.eq_by_section:
+            self.equations = 0
         first = chr(ord("A") + self.counters[0] - 1) if self.appendix else str(self.counters[0])
         number = ".".join([first] + [str(c) for c in self.counters[1:level]])
         return "#" * level + f" {number} {self.inline(title)}"
@@ -186,10 +222,7 @@ class Converter:
         if env in DROP_ENVS:
             return "\n\n"
         if env in MATH_ENVS:
-            body = self.math(inner)
-            if not env.startswith(("equation", "displaymath")):
-                body = f"\\begin{{aligned}}{body}\\end{{aligned}}"
-            return f"\n\n\\[{body}\\]\n\n"
+            return "\n\n" + self.display_math(env, inner) + "\n\n"
         if env in ("table", "table*"):
             self.tables += 1
             tabulars = re.findall(r"\\begin\{tabular\*?\}.*?\\end\{tabular\*?\}", inner, re.S)
@@ -204,6 +237,47 @@ class Converter:
         if env == "abstract":
             return "\n\n## Abstract\n\n" + self.blocks(inner) + "\n\n"
         return "\n\n" + self.blocks(inner) + "\n\n"
+
+    def display_math(self, env: str, inner: str) -> str:
+        """A display environment with the equation numbers the page prints, as `\\tag{n}`.
+
+        `equation` and `multline` take one number, each row of `align`, `gather`, `eqnarray` and `flalign`
+        one (rows with `\\nonumber`/`\\notag` none, a hand-set `\\tag` its own); starred forms none.
+        Numbered rows are written as `align*`/`gather*` rows, which take a tag each (`aligned` does not).
+        """
+        numbered = not env.endswith("*") and env != "displaymath"
+        if env.startswith(("equation", "displaymath", "multline")):
+            tag = self.number(inner) if numbered else None
+            body = self.math(inner)
+            if env.startswith("multline"):
+                body = f"\\begin{{gathered}}{body}\\end{{gathered}}"
+            return f"\\[{body}{tagged(tag)}\\]"
+        rows = split_rows(inner)
+        tags = [self.number(row) if numbered else None for row in rows]
+        if not any(tags):
+            return f"\\[\\begin{{aligned}}{self.math(inner)}\\end{{aligned}}\\]"
+        name = "gather*" if env.startswith("gather") else "align*"
+        lines = [self.math(row) + tagged(tag) for row, tag in zip(rows, tags)]
+        return f"\\begin{{{name}}}\n" + " \\\\\n".join(lines) + f"\n\\end{{{name}}}"
+
+    def number(self, math: str) -> str | None:
+        """The number LaTeX prints beside one numbered equation or row (None for `\\nonumber` or a hand-set tag).
+
+        A labelled equation's number is read from the compiled `.aux`, and the count follows it; others
+        are counted, by section under `\\numberwithin{equation}{section}`.
+        """
+        if re.search(r"\\(nonumber|notag|tag)(?![A-Za-z])", math):
+            return None
+        self.equations += 1
+        label = re.search(r"\\label\{([^}]*)\}", math)
+        printed = self.labels.get(label[1]) if label else None
+        if printed:
+            last = re.search(r"(\d+)$", printed)
+            self.equations = int(last[1]) if last else self.equations
+            return printed
+        if self.eq_by_section:
+            return f"{self.counters[0]}.{self.equations}"
+        return str(self.equations)
 
     def math(self, body: str) -> str:
         """Math as written, without labels, tags the source sets by hand excepted."""

@@ -20,10 +20,11 @@ from rapidfuzz.fuzz import partial_ratio_alignment
 from renderers.pymupdf import PdfDocument
 
 WORD = re.compile(r"[^\W\d_]{3,}")
-HIDDEN = re.compile(r"\\\(.*?\\\)|\\\[.*?\\\]|\\[A-Za-z]+", re.S)
+HIDDEN = re.compile(r"\\\(.*?\\\)|\\\[.*?\\\]|\\begin\{(align|gather)\*\}.*?\\end\{\1\*\}|\\[A-Za-z]+", re.S)
 MIN_SCORE = 0.9  # Nougat's paper keeps pages whose ends match at 0.9 or more
 MIN_AGREEMENT = 0.9  # and ours, only pages whose words agree with the PDF's as bags at 0.9 or more (word_agreement)
 HYPHEN = re.compile(r"(\w)-\n(\w)")  # a word TeX hyphenated at a line's end
+END_HYPHEN = re.compile(r"([^\W\d_]+)-\s*$")  # ... and at a page's end: the word goes on over the page
 N_WORDS = 22  # Nougat's min_num_words: words of each page end searched for
 AGREE_CHARS = 120  # how far apart (in matched words' characters) a page's last and the next page's first words may be
 HEADING = re.compile(r"(?:\n|^)(#+ [^\n]*)\s*$")  # a markdown page's last line, when it is a heading
@@ -40,22 +41,35 @@ def _words(text: str) -> list[tuple[str, int]]:
             for m in WORD.finditer(masked)]
 
 
-def page_words(pdf: PdfDocument) -> list[list[str]]:
-    """Each page's words, without page numbers and lines that recur on many pages (running heads)."""
+def page_texts(pdf: PdfDocument) -> list[str]:
+    """Each page's text lines, without page numbers and lines that recur on many pages (running heads)."""
     pages = [[t.text.strip() for t in pdf.texts(p, dpi=72)] for p in range(len(pdf))]
     common = Counter(line for lines in pages for line in set(lines))
     repeated = {line for line, n in common.items() if len(pages) > 2 and n >= 0.4 * len(pages)}
-    kept = ["\n".join(line for line in lines if line not in repeated and not re.fullmatch(r"[\d\s\-–]+", line))
+    return ["\n".join(line for line in lines if line not in repeated and not re.fullmatch(r"[\d\s\-–]+", line))
             for lines in pages]
-    return [[w for w, _ in _words(HYPHEN.sub(r"\1\2", text))] for text in kept]
 
 
-def split_markdown(markdown: str, pages: list[list[str]]) -> list[tuple[str, float]]:
+def page_words(texts: list[str]) -> list[list[str]]:
+    """Each page's prose words (`page_texts`), words TeX hyphenated at a line's end joined."""
+    return [[w for w, _ in _words(HYPHEN.sub(r"\1\2", text))] for text in texts]
+
+
+def end_fragments(texts: list[str]) -> list[str]:
+    """The part of a word that each page (`page_texts`) hyphenates at its very end, "" where none does."""
+    return [m[1] if (m := END_HYPHEN.search(text)) else "" for text in texts]
+
+
+def split_markdown(markdown: str, pages: list[list[str]], fragments: list[str] | None = None
+                   ) -> list[tuple[str, float]]:
     """The markdown of each page and its match score, Nougat's way.
 
     Args:
         markdown: the whole paper's Mathpix markdown.
         pages: each PDF page's words (`page_words`).
+        fragments: the part of a word each page hyphenates at its end (`end_fragments`): that word is
+            cut as the pages cut it (`hyphen-` ending one page, `ated` opening the next), not given whole
+            to one of them.
 
     Returns:
         One (markdown, score) per page; score is the mean of how well the page's first and last words
@@ -89,17 +103,33 @@ def split_markdown(markdown: str, pages: list[list[str]]) -> list[tuple[str, flo
         at = starts[breaks[-1]]
     breaks.append(len(words))
     scores.append(1.0)
+    cuts = [_line_start(markdown, words[b][1]) if b < len(words) else len(markdown) for b in breaks]
+    hyphens = [False] * len(cuts)
+    for k, fragment in enumerate(fragments or [], start=1):
+        if fragment and k < len(pages) and (at := _cut_in_word(markdown, words, breaks[k], fragment)) is not None:
+            cuts[k], hyphens[k] = at, True
     out = []
     for k in range(len(pages)):
-        begin = _line_start(markdown, words[breaks[k]][1]) if breaks[k] < len(words) else len(markdown)
-        end = _line_start(markdown, words[breaks[k + 1]][1]) if breaks[k + 1] < len(words) else len(markdown)
-        out.append([markdown[begin:end].strip(), (scores[k] + scores[k + 1]) / 2])
+        text = markdown[cuts[k]:cuts[k + 1]].strip()
+        out.append([text + ("-" if hyphens[k + 1] and text else ""), (scores[k] + scores[k + 1]) / 2])
     # LaTeX keeps a heading with the text after it, so a page never ends with one: a heading the
     # fuzzy break left at a page's end belongs to the next page.
     for k in range(len(out) - 1):
         while (heading := HEADING.search(out[k][0])) and heading.start(1) > 0:
             out[k][0], out[k + 1][0] = out[k][0][:heading.start(1)].strip(), f"{heading[1]}\n\n{out[k + 1][0]}".strip()
     return [(text, score) for text, score in out]
+
+
+def _cut_in_word(markdown: str, words: list[tuple[str, int]], first: int, fragment: str) -> int | None:
+    """Where in `markdown` the word a page hyphenates as `fragment` is cut: the word just before the
+    page break (`first` is the next page's first word) or just after it, when it starts with the fragment."""
+    for w in (first - 1, first):
+        if 0 <= w < len(words):
+            word, offset = words[w]
+            n = len(fragment)
+            if len(word) > n and markdown[offset:offset + n].lower() == fragment.lower():
+                return offset + n
+    return None
 
 
 def word_agreement(markdown: str, words: list[str]) -> float:

@@ -24,7 +24,8 @@ from typing import Callable
 from PIL import Image
 
 from engines.pages.mmd import Converter, expand_inputs
-from engines.pages.nougat import MIN_AGREEMENT, MIN_SCORE, page_words, split_markdown, word_agreement
+from engines.pages.nougat import (MIN_AGREEMENT, MIN_SCORE, end_fragments, page_texts, page_words,
+                                  split_markdown, word_agreement)
 from renderers.errors import RenderError
 from renderers.latex import LatexConfig, compile_document
 from renderers.pymupdf import PdfDocument
@@ -96,13 +97,14 @@ def paper_pages(folder: Path, lang: str, latex: Callable[[str], LatexConfig], sk
     try:
         compiled = compile_document(tex, folder, config, passes=3)
         with PdfDocument(compiled.pdf) as pdf:
-            words = page_words(pdf)
+            texts = page_texts(pdf)
+        words = page_words(texts)
     except RenderError as exc:
         skipped[exc.reason] += 1
         return []
     markdown = Converter(compiled.aux).convert(source)
     kept = []
-    for page, (text, score) in enumerate(split_markdown(markdown, words)):
+    for page, (text, score) in enumerate(split_markdown(markdown, words, end_fragments(texts))):
         if not text.strip():
             skipped["page_empty"] += 1
         elif score < MIN_SCORE:

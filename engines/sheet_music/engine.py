@@ -24,8 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from engines.base import Engine, EngineConfig, Resources, Sample, SampleError, source_index
-from engines.sheet_music.excerpt import Excerpt, count_notes, to_bekern
+from engines.base import Engine, EngineConfig, Resources, Sample, SampleError
+from engines.sheet_music.excerpt import Excerpt, count_notes, keep_drawn_curves, to_bekern
 from engines.sheet_music.generator import generate
 from engines.sheet_music.source import Piece, excerpt, load_pieces, stretch_bars
 from renderers import degrade
@@ -66,10 +66,14 @@ class SheetMusicConfig(EngineConfig):
 
 
 def draw_options(rng: np.random.Generator, header: bool) -> ScoreOptions:
-    """Verovio's layout at GrandStaff's ranges, a music font, a scale and a paper colour."""
+    """Verovio's layout at GrandStaff's ranges, a music font, a scale and a paper colour.
+
+    Floors keep every sign legible: at scale 30 a staff space is about 5 px and a time signature's
+    digits 11 px, and staves 1-5 units apart sat 5-8 px from each other (seen in review).
+    """
     return ScoreOptions(
-        page_width=2100, scale=int(rng.integers(30, 46)), music_font=MUSIC_FONTS[int(rng.integers(len(MUSIC_FONTS)))],
-        text_font=TEXT_FONTS[int(rng.integers(len(TEXT_FONTS)))], spacing_staff=int(rng.integers(1, 13)),
+        page_width=2100, scale=int(rng.integers(34, 46)), music_font=MUSIC_FONTS[int(rng.integers(len(MUSIC_FONTS)))],
+        text_font=TEXT_FONTS[int(rng.integers(len(TEXT_FONTS)))], spacing_staff=int(rng.integers(6, 15)),
         bar_line_width=round(float(rng.uniform(0.3, 0.8)), 2), staff_line_width=round(float(rng.uniform(0.1, 0.3)), 2),
         beam_max_slope=int(rng.integers(10, 21)), background=PAPERS[int(rng.integers(len(PAPERS)))],
         margin=int(rng.integers(8, 33)), header="auto" if header else "none")
@@ -96,10 +100,7 @@ class SheetMusicEngine(Engine):
                 self.skipped["excerpt_starts_over_max_bars"] += len(starts) - len(fit)
             # round-robin over pieces, so that any run of consecutive indices draws from every score
             self.starts = sorted(fit, key=lambda pc: (pc[1], pc[0]))
-            if not self.starts:
-                reasons = ", ".join(f"{k}={v}" for k, v in sorted(self.skipped.items())) or "no .krn files"
-                raise ValueError(f"--source {self.config.source}: no score can be cut into excerpts ({reasons}); "
-                                 f"give piano scores with two **kern spines")
+            self.use_source(self.starts, "score excerpt", "give piano scores with two **kern spines (.krn files)")
 
     def describe(self) -> dict[str, Any]:
         """The config, and with --source the scores and excerpt starts used and the files skipped, by reason."""
@@ -112,7 +113,7 @@ class SheetMusicEngine(Engine):
         bars = int(rng.integers(2, self.config.max_bars + 1)) if self.config.max_bars > 1 else 1
         if not self.starts:
             return generate(rng, bars)
-        p, cut = self.starts[source_index(len(self.starts), index, attempt)]
+        p, cut = self.source_item(self.starts, index, attempt)
         return excerpt(self.pieces[p], cut, bars)
 
     def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:
@@ -135,11 +136,13 @@ class SheetMusicEngine(Engine):
         if engraved.info["notes"] != count_notes(kern):
             raise SampleError("notes_dropped", f"{music.origin}: Verovio drew {engraved.info['notes']} of "
                                                f"{count_notes(kern)} notes")
+        kern = keep_drawn_curves(kern, engraved.info["curves"])  # an excerpt's slur halves draw nothing
         drawn = draw(engraved)
         image = drawn.image if params is None else degrade.apply(drawn.image, params).image
         target = kern if cfg.target_format == "kern" else to_bekern(kern)
-        meta: dict[str, Any] = {"lang": "en", "origin": music.origin, "bars": n_bars, "header": header,
-                                "target_format": cfg.target_format, "options": dataclasses.asdict(options),
+        meta: dict[str, Any] = {"lang": "en", "origin": music.origin, "bars": music.barlines(n_bars),
+                                "header": header, "target_format": cfg.target_format,
+                                "options": dataclasses.asdict(options),
                                 "degrade": dataclasses.asdict(params) if params else {},
                                 "notes": engraved.info["notes"], "drawn_by": drawn.info["drawn_by"][0]}
         return Sample(images=[image], prompt=PROMPT_FORMAT, target=target, task="format", meta=meta)

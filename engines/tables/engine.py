@@ -20,7 +20,7 @@ from typing import Any
 
 from PIL import ImageOps
 
-from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError, contained, source_index
+from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError, contained
 from engines.tables.generator import random_tabular
 from engines.tables.sources import Table, load_tables
 from engines.tables.styles import TABLE_FONTS, TableStyle, table_style
@@ -77,15 +77,12 @@ class TablesEngine(Engine):
             self.tables = [t for t in found.tables if cfg.lang in ("mixed", t.lang)]
             if len(found.tables) > len(self.tables):
                 self.skipped["lang_mismatch"] += len(found.tables) - len(self.tables)
-            if not self.tables:
-                reasons = ", ".join(f"{k}={v}" for k, v in sorted(self.skipped.items()))
-                raise ValueError(f"--source {cfg.source}: no usable table with --lang {cfg.lang} (skipped: "
-                                 f"{reasons or 'nothing; no tabular found'})")
+            self.use_source(self.tables, f"table with --lang {cfg.lang}", "give .tex files holding tabular environments")
 
     def _plan(self, draw: Draw) -> _Plan:
         rng = draw.rng
         if self.tables:
-            table = self.tables[source_index(len(self.tables), draw.index, draw.attempt)]
+            table = self.source_item(self.tables, draw.index, draw.attempt)
         else:
             lang = self.config.lang if self.config.lang != "mixed" else ("zh" if rng.random() < 0.5 else "en")
             table = Table(random_tabular(rng, lang), lang, "generator")

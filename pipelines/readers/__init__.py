@@ -46,6 +46,10 @@ READERS: dict[str, tuple[str, float]] = {
     # min(token F1, 1 - worst line CER) on known-right built-in docs: min 0.67, p10 0.73 (zh pages), 0.89+ (en)
     "docs": ("pipelines.readers.text:read", 0.6),
     "doc_slices": ("pipelines.readers.text:read", 0.6),
+    "finegrained": ("pipelines.readers.finegrained:read", 0.6),  # the region read as docs are
+    # each page read by its part engine's reader, the worst page scoring (pages 0.85, docs 0.6)
+    "multipage": ("pipelines.readers.composed:read_multi_page", 0.85),
+    "multicrop": ("pipelines.readers.composed:read_multi_crop", 0.6),
     # formulas, tables: right targets score p5 0.54-0.68, next-sample targets p95 0.34-0.55 on real builds;
     # molecules: a redraw equals the image (1.0) or not (bench/results/formatted_readers.json)
     "formulas": ("pipelines.readers.formulas:read", 0.5),

@@ -1,0 +1,88 @@
+"""`MultipageEngine`: 2-8 formatted pages asked as one sample, `OCR with format across multi pages: `.
+
+The pages come from the `pages` engine (generated pages in English and Chinese, interleaved as its
+mixed language draws them, or real papers with `--source`), held as a part and asked in one batch per
+batch of samples (one LaTeX run). As the paper trains it: each page under `--max-page-tokens` (650)
+Qwen tokens, the whole target at most `--max-tokens` (8,192), counted with the tokenizer the trainer
+uses. About half the generated pages fit, so a sample asks for half as many pages again as it wants
+and takes the first that fit: as many as it wants, or at least `--min-pages`. The target is the
+pages' markdown in page order, a blank line between pages; `meta.page_texts` says where each page's
+text starts and ends in it, beside its language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError, contained
+from engines.compose import ask, plan, usable
+from tokenizer.got import get_tokenizer
+from tokenizer.protocol import PROMPT_MULTI_PAGE
+
+LANGS = ("mixed", "en", "zh")
+PAGE_BREAK = "\n\n"
+PAGE_FILL = 0.8  # content per generated document, in pages (the pages engine's --fill)
+
+
+@dataclass
+class MultipageConfig(EngineConfig):
+    source: str | None = field(default=None, metadata={
+        "help": "a folder of papers' LaTeX sources (as the pages engine reads them); default: generated pages"})
+    lang: str = field(default="mixed", metadata={
+        "help": "mixed (English and Chinese pages interleaved), en or zh", "choices": LANGS})
+    min_pages: int = field(default=2, metadata={"help": "fewest pages in a sample (2 or more)"})
+    max_pages: int = field(default=8, metadata={"help": "most pages in a sample (at most 8, as GOT trains)"})
+    max_page_tokens: int = field(default=650, metadata={"help": "most Qwen tokens of one page's text"})
+    max_tokens: int = field(default=8192, metadata={"help": "most Qwen tokens of the whole target"})
+
+    def validate(self) -> None:
+        if self.lang not in LANGS:
+            raise ValueError(f"--lang {self.lang!r} is not one of {', '.join(LANGS)}; pick one of them")
+        if not 2 <= self.min_pages <= self.max_pages <= 8:
+            raise ValueError(f"--min-pages {self.min_pages} and --max-pages {self.max_pages} must satisfy "
+                             f"2 <= min <= max <= 8")
+        if self.max_page_tokens < 1 or self.max_tokens < self.max_page_tokens:
+            raise ValueError("--max-page-tokens must be at least 1 and --max-tokens at least --max-page-tokens")
+
+
+class MultipageEngine(Engine):
+    """Several pages of formatted documents, read in order as one target."""
+
+    name = "multipage"
+    Config = MultipageConfig
+    resources = Resources(cpus=1.0, memory_mb=2560)  # the pages engine's
+    packages = ("pymupdf", "rapidfuzz")
+    batch_size = 4  # about 20 pages a LaTeX run
+
+    def __init__(self, config: MultipageConfig | None = None) -> None:
+        super().__init__(config)
+        # fill 0.8: half of generated pages then stay under 650 tokens (a third at the pages engine's 1.3)
+        self.pages = self.part("pages", source=self.config.source, lang=self.config.lang, fill=PAGE_FILL)
+        self.skipped, self.source_items = self.pages.skipped, self.pages.source_items
+
+    def sample_batch(self, draws: list[Draw]) -> list[Sample | Exception]:
+        cfg = self.config
+        wants = [int(d.rng.integers(cfg.min_pages, cfg.max_pages + 1)) for d in draws]
+        plans = [plan(d, want, spare=want // 2 + 2) for d, want in zip(draws, wants)]  # about half the pages fit
+        asked = ask(self.pages, plans)
+        return contained(lambda k: self._assemble(plans[k].want, asked[k]), range(len(plans)))
+
+    def _assemble(self, want: int, subsamples: list[Sample | Exception]) -> Sample:
+        count = get_tokenizer().count
+        fits = [s for s in subsamples if isinstance(s, Sample) and count(s.target) <= self.config.max_page_tokens]
+        pages = usable(fits, min(want, max(self.config.min_pages, len(fits))))
+        target, spans = "", []
+        for page in pages:
+            start = len(target) + (len(PAGE_BREAK) if target else 0)
+            target = f"{target}{PAGE_BREAK}{page.target}" if target else page.target
+            spans.append([page.meta["lang"], start, len(target)])
+        tokens = count(target)
+        if tokens > self.config.max_tokens:
+            raise SampleError("target_too_long", f"{tokens} tokens over {self.config.max_tokens}")
+        langs = {lang for lang, _, _ in spans}
+        meta: dict[str, Any] = {"lang": langs.pop() if len(langs) == 1 else "mixed", "page_texts": spans,
+                                "tokens": tokens, "sources": [p.meta.get("source") or "built-in" for p in pages],
+                                "dpi": pages[0].meta["dpi"]}
+        return Sample(images=[p.images[0] for p in pages], prompt=PROMPT_MULTI_PAGE, target=target,
+                      task="multi_page", meta=meta)

@@ -1,0 +1,69 @@
+"""Fine-grained samples read back by PP-OCR inside the region the prompt asks about.
+
+The region is found the way a model must find it: from the prompt's 0-1000 box, or from the
+colour frame in the pixels (the engine draws it in one exact colour, `FRAME_RGB`; a frame missing
+any of its four sides scores 0). The image inside is cut out and scored as a plain-text sample
+(`pipelines.readers.text`): token F1 and each target line read from its own box.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from engines.finegrained.engine import FRAME_RGB
+from pipelines.readers import Reading
+from pipelines.readers import text as text_reader
+from shards.format import record_meta
+
+BOX = re.compile(r"^\[(\d+), (\d+), (\d+), (\d+)\] ")
+SIDE_SHARE = 0.8  # of each side's pixels in the frame's colour, for the frame to count as drawn
+
+
+def frame_box(image: Image.Image, color: str) -> tuple[float, float, float, float] | None:
+    """The inside of the `color` frame drawn on `image` (its four sides checked), or None when there is none."""
+    pixels = np.asarray(image.convert("RGB"))
+    mask = np.all(pixels == np.array(FRAME_RGB[color], dtype=np.uint8), axis=2)
+    ys, xs = np.nonzero(mask)
+    if len(xs) == 0:
+        return None
+    x0, x1, y0, y1 = int(xs.min()), int(xs.max()), int(ys.min()), int(ys.max())
+    sides = (mask[y0, x0:x1 + 1], mask[y1, x0:x1 + 1], mask[y0:y1 + 1, x0], mask[y0:y1 + 1, x1])
+    if x1 - x0 < 4 or y1 - y0 < 4 or any(side.mean() < SIDE_SHARE for side in sides):
+        return None
+    inner = [x0, y0, x1 + 1, y1 + 1]
+    while inner[2] - inner[0] > 2 and mask[(y0 + y1) // 2, inner[0]]:  # step inside the stroke
+        inner[0] += 1
+    while inner[2] - inner[0] > 2 and mask[(y0 + y1) // 2, inner[2] - 1]:
+        inner[2] -= 1
+    while inner[3] - inner[1] > 2 and mask[inner[1], (x0 + x1) // 2]:
+        inner[1] += 1
+    while inner[3] - inner[1] > 2 and mask[inner[3] - 1, (x0 + x1) // 2]:
+        inner[3] -= 1
+    return tuple(float(v) for v in inner)
+
+
+def read(record: dict[str, Any], images: list[Image.Image]) -> Reading:
+    """Score a box or colour sample by reading what lies inside the region its prompt asks about."""
+    image, meta = images[0], record_meta(record)
+    if record["task"] == "box":
+        found = BOX.match(record["prompt"])
+        if found is None:
+            return Reading(0.0, {"error": f"no box in the prompt {record['prompt']!r}"})
+        x0, y0, x1, y1 = (int(v) / 1000 for v in found.groups())
+        region = (x0 * image.width, y0 * image.height, x1 * image.width, y1 * image.height)
+    else:
+        color = record["prompt"][1:record["prompt"].index("]")]
+        region = frame_box(image, color) if color in FRAME_RGB else None
+        if region is None:
+            return Reading(0.0, {"error": f"no whole {color} frame in the image"})
+    left, top = int(region[0]), int(region[1])
+    crop = image.crop((left, top, int(np.ceil(region[2])) + 1, int(np.ceil(region[3])) + 1))
+    boxes = [[b[0] - left, b[1] - top, b[2] - left, b[3] - top] for b in meta.get("boxes", [])]
+    reading = text_reader.read({"target": record["target"], "meta": json.dumps({"boxes": boxes})}, [crop])
+    reading.details["region"] = [round(v, 1) for v in region]
+    return reading

@@ -1,0 +1,93 @@
+"""The finegrained engine: a box asks about exactly its lines, a frame is drawn clear of every glyph, the reader
+finds both and rejects another region's text, and the part it draws pages from shares its seed."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from engines.base import SampleError, derived, make_rng
+from engines.finegrained import FinegrainedEngine
+from engines.finegrained.engine import FinegrainedConfig
+from engines.finegrained.regions import INK_CONTRAST
+from pipelines.readers import get_reader
+from pipelines.readers.finegrained import frame_box
+
+
+def _draw(engine: FinegrainedEngine, n: int) -> list[tuple[int, int]]:
+    """(index, attempt) of the first n samples that draw (a page with no clear region is refused and redrawn)."""
+    found = []
+    index = 0
+    while len(found) < n:
+        for attempt in range(10):
+            try:
+                engine.sample(make_rng(0, "finegrained", index, attempt), index, attempt)
+            except SampleError:
+                continue
+            found.append((index, attempt))
+            break
+        index += 1
+    return found
+
+
+@pytest.fixture(scope="module")
+def engines() -> dict[str, FinegrainedEngine]:
+    return {task: FinegrainedEngine(FinegrainedConfig(task=task)) for task in ("box", "color")}
+
+
+def test_a_box_asks_about_exactly_its_lines(engines) -> None:
+    engine = engines["box"]
+    for index, attempt in _draw(engine, 4):
+        sample = engine.sample(make_rng(0, "finegrained", index, attempt), index, attempt)
+        page = engine.pages.sample(derived(make_rng(0, "finegrained", index, attempt)), index, attempt)
+        width, height = sample.images[0].size
+        x0, y0, x1, y1 = (int(v) for v in sample.prompt[1:sample.prompt.index("]")].split(", "))
+        assert sample.prompt.endswith("] OCR: ") and sample.task == "box"
+        centres = [((b[0] + b[2]) / 2 / width * 1000, (b[1] + b[3]) / 2 / height * 1000) for b in page.meta["boxes"]]
+        inside = [line for line, (x, y) in zip(page.target.split("\n"), centres)
+                  if x0 <= x <= x1 + 1 and y0 <= y <= y1 + 1]
+        assert inside == sample.target.split("\n")  # every line inside, in reading order, and nothing else
+        assert np.array_equal(np.asarray(sample.images[0]), np.asarray(page.images[0]))  # a box draws nothing
+
+
+def test_a_colour_frame_is_drawn_clear_of_every_glyph(engines) -> None:
+    engine = engines["color"]
+    for index, attempt in _draw(engine, 4):
+        sample = engine.sample(make_rng(0, "finegrained", index, attempt), index, attempt)
+        page = engine.pages.sample(derived(make_rng(0, "finegrained", index, attempt)), index, attempt)
+        color = sample.meta["color"]
+        assert sample.prompt == f"[{color}] OCR: " and sample.task == "color"
+        inner = frame_box(sample.images[0], color)
+        assert inner is not None
+        for b in sample.meta["boxes"]:  # the region's lines are inside the frame
+            assert inner[0] <= b[0] + 1 and inner[1] <= b[1] + 1 and b[2] - 1 <= inner[2] and b[3] - 1 <= inner[3]
+        x0, y0, x1, y1 = (int(v) for v in sample.meta["frame_px"])
+        grey = np.asarray(page.images[0].convert("L")).astype(int)
+        changed = np.any(np.asarray(sample.images[0]) != np.asarray(page.images[0]), axis=2)
+        assert changed[y0:y1, x0:x1].any() and not changed[:y0].any() and not changed[y1:].any()
+        under = grey[changed]  # the page's pixels the frame covers: no ink among them
+        assert under.max() - under.min() < INK_CONTRAST
+
+
+def test_reader_reads_the_asked_region_and_flags_another_regions_text(engines) -> None:
+    reader, threshold = get_reader("finegrained")
+    samples = [engines[task].sample(make_rng(0, "finegrained", i, a), i, a)
+               for task in ("box", "color") for i, a in _draw(engines[task], 2)]
+    records = [{"prompt": s.prompt, "target": s.target, "task": s.task, "meta": json.dumps(s.meta)} for s in samples]
+    for record, sample in zip(records, samples):
+        assert reader(record, sample.images).score >= threshold, (record["target"], reader(record, sample.images))
+    for k, sample in enumerate(samples):
+        other = dict(records[k], target=records[(k + 1) % len(records)]["target"])
+        assert reader(other, sample.images).score < threshold
+    erased = samples[2].images[0].convert("L").convert("RGB")  # a colour sample whose frame is gone
+    assert reader(records[2], [erased]).score == 0.0
+
+
+def test_parts_share_the_composed_engines_seed(engines) -> None:
+    engine = FinegrainedEngine()
+    engine.seed = 5
+    assert engine.pages.seed == 5 and engine.parts == [engine.pages]
+    with pytest.raises(ValueError, match="--task 'boxes' is not one of mixed, box, color"):
+        FinegrainedConfig(task="boxes").validate()

@@ -1,0 +1,93 @@
+"""The multipage and multicrop engines: token limits, page spans, tiles the encoder sees, per-page readers."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from PIL import Image
+
+from engines.base import Draw, Sample, SampleError, make_rng
+from engines.multicrop import MulticropEngine
+from engines.multicrop.engine import MIN_LINE_PX, MulticropConfig, tile_scale
+from engines.multipage import MultipageEngine
+from engines.multipage.engine import MultipageConfig
+from pipelines.readers import get_reader
+from shards.preprocess import encoder_images
+from tokenizer.got import get_tokenizer
+
+
+def _record(sample: Sample) -> dict:
+    return {"prompt": sample.prompt, "target": sample.target, "task": sample.task, "meta": json.dumps(sample.meta)}
+
+
+@pytest.fixture(scope="module")
+def multipage() -> list[Sample]:
+    engine = MultipageEngine(MultipageConfig(max_pages=3))
+    out = engine.sample_batch([Draw(i, 0, make_rng(1, "multipage", i)) for i in range(2)])
+    return [s for s in out if isinstance(s, Sample)]
+
+
+def test_multipage_targets_hold_each_page_in_order_within_the_token_limits(multipage) -> None:
+    count = get_tokenizer().count
+    assert multipage
+    for sample in multipage:
+        spans = sample.meta["page_texts"]
+        assert sample.task == "multi_page" and sample.prompt == "OCR with format across multi pages: "
+        assert 2 <= len(sample.images) == len(spans) <= 3 and count(sample.target) <= 8192
+        assert "\n\n".join(sample.target[s:e] for _, s, e in spans) == sample.target
+        assert all(count(sample.target[s:e]) <= 650 for _, s, e in spans)
+        assert len(encoder_images(sample.images, "multi_page", 1024, 6)) == len(spans)
+
+
+@pytest.mark.slow
+def test_multipage_reader_reads_each_page_and_flags_pages_swapped(multipage) -> None:
+    reader, threshold = get_reader("multipage")
+    for sample in multipage:
+        good = reader(_record(sample), sample.images)
+        assert good.score >= 0.7 and len(good.details["pages"]) == len(sample.images), good
+        swapped = reader(_record(sample), sample.images[::-1])
+        assert swapped.score < min(good.score, threshold) - 0.2, swapped
+
+
+@pytest.fixture(scope="module")
+def multicrop() -> list[Sample]:
+    engine = MulticropEngine(MulticropConfig(part="docs"))
+    out = engine.sample_batch([Draw(i, 0, make_rng(1, "multicrop", i)) for i in range(3)])
+    return [s for s in out if isinstance(s, Sample)]
+
+
+def test_multicrop_images_are_large_and_tiled_as_the_encoder_sees_them(multicrop) -> None:
+    assert multicrop
+    for sample in multicrop:
+        image = sample.images[0]
+        assert max(image.size) > 1024 and sample.task == "multi_crop"
+        tiles = encoder_images([image], "multi_crop", 1024, 6)
+        cols, rows = sample.meta["tiles"]
+        assert len(tiles) == cols * rows + 1 and all(t.size == (1024, 1024) for t in tiles)
+        assert min(b[3] - b[1] for b in sample.meta["boxes"]) * sample.meta["tile_scale"] >= MIN_LINE_PX
+
+
+@pytest.mark.slow
+def test_multicrop_reader_reads_page_by_page_and_flags_pages_out_of_order(multicrop) -> None:
+    reader, threshold = get_reader("multicrop")
+    sample = multicrop[0]  # a stitched image costs a whole-page PP-OCR pass a page: one sample
+    image = sample.images[0]
+    reading = reader(_record(sample), [image])
+    assert reading.score >= threshold, reading
+    (lang0, s0, e0), (lang1, s1, e1) = sample.meta["page_texts"][:2]
+    first, second = sample.target[s0:e0], sample.target[s1:e1]
+    swapped = {**sample.meta, "page_texts": [[lang1, 0, len(second)],
+                                             [lang0, len(second) + 2, len(second) + 2 + len(first)]]}
+    wrong = dict(_record(sample), target=f"{second}\n\n{first}", meta=json.dumps(swapped))
+    assert reader(wrong, [image]).score < threshold  # the pages' texts in the wrong order
+
+
+def test_multicrop_refuses_text_too_small_for_its_tiles() -> None:
+    page = Image.new("RGB", (1200, 1700), "white")
+    tiny = Sample([page], "OCR: ", "x", "plain", {"lang": "en", "boxes": [[10, 10, 200, 24]], "dpi": 150})
+    engine = MulticropEngine(MulticropConfig(part="docs"))
+    with pytest.raises(SampleError, match="unreadable_in_tiles"):
+        engine._stitch("docs", "stack", 0, [tiny, tiny, tiny])
+    scale, grid = tile_scale(2400, 1700)
+    assert grid == [3, 2] and scale == pytest.approx(2048 / 1700)
