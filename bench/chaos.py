@@ -26,6 +26,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -163,6 +164,7 @@ def chaos_build(cluster: LocalCluster, out: Path, args: list[str], shards: int, 
                                         stdout=o, stderr=e, text=True)
 
         proc = start_driver(0)
+        replacement = threading.Thread(target=cluster.start_node)
         next_kill, stopped_at, last_done, last_change = kill_every, None, -1, time.monotonic()
         while proc.poll() is None:
             done = finished_shards(out)
@@ -189,11 +191,13 @@ def chaos_build(cluster: LocalCluster, out: Path, args: list[str], shards: int, 
                 stopped_at = done
                 run.events.append(f"{time.monotonic() - t0:.1f}s: killed node {node} at {done} shards")
             if node and stopped_at is not None and not run.node_restarts and done >= stopped_at + kill_every:
-                cluster.start_node()
+                replacement.start()  # in the background: `ray start` takes seconds, the kills go on meanwhile
                 run.node_restarts += 1
-                run.events.append(f"{time.monotonic() - t0:.1f}s: started a new node at {done} shards")
+                run.events.append(f"{time.monotonic() - t0:.1f}s: starting a new node at {done} shards")
             time.sleep(0.05)
         run.returncode = proc.wait()
+        if run.node_restarts:
+            replacement.join()
         run.seconds = time.monotonic() - t0
         last = run.driver_kills
         run.stdout, run.stderr = Path(f"{logs}/{last}.out").read_text(), Path(f"{logs}/{last}.err").read_text()

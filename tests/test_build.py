@@ -137,6 +137,8 @@ def test_a_two_node_cluster_build_survives_killed_workers_a_killed_node_and_a_ki
     assert run.returncode == 0, f"{run.events}\n{run.stderr[-2000:]}"
     assert run.driver_kills == 1 and run.node_restarts == 1 and run.kills >= 3, run.events
     assert run.retries >= 1 and "retried" in run.stdout, run.stdout
+    counted = [int(k) for k in re.findall(r"(\d+)/1000 \[", run.stderr)]  # the bar, each time it was drawn
+    assert counted[-1] == 1000 and max(counted) == 1000, "the bar counted a killed attempt's samples twice"
     nodes = {json.loads(p.read_text())["node"] for p in out.glob("*.stats.json")}
     assert len(nodes) >= 2, f"shards were made on {len(nodes)} node(s), expected several"
     assert digests(out) == digests(built_smoke)
