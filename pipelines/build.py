@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import os
 import itertools
+import os
 import posixpath
 import signal
 import sys

@@ -68,8 +68,7 @@ class BuildPlan:
 
     def shard_index(self, name: str) -> int | None:
         """k if `name` is this plan's shard k, else None."""
-        prefix = f"{self.engine}-"
-        digits = name.removeprefix(prefix).removesuffix(".tar")
+        digits = name.removeprefix(f"{self.engine}-").removesuffix(".tar")
         if not digits.isdigit() or shard_name(self.engine, int(digits)) != name:
             return None
         k = int(digits)

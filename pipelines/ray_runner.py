@@ -7,8 +7,9 @@ still being written. Ray retries a task whose worker or node died (up to TASK_RE
 datatrove's Ray executor); a task that fails inside the engine is reported, not retried, since it
 would fail the same way again. Each attempt of a shard counts apart on the actor and a new attempt
 replaces the count of the one that died, so the bar counts every sample once whatever the retries.
-The actor lives on the driver's node, so a preempted worker node takes no count with it. Each task asks Ray for what the engine declares one worker needs
-(`Engine.resources`: CPUs and memory), so a cluster never packs more workers on a node than fit.
+The actor lives on the driver's node, so a preempted worker node takes no count with it. Each task
+asks Ray for what the engine declares one worker needs (`Engine.resources`: CPUs and memory), so a
+cluster never packs more workers on a node than fit.
 """
 
 from __future__ import annotations
