@@ -33,9 +33,11 @@ from shards.stats import ShardStats
 TASK_RETRIES = 3
 
 
-@ray.remote(num_cpus=0)
-class Progress:
-    """Samples made by the latest attempt of each unfinished shard, and how many attempts each shard took."""
+class ShardProgress:
+    """Samples made by the latest attempt of each unfinished shard, and how many attempts each shard took.
+
+    Run as a Ray actor (`Progress`); a plain class so that its counting can be tested without Ray.
+    """
 
     def __init__(self) -> None:
         self.latest: dict[str, str] = {}  # shard -> the attempt whose samples count
@@ -59,6 +61,9 @@ class Progress:
     def snapshot(self) -> tuple[dict[str, int], dict[str, int]]:
         """(samples made by shards still running, retries by shard)."""
         return dict(self.made), {s: a - 1 for s, a in self.attempts.items() if a > 1}
+
+
+Progress = ray.remote(num_cpus=0)(ShardProgress)
 
 
 @ray.remote(max_retries=TASK_RETRIES)

@@ -27,6 +27,7 @@ from conftest import REPO, SMOKE_BUILD_ARGS, run_build
 from pipelines.build import main as build_main
 from pipelines.build import parse
 from pipelines.build_plan import remove_stale_temporaries
+from pipelines.ray_runner import ShardProgress
 from pipelines.shard_task import build_shard
 from shards.format import decode_image, record_meta
 
@@ -221,6 +222,21 @@ def test_images_decode_like_the_loader_sees_them(built_charts: Path) -> None:
         assert png.mtime == 946684800 and png.uid == 0 and png.mode == 0o444
         (image,) = decode_image(tar.extractfile(png).read())
     assert image.mode == "RGB"
+
+
+def test_progress_counts_a_retried_shard_once() -> None:
+    progress = ShardProgress()
+    progress.start("a.tar", "first")
+    progress.add("a.tar", "first", 10)
+    progress.start("b.tar", "only")
+    progress.add("b.tar", "only", 3)
+    progress.start("a.tar", "second")  # the first attempt's worker died; Ray runs the shard again
+    progress.add("a.tar", "first", 5)  # a report the dead worker sent before it died, arriving late
+    progress.add("a.tar", "second", 4)
+    assert progress.snapshot() == ({"a.tar": 4, "b.tar": 3}, {"a.tar": 1})
+    progress.finish("b.tar", "only")
+    progress.finish("a.tar", "second")
+    assert progress.snapshot() == ({}, {"a.tar": 1})
 
 
 @pytest.mark.parametrize("out", ["memory://h1-dead-attempts/out", "local"])
