@@ -125,6 +125,7 @@ def test_a_killed_build_resumes_to_the_same_bytes(built_smoke: Path, tmp_path: P
     assert not list(out.glob("*.tmp-*"))
 
 
+@pytest.mark.slow
 def test_a_two_node_cluster_build_survives_killed_workers_a_killed_node_and_a_killed_driver(
         built_smoke: Path, tmp_path: Path) -> None:
     """Preemption, as on spot machines: a head and a second node on this machine, driven with --address;
