@@ -43,9 +43,9 @@ def timed_build(n: int, shard_size: int, workers: int, config: dict) -> tuple[fl
             os.makedirs(p.out)
         start_ray(None, workers)
         try:
-            run_shards(warm.specs(), workers, total=warm.n, initial=0)
+            run_shards(warm.specs(), warm.num_shards, workers, total=warm.n, initial=0)
             cpu0, t0 = psutil.cpu_times(), time.monotonic()
-            result = run_shards(plan.specs(), workers, total=n, initial=0)
+            result = run_shards(plan.specs(), plan.num_shards, workers, total=n, initial=0)
             seconds, cpu1 = time.monotonic() - t0, psutil.cpu_times()
         finally:
             ray.shutdown()

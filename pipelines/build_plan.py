@@ -5,6 +5,9 @@ counts as done only when its tar AND its stats file exist and the stats carry th
 config hash and the expected sample count. Anything else is made again. The manifest is
 written last and holds only deterministic facts (no timings), so an interrupted-then-resumed
 build ends with the same manifest as an uninterrupted one.
+
+A plan is lazy: shard k's spec is made when the runner asks for it, and what a folder already holds
+is read from its listing, so planning 10^9 samples costs what planning 10^3 does.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import platform
 import posixpath
 from dataclasses import dataclass, field
 from importlib import metadata
-from typing import Any
+from typing import Any, Container, Iterator
 
 import fsspec
 
@@ -25,7 +28,9 @@ from shards.reader import MANIFEST
 from shards.stats import ShardStats, stats_name
 from shards.writer import TMP_MARKER, write_json_atomic
 
-FORMAT_VERSION = 2  # 2: meta is one JSON string in every record
+MAX_SHARDS = 10**6  # shard names number shards with 6 digits (shards.format.shard_name)
+MAX_SAMPLES = 10**10  # sample keys number samples with 10 digits (shards.format.sample_key)
+FORMAT_VERSION = 3  # 2: meta is one JSON string in every record; 3: one PNG member for every engine, pages stacked
 VERSIONED_PACKAGES = ("got-data-engine", "numpy", "pillow", "ray", "webdataset")  # plus each engine's own
 
 
@@ -52,10 +57,33 @@ class BuildPlan:
     def num_shards(self) -> int:
         return -(-self.n // self.shard_size)
 
-    def specs(self) -> list[ShardSpec]:
-        return [ShardSpec(self.engine, self.config, self.config_hash, self.seed, self.out,
-                          shard_name(self.engine, k), k * self.shard_size,
-                          min((k + 1) * self.shard_size, self.n)) for k in range(self.num_shards)]
+    def spec(self, k: int) -> ShardSpec:
+        """Shard k: samples [k * shard_size, (k + 1) * shard_size), the last one cut at n."""
+        return ShardSpec(self.engine, self.config, self.config_hash, self.seed, self.out,
+                         shard_name(self.engine, k), k * self.shard_size, min((k + 1) * self.shard_size, self.n))
+
+    def specs(self, skip: Container[str] = ()) -> Iterator[ShardSpec]:
+        """The shards in order, but those named in `skip`, each made only when asked for."""
+        return (self.spec(k) for k in range(self.num_shards) if shard_name(self.engine, k) not in skip)
+
+    def shard_index(self, name: str) -> int | None:
+        """k if `name` is this plan's shard k, else None."""
+        digits = name.removeprefix(f"{self.engine}-").removesuffix(".tar")
+        if not digits.isdigit() or shard_name(self.engine, int(digits)) != name:
+            return None
+        k = int(digits)
+        return k if k < self.num_shards else None
+
+
+def size_error(n: int, shard_size: int) -> str | None:
+    """Why an output cannot hold n samples in shards of `shard_size`, or None if it can."""
+    if n > MAX_SAMPLES:
+        return f"--n {n:,} is more than the {MAX_SAMPLES:,} samples that 10-digit sample keys can number"
+    shards = -(-n // shard_size)
+    if shards > MAX_SHARDS:
+        return (f"--n {n:,} in shards of {shard_size:,} makes {shards:,} shards, more than the {MAX_SHARDS:,} "
+                f"that 6-digit shard names can number; raise --shard-size to {-(-n // MAX_SHARDS):,} or more")
+    return None
 
 
 def _fs(out: str) -> tuple[fsspec.AbstractFileSystem, str]:
@@ -90,11 +118,13 @@ def scan_output(out: str) -> Existing:
 def done_shards(plan: BuildPlan, existing: Existing) -> dict[str, ShardStats]:
     """The plan's shards that a previous run finished, by shard name."""
     done = {}
-    for spec in plan.specs():
-        st = existing.stats.get(spec.name)
-        if (spec.name in existing.names and st is not None and st.config_hash == plan.config_hash
-                and st.samples == spec.stop - spec.start):
-            done[spec.name] = st
+    for name, st in existing.stats.items():
+        k = plan.shard_index(name)
+        if k is None or name not in existing.names or st.config_hash != plan.config_hash:
+            continue
+        spec = plan.spec(k)
+        if st.samples == spec.stop - spec.start:
+            done[name] = st
     return done
 
 
@@ -110,12 +140,18 @@ def conflicting_build(plan: BuildPlan, existing: Existing) -> str | None:
     return None
 
 
-def remove_stale_temporaries(out: str, existing: Existing) -> int:
-    """Delete the temporary files of killed writers; returns how many."""
+def remove_stale_temporaries(out: str) -> int:
+    """Delete the temporary files of killed writers (before a run, and after it: a finished build
+    holds only finished files); returns how many."""
     fs, root = _fs(out)
-    stale = [name for name in existing.names if TMP_MARKER in name]
-    for name in stale:
-        fs.rm(posixpath.join(root, name))
+    if not fs.isdir(root):
+        return 0
+    stale = [path for path in fs.ls(root, detail=False) if TMP_MARKER in posixpath.basename(path)]
+    for path in stale:
+        try:
+            fs.rm(path)
+        except FileNotFoundError:  # a writer's own clean-up got there first
+            pass
     return len(stale)
 
 

@@ -3,10 +3,13 @@
 One Ray task per shard; at most `workers` tasks in flight, so the same command behaves the same
 on a laptop and on a cluster. Tasks report finished samples to a small actor every second,
 which is what lets the bar move (and the ETA mean something) while 1,000-sample shards are
-still being written. Ray retries a task whose worker died (up to 3 times, like datatrove's Ray
-executor); a task that fails inside the engine is reported, not retried, since it would fail
-the same way again. Each task asks Ray for what the engine declares one worker needs
-(`Engine.resources`: CPUs and memory), so a cluster never packs more workers on a node than fit.
+still being written. Ray retries a task whose worker or node died (up to TASK_RETRIES times, like
+datatrove's Ray executor); a task that fails inside the engine is reported, not retried, since it
+would fail the same way again. Each attempt of a shard counts apart on the actor and a new attempt
+replaces the count of the one that died, so the bar counts every sample once whatever the retries.
+The actor lives on the driver's node, so a preempted worker node takes no count with it. Each task
+asks Ray for what the engine declares one worker needs (`Engine.resources`: CPUs and memory), so a
+cluster never packs more workers on a node than fit.
 """
 
 from __future__ import annotations
@@ -14,9 +17,13 @@ from __future__ import annotations
 import logging
 import math
 import os
+import uuid
+from collections import Counter
 from dataclasses import dataclass, field
+from typing import Iterator
 
 import ray
+from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 from tqdm import tqdm
 
 from engines import Resources
@@ -26,30 +33,54 @@ from shards.stats import ShardStats
 TASK_RETRIES = 3
 
 
-@ray.remote(num_cpus=0)
-class Progress:
-    """Counts samples finished across all tasks."""
+class ShardProgress:
+    """Samples made by the latest attempt of each unfinished shard, and how many attempts each shard took.
+
+    Run as a Ray actor (`Progress`); a plain class so that its counting can be tested without Ray.
+    """
 
     def __init__(self) -> None:
-        self.done = 0
+        self.latest: dict[str, str] = {}  # shard -> the attempt whose samples count
+        self.made: dict[str, int] = {}  # shard -> samples its latest attempt made
+        self.attempts: Counter = Counter()  # shard -> attempts started (finished shards with one are dropped)
 
-    def add(self, k: int) -> None:
-        self.done += k
+    def start(self, shard: str, attempt: str) -> None:
+        self.latest[shard], self.made[shard] = attempt, 0
+        self.attempts[shard] += 1
 
-    def total(self) -> int:
-        return self.done
+    def add(self, shard: str, attempt: str, k: int) -> None:
+        if self.latest.get(shard) == attempt:  # a dead attempt's late report counts for nothing
+            self.made[shard] += k
+
+    def finish(self, shard: str, attempt: str) -> None:
+        if self.latest.get(shard) == attempt:
+            del self.latest[shard], self.made[shard]
+            if self.attempts[shard] == 1:
+                del self.attempts[shard]
+
+    def snapshot(self) -> tuple[dict[str, int], dict[str, int]]:
+        """(samples made by shards still running, retries by shard)."""
+        return dict(self.made), {s: a - 1 for s, a in self.attempts.items() if a > 1}
+
+
+Progress = ray.remote(num_cpus=0)(ShardProgress)
 
 
 @ray.remote(max_retries=TASK_RETRIES)
 def _run_shard(spec: ShardSpec, progress: "ray.actor.ActorHandle") -> ShardStats:
+    attempt = uuid.uuid4().hex
+    ray.get(progress.start.remote(spec.name, attempt))  # before any report, so none is lost
     node = ray.get_runtime_context().get_node_id()
-    return build_shard(spec, report=lambda k: progress.add.remote(k), node=node)
+    stats = build_shard(spec, report=lambda k: progress.add.remote(spec.name, attempt, k), node=node)
+    progress.finish.remote(spec.name, attempt)
+    return stats
 
 
 @dataclass
 class RunResult:
     stats: list[ShardStats] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)  # shard name -> what went wrong
+    retries: dict[str, int] = field(default_factory=dict)  # shard name -> attempts that died before one made it
 
 
 def start_ray(address: str | None, workers: int | None, resources: Resources = Resources()) -> int:
@@ -70,22 +101,28 @@ def start_ray(address: str | None, workers: int | None, resources: Resources = R
     return n
 
 
-def run_shards(specs: list[ShardSpec], workers: int, total: int, initial: int,
+def run_shards(specs: Iterator[ShardSpec], shards: int, workers: int, total: int, initial: int,
                resources: Resources = Resources()) -> RunResult:
-    """Run `specs` with at most `workers` in flight, each task asking for `resources`.
+    """Run the `shards` specs that `specs` yields, taking each only when a worker is free (a plan
+    of a million shards is never a list), at most `workers` in flight, each task asking for `resources`.
 
-    The bar counts `initial` of `total` samples as already done.
+    The bar counts `initial` of `total` samples as already done; finished shards count by their
+    stats, running ones by what their latest attempt reported.
     """
-    progress = Progress.remote()
+    here = ray.get_runtime_context().get_node_id()
+    progress = Progress.options(scheduling_strategy=NodeAffinitySchedulingStrategy(here, soft=False)).remote()
     task = _run_shard.options(num_cpus=resources.cpus, memory=resources.memory_mb * 2**20)
-    queue, in_flight, result = list(reversed(specs)), {}, RunResult()
+    specs, in_flight, result = iter(specs), {}, RunResult()
     bar = tqdm(total=total, initial=initial, unit="sample", dynamic_ncols=True, smoothing=0.05)
-    reported = 0
+    finished, pending = initial, True
     try:
-        while queue or in_flight:
-            while queue and len(in_flight) < workers:
-                spec = queue.pop()
-                in_flight[task.remote(spec, progress)] = spec
+        while pending or in_flight:
+            while pending and len(in_flight) < workers:
+                spec = next(specs, None)
+                if spec is None:
+                    pending = False
+                else:
+                    in_flight[task.remote(spec, progress)] = spec
             ready, _ = ray.wait(list(in_flight), num_returns=1, timeout=0.5)
             for ref in ready:
                 spec = in_flight.pop(ref)
@@ -95,10 +132,11 @@ def run_shards(specs: list[ShardSpec], workers: int, total: int, initial: int,
                     result.errors[spec.name] = _root_cause(e)
                     continue
                 result.stats.append(stats)
-            done = ray.get(progress.total.remote())
-            bar.update(done - reported)
-            reported = done
-            bar.set_postfix(shards=f"{len(result.stats)}/{len(specs)}", refresh=False)
+                finished += stats.samples
+            running, result.retries = ray.get(progress.snapshot.remote())
+            names = {spec.name for spec in in_flight.values()}
+            bar.update(finished + sum(k for s, k in running.items() if s in names) - bar.n)
+            bar.set_postfix(shards=f"{len(result.stats)}/{shards}", refresh=False)
     finally:
         bar.close()
     return result

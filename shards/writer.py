@@ -3,7 +3,9 @@
 Reproducible: members are written in key order with fixed mtime, owner and mode, so the same
 samples always give the same bytes (webdataset's TarWriter takes an mtime for the same reason).
 Atomic: the tar is written to a temporary name beside the final one and renamed at the end; a
-killed writer leaves only a `*.tmp-*` file, which the next build removes.
+killed writer leaves only a `*.tmp-*` file. The attempt that finally writes a shard removes the
+temporaries that attempts killed before it left beside that shard, and the build removes any others
+when it ends, so a finished build holds only finished files.
 """
 
 from __future__ import annotations
@@ -87,6 +89,22 @@ class ShardWriter:
         self.sha256 = self._hashing.sha256.hexdigest()
         self.nbytes = self._hashing.nbytes
         self.fs.mv(self.tmp_path, self.path)
+        remove_dead_temporaries(self.fs, self.path)
+
+
+def remove_dead_temporaries(fs: fsspec.AbstractFileSystem, path: str) -> int:
+    """Delete the temporaries that killed writers of `path` left; returns how many.
+
+    Called once `path` is complete: any temporary of it still there belongs to an attempt that
+    died (a retried task's, a preempted node's), since the one that succeeded has been renamed.
+    """
+    stale = fs.glob(f"{path}{TMP_MARKER}*")
+    for tmp in stale:
+        try:
+            fs.rm(tmp)
+        except FileNotFoundError:  # another finisher of the same shard removed it first
+            pass
+    return len(stale)
 
 
 def write_json_atomic(fs: fsspec.AbstractFileSystem, path: str, text: str) -> None:
@@ -95,3 +113,4 @@ def write_json_atomic(fs: fsspec.AbstractFileSystem, path: str, text: str) -> No
     with fs.open(tmp, "w", encoding="utf-8") as f:
         f.write(text)
     fs.mv(tmp, path)
+    remove_dead_temporaries(fs, path)

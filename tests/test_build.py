@@ -5,25 +5,30 @@ from __future__ import annotations
 import ast
 import glob
 import hashlib
+import itertools
 import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tarfile
-import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
-import psutil
+import fsspec
+
 import pytest
 import yaml
 
+from bench.chaos import LocalCluster, chaos_build
 from conftest import REPO, SMOKE_BUILD_ARGS, run_build
 from pipelines.build import main as build_main
 from pipelines.build import parse
+from pipelines.build_plan import remove_stale_temporaries
+from pipelines.ray_runner import ShardProgress
+from pipelines.shard_task import build_shard
 from shards.format import decode_image, record_meta
 
 N, SHARD_SIZE, SHARDS = 32, 4, 8  # the charts build
@@ -120,58 +125,29 @@ def test_a_killed_build_resumes_to_the_same_bytes(built_smoke: Path, tmp_path: P
     assert not list(out.glob("*.tmp-*"))
 
 
-def _free_ports(k: int) -> list[int]:
-    socks = [socket.socket() for _ in range(k)]
-    for s in socks:
-        s.bind(("127.0.0.1", 0))
-    ports = [s.getsockname()[1] for s in socks]
-    for s in socks:
-        s.close()
-    return ports
-
-
-def test_two_node_local_cluster_with_address(built_smoke: Path, tmp_path: Path) -> None:
-    """A head and a second node on this machine (separate ports and temp dirs), driven with --address."""
-    ray = str(Path(sys.executable).parent / "ray")
-    env = dict(os.environ, RAY_AUTH_MODE="disabled")
-    gcs, nm1, om1, nm2, om2 = _free_ports(5)
-    head_tmp, node_tmp = tempfile.mkdtemp(prefix="rh"), tempfile.mkdtemp(prefix="rn")
-    common = ["--num-cpus", "1", "--disable-usage-stats"]
-    start = [
-        [ray, "start", "--head", f"--port={gcs}", f"--temp-dir={head_tmp}", f"--node-manager-port={nm1}",
-         f"--object-manager-port={om1}", "--include-dashboard=false", "--min-worker-port=21000",
-         "--max-worker-port=21100", *common],
-        [ray, "start", f"--address=127.0.0.1:{gcs}", f"--temp-dir={node_tmp}", f"--node-manager-port={nm2}",
-         f"--object-manager-port={om2}", "--min-worker-port=21200", "--max-worker-port=21300", *common],
-    ]
-    try:
-        for cmd in start:
-            done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
-            assert done.returncode == 0, done.stderr[-2000:]
-        out = tmp_path / "cluster"
-        proc = run_build(out, "--address", f"127.0.0.1:{gcs}", args=SMOKE_BUILD_ARGS, env=env)
-        assert proc.returncode == 0, proc.stderr[-2000:]
-        nodes = {json.loads(p.read_text())["node"] for p in out.glob("*.stats.json")}
-        assert len(nodes) == 2, f"shards were made on {len(nodes)} node(s), expected both"
-        assert digests(out) == digests(built_smoke)
-    finally:
-        stop_nodes(head_tmp, node_tmp)
-
-
-def stop_nodes(*temp_dirs: str) -> None:
-    """Kill the Ray processes of the nodes started with these --temp-dir folders, and only those:
-    `ray stop` would kill every Ray on the machine, the other xdist worker's builds included."""
-    procs = []
-    for proc in psutil.process_iter(["cmdline"]):
-        cmdline = " ".join(proc.info["cmdline"] or [])
-        if any(folder in cmdline for folder in temp_dirs):
-            procs.append(proc)
-    for proc in procs:
-        try:
-            proc.kill()
-        except psutil.NoSuchProcess:  # it ended on its own meanwhile
-            pass
-    psutil.wait_procs(procs, timeout=30)
+@pytest.mark.slow
+def test_a_two_node_cluster_build_survives_killed_workers_a_killed_node_and_a_killed_driver(
+        built_smoke: Path, tmp_path: Path) -> None:
+    """Preemption, as on spot machines: a head and a second node on this machine, driven with --address;
+    the driver is SIGKILLed after 3 shards and rerun, a worker making a shard is SIGKILLed every 4
+    finished shards, and the second node is killed at half the shards and replaced 4 shards later."""
+    out = tmp_path / "chaos"
+    with LocalCluster() as cluster:
+        cluster.start_node()
+        node = cluster.start_node()
+        run = chaos_build(cluster, out, SMOKE_BUILD_ARGS, SMOKE_SHARDS, kill_every=4, node=node, kill_driver_at=3)
+    assert run.returncode == 0, f"{run.events}\n{run.stderr[-2000:]}"
+    assert run.driver_kills == 1 and run.node_restarts == 1 and run.kills >= 3, run.events
+    assert run.retries >= 1 and "retried" in run.stdout, run.stdout
+    counted = [int(k) for k in re.findall(r"(\d+)/1000 \[", run.stderr)]  # the bar, each time it was drawn
+    assert counted[-1] == 1000 and max(counted) == 1000, "the bar counted a killed attempt's samples twice"
+    nodes = {json.loads(p.read_text())["node"] for p in out.glob("*.stats.json")}
+    assert len(nodes) >= 2, f"shards were made on {len(nodes)} node(s), expected several"
+    assert digests(out) == digests(built_smoke)
+    assert (out / "manifest.json").read_bytes() == (built_smoke / "manifest.json").read_bytes()
+    names = [s["name"] for s in json.loads((out / "manifest.json").read_text())["shards"]]
+    assert names == [f"smoke-{k:06d}.tar" for k in range(SMOKE_SHARDS)]
+    assert not [p.name for p in out.iterdir() if ".tmp-" in p.name]
 
 
 def test_ray_cluster_yaml_is_valid_and_installs_what_make_installs() -> None:
@@ -189,8 +165,8 @@ def test_ray_cluster_yaml_is_valid_and_installs_what_make_installs() -> None:
 def test_the_main_job_plans_two_million_samples(tmp_path: Path) -> None:
     plan, _, _ = parse(["--engine", "charts", "--n", "2e6", "--out", str(tmp_path / "charts")])
     assert plan.n == 2_000_000 and plan.num_shards == 2000
-    specs = plan.specs()
-    assert (specs[42].start, specs[42].stop, specs[42].name) == (42_000, 43_000, "charts-000042.tar")
+    spec = plan.spec(42)
+    assert (spec.start, spec.stop, spec.name) == (42_000, 43_000, "charts-000042.tar")
     assert parse(["--engine", "charts", "--n", "1_000", "--out", str(tmp_path / "c")])[0].n == 1000
 
 
@@ -202,6 +178,12 @@ def test_the_main_job_plans_two_million_samples(tmp_path: Path) -> None:
     (["--engine", "charts", "--n", "10", "--shard-size", "0"], r"--shard-size must be between 1 and 100000"),
     (["--engine", "charts", "--n", "10", "--shard-size", "200000"], r"--shard-size must be between"),
     (["--engine", "charts", "--n", "10", "--renderer", "gnuplot"], r"--renderer"),
+    (["--engine", "smoke", "--n", "1e12"], r"--n 1,000,000,000,000 is more than the 10,000,000,000 samples "
+                                          r"that 10-digit sample keys can number"),
+    (["--engine", "smoke", "--n", "1e9", "--shard-size", "999"],
+     r"--n 1,000,000,000 in shards of 999 makes 1,001,002 shards, more than the 1,000,000 that 6-digit shard "
+     r"names can number; raise --shard-size to 1,000 or more"),
+    (["--engine", "smoke", "--n", "10", "--max-shards", "0"], r"--max-shards must be at least 1"),
 ])
 def test_bad_input_is_one_line_exit_2_nothing_written(argv: list[str], message: str, tmp_path: Path,
                                                       capsys: pytest.CaptureFixture) -> None:
@@ -241,3 +223,94 @@ def test_images_decode_like_the_loader_sees_them(built_charts: Path) -> None:
         assert png.mtime == 946684800 and png.uid == 0 and png.mode == 0o444
         (image,) = decode_image(tar.extractfile(png).read())
     assert image.mode == "RGB"
+
+
+def test_progress_counts_a_retried_shard_once() -> None:
+    progress = ShardProgress()
+    progress.start("a.tar", "first")
+    progress.add("a.tar", "first", 10)
+    progress.start("b.tar", "only")
+    progress.add("b.tar", "only", 3)
+    progress.start("a.tar", "second")  # the first attempt's worker died; Ray runs the shard again
+    progress.add("a.tar", "first", 5)  # a report the dead worker sent before it died, arriving late
+    progress.add("a.tar", "second", 4)
+    assert progress.snapshot() == ({"a.tar": 4, "b.tar": 3}, {"a.tar": 1})
+    progress.finish("b.tar", "only")
+    progress.finish("a.tar", "second")
+    assert progress.snapshot() == ({}, {"a.tar": 1})
+
+
+@pytest.mark.parametrize("out", ["memory://h1-dead-attempts/out", "local"])
+def test_a_written_shard_removes_what_its_dead_attempts_left(out: str, tmp_path: Path) -> None:
+    """A retried shard's killed attempts left temporaries beside it: the attempt that writes it removes
+    them (local folders and fsspec URLs alike); the end of the build removes any other."""
+    out = str(tmp_path) if out == "local" else out
+    plan = parse([*SMOKE_BUILD_ARGS, "--out", out])[0]
+    fs, root = fsspec.core.url_to_fs(plan.out)
+    dead = ["smoke-000000.tar.tmp-dead0001", "smoke-000000.tar.tmp-dead0002", "smoke-000000.stats.json.tmp-dead0003"]
+    for name in [*dead, "smoke-000001.tar.tmp-dead0004"]:
+        fs.pipe(f"{root}/{name}", b"half a shard")
+    stats = build_shard(plan.spec(0))
+    left = sorted(p.rsplit("/", 1)[1] for p in fs.ls(root, detail=False))
+    assert left == ["smoke-000000.stats.json", "smoke-000000.tar", "smoke-000001.tar.tmp-dead0004"]
+    assert stats.samples == SMOKE_SHARD_SIZE
+    assert remove_stale_temporaries(plan.out) == 1
+    assert sorted(p.rsplit("/", 1)[1] for p in fs.ls(root, detail=False)) == left[:2]
+    if out.startswith("memory://"):
+        fs.rm(root, recursive=True)
+
+
+def plan_memory(n: str, out: Path) -> tuple[int, list]:
+    """Peak bytes Python allocated to plan a build of `n` samples and take its first two missing shards."""
+    tracemalloc.start()
+    try:
+        plan = parse(["--engine", "smoke", "--n", n, "--out", str(out)])[0]
+        first = list(itertools.islice(plan.specs(skip={"smoke-000000.tar"}), 2))
+        return tracemalloc.get_traced_memory()[1], first
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_billion_sample_plan_is_lazy(tmp_path: Path) -> None:
+    """Planning 10^9 samples (the most 6-digit shard names hold at 1,000 a shard) costs what 10^4 does."""
+    plan_memory("1e4", tmp_path / "warm-up")  # imports, caches
+    small, _ = plan_memory("1e4", tmp_path / "small")
+    big, first = plan_memory("1e9", tmp_path / "big")
+    assert big < small + 2**20, f"planning 10^9 took {big / 2**20:.1f} MiB, 10^4 {small / 2**20:.1f} MiB"
+    assert [(s.name, s.start, s.stop) for s in first] == [("smoke-000001.tar", 1000, 2000),
+                                                          ("smoke-000002.tar", 2000, 3000)]
+    plan = parse(["--engine", "smoke", "--n", "1e9", "--out", str(tmp_path / "big")])[0]
+    assert plan.num_shards == 10**6 and plan.spec(999_999).name == "smoke-999999.tar"
+    assert plan.spec(999_999).stop == 10**9
+
+
+def test_a_billion_sample_build_makes_one_shard_and_stops(tmp_path: Path) -> None:
+    out = tmp_path / "big"
+    proc = run_build(out, "--workers", "1", "--max-shards", "1", args=["--engine", "smoke", "--n", "1e9"])
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert sorted(p.name for p in out.iterdir()) == ["smoke-000000.stats.json", "smoke-000000.tar"]
+    assert "making 1 of the 1,000,000 missing (--max-shards)" in proc.stderr
+    assert "stopped after 1 shards (--max-shards): 999,999 still missing; rerun to continue" in proc.stderr
+    assert "smoke: 1,000 samples in 1 shards" in proc.stdout
+
+
+def test_ctrl_c_during_the_build_and_during_shutdown_exits_130_with_one_line(tmp_path: Path) -> None:
+    """Ctrl-C as a terminal sends it (to the whole process group), then again while Ray shuts down."""
+    out = tmp_path / "interrupted"
+    cmd = [sys.executable, "-m", "pipelines.build", *SMOKE_BUILD_ARGS, "--out", str(out), "--workers", "2"]
+    proc = subprocess.Popen(cmd, cwd=REPO, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    deadline = time.monotonic() + 240
+    while not list(out.glob("*.stats.json")):
+        assert proc.poll() is None and time.monotonic() < deadline, "build ended before it could be interrupted"
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)
+    time.sleep(0.3)
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err[-2000:]
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err[-2000:]
+    assert err.rstrip().splitlines()[-1] == ("interrupted: finished shards are kept; "
+                                             "rerun the same command to resume")
+    assert not (out / "manifest.json").exists() and not list(out.glob("*.tmp-*"))
