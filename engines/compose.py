@@ -11,6 +11,7 @@ call: the pages engine compiles them in one LaTeX run, which is what makes compo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -57,6 +58,21 @@ def ask(part: Engine, plans: list[Composed]) -> list[list[Sample | Exception]]:
         out.append(results[at:at + len(p.subdraws)])
         at += len(p.subdraws)
     return out
+
+
+PAGE_BREAK = "\n\n"  # between the pages of a composed target
+
+
+def joined(pages: list[Sample]) -> tuple[str, list[list[Any]], str]:
+    """The pages' targets in order, a blank line between them; each page's [lang, start, end] span in it; and
+    the sample's language: the one most of its pages are in (the first page's on a tie)."""
+    target, spans = "", []
+    for page in pages:
+        start = len(target) + (len(PAGE_BREAK) if target else 0)
+        target = f"{target}{PAGE_BREAK}{page.target}" if target else page.target
+        spans.append([page.meta["lang"], start, len(target)])
+    langs = [lang for lang, _, _ in spans]
+    return target, spans, max(langs, key=lambda lang: (langs.count(lang), -langs.index(lang)))
 
 
 def rng_choice(rng: np.random.Generator, options: tuple[str, ...], chosen: str) -> str:

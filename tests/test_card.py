@@ -22,7 +22,8 @@ from pipelines.card import origins
     ("molecules", {}, {"bsd-3-clause"}, "RDKit's bundled NCI sample"),
     ("charts", {}, {"apache-2.0"}, "drawn from the seed by the engine's code"),
     ("formulas", {"source": "/home/someone/papers/"}, {"other"}, "provided by the user (`--source papers`)"),
-    ("multipage", {}, {"other"}, "not declared for the `multipage` engine"),
+    ("multipage", {}, {"gpl-2.0", "apache-2.0"}, "Debian Reference"),  # a composed engine: its parts' origins
+    ("no_such_engine", {}, {"other"}, "not declared for the `no_such_engine` engine"),
 ])
 def test_origins_name_each_source_and_its_licence(engine, config, licences, says) -> None:
     found = origins(engine, config)

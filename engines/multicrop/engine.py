@@ -19,7 +19,7 @@ from PIL import Image
 from transformers.models.got_ocr2.image_processing_pil_got_ocr2 import get_optimal_tiled_canvas
 
 from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError, contained
-from engines.compose import ask, plan, rng_choice, usable
+from engines.compose import ask, joined, plan, rng_choice, usable
 from tokenizer.protocol import PROMPT_MULTI_CROP
 
 PARTS = ("docs", "pages")
@@ -28,7 +28,6 @@ LANGS = ("mixed", "en", "zh")
 TILE, MAX_TILES = 1024, 6  # the loader's defaults (shards.loader.LoaderConfig)
 MIN_LINE_PX = 12.0  # a text line's height in the tiles the encoder sees
 SMALLEST_PT = 8.0  # a formatted page's smallest type, for pages whose line boxes are not recorded
-PAGE_BREAK = "\n\n"
 
 
 @dataclass
@@ -106,13 +105,8 @@ class MulticropEngine(Engine):
                    else SMALLEST_PT / 72 * min(p.meta["dpi"] for p in pages))
         if line_px * scale < MIN_LINE_PX:
             raise SampleError("unreadable_in_tiles", f"{line_px * scale:.1f} px lines in a {grid[0]}x{grid[1]} grid")
-        target, spans = "", []
-        for page in pages:
-            start = len(target) + (len(PAGE_BREAK) if target else 0)
-            target = f"{target}{PAGE_BREAK}{page.target}" if target else page.target
-            spans.append([page.meta["lang"], start, len(target)])
-        langs = {lang for lang, _, _ in spans}
-        meta: dict[str, Any] = {"lang": langs.pop() if len(langs) == 1 else "mixed", "part": part, "layout": layout,
+        target, spans, lang = joined(pages)
+        meta: dict[str, Any] = {"lang": lang, "part": part, "layout": layout,
                                 "gutter": gutter, "page_px": places, "page_texts": spans, "tiles": grid,
                                 "tile_scale": round(scale, 4), "boxes": boxes}
         return Sample(images=[canvas], prompt=PROMPT_MULTI_CROP, target=target, task="multi_crop", meta=meta)

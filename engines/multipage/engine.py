@@ -7,7 +7,7 @@ Qwen tokens, the whole target at most `--max-tokens` (8,192), counted with the t
 uses. About half the generated pages fit, so a sample asks for half as many pages again as it wants
 and takes the first that fit: as many as it wants, or at least `--min-pages`. The target is the
 pages' markdown in page order, a blank line between pages; `meta.page_texts` says where each page's
-text starts and ends in it, beside its language.
+text starts and ends in it, beside its language; the record's `lang` is the language of most pages.
 """
 
 from __future__ import annotations
@@ -16,12 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError, contained
-from engines.compose import ask, plan, usable
+from engines.compose import ask, joined, plan, usable
 from tokenizer.got import get_tokenizer
 from tokenizer.protocol import PROMPT_MULTI_PAGE
 
 LANGS = ("mixed", "en", "zh")
-PAGE_BREAK = "\n\n"
 PAGE_FILL = 0.8  # content per generated document, in pages (the pages engine's --fill)
 
 
@@ -72,16 +71,11 @@ class MultipageEngine(Engine):
         count = get_tokenizer().count
         fits = [s for s in subsamples if isinstance(s, Sample) and count(s.target) <= self.config.max_page_tokens]
         pages = usable(fits, min(want, max(self.config.min_pages, len(fits))))
-        target, spans = "", []
-        for page in pages:
-            start = len(target) + (len(PAGE_BREAK) if target else 0)
-            target = f"{target}{PAGE_BREAK}{page.target}" if target else page.target
-            spans.append([page.meta["lang"], start, len(target)])
+        target, spans, lang = joined(pages)
         tokens = count(target)
         if tokens > self.config.max_tokens:
             raise SampleError("target_too_long", f"{tokens} tokens over {self.config.max_tokens}")
-        langs = {lang for lang, _, _ in spans}
-        meta: dict[str, Any] = {"lang": langs.pop() if len(langs) == 1 else "mixed", "page_texts": spans,
+        meta: dict[str, Any] = {"lang": lang, "page_texts": spans,
                                 "tokens": tokens, "sources": [p.meta.get("source") or "built-in" for p in pages],
                                 "dpi": pages[0].meta["dpi"]}
         return Sample(images=[p.images[0] for p in pages], prompt=PROMPT_MULTI_PAGE, target=target,
