@@ -149,8 +149,17 @@ class EngineConfig:
         metadata={"help": "real data to draw from instead of the built-in generator (see the engine's docs)"},
     )
 
+    def check_choices(self) -> None:
+        """Raise ValueError naming the flag when a field declared with `choices` holds another value."""
+        for f in dataclasses.fields(self):
+            allowed = f.metadata.get("choices")
+            value = getattr(self, f.name)
+            if allowed is not None and value not in allowed:
+                flag, options = f"--{f.name.replace('_', '-')}", ", ".join(map(str, allowed))
+                raise ValueError(f"{flag} {value!r} is not one of {options}; pick one of them")
+
     def validate(self) -> None:
-        """Raise ValueError naming the flag and the fix; called before any work starts."""
+        """Raise ValueError naming the flag and the fix; called before any work starts (after `check_choices`)."""
 
 
 class Engine:
@@ -181,6 +190,7 @@ class Engine:
 
     def __init__(self, config: EngineConfig | None = None) -> None:
         self.config = config if config is not None else self.Config()
+        self.config.check_choices()
         self.config.validate()
         self.skipped: Counter = Counter()  # --source items left out when loading, by reason
         self.parts: list[Engine] = []  # engines this one draws from (`part`), which share its seed

@@ -89,5 +89,5 @@ def test_parts_share_the_composed_engines_seed(engines) -> None:
     engine = FinegrainedEngine()
     engine.seed = 5
     assert engine.pages.seed == 5 and engine.parts == [engine.pages]
-    with pytest.raises(ValueError, match="--task 'boxes' is not one of mixed, box, color"):
-        FinegrainedConfig(task="boxes").validate()
+    with pytest.raises(ValueError, match="--task 'boxes' is not one of mixed, box, color; pick one of them"):
+        FinegrainedEngine(FinegrainedConfig(task="boxes"))

@@ -41,12 +41,6 @@ class FinegrainedConfig(EngineConfig):
         "help": "mixed, en or zh: the pages' language (with --source, keeps pages in that language)",
         "choices": LANGS})
 
-    def validate(self) -> None:
-        for flag, value, allowed in (("--task", self.task, TASKS), ("--region", self.region, REGIONS),
-                                     ("--lang", self.lang, LANGS)):
-            if value not in allowed:
-                raise ValueError(f"{flag} {value!r} is not one of {', '.join(allowed)}; pick one of them")
-
 
 class FinegrainedEngine(Engine):
     """Box and colour prompts over one line or a block of lines of a document page."""

@@ -41,10 +41,6 @@ class MulticropConfig(EngineConfig):
     lang: str = field(default="mixed", metadata={"help": "mixed, en or zh: the pages' language", "choices": LANGS})
 
     def validate(self) -> None:
-        for flag, value, allowed in (("--part", self.part, ("mixed", *PARTS)),
-                                     ("--layout", self.layout, ("mixed", *LAYOUTS)), ("--lang", self.lang, LANGS)):
-            if value not in allowed:
-                raise ValueError(f"{flag} {value!r} is not one of {', '.join(allowed)}; pick one of them")
         if self.source is not None:
             raise ValueError("--source: multicrop stitches the docs and pages engines' own pages; build those from "
                              "your data instead")

@@ -36,8 +36,6 @@ class MultipageConfig(EngineConfig):
     max_tokens: int = field(default=8192, metadata={"help": "most Qwen tokens of the whole target"})
 
     def validate(self) -> None:
-        if self.lang not in LANGS:
-            raise ValueError(f"--lang {self.lang!r} is not one of {', '.join(LANGS)}; pick one of them")
         if not 2 <= self.min_pages <= self.max_pages <= 8:
             raise ValueError(f"--min-pages {self.min_pages} and --max-pages {self.max_pages} must satisfy "
                              f"2 <= min <= max <= 8")
