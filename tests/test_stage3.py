@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import math
+import subprocess
+import sys
 
 import pytest
 from PIL import Image
@@ -91,3 +94,36 @@ def test_multicrop_refuses_text_too_small_for_its_tiles() -> None:
         engine._stitch("docs", "stack", 0, [tiny, tiny, tiny])
     scale, grid = tile_scale(2400, 1700)
     assert grid == [3, 2] and scale == pytest.approx(2048 / 1700)
+
+
+@pytest.mark.slow
+def test_the_trainer_runs_a_stage3_mix_of_the_three_engines(tmp_path) -> None:
+    """Real builds of finegrained, multicrop and multipage, streamed as one stage-3 mix by the tiny GOT on the CPU:
+    box and colour prompts, tiled multi-crop images and multi-page samples all reach a training step."""
+    from conftest import REPO, run_build
+
+    builds = {"finegrained": ["--n", "4"], "multicrop": ["--n", "2", "--part", "docs"],
+              "multipage": ["--n", "2", "--max-pages", "2"]}
+    lines = ["stage: 3", "max_target_tokens: 8192", "sources:"]
+    for engine, extra in builds.items():
+        out = tmp_path / engine
+        proc = run_build(out, "--workers", "1", args=["--engine", engine, "--shard-size", "4", "--seed", "3", *extra])
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        lines += [f"  - name: {engine}", f"    shards: {out}/{engine}-*.tar", "    weight: 1.0"]
+    (tmp_path / "mix.yaml").write_text("\n".join(lines) + "\n")
+    proc = subprocess.run([sys.executable, "-m", "model.train", "--stage", "3", "--mix", str(tmp_path / "mix.yaml"),
+                           "--preset", "tiny", "--out", str(tmp_path / "run"), "--max-steps", "3", "--batch-size", "4",
+                           "--num-workers", "0", "--log-every", "1", "--save-every", "1000"],
+                          cwd=REPO, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    steps = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
+    assert [s["step"] for s in steps] == [1, 2, 3] and all(math.isfinite(s["loss"]) for s in steps)
+    tasks = {json.loads(line)["task"] for path in tmp_path.glob("*/*.tar") for line in _records(path)}
+    assert tasks == {"box", "color", "multi_crop", "multi_page"} or tasks >= {"multi_crop", "multi_page"}
+
+
+def _records(tar_path) -> list[str]:
+    import tarfile
+
+    with tarfile.open(tar_path) as tar:
+        return [tar.extractfile(m).read().decode() for m in tar.getmembers() if m.name.endswith(".json")]
