@@ -27,9 +27,9 @@ from typing import Any, Literal
 
 import torch
 from torch import nn
-from tqdm import tqdm
 from torch.distributed.checkpoint.state_dict import (StateDictOptions, get_model_state_dict,
                                                      get_optimizer_state_dict, set_optimizer_state_dict)
+from tqdm import tqdm
 from transformers import GotOcr2Config
 
 from model import checkpoint, ranks
@@ -41,11 +41,11 @@ from model.presets import PRESETS
 from model.runlog import RunLog
 from pipelines.cli import Parser, add_config_flags
 
+PROG = "python -m model.train"
 STAGE_PRESET = {1: "got-opt125m", 2: "got-580m", 3: "got-580m"}
 STAGE_LR = {1: 1e-4, 2: 1e-4, 3: 2e-5}
 STAGE_TRAIN = {1: "all", 2: "all", 3: "decoder"}
 # Settings a resume must keep: they decide which samples each rank sees, in which order.
-PROG = "python -m model.train"
 RESUME_FIXED = ("mix", "batch_size", "grad_accum", "seed", "max_target_tokens", "world_size")
 
 
