@@ -6,12 +6,13 @@ transformers' `GotOcr2Processor` does not carry by itself are made to travel wit
 
 - the image tokens per image (`num_image_tokens`, 256 for GOT's 1024 px encoder): the processor does
   not save it, but it reads defaults from its tokenizer's init kwargs, so a model of another size
-  (the tiny preset's 256 px give 16 tokens) records its count in `tokenizer_config.json`;
+  (the tiny preset's 256 px give 16 tokens) records its count in `tokenizer_config.json` (transformers
+  5.24, pinned, reads it through a deprecated path and says so once; 1024 px models need nothing);
 - GOT's exact prompts: the processor's own prompts (`processor(image)`) put a space before `OCR: `
   and two after a `[color]`, which GOT's code (and so our shards) never writes; the chat template
-  writes GOT's template exactly as `tokenizer.got.chat_prefix_ids` does, so
-  `processor.apply_chat_template(messages, add_generation_prompt=True)` gives the ids the model
-  was trained on.
+  writes GOT's template exactly as `tokenizer.got.chat_prefix_ids` does, so the text of
+  `processor.apply_chat_template(messages, add_generation_prompt=True)`, passed with the images to
+  `processor(images, text=...)` or to the pipeline, gives the ids the model was trained on.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from model import checkpoint, infer
 from model.build import InitError, build_model, part_of, set_trainable
 from model.fast import SdpaVisionAttention, use_sdpa_encoder
 from model.generate import Query, read
+from model.hf_processor import hf_processor
 from model.loss import IGNORE_INDEX, AnswerLoss, aligned_chunk_loss, chunk_loss
 from model.presets import IMAGE_TOKEN_ID, VOCAB_SIZE, build_config, image_tokens
 from tokenizer.got import IGNORE_INDEX as TOKENIZER_IGNORE
@@ -235,6 +236,8 @@ def test_checkpoint_runs_with_transformers_processor_pipeline_and_docs_examples(
     model = AutoModelForImageTextToText.from_pretrained(ckpt).eval()
     processor = AutoProcessor.from_pretrained(ckpt)
     assert isinstance(processor, GotOcr2Processor)
+    full = hf_processor(build_config("got-580m"))  # 1024 px, 256 tokens: transformers' own default, nothing added
+    assert full.image_processor.size.height == 1024 and "num_image_tokens" not in full.tokenizer.init_kwargs
     image = Image.new("RGB", (400, 200), "white")
     ImageDraw.Draw(image).text((10, 80), "GOT", fill="red")
     wide = image.resize((1200, 200))
