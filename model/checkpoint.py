@@ -2,7 +2,7 @@
 
 A run folder holds `step-00000500/`, `step-00001000/`, ...; each is a complete
 `GotOcr2ForConditionalGeneration.save_pretrained` folder (config, safetensors, generation
-config, tokenizer) plus `trainer_state.pt` (optimizer, step, data position of every rank, RNG
+config, tokenizer, processor) plus `trainer_state.pt` (optimizer, step, data position of every rank, RNG
 states, the run's config). A checkpoint is written under a temporary name and renamed when
 complete, so a killed run leaves either a whole checkpoint or a `.tmp-*` folder that the next
 save removes; an existing checkpoint is never overwritten. Like torchtitan's `_find_load_step`,
@@ -20,7 +20,7 @@ from typing import Any
 import torch
 from transformers import GotOcr2ForConditionalGeneration
 
-from model.hf_tokenizer import hf_tokenizer
+from model.hf_processor import hf_processor
 from tokenizer.got import get_tokenizer
 
 TRAINER_STATE = "trainer_state.pt"
@@ -58,7 +58,7 @@ def save(out: Path, step: int, model: GotOcr2ForConditionalGeneration, state_dic
     model.generation_config.eos_token_id = tok.im_end_id
     model.generation_config.pad_token_id = tok.pad_id
     model.save_pretrained(tmp, state_dict=state_dict)
-    hf_tokenizer().save_pretrained(tmp)
+    hf_processor(model.config).save_pretrained(tmp)  # tokenizer, image processor, chat template
     torch.save(trainer_state, tmp / TRAINER_STATE)
     tmp.rename(final)
     return final

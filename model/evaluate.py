@@ -1,6 +1,6 @@
 """Score a checkpoint on built shards: one table per engine.
 
-    python -m model.evaluate --ckpt runs/stage3 --shards data/charts data/tables --limit 200 --out eval.json
+    python -m model.evaluate data/charts data/tables --ckpt runs/stage3 --n 200 --out eval.json
 
 Every sample's image and GOT query go to the model (greedy, as GOT evaluates); its answer is
 scored against the sample's target with GOT's text metrics (model/metrics.py) and, for chart
@@ -10,7 +10,6 @@ every prediction beside its reference and scores.
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import json
 import sys
@@ -24,8 +23,10 @@ from model.chart_ap import chart_ap
 from model.checkpoint import CheckpointError, load_for_inference
 from model.generate import Query, read
 from model.metrics import mean_metrics, meteor_available, text_metrics
+from pipelines.cli import Parser
 from shards.reader import StoredSample, iter_samples
 
+PROG = "python -m model.evaluate"
 CHART_ENGINES = {"charts"}
 TEXT_COLUMNS = ("edit_distance", "f1", "precision", "recall", "bleu", "meteor")
 CHART_COLUMNS = ("ap_strict", "ap_slight", "ap_high", "em", "parsed")
@@ -68,17 +69,19 @@ def table(engine: str, summary: dict[str, Any]) -> str:
     return (f"### {engine}\n\n| {' | '.join(columns)} |\n|{'---|' * len(columns)}\n| {' | '.join(cells)} |\n")
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m model.evaluate", description=__doc__.split("\n\n")[0])
+def parse_args(argv: list[str] | None) -> Any:
+    p = Parser(prog=PROG, description=__doc__.split("\n\n")[0])
+    p.add_argument("folders", nargs="+", metavar="BUILD",
+                   help="output folders of pipelines.build (engines may be mixed)")
     p.add_argument("--ckpt", required=True, help="model folder, run folder (latest checkpoint) or cached hub id")
-    p.add_argument("--shards", nargs="+", required=True, help="output folders of `python -m pipelines.build`")
-    p.add_argument("--limit", type=int, help="at most this many samples per folder")
-    p.add_argument("--batch-size", type=int, default=8)
-    p.add_argument("--max-new-tokens", type=int, default=4096)
+    p.add_argument("--n", type=int, help="at most this many samples per build (default: all)")
+    p.add_argument("--batch-size", type=int, default=8, help="samples per generate call (default: 8)")
+    p.add_argument("--max-new-tokens", type=int, default=4096, help="longest answer generated (default: 4096)")
     p.add_argument("--out", help="write the summary and every prediction here (JSON)")
-    p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu",
+                   help="torch device (default: cuda when there is one, else cpu)")
     args = p.parse_args(argv)
-    for flag, value in (("--limit", args.limit), ("--batch-size", args.batch_size),
+    for flag, value in (("--n", args.n), ("--batch-size", args.batch_size),
                         ("--max-new-tokens", args.max_new_tokens)):
         if value is not None and value < 1:
             p.error(f"{flag} must be >= 1, got {value}")
@@ -89,9 +92,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         model = load_for_inference(args.ckpt, args.device)
-        summary, rows = evaluate(model, args.shards, args.limit, args.batch_size, args.max_new_tokens)
+        summary, rows = evaluate(model, args.folders, args.n, args.batch_size, args.max_new_tokens)
     except (CheckpointError, FileNotFoundError, ValueError) as e:
-        print(f"model.evaluate: error: {e}", file=sys.stderr)
+        print(f"{PROG}: error: {e}", file=sys.stderr)
         return 2
     for engine, s in summary.items():
         print(table(engine, s))

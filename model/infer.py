@@ -21,9 +21,13 @@ from PIL import Image
 
 from model.checkpoint import CheckpointError, load_for_inference
 from model.generate import Query, read
+from pipelines.cli import Parser
 from shards.format import decode_image
 from tokenizer.protocol import (COLORS, PROMPT_MULTI_CROP, PROMPT_MULTI_PAGE, base_prompt, box_prompt,
                                 color_prompt)
+
+PROG = "python -m model.infer"
+
 
 def build_query(args: argparse.Namespace, frames: list[Image.Image]) -> Query:
     """GOT's prompt for the flags (see the table in DESIGN.md)."""
@@ -53,8 +57,8 @@ def parse_box(text: str) -> list[float]:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m model.infer", description=__doc__.split("\n\n")[0])
-    p.add_argument("images", nargs="+", metavar="IMAGE")
+    p = Parser(prog=PROG, description=__doc__.split("\n\n")[0])
+    p.add_argument("images", nargs="+", metavar="IMAGE", help="image files (PNG, JPEG, multi-page TIFF, ...)")
     p.add_argument("--ckpt", required=True, help="model folder, run folder (latest checkpoint) or cached hub id")
     p.add_argument("--format", action="store_true", help="formatted output (OCR with format)")
     where = p.add_mutually_exclusive_group()
@@ -62,8 +66,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     where.add_argument("--color", choices=COLORS, help="read the text inside the frame of this colour")
     where.add_argument("--multi-crop", action="store_true", help="large image: tiles plus a thumbnail")
     where.add_argument("--multi-page", action="store_true", help="the images (or TIFF pages) are one document")
-    p.add_argument("--max-new-tokens", type=int, default=4096)
-    p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    p.add_argument("--max-new-tokens", type=int, default=4096, help="longest answer generated (default: 4096)")
+    p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu",
+                   help="torch device (default: cuda when there is one, else cpu)")
     return p.parse_args(argv)
 
 
@@ -77,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         query = build_query(args, frames)
         model = load_for_inference(args.ckpt, args.device)
     except (OSError, ValueError, CheckpointError) as e:
-        print(f"model.infer: error: {e}", file=sys.stderr)
+        print(f"{PROG}: error: {e}", file=sys.stderr)
         return 2
     print(read(model, [query], max_new_tokens=args.max_new_tokens)[0])
     return 0

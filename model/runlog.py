@@ -3,15 +3,20 @@
 OUT/metrics.jsonl holds one line per logged step (step, loss, lr, grad_norm, samples, tokens,
 tokens_per_s, samples_per_s, and pad_share: the share of the step's batch positions that are
 padding, which the decoder computes for nothing); OUT/events.jsonl holds start, init, resume,
-first_batch and checkpoint records. Rank 0 writes both and echoes them to stdout. A resumed run first drops the
-metric lines a killed run wrote past its checkpoint, so the file reads as one unbroken curve.
+first_batch and checkpoint records. Rank 0 writes both and echoes them to stdout (through tqdm, so
+the trainer's progress bar on stderr stays whole). A resumed run first drops the metric lines a
+killed run wrote past its checkpoint, so the file reads as one unbroken curve. The folder is made
+with the first record, so a run that fails before it starts leaves no empty run folder behind.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
+
+from tqdm import tqdm
 
 METRICS = "metrics.jsonl"
 EVENTS = "events.jsonl"
@@ -23,16 +28,10 @@ class RunLog:
 
     def __init__(self, out: Path, rank: int) -> None:
         self.rank = rank
+        self.out = out
         self.metrics_path = out / METRICS
         self.events_path = out / EVENTS
-        self.tensorboard = None
-        if rank == 0:
-            out.mkdir(parents=True, exist_ok=True)
-            try:
-                from torch.utils.tensorboard import SummaryWriter
-                self.tensorboard = SummaryWriter(str(out / "tensorboard"))
-            except ImportError:  # tensorboard is an optional extra
-                pass
+        self.tensorboard: Any = None
 
     def truncate_after(self, step: int) -> None:
         """Drop steps past `step`: the resumed run redoes them."""
@@ -45,7 +44,13 @@ class RunLog:
 
     def metrics(self, **values: Any) -> None:
         self._write(self.metrics_path, values)
-        if self.tensorboard is not None:
+        if self.rank == 0 and self.tensorboard is None:
+            try:
+                from torch.utils.tensorboard import SummaryWriter
+                self.tensorboard = SummaryWriter(str(self.out / "tensorboard"))
+            except ImportError:  # tensorboard is an optional extra
+                self.tensorboard = False
+        if self.tensorboard:
             for key in SCALARS:
                 self.tensorboard.add_scalar(f"train/{key}", values[key], values["step"])
 
@@ -56,10 +61,12 @@ class RunLog:
         if self.rank != 0:
             return
         line = json.dumps(record, default=str)
-        print(line, flush=True)
+        tqdm.write(line, file=sys.stdout)
+        sys.stdout.flush()
+        self.out.mkdir(parents=True, exist_ok=True)
         with path.open("a") as f:
             f.write(line + "\n")
 
     def close(self) -> None:
-        if self.tensorboard is not None:
+        if self.tensorboard:
             self.tensorboard.close()

@@ -16,20 +16,20 @@ mixes' `max_target_tokens`. Loss is on answer tokens and `<|im_end|>` only (mode
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import math
 import os
 import sys
 import time
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import torch
 from torch import nn
 from torch.distributed.checkpoint.state_dict import (StateDictOptions, get_model_state_dict,
                                                      get_optimizer_state_dict, set_optimizer_state_dict)
+from tqdm import tqdm
 from transformers import GotOcr2Config
 
 from model import checkpoint, ranks
@@ -39,7 +39,9 @@ from model.fast import compile_blocks, use_sdpa_encoder
 from model.loss import IGNORE_INDEX, AnswerLoss
 from model.presets import PRESETS
 from model.runlog import RunLog
+from pipelines.cli import Parser, add_config_flags
 
+PROG = "python -m model.train"
 STAGE_PRESET = {1: "got-opt125m", 2: "got-580m", 3: "got-580m"}
 STAGE_LR = {1: 1e-4, 2: 1e-4, 3: 2e-5}
 STAGE_TRAIN = {1: "all", 2: "all", 3: "decoder"}
@@ -48,32 +50,35 @@ RESUME_FIXED = ("mix", "batch_size", "grad_accum", "seed", "max_target_tokens", 
 
 
 # ----------------------------------------------------------------------------- config
-def _flag(default: Any, help: str) -> Any:
-    return field(default=default, metadata={"help": help})
+def _flag(default: Any, help: str, **metadata: Any) -> Any:
+    return field(default=default, metadata={"help": help, **metadata})
 
 
 @dataclass
 class Config:
     """Every default in one place; None means "the stage's choice" (see __post_init__)."""
 
-    stage: int = _flag(2, "the paper's stage, 1 to 3: its defaults for preset, lr and what trains")
-    mix: str = _flag("", "stage mix yaml, e.g. shards/mixes/stage2.yaml")
-    out: str = _flag("", "run folder: checkpoints, metrics.jsonl, events.jsonl; rerun to resume")
-    preset: str | None = _flag(None, "architecture (default: --init's own, else got-opt125m in stage 1, got-580m after)")
+    stage: Literal[1, 2, 3] = _flag(2, "the paper's stage: its defaults for preset, lr and what trains")
+    mix: str = _flag("", "stage mix yaml, e.g. shards/mixes/stage2.yaml (required)")
+    out: str = _flag("", "run folder: checkpoints, metrics.jsonl, events.jsonl; rerun to resume (required)")
+    preset: str | None = _flag(None, "architecture (default: --init's own, else got-opt125m in stage 1, "
+                                     "got-580m after)", choices=sorted(PRESETS))
     init: str | None = _flag(None, "weights to start from: model folder, run folder, or a hub id in the local cache")
-    train: str | None = _flag(None, "parts that train (default: all in stages 1-2, decoder in stage 3)")
+    train: str | None = _flag(None, "parts that train (default: all in stages 1-2, decoder in stage 3)",
+                              choices=TRAINABLE)
     image_size: int | None = _flag(None, "encoder side in px, a multiple of 64 (default: the preset's)")
     batch_size: int = _flag(8, "samples per rank and micro-batch")
     grad_accum: int = _flag(1, "micro-batches per optimizer step")
     max_target_tokens: int | None = _flag(None, "drop longer targets (default: the mix's limit)")
-    num_workers: int = _flag(2, "DataLoader worker processes per rank")
+    workers: int = _flag(2, "DataLoader worker processes per rank (0: load in the training process)")
     shuffle_buffer: int = _flag(1000, "samples in the loader's shuffle buffer (0: no shuffling)")
     length_pool: int = _flag(16, "batches per pool sorted by target length, so batches pad little (1: off)")
     root: str = _flag(".", "folder that relative shard patterns in the mix start from")
     allow_missing: bool = _flag(False, "stream the mix's present sources when some have no shards")
     max_steps: int = _flag(10_000, "optimizer steps; the cosine schedule ends here")
     lr: float | None = _flag(None, "peak learning rate (default: 1e-4, 2e-5 in stage 3)")
-    warmup: int | None = _flag(None, "linear warmup steps (default: 1%% of --max-steps)")
+    warmup: int | None = _flag(None, "linear warmup steps (default: 1%% of --max-steps, at least 1, less than "
+                                     "--max-steps)")
     weight_decay: float = _flag(0.0, "AdamW weight decay")
     grad_clip: float = _flag(1.0, "clip the gradient norm to this")
     seed: int = _flag(0, "model init and data order")
@@ -82,6 +87,7 @@ class Config:
     fsdp: bool = _flag(False, "shard weights, gradients and optimizer state (FSDP2) instead of DDP")
     save_every: int = _flag(1000, "checkpoint every this many steps (and at the end)")
     log_every: int = _flag(10, "metrics line every this many steps")
+    progress: bool = _flag(True, "progress bar with loss and ETA on stderr (rank 0), beside the JSON lines")
     world_size: int = 1  # ranks, from torchrun's environment, not a flag
 
     def __post_init__(self) -> None:
@@ -104,36 +110,24 @@ class Config:
                             ("--max-steps", self.max_steps), ("--save-every", self.save_every),
                             ("--log-every", self.log_every)):
             need(value >= 1, f"{flag} must be >= 1, got {value}")
-        self.warmup = max(1, self.max_steps // 100) if self.warmup is None else self.warmup
+        if self.warmup is None:  # fits any run: 0 for a single step
+            self.warmup = min(max(1, self.max_steps // 100), self.max_steps - 1)
         need(0 <= self.warmup < self.max_steps, f"--warmup must be in [0, --max-steps), got {self.warmup}")
-        need(self.num_workers >= 0, f"--num-workers must be >= 0, got {self.num_workers}")
+        need(self.workers >= 0, f"--workers must be >= 0, got {self.workers}")
         need(self.image_size is None or (self.image_size > 0 and self.image_size % 64 == 0),
              f"--image-size must be a positive multiple of 64 (16 px patches, 4x neck), got {self.image_size}")
         need(self.grad_clip > 0, f"--grad-clip must be > 0, got {self.grad_clip}")
 
 
 def parse_args(argv: list[str] | None = None) -> Config:
-    """Flags are the Config fields with dashes; argparse exits with code 2 on a bad flag or value."""
-    p = argparse.ArgumentParser(prog="python -m model.train", description=__doc__.split("\n\n")[0])
-    special = {"stage": dict(type=int, choices=sorted(STAGE_LR)), "mix": dict(required=True),
-               "out": dict(required=True), "preset": dict(choices=sorted(PRESETS)), "train": dict(choices=TRAINABLE)}
-    for f in fields(Config):
-        if f.name == "world_size":
-            continue
-        flag, help = "--" + f.name.replace("_", "-"), f.metadata["help"]
-        if f.name in special:
-            p.add_argument(flag, default=f.default if f.name == "stage" else None, help=help, **special[f.name])
-        elif f.type in ("bool", bool):
-            p.add_argument(flag, action="store_true", help=help)
-        else:
-            kind = {"int": int, "float": float, "str": str}[str(f.type).split(" ")[0]]
-            p.add_argument(flag, type=kind, default=f.default, help=help)
+    """Flags are the Config fields with dashes (pipelines.cli builds them); bad input exits 2 with one line."""
+    p = Parser(prog=PROG, description=__doc__.split("\n\n")[0])
+    add_config_flags(p, Config, "training", exclude=("world_size",))
     args = p.parse_args(argv)
     try:
         return Config(**vars(args), world_size=int(os.environ.get("WORLD_SIZE", "1")))
     except ValueError as e:
         p.error(str(e))
-        raise  # unreachable: p.error exits
 
 
 # ----------------------------------------------------------------------------- model
@@ -191,7 +185,7 @@ def make_data(cfg: Config, image_size: int, image_tokens: int, rank: int, state:
         data = make_loader(LoaderConfig(mix=cfg.mix, batch_size=cfg.batch_size, image_size=image_size,
                                         image_tokens=image_tokens, max_target_tokens=cfg.max_target_tokens,
                                         shuffle_buffer=cfg.shuffle_buffer, length_pool=cfg.length_pool,
-                                        num_workers=cfg.num_workers,
+                                        num_workers=cfg.workers,
                                         seed=cfg.seed, allow_missing=cfg.allow_missing, root=cfg.root),
                            rank=rank, world_size=cfg.world_size)
         if state is not None:
@@ -208,10 +202,14 @@ def to_device(batch: dict[str, Any], device: torch.device) -> dict[str, torch.Te
 
 # ----------------------------------------------------------------------------- schedule
 def get_lr(step: int, cfg: Config) -> float:
-    """Linear warmup to --lr over --warmup steps, then cosine to 0 at --max-steps (step is 1-based)."""
+    """Linear warmup to --lr over --warmup steps, then a cosine that reaches 0 as the last step ends.
+
+    Steps are 1-based; the first step after warmup runs at the peak and the last one still learns
+    (a one-step run takes one step at --lr), like nanoGPT's schedule.
+    """
     if step <= cfg.warmup:
-        return cfg.lr * step / max(1, cfg.warmup)
-    progress = (step - cfg.warmup) / max(1, cfg.max_steps - cfg.warmup)
+        return cfg.lr * step / cfg.warmup
+    progress = (step - 1 - cfg.warmup) / (cfg.max_steps - cfg.warmup)
     return cfg.lr * 0.5 * (1.0 + math.cos(math.pi * min(1.0, progress)))
 
 
@@ -261,6 +259,8 @@ def train(cfg: Config) -> None:
     log.event("start", step=step, world_size=world, device=str(device), trainable=trainable, config=asdict(cfg))
     batches = iter(data)
     first = True
+    bar = tqdm(total=cfg.max_steps, initial=step, desc="train", unit="step", dynamic_ncols=True,
+               disable=rank != 0 or not cfg.progress, file=sys.stderr)
     t0 = time.perf_counter()
     while step < cfg.max_steps:
         step += 1
@@ -291,9 +291,12 @@ def train(cfg: Config) -> None:
             log.metrics(step=step, loss=loss, lr=lr, grad_norm=float(ranks.full(grad_norm)), samples=samples,
                         tokens=tokens, tokens_per_s=step_tokens / dt, samples_per_s=step_samples / dt,
                         pad_share=1 - step_tokens / step_positions)
+            bar.set_postfix(loss=f"{loss:.4f}", lr=f"{lr:.2e}", refresh=False)
+        bar.update()
         if step % cfg.save_every == 0 or step == cfg.max_steps:
             save(out, step, got, optimizer, data, cfg, samples, tokens, rank, log)
         t0 = time.perf_counter()
+    bar.close()
     log.close()
     ranks.teardown()
 
@@ -342,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         train(cfg)
     except (CheckpointError, DataError, InitError, ResumeError) as e:
-        print(f"model.train: error: {e}", file=sys.stderr)
+        print(f"{PROG}: error: {e}", file=sys.stderr)
         return 2
     return 0
 

@@ -99,23 +99,29 @@ def _flag_kwargs(kind: Any, flag: str) -> dict[str, Any]:
     raise TypeError(f"{flag}: a field of type {kind} cannot be a command-line flag")
 
 
-def add_config_flags(parser: argparse.ArgumentParser, config_cls: type, title: str) -> None:
+def add_config_flags(parser: argparse.ArgumentParser, config_cls: type, title: str,
+                     exclude: tuple[str, ...] = ()) -> None:
     """One flag per field of a config dataclass, typed from its annotation, help from its metadata.
 
     Handles `str`, `int`, `float`, `bool` (`--x` / `--no-x`), `T | None`, `Literal[...]` and
     `list[T]` (several values after the flag); a field's `choices` metadata restricts its values.
+    Fields named in `exclude` are set by the program, not by a flag. Engines' configs and the
+    trainer's both come through here, so every command shows its defaults the same way.
     """
     group = parser.add_argument_group(title)
     hints = typing.get_type_hints(config_cls)
     for f in dataclasses.fields(config_cls):
+        if f.name in exclude:
+            continue
         flag = _flag(f.name)
         default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
         kwargs = _flag_kwargs(hints[f.name], flag)
         kwargs.update(dest=f.name, default=default, help=f.metadata.get("help", ""))
         if "choices" in f.metadata:
             kwargs["choices"] = list(f.metadata["choices"])
-        if kwargs["help"] and default is not None and kwargs.get("action") is None:
-            kwargs["help"] += f" (default: {' '.join(map(str, default)) if isinstance(default, list) else default})"
+        if kwargs["help"] and default not in (None, ""):  # None and "": the help says what happens
+            shown = " ".join(map(str, default)) if isinstance(default, list) else default
+            kwargs["help"] += f" (default: {shown})"
         group.add_argument(flag, **kwargs)
 
 

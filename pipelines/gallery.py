@@ -11,6 +11,11 @@ evenly over the build, so a look at 48 samples sees the beginning, middle and en
 A target that is one formula (`\\[ ... \\]`, `\\( ... \\)`) or one `<smiles>` is also drawn from its
 own text by Mathpix-markdown-it (renderers.mathpix) and shown beside the image, so an eye compares
 what the image shows with what the target says, not with its source text.
+
+Each card puts the image beside its target (the comparison the page exists for); a click on an
+image shows it at full size (a click or Escape closes it), a long target scrolls inside its
+capped box so one sample never fills the screen, and the header with its filters stays one
+sticky line, however many folders the title names.
 """
 
 from __future__ import annotations
@@ -37,19 +42,27 @@ PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
 <style>
 body {{ font: 14px system-ui, sans-serif; margin: 16px; background: #f4f4f4; }}
-header {{ position: sticky; top: 0; background: #f4f4f4; padding: 8px 0; z-index: 1; }}
-label {{ margin-right: 12px; }}
-#grid {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); gap: 12px; }}
-.card {{ background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 8px; overflow: hidden; }}
-.card img {{ max-width: 100%; border: 1px solid #eee; display: block; margin-bottom: 4px; }}
+header {{ position: sticky; top: 0; background: #f4f4f4; padding: 8px 0; z-index: 1; display: flex;
+          align-items: center; gap: 12px; white-space: nowrap; }}
+header h1 {{ font-size: 16px; margin: 0; flex: 1 1 auto; min-width: 0; overflow: hidden; text-overflow: ellipsis; }}
+#grid {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(640px, 1fr)); gap: 12px; }}
+.card {{ background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 8px; overflow: hidden;
+        display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 8px; align-items: start; }}
+.card img {{ max-width: 100%; border: 1px solid #eee; display: block; margin-bottom: 4px; cursor: zoom-in; }}
 .card pre {{ white-space: pre-wrap; word-break: break-word; background: #fafafa; padding: 6px; margin: 4px 0; }}
+.card pre.target {{ max-height: 360px; overflow-y: auto; }}
 .tags span {{ display: inline-block; background: #e8eefc; border-radius: 3px; padding: 0 6px; margin-right: 4px; }}
+#zoom {{ display: none; position: fixed; inset: 0; background: rgba(0, 0, 0, .85); z-index: 2; overflow: auto;
+        cursor: zoom-out; }}
+#zoom.open {{ display: block; }}
+#zoom img {{ display: block; margin: 16px auto; background: #fff; }}
 </style></head>
-<body><header><h1>{title}</h1>
+<body><header><h1 title="{title}">{title}</h1>
 <label>engine <select id="engine"></select></label>
 <label>task <select id="task"></select></label>
 <label>lang <select id="lang"></select></label>
 <span id="count"></span></header>
+<div id="zoom"><img alt="enlarged image"></div>
 <div id="grid">
 {cards}
 </div>
@@ -72,6 +85,12 @@ function apply() {{
   document.getElementById('count').textContent = shown + ' of ' + cards.length + ' samples';
 }}
 apply();
+const zoom = document.getElementById('zoom');
+for (const img of document.querySelectorAll('.card img')) {{
+  img.addEventListener('click', () => {{ zoom.firstElementChild.src = img.src; zoom.classList.add('open'); }});
+}}
+zoom.addEventListener('click', () => zoom.classList.remove('open'));
+document.addEventListener('keydown', e => {{ if (e.key === 'Escape') zoom.classList.remove('open'); }});
 </script></body></html>
 """
 
@@ -130,13 +149,14 @@ def card(sample: StoredSample, note: str = "", drawn_target: str = "") -> str:
     imgs = "".join(f'<img alt="{esc(sample.key)} page {i}" src="{u}">' for i, u in enumerate(image_uris(sample)))
     meta = json.dumps(sample.meta, ensure_ascii=False, indent=1)
     return (f'<div class="card" data-engine="{esc(str(rec.get("engine")))}" data-task="{esc(str(rec.get("task")))}" '
-            f'data-lang="{esc(str(rec.get("lang")))}">{imgs}'
+            f'data-lang="{esc(str(rec.get("lang")))}"><div class="media">{imgs}</div><div class="text">'
             f'<div class="tags"><span>{esc(sample.key)}</span><span>{esc(str(rec.get("task")))}</span>'
             f'<span>{esc(str(rec.get("lang")))}</span></div>'
             + (f'<b>flagged</b><pre class="note">{esc(note)}</pre>' if note else "")
-            + f'<b>prompt</b><pre>{esc(rec.get("prompt", ""))}</pre><b>target</b><pre>{esc(rec.get("target", ""))}</pre>'
+            + f'<b>prompt</b><pre>{esc(rec.get("prompt", ""))}</pre>'
+            f'<b>target</b><pre class="target">{esc(rec.get("target", ""))}</pre>'
             + (f"<b>target, typeset by Mathpix-markdown-it</b>{drawn_target}" if drawn_target else "")
-            +             f'<details><summary>meta</summary><pre>{esc(meta)}</pre></details></div>')
+            + f'<details><summary>meta</summary><pre>{esc(meta)}</pre></details></div></div>')
 
 
 def flagged_cards(report: str, n: int) -> list[str]:

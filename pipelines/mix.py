@@ -1,12 +1,12 @@
 """Look at a stage mix before training on it.
 
-    python -m pipelines.mix show shards/mixes/stage2.yaml [--root .] [--scan 1000]
+    python -m pipelines.mix show shards/mixes/stage2.yaml [--root .] [--n 1000]
 
 One row per source (carried ones as `stage1/NAME`): its shards, the samples they hold (from
 manifest.json), how many the stage can use (carried: times the measured kept fraction), its
 share of draws (as configured, and renormalised over the sources that have shards, which is
 what `--allow-missing` streams), the carried fraction (configured, and measured on the scanned
-keys), and target-token percentiles on up to `--scan` samples with the share over the stage's
+keys), and target-token percentiles on up to `--n` samples with the share over the stage's
 token limit. A source without shards is one MISSING line; a bad file is one error line, exit 2.
 """
 
@@ -110,16 +110,16 @@ def main(argv: list[str] | None = None) -> int:
     show = commands.add_parser("show", help="per source: samples, share, carried fraction, target tokens")
     show.add_argument("mix", help="a stage yaml, e.g. shards/mixes/stage2.yaml")
     show.add_argument("--root", default=".", help="folder that relative shard patterns start from (default: .)")
-    show.add_argument("--scan", type=int, default=1000,
+    show.add_argument("--n", type=int, default=1000,
                       help="samples per source read for token percentiles and the carried fraction (default: 1000)")
     args = parser.parse_args(argv)
-    if args.scan < 1:
-        fail(PROG, f"--scan must be at least 1, got {args.scan}")
+    if args.n < 1:
+        fail(PROG, f"--n must be at least 1, got {args.n}")
     if not is_url(args.root) and not os.path.isdir(args.root):
         fail(PROG, f"--root {args.root}: no such folder")
     try:
         mix = load_mix(args.mix)
-        reports = [survey(s, args.root, args.scan)
+        reports = [survey(s, args.root, args.n)
                    for s in tqdm(mix.sources, desc="scanning sources", leave=False, file=sys.stderr)]
     except (MixError, ValueError) as e:
         fail(PROG, str(e))

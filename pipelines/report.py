@@ -1,6 +1,7 @@
 """A build's shape at a glance: one self-contained HTML page of plots.
 
     python -m pipelines.report data/charts [--n 1000] [--out data/charts/report.html]
+    python -m pipelines.report data/charts data/tables data/docs --out mix-report.html   # a mix's builds
 
 What a user checks before training on two million samples, drawn as inline SVG (`pipelines.plots`) on
 one page that opens offline: samples per kind and language, target length in GOT tokens, image
@@ -9,6 +10,8 @@ validation scores when `pipelines.validate` has written them. Counts of failures
 from the manifest and the shards' stats files (exact); the figures about samples themselves come
 from a seeded sample of them (`--n`, the whole build when smaller), read without streaming whole
 shards, so the report of a build of millions takes seconds, and says how many samples it read.
+Several builds (a stage mix's sources) make one page: the same plots over all of them, `--n`
+samples read from each, failures and skips labelled by engine, one overview line per build.
 """
 
 from __future__ import annotations
@@ -103,11 +106,21 @@ def _reasons(ident: str, heading: str, counts: dict[str, int], none: str, summar
     return _section(ident, heading, summary, plots.bars(rows, heading.lower()))
 
 
-def build_sections(manifest: dict[str, Any], stats: list[ShardStats]) -> list[str]:
-    """Failed draws, skipped --source items and throughput, from the manifest and stats files."""
-    failures, made = manifest["failures"], manifest["samples"]
+def build_sections(builds: list[tuple[dict[str, Any], list[ShardStats]]]) -> list[str]:
+    """Failed draws, skipped --source items and throughput, from the manifests and stats files.
+
+    Reasons are labelled `engine: reason` when there are several builds.
+    """
+    failures: Counter[str] = Counter()
+    skipped: Counter[str] | None = None
+    for manifest, _ in builds:
+        label = f"{manifest['engine']}: " if len(builds) > 1 else ""
+        failures.update({label + reason: c for reason, c in manifest["failures"].items()})
+        if (source_skips := manifest["engine_info"].get("skipped")) is not None:
+            skipped = (skipped or Counter()) + Counter({label + reason: c for reason, c in source_skips.items()})
+    made = sum(manifest["samples"] for manifest, _ in builds)
     failed = sum(failures.values())
-    skipped = manifest["engine_info"].get("skipped")
+    stats = [st for _, shards in builds for st in shards]
     rates = [s.samples / s.seconds for s in stats if s.seconds > 0]
     worker_s = sum(s.seconds for s in stats)
     return [
@@ -161,55 +174,72 @@ def sample_rows(sizes: list[tuple[str, int]], n: int, seed: int) -> list[dict[st
     return rows
 
 
-def load_validation(out: str, path: str | None) -> dict[str, Any] | None:
-    """The validation report at `path`, else OUT/validation.json when it exists, else None.
+def load_validation(outs: list[str], path: str | None) -> dict[str, Any] | None:
+    """The validation report at `path`, else the builds' OUT/validation.json files merged, else None.
 
     Raises:
         FileNotFoundError: `path` was given and does not exist.
     """
-    fs, found = fsspec.core.url_to_fs(path or out.rstrip("/") + "/" + VALIDATION)
-    if not fs.exists(found):
-        if path is None:
-            return None
-        raise FileNotFoundError(f"--validation {path}: no such file; write it with `python -m pipelines.validate`")
-    with fs.open(found, "r", encoding="utf-8") as f:
-        return json.load(f)
+    merged: dict[str, Any] | None = None
+    for found in [path] if path else [out.rstrip("/") + "/" + VALIDATION for out in outs]:
+        fs, local = fsspec.core.url_to_fs(found)
+        if not fs.exists(local):
+            if path is None:
+                continue
+            raise FileNotFoundError(f"--validation {path}: no such file; write it with `python -m pipelines.validate`")
+        with fs.open(local, "r", encoding="utf-8") as f:
+            report = json.load(f)
+        merged = report if merged is None else {"groups": merged["groups"] + report["groups"],
+                                                "samples": merged["samples"] + report["samples"]}
+    return merged
 
 
-def render(out: str, n: int, seed: int, validation: str | None) -> str:
-    """The report page of the build in `out`.
+def render(outs: list[str], n: int, seed: int, validation: str | None) -> str:
+    """The report page of the builds in `outs` (one or several), `n` samples read from each.
 
     Raises:
-        FileNotFoundError: no finished build in `out`, or no such --validation file.
+        FileNotFoundError: no finished build in one of `outs`, or no such --validation file.
     """
-    manifest = read_manifest(out)
-    if manifest is None:
-        raise FileNotFoundError(f"{out}: no manifest.json; finish the build (rerun its command) first")
-    stats = shard_stats(out)
-    rows = sample_rows([(shard, st.samples) for shard, st in stats], n, seed)
-    title = f"Build report: {manifest['engine']}, {manifest['samples']:,} samples ({out})"
-    overview = (f"<code>{html.escape(manifest['engine'])}</code> engine, seed {manifest['seed']}, "
-                f"{len(stats)} shards, {manifest['bytes'] / 1e6:,.1f} MB; config "
-                f"<code>{html.escape(json.dumps(manifest['config'], ensure_ascii=False))}</code>.")
-    sections = (samples_sections(rows, manifest["samples"]) + build_sections(manifest, [st for _, st in stats])
-                + [validation_section(load_validation(out, validation))])
-    return PAGE.format(title=html.escape(title), overview=overview, sections="\n".join(sections))
+    builds, rows, lines = [], [], []
+    for out in outs:
+        manifest = read_manifest(out)
+        if manifest is None:
+            raise FileNotFoundError(f"{out}: no manifest.json; finish the build (rerun its command) first")
+        stats = shard_stats(out)
+        builds.append((manifest, [st for _, st in stats]))
+        rows += sample_rows([(shard, st.samples) for shard, st in stats], n, seed)
+        lines.append(f"<code>{html.escape(manifest['engine'])}</code> engine"
+                     + (f" ({html.escape(out)}): {manifest['samples']:,} samples, " if len(outs) > 1 else ", ")
+                     + f"seed {manifest['seed']}, {len(stats)} shards, {manifest['bytes'] / 1e6:,.1f} MB; config "
+                     f"<code>{html.escape(json.dumps(manifest['config'], ensure_ascii=False))}</code>.")
+    total = sum(manifest["samples"] for manifest, _ in builds)
+    if len(outs) == 1:
+        title = f"Build report: {builds[0][0]['engine']}, {total:,} samples ({outs[0]})"
+    else:
+        engines = ", ".join(dict.fromkeys(manifest["engine"] for manifest, _ in builds))
+        title = f"Build report: {len(outs)} builds ({engines}), {total:,} samples"
+    sections = (samples_sections(rows, total) + build_sections(builds)
+                + [validation_section(load_validation(outs, validation))])
+    return PAGE.format(title=html.escape(title), overview="<br>".join(lines), sections="\n".join(sections))
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = Parser(prog=PROG, description="Write one self-contained HTML page of plots describing a build.")
-    parser.add_argument("folder", help="output folder of pipelines.build")
-    parser.add_argument("--n", type=int, default=1000, help="samples read for the per-sample plots (default: 1000)")
+    parser = Parser(prog=PROG, description="Write one self-contained HTML page of plots describing builds.")
+    parser.add_argument("folders", nargs="+", metavar="BUILD",
+                        help="output folders of pipelines.build (several, e.g. a mix's sources, make one page)")
+    parser.add_argument("--n", type=int, default=1000,
+                        help="samples read from each build for the per-sample plots (default: 1000)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the sample read (default: 0)")
     parser.add_argument("--validation", default=None,
                         help=f"validation report to plot (default: OUT/{VALIDATION} when it exists)")
-    parser.add_argument("--out", default=None, help=f"HTML file to write (default: OUT/{REPORT})")
+    parser.add_argument("--out", default=None,
+                        help=f"HTML file to write (default: BUILD/{REPORT} for one build, ./{REPORT} for several)")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
-    out = args.out or args.folder.rstrip("/") + "/" + REPORT
+    out = args.out or (args.folders[0].rstrip("/") + "/" + REPORT if len(args.folders) == 1 else REPORT)
     try:
         if args.n < 1:
             raise UsageError(f"--n must be at least 1, got {args.n}")
-        page = render(args.folder, args.n, args.seed, args.validation)
+        page = render(args.folders, args.n, args.seed, args.validation)
     except (UsageError, FileNotFoundError) as e:
         fail(PROG, str(e))
     fs, path = fsspec.core.url_to_fs(out)

@@ -99,7 +99,7 @@ def write_shards(folder: Path) -> Path:
 def test_evaluate_prints_one_table_per_engine(tiny_ckpt: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     shards = write_shards(tmp_path / "shards")
     out = tmp_path / "eval.json"
-    assert evaluate.main(["--ckpt", str(tiny_ckpt), "--shards", str(shards), "--max-new-tokens", "4",
+    assert evaluate.main([str(shards), "--ckpt", str(tiny_ckpt), "--max-new-tokens", "4",
                           "--batch-size", "2", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     charts, text = printed.split("### charts")[1].split("### text")
@@ -112,8 +112,9 @@ def test_evaluate_prints_one_table_per_engine(tiny_ckpt: Path, tmp_path: Path, c
 
 
 def test_evaluate_errors(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    assert evaluate.main(["--ckpt", str(tmp_path / "none"), "--shards", str(tmp_path)]) == 2
+    assert evaluate.main([str(tmp_path), "--ckpt", str(tmp_path / "none")]) == 2
     assert "no such folder" in capsys.readouterr().err
     with pytest.raises(SystemExit) as e:
-        evaluate.parse_args(["--ckpt", "c", "--shards", "s", "--limit", "0"])
-    assert e.value.code == 2 and "--limit must be >= 1" in capsys.readouterr().err
+        evaluate.parse_args(["s", "--ckpt", "c", "--n", "0"])
+    assert e.value.code == 2 and capsys.readouterr().err == (
+        "python -m model.evaluate: error: --n must be >= 1, got 0 (see --help)\n")

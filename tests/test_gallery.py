@@ -20,7 +20,8 @@ from shards.format import shard_name
 
 def test_gallery_renders_offline_in_chromium(built_charts: Path, tmp_path: Path) -> None:
     page_path = tmp_path / "gallery" / "charts.html"
-    assert gallery_main([str(built_charts), "--n", "12", "--out", str(page_path)]) == 0
+    # the same build named three times: a title longer than the header's line
+    assert gallery_main([str(built_charts)] * 3 + ["--n", "12", "--out", str(page_path)]) == 0
     requested: list[str] = []
     config = ChromiumConfig()
     browser = driver().chromium.launch(executable_path=config.executable, args=list(config.args))
@@ -29,7 +30,7 @@ def test_gallery_renders_offline_in_chromium(built_charts: Path, tmp_path: Path)
         page.on("request", lambda r: requested.append(r.url))
         page.goto(page_path.as_uri())
         page.wait_for_load_state("load")
-        widths = page.eval_on_selector_all("img", "imgs => imgs.map(i => i.naturalWidth)")
+        widths = page.eval_on_selector_all(".card img", "imgs => imgs.map(i => i.naturalWidth)")
         assert len(widths) == 12 and all(w >= 200 for w in widths)
         assert page.inner_text("#count") == "12 of 12 samples"
         langs = page.eval_on_selector_all(".card", "cs => cs.map(c => c.dataset.lang)")
@@ -37,6 +38,27 @@ def test_gallery_renders_offline_in_chromium(built_charts: Path, tmp_path: Path)
         assert page.inner_text("#count") == f"{langs.count('zh')} of 12 samples"
         assert page.locator(".card:visible").count() == langs.count("zh")
         page.select_option("#lang", "all")
+
+        header, title = page.locator("header").bounding_box(), page.locator("header h1").bounding_box()
+        assert header["height"] < 50 and title["height"] < 30  # one line, the long title cut with an ellipsis
+        for card in page.locator(".card").all()[:3]:  # image beside the target, tops aligned
+            image, target = card.locator(".media img").bounding_box(), card.locator("pre.target").bounding_box()
+            assert image["x"] + image["width"] <= target["x"] and abs(image["y"] - card.bounding_box()["y"]) < 20
+        # a long target (200 lines; charts' are short) is capped, padding included, and scrolls in its box
+        page.eval_on_selector("pre.target", "p => { p.textContent = 'line\\n'.repeat(200); }")
+        heights = page.eval_on_selector_all("pre.target", "ps => ps.map(p => [p.clientHeight, p.scrollHeight])")
+        assert all(shown <= 360 + 12 for shown, _ in heights) and heights[0][1] > 10 * heights[0][0]
+
+        first = page.locator(".card .media img").first
+        assert not page.locator("#zoom").is_visible()
+        first.click()
+        enlarged = page.locator("#zoom img").bounding_box()
+        assert page.locator("#zoom").is_visible() and enlarged["width"] > first.bounding_box()["width"]
+        page.keyboard.press("Escape")
+        assert not page.locator("#zoom").is_visible()
+        first.click()
+        page.locator("#zoom").click()
+        assert not page.locator("#zoom").is_visible()
         shot = tmp_path / "shot.png"
         page.screenshot(path=str(shot))
     finally:

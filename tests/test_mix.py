@@ -104,7 +104,7 @@ def test_show_reports_samples_shares_carry_and_tokens(tmp_path, capsys):
                    "  - {name: b, shards: 'data/b/b-{000000..000001}.tar', weight: 1}\n"
                    "  - {name: z, shards: 'data/z/z-*.tar', weight: 2}\n"
                    "carry: {mix: s1.yaml, fraction: 0.8, weight: 1}\n")
-    assert mix_cli.main(["show", s2, "--root", str(tmp_path), "--scan", "400"]) == 0
+    assert mix_cli.main(["show", s2, "--root", str(tmp_path), "--n", "400"]) == 0
     rows = {line.split()[0]: line.split() for line in capsys.readouterr().out.splitlines()[2:-1]}
     assert rows["b"][1:6] == ["2", "60", "60", "25.0%", "50.0%"]
     assert rows["z"][1] == "MISSING"

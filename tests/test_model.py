@@ -5,21 +5,27 @@ from __future__ import annotations
 import copy
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 import torch
 import transformers
 from PIL import Image, ImageDraw
-from transformers import AutoTokenizer, GotOcr2ForConditionalGeneration
+from transformers import (AutoModelForImageTextToText, AutoProcessor, AutoTokenizer, GotOcr2ForConditionalGeneration,
+                          GotOcr2Processor, pipeline)
 from transformers.models.got_ocr2.modeling_got_ocr2 import GotOcr2VisionAttention
 
 from model import checkpoint, infer
 from model.build import InitError, build_model, part_of, set_trainable
 from model.fast import SdpaVisionAttention, use_sdpa_encoder
+from model.generate import Query, read
+from model.hf_processor import hf_processor
 from model.loss import IGNORE_INDEX, AnswerLoss, aligned_chunk_loss, chunk_loss
 from model.presets import IMAGE_TOKEN_ID, VOCAB_SIZE, build_config, image_tokens
 from tokenizer.got import IGNORE_INDEX as TOKENIZER_IGNORE
+from shards.preprocess import to_pixel_values
 from tokenizer.got import get_tokenizer
+from tokenizer.protocol import PROMPT_MULTI_PAGE
 
 
 def tiny_model(preset: str = "tiny", seed: int = 0) -> GotOcr2ForConditionalGeneration:
@@ -222,3 +228,52 @@ def test_batched_generation_left_pads_without_changing_scores() -> None:
 
     batched, alone = scores([short, long], pixels), scores([short], pixels[:1])
     assert all(torch.allclose(b[0], a[0], atol=1e-5) for b, a in zip(batched, alone))
+
+
+def test_checkpoint_runs_with_transformers_processor_pipeline_and_docs_examples(tmp_path: Path) -> None:
+    """What transformers' GOT-OCR2 page does, on our checkpoint: AutoProcessor, generate, decode, pipeline."""
+    ckpt = checkpoint.save(tmp_path, 1, tiny_model(), tiny_model().state_dict(), {"step": 1})
+    model = AutoModelForImageTextToText.from_pretrained(ckpt).eval()
+    processor = AutoProcessor.from_pretrained(ckpt)
+    assert isinstance(processor, GotOcr2Processor)
+    full = hf_processor(build_config("got-580m"))  # 1024 px, 256 tokens: transformers' own default, nothing added
+    assert full.image_processor.size.height == 1024 and "num_image_tokens" not in full.tokenizer.init_kwargs
+    image = Image.new("RGB", (400, 200), "white")
+    ImageDraw.Draw(image).text((10, 80), "GOT", fill="red")
+    wide = image.resize((1200, 200))
+
+    def answer(inputs: dict[str, torch.Tensor], **docs: Any) -> list[str]:
+        ids = model.generate(**inputs, do_sample=False, max_new_tokens=3, **docs)
+        return processor.batch_decode(ids[:, inputs["input_ids"].shape[1]:], skip_special_tokens=True)
+
+    # the docs' examples (plain, batched, formatted, multi-page, cropped patches, colour, box) give the model
+    # as many image tokens as it makes features; one generates exactly as the docs write it
+    for inputs in (processor(image, return_tensors="pt"), processor([image, wide], return_tensors="pt"),
+                   processor(image, return_tensors="pt", format=True),
+                   processor([image, image], return_tensors="pt", multi_page=True, format=True),
+                   processor(wide, return_tensors="pt", format=True, crop_to_patches=True, max_patches=3),
+                   processor(image, return_tensors="pt", color="green"),
+                   processor(image, return_tensors="pt", box=[10, 10, 200, 150])):
+        tokens = model.config.image_seq_length * len(inputs["pixel_values"])
+        assert (inputs["input_ids"] == IMAGE_TOKEN_ID).sum() == tokens
+    batched = processor([image, wide], return_tensors="pt")
+    assert len(answer(batched, tokenizer=processor.tokenizer, stop_strings="<|im_end|>")) == 2
+
+    # the chat template writes GOT's own prompt, so generate answers as our reader (model.generate.read) does
+    tok = get_tokenizer()
+    for prompt, task, frames in (("OCR: ", "plain", [image]), ("[red] OCR with format: ", "color", [image]),
+                                 (PROMPT_MULTI_PAGE, "multi_page", [image, wide])):
+        messages = [{"role": "user", "content": [*[{"type": "image"}] * len(frames), {"type": "text", "text": prompt}]}]
+        text = processor.apply_chat_template(messages, add_generation_prompt=True)
+        inputs = processor(frames if len(frames) == 1 else [frames], text=text, multi_page=len(frames) > 1,
+                           return_tensors="pt")
+        assert inputs["input_ids"][0].tolist() == tok.chat_prefix_ids(prompt, 16 * len(frames))
+        assert torch.allclose(inputs["pixel_values"], to_pixel_values(frames, 256), atol=0.05)
+        assert answer(inputs) == read(model, [Query(frames, prompt, task)], max_new_tokens=3)
+
+    pipe = pipeline("image-text-to-text", model=str(ckpt))
+    text = processor.apply_chat_template([{"role": "user", "content": [{"type": "image"},
+                                                                       {"type": "text", "text": "OCR: "}]}],
+                                         add_generation_prompt=True)
+    out = pipe(images=image, text=text, max_new_tokens=3, return_full_text=False)
+    assert out[0]["generated_text"] == read(model, [Query([image], "OCR: ")], max_new_tokens=3)[0]

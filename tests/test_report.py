@@ -33,6 +33,8 @@ def test_report_shows_the_build_offline_in_chromium(built_smoke: Path, built_cha
     smoke_page, charts_page = tmp_path / "smoke.html", tmp_path / "charts.html"
     assert report_main([str(built_smoke), "--n", "200", "--validation", str(validation), "--out", str(smoke_page)]) == 0
     assert report_main([str(built_charts), "--out", str(charts_page)]) == 0
+    mix_page = tmp_path / "mix.html"  # a mix's worth of builds, one page
+    assert report_main([str(built_smoke), str(built_charts), "--n", "20", "--out", str(mix_page)]) == 0
     charts = json.loads((built_charts / "manifest.json").read_text())
     longest = max(get_tokenizer().count(s.record["target"]) for s in iter_samples(str(built_charts)))
     requested: list[str] = []
@@ -62,6 +64,20 @@ def test_report_shows_the_build_offline_in_chromium(built_smoke: Path, built_cha
                                                                   "Number(r.dataset.value)])")
         assert dict(failures) == charts["failures"]
         assert "Not validated yet" in page.inner_text("#validation")
+
+        page.goto(mix_page.as_uri())
+        assert page.title() == f"Build report: 2 builds (smoke, charts), {1000 + charts['samples']:,} samples"
+        assert page.eval_on_selector_all("section", "ss => ss.map(s => s.id)") == SECTIONS
+        assert page.locator("#overview code").count() == 4  # engine and config of each build
+        assert "a seeded sample of 40 of the" in page.inner_text("#kinds")
+        kinds = page.eval_on_selector_all("#kinds rect.bar", "rs => rs.map(r => [r.dataset.label, "
+                                                             "Number(r.dataset.value)])")
+        assert {label.split()[0] for label, _ in kinds} == {"smoke", "charts"} and sum(v for _, v in kinds) == 40
+        assert page.eval_on_selector_all("#tokens rect.bin", SUM_COUNTS) == 40
+        assert page.eval_on_selector_all("#throughput rect.bin", SUM_COUNTS) == 40 + len(charts["shards"])
+        failures = page.eval_on_selector_all("#failures rect.bar", "rs => rs.map(r => [r.dataset.label, "
+                                                                  "Number(r.dataset.value)])")
+        assert dict(failures) == {f"charts: {reason}": c for reason, c in charts["failures"].items()}
     finally:
         browser.close()
     assert requested and all(u.startswith(("file:", "data:")) for u in requested), "the report fetched from the network"

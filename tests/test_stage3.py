@@ -113,7 +113,7 @@ def test_the_trainer_runs_a_stage3_mix_of_the_three_engines(tmp_path) -> None:
     (tmp_path / "mix.yaml").write_text("\n".join(lines) + "\n")
     proc = subprocess.run([sys.executable, "-m", "model.train", "--stage", "3", "--mix", str(tmp_path / "mix.yaml"),
                            "--preset", "tiny", "--out", str(tmp_path / "run"), "--max-steps", "3", "--batch-size", "4",
-                           "--num-workers", "0", "--log-every", "1", "--save-every", "1000"],
+                           "--workers", "0", "--log-every", "1", "--save-every", "1000"],
                           cwd=REPO, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-3000:]
     steps = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]

@@ -31,7 +31,9 @@ from tokenizer.got import get_tokenizer
 
 REPO = Path(__file__).resolve().parents[1]
 # One xdist worker runs the whole file: the module's overfit run is made once, not once per worker.
-pytestmark = pytest.mark.xdist_group("train")
+# Every run here is bounded by its --max-steps, so pyproject's 600 s pytest-timeout is lifted: on a
+# machine shared with other jobs the overfit fixture alone was measured at 811 s, a correct run.
+pytestmark = [pytest.mark.xdist_group("train"), pytest.mark.timeout(0)]
 
 
 def write_mix(path: Path, shards: Path, max_target_tokens: int, stage: int = 2) -> Path:
@@ -40,9 +42,9 @@ def write_mix(path: Path, shards: Path, max_target_tokens: int, stage: int = 2) 
     return path
 
 
-def run_train(*args: str, timeout: float = 240) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "model.train", *args], cwd=REPO, capture_output=True, text=True,
-                          timeout=timeout)
+def run_train(*args: str) -> subprocess.CompletedProcess:
+    """The user's command; bounded by its --max-steps, not by a clock (a busy machine is only slower)."""
+    return subprocess.run([sys.executable, "-m", "model.train", *args], cwd=REPO, capture_output=True, text=True)
 
 
 def losses(out: Path) -> list[tuple[int, float]]:
@@ -69,7 +71,7 @@ def overfit(built_charts: Path, tmp_path_factory: pytest.TempPathFactory) -> tup
     mix = write_mix(root / "mix.yaml", built_charts, limit, stage=3)
     proc = run_train("--stage", "3", "--mix", str(mix), "--preset", "tiny", "--out", str(root / "run"),
                      "--lr", "6e-3", "--warmup", "5", "--max-steps", "100", "--batch-size", str(len(chosen)),
-                     "--num-workers", "0", "--shuffle-buffer", "0", "--length-pool", "1", "--log-every", "10",
+                     "--workers", "0", "--shuffle-buffer", "0", "--length-pool", "1", "--log-every", "10",
                      "--save-every", "1000")
     assert proc.returncode == 0, proc.stderr[-3000:]
     return root / "run", chosen
@@ -95,7 +97,7 @@ def test_evaluate_scores_the_overfit_checkpoint_as_perfect(overfit: tuple[Path, 
         for s in chosen:
             w.write(s.key, {"png": s.image_bytes, "json": encode_record(s.record)})
     out = tmp_path / "eval.json"
-    assert evaluate.main(["--ckpt", str(run), "--shards", str(folder), "--max-new-tokens", "150",
+    assert evaluate.main([str(folder), "--ckpt", str(run), "--max-new-tokens", "150",
                           "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "### charts" in printed and "ap_strict" in printed
@@ -110,15 +112,14 @@ def test_killed_run_resumes_on_the_same_loss_curve(built_charts: Path, tmp_path:
                                                    capsys: pytest.CaptureFixture) -> None:
     mix = write_mix(tmp_path / "mix.yaml", built_charts, 400)
     args = ["--mix", str(mix), "--preset", "tiny", "--max-steps", "6", "--save-every", "3", "--log-every", "1",
-            "--batch-size", "2", "--num-workers", "1", "--lr", "1e-3", "--warmup", "2"]
+            "--batch-size", "2", "--workers", "1", "--lr", "1e-3", "--warmup", "2"]
     whole, killed = tmp_path / "whole", tmp_path / "killed"
     assert run_train(*args, "--out", str(whole)).returncode == 0
 
     proc = subprocess.Popen([sys.executable, "-m", "model.train", *args, "--out", str(killed)], cwd=REPO,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 200
     while not checkpoint.step_dir(killed, 3).exists():
-        assert proc.poll() is None and time.monotonic() < deadline, "run ended before its first checkpoint"
+        assert proc.poll() is None, "run ended before its first checkpoint"
         time.sleep(0.02)
     assert proc.poll() is None, "run finished before it could be killed"
     proc.send_signal(signal.SIGKILL)
@@ -151,10 +152,10 @@ def test_two_process_gloo_run_splits_the_data(built_charts: Path, tmp_path: Path
     out = tmp_path / "run"
     cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2", "-m", "model.train",
            "--stage", str(stage), "--mix", str(mix), "--preset", preset, "--out", str(out), "--max-steps", "2",
-           "--save-every", "2", "--batch-size", "1", "--num-workers", "0", "--log-every", "1"] \
+           "--save-every", "2", "--batch-size", "1", "--workers", "0", "--log-every", "1"] \
         + (["--fsdp"] if sharding == "fsdp" else [])
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=240, env=env)
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, env=env)
     assert proc.returncode == 0, proc.stderr[-3000:]
     rank0, rank1 = [sum(keys, []) for keys in events(out, "first_batch")[0]["keys_by_rank"]]
     assert rank0 and rank1 and not set(rank0) & set(rank1)
@@ -189,9 +190,41 @@ def test_cli_errors_name_the_flag(tmp_path: Path, capsys: pytest.CaptureFixture)
     assert "--image-size must be a positive multiple of 64" in capsys.readouterr().err
     assert train.main(["--mix", str(tmp_path / "none.yaml"), "--out", str(tmp_path / "a"), "--preset", "tiny"]) == 2
     assert "no such mix file" in capsys.readouterr().err
+    assert not (tmp_path / "a").exists()  # a failed start leaves no empty run folder
     assert train.main(["--mix", "m.yaml", "--out", str(tmp_path / "b"), "--init", "no-such-org/no-such-model"]) == 2
     err = capsys.readouterr().err
     assert "not a local folder and not in the Hugging Face cache" in err and "download it first" in err
+    assert not (tmp_path / "b").exists()
+    with pytest.raises(SystemExit) as e:
+        train.parse_args(["--out", str(tmp_path)])
+    assert e.value.code == 2 and capsys.readouterr().err == (
+        "python -m model.train: error: --mix is required (e.g. shards/mixes/stage2.yaml) (see --help)\n")
+
+
+def test_help_shows_every_default(capsys: pytest.CaptureFixture) -> None:
+    with pytest.raises(SystemExit) as e:
+        train.parse_args(["--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert e.value.code == 0
+    for shown in ("--batch-size BATCH_SIZE samples per rank and micro-batch (default: 8)", "(default: 10000)",
+                  "--workers WORKERS", "--compile, --no-compile torch.compile each block and the loss (GPU) "
+                  "(default: False)", "--lr LR peak learning rate (default: 1e-4, 2e-5 in stage 3)"):
+        assert shown in text
+
+
+def test_one_step_run_shows_a_progress_bar(built_charts: Path, tmp_path: Path) -> None:
+    """--max-steps 1 needs no --warmup; stdout stays JSON lines, the bar (loss, ETA) goes to stderr."""
+    mix = write_mix(tmp_path / "mix.yaml", built_charts, 400)
+    proc = run_train("--mix", str(mix), "--preset", "tiny", "--out", str(tmp_path / "run"), "--max-steps", "1",
+                     "--batch-size", "1", "--workers", "0")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    records = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [r["event"] for r in records if "event" in r] == ["start", "first_batch", "checkpoint"]
+    assert records[0]["config"]["warmup"] == 0 and losses(tmp_path / "run")[0][0] == 1
+    assert [r["lr"] for r in records if "loss" in r] == [1e-4]  # the one step learns at the peak rate
+    bar = proc.stderr.replace("\r", "\n").splitlines()
+    assert any(line.startswith("train: 100%") and "1/1 [" in line and "loss=" in line for line in bar), bar
+    assert checkpoint.latest(tmp_path / "run") == checkpoint.step_dir(tmp_path / "run", 1)
 
 
 def test_config_takes_the_papers_stage_defaults() -> None:
@@ -206,9 +239,11 @@ def test_config_takes_the_papers_stage_defaults() -> None:
 def test_lr_warms_up_then_follows_a_cosine_to_zero() -> None:
     cfg = train.Config(mix="m", out="o", lr=1e-3, warmup=10, max_steps=110)
     assert train.get_lr(5, cfg) == pytest.approx(5e-4)
-    assert train.get_lr(10, cfg) == pytest.approx(1e-3)
-    assert train.get_lr(60, cfg) == pytest.approx(5e-4)
-    assert train.get_lr(110, cfg) == pytest.approx(0.0, abs=1e-12)
+    assert train.get_lr(10, cfg) == train.get_lr(11, cfg) == pytest.approx(1e-3)
+    assert train.get_lr(61, cfg) == pytest.approx(5e-4)
+    assert 0 < train.get_lr(110, cfg) < 1e-6  # the last step still learns; the cosine ends as it does
+    for steps, warmup in ((1, 0), (2, 1), (100, 1), (1000, 10)):
+        assert train.Config(mix="m", out="o", max_steps=steps).warmup == warmup
 
 
 def test_bench_smoke_mode_runs_on_cpu(tmp_path: Path) -> None:
@@ -216,7 +251,7 @@ def test_bench_smoke_mode_runs_on_cpu(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "bench.train", "--device", "cpu", "--preset", "tiny", "--steps", "1",
                            "--warmup", "1", "--text-tokens", "32", "--batch-size", "1", "--baseline-batch-size", "1",
                            "--variants", "baseline,tuned-nocompile", "--out", str(out)],
-                          cwd=REPO, capture_output=True, text=True, timeout=180)
+                          cwd=REPO, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "| baseline | 1 |" in proc.stdout and "| tuned-nocompile | 1 |" in proc.stdout
     result = json.loads(out.read_text())
