@@ -33,6 +33,7 @@ from typing import Iterator
 from pipelines.cli import Parser, UsageError, fail
 from shards.format import PAGES_KEY, encode_image
 from shards.reader import StoredSample, iter_shard, list_shards, read_selected
+from tokenizer.protocol import asked_box
 
 PROG = "python -m pipelines.gallery"
 # One formula (nothing after its closing delimiter) or one molecule: what `typeset` draws.
@@ -49,6 +50,10 @@ header h1 {{ font-size: 16px; margin: 0; flex: 1 1 auto; min-width: 0; overflow:
 .card {{ background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 8px; overflow: hidden;
         display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 8px; align-items: start; }}
 .card img {{ max-width: 100%; border: 1px solid #eee; display: block; margin-bottom: 4px; cursor: zoom-in; }}
+.boxed {{ position: relative; margin-bottom: 4px; }}
+.boxed img {{ margin-bottom: 0; }}
+.asked {{ position: absolute; outline: 2px solid #e0f; box-shadow: 0 0 0 9999px rgba(0, 0, 0, .15);
+          pointer-events: none; }}
 .card pre {{ white-space: pre-wrap; word-break: break-word; background: #fafafa; padding: 6px; margin: 4px 0; }}
 .card pre.target {{ max-height: 360px; overflow-y: auto; }}
 .tags span {{ display: inline-block; background: #e8eefc; border-radius: 3px; padding: 0 6px; margin-right: 4px; }}
@@ -147,6 +152,11 @@ def card(sample: StoredSample, note: str = "", drawn_target: str = "") -> str:
     rec = sample.record
     esc = html.escape
     imgs = "".join(f'<img alt="{esc(sample.key)} page {i}" src="{u}">' for i, u in enumerate(image_uris(sample)))
+    box = asked_box(rec.get("prompt", ""))
+    if box:  # a box prompt: the region it asks about, drawn over the image (GOT's coordinates are per mille)
+        x1, y1, x2, y2 = (v / 10 for v in box)
+        imgs = (f'<div class="boxed">{imgs}<div class="asked" style="left:{x1}%;top:{y1}%;width:{x2 - x1:.1f}%;'
+                f'height:{y2 - y1:.1f}%"></div></div>')
     meta = json.dumps(sample.meta, ensure_ascii=False, indent=1)
     return (f'<div class="card" data-engine="{esc(str(rec.get("engine")))}" data-task="{esc(str(rec.get("task")))}" '
             f'data-lang="{esc(str(rec.get("lang")))}"><div class="media">{imgs}</div><div class="text">'

@@ -96,3 +96,22 @@ def test_formula_and_smiles_targets_are_typeset_beside_the_image(tmp_path: Path)
     for data in typeset:
         image = Image.open(io.BytesIO(base64.b64decode(data))).convert("L")
         assert ImageOps.invert(image).getbbox() is not None  # something is drawn
+
+
+def test_a_box_prompt_is_drawn_over_its_image(tmp_path: Path) -> None:
+    """The region a fine-grained box prompt asks about is outlined on the image, so a person checks it at a glance."""
+    engine = get_engine("finegrained")(get_engine("finegrained").Config(task="box", region="line"))
+    folder = tmp_path / "fg"
+    folder.mkdir()
+    build_shard(ShardSpec("finegrained", dataclasses.asdict(engine.config), "gallery-test", 5, str(folder),
+                          shard_name("finegrained", 0), 0, 2))
+    page = tmp_path / "g.html"
+    assert gallery_main([str(folder), "--n", "2", "--out", str(page)]) == 0
+    boxes = re.findall(r'<div class="asked" style="left:([\d.]+)%;top:([\d.]+)%;width:([\d.]+)%;height:([\d.]+)%">',
+                       page.read_text())
+    prompts = re.findall(r"<b>prompt</b><pre>\[(\d+), (\d+), (\d+), (\d+)\] OCR: </pre>", page.read_text())
+    assert len(boxes) == len(prompts) == 2
+    for (left, top, width, height), (x1, y1, x2, y2) in zip(boxes, prompts):
+        assert float(left) == int(x1) / 10 and float(top) == int(y1) / 10
+        assert abs(float(width) - (int(x2) - int(x1)) / 10) < 0.06
+        assert abs(float(height) - (int(y2) - int(y1)) / 10) < 0.06

@@ -3,11 +3,13 @@
 Engines write these prompts into shards, the loader turns them into token ids, the trainer and
 `model.infer` send them to the model, and tests check them: one wrong character in a query and
 a model trained on our shards no longer answers GOT's own prompts. The strings are exactly those
-of GOT's code (DESIGN.md has the table). This module imports nothing, so every side of the
+of GOT's code (DESIGN.md has the table). This module imports only the standard library, so every side of the
 project (including the GPU bench, which has no tokenizer installed) can use it.
 """
 
 from __future__ import annotations
+
+import re
 
 TASKS = ("plain", "format", "box", "color", "multi_crop", "multi_page")
 COLORS = ("red", "green", "blue")
@@ -16,6 +18,7 @@ PROMPT_PLAIN = "OCR: "
 PROMPT_FORMAT = "OCR with format: "
 PROMPT_MULTI_CROP = "OCR with format upon the patch reference: "
 PROMPT_MULTI_PAGE = "OCR with format across multi pages: "
+_BOX = re.compile(r"^\[(\d+), (\d+), (\d+), (\d+)\] ")  # a box prompt's coordinates, as `box_prompt` writes them
 
 # Token ids: Qwen's 151,643 BPE tokens and 208 specials, then GOT's nine (Qwen-VL's) image/box tokens.
 IMG_START_ID = 151857  # <img>
@@ -56,6 +59,12 @@ def box_coords(box: tuple[float, float, float, float], width: int, height: int) 
 def box_prompt(box: tuple[float, float, float, float], width: int, height: int, formatted: bool = False) -> str:
     """GOT's region query: `[x1, y1, x2, y2] OCR: ` with the box in 0-1000 coordinates."""
     return f"{box_coords(box, width, height)} {base_prompt(formatted)}"
+
+
+def asked_box(prompt: str) -> list[int] | None:
+    """The 0-1000 box a `box_prompt` asks about, or None for a prompt without one."""
+    found = _BOX.match(prompt)
+    return [int(v) for v in found.groups()] if found else None
 
 
 def color_prompt(color: str, formatted: bool = False) -> str:

@@ -9,7 +9,6 @@ any of its four sides scores 0). The image inside is cut out and scored as a pla
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import numpy as np
@@ -19,8 +18,8 @@ from engines.finegrained.engine import FRAME_RGB
 from pipelines.readers import Reading
 from pipelines.readers import text as text_reader
 from shards.format import record_meta
+from tokenizer.protocol import asked_box
 
-BOX = re.compile(r"^\[(\d+), (\d+), (\d+), (\d+)\] ")
 SIDE_SHARE = 0.8  # of each side's pixels in the frame's colour, for the frame to count as drawn
 
 
@@ -51,10 +50,10 @@ def read(record: dict[str, Any], images: list[Image.Image]) -> Reading:
     """Score a box or colour sample by reading what lies inside the region its prompt asks about."""
     image, meta = images[0], record_meta(record)
     if record["task"] == "box":
-        found = BOX.match(record["prompt"])
+        found = asked_box(record["prompt"])
         if found is None:
             return Reading(0.0, {"error": f"no box in the prompt {record['prompt']!r}"})
-        x0, y0, x1, y1 = (int(v) / 1000 for v in found.groups())
+        x0, y0, x1, y1 = (v / 1000 for v in found)
         region = (x0 * image.width, y0 * image.height, x1 * image.width, y1 * image.height)
     else:
         color = record["prompt"][1:record["prompt"].index("]")]
