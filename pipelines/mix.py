@@ -23,6 +23,7 @@ from itertools import islice
 import numpy as np
 from tqdm import tqdm
 
+from engines import ENGINES
 from pipelines.cli import Parser, fail
 from shards.mix import Mix, MixError, Source, carry_value, is_url, load_mix, resolve_shards
 from shards.reader import read_manifest
@@ -73,6 +74,15 @@ def _manifest_samples(urls: list[str]) -> int | None:
         return None
 
 
+def build_hint(pattern: str) -> str:
+    """How to make a missing source's shards: the build command when the pattern names a registered engine."""
+    folder, name = posixpath.split(pattern)
+    engine = name.split("-")[0]
+    if engine in ENGINES:
+        return f"build them with `python -m pipelines.build --engine {engine} --n N --out {folder}`"
+    return f"no registered engine is named {engine!r} (known: {', '.join(sorted(ENGINES))})"
+
+
 def render(mix: Mix, reports: list[SourceReport], root: str) -> list[str]:
     """The table `show` prints, one line per source, then a summary line."""
     present = [r.source.name for r in reports if r.urls]
@@ -86,7 +96,7 @@ def render(mix: Mix, reports: list[SourceReport], root: str) -> list[str]:
         s = r.source
         if not r.urls:
             lines.append(f"{s.name:<{w}}MISSING ({100 * shares[s.name]:.1f}% configured): no shards match "
-                         f"{s.shards!r} under {os.path.abspath(root)}; build them with `python -m pipelines.build`")
+                         f"{s.shards!r} under {os.path.abspath(root)}; {build_hint(s.shards)}")
             continue
         samples = "?" if r.samples is None else str(r.samples)
         usable = samples if s.carry >= 1 or r.samples is None else f"~{round(r.samples * r.kept)}"

@@ -95,6 +95,15 @@ def test_show_lists_unbuilt_sources_as_missing(tmp_path, capsys):
     assert "0 of 11 sources have shards" in out
 
 
+@pytest.mark.parametrize("stage", [1, 2, 3])
+def test_every_source_of_the_paper_stages_is_buildable(stage, tmp_path, capsys):
+    """Each missing source is told the command that builds it: every stage's sources name registered engines."""
+    assert mix_cli.main(["show", str(MIXES / f"stage{stage}.yaml"), "--root", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    missing = [line for line in out.splitlines() if "MISSING" in line]
+    assert missing and all("build them with `python -m pipelines.build --engine " in line for line in missing), out
+
+
 def test_show_reports_samples_shares_carry_and_tokens(tmp_path, capsys):
     write_build(tmp_path / "data/a", "a", 400, 100, target=lambda i: "word " * (i % 50))
     write_build(tmp_path / "data/b", "b", 60, 30)
