@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from engines.base import SampleError, derived, make_rng
+from engines.base import SampleError, make_rng
 from engines.finegrained import FinegrainedEngine
 from engines.finegrained.engine import FinegrainedConfig
 from engines.finegrained.regions import INK_CONTRAST
@@ -41,7 +41,7 @@ def test_a_box_asks_about_exactly_its_lines(engines) -> None:
     engine = engines["box"]
     for index, attempt in _draw(engine, 4):
         sample = engine.sample(make_rng(0, "finegrained", index, attempt), index, attempt)
-        page = engine.pages.sample(derived(make_rng(0, "finegrained", index, attempt)), index, attempt)
+        page = engine.page(index, attempt)
         width, height = sample.images[0].size
         x0, y0, x1, y1 = (int(v) for v in sample.prompt[1:sample.prompt.index("]")].split(", "))
         assert sample.prompt.endswith("] OCR: ") and sample.task == "box"
@@ -56,7 +56,7 @@ def test_a_colour_frame_is_drawn_clear_of_every_glyph(engines) -> None:
     engine = engines["color"]
     for index, attempt in _draw(engine, 4):
         sample = engine.sample(make_rng(0, "finegrained", index, attempt), index, attempt)
-        page = engine.pages.sample(derived(make_rng(0, "finegrained", index, attempt)), index, attempt)
+        page = engine.page(index, attempt)
         color = sample.meta["color"]
         assert sample.prompt == f"[{color}] OCR: " and sample.task == "color"
         inner = frame_box(sample.images[0], color)

@@ -1,12 +1,15 @@
 """`FinegrainedEngine`: GOT's stage-3 box and colour prompts, asked about regions of document pages.
 
 After Fox (the paper's fine-grained data): a page comes from the `docs` engine (generated pages in
-English and Chinese, or real PDFs with `--source`), held as a part and asked for a sample drawn from
-this engine's own randomness, so a fix in docs fixes this engine too. A region is one line or a
-block of lines in the page's reading order that no other line cuts into (`regions`); the target is
-exactly the region's lines, in order. The box task asks `[x1, y1, x2, y2] OCR: ` with the region's
-exact box in GOT's 0-1000 coordinates (no jitter); the colour task draws a red, green or blue frame
-around it, on pixels without ink, and asks `[red] OCR: `.
+English and Chinese, or real PDFs with `--source`), held as a part, so a fix in docs fixes this engine
+too. A region is one line or a block of lines in the page's reading order that no other line cuts into
+(`regions`); the target is exactly the region's lines, in order. The box task asks
+`[x1, y1, x2, y2] OCR: ` with the region's exact box in GOT's 0-1000 coordinates (no jitter); the
+colour task draws a red, green or blue frame around it, on pixels without ink, and asks `[red] OCR: `.
+
+Drawing a page costs tens of times cutting a region from it, so `REGIONS_PER_PAGE` consecutive samples
+ask about one page, each its own region and prompt: the page of samples 4k..4k+3 is drawn from
+(seed, k, attempt) alone, and a worker keeps the last page it drew (shards hold consecutive indices).
 """
 
 from __future__ import annotations
@@ -17,13 +20,14 @@ from typing import Any
 import numpy as np
 from PIL import ImageDraw
 
-from engines.base import Engine, EngineConfig, Resources, Sample, SampleError, derived
+from engines.base import Engine, EngineConfig, Resources, Sample, SampleError, make_rng
 from engines.finegrained.regions import clear_regions, frame_fits, union
 from tokenizer.protocol import COLORS, box_coords, box_prompt, color_prompt
 
 TASKS = ("mixed", "box", "color")
 REGIONS = ("mixed", "line", "block")
 LANGS = ("mixed", "en", "zh")
+REGIONS_PER_PAGE = 4
 FRAME_RGB = {"red": (220, 0, 0), "green": (0, 150, 0), "blue": (0, 0, 230)}  # what readers look for, exactly
 
 
@@ -54,10 +58,30 @@ class FinegrainedEngine(Engine):
         super().__init__(config)
         self.pages = self.part("docs", source=self.config.source, lang=self.config.lang, unit="page")
         self.skipped, self.source_items = self.pages.skipped, self.pages.source_items
+        self._last: tuple[tuple[int, int, int], Sample | SampleError] | None = None
+
+    def page(self, index: int, attempt: int) -> Sample:
+        """The page sample `index` asks about: drawn from (seed, its group of REGIONS_PER_PAGE, attempt) alone.
+
+        Raises:
+            SampleError: the page could not be drawn (every sample of the group draws again).
+        """
+        group = index // REGIONS_PER_PAGE
+        key = (self.seed, group, attempt)
+        if self._last is None or self._last[0] != key:
+            try:
+                drawn: Sample | SampleError = self.pages.sample(make_rng(self.seed, "finegrained-page", group, attempt),
+                                                                group, attempt)
+            except SampleError as exc:
+                drawn = exc
+            self._last = (key, drawn)
+        if isinstance(self._last[1], SampleError):
+            raise self._last[1]
+        return self._last[1]
 
     def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:
         cfg = self.config
-        page = self.pages.sample(derived(rng), index, attempt)
+        page = self.page(index, attempt)
         lines, boxes = page.target.split("\n"), page.meta["boxes"]
         kind = cfg.region if cfg.region != "mixed" else ("line" if rng.random() < 0.5 else "block")
         task = cfg.task if cfg.task != "mixed" else ("box" if rng.random() < 0.5 else "color")
