@@ -21,6 +21,8 @@ ENGINES: dict[str, str] = {
     "geometry": "engines.geometry:GeometryEngine",
     "molecules": "engines.molecules:MoleculesEngine",
     "pages": "engines.pages:PagesEngine",
+    "scene": "engines.scene:SceneEngine",
+    "scene_crops": "engines.scene:SceneCropsEngine",
     "sheet_music": "engines.sheet_music:SheetMusicEngine",
     "smoke": "engines.smoke:SmokeEngine",
     "tables": "engines.tables:TablesEngine",
