@@ -11,7 +11,8 @@ SUDO    := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 # Chromium renders pyecharts; Noto CJK gives Chinese glyphs to Chromium and matplotlib; TeX Live
 # (with XeLaTeX and Chinese) is the sandboxed LaTeX renderer's (renderers/latex.py); the Debian
 # Reference (English and Chinese) is the real prose of the docs and pages engines (engines/prose.py);
-# poppler is bench.docs' baseline.
+# poppler is bench.docs' baseline; mate-backgrounds' nature photos and the fonts after it are the scene
+# engine's backgrounds and typefaces (engines/scene/).
 APT_PACKAGES := chromium fonts-noto-cjk fonts-dejavu-core \
 	texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-pictures \
 	texlive-fonts-recommended texlive-xetex texlive-lang-chinese \
