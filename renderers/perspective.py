@@ -6,8 +6,9 @@ low (an integral image answers that for any box in O(1)), and the text's baselin
 edge direction (the structure tensor) when the region has one, so text lies along a plank, a horizon or a leaf
 rather than across it. The trade-off: no true 3-D plane, so the perspective is a small random keystone around
 that fitted orientation, never the plane's real foreshortening. Colour is chosen against the pixels actually
-under the text, with a floor on the WCAG contrast ratio against both the region's mean and its darkest or
-lightest tenth, so text never vanishes into a bright petal or a dark shadow of its region.
+under the text, with a floor on the WCAG contrast ratio against both the region's mean and its extremes (its
+lightest pixels for light text, its darkest for dark), so text never vanishes into a bright petal or a dark
+shadow of its region.
 
 Pasting is one homography per text (OpenCV's warpPerspective of an RGBA patch drawn by Pillow), and the same
 homography maps the ink boxes of the patch's lines to quads in the photo: what `meta` records is where the
@@ -84,19 +85,20 @@ class FlatMap:
 
 
 def region_colours(image: Image.Image, box: Sequence[float]) -> tuple[RGB, float, float]:
-    """(mean colour, 10th and 90th percentile luminance) of the pixels in a box."""
+    """(mean colour, 2nd and 98th percentile luminance) of the pixels in a box (one glyph of a ten-character
+    line covers a tenth of it, so a dark or light patch the size of one glyph shows in these)."""
     left, top, right, bottom = (int(round(v)) for v in box)
     patch = np.asarray(image.crop((left, top, right, bottom)).convert("RGB"), dtype=np.float64).reshape(-1, 3)
     lum = patch @ np.array([0.2126, 0.7152, 0.0722]) / 255.0
     lum = np.where(lum <= 0.03928, lum / 12.92, ((lum + 0.055) / 1.055) ** 2.4)  # approximate, per pixel
-    low, high = np.percentile(lum, [10, 90])
+    low, high = np.percentile(lum, [2, 98])
     mean = tuple(int(v) for v in patch.mean(axis=0))
     return mean, float(low), float(high)
 
 
 def contrasting_colour(rng: np.random.Generator, under: tuple[RGB, float, float], floor: float) -> RGB | None:
     """A text colour of random hue whose contrast with the region's mean is >= `floor` and with its extreme tenth
-    (its darkest tenth for light text, its lightest for dark text) is >= 2, or None when no lightness reaches it.
+    (its lightest pixels for light text, its darkest for dark text) is >= 2, or None when no lightness reaches it.
 
     Args:
         rng: the sample's generator.
@@ -110,7 +112,7 @@ def contrasting_colour(rng: np.random.Generator, under: tuple[RGB, float, float]
     for lightness in (np.linspace(0.55, 1.0, 10) if light_first else np.linspace(0.45, 0.0, 10)):
         rgb = tuple(int(round(c * 255)) for c in colorsys.hls_to_rgb(hue, float(lightness), sat))
         lum = luminance(rgb)
-        worst = low if lum > base else high
+        worst = high if lum > base else low  # light text vanishes on the region's lightest pixels
         if contrast_ratio(lum, base) >= floor and contrast_ratio(lum, worst) >= 2.0:
             return rgb
     return None

@@ -20,6 +20,8 @@ from engines import prose
 WORD = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9'\-]*[A-Za-z0-9])?")
 PHRASE = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z0-9]*[\u4e00-\u9fff]")
 HAN = re.compile(r"[\u4e00-\u9fff]")
+MIN_WORD = 3  # characters of a word shown alone
+PHRASE_TRIES = 8
 
 
 @functools.cache
@@ -39,6 +41,8 @@ def english(rng: np.random.Generator, words: int, max_chars: int) -> str:
     paragraphs = [p for p in _english() if p]
     para = paragraphs[int(rng.integers(len(paragraphs)))]
     start = int(rng.integers(max(1, len(para) - words + 1)))
+    if words == 1:  # a lone word on a sign is a word, not a stray letter ("q", "a")
+        start = next((i for i in range(start, len(para)) if len(para[i]) >= MIN_WORD), start)
     out = list(para[start:start + words])
     while len(out) > 1 and len(" ".join(out)) > max_chars:
         out.pop()
@@ -46,11 +50,13 @@ def english(rng: np.random.Generator, words: int, max_chars: int) -> str:
 
 
 def chinese(rng: np.random.Generator, max_chars: int) -> str:
-    """One Chinese phrase, cut to at most `max_chars` characters (never ending on a Latin letter cut in two)."""
+    """One Chinese phrase of at most `max_chars` characters: a whole phrase when one of a few drawn fits (a sign
+    shows whole words), else a cut of the last one (never ending on a Latin word cut in two)."""
     phrases = _chinese()
-    phrase = phrases[int(rng.integers(len(phrases)))]
-    if len(phrase) <= max_chars:
-        return phrase
+    for k in rng.integers(len(phrases), size=PHRASE_TRIES):
+        phrase = phrases[int(k)]
+        if len(phrase) <= max_chars:
+            return phrase
     start = int(rng.integers(len(phrase) - max_chars + 1))
     cut = re.sub(r"^[A-Za-z0-9]+|[A-Za-z0-9]+$", "", phrase[start:start + max_chars])
     return cut if len(HAN.findall(cut)) >= 2 else phrase[:2]
