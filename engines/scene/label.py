@@ -6,7 +6,8 @@ detected line is KEPT only when every check agrees: recognition confidence >= `S
 at least `MIN_CHARS` letters or digits, and a second reading of the line's crop (rectified, with a wider margin) that
 equals the first (case-insensitive, spaces ignored). A detected line that fails but was itself read with some
 confidence (`LEGIBLE`) is legible text the target would leave out, so the whole image is REFUSED
-("dropped_legible_line"): a target must name all the text its image shows. Lines read with less confidence are
+("dropped_legible_line"): a target must name all the text its image shows. So is a photo where a second, finer
+detection (the photo at up to 1600 px) finds legible text no kept line covers ("small_text_left_out"). Lines read with less confidence are
 taken as illegible (the ICDAR "###"), and may stay unnamed. Target = kept lines in reading order, one a line.
 
 Opening a user's file never stops a build: empty, not an image, truncated, a decompression bomb, too small are
@@ -22,6 +23,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -38,6 +40,9 @@ LEGIBLE = 0.75
 MIN_HEIGHT = 12.0
 SECOND_PAD = 0.3  # the second reading's margin, in line heights (the first reading's detector box has its own)
 OPTIONS = ppocr.ReadOptions(det_side=960, det_limit="max", use_cls=True, min_score=0.0)
+# A second detection at full reading size finds small text the first missed (a sticker, a route map): legible
+# text there that no kept line covers refuses the photo too ("small_text_left_out").
+FINE = ppocr.ReadOptions(det_side=READ_SIDE, det_limit="max", use_cls=False, min_score=LEGIBLE)
 
 
 class Unreadable(Exception):
@@ -179,7 +184,22 @@ def label(image: Image.Image) -> Labelled:
     kept = [t for t, v in zip(ok, verdicts) if v == "kept"]
     dropped = [t for t, v in zip(ok, verdicts) if v != "kept" and t.score >= LEGIBLE]
     refused = "dropped_legible_line" if dropped else ("no_text" if not kept else None)
+    if refused is None and _left_out(small, scale, kept):
+        refused = "small_text_left_out"
     return Labelled(reading_order(kept), refused, ok, verdicts)
+
+
+def _left_out(small: Image.Image, scale: float, kept: list[DrawnText]) -> bool:
+    """Whether a finer detection finds legible text (two letters or digits or more) that no kept line covers."""
+    covers = [np.asarray(t.quad, dtype=np.float32) * scale for t in kept]
+    for line in ppocr.read(small, FINE).texts:
+        if sum(ch.isalnum() for ch in line.text) < 2:
+            continue
+        centre = np.asarray(line.quad, dtype=np.float32).mean(axis=0)
+        if not any(cv2.pointPolygonTest(c.reshape(-1, 1, 2), (float(centre[0]), float(centre[1])), False) >= 0
+                   for c in covers):
+            return True
+    return False
 
 
 def _area(line: DrawnText) -> float:
