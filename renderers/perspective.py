@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import colorsys
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -116,14 +115,6 @@ def contrasting_colour(rng: np.random.Generator, under: tuple[RGB, float, float]
         if contrast_ratio(lum, base) >= floor and contrast_ratio(lum, worst) >= 2.0:
             return rgb
     return None
-
-
-@dataclass(frozen=True)
-class Placement:
-    """Where a patch goes: the homography from patch pixels to photo pixels, and the patch's corners there."""
-
-    matrix: np.ndarray
-    quad: Quad
 
 
 def fit_quad(size: tuple[int, int], center: tuple[float, float], angle: float,

@@ -7,8 +7,8 @@ at least `MIN_CHARS` letters or digits, and a second reading of the line's crop 
 equals the first (case-insensitive, spaces ignored). A detected line that fails but was itself read with some
 confidence (`LEGIBLE`) is legible text the target would leave out, so the whole image is REFUSED
 ("dropped_legible_line"): a target must name all the text its image shows. So is a photo where a second, finer
-detection (the photo at up to 1600 px) finds legible text no kept line covers ("small_text_left_out"). Lines read with less confidence are
-taken as illegible (the ICDAR "###"), and may stay unnamed. Target = kept lines in reading order, one a line.
+detection (the photo at up to 1600 px) finds legible text no kept line covers ("small_text_left_out"). Lines
+read with less confidence are taken as illegible (the ICDAR "###"), and may stay unnamed. Target = kept lines in reading order, one a line.
 
 Opening a user's file never stops a build: empty, not an image, truncated, a decompression bomb, too small are
 skipped with their reason; CMYK, 16-bit, palette and alpha images are converted; an animated file gives its first
