@@ -2,13 +2,14 @@
 
 Raw whole-image readings of real photos are mostly wrong (DESIGN.md: median token F1 0.13 against people), so a
 detected line is KEPT only when every check agrees: recognition confidence >= `SURE`, a line height of at least
-`MIN_HEIGHT` px, a box that is a near-rectangle of text shape (not a sliver, not tall-and-narrow for Latin),
-at least `MIN_CHARS` letters or digits, and a second reading of the line's crop (rectified, with a wider margin) that
-equals the first (case-insensitive, spaces ignored). A detected line that fails but was itself read with some
+`MIN_HEIGHT` px, a box that is a near-rectangle of text shape (not a sliver, not tall-and-narrow for Latin), at
+least `MIN_CHARS` letters or digits, and a second reading of the line's crop (rectified, with a wider margin)
+that equals the first (case-insensitive, spaces ignored). A detected line that fails but was itself read with some
 confidence (`LEGIBLE`) is legible text the target would leave out, so the whole image is REFUSED
 ("dropped_legible_line"): a target must name all the text its image shows. So is a photo where a second, finer
 detection (the photo at up to 1600 px) finds legible text no kept line covers ("small_text_left_out"). Lines
-read with less confidence are taken as illegible (the ICDAR "###"), and may stay unnamed. Target = kept lines in reading order, one a line.
+read with less confidence are taken as illegible (the ICDAR "###"), and may stay unnamed. Target = kept lines in
+reading order, one a line.
 
 Opening a user's file never stops a build: empty, not an image, truncated, a decompression bomb, too small are
 skipped with their reason; CMYK, 16-bit, palette and alpha images are converted; an animated file gives its first
