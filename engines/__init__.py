@@ -24,6 +24,8 @@ ENGINES: dict[str, str] = {
     "multicrop": "engines.multicrop:MulticropEngine",
     "multipage": "engines.multipage:MultipageEngine",
     "pages": "engines.pages:PagesEngine",
+    "scene": "engines.scene:SceneEngine",
+    "scene_crops": "engines.scene:SceneCropsEngine",
     "sheet_music": "engines.sheet_music:SheetMusicEngine",
     "smoke": "engines.smoke:SmokeEngine",
     "tables": "engines.tables:TablesEngine",

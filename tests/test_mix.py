@@ -76,7 +76,7 @@ def test_shipped_stages_follow_the_paper():
     assert [m.stage for m in stages] == [1, 2, 3]
     assert [m.max_target_tokens for m in stages] == [4096, 6000, 8192]
     own = [{s.name for s in m.sources if "/" not in s.name} for m in stages]
-    assert own[0] == {"docs", "doc_slices", "scene"}
+    assert own[0] == {"docs", "doc_slices", "scene", "scene_crops"}
     assert own[1] == {"formulas", "molecules", "tables", "pages", "handwriting", "sheet_music", "geometry", "charts"}
     assert own[2] == {"finegrained", "multicrop", "multipage"}
     by_name = {s.name: s for s in stages[2].sources}
@@ -90,9 +90,9 @@ def test_shipped_stages_follow_the_paper():
 def test_show_lists_unbuilt_sources_as_missing(tmp_path, capsys):
     assert mix_cli.main(["show", str(MIXES / "stage2.yaml"), "--root", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert out.count("MISSING") == 11
+    assert out.count("MISSING") == 12
     assert "stage1/doc_slices" in out and "data/formulas/formulas-*.tar" in out
-    assert "0 of 11 sources have shards" in out
+    assert "0 of 12 sources have shards" in out
 
 
 @pytest.mark.parametrize("stage", [1, 2, 3])

@@ -1,0 +1,123 @@
+"""The `scene` and `scene_crops` engines: plain OCR (`OCR: `) of text in photographs, and of its cropped lines.
+
+The paper's Laion/Wukong + PaddleOCR path. Built in (no `--source`): synthetic scenes, English words and Chinese
+phrases drawn into real photos that ship in Debian (`engines.scene.synth`). With `--source DIR`: the user's
+photos, pseudo-labelled by PP-OCR and kept only where the reader is sure of every legible line
+(`engines.scene.label`); a photo that cannot be opened or labelled is a failed draw with its reason, and the build
+moves on to the next photo (`source_index`). `scene_crops` (the paper's 1M crops) emits one line of such a scene
+(a drawn line, or a kept pseudo-label) cut out by its quad and rectified, with that line's text as its target.
+
+Every sample's meta holds `quads` (one per target line, four [x, y] corners clockwise from the text's top-left,
+in the image's pixels; the fine-grained engine prompts with them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from engines.base import Engine, EngineConfig, Resources, Sample, SampleError, source_index
+from engines.scene import label, synth
+from renderers import perspective
+from renderers.result import Quad
+from tokenizer.protocol import PROMPT_PLAIN
+
+LANGS = ("mixed", "en", "zh")
+CROP_PAD = (0.1, 0.35)  # a crop keeps this margin around its line, in line heights (drawn per sample)
+MIN_PAD = 0.03  # the margin a crop falls back to when the drawn one would reach into a neighbouring line
+
+
+@dataclass
+class SceneConfig(EngineConfig):
+    source: str | None = field(default=None, metadata={
+        "help": "a folder of photos to pseudo-label with PP-OCR instead of drawing synthetic scenes; a photo is "
+                "used only when the reader is sure of every legible line in it; unreadable files are skipped"})
+    lang: str = field(default="mixed", metadata={
+        "help": "mixed (half each), en or zh: the language of the built-in scenes' text (not used with --source)",
+        "choices": LANGS})
+
+    def validate(self) -> None:
+        if self.lang not in LANGS:
+            raise ValueError(f"--lang {self.lang!r} is not one of {', '.join(LANGS)}; pick one of them")
+        if self.source is not None and not Path(self.source).exists():
+            raise ValueError(f"--source {self.source}: no such file or folder; give a folder of photos")
+
+
+class SceneEngine(Engine):
+    """Text in photographs: synthetic scenes drawn into packaged photos, or a user's photos pseudo-labelled."""
+
+    name = "scene"
+    Config = SceneConfig
+    image_format = "jpg"
+    resources = Resources(cpus=1.0, memory_mb=1536)
+    packages = ("pillow", "opencv-python", "rapidocr", "onnxruntime")
+
+    def __init__(self, config: SceneConfig | None = None) -> None:
+        super().__init__(config)
+        self.files = label.image_files(self.config.source) if self.config.source else []
+
+    def scene(self, rng: np.random.Generator, index: int, attempt: int) -> tuple[Image.Image, list[tuple[str, Quad]],
+                                                                                    dict[str, Any]]:
+        """(image, [(line text, quad)] in reading order, meta) of sample `index`'s whole scene."""
+        if self.files:
+            path = self.files[source_index(len(self.files), index, attempt)]
+            root = Path(self.config.source)
+            name = path.relative_to(root).as_posix() if root.is_dir() else path.name
+            try:
+                image = label.open_photo(path)
+            except label.Unreadable as exc:
+                raise SampleError(exc.reason, str(exc)) from exc
+            labelled = label.label(image)
+            if labelled.refused:
+                raise SampleError(labelled.refused, name)
+            lines = [(t.text, t.quad) for t in labelled.kept]
+            return image, lines, {"source": name, "lang": None, "reader": "rapidocr",
+                                  "scores": [round(t.score, 4) for t in labelled.kept]}
+        lang = self.config.lang if self.config.lang != "mixed" else ("zh" if rng.random() < 0.5 else "en")
+        image, drawn, meta = synth.compose(rng, lang)
+        return image, [(d.text, d.quad) for d in drawn], {"source": "built-in", **meta}
+
+    def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:
+        image, lines, meta = self.scene(rng, index, attempt)
+        quads = [synth.round_quad(q) for _, q in lines]
+        return Sample(images=[image], prompt=PROMPT_PLAIN, target="\n".join(t for t, _ in lines), task="plain",
+                      meta={**meta, "quads": quads})
+
+    def describe(self) -> dict[str, Any]:
+        info = super().describe()
+        if self.config.source:
+            info["files"] = len(self.files)
+        return info
+
+
+class SceneCropsEngine(SceneEngine):
+    """One line of a scene, cut out by its quad and rectified, with that line as its target."""
+
+    name = "scene_crops"
+
+    def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:
+        image, lines, meta = self.scene(rng, index, attempt)
+        k = int(rng.integers(len(lines)))
+        text, quad = lines[k]
+        others = [q for i, (_, q) in enumerate(lines) if i != k]
+        pad = float(rng.uniform(*CROP_PAD))
+        for margin in (pad, MIN_PAD):  # a neighbouring line's ink must not show in the crop
+            if not any(perspective.overlap(perspective.grow_quad(quad, margin), q) > 0 for q in others):
+                break
+        else:
+            raise SampleError("crop_touches_line", text[:40])
+        pad = margin
+        crop = perspective.crop_quad(image, quad, pad)
+        if min(crop.size) < 8:
+            raise SampleError("crop_too_small", text[:40])
+        w, h = crop.size
+        m = pad * h / (1 + 2 * pad)  # the margin in crop pixels, the same on every side
+        inner = synth.round_quad(((m, m), (w - m, m), (w - m, h - m), (m, h - m)))
+        keep = {k2: v for k2, v in meta.items() if k2 in ("source", "lang", "background", "reader")}
+        return Sample(images=[crop], prompt=PROMPT_PLAIN, target=text, task="plain",
+                      meta={**keep, "line": k, "scene_quad": synth.round_quad(quad), "pad": round(pad, 3),
+                            "quads": [inner]})

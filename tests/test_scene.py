@@ -1,0 +1,122 @@
+"""The scene engines: backgrounds without text, quads inside the image, a user's photos opened however stored."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pytest
+from PIL import Image
+
+from engines.base import SampleError, make_rng
+from engines.scene import SceneCropsEngine, SceneEngine, backgrounds, label, synth
+from renderers import perspective
+
+GRACE_HOPPER = Path(matplotlib.get_data_path()) / "sample_data" / "grace_hopper.jpg"  # her name tag reads
+
+
+def test_a_photo_with_text_is_refused_as_background_and_a_packaged_one_is_not() -> None:
+    with pytest.raises(backgrounds.BackgroundRefused) as refused:
+        backgrounds.load(GRACE_HOPPER)
+    assert refused.value.reason == "background_has_text"
+    clean = backgrounds.load(backgrounds.installed()[0])
+    assert max(clean.image.size) == backgrounds.WORK_SIDE
+
+
+@pytest.mark.parametrize("cls", [SceneEngine, SceneCropsEngine])
+def test_every_quad_lies_inside_the_image_one_per_target_line(cls) -> None:
+    engine = cls()
+    drawn = 0
+    for index in range(4):
+        try:
+            sample = engine.sample(make_rng(5, engine.name, index), index)
+        except SampleError as exc:
+            assert exc.reason == "no_flat_region"  # a crop of a busy photo may hold no flat spot: retried
+            continue
+        drawn += 1
+        quads = sample.meta["quads"]
+        assert len(quads) == len(sample.target.split("\n"))
+        for quad in quads:
+            assert synth.inside(tuple(map(tuple, quad)), sample.images[0].size), (quad, sample.images[0].size)
+    assert drawn >= 2
+
+
+def test_text_colour_keeps_the_contrast_floor() -> None:
+    rng = np.random.default_rng(0)
+    for mean in [(250, 250, 250), (10, 10, 10), (128, 128, 128), (200, 40, 30), (40, 160, 60)]:
+        lum = perspective.luminance(mean)
+        colour = perspective.contrasting_colour(rng, (mean, lum, lum), 4.5)
+        assert colour is not None
+        assert perspective.contrast_ratio(perspective.luminance(colour), lum) >= 4.5
+
+
+def _jpeg(image: Image.Image, **kwargs) -> bytes:
+    buf = io.BytesIO()
+    image.save(buf, "JPEG", quality=95, **kwargs)
+    return buf.getvalue()
+
+
+def test_exif_orientation_is_applied(tmp_path: Path) -> None:
+    left_red = Image.new("RGB", (60, 40), (0, 0, 255))
+    left_red.paste((255, 0, 0), (0, 0, 30, 40))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90 degrees clockwise to display"
+    path = tmp_path / "phone.jpg"
+    path.write_bytes(_jpeg(left_red, exif=exif))
+    upright = label.open_photo(path)
+    assert upright.size == (40, 60)
+    top, bottom = np.asarray(upright)[5, 20], np.asarray(upright)[55, 20]
+    assert top[0] > 200 and top[2] < 60 and bottom[2] > 200 and bottom[0] < 60  # the red half is now on top
+
+
+def test_unreadable_files_are_skipped_with_their_reason_and_odd_ones_converted(tmp_path: Path) -> None:
+    photo = Image.new("RGB", (120, 80), (200, 120, 40))
+    (tmp_path / "empty.jpg").write_bytes(b"")
+    (tmp_path / "notes.jpg").write_text("not a photo at all")
+    (tmp_path / "truncated.jpg").write_bytes(_jpeg(photo)[:300])
+    Image.new("1", (9000, 9000)).save(tmp_path / "bomb.png")
+    Image.new("RGB", (10, 10)).save(tmp_path / "tiny.png")
+    photo.convert("CMYK").save(tmp_path / "cmyk.jpg")
+    Image.fromarray(np.full((80, 120), 40000, dtype=np.uint16)).save(tmp_path / "deep.png")
+    frames = [Image.new("RGB", (120, 80), c) for c in ((255, 0, 0), (0, 255, 0))]
+    frames[0].save(tmp_path / "animated.gif", save_all=True, append_images=frames[1:])
+    reasons = {}
+    for path in label.image_files(str(tmp_path)):
+        try:
+            image = label.open_photo(path)
+            reasons[path.name] = (image.mode, image.size, tuple(int(v) for v in np.asarray(image)[40, 60]))
+        except label.Unreadable as exc:
+            reasons[path.name] = exc.reason
+    assert reasons["empty.jpg"] == "empty_file"
+    assert reasons["notes.jpg"] == "not_an_image"
+    assert reasons["truncated.jpg"] == "truncated_image"
+    assert reasons["bomb.png"] == "decompression_bomb"
+    assert reasons["tiny.png"] == "image_too_small"
+    mode, size, pixel = reasons["cmyk.jpg"]
+    assert mode == "RGB" and size == (120, 80) and np.abs(np.subtract(pixel, (200, 120, 40))).max() < 12
+    assert reasons["deep.png"][2] == (156, 156, 156)  # 40000 / 65535 of white, not clipped to 255
+    assert reasons["animated.gif"][2] == (255, 0, 0)  # the first frame
+    engine = SceneEngine(SceneEngine.Config(source=str(tmp_path)))
+    failed = []
+    for index in range(len(engine.files)):
+        try:
+            engine.sample(make_rng(0, "scene", index), index)
+        except SampleError as exc:
+            failed.append(exc.reason)
+    assert {"empty_file", "not_an_image", "truncated_image", "decompression_bomb", "image_too_small",
+            "no_text"} == set(failed)  # the readable ones are plain colour: no text, so refused too
+
+
+def test_a_rotated_phone_photo_is_labelled_upright(shared_data: Path, tmp_path: Path) -> None:
+    """A real sign, stored turned on its side with the EXIF tag that turns it back, reads as the upright photo."""
+    original = shared_data / "scene" / "ja_easyocr_japanese.jpg"
+    upright = Image.open(original).convert("RGB")
+    exif = Image.Exif()
+    exif[0x0112] = 8  # "rotate 90 degrees counter-clockwise to display"
+    (tmp_path / "sideways.jpg").write_bytes(_jpeg(upright.transpose(Image.Transpose.ROTATE_270), exif=exif))
+    sample = SceneEngine(SceneEngine.Config(source=str(tmp_path))).sample(make_rng(0, "scene", 0), 0)
+    assert sample.images[0].size == upright.size
+    assert "NO LITTER" in sample.target.split("\n")
+    assert sample.target == "\n".join(t.text for t in label.label(label.open_photo(original)).kept)
