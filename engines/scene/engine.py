@@ -4,7 +4,7 @@ The paper's Laion/Wukong + PaddleOCR path. Built in (no `--source`): synthetic s
 phrases drawn into real photos that ship in Debian (`engines.scene.synth`). With `--source DIR`: the user's
 photos, pseudo-labelled by PP-OCR and kept only where the reader is sure of every legible line
 (`engines.scene.label`); a photo that cannot be opened or labelled is a failed draw with its reason, and the build
-moves on to the next photo (`source_index`). `scene_crops` (the paper's 1M crops) emits one line of such a scene
+moves on to another photo (`Engine.source_item`). `scene_crops` (the paper's 1M crops) emits one line of such a scene
 (a drawn line, or a kept pseudo-label) cut out by its quad and rectified, with that line's text as its target.
 
 Every sample's meta holds `quads` (one per target line, four [x, y] corners clockwise from the text's top-left,
@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from engines.base import Engine, EngineConfig, Resources, Sample, SampleError, source_index
+from engines.base import Engine, EngineConfig, Resources, Sample, SampleError
 from engines.scene import label, synth
 from renderers import perspective
 from renderers.result import Quad
@@ -52,19 +52,19 @@ class SceneEngine(Engine):
 
     name = "scene"
     Config = SceneConfig
-    image_format = "jpg"
     resources = Resources(cpus=1.0, memory_mb=1536)
     packages = ("pillow", "opencv-python", "rapidocr", "onnxruntime")
 
     def __init__(self, config: SceneConfig | None = None) -> None:
         super().__init__(config)
         self.files = label.image_files(self.config.source) if self.config.source else []
+        self.source_items = len(self.files)
 
     def scene(self, rng: np.random.Generator, index: int, attempt: int) -> tuple[Image.Image, list[tuple[str, Quad]],
                                                                                     dict[str, Any]]:
         """(image, [(line text, quad)] in reading order, meta) of sample `index`'s whole scene."""
         if self.files:
-            path = self.files[source_index(len(self.files), index, attempt)]
+            path = self.source_item(self.files, index, attempt)
             root = Path(self.config.source)
             name = path.relative_to(root).as_posix() if root.is_dir() else path.name
             try:
