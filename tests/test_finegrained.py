@@ -34,14 +34,14 @@ def _draw(engine: FinegrainedEngine, n: int) -> list[tuple[int, int]]:
 
 @pytest.fixture(scope="module")
 def engines() -> dict[str, FinegrainedEngine]:
-    return {task: FinegrainedEngine(FinegrainedConfig(task=task)) for task in ("box", "color")}
+    return {task: FinegrainedEngine(FinegrainedConfig(task=task, part="docs")) for task in ("box", "color")}
 
 
 def test_a_box_asks_about_exactly_its_lines(engines) -> None:
     engine = engines["box"]
     for index, attempt in _draw(engine, 4):
         sample = engine.sample(make_rng(0, "finegrained", index, attempt), index, attempt)
-        page = engine.page(index, attempt)
+        _, page = engine.page(index, attempt)
         width, height = sample.images[0].size
         x0, y0, x1, y1 = (int(v) for v in sample.prompt[1:sample.prompt.index("]")].split(", "))
         assert sample.prompt.endswith("] OCR: ") and sample.task == "box"
@@ -56,7 +56,7 @@ def test_a_colour_frame_is_drawn_clear_of_every_glyph(engines) -> None:
     engine = engines["color"]
     for index, attempt in _draw(engine, 4):
         sample = engine.sample(make_rng(0, "finegrained", index, attempt), index, attempt)
-        page = engine.page(index, attempt)
+        _, page = engine.page(index, attempt)
         color = sample.meta["color"]
         assert sample.prompt == f"[{color}] OCR: " and sample.task == "color"
         inner = frame_box(sample.images[0], color)
@@ -85,9 +85,30 @@ def test_reader_reads_the_asked_region_and_flags_another_regions_text(engines) -
     assert reader(records[2], [erased]).score == 0.0
 
 
+def test_scene_regions_are_drawn_quads_and_frames_cross_no_other_line() -> None:
+    engine = FinegrainedEngine(FinegrainedConfig(part="scene", task="color", region="line"))
+    reader, threshold = get_reader("finegrained")
+    for index, attempt in _draw(engine, 2):
+        sample = engine.sample(make_rng(0, "finegrained", index, attempt), index, attempt)
+        part, scene = engine.page(index, attempt)
+        assert part == "scene" and sample.meta["part"] == "scene"
+        drawn = dict(zip(scene.target.split("\n"), scene.meta["quads"]))
+        assert sample.target in drawn  # one line the scene engine drew, whole
+        inner = frame_box(sample.images[0], sample.meta["color"])
+        xs, ys = [p[0] for p in drawn[sample.target]], [p[1] for p in drawn[sample.target]]
+        assert inner[0] <= min(xs) + 1 and inner[1] <= min(ys) + 1 and max(xs) - 1 <= inner[2]
+        assert reader(_record(sample), sample.images).score >= threshold
+
+
+def _record(sample) -> dict:
+    return {"prompt": sample.prompt, "target": sample.target, "task": sample.task, "meta": json.dumps(sample.meta)}
+
+
 def test_parts_share_the_composed_engines_seed(engines) -> None:
     engine = FinegrainedEngine()
     engine.seed = 5
-    assert engine.pages.seed == 5 and engine.parts == [engine.pages]
+    assert [p.seed for p in engine.parts] == [5, 5] and engine.parts == list(engine.by_part.values())
+    with pytest.raises(ValueError, match="--source data: say what it holds with --part docs"):
+        FinegrainedEngine(FinegrainedConfig(source="data"))
     with pytest.raises(ValueError, match="--task 'boxes' is not one of mixed, box, color; pick one of them"):
         FinegrainedEngine(FinegrainedConfig(task="boxes"))

@@ -1,11 +1,14 @@
-"""`FinegrainedEngine`: GOT's stage-3 box and colour prompts, asked about regions of document pages.
+"""`FinegrainedEngine`: GOT's stage-3 box and colour prompts, asked about regions of pages and scenes.
 
-After Fox (the paper's fine-grained data): a page comes from the `docs` engine (generated pages in
-English and Chinese, or real PDFs with `--source`), held as a part, so a fix in docs fixes this engine
-too. A region is one line or a block of lines in the page's reading order that no other line cuts into
-(`regions`); the target is exactly the region's lines, in order. The box task asks
+After Fox and the paper's fine-grained data: a page comes from the `docs` engine (generated pages in
+English and Chinese, or real PDFs with `--source`) or a scene from the `scene` engine (text drawn into
+photos, or a user's photos pseudo-labelled with `--source`), held as parts, so a fix there fixes this
+engine too. A region is one line or a block of lines in the reading order that no other line cuts into
+(`regions`; a scene's lines are its drawn quads' boxes); the target is exactly the region's lines, in
+order. The box task asks
 `[x1, y1, x2, y2] OCR: ` with the region's exact box in GOT's 0-1000 coordinates (no jitter); the
-colour task draws a red, green or blue frame around it, on pixels without ink, and asks `[red] OCR: `.
+colour task draws a red, green or blue frame around it and asks `[red] OCR: `: on a page, only where the
+pixels it covers hold no ink; on a photo, where it crosses no other line's box.
 
 Drawing a page costs tens of times cutting a region from it, so `REGIONS_PER_PAGE` consecutive samples
 ask about one page, each its own region and prompt: the page of samples 4k..4k+3 is drawn from
@@ -18,14 +21,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from PIL import ImageDraw
+from PIL import Image, ImageDraw
 
 from engines.base import Engine, EngineConfig, Resources, Sample, SampleError, make_rng
-from engines.finegrained.regions import clear_regions, frame_fits, union
+from engines.finegrained.regions import Box, clear_regions, covers_ink, crosses, frame_around, union
 from tokenizer.protocol import COLORS, box_coords, box_prompt, color_prompt
 
 TASKS = ("mixed", "box", "color")
 REGIONS = ("mixed", "line", "block")
+PARTS = ("mixed", "docs", "scene")
 LANGS = ("mixed", "en", "zh")
 REGIONS_PER_PAGE = 4
 FRAME_RGB = {"red": (220, 0, 0), "green": (0, 150, 0), "blue": (0, 0, 230)}  # what readers look for, exactly
@@ -34,34 +38,50 @@ FRAME_RGB = {"red": (220, 0, 0), "green": (0, 150, 0), "blue": (0, 0, 230)}  # w
 @dataclass
 class FinegrainedConfig(EngineConfig):
     source: str | None = field(default=None, metadata={
-        "help": "a PDF or a folder of PDFs whose pages the regions are cut from (as the docs engine reads them); "
-                "default: generated pages"})
+        "help": "your own data for the --part asked for (docs: a PDF or a folder of PDFs; scene: a folder of "
+                "photos, pseudo-labelled by PP-OCR); default: generated pages and scenes"})
+    part: str = field(default="mixed", metadata={
+        "help": "docs (document pages), scene (text in photos) or mixed (half each): what regions are cut from",
+        "choices": PARTS})
     task: str = field(default="mixed", metadata={
         "help": "box ([x1, y1, x2, y2] prompts), color (a red, green or blue frame drawn around the region), or "
                 "mixed (half each)", "choices": TASKS})
     region: str = field(default="mixed", metadata={
         "help": "line (one line), block (2-8 lines of one column) or mixed (half each)", "choices": REGIONS})
     lang: str = field(default="mixed", metadata={
-        "help": "mixed, en or zh: the pages' language (with --source, keeps pages in that language)",
+        "help": "mixed, en or zh: the pages' and scenes' language (with --source, keeps pages in that language)",
         "choices": LANGS})
+
+    def validate(self) -> None:
+        if self.source is not None and self.part == "mixed":
+            raise ValueError(f"--source {self.source}: say what it holds with --part docs (PDFs) or --part scene "
+                             f"(photos)")
 
 
 class FinegrainedEngine(Engine):
-    """Box and colour prompts over one line or a block of lines of a document page."""
+    """Box and colour prompts over one line or a block of lines of a document page or a scene."""
 
     name = "finegrained"
     Config = FinegrainedConfig
-    resources = Resources(cpus=1.0, memory_mb=1024)  # the docs engine's
-    packages = ("pymupdf", "pdfminer.six", "fonttools")
+    resources = Resources(cpus=1.0, memory_mb=1536)  # the scene engine's (docs: 1024)
+    packages = ("pymupdf", "pdfminer.six", "fonttools", "rapidocr", "onnxruntime")
 
     def __init__(self, config: FinegrainedConfig | None = None) -> None:
         super().__init__(config)
-        self.pages = self.part("docs", source=self.config.source, lang=self.config.lang, unit="page")
-        self.skipped, self.source_items = self.pages.skipped, self.pages.source_items
-        self._last: tuple[tuple[int, int, int], Sample | SampleError] | None = None
+        cfg = self.config
+        wanted = ("docs", "scene") if cfg.part == "mixed" else (cfg.part,)
+        self.by_part = {}
+        for name in wanted:
+            config = {"source": cfg.source, "lang": cfg.lang, **({"unit": "page"} if name == "docs" else {})}
+            self.by_part[name] = self.part(name, **config)
+        if cfg.source:
+            part = self.by_part[cfg.part]
+            self.skipped, self.source_items = part.skipped, part.source_items
+        self._last: tuple[tuple[int, int, int], tuple[str, Sample] | SampleError] | None = None
 
-    def page(self, index: int, attempt: int) -> Sample:
-        """The page sample `index` asks about: drawn from (seed, its group of REGIONS_PER_PAGE, attempt) alone.
+    def page(self, index: int, attempt: int) -> tuple[str, Sample]:
+        """(part, page or scene) sample `index` asks about: drawn from (seed, its group of REGIONS_PER_PAGE,
+        attempt) alone, so a group's samples share it.
 
         Raises:
             SampleError: the page could not be drawn (every sample of the group draws again).
@@ -69,9 +89,10 @@ class FinegrainedEngine(Engine):
         group = index // REGIONS_PER_PAGE
         key = (self.seed, group, attempt)
         if self._last is None or self._last[0] != key:
+            rng = make_rng(self.seed, "finegrained-page", group, attempt)
+            name = list(self.by_part)[int(rng.integers(len(self.by_part)))]
             try:
-                drawn: Sample | SampleError = self.pages.sample(make_rng(self.seed, "finegrained-page", group, attempt),
-                                                                group, attempt)
+                drawn: tuple[str, Sample] | SampleError = (name, self.by_part[name].sample(rng, group, attempt))
             except SampleError as exc:
                 drawn = exc
             self._last = (key, drawn)
@@ -81,13 +102,15 @@ class FinegrainedEngine(Engine):
 
     def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:
         cfg = self.config
-        page = self.page(index, attempt)
-        lines, boxes = page.target.split("\n"), page.meta["boxes"]
+        part, page = self.page(index, attempt)
+        lines = page.target.split("\n")
+        boxes = page.meta["boxes"] if part == "docs" else [quad_box(q) for q in page.meta["quads"]]
         kind = cfg.region if cfg.region != "mixed" else ("line" if rng.random() < 0.5 else "block")
         task = cfg.task if cfg.task != "mixed" else ("box" if rng.random() < 0.5 else "color")
         regions = clear_regions(boxes, kind)
+        where = page.meta.get("source") or "built-in"
         if not regions:
-            raise SampleError(f"no_clear_{kind}", f"{page.meta['source']}: no {kind} that no other line cuts into")
+            raise SampleError(f"no_clear_{kind}", f"{where}: no {kind} that no other line cuts into")
         first, last = regions[int(rng.integers(len(regions)))]
         region = union(boxes[first:last + 1])
         image = page.images[0].copy()
@@ -96,20 +119,39 @@ class FinegrainedEngine(Engine):
         if task == "color":
             color = COLORS[int(rng.integers(len(COLORS)))]
             margin, stroke = int(rng.integers(2, 7)), int(rng.integers(2, 4))
-            grey = np.asarray(image.convert("L"))
-            # the widest margin asked for that clears the neighbours' ink (tight leading leaves a few pixels)
-            frame = next((f for m in range(margin, 0, -1) if (f := frame_fits(grey, region, m, stroke))), None)
+            frame = self._frame(part, image, boxes, (first, last), region, margin, stroke)
             if frame is None:
-                raise SampleError("frame_touches_ink", f"{page.meta['source']}: lines {first}-{last}")
+                raise SampleError("frame_not_clear", f"{where}: lines {first}-{last}")
             ImageDraw.Draw(image).rectangle([frame[0], frame[1], frame[2] - 1, frame[3] - 1],
                                             outline=FRAME_RGB[color], width=stroke)
             prompt = color_prompt(color)
         else:
             prompt = box_prompt(region, width, height)
-        origin = {k: page.meta[k] for k in ("source", "page", "columns", "dpi") if k in page.meta}
+        origin = {k: page.meta[k] for k in ("source", "page", "columns", "dpi", "background") if k in page.meta}
         meta: dict[str, Any] = {
-            "lang": page.meta["lang"], "region": kind, "lines": [first, last],
-            "region_px": [round(v, 1) for v in region],
-            "box": box_coords(region, width, height), "color": color,
+            "lang": page.meta.get("lang") or "en", "part": part, "region": kind, "lines": [first, last],
+            "region_px": [round(v, 1) for v in region], "box": box_coords(region, width, height), "color": color,
             "frame_px": [round(v, 1) for v in frame] if frame else [], "boxes": boxes[first:last + 1], **origin}
         return Sample(images=[image], prompt=prompt, target="\n".join(lines[first:last + 1]), task=task, meta=meta)
+
+    @staticmethod
+    def _frame(part: str, image: Image.Image, boxes: list[Box], lines: tuple[int, int], region: Box, margin: int,
+               stroke: int) -> Box | None:
+        """The widest frame up to `margin` pixels around `region` that is clear: of ink on a page (checked on its
+        pixels: tight leading leaves a few), of the other lines' boxes on a photo (whose texture is not ink)."""
+        others = [b for k, b in enumerate(boxes) if not lines[0] <= k <= lines[1]]
+        grey = np.asarray(image.convert("L")) if part == "docs" else None
+        for m in range(margin, 0, -1):
+            frame = frame_around(region, m, stroke, image.size)
+            if frame is None:
+                continue
+            clear = not covers_ink(grey, frame, stroke) if grey is not None else not crosses(frame, others)
+            if clear:
+                return frame
+        return None
+
+
+def quad_box(quad: list[list[float]]) -> Box:
+    """The upright box around a drawn text's quad."""
+    xs, ys = [p[0] for p in quad], [p[1] for p in quad]
+    return (min(xs), min(ys), max(xs), max(ys))

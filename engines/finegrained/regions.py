@@ -7,8 +7,9 @@ inside; more than that would put part of another line in the box, and its text w
 the target. A block is 2-8 lines stacked down one column (each below the last, overlapping it
 sideways); a run across a column break spans the other column and is never clear.
 
-A colour frame is drawn `margin` pixels around the region; it may not touch any glyph, which is
-checked on the pixels it would cover (no ink under the stroke), not assumed from the boxes.
+A colour frame is drawn `margin` pixels around the region; it may not touch any glyph. On a page that
+is checked on the pixels it would cover (no ink under the stroke), not assumed from the boxes; on a
+photo, whose texture varies as ink does, the frame may not reach any other line's box.
 """
 
 from __future__ import annotations
@@ -61,16 +62,24 @@ def clear_regions(boxes: Sequence[Sequence[float]], kind: str) -> list[tuple[int
     return found
 
 
-def frame_fits(grey: np.ndarray, region: Box, margin: int, width: int) -> Box | None:
-    """The frame's outer box when a `width`-pixel frame `margin` pixels around `region` stays inside the image
-    and covers no ink, else None."""
+def frame_around(region: Box, margin: int, width: int, size: tuple[int, int]) -> Box | None:
+    """The outer box of a `width`-pixel frame `margin` pixels around `region`, or None when it leaves the image."""
     x0, y0 = math.floor(region[0]) - margin - width, math.floor(region[1]) - margin - width
     x1, y1 = math.ceil(region[2]) + margin + width, math.ceil(region[3]) + margin + width
-    height, full_width = grey.shape
-    if x0 < 0 or y0 < 0 or x1 > full_width or y1 > height:
-        return None
-    sides = (grey[y0:y0 + width, x0:x1], grey[y1 - width:y1, x0:x1], grey[y0:y1, x0:x0 + width],
-             grey[y0:y1, x1 - width:x1])
-    if any(int(s.max()) - int(s.min()) >= INK_CONTRAST for s in sides):
+    if x0 < 0 or y0 < 0 or x1 > size[0] or y1 > size[1]:
         return None
     return (float(x0), float(y0), float(x1), float(y1))
+
+
+def covers_ink(grey: np.ndarray, frame: Box, width: int) -> bool:
+    """Whether any side of the frame would cover ink (a strip of it spreads over INK_CONTRAST grey levels)."""
+    x0, y0, x1, y1 = (int(v) for v in frame)
+    sides = (grey[y0:y0 + width, x0:x1], grey[y1 - width:y1, x0:x1], grey[y0:y1, x0:x0 + width],
+             grey[y0:y1, x1 - width:x1])
+    return any(int(side.max()) - int(side.min()) >= INK_CONTRAST for side in sides)
+
+
+def crosses(frame: Box, others: Sequence[Sequence[float]]) -> bool:
+    """Whether the frame's outline crosses one of the other lines' boxes (one inside the frame counts too)."""
+    return any(min(frame[2], b[2]) > max(frame[0], b[0]) and min(frame[3], b[3]) > max(frame[1], b[1])
+               for b in others)

@@ -21,16 +21,19 @@ from shards.format import record_meta
 from tokenizer.protocol import asked_box
 
 SIDE_SHARE = 0.8  # of each side's pixels in the frame's colour, for the frame to count as drawn
+MIN_SIDE_PX = 8  # pixels of the frame's colour a row or column of its side holds at least
 
 
 def frame_box(image: Image.Image, color: str) -> tuple[float, float, float, float] | None:
     """The inside of the `color` frame drawn on `image` (its four sides checked), or None when there is none."""
     pixels = np.asarray(image.convert("RGB"))
     mask = np.all(pixels == np.array(FRAME_RGB[color], dtype=np.uint8), axis=2)
-    ys, xs = np.nonzero(mask)
-    if len(xs) == 0:
+    # the frame's sides are the outermost rows and columns with a run of its colour: a photo's stray pixels of
+    # the same colour are not
+    rows, cols = np.nonzero(mask.sum(axis=1) >= MIN_SIDE_PX)[0], np.nonzero(mask.sum(axis=0) >= MIN_SIDE_PX)[0]
+    if len(rows) < 2 or len(cols) < 2:
         return None
-    x0, x1, y0, y1 = int(xs.min()), int(xs.max()), int(ys.min()), int(ys.max())
+    x0, x1, y0, y1 = int(cols.min()), int(cols.max()), int(rows.min()), int(rows.max())
     sides = (mask[y0, x0:x1 + 1], mask[y1, x0:x1 + 1], mask[y0:y1 + 1, x0], mask[y0:y1 + 1, x1])
     if x1 - x0 < 4 or y1 - y0 < 4 or any(side.mean() < SIDE_SHARE for side in sides):
         return None
