@@ -19,6 +19,7 @@ ENGINES: dict[str, str] = {
     "docs": "engines.docs:DocsEngine",
     "formulas": "engines.formulas:FormulasEngine",
     "geometry": "engines.geometry:GeometryEngine",
+    "handwriting": "engines.handwriting:HandwritingEngine",
     "molecules": "engines.molecules:MoleculesEngine",
     "pages": "engines.pages:PagesEngine",
     "sheet_music": "engines.sheet_music:SheetMusicEngine",

@@ -1,0 +1,162 @@
+"""The built-in source: real prose written by a drawn hand on lined or plain paper, notes and letters.
+
+What a page is: a sheet (plain, ruled with a margin line, or a yellow sticky note), a hand (`hand.draw_hand`),
+and lines of prose from `engines.prose` (the Debian Reference, English or Chinese) wrapped to the sheet's width;
+a letter adds a date, a greeting and a closing around its body. The text is chosen among paragraphs the hand can
+write (every character has stroke data), so the target is exactly what the pen drew, line by line, top to bottom.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from engines import prose
+from engines.base import SampleError
+from engines.handwriting.hand import Hand, advance, draw_hand, drawable, write_line
+from renderers import pen
+
+KINDS = ("lined", "plain", "note", "letter")
+TOKEN = re.compile(r"[\x21-\x7e]+|\s+|.")  # an ASCII word, a run of spaces, or one other (e.g. Chinese) character
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+GREETINGS = {"en": ("Dear friend,", "Dear all,", "Hi,", "Dear colleagues,", "Hello,"),
+             "zh": ("你好：", "各位同事：", "亲爱的朋友：", "大家好：")}
+CLOSINGS = {"en": ("Best wishes,", "Kind regards,", "Yours sincerely,", "Thanks,"),
+            "zh": ("祝好！", "此致敬礼！", "谢谢！")}
+TRIES = 40  # paragraphs looked at for one page before the draw is refused
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """The paper: its kind, size in pixels, colour, margins and the distance between lines."""
+
+    kind: str
+    width: int
+    height: int
+    color: tuple[int, int, int]
+    left: int
+    top: int
+    pitch: float
+
+
+def draw_sheet(rng: np.random.Generator, kind: str, hand: Hand) -> Sheet:
+    """A sheet of `kind` sized for `hand` (a note is small and yellow; a page is about A5 to A4 in shape)."""
+    if kind == "note":
+        width, height = int(rng.uniform(16, 24) * hand.size), int(rng.uniform(10, 16) * hand.size)
+        color = (int(rng.integers(245, 256)), int(rng.integers(225, 245)), int(rng.integers(120, 170)))
+    else:
+        width = int(rng.uniform(24, 34) * hand.size)
+        height = int(width * rng.uniform(1.2, 1.45))
+        tone = int(rng.integers(236, 256))
+        color = (tone, tone, int(tone - rng.integers(0, 14)))
+    pitch = hand.size * float(rng.uniform(1.45, 1.9)) * (1.15 if hand.lang == "zh" else 1.0)
+    left = int(hand.size * rng.uniform(1.2, 2.6))
+    top = int(pitch * rng.uniform(1.3, 2.2))
+    return Sheet(kind, width, height, color, left, top, round(pitch, 2))
+
+
+def paper(sheet: Sheet) -> np.ndarray:
+    """The blank sheet as an (h, w, 3) array: its colour, and the blue rules and red margin of ruled paper."""
+    page = np.empty((sheet.height, sheet.width, 3), dtype=np.uint8)
+    page[:] = sheet.color
+    if sheet.kind in ("lined", "letter"):
+        y = sheet.top
+        while y < sheet.height - 4:
+            cv2.line(page, (0, int(y)), (sheet.width, int(y)), (160, 190, 225), 1, cv2.LINE_AA)
+            y += sheet.pitch
+        margin = max(2, sheet.left - int(sheet.pitch * 0.3))
+        cv2.line(page, (margin, 0), (margin, sheet.height), (225, 120, 120), 1, cv2.LINE_AA)
+    return page
+
+
+def wrap(hand: Hand, text: str, width: float) -> list[str] | None:
+    """`text` broken into lines no wider than `width` pixels (at spaces, or between Chinese characters).
+
+    Returns None when one word alone is wider than the line (a URL): such text is not used.
+    """
+    lines: list[str] = []
+    line, space = "", ""
+    for tok in TOKEN.findall(text):
+        if tok.isspace():
+            space = " " if line else ""
+            continue
+        if advance(hand, tok) > width:
+            return None
+        if line and advance(hand, line + space + tok) > width:
+            lines.append(line)
+            line = tok
+        else:
+            line += space + tok
+        space = ""
+    if line:
+        lines.append(line)
+    return lines
+
+
+def _date(rng: np.random.Generator, lang: str) -> str:
+    y, m, d = int(rng.integers(1990, 2030)), int(rng.integers(1, 13)), int(rng.integers(1, 29))
+    if lang == "zh":
+        return f"{y}年{m}月{d}日"
+    return f"{d} {MONTHS[m - 1]} {y}" if rng.random() < 0.5 else f"{MONTHS[m - 1]} {d}, {y}"
+
+
+def body_lines(hand: Hand, rng: np.random.Generator, width: float, count: int) -> list[str]:
+    """`count` or fewer wrapped lines of prose the hand can write, from consecutive paragraphs drawn at random.
+
+    Raises:
+        SampleError("no_drawable_text"): no paragraph among `TRIES` could be written by this hand.
+    """
+    paragraphs = prose.paragraphs(hand.lang)
+    lines: list[str] = []
+    for _ in range(TRIES):
+        if len(lines) >= count:
+            break
+        text = paragraphs[int(rng.integers(len(paragraphs)))]
+        if not drawable(hand, text):
+            continue
+        wrapped = wrap(hand, text, width)
+        if wrapped:
+            lines.extend(wrapped)
+    if not lines:
+        raise SampleError("no_drawable_text", f"{hand.lang} hand {hand.font}")
+    return lines[:count]
+
+
+def page_lines(hand: Hand, sheet: Sheet, rng: np.random.Generator) -> list[tuple[str, float]]:
+    """The lines of the sheet, each with its x offset from the left margin, top to bottom."""
+    width = sheet.width - sheet.left - hand.size * 1.2
+    rows = max(1, int((sheet.height - sheet.top - hand.size) / sheet.pitch))
+    if sheet.kind != "letter":
+        return [(line, 0.0) for line in body_lines(hand, rng, width, rows)]
+    lang = hand.lang
+    extra = [_date(rng, lang), GREETINGS[lang][int(rng.integers(len(GREETINGS[lang])))],
+             CLOSINGS[lang][int(rng.integers(len(CLOSINGS[lang])))]]
+    if not all(drawable(hand, t) for t in extra) or rows < 5:
+        raise SampleError("no_drawable_text", f"letter heading for hand {hand.font}")
+    body = body_lines(hand, rng, width, rows - 3)
+    date_x = max(0.0, width - advance(hand, extra[0]))
+    close_x = max(0.0, width * 0.5)
+    return [(extra[0], date_x), (extra[1], 0.0)] + [(line, 0.0) for line in body] + [(extra[2], close_x)]
+
+
+def write_page(rng: np.random.Generator, lang: str, kind: str, size: tuple[float, float]
+               ) -> tuple[np.ndarray, list[tuple[str, tuple[float, float, float, float]]], Hand, Sheet]:
+    """A written sheet: the page pixels, each line with its ink box, the hand and the sheet."""
+    hand = draw_hand(rng, lang, size)
+    sheet = draw_sheet(rng, kind, hand)
+    lines = page_lines(hand, sheet, rng)
+    strokes: list[np.ndarray] = []
+    widths: list[np.ndarray] = []
+    boxes = []
+    for row, (text, dx) in enumerate(lines):
+        baseline = sheet.top + row * sheet.pitch - hand.size * 0.08
+        s, w, box = write_line(hand, text, sheet.left + dx + float(rng.normal(0, hand.size * 0.1)), baseline, rng)
+        strokes += s
+        widths += w
+        boxes.append((text, box))
+    mask = pen.draw_strokes((sheet.width, sheet.height), strokes, widths)
+    return pen.ink_onto(paper(sheet), mask, hand.ink), boxes, hand, sheet
