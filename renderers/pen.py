@@ -146,10 +146,13 @@ def hanzi_glyph(char: str) -> Glyph | None:
 def draw_strokes(size: tuple[int, int], strokes: list[np.ndarray], widths: list[np.ndarray]) -> np.ndarray:
     """An ink mask (uint8, 255 = full ink) of pixel-space polylines drawn with a round nib of varying width.
 
+    Every segment takes the mean width of its two ends; segments of one (supersampled, whole-pixel) width are
+    drawn by one OpenCV call, so a page of tens of thousands of segments costs a few calls.
+
     Args:
         size: (width, height) of the mask.
         strokes: polylines, each an (n, 2) array of pixel coordinates.
-        widths: for each polyline, the nib width in pixels at each of its points (a segment takes the mean of its ends).
+        widths: for each polyline, the nib width in pixels at each of its points.
 
     Returns:
         the (height, width) mask; a one-point stroke is a dot of its width.
@@ -157,18 +160,20 @@ def draw_strokes(size: tuple[int, int], strokes: list[np.ndarray], widths: list[
     w, h = size
     canvas = np.zeros((h * SUPERSAMPLE, w * SUPERSAMPLE), dtype=np.uint8)
     shift = 4  # OpenCV's fixed-point sub-pixel bits
-    scale = SUPERSAMPLE * (1 << shift)
-    for pts, wid in zip(strokes, widths):
-        fixed = np.round(pts * scale).astype(np.int32)
-        thick = np.maximum(1, np.round(wid * SUPERSAMPLE)).astype(int)
-        if len(fixed) == 1:
-            cv2.circle(canvas, tuple(int(v) for v in fixed[0]), max(1, int(thick[0]) // 2) << shift, 255, -1,
-                       cv2.LINE_AA, shift)
-            continue
-        for i in range(len(fixed) - 1):
-            t = int(round((thick[i] + thick[i + 1]) / 2))
-            cv2.line(canvas, tuple(int(v) for v in fixed[i]), tuple(int(v) for v in fixed[i + 1]), 255, t,
-                     cv2.LINE_AA, shift)
+    if strokes:
+        pts = np.concatenate(strokes).astype(np.float64) * (SUPERSAMPLE * (1 << shift))
+        wid = np.concatenate(widths).astype(np.float64) * SUPERSAMPLE
+        ids = np.repeat(np.arange(len(strokes)), [len(s) for s in strokes])
+        same = ids[1:] == ids[:-1]
+        segs = np.stack([pts[:-1], pts[1:]], axis=1)[same].round().astype(np.int32)
+        thick = np.maximum(1, ((wid[:-1] + wid[1:]) / 2)[same].round().astype(int))
+        for t in np.unique(thick):
+            cv2.polylines(canvas, list(segs[thick == t]), False, 255, int(t), cv2.LINE_AA, shift)
+        counts = np.bincount(ids, minlength=len(strokes))
+        for i in np.flatnonzero(counts == 1):  # dots
+            j = int(np.searchsorted(ids, i))
+            centre = tuple(int(v) for v in pts[j].round())
+            cv2.circle(canvas, centre, max(1, int(wid[j] / 2)) << shift, 255, -1, cv2.LINE_AA, shift)
     return cv2.resize(canvas, (w, h), interpolation=cv2.INTER_AREA)
 
 

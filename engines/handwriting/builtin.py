@@ -49,7 +49,7 @@ def draw_sheet(rng: np.random.Generator, kind: str, hand: Hand) -> Sheet:
         width, height = int(rng.uniform(16, 24) * hand.size), int(rng.uniform(10, 16) * hand.size)
         color = (int(rng.integers(245, 256)), int(rng.integers(225, 245)), int(rng.integers(120, 170)))
     else:
-        width = int(rng.uniform(24, 34) * hand.size)
+        width = int(rng.uniform(22, 30) * hand.size)
         height = int(width * rng.uniform(1.2, 1.45))
         tone = int(rng.integers(236, 256))
         color = (tone, tone, int(tone - rng.integers(0, 14)))

@@ -12,6 +12,7 @@ the engine only chooses such text.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -76,13 +77,18 @@ def _densify(stroke: np.ndarray) -> np.ndarray:
     return np.concatenate(out)
 
 
-def glyph(hand: Hand, char: str) -> pen.Glyph | None:
-    """The pen glyph `hand` writes `char` with, or None when it has none (an empty glyph counts as none)."""
-    cjk = CJK.match(char) or (hand.lang == "zh" and char in pen.CJK_PUNCT)
-    g = pen.hanzi_glyph(char) if cjk else pen.hershey_font(hand.font).get(char)
+@functools.lru_cache(maxsize=16384)
+def _pen_glyph(font: str, lang: str, char: str) -> pen.Glyph | None:
+    cjk = CJK.match(char) or (lang == "zh" and char in pen.CJK_PUNCT)
+    g = pen.hanzi_glyph(char) if cjk else pen.hershey_font(font).get(char)
     if g is None or (not g.strokes and char != " "):
         return None
-    return g
+    return pen.Glyph(tuple(_densify(st) for st in g.strokes), g.advance)
+
+
+def glyph(hand: Hand, char: str) -> pen.Glyph | None:
+    """The pen glyph `hand` writes `char` with (densified, cached), or None when it has none (an empty one counts)."""
+    return _pen_glyph(hand.font, hand.lang, char)
 
 
 def drawable(hand: Hand, text: str) -> bool:
@@ -99,45 +105,45 @@ def write_line(hand: Hand, text: str, x: float, baseline: float, rng: np.random.
                ) -> tuple[list[np.ndarray], list[np.ndarray], tuple[float, float, float, float]]:
     """The pen paths of one line written from (x, baseline).
 
+    Each character gets its own scale, rotation and shear (around the hand's slant), a smooth wobble of its
+    points and a baseline offset, all drawn at once for the line; the nib swells mid-stroke and tapers at the ends.
+
     Returns:
         (strokes, widths, box): pixel polylines, the nib width at each of their points, and the ink's box
         (left, top, right, bottom) padded by the nib.
     """
-    strokes: list[np.ndarray] = []
-    widths: list[np.ndarray] = []
-    phase, period = rng.uniform(0, 2 * math.pi), rng.uniform(6, 14) * hand.size
+    glyphs = [glyph(hand, c) for c in text]
+    if any(g is None for g in glyphs):
+        raise ValueError(f"hand {hand.font} has no stroke data for some of {text!r}")
+    n, j, em = len(text), hand.jitter, hand.size
+    sx, sy = 1 + rng.normal(0, 0.05 * j, n), 1 + rng.normal(0, 0.06 * j, n)
+    rot, shear = rng.normal(0, 0.04 * j, n), hand.slant + rng.normal(0, 0.04 * j, n)
+    wob_f, wob_p = rng.uniform(2, 5, (n, 2)), rng.uniform(0, 2 * math.pi, (n, 2))
+    lift = rng.normal(0, 0.02 * j * em, n)
+    phase, period = rng.uniform(0, 2 * math.pi), rng.uniform(6, 14) * em
     tilt = rng.normal(0, 0.006)  # the whole line rises or falls a little
-    x0 = x
-    for char in text:
-        g = glyph(hand, char)
-        if g is None:
-            raise ValueError(f"hand {hand.font} has no stroke data for {char!r}")
-        j = hand.jitter
-        sx, sy = 1 + rng.normal(0, 0.05 * j), 1 + rng.normal(0, 0.06 * j)
-        rot = rng.normal(0, 0.04 * j)
-        shear = hand.slant + rng.normal(0, 0.04 * j)
-        m = np.array([[sx * math.cos(rot), -sy * math.sin(rot) - shear * sy],
-                      [sx * math.sin(rot), sy * math.cos(rot)]], dtype=np.float32) * hand.size
-        wob_f = rng.uniform(2, 5, 2)
-        wob_p = rng.uniform(0, 2 * math.pi, 2)
-        wob_a = 0.025 * j * hand.size
-        base = baseline + hand.drift * math.sin(phase + (x - x0) / period * 2 * math.pi) + tilt * (x - x0)
-        base += rng.normal(0, 0.02 * j * hand.size)
-        for s in g.strokes:
-            pts = _densify(s) @ m.T
-            pts[:, 0] += wob_a * np.sin(wob_f[0] * pts[:, 1] / hand.size * 2 * math.pi + wob_p[0])
-            pts[:, 1] += wob_a * np.sin(wob_f[1] * pts[:, 0] / hand.size * 2 * math.pi + wob_p[1])
-            pts += np.float32([x, base])
-            t = np.linspace(0, 1, len(pts), dtype=np.float32)
-            press = 0.7 + 0.3 * np.sin(np.pi * t) if len(pts) > 2 else np.ones(len(pts), np.float32)
-            widths.append(hand.nib * float(rng.uniform(0.85, 1.15)) * press)
-            strokes.append(pts)
-        x += (g.advance * sx + hand.spacing) * hand.size
-    if strokes:
-        allp = np.concatenate(strokes)
-        pad = hand.nib
-        box = (float(allp[:, 0].min() - pad), float(allp[:, 1].min() - pad), float(allp[:, 0].max() + pad),
-               float(allp[:, 1].max() + pad))
-    else:
-        box = (x0, baseline - hand.size, x, baseline)
-    return strokes, widths, box
+    pen_x = x + np.concatenate([[0.0], np.cumsum([(g.advance * k + hand.spacing) * em for g, k in zip(glyphs, sx)])])
+    m = np.stack([np.stack([sx * np.cos(rot), -sy * np.sin(rot) - shear * sy], -1),
+                  np.stack([sx * np.sin(rot), sy * np.cos(rot)], -1)], 1) * em  # (n, 2, 2)
+    base = baseline + hand.drift * np.sin(phase + (pen_x[:-1] - x) / period * 2 * math.pi) + tilt * (pen_x[:-1] - x)
+    base += lift
+    parts = [(i, st) for i, g in enumerate(glyphs) for st in g.strokes]
+    if not parts:
+        return [], [], (x, baseline - em, float(pen_x[-1]), baseline)
+    lens = [len(st) for _, st in parts]
+    char = np.repeat([i for i, _ in parts], lens)
+    p = np.concatenate([st for _, st in parts])
+    q = np.einsum("nij,nj->ni", m[char], p)
+    q[:, 0] += 0.025 * j * em * np.sin(wob_f[char, 0] * q[:, 1] / em * 2 * math.pi + wob_p[char, 0])
+    q[:, 1] += 0.025 * j * em * np.sin(wob_f[char, 1] * q[:, 0] / em * 2 * math.pi + wob_p[char, 1])
+    q[:, 0] += pen_x[:-1][char]
+    q[:, 1] += base[char]
+    starts = np.cumsum([0] + lens[:-1])
+    t = (np.arange(len(p)) - np.repeat(starts, lens)) / np.repeat(np.maximum(1, np.array(lens) - 1), lens)
+    press = np.where(np.repeat(lens, lens) > 2, 0.7 + 0.3 * np.sin(np.pi * t), 1.0)
+    wid = hand.nib * np.repeat(rng.uniform(0.85, 1.15, len(parts)), lens) * press
+    split = np.cumsum(lens)[:-1]
+    pad = hand.nib
+    box = (float(q[:, 0].min() - pad), float(q[:, 1].min() - pad), float(q[:, 0].max() + pad),
+           float(q[:, 1].max() + pad))
+    return np.split(q.astype(np.float32), split), np.split(wid.astype(np.float32), split), box
