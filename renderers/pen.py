@@ -182,3 +182,12 @@ def ink_onto(page: np.ndarray, mask: np.ndarray, ink: tuple[int, int, int]) -> n
     alpha = mask.astype(np.float32)[..., None] / 255
     tint = 1 - alpha * (1 - np.asarray(ink, dtype=np.float32) / 255)
     return np.clip(page.astype(np.float32) * tint, 0, 255).astype(np.uint8)
+
+
+def stamp(mask: np.ndarray, patch: np.ndarray, x: int, y: int) -> None:
+    """Lay an ink patch (uint8 alpha) onto `mask` with its top-left at (x, y), clipped to the mask; ink adds up."""
+    h, w = mask.shape
+    x0, y0, x1, y1 = max(0, x), max(0, y), min(w, x + patch.shape[1]), min(h, y + patch.shape[0])
+    if x1 > x0 and y1 > y0:
+        region = mask[y0:y1, x0:x1]
+        np.maximum(region, patch[y0 - y:y1 - y, x0 - x:x1 - x], out=region)

@@ -29,7 +29,7 @@ def test_pen_draws_ink_along_its_strokes_only() -> None:
 
 
 def test_glyph_data_covers_latin_and_chinese_and_refuses_the_rest() -> None:
-    hand = hands.Hand("zh", "HersheyScript1", 30, 0.1, 2, 0.5, 2, 0.0, (0, 0, 0))
+    hand = hands.Hand("zh", "HersheyScript1", True, 30, 0.1, 2, 0.5, 2, 0.0, (0, 0, 0))
     assert hands.drawable(hand, "Debian 的软件包，“apt”。")
     assert not hands.drawable(hand, "→") and not hands.drawable(hand, "\u2603")
 

@@ -151,12 +151,16 @@ def write_page(rng: np.random.Generator, lang: str, kind: str, size: tuple[float
     lines = page_lines(hand, sheet, rng)
     strokes: list[np.ndarray] = []
     widths: list[np.ndarray] = []
+    stamps = []
     boxes = []
     for row, (text, dx) in enumerate(lines):
         baseline = sheet.top + row * sheet.pitch - hand.size * 0.08
-        s, w, box = write_line(hand, text, sheet.left + dx + float(rng.normal(0, hand.size * 0.1)), baseline, rng)
+        s, w, st, box = write_line(hand, text, sheet.left + dx + float(rng.normal(0, hand.size * 0.1)), baseline, rng)
         strokes += s
         widths += w
+        stamps += st
         boxes.append((text, box))
     mask = pen.draw_strokes((sheet.width, sheet.height), strokes, widths)
+    for patch, x, y in stamps:
+        pen.stamp(mask, patch, x, y)
     return pen.ink_onto(paper(sheet), mask, hand.ink), boxes, hand, sheet

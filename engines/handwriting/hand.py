@@ -8,6 +8,10 @@ and tapers along each stroke. Latin text is written with a single-stroke font of
 Make Me a Hanzi medians of `hanzi-writer-data` (a Chinese hand writes the Latin words of its text with its Latin
 pen font). A character with no stroke data is never written: `drawable` says which text a hand can write, and
 the engine only chooses such text.
+
+The floor, for variety (a quarter of the hands): Debian's handwriting fonts (dkg, Breip, Femke Klaver, Steve Hand,
+Delphine; LXGW WenKai, a Kai face, for Chinese), each glyph stamped with its own scale, rotation and baseline
+offset (`write_line` returns those stamps beside the strokes), so even a font hand's letters are not identical.
 """
 
 from __future__ import annotations
@@ -17,7 +21,10 @@ import math
 import re
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
+from fontTools.ttLib import TTFont
+from PIL import Image, ImageDraw, ImageFont
 
 from renderers import pen
 
@@ -25,6 +32,13 @@ from renderers import pen
 # serif and technical faces are left out: nobody writes like that.
 LATIN_FONTS = ("HersheyScript1", "HersheyScriptMed", "EMSAllure", "EMSElfin", "EMSFelix", "EMSNixish",
                "EMSNixishItalic", "HersheySans1")
+FONT_DIR = "/usr/share/fonts/truetype"
+FONT_HANDS = {  # Debian packages fonts-dkg-handwriting, fonts-breip, fonts-femkeklaver, fonts-sjfonts, fonts-lxgw-wenkai
+    "en": ("fifthhorseman/dkg.ttf", "fifthhorseman/dkgIt.ttf", "breip/Breip.ttf", "femkeklaver/femkeklaver.ttf",
+           "sjfonts/SteveHand.ttf", "sjfonts/Delphine.ttf", "lxgw-wenkai/LXGWWenKai-Regular.ttf"),
+    "zh": ("lxgw-wenkai/LXGWWenKai-Regular.ttf", "lxgw-wenkai/LXGWWenKai-Light.ttf", "lxgw-wenkai/LXGWWenKai-Bold.ttf"),
+}
+FONT_SHARE = 0.25  # of hands that write with a font instead of a pen
 INKS = ((20, 24, 30), (18, 32, 110), (12, 40, 140), (40, 40, 48), (90, 20, 20))  # black, blue-black, blue, pencil, red-brown
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 STEP = 0.035  # ems between points after densifying, so a wobble bends long straight strokes too
@@ -36,7 +50,8 @@ class Hand:
 
     Attributes:
         lang: "en" or "zh" (a Chinese hand writes curly quotes as full-width marks).
-        font: the pen font of Latin letters (one of `LATIN_FONTS`).
+        font: the pen font of Latin letters (one of `LATIN_FONTS`), or for a font hand the font file (`FONT_HANDS`).
+        pen: True for a pen hand, False for a font hand.
         size: the em in pixels.
         slant: shear of every character (x moves by -slant * y; > 0 leans right).
         nib: pen width in pixels.
@@ -48,6 +63,7 @@ class Hand:
 
     lang: str
     font: str
+    pen: bool
     size: float
     slant: float
     nib: float
@@ -60,8 +76,10 @@ class Hand:
 def draw_hand(rng: np.random.Generator, lang: str, size: tuple[float, float]) -> Hand:
     """A random writer of `lang` whose em lies in `size` (pixels, low and high)."""
     em = float(rng.uniform(*size))
-    font = LATIN_FONTS[int(rng.integers(len(LATIN_FONTS)))]
-    return Hand(lang=lang, font=font, size=round(em, 2), slant=round(float(rng.normal(0.12, 0.1)), 3),
+    use_pen = bool(rng.random() >= FONT_SHARE)
+    fonts = LATIN_FONTS if use_pen else FONT_HANDS[lang]
+    font = fonts[int(rng.integers(len(fonts)))]
+    return Hand(lang=lang, font=font, pen=use_pen, size=round(em, 2), slant=round(float(rng.normal(0.12, 0.1)), 3),
                 nib=round(float(em * rng.uniform(0.045, 0.085)), 2), jitter=round(float(rng.uniform(0.4, 1.0)), 3),
                 drift=round(float(em * rng.uniform(0.02, 0.12)), 2), spacing=round(float(rng.uniform(-0.02, 0.06)), 3),
                 ink=INKS[int(rng.integers(len(INKS)))])
@@ -86,32 +104,97 @@ def _pen_glyph(font: str, lang: str, char: str) -> pen.Glyph | None:
     return pen.Glyph(tuple(_densify(st) for st in g.strokes), g.advance)
 
 
+@functools.cache
+def _cmap(font: str) -> frozenset[str]:
+    return frozenset(chr(c) for c in TTFont(f"{FONT_DIR}/{font}", lazy=True).getBestCmap())
+
+
+@functools.lru_cache(maxsize=64)
+def _ttf(font: str, px: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(f"{FONT_DIR}/{font}", px)
+
+
+@functools.lru_cache(maxsize=32768)
+def _font_glyph(font: str, px: int, char: str) -> tuple[np.ndarray, int, int, float]:
+    """A font character's ink (uint8 alpha), its offset from the pen position on the baseline, and its advance."""
+    face = _ttf(font, px)
+    left, top, right, bottom = face.getbbox(char, anchor="ls")
+    img = Image.new("L", (max(1, right - left + 2), max(1, bottom - top + 2)))
+    ImageDraw.Draw(img).text((1 - left, 1 - top), char, font=face, fill=255, anchor="ls")
+    return np.asarray(img), left - 1, top - 1, face.getlength(char)
+
+
 def glyph(hand: Hand, char: str) -> pen.Glyph | None:
-    """The pen glyph `hand` writes `char` with (densified, cached), or None when it has none (an empty one counts)."""
+    """The pen glyph `hand` writes `char` with (densified, cached), or None when it has none (an empty one counts).
+
+    A font hand has no pen glyphs; `drawable` and `advance` ask its font.
+    """
     return _pen_glyph(hand.font, hand.lang, char)
 
 
 def drawable(hand: Hand, text: str) -> bool:
-    """Whether every character of `text` has stroke data for `hand`."""
+    """Whether every character of `text` has stroke data (a pen hand) or a glyph (a font hand) for `hand`."""
+    if not hand.pen:
+        cmap = _cmap(hand.font)
+        return all(c in cmap and (c == " " or c.isprintable()) for c in set(text))
     return all(glyph(hand, c) is not None for c in set(text))
 
 
 def advance(hand: Hand, text: str) -> float:
     """The nominal width of `text` in pixels (before per-character jitter, which averages out)."""
+    if not hand.pen:
+        face = _ttf(hand.font, int(round(hand.size)))
+        return sum(face.getlength(c) + hand.spacing * hand.size for c in text)
     return sum((glyph(hand, c).advance + hand.spacing) * hand.size for c in text)
 
 
+Stamp = tuple[np.ndarray, int, int]  # an ink patch and its top-left pixel
+
+
+def _font_line(hand: Hand, text: str, x: float, baseline: float, rng: np.random.Generator
+               ) -> tuple[list[Stamp], tuple[float, float, float, float]]:
+    """A font hand's line: each glyph stamped with its own scale, rotation and offset from a drifting baseline."""
+    px, j, em = int(round(hand.size)), hand.jitter, hand.size
+    n = len(text)
+    scale, rot = 1 + rng.normal(0, 0.05 * j, n), rng.normal(0, 3.0 * j, n) - math.degrees(hand.slant) * 0.3
+    lift = rng.normal(0, 0.025 * j * em, n)
+    phase, period = rng.uniform(0, 2 * math.pi), rng.uniform(6, 14) * em
+    stamps: list[Stamp] = []
+    x0, box = x, [math.inf, math.inf, -math.inf, -math.inf]
+    for i, char in enumerate(text):
+        patch, dx, dy, adv = _font_glyph(hand.font, px, char)
+        if char != " " and patch.any():
+            h, w = patch.shape
+            m = cv2.getRotationMatrix2D((w / 2, h / 2), float(rot[i]), float(scale[i]))
+            m[:, 2] += (w * 0.2, h * 0.2)
+            patch = cv2.warpAffine(patch, m, (int(w * 1.4) + 1, int(h * 1.4) + 1), flags=cv2.INTER_LINEAR)
+            base = baseline + hand.drift * math.sin(phase + (x - x0) / period * 2 * math.pi) + lift[i]
+            left, top = int(round(x + dx - w * 0.2)), int(round(base + dy - h * 0.2))
+            stamps.append((patch, left, top))
+            ys, xs = np.nonzero(patch)
+            if len(xs):
+                box = [min(box[0], left + xs.min()), min(box[1], top + ys.min()), max(box[2], left + xs.max() + 1),
+                       max(box[3], top + ys.max() + 1)]
+        x += adv * scale[i] + hand.spacing * em
+    if box[0] == math.inf:
+        box = [x0, baseline - em, x, baseline]
+    return stamps, (float(box[0]), float(box[1]), float(box[2]), float(box[3]))
+
+
 def write_line(hand: Hand, text: str, x: float, baseline: float, rng: np.random.Generator
-               ) -> tuple[list[np.ndarray], list[np.ndarray], tuple[float, float, float, float]]:
-    """The pen paths of one line written from (x, baseline).
+               ) -> tuple[list[np.ndarray], list[np.ndarray], list[Stamp], tuple[float, float, float, float]]:
+    """The pen paths (or, for a font hand, the glyph stamps) of one line written from (x, baseline).
 
     Each character gets its own scale, rotation and shear (around the hand's slant), a smooth wobble of its
     points and a baseline offset, all drawn at once for the line; the nib swells mid-stroke and tapers at the ends.
 
     Returns:
-        (strokes, widths, box): pixel polylines, the nib width at each of their points, and the ink's box
-        (left, top, right, bottom) padded by the nib.
+        (strokes, widths, stamps, box): pixel polylines, the nib width at each of their points, glyph stamps
+        (a font hand's; a pen hand has none), and the ink's box (left, top, right, bottom), padded by the nib.
     """
+    if not hand.pen:
+        stamps, box = _font_line(hand, text, x, baseline, rng)
+        return [], [], stamps, box
     glyphs = [glyph(hand, c) for c in text]
     if any(g is None for g in glyphs):
         raise ValueError(f"hand {hand.font} has no stroke data for some of {text!r}")
@@ -129,7 +212,7 @@ def write_line(hand: Hand, text: str, x: float, baseline: float, rng: np.random.
     base += lift
     parts = [(i, st) for i, g in enumerate(glyphs) for st in g.strokes]
     if not parts:
-        return [], [], (x, baseline - em, float(pen_x[-1]), baseline)
+        return [], [], [], (x, baseline - em, float(pen_x[-1]), baseline)
     lens = [len(st) for _, st in parts]
     char = np.repeat([i for i, _ in parts], lens)
     p = np.concatenate([st for _, st in parts])
@@ -146,4 +229,4 @@ def write_line(hand: Hand, text: str, x: float, baseline: float, rng: np.random.
     pad = hand.nib
     box = (float(q[:, 0].min() - pad), float(q[:, 1].min() - pad), float(q[:, 0].max() + pad),
            float(q[:, 1].max() + pad))
-    return np.split(q.astype(np.float32), split), np.split(wid.astype(np.float32), split), box
+    return np.split(q.astype(np.float32), split), np.split(wid.astype(np.float32), split), [], box

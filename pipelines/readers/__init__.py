@@ -51,6 +51,7 @@ READERS: dict[str, tuple[str, float]] = {
     "formulas": ("pipelines.readers.formulas:read", 0.5),
     "tables": ("pipelines.readers.tables:read", 0.5),
     "molecules": ("pipelines.readers.molecules:read", 0.99),
+    "handwriting": ("pipelines.readers.text:read", 0.2),  # PP-OCR is weak on handwriting: reported, not a gate
 }
 
 
