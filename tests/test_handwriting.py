@@ -86,3 +86,14 @@ def test_bad_source_items_are_skipped_by_reason(tmp_path: Path) -> None:
     assert items.skipped == {"unreadable_image": 1, "missing_image": 1, "struck_text": 1, "empty_transcript": 1}
     with pytest.raises(ValueError, match="transcripts.json"):
         Engine(Engine.Config(source=str(tmp_path / "nowhere")))
+
+
+def test_form_lines_are_printed_labels_then_the_writing() -> None:
+    from engines.handwriting import builtin
+
+    for lang, sep in (("en", " "), ("zh", "")):
+        _, lines, _, _ = builtin.write_page(np.random.default_rng(1), lang, "form", (30, 36))
+        titles, labels = builtin.FORMS[lang]
+        assert lines[0][0] in titles
+        for (text, _), label in zip(lines[1:4], labels):
+            assert text.startswith(label + sep) and len(text) > len(label + sep)

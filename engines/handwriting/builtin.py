@@ -1,25 +1,31 @@
-"""The built-in source: real prose written by a drawn hand on lined or plain paper, notes and letters.
+"""The built-in source: real prose written by a drawn hand on lined or plain paper, notes, letters and forms.
 
-What a page is: a sheet (plain, ruled with a margin line, or a yellow sticky note), a hand (`hand.draw_hand`),
-and lines of prose from `engines.prose` (the Debian Reference, English or Chinese) wrapped to the sheet's width;
-a letter adds a date, a greeting and a closing around its body. The text is chosen among paragraphs the hand can
-write (every character has stroke data), so the target is exactly what the pen drew, line by line, top to bottom.
+What a page is: a sheet (plain, ruled with a margin line, a yellow sticky note, or a printed form), a hand
+(`hand.draw_hand`), and lines of prose from `engines.prose` (the Debian Reference, English or Chinese) wrapped to
+the sheet's width; a letter adds a date, a greeting and a closing around its body; a form prints its title and
+field labels (DejaVu Sans or Noto Sans CJK) and the hand fills the fields in after the labels. The text is chosen
+among paragraphs the hand can write (every character has stroke data), so the target is exactly what the page
+shows, line by line, top to bottom: a form's line is its printed label followed by what was written after it.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import cv2
 import numpy as np
+from PIL import Image, ImageDraw, ImageFont
 
 from engines import prose
 from engines.base import SampleError
-from engines.handwriting.hand import Hand, advance, draw_hand, drawable, write_line
+from engines.handwriting.hand import FONT_DIR, FONT_HANDS, Hand, advance, draw_hand, drawable, write_line
 from renderers import pen
+from renderers.fonts import font_file
 
-KINDS = ("lined", "plain", "note", "letter")
+KINDS = ("lined", "plain", "note", "letter", "form")
 TOKEN = re.compile(r"[\x21-\x7e]+|\s+|.")  # an ASCII word, a run of spaces, or one other (e.g. Chinese) character
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
@@ -27,7 +33,25 @@ GREETINGS = {"en": ("Dear friend,", "Dear all,", "Hi,", "Dear colleagues,", "Hel
              "zh": ("你好：", "各位同事：", "亲爱的朋友：", "大家好：")}
 CLOSINGS = {"en": ("Best wishes,", "Kind regards,", "Yours sincerely,", "Thanks,"),
             "zh": ("祝好！", "此致敬礼！", "谢谢！")}
+FORMS = {"en": (("Feedback Form", "Meeting Notes", "Service Request", "Visit Report"),
+                ("Date:", "Subject:", "Comments:")),
+         "zh": (("意见反馈表", "会议记录", "报修单", "走访记录"), ("日期：", "主题：", "备注："))}
+PRINT_FACE = {"en": "dejavu-sans", "zh": "noto-sans-cjk"}
 TRIES = 40  # paragraphs looked at for one page before the draw is refused
+
+
+def check_installed() -> None:
+    """Raise FileNotFoundError naming what to install when the pen data, handwriting fonts or prose are missing."""
+    pen.hanzi_chars()
+    if not pen.hershey_fonts():
+        raise FileNotFoundError(f"no pen fonts in {pen.HERSHEY_DIR}: run `make setup` (npm ci installs hersheytext)")
+    missing = sorted({f for fonts in FONT_HANDS.values() for f in fonts if not Path(FONT_DIR, f).is_file()})
+    if missing:
+        raise FileNotFoundError(f"handwriting fonts missing under {FONT_DIR}: {', '.join(missing)}; run `make setup` "
+                                f"(apt-get install fonts-dkg-handwriting fonts-breip fonts-femkeklaver fonts-sjfonts "
+                                f"fonts-lxgw-wenkai)")
+    for lang in ("en", "zh"):
+        prose.paragraphs(lang)
 
 
 @dataclass(frozen=True)
@@ -61,8 +85,12 @@ def draw_sheet(rng: np.random.Generator, kind: str, hand: Hand) -> Sheet:
 
 def paper(sheet: Sheet) -> np.ndarray:
     """The blank sheet as an (h, w, 3) array: its colour, and the blue rules and red margin of ruled paper."""
-    page = np.empty((sheet.height, sheet.width, 3), dtype=np.uint8)
-    page[:] = sheet.color
+    page = np.full((sheet.height, sheet.width, 3), sheet.color, dtype=np.uint8)
+    if sheet.kind == "form":
+        y = sheet.top + sheet.pitch * 1.1
+        while y < sheet.height - sheet.pitch * 0.5:
+            cv2.line(page, (sheet.left, int(y)), (sheet.width - sheet.left // 2, int(y)), (150, 150, 150), 1, cv2.LINE_AA)
+            y += sheet.pitch
     if sheet.kind in ("lined", "letter"):
         y = sheet.top
         while y < sheet.height - 4:
@@ -126,12 +154,56 @@ def body_lines(hand: Hand, rng: np.random.Generator, width: float, count: int) -
     return lines[:count]
 
 
-def page_lines(hand: Hand, sheet: Sheet, rng: np.random.Generator) -> list[tuple[str, float]]:
-    """The lines of the sheet, each with its x offset from the left margin, top to bottom."""
+@dataclass(frozen=True)
+class Row:
+    """One line of the page: a printed label (forms only; may be empty), what the hand writes, where it starts.
+
+    `text` is the line as the target says it: the label, a space between a Latin label and the writing, the writing.
+    """
+
+    printed: str
+    written: str
+    x: float
+
+    @property
+    def text(self) -> str:
+        if not self.printed:
+            return self.written
+        if not self.written:
+            return self.printed
+        return self.printed + ("" if self.printed.endswith("：") else " ") + self.written
+
+
+@functools.lru_cache(maxsize=64)
+def _print_font(lang: str, px: int) -> ImageFont.FreeTypeFont:
+    path, index = font_file(PRINT_FACE[lang])
+    return ImageFont.truetype(path, px, index=index)
+
+
+def _form_rows(hand: Hand, sheet: Sheet, rng: np.random.Generator, width: float, rows: int) -> list[Row]:
+    """A form: its printed title, then each field's label with the hand's answer written after it."""
+    lang = hand.lang
+    titles, labels = FORMS[lang]
+    face = _print_font(lang, int(hand.size * 0.75))
+    title = titles[int(rng.integers(len(titles)))]
+    out = [Row(title, "", max(0.0, (width - face.getlength(title)) / 2))]
+    after = [face.getlength(label) + hand.size * 0.5 for label in labels]
+    date = _date(rng, lang)
+    subject = body_lines(hand, rng, width - after[1], 1)[0]
+    out += [Row(labels[0], date, 0.0), Row(labels[1], subject, 0.0)]
+    comments = body_lines(hand, rng, width - after[2], max(1, rows - 4))
+    out.append(Row(labels[2], comments[0], 0.0))
+    return out + [Row("", line, 0.0) for line in comments[1:]]
+
+
+def page_lines(hand: Hand, sheet: Sheet, rng: np.random.Generator) -> list[Row]:
+    """The rows of the sheet, top to bottom."""
     width = sheet.width - sheet.left - hand.size * 1.2
     rows = max(1, int((sheet.height - sheet.top - hand.size) / sheet.pitch))
+    if sheet.kind == "form":
+        return _form_rows(hand, sheet, rng, width, rows)
     if sheet.kind != "letter":
-        return [(line, 0.0) for line in body_lines(hand, rng, width, rows)]
+        return [Row("", line, 0.0) for line in body_lines(hand, rng, width, rows)]
     lang = hand.lang
     extra = [_date(rng, lang), GREETINGS[lang][int(rng.integers(len(GREETINGS[lang])))],
              CLOSINGS[lang][int(rng.integers(len(CLOSINGS[lang])))]]
@@ -140,7 +212,8 @@ def page_lines(hand: Hand, sheet: Sheet, rng: np.random.Generator) -> list[tuple
     body = body_lines(hand, rng, width, rows - 3)
     date_x = max(0.0, width - advance(hand, extra[0]))
     close_x = max(0.0, width * 0.5)
-    return [(extra[0], date_x), (extra[1], 0.0)] + [(line, 0.0) for line in body] + [(extra[2], close_x)]
+    return ([Row("", extra[0], date_x), Row("", extra[1], 0.0)] + [Row("", line, 0.0) for line in body]
+            + [Row("", extra[2], close_x)])
 
 
 def write_page(rng: np.random.Generator, lang: str, kind: str, size: tuple[float, float]
@@ -153,14 +226,26 @@ def write_page(rng: np.random.Generator, lang: str, kind: str, size: tuple[float
     widths: list[np.ndarray] = []
     stamps = []
     boxes = []
-    for row, (text, dx) in enumerate(lines):
-        baseline = sheet.top + row * sheet.pitch - hand.size * 0.08
-        s, w, st, box = write_line(hand, text, sheet.left + dx + float(rng.normal(0, hand.size * 0.1)), baseline, rng)
-        strokes += s
-        widths += w
-        stamps += st
-        boxes.append((text, box))
+    printed = Image.new("L", (sheet.width, sheet.height)) if sheet.kind == "form" else None
+    face = _print_font(lang, int(hand.size * 0.75))
+    for i, row in enumerate(lines):
+        baseline = sheet.top + i * sheet.pitch - hand.size * 0.08
+        x = sheet.left + row.x
+        box = (np.inf, np.inf, -np.inf, -np.inf)
+        if row.printed:
+            ImageDraw.Draw(printed).text((x, baseline), row.printed, font=face, fill=255, anchor="ls")
+            box = face.getbbox(row.printed, anchor="ls")
+            box = (x + box[0], baseline + box[1], x + box[2], baseline + box[3])
+            x += face.getlength(row.printed) + hand.size * 0.5
+        if row.written:
+            s, w, st, written = write_line(hand, row.written, x + float(rng.normal(0, hand.size * 0.1)), baseline, rng)
+            strokes += s
+            widths += w
+            stamps += st
+            box = (min(box[0], written[0]), min(box[1], written[1]), max(box[2], written[2]), max(box[3], written[3]))
+        boxes.append((row.text, box))
     mask = pen.draw_strokes((sheet.width, sheet.height), strokes, widths)
     for patch, x, y in stamps:
         pen.stamp(mask, patch, x, y)
-    return pen.ink_onto(paper(sheet), mask, hand.ink), boxes, hand, sheet
+    page = paper(sheet) if printed is None else pen.ink_onto(paper(sheet), np.asarray(printed), (25, 25, 25))
+    return pen.ink_onto(page, mask, hand.ink), boxes, hand, sheet

@@ -56,7 +56,9 @@ class HandwritingEngine(Engine):
     def __init__(self, config: HandwritingConfig | None = None) -> None:
         super().__init__(config)
         self.items: source.Items | None = None
-        if self.config.source is not None:
+        if self.config.source is None:
+            builtin.check_installed()
+        else:
             self.items = source.load(self.config.source)
             self.skipped.update(self.items.skipped)
             if not self.items.lines and not self.items.pages:

@@ -80,19 +80,20 @@ def draw_hand(rng: np.random.Generator, lang: str, size: tuple[float, float]) ->
     fonts = LATIN_FONTS if use_pen else FONT_HANDS[lang]
     font = fonts[int(rng.integers(len(fonts)))]
     return Hand(lang=lang, font=font, pen=use_pen, size=round(em, 2), slant=round(float(rng.normal(0.12, 0.1)), 3),
-                nib=round(float(em * rng.uniform(0.045, 0.085)), 2), jitter=round(float(rng.uniform(0.4, 1.0)), 3),
+                nib=round(float(em * rng.uniform(0.03, 0.06)), 2), jitter=round(float(rng.uniform(0.4, 1.0)), 3),
                 drift=round(float(em * rng.uniform(0.02, 0.12)), 2), spacing=round(float(rng.uniform(-0.02, 0.06)), 3),
                 ink=INKS[int(rng.integers(len(INKS)))])
 
 
 def _densify(stroke: np.ndarray) -> np.ndarray:
+    """The stroke with points added so that none is more than `STEP` from the next (its corners all kept)."""
     if len(stroke) < 2:
         return stroke
-    out = [stroke[:1]]
-    for a, b in zip(stroke[:-1], stroke[1:]):
-        n = max(1, int(math.ceil(float(np.hypot(*(b - a))) / STEP)))
-        out.append(a + (b - a) * (np.arange(1, n + 1, dtype=np.float32)[:, None] / n))
-    return np.concatenate(out)
+    seg = np.diff(stroke, axis=0)
+    n = np.maximum(1, np.ceil(np.hypot(seg[:, 0], seg[:, 1]) / STEP).astype(int))
+    which = np.repeat(np.arange(len(seg)), n)
+    frac = (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n) + 1) / np.repeat(n, n)
+    return np.concatenate([stroke[:1], stroke[which] + seg[which] * frac[:, None].astype(np.float32)])
 
 
 @functools.lru_cache(maxsize=16384)
@@ -140,11 +141,16 @@ def drawable(hand: Hand, text: str) -> bool:
     return all(glyph(hand, c) is not None for c in set(text))
 
 
+@functools.lru_cache(maxsize=65536)
+def _font_advance(font: str, px: int, char: str) -> float:
+    return _ttf(font, px).getlength(char)
+
+
 def advance(hand: Hand, text: str) -> float:
     """The nominal width of `text` in pixels (before per-character jitter, which averages out)."""
     if not hand.pen:
-        face = _ttf(hand.font, int(round(hand.size)))
-        return sum(face.getlength(c) + hand.spacing * hand.size for c in text)
+        px = int(round(hand.size))
+        return sum(_font_advance(hand.font, px, c) + hand.spacing * hand.size for c in text)
     return sum((glyph(hand, c).advance + hand.spacing) * hand.size for c in text)
 
 
