@@ -26,6 +26,7 @@ from renderers import pen
 from renderers.fonts import font_file
 
 KINDS = ("lined", "plain", "note", "letter", "form")
+NO_LINE_START = frozenset("，。、：；！？）”》")  # Chinese closing marks stay at the end of the line before, as people write
 TOKEN = re.compile(r"[\x21-\x7e]+|\s+|.")  # an ASCII word, a run of spaces, or one other (e.g. Chinese) character
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
@@ -104,6 +105,8 @@ def paper(sheet: Sheet) -> np.ndarray:
 def wrap(hand: Hand, text: str, width: float) -> list[str] | None:
     """`text` broken into lines no wider than `width` pixels (at spaces, or between Chinese characters).
 
+    A Chinese closing mark never starts a line: it is written past the line's end instead.
+
     Returns None when one word alone is wider than the line (a URL): such text is not used.
     """
     lines: list[str] = []
@@ -114,7 +117,7 @@ def wrap(hand: Hand, text: str, width: float) -> list[str] | None:
             continue
         if advance(hand, tok) > width:
             return None
-        if line and advance(hand, line + space + tok) > width:
+        if line and advance(hand, line + space + tok) > width and tok not in NO_LINE_START:
             lines.append(line)
             line = tok
         else:

@@ -9,8 +9,8 @@ Make Me a Hanzi medians of `hanzi-writer-data` (a Chinese hand writes the Latin 
 pen font). A character with no stroke data is never written: `drawable` says which text a hand can write, and
 the engine only chooses such text.
 
-The floor, for variety (a quarter of the hands): Debian's handwriting fonts (dkg, Breip, Femke Klaver, Steve Hand,
-Delphine; LXGW WenKai, a Kai face, for Chinese), each glyph stamped with its own scale, rotation and baseline
+The floor, for variety (a quarter of the hands): Debian's handwriting fonts (dkg, Breip, Femke Klaver, Steve Hand;
+LXGW WenKai, a Kai face, for Chinese), each glyph stamped with its own scale, rotation and baseline
 offset (`write_line` returns those stamps beside the strokes), so even a font hand's letters are not identical.
 """
 
@@ -33,9 +33,9 @@ from renderers import pen
 LATIN_FONTS = ("HersheyScript1", "HersheyScriptMed", "EMSAllure", "EMSElfin", "EMSFelix", "EMSNixish",
                "EMSNixishItalic", "HersheySans1")
 FONT_DIR = "/usr/share/fonts/truetype"
-FONT_HANDS = {  # Debian packages fonts-dkg-handwriting, fonts-breip, fonts-femkeklaver, fonts-sjfonts, fonts-lxgw-wenkai
+FONT_HANDS = {  # Debian fonts-dkg-handwriting, -breip, -femkeklaver, -sjfonts, -lxgw-wenkai (sjfonts Delphine left out: its f reads as A)
     "en": ("fifthhorseman/dkg.ttf", "fifthhorseman/dkgIt.ttf", "breip/Breip.ttf", "femkeklaver/femkeklaver.ttf",
-           "sjfonts/SteveHand.ttf", "sjfonts/Delphine.ttf", "lxgw-wenkai/LXGWWenKai-Regular.ttf"),
+           "sjfonts/SteveHand.ttf", "lxgw-wenkai/LXGWWenKai-Regular.ttf"),
     "zh": ("lxgw-wenkai/LXGWWenKai-Regular.ttf", "lxgw-wenkai/LXGWWenKai-Light.ttf", "lxgw-wenkai/LXGWWenKai-Bold.ttf"),
 }
 FONT_SHARE = 0.25  # of hands that write with a font instead of a pen

@@ -167,7 +167,7 @@ def ink_alpha(grey: np.ndarray) -> np.ndarray:
 
     The paper's level is a grey closing (ink removed by a maximum filter wider than a stroke), so uneven light
     and yellowed paper fall away; Otsu's threshold on the darkness then splits ink from the paper's grain, and
-    alpha ramps from well under that threshold (anti-aliased edges) to the ink's typical darkness.
+    alpha ramps from just under that threshold to the ink's typical darkness.
     """
     k = max(15, (min(grey.shape) // 4) | 1)
     paper = cv2.dilate(grey, np.ones((k, k), np.uint8))
@@ -176,7 +176,7 @@ def ink_alpha(grey: np.ndarray) -> np.ndarray:
     t = max(float(t), 25.0)
     inked = dark[dark > t]
     full = max(float(np.percentile(inked, 75)) if inked.size else t * 2, t * 1.5)
-    low = t * 0.6
+    low = t * 0.85  # lower lets show-through and paper print (faint, under Otsu) back in
     alpha = np.clip((dark.astype(np.float32) - low) / (full - low), 0, 1)
     return alpha
 
