@@ -13,8 +13,11 @@ first version would, reusing nothing across samples:
 * `naive_font_text` (for scale: the floor's kind of image): every sample opens its handwriting font anew
   (`ImageFont.truetype`; LXGW WenKai for Chinese) and draws each line as Pillow text.
 
-All run in this process, one after the other, so the ratios are free of the machine's load. Goal: the engine at
-least 3x `naive_pen`'s samples per CPU-second.
+All run in this process, one after the other, so the ratios are free of the machine's load, after a warm-up of
+4n samples (a worker draws a thousand per shard, so stroke data and glyphs are loaded once, not per sample). Both
+sides pay the same scan/photo degradation (`renderers.degrade`, about 0.2 CPU-s a page), so `writing_only` also
+compares the writing alone: the engine's `builtin.write_page` against the naive pen's drawing, same pages. Goal:
+the engine at least 3x `naive_pen`'s samples per CPU-second.
 """
 
 from __future__ import annotations
@@ -30,8 +33,8 @@ from PIL import Image, ImageDraw, ImageFont
 from bench.cpu import cpu_seconds
 from engines.base import Sample, make_rng
 from engines.handwriting import HandwritingEngine
-from engines.handwriting.builtin import Sheet, paper
-from engines.handwriting.engine import HandwritingConfig
+from engines.handwriting.builtin import KINDS, Sheet, paper, write_page
+from engines.handwriting.engine import LANGS, HandwritingConfig
 from engines.handwriting.hand import CJK, FONT_DIR, FONT_HANDS
 from renderers import degrade, pen
 from shards.format import encode_image
@@ -63,7 +66,15 @@ def naive(sample: Sample) -> Image.Image:
 
 
 def naive_pen(sample: Sample) -> Image.Image:
-    """The pen baseline: stroke data read for this sample alone, each stroke drawn by Pillow, degraded alike."""
+    """The pen baseline: `naive_pen_page`, degraded as the sample was."""
+    return degrade.apply(naive_pen_page(sample), degrade.DegradeParams.from_dict(sample.meta["degrade"])).images[0]
+
+
+def naive_pen_page(sample: Sample) -> Image.Image:
+    """The pen baseline's writing: stroke data read for this sample alone, each stroke drawn by Pillow.
+
+    A font hand's sample is written as Pillow text with its font opened anew (the font floor's naive form).
+    """
     meta, hand = sample.meta, sample.meta["hand"]
     sheet = Sheet(**{**meta["sheet"], "color": tuple(meta["sheet"]["color"])})
     latin = pen.hershey_font.__wrapped__(hand["font"]) if hand["pen"] else None
@@ -85,8 +96,28 @@ def naive_pen(sample: Sample) -> Image.Image:
                 ink.line(pts, fill=tuple(hand["ink"]), width=max(1, round(hand["nib"])), joint="curve")
             x += (g.advance + hand["spacing"]) * hand["size"]
     if latin is None:
-        return naive(sample)
-    return degrade.apply(img, degrade.DegradeParams.from_dict(meta["degrade"])).images[0]
+        font = ImageFont.truetype(f"{FONT_DIR}/{hand['font']}", int(hand["size"]))
+        for row, line in enumerate(sample.target.split("\n")):
+            ink.text((sheet.left, sheet.top + row * sheet.pitch), line, font=font, fill=tuple(hand["ink"]), anchor="ls")
+    return img
+
+
+def engine_pages(samples: list[Sample]) -> float:
+    """CPU seconds the engine spends writing these built-in samples' pages (its draws replayed up to the writing)."""
+    cpu = cpu_seconds()
+    for index, s in enumerate(samples):
+        rng = make_rng(0, "handwriting", index)
+        lang, kind = LANGS[int(rng.integers(2))], KINDS[int(rng.integers(len(KINDS)))]
+        _, lines, _, _ = write_page(rng, lang, kind, (HandwritingConfig.em_min, HandwritingConfig.em_max))
+        assert "\n".join(t for t, _ in lines) == s.target, "replay diverged from the engine's draw"
+    return cpu_seconds() - cpu
+
+
+def naive_pages(samples: list[Sample]) -> float:
+    cpu = cpu_seconds()
+    for s in samples:
+        naive_pen_page(s)
+    return cpu_seconds() - cpu
 
 
 def measure(engine: HandwritingEngine, n: int) -> tuple[dict[str, float], list[Sample]]:
@@ -113,7 +144,8 @@ def main() -> None:
                         help="a folder of real handwritten lines with transcripts.json (skipped when absent)")
     args = parser.parse_args()
     engine = HandwritingEngine(HandwritingConfig())
-    draw(engine, 10_000)  # warm-up: prose text, fonts and the first stroke data load once per worker
+    for index in range(4 * args.n):  # warm-up: prose, fonts and common characters' stroke data load once per worker
+        draw(engine, 10_000 + index)
     built_in, samples = measure(engine, args.n)
     pen_base = measure_naive(samples, engine.image_format, naive_pen)
     font_base = measure_naive(samples, engine.image_format, naive)
@@ -121,8 +153,12 @@ def main() -> None:
                                  "naive_font_text": font_base,
                                  "speedup": round(built_in["per_cpu_s"] / pen_base["per_cpu_s"], 2),
                                  "speedup_vs_font_text": round(built_in["per_cpu_s"] / font_base["per_cpu_s"], 2),
+                                 "writing_only": {"engine_cpu_s": round(engine_pages(samples), 2),
+                                                  "naive_pen_cpu_s": round(naive_pages(samples), 2)},
                                  "langs": dict(zip(*np.unique([s.meta["lang"] for s in samples], return_counts=True)))}
     result["langs"] = {k: int(v) for k, v in result["langs"].items()}
+    writing = result["writing_only"]
+    writing["speedup"] = round(writing["naive_pen_cpu_s"] / writing["engine_cpu_s"], 2)
     if Path(args.source).is_dir():
         real = HandwritingEngine(HandwritingConfig(source=args.source))
         draw(real, 0)

@@ -133,12 +133,21 @@ def glyph(hand: Hand, char: str) -> pen.Glyph | None:
     return _pen_glyph(hand.font, hand.lang, char)
 
 
+@functools.lru_cache(maxsize=65536)
+def _has_strokes(font: str, lang: str, char: str) -> bool:
+    """Whether `_pen_glyph` has strokes for `char`, known without reading a Chinese character's file."""
+    if CJK.match(char) or (lang == "zh" and char in pen.CJK_PUNCT):
+        return char in pen.hanzi_chars()
+    g = pen.hershey_font(font).get(char)
+    return g is not None and (bool(g.strokes) or char == " ")
+
+
 def drawable(hand: Hand, text: str) -> bool:
     """Whether every character of `text` has stroke data (a pen hand) or a glyph (a font hand) for `hand`."""
     if not hand.pen:
         cmap = _cmap(hand.font)
         return all(c in cmap and (c == " " or c.isprintable()) for c in set(text))
-    return all(glyph(hand, c) is not None for c in set(text))
+    return all(_has_strokes(hand.font, hand.lang, c) for c in set(text))
 
 
 @functools.lru_cache(maxsize=65536)
