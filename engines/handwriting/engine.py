@@ -52,7 +52,7 @@ class HandwritingEngine(Engine):
     Config = HandwritingConfig
     image_format = "jpg"
     resources = Resources(cpus=1.0, memory_mb=1024)
-    packages = ("pillow", "opencv-python-headless", "numpy")
+    packages = ("pillow", "opencv-python-headless", "numpy", "fonttools")
 
     def __init__(self, config: HandwritingConfig | None = None) -> None:
         super().__init__(config)

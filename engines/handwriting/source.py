@@ -39,6 +39,7 @@ STRUCK = re.compile("[\u27e6\u27e7]")
 HAN = re.compile("[\u3400-\u9fff]")
 MIN_SIDE = 8  # pixels: a smaller image holds no legible line
 MAX_PIXELS = 60_000_000  # a larger file is a decompression bomb, not a scan
+PAGE_SIDE = 1600  # a whole page is shrunk to this longest side (GOT reads 1024 px; a 300 dpi scan is 3,500)
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,8 @@ class Item:
 
 @dataclass
 class Items:
+    """What a `--source` folder holds: line items, whole-page items, and what was skipped, by reason."""
+
     lines: list[Item] = field(default_factory=list)
     pages: list[Item] = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)
@@ -261,6 +264,10 @@ def compose(items: Items, rng: np.random.Generator, index: int, attempt: int, li
     if pick < len(items.pages):
         item = items.pages[pick]
         alpha = ink_alpha(_grey(item.path))
+        shrink = min(1.0, PAGE_SIDE / max(alpha.shape))
+        if shrink < 1:
+            size = (max(1, round(alpha.shape[1] * shrink)), max(1, round(alpha.shape[0] * shrink)))
+            alpha = cv2.resize(alpha, size, interpolation=cv2.INTER_AREA)
         margin = int(max(alpha.shape) * rng.uniform(0.03, 0.08))
         page = _paper(rng, alpha.shape[1] + 2 * margin, alpha.shape[0] + 2 * margin)
         _ink_onto(page, alpha, margin, margin, ink)
