@@ -17,7 +17,7 @@ APT_PACKAGES := chromium fonts-noto-cjk fonts-dejavu-core \
 	texlive-fonts-recommended texlive-xetex texlive-lang-chinese \
 	lmodern fonts-lmodern tex-gyre fonts-texgyre fonts-texgyre-math \
 	debian-reference-en debian-reference-zh-cn poppler-utils \
-	fonts-dkg-handwriting fonts-breip fonts-femkeklaver fonts-sjfonts fonts-lxgw-wenkai
+	fonts-dkg-handwriting fonts-breip fonts-sjfonts fonts-lxgw-wenkai
 # Real arXiv papers (`--engine pages --source`) need journal classes, biblatex and more fonts (about
 # 1.5 GB): `make setup-papers` installs them; without them such papers are skipped with a counted reason.
 PAPER_PACKAGES := texlive-publishers texlive-bibtex-extra texlive-fonts-extra texlive-science biber cm-super-minimal

@@ -49,8 +49,7 @@ def check_installed() -> None:
     missing = sorted({f for fonts in FONT_HANDS.values() for f in fonts if not Path(FONT_DIR, f).is_file()})
     if missing:
         raise FileNotFoundError(f"handwriting fonts missing under {FONT_DIR}: {', '.join(missing)}; run `make setup` "
-                                f"(apt-get install fonts-dkg-handwriting fonts-breip fonts-femkeklaver fonts-sjfonts "
-                                f"fonts-lxgw-wenkai)")
+                                f"(apt-get install fonts-dkg-handwriting fonts-breip fonts-sjfonts fonts-lxgw-wenkai)")
     for lang in ("en", "zh"):
         prose.paragraphs(lang)
 

@@ -9,7 +9,7 @@ Make Me a Hanzi medians of `hanzi-writer-data` (a Chinese hand writes the Latin 
 pen font). A character with no stroke data is never written: `drawable` says which text a hand can write, and
 the engine only chooses such text.
 
-The floor, for variety (a quarter of the hands): Debian's handwriting fonts (dkg, Breip, Femke Klaver, Steve Hand;
+The floor, for variety (a quarter of the hands): Debian's handwriting fonts (dkg, Breip, Steve Hand;
 LXGW WenKai, a Kai face, for Chinese), each glyph stamped with its own scale, rotation and baseline
 offset (`write_line` returns those stamps beside the strokes), so even a font hand's letters are not identical.
 """
@@ -29,13 +29,14 @@ from PIL import Image, ImageDraw, ImageFont
 from renderers import pen
 
 # Single-stroke faces that read as handwriting once bent (the block-letter Sans as a printing hand); the Gothic,
-# serif and technical faces are left out: nobody writes like that.
-LATIN_FONTS = ("HersheyScript1", "HersheyScriptMed", "EMSAllure", "EMSElfin", "EMSFelix", "EMSNixish",
-               "EMSNixishItalic", "HersheySans1")
+# serif, technical and typewriter (Nixish) faces are left out: nobody writes like that.
+LATIN_FONTS = ("HersheyScript1", "HersheyScriptMed", "EMSAllure", "EMSElfin", "EMSFelix", "HersheySans1")
 FONT_DIR = "/usr/share/fonts/truetype"
-FONT_HANDS = {  # Debian fonts-dkg-handwriting, -breip, -femkeklaver, -sjfonts, -lxgw-wenkai (sjfonts Delphine left out: its f reads as A)
-    "en": ("fifthhorseman/dkg.ttf", "fifthhorseman/dkgIt.ttf", "breip/Breip.ttf", "femkeklaver/femkeklaver.ttf",
-           "sjfonts/SteveHand.ttf", "lxgw-wenkai/LXGWWenKai-Regular.ttf"),
+# Debian fonts-dkg-handwriting, fonts-breip, fonts-sjfonts, fonts-lxgw-wenkai. Left out: sjfonts' Delphine (its f
+# reads as A) and fonts-femkeklaver (its capitals are hollow outlines that do not read as letters).
+FONT_HANDS = {
+    "en": ("fifthhorseman/dkg.ttf", "fifthhorseman/dkgIt.ttf", "breip/Breip.ttf", "sjfonts/SteveHand.ttf",
+           "lxgw-wenkai/LXGWWenKai-Regular.ttf"),
     "zh": ("lxgw-wenkai/LXGWWenKai-Regular.ttf", "lxgw-wenkai/LXGWWenKai-Light.ttf", "lxgw-wenkai/LXGWWenKai-Bold.ttf"),
 }
 FONT_SHARE = 0.25  # of hands that write with a font instead of a pen
@@ -80,7 +81,7 @@ def draw_hand(rng: np.random.Generator, lang: str, size: tuple[float, float]) ->
     fonts = LATIN_FONTS if use_pen else FONT_HANDS[lang]
     font = fonts[int(rng.integers(len(fonts)))]
     return Hand(lang=lang, font=font, pen=use_pen, size=round(em, 2), slant=round(float(rng.normal(0.12, 0.1)), 3),
-                nib=round(float(em * rng.uniform(0.03, 0.06)), 2), jitter=round(float(rng.uniform(0.4, 1.0)), 3),
+                nib=round(float(em * rng.uniform(0.03, 0.05)), 2), jitter=round(float(rng.uniform(0.4, 1.0)), 3),
                 drift=round(float(em * rng.uniform(0.02, 0.12)), 2), spacing=round(float(rng.uniform(-0.02, 0.06)), 3),
                 ink=INKS[int(rng.integers(len(INKS)))])
 
