@@ -14,9 +14,9 @@ with the project's other JavaScript assets, read here as plain files, no browser
 
 Coordinates returned here are em units, x right, y DOWN, baseline at y = 0 (a glyph's ink is mostly at y < 0).
 `draw_strokes` turns pixel-space polylines into an anti-aliased ink mask with OpenCV (its thick anti-aliased
-lines with round ends are a pen nib; Pillow's lines have neither anti-aliasing nor round joins), at sub-pixel
-positions. Drawing at twice the size and reducing would vary widths in half pixels, at 2.6x the cost of the whole
-page's writing (measured: 0.18 against 0.07 CPU-s a page): `SUPERSAMPLE` keeps that option, off by default.
+lines with round ends are a pen nib; Pillow's lines have neither anti-aliasing nor round joins), drawn at twice
+the size and reduced: at the page's own size a 1-2 px nib comes out beaded (each segment's round caps show, and
+widths jump in whole pixels); twice the size costs 0.069 CPU-s a page of writing against 0.055 (24 pages).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ import numpy as np
 NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
 HERSHEY_DIR = NODE_MODULES / "hersheytext" / "svg_fonts"
 HANZI_DIR = NODE_MODULES / "hanzi-writer-data"
-SUPERSAMPLE = 1  # draw at this multiple of the size, then reduce (see the module docstring)
+SUPERSAMPLE = 2  # draw at this multiple of the size, then reduce (see the module docstring)
 
 # Full-width punctuation as pen strokes in a 1-em cell (x right, y down, baseline 0, top -0.88): hanzi-writer-data
 # has none. Each mark is drawn where a Chinese font puts it (comma and stop low left, quotes high).

@@ -29,8 +29,8 @@ from PIL import Image, ImageDraw, ImageFont
 from renderers import pen
 
 # Single-stroke faces that read as handwriting once bent (the block-letter Sans as a printing hand); the Gothic,
-# serif, technical and typewriter (Nixish) faces are left out: nobody writes like that.
-LATIN_FONTS = ("HersheyScript1", "HersheyScriptMed", "EMSAllure", "EMSElfin", "EMSFelix", "HersheySans1")
+# serif, technical and typewriter (Nixish) faces are left out (nobody writes like that), and Elfin, whose s is a long s.
+LATIN_FONTS = ("HersheyScript1", "HersheyScriptMed", "EMSAllure", "EMSFelix", "HersheySans1")
 FONT_DIR = "/usr/share/fonts/truetype"
 # Debian fonts-dkg-handwriting, fonts-breip, fonts-sjfonts, fonts-lxgw-wenkai. Left out: sjfonts' Delphine (its f
 # reads as A) and fonts-femkeklaver (its capitals are hollow outlines that do not read as letters).
@@ -42,7 +42,7 @@ FONT_HANDS = {
 FONT_SHARE = 0.25  # of hands that write with a font instead of a pen
 INKS = ((20, 24, 30), (18, 32, 110), (12, 40, 140), (40, 40, 48), (90, 20, 20))  # black, blue-black, blue, pencil, red-brown
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
-STEP = 0.035  # ems between points after densifying, so a wobble bends long straight strokes too
+STEP = 0.08  # ems between points after densifying, so a wobble (2-5 waves an em) bends long straight strokes too
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def draw_hand(rng: np.random.Generator, lang: str, size: tuple[float, float]) ->
     fonts = LATIN_FONTS if use_pen else FONT_HANDS[lang]
     font = fonts[int(rng.integers(len(fonts)))]
     return Hand(lang=lang, font=font, pen=use_pen, size=round(em, 2), slant=round(float(rng.normal(0.12, 0.1)), 3),
-                nib=round(float(em * rng.uniform(0.03, 0.05)), 2), jitter=round(float(rng.uniform(0.4, 1.0)), 3),
+                nib=round(float(em * rng.uniform(0.035, 0.06)), 2), jitter=round(float(rng.uniform(0.4, 1.0)), 3),
                 drift=round(float(em * rng.uniform(0.02, 0.12)), 2), spacing=round(float(rng.uniform(-0.02, 0.06)), 3),
                 ink=INKS[int(rng.integers(len(INKS)))])
 
