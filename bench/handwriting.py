@@ -140,7 +140,8 @@ def measure_naive(samples: list[Sample], image_format: str, how) -> dict[str, fl
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=12, help="samples drawn per configuration")
-    parser.add_argument("--source", default=str(Path(__file__).resolve().parents[2] / "shared" / "data" / "handwriting"),
+    shared = Path(__file__).resolve().parents[2] / "shared" / "data" / "handwriting"
+    parser.add_argument("--source", default=str(shared),
                         help="a folder of real handwritten lines with transcripts.json (skipped when absent)")
     args = parser.parse_args()
     engine = HandwritingEngine(HandwritingConfig())

@@ -1,4 +1,4 @@
-"""Pen strokes to pixels: single-stroke glyph data (Hershey and EMS fonts, Make Me a Hanzi medians) and a pen that draws it.
+"""Pen strokes to pixels: single-stroke glyph data (Hershey and EMS fonts, Make Me a Hanzi medians) and a pen.
 
 Why strokes and not an outline font: a font draws every "a" the same, and a model trained on fonts learns fonts.
 A pen path can be bent per character (slant, size, rotation, wobble) and drawn with a varying width, so no two
@@ -126,7 +126,7 @@ def hanzi_chars() -> frozenset[str]:
         FileNotFoundError: hanzi-writer-data is not installed (the message says how).
     """
     if not HANZI_DIR.is_dir():
-        raise FileNotFoundError(f"no {HANZI_DIR}: run `make setup` (npm install puts hanzi-writer-data in node_modules)")
+        raise FileNotFoundError(f"no {HANZI_DIR}: run `make setup` (npm ci puts hanzi-writer-data in node_modules)")
     return frozenset(p.stem for p in HANZI_DIR.glob("?.json")) | frozenset(CJK_PUNCT)
 
 

@@ -78,8 +78,8 @@ def test_source_pages_whole_and_cut_into_lines(shared_data: Path) -> None:
 def test_bad_source_items_are_skipped_by_reason(tmp_path: Path) -> None:
     Image.new("RGB", (300, 40), "white").save(tmp_path / "ok.png")
     (tmp_path / "broken.png").write_bytes(b"not an image")
-    transcripts = {"ok.png": "21^st of M^c Farland", "broken.png": "x", "gone.png": "y", "struck.png": "a \u27e6b\u27e7",
-                   "empty.png": " "}
+    transcripts = {"ok.png": "21^st of M^c Farland", "broken.png": "x", "gone.png": "y",
+                   "struck.png": "a \u27e6b\u27e7", "empty.png": " "}
     (tmp_path / "transcripts.json").write_text(json.dumps(transcripts), encoding="utf-8")
     items = source.load(str(tmp_path))
     assert [i.text for i in items.lines] == ["21st of Mc Farland"]

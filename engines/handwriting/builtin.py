@@ -26,7 +26,8 @@ from renderers import pen
 from renderers.fonts import font_file
 
 KINDS = ("lined", "plain", "note", "letter", "form")
-NO_LINE_START = frozenset("，。、：；！？）”》")  # Chinese closing marks stay at the end of the line before, as people write
+# Chinese closing marks stay at the end of the line before, as people write them.
+NO_LINE_START = frozenset("，。、：；！？）”》")
 TOKEN = re.compile(r"[\x21-\x7e]+|\s+|.")  # an ASCII word, a run of spaces, or one other (e.g. Chinese) character
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
@@ -89,7 +90,8 @@ def paper(sheet: Sheet) -> np.ndarray:
     if sheet.kind == "form":
         y = sheet.top + sheet.pitch * 1.1
         while y < sheet.height - sheet.pitch * 0.5:
-            cv2.line(page, (sheet.left, int(y)), (sheet.width - sheet.left // 2, int(y)), (150, 150, 150), 1, cv2.LINE_AA)
+            end = (sheet.width - sheet.left // 2, int(y))
+            cv2.line(page, (sheet.left, int(y)), end, (150, 150, 150), 1, cv2.LINE_AA)
             y += sheet.pitch
     if sheet.kind in ("lined", "letter"):
         y = sheet.top

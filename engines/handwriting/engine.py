@@ -32,7 +32,8 @@ class HandwritingConfig(EngineConfig):
         if self.lang not in ("en", "zh", "mixed"):
             raise ValueError(f"--lang must be en, zh or mixed, not {self.lang!r}")
         if not 12 <= self.em_min <= self.em_max <= 120:
-            raise ValueError(f"--em-min/--em-max must satisfy 12 <= min <= max <= 120, got {self.em_min}, {self.em_max}")
+            raise ValueError(f"--em-min/--em-max must satisfy 12 <= min <= max <= 120, got "
+                             f"{self.em_min}, {self.em_max}")
         if not 1 <= self.lines_min <= self.lines_max <= 30:
             raise ValueError(f"--lines-min/--lines-max must satisfy 1 <= min <= max <= 30, got "
                              f"{self.lines_min}, {self.lines_max}")

@@ -40,7 +40,8 @@ FONT_HANDS = {
     "zh": ("lxgw-wenkai/LXGWWenKai-Regular.ttf", "lxgw-wenkai/LXGWWenKai-Light.ttf", "lxgw-wenkai/LXGWWenKai-Bold.ttf"),
 }
 FONT_SHARE = 0.25  # of hands that write with a font instead of a pen
-INKS = ((20, 24, 30), (18, 32, 110), (12, 40, 140), (40, 40, 48), (90, 20, 20))  # black, blue-black, blue, pencil, red-brown
+# black, blue-black, blue, pencil, red-brown
+INKS = ((20, 24, 30), (18, 32, 110), (12, 40, 140), (40, 40, 48), (90, 20, 20))
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 STEP = 0.08  # ems between points after densifying, so a wobble (2-5 waves an em) bends long straight strokes too
 
