@@ -43,6 +43,8 @@ def test_builtin_targets_are_written_with_stroke_data(lang: str) -> None:
         lines = s.target.split("\n")
         assert all(hands.drawable(h, line) for line in lines)
         assert len(s.meta["boxes"]) == len(lines) and s.meta["lang"] == lang
+        w, h = s.images[0].size
+        assert all(-1 <= x0 and -1 <= y0 and x1 <= w + 1 and y1 <= h + 1 for x0, y0, x1, y1 in s.meta["boxes"])
         if lang == "zh":
             assert any("\u4e00" <= c <= "\u9fff" for c in s.target)
         # every line's box holds ink: the image is darker there than on the empty paper below the last line
