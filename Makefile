@@ -19,7 +19,8 @@ APT_PACKAGES := chromium fonts-noto-cjk fonts-dejavu-core \
 	lmodern fonts-lmodern tex-gyre fonts-texgyre fonts-texgyre-math \
 	debian-reference-en debian-reference-zh-cn kicad-doc-en kicad-doc-zh poppler-utils \
 	mate-backgrounds fonts-dejavu-extra fonts-liberation fonts-lato fonts-urw-base35 fonts-arphic-uming \
-	fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-lxgw-wenkai fonts-droid-fallback
+	fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-lxgw-wenkai fonts-droid-fallback \
+	fonts-dkg-handwriting fonts-breip fonts-sjfonts
 # Real arXiv papers (`--engine pages --source`) need journal classes, biblatex and more fonts (about
 # 1.5 GB): `make setup-papers` installs them; without them such papers are skipped with a counted reason.
 PAPER_PACKAGES := texlive-publishers texlive-bibtex-extra texlive-fonts-extra texlive-science biber cm-super-minimal

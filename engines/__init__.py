@@ -20,6 +20,7 @@ ENGINES: dict[str, str] = {
     "finegrained": "engines.finegrained:FinegrainedEngine",
     "formulas": "engines.formulas:FormulasEngine",
     "geometry": "engines.geometry:GeometryEngine",
+    "handwriting": "engines.handwriting:HandwritingEngine",
     "molecules": "engines.molecules:MoleculesEngine",
     "multicrop": "engines.multicrop:MulticropEngine",
     "multipage": "engines.multipage:MultipageEngine",

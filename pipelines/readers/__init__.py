@@ -57,6 +57,10 @@ READERS: dict[str, tuple[str, float]] = {
     "molecules": ("pipelines.readers.molecules:read", 0.99),
     "scene": ("pipelines.readers.text:read", 0.9),  # 20 built-in scenes: 19 read at token F1 1.0 (bench/scene.py)
     "scene_crops": ("pipelines.readers.text:read", 0.9),  # 16 built-in crops: every one reads at 1.0
+    # PP-OCR is weak on handwriting: reported per language, not a gate. Right samples: built-in en mean 0.75
+    # (token F1 0.86), zh 0.90 (F1 0.98), 8 each; real --source lines 0.28, pages 0.24, 6 each; min 0.0 (a turned
+    # page's line boxes, cut square, hold parts of two lines). 0.1 marks near-total misreads for a look.
+    "handwriting": ("pipelines.readers.text:read", 0.1),
 }
 
 

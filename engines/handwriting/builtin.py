@@ -1,0 +1,255 @@
+"""The built-in source: real prose written by a drawn hand on lined or plain paper, notes, letters and forms.
+
+What a page is: a sheet (plain, ruled with a margin line, a yellow sticky note, or a printed form), a hand
+(`hand.draw_hand`), and lines of prose from `engines.prose` (the Debian Reference, English or Chinese) wrapped to
+the sheet's width; a letter adds a date, a greeting and a closing around its body; a form prints its title and
+field labels (DejaVu Sans or Noto Sans CJK) and the hand fills the fields in after the labels. The text is chosen
+among paragraphs the hand can write (every character has stroke data), so the target is exactly what the page
+shows, line by line, top to bottom: a form's line is its printed label followed by what was written after it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from engines import prose
+from engines.base import SampleError
+from engines.handwriting.hand import FONT_DIR, FONT_HANDS, Hand, advance, draw_hand, drawable, write_line
+from renderers import pen
+from renderers.fonts import font_file
+
+KINDS = ("lined", "plain", "note", "letter", "form")
+# Chinese closing marks stay at the end of the line before, as people write them.
+NO_LINE_START = frozenset("，。、：；！？）”》")
+TOKEN = re.compile(r"[\x21-\x7e]+|\s+|.")  # an ASCII word, a run of spaces, or one other (e.g. Chinese) character
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+GREETINGS = {"en": ("Dear friend,", "Dear all,", "Hi,", "Dear colleagues,", "Hello,"),
+             "zh": ("你好：", "各位同事：", "亲爱的朋友：", "大家好：")}
+CLOSINGS = {"en": ("Best wishes,", "Kind regards,", "Yours sincerely,", "Thanks,"),
+            "zh": ("祝好！", "此致敬礼！", "谢谢！")}
+FORMS = {"en": (("Feedback Form", "Meeting Notes", "Service Request", "Visit Report"),
+                ("Date:", "Subject:", "Comments:")),
+         "zh": (("意见反馈表", "会议记录", "报修单", "走访记录"), ("日期：", "主题：", "备注："))}
+PRINT_FACE = {"en": "dejavu-sans", "zh": "noto-sans-cjk"}
+TRIES = 40  # paragraphs looked at for one page before the draw is refused
+
+
+def check_installed() -> None:
+    """Raise FileNotFoundError naming what to install when the pen data, handwriting fonts or prose are missing."""
+    pen.hanzi_chars()
+    if not pen.hershey_fonts():
+        raise FileNotFoundError(f"no pen fonts in {pen.HERSHEY_DIR}: run `make setup` (npm ci installs hersheytext)")
+    missing = sorted({f for fonts in FONT_HANDS.values() for f in fonts if not Path(FONT_DIR, f).is_file()})
+    if missing:
+        raise FileNotFoundError(f"handwriting fonts missing under {FONT_DIR}: {', '.join(missing)}; run `make setup` "
+                                f"(apt-get install fonts-dkg-handwriting fonts-breip fonts-sjfonts fonts-lxgw-wenkai)")
+    for lang in ("en", "zh"):
+        prose.paragraphs(lang)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """The paper: its kind, size in pixels, colour, margins and the distance between lines."""
+
+    kind: str
+    width: int
+    height: int
+    color: tuple[int, int, int]
+    left: int
+    top: int
+    pitch: float
+
+
+def draw_sheet(rng: np.random.Generator, kind: str, hand: Hand) -> Sheet:
+    """A sheet of `kind` sized for `hand` (a note is small and yellow; a page is about A5 to A4 in shape)."""
+    if kind == "note":
+        width, height = int(rng.uniform(16, 24) * hand.size), int(rng.uniform(10, 16) * hand.size)
+        color = (int(rng.integers(245, 256)), int(rng.integers(225, 245)), int(rng.integers(120, 170)))
+    else:
+        width = int(rng.uniform(22, 30) * hand.size)
+        height = int(width * rng.uniform(1.2, 1.45))
+        tone = int(rng.integers(236, 256))
+        color = (tone, tone, int(tone - rng.integers(0, 14)))
+    pitch = hand.size * float(rng.uniform(1.45, 1.9)) * (1.15 if hand.lang == "zh" else 1.0)
+    left = int(hand.size * rng.uniform(1.2, 2.6))
+    top = int(pitch * rng.uniform(1.3, 2.2))
+    return Sheet(kind, width, height, color, left, top, round(pitch, 2))
+
+
+def paper(sheet: Sheet) -> np.ndarray:
+    """The blank sheet as an (h, w, 3) array: its colour, and the blue rules and red margin of ruled paper."""
+    page = np.full((sheet.height, sheet.width, 3), sheet.color, dtype=np.uint8)
+    if sheet.kind == "form":
+        y = sheet.top + sheet.pitch * 1.1
+        while y < sheet.height - sheet.pitch * 0.5:
+            end = (sheet.width - sheet.left // 2, int(y))
+            cv2.line(page, (sheet.left, int(y)), end, (150, 150, 150), 1, cv2.LINE_AA)
+            y += sheet.pitch
+    if sheet.kind in ("lined", "letter"):
+        y = sheet.top
+        while y < sheet.height - 4:
+            cv2.line(page, (0, int(y)), (sheet.width, int(y)), (160, 190, 225), 1, cv2.LINE_AA)
+            y += sheet.pitch
+        margin = max(2, sheet.left - int(sheet.pitch * 0.3))
+        cv2.line(page, (margin, 0), (margin, sheet.height), (225, 120, 120), 1, cv2.LINE_AA)
+    return page
+
+
+def wrap(hand: Hand, text: str, width: float) -> list[str] | None:
+    """`text` broken into lines no wider than `width` pixels (at spaces, or between Chinese characters).
+
+    A Chinese closing mark never starts a line: it is written past the line's end instead.
+
+    Returns None when one word alone is wider than the line (a URL): such text is not used.
+    """
+    lines: list[str] = []
+    line, space = "", ""
+    for tok in TOKEN.findall(text):
+        if tok.isspace():
+            space = " " if line else ""
+            continue
+        if advance(hand, tok) > width:
+            return None
+        if line and advance(hand, line + space + tok) > width and tok not in NO_LINE_START:
+            lines.append(line)
+            line = tok
+        else:
+            line += space + tok
+        space = ""
+    if line:
+        lines.append(line)
+    return lines
+
+
+def _date(rng: np.random.Generator, lang: str) -> str:
+    y, m, d = int(rng.integers(1990, 2030)), int(rng.integers(1, 13)), int(rng.integers(1, 29))
+    if lang == "zh":
+        return f"{y}年{m}月{d}日"
+    return f"{d} {MONTHS[m - 1]} {y}" if rng.random() < 0.5 else f"{MONTHS[m - 1]} {d}, {y}"
+
+
+def body_lines(hand: Hand, rng: np.random.Generator, width: float, count: int) -> list[str]:
+    """`count` or fewer wrapped lines of prose the hand can write, from consecutive paragraphs drawn at random.
+
+    Raises:
+        SampleError("no_drawable_text"): no paragraph among `TRIES` could be written by this hand.
+    """
+    paragraphs = prose.paragraphs(hand.lang)
+    lines: list[str] = []
+    for _ in range(TRIES):
+        if len(lines) >= count:
+            break
+        text = paragraphs[int(rng.integers(len(paragraphs)))]
+        if not drawable(hand, text):
+            continue
+        wrapped = wrap(hand, text, width)
+        if wrapped:
+            lines.extend(wrapped)
+    if not lines:
+        raise SampleError("no_drawable_text", f"{hand.lang} hand {hand.font}")
+    return lines[:count]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the page: a printed label (forms only; may be empty), what the hand writes, where it starts.
+
+    `text` is the line as the target says it: the label, a space between a Latin label and the writing, the writing.
+    """
+
+    printed: str
+    written: str
+    x: float
+
+    @property
+    def text(self) -> str:
+        if not self.printed:
+            return self.written
+        if not self.written:
+            return self.printed
+        return self.printed + ("" if self.printed.endswith("：") else " ") + self.written
+
+
+@functools.lru_cache(maxsize=64)
+def _print_font(lang: str, px: int) -> ImageFont.FreeTypeFont:
+    path, index = font_file(PRINT_FACE[lang])
+    return ImageFont.truetype(path, px, index=index)
+
+
+def _form_rows(hand: Hand, sheet: Sheet, rng: np.random.Generator, width: float, rows: int) -> list[Row]:
+    """A form: its printed title, then each field's label with the hand's answer written after it."""
+    lang = hand.lang
+    titles, labels = FORMS[lang]
+    face = _print_font(lang, int(hand.size * 0.75))
+    title = titles[int(rng.integers(len(titles)))]
+    out = [Row(title, "", max(0.0, (width - face.getlength(title)) / 2))]
+    after = [face.getlength(label) + hand.size * 0.5 for label in labels]
+    date = _date(rng, lang)
+    subject = body_lines(hand, rng, width - after[1], 1)[0]
+    out += [Row(labels[0], date, 0.0), Row(labels[1], subject, 0.0)]
+    comments = body_lines(hand, rng, width - after[2], max(1, rows - 4))
+    out.append(Row(labels[2], comments[0], 0.0))
+    return out + [Row("", line, 0.0) for line in comments[1:]]
+
+
+def page_lines(hand: Hand, sheet: Sheet, rng: np.random.Generator) -> list[Row]:
+    """The rows of the sheet, top to bottom."""
+    width = sheet.width - sheet.left - hand.size * 1.2
+    rows = max(1, int((sheet.height - sheet.top - hand.size) / sheet.pitch))
+    if sheet.kind == "form":
+        return _form_rows(hand, sheet, rng, width, rows)
+    if sheet.kind != "letter":
+        return [Row("", line, 0.0) for line in body_lines(hand, rng, width, rows)]
+    lang = hand.lang
+    extra = [_date(rng, lang), GREETINGS[lang][int(rng.integers(len(GREETINGS[lang])))],
+             CLOSINGS[lang][int(rng.integers(len(CLOSINGS[lang])))]]
+    if not all(drawable(hand, t) for t in extra) or rows < 5:
+        raise SampleError("no_drawable_text", f"letter heading for hand {hand.font}")
+    body = body_lines(hand, rng, width, rows - 3)
+    date_x = max(0.0, width - advance(hand, extra[0]))
+    close_x = max(0.0, width * 0.5)
+    return ([Row("", extra[0], date_x), Row("", extra[1], 0.0)] + [Row("", line, 0.0) for line in body]
+            + [Row("", extra[2], close_x)])
+
+
+def write_page(rng: np.random.Generator, lang: str, kind: str, size: tuple[float, float]
+               ) -> tuple[np.ndarray, list[tuple[str, tuple[float, float, float, float]]], Hand, Sheet]:
+    """A written sheet: the page pixels, each line with its ink box, the hand and the sheet."""
+    hand = draw_hand(rng, lang, size)
+    sheet = draw_sheet(rng, kind, hand)
+    lines = page_lines(hand, sheet, rng)
+    strokes: list[np.ndarray] = []
+    widths: list[np.ndarray] = []
+    stamps = []
+    boxes = []
+    printed = Image.new("L", (sheet.width, sheet.height)) if sheet.kind == "form" else None
+    face = _print_font(lang, int(hand.size * 0.75))
+    for i, row in enumerate(lines):
+        baseline = sheet.top + i * sheet.pitch - hand.size * 0.08
+        x = sheet.left + row.x
+        box = (np.inf, np.inf, -np.inf, -np.inf)
+        if row.printed:
+            ImageDraw.Draw(printed).text((x, baseline), row.printed, font=face, fill=255, anchor="ls")
+            box = face.getbbox(row.printed, anchor="ls")
+            box = (x + box[0], baseline + box[1], x + box[2], baseline + box[3])
+            x += face.getlength(row.printed) + hand.size * 0.5
+        if row.written:
+            s, w, st, written = write_line(hand, row.written, x + float(rng.normal(0, hand.size * 0.1)), baseline, rng)
+            strokes += s
+            widths += w
+            stamps += st
+            box = (min(box[0], written[0]), min(box[1], written[1]), max(box[2], written[2]), max(box[3], written[3]))
+        boxes.append((row.text, box))
+    mask = pen.draw_strokes((sheet.width, sheet.height), strokes, widths)
+    for patch, x, y in stamps:
+        pen.stamp(mask, patch, x, y)
+    page = paper(sheet) if printed is None else pen.ink_onto(paper(sheet), np.asarray(printed), (25, 25, 25))
+    return pen.ink_onto(page, mask, hand.ink), boxes, hand, sheet

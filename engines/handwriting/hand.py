@@ -1,0 +1,249 @@
+"""A writer: one hand's habits (pen font, size, slant, nib, wobble, baseline drift) and the pen paths of its lines.
+
+Why a hand is drawn once per sample and then bent per character: a page by one person has one slant and one
+size, but no two of its letters are identical. So `draw_hand` fixes the habits, and `write_line` gives every
+character its own small affine (size, rotation, shear around the hand's slant), a smooth wobble of its points,
+and a baseline that drifts along the line; the pen (`renderers.pen`) draws the result with a width that swells
+and tapers along each stroke. Latin text is written with a single-stroke font of `hersheytext`, Chinese with the
+Make Me a Hanzi medians of `hanzi-writer-data` (a Chinese hand writes the Latin words of its text with its Latin
+pen font). A character with no stroke data is never written: `drawable` says which text a hand can write, and
+the engine only chooses such text.
+
+The floor, for variety (a quarter of the hands): Debian's handwriting fonts (dkg, Breip, Steve Hand;
+LXGW WenKai, a Kai face, for Chinese), each glyph stamped with its own scale, rotation and baseline
+offset (`write_line` returns those stamps beside the strokes), so even a font hand's letters are not identical.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from fontTools.ttLib import TTFont
+from PIL import Image, ImageDraw, ImageFont
+
+from renderers import pen
+
+# Single-stroke faces that read as handwriting once bent (the block-letter Sans as a printing hand); the Gothic,
+# serif, technical and typewriter (Nixish) faces are left out (nobody writes like that), and Elfin, whose s is a long s.
+LATIN_FONTS = ("HersheyScript1", "HersheyScriptMed", "EMSAllure", "EMSFelix", "HersheySans1")
+FONT_DIR = "/usr/share/fonts/truetype"
+# Debian fonts-dkg-handwriting, fonts-breip, fonts-sjfonts, fonts-lxgw-wenkai. Left out: sjfonts' Delphine (its f
+# reads as A) and fonts-femkeklaver (its capitals are hollow outlines that do not read as letters).
+FONT_HANDS = {
+    "en": ("fifthhorseman/dkg.ttf", "fifthhorseman/dkgIt.ttf", "breip/Breip.ttf", "sjfonts/SteveHand.ttf",
+           "lxgw-wenkai/LXGWWenKai-Regular.ttf"),
+    "zh": ("lxgw-wenkai/LXGWWenKai-Regular.ttf", "lxgw-wenkai/LXGWWenKai-Light.ttf", "lxgw-wenkai/LXGWWenKai-Bold.ttf"),
+}
+FONT_SHARE = 0.25  # of hands that write with a font instead of a pen
+# black, blue-black, blue, pencil, red-brown
+INKS = ((20, 24, 30), (18, 32, 110), (12, 40, 140), (40, 40, 48), (90, 20, 20))
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+STEP = 0.08  # ems between points after densifying, so a wobble (2-5 waves an em) bends long straight strokes too
+
+
+@dataclass(frozen=True)
+class Hand:
+    """One writer's habits for a whole sample; JSON-safe via `dataclasses.asdict`.
+
+    Attributes:
+        lang: "en" or "zh" (a Chinese hand writes curly quotes as full-width marks).
+        font: the pen font of Latin letters (one of `LATIN_FONTS`), or for a font hand the font file (`FONT_HANDS`).
+        pen: True for a pen hand, False for a font hand.
+        size: the em in pixels.
+        slant: shear of every character (x moves by -slant * y; > 0 leans right).
+        nib: pen width in pixels.
+        jitter: strength of per-character distortion (0 = the font as designed).
+        drift: baseline drift amplitude in pixels.
+        spacing: extra space after each character, in ems.
+        ink: the ink colour.
+    """
+
+    lang: str
+    font: str
+    pen: bool
+    size: float
+    slant: float
+    nib: float
+    jitter: float
+    drift: float
+    spacing: float
+    ink: tuple[int, int, int]
+
+
+def draw_hand(rng: np.random.Generator, lang: str, size: tuple[float, float]) -> Hand:
+    """A random writer of `lang` whose em lies in `size` (pixels, low and high)."""
+    em = float(rng.uniform(*size))
+    use_pen = bool(rng.random() >= FONT_SHARE)
+    fonts = LATIN_FONTS if use_pen else FONT_HANDS[lang]
+    font = fonts[int(rng.integers(len(fonts)))]
+    return Hand(lang=lang, font=font, pen=use_pen, size=round(em, 2), slant=round(float(rng.normal(0.12, 0.1)), 3),
+                nib=round(float(em * rng.uniform(0.035, 0.06)), 2), jitter=round(float(rng.uniform(0.4, 1.0)), 3),
+                drift=round(float(em * rng.uniform(0.02, 0.12)), 2), spacing=round(float(rng.uniform(-0.02, 0.06)), 3),
+                ink=INKS[int(rng.integers(len(INKS)))])
+
+
+def _densify(stroke: np.ndarray) -> np.ndarray:
+    """The stroke with points added so that none is more than `STEP` from the next (its corners all kept)."""
+    if len(stroke) < 2:
+        return stroke
+    seg = np.diff(stroke, axis=0)
+    n = np.maximum(1, np.ceil(np.hypot(seg[:, 0], seg[:, 1]) / STEP).astype(int))
+    which = np.repeat(np.arange(len(seg)), n)
+    frac = (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n) + 1) / np.repeat(n, n)
+    return np.concatenate([stroke[:1], stroke[which] + seg[which] * frac[:, None].astype(np.float32)])
+
+
+@functools.lru_cache(maxsize=16384)
+def _pen_glyph(font: str, lang: str, char: str) -> pen.Glyph | None:
+    cjk = CJK.match(char) or (lang == "zh" and char in pen.CJK_PUNCT)
+    g = pen.hanzi_glyph(char) if cjk else pen.hershey_font(font).get(char)
+    if g is None or (not g.strokes and char != " "):
+        return None
+    return pen.Glyph(tuple(_densify(st) for st in g.strokes), g.advance)
+
+
+@functools.cache
+def _cmap(font: str) -> frozenset[str]:
+    return frozenset(chr(c) for c in TTFont(f"{FONT_DIR}/{font}", lazy=True).getBestCmap())
+
+
+@functools.lru_cache(maxsize=64)
+def _ttf(font: str, px: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(f"{FONT_DIR}/{font}", px)
+
+
+@functools.lru_cache(maxsize=32768)
+def _font_glyph(font: str, px: int, char: str) -> tuple[np.ndarray, int, int, float]:
+    """A font character's ink (uint8 alpha), its offset from the pen position on the baseline, and its advance."""
+    face = _ttf(font, px)
+    left, top, right, bottom = face.getbbox(char, anchor="ls")
+    img = Image.new("L", (max(1, right - left + 2), max(1, bottom - top + 2)))
+    ImageDraw.Draw(img).text((1 - left, 1 - top), char, font=face, fill=255, anchor="ls")
+    return np.asarray(img), left - 1, top - 1, face.getlength(char)
+
+
+def glyph(hand: Hand, char: str) -> pen.Glyph | None:
+    """The pen glyph `hand` writes `char` with (densified, cached), or None when it has none (an empty one counts).
+
+    A font hand has no pen glyphs; `drawable` and `advance` ask its font.
+    """
+    return _pen_glyph(hand.font, hand.lang, char)
+
+
+@functools.lru_cache(maxsize=65536)
+def _has_strokes(font: str, lang: str, char: str) -> bool:
+    """Whether `_pen_glyph` has strokes for `char`, known without reading a Chinese character's file."""
+    if CJK.match(char) or (lang == "zh" and char in pen.CJK_PUNCT):
+        return char in pen.hanzi_chars()
+    g = pen.hershey_font(font).get(char)
+    return g is not None and (bool(g.strokes) or char == " ")
+
+
+def drawable(hand: Hand, text: str) -> bool:
+    """Whether every character of `text` has stroke data (a pen hand) or a glyph (a font hand) for `hand`."""
+    if not hand.pen:
+        cmap = _cmap(hand.font)
+        return all(c in cmap and (c == " " or c.isprintable()) for c in set(text))
+    return all(_has_strokes(hand.font, hand.lang, c) for c in set(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _font_advance(font: str, px: int, char: str) -> float:
+    return _ttf(font, px).getlength(char)
+
+
+def advance(hand: Hand, text: str) -> float:
+    """The nominal width of `text` in pixels (before per-character jitter, which averages out)."""
+    if not hand.pen:
+        px = int(round(hand.size))
+        return sum(_font_advance(hand.font, px, c) + hand.spacing * hand.size for c in text)
+    return sum((glyph(hand, c).advance + hand.spacing) * hand.size for c in text)
+
+
+Stamp = tuple[np.ndarray, int, int]  # an ink patch and its top-left pixel
+
+
+def _font_line(hand: Hand, text: str, x: float, baseline: float, rng: np.random.Generator
+               ) -> tuple[list[Stamp], tuple[float, float, float, float]]:
+    """A font hand's line: each glyph stamped with its own scale, rotation and offset from a drifting baseline."""
+    px, j, em = int(round(hand.size)), hand.jitter, hand.size
+    n = len(text)
+    scale, rot = 1 + rng.normal(0, 0.05 * j, n), rng.normal(0, 3.0 * j, n) - math.degrees(hand.slant) * 0.3
+    lift = rng.normal(0, 0.025 * j * em, n)
+    phase, period = rng.uniform(0, 2 * math.pi), rng.uniform(6, 14) * em
+    stamps: list[Stamp] = []
+    x0, box = x, [math.inf, math.inf, -math.inf, -math.inf]
+    for i, char in enumerate(text):
+        patch, dx, dy, adv = _font_glyph(hand.font, px, char)
+        if char != " " and patch.any():
+            h, w = patch.shape
+            m = cv2.getRotationMatrix2D((w / 2, h / 2), float(rot[i]), float(scale[i]))
+            m[:, 2] += (w * 0.2, h * 0.2)
+            patch = cv2.warpAffine(patch, m, (int(w * 1.4) + 1, int(h * 1.4) + 1), flags=cv2.INTER_LINEAR)
+            base = baseline + hand.drift * math.sin(phase + (x - x0) / period * 2 * math.pi) + lift[i]
+            left, top = int(round(x + dx - w * 0.2)), int(round(base + dy - h * 0.2))
+            stamps.append((patch, left, top))
+            ys, xs = np.nonzero(patch)
+            if len(xs):
+                box = [min(box[0], left + xs.min()), min(box[1], top + ys.min()), max(box[2], left + xs.max() + 1),
+                       max(box[3], top + ys.max() + 1)]
+        x += adv * scale[i] + hand.spacing * em
+    if box[0] == math.inf:
+        box = [x0, baseline - em, x, baseline]
+    return stamps, (float(box[0]), float(box[1]), float(box[2]), float(box[3]))
+
+
+def write_line(hand: Hand, text: str, x: float, baseline: float, rng: np.random.Generator
+               ) -> tuple[list[np.ndarray], list[np.ndarray], list[Stamp], tuple[float, float, float, float]]:
+    """The pen paths (or, for a font hand, the glyph stamps) of one line written from (x, baseline).
+
+    Each character gets its own scale, rotation and shear (around the hand's slant), a smooth wobble of its
+    points and a baseline offset, all drawn at once for the line; the nib swells mid-stroke and tapers at the ends.
+
+    Returns:
+        (strokes, widths, stamps, box): pixel polylines, the nib width at each of their points, glyph stamps
+        (a font hand's; a pen hand has none), and the ink's box (left, top, right, bottom), padded by the nib.
+    """
+    if not hand.pen:
+        stamps, box = _font_line(hand, text, x, baseline, rng)
+        return [], [], stamps, box
+    glyphs = [glyph(hand, c) for c in text]
+    if any(g is None for g in glyphs):
+        raise ValueError(f"hand {hand.font} has no stroke data for some of {text!r}")
+    n, j, em = len(text), hand.jitter, hand.size
+    sx, sy = 1 + rng.normal(0, 0.05 * j, n), 1 + rng.normal(0, 0.06 * j, n)
+    rot, shear = rng.normal(0, 0.04 * j, n), hand.slant + rng.normal(0, 0.04 * j, n)
+    wob_f, wob_p = rng.uniform(2, 5, (n, 2)), rng.uniform(0, 2 * math.pi, (n, 2))
+    lift = rng.normal(0, 0.02 * j * em, n)
+    phase, period = rng.uniform(0, 2 * math.pi), rng.uniform(6, 14) * em
+    tilt = rng.normal(0, 0.006)  # the whole line rises or falls a little
+    pen_x = x + np.concatenate([[0.0], np.cumsum([(g.advance * k + hand.spacing) * em for g, k in zip(glyphs, sx)])])
+    m = np.stack([np.stack([sx * np.cos(rot), -sy * np.sin(rot) - shear * sy], -1),
+                  np.stack([sx * np.sin(rot), sy * np.cos(rot)], -1)], 1) * em  # (n, 2, 2)
+    base = baseline + hand.drift * np.sin(phase + (pen_x[:-1] - x) / period * 2 * math.pi) + tilt * (pen_x[:-1] - x)
+    base += lift
+    parts = [(i, st) for i, g in enumerate(glyphs) for st in g.strokes]
+    if not parts:
+        return [], [], [], (x, baseline - em, float(pen_x[-1]), baseline)
+    lens = [len(st) for _, st in parts]
+    char = np.repeat([i for i, _ in parts], lens)
+    p = np.concatenate([st for _, st in parts])
+    q = np.einsum("nij,nj->ni", m[char], p)
+    q[:, 0] += 0.025 * j * em * np.sin(wob_f[char, 0] * q[:, 1] / em * 2 * math.pi + wob_p[char, 0])
+    q[:, 1] += 0.025 * j * em * np.sin(wob_f[char, 1] * q[:, 0] / em * 2 * math.pi + wob_p[char, 1])
+    q[:, 0] += pen_x[:-1][char]
+    q[:, 1] += base[char]
+    starts = np.cumsum([0] + lens[:-1])
+    t = (np.arange(len(p)) - np.repeat(starts, lens)) / np.repeat(np.maximum(1, np.array(lens) - 1), lens)
+    press = np.where(np.repeat(lens, lens) > 2, 0.7 + 0.3 * np.sin(np.pi * t), 1.0)
+    wid = hand.nib * np.repeat(rng.uniform(0.85, 1.15, len(parts)), lens) * press
+    split = np.cumsum(lens)[:-1]
+    pad = hand.nib
+    box = (float(q[:, 0].min() - pad), float(q[:, 1].min() - pad), float(q[:, 0].max() + pad),
+           float(q[:, 1].max() + pad))
+    return np.split(q.astype(np.float32), split), np.split(wid.astype(np.float32), split), [], box

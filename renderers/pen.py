@@ -1,0 +1,201 @@
+"""Pen strokes to pixels: single-stroke glyph data (Hershey and EMS fonts, Make Me a Hanzi medians) and a pen.
+
+Why strokes and not an outline font: a font draws every "a" the same, and a model trained on fonts learns fonts.
+A pen path can be bent per character (slant, size, rotation, wobble) and drawn with a varying width, so no two
+letters are alike, as in real handwriting. The stroke data ships with two npm packages (installed by `make setup`
+with the project's other JavaScript assets, read here as plain files, no browser involved):
+
+* `hersheytext` (MIT code, public-domain Hershey data): SVG fonts of single-line glyphs, the Hershey script faces
+  and the EMS faces (SIL OFL), Allura-like script among them. Units: 1000 per em, y up, baseline at 0. They cover
+  printable ASCII (and a few Latin-1 letters); `glyph` returns None for anything else.
+* `hanzi-writer-data` (Arphic Public License, derived from Make Me a Hanzi): 9,500 Chinese characters, each with
+  its strokes' medians (the centre line of each brush stroke, in writing order) in a 1024 box, y up, top at 900.
+  It holds no punctuation, so the full-width marks Chinese prose uses are drawn from `CJK_PUNCT` below.
+
+Coordinates returned here are em units, x right, y DOWN, baseline at y = 0 (a glyph's ink is mostly at y < 0).
+`draw_strokes` turns pixel-space polylines into an anti-aliased ink mask with OpenCV (its thick anti-aliased
+lines with round ends are a pen nib; Pillow's lines have neither anti-aliasing nor round joins), drawn at twice
+the size and reduced: at the page's own size a 1-2 px nib comes out beaded (each segment's round caps show, and
+widths jump in whole pixels); twice the size costs 0.069 CPU-s a page of writing against 0.055 (24 pages).
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
+HERSHEY_DIR = NODE_MODULES / "hersheytext" / "svg_fonts"
+HANZI_DIR = NODE_MODULES / "hanzi-writer-data"
+SUPERSAMPLE = 2  # draw at this multiple of the size, then reduce (see the module docstring)
+
+# Full-width punctuation as pen strokes in a 1-em cell (x right, y down, baseline 0, top -0.88): hanzi-writer-data
+# has none. Each mark is drawn where a Chinese font puts it (comma and stop low left, quotes high).
+CJK_PUNCT: dict[str, tuple[tuple[tuple[float, float], ...], ...]] = {
+    "，": (((0.20, -0.06), (0.24, -0.02), (0.23, 0.04), (0.16, 0.10)),),
+    "。": (((0.22, -0.14), (0.14, -0.12), (0.11, -0.05), (0.14, 0.01), (0.22, 0.02), (0.28, -0.03), (0.28, -0.10),
+           (0.22, -0.14)),),
+    "、": (((0.14, -0.12), (0.22, -0.04), (0.25, 0.01)),),
+    "：": (((0.45, -0.52), (0.47, -0.49)), ((0.45, -0.12), (0.47, -0.09))),
+    "；": (((0.45, -0.52), (0.47, -0.49)), ((0.47, -0.12), (0.48, -0.06), (0.42, 0.04))),
+    "！": (((0.50, -0.78), (0.49, -0.22)), ((0.49, -0.06), (0.50, -0.03))),
+    "？": (((0.32, -0.62), (0.38, -0.74), (0.52, -0.78), (0.64, -0.70), (0.64, -0.56), (0.52, -0.44), (0.50, -0.26)),
+           ((0.50, -0.08), (0.51, -0.05))),
+    "（": (((0.78, -0.86), (0.64, -0.66), (0.60, -0.38), (0.64, -0.10), (0.78, 0.10)),),
+    "）": (((0.22, -0.86), (0.36, -0.66), (0.40, -0.38), (0.36, -0.10), (0.22, 0.10)),),
+    "“": (((0.78, -0.80), (0.70, -0.72), (0.68, -0.62)), ((0.92, -0.80), (0.84, -0.72), (0.82, -0.62))),
+    "”": (((0.10, -0.80), (0.16, -0.72), (0.12, -0.62)), ((0.24, -0.80), (0.30, -0.72), (0.26, -0.62))),
+    "《": (((0.70, -0.74), (0.42, -0.38), (0.70, -0.02)), ((0.88, -0.74), (0.60, -0.38), (0.88, -0.02))),
+    "》": (((0.12, -0.74), (0.40, -0.38), (0.12, -0.02)), ((0.30, -0.74), (0.58, -0.38), (0.30, -0.02))),
+}
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_GLYPH = re.compile(r"<glyph\b([^>]*)/?>")
+_ATTR = re.compile(r'([\w-]+)="([^"]*)"')
+
+
+@dataclass(frozen=True)
+class Glyph:
+    """One character as pen strokes: polylines in em units (x right, y down, baseline 0), and its advance in ems."""
+
+    strokes: tuple[np.ndarray, ...]
+    advance: float
+
+
+def hershey_fonts() -> list[str]:
+    """The single-stroke SVG fonts `hersheytext` ships, by file stem (e.g. "HersheyScript1", "EMSAllure")."""
+    return sorted(p.stem for p in HERSHEY_DIR.glob("*.svg"))
+
+
+def _cubic(p0: np.ndarray, p1: np.ndarray, p2: np.ndarray, p3: np.ndarray, n: int = 8) -> list[np.ndarray]:
+    t = np.linspace(0, 1, n + 1)[1:, None]
+    return list((1 - t) ** 3 * p0 + 3 * (1 - t) ** 2 * t * p1 + 3 * (1 - t) * t ** 2 * p2 + t ** 3 * p3)
+
+
+def parse_path(d: str) -> list[np.ndarray]:
+    """The polylines of an SVG path made of M, L, C and Z commands (absolute, as the Hershey SVG fonts write them)."""
+    strokes: list[list[np.ndarray]] = []
+    for cmd, args in re.findall(r"([MLCZmlcz])([^MLCZmlcz]*)", d):
+        nums = [float(v) for v in _NUMBER.findall(args)]
+        pts = [np.array(nums[i:i + 2]) for i in range(0, len(nums) - 1, 2)]
+        if cmd in "Mm":
+            strokes.append(pts[:1])
+            strokes[-1].extend(pts[1:])  # implicit line-tos after a move
+        elif cmd in "Ll" and strokes:
+            strokes[-1].extend(pts)
+        elif cmd in "Cc" and strokes:
+            for i in range(0, len(pts) - 2, 3):
+                strokes[-1].extend(_cubic(strokes[-1][-1], pts[i], pts[i + 1], pts[i + 2]))
+        elif cmd in "Zz" and strokes:
+            strokes[-1].append(strokes[-1][0])
+    return [np.array(s, dtype=np.float32) for s in strokes if len(s) >= 1]
+
+
+@functools.cache
+def hershey_font(name: str) -> dict[str, Glyph]:
+    """Every glyph of the single-stroke font `name` (see `hershey_fonts`), read once per process.
+
+    Raises:
+        FileNotFoundError: the font (or the npm package) is missing; the message says how to install it.
+    """
+    path = HERSHEY_DIR / f"{name}.svg"
+    if not path.is_file():
+        raise FileNotFoundError(f"no pen font {path}: run `make setup` (npm install puts hersheytext in node_modules)")
+    glyphs: dict[str, Glyph] = {}
+    for m in _GLYPH.finditer(path.read_text(encoding="utf-8")):
+        attrs = dict(_ATTR.findall(m[1]))
+        char = html.unescape(attrs.get("unicode", ""))
+        if len(char) != 1:
+            continue
+        strokes = tuple(s * np.float32([1, -1]) / 1000 for s in parse_path(attrs.get("d", "")))
+        glyphs[char] = Glyph(strokes, float(attrs.get("horiz-adv-x", 500)) / 1000)
+    return glyphs
+
+
+@functools.cache
+def hanzi_chars() -> frozenset[str]:
+    """The Chinese characters with stroke data, and the full-width punctuation of `CJK_PUNCT`.
+
+    Raises:
+        FileNotFoundError: hanzi-writer-data is not installed (the message says how).
+    """
+    if not HANZI_DIR.is_dir():
+        raise FileNotFoundError(f"no {HANZI_DIR}: run `make setup` (npm ci puts hanzi-writer-data in node_modules)")
+    return frozenset(p.stem for p in HANZI_DIR.glob("?.json")) | frozenset(CJK_PUNCT)
+
+
+@functools.lru_cache(maxsize=8192)
+def hanzi_glyph(char: str) -> Glyph | None:
+    """The stroke medians of one Chinese character (1 em wide), or None if it has no stroke data."""
+    if char in CJK_PUNCT:
+        return Glyph(tuple(np.array(s, dtype=np.float32) for s in CJK_PUNCT[char]), 1.0)
+    if char not in hanzi_chars():
+        return None
+    medians = json.loads((HANZI_DIR / f"{char}.json").read_text(encoding="utf-8"))["medians"]
+    # 1024 box, y up, top at 900: to em units, y down, box bottom 0.12 em under the baseline.
+    strokes = tuple((np.array(m, dtype=np.float32) * np.float32([1, -1]) + np.float32([0, -124])) / 1024
+                    + np.float32([0, 0.12]) for m in medians)
+    return Glyph(strokes, 1.0)
+
+
+def draw_strokes(size: tuple[int, int], strokes: list[np.ndarray], widths: list[np.ndarray]) -> np.ndarray:
+    """An ink mask (uint8, 255 = full ink) of pixel-space polylines drawn with a round nib of varying width.
+
+    Every segment takes the mean width of its two ends; segments of one (supersampled, whole-pixel) width are
+    drawn by one OpenCV call, so a page of tens of thousands of segments costs a few calls.
+
+    Args:
+        size: (width, height) of the mask.
+        strokes: polylines, each an (n, 2) array of pixel coordinates.
+        widths: for each polyline, the nib width in pixels at each of its points.
+
+    Returns:
+        the (height, width) mask; a one-point stroke is a dot of its width.
+    """
+    w, h = size
+    canvas = np.zeros((h * SUPERSAMPLE, w * SUPERSAMPLE), dtype=np.uint8)
+    shift = 4  # OpenCV's fixed-point sub-pixel bits
+    if strokes:
+        pts = np.concatenate(strokes).astype(np.float64) * (SUPERSAMPLE * (1 << shift))
+        wid = np.concatenate(widths).astype(np.float64) * SUPERSAMPLE
+        ids = np.repeat(np.arange(len(strokes)), [len(s) for s in strokes])
+        same = ids[1:] == ids[:-1]
+        segs = np.stack([pts[:-1], pts[1:]], axis=1)[same].round().astype(np.int32)
+        thick = np.maximum(1, ((wid[:-1] + wid[1:]) / 2)[same].round().astype(int))
+        for t in np.unique(thick):
+            cv2.polylines(canvas, list(segs[thick == t]), False, 255, int(t), cv2.LINE_AA, shift)
+        counts = np.bincount(ids, minlength=len(strokes))
+        for i in np.flatnonzero(counts == 1):  # dots
+            j = int(np.searchsorted(ids, i))
+            centre = tuple(int(v) for v in pts[j].round())
+            cv2.circle(canvas, centre, max(1, int(wid[j] / 2)) << shift, 255, -1, cv2.LINE_AA, shift)
+    return cv2.resize(canvas, (w, h), interpolation=cv2.INTER_AREA)
+
+
+def ink_onto(page: np.ndarray, mask: np.ndarray, ink: tuple[int, int, int]) -> np.ndarray:
+    """`page` (h, w, 3 uint8) with `ink` laid where `mask` says, as ink soaks into paper (multiplied, not pasted).
+
+    One lookup table per channel turns the mask into the paper's transmission, then one multiply: integer
+    OpenCV work, several times cheaper than the same arithmetic in float numpy on a whole page.
+    """
+    level = np.arange(256, dtype=np.float32) / 255
+    channels = []
+    for c, value in enumerate(ink):
+        lut = np.round(255 - level * (255 - value)).astype(np.uint8)
+        channels.append(cv2.multiply(page[..., c], cv2.LUT(mask, lut), scale=1 / 255))
+    return cv2.merge(channels)
+
+
+def stamp(mask: np.ndarray, patch: np.ndarray, x: int, y: int) -> None:
+    """Lay an ink patch (uint8 alpha) onto `mask` with its top-left at (x, y), clipped to the mask; ink adds up."""
+    h, w = mask.shape
+    x0, y0, x1, y1 = max(0, x), max(0, y), min(w, x + patch.shape[1]), min(h, y + patch.shape[0])
+    if x1 > x0 and y1 > y0:
+        region = mask[y0:y1, x0:x1]
+        np.maximum(region, patch[y0 - y:y1 - y, x0 - x:x1 - x], out=region)

@@ -1,0 +1,101 @@
+"""The handwriting engine: targets equal what was written or pasted, pen strokes land where they should, bad
+`--source` items are skipped by reason. Real PP-OCR reading of its samples is reported by `pipelines.validate`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from engines import get_engine, make_rng
+from engines.handwriting import hand as hands
+from engines.handwriting import source
+from renderers import pen
+
+Engine = get_engine("handwriting")
+
+
+def _draw(engine, i: int):
+    return engine.sample(make_rng(7, "handwriting", i), i)
+
+
+def test_pen_draws_ink_along_its_strokes_only() -> None:
+    mask = pen.draw_strokes((100, 40), [np.float32([[10, 20], [90, 20]])], [np.float32([4, 4])])
+    assert mask[20, 10:90].min() > 200  # on the stroke
+    assert mask[:14].max() == 0 and mask[27:].max() == 0 and mask[:, :6].max() == 0  # nowhere else
+
+
+def test_glyph_data_covers_latin_and_chinese_and_refuses_the_rest() -> None:
+    hand = hands.Hand("zh", "HersheyScript1", True, 30, 0.1, 2, 0.5, 2, 0.0, (0, 0, 0))
+    assert hands.drawable(hand, "Debian 的软件包，“apt”。")
+    assert not hands.drawable(hand, "→") and not hands.drawable(hand, "\u2603")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_builtin_targets_are_written_with_stroke_data(lang: str) -> None:
+    engine = Engine(Engine.Config(lang=lang))
+    for i in range(3):
+        s = _draw(engine, i)
+        h = hands.Hand(**{**s.meta["hand"], "ink": tuple(s.meta["hand"]["ink"])})
+        lines = s.target.split("\n")
+        assert all(hands.drawable(h, line) for line in lines)
+        assert len(s.meta["boxes"]) == len(lines) and s.meta["lang"] == lang
+        w, h = s.images[0].size
+        assert all(-1 <= x0 and -1 <= y0 and x1 <= w + 1 and y1 <= h + 1 for x0, y0, x1, y1 in s.meta["boxes"])
+        if lang == "zh":
+            assert any("\u4e00" <= c <= "\u9fff" for c in s.target)
+        # every line's box holds ink: the image is darker there than on the empty paper below the last line
+        grey = np.asarray(s.images[0].convert("L"), dtype=np.float32)
+        x0, y0, x1, y1 = (int(v) for v in s.meta["boxes"][0])
+        assert grey[max(0, y0):y1, max(0, x0):x1].min() < 140
+
+
+def test_source_page_is_the_pasted_transcripts_in_order(shared_data: Path) -> None:
+    root = shared_data / "handwriting"
+    truth = json.loads((root / "transcripts.json").read_text(encoding="utf-8"))
+    engine = Engine(Engine.Config(source=str(root)))
+    assert not engine.skipped and len(engine.items.lines) == len(truth)
+    for i in range(4):
+        s = _draw(engine, i)
+        assert s.target == "\n".join(truth[f] for f in s.meta["files"])
+        assert s.meta["source"] == "lines" and len(s.meta["boxes"]) == len(s.meta["files"])
+        assert len(s.meta["files"]) == len(set(s.meta["files"]))
+        assert 6 <= len(s.meta["files"]) <= 8 or s.meta["lang"] == "zh"
+
+
+def test_source_pages_whole_and_cut_into_lines(shared_data: Path) -> None:
+    root = shared_data / "handwriting" / "pages"
+    engine = Engine(Engine.Config(source=str(root)))
+    lines = json.loads((root / "lines.json").read_text(encoding="utf-8"))["en_memorialspage_1.jpg"]
+    assert [item.text for item in engine.items.lines] == [line["text"] for line in lines]
+    pages = {Path(p.path).name: p.text for p in engine.items.pages}
+    assert pages["en_memorialspage_1.jpg"] == "\n".join(line["text"] for line in lines)
+    iam = source.line_ink(next(p for p in engine.items.pages if p.path.endswith("en_iampara_1.png")))
+    assert iam.mean() < 0.2  # white-on-black was inverted: ink is the minority, not the background
+
+
+def test_bad_source_items_are_skipped_by_reason(tmp_path: Path) -> None:
+    Image.new("RGB", (300, 40), "white").save(tmp_path / "ok.png")
+    (tmp_path / "broken.png").write_bytes(b"not an image")
+    transcripts = {"ok.png": "21^st of M^c Farland", "broken.png": "x", "gone.png": "y",
+                   "struck.png": "a \u27e6b\u27e7", "empty.png": " "}
+    (tmp_path / "transcripts.json").write_text(json.dumps(transcripts), encoding="utf-8")
+    items = source.load(str(tmp_path))
+    assert [i.text for i in items.lines] == ["21st of Mc Farland"]
+    assert items.skipped == {"unreadable_image": 1, "missing_image": 1, "struck_text": 1, "empty_transcript": 1}
+    with pytest.raises(ValueError, match="transcripts.json"):
+        Engine(Engine.Config(source=str(tmp_path / "nowhere")))
+
+
+def test_form_lines_are_printed_labels_then_the_writing() -> None:
+    from engines.handwriting import builtin
+
+    for lang, sep in (("en", " "), ("zh", "")):
+        _, lines, _, _ = builtin.write_page(np.random.default_rng(1), lang, "form", (30, 36))
+        titles, labels = builtin.FORMS[lang]
+        assert lines[0][0] in titles
+        for (text, _), label in zip(lines[1:4], labels):
+            assert text.startswith(label + sep) and len(text) > len(label + sep)
