@@ -51,7 +51,6 @@ class HandwritingEngine(Engine):
 
     name = "handwriting"
     Config = HandwritingConfig
-    image_format = "jpg"
     resources = Resources(cpus=1.0, memory_mb=1024)
     packages = ("pillow", "opencv-python-headless", "numpy", "fonttools")
 
@@ -63,15 +62,13 @@ class HandwritingEngine(Engine):
         else:
             self.items = source.load(self.config.source)
             self.skipped.update(self.items.skipped)
-            if not self.items.lines and not self.items.pages:
-                reasons = ", ".join(f"{k}: {v}" for k, v in sorted(self.items.skipped.items())) or "no items"
-                raise ValueError(f"--source {self.config.source}: no usable handwriting ({reasons}); see the "
-                                 f"handwriting engine's README section for the layout it reads")
+            self.use_source(self.items.pages + self.items.lines, "handwriting",
+                            "see the handwriting engine's README section for the layout it reads")
 
     def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:
         if self.items is not None:
             page, lines, meta = source.compose(self.items, rng, index, attempt, self.config.lines_min,
-                                               self.config.lines_max)
+                                               self.config.lines_max, self.seed)
         else:
             lang = self.config.lang if self.config.lang != "mixed" else LANGS[int(rng.integers(2))]
             kind = builtin.KINDS[int(rng.integers(len(builtin.KINDS)))]

@@ -251,15 +251,16 @@ def _tilt(alpha: np.ndarray, degrees: float) -> np.ndarray:
     return cv2.warpAffine(alpha, m, (nw, nh), flags=cv2.INTER_LINEAR)
 
 
-def compose(items: Items, rng: np.random.Generator, index: int, attempt: int, lines_min: int, lines_max: int
-            ) -> tuple[np.ndarray, list[tuple[str, tuple[float, float, float, float]]], dict]:
-    """One page: a whole source page, or `lines_min`-`lines_max` source lines of one language pasted on paper.
+def compose(items: Items, rng: np.random.Generator, index: int, attempt: int, lines_min: int, lines_max: int,
+            seed: int = 0) -> tuple[np.ndarray, list[tuple[str, tuple[float, float, float, float]]], dict]:
+    """One page: a whole source page, or `lines_min`-`lines_max` source lines of one language pasted on paper;
+    which one is item `source_index(..., seed)` of the pages and lines (a walk shuffled by the build's seed).
 
     Returns:
         (page pixels, each target line with its box, meta); a whole page gives one box around all of it.
     """
     units = len(items.pages) + len(items.lines)
-    pick = source_index(units, index, attempt)
+    pick = source_index(units, index, attempt, seed)
     ink = (int(rng.integers(10, 40)), int(rng.integers(10, 40)), int(rng.integers(20, 90)))
     if pick < len(items.pages):
         item = items.pages[pick]
