@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageOps
 
 from engines.finegrained.engine import FRAME_RGB
 from pipelines.readers import Reading
@@ -21,6 +21,7 @@ from shards.format import record_meta
 from tokenizer.protocol import asked_box
 
 SIDE_SHARE = 0.8  # of each side's pixels in the frame's colour, for the frame to count as drawn
+PAD = 24  # pixels of border around a region before it is read
 MIN_SIDE_PX = 8  # pixels of the frame's colour a row or column of its side holds at least
 
 
@@ -65,6 +66,10 @@ def read(record: dict[str, Any], images: list[Image.Image]) -> Reading:
             return Reading(0.0, {"error": f"no whole {color} frame in the image"})
     left, top = int(region[0]), int(region[1])
     crop = image.crop((left, top, int(np.ceil(region[2])) + 1, int(np.ceil(region[3])) + 1))
+    # PP-OCR's detector misses text touching an image's edge: the region gets a border of its own edge colour
+    edge = np.concatenate([np.asarray(crop)[[0, -1]].reshape(-1, 3), np.asarray(crop)[:, [0, -1]].reshape(-1, 3)])
+    crop = ImageOps.expand(crop, border=PAD, fill=tuple(int(v) for v in np.median(edge, axis=0)))
+    left, top = left - PAD, top - PAD
     boxes = [[b[0] - left, b[1] - top, b[2] - left, b[3] - top] for b in meta.get("boxes", [])]
     reading = text_reader.read({"target": record["target"], "meta": json.dumps({"boxes": boxes})}, [crop])
     reading.details["region"] = [round(v, 1) for v in region]
