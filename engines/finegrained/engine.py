@@ -10,7 +10,7 @@ order. The box task asks
 colour task draws a red, green or blue frame around it and asks `[red] OCR: `: on a page, only where the
 pixels it covers hold no ink; on a photo, where it crosses no other line's box.
 
-Drawing a page costs tens of times cutting a region from it, so `REGIONS_PER_PAGE` consecutive samples
+Drawing a page costs tens of times cutting a region from it, so `--regions-per-page` (4) consecutive samples
 ask about one page, each its own region and prompt: the page of samples 4k..4k+3 is drawn from
 (seed, k, attempt) alone, and a worker keeps the last page it drew (shards hold consecutive indices).
 """
@@ -31,7 +31,6 @@ TASKS = ("mixed", "box", "color")
 REGIONS = ("mixed", "line", "block")
 PARTS = ("mixed", "docs", "scene")
 LANGS = ("mixed", "en", "zh")
-REGIONS_PER_PAGE = 4
 FRAME_RGB = {"red": (220, 0, 0), "green": (0, 150, 0), "blue": (0, 0, 230)}  # what readers look for, exactly
 
 
@@ -51,8 +50,12 @@ class FinegrainedConfig(EngineConfig):
     lang: str = field(default="mixed", metadata={
         "help": "mixed, en or zh: the pages' and scenes' language (with --source, keeps pages in that language)",
         "choices": LANGS})
+    regions_per_page: int = field(default=4, metadata={
+        "help": "consecutive samples asking about one page or scene, each its own region (1: a page per sample)"})
 
     def validate(self) -> None:
+        if not 1 <= self.regions_per_page <= 64:
+            raise ValueError(f"--regions-per-page must be between 1 and 64, got {self.regions_per_page}")
         if self.source is not None and self.part == "mixed":
             raise ValueError(f"--source {self.source}: say what it holds with --part docs (PDFs) or --part scene "
                              f"(photos)")
@@ -80,13 +83,13 @@ class FinegrainedEngine(Engine):
         self._last: tuple[tuple[int, int, int], tuple[str, Sample] | SampleError] | None = None
 
     def page(self, index: int, attempt: int) -> tuple[str, Sample]:
-        """(part, page or scene) sample `index` asks about: drawn from (seed, its group of REGIONS_PER_PAGE,
+        """(part, page or scene) sample `index` asks about: drawn from (seed, its group of `--regions-per-page`,
         attempt) alone, so a group's samples share it.
 
         Raises:
             SampleError: the page could not be drawn (every sample of the group draws again).
         """
-        group = index // REGIONS_PER_PAGE
+        group = index // self.config.regions_per_page
         key = (self.seed, group, attempt)
         if self._last is None or self._last[0] != key:
             rng = make_rng(self.seed, "finegrained-page", group, attempt)

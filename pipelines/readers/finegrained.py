@@ -21,7 +21,7 @@ from shards.format import record_meta
 from tokenizer.protocol import asked_box
 
 SIDE_SHARE = 0.8  # of each side's pixels in the frame's colour, for the frame to count as drawn
-PAD = 24  # pixels of border around a region before it is read
+PADS = (16, 32)  # pixels of border around a region before it is read
 MIN_SIDE_PX = 8  # pixels of the frame's colour a row or column of its side holds at least
 
 
@@ -57,20 +57,27 @@ def read(record: dict[str, Any], images: list[Image.Image]) -> Reading:
         found = asked_box(record["prompt"])
         if found is None:
             return Reading(0.0, {"error": f"no box in the prompt {record['prompt']!r}"})
-        x0, y0, x1, y1 = (v / 1000 for v in found)
-        region = (x0 * image.width, y0 * image.height, x1 * image.width, y1 * image.height)
+        x0, y0, x1, y1 = (v / 1000 for v in found)  # GOT truncates: the box's last pixels are one more
+        region = (x0 * image.width, y0 * image.height, x1 * image.width + 1, y1 * image.height + 1)
     else:
         color = record["prompt"][1:record["prompt"].index("]")]
         region = frame_box(image, color) if color in FRAME_RGB else None
         if region is None:
             return Reading(0.0, {"error": f"no whole {color} frame in the image"})
     left, top = int(region[0]), int(region[1])
-    crop = image.crop((left, top, int(np.ceil(region[2])) + 1, int(np.ceil(region[3])) + 1))
-    # PP-OCR's detector misses text touching an image's edge: the region gets a border of its own edge colour
-    edge = np.concatenate([np.asarray(crop)[[0, -1]].reshape(-1, 3), np.asarray(crop)[:, [0, -1]].reshape(-1, 3)])
-    crop = ImageOps.expand(crop, border=PAD, fill=tuple(int(v) for v in np.median(edge, axis=0)))
-    left, top = left - PAD, top - PAD
-    boxes = [[b[0] - left, b[1] - top, b[2] - left, b[3] - top] for b in meta.get("boxes", [])]
-    reading = text_reader.read({"target": record["target"], "meta": json.dumps({"boxes": boxes})}, [crop])
+    right, bottom = min(image.width, int(np.ceil(region[2]))), min(image.height, int(np.ceil(region[3])))
+    crop = image.crop((left, top, right, bottom))
+    background = tuple(int(v) for v in np.median(np.asarray(crop.convert("RGB")).reshape(-1, 3), axis=0))
+    readings = []
+    # PP-OCR's detector misses text touching an image's edge, and on a tight crop its reading of a line can
+    # change with a few pixels of border (seen: a line read right with 16 or 32 pixels, garbled with 24): the
+    # region is read with two borders of its background colour and scores the better reading (a wrong target
+    # disagrees with both)
+    for pad in PADS:
+        shift = (left - pad, top - pad, left - pad, top - pad)
+        boxes = [[v - s for v, s in zip(b, shift)] for b in meta.get("boxes", [])]
+        padded = ImageOps.expand(crop, border=pad, fill=background)
+        readings.append(text_reader.read({"target": record["target"], "meta": json.dumps({"boxes": boxes})}, [padded]))
+    reading = max(readings, key=lambda r: r.score)
     reading.details["region"] = [round(v, 1) for v in region]
     return reading
