@@ -26,6 +26,7 @@ lines but cannot be the worst line that flags a sample.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -35,7 +36,9 @@ from PIL import Image
 from rapidfuzz.distance import Levenshtein
 
 from pipelines.readers import Reading
+from pipelines.readers.order import Placed, judge
 from renderers import ppocr
+from renderers.result import DrawnText
 from shards.format import record_meta
 
 # Whole images are read at their own size up to this side (detection never upscales a small image
@@ -52,9 +55,21 @@ SPACE_BY_CJK = re.compile(rf"\s+(?={CJK_CHAR}|{CJK_PUNCT})|(?<={CJK_CHAR})\s+|(?
 SHOWN = 8  # how many missed tokens a Reading lists
 
 
+@functools.lru_cache(maxsize=4)
+def _read_cached(pages: tuple[tuple[bytes, tuple[int, int], str], ...]) -> tuple[tuple[DrawnText, ...], ...]:
+    images = [Image.frombytes(mode, size, data) for data, size, mode in pages]
+    return tuple(tuple(r.texts) for r in ppocr.read_many(images, READ_OPTIONS))
+
+
+def read_texts(images: list[Image.Image]) -> tuple[tuple[DrawnText, ...], ...]:
+    """Every text line PP-OCR finds in each image, top to bottom. The last few images' readings are
+    kept, so a sample scored again with another target (`bench.mutate`) is not read again."""
+    return _read_cached(tuple((im.tobytes(), im.size, im.mode) for im in images))
+
+
 def read_lines(images: list[Image.Image]) -> list[str]:
     """Every text line PP-OCR finds in the images, page after page, each top to bottom."""
-    return [t.text for rendered in ppocr.read_many(images, READ_OPTIONS) for t in rendered.texts]
+    return [t.text for texts in read_texts(images) for t in texts]
 
 
 def tokens(text: str) -> Counter:
@@ -126,10 +141,13 @@ def read(record: dict[str, Any], images: list[Image.Image]) -> Reading:
         micro CER over lines, the worst line's CER and what was read there.
     """
     target = record["target"]
-    read_tokens, target_tokens = tokens("\n".join(read_lines(images))), tokens(target)
+    found = read_texts(images)
+    read_tokens, target_tokens = tokens("\n".join(t.text for texts in found for t in texts)), tokens(target)
     precision, recall, f1 = token_f1(read_tokens, target_tokens)
     details: dict[str, Any] = {"f1": round(f1, 4), "precision": round(precision, 4), "recall": round(recall, 4),
                                "missed": sorted((target_tokens - read_tokens).elements())[:SHOWN]}
+    details["order"] = judge([fold(line) for line in target.split("\n")],
+                             [Placed(page, t.bbox, fold(t.text)) for page, texts in enumerate(found) for t in texts])
     lines, boxes = target.split("\n"), record_meta(record).get("boxes")
     if not boxes or len(images) != 1:
         return Reading(f1, details)
