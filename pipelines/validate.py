@@ -29,6 +29,7 @@ from tqdm import tqdm
 from pipelines.cli import Parser, UsageError, fail
 from pipelines.readers import READERS, Reading, codepoints, get_reader
 from pipelines.sampling import seeded_sample, shard_sizes
+from renderers.errors import RenderError
 from shards.reader import StoredSample
 from shards.writer import write_json_atomic
 
@@ -39,8 +40,8 @@ VALIDATION = "validation.json"
 def score(sample: StoredSample) -> tuple[Reading, float] | None:
     """The sample's reading and its engine's threshold, or None when the engine has no reader.
 
-    A sample that cannot be read (undecodable image, unparsable target, a box with no area) scores 0,
-    with the error in the reading's details. So does a target holding a code point no source text
+    A sample that cannot be read (undecodable image, unparsable target, a box with no area, a redraw
+    that fails or times out) scores 0, with the error in the reading's details. So does a target holding a code point no source text
     holds (`pipelines.readers.codepoints`), checked first and without a reader: readers fold such
     look-alikes away, so they would never see it.
     """
@@ -52,8 +53,9 @@ def score(sample: StoredSample) -> tuple[Reading, float] | None:
     if wrong:
         return Reading(0.0, {"error": "code points no source text holds", **wrong}), threshold
     try:
-        return reader(sample.record, sample.images), threshold
-    except (OSError, ValueError, KeyError) as e:
+        reading = reader(sample.record, sample.images)
+        return reading, threshold if reading.threshold is None else reading.threshold
+    except (OSError, ValueError, KeyError, RenderError) as e:
         return Reading(0.0, {"error": f"{type(e).__name__}: {e}"}), threshold
 
 

@@ -220,3 +220,16 @@ def test_reading_order_is_judged_from_detected_columns_not_the_target() -> None:
     assert split["split"] >= 3, split
     dropped = judge(title + left[:2] + right, found)
     assert dropped["unmatched_found"] == 1 and dropped["order"] == 1.0, dropped
+
+
+def test_mutation_bench_flags_broken_smoke_targets_and_not_right_ones(built_smoke: Path, tmp_path: Path) -> None:
+    """The suite's small `bench.mutate`: 4 real smoke samples, each broken every way a plain text can be."""
+    from bench.mutate import bench
+
+    write_copy(built_smoke, tmp_path / "copy", 4)
+    result = bench([str(tmp_path / "copy")], 4, 0)
+    assert result["good"]["smoke"] == {"samples": 4, "flagged": 0, "share": 0.0}, result["misses"]
+    table = {row["kind"]: row for row in result["table"]}
+    assert {"letter", "look_alike", "swap_lines", "split_line", "drop_line"} <= set(table), table
+    for kind, row in table.items():
+        assert row["flagged"] == row["applied"] > 0, (kind, result["misses"])

@@ -29,6 +29,7 @@ from renderers.errors import RenderError
 from renderers.latex import LatexConfig, render_latex
 from shards.format import record_meta
 
+DICT_THRESHOLD = 0.9  # a dict's plain strokes slid over the styled image: recall, not an exact redraw
 _EXPR = re.compile(r"^[-+*/.() 0-9x^a-z]+$")
 _FUNCS = {"sin": np.sin, "cos": np.cos, "exp": np.exp}
 
@@ -94,7 +95,7 @@ def read(record: dict[str, Any], images: list[Image.Image]) -> Reading:
         if isinstance(drawn, str):
             return Reading(0.0, {"error": drawn[:200]})
         details = locate(drawn, image)
-        return Reading(details["recall"], details)
+        return Reading(details["recall"], details, threshold=DICT_THRESHOLD)
     drawn = _compile(record["target"], meta)
     if isinstance(drawn, str):
         return Reading(0.0, {"error": drawn[:200]})

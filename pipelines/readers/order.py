@@ -18,6 +18,7 @@ shows up as a detection nothing matches).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,15 +96,18 @@ def before(a: Placed, b: Placed) -> bool:
     return a.box[1] + a.box[3] < b.box[1] + b.box[3]
 
 
-def _match(line: str, found: list[Placed]) -> tuple[int, bool] | None:
-    """(index of the detected line this target line is, whether it is only a piece of it), or None."""
-    best, best_ratio = None, 0.0
-    for i, p in enumerate(found):
-        r = fuzz.ratio(line, p.text)
-        if r > best_ratio:
-            best, best_ratio = i, r
-    if best is not None and best_ratio >= WHOLE:
-        return best, False
+def _match(line: str, found: list[Placed], rank: list[int], used: set[int], after: int) -> tuple[int, bool] | None:
+    """(index of the detected line this target line is, whether it is only a piece of it), or None.
+
+    A page may print one line twice (a repeated paragraph): of detected lines that fit about as well,
+    one not yet taken is chosen, the first in reading order after the previous target line's.
+    """
+    ratios = [fuzz.ratio(line, p.text) for p in found]
+    best = max(ratios, default=0.0)
+    if best >= WHOLE:
+        fits = [i for i, r in enumerate(ratios) if r >= best - 3 and i not in used] or [ratios.index(best)]
+        later = [i for i in fits if rank[i] > after]
+        return min(later or fits, key=lambda i: rank[i]), False
     pieces = [(fuzz.partial_ratio(line, p.text), i) for i, p in enumerate(found) if len(p.text) >= 1.5 * len(line)]
     ratio, i = max(pieces, default=(0.0, -1))
     return (i, True) if ratio >= PIECE else None
@@ -119,12 +123,19 @@ def judge(lines: list[str], found: list[Placed]) -> dict[str, Any]:
         the first few of them.
     """
     found = placed(found)
-    matched = []
+    reading = sorted(range(len(found)), key=functools.cmp_to_key(
+        lambda i, j: -1 if before(found[i], found[j]) else (1 if before(found[j], found[i]) else 0)))
+    rank = [0] * len(found)
+    for position, i in enumerate(reading):
+        rank[i] = position
+    matched, used, after = [], set(), -1
     for line in lines:
         if len(line) >= MIN_CHARS:
-            m = _match(line, found)
+            m = _match(line, found, rank, used, after)
             if m is not None:
                 matched.append((line, *m))
+                used.add(m[0])
+                after = rank[m[0]]
     pairs = in_order = split = 0
     out = []
     for (a_line, a, a_piece), (b_line, b, b_piece) in zip(matched, matched[1:]):
