@@ -296,11 +296,12 @@ def bench(folders: list[str], n: int, seed: int) -> dict[str, Any]:
     """Score each build's seeded sample as it is and under every mutation of its engine.
 
     Returns:
-        {"table": one row per (engine, kind) with applied, flagged, share; "good": per engine, samples
-        and the share flagged; "misses": the unflagged mutations (target excerpt and score)}.
+        {"table": one row per (engine, kind) with applied, flagged, share; "good": per engine, samples,
+        the share flagged and every score; "misses": the unflagged mutations (target excerpt and score)}.
     """
     applied: dict[tuple[str, str], list[bool]] = defaultdict(list)
     good: dict[str, list[bool]] = defaultdict(list)
+    good_scores: dict[str, list[float]] = defaultdict(list)
     misses: list[dict[str, Any]] = []
     for folder in folders:
         for shard, sample in seeded_sample(shard_sizes(folder), n, seed):
@@ -310,6 +311,7 @@ def bench(folders: list[str], n: int, seed: int) -> dict[str, Any]:
                 continue
             reading, threshold = scored
             good[engine].append(reading.score < threshold)
+            good_scores[engine].append(round(reading.score, 4))
             if reading.score < threshold:
                 misses.append({"engine": engine, "kind": "good (flagged)", "key": sample.key,
                                "score": round(reading.score, 4), "details": reading.details})
@@ -327,8 +329,8 @@ def bench(folders: list[str], n: int, seed: int) -> dict[str, Any]:
     table = [{"engine": e, "kind": k, "applied": len(v), "flagged": sum(v), "share": round(sum(v) / len(v), 3)}
              for (e, k), v in sorted(applied.items())]
     return {"builds": folders, "n": n, "seed": seed, "table": table,
-            "good": {e: {"samples": len(v), "flagged": sum(v), "share": round(sum(v) / len(v), 3)}
-                     for e, v in sorted(good.items())},
+            "good": {e: {"samples": len(v), "flagged": sum(v), "share": round(sum(v) / len(v), 3),
+                         "scores": sorted(good_scores[e])} for e, v in sorted(good.items())},
             "misses": misses}
 
 

@@ -89,11 +89,12 @@ def score(drawn: Image.Image | RenderError, image: Image.Image) -> Reading:
     return Reading(figures["score"], figures)
 
 
-def compare_redraw(drawn: Image.Image | RenderError, image: Image.Image) -> Reading:
-    """An exact redraw's agreement with the image (`redraw_agreement`); 0 for a target that does not draw."""
+def compare_redraw(drawn: Image.Image | RenderError, image: Image.Image, shifted: bool) -> Reading:
+    """An exact redraw's agreement with the image (`redraw_agreement`; `shifted` for MuPDF-rasterised LaTeX);
+    0 for a target that does not draw."""
     if isinstance(drawn, RenderError):
         return Reading(0.0, {"error": f"{drawn.reason}: {drawn.excerpt[:100]}"})
-    figures = redraw_agreement(drawn, ImageOps.exif_transpose(image).convert("RGB"))
+    figures = redraw_agreement(drawn, ImageOps.exif_transpose(image).convert("RGB"), shifted)
     return Reading(figures["score"], {"redrawn": True, **figures})
 
 
@@ -123,7 +124,8 @@ def read(record: dict[str, Any], images: list[Image.Image]) -> Reading:
     meta = record_meta(record)
     try:
         if meta.get("style") and meta.get("renderer") in ("mathpix", "latex"):
-            return compare_redraw(redraw(record["target"], meta["renderer"], meta["style"]), images[0])
+            return compare_redraw(redraw(record["target"], meta["renderer"], meta["style"]), images[0],
+                                  shifted=meta["renderer"] == "latex")
         drawn = typeset([record["target"]])[0]
     except ValueError as exc:
         return Reading(0.0, {"error": str(exc)})

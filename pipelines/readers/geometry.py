@@ -99,5 +99,5 @@ def read(record: dict[str, Any], images: list[Image.Image]) -> Reading:
     drawn = _compile(record["target"], meta)
     if isinstance(drawn, str):
         return Reading(0.0, {"error": drawn[:200]})
-    details = redraw_agreement(drawn.convert("RGB"), image.convert("RGB"))
+    details = redraw_agreement(drawn.convert("RGB"), image.convert("RGB"), shifted=True)
     return Reading(details["score"], details)

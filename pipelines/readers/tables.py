@@ -53,7 +53,7 @@ def read(record: dict[str, Any], images: list[Image.Image]) -> Reading:
         return Reading(0.0, {"error": f"not a tabular: {target[:60]!r}"})
     style = record_meta(record).get("style")
     if style:
-        return compare_redraw(redraw(target, style), images[0])
+        return compare_redraw(redraw(target, style), images[0], shifted=True)
     return score(typeset([target])[0], images[0])
 
 

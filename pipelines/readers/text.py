@@ -60,7 +60,7 @@ FOLD = str.maketrans({c: form for form, alike in LOOK_ALIKES.items() for c in al
 CJK_PUNCT = r"[\u3000-\u303f\uff00-\uffef]"
 SPACE_BY_CJK = re.compile(rf"\s+(?={CJK_CHAR}|{CJK_PUNCT})|(?<={CJK_CHAR})\s+|(?<={CJK_PUNCT})\s+")
 SHOWN = 8  # how many missed tokens a Reading lists
-PROBLEM_COST = 0.2  # what one line out of order, split or missing costs the layout figure
+PROBLEM_COST = 0.5  # what one line out of order, split or missing costs: one flags a docs sample (threshold 0.6)
 
 
 ImageKey = tuple[bytes, tuple[int, int], str]
