@@ -26,7 +26,7 @@ import re
 import sys
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -293,45 +293,48 @@ def mutate(sample: StoredSample, kind: Mutation, rng: np.random.Generator) -> St
 
 
 def bench(folders: list[str], n: int, seed: int) -> dict[str, Any]:
-    """Score each build's seeded sample as it is and under every mutation of its engine.
+    """Score each build's seeded sample of n as it is and under every mutation of its engine (`mutation_table`)."""
+    samples = (sample for folder in folders for _, sample in seeded_sample(shard_sizes(folder), n, seed))
+    return {"builds": folders, "n": n, "seed": seed, **mutation_table(samples, seed)}
+
+
+def mutation_table(samples: Iterable[StoredSample], seed: int) -> dict[str, Any]:
+    """Score each sample as it is and under every mutation of its engine.
 
     Returns:
         {"table": one row per (engine, kind) with applied, flagged, share; "good": per engine, samples,
-        the share flagged and every score; "misses": the unflagged mutations (target excerpt and score)}.
+        the share flagged and every score; "misses": the unflagged mutations and the flagged good
+        samples, with their scores and figures}.
     """
     applied: dict[tuple[str, str], list[bool]] = defaultdict(list)
-    good: dict[str, list[bool]] = defaultdict(list)
-    good_scores: dict[str, list[float]] = defaultdict(list)
+    good_scores: dict[str, list[tuple[float, bool]]] = defaultdict(list)
     misses: list[dict[str, Any]] = []
-    for folder in folders:
-        for shard, sample in seeded_sample(shard_sizes(folder), n, seed):
-            engine = sample.record["engine"]
-            scored = score(sample)
-            if scored is None:
+    for sample in samples:
+        engine = sample.record["engine"]
+        scored = score(sample)
+        if scored is None:
+            continue
+        reading, threshold = scored
+        good_scores[engine].append((round(reading.score, 4), reading.score < threshold))
+        if reading.score < threshold:
+            misses.append({"engine": engine, "kind": "good (flagged)", "key": sample.key,
+                           "score": round(reading.score, 4), "details": reading.details})
+        for name, kind in MUTATIONS.get(engine, {}).items():
+            rng = np.random.default_rng([seed, sum(map(ord, name)), sum(map(ord, sample.key))])
+            broken = mutate(sample, kind, rng)
+            if broken is None:
                 continue
-            reading, threshold = scored
-            good[engine].append(reading.score < threshold)
-            good_scores[engine].append(round(reading.score, 4))
-            if reading.score < threshold:
-                misses.append({"engine": engine, "kind": "good (flagged)", "key": sample.key,
-                               "score": round(reading.score, 4), "details": reading.details})
-            for name, kind in MUTATIONS.get(engine, {}).items():
-                rng = np.random.default_rng([seed, sum(map(ord, name)), sum(map(ord, sample.key))])
-                broken = mutate(sample, kind, rng)
-                if broken is None:
-                    continue
-                reading, threshold = score(broken)  # type: ignore[misc]
-                applied[(engine, name)].append(reading.score < threshold)
-                if reading.score >= threshold:
-                    misses.append({"engine": engine, "kind": name, "key": sample.key, "score": round(reading.score, 4),
-                                   "target": broken.record["target"][:200], "details": reading.details})
-            print(f"{engine} {sample.key}: done", file=sys.stderr)
+            reading, threshold = score(broken)  # type: ignore[misc]
+            applied[(engine, name)].append(reading.score < threshold)
+            if reading.score >= threshold:
+                misses.append({"engine": engine, "kind": name, "key": sample.key, "score": round(reading.score, 4),
+                               "target": broken.record["target"][:200], "details": reading.details})
+        print(f"{engine} {sample.key}: done", file=sys.stderr)
     table = [{"engine": e, "kind": k, "applied": len(v), "flagged": sum(v), "share": round(sum(v) / len(v), 3)}
              for (e, k), v in sorted(applied.items())]
-    return {"builds": folders, "n": n, "seed": seed, "table": table,
-            "good": {e: {"samples": len(v), "flagged": sum(v), "share": round(sum(v) / len(v), 3),
-                         "scores": sorted(good_scores[e])} for e, v in sorted(good.items())},
-            "misses": misses}
+    good = {e: {"samples": len(v), "flagged": sum(f for _, f in v), "share": round(sum(f for _, f in v) / len(v), 3),
+                "scores": sorted(x for x, _ in v)} for e, v in sorted(good_scores.items())}
+    return {"table": table, "good": good, "misses": misses}
 
 
 def describe(result: dict[str, Any]) -> str:

@@ -222,13 +222,15 @@ def test_reading_order_is_judged_from_detected_columns_not_the_target() -> None:
     assert dropped["unmatched_found"] == 1 and dropped["order"] == 1.0, dropped
 
 
-def test_mutation_bench_flags_broken_smoke_targets_and_not_right_ones(built_smoke: Path, tmp_path: Path) -> None:
+def test_mutation_bench_flags_broken_smoke_targets_and_not_right_ones() -> None:
     """The suite's small `bench.mutate`: 4 real smoke samples, each broken every way a plain text can be."""
-    from bench.mutate import bench
+    from bench.mutate import mutation_table
+    from bench.validate import draw
 
-    write_copy(built_smoke, tmp_path / "copy", 4)
-    result = bench([str(tmp_path / "copy")], 4, 0)
-    assert result["good"]["smoke"] == {"samples": 4, "flagged": 0, "share": 0.0}, result["misses"]
+    samples = [StoredSample(f"smoke_{i}", record, "png", encode_image(images, "png"))
+               for i, (record, images) in enumerate(draw("smoke", 4, 3))]
+    result = mutation_table(samples, 0)
+    assert result["good"]["smoke"]["flagged"] == 0, result["misses"]
     table = {row["kind"]: row for row in result["table"]}
     assert {"letter", "look_alike", "swap_lines", "split_line", "drop_line"} <= set(table), table
     for kind, row in table.items():
