@@ -78,21 +78,15 @@ def _image(key: ImageKey) -> Image.Image:
     return Image.frombytes(key[2], key[1], key[0])
 
 
-# The last few images' readings are kept, so a sample scored again with another target (`bench.mutate`)
-# is not read again.
-@functools.lru_cache(maxsize=4)
-def _read_cached(pages: tuple[ImageKey, ...]) -> tuple[tuple[DrawnText, ...], ...]:
-    return tuple(tuple(r.texts) for r in ppocr.read_many([_image(k) for k in pages], READ_OPTIONS))
-
-
+# A sample scored again with another target (`bench.mutate`) is not read again.
 @functools.lru_cache(maxsize=4)
 def _crops_cached(page: ImageKey, boxes: tuple[tuple[float, ...], ...]) -> list[DrawnText]:
     return ppocr.read_crops(_image(page), boxes)
 
 
-def read_texts(images: list[Image.Image]) -> tuple[tuple[DrawnText, ...], ...]:
+def read_texts(images: list[Image.Image]) -> list[list[DrawnText]]:
     """Every text line PP-OCR finds in each image, top to bottom."""
-    return _read_cached(tuple(_key(im) for im in images))
+    return [r.texts for r in ppocr.read_many(images, READ_OPTIONS)]
 
 
 def read_lines(images: list[Image.Image]) -> list[str]:
