@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from pipelines.readers import Reading
 from pipelines.readers.charts import chart_items
 from pipelines.sampling import seeded_sample, shard_sizes
 from pipelines.validate import score
@@ -303,18 +304,23 @@ def mutation_table(samples: Iterable[StoredSample], seed: int) -> dict[str, Any]
 
     Returns:
         {"table": one row per (engine, kind) with applied, flagged, share; "good": per engine, samples,
-        the share flagged and every score; "misses": the unflagged mutations and the flagged good
-        samples, with their scores and figures}.
+        the share flagged and every score; "timeouts": per engine, readings not counted because a
+        redraw ran out of time; "misses": the unflagged mutations and the flagged good samples, with
+        their scores and figures}.
     """
     applied: dict[tuple[str, str], list[bool]] = defaultdict(list)
     good_scores: dict[str, list[tuple[float, bool]]] = defaultdict(list)
     misses: list[dict[str, Any]] = []
+    timeouts: dict[str, int] = defaultdict(int)
     for sample in samples:
         engine = sample.record["engine"]
         scored = score(sample)
         if scored is None:
             continue
         reading, threshold = scored
+        if _timed_out(reading):
+            timeouts[engine] += 1
+            continue
         good_scores[engine].append((round(reading.score, 4), reading.score < threshold))
         if reading.score < threshold:
             misses.append({"engine": engine, "kind": "good (flagged)", "key": sample.key,
@@ -325,6 +331,9 @@ def mutation_table(samples: Iterable[StoredSample], seed: int) -> dict[str, Any]
             if broken is None:
                 continue
             reading, threshold = score(broken)  # type: ignore[misc]
+            if _timed_out(reading):
+                timeouts[engine] += 1
+                continue
             applied[(engine, name)].append(reading.score < threshold)
             if reading.score >= threshold:
                 misses.append({"engine": engine, "kind": name, "key": sample.key, "score": round(reading.score, 4),
@@ -334,7 +343,12 @@ def mutation_table(samples: Iterable[StoredSample], seed: int) -> dict[str, Any]
              for (e, k), v in sorted(applied.items())]
     good = {e: {"samples": len(v), "flagged": sum(f for _, f in v), "share": round(sum(f for _, f in v) / len(v), 3),
                 "scores": sorted(x for x, _ in v)} for e, v in sorted(good_scores.items())}
-    return {"table": table, "good": good, "misses": misses}
+    return {"table": table, "good": good, "timeouts": dict(timeouts), "misses": misses}
+
+
+def _timed_out(reading: Reading) -> bool:
+    """A redraw that ran out of time says nothing about the target (a loaded machine): not counted."""
+    return "render_timeout" in str(reading.details.get("error", ""))
 
 
 def describe(result: dict[str, Any]) -> str:
