@@ -293,22 +293,36 @@ def mutate(sample: StoredSample, kind: Mutation, rng: np.random.Generator) -> St
     return copied
 
 
-def bench(folders: list[str], n: int, seed: int) -> dict[str, Any]:
-    """Score each build's seeded sample of n as it is and under every mutation of its engine (`mutation_table`)."""
+def bench(folders: list[str], n: int, seed: int, out: Path | None = None) -> dict[str, Any]:
+    """Score each build's seeded sample of n as it is and under every mutation of its engine (`mutation_table`),
+    writing the result so far to `out` after each sample (a long run stopped early keeps what it measured)."""
+    head = {"builds": folders, "n": n, "seed": seed}
     samples = (sample for folder in folders for _, sample in seeded_sample(shard_sizes(folder), n, seed))
-    return {"builds": folders, "n": n, "seed": seed, **mutation_table(samples, seed)}
+
+    def save(result: dict[str, Any]) -> None:
+        if out is not None:
+            part = out.with_name(out.name + ".part")
+            part.write_text(json.dumps({**head, **result}, ensure_ascii=False, indent=1) + "\n")
+            part.replace(out)
+
+    return {**head, **mutation_table(samples, seed, save)}
 
 
-def mutation_table(samples: Iterable[StoredSample], seed: int) -> dict[str, Any]:
+def mutation_table(samples: Iterable[StoredSample], seed: int,
+                   checkpoint: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
     """Score each sample as it is and under every mutation of its engine.
 
+    A sample whose own target is already flagged (an engine defect the reader caught) says nothing about
+    whether its mutations would be: each row also counts the samples whose original passed.
+
     Returns:
-        {"table": one row per (engine, kind) with applied, flagged, share; "good": per engine, samples,
+        {"table": one row per (engine, kind) with applied, flagged, share, and applied_passing,
+        flagged_passing over samples whose original passed; "good": per engine, samples,
         the share flagged and every score; "timeouts": per engine, readings not counted because a
         redraw ran out of time; "misses": the unflagged mutations and the flagged good samples, with
         their scores and figures}.
     """
-    applied: dict[tuple[str, str], list[bool]] = defaultdict(list)
+    applied: dict[tuple[str, str], list[tuple[bool, bool]]] = defaultdict(list)
     good_scores: dict[str, list[tuple[float, bool]]] = defaultdict(list)
     misses: list[dict[str, Any]] = []
     timeouts: dict[str, int] = defaultdict(int)
@@ -322,7 +336,8 @@ def mutation_table(samples: Iterable[StoredSample], seed: int) -> dict[str, Any]
             timeouts[engine] += 1
             continue
         good_scores[engine].append((round(reading.score, 4), reading.score < threshold))
-        if reading.score < threshold:
+        passing = reading.score >= threshold
+        if not passing:
             misses.append({"engine": engine, "kind": "good (flagged)", "key": sample.key,
                            "score": round(reading.score, 4), "details": reading.details})
         for name, kind in MUTATIONS.get(engine, {}).items():
@@ -334,13 +349,24 @@ def mutation_table(samples: Iterable[StoredSample], seed: int) -> dict[str, Any]
             if _timed_out(reading):
                 timeouts[engine] += 1
                 continue
-            applied[(engine, name)].append(reading.score < threshold)
+            applied[(engine, name)].append((reading.score < threshold, passing))
             if reading.score >= threshold:
                 misses.append({"engine": engine, "kind": name, "key": sample.key, "score": round(reading.score, 4),
                                "target": broken.record["target"][:200], "details": reading.details})
         print(f"{engine} {sample.key}: done", file=sys.stderr)
-    table = [{"engine": e, "kind": k, "applied": len(v), "flagged": sum(v), "share": round(sum(v) / len(v), 3)}
-             for (e, k), v in sorted(applied.items())]
+        if checkpoint is not None:
+            checkpoint(_tally(applied, good_scores, timeouts, misses))
+    return _tally(applied, good_scores, timeouts, misses)
+
+
+def _tally(applied: dict[tuple[str, str], list[tuple[bool, bool]]], good_scores: dict[str, list[tuple[float, bool]]],
+           timeouts: dict[str, int], misses: list[dict[str, Any]]) -> dict[str, Any]:
+    table = []
+    for (e, k), v in sorted(applied.items()):
+        kept = [f for f, passing in v if passing]
+        table.append({"engine": e, "kind": k, "applied": len(v), "flagged": sum(f for f, _ in v),
+                      "share": round(sum(f for f, _ in v) / len(v), 3), "applied_passing": len(kept),
+                      "flagged_passing": sum(kept)})
     good = {e: {"samples": len(v), "flagged": sum(f for _, f in v), "share": round(sum(f for _, f in v) / len(v), 3),
                 "scores": sorted(x for x, _ in v)} for e, v in sorted(good_scores.items())}
     return {"table": table, "good": good, "timeouts": dict(timeouts), "misses": misses}
@@ -353,9 +379,11 @@ def _timed_out(reading: Reading) -> bool:
 
 def describe(result: dict[str, Any]) -> str:
     """The table as Markdown: engine, kind, applied, share flagged; then good samples flagged."""
-    rows = ["| engine | mutation | samples | flagged |", "|---|---|---|---|"]
-    rows += [f"| {r['engine']} | {r['kind']} | {r['applied']} | {r['share']:.0%} |" for r in result["table"]]
-    rows += [f"| {e} | good samples | {g['samples']} | {g['share']:.0%} |" for e, g in result["good"].items()]
+    rows = ["| engine | mutation | samples | flagged | of them, original passing | flagged |", "|---|---|---|---|---|---|"]
+    rows += [f"| {r['engine']} | {r['kind']} | {r['applied']} | {r['share']:.0%} | {r['applied_passing']} | "
+             + (f"{r['flagged_passing'] / r['applied_passing']:.0%} |" if r["applied_passing"] else "- |")
+             for r in result["table"]]
+    rows += [f"| {e} | good samples | {g['samples']} | {g['share']:.0%} | | |" for e, g in result["good"].items()]
     return "\n".join(rows)
 
 
@@ -366,8 +394,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default=str(RESULTS / "mutate.json"))
     args = parser.parse_args(argv)
-    result = bench(args.folders, args.n, args.seed)
-    Path(args.out).write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n")
+    result = bench(args.folders, args.n, args.seed, Path(args.out))
     print(describe(result))
     print(f"wrote {args.out}")
     return 0
