@@ -235,3 +235,17 @@ def test_mutation_bench_flags_broken_smoke_targets_and_not_right_ones() -> None:
     assert {"letter", "look_alike", "swap_lines", "split_line", "drop_line"} <= set(table), table
     for kind, row in table.items():
         assert row["flagged"] == row["applied"] > 0, (kind, result["misses"])
+
+
+def test_a_full_width_footnote_under_two_columns_is_read_after_both() -> None:
+    from pipelines.readers.order import Placed, judge
+
+    left = [f"left column line number {i}" for i in range(4)]
+    right = [f"right column line number {i}" for i in range(4)]
+    found = [Placed(0, (10, 10, 590, 30), "a title across both columns")]
+    found += [Placed(0, (10, 50 + 30 * i, 280, 70 + 30 * i), t) for i, t in enumerate(left)]
+    found += [Placed(0, (320, 50 + 30 * i, 590, 70 + 30 * i), t) for i, t in enumerate(right)]
+    found.append(Placed(0, (10, 200, 590, 220), "1 a footnote that runs across the whole page"))
+    lines = ["a title across both columns", *left, *right, "1 a footnote that runs across the whole page"]
+    assert judge(lines, found)["order"] == 1.0
+    assert judge(lines[:5] + lines[-1:] + lines[5:-1], found)["order"] < 1.0

@@ -60,7 +60,7 @@ def _gutters(boxes: list[Box]) -> list[tuple[float, float]]:
     for b in boxes:
         for x in range(int(b[0] - left), int(b[2] - left) + 1):
             cover[min(x, width)] += 1
-    limit = max(1, int(GUTTER_SHARE * len(boxes)))
+    limit = max(2, int(GUTTER_SHARE * len(boxes)))  # a title and a footnote cross even a short page
     runs, start = [], None
     for x, c in enumerate(cover + [limit + 1]):
         if c <= limit and start is None:
@@ -82,7 +82,7 @@ def places(boxes: list[Box]) -> list[tuple[float, float]]:
     out = []
     for b, s in zip(boxes, spanning):
         before = sum(c < (b[1] + b[3]) / 2 for c in cuts)
-        out.append((2.0 * before, 0.0) if s else (2.0 * before + 1, float(sum(b[0] >= z - 1 for _, z in gutters))))
+        out.append((2.0 * before + 2, 0.0) if s else (2.0 * before + 1, float(sum(b[0] >= z - 1 for _, z in gutters))))
     return out
 
 
