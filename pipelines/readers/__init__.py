@@ -49,7 +49,8 @@ READERS: dict[str, tuple[str, float]] = {
     "geometry": ("pipelines.readers.geometry:read", 0.95),
     "sheet_music": ("pipelines.readers.sheet_music:read", 0.95),
     "pages": ("pipelines.readers.pages:read", 0.85),
-    # min(token F1, 1 - worst line CER) on known-right built-in docs: min 0.67, p10 0.73 (zh pages), 0.89+ (en)
+    # min(token F1, 1 - worst line CER) on known-right built-in docs: min 0.67, p10 0.73 (zh pages), 0.89+ (en);
+    # one line misread (beyond one per 50), out of the image's order, split or missing scores 0.5 and flags
     "docs": ("pipelines.readers.text:read", 0.6),
     "doc_slices": ("pipelines.readers.text:read", 0.6),
     "formulas": ("pipelines.readers.formulas:read", 0.95),
