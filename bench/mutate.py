@@ -177,7 +177,8 @@ def swap_headers(target: str, meta: dict[str, Any], rng: np.random.Generator) ->
     row = target[start:end]
     body, tail = row.split("\\\\", 1)
     cells = body.split("&")
-    pairs = [(a, b) for a in range(len(cells)) for b in range(a + 1, len(cells)) if cells[a].strip() != cells[b].strip()]
+    pairs = [(a, b) for a in range(len(cells)) for b in range(a + 1, len(cells))
+             if cells[a].strip() != cells[b].strip()]
     pair = _pick(rng, pairs)
     if pair is None:
         return None
@@ -379,7 +380,8 @@ def _timed_out(reading: Reading) -> bool:
 
 def describe(result: dict[str, Any]) -> str:
     """The table as Markdown: engine, kind, applied, share flagged; then good samples flagged."""
-    rows = ["| engine | mutation | samples | flagged | of them, original passing | flagged |", "|---|---|---|---|---|---|"]
+    rows = ["| engine | mutation | samples | flagged | of them, original passing | flagged |",
+            "|---|---|---|---|---|---|"]
     rows += [f"| {r['engine']} | {r['kind']} | {r['applied']} | {r['share']:.0%} | {r['applied_passing']} | "
              + (f"{r['flagged_passing'] / r['applied_passing']:.0%} |" if r["applied_passing"] else "- |")
              for r in result["table"]]

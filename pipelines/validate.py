@@ -41,9 +41,10 @@ def score(sample: StoredSample) -> tuple[Reading, float] | None:
     """The sample's reading and its engine's threshold, or None when the engine has no reader.
 
     A sample that cannot be read (undecodable image, unparsable target, a box with no area, a redraw
-    that fails or times out) scores 0, with the error in the reading's details. So does a target holding a code point no source text
-    holds (`pipelines.readers.codepoints`), checked first and without a reader: readers fold such
-    look-alikes away, so they would never see it.
+    that fails or times out) scores 0, with the error in the reading's details. So does a target
+    holding a code point no source text holds (`pipelines.readers.codepoints`), checked first and
+    without a reader: readers fold such look-alikes away, so they would never see it. A reader may
+    give a sample its own threshold (`Reading.threshold`: geometry's dict targets).
     """
     engine = sample.record["engine"]
     if engine not in READERS:

@@ -65,7 +65,8 @@ def test_one_changed_symbol_digit_row_or_atom_is_flagged(engine, kinds) -> None:
     for k, (record, images) in enumerate(records(engine, 3, seed=11)):
         assert read(record, images).score >= threshold, record["target"]
         for kind in kinds:
-            broken = MUTATIONS[engine.name][kind](record["target"], json.loads(record["meta"]), np.random.default_rng(k))
+            mutation = MUTATIONS[engine.name][kind]
+            broken = mutation(record["target"], json.loads(record["meta"]), np.random.default_rng(k))
             if broken is None or broken == record["target"]:
                 continue
             tried += 1

@@ -7,8 +7,9 @@ font and size) and compared with the image pixel for pixel (`pipelines.readers.i
 a right target gives the image, while one changed symbol (β2 -> β3, ≡ -> =, ≪ -> ≫) changes tens of
 pixels, which the ink comparison below forgave (it moved such a score by at most 0.008).
 
-Without a recorded style (a formula cut from elsewhere), the comparison is looser: a formulas sample says "this image shows `\\[ F \\]`". The reader typesets F itself, with pdflatex
-and Computer Modern (whatever drew the image: MathJax, or one of eleven LaTeX math fonts), and
+Without a recorded style (a formula cut from elsewhere), the comparison is looser: a formulas
+sample says "this image shows `\\[ F \\]`". The reader typesets F itself, with pdflatex and
+Computer Modern (whatever drew the image: MathJax, or one of eleven LaTeX math fonts), and
 compares the two as ink: both are cropped to their ink, brought to one height, the drawing
 stretched to the image's width, and their ink masks matched with a 2-pixel tolerance (F1). The
 score is that F1 times how close the two ink boxes' aspect ratios are. A target that does not

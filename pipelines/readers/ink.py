@@ -4,8 +4,8 @@ A reader that re-draws a target (LaTeX for TikZ and tables, MathJax or LaTeX for
 **kern, RDKit or smiles-drawer for molecules) compares its drawing with the sample's image as ink
 masks (pixels darker than paper and light fills), not as pixels: anti-aliasing and paper tints then
 do not count. Where the drawing is redone exactly as recorded (`redraw_agreement`), only
-anti-aliasing (and, for MuPDF, a glyph placed a pixel off) is forgiven; where it is not (a formula typeset in another font, `pipelines.readers.formulas`),
-`near` forgives `TOLERANCE_PX`.
+anti-aliasing (and, for MuPDF, a glyph placed a pixel off) is forgiven; where it is not (a formula
+typeset in another font, `pipelines.readers.formulas`), `near` forgives `TOLERANCE_PX`.
 """
 
 from __future__ import annotations

@@ -150,18 +150,23 @@ def judge(lines: list[str], found: list[Placed]) -> dict[str, Any]:
     # Short lines cannot be placed alone, but two consecutive ones that together are one detected line
     # (and neither is a detected line by itself) are a visual line split.
     whole = {line for line, _, piece in matched if not piece}
+
+    def one_detected_line(text: str) -> bool:
+        return any(fuzz.ratio(text, p.text) >= WHOLE
+                   or (len(p.text) > len(text) and fuzz.partial_ratio(text, p.text) >= PIECE) for p in found)
+
     for a_line, b_line in zip(lines, lines[1:]):
         joined = f"{a_line} {b_line}"
         if (a_line and b_line and len(joined) >= MIN_CHARS and not ({a_line, b_line} & whole)
-                and (len(a_line) < MIN_CHARS or len(b_line) < MIN_CHARS)
-                and any(fuzz.ratio(joined, p.text) >= WHOLE or (len(p.text) > len(joined) and fuzz.partial_ratio(joined, p.text) >= PIECE) for p in found)):
+                and (len(a_line) < MIN_CHARS or len(b_line) < MIN_CHARS) and one_detected_line(joined)):
             pairs += 1
             split += 1
             out.append({"first": a_line, "then": b_line, "why": "together one detected line"})
     used = {i for _, i, _ in matched}
     long_found = [i for i, p in enumerate(found) if len(p.text) >= MIN_CHARS]
     unmatched = [found[i].text for i in long_found if i not in used
-                 and not any(fuzz.partial_ratio(found[i].text, line) >= PIECE for line in lines if len(line) >= 1.5 * len(found[i].text))]
+                 and not any(fuzz.partial_ratio(found[i].text, line) >= PIECE
+                             for line in lines if len(line) >= 1.5 * len(found[i].text))]
     return {"pairs": pairs, "in_order": in_order, "order": round(in_order / pairs, 4) if pairs else 1.0,
             "split": split, "out": out[:4], "found_lines": len(long_found), "unmatched_found": len(unmatched),
             "unmatched_first": unmatched[:4]}

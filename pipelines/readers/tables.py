@@ -66,7 +66,8 @@ def redraw(tabular: str, style: dict[str, Any]) -> Image.Image | RenderError:
 
     table_style = TableStyle(**style)
     font = TABLE_FONTS[table_style.font]
-    drawn = render_latex([table_style.snippet(tabular)], font.preamble, dataclasses.replace(LATEX, engine=font.engine))[0]
+    config = dataclasses.replace(LATEX, engine=font.engine)
+    drawn = render_latex([table_style.snippet(tabular)], font.preamble, config)[0]
     if isinstance(drawn, RenderError):
         return drawn
     return ImageOps.expand(drawn.image.convert("RGB"), table_style.padding_px, fill="white")
