@@ -144,6 +144,11 @@ def _read_cached(pixels: bytes, size: tuple[int, int], options: ReadOptions) -> 
     return tuple(texts)
 
 
+def forget_readings() -> None:
+    """Drop the readings `read` keeps (a benchmark timing reads must not time the cache)."""
+    _read_cached.cache_clear()
+
+
 def read_many(images: Iterable[Image.Image], options: ReadOptions = ReadOptions()) -> list[Rendered]:
     """`read` over many images, one after another, with the one engine.
 

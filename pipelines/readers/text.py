@@ -84,6 +84,12 @@ def _crops_cached(page: ImageKey, boxes: tuple[tuple[float, ...], ...]) -> list[
     return ppocr.read_crops(_image(page), boxes)
 
 
+def forget_readings() -> None:
+    """Drop every reading kept for scoring a sample again (whole images and line crops)."""
+    _crops_cached.cache_clear()
+    ppocr.forget_readings()
+
+
 def read_texts(images: list[Image.Image]) -> list[list[DrawnText]]:
     """Every text line PP-OCR finds in each image, top to bottom."""
     return [r.texts for r in ppocr.read_many(images, READ_OPTIONS)]
