@@ -1,4 +1,4 @@
-"""Measure the formula, table and molecule readers on real builds, to set their flag thresholds.
+"""Measure the formula, table and molecule readers' looser comparisons on real builds: right against next-sample targets.
 
     python -m bench.formatted_readers BUILD [BUILD ...]
 
@@ -6,8 +6,10 @@ Each BUILD is a folder that `pipelines.build` wrote (engine formulas, tables or 
 sample is read twice: with its own target (what a right sample scores) and with the target of
 the next sample of the same build (what a wrong target scores). The report gives both
 distributions per build, and the threshold that separates them best (most samples on the right
-side), which is what `pipelines.readers.READERS` uses, rounded down. Results land in
-bench/results/formatted_readers.json.
+side). Formulas and tables are typeset here in LaTeX's default style, the comparison their readers
+fall back to for a sample without a recorded style; samples with one are drawn again exactly as
+recorded, and `bench.mutate` measures that path (a right target scores 1.0, one changed symbol
+flags). Results land in bench/results/formatted_readers.json.
 """
 
 from __future__ import annotations

@@ -27,8 +27,9 @@ import fsspec
 from tqdm import tqdm
 
 from pipelines.cli import Parser, UsageError, fail
-from pipelines.readers import READERS, Reading, get_reader
+from pipelines.readers import READERS, Reading, codepoints, get_reader
 from pipelines.sampling import seeded_sample, shard_sizes
+from renderers.errors import RenderError
 from shards.reader import StoredSample
 from shards.writer import write_json_atomic
 
@@ -39,16 +40,23 @@ VALIDATION = "validation.json"
 def score(sample: StoredSample) -> tuple[Reading, float] | None:
     """The sample's reading and its engine's threshold, or None when the engine has no reader.
 
-    A sample that cannot be read (undecodable image, unparsable target, a box with no area) scores 0,
-    with the error in the reading's details.
+    A sample that cannot be read (undecodable image, unparsable target, a box with no area, a redraw
+    that fails or times out) scores 0, with the error in the reading's details. So does a target
+    holding a code point no source text holds (`pipelines.readers.codepoints`), checked first and
+    without a reader: readers fold such look-alikes away, so they would never see it. A reader may
+    give a sample its own threshold (`Reading.threshold`: geometry's dict targets).
     """
     engine = sample.record["engine"]
     if engine not in READERS:
         return None
     reader, threshold = get_reader(engine)
+    wrong = codepoints.check(sample.record["target"])
+    if wrong:
+        return Reading(0.0, {"error": "code points no source text holds", **wrong}), threshold
     try:
-        return reader(sample.record, sample.images), threshold
-    except (OSError, ValueError, KeyError) as e:
+        reading = reader(sample.record, sample.images)
+        return reading, threshold if reading.threshold is None else reading.threshold
+    except (OSError, ValueError, KeyError, RenderError) as e:
         return Reading(0.0, {"error": f"{type(e).__name__}: {e}"}), threshold
 
 

@@ -47,3 +47,29 @@ def test_targets_that_do_not_compile_or_parse_score_zero() -> None:
     assert get_reader("tables")[0]({"target": "a & b"}, blank).score == 0.0
     assert get_reader("molecules")[0]({"target": "<smiles>C1CC(</smiles>", "meta": "{}"}, blank).score == 0.0
     assert get_reader("molecules")[0]({"target": "<smiles>OCC</smiles>", "meta": "{}"}, blank).score == 0.0
+
+
+@pytest.mark.parametrize("engine, kinds", [
+    (FormulasEngine(FormulasConfig(renderer="mixed", latex_share=0.5)), ("digit", "symbol", "letter")),
+    (TablesEngine(TablesConfig(lang="mixed")), ("digit", "letter", "drop_row", "swap_headers")),
+    (MoleculesEngine(), ("atom",))], ids=["formulas", "tables", "molecules"])
+def test_one_changed_symbol_digit_row_or_atom_is_flagged(engine, kinds) -> None:
+    """Drawn again in the recorded style, a right target gives its image and a target one symbol, digit,
+    row, header or atom off does not (the ink comparison before moved by at most 0.008 for such a change)."""
+    import numpy as np
+
+    from bench.mutate import MUTATIONS
+
+    read, threshold = get_reader(engine.name)
+    tried = 0
+    for k, (record, images) in enumerate(records(engine, 3, seed=11)):
+        assert read(record, images).score >= threshold, record["target"]
+        for kind in kinds:
+            mutation = MUTATIONS[engine.name][kind]
+            broken = mutation(record["target"], json.loads(record["meta"]), np.random.default_rng(k))
+            if broken is None or broken == record["target"]:
+                continue
+            tried += 1
+            wrong = read({**record, "target": broken}, images)
+            assert wrong.score < threshold, (kind, broken, wrong)
+    assert tried >= len(kinds)

@@ -182,3 +182,70 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.Capture
         err = capsys.readouterr().err
         assert message in err and err.count("\n") == 1, err
     assert not list(tmp_path.iterdir())
+
+
+def test_code_points_no_source_holds_are_named_and_source_text_passes() -> None:
+    """Compatibility ideographs, look-alike punctuation, private use, invisible characters and Cyrillic
+    letters in Latin words are found without a reader; real Chinese, English, LaTeX and SMILES are not."""
+    from pipelines.readers.codepoints import check, suspicious
+
+    for clean in ("这不是问题。", "see ls -l and “Section 1.6”", r"\[ \beta_{2} \equiv x \]", "<smiles>CC(=O)O</smiles>",
+                  "Москва and Paris", "μm and αβ", "中文 · English\n\tindent"):
+        assert check(clean) is None, clean
+    for wrong, code in (("这\uf967是", "U+F967"), ("ls \u2011l", "U+2011"), ("\u2027 item", "U+2027"),
+                        ("a\ue000b", "U+E000"), ("soft\u00adhyphen", "U+00AD"), ("Fr\u0430nce", "U+0430"),
+                        ("\u2f08 radical", "U+2F08")):
+        assert [f["code"] for f in suspicious(wrong)] == [code], wrong
+
+
+def test_reading_order_is_judged_from_detected_columns_not_the_target() -> None:
+    """Two columns of three lines under a full-width title: column order passes, rows read across the
+    gutter (interleaved), two lines swapped and a line split into words fail; a dropped line is a
+    detection nothing matches."""
+    from pipelines.readers.order import Placed, judge
+
+    left = ["the first line of the left", "second line on the left side", "third line in the left column"]
+    right = ["right column opens here now", "and goes on with a second", "before it ends on the third"]
+    found = [Placed(0, (10, 10, 590, 30), "a title across both columns")]
+    found += [Placed(0, (10, 50 + 30 * i, 280, 70 + 30 * i), t) for i, t in enumerate(left)]
+    found += [Placed(0, (320, 50 + 30 * i, 590, 70 + 30 * i), t) for i, t in enumerate(right)]
+    title = ["a title across both columns"]
+    good = judge(title + left + right, found)
+    assert (good["order"], good["split"], good["unmatched_found"]) == (1.0, 0, 0), good
+    interleaved = judge(title + [t for pair in zip(left, right) for t in pair], found)
+    assert interleaved["order"] < 0.7, interleaved
+    swapped = judge(title + [left[1], left[0]] + left[2:] + right, found)
+    assert swapped["in_order"] == swapped["pairs"] - 1, swapped
+    split = judge(title + left[0].split() + left[1:] + right, found)
+    assert split["split"] >= 3, split
+    dropped = judge(title + left[:2] + right, found)
+    assert dropped["unmatched_found"] == 1 and dropped["order"] == 1.0, dropped
+
+
+def test_mutation_bench_flags_broken_smoke_targets_and_not_right_ones() -> None:
+    """The suite's small `bench.mutate`: 4 real smoke samples, each broken every way a plain text can be."""
+    from bench.mutate import mutation_table
+    from bench.validate import draw
+
+    samples = [StoredSample(f"smoke_{i}", record, "png", encode_image(images, "png"))
+               for i, (record, images) in enumerate(draw("smoke", 4, 3))]
+    result = mutation_table(samples, 0)
+    assert result["good"]["smoke"]["flagged"] == 0, result["misses"]
+    table = {row["kind"]: row for row in result["table"]}
+    assert {"letter", "look_alike", "swap_lines", "split_line", "drop_line"} <= set(table), table
+    for kind, row in table.items():
+        assert row["flagged"] == row["applied"] > 0, (kind, result["misses"])
+
+
+def test_a_full_width_footnote_under_two_columns_is_read_after_both() -> None:
+    from pipelines.readers.order import Placed, judge
+
+    left = [f"left column line number {i}" for i in range(4)]
+    right = [f"right column line number {i}" for i in range(4)]
+    found = [Placed(0, (10, 10, 590, 30), "a title across both columns")]
+    found += [Placed(0, (10, 50 + 30 * i, 280, 70 + 30 * i), t) for i, t in enumerate(left)]
+    found += [Placed(0, (320, 50 + 30 * i, 590, 70 + 30 * i), t) for i, t in enumerate(right)]
+    found.append(Placed(0, (10, 200, 590, 220), "1 a footnote that runs across the whole page"))
+    lines = ["a title across both columns", *left, *right, "1 a footnote that runs across the whole page"]
+    assert judge(lines, found)["order"] == 1.0
+    assert judge(lines[:5] + lines[-1:] + lines[5:-1], found)["order"] < 1.0

@@ -1,7 +1,15 @@
-"""Formula reader: the target's LaTeX compiled by real pdflatex, compared with the image after normalising scale.
+"""Formula reader: the target drawn again in the sample's recorded style must be its image.
 
-A formulas sample says "this image shows `\\[ F \\]`". The reader typesets F itself, with pdflatex
-and Computer Modern (whatever drew the image: MathJax, or one of eleven LaTeX math fonts), and
+Where the sample's meta records how it was drawn (`renderer` and `style`, as the formulas engine
+writes), the target alone is drawn again the same way (MathJax through `renderers.mathpix`, which
+accepts what MathJax accepts, plain-TeX `\\matrix{...\\cr}` included; or LaTeX in the recorded math
+font and size) and compared with the image pixel for pixel (`pipelines.readers.ink.redraw_agreement`):
+a right target gives the image, while one changed symbol (β2 -> β3, ≡ -> =, ≪ -> ≫) changes tens of
+pixels, which the ink comparison below forgave (it moved such a score by at most 0.008).
+
+Without a recorded style (a formula cut from elsewhere), the comparison is looser: a formulas
+sample says "this image shows `\\[ F \\]`". The reader typesets F itself, with pdflatex and
+Computer Modern (whatever drew the image: MathJax, or one of eleven LaTeX math fonts), and
 compares the two as ink: both are cropped to their ink, brought to one height, the drawing
 stretched to the image's width, and their ink masks matched with a 2-pixel tolerance (F1). The
 score is that F1 times how close the two ink boxes' aspect ratios are. A target that does not
@@ -21,9 +29,10 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from pipelines.readers import Reading
-from pipelines.readers.ink import ink, near
+from pipelines.readers.ink import ink, near, redraw_agreement
 from renderers.errors import RenderError
 from renderers.latex import LatexConfig, render_latex
+from shards.format import record_meta
 
 PREAMBLE = r"\usepackage{amsmath}\usepackage{mathtools}\usepackage{amssymb}\usepackage{bm}"
 CONFIG = LatexConfig(dpi=200, margin_pt=0.0, timeout_s=30.0)
@@ -81,10 +90,45 @@ def score(drawn: Image.Image | RenderError, image: Image.Image) -> Reading:
     return Reading(figures["score"], figures)
 
 
+def compare_redraw(drawn: Image.Image | RenderError, image: Image.Image, shifted: bool) -> Reading:
+    """An exact redraw's agreement with the image (`redraw_agreement`; `shifted` for MuPDF-rasterised LaTeX);
+    0 for a target that does not draw."""
+    if isinstance(drawn, RenderError):
+        return Reading(0.0, {"error": f"{drawn.reason}: {drawn.excerpt[:100]}"})
+    figures = redraw_agreement(drawn, ImageOps.exif_transpose(image).convert("RGB"), shifted)
+    return Reading(figures["score"], {"redrawn": True, **figures})
+
+
+def redraw(target: str, renderer: str, style: dict[str, Any]) -> Image.Image | RenderError:
+    """The formula target drawn as the formulas engine drew it, with the recorded renderer and style."""
+    import dataclasses
+
+    from engines.formulas.engine import LATEX
+    from engines.formulas.styles import MATH_FONTS, LatexStyle
+    from renderers.mathpix import MathpixStyle, render_mathpix
+
+    if renderer == "mathpix":
+        drawn = render_mathpix([target], MathpixStyle(**style))[0]
+        return drawn if isinstance(drawn, RenderError) else drawn.image
+    latex_style = LatexStyle(**style)
+    font = MATH_FONTS[latex_style.font]
+    body, display = formula_body(target)
+    drawn = render_latex([latex_style.snippet(body, display)], font.preamble,
+                         dataclasses.replace(LATEX, engine=font.engine))[0]
+    if isinstance(drawn, RenderError):
+        return drawn
+    return ImageOps.expand(drawn.image.convert("RGB"), latex_style.padding_px, fill="white")
+
+
 def read(record: dict[str, Any], images: list[Image.Image]) -> Reading:
-    """Compile the record's formula target with pdflatex and score its ink against the image."""
+    """Draw the record's formula target again as recorded and compare it with the image (see the module docstring)."""
+    meta = record_meta(record)
     try:
+        if meta.get("style") and meta.get("renderer") in ("mathpix", "latex"):
+            return compare_redraw(redraw(record["target"], meta["renderer"], meta["style"]), images[0],
+                                  shifted=meta["renderer"] == "latex")
         drawn = typeset([record["target"]])[0]
     except ValueError as exc:
         return Reading(0.0, {"error": str(exc)})
     return score(drawn, images[0])
+

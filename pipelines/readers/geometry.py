@@ -1,9 +1,9 @@
 """Geometry reader: compile the target again, alone, and compare the picture with the sample's image.
 
 A TikZ target is compiled by itself with the sample's LaTeX settings (engine, dpi, margin and
-preamble from its meta): a right target gives the same ink where the image has ink. Both images
-are compared as ink masks (pipelines.readers.ink: F1 of ink near ink on the other side, times the
-ratio of the two sizes).
+preamble from its meta): a right target gives the image itself, pixel for pixel, so the two are
+compared exactly (`pipelines.readers.ink.redraw_agreement`): one changed coordinate moves a stroke
+by a few pixels, which an ink comparison with a tolerance would forgive.
 
 A dict target (Slow Perception) carries geometry, not style: its segments, circles, arcs, angle
 marks, curves and axes are drawn as thin solid strokes at the sample's scale and dpi (so a
@@ -24,11 +24,12 @@ import numpy as np
 from PIL import Image
 
 from pipelines.readers import Reading
-from pipelines.readers.ink import compare, ink, near
+from pipelines.readers.ink import ink, near, redraw_agreement
 from renderers.errors import RenderError
 from renderers.latex import LatexConfig, render_latex
 from shards.format import record_meta
 
+DICT_THRESHOLD = 0.9  # a dict's plain strokes slid over the styled image: recall, not an exact redraw
 _EXPR = re.compile(r"^[-+*/.() 0-9x^a-z]+$")
 _FUNCS = {"sin": np.sin, "cos": np.cos, "exp": np.exp}
 
@@ -94,9 +95,9 @@ def read(record: dict[str, Any], images: list[Image.Image]) -> Reading:
         if isinstance(drawn, str):
             return Reading(0.0, {"error": drawn[:200]})
         details = locate(drawn, image)
-        return Reading(details["recall"], details)
+        return Reading(details["recall"], details, threshold=DICT_THRESHOLD)
     drawn = _compile(record["target"], meta)
     if isinstance(drawn, str):
         return Reading(0.0, {"error": drawn[:200]})
-    details = compare(drawn, image)
+    details = redraw_agreement(drawn.convert("RGB"), image.convert("RGB"), shifted=True)
     return Reading(details["score"], details)

@@ -1,10 +1,11 @@
-"""Ink agreement of two images of one drawing: the comparison the geometry and sheet-music readers share.
+"""Ink agreement of two images of one drawing: the comparisons the redrawing readers share.
 
-A reader that re-draws a target (LaTeX for TikZ, Verovio for **kern) compares its drawing with the
-sample's image as ink masks (pixels darker than paper and light fills), not as pixels: anti-aliasing
-and paper tints then do not count, and a tolerance of `TOLERANCE_PX` forgives sub-pixel shifts. The
-drawing is brought to the image's size first; how far the two sizes differ scales the score down, so
-a target that draws a larger or smaller picture loses by it.
+A reader that re-draws a target (LaTeX for TikZ and tables, MathJax or LaTeX for formulas, Verovio for
+**kern, RDKit or smiles-drawer for molecules) compares its drawing with the sample's image as ink
+masks (pixels darker than paper and light fills), not as pixels: anti-aliasing and paper tints then
+do not count. Where the drawing is redone exactly as recorded (`redraw_agreement`), only
+anti-aliasing (and, for MuPDF, a glyph placed a pixel off) is forgiven; where it is not (a formula
+typeset in another font, `pipelines.readers.formulas`), `near` forgives `TOLERANCE_PX`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from PIL import Image, ImageFilter
 
 TOLERANCE_PX = 2
 INK = 200  # grey level under which a pixel is ink (light fills such as blue!10 and paper tints stay above it)
+CHANGED = 64  # grey levels two drawings of one target may differ by at a pixel (anti-aliasing) before it counts
+CHANGE_SCALE_PX = 10  # changed pixels that bring a redraw's score to 0
 
 
 def ink(image: Image.Image) -> np.ndarray:
@@ -21,24 +24,36 @@ def ink(image: Image.Image) -> np.ndarray:
     return np.asarray(image.convert("L")) < INK
 
 
-def near(mask: np.ndarray) -> np.ndarray:
-    """Pixels within TOLERANCE_PX of the mask's ink."""
-    grown = Image.fromarray(mask.astype(np.uint8) * 255).filter(ImageFilter.MaxFilter(2 * TOLERANCE_PX + 1))
+def near(mask: np.ndarray, tolerance: int = TOLERANCE_PX) -> np.ndarray:
+    """Pixels within `tolerance` pixels of the mask's ink."""
+    grown = Image.fromarray(mask.astype(np.uint8) * 255).filter(ImageFilter.MaxFilter(2 * tolerance + 1))
     return np.asarray(grown) > 0
 
 
-def compare(drawn: Image.Image, image: Image.Image) -> dict[str, float]:
-    """Ink agreement of a re-drawn picture with the sample's image.
+def redraw_agreement(drawn: Image.Image, image: Image.Image, shifted: bool = False) -> dict[str, float]:
+    """Agreement of an exact redraw (same renderer, same recorded style) with the sample's image.
 
-    Returns:
-        precision (drawn ink near image ink), recall (image ink near drawn ink), their F1, the size ratio
-        (product over width and height of the smaller over the larger) and score = F1 * size ratio.
+    A redraw of the right target is the image, so nothing is forgiven but anti-aliasing: a pixel counts
+    as changed where the grey levels differ by more than `CHANGED`. With `shifted` (pages rasterised by
+    MuPDF, whose glyph cache may place a glyph a pixel off when a snippet is drawn alone rather than in
+    its batch), a pixel counts only where it lies outside the other side's grey range over its 3x3
+    neighbourhood by that much. One changed digit, symbol, atom, note or coordinate changes from a few
+    pixels (a digit in a second-level subscript) to hundreds, which an ink F1 with a tolerance, or a
+    share of all the ink, rounds away. Returns the changed pixels, the ink pixels (both sides) and
+    score = 1 - changed / `CHANGE_SCALE_PX`, at least 0 (0 too when the sizes differ): one changed pixel
+    scores 0.9.
     """
-    ratio = min(drawn.width / image.width, image.width / drawn.width) * min(drawn.height / image.height,
-                                                                            image.height / drawn.height)
-    a, b = ink(drawn.resize(image.size, Image.Resampling.BILINEAR)), ink(image)
-    precision = float((a & near(b)).sum() / max(a.sum(), 1))
-    recall = float((b & near(a)).sum() / max(b.sum(), 1))
-    f1 = 2 * precision * recall / max(precision + recall, 1e-9)
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
-            "size_ratio": round(ratio, 4), "score": round(f1 * ratio, 4)}
+    if drawn.size != image.size:
+        return {"changed_px": -1, "ink_px": 0, "score": 0.0, "sizes": f"{drawn.size} vs {image.size}"}
+    a_image, b_image = drawn.convert("L"), image.convert("L")
+    a, b = np.asarray(a_image, dtype=np.int16), np.asarray(b_image, dtype=np.int16)
+    if shifted:
+        def outside(x: np.ndarray, other: Image.Image) -> np.ndarray:
+            low = np.asarray(other.filter(ImageFilter.MinFilter(3)), dtype=np.int16)
+            high = np.asarray(other.filter(ImageFilter.MaxFilter(3)), dtype=np.int16)
+            return (x < low - CHANGED) | (x > high + CHANGED)
+        changed = int((outside(a, b_image) | outside(b, a_image)).sum())
+    else:
+        changed = int((np.abs(a - b) > CHANGED).sum())
+    inked = int((a < INK).sum() + (b < INK).sum())
+    return {"changed_px": changed, "ink_px": inked, "score": round(max(0.0, 1.0 - changed / CHANGE_SCALE_PX), 4)}

@@ -6,7 +6,8 @@ weights), so the reading is in two steps that need none. First the chemistry: th
 that is not one molecule, or not in the engine's canonical spelling, scores 0). Then the picture:
 the target is drawn again with the renderer and every option the sample's meta records (RDKit's
 `MoleculeOptions`, or Mathpix-markdown-it's style), and compared with the image pixel for pixel
-(score = share of equal pixels, 1.0 for the same drawing). So a sample whose image is not the
+(`pipelines.readers.ink.redraw_agreement`, 1.0 for the same drawing: the share of equal pixels it
+replaces scored one changed atom 0.995-0.999, above its threshold). So a sample whose image is not the
 drawing of its target (another molecule, a stereocentre drawn but not written) is caught; what
 this cannot catch is a renderer that draws a SMILES wrongly in the first place.
 """
@@ -15,19 +16,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 from PIL import Image
 from rdkit import Chem, rdBase
 
 from pipelines.readers import Reading
+from pipelines.readers.ink import redraw_agreement
 from shards.format import record_meta
-
-
-def equal_share(a: Image.Image, b: Image.Image) -> float:
-    """Share of equal pixels of two images (0 when their sizes differ)."""
-    if a.size != b.size:
-        return 0.0
-    return float((np.asarray(a.convert("RGB")) == np.asarray(b.convert("RGB"))).all(axis=2).mean())
 
 
 def read(record: dict[str, Any], images: list[Image.Image]) -> Reading:
@@ -54,5 +48,5 @@ def read(record: dict[str, Any], images: list[Image.Image]) -> Reading:
         drawn = draw_molecule_isolated(smiles, MoleculeOptions(**meta["style"]))
     if not hasattr(drawn, "images"):
         return Reading(0.0, {"error": f"the target does not draw: {drawn}"})
-    share = equal_share(drawn.images[0], images[0])
-    return Reading(share, {"canonical": True, "equal_pixels": round(share, 4), "renderer": meta.get("renderer")})
+    figures = redraw_agreement(drawn.images[0].convert("RGB"), images[0].convert("RGB"))
+    return Reading(figures["score"], {"canonical": True, **figures, "renderer": meta.get("renderer")})

@@ -3,9 +3,10 @@
 The target (bekern turned back into kern) is engraved with the sample's layout options (from its
 meta) in a fresh Verovio call: it must give exactly one system and draw every note it holds (Verovio
 drops tokens it does not know without a word), and its picture, put through the sample's recorded
-degradation (renderers.degrade replays it exactly), must cover the same ink as the image
-(pipelines.readers.ink). The score is that ink agreement, 0 when the system count or the notes
-disagree; the details say which.
+degradation (renderers.degrade replays it exactly), must be the image, pixel for pixel
+(`pipelines.readers.ink.redraw_agreement`: one changed note moves its head a few pixels, which an ink
+comparison with a tolerance forgave). The score is that agreement, 0 when the system count or the
+notes disagree; the details say which.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from PIL import Image
 
 from engines.sheet_music.excerpt import count_notes, from_bekern
 from pipelines.readers import Reading
-from pipelines.readers.ink import compare
+from pipelines.readers.ink import redraw_agreement
 from renderers import degrade
 from renderers.errors import RenderError
 from renderers.verovio import ScoreOptions, render_kern_isolated
@@ -37,6 +38,6 @@ def read(record: dict[str, Any], images: list[Image.Image]) -> Reading:
     image = drawn.image
     if meta.get("degrade"):
         image = degrade.apply(image, degrade.DegradeParams.from_dict(meta["degrade"])).image
-    details.update(compare(image, images[0]))
+    details.update(redraw_agreement(image.convert("RGB"), images[0].convert("RGB")))
     ok = drawn.info["systems"] == 1 and drawn.info["notes"] == expected
     return Reading(details["score"] if ok else 0.0, details)

@@ -1,0 +1,172 @@
+"""Reading order judged from the image: do the target's lines follow the lines PP-OCR detects, in reading order?
+
+An order-free token F1 scores a page whose two columns were read row by row (0.998 on such a page)
+as high as a right one, and re-reading each target line by the engine's own box in the engine's own
+order never sees an order the engine got wrong. So the order is derived here from what the reader
+detects, not from the engine: the detected line boxes are split into columns at gutters (x ranges
+that hardly any box covers, with boxes on both sides), into bands at boxes that cross a gutter
+(titles, a centred page number), and ranked band by band, column by column left to right, top to
+bottom, a row's pieces left to right. Each target line long enough to be told apart is matched to
+the detected line it is (fuzzy ratio), or to the one it is a fragment of; then each pair of
+consecutive matched target lines is judged: in order when the second's detection ranks after the
+first's. Two target lines that are pieces of one detected line count as out of order: one visual
+line written as several target lines (a justified line split into words) is the defect.
+
+Also returned: which detected lines no target line accounts for (a line dropped from the target
+shows up as a detection nothing matches).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+from rapidfuzz import fuzz
+
+MIN_CHARS = 6  # lines shorter than this (after folding) match too many others to be placed
+WHOLE = 75  # fuzzy ratio from which a target line IS a detected line
+PIECE = 90  # partial ratio from which a shorter target line is a piece of a detected line
+GUTTER_SHARE = 0.03  # a gutter may be crossed by this share of the boxes (a centred page number, a title)
+Box = tuple[float, float, float, float]
+
+
+@dataclass
+class Placed:
+    """A detected line: its page, box and folded text, and its (band, column) once `placed`."""
+
+    page: int
+    box: Box
+    text: str
+    place: tuple[float, float] = (0.0, 0.0)
+
+
+def placed(found: list[Placed]) -> list[Placed]:
+    """The detected lines with their (band, column) set, page by page."""
+    for page in {p.page for p in found}:
+        on_page = [p for p in found if p.page == page]
+        for p, place in zip(on_page, places([p.box for p in on_page])):
+            p.place = place
+    return found
+
+
+def _gutters(boxes: list[Box]) -> list[tuple[float, float]]:
+    """x ranges between columns: covered by at most GUTTER_SHARE of the boxes, with text on both sides."""
+    if len(boxes) < 4:
+        return []
+    left, right = min(b[0] for b in boxes), max(b[2] for b in boxes)
+    width = max(1, int(right - left))
+    cover = [0] * (width + 1)
+    for b in boxes:
+        for x in range(int(b[0] - left), int(b[2] - left) + 1):
+            cover[min(x, width)] += 1
+    limit = max(2, int(GUTTER_SHARE * len(boxes)))  # a title and a footnote cross even a short page
+    runs, start = [], None
+    for x, c in enumerate(cover + [limit + 1]):
+        if c <= limit and start is None:
+            start = x
+        elif c > limit and start is not None:
+            if start > 0 and x <= width and x - start >= 0.01 * width:
+                runs.append((left + start, left + x))
+            start = None
+    # A gutter needs a column on each side, not a ragged margin: a sixth of the boxes left and right of it.
+    return [(a, b) for a, b in runs if sum(bx[2] <= a + 1 for bx in boxes) >= len(boxes) / 6
+            and sum(bx[0] >= b - 1 for bx in boxes) >= len(boxes) / 6]
+
+
+def places(boxes: list[Box]) -> list[tuple[float, float]]:
+    """Each box's (band, column) on its page (see the module docstring); within one, rows top to bottom."""
+    gutters = _gutters(boxes)
+    spanning = [any(b[0] < a and b[2] > z for a, z in gutters) for b in boxes]
+    cuts = sorted((b[1] + b[3]) / 2 for b, s in zip(boxes, spanning) if s)
+    out = []
+    for b, s in zip(boxes, spanning):
+        before = sum(c < (b[1] + b[3]) / 2 for c in cuts)
+        out.append((2.0 * before + 2, 0.0) if s else (2.0 * before + 1, float(sum(b[0] >= z - 1 for _, z in gutters))))
+    return out
+
+
+def before(a: Placed, b: Placed) -> bool:
+    """Whether detected line a is read before b: by page, band, column, then row, a row's pieces left to right."""
+    if (a.page, *a.place) != (b.page, *b.place):
+        return (a.page, *a.place) < (b.page, *b.place)
+    overlap = min(a.box[3], b.box[3]) - max(a.box[1], b.box[1])
+    if overlap > 0.5 * min(a.box[3] - a.box[1], b.box[3] - b.box[1]):
+        return a.box[0] < b.box[0]
+    return a.box[1] + a.box[3] < b.box[1] + b.box[3]
+
+
+def _match(line: str, found: list[Placed], rank: list[int], used: set[int], after: int) -> tuple[int, bool] | None:
+    """(index of the detected line this target line is, whether it is only a piece of it), or None.
+
+    A page may print one line twice (a repeated paragraph): of detected lines that fit about as well,
+    one not yet taken is chosen, the first in reading order after the previous target line's.
+    """
+    ratios = [fuzz.ratio(line, p.text) for p in found]
+    best = max(ratios, default=0.0)
+    if best >= WHOLE:
+        fits = [i for i, r in enumerate(ratios) if r >= best - 3 and i not in used] or [ratios.index(best)]
+        later = [i for i in fits if rank[i] > after]
+        return min(later or fits, key=lambda i: rank[i]), False
+    pieces = [(fuzz.partial_ratio(line, p.text), i) for i, p in enumerate(found) if len(p.text) >= 1.5 * len(line)]
+    ratio, i = max(pieces, default=(0.0, -1))
+    return (i, True) if ratio >= PIECE else None
+
+
+def judge(lines: list[str], found: list[Placed]) -> dict[str, Any]:
+    """The order of the target's (folded) lines judged against the detected lines.
+
+    Returns:
+        pairs (consecutive matched target lines judged), in_order, order (their share, 1.0 when none
+        judged), split (pairs that are pieces of one detected line), out (the first few pairs out of
+        order), unmatched_found (detected lines of MIN_CHARS or more that no target line matches) and
+        the first few of them.
+    """
+    found = placed(found)
+    reading = sorted(range(len(found)), key=functools.cmp_to_key(
+        lambda i, j: -1 if before(found[i], found[j]) else (1 if before(found[j], found[i]) else 0)))
+    rank = [0] * len(found)
+    for position, i in enumerate(reading):
+        rank[i] = position
+    matched, used, after = [], set(), -1
+    for line in lines:
+        if len(line) >= MIN_CHARS:
+            m = _match(line, found, rank, used, after)
+            if m is not None:
+                matched.append((line, *m))
+                used.add(m[0])
+                after = rank[m[0]]
+    pairs = in_order = split = 0
+    out = []
+    for (a_line, a, a_piece), (b_line, b, b_piece) in zip(matched, matched[1:]):
+        pairs += 1
+        if a == b:
+            split += 1
+            out.append({"first": a_line, "then": b_line, "why": "pieces of one detected line"})
+        elif before(found[a], found[b]):
+            in_order += 1
+        else:
+            out.append({"first": a_line, "then": b_line, "why": "read in the other order"})
+    # Short lines cannot be placed alone, but two consecutive ones that together are one detected line
+    # (and neither is a detected line by itself) are a visual line split.
+    whole = {line for line, _, piece in matched if not piece}
+
+    def one_detected_line(text: str) -> bool:
+        return any(fuzz.ratio(text, p.text) >= WHOLE
+                   or (len(p.text) > len(text) and fuzz.partial_ratio(text, p.text) >= PIECE) for p in found)
+
+    for a_line, b_line in zip(lines, lines[1:]):
+        joined = f"{a_line} {b_line}"
+        if (a_line and b_line and len(joined) >= MIN_CHARS and not ({a_line, b_line} & whole)
+                and (len(a_line) < MIN_CHARS or len(b_line) < MIN_CHARS) and one_detected_line(joined)):
+            pairs += 1
+            split += 1
+            out.append({"first": a_line, "then": b_line, "why": "together one detected line"})
+    used = {i for _, i, _ in matched}
+    long_found = [i for i, p in enumerate(found) if len(p.text) >= MIN_CHARS]
+    unmatched = [found[i].text for i in long_found if i not in used
+                 and not any(fuzz.partial_ratio(found[i].text, line) >= PIECE
+                             for line in lines if len(line) >= 1.5 * len(found[i].text))]
+    return {"pairs": pairs, "in_order": in_order, "order": round(in_order / pairs, 4) if pairs else 1.0,
+            "split": split, "out": out[:4], "found_lines": len(long_found), "unmatched_found": len(unmatched),
+            "unmatched_first": unmatched[:4]}
