@@ -116,6 +116,22 @@ def test_accents_pdftex_draws_apart_go_back_on_their_letters() -> None:
     assert clean("price \u00a8 tag") == "price \u00a8 tag"  # an accent on its own stays as it is
 
 
+def test_chinese_pages_read_back_the_code_points_the_prose_holds() -> None:
+    """Noto CJK shares a glyph between 不 and U+F967, "-" and U+2011, "•" and U+30FB: the drawn PDF's text layer
+    said the second of each until each glyph kept one code point."""
+    engine = DocsEngine(DocsEngine.Config(lang="zh"))
+    text = "".join(engine.sample(make_rng(0, "docs", i), i).target for i in (0, 3))
+    assert "不" in text and "-" in text and "•" in text
+    assert not re.search("[\uf900-\ufaff\u2011\u2027\u30fb\u2e80-\u2fdf]", text), text
+
+
+def test_look_alike_code_points_of_real_pdfs_become_the_ones_they_look_like() -> None:
+    # compatibility ideograph, Kangxi radical, non-breaking hyphen; U+FA0E is a unified ideograph, ² and Ａ look
+    # different from 2 and A (NFKC would fold them)
+    assert clean("\uf967\u2f64\u2011x") == "不用-x"
+    assert clean("\ufa0e x\u00b2 \uff21") == "\ufa0e x\u00b2 \uff21"
+
+
 def test_slices_show_exactly_their_own_text() -> None:
     engine = DocSlicesEngine(DocSlicesEngine.Config(lang="en", unit="line"))
     for index in range(3):

@@ -34,6 +34,24 @@ SPACING_ACCENTS = {"\u00a8": "\u0308", "\u00b4": "\u0301", "\u02c6": "\u0302", "
 DETACHED_ACCENT = re.compile(f"(?P<before>[^\\W\\d_]?)([{''.join(SPACING_ACCENTS)}])(?P<gap> ?)([^\\W\\d_])")
 LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
                            "\ufb05": "st", "\ufb06": "st"})
+
+
+def _look_alikes() -> dict[int, str]:
+    """Code points drawn with the very glyph of another, mapped to that other: CJK compatibility ideographs (their
+    canonical decomposition, which NFC applies: U+F967 is 不), Kangxi and CJK radicals that have an ideograph
+    of the same shape (NFKC's mapping, taken one character at a time: NFKC as a whole would also turn ² into 2
+    and full-width letters into narrow ones, which look different), and the non-breaking hyphen."""
+    table = {0x2011: "-"}
+    for code in (*range(0xF900, 0xFB00), *range(0x2F800, 0x2FA20)):
+        if (canonical := unicodedata.normalize("NFC", chr(code))) != chr(code):
+            table[code] = canonical
+    for code in range(0x2E80, 0x2FE0):
+        if len(same := unicodedata.normalize("NFKC", chr(code))) == 1 and same != chr(code):
+            table[code] = same
+    return table
+
+
+LOOK_ALIKES = _look_alikes()
 # No Unicode (U+FFFD, a private-use code, pdfminer's "(cid:N)") or a control code: glyphs whose meaning is lost
 # (a symbol font's check mark came out as U+0017).
 GARBLED = re.compile("[\ufffd\ue000-\uf8ff\x00-\x08\x0b-\x1f\x7f-\x9f]|\\(cid:\\d+\\)")
@@ -157,10 +175,10 @@ def _check_overlaps(lines: list[DrawnText]) -> None:
 
 
 def clean(text: str) -> str:
-    """A line as a reader sees it: ligatures spelt out, accents on their letters, runs of spaces as one, no
-    soft hyphens."""
+    """A line as a reader sees it: ligatures spelt out, accents on their letters, look-alike code points as the
+    ones they look like (`LOOK_ALIKES`), runs of spaces as one, no soft hyphens."""
     text = DETACHED_ACCENT.sub(_attach_accent, text)
-    return " ".join(text.translate(LIGATURES).replace("\u00ad", "").split())
+    return " ".join(text.translate(LIGATURES).translate(LOOK_ALIKES).replace("\u00ad", "").split())
 
 
 def _attach_accent(m: re.Match) -> str:
