@@ -21,7 +21,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from renderers.pymupdf import PdfDocument
-from renderers.result import DrawnText
+from renderers.result import DrawnText, box_quad
 
 from engines.docs.layout import Box, reading_order
 
@@ -194,13 +194,15 @@ def _horizontal(t: DrawnText) -> bool:
     return x1 > x0 and abs(y1 - y0) <= 0.05 * (x1 - x0)
 
 
-def read_page(doc: PdfDocument, index: int, dpi: float) -> PageText:
+def read_page(doc: PdfDocument, index: int, dpi: float, refuse_tables: bool = False) -> PageText:
     """Check page `index` of `doc` and put its text in reading order.
 
     Args:
         doc: an open PDF.
         index: the page, from 0.
         dpi: the resolution the page will be rendered at (boxes are in its pixels).
+        refuse_tables: refuse a page with a ruled table (`PdfDocument.table_count`; its cells have no plain-text
+            order), as a `--source` scan does once per page (generated pages draw no table).
 
     Returns:
         the page's checked text.
@@ -232,12 +234,21 @@ def read_page(doc: PdfDocument, index: int, dpi: float) -> PageText:
     if len(foreign) > 0.01 * max(1, len(letters)):
         raise PageSkip("unsupported_script", "".join(dict.fromkeys(foreign))[:10])
     _check_overlaps(kept)
+    if refuse_tables and (tables := doc.table_count(index)):
+        raise PageSkip("table", f"{tables} ruled tables")
     blank = [t.bbox for t in stray]
     if any(_overlap(b, t.bbox) for b in blank for t in kept):
         raise PageSkip("vertical_text", "vertical text crosses horizontal lines")
     ordered = reading_order([t.bbox for t in kept])
     han = sum(len(HAN.findall(t.text)) for t in kept)
-    lines = [kept[i] for i in ordered.order]
-    position = {i: k for k, i in enumerate(ordered.order)}
-    paragraphs = [[position[i] for i in p] for p in ordered.paragraphs]
-    return PageText(lines, paragraphs, blank, "zh" if han >= 0.1 * chars else "en", ordered.columns)
+    lines = [_join([kept[i] for i in row]) for row in ordered.rows]
+    return PageText(lines, ordered.paragraphs, blank, "zh" if han >= 0.1 * chars else "en", ordered.columns)
+
+
+def _join(pieces: list[DrawnText]) -> DrawnText:
+    """One visual line from the pieces the text layer cut it into (left to right), a space between two."""
+    if len(pieces) == 1:
+        return pieces[0]
+    boxes = [t.bbox for t in pieces]
+    box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+    return DrawnText(" ".join(t.text for t in pieces), box_quad(*box), pieces[0].score, pieces[0].page)
