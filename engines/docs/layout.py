@@ -13,8 +13,9 @@ structure changes, so two columns whose baselines happen to align are not read a
 
 The trade-off: one level of columns (no columns inside columns), and a right column that starts higher than
 its left neighbour can be read first; both are rare on real pages, and the reader's order-free F1 measures
-what matters for training either way. Paragraphs are runs of lines of a column with no more than half a line
-of space between them and similar heights.
+what matters for training either way. Within a column, the pieces of a band on one baseline are one visual
+line (`Ordered.rows`: MuPDF cuts a justified or spaced-out line at its wide gaps, a bullet from its item).
+Paragraphs are runs of rows of a column with no more than half a line of space between them and similar heights.
 """
 
 from __future__ import annotations
