@@ -53,6 +53,20 @@ def test_a_line_the_text_layer_cuts_at_wide_gaps_is_one_target_line() -> None:
     assert ordered.rows == [[0, 1, 2], [4], [6], [8], [10], [3], [5], [7], [9], [11]] and ordered.columns == 2
 
 
+def test_a_numbered_heading_under_an_indented_abstract_stays_in_its_column() -> None:
+    """As in a real arXiv paper's first page: "1 Introduction" below an indented abstract opens a gap between
+    its number and its title; it is no gutter of the columns, and the right column's line beside it is not glued
+    to it."""
+    abstract = [(125, 100 + 20 * r, 380, 114 + 20 * r) for r in range(3)]
+    right = [(427, 100 + 20 * r, 732, 114 + 20 * r) for r in range(7)]
+    heading = [(100, 160, 108, 174), (125, 160, 215, 174)]
+    body = [(100, 200 + 20 * r, 400, 214 + 20 * r) for r in range(2)]
+    boxes = abstract + right + heading + body
+    ordered = reading_order(boxes)
+    assert ordered.columns == 2
+    assert ordered.rows == [[0], [1], [2], [10, 11], [12], [13], *([i] for i in range(3, 10))]
+
+
 def test_a_centred_page_number_under_three_columns_comes_last() -> None:
     rows = [(50 + 170 * c, 100 + 20 * r, 200 + 170 * c, 114 + 20 * r) for r in range(5) for c in range(3)]
     number = (290, 215, 300, 227)  # centred under the middle column, 1.5 lines below it

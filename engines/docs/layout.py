@@ -111,10 +111,14 @@ def reading_order(boxes: list[Box]) -> Ordered:
         if stretches and top - last_bottom < 2.5 * h and not footer:
             bands, shared = stretches[-1]
             had = _gutters(shared, left, right, GUTTER * h)
-            common = _intersect(shared, free)
+            # a gutter the band narrows survives; a new one the band opens in a stretch with gutters (a heading's
+            # number beside its title, under an indent of the stretch) is not one of the stretch's
+            common = [iv for iv in _intersect(shared, free) if not had or iv[1] - iv[0] < GUTTER * h
+                      or not (left < iv[0] and iv[1] < right) or any(_meets(iv, g) for g in had)]
             kept = _gutters(common, left, right, GUTTER * h)
-            # a stretch of one band has unconfirmed gutters: a justified line's word gaps look like gutters too
-            confirmed = len(kept) == len(had) or (len(bands) == 1 and bool(kept))
+            # gutters fewer than two bands have lines on both sides of are unconfirmed: a justified line's
+            # word gaps look like gutters too, so losing some of them does not end the stretch
+            confirmed = len(kept) == len(had) or (bool(kept) and _spanning(boxes, bands, had) < 2)
             joins = confirmed if had else not _gutters(free, left, right, GUTTER * h)
             if joins:
                 bands.append(band)
@@ -141,6 +145,16 @@ def reading_order(boxes: list[Box]) -> Ordered:
             paragraphs.extend([len(rows) + k for k in run] for run in _paragraphs([_union(boxes, r) for r in lines]))
             rows.extend(lines)
     return Ordered(rows, paragraphs, columns)
+
+
+def _meets(a: Interval, b: Interval) -> bool:
+    return min(a[1], b[1]) > max(a[0], b[0])
+
+
+def _spanning(boxes: list[Box], bands: list[list[int]], gutters: list[Interval]) -> int:
+    """How many bands have lines on both sides of one of the gutters."""
+    return sum(any(any(boxes[i][2] <= p for i in band) and any(boxes[i][0] >= q for i in band) for p, q in gutters)
+               for band in bands)
 
 
 def _centred(boxes: list[Box], band: list[int], left: float, right: float) -> bool:
