@@ -5,7 +5,8 @@ text that is not drawn (the invisible OCR layer over a scan, transparent text), 
 (U+FFFD, private-use code points), glyphs drawn twice (fake bold), text over text (a word overflowing its
 column, a formula's stacked sub- and superscripts, which have no reading order in plain text), vertical
 writing, scripts the engine does not teach (GOT's documents are English and Chinese: kana, Hangul,
-Cyrillic ... are refused; PP-OCR does not read Korean at all), and text the page crops away. `read_page`
+Cyrillic ... are refused; PP-OCR does not read Korean at all), text the page crops away, and ruled tables
+(a text layer reads their cells column by column; plain text has no reading order for them). `read_page`
 refuses such a page with a stable reason (`PageSkip.reason`), or returns its lines in reading order
 (`engines.docs.layout`). A few stray vertical lines (an arXiv stamp, a margin note) do not refuse a page:
 they are left out of the target and painted over in the image, so the image still shows exactly the target.
