@@ -176,6 +176,12 @@ class PdfDocument:
         covered = sum(abs(pymupdf.Rect(info["bbox"]) & page.rect) for info in page.get_image_info())
         return min(1.0, covered / area)
 
+    def table_count(self, index: int) -> int:
+        """How many ruled tables MuPDF's table finder (`Page.find_tables`, the pdfplumber algorithm) sees on the
+        page: a table's cells have no plain-text reading order (its text layer reads them column by column,
+        header cells glued), so a plain-text reader refuses such a page. About 0.3-0.9 CPU-seconds a page."""
+        return len(self._doc[index].find_tables().tables)
+
     def texts(self, index: int, dpi: float | None = None, clip: Clip | None = None,
               unit: str = "line", page: int = 0) -> list[DrawnText]:
         """The page's text layer, in pixels of `render(index, dpi, clip)`.

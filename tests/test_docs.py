@@ -41,6 +41,38 @@ def test_one_wide_gap_in_a_justified_line_is_not_a_column() -> None:
     assert reading_order(boxes).order == [0, 1, 2, 3]
 
 
+def test_a_line_the_text_layer_cuts_at_wide_gaps_is_one_target_line() -> None:
+    """Justified and spaced-out lines come out of MuPDF a few words a piece: pieces on one baseline of one
+    column are one line, and a first row cut into words still lets two columns be found."""
+    words = [(50 + 50 * w, 100, 90 + 50 * w, 114) for w in range(4)]  # one line of a single column, four pieces
+    ordered = reading_order(words + [(50, 120, 240, 134)])
+    assert ordered.rows == [[0, 1, 2, 3], [4]] and ordered.columns == 1
+    first = [(50, 100, 80, 114), (95, 100, 200, 114), (215, 100, 290, 114), (310, 100, 545, 114)]  # gutter 290-310
+    rows = [(50 + 260 * c, 120 + 20 * r, 290 + 260 * c, 134 + 20 * r) for r in range(4) for c in (0, 1)]
+    ordered = reading_order(first + rows)
+    assert ordered.rows == [[0, 1, 2], [4], [6], [8], [10], [3], [5], [7], [9], [11]] and ordered.columns == 2
+
+
+def test_a_numbered_heading_under_an_indented_abstract_stays_in_its_column() -> None:
+    """As in a real arXiv paper's first page: "1 Introduction" below an indented abstract opens a gap between
+    its number and its title; it is no gutter of the columns, and the right column's line beside it is not glued
+    to it."""
+    abstract = [(125, 100 + 20 * r, 380, 114 + 20 * r) for r in range(3)]
+    right = [(427, 100 + 20 * r, 732, 114 + 20 * r) for r in range(7)]
+    heading = [(100, 160, 108, 174), (125, 160, 215, 174)]
+    body = [(100, 200 + 20 * r, 400, 214 + 20 * r) for r in range(2)]
+    boxes = abstract + right + heading + body
+    ordered = reading_order(boxes)
+    assert ordered.columns == 2
+    assert ordered.rows == [[0], [1], [2], [10, 11], [12], [13], *([i] for i in range(3, 10))]
+
+
+def test_a_centred_page_number_under_three_columns_comes_last() -> None:
+    rows = [(50 + 170 * c, 100 + 20 * r, 200 + 170 * c, 114 + 20 * r) for r in range(5) for c in range(3)]
+    number = (290, 215, 300, 227)  # centred under the middle column, 1.5 lines below it
+    assert reading_order(rows + [number]).order == [*range(0, 15, 3), *range(1, 15, 3), *range(2, 15, 3), 15]
+
+
 def test_list_bullets_stay_with_their_items() -> None:
     rows = [(box, text) for r in range(4) for box, text in (((60, 100 + 20 * r, 66, 114 + 20 * r), "bullet"),
                                                            ((80, 100 + 20 * r, 500, 114 + 20 * r), "item"))]
@@ -116,6 +148,22 @@ def test_accents_pdftex_draws_apart_go_back_on_their_letters() -> None:
     assert clean("price \u00a8 tag") == "price \u00a8 tag"  # an accent on its own stays as it is
 
 
+def test_chinese_pages_read_back_the_code_points_the_prose_holds() -> None:
+    """Noto CJK shares a glyph between 不 and U+F967, "-" and U+2011, "•" and U+30FB: the drawn PDF's text layer
+    said the second of each until each glyph kept one code point."""
+    engine = DocsEngine(DocsEngine.Config(lang="zh"))
+    text = "".join(engine.sample(make_rng(0, "docs", i), i).target for i in (0, 3))
+    assert "不" in text and "-" in text and "•" in text
+    assert not re.search("[\uf900-\ufaff\u2011\u2027\u30fb\u2e80-\u2fdf]", text), text
+
+
+def test_look_alike_code_points_of_real_pdfs_become_the_ones_they_look_like() -> None:
+    # compatibility ideograph, Kangxi radical, non-breaking hyphen; U+FA0E is a unified ideograph, ² and Ａ look
+    # different from 2 and A (NFKC would fold them)
+    assert clean("\uf967\u2f64\u2011x") == "不用-x"
+    assert clean("\ufa0e x\u00b2 \uff21") == "\ufa0e x\u00b2 \uff21"
+
+
 def test_slices_show_exactly_their_own_text() -> None:
     engine = DocSlicesEngine(DocSlicesEngine.Config(lang="en", unit="line"))
     for index in range(3):
@@ -147,13 +195,16 @@ def test_prose_is_real_text_in_both_languages() -> None:
 
 
 def test_real_pdfs_are_used_or_skipped_with_reasons(shared_data: Path, tmp_path: Path) -> None:
-    """Four real PDFs (linked, not copied): a dense English page, a Chinese page, vertical Japanese, Korean."""
-    for name in ("en_docling_2305.03393v1-pg9.pdf", "zh_pdfplumber_issue-336-example.pdf", "ja_pdfminer_jo.pdf",
-                 "ko_docling_normal_4pages.pdf"):
+    """Real PDFs (linked, not copied): English pages, a Chinese page, vertical Japanese, Korean, and two pages
+    whose ruled tables have no plain-text reading order (their text layers read the cells column by column)."""
+    for name in ("en_docling_multi_page.pdf", "en_docling_2305.03393v1-pg9.pdf", "zh_pdfplumber_issue-336-example.pdf",
+                 "zh_unstructured_simplified_chinese.pdf", "ja_pdfminer_jo.pdf", "ko_docling_normal_4pages.pdf"):
         (tmp_path / name).symlink_to(shared_data / "pdf" / name)
     engine = DocsEngine(DocsEngine.Config(source=str(tmp_path), cross_check=False))  # pdfminer: 5 s of CJK CMaps
     info = engine.describe()
-    assert info["pages_by_lang"] == {"en": 1, "zh": 1}
-    assert info["skipped"] == {"unsupported_script": 4, "vertical_text": 1}
+    assert info["pages_by_lang"] == {"en": 5, "zh": 1}
+    assert info["skipped"] == {"table": 2, "unsupported_script": 4, "vertical_text": 1}
     sample = engine.sample(make_rng(0, "docs", 1), 1)
-    assert sample.meta["lang"] == "zh" and "安徽省建设用地使用标准" in sample.target
+    assert sample.meta["source"] == "en_docling_multi_page.pdf" and "Google Docs (2006)" in sample.target
+    # a list item's bullet is a piece of its own in the text layer: one line with its item
+    assert "\n• Google Docs (2006): The introduction of cloud-based word processing revolutionized\n" in sample.target

@@ -145,3 +145,19 @@ def test_render_svg_on_white_and_refusals():
     for bad in ("", "hello", "<svg", make_pdf().decode("latin-1")):
         with pytest.raises(RenderError, match="svg_invalid"):
             render_svg(bad)
+
+
+def test_table_count_sees_a_ruled_table_and_not_plain_lines():
+    doc = pymupdf.open()
+    page = doc.new_page(width=300, height=200)
+    for r in range(4):
+        page.draw_line((20, 20 + 30 * r), (260, 20 + 30 * r))
+    for c in range(4):
+        page.draw_line((20 + 80 * c, 20), (20 + 80 * c, 110))
+    for r in range(3):
+        for c in range(3):
+            page.insert_text((28 + 80 * c, 40 + 30 * r), f"r{r}c{c}", fontsize=10)
+    plain = doc.new_page(width=300, height=200)
+    plain.insert_text((20, 40), "Hello world\nand a second line", fontsize=12)
+    with PdfDocument(doc.tobytes()) as pdf:
+        assert pdf.table_count(0) == 1 and pdf.table_count(1) == 0

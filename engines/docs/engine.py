@@ -96,24 +96,30 @@ class DocsEngine(Engine):
             self.use_source(self.pages, f"page with --lang {self.config.lang}",
                             "give PDFs with a text layer, or widen --lang")
 
-    def _page(self, rng: np.random.Generator, index: int, attempt: int) -> tuple[PdfDocument, int, dict[str, Any]]:
-        """The document and page sample `index` draws, and what to record about where it came from."""
+    def _page(self, rng: np.random.Generator, index: int,
+              attempt: int) -> tuple[PdfDocument, int, dict[str, Any], str | None]:
+        """The document and page sample `index` draws, what to record about where it came from, and for a
+        generated page the text it draws (None for a `--source` page)."""
         if self.pages:
             item = self.source_item(self.pages, index, attempt)
             root = Path(self.config.source)
             name = item.path.relative_to(root).as_posix() if root.is_dir() else item.path.name
-            return _open(item.path), item.page, {"source": name, "page": item.page, "layout": None}
+            return _open(item.path), item.page, {"source": name, "page": item.page, "layout": None}, None
         lang = self.config.lang if self.config.lang != "mixed" else ("zh" if rng.random() < 0.5 else "en")
-        pdf, layout = generate_page(rng, lang, self.config.prose)
-        return PdfDocument(pdf), 0, {"source": "built-in", "page": 0, "layout": layout.to_dict()}
+        pdf, layout, drawn = generate_page(rng, lang, self.config.prose)
+        return PdfDocument(pdf), 0, {"source": "built-in", "page": 0, "layout": layout.to_dict()}, drawn
 
     def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:
         cfg = self.config
-        doc, page, origin = self._page(rng, index, attempt)
+        doc, page, origin, drawn = self._page(rng, index, attempt)
         try:
             text = read_page(doc, page, cfg.dpi)
             unit = cfg.unit if cfg.unit != "slice" else ("paragraph" if rng.random() < 0.5 else "line")
             image, target, placed = self._draw(rng, doc, page, text, unit)
+            if drawn is not None and (stray := set(target) - set(drawn) - set(" \n")):
+                # a generated page's text layer may only read back what was drawn: anything else is a glyph
+                # the PDF maps to the wrong code point (see generate.one_code_point_per_glyph)
+                raise SampleError("unmapped_glyph", " ".join(f"U+{ord(c):04X}" for c in sorted(stray)))
         except PageSkip as exc:
             raise SampleError(exc.reason, str(exc)) from exc
         except RenderError as exc:

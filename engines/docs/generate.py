@@ -10,8 +10,9 @@ page cuts stops where the page ends). The PDF's bytes are then read by the same 
 Faces: DejaVu Sans/Serif and MuPDF's built-in Times and Helvetica clones for English; Noto Sans/Serif CJK SC
 (Debian's fonts-noto-cjk) for Chinese. MuPDF cannot pick a face out of a `.ttc` collection, so the SC face is
 copied out once per process with fontTools (about 4 s and 24 MB a face), without its GSUB table,
-whose contextual forms draw some digits with glyphs that map back to no character; pages are written uncompressed
-because deflating the embedded CJK face costs a second a page.
+whose contextual forms draw some digits with glyphs that map back to no character, and with one code point per
+glyph (`one_code_point_per_glyph`), so the text layer reads back the code points the prose holds; pages are
+written uncompressed because deflating the embedded CJK face costs a second a page.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import functools
 import html
 import io
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +33,7 @@ from renderers.fonts import font_file
 PAGE_SIZES = {"a4": (595, 842), "letter": (612, 792), "a5": (420, 595), "b5": (499, 709)}
 FACES = {"en": ("dejavu-serif", "dejavu-sans", "times", "helvetica"), "zh": ("noto-serif-cjk", "noto-sans-cjk")}
 BUILTIN = {"times": "serif", "helvetica": "sans-serif"}  # MuPDF's own Nimbus faces, by CSS generic name
+LIST_MARKS = "•0123456789."  # what MuPDF draws before the items of <ul> and <ol>
 MIN_COLUMN = 150  # points: narrower columns break lines every few words
 
 
@@ -62,21 +65,45 @@ def _archive(face: str) -> tuple[pymupdf.Archive, str]:
     archive = pymupdf.Archive()
     if face in BUILTIN:
         return archive, BUILTIN[face]
-    path, index = font_file(face)
-    name = f"{face}.otf"
-    if path.endswith(".ttc"):
-        from fontTools.ttLib import TTCollection
+    from fontTools.ttLib import TTCollection, TTFont
 
-        buffer = io.BytesIO()
-        font = TTCollection(path).fonts[index]
-        if "GSUB" in font:  # its contextual forms map some digits to glyphs with no code point (U+F63C for "1")
-            del font["GSUB"]
-        font.save(buffer)
-        archive.add(buffer.getvalue(), name)
-    else:
-        with open(path, "rb") as f:
-            archive.add(f.read(), name)
+    path, index = font_file(face)
+    # No bounding boxes recomputed: reading the cmap loads the CFF table (for glyph names), and recomputing
+    # its boxes on save decodes all 65,000 glyphs (60 CPU-seconds a face); no timestamp, for the same bytes.
+    keep = {"recalcBBoxes": False, "recalcTimestamp": False}
+    font = TTCollection(path, **keep).fonts[index] if path.endswith(".ttc") else TTFont(path, **keep)
+    if "GSUB" in font:  # its contextual forms map some digits to glyphs with no code point (U+F63C for "1")
+        del font["GSUB"]
+    one_code_point_per_glyph(font)
+    buffer = io.BytesIO()
+    font.save(buffer)
+    archive.add(buffer.getvalue(), f"{face}.otf")
     return archive, face
+
+
+def one_code_point_per_glyph(font: Any) -> dict[int, int]:
+    """Leave each glyph of a fontTools font mapped by one code point: the lowest canonical one (NFC keeps it).
+
+    Why: MuPDF writes a PDF's ToUnicode map by walking the face's cmap, so a glyph several code points share
+    reads back as the last of them, whatever the text said. Noto CJK gives 不 (U+4E0D) the glyph of U+F967,
+    a compatibility ideograph, "-" that of U+2011, "•" that of U+30FB: the drawn page's text layer said
+    U+F967, U+2011, U+30FB where the prose said 不, -, •. With one code point per glyph, the others are
+    drawn from MuPDF's fallback faces, whose glyphs map back to them.
+
+    Returns:
+        the code points taken out, each with the one now naming its glyph.
+    """
+    best = font.getBestCmap()
+    keep: dict[str, int] = {}
+    for code, glyph in sorted(best.items()):
+        if glyph not in keep or (unicodedata.normalize("NFC", chr(keep[glyph])) != chr(keep[glyph])
+                                 and unicodedata.normalize("NFC", chr(code)) == chr(code)):
+            keep[glyph] = code
+    dropped = {code: keep[glyph] for code, glyph in best.items() if keep[glyph] != code}
+    for table in font["cmap"].tables:
+        if table.format != 14:  # variation sequences name glyphs of code points, not code points of glyphs
+            table.cmap = {c: g for c, g in table.cmap.items() if c not in dropped}
+    return dropped
 
 
 def _css(face: str, family: str, layout: Layout) -> str:
@@ -149,7 +176,7 @@ def _place(dev: pymupdf.Device, markup: str, css: str, archive: pymupdf.Archive,
     return filled
 
 
-def generate_page(rng: np.random.Generator, lang: str, source: str = prose.DEFAULT) -> tuple[bytes, Layout]:
+def generate_page(rng: np.random.Generator, lang: str, source: str = prose.DEFAULT) -> tuple[bytes, Layout, str]:
     """A one-page PDF of real prose in `lang`, and the layout it was drawn with.
 
     Args:
@@ -158,7 +185,7 @@ def generate_page(rng: np.random.Generator, lang: str, source: str = prose.DEFAU
         source: the prose's source, a key of `engines.prose.SOURCES`.
 
     Returns:
-        (the PDF's bytes, its layout).
+        (the PDF's bytes, its layout, the text it draws: the characters its text layer may read back).
     """
     layout = draw_layout(rng, lang, source)
     width, height = PAGE_SIZES[layout.paper]
@@ -172,22 +199,28 @@ def generate_page(rng: np.random.Generator, lang: str, source: str = prose.DEFAU
     writer = pymupdf.DocumentWriter(buffer, "")  # uncompressed: see the module docstring
     dev = writer.begin_page(pymupdf.Rect(0, 0, width, height))
     heads, paragraphs = prose.headings(lang, source), prose.paragraphs(lang, source)
+    drawn: list[str] = []  # every markup placed
     top, bottom = area.y0, area.y1
     if layout.header:
         band = pymupdf.Rect(area.x0, area.y0 * 0.4, area.x1, area.y0 - 4)
-        _place(dev, f"<p class='small'>{html.escape(heads[layout.start % len(heads)])}</p>", css, archive, band)
+        drawn.append(markup := f"<p class='small'>{html.escape(heads[layout.start % len(heads)])}</p>")
+        _place(dev, markup, css, archive, band)
     if layout.footer:
         band = pymupdf.Rect(area.x0, area.y1 + 4, area.x1, height - area.y0 * 0.3)
         number = int(rng.integers(1, 400))
-        _place(dev, f"<p class='small' style='text-align: center'>{number}</p>", css, archive, band)
+        drawn.append(markup := f"<p class='small' style='text-align: center'>{number}</p>")
+        _place(dev, markup, css, archive, band)
     if layout.title:
         title = heads[int(rng.integers(len(heads)))]
-        top = _place(dev, f"<h1>{html.escape(title)}</h1>", css, archive, area).y1 + layout.size
+        drawn.append(markup := f"<h1>{html.escape(title)}</h1>")
+        top = _place(dev, markup, css, archive, area).y1 + layout.size
     if layout.footnote:
         note = _short(paragraphs, layout.start + 7919, 1)[0]
-        bottom = _place(dev, f"<p class='small'>1 {html.escape(note)}</p>", css, archive,
+        drawn.append(markup := f"<p class='small'>1 {html.escape(note)}</p>")
+        bottom = _place(dev, markup, css, archive,
                         pymupdf.Rect(area.x0, top, area.x1, area.y1), bottom=True).y0 - layout.size
-    story = pymupdf.Story(_body(rng, lang, layout, per_page, source), user_css=css, archive=archive)
+    drawn.append(body := _body(rng, lang, layout, per_page, source))
+    story = pymupdf.Story(body, user_css=css, archive=archive)
     column = (area.width - (layout.columns - 1) * layout.gutter) / layout.columns
     for c in range(layout.columns):
         x0 = area.x0 + c * (column + layout.gutter)
@@ -197,4 +230,4 @@ def generate_page(rng: np.random.Generator, lang: str, source: str = prose.DEFAU
             break
     writer.end_page()
     writer.close()
-    return buffer.getvalue(), layout
+    return buffer.getvalue(), layout, LIST_MARKS + html.unescape(prose.TAG.sub(" ", " ".join(drawn)))

@@ -5,15 +5,17 @@ order is rebuilt from geometry alone. The page's lines are cut into horizontal b
 overlap); consecutive bands join one stretch while they keep its gutters (as many, narrowed at most), a
 gutter being a vertical strip at least `GUTTER` line heights wide, inside the page's text area, that no
 line crosses. A line across a gutter (a title, a single-column paragraph, a centred page number) or a large
-vertical gap starts a new stretch. A stretch with gutters is read column by column, one without line by
+vertical gap starts a new stretch, and so does a last line centred on the page (a page number under the middle
+of three columns crosses no gutter). A stretch with gutters is read column by column, one without line by
 line; so is a stretch where fewer than two bands have lines on both sides of a gutter (a justified line's
 wide gap is not a column). This is a recursive XY-cut that cuts horizontally only where the column
 structure changes, so two columns whose baselines happen to align are not read across.
 
 The trade-off: one level of columns (no columns inside columns), and a right column that starts higher than
 its left neighbour can be read first; both are rare on real pages, and the reader's order-free F1 measures
-what matters for training either way. Paragraphs are runs of lines of a column with no more than half a line
-of space between them and similar heights.
+what matters for training either way. Within a column, the pieces of a band on one baseline are one visual
+line (`Ordered.rows`: MuPDF cuts a justified or spaced-out line at its wide gaps, a bullet from its item).
+Paragraphs are runs of rows of a column with no more than half a line of space between them and similar heights.
 """
 
 from __future__ import annotations
@@ -32,14 +34,21 @@ class Ordered:
     """Lines in reading order.
 
     Attributes:
-        order: indices into the boxes given, in reading order.
-        paragraphs: the same indices cut into paragraphs (runs of lines), in reading order.
+        rows: the visual lines in reading order, each the indices of its pieces (boxes given) left to right:
+            a PDF's text layer cuts a line at every wide gap (a justified or spaced-out line, a bullet and its
+            item, a running head and its page number), and a reader sees one line.
+        paragraphs: indices into `rows` cut into paragraphs (runs of rows), in reading order.
         columns: the most columns of any stretch of the page.
     """
 
-    order: list[int]
+    rows: list[list[int]]
     paragraphs: list[list[int]]
     columns: int
+
+    @property
+    def order(self) -> list[int]:
+        """Indices into the boxes given, in reading order."""
+        return [i for row in self.rows for i in row]
 
 
 def _bands(boxes: list[Box], idx: list[int]) -> list[list[int]]:
@@ -94,15 +103,23 @@ def reading_order(boxes: list[Box]) -> Ordered:
     left, right = min(b[0] for b in boxes), max(b[2] for b in boxes)
     stretches: list[tuple[list[list[int]], list[Interval]]] = []  # (bands, free stretches they share)
     last_bottom = -1e18
-    for band in _bands(boxes, list(range(len(boxes)))):
+    bands_of_page = _bands(boxes, list(range(len(boxes))))
+    for k, band in enumerate(bands_of_page):
         free = _free(boxes, band, left, right)
         top = min(boxes[i][1] for i in band)
-        if stretches and top - last_bottom < 2.5 * h:
+        footer = k == len(bands_of_page) - 1 and _centred(boxes, band, left, right)
+        if stretches and top - last_bottom < 2.5 * h and not footer:
             bands, shared = stretches[-1]
             had = _gutters(shared, left, right, GUTTER * h)
-            common = _intersect(shared, free)
+            # a gutter the band narrows survives; a new one the band opens in a stretch with gutters (a heading's
+            # number beside its title, under an indent of the stretch) is not one of the stretch's
+            common = [iv for iv in _intersect(shared, free) if not had or iv[1] - iv[0] < GUTTER * h
+                      or not (left < iv[0] and iv[1] < right) or any(_meets(iv, g) for g in had)]
             kept = _gutters(common, left, right, GUTTER * h)
-            joins = len(kept) == len(had) if had else not _gutters(free, left, right, GUTTER * h)
+            # gutters fewer than two bands have lines on both sides of are unconfirmed: a justified line's
+            # word gaps look like gutters too, so losing some of them does not end the stretch
+            confirmed = len(kept) == len(had) or (bool(kept) and _spanning(boxes, bands, had) < 2)
+            joins = confirmed if had else not _gutters(free, left, right, GUTTER * h)
             if joins:
                 bands.append(band)
                 stretches[-1] = (bands, common)
@@ -110,7 +127,7 @@ def reading_order(boxes: list[Box]) -> Ordered:
                 continue
         stretches.append(([band], free))
         last_bottom = max(boxes[i][3] for i in band)
-    order: list[int] = []
+    rows: list[list[int]] = []
     paragraphs: list[list[int]] = []
     columns = 1
     for bands, shared in stretches:
@@ -124,10 +141,51 @@ def reading_order(boxes: list[Box]) -> Ordered:
         for i in (i for band in bands for i in band):
             cols[column_of[i]].append(i)
         for col in cols:
-            lines = [i for band in _bands(boxes, col) for i in sorted(band, key=lambda i: boxes[i][0])]
-            order.extend(lines)
-            paragraphs.extend(_paragraphs(boxes, lines))
-    return Ordered(order, paragraphs, columns)
+            lines = [row for band in _bands(boxes, col) for row in _rows(boxes, band)]
+            paragraphs.extend([len(rows) + k for k in run] for run in _paragraphs([_union(boxes, r) for r in lines]))
+            rows.extend(lines)
+    return Ordered(rows, paragraphs, columns)
+
+
+def _meets(a: Interval, b: Interval) -> bool:
+    return min(a[1], b[1]) > max(a[0], b[0])
+
+
+def _spanning(boxes: list[Box], bands: list[list[int]], gutters: list[Interval]) -> int:
+    """How many bands have lines on both sides of one of the gutters."""
+    return sum(any(any(boxes[i][2] <= p for i in band) and any(boxes[i][0] >= q for i in band) for p, q in gutters)
+               for band in bands)
+
+
+def _centred(boxes: list[Box], band: list[int], left: float, right: float) -> bool:
+    """Whether a band is one short line centred on the text area (a page number, "Page 3 of 10"): under the
+    middle column of three it leaves the gutters free, yet it is read after the columns, not inside them."""
+    if len(band) != 1:
+        return False
+    x0, _, x1, _ = boxes[band[0]]
+    return x1 - x0 <= 0.5 * (right - left) and abs((x0 + x1) - (left + right)) <= 0.04 * (right - left)
+
+
+def _rows(boxes: list[Box], band: list[int]) -> list[list[int]]:
+    """A band's lines (of one column) joined into visual lines: left to right, a piece joins the row before it
+    when it starts right of the row's end and shares half its height (the same baseline), whatever the gap."""
+    rows: list[list[int]] = []
+    for i in sorted(band, key=lambda i: boxes[i][0]):
+        if rows:
+            last = _union(boxes, rows[-1])
+            b = boxes[i]
+            shared = min(last[3], b[3]) - max(last[1], b[1])
+            if b[0] >= last[2] - 0.1 * (b[3] - b[1]) and shared >= 0.5 * min(last[3] - last[1], b[3] - b[1]):
+                rows[-1].append(i)
+                continue
+        rows.append([i])
+    return rows
+
+
+def _union(boxes: list[Box], idx: list[int]) -> Box:
+    """The box around the boxes `idx`."""
+    return (min(boxes[i][0] for i in idx), min(boxes[i][1] for i in idx),
+            max(boxes[i][2] for i in idx), max(boxes[i][3] for i in idx))
 
 
 def _column_cuts(boxes: list[Box], members: list[int], cuts: list[float], h: float) -> list[float]:
@@ -148,10 +206,11 @@ def _column_cuts(boxes: list[Box], members: list[int], cuts: list[float], h: flo
     return cuts
 
 
-def _paragraphs(boxes: list[Box], lines: list[int]) -> list[list[int]]:
-    """Runs of lines of one column: a new run starts after half a line of space or at a change of line height."""
+def _paragraphs(boxes: list[Box]) -> list[list[int]]:
+    """Runs of the rows (boxes, in order) of one column: a new run starts after half a line of space or at a
+    change of line height; returns positions in `boxes`."""
     runs: list[list[int]] = []
-    for i in lines:
+    for i in range(len(boxes)):
         if runs:
             prev = boxes[runs[-1][-1]]
             h0, h1 = prev[3] - prev[1], boxes[i][3] - boxes[i][1]

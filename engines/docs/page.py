@@ -5,7 +5,8 @@ text that is not drawn (the invisible OCR layer over a scan, transparent text), 
 (U+FFFD, private-use code points), glyphs drawn twice (fake bold), text over text (a word overflowing its
 column, a formula's stacked sub- and superscripts, which have no reading order in plain text), vertical
 writing, scripts the engine does not teach (GOT's documents are English and Chinese: kana, Hangul,
-Cyrillic ... are refused; PP-OCR does not read Korean at all), and text the page crops away. `read_page`
+Cyrillic ... are refused; PP-OCR does not read Korean at all), text the page crops away, and ruled tables
+(a text layer reads their cells column by column; plain text has no reading order for them). `read_page`
 refuses such a page with a stable reason (`PageSkip.reason`), or returns its lines in reading order
 (`engines.docs.layout`). A few stray vertical lines (an arXiv stamp, a margin note) do not refuse a page:
 they are left out of the target and painted over in the image, so the image still shows exactly the target.
@@ -21,7 +22,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from renderers.pymupdf import PdfDocument
-from renderers.result import DrawnText
+from renderers.result import DrawnText, box_quad
 
 from engines.docs.layout import Box, reading_order
 
@@ -34,6 +35,24 @@ SPACING_ACCENTS = {"\u00a8": "\u0308", "\u00b4": "\u0301", "\u02c6": "\u0302", "
 DETACHED_ACCENT = re.compile(f"(?P<before>[^\\W\\d_]?)([{''.join(SPACING_ACCENTS)}])(?P<gap> ?)([^\\W\\d_])")
 LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
                            "\ufb05": "st", "\ufb06": "st"})
+
+
+def _look_alikes() -> dict[int, str]:
+    """Code points drawn with the very glyph of another, mapped to that other: CJK compatibility ideographs (their
+    canonical decomposition, which NFC applies: U+F967 is 不), Kangxi and CJK radicals that have an ideograph
+    of the same shape (NFKC's mapping, taken one character at a time: NFKC as a whole would also turn ² into 2
+    and full-width letters into narrow ones, which look different), and the non-breaking hyphen."""
+    table = {0x2011: "-"}
+    for code in (*range(0xF900, 0xFB00), *range(0x2F800, 0x2FA20)):
+        if (canonical := unicodedata.normalize("NFC", chr(code))) != chr(code):
+            table[code] = canonical
+    for code in range(0x2E80, 0x2FE0):
+        if len(same := unicodedata.normalize("NFKC", chr(code))) == 1 and same != chr(code):
+            table[code] = same
+    return table
+
+
+LOOK_ALIKES = _look_alikes()
 # No Unicode (U+FFFD, a private-use code, pdfminer's "(cid:N)") or a control code: glyphs whose meaning is lost
 # (a symbol font's check mark came out as U+0017).
 GARBLED = re.compile("[\ufffd\ue000-\uf8ff\x00-\x08\x0b-\x1f\x7f-\x9f]|\\(cid:\\d+\\)")
@@ -157,10 +176,10 @@ def _check_overlaps(lines: list[DrawnText]) -> None:
 
 
 def clean(text: str) -> str:
-    """A line as a reader sees it: ligatures spelt out, accents on their letters, runs of spaces as one, no
-    soft hyphens."""
+    """A line as a reader sees it: ligatures spelt out, accents on their letters, look-alike code points as the
+    ones they look like (`LOOK_ALIKES`), runs of spaces as one, no soft hyphens."""
     text = DETACHED_ACCENT.sub(_attach_accent, text)
-    return " ".join(text.translate(LIGATURES).replace("\u00ad", "").split())
+    return " ".join(text.translate(LIGATURES).translate(LOOK_ALIKES).replace("\u00ad", "").split())
 
 
 def _attach_accent(m: re.Match) -> str:
@@ -176,13 +195,15 @@ def _horizontal(t: DrawnText) -> bool:
     return x1 > x0 and abs(y1 - y0) <= 0.05 * (x1 - x0)
 
 
-def read_page(doc: PdfDocument, index: int, dpi: float) -> PageText:
+def read_page(doc: PdfDocument, index: int, dpi: float, refuse_tables: bool = False) -> PageText:
     """Check page `index` of `doc` and put its text in reading order.
 
     Args:
         doc: an open PDF.
         index: the page, from 0.
         dpi: the resolution the page will be rendered at (boxes are in its pixels).
+        refuse_tables: refuse a page with a ruled table (`PdfDocument.table_count`; its cells have no plain-text
+            order), as a `--source` scan does once per page (generated pages draw no table).
 
     Returns:
         the page's checked text.
@@ -214,12 +235,21 @@ def read_page(doc: PdfDocument, index: int, dpi: float) -> PageText:
     if len(foreign) > 0.01 * max(1, len(letters)):
         raise PageSkip("unsupported_script", "".join(dict.fromkeys(foreign))[:10])
     _check_overlaps(kept)
+    if refuse_tables and (tables := doc.table_count(index)):
+        raise PageSkip("table", f"{tables} ruled tables")
     blank = [t.bbox for t in stray]
     if any(_overlap(b, t.bbox) for b in blank for t in kept):
         raise PageSkip("vertical_text", "vertical text crosses horizontal lines")
     ordered = reading_order([t.bbox for t in kept])
     han = sum(len(HAN.findall(t.text)) for t in kept)
-    lines = [kept[i] for i in ordered.order]
-    position = {i: k for k, i in enumerate(ordered.order)}
-    paragraphs = [[position[i] for i in p] for p in ordered.paragraphs]
-    return PageText(lines, paragraphs, blank, "zh" if han >= 0.1 * chars else "en", ordered.columns)
+    lines = [_join([kept[i] for i in row]) for row in ordered.rows]
+    return PageText(lines, ordered.paragraphs, blank, "zh" if han >= 0.1 * chars else "en", ordered.columns)
+
+
+def _join(pieces: list[DrawnText]) -> DrawnText:
+    """One visual line from the pieces the text layer cut it into (left to right), a space between two."""
+    if len(pieces) == 1:
+        return pieces[0]
+    boxes = [t.bbox for t in pieces]
+    box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+    return DrawnText(" ".join(t.text for t in pieces), box_quad(*box), pieces[0].score, pieces[0].page)
