@@ -3,11 +3,18 @@
 - `onechart` (GOT and OneChart): a python dict, `{"title", "source", "x_title", "y_title", "values"}`,
   "None" for what the chart does not show; `values` is flat (`{label: value}`) for one unnamed
   series and nested (`{series: {label: value}}`) whenever the image names its series (several
-  series, or one with a legend entry).
+  series, or one with a legend entry). A chart that draws a subtitle or a reference line's label
+  gets a `"subtitle"` key after the title and a `"reference"` key after the axis titles, so the
+  dict of the many charts without them stays OneChart's own.
 - `html` (as DeepSeek-OCR trains charts, "to save tokens"): one `<table>`, a header row (the
   category axis title, then one column per series, its header empty when the image does not name
-  the series) and a row per category.
-- `markdown` (as PaddleOCR-VL reads charts): the same table in Markdown.
+  the series) and a row per category; a subtitle follows the title in the caption after `<br>`,
+  a reference line's label is a `<p>` after the table.
+- `markdown` (as PaddleOCR-VL reads charts): the same table in Markdown, the title and subtitle as
+  lines above it, a reference line's label as a line below it.
+
+Every string the chart draws is in the target, except the axes' tick labels (the scale the values
+are read against) and a pie's percentages beside its values.
 
 One convention for numbers, in every format: a value is written exactly as the chart prints it (or
 as its scale reads it, `readable`): the decimals shown, no thousands separators, and a unit drawn
@@ -45,7 +52,10 @@ def onechart(spec: ChartSpec) -> str:
         values = flat(0)
     else:
         values = "{" + ", ".join(f"{_json(s.name)}: {flat(k)}" for k, s in enumerate(spec.series)) + "}"
-    fields = [("title", spec.title), ("source", spec.source), ("x_title", spec.x_title), ("y_title", spec.y_title)]
+    fields = [("title", spec.title)] + ([("subtitle", spec.subtitle)] if spec.subtitle else [])
+    fields += [("source", spec.source), ("x_title", spec.x_title), ("y_title", spec.y_title)]
+    if spec.reference is not None:
+        fields.append(("reference", spec.reference.text))
     return "{" + ", ".join([f'"{key}": {_json(value)}' for key, value in fields] + [f'"values": {values}']) + "}"
 
 
@@ -61,20 +71,26 @@ def _rows(spec: ChartSpec) -> list[list[str]]:
 
 
 def html_table(spec: ChartSpec) -> str:
-    """`<table>` with the title as its caption, `<th>` header cells and `<td>` cells."""
+    """`<table>` with the title (and subtitle) as its caption, `<th>` header cells and `<td>` cells, then a
+    reference line's label as a `<p>`."""
     rows = _rows(spec)
-    caption = f"<caption>{html.escape(spec.title)}</caption>" if spec.title else ""
+    heading = "<br>".join(html.escape(t) for t in (spec.title, spec.subtitle) if t)
+    caption = f"<caption>{heading}</caption>" if heading else ""
     head = "<tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in rows[0]) + "</tr>"
     body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows[1:])
-    return f"<table>{caption}{head}{body}</table>"
+    note = f"<p>{html.escape(spec.reference.text)}</p>" if spec.reference is not None else ""
+    return f"<table>{caption}{head}{body}</table>{note}"
 
 
 def markdown_table(spec: ChartSpec) -> str:
-    """A Markdown table (pipes in cells escaped), the title as a line above it when the chart has one."""
+    """A Markdown table (pipes in cells escaped), the title and subtitle as lines above it, a reference
+    line's label as a line below it."""
     rows = [[c.replace("|", "\\|") for c in row] for row in _rows(spec)]
     lines = ["| " + " | ".join(rows[0]) + " |", "|" + " --- |" * len(rows[0])]
     lines += ["| " + " | ".join(row) + " |" for row in rows[1:]]
-    return "\n".join(([spec.title, ""] if spec.title else []) + lines)
+    heading = [t for t in (spec.title, spec.subtitle) if t]
+    note = ["", spec.reference.text] if spec.reference is not None else []
+    return "\n".join((heading + [""] if heading else []) + lines + note)
 
 
 def chart_target(spec: ChartSpec, fmt: str = "onechart") -> str:
@@ -84,7 +100,9 @@ def chart_target(spec: ChartSpec, fmt: str = "onechart") -> str:
 
 def target_texts(spec: ChartSpec) -> Counter:
     """Every string the target names that the image must show, squashed (`wrap.squash`), with how often."""
-    needed = [t for t in (spec.title, spec.source, spec.x_title, spec.y_title) if t]
+    needed = [t for t in (spec.title, spec.subtitle, spec.source, spec.x_title, spec.y_title) if t]
+    if spec.reference is not None:
+        needed.append(spec.reference.text)
     if spec.x_values is None:
         needed += spec.categories  # a numeric scatter plot's points are read off its x scale instead
     if spec.names_series:
