@@ -16,7 +16,7 @@ dict (GOT), an HTML table (DeepSeek-OCR) or a Markdown table (PaddleOCR-VL), all
    draw, is 0.
 2. **The promises a picture cannot settle** (0 when broken): values not printed as data labels are
    multiples of the reading unit of the scale they are drawn on (a tenth of a tick step, 1-2-2.5-5) and
-   written with just its decimals, so a value changed by less than a pixel is still caught; the numbers
+   written with no more decimals than it has, so a value changed by less than a pixel is still caught; the numbers
    on a numeric x scale likewise; every value is written as the chart's one number format writes it;
    an "Average" reference line prints the mean of the values.
 3. **PP-OCR** reads the image (only when steps 1-2 pass, so a broken target costs no reading): the share of the target's titles, series names,
@@ -54,9 +54,9 @@ from renderers import ppocr
 from renderers.errors import RenderError
 from shards.format import record_meta
 
-DIFF_PX = 100  # differing pixels that score 0; right targets redraw with none differing
+DIFF_PX = 50  # differing pixels that score 0; right targets redraw with none differing
 STRAY_PX = DIFF_PX // 10  # differing pixels a picture may have and still agree (flagged from here on)
-DIFF_LEVEL = 24  # a pixel differs when a channel differs by more than this (of 255)
+DIFF_LEVEL = 4  # a pixel differs when a channel differs by more than this (of 255): redraws are exact
 OCR_FLOOR = 0.75  # a PP-OCR recall under this lowers the score (right charts: 3.8% under 0.9)
 FUZZY_MIN_CHARS = 6
 FUZZY_RATIO = 90
@@ -152,7 +152,7 @@ def broken_promises(spec: ChartSpec) -> list[str]:
         off = [v for v in values if not multiple(v, unit)]
         if off:
             broken.append(f"values {off[:3]} are not multiples of the scale's reading unit {unit}")
-        if spec.number_format.decimals != decimals_of(unit):
+        if spec.number_format.decimals > decimals_of(unit):
             broken.append(f"values written with {spec.number_format.decimals} decimals; the scale reads "
                           f"{decimals_of(unit)}")
     if spec.x_values is not None:
