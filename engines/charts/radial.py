@@ -1,9 +1,10 @@
 """Geometry of radars and pies shared by both renderers: spokes, vertices, the radial scale, slices.
 
 A radar's values are read from a labelled radial scale: the ring values are written along the
-first spoke (straight up), right of it or, where a series line runs through that side, left of it,
-each on a small opaque patch of the background; a radar whose lines cross both sides is refused
-(a ring value drawn over a series line hides a piece of the line and reads as struck through).
+first spoke (straight up; or down, where there is a spoke there too), right of it or, where a series
+line runs through that side, left of it, each on a small opaque patch of the background; a radar
+whose lines cross every side is refused (a ring value drawn over a series line hides a piece of the
+line and reads as struck through).
 """
 
 from __future__ import annotations
@@ -44,21 +45,23 @@ def vertices(spec: ChartSpec, lay: RadialLayout, s: int) -> list[tuple[float, fl
 
 
 def scale_labels(spec: ChartSpec, lay: RadialLayout) -> list[ScaleLabel]:
-    """The ring values, from the first ring to the rim, beside the upward spoke on the side no series line crosses.
+    """The ring values, from the first ring to the rim, beside the upward spoke (or, with an even number of
+    spokes, the downward one), on the first side no series line crosses: right, then left.
 
     Raises:
-        RenderError: "text_overlap" when series lines run through the ring values on both sides.
+        RenderError: "text_overlap" when series lines run through the ring values on every side.
     """
     scale, size = lay.scale, lay.label_size
-    rings = [(label, lay.cy - lay.radius * (t - scale.lo) / (scale.hi - scale.lo))
-             for t, label in zip(scale.ticks[1:], scale.labels[1:])]
-    widths = [text_width(label, spec.style.font, size) for label, _ in rings]
+    shares = [(t - scale.lo) / (scale.hi - scale.lo) for t in scale.ticks[1:]]
+    widths = [text_width(label, spec.style.font, size) for label in scale.labels[1:]]
     marks = radar_obstacles(spec, lay)
-    for side in (1, -1):
-        placed = [ScaleLabel(label, lay.cx + 4 if side > 0 else lay.cx - 4 - w, y) for (label, y), w in zip(rings, widths)]
-        if all(marks.hit(scale_patch(label, w, size)) is None for label, w in zip(placed, widths)):
-            return placed
-    raise RenderError("text_overlap", "series lines cross the radar's ring values on both sides of the spoke")
+    for up in (1, -1) if len(spec.categories) % 2 == 0 else (1,):
+        for side in (1, -1):
+            placed = [ScaleLabel(label, lay.cx + 4 if side > 0 else lay.cx - 4 - w, lay.cy - up * lay.radius * share)
+                      for label, share, w in zip(scale.labels[1:], shares, widths)]
+            if all(marks.hit(scale_patch(label, w, size)) is None for label, w in zip(placed, widths)):
+                return placed
+    raise RenderError("text_overlap", "series lines cross the radar's ring values on every side of the spoke")
 
 
 def scale_patch(label: ScaleLabel, width: float, size: float) -> tuple:
