@@ -44,7 +44,7 @@ from rapidfuzz import fuzz
 
 from engines.charts.axes import plain_axis, x_axis
 from engines.charts.content import average_line
-from engines.charts.engine import redraw
+from engines.charts.engine import redrawn
 from engines.charts.readable import decimals_of, multiple, quantum
 from engines.charts.spec import HORIZONTAL, ChartSpec, ChartStyle, NumberFormat, Reference, Series
 from engines.charts.targets import ParsedChart, read_target
@@ -52,6 +52,7 @@ from pipelines.readers import Reading
 from pipelines.readers.text import READ_OPTIONS, SHOWN, read_lines
 from renderers import ppocr
 from renderers.errors import RenderError
+from renderers.result import Rendered
 from shards.format import record_meta
 
 DIFF_PX = 50  # differing pixels that score 0; right targets redraw with none differing
@@ -167,12 +168,31 @@ def broken_promises(spec: ChartSpec) -> list[str]:
     return broken
 
 
-def differing_pixels(a: Image.Image, b: Image.Image) -> int:
-    """Pixels where two images differ by more than DIFF_LEVEL in a channel (all of them when sizes differ)."""
+def differing(a: Image.Image, b: Image.Image) -> np.ndarray:
+    """Where two images differ by more than DIFF_LEVEL in a channel (everywhere when their sizes differ)."""
     if a.size != b.size:
-        return a.width * a.height
+        return np.ones((a.height, a.width), dtype=bool)
     diff = np.abs(np.asarray(a.convert("RGB"), dtype=np.int16) - np.asarray(b.convert("RGB"), dtype=np.int16))
-    return int((diff.max(axis=2) > DIFF_LEVEL).sum())
+    return diff.max(axis=2) > DIFF_LEVEL
+
+
+def not_shown(drawn: Rendered, image: Image.Image, mask: np.ndarray) -> list[str]:
+    """The target's texts the image does not show where the redraw puts them, most different first.
+
+    Only texts over differing pixels are looked at: PP-OCR recognises the image there (recognition
+    alone, no detection) and a text read otherwise is named, so a changed label is named by itself
+    even when it moved everything around it.
+    """
+    h, w = mask.shape
+    suspects = []
+    for t in drawn.texts:
+        xs, ys = [p[0] for p in t.quad], [p[1] for p in t.quad]
+        box = mask[max(0, int(min(ys))):min(h, int(max(ys)) + 1), max(0, int(min(xs))):min(w, int(max(xs)) + 1)]
+        if t.text.strip() and box.any():
+            suspects.append(t)
+    read = ppocr.read_crops(image, [t.quad for t in suspects])
+    ratios = [(fuzz.ratio(_squash(t.text), _squash(r.text)), t.text) for t, r in zip(suspects, read)]
+    return list(dict.fromkeys(text for ratio, text in sorted(ratios) if ratio < 100))[:SHOWN]
 
 
 def _squash(text: str) -> str:
@@ -277,13 +297,15 @@ def read(record: dict[str, Any], images: list[Image.Image]) -> Reading:
     if broken:
         return Reading(0.0, {"error": "; ".join(broken)})
     try:
-        drawn = redraw({**meta, "spec": spec.to_dict()})
+        drawn = redrawn({**meta, "spec": spec.to_dict()})
     except RenderError as exc:
         return Reading(0.0, {"error": f"the target does not draw: {exc.reason} {exc.excerpt}"})
-    differing = differing_pixels(drawn, images[0])
-    score = max(0.0, 1 - differing / DIFF_PX)
-    details: dict[str, Any] = {"differing_pixels": differing}
-    if differing <= STRAY_PX:  # the picture agrees: now the independent reading
+    mask = differing(drawn.image, images[0])
+    score = max(0.0, 1 - int(mask.sum()) / DIFF_PX)
+    details: dict[str, Any] = {"differing_pixels": int(mask.sum())}
+    if mask.sum() > STRAY_PX:
+        details["missed"] = not_shown(drawn, images[0], mask)
+    else:  # the picture agrees: now the independent reading
         recall, details["ocr"] = ocr_recall(chart_items(record["target"], spec.horizontal), recorded, images)
         details["ocr_recall"] = round(recall, 4)
         if recall < OCR_FLOOR:
