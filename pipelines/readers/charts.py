@@ -89,7 +89,10 @@ def chart_items(target: str, horizontal: bool = False) -> ChartItems:
         ValueError: the target is none of a OneChart dict, an HTML table or a Markdown table.
     """
     parsed = read_target(target, horizontal)
-    return ChartItems(list(parsed.texts.values()), list(parsed.series or []), parsed.categories,
+    series = list(parsed.series or [])
+    if len(series) == 1 and not target.lstrip().startswith("{"):
+        series = []  # a table's lone value column header may name a series no legend draws: not an item
+    return ChartItems(list(parsed.texts.values()), series, parsed.categories,
                       [v for column in parsed.values for v in column])
 
 
