@@ -18,6 +18,9 @@ What OneChart's ChartSE evaluation (`ChartSE_eval/SCRM.py`, `csv_eval`) computes
 
 OneChart drops charts whose prediction does not parse; here they count as similarity 0 (and the
 share that parsed is reported), and OneChart's positional re-labelling of "value" heads is left out.
+Beside the values, `texts_em` is the share of charts whose predicted texts (title, subtitle, source
+note, axis titles, reference line label: `engines.charts.targets.read_target`) are exactly the
+reference's, none missing and none added.
 Roles are OneChart's own (and right): the prediction is matched against the reference.
 """
 
@@ -29,6 +32,8 @@ import re
 from typing import Any
 
 from rapidfuzz.distance import Levenshtein
+
+from engines.charts.targets import read_target
 
 TOLERANCES = {"strict": (0, 0.0), "slight": (2, 0.05), "high": (5, 0.1)}
 THRESHOLDS = [round(0.5 + 0.05 * i, 2) for i in range(10)]
@@ -126,8 +131,17 @@ def similarity(pred: set[Triple], ref: set[Triple], tol_word: int, tol_num: floa
     return len(matched) / union if union else 1.0
 
 
+def chart_texts(text: str) -> dict[str, str] | None:
+    """The texts a chart target or prediction gives by key (title, subtitle, source, x_title, y_title,
+    reference), or None when it is not a well-formed chart table."""
+    try:
+        return read_target(text).texts
+    except ValueError:
+        return None
+
+
 def chart_ap(preds: list[str], refs: list[str]) -> dict[str, float]:
-    """ap_strict, ap_slight, ap_high, em and parsed (the share of predictions that parsed) over charts.
+    """ap_strict, ap_slight, ap_high, em, texts_em and parsed (the share of predictions that parsed) over charts.
 
     Raises:
         ValueError: a reference that is not a chart JSON with a `values` dict.
@@ -145,6 +159,8 @@ def chart_ap(preds: list[str], refs: list[str]) -> dict[str, float]:
         out[f"ap_{name}"] = sum(_ap(sims, t) for t in THRESHOLDS) / len(THRESHOLDS)
         if name == "strict":
             out["em"] = _ap(sims, 1.0)
+    same_texts = [chart_texts(pred) == chart_texts(ref) is not None for pred, ref in zip(preds, refs)]
+    out["texts_em"] = sum(same_texts) / len(same_texts) if same_texts else 0.0
     out["parsed"] = sum(p is not None for p, _ in pairs) / len(pairs) if pairs else 0.0
     return out
 

@@ -25,7 +25,14 @@ from engines.charts.layout import frame_layout
 from engines.charts.readable import multiple, quantum
 from engines.charts.spec import KINDS, STACKED, ChartSpec
 from engines.charts.style import draw_spec
-from engines.charts.targets import FORMATS, chart_target
+from engines.charts.obstacles import shrink
+from engines.charts.overlap import SLACK
+from engines.charts.plan import plan_chart
+from engines.charts.radial import radar_obstacles
+from engines.charts.targets import FORMATS, chart_target, read_target
+from engines.charts.values import LINES, hiding
+from engines.charts.wrap import wrap
+from renderers.fonts import text_width
 from engines.charts.timekeys import chronology
 from engines.charts.topics import TOPICS
 from model.chart_ap import chart_ap, parse_values, triples
@@ -128,6 +135,79 @@ def test_targets_name_every_named_series_in_every_format(built: list) -> None:
             assert all(isinstance(v, (int, float)) for v in _leaves(parsed["values"]))
         else:
             assert all(isinstance(v, str) for v in _leaves(parsed["values"]))
+
+
+def test_every_drawn_text_has_a_place_in_every_format(built: list) -> None:
+    """Subtitles, reference labels, source notes and both axis titles (drawn, once missing from the html and
+    markdown targets and subtitles and reference labels from all three) are read back alike from each format."""
+    seen = {"subtitle": 0, "reference": 0}
+    for _, spec in built:
+        drawn = {"title": spec.title, "subtitle": spec.subtitle, "source": spec.source, "x_title": spec.x_title,
+                 "y_title": spec.y_title, "reference": spec.reference and spec.reference.text}
+        for fmt in FORMATS:
+            parsed = read_target(chart_target(spec, fmt), spec.horizontal)
+            assert parsed.texts == {k: v for k, v in drawn.items() if v}, (fmt, chart_target(spec, fmt))
+            assert parsed.categories == spec.categories
+            assert parsed.values == [[spec.label(s, i) for i in range(len(spec.categories))]
+                                     for s in range(len(spec.series))]
+        seen["subtitle"] += bool(spec.subtitle)
+        seen["reference"] += bool(spec.reference)
+        if spec.subtitle:  # model.chart_ap reads them too: a prediction without the subtitle is not exact
+            text = chart_target(spec)
+            missing = text.replace(f'"subtitle": {json.dumps(spec.subtitle, ensure_ascii=False)}, ', "")
+            assert chart_ap([text, missing], [text, text])["texts_em"] == 0.5
+    assert min(seen.values()) >= 5, seen
+
+
+def test_an_average_line_prints_the_mean_of_the_values_drawn(built: list) -> None:
+    """The label once printed the mean of the values before they were resampled to the scale (3 of 118)."""
+    lines = [spec for _, spec in built if spec.reference is not None]
+    for spec in lines:
+        values = spec.series[0].values
+        mean = sum(values) / len(values)
+        assert spec.reference.text.endswith(spec.number_format.text(mean)), (spec.reference, values)
+        assert abs(spec.reference.value - mean) <= 0.5 * 10.0 ** -spec.number_format.decimals + 1e-9
+    assert sum(not spec.data_labels for spec in lines) >= 3  # resampled charts, where the mean went wrong
+
+
+def test_no_series_hides_another(built: list) -> None:
+    """Two series on identical values hid each other (7 of 118): points at one place, or lines along one segment."""
+    assert hiding([[1, 2, 3], [1, 2, 5]], "multi_line") == (0, 1, 0)  # a segment drawn twice
+    assert hiding([[1, 2, 3], [1, 3, 5]], "multi_line") is None  # lines crossing at a point stay apart
+    assert hiding([[1, 2, 3], [0, 3, 3]], "scatter") == (0, 1, 2)  # one point on another
+    several = [spec for _, spec in built if spec.kind in LINES and len(spec.series) > 1]
+    assert len(several) >= 30
+    for spec in several:
+        assert hiding([s.values for s in spec.series], spec.kind) is None, (spec.kind, spec.series)
+
+
+def test_a_number_and_its_unit_are_never_wrapped_apart() -> None:
+    """"2004" over "年" read as two labels."""
+    font, size = "noto-sans-cjk", 12
+    assert wrap("2004年", text_width("2004", font, size) + 1, font, size) is None  # refused, never split
+    assert wrap("销售额2004年", text_width("销售额2004", font, size) + 1, font, size) == ["销售额", "2004年"]
+
+
+@pytest.mark.parametrize("renderer", ["matplotlib", "pyecharts"])
+def test_radar_ring_values_sit_clear_of_series_lines(renderer: str) -> None:
+    """Ring values were drawn over series lines (on an opaque patch that cut the line; 4 of 118)."""
+    engine = ChartsEngine(ChartsEngine.Config(renderer=renderer, kinds="radar", degrade=0.0))
+    checked = 0
+    for index in range(8):
+        for attempt in range(20):
+            try:
+                sample = engine.sample(make_rng(3, "charts", index, attempt), index, attempt)
+                break
+            except SampleError:
+                continue
+        spec = ChartSpec.from_dict(sample.meta["spec"])
+        lay = plan_chart(spec).radial
+        marks = radar_obstacles(spec, lay)
+        for t in engine._renderers[renderer].render(spec).texts:
+            if t.text in lay.scale.labels[1:]:
+                assert marks.hit(shrink(t.quad, SLACK)) is None, f"ring value {t.text!r} crosses a series line"
+                checked += 1
+    assert checked >= 24
 
 
 def _leaves(values: dict) -> list:

@@ -15,10 +15,15 @@ import pytest
 from engines import get_engine
 from engines.base import SampleError, make_rng
 from tokenizer.protocol import PROMPT_FORMAT
+from engines.charts.axes import plain_axis
+from engines.charts.content import average_line
 from engines.charts.engine import ChartsEngine, redraw
-from engines.charts.spec import KINDS, ChartSpec, Series
+from engines.charts.readable import quantum
+from engines.charts.spec import KINDS, ChartSpec, Reference, Series
 from engines.charts.targets import chart_target
 from model.chart_ap import parse_values, triples
+from pipelines.readers import get_reader
+from pipelines.readers.charts import STRAY_PX, broken_promises
 from renderers.errors import RenderError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -56,9 +61,11 @@ def check_target(sample) -> None:
     spec = ChartSpec.from_dict(sample.meta["spec"])
     parsed = json.loads(sample.target)
     assert ast.literal_eval(sample.target) == parsed
-    assert list(parsed) == KEYS
-    for key in KEYS[:4]:
-        assert parsed[key] == (getattr(spec, key) or "None")
+    keys = KEYS[:1] + ["subtitle"] * bool(spec.subtitle) + KEYS[1:4] + ["reference"] * bool(spec.reference) + KEYS[4:]
+    assert list(parsed) == keys  # a subtitle and a reference label only where the chart draws them
+    for key in keys[:-1]:
+        drawn = spec.reference.text if key == "reference" else getattr(spec, key)
+        assert parsed[key] == (drawn or "None")
     nested = spec.names_series or len(spec.series) > 1
     series = [parsed["values"][s.name] for s in spec.series] if nested else [parsed["values"]]
     assert len(series) == len(spec.series)
@@ -234,3 +241,48 @@ def test_target_formats_of_the_successors(fmt: str) -> None:
     assert sample.target.count("<table>" if fmt == "html" else "| --- |") == 1
     spec = ChartSpec.from_dict(sample.meta["spec"])
     assert triples(parse_values(sample.target)) == triples(parse_values(chart_target(spec)))
+
+
+def test_the_reader_passes_right_targets_and_flags_changed_ones(samples: list) -> None:
+    """The strict reader: the chart drawn again from the target alone must be the image. A value moved by one
+    reading unit of its scale (a tenth of a tick step, on a chart that prints no values), a changed label, a
+    dropped title and an added subtitle are all flagged; the right target is not."""
+    read, threshold = get_reader("charts")
+    sample = next(s for s in samples if not s.meta["spec"]["data_labels"] and s.meta["kind"] in ("bar", "line", "hbar"))
+    record = {"target": sample.target, "meta": json.dumps(sample.meta)}
+    right = read(record, sample.images)
+    assert right.score >= threshold and right.details["differing_pixels"] == 0, right.details
+    spec = ChartSpec.from_dict(sample.meta["spec"])
+    unit = quantum(plain_axis(spec).step)
+    changes = []
+    for change in ("value", "label", "no title", "subtitle"):
+        broken = ChartSpec.from_dict(sample.meta["spec"])
+        if change == "value":
+            values = broken.series[0].values
+            k = values.index(min(values))
+            values[k] = round(values[k] + unit, 6)
+        elif change == "label":
+            broken.categories = [broken.categories[0] + "x"] + broken.categories[1:]
+        elif change == "no title":
+            broken.title = None
+        else:
+            broken.subtitle = "Preliminary figures"
+        reading = read({**record, "target": chart_target(broken)}, sample.images)
+        assert reading.score < threshold, (change, reading.details)
+        if change == "label":  # named by itself among what the image does not show
+            assert broken.categories[0] in reading.details["missed"], reading.details
+        changes.append(reading.details.get("differing_pixels", 0))
+    assert changes[0] > STRAY_PX  # the moved value was seen by its mark, not by a rule
+
+
+def test_the_reader_holds_targets_to_the_engines_promises() -> None:
+    """What a picture cannot settle: a value between reading units, an "Average" that is not the mean."""
+    spec = ChartSpec("bar", ["A", "B", "C"], [Series("s", [20.0, 30.0, 40.0])])
+    assert broken_promises(spec) == []
+    spec.series[0].values[0] = 21.3  # the scale (0-40 or so, step 10) reads to 1
+    assert "reading unit" in broken_promises(spec)[0]
+    spec.series[0].values[0] = 20.0
+    spec.reference = average_line([20.0, 30.0, 40.0], spec.number_format, "en")
+    assert spec.reference.text == "Average: 30" and broken_promises(spec) == []
+    spec.reference = Reference(31.0, "Average: 31")
+    assert "not the mean" in broken_promises(spec)[0]

@@ -52,7 +52,8 @@ def test_chinese_is_segmented_with_jieba_and_empty_texts_count() -> None:
 def test_chart_ap_of_a_perfect_and_a_perturbed_prediction() -> None:
     ref = CHART % '{"a": 10, "b": 20, "c": 30, "d": 40}'
     perfect = chart_ap([ref], [ref])
-    assert perfect == {"ap_strict": 1.0, "ap_slight": 1.0, "ap_high": 1.0, "em": 1.0, "parsed": 1.0}
+    assert perfect == {"ap_strict": 1.0, "ap_slight": 1.0, "ap_high": 1.0, "em": 1.0, "texts_em": 1.0,
+                       "parsed": 1.0}
     # d off by 2.5%: strict matches 3 of a union of 5 (sim 0.6, so AP counts thresholds 0.50, 0.55, 0.60);
     # slight and high tolerate 5% and 10%, so all 4 match and the union is 4
     off = chart_ap([CHART % '{"a": 10, "b": 20, "c": 30, "d": 41}'], [ref])

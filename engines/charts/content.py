@@ -136,7 +136,7 @@ def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...]) ->
     if kind in ("pie", "donut") and not fmt.suffix and rng.random() < 0.5:
         as_percentages(content, int(rng.integers(0, 2)))
     if cartesian and len(names) == 1 and rng.random() < 0.15:
-        content.reference = average_line(content)
+        content.reference = average_line(content.series[0].values, content.number_format, lang)
     return content
 
 
@@ -148,10 +148,12 @@ def as_percentages(content: ChartContent, decimals: int) -> None:
     content.notes["pie_labels"] = "percent"
 
 
-def average_line(content: ChartContent) -> Reference:
-    """A dashed line at the series' average, labelled with it ("Average: 45.2")."""
-    values = content.series[0].values
+def average_line(values: list[float], fmt: NumberFormat, lang: str) -> Reference:
+    """A dashed line at the average of `values`, labelled with it in `fmt` ("Average: 45.2").
+
+    `draw_spec` draws it again from the values as finally drawn: a chart without data labels has its
+    values resampled to its scale, and the label must print the mean of what the chart shows.
+    """
     mean = sum(values) / len(values)
-    word = "平均值：" if content.lang == "zh" else "Average: "
-    return Reference(round(mean, content.number_format.decimals) + 0.0,
-                     word + content.number_format.text(mean))
+    word = "平均值：" if lang == "zh" else "Average: "
+    return Reference(round(mean, fmt.decimals) + 0.0, word + fmt.text(mean))

@@ -1,8 +1,8 @@
 """`ChartContent`: what a chart says, before anything about its looks, from a topic or a user's table.
 
-Everything in it ends up in the target (kind, labels, values, number format, titles), plus what
-the image shows beside the target (a subtitle, a reference line) and `notes` on how it was made
-(the topic, a table's dropped rows or series, its window), which the sample's meta carries.
+Everything in it ends up in the target (kind, labels, values, number format, titles, a subtitle, a
+reference line's label), plus `notes` on how it was made (the topic, a table's dropped rows or
+series, its window), which the sample's meta carries.
 """
 
 from __future__ import annotations

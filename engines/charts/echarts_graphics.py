@@ -80,8 +80,8 @@ def reference(plan: ChartPlan) -> list[dict[str, Any]]:
 
 
 def radar_scale(plan: ChartPlan) -> list[dict[str, Any]]:
-    """The ring values up the first spoke, each on an opaque patch of the background colour."""
+    """The ring values up the first spoke (`radial.scale_labels`), each on an opaque patch of the background colour."""
     lay, st = plan.radial, plan.spec.style
     return [text(plan, label.text, label.x, label.y, lay.label_size, backgroundColor=st.background,
                  padding=[SCALE_PAD / 2, SCALE_PAD, SCALE_PAD / 2, SCALE_PAD])
-            for label in scale_labels(lay)]
+            for label in scale_labels(plan.spec, lay)]

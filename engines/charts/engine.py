@@ -170,10 +170,15 @@ class ChartsEngine(Engine):
 
 def redraw(meta: dict[str, Any]) -> Image.Image:
     """A sample's image again, from its meta alone: the spec drawn by its renderer, then its degradation."""
+    return redrawn(meta).image
+
+
+def redrawn(meta: dict[str, Any]) -> Rendered:
+    """`redraw`, with the texts drawn and where (moved with the image where it was degraded)."""
     renderer = MatplotlibChartRenderer() if meta["renderer"] == "matplotlib" else EChartsRenderer()
-    image = renderer.render(ChartSpec.from_dict(meta["spec"])).image
+    drawn = renderer.render(ChartSpec.from_dict(meta["spec"]))
     params = degrade.DegradeParams.from_dict(meta["degrade"])
-    return image if params.preset == "none" else degrade.apply(image, params).image
+    return drawn if params.preset == "none" else degrade.apply(drawn.image, params, drawn.texts)
 
 
 def undrawable(texts: list[str]) -> str | None:

@@ -95,7 +95,7 @@ def radar(p: Painter, plan: ChartPlan) -> None:
         x, y = at(lay, 1.0, turns[k])
         p.text(x + 8 * cos, y - 8 * sin, name, st.font_size, st.text_color, ha=ha, va=va)
     h = lay.label_size * 1.2
-    for label in scale_labels(lay):
+    for label in scale_labels(spec, lay):
         w = text_width(label.text, st.font, lay.label_size)
         p.rects([(label.x - SCALE_PAD, label.y - h / 2 - SCALE_PAD / 2, w + 2 * SCALE_PAD, h + SCALE_PAD)],
                 [st.background], z=4.5)

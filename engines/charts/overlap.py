@@ -5,8 +5,7 @@ other; this adds the chart's marks, with the texts as the renderer reports havin
 ECharts' own label placement is checked too, not only our prediction of it):
 - cartesian charts: no text touches a line stroke, a marker, a reference line or a bar, except a
   stacked segment's own label inside it;
-- radars: no text touches a marker, and only the radial scale's labels (drawn on an opaque patch)
-  may cross a polygon's edge;
+- radars: no text, the radial scale's ring values included, touches a series line or marker;
 - pies and donuts: a label drawn inside a slice stays inside that slice.
 A violation is a failed draw ("text_overlap"), retried with another draw.
 """
@@ -54,14 +53,12 @@ def check_cartesian(texts: list[DrawnText], marks: Obstacles, placed: list[Place
             _fail(t.text, hit)
 
 
-def check_radar(texts: list[DrawnText], marks: Obstacles, scale_labels: set[str], lay: RadialLayout) -> None:
-    """Raise unless no text touches a marker; only scale labels (near the first spoke) may cross edges."""
+def check_radar(texts: list[DrawnText], marks: Obstacles) -> None:
+    """Raise unless no text, ring values included, touches a series line or marker."""
     for t in texts:
         if not t.text.strip():
             continue
-        cx, cy = _center(t.quad)
-        is_scale = t.text in scale_labels and cy < lay.cy and abs(cx - lay.cx) < lay.radius / 2
-        hit = marks.hit(shrink(t.quad, SLACK), lambda tag: is_scale and tag[0] == "line")
+        hit = marks.hit(shrink(t.quad, SLACK))
         if hit is not None:
             _fail(t.text, hit)
 

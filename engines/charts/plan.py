@@ -61,6 +61,6 @@ def verify(plan: ChartPlan, texts: list[DrawnText]) -> None:
     if plan.geometry is not None:
         check_cartesian(texts, mark_obstacles(spec, plan.geometry), plan.labels)
     elif spec.kind == "radar":
-        check_radar(texts, radar_obstacles(spec, plan.radial), set(plan.radial.scale.labels), plan.radial)
+        check_radar(texts, radar_obstacles(spec, plan.radial))
     else:
         check_pie(spec, texts, plan.radial)

@@ -1,8 +1,10 @@
 """Geometry of radars and pies shared by both renderers: spokes, vertices, the radial scale, slices.
 
 A radar's values are read from a labelled radial scale: the ring values are written along the
-first spoke (straight up), each on a small opaque patch so a polygon edge passing under it cannot
-strike it through; the checks in `overlap` allow that crossing and nothing else.
+first spoke (straight up; or down, where there is a spoke there too), right of it or, where a series
+line runs through that side, left of it, each on a small opaque patch of the background; a radar
+whose lines cross every side is refused (a ring value drawn over a series line hides a piece of the
+line and reads as struck through).
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from dataclasses import dataclass
 from engines.charts.axes import RadialLayout
 from engines.charts.obstacles import Obstacles, box_quad, segment_quad
 from engines.charts.spec import ChartSpec
+from engines.charts.wrap import LINE
+from renderers.errors import RenderError
+from renderers.fonts import text_width
 
 SCALE_PAD = 2.0  # px of opaque patch around a scale label
 
@@ -39,11 +44,30 @@ def vertices(spec: ChartSpec, lay: RadialLayout, s: int) -> list[tuple[float, fl
     return [at(lay, v / lay.scale.hi, turns[k]) for k, v in enumerate(spec.series[s].values)]
 
 
-def scale_labels(lay: RadialLayout) -> list[ScaleLabel]:
-    """The ring values, from the first ring to the rim, just right of the upward spoke."""
-    scale = lay.scale
-    return [ScaleLabel(label, lay.cx + 4, lay.cy - lay.radius * (t - scale.lo) / (scale.hi - scale.lo))
-            for t, label in zip(scale.ticks[1:], scale.labels[1:])]
+def scale_labels(spec: ChartSpec, lay: RadialLayout) -> list[ScaleLabel]:
+    """The ring values, from the first ring to the rim, beside the upward spoke (or, with an even number of
+    spokes, the downward one), on the first side no series line crosses: right, then left.
+
+    Raises:
+        RenderError: "text_overlap" when series lines run through the ring values on every side.
+    """
+    scale, size = lay.scale, lay.label_size
+    shares = [(t - scale.lo) / (scale.hi - scale.lo) for t in scale.ticks[1:]]
+    widths = [text_width(label, spec.style.font, size) for label in scale.labels[1:]]
+    marks = radar_obstacles(spec, lay)
+    for up in (1, -1) if len(spec.categories) % 2 == 0 else (1,):
+        for side in (1, -1):
+            placed = [ScaleLabel(label, lay.cx + 4 if side > 0 else lay.cx - 4 - w, lay.cy - up * lay.radius * share)
+                      for label, share, w in zip(scale.labels[1:], shares, widths)]
+            if all(marks.hit(scale_patch(label, w, size)) is None for label, w in zip(placed, widths)):
+                return placed
+    raise RenderError("text_overlap", "series lines cross the radar's ring values on every side of the spoke")
+
+
+def scale_patch(label: ScaleLabel, width: float, size: float) -> tuple:
+    """The opaque patch a ring value is drawn on, as a quad."""
+    h = size * LINE
+    return box_quad(label.x - SCALE_PAD, label.y - h / 2 - SCALE_PAD / 2, width + 2 * SCALE_PAD, h + SCALE_PAD)
 
 
 def marker_size(spec: ChartSpec) -> float:

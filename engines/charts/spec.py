@@ -120,7 +120,7 @@ class ChartSpec:
     legend: bool = False
     data_labels: bool = False
     style: ChartStyle = field(default_factory=ChartStyle)
-    subtitle: str | None = None  # a smaller line under the title; not part of the target
+    subtitle: str | None = None  # a smaller line under the title
     reference: Reference | None = None
     x_values: list[float] | None = None
     x_format: NumberFormat | None = None

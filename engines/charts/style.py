@@ -13,10 +13,12 @@ from __future__ import annotations
 import numpy as np
 
 from engines.charts.colors import CLOSE, closest_pair, distinct
+from engines.charts.content import average_line
 from engines.charts.content_model import ChartContent, content_texts
 from engines.charts.palettes import BACKGROUND_WEIGHTS, BACKGROUNDS, PALETTES, axis_color, grid_color
 from engines.charts.readable import snap_to_scale
 from engines.charts.spec import DASHES, SYMBOLS, ChartSpec, ChartStyle
+from engines.charts.values import check_apart
 from renderers.errors import RenderError
 from renderers.fonts import covering_faces, face_keys
 
@@ -98,4 +100,7 @@ def draw_spec(rng: np.random.Generator, content: ChartContent, exact: bool = Fal
                      content.source, content.x_title, content.y_title, legend, data_labels, style,
                      content.subtitle, content.reference, content.x_values, content.x_format)
     snap_to_scale(spec)
+    if spec.reference is not None:  # the mean of the values as drawn, after any resampling to the scale
+        spec.reference = average_line(spec.series[0].values, spec.number_format, content.lang)
+    check_apart(spec)
     return spec

@@ -19,13 +19,16 @@ import numpy as np
 
 from engines.base import SampleError
 from engines.charts import climate
-from engines.charts.spec import NumberFormat
+from engines.charts.spec import ChartSpec, NumberFormat
 from engines.charts.text import POOLS
 from engines.charts.topics import Topic
+from renderers.errors import RenderError
 
 PERIODS = {"months": 12, "quarters": 4, "weekdays": 7}
 TIME_POOLS = ("years", "months", "quarters", "weekdays")
 LINES = ("line", "multi_line", "area", "scatter", "radar")  # kinds whose series could hide each other
+HIDE = 0.01  # share of the value range within which two points of a chart as drawn lie on top of each other
+HIDE_DRAW = 0.02  # the same, for values still to be resampled (which moves each by up to ~1% of the range)
 
 
 def draw_format(rng: np.random.Generator, topic: Topic, lang: str, top: float) -> NumberFormat:
@@ -106,12 +109,48 @@ def _joint(rng: np.random.Generator, z: np.ndarray, top: float, positive: bool, 
 
 
 def apart(rows: list[list[float]], kind: str) -> bool:
-    """Whether no two series could be mistaken for one another (they rarely lie within 3% of the range)."""
+    """Whether no two series could be mistaken for one another (they rarely lie within 3% of the range)
+    and none hides another (`hiding`, with a margin of 2% for the resampling still to come)."""
     if kind not in LINES or len(rows) < 2:
         return True
     a = np.array(rows)
     tol = 0.03 * (float(a.max() - a.min()) or 1.0)
-    return all(np.mean(np.abs(a[i] - a[j]) < tol) < 0.34 for i in range(len(a)) for j in range(i + 1, len(a)))
+    return (all(np.mean(np.abs(a[i] - a[j]) < tol) < 0.34 for i in range(len(a)) for j in range(i + 1, len(a)))
+            and hiding(rows, kind, HIDE_DRAW) is None)
+
+
+def hiding(rows: list[list[float]], kind: str, share: float = HIDE) -> tuple[int, int, int] | None:
+    """(series, series, category) where one series of points would hide another, or None.
+
+    Two scatter points within `share` of the value range at one category lie on top of each other;
+    two lines (areas, radar polygons) within it at two neighbouring categories run on top of each other
+    for a whole segment, so one of them is not seen there. Lines merely crossing at a point stay apart.
+    """
+    if kind not in LINES or len(rows) < 2:
+        return None
+    a = np.array(rows)
+    close_at = np.abs(a[:, None, :] - a[None, :, :]) <= share * (float(a.max() - a.min()) or 1.0)
+    if kind != "scatter":
+        after = np.roll(close_at, -1, axis=2) if kind == "radar" else np.concatenate(
+            [close_at[:, :, 1:], np.zeros_like(close_at[:, :, :1])], axis=2)
+        close_at &= after
+    for i, j, k in zip(*np.nonzero(close_at)):
+        if i < j:
+            return int(i), int(j), int(k)
+    return None
+
+
+def check_apart(spec: ChartSpec) -> None:
+    """Raise unless no series of the chart as drawn (values resampled to its scale) hides another.
+
+    Raises:
+        RenderError: "series_overlap", naming the two series and the category.
+    """
+    found = hiding([s.values for s in spec.series], spec.kind)
+    if found is not None:
+        i, j, k = found
+        raise RenderError("series_overlap", f"{spec.series[i].name!r} and {spec.series[j].name!r} "
+                                            f"at {spec.categories[k]!r}")
 
 
 def draw_values(rng: np.random.Generator, topic: Topic, kind: str, pool: str, categories: list[str],

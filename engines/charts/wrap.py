@@ -13,18 +13,23 @@ import re
 
 from renderers.fonts import text_width
 
-CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+_HAN = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+CJK = re.compile(f"[{_HAN}]")
+NUMBER_UNIT = re.compile(f"[^{_HAN}]*\\d[{_HAN}]\\s*|[{_HAN}]\\s*|[^{_HAN}]+")  # pieces of a CJK word
 MAX_LINES = 3
 LINE = 1.2  # line height per pixel of font size
 
 
 def _tokens(text: str) -> list[str]:
-    """Pieces a line may break after: words with their trailing space, or single CJK characters."""
+    """Pieces a line may break after: words with their trailing space, or single CJK characters.
+
+    A number keeps the CJK unit that follows it ("2004年", "3月", "10万"): a year or an amount broken
+    over two lines reads as two labels.
+    """
     out: list[str] = []
     for word in re.findall(r"\S+\s*", text):
         if CJK.search(word):
-            out.extend(re.findall(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]|[^\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+",
-                                  word))
+            out.extend(NUMBER_UNIT.findall(word))
         else:
             out.append(word)
     return out

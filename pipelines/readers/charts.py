@@ -1,57 +1,78 @@
-"""Chart targets read back by PP-OCR: the share of what the target names that a reading of the image finds.
+"""Chart targets checked strictly: the chart drawn again from the target alone must be the image, and PP-OCR must read it.
 
 A chart's target is a table of what the chart shows, in one of three forms (`--target-format`): OneChart's
-dict (GOT), an HTML table (DeepSeek-OCR) or a Markdown table (PaddleOCR-VL). `chart_items` parses any of
-them into items with a role: titles (title, source, axis titles, a table's caption), series names,
-category labels and values. A reading cannot check what the chart does not print, so the score counts
-titles, series names and category labels always, and values only where the chart prints them as data
-labels (meta's `spec.data_labels`; a value read off a scale is not printed), and category labels not
-where they are points on a numeric x scale (`spec.x_values`). The score is the recall of those items:
-a swapped target or a blank image scores near 0, one wrong label of ten costs 0.1 and is named in
-`missed`. PP-OCR misses small text (pie labels, dense data labels) at a chart's own size, so a chart
-whose first reading misses anything is read again (see `read`): 31% of 160 correct charts were, which
-makes a chart cost 2.6 single readings on average (`bench.validate`). On those 160 correct charts,
-92.5% score 1.0 and 3.8% score under 0.9: the reader's ceiling, which sets the engine's threshold.
+dict (GOT), an HTML table (DeepSeek-OCR) or a Markdown table (PaddleOCR-VL), all parsed by
+`engines.charts.targets.read_target`. The reading is in three steps:
 
-Matching is forgiving where PP-OCR errs and strict where targets err: texts are compared after NFKC,
-case folding and removing whitespace (so labels wrapped over lines still match), as substrings of the
-whole reading or, from 6 characters on, at a fuzzy partial-match ratio of 90 (one wrong character in
-a long title); values are compared as numbers, digits only (no sign, unit or thousands separator),
-each printed value needing its own reading.
+1. **The chart again, from the target alone.** Titles, subtitle, axis titles, reference label, source
+   note, series names, categories and values come from the target; only how the chart looks (kind,
+   size, font, colours, legend and data-label switches, degradation) comes from meta, as the molecule
+   and geometry readers redraw a target in its recorded style. The chart is drawn by the recorded
+   renderer and compared with the image pixel for pixel. Every value moves a mark against the axis the
+   chart draws (a bar's end, a line's or a point's position, a slice's angle) and every text is drawn, so
+   a changed, dropped or added value, label, title, subtitle or note changes the picture: the score is
+   1 - (pixels that differ) / `DIFF_PX`, so more than `STRAY_PX` differing pixels flag it at the 0.9
+   threshold (right targets redraw to the very same pixels). A target that does not parse, or does not
+   draw, is 0.
+2. **The promises a picture cannot settle** (0 when broken): values not printed as data labels are
+   multiples of the reading unit of the scale they are drawn on (a tenth of a tick step, 1-2-2.5-5) and
+   written with no more decimals than it has, so a value changed by less than a pixel is still caught; the numbers
+   on a numeric x scale likewise; every value is written as the chart's one number format writes it;
+   an "Average" reference line prints the mean of the values.
+3. **PP-OCR** reads the image (only when steps 1-2 pass, so a broken target costs no reading): the share of the target's titles, series names,
+   category labels and printed values found in the reading. This is the independent route that catches
+   a renderer drawing a text illegibly, which a redraw by the same renderer cannot; PP-OCR misses small
+   text now and then (3.8% of 160 right charts read under 0.9), so a reading only lowers the score under
+   `OCR_FLOOR`. A chart whose first reading misses anything is read again at twice its size.
+
+Matching in step 3 is forgiving where PP-OCR errs: texts are compared after NFKC, case folding and removing
+whitespace, as substrings of the whole reading or, from 6 characters on, at a fuzzy partial-match ratio of
+90; values as numbers, digits only, each printed value needing its own reading.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from typing import Any
 
+import numpy as np
 from PIL import Image
 from rapidfuzz import fuzz
 
+from engines.charts.axes import plain_axis, x_axis
+from engines.charts.content import average_line
+from engines.charts.engine import redrawn
+from engines.charts.readable import decimals_of, multiple, quantum
+from engines.charts.spec import HORIZONTAL, ChartSpec, ChartStyle, NumberFormat, Reference, Series
+from engines.charts.targets import ParsedChart, read_target
 from pipelines.readers import Reading
 from pipelines.readers.text import READ_OPTIONS, SHOWN, read_lines
 from renderers import ppocr
+from renderers.errors import RenderError
+from renderers.result import Rendered
 from shards.format import record_meta
 
+DIFF_PX = 50  # differing pixels that score 0; right targets redraw with none differing
+STRAY_PX = DIFF_PX // 10  # differing pixels a picture may have and still agree (flagged from here on)
+DIFF_LEVEL = 4  # a pixel differs when a channel differs by more than this (of 255): redraws are exact
+OCR_FLOOR = 0.75  # a PP-OCR recall under this lowers the score (right charts: 3.8% under 0.9)
 FUZZY_MIN_CHARS = 6
 FUZZY_RATIO = 90
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
-TITLE_KEYS = ("title", "source", "x_title", "y_title")
+WRITTEN = re.compile(r"(-?)(\D*?)(\d+(?:\.(\d+))?)(\D*)")  # sign, prefix, digits (decimals), suffix
 
 
 @dataclass
 class ChartItems:
-    """What a chart target names, by role.
+    """What a chart target names, by role, for the PP-OCR reading.
 
     Attributes:
-        titles: title, source, axis titles (OneChart); a table's caption or title line and first header cell.
-        series: series names (a nested OneChart dict; a table's header cells after the first).
-        categories: category labels (OneChart's value keys; a table's first column).
+        titles: title, subtitle, source, axis titles, reference label.
+        series: series names (when the target names them).
+        categories: category labels.
         values: every value as the target writes it ("12.50", "12.5%").
     """
 
@@ -61,98 +82,120 @@ class ChartItems:
     values: list[str] = field(default_factory=list)
 
 
-def _onechart(target: str) -> ChartItems:
-    """OneChart's dict; numbers keep their written digits (json's number hooks return the token text)."""
-    data = json.loads(target, parse_float=str, parse_int=str)
-    values = data.get("values") if isinstance(data, dict) else None
-    if not isinstance(values, dict):
-        raise ValueError(f"a OneChart dict needs a 'values' dict: {target[:60]!r}")
-    items = ChartItems(titles=[str(data[k]) for k in TITLE_KEYS if data.get(k) not in (None, "None")])
-    nested = values and all(isinstance(v, dict) for v in values.values())
-    for name, column in (values.items() if nested else [(None, values)]):
-        if name is not None:
-            items.series.append(name)
-        items.categories += [c for c in column if c not in items.categories]
-        items.values += [str(v) for v in column.values()]
-    return items
-
-
-class _TableParser(HTMLParser):
-    """Rows of <th>/<td> cell texts, and every text outside the cells (caption, headings)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[list[str]] = []
-        self.outside: list[str] = []
-        self._cell: list[str] | None = None
-
-    def handle_starttag(self, tag: str, attrs: Any) -> None:
-        if tag == "tr":
-            self.rows.append([])
-        elif tag in ("td", "th"):
-            self._cell = []
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th") and self._cell is not None and self.rows:
-            self.rows[-1].append("".join(self._cell).strip())
-            self._cell = None
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
-        elif data.strip():
-            self.outside.append(data.strip())
-
-
-def _html(target: str) -> ChartItems:
-    parser = _TableParser()
-    parser.feed(target)
-    parser.close()
-    return _table(parser.rows, parser.outside)
-
-
-def _markdown(target: str) -> ChartItems:
-    """A Markdown table (`\\|` is a pipe inside a cell); other non-empty lines are titles."""
-    rows, outside = [], []
-    for line in target.splitlines():
-        line = line.strip()
-        if line.startswith("|"):
-            cells = [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line.strip("|"))]
-            if not all(re.fullmatch(r":?-+:?", c) for c in cells):  # the |---|---| rule under the header
-                rows.append(cells)
-        elif line:
-            outside.append(line.lstrip("#").strip().strip("*_").strip())
-    return _table(rows, outside)
-
-
-def _table(rows: list[list[str]], outside: list[str]) -> ChartItems:
-    """A header row (category axis title, series names), then one row per category: label, values.
-
-    A lone value column's header is not an item: it may name a series the chart never draws.
-    """
-    if not rows:
-        raise ValueError("no table rows")
-    header, body = rows[0], rows[1:]
-    return ChartItems(titles=[t for t in outside + header[:1] if t],
-                      series=[s for s in header[1:] if s] if len(header) > 2 else [],
-                      categories=[r[0] for r in body if r and r[0]],
-                      values=[v for r in body for v in r[1:] if v])
-
-
-def chart_items(target: str) -> ChartItems:
-    """Parse a chart target in any of the three formats, told apart by their first characters.
+def chart_items(target: str, horizontal: bool = False) -> ChartItems:
+    """The items of a chart target in any of the three formats.
 
     Raises:
         ValueError: the target is none of a OneChart dict, an HTML table or a Markdown table.
     """
-    text = target.lstrip()
-    if text.startswith("{"):
-        return _onechart(text)
-    if re.match(r"<(table|caption|tr)\b", text, re.I):
-        return _html(text)
-    if re.search(r"^\s*\|", text, re.M):
-        return _markdown(text)
-    raise ValueError(f"not a OneChart dict, HTML table or Markdown table: {target[:60]!r}")
+    parsed = read_target(target, horizontal)
+    series = list(parsed.series or [])
+    if len(series) == 1 and not target.lstrip().startswith("{"):
+        series = []  # a table's lone value column header may name a series no legend draws: not an item
+    return ChartItems(list(parsed.texts.values()), series, parsed.categories,
+                      [v for column in parsed.values for v in column])
+
+
+def number_format(written: list[str]) -> tuple[NumberFormat, list[float]]:
+    """The one number format that writes every value exactly as given, and the values.
+
+    Raises:
+        ValueError: a value that is not a number, or values written in different formats.
+    """
+    parsed = [WRITTEN.fullmatch(w) for w in written]
+    if not all(parsed):
+        raise ValueError(f"not a chart value: {written[[m is None for m in parsed].index(True)]!r}")
+    first = parsed[0]
+    fmt = NumberFormat(len(first.group(4) or ""), first.group(2), first.group(5))
+    values = [(-1 if m.group(1) else 1) * float(m.group(3)) + 0.0 for m in parsed]
+    for text, value in zip(written, values):
+        if fmt.text(value) != text:
+            raise ValueError(f"{text!r} is not written as the chart's other values ({fmt.text(value)!r})")
+    return fmt, values
+
+
+def chart_from_target(parsed: ParsedChart, recorded: dict[str, Any]) -> ChartSpec:
+    """The chart the target describes, drawn as `recorded` (meta's spec) says it looks.
+
+    Only the looks come from `recorded`: kind, style, legend and data-label switches. A single series
+    the target does not name keeps the recorded name, which the image does not draw (no legend names it).
+
+    Raises:
+        ValueError: the target does not describe a chart of the recorded kind.
+    """
+    fmt, values = number_format([v for column in parsed.values for v in column])
+    n = len(parsed.categories)
+    names = parsed.series
+    if names is None:
+        if recorded["legend"] and recorded["kind"] not in ("pie", "donut"):
+            raise ValueError("the chart names its series in a legend; the target names none")
+        names = [recorded["series"][0]["name"]]
+    series = [Series(name, values[k * n:(k + 1) * n]) for k, name in enumerate(names)]
+    texts = parsed.texts
+    x_values = x_format = None
+    if recorded.get("x_values") is not None:
+        x_format, x_values = number_format(parsed.categories)
+    reference = None
+    if "reference" in texts:
+        found = NUMBER.findall(texts["reference"])
+        if not found:
+            raise ValueError(f"the reference label {texts['reference']!r} prints no value")
+        sign = -1 if re.search(r"-\D*" + re.escape(found[-1]) + r"\D*$", texts["reference"]) else 1
+        reference = Reference(sign * float(found[-1].replace(",", "")) + 0.0, texts["reference"])
+    return ChartSpec(recorded["kind"], parsed.categories, series, fmt, texts.get("title"), texts.get("source"),
+                     texts.get("x_title"), texts.get("y_title"), recorded["legend"], recorded["data_labels"],
+                     ChartStyle(**recorded["style"]), texts.get("subtitle"), reference, x_values, x_format)
+
+
+def broken_promises(spec: ChartSpec) -> list[str]:
+    """What the target states that the engine promises never to (a picture alone cannot tell)."""
+    broken = []
+    values = [v for s in spec.series for v in s.values]
+    if not spec.data_labels and (spec.cartesian or spec.kind == "radar"):
+        unit = quantum(plain_axis(spec).step)
+        off = [v for v in values if not multiple(v, unit)]
+        if off:
+            broken.append(f"values {off[:3]} are not multiples of the scale's reading unit {unit}")
+        if spec.number_format.decimals > decimals_of(unit):
+            broken.append(f"values written with {spec.number_format.decimals} decimals; the scale reads "
+                          f"{decimals_of(unit)}")
+    if spec.x_values is not None:
+        unit = quantum(x_axis(spec).step)
+        if not all(multiple(x, unit) for x in spec.x_values):
+            broken.append(f"x values are not multiples of the x scale's reading unit {unit}")
+    if spec.reference is not None:
+        means = {average_line(spec.series[0].values, spec.number_format, lang).text for lang in ("en", "zh")}
+        if spec.reference.text not in means:
+            broken.append(f"the reference label {spec.reference.text!r} is not the mean of the values "
+                          f"({' / '.join(sorted(means))})")
+    return broken
+
+
+def differing(a: Image.Image, b: Image.Image) -> np.ndarray:
+    """Where two images differ by more than DIFF_LEVEL in a channel (everywhere when their sizes differ)."""
+    if a.size != b.size:
+        return np.ones((a.height, a.width), dtype=bool)
+    diff = np.abs(np.asarray(a.convert("RGB"), dtype=np.int16) - np.asarray(b.convert("RGB"), dtype=np.int16))
+    return diff.max(axis=2) > DIFF_LEVEL
+
+
+def not_shown(drawn: Rendered, image: Image.Image, mask: np.ndarray) -> list[str]:
+    """The target's texts the image does not show where the redraw puts them, most different first.
+
+    Only texts over differing pixels are looked at: PP-OCR recognises the image there (recognition
+    alone, no detection) and a text read otherwise is named, so a changed label is named by itself
+    even when it moved everything around it.
+    """
+    h, w = mask.shape
+    suspects = []
+    for t in drawn.texts:
+        xs, ys = [p[0] for p in t.quad], [p[1] for p in t.quad]
+        box = mask[max(0, int(min(ys))):min(h, int(max(ys)) + 1), max(0, int(min(xs))):min(w, int(max(xs)) + 1)]
+        if t.text.strip() and box.any():
+            suspects.append(t)
+    read = ppocr.read_crops(image, [t.quad for t in suspects])
+    ratios = [(fuzz.ratio(_squash(t.text), _squash(r.text)), t.text) for t, r in zip(suspects, read)]
+    return list(dict.fromkeys(text for ratio, text in sorted(ratios) if ratio < 100))[:SHOWN]
 
 
 def _squash(text: str) -> str:
@@ -206,26 +249,15 @@ def _check(items: ChartItems, spec: dict[str, Any]) -> _Check:
     return _Check(wanted, values, counted)
 
 
-def read(record: dict[str, Any], images: list[Image.Image]) -> Reading:
-    """Score a chart sample: recall of its target's titles, labels and printed values in a PP-OCR reading.
+def ocr_recall(items: ChartItems, recorded: dict[str, Any], images: list[Image.Image]) -> tuple[float, dict]:
+    """Recall of the target's titles, labels and printed values in a PP-OCR reading of the image.
 
     The chart is read at its own size; when that misses anything, it is read again at twice its size
     (small data labels and pie labels are found then), and each line found first is recognised again
     alone without the angle classifier (which sometimes turns a long row of axis labels, "2012Q3
     2012Q4 ...", upside down, but is needed for the y axis's title); the readings are pooled.
-
-    Args:
-        record: the sample's JSON record; meta's `spec` says whether values are printed.
-        images: the chart (one image).
-
-    Returns:
-        the recall, with the recall by role (values too where not printed, for information), how many
-        items were checked, whether the second reading was needed, and the items missed.
-
-    Raises:
-        ValueError: the target is not a chart table in a known format (or not valid JSON).
     """
-    check = _check(chart_items(record["target"]), record_meta(record).get("spec", {}))
+    check = _check(items, recorded)
     first = ppocr.read_many(images, READ_OPTIONS)
     lines = [t.text for rendered in first for t in rendered.texts]
     lost, reread = check.against(lines), False
@@ -241,4 +273,44 @@ def read(record: dict[str, Any], images: list[Image.Image]) -> Reading:
     details = {"checked": checked, "values_printed": "value" in check.counted, "reread": reread,
                "recall_by_role": {role: round(1 - len(check.missed[role]) / n, 4) for role, n in totals.items()},
                "missed": [t for role in check.counted for t in check.missed[role]][:SHOWN]}
-    return Reading(1 - lost / checked if checked else 1.0, details)
+    return (1 - lost / checked if checked else 1.0), details
+
+
+def read(record: dict[str, Any], images: list[Image.Image]) -> Reading:
+    """Score a chart sample: the chart redrawn from its target alone against the image, the engine's
+    promises about its values, then a PP-OCR reading of its texts.
+
+    Args:
+        record: the sample's JSON record; meta's `spec` gives the chart's looks, `renderer` and
+            `degrade` how it was drawn.
+        images: the chart (one image).
+
+    Returns:
+        1 - differing pixels / DIFF_PX (0 for a target that does not parse or draw, or breaks a
+        promise), lowered to the PP-OCR recall where that is under OCR_FLOOR; details say why.
+    """
+    meta = record_meta(record)
+    recorded = meta["spec"]
+    try:
+        parsed = read_target(record["target"], recorded["kind"] in HORIZONTAL)
+        spec = chart_from_target(parsed, recorded)
+    except ValueError as exc:
+        return Reading(0.0, {"error": f"the target does not describe the chart: {exc}"})
+    broken = broken_promises(spec)
+    if broken:
+        return Reading(0.0, {"error": "; ".join(broken)})
+    try:
+        drawn = redrawn({**meta, "spec": spec.to_dict()})
+    except RenderError as exc:
+        return Reading(0.0, {"error": f"the target does not draw: {exc.reason} {exc.excerpt}"})
+    mask = differing(drawn.image, images[0])
+    score = max(0.0, 1 - int(mask.sum()) / DIFF_PX)
+    details: dict[str, Any] = {"differing_pixels": int(mask.sum())}
+    if mask.sum() > STRAY_PX:
+        details["missed"] = not_shown(drawn, images[0], mask)
+    else:  # the picture agrees: now the independent reading
+        recall, details["ocr"] = ocr_recall(chart_items(record["target"], spec.horizontal), recorded, images)
+        details["ocr_recall"] = round(recall, 4)
+        if recall < OCR_FLOOR:
+            score = min(score, recall)
+    return Reading(score, details)
