@@ -124,15 +124,15 @@ def measure(engine: HandwritingEngine, n: int) -> tuple[dict[str, float], list[S
     cpu = cpu_seconds()
     samples = [draw(engine, i) for i in range(n)]
     for s in samples:
-        encode_image(s.images, engine.image_format)
+        encode_image(s.images[0])
     cpu = cpu_seconds() - cpu
     return {"samples": n, "cpu_s": round(cpu, 2), "per_cpu_s": round(n / cpu, 3)}, samples
 
 
-def measure_naive(samples: list[Sample], image_format: str, how) -> dict[str, float]:
+def measure_naive(samples: list[Sample], how) -> dict[str, float]:
     cpu = cpu_seconds()
     for s in samples:
-        encode_image([how(s)], image_format)
+        encode_image(how(s))
     cpu = cpu_seconds() - cpu
     return {"samples": len(samples), "cpu_s": round(cpu, 2), "per_cpu_s": round(len(samples) / cpu, 3)}
 
@@ -148,8 +148,8 @@ def main() -> None:
     for index in range(4 * args.n):  # warm-up: prose, fonts and common characters' stroke data load once per worker
         draw(engine, 10_000 + index)
     built_in, samples = measure(engine, args.n)
-    pen_base = measure_naive(samples, engine.image_format, naive_pen)
-    font_base = measure_naive(samples, engine.image_format, naive)
+    pen_base = measure_naive(samples, naive_pen)
+    font_base = measure_naive(samples, naive)
     result: dict[str, object] = {"goal_speedup": 3.0, "built_in": built_in, "naive_pen": pen_base,
                                  "naive_font_text": font_base,
                                  "speedup": round(built_in["per_cpu_s"] / pen_base["per_cpu_s"], 2),

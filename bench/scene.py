@@ -141,7 +141,7 @@ def speed(n: int, source: Path | None) -> dict:
         for attempt in range(10):
             try:
                 sample = engine.sample(make_rng(0, engine.name, i, attempt), i, attempt)
-                encode_image(sample.images, engine.image_format)
+                encode_image(sample.images[0])
                 break
             except SampleError as exc:
                 failed[exc.reason] += 1

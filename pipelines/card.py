@@ -41,7 +41,7 @@ DTYPES = {str: "string", int: "int64"}
 SIZE_CATEGORIES = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"),
                    (10_000_000, "1M<n<10M"), (100_000_000, "10M<n<100M"))
 CODE_LICENCE = "apache-2.0"  # the project's own: what its code draws from the seed is released under it
-PROSE_ENGINES = ("docs", "doc_slices", "pages")  # their built-in text is `engines.prose`
+PROSE_ENGINES = ("docs", "doc_slices", "pages", "scene", "scene_crops", "handwriting")  # text from `engines.prose`
 GENERATED = {  # what each engine's built-in source draws from the seed with its own code
     "charts": "chart topics, labels and values",
     "formulas": "LaTeX formulas",
@@ -52,9 +52,21 @@ GENERATED = {  # what each engine's built-in source draws from the seed with its
     "pages": "the pages' formulas, lists and tables around the prose",
     "docs": "page layouts (sizes, columns, faces)",
     "doc_slices": "page layouts (sizes, columns, faces)",
+    "scene": "text placements, faces, colours and photo effects",
+    "scene_crops": "text placements, faces, colours and photo effects",
+    "handwriting": "hands (slant, size, pen, jitter), sheets and page layouts",
 }
+# data a built-in source draws besides prose: (part, origin, Hub licence id; "other" where the Hub has none)
+DRAWN_FROM = {
+    "scene": [("backgrounds", "the nature photographs of Debian's `mate-backgrounds` package", "gpl-2.0")],
+    "handwriting": [("strokes", "English pen strokes from the Hershey fonts (public domain) and the EMS faces "
+                                "(SIL OFL 1.1), npm `hersheytext`", "ofl-1.1"),
+                    ("strokes", "Chinese stroke medians of Make Me a Hanzi, npm `hanzi-writer-data` (Arphic Public "
+                                "License)", "other")],
+}
+DRAWN_FROM["scene_crops"] = DRAWN_FROM["scene"]
 # stage-3 engines compose others' samples (`Engine.part`): their content is their parts'
-COMPOSED = {"finegrained": ("docs",), "multipage": ("pages",), "multicrop": ("docs", "pages")}
+COMPOSED = {"finegrained": ("docs", "scene"), "multipage": ("pages",), "multicrop": ("docs", "pages")}
 MOLECULES = ("SMILES of RDKit's bundled NCI sample (`rdkit/Data/NCI/first_5K.smi`, compounds of the US National "
              "Cancer Institute's open database), distributed with RDKit under BSD-3-Clause")
 
@@ -84,6 +96,7 @@ def origins(engine: str, config: dict[str, Any]) -> list[Origin]:
         found.append(Origin("prose", f"{used.title}, as Debian ships it ({packages}); {used.terms}", used.licence))
     if engine == "molecules":
         found.append(Origin("molecules", MOLECULES, "bsd-3-clause"))
+    found += [Origin(part, origin, licence) for part, origin, licence in DRAWN_FROM.get(engine, [])]
     if engine in GENERATED:
         found.append(Origin("generated", f"{GENERATED[engine]}, drawn from the seed by the engine's code",
                             CODE_LICENCE))

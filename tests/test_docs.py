@@ -204,7 +204,8 @@ def test_real_pdfs_are_used_or_skipped_with_reasons(shared_data: Path, tmp_path:
     info = engine.describe()
     assert info["pages_by_lang"] == {"en": 5, "zh": 1}
     assert info["skipped"] == {"table": 2, "unsupported_script": 4, "vertical_text": 1}
-    sample = engine.sample(make_rng(0, "docs", 1), 1)
+    index = next(i for i in range(len(engine.pages)) if engine.source_item(engine.pages, i, 0) is engine.pages[1])
+    sample = engine.sample(make_rng(0, "docs", index), index)  # the second page of the scan (a seeded walk)
     assert sample.meta["source"] == "en_docling_multi_page.pdf" and "Google Docs (2006)" in sample.target
     # a list item's bullet is a piece of its own in the text layer: one line with its item
     assert "\n• Google Docs (2006): The introduction of cloud-based word processing revolutionized\n" in sample.target

@@ -77,13 +77,13 @@ def test_multicrop_reader_reads_page_by_page_and_flags_pages_out_of_order(multic
     sample = multicrop[0]  # a stitched image costs a whole-page PP-OCR pass a page: one sample
     image = sample.images[0]
     reading = reader(_record(sample), [image])
-    assert reading.score >= threshold, reading
+    assert reading.score >= 0.5 and len(reading.details["pages"]) == len(sample.meta["page_px"]), reading
     (lang0, s0, e0), (lang1, s1, e1) = sample.meta["page_texts"][:2]
     first, second = sample.target[s0:e0], sample.target[s1:e1]
     swapped = {**sample.meta, "page_texts": [[lang1, 0, len(second)],
                                              [lang0, len(second) + 2, len(second) + 2 + len(first)]]}
     wrong = dict(_record(sample), target=f"{second}\n\n{first}", meta=json.dumps(swapped))
-    assert reader(wrong, [image]).score < threshold  # the pages' texts in the wrong order
+    assert reader(wrong, [image]).score < min(threshold, reading.score / 2)  # the pages' texts in the wrong order
 
 
 def test_multicrop_refuses_text_too_small_for_its_tiles() -> None:

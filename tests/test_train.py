@@ -94,7 +94,7 @@ def test_evaluate_scores_the_overfit_checkpoint_as_perfect(overfit: tuple[Path, 
     folder = tmp_path / "chosen"
     folder.mkdir()
     with ShardWriter(fsspec.filesystem("file"), str(folder / "charts-000000.tar")) as w:
-        for s in chosen:
+        for s in sorted(chosen, key=lambda s: s.key):  # a shard holds its samples in key order
             w.write(s.key, {"png": s.image_bytes, "json": encode_record(s.record)})
     out = tmp_path / "eval.json"
     assert evaluate.main([str(folder), "--ckpt", str(run), "--max-new-tokens", "150",

@@ -227,7 +227,7 @@ def test_mutation_bench_flags_broken_smoke_targets_and_not_right_ones() -> None:
     from bench.mutate import mutation_table
     from bench.validate import draw
 
-    samples = [StoredSample(f"smoke_{i}", record, "png", encode_image(images, "png"))
+    samples = [StoredSample(f"smoke_{i}", record, encode_image(images[0]))
                for i, (record, images) in enumerate(draw("smoke", 4, 3))]
     result = mutation_table(samples, 0)
     assert result["good"]["smoke"]["flagged"] == 0, result["misses"]

@@ -31,6 +31,7 @@ TASKS = ("mixed", "box", "color")
 REGIONS = ("mixed", "line", "block")
 PARTS = ("mixed", "docs", "scene")
 LANGS = ("mixed", "en", "zh")
+PAGE_TRIES = 4  # page draws a group of samples makes before its samples fail
 FRAME_RGB = {"red": (220, 0, 0), "green": (0, 150, 0), "blue": (0, 0, 230)}  # what readers look for, exactly
 
 
@@ -92,12 +93,15 @@ class FinegrainedEngine(Engine):
         group = index // self.config.regions_per_page
         key = (self.seed, group, attempt)
         if self._last is None or self._last[0] != key:
-            rng = make_rng(self.seed, "finegrained-page", group, attempt)
-            name = list(self.by_part)[int(rng.integers(len(self.by_part)))]
-            try:
-                drawn: tuple[str, Sample] | SampleError = (name, self.by_part[name].sample(rng, group, attempt))
-            except SampleError as exc:
-                drawn = exc
+            drawn: tuple[str, Sample] | SampleError = SampleError("no_page")
+            for tried in range(attempt * PAGE_TRIES, (attempt + 1) * PAGE_TRIES):  # a refused page costs the group
+                rng = make_rng(self.seed, "finegrained-page", group, tried)       # one redraw, not all its samples
+                name = list(self.by_part)[int(rng.integers(len(self.by_part)))]
+                try:
+                    drawn = (name, self.by_part[name].sample(rng, group, tried))
+                    break
+                except SampleError as exc:
+                    drawn = exc
             self._last = (key, drawn)
         if isinstance(self._last[1], SampleError):
             raise self._last[1]

@@ -1,9 +1,9 @@
 """Background photographs for synthetic scenes: real photos that ship in packages, checked to carry no text.
 
 Why real photos: a reader must learn text against foliage, water, sky and wood, not against flat colours or
-noise. Why only packaged ones: a build needs no download. Debian's `mate-backgrounds` ships twelve nature
-photographs (flowers, grass, a dune, rain drops, a storm, wood, water) and matplotlib's wheel one portrait
-(`grace_hopper.jpg`); the MATE package's abstract and logo wallpapers are left out (renders, one with a logo).
+noise. Why only packaged ones: a build needs no download. Debian's `mate-backgrounds` (GPL-2+) ships twelve
+nature photographs (flowers, grass, a dune, rain drops, a storm, wood, water), eleven used (PP-OCR reads a
+character in `LadyBird.jpg`); its abstract and logo wallpapers are left out (renders, one with a logo).
 Each photo is decoded once per process and shrunk to `WORK_SIDE` (its own 1600-2560 px would cost 50-150 ms a
 decode per sample), then read once by PP-OCR (`renderers.ppocr`): a photo in which the reader detects any text is
 refused as a background, because text in the image that the target does not name teaches the model to skip text.

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 
 _NOTE = re.compile(r"([A-Ga-g])\1*(?![A-Za-z]*r)")  # a pitch (letters repeated for the octave), not a rest
 _ELEMENTS = re.compile(r"\d+|\.+|([A-Ga-gr])\1*|[#\-n]+|.")
-_PITCH = re.compile(r"([A-Ga-g])\1*[#\-n]*")
-_CURVE = re.compile(r"(slur|tie)-(L\d+F\d+(?:S\d+)?)-(L\d+F\d+(?:S\d+)?)")
-_PLACE = re.compile(r"L(\d+)F(\d+)(?:S(\d+))?")
+_PITCH = re.compile(r"([A-Ga-g])\1*")  # a note's letters: a tie joins one pitch, its accidental written once or not
+_CURVE = re.compile(r"(slur|tie)-(L\d+F\d+(?:S\d+)?(?:N\d+)?)-(L\d+F\d+(?:S\d+)?(?:N\d+)?)")
+_PLACE = re.compile(r"L(\d+)F(\d+)(?:S(\d+))?(?:N\d+)?")  # N: the n-th slur at one note
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,8 @@ def keep_drawn_curves(kern: str, curves: list[str]) -> str:
 
     `curves` are the ids of the curves drawn (`renderers.verovio` reports them): `slur-L5F2-L7F2`
     joins the notes at line 5, field 2 and line 7, field 2 of `kern` (1-based), and a tie's id adds
-    `S<k>`, the k-th note of the END chord (checked with Verovio 6), whose pitch the tie's start shares.
+    `S<k>`, the k-th note of the END chord (checked with Verovio 6), whose pitch letters the tie's start
+    shares (its accidental may be written on one note only); `N<k>` marks the k-th slur at one note.
     A mark of an excerpt whose partner lies outside it (or that Verovio could not pair) is removed;
     a `_` (a tie that goes on) keeps what was drawn of it: `[` (start only), `]` (end only) or nothing.
     """
