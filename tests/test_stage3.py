@@ -100,19 +100,25 @@ def test_multicrop_refuses_text_too_small_for_its_tiles() -> None:
 def test_the_trainer_runs_a_stage3_mix_of_the_three_engines(tmp_path) -> None:
     """Real builds of finegrained, multicrop and multipage, streamed as one stage-3 mix by the tiny GOT on the CPU:
     box and colour prompts, tiled multi-crop images and multi-page samples all reach a training step."""
-    from conftest import REPO, run_build
+    import dataclasses
 
-    builds = {"finegrained": ["--n", "4"], "multicrop": ["--n", "2", "--part", "docs"],
-              "multipage": ["--n", "2", "--max-pages", "2"]}
+    from conftest import REPO
+    from engines import get_engine
+    from pipelines.shard_task import ShardSpec, build_shard
+    from shards.format import shard_name
+
+    builds = {"finegrained": ({}, 4), "multicrop": ({"part": "docs"}, 1), "multipage": ({"max_pages": 2}, 1)}
     lines = ["stage: 3", "max_target_tokens: 8192", "sources:"]
-    for engine, extra in builds.items():
+    for engine, (config, n) in builds.items():  # the shard task Ray runs, in this process: the same shards
         out = tmp_path / engine
-        proc = run_build(out, "--workers", "1", args=["--engine", engine, "--shard-size", "4", "--seed", "3", *extra])
-        assert proc.returncode == 0, proc.stderr[-2000:]
+        out.mkdir()
+        cls = get_engine(engine)
+        build_shard(ShardSpec(engine, dataclasses.asdict(cls.Config(**config)), "stage3-test", 3, str(out),
+                              shard_name(engine, 0), 0, n))
         lines += [f"  - name: {engine}", f"    shards: {out}/{engine}-*.tar", "    weight: 1.0"]
     (tmp_path / "mix.yaml").write_text("\n".join(lines) + "\n")
     proc = subprocess.run([sys.executable, "-m", "model.train", "--stage", "3", "--mix", str(tmp_path / "mix.yaml"),
-                           "--preset", "tiny", "--out", str(tmp_path / "run"), "--max-steps", "3", "--batch-size", "4",
+                           "--preset", "tiny", "--out", str(tmp_path / "run"), "--max-steps", "3", "--batch-size", "2",
                            "--workers", "0", "--log-every", "1", "--save-every", "1000"],
                           cwd=REPO, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-3000:]
