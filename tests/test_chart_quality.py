@@ -188,18 +188,23 @@ def test_a_number_and_its_unit_are_never_wrapped_apart() -> None:
     assert wrap("销售额2004年", text_width("销售额2004", font, size) + 1, font, size) == ["销售额", "2004年"]
 
 
+def _first_drawn(engine: ChartsEngine, seed: int, index: int, tries: int):
+    """Sample `index` at its first attempt that draws (a refused draw is drawn again, as a build does)."""
+    for attempt in range(tries):
+        try:
+            return engine.sample(make_rng(seed, "charts", index, attempt), index, attempt)
+        except SampleError:
+            continue
+    raise AssertionError(f"index {index}: no attempt of {tries} drew")
+
+
 @pytest.mark.parametrize("renderer", ["matplotlib", "pyecharts"])
 def test_radar_ring_values_sit_clear_of_series_lines(renderer: str) -> None:
     """Ring values were drawn over series lines (on an opaque patch that cut the line; 4 of 118)."""
     engine = ChartsEngine(ChartsEngine.Config(renderer=renderer, kinds="radar", degrade=0.0))
     checked = 0
     for index in range(8):
-        for attempt in range(20):
-            try:
-                sample = engine.sample(make_rng(3, "charts", index, attempt), index, attempt)
-                break
-            except SampleError:
-                continue
+        sample = _first_drawn(engine, 3, index, tries=20)
         spec = ChartSpec.from_dict(sample.meta["spec"])
         lay = plan_chart(spec).radial
         marks = radar_obstacles(spec, lay)
@@ -254,12 +259,7 @@ def test_no_drawn_text_is_crossed_by_a_mark(renderer: str) -> None:
     engine = ChartsEngine(ChartsEngine.Config(renderer=renderer, degrade=0.0))
     checked = 0
     for index in range(18):
-        for attempt in range(10):
-            try:
-                sample = engine.sample(make_rng(7, "charts", index, attempt), index, attempt)
-                break
-            except SampleError:
-                continue
+        sample = _first_drawn(engine, 7, index, tries=10)
         spec = ChartSpec.from_dict(sample.meta["spec"])
         drawn = engine._renderers[renderer].render(spec)
         image = np.asarray(drawn.image)

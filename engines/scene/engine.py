@@ -41,8 +41,6 @@ class SceneConfig(EngineConfig):
         "choices": LANGS})
 
     def validate(self) -> None:
-        if self.lang not in LANGS:
-            raise ValueError(f"--lang {self.lang!r} is not one of {', '.join(LANGS)}; pick one of them")
         if self.source is not None and not Path(self.source).exists():
             raise ValueError(f"--source {self.source}: no such file or folder; give a folder of photos")
 
