@@ -11,7 +11,7 @@ call: the pages engine compiles them in one LaTeX run, which is what makes compo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -36,7 +36,8 @@ def plan(draw: Draw, want: int, spare: int = 2) -> Composed:
                                  for k in range(want + spare)])
 
 
-def usable(subsamples: list[Sample | Exception], want: int, fits=lambda s: True) -> list[Sample]:
+def usable(subsamples: list[Sample | Exception], want: int,
+           fits: Callable[[Sample], bool] = lambda s: True) -> list[Sample]:
     """The first `want` sub-samples that were drawn and `fits`; raises when fewer are.
 
     Raises:

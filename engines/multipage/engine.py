@@ -66,9 +66,11 @@ class MultipageEngine(Engine):
         return contained(lambda k: self._assemble(plans[k].want, asked[k]), range(len(plans)))
 
     def _assemble(self, want: int, subsamples: list[Sample | Exception]) -> Sample:
-        count = get_tokenizer().count
-        fits = [s for s in subsamples if isinstance(s, Sample) and count(s.target) <= self.config.max_page_tokens]
-        pages = usable(fits, min(want, max(self.config.min_pages, len(fits))))
+        count, most = get_tokenizer().count, self.config.max_page_tokens
+        tokens = {id(s): count(s.target) for s in subsamples if isinstance(s, Sample)}
+        fitting = sum(n <= most for n in tokens.values())
+        # the part's refusals keep their reasons in the error: `usable` sees every sub-sample, not only the fitting
+        pages = usable(subsamples, min(want, max(self.config.min_pages, fitting)), lambda s: tokens[id(s)] <= most)
         target, spans, lang = joined(pages)
         tokens = count(target)
         if tokens > self.config.max_tokens:
