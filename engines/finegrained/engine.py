@@ -119,7 +119,14 @@ class FinegrainedEngine(Engine):
         where = page.meta.get("source") or "built-in"
         if not regions:
             raise SampleError(f"no_clear_{kind}", f"{where}: no {kind} that no other line cuts into")
-        first, last = regions[int(rng.integers(len(regions)))]
+        # the samples sharing a page take its regions in one shuffled order, each its own: drawn independently,
+        # three of four samples of a one-line scene were the same sample
+        per_page = cfg.regions_per_page
+        k = index % per_page
+        if k >= len(regions):
+            raise SampleError(f"page_has_fewer_{kind}s", f"{where}: {len(regions)} for {per_page} samples")
+        order = make_rng(self.seed, "finegrained-regions", index // per_page, attempt).permutation(len(regions))
+        first, last = regions[int(order[k])]
         region = union(boxes[first:last + 1])
         image = page.images[0].copy()
         width, height = image.size
