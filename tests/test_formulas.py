@@ -161,11 +161,11 @@ def test_sandbox_refuses_or_times_out_dangerous_sources(tmp_path: Path, monkeypa
 
 def test_config_errors_name_the_flag() -> None:
     with pytest.raises(ValueError, match="--renderer"):
-        FormulasConfig(renderer="katex").validate()
+        FormulasConfig(renderer="katex").check()
     with pytest.raises(ValueError, match="--latex-share"):
-        FormulasConfig(latex_share=2).validate()
+        FormulasConfig(latex_share=2).check()
     with pytest.raises(ValueError, match="--source /nope"):
-        FormulasConfig(source="/nope").validate()
+        FormulasConfig(source="/nope").check()
 
 
 def test_a_list_of_prose_is_refused_and_prose_lines_skipped(tmp_path: Path) -> None:

@@ -87,11 +87,11 @@ def test_dict_target_is_json_with_endpoints(drawn) -> None:
 
 def test_config_errors_name_the_flag() -> None:
     with pytest.raises(ValueError, match="--target-format"):
-        GeometryConfig(target_format="svg").validate()
+        GeometryConfig(target_format="svg").check()
     with pytest.raises(ValueError, match="--kinds: unknown figure kind"):
-        GeometryConfig(kinds="triangle,hexagram").validate()
+        GeometryConfig(kinds="triangle,hexagram").check()
     with pytest.raises(ValueError, match="--target-format dict needs the built-in figures"):
-        GeometryConfig(source="x", target_format="dict").validate()
+        GeometryConfig(source="x", target_format="dict").check()
 
 
 def test_source_skips_messy_files_and_moves_past_a_picture_that_fails(tmp_path) -> None:

@@ -84,9 +84,9 @@ def test_unmarked_stereocentres_leave_the_target(tmp_path: Path) -> None:
 
 def test_config_errors_name_the_flag(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="--renderer"):
-        MoleculesConfig(renderer="indigo").validate()
+        MoleculesConfig(renderer="indigo").check()
     with pytest.raises(ValueError, match="--max-heavy-atoms"):
-        MoleculesConfig(max_heavy_atoms=0).validate()
+        MoleculesConfig(max_heavy_atoms=0).check()
     (tmp_path / "none.smi").write_text("xyz\n")
     with pytest.raises(ValueError, match="no usable molecule .*smiles_invalid=1"):
         MoleculesEngine(MoleculesConfig(source=str(tmp_path / "none.smi")))

@@ -89,7 +89,7 @@ def test_compile_document_errors_and_sandbox(tmp_path):
 ])
 def test_config_errors_name_the_flag(flags, message):
     with pytest.raises(ValueError, match=message):
-        PagesEngine.Config(**flags).validate()
+        PagesEngine.Config(**flags).check()
 
 
 @pytest.mark.slow

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -78,6 +79,16 @@ def test_registry_names_are_import_paths_and_unknown_names_list_the_known() -> N
     with pytest.raises(ValueError, match=r"unknown engine 'nope'; known engines: charts, .*smoke"):
         get_engine("nope")
     assert issubclass(EngineUnavailable, ValueError)
+
+
+def test_a_missing_source_is_refused_with_the_engines_hint(tmp_path: Path) -> None:
+    hinted = [get_engine(name).Config for name in ENGINES if get_engine(name).Config.source_hint]
+    assert len(hinted) >= 6  # tables, molecules, formulas, sheet_music, docs (and doc_slices), scene
+    for config in hinted:
+        with pytest.raises(ValueError, match=rf"--source {tmp_path}/nope: no such file or folder; give "
+                                             rf"{re.escape(config.source_hint)}$"):
+            config(source=str(tmp_path / "nope")).check()
+        config(source=str(tmp_path)).check()  # an existing path passes (what it holds is the reader's concern)
 
 
 @dataclass

@@ -51,4 +51,4 @@ def test_docs_pages_read_the_chosen_prose() -> None:
     for name in ("docs", "doc_slices", "pages"):
         config = get_engine(name).Config
         with pytest.raises(ValueError, match="--prose 'lorem' is not one of debian-reference, kicad"):
-            config(prose="lorem").validate()
+            config(prose="lorem").check()

@@ -141,9 +141,9 @@ def test_reader_agrees_with_engravings_and_rejects_swapped_targets(samples) -> N
 
 def test_config_errors_name_the_flag(tmp_path) -> None:
     with pytest.raises(ValueError, match="--target-format"):
-        SheetMusicConfig(target_format="musicxml").validate()
+        SheetMusicConfig(target_format="musicxml").check()
     with pytest.raises(ValueError, match="--max-bars"):
-        SheetMusicConfig(max_bars=0).validate()
+        SheetMusicConfig(max_bars=0).check()
     with pytest.raises(ValueError, match="no usable score excerpt"):
         (tmp_path / "x.krn").write_text("**kern\n4c\n*-\n")
         SheetMusicEngine(SheetMusicConfig(source=str(tmp_path)))

@@ -147,7 +147,7 @@ def test_sandbox_refuses_or_times_out_dangerous_tables(tmp_path: Path, monkeypat
 
 def test_config_errors_name_the_flag(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="--lang"):
-        TablesConfig(lang="fr").validate()
+        TablesConfig(lang="fr").check()
     (tmp_path / "empty.tex").write_text("no tables here")
     with pytest.raises(ValueError, match="no usable table"):
         TablesEngine(TablesConfig(source=str(tmp_path / "empty.tex")))

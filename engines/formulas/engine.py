@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from PIL import ImageOps
 
@@ -43,21 +42,17 @@ class FormulasConfig(EngineConfig):
         "help": "a .tex file or a folder of LaTeX sources (every formula in them, simple macros expanded), or a "
                 "file of formulas, one per line, instead of the built-in generator"})
     renderer: str = field(default="mathpix", metadata={
-        "help": "mathpix (Mathpix-markdown-it in Chromium, the paper's), latex (11 math fonts) or mixed"})
+        "help": "mathpix (Mathpix-markdown-it in Chromium, the paper's), latex (11 math fonts) or mixed",
+        "choices": RENDERERS})
     latex_share: float = field(default=0.25, metadata={"help": "with --renderer mixed: the share drawn by LaTeX"})
     display: str = field(default="mixed", metadata={
-        "help": "mixed, display or inline: which formulas to draw (the generator draws 60%% display when mixed)"})
+        "help": "mixed, display or inline: which formulas to draw (the generator draws 60%% display when mixed)",
+        "choices": DISPLAYS})
+    source_hint: ClassVar[str] = "a .tex file, a folder of LaTeX sources or a file with one formula per line"
 
     def validate(self) -> None:
-        if self.renderer not in RENDERERS:
-            raise ValueError(f"--renderer {self.renderer!r} is not one of {', '.join(RENDERERS)}; pick one of them")
-        if self.display not in DISPLAYS:
-            raise ValueError(f"--display {self.display!r} is not one of {', '.join(DISPLAYS)}; pick one of them")
         if not 0.0 <= self.latex_share <= 1.0:
             raise ValueError(f"--latex-share must be between 0 and 1, got {self.latex_share}")
-        if self.source is not None and not Path(self.source).exists():
-            raise ValueError(f"--source {self.source}: no such file or folder; give a .tex file, a folder of "
-                             f"LaTeX sources or a file with one formula per line")
 
 
 def formula_target(latex: str, display: bool) -> str:

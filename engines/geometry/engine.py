@@ -55,8 +55,6 @@ class GeometryConfig(EngineConfig):
         return tuple(KINDS) if self.kinds == "all" else tuple(k.strip() for k in self.kinds.split(","))
 
     def validate(self) -> None:
-        if self.target_format not in TARGET_FORMATS:
-            raise ValueError(f"--target-format {self.target_format!r} is not one of {', '.join(TARGET_FORMATS)}")
         unknown = [k for k in self.kind_list if k not in KINDS]
         if unknown or not self.kind_list:
             raise ValueError(f"--kinds: unknown figure kind(s) {unknown}; use 'all' or a comma-separated list of: "

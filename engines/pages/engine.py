@@ -43,7 +43,7 @@ class PagesConfig(EngineConfig):
                 "and counted"})
     lang: str = field(default="mixed", metadata={
         "help": "mixed (half each), en or zh: the language of generated documents; with --source, keeps only "
-                "papers in that language"})
+                "papers in that language", "choices": LANGS})
     prose: str = field(default=prose.DEFAULT, metadata={"choices": tuple(prose.SOURCES), "help": prose.HELP})
     dpi: float = field(default=144.0, metadata={"help": "resolution of the page images (144: an A4 page is "
                                                         "1191 x 1684 px)"})
@@ -53,10 +53,6 @@ class PagesConfig(EngineConfig):
         "help": "seconds one LaTeX run may take (a batch of documents, or one pass of a paper)"})
 
     def validate(self) -> None:
-        if self.lang not in LANGS:
-            raise ValueError(f"--lang {self.lang!r} is not one of {', '.join(LANGS)}; pick one of them")
-        if self.prose not in prose.SOURCES:
-            raise ValueError(f"--prose {self.prose!r} is not one of {', '.join(prose.SOURCES)}; pick one of them")
         if not 50 <= self.dpi <= 400:
             raise ValueError(f"--dpi must be between 50 and 400, got {self.dpi}")
         if not 0.3 <= self.fill <= 4:

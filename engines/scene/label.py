@@ -58,13 +58,11 @@ def image_files(source: str) -> list[Path]:
     """The image files under `source` (or the file itself), sorted; other files are not looked at.
 
     Raises:
-        ValueError: no such path, or no image file in the folder.
+        ValueError: no image file in the folder (`EngineConfig.check_source` has refused a missing path).
     """
     root = Path(source)
     if root.is_file():
         return [root]
-    if not root.is_dir():
-        raise ValueError(f"--source {source}: no such file or folder; give a folder of photos")
     files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
     if not files:
         raise ValueError(f"--source {source}: no image file ({', '.join(SUFFIXES)}) in this folder")

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from PIL import ImageOps
 
@@ -40,14 +39,8 @@ class TablesConfig(EngineConfig):
         "help": "a .tex file or a folder of LaTeX sources whose tabular, tabular*, tabularx, longtable and "
                 "deluxetable environments are drawn (normalised to tabular) instead of generated tables"})
     lang: str = field(default="mixed", metadata={
-        "help": "mixed (half each), en or zh; with --source, keeps only tables in that language"})
-
-    def validate(self) -> None:
-        if self.lang not in LANGS:
-            raise ValueError(f"--lang {self.lang!r} is not one of {', '.join(LANGS)}; pick one of them")
-        if self.source is not None and not Path(self.source).exists():
-            raise ValueError(f"--source {self.source}: no such file or folder; give a .tex file or a folder of "
-                             f"LaTeX sources")
+        "help": "mixed (half each), en or zh; with --source, keeps only tables in that language", "choices": LANGS})
+    source_hint: ClassVar[str] = "a .tex file or a folder of LaTeX sources"
 
 
 @dataclass

@@ -205,11 +205,9 @@ def load_tables(source: str) -> TableSet:
     """Every usable table of the `.tex` file or folder `source` (cached per process).
 
     Raises:
-        ValueError: no such file or folder, or no `.tex` file in it.
+        ValueError: no `.tex` file in it (`EngineConfig.check_source` has refused a missing path).
     """
     path = Path(source)
-    if not path.exists():
-        raise ValueError(f"--source {source}: no such file or folder")
     files = tex_files(path)
     if not files:
         raise ValueError(f"--source {source}: no .tex file in this folder")
