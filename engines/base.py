@@ -61,6 +61,8 @@ class Sample:
 class SampleError(Exception):
     """A sample that cannot be made from this draw; the pipeline retries with a derived seed.
 
+    The one failure type of a draw: a renderer's `RenderError` is one, so an engine lets it pass.
+
     `reason` is a short stable slug (e.g. "target_too_long", "render_timeout") under which the
     failure is counted in the shard's stats, so it must not contain per-sample detail.
     """

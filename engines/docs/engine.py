@@ -25,7 +25,6 @@ from engines.base import Engine, EngineConfig, Resources, Sample, SampleError
 from engines.docs.generate import generate_page
 from engines.docs.page import PageSkip, PageText, read_page
 from engines.docs.source import SourcePage, scan
-from renderers.errors import RenderError
 from renderers.pymupdf import PdfDocument
 from tokenizer.protocol import PROMPT_PLAIN
 
@@ -115,8 +114,6 @@ class DocsEngine(Engine):
                 raise SampleError("unmapped_glyph", " ".join(f"U+{ord(c):04X}" for c in sorted(stray)))
         except PageSkip as exc:
             raise SampleError(exc.reason, str(exc)) from exc
-        except RenderError as exc:
-            raise SampleError(exc.reason, exc.excerpt) from exc
         finally:
             if not self.pages:
                 doc.close()  # a generated page's PDF holds its whole embedded face (24 MB for CJK)

@@ -144,7 +144,7 @@ class FormulasEngine(Engine):
 
     def _sample(self, plan: _Plan, drawn: Rendered | RenderError) -> Sample:
         if isinstance(drawn, RenderError):
-            raise SampleError(drawn.reason, drawn.excerpt)
+            raise drawn
         image = drawn.image
         if max(image.size) > MAX_PX:
             raise SampleError("image_too_large", f"{image.size[0]} x {image.size[1]} px: {plan.formula.latex[:80]}")

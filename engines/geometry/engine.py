@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError
+from engines.base import Draw, Engine, EngineConfig, Resources, Sample
 from engines.geometry.figure import Figure
 from engines.geometry.graphs import coordinates, function
 from engines.geometry.plane import circle, polygon, triangle
@@ -142,7 +142,7 @@ class GeometryEngine(Engine):
 
     def _finish(self, job: _Job, result: Rendered | RenderError, config: LatexConfig, preamble: str) -> Sample | Exception:
         if isinstance(result, RenderError):
-            return SampleError(result.reason, result.excerpt)
+            return result
         meta = {**job.meta, "target_format": self.config.target_format, "latex": config.engine, "dpi": config.dpi,
                 "margin_pt": config.margin_pt, "preamble": preamble, "page_pt": result.info["page_pt"]}
         return Sample(images=[result.image.convert("RGB")], prompt=PROMPT_FORMAT, target=job.target, task="format",

@@ -112,7 +112,7 @@ class MoleculesEngine(Engine):
 
     def _sample(self, plan: _Plan, drawn: Rendered | RenderError) -> Sample:
         if isinstance(drawn, RenderError):
-            raise SampleError(drawn.reason, drawn.excerpt)
+            raise drawn
         target = f"<smiles>{plan.smiles}</smiles>"
         check_target(target, plan.smiles)
         m = plan.molecule

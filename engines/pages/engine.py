@@ -110,7 +110,7 @@ class PagesEngine(Engine):
             pdf = compile_document(tex, config=self._latex(lang)).pdf
         except RenderError as exc:
             if len(documents) == 1:
-                return [SampleError(exc.reason, exc.excerpt)]
+                return [exc]
             return [r for d in documents for r in self._compile([d])]
         with PdfDocument(pdf) as doc:
             pages = split_pages(doc, documents)
@@ -143,7 +143,7 @@ class PagesEngine(Engine):
         try:
             image = page.render(self.config.dpi)
         except RenderError as exc:
-            return SampleError(exc.reason, exc.excerpt)
+            return exc
         meta = {"lang": page.lang, "source": page.paper, "engine": page.engine, "dpi": self.config.dpi,
                 "page": page.page, "match_score": page.score}
         return Sample(images=[image], prompt=PROMPT_FORMAT, target=page.markdown, task="format", meta=meta)

@@ -97,7 +97,7 @@ class TablesEngine(Engine):
 
     def _sample(self, plan: _Plan, drawn: Rendered | RenderError) -> Sample:
         if isinstance(drawn, RenderError):
-            raise SampleError(drawn.reason, drawn.excerpt)
+            raise drawn
         image = ImageOps.expand(drawn.image.convert("RGB"), plan.style.padding_px, fill="white")
         if max(image.size) > MAX_PX:
             raise SampleError("image_too_large", f"{image.size[0]} x {image.size[1]} px: {plan.table.latex[:80]}")
