@@ -47,7 +47,7 @@ def test_batch_is_byte_identical_to_single_compiles(batch):
     assert reasons(batch) == ["ok"] * len(SNIPPETS)
     for snippet, result in zip(SNIPPETS, batch):
         assert pixels(render_latex([snippet], PREAMBLE)[0]) == pixels(result), snippet
-        assert result.info["engine"] == "pdflatex" and result.info["dpi"] == 200
+        assert result.info["program"] == "pdflatex" and result.info["dpi"] == 200
         width, height = result.info["page_pt"]
         assert result.image.size == (pytest.approx(width * 200 / 72, abs=1), pytest.approx(height * 200 / 72, abs=1))
     assert pixels(batch[3]) == pixels(batch[4])  # the same counter value, batched or not
@@ -133,18 +133,18 @@ def test_memory_limit_applies_to_tex():
 def test_blank_snippet_and_config_errors():
     assert reasons(render_latex(["", r"\phantom{x}"])) == ["latex_blank"] * 2
     assert render_latex([]) == []
-    with pytest.raises(ValueError, match=r"engine must be one of \('pdflatex', 'xelatex'\), got 'lualatex'"):
-        LatexConfig(engine="lualatex")
+    with pytest.raises(ValueError, match=r"program must be one of \('pdflatex', 'xelatex'\), got 'lualatex'"):
+        LatexConfig(program="lualatex")
     with pytest.raises(ValueError, match="positive dpi"):
         LatexConfig(dpi=0)
 
 
 def test_xelatex_chinese_batch_and_missing_glyph():
-    config = LatexConfig(engine="xelatex", texts=True)
+    config = LatexConfig(program="xelatex", texts=True)
     chinese = r"勾股定理：$a^2+b^2=c^2$"
     results = render_latex([chinese, "script 𝒳"], CJK_PREAMBLE, config)
     assert reasons(results) == ["ok", "latex_missing_glyph"]
     assert "There is no 𝒳 (U+1D4B3) in font" in results[1].excerpt
-    assert results[0].info["engine"] == "xelatex"
+    assert results[0].info["program"] == "xelatex"
     assert results[0].texts[0].text.startswith("勾股定理")
     assert pixels(render_latex([chinese], CJK_PREAMBLE, config)[0]) == pixels(results[0])

@@ -40,7 +40,7 @@ def test_generated_tables_compile() -> None:
     en = render_latex([random_tabular(np.random.default_rng(i), "en") for i in range(16)], PREAMBLE)
     assert [r for r in en if isinstance(r, RenderError)] == []
     zh = render_latex([random_tabular(np.random.default_rng(i), "zh") for i in range(4)], PREAMBLE + CJK_PREAMBLE,
-                      LatexConfig(engine="xelatex"))
+                      LatexConfig(program="xelatex"))
     assert [r for r in zh if isinstance(r, RenderError)] == []
 
 

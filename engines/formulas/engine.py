@@ -122,7 +122,7 @@ class FormulasEngine(Engine):
         for key, members in sorted(by_font.items()):
             font = MATH_FONTS[key]
             snippets = [plans[i].style.snippet(plans[i].formula.latex, plans[i].formula.display) for i in members]
-            config = dataclasses.replace(LATEX, engine=font.engine)
+            config = dataclasses.replace(LATEX, program=font.engine)
             for i, result in zip(members, render_latex(snippets, font.preamble, config)):
                 if isinstance(result, Rendered):
                     pad = plans[i].style.padding_px

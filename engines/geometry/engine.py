@@ -103,7 +103,7 @@ class GeometryEngine(Engine):
     def latex_config(self, cjk: bool) -> LatexConfig:
         """How this engine compiles (the reader compiles targets again the same way)."""
         # a run of a whole batch gets 3 s per figure beyond TeX's start, so a busy machine does not time it out
-        return LatexConfig(engine="xelatex" if cjk else "pdflatex", dpi=self.config.dpi, margin_pt=4.0,
+        return LatexConfig(program="xelatex" if cjk else "pdflatex", dpi=self.config.dpi, margin_pt=4.0,
                            batch_size=self.batch_size, memory_mb=2048 if cjk else 1024,
                            timeout_s=30.0 + 3.0 * self.batch_size)
 
@@ -143,7 +143,7 @@ class GeometryEngine(Engine):
     def _finish(self, job: _Job, result: Rendered | RenderError, config: LatexConfig, preamble: str) -> Sample | Exception:
         if isinstance(result, RenderError):
             return result
-        meta = {**job.meta, "target_format": self.config.target_format, "latex": config.engine, "dpi": config.dpi,
+        meta = {**job.meta, "target_format": self.config.target_format, "latex": config.program, "dpi": config.dpi,
                 "margin_pt": config.margin_pt, "preamble": preamble, "page_pt": result.info["page_pt"]}
         return Sample(images=[result.image.convert("RGB")], prompt=PROMPT_FORMAT, target=job.target, task="format",
                       meta=meta)

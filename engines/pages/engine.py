@@ -83,7 +83,7 @@ class PagesEngine(Engine):
                             "install the missing TeX packages (make setup-papers) or point at other papers")
 
     def _latex(self, lang: str) -> LatexConfig:
-        return LatexConfig(engine=ENGINE[lang], timeout_s=self.config.timeout, memory_mb=2048)
+        return LatexConfig(program=ENGINE[lang], timeout_s=self.config.timeout, memory_mb=2048)
 
     def sample_batch(self, draws: list[Draw]) -> list[Sample | Exception]:
         if self.pages:

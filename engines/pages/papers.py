@@ -112,7 +112,7 @@ def paper_pages(folder: Path, lang: str, latex: Callable[[str], LatexConfig], sk
         elif word_agreement(text, words[page]) < MIN_AGREEMENT:
             skipped["page_words_differ"] += 1
         else:
-            kept.append(PaperPage(folder.name, paper_lang, config.engine, page, text, round(score, 4), compiled.pdf))
+            kept.append(PaperPage(folder.name, paper_lang, config.program, page, text, round(score, 4), compiled.pdf))
     return kept
 
 

@@ -91,7 +91,7 @@ class TablesEngine(Engine):
         for key, members in sorted(by_font.items()):
             font = TABLE_FONTS[key]
             snippets = [plans[i].style.snippet(plans[i].table.latex) for i in members]
-            results = render_latex(snippets, font.preamble, dataclasses.replace(LATEX, engine=font.engine))
+            results = render_latex(snippets, font.preamble, dataclasses.replace(LATEX, program=font.engine))
             drawn.update(zip(members, results))
         return contained(lambda i: self._sample(plans[i], drawn[i]), range(len(plans)))
 

@@ -39,7 +39,7 @@ def typeset(targets: Sequence[str]) -> list[Image.Image | RenderError]:
         where = [i for i, t in enumerate(targets) if bool(CJK.search(t)) == chinese]
         if not where:
             continue
-        config = CONFIG if not chinese else LatexConfig(**{**CONFIG.__dict__, "engine": "xelatex"})
+        config = CONFIG if not chinese else LatexConfig(**{**CONFIG.__dict__, "program": "xelatex"})
         results = render_latex([targets[i] for i in where], PREAMBLE + (CJK_PREAMBLE if chinese else ""), config)
         for i, r in zip(where, results):
             out[i] = r.image if not isinstance(r, RenderError) else r
@@ -66,7 +66,7 @@ def redraw(tabular: str, style: dict[str, Any]) -> Image.Image | RenderError:
 
     table_style = TableStyle(**style)
     font = TABLE_FONTS[table_style.font]
-    config = dataclasses.replace(LATEX, engine=font.engine)
+    config = dataclasses.replace(LATEX, program=font.engine)
     drawn = render_latex([table_style.snippet(tabular)], font.preamble, config)[0]
     if isinstance(drawn, RenderError):
         return drawn
