@@ -46,13 +46,15 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence, TypeVar
 
 from PIL import ImageOps
 
 from renderers.errors import RenderError
 from renderers.pymupdf import PdfDocument
 from renderers.result import Rendered
+
+K = TypeVar("K")
 
 TEX_PROGRAMS = ("pdflatex", "xelatex")
 JOB = "snippets"
@@ -333,6 +335,24 @@ def render_latex(snippets: Sequence[str], preamble: str = "",
         results.update(settled)
         work.extend(more)
     return [results[i] for i in range(len(snippets))]
+
+
+def render_latex_groups(snippets: Sequence[str], keys: Sequence[K],
+                        setup: Callable[[K], tuple[str, LatexConfig]]) -> list[Rendered | RenderError]:
+    """`render_latex` of snippets that need different preambles or programs: one compile per distinct key.
+
+    A batch of formulas or tables mixes fonts (a font is a preamble and a TeX program), and a batch of
+    figures mixes Latin and CJK; compiling each group together keeps TeX's start-up cost per group,
+    not per snippet. `setup(key)` gives a group's (preamble, config); results come in input order.
+    """
+    groups: dict[K, list[int]] = {}
+    for i, key in enumerate(keys):
+        groups.setdefault(key, []).append(i)
+    out: dict[int, Rendered | RenderError] = {}
+    for key, members in sorted(groups.items()):
+        preamble, config = setup(key)
+        out.update(zip(members, render_latex([snippets[i] for i in members], preamble, config)))
+    return [out[i] for i in range(len(snippets))]
 
 
 def _first_error(log: str) -> RenderError | None:

@@ -25,7 +25,7 @@ from engines.formulas.generator import latex_tokens, random_formula
 from engines.formulas.sources import Formula, load_formulas
 from engines.formulas.styles import MATH_FONTS, LatexStyle, latex_style, mathpix_style
 from renderers.errors import RenderError
-from renderers.latex import LatexConfig, render_latex
+from renderers.latex import LatexConfig, render_latex_groups
 from renderers.mathpix import MathpixStyle, render_mathpix
 from renderers.result import Rendered
 from tokenizer.protocol import PROMPT_FORMAT
@@ -116,19 +116,16 @@ class FormulasEngine(Engine):
     def _draw_latex(self, plans: list[_Plan], where: list[int]) -> dict[int, Rendered | RenderError]:
         """The LaTeX plans, one compile (of as many runs as errors need) per font."""
         out: dict[int, Rendered | RenderError] = {}
-        by_font: dict[str, list[int]] = {}
-        for i in where:
-            by_font.setdefault(plans[i].style.font, []).append(i)
-        for key, members in sorted(by_font.items()):
-            font = MATH_FONTS[key]
-            snippets = [plans[i].style.snippet(plans[i].formula.latex, plans[i].formula.display) for i in members]
-            config = dataclasses.replace(LATEX, program=font.engine)
-            for i, result in zip(members, render_latex(snippets, font.preamble, config)):
-                if isinstance(result, Rendered):
-                    pad = plans[i].style.padding_px
-                    result = Rendered([ImageOps.expand(result.image.convert("RGB"), pad, fill="white")], [],
-                                      {**result.info, "font": key})
-                out[i] = result
+        results = render_latex_groups(
+            [plans[i].style.snippet(plans[i].formula.latex, plans[i].formula.display) for i in where],
+            [plans[i].style.font for i in where],
+            lambda key: (MATH_FONTS[key].preamble, dataclasses.replace(LATEX, program=MATH_FONTS[key].engine)))
+        for i, result in zip(where, results):
+            if isinstance(result, Rendered):
+                pad = plans[i].style.padding_px
+                result = Rendered([ImageOps.expand(result.image.convert("RGB"), pad, fill="white")], [],
+                                  {**result.info, "font": plans[i].style.font})
+            out[i] = result
         return out
 
     def sample_batch(self, draws: list[Draw]) -> list[Sample | Exception]:

@@ -23,7 +23,7 @@ from engines.geometry.graphs import coordinates, function
 from engines.geometry.plane import circle, polygon, triangle
 from engines.geometry.source import SourcePicture, load_pictures
 from renderers.errors import RenderError
-from renderers.latex import CJK_PREAMBLE, LatexConfig, render_latex
+from renderers.latex import CJK_PREAMBLE, LatexConfig, render_latex_groups
 from renderers.result import Rendered
 from tokenizer.protocol import PROMPT_FORMAT
 
@@ -129,16 +129,17 @@ class GeometryEngine(Engine):
             except Exception as exc:  # noqa: BLE001 - one draw's failure, counted by the pipeline
                 jobs.append(exc)
         out: list[Sample | Exception] = list(jobs)  # type: ignore[arg-type]
-        for cjk in (False, True):
-            picked = [i for i, j in enumerate(jobs) if isinstance(j, _Job) and j.cjk == cjk]
-            if not picked:
-                continue
-            preamble = (SOURCE_PREAMBLE + ("\n" + CJK_PREAMBLE if cjk else "")) if self.pictures else PREAMBLE
-            config = self.latex_config(cjk)
-            drawn = render_latex([jobs[i].snippet for i in picked], preamble, config)
-            for i, result in zip(picked, drawn):
-                out[i] = self._finish(jobs[i], result, config, preamble)
+        picked = [i for i, j in enumerate(jobs) if isinstance(j, _Job)]
+        drawn = render_latex_groups([jobs[i].snippet for i in picked], [jobs[i].cjk for i in picked], self._setup)
+        for i, result in zip(picked, drawn):
+            preamble, config = self._setup(jobs[i].cjk)
+            out[i] = self._finish(jobs[i], result, config, preamble)
         return out
+
+    def _setup(self, cjk: bool) -> tuple[str, LatexConfig]:
+        """The preamble and config a figure compiles with (Latin and CJK figures compile apart)."""
+        preamble = (SOURCE_PREAMBLE + ("\n" + CJK_PREAMBLE if cjk else "")) if self.pictures else PREAMBLE
+        return preamble, self.latex_config(cjk)
 
     def _finish(self, job: _Job, result: Rendered | RenderError, config: LatexConfig, preamble: str) -> Sample | Exception:
         if isinstance(result, RenderError):

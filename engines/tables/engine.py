@@ -24,7 +24,7 @@ from engines.tables.generator import random_tabular
 from engines.tables.sources import Table, load_tables
 from engines.tables.styles import TABLE_FONTS, TableStyle, table_style
 from renderers.errors import RenderError
-from renderers.latex import LatexConfig, render_latex
+from renderers.latex import LatexConfig, render_latex_groups
 from renderers.result import Rendered
 from tokenizer.protocol import PROMPT_FORMAT
 
@@ -84,15 +84,9 @@ class TablesEngine(Engine):
     def sample_batch(self, draws: list[Draw]) -> list[Sample | Exception]:
         """The batch's tables, one compile per font."""
         plans = [self._plan(d) for d in draws]
-        drawn: dict[int, Rendered | RenderError] = {}
-        by_font: dict[str, list[int]] = {}
-        for i, plan in enumerate(plans):
-            by_font.setdefault(plan.style.font, []).append(i)
-        for key, members in sorted(by_font.items()):
-            font = TABLE_FONTS[key]
-            snippets = [plans[i].style.snippet(plans[i].table.latex) for i in members]
-            results = render_latex(snippets, font.preamble, dataclasses.replace(LATEX, program=font.engine))
-            drawn.update(zip(members, results))
+        drawn = render_latex_groups([p.style.snippet(p.table.latex) for p in plans], [p.style.font for p in plans],
+                                    lambda key: (TABLE_FONTS[key].preamble,
+                                                 dataclasses.replace(LATEX, program=TABLE_FONTS[key].engine)))
         return contained(lambda i: self._sample(plans[i], drawn[i]), range(len(plans)))
 
     def _sample(self, plan: _Plan, drawn: Rendered | RenderError) -> Sample:
