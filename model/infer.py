@@ -30,7 +30,7 @@ PROG = "python -m model.infer"
 
 
 def build_query(args: argparse.Namespace, frames: list[Image.Image]) -> Query:
-    """GOT's prompt for the flags (see the table in DESIGN.md)."""
+    """GOT's prompt for the flags (the strings are `tokenizer.protocol`'s)."""
     if args.multi_page:
         return Query(frames, PROMPT_MULTI_PAGE, "multi_page")
     if len(frames) != 1:

@@ -1,6 +1,6 @@
 """`--source DIR` of real photos: robust opening, and PP-OCR pseudo-labels kept only where the reader is sure.
 
-Raw whole-image readings of real photos are mostly wrong (DESIGN.md: median token F1 0.13 against people), so a
+Raw whole-image readings of real photos are mostly wrong (the design card: median token F1 0.13 against people), so a
 detected line is KEPT only when every check agrees: recognition confidence >= `SURE`, a line height of at least
 `MIN_HEIGHT` px, a box that is a near-rectangle of text shape (not a sliver, not tall-and-narrow for Latin), at
 least `MIN_CHARS` letters or digits, and a second reading of the line's crop (rectified, with a wider margin)
