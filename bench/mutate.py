@@ -38,10 +38,10 @@ from pipelines.sampling import seeded_sample, shard_sizes
 from pipelines.validate import score
 from shards.format import record_meta
 from shards.reader import StoredSample
+from renderers.scripts import HAN
 
 RESULTS = Path(__file__).resolve().parent / "results"
 Mutation = Callable[[str, dict[str, Any], np.random.Generator], str | None]
-CJK = re.compile(r"[\u4e00-\u9fff]")
 # Unified ideograph -> a compatibility ideograph drawn the same (NFKC maps the latter back to the former).
 COMPAT = {unicodedata.normalize("NFKC", chr(c)): chr(c) for c in range(0xF900, 0xFADA)
           if unicodedata.normalize("NFKC", chr(c)) != chr(c)}
@@ -72,12 +72,12 @@ def digit(target: str, meta: dict[str, Any], rng: np.random.Generator) -> str | 
 def letter(target: str, meta: dict[str, Any], rng: np.random.Generator) -> str | None:
     """One letter of a word (or one CJK character) changed to another, outside LaTeX commands."""
     spots = [m.start() for m in re.finditer(r"(?<![\\A-Za-z])[A-Za-z](?=[A-Za-z]*(?![A-Za-z{]))", target)]
-    spots += [m.start() for m in CJK.finditer(target)]
+    spots += [m.start() for m in HAN.finditer(target)]
     at = _pick(rng, spots)
     if at is None:
         return None
     c = target[at]
-    if CJK.match(c):
+    if HAN.match(c):
         return _replace_at(target, at, 1, _pick(rng, [k for k in COMMON_CJK if k != c]))
     alphabet = "abcdefghijklmnopqrstuvwxyz"
     new = alphabet[(alphabet.index(c.lower()) + 1 + int(rng.integers(24))) % 26]

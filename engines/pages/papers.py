@@ -29,9 +29,9 @@ from engines.pages.nougat import (MIN_AGREEMENT, MIN_SCORE, end_fragments, page_
 from renderers.errors import RenderError
 from renderers.latex import LatexConfig, compile_document
 from renderers.pymupdf import PdfDocument
+from renderers.scripts import HAN
 
 MAIN_NAMES = ("main.tex", "ms.tex", "paper.tex")
-HAN = re.compile("[\u4e00-\u9fff]")
 CJK = re.compile(r"\\usepackage(\[[^]]*\])?\{(ctex|xeCJK|CJKutf8)\}|\\documentclass(\[[^]]*\])?\{ctex")
 
 

@@ -32,12 +32,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from engines.tex import UNSAFE, Macros, document_body, environments, group, read_tex, tex_files, without_verbatim
+from renderers.scripts import CJK
 
 TABULAR_ENVS = ("tabular", "tabular*", "tabularx", "longtable", "longtable*", "deluxetable", "deluxetable*")
 MAX_ROWS, MAX_CHARS = 80, 8000
 CITATION = re.compile(r"\s*~?\\cite[a-zA-Z]*\*?(?:\[[^\]]*\])*\{[^{}]*\}")  # would draw "[?]": dropped
 REFERENCE = re.compile(r"\\(?:ref|eqref|pageref|autoref|cref|Cref)\s*\{")
-CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 _COLUMN_TOKEN = re.compile(r"\s*(?:[lcrX|]|[pmb]\{[^{}]*\}|[@!<>]\{(?:[^{}]|\{[^{}]*\})*\}|D\{[^{}]*\}\{[^{}]*\}\{[^{}]*\}|"
                            r"\*\{\d+\}\{(?:[^{}]|\{[^{}]*\})*\})")
 _DROP = re.compile(r"\\(?:label|caption|bicaption|tablecaption|tablenotetext|tablecomments|tablerefs|tabletypesize|"

@@ -15,7 +15,6 @@ scores 0; a target with other rows, columns or rules loses its layout. The thres
 
 from __future__ import annotations
 
-import re
 from typing import Any, Sequence
 
 from PIL import Image, ImageOps
@@ -25,10 +24,10 @@ from pipelines.readers.formulas import compare_redraw, score
 from renderers.errors import RenderError
 from renderers.latex import CJK_PREAMBLE, LatexConfig, render_latex
 from shards.format import record_meta
+from renderers.scripts import CJK
 
 PREAMBLE = (r"\usepackage{booktabs}\usepackage{multirow}\usepackage{amsmath}\usepackage{amssymb}"
             r"\usepackage{array}\usepackage{dcolumn}\usepackage{pifont}\usepackage{makecell}")
-CJK = re.compile(r"[\u3400-\u9fff]")
 CONFIG = LatexConfig(dpi=150, margin_pt=0.0, timeout_s=60.0, memory_mb=3072)
 
 
