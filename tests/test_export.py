@@ -110,6 +110,23 @@ def test_hf_export_loads_with_datasets_with_the_got_and_record_columns(tmp_path,
     assert isinstance(ds.features["image"], datasets.List)  # the multi-page build: a list of images
 
 
+def test_several_builds_export_as_one_and_clashing_keys_are_refused(tmp_path, capsys):
+    plain = write_build(tmp_path / "data/plain", "plain", 6, 4)
+    other = write_build(tmp_path / "data/other", "other", 3, 2)
+    clash = write_build(tmp_path / "data/plain-again", "plain", 2, 2)
+    samples = [*iter_samples(str(plain)), *iter_samples(str(other))]
+    code, stdout, _ = run(capsys, str(plain), str(other), "--format", "got", "--out", str(tmp_path / "got"))
+    assert code == 0 and f"exported 9 samples from 4 shards of {plain}, {other}" in stdout
+    entries = check_got_form(tmp_path / "got")
+    assert [e["image"] for e in entries] == [f"{s.key}.png" for s in samples]
+    assert run(capsys, str(plain), str(other), "--format", "hf", "--out", str(tmp_path / "hf"))[0] == 0
+    ds = datasets.load_dataset("parquet", data_dir=str(tmp_path / "hf"), split="train", cache_dir=str(tmp_path / "c"))
+    assert ds["key"] == [s.key for s in samples] and ds["engine"] == ["plain"] * 6 + ["other"] * 3
+    code, _, stderr = run(capsys, str(plain), str(clash), "--format", "got", "--out", str(tmp_path / "no"))
+    assert code == 2 and f"{clash} and {plain} both hold plain-000000.tar" in stderr
+    assert not (tmp_path / "no").exists()
+
+
 @pytest.mark.parametrize("case, match", [
     ("missing", r"nowhere: no such folder"),
     ("empty", r"empty: no shards \(\*\.tar\) in this folder"),
