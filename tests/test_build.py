@@ -301,15 +301,14 @@ def test_ctrl_c_during_the_build_and_during_shutdown_exits_130_with_one_line(tmp
     cmd = [sys.executable, "-m", "pipelines.build", *SMOKE_BUILD_ARGS, "--out", str(out), "--workers", "2"]
     proc = subprocess.Popen(cmd, cwd=REPO, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
-    deadline = time.monotonic() + 240
     while not list(out.glob("*.stats.json")):
-        assert proc.poll() is None and time.monotonic() < deadline, "build ended before it could be interrupted"
+        assert proc.poll() is None, "build ended before it could be interrupted"
         time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGINT)
     time.sleep(0.3)
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGINT)
-    _, err = proc.communicate(timeout=120)
+    _, err = proc.communicate()
     assert proc.returncode == 130, err[-2000:]
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err[-2000:]
     assert err.rstrip().splitlines()[-1] == ("interrupted: finished shards are kept; "
