@@ -8,6 +8,7 @@ import psutil
 import pytest
 from PIL import ImageOps
 
+from conftest import pixels
 from renderers.errors import RenderError
 from renderers.latex import CJK_PREAMBLE, LatexConfig, render_latex
 from renderers.result import Rendered
@@ -21,11 +22,6 @@ SNIPPETS = [
     r"\stepcounter{equation}(\theequation) $e^{i\pi}+1=0$",
 ]
 GOOD = r"$\sqrt{2}$ \stepcounter{equation}(\theequation)"
-
-
-def pixels(result: Rendered | RenderError) -> bytes:
-    assert isinstance(result, Rendered), result
-    return result.image.tobytes()
 
 
 def reasons(results: list[Rendered | RenderError]) -> list[str]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 import numpy as np
+import pytest
 from PIL import ImageOps
 
+from conftest import pixels
 from renderers.chromium import shared
 from renderers.errors import RenderError
 from renderers.mathpix import PAGE, MathpixStyle, page_html, render_mathpix
@@ -16,11 +17,6 @@ GOOD = [r"\[ \int_0^1 x^2 \, dx = \frac{1}{3} \]", r"\( e^{i\pi} + 1 = 0 \)",
 BAD = {r"\[ \undefinedmacro{x} \]": "mathpix_error", r"\[ \frac{a}{ \]": "mathpix_error",
        "<smiles>C1CC(</smiles>": "mathpix_error", r"\[ \def\foo{y} \foo \]": "mathpix_defines_macro",
        r"\( a \) and \( b \)": "mathpix_not_one_drawing", "just words": "mathpix_not_one_drawing"}
-
-
-def pixels(result: Rendered | RenderError) -> bytes:
-    assert isinstance(result, Rendered), result
-    return result.image.tobytes()
 
 
 def ink_box(result: Rendered) -> tuple[int, int, int, int]:

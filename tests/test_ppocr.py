@@ -13,34 +13,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
 from rapidfuzz.distance import Levenshtein
 
+from conftest import DEJAVU, LINES, REPO, draw_lines
 from renderers import ppocr
 from renderers.result import DrawnText, Rendered, box_quad
-
-REPO = Path(__file__).resolve().parents[1]
-DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-NOTO_CJK = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2)  # face 2: Simplified Chinese
-LINES = [
-    ("en", "The quick brown fox jumps over the lazy dog."),
-    ("zh", "数据引擎生成训练样本，用于模型训练。"),
-    ("en", "Invoice 2024-07: total $1,234.56 due"),
-    ("zh", "北京市海淀区中关村大街27号"),
-]
-
-
-def draw_lines(lines: list[tuple[str, str]], size: int = 22) -> tuple[Image.Image, list[DrawnText]]:
-    """White page, one line per entry (DejaVu for English, Noto Sans CJK SC for Chinese), with their boxes."""
-    fonts = {"en": ImageFont.truetype(DEJAVU, size),
-             "zh": ImageFont.truetype(NOTO_CJK[0], size, index=NOTO_CJK[1])}
-    image = Image.new("RGB", (620, 40 + len(lines) * 2 * size), "white")
-    draw, texts = ImageDraw.Draw(image), []
-    for i, (lang, text) in enumerate(lines):
-        xy = (24, 24 + i * 2 * size)
-        draw.text(xy, text, fill="black", font=fonts[lang])
-        texts.append(DrawnText(text, box_quad(*draw.textbbox(xy, text, font=fonts[lang]))))
-    return image, texts
 
 
 def cer(read: str, truth: str) -> float:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import io
 import json
 import os
@@ -15,17 +14,21 @@ from PIL import Image, ImageChops
 from rdkit import Chem, RDConfig
 from rdkit.Chem.Draw import rdMolDraw2D
 
+from conftest import digest
 from renderers.errors import RenderError
 from renderers.isolated import Isolated
-from renderers.rdkit import (MoleculeOptions, _dashes_cut, _draw, _laid_out, canonical_smiles, draw_molecule,
-                             draw_molecule_isolated)
+from renderers.rdkit import (
+    MoleculeOptions,
+    _dashes_cut,
+    _draw,
+    _laid_out,
+    canonical_smiles,
+    draw_molecule,
+    draw_molecule_isolated,
+)
 
 NCI = [line.split()[0] for line in Path(RDConfig.RDDataDir, "NCI", "first_5K.smi").read_text().splitlines()]
 ALANINE = "C[C@H](N)C(=O)O"
-
-
-def digest(image: Image.Image) -> str:
-    return hashlib.sha256(image.tobytes()).hexdigest()
 
 
 def coloured(image: Image.Image) -> bool:

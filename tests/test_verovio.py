@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
 from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
 
+from conftest import digest
 from engines.base import make_rng
 from engines.sheet_music.generator import generate
 from renderers.errors import RenderError
@@ -33,10 +32,6 @@ def first_bars(kern: str, bars: int) -> str:
             if seen > bars:
                 return "\n".join(lines + ["\t".join(["*-"] * len(line.split("\t")))]) + "\n"
     return kern
-
-
-def digest(image: Image.Image) -> str:
-    return hashlib.sha256(image.tobytes()).hexdigest()
 
 
 def crash_or_render(kern: str):
