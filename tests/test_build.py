@@ -43,6 +43,7 @@ def digests(out: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in tars(out)}
 
 
+@pytest.mark.slow
 def test_shards_read_back_with_webdataset(built_charts: Path) -> None:
     import webdataset as wds
 
@@ -62,6 +63,7 @@ def test_shards_read_back_with_webdataset(built_charts: Path) -> None:
     assert {s["json"]["lang"] for s in samples} == {"en", "zh"}
 
 
+@pytest.mark.slow
 def test_shards_read_back_with_hf_datasets(built_charts: Path) -> None:
     import datasets
 
@@ -73,6 +75,7 @@ def test_shards_read_back_with_hf_datasets(built_charts: Path) -> None:
     assert row["png"].size[0] >= 200 and row["json"]["task"] == "format"
 
 
+@pytest.mark.slow
 def test_manifest_and_stats_describe_the_shards(built_charts: Path) -> None:
     manifest = json.loads((built_charts / "manifest.json").read_text())
     assert manifest["engine"] == "charts" and manifest["n"] == N and manifest["samples"] == N
@@ -85,6 +88,7 @@ def test_manifest_and_stats_describe_the_shards(built_charts: Path) -> None:
     assert not list(built_charts.glob("*.tmp-*"))
 
 
+@pytest.mark.slow
 def test_same_seed_same_bytes_with_one_worker(built_charts: Path, tmp_path: Path) -> None:
     proc = run_build(tmp_path / "one", "--workers", "1")
     assert proc.returncode == 0, proc.stderr[-2000:]
@@ -92,6 +96,7 @@ def test_same_seed_same_bytes_with_one_worker(built_charts: Path, tmp_path: Path
     assert (tmp_path / "one" / "manifest.json").read_bytes() == (built_charts / "manifest.json").read_bytes()
 
 
+@pytest.mark.slow
 def test_smoke_build_same_bytes_with_one_worker(built_smoke: Path, tmp_path: Path) -> None:
     proc = run_build(tmp_path / "one", "--workers", "1", args=SMOKE_BUILD_ARGS)
     assert proc.returncode == 0, proc.stderr[-2000:]
@@ -99,6 +104,7 @@ def test_smoke_build_same_bytes_with_one_worker(built_smoke: Path, tmp_path: Pat
     assert (tmp_path / "one" / "manifest.json").read_bytes() == (built_smoke / "manifest.json").read_bytes()
 
 
+@pytest.mark.slow
 def test_a_killed_build_resumes_to_the_same_bytes(built_smoke: Path, tmp_path: Path) -> None:
     out = tmp_path / "killed"
     cmd = [sys.executable, "-m", "pipelines.build", *SMOKE_BUILD_ARGS, "--out", str(out), "--workers", "2"]
@@ -210,6 +216,7 @@ def test_an_output_that_cannot_be_written(tmp_path: Path, capsys: pytest.Capture
     assert blocker.read_text() == "not a folder"
 
 
+@pytest.mark.slow
 def test_a_folder_of_another_build_is_refused(built_smoke: Path, capsys: pytest.CaptureFixture) -> None:
     before = digests(built_smoke)
     with pytest.raises(SystemExit):
@@ -218,6 +225,7 @@ def test_a_folder_of_another_build_is_refused(built_smoke: Path, capsys: pytest.
     assert digests(built_smoke) == before
 
 
+@pytest.mark.slow
 def test_images_decode_like_the_loader_sees_them(built_charts: Path) -> None:
     with tarfile.open(tars(built_charts)[0]) as tar:
         png = next(m for m in tar.getmembers() if m.name.endswith(".png"))
@@ -295,6 +303,7 @@ def test_a_billion_sample_build_makes_one_shard_and_stops(tmp_path: Path) -> Non
     assert "smoke: 1,000 samples in 1 shards" in proc.stdout
 
 
+@pytest.mark.slow
 def test_ctrl_c_during_the_build_and_during_shutdown_exits_130_with_one_line(tmp_path: Path) -> None:
     """Ctrl-C as a terminal sends it (to the whole process group), then again while Ray shuts down."""
     out = tmp_path / "interrupted"

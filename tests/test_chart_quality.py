@@ -38,6 +38,8 @@ from engines.charts.topics import TOPICS
 from model.chart_ap import chart_ap, parse_values, triples
 from renderers.errors import RenderError
 
+pytestmark = pytest.mark.slow  # drives the real tools over many samples: not in the quick tier
+
 ALL = tuple(KINDS)
 
 

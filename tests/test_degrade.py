@@ -95,6 +95,7 @@ def test_text_quads_follow_the_pixels() -> None:
     assert degrade.map_texts(marks, params, image.size) == out.texts
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("preset", ["scan", "photo"])
 def test_pp_ocr_reads_through_the_strongest_preset(page, preset: str) -> None:
     """The harshest draw of each preset stays legible: PP-OCR reads every line by its moved box."""

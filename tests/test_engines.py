@@ -27,6 +27,8 @@ from shards.format import (RECORD_FIELDS, decode_image, record_meta, sample_key,
 from shards.writer import ShardWriter
 from tokenizer.protocol import PROMPT_MULTI_PAGE, TASKS
 
+pytestmark = pytest.mark.slow  # drives the real tools over many samples: not in the quick tier
+
 K = 4  # samples per engine
 
 

@@ -88,6 +88,7 @@ def test_got_export_of_pages_and_tiles(tmp_path, capsys):
             assert np.array_equal(np.asarray(Image.open(file).convert("RGB")), np.asarray(tile))
 
 
+@pytest.mark.slow
 def test_hf_export_loads_with_datasets_with_the_got_and_record_columns(tmp_path, capsys):
     plain = write_build(tmp_path / "data/plain", "plain", 30, 10)
     pages = write_build(tmp_path / "data/pages", "pages", 6, 3, task="multi_page")
@@ -148,6 +149,7 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(tmp_path, capsys, case
     assert sorted(p.name for p in tmp_path.iterdir()) == before and not os.listdir(tmp_path / "taken")
 
 
+@pytest.mark.slow
 def test_exports_a_real_charts_build(built_charts, tmp_path, capsys):
     assert run(capsys, str(built_charts), "--format", "got", "--out", str(tmp_path / "got"))[0] == 0
     assert run(capsys, str(built_charts), "--format", "hf", "--out", str(tmp_path / "hf"))[0] == 0

@@ -119,6 +119,7 @@ def test_huge_box_is_refused_before_rasterising():
     assert "px over the" in results[1].excerpt  # within 2000 pt, but over the pixel limit at 600 dpi
 
 
+@pytest.mark.slow
 def test_memory_limit_applies_to_tex():
     (result,) = render_latex([GOOD], config=LatexConfig(memory_mb=64))
     with pytest.raises(RenderError, match=r"latex_error: preamble: .*memory exhausted"):
@@ -134,6 +135,7 @@ def test_blank_snippet_and_config_errors():
         LatexConfig(dpi=0)
 
 
+@pytest.mark.slow
 def test_xelatex_chinese_batch_and_missing_glyph():
     config = LatexConfig(program="xelatex", texts=True)
     chinese = r"勾股定理：$a^2+b^2=c^2$"

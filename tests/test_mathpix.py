@@ -62,6 +62,7 @@ def test_size_limit_and_style_validation() -> None:
         render_mathpix(GOOD[:3], [MathpixStyle()] * 2)
 
 
+@pytest.mark.slow
 def test_paths_drawn_on_the_canvas_match_the_svg_drawn_as_an_image() -> None:
     """MathJax's paths and rects go straight onto the canvas; the browser's own SVG drawing agrees."""
     snippets = [GOOD[0], GOOD[2],
@@ -86,6 +87,7 @@ def test_paths_drawn_on_the_canvas_match_the_svg_drawn_as_an_image() -> None:
         assert (difference > 100).sum() == 0 and difference.mean() < 0.5, snippet
 
 
+@pytest.mark.slow
 def test_the_page_can_collect_the_last_calls_images() -> None:
     """Calls collect decoded SVG images with `window.gc()`: without it, they pile up and the page slows by half."""
     assert shared().call(PAGE, page_html(), "() => typeof window.gc") == "function"

@@ -224,6 +224,7 @@ def test_sources_can_be_fsspec_urls_and_pipe_commands(tmp_path):
 
 # -- shares and carries ---------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_observed_shares_match_configured_over_20000_draws(tmp_path):
     for name in ("x", "y", "b", "c"):
         write_build(tmp_path / f"data/{name}", name, 60, 20)

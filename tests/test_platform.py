@@ -53,6 +53,7 @@ BLOCK_PLAYWRIGHT = """
 """
 
 
+@pytest.mark.slow
 def test_a_missing_tool_disables_only_its_engine(tmp_path: Path) -> None:
     proc = run_python(BLOCK_PLAYWRIGHT + f"""
     from pipelines.build import main
@@ -140,6 +141,7 @@ def test_an_index_that_never_works_fails_its_shard_with_the_reason(tmp_path: Pat
     assert not list(tmp_path.iterdir()), "a failed shard leaves nothing behind"
 
 
+@pytest.mark.slow
 def test_an_isolated_tool_survives_its_crashes_and_hangs() -> None:
     tool = Isolated(flaky_engine.tool, timeout_s=2, name="flaky-tool")
     try:

@@ -67,6 +67,7 @@ def test_read_many_is_deterministic_and_matches_read(page, page_read) -> None:
     assert len(again) == 1 and again[0].texts == page_read.texts and again[0].info == page_read.info
 
 
+@pytest.mark.slow
 def test_read_options_change_detection(page) -> None:
     small = ppocr.read(page[0], ppocr.ReadOptions(det_side=320, det_limit="max", use_cls=False))
     assert small.info["det_side"] == 320 and small.info["use_cls"] is False
@@ -111,6 +112,7 @@ def test_read_crop_rejects_an_empty_box(page) -> None:
         ppocr.read_crop(page[0], (10, 10, 10, 40))
 
 
+@pytest.mark.slow
 def test_loads_and_reads_with_the_network_blocked() -> None:
     """A fresh process whose every socket connect fails still loads the models and reads: nothing is fetched."""
     script = (
@@ -133,6 +135,7 @@ def test_loads_and_reads_with_the_network_blocked() -> None:
     assert proc.stdout.strip().splitlines()[-1] == "Offline reading 42"
 
 
+@pytest.mark.slow
 @pytest.mark.shared_data
 def test_reads_real_scene_photos(shared_data: Path) -> None:
     """Real photos: whole-image reading finds the big signs; crops by the human boxes mostly agree with people."""

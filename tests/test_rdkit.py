@@ -53,6 +53,7 @@ def crash_or_draw(smiles: str):
     return draw_molecule(smiles)
 
 
+@pytest.mark.slow
 def test_real_molecules_draw_with_varied_options() -> None:
     refused, schemas = 0, set()
     for k, smiles in enumerate(NCI[::125]):
@@ -116,6 +117,7 @@ def test_canonical_smiles() -> None:
         assert canonical_smiles(canonical_smiles(smiles)) == canonical_smiles(smiles)
 
 
+@pytest.mark.slow
 def test_isolated_child_draws_the_same_and_survives_a_crash() -> None:
     options = varied(3)
     assert digest(draw_molecule_isolated(NCI[11], options).image) == digest(draw_molecule(NCI[11], options).image)
@@ -137,6 +139,7 @@ def cairo_drawing(smiles: str, options: MoleculeOptions) -> Image.Image:
     return Image.open(io.BytesIO(drawer.GetDrawingText())).convert("RGB")
 
 
+@pytest.mark.slow
 def test_mupdf_draws_what_cairo_draws() -> None:
     """RDKit's SVG through MuPDF must be Cairo's picture: dashed aromatic bonds cut into dashes, labels, wedges.
 

@@ -33,6 +33,8 @@ from engines.charts.plan import plan_chart
 from renderers.legibility import check_legible
 from renderers.result import DrawnText
 
+pytestmark = pytest.mark.slow  # drives the real tools over many samples: not in the quick tier
+
 REPO = Path(__file__).resolve().parents[1]
 WORDS = {
     "en": (["North", "South", "East", "West", "Central", "Coastal", "Inland"], ["Product A", "Product B", "Product C"]),

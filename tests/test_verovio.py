@@ -46,6 +46,7 @@ def scores(shared_data: Path) -> dict[str, str]:
     return {path.stem: path.read_text(encoding="utf-8") for path in sorted((shared_data / "kern").glob("*.krn"))}
 
 
+@pytest.mark.slow
 def test_real_scores_render(scores: dict[str, str]) -> None:
     assert len(scores) >= 10
     for name, kern in scores.items():
@@ -97,6 +98,7 @@ def test_nothing_to_draw_is_a_verovio_error(kern: str) -> None:
         render_kern(kern)
 
 
+@pytest.mark.slow
 def test_isolated_child_renders_the_same_and_survives_a_crash() -> None:
     assert digest(render_kern_isolated(SCALE).image) == digest(render_kern(SCALE).image)
     with pytest.raises(RenderError, match="verovio_error"):
@@ -110,6 +112,7 @@ def test_isolated_child_renders_the_same_and_survives_a_crash() -> None:
         child.close()
 
 
+@pytest.mark.slow
 def test_mupdf_draws_a_score_as_resvg_draws_it() -> None:
     """MuPDF reads no CSS: Verovio's stylesheet, written into attributes, must give resvg's picture.
 
