@@ -164,7 +164,7 @@ def test_ray_cluster_yaml_is_valid_and_installs_what_make_installs() -> None:
     validate_config(prepare_config(config))  # what `ray up` runs on it
     assert any(cmd.endswith("make setup") for cmd in config["setup_commands"])
     makefile = (REPO / "Makefile").read_text()
-    assert "\ndemo: setup" in makefile and "\ntest: setup" in makefile
+    assert "\ndemo: setup" in makefile and "\nlint: setup" in makefile and "\ntest: lint" in makefile
     for cmd in config["head_start_ray_commands"] + config["worker_start_ray_commands"]:
         assert "RAY_AUTH_MODE=disabled" in cmd
 
@@ -293,6 +293,7 @@ def test_a_billion_sample_plan_is_lazy(tmp_path: Path) -> None:
     assert plan.spec(999_999).stop == 10**9
 
 
+@pytest.mark.slow
 def test_a_billion_sample_build_makes_one_shard_and_stops(tmp_path: Path) -> None:
     out = tmp_path / "big"
     proc = run_build(out, "--workers", "1", "--max-shards", "1", args=["--engine", "smoke", "--n", "1e9"])

@@ -200,6 +200,7 @@ def test_prose_is_real_text_in_both_languages() -> None:
     assert all(re.search("[\u4e00-\u9fff]", p) for p in zh[:50])
 
 
+@pytest.mark.slow
 def test_real_pdfs_are_used_or_skipped_with_reasons(shared_data: Path, tmp_path: Path) -> None:
     """Real PDFs (linked, not copied): English pages, a Chinese page, vertical Japanese, Korean, and two pages
     whose ruled tables have no plain-text reading order (their text layers read the cells column by column)."""

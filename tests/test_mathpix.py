@@ -42,6 +42,7 @@ def test_a_macro_defined_by_one_snippet_cannot_reach_the_next() -> None:
     assert isinstance(second, RenderError) and "gotx" in second.excerpt
 
 
+@pytest.mark.slow
 def test_style_scales_pads_and_colours() -> None:
     small, large = render_mathpix([GOOD[0]] * 2, [MathpixStyle(padding_px=0), MathpixStyle(scale=2, padding_px=10)])
     assert large.image.width == pytest.approx(2 * small.image.width + 20, abs=3)

@@ -256,6 +256,7 @@ def _carried_keys(mix_path: str, root: Path, source: str, n_available: int) -> s
     return set(keys)
 
 
+@pytest.mark.slow
 def test_carried_subset_is_the_same_for_any_shard_layout(tmp_path):
     layouts = {"small": 7, "large": 100}
     for layout, shard_size in layouts.items():

@@ -56,6 +56,7 @@ def test_builtin_nci_molecules_with_invalid_lines_recorded() -> None:
     assert info["invalid_examples"][0].startswith("first_5K.smi:2098: smiles_invalid: ")
 
 
+@pytest.mark.slow
 def test_targets_canonicalise_to_the_drawn_molecule() -> None:
     engine = MoleculesEngine()
     draws = [Draw(i, 0, make_rng(2, "molecules", i)) for i in range(24)]

@@ -70,6 +70,7 @@ def test_real_scores_cut_into_balanced_excerpts(shared_data) -> None:
             assert from_bekern(to_bekern(kern)) == kern
 
 
+@pytest.mark.slow
 def test_targets_write_only_the_slurs_and_ties_drawn(shared_data) -> None:
     """An excerpt's slur or tie whose other end lies outside it is drawn by nobody: the target drops that half.
 
