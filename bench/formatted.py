@@ -22,7 +22,6 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-
 from bench.cpu import cpu_seconds
 from engines import Draw, make_rng
 from engines.formulas import FormulasEngine

@@ -36,9 +36,9 @@ from pipelines.readers import Reading
 from pipelines.readers.charts import chart_items
 from pipelines.sampling import seeded_sample, shard_sizes
 from pipelines.validate import score
+from renderers.scripts import HAN
 from shards.format import record_meta
 from shards.reader import StoredSample
-from renderers.scripts import HAN
 
 RESULTS = Path(__file__).resolve().parent / "results"
 Mutation = Callable[[str, dict[str, Any], np.random.Generator], str | None]
@@ -50,7 +50,8 @@ CYRILLIC = {"a": "\u0430", "e": "\u0435", "o": "\u043e", "p": "\u0440", "c": "\u
 # LaTeX symbols a wrong target swaps for a neighbour: (pattern, replacement).
 SYMBOLS = ((r"\equiv", "="), (r"\ll", r"\gg"), (r"\leq", r"\geq"), (r"\alpha", r"\beta"), (r"\pm", r"\mp"),
            (r"\sin", r"\cos"), (r"\sum", r"\prod"), (r"\cup", r"\cap"), ("+", "-"), ("=", r"\neq"))
-COMMON_CJK = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经"
+COMMON_CJK = ("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主"
+              "发年动同工也能下过子说产种面而方后多定行学法所民得经")
 
 
 def _pick(rng: np.random.Generator, spots: list[Any]) -> Any:

@@ -23,6 +23,7 @@ import glob
 import html
 import re
 from dataclasses import dataclass
+
 from renderers.scripts import HAN
 
 

@@ -23,8 +23,7 @@ from model.checkpoint import CheckpointError, load_for_inference
 from model.generate import Query, read
 from pipelines.cli import Parser
 from shards.format import decode_image
-from tokenizer.protocol import (COLORS, PROMPT_MULTI_CROP, PROMPT_MULTI_PAGE, base_prompt, box_prompt,
-                                color_prompt)
+from tokenizer.protocol import COLORS, PROMPT_MULTI_CROP, PROMPT_MULTI_PAGE, base_prompt, box_prompt, color_prompt
 
 PROG = "python -m model.infer"
 

@@ -28,7 +28,6 @@ from renderers.fonts import FACES
 from renderers.scripts import CJK
 
 
-
 @functools.lru_cache(maxsize=2)
 def _font_files(cjk: bool) -> tuple[str, ...]:
     """The installed files of every face in FACES (the CJK collections only when `cjk`), bold ones last.

@@ -18,7 +18,6 @@ import tracemalloc
 from pathlib import Path
 
 import fsspec
-
 import pytest
 import yaml
 

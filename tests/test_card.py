@@ -8,9 +8,9 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import run_build
 from huggingface_hub import DatasetCard
 
+from conftest import run_build
 from engines import ENGINES
 from pipelines.card import origins
 

@@ -14,7 +14,6 @@ import pytest
 
 from engines import get_engine
 from engines.base import SampleError, make_rng
-from tokenizer.protocol import PROMPT_FORMAT
 from engines.charts.axes import plain_axis
 from engines.charts.content import average_line
 from engines.charts.engine import ChartsEngine, redraw
@@ -25,6 +24,7 @@ from model.chart_ap import parse_values, triples
 from pipelines.readers import get_reader
 from pipelines.readers.charts import STRAY_PX, broken_promises
 from renderers.errors import RenderError
+from tokenizer.protocol import PROMPT_FORMAT
 
 REPO = Path(__file__).resolve().parents[1]
 KEYS = ["title", "source", "x_title", "y_title", "values"]

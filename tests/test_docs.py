@@ -15,7 +15,7 @@ import pytest
 
 from engines import prose
 from engines.base import SampleError, make_rng
-from engines.docs import DocSlicesEngine, DocsEngine
+from engines.docs import DocsEngine, DocSlicesEngine
 from engines.docs.layout import reading_order
 from engines.docs.page import PageSkip, clean, read_page
 from renderers.pymupdf import PdfDocument

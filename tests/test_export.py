@@ -13,11 +13,11 @@ import datasets
 import numpy as np
 import pytest
 from PIL import Image
-from test_mix import write_build
 
 from pipelines import export
 from shards.preprocess import tile_image
 from shards.reader import iter_samples
+from test_mix import write_build
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

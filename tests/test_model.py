@@ -11,8 +11,14 @@ import pytest
 import torch
 import transformers
 from PIL import Image, ImageDraw
-from transformers import (AutoModelForImageTextToText, AutoProcessor, AutoTokenizer, GotOcr2ForConditionalGeneration,
-                          GotOcr2Processor, pipeline)
+from transformers import (
+    AutoModelForImageTextToText,
+    AutoProcessor,
+    AutoTokenizer,
+    GotOcr2ForConditionalGeneration,
+    GotOcr2Processor,
+    pipeline,
+)
 from transformers.models.got_ocr2.modeling_got_ocr2 import GotOcr2VisionAttention
 
 from model import checkpoint, infer
@@ -22,8 +28,8 @@ from model.generate import Query, read
 from model.hf_processor import hf_processor
 from model.loss import IGNORE_INDEX, AnswerLoss, aligned_chunk_loss, chunk_loss
 from model.presets import IMAGE_TOKEN_ID, VOCAB_SIZE, build_config, image_tokens
-from tokenizer.got import IGNORE_INDEX as TOKENIZER_IGNORE
 from shards.preprocess import to_pixel_values
+from tokenizer.got import IGNORE_INDEX as TOKENIZER_IGNORE
 from tokenizer.got import get_tokenizer
 from tokenizer.protocol import PROMPT_MULTI_PAGE
 

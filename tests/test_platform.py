@@ -14,6 +14,7 @@ from typing import Literal
 
 import pytest
 
+import flaky_engine
 from conftest import REPO
 from engines import ENGINES, EngineUnavailable, get_engine
 from pipelines import shard_task
@@ -25,8 +26,6 @@ from renderers.isolated import Isolated
 from shards.format import shard_name
 from shards.reader import iter_shard
 from tokenizer.protocol import box_coords, box_prompt, color_prompt
-
-import flaky_engine
 
 
 def run_python(code: str) -> subprocess.CompletedProcess:

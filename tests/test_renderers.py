@@ -18,18 +18,18 @@ from matplotlib import font_manager
 from PIL import Image
 
 from engines.charts import echarts as echarts_chart
-from renderers import matplotlib as mpl_painter
 from engines.charts.axes import cartesian_layout, nice_axis
-from engines.charts.layout import frame_layout
-from engines.charts.spec import KINDS, ChartSpec, ChartStyle, NumberFormat, Series
-from renderers.chromium import Chromium, ChromiumConfig, ChromiumError, shared
 from engines.charts.echarts import EChartsRenderer, page_html
 from engines.charts.echarts_options import build_option
-from renderers.errors import RenderError
-from renderers.fonts import FACES, font_file, text_width
+from engines.charts.layout import frame_layout
 from engines.charts.mpl_chart import MatplotlibChartRenderer
 from engines.charts.palettes import PALETTES
 from engines.charts.plan import plan_chart
+from engines.charts.spec import KINDS, ChartSpec, ChartStyle, NumberFormat, Series
+from renderers import matplotlib as mpl_painter
+from renderers.chromium import Chromium, ChromiumConfig, ChromiumError, shared
+from renderers.errors import RenderError
+from renderers.fonts import FACES, font_file, text_width
 from renderers.legibility import check_legible
 from renderers.result import DrawnText
 

@@ -21,10 +21,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from engines.docs.layout import Box, reading_order
 from renderers.pymupdf import PdfDocument
 from renderers.result import DrawnText, box_quad
-
-from engines.docs.layout import Box, reading_order
 from renderers.scripts import HAN
 
 MIN_CHARS = 20  # a page with less text is a cover or a figure page, not a document page

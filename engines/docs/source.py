@@ -17,11 +17,10 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from renderers.errors import RenderError
-from renderers.pymupdf import PdfDocument
-
 from engines.docs.crosscheck import MIN_AGREEMENT, agreement, pdfminer_pages
 from engines.docs.page import PageSkip, read_page
+from renderers.errors import RenderError
+from renderers.pymupdf import PdfDocument
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+
 from renderers.scripts import CJK
 
 BEGIN, END = "\\begin{tikzpicture}", "\\end{tikzpicture}"

@@ -24,8 +24,15 @@ from typing import Callable
 from PIL import Image
 
 from engines.pages.mmd import Converter, expand_inputs
-from engines.pages.nougat import (MIN_AGREEMENT, MIN_SCORE, end_fragments, page_texts, page_words,
-                                  split_markdown, word_agreement)
+from engines.pages.nougat import (
+    MIN_AGREEMENT,
+    MIN_SCORE,
+    end_fragments,
+    page_texts,
+    page_words,
+    split_markdown,
+    word_agreement,
+)
 from renderers.errors import RenderError
 from renderers.latex import LatexConfig, compile_document
 from renderers.pymupdf import PdfDocument

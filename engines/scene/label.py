@@ -156,13 +156,13 @@ def reading_order(lines: list[DrawnText]) -> list[DrawnText]:
     """Rows top to bottom (a line joins a row when its centre lies within the row's first line's height), then
     left to right within a row."""
     rows: list[list[DrawnText]] = []
-    for line in sorted(lines, key=lambda l: sum(p[1] for p in l.quad)):
+    for line in sorted(lines, key=lambda t: sum(p[1] for p in t.quad)):
         cy = sum(p[1] for p in line.quad) / 4
         if rows and min(p[1] for p in rows[-1][0].quad) <= cy <= max(p[1] for p in rows[-1][0].quad):
             rows[-1].append(line)
         else:
             rows.append([line])
-    return [line for row in rows for line in sorted(row, key=lambda l: sum(p[0] for p in l.quad))]
+    return [line for row in rows for line in sorted(row, key=lambda t: sum(p[0] for p in t.quad))]
 
 
 def label(image: Image.Image) -> Labelled:

@@ -23,8 +23,8 @@ from pipelines.readers import Reading
 from pipelines.readers.formulas import compare_redraw, score
 from renderers.errors import RenderError
 from renderers.latex import CJK_PREAMBLE, LatexConfig, render_latex
-from shards.format import record_meta
 from renderers.scripts import CJK
+from shards.format import record_meta
 
 PREAMBLE = (r"\usepackage{booktabs}\usepackage{multirow}\usepackage{amsmath}\usepackage{amssymb}"
             r"\usepackage{array}\usepackage{dcolumn}\usepackage{pifont}\usepackage{makecell}")
