@@ -1,6 +1,7 @@
 # Two entry points do all the set-up on a fresh Debian machine, idempotently:
 #   make demo   install everything, build a small charts run, its gallery, validation and report
-#   make test   install everything, run the test suite (CI runs this through .ci/run)
+#   make test   install everything, lint (ruff), run the test suite (CI runs this through .ci/run)
+#   make quick  the quick tier: every test not marked slow (under 2 minutes on 2 cores)
 # Each install step leaves a stamp in .stamps/ and reruns only when its inputs change.
 
 VENV    ?= .venv
@@ -28,7 +29,7 @@ PAPER_PACKAGES := texlive-publishers texlive-bibtex-extra texlive-fonts-extra te
 TORCH   ?= torch==2.13.0
 DEMO_OUT ?= data/charts-demo
 
-.PHONY: setup setup-papers demo test bench clean
+.PHONY: setup setup-papers demo lint test quick bench clean
 
 setup: $(STAMPS)/apt $(STAMPS)/python $(STAMPS)/npm
 
@@ -67,9 +68,15 @@ demo: setup
 	@echo "open gallery/charts.html (the samples) and gallery/charts-report.html (the build's shape and"
 	@echo "its validation by an independent reader) in a browser"
 
+lint: setup
+	$(PY) -m ruff check .
+
 # Two xdist workers (at most four where more cores exist): most tests drive one core at a time.
-test: setup
+test: lint
 	$(PY) -m pytest -q -n auto --maxprocesses 4 --dist loadgroup tests
+
+quick: lint
+	$(PY) -m pytest -q -n auto --maxprocesses 4 --dist loadgroup -m "not slow" tests
 
 bench: setup
 	$(PY) -m bench.charts

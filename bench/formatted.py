@@ -22,7 +22,6 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-
 from bench.cpu import cpu_seconds
 from engines import Draw, make_rng
 from engines.formulas import FormulasEngine
@@ -71,7 +70,7 @@ def one_compile_each(snippets: list[tuple[str, str, str]]) -> Callable[[], int]:
     def work() -> int:
         made = 0
         for snippet, preamble, engine in snippets:
-            result = render_latex([snippet], preamble, LatexConfig(engine=engine, dpi=200, margin_pt=0.0))[0]
+            result = render_latex([snippet], preamble, LatexConfig(program=engine, dpi=200, margin_pt=0.0))[0]
             made += not hasattr(result, "reason")
         return made
     return work

@@ -36,12 +36,12 @@ from pipelines.readers import Reading
 from pipelines.readers.charts import chart_items
 from pipelines.sampling import seeded_sample, shard_sizes
 from pipelines.validate import score
+from renderers.scripts import HAN
 from shards.format import record_meta
 from shards.reader import StoredSample
 
 RESULTS = Path(__file__).resolve().parent / "results"
 Mutation = Callable[[str, dict[str, Any], np.random.Generator], str | None]
-CJK = re.compile(r"[\u4e00-\u9fff]")
 # Unified ideograph -> a compatibility ideograph drawn the same (NFKC maps the latter back to the former).
 COMPAT = {unicodedata.normalize("NFKC", chr(c)): chr(c) for c in range(0xF900, 0xFADA)
           if unicodedata.normalize("NFKC", chr(c)) != chr(c)}
@@ -50,7 +50,8 @@ CYRILLIC = {"a": "\u0430", "e": "\u0435", "o": "\u043e", "p": "\u0440", "c": "\u
 # LaTeX symbols a wrong target swaps for a neighbour: (pattern, replacement).
 SYMBOLS = ((r"\equiv", "="), (r"\ll", r"\gg"), (r"\leq", r"\geq"), (r"\alpha", r"\beta"), (r"\pm", r"\mp"),
            (r"\sin", r"\cos"), (r"\sum", r"\prod"), (r"\cup", r"\cap"), ("+", "-"), ("=", r"\neq"))
-COMMON_CJK = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经"
+COMMON_CJK = ("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主"
+              "发年动同工也能下过子说产种面而方后多定行学法所民得经")
 
 
 def _pick(rng: np.random.Generator, spots: list[Any]) -> Any:
@@ -72,12 +73,12 @@ def digit(target: str, meta: dict[str, Any], rng: np.random.Generator) -> str | 
 def letter(target: str, meta: dict[str, Any], rng: np.random.Generator) -> str | None:
     """One letter of a word (or one CJK character) changed to another, outside LaTeX commands."""
     spots = [m.start() for m in re.finditer(r"(?<![\\A-Za-z])[A-Za-z](?=[A-Za-z]*(?![A-Za-z{]))", target)]
-    spots += [m.start() for m in CJK.finditer(target)]
+    spots += [m.start() for m in HAN.finditer(target)]
     at = _pick(rng, spots)
     if at is None:
         return None
     c = target[at]
-    if CJK.match(c):
+    if HAN.match(c):
         return _replace_at(target, at, 1, _pick(rng, [k for k in COMMON_CJK if k != c]))
     alphabet = "abcdefghijklmnopqrstuvwxyz"
     new = alphabet[(alphabet.index(c.lower()) + 1 + int(rng.integers(24))) % 26]

@@ -16,7 +16,6 @@ import json
 import time
 from pathlib import Path
 
-
 from bench.cpu import cpu_seconds
 from engines.base import make_rng
 from engines.sheet_music import SheetMusicEngine

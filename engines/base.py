@@ -19,6 +19,7 @@ import functools
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, ClassVar, Iterable, NamedTuple, Sequence, TypeVar
 
 import numpy as np
@@ -59,6 +60,8 @@ class Sample:
 
 class SampleError(Exception):
     """A sample that cannot be made from this draw; the pipeline retries with a derived seed.
+
+    The one failure type of a draw: a renderer's `RenderError` is one, so an engine lets it pass.
 
     `reason` is a short stable slug (e.g. "target_too_long", "render_timeout") under which the
     failure is counted in the shard's stats, so it must not contain per-sample detail.
@@ -148,6 +151,15 @@ class EngineConfig:
         default=None,
         metadata={"help": "real data to draw from instead of the built-in generator (see the engine's docs)"},
     )
+    # What --source takes, as the fix in "no such file or folder; give ..." ("a PDF or a folder of PDFs");
+    # empty where the engine checks its --source itself (or takes none).
+    source_hint: ClassVar[str] = ""
+
+    def check(self) -> None:
+        """Every check of the values, before any work starts: declared choices, --source, then `validate`."""
+        self.check_choices()
+        self.check_source()
+        self.validate()
 
     def check_choices(self) -> None:
         """Raise ValueError naming the flag when a field declared with `choices` holds another value."""
@@ -158,8 +170,13 @@ class EngineConfig:
                 flag, options = f"--{f.name.replace('_', '-')}", ", ".join(map(str, allowed))
                 raise ValueError(f"{flag} {value!r} is not one of {options}; pick one of them")
 
+    def check_source(self) -> None:
+        """Raise ValueError naming the fix when --source names no file or folder (engines with a `source_hint`)."""
+        if self.source is not None and self.source_hint and not Path(self.source).exists():
+            raise ValueError(f"--source {self.source}: no such file or folder; give {self.source_hint}")
+
     def validate(self) -> None:
-        """Raise ValueError naming the flag and the fix; called before any work starts (after `check_choices`)."""
+        """The engine's own checks (ranges, combinations): raise ValueError naming the flag and the fix."""
 
 
 class Engine:
@@ -190,8 +207,7 @@ class Engine:
 
     def __init__(self, config: EngineConfig | None = None) -> None:
         self.config = config if config is not None else self.Config()
-        self.config.check_choices()
-        self.config.validate()
+        self.config.check()
         self.skipped: Counter = Counter()  # --source items left out when loading, by reason
         self.parts: list[Engine] = []  # engines this one draws from (`part`), which share its seed
         self.seed = 0

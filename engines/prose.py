@@ -24,6 +24,8 @@ import html
 import re
 from dataclasses import dataclass
 
+from renderers.scripts import HAN
+
 
 @dataclass(frozen=True)
 class ProseSource:
@@ -51,7 +53,6 @@ DEFAULT = "debian-reference"
 HELP = ("the generated pages' text: debian-reference (the Debian Reference, GPL-2+) or kicad (the KiCad manuals, "
         "CC-BY-3.0+ or GPL-3+, for a permissively licensed build); the dataset card names it")
 MIN_CHARS = {"en": 60, "zh": 25}  # shorter paragraphs are mostly captions and one-word notes
-HAN = re.compile("[\u4e00-\u9fff]")
 
 
 BLOCK = re.compile(r"<(p|h[1-4])\b[^>]*>(.*?)</\1>", re.S)  # DocBook's HTML never nests these

@@ -15,8 +15,11 @@ import torch
 import torch.nn.functional as F
 import transformers
 from torch import nn
-from transformers.models.got_ocr2.modeling_got_ocr2 import (GotOcr2VisionAttention, GotOcr2VisionEncoder,
-                                                            GotOcr2VisionLayer)
+from transformers.models.got_ocr2.modeling_got_ocr2 import (
+    GotOcr2VisionAttention,
+    GotOcr2VisionEncoder,
+    GotOcr2VisionLayer,
+)
 
 
 class SdpaVisionAttention(GotOcr2VisionAttention):

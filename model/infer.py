@@ -23,14 +23,13 @@ from model.checkpoint import CheckpointError, load_for_inference
 from model.generate import Query, read
 from pipelines.cli import Parser
 from shards.format import decode_image
-from tokenizer.protocol import (COLORS, PROMPT_MULTI_CROP, PROMPT_MULTI_PAGE, base_prompt, box_prompt,
-                                color_prompt)
+from tokenizer.protocol import COLORS, PROMPT_MULTI_CROP, PROMPT_MULTI_PAGE, base_prompt, box_prompt, color_prompt
 
 PROG = "python -m model.infer"
 
 
 def build_query(args: argparse.Namespace, frames: list[Image.Image]) -> Query:
-    """GOT's prompt for the flags (see the table in DESIGN.md)."""
+    """GOT's prompt for the flags (the strings are `tokenizer.protocol`'s)."""
     if args.multi_page:
         return Query(frames, PROMPT_MULTI_PAGE, "multi_page")
     if len(frames) != 1:

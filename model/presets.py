@@ -30,7 +30,6 @@ from transformers import GotOcr2Config, OPTConfig, Qwen2Config
 from tokenizer.protocol import IMAGE_TOKEN_ID, NECK_STRIDE, PATCH, VOCAB_SIZE, image_tokens
 
 
-
 def _vitdet_b(image_size: int) -> dict[str, Any]:
     return dict(hidden_size=768, num_hidden_layers=12, num_attention_heads=12, mlp_dim=3072,
                 output_channels=256, image_size=image_size, patch_size=PATCH, window_size=14,

@@ -24,8 +24,16 @@ import uuid
 import fsspec
 
 from engines import ENGINES, Engine, get_engine
-from pipelines.build_plan import (BuildPlan, Existing, conflicting_build, done_shards, remove_stale_temporaries,
-                                  scan_output, size_error, write_manifest)
+from pipelines.build_plan import (
+    BuildPlan,
+    Existing,
+    conflicting_build,
+    done_shards,
+    remove_stale_temporaries,
+    scan_output,
+    size_error,
+    write_manifest,
+)
 from pipelines.card import write_card
 from pipelines.cli import Parser, UsageError, add_config_flags, config_from_args, fail, parse_count
 from shards.stats import ShardStats

@@ -126,10 +126,10 @@ def add_config_flags(parser: argparse.ArgumentParser, config_cls: type, title: s
 
 
 def config_from_args(config_cls: type, args: argparse.Namespace) -> Any:
-    """Build and validate a config; a ValueError from `validate()` becomes a UsageError."""
+    """Build and check a config; a ValueError from its `check()` becomes a UsageError."""
     config = config_cls(**{f.name: getattr(args, f.name) for f in dataclasses.fields(config_cls)})
     try:
-        config.validate()
+        config.check()
     except ValueError as e:
         raise UsageError(str(e)) from None
     return config

@@ -1,7 +1,10 @@
-"""Export a build for other trainers: GOT's own conversation JSON, or a Hugging Face dataset.
+"""Export builds for other trainers: GOT's own conversation JSON, or a Hugging Face dataset.
 
     python -m pipelines.export data/charts --format got --out export/charts
-    python -m pipelines.export data/charts --format hf --out export/charts-hf
+    python -m pipelines.export data/charts data/tables --format hf --out export/charts-tables-hf
+
+Several builds export as one dataset, in the order given (their keys must differ: two builds of the
+same engine are refused, as their samples would share keys and files).
 
 `got` writes what GOT's training code reads (GOT-OCR2.0 `GOT/data/conversation_dataset_qwen.py`):
 OUT/conversations.json, a JSON list of
@@ -146,10 +149,30 @@ def check_out(out: str) -> None:
         raise ValueError(f"--out {out}: cannot write in {parent}; choose a writable folder")
 
 
+def list_builds(builds: list[str]) -> list[str]:
+    """Every shard of `builds`, in order; refuses a build without shards and two builds whose keys would clash."""
+    shards: list[str] = []
+    owner: dict[str, str] = {}
+    for build in builds:
+        found = list_shards(build)
+        if not found:
+            raise ValueError(f"{build}: no shards (*.tar) in this folder; build them with "
+                             f"`python -m pipelines.build --out {build}`")
+        for shard in found:
+            name = os.path.basename(shard)
+            if name in owner:
+                raise ValueError(f"{build} and {owner[name]} both hold {name} (the same engine's keys); "
+                                 f"export them apart")
+            owner[name] = build
+        shards += found
+    return shards
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = Parser(prog=PROG, description="Export a build (a folder of shards) to GOT's conversation JSON "
+    parser = Parser(prog=PROG, description="Export builds (folders of shards) to GOT's conversation JSON "
                                            "or a Hugging Face parquet dataset.")
-    parser.add_argument("build", help="the build folder, e.g. data/charts (or an fsspec URL)")
+    parser.add_argument("folders", nargs="+", metavar="BUILD",
+                        help="build folders, e.g. data/charts (or fsspec URLs); several export as one dataset")
     parser.add_argument("--format", required=True, choices=("got", "hf"),
                         help="got: conversations.json + images/ for GOT's trainer; hf: parquet for `datasets`")
     parser.add_argument("--out", required=True, help="new folder to create, e.g. export/charts")
@@ -161,15 +184,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.tile_size < 1 or args.max_tiles < 1:
             raise ValueError("--tile-size and --max-tiles must be at least 1")
-        shards = list_shards(args.build)
-        if not shards:
-            raise ValueError(f"{args.build}: no shards (*.tar) in this folder; build them with "
-                             "`python -m pipelines.build --out " + args.build + "`")
+        shards = list_builds(args.folders)
         check_out(args.out)
     except (FileNotFoundError, ValueError) as e:
         fail(PROG, str(e))
-    manifest = read_manifest(args.build) or {}
-    total = sum(s["samples"] for s in manifest.get("shards", [])) or None
+    manifests = [read_manifest(build) for build in args.folders]
+    total = None if None in manifests else sum(s["samples"] for m in manifests for s in m.get("shards", [])) or None
     out = os.path.abspath(args.out)
     tmp = f"{out}.tmp-{uuid.uuid4().hex[:8]}"
     try:
@@ -189,7 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     where = (f"register in GOT/utils/constants.py as {{'images': '{out}/images/', "
              f"'annotations': '{out}/conversations.json'}}" if args.format == "got"
              else f"load with datasets.load_dataset('parquet', data_dir='{out}')")
-    print(f"exported {n} samples from {len(shards)} shards of {args.build} to {out} ({args.format}); {where}")
+    print(f"exported {n} samples from {len(shards)} shards of {', '.join(args.folders)} to {out} ({args.format}); "
+          f"{where}")
     return 0
 
 

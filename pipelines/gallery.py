@@ -77,7 +77,9 @@ const fields = ['engine', 'task', 'lang'];
 for (const f of fields) {{
   const sel = document.getElementById(f);
   const values = Array.from(new Set(cards.map(c => c.dataset[f]))).sort();
-  for (const v of ['all', ...values]) {{ const o = document.createElement('option'); o.value = o.textContent = v; sel.appendChild(o); }}
+  for (const v of ['all', ...values]) {{
+    const o = document.createElement('option'); o.value = o.textContent = v; sel.appendChild(o);
+  }}
   sel.addEventListener('change', apply);
 }}
 function apply() {{

@@ -22,7 +22,7 @@ import json
 import posixpath
 import statistics
 import sys
-from collections import Counter
+from collections import Counter, defaultdict
 from typing import Any
 
 import fsspec
@@ -145,13 +145,15 @@ def validation_section(report: dict[str, Any] | None) -> str:
         return _section("validation", "Validation", "Not validated yet: run <code>python -m pipelines.validate "
                         "OUT</code>, then this report again.")
     parts, lines = [], []
+    scored: dict[tuple[str, str, str], list[float]] = defaultdict(list)  # one pass over the samples, not one a group
+    for s in report["samples"]:
+        scored[s["engine"], s["task"], s["lang"]].append(s["score"])
     for g in report["groups"]:
         name = f"{g['engine']} / {g['task']} / {g['lang']}"
         if g["reader"] is None:
             lines.append(f"{html.escape(name)}: {g['samples']} samples, no reader for this engine yet.")
             continue
-        scores = [s["score"] for s in report["samples"]
-                  if (s["engine"], s["task"], s["lang"]) == (g["engine"], g["task"], g["lang"])]
+        scores = scored[g["engine"], g["task"], g["lang"]]
         lines.append(f"{html.escape(name)}: mean {g['mean']:.3f}, {g['flagged']} of {g['samples']} flagged "
                      f"(under {g['threshold']}).")
         parts.append(f'<h3>{html.escape(name)}</h3>'
@@ -189,8 +191,11 @@ def load_validation(outs: list[str], path: str | None) -> dict[str, Any] | None:
             raise FileNotFoundError(f"--validation {path}: no such file; write it with `python -m pipelines.validate`")
         with fs.open(local, "r", encoding="utf-8") as f:
             report = json.load(f)
-        merged = report if merged is None else {"groups": merged["groups"] + report["groups"],
-                                                "samples": merged["samples"] + report["samples"]}
+        if merged is None:
+            merged = report
+        else:
+            merged["groups"] += report["groups"]
+            merged["samples"] += report["samples"]
     return merged
 
 

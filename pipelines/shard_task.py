@@ -28,7 +28,6 @@ import fsspec
 import psutil
 
 from engines import Draw, Engine, Sample, SampleError, get_engine, make_rng
-from renderers.errors import RenderError
 from shards.format import sample_key, sample_members
 from shards.stats import ShardStats, stats_name
 from shards.writer import ShardWriter, write_json_atomic
@@ -87,7 +86,7 @@ def _tree_memory() -> int:
 
 def failure_reason(exc: BaseException) -> str:
     """The counted reason of a failed draw: the slug an engine or renderer gave, else the exception's type."""
-    if isinstance(exc, (SampleError, RenderError)):
+    if isinstance(exc, SampleError):  # a RenderError is one
         return exc.reason
     if isinstance(exc, DrawTimeout):
         return "draw_timeout"

@@ -28,7 +28,6 @@ import psutil
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, sync_playwright
 
-
 NODE_MODULES = Path(__file__).resolve().parents[1] / "node_modules"
 
 

@@ -1,16 +1,18 @@
 """The one error renderers raise when the CONTENT cannot be drawn correctly.
 
-Renderers know nothing of engines, so this is not `engines.base.SampleError`; engines catch it and
-re-raise `SampleError(e.reason, e.excerpt)`, which the pipeline counts by reason and retries with a
-derived seed. Infrastructure trouble (a crashed browser, a page that hangs) is NOT a RenderError:
-renderers recover from it themselves and render the same input again, so that a sample never
-depends on how healthy a worker happened to be.
+It is a `SampleError` (the one failure type of a draw): an engine lets it pass, and the pipeline
+counts it by reason and retries with a derived seed, as for any refused draw. Infrastructure
+trouble (a crashed browser, a page that hangs) is NOT a RenderError: renderers recover from it
+themselves and render the same input again, so that a sample never depends on how healthy a
+worker happened to be.
 """
 
 from __future__ import annotations
 
+from engines.base import SampleError
 
-class RenderError(Exception):
+
+class RenderError(SampleError):
     """A render that would be wrong (clipped or overlapping text, a script error) for this input.
 
     Args:
@@ -20,6 +22,5 @@ class RenderError(Exception):
     """
 
     def __init__(self, reason: str, excerpt: str = "") -> None:
-        super().__init__(f"{reason}: {excerpt}" if excerpt else reason)
-        self.reason = reason
+        super().__init__(reason, excerpt)
         self.excerpt = excerpt[:200]

@@ -46,7 +46,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence, TypeVar
 
 from PIL import ImageOps
 
@@ -54,7 +54,9 @@ from renderers.errors import RenderError
 from renderers.pymupdf import PdfDocument
 from renderers.result import Rendered
 
-ENGINES = ("pdflatex", "xelatex")
+K = TypeVar("K")
+
+TEX_PROGRAMS = ("pdflatex", "xelatex")
 JOB = "snippets"
 # Chinese with xelatex: ctex with Debian's Noto CJK fonts (fonts-noto-cjk) instead of its default Fandol.
 CJK_PREAMBLE = (r"\usepackage[fontset=none]{ctex}" "\n"
@@ -90,7 +92,7 @@ class LatexConfig:
     """How snippets are compiled and rasterised.
 
     Attributes:
-        engine: "pdflatex" or "xelatex" (Chinese and other Unicode fonts; see `CJK_PREAMBLE`).
+        program: "pdflatex" or "xelatex" (Chinese and other Unicode fonts; see `CJK_PREAMBLE`).
         dpi: resolution of the images.
         margin_pt: white border around each snippet's box, in TeX points (1/72.27 inch).
         class_options: extra `standalone` options, e.g. ("varwidth",) for display math and paragraphs.
@@ -103,7 +105,7 @@ class LatexConfig:
         tmp_root: where the private working folders are made; the system's temporary folder when None.
     """
 
-    engine: str = "pdflatex"
+    program: str = "pdflatex"
     dpi: float = 200.0
     margin_pt: float = 2.0
     class_options: tuple[str, ...] = ()
@@ -115,8 +117,8 @@ class LatexConfig:
     tmp_root: str | None = None
 
     def __post_init__(self) -> None:
-        if self.engine not in ENGINES:
-            raise ValueError(f"LatexConfig.engine must be one of {ENGINES}, got {self.engine!r}")
+        if self.program not in TEX_PROGRAMS:
+            raise ValueError(f"LatexConfig.program must be one of {TEX_PROGRAMS}, got {self.program!r}")
         if min(self.dpi, self.timeout_s, self.memory_mb, self.max_page_pt, self.batch_size) <= 0 or self.margin_pt < 0:
             raise ValueError(f"LatexConfig needs positive dpi, timeout_s, memory_mb, max_page_pt, batch_size and "
                              f"margin_pt >= 0, got {self}")
@@ -177,7 +179,7 @@ def _sandboxed(cmd: list[str], work: str, config: LatexConfig) -> tuple[str, boo
 
 def _tex(config: LatexConfig, job: str) -> list[str]:
     """The TeX command line compiling `job`.tex without stopping for errors."""
-    return [config.engine, "-no-shell-escape", "-interaction=nonstopmode", f"{job}.tex"]
+    return [config.program, "-no-shell-escape", "-interaction=nonstopmode", f"{job}.tex"]
 
 
 def _compile(snippets: Sequence[str], preamble: str, config: LatexConfig) -> _Run:
@@ -247,7 +249,7 @@ def _page(doc: PdfDocument, index: int, config: LatexConfig) -> Rendered | Rende
     if ImageOps.invert(image.convert("L")).getbbox() is None:
         return RenderError("latex_blank", f"{width:.0f} x {height:.0f} pt page with nothing drawn")
     texts = doc.texts(index, config.dpi) if config.texts else []
-    return Rendered([image], texts, {"renderer": "latex", "engine": config.engine, "dpi": config.dpi,
+    return Rendered([image], texts, {"renderer": "latex", "program": config.program, "dpi": config.dpi,
                                      "page_pt": [round(width, 3), round(height, 3)]})
 
 
@@ -306,22 +308,22 @@ def render_latex(snippets: Sequence[str], preamble: str = "",
         snippets: LaTeX bodies, each typeset in a box of its own (LR mode unless `class_options` has
             "varwidth"): `$...$`, a `tabular`, a `tikzpicture`, Chinese text with `CJK_PREAMBLE`.
         preamble: what goes between `\\documentclass{standalone}` and `\\begin{document}` (packages).
-        config: engine, dpi, margin and limits.
+        config: TeX program, dpi, margin and limits.
 
     Returns:
         One entry per snippet, in order: a `Rendered` with one image (the snippet's page: its box plus
-        `margin_pt`) and `info` {"renderer", "engine", "dpi", "page_pt": [width, height] in PDF
+        `margin_pt`) and `info` {"renderer", "program", "dpi", "page_pt": [width, height] in PDF
         points}, or the `RenderError` it failed with, whose reason is one of "latex_error",
         "latex_missing_file" (a package or input file that is not installed), "latex_missing_glyph" (a character the font lacks),
         "latex_forbidden" (shell, writing files, reading outside the folder), "render_timeout",
         "page_too_large", "latex_blank"; a preamble failure fails every snippet.
 
     Raises:
-        FileNotFoundError: the TeX engine or `prlimit` is not installed (an installation fault, not
+        FileNotFoundError: the TeX program or `prlimit` is not installed (an installation fault, not
             a bad snippet).
     """
     config = config or LatexConfig()
-    for tool in (config.engine, "prlimit"):
+    for tool in (config.program, "prlimit"):
         if shutil.which(tool) is None:
             raise FileNotFoundError(f"{tool} is not installed: run `make setup` (Debian packages texlive-* "
                                     f"and util-linux)")
@@ -333,6 +335,24 @@ def render_latex(snippets: Sequence[str], preamble: str = "",
         results.update(settled)
         work.extend(more)
     return [results[i] for i in range(len(snippets))]
+
+
+def render_latex_groups(snippets: Sequence[str], keys: Sequence[K],
+                        setup: Callable[[K], tuple[str, LatexConfig]]) -> list[Rendered | RenderError]:
+    """`render_latex` of snippets that need different preambles or programs: one compile per distinct key.
+
+    A batch of formulas or tables mixes fonts (a font is a preamble and a TeX program), and a batch of
+    figures mixes Latin and CJK; compiling each group together keeps TeX's start-up cost per group,
+    not per snippet. `setup(key)` gives a group's (preamble, config); results come in input order.
+    """
+    groups: dict[K, list[int]] = {}
+    for i, key in enumerate(keys):
+        groups.setdefault(key, []).append(i)
+    out: dict[int, Rendered | RenderError] = {}
+    for key, members in sorted(groups.items()):
+        preamble, config = setup(key)
+        out.update(zip(members, render_latex([snippets[i] for i in members], preamble, config)))
+    return [out[i] for i in range(len(snippets))]
 
 
 def _first_error(log: str) -> RenderError | None:
@@ -374,7 +394,7 @@ def compile_document(tex: str, folder: str | os.PathLike | None = None, config: 
         tex: the main file's text, `\\documentclass` to `\\end{document}`.
         folder: the files the document reads (classes, `\\input` files, `.bib`, figures), copied into the
             private folder (symbolic links left out); nothing is written back.
-        config: engine, memory cap and `timeout_s`, which bounds each TeX, BibTeX or Biber run.
+        config: TeX program, memory cap and `timeout_s`, which bounds each TeX, BibTeX or Biber run.
         passes: TeX runs. With 2 or more, BibTeX (or Biber, for biblatex) runs after the first when the
             document asks for a bibliography, so citations and cross-references settle in later passes.
 
@@ -384,13 +404,13 @@ def compile_document(tex: str, folder: str | os.PathLike | None = None, config: 
     Raises:
         RenderError: "latex_missing_file" (the excerpt names the class, package or file), "latex_error"
             (the first error and its source line), "render_timeout", or "latex_no_pdf" (TeX ended without one).
-        FileNotFoundError: the TeX engine or `prlimit` is not installed.
+        FileNotFoundError: the TeX program or `prlimit` is not installed.
         ValueError: `passes` is under 1.
     """
     config = config or LatexConfig()
     if passes < 1:
         raise ValueError(f"passes must be at least 1, got {passes}")
-    for tool in (config.engine, "prlimit"):
+    for tool in (config.program, "prlimit"):
         if shutil.which(tool) is None:
             raise FileNotFoundError(f"{tool} is not installed: run `make setup` (Debian packages texlive-* "
                                     f"and util-linux)")
@@ -411,7 +431,7 @@ def compile_document(tex: str, folder: str | os.PathLike | None = None, config: 
             raise error
         pdf, aux = Path(work, f"{job}.pdf"), Path(work, f"{job}.aux")
         if not pdf.exists():
-            raise RenderError("latex_no_pdf", f"{config.engine} wrote no PDF and no error")
+            raise RenderError("latex_no_pdf", f"{config.program} wrote no PDF and no error")
         return CompiledDocument(pdf.read_bytes(), aux.read_text("utf-8", "replace") if aux.exists() else "")
 
 

@@ -12,7 +12,7 @@ thread-safe (per-call options are set on the shared engine); use one process per
 2 cores, one thread: recognition dominates, about 0.16 CPU-s per 60-character line crop (0.05 s for 20
 characters), so a dense 1000x1400 page of 40 such lines takes about 10 CPU-s (detection under 1 s of it).
 
-Reader ceiling, to size what a pseudo-label can be trusted for (DESIGN.md, measured on real data):
+Reader ceiling, to size what a pseudo-label can be trusted for (the design card, measured on real data):
 whole-page reading of real PDFs at 150 dpi reaches order-free token F1 0.967 against their exact text layer
 (median page CER 0.07, dominated by reading order; dense 2-column pages F1 0.92-0.96; Korean is not read);
 real scene photos reach a median token F1 of only 0.13 against human transcripts, yet the same photos' 84

@@ -19,15 +19,13 @@ from __future__ import annotations
 import functools
 import glob
 import io
-import re
 
 import resvg_py
 from PIL import Image, ImageChops, ImageColor
 
 from renderers.errors import RenderError
 from renderers.fonts import FACES
-
-_CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
+from renderers.scripts import CJK
 
 
 @functools.lru_cache(maxsize=2)
@@ -63,7 +61,7 @@ def rasterise(svg: str, *, scale: float = 1.0, width: int | None = None, backgro
     """
     ImageColor.getrgb(background)  # a bad colour is the caller's bug, not the SVG's: raise it as such
     sans = FACES[sans_serif].family
-    fonts = list(_font_files(_CJK.search(svg) is not None)) if "<text" in svg else []
+    fonts = list(_font_files(CJK.search(svg) is not None)) if "<text" in svg else []
     try:
         png = resvg_py.svg_to_bytes(
             svg_string=svg, background=background, width=width, zoom=None if width else scale,

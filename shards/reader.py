@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import posixpath
 import tarfile
-from dataclasses import dataclass
 from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any, Iterator
 
 import fsspec

@@ -1,4 +1,4 @@
-"""Fixtures shared by the suite: real builds, and the real inputs in ../shared/data.
+"""Fixtures and helpers shared by the suite: real builds, the real inputs in ../shared/data, drawn lines.
 
 `built_smoke` and `built_charts` run the user's own command (`python -m pipelines.build`) once per
 session through real Ray, also when pytest-xdist runs the suite in several workers (`make test`
@@ -10,6 +10,7 @@ stream and train on instead of building their own.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -17,9 +18,21 @@ from pathlib import Path
 
 import pytest
 from filelock import FileLock
+from PIL import Image, ImageDraw, ImageFont
+
+from renderers.errors import RenderError
+from renderers.result import DrawnText, Rendered, box_quad
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
+DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+NOTO_CJK_SC = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2)  # face 2: Simplified Chinese
+LINES = [  # what the reader and degradation tests draw, English and Chinese
+    ("en", "The quick brown fox jumps over the lazy dog."),
+    ("zh", "数据引擎生成训练样本，用于模型训练。"),
+    ("en", "Invoice 2024-07: total $1,234.56 due"),
+    ("zh", "北京市海淀区中关村大街27号"),
+]
 
 if "PYTEST_XDIST_WORKER" in os.environ:
     # Each xdist worker has a core's share of the machine: thread pools sized to all of it (torch,
@@ -35,12 +48,16 @@ CHARTS_BUILD_ARGS = ["--engine", "charts", "--n", "32", "--shard-size", "4", "--
 SMOKE_BUILD_ARGS = ["--engine", "smoke", "--n", "1000", "--shard-size", "25", "--seed", "7"]
 
 
-def run_build(out: Path, *extra: str, args: list[str] = CHARTS_BUILD_ARGS, env: dict[str, str] | None = None,
-              timeout: float = 300) -> subprocess.CompletedProcess:
-    """Run `python -m pipelines.build` as a user would, from the repository root."""
+def run_build(out: Path, *extra: str, args: list[str] = CHARTS_BUILD_ARGS,
+              env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run `python -m pipelines.build` as a user would, from the repository root.
+
+    No wall-clock limit of its own: a build is bounded by its --n, and a busy machine must not fail a
+    correct run (pyproject's pytest-timeout still ends a hung test).
+    """
     return subprocess.run(
         [sys.executable, "-m", "pipelines.build", *args, "--out", str(out), *extra],
-        cwd=REPO, env=env or dict(os.environ), capture_output=True, text=True, timeout=timeout,
+        cwd=REPO, env=env or dict(os.environ), capture_output=True, text=True,
     )
 
 
@@ -77,6 +94,30 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The trainer's tests first: they are one xdist group (one worker, one overfit run) and the
     longest, so under `-n 2` one worker starts on them while the other takes everything else."""
     items.sort(key=lambda item: item.get_closest_marker("xdist_group") is None)
+
+
+def draw_lines(lines: list[tuple[str, str]], size: int = 22) -> tuple[Image.Image, list[DrawnText]]:
+    """White page, one line per (lang, text) (DejaVu for English, Noto Sans CJK SC for Chinese), with their boxes."""
+    fonts = {"en": ImageFont.truetype(DEJAVU, size),
+             "zh": ImageFont.truetype(NOTO_CJK_SC[0], size, index=NOTO_CJK_SC[1])}
+    image = Image.new("RGB", (620, 40 + len(lines) * 2 * size), "white")
+    draw, texts = ImageDraw.Draw(image), []
+    for i, (lang, text) in enumerate(lines):
+        xy = (24, 24 + i * 2 * size)
+        draw.text(xy, text, fill="black", font=fonts[lang])
+        texts.append(DrawnText(text, box_quad(*draw.textbbox(xy, text, font=fonts[lang]))))
+    return image, texts
+
+
+def digest(image: Image.Image) -> str:
+    """The pixels' hash: two renders are the same image when their digests are equal."""
+    return hashlib.sha256(image.tobytes()).hexdigest()
+
+
+def pixels(result: Rendered | RenderError) -> bytes:
+    """A render's pixels; fails the test (showing the error) when it did not render."""
+    assert isinstance(result, Rendered), result
+    return result.image.tobytes()
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,6 @@ import tracemalloc
 from pathlib import Path
 
 import fsspec
-
 import pytest
 import yaml
 
@@ -43,6 +42,7 @@ def digests(out: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in tars(out)}
 
 
+@pytest.mark.slow
 def test_shards_read_back_with_webdataset(built_charts: Path) -> None:
     import webdataset as wds
 
@@ -62,6 +62,7 @@ def test_shards_read_back_with_webdataset(built_charts: Path) -> None:
     assert {s["json"]["lang"] for s in samples} == {"en", "zh"}
 
 
+@pytest.mark.slow
 def test_shards_read_back_with_hf_datasets(built_charts: Path) -> None:
     import datasets
 
@@ -73,6 +74,7 @@ def test_shards_read_back_with_hf_datasets(built_charts: Path) -> None:
     assert row["png"].size[0] >= 200 and row["json"]["task"] == "format"
 
 
+@pytest.mark.slow
 def test_manifest_and_stats_describe_the_shards(built_charts: Path) -> None:
     manifest = json.loads((built_charts / "manifest.json").read_text())
     assert manifest["engine"] == "charts" and manifest["n"] == N and manifest["samples"] == N
@@ -85,6 +87,7 @@ def test_manifest_and_stats_describe_the_shards(built_charts: Path) -> None:
     assert not list(built_charts.glob("*.tmp-*"))
 
 
+@pytest.mark.slow
 def test_same_seed_same_bytes_with_one_worker(built_charts: Path, tmp_path: Path) -> None:
     proc = run_build(tmp_path / "one", "--workers", "1")
     assert proc.returncode == 0, proc.stderr[-2000:]
@@ -92,6 +95,7 @@ def test_same_seed_same_bytes_with_one_worker(built_charts: Path, tmp_path: Path
     assert (tmp_path / "one" / "manifest.json").read_bytes() == (built_charts / "manifest.json").read_bytes()
 
 
+@pytest.mark.slow
 def test_smoke_build_same_bytes_with_one_worker(built_smoke: Path, tmp_path: Path) -> None:
     proc = run_build(tmp_path / "one", "--workers", "1", args=SMOKE_BUILD_ARGS)
     assert proc.returncode == 0, proc.stderr[-2000:]
@@ -99,6 +103,7 @@ def test_smoke_build_same_bytes_with_one_worker(built_smoke: Path, tmp_path: Pat
     assert (tmp_path / "one" / "manifest.json").read_bytes() == (built_smoke / "manifest.json").read_bytes()
 
 
+@pytest.mark.slow
 def test_a_killed_build_resumes_to_the_same_bytes(built_smoke: Path, tmp_path: Path) -> None:
     out = tmp_path / "killed"
     cmd = [sys.executable, "-m", "pipelines.build", *SMOKE_BUILD_ARGS, "--out", str(out), "--workers", "2"]
@@ -158,7 +163,7 @@ def test_ray_cluster_yaml_is_valid_and_installs_what_make_installs() -> None:
     validate_config(prepare_config(config))  # what `ray up` runs on it
     assert any(cmd.endswith("make setup") for cmd in config["setup_commands"])
     makefile = (REPO / "Makefile").read_text()
-    assert "\ndemo: setup" in makefile and "\ntest: setup" in makefile
+    assert "\ndemo: setup" in makefile and "\nlint: setup" in makefile and "\ntest: lint" in makefile
     for cmd in config["head_start_ray_commands"] + config["worker_start_ray_commands"]:
         assert "RAY_AUTH_MODE=disabled" in cmd
 
@@ -210,6 +215,7 @@ def test_an_output_that_cannot_be_written(tmp_path: Path, capsys: pytest.Capture
     assert blocker.read_text() == "not a folder"
 
 
+@pytest.mark.slow
 def test_a_folder_of_another_build_is_refused(built_smoke: Path, capsys: pytest.CaptureFixture) -> None:
     before = digests(built_smoke)
     with pytest.raises(SystemExit):
@@ -218,6 +224,7 @@ def test_a_folder_of_another_build_is_refused(built_smoke: Path, capsys: pytest.
     assert digests(built_smoke) == before
 
 
+@pytest.mark.slow
 def test_images_decode_like_the_loader_sees_them(built_charts: Path) -> None:
     with tarfile.open(tars(built_charts)[0]) as tar:
         png = next(m for m in tar.getmembers() if m.name.endswith(".png"))
@@ -285,6 +292,7 @@ def test_a_billion_sample_plan_is_lazy(tmp_path: Path) -> None:
     assert plan.spec(999_999).stop == 10**9
 
 
+@pytest.mark.slow
 def test_a_billion_sample_build_makes_one_shard_and_stops(tmp_path: Path) -> None:
     out = tmp_path / "big"
     proc = run_build(out, "--workers", "1", "--max-shards", "1", args=["--engine", "smoke", "--n", "1e9"])
@@ -295,21 +303,21 @@ def test_a_billion_sample_build_makes_one_shard_and_stops(tmp_path: Path) -> Non
     assert "smoke: 1,000 samples in 1 shards" in proc.stdout
 
 
+@pytest.mark.slow
 def test_ctrl_c_during_the_build_and_during_shutdown_exits_130_with_one_line(tmp_path: Path) -> None:
     """Ctrl-C as a terminal sends it (to the whole process group), then again while Ray shuts down."""
     out = tmp_path / "interrupted"
     cmd = [sys.executable, "-m", "pipelines.build", *SMOKE_BUILD_ARGS, "--out", str(out), "--workers", "2"]
     proc = subprocess.Popen(cmd, cwd=REPO, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
-    deadline = time.monotonic() + 240
     while not list(out.glob("*.stats.json")):
-        assert proc.poll() is None and time.monotonic() < deadline, "build ended before it could be interrupted"
+        assert proc.poll() is None, "build ended before it could be interrupted"
         time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGINT)
     time.sleep(0.3)
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGINT)
-    _, err = proc.communicate(timeout=120)
+    _, err = proc.communicate()
     assert proc.returncode == 130, err[-2000:]
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err[-2000:]
     assert err.rstrip().splitlines()[-1] == ("interrupted: finished shards are kept; "

@@ -8,9 +8,9 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import run_build
 from huggingface_hub import DatasetCard
 
+from conftest import run_build
 from engines import ENGINES
 from pipelines.card import origins
 
@@ -38,6 +38,7 @@ def test_every_registered_engine_declares_its_origin() -> None:
         assert not any("not declared" in o.origin for o in origins(name, {})), name
 
 
+@pytest.mark.slow
 def test_a_source_build_card_names_the_users_data_by_base_name(tmp_path: Path, caplog) -> None:
     """A real `--source` build (molecules from the user's .smi file): the card says "provided by the user",
     names the file only by its base name, parses with huggingface_hub, and `datasets` loads the folder by it

@@ -22,21 +22,23 @@ from engines.charts.colors import CLOSE, MIN_BETWEEN, MIN_ON_BACKGROUND, closest
 from engines.charts.content import YEAR, draw_content
 from engines.charts.engine import ChartsEngine
 from engines.charts.layout import frame_layout
-from engines.charts.readable import multiple, quantum
-from engines.charts.spec import KINDS, STACKED, ChartSpec
-from engines.charts.style import draw_spec
 from engines.charts.obstacles import shrink
 from engines.charts.overlap import SLACK
 from engines.charts.plan import plan_chart
 from engines.charts.radial import radar_obstacles
+from engines.charts.readable import multiple, quantum
+from engines.charts.spec import KINDS, STACKED, ChartSpec
+from engines.charts.style import draw_spec
 from engines.charts.targets import FORMATS, chart_target, read_target
-from engines.charts.values import LINES, hiding
-from engines.charts.wrap import wrap
-from renderers.fonts import text_width
 from engines.charts.timekeys import chronology
 from engines.charts.topics import TOPICS
+from engines.charts.values import LINES, hiding
+from engines.charts.wrap import wrap
 from model.chart_ap import chart_ap, parse_values, triples
 from renderers.errors import RenderError
+from renderers.fonts import text_width
+
+pytestmark = pytest.mark.slow  # drives the real tools over many samples: not in the quick tier
 
 ALL = tuple(KINDS)
 

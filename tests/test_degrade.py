@@ -11,38 +11,18 @@ import json
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 from rapidfuzz.distance import Levenshtein
 
+from conftest import LINES, draw_lines
 from renderers import degrade, ppocr
 from renderers.degrade import DegradeParams
 from renderers.result import DrawnText, box_quad
 
-DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-NOTO_CJK_SC = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2)
-LINES = [
-    ("en", "The quick brown fox jumps over the lazy dog."),
-    ("zh", "数据引擎生成训练样本，用于模型训练。"),
-    ("en", "Invoice 2024-07: total $1,234.56 due"),
-]
-
-
-def draw_lines(size: int = 22) -> tuple[Image.Image, list[DrawnText]]:
-    """A white page with LINES (DejaVu for English, Noto Sans CJK SC for Chinese) and their boxes."""
-    fonts = {"en": ImageFont.truetype(DEJAVU, size),
-             "zh": ImageFont.truetype(NOTO_CJK_SC[0], size, index=NOTO_CJK_SC[1])}
-    image = Image.new("RGB", (620, 48 + len(LINES) * 2 * size), "white")
-    draw, texts = ImageDraw.Draw(image), []
-    for i, (lang, text) in enumerate(LINES):
-        xy = (30, 30 + i * 2 * size)
-        draw.text(xy, text, fill="black", font=fonts[lang])
-        texts.append(DrawnText(text, box_quad(*draw.textbbox(xy, text, font=fonts[lang]))))
-    return image, texts
-
 
 @pytest.fixture(scope="module")
 def page() -> tuple[Image.Image, list[DrawnText]]:
-    return draw_lines()
+    return draw_lines(LINES)
 
 
 @pytest.mark.parametrize("preset", sorted(degrade.PRESETS))
@@ -115,6 +95,7 @@ def test_text_quads_follow_the_pixels() -> None:
     assert degrade.map_texts(marks, params, image.size) == out.texts
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("preset", ["scan", "photo"])
 def test_pp_ocr_reads_through_the_strongest_preset(page, preset: str) -> None:
     """The harshest draw of each preset stays legible: PP-OCR reads every line by its moved box."""

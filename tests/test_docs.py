@@ -15,7 +15,7 @@ import pytest
 
 from engines import prose
 from engines.base import SampleError, make_rng
-from engines.docs import DocSlicesEngine, DocsEngine
+from engines.docs import DocsEngine, DocSlicesEngine
 from engines.docs.layout import reading_order
 from engines.docs.page import PageSkip, clean, read_page
 from renderers.pymupdf import PdfDocument
@@ -90,6 +90,7 @@ def test_page_checks_refuse_vertical_and_empty_pages(tmp_path: Path) -> None:
         read_page(PdfDocument(empty), 0, 72)
 
 
+@pytest.mark.slow
 def test_a_messy_source_folder_is_scanned_with_counted_reasons(tmp_path: Path) -> None:
     good = _pdf(tmp_path / "good.pdf", lambda p: p.insert_text((72, 100), "A real line of text on a page.\n" * 4))
     (tmp_path / "text.pdf").write_text("not a pdf at all")
@@ -107,6 +108,7 @@ def test_a_messy_source_folder_is_scanned_with_counted_reasons(tmp_path: Path) -
         DocsEngine(DocsEngine.Config(source=str(tmp_path), lang="zh"))
 
 
+@pytest.mark.slow
 def test_text_nothing_shows_is_left_out_and_lost_glyphs_refuse_the_page(tmp_path: Path) -> None:
     """As in a real Federal Register PDF: a white "VerDate" line on a white page; and a symbol font's check
     mark whose text layer says U+0017."""
@@ -148,6 +150,7 @@ def test_accents_pdftex_draws_apart_go_back_on_their_letters() -> None:
     assert clean("price \u00a8 tag") == "price \u00a8 tag"  # an accent on its own stays as it is
 
 
+@pytest.mark.slow
 def test_chinese_pages_read_back_the_code_points_the_prose_holds() -> None:
     """Noto CJK shares a glyph between 不 and U+F967, "-" and U+2011, "•" and U+30FB: the drawn PDF's text layer
     said the second of each until each glyph kept one code point."""
@@ -157,6 +160,7 @@ def test_chinese_pages_read_back_the_code_points_the_prose_holds() -> None:
     assert not re.search("[\uf900-\ufaff\u2011\u2027\u30fb\u2e80-\u2fdf]", text), text
 
 
+@pytest.mark.slow
 def test_look_alike_code_points_of_real_pdfs_become_the_ones_they_look_like() -> None:
     # compatibility ideograph, Kangxi radical, non-breaking hyphen; U+FA0E is a unified ideograph, ² and Ａ look
     # different from 2 and A (NFKC would fold them)
@@ -164,6 +168,7 @@ def test_look_alike_code_points_of_real_pdfs_become_the_ones_they_look_like() ->
     assert clean("\ufa0e x\u00b2 \uff21") == "\ufa0e x\u00b2 \uff21"
 
 
+@pytest.mark.slow
 def test_slices_show_exactly_their_own_text() -> None:
     engine = DocSlicesEngine(DocSlicesEngine.Config(lang="en", unit="line"))
     for index in range(3):
@@ -172,6 +177,7 @@ def test_slices_show_exactly_their_own_text() -> None:
         assert sample.images[0].height < 120  # one line, not a page
 
 
+@pytest.mark.slow
 def test_the_reader_agrees_with_built_in_lines_and_paragraphs() -> None:
     """PP-OCR reads a built-in line and a built-in paragraph back (whole pages take a minute: see bench.docs)."""
     import json
@@ -194,6 +200,7 @@ def test_prose_is_real_text_in_both_languages() -> None:
     assert all(re.search("[\u4e00-\u9fff]", p) for p in zh[:50])
 
 
+@pytest.mark.slow
 def test_real_pdfs_are_used_or_skipped_with_reasons(shared_data: Path, tmp_path: Path) -> None:
     """Real PDFs (linked, not copied): English pages, a Chinese page, vertical Japanese, Korean, and two pages
     whose ruled tables have no plain-text reading order (their text layers read the cells column by column)."""

@@ -22,10 +22,11 @@ from PIL import Image
 
 from engines import ENGINES, Draw, Sample, get_engine, make_rng
 from pipelines.shard_task import ShardSpec, build_shard, draw_range
-from shards.format import (RECORD_FIELDS, decode_image, record_meta, sample_key, sample_members, shard_name,
-                           split_pages)
+from shards.format import RECORD_FIELDS, decode_image, record_meta, sample_key, sample_members, shard_name, split_pages
 from shards.writer import ShardWriter
 from tokenizer.protocol import PROMPT_MULTI_PAGE, TASKS
+
+pytestmark = pytest.mark.slow  # drives the real tools over many samples: not in the quick tier
 
 K = 4  # samples per engine
 

@@ -97,6 +97,7 @@ def write_shards(folder: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_evaluate_prints_one_table_per_engine(tiny_ckpt: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     shards = write_shards(tmp_path / "shards")
     out = tmp_path / "eval.json"

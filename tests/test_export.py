@@ -13,11 +13,11 @@ import datasets
 import numpy as np
 import pytest
 from PIL import Image
-from test_mix import write_build
 
 from pipelines import export
 from shards.preprocess import tile_image
 from shards.reader import iter_samples
+from test_mix import write_build
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -88,6 +88,7 @@ def test_got_export_of_pages_and_tiles(tmp_path, capsys):
             assert np.array_equal(np.asarray(Image.open(file).convert("RGB")), np.asarray(tile))
 
 
+@pytest.mark.slow
 def test_hf_export_loads_with_datasets_with_the_got_and_record_columns(tmp_path, capsys):
     plain = write_build(tmp_path / "data/plain", "plain", 30, 10)
     pages = write_build(tmp_path / "data/pages", "pages", 6, 3, task="multi_page")
@@ -108,6 +109,23 @@ def test_hf_export_loads_with_datasets_with_the_got_and_record_columns(tmp_path,
             for ours, theirs in zip(images, sample.images, strict=True):
                 assert np.array_equal(np.asarray(ours.convert("RGB")), np.asarray(theirs))
     assert isinstance(ds.features["image"], datasets.List)  # the multi-page build: a list of images
+
+
+def test_several_builds_export_as_one_and_clashing_keys_are_refused(tmp_path, capsys):
+    plain = write_build(tmp_path / "data/plain", "plain", 6, 4)
+    other = write_build(tmp_path / "data/other", "other", 3, 2)
+    clash = write_build(tmp_path / "data/plain-again", "plain", 2, 2)
+    samples = [*iter_samples(str(plain)), *iter_samples(str(other))]
+    code, stdout, _ = run(capsys, str(plain), str(other), "--format", "got", "--out", str(tmp_path / "got"))
+    assert code == 0 and f"exported 9 samples from 4 shards of {plain}, {other}" in stdout
+    entries = check_got_form(tmp_path / "got")
+    assert [e["image"] for e in entries] == [f"{s.key}.png" for s in samples]
+    assert run(capsys, str(plain), str(other), "--format", "hf", "--out", str(tmp_path / "hf"))[0] == 0
+    ds = datasets.load_dataset("parquet", data_dir=str(tmp_path / "hf"), split="train", cache_dir=str(tmp_path / "c"))
+    assert ds["key"] == [s.key for s in samples] and ds["engine"] == ["plain"] * 6 + ["other"] * 3
+    code, _, stderr = run(capsys, str(plain), str(clash), "--format", "got", "--out", str(tmp_path / "no"))
+    assert code == 2 and f"{clash} and {plain} both hold plain-000000.tar" in stderr
+    assert not (tmp_path / "no").exists()
 
 
 @pytest.mark.parametrize("case, match", [
@@ -131,6 +149,7 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(tmp_path, capsys, case
     assert sorted(p.name for p in tmp_path.iterdir()) == before and not os.listdir(tmp_path / "taken")
 
 
+@pytest.mark.slow
 def test_exports_a_real_charts_build(built_charts, tmp_path, capsys):
     assert run(capsys, str(built_charts), "--format", "got", "--out", str(tmp_path / "got"))[0] == 0
     assert run(capsys, str(built_charts), "--format", "hf", "--out", str(tmp_path / "hf"))[0] == 0

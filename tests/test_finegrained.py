@@ -15,6 +15,8 @@ from engines.finegrained.regions import INK_CONTRAST
 from pipelines.readers import get_reader
 from pipelines.readers.finegrained import frame_box
 
+pytestmark = pytest.mark.slow  # drives the real tools over many samples: not in the quick tier
+
 
 def _draw(engine: FinegrainedEngine, n: int) -> list[tuple[int, int]]:
     """(index, attempt) of the first n samples that draw (a page with no clear region is refused and redrawn)."""

@@ -14,6 +14,8 @@ from engines.tables import TablesEngine
 from engines.tables.engine import TablesConfig
 from pipelines.readers import get_reader
 
+pytestmark = pytest.mark.slow  # drives the real tools over many samples: not in the quick tier
+
 
 def records(engine, n: int, seed: int = 4) -> list[tuple[dict, list]]:
     samples = [s for s in engine.sample_batch([Draw(i, 0, make_rng(seed, engine.name, i)) for i in range(n)])

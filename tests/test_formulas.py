@@ -28,6 +28,7 @@ def quantiles(values: list[int]) -> list[float]:
     return [float(np.quantile(values, q)) for q in (0.25, 0.5, 0.75, 0.9)]
 
 
+@pytest.mark.slow
 def test_generated_lengths_follow_real_formulas(shared_data: Path) -> None:
     real = [f.latex for f in load_formulas(str(shared_data / "tex" / "formulas.txt")).formulas]
     displayed = [latex_tokens(random_formula(np.random.default_rng(i), display=True)) for i in range(1500)]
@@ -48,6 +49,7 @@ def test_generator_writes_every_construct_and_is_deterministic() -> None:
     assert len(set(FORMULAS)) >= 0.98 * len(FORMULAS)  # only the shortest inline ones repeat
 
 
+@pytest.mark.slow
 def test_generated_formulas_render_in_latex_and_mathpix() -> None:
     sample = FORMULAS[:24]
     latex = render_latex([f"$\\displaystyle {f}$" for f in sample], PREAMBLE)
@@ -97,6 +99,7 @@ def test_tex_sources_are_extracted_expanded_and_normalised(tmp_path: Path) -> No
     assert all(f.where.startswith("paper.tex:") for f in found.formulas)
 
 
+@pytest.mark.slow
 def test_formula_list_keeps_raw_formulas_and_counts_skips(shared_data: Path) -> None:
     found = load_formulas(str(shared_data / "tex" / "formulas.txt"))
     assert len(found.formulas) == 691 and found.skipped == {"commented_out": 8, "too_short": 1}  # 449: a bare \label
@@ -109,6 +112,7 @@ def test_formula_list_keeps_raw_formulas_and_counts_skips(shared_data: Path) -> 
     assert engine.describe()["skipped"] == {"commented_out": 8, "too_short": 1}
 
 
+@pytest.mark.slow
 def test_targets_are_mathpix_markdown_of_what_was_drawn(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(formulas_engine, "latex_style", lambda rng: LatexStyle("times", 12.0, 4))  # one quick font
     engine = FormulasEngine(FormulasConfig(renderer="mixed", latex_share=0.5))
@@ -133,6 +137,7 @@ DANGEROUS = {
 }
 
 
+@pytest.mark.slow
 def test_sandbox_refuses_or_times_out_dangerous_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     body = "\n".join(list(DANGEROUS) + [r"$\rule{400cm}{1cm} + x$", r"$a + b = c$"])
     (tmp_path / "evil.tex").write_text(f"\\begin{{document}}\n{body}\n\\end{{document}}\n")
@@ -161,11 +166,11 @@ def test_sandbox_refuses_or_times_out_dangerous_sources(tmp_path: Path, monkeypa
 
 def test_config_errors_name_the_flag() -> None:
     with pytest.raises(ValueError, match="--renderer"):
-        FormulasConfig(renderer="katex").validate()
+        FormulasConfig(renderer="katex").check()
     with pytest.raises(ValueError, match="--latex-share"):
-        FormulasConfig(latex_share=2).validate()
+        FormulasConfig(latex_share=2).check()
     with pytest.raises(ValueError, match="--source /nope"):
-        FormulasConfig(source="/nope").validate()
+        FormulasConfig(source="/nope").check()
 
 
 def test_a_list_of_prose_is_refused_and_prose_lines_skipped(tmp_path: Path) -> None:

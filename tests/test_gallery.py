@@ -17,6 +17,8 @@ from pipelines.shard_task import ShardSpec, build_shard
 from renderers.chromium import ChromiumConfig, driver
 from shards.format import shard_name
 
+pytestmark = pytest.mark.slow  # drives the real tools over many samples: not in the quick tier
+
 
 def test_gallery_renders_offline_in_chromium(built_charts: Path, tmp_path: Path) -> None:
     page_path = tmp_path / "gallery" / "charts.html"

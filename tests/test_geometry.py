@@ -64,6 +64,7 @@ def test_tikz_and_dict_describe_the_same_segments() -> None:
         assert "%" not in tikz and not re.search(r"^\s", tikz, re.MULTILINE)
 
 
+@pytest.mark.slow
 def test_reader_scores_real_samples_and_rejects_swapped_targets(drawn) -> None:
     reader, threshold = get_reader("geometry")
     for fmt, samples in drawn.items():
@@ -75,6 +76,7 @@ def test_reader_scores_real_samples_and_rejects_swapped_targets(drawn) -> None:
         assert swapped.score < (swapped.threshold or threshold), (fmt, swapped)
 
 
+@pytest.mark.slow
 def test_dict_target_is_json_with_endpoints(drawn) -> None:
     for s in drawn["dict"]:
         record = json.loads(s.target)
@@ -87,13 +89,14 @@ def test_dict_target_is_json_with_endpoints(drawn) -> None:
 
 def test_config_errors_name_the_flag() -> None:
     with pytest.raises(ValueError, match="--target-format"):
-        GeometryConfig(target_format="svg").validate()
+        GeometryConfig(target_format="svg").check()
     with pytest.raises(ValueError, match="--kinds: unknown figure kind"):
-        GeometryConfig(kinds="triangle,hexagram").validate()
+        GeometryConfig(kinds="triangle,hexagram").check()
     with pytest.raises(ValueError, match="--target-format dict needs the built-in figures"):
-        GeometryConfig(source="x", target_format="dict").validate()
+        GeometryConfig(source="x", target_format="dict").check()
 
 
+@pytest.mark.slow
 def test_source_skips_messy_files_and_moves_past_a_picture_that_fails(tmp_path) -> None:
     (tmp_path / "good.tex").write_text("\\tikzstyle{dot} = [fill=red]\n% a comment\n\\begin{tikzpicture}\n"
                                        "  \\draw[dot] (0,0) circle (1); % drawn\n\n\\end{tikzpicture}\n")
@@ -115,6 +118,7 @@ def test_source_skips_messy_files_and_moves_past_a_picture_that_fails(tmp_path) 
     assert any(not isinstance(r, Exception) and r.target == good.tikz for r in retries)
 
 
+@pytest.mark.slow
 def test_real_papers_pictures_compile_and_read_back(shared_data) -> None:
     engine = GeometryEngine(GeometryConfig(source=str(shared_data / "tex" / "papers")))
     assert len(engine.pictures) == 2 and engine.describe()["skipped"]["external_file"] == 1
@@ -125,6 +129,7 @@ def test_real_papers_pictures_compile_and_read_back(shared_data) -> None:
         assert math.isclose(s.meta["dpi"], 200.0)
 
 
+@pytest.mark.slow
 def test_no_point_label_is_crossed_by_a_stroke_through_its_point() -> None:
     """Before, 7 of 17 figures viewed had a label on its own line (a centre's O below it on a radius)."""
     from engines.geometry.clearance import CLEARANCE, SIDES, strokes_at

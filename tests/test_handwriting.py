@@ -34,6 +34,7 @@ def test_glyph_data_covers_latin_and_chinese_and_refuses_the_rest() -> None:
     assert not hands.drawable(hand, "→") and not hands.drawable(hand, "\u2603")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_builtin_targets_are_written_with_stroke_data(lang: str) -> None:
     engine = Engine(Engine.Config(lang=lang))
@@ -66,6 +67,7 @@ def test_source_page_is_the_pasted_transcripts_in_order(shared_data: Path) -> No
         assert 6 <= len(s.meta["files"]) <= 8 or s.meta["lang"] == "zh"
 
 
+@pytest.mark.slow
 def test_source_pages_whole_and_cut_into_lines(shared_data: Path) -> None:
     root = shared_data / "handwriting" / "pages"
     engine = Engine(Engine.Config(source=str(root)))

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 import torch
-from test_mix import page_image, write_build, write_mix
 from transformers import GotOcr2Config, GotOcr2ForConditionalGeneration
 from transformers.models.got_ocr2.image_processing_pil_got_ocr2 import GotOcr2ImageProcessorPil
 
@@ -20,6 +19,7 @@ from shards.loader import LoaderConfig, make_loader
 from shards.mix import MixError
 from shards.preprocess import CLIP_MEAN, CLIP_STD, encoder_images, tile_image, to_pixel_values
 from shards.stream import rank_shards
+from test_mix import page_image, write_build, write_mix
 from tokenizer.got import IGNORE_INDEX, get_tokenizer
 
 TINY = {"image_size": 256, "image_tokens": 16}
@@ -86,6 +86,7 @@ def test_batches_are_ready_for_got(stage):
         assert n == 4
 
 
+@pytest.mark.slow
 def test_a_batch_trains_transformers_got_model(stage):
     """GotOcr2ForConditionalGeneration scatters image features into the <imgpad> runs in order:
     counts and order must match, or it raises. A tiny config (256 px -> 16 tokens) keeps it fast."""
@@ -102,6 +103,7 @@ def test_a_batch_trains_transformers_got_model(stage):
     assert torch.isfinite(loss) and loss.item() == pytest.approx(math.log(151860), rel=0.05)
 
 
+@pytest.mark.slow
 def test_one_batch_at_1024(stage):
     batch = next(iter(make_loader(config(stage, image_size=1024, image_tokens=256, num_workers=0, batch_size=2))))
     assert batch["pixel_values"].shape[1:] == (3, 1024, 1024)
@@ -156,6 +158,7 @@ def test_length_grouping_regroups_a_pool_into_even_batches(stage):
     assert lengths != sorted(lengths, key=max)  # batches are served shuffled, not shortest first
 
 
+@pytest.mark.slow
 def test_resume_yields_exactly_the_batches_an_uninterrupted_loader_would(stage):
     uninterrupted = iter(make_loader(config(stage)))
     expected = list(islice(uninterrupted, 8))
@@ -191,6 +194,7 @@ def test_missing_sources_stream_only_when_allowed(stage):
     assert set(batch["engines"]) == {"plain"}
 
 
+@pytest.mark.slow
 def test_streams_a_real_charts_build(built_charts, tmp_path):
     mix = write_mix(tmp_path / "charts.yaml", "stage: 2\nmax_target_tokens: 6000\nsources:\n"
                     f"  - {{name: charts, shards: '{built_charts.name}/charts-*.tar', weight: 1}}\n")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 import numpy as np
+import pytest
 from PIL import ImageOps
 
+from conftest import pixels
 from renderers.chromium import shared
 from renderers.errors import RenderError
 from renderers.mathpix import PAGE, MathpixStyle, page_html, render_mathpix
@@ -16,11 +17,6 @@ GOOD = [r"\[ \int_0^1 x^2 \, dx = \frac{1}{3} \]", r"\( e^{i\pi} + 1 = 0 \)",
 BAD = {r"\[ \undefinedmacro{x} \]": "mathpix_error", r"\[ \frac{a}{ \]": "mathpix_error",
        "<smiles>C1CC(</smiles>": "mathpix_error", r"\[ \def\foo{y} \foo \]": "mathpix_defines_macro",
        r"\( a \) and \( b \)": "mathpix_not_one_drawing", "just words": "mathpix_not_one_drawing"}
-
-
-def pixels(result: Rendered | RenderError) -> bytes:
-    assert isinstance(result, Rendered), result
-    return result.image.tobytes()
 
 
 def ink_box(result: Rendered) -> tuple[int, int, int, int]:
@@ -46,6 +42,7 @@ def test_a_macro_defined_by_one_snippet_cannot_reach_the_next() -> None:
     assert isinstance(second, RenderError) and "gotx" in second.excerpt
 
 
+@pytest.mark.slow
 def test_style_scales_pads_and_colours() -> None:
     small, large = render_mathpix([GOOD[0]] * 2, [MathpixStyle(padding_px=0), MathpixStyle(scale=2, padding_px=10)])
     assert large.image.width == pytest.approx(2 * small.image.width + 20, abs=3)
@@ -66,6 +63,7 @@ def test_size_limit_and_style_validation() -> None:
         render_mathpix(GOOD[:3], [MathpixStyle()] * 2)
 
 
+@pytest.mark.slow
 def test_paths_drawn_on_the_canvas_match_the_svg_drawn_as_an_image() -> None:
     """MathJax's paths and rects go straight onto the canvas; the browser's own SVG drawing agrees."""
     snippets = [GOOD[0], GOOD[2],
@@ -90,6 +88,7 @@ def test_paths_drawn_on_the_canvas_match_the_svg_drawn_as_an_image() -> None:
         assert (difference > 100).sum() == 0 and difference.mean() < 0.5, snippet
 
 
+@pytest.mark.slow
 def test_the_page_can_collect_the_last_calls_images() -> None:
     """Calls collect decoded SVG images with `window.gc()`: without it, they pile up and the page slows by half."""
     assert shared().call(PAGE, page_html(), "() => typeof window.gc") == "function"

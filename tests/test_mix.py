@@ -224,6 +224,7 @@ def test_sources_can_be_fsspec_urls_and_pipe_commands(tmp_path):
 
 # -- shares and carries ---------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_observed_shares_match_configured_over_20000_draws(tmp_path):
     for name in ("x", "y", "b", "c"):
         write_build(tmp_path / f"data/{name}", name, 60, 20)
@@ -255,6 +256,7 @@ def _carried_keys(mix_path: str, root: Path, source: str, n_available: int) -> s
     return set(keys)
 
 
+@pytest.mark.slow
 def test_carried_subset_is_the_same_for_any_shard_layout(tmp_path):
     layouts = {"small": 7, "large": 100}
     for layout, shard_size in layouts.items():

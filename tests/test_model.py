@@ -11,8 +11,14 @@ import pytest
 import torch
 import transformers
 from PIL import Image, ImageDraw
-from transformers import (AutoModelForImageTextToText, AutoProcessor, AutoTokenizer, GotOcr2ForConditionalGeneration,
-                          GotOcr2Processor, pipeline)
+from transformers import (
+    AutoModelForImageTextToText,
+    AutoProcessor,
+    AutoTokenizer,
+    GotOcr2ForConditionalGeneration,
+    GotOcr2Processor,
+    pipeline,
+)
 from transformers.models.got_ocr2.modeling_got_ocr2 import GotOcr2VisionAttention
 
 from model import checkpoint, infer
@@ -22,8 +28,8 @@ from model.generate import Query, read
 from model.hf_processor import hf_processor
 from model.loss import IGNORE_INDEX, AnswerLoss, aligned_chunk_loss, chunk_loss
 from model.presets import IMAGE_TOKEN_ID, VOCAB_SIZE, build_config, image_tokens
-from tokenizer.got import IGNORE_INDEX as TOKENIZER_IGNORE
 from shards.preprocess import to_pixel_values
+from tokenizer.got import IGNORE_INDEX as TOKENIZER_IGNORE
 from tokenizer.got import get_tokenizer
 from tokenizer.protocol import PROMPT_MULTI_PAGE
 
@@ -69,6 +75,7 @@ def test_presets_are_the_papers_sizes() -> None:
         build_config("tiny", 100)
 
 
+@pytest.mark.slow
 def test_sdpa_encoder_attention_computes_transformers_function() -> None:
     eager = tiny_model().double()
     for name, p in eager.model.vision_tower.named_parameters():
@@ -106,6 +113,7 @@ def test_sdpa_swap_fails_loudly_when_transformers_renames_the_attention() -> Non
     assert use_sdpa_encoder(torch.nn.Linear(2, 2)) == 0  # no GOT encoder: nothing to swap, nothing to check
 
 
+@pytest.mark.slow
 def test_answer_loss_is_transformers_loss_on_answer_tokens() -> None:
     model = tiny_model()
     batch = chat_batch(model, ["short", "a somewhat longer target with more tokens"])
@@ -120,6 +128,7 @@ def test_answer_loss_is_transformers_loss_on_answer_tokens() -> None:
     assert torch.allclose(aligned_chunk_loss(hidden, weight, labels), chunk_loss(hidden, weight, labels))
 
 
+@pytest.mark.slow
 def test_checkpoint_loads_with_plain_transformers_and_generates(tmp_path: Path) -> None:
     model = tiny_model()
     state = {"step": 5, "optimizer": {}, "config": {}}
@@ -157,6 +166,7 @@ def test_resolve_model_dir_says_what_to_pass(tmp_path: Path) -> None:
         checkpoint.resolve_model_dir("no-such-org/GOT-nothing")
 
 
+@pytest.mark.slow
 def test_init_from_stage1_copies_the_encoder_only(tmp_path: Path) -> None:
     stage1 = tiny_model("tiny-opt", seed=1)
     stage1.save_pretrained(tmp_path / "stage1")
@@ -175,6 +185,7 @@ def test_init_from_stage1_copies_the_encoder_only(tmp_path: Path) -> None:
         build_model(None, str(tmp_path / "stage1"), 512)
 
 
+@pytest.mark.slow
 def test_decoder_training_freezes_the_encoder_and_convs() -> None:
     model = tiny_model()
     counts = set_trainable(model, "decoder")
@@ -187,6 +198,7 @@ def test_decoder_training_freezes_the_encoder_and_convs() -> None:
         set_trainable(model, "head")
 
 
+@pytest.mark.slow
 def test_infer_builds_gots_queries_and_reads(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     image = Image.new("RGB", (400, 200), "white")
     ImageDraw.Draw(image).text((10, 80), "GOT", fill="black")
@@ -210,6 +222,7 @@ def test_infer_builds_gots_queries_and_reads(tmp_path: Path, capsys: pytest.Capt
     assert e.value.code == 2 and "is not x1,y1,x2,y2" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_batched_generation_left_pads_without_changing_scores() -> None:
     model, tok = tiny_model(), get_tokenizer()
     short = tok.chat_prefix_ids("OCR: ", 16)
@@ -230,6 +243,7 @@ def test_batched_generation_left_pads_without_changing_scores() -> None:
     assert all(torch.allclose(b[0], a[0], atol=1e-5) for b, a in zip(batched, alone))
 
 
+@pytest.mark.slow
 def test_checkpoint_runs_with_transformers_processor_pipeline_and_docs_examples(tmp_path: Path) -> None:
     """What transformers' GOT-OCR2 page does, on our checkpoint: AutoProcessor, generate, decode, pipeline."""
     ckpt = checkpoint.save(tmp_path, 1, tiny_model(), tiny_model().state_dict(), {"step": 1})

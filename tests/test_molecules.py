@@ -56,6 +56,7 @@ def test_builtin_nci_molecules_with_invalid_lines_recorded() -> None:
     assert info["invalid_examples"][0].startswith("first_5K.smi:2098: smiles_invalid: ")
 
 
+@pytest.mark.slow
 def test_targets_canonicalise_to_the_drawn_molecule() -> None:
     engine = MoleculesEngine()
     draws = [Draw(i, 0, make_rng(2, "molecules", i)) for i in range(24)]
@@ -84,9 +85,9 @@ def test_unmarked_stereocentres_leave_the_target(tmp_path: Path) -> None:
 
 def test_config_errors_name_the_flag(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="--renderer"):
-        MoleculesConfig(renderer="indigo").validate()
+        MoleculesConfig(renderer="indigo").check()
     with pytest.raises(ValueError, match="--max-heavy-atoms"):
-        MoleculesConfig(max_heavy_atoms=0).validate()
+        MoleculesConfig(max_heavy_atoms=0).check()
     (tmp_path / "none.smi").write_text("xyz\n")
     with pytest.raises(ValueError, match="no usable molecule .*smiles_invalid=1"):
         MoleculesEngine(MoleculesConfig(source=str(tmp_path / "none.smi")))

@@ -34,6 +34,7 @@ def long_paragraph() -> str:
     raise AssertionError("not enough prose")
 
 
+@pytest.mark.slow
 def test_a_paragraph_is_cut_where_the_page_breaks():
     text = long_paragraph()
     blocks = [Block("heading", (Segment("1.1. Where pages break"),)),
@@ -54,6 +55,7 @@ def test_a_paragraph_is_cut_where_the_page_breaks():
     assert len(units(cut_head)) > 0 and len(units(rest)) > 0
 
 
+@pytest.mark.slow
 def test_a_bad_document_fails_alone_in_its_batch():
     engine = PagesEngine(PagesEngine.Config(lang="en"))
     draws = [Draw(i, 0, make_rng(0, "pages", i)) for i in range(3)]
@@ -89,7 +91,7 @@ def test_compile_document_errors_and_sandbox(tmp_path):
 ])
 def test_config_errors_name_the_flag(flags, message):
     with pytest.raises(ValueError, match=message):
-        PagesEngine.Config(**flags).validate()
+        PagesEngine.Config(**flags).check()
 
 
 @pytest.mark.slow

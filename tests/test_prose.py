@@ -20,6 +20,7 @@ def test_each_prose_source_is_installed_and_real_in_both_languages(name: str) ->
         prose.paragraphs("en", "lorem")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_pages_with_kicad_prose_draw_its_titles(lang: str) -> None:
     """`--prose kicad`: a generated page's headings are the KiCad manual's, none the Debian Reference's."""
@@ -41,6 +42,7 @@ def _share(text: str, source: str) -> float:
     return sum(t in corpus for t in triples) / len(triples)
 
 
+@pytest.mark.slow
 def test_docs_pages_read_the_chosen_prose() -> None:
     """A generated docs page with `--prose kicad` is the KiCad manual's text (measured: 88-93% of its word
     triples are, 4-6% of the Debian Reference's), and the configs refuse an unknown source."""
@@ -51,4 +53,4 @@ def test_docs_pages_read_the_chosen_prose() -> None:
     for name in ("docs", "doc_slices", "pages"):
         config = get_engine(name).Config
         with pytest.raises(ValueError, match="--prose 'lorem' is not one of debian-reference, kicad"):
-            config(prose="lorem").validate()
+            config(prose="lorem").check()

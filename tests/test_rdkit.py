@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import io
 import json
 import os
@@ -15,17 +14,21 @@ from PIL import Image, ImageChops
 from rdkit import Chem, RDConfig
 from rdkit.Chem.Draw import rdMolDraw2D
 
+from conftest import digest
 from renderers.errors import RenderError
 from renderers.isolated import Isolated
-from renderers.rdkit import (MoleculeOptions, _dashes_cut, _draw, _laid_out, canonical_smiles, draw_molecule,
-                             draw_molecule_isolated)
+from renderers.rdkit import (
+    MoleculeOptions,
+    _dashes_cut,
+    _draw,
+    _laid_out,
+    canonical_smiles,
+    draw_molecule,
+    draw_molecule_isolated,
+)
 
 NCI = [line.split()[0] for line in Path(RDConfig.RDDataDir, "NCI", "first_5K.smi").read_text().splitlines()]
 ALANINE = "C[C@H](N)C(=O)O"
-
-
-def digest(image: Image.Image) -> str:
-    return hashlib.sha256(image.tobytes()).hexdigest()
 
 
 def coloured(image: Image.Image) -> bool:
@@ -50,6 +53,7 @@ def crash_or_draw(smiles: str):
     return draw_molecule(smiles)
 
 
+@pytest.mark.slow
 def test_real_molecules_draw_with_varied_options() -> None:
     refused, schemas = 0, set()
     for k, smiles in enumerate(NCI[::125]):
@@ -113,6 +117,7 @@ def test_canonical_smiles() -> None:
         assert canonical_smiles(canonical_smiles(smiles)) == canonical_smiles(smiles)
 
 
+@pytest.mark.slow
 def test_isolated_child_draws_the_same_and_survives_a_crash() -> None:
     options = varied(3)
     assert digest(draw_molecule_isolated(NCI[11], options).image) == digest(draw_molecule(NCI[11], options).image)
@@ -134,6 +139,7 @@ def cairo_drawing(smiles: str, options: MoleculeOptions) -> Image.Image:
     return Image.open(io.BytesIO(drawer.GetDrawingText())).convert("RGB")
 
 
+@pytest.mark.slow
 def test_mupdf_draws_what_cairo_draws() -> None:
     """RDKit's SVG through MuPDF must be Cairo's picture: dashed aromatic bonds cut into dashes, labels, wedges.
 

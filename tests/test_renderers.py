@@ -18,20 +18,22 @@ from matplotlib import font_manager
 from PIL import Image
 
 from engines.charts import echarts as echarts_chart
-from renderers import matplotlib as mpl_painter
 from engines.charts.axes import cartesian_layout, nice_axis
-from engines.charts.layout import frame_layout
-from engines.charts.spec import KINDS, ChartSpec, ChartStyle, NumberFormat, Series
-from renderers.chromium import Chromium, ChromiumConfig, ChromiumError, shared
 from engines.charts.echarts import EChartsRenderer, page_html
 from engines.charts.echarts_options import build_option
-from renderers.errors import RenderError
-from renderers.fonts import FACES, font_file, text_width
+from engines.charts.layout import frame_layout
 from engines.charts.mpl_chart import MatplotlibChartRenderer
 from engines.charts.palettes import PALETTES
 from engines.charts.plan import plan_chart
+from engines.charts.spec import KINDS, ChartSpec, ChartStyle, NumberFormat, Series
+from renderers import matplotlib as mpl_painter
+from renderers.chromium import Chromium, ChromiumConfig, ChromiumError, shared
+from renderers.errors import RenderError
+from renderers.fonts import FACES, font_file, text_width
 from renderers.legibility import check_legible
 from renderers.result import DrawnText
+
+pytestmark = pytest.mark.slow  # drives the real tools over many samples: not in the quick tier
 
 REPO = Path(__file__).resolve().parents[1]
 WORDS = {
@@ -157,7 +159,7 @@ def test_same_bytes_in_a_fresh_process(renderers: dict) -> None:
         "    for kind, lang in (('donut', 'zh'), ('multi_line', 'en')):\n"
         "        print(hashlib.sha256(png(r.render(make_spec(kind, lang)).image)).hexdigest())\n"
     )
-    proc = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-2000:]
     here = [hashlib.sha256(png(renderers[name].render(make_spec(kind, lang)).image)).hexdigest()
             for name in ("matplotlib", "pyecharts") for kind, lang in (("donut", "zh"), ("multi_line", "en"))]

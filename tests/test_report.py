@@ -23,6 +23,8 @@ from renderers.chromium import ChromiumConfig, driver
 from shards.reader import iter_samples
 from tokenizer.got import get_tokenizer
 
+pytestmark = pytest.mark.slow  # drives the real tools over many samples: not in the quick tier
+
 SECTIONS = ["kinds", "tokens", "sizes", "failures", "skipped", "throughput", "validation"]
 SUM_COUNTS = "marks => marks.reduce((total, m) => total + Number(m.dataset.count), 0)"
 

@@ -25,6 +25,7 @@ def test_a_photo_with_text_is_refused_as_background_and_a_packaged_one_is_not() 
     assert max(clean.image.size) == backgrounds.WORK_SIDE
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cls", [SceneEngine, SceneCropsEngine])
 def test_every_quad_lies_inside_the_image_one_per_target_line(cls) -> None:
     engine = cls()
@@ -71,6 +72,7 @@ def test_exif_orientation_is_applied(tmp_path: Path) -> None:
     assert top[0] > 200 and top[2] < 60 and bottom[2] > 200 and bottom[0] < 60  # the red half is now on top
 
 
+@pytest.mark.slow
 def test_unreadable_files_are_skipped_with_their_reason_and_odd_ones_converted(tmp_path: Path) -> None:
     photo = Image.new("RGB", (120, 80), (200, 120, 40))
     (tmp_path / "empty.jpg").write_bytes(b"")
@@ -109,6 +111,7 @@ def test_unreadable_files_are_skipped_with_their_reason_and_odd_ones_converted(t
             "no_text"} == set(failed)  # the readable ones are plain colour: no text, so refused too
 
 
+@pytest.mark.slow
 def test_a_rotated_phone_photo_is_labelled_upright(shared_data: Path, tmp_path: Path) -> None:
     """A real sign, stored turned on its side with the EXIF tag that turns it back, reads as the upright photo."""
     original = shared_data / "scene" / "ja_easyocr_japanese.jpg"

@@ -56,6 +56,7 @@ def test_generated_bars_add_up_in_both_hands(seed: int) -> None:
     assert "·" in to_bekern(kern) and to_bekern(kern).startswith("!!!")
 
 
+@pytest.mark.slow
 def test_real_scores_cut_into_balanced_excerpts(shared_data) -> None:
     found = load_pieces(str(shared_data / "kern"))
     assert len(found.pieces) == 12 and not found.skipped
@@ -69,6 +70,7 @@ def test_real_scores_cut_into_balanced_excerpts(shared_data) -> None:
             assert from_bekern(to_bekern(kern)) == kern
 
 
+@pytest.mark.slow
 def test_targets_write_only_the_slurs_and_ties_drawn(shared_data) -> None:
     """An excerpt's slur or tie whose other end lies outside it is drawn by nobody: the target drops that half.
 
@@ -97,6 +99,7 @@ def test_a_cut_slur_or_tie_leaves_the_target() -> None:
     assert keep_drawn_curves(kern, curves).splitlines()[3:7] == ["4C\t4c", "4D\t(4d [4f", "4E\t4f] 4e)", "4F\t4f"]
 
 
+@pytest.mark.slow
 def test_messy_sources_are_skipped_with_reasons(tmp_path) -> None:
     bar = "={k}\t={k}\t={k}\n4C\t4c\tp\n!\t!LO:TX:t=x\t!\n*\t*^\t*\n4D\t4e\t4g\t.\n*\t*v\t*v\t*\n"
     good = ("!!!COM: Someone\n**kern\t**kern\t**dynam\n*clefF4\t*clefG2\t*\n*k[]\t*k[]\t*\n*M2/4\t*M2/4\t*\n"
@@ -128,6 +131,7 @@ def samples(shared_data) -> list:
     return out
 
 
+@pytest.mark.slow
 def test_reader_agrees_with_engravings_and_rejects_swapped_targets(samples) -> None:
     reader, threshold = get_reader("sheet_music")
     for s in samples:
@@ -141,9 +145,9 @@ def test_reader_agrees_with_engravings_and_rejects_swapped_targets(samples) -> N
 
 def test_config_errors_name_the_flag(tmp_path) -> None:
     with pytest.raises(ValueError, match="--target-format"):
-        SheetMusicConfig(target_format="musicxml").validate()
+        SheetMusicConfig(target_format="musicxml").check()
     with pytest.raises(ValueError, match="--max-bars"):
-        SheetMusicConfig(max_bars=0).validate()
+        SheetMusicConfig(max_bars=0).check()
     with pytest.raises(ValueError, match="no usable score excerpt"):
         (tmp_path / "x.krn").write_text("**kern\n4c\n*-\n")
         SheetMusicEngine(SheetMusicConfig(source=str(tmp_path)))

@@ -32,6 +32,7 @@ def test_no_usable_item_names_the_source_the_skips_and_the_fix() -> None:
     assert engine.source_items == 2 and engine.describe()["source_items"] == 2
 
 
+@pytest.mark.slow
 def test_a_build_asking_more_than_its_source_holds_is_warned(tmp_path) -> None:
     from pipelines.build import parse, source_warning
 

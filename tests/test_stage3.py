@@ -19,6 +19,8 @@ from pipelines.readers import get_reader
 from shards.preprocess import encoder_images
 from tokenizer.got import get_tokenizer
 
+pytestmark = pytest.mark.slow  # drives the real tools over many samples: not in the quick tier
+
 
 def _record(sample: Sample) -> dict:
     return {"prompt": sample.prompt, "target": sample.target, "task": sample.task, "meta": json.dumps(sample.meta)}

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import pytest
-from PIL import Image, ImageChops
+from PIL import ImageChops
 
+from conftest import digest
 from renderers.errors import RenderError
 from renderers.svg import crop_to_content, rasterise
 
@@ -17,10 +16,6 @@ def svg_doc(body: str, width: int = 240, height: int = 80) -> str:
 
 def text_svg(text: str, family: str) -> str:
     return svg_doc(f'<text x="8" y="52" font-family="{family}" font-size="36">{text}</text>')
-
-
-def digest(image: Image.Image) -> str:
-    return hashlib.sha256(image.tobytes()).hexdigest()
 
 
 def test_size_scale_width_and_background() -> None:

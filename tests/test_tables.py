@@ -36,11 +36,12 @@ def test_generated_tables_have_every_feature_in_both_languages() -> None:
         random_tabular(np.random.default_rng(0), "fr")
 
 
+@pytest.mark.slow
 def test_generated_tables_compile() -> None:
     en = render_latex([random_tabular(np.random.default_rng(i), "en") for i in range(16)], PREAMBLE)
     assert [r for r in en if isinstance(r, RenderError)] == []
     zh = render_latex([random_tabular(np.random.default_rng(i), "zh") for i in range(4)], PREAMBLE + CJK_PREAMBLE,
-                      LatexConfig(engine="xelatex"))
+                      LatexConfig(program="xelatex"))
     assert [r for r in zh if isinstance(r, RenderError)] == []
 
 
@@ -109,6 +110,7 @@ def test_sources_are_normalised_to_tabular(tmp_path: Path) -> None:
     assert [s.target for s in samples] == [engine.source_item(engine.tables, i, 0).latex for i in range(5)]
 
 
+@pytest.mark.slow
 def test_real_papers_tables_compile(shared_data: Path) -> None:
     engine = TablesEngine(TablesConfig(source=str(shared_data / "tex" / "papers"), lang="en"))
     assert len(engine.tables) == 9 and engine.describe()["skipped"] == {"lang_mismatch": 2}
@@ -122,6 +124,7 @@ EVIL = [r"\input{/etc/passwd}", r"\immediate\write18{touch /tmp/got-table-pwned}
         r"\immediate\openout5=/tmp/got-table-out.tex", r"\loop\iftrue\repeat"]
 
 
+@pytest.mark.slow
 def test_sandbox_refuses_or_times_out_dangerous_tables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cells = EVIL + [r"\rule{300cm}{1cm}", "fine"]
     body = "\n".join(f"\\begin{{tabular}}{{ll}} {c} & x \\\\ y & z \\\\ \\end{{tabular}}" for c in cells)
@@ -147,7 +150,7 @@ def test_sandbox_refuses_or_times_out_dangerous_tables(tmp_path: Path, monkeypat
 
 def test_config_errors_name_the_flag(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="--lang"):
-        TablesConfig(lang="fr").validate()
+        TablesConfig(lang="fr").check()
     (tmp_path / "empty.tex").write_text("no tables here")
     with pytest.raises(ValueError, match="no usable table"):
         TablesEngine(TablesConfig(source=str(tmp_path / "empty.tex")))

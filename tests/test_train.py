@@ -166,6 +166,7 @@ def test_two_process_gloo_run_splits_the_data(built_charts: Path, tmp_path: Path
     assert saved.config.text_config.model_type == build_config(preset).text_config.model_type
 
 
+@pytest.mark.slow
 def test_fsdp_shards_every_layer_of_every_preset() -> None:
     for name in PRESETS:
         config = build_config(name)
@@ -212,6 +213,7 @@ def test_help_shows_every_default(capsys: pytest.CaptureFixture) -> None:
         assert shown in text
 
 
+@pytest.mark.slow
 def test_one_step_run_shows_a_progress_bar(built_charts: Path, tmp_path: Path) -> None:
     """--max-steps 1 needs no --warmup; stdout stays JSON lines, the bar (loss, ETA) goes to stderr."""
     mix = write_mix(tmp_path / "mix.yaml", built_charts, 400)
@@ -246,6 +248,7 @@ def test_lr_warms_up_then_follows_a_cosine_to_zero() -> None:
         assert train.Config(mix="m", out="o", max_steps=steps).warmup == warmup
 
 
+@pytest.mark.slow
 def test_bench_smoke_mode_runs_on_cpu(tmp_path: Path) -> None:
     out = tmp_path / "train.json"
     proc = subprocess.run([sys.executable, "-m", "bench.train", "--device", "cpu", "--preset", "tiny", "--steps", "1",

@@ -25,6 +25,8 @@ from shards.reader import StoredSample, iter_shard
 from shards.stats import ShardStats, stats_name
 from shards.writer import ShardWriter
 
+pytestmark = pytest.mark.slow  # drives the real tools over many samples: not in the quick tier
+
 NEW_LABEL = "Zanzibar"
 Corrupt = Callable[[list[StoredSample]], dict[str, str]]
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
 from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
 
+from conftest import digest
 from engines.base import make_rng
 from engines.sheet_music.generator import generate
 from renderers.errors import RenderError
@@ -35,10 +34,6 @@ def first_bars(kern: str, bars: int) -> str:
     return kern
 
 
-def digest(image: Image.Image) -> str:
-    return hashlib.sha256(image.tobytes()).hexdigest()
-
-
 def crash_or_render(kern: str):
     """Abort the (child) process on "abort", else render: a stand-in for a score that crashes Verovio."""
     if kern == "abort":
@@ -51,6 +46,7 @@ def scores(shared_data: Path) -> dict[str, str]:
     return {path.stem: path.read_text(encoding="utf-8") for path in sorted((shared_data / "kern").glob("*.krn"))}
 
 
+@pytest.mark.slow
 def test_real_scores_render(scores: dict[str, str]) -> None:
     assert len(scores) >= 10
     for name, kern in scores.items():
@@ -102,6 +98,7 @@ def test_nothing_to_draw_is_a_verovio_error(kern: str) -> None:
         render_kern(kern)
 
 
+@pytest.mark.slow
 def test_isolated_child_renders_the_same_and_survives_a_crash() -> None:
     assert digest(render_kern_isolated(SCALE).image) == digest(render_kern(SCALE).image)
     with pytest.raises(RenderError, match="verovio_error"):
@@ -115,6 +112,7 @@ def test_isolated_child_renders_the_same_and_survives_a_crash() -> None:
         child.close()
 
 
+@pytest.mark.slow
 def test_mupdf_draws_a_score_as_resvg_draws_it() -> None:
     """MuPDF reads no CSS: Verovio's stylesheet, written into attributes, must give resvg's picture.
 

@@ -3,7 +3,7 @@
 Engines write these prompts into shards, the loader turns them into token ids, the trainer and
 `model.infer` send them to the model, and tests check them: one wrong character in a query and
 a model trained on our shards no longer answers GOT's own prompts. The strings are exactly those
-of GOT's code (DESIGN.md has the table). This module imports only the standard library, so every side of the
+of GOT's code. This module imports only the standard library, so every side of the
 project (including the GPU bench, which has no tokenizer installed) can use it.
 """
 

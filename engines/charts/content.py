@@ -10,6 +10,7 @@ source note is one that publishes the topic, and only additive topics are ever s
 from __future__ import annotations
 
 import re
+
 import numpy as np
 
 from engines.charts.content_model import ChartContent

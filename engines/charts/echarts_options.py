@@ -23,9 +23,9 @@ from engines.charts.axes import TICK_GAP, ValueAxis, x_tick_gap
 from engines.charts.geometry import BAR_GAP
 from engines.charts.labels import GAP
 from engines.charts.layout import LINE
+from engines.charts.palettes import text_on
 from engines.charts.plan import ChartPlan
 from engines.charts.spec import STACKED, ChartSpec, NumberFormat
-from engines.charts.palettes import text_on
 from renderers.fonts import css_family
 
 LINE_Z, BAR_Z = 3, 2  # lines in front of bars

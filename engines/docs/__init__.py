@@ -5,6 +5,6 @@ Modules: `engine` (Config, the two engines), `source` (`--source` PDFs scanned i
 `layout` (reading order from line boxes), `crosscheck` (pdfminer.six as a second extractor).
 """
 
-from engines.docs.engine import DocSlicesEngine, DocsEngine
+from engines.docs.engine import DocsEngine, DocSlicesEngine
 
 __all__ = ["DocSlicesEngine", "DocsEngine"]

@@ -17,11 +17,10 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from renderers.errors import RenderError
-from renderers.pymupdf import PdfDocument
-
 from engines.docs.crosscheck import MIN_AGREEMENT, agreement, pdfminer_pages
 from engines.docs.page import PageSkip, read_page
+from renderers.errors import RenderError
+from renderers.pymupdf import PdfDocument
 
 
 @dataclass(frozen=True)
@@ -37,13 +36,11 @@ def pdf_files(source: str) -> list[Path]:
     """The PDFs named by `--source`: the file itself, or every `*.pdf` under the folder, sorted.
 
     Raises:
-        ValueError: the path does not exist, or the folder holds no `*.pdf` file.
+        ValueError: the folder holds no `*.pdf` file (`EngineConfig.check_source` has refused a missing path).
     """
     root = Path(source)
     if root.is_file():
         return [root]
-    if not root.is_dir():
-        raise ValueError(f"--source {source}: no such file or folder; give a PDF or a folder of PDFs")
     files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf")
     if not files:
         raise ValueError(f"--source {source}: no *.pdf file in this folder; give a PDF or a folder of PDFs")

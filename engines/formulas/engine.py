@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from PIL import ImageOps
 
@@ -26,7 +25,7 @@ from engines.formulas.generator import latex_tokens, random_formula
 from engines.formulas.sources import Formula, load_formulas
 from engines.formulas.styles import MATH_FONTS, LatexStyle, latex_style, mathpix_style
 from renderers.errors import RenderError
-from renderers.latex import LatexConfig, render_latex
+from renderers.latex import LatexConfig, render_latex_groups
 from renderers.mathpix import MathpixStyle, render_mathpix
 from renderers.result import Rendered
 from tokenizer.protocol import PROMPT_FORMAT
@@ -43,21 +42,17 @@ class FormulasConfig(EngineConfig):
         "help": "a .tex file or a folder of LaTeX sources (every formula in them, simple macros expanded), or a "
                 "file of formulas, one per line, instead of the built-in generator"})
     renderer: str = field(default="mathpix", metadata={
-        "help": "mathpix (Mathpix-markdown-it in Chromium, the paper's), latex (11 math fonts) or mixed"})
+        "help": "mathpix (Mathpix-markdown-it in Chromium, the paper's), latex (11 math fonts) or mixed",
+        "choices": RENDERERS})
     latex_share: float = field(default=0.25, metadata={"help": "with --renderer mixed: the share drawn by LaTeX"})
     display: str = field(default="mixed", metadata={
-        "help": "mixed, display or inline: which formulas to draw (the generator draws 60%% display when mixed)"})
+        "help": "mixed, display or inline: which formulas to draw (the generator draws 60%% display when mixed)",
+        "choices": DISPLAYS})
+    source_hint: ClassVar[str] = "a .tex file, a folder of LaTeX sources or a file with one formula per line"
 
     def validate(self) -> None:
-        if self.renderer not in RENDERERS:
-            raise ValueError(f"--renderer {self.renderer!r} is not one of {', '.join(RENDERERS)}; pick one of them")
-        if self.display not in DISPLAYS:
-            raise ValueError(f"--display {self.display!r} is not one of {', '.join(DISPLAYS)}; pick one of them")
         if not 0.0 <= self.latex_share <= 1.0:
             raise ValueError(f"--latex-share must be between 0 and 1, got {self.latex_share}")
-        if self.source is not None and not Path(self.source).exists():
-            raise ValueError(f"--source {self.source}: no such file or folder; give a .tex file, a folder of "
-                             f"LaTeX sources or a file with one formula per line")
 
 
 def formula_target(latex: str, display: bool) -> str:
@@ -121,19 +116,16 @@ class FormulasEngine(Engine):
     def _draw_latex(self, plans: list[_Plan], where: list[int]) -> dict[int, Rendered | RenderError]:
         """The LaTeX plans, one compile (of as many runs as errors need) per font."""
         out: dict[int, Rendered | RenderError] = {}
-        by_font: dict[str, list[int]] = {}
-        for i in where:
-            by_font.setdefault(plans[i].style.font, []).append(i)
-        for key, members in sorted(by_font.items()):
-            font = MATH_FONTS[key]
-            snippets = [plans[i].style.snippet(plans[i].formula.latex, plans[i].formula.display) for i in members]
-            config = dataclasses.replace(LATEX, engine=font.engine)
-            for i, result in zip(members, render_latex(snippets, font.preamble, config)):
-                if isinstance(result, Rendered):
-                    pad = plans[i].style.padding_px
-                    result = Rendered([ImageOps.expand(result.image.convert("RGB"), pad, fill="white")], [],
-                                      {**result.info, "font": key})
-                out[i] = result
+        results = render_latex_groups(
+            [plans[i].style.snippet(plans[i].formula.latex, plans[i].formula.display) for i in where],
+            [plans[i].style.font for i in where],
+            lambda key: (MATH_FONTS[key].preamble, dataclasses.replace(LATEX, program=MATH_FONTS[key].engine)))
+        for i, result in zip(where, results):
+            if isinstance(result, Rendered):
+                pad = plans[i].style.padding_px
+                result = Rendered([ImageOps.expand(result.image.convert("RGB"), pad, fill="white")], [],
+                                  {**result.info, "font": plans[i].style.font})
+            out[i] = result
         return out
 
     def sample_batch(self, draws: list[Draw]) -> list[Sample | Exception]:
@@ -149,7 +141,7 @@ class FormulasEngine(Engine):
 
     def _sample(self, plan: _Plan, drawn: Rendered | RenderError) -> Sample:
         if isinstance(drawn, RenderError):
-            raise SampleError(drawn.reason, drawn.excerpt)
+            raise drawn
         image = drawn.image
         if max(image.size) > MAX_PX:
             raise SampleError("image_too_large", f"{image.size[0]} x {image.size[1]} px: {plan.formula.latex[:80]}")

@@ -230,7 +230,7 @@ class FormulaGenerator:
 
     def series(self) -> str:
         """`a_1 + a_2 + \\cdots + a_n` and its kin."""
-        base, i = self.symbol(), _one(self.rng, "ijk")
+        base, _ = self.symbol(), _one(self.rng, "ijk")
         last, op = _one(self.rng, ("n", "N", "k", "m")), _one(self.rng, ("+", "+", r"\cdot", ","))
         dots = r"\cdots" if op != "," else r"\ldots"
         first = [f"{base}_{{{k}}}" for k in range(int(self.rng.integers(0, 2)), 3)]
@@ -254,7 +254,8 @@ class FormulaGenerator:
             r = self.rng.random()
             return self.number() if r < 0.15 else (_one(self.rng, CONSTANTS) if r < 0.2 else self.scripted(depth))
         weights = {"fraction": 28, "group": 22, "function": 14, "big": 14 if size > 6 else 2, "root": 6,
-                   "derivative": 7 if size > 5 else 0, "product": 25 if size < 14 else 8, "binomial": 1, "series": 3 if size > 8 else 0,
+                   "derivative": 7 if size > 5 else 0, "product": 25 if size < 14 else 8, "binomial": 1,
+                   "series": 3 if size > 8 else 0,
                    "operator": 6, "bracket": 3}
         kind = _pick(self.rng, tuple(weights.items()))
         if kind == "series":

@@ -17,13 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError
+from engines.base import Draw, Engine, EngineConfig, Resources, Sample
 from engines.geometry.figure import Figure
 from engines.geometry.graphs import coordinates, function
 from engines.geometry.plane import circle, polygon, triangle
 from engines.geometry.source import SourcePicture, load_pictures
 from renderers.errors import RenderError
-from renderers.latex import CJK_PREAMBLE, LatexConfig, render_latex
+from renderers.latex import CJK_PREAMBLE, LatexConfig, render_latex_groups
 from renderers.result import Rendered
 from tokenizer.protocol import PROMPT_FORMAT
 
@@ -55,8 +55,6 @@ class GeometryConfig(EngineConfig):
         return tuple(KINDS) if self.kinds == "all" else tuple(k.strip() for k in self.kinds.split(","))
 
     def validate(self) -> None:
-        if self.target_format not in TARGET_FORMATS:
-            raise ValueError(f"--target-format {self.target_format!r} is not one of {', '.join(TARGET_FORMATS)}")
         unknown = [k for k in self.kind_list if k not in KINDS]
         if unknown or not self.kind_list:
             raise ValueError(f"--kinds: unknown figure kind(s) {unknown}; use 'all' or a comma-separated list of: "
@@ -105,7 +103,7 @@ class GeometryEngine(Engine):
     def latex_config(self, cjk: bool) -> LatexConfig:
         """How this engine compiles (the reader compiles targets again the same way)."""
         # a run of a whole batch gets 3 s per figure beyond TeX's start, so a busy machine does not time it out
-        return LatexConfig(engine="xelatex" if cjk else "pdflatex", dpi=self.config.dpi, margin_pt=4.0,
+        return LatexConfig(program="xelatex" if cjk else "pdflatex", dpi=self.config.dpi, margin_pt=4.0,
                            batch_size=self.batch_size, memory_mb=2048 if cjk else 1024,
                            timeout_s=30.0 + 3.0 * self.batch_size)
 
@@ -131,21 +129,22 @@ class GeometryEngine(Engine):
             except Exception as exc:  # noqa: BLE001 - one draw's failure, counted by the pipeline
                 jobs.append(exc)
         out: list[Sample | Exception] = list(jobs)  # type: ignore[arg-type]
-        for cjk in (False, True):
-            picked = [i for i, j in enumerate(jobs) if isinstance(j, _Job) and j.cjk == cjk]
-            if not picked:
-                continue
-            preamble = (SOURCE_PREAMBLE + ("\n" + CJK_PREAMBLE if cjk else "")) if self.pictures else PREAMBLE
-            config = self.latex_config(cjk)
-            drawn = render_latex([jobs[i].snippet for i in picked], preamble, config)
-            for i, result in zip(picked, drawn):
-                out[i] = self._finish(jobs[i], result, config, preamble)
+        picked = [i for i, j in enumerate(jobs) if isinstance(j, _Job)]
+        drawn = render_latex_groups([jobs[i].snippet for i in picked], [jobs[i].cjk for i in picked], self._setup)
+        for i, result in zip(picked, drawn):
+            preamble, config = self._setup(jobs[i].cjk)
+            out[i] = self._finish(jobs[i], result, config, preamble)
         return out
+
+    def _setup(self, cjk: bool) -> tuple[str, LatexConfig]:
+        """The preamble and config a figure compiles with (Latin and CJK figures compile apart)."""
+        preamble = (SOURCE_PREAMBLE + ("\n" + CJK_PREAMBLE if cjk else "")) if self.pictures else PREAMBLE
+        return preamble, self.latex_config(cjk)
 
     def _finish(self, job: _Job, result: Rendered | RenderError, config: LatexConfig, preamble: str) -> Sample | Exception:
         if isinstance(result, RenderError):
-            return SampleError(result.reason, result.excerpt)
-        meta = {**job.meta, "target_format": self.config.target_format, "latex": config.engine, "dpi": config.dpi,
+            return result
+        meta = {**job.meta, "target_format": self.config.target_format, "latex": config.program, "dpi": config.dpi,
                 "margin_pt": config.margin_pt, "preamble": preamble, "page_pt": result.info["page_pt"]}
         return Sample(images=[result.image.convert("RGB")], prompt=PROMPT_FORMAT, target=job.target, task="format",
                       meta=meta)

@@ -17,12 +17,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from renderers.scripts import CJK
+
 BEGIN, END = "\\begin{tikzpicture}", "\\end{tikzpicture}"
 MAX_CHARS = 6000  # a longer picture makes a target past what stage 2 trains on (6,000 tokens)
 _COMMENT = re.compile(r"(?<!\\)%.*$", re.MULTILINE)
 _EXTERNAL = re.compile(r"\\(?:input|include|includegraphics|addplot\s*(?:\[[^\]]*\])?\s*table\s*(?:\[[^\]]*\])?\s*\{[^%\n}]+\.)")
 _TIKZSTYLE = re.compile(r"\\tikzstyle\{([^}]+)\}\s*=\s*\[")
-_CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uff00-\uffef]")
 
 
 @dataclass(frozen=True)
@@ -131,5 +132,5 @@ def load_pictures(source: str) -> Found:
                 continue
             seen.add(picture)
             name = str(path.relative_to(root)) if root.is_dir() else path.name
-            found.pictures.append(SourcePicture(picture, name, _CJK.search(picture) is not None))
+            found.pictures.append(SourcePicture(picture, name, CJK.search(picture) is not None))
     return found

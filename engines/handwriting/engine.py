@@ -29,8 +29,6 @@ class HandwritingConfig(EngineConfig):
     lines_max: int = field(default=8, metadata={"help": "--source: most real lines pasted on a page"})
 
     def validate(self) -> None:
-        if self.lang not in ("en", "zh", "mixed"):
-            raise ValueError(f"--lang must be en, zh or mixed, not {self.lang!r}")
         if not 12 <= self.em_min <= self.em_max <= 120:
             raise ValueError(f"--em-min/--em-max must satisfy 12 <= min <= max <= 120, got "
                              f"{self.em_min}, {self.em_max}")

@@ -33,10 +33,10 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from engines.base import SampleError, source_index
+from renderers.scripts import HAN
 
 HANDWRITTEN = ("DefaultLine:Handwritten", "InterlinearLine:Handwritten")
 STRUCK = re.compile("[\u27e6\u27e7]")
-HAN = re.compile("[\u3400-\u9fff]")
 MIN_SIDE = 8  # pixels: a smaller image holds no legible line
 MAX_PIXELS = 60_000_000  # a larger file is a decompression bomb, not a scan
 PAGE_SIDE = 1600  # a whole page is shrunk to this longest side (GOT reads 1024 px; a 300 dpi scan is 3,500)

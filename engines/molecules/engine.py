@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from rdkit import Chem, rdBase
 
@@ -39,22 +38,18 @@ class MoleculesConfig(EngineConfig):
         "help": "a .smi/.csv/.tsv file, a ChEMBL chemreps file (optionally .gz), or a folder of them, instead of "
                 "RDKit's 5,000 NCI molecules; invalid SMILES and molecules too large to draw are skipped and counted"})
     renderer: str = field(default="mixed", metadata={
-        "help": "mixed (half RDKit, half Mathpix-markdown-it, drawn per sample), rdkit or mathpix"})
+        "help": "mixed (half RDKit, half Mathpix-markdown-it, drawn per sample), rdkit or mathpix",
+        "choices": RENDERERS})
     max_heavy_atoms: int = field(default=60, metadata={
         "help": "molecules with more heavy (non-hydrogen) atoms are skipped as too large to draw legibly"})
     limit: int = field(default=0, metadata={"help": "read at most this many usable molecules from --source (0: all)"})
+    source_hint: ClassVar[str] = "a .smi/.csv file, a ChEMBL chemreps file or a folder of them"
 
     def validate(self) -> None:
-        if self.renderer not in RENDERERS:
-            raise ValueError(f"--renderer {self.renderer!r} is not one of {', '.join(RENDERERS)}; pick one of them")
         if not 1 <= self.max_heavy_atoms <= 200:
             raise ValueError(f"--max-heavy-atoms must be between 1 and 200, got {self.max_heavy_atoms}")
         if self.limit < 0:
             raise ValueError(f"--limit must be 0 (all) or positive, got {self.limit}")
-        if self.source is not None:
-            if not Path(self.source).exists():
-                raise ValueError(f"--source {self.source}: no such file or folder; give a .smi/.csv file, a ChEMBL "
-                                 f"chemreps file or a folder of them")
 
 
 def without_chirality(smiles: str) -> str:
@@ -117,7 +112,7 @@ class MoleculesEngine(Engine):
 
     def _sample(self, plan: _Plan, drawn: Rendered | RenderError) -> Sample:
         if isinstance(drawn, RenderError):
-            raise SampleError(drawn.reason, drawn.excerpt)
+            raise drawn
         target = f"<smiles>{plan.smiles}</smiles>"
         check_target(target, plan.smiles)
         m = plan.molecule

@@ -43,7 +43,7 @@ class PagesConfig(EngineConfig):
                 "and counted"})
     lang: str = field(default="mixed", metadata={
         "help": "mixed (half each), en or zh: the language of generated documents; with --source, keeps only "
-                "papers in that language"})
+                "papers in that language", "choices": LANGS})
     prose: str = field(default=prose.DEFAULT, metadata={"choices": tuple(prose.SOURCES), "help": prose.HELP})
     dpi: float = field(default=144.0, metadata={"help": "resolution of the page images (144: an A4 page is "
                                                         "1191 x 1684 px)"})
@@ -53,10 +53,6 @@ class PagesConfig(EngineConfig):
         "help": "seconds one LaTeX run may take (a batch of documents, or one pass of a paper)"})
 
     def validate(self) -> None:
-        if self.lang not in LANGS:
-            raise ValueError(f"--lang {self.lang!r} is not one of {', '.join(LANGS)}; pick one of them")
-        if self.prose not in prose.SOURCES:
-            raise ValueError(f"--prose {self.prose!r} is not one of {', '.join(prose.SOURCES)}; pick one of them")
         if not 50 <= self.dpi <= 400:
             raise ValueError(f"--dpi must be between 50 and 400, got {self.dpi}")
         if not 0.3 <= self.fill <= 4:
@@ -87,7 +83,7 @@ class PagesEngine(Engine):
                             "install the missing TeX packages (make setup-papers) or point at other papers")
 
     def _latex(self, lang: str) -> LatexConfig:
-        return LatexConfig(engine=ENGINE[lang], timeout_s=self.config.timeout, memory_mb=2048)
+        return LatexConfig(program=ENGINE[lang], timeout_s=self.config.timeout, memory_mb=2048)
 
     def sample_batch(self, draws: list[Draw]) -> list[Sample | Exception]:
         if self.pages:
@@ -114,7 +110,7 @@ class PagesEngine(Engine):
             pdf = compile_document(tex, config=self._latex(lang)).pdf
         except RenderError as exc:
             if len(documents) == 1:
-                return [SampleError(exc.reason, exc.excerpt)]
+                return [exc]
             return [r for d in documents for r in self._compile([d])]
         with PdfDocument(pdf) as doc:
             pages = split_pages(doc, documents)
@@ -147,7 +143,7 @@ class PagesEngine(Engine):
         try:
             image = page.render(self.config.dpi)
         except RenderError as exc:
-            return SampleError(exc.reason, exc.excerpt)
+            return exc
         meta = {"lang": page.lang, "source": page.paper, "engine": page.engine, "dpi": self.config.dpi,
                 "page": page.page, "match_score": page.score}
         return Sample(images=[image], prompt=PROMPT_FORMAT, target=page.markdown, task="format", meta=meta)

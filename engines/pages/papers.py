@@ -24,14 +24,21 @@ from typing import Callable
 from PIL import Image
 
 from engines.pages.mmd import Converter, expand_inputs
-from engines.pages.nougat import (MIN_AGREEMENT, MIN_SCORE, end_fragments, page_texts, page_words,
-                                  split_markdown, word_agreement)
+from engines.pages.nougat import (
+    MIN_AGREEMENT,
+    MIN_SCORE,
+    end_fragments,
+    page_texts,
+    page_words,
+    split_markdown,
+    word_agreement,
+)
 from renderers.errors import RenderError
 from renderers.latex import LatexConfig, compile_document
 from renderers.pymupdf import PdfDocument
+from renderers.scripts import HAN
 
 MAIN_NAMES = ("main.tex", "ms.tex", "paper.tex")
-HAN = re.compile("[\u4e00-\u9fff]")
 CJK = re.compile(r"\\usepackage(\[[^]]*\])?\{(ctex|xeCJK|CJKutf8)\}|\\documentclass(\[[^]]*\])?\{ctex")
 
 
@@ -112,7 +119,7 @@ def paper_pages(folder: Path, lang: str, latex: Callable[[str], LatexConfig], sk
         elif word_agreement(text, words[page]) < MIN_AGREEMENT:
             skipped["page_words_differ"] += 1
         else:
-            kept.append(PaperPage(folder.name, paper_lang, config.engine, page, text, round(score, 4), compiled.pdf))
+            kept.append(PaperPage(folder.name, paper_lang, config.program, page, text, round(score, 4), compiled.pdf))
     return kept
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from PIL import Image
@@ -39,10 +39,7 @@ class SceneConfig(EngineConfig):
     lang: str = field(default="mixed", metadata={
         "help": "mixed (half each), en or zh: the language of the built-in scenes' text (not used with --source)",
         "choices": LANGS})
-
-    def validate(self) -> None:
-        if self.source is not None and not Path(self.source).exists():
-            raise ValueError(f"--source {self.source}: no such file or folder; give a folder of photos")
+    source_hint: ClassVar[str] = "a folder of photos"
 
 
 class SceneEngine(Engine):

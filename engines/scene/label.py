@@ -1,6 +1,6 @@
 """`--source DIR` of real photos: robust opening, and PP-OCR pseudo-labels kept only where the reader is sure.
 
-Raw whole-image readings of real photos are mostly wrong (DESIGN.md: median token F1 0.13 against people), so a
+Raw whole-image readings of real photos are mostly wrong (the design card: median token F1 0.13 against people), so a
 detected line is KEPT only when every check agrees: recognition confidence >= `SURE`, a line height of at least
 `MIN_HEIGHT` px, a box that is a near-rectangle of text shape (not a sliver, not tall-and-narrow for Latin), at
 least `MIN_CHARS` letters or digits, and a second reading of the line's crop (rectified, with a wider margin)
@@ -58,13 +58,11 @@ def image_files(source: str) -> list[Path]:
     """The image files under `source` (or the file itself), sorted; other files are not looked at.
 
     Raises:
-        ValueError: no such path, or no image file in the folder.
+        ValueError: no image file in the folder (`EngineConfig.check_source` has refused a missing path).
     """
     root = Path(source)
     if root.is_file():
         return [root]
-    if not root.is_dir():
-        raise ValueError(f"--source {source}: no such file or folder; give a folder of photos")
     files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
     if not files:
         raise ValueError(f"--source {source}: no image file ({', '.join(SUFFIXES)}) in this folder")
@@ -158,13 +156,13 @@ def reading_order(lines: list[DrawnText]) -> list[DrawnText]:
     """Rows top to bottom (a line joins a row when its centre lies within the row's first line's height), then
     left to right within a row."""
     rows: list[list[DrawnText]] = []
-    for line in sorted(lines, key=lambda l: sum(p[1] for p in l.quad)):
+    for line in sorted(lines, key=lambda t: sum(p[1] for p in t.quad)):
         cy = sum(p[1] for p in line.quad) / 4
         if rows and min(p[1] for p in rows[-1][0].quad) <= cy <= max(p[1] for p in rows[-1][0].quad):
             rows[-1].append(line)
         else:
             rows.append([line])
-    return [line for row in rows for line in sorted(row, key=lambda l: sum(p[0] for p in l.quad))]
+    return [line for row in rows for line in sorted(row, key=lambda t: sum(p[0] for p in t.quad))]
 
 
 def label(image: Image.Image) -> Labelled:

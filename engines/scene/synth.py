@@ -102,14 +102,14 @@ def _reading_order(lines: list[Line]) -> list[Line]:
         return sum(xs) / 4, sum(ys) / 4
 
     rows: list[list[Line]] = []
-    for line in sorted(lines, key=lambda l: centre(l)[1]):
+    for line in sorted(lines, key=lambda t: centre(t)[1]):
         if rows:
             ys = [p[1] for p in rows[-1][0].quad]
             if min(ys) <= centre(line)[1] <= max(ys):
                 rows[-1].append(line)
                 continue
         rows.append([line])
-    return [line for row in rows for line in sorted(row, key=lambda l: centre(l)[0])]
+    return [line for row in rows for line in sorted(row, key=lambda t: centre(t)[0])]
 
 
 def _overlaps(box: tuple[float, float, float, float], taken: list[tuple[float, float, float, float]]) -> bool:
@@ -210,7 +210,7 @@ def compose(rng: np.random.Generator, lang: str) -> tuple[Image.Image, list[Line
     params = degrade.draw_params(rng, "photo")
     params = dataclasses.replace(params, ink=0.0, paper=(255, 255, 255), grain=0.0, rotate=0.0,
                                  corners=(0.0,) * 8)
-    shot = degrade.apply(Image.fromarray(canvas), params, [DrawnText(l.text, l.quad) for l in drawn])
+    shot = degrade.apply(Image.fromarray(canvas), params, [DrawnText(t.text, t.quad) for t in drawn])
     lines = _reading_order([Line(t.text, t.quad) for t in shot.texts])
     meta = {"lang": lang, "background": background.name, **crop_meta, "items": items,
             "degrade": dataclasses.asdict(params)}

@@ -16,10 +16,10 @@ import re
 import numpy as np
 
 from engines import prose
+from renderers.scripts import HAN, HAN_RANGES
 
 WORD = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9'\-]*[A-Za-z0-9])?")
-PHRASE = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z0-9]*[\u4e00-\u9fff]")
-HAN = re.compile(r"[\u4e00-\u9fff]")
+PHRASE = re.compile(f"[{HAN_RANGES}][{HAN_RANGES}A-Za-z0-9]*[{HAN_RANGES}]")
 MIN_WORD = 3  # characters of a word shown alone
 PHRASE_TRIES = 8
 

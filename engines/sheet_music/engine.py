@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -51,18 +50,13 @@ class SheetMusicConfig(EngineConfig):
     title: float = field(default=0.3, metadata={"help": "share of samples with a title and composer line (0-1)"})
     degrade: str = field(default="light", metadata={
         "help": "scan/photo effects on the paper: none, light or scan", "choices": ("none", "light", "scan")})
+    source_hint: ClassVar[str] = "a .krn file or a folder of them"
 
     def validate(self) -> None:
-        if self.target_format not in TARGET_FORMATS:
-            raise ValueError(f"--target-format {self.target_format!r} is not one of {', '.join(TARGET_FORMATS)}")
         if not 1 <= self.max_bars <= 12:
             raise ValueError(f"--max-bars must be between 1 and 12, got {self.max_bars}")
         if not 0 <= self.title <= 1:
             raise ValueError(f"--title is a share between 0 and 1, got {self.title}")
-        if self.degrade not in ("none", "light", "scan"):
-            raise ValueError(f"--degrade {self.degrade!r} is not one of none, light, scan")
-        if self.source is not None and not Path(self.source).exists():
-            raise ValueError(f"--source {self.source}: no such file or folder; give a .krn file or a folder of them")
 
 
 def draw_options(rng: np.random.Generator, header: bool) -> ScoreOptions:

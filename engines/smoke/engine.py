@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from engines.base import Engine, EngineConfig, Resources, Sample, SampleError
-from renderers.errors import RenderError
+from engines.base import Engine, EngineConfig, Resources, Sample
 from renderers.pil import TextStyle, draw_lines
 from tokenizer.protocol import PROMPT_PLAIN
 
@@ -44,9 +43,6 @@ class SmokeEngine(Engine):
         lines = [" ".join(WORDS[i] for i in rng.choice(len(WORDS), size=int(rng.integers(2, 7))))
                  for _ in range(n_lines)]
         style = TextStyle(font=FONTS[int(rng.integers(len(FONTS)))], size=self.config.font_size)
-        try:
-            drawn = draw_lines(lines, style)
-        except RenderError as exc:
-            raise SampleError(exc.reason, exc.excerpt) from exc
+        drawn = draw_lines(lines, style)
         meta = {"lang": "en", "font": style.font, "boxes": [list(t.bbox) for t in drawn.texts]}
         return Sample(images=drawn.images, prompt=PROMPT_PLAIN, target="\n".join(lines), task="plain", meta=meta)

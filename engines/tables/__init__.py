@@ -3,7 +3,7 @@
 | module | holds |
 | --- | --- |
 | `engine` | the Engine and its Config: a table, a style, one compile per font and batch |
-| `generator` | `random_tabular(rng, lang)`: booktabs or `\\hline` tables, `\\multicolumn`, `\\multirow`, numbers, math, English and Chinese |
+| `generator` | `random_tabular(rng, lang)`: booktabs or `\\hline`, `\\multicolumn`, `\\multirow`, numbers, math; en and zh |
 | `vocab` | what the generated tables say: topics, row and column names, groups |
 | `sources` | the `--source` reader: tabular-like environments of LaTeX sources, normalised to `tabular` |
 | `styles` | fonts (pdflatex, XeLaTeX for Chinese), sizes and spacing drawn from the rng |

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from PIL import ImageOps
 
@@ -25,7 +24,7 @@ from engines.tables.generator import random_tabular
 from engines.tables.sources import Table, load_tables
 from engines.tables.styles import TABLE_FONTS, TableStyle, table_style
 from renderers.errors import RenderError
-from renderers.latex import LatexConfig, render_latex
+from renderers.latex import LatexConfig, render_latex_groups
 from renderers.result import Rendered
 from tokenizer.protocol import PROMPT_FORMAT
 
@@ -40,14 +39,8 @@ class TablesConfig(EngineConfig):
         "help": "a .tex file or a folder of LaTeX sources whose tabular, tabular*, tabularx, longtable and "
                 "deluxetable environments are drawn (normalised to tabular) instead of generated tables"})
     lang: str = field(default="mixed", metadata={
-        "help": "mixed (half each), en or zh; with --source, keeps only tables in that language"})
-
-    def validate(self) -> None:
-        if self.lang not in LANGS:
-            raise ValueError(f"--lang {self.lang!r} is not one of {', '.join(LANGS)}; pick one of them")
-        if self.source is not None and not Path(self.source).exists():
-            raise ValueError(f"--source {self.source}: no such file or folder; give a .tex file or a folder of "
-                             f"LaTeX sources")
+        "help": "mixed (half each), en or zh; with --source, keeps only tables in that language", "choices": LANGS})
+    source_hint: ClassVar[str] = "a .tex file or a folder of LaTeX sources"
 
 
 @dataclass
@@ -91,20 +84,14 @@ class TablesEngine(Engine):
     def sample_batch(self, draws: list[Draw]) -> list[Sample | Exception]:
         """The batch's tables, one compile per font."""
         plans = [self._plan(d) for d in draws]
-        drawn: dict[int, Rendered | RenderError] = {}
-        by_font: dict[str, list[int]] = {}
-        for i, plan in enumerate(plans):
-            by_font.setdefault(plan.style.font, []).append(i)
-        for key, members in sorted(by_font.items()):
-            font = TABLE_FONTS[key]
-            snippets = [plans[i].style.snippet(plans[i].table.latex) for i in members]
-            results = render_latex(snippets, font.preamble, dataclasses.replace(LATEX, engine=font.engine))
-            drawn.update(zip(members, results))
+        drawn = render_latex_groups([p.style.snippet(p.table.latex) for p in plans], [p.style.font for p in plans],
+                                    lambda key: (TABLE_FONTS[key].preamble,
+                                                 dataclasses.replace(LATEX, program=TABLE_FONTS[key].engine)))
         return contained(lambda i: self._sample(plans[i], drawn[i]), range(len(plans)))
 
     def _sample(self, plan: _Plan, drawn: Rendered | RenderError) -> Sample:
         if isinstance(drawn, RenderError):
-            raise SampleError(drawn.reason, drawn.excerpt)
+            raise drawn
         image = ImageOps.expand(drawn.image.convert("RGB"), plan.style.padding_px, fill="white")
         if max(image.size) > MAX_PX:
             raise SampleError("image_too_large", f"{image.size[0]} x {image.size[1]} px: {plan.table.latex[:80]}")

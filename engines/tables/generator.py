@@ -159,7 +159,7 @@ class _Table:
     def body(self) -> list[list[str]]:
         cells = [[n.value(label) for n in self.numbers] for label in self.rows]
         if self.bold_best:
-            for j, (name, kind) in enumerate(self.columns):
+            for j, (_, kind) in enumerate(self.columns):
                 if kind in ("pct", "score", "signed"):
                     best = max(range(len(self.rows)), key=lambda i: cells[i][j][1])
                     cells[best][j] = (f"\\textbf{{{cells[best][j][0]}}}", cells[best][j][1])

@@ -32,12 +32,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from engines.tex import UNSAFE, Macros, document_body, environments, group, read_tex, tex_files, without_verbatim
+from renderers.scripts import CJK
 
 TABULAR_ENVS = ("tabular", "tabular*", "tabularx", "longtable", "longtable*", "deluxetable", "deluxetable*")
 MAX_ROWS, MAX_CHARS = 80, 8000
 CITATION = re.compile(r"\s*~?\\cite[a-zA-Z]*\*?(?:\[[^\]]*\])*\{[^{}]*\}")  # would draw "[?]": dropped
 REFERENCE = re.compile(r"\\(?:ref|eqref|pageref|autoref|cref|Cref)\s*\{")
-CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 _COLUMN_TOKEN = re.compile(r"\s*(?:[lcrX|]|[pmb]\{[^{}]*\}|[@!<>]\{(?:[^{}]|\{[^{}]*\})*\}|D\{[^{}]*\}\{[^{}]*\}\{[^{}]*\}|"
                            r"\*\{\d+\}\{(?:[^{}]|\{[^{}]*\})*\})")
 _DROP = re.compile(r"\\(?:label|caption|bicaption|tablecaption|tablenotetext|tablecomments|tablerefs|tabletypesize|"
@@ -205,11 +205,9 @@ def load_tables(source: str) -> TableSet:
     """Every usable table of the `.tex` file or folder `source` (cached per process).
 
     Raises:
-        ValueError: no such file or folder, or no `.tex` file in it.
+        ValueError: no `.tex` file in it (`EngineConfig.check_source` has refused a missing path).
     """
     path = Path(source)
-    if not path.exists():
-        raise ValueError(f"--source {source}: no such file or folder")
     files = tex_files(path)
     if not files:
         raise ValueError(f"--source {source}: no .tex file in this folder")

@@ -19,9 +19,10 @@ dict (GOT), an HTML table (DeepSeek-OCR) or a Markdown table (PaddleOCR-VL), all
    written with no more decimals than it has, so a value changed by less than a pixel is still caught; the numbers
    on a numeric x scale likewise; every value is written as the chart's one number format writes it;
    an "Average" reference line prints the mean of the values.
-3. **PP-OCR** reads the image (only when steps 1-2 pass, so a broken target costs no reading): the share of the target's titles, series names,
-   category labels and printed values found in the reading. This is the independent route that catches
-   a renderer drawing a text illegibly, which a redraw by the same renderer cannot; PP-OCR misses small
+3. **PP-OCR** reads the image (only when steps 1-2 pass, so a broken target costs no reading): the share of
+   the target's titles, series names, category labels and printed values found in the reading. This is the
+   independent route that catches a renderer drawing a text illegibly, which a redraw by the same renderer
+   cannot; PP-OCR misses small
    text now and then (3.8% of 160 right charts read under 0.9), so a reading only lowers the score under
    `OCR_FLOOR`. A chart whose first reading misses anything is read again at twice its size.
 

@@ -114,7 +114,7 @@ def redraw(target: str, renderer: str, style: dict[str, Any]) -> Image.Image | R
     font = MATH_FONTS[latex_style.font]
     body, display = formula_body(target)
     drawn = render_latex([latex_style.snippet(body, display)], font.preamble,
-                         dataclasses.replace(LATEX, engine=font.engine))[0]
+                         dataclasses.replace(LATEX, program=font.engine))[0]
     if isinstance(drawn, RenderError):
         return drawn
     return ImageOps.expand(drawn.image.convert("RGB"), latex_style.padding_px, fill="white")

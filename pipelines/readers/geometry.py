@@ -36,7 +36,7 @@ _FUNCS = {"sin": np.sin, "cos": np.cos, "exp": np.exp}
 
 def _compile(tikz: str, meta: dict[str, Any]) -> Image.Image | str:
     """`tikz` compiled alone with the sample's LaTeX settings, or why it did not compile."""
-    config = LatexConfig(engine=meta.get("latex", "pdflatex"), dpi=float(meta.get("dpi", 200.0)),
+    config = LatexConfig(program=meta.get("latex", "pdflatex"), dpi=float(meta.get("dpi", 200.0)),
                          margin_pt=float(meta.get("margin_pt", 4.0)), memory_mb=2048)
     result = render_latex([tikz], meta.get("preamble", ""), config)[0]
     return f"{result.reason}: {result.excerpt}" if isinstance(result, RenderError) else result.image

@@ -138,7 +138,7 @@ def judge(lines: list[str], found: list[Placed]) -> dict[str, Any]:
                 after = rank[m[0]]
     pairs = in_order = split = 0
     out = []
-    for (a_line, a, a_piece), (b_line, b, b_piece) in zip(matched, matched[1:]):
+    for (a_line, a, _), (b_line, b, _) in zip(matched, matched[1:]):
         pairs += 1
         if a == b:
             split += 1

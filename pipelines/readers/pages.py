@@ -19,11 +19,12 @@ from PIL import Image
 
 from pipelines.readers import Reading
 from pipelines.readers.text import SHOWN, read_lines, token_f1, tokens
+from renderers.scripts import HAN_RANGES
 
 MATH = re.compile(r"\\\((.*?)\\\)|\\\[(.*?)\\\]", re.S)
 TABULAR = re.compile(r"\\begin\{tabular\}(\{[^\n]*?\})?(.*?)\\end\{tabular\}", re.S)
 MATH_WORDS = re.compile(r"\\(?:text|mathrm|operatorname|textrm|mbox)\{([^{}]*)\}|\\([a-z]{3,})\b|(\d+(?:\.\d+)?)")
-COMPARED = re.compile(r"[A-Za-z\u00c0-\u024f]{3,}|\d{3,}|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+COMPARED = re.compile(rf"[A-Za-z\u00c0-\u024f]{3,}|\d{3,}|[{HAN_RANGES}]")
 FUNCTIONS = {"sin", "cos", "tan", "exp", "log", "ln", "sinh", "cosh", "tanh", "det", "lim", "max", "min", "sup", "inf",
              "arctan", "arcsin", "arccos", "tr", "rank", "diag", "span", "sgn", "erf", "mod", "gcd"}
 TABLE_COMMANDS = re.compile(r"\\(?:toprule|midrule|bottomrule|hline|cline|cmidrule)(\([a-z]*\))?(\{[^}]*\})?"

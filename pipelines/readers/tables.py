@@ -15,7 +15,6 @@ scores 0; a target with other rows, columns or rules loses its layout. The thres
 
 from __future__ import annotations
 
-import re
 from typing import Any, Sequence
 
 from PIL import Image, ImageOps
@@ -24,11 +23,11 @@ from pipelines.readers import Reading
 from pipelines.readers.formulas import compare_redraw, score
 from renderers.errors import RenderError
 from renderers.latex import CJK_PREAMBLE, LatexConfig, render_latex
+from renderers.scripts import CJK
 from shards.format import record_meta
 
 PREAMBLE = (r"\usepackage{booktabs}\usepackage{multirow}\usepackage{amsmath}\usepackage{amssymb}"
             r"\usepackage{array}\usepackage{dcolumn}\usepackage{pifont}\usepackage{makecell}")
-CJK = re.compile(r"[\u3400-\u9fff]")
 CONFIG = LatexConfig(dpi=150, margin_pt=0.0, timeout_s=60.0, memory_mb=3072)
 
 
@@ -39,7 +38,7 @@ def typeset(targets: Sequence[str]) -> list[Image.Image | RenderError]:
         where = [i for i, t in enumerate(targets) if bool(CJK.search(t)) == chinese]
         if not where:
             continue
-        config = CONFIG if not chinese else LatexConfig(**{**CONFIG.__dict__, "engine": "xelatex"})
+        config = CONFIG if not chinese else LatexConfig(**{**CONFIG.__dict__, "program": "xelatex"})
         results = render_latex([targets[i] for i in where], PREAMBLE + (CJK_PREAMBLE if chinese else ""), config)
         for i, r in zip(where, results):
             out[i] = r.image if not isinstance(r, RenderError) else r
@@ -66,7 +65,7 @@ def redraw(tabular: str, style: dict[str, Any]) -> Image.Image | RenderError:
 
     table_style = TableStyle(**style)
     font = TABLE_FONTS[table_style.font]
-    config = dataclasses.replace(LATEX, engine=font.engine)
+    config = dataclasses.replace(LATEX, program=font.engine)
     drawn = render_latex([table_style.snippet(tabular)], font.preamble, config)[0]
     if isinstance(drawn, RenderError):
         return drawn

@@ -1,7 +1,7 @@
 """Plain-text targets read back by PP-OCR: an order-free token F1, the order judged from the image, a CER per line.
 
 Three figures, because each hides what the others show. A whole-image reading misorders the lines of a
-multi-column page (DESIGN.md: real PDF pages read at median page CER 0.07 but token F1 0.967), so the
+multi-column page (the design card: real PDF pages read at median page CER 0.07 but token F1 0.967), so the
 whole image is compared with the target as a bag of tokens, in any order. But a bag of fifty words
 hides one wrong word, so where the record's meta gives each target line's box (`boxes`: one
 [left, top, right, bottom] per line, as the smoke engine writes), each line is cut out, read alone

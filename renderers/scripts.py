@@ -1,0 +1,20 @@
+"""Which script a text is written in: the one set of CJK character ranges the project tests against.
+
+Engines decide a sample's language by its Han characters, renderers pick a CJK font or xelatex for
+any character a Latin font lacks, and readers compare Han characters one by one; each used to write
+its own range (ten regexes, no two alike), so a character could count as Chinese to one and not the
+other. `model.metrics` keeps GOT's own narrower test, which is GOT's definition, not ours.
+"""
+
+from __future__ import annotations
+
+import re
+
+# CJK Unified Ideographs Extension A, the unified block, and the compatibility ideographs.
+HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Everything a Latin font lacks and a CJK font draws: radicals, CJK punctuation, kana, bopomofo, Han,
+# Hangul, compatibility and vertical forms, full-width forms, and the supplementary ideograph planes.
+CJK_RANGES = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff"
+
+HAN = re.compile(f"[{HAN_RANGES}]")  # a Chinese character (how engines tell zh text from en)
+CJK = re.compile(f"[{CJK_RANGES}]")  # a character that needs a CJK font (or xelatex)
