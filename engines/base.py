@@ -135,6 +135,12 @@ class Resources:
     memory_mb: int = 1024
 
 
+def capture_share(default: float, why: str = "") -> Any:
+    """The `--capture` field, with an engine's own default (and why it differs from 0.3)."""
+    return field(default=default, metadata={
+        "help": f"share of samples scanned, photographed or screenshotted (renderers.capture); 0 = none{why}"})
+
+
 @dataclass
 class EngineConfig:
     """Options every engine understands; engines subclass this to add their own.
@@ -148,6 +154,7 @@ class EngineConfig:
         default=None,
         metadata={"help": "real data to draw from instead of the built-in generator (see the engine's docs)"},
     )
+    capture: float = capture_share(0.3)
 
     def check_choices(self) -> None:
         """Raise ValueError naming the flag when a field declared with `choices` holds another value."""
@@ -160,6 +167,11 @@ class EngineConfig:
 
     def validate(self) -> None:
         """Raise ValueError naming the flag and the fix; called before any work starts (after `check_choices`)."""
+
+    def check_capture(self) -> None:
+        """Raise ValueError unless --capture is a share."""
+        if not 0.0 <= self.capture <= 1.0:
+            raise ValueError(f"--capture {self.capture} is not a share; give a number from 0 to 1")
 
 
 class Engine:
@@ -174,6 +186,9 @@ class Engine:
         resources: what one worker needs (Ray asks for it per shard task).
         packages: PyPI distributions whose versions the manifest records (the tools drawn with).
         batch_size: indices handed to `sample_batch` at once.
+        capture_presets: how a captured sample is captured (`renderers.capture` preset: weight).
+        capture_geometry: False where a prompt names pixels: a capture then moves nothing.
+        capture_colour: False where a prompt names a colour: a capture then keeps colours.
 
     Instance attributes:
         seed: the build's seed, set by the pipeline once the engine is built: the order in which
@@ -187,10 +202,14 @@ class Engine:
     resources: ClassVar[Resources] = Resources()
     packages: ClassVar[tuple[str, ...]] = ()
     batch_size: ClassVar[int] = 1
+    capture_presets: ClassVar[dict[str, float]] = {"scan": 0.45, "photo": 0.35, "screen": 0.2}
+    capture_geometry: ClassVar[bool] = True
+    capture_colour: ClassVar[bool] = True
 
     def __init__(self, config: EngineConfig | None = None) -> None:
         self.config = config if config is not None else self.Config()
         self.config.check_choices()
+        self.config.check_capture()
         self.config.validate()
         self.skipped: Counter = Counter()  # --source items left out when loading, by reason
         self.parts: list[Engine] = []  # engines this one draws from (`part`), which share its seed
@@ -258,6 +277,14 @@ class Engine:
         independent of its batch-mates, and return (not raise) the error of a draw that failed.
         """
         return contained(lambda d: self.sample(d.rng, d.index, d.attempt), draws)
+
+    def draw_batch(self, draws: list[Draw]) -> list[Sample | Exception]:
+        """What the pipeline calls: `sample_batch`, then each sample's capture (`engines.capture`, drawn from
+        its own rng, so a sample is the same alone and in a batch)."""
+        from engines.capture import captured
+
+        return [captured(self, r, d.index, d.attempt) if isinstance(r, Sample) else r
+                for d, r in zip(draws, self.sample_batch(draws))]
 
     def close(self) -> None:
         """Release what the engine holds (renderers are per-process and close themselves)."""

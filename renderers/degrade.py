@@ -257,7 +257,7 @@ def map_texts(texts: Sequence[DrawnText], params: DegradeParams, size: tuple[int
         the same texts with their quads in the output image's pixels (a homography keeps a quad a quad, corners
         in the same order).
     """
-    if not _moves(params):
+    if not moves(params):
         return list(texts)
     hom, _ = warp(params, size)
     moved = []
@@ -268,13 +268,13 @@ def map_texts(texts: Sequence[DrawnText], params: DegradeParams, size: tuple[int
     return moved
 
 
-def _moves(params: DegradeParams) -> bool:
+def moves(params: DegradeParams) -> bool:
     """Whether the geometry is other than the identity."""
     return params.rotate != 0 or any(params.corners)
 
 
 def _geometry(img: Image.Image, params: DegradeParams) -> Image.Image:
-    if not _moves(params):
+    if not moves(params):
         return img
     hom, out = warp(params, img.size)
     inv = np.linalg.inv(hom)

@@ -21,6 +21,7 @@ from rdkit import Chem, rdBase
 
 from pipelines.readers import Reading
 from pipelines.readers.ink import redraw_agreement
+from renderers import capture
 from shards.format import record_meta
 
 
@@ -48,5 +49,5 @@ def read(record: dict[str, Any], images: list[Image.Image]) -> Reading:
         drawn = draw_molecule_isolated(smiles, MoleculeOptions(**meta["style"]))
     if not hasattr(drawn, "images"):
         return Reading(0.0, {"error": f"the target does not draw: {drawn}"})
-    figures = redraw_agreement(drawn.images[0].convert("RGB"), images[0].convert("RGB"))
+    figures = redraw_agreement(capture.replay(drawn.images[0], meta), images[0].convert("RGB"))
     return Reading(figures["score"], {"canonical": True, **figures, "renderer": meta.get("renderer")})
