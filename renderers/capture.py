@@ -44,10 +44,12 @@ from renderers.result import DrawnText, Rendered
 PRESETS = ("scan", "photo", "screen", "light")
 # The smallest x-height (pixels, after every resolution loss) each effect keeps legible; calibrated with PP-OCR
 # on DejaVu and Noto CJK lines (tests/test_capture.py reads lines at these limits through the harshest capture).
-MIN_XHEIGHT = 6.0
-MIN_XHEIGHT_BINARY = 8.0
-MIN_XHEIGHT_FAX = 10.0
+MIN_XHEIGHT = 8.0
+MIN_XHEIGHT_BINARY = 10.0
+MIN_XHEIGHT_FAX = 12.0
+MIN_XHEIGHT_LIGHTER = 5.0  # smaller text stays clean; text between this and MIN_XHEIGHT gets `lighter`
 BLUR_PER_XHEIGHT = 1 / 7  # the widest blur radius, per pixel of x-height
+MIN_LIGHT = 0.5  # the least share of the page's contrast that the lighting (contrast, shadow, vignette, light) leaves
 
 
 @dataclass(frozen=True)
@@ -175,7 +177,7 @@ def draw(rng: np.random.Generator, preset: str, geometry: bool = True, colour: b
             p, base=base, curve=_r((u[0] * 0.025 + 0.005) * (1 if on[5] < 0.5 else -1), 4)
             if geometry and on[0] < 0.4 else 0.0, curve_skew=_r(0.3 + 0.4 * u[1], 3),
             light=_r(0.1 + 0.25 * u[2], 3) if on[2] < 0.5 else 0.0,
-            moire=_r(4 + 10 * u[3], 2) if on[3] < 0.2 else 0.0, moire_period=_r(3 + 3 * u[4], 2),
+            moire=_r(4 + 6 * u[3], 2) if on[3] < 0.2 else 0.0, moire_period=_r(3 + 3 * u[4], 2),
             moire_angle=_r(180 * u[5], 1))
     if preset == "screen":
         scales = (0.8, 0.9, 1.25, 1.5, 2.0)
@@ -183,6 +185,21 @@ def draw(rng: np.random.Generator, preset: str, geometry: bool = True, colour: b
             p, screen_scale=scales[int(u[0] * len(scales))] if geometry and on[0] < 0.6 else 1.0,
             subpixel=_r(0.4 + 0.5 * u[1], 3) if on[1] < 0.5 else 0.0,
             jpeg=int(60 + 35 * u[2]) if on[2] < 0.6 else 0)
+    return dataclasses.replace(p, base=base)
+
+
+def strongest(preset: str, seed: int = 0) -> CaptureParams:
+    """The harshest capture a preset can draw: every effect on at its bound (before `fit`), for the tests."""
+    base = degrade.strongest("scan" if preset == "screen" else preset, seed)
+    p = CaptureParams(preset=preset, seed=seed, jpeg=base.jpeg)
+    base = dataclasses.replace(base, jpeg=0)
+    if preset == "scan":
+        return dataclasses.replace(p, base=base, bleed=0.14, bleed_shift=7, dpi=100, binarize=True, threshold=20,
+                                   fax=True, jpeg=0)
+    if preset == "photo":
+        return dataclasses.replace(p, base=base, curve=0.03, curve_skew=0.3, light=0.35, moire=10.0, moire_period=3.0)
+    if preset == "screen":
+        return dataclasses.replace(p, screen_scale=0.8, subpixel=0.9, jpeg=60)
     return dataclasses.replace(p, base=base)
 
 
@@ -212,8 +229,10 @@ def fit(params: CaptureParams, xheight: float) -> CaptureParams:
     """
     if params.preset == "none":
         return params
-    if xheight < MIN_XHEIGHT:
+    if xheight < MIN_XHEIGHT_LIGHTER:
         return CaptureParams(gated="text_too_small")
+    if xheight < MIN_XHEIGHT:
+        return lighter(params)
     why = []
     least = MIN_XHEIGHT / xheight  # the smallest share of resolution that may be left
     base, dpi, scale = params.base, params.dpi, params.screen_scale
@@ -221,12 +240,21 @@ def fit(params: CaptureParams, xheight: float) -> CaptureParams:
         why.append("resolution")
         scale = max(scale, 1.0)
         if dpi:
-            dpi = max(dpi, min(300, math.ceil((300 * math.sqrt(least)))))
-        base = dataclasses.replace(base, scale=max(base.scale, min(1.0, round(least / (dpi / 300 if dpi else 1) + 5e-5, 4))))
+            dpi = max(dpi, min(300, math.ceil(300 * math.sqrt(least))))
+        left = least / (dpi / 300 if dpi else 1)  # what degrade's scale must leave
+        base = dataclasses.replace(base, scale=max(base.scale, min(1.0, _r(left + 5e-5, 4))))
     kept = xheight * base.scale * (dpi / 300 if dpi else 1) * min(scale, 1)
     if base.blur > BLUR_PER_XHEIGHT * kept:
         why.append("blur")
         base = dataclasses.replace(base, blur=round(BLUR_PER_XHEIGHT * kept, 3))
+    light = params.light
+    if _lit(base, light) < MIN_LIGHT:
+        why.append("light")
+        for k in (0.75, 0.5, 0.25, 0.0):
+            dimmer = dataclasses.replace(base, shadow=_r(base.shadow * k, 4), vignette=_r(base.vignette * k, 4))
+            if _lit(dimmer, light * k) >= MIN_LIGHT or k == 0:
+                base, light = dimmer, _r(light * k, 3)
+                break
     binarize, fax = params.binarize, params.fax
     if fax and kept < MIN_XHEIGHT_FAX:
         why.append("fax")
@@ -237,7 +265,23 @@ def fit(params: CaptureParams, xheight: float) -> CaptureParams:
     if not why:
         return params
     return dataclasses.replace(params, base=base, dpi=dpi, screen_scale=scale, binarize=binarize, fax=fax,
-                               gated="+".join(why))
+                               light=light, gated="+".join(why))
+
+
+def lighter(params: CaptureParams) -> CaptureParams:
+    """What of a capture small text survives: paper, grain, the page's geometry, a light JPEG; no loss of
+    resolution, ink, blur, noise, shadow, binarisation, moire or uneven light (gated "small_text")."""
+    b = params.base
+    base = DegradeParams(preset=b.preset, seed=b.seed, paper=b.paper, grain=b.grain, rotate=b.rotate,
+                         corners=b.corners, background=b.background, brightness=b.brightness / 2)
+    return CaptureParams(preset=params.preset, seed=params.seed, base=base, curve=params.curve,
+                         curve_skew=params.curve_skew, screen_scale=max(params.screen_scale, 1.0),
+                         jpeg=max(params.jpeg, 80) if params.jpeg else 0, gated="small_text")
+
+
+def _lit(base: DegradeParams, light: float) -> float:
+    """The share of the page's contrast left where the lighting is darkest (contrast, shadow, vignette, light)."""
+    return min(base.contrast, 1.0) * (1 - base.shadow) * (1 - base.vignette / 2) * (1 - light)
 
 
 # --- geometry -------------------------------------------------------------------------------------------------
@@ -248,8 +292,8 @@ def _curve_rows(params: CaptureParams, w: int, h: int) -> tuple[np.ndarray, int,
     k = params.curve_skew
     bow = np.where(x < k, x / k, (1 - x) / (1 - k))  # 0 at the edges, 1 where it peaks
     d = params.curve * h * np.sin(bow * math.pi / 2) ** 2
-    top = math.ceil((max(0.0, -d.min())))
-    return d + top, top, h + top + math.ceil((max(0.0, d.max())))
+    top = math.ceil(max(0.0, -d.min()))
+    return d + top, top, h + top + math.ceil(max(0.0, d.max()))
 
 
 def _curve_at(params: CaptureParams, size: tuple[int, int], x: np.ndarray) -> np.ndarray:
