@@ -206,8 +206,9 @@ def strongest(preset: str, seed: int = 0) -> CaptureParams:
 def text_height(image: Image.Image) -> float:
     """The x-height of the image's smallest common text, in pixels, estimated from its ink (inf for none).
 
-    Dark connected components 3-200 px tall are taken as glyphs (and strokes of CJK glyphs); the 20th
-    percentile of their heights is near a line's x-height. A few milliseconds for a page.
+    Dark connected components (Otsu) from 3 px to 200 px (and under 90% of the image) tall are taken as glyphs
+    and strokes; those under half the median height (punctuation, dots, accents) are left out, and the 20th
+    percentile of the rest is near a line's x-height (11-12 px for DejaVu at 22 px). A few milliseconds a page.
     """
     grey = np.asarray(image.convert("L"))
     _, mask = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
@@ -215,7 +216,8 @@ def text_height(image: Image.Image) -> float:
         return math.inf
     _, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     h = stats[1:, cv2.CC_STAT_HEIGHT]
-    h = h[(h >= 3) & (h <= min(200, grey.shape[0] // 3)) & (stats[1:, cv2.CC_STAT_AREA] >= 4)]
+    h = h[(h >= 3) & (h <= min(200, 0.9 * grey.shape[0])) & (stats[1:, cv2.CC_STAT_AREA] >= 4)]
+    h = h[h >= np.median(h) / 2] if len(h) else h
     return float(np.percentile(h, 20)) if len(h) >= 3 else math.inf
 
 
