@@ -206,12 +206,14 @@ def strongest(preset: str, seed: int = 0) -> CaptureParams:
 def text_height(image: Image.Image) -> float:
     """The x-height of the image's smallest common text, in pixels, estimated from its ink (inf for none).
 
-    Dark connected components (Otsu) from 3 px to 200 px (and under 90% of the image) tall are taken as glyphs
+    Connected components of ink (the minority side of Otsu's threshold) from 3 px to 200 px (and under 90% of the image) tall are taken as glyphs
     and strokes; those under half the median height (punctuation, dots, accents) are left out, and the 20th
     percentile of the rest is near a line's x-height (11-12 px for DejaVu at 22 px). A few milliseconds a page.
     """
     grey = np.asarray(image.convert("L"))
     _, mask = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    if np.count_nonzero(mask) > mask.size / 2:  # light text on a dark background: ink is the minority side
+        mask = 255 - mask
     if not mask.any():
         return math.inf
     _, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
@@ -388,10 +390,9 @@ def _light_and_moire(a: np.ndarray, params: CaptureParams) -> np.ndarray:
 
 
 def _binary(img: Image.Image, params: CaptureParams) -> Image.Image:
-    grey = img.convert("L")
-    if params.fax:
-        grey = grey.resize((grey.width, max(1, grey.height // 2)), Image.Resampling.BOX)
-    a = np.asarray(grey)
+    a = np.asarray(img.convert("L"))
+    if params.fax:  # half the rows, each the darker of its pair: a one-pixel rule survives, as on a real fax
+        a = np.minimum(a[0:a.shape[0] // 2 * 2:2], a[1:a.shape[0] // 2 * 2:2]) if a.shape[0] > 1 else a
     otsu, _ = cv2.threshold(a, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     bw = np.where(a > otsu + params.threshold, 255, 0).astype(np.uint8)
     out = Image.fromarray(bw)

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont, ImageOps
 from rapidfuzz.distance import Levenshtein
 
 from engines import ENGINES, Draw, get_engine, make_rng
@@ -135,6 +135,7 @@ def test_the_gate_leaves_tiny_text_clean_and_names_what_it_lightened() -> None:
     assert capture.fit(harsh, 60.0) == harsh  # 20 px of x-height left at 100 dpi: a fax reads
     image, _ = draw_lines(22)
     assert 10 <= capture.text_height(image) <= 14  # DejaVu's x-height at 22 px is 11.7
+    assert capture.text_height(ImageOps.invert(image)) == capture.text_height(image)  # a dark theme's text too
     assert capture.text_height(Image.new("RGB", (50, 50), "white")) == float("inf")
 
 

@@ -96,6 +96,7 @@ class ChartsEngine(Engine):
     packages = ("matplotlib", "pyecharts", "playwright")
     # tick labels are small: "light" keeps them legible where a scan or photo would not (renderers.degrade)
     capture_presets: ClassVar[dict[str, float]] = {"light": 0.3, "scan": 0.3, "photo": 0.2, "screen": 0.2}
+    capture_colour = False  # series are told apart by colour: a binarised chart would lose which is which
 
     def __init__(self, config: ChartsConfig | None = None) -> None:
         super().__init__(config)
