@@ -283,8 +283,10 @@ class Engine:
         its own rng, so a sample is the same alone and in a batch)."""
         from engines.capture import captured
 
-        return [captured(self, r, d.index, d.attempt) if isinstance(r, Sample) else r
-                for d, r in zip(draws, self.sample_batch(draws))]
+        out: list[Sample | Exception] = []
+        for d, r in zip(draws, self.sample_batch(draws)):
+            out += [r] if isinstance(r, Exception) else contained(lambda s, d=d: captured(self, s, d.index, d.attempt), [r])
+        return out
 
     def close(self) -> None:
         """Release what the engine holds (renderers are per-process and close themselves)."""
