@@ -29,8 +29,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from pipelines.readers import Reading
-from pipelines.readers.ink import ink, near, redraw_agreement
-from renderers import capture
+from pipelines.readers.ink import captured_agreement, ink, near
 from renderers.errors import RenderError
 from renderers.latex import LatexConfig, render_latex
 from shards.format import record_meta
@@ -97,7 +96,7 @@ def compare_redraw(drawn: Image.Image | RenderError, image: Image.Image, shifted
     the redraw captured as the sample was (`meta["capture"]`); 0 for a target that does not draw."""
     if isinstance(drawn, RenderError):
         return Reading(0.0, {"error": f"{drawn.reason}: {drawn.excerpt[:100]}"})
-    figures = redraw_agreement(capture.replay(drawn, meta), ImageOps.exif_transpose(image).convert("RGB"), shifted)
+    figures = captured_agreement(drawn, ImageOps.exif_transpose(image), meta, shifted)
     return Reading(figures["score"], {"redrawn": True, **figures})
 
 
