@@ -380,12 +380,11 @@ def _light_and_moire(a: np.ndarray, params: CaptureParams) -> np.ndarray:
         field_ = np.asarray(Image.fromarray(coarse).resize((w, h), Image.Resampling.BICUBIC))
         a = a * (1 - params.light * np.clip(field_, 0, 1))[..., None]
     if params.moire:
-        t = math.radians(params.moire_angle)
-        y, x = np.mgrid[0:h, 0:w].astype(np.float32)
-        r1 = x * math.cos(t) + y * math.sin(t)
-        r2 = x * math.cos(t + 0.05) + y * math.sin(t + 0.05)
-        f = 2 * math.pi / params.moire_period
-        a = a + (params.moire * np.cos(f * r1) * np.cos(f * 1.04 * r2))[..., None]
+        t, f = math.radians(params.moire_angle), 2 * math.pi / params.moire_period
+        x, y = np.arange(w, dtype=np.float32)[None, :], np.arange(h, dtype=np.float32)[:, None]
+        fringes = (np.cos(f * (x * math.cos(t) + y * math.sin(t)))
+                   * np.cos(f * 1.04 * (x * math.cos(t + 0.05) + y * math.sin(t + 0.05))))
+        a = a + (params.moire * fringes)[..., None]
     return a
 
 
