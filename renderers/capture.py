@@ -181,10 +181,11 @@ def draw(rng: np.random.Generator, preset: str, geometry: bool = True, colour: b
             moire_angle=_r(180 * u[5], 1))
     if preset == "screen":
         scales = (0.8, 0.9, 1.25, 1.5, 2.0)
-        return dataclasses.replace(
-            p, screen_scale=scales[int(u[0] * len(scales))] if geometry and on[0] < 0.6 else 1.0,
-            subpixel=_r(0.4 + 0.5 * u[1], 3) if on[1] < 0.5 else 0.0,
-            jpeg=int(60 + 35 * u[2]) if on[2] < 0.6 else 0)
+        scaled, fringed = geometry and on[0] < 0.6, on[1] < 0.5
+        return dataclasses.replace(  # a screenshot with neither scaling nor fringes is at least re-compressed
+            p, screen_scale=scales[int(u[0] * len(scales))] if scaled else 1.0,
+            subpixel=_r(0.4 + 0.5 * u[1], 3) if fringed else 0.0,
+            jpeg=int(60 + 35 * u[2]) if on[2] < 0.6 or not (scaled or fringed) else 0)
     return dataclasses.replace(p, base=base)
 
 

@@ -74,6 +74,8 @@ def test_every_effect_is_drawn_and_each_preset_varies() -> None:
     assert {"curve", "light", "moire", "corners", "vignette", "shadow"} <= set(effects["photo"])
     assert set(effects["screen"]) == {"screen_scale", "subpixel", "jpeg"}
     assert not {"curve", "moire", "binarize"} & set(effects["light"])
+    for preset in ("scan", "photo", "screen"):  # a capture of these presets always changes something
+        assert all(capture.draw(np.random.default_rng(seed), preset).effects for seed in range(300)), preset
 
 
 def test_a_prompt_that_names_pixels_or_colours_keeps_them() -> None:
