@@ -163,7 +163,7 @@ def time_series_figures(n: int, seed: int) -> dict:
 
 def charted_share(folder: Path, tries: int = 3, renderer: str = "matplotlib") -> dict:
     """How many of the tables in `folder` give a chart within `tries` draws, every kept value the table's own."""
-    engine = ChartsEngine(ChartsEngine.Config(source=str(folder), renderer=renderer, degrade=0.0))
+    engine = ChartsEngine(ChartsEngine.Config(source=str(folder), renderer=renderer, capture=0.0))
     n, charted, first, exact = len(engine.tables), 0, 0, 0
     for t, (table, _) in enumerate(engine.tables):
         for k in range(tries):

@@ -138,6 +138,12 @@ class Resources:
     memory_mb: int = 1024
 
 
+def capture_share(default: float, why: str = "") -> Any:
+    """The `--capture` field, with an engine's own default (and why it differs from 0.3)."""
+    return field(default=default, metadata={
+        "help": f"share of samples scanned, photographed or screenshotted (renderers.capture); 0 = none{why}"})
+
+
 @dataclass
 class EngineConfig:
     """Options every engine understands; engines subclass this to add their own.
@@ -151,6 +157,7 @@ class EngineConfig:
         default=None,
         metadata={"help": "real data to draw from instead of the built-in generator (see the engine's docs)"},
     )
+    capture: float = capture_share(0.3)
     # What --source takes, as the fix in "no such file or folder; give ..." ("a PDF or a folder of PDFs");
     # empty where the engine checks its --source itself (or takes none).
     source_hint: ClassVar[str] = ""
@@ -158,6 +165,7 @@ class EngineConfig:
     def check(self) -> None:
         """Every check of the values, before any work starts: declared choices, --source, then `validate`."""
         self.check_choices()
+        self.check_capture()
         self.check_source()
         self.validate()
 
@@ -178,6 +186,11 @@ class EngineConfig:
     def validate(self) -> None:
         """The engine's own checks (ranges, combinations): raise ValueError naming the flag and the fix."""
 
+    def check_capture(self) -> None:
+        """Raise ValueError unless --capture is a share."""
+        if not 0.0 <= self.capture <= 1.0:
+            raise ValueError(f"--capture {self.capture} is not a share; give a number from 0 to 1")
+
 
 class Engine:
     """Base class of an engine: subclasses set `name`, `Config`, and write `sample`.
@@ -191,6 +204,9 @@ class Engine:
         resources: what one worker needs (Ray asks for it per shard task).
         packages: PyPI distributions whose versions the manifest records (the tools drawn with).
         batch_size: indices handed to `sample_batch` at once.
+        capture_presets: how a captured sample is captured (`renderers.capture` preset: weight).
+        capture_geometry: False where a prompt names pixels: a capture then moves nothing.
+        capture_colour: False where a prompt names a colour: a capture then keeps colours.
 
     Instance attributes:
         seed: the build's seed, set by the pipeline once the engine is built: the order in which
@@ -204,6 +220,9 @@ class Engine:
     resources: ClassVar[Resources] = Resources()
     packages: ClassVar[tuple[str, ...]] = ()
     batch_size: ClassVar[int] = 1
+    capture_presets: ClassVar[dict[str, float]] = {"scan": 0.45, "photo": 0.35, "screen": 0.2}
+    capture_geometry: ClassVar[bool] = True
+    capture_colour: ClassVar[bool] = True
 
     def __init__(self, config: EngineConfig | None = None) -> None:
         self.config = config if config is not None else self.Config()
@@ -274,6 +293,16 @@ class Engine:
         independent of its batch-mates, and return (not raise) the error of a draw that failed.
         """
         return contained(lambda d: self.sample(d.rng, d.index, d.attempt), draws)
+
+    def draw_batch(self, draws: list[Draw]) -> list[Sample | Exception]:
+        """What the pipeline calls: `sample_batch`, then each sample's capture (`engines.capture`, drawn from
+        its own rng, so a sample is the same alone and in a batch)."""
+        from engines.capture import captured
+
+        out: list[Sample | Exception] = []
+        for d, r in zip(draws, self.sample_batch(draws)):
+            out += [r] if isinstance(r, Exception) else contained(lambda s, d=d: captured(self, s, d.index, d.attempt), [r])
+        return out
 
     def close(self) -> None:
         """Release what the engine holds (renderers are per-process and close themselves)."""

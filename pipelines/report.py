@@ -5,7 +5,8 @@
 
 What a user checks before training on two million samples, drawn as inline SVG (`pipelines.plots`) on
 one page that opens offline: samples per kind and language, target length in GOT tokens, image
-sizes, failed draws by reason, skipped `--source` items by reason, throughput per worker, and the
+sizes, how samples were captured (scanned, photographed, screenshotted: the share per preset per engine, the
+effects, what the legibility gate lightened), failed draws by reason, skipped `--source` items by reason, throughput per worker, and the
 validation scores when `pipelines.validate` has written them. Counts of failures and skips come
 from the manifest and the shards' stats files (exact); the figures about samples themselves come
 from a seeded sample of them (`--n`, the whole build when smaller), read without streaming whole
@@ -32,6 +33,7 @@ from pipelines import plots
 from pipelines.cli import Parser, UsageError, fail
 from pipelines.sampling import seeded_sample, shard_stats
 from pipelines.validate import VALIDATION
+from renderers.capture import CaptureParams
 from shards.reader import read_manifest
 from shards.stats import ShardStats
 from shards.writer import write_json_atomic
@@ -97,6 +99,44 @@ def samples_sections(rows: list[dict[str, Any]], total: int) -> list[str]:
                  + (f"; most common {common_w} x {common_h} px ({common_n:,} samples)." if common_n > 1 else "."),
                  plots.scatter([r["size"] for r in rows], "image width against height", "width (px)", "height (px)")),
     ]
+
+
+def capture_of(meta: dict[str, Any]) -> tuple[str, list[str], str]:
+    """(preset, effects, gate reason) of a sample: its `--capture`, else an engine's own degradation (handwriting,
+    scene, sheet music), else "clean"."""
+    if meta.get("capture"):
+        p = CaptureParams.from_dict(meta["capture"])
+        return (p.preset if p.preset != "none" else "clean"), p.effects, p.gated
+    own = meta.get("degrade") or {}
+    if own.get("preset", "none") != "none":
+        return f"{own['preset']} (engine's own)", [], ""
+    return "clean", [], ""
+
+
+def capture_section(rows: list[dict[str, Any]]) -> str:
+    """The share of each engine's sampled samples per capture preset, the effects and the gate's reasons."""
+    by_engine: dict[str, Counter] = {}
+    effects: dict[str, Counter] = {}
+    gated: dict[str, Counter] = {}
+    for r in rows:
+        preset, on, why = r["capture"]
+        by_engine.setdefault(r["engine"], Counter())[preset] += 1
+        effects.setdefault(r["engine"], Counter()).update(on)
+        if why:
+            gated.setdefault(r["engine"], Counter())[why] += 1
+    lines, bars = [], []
+    for engine, counts in sorted(by_engine.items()):
+        n = sum(counts.values())
+        bars.append((engine, {preset: round(100 * c / n, 1) for preset, c in sorted(counts.items())}))
+        line = (f"<code>{html.escape(engine)}</code>: {1 - counts['clean'] / n:.0%} of {n:,} captured ("
+                + ", ".join(f"{p} {c / n:.0%}" for p, c in counts.most_common() if p != "clean") + ")")
+        if effects.get(engine):
+            line += "; effects: " + ", ".join(f"{e} {c}" for e, c in effects[engine].most_common())
+        if gated.get(engine):
+            line += "; lightened by the legibility gate: " + ", ".join(f"{g} {c}" for g, c in gated[engine].most_common())
+        lines.append(line + ".")
+    return _section("capture", "Capture: scanned, photographed, screenshotted", "<br>".join(lines),
+                    plots.bars(bars, "share of samples per capture preset, by engine (%)"))
 
 
 def _reasons(ident: str, heading: str, counts: dict[str, int], none: str, summary: str) -> str:
@@ -172,7 +212,8 @@ def sample_rows(sizes: list[tuple[str, int]], n: int, seed: int) -> list[dict[st
     for _, s in seeded_sample(sizes, n, seed):
         rec = s.record
         rows.append({"kind": f"{rec['engine']} {s.meta.get('kind') or rec['task']}", "lang": rec["lang"],
-                     "tokens": count(rec["target"]), "size": _image_size(s.image_bytes)})
+                     "tokens": count(rec["target"]), "size": _image_size(s.image_bytes), "engine": rec["engine"],
+                     "capture": capture_of(s.meta)})
     return rows
 
 
@@ -223,7 +264,7 @@ def render(outs: list[str], n: int, seed: int, validation: str | None) -> str:
     else:
         engines = ", ".join(dict.fromkeys(manifest["engine"] for manifest, _ in builds))
         title = f"Build report: {len(outs)} builds ({engines}), {total:,} samples"
-    sections = (samples_sections(rows, total) + build_sections(builds)
+    sections = (samples_sections(rows, total) + [capture_section(rows)] + build_sections(builds)
                 + [validation_section(load_validation(outs, validation))])
     return PAGE.format(title=html.escape(title), overview="<br>".join(lines), sections="\n".join(sections))
 

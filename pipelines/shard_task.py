@@ -141,7 +141,7 @@ def draw_range(engine: Engine, spec: ShardSpec, failures: Counter,
             draws = [Draw(i, a, make_rng(spec.seed, spec.engine, i, a)) for i, a in todo.items()]
             try:
                 with _deadline(DRAW_TIMEOUT_S * len(draws)):
-                    results: list[Any] = engine.sample_batch(draws)
+                    results: list[Any] = engine.draw_batch(draws)
             except Exception as exc:  # noqa: BLE001 - a batch that raised fails each of its draws
                 results = [exc] * len(draws)
             for d, result in zip(draws, results):

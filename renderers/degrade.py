@@ -14,9 +14,9 @@ about 0.06 at 14 px, 0.15 at 12 px (typical "scan" draws read perfectly down to 
 Effects, in the physical order they are applied: ink bleed or erosion (printing), paper tint and grain,
 geometry (skew on a scanner bed, a hand-held camera's rotation and perspective, surface showing around the
 page), lighting (contrast, brightness, a cast shadow, lens vignetting), optical blur, resolution loss, sensor
-noise, JPEG re-compression. numpy + Pillow do all of it (Pillow's PERSPECTIVE transform, Gaussian blur and JPEG
-codec, numpy for the pixel arithmetic; about 0.5 CPU-s for a 1000x1400 page), so OpenCV, which rapidocr
-installs anyway, would add nothing here but a second image convention (BGR).
+noise, JPEG re-compression. numpy + Pillow do nearly all of it (Pillow's PERSPECTIVE transform, Gaussian blur and
+JPEG codec, numpy for the pixel arithmetic; about 0.5 CPU-s for a 1000x1400 page); OpenCV (which rapidocr installs)
+takes the ink's 3x3 minimum or maximum, the same values ten times faster than numpy's nine shifted passes.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
+import cv2
 import numpy as np
 from PIL import Image, ImageFilter
 
@@ -257,7 +258,7 @@ def map_texts(texts: Sequence[DrawnText], params: DegradeParams, size: tuple[int
         the same texts with their quads in the output image's pixels (a homography keeps a quad a quad, corners
         in the same order).
     """
-    if not _moves(params):
+    if not moves(params):
         return list(texts)
     hom, _ = warp(params, size)
     moved = []
@@ -268,13 +269,13 @@ def map_texts(texts: Sequence[DrawnText], params: DegradeParams, size: tuple[int
     return moved
 
 
-def _moves(params: DegradeParams) -> bool:
+def moves(params: DegradeParams) -> bool:
     """Whether the geometry is other than the identity."""
     return params.rotate != 0 or any(params.corners)
 
 
 def _geometry(img: Image.Image, params: DegradeParams) -> Image.Image:
-    if not _moves(params):
+    if not moves(params):
         return img
     hom, out = warp(params, img.size)
     inv = np.linalg.inv(hom)
@@ -303,14 +304,10 @@ def _lighting(a: np.ndarray, params: DegradeParams) -> np.ndarray:
 
 
 def _ink(a: np.ndarray, ink: float) -> np.ndarray:
-    """Blend with the 3x3 minimum (bleed, ink > 0) or maximum (erosion, ink < 0) of the image."""
-    h, w = a.shape[:2]
-    pad = np.pad(a, ((1, 1), (1, 1), (0, 0)), mode="edge")
-    pick = np.minimum if ink > 0 else np.maximum
-    spread = pad[1:h + 1, 1:w + 1].copy()
-    for dy in range(3):
-        for dx in range(3):
-            pick(spread, pad[dy:dy + h, dx:dx + w], out=spread)
+    """Blend with the 3x3 minimum (bleed, ink > 0) or maximum (erosion, ink < 0) of the image (edges replicated)."""
+    kernel = np.ones((3, 3), np.uint8)
+    pick = cv2.erode if ink > 0 else cv2.dilate
+    spread = pick(a, kernel, borderType=cv2.BORDER_REPLICATE)
     return a + abs(ink) * (spread - a)
 
 

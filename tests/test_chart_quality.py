@@ -203,7 +203,7 @@ def _first_drawn(engine: ChartsEngine, seed: int, index: int, tries: int):
 @pytest.mark.parametrize("renderer", ["matplotlib", "pyecharts"])
 def test_radar_ring_values_sit_clear_of_series_lines(renderer: str) -> None:
     """Ring values were drawn over series lines (on an opaque patch that cut the line; 4 of 118)."""
-    engine = ChartsEngine(ChartsEngine.Config(renderer=renderer, kinds="radar", degrade=0.0))
+    engine = ChartsEngine(ChartsEngine.Config(renderer=renderer, kinds="radar", capture=0.0))
     checked = 0
     for index in range(8):
         sample = _first_drawn(engine, 3, index, tries=20)
@@ -258,7 +258,7 @@ def test_the_pixel_check_sees_a_line_through_a_label() -> None:
 def test_no_drawn_text_is_crossed_by_a_mark(renderer: str) -> None:
     """Render, then look at the pixels: inside every text's box there is no ink of a series' colour
     (a stacked segment's or a slice's own label sits on its own colour, which is allowed)."""
-    engine = ChartsEngine(ChartsEngine.Config(renderer=renderer, degrade=0.0))
+    engine = ChartsEngine(ChartsEngine.Config(renderer=renderer, capture=0.0))
     checked = 0
     for index in range(18):
         sample = _first_drawn(engine, 7, index, tries=10)
@@ -288,7 +288,7 @@ def real_tables(tmp_path_factory):
 
 
 def test_real_tables_are_read_forward_in_time_with_units_as_axis_titles(real_tables) -> None:
-    engine = ChartsEngine(ChartsEngine.Config(source=str(real_tables), renderer="matplotlib", degrade=0.0))
+    engine = ChartsEngine(ChartsEngine.Config(source=str(real_tables), renderer="matplotlib", capture=0.0))
     assert not engine.skipped and len(engine.tables) == len(published_tables())
     by_name = {t.name: t for t, _ in engine.tables}
     for table, _ in engine.tables:
@@ -301,7 +301,7 @@ def test_real_tables_are_read_forward_in_time_with_units_as_axis_titles(real_tab
 
 
 def test_real_tables_wrap_window_and_drop_series_legibly(real_tables) -> None:
-    engine = ChartsEngine(ChartsEngine.Config(source=str(real_tables), renderer="matplotlib", degrade=0.0))
+    engine = ChartsEngine(ChartsEngine.Config(source=str(real_tables), renderer="matplotlib", capture=0.0))
     n, charted, exact, wrapped = len(engine.tables), 0, 0, 0
     for t in range(n):
         table, _ = engine.source_item(engine.tables, t, 0)  # indices t, t + n, t + 2n draw the same table

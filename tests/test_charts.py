@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from engines import get_engine
-from engines.base import SampleError, make_rng
+from engines.base import Draw, SampleError, make_rng
+from tokenizer.protocol import PROMPT_FORMAT
 from engines.charts.axes import plain_axis
 from engines.charts.content import average_line
 from engines.charts.engine import ChartsEngine, redraw
@@ -33,10 +34,11 @@ KEYS = ["title", "source", "x_title", "y_title", "values"]
 def draw(engine: ChartsEngine, index: int, seed: int = 0):
     """Sample `index` as the build makes it: failed draws retried with the next attempt's rng."""
     for attempt in range(10):
-        try:
-            return engine.sample(make_rng(seed, "charts", index, attempt), index, attempt)
-        except SampleError:
-            continue
+        result = engine.draw_batch([Draw(index, attempt, make_rng(seed, "charts", index, attempt))])[0]
+        if not isinstance(result, SampleError):
+            if isinstance(result, Exception):
+                raise result
+            return result
     raise AssertionError(f"sample {index} failed 10 times")
 
 
@@ -94,7 +96,7 @@ def test_registered_with_documented_flags() -> None:
     ({"kinds": "bar,histogram"}, r"--kinds: unknown chart kind\(s\) \['histogram'\]; use 'all'"),
     ({"source": "/nonexistent/tables"}, r"--source /nonexistent/tables: no such file or folder"),
     ({"target_format": "latex"}, r"--target-format 'latex' is not one of onechart, html, markdown"),
-    ({"degrade": 1.5}, r"--degrade 1.5 is not a share; give a number from 0 to 1"),
+    ({"capture": 1.5}, r"--capture 1.5 is not a share; give a number from 0 to 1"),
 ])
 def test_bad_config_names_the_flag(options: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):
@@ -122,10 +124,10 @@ def test_absent_fields_are_the_string_none() -> None:
 
 @pytest.mark.slow
 def test_meta_alone_re_renders_the_image(samples: list) -> None:
-    degraded = [s for s in samples if s.meta["degrade"]["preset"] != "none"]
+    degraded = [s for s in samples if s.meta.get("capture", {}).get("preset", "none") != "none"]
     for sample in samples[:4] + degraded[:2]:
         assert redraw(json.loads(json.dumps(sample.meta))).tobytes() == sample.images[0].tobytes()
-    assert degraded, "a share of charts is scanned or photographed"
+    assert degraded, "a share of charts is captured"
 
 
 @pytest.mark.slow
@@ -244,7 +246,7 @@ def test_source_without_usable_tables_says_why(tmp_path: Path) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["html", "markdown"])
 def test_target_formats_of_the_successors(fmt: str) -> None:
-    engine = ChartsEngine(ChartsEngine.Config(target_format=fmt, renderer="matplotlib", degrade=0.0))
+    engine = ChartsEngine(ChartsEngine.Config(target_format=fmt, renderer="matplotlib", capture=0.0))
     sample = draw(engine, 1)
     assert sample.meta["target_format"] == fmt
     assert sample.target.count("<table>" if fmt == "html" else "| --- |") == 1

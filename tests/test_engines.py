@@ -68,10 +68,11 @@ def test_same_seed_and_index_give_the_same_bytes(engine, tmp_path: Path) -> None
 
 
 def test_a_sample_is_the_same_alone_and_in_a_batch(engine) -> None:
+    """As the pipeline draws them (`draw_batch`: the engine's batch, then each sample's capture)."""
     draws = [Draw(i, 0, make_rng(3, engine.name, i)) for i in range(K)]
-    together = engine.sample_batch(draws)
+    together = engine.draw_batch(draws)
     for i, sample in enumerate(together):
-        alone = engine.sample_batch([Draw(i, 0, make_rng(3, engine.name, i))])[0]
+        alone = engine.draw_batch([Draw(i, 0, make_rng(3, engine.name, i))])[0]
         if isinstance(sample, Exception):
             assert type(alone) is type(sample) and str(alone) == str(sample)
             continue

@@ -25,7 +25,7 @@ from tokenizer.got import get_tokenizer
 
 pytestmark = pytest.mark.slow  # drives the real tools over many samples: not in the quick tier
 
-SECTIONS = ["kinds", "tokens", "sizes", "failures", "skipped", "throughput", "validation"]
+SECTIONS = ["kinds", "tokens", "sizes", "capture", "failures", "skipped", "throughput", "validation"]
 SUM_COUNTS = "marks => marks.reduce((total, m) => total + Number(m.dataset.count), 0)"
 
 
@@ -54,6 +54,11 @@ def test_report_shows_the_build_offline_in_chromium(built_smoke: Path, built_cha
         assert page.eval_on_selector_all("#tokens rect.bin", SUM_COUNTS) == 200
         assert page.eval_on_selector_all("#sizes circle.point", SUM_COUNTS) == 200
         assert page.eval_on_selector_all("#throughput rect.bin", SUM_COUNTS) == 40  # one rate per shard
+        shares = page.eval_on_selector_all("#capture rect.bar", "rs => rs.map(r => [r.dataset.label, "
+                                                                "r.dataset.segment, Number(r.dataset.value)])")
+        assert {label for label, _, _ in shares} == {"smoke"} and abs(sum(v for _, _, v in shares) - 100) < 0.5
+        captured = 100 - sum(v for _, segment, v in shares if segment == "clean")
+        assert 15 <= captured <= 45 and f"smoke: {captured / 100:.0%} of 200 captured" in page.inner_text("#capture")
         assert page.inner_text("#failures p") == "No failed draws."
         assert page.eval_on_selector_all("#validation rect.bin", SUM_COUNTS) == 6
         assert page.locator("#validation line.marker").count() == 1

@@ -12,18 +12,16 @@ an index). After rendering, every title, label and data label the target names i
 the texts the renderer reports having drawn, and the plan's checks refuse a chart where any text
 covers a mark or another text; a chart failing either fails as a sample instead of teaching the
 model to read what is not there; so does one whose texts the chosen font cannot draw (empty
-boxes) or that needs script shaping. Last, a share of charts is printed and scanned or
-photographed (`renderers.degrade`), the parameters drawn from the sample's rng and kept in meta.
+boxes) or that needs script shaping. A share of charts is then captured (`--capture`, `engines.capture`:
+light, scan, photo or screen), the parameters kept in meta["capture"].
 """
 
 from __future__ import annotations
 
-import dataclasses
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from PIL import Image
@@ -39,7 +37,7 @@ from engines.charts.style import draw_spec
 from engines.charts.tables import ChartTable, load_chart_tables
 from engines.charts.targets import FORMATS, chart_target, target_texts
 from engines.charts.wrap import squash
-from renderers import degrade
+from renderers import capture
 from renderers.errors import RenderError
 from renderers.fonts import NEEDS_SHAPING, check_drawable, covering_faces, face_keys
 from renderers.result import Rendered
@@ -47,7 +45,6 @@ from tokenizer.protocol import PROMPT_FORMAT
 
 RENDERERS = ("mixed", "matplotlib", "pyecharts")
 LANGS = ("mixed", "en", "zh")
-DEGRADE_PRESETS = {"light": 0.5, "scan": 0.3, "photo": 0.2}  # how a degraded chart was degraded
 
 
 @dataclass
@@ -68,8 +65,6 @@ class ChartsConfig(EngineConfig):
         "choices": FORMATS,
         "help": "onechart (OneChart's python dict, as GOT trains), html (an HTML table, as DeepSeek-OCR) "
                 "or markdown (a Markdown table, as PaddleOCR-VL)"})
-    degrade: float = field(default=0.15, metadata={
-        "help": "share of charts printed and scanned or photographed (renderers.degrade: light, scan, photo); 0 = none"})
 
     @property
     def kind_list(self) -> tuple[str, ...]:
@@ -82,8 +77,6 @@ class ChartsConfig(EngineConfig):
             raise ValueError(f"--lang {self.lang!r} is not one of {', '.join(LANGS)}; pick one of them")
         if self.target_format not in FORMATS:
             raise ValueError(f"--target-format {self.target_format!r} is not one of {', '.join(FORMATS)}")
-        if not 0.0 <= self.degrade <= 1.0:
-            raise ValueError(f"--degrade {self.degrade} is not a share; give a number from 0 to 1")
         unknown = [k for k in self.kind_list if k not in KINDS]
         if unknown or not self.kind_list:
             raise ValueError(f"--kinds: unknown chart kind(s) {unknown}; use 'all' or a comma-separated "
@@ -101,6 +94,9 @@ class ChartsEngine(Engine):
     # peaks near 850 MiB with its browser (bench.build).
     resources = Resources(cpus=1.0, memory_mb=1024)
     packages = ("matplotlib", "pyecharts", "playwright")
+    # tick labels are small: "light" keeps them legible where a scan or photo would not (renderers.degrade)
+    capture_presets: ClassVar[dict[str, float]] = {"light": 0.3, "scan": 0.3, "photo": 0.2, "screen": 0.2}
+    capture_colour = False  # series are told apart by colour: a binarised chart would lose which is which
 
     def __init__(self, config: ChartsConfig | None = None) -> None:
         super().__init__(config)
@@ -144,21 +140,10 @@ class ChartsEngine(Engine):
         except RenderError as exc:
             raise SampleError(exc.reason, exc.excerpt) from exc
         _check_drawn(spec, drawn)
-        params = self._degradation(rng)
-        image = drawn.image if params.preset == "none" else degrade.apply(drawn.image, params).image
         meta = {"lang": content.lang, "renderer": renderer, "kind": spec.kind, "table": table,
-                "target_format": cfg.target_format, "notes": content.notes,
-                "degrade": json.loads(json.dumps(dataclasses.asdict(params))), "spec": spec.to_dict()}
-        return Sample(images=[image], prompt=PROMPT_FORMAT, target=chart_target(spec, cfg.target_format),
+                "target_format": cfg.target_format, "notes": content.notes, "spec": spec.to_dict()}
+        return Sample(images=[drawn.image], prompt=PROMPT_FORMAT, target=chart_target(spec, cfg.target_format),
                       task="format", meta=meta)
-
-    def _degradation(self, rng: np.random.Generator) -> degrade.DegradeParams:
-        """No degradation, or one drawn from a preset (light, scan or photo), from the sample's rng."""
-        if rng.random() >= self.config.degrade:
-            return degrade.DegradeParams()
-        presets = list(DEGRADE_PRESETS)
-        weights = np.array(list(DEGRADE_PRESETS.values()))
-        return degrade.draw_params(rng, presets[int(rng.choice(len(presets), p=weights / weights.sum()))])
 
     def describe(self) -> dict[str, Any]:
         """The config, plus how many --source tables are used and how many were skipped, by reason."""
@@ -169,16 +154,17 @@ class ChartsEngine(Engine):
 
 
 def redraw(meta: dict[str, Any]) -> Image.Image:
-    """A sample's image again, from its meta alone: the spec drawn by its renderer, then its degradation."""
+    """A sample's image again, from its meta alone: the spec drawn by its renderer, then its capture."""
     return redrawn(meta).image
 
 
 def redrawn(meta: dict[str, Any]) -> Rendered:
-    """`redraw`, with the texts drawn and where (moved with the image where it was degraded)."""
+    """`redraw`, with the texts drawn and where (moved with the image where it was captured)."""
     renderer = MatplotlibChartRenderer() if meta["renderer"] == "matplotlib" else EChartsRenderer()
     drawn = renderer.render(ChartSpec.from_dict(meta["spec"]))
-    params = degrade.DegradeParams.from_dict(meta["degrade"])
-    return drawn if params.preset == "none" else degrade.apply(drawn.image, params, drawn.texts)
+    if not meta.get("capture"):
+        return drawn
+    return capture.apply(drawn.image, capture.CaptureParams.from_dict(meta["capture"]), drawn.texts)
 
 
 def undrawable(texts: list[str]) -> str | None:

@@ -69,6 +69,8 @@ class FinegrainedEngine(Engine):
     name = "finegrained"
     Config = FinegrainedConfig
     resources = Resources(cpus=1.0, memory_mb=1536)  # the scene engine's (docs: 1024)
+    capture_geometry = False  # the prompt names the region's pixels: a capture moves nothing
+    capture_colour = False  # or the frame's colour: a capture keeps colours
     packages = ("pymupdf", "pdfminer.six", "fonttools", "rapidocr", "onnxruntime")
 
     def __init__(self, config: FinegrainedConfig | None = None) -> None:

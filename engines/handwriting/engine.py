@@ -8,7 +8,14 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 
-from engines.base import Engine, EngineConfig, Resources, Sample, SampleError
+from engines.base import (
+    Engine,
+    EngineConfig,
+    Resources,
+    Sample,
+    SampleError,
+    capture_share,
+)
 from engines.handwriting import builtin, source
 from renderers import degrade
 from renderers.result import DrawnText, box_quad
@@ -21,6 +28,7 @@ PRESETS, PRESET_WEIGHTS = ("light", "scan", "photo"), (0.3, 0.5, 0.2)
 
 @dataclass
 class HandwritingConfig(EngineConfig):
+    capture: float = capture_share(0.0, "; every page is already scanned or photographed")
     lang: str = field(default="mixed", metadata={"help": "language of built-in pages: en, zh or mixed (half each)",
                                                  "choices": ("en", "zh", "mixed")})
     em_min: float = field(default=28.0, metadata={"help": "smallest pen em (letter height unit) in pixels"})

@@ -58,6 +58,7 @@ class MulticropEngine(Engine):
     name = "multicrop"
     Config = MulticropConfig
     resources = Resources(cpus=1.0, memory_mb=2560)  # the pages engine's
+    capture_geometry = False  # its tile grid and readability are checked at the drawn size: a capture keeps it
     packages = ("pymupdf", "pdfminer.six", "fonttools", "rapidfuzz")
     batch_size = 4
 

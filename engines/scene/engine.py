@@ -20,7 +20,14 @@ from typing import Any, ClassVar
 import numpy as np
 from PIL import Image
 
-from engines.base import Engine, EngineConfig, Resources, Sample, SampleError
+from engines.base import (
+    Engine,
+    EngineConfig,
+    Resources,
+    Sample,
+    SampleError,
+    capture_share,
+)
 from engines.scene import label, synth
 from renderers import perspective
 from renderers.result import Quad
@@ -33,6 +40,7 @@ MIN_PAD = 0.03  # the margin a crop falls back to when the drawn one would reach
 
 @dataclass
 class SceneConfig(EngineConfig):
+    capture: float = capture_share(0.0, "; every scene is already a photo")
     source: str | None = field(default=None, metadata={
         "help": "a folder of photos to pseudo-label with PP-OCR instead of drawing synthetic scenes; a photo is "
                 "used only when the reader is sure of every legible line in it; unreadable files are skipped"})

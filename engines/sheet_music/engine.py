@@ -23,8 +23,20 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from engines.base import Engine, EngineConfig, Resources, Sample, SampleError
-from engines.sheet_music.excerpt import Excerpt, count_notes, keep_drawn_curves, to_bekern
+from engines.base import (
+    Engine,
+    EngineConfig,
+    Resources,
+    Sample,
+    SampleError,
+    capture_share,
+)
+from engines.sheet_music.excerpt import (
+    Excerpt,
+    count_notes,
+    keep_drawn_curves,
+    to_bekern,
+)
 from engines.sheet_music.generator import generate
 from engines.sheet_music.source import Piece, excerpt, load_pieces, stretch_bars
 from renderers import degrade
@@ -39,6 +51,7 @@ TEXT_FONTS = ("dejavu-serif", "dejavu-sans")
 
 @dataclass
 class SheetMusicConfig(EngineConfig):
+    capture: float = capture_share(0.0, "; every score is already lightly degraded (--degrade)")
     source: str | None = field(default=None, metadata={
         "help": "a .krn file or a folder of them (real piano scores with two **kern spines): cut into excerpts of "
                 "a few bars that fit one system; unusable files are skipped and counted"})

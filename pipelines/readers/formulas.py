@@ -29,7 +29,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from pipelines.readers import Reading
-from pipelines.readers.ink import ink, near, redraw_agreement
+from pipelines.readers.ink import captured_agreement, ink, near
 from renderers.errors import RenderError
 from renderers.latex import LatexConfig, render_latex
 from shards.format import record_meta
@@ -90,12 +90,13 @@ def score(drawn: Image.Image | RenderError, image: Image.Image) -> Reading:
     return Reading(figures["score"], figures)
 
 
-def compare_redraw(drawn: Image.Image | RenderError, image: Image.Image, shifted: bool) -> Reading:
-    """An exact redraw's agreement with the image (`redraw_agreement`; `shifted` for MuPDF-rasterised LaTeX);
-    0 for a target that does not draw."""
+def compare_redraw(drawn: Image.Image | RenderError, image: Image.Image, shifted: bool,
+                   meta: dict[str, Any]) -> Reading:
+    """An exact redraw's agreement with the image (`redraw_agreement`; `shifted` for MuPDF-rasterised LaTeX),
+    the redraw captured as the sample was (`meta["capture"]`); 0 for a target that does not draw."""
     if isinstance(drawn, RenderError):
         return Reading(0.0, {"error": f"{drawn.reason}: {drawn.excerpt[:100]}"})
-    figures = redraw_agreement(drawn, ImageOps.exif_transpose(image).convert("RGB"), shifted)
+    figures = captured_agreement(drawn, ImageOps.exif_transpose(image), meta, shifted)
     return Reading(figures["score"], {"redrawn": True, **figures})
 
 
@@ -126,7 +127,7 @@ def read(record: dict[str, Any], images: list[Image.Image]) -> Reading:
     try:
         if meta.get("style") and meta.get("renderer") in ("mathpix", "latex"):
             return compare_redraw(redraw(record["target"], meta["renderer"], meta["style"]), images[0],
-                                  shifted=meta["renderer"] == "latex")
+                                  shifted=meta["renderer"] == "latex", meta=meta)
         drawn = typeset([record["target"]])[0]
     except ValueError as exc:
         return Reading(0.0, {"error": str(exc)})

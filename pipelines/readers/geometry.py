@@ -24,7 +24,7 @@ import numpy as np
 from PIL import Image
 
 from pipelines.readers import Reading
-from pipelines.readers.ink import ink, near, redraw_agreement
+from pipelines.readers.ink import captured_agreement, ink, near
 from renderers.errors import RenderError
 from renderers.latex import LatexConfig, render_latex
 from shards.format import record_meta
@@ -99,5 +99,5 @@ def read(record: dict[str, Any], images: list[Image.Image]) -> Reading:
     drawn = _compile(record["target"], meta)
     if isinstance(drawn, str):
         return Reading(0.0, {"error": drawn[:200]})
-    details = redraw_agreement(drawn.convert("RGB"), image.convert("RGB"), shifted=True)
+    details = captured_agreement(drawn, image, meta, shifted=True)
     return Reading(details["score"], details)

@@ -20,7 +20,7 @@ from PIL import Image
 from rdkit import Chem, rdBase
 
 from pipelines.readers import Reading
-from pipelines.readers.ink import redraw_agreement
+from pipelines.readers.ink import captured_agreement
 from shards.format import record_meta
 
 
@@ -48,5 +48,5 @@ def read(record: dict[str, Any], images: list[Image.Image]) -> Reading:
         drawn = draw_molecule_isolated(smiles, MoleculeOptions(**meta["style"]))
     if not hasattr(drawn, "images"):
         return Reading(0.0, {"error": f"the target does not draw: {drawn}"})
-    figures = redraw_agreement(drawn.images[0].convert("RGB"), images[0].convert("RGB"))
+    figures = captured_agreement(drawn.images[0], images[0], meta)
     return Reading(figures["score"], {"canonical": True, **figures, "renderer": meta.get("renderer")})

@@ -17,7 +17,7 @@ from PIL import Image
 
 from engines.sheet_music.excerpt import count_notes, from_bekern
 from pipelines.readers import Reading
-from pipelines.readers.ink import redraw_agreement
+from pipelines.readers.ink import captured_agreement
 from renderers import degrade
 from renderers.errors import RenderError
 from renderers.verovio import ScoreOptions, render_kern_isolated
@@ -38,6 +38,6 @@ def read(record: dict[str, Any], images: list[Image.Image]) -> Reading:
     image = drawn.image
     if meta.get("degrade"):
         image = degrade.apply(image, degrade.DegradeParams.from_dict(meta["degrade"])).image
-    details.update(redraw_agreement(image.convert("RGB"), images[0].convert("RGB")))
+    details.update(captured_agreement(image, images[0], meta))
     ok = drawn.info["systems"] == 1 and drawn.info["notes"] == expected
     return Reading(details["score"] if ok else 0.0, details)

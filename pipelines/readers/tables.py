@@ -50,9 +50,9 @@ def read(record: dict[str, Any], images: list[Image.Image]) -> Reading:
     target = record["target"]
     if not target.lstrip().startswith("\\begin{tabular}"):
         return Reading(0.0, {"error": f"not a tabular: {target[:60]!r}"})
-    style = record_meta(record).get("style")
-    if style:
-        return compare_redraw(redraw(target, style), images[0], shifted=True)
+    meta = record_meta(record)
+    if meta.get("style"):
+        return compare_redraw(redraw(target, meta["style"]), images[0], shifted=True, meta=meta)
     return score(typeset([target])[0], images[0])
 
 
