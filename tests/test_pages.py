@@ -40,7 +40,7 @@ def test_a_paragraph_is_cut_where_the_page_breaks():
               Block("paragraph", (Segment(text[:200] + " "), Segment(r"x^{2} + y_{i}", math=True),
                                   Segment(text[200:]))),
               Block("display", (Segment(r"\int_0^1 f(t)\,dt", math=True),))]
-    document = Document("en", STYLE.setup(), blocks, STYLE.to_dict())
+    document = Document("en", STYLE.setup(), blocks, STYLE)
     pdf = compile_document(batch_latex("en", [document_latex(0, document.setup, blocks)])).pdf
     with PdfDocument(pdf) as doc:
         pages = split_pages(doc, [document])[0]
