@@ -4,6 +4,7 @@ whole-document compiles in the sandbox, real papers split Nougat's way, and the 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -176,3 +177,11 @@ def test_a_title_page_names_its_authors_and_affiliations():
               "\n\\section{Intro} Text here.\n\\end{document}")
     assert Converter().convert(source) == ("# A Study\n\nAda Lovelace\nAnalytical Engine Society\nCharles Babbage\n"
                                            "University of London\n\n# 1 Intro\n\nText here.")
+
+
+def test_subequations_carry_the_letters_printed():
+    """dynoNet's align rows inside `subequations` print (4b), (4c): the target said (5), (6)."""
+    markdown = Converter().convert(r"""\documentclass{article}\begin{document}\begin{equation}x=1\end{equation}
+\begin{subequations}\begin{equation}y=2\end{equation} and \begin{align}a&=b\\ c&=d\end{align}\end{subequations}
+\begin{equation}z=3\end{equation}\end{document}""")
+    assert [m for m in re.findall(r"\\tag\{([^}]*)\}", markdown)] == ["1", "2a", "2b", "2c", "3"]

@@ -129,6 +129,7 @@ class Converter:
         self.tables = 0
         self.equations = 0
         self.eq_by_section = False  # `\numberwithin{equation}{section}`: (2.3), restarting each section
+        self.sub: list | None = None  # inside `subequations`: [the parent number, rows numbered so far]
 
     def convert(self, source: str) -> str:
         """The whole document's markdown: title, abstract and body up to the bibliography."""
@@ -236,6 +237,13 @@ class Converter:
             return "\n\n" + "\n".join(p + self.inline(item).strip() for p, item in zip(lines, items)) + "\n\n"
         if env == "abstract":
             return "\n\n## Abstract\n\n" + self.blocks(inner) + "\n\n"
+        if env == "subequations":  # one number for the group, its equations (4a), (4b), ...
+            self.equations += 1
+            self.sub = [f"{self.counters[0]}.{self.equations}" if self.eq_by_section else str(self.equations), 0]
+            try:
+                return "\n\n" + self.blocks(inner) + "\n\n"
+            finally:
+                self.sub = None
         return "\n\n" + self.blocks(inner) + "\n\n"
 
     def display_math(self, env: str, inner: str) -> str:
@@ -268,9 +276,12 @@ class Converter:
         """
         if re.search(r"\\(nonumber|notag|tag)(?![A-Za-z])", math):
             return None
-        self.equations += 1
         label = re.search(r"\\label\{([^}]*)\}", math)
         printed = self.labels.get(label[1]) if label else None
+        if self.sub is not None:
+            self.sub[1] += 1
+            return printed or f"{self.sub[0]}{chr(ord('a') + self.sub[1] - 1)}"
+        self.equations += 1
         if printed:
             last = re.search(r"(\d+)$", printed)
             self.equations = int(last[1]) if last else self.equations
