@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from dataclasses import replace
 
 import pytest
 
@@ -26,11 +27,11 @@ STYLE = PageStyle(paper="b5", margins=(60.0, 60.0, 60.0, 60.0), family="ptm", si
                   parindent=15.0, parskip=0.0)
 
 
-def long_paragraph() -> str:
+def long_paragraph(chars: int = 3500) -> str:
     text = ""
     for paragraph in prose("en"):
         text = f"{text} {paragraph}".strip()
-        if len(text) > 3500:
+        if len(text) > chars:
             return text
     raise AssertionError("not enough prose")
 
@@ -185,3 +186,35 @@ def test_subequations_carry_the_letters_printed():
 \begin{subequations}\begin{equation}y=2\end{equation} and \begin{align}a&=b\\ c&=d\end{align}\end{subequations}
 \begin{equation}z=3\end{equation}\end{document}""")
     assert [m for m in re.findall(r"\\tag\{([^}]*)\}", markdown)] == ["1", "2a", "2b", "2c", "3"]
+
+
+def test_two_columns_footnotes_hyphens_and_furniture_read_in_order():
+    """A two-column page with a running head, a page number, TeX's hyphens and a footnote whose paragraph goes on
+    after it: the target reads left column then right, words whole (cut only at the page's end), the footnote
+    after the body, no head and no page number; page 1 and page 2 together say the source exactly once."""
+    text = long_paragraph(9000)
+    style = replace(STYLE, paper="a4", columns=2, hyphenate=True, head="Running Head Words", page=7)
+    note = "A footnote sentence printed at the foot."
+    blocks = [Block("heading", (Segment("2 Where columns break"),)),
+              Block("paragraph", (Segment(text[:300]), Segment("{ }^{1}", math=True, note=1),
+                                  Segment(text[300:]))),
+              Block("footnote", (Segment("{ }^{1}", math=True, tex=r"\textsuperscript{1}"), Segment(" " + note))),
+              Block("display", (Segment(r"\int_0^1 f(t)\,dt", math=True),), tag="3")]
+    document = Document("en", style.setup(), blocks, style)
+    pdf = compile_document(batch_latex("en", [document_latex(0, document.setup, blocks)])).pdf
+    with PdfDocument(pdf) as doc:
+        assert any("Running Head Words" in t.text for t in doc.texts(0, dpi=72))  # printed, not in the target
+        pages = split_pages(doc, [document])[0]
+    assert len(pages) >= 2
+    first, second = pages[0][1], pages[1][1]
+    assert first.startswith("# 2 Where columns break\n\n" + text[:300] + r"\({ }^{1}\)")
+    assert first.endswith("\n\n" + r"\({ }^{1}\) " + note)  # the note after the body, though printed mid-page
+    assert not any("Running" in t or re.search(r"(?m)^7$", t) for _, t in pages)
+    assert pages[-1][1].endswith(r"\[\int_0^1 f(t)\,dt \tag{3}\]")
+    parts = [first.split(r"\({ }^{1}\)")[1].split("\n\n")[0]] + [t.split("\n\n")[0] for _, t in pages[1:]]
+    for part in parts[:-1]:  # inside a page every word is whole; at its end a word may be cut, "exam-"
+        inner = part.rsplit(" ", 1)[0]
+        assert all(w in text for w in inner.split()), [w for w in inner.split() if w not in text][:3]
+    joined = "".join(p[:-1] if p.endswith("-") and not text.endswith(p.split()[-1]) and p.split()[-1] not in text
+                     else p for p in parts)
+    assert "".join(joined.split()) == "".join(text[300:].split())
