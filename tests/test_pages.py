@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from pathlib import Path
 from dataclasses import replace
 
 import pytest
@@ -15,7 +16,7 @@ from engines.pages import PagesEngine
 from engines.pages.blocks import Block, Document, Segment
 from engines.pages.content import prose
 from engines.pages.layout import PageStyle, batch_latex, document_latex
-from engines.pages.mmd import Converter
+from engines.pages.mmd import Converter, expand_inputs
 from engines.pages.nougat import end_fragments, page_words, split_markdown, word_agreement
 from engines.pages.split import split_pages, units
 from pipelines.readers.pages import printed_text, read
@@ -177,7 +178,26 @@ def test_a_title_page_names_its_authors_and_affiliations():
               r"Society \and Charles Babbage \\ University of London\\ \email{cb@ucl.ac.uk}}\begin{document}\maketitle"
               "\n\\section{Intro} Text here.\n\\end{document}")
     assert Converter().convert(source) == ("# A Study\n\nAda Lovelace\nAnalytical Engine Society\nCharles Babbage\n"
-                                           "University of London\n\n# 1 Intro\n\nText here.")
+                                           "University of London\nJanuary 1, 1970\n\n# 1 Intro\n\nText here.")
+
+
+def test_title_pages_as_the_real_papers_print_them():
+    """What sysid_neural_continuous and dynoNet print on their first pages and the targets left out: authblk's
+    authors joined with "and" and its affiliation, the date (\\today in the sandbox), the `\\abstract{}` command's
+    heading, a verbatim block, escaped braces, and a comment after a line break (`\\\\%`)."""
+    authblk = Converter().convert(r"""\documentclass{article}\usepackage{authblk}\title{T}\author{Marco Forgione}
+\author{Dario Piga}\affil{IDSIA, Lugano}\begin{document}\maketitle
+\abstract{Short.} To cite:
+\begin{verbatim}
+@article{x, title={T}}
+\end{verbatim}
+\end{document}""")
+    assert authblk == ("# T\n\nMarco Forgione and Dario Piga\nIDSIA, Lugano\nJanuary 1, 1970\n\n## Abstract\n\nShort.\n\n"
+                       "To cite:\n\n```\n@article{x, title={T}}\n```")
+    plain = Converter().convert(expand_inputs(r"""\documentclass{scrartcl}\title{T}\date{May 2020}\author{%
+  A~B, C D\\%\thanks{}
+  \texttt{\{a, c\}@x.ch}}\begin{document}\maketitle\end{document}""", Path(".")))
+    assert plain == "# T\n\nA B, C D\n{a, c}@x.ch\nMay 2020"
 
 
 def test_subequations_carry_the_letters_printed():

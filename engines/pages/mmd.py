@@ -15,25 +15,29 @@ from pathlib import Path
 
 from engines.tex import Macros
 
-COMMENT = re.compile(r"(?<!\\)%.*")
+COMMENT = re.compile(r"(?<!\\)((?:\\\\)*)%.*")  # % after an even run of backslashes ("\\\\%": a break, then one)
 INPUT = re.compile(r"\\(?:input|include)\s*\{([^}]+)\}")
-DROP_ENVS = ("figure", "figure*", "algorithm", "algorithmic", "lstlisting", "verbatim", "tikzpicture",
+DROP_ENVS = ("figure", "figure*", "algorithm", "algorithmic", "lstlisting", "tikzpicture",
              "thebibliography", "wrapfigure", "subfigure", "minipage")
 MATH_ENVS = ("equation", "equation*", "displaymath", "align", "align*", "gather", "gather*", "multline", "multline*",
              "eqnarray", "eqnarray*", "flalign", "flalign*")
+# Classes whose \maketitle prints a date, `\today` when no `\date` is given: in the sandbox (SOURCE_DATE_EPOCH=0)
+# the day the epoch began.
+DATED_CLASSES = ("article", "report", "book", "scrartcl", "scrreprt", "scrbook", "amsart")
+TODAY = "January 1, 1970"
 LEVELS = {"section": 1, "subsection": 2, "subsubsection": 3}
 DROP_WITH_ARG = ("label", "footnote", "vspace", "vspace*", "hspace", "hspace*", "thanks", "bibliographystyle",
                  "bibliography", "includegraphics", "addbibresource", "pagestyle", "thispagestyle", "setlength",
                  "newcommand", "renewcommand", "def", "keywords", "acknowledgments", "fancyhead", "todo")
 DIMENSION = re.compile(r"-?[\d.]*\s*(pt|em|ex|cm|mm|in|bp)|-?[\d.]*\\[a-z]*(width|height|skip)")
-SIMPLE = {r"\ldots": "…", r"\dots": "…", r"\%": "%", r"\&": "&", r"\_": "_", r"\$": "$", r"\#": "#", "---": "—",
+SIMPLE = {r"\{": "{", r"\}": "}", r"\ldots": "…", r"\dots": "…", r"\%": "%", r"\&": "&", r"\_": "_", r"\$": "$", r"\#": "#", "---": "—",
           "--": "–", "``": "“", "''": "”", "~": " ", r"\ ": " ", r"\,": " ", r"\LaTeX": "LaTeX", r"\TeX": "TeX",
           r"\@": ""}
 
 
 def expand_inputs(text: str, folder: Path, depth: int = 0) -> str:
     """The source with `\\input`/`\\include` files put in place (comments removed), read from `folder` only."""
-    text = "\n".join(COMMENT.sub("", line) for line in text.splitlines())
+    text = "\n".join(COMMENT.sub(r"\1", line) for line in text.splitlines())
     if depth > 8:
         return text
 
@@ -119,6 +123,12 @@ def aux_labels(aux: str) -> tuple[dict[str, str], dict[str, str]]:
     return labels, cites
 
 
+def _authblk_names(names: list[str]) -> str:
+    """Authors authblk prints on one line: "A", "A and B", "A, B, and C" (its \\Authand and \\Authands)."""
+    return names[0] if len(names) == 1 else " and ".join(names) if len(names) == 2 else (
+        ", ".join(names[:-1]) + ", and " + names[-1])
+
+
 class Converter:
     """One paper's LaTeX body to Mathpix markdown, numbering sections, tables and figures as LaTeX does."""
 
@@ -134,6 +144,9 @@ class Converter:
     def convert(self, source: str) -> str:
         """The whole document's markdown: title, abstract and body up to the bibliography."""
         source = expand_macros(source)
+        if (at := source.find("\\abstract{")) >= 0:  # the command form some classes take: the environment's output
+            text, end = argument(source, at + len("\\abstract"))
+            source = source[:at] + f"\\begin{{abstract}}{text}\\end{{abstract}}" + source[end:]
         self.eq_by_section = bool(re.search(r"\\numberwithin\s*\{equation\}\s*\{section\}", source))
         title, _ = argument(source, source.find("\\title") + 6) if "\\title" in source else ("", 0)
         begin = source.find("\\begin{document}")
@@ -145,20 +158,38 @@ class Converter:
         return "\n\n".join(p for p in parts if p.strip())
 
     def title_block(self, preamble: str) -> list[str]:
-        """The authors and their affiliations as `\\maketitle` prints them below the title, one line each.
+        """The authors, their affiliations and the date as `\\maketitle` prints them below the title, one line each.
 
         Names joined by `\\and` or broken by `\\\\` become lines; `\\thanks` footnotes and e-mail
         addresses (printed in footnotes) are left out. Read from the preamble and `\\author`-like
-        commands (`\\affiliation`, `\\institute`, `\\address`) in the order written.
+        commands (`\\affiliation`, `\\affil` of authblk, `\\institute`, `\\address`) in the order written;
+        then `\\date`, or `\\today` in the sandbox (`TODAY`) where the class prints one unasked.
         """
-        lines = []
-        for m in re.finditer(r"\\(author|affiliation|institute|address)(?![A-Za-z])", preamble):
+        lines: list[str] = []
+        authblk = re.search(r"\\affil(?![A-Za-z])", preamble) is not None
+        names: list[str] = []  # authblk: consecutive \author names, printed on one line ("A, B, and C")
+        for m in re.finditer(r"\\(author|affiliation|affil|institute|address)(?![A-Za-z])", preamble):
             arg, _ = argument(preamble, m.end())
             arg = re.sub(r"\\(thanks|email)\s*\{(?:[^{}]|\{[^{}]*\})*\}", "", arg)
+            if authblk and m[1] == "author":
+                names.append(self.inline(arg).strip(" ,"))
+                continue
+            if names:
+                lines.append(_authblk_names(names))
+                names = []
             for part in re.split(r"\\and(?![A-Za-z])|\\\\", arg):
                 line = self.inline(part).strip(" ,")
                 if line:
                     lines.append(line)
+        if names:
+            lines.append(_authblk_names(names))
+        date = re.search(r"\\date(?![A-Za-z])", preamble)
+        cls = re.search(r"\\documentclass\s*(?:\[[^]]*\])?\s*\{([^}]*)\}", preamble)
+        if date:
+            text = self.inline(argument(preamble, date.end())[0].replace("\\today", TODAY)).strip()
+            lines += [text] if text else []
+        elif lines and cls and cls[1].strip() in DATED_CLASSES:
+            lines.append(TODAY)
         return ["\n".join(lines)] if lines else []
 
     def blocks(self, text: str) -> str:
@@ -237,6 +268,8 @@ class Converter:
             return "\n\n" + "\n".join(p + self.inline(item).strip() for p, item in zip(lines, items)) + "\n\n"
         if env == "abstract":
             return "\n\n## Abstract\n\n" + self.blocks(inner) + "\n\n"
+        if env == "verbatim":  # printed as typed, in a code block
+            return "\n\n```\n" + inner.strip("\n") + "\n```\n\n"
         if env == "subequations":  # one number for the group, its equations (4a), (4b), ...
             self.equations += 1
             self.sub = [f"{self.counters[0]}.{self.equations}" if self.eq_by_section else str(self.equations), 0]
@@ -297,7 +330,7 @@ class Converter:
     def inline(self, text: str, paragraphs: bool = False) -> str:
         """Prose: inline math kept as \\( \\), citations and references resolved, formatting unwrapped."""
         out, i = [], 0
-        command = re.compile(r"\$|\\\(|\\([A-Za-z]+\*?)|\\[%&_$#@ ,]|---|--|``|''|~|\\\\")
+        command = re.compile(r"\$|\\\(|\\([A-Za-z]+\*?)|\\[%&_$#@ ,{}]|---|--|``|''|~|\\\\")
         while True:
             m = command.search(text, i)
             out.append(text[i:m.start() if m else len(text)].replace("{", "").replace("}", ""))
