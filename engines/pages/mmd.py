@@ -2,8 +2,9 @@
 
 The trade-off: Nougat converts through LaTeXML's HTML, a heavy Perl tool, and still loses what it cannot
 parse; this converter is a small pass over the source that handles what papers use most (sections
-with their numbers, math kept as written, tables as `tabular`, lists, citations and references resolved
-from the compiled `.aux`, figures, footnotes and bibliographies dropped) and unwraps the rest. Whatever
+with their numbers, math kept as written, tables as `tabular`, figures as their captions, footnotes as a
+mark and a note after the paragraph (moved to the foot of the page by `place_notes`), lists, citations and
+references resolved from the compiled `.aux`, bibliographies dropped) and unwraps the rest. Whatever
 it gets wrong shows up when a page is matched against the PDF's text (`engines.pages.nougat`), which
 keeps only pages that match well, as Nougat does.
 """
@@ -17,7 +18,7 @@ from engines.tex import Macros
 
 COMMENT = re.compile(r"(?<!\\)((?:\\\\)*)%.*")  # % after an even run of backslashes ("\\\\%": a break, then one)
 INPUT = re.compile(r"\\(?:input|include)\s*\{([^}]+)\}")
-DROP_ENVS = ("figure", "figure*", "algorithm", "algorithmic", "lstlisting", "tikzpicture",
+DROP_ENVS = ("algorithm", "algorithmic", "lstlisting", "tikzpicture",
              "thebibliography", "wrapfigure", "subfigure", "minipage")
 MATH_ENVS = ("equation", "equation*", "displaymath", "align", "align*", "gather", "gather*", "multline", "multline*",
              "eqnarray", "eqnarray*", "flalign", "flalign*")
@@ -26,7 +27,7 @@ MATH_ENVS = ("equation", "equation*", "displaymath", "align", "align*", "gather"
 DATED_CLASSES = ("article", "report", "book", "scrartcl", "scrreprt", "scrbook", "amsart")
 TODAY = "January 1, 1970"
 LEVELS = {"section": 1, "subsection": 2, "subsubsection": 3}
-DROP_WITH_ARG = ("label", "footnote", "vspace", "vspace*", "hspace", "hspace*", "thanks", "bibliographystyle",
+DROP_WITH_ARG = ("label", "vspace", "vspace*", "hspace", "hspace*", "thanks", "bibliographystyle",
                  "bibliography", "includegraphics", "addbibresource", "pagestyle", "thispagestyle", "setlength",
                  "newcommand", "renewcommand", "def", "keywords", "acknowledgments", "fancyhead", "todo")
 DIMENSION = re.compile(r"-?[\d.]*\s*(pt|em|ex|cm|mm|in|bp)|-?[\d.]*\\[a-z]*(width|height|skip)")
@@ -123,6 +124,21 @@ def aux_labels(aux: str) -> tuple[dict[str, str], dict[str, str]]:
     return labels, cites
 
 
+NOTE = re.compile(r"(?m)^\\\(\{ \}\^\{(\d+)\}\\\) .*$")
+
+
+def place_notes(pages: list[str]) -> list[str]:
+    """Each footnote moved to the end of the page that prints its mark, notes in the order of their numbers (a
+    page's footnotes print at its foot, after its text: the convention of the generated pages too)."""
+    notes = {int(m[1]): m[0] for page in pages for m in NOTE.finditer(page)}
+    pages = [re.sub(r"\n{3,}", "\n\n", NOTE.sub("", page)).strip() for page in pages]
+    out = []
+    for page in pages:
+        marks = [n for n in sorted(notes) if f"\\({{ }}^{{{n}}}\\)" in page]
+        out.append("\n\n".join([page] + [notes[n] for n in marks]) if page else page)
+    return out
+
+
 def _authblk_names(names: list[str]) -> str:
     """Authors authblk prints on one line: "A", "A and B", "A, B, and C" (its \\Authand and \\Authands)."""
     return names[0] if len(names) == 1 else " and ".join(names) if len(names) == 2 else (
@@ -137,6 +153,9 @@ class Converter:
         self.counters = [0, 0, 0]
         self.appendix = False
         self.tables = 0
+        self.figures = 0
+        self.notes_seen: list[int] = []
+        self.notes: list[str] = []  # footnotes met in the paragraphs converted last, waiting to follow them
         self.equations = 0
         self.eq_by_section = False  # `\numberwithin{equation}{section}`: (2.3), restarting each section
         self.sub: list | None = None  # inside `subequations`: [the parent number, rows numbered so far]
@@ -200,6 +219,8 @@ class Converter:
         while True:
             m = pattern.search(text, i)
             out.append(self.inline(text[i:m.start() if m else len(text)], paragraphs=True))
+            out += [f"\n\n{note}\n\n" for note in self.notes]
+            self.notes = []
             if m is None:
                 break
             if m[0] == "\\appendix":
@@ -255,6 +276,10 @@ class Converter:
             return "\n\n"
         if env in MATH_ENVS:
             return "\n\n" + self.display_math(env, inner) + "\n\n"
+        if env in ("figure", "figure*"):  # the drawing is not text: its caption is what the target says
+            self.figures += 1
+            caption, _ = argument(inner, inner.find("\\caption") + 8) if "\\caption" in inner else ("", 0)
+            return f"\n\nFigure {self.figures}: {self.inline(caption)}\n\n" if caption else "\n\n"
         if env in ("table", "table*"):
             self.tables += 1
             tabulars = re.findall(r"\\begin\{tabular\*?\}.*?\\end\{tabular\*?\}", inner, re.S)
@@ -353,6 +378,12 @@ class Converter:
                 name = m[1]
                 if name in DROP_WITH_ARG:
                     _, i = argument(text, i)
+                elif name == "footnote":  # the mark here; the note after the paragraph (a page's end: `place_notes`)
+                    note, i = argument(text, i)
+                    number = len(self.notes_seen) + 1
+                    self.notes_seen.append(number)
+                    out.append(f"\\({{ }}^{{{number}}}\\)")
+                    self.notes.append(f"\\({{ }}^{{{number}}}\\) {self.inline(note)}")
                 elif name.startswith("cite") or name in ("citep", "citet", "citealp"):
                     keys, i = argument(text, i)
                     out.append(self.citation(name, keys))

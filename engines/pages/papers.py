@@ -9,7 +9,8 @@ is kept when its ends match at least at `nougat.MIN_SCORE` and its words agree w
 left out). What cannot be used is counted in `skipped`:
 a paper with no main file ("no_main_tex"), of the other language ("lang_mismatch"), whose class or
 package TeX Live lacks ("latex_missing_file"), that fails ("latex_error", "latex_no_pdf") or times out
-("render_timeout"); pages that match poorly ("page_match_low") or show no text ("page_empty").
+("render_timeout"); pages that match poorly ("page_match_low"), show no text ("page_empty") or print a
+figure or table caption other than those their markdown holds ("float_elsewhere").
 Compiling happens once, when the engine is built: a real paper takes seconds to minutes.
 """
 
@@ -23,7 +24,7 @@ from typing import Callable
 
 from PIL import Image
 
-from engines.pages.mmd import Converter, expand_inputs
+from engines.pages.mmd import Converter, expand_inputs, place_notes
 from engines.pages.nougat import (MIN_AGREEMENT, MIN_SCORE, end_fragments, page_texts, page_words,
                                   split_markdown, word_agreement)
 from renderers.errors import RenderError
@@ -61,6 +62,15 @@ class PaperPage:
         """The page as an RGB image."""
         with PdfDocument(self.pdf) as doc:
             return doc.render(self.page, dpi)
+
+
+def captions(text: str) -> set[str]:
+    """The figure and table captions a page's text (PDF or markdown) opens a line with: {"Figure 2", "Table 1"}.
+
+    A float goes where LaTeX finds room, often on another page than the text around its source: a page
+    whose printed captions are not the ones its markdown holds is refused ("float_elsewhere").
+    """
+    return {f"{m[1]} {m[2]}" for m in re.finditer(r"(?m)^(Figure|Table)\s+(\d+)\s*:", text)}
 
 
 def main_file(folder: Path) -> Path | None:
@@ -103,14 +113,17 @@ def paper_pages(folder: Path, lang: str, latex: Callable[[str], LatexConfig], sk
         skipped[exc.reason] += 1
         return []
     markdown = Converter(compiled.aux).convert(source)
+    split = split_markdown(markdown, words, end_fragments(texts))
     kept = []
-    for page, (text, score) in enumerate(split_markdown(markdown, words, end_fragments(texts))):
+    for page, (text, (_, score)) in enumerate(zip(place_notes([t for t, _ in split]), split)):
         if not text.strip():
             skipped["page_empty"] += 1
         elif score < MIN_SCORE:
             skipped["page_match_low"] += 1
         elif word_agreement(text, words[page]) < MIN_AGREEMENT:
             skipped["page_words_differ"] += 1
+        elif captions(text) != captions(texts[page]):
+            skipped["float_elsewhere"] += 1
         else:
             kept.append(PaperPage(folder.name, paper_lang, config.engine, page, text, round(score, 4), compiled.pdf))
     return kept
