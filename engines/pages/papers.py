@@ -108,11 +108,11 @@ def paper_pages(folder: Path, lang: str, latex: Callable[[str], LatexConfig], sk
         compiled = compile_document(tex, folder, config, passes=3)
         with PdfDocument(compiled.pdf) as pdf:
             texts = page_texts(pdf)
-        words = page_words(texts)
     except RenderError as exc:
         skipped[exc.reason] += 1
         return []
     markdown = Converter(compiled.aux).convert(source)
+    words = page_words(texts, markdown)
     split = split_markdown(markdown, words, end_fragments(texts))
     kept = []
     for page, (text, (_, score)) in enumerate(zip(place_notes([t for t, _ in split]), split)):
