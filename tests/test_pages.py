@@ -181,8 +181,14 @@ def test_a_title_page_names_its_authors_and_affiliations():
     source = (r"\documentclass{article}\title{A Study}\author{Ada Lovelace\thanks{Funded by X.} \\ Analytical Engine "
               r"Society \and Charles Babbage \\ University of London\\ \email{cb@ucl.ac.uk}}\begin{document}\maketitle"
               "\n\\section{Intro} Text here.\n\\end{document}")
-    assert Converter().convert(source) == ("# A Study\n\nAda Lovelace\nAnalytical Engine Society\nCharles Babbage\n"
-                                           "University of London\nJanuary 1, 1970\n\n# 1 Intro\n\nText here.")
+    assert Converter().convert(source) == ("# A Study\n\nAda Lovelace\\({ }^{*}\\)\nAnalytical Engine Society\n"
+                                           "Charles Babbage\nUniversity of London\nJanuary 1, 1970\n\n"
+                                           "\\({ }^{*}\\) Funded by X.\n\n# 1 Intro\n\nText here.")
+    koma = Converter().convert(r"\documentclass[twocolumn]{scrartcl}\title{T\footnote{Sources.}}\begin{document}"
+                               r"\maketitle\begin{abstract}Short.\end{abstract}\section{Intro}A\footnote{B.}\appendix"
+                               r"\section{More}C\end{document}")
+    assert koma == ("# T\\({ }^{*}\\)\n\n\\({ }^{*}\\) Sources.\n\nShort.\n\n# 1. Intro\n\nA\\({ }^{1}\\)\n\n"
+                    "\\({ }^{1}\\) B.\n\n# A. More\n\nC")
 
 
 def test_title_pages_as_the_real_papers_print_them():
@@ -259,3 +265,12 @@ Last words.
     assert pages == ["First words\\({ }^{1}\\) go on\n\n\\({ }^{1}\\) A note.", "here.\n\nLast words."]
     assert captions("Figure 1: A drawing.\nFigure 2 shows") == {"Figure 1"}
     assert captions(pages[1]) != captions("here.\nFigure 1: A drawing.\nLast words.")
+
+
+def test_theorem_environments_print_their_heads():
+    """cam16's `step` theorems print "Step 3." (a \\newtheoremstyle whose head is the note): the target said "[3]"."""
+    markdown = Converter().convert(r"""\documentclass{article}\usepackage{amsthm}
+\newtheoremstyle{named}{}{}{\itshape}{}{\bfseries}{.}{.5em}{\thmnote{#1 }#3}
+\newtheorem{lemma}{Lemma}\theoremstyle{named}\newtheorem*{step}{Step}\begin{document}
+\begin{lemma}[Bound] All is well.\end{lemma}\begin{step}[3] Calculate it.\end{step}\end{document}""")
+    assert markdown == "Lemma 1 (Bound). All is well.\n\nStep 3. Calculate it."

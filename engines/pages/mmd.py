@@ -27,7 +27,7 @@ MATH_ENVS = ("equation", "equation*", "displaymath", "align", "align*", "gather"
 DATED_CLASSES = ("article", "report", "book", "scrartcl", "scrreprt", "scrbook", "amsart")
 TODAY = "January 1, 1970"
 LEVELS = {"section": 1, "subsection": 2, "subsubsection": 3}
-DROP_WITH_ARG = ("label", "vspace", "vspace*", "hspace", "hspace*", "thanks", "bibliographystyle",
+DROP_WITH_ARG = ("label", "vspace", "vspace*", "hspace", "hspace*", "bibliographystyle",
                  "bibliography", "includegraphics", "addbibresource", "pagestyle", "thispagestyle", "setlength",
                  "newcommand", "renewcommand", "def", "keywords", "acknowledgments", "fancyhead", "todo")
 DIMENSION = re.compile(r"-?[\d.]*\s*(pt|em|ex|cm|mm|in|bp)|-?[\d.]*\\[a-z]*(width|height|skip)")
@@ -124,18 +124,19 @@ def aux_labels(aux: str) -> tuple[dict[str, str], dict[str, str]]:
     return labels, cites
 
 
-NOTE = re.compile(r"(?m)^\\\(\{ \}\^\{(\d+)\}\\\) .*$")
+NOTE = re.compile(r"(?m)^(\\\(\{ \}\^\{[^{}]+\}\\\)) .*$")
+SYMBOLS = ("*", "\\dagger", "\\ddagger", "\\S", "\\P", "\\|")  # \fnsymbol: the title's footnote marks
 
 
 def place_notes(pages: list[str]) -> list[str]:
     """Each footnote moved to the end of the page that prints its mark, notes in the order of their numbers (a
     page's footnotes print at its foot, after its text: the convention of the generated pages too)."""
-    notes = {int(m[1]): m[0] for page in pages for m in NOTE.finditer(page)}
+    notes = {m[1]: m[0] for page in pages for m in NOTE.finditer(page)}
     pages = [re.sub(r"\n{3,}", "\n\n", NOTE.sub("", page)).strip() for page in pages]
     out = []
     for page in pages:
-        marks = [n for n in sorted(notes) if f"\\({{ }}^{{{n}}}\\)" in page]
-        out.append("\n\n".join([page] + [notes[n] for n in marks]) if page else page)
+        marks = [mark for mark in notes if mark in page]
+        out.append("\n\n".join([page] + [notes[mark] for mark in marks]) if page else page)
     return out
 
 
@@ -155,6 +156,11 @@ class Converter:
         self.tables = 0
         self.figures = 0
         self.notes_seen: list[int] = []
+        self.symbolic = 0  # > 0 while converting the title block: footnotes marked *, \dagger, ... (this many so far)
+        self.cls, self.options = "article", ""  # the document class and its options
+        self.enddot = False
+        self.theorems: dict[str, tuple[str, str | None, str]] = {}  # env -> (name, counter or None, head style)
+        self.theorem_counts: dict[str, int] = {}
         self.notes: list[str] = []  # footnotes met in the paragraphs converted last, waiting to follow them
         self.equations = 0
         self.eq_by_section = False  # `\numberwithin{equation}{section}`: (2.3), restarting each section
@@ -167,20 +173,57 @@ class Converter:
             text, end = argument(source, at + len("\\abstract"))
             source = source[:at] + f"\\begin{{abstract}}{text}\\end{{abstract}}" + source[end:]
         self.eq_by_section = bool(re.search(r"\\numberwithin\s*\{equation\}\s*\{section\}", source))
+        if cls := re.search(r"\\documentclass\s*(?:\[([^]]*)\])?\s*\{([^}]*)\}", source):
+            self.options, self.cls = cls[1] or "", cls[2].strip()
+        self.collect_theorems(source)
+        # KOMA-Script ends section numbers with a dot when an appendix numbers with letters ("2.1.").
+        self.enddot = self.cls.startswith("scr") and "\\appendix" in source
         title, _ = argument(source, source.find("\\title") + 6) if "\\title" in source else ("", 0)
         begin = source.find("\\begin{document}")
         body = source[begin + len("\\begin{document}"):] if begin >= 0 else source
         body = re.split(r"\\end\{document\}|\\bibliography\{|\\printbibliography|\\begin\{thebibliography\}", body)[0]
+        self.symbolic = 1
         parts = [f"# {self.inline(title)}"] if title.strip() else []
         parts += self.title_block(source[:begin] if begin >= 0 else "")
+        self.symbolic = 0
         parts.append(self.blocks(body))
         return "\n\n".join(p for p in parts if p.strip())
+
+    def collect_theorems(self, source: str) -> None:
+        """The paper's `\\newtheorem`s: each environment's name, the counter it numbers with (None when starred)
+        and how its head prints: "amsthm" ("Theorem 2 (note)."), "kernel" (no final dot) or "note" (a
+        `\\newtheoremstyle` whose head is `\\thmnote{#1 }#3`: "Step 3.", the note as the number)."""
+        styles = {m[1]: "note" for m in re.finditer(r"\\newtheoremstyle\{(\w+)\}(?:\{[^{}]*\}){7}\{\\thmnote\{#1 ?\}#3\}",
+                                                  source)}
+        style, amsthm = "plain", "amsthm" in source or "ntheorem" in source
+        for m in re.finditer(r"\\theoremstyle\{(\w+)\}|\\newtheorem(\*?)\{(\w+)\}(?:\[(\w+)\])?\{([^}]*)\}", source):
+            if m[1]:
+                style = m[1]
+                continue
+            head = styles.get(style, "amsthm" if amsthm else "kernel")
+            self.theorems[m[3]] = (m[5], None if m[2] else (m[4] or m[3]), head)
+
+    def theorem(self, env: str, inner: str) -> str:
+        """A theorem-like environment as printed: its head, then its text."""
+        name, counter, style = self.theorems[env]
+        note = re.match(r"\s*\[([^\]]*)\]", inner)
+        inner = inner[note.end():] if note else inner
+        number = ""
+        if counter is not None:
+            self.theorem_counts[counter] = self.theorem_counts.get(counter, 0) + 1
+            number = f" {self.theorem_counts[counter]}"
+        if style == "note":
+            head = f"{name} {self.inline(note[1])}." if note else ""
+        else:
+            head = f"{name}{number}" + (f" ({self.inline(note[1])})" if note else "") + ("." if style == "amsthm" else "")
+        body = self.blocks(inner)
+        return "\n\n" + (f"{head} {body}" if head else body) + "\n\n"
 
     def title_block(self, preamble: str) -> list[str]:
         """The authors, their affiliations and the date as `\\maketitle` prints them below the title, one line each.
 
-        Names joined by `\\and` or broken by `\\\\` become lines; `\\thanks` footnotes and e-mail
-        addresses (printed in footnotes) are left out. Read from the preamble and `\\author`-like
+        Names joined by `\\and` or broken by `\\\\` become lines; `\\thanks` footnotes are marked with
+        symbols (*, \\dagger, ...), their notes go to the page's foot; e-mail addresses are left out. Read from the preamble and `\\author`-like
         commands (`\\affiliation`, `\\affil` of authblk, `\\institute`, `\\address`) in the order written;
         then `\\date`, or `\\today` in the sandbox (`TODAY`) where the class prints one unasked.
         """
@@ -189,7 +232,7 @@ class Converter:
         names: list[str] = []  # authblk: consecutive \author names, printed on one line ("A, B, and C")
         for m in re.finditer(r"\\(author|affiliation|affil|institute|address)(?![A-Za-z])", preamble):
             arg, _ = argument(preamble, m.end())
-            arg = re.sub(r"\\(thanks|email)\s*\{(?:[^{}]|\{[^{}]*\})*\}", "", arg)
+            arg = re.sub(r"\\email\s*\{(?:[^{}]|\{[^{}]*\})*\}", "", arg)
             if authblk and m[1] == "author":
                 names.append(self.inline(arg).strip(" ,"))
                 continue
@@ -268,7 +311,7 @@ class Converter:
         if level == 1 and self.eq_by_section:
             self.equations = 0
         first = chr(ord("A") + self.counters[0] - 1) if self.appendix else str(self.counters[0])
-        number = ".".join([first] + [str(c) for c in self.counters[1:level]])
+        number = ".".join([first] + [str(c) for c in self.counters[1:level]]) + ("." if self.enddot else "")
         return "#" * level + f" {number} {self.inline(title)}"
 
     def environment(self, env: str, inner: str) -> str:
@@ -291,8 +334,11 @@ class Converter:
             items = re.split(r"\\item\b", inner)[1:]
             lines = [f"{k + 1}. " if env == "enumerate" else "- " for k in range(len(items))]
             return "\n\n" + "\n".join(p + self.inline(item).strip() for p, item in zip(lines, items)) + "\n\n"
-        if env == "abstract":
-            return "\n\n## Abstract\n\n" + self.blocks(inner) + "\n\n"
+        if env == "abstract":  # KOMA-Script prints no heading unless asked (abstract=true)
+            head = "" if self.cls.startswith("scr") and "abstract=true" not in self.options else "## Abstract\n\n"
+            return "\n\n" + head + self.blocks(inner) + "\n\n"
+        if env in self.theorems:
+            return self.theorem(env, inner)
         if env == "verbatim":  # printed as typed, in a code block
             return "\n\n```\n" + inner.strip("\n") + "\n```\n\n"
         if env == "subequations":  # one number for the group, its equations (4a), (4b), ...
@@ -378,12 +424,15 @@ class Converter:
                 name = m[1]
                 if name in DROP_WITH_ARG:
                     _, i = argument(text, i)
-                elif name == "footnote":  # the mark here; the note after the paragraph (a page's end: `place_notes`)
+                elif name in ("footnote", "thanks"):  # the mark here; the note after the paragraph (`place_notes`)
                     note, i = argument(text, i)
-                    number = len(self.notes_seen) + 1
-                    self.notes_seen.append(number)
-                    out.append(f"\\({{ }}^{{{number}}}\\)")
-                    self.notes.append(f"\\({{ }}^{{{number}}}\\) {self.inline(note)}")
+                    if self.symbolic:
+                        mark, self.symbolic = SYMBOLS[(self.symbolic - 1) % len(SYMBOLS)], self.symbolic + 1
+                    else:
+                        self.notes_seen.append(len(self.notes_seen) + 1)
+                        mark = str(self.notes_seen[-1])
+                    out.append(f"\\({{ }}^{{{mark}}}\\)")
+                    self.notes.append(f"\\({{ }}^{{{mark}}}\\) {self.inline(note)}")
                 elif name.startswith("cite") or name in ("citep", "citet", "citealp"):
                     keys, i = argument(text, i)
                     out.append(self.citation(name, keys))
