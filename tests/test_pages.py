@@ -17,7 +17,7 @@ from engines.pages.blocks import Block, Document, Segment
 from engines.pages.content import prose
 from engines.pages.layout import PageStyle, batch_latex, document_latex
 from engines.pages.mmd import Converter, expand_inputs, place_notes
-from engines.pages.papers import captions
+from engines.pages.papers import captions, ends_agree
 from engines.pages.nougat import end_fragments, page_words, split_markdown, word_agreement
 from engines.pages.split import split_pages, units
 from pipelines.readers.pages import printed_text, read
@@ -274,3 +274,17 @@ def test_theorem_environments_print_their_heads():
 \newtheorem{lemma}{Lemma}\theoremstyle{named}\newtheorem*{step}{Step}\begin{document}
 \begin{lemma}[Bound] All is well.\end{lemma}\begin{step}[3] Calculate it.\end{step}\end{document}""")
     assert markdown == "Lemma 1 (Bound). All is well.\n\nStep 3. Calculate it."
+
+
+def test_a_page_cut_a_few_words_off_is_refused():
+    """sysid's page 20 opened with "shown in Figure 7 (right)", words its page before prints last: the fuzzy ends still
+    scored 0.9; the exact ends refuse a page whose markdown does not open and close with the words printed."""
+    opening = "The inductor current and the inductance are tuned based on the simulation performance of the model. "
+    printed = [w.lower() for w in re.findall(r"[A-Za-z]{3,}", opening)] + (
+        "the weight constant are fixed while the inductance depends as shown figure right and according arctan".split())
+    assert ends_agree(opening + "The weight constant are fixed while the inductance depends as shown in Figure 7 (right) and "
+                      "according to \\(\\arctan\\).", printed)
+    assert not ends_agree(opening + "The weight constant are fixed", printed)
+    assert not ends_agree("based on the simulation performance of the model. The "
+                          "weight constant are fixed while the inductance depends as shown in Figure 7 (right) and "
+                          "according to \\(\\arctan\\).", printed)  # the page's opening words given to the page before

@@ -9,8 +9,9 @@ is kept when its ends match at least at `nougat.MIN_SCORE` and its words agree w
 left out). What cannot be used is counted in `skipped`:
 a paper with no main file ("no_main_tex"), of the other language ("lang_mismatch"), whose class or
 package TeX Live lacks ("latex_missing_file"), that fails ("latex_error", "latex_no_pdf") or times out
-("render_timeout"); pages that match poorly ("page_match_low"), show no text ("page_empty") or print a
-figure or table caption other than those their markdown holds ("float_elsewhere").
+("render_timeout"); pages that match poorly ("page_match_low"), show no text ("page_empty"), print a
+figure or table caption other than those their markdown holds ("float_elsewhere") or whose markdown does
+not open and close with the words the page prints first and last ("page_ends_differ").
 Compiling happens once, when the engine is built: a real paper takes seconds to minutes.
 """
 
@@ -25,6 +26,7 @@ from typing import Callable
 from PIL import Image
 
 from engines.pages.mmd import Converter, expand_inputs, place_notes
+from engines.pages.nougat import _words as nougat_words
 from engines.pages.nougat import (MIN_AGREEMENT, MIN_SCORE, end_fragments, page_texts, page_words,
                                   split_markdown, word_agreement)
 from renderers.errors import RenderError
@@ -71,6 +73,28 @@ def captions(text: str) -> set[str]:
     whose printed captions are not the ones its markdown holds is refused ("float_elsewhere").
     """
     return {f"{m[1]} {m[2]}" for m in re.finditer(r"(?m)^(Figure|Table)\s+(\d+)\s*:", text)}
+
+
+def ends_agree(markdown: str, words: list[str], n: int = 3, slack: int = 8) -> bool:
+    """Whether a page's markdown opens and closes with the words the page prints first and last: its first `n`
+    prose words among the page's first `slack` words, its last `n` among the last `slack`, in order.
+
+    The fuzzy break search scores a page by how well its ends match, which a cut a few words off (a
+    sentence's end given to the next page) still passes at 0.9; this asks for the very words.
+    """
+    mine = [w for w, _ in nougat_words(markdown)]
+    if len(mine) < n or len(words) < n:
+        return True
+
+    def inside(part: list[str], window: list[str]) -> bool:
+        at = 0
+        for w in part:
+            if w not in window[at:]:
+                return False
+            at = window.index(w, at) + 1
+        return True
+
+    return inside(mine[:n], words[:slack]) and inside(mine[-n:], words[-slack:])
 
 
 def main_file(folder: Path) -> Path | None:
@@ -124,6 +148,8 @@ def paper_pages(folder: Path, lang: str, latex: Callable[[str], LatexConfig], sk
             skipped["page_words_differ"] += 1
         elif captions(text) != captions(texts[page]):
             skipped["float_elsewhere"] += 1
+        elif not ends_agree(text, words[page]):
+            skipped["page_ends_differ"] += 1
         else:
             kept.append(PaperPage(folder.name, paper_lang, config.engine, page, text, round(score, 4), compiled.pdf))
     return kept
