@@ -17,7 +17,7 @@ from engines.pages.blocks import Block, Document, Segment
 from engines.pages.content import prose
 from engines.pages.layout import PageStyle, batch_latex, document_latex
 from engines.pages.mmd import Converter, expand_inputs, place_notes
-from engines.pages.papers import captions, ends_agree
+from engines.pages.papers import captions, ends_agree, floats_in_place
 from engines.pages.nougat import end_fragments, page_words, split_markdown, word_agreement
 from engines.pages.split import split_pages, units
 from pipelines.readers.pages import printed_text, read
@@ -288,3 +288,12 @@ def test_a_page_cut_a_few_words_off_is_refused():
     assert not ends_agree("based on the simulation performance of the model. The "
                           "weight constant are fixed while the inductance depends as shown in Figure 7 (right) and "
                           "according to \\(\\arctan\\).", printed)  # the page's opening words given to the page before
+
+
+def test_a_float_printed_above_the_text_around_its_source_is_refused():
+    """sysid's page 10 prints Figure 2 at its top; the markdown wrote the caption mid-page, where its source stands."""
+    body = " ".join(f"word{k:03d}".replace("0", "o").replace("1", "i") for k in range(60))
+    printed = "Figure 2: Computational graph of the solver.\n" + body
+    assert floats_in_place("Figure 2: Computational graph of the solver.\n\n" + body, printed)
+    assert not floats_in_place(body[:300] + "\n\nFigure 2: Computational graph of the solver.\n\n" + body[300:], printed)
+    assert not floats_in_place(body, printed)

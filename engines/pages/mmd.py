@@ -395,11 +395,13 @@ class Converter:
         return str(self.equations)
 
     def math(self, body: str) -> str:
-        """Math as written, without labels, tags the source sets by hand excepted."""
-        return re.sub(r"\\(label|nonumber|notag)(\{[^}]*\})?", "", body).strip()
+        """Math as written, without labels (tags the source sets by hand excepted) and blank lines (which would
+        end a markdown math block; TeX ignores them there)."""
+        return re.sub(r"\n\s*\n", "\n", re.sub(r"\\(label|nonumber|notag)(\{[^}]*\})?", "", body)).strip()
 
     def inline(self, text: str, paragraphs: bool = False) -> str:
         """Prose: inline math kept as \\( \\), citations and references resolved, formatting unwrapped."""
+        text = re.sub(r"\n[ \t]*[{}]+[ \t]*(?=\n)", "", text)  # a line holding only a brace is no paragraph break
         out, i = [], 0
         command = re.compile(r"\$|\\\(|\\([A-Za-z]+\*?)|\\[%&_$#@ ,{}]|---|--|``|''|~|\\\\")
         while True:
@@ -467,6 +469,6 @@ class Converter:
         found = [self.cites.get(k.strip(), "?") for k in keys.split(",")]
         if all(re.fullmatch(r"\d+", f) for f in found):
             return "[" + ", ".join(found) + "]"
-        if name == "citet":
+        if name in ("citet", "cite"):  # natbib's author-year \\cite is its \\citet: "Chen et al. (2018)"
             return "; ".join(re.sub(r", (\d{4}\w?)$", r" (\1)", f) for f in found)
         return "(" + "; ".join(found) + ")" if name == "citep" else "; ".join(found)

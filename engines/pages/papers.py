@@ -10,7 +10,8 @@ left out). What cannot be used is counted in `skipped`:
 a paper with no main file ("no_main_tex"), of the other language ("lang_mismatch"), whose class or
 package TeX Live lacks ("latex_missing_file"), that fails ("latex_error", "latex_no_pdf") or times out
 ("render_timeout"); pages that match poorly ("page_match_low"), show no text ("page_empty"), print a
-figure or table caption other than those their markdown holds ("float_elsewhere") or whose markdown does
+figure or table caption other than those their markdown holds or elsewhere on the page ("float_elsewhere")
+or whose markdown does
 not open and close with the words the page prints first and last ("page_ends_differ").
 Compiling happens once, when the engine is built: a real paper takes seconds to minutes.
 """
@@ -33,6 +34,7 @@ from renderers.errors import RenderError
 from renderers.latex import LatexConfig, compile_document
 from renderers.pymupdf import PdfDocument
 
+WORD_RE = re.compile(r"[^\W\d_]{3,}")
 MAIN_NAMES = ("main.tex", "ms.tex", "paper.tex")
 HAN = re.compile("[\u4e00-\u9fff]")
 CJK = re.compile(r"\\usepackage(\[[^]]*\])?\{(ctex|xeCJK|CJKutf8)\}|\\documentclass(\[[^]]*\])?\{ctex")
@@ -73,6 +75,21 @@ def captions(text: str) -> set[str]:
     whose printed captions are not the ones its markdown holds is refused ("float_elsewhere").
     """
     return {f"{m[1]} {m[2]}" for m in re.finditer(r"(?m)^(Figure|Table)\s+(\d+)\s*:", text)}
+
+
+def _caption_places(text: str) -> dict[str, float]:
+    """Where in `text` each caption `captions` finds starts, as the share of the text's prose words before it."""
+    words = [m.start() for m in WORD_RE.finditer(text)]
+    return {f"{m[1]} {m[2]}": sum(w < m.start() for w in words) / max(1, len(words))
+            for m in re.finditer(r"(?m)^(Figure|Table)\s+(\d+)\s*:", text)}
+
+
+def floats_in_place(markdown: str, printed: str, slack: float = 0.2) -> bool:
+    """Whether a page's markdown holds the figure and table captions the page prints (`printed`: its PDF text), each
+    about where the page prints it (within `slack` of the page's words): a float LaTeX moved to the top of
+    the page and written where its source stands would be read out of order."""
+    mine, shown = _caption_places(markdown), _caption_places(printed)
+    return mine.keys() == shown.keys() and all(abs(mine[k] - shown[k]) <= slack for k in mine)
 
 
 def ends_agree(markdown: str, words: list[str], n: int = 3, slack: int = 8) -> bool:
@@ -146,7 +163,7 @@ def paper_pages(folder: Path, lang: str, latex: Callable[[str], LatexConfig], sk
             skipped["page_match_low"] += 1
         elif word_agreement(text, words[page]) < MIN_AGREEMENT:
             skipped["page_words_differ"] += 1
-        elif captions(text) != captions(texts[page]):
+        elif not floats_in_place(text, texts[page]):
             skipped["float_elsewhere"] += 1
         elif not ends_agree(text, words[page]):
             skipped["page_ends_differ"] += 1
