@@ -208,6 +208,9 @@ def test_title_pages_as_the_real_papers_print_them():
   A~B, C D\\%\thanks{}
   \texttt{\{a, c\}@x.ch}}\begin{document}\maketitle\end{document}""", Path(".")))
     assert plain == "# T\n\nA B, C D\n{a, c}@x.ch\nMay 2020"
+    commented = Converter().convert(expand_inputs("\\documentclass{article}\\begin{document}One sentence.\n"
+                                                  "%\\DP{a note to a co-author}.\nSame paragraph.\n\\end{document}", Path(".")))
+    assert commented == "One sentence. Same paragraph."  # sysid's page 18 split a paragraph at a comment line
 
 
 def test_subequations_carry_the_letters_printed():

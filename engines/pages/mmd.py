@@ -38,7 +38,8 @@ SIMPLE = {r"\{": "{", r"\}": "}", r"\ldots": "…", r"\dots": "…", r"\%": "%",
 
 def expand_inputs(text: str, folder: Path, depth: int = 0) -> str:
     """The source with `\\input`/`\\include` files put in place (comments removed), read from `folder` only."""
-    text = "\n".join(COMMENT.sub(r"\1", line) for line in text.splitlines())
+    # A line that is only a comment goes whole: TeX's % eats its end of line, so it never makes a blank line.
+    text = "\n".join(COMMENT.sub(r"\1", line) for line in text.splitlines() if not line.lstrip().startswith("%"))
     if depth > 8:
         return text
 
