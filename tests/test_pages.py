@@ -4,7 +4,10 @@ whole-document compiles in the sandbox, real papers split Nougat's way, and the 
 from __future__ import annotations
 
 import json
+import re
 import shutil
+from pathlib import Path
+from dataclasses import replace
 
 import pytest
 
@@ -13,7 +16,8 @@ from engines.pages import PagesEngine
 from engines.pages.blocks import Block, Document, Segment
 from engines.pages.content import prose
 from engines.pages.layout import PageStyle, batch_latex, document_latex
-from engines.pages.mmd import Converter
+from engines.pages.mmd import Converter, expand_inputs, place_notes
+from engines.pages.papers import captions, ends_agree, floats_in_place
 from engines.pages.nougat import end_fragments, page_words, split_markdown, word_agreement
 from engines.pages.split import split_pages, units
 from pipelines.readers.pages import printed_text, read
@@ -25,11 +29,11 @@ STYLE = PageStyle(paper="b5", margins=(60.0, 60.0, 60.0, 60.0), family="ptm", si
                   parindent=15.0, parskip=0.0)
 
 
-def long_paragraph() -> str:
+def long_paragraph(chars: int = 3500) -> str:
     text = ""
     for paragraph in prose("en"):
         text = f"{text} {paragraph}".strip()
-        if len(text) > 3500:
+        if len(text) > chars:
             return text
     raise AssertionError("not enough prose")
 
@@ -41,7 +45,7 @@ def test_a_paragraph_is_cut_where_the_page_breaks():
               Block("paragraph", (Segment(text[:200] + " "), Segment(r"x^{2} + y_{i}", math=True),
                                   Segment(text[200:]))),
               Block("display", (Segment(r"\int_0^1 f(t)\,dt", math=True),))]
-    document = Document("en", STYLE.setup(), blocks, STYLE.to_dict())
+    document = Document("en", STYLE.setup(), blocks, STYLE)
     pdf = compile_document(batch_latex("en", [document_latex(0, document.setup, blocks)])).pdf
     with PdfDocument(pdf) as doc:
         pages = split_pages(doc, [document])[0]
@@ -109,12 +113,15 @@ def test_real_papers_keep_matching_pages_and_skip_missing_classes(shared_data, t
     assert engine.skipped["latex_missing_file"] == 1  # dnest4: jss.cls
     assert engine.pages and {p.paper for p in engine.pages} == {"sysid_neural_continuous"}
     assert all(p.score >= 0.9 for p in engine.pages) and engine.skipped["page_match_low"] > 0
-    # The title page ends well but its author block is not in the markdown: the words' check refuses it.
-    assert engine.skipped["page_words_differ"] > 0
+    # The title page as printed: title, authblk's authors on one line, the affiliation, the date, the abstract.
     first = engine.pages[0]
-    assert first.page == 1 and first.markdown.startswith("# 1 Introduction")
+    assert first.page == 0 and first.markdown.startswith(
+        "# Continuous-time system identification with neural networks: model structures and fitting criteria\n\n"
+        "Marco Forgione and Dario Piga\nIDSIA Dalle Molle Institute")
+    assert "January 1, 1970\n\n## Abstract" in first.markdown
     sample = engine.sample(make_rng(0, "pages", 0), 0)
-    assert sample.meta["source"] == "sysid_neural_continuous" and sample.target == first.markdown
+    assert sample.meta["source"] == "sysid_neural_continuous"
+    assert sample.target in {p.markdown for p in engine.pages}
     assert engine.describe()["skipped"]["latex_missing_file"] == 1
 
 
@@ -176,5 +183,122 @@ def test_a_title_page_names_its_authors_and_affiliations():
     source = (r"\documentclass{article}\title{A Study}\author{Ada Lovelace\thanks{Funded by X.} \\ Analytical Engine "
               r"Society \and Charles Babbage \\ University of London\\ \email{cb@ucl.ac.uk}}\begin{document}\maketitle"
               "\n\\section{Intro} Text here.\n\\end{document}")
-    assert Converter().convert(source) == ("# A Study\n\nAda Lovelace\nAnalytical Engine Society\nCharles Babbage\n"
-                                           "University of London\n\n# 1 Intro\n\nText here.")
+    assert Converter().convert(source) == ("# A Study\n\nAda Lovelace\\({ }^{*}\\)\nAnalytical Engine Society\n"
+                                           "Charles Babbage\nUniversity of London\nJanuary 1, 1970\n\n"
+                                           "\\({ }^{*}\\) Funded by X.\n\n# 1 Intro\n\nText here.")
+    koma = Converter().convert(r"\documentclass[twocolumn]{scrartcl}\title{T\footnote{Sources.}}\begin{document}"
+                               r"\maketitle\begin{abstract}Short.\end{abstract}\section{Intro}A\footnote{B.}\appendix"
+                               r"\section{More}C\end{document}")
+    assert koma == ("# T\\({ }^{*}\\)\n\n\\({ }^{*}\\) Sources.\n\nShort.\n\n# 1. Intro\n\nA\\({ }^{1}\\)\n\n"
+                    "\\({ }^{1}\\) B.\n\n# A. More\n\nC")
+
+
+def test_title_pages_as_the_real_papers_print_them():
+    """What sysid_neural_continuous and dynoNet print on their first pages and the targets left out: authblk's
+    authors joined with "and" and its affiliation, the date (\\today in the sandbox), the `\\abstract{}` command's
+    heading, a verbatim block, escaped braces, and a comment after a line break (`\\\\%`)."""
+    authblk = Converter().convert(r"""\documentclass{article}\usepackage{authblk}\title{T}\author{Marco Forgione}
+\author{Dario Piga}\affil{IDSIA, Lugano}\begin{document}\maketitle
+\abstract{Short.} To cite:
+\begin{verbatim}
+@article{x, title={T}}
+\end{verbatim}
+\end{document}""")
+    assert authblk == ("# T\n\nMarco Forgione and Dario Piga\nIDSIA, Lugano\nJanuary 1, 1970\n\n## Abstract\n\nShort.\n\n"
+                       "To cite:\n\n```\n@article{x, title={T}}\n```")
+    plain = Converter().convert(expand_inputs(r"""\documentclass{scrartcl}\title{T}\date{May 2020}\author{%
+  A~B, C D\\%\thanks{}
+  \texttt{\{a, c\}@x.ch}}\begin{document}\maketitle\end{document}""", Path(".")))
+    assert plain == "# T\n\nA B, C D\n{a, c}@x.ch\nMay 2020"
+    commented = Converter().convert(expand_inputs("\\documentclass{article}\\begin{document}One sentence.\n"
+                                                  "%\\DP{a note to a co-author}.\nSame paragraph.\n\\end{document}", Path(".")))
+    assert commented == "One sentence. Same paragraph."  # sysid's page 18 split a paragraph at a comment line
+
+
+def test_subequations_carry_the_letters_printed():
+    """dynoNet's align rows inside `subequations` print (4b), (4c): the target said (5), (6)."""
+    markdown = Converter().convert(r"""\documentclass{article}\begin{document}\begin{equation}x=1\end{equation}
+\begin{subequations}\begin{equation}y=2\end{equation} and \begin{align}a&=b\\ c&=d\end{align}\end{subequations}
+\begin{equation}z=3\end{equation}\end{document}""")
+    assert [m for m in re.findall(r"\\tag\{([^}]*)\}", markdown)] == ["1", "2a", "2b", "2c", "3"]
+
+
+def test_two_columns_footnotes_hyphens_and_furniture_read_in_order():
+    """A two-column page with a running head, a page number, TeX's hyphens and a footnote whose paragraph goes on
+    after it: the target reads left column then right, words whole (cut only at the page's end), the footnote
+    after the body, no head and no page number; page 1 and page 2 together say the source exactly once."""
+    text = long_paragraph(9000)
+    style = replace(STYLE, paper="a4", columns=2, hyphenate=True, head="Running Head Words", page=7)
+    note = "A footnote sentence printed at the foot."
+    blocks = [Block("heading", (Segment("2 Where columns break"),)),
+              Block("paragraph", (Segment(text[:300]), Segment("{ }^{1}", math=True, note=1),
+                                  Segment(text[300:]))),
+              Block("footnote", (Segment("{ }^{1}", math=True, tex=r"\textsuperscript{1}"), Segment(" " + note))),
+              Block("display", (Segment(r"\int_0^1 f(t)\,dt", math=True),), tag="3")]
+    document = Document("en", style.setup(), blocks, style)
+    pdf = compile_document(batch_latex("en", [document_latex(0, document.setup, blocks)])).pdf
+    with PdfDocument(pdf) as doc:
+        assert any("Running Head Words" in t.text for t in doc.texts(0, dpi=72))  # printed, not in the target
+        pages = split_pages(doc, [document])[0]
+    assert len(pages) >= 2
+    first, second = pages[0][1], pages[1][1]
+    assert first.startswith("# 2 Where columns break\n\n" + text[:300] + r"\({ }^{1}\)")
+    assert first.endswith("\n\n" + r"\({ }^{1}\) " + note)  # the note after the body, though printed mid-page
+    assert not any("Running" in t or re.search(r"(?m)^7$", t) for _, t in pages)
+    assert pages[-1][1].endswith(r"\[\int_0^1 f(t)\,dt \tag{3}\]")
+    parts = [first.split(r"\({ }^{1}\)")[1].split("\n\n")[0]] + [t.split("\n\n")[0] for _, t in pages[1:]]
+    for part in parts[:-1]:  # inside a page every word is whole; at its end a word may be cut, "exam-"
+        inner = part.rsplit(" ", 1)[0]
+        assert all(w in text for w in inner.split()), [w for w in inner.split() if w not in text][:3]
+    joined = "".join(p[:-1] if p.endswith("-") and not text.endswith(p.split()[-1]) and p.split()[-1] not in text
+                     else p for p in parts)
+    assert "".join(joined.split()) == "".join(text[300:].split())
+
+
+def test_papers_figures_and_footnotes_are_written_where_the_page_prints_them():
+    """Figures were dropped (a printed caption missing from the target) and footnotes too: now a figure is its caption,
+    a footnote a mark and a note at the foot of the page printing the mark, and a page printing a caption its
+    markdown lacks (the float went elsewhere) is refused."""
+    markdown = Converter().convert(r"""\documentclass{article}\begin{document}
+First words\footnote{A note.} go on here.
+\begin{figure}\centering\includegraphics{x}\caption{A drawing.}\end{figure}
+Last words.
+\end{document}""")
+    assert markdown == ("First words\\({ }^{1}\\) go on here.\n\n\\({ }^{1}\\) A note.\n\nFigure 1: A drawing.\n\n"
+                        "Last words.")
+    pages = place_notes(["First words\\({ }^{1}\\) go on", "here.\n\n\\({ }^{1}\\) A note.\n\nLast words."])
+    assert pages == ["First words\\({ }^{1}\\) go on\n\n\\({ }^{1}\\) A note.", "here.\n\nLast words."]
+    assert captions("Figure 1: A drawing.\nFigure 2 shows") == {"Figure 1"}
+    assert captions(pages[1]) != captions("here.\nFigure 1: A drawing.\nLast words.")
+
+
+def test_theorem_environments_print_their_heads():
+    """cam16's `step` theorems print "Step 3." (a \\newtheoremstyle whose head is the note): the target said "[3]"."""
+    markdown = Converter().convert(r"""\documentclass{article}\usepackage{amsthm}
+\newtheoremstyle{named}{}{}{\itshape}{}{\bfseries}{.}{.5em}{\thmnote{#1 }#3}
+\newtheorem{lemma}{Lemma}\theoremstyle{named}\newtheorem*{step}{Step}\begin{document}
+\begin{lemma}[Bound] All is well.\end{lemma}\begin{step}[3] Calculate it.\end{step}\end{document}""")
+    assert markdown == "Lemma 1 (Bound). All is well.\n\nStep 3. Calculate it."
+
+
+def test_a_page_cut_a_few_words_off_is_refused():
+    """sysid's page 20 opened with "shown in Figure 7 (right)", words its page before prints last: the fuzzy ends still
+    scored 0.9; the exact ends refuse a page whose markdown does not open and close with the words printed."""
+    opening = "The inductor current and the inductance are tuned based on the simulation performance of the model. "
+    printed = [w.lower() for w in re.findall(r"[A-Za-z]{3,}", opening)] + (
+        "the weight constant are fixed while the inductance depends as shown figure right and according arctan".split())
+    assert ends_agree(opening + "The weight constant are fixed while the inductance depends as shown in Figure 7 (right) and "
+                      "according to \\(\\arctan\\).", printed)
+    assert not ends_agree(opening + "The weight constant are fixed", printed)
+    assert not ends_agree("based on the simulation performance of the model. The "
+                          "weight constant are fixed while the inductance depends as shown in Figure 7 (right) and "
+                          "according to \\(\\arctan\\).", printed)  # the page's opening words given to the page before
+
+
+def test_a_float_printed_above_the_text_around_its_source_is_refused():
+    """sysid's page 10 prints Figure 2 at its top; the markdown wrote the caption mid-page, where its source stands."""
+    body = " ".join(f"word{k:03d}".replace("0", "o").replace("1", "i") for k in range(60))
+    printed = "Figure 2: Computational graph of the solver.\n" + body
+    assert floats_in_place("Figure 2: Computational graph of the solver.\n\n" + body, printed)
+    assert not floats_in_place(body[:300] + "\n\nFigure 2: Computational graph of the solver.\n\n" + body[300:], printed)
+    assert not floats_in_place(body, printed)

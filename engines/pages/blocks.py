@@ -11,6 +11,7 @@ a prose run that a page break cuts is cut after the words the page's text layer 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 # Defined in the document's preamble: \gotm{id} typesets "GOTM<id>." invisibly, taking no room.
 MARKER = r"\providecommand\gotm[1]{\leavevmode\rlap{\fontsize{1}{1}\selectfont\color{white}GOTM#1.}}"
@@ -30,8 +31,16 @@ class Segment:
 
     text: str
     math: bool = False
+    tex: str = ""
+    note: int = 0
 
-    def latex(self) -> str:
+    def latex(self, note: str = "") -> str:
+        """The run's LaTeX: `tex` where it is drawn otherwise than its markdown says (a footnote's own
+        number), `\\footnote[n]{note}` for a footnote mark (`note` the footnote's LaTeX), else the text."""
+        if self.note:
+            return f"\\footnote[{self.note}]{{{note}}}"
+        if self.tex:
+            return self.tex
         return f"\\({self.text}\\)" if self.math else self.text
 
     def markdown(self) -> str:
@@ -43,12 +52,16 @@ class Block:
     """One block of a page.
 
     Attributes:
-        kind: "heading", "paragraph", "item", "display" (a displayed formula) or "table" (a tabular).
+        kind: "heading", "paragraph", "item", "display" (a displayed formula), "table" (a tabular),
+            "figure" (a drawing, `picture`, with its caption as segments) or "footnote" (the text of the
+            mark a paragraph before it carries: it is typeset by that paragraph's `\\footnote`).
         segments: the runs a page break may separate (one for headings, formulas and tables).
         level: heading level (1 = section, 2 = subsection).
         label: a list item's label as printed ("1.", or "" for a bullet, written "-" in markdown).
         continued: a paragraph that began on an earlier page: no indent, and its text opens the page.
         opens: a list item that starts a new list.
+        tag: a displayed formula's equation number, printed at the right ("" for none).
+        picture: a figure's drawing (LaTeX `picture` commands; no text, so the caption is all it says).
     """
 
     kind: str
@@ -57,13 +70,24 @@ class Block:
     label: str = ""
     continued: bool = False
     opens: bool = False
+    tag: str = ""
+    picture: str = ""
 
-    def latex(self, doc: int, index: int) -> str:
-        """The block's LaTeX, every segment after its own marker."""
-        runs = [f"\\gotm{{{marker(doc, index, k)}}}{s.latex()}" for k, s in enumerate(self.segments)]
+    def latex(self, doc: int, index: int, note: str = "") -> str:
+        """The block's LaTeX, every segment after its own marker (`note`: the LaTeX of the footnote whose
+        mark a segment of this block carries, from the footnote block's `latex`)."""
+        runs = [f"\\gotm{{{marker(doc, index, k)}}}{s.latex(note)}" for k, s in enumerate(self.segments)]
         body = "".join(runs)
         if self.kind == "heading":
             return f"\\{'sub' * (self.level - 1)}section*{{{body}}}"
+        if self.kind == "footnote":
+            return body
+        if self.kind == "figure":  # not a float: the figure stays where the text puts it
+            return (f"\\begin{{center}}\\begin{{minipage}}{{\\linewidth}}\\centering{self.picture}\\par\\smallskip"
+                    f"{{\\small {body}\\par}}\\end{{minipage}}\\end{{center}}")
+        if self.kind == "display" and self.tag:
+            return (f"\\begin{{equation*}}\\gotm{{{marker(doc, index, 0)}}}\\adjustbox{{max width=0.84\\linewidth}}"
+                    f"{{$\\displaystyle {self.segments[0].text}$}}\\tag{{{self.tag}}}\\end{{equation*}}")
         if self.kind in ("display", "table"):  # centred, shrunk to the text width when wider
             body = f"$\\displaystyle {self.segments[0].text}$" if self.kind == "display" else self.segments[0].text
             return (f"\\begin{{center}}\\gotm{{{marker(doc, index, 0)}}}\\begin{{adjustbox}}{{max width=\\linewidth}}"
@@ -83,8 +107,9 @@ class Block:
             starts: the page shows the block's start (a list item's label is written only then).
 
         Returns:
-            "# Title" for headings, "\\[ ... \\]" for formulas, the tabular as written for tables, "- " or
-            "1. " before the start of a list item, prose with "\\( ... \\)" inline formulas otherwise.
+            "# Title" for headings, "\\[ ... \\]" for formulas (with "\\tag{n}" when numbered), the tabular
+            as written for tables, "- " or "1. " before the start of a list item, prose with "\\( ... \\)"
+            inline formulas otherwise (a figure is its caption; a footnote "\\({ }^{1}\\) text").
         """
         cut = cut or {}
         last = len(self.segments) - 1 if last is None else last
@@ -92,7 +117,7 @@ class Block:
         if self.kind == "heading":
             return "#" * self.level + " " + text
         if self.kind == "display":
-            return f"\\[{self.segments[0].text}\\]"
+            return f"\\[{self.segments[0].text}" + (f" \\tag{{{self.tag}}}" if self.tag else "") + "\\]"
         if self.kind == "item" and starts:
             return f"{self.label or '-'} {text}"
         return text
@@ -100,9 +125,10 @@ class Block:
 
 @dataclass
 class Document:
-    """A generated document: its page style (LaTeX set-up lines) and blocks, in order."""
+    """A generated document: its LaTeX set-up lines, its blocks in order, and the page style (a
+    `engines.pages.layout.PageStyle`) they come from."""
 
     lang: str
     setup: str
     blocks: list[Block] = field(default_factory=list)
-    style: dict = field(default_factory=dict)
+    style: Any = None

@@ -1,4 +1,5 @@
-"""What a generated page says: headings, paragraphs with inline formulas, lists, displayed formulas, tables.
+"""What a generated page says: headings, paragraphs with inline formulas and footnotes, lists, displayed
+formulas (some numbered), tables and figures with captions.
 
 Prose is real text (`engines.prose`, prose that ships with Debian and installed packages), formulas come
 from the formula engine's generator and tables from the table engine's, so a page mixes the same content
@@ -32,6 +33,10 @@ LIGATURES = re.compile(r"--|''|,,|^-|\s-|-\s")
 SENTENCE = {"en": re.compile(r"(?<=[.!?])\s+(?=[A-Z])"), "zh": re.compile(r"(?<=[。！？])(?![）)”」』])")}
 CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]) (?=[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef])")
 BREAK = {"en": re.compile(r" "), "zh": re.compile(r"(?<=[，。；：])")}
+# A title's own numbering ("1.1.6. ", "Chapter 1. ", "A.2. ", "附录 A. "), replaced by the document's when it numbers.
+NUMBERING = re.compile(r"^(?:Chapter |Appendix |附录 ?)?(?:[A-Z](?:\.\d+)*\.|\d+(?:\.\d+)*\.?)\s+")
+NARROW_COLUMNS = 4
+CAPTION = {"en": "Figure {}: ", "zh": "图{}："}
 
 
 def _printable(text: str, lang: str) -> bool:
@@ -89,19 +94,39 @@ def _with_formulas(rng: np.random.Generator, lang: str, text: str, rate: float) 
     return tuple(segments)
 
 
-def heading(rng: np.random.Generator, lang: str, level: int, source: str) -> Block:
-    """A real section title (numbered as its source numbers it, e.g. "1.1.6. Virtual consoles")."""
+def title(rng: np.random.Generator, lang: str, source: str) -> str:
+    """A real section title without its source's numbering ("Virtual consoles")."""
     pool = titles(lang, source)
-    return Block("heading", (Segment(pool[int(rng.integers(len(pool)))]),), level=level)
+    text = pool[int(rng.integers(len(pool)))]
+    return NUMBERING.sub("", text) or text
 
 
-def paragraph(rng: np.random.Generator, lang: str, source: str, continued: bool = False) -> Block:
-    """A paragraph of 2-6 real sentences, with about one inline formula in two paragraphs."""
-    text = (" " if lang == "en" else "").join(_sentences(rng, lang, int(rng.integers(2, 7)), source))
+def heading(rng: np.random.Generator, lang: str, level: int, source: str, number: str = "") -> Block:
+    """A real section title: numbered `number` ("2.1 Virtual consoles"), or as its source numbers it
+    ("1.1.6. Virtual consoles") when `number` is ""."""
+    if not number:
+        pool = titles(lang, source)
+        return Block("heading", (Segment(pool[int(rng.integers(len(pool)))]),), level=level)
+    return Block("heading", (Segment(f"{number} {title(rng, lang, source)}"),), level=level)
+
+
+def paragraph(rng: np.random.Generator, lang: str, source: str, continued: bool = False, note: int = 0) -> list[Block]:
+    """A paragraph of 2-6 real sentences, with about one inline formula in two paragraphs; with `note`, its
+    first sentence ends in footnote mark `note` and the footnote (a real sentence) follows as a block."""
+    glue = " " if lang == "en" else ""
+    sentences = _sentences(rng, lang, int(rng.integers(2, 7)), source)
+    text = glue.join(sentences)
     if continued:  # the end of a paragraph begun on a previous page
         text = text[len(text) // 2:]
         text = text[text.index(" ") + 1:] if lang == "en" and " " in text else text
-    return Block("paragraph", _with_formulas(rng, lang, text, 0.6), continued=continued)
+    if not note or continued or len(sentences) < 2:
+        return [Block("paragraph", _with_formulas(rng, lang, text, 0.6), continued=continued)]
+    first, rest = sentences[0], glue + glue.join(sentences[1:])
+    mark = Segment(f"{{ }}^{{{note}}}", math=True, note=note)
+    body = _with_formulas(rng, lang, first, 0.3) + (mark,) + _with_formulas(rng, lang, rest, 0.4)
+    footnote = (Segment(f"{{ }}^{{{note}}}", math=True, tex=f"\\textsuperscript{{{note}}}"),
+                Segment(glue + _sentences(rng, lang, 1, source)[0]))
+    return [Block("paragraph", body), Block("footnote", footnote)]
 
 
 def list_items(rng: np.random.Generator, lang: str, source: str) -> list[Block]:
@@ -112,43 +137,98 @@ def list_items(rng: np.random.Generator, lang: str, source: str) -> list[Block]:
             for k, s in enumerate(sentences)]
 
 
-def display(rng: np.random.Generator) -> Block:
-    """A displayed formula."""
-    return Block("display", (Segment(random_formula(rng, display=True), math=True),))
+def display(rng: np.random.Generator, tag: str = "") -> Block:
+    """A displayed formula, numbered `tag` ("" for none)."""
+    return Block("display", (Segment(random_formula(rng, display=True), math=True),), tag=tag)
 
 
-def table(rng: np.random.Generator, lang: str) -> Block:
-    """A tabular from the table engine's generator."""
-    return Block("table", (Segment(random_tabular(rng, lang)),))
+def picture(rng: np.random.Generator) -> str:
+    """A drawing with no text, in LaTeX `picture` commands (pict2e): bars, lines or points over two axes.
+
+    Width is 60% of the line; a box 100 units by 55, axes included.
+    """
+    kind = str(rng.choice(["bars", "lines", "points"]))
+    out = [r"\setlength\unitlength{0.006\linewidth}\begin{picture}(100,55)\linethickness{0.6pt}",
+           r"\put(0,0){\line(1,0){100}}\put(0,0){\line(0,1){55}}"]
+    if kind == "bars":
+        n = int(rng.integers(3, 9))
+        step = 96 / n
+        for k in range(n):
+            out.append(f"\\put({2 + k * step + step * 0.15:.1f},0){{\\color{{black!{int(rng.integers(25, 80))}}}"
+                       f"\\rule{{{step * 0.7:.1f}\\unitlength}}{{{float(rng.uniform(5, 52)):.1f}\\unitlength}}}}")
+    else:
+        for series in range(int(rng.integers(1, 4))):
+            xs = np.linspace(3, 97, int(rng.integers(6, 16)))
+            ys = np.clip(np.cumsum(rng.normal(0, 5, len(xs))) + rng.uniform(10, 45), 2, 53)
+            colour = ("black", "blue!70!black", "red!70!black")[series]
+            if kind == "lines":
+                points = "".join(f"({x:.1f},{y:.1f})" for x, y in zip(xs, ys))
+                out.append(f"{{\\color{{{colour}}}\\polyline{points}}}")
+            else:
+                out += [f"{{\\color{{{colour}}}\\put({x:.1f},{y:.1f}){{\\circle*{{1.6}}}}}}" for x, y in zip(xs, ys)]
+    return "".join(out) + r"\end{picture}"
 
 
-def draw_blocks(rng: np.random.Generator, lang: str, budget: float, source: str = DEFAULT) -> list[Block]:
+def figure(rng: np.random.Generator, lang: str, source: str, number: int) -> Block:
+    """A figure: a drawing (`picture`) over its caption, "Figure n: " and a real sentence."""
+    caption = CAPTION[lang].format(number) + _sentences(rng, lang, 1, source)[0]
+    return Block("figure", (Segment(caption),), picture=picture(rng))
+
+
+def table(rng: np.random.Generator, lang: str, narrow: bool = False) -> Block | None:
+    """A tabular from the table engine's generator; when `narrow` (a column of a two-column page), one of at
+    most `NARROW_COLUMNS` columns, or None after five tries (a wider one would be shrunk past legibility)."""
+    for _ in range(5 if narrow else 1):
+        tabular = random_tabular(rng, lang)
+        spec = re.match(r"\\begin\{tabular\}\{([^}]*)\}", tabular)
+        if not narrow or (spec and len(re.findall(r"[lcrp]", spec[1])) <= NARROW_COLUMNS):
+            return Block("table", (Segment(tabular),))
+    return None
+
+
+def draw_blocks(rng: np.random.Generator, lang: str, budget: float, source: str = DEFAULT,
+                numbered: bool = False, columns: int = 1) -> list[Block]:
     """Blocks in a document's order until about `budget` characters of content.
 
     Args:
         rng: the only source of randomness.
         lang: "en" or "zh".
-        budget: characters of content to reach (a formula or table counts for what it covers).
+        budget: characters of content to reach (a formula, table or figure counts for what it covers).
         source: the prose's source, a key of `engines.prose.SOURCES`.
+        numbered: sections, displayed formulas (half of them) numbered by the document, from where a
+            document that opens mid-way would be.
+        columns: the page's columns (two: narrow tables only).
 
     Returns:
         The blocks, opening with a section heading or, one time in four, a continued paragraph.
     """
-    blocks: list[Block] = [paragraph(rng, lang, source, continued=True)] if rng.random() < 0.25 else []
+    blocks: list[Block] = paragraph(rng, lang, source, continued=True) if rng.random() < 0.25 else []
+    section, sub = int(rng.integers(0, 4)), 0
+    equation, figures, notes = int(rng.integers(0, 9)), int(rng.integers(0, 4)), 0
     size = 0.0
     while size < budget:
         r = rng.random()
         if not blocks or r < 0.12:
-            new = [heading(rng, lang, 1 if rng.random() < 0.7 else 2, source)]
-        elif r < 0.62:
-            new = [paragraph(rng, lang, source)]
-        elif r < 0.74:
+            level = 1 if rng.random() < 0.7 or not section else 2
+            section, sub = (section + 1, 0) if level == 1 else (section, sub + 1)
+            number = "" if not numbered else str(section) if level == 1 else f"{section}.{sub}"
+            new = [heading(rng, lang, level, source, number)]
+        elif r < 0.58:
+            footnote = rng.random() < 0.12
+            notes += footnote
+            new = paragraph(rng, lang, source, note=notes if footnote else 0)
+        elif r < 0.70:
             new = list_items(rng, lang, source)
-        elif r < 0.88:
-            new = [display(rng)]
+        elif r < 0.82:
+            tagged = numbered and rng.random() < 0.5
+            equation += tagged
+            new = [display(rng, str(equation) if tagged else "")]
+        elif r < 0.91:
+            new = [b for b in [table(rng, lang, narrow=columns > 1)] if b is not None]
         else:
-            new = [table(rng, lang)]
+            figures += 1
+            new = [figure(rng, lang, source, figures)]
         blocks += new
-        size += sum(120 if b.kind in ("display", "heading") else 400 if b.kind == "table"
+        size += sum(120 if b.kind in ("display", "heading") else 400 if b.kind in ("table", "figure")
                     else sum(len(s.text) for s in b.segments) for b in new)
     return blocks

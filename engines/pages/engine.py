@@ -22,7 +22,7 @@ import numpy as np
 from engines import prose
 from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError
 from engines.pages.blocks import Document
-from engines.pages.content import draw_blocks
+from engines.pages.content import draw_blocks, title
 from engines.pages.layout import ENGINE, batch_latex, document_latex, draw_style
 from engines.pages.papers import PaperPage, load_papers
 from engines.pages.split import SplitError, split_pages
@@ -98,9 +98,10 @@ class PagesEngine(Engine):
 
     def _document(self, rng: np.random.Generator) -> Document:
         lang = self.config.lang if self.config.lang != "mixed" else ("zh" if rng.random() < 0.5 else "en")
-        style = draw_style(rng, lang)
-        blocks = draw_blocks(rng, lang, style.capacity(lang) * self.config.fill, self.config.prose)
-        return Document(lang, style.setup(), blocks, style.to_dict())
+        style = draw_style(rng, lang, head=title(rng, lang, self.config.prose))
+        blocks = draw_blocks(rng, lang, style.capacity(lang) * self.config.fill, self.config.prose, style.numbered,
+                             style.columns)
+        return Document(lang, style.setup(), blocks, style)
 
     def _compile(self, documents: list[Document]) -> list[Sample | Exception]:
         """Compile documents of one language in one run, or one by one when the run fails."""
@@ -133,7 +134,8 @@ class PagesEngine(Engine):
             return SampleError("page_empty", f"document {k}'s first page shows no block")
         shown = [b.kind for b in document.blocks]
         meta = {"lang": document.lang, "source": None, "engine": ENGINE[document.lang], "dpi": self.config.dpi,
-                "style": document.style, "pages_in_document": len(pages), "continued": document.blocks[0].continued,
+                "style": document.style.to_dict(), "furniture": document.style.furniture(self.config.dpi / 72),
+                "pages_in_document": len(pages), "continued": document.blocks[0].continued,
                 "document_blocks": {kind: shown.count(kind) for kind in sorted(set(shown))}}
         return Sample(images=[pdf.render(page, self.config.dpi)], prompt=PROMPT_FORMAT, target=target,
                       task="format", meta=meta)

@@ -20,15 +20,24 @@ from engines.tables.generator import PREAMBLE as TABLE_PREAMBLE
 from renderers.latex import CJK_PREAMBLE
 
 PAPERS = {"a4": (595.0, 842.0), "letter": (612.0, 792.0), "b5": (499.0, 709.0)}
-# psnfss families in texlive-fonts-recommended: Latin Modern, Times, Palatino, New Century, Charter, Helvetica.
-FAMILIES = {"en": ("lmr", "ptm", "ppl", "pnc", "bch", "phv"), "zh": ("rm", "sf")}
+# English: psnfss families in texlive-fonts-recommended (Latin Modern, Times, Palatino, New Century, Charter,
+# Helvetica) and TeX Gyre Bonum (Bookman). Chinese: xeCJK families of the preamble (Song, Hei, two Kai faces).
+FAMILIES = {"en": ("lmr", "ptm", "ppl", "pnc", "bch", "phv", "qbk"), "zh": ("song", "hei", "kai", "wenkai")}
+CJK_FACES = {"song": "Noto Serif CJK SC", "hei": "Noto Sans CJK SC", "kai": "AR PL KaitiM GB", "wenkai": "LXGW WenKai"}
 ENGINE = {"en": "pdflatex", "zh": "xelatex"}
-_COMMON = (r"\usepackage{xcolor}\usepackage[a4paper]{geometry}\usepackage{adjustbox}" "\n"
-           rf"{FORMULA_PREAMBLE}{TABLE_PREAMBLE}{MARKER}" "\n"
-           r"\pagestyle{empty}\tracinglostchars=3\sloppy\hyphenpenalty=10000\exhyphenpenalty=10000"
-           r"\relpenalty=10000\binoppenalty=10000")
+COLUMN_SEP = 18.0  # points between two columns
+# \gotx{A} ... \gotx{Z} brackets a page's furniture (running head, page number) in the text layer, as \gotm
+# marks blocks; \gotfurniture{head}{foot} sets both for every page that follows; footnote texts carry their
+# own number (a segment of the footnote block), so \@makefntext prints none.
+FURNITURE = (r"\providecommand\gotx[1]{\leavevmode\rlap{\fontsize{1}{1}\selectfont\color{white}GOTX#1.}}" "\n"
+             r"\makeatletter\newcommand\gotfurniture[2]{\def\@oddhead{#1}\def\@evenhead{#1}\def\@oddfoot{#2}"
+             r"\def\@evenfoot{#2}}\renewcommand\@makefntext[1]{\noindent#1}\makeatother")
+_COMMON = (r"\usepackage{xcolor}\usepackage[a4paper]{geometry}\usepackage{adjustbox}\usepackage{pict2e}" "\n"
+           rf"{FORMULA_PREAMBLE}{TABLE_PREAMBLE}{MARKER}" "\n" + FURNITURE + "\n"
+           r"\pagestyle{empty}\tracinglostchars=3\sloppy\relpenalty=10000\binoppenalty=10000")
 PREAMBLES = {"en": r"\usepackage[T1]{fontenc}\usepackage{lmodern}\usepackage{textcomp}" "\n" + _COMMON,
-             "zh": CJK_PREAMBLE + "\n" + _COMMON}
+             "zh": CJK_PREAMBLE + "\n" + "".join(rf"\setCJKfamilyfont{{{k}}}{{{v}}}" for k, v in CJK_FACES.items())
+             + "\n" + _COMMON}
 
 
 @dataclass(frozen=True)
@@ -38,9 +47,15 @@ class PageStyle:
     Attributes:
         paper: a key of `PAPERS`.
         margins: left, right, top, bottom, in points.
-        family: the text font family (a psnfss family for English; "rm" or "sf" for Chinese).
+        family: the text font family (a key of `FAMILIES[lang]`).
         size: font size in points; `leading` the baseline distance over the size.
         parindent, parskip: paragraph indent and extra space between paragraphs, in points.
+        columns: 1 or 2 (two columns `COLUMN_SEP` apart, read left column then right).
+        hyphenate: TeX may hyphenate words at line ends (English; the target keeps the word whole,
+            except at the page's very end, where it is cut as the page cuts it, "exam-").
+        numbered: section headings numbered by the document ("2.1 Title").
+        head: the running head printed above the text on every page ("" for none).
+        page: the first page's number, printed below the text (0 for none).
     """
 
     paper: str
@@ -50,6 +65,11 @@ class PageStyle:
     leading: float
     parindent: float
     parskip: float
+    columns: int = 1
+    hyphenate: bool = False
+    numbered: bool = False
+    head: str = ""
+    page: int = 0
 
     @property
     def text_box(self) -> tuple[float, float]:
@@ -61,44 +81,80 @@ class PageStyle:
     def capacity(self, lang: str) -> float:
         """About how many characters of prose fill the text area."""
         width, height = self.text_box
-        per_line = width / (self.size * (0.47 if lang == "en" else 1.0))
-        return per_line * height / (self.size * self.leading) * 0.9
+        per_line = (width - COLUMN_SEP * (self.columns - 1)) / (self.size * (0.47 if lang == "en" else 1.0))
+        return per_line * self.columns * height / (self.size * self.leading) * 0.9
+
+    def furniture(self, scale: float) -> list[list[int]]:
+        """The page bands (x0, y0, x1, y1, in pixels at `scale` pixels a point) that hold the running head
+        and page number, which the target leaves out; [] when the page prints neither."""
+        if not (self.head or self.page):
+            return []
+        width, height = PAPERS[self.paper]
+        _, _, top, bottom = self.margins
+        return [[0, 0, round(width * scale), int(top * scale) - 1],
+                [0, round((height - bottom) * scale) + 1, round(width * scale), round(height * scale)]]
 
     def setup(self) -> str:
-        """The LaTeX that starts a document on a fresh page in this style."""
+        """The LaTeX that starts a document on a fresh page in this style (every setting made anew, so
+        nothing carries over from the document before it in a batch)."""
         width, height = PAPERS[self.paper]
         (left, _, top, _), (text_w, text_h) = self.margins, self.text_box
-        family = f"\\{self.family}family" if self.family in ("rm", "sf") else f"\\fontfamily{{{self.family}}}"
+        if self.family in CJK_FACES:
+            latin = "sf" if self.family == "hei" else "rm"
+            family = (f"\\renewcommand\\CJKrmdefault{{{self.family}}}\\renewcommand\\CJKsfdefault{{{self.family}}}"
+                      f"\\renewcommand\\familydefault{{\\{latin}default}}")
+        else:
+            family = f"\\renewcommand\\rmdefault{{{self.family}}}\\renewcommand\\familydefault{{\\rmdefault}}"
+        font = f"\\fontsize{{{self.size}}}{{{self.size * self.leading:.2f}}}\\selectfont"
+        head = f"\\hfil{{\\normalfont\\small\\itshape\\gotx{{A}}{self.head}\\gotx{{Z}}}}\\hfil" if self.head else ""
+        foot = f"\\hfil{{\\normalfont\\small\\gotx{{A}}\\thepage\\gotx{{Z}}}}\\hfil" if self.page else ""
+        penalty = 50 if self.hyphenate else 10000
+        columns = f",twocolumn,columnsep={COLUMN_SEP}pt" if self.columns == 2 else ",onecolumn"
         return (f"\\clearpage\\pdfpagewidth={width}pt\\pdfpageheight={height}pt\\paperwidth={width}pt"
                 f"\\paperheight={height}pt\n\\newgeometry{{left={left}pt,top={top}pt,textwidth={text_w}pt,"
-                f"textheight={text_h}pt}}\n{family}\\fontsize{{{self.size}}}{{{self.size * self.leading:.2f}}}"
-                f"\\selectfont\\setlength\\parindent{{{self.parindent}pt}}\\setlength\\parskip{{{self.parskip}pt}}")
+                f"textheight={text_h}pt{columns}}}\n{family}\\normalfont{font}\\setlength\\parindent{{{self.parindent}pt}}"
+                f"\\setlength\\parskip{{{self.parskip}pt}}\\hyphenpenalty={penalty}\\exhyphenpenalty={penalty}\n"
+                f"\\gotfurniture{{{head}}}{{{foot}}}\\setcounter{{page}}{{{max(self.page, 1)}}}")
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
-def draw_style(rng: np.random.Generator, lang: str) -> PageStyle:
-    """A page style drawn from what papers, reports and books use."""
+def draw_style(rng: np.random.Generator, lang: str, head: str = "") -> PageStyle:
+    """A page style drawn from what papers, reports and books use: one column or (one in three) two, a
+    running head (`head`, when given, one in two) and a page number (one in two), numbered sections one in
+    two, English hyphenated one in two."""
     side, top = float(rng.integers(50, 91)), float(rng.integers(50, 91))
     parindent = float(rng.choice([0.0, 15.0, 20.0]))
-    return PageStyle(paper=str(rng.choice(list(PAPERS))), margins=(side, side, top, top),
-                     family=str(rng.choice(FAMILIES[lang])), size=float(rng.choice([10.0, 10.95, 12.0])),
-                     leading=float(rng.choice([1.2, 1.25, 1.4])), parindent=parindent,
-                     parskip=float(rng.choice([0.0, 4.0])) if parindent else 6.0)  # paragraphs stay apart
+    paper, family = str(rng.choice(list(PAPERS))), str(rng.choice(FAMILIES[lang]))
+    size, leading = float(rng.choice([10.0, 10.95, 12.0])), float(rng.choice([1.2, 1.25, 1.4]))
+    parskip = float(rng.choice([0.0, 4.0])) if parindent else 6.0  # paragraphs stay apart
+    columns = 2 if paper != "b5" and rng.random() < 1 / 3 else 1
+    hyphenate = lang == "en" and bool(rng.random() < 0.5)
+    numbered = bool(rng.random() < 0.5)
+    running = head if head and rng.random() < 0.5 else ""
+    page = int(rng.integers(1, 40)) if rng.random() < 0.5 else 0
+    return PageStyle(paper=paper, margins=(side, side, top, top), family=family, size=size, leading=leading,
+                     parindent=parindent, parskip=parskip, columns=columns, hyphenate=hyphenate, numbered=numbered,
+                     head=running, page=page)
 
 
 def document_latex(index: int, setup: str, blocks: list[Block]) -> str:
-    """One document's LaTeX (document `index` of its batch): its set-up, then its blocks, items in lists."""
+    """One document's LaTeX (document `index` of its batch): its set-up, then its blocks, items in lists, a
+    footnote inside the paragraph whose mark it follows."""
     out, in_list = [setup], False
     for b, block in enumerate(blocks):
+        if block.kind == "footnote":
+            continue
         if in_list and (block.kind != "item" or block.opens):
             out.append("\\end{itemize}")
             in_list = False
         if block.kind == "item" and not in_list:
             out.append("\\begin{itemize}")
             in_list = True
-        out.append(block.latex(index, b))
+        follows = blocks[b + 1] if b + 1 < len(blocks) else None
+        note = follows.latex(index, b + 1) if follows is not None and follows.kind == "footnote" else ""
+        out.append(block.latex(index, b, note))
     if in_list:
         out.append("\\end{itemize}")
     return "\n\n".join(out) + "\n"

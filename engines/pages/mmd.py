@@ -2,8 +2,9 @@
 
 The trade-off: Nougat converts through LaTeXML's HTML, a heavy Perl tool, and still loses what it cannot
 parse; this converter is a small pass over the source that handles what papers use most (sections
-with their numbers, math kept as written, tables as `tabular`, lists, citations and references resolved
-from the compiled `.aux`, figures, footnotes and bibliographies dropped) and unwraps the rest. Whatever
+with their numbers, math kept as written, tables as `tabular`, figures as their captions, footnotes as a
+mark and a note after the paragraph (moved to the foot of the page by `place_notes`), lists, citations and
+references resolved from the compiled `.aux`, bibliographies dropped) and unwraps the rest. Whatever
 it gets wrong shows up when a page is matched against the PDF's text (`engines.pages.nougat`), which
 keeps only pages that match well, as Nougat does.
 """
@@ -15,25 +16,30 @@ from pathlib import Path
 
 from engines.tex import Macros
 
-COMMENT = re.compile(r"(?<!\\)%.*")
+COMMENT = re.compile(r"(?<!\\)((?:\\\\)*)%.*")  # % after an even run of backslashes ("\\\\%": a break, then one)
 INPUT = re.compile(r"\\(?:input|include)\s*\{([^}]+)\}")
-DROP_ENVS = ("figure", "figure*", "algorithm", "algorithmic", "lstlisting", "verbatim", "tikzpicture",
+DROP_ENVS = ("algorithm", "algorithmic", "lstlisting", "tikzpicture",
              "thebibliography", "wrapfigure", "subfigure", "minipage")
 MATH_ENVS = ("equation", "equation*", "displaymath", "align", "align*", "gather", "gather*", "multline", "multline*",
              "eqnarray", "eqnarray*", "flalign", "flalign*")
+# Classes whose \maketitle prints a date, `\today` when no `\date` is given: in the sandbox (SOURCE_DATE_EPOCH=0)
+# the day the epoch began.
+DATED_CLASSES = ("article", "report", "book", "scrartcl", "scrreprt", "scrbook", "amsart")
+TODAY = "January 1, 1970"
 LEVELS = {"section": 1, "subsection": 2, "subsubsection": 3}
-DROP_WITH_ARG = ("label", "footnote", "vspace", "vspace*", "hspace", "hspace*", "thanks", "bibliographystyle",
+DROP_WITH_ARG = ("label", "vspace", "vspace*", "hspace", "hspace*", "bibliographystyle",
                  "bibliography", "includegraphics", "addbibresource", "pagestyle", "thispagestyle", "setlength",
                  "newcommand", "renewcommand", "def", "keywords", "acknowledgments", "fancyhead", "todo")
 DIMENSION = re.compile(r"-?[\d.]*\s*(pt|em|ex|cm|mm|in|bp)|-?[\d.]*\\[a-z]*(width|height|skip)")
-SIMPLE = {r"\ldots": "…", r"\dots": "…", r"\%": "%", r"\&": "&", r"\_": "_", r"\$": "$", r"\#": "#", "---": "—",
+SIMPLE = {r"\{": "{", r"\}": "}", r"\ldots": "…", r"\dots": "…", r"\%": "%", r"\&": "&", r"\_": "_", r"\$": "$", r"\#": "#", "---": "—",
           "--": "–", "``": "“", "''": "”", "~": " ", r"\ ": " ", r"\,": " ", r"\LaTeX": "LaTeX", r"\TeX": "TeX",
           r"\@": ""}
 
 
 def expand_inputs(text: str, folder: Path, depth: int = 0) -> str:
     """The source with `\\input`/`\\include` files put in place (comments removed), read from `folder` only."""
-    text = "\n".join(COMMENT.sub("", line) for line in text.splitlines())
+    # A line that is only a comment goes whole: TeX's % eats its end of line, so it never makes a blank line.
+    text = "\n".join(COMMENT.sub(r"\1", line) for line in text.splitlines() if not line.lstrip().startswith("%"))
     if depth > 8:
         return text
 
@@ -119,6 +125,28 @@ def aux_labels(aux: str) -> tuple[dict[str, str], dict[str, str]]:
     return labels, cites
 
 
+NOTE = re.compile(r"(?m)^(\\\(\{ \}\^\{[^{}]+\}\\\)) .*$")
+SYMBOLS = ("*", "\\dagger", "\\ddagger", "\\S", "\\P", "\\|")  # \fnsymbol: the title's footnote marks
+
+
+def place_notes(pages: list[str]) -> list[str]:
+    """Each footnote moved to the end of the page that prints its mark, notes in the order of their numbers (a
+    page's footnotes print at its foot, after its text: the convention of the generated pages too)."""
+    notes = {m[1]: m[0] for page in pages for m in NOTE.finditer(page)}
+    pages = [re.sub(r"\n{3,}", "\n\n", NOTE.sub("", page)).strip() for page in pages]
+    out = []
+    for page in pages:
+        marks = [mark for mark in notes if mark in page]
+        out.append("\n\n".join([page] + [notes[mark] for mark in marks]) if page else page)
+    return out
+
+
+def _authblk_names(names: list[str]) -> str:
+    """Authors authblk prints on one line: "A", "A and B", "A, B, and C" (its \\Authand and \\Authands)."""
+    return names[0] if len(names) == 1 else " and ".join(names) if len(names) == 2 else (
+        ", ".join(names[:-1]) + ", and " + names[-1])
+
+
 class Converter:
     """One paper's LaTeX body to Mathpix markdown, numbering sections, tables and figures as LaTeX does."""
 
@@ -127,37 +155,104 @@ class Converter:
         self.counters = [0, 0, 0]
         self.appendix = False
         self.tables = 0
+        self.figures = 0
+        self.notes_seen: list[int] = []
+        self.symbolic = 0  # > 0 while converting the title block: footnotes marked *, \dagger, ... (this many so far)
+        self.cls, self.options = "article", ""  # the document class and its options
+        self.enddot = False
+        self.theorems: dict[str, tuple[str, str | None, str]] = {}  # env -> (name, counter or None, head style)
+        self.theorem_counts: dict[str, int] = {}
+        self.notes: list[str] = []  # footnotes met in the paragraphs converted last, waiting to follow them
         self.equations = 0
         self.eq_by_section = False  # `\numberwithin{equation}{section}`: (2.3), restarting each section
+        self.sub: list | None = None  # inside `subequations`: [the parent number, rows numbered so far]
 
     def convert(self, source: str) -> str:
         """The whole document's markdown: title, abstract and body up to the bibliography."""
         source = expand_macros(source)
+        if (at := source.find("\\abstract{")) >= 0:  # the command form some classes take: the environment's output
+            text, end = argument(source, at + len("\\abstract"))
+            source = source[:at] + f"\\begin{{abstract}}{text}\\end{{abstract}}" + source[end:]
         self.eq_by_section = bool(re.search(r"\\numberwithin\s*\{equation\}\s*\{section\}", source))
+        if cls := re.search(r"\\documentclass\s*(?:\[([^]]*)\])?\s*\{([^}]*)\}", source):
+            self.options, self.cls = cls[1] or "", cls[2].strip()
+        self.collect_theorems(source)
+        # KOMA-Script ends section numbers with a dot when an appendix numbers with letters ("2.1.").
+        self.enddot = self.cls.startswith("scr") and "\\appendix" in source
         title, _ = argument(source, source.find("\\title") + 6) if "\\title" in source else ("", 0)
         begin = source.find("\\begin{document}")
         body = source[begin + len("\\begin{document}"):] if begin >= 0 else source
         body = re.split(r"\\end\{document\}|\\bibliography\{|\\printbibliography|\\begin\{thebibliography\}", body)[0]
+        self.symbolic = 1
         parts = [f"# {self.inline(title)}"] if title.strip() else []
         parts += self.title_block(source[:begin] if begin >= 0 else "")
+        self.symbolic = 0
         parts.append(self.blocks(body))
         return "\n\n".join(p for p in parts if p.strip())
 
-    def title_block(self, preamble: str) -> list[str]:
-        """The authors and their affiliations as `\\maketitle` prints them below the title, one line each.
+    def collect_theorems(self, source: str) -> None:
+        """The paper's `\\newtheorem`s: each environment's name, the counter it numbers with (None when starred)
+        and how its head prints: "amsthm" ("Theorem 2 (note)."), "kernel" (no final dot) or "note" (a
+        `\\newtheoremstyle` whose head is `\\thmnote{#1 }#3`: "Step 3.", the note as the number)."""
+        styles = {m[1]: "note" for m in re.finditer(r"\\newtheoremstyle\{(\w+)\}(?:\{[^{}]*\}){7}\{\\thmnote\{#1 ?\}#3\}",
+                                                  source)}
+        style, amsthm = "plain", "amsthm" in source or "ntheorem" in source
+        for m in re.finditer(r"\\theoremstyle\{(\w+)\}|\\newtheorem(\*?)\{(\w+)\}(?:\[(\w+)\])?\{([^}]*)\}", source):
+            if m[1]:
+                style = m[1]
+                continue
+            head = styles.get(style, "amsthm" if amsthm else "kernel")
+            self.theorems[m[3]] = (m[5], None if m[2] else (m[4] or m[3]), head)
 
-        Names joined by `\\and` or broken by `\\\\` become lines; `\\thanks` footnotes and e-mail
-        addresses (printed in footnotes) are left out. Read from the preamble and `\\author`-like
-        commands (`\\affiliation`, `\\institute`, `\\address`) in the order written.
+    def theorem(self, env: str, inner: str) -> str:
+        """A theorem-like environment as printed: its head, then its text."""
+        name, counter, style = self.theorems[env]
+        note = re.match(r"\s*\[([^\]]*)\]", inner)
+        inner = inner[note.end():] if note else inner
+        number = ""
+        if counter is not None:
+            self.theorem_counts[counter] = self.theorem_counts.get(counter, 0) + 1
+            number = f" {self.theorem_counts[counter]}"
+        if style == "note":
+            head = f"{name} {self.inline(note[1])}." if note else ""
+        else:
+            head = f"{name}{number}" + (f" ({self.inline(note[1])})" if note else "") + ("." if style == "amsthm" else "")
+        body = self.blocks(inner)
+        return "\n\n" + (f"{head} {body}" if head else body) + "\n\n"
+
+    def title_block(self, preamble: str) -> list[str]:
+        """The authors, their affiliations and the date as `\\maketitle` prints them below the title, one line each.
+
+        Names joined by `\\and` or broken by `\\\\` become lines; `\\thanks` footnotes are marked with
+        symbols (*, \\dagger, ...), their notes go to the page's foot; e-mail addresses are left out. Read from the preamble and `\\author`-like
+        commands (`\\affiliation`, `\\affil` of authblk, `\\institute`, `\\address`) in the order written;
+        then `\\date`, or `\\today` in the sandbox (`TODAY`) where the class prints one unasked.
         """
-        lines = []
-        for m in re.finditer(r"\\(author|affiliation|institute|address)(?![A-Za-z])", preamble):
+        lines: list[str] = []
+        authblk = re.search(r"\\affil(?![A-Za-z])", preamble) is not None
+        names: list[str] = []  # authblk: consecutive \author names, printed on one line ("A, B, and C")
+        for m in re.finditer(r"\\(author|affiliation|affil|institute|address)(?![A-Za-z])", preamble):
             arg, _ = argument(preamble, m.end())
-            arg = re.sub(r"\\(thanks|email)\s*\{(?:[^{}]|\{[^{}]*\})*\}", "", arg)
+            arg = re.sub(r"\\email\s*\{(?:[^{}]|\{[^{}]*\})*\}", "", arg)
+            if authblk and m[1] == "author":
+                names.append(self.inline(arg).strip(" ,"))
+                continue
+            if names:
+                lines.append(_authblk_names(names))
+                names = []
             for part in re.split(r"\\and(?![A-Za-z])|\\\\", arg):
                 line = self.inline(part).strip(" ,")
                 if line:
                     lines.append(line)
+        if names:
+            lines.append(_authblk_names(names))
+        date = re.search(r"\\date(?![A-Za-z])", preamble)
+        cls = re.search(r"\\documentclass\s*(?:\[[^]]*\])?\s*\{([^}]*)\}", preamble)
+        if date:
+            text = self.inline(argument(preamble, date.end())[0].replace("\\today", TODAY)).strip()
+            lines += [text] if text else []
+        elif lines and cls and cls[1].strip() in DATED_CLASSES:
+            lines.append(TODAY)
         return ["\n".join(lines)] if lines else []
 
     def blocks(self, text: str) -> str:
@@ -168,6 +263,8 @@ class Converter:
         while True:
             m = pattern.search(text, i)
             out.append(self.inline(text[i:m.start() if m else len(text)], paragraphs=True))
+            out += [f"\n\n{note}\n\n" for note in self.notes]
+            self.notes = []
             if m is None:
                 break
             if m[0] == "\\appendix":
@@ -215,7 +312,7 @@ class Converter:
         if level == 1 and self.eq_by_section:
             self.equations = 0
         first = chr(ord("A") + self.counters[0] - 1) if self.appendix else str(self.counters[0])
-        number = ".".join([first] + [str(c) for c in self.counters[1:level]])
+        number = ".".join([first] + [str(c) for c in self.counters[1:level]]) + ("." if self.enddot else "")
         return "#" * level + f" {number} {self.inline(title)}"
 
     def environment(self, env: str, inner: str) -> str:
@@ -223,6 +320,10 @@ class Converter:
             return "\n\n"
         if env in MATH_ENVS:
             return "\n\n" + self.display_math(env, inner) + "\n\n"
+        if env in ("figure", "figure*"):  # the drawing is not text: its caption is what the target says
+            self.figures += 1
+            caption, _ = argument(inner, inner.find("\\caption") + 8) if "\\caption" in inner else ("", 0)
+            return f"\n\nFigure {self.figures}: {self.inline(caption)}\n\n" if caption else "\n\n"
         if env in ("table", "table*"):
             self.tables += 1
             tabulars = re.findall(r"\\begin\{tabular\*?\}.*?\\end\{tabular\*?\}", inner, re.S)
@@ -234,8 +335,20 @@ class Converter:
             items = re.split(r"\\item\b", inner)[1:]
             lines = [f"{k + 1}. " if env == "enumerate" else "- " for k in range(len(items))]
             return "\n\n" + "\n".join(p + self.inline(item).strip() for p, item in zip(lines, items)) + "\n\n"
-        if env == "abstract":
-            return "\n\n## Abstract\n\n" + self.blocks(inner) + "\n\n"
+        if env == "abstract":  # KOMA-Script prints no heading unless asked (abstract=true)
+            head = "" if self.cls.startswith("scr") and "abstract=true" not in self.options else "## Abstract\n\n"
+            return "\n\n" + head + self.blocks(inner) + "\n\n"
+        if env in self.theorems:
+            return self.theorem(env, inner)
+        if env == "verbatim":  # printed as typed, in a code block
+            return "\n\n```\n" + inner.strip("\n") + "\n```\n\n"
+        if env == "subequations":  # one number for the group, its equations (4a), (4b), ...
+            self.equations += 1
+            self.sub = [f"{self.counters[0]}.{self.equations}" if self.eq_by_section else str(self.equations), 0]
+            try:
+                return "\n\n" + self.blocks(inner) + "\n\n"
+            finally:
+                self.sub = None
         return "\n\n" + self.blocks(inner) + "\n\n"
 
     def display_math(self, env: str, inner: str) -> str:
@@ -268,9 +381,12 @@ class Converter:
         """
         if re.search(r"\\(nonumber|notag|tag)(?![A-Za-z])", math):
             return None
-        self.equations += 1
         label = re.search(r"\\label\{([^}]*)\}", math)
         printed = self.labels.get(label[1]) if label else None
+        if self.sub is not None:
+            self.sub[1] += 1
+            return printed or f"{self.sub[0]}{chr(ord('a') + self.sub[1] - 1)}"
+        self.equations += 1
         if printed:
             last = re.search(r"(\d+)$", printed)
             self.equations = int(last[1]) if last else self.equations
@@ -280,13 +396,15 @@ class Converter:
         return str(self.equations)
 
     def math(self, body: str) -> str:
-        """Math as written, without labels, tags the source sets by hand excepted."""
-        return re.sub(r"\\(label|nonumber|notag)(\{[^}]*\})?", "", body).strip()
+        """Math as written, without labels (tags the source sets by hand excepted) and blank lines (which would
+        end a markdown math block; TeX ignores them there)."""
+        return re.sub(r"\n\s*\n", "\n", re.sub(r"\\(label|nonumber|notag)(\{[^}]*\})?", "", body)).strip()
 
     def inline(self, text: str, paragraphs: bool = False) -> str:
         """Prose: inline math kept as \\( \\), citations and references resolved, formatting unwrapped."""
+        text = re.sub(r"\n[ \t]*[{}]+[ \t]*(?=\n)", "", text)  # a line holding only a brace is no paragraph break
         out, i = [], 0
-        command = re.compile(r"\$|\\\(|\\([A-Za-z]+\*?)|\\[%&_$#@ ,]|---|--|``|''|~|\\\\")
+        command = re.compile(r"\$|\\\(|\\([A-Za-z]+\*?)|\\[%&_$#@ ,{}]|---|--|``|''|~|\\\\")
         while True:
             m = command.search(text, i)
             out.append(text[i:m.start() if m else len(text)].replace("{", "").replace("}", ""))
@@ -309,6 +427,15 @@ class Converter:
                 name = m[1]
                 if name in DROP_WITH_ARG:
                     _, i = argument(text, i)
+                elif name in ("footnote", "thanks"):  # the mark here; the note after the paragraph (`place_notes`)
+                    note, i = argument(text, i)
+                    if self.symbolic:
+                        mark, self.symbolic = SYMBOLS[(self.symbolic - 1) % len(SYMBOLS)], self.symbolic + 1
+                    else:
+                        self.notes_seen.append(len(self.notes_seen) + 1)
+                        mark = str(self.notes_seen[-1])
+                    out.append(f"\\({{ }}^{{{mark}}}\\)")
+                    self.notes.append(f"\\({{ }}^{{{mark}}}\\) {self.inline(note)}")
                 elif name.startswith("cite") or name in ("citep", "citet", "citealp"):
                     keys, i = argument(text, i)
                     out.append(self.citation(name, keys))
@@ -343,6 +470,6 @@ class Converter:
         found = [self.cites.get(k.strip(), "?") for k in keys.split(",")]
         if all(re.fullmatch(r"\d+", f) for f in found):
             return "[" + ", ".join(found) + "]"
-        if name == "citet":
+        if name in ("citet", "cite"):  # natbib's author-year \\cite is its \\citet: "Chen et al. (2018)"
             return "; ".join(re.sub(r", (\d{4}\w?)$", r" (\1)", f) for f in found)
         return "(" + "; ".join(found) + ")" if name == "citep" else "; ".join(found)

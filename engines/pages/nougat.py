@@ -20,7 +20,9 @@ from rapidfuzz.fuzz import partial_ratio_alignment
 from renderers.pymupdf import PdfDocument
 
 WORD = re.compile(r"[^\W\d_]{3,}")
-HIDDEN = re.compile(r"\\\(.*?\\\)|\\\[.*?\\\]|\\begin\{(align|gather)\*\}.*?\\end\{\1\*\}|\\[A-Za-z]+", re.S)
+HIDDEN = re.compile(r"\\\(.*?\\\)|\\\[.*?\\\]|\\begin\{(align|gather)\*\}.*?\\end\{\1\*\}|\\[A-Za-z]+"
+                    r"|(?m:^(?:Figure|Table) \d+:[^\n]*$)", re.S)
+CAPTION = re.compile(r"(?m)^(Figure|Table)\s+(\d+)\s*:")
 MIN_SCORE = 0.9  # Nougat's paper keeps pages whose ends match at 0.9 or more
 MIN_AGREEMENT = 0.9  # and ours, only pages whose words agree with the PDF's as bags at 0.9 or more (word_agreement)
 HYPHEN = re.compile(r"(\w)-\n(\w)")  # a word TeX hyphenated at a line's end
@@ -50,9 +52,25 @@ def page_texts(pdf: PdfDocument) -> list[str]:
             for lines in pages]
 
 
-def page_words(texts: list[str]) -> list[list[str]]:
-    """Each page's prose words (`page_texts`), words TeX hyphenated at a line's end joined."""
-    return [[w for w, _ in _words(HYPHEN.sub(r"\1\2", text))] for text in texts]
+def page_words(texts: list[str], markdown: str = "") -> list[list[str]]:
+    """Each page's prose words (`page_texts`), words TeX hyphenated at a line's end joined, without the words of the
+    figure and table captions `markdown` holds ("Figure 2: ..." lines).
+
+    Floats go where LaTeX finds room, often a page away from the text around them, so neither side's
+    captions take part in matching (the markdown's are hidden by `_words`); whether a page's captions
+    are the ones its markdown holds is checked apart (`engines.pages.papers.captions`).
+    """
+    sizes = {f"{m[1]} {m[2]}": len(_words(m[0][m.end(2) - m.start():].lstrip(":"))) + 1
+             for m in re.finditer(r"(?m)^(Figure|Table) (\d+):.*$", markdown)}  # + "Figure"
+    out = []
+    for text in texts:
+        text = HYPHEN.sub(r"\1\2", text)
+        for m in reversed(list(CAPTION.finditer(text))):
+            if (n := sizes.get(f"{m[1]} {m[2]}")) is not None:  # the caption's words after "Figure 2:"
+                cut = [w.end() for w in WORD.finditer(text, m.start())][:n]
+                text = text[:m.start()] + " " + text[cut[-1] if cut else m.end():]
+        out.append([w for w, _ in _words(text)])
+    return out
 
 
 def end_fragments(texts: list[str]) -> list[str]:

@@ -9,7 +9,10 @@ is kept when its ends match at least at `nougat.MIN_SCORE` and its words agree w
 left out). What cannot be used is counted in `skipped`:
 a paper with no main file ("no_main_tex"), of the other language ("lang_mismatch"), whose class or
 package TeX Live lacks ("latex_missing_file"), that fails ("latex_error", "latex_no_pdf") or times out
-("render_timeout"); pages that match poorly ("page_match_low") or show no text ("page_empty").
+("render_timeout"); pages that match poorly ("page_match_low"), show no text ("page_empty"), print a
+figure or table caption other than those their markdown holds or elsewhere on the page ("float_elsewhere")
+or whose markdown does
+not open and close with the words the page prints first and last ("page_ends_differ").
 Compiling happens once, when the engine is built: a real paper takes seconds to minutes.
 """
 
@@ -23,7 +26,8 @@ from typing import Callable
 
 from PIL import Image
 
-from engines.pages.mmd import Converter, expand_inputs
+from engines.pages.mmd import Converter, expand_inputs, place_notes
+from engines.pages.nougat import _words as nougat_words
 from engines.pages.nougat import (
     MIN_AGREEMENT,
     MIN_SCORE,
@@ -38,6 +42,7 @@ from renderers.latex import LatexConfig, compile_document
 from renderers.pymupdf import PdfDocument
 from renderers.scripts import HAN
 
+WORD_RE = re.compile(r"[^\W\d_]{3,}")
 MAIN_NAMES = ("main.tex", "ms.tex", "paper.tex")
 CJK = re.compile(r"\\usepackage(\[[^]]*\])?\{(ctex|xeCJK|CJKutf8)\}|\\documentclass(\[[^]]*\])?\{ctex")
 
@@ -68,6 +73,52 @@ class PaperPage:
         """The page as an RGB image."""
         with PdfDocument(self.pdf) as doc:
             return doc.render(self.page, dpi)
+
+
+def captions(text: str) -> set[str]:
+    """The figure and table captions a page's text (PDF or markdown) opens a line with: {"Figure 2", "Table 1"}.
+
+    A float goes where LaTeX finds room, often on another page than the text around its source: a page
+    whose printed captions are not the ones its markdown holds is refused ("float_elsewhere").
+    """
+    return {f"{m[1]} {m[2]}" for m in re.finditer(r"(?m)^(Figure|Table)\s+(\d+)\s*:", text)}
+
+
+def _caption_places(text: str) -> dict[str, float]:
+    """Where in `text` each caption `captions` finds starts, as the share of the text's prose words before it."""
+    words = [m.start() for m in WORD_RE.finditer(text)]
+    return {f"{m[1]} {m[2]}": sum(w < m.start() for w in words) / max(1, len(words))
+            for m in re.finditer(r"(?m)^(Figure|Table)\s+(\d+)\s*:", text)}
+
+
+def floats_in_place(markdown: str, printed: str, slack: float = 0.2) -> bool:
+    """Whether a page's markdown holds the figure and table captions the page prints (`printed`: its PDF text), each
+    about where the page prints it (within `slack` of the page's words): a float LaTeX moved to the top of
+    the page and written where its source stands would be read out of order."""
+    mine, shown = _caption_places(markdown), _caption_places(printed)
+    return mine.keys() == shown.keys() and all(abs(mine[k] - shown[k]) <= slack for k in mine)
+
+
+def ends_agree(markdown: str, words: list[str], n: int = 3, slack: int = 8) -> bool:
+    """Whether a page's markdown opens and closes with the words the page prints first and last: its first `n`
+    prose words among the page's first `slack` words, its last `n` among the last `slack`, in order.
+
+    The fuzzy break search scores a page by how well its ends match, which a cut a few words off (a
+    sentence's end given to the next page) still passes at 0.9; this asks for the very words.
+    """
+    mine = [w for w, _ in nougat_words(markdown)]
+    if len(mine) < n or len(words) < n:
+        return True
+
+    def inside(part: list[str], window: list[str]) -> bool:
+        at = 0
+        for w in part:
+            if w not in window[at:]:
+                return False
+            at = window.index(w, at) + 1
+        return True
+
+    return inside(mine[:n], words[:slack]) and inside(mine[-n:], words[-slack:])
 
 
 def main_file(folder: Path) -> Path | None:
@@ -105,19 +156,24 @@ def paper_pages(folder: Path, lang: str, latex: Callable[[str], LatexConfig], sk
         compiled = compile_document(tex, folder, config, passes=3)
         with PdfDocument(compiled.pdf) as pdf:
             texts = page_texts(pdf)
-        words = page_words(texts)
     except RenderError as exc:
         skipped[exc.reason] += 1
         return []
     markdown = Converter(compiled.aux).convert(source)
+    words = page_words(texts, markdown)
+    split = split_markdown(markdown, words, end_fragments(texts))
     kept = []
-    for page, (text, score) in enumerate(split_markdown(markdown, words, end_fragments(texts))):
+    for page, (text, (_, score)) in enumerate(zip(place_notes([t for t, _ in split]), split)):
         if not text.strip():
             skipped["page_empty"] += 1
         elif score < MIN_SCORE:
             skipped["page_match_low"] += 1
         elif word_agreement(text, words[page]) < MIN_AGREEMENT:
             skipped["page_words_differ"] += 1
+        elif not floats_in_place(text, texts[page]):
+            skipped["float_elsewhere"] += 1
+        elif not ends_agree(text, words[page]):
+            skipped["page_ends_differ"] += 1
         else:
             kept.append(PaperPage(folder.name, paper_lang, config.program, page, text, round(score, 4), compiled.pdf))
     return kept

@@ -7,6 +7,14 @@ layer, read in content order, is a sequence of markers each followed by its segm
 a page break cuts continues, without a marker, at the top of the next page: its words before the page's
 first marker. The cut is counted in units (non-space characters) and the units the page shows
 are compared with the source's, so a target that would not match the page fails the sample instead.
+
+Layouts: two columns come out of the text layer left column first, which is the reading order. A
+hyphen TeX adds at a line's end is not the source's (the target keeps the word whole), except at the
+page's very end, where the target is cut as the page cuts it ("exam-"; the next page opens with "ple").
+Footnotes print at the foot of the page or column, in the text layer after the text above them,
+which may go on after them (in the next column or on the next page): the target writes a page's
+footnotes after its body, in the order printed. Running heads and page numbers (between `\\gotx{A}`
+and `\\gotx{Z}`) are left out of the target, as Nougat and Mathpix leave them out.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ from engines.pages.blocks import Block, Document
 from renderers.pymupdf import PdfDocument
 
 MARK = re.compile(r"GOTM(\d+)x(\d+)x(\d+|L)\.")
+FURNITURE = re.compile(r"GOTXA\..*?GOTXZ\.", re.S)
 UNIT = re.compile(r"\S")
 QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 
@@ -44,11 +53,12 @@ class _Shown:
     segment: int
     start: int = 0
     stop: int = 0
+    hyphen: bool = False  # the page ends inside the segment's word at a hyphen TeX added
 
 
 def _page_runs(doc: PdfDocument, page: int) -> tuple[str, list[tuple[tuple[int, int, str], str]]]:
     """The page's text before its first marker, and each marker (doc, block, segment) with the text after it."""
-    text = _norm("\n".join(t.text for t in doc.texts(page, dpi=72)))
+    text = FURNITURE.sub("", _norm("\n".join(t.text for t in doc.texts(page, dpi=72))))
     found = list(MARK.finditer(text))
     lead = text[:found[0].start()] if found else text
     runs = [((int(m[1]), int(m[2]), m[3]), text[m.end():found[i + 1].start() if i + 1 < len(found) else len(text)])
@@ -56,17 +66,33 @@ def _page_runs(doc: PdfDocument, page: int) -> tuple[str, list[tuple[tuple[int, 
     return lead, runs
 
 
-def _take(block: Block, seg: int, start: int, shown: str, where: str) -> int:
-    """Check that the units `shown` are the next ones of prose segment `seg` from `start`; the stop unit."""
-    source = block.segments[seg].text
-    got = UNIT.findall(shown)
-    spans = units(source)
-    want = [_norm(source[a:b]) for a, b in spans[start:start + len(got)]]
-    if got != want:
-        first = next(i for i, (a, b) in enumerate(zip(got + ["<end>"], want + ["<end>"])) if a != b)
-        raise SplitError(f"{where}: page shows {''.join(got[first:first + 12])!r} where the source has "
-                         f"{''.join(want[first:first + 12])!r}")
-    return start + len(got)
+def _take(block: Block, seg: int, start: int, shown: str, where: str, partial: bool = False) -> tuple[int, bool, str]:
+    """Check that the units `shown` are the next ones of prose segment `seg` from `start`.
+
+    A hyphen at a line's end where the source has none is TeX's, and skipped. With `partial`, units
+    beyond the segment's end are handed back (the text after a footnote that goes on with the text the
+    footnote interrupted); otherwise they are a mismatch.
+
+    Returns:
+        The stop unit, whether the shown text ends in a hyphen TeX added (the page cuts a word), and
+        the text beyond the segment ("" unless `partial`).
+    """
+    want = [_norm(block.segments[seg].text[a:b]) for a, b in units(block.segments[seg].text)[start:]]
+    got = [(m.group(), m.end()) for m in UNIT.finditer(shown)]
+    j, hyphen = 0, False
+    for i, (unit, end) in enumerate(got):
+        if j < len(want) and unit == want[j]:
+            j, hyphen = j + 1, False
+            continue
+        line_end = not shown[end:].strip(" ") or shown[end:].lstrip(" ").startswith("\n")
+        if unit == "-" and line_end and i and got[i - 1][0].isalpha():
+            hyphen = True
+            continue
+        if j == len(want) and partial:
+            return start + j, False, shown[got[i - 1][1] if i else 0:]
+        have = "".join(u for u, _ in got[i:i + 12])
+        raise SplitError(f"{where}: page shows {have!r} where the source has {''.join(want[j:j + 12]) or '<end>'!r}")
+    return start + j, hyphen, ""
 
 
 def split_pages(pdf: PdfDocument, documents: list[Document]) -> dict[int, list[tuple[int, str]] | SplitError]:
@@ -102,29 +128,47 @@ def _document_pages(document: Document, pages: list[tuple[int, str, list]]) -> l
     """One document's pages (number, text before the first marker, markers with their text) as markdown."""
     result, seen = [], set()
     open_seg: _Shown | None = None  # the prose segment a page break may continue
+    resume: _Shown | None = None  # the prose segment a footnote interrupted, which may go on after it
+
+    def unfinished(x: _Shown | None) -> bool:
+        return x is not None and x.stop < len(units(document.blocks[x.block].segments[x.segment].text))
+
     for p, lead, runs in pages:
         shown: list[_Shown] = []
         if UNIT.search(lead):
             if open_seg is None:
                 raise SplitError(f"page {p} opens with text no marker accounts for: {lead[:60]!r}")
             block = document.blocks[open_seg.block]
-            stop = _take(block, open_seg.segment, open_seg.stop, lead, f"page {p} top")
-            open_seg = _Shown(open_seg.block, open_seg.segment, open_seg.stop, stop)
+            stop, hyphen, _ = _take(block, open_seg.segment, open_seg.stop, lead, f"page {p} top")
+            open_seg = _Shown(open_seg.block, open_seg.segment, open_seg.stop, stop, hyphen)
             shown.append(open_seg)
         for (_, b, s), after in runs:
-            if open_seg is not None and open_seg.stop < len(units(
-                    document.blocks[open_seg.block].segments[open_seg.segment].text)):
+            block = document.blocks[b]
+            if block.kind == "footnote" and unfinished(open_seg) and document.blocks[open_seg.block].kind != "footnote":
+                resume = open_seg
+            elif unfinished(open_seg):
                 raise SplitError(f"page {p}: block {open_seg.block} stops before its text ends")
             open_seg = None
             seen.add((b, s))
             if s == "L":
                 continue
-            seg, block = int(s), document.blocks[b]
+            seg = int(s)
             if block.segments[seg].math or block.kind in ("display", "table"):
                 shown.append(_Shown(b, seg))
                 continue
-            open_seg = _Shown(b, seg, 0, _take(block, seg, 0, after, f"page {p} block {b}"))
+            last = block.kind == "footnote" and seg == len(block.segments) - 1 and resume is not None
+            stop, hyphen, rest = _take(block, seg, 0, after, f"page {p} block {b}", partial=last)
+            open_seg = _Shown(b, seg, 0, stop, hyphen)
             shown.append(open_seg)
+            if last:  # the footnote is over: the text it interrupted may go on (on this page or the next)
+                open_seg, resume = resume, None
+                if UNIT.search(rest):
+                    if all(x is not open_seg for x in shown):
+                        open_seg = _Shown(open_seg.block, open_seg.segment, open_seg.stop, open_seg.stop)
+                        shown.append(open_seg)
+                    stop, hyphen, _ = _take(document.blocks[open_seg.block], open_seg.segment, open_seg.stop,
+                                            rest, f"page {p} after a footnote")
+                    open_seg.stop, open_seg.hyphen = stop, hyphen
         result.append((p, _markdown(document, shown)))
     missing = [b for b, block in enumerate(document.blocks)
                if any((b, str(k)) not in seen for k in range(len(block.segments)))]
@@ -136,7 +180,9 @@ def _document_pages(document: Document, pages: list[tuple[int, str, list]]) -> l
 def _markdown(document: Document, shown: list[_Shown]) -> str:
     """A page's markdown from the segments (and parts of prose segments) it shows."""
     out: list[str] = []
-    for b in dict.fromkeys(x.block for x in shown):
+    order = list(dict.fromkeys(x.block for x in shown))
+    for b in [b for b in order if document.blocks[b].kind != "footnote"] + [
+            b for b in order if document.blocks[b].kind == "footnote"]:
         parts = [x for x in shown if x.block == b]
         block, cut = document.blocks[b], {}
         for x in parts:
@@ -146,7 +192,7 @@ def _markdown(document: Document, shown: list[_Shown]) -> str:
                 continue
             begin = spans[x.start][0] if x.start else 0
             end = spans[x.stop][0] if x.stop < len(spans) else len(seg.text)
-            cut[x.segment] = seg.text[begin:end]
+            cut[x.segment] = seg.text[begin:end].rstrip() + ("-" if x.hyphen else "")
         starts = parts[0].segment == 0 and parts[0].start == 0
         text = block.markdown(parts[0].segment, parts[-1].segment, cut, starts)
         if text.strip():
