@@ -135,6 +135,7 @@ def _configure(drawer: rdMolDraw2D.MolDraw2D, options: MoleculeOptions) -> None:
     draw.rotate = options.rotation
     draw.padding = options.padding
     draw.multipleBondOffset = options.multiple_bond_offset
+    draw.annotationFontScale = 0.75  # atom numbers: RDKit's 0.5 drew them 7-8 px, under the labels' floor
     draw.prepareMolsBeforeDrawing = False  # done explicitly below, with our kekulize/wedge choices
 
 
