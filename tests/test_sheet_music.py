@@ -158,6 +158,10 @@ def test_generated_pieces_have_invented_titles_composers_and_drawn_tempo_words()
     assert not any(name in p.composer for p in pieces for name in real)
     assert len({p.title for p in pieces}) >= 80 and len({p.composer for p in pieces}) >= 80
     assert 0.2 < sum(bool(p.tempo) for p in pieces) / len(pieces) < 0.4
+    for p in pieces:  # a waltz is in three
+        meter = p.opening[2].split("\t")[0]
+        if any(dance in p.title for dance in ("Waltz", "Mazurka", "Menuet", "Polonaise")) or "valse" in p.tempo:
+            assert meter in ("*M3/4", "*M3/8"), (p.title, p.tempo, meter)
     engine = SheetMusicEngine(SheetMusicConfig(degrade="none"))
     reader, threshold = get_reader("sheet_music")
     tried = 0
