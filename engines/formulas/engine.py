@@ -103,7 +103,7 @@ class FormulasEngine(Engine):
             self.use_source(self.formulas, f"formula with --display {cfg.display}",
                             "give .tex files or a formula list (one formula per line)")
         if cfg.renderer != "mathpix":  # a compile per font: bigger batches share each font's start-up
-            self.batch_size = 160
+            self.batch_size = 320
 
     def _formula(self, draw: Draw) -> Formula:
         if self.formulas:

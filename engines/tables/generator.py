@@ -42,6 +42,7 @@ from engines.tables.vocab import (
     INDICATOR_HEADS,
     INDICATORS,
     MISSING,
+    MONTHS,
     OPTIMIZERS,
     ORDERED,
     PARAM_KINDS,
@@ -73,10 +74,12 @@ class _Numbers:
 
     def __init__(self, rng: np.random.Generator, kind: str, lang: str) -> None:
         self.rng, self.kind, self.lang = rng, kind, lang
-        if kind.startswith("r:"):  # a range in the header's unit: r:LOW:HIGH:DECIMALS
-            low, high, digits = kind[2:].split(":")
+        if kind.startswith(("r:", "season:")):  # a range in the header's unit: r:LOW:HIGH:DECIMALS
+            low, high, digits = kind.split(":")[1:]
             self.low, self.high, self.fixed = float(low), float(high), int(digits)
             self.mid = rng.uniform(self.low, self.high)
+            half = (self.low + self.high) / 2  # a season's coldest and warmest month
+            self.winter, self.summer = rng.uniform(self.low, half), rng.uniform(half, self.high)
         self.digits = int(rng.integers(1, 4)) if kind not in ("int", "size") else int(rng.integers(0, 2))
         self.center = {"pct": rng.uniform(40, 95), "score": rng.uniform(0.4, 0.95), "small": rng.uniform(0.05, 8),
                        "int": 10 ** rng.uniform(1, 4), "size": 10 ** rng.uniform(0, 3), "signed": rng.uniform(-3, 5),
@@ -116,6 +119,12 @@ class _Numbers:
             return self.parameter(PARAM_KINDS.get(label, "count"), kind == "param_range"), 0.0
         if kind.startswith("t:"):
             return _one(rng, TEXT_VALUES[kind[2:]]), 0.0
+        if kind.startswith("season:"):  # a month's value on a yearly cycle, highest in July
+            month = MONTHS.index(label) % 12
+            v = self.winter + (self.summer - self.winter) * (1 - np.cos(2 * np.pi * month / 12)) / 2
+            v = float(np.clip(v + rng.normal(0, (self.high - self.low) * 0.03), self.low, self.high))
+            text = f"{v:.{self.fixed}f}"
+            return (f"$-${text[1:]}" if text.startswith("-") else text), v
         if kind.startswith("r:"):
             v = self.mid + rng.normal(0, (self.high - self.low) * 0.12)
             for _ in range(8):  # redrawn, not clipped: clipping piles values on the range's ends

@@ -48,7 +48,7 @@ TOPICS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[Column
           ("Memory (GB)", "r:0.5:80:1"))),
         ("Month", ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
          ("Station A", "Station B", "Coast", "Inland"),
-         (("Mean temp. ($^\\circ$C)", "r:-5:30:1"), ("Precipitation (mm)", "r:5:220:0"), ("Sunshine (h)", "r:40:320:0"),
+         (("Mean temp. ($^\\circ$C)", "season:-8:30:1"), ("Precipitation (mm)", "season:5:220:0"), ("Sunshine (h)", "season:40:320:0"),
           ("Humidity (\\%)", "r:35:90:0"), ("Wind (m/s)", "r:1:9:1"))),
         ("Material", ("Steel", "Aluminium", "Copper", "Titanium", "Glass", "Concrete", "PVC", "Nylon", "Oak",
                       "Carbon fibre"),
@@ -81,8 +81,8 @@ TOPICS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[Column
          (("催化剂", "t:catalyst"), ("溶剂", "t:solvent_zh"), ("温度（$^\\circ$C）", "r:20:140:0"),
           ("时间（h）", "r:1:48:0"), ("产率（\\%）", "r:5:98:0"))),
         ("月份", ("1 月", "2 月", "3 月", "4 月", "5 月", "6 月", "7 月", "8 月", "9 月", "10 月", "11 月", "12 月"),
-         ("北京站", "上海站", "广州站"),
-         (("平均气温（$^\\circ$C）", "r:-5:30:1"), ("降水量（mm）", "r:5:300:1"), ("日照时数（h）", "r:40:300:0"),
+         ("一号站", "二号站", "沿海站", "内陆站"),
+         (("平均气温（$^\\circ$C）", "season:-8:30:1"), ("降水量（mm）", "season:5:300:1"), ("日照时数（h）", "season:40:300:0"),
           ("相对湿度（\\%）", "r:35:90:0"))),
         ("企业类型", ("国有企业", "民营企业", "外资企业", "股份制企业", "集体企业", "港澳台企业", "小微企业", "规模以上企业"),
          ("2022 年", "2023 年"),
@@ -171,6 +171,8 @@ CHANGE = {"en": "Change (\\%)", "zh": "增减（\\%）"}
 UNITS = {"en": (("(in thousands of USD)", 3.0, 7.0), ("(USD millions)", 1.5, 5.0), ("(EUR thousands)", 3.0, 7.0),
                 ("(in millions)", 1.5, 5.0)),
          "zh": (("单位：万元", 3.0, 6.0), ("单位：元", 6.5, 9.5), ("单位：千元", 4.0, 7.0), ("单位：亿元", 0.5, 3.0))}
+MONTHS = tuple(next(rows for head, rows, _, _ in TOPICS[lang] if head in ("Month", "月份")) for lang in ("en", "zh"))
+MONTHS = MONTHS[0] + MONTHS[1]  # January to December, in English then in Chinese
 ORDERED = ("Entry", "Month", "序号", "月份")  # row heads whose rows keep their order (entries 1, 2, 3; months)
 
 # Key indicators as statistical bulletins list them: (name, unit, low, high, decimals).
