@@ -195,6 +195,6 @@ def test_default_mix_draws_half_in_latex_fonts_by_their_share_in_papers() -> Non
     latex = Counter(p.style.font for p in plans if p.renderer == "latex")
     assert 0.42 < sum(latex.values()) / len(plans) < 0.58
     ranked = [font for font, _ in latex.most_common()]
-    assert ranked[:2] == ["computer-modern", "times"] and len(latex) >= 9
+    assert ranked[:2] == ["computer-modern", "times"] and len(latex) == 8
     xelatex = sum(n for font, n in latex.items() if MATH_FONTS[font].engine == "xelatex")
     assert 0.15 < xelatex / sum(latex.values()) < 0.45

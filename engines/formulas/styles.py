@@ -10,8 +10,9 @@ of a batch together.
 `latex_style` draws a font by its `share`: roughly how often papers set their mathematics in it.
 Most arXiv papers keep Computer Modern; Times-like math (IEEE and Elsevier templates, `mathptmx`,
 `txfonts`, `newtx`) comes next, then Palatino-like and the OpenType math fonts of XeLaTeX and
-LuaLaTeX papers. The rare XeLaTeX faces (Bonum, Schola, DejaVu Math) get small shares so a batch
-seldom pays their compile. Every font here ships with Debian's `texlive-latex-base`,
+LuaLaTeX papers. The rare XeLaTeX faces (Bonum, Schola, DejaVu Math) get no share: at 1-2% each they
+cost every batch a 1 CPU-s compile (a fifth of the default mix's time) for 4% of its LaTeX formulas; they stay
+defined for `--renderer` styles recorded in older shards, which the formulas reader redraws. Every font here ships with Debian's `texlive-latex-base`,
 `texlive-fonts-recommended`, `lmodern`/`fonts-lmodern`, `fonts-texgyre`/`fonts-texgyre-math`
 (recommended by `texlive-xetex` and `texlive-fonts-recommended`) and `fonts-dejavu-core`.
 """
@@ -47,17 +48,17 @@ MATH_FONTS: dict[str, MathFont] = {f.key: f for f in (
     MathFont("txfonts", "pdflatex", _AMS_NO_SYMB + r"\usepackage{txfonts}", 0.08),
     MathFont("pxfonts", "pdflatex", _AMS_NO_SYMB + r"\usepackage{pxfonts}", 0.05),
     MathFont("latin-modern-math", "xelatex",
-             _UNICODE + r"\setmathfont{latinmodern-math.otf}\setmainfont{lmroman10-regular.otf}", 0.12),
+             _UNICODE + r"\setmathfont{latinmodern-math.otf}\setmainfont{lmroman10-regular.otf}", 0.13),
     MathFont("termes-math", "xelatex",
-             _UNICODE + r"\setmathfont{texgyretermes-math.otf}\setmainfont{texgyretermes-regular.otf}", 0.07),
+             _UNICODE + r"\setmathfont{texgyretermes-math.otf}\setmainfont{texgyretermes-regular.otf}", 0.08),
     MathFont("pagella-math", "xelatex",
-             _UNICODE + r"\setmathfont{texgyrepagella-math.otf}\setmainfont{texgyrepagella-regular.otf}", 0.06),
+             _UNICODE + r"\setmathfont{texgyrepagella-math.otf}\setmainfont{texgyrepagella-regular.otf}", 0.08),
     MathFont("bonum-math", "xelatex",
-             _UNICODE + r"\setmathfont{texgyrebonum-math.otf}\setmainfont{texgyrebonum-regular.otf}", 0.01),
+             _UNICODE + r"\setmathfont{texgyrebonum-math.otf}\setmainfont{texgyrebonum-regular.otf}", 0.0),
     MathFont("schola-math", "xelatex",
-             _UNICODE + r"\setmathfont{texgyreschola-math.otf}\setmainfont{texgyreschola-regular.otf}", 0.02),
+             _UNICODE + r"\setmathfont{texgyreschola-math.otf}\setmainfont{texgyreschola-regular.otf}", 0.0),
     MathFont("dejavu-math", "xelatex",
-             _UNICODE + r"\setmathfont{texgyredejavu-math.otf}\setmainfont{DejaVuSerif.ttf}", 0.01),
+             _UNICODE + r"\setmathfont{texgyredejavu-math.otf}\setmainfont{DejaVuSerif.ttf}", 0.0),
 )}
 SHARES = np.array([f.share for f in MATH_FONTS.values()])
 assert abs(SHARES.sum() - 1.0) < 1e-9, "math font shares must add up to 1"
