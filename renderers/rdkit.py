@@ -68,7 +68,8 @@ class MoleculeOptions:
             default abbreviations, at most 40% of the atoms), unless `explicit_hydrogens`.
 
     An atom-map number in the SMILES (`[CH3:4]`) is drawn as papers number atoms: the number beside
-    the atom, not a ":4" in its label.
+    the atom, not a ":4" in its label; a dummy atom with isotope n (`[1*]`, RDKit's spelling of a
+    molfile's R1) is drawn as the R-group label R with subscript n.
     """
 
     width: int = 512
@@ -190,6 +191,8 @@ def _laid_out(mol: Chem.Mol, options: MoleculeOptions) -> Chem.Mol:
         if atom.GetAtomMapNum():
             atom.SetProp("atomNote", str(atom.GetAtomMapNum()))
             atom.SetAtomMapNum(0)
+        if atom.GetAtomicNum() == 0 and atom.GetIsotope():
+            atom.SetProp("atomLabel", f"R<sub>{atom.GetIsotope()}</sub>")
     if options.explicit_hydrogens:
         mol = Chem.AddHs(mol)
     elif options.abbreviations:

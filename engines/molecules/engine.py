@@ -12,7 +12,9 @@ molecule, as GOT's and every optical-structure-recognition corpus's targets do (
 abbreviations the same way): each of these labels names exactly one group, so the molecule is
 still derivable from the image. About one in ten small molecules numbers its atoms (carbons 1, 2,
 3... as NMR assignments do); the numbers are written into the target as atom-map numbers
-(`[CH3:1]`), so the target says every number the image shows.
+(`[CH3:1]`), so the target says every number the image shows. About one in ten draws a Markush-style
+scaffold: up to two terminal methyls become R-groups, drawn R1, R2 and written `[1*]`, `[2*]` (RDKit's
+spelling of a molfile's R-group labels), so the target is again exactly the drawing.
 
 Molecules: RDKit's 5,000 NCI molecules (built in), or `--source` (`engines.molecules.sources`),
 molecule `index % n` for sample `index`, another on a retry. Renderers: RDKit (drawn one by one in
@@ -40,6 +42,7 @@ from tokenizer.protocol import PROMPT_FORMAT
 
 RENDERERS = ("mixed", "rdkit", "mathpix")
 NUMBERED_SHARE, NUMBERED_MAX_ATOMS = 0.1, 24  # atom numbers on small molecules only: they crowd a large one
+R_GROUP_SHARE = 0.1
 
 
 @dataclass
@@ -85,6 +88,27 @@ def numbered(smiles: str) -> str:
     carbons = [mol.GetAtomWithIdx(i) for i in order if mol.GetAtomWithIdx(i).GetSymbol() == "C"]
     for n, atom in enumerate(carbons, 1):
         atom.SetAtomMapNum(n)
+    return Chem.MolToSmiles(mol)
+
+
+def with_r_groups(smiles: str, rng) -> str:
+    """The canonical SMILES with one or two of its terminal methyls made R-groups `[1*]`, `[2*]` (unchanged
+    when it has none, or when that would leave fewer than four heavy atoms)."""
+    with rdBase.BlockLogs():
+        mol = Chem.MolFromSmiles(smiles)
+    methyls = [a.GetIdx() for a in mol.GetAtoms() if a.GetSymbol() == "C" and a.GetDegree() == 1
+               and a.GetTotalNumHs() == 3 and a.GetBonds()[0].GetBondType() == Chem.BondType.SINGLE]
+    if not methyls or mol.GetNumHeavyAtoms() - min(2, len(methyls)) < 4:
+        return smiles
+    chosen = sorted(int(i) for i in rng.choice(methyls, size=min(len(methyls), int(rng.integers(1, 3))),
+                                               replace=False))
+    for n, idx in enumerate(chosen, 1):
+        atom = mol.GetAtomWithIdx(idx)
+        atom.SetAtomicNum(0)
+        atom.SetIsotope(n)
+        atom.SetNoImplicit(True)
+        atom.SetNumExplicitHs(0)
+    Chem.SanitizeMol(mol)
     return Chem.MolToSmiles(mol)
 
 
@@ -134,9 +158,12 @@ class MoleculesEngine(Engine):
             style = rdkit_options(rng, molecule.heavy_atoms, cfg.max_heavy_atoms, extent_in_bonds(molecule.smiles),
                                   chiral="@" in molecule.smiles)
             smiles = molecule.smiles if style.wedge_bonds else without_chirality(molecule.smiles)
+            roll = rng.random()
             if molecule.heavy_atoms <= NUMBERED_MAX_ATOMS and not (style.abbreviations or style.explicit_hydrogens) \
-                    and rng.random() < NUMBERED_SHARE:
+                    and roll < NUMBERED_SHARE:
                 smiles = numbered(smiles)
+            elif not style.explicit_hydrogens and roll > 1 - R_GROUP_SHARE:
+                smiles = with_r_groups(smiles, rng)
         else:
             style, smiles = mathpix_style(rng), molecule.smiles
         return _Plan(molecule, renderer, style, smiles)
@@ -150,6 +177,7 @@ class MoleculesEngine(Engine):
         meta = {"lang": "en", "renderer": plan.renderer, "source": str(self.config.source or f"builtin:{BUILTIN.name}"),
                 "where": m.where, "name": m.name, "heavy_atoms": m.heavy_atoms,
                 "stereo_drawn": "@" in plan.smiles or "@" not in m.smiles, "atom_numbers": ":" in plan.smiles,
+                "r_groups": "*" in plan.smiles,
                 "style": dataclasses.asdict(plan.style),
                 "drawn": {k: v for k, v in drawn.info.items() if k != "options"}}
         return Sample(images=drawn.images, prompt=PROMPT_FORMAT, target=target, task="format", meta=meta)
