@@ -179,7 +179,7 @@ def swap_headers(target: str, meta: dict[str, Any], rng: np.random.Generator) ->
     body, tail = row.split("\\\\", 1)
     cells = body.split("&")
     pairs = [(a, b) for a in range(len(cells)) for b in range(a + 1, len(cells))
-             if cells[a].strip() != cells[b].strip()]
+             if cells[a].strip() != cells[b].strip() and cells[a].strip() and cells[b].strip()]  # a blank corner stays
     pair = _pick(rng, pairs)
     if pair is None:
         return None

@@ -48,6 +48,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence, TypeVar
 
+import pymupdf
 from PIL import ImageOps
 
 from renderers.errors import RenderError
@@ -242,6 +243,7 @@ def _page(doc: PdfDocument, index: int, config: LatexConfig) -> Rendered | Rende
     width, height = doc.page_size(index)
     if max(width, height) > config.max_page_pt:
         return RenderError("page_too_large", f"{width:.0f} x {height:.0f} pt over {config.max_page_pt:.0f} pt")
+    pymupdf.TOOLS.glyph_cache_empty()  # a glyph cached by an earlier page may land a pixel off: same bytes alone
     try:
         image = doc.render(index, config.dpi)
     except RenderError as exc:  # within max_page_pt, but too many pixels at this dpi

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageColor
 from rdkit import Chem, rdBase
-from rdkit.Chem import rdCoordGen, rdDepictor
+from rdkit.Chem import rdAbbreviations, rdCoordGen, rdDepictor
 from rdkit.Chem.Draw import rdMolDraw2D
 
 from renderers.errors import RenderError
@@ -37,6 +37,7 @@ from renderers.result import Rendered
 PALETTES = {"default": "useDefaultAtomPalette", "bw": "useBWAtomPalette",
             "avalon": "useAvalonAtomPalette", "cdk": "useCDKAtomPalette"}
 LAYOUTS = ("rdkit", "coordgen")
+ABBREVIATIONS = rdAbbreviations.GetDefaultAbbreviations()
 _DASHED = re.compile(r"d='M ([-\d.]+),([-\d.]+) L ([-\d.]+),([-\d.]+)' "
                      r"style='([^']*);stroke-dasharray:([\d.]+),([\d.]+)'")
 _TAGS = re.compile(r"<(\w+)")
@@ -63,6 +64,12 @@ class MoleculeOptions:
         multiple_bond_offset: gap between the lines of a double bond, relative to the bond length.
         max_heavy_atoms: larger molecules are refused before drawing.
         min_bond_px: drawings whose average bond is shorter are refused.
+        abbreviations: groups drawn as papers write them (tBu, CO2Et, CF3, OMe, NO2, Ac...: RDKit's
+            default abbreviations, at most 40% of the atoms), unless `explicit_hydrogens`.
+
+    An atom-map number in the SMILES (`[CH3:4]`) is drawn as papers number atoms: the number beside
+    the atom, not a ":4" in its label; a dummy atom with isotope n (`[1*]`, RDKit's spelling of a
+    molfile's R1) is drawn as the R-group label R with subscript n.
     """
 
     width: int = 512
@@ -82,6 +89,7 @@ class MoleculeOptions:
     multiple_bond_offset: float = 0.15
     max_heavy_atoms: int = 80
     min_bond_px: float = 12.0
+    abbreviations: bool = False
 
     def __post_init__(self) -> None:
         if self.palette not in PALETTES or self.layout not in LAYOUTS or self.font not in FACES:
@@ -128,6 +136,7 @@ def _configure(drawer: rdMolDraw2D.MolDraw2D, options: MoleculeOptions) -> None:
     draw.rotate = options.rotation
     draw.padding = options.padding
     draw.multipleBondOffset = options.multiple_bond_offset
+    draw.annotationFontScale = 0.75  # atom numbers: RDKit's 0.5 drew them 7-8 px, under the labels' floor
     draw.prepareMolsBeforeDrawing = False  # done explicitly below, with our kekulize/wedge choices
 
 
@@ -177,8 +186,17 @@ def draw_molecule(smiles: str, options: MoleculeOptions = MoleculeOptions()) -> 
 
 def _laid_out(mol: Chem.Mol, options: MoleculeOptions) -> Chem.Mol:
     """The molecule with the options' hydrogens, 2D layout, kekulisation and wedges, ready to draw."""
+    mol = Chem.Mol(mol)
+    for atom in mol.GetAtoms():
+        if atom.GetAtomMapNum():
+            atom.SetProp("atomNote", str(atom.GetAtomMapNum()))
+            atom.SetAtomMapNum(0)
+        if atom.GetAtomicNum() == 0 and atom.GetIsotope():
+            atom.SetProp("atomLabel", f"R<sub>{atom.GetIsotope()}</sub>")
     if options.explicit_hydrogens:
         mol = Chem.AddHs(mol)
+    elif options.abbreviations:
+        mol = rdAbbreviations.CondenseMolAbbreviations(mol, ABBREVIATIONS, maxCoverage=0.4)
     if options.layout == "coordgen":
         rdCoordGen.AddCoords(mol)
     else:

@@ -186,3 +186,20 @@ def test_a_list_of_prose_is_refused_and_prose_lines_skipped(tmp_path: Path) -> N
     assert [f.latex for f in found.formulas] == ["a^2 + b^2 = c^2", "\\text{for all the rest} x > 0"]
     assert dict(found.skipped) == {"prose": 1}
     assert not reads_as_prose(r"\sigma ( x ) = \frac { 1 } { 2 } \mathrm { for all } x")
+
+
+def test_default_mix_draws_half_in_latex_fonts_by_their_share_in_papers() -> None:
+    """By default a model meets MathJax and typeset LaTeX alike: half the formulas in LaTeX, Computer Modern
+    the most common math font, Times next, the OpenType math fonts of XeLaTeX papers rarer (no drawing needed)."""
+    from collections import Counter
+
+    from engines.formulas.styles import MATH_FONTS
+
+    engine = FormulasEngine()
+    plans = [engine._plan(Draw(i, 0, make_rng(0, "formulas", i))) for i in range(600)]
+    latex = Counter(p.style.font for p in plans if p.renderer == "latex")
+    assert 0.42 < sum(latex.values()) / len(plans) < 0.58
+    ranked = [font for font, _ in latex.most_common()]
+    assert ranked[:2] == ["computer-modern", "times"] and len(latex) == 8
+    xelatex = sum(n for font, n in latex.items() if MATH_FONTS[font].engine == "xelatex")
+    assert 0.15 < xelatex / sum(latex.values()) < 0.45

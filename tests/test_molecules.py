@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -56,6 +59,14 @@ def test_builtin_nci_molecules_with_invalid_lines_recorded() -> None:
     assert info["invalid_examples"][0].startswith("first_5K.smi:2098: smiles_invalid: ")
 
 
+def unnumbered(smiles: str) -> str:
+    """The canonical SMILES without its atom-map numbers."""
+    mol = Chem.MolFromSmiles(smiles)
+    for atom in mol.GetAtoms():
+        atom.SetAtomMapNum(0)
+    return Chem.MolToSmiles(mol)
+
+
 @pytest.mark.slow
 def test_targets_canonicalise_to_the_drawn_molecule() -> None:
     engine = MoleculesEngine()
@@ -67,7 +78,9 @@ def test_targets_canonicalise_to_the_drawn_molecule() -> None:
         source = engine.source_item(engine.molecules, d.index, 0).smiles
         smiles = s.target.removeprefix("<smiles>").removesuffix("</smiles>")
         assert s.target == f"<smiles>{smiles}</smiles>" and canonical(smiles) == smiles
-        assert smiles == (source if s.meta["stereo_drawn"] else without_chirality(source))
+        plain = unnumbered(smiles) if s.meta["atom_numbers"] else smiles
+        if not s.meta["r_groups"]:  # an R-group stands where the source has a methyl
+            assert plain == (source if s.meta["stereo_drawn"] else without_chirality(source))
         if s.meta["renderer"] == "mathpix":  # the target is exactly what smiles-drawer drew
             again = render_mathpix([s.target], MathpixStyle(**s.meta["style"]))[0]
         else:
@@ -91,3 +104,42 @@ def test_config_errors_name_the_flag(tmp_path: Path) -> None:
     (tmp_path / "none.smi").write_text("xyz\n")
     with pytest.raises(ValueError, match="no usable molecule .*smiles_invalid=1"):
         MoleculesEngine(MoleculesConfig(source=str(tmp_path / "none.smi")))
+
+
+def test_abbreviations_r_groups_and_numbered_atoms_are_drawn_as_papers_do() -> None:
+    """A third of RDKit drawings condense groups into their labels (the target keeps the whole molecule, which
+    the labels name exactly); one in ten small ones numbers its carbons, and the target carries the numbers as
+    atom maps: a redraw of the target gives the image, and the same molecule without the numbers does not."""
+    from engines.molecules.engine import numbered
+    from pipelines.readers import get_reader
+
+    engine = MoleculesEngine(MoleculesConfig(renderer="rdkit"))
+    plans = [engine._plan(Draw(i, 0, make_rng(0, "molecules", i))) for i in range(300)]
+    abbreviated = [p for p in plans if p.style.abbreviations]
+    with_numbers = [p for p in plans if ":" in p.smiles]
+    assert 0.2 < len(abbreviated) / len(plans) < 0.45 and 10 <= len(with_numbers) <= 45
+    assert not any(p.style.wedge_bonds and "@" in p.smiles for p in abbreviated)
+    labels = set()
+    for p in abbreviated[:8]:
+        drawn = draw_molecule(p.smiles, p.style)
+        whole = draw_molecule(p.smiles, dataclasses.replace(p.style, abbreviations=False))
+        labels.add(drawn.info["atoms"] < whole.info["atoms"])
+    assert labels == {True, False}  # some molecules have a group to condense, some not
+    assert numbered("OCC") == "O[CH2:2][CH3:1]"  # carbons only, in the order the SMILES walks them
+    read, threshold = get_reader("molecules")
+    r_groups = [p for p in plans if "*" in p.smiles]
+    assert 10 <= len(r_groups) <= 45 and all(re.fullmatch(r".*\[1\*\].*", p.smiles) for p in r_groups)
+    for p in r_groups[:2]:  # drawn R1 (R2): the target with the methyl back does not redraw the image
+        image = draw_molecule(p.smiles, p.style).images
+        record = {"target": f"<smiles>{p.smiles}</smiles>", "meta": json.dumps(
+            {"renderer": "rdkit", "style": dataclasses.asdict(p.style)})}
+        assert read(record, image).score >= threshold
+        methyl = Chem.MolToSmiles(Chem.MolFromSmiles(re.sub(r"\[\d\*\]", "C", p.smiles)))
+        assert read({**record, "target": f"<smiles>{methyl}</smiles>"}, image).score < threshold
+    for p in with_numbers[:3]:
+        image = draw_molecule(p.smiles, p.style).images
+        record = {"target": f"<smiles>{p.smiles}</smiles>", "meta": json.dumps(
+            {"renderer": "rdkit", "style": dataclasses.asdict(p.style)})}
+        assert read(record, image).score >= threshold
+        bare = unnumbered(p.smiles)
+        assert read({**record, "target": f"<smiles>{bare}</smiles>"}, image).score < threshold

@@ -151,3 +151,33 @@ def test_config_errors_name_the_flag(tmp_path) -> None:
     with pytest.raises(ValueError, match="no usable score excerpt"):
         (tmp_path / "x.krn").write_text("**kern\n4c\n*-\n")
         SheetMusicEngine(SheetMusicConfig(source=str(tmp_path)))
+
+
+def test_generated_pieces_have_invented_titles_composers_and_drawn_tempo_words() -> None:
+    """A made-up excerpt is never credited to a real composer; its title and tempo word are invented, and the
+    tempo word (`!!!OMD`, drawn over the first bar) is in the target: the target without it does not redraw."""
+    real = ("Chopin", "Schumann", "Schubert", "Mozart", "Beethoven", "Haydn", "Clementi", "Grieg", "Mendelssohn",
+            "Czerny", "Bach", "Liszt", "Brahms", "Debussy")
+    pieces = [generate(make_rng(0, "sheet_music", i), 3) for i in range(200)]
+    assert not any(name in p.composer for p in pieces for name in real)
+    assert len({p.title for p in pieces}) >= 80 and len({p.composer for p in pieces}) >= 80
+    assert 0.2 < sum(bool(p.tempo) for p in pieces) / len(pieces) < 0.4
+    for p in pieces:  # a waltz is in three
+        meter = p.opening[2].split("\t")[0]
+        if any(dance in p.title for dance in ("Waltz", "Mazurka", "Menuet", "Polonaise")) or "valse" in p.tempo:
+            assert meter in ("*M3/4", "*M3/8"), (p.title, p.tempo, meter)
+    engine = SheetMusicEngine(SheetMusicConfig(degrade="none"))
+    reader, threshold = get_reader("sheet_music")
+    tried = 0
+    for i in range(12):
+        s = engine.sample(make_rng(0, "sheet_music", i), i)
+        if "!!!OMD: " not in s.target:
+            continue
+        record = {"target": s.target, "meta": json.dumps(s.meta)}
+        assert reader(record, s.images).score >= threshold
+        without = "\n".join(line for line in s.target.splitlines() if not line.startswith("!!!OMD")) + "\n"
+        assert reader({**record, "target": without}, s.images).score < threshold
+        tried += 1
+        if tried == 2:
+            break
+    assert tried == 2

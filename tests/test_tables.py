@@ -154,3 +154,80 @@ def test_config_errors_name_the_flag(tmp_path: Path) -> None:
     (tmp_path / "empty.tex").write_text("no tables here")
     with pytest.raises(ValueError, match="no usable table"):
         TablesEngine(TablesConfig(source=str(tmp_path / "empty.tex")))
+
+
+def _rows(tabular: str) -> list[list[str]]:
+    """The cells of each row of a generated tabular, bold and math minus signs removed."""
+    out = []
+    for line in tabular.splitlines():
+        if line.endswith(r"\\") and " & " in line and not line.startswith(r"\multicolumn"):
+            cells = [re.sub(r"\\textbf\{(.*)\}", r"\1", c.strip()).replace("$-$", "-") for c in line[:-2].split(" & ")]
+            out.append(cells)
+    return out
+
+
+def _number(cell: str) -> float:
+    return float(cell.replace(",", ""))
+
+
+def test_generated_tables_have_many_kinds_and_numbers_that_add_up() -> None:
+    """More than the ten topic templates; statements whose totals are the sums of their lines, with a unit line;
+    distributions whose counts add to the total; country and province figures the size of the real ones."""
+    from engines.tables.vocab import DISTRIBUTION_HEADS, ROW_VALUES, STATEMENTS
+
+    tables = [(lang, random_tabular(np.random.default_rng(i), lang)) for i in range(300) for lang in ("en", "zh")]
+    heads = {_rows(t)[0][0] for _, t in tables}
+    assert len(heads) >= 25, heads
+    formulas = {label: what for items in STATEMENTS.values() for _, _, its in items for label, what in its
+                if isinstance(what, str)}
+    shares = {heads for by_lang in DISTRIBUTION_HEADS.values() for heads in by_lang}
+    checked = {"statement": 0, "distribution": 0, "row": 0}
+    for lang, table in tables:
+        rows = _rows(table)
+        labels = [r[0] for r in rows[1:]]
+        if tuple(rows[0][1:]) in shares:  # a distribution: counts add to the total, percentages to 100
+            counts = [int(r[1]) for r in rows[1:]]
+            assert sum(counts[:-1]) == counts[-1], table
+            assert abs(sum(float(r[2]) for r in rows[1:-1]) - 100) < 0.5, table
+            checked["distribution"] += 1
+        elif any(label in formulas for label in labels):  # a statement: every total is the sum of its lines
+            assert re.search(r"单位：|\((in |USD|EUR)", table), table
+            for column in (1, 2):
+                values = [_number(r[column]) for r in rows[1:]]
+                for k, label in enumerate(labels):
+                    if label in formulas:
+                        want = sum(values[int(n)] * (1 if sign == "+" else -1)
+                                   for sign, n in re.findall(r"([+-])(\d+)", formulas[label]))
+                        assert abs(values[k] - want) < 0.015, (label, table)
+            checked["statement"] += 1
+        for j, head in enumerate(rows[0]):
+            key = {"GDP (bn USD)": "gdp", "生产总值（亿元）": "gdp_zh", "常住人口（万人）": "population_zh"}.get(head)
+            if key and r"\multirow" not in table:  # no group column in front
+                for r in rows[1:]:
+                    if r[j] not in ("--", "-", "N/A", "---"):
+                        assert abs(_number(r[j]) / ROW_VALUES[key][r[0]] - 1) < 0.2, (r, table)
+                        checked["row"] += 1
+    assert min(checked.values()) >= 5, checked
+    assert any("单位：万元" in t for _, t in tables)
+
+
+def test_monthly_tables_follow_the_seasons() -> None:
+    """A climate table's months are in order and its temperatures peak in summer (they were drawn month by month
+    at random: 22.8 degrees in January)."""
+    checked = 0
+    for i in range(600):
+        lang = ("en", "zh")[i % 2]
+        table = random_tabular(np.random.default_rng(i), lang)
+        rows = _rows(table)
+        if rows[0][0] not in ("Month", "月份") or r"\multicolumn" in table:
+            continue
+        months = [r[0] for r in rows[1:]]
+        heads = rows[0]
+        for j, head in enumerate(heads):
+            if head.startswith(("Mean temp.", "平均气温")):
+                by_month = dict(zip(months, (_number(r[j]) for r in rows[1:])))
+                jan, jul = ("Jan", "Jul") if lang == "en" else ("1 月", "7 月")
+                if jan in by_month and jul in by_month:
+                    assert by_month[jul] > by_month[jan], table
+                    checked += 1
+    assert checked >= 3

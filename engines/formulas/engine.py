@@ -6,9 +6,10 @@ text itself; a LaTeX drawing is of the same body in `$\\displaystyle ...$` or `$
 
 Formulas come from the built-in generator (`engines.formulas.generator`) or from `--source`
 (`engines.formulas.sources`: arXiv-style `.tex` files, or a list), formula `index % n` for sample
-`index`, another on a retry. Renderers: Mathpix-markdown-it in Chromium (the paper's; the default),
-LaTeX (11 math fonts, `engines.formulas.styles`), or `mixed` (`--latex-share` of the samples
-by LaTeX). A batch's Mathpix formulas are drawn in one browser call and its LaTeX formulas in one
+`index`, another on a retry. Renderers: Mathpix-markdown-it in Chromium (the paper's), LaTeX (11
+math fonts, `engines.formulas.styles`, each by its share in papers), or `mixed`, the default:
+`--latex-share` (half) of the samples by LaTeX, the rest by MathJax, as a model meets formulas in
+both rendered web pages and typeset PDFs. A batch's Mathpix formulas are drawn in one browser call and its LaTeX formulas in one
 compile per font; either renderer isolates a formula that fails, so it fails alone.
 """
 
@@ -41,10 +42,10 @@ class FormulasConfig(EngineConfig):
     source: str | None = field(default=None, metadata={
         "help": "a .tex file or a folder of LaTeX sources (every formula in them, simple macros expanded), or a "
                 "file of formulas, one per line, instead of the built-in generator"})
-    renderer: str = field(default="mathpix", metadata={
-        "help": "mathpix (Mathpix-markdown-it in Chromium, the paper's), latex (11 math fonts) or mixed",
+    renderer: str = field(default="mixed", metadata={
+        "help": "mathpix (Mathpix-markdown-it in Chromium, the paper's), latex (11 math fonts) or mixed (both)",
         "choices": RENDERERS})
-    latex_share: float = field(default=0.25, metadata={"help": "with --renderer mixed: the share drawn by LaTeX"})
+    latex_share: float = field(default=0.5, metadata={"help": "with --renderer mixed: the share drawn by LaTeX"})
     display: str = field(default="mixed", metadata={
         "help": "mixed, display or inline: which formulas to draw (the generator draws 60%% display when mixed)",
         "choices": DISPLAYS})
@@ -97,7 +98,7 @@ class FormulasEngine(Engine):
             self.use_source(self.formulas, f"formula with --display {cfg.display}",
                             "give .tex files or a formula list (one formula per line)")
         if cfg.renderer != "mathpix":  # a compile per font: bigger batches share each font's start-up
-            self.batch_size = 160
+            self.batch_size = 320
 
     def _formula(self, draw: Draw) -> Formula:
         if self.formulas:

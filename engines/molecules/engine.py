@@ -6,6 +6,16 @@ sample leaves, its target is parsed again and must canonicalise to the source mo
 RDKit drawing leaves stereocentres unmarked (no wedges), the target drops their `@`/`@@` too:
 a target never says more than the image shows.
 
+Drawn as papers draw them (RDKit only): about a third abbreviate groups with RDKit's default
+abbreviations (tBu, CO2Et, CF3, OMe, NO2, Ac...). The target stays the SMILES of the whole
+molecule, as GOT's and every optical-structure-recognition corpus's targets do (MolScribe expands
+abbreviations the same way): each of these labels names exactly one group, so the molecule is
+still derivable from the image. About one in ten small molecules numbers its atoms (carbons 1, 2,
+3... as NMR assignments do); the numbers are written into the target as atom-map numbers
+(`[CH3:1]`), so the target says every number the image shows. About one in ten draws a Markush-style
+scaffold: up to two terminal methyls become R-groups, drawn R1, R2 and written `[1*]`, `[2*]` (RDKit's
+spelling of a molfile's R-group labels), so the target is again exactly the drawing.
+
 Molecules: RDKit's 5,000 NCI molecules (built in), or `--source` (`engines.molecules.sources`),
 molecule `index % n` for sample `index`, another on a retry. Renderers: RDKit (drawn one by one in
 an isolated child, every option from the rng) and Mathpix-markdown-it's smiles-drawer (a batch of
@@ -30,6 +40,8 @@ from renderers.result import Rendered
 from tokenizer.protocol import PROMPT_FORMAT
 
 RENDERERS = ("mixed", "rdkit", "mathpix")
+NUMBERED_SHARE, NUMBERED_MAX_ATOMS = 0.1, 24  # atom numbers on small molecules only: they crowd a large one
+R_GROUP_SHARE = 0.1
 
 
 @dataclass
@@ -58,6 +70,40 @@ def without_chirality(smiles: str) -> str:
         mol = Chem.MolFromSmiles(smiles)
     for atom in mol.GetAtoms():
         atom.SetChiralTag(Chem.ChiralType.CHI_UNSPECIFIED)
+    return Chem.MolToSmiles(mol)
+
+
+def numbered(smiles: str) -> str:
+    """The canonical SMILES with its carbons numbered 1, 2, 3... (atom-map numbers) in the order the canonical
+    SMILES walks them, so a ring's carbons are numbered around it as papers number a skeleton."""
+    with rdBase.BlockLogs():
+        mol = Chem.MolFromSmiles(smiles)
+    Chem.MolToSmiles(mol)
+    order = [int(i) for i in mol.GetProp("_smilesAtomOutputOrder").strip("[],").split(",")]
+    carbons = [mol.GetAtomWithIdx(i) for i in order if mol.GetAtomWithIdx(i).GetSymbol() == "C"]
+    for n, atom in enumerate(carbons, 1):
+        atom.SetAtomMapNum(n)
+    return Chem.MolToSmiles(mol)
+
+
+def with_r_groups(smiles: str, rng) -> str:
+    """The canonical SMILES with one or two of its terminal methyls made R-groups `[1*]`, `[2*]` (unchanged
+    when it has none, or when that would leave fewer than four heavy atoms)."""
+    with rdBase.BlockLogs():
+        mol = Chem.MolFromSmiles(smiles)
+    methyls = [a.GetIdx() for a in mol.GetAtoms() if a.GetSymbol() == "C" and a.GetDegree() == 1
+               and a.GetTotalNumHs() == 3 and a.GetBonds()[0].GetBondType() == Chem.BondType.SINGLE]
+    if not methyls or mol.GetNumHeavyAtoms() - min(2, len(methyls)) < 4:
+        return smiles
+    chosen = sorted(int(i) for i in rng.choice(methyls, size=min(len(methyls), int(rng.integers(1, 3))),
+                                               replace=False))
+    for n, idx in enumerate(chosen, 1):
+        atom = mol.GetAtomWithIdx(idx)
+        atom.SetAtomicNum(0)
+        atom.SetIsotope(n)
+        atom.SetNoImplicit(True)
+        atom.SetNumExplicitHs(0)
+    Chem.SanitizeMol(mol)
     return Chem.MolToSmiles(mol)
 
 
@@ -104,8 +150,15 @@ class MoleculesEngine(Engine):
         molecule = self.source_item(self.molecules, draw.index, draw.attempt)
         renderer = cfg.renderer if cfg.renderer != "mixed" else ("mathpix" if rng.random() < 0.5 else "rdkit")
         if renderer == "rdkit":
-            style = rdkit_options(rng, molecule.heavy_atoms, cfg.max_heavy_atoms, extent_in_bonds(molecule.smiles))
+            style = rdkit_options(rng, molecule.heavy_atoms, cfg.max_heavy_atoms, extent_in_bonds(molecule.smiles),
+                                  chiral="@" in molecule.smiles)
             smiles = molecule.smiles if style.wedge_bonds else without_chirality(molecule.smiles)
+            roll = rng.random()
+            if molecule.heavy_atoms <= NUMBERED_MAX_ATOMS and not (style.abbreviations or style.explicit_hydrogens) \
+                    and roll < NUMBERED_SHARE:
+                smiles = numbered(smiles)
+            elif not style.explicit_hydrogens and roll > 1 - R_GROUP_SHARE:
+                smiles = with_r_groups(smiles, rng)
         else:
             style, smiles = mathpix_style(rng), molecule.smiles
         return _Plan(molecule, renderer, style, smiles)
@@ -118,7 +171,9 @@ class MoleculesEngine(Engine):
         m = plan.molecule
         meta = {"lang": "en", "renderer": plan.renderer, "source": str(self.config.source or f"builtin:{BUILTIN.name}"),
                 "where": m.where, "name": m.name, "heavy_atoms": m.heavy_atoms,
-                "stereo_drawn": plan.smiles == m.smiles, "style": dataclasses.asdict(plan.style),
+                "stereo_drawn": "@" in plan.smiles or "@" not in m.smiles, "atom_numbers": ":" in plan.smiles,
+                "r_groups": "*" in plan.smiles,
+                "style": dataclasses.asdict(plan.style),
                 "drawn": {k: v for k, v in drawn.info.items() if k != "options"}}
         return Sample(images=drawn.images, prompt=PROMPT_FORMAT, target=target, task="format", meta=meta)
 

@@ -36,19 +36,26 @@ def extent_in_bonds(smiles: str) -> tuple[float, float]:
 
 
 def rdkit_options(rng: np.random.Generator, heavy_atoms: int, max_heavy_atoms: int,
-                  extent: tuple[float, float]) -> MoleculeOptions:
-    """Varied RDKit options for a molecule of `heavy_atoms` heavy atoms spanning `extent` bond lengths."""
+                  extent: tuple[float, float], chiral: bool = False) -> MoleculeOptions:
+    """Varied RDKit options for a molecule of `heavy_atoms` heavy atoms spanning `extent` bond lengths.
+
+    A third of the drawings abbreviate groups as papers do (tBu, CO2Et, OMe), but not a molecule with
+    stereocentres drawn with wedges: a wedge beside a condensed group could point the other way.
+    """
     bond = rng.uniform(22, 42)
     rotation = round(float(rng.uniform(0, 360)), 1) if rng.random() < 0.6 else 0.0
     across = math.hypot(*extent)
     w, h = (across, across) if rotation else extent  # a rotated drawing may take the diagonal either way
     width = int(min(1024, max(200, bond * (w + 2.5) * rng.uniform(1.0, 1.3))))
     height = int(min(1024, max(160, bond * (h + 2.5) * rng.uniform(1.0, 1.3))))
+    hydrogens = bool(heavy_atoms <= 20 and rng.random() < 0.12)
+    wedges = bool(rng.random() < 0.85)
+    abbreviate = bool(rng.random() < 0.35) and not hydrogens and not (chiral and wedges)
     return MoleculeOptions(
         width=width, height=height, bond_line_width=round(float(rng.uniform(1.0, 3.5)), 2),
         font=_one(rng, FONTS), font_scale=round(float(rng.uniform(0.45, 0.8)), 3),
         min_font_px=int(rng.integers(9, 13)), rotation=rotation, kekulize=bool(rng.random() < 0.75),
-        explicit_hydrogens=bool(heavy_atoms <= 20 and rng.random() < 0.12), wedge_bonds=bool(rng.random() < 0.85),
+        explicit_hydrogens=hydrogens, wedge_bonds=wedges, abbreviations=abbreviate,
         palette=_one(rng, PALETTES), background=_one(rng, BACKGROUNDS), layout=_one(rng, ("rdkit", "coordgen")),
         padding=round(float(rng.uniform(0.03, 0.12)), 3), multiple_bond_offset=round(float(rng.uniform(0.1, 0.2)), 3),
         max_heavy_atoms=max_heavy_atoms, min_bond_px=14.0)

@@ -3,7 +3,9 @@
 A sample is an excerpt of a few bars (built-in: generated in GrandStaff's vocabulary; `--source`:
 cut from real scores by engines.sheet_music.source) engraved by Verovio with GrandStaff's ranges
 of layout options (page width 2100, bar lines 0.3-0.8, beam slope 10-20, staff lines 0.1-0.3,
-staff spacing 1-12) plus a music font, a scale and sometimes a title and composer line, on a
+staff spacing 1-12) plus a music font, a scale and sometimes a title and composer line (built-in
+excerpts: invented titles and invented composers, never a real composer's name on made-up music) and a
+tempo word over the first bar (`!!!OMD`, in the target like the title), on a
 paper-coloured background, cropped to the music and lightly degraded (renderers.degrade). Prompt
 `OCR with format: `; target the excerpt's **kern, or with `--target-format bekern` GrandStaff's
 tokenisation of it.

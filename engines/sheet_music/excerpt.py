@@ -37,6 +37,7 @@ class Excerpt:
         bars: each bar's lines, its closing barline last; the column count is two at every bar's end.
         title, composer: shown above the music when the engine draws a header (may be empty).
         origin: where the music came from ("generated", or a file name and its bar numbers).
+        tempo: the tempo word over the first bar (`!!!OMD`, which Verovio draws there; may be empty).
     """
 
     opening: tuple[str, ...]
@@ -44,6 +45,7 @@ class Excerpt:
     title: str = ""
     composer: str = ""
     origin: str = "generated"
+    tempo: str = ""
 
     def kern(self, n_bars: int, header: bool) -> str:
         """The **kern of the first `n_bars` bars, reference records first when `header` (and a title exists)."""
@@ -52,6 +54,8 @@ class Excerpt:
             records.append(f"!!!COM: {self.composer}")
         if header and self.title:
             records.append(f"!!!OTL: {self.title}")
+        if self.tempo:
+            records.append(f"!!!OMD: {self.tempo}")
         body = [line for bar in self.bars[:n_bars] for line in bar]
         return "\n".join([*records, "**kern\t**kern", *self.opening, *body, "*-\t*-"]) + "\n"
 

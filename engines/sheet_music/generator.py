@@ -25,11 +25,44 @@ METERS = {"2/4": (2, False), "3/4": (3, False), "4/4": (4, False), "2/2": (4, Fa
 SIMPLE = (("4",), ("4",), ("8", "8"), ("8", "8"), ("8.", "16"), ("16", "16", "8"), ("8", "16", "16"),
           ("16", "16", "16", "16"))
 COMPOUND = (("4.",), ("4", "8"), ("8", "8", "8"), ("8", "8", "8"), ("8.", "16", "8"), ("16", "16", "8", "8"))
-TITLES = ("Prelude", "Mazurka", "Waltz", "Nocturne", "Etude", "Andante", "Allegretto", "Menuet", "Romance",
-          "Impromptu", "Bagatelle", "Polonaise", "Song without Words", "Berceuse", "Scherzo")
-COMPOSERS = ("Chopin, Fryderyk", "Schumann, Robert", "Schubert, Franz", "Mozart, Wolfgang Amadeus",
-             "Beethoven, Ludwig van", "Haydn, Joseph", "Clementi, Muzio", "Szymanowska, Maria",
-             "Moniuszko, Stanisław", "Grieg, Edvard", "Mendelssohn, Felix", "Czerny, Carl")
+FORMS = ("Prelude", "Nocturne", "Etude", "Romance", "Impromptu", "Bagatelle", "Song without Words", "Berceuse",
+         "Scherzo", "Arietta", "Sonatina", "Invention", "Album Leaf", "Ballade")
+DANCES = ("Waltz", "Mazurka", "Menuet", "Polonaise")  # in three: only titles of excerpts in 3/4 or 3/8
+TRIPLE = ("3/4", "3/8")
+# Invented titles, and invented composers: a made-up piece is never credited to a real composer.
+PICTURES = ("Autumn Song", "Evening Bells", "By the River", "Morning Walk", "Little March", "Snowfall",
+            "The Old Mill", "Lullaby", "Spring Dance", "Night Train", "A Quiet Garden", "Rainy Day", "Harbour Lights",
+            "Shepherd's Tune", "Remembrance", "First Steps", "The Clock Tower", "Summer Evening")
+GIVEN = ("Anna", "Clara", "Elise", "Jonas", "Matthias", "Helena", "Pavel", "Ines", "Tomas", "Greta", "Luca", "Mira",
+         "Henrik", "Sofia", "Emil", "Agnes", "Viktor", "Lea")
+FAMILY = ("Albrecht", "Varga", "Lindqvist", "Moreau", "Halvorsen", "Novak", "Castellano", "Brandt", "Keller", "Marek",
+          "Ostrowska", "Falk", "Sandoval", "Horvath", "Vries", "Lindgren", "Pellegrini", "Aalto")
+TEMPI = ("Allegro", "Allegretto", "Andante", "Andantino", "Moderato", "Adagio", "Larghetto", "Presto", "Vivace",
+         "Lento", "Allegro moderato", "Andante cantabile", "Allegretto grazioso", "Con moto",
+         "Poco allegro", "Tranquillo", "Grazioso")
+# major keys by their signature's fifths (flats negative), as a title names them
+MAJOR_KEYS = {-4: "A-flat major", -3: "E-flat major", -2: "B-flat major", -1: "F major", 0: "C major", 1: "G major",
+              2: "D major", 3: "A major", 4: "E major"}
+
+
+def invented_title(rng: np.random.Generator, fifths: int, meter: str) -> str:
+    """A title as an album of short piano pieces prints it: a form (a dance only in three), maybe in its key,
+    numbered, or a picture."""
+    forms = FORMS + DANCES if meter in TRIPLE else FORMS
+    form = forms[int(rng.integers(len(forms)))]
+    roll = rng.random()
+    if roll < 0.3:
+        return f"{form} in {MAJOR_KEYS[fifths]}"
+    if roll < 0.55:
+        return f"{form}, Op. {int(rng.integers(2, 80))}, No. {int(rng.integers(1, 7))}"
+    if roll < 0.7:
+        return f"{form} No. {int(rng.integers(1, 13))}"
+    return PICTURES[int(rng.integers(len(PICTURES)))]
+
+
+def invented_composer(rng: np.random.Generator) -> str:
+    """An invented composer, written `Family, Given` as **kern's !!!COM records are."""
+    return f"{FAMILY[int(rng.integers(len(FAMILY)))]}, {GIVEN[int(rng.integers(len(GIVEN)))]}"
 
 
 def duration(token: str) -> Fraction:
@@ -179,7 +212,6 @@ def generate(rng: np.random.Generator, n_bars: int) -> Excerpt:
         barline = "==" if number == n_bars else f"={number}"
         bars.append((*_merge(rows[0], rows[1]), f"{barline}\t{barline}"))
     opening = ("*clefF4\t*clefG2", f"{key}\t{key}", f"*M{meter}\t*M{meter}")
-    title = TITLES[int(rng.integers(len(TITLES)))]
-    if rng.random() < 0.4:
-        title += f" No. {int(rng.integers(1, 13))}"
-    return Excerpt(opening, tuple(bars), title, COMPOSERS[int(rng.integers(len(COMPOSERS)))])
+    tempi = TEMPI + ("Tempo di valse",) if meter in TRIPLE else TEMPI
+    tempo = tempi[int(rng.integers(len(tempi)))] if rng.random() < 0.3 else ""
+    return Excerpt(opening, tuple(bars), invented_title(rng, fifths, meter), invented_composer(rng), tempo=tempo)

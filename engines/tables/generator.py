@@ -1,7 +1,21 @@
 """Random LaTeX `tabular`s as papers and reports set them, English or Chinese.
 
-A table is a topic (`engines.tables.vocab`: results of methods, measured samples, countries by
-year, a cohort's characteristics, hyper-parameters), a shape, and a look:
+A table is one of four kinds (`engines.tables.vocab` holds their words):
+
+- a topic table (results of methods, ablations, measured samples and materials, countries and
+  provinces by year, a cohort, hyper-parameters, reaction conditions, climate by month, enterprises),
+  about 60%; below;
+- a statement whose totals add up (income statement, balance sheet, budget; 利润表, 资产负债表,
+  费用表) with a unit line ("(in thousands of USD)", "单位：万元"), two periods and maybe the change;
+- key indicators as statistical bulletins list them (name, unit, this year, last year, change);
+- a distribution (counts and percentages of age groups, education, regions) with its total row.
+
+Numbers are consistent with their header: a column of kind `r:LOW:HIGH:DECIMALS` stays in its
+unit's range, a `row:NAME` column follows each row's real size (`vocab.ROW_VALUES`: China's
+GDP is never Nigeria's), totals are the sums of the rounded lines they total, a change is
+computed from the two periods shown, percentages of a distribution come from its counts.
+
+A topic table has a shape and a look:
 
 - shape: one or two label columns (the second a `\\multirow` group column), 2-7 value columns,
   optionally under `\\multicolumn` group headers (data sets, years, conditions), 2-12 body rows;
@@ -17,9 +31,30 @@ text is exactly what is compiled, one row per line.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
-from engines.tables.vocab import MISSING, OPTIMIZERS, PARAM_KINDS, TOPICS, Column
+from engines.tables.vocab import (
+    CHANGE,
+    DISTRIBUTION_HEADS,
+    DISTRIBUTIONS,
+    INDICATOR_HEADS,
+    INDICATORS,
+    MISSING,
+    MONTHS,
+    OPTIMIZERS,
+    ORDERED,
+    PARAM_KINDS,
+    PERIODS,
+    ROW_VALUES,
+    STATEMENTS,
+    TEXT_VALUES,
+    TOPICS,
+    TOTAL,
+    UNITS,
+    Column,
+)
 
 PREAMBLE = r"\usepackage{booktabs}\usepackage{multirow}\usepackage{amsmath}\usepackage{amssymb}"
 RULES = ("booktabs", "hline", "grid")
@@ -39,6 +74,12 @@ class _Numbers:
 
     def __init__(self, rng: np.random.Generator, kind: str, lang: str) -> None:
         self.rng, self.kind, self.lang = rng, kind, lang
+        if kind.startswith(("r:", "season:")):  # a range in the header's unit: r:LOW:HIGH:DECIMALS
+            low, high, digits = kind.split(":")[1:]
+            self.low, self.high, self.fixed = float(low), float(high), int(digits)
+            self.mid = rng.uniform(self.low, self.high)
+            half = (self.low + self.high) / 2  # a season's coldest and warmest month
+            self.winter, self.summer = rng.uniform(self.low, half), rng.uniform(half, self.high)
         self.digits = int(rng.integers(1, 4)) if kind not in ("int", "size") else int(rng.integers(0, 2))
         self.center = {"pct": rng.uniform(40, 95), "score": rng.uniform(0.4, 0.95), "small": rng.uniform(0.05, 8),
                        "int": 10 ** rng.uniform(1, 4), "size": 10 ** rng.uniform(0, 3), "signed": rng.uniform(-3, 5),
@@ -76,6 +117,26 @@ class _Numbers:
             return f"{low:.2f}--{low * rng.uniform(1.1, 3):.2f}", low
         if kind in ("param", "param_range"):
             return self.parameter(PARAM_KINDS.get(label, "count"), kind == "param_range"), 0.0
+        if kind.startswith("t:"):
+            return _one(rng, TEXT_VALUES[kind[2:]]), 0.0
+        if kind.startswith("season:"):  # a month's value on a yearly cycle, highest in July
+            month = MONTHS.index(label) % 12
+            v = self.winter + (self.summer - self.winter) * (1 - np.cos(2 * np.pi * month / 12)) / 2
+            v = float(np.clip(v + rng.normal(0, (self.high - self.low) * 0.03), self.low, self.high))
+            text = f"{v:.{self.fixed}f}"
+            return (f"$-${text[1:]}" if text.startswith("-") else text), v
+        if kind.startswith("r:"):
+            v = self.mid + rng.normal(0, (self.high - self.low) * 0.12)
+            for _ in range(8):  # redrawn, not clipped: clipping piles values on the range's ends
+                if self.low <= v <= self.high:
+                    break
+                v = self.mid + rng.normal(0, (self.high - self.low) * 0.12)
+            v = float(np.clip(v, self.low, self.high))
+            text = f"{v:.{self.fixed}f}"
+            return (f"$-${text[1:]}" if text.startswith("-") else text), v
+        if kind.startswith("row:"):
+            v = ROW_VALUES[kind[4:]][label] * float(rng.lognormal(0, 0.04))
+            return f"{v:.{1 if v < 1000 else 0}f}", v
         if kind == "sci":
             v = self.center * rng.uniform(0.2, 5)
             mantissa, exponent = f"{v:.2e}".split("e")
@@ -118,6 +179,8 @@ class _Table:
             self.columns = _some(rng, columns, min(n_values, len(columns)))
         n_rows = int(rng.integers(2, min(12, len(rows)) + 1))
         self.rows = _some(rng, rows, n_rows) if rng.random() < 0.5 else list(rng.permutation(rows)[:n_rows])
+        if row_head in ORDERED:  # entries 1, 2, 3 and months in their order, from the first
+            self.rows = list(rows[:n_rows]) if row_head in ("Entry", "序号") else sorted(self.rows, key=rows.index)
         self.blocks: list[tuple[str, int]] = []  # multirow groups: (label, rows)
         if rng.random() < 0.25 and n_rows >= 4:
             left = n_rows
@@ -197,6 +260,95 @@ class _Table:
         return "\n".join(lines)
 
 
+def _rules(rng: np.random.Generator) -> tuple[str, str, str, str]:
+    """(rule kind, top, middle, bottom) of a ruled table: booktabs or `\\hline`s."""
+    if rng.random() < 0.6:
+        return "booktabs", r"\toprule", r"\midrule", r"\bottomrule"
+    return "hline", r"\hline", r"\hline", r"\hline"
+
+
+def _grouped(v: float, decimals: int, commas: bool) -> str:
+    """A number as reports print it: thousands separated by commas when `commas`; a minus in math mode."""
+    text = f"{abs(v):,.{decimals}f}" if commas else f"{abs(v):.{decimals}f}"
+    return f"$-${text}" if round(v, decimals) < 0 else text
+
+
+def _write(spec: str, head: list[str], rows: list[list[str]], rng: np.random.Generator,
+           above: str | None = None, bold: frozenset[int] = frozenset()) -> str:
+    """A ruled tabular: an optional line above the rules (a unit), the header, the rows (those in `bold` bold)."""
+    kind, top, mid, bottom = _rules(rng)
+    lines = [f"\\begin{{tabular}}{{{spec}}}"]
+    if above:
+        lines.append(f"\\multicolumn{{{len(head)}}}{{r}}{{{above}}} \\\\")
+    lines += [top, " & ".join(head) + r" \\", mid]
+    for i, row in enumerate(rows):
+        if i in bold and i and kind == "booktabs":
+            lines.append(r"\midrule")
+        cells = [f"\\textbf{{{c}}}" if i in bold else c for c in row]
+        lines.append(" & ".join(cells) + r" \\")
+    lines += [bottom, r"\end{tabular}"]
+    return "\n".join(lines)
+
+
+def _statement(rng: np.random.Generator, lang: str) -> str:
+    """A financial statement or budget: lines drawn as shares of a base, totals the sums of the rounded lines."""
+    row_head, flow, items = _one(rng, STATEMENTS[lang])
+    unit, low, high = _one(rng, UNITS[lang])
+    decimals = 2 if unit == "单位：元" or rng.random() < 0.3 else 0
+    base = 10 ** rng.uniform(low, high)
+    shares = [what if isinstance(what, str) else rng.uniform(*what) for _, what in items]
+    growth = rng.normal(0.06, 0.08)
+    periods = []
+    for scale in (1.0, 1.0 / (1.0 + growth)):
+        values: list[float] = []
+        for k, share in enumerate(shares):
+            if isinstance(share, str):
+                values.append(sum(values[int(n)] * (1 if sign == "+" else -1)
+                                  for sign, n in re.findall(r"([+-])(\d+)", share)))
+            else:
+                values.append(round(base * scale * share * (rng.lognormal(0, 0.05) if k else 1.0), decimals))
+        periods.append([round(v, decimals) for v in values])
+    change = rng.random() < 0.5
+    head = [row_head, *_one(rng, PERIODS[flow][lang])] + ([CHANGE[lang]] if change else [])
+    rows = []
+    for k, (label, _) in enumerate(items):
+        row = [label, _grouped(periods[0][k], decimals, True), _grouped(periods[1][k], decimals, True)]
+        if change:
+            row.append(_grouped((periods[0][k] / periods[1][k] - 1) * 100, 1, False) if periods[1][k] > 0 else "--")
+        rows.append(row)
+    bold = frozenset(k for k, (_, what) in enumerate(items) if isinstance(what, str)) if rng.random() < 0.5 \
+        else frozenset()
+    return _write("l" + "r" * (len(head) - 1), head, rows, rng, above=unit, bold=bold)
+
+
+def _indicators(rng: np.random.Generator, lang: str) -> str:
+    """Key indicators of a statistical bulletin: this year, maybe last year, and the change computed from them."""
+    name, unit, change = INDICATOR_HEADS[lang]
+    years = ("2023", "2022") if lang == "en" else ("2023 年", "2022 年")
+    previous = rng.random() < 0.5
+    rows = []
+    for label, units, low, high, decimals in _some(rng, INDICATORS[lang], int(rng.integers(4, 9))):
+        now = round(float(rng.uniform(low, high)), decimals)
+        before = round(now / (1 + rng.normal(0.04, 0.05)), decimals)
+        rows.append([label, units, _grouped(now, decimals, False)] + ([_grouped(before, decimals, False)] if previous
+                                                                       else [])
+                    + [_grouped((now / before - 1) * 100, 1, False) if not re.search(r"%|=", units) else "--"])
+    head = [name, unit, years[0]] + ([years[1]] if previous else []) + [change]
+    return _write("ll" + "r" * (len(head) - 2), head, rows, rng)
+
+
+def _distribution(rng: np.random.Generator, lang: str) -> str:
+    """Counts of a survey's categories, their percentages of the total, and the total row."""
+    row_head, categories = _one(rng, DISTRIBUTIONS[lang])
+    counts = np.round(rng.dirichlet(np.full(len(categories), 3.0)) * 10 ** rng.uniform(2, 4)).astype(int) + 1
+    total = int(counts.sum())
+    n_head, pct_head = _one(rng, DISTRIBUTION_HEADS[lang])
+    rows = [[label, str(int(c)), f"{100 * c / total:.1f}"] for label, c in zip(categories, counts)]
+    rows.append([_one(rng, TOTAL[lang]), str(total), "100.0"])
+    return _write("lrr", [row_head, n_head, pct_head], rows, rng, bold=frozenset({len(rows) - 1})
+                  if rng.random() < 0.4 else frozenset())
+
+
 def random_tabular(rng: np.random.Generator, lang: str) -> str:
     """A random `\\begin{tabular}...\\end{tabular}`, one row per line.
 
@@ -212,4 +364,9 @@ def random_tabular(rng: np.random.Generator, lang: str) -> str:
     """
     if lang not in TOPICS:
         raise ValueError(f"lang must be one of {sorted(TOPICS)}, got {lang!r}")
-    return _Table(rng, lang).latex()
+    kind = rng.random()
+    if kind < 0.6:
+        return _Table(rng, lang).latex()
+    if kind < 0.78:
+        return _statement(rng, lang)
+    return _indicators(rng, lang) if kind < 0.89 else _distribution(rng, lang)

@@ -19,44 +19,75 @@ TOPICS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[Column
           ("FLOPs (G)", "size"), ("Time (s)", "size"), ("Acc. $\\uparrow$", "pct"), ("Loss $\\downarrow$", "small"))),
         ("Sample", ("S1", "S2", "S3", "S4", "S5", "A-1", "A-2", "B-1", "B-2", "Control", "Reference", "Bulk"),
          ("300 K", "77 K", "Annealed", "As grown", "Run 1", "Run 2"),
-         (("$T$ (K)", "int"), ("$\\rho$ (g/cm$^3$)", "small"), ("$E_g$ (eV)", "small"), ("$a$ (\\AA)", "small"),
-          ("$\\sigma$ (S/m)", "sci"), ("Yield (\\%)", "pct"), ("$\\Delta H$ (kJ/mol)", "signed"), ("$n$", "int"),
+         (("$T$ (K)", "r:4:1200:0"), ("$\\rho$ (g/cm$^3$)", "r:0.8:12:2"), ("$E_g$ (eV)", "r:0.3:6:2"), ("$a$ (\\AA)", "r:2.5:12:3"),
+          ("$\\sigma$ (S/m)", "sci"), ("Yield (\\%)", "pct"), ("$\\Delta H$ (kJ/mol)", "r:-400:150:1"), ("$n$", "r:3:60:0"),
           ("$\\chi^2$", "small"), ("$R^2$", "score"))),
         ("Country", ("United States", "China", "Germany", "Japan", "India", "Brazil", "France", "Canada",
                      "Australia", "Mexico", "Nigeria", "Italy"),
          ("2019", "2020", "2021", "2022", "2023"),
-         (("GDP (bn USD)", "int"), ("Growth (\\%)", "signed"), ("Population (M)", "size"), ("Inflation (\\%)", "small"),
-          ("Unemployment (\\%)", "small"), ("Exports", "int"), ("Debt/GDP", "pct"))),
+         (("GDP (bn USD)", "row:gdp"), ("Growth (\\%)", "r:-2:8:1"), ("Population (M)", "row:population"),
+          ("Inflation (\\%)", "r:0.5:9:1"), ("Unemployment (\\%)", "r:2.5:12:1"), ("Exports (bn USD)", "row:exports"),
+          ("Debt/GDP (\\%)", "r:30:160:1"))),
         ("Characteristic", ("Age, years", "Female, n (\\%)", "BMI, kg/m$^2$", "Smoker", "Diabetes", "Hypertension",
                             "Systolic BP", "HbA1c (\\%)", "LDL, mmol/L", "Follow-up, months"),
          ("Treatment", "Placebo", "Cohort A", "Cohort B"),
-         (("Mean", "size"), ("SD", "small"), ("$n$", "int"), ("$p$-value", "pvalue"), ("OR", "small"),
+         (("Mean", "size"), ("SD", "small"), ("$n$", "r:20:900:0"), ("$p$-value", "pvalue"), ("OR", "small"),
           ("95\\% CI", "interval"))),
         ("Parameter", ("Learning rate", "Batch size", "Epochs", "Dropout", "Weight decay", "Hidden size", "Layers",
                        "Heads", "Warm-up steps", "Optimizer", "$\\beta_1$", "$\\beta_2$", "$\\epsilon$"),
          ("Small", "Base", "Large", "Stage 1", "Stage 2"),
          (("Value", "param"), ("Search range", "param_range"), ("Default", "param"))),
+        ("Entry", ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"),
+         ("Conditions A", "Conditions B"),
+         (("Catalyst", "t:catalyst"), ("Solvent", "t:solvent"), ("$T$ ($^\\circ$C)", "r:20:140:0"),
+          ("Time (h)", "r:1:48:0"), ("Yield (\\%)", "r:5:98:0"), ("ee (\\%)", "r:40:99:0"))),
+        ("Model", ("Full model", "w/o pre-training", "w/o attention", "w/o augmentation", "w/o fine-tuning",
+                   "+ extra data", "+ larger backbone", "Single-stage", "Two-stage"),
+         ("Dev", "Test", "In-domain", "Out-of-domain"),
+         (("Acc. (\\%)", "pct"), ("F1", "score"), ("$\\Delta$", "r:-6:2:1"), ("Latency (ms)", "r:2:400:1"),
+          ("Memory (GB)", "r:0.5:80:1"))),
+        ("Month", ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+         ("Station A", "Station B", "Coast", "Inland"),
+         (("Mean temp. ($^\\circ$C)", "season:-8:30:1"), ("Precipitation (mm)", "season:5:220:0"), ("Sunshine (h)", "season:40:320:0"),
+          ("Humidity (\\%)", "r:35:90:0"), ("Wind (m/s)", "r:1:9:1"))),
+        ("Material", ("Steel", "Aluminium", "Copper", "Titanium", "Glass", "Concrete", "PVC", "Nylon", "Oak",
+                      "Carbon fibre"),
+         ("Room temp.", "Elevated temp."),
+         (("Density (kg/m$^3$)", "r:600:9000:0"), ("$E$ (GPa)", "r:2:220:0"), ("Yield strength (MPa)", "r:20:1100:0"),
+          ("Thermal cond. (W/m$\\cdot$K)", "r:0.1:400:1"), ("Cost (USD/kg)", "r:0.1:40:2"))),
     ],
     "zh": [
         ("方法", ("基线模型", "本文方法", "支持向量机", "随机森林", "卷积神经网络", "循环神经网络", "注意力模型", "线性回归",
                 "决策树", "朴素贝叶斯", "集成模型", "改进算法"),
          ("数据集一", "数据集二", "训练集", "测试集", "验证集"),
          (("准确率（\\%）", "pct"), ("召回率", "score"), ("精确率", "score"), ("F1 值", "score"), ("参数量（M）", "size"),
-          ("推理时间（ms）", "size"), ("误差", "small"))),
+          ("推理时间（ms）", "r:2:400:1"), ("误差", "small"))),
         ("地区", ("北京", "上海", "广东", "江苏", "浙江", "四川", "湖北", "山东", "河南", "福建", "陕西", "重庆"),
          ("2020 年", "2021 年", "2022 年", "2023 年"),
-         (("人口（万人）", "int"), ("生产总值（亿元）", "int"), ("增长率（\\%）", "signed"), ("人均收入（元）", "int"),
-          ("城镇化率（\\%）", "pct"), ("占比", "pct"))),
+         (("常住人口（万人）", "row:population_zh"), ("生产总值（亿元）", "row:gdp_zh"), ("增长率（\\%）", "r:2:8:1"),
+          ("人均可支配收入（元）", "row:income_zh"), ("城镇化率（\\%）", "row:urban_zh"))),
         ("样品", ("样品 A", "样品 B", "样品 C", "对照组", "实验组", "一号样品", "二号样品", "标准样"),
          ("第一次测量", "第二次测量", "常温", "高温"),
-         (("温度（$^\\circ$C）", "int"), ("压力（MPa）", "small"), ("密度（g/cm$^3$）", "small"), ("含量（\\%）", "pct"),
-          ("浓度（mol/L）", "small"), ("电导率", "sci"))),
+         (("温度（$^\\circ$C）", "r:20:900:0"), ("压力（MPa）", "r:0.1:30:2"), ("密度（g/cm$^3$）", "r:0.8:12:2"),
+          ("含量（\\%）", "pct"), ("浓度（mol/L）", "r:0.01:5:3"), ("电导率（S/m）", "sci"))),
         ("指标", ("平均年龄", "男性比例", "体重指数", "收缩压", "舒张压", "血糖", "随访时间", "住院天数"),
          ("治疗组", "对照组", "全部患者"),
-         (("均值", "size"), ("标准差", "small"), ("例数", "int"), ("$P$ 值", "pvalue"))),
+         (("均值", "size"), ("标准差", "small"), ("例数", "r:20:900:0"), ("$P$ 值", "pvalue"))),
         ("参数", ("学习率", "批大小", "训练轮数", "丢弃率", "权重衰减", "隐藏层维度", "网络层数", "优化器"),
          ("小模型", "基础模型", "大模型"),
          (("取值", "param"), ("搜索范围", "param_range"), ("默认值", "param"))),
+        ("序号", ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10"),
+         ("条件一", "条件二"),
+         (("催化剂", "t:catalyst"), ("溶剂", "t:solvent_zh"), ("温度（$^\\circ$C）", "r:20:140:0"),
+          ("时间（h）", "r:1:48:0"), ("产率（\\%）", "r:5:98:0"))),
+        ("月份", ("1 月", "2 月", "3 月", "4 月", "5 月", "6 月", "7 月", "8 月", "9 月", "10 月", "11 月", "12 月"),
+         ("一号站", "二号站", "沿海站", "内陆站"),
+         (("平均气温（$^\\circ$C）", "season:-8:30:1"), ("降水量（mm）", "season:5:300:1"), ("日照时数（h）", "season:40:300:0"),
+          ("相对湿度（\\%）", "r:35:90:0"))),
+        ("企业类型", ("国有企业", "民营企业", "外资企业", "股份制企业", "集体企业", "港澳台企业", "小微企业", "规模以上企业"),
+         ("2022 年", "2023 年"),
+         (("企业数（个）", "r:200:60000:0"), ("营业收入（亿元）", "r:50:90000:1"), ("利润总额（亿元）", "r:5:8000:1"),
+          ("从业人员（万人）", "r:1:3000:1"), ("增长（\\%）", "r:-8:15:1"))),
     ],
 }
 
@@ -69,3 +100,108 @@ PARAM_KINDS = {"Learning rate": "rate", "Batch size": "pow2", "Epochs": "count",
                "权重衰减": "rate", "隐藏层维度": "pow2", "网络层数": "count", "优化器": "optimizer"}
 OPTIMIZERS = ("Adam", "AdamW", "SGD", "RMSprop", "Adagrad", "LAMB")
 
+
+# Text columns (kind "t:NAME"): the words a column of that kind holds.
+TEXT_VALUES = {
+    "catalyst": ("Pd(OAc)$_2$", "Pd(PPh$_3$)$_4$", "CuI", "NiCl$_2$", "FeCl$_3$", "Cu(OTf)$_2$", "RuCl$_3$",
+                 "Pd/C", "None"),
+    "solvent": ("THF", "DMF", "DMSO", "MeCN", "Toluene", "DCM", "MeOH", "EtOH", "Dioxane", "H$_2$O"),
+    "solvent_zh": ("四氢呋喃", "甲苯", "乙腈", "二氯甲烷", "甲醇", "乙醇", "水", "DMF", "DMSO"),
+}
+
+# Columns whose value depends on the row (kind "row:NAME"): about each row's real size in 2023 (World Bank,
+# 国家统计局), drawn with a few percent of noise, so the United States never has Nigeria's GDP.
+ROW_VALUES: dict[str, dict[str, float]] = {
+    "gdp": {"United States": 27360, "China": 17790, "Germany": 4460, "Japan": 4210, "India": 3550, "Brazil": 2170,
+            "France": 3030, "Canada": 2140, "Australia": 1720, "Mexico": 1790, "Nigeria": 363, "Italy": 2250},
+    "population": {"United States": 335, "China": 1410, "Germany": 84.5, "Japan": 124, "India": 1430, "Brazil": 216,
+                   "France": 68.2, "Canada": 40.1, "Australia": 26.6, "Mexico": 128, "Nigeria": 224, "Italy": 59.0},
+    "exports": {"United States": 3050, "China": 3510, "Germany": 2100, "Japan": 920, "India": 770, "Brazil": 380,
+                "France": 1030, "Canada": 760, "Australia": 420, "Mexico": 640, "Nigeria": 60, "Italy": 790},
+    "population_zh": {"北京": 2186, "上海": 2487, "广东": 12706, "江苏": 8526, "浙江": 6627, "四川": 8368, "湖北": 5838,
+                      "山东": 10123, "河南": 9815, "福建": 4183, "陕西": 3952, "重庆": 3191},
+    "gdp_zh": {"北京": 43761, "上海": 47219, "广东": 135673, "江苏": 128222, "浙江": 82553, "四川": 60133,
+               "湖北": 55804, "山东": 92069, "河南": 59132, "福建": 54355, "陕西": 33786, "重庆": 30146},
+    "income_zh": {"北京": 81752, "上海": 84834, "广东": 49327, "江苏": 52674, "浙江": 63830, "四川": 32514,
+                  "湖北": 35146, "山东": 39890, "河南": 29933, "福建": 45426, "陕西": 32128, "重庆": 37595},
+    "urban_zh": {"北京": 87.8, "上海": 89.5, "广东": 75.4, "江苏": 75.0, "浙江": 74.2, "四川": 59.5, "湖北": 65.5,
+                 "山东": 65.5, "河南": 57.1, "福建": 71.0, "陕西": 65.2, "重庆": 71.7},
+}
+
+# Statements whose totals add up: (row head, "flow" or "stock", items). An item is (label, share) for a line drawn as a
+# share of the statement's base (a range), or (label, formula) for a total: "+0-1" adds item 0 and subtracts item 1.
+Item = tuple[str, "tuple[float, float] | str"]
+STATEMENTS: dict[str, list[tuple[str, str, tuple[Item, ...]]]] = {
+    "en": [
+        ("", "flow", (("Revenue", (1.0, 1.0)), ("Cost of revenue", (0.45, 0.65)), ("Gross profit", "+0-1"),
+              ("Research and development", (0.04, 0.12)), ("Selling, general and administrative", (0.06, 0.14)),
+              ("Operating income", "+2-3-4"), ("Interest expense", (0.004, 0.02)),
+              ("Income before income taxes", "+5-6"), ("Income tax expense", (0.01, 0.04)),
+              ("Net income", "+7-8"))),
+        ("", "stock", (("Cash and cash equivalents", (0.05, 0.2)), ("Accounts receivable", (0.08, 0.2)),
+              ("Inventories", (0.05, 0.2)), ("Total current assets", "+0+1+2"),
+              ("Property, plant and equipment", (0.2, 0.4)), ("Intangible assets", (0.03, 0.1)),
+              ("Total assets", "+3+4+5"))),
+        ("Category", "flow", (("Personnel", (0.35, 0.6)), ("Equipment", (0.05, 0.25)), ("Travel", (0.02, 0.08)),
+                      ("Materials and supplies", (0.03, 0.12)), ("Subcontracts", (0.0, 0.15)),
+                      ("Indirect costs", (0.1, 0.25)), ("Total", "+0+1+2+3+4+5"))),
+    ],
+    "zh": [
+        ("项目", "flow", (("一、营业收入", (1.0, 1.0)), ("减：营业成本", (0.45, 0.65)), ("税金及附加", (0.005, 0.01)),
+                ("销售费用", (0.03, 0.08)), ("管理费用", (0.03, 0.07)), ("研发费用", (0.02, 0.06)),
+                ("财务费用", (0.002, 0.01)), ("二、营业利润", "+0-1-2-3-4-5-6"), ("加：营业外收入", (0.001, 0.005)),
+                ("减：营业外支出", (0.0005, 0.003)), ("三、利润总额", "+7+8-9"), ("减：所得税费用", (0.005, 0.02)),
+                ("四、净利润", "+10-11"))),
+        ("项目", "stock", (("货币资金", (0.05, 0.2)), ("应收账款", (0.08, 0.2)), ("存货", (0.05, 0.2)),
+                ("其他流动资产", (0.01, 0.05)), ("流动资产合计", "+0+1+2+3"), ("长期股权投资", (0.02, 0.1)),
+                ("固定资产", (0.2, 0.4)), ("无形资产", (0.03, 0.1)), ("非流动资产合计", "+5+6+7"),
+                ("资产总计", "+4+8"))),
+        ("费用项目", "flow", (("人员费", (0.35, 0.6)), ("设备费", (0.05, 0.25)), ("差旅费", (0.02, 0.08)),
+                  ("材料费", (0.03, 0.12)), ("会议费", (0.01, 0.04)), ("间接费用", (0.1, 0.25)),
+                  ("合计", "+0+1+2+3+4+5"))),
+    ],
+}
+# A statement's columns: two periods (a year's flows, or balances at two dates), and maybe the change between them.
+PERIODS = {"flow": {"en": (("FY2023", "FY2022"), ("2023", "2022"), ("Year ended 2023", "Year ended 2022")),
+                    "zh": (("本期金额", "上期金额"), ("2023 年度", "2022 年度"), ("本年累计", "上年同期"))},
+           "stock": {"en": (("Dec. 31, 2023", "Dec. 31, 2022"), ("2023", "2022")),
+                     "zh": (("期末余额", "期初余额"), ("2023 年 12 月 31 日", "2022 年 12 月 31 日"))}}
+CHANGE = {"en": "Change (\\%)", "zh": "增减（\\%）"}
+# A statement's unit line and the range of its base line (revenue, total assets), as powers of ten in that unit.
+UNITS = {"en": (("(in thousands of USD)", 3.0, 7.0), ("(USD millions)", 1.5, 5.0), ("(EUR thousands)", 3.0, 7.0),
+                ("(in millions)", 1.5, 5.0)),
+         "zh": (("单位：万元", 3.0, 6.0), ("单位：元", 6.5, 9.5), ("单位：千元", 4.0, 7.0), ("单位：亿元", 0.5, 3.0))}
+MONTHS = tuple(next(rows for head, rows, _, _ in TOPICS[lang] if head in ("Month", "月份")) for lang in ("en", "zh"))
+MONTHS = MONTHS[0] + MONTHS[1]  # January to December, in English then in Chinese
+ORDERED = ("Entry", "Month", "序号", "月份")  # row heads whose rows keep their order (entries 1, 2, 3; months)
+
+# Key indicators as statistical bulletins list them: (name, unit, low, high, decimals).
+INDICATORS = {
+    "en": (("GDP", "USD bn", 300, 28000, 1), ("GDP per capita", "USD", 2000, 90000, 0),
+           ("Consumer prices", "\\% y/y", 0.5, 9, 1), ("Unemployment rate", "\\%", 2.5, 12, 1),
+           ("Exports of goods", "USD bn", 50, 3500, 1), ("Population", "million", 5, 1400, 1),
+           ("Electricity generation", "TWh", 50, 9000, 0), ("Crude steel output", "Mt", 5, 1000, 1),
+           ("Retail sales", "USD bn", 100, 7000, 1), ("Government debt", "\\% of GDP", 30, 160, 1)),
+    "zh": (("地区生产总值", "亿元", 2000, 130000, 1), ("一般公共预算收入", "亿元", 200, 14000, 1),
+           ("社会消费品零售总额", "亿元", 800, 48000, 1), ("固定资产投资", "亿元", 1000, 40000, 1),
+           ("进出口总额", "亿元", 300, 80000, 1), ("城镇居民人均可支配收入", "元", 30000, 90000, 0),
+           ("农村居民人均可支配收入", "元", 12000, 45000, 0), ("常住人口", "万人", 300, 12700, 1),
+           ("粮食产量", "万吨", 50, 7000, 1), ("规模以上工业增加值", "亿元", 500, 45000, 1),
+           ("居民消费价格指数", "上年=100", 99.0, 103.0, 1)),
+}
+INDICATOR_HEADS = {"en": ("Indicator", "Unit", "Change (\\%)"), "zh": ("指标", "单位", "比上年增长（\\%）")}
+
+# How a sample splits: (row head, categories) of a survey or census distribution, with a total row.
+DISTRIBUTIONS = {
+    "en": (("Age group", ("18--24", "25--34", "35--44", "45--54", "55--64", "65 and over")),
+           ("Education", ("Primary or less", "Secondary", "Vocational", "Bachelor's", "Master's or higher")),
+           ("Region", ("North", "South", "East", "West", "Central")),
+           ("Response", ("Strongly agree", "Agree", "Neutral", "Disagree", "Strongly disagree"))),
+    "zh": (("年龄组", ("18--24 岁", "25--34 岁", "35--44 岁", "45--54 岁", "55--64 岁", "65 岁及以上")),
+           ("受教育程度", ("初中及以下", "高中或中专", "大专", "本科", "研究生及以上")),
+           ("地区", ("东部地区", "中部地区", "西部地区", "东北地区")),
+           ("满意度", ("非常满意", "比较满意", "一般", "不太满意", "很不满意"))),
+}
+DISTRIBUTION_HEADS = {"en": (("$n$", "\\%"), ("Respondents", "Share (\\%)"), ("Count", "Percent")),
+                      "zh": (("人数", "占比（\\%）"), ("样本数", "比例（\\%）"))}
+TOTAL = {"en": ("Total",), "zh": ("合计", "总计")}
