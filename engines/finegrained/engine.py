@@ -3,8 +3,8 @@
 After Fox and the paper's fine-grained data: a page comes from the `docs` engine (generated pages in
 English and Chinese, or real PDFs with `--source`) or a scene from the `scene` engine (text drawn into
 photos, or a user's photos pseudo-labelled with `--source`), held as parts, so a fix there fixes this
-engine too. A region is one line or a block of lines in the reading order that no other line cuts into
-(`regions`; a scene's lines are its drawn quads' boxes); the target is exactly the region's lines, in
+engine too; or real photos with people's boxes (`photos`: a `--source` folder holding `annotations.json`). A region is one line or a block of lines in the reading order that no other line cuts into
+(`regions`; a scene's lines are its drawn quads' boxes; people's "###" boxes lie in no region); the target is exactly the region's lines, in
 order. The box task asks
 `[x1, y1, x2, y2] OCR: ` with the region's exact box in GOT's 0-1000 coordinates (no jitter); the
 colour task draws a red, green or blue frame around it and asks `[red] OCR: `: on a page, only where the
@@ -25,7 +25,8 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from engines.base import Engine, EngineConfig, Resources, Sample, SampleError, make_rng
-from engines.finegrained.regions import Box, clear_regions, covers_ink, crosses, frame_around, union
+from engines.finegrained import photos
+from engines.finegrained.regions import CUT, Box, clear_regions, covers_ink, crosses, frame_around, union
 from tokenizer.protocol import COLORS, box_coords, box_prompt, color_prompt
 
 TASKS = ("mixed", "box", "color")
@@ -40,7 +41,8 @@ FRAME_RGB = {"red": (220, 0, 0), "green": (0, 150, 0), "blue": (0, 0, 230)}  # w
 class FinegrainedConfig(EngineConfig):
     source: str | None = field(default=None, metadata={
         "help": "your own data for the --part asked for (docs: a PDF or a folder of PDFs; scene: a folder of "
-                "photos, pseudo-labelled by PP-OCR); default: generated pages and scenes"})
+                "photos, with people's boxes when it holds annotations.json (engines/finegrained/photos.py), else "
+                "pseudo-labelled by PP-OCR); default: generated pages and scenes"})
     part: str = field(default="mixed", metadata={
         "help": "docs (document pages), scene (text in photos) or mixed (half each): what regions are cut from",
         "choices": PARTS})
@@ -77,6 +79,10 @@ class FinegrainedEngine(Engine):
         wanted = ("docs", "scene") if cfg.part == "mixed" else (cfg.part,)
         self.by_part = {}
         for name in wanted:
+            if name == "scene" and photos.annotated(cfg.source):
+                self.by_part[name] = photos.AnnotatedPhotos(cfg.source, cfg.lang)
+                self.parts.append(self.by_part[name])  # shares this engine's seed, as `part` does
+                continue
             config = {"source": cfg.source, "lang": cfg.lang, **({"unit": "page"} if name == "docs" else {})}
             self.by_part[name] = self.part(name, **config)
         if cfg.source:
@@ -113,9 +119,10 @@ class FinegrainedEngine(Engine):
         part, page = self.page(index, attempt)
         lines = page.target.split("\n")
         boxes = page.meta["boxes"] if part == "docs" else [quad_box(q) for q in page.meta["quads"]]
+        illegible = [quad_box(q) for q in page.meta.get("illegible", [])]  # people's "###": never in a region
         kind = cfg.region if cfg.region != "mixed" else ("line" if rng.random() < 0.5 else "block")
         task = cfg.task if cfg.task != "mixed" else ("box" if rng.random() < 0.5 else "color")
-        regions = clear_regions(boxes, kind)
+        regions = clear_regions(boxes, kind, illegible, 0.0 if page.meta.get("reader") == "people" else CUT)
         where = page.meta.get("source") or "built-in"
         if not regions:
             raise SampleError(f"no_clear_{kind}", f"{where}: no {kind} that no other line cuts into")
@@ -134,7 +141,7 @@ class FinegrainedEngine(Engine):
         if task == "color":
             color = COLORS[int(rng.integers(len(COLORS)))]
             margin, stroke = int(rng.integers(2, 7)), int(rng.integers(2, 4))
-            frame = self._frame(part, image, boxes, (first, last), region, margin, stroke)
+            frame = self._frame(part, image, boxes, (first, last), region, margin, stroke, illegible)
             if frame is None:
                 raise SampleError("frame_not_clear", f"{where}: lines {first}-{last}")
             ImageDraw.Draw(image).rectangle([frame[0], frame[1], frame[2] - 1, frame[3] - 1],
@@ -142,7 +149,8 @@ class FinegrainedEngine(Engine):
             prompt = color_prompt(color)
         else:
             prompt = box_prompt(region, width, height)
-        origin = {k: page.meta[k] for k in ("source", "page", "columns", "dpi", "background") if k in page.meta}
+        origin = {k: page.meta[k] for k in ("source", "page", "columns", "dpi", "background", "reader")
+                  if k in page.meta}
         meta: dict[str, Any] = {
             "lang": page.meta.get("lang") or "en", "part": part, "region": kind, "lines": [first, last],
             "region_px": [round(v, 1) for v in region], "box": box_coords(region, width, height), "color": color,
@@ -151,10 +159,11 @@ class FinegrainedEngine(Engine):
 
     @staticmethod
     def _frame(part: str, image: Image.Image, boxes: list[Box], lines: tuple[int, int], region: Box, margin: int,
-               stroke: int) -> Box | None:
+               stroke: int, illegible: list[Box]) -> Box | None:
         """The widest frame up to `margin` pixels around `region` that is clear: of ink on a page (checked on its
-        pixels: tight leading leaves a few), of the other lines' boxes on a photo (whose texture is not ink)."""
-        others = [b for k, b in enumerate(boxes) if not lines[0] <= k <= lines[1]]
+        pixels: tight leading leaves a few), of the other lines' and illegible regions' boxes on a photo (whose
+        texture is not ink)."""
+        others = [b for k, b in enumerate(boxes) if not lines[0] <= k <= lines[1]] + illegible
         grey = np.asarray(image.convert("L")) if part == "docs" else None
         for m in range(margin, 0, -1):
             frame = frame_around(region, m, stroke, image.size)
