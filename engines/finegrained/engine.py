@@ -34,6 +34,7 @@ REGIONS = ("mixed", "line", "block")
 PARTS = ("mixed", "docs", "scene")
 LANGS = ("mixed", "en", "zh")
 PAGE_TRIES = 4  # page draws a group of samples makes before its samples fail
+PAGES_KEPT = 4  # pages a worker keeps: a retried sample's page (next attempt) does not evict its group's
 FRAME_RGB = {"red": (220, 0, 0), "green": (0, 150, 0), "blue": (0, 0, 230)}  # what readers look for, exactly
 
 
@@ -88,7 +89,8 @@ class FinegrainedEngine(Engine):
         if cfg.source:
             part = self.by_part[cfg.part]
             self.skipped, self.source_items = part.skipped, part.source_items
-        self._last: tuple[tuple[int, int, int], tuple[str, Sample] | SampleError] | None = None
+        self._pages: dict[tuple[int, int, int], tuple[str, Sample] | SampleError] = {}  # oldest first
+        self._regions: dict[tuple[tuple[int, int, int], str], list[tuple[int, int]]] = {}  # (page key, kind): runs
 
     def page(self, index: int, attempt: int) -> tuple[str, Sample]:
         """(part, page or scene) sample `index` asks about: drawn from (seed, its group of `--regions-per-page`,
@@ -99,7 +101,7 @@ class FinegrainedEngine(Engine):
         """
         group = index // self.config.regions_per_page
         key = (self.seed, group, attempt)
-        if self._last is None or self._last[0] != key:
+        if key not in self._pages:
             drawn: tuple[str, Sample] | SampleError = SampleError("no_page")
             for tried in range(attempt * PAGE_TRIES, (attempt + 1) * PAGE_TRIES):  # a refused page costs the group
                 rng = make_rng(self.seed, "finegrained-page", group, tried)       # one redraw, not all its samples
@@ -109,10 +111,15 @@ class FinegrainedEngine(Engine):
                     break
                 except SampleError as exc:
                     drawn = exc
-            self._last = (key, drawn)
-        if isinstance(self._last[1], SampleError):
-            raise self._last[1]
-        return self._last[1]
+            self._pages[key] = drawn
+            if len(self._pages) > PAGES_KEPT:
+                evicted = next(iter(self._pages))
+                del self._pages[evicted]
+                self._regions = {k: v for k, v in self._regions.items() if k[0] != evicted}
+        drawn = self._pages[key]
+        if isinstance(drawn, SampleError):
+            raise drawn
+        return drawn
 
     def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:
         cfg = self.config
@@ -122,7 +129,11 @@ class FinegrainedEngine(Engine):
         illegible = [quad_box(q) for q in page.meta.get("illegible", [])]  # people's "###": never in a region
         kind = cfg.region if cfg.region != "mixed" else ("line" if rng.random() < 0.5 else "block")
         task = cfg.task if cfg.task != "mixed" else ("box" if rng.random() < 0.5 else "color")
-        regions = clear_regions(boxes, kind, illegible, 0.0 if page.meta.get("reader") == "people" else CUT)
+        found = (self.seed, index // cfg.regions_per_page, attempt), kind
+        if found not in self._regions:  # the samples sharing a page find its regions once
+            self._regions[found] = clear_regions(boxes, kind, illegible,
+                                                 0.0 if page.meta.get("reader") == "people" else CUT)
+        regions = self._regions[found]
         where = page.meta.get("source") or "built-in"
         if not regions:
             raise SampleError(f"no_clear_{kind}", f"{where}: no {kind} that no other line cuts into")
