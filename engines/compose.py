@@ -16,7 +16,6 @@ With `reuse` 1 a sample's pool is its own plan: its pages drawn afresh for it al
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
@@ -26,20 +25,10 @@ from engines.base import Draw, Engine, Sample, SampleError, derived, make_rng
 SPREAD = 64  # part indices one composed sample owns
 
 
-@dataclass
-class Composed:
-    """One composed draw: its own draw, how many sub-samples it needs, and the sub-draws it asks for (a few
-    more than it needs, since a part refuses some draws)."""
-
-    draw: Draw
-    want: int
-    subdraws: list[Draw]
-
-
-def plan(draw: Draw, want: int, spare: int = 2) -> Composed:
-    """`want` + `spare` sub-draws for `draw`, each with a generator derived from the draw's rng."""
-    return Composed(draw, want, [Draw(draw.index * SPREAD + k, draw.attempt, derived(draw.rng))
-                                 for k in range(want + spare)])
+def plan(draw: Draw, size: int) -> list[Draw]:
+    """`size` sub-draws for `draw` alone (a few more than it needs: a part refuses some), each with a generator
+    derived from the draw's rng."""
+    return [Draw(draw.index * SPREAD + k, draw.attempt, derived(draw.rng)) for k in range(size)]
 
 
 def usable(subsamples: list[Sample | Exception], want: int,

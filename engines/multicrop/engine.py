@@ -86,7 +86,7 @@ class MulticropEngine(Engine):
         for d in draws:
             if cfg.reuse == 1:  # afresh, for it alone: its part, two pages and a spare (a stack takes the spare too)
                 key = self.pools.key(d, rng_choice(d.rng, PARTS, cfg.part))
-                wanted[key] = plan(d, 2, SPARE).subdraws
+                wanted[key] = plan(d, 2 + SPARE)
             else:  # the part is the group's, drawn with its pool
                 key = self.pools.key(d, rng_choice(self.pools.rng(d, "part"), PARTS, cfg.part))
                 wanted[key] = self.pools.subdraws(d, cfg.pool_pages)

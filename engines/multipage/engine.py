@@ -73,7 +73,7 @@ class MultipageEngine(Engine):
         wants = [int(d.rng.integers(cfg.min_pages, cfg.max_pages + 1)) for d in draws]
         keys = [self.pools.key(d, "pages") for d in draws]
         if cfg.reuse == 1:  # afresh: the pages it wants and half as many again (about half the pages fit)
-            wanted = {k: plan(d, want, spare=want // 2 + 2).subdraws for k, d, want in zip(keys, draws, wants)}
+            wanted = {k: plan(d, want + want // 2 + 2) for k, d, want in zip(keys, draws, wants)}
         else:
             wanted = {k: self.pools.subdraws(d, cfg.pool_pages) for k, d in zip(keys, draws)}
         pools = self.pools.get({"pages": self.pages}, wanted)
