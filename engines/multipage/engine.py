@@ -4,12 +4,14 @@ The pages come from the `pages` engine (generated pages in English and Chinese, 
 mixed language draws them, or real papers with `--source`), held as a part and asked in one batch per
 batch of samples (one LaTeX run). As the paper trains it: each page under `--max-page-tokens` (650)
 Qwen tokens, the whole target at most `--max-tokens` (8,192), counted with the tokenizer the trainer
-uses. About half the generated pages fit, so a sample asks for half as many pages again as it wants
-and takes the first that fit: as many as it wants, or at least `--min-pages`. Drawing pages is nearly all
-the cost, so `--reuse` (4) consecutive samples take theirs from one pool of `--pool-pages` (16) pages
-(`engines.compose.Pools`), each its own shuffle of the pool, so a page appears in about two samples. The target is the
-pages' markdown in page order, a blank line between pages; `meta.page_texts` says where each page's
-text starts and ends in it, beside its language; the record's `lang` is the language of most pages.
+uses. About half the generated pages fit (at `fill` 0.6), so a sample takes the first pages that fit in
+its own shuffle of the pages it is given: as many as it wants, or at least `--min-pages`. Drawing pages is
+nearly all the cost, so `--reuse` (6) consecutive samples take theirs from one pool of `--pool-pages` (16)
+(`engines.compose.Pools`): a page that fits appears in about four samples, as a finegrained page serves
+four regions (at 4, bench.stage3 gave 1.85x, short of the 2x goal). With `--reuse 1` a sample draws its
+own pages afresh, half as many again as it wants. The target is the pages' markdown in page order, a blank
+line between pages; `meta.page_texts` says where each page's text starts and ends in it, beside its
+language; the record's `lang` is the language of most pages.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ class MultipageConfig(EngineConfig):
     max_pages: int = field(default=8, metadata={"help": "most pages in a sample (at most 8, as GOT trains)"})
     max_page_tokens: int = field(default=650, metadata={"help": "most Qwen tokens of one page's text"})
     max_tokens: int = field(default=8192, metadata={"help": "most Qwen tokens of the whole target"})
-    reuse: int = field(default=4, metadata={
+    reuse: int = field(default=6, metadata={
         "help": "consecutive samples taking their pages from one pool of --pool-pages pages, each its own "
                 "shuffle (1: every sample draws its pages afresh)"})
     pool_pages: int = field(default=16, metadata={"help": "pages drawn for a pool (about half fit 650 tokens)"})
