@@ -9,8 +9,9 @@ its tiles (at the loader's 1024-px tiles, at most 6) is refused as unreadable. `
 each page's place in the image and `meta.page_texts` its span of the target, so a reader checks each
 page alone.
 
-Drawing pages is nearly all the cost, so `--reuse` (4) consecutive samples take theirs from one pool of
-`--pool-pages` (6) pages of one part (`engines.compose.Pools`), each its own layout and shuffle of the pool;
+Drawing pages is nearly all the cost, so `--reuse` (6) consecutive samples take theirs from one pool of
+`--pool-pages` (6) pages of one part (`engines.compose.Pools`), each its own layout and shuffle of the pool
+(a page in about 2.5 samples; at 4, bench.stage3 gave 1.6x against three pages drawn afresh a sample);
 a layout the tiles cannot read is drawn again from the pool (up to `LAYOUT_TRIES` times) before the sample
 is refused, as a retry would draw another.
 """
@@ -46,7 +47,7 @@ class MulticropConfig(EngineConfig):
         "help": "spread (two pages side by side), stack (two or three pages one below the other) or mixed",
         "choices": ("mixed", *LAYOUTS)})
     lang: str = field(default="mixed", metadata={"help": "mixed, en or zh: the pages' language", "choices": LANGS})
-    reuse: int = field(default=4, metadata={
+    reuse: int = field(default=6, metadata={
         "help": "consecutive samples taking their pages from one pool of --pool-pages pages of one part, each its "
                 "own layout and shuffle (1: every sample draws its pages afresh)"})
     pool_pages: int = field(default=6, metadata={"help": "pages drawn for a pool"})
