@@ -13,7 +13,7 @@ pixels it covers hold no ink; on a photo, where it crosses no other line's box.
 Drawing a page costs many times cutting a region from it, so `--regions-per-page` (4) consecutive
 samples ask about one page, each its own region and prompt (bench.stage3: 2.66x the samples per
 CPU-second): the page of samples 4k..4k+3 is drawn from (seed, k, attempt) alone, and a worker keeps
-the last page it drew (shards hold consecutive indices).
+the last `PAGES_KEPT` pages it drew (shards hold consecutive indices; a retry draws its own).
 """
 
 from __future__ import annotations
