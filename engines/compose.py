@@ -6,34 +6,29 @@ stays a pure function of its (seed, index, attempt). Sub-sample k of composed sa
 the part's index `index * SPREAD + k`, so a part reading a `--source` walks its items without two
 composed samples sharing one. The sub-draws of a whole batch go to the part in one `sample_batch`
 call: the pages engine compiles them in one LaTeX run, which is what makes composing cheap.
+
+Drawing a page costs many times composing it, so `Pools` lets `reuse` consecutive composed samples draw their
+pages from one pool: the pool of group g (samples g*reuse .. g*reuse+reuse-1) is drawn from (seed, g, attempt)
+alone, whatever batch asks for it, and each sample picks its own pages from it with its own rng, so sample i
+is the same alone or in a batch. A worker keeps the pools of its last batch (a shard holds consecutive indices).
+With `reuse` 1 a sample's pool is its own plan: its pages drawn afresh for it alone.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
 
-from engines.base import Draw, Engine, Sample, SampleError, derived
+from engines.base import Draw, Engine, Sample, SampleError, derived, make_rng
 
 SPREAD = 64  # part indices one composed sample owns
 
 
-@dataclass
-class Composed:
-    """One composed draw: its own draw, how many sub-samples it needs, and the sub-draws it asks for (a few
-    more than it needs, since a part refuses some draws)."""
-
-    draw: Draw
-    want: int
-    subdraws: list[Draw]
-
-
-def plan(draw: Draw, want: int, spare: int = 2) -> Composed:
-    """`want` + `spare` sub-draws for `draw`, each with a generator derived from the draw's rng."""
-    return Composed(draw, want, [Draw(draw.index * SPREAD + k, draw.attempt, derived(draw.rng))
-                                 for k in range(want + spare)])
+def plan(draw: Draw, size: int) -> list[Draw]:
+    """`size` sub-draws for `draw` alone (a few more than it needs: a part refuses some), each with a generator
+    derived from the draw's rng."""
+    return [Draw(draw.index * SPREAD + k, draw.attempt, derived(draw.rng)) for k in range(size)]
 
 
 def usable(subsamples: list[Sample | Exception], want: int,
@@ -50,15 +45,47 @@ def usable(subsamples: list[Sample | Exception], want: int,
     return good[:want]
 
 
-def ask(part: Engine, plans: list[Composed]) -> list[list[Sample | Exception]]:
-    """Every plan's sub-samples (or the errors that prevented them), asked of `part` in one batch."""
-    flat = [d for p in plans for d in p.subdraws]
-    results = part.sample_batch(flat) if flat else []
-    out, at = [], 0
-    for p in plans:
-        out.append(results[at:at + len(p.subdraws)])
-        at += len(p.subdraws)
-    return out
+Key = tuple[int, int, str]  # (group, attempt, the part the pool's pages come from)
+
+
+class Pools:
+    """The sub-samples of groups of `reuse` consecutive composed samples, drawn once per group and attempt."""
+
+    def __init__(self, engine: Engine, reuse: int) -> None:
+        self.engine, self.reuse = engine, reuse
+        self._kept: dict[Key, list[Sample | Exception]] = {}
+
+    def key(self, draw: Draw, part: str) -> Key:
+        """The pool `draw` takes its pages from: its group's, of the `part` engine named."""
+        return (draw.index // self.reuse, draw.attempt, part)
+
+    def rng(self, draw: Draw, what: str) -> np.random.Generator:
+        """A generator for `what` the group of `draw` shares (its pages, its part): (seed, group, attempt) alone."""
+        return make_rng(self.engine.seed, f"{self.engine.name}-pool-{what}", draw.index // self.reuse, draw.attempt)
+
+    def subdraws(self, draw: Draw, size: int) -> list[Draw]:
+        """`size` sub-draws of the pool of `draw`'s group; the part's indices are the group's own (`SPREAD` each)."""
+        rng, group = self.rng(draw, "pages"), draw.index // self.reuse
+        return [Draw(group * SPREAD + k, draw.attempt, derived(rng)) for k in range(size)]
+
+    def get(self, parts: dict[str, Engine], wanted: dict[Key, list[Draw]]) -> dict[Key, list[Sample | Exception]]:
+        """Every wanted pool's sub-samples: the ones this worker holds, the others asked of their part, one batch
+        a part."""
+        pools = {k: self._kept[k] for k in wanted if k in self._kept}
+        for name, part in parts.items():
+            missing = [k for k in wanted if k not in pools and k[2] == name]
+            flat = [d for k in missing for d in wanted[k]]
+            results = part.sample_batch(flat) if flat else []
+            at = 0
+            for k in missing:
+                pools[k], at = results[at:at + len(wanted[k])], at + len(wanted[k])
+        self._kept = pools
+        return pools
+
+
+def picked(rng: np.random.Generator, pool: list[Sample | Exception]) -> list[Sample | Exception]:
+    """A pool's sub-samples in the order one composed sample takes them (its own shuffle)."""
+    return [pool[int(k)] for k in rng.permutation(len(pool))]
 
 
 PAGE_BREAK = "\n\n"  # between the pages of a composed target

@@ -114,3 +114,56 @@ def test_parts_share_the_composed_engines_seed(engines) -> None:
         FinegrainedEngine(FinegrainedConfig(source="data"))
     with pytest.raises(ValueError, match="--task 'boxes' is not one of mixed, box, color; pick one of them"):
         FinegrainedEngine(FinegrainedConfig(task="boxes"))
+
+
+def _asked_box(sample) -> tuple[float, float, float, float]:
+    """The region a sample asks about, in the image's pixels: the prompt's box, or the frame's inside."""
+    if sample.task == "color":
+        return frame_box(sample.images[0], sample.meta["color"])
+    width, height = sample.images[0].size
+    x0, y0, x1, y1 = (int(v) for v in sample.prompt[1:sample.prompt.index("]")].split(", "))
+    return (x0 * width / 1000, y0 * height / 1000, x1 * width / 1000, y1 * height / 1000)
+
+
+def _touches(a, b) -> bool:
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+
+
+def test_real_photos_people_boxes_are_regions_and_illegible_ones_never_asked(shared_data) -> None:
+    from engines.finegrained.engine import quad_box
+    source = shared_data / "scene"
+    engine = FinegrainedEngine(FinegrainedConfig(part="scene", source=str(source)))
+    # 10 photos annotated: a receipt with untranscribed boxes and two photos with only "###" left out, by reason
+    assert engine.skipped == {"not_annotated": 13, "only_illegible": 2, "empty_text": 1}
+    assert engine.source_items == 7
+    people = json.loads((source / "annotations.json").read_text())
+    seen = set()
+    for index, attempt in _draw(engine, 8):
+        sample = engine.sample(make_rng(0, "finegrained", index, attempt), index, attempt)
+        lines = people[sample.meta["source"]]
+        legible = {e["text"]: quad_box(e["box"]) for e in lines if e["text"] != "###"}
+        asked = _asked_box(sample)
+        inside = [t for t, b in legible.items() if _touches(b, asked)]
+        assert sample.meta["reader"] == "people" and "###" not in sample.target
+        assert sorted(inside) == sorted(sample.target.split("\n"))  # exactly the people's lines it holds
+        assert not any(_touches(quad_box(e["box"]), asked) for e in lines if e["text"] == "###")
+        seen.add(sample.task)
+    assert seen == {"box", "color"}
+
+
+def test_a_users_annotation_file_skips_unusable_items_by_reason(shared_data, tmp_path) -> None:
+    import shutil
+    for name in ("en_ic15_train_img_2.jpg", "en_ic15_train_img_1.jpg"):
+        shutil.copy(shared_data / "scene" / name, tmp_path / name)
+    (tmp_path / "annotations.json").write_text(json.dumps({
+        "en_ic15_train_img_2.jpg": [{"box": [602, 173, 635, 197], "text": "EXIT"}],  # an upright box is taken
+        "en_ic15_train_img_1.jpg": [{"box": [[1, 2], [3, 4]], "text": "Carpark"}],   # two corners: bad_box
+        "gone.jpg": [{"box": [0, 0, 10, 10], "text": "x"}]}))
+    engine = FinegrainedEngine(FinegrainedConfig(part="scene", source=str(tmp_path), task="box", region="line",
+                                                 regions_per_page=1))
+    assert engine.skipped == {"bad_box": 1, "missing_image": 1} and engine.source_items == 1
+    sample = engine.sample(make_rng(0, "finegrained", 0, 0), 0, 0)
+    assert sample.target == "EXIT" and sample.meta["source"] == "en_ic15_train_img_2.jpg"
+    (tmp_path / "annotations.json").write_text("{not json")
+    with pytest.raises(ValueError, match="annotations.json is not readable JSON"):
+        FinegrainedEngine(FinegrainedConfig(part="scene", source=str(tmp_path)))

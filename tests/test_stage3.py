@@ -88,6 +88,22 @@ def test_multicrop_reader_reads_page_by_page_and_flags_pages_out_of_order(multic
     assert reader(wrong, [image]).score < min(threshold, reading.score / 2)  # the pages' texts in the wrong order
 
 
+def test_a_pool_is_drawn_from_its_group_alone_and_shared_by_the_group() -> None:
+    """Samples 0-3 share one pool of pages: each is the same drawn alone by a fresh engine (no pool kept) as in a
+    batch split elsewhere, and they reuse its pages (fewer distinct pages than the pages they hold)."""
+    config = MulticropConfig(part="docs", layout="spread", reuse=4, pool_pages=4)
+    draws = [Draw(i, 0, make_rng(1, "multicrop", i)) for i in range(4)]
+    engine = MulticropEngine(config)
+    batched = engine.sample_batch(draws[:3]) + engine.sample_batch(draws[3:])
+    assert all(isinstance(s, Sample) for s in batched)
+    pages = [s.target[b:e] for s in batched for _, b, e in s.meta["page_texts"]]
+    assert len(set(pages)) <= 4 < len(pages)  # 8 pages held, from a pool of 4
+    for i, sample in enumerate(batched):
+        alone = MulticropEngine(config).sample_batch([Draw(i, 0, make_rng(1, "multicrop", i))])[0]
+        assert alone.target == sample.target and alone.meta == sample.meta
+        assert alone.images[0].tobytes() == sample.images[0].tobytes()
+
+
 def test_multicrop_refuses_text_too_small_for_its_tiles() -> None:
     page = Image.new("RGB", (1200, 1700), "white")
     tiny = Sample([page], "OCR: ", "x", "plain", {"lang": "en", "boxes": [[10, 10, 200, 24]], "dpi": 150})

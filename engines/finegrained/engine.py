@@ -3,17 +3,17 @@
 After Fox and the paper's fine-grained data: a page comes from the `docs` engine (generated pages in
 English and Chinese, or real PDFs with `--source`) or a scene from the `scene` engine (text drawn into
 photos, or a user's photos pseudo-labelled with `--source`), held as parts, so a fix there fixes this
-engine too. A region is one line or a block of lines in the reading order that no other line cuts into
-(`regions`; a scene's lines are its drawn quads' boxes); the target is exactly the region's lines, in
+engine too; or real photos with people's boxes (`photos`: a `--source` folder holding `annotations.json`). A region is one line or a block of lines in the reading order that no other line cuts into
+(`regions`; a scene's lines are its drawn quads' boxes; people's "###" boxes lie in no region); the target is exactly the region's lines, in
 order. The box task asks
 `[x1, y1, x2, y2] OCR: ` with the region's exact box in GOT's 0-1000 coordinates (no jitter); the
 colour task draws a red, green or blue frame around it and asks `[red] OCR: `: on a page, only where the
 pixels it covers hold no ink; on a photo, where it crosses no other line's box.
 
 Drawing a page costs many times cutting a region from it, so `--regions-per-page` (4) consecutive
-samples ask about one page, each its own region and prompt (bench.stage3: 2.8x the samples per
+samples ask about one page, each its own region and prompt (bench.stage3: 2.66x the samples per
 CPU-second): the page of samples 4k..4k+3 is drawn from (seed, k, attempt) alone, and a worker keeps
-the last page it drew (shards hold consecutive indices).
+the last `PAGES_KEPT` pages it drew (shards hold consecutive indices; a retry draws its own).
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from engines.base import Engine, EngineConfig, Resources, Sample, SampleError, make_rng
-from engines.finegrained.regions import Box, clear_regions, covers_ink, crosses, frame_around, union
+from engines.finegrained import photos
+from engines.finegrained.regions import CUT, Box, clear_regions, covers_ink, crosses, frame_around, union
 from tokenizer.protocol import COLORS, box_coords, box_prompt, color_prompt
 
 TASKS = ("mixed", "box", "color")
@@ -33,6 +34,7 @@ REGIONS = ("mixed", "line", "block")
 PARTS = ("mixed", "docs", "scene")
 LANGS = ("mixed", "en", "zh")
 PAGE_TRIES = 4  # page draws a group of samples makes before its samples fail
+PAGES_KEPT = 4  # pages a worker keeps: a retried sample's page (next attempt) does not evict its group's
 FRAME_RGB = {"red": (220, 0, 0), "green": (0, 150, 0), "blue": (0, 0, 230)}  # what readers look for, exactly
 
 
@@ -40,7 +42,8 @@ FRAME_RGB = {"red": (220, 0, 0), "green": (0, 150, 0), "blue": (0, 0, 230)}  # w
 class FinegrainedConfig(EngineConfig):
     source: str | None = field(default=None, metadata={
         "help": "your own data for the --part asked for (docs: a PDF or a folder of PDFs; scene: a folder of "
-                "photos, pseudo-labelled by PP-OCR); default: generated pages and scenes"})
+                "photos, with people's boxes when it holds annotations.json (engines/finegrained/photos.py), else "
+                "pseudo-labelled by PP-OCR); default: generated pages and scenes"})
     part: str = field(default="mixed", metadata={
         "help": "docs (document pages), scene (text in photos) or mixed (half each): what regions are cut from",
         "choices": PARTS})
@@ -79,12 +82,17 @@ class FinegrainedEngine(Engine):
         wanted = ("docs", "scene") if cfg.part == "mixed" else (cfg.part,)
         self.by_part = {}
         for name in wanted:
+            if name == "scene" and photos.annotated(cfg.source):
+                self.by_part[name] = photos.AnnotatedPhotos(cfg.source, cfg.lang)
+                self.parts.append(self.by_part[name])  # shares this engine's seed, as `part` does
+                continue
             config = {"source": cfg.source, "lang": cfg.lang, **({"unit": "page"} if name == "docs" else {})}
             self.by_part[name] = self.part(name, **config)
         if cfg.source:
             part = self.by_part[cfg.part]
             self.skipped, self.source_items = part.skipped, part.source_items
-        self._last: tuple[tuple[int, int, int], tuple[str, Sample] | SampleError] | None = None
+        self._pages: dict[tuple[int, int, int], tuple[str, Sample] | SampleError] = {}  # oldest first
+        self._regions: dict[tuple[tuple[int, int, int], str], list[tuple[int, int]]] = {}  # (page key, kind): runs
 
     def page(self, index: int, attempt: int) -> tuple[str, Sample]:
         """(part, page or scene) sample `index` asks about: drawn from (seed, its group of `--regions-per-page`,
@@ -95,7 +103,7 @@ class FinegrainedEngine(Engine):
         """
         group = index // self.config.regions_per_page
         key = (self.seed, group, attempt)
-        if self._last is None or self._last[0] != key:
+        if key not in self._pages:
             drawn: tuple[str, Sample] | SampleError = SampleError("no_page")
             for tried in range(attempt * PAGE_TRIES, (attempt + 1) * PAGE_TRIES):  # a refused page costs the group
                 rng = make_rng(self.seed, "finegrained-page", group, tried)       # one redraw, not all its samples
@@ -105,19 +113,29 @@ class FinegrainedEngine(Engine):
                     break
                 except SampleError as exc:
                     drawn = exc
-            self._last = (key, drawn)
-        if isinstance(self._last[1], SampleError):
-            raise self._last[1]
-        return self._last[1]
+            self._pages[key] = drawn
+            if len(self._pages) > PAGES_KEPT:
+                evicted = next(iter(self._pages))
+                del self._pages[evicted]
+                self._regions = {k: v for k, v in self._regions.items() if k[0] != evicted}
+        drawn = self._pages[key]
+        if isinstance(drawn, SampleError):
+            raise drawn
+        return drawn
 
     def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:
         cfg = self.config
         part, page = self.page(index, attempt)
         lines = page.target.split("\n")
         boxes = page.meta["boxes"] if part == "docs" else [quad_box(q) for q in page.meta["quads"]]
+        illegible = [quad_box(q) for q in page.meta.get("illegible", [])]  # people's "###": never in a region
         kind = cfg.region if cfg.region != "mixed" else ("line" if rng.random() < 0.5 else "block")
         task = cfg.task if cfg.task != "mixed" else ("box" if rng.random() < 0.5 else "color")
-        regions = clear_regions(boxes, kind)
+        found = (self.seed, index // cfg.regions_per_page, attempt), kind
+        if found not in self._regions:  # the samples sharing a page find its regions once
+            self._regions[found] = clear_regions(boxes, kind, illegible,
+                                                 0.0 if page.meta.get("reader") == "people" else CUT)
+        regions = self._regions[found]
         where = page.meta.get("source") or "built-in"
         if not regions:
             raise SampleError(f"no_clear_{kind}", f"{where}: no {kind} that no other line cuts into")
@@ -136,7 +154,7 @@ class FinegrainedEngine(Engine):
         if task == "color":
             color = COLORS[int(rng.integers(len(COLORS)))]
             margin, stroke = int(rng.integers(2, 7)), int(rng.integers(2, 4))
-            frame = self._frame(part, image, boxes, (first, last), region, margin, stroke)
+            frame = self._frame(part, image, boxes, (first, last), region, margin, stroke, illegible)
             if frame is None:
                 raise SampleError("frame_not_clear", f"{where}: lines {first}-{last}")
             ImageDraw.Draw(image).rectangle([frame[0], frame[1], frame[2] - 1, frame[3] - 1],
@@ -144,7 +162,8 @@ class FinegrainedEngine(Engine):
             prompt = color_prompt(color)
         else:
             prompt = box_prompt(region, width, height)
-        origin = {k: page.meta[k] for k in ("source", "page", "columns", "dpi", "background") if k in page.meta}
+        origin = {k: page.meta[k] for k in ("source", "page", "columns", "dpi", "background", "reader")
+                  if k in page.meta}
         meta: dict[str, Any] = {
             "lang": page.meta.get("lang") or "en", "part": part, "region": kind, "lines": [first, last],
             "region_px": [round(v, 1) for v in region], "box": box_coords(region, width, height), "color": color,
@@ -153,10 +172,11 @@ class FinegrainedEngine(Engine):
 
     @staticmethod
     def _frame(part: str, image: Image.Image, boxes: list[Box], lines: tuple[int, int], region: Box, margin: int,
-               stroke: int) -> Box | None:
+               stroke: int, illegible: list[Box]) -> Box | None:
         """The widest frame up to `margin` pixels around `region` that is clear: of ink on a page (checked on its
-        pixels: tight leading leaves a few), of the other lines' boxes on a photo (whose texture is not ink)."""
-        others = [b for k, b in enumerate(boxes) if not lines[0] <= k <= lines[1]]
+        pixels: tight leading leaves a few), of the other lines' and illegible regions' boxes on a photo (whose
+        texture is not ink)."""
+        others = [b for k, b in enumerate(boxes) if not lines[0] <= k <= lines[1]] + illegible
         grey = np.asarray(image.convert("L")) if part == "docs" else None
         for m in range(margin, 0, -1):
             frame = frame_around(region, m, stroke, image.size)

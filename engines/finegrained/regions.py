@@ -30,11 +30,11 @@ def union(boxes: Sequence[Sequence[float]]) -> Box:
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
-def _cuts_into(other: Sequence[float], region: Box) -> bool:
-    """Whether line box `other` reaches into `region` by more than CUT of its height (and overlaps it sideways)."""
+def _cuts_into(other: Sequence[float], region: Box, cut: float = CUT) -> bool:
+    """Whether line box `other` reaches into `region` by more than `cut` of its height (and overlaps it sideways)."""
     overlap_x = min(other[2], region[2]) - max(other[0], region[0])
     overlap_y = min(other[3], region[3]) - max(other[1], region[1])
-    return overlap_x > 0 and overlap_y > CUT * (other[3] - other[1])
+    return overlap_x > 0 and overlap_y > cut * (other[3] - other[1])
 
 
 def _stacked(boxes: Sequence[Sequence[float]], i: int, j: int) -> bool:
@@ -46,8 +46,11 @@ def _stacked(boxes: Sequence[Sequence[float]], i: int, j: int) -> bool:
     return True
 
 
-def clear_regions(boxes: Sequence[Sequence[float]], kind: str) -> list[tuple[int, int]]:
-    """Every (first, last) line run of `kind` ("line" or "block") whose union box no other line cuts into."""
+def clear_regions(boxes: Sequence[Sequence[float]], kind: str, blocked: Sequence[Sequence[float]] = (),
+                  cut: float = CUT) -> list[tuple[int, int]]:
+    """Every (first, last) line run of `kind` ("line" or "block") whose union box no other line cuts into by more
+    than `cut` of its height (0 for people's boxes, drawn tight to the ink) and no `blocked` box (an illegible
+    region, never part of a target) touches at all."""
     n = len(boxes)
     lengths = [1] if kind == "line" else range(BLOCK_LINES[0], BLOCK_LINES[1] + 1)
     found = []
@@ -57,7 +60,9 @@ def clear_regions(boxes: Sequence[Sequence[float]], kind: str) -> list[tuple[int
             region = union(boxes[i:j + 1])
             if min(region[2] - region[0], region[3] - region[1]) < MIN_SIDE or not _stacked(boxes, i, j):
                 continue
-            if not any(_cuts_into(boxes[k], region) for k in range(n) if not i <= k <= j):
+            if any(_cuts_into(b, region, 0.0) for b in blocked):
+                continue
+            if not any(_cuts_into(boxes[k], region, cut) for k in range(n) if not i <= k <= j):
                 found.append((i, j))
     return found
 

@@ -8,6 +8,12 @@ to the tile grid first: a sample whose smallest text line would be under `MIN_LI
 its tiles (at the loader's 1024-px tiles, at most 6) is refused as unreadable. `meta.page_px` gives
 each page's place in the image and `meta.page_texts` its span of the target, so a reader checks each
 page alone.
+
+Drawing pages is nearly all the cost, so `--reuse` (6) consecutive samples take theirs from one pool of
+`--pool-pages` (6) pages of one part (`engines.compose.Pools`), each its own layout and shuffle of the pool
+(a page in about 2.5 samples; at 4, bench.stage3 gave 1.6x against three pages drawn afresh a sample);
+a layout the tiles cannot read is drawn again from the pool (up to `LAYOUT_TRIES` times) before the sample
+is refused, as a retry would draw another.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from PIL import Image
 from transformers.models.got_ocr2.image_processing_pil_got_ocr2 import get_optimal_tiled_canvas
 
 from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError, contained
-from engines.compose import ask, joined, plan, rng_choice, usable
+from engines.compose import SPREAD, Pools, joined, picked, plan, rng_choice, usable
 from tokenizer.protocol import PROMPT_MULTI_CROP
 
 PARTS = ("docs", "pages")
@@ -28,6 +34,8 @@ LANGS = ("mixed", "en", "zh")
 TILE, MAX_TILES = 1024, 6  # the loader's defaults (shards.loader.LoaderConfig)
 MIN_LINE_PX = 12.0  # a text line's height in the tiles the encoder sees
 SMALLEST_PT = 8.0  # a formatted page's smallest type, for pages whose line boxes are not recorded
+LAYOUT_TRIES = 3  # layouts a sample draws from its pool before it is refused as unreadable in its tiles
+SPARE = 1  # pages a sample drawing afresh asks for beyond the ones it needs (a part refuses some)
 
 
 @dataclass
@@ -39,11 +47,17 @@ class MulticropConfig(EngineConfig):
         "help": "spread (two pages side by side), stack (two or three pages one below the other) or mixed",
         "choices": ("mixed", *LAYOUTS)})
     lang: str = field(default="mixed", metadata={"help": "mixed, en or zh: the pages' language", "choices": LANGS})
+    reuse: int = field(default=6, metadata={
+        "help": "consecutive samples taking their pages from one pool of --pool-pages pages of one part, each its "
+                "own layout and shuffle (1: every sample draws its pages afresh)"})
+    pool_pages: int = field(default=6, metadata={"help": "pages drawn for a pool"})
 
     def validate(self) -> None:
         if self.source is not None:
             raise ValueError("--source: multicrop stitches the docs and pages engines' own pages; build those from "
                              "your data instead")
+        if not 1 <= self.reuse <= 64 or not 3 <= self.pool_pages <= SPREAD:
+            raise ValueError(f"--reuse {self.reuse} must be 1-64 and --pool-pages {self.pool_pages} 3-{SPREAD}")
 
 
 def tile_scale(width: int, height: int) -> tuple[float, list[int]]:
@@ -66,21 +80,36 @@ class MulticropEngine(Engine):
         super().__init__(config)
         lang = self.config.lang
         self.by_part = {"docs": self.part("docs", lang=lang, unit="page"), "pages": self.part("pages", lang=lang)}
+        self.pools = Pools(self, self.config.reuse)
 
     def sample_batch(self, draws: list[Draw]) -> list[Sample | Exception]:
         cfg = self.config
-        choices = []
+        keys, wanted = [], {}
         for d in draws:
-            part, layout = rng_choice(d.rng, PARTS, cfg.part), rng_choice(d.rng, LAYOUTS, cfg.layout)
-            want = 2 if layout == "spread" else int(d.rng.integers(2, 4))
-            gutter = int(d.rng.integers(0, 41))
-            choices.append((part, layout, gutter, plan(d, want, spare=1)))
-        asked: dict[int, list[Sample | Exception]] = {}
-        for name, engine in self.by_part.items():
-            mine = [k for k, c in enumerate(choices) if c[0] == name]
-            asked.update(zip(mine, ask(engine, [choices[k][3] for k in mine])))
-        return contained(lambda k: self._stitch(*choices[k][:3], usable(asked[k], choices[k][3].want)),
-                         range(len(draws)))
+            if cfg.reuse == 1:  # afresh, for it alone: its part, two pages and a spare (a stack takes the spare too)
+                key = self.pools.key(d, rng_choice(d.rng, PARTS, cfg.part))
+                wanted[key] = plan(d, 2 + SPARE)
+            else:  # the part is the group's, drawn with its pool
+                key = self.pools.key(d, rng_choice(self.pools.rng(d, "part"), PARTS, cfg.part))
+                wanted[key] = self.pools.subdraws(d, cfg.pool_pages)
+            keys.append(key)
+        pools = self.pools.get(self.by_part, wanted)
+        return contained(lambda k: self._compose(draws[k], keys[k][2], pools[keys[k]]), range(len(draws)))
+
+    def _compose(self, draw: Draw, part: str, pool: list[Sample | Exception]) -> Sample:
+        """A layout of the pool's pages the tiles can read, drawn from `draw.rng` (LAYOUT_TRIES tries)."""
+        refused = SampleError("no_layout")
+        for _ in range(LAYOUT_TRIES):
+            layout = rng_choice(draw.rng, LAYOUTS, self.config.layout)
+            want = 2 if layout == "spread" else int(draw.rng.integers(2, 4))
+            gutter = int(draw.rng.integers(0, 41))
+            try:
+                return self._stitch(part, layout, gutter, usable(picked(draw.rng, pool), want))
+            except SampleError as exc:
+                if exc.reason != "unreadable_in_tiles":
+                    raise
+                refused = exc
+        raise refused
 
     def _stitch(self, part: str, layout: str, gutter: int, pages: list[Sample]) -> Sample:
         sizes = [p.images[0].size for p in pages]

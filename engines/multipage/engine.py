@@ -4,10 +4,14 @@ The pages come from the `pages` engine (generated pages in English and Chinese, 
 mixed language draws them, or real papers with `--source`), held as a part and asked in one batch per
 batch of samples (one LaTeX run). As the paper trains it: each page under `--max-page-tokens` (650)
 Qwen tokens, the whole target at most `--max-tokens` (8,192), counted with the tokenizer the trainer
-uses. About half the generated pages fit, so a sample asks for half as many pages again as it wants
-and takes the first that fit: as many as it wants, or at least `--min-pages`. The target is the
-pages' markdown in page order, a blank line between pages; `meta.page_texts` says where each page's
-text starts and ends in it, beside its language; the record's `lang` is the language of most pages.
+uses. About half the generated pages fit (at `fill` 0.6), so a sample takes the first pages that fit in
+its own shuffle of the pages it is given: as many as it wants, or at least `--min-pages`. Drawing pages is
+nearly all the cost, so `--reuse` (6) consecutive samples take theirs from one pool of `--pool-pages` (16)
+(`engines.compose.Pools`): a page that fits appears in about four samples, as a finegrained page serves
+four regions (at 4, bench.stage3 gave 1.85x, short of the 2x goal). With `--reuse 1` a sample draws its
+own pages afresh, half as many again as it wants. The target is the pages' markdown in page order, a blank
+line between pages; `meta.page_texts` says where each page's text starts and ends in it, beside its
+language; the record's `lang` is the language of most pages.
 """
 
 from __future__ import annotations
@@ -16,12 +20,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError, contained
-from engines.compose import ask, joined, plan, usable
+from engines.compose import SPREAD, Pools, joined, picked, plan, usable
 from tokenizer.got import get_tokenizer
 from tokenizer.protocol import PROMPT_MULTI_PAGE
 
 LANGS = ("mixed", "en", "zh")
-PAGE_FILL = 0.8  # content per generated document, in pages (the pages engine's --fill)
+PAGE_FILL = 0.6  # content per generated document, in pages (the pages engine's --fill): about two in three fit
 
 
 @dataclass
@@ -34,6 +38,10 @@ class MultipageConfig(EngineConfig):
     max_pages: int = field(default=8, metadata={"help": "most pages in a sample (at most 8, as GOT trains)"})
     max_page_tokens: int = field(default=650, metadata={"help": "most Qwen tokens of one page's text"})
     max_tokens: int = field(default=8192, metadata={"help": "most Qwen tokens of the whole target"})
+    reuse: int = field(default=6, metadata={
+        "help": "consecutive samples taking their pages from one pool of --pool-pages pages, each its own "
+                "shuffle (1: every sample draws its pages afresh)"})
+    pool_pages: int = field(default=16, metadata={"help": "pages drawn for a pool (about half fit 650 tokens)"})
 
     def validate(self) -> None:
         if not 2 <= self.min_pages <= self.max_pages <= 8:
@@ -41,6 +49,9 @@ class MultipageConfig(EngineConfig):
                              f"2 <= min <= max <= 8")
         if self.max_page_tokens < 1 or self.max_tokens < self.max_page_tokens:
             raise ValueError("--max-page-tokens must be at least 1 and --max-tokens at least --max-page-tokens")
+        if not 1 <= self.reuse <= 64 or not self.max_pages <= self.pool_pages <= SPREAD:
+            raise ValueError(f"--reuse {self.reuse} must be 1-64 and --pool-pages {self.pool_pages} between "
+                             f"--max-pages and {SPREAD}")
 
 
 class MultipageEngine(Engine):
@@ -50,20 +61,25 @@ class MultipageEngine(Engine):
     Config = MultipageConfig
     resources = Resources(cpus=1.0, memory_mb=2560)  # the pages engine's
     packages = ("pymupdf", "rapidfuzz")
-    batch_size = 4  # about 20 pages a LaTeX run
+    batch_size = 8  # two pools of --pool-pages pages a LaTeX run
 
     def __init__(self, config: MultipageConfig | None = None) -> None:
         super().__init__(config)
-        # fill 0.8: half of generated pages then stay under 650 tokens (a third at the pages engine's 1.3)
+        # fill 0.6: about half of generated pages then stay under 650 tokens (14 of 32 in two pools; 1 of 16 at 0.8)
         self.pages = self.part("pages", source=self.config.source, lang=self.config.lang, fill=PAGE_FILL)
         self.skipped, self.source_items = self.pages.skipped, self.pages.source_items
+        self.pools = Pools(self, self.config.reuse)
 
     def sample_batch(self, draws: list[Draw]) -> list[Sample | Exception]:
         cfg = self.config
         wants = [int(d.rng.integers(cfg.min_pages, cfg.max_pages + 1)) for d in draws]
-        plans = [plan(d, want, spare=want // 2 + 2) for d, want in zip(draws, wants)]  # about half the pages fit
-        asked = ask(self.pages, plans)
-        return contained(lambda k: self._assemble(plans[k].want, asked[k]), range(len(plans)))
+        keys = [self.pools.key(d, "pages") for d in draws]
+        if cfg.reuse == 1:  # afresh: the pages it wants and half as many again (about half the pages fit)
+            wanted = {k: plan(d, want + want // 2 + 2) for k, d, want in zip(keys, draws, wants)}
+        else:
+            wanted = {k: self.pools.subdraws(d, cfg.pool_pages) for k, d in zip(keys, draws)}
+        pools = self.pools.get({"pages": self.pages}, wanted)
+        return contained(lambda k: self._assemble(wants[k], picked(draws[k].rng, pools[keys[k]])), range(len(draws)))
 
     def _assemble(self, want: int, subsamples: list[Sample | Exception]) -> Sample:
         count, most = get_tokenizer().count, self.config.max_page_tokens
