@@ -44,7 +44,8 @@ DEFAULT_SOURCE = Path(__file__).resolve().parents[2] / "shared" / "data" / "scen
 
 
 def _norm(text: str) -> str:
-    return label._norm(text)
+    """Case-insensitive, spaces ignored (the goal's match)."""
+    return label._same(text).casefold()
 
 
 def _inside(point: np.ndarray, quad: np.ndarray) -> bool:

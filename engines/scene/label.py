@@ -1,15 +1,15 @@
 """`--source DIR` of real photos: robust opening, and PP-OCR pseudo-labels kept only where the reader is sure.
 
 Raw whole-image readings of real photos are mostly wrong (DESIGN.md: median token F1 0.13 against people), so a
-detected line is KEPT only when every check agrees: recognition confidence >= `SURE`, a line height of at least
-`MIN_HEIGHT` px, a box that is a near-rectangle of text shape (not a sliver, not tall-and-narrow for Latin), at
-least `MIN_CHARS` letters or digits, and a consensus of three readings: the detector's own, the line's crop
-rectified with a wider margin, and the crop enlarged `ENLARGE` times (the recogniser sees other pixels each time).
-Two readings at confidence >= `SURE` must agree (NFKC, case-insensitive, spaces ignored), or all three at
->= `LEGIBLE` with one at `SURE`; the most confident of them is the line's text. One reading alone, however sure,
-is not trusted: in the annotated photos the detector's reading dropped a line's first letter ("lease lower your
-volume") at 0.98 while both other readings said "Please"; nor are two that agree below `SURE` against a third
-("Multiplled Cen" at 0.95 and 0.96 for a receipt's "Multiplled Cpn"). A detected line that fails but was itself read with some
+detected line is KEPT only when every check agrees: a line height of at least `MIN_HEIGHT` px, a box that is a
+near-rectangle of text shape (not a sliver, not tall-and-narrow for Latin), a consensus of three readings (the
+detector's own, the line's crop rectified with a wider margin, and the crop enlarged `ENLARGE` times: the recogniser
+sees other pixels each time), and at least `MIN_CHARS` letters or digits in the agreed text. Consensus: two
+readings at confidence >= `SURE` say the same (NFKC, spaces ignored; case counts), or all three do at >= `LEGIBLE`
+with one at `SURE`; the detector's reading is the line's text when it is one of them. One reading alone, however
+sure, is not trusted: in the annotated photos the detector's reading dropped a line's first letter ("lease lower
+your volume") at 0.98 while both other readings said "Please"; nor are two that agree below `SURE` against a
+third ("Multiplled Cen" at 0.95 and 0.96 for a receipt's "Multiplled Cpn"). A detected line that fails but was itself read with some
 confidence (`LEGIBLE`) is legible text the target would leave out, so the whole image is REFUSED
 ("dropped_legible_line"): a target must name all the text its image shows. So is a photo where a second, finer
 detection (the photo at up to 1600 px) finds legible text no kept line covers ("small_text_left_out"). Lines
@@ -130,8 +130,10 @@ class Labelled:
     verdicts: list[str]  # per detected line: "kept" or why not
 
 
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).casefold()
+def _same(text: str) -> str:
+    """What two readings must share to agree: the text in NFKC, spaces ignored (case counts: a target names each
+    letter as the photo shows it)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 def _shape_ok(line: DrawnText) -> tuple[bool, float]:
@@ -146,14 +148,13 @@ def _shape_ok(line: DrawnText) -> tuple[bool, float]:
 
 
 def agreed(readings: list[DrawnText]) -> DrawnText | None:
-    """The most confident reading when two readings at confidence >= `SURE` agree with it (normalised), or when all
-    readings agree at >= `LEGIBLE` and it is at >= `SURE`; None otherwise."""
-    for r in sorted(readings, key=lambda r: -r.score):
-        if r.score < SURE or not r.text.strip():
-            return None
-        same = [o for o in readings if _norm(o.text) == _norm(r.text)]
-        if sum(o.score >= SURE for o in same) >= 2 or (len(same) == len(readings)
-                                                         and min(o.score for o in same) >= LEGIBLE):
+    """The reading two readings at confidence >= `SURE` agree on (`_same`), or all readings at >= `LEGIBLE` with
+    one at `SURE`; the first of `readings` that says it (the detector's, when it agrees), else None."""
+    for r in readings:
+        same = [o for o in readings if _same(o.text) == _same(r.text)]
+        scores = [o.score for o in same]
+        if r.text.strip() and (sum(v >= SURE for v in scores) >= 2 or (
+                len(same) == len(readings) and min(scores) >= LEGIBLE and max(scores) >= SURE)):
             return r
     return None
 
@@ -172,7 +173,7 @@ def verdict(line: DrawnText, others: list[DrawnText]) -> tuple[str, DrawnText | 
         return ("low_confidence" if line.score < SURE else "readings_disagree"), None
     if sum(ch.isalnum() for ch in text.text) < MIN_CHARS:
         return "too_short", None
-    return "kept", DrawnText(text.text, line.quad, min(r.score for r in readings if _norm(r.text) == _norm(text.text)))
+    return "kept", DrawnText(text.text, line.quad, min(r.score for r in readings if _same(r.text) == _same(text.text)))
 
 
 def second_readings(image: Image.Image, quads: list) -> list[list[DrawnText]]:
