@@ -137,3 +137,11 @@ def test_a_line_is_kept_on_a_consensus_of_its_readings() -> None:
     assert label.agreed(readings(("RegPrice", 0.98), ("ResPrice", 0.92), ("ResPrice", 0.92))) is None
     assert label.agreed(readings(("Multiplled Cen", 0.948), ("Multiplled Cpn", 0.88), ("Multiplled Cen", 0.96))) is None
     assert label.agreed(readings(("RegPrice", 0.99), ("Regprice", 0.96), ("Reqprice", 0.5))) is None
+
+
+def test_english_scene_words_keep_their_inner_stops() -> None:
+    """A version, an abbreviation or a domain stays one word: split at its stop it would be a made-up "3 4"."""
+    from engines.scene import words
+
+    assert words.WORD.findall("Use e.g. version 3.4 of debian.org now... x-y it's.") == [
+        "Use", "e.g", "version", "3.4", "of", "debian.org", "now", "x-y", "it's"]
