@@ -14,10 +14,12 @@ first version would, reusing nothing across samples:
   (`ImageFont.truetype`; LXGW WenKai for Chinese) and draws each line as Pillow text.
 
 All run in this process, one after the other, so the ratios are free of the machine's load, after a warm-up of
-4n samples (a worker draws a thousand per shard, so stroke data and glyphs are loaded once, not per sample). Both
-sides pay the same scan/photo degradation (`renderers.degrade`, about 0.2 CPU-s a page), so `writing_only` also
-compares the writing alone: the engine's `builtin.write_page` against the naive pen's drawing, same pages. Goal:
-the engine at least 3x `naive_pen`'s samples per CPU-second.
+4n samples (a worker draws a thousand per shard, so stroke data and glyphs are loaded once, not per sample). The
+baselines degrade with the reference `renderers.degrade.apply` (Pillow filters, float passes: the way a first
+version draws those effects, about 0.2 CPU-s a page); the engine draws the same effects from the same parameters
+with `renderers.degrade_cv` (OpenCV, about 4x cheaper). `writing_only` compares the writing alone: the engine's
+`builtin.write_page` against the naive pen's drawing, same pages. Goal: the engine at least 3x `naive_pen`'s
+samples per CPU-second.
 """
 
 from __future__ import annotations

@@ -6,7 +6,9 @@ Quality: every photo of `--source` that `annotations.json` annotates (ICDAR-styl
 is pseudo-labelled by `engines.scene.label`. A kept line MATCHES when its text equals, case-insensitive and
 spaces ignored (WildReceipt transcripts have none), the human lines whose box centres lie inside its quad, in
 left-to-right order; a kept line over no human box does not match; one over a "###" box is counted apart (people
-did not say what it shows) and left out of the precision. Reported: kept-line precision (in the images kept, and
+did not say what it shows) and left out of the precision. Four human transcripts say other than their photo
+shows (`ERRATA`, checked by eye); the figures are given strict and, under "corrected_transcripts", against the
+corrections. Reported: kept-line precision (in the images kept, and
 over all images' sure lines before the image-level refusal), the share of legible human lines recovered (both
 ways), images kept, every detected line's verdict by reason, and each image's wrong lines.
 
@@ -42,7 +44,8 @@ DEFAULT_SOURCE = Path(__file__).resolve().parents[2] / "shared" / "data" / "scen
 
 
 def _norm(text: str) -> str:
-    return label._norm(text)
+    """Case-insensitive, spaces ignored (the goal's match)."""
+    return label._same(text).casefold()
 
 
 def _inside(point: np.ndarray, quad: np.ndarray) -> bool:
@@ -65,18 +68,40 @@ def matches(kept: label.DrawnText, humans: list[dict]) -> bool | None:
     return _norm("".join(h["text"] for h in under)) == _norm(kept.text)
 
 
+# Human transcripts that say something other than the photo shows, each checked by eye on the photo enlarged
+# (`--corrected` figures use them; the goal's figures do not): a typo, a receipt's misprint transcribed as the word
+# meant, and a full stop left out.
+ERRATA = {
+    ("en_ic15_test_img_11.jpg", "VEICHLES"): "VEHICLES",
+    ("en_ic15_test_img_10.jpg", "areas"): "areas.",
+    ("en_wildreceipt_1.jpeg", "ATOREMGRTOMMILAZZO"): "STOREMGRTOMMILAZZO",
+    ("en_wildreceipt_1.jpeg", "MuitieliedCpn"): "MultielledCpn",
+}
+
+
 def quality(source: Path) -> dict:
-    """Pseudo-label quality against the human annotations of `source`."""
+    """Pseudo-label quality against the human annotations of `source`: strict, and against `ERRATA`'s corrections
+    (under "corrected_transcripts")."""
     truth = json.loads((source / "annotations.json").read_text(encoding="utf-8"))
+    labelled = {name: label.label(label.open_photo(source / name)) for name in sorted(truth)}
+    corrected = {name: [{**h, "text": ERRATA.get((name, h["text"]), h["text"])} for h in humans]
+                 for name, humans in truth.items()}
+    out = score(labelled, truth)
+    fixed = {k: v for k, v in score(labelled, corrected).items() if k not in ("verdicts", "per_image")}
+    return {**out, "corrected_transcripts": {"errata": len(ERRATA), **fixed}}
+
+
+def score(labelled: dict[str, label.Labelled], truth: dict[str, list[dict]]) -> dict:
+    """The figures of `quality` for these labels against these transcripts."""
     verdicts: Counter = Counter()
     images: dict[str, dict] = {}
     sure_total = sure_match = kept_total = kept_match = legible = recovered = sure_recovered = unverifiable = 0
-    for name, humans in sorted(truth.items()):
-        labelled = label.label(label.open_photo(source / name))
-        verdicts.update(labelled.verdicts)
-        sure = [t for t, v in zip(labelled.read, labelled.verdicts) if v == "kept"]
+    for name, done in labelled.items():
+        humans = truth[name]
+        verdicts.update(done.verdicts)
+        sure = done.kept  # with their agreed text, also when the photo is refused
         verdict = [matches(t, humans) for t in sure]
-        unverifiable += sum(g is None for g in verdict) if labelled.refused is None else 0
+        unverifiable += sum(g is None for g in verdict) if done.refused is None else 0
         pairs = [(t, bool(g)) for t, g in zip(sure, verdict) if g is not None]
         readable = [h for h in humans if h["text"] != "###"]
         hit = [t for t, g in pairs if g]
@@ -84,18 +109,59 @@ def quality(source: Path) -> dict:
                     for h in readable)
         legible, sure_recovered = legible + len(readable), sure_recovered + found
         sure_total, sure_match = sure_total + len(pairs), sure_match + len(hit)
-        if labelled.refused is None:
+        if done.refused is None:
             kept_total, kept_match, recovered = kept_total + len(pairs), kept_match + len(hit), recovered + found
-        images[name] = {"refused": labelled.refused, "sure_lines": len(sure), "matching": len(hit),
+        images[name] = {"refused": done.refused, "sure_lines": len(sure), "matching": len(hit),
                         "over_illegible": sum(g is None for g in verdict), "legible_human_lines": len(readable),
                         "wrong": [t.text for t, g in pairs if not g][:6]}
     return {"images": len(truth), "images_kept": sum(v["refused"] is None for v in images.values()),
-            "kept_lines": kept_total, "kept_precision": round(kept_match / max(1, kept_total), 3),
-            "kept_lines_over_illegible": unverifiable,
-            "sure_lines_all_images": sure_total, "sure_precision_all_images": round(sure_match / max(1, sure_total), 3),
+            "kept_lines": kept_total, "kept_matching": kept_match,
+            "kept_precision": round(kept_match / max(1, kept_total), 3), "kept_lines_over_illegible": unverifiable,
+            "sure_lines_all_images": sure_total, "sure_matching_all_images": sure_match,
+            "sure_precision_all_images": round(sure_match / max(1, sure_total), 3),
             "legible_human_lines": legible, "recovered_share": round(recovered / max(1, legible), 3),
             "recovered_share_before_image_refusal": round(sure_recovered / max(1, legible), 3),
             "verdicts": dict(sorted(verdicts.items())), "per_image": images}
+
+
+def _draw(engine, index: int, attempt: int):
+    """Sample `index`'s draw `attempt`, or None when it fails (a build draws again)."""
+    try:
+        return engine.sample(make_rng(0, engine.name, index, attempt), index, attempt)
+    except SampleError:
+        return None
+
+
+def synthetic(n: int) -> dict:
+    """The keep rule against exact truth: `n` built-in scenes (text drawn into packaged photos, every line known)
+    pseudo-labelled as a user's photo would be. A kept line MATCHES when it says exactly (case counting) what the
+    drawn line whose quad holds its centre says; "images_complete" counts the kept scenes whose target names every
+    drawn line. Easier than real photos (clean faces, no occlusion), but hundreds of lines, not tens."""
+    from engines.scene import SceneEngine
+
+    engine = SceneEngine()
+    kept = exact = folded = images_kept = complete = drawn_lines = 0
+    wrong: list[list[str]] = []
+    for i in range(n):
+        sample = next(s for s in (_draw(engine, i, a) for a in range(10)) if s is not None)
+        truth = list(zip(sample.target.split("\n"), sample.meta["quads"]))
+        done = label.label(sample.images[0])
+        drawn_lines += len(truth)
+        for line in done.kept:
+            centre = np.asarray(line.quad, dtype=np.float64).mean(axis=0)
+            said = [t for t, q in truth if _inside(centre, np.asarray(q, dtype=np.float64))]
+            kept += 1
+            exact += bool(said) and said[0] == line.text
+            folded += bool(said) and _norm(said[0]) == _norm(line.text)
+            if not (said and said[0] == line.text):
+                wrong.append([line.text, said[0] if said else None])
+        if done.refused is None:
+            images_kept += 1
+            complete += sorted(t.text for t in done.kept) == sorted(t for t, _ in truth)
+    return {"scenes": n, "drawn_lines": drawn_lines, "sure_lines": kept,
+            "exact_precision": round(exact / max(1, kept), 3), "case_insensitive_precision": round(folded / max(1, kept), 3),
+            "drawn_lines_recovered": round(exact / max(1, drawn_lines), 3), "images_kept": images_kept,
+            "images_kept_complete": complete, "wrong": wrong[:10]}
 
 
 def naive_scene(rng: np.random.Generator, check: bool = True) -> bytes:
@@ -199,6 +265,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=30, help="built-in scenes to time")
     parser.add_argument("--skip-speed", action="store_true", help="measure label quality only")
     parser.add_argument("--skip-quality", action="store_true", help="measure speed only")
+    parser.add_argument("--synthetic", type=int, default=0, metavar="N",
+                        help="also pseudo-label N built-in scenes and score the kept lines against what was drawn")
     args = parser.parse_args()
     results: dict = {"when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
     have = (args.source / "annotations.json").is_file()
@@ -206,6 +274,9 @@ def main() -> None:
     if have and not args.skip_quality:
         results["quality"] = quality(args.source)
         print(json.dumps({k: v for k, v in results["quality"].items() if k != "per_image"}, indent=1))
+    if args.synthetic:
+        results["synthetic"] = synthetic(args.synthetic)
+        print(json.dumps(results["synthetic"], indent=1, ensure_ascii=False))
     if not args.skip_speed:
         results["speed"] = speed(args.n, args.source if have else None)
         print(json.dumps(results["speed"], indent=1))

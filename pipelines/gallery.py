@@ -10,7 +10,8 @@ evenly over the build, so a look at 48 samples sees the beginning, middle and en
 
 A target that is one formula (`\\[ ... \\]`, `\\( ... \\)`) or one `<smiles>` is also drawn from its
 own text by Mathpix-markdown-it (renderers.mathpix) and shown beside the image, so an eye compares
-what the image shows with what the target says, not with its source text.
+what the image shows with what the target says, not with its source text. A box prompt's region, and the
+text quads a sample's meta holds (`quads`: a scene's lines), are outlined over the image.
 
 Each card puts the image beside its target (the comparison the page exists for); a click on an
 image shows it at full size (a click or Escape closes it), a long target scrolls inside its
@@ -54,6 +55,8 @@ header h1 {{ font-size: 16px; margin: 0; flex: 1 1 auto; min-width: 0; overflow:
 .boxed img {{ margin-bottom: 0; }}
 .asked {{ position: absolute; outline: 2px solid #e0f; box-shadow: 0 0 0 9999px rgba(0, 0, 0, .15);
           pointer-events: none; }}
+.quads {{ position: absolute; inset: 0; width: 100%; height: 100%; pointer-events: none; }}
+.quads polygon {{ fill: rgba(0, 200, 0, .08); stroke: #0c0; stroke-width: 2px; vector-effect: non-scaling-stroke; }}
 .card pre {{ white-space: pre-wrap; word-break: break-word; background: #fafafa; padding: 6px; margin: 4px 0; }}
 .card pre.target {{ max-height: 360px; overflow-y: auto; }}
 .tags span {{ display: inline-block; background: #e8eefc; border-radius: 3px; padding: 0 6px; margin-right: 4px; }}
@@ -159,6 +162,12 @@ def card(sample: StoredSample, note: str = "", drawn_target: str = "") -> str:
         x1, y1, x2, y2 = (v / 10 for v in box)
         imgs = (f'<div class="boxed">{imgs}<div class="asked" style="left:{x1}%;top:{y1}%;width:{x2 - x1:.1f}%;'
                 f'height:{y2 - y1:.1f}%"></div></div>')
+    quads = sample.meta.get("quads")
+    if quads and PAGES_KEY not in sample.meta:  # a scene's text lines (image pixels), outlined over the image
+        width, height = sample.images[0].size
+        shapes = "".join(f'<polygon points="{" ".join(f"{x},{y}" for x, y in quad)}"/>' for quad in quads)
+        imgs = (f'<div class="boxed">{imgs}<svg class="quads" viewBox="0 0 {width} {height}" '
+                f'preserveAspectRatio="none">{shapes}</svg></div>')
     meta = json.dumps(sample.meta, ensure_ascii=False, indent=1)
     return (f'<div class="card" data-engine="{esc(str(rec.get("engine")))}" data-task="{esc(str(rec.get("task")))}" '
             f'data-lang="{esc(str(rec.get("lang")))}"><div class="media">{imgs}</div><div class="text">'

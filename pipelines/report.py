@@ -6,7 +6,8 @@
 What a user checks before training on two million samples, drawn as inline SVG (`pipelines.plots`) on
 one page that opens offline: samples per kind and language, target length in GOT tokens, image
 sizes, how samples were captured (scanned, photographed, screenshotted: the share per preset per engine, the
-effects, what the legibility gate lightened), failed draws by reason, skipped `--source` items by reason, throughput per worker, and the
+effects, what the legibility gate lightened), failed draws by reason, skipped `--source` items by reason, the share
+of `--source` draws kept (and a pseudo-labelled scene's detected lines by verdict), throughput per worker, and the
 validation scores when `pipelines.validate` has written them. Counts of failures and skips come
 from the manifest and the shards' stats files (exact); the figures about samples themselves come
 from a seeded sample of them (`--n`, the whole build when smaller), read without streaming whole
@@ -98,7 +99,20 @@ def samples_sections(rows: list[dict[str, Any]], total: int) -> list[str]:
                  f"to {max(heights):,} px high"
                  + (f"; most common {common_w} x {common_h} px ({common_n:,} samples)." if common_n > 1 else "."),
                  plots.scatter([r["size"] for r in rows], "image width against height", "width (px)", "height (px)")),
-    ]
+    ] + _line_verdicts(rows, share)
+
+
+def _line_verdicts(rows: list[dict[str, Any]], share: str) -> list[str]:
+    """The detected lines of the kept pseudo-labelled photos by verdict (`line_verdicts` in a scene's meta): how
+    many the target names, and why the rest, read too unsurely to be legible text, stay unnamed."""
+    lines: Counter[str] = Counter()
+    for r in rows:
+        lines.update(r["lines"] or {})
+    if not lines:
+        return []
+    return [_reasons("lines", "Detected lines of the kept photos by verdict", dict(lines), "",
+                     f"{lines['kept']:,} of {sum(lines.values()):,} detected lines kept ({lines['kept'] / sum(lines.values()):.1%}) "
+                     f"in the kept photos of {share}; the others were read too unsurely to count as legible.")]
 
 
 def capture_of(meta: dict[str, Any]) -> tuple[str, list[str], str]:
@@ -160,6 +174,9 @@ def build_sections(builds: list[tuple[dict[str, Any], list[ShardStats]]]) -> lis
             skipped = (skipped or Counter()) + Counter({label + reason: c for reason, c in source_skips.items()})
     made = sum(manifest["samples"] for manifest, _ in builds)
     failed = sum(failures.values())
+    kept = [f"{manifest['engine']}: {manifest['samples']:,} of {manifest['samples'] + sum(manifest['failures'].values()):,}"
+            f" ({manifest['samples'] / max(1, manifest['samples'] + sum(manifest['failures'].values())):.1%})"
+            for manifest, _ in builds if manifest.get("config", {}).get("source")]
     stats = [st for _, shards in builds for st in shards]
     rates = [s.samples / s.seconds for s in stats if s.seconds > 0]
     worker_s = sum(s.seconds for s in stats)
@@ -171,6 +188,10 @@ def build_sections(builds: list[tuple[dict[str, Any], list[ShardStats]]]) -> lis
                  "No <code>--source</code> items skipped." if skipped is not None
                  else "Built without <code>--source</code>: nothing to skip.",
                  f"{sum((skipped or {}).values()):,} items of the user's <code>--source</code> skipped."),
+        *([_section("kept", "Kept --source draws",
+                    "Draws from the user's <code>--source</code> that became samples (a pseudo-labelled photo is "
+                    "kept only when the reader is sure of every legible line; the refused ones are the failed "
+                    "draws above, by reason): " + "; ".join(kept) + ".")] if kept else []),
         _section("throughput", "Throughput",
                  f"{made:,} samples in {worker_s:,.1f} worker-seconds over {len(stats)} shards: median "
                  f"{statistics.median(rates):.2f} samples/s per worker; peak worker memory "
@@ -213,7 +234,7 @@ def sample_rows(sizes: list[tuple[str, int]], n: int, seed: int) -> list[dict[st
         rec = s.record
         rows.append({"kind": f"{rec['engine']} {s.meta.get('kind') or rec['task']}", "lang": rec["lang"],
                      "tokens": count(rec["target"]), "size": _image_size(s.image_bytes), "engine": rec["engine"],
-                     "capture": capture_of(s.meta)})
+                     "capture": capture_of(s.meta), "lines": s.meta.get("line_verdicts")})
     return rows
 
 

@@ -13,6 +13,7 @@ from PIL import Image, ImageOps, ImageStat
 
 from engines import get_engine
 from pipelines.gallery import main as gallery_main
+from pipelines.gallery import pick
 from pipelines.shard_task import ShardSpec, build_shard
 from renderers.chromium import ChromiumConfig, driver
 from shards.format import shard_name
@@ -117,3 +118,21 @@ def test_a_box_prompt_is_drawn_over_its_image(tmp_path: Path) -> None:
         assert float(left) == int(x1) / 10 and float(top) == int(y1) / 10
         assert abs(float(width) - (int(x2) - int(x1)) / 10) < 0.06
         assert abs(float(height) - (int(y2) - int(y1)) / 10) < 0.06
+
+
+def test_scene_quads_are_outlined_over_the_image(tmp_path: Path) -> None:
+    """Each target line's quad of a scene is drawn over its image in the image's pixels, one outline a line."""
+    folder = tmp_path / "scene"
+    folder.mkdir()
+    build_shard(ShardSpec("scene", {}, "gallery-test", 5, str(folder), shard_name("scene", 0), 0, 2))
+    page = tmp_path / "g.html"
+    assert gallery_main([str(folder), "--n", "2", "--out", str(page)]) == 0
+    cards = re.findall(r'<svg class="quads" viewBox="0 0 (\d+) (\d+)" preserveAspectRatio="none">(.*?)</svg>',
+                       page.read_text())
+    samples = list(pick([str(folder)], 2))
+    assert len(cards) == len(samples) == 2
+    for (width, height, shapes), sample in zip(cards, samples):
+        drawn = [[[float(v) for v in p.split(",")] for p in pts.split()]
+                 for pts in re.findall(r'<polygon points="([^"]+)"/>', shapes)]
+        assert drawn == sample.meta["quads"] and len(drawn) == len(sample.record["target"].split("\n"))
+        assert (int(width), int(height)) == sample.images[0].size

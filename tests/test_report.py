@@ -117,3 +117,24 @@ def test_report_without_a_build_is_one_line(tmp_path: Path, capsys: pytest.Captu
     assert exit_info.value.code == 2
     assert "no manifest.json" in capsys.readouterr().err
     assert not (tmp_path / "r.html").exists()
+
+
+def test_a_pseudo_labelled_scene_build_reports_its_keep_rates(shared_data: Path, tmp_path: Path) -> None:
+    """A scene --source build's report says how many draws were kept, and the kept photos' lines by verdict."""
+    from engines.base import make_rng
+    from engines.scene import SceneEngine
+    from pipelines.report import build_sections, samples_sections
+    from shards.stats import ShardStats
+
+    (tmp_path / "sign.jpg").write_bytes((shared_data / "scene" / "ja_easyocr_japanese.jpg").read_bytes())
+    engine = SceneEngine(SceneEngine.Config(source=str(tmp_path)))
+    sample = engine.sample(make_rng(0, "scene", 0), 0)
+    verdicts = sample.meta["line_verdicts"]
+    assert verdicts["kept"] == len(sample.target.split("\n")) and sum(verdicts.values()) > verdicts["kept"]
+    manifest = {"engine": "scene", "config": {"source": str(tmp_path)}, "samples": 3,
+                "failures": {"dropped_legible_line": 5, "no_text": 2}, "engine_info": {"files": 1}}
+    page = "".join(build_sections([(manifest, [ShardStats(samples=3, seconds=1.0, peak_memory_bytes=2**20)])]))
+    assert "Kept --source draws" in page and "scene: 3 of 10 (30.0%)" in page
+    rows = [{"kind": "scene plain", "lang": None, "tokens": 9, "size": (640, 480), "lines": verdicts}]
+    page = "".join(samples_sections(rows, 1))
+    assert f"{verdicts['kept']} of {sum(verdicts.values())} detected lines kept" in page

@@ -123,3 +123,28 @@ def test_a_rotated_phone_photo_is_labelled_upright(shared_data: Path, tmp_path: 
     assert sample.images[0].size == upright.size
     assert "NO LITTER" in sample.target.split("\n")
     assert sample.target == "\n".join(t.text for t in label.label(label.open_photo(original)).kept)
+
+
+def test_a_line_is_kept_on_a_consensus_of_its_readings() -> None:
+    """Two sure readings agreeing, or all three legible ones with one sure, keep a line under the detector's text;
+    one sure reading against two others, two unsure ones, or a difference of case do not."""
+    quad = ((0.0, 0.0), (100.0, 0.0), (100.0, 20.0), (0.0, 20.0))
+
+    def readings(*pairs: tuple[str, float]) -> list[label.DrawnText]:
+        return [label.DrawnText(text, quad, score) for text, score in pairs]
+
+    assert label.agreed(readings(("lease lower", 0.98), ("Please lower", 0.99), ("Please lower", 0.97))).text \
+        == "Please lower"
+    assert label.agreed(readings(("港区 MINATO", 0.99), ("港区MINATO", 0.94), ("港区MINATO", 0.99))).text == "港区 MINATO"
+    assert label.agreed(readings(("禁止!", 0.98), ("禁止！", 0.92), ("禁止！", 0.91))).text == "禁止!"
+    assert label.agreed(readings(("RegPrice", 0.98), ("ResPrice", 0.92), ("ResPrice", 0.92))) is None
+    assert label.agreed(readings(("Multiplled Cen", 0.948), ("Multiplled Cpn", 0.88), ("Multiplled Cen", 0.96))) is None
+    assert label.agreed(readings(("RegPrice", 0.99), ("Regprice", 0.96), ("Reqprice", 0.5))) is None
+
+
+def test_english_scene_words_keep_their_inner_stops() -> None:
+    """A version, an abbreviation or a domain stays one word: split at its stop it would be a made-up "3 4"."""
+    from engines.scene import words
+
+    assert words.WORD.findall("Use e.g. version 3.4 of debian.org now... x-y it's.") == [
+        "Use", "e.g", "version", "3.4", "of", "debian.org", "now", "x-y", "it's"]

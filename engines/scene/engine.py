@@ -13,6 +13,7 @@ in the image's pixels; the fine-grained engine prompts with them).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -79,7 +80,8 @@ class SceneEngine(Engine):
                 raise SampleError(labelled.refused, name)
             lines = [(t.text, t.quad) for t in labelled.kept]
             return image, lines, {"source": name, "lang": None, "reader": "rapidocr",
-                                  "scores": [round(t.score, 4) for t in labelled.kept]}
+                                  "scores": [round(t.score, 4) for t in labelled.kept],
+                                  "line_verdicts": dict(sorted(Counter(labelled.verdicts).items()))}
         lang = self.config.lang if self.config.lang != "mixed" else ("zh" if rng.random() < 0.5 else "en")
         image, drawn, meta = synth.compose(rng, lang)
         return image, [(d.text, d.quad) for d in drawn], {"source": "built-in", **meta}

@@ -3,7 +3,9 @@
 Scene text is short: a word on a sign, a few words on a banner, a Chinese shop name. Cutting it from real prose
 keeps real word lengths, real character frequencies and real collocations (a run of consecutive words, a phrase
 between two punctuation marks), where a word list would give uniform rare words and lorem ipsum none at all.
-English words keep their letters, digits and inner hyphens or apostrophes (a run of punctuation is not a word);
+English words keep their letters, digits and inner hyphens, apostrophes and full stops ("3.4", "e.g", "debian.org":
+split at the stop they would be made-up words such as "3 4" and "e g", with spaces the reader cannot see); a run
+of punctuation is not a word;
 Chinese phrases are runs of Han characters (with the digits and Latin letters that real Chinese text mixes in)
 between punctuation marks.
 """
@@ -18,7 +20,7 @@ import numpy as np
 from engines import prose
 from renderers.scripts import HAN, HAN_RANGES
 
-WORD = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9'\-]*[A-Za-z0-9])?")
+WORD = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9'.\-]*[A-Za-z0-9])?")
 PHRASE = re.compile(f"[{HAN_RANGES}][{HAN_RANGES}A-Za-z0-9]*[{HAN_RANGES}]")
 MIN_WORD = 3  # characters of a word shown alone
 PHRASE_TRIES = 8
