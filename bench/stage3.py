@@ -6,7 +6,8 @@ Each engine is measured twice in one run, after a warm-up, as a build draws (bat
 failed draws retried; the shard writer's PNG encode timed apart, the same either way): finegrained with four samples asking about
 one page (`--regions-per-page 4`) against a page per sample (1); multipage and multicrop with four samples
 taking their pages from one pool (`--reuse 6`) against each drawing its own pages afresh (`--reuse 1`). Goal:
-reuse 2x the samples per CPU-second of drawing. CPU time counts this process, its live helpers (Chromium, PP-OCR) and its finished children (TeX),
+reuse 2x the samples per CPU-second of drawing. CPU time counts this process, its live helpers (Chromium, PP-OCR)
+and its finished children (TeX),
 as every benchmark here does (`bench.cpu`).
 """
 

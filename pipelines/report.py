@@ -111,7 +111,8 @@ def _line_verdicts(rows: list[dict[str, Any]], share: str) -> list[str]:
     if not lines:
         return []
     return [_reasons("lines", "Detected lines of the kept photos by verdict", dict(lines), "",
-                     f"{lines['kept']:,} of {sum(lines.values()):,} detected lines kept ({lines['kept'] / sum(lines.values()):.1%}) "
+                     f"{lines['kept']:,} of {sum(lines.values()):,} detected lines kept "
+                     f"({lines['kept'] / sum(lines.values()):.1%}) "
                      f"in the kept photos of {share}; the others were read too unsurely to count as legible.")]
 
 

@@ -207,7 +207,8 @@ def strongest(preset: str, seed: int = 0) -> CaptureParams:
 def text_height(image: Image.Image) -> float:
     """The x-height of the image's smallest common text, in pixels, estimated from its ink (inf for none).
 
-    Connected components of ink (the minority side of Otsu's threshold) from 3 px to 200 px (and under 90% of the image) tall are taken as glyphs
+    Connected components of ink (the minority side of Otsu's threshold) from 3 px to 200 px (and under 90% of the
+    image) tall are taken as glyphs
     and strokes; those under half the median height (punctuation, dots, accents) are left out, and the 20th
     percentile of the rest is near a line's x-height (11-12 px for DejaVu at 22 px). A few milliseconds a page.
     """

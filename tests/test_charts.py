@@ -14,7 +14,6 @@ import pytest
 
 from engines import get_engine
 from engines.base import Draw, SampleError, make_rng
-from tokenizer.protocol import PROMPT_FORMAT
 from engines.charts.axes import plain_axis
 from engines.charts.content import average_line
 from engines.charts.engine import ChartsEngine, redraw

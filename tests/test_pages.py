@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from pathlib import Path
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -17,8 +17,8 @@ from engines.pages.blocks import Block, Document, Segment
 from engines.pages.content import prose
 from engines.pages.layout import PageStyle, batch_latex, document_latex
 from engines.pages.mmd import Converter, expand_inputs, place_notes
-from engines.pages.papers import captions, ends_agree, floats_in_place
 from engines.pages.nougat import end_fragments, page_words, split_markdown, word_agreement
+from engines.pages.papers import captions, ends_agree, floats_in_place
 from engines.pages.split import split_pages, units
 from pipelines.readers.pages import printed_text, read
 from renderers.errors import RenderError
@@ -241,7 +241,7 @@ def test_two_columns_footnotes_hyphens_and_furniture_read_in_order():
         assert any("Running Head Words" in t.text for t in doc.texts(0, dpi=72))  # printed, not in the target
         pages = split_pages(doc, [document])[0]
     assert len(pages) >= 2
-    first, second = pages[0][1], pages[1][1]
+    first, _second = pages[0][1], pages[1][1]
     assert first.startswith("# 2 Where columns break\n\n" + text[:300] + r"\({ }^{1}\)")
     assert first.endswith("\n\n" + r"\({ }^{1}\) " + note)  # the note after the body, though printed mid-page
     assert not any("Running" in t or re.search(r"(?m)^7$", t) for _, t in pages)

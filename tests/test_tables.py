@@ -182,7 +182,7 @@ def test_generated_tables_have_many_kinds_and_numbers_that_add_up() -> None:
                 if isinstance(what, str)}
     shares = {heads for by_lang in DISTRIBUTION_HEADS.values() for heads in by_lang}
     checked = {"statement": 0, "distribution": 0, "row": 0}
-    for lang, table in tables:
+    for _lang, table in tables:
         rows = _rows(table)
         labels = [r[0] for r in rows[1:]]
         if tuple(rows[0][1:]) in shares:  # a distribution: counts add to the total, percentages to 100

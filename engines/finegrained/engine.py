@@ -3,8 +3,10 @@
 After Fox and the paper's fine-grained data: a page comes from the `docs` engine (generated pages in
 English and Chinese, or real PDFs with `--source`) or a scene from the `scene` engine (text drawn into
 photos, or a user's photos pseudo-labelled with `--source`), held as parts, so a fix there fixes this
-engine too; or real photos with people's boxes (`photos`: a `--source` folder holding `annotations.json`). A region is one line or a block of lines in the reading order that no other line cuts into
-(`regions`; a scene's lines are its drawn quads' boxes; people's "###" boxes lie in no region); the target is exactly the region's lines, in
+engine too; or real photos with people's boxes (`photos`: a `--source` folder holding `annotations.json`). A
+region is one line or a block of lines in the reading order that no other line cuts into
+(`regions`; a scene's lines are its drawn quads' boxes; people's "###" boxes lie in no region); the target is
+exactly the region's lines, in
 order. The box task asks
 `[x1, y1, x2, y2] OCR: ` with the region's exact box in GOT's 0-1000 coordinates (no jitter); the
 colour task draws a red, green or blue frame around it and asks `[red] OCR: `: on a page, only where the

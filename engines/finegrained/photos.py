@@ -66,14 +66,14 @@ def _reading_order(lines: list[tuple[str, Quad]]) -> list[tuple[str, Quad]]:
     """Rows top to bottom (a line joins a row when its centre lies within the row's first line's height), then
     left to right within a row: the rule the scene engine orders its pseudo-labels by."""
     rows: list[list[tuple[str, Quad]]] = []
-    for line in sorted(lines, key=lambda l: sum(p[1] for p in l[1])):
+    for line in sorted(lines, key=lambda item: sum(p[1] for p in item[1])):
         cy = sum(p[1] for p in line[1]) / 4
         first = rows[-1][0][1] if rows else None
         if first is not None and min(p[1] for p in first) <= cy <= max(p[1] for p in first):
             rows[-1].append(line)
         else:
             rows.append([line])
-    return [line for row in rows for line in sorted(row, key=lambda l: sum(p[0] for p in l[1]))]
+    return [line for row in rows for line in sorted(row, key=lambda item: sum(p[0] for p in item[1]))]
 
 
 def _item(root: Path, name: str, entries: Any, lang: str) -> dict[str, Any]:

@@ -12,7 +12,8 @@ Most arXiv papers keep Computer Modern; Times-like math (IEEE and Elsevier templ
 `txfonts`, `newtx`) comes next, then Palatino-like and the OpenType math fonts of XeLaTeX and
 LuaLaTeX papers. The rare XeLaTeX faces (Bonum, Schola, DejaVu Math) get no share: at 1-2% each they
 cost every batch a 1 CPU-s compile (a fifth of the default mix's time) for 4% of its LaTeX formulas; they stay
-defined for `--renderer` styles recorded in older shards, which the formulas reader redraws. Every font here ships with Debian's `texlive-latex-base`,
+defined for `--renderer` styles recorded in older shards, which the formulas reader redraws. Every font here ships
+with Debian's `texlive-latex-base`,
 `texlive-fonts-recommended`, `lmodern`/`fonts-lmodern`, `fonts-texgyre`/`fonts-texgyre-math`
 (recommended by `texlive-xetex` and `texlive-fonts-recommended`) and `fonts-dejavu-core`.
 """

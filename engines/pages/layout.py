@@ -107,7 +107,7 @@ class PageStyle:
             family = f"\\renewcommand\\rmdefault{{{self.family}}}\\renewcommand\\familydefault{{\\rmdefault}}"
         font = f"\\fontsize{{{self.size}}}{{{self.size * self.leading:.2f}}}\\selectfont"
         head = f"\\hfil{{\\normalfont\\small\\itshape\\gotx{{A}}{self.head}\\gotx{{Z}}}}\\hfil" if self.head else ""
-        foot = f"\\hfil{{\\normalfont\\small\\gotx{{A}}\\thepage\\gotx{{Z}}}}\\hfil" if self.page else ""
+        foot = "\\hfil{\\normalfont\\small\\gotx{A}\\thepage\\gotx{Z}}\\hfil" if self.page else ""
         penalty = 50 if self.hyphenate else 10000
         columns = f",twocolumn,columnsep={COLUMN_SEP}pt" if self.columns == 2 else ",onecolumn"
         return (f"\\clearpage\\pdfpagewidth={width}pt\\pdfpageheight={height}pt\\paperwidth={width}pt"

@@ -31,7 +31,8 @@ DROP_WITH_ARG = ("label", "vspace", "vspace*", "hspace", "hspace*", "bibliograph
                  "bibliography", "includegraphics", "addbibresource", "pagestyle", "thispagestyle", "setlength",
                  "newcommand", "renewcommand", "def", "keywords", "acknowledgments", "fancyhead", "todo")
 DIMENSION = re.compile(r"-?[\d.]*\s*(pt|em|ex|cm|mm|in|bp)|-?[\d.]*\\[a-z]*(width|height|skip)")
-SIMPLE = {r"\{": "{", r"\}": "}", r"\ldots": "…", r"\dots": "…", r"\%": "%", r"\&": "&", r"\_": "_", r"\$": "$", r"\#": "#", "---": "—",
+SIMPLE = {r"\{": "{", r"\}": "}", r"\ldots": "…", r"\dots": "…", r"\%": "%", r"\&": "&", r"\_": "_", r"\$": "$", r"\#": "#",
+          "---": "—",
           "--": "–", "``": "“", "''": "”", "~": " ", r"\ ": " ", r"\,": " ", r"\LaTeX": "LaTeX", r"\TeX": "TeX",
           r"\@": ""}
 
@@ -224,7 +225,8 @@ class Converter:
         """The authors, their affiliations and the date as `\\maketitle` prints them below the title, one line each.
 
         Names joined by `\\and` or broken by `\\\\` become lines; `\\thanks` footnotes are marked with
-        symbols (*, \\dagger, ...), their notes go to the page's foot; e-mail addresses are left out. Read from the preamble and `\\author`-like
+        symbols (*, \\dagger, ...), their notes go to the page's foot; e-mail addresses are left out. Read from
+        the preamble and `\\author`-like
         commands (`\\affiliation`, `\\affil` of authblk, `\\institute`, `\\address`) in the order written;
         then `\\date`, or `\\today` in the sandbox (`TODAY`) where the class prints one unasked.
         """

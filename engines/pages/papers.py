@@ -27,7 +27,6 @@ from typing import Callable
 from PIL import Image
 
 from engines.pages.mmd import Converter, expand_inputs, place_notes
-from engines.pages.nougat import _words as nougat_words
 from engines.pages.nougat import (
     MIN_AGREEMENT,
     MIN_SCORE,
@@ -37,6 +36,7 @@ from engines.pages.nougat import (
     split_markdown,
     word_agreement,
 )
+from engines.pages.nougat import _words as nougat_words
 from renderers.errors import RenderError
 from renderers.latex import LatexConfig, compile_document
 from renderers.pymupdf import PdfDocument

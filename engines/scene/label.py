@@ -9,7 +9,8 @@ readings at confidence >= `SURE` say the same (NFKC, spaces ignored; case counts
 with one at `SURE`; the detector's reading is the line's text when it is one of them. One reading alone, however
 sure, is not trusted: in the annotated photos the detector's reading dropped a line's first letter ("lease lower
 your volume") at 0.98 while both other readings said "Please"; nor are two that agree below `SURE` against a
-third ("Multiplled Cen" at 0.95 and 0.96 for a receipt's "Multiplled Cpn"). A detected line that fails but was itself read with some
+third ("Multiplled Cen" at 0.95 and 0.96 for a receipt's "Multiplled Cpn"). A detected line that fails but was
+itself read with some
 confidence (`LEGIBLE`) is legible text the target would leave out, so the whole image is REFUSED
 ("dropped_legible_line"): a target must name all the text its image shows. So is a photo where a second, finer
 detection (the photo at up to 1600 px) finds legible text no kept line covers ("small_text_left_out"). Lines
