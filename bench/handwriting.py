@@ -15,9 +15,8 @@ first version would, reusing nothing across samples:
 
 All run in this process, one after the other, so the ratios are free of the machine's load, after a warm-up of
 4n samples (a worker draws a thousand per shard, so stroke data and glyphs are loaded once, not per sample). The
-baselines degrade with the reference `renderers.degrade.apply` (Pillow filters, float passes: the way a first
-version draws those effects, about 0.2 CPU-s a page); the engine draws the same effects from the same parameters
-with `renderers.degrade_cv` (OpenCV, about 4x cheaper). `writing_only` compares the writing alone: the engine's
+baselines degrade with the same `renderers.degrade.apply` as the engine (the effects are the platform's, not the
+baseline's to redo), so the ratio is the writing's and the reuse's. `writing_only` compares the writing alone: the engine's
 `builtin.write_page` against the naive pen's drawing, same pages. Goal: the engine at least 3x `naive_pen`'s
 samples per CPU-second.
 """

@@ -11,9 +11,12 @@ import pytest
 from PIL import Image
 
 from engines import get_engine, make_rng
+from engines.base import SampleError
+from engines.handwriting import HandwritingEngine, source
 from engines.handwriting import hand as hands
-from engines.handwriting import source
-from renderers import pen
+from engines.handwriting.builtin import KINDS, write_page
+from engines.handwriting.engine import LANGS
+from renderers import degrade, pen
 
 Engine = get_engine("handwriting")
 
@@ -101,3 +104,25 @@ def test_form_lines_are_printed_labels_then_the_writing() -> None:
         assert lines[0][0] in titles
         for (text, _), label in zip(lines[1:4], labels):
             assert text.startswith(label + sep) and len(text) > len(label + sep)
+
+
+def test_a_handwriting_sample_replays_from_its_meta() -> None:
+    """The page written again from the sample's seed, degraded by the apply and parameters its JSON meta names,
+    is the sample's image, byte for byte."""
+    engine = HandwritingEngine()
+    attempt = next(a for a in range(10) if _draws(engine, a))
+    sample = engine.sample(make_rng(0, "handwriting", 5, attempt), 5, attempt)
+    meta = json.loads(json.dumps(sample.meta))
+    rng = make_rng(0, "handwriting", 5, attempt)
+    lang, kind = LANGS[int(rng.integers(2))], KINDS[int(rng.integers(len(KINDS)))]
+    page, _, _, _ = write_page(rng, lang, kind, (engine.config.em_min, engine.config.em_max))
+    replayed = degrade.apply(Image.fromarray(page), degrade.DegradeParams.from_dict(meta["degrade"]))
+    assert replayed.images[0].tobytes() == sample.images[0].tobytes()
+
+
+def _draws(engine: HandwritingEngine, attempt: int) -> bool:
+    try:
+        engine.sample(make_rng(0, "handwriting", 5, attempt), 5, attempt)
+        return True
+    except SampleError:
+        return False

@@ -17,7 +17,7 @@ from engines.base import (
     capture_share,
 )
 from engines.handwriting import builtin, source
-from renderers import degrade, degrade_cv
+from renderers import degrade
 from renderers.result import DrawnText, box_quad
 from tokenizer.protocol import PROMPT_PLAIN
 
@@ -51,8 +51,7 @@ class HandwritingEngine(Engine):
     """Plain OCR of handwritten pages: pen-stroke prose (built in) or real handwritten lines pasted on paper.
 
     Built in: a drawn hand writes prose on lined or plain paper, a sticky note or a letter (`builtin`), then the
-    sheet is scanned or photographed (`renderers.degrade`'s effects, drawn by `renderers.degrade_cv`). With
-    `--source`: 6-8 real line images with their
+    sheet is scanned or photographed (`renderers.degrade`). With `--source`: 6-8 real line images with their
     transcripts are pasted onto a blank page, or a whole real page is used as it is (`source`).
     """
 
@@ -86,8 +85,7 @@ class HandwritingEngine(Engine):
             raise SampleError("empty_page")
         params = degrade.draw_params(rng, PRESETS[int(rng.choice(len(PRESETS), p=PRESET_WEIGHTS))])
         texts = [DrawnText(text, box_quad(*box)) for text, box in lines]
-        done = degrade_cv.apply(Image.fromarray(page), params, texts)  # degrade's effects, 4x cheaper on a page
-        meta.update(degrade=dataclasses.asdict(params), degrade_with=degrade_cv.NAME,
-                    boxes=[[round(v, 1) for v in t.bbox] for t in done.texts])
+        done = degrade.apply(Image.fromarray(page), params, texts)
+        meta.update(degrade=dataclasses.asdict(params), boxes=[[round(v, 1) for v in t.bbox] for t in done.texts])
         return Sample(images=done.images, prompt=PROMPT_PLAIN, target="\n".join(t for t, _ in lines), task="plain",
                       meta=meta)
