@@ -52,8 +52,6 @@ def bench(name: str, n: int) -> dict:
            "clean_per_cpu_s": round(len(samples) / clean_s, 3), "default_per_cpu_s": round(len(made) / default_s, 3),
            "capture_cpu_s": round(alone_s, 3), "capture_cost": round(alone_s / clean_s, 4)}
     print(json.dumps(row), flush=True)
-    for engine in (clean, default):
-        engine.close()
     return row
 
 

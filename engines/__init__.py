@@ -49,13 +49,16 @@ def get_engine(name: str) -> type[Engine]:
         raise ValueError(f"unknown engine {name!r}; known engines: {known}")
     module, cls = ENGINES[name].split(":")
     try:
-        return getattr(importlib.import_module(module), cls)
+        found = getattr(importlib.import_module(module), cls)
     except ModuleNotFoundError as e:
         if e.name and (e.name == module or module.startswith(e.name + ".")):
             raise  # the engine's own module is missing: a broken registry entry, not a user problem
         raise EngineUnavailable(
             f"engine {name!r} needs the Python module {e.name!r}, which is not installed: run `make setup` "
             f"(or `pip install {e.name}` in this environment); other engines are unaffected") from None
+    if found.name != name:
+        raise TypeError(f"ENGINES[{name!r}] is {ENGINES[name]}, whose name is {found.name!r}: the key must be the name")
+    return found
 
 
 __all__ = ["ENGINES", "Draw", "Engine", "EngineConfig", "EngineUnavailable", "Resources", "Sample", "SampleError",

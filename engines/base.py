@@ -201,8 +201,10 @@ class Engine:
     Class attributes:
         name: the registry name (`--engine NAME`), also the prefix of shard and sample keys.
         Config: the engine's config dataclass (its fields are the engine's build flags).
-        resources: what one worker needs (Ray asks for it per shard task).
-        packages: PyPI distributions whose versions the manifest records (the tools drawn with).
+        resources: what one worker needs (Ray asks for it per shard task); `part` grows an engine's to hold
+            its parts', so a composed engine asks for what its parts draw with, whatever its config picks.
+        packages: PyPI distributions whose versions the manifest records (the tools drawn with); `part` adds
+            the part's.
         batch_size: indices handed to `sample_batch` at once.
         capture_presets: how a captured sample is captured (`renderers.capture` preset: weight).
         capture_geometry: False where a prompt names pixels: a capture then moves nothing.
@@ -217,8 +219,8 @@ class Engine:
 
     name: ClassVar[str]
     Config: ClassVar[type[EngineConfig]] = EngineConfig
-    resources: ClassVar[Resources] = Resources()
-    packages: ClassVar[tuple[str, ...]] = ()
+    resources: Resources = Resources()
+    packages: tuple[str, ...] = ()
     batch_size: ClassVar[int] = 1
     capture_presets: ClassVar[dict[str, float]] = {"scan": 0.45, "photo": 0.35, "screen": 0.2}
     capture_geometry: ClassVar[bool] = True
@@ -256,6 +258,9 @@ class Engine:
         engine = cls(cls.Config(**config))
         engine.seed = self.seed
         self.parts.append(engine)
+        self.resources = Resources(max(self.resources.cpus, engine.resources.cpus),
+                                   max(self.resources.memory_mb, engine.resources.memory_mb))
+        self.packages = tuple(dict.fromkeys(self.packages + engine.packages))
         return engine
 
     def use_source(self, items: list[T], what: str, hint: str) -> list[T]:
@@ -303,9 +308,6 @@ class Engine:
         for d, r in zip(draws, self.sample_batch(draws)):
             out += [r] if isinstance(r, Exception) else contained(lambda s, d=d: captured(self, s, d.index, d.attempt), [r])
         return out
-
-    def close(self) -> None:
-        """Release what the engine holds (renderers are per-process and close themselves)."""
 
     def describe(self) -> dict[str, Any]:
         """The JSON-safe config recorded in manifest.json, and any --source items skipped, by reason."""

@@ -111,12 +111,13 @@ def parse(argv: list[str]) -> tuple[BuildPlan, argparse.Namespace, Existing]:
         raise UsageError(f"--seed must be 0 or more, got {args.seed}")
     config = config_from_args(engine.Config, args)
     try:
-        info = engine(config).describe()  # reads --source now, so a bad one fails before Ray
+        built = engine(config)  # reads --source now, so a bad one fails before Ray
+        info = built.describe()
     except (ValueError, OSError) as e:
         raise UsageError(str(e)) from None
     plan = BuildPlan(name, dataclasses.asdict(config), n, args.shard_size, args.seed, check_output(args.out),
                      info={k: v for k, v in info.items() if k not in ("engine", "config")},
-                     packages=engine.packages)
+                     packages=built.packages, resources=built.resources)
     existing = scan_output(plan.out)
     why = conflicting_build(plan, existing)
     if why:
@@ -204,11 +205,10 @@ def build(plan: BuildPlan, args: argparse.Namespace, existing: Existing) -> int:
     if todo:
         from pipelines.ray_runner import run_shards, start_ray  # Ray is imported only for real work
 
-        resources = get_engine(plan.engine).resources
-        workers = start_ray(args.address, args.workers, resources)
+        workers = start_ray(args.address, args.workers, plan.resources)
         done_samples = sum(s.samples for s in done.values())
         result = run_shards(itertools.islice(plan.specs(skip=done), todo), todo, workers, total=plan.n,
-                            initial=done_samples, resources=resources)
+                            initial=done_samples, resources=plan.resources)
         new_stats, errors, retries = result.stats, result.errors, result.retries
         _stop_ray()
         remove_stale_temporaries(plan.out)  # what attempts that died left beside shards that then failed

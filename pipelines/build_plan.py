@@ -22,6 +22,7 @@ from typing import Any, Container, Iterator
 
 import fsspec
 
+from engines.base import Resources
 from pipelines.shard_task import ShardSpec
 from shards.format import shard_name
 from shards.reader import MANIFEST
@@ -46,6 +47,7 @@ class BuildPlan:
     out: str
     info: dict[str, Any] = field(default_factory=dict)  # what the engine reports of its inputs
     packages: tuple[str, ...] = ()  # the engine's tools, whose versions the manifest records
+    resources: Resources = field(default_factory=Resources)  # what one worker needs, asked of Ray per shard
     config_hash: str = field(init=False)
 
     def __post_init__(self) -> None:

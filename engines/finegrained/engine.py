@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw
 
-from engines.base import Engine, EngineConfig, Resources, Sample, SampleError, make_rng
+from engines.base import Engine, EngineConfig, Sample, SampleError, make_rng
 from engines.finegrained import photos
 from engines.finegrained.regions import CUT, Box, clear_regions, covers_ink, crosses, frame_around, union
 from tokenizer.protocol import COLORS, box_coords, box_prompt, color_prompt
@@ -73,10 +73,8 @@ class FinegrainedEngine(Engine):
 
     name = "finegrained"
     Config = FinegrainedConfig
-    resources = Resources(cpus=1.0, memory_mb=1536)  # the scene engine's (docs: 1024)
     capture_geometry = False  # the prompt names the region's pixels: a capture moves nothing
     capture_colour = False  # or the frame's colour: a capture keeps colours
-    packages = ("pymupdf", "pdfminer.six", "fonttools", "rapidocr", "onnxruntime")
 
     def __init__(self, config: FinegrainedConfig | None = None) -> None:
         super().__init__(config)

@@ -24,7 +24,7 @@ from typing import Any
 from PIL import Image
 from transformers.models.got_ocr2.image_processing_pil_got_ocr2 import get_optimal_tiled_canvas
 
-from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError, contained
+from engines.base import Draw, Engine, EngineConfig, Sample, SampleError, contained
 from engines.compose import SPREAD, Pools, joined, picked, plan, rng_choice, usable
 from tokenizer.protocol import PROMPT_MULTI_CROP
 
@@ -71,9 +71,7 @@ class MulticropEngine(Engine):
 
     name = "multicrop"
     Config = MulticropConfig
-    resources = Resources(cpus=1.0, memory_mb=2560)  # the pages engine's
     capture_geometry = False  # its tile grid and readability are checked at the drawn size: a capture keeps it
-    packages = ("pymupdf", "pdfminer.six", "fonttools", "rapidfuzz")
     batch_size = 4
 
     def __init__(self, config: MulticropConfig | None = None) -> None:

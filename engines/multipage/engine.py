@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError, contained
+from engines.base import Draw, Engine, EngineConfig, Sample, SampleError, contained
 from engines.compose import SPREAD, Pools, joined, picked, plan, usable
 from tokenizer.got import get_tokenizer
 from tokenizer.protocol import PROMPT_MULTI_PAGE
@@ -59,8 +59,6 @@ class MultipageEngine(Engine):
 
     name = "multipage"
     Config = MultipageConfig
-    resources = Resources(cpus=1.0, memory_mb=2560)  # the pages engine's
-    packages = ("pymupdf", "rapidfuzz")
     batch_size = 8  # two pools of --pool-pages pages a LaTeX run
 
     def __init__(self, config: MultipageConfig | None = None) -> None:
