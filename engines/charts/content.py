@@ -14,9 +14,10 @@ import numpy as np
 
 from engines.charts.content_model import ChartContent
 from engines.charts.scatter import numeric_scatter
-from engines.charts.spec import KINDS, NumberFormat, Reference, Series
+from engines.charts.spec import KINDS, STACKED, NumberFormat, Reference, Series
+from engines.charts.tables import UNIT
 from engines.charts.text import COMPANY_PARTS, ORDERED, POOLS
-from engines.charts.topics import BY_CATEGORY, CATEGORY_TITLES, TOPICS
+from engines.charts.topics import BY_CATEGORY, CATEGORY_TITLES, TOPICS, Topic
 from engines.charts.values import TIME_POOLS, draw_values, rounded_parts
 
 # kind -> (fewest, most) categories a built-in chart of that kind gets
@@ -29,6 +30,7 @@ TIME_COUNTS = {"bar": (8, 14), "hbar": (6, 10), "grouped_bar": (5, 8), "stacked_
                "line": (8, 16), "multi_line": (8, 14), "area": (8, 14), "scatter": (8, 12), "bar_line": (8, 10)}
 LINE_KINDS = ("line", "multi_line", "area")
 PLACES = ("countries", "regions", "cities", "areas")
+NOT_PARTS = ("scenarios",) + TIME_POOLS  # series that never add up: plan and actual, one year and the next
 # How often each kind is drawn: bars and lines dominate real reports, but every kind is common enough.
 KIND_WEIGHTS = {"bar": 3, "hbar": 2, "grouped_bar": 2, "stacked_bar": 2, "hstacked_bar": 1, "line": 2,
                 "multi_line": 2, "area": 1, "scatter": 2, "bar_line": 1, "pie": 2, "donut": 1, "radar": 1}
@@ -53,6 +55,20 @@ def pool_size(pool: str, lang: str) -> int:
     return len(COMPANY_PARTS[lang][0]) * len(COMPANY_PARTS[lang][1]) if pool == "companies" else len(POOLS[pool][lang])
 
 
+# Ordered pools a real chart shows whole, or from their start: n -> the run of labels (months from
+# January, a working week or the whole week, every quarter of a year, adults or every age group).
+RUNS = {"months": lambda n: range(n) if n >= 6 else None, "weekdays": lambda n: range(n) if n in (5, 7) else None,
+        "quarters": lambda n: range(4) if n == 4 else None,
+        "age_groups": lambda n: range(7 - n, 7) if n in (6, 7) else None}
+
+
+def run_lengths(pool: str, lo: int, hi: int) -> list[int]:
+    """The lengths in [lo, hi] a chart of `pool` may have (every length for pools shown in any window)."""
+    if pool == "quarters" and hi > 4:
+        return [n for n in range(lo, hi + 1) if n > 4]  # a window of quarters over several years
+    return [n for n in range(lo, hi + 1) if pool not in RUNS or RUNS[pool](n) is not None]
+
+
 def labels(rng: np.random.Generator, pool: str, n: int, lang: str) -> list[str]:
     """n distinct labels from a pool: a consecutive run for time-like pools, a random pick otherwise."""
     zh = lang == "zh"
@@ -68,10 +84,32 @@ def labels(rng: np.random.Generator, pool: str, n: int, lang: str) -> list[str]:
         picks = rng.choice(len(first) * len(second), size=n, replace=False)
         return [f"{first[i // len(second)]}{'' if zh else ' '}{second[i % len(second)]}" for i in picks]
     words = POOLS[pool][lang]
+    if pool in RUNS and RUNS[pool](n) is not None:
+        return [words[i] for i in RUNS[pool](n)]
     if pool in ORDERED:
         start = int(rng.integers(0, len(words) - n + 1))
         return words[start : start + n]
     return [words[i] for i in rng.choice(len(words), size=n, replace=False)]
+
+
+def scope(pools: set[str], lang: str) -> str | None:
+    """Where a chart's places are: "world" (countries; the English pool's cities are the world's),
+    "national" (the chart language's country: US states or Chinese provinces and cities), None (no place)."""
+    if "countries" in pools or (lang == "en" and "cities" in pools):
+        return "world"
+    return "national" if pools & {"regions", "cities"} else None
+
+
+def source_note(rng: np.random.Generator, topic: Topic, where: str | None, lang: str) -> str | None:
+    """A publisher of the topic whose scope covers the chart's places (none when no such publisher)."""
+    fits = [s for s in topic.sources if where is None or s[2] in (where, "any")]
+    return _pick(rng, fits)[lang == "zh"] if fits else None
+
+
+def unit_only(title: str) -> str | None:
+    """The unit an axis title gives in brackets ("Revenue ($ million)" -> "$ million"), else None."""
+    match = UNIT.match(title)
+    return match.group(2).strip() if match else None
 
 
 def _title(rng: np.random.Generator, measure: str, pool: str, categories: list[str], names: list[str],
@@ -102,40 +140,62 @@ def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...]) ->
     if kind == "scatter" and rng.random() < 0.5:
         return numeric_scatter(rng, lang)
     zh = lang == "zh"
-    topic = _pick(rng, [t for t in TOPICS if kind in t.kinds])
     (s_lo, s_hi), cartesian = KINDS[kind]
     c_lo, c_hi = CATEGORY_COUNTS[kind]
-    pools = [p for p in topic.categories if pool_size(p, lang) >= c_lo
-             and (s_lo == 1 or any(_pairs(p, q) and pool_size(q, lang) >= s_lo for q in topic.series))]
+
+    def lengths(pool: str) -> list[int]:
+        lo, hi = TIME_COUNTS[kind] if pool in TIME_POOLS and kind in TIME_COUNTS else (c_lo, c_hi)
+        return run_lengths(pool, min(lo, pool_size(pool, lang)), min(hi, pool_size(pool, lang)))
+
+    def series_pools(topic: Topic, pool: str) -> list[str]:
+        return [p for p in topic.series if _pairs(pool, p) and pool_size(p, lang) >= max(s_lo, 2)
+                and (kind not in STACKED or p not in NOT_PARTS)]  # a stack's series are parts of a whole
+
+    def usable(topic: Topic, pool: str) -> bool:
+        if kind in ("pie", "donut") and (pool in TIME_POOLS or pool in PLACES):
+            return False  # a pie's slices are parts of one whole: not years, nor a few of the world's places
+        return bool(lengths(pool)) and (s_lo == 1 or bool(series_pools(topic, pool)))
+
+    topic = _pick(rng, [t for t in TOPICS if kind in t.kinds and any(usable(t, p) for p in t.categories)])
+    pools = [p for p in topic.categories if usable(topic, p)]
     if kind in LINE_KINDS and set(pools) & set(TIME_POOLS):
         pools = [p for p in pools if p in TIME_POOLS]  # a line joins points in time, not countries
     pool = _pick(rng, pools)
-    if pool in TIME_POOLS and kind in TIME_COUNTS:
-        c_lo, c_hi = TIME_COUNTS[kind]
-    n = int(rng.integers(min(c_lo, pool_size(pool, lang)), min(c_hi, pool_size(pool, lang)) + 1))
-    categories = labels(rng, pool, n, lang)
-    names = [topic.measure[zh]]
-    if s_hi > 1:
-        series_pools = [p for p in topic.series if _pairs(pool, p) and pool_size(p, lang) >= max(s_lo, 2)]
-        n_series = int(rng.integers(s_lo, s_hi + 1))
-        if series_pools and n_series > 1:
-            series_pool = _pick(rng, series_pools)
-            names = labels(rng, series_pool, min(n_series, pool_size(series_pool, lang)), lang)
+    categories = labels(rng, pool, _pick(rng, lengths(pool)), lang)
+    names, series_pool = [topic.measure[zh]], None
+    n_series = int(rng.integers(s_lo, s_hi + 1))
+    if s_hi > 1 and n_series > 1 and series_pools(topic, pool):
+        series_pool = _pick(rng, series_pools(topic, pool))
+        names = labels(rng, series_pool, min(n_series, pool_size(series_pool, lang)), lang)
     if topic.climate and pool == "months" and len(names) == 1:
-        names = labels(rng, "cities", 1, lang)  # one city's year, named after it
-    values, fmt = draw_values(rng, topic, kind, pool, categories, names, lang)
-    title = _title(rng, topic.measure[zh], pool, categories, names, lang) if rng.random() < 0.85 else None
-    source = _pick(rng, topic.sources)[zh] if rng.random() < 0.4 else None
+        names, series_pool = labels(rng, "cities", 1, lang), "cities"  # one city's year, named after it
+    values, fmt, unit = draw_values(rng, topic, kind, pool, categories, names, lang)
+    unit = unit or _pick(rng, topic.units)[zh]
+    where = scope({pool, series_pool or ""}, lang)
+    order = None
+    if kind in ("bar", "hbar") and len(names) == 1 and pool not in TIME_POOLS and pool not in ORDERED \
+            and rng.random() < 0.5:  # OECD-style: places or items sorted by value, often with their average
+        order = np.argsort(-np.array(values[0]), kind="stable")
+        categories, values = [categories[i] for i in order], [[values[0][i] for i in order]]
+    title = _title(rng, topic.measure[zh], pool, categories, names, lang) if not cartesian or rng.random() < 0.85 \
+        else None
+    percent_pie = kind in ("pie", "donut") and not fmt.suffix and rng.random() < 0.5
+    if title and not cartesian and not fmt.suffix and not percent_pie and unit_only(unit):
+        title += f"（{unit_only(unit)}）" if zh else f" ({unit_only(unit)})"  # no axis: the title gives the unit
+    source = source_note(rng, topic, where, lang) if rng.random() < 0.4 else None
     cat_title = CATEGORY_TITLES[pool][zh] if cartesian and rng.random() < 0.5 else None
-    unit = _pick(rng, topic.units)[zh] if cartesian and rng.random() < 0.6 else None
     x_title, y_title = (unit, cat_title) if kind in ("hbar", "hstacked_bar") else (cat_title, unit)
+    if not cartesian:
+        x_title = y_title = None
     content = ChartContent(kind, categories, [Series(m, v) for m, v in zip(names, values)], fmt, lang,
                            title, source, x_title, y_title, time=pool in TIME_POOLS, notes={"topic": topic.measure[0]})
+    if order is not None:
+        content.notes["sorted"] = True
     if title and rng.random() < 0.2:
         content.subtitle = TIME_SUBTITLES[pool][zh] if pool in TIME_SUBTITLES else _pick(rng, SUBTITLES[lang])
-    if kind in ("pie", "donut") and not fmt.suffix and rng.random() < 0.5:
+    if percent_pie:
         as_percentages(content, int(rng.integers(0, 2)))
-    if cartesian and len(names) == 1 and rng.random() < 0.15:
+    if cartesian and len(names) == 1 and rng.random() < (0.6 if order is not None else 0.15):
         content.reference = average_line(content.series[0].values, content.number_format, lang)
     return content
 
