@@ -9,7 +9,7 @@ to their scale). Both are summarised by the median lag-1 autocorrelation and the
 steps at which a series changes direction; the goal is within 0.1 of the real figure on both.
 Content: every cartesian chart names its unit on the value axis and every pie, donut or radar in
 its title (or shows percentages); no pie of periods or places; no stack of series that are not
-parts of one whole (plan and actual, one year and the next); months, weekdays, quarters and age
+parts of one whole (plan and actual, one year and the next), and a 100% stack's bars each exactly 100; months, weekdays, quarters and age
 groups in order and complete (or from their start); a source's scope covers the chart's places.
 """
 
@@ -26,13 +26,19 @@ import numpy as np
 
 from bench.chart_tables import write_tables
 from engines.base import SampleError, make_rng
-from engines.charts.content import NOT_PARTS, RUNS, draw_content, scope, unit_only
+from engines.charts.content.builtin import (
+    NOT_PARTS,
+    RUNS,
+    draw_content,
+    scope,
+    unit_only,
+)
+from engines.charts.content.topics import TOPICS
+from engines.charts.content.values import TIME_POOLS
+from engines.charts.content.words import POOLS
+from engines.charts.source.tables import load_chart_tables
 from engines.charts.spec import KINDS, STACKED
 from engines.charts.style import draw_spec
-from engines.charts.tables import load_chart_tables
-from engines.charts.text import POOLS
-from engines.charts.topics import TOPICS
-from engines.charts.values import TIME_POOLS
 from renderers.errors import RenderError
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -112,6 +118,9 @@ def content_faults(content) -> list[str]:
     names = [s.name for s in content.series]
     if kind in STACKED and (_pool_of(names, lang) in NOT_PARTS or all(n.rstrip("年").isdigit() for n in names)):
         faults.append("stack_of_non_parts")
+    if content.notes.get("stack") == "percent" and any(
+            abs(sum(column) - 100) > 1e-6 for column in zip(*(s.values for s in content.series))):
+        faults.append("percent_stack_not_100")
     if pool in RUNS and content.categories != [POOLS[pool][lang][i] for i in RUNS[pool](len(content.categories))
                                                or []]:
         faults.append("incomplete_run")

@@ -40,12 +40,12 @@ import psutil  # noqa: E402
 
 from bench.chart_realism import TOLERANCE, built_charts, real_windows, summary  # noqa: E402
 from bench.chart_tables import write_tables  # noqa: E402
-from engines.base import SampleError, make_rng  # noqa: E402
-from engines.charts.content import draw_content  # noqa: E402
-from engines.charts.echarts import EChartsRenderer, page_html  # noqa: E402
 from bench.cpu import cpu_seconds  # noqa: E402
+from engines.base import SampleError, make_rng  # noqa: E402
+from engines.charts.content.builtin import draw_content  # noqa: E402
+from engines.charts.draw.echarts import EChartsRenderer, page_html  # noqa: E402
+from engines.charts.draw.mpl_chart import MatplotlibChartRenderer  # noqa: E402
 from engines.charts.engine import ChartsEngine  # noqa: E402
-from engines.charts.mpl_chart import MatplotlibChartRenderer  # noqa: E402
 from engines.charts.spec import KINDS, ChartSpec  # noqa: E402
 from engines.charts.style import draw_spec  # noqa: E402
 from renderers.chromium import shared  # noqa: E402

@@ -14,29 +14,35 @@ import statistics
 import numpy as np
 import pytest
 
-from bench.chart_tables import published_tables, write_tables
 from bench.chart_realism import TOLERANCE, content_faults, real_windows, summary
+from bench.chart_tables import published_tables, write_tables
 from engines.base import SampleError, make_rng
-from engines.charts.axes import plain_axis, x_axis
-from engines.charts.colors import CLOSE, MIN_BETWEEN, MIN_ON_BACKGROUND, closest_pair, delta_e
-from engines.charts.content import YEAR, draw_content
+from engines.charts.content.builtin import YEAR, draw_content
+from engines.charts.content.topics import TOPICS
+from engines.charts.content.values import LINES, hiding
+from engines.charts.draw.colors import (
+    CLOSE,
+    MIN_BETWEEN,
+    MIN_ON_BACKGROUND,
+    closest_pair,
+    delta_e,
+)
 from engines.charts.engine import ChartsEngine
-from engines.charts.layout import frame_layout
-from engines.charts.readable import decimals_of, multiple, quantum
+from engines.charts.layout.axes import plain_axis, x_axis
+from engines.charts.layout.frame import frame_layout
+from engines.charts.layout.obstacles import shrink
+from engines.charts.layout.overlap import SLACK
+from engines.charts.layout.plan import plan_chart
+from engines.charts.layout.radial import radar_obstacles
+from engines.charts.layout.readable import decimals_of, multiple, quantum
+from engines.charts.layout.wrap import wrap
+from engines.charts.source.timekeys import chronology
 from engines.charts.spec import KINDS, STACKED, ChartSpec
 from engines.charts.style import draw_spec
-from engines.charts.obstacles import shrink
-from engines.charts.overlap import SLACK
-from engines.charts.plan import plan_chart
-from engines.charts.radial import radar_obstacles
 from engines.charts.targets import FORMATS, chart_target, read_target
-from engines.charts.values import LINES, hiding
-from engines.charts.wrap import wrap
-from renderers.fonts import text_width
-from engines.charts.timekeys import chronology
-from engines.charts.topics import TOPICS
 from model.chart_ap import chart_ap, parse_values, triples
 from renderers.errors import RenderError
+from renderers.fonts import text_width
 
 ALL = tuple(KINDS)
 
@@ -113,7 +119,7 @@ def test_content_is_coherent_as_real_charts_are(built: list) -> None:
 
 def test_places_have_their_real_magnitudes() -> None:
     """A population chart of countries, states or cities shows the real figures (the UK at 6 million before)."""
-    from engines.charts import facts
+    from engines.charts.content import facts
 
     seen = 0
     for content, spec in specs(1500, seed=3, kinds=("bar", "hbar", "grouped_bar", "stacked_bar")):

@@ -14,17 +14,17 @@ import pytest
 
 from engines import get_engine
 from engines.base import SampleError, make_rng
-from tokenizer.protocol import PROMPT_FORMAT
-from engines.charts.axes import plain_axis
-from engines.charts.content import average_line
+from engines.charts.content.builtin import average_line
 from engines.charts.engine import ChartsEngine, redraw
-from engines.charts.readable import quantum
+from engines.charts.layout.axes import plain_axis
+from engines.charts.layout.readable import quantum
 from engines.charts.spec import KINDS, ChartSpec, Reference, Series
 from engines.charts.targets import chart_target
 from model.chart_ap import parse_values, triples
 from pipelines.readers import get_reader
 from pipelines.readers.charts import STRAY_PX, broken_promises
 from renderers.errors import RenderError
+from tokenizer.protocol import PROMPT_FORMAT
 
 REPO = Path(__file__).resolve().parents[1]
 KEYS = ["title", "source", "x_title", "y_title", "values"]

@@ -10,15 +10,16 @@ source note is one that publishes the topic, and only additive topics are ever s
 from __future__ import annotations
 
 import re
+
 import numpy as np
 
-from engines.charts.content_model import ChartContent
-from engines.charts.scatter import numeric_scatter
+from engines.charts.content.model import ChartContent
+from engines.charts.content.scatter import numeric_scatter
+from engines.charts.content.topics import BY_CATEGORY, CATEGORY_TITLES, TOPICS, Topic
+from engines.charts.content.values import TIME_POOLS, draw_values, rounded_parts
+from engines.charts.content.words import COMPANY_PARTS, ORDERED, POOLS
+from engines.charts.source.tables import UNIT
 from engines.charts.spec import KINDS, STACKED, NumberFormat, Reference, Series
-from engines.charts.tables import UNIT
-from engines.charts.text import COMPANY_PARTS, ORDERED, POOLS
-from engines.charts.topics import BY_CATEGORY, CATEGORY_TITLES, TOPICS, Topic
-from engines.charts.values import TIME_POOLS, draw_values, rounded_parts
 
 # kind -> (fewest, most) categories a built-in chart of that kind gets
 CATEGORY_COUNTS = {"bar": (3, 12), "hbar": (3, 10), "grouped_bar": (3, 6), "stacked_bar": (3, 8),
@@ -40,12 +41,21 @@ SUBTITLES = {"en": ["Preliminary figures", "Latest available data", "Selected ca
              "zh": ["初步统计数据", "最新可得数据", "部分类别", "估算值"]}
 TIME_SUBTITLES = {"years": ("Annual data", "年度数据"), "months": ("Monthly averages", "月度数据"),
                   "quarters": ("Quarterly data", "季度数据"), "weekdays": ("Daily averages", "日均数据")}
+SHARE_UNIT = ("Share of total (%)", "占比（%）")
+# A yearbook's note on how a topic's figures were made: (English, Chinese)
+NOTES = {"GDP growth": ("Note: growth at constant prices.", "注：增长速度按可比价格计算。"),
+         "Population": ("Note: resident population at year end.", "注：年末常住人口。"),
+         "Revenue": ("Note: at current prices.", "注：按当年价格计算。"),
+         "Exports": ("Note: at current prices.", "注：按当年价格计算。"),
+         "": ("Note: latest figures are provisional.", "注：最新数据为初步统计数。")}
 YEAR = re.compile(r"(19|20)\d\d")
 
 
 def _pairs(categories: str, series: str) -> bool:
-    """Whether series from one pool make sense over categories from another (not cities by country)."""
-    return categories != series and not {categories, series} <= set(PLACES)
+    """Whether series from one pool make sense over categories from another (not cities by country, nor
+    speakers by country: a country's figures break down by year, not by a shop's products)."""
+    return categories != series and not {categories, series} <= set(PLACES) and \
+        not (categories == "countries" and series == "products")
 
 
 def pool_size(pool: str, lang: str) -> int:
@@ -101,9 +111,14 @@ def scope(pools: set[str], lang: str) -> str | None:
 
 
 def source_note(rng: np.random.Generator, topic: Topic, where: str | None, lang: str) -> str | None:
-    """A publisher of the topic whose scope covers the chart's places (none when no such publisher)."""
+    """A publisher of the topic whose scope covers the chart's places (none when no such publisher); an
+    official one (a statistics office, an international body) now and then with a yearbook's note."""
     fits = [s for s in topic.sources if where is None or s[2] in (where, "any")]
-    return _pick(rng, fits)[lang == "zh"] if fits else None
+    if not fits:
+        return None
+    picked = _pick(rng, fits)
+    official = picked[2] != "any" and not topic.climate
+    return with_note(picked[lang == "zh"], topic, lang) if official and rng.random() < 0.4 else picked[lang == "zh"]
 
 
 def unit_only(title: str) -> str | None:
@@ -171,6 +186,12 @@ def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...]) ->
         names, series_pool = labels(rng, "cities", 1, lang), "cities"  # one city's year, named after it
     values, fmt, unit = draw_values(rng, topic, kind, pool, categories, names, lang)
     unit = unit or _pick(rng, topic.units)[zh]
+    percent_stack = False
+    if kind in STACKED and not fmt.suffix and rng.random() < 0.25:  # a 100% stack: each bar's parts as shares
+        decimals = int(rng.integers(0, 2))
+        shares = as_shares(values, decimals)
+        if min(min(row) for row in shares) > 0:  # every part still drawn
+            values, fmt, unit, percent_stack = shares, NumberFormat(decimals, "", "%"), SHARE_UNIT[zh], True
     where = scope({pool, series_pool or ""}, lang)
     order = None
     if kind in ("bar", "hbar") and len(names) == 1 and pool not in TIME_POOLS and pool not in ORDERED \
@@ -179,9 +200,14 @@ def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...]) ->
         categories, values = [categories[i] for i in order], [[values[0][i] for i in order]]
     title = _title(rng, topic.measure[zh], pool, categories, names, lang) if not cartesian or rng.random() < 0.85 \
         else None
-    percent_pie = kind in ("pie", "donut") and not fmt.suffix and rng.random() < 0.5
-    if title and not cartesian and not fmt.suffix and not percent_pie and unit_only(unit):
-        title += f"（{unit_only(unit)}）" if zh else f" ({unit_only(unit)})"  # no axis: the title gives the unit
+    percent_pie = None  # the decimals a pie's percentages take, when it shows percentages
+    if kind in ("pie", "donut") and not fmt.suffix and rng.random() < 0.5:
+        fits = [d for d in (0, 1) if min(rounded_parts(np.array(values[0]), 100.0, d)) > 0]  # no slice at 0%
+        percent_pie = _pick(rng, fits) if fits else None
+    if title and not cartesian and not fmt.suffix and percent_pie is None and unit_only(unit):
+        # no axis: the title gives the unit ("Budget by Category (2021, $ thousand)")
+        title = title[:-1] + f", {unit_only(unit)})" if title.endswith(")") else \
+            title + (f"（{unit_only(unit)}）" if zh else f" ({unit_only(unit)})")
     source = source_note(rng, topic, where, lang) if rng.random() < 0.4 else None
     cat_title = CATEGORY_TITLES[pool][zh] if cartesian and rng.random() < 0.5 else None
     x_title, y_title = (unit, cat_title) if kind in ("hbar", "hstacked_bar") else (cat_title, unit)
@@ -191,13 +217,30 @@ def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...]) ->
                            title, source, x_title, y_title, time=pool in TIME_POOLS, notes={"topic": topic.measure[0]})
     if order is not None:
         content.notes["sorted"] = True
+    if percent_stack:
+        content.notes["stack"] = "percent"
     if title and rng.random() < 0.2:
         content.subtitle = TIME_SUBTITLES[pool][zh] if pool in TIME_SUBTITLES else _pick(rng, SUBTITLES[lang])
-    if percent_pie:
-        as_percentages(content, int(rng.integers(0, 2)))
+    if percent_pie is not None:
+        as_percentages(content, percent_pie)
     if cartesian and len(names) == 1 and rng.random() < (0.6 if order is not None else 0.15):
         content.reference = average_line(content.series[0].values, content.number_format, lang)
     return content
+
+
+def as_shares(rows: list[list[float]], decimals: int) -> list[list[float]]:
+    """Each category's values as percentages of the category's total, adding up to exactly 100."""
+    columns = [rounded_parts(np.array(column), 100.0, decimals) for column in zip(*rows)]
+    return [list(row) for row in zip(*columns)]
+
+
+def with_note(source: str, topic: Topic, lang: str) -> str:
+    """A statistical yearbook's note before the source ("注：按当年价格计算。资料来源：国家统计局")."""
+    zh = lang == "zh"
+    note = NOTES.get(topic.measure[0], NOTES[""])[zh]
+    if zh:
+        return note + "资料来源：" + re.sub(r"^(数据来源|资料来源|来源)：", "", source)
+    return f"{note} {source}"
 
 
 def as_percentages(content: ChartContent, decimals: int) -> None:

@@ -20,10 +20,10 @@ import re
 import numpy as np
 
 from engines.base import SampleError
-from engines.charts import climate, facts
+from engines.charts.content import climate, facts
+from engines.charts.content.topics import Topic
+from engines.charts.content.words import POOLS
 from engines.charts.spec import ChartSpec, NumberFormat
-from engines.charts.text import POOLS
-from engines.charts.topics import Topic
 from renderers.errors import RenderError
 
 PERIODS = {"months": 12, "quarters": 4, "weekdays": 7}
@@ -175,6 +175,16 @@ def _facts(rng: np.random.Generator, topic: Topic, pool: str, categories: list[s
                           for c in categories]) * gender.get(name, 1.0) for name in names]
         return np.array(rows) * np.exp(rng.normal(0, 0.003, (len(names), len(categories)))) / per, \
             NumberFormat(decimals), title
+    if topic.facts == "energy":
+        return _energy(rng, pool, categories, names)
+    if topic.facts == "exports":
+        if pool != "countries":
+            return None
+        per = 0.1 if lang == "zh" else 1.0  # 亿美元 or $ billion
+        drift = {name: rng.normal(0, 0.08) for name in names}  # one year's trade against 2023's
+        rows = [[facts.EXPORTS[c] / per * np.exp(drift[name] + rng.normal(0, 0.03)) for c in categories]
+                for name in names]
+        return np.array(rows), NumberFormat(0), None
     if topic.facts != "gdp_growth":
         return None
     if pool == "countries":  # one value per country and series (2023's, or a year around it)
@@ -189,6 +199,22 @@ def _facts(rng: np.random.Generator, topic: Topic, pool: str, categories: list[s
     return np.array(rows), NumberFormat(1, "", "%"), _pick_unit(rng, topic, lang)
 
 
+def _energy(rng: np.random.Generator, pool: str, categories: list[str],
+            names: list[str]) -> tuple[np.ndarray, NumberFormat, None] | None:
+    """Generation by source from its real figure: sources over years grow at their own rates (solar
+    fast, coal slowly), sources in one year keep the real mix; a few per cent of noise."""
+    def year(label: str) -> int:
+        return int(label.rstrip("年")) if YEAR.fullmatch(label) else facts.YEAR
+
+    if pool == "energy":
+        rows = [[facts.generation(c, year(name)) for c in categories] for name in names]
+    elif pool == "years" and all(name in facts.ENERGY for name in names):
+        rows = [[facts.generation(name, year(c)) for c in categories] for name in names]
+    else:
+        return None
+    return np.array(rows) * np.exp(rng.normal(0, 0.03, (len(names), len(categories)))), NumberFormat(0), None
+
+
 def _pick_unit(rng: np.random.Generator, topic: Topic, lang: str) -> str:
     return topic.units[int(rng.integers(len(topic.units)))][lang == "zh"]
 
@@ -199,6 +225,9 @@ def draw_values(rng: np.random.Generator, topic: Topic, kind: str, pool: str, ca
     the value axis title when the values fix it (a population in millions), else None."""
     n, n_series = len(categories), len(names)
     top = float(10.0 ** rng.uniform(*(topic.magnitude_zh if lang == "zh" and topic.magnitude_zh else topic.magnitude)))
+    found = _facts(rng, topic, pool, categories, names, lang) if topic.facts and kind in ("pie", "donut") else None
+    if found is not None:  # a real mix's parts, in the topic's unit
+        return [[round(float(v), found[1].decimals) + 0.0 for v in row] for row in found[0]], found[1], found[2]
     if kind in ("pie", "donut") or (topic.share and topic.percent):
         fmt = draw_format(rng, topic, lang, top)
         total = 100.0 if topic.percent else top * n * 0.6

@@ -4,8 +4,9 @@ A chart putting the UK at 6 million people, or Norway's economy growing faster t
 year, teaches a model nothing true. Population (2023, people: the UN's World Population Prospects
 2024 for countries, the US Census Bureau's estimates for states and cities, China's National Bureau
 of Statistics' year-end resident population for provinces and cities), its yearly growth rate (%,
-countries) and real GDP growth (2023, %, the IMF's World Economic Outlook) are rounded from those
-publications. A chart's values are these figures moved by a little noise (and by the growth rate
+countries), real GDP growth (2023, %, the IMF's World Economic Outlook) and electricity generation
+by source (the world's, the IEA; China's, the China Electricity Council) and exports of goods (2023,
+the WTO) are rounded from those publications. A chart's values are these figures moved by a little noise (and by the growth rate
 over its years), so relations between places hold.
 """
 
@@ -81,3 +82,32 @@ def population(label: str, year: int = YEAR) -> float:
 def gdp_growth(label: str) -> float:
     """Real GDP growth of a country in 2023, %."""
     return GROWTH[label][1]
+
+# energy source -> (world generation 2023 in TWh (IEA), China's in 亿千瓦时 (China Electricity Council),
+# growth % a year over the last decade, rounded)
+ENERGY: dict[str, tuple[float, float]] = {}
+for _en, _zh, _world, _china, _rate in (
+        ("Coal", "煤炭", 10430, 57600, 1.5), ("Natural Gas", "天然气", 6630, 3000, 3.0),
+        ("Nuclear", "核能", 2690, 4350, 1.5), ("Hydro", "水电", 4210, 12860, 1.5), ("Wind", "风电", 2300, 8860, 13.0),
+        ("Solar", "光伏", 1630, 5830, 25.0), ("Biomass", "生物质能", 690, 1980, 4.0), ("Oil", "石油", 700, 100, -3.0)):
+    ENERGY[_en], ENERGY[_zh] = (_world, _rate), (_china, _rate)
+
+
+def generation(source: str, year: int = YEAR) -> float:
+    """Electricity generated from `source` in `year`: the world's in TWh (English labels), China's in
+    亿千瓦时 (Chinese labels), from 2023's figure and the decade's growth rate."""
+    value, rate = ENERGY[source]
+    return value * (1 + rate / 100) ** (year - YEAR)
+
+# country label -> exports of goods in 2023, US$ billion (WTO), rounded
+EXPORTS: dict[str, float] = {}
+for _en, _zh, _usd in (
+        ("China", "中国", 3380), ("USA", "美国", 2020), ("Japan", "日本", 717), ("Germany", "德国", 1690),
+        ("India", "印度", 432), ("UK", "英国", 521), ("France", "法国", 648), ("Italy", "意大利", 677),
+        ("Brazil", "巴西", 340), ("Canada", "加拿大", 569), ("Korea", "韩国", 632), ("Russia", "俄罗斯", 425),
+        ("Australia", "澳大利亚", 371), ("Spain", "西班牙", 423), ("Mexico", "墨西哥", 593),
+        ("Indonesia", "印度尼西亚", 259), ("Turkey", "土耳其", 256), ("Netherlands", "荷兰", 935),
+        ("Saudi Arabia", "沙特阿拉伯", 322), ("Switzerland", "瑞士", 421), ("Poland", "波兰", 381),
+        ("Sweden", "瑞典", 194), ("Norway", "挪威", 176), ("Egypt", "埃及", 40), ("Vietnam", "越南", 354),
+        ("Chile", "智利", 95)):
+    EXPORTS[_en] = EXPORTS[_zh] = _usd

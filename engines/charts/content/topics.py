@@ -38,7 +38,7 @@ class Topic:
     sources: tuple[tuple[str, str, str], ...] = ()  # (English, Chinese, scope) notes of publishers of the topic
     swing: tuple[float, float] = (0.35, 0.85)  # how far a series over time moves, as a share of its largest value
     magnitude_zh: tuple[float, float] | None = None  # a Chinese chart's own magnitude (yuan, not dollars)
-    facts: str = ""  # "population" or "gdp_growth": places take their real figures (`facts`)
+    facts: str = ""  # "population", "gdp_growth", "energy", "exports": places and sources take real figures (`facts`)
     additive: bool = False  # values of different series add up to a meaningful total (may stack)
     climate: str = ""  # "temperature" or "rainfall": values follow the cities' climates
 
@@ -106,7 +106,7 @@ TOPICS: tuple[Topic, ...] = (
           swing=(0.1, 0.3),
           sources=(("Source: user reviews", "数据来源：用户评价", A), ("Source: consumer survey", "数据来源：消费者调查", A))),
     Topic(("Electricity price", "电价"), (("Price ($/kWh)", "电价（元/千瓦时）"),),
-          ("months", "countries", "years"), ("scenarios", "areas"), TRENDS, (-1.0, -0.4), decimals=(2, 3),
+          ("months", "countries", "years"), ("areas",), TRENDS, (-1.0, -0.4), decimals=(2, 3),
           magnitude_zh=(-0.3, 0.05), swing=(0.1, 0.4),
           sources=(("Source: energy regulator", "数据来源：国家能源局", N), ("Source: Eurostat", "数据来源：电网公司", A))),
     Topic(("Concentration", "浓度"), (("Concentration (mg/L)", "浓度（mg/L）"),),
@@ -114,7 +114,7 @@ TOPICS: tuple[Topic, ...] = (
           sources=(("Source: environmental agency", "数据来源：生态环境部门", N),
                    ("Source: monitoring stations", "数据来源：环境监测站", A))),
     Topic(("PM2.5", "PM2.5浓度"), (("PM2.5 (µg/m³)", "PM2.5（微克/立方米）"),),
-          ("months", "cities", "weekdays"), ("cities",), TRENDS + ("hbar",), (1.3, 2.1), decimals=(0,), swing=(0.3, 0.7),
+          ("months", "cities", "weekdays"), ("cities",), TRENDS + ("hbar",), (1.4, 1.8), decimals=(0,), swing=(0.3, 0.7),
           sources=(("Source: environmental agency", "数据来源：生态环境部", N),
                    ("Source: monitoring stations", "数据来源：环境监测站", A))),
     Topic(("Rainfall", "降水量"), (("Rainfall (mm)", "降水量（毫米）"),), ("months", "cities"), ("cities",),
@@ -124,7 +124,7 @@ TOPICS: tuple[Topic, ...] = (
                    ("Source: climate normals", "数据来源：气候统计资料", A)), climate="rainfall"),
     Topic(("Electricity generation", "发电量"), (("Generation (TWh)", "发电量（亿千瓦时）"),),
           ("energy", "years"), ("years", "energy"), CARTESIAN_ALL + ("pie", "donut"), (1, 3.5), share=True,
-          swing=(0.1, 0.5),
+          swing=(0.1, 0.5), facts="energy",
           sources=(("Source: IEA", "数据来源：国际能源署", W), ("Source: energy statistics", "数据来源：国家能源局", N)),
           additive=True),
     Topic(("Visitors", "访问量"), (("Visitors (persons)", "访问量（人次）"), ("Page views", "浏览量（次）")),
@@ -138,7 +138,7 @@ TOPICS: tuple[Topic, ...] = (
           sources=(("Source: company reports", "来源：企业财报", A), ("Source: annual reports", "资料来源：公司年报", A))),
     Topic(("Exports", "出口额"), (("Exports ($ billion)", "出口额（亿美元）"),),
           ("countries", "years", "products"), ("years", "products"), CARTESIAN_ALL + ("pie",), (1, 3.5), share=True,
-          swing=(0.2, 0.6),
+          swing=(0.2, 0.6), facts="exports",
           sources=(("Source: customs statistics", "数据来源：海关总署", N), ("Source: UN Comtrade", "数据来源：联合国商品贸易统计", W),
                    ("Source: WTO", "数据来源：世界贸易组织", W)), additive=True),
     Topic(("Satisfaction", "满意度"), (("Satisfaction (%)", "满意度（%）"),),
