@@ -8,7 +8,7 @@ much as one of a single series), against the series of n built charts as drawn (
 to their scale). Both are summarised by the median lag-1 autocorrelation and the median share of
 steps at which a series changes direction; the goal is within 0.1 of the real figure on both.
 Content: every cartesian chart names its unit on the value axis and every pie, donut or radar in
-its title (or shows percentages); no pie of periods or places; no stack of series that are not
+its title (or shows percentages); no pie of periods or places; no line joining unordered categories; no stack of series that are not
 parts of one whole (plan and actual, one year and the next), and a 100% stack's bars each exactly 100; months, weekdays, quarters and age
 groups in order and complete (or from their start); a source's scope covers the chart's places.
 """
@@ -115,6 +115,8 @@ def content_faults(content) -> list[str]:
     years = all(c.rstrip("年").isdigit() for c in content.categories)
     if kind in ("pie", "donut") and (years or pool in TIME_POOLS or pool in ("countries", "regions", "cities")):
         faults.append("pie_of_non_parts")
+    if kind in ("line", "multi_line", "area") and not content.time and pool != "age_groups":
+        faults.append("line_of_unordered")
     names = [s.name for s in content.series]
     if kind in STACKED and (_pool_of(names, lang) in NOT_PARTS or all(n.rstrip("年").isdigit() for n in names)):
         faults.append("stack_of_non_parts")

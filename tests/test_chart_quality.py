@@ -94,14 +94,14 @@ def test_series_colours_differ_and_close_lines_differ_in_dash_and_marker(built: 
 
 def test_time_series_move_as_real_published_ones_do(built: list) -> None:
     """Lag-1 autocorrelation and the share of steps that turn, within 0.1 of windows of the real tables
-    (before: 0.58 and 0.25 against 0.63 and 0.33, smoother than real data)."""
+    (before: 0.58 and 0.25 against 0.63 and 0.33, turning less than real data; now within 0.05 on turns)."""
     if not published_tables():
         pytest.skip("no PyPI data set package installed")
     real = summary(real_windows())
     mine = summary([s.values for content, spec in built if content.time and not spec.by_category for s in spec.series])
     assert mine["series"] >= 200
     assert abs(mine["lag1"] - real["lag1"]) <= TOLERANCE, (mine, real)
-    assert abs(mine["direction_changes"] - real["direction_changes"]) <= TOLERANCE, (mine, real)
+    assert abs(mine["direction_changes"] - real["direction_changes"]) <= TOLERANCE / 2, (mine, real)
     repeated_min = 0
     exact = [s for _, spec in built if spec.data_labels and not spec.by_category for s in spec.series]
     for s in exact:  # never clipped to a floor: the smallest value is no more often repeated than chance allows

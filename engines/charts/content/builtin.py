@@ -169,12 +169,12 @@ def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...]) ->
     def usable(topic: Topic, pool: str) -> bool:
         if kind in ("pie", "donut") and (pool in TIME_POOLS or pool in PLACES):
             return False  # a pie's slices are parts of one whole: not years, nor a few of the world's places
+        if kind in LINE_KINDS and pool not in ORDERED + TIME_POOLS:
+            return False  # a line joins points in an order (time, age), not subjects or countries
         return bool(lengths(pool)) and (s_lo == 1 or bool(series_pools(topic, pool)))
 
     topic = _pick(rng, [t for t in TOPICS if kind in t.kinds and any(usable(t, p) for p in t.categories)])
     pools = [p for p in topic.categories if usable(topic, p)]
-    if kind in LINE_KINDS and set(pools) & set(TIME_POOLS):
-        pools = [p for p in pools if p in TIME_POOLS]  # a line joins points in time, not countries
     pool = _pick(rng, pools)
     categories = labels(rng, pool, _pick(rng, lengths(pool)), lang)
     names, series_pool = [topic.measure[zh]], None

@@ -137,7 +137,7 @@ TOPICS: tuple[Topic, ...] = (
           currency=("$", "¥"),
           sources=(("Source: company reports", "来源：企业财报", A), ("Source: annual reports", "资料来源：公司年报", A))),
     Topic(("Exports", "出口额"), (("Exports ($ billion)", "出口额（亿美元）"),),
-          ("countries", "years", "products"), ("years", "products"), CARTESIAN_ALL + ("pie",), (1, 3.5), share=True,
+          ("countries", "years", "products"), ("years", "products"), CARTESIAN_ALL + ("pie",), (1, 2.7), share=True,
           swing=(0.2, 0.6), facts="exports",
           sources=(("Source: customs statistics", "数据来源：海关总署", N), ("Source: UN Comtrade", "数据来源：联合国商品贸易统计", W),
                    ("Source: WTO", "数据来源：世界贸易组织", W)), additive=True),

@@ -83,13 +83,13 @@ def time_shapes(rng: np.random.Generator, n: int, pool: str, n_series: int) -> n
     amp = {"months": rng.uniform(0.2, 0.7), "quarters": rng.uniform(0.0, 0.2), "weekdays": rng.uniform(0.2, 0.6)}.get(
         pool, rng.uniform(0.0, 0.35))  # a quarterly season flips sign every other step: kept mild
     season = amp * np.sin(2 * np.pi * t / period + rng.uniform(0, 2 * np.pi))
-    trend = rng.choice([-1.0, 1.0]) * rng.uniform(0.3, 1.3) * t / max(n - 1, 1)
+    trend = rng.choice([-1.0, 1.0]) * rng.uniform(0.6, 2.0) * t / max(n - 1, 1)
     rows = []
     for _ in range(n_series):
         noise = np.zeros(n)
-        shocks = rng.normal(0, rng.uniform(0.05, 0.2), n)
+        shocks = rng.normal(0, rng.uniform(0.06, 0.25), n)
         for k in range(n):
-            noise[k] = 0.7 * (noise[k - 1] if k else 0.0) + shocks[k]
+            noise[k] = 0.55 * (noise[k - 1] if k else 0.0) + shocks[k]
         own = rng.normal(0, 0.4) * t / max(n - 1, 1)
         rows.append(rng.normal(0, 0.6) + trend + own + season * rng.uniform(0.6, 1.2) + noise)
     return np.array(rows)
