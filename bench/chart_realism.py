@@ -8,9 +8,10 @@ much as one of a single series), against the series of n built charts as drawn (
 to their scale). Both are summarised by the median lag-1 autocorrelation and the median share of
 steps at which a series changes direction; the goal is within 0.1 of the real figure on both.
 Content: every cartesian chart names its unit on the value axis and every pie, donut or radar in
-its title (or shows percentages); no pie of periods or places; no line joining unordered categories; no stack of series that are not
-parts of one whole (plan and actual, one year and the next), and a 100% stack's bars each exactly 100; months, weekdays, quarters and age
-groups in order and complete (or from their start); a source's scope covers the chart's places.
+its title (or shows percentages); no pie of periods or places; no line joining unordered
+categories; no stack of series that are not parts of one whole (plan and actual, one year and the
+next), and a 100% stack's bars each exactly 100; months, weekdays, quarters and age groups in order
+and complete (or from their start); a source's scope covers the chart's places.
 """
 
 from __future__ import annotations

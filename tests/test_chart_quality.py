@@ -9,7 +9,6 @@ tests skip where none is installed.
 from __future__ import annotations
 
 import json
-import statistics
 
 import numpy as np
 import pytest

@@ -13,6 +13,7 @@ import re
 
 import numpy as np
 
+from engines.charts.content import facts
 from engines.charts.content.model import ChartContent
 from engines.charts.content.scatter import numeric_scatter
 from engines.charts.content.topics import BY_CATEGORY, CATEGORY_TITLES, TOPICS, Topic
@@ -128,7 +129,7 @@ def unit_only(title: str) -> str | None:
 
 
 def _title(rng: np.random.Generator, measure: str, pool: str, categories: list[str], names: list[str],
-           lang: str) -> str:
+           lang: str, year: int | None = None) -> str:
     """A title that names the measure and the breakdown, and a year only where the data has none."""
     if pool == "years":
         first, last = categories[0].rstrip("年"), categories[-1].rstrip("年")
@@ -137,7 +138,8 @@ def _title(rng: np.random.Generator, measure: str, pool: str, categories: list[s
     if any(YEAR.search(t) for t in categories + names):
         templates = [t for t in templates if "{y}" not in t]  # the data already names its years
     template = templates[int(rng.integers(len(templates)))]
-    return template.format(m=measure, by=BY_CATEGORY[pool][lang == "zh"], y=int(rng.integers(2015, 2025)))
+    year = year or int(rng.integers(2015, 2025))
+    return template.format(m=measure, by=BY_CATEGORY[pool][lang == "zh"], y=year)
 
 
 def _pick(rng: np.random.Generator, options: list | tuple):
@@ -198,8 +200,9 @@ def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...]) ->
             and rng.random() < 0.5:  # OECD-style: places or items sorted by value, often with their average
         order = np.argsort(-np.array(values[0]), kind="stable")
         categories, values = [categories[i] for i in order], [[values[0][i] for i in order]]
-    title = _title(rng, topic.measure[zh], pool, categories, names, lang) if not cartesian or rng.random() < 0.85 \
-        else None
+    year = facts.YEAR if topic.facts else None  # real figures are of their year
+    title = _title(rng, topic.measure[zh], pool, categories, names, lang, year) \
+        if not cartesian or rng.random() < 0.85 else None
     percent_pie = None  # the decimals a pie's percentages take, when it shows percentages
     if kind in ("pie", "donut") and not fmt.suffix and rng.random() < 0.5:
         fits = [d for d in (0, 1) if min(rounded_parts(np.array(values[0]), 100.0, d)) > 0]  # no slice at 0%

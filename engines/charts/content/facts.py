@@ -6,8 +6,8 @@ year, teaches a model nothing true. Population (2023, people: the UN's World Pop
 of Statistics' year-end resident population for provinces and cities), its yearly growth rate (%,
 countries), real GDP growth (2023, %, the IMF's World Economic Outlook) and electricity generation
 by source (the world's, the IEA; China's, the China Electricity Council) and exports of goods (2023,
-the WTO) are rounded from those publications. A chart's values are these figures moved by a little noise (and by the growth rate
-over its years), so relations between places hold.
+the WTO) are rounded from those publications. A chart's values are these figures moved by a little
+noise (and by the growth rate over its years), so relations between places hold.
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ service as its source; a market-share chart has percentages that add up to 100 a
 Only additive quantities (units sold, money, people, energy) may be stacked; a rate, a price or a
 temperature never is. A series over time moves within the topic's `swing` (a population by a few
 per cent, sales by half); places take their real figures (`facts`); a source note publishes the
-topic at the chart's scope (the world for countries, the chart language's country for its regions). Values stay within one magnitude per chart, and the topics together span
-1e-2 to 1e6. `PAIRS` are the two measures of numeric scatter plots.
+topic at the chart's scope (the world for countries, the chart language's country for its regions).
+Values stay within one magnitude per chart, and the topics together span 1e-2 to 1e6. `PAIRS` are the two measures of numeric scatter plots.
 """
 
 from __future__ import annotations
@@ -114,7 +114,8 @@ TOPICS: tuple[Topic, ...] = (
           sources=(("Source: environmental agency", "数据来源：生态环境部门", N),
                    ("Source: monitoring stations", "数据来源：环境监测站", A))),
     Topic(("PM2.5", "PM2.5浓度"), (("PM2.5 (µg/m³)", "PM2.5（微克/立方米）"),),
-          ("months", "cities", "weekdays"), ("cities",), TRENDS + ("hbar",), (1.4, 1.8), decimals=(0,), swing=(0.3, 0.7),
+          ("months", "cities", "weekdays"), ("cities",), TRENDS + ("hbar",), (1.4, 1.8), decimals=(0,),
+          swing=(0.3, 0.7),
           sources=(("Source: environmental agency", "数据来源：生态环境部", N),
                    ("Source: monitoring stations", "数据来源：环境监测站", A))),
     Topic(("Rainfall", "降水量"), (("Rainfall (mm)", "降水量（毫米）"),), ("months", "cities"), ("cities",),

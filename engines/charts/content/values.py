@@ -4,8 +4,8 @@ Values are drawn already rounded to the chart's decimals, so the number a chart 
 in its target and the number stored in its spec are one and the same. Over time (years, quarters,
 months, weekdays) a series is a trend plus a seasonal cycle plus autocorrelated noise, as
 published series are (`bench.chart_realism`: windows of the real tables have a median lag-1
-autocorrelation of about 0.6 and turn at a third of steps); across places or products values are independent. A chart has one magnitude:
-all its series are mapped jointly into the topic's range by one affine map (from a positive
+autocorrelation of about 0.6 and turn at a third of steps); across places or products values are
+independent. A chart has one magnitude: all its series are mapped jointly into the topic's range by one affine map (from a positive
 smallest value, a topic's `swing` below the largest, for quantities that cannot be negative), so no
 value is ever clipped to a floor. Places with real figures take them (`facts`). Temperatures and
 rainfall follow the cities' climates (`climate`). Parts of a whole that are percentages add up to
