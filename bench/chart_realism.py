@@ -116,7 +116,7 @@ def content_faults(content) -> list[str]:
     years = all(c.rstrip("年").isdigit() for c in content.categories)
     if kind in ("pie", "donut") and (years or pool in TIME_POOLS or pool in ("countries", "regions", "cities")):
         faults.append("pie_of_non_parts")
-    if kind in ("line", "multi_line", "area") and not content.time and pool != "age_groups":
+    if kind in ("line", "multi_line", "area", "bar_line") and not content.time and pool != "age_groups":
         faults.append("line_of_unordered")
     names = [s.name for s in content.series]
     if kind in STACKED and (_pool_of(names, lang) in NOT_PARTS or all(n.rstrip("年").isdigit() for n in names)):

@@ -171,7 +171,7 @@ def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...]) ->
     def usable(topic: Topic, pool: str) -> bool:
         if kind in ("pie", "donut") and (pool in TIME_POOLS or pool in PLACES):
             return False  # a pie's slices are parts of one whole: not years, nor a few of the world's places
-        if kind in LINE_KINDS and pool not in ORDERED + TIME_POOLS:
+        if kind in LINE_KINDS + ("bar_line",) and pool not in ORDERED + TIME_POOLS:
             return False  # a line joins points in an order (time, age), not subjects or countries
         return bool(lengths(pool)) and (s_lo == 1 or bool(series_pools(topic, pool)))
 
