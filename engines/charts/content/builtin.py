@@ -203,6 +203,8 @@ def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...]) ->
     year = facts.YEAR if topic.facts else None  # real figures are of their year
     title = _title(rng, topic.measure[zh], pool, categories, names, lang, year) \
         if not cartesian or rng.random() < 0.85 else None
+    if topic.climate and series_pool == "cities" and len(names) == 1:  # one city's climate: the title names it
+        title = f"{names[0]}{title or topic.measure[zh]}" if zh else f"{names[0]}: {title or topic.measure[zh]}"
     percent_pie = None  # the decimals a pie's percentages take, when it shows percentages
     if kind in ("pie", "donut") and not fmt.suffix and rng.random() < 0.5:
         fits = [d for d in (0, 1) if min(rounded_parts(np.array(values[0]), 100.0, d)) > 0]  # no slice at 0%

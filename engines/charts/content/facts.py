@@ -84,20 +84,22 @@ def gdp_growth(label: str) -> float:
     return GROWTH[label][1]
 
 # energy source -> (world generation 2023 in TWh (IEA), China's in 亿千瓦时 (China Electricity Council),
-# growth % a year over the last decade, rounded)
+# the world's and China's growth % a year over the last two decades), rounded
 ENERGY: dict[str, tuple[float, float]] = {}
-for _en, _zh, _world, _china, _rate in (
-        ("Coal", "煤炭", 10430, 57600, 1.5), ("Natural Gas", "天然气", 6630, 3000, 3.0),
-        ("Nuclear", "核能", 2690, 4350, 1.5), ("Hydro", "水电", 4210, 12860, 1.5), ("Wind", "风电", 2300, 8860, 13.0),
-        ("Solar", "光伏", 1630, 5830, 25.0), ("Biomass", "生物质能", 690, 1980, 4.0), ("Oil", "石油", 700, 100, -3.0)):
-    ENERGY[_en], ENERGY[_zh] = (_world, _rate), (_china, _rate)
+for _en, _zh, _world, _china, _rate, _china_rate in (
+        ("Coal", "煤炭", 10430, 57600, 1.5, 6.0), ("Natural Gas", "天然气", 6630, 3000, 3.0, 12.0),
+        ("Nuclear", "核能", 2690, 4350, 0.5, 12.0), ("Hydro", "水电", 4210, 12860, 2.0, 7.0),
+        ("Wind", "风电", 2300, 8860, 15.0, 30.0), ("Solar", "光伏", 1630, 5830, 30.0, 50.0),
+        ("Biomass", "生物质能", 690, 1980, 4.0, 12.0), ("Oil", "石油", 700, 100, -3.0, -5.0)):
+    ENERGY[_en], ENERGY[_zh] = (_world, _rate), (_china, _china_rate)
 
 
 def generation(source: str, year: int = YEAR) -> float:
     """Electricity generated from `source` in `year`: the world's in TWh (English labels), China's in
-    亿千瓦时 (Chinese labels), from 2023's figure and the decade's growth rate."""
+    亿千瓦时 (Chinese labels), from 2023's figure and its growth rate."""
     value, rate = ENERGY[source]
     return value * (1 + rate / 100) ** (year - YEAR)
+
 
 # country label -> exports of goods in 2023, US$ billion (WTO), rounded
 EXPORTS: dict[str, float] = {}

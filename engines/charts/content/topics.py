@@ -37,7 +37,7 @@ class Topic:
     decimals: tuple[int, ...] = field(default=())  # allowed decimals; by magnitude when empty
     sources: tuple[tuple[str, str, str], ...] = ()  # (English, Chinese, scope) notes of publishers of the topic
     swing: tuple[float, float] = (0.35, 0.85)  # how far a series over time moves, as a share of its largest value
-    magnitude_zh: tuple[float, float] | None = None  # a Chinese chart's own magnitude (yuan, not dollars)
+    magnitude_zh: tuple[float, float] | None = None  # a Chinese chart's own magnitude (yuan; its cities' air)
     facts: str = ""  # "population", "gdp_growth", "energy", "exports": places and sources take real figures (`facts`)
     additive: bool = False  # values of different series add up to a meaningful total (may stack)
     climate: str = ""  # "temperature" or "rainfall": values follow the cities' climates
@@ -114,8 +114,8 @@ TOPICS: tuple[Topic, ...] = (
           sources=(("Source: environmental agency", "数据来源：生态环境部门", N),
                    ("Source: monitoring stations", "数据来源：环境监测站", A))),
     Topic(("PM2.5", "PM2.5浓度"), (("PM2.5 (µg/m³)", "PM2.5（微克/立方米）"),),
-          ("months", "cities", "weekdays"), ("cities",), TRENDS + ("hbar",), (1.4, 1.8), decimals=(0,),
-          swing=(0.3, 0.7),
+          ("months", "cities", "weekdays"), ("cities",), TRENDS + ("hbar",), (0.9, 1.4), decimals=(0,),
+          magnitude_zh=(1.4, 1.8), swing=(0.3, 0.7),
           sources=(("Source: environmental agency", "数据来源：生态环境部", N),
                    ("Source: monitoring stations", "数据来源：环境监测站", A))),
     Topic(("Rainfall", "降水量"), (("Rainfall (mm)", "降水量（毫米）"),), ("months", "cities"), ("cities",),
