@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import statistics
 import tempfile
 import time
 from collections.abc import Callable
@@ -35,7 +34,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  - the baseline is pyplot by definition
-import numpy as np  # noqa: E402
 import psutil  # noqa: E402
 
 from bench.chart_realism import TOLERANCE, built_charts, real_windows, summary  # noqa: E402

@@ -16,6 +16,7 @@ import pytest
 from bench.chart_realism import TOLERANCE, content_faults, real_windows, summary
 from bench.chart_tables import published_tables, write_tables
 from engines.base import SampleError, make_rng
+from engines.charts.content import facts
 from engines.charts.content.builtin import YEAR, draw_content
 from engines.charts.content.topics import TOPICS
 from engines.charts.content.values import LINES, hiding
@@ -118,8 +119,6 @@ def test_content_is_coherent_as_real_charts_are(built: list) -> None:
 
 def test_places_have_their_real_magnitudes() -> None:
     """A population chart of countries, states or cities shows the real figures (the UK at 6 million before)."""
-    from engines.charts.content import facts
-
     seen = 0
     for content, spec in specs(1500, seed=3, kinds=("bar", "hbar", "grouped_bar", "stacked_bar")):
         if content.notes.get("topic") != "Population" or not spec.data_labels:
