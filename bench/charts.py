@@ -15,8 +15,8 @@ matplotlib renderer at least 2x the baseline, ECharts at least 10 charts per CPU
 
 Beside the renderers, the whole engine (content, layout, label placement, rendering, the checks,
 degradation) is timed per renderer, and the data is measured against real published charts: the
-time series of built charts (median lag-1 autocorrelation at least 0.55, direction changes at
-most 40% of steps; published chart data gives about 0.62 and a third) and the share of the real
+time series of built charts against the real tables' (`bench.chart_realism`: within 0.1 on the
+median lag-1 autocorrelation and the share of steps that change direction) and the share of the real
 tables of `bench.chart_tables` that give charts with every kept value exact (goal 90%).
 """
 
@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import statistics
 import tempfile
 import time
 from collections.abc import Callable
@@ -35,16 +34,16 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  - the baseline is pyplot by definition
-import numpy as np  # noqa: E402
 import psutil  # noqa: E402
 
+from bench.chart_realism import TOLERANCE, built_charts, real_windows, summary  # noqa: E402
 from bench.chart_tables import write_tables  # noqa: E402
 from bench.cpu import cpu_seconds  # noqa: E402
 from engines.base import SampleError, make_rng  # noqa: E402
-from engines.charts.content import draw_content  # noqa: E402
-from engines.charts.echarts import EChartsRenderer, page_html  # noqa: E402
+from engines.charts.content.builtin import draw_content  # noqa: E402
+from engines.charts.draw.echarts import EChartsRenderer, page_html  # noqa: E402
+from engines.charts.draw.mpl_chart import MatplotlibChartRenderer  # noqa: E402
 from engines.charts.engine import ChartsEngine  # noqa: E402
-from engines.charts.mpl_chart import MatplotlibChartRenderer  # noqa: E402
 from engines.charts.spec import KINDS, ChartSpec  # noqa: E402
 from engines.charts.style import draw_spec  # noqa: E402
 from renderers.chromium import shared  # noqa: E402
@@ -125,40 +124,12 @@ def measure(specs: list[ChartSpec], methods: dict[str, tuple[Callable[[ChartSpec
             for name, (wall, cpu) in totals.items()]
 
 
-def lag1(values: list[float]) -> float | None:
-    """The lag-1 autocorrelation of a series (the usual estimator); None for a flat one."""
-    v = np.asarray(values, dtype=float)
-    d = v - v.mean()
-    den = float((d * d).sum())
-    return float((d[:-1] * d[1:]).sum() / den) if den > 0 and len(v) > 2 else None
-
-
-def turn_share(values: list[float]) -> float | None:
-    """The share of steps at which a series changes direction (flat steps skipped); None under 3 moves."""
-    signs = np.sign(np.diff(values))
-    signs = signs[signs != 0]
-    return float(np.mean(signs[1:] != signs[:-1])) if len(signs) > 2 else None
-
-
 def time_series_figures(n: int, seed: int) -> dict:
-    """Median lag-1 autocorrelation and direction-change share of the series of n built charts over time."""
-    r1, turns = [], []
-    for index in range(n):
-        rng = make_rng(seed, "charts", index)
-        try:
-            content = draw_content(rng, "zh" if index % 2 else "en", tuple(KINDS))
-            spec = draw_spec(rng, content)
-        except (RenderError, SampleError):
-            continue
-        if content.time and spec.kind not in ("pie", "donut"):
-            for series in spec.series:
-                a, b = lag1(series.values), turn_share(series.values)
-                if a is not None and b is not None:
-                    r1.append(a)
-                    turns.append(b)
-    return {"charts": n, "series": len(r1), "median_lag1_autocorrelation": round(statistics.median(r1), 3),
-            "median_direction_change_share": round(statistics.median(turns), 3),
-            "goals": {"lag1_at_least": 0.55, "direction_changes_at_most": 0.40}}
+    """The series of n built charts over time against windows of the real tables (`bench.chart_realism`)."""
+    real, built = summary(real_windows(seed)), summary(
+        [s.values for c, spec in built_charts(n, seed) if c.time and spec.kind not in ("pie", "donut")
+         for s in spec.series])
+    return {"charts": n, "real": real, "built": built, "tolerance": TOLERANCE}
 
 
 def charted_share(folder: Path, tries: int = 3, renderer: str = "matplotlib") -> dict:
@@ -241,9 +212,10 @@ def main() -> None:
     startup = browser_startup_s()
     print(f"Chromium start-up (once per worker process): {startup} s")
     series = time_series_figures(4 * args.n, args.seed)
-    print(f"time series of built charts: median lag-1 autocorrelation {series['median_lag1_autocorrelation']} "
-          f"(goal >= 0.55), direction changes at {series['median_direction_change_share']:.0%} of steps "
-          f"(goal <= 40%), over {series['series']} series")
+    real, built = series["real"], series["built"]
+    print(f"time series of built charts: median lag-1 autocorrelation {built['lag1']} (real {real['lag1']}), "
+          f"direction changes at {built['direction_changes']:.0%} of steps (real {real['direction_changes']:.0%}), "
+          f"over {built['series']} series (goal: within {TOLERANCE} of real on both)")
     with tempfile.TemporaryDirectory() as tmp:
         write_tables(Path(tmp))
         tables = charted_share(Path(tmp))

@@ -14,10 +14,10 @@ import pytest
 
 from engines import get_engine
 from engines.base import Draw, SampleError, make_rng
-from engines.charts.axes import plain_axis
-from engines.charts.content import average_line
+from engines.charts.content.builtin import average_line
 from engines.charts.engine import ChartsEngine, redraw
-from engines.charts.readable import quantum
+from engines.charts.layout.axes import plain_axis
+from engines.charts.layout.readable import quantum
 from engines.charts.spec import KINDS, ChartSpec, Reference, Series
 from engines.charts.targets import chart_target
 from model.chart_ap import parse_values, triples

@@ -17,14 +17,14 @@ import pytest
 from matplotlib import font_manager
 from PIL import Image
 
-from engines.charts import echarts as echarts_chart
-from engines.charts.axes import cartesian_layout, nice_axis
-from engines.charts.echarts import EChartsRenderer, page_html
-from engines.charts.echarts_options import build_option
-from engines.charts.layout import frame_layout
-from engines.charts.mpl_chart import MatplotlibChartRenderer
-from engines.charts.palettes import PALETTES
-from engines.charts.plan import plan_chart
+from engines.charts.draw import echarts as echarts_chart
+from engines.charts.draw.echarts import EChartsRenderer, page_html
+from engines.charts.draw.echarts_options import build_option
+from engines.charts.draw.mpl_chart import MatplotlibChartRenderer
+from engines.charts.draw.palettes import PALETTES
+from engines.charts.layout.axes import cartesian_layout, nice_axis
+from engines.charts.layout.frame import frame_layout
+from engines.charts.layout.plan import plan_chart
 from engines.charts.spec import KINDS, ChartSpec, ChartStyle, NumberFormat, Series
 from renderers import matplotlib as mpl_painter
 from renderers.chromium import Chromium, ChromiumConfig, ChromiumError, shared
@@ -153,8 +153,8 @@ def test_same_bytes_in_a_fresh_process(renderers: dict) -> None:
         "import hashlib, io, sys\n"
         "sys.path.insert(0, 'tests')\n"
         "from test_renderers import make_spec, png\n"
-        "from engines.charts.mpl_chart import MatplotlibChartRenderer\n"
-        "from engines.charts.echarts import EChartsRenderer\n"
+        "from engines.charts.draw.mpl_chart import MatplotlibChartRenderer\n"
+        "from engines.charts.draw.echarts import EChartsRenderer\n"
         "for r in (MatplotlibChartRenderer(), EChartsRenderer()):\n"
         "    for kind, lang in (('donut', 'zh'), ('multi_line', 'en')):\n"
         "        print(hashlib.sha256(png(r.render(make_spec(kind, lang)).image)).hexdigest())\n"

@@ -27,16 +27,16 @@ import numpy as np
 from PIL import Image
 
 from engines.base import Engine, EngineConfig, Resources, Sample, SampleError
-from engines.charts.content import draw_content
-from engines.charts.content_model import ChartContent, content_texts
-from engines.charts.echarts import EChartsRenderer
-from engines.charts.fit import fit_table, table_kinds
-from engines.charts.mpl_chart import MatplotlibChartRenderer
+from engines.charts.content.builtin import draw_content
+from engines.charts.content.model import ChartContent, content_texts
+from engines.charts.draw.echarts import EChartsRenderer
+from engines.charts.draw.mpl_chart import MatplotlibChartRenderer
+from engines.charts.layout.wrap import squash
+from engines.charts.source.fit import fit_table, table_kinds
+from engines.charts.source.tables import ChartTable, load_chart_tables
 from engines.charts.spec import KINDS, ChartSpec
 from engines.charts.style import draw_spec
-from engines.charts.tables import ChartTable, load_chart_tables
 from engines.charts.targets import FORMATS, chart_target, target_texts
-from engines.charts.wrap import squash
 from renderers import capture
 from renderers.errors import RenderError
 from renderers.fonts import NEEDS_SHAPING, check_drawable, covering_faces, face_keys

@@ -12,13 +12,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from engines.charts.colors import CLOSE, closest_pair, distinct
-from engines.charts.content import average_line
-from engines.charts.content_model import ChartContent, content_texts
-from engines.charts.palettes import BACKGROUND_WEIGHTS, BACKGROUNDS, PALETTES, axis_color, grid_color
-from engines.charts.readable import snap_to_scale
+from engines.charts.content.builtin import average_line
+from engines.charts.content.model import ChartContent, content_texts
+from engines.charts.content.values import check_apart
+from engines.charts.draw.colors import CLOSE, closest_pair, distinct
+from engines.charts.draw.palettes import (
+    BACKGROUND_WEIGHTS,
+    BACKGROUNDS,
+    PALETTES,
+    axis_color,
+    grid_color,
+)
+from engines.charts.layout.readable import snap_to_scale
 from engines.charts.spec import DASHES, SYMBOLS, ChartSpec, ChartStyle
-from engines.charts.values import check_apart
 from renderers.errors import RenderError
 from renderers.fonts import covering_faces, face_keys
 
@@ -95,7 +101,8 @@ def draw_spec(rng: np.random.Generator, content: ChartContent, exact: bool = Fal
     # Labels over several series of points (lines, dots) collide often; such charts get them rarely.
     crowded = (multi and content.kind in ("multi_line", "area", "scatter", "bar_line")) or content.x_values
     share = 0.15 if crowded else 0.3 if len(content.categories) > 10 else 0.5
-    data_labels = pie or exact or (content.kind != "radar" and bool(rng.random() < share))
+    parts = content.notes.get("stack") == "percent"  # resampled shares would no longer add up to 100
+    data_labels = pie or exact or parts or (content.kind != "radar" and bool(rng.random() < share))
     spec = ChartSpec(content.kind, content.categories, content.series, content.number_format, content.title,
                      content.source, content.x_title, content.y_title, legend, data_labels, style,
                      content.subtitle, content.reference, content.x_values, content.x_format)

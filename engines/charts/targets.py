@@ -35,8 +35,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
 
+from engines.charts.layout.wrap import squash
 from engines.charts.spec import ChartSpec
-from engines.charts.wrap import squash
 
 FORMATS = ("onechart", "html", "markdown")
 

@@ -43,11 +43,18 @@ import numpy as np
 from PIL import Image
 from rapidfuzz import fuzz
 
-from engines.charts.axes import plain_axis, x_axis
-from engines.charts.content import average_line
+from engines.charts.content.builtin import average_line
 from engines.charts.engine import redrawn
-from engines.charts.readable import decimals_of, multiple, quantum
-from engines.charts.spec import HORIZONTAL, ChartSpec, ChartStyle, NumberFormat, Reference, Series
+from engines.charts.layout.axes import plain_axis, x_axis
+from engines.charts.layout.readable import decimals_of, multiple, quantum
+from engines.charts.spec import (
+    HORIZONTAL,
+    ChartSpec,
+    ChartStyle,
+    NumberFormat,
+    Reference,
+    Series,
+)
 from engines.charts.targets import ParsedChart, read_target
 from pipelines.readers import Reading
 from pipelines.readers.text import READ_OPTIONS, SHOWN, read_lines

@@ -13,10 +13,10 @@ import re
 
 import numpy as np
 
-from engines.charts.content_model import ChartContent
+from engines.charts.content.model import ChartContent
+from engines.charts.content.values import apart
+from engines.charts.source.tables import ChartTable
 from engines.charts.spec import HORIZONTAL, KINDS, STACKED
-from engines.charts.tables import ChartTable
-from engines.charts.values import apart
 
 # kind -> most rows a chart of that kind shows with every value labelled
 ROWS = {"bar": 14, "hbar": 12, "grouped_bar": 8, "stacked_bar": 10, "hstacked_bar": 8, "line": 12,

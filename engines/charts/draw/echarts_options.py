@@ -18,13 +18,13 @@ from pyecharts import options as opts
 from pyecharts.charts import Bar, Line, Pie, Radar, Scatter
 from pyecharts.charts.chart import Chart
 
-from engines.charts import echarts_graphics as graphics
-from engines.charts.axes import TICK_GAP, ValueAxis, x_tick_gap
-from engines.charts.geometry import BAR_GAP
-from engines.charts.labels import GAP
-from engines.charts.layout import LINE
-from engines.charts.palettes import text_on
-from engines.charts.plan import ChartPlan
+from engines.charts.draw import echarts_graphics as graphics
+from engines.charts.draw.palettes import text_on
+from engines.charts.layout.axes import TICK_GAP, ValueAxis, x_tick_gap
+from engines.charts.layout.frame import LINE
+from engines.charts.layout.geometry import BAR_GAP
+from engines.charts.layout.labels import GAP
+from engines.charts.layout.plan import ChartPlan
 from engines.charts.spec import STACKED, ChartSpec, NumberFormat
 from renderers.fonts import css_family
 

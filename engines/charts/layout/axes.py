@@ -13,8 +13,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from engines.charts.categories import horizontal_inner, vertical_inner
-from engines.charts.layout import LINE, Box
+from engines.charts.layout.categories import horizontal_inner, vertical_inner
+from engines.charts.layout.frame import LINE, Box
 from engines.charts.spec import STACKED, ChartSpec, NumberFormat
 from renderers.errors import RenderError
 from renderers.fonts import text_width

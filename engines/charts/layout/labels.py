@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engines.charts.geometry import Bar, PlotGeometry
-from engines.charts.layout import LINE, Box
-from engines.charts.obstacles import Obstacles, box_quad, segment_quad
+from engines.charts.layout.frame import LINE, Box
+from engines.charts.layout.geometry import Bar, PlotGeometry
+from engines.charts.layout.obstacles import Obstacles, box_quad, segment_quad
 from engines.charts.spec import STACKED, ChartSpec
 from renderers.errors import RenderError
 from renderers.fonts import text_width

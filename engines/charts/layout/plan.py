@@ -11,12 +11,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engines.charts.axes import CartesianLayout, RadialLayout, cartesian_layout, radial_layout
-from engines.charts.geometry import PlotGeometry
-from engines.charts.labels import Placed, ReferenceLabel, mark_obstacles, place_labels, place_reference
-from engines.charts.layout import Frame, frame_layout
-from engines.charts.overlap import check_cartesian, check_pie, check_radar
-from engines.charts.radial import radar_obstacles
+from engines.charts.layout.axes import (
+    CartesianLayout,
+    RadialLayout,
+    cartesian_layout,
+    radial_layout,
+)
+from engines.charts.layout.frame import Frame, frame_layout
+from engines.charts.layout.geometry import PlotGeometry
+from engines.charts.layout.labels import (
+    Placed,
+    ReferenceLabel,
+    mark_obstacles,
+    place_labels,
+    place_reference,
+)
+from engines.charts.layout.overlap import check_cartesian, check_pie, check_radar
+from engines.charts.layout.radial import radar_obstacles
 from engines.charts.spec import ChartSpec
 from renderers.legibility import check_legible
 from renderers.result import DrawnText

@@ -9,9 +9,9 @@ chart's width. What cannot fit raises "too_crowded", and the draw is retried wit
 
 from __future__ import annotations
 
-from engines.charts.layout import Box
+from engines.charts.layout.frame import Box
+from engines.charts.layout.wrap import wrap
 from engines.charts.spec import ChartSpec
-from engines.charts.wrap import wrap
 from renderers.errors import RenderError
 from renderers.fonts import text_width
 

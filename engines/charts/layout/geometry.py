@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engines.charts.axes import CartesianLayout
+from engines.charts.layout.axes import CartesianLayout
 from engines.charts.spec import BAR_KINDS, STACKED, ChartSpec
 
 BAR_FILL = 0.92  # share of its slot a bar fills when several series share a category

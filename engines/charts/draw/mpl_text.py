@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from engines.charts.layout import LINE
+from engines.charts.layout.frame import LINE
 from renderers.matplotlib import Painter
 from renderers.result import DrawnText
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from engines.charts.axes import RadialLayout
-from engines.charts.obstacles import Obstacles, box_quad, segment_quad
+from engines.charts.layout.axes import RadialLayout
+from engines.charts.layout.obstacles import Obstacles, box_quad, segment_quad
+from engines.charts.layout.wrap import LINE
 from engines.charts.spec import ChartSpec
-from engines.charts.wrap import LINE
 from renderers.errors import RenderError
 from renderers.fonts import text_width
 

@@ -9,7 +9,7 @@ axis colours derived from them so that a dark chart keeps faint grid lines.
 
 from __future__ import annotations
 
-from engines.charts.colors import mix
+from engines.charts.draw.colors import mix
 
 # Each palette has at least 8 colours (a pie may have up to 8 slices); `colors.distinct` picks
 # the chart's colours from a rotated palette, skipping any too close to one already picked.

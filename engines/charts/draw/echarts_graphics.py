@@ -11,11 +11,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from engines.charts.labels import reference_line
-from engines.charts.layout import LINE
-from engines.charts.legend import MARKER_GAP
-from engines.charts.plan import ChartPlan
-from engines.charts.radial import SCALE_PAD, scale_labels
+from engines.charts.layout.frame import LINE
+from engines.charts.layout.labels import reference_line
+from engines.charts.layout.legend import MARKER_GAP
+from engines.charts.layout.plan import ChartPlan
+from engines.charts.layout.radial import SCALE_PAD, scale_labels
 from renderers.fonts import css_family
 
 TEXT_Z = 10

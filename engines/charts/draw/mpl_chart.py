@@ -10,13 +10,13 @@ and after any other chart.
 
 from __future__ import annotations
 
-from engines.charts import mpl_marks
-from engines.charts.axes import TICK_GAP, x_tick_gap
-from engines.charts.geometry import PlotGeometry
-from engines.charts.layout import Frame
-from engines.charts.legend import MARKER_GAP
-from engines.charts.mpl_text import block
-from engines.charts.plan import ChartPlan, plan_chart, verify
+from engines.charts.draw import mpl_marks
+from engines.charts.draw.mpl_text import block
+from engines.charts.layout.axes import TICK_GAP, x_tick_gap
+from engines.charts.layout.frame import Frame
+from engines.charts.layout.geometry import PlotGeometry
+from engines.charts.layout.legend import MARKER_GAP
+from engines.charts.layout.plan import ChartPlan, plan_chart, verify
 from engines.charts.spec import ChartSpec
 from renderers.matplotlib import Painter
 from renderers.result import Rendered

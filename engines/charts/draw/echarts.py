@@ -16,8 +16,8 @@ import json
 
 from PIL import Image
 
-from engines.charts.echarts_options import build_option
-from engines.charts.plan import plan_chart, verify
+from engines.charts.draw.echarts_options import build_option
+from engines.charts.layout.plan import plan_chart, verify
 from engines.charts.spec import ChartSpec
 from renderers.chromium import npm_asset, shared
 from renderers.errors import RenderError

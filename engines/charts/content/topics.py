@@ -4,8 +4,10 @@ A topic keeps a chart plausible as a whole: a temperature chart has months or ci
 values that follow each city's climate (`climate`), a "Temperature (°C)" axis and a weather
 service as its source; a market-share chart has percentages that add up to 100 and may be a pie.
 Only additive quantities (units sold, money, people, energy) may be stacked; a rate, a price or a
-temperature never is. Values stay within one magnitude per chart, and the topics together span
-1e-2 to 1e6. `PAIRS` are the two measures of numeric scatter plots.
+temperature never is. A series over time moves within the topic's `swing` (a population by a few
+per cent, sales by half); places take their real figures (`facts`); a source note publishes the
+topic at the chart's scope (the world for countries, the chart language's country for its regions).
+Values stay within one magnitude per chart, and the topics together span 1e-2 to 1e6. `PAIRS` are the two measures of numeric scatter plots.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ CARTESIAN_ALL = ("bar", "hbar", "grouped_bar", "stacked_bar", "hstacked_bar", "l
 TRENDS = ("bar", "line", "multi_line", "area", "scatter", "grouped_bar", "bar_line")
 STACKS = ("stacked_bar", "hstacked_bar")
 Pair = tuple[str, str]  # (English, Chinese)
+SCOPES = ("world", "national", "any")
 
 
 @dataclass(frozen=True)
@@ -32,96 +35,117 @@ class Topic:
     share: bool = False  # parts of one whole (a pie may show it; percentages then add up to 100)
     currency: tuple[str, str] = ("", "")  # prefix the values may carry, (English, Chinese)
     decimals: tuple[int, ...] = field(default=())  # allowed decimals; by magnitude when empty
-    sources: tuple[Pair, ...] = ()  # data-source notes that fit the topic
+    sources: tuple[tuple[str, str, str], ...] = ()  # (English, Chinese, scope) notes of publishers of the topic
+    swing: tuple[float, float] = (0.35, 0.85)  # how far a series over time moves, as a share of its largest value
+    magnitude_zh: tuple[float, float] | None = None  # a Chinese chart's own magnitude (yuan; its cities' air)
+    facts: str = ""  # "population", "gdp_growth", "energy", "exports": places and sources take real figures (`facts`)
     additive: bool = False  # values of different series add up to a meaningful total (may stack)
     climate: str = ""  # "temperature" or "rainfall": values follow the cities' climates
 
     def __post_init__(self) -> None:
         if not self.additive and set(self.kinds) & set(STACKS):
             raise ValueError(f"{self.measure[0]}: only additive quantities may be stacked")
+        if any(scope not in SCOPES for _, _, scope in self.sources):
+            raise ValueError(f"{self.measure[0]}: a source's scope is one of {SCOPES}")
 
+
+W, N, A = "world", "national", "any"  # a source's scope: the world, the chart language's country, or any
+WORLD_BANK = ("Source: World Bank", "数据来源：世界银行", W)
+IMF = ("Source: IMF", "数据来源：国际货币基金组织", W)
+STATS_OFFICE = ("Source: national statistics office", "数据来源：国家统计局", N)
 
 TOPICS: tuple[Topic, ...] = (
-    Topic(("Sales", "销量"), (("Units sold", "销量（件）"), ("Sales (units)", "销售量（台）")),
+    Topic(("Sales", "销量"), (("Sales (units)", "销量（件）"), ("Sales volume (units)", "销售量（台）")),
           ("months", "quarters", "products", "cities", "years"), ("products", "areas", "channels", "scenarios"),
           CARTESIAN_ALL + ("radar",), (2, 4.5),
-          sources=(("Source: company sales data", "数据来源：公司销售数据"),
-                   ("Source: retail audit", "数据来源：零售监测"),
-                   ("Source: industry association", "数据来源：行业协会")), additive=True),
-    Topic(("Revenue", "营业收入"), (("Revenue ($ million)", "营业收入（亿元）"), ("Revenue", "收入（万元）")),
+          sources=(("Source: company sales data", "数据来源：公司销售数据", A), ("Source: retail audit", "数据来源：零售监测", A),
+                   ("Source: industry association", "数据来源：行业协会", A)), additive=True),
+    Topic(("Revenue", "营业收入"), (("Revenue ($ million)", "营业收入（亿元）"), ("Revenue ($ thousand)", "收入（万元）")),
           ("years", "quarters", "companies", "regions"), ("companies", "areas", "scenarios"),
           CARTESIAN_ALL, (1, 4), currency=("$", "¥"),
-          sources=(("Source: company reports", "来源：企业财报"),
-                   ("Source: annual reports", "资料来源：公司年报"),
-                   ("Source: Wind", "数据来源：Wind")), additive=True),
-    Topic(("GDP growth", "GDP增速"), (("Growth rate (%)", "增长率（%）"), ("Annual change", "同比增长")),
+          sources=(("Source: company reports", "来源：企业财报", A), ("Source: annual reports", "资料来源：公司年报", A),
+                   ("Source: Wind", "数据来源：Wind", A)), additive=True),
+    Topic(("GDP growth", "GDP增速"), (("Growth rate (%)", "增长率（%）"), ("Annual change (%)", "同比增长（%）")),
           ("years", "countries", "regions", "quarters"), ("countries", "regions", "years"),
-          ("bar", "hbar", "line", "multi_line", "grouped_bar", "scatter"), (0.5, 1.2), negatives=True,
-          percent=True, decimals=(1,),
-          sources=(("Source: World Bank", "数据来源：世界银行"),
-                   ("Source: IMF", "数据来源：国际货币基金组织"),
-                   ("Source: OECD", "数据来源：国家统计局"))),
+          ("bar", "hbar", "line", "multi_line", "grouped_bar", "scatter"), (0.4, 1.0), negatives=True,
+          percent=True, decimals=(1,), facts="gdp_growth",
+          sources=(WORLD_BANK, IMF, ("Source: OECD", "数据来源：经济合作与发展组织", W), STATS_OFFICE)),
     Topic(("Temperature", "平均气温"), (("Temperature (°C)", "气温（℃）"), ("Mean temperature (°C)", "平均气温（℃）")),
           ("months", "cities"), ("cities",), ("line", "multi_line", "bar", "area", "scatter", "grouped_bar"),
           (1, 1.5), negatives=True, decimals=(1,),
-          sources=(("Source: national weather service", "数据来源：中国气象局"),
-                   ("Source: NOAA", "数据来源：气象台"),
-                   ("Source: climate normals", "数据来源：气候统计资料")), climate="temperature"),
-    Topic(("Population", "常住人口"), (("Population (thousands)", "人口（万人）"), ("Residents", "常住人口（万人）")),
+          sources=(("Source: national weather service", "数据来源：中国气象局", N),
+                   ("Source: WMO climate normals", "数据来源：世界气象组织", W),
+                   ("Source: climate normals", "数据来源：气候统计资料", A)), climate="temperature"),
+    Topic(("Population", "常住人口"), (("Population (thousands)", "人口（万人）"), ("Residents (thousands)", "常住人口（万人）")),
           ("countries", "cities", "regions", "years"), ("years", "genders"),
-          ("bar", "hbar", "grouped_bar", "stacked_bar", "line", "area"), (3, 6), decimals=(0,),
-          sources=(("Source: UN Data", "数据来源：国家统计局"),
-                   ("Source: national census", "数据来源：人口普查"),
-                   ("Source: Eurostat", "数据来源：地方统计年鉴")), additive=True),
+          ("bar", "hbar", "grouped_bar", "stacked_bar", "line", "area"), (3, 6), decimals=(0,), swing=(0.01, 0.08),
+          facts="population",
+          sources=(("Source: UN World Population Prospects", "数据来源：联合国世界人口展望", W),
+                   ("Source: national census", "数据来源：人口普查", N), STATS_OFFICE,
+                   ("Source: U.S. Census Bureau", "数据来源：地方统计年鉴", N)), additive=True),
     Topic(("Market share", "市场份额"), (("Market share (%)", "市场份额（%）"),),
           ("companies", "products", "channels"), ("years",), ("pie", "donut", "bar", "hbar"), (1.3, 1.7),
           percent=True, share=True,
-          sources=(("Source: Statista", "数据来源：行业研究报告"), ("Source: industry estimates", "数据来源：市场调研"))),
-    Topic(("Budget", "预算"), (("Budget ($ thousand)", "预算（万元）"), ("Spending", "支出（万元）")),
+          sources=(("Source: Statista", "数据来源：行业研究报告", A), ("Source: industry estimates", "数据来源：市场调研", A))),
+    Topic(("Budget", "预算"), (("Budget ($ thousand)", "预算（万元）"), ("Spending ($ thousand)", "支出（万元）")),
           ("departments", "expenses"), ("years", "scenarios"),
-          ("pie", "donut", "bar", "hbar", "grouped_bar", "stacked_bar"), (2, 4), share=True, currency=("$", "¥"),
-          sources=(("Source: budget office", "资料来源：财政预算报告"),
-                   ("Source: internal accounts", "数据来源：内部财务数据")), additive=True),
+          ("pie", "donut", "bar", "hbar", "grouped_bar"), (2, 4), share=True, currency=("$", "¥"),
+          swing=(0.1, 0.5),
+          sources=(("Source: budget office", "资料来源：财政预算报告", A),
+                   ("Source: internal accounts", "数据来源：内部财务数据", A)), additive=True),
     Topic(("Respondents", "受访者占比"), (("Share of respondents (%)", "占比（%）"),),
           ("age_groups", "channels"), ("genders", "years"),
           ("bar", "hbar", "grouped_bar", "pie", "donut", "line"), (1.3, 1.8), percent=True, share=True,
-          sources=(("Source: internal survey", "数据来源：问卷调查"), ("Source: online survey", "数据来源：网络调查"))),
-    Topic(("Score", "平均分"), (("Average score", "平均分"), ("Score", "成绩（分）")),
+          sources=(("Source: internal survey", "数据来源：问卷调查", A), ("Source: online survey", "数据来源：网络调查", A))),
+    Topic(("Score", "平均分"), (("Average score (points)", "平均分（分）"), ("Score (points)", "成绩（分）")),
           ("subjects",), ("classes",), ("radar", "bar", "grouped_bar", "hbar", "line"), (1.85, 2), decimals=(0, 1),
-          sources=(("Source: school records", "数据来源：学校教务处"), ("Source: exam board", "数据来源：考试中心"))),
+          swing=(0.05, 0.25),
+          sources=(("Source: school records", "数据来源：学校教务处", A), ("Source: exam board", "数据来源：考试中心", A))),
     Topic(("Rating", "评分"), (("Rating (0-10)", "评分（满分10分）"),),
           ("attributes",), ("products", "companies"), ("radar", "bar", "hbar", "grouped_bar"), (0.9, 1), decimals=(1,),
-          sources=(("Source: user reviews", "数据来源：用户评价"), ("Source: consumer survey", "数据来源：消费者调查"))),
+          swing=(0.1, 0.3),
+          sources=(("Source: user reviews", "数据来源：用户评价", A), ("Source: consumer survey", "数据来源：消费者调查", A))),
     Topic(("Electricity price", "电价"), (("Price ($/kWh)", "电价（元/千瓦时）"),),
-          ("months", "countries", "years"), ("scenarios", "areas"), TRENDS, (-1.3, -0.5), decimals=(2, 3),
-          sources=(("Source: energy regulator", "数据来源：国家能源局"), ("Source: Eurostat", "数据来源：电网公司"))),
-    Topic(("Concentration", "浓度"), (("Concentration (mg/L)", "浓度（mg/L）"), ("PM2.5 (mg/m³)", "PM2.5（mg/m³）")),
-          ("months", "cities", "weekdays"), ("cities",), TRENDS + ("hbar",), (-2, -1), decimals=(3,),
-          sources=(("Source: environmental agency", "数据来源：生态环境部门"), ("Source: monitoring stations", "数据来源：环境监测站"))),
+          ("months", "countries", "years"), ("areas",), TRENDS, (-1.0, -0.4), decimals=(2, 3),
+          magnitude_zh=(-0.3, 0.05), swing=(0.1, 0.4),
+          sources=(("Source: energy regulator", "数据来源：国家能源局", N), ("Source: Eurostat", "数据来源：电网公司", A))),
+    Topic(("Concentration", "浓度"), (("Concentration (mg/L)", "浓度（mg/L）"),),
+          ("months", "cities", "weekdays"), ("cities",), TRENDS + ("hbar",), (-2, -1), decimals=(3,), swing=(0.3, 0.7),
+          sources=(("Source: environmental agency", "数据来源：生态环境部门", N),
+                   ("Source: monitoring stations", "数据来源：环境监测站", A))),
+    Topic(("PM2.5", "PM2.5浓度"), (("PM2.5 (µg/m³)", "PM2.5（微克/立方米）"),),
+          ("months", "cities", "weekdays"), ("cities",), TRENDS + ("hbar",), (0.9, 1.4), decimals=(0,),
+          magnitude_zh=(1.4, 1.8), swing=(0.3, 0.7),
+          sources=(("Source: environmental agency", "数据来源：生态环境部", N),
+                   ("Source: monitoring stations", "数据来源：环境监测站", A))),
     Topic(("Rainfall", "降水量"), (("Rainfall (mm)", "降水量（毫米）"),), ("months", "cities"), ("cities",),
           TRENDS, (1.5, 2.6), decimals=(0, 1),
-          sources=(("Source: national weather service", "数据来源：中国气象局"),
-                   ("Source: climate normals", "数据来源：气候统计资料")), climate="rainfall"),
+          sources=(("Source: national weather service", "数据来源：中国气象局", N),
+                   ("Source: WMO climate normals", "数据来源：世界气象组织", W),
+                   ("Source: climate normals", "数据来源：气候统计资料", A)), climate="rainfall"),
     Topic(("Electricity generation", "发电量"), (("Generation (TWh)", "发电量（亿千瓦时）"),),
           ("energy", "years"), ("years", "energy"), CARTESIAN_ALL + ("pie", "donut"), (1, 3.5), share=True,
-          sources=(("Source: IEA", "数据来源：国际能源署"), ("Source: energy statistics", "数据来源：国家能源局")), additive=True),
-    Topic(("Visitors", "访问量"), (("Visitors", "访问量（人次）"), ("Page views", "浏览量")),
+          swing=(0.1, 0.5), facts="energy",
+          sources=(("Source: IEA", "数据来源：国际能源署", W), ("Source: energy statistics", "数据来源：国家能源局", N)),
+          additive=True),
+    Topic(("Visitors", "访问量"), (("Visitors (persons)", "访问量（人次）"), ("Page views", "浏览量（次）")),
           ("weekdays", "months"), ("channels",), TRENDS + ("stacked_bar",), (3, 5.5),
-          sources=(("Source: web analytics", "数据来源：网站统计"), ("Source: internal data", "数据来源：后台数据")), additive=True),
+          sources=(("Source: web analytics", "数据来源：网站统计", A), ("Source: internal data", "数据来源：后台数据", A)),
+          additive=True),
     Topic(("Net profit", "净利润"), (("Net profit ($ million)", "净利润（亿元）"),),
           ("quarters", "years", "companies"), ("companies", "scenarios"),
           ("bar", "hbar", "grouped_bar", "line", "multi_line", "bar_line"), (1, 3), negatives=True,
           currency=("$", "¥"),
-          sources=(("Source: company reports", "来源：企业财报"), ("Source: annual reports", "资料来源：公司年报"))),
+          sources=(("Source: company reports", "来源：企业财报", A), ("Source: annual reports", "资料来源：公司年报", A))),
     Topic(("Exports", "出口额"), (("Exports ($ billion)", "出口额（亿美元）"),),
-          ("countries", "years", "products"), ("years", "products"), CARTESIAN_ALL + ("pie",), (1, 3.5), share=True,
-          sources=(("Source: customs statistics", "数据来源：海关总署"),
-                   ("Source: UN Comtrade", "数据来源：联合国商品贸易统计"),
-                   ("Source: WTO", "数据来源：世界贸易组织")), additive=True),
+          ("countries", "years", "products"), ("years", "products"), CARTESIAN_ALL + ("pie",), (1, 2.7), share=True,
+          swing=(0.2, 0.6), facts="exports",
+          sources=(("Source: customs statistics", "数据来源：海关总署", N), ("Source: UN Comtrade", "数据来源：联合国商品贸易统计", W),
+                   ("Source: WTO", "数据来源：世界贸易组织", W)), additive=True),
     Topic(("Satisfaction", "满意度"), (("Satisfaction (%)", "满意度（%）"),),
           ("attributes", "departments", "quarters"), ("years", "areas"),
-          ("bar", "hbar", "grouped_bar", "radar", "line"), (1.8, 2), percent=True, decimals=(0, 1),
-          sources=(("Source: customer survey", "数据来源：客户满意度调查"), ("Source: internal survey", "数据来源：内部调查"))),
+          ("bar", "hbar", "grouped_bar", "radar", "line"), (1.8, 2), percent=True, decimals=(0, 1), swing=(0.05, 0.2),
+          sources=(("Source: customer survey", "数据来源：客户满意度调查", A), ("Source: internal survey", "数据来源：内部调查", A))),
 )
 
 # Axis titles for the category axis, by pool: (English, Chinese).

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import math
 
-from engines.charts.axes import RadialLayout
-from engines.charts.labels import Placed
-from engines.charts.obstacles import Obstacles, shrink
-from engines.charts.radial import pie_spans
+from engines.charts.layout.axes import RadialLayout
+from engines.charts.layout.labels import Placed
+from engines.charts.layout.obstacles import Obstacles, shrink
+from engines.charts.layout.radial import pie_spans
 from engines.charts.spec import ChartSpec
 from renderers.errors import RenderError
 from renderers.result import DrawnText

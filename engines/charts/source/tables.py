@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engines.charts.cells import CJK, Unusable, number, read_rows
+from engines.charts.source.cells import CJK, Unusable, number, read_rows
+from engines.charts.source.timekeys import chronology
 from engines.charts.spec import NumberFormat, Series
-from engines.charts.timekeys import chronology
 
 MAX_LABEL = 80  # longer row labels or series names are prose, not chart labels
 MAX_TEXT = 160  # titles and notes

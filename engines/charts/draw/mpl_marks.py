@@ -9,12 +9,20 @@ from __future__ import annotations
 
 import math
 
-from engines.charts.axes import RadialLayout
-from engines.charts.labels import ALIGN, reference_line
-from engines.charts.mpl_text import block
-from engines.charts.palettes import text_on
-from engines.charts.plan import ChartPlan
-from engines.charts.radial import SCALE_PAD, angles, at, marker_size, pie_spans, scale_labels, vertices
+from engines.charts.draw.mpl_text import block
+from engines.charts.draw.palettes import text_on
+from engines.charts.layout.axes import RadialLayout
+from engines.charts.layout.labels import ALIGN, reference_line
+from engines.charts.layout.plan import ChartPlan
+from engines.charts.layout.radial import (
+    SCALE_PAD,
+    angles,
+    at,
+    marker_size,
+    pie_spans,
+    scale_labels,
+    vertices,
+)
 from engines.charts.spec import STACKED
 from renderers.fonts import text_width
 from renderers.matplotlib import Painter

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engines.charts.legend import LegendItem, legend_layout
+from engines.charts.layout.legend import LegendItem, legend_layout
+from engines.charts.layout.wrap import LINE, fit_lines
 from engines.charts.spec import ChartSpec
-from engines.charts.wrap import LINE, fit_lines
 from renderers.errors import RenderError
 
 MIN_TEXT_PX = 9  # below this a label is no longer reliably legible

@@ -1,4 +1,4 @@
-"""Words charts are made of, in English and Chinese: entity pools and data-source names.
+"""Words charts are made of, in English and Chinese: the pools of labels and company names.
 
 Real charts label real kinds of things (months, provinces, companies, products), so the built-in
 generator draws its categories and series names from these pools rather than from random strings;
@@ -68,13 +68,4 @@ COMPANY_PARTS = {
     "zh": (["华信", "东方", "长城", "恒达", "天元", "瑞丰", "宏图", "中科", "金桥", "海纳", "博远", "星河",
             "鼎盛", "万通", "新华", "远航"],
            ["科技", "电子", "集团", "能源", "汽车", "食品", "物流", "银行", "医药", "传媒"]),
-}
-
-# Data-source notes that fit any topic (a weather service under a sales chart would read oddly).
-SOURCES = {
-    "en": ["Source: World Bank", "Source: IMF", "Source: OECD", "Source: Eurostat", "Source: company reports",
-           "Source: Statista", "Source: internal survey", "Source: UN Data", "Source: annual report",
-           "Data: national statistics office", "Source: industry association"],
-    "zh": ["数据来源：国家统计局", "资料来源：公司年报", "数据来源：问卷调查", "数据来源：Wind", "数据来源：世界银行",
-           "数据来源：行业协会", "来源：企业财报", "数据来源：地方统计年鉴", "资料来源：公开数据整理"],
 }

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from engines.charts.axes import make_axis
-from engines.charts.content_model import ChartContent
-from engines.charts.readable import decimals_of, settle
+from engines.charts.content.model import ChartContent
+from engines.charts.content.topics import PAIRS
+from engines.charts.layout.axes import make_axis
+from engines.charts.layout.readable import decimals_of, settle
 from engines.charts.spec import NumberFormat, Series
-from engines.charts.topics import PAIRS
 
 
 def numeric_scatter(rng: np.random.Generator, lang: str) -> ChartContent:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from engines.charts.axes import ValueAxis, plain_axis
+from engines.charts.layout.axes import ValueAxis, plain_axis
 from engines.charts.spec import ChartSpec, NumberFormat
 from renderers.errors import RenderError
 

@@ -3,10 +3,11 @@
 Values are drawn already rounded to the chart's decimals, so the number a chart shows, the number
 in its target and the number stored in its spec are one and the same. Over time (years, quarters,
 months, weekdays) a series is a trend plus a seasonal cycle plus autocorrelated noise, as
-published series are (their median lag-1 autocorrelation is about 0.6, and they turn at about a
-third of steps); across places or products values are independent. A chart has one magnitude:
-all its series are mapped jointly into the topic's range by one affine map (from a positive
-smallest value for quantities that cannot be negative), so no value is ever clipped to a floor. Temperatures and
+published series are (`bench.chart_realism`: windows of the real tables have a median lag-1
+autocorrelation of about 0.6 and turn at a third of steps); across places or products values are
+independent. A chart has one magnitude: all its series are mapped jointly into the topic's range by one affine map (from a positive
+smallest value, a topic's `swing` below the largest, for quantities that cannot be negative), so no
+value is ever clipped to a floor. Places with real figures take them (`facts`). Temperatures and
 rainfall follow the cities' climates (`climate`). Parts of a whole that are percentages add up to
 exactly 100.
 """
@@ -14,20 +15,22 @@ exactly 100.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 
 from engines.base import SampleError
-from engines.charts import climate
+from engines.charts.content import climate, facts
+from engines.charts.content.topics import Topic
+from engines.charts.content.words import POOLS
 from engines.charts.spec import ChartSpec, NumberFormat
-from engines.charts.text import POOLS
-from engines.charts.topics import Topic
 from renderers.errors import RenderError
 
 PERIODS = {"months": 12, "quarters": 4, "weekdays": 7}
 TIME_POOLS = ("years", "months", "quarters", "weekdays")
 LINES = ("line", "multi_line", "area", "scatter", "radar")  # kinds whose series could hide each other
 HIDE = 0.01  # share of the value range within which two points of a chart as drawn lie on top of each other
+YEAR = re.compile(r"(19|20)\d\d年?")
 HIDE_DRAW = 0.02  # the same, for values still to be resampled (which moves each by up to ~1% of the range)
 
 
@@ -69,17 +72,22 @@ def rounded_parts(weights: np.ndarray, total: float, decimals: int) -> list[floa
 
 
 def time_shapes(rng: np.random.Generator, n: int, pool: str, n_series: int) -> np.ndarray:
-    """(n_series, n) unitless series over time: a shared trend and season, each with its own level and noise."""
+    """(n_series, n) unitless series over time: a shared trend and season, each with its own level and noise.
+
+    The noise's size and persistence are set so that built series, as charts show them, match the
+    real published tables on lag-1 autocorrelation and the share of steps that change direction
+    (`bench.chart_realism`; a smoother series would turn at a quarter of steps, real ones at a third).
+    """
     t = np.arange(n, dtype=float)
     period = PERIODS.get(pool) or float(rng.uniform(5, 10))  # years: a business cycle
     amp = {"months": rng.uniform(0.2, 0.7), "quarters": rng.uniform(0.0, 0.2), "weekdays": rng.uniform(0.2, 0.6)}.get(
         pool, rng.uniform(0.0, 0.35))  # a quarterly season flips sign every other step: kept mild
     season = amp * np.sin(2 * np.pi * t / period + rng.uniform(0, 2 * np.pi))
-    trend = rng.choice([-1.0, 1.0]) * rng.uniform(0.3, 1.3) * t / max(n - 1, 1)
+    trend = rng.choice([-1.0, 1.0]) * rng.uniform(0.6, 2.0) * t / max(n - 1, 1)
     rows = []
     for _ in range(n_series):
         noise = np.zeros(n)
-        shocks = rng.normal(0, rng.uniform(0.03, 0.1), n)
+        shocks = rng.normal(0, rng.uniform(0.06, 0.25), n)
         for k in range(n):
             noise[k] = 0.55 * (noise[k - 1] if k else 0.0) + shocks[k]
         own = rng.normal(0, 0.4) * t / max(n - 1, 1)
@@ -102,9 +110,11 @@ def _climate(topic: Topic, pool: str, categories: list[str], names: list[str], l
     return base + noise
 
 
-def _joint(rng: np.random.Generator, z: np.ndarray, top: float, positive: bool, negatives: bool) -> np.ndarray:
-    """One affine map of every series into the chart's range: the largest value becomes `top`."""
-    low = top * rng.uniform(0.15, 0.65) if positive or not negatives else -top * rng.uniform(0.15, 0.8)
+def _joint(rng: np.random.Generator, z: np.ndarray, top: float, positive: bool, negatives: bool,
+           swing: tuple[float, float]) -> np.ndarray:
+    """One affine map of every series into the chart's range: the largest value becomes `top`, the
+    smallest `top` less a `swing` share of it (or a negative value, for quantities that may be)."""
+    low = top * (1 - rng.uniform(*swing)) if positive or not negatives else -top * rng.uniform(0.15, 0.8)
     return low + (z - z.min()) / (float(z.max() - z.min()) or 1.0) * (top - low)
 
 
@@ -153,17 +163,81 @@ def check_apart(spec: ChartSpec) -> None:
                                             f"at {spec.categories[k]!r}")
 
 
+def _facts(rng: np.random.Generator, topic: Topic, pool: str, categories: list[str], names: list[str],
+           lang: str) -> tuple[np.ndarray, NumberFormat, str] | None:
+    """Values from the places' real figures (`facts`), their format and axis title; None where the chart
+    names no place with figures (population over years of no named place, growth of provinces)."""
+    if topic.facts == "population" and pool in facts.POPULATION_UNITS[lang]:
+        title, per, decimals = facts.POPULATION_UNITS[lang][pool]
+        men = rng.uniform(0.485, 0.515, len(categories))  # the share of men
+        gender = {POOLS["genders"][lang][0]: men, POOLS["genders"][lang][1]: 1 - men}
+        rows = [np.array([facts.population(c, int(name.rstrip("年")) if YEAR.fullmatch(name) else facts.YEAR)
+                          for c in categories]) * gender.get(name, 1.0) for name in names]
+        return np.array(rows) * np.exp(rng.normal(0, 0.003, (len(names), len(categories)))) / per, \
+            NumberFormat(decimals), title
+    if topic.facts == "energy":
+        return _energy(rng, pool, categories, names)
+    if topic.facts == "exports":
+        if pool != "countries":
+            return None
+        per = 0.1 if lang == "zh" else 1.0  # 亿美元 or $ billion
+        drift = {name: rng.normal(0, 0.08) for name in names}  # one year's trade against 2023's
+        rows = [[facts.EXPORTS[c] / per * np.exp(drift[name] + rng.normal(0, 0.03)) for c in categories]
+                for name in names]
+        return np.array(rows), NumberFormat(0), None
+    if topic.facts != "gdp_growth":
+        return None
+    if pool == "countries":  # one value per country and series (2023's, or a year around it)
+        spread = [0.3 if name == topic.measure[lang == "zh"] else 1.5 for name in names]
+        rows = [[facts.gdp_growth(c) + rng.normal(0, s) for c in categories] for s in spread]
+    elif pool in TIME_POOLS and all(name in facts.GROWTH for name in names):
+        z = time_shapes(rng, len(categories), pool, len(names))
+        z = (z - z.mean(axis=1, keepdims=True)) / (z.std(axis=1, keepdims=True) + 1e-9)
+        rows = [facts.gdp_growth(name) + rng.uniform(0.8, 2.0) * row for name, row in zip(names, z)]
+    else:
+        return None
+    return np.array(rows), NumberFormat(1, "", "%"), _pick_unit(rng, topic, lang)
+
+
+def _energy(rng: np.random.Generator, pool: str, categories: list[str],
+            names: list[str]) -> tuple[np.ndarray, NumberFormat, None] | None:
+    """Generation by source from its real figure: sources over years grow at their own rates (solar
+    fast, coal slowly), sources in one year keep the real mix; a few per cent of noise."""
+    def year(label: str) -> int:
+        return int(label.rstrip("年")) if YEAR.fullmatch(label) else facts.YEAR
+
+    if pool == "energy":
+        rows = [[facts.generation(c, year(name)) for c in categories] for name in names]
+    elif pool == "years" and all(name in facts.ENERGY for name in names):
+        rows = [[facts.generation(name, year(c)) for c in categories] for name in names]
+    else:
+        return None
+    return np.array(rows) * np.exp(rng.normal(0, 0.03, (len(names), len(categories)))), NumberFormat(0), None
+
+
+def _pick_unit(rng: np.random.Generator, topic: Topic, lang: str) -> str:
+    return topic.units[int(rng.integers(len(topic.units)))][lang == "zh"]
+
+
 def draw_values(rng: np.random.Generator, topic: Topic, kind: str, pool: str, categories: list[str],
-                names: list[str], lang: str) -> tuple[list[list[float]], NumberFormat]:
-    """Values for series `names` over `categories` (from `pool`), and the format they are shown in."""
+                names: list[str], lang: str) -> tuple[list[list[float]], NumberFormat, str | None]:
+    """Values for series `names` over `categories` (from `pool`), the format they are shown in, and
+    the value axis title when the values fix it (a population in millions), else None."""
     n, n_series = len(categories), len(names)
-    top = float(10.0 ** rng.uniform(*topic.magnitude))
+    top = float(10.0 ** rng.uniform(*(topic.magnitude_zh if lang == "zh" and topic.magnitude_zh else topic.magnitude)))
+    found = _facts(rng, topic, pool, categories, names, lang) if topic.facts and kind in ("pie", "donut") else None
+    if found is not None:  # a real mix's parts, in the topic's unit
+        return [[round(float(v), found[1].decimals) + 0.0 for v in row] for row in found[0]], found[1], found[2]
     if kind in ("pie", "donut") or (topic.share and topic.percent):
         fmt = draw_format(rng, topic, lang, top)
         total = 100.0 if topic.percent else top * n * 0.6
-        return [shares(rng, n, total, fmt.decimals) for _ in range(n_series)], fmt
+        return [shares(rng, n, total, fmt.decimals) for _ in range(n_series)], fmt, None
     for _ in range(8):
-        if topic.climate:
+        unit = None
+        found = _facts(rng, topic, pool, categories, names, lang) if topic.facts else None
+        if found is not None:
+            values, fmt, unit = found
+        elif topic.climate:
             values = _climate(topic, pool, categories, names, lang, rng)
         else:
             if pool in TIME_POOLS:
@@ -171,11 +245,12 @@ def draw_values(rng: np.random.Generator, topic: Topic, kind: str, pool: str, ca
             else:
                 z = rng.normal(0, 0.5, (n_series, n)) + rng.normal(0, 0.3, (n_series, 1))
             positive = kind in ("stacked_bar", "hstacked_bar", "radar") or not topic.negatives or rng.random() < 0.4
-            values = _joint(rng, z, top, positive, topic.negatives)
-        fmt = draw_format(rng, topic, lang, float(np.abs(values).max()))
+            values = _joint(rng, z, top, positive, topic.negatives, topic.swing)
+        if found is None:
+            fmt = draw_format(rng, topic, lang, float(np.abs(values).max()))
         fmt = finer(fmt, float(values.max() - values.min()))
         rows = [[round(float(v), fmt.decimals) + 0.0 for v in row] for row in values]
         if apart(rows, kind) and (min(min(r) for r in rows) > 0 or kind not in ("stacked_bar", "hstacked_bar",
                                                                                    "radar")):
-            return rows, fmt
+            return rows, fmt, unit
     raise SampleError("series_indistinct", f"{names} of {topic.measure[0]} keep lying on top of each other")

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from engines.charts.layout.wrap import LINE, wrap
 from engines.charts.spec import ChartSpec
-from engines.charts.wrap import LINE, wrap
 from renderers.errors import RenderError
 from renderers.fonts import text_width
 
