@@ -5,10 +5,11 @@ the chosen `--target-format` (`targets`): OneChart's dict by default, or an HTML
 as GOT's successors train on. Every value in the target can be read from the image: it is printed
 as a data label, or the chart's values were resampled to what its labelled scale can tell.
 
-The content comes from built-in topics (no download) or, with `--source`, from the user's CSV
-tables (`tables`, fitted to a chart by `fit`), table `index % len(tables)` for sample `index`
-(another table when a retry follows a failed draw, so one table that cannot be drawn never fails
-an index). After rendering, every title, label and data label the target names is looked up among
+The package's folders hold its jobs: `content` (what a chart says: built-in topics with real magnitudes),
+`source` (a user's CSV tables, read by `source.tables` and fitted to a chart by `source.fit`), `layout` (where
+every mark and text goes) and `draw` (matplotlib and ECharts). With `--source`, the tables are walked in the
+build's seeded order (`Engine.source_item`: another table when a retry follows a failed draw, so one table that
+cannot be drawn never fails an index). After rendering, every title, label and data label the target names is looked up among
 the texts the renderer reports having drawn, and the plan's checks refuse a chart where any text
 covers a mark or another text; a chart failing either fails as a sample instead of teaching the
 model to read what is not there; so does one whose texts the chosen font cannot draw (empty
