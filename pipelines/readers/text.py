@@ -6,10 +6,12 @@ whole image is compared with the target as a bag of tokens, in any order. But a 
 hides one wrong word, so where the record's meta gives each target line's box (`boxes`: one
 [left, top, right, bottom] per line, as the smoke engine writes), each line is cut out, read alone
 (`renderers.ppocr.read_crops`) and compared character by character with its target line: its CER,
-and whether it reads back exactly but for what PP-OCR confuses on clean type (`blind`). The score
+and whether it reads back exactly but for what PP-OCR confuses on clean type (`blind`). A line that does
+not is read again from crops with other margins (`SECOND_LOOKS`): PP-OCR's own slips depend on the crop, a
+wrong target does not, so a line counts as misread only when no look reads it exactly. The score
 is the lowest of the token F1, 1 - the worst line's CER, the exact-line figure (1 less
-PROBLEM_COST per line misread, beyond one per LINES_PER_SLIP lines) and the layout figure: one wrong
-line is enough to flag a sample. The layout figure (`pipelines.readers.order`) does not trust the engine's
+PROBLEM_COST per line misread: one changed character on a page of a hundred lines flags it) and the layout
+figure: one wrong line is enough to flag a sample. The layout figure (`pipelines.readers.order`) does not trust the engine's
 boxes or order: it derives columns and reading order from the lines PP-OCR itself detects, and
 counts as a problem, each costing PROBLEM_COST, each pair of consecutive target lines that does not
 follow that order (a visual line written as several target lines counts too) and each detected line
@@ -63,7 +65,7 @@ CJK_PUNCT = r"[\u3000-\u303f\uff00-\uffef]"
 SPACE_BY_CJK = re.compile(rf"\s+(?={CJK_CHAR}|{CJK_PUNCT})|(?<={CJK_CHAR})\s+|(?<={CJK_PUNCT})\s+")
 SHOWN = 8  # how many missed tokens a Reading lists
 CONFUSED = str.maketrans("i1|0", "lllo")
-LINES_PER_SLIP = 50  # a page of 50 lines or more may have one line per 50 misread without a flag
+SECOND_LOOKS = (0.5, 0.05)  # crop margins, in line heights, a misread line is read again with (the first: 0.15)
 PROBLEM_COST = 0.5  # what one line out of order, split or missing costs: one flags a docs sample (threshold 0.6)
 
 
@@ -189,13 +191,25 @@ def read(record: dict[str, Any], images: list[Image.Image]) -> Reading:
     per_line = line_cers(images[0], lines, boxes)
     worst = max(per_line, key=lambda r: (len(fold(r["target"])) > 1, r["cer"]))
     chars = sum(len(r["target"]) for r in per_line)
-    misread = [r for r in per_line if len(blind(r["target"])) > 1 and blind(r["read"]) != blind(r["target"])]
-    exact = max(0.0, 1.0 - PROBLEM_COST * max(0, len(misread) - len(per_line) // LINES_PER_SLIP))
+    misread = _misread(images[0], list(zip(per_line, [box for line, box in zip(lines, boxes) if line.strip()])))
+    exact = max(0.0, 1.0 - PROBLEM_COST * len(misread))
     details.update(cer=round(sum(r["cer"] * len(r["target"]) for r in per_line) / chars, 4),
                    cer_raw=round(sum(r["cer_raw"] * len(r["target"]) for r in per_line) / chars, 4),
                    worst_line_cer=round(worst["cer"], 4), worst_line=worst, lines_misread=len(misread),
                    misread=misread[:4], exact=exact)
     return Reading(min(score, 1.0 - worst["cer"], exact), details)
+
+
+def _misread(image: Image.Image, lines: list[tuple[dict[str, Any], list[float]]]) -> list[dict[str, Any]]:
+    """The lines (`line_cers` records with their boxes) that read back other than their target (`blind`) in
+    every look: the first reading, then crops with each of `SECOND_LOOKS`' margins."""
+    suspects = [(r, box) for r, box in lines if len(blind(r["target"])) > 1 and blind(r["read"]) != blind(r["target"])]
+    for pad in SECOND_LOOKS:
+        if not suspects:
+            break
+        again = ppocr.read_crops(image, [box for _, box in suspects], pad=pad)
+        suspects = [(r, box) for (r, box), got in zip(suspects, again) if blind(got.text) != blind(r["target"])]
+    return [r for r, _ in suspects]
 
 
 def blind(text: str) -> str:
