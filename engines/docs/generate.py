@@ -137,7 +137,7 @@ def draw_layout(rng: np.random.Generator, lang: str, source: str) -> Layout:
                   face=face, heading_face=heading, mono=str(rng.choice(list(faces.MONO))), size=round(size, 1),
                   leading=round(float(rng.uniform(1.15, 1.5)), 2), justify=bool(rng.random() < 0.5),
                   title=article and bool(rng.random() < 0.5), header=article and bool(rng.random() < 0.6),
-                  footer=kind != "receipt" and bool(rng.random() < 0.7), footnote=article and bool(rng.random() < 0.4),
+                  footer=kind not in ("receipt", "slides") and bool(rng.random() < 0.7), footnote=article and bool(rng.random() < 0.4),
                   start=int(rng.integers(len(prose.paragraphs(lang, source)))))
 
 
@@ -330,14 +330,14 @@ def generate_page(rng: np.random.Generator, lang: str, source: str = prose.DEFAU
     drawn: list[str] = []  # every markup placed
     top, bottom = area.y0, area.y1
     if layout.header:
-        band = pymupdf.Rect(area.x0, area.y0 * 0.4, area.x1, area.y0 - 4)
-        drawn.append(markup := f"<p class='small'>{html.escape(body.heads[layout.start % len(body.heads)])}</p>")
+        band = pymupdf.Rect(area.x0, min(area.y0 * 0.4, area.y0 - 4 - 2.5 * layout.size), area.x1, area.y0 - 4)
+        drawn.append(markup := f"<p class='small' style='margin: 0'>{html.escape(body.heads[layout.start % len(body.heads)])}</p>")
         _place(dev, markup, css, archive, band)
     if layout.footer:
-        band = pymupdf.Rect(area.x0, area.y1 + 4, area.x1, height - area.y0 * 0.3)
+        band = pymupdf.Rect(area.x0, area.y1 + 4, area.x1, max(height - area.y0 * 0.3, area.y1 + 4 + 2.5 * layout.size))
         number = int(rng.integers(1, 400))
         shown = f"— {number} —" if lang == "zh" and rng.random() < 0.5 else str(number)
-        drawn.append(markup := f"<p class='small' style='text-align: center'>{shown}</p>")
+        drawn.append(markup := f"<p class='small' style='text-align: center; margin: 0'>{shown}</p>")
         _place(dev, markup, css, archive, band)
     if top_markup:
         drawn.append(top_markup)
