@@ -153,7 +153,7 @@ def figure(rng: np.random.Generator, name: str, width_pt: float, caption: str) -
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     shown = min(width_pt, float(rng.uniform(0.6, 0.9)) * width_pt)
-    markup = (f"<div class='figure'><img src='{name}' style='width: {shown:.0f}pt'/></div>"
+    markup = (f"<div class='figure' id='{name.rsplit('.', 1)[0]}'><img src='{name}' style='width: {shown:.0f}pt'/></div>"
               f"<p class='caption'>{html.escape(caption)}</p>")
     return markup, buffer.getvalue()
 

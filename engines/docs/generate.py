@@ -60,7 +60,8 @@ class Layout:
     footer: bool
     footnote: bool
     start: int  # first paragraph of the prose corpus
-    blocks: dict[str, int] = field(default_factory=dict)  # tables, ruled tables, figures, code blocks, emphasis runs
+    # blocks the page shows: tables, ruled tables, figures, code blocks, paragraphs with a bold or italic run
+    blocks: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -154,7 +155,8 @@ class _Body:
         self.paragraphs, self.heads = prose.paragraphs(lang, source), prose.headings(lang, source)
         self.parts: list[str] = []
         self.images: dict[str, bytes] = {}
-        self.counts = {"tables": 0, "ruled": 0, "figures": 0, "code": 0, "emphasis": 0}
+        self.counts = {"tables": 0, "figures": 0, "code": 0, "emphasis": 0}  # blocks made (numbering their ids)
+        self.ruled: list[int] = []  # the ruled tables' numbers
         self.k = layout.start
 
     def next_paragraph(self) -> str:
@@ -167,15 +169,16 @@ class _Body:
 
     def paragraph(self, text: str) -> None:
         if self.rng.random() < CHANCE["emphasis"]:
+            self.parts.append(f"<p id='em{self.counts['emphasis']}'>{blocks.emphasise(text, self.rng, self.lang)}</p>")
             self.counts["emphasis"] += 1
-            self.parts.append(f"<p>{blocks.emphasise(text, self.rng, self.lang)}</p>")
         else:
             self.parts.append(f"<p>{html.escape(text)}</p>")
 
     def table(self, report: bool = False) -> None:
         n, ruled = self.counts["tables"], bool(self.rng.random() < 0.5)
         self.counts["tables"] += 1
-        self.counts["ruled"] += ruled
+        if ruled:
+            self.ruled.append(n)
         if self.lang == "zh":
             caption = f"表{n + 1} {self.rng.choice(['合并利润表', '主要财务数据', '资产负债表', '经营情况'])}"
             caption += "（部分）" if report and self.rng.random() < 0.5 else ""
@@ -364,19 +367,24 @@ def generate_page(rng: np.random.Generator, lang: str, source: str = prose.DEFAU
             break
     writer.end_page()
     writer.close()
-    layout = Layout(**{**layout.to_dict(), "blocks": body.counts})
+    tables = _tables(placed)
+    shown = {"tables": len(tables), "ruled": sum(t in body.ruled for t in tables),
+             **{kind: sum(bool(re.fullmatch(f"{prefix}\\d+", name)) for name in placed)
+                for kind, prefix in (("figures", "figure"), ("code", "code"), ("emphasis", "em"))}}
+    layout = Layout(**{**layout.to_dict(), "blocks": shown})
     text = LIST_MARKS + html.unescape(prose.TAG.sub(" ", " ".join(drawn)))
-    return Generated(buffer.getvalue(), layout, text, _tables(placed), _code(placed))
+    return Generated(buffer.getvalue(), layout, text, list(tables.values()), _code(placed))
 
 
-def _tables(placed: dict[str, list[tuple[float, float, float, float]]]) -> list[list[list[tuple]]]:
-    """Per table, per row, the boxes of its placed cells left to right (from the cells' ids)."""
+def _tables(placed: dict[str, list[tuple[float, float, float, float]]]) -> dict[int, list[list[tuple]]]:
+    """Per placed table (by its number), per row, the boxes of its placed cells left to right (from the cells'
+    ids)."""
     cells: dict[int, dict[int, dict[int, tuple]]] = {}
     for name, rects in placed.items():
         if m := re.fullmatch(r"t(\d+)r(\d+)c(\d+)", name):
             t, r, c = (int(g) for g in m.groups())
             cells.setdefault(t, {}).setdefault(r, {})[c] = rects[0]
-    return [[[row[c] for c in sorted(row)] for _, row in sorted(rows.items())] for _, rows in sorted(cells.items())]
+    return {t: [[row[c] for c in sorted(row)] for _, row in sorted(rows.items())] for t, rows in sorted(cells.items())}
 
 
 def _code(placed: dict[str, list[tuple[float, float, float, float]]]) -> list[tuple[float, float, float, float]]:
