@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -59,10 +60,13 @@ def emphasise(text: str, rng: np.random.Generator, lang: str) -> str:
     """A paragraph as HTML with one run of one to three words (a few characters in Chinese) set in bold or
     italic (Chinese: bold only, as Chinese type has no italic)."""
     if lang == "zh":
-        if len(text) < 12:
+        # a run of Chinese characters only: a bold run starting inside a Latin word would split it
+        runs = [m.span() for m in re.finditer("[\u4e00-\u9fff]{2,}", text)]
+        if not runs:
             return html.escape(text)
-        start = int(rng.integers(0, len(text) - 6))
-        end = start + int(rng.integers(2, 6))
+        left, right = runs[int(rng.integers(len(runs)))]
+        start = int(rng.integers(left, right - 1))
+        end = min(right, start + int(rng.integers(2, 6)))
         tag = "b"
     else:
         words = text.split(" ")

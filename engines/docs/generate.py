@@ -27,6 +27,7 @@ import numpy as np
 import pymupdf
 
 from engines import prose
+from engines.base import SampleError
 from engines.docs import blocks, faces
 
 PAGE_SIZES = {"a4": (595, 842), "letter": (612, 792), "a5": (420, 595), "b5": (499, 709)}
@@ -368,6 +369,12 @@ def generate_page(rng: np.random.Generator, lang: str, source: str = prose.DEFAU
     writer.end_page()
     writer.close()
     tables = _tables(placed)
+    edges = [(area.x0 + c * (column + layout.gutter), area.x0 + c * (column + layout.gutter) + column)
+             for c in range(layout.columns)]
+    if any(not any(x0 - 1 <= cell[0] and cell[2] <= x1 + 1 for x0, x1 in edges)
+           for table in tables.values() for row in table for cell in row):
+        # a table wider than its column runs into the gutter: its rows would cross the columns' reading order
+        raise SampleError("table_overflow", f"a table is wider than its {column:.0f} pt column")
     shown = {"tables": len(tables), "ruled": sum(t in body.ruled for t in tables),
              **{kind: sum(bool(re.fullmatch(f"{prefix}\\d+", name)) for name in placed)
                 for kind, prefix in (("figures", "figure"), ("code", "code"), ("emphasis", "em"))}}
