@@ -114,14 +114,8 @@ class DocsEngine(Engine):
         doc, page, origin, made = self._page(rng, index, attempt)
         drawn = made.drawn if made else None
         try:
-            zoom = cfg.dpi / 72  # the generator's boxes are in points
-
-            def pixels(box: Sequence[float]) -> tuple[float, float, float, float]:
-                return box[0] * zoom, box[1] * zoom, box[2] * zoom, box[3] * zoom
-
-            text = read_page(doc, page, cfg.dpi,
-                             tables=[[[pixels(c) for c in row] for row in t] for t in made.tables] if made else None,
-                             code=[pixels(b) for b in made.code] if made else None)
+            text = read_page(doc, page, cfg.dpi, tables=made.tables if made else None,
+                             code=made.code if made else None)
             unit = cfg.unit if cfg.unit != "slice" else ("paragraph" if rng.random() < 0.5 else "line")
             image, target, placed = self._draw(rng, doc, page, text, unit)
             if drawn is not None and (stray := set(target) - set(drawn) - set(" \n")):

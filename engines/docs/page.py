@@ -211,8 +211,8 @@ def read_page(doc: PdfDocument, index: int, dpi: float, refuse_tables: bool = Fa
         dpi: the resolution the page will be rendered at (boxes are in its pixels).
         refuse_tables: refuse a page with a ruled table (`PdfDocument.table_count`; its cells have no plain-text
             order), as a `--source` scan does once per page.
-        tables: the page's tables, each its rows, each its cells' boxes left to right (pixels): read row by row.
-        code: the boxes of the page's code blocks (pixels): their lines keep their indentation.
+        tables: the page's tables, each its rows, each its cells' boxes left to right (points): read row by row.
+        code: the boxes of the page's code blocks (points): their lines keep their indentation.
 
     Returns:
         the page's checked text.
@@ -249,10 +249,11 @@ def read_page(doc: PdfDocument, index: int, dpi: float, refuse_tables: bool = Fa
     blank = [t.bbox for t in stray]
     if any(_overlap(b, t.bbox) for b in blank for t in kept):
         raise PageSkip("vertical_text", "vertical text crosses horizontal lines")
+    zoom = dpi / 72
     if code:
-        kept = _indented(doc, index, dpi, kept, code)
+        kept = _indented(doc, index, dpi, kept, [_scaled(b, zoom) for b in code])
     if tables:
-        kept = _table_rows(kept, tables)
+        kept = _table_rows(kept, [[[_scaled(c, zoom) for c in row] for row in table] for table in tables])
     ordered = reading_order([t.bbox for t in kept])
     han = sum(len(HAN.findall(t.text)) for t in kept)
     lines = [_join([kept[i] for i in row]) for row in ordered.rows]
@@ -268,6 +269,10 @@ def _join(pieces: list[DrawnText], tight: bool = False) -> DrawnText:
     box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
     text = ("" if tight else " ").join(t.text for t in pieces)
     return DrawnText(text, box_quad(*box), pieces[0].score, pieces[0].page)
+
+
+def _scaled(box: Box, zoom: float) -> Box:
+    return box[0] * zoom, box[1] * zoom, box[2] * zoom, box[3] * zoom
 
 
 def _inside(box: Box, cell: Box) -> bool:
