@@ -202,7 +202,8 @@ class _Body:
         self.counts["code"] += 1
 
     def list(self) -> int:
-        items = _short(self.paragraphs, self.k + 7907, int(self.rng.integers(2, 5)))  # not the next paragraphs
+        # short paragraphs from elsewhere: not the next paragraphs, nor the last list's items
+        items = _short(self.paragraphs, self.k + int(self.rng.integers(1000, 9000)), int(self.rng.integers(2, 5)))
         tag = "ol" if self.rng.random() < 0.5 else "ul"
         self.parts.append(f"<{tag}>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + f"</{tag}>")
         return sum(len(i) for i in items)

@@ -119,8 +119,8 @@ def judge(lines: list[str], found: list[Placed]) -> dict[str, Any]:
     Returns:
         pairs (consecutive matched target lines judged), in_order, order (their share, 1.0 when none
         judged), split (pairs that are pieces of one detected line), out (the first few pairs out of
-        order), unmatched_found (detected lines of MIN_CHARS or more that no target line matches) and
-        the first few of them.
+        order), unmatched_found (detected lines of MIN_CHARS or more that no target line matches), the
+        first few of them, every one's (page, box), and the target lines matched to no detected line.
     """
     found = placed(found)
     reading = sorted(range(len(found)), key=functools.cmp_to_key(
@@ -164,9 +164,15 @@ def judge(lines: list[str], found: list[Placed]) -> dict[str, Any]:
             out.append({"first": a_line, "then": b_line, "why": "together one detected line"})
     used = {i for _, i, _ in matched}
     long_found = [i for i, p in enumerate(found) if len(p.text) >= MIN_CHARS]
-    unmatched = [found[i].text for i in long_found if i not in used
-                 and not any(fuzz.partial_ratio(found[i].text, line) >= PIECE
-                             for line in lines if len(line) >= 1.5 * len(found[i].text))]
+    unmatched = [found[i] for i in long_found if i not in used and not accounted(found[i].text, lines)]
+    named = {m[0] for m in matched}
     return {"pairs": pairs, "in_order": in_order, "order": round(in_order / pairs, 4) if pairs else 1.0,
             "split": split, "out": out[:4], "found_lines": len(long_found), "unmatched_found": len(unmatched),
-            "unmatched_first": unmatched[:4]}
+            "unmatched_first": [p.text for p in unmatched[:4]],
+            "unmatched_boxes": [(p.page, list(p.box)) for p in unmatched],
+            "unmatched_lines": [line for line in lines if len(line) >= MIN_CHARS and line not in named]}
+
+
+def accounted(text: str, lines: list[str]) -> bool:
+    """Whether a detected line's text is a piece of a (longer) target line."""
+    return any(fuzz.partial_ratio(text, line) >= PIECE for line in lines if len(line) >= 1.5 * len(text))
