@@ -69,9 +69,18 @@ def _gutters(boxes: list[Box]) -> list[tuple[float, float]]:
             if start > 0 and x <= width and x - start >= 0.01 * width:
                 runs.append((left + start, left + x))
             start = None
-    # A gutter needs a column on each side, not a ragged margin: a sixth of the boxes left and right of it.
-    return [(a, b) for a, b in runs if sum(bx[2] <= a + 1 for bx in boxes) >= len(boxes) / 6
-            and sum(bx[0] >= b - 1 for bx in boxes) >= len(boxes) / 6]
+    # A gutter needs a column on each side, not a ragged margin: a sixth of the boxes left and right of it,
+    # side by side (a letter's sender block above its recipient's, right and left, is not two columns).
+    return [(a, b) for a, b in runs if _side_by_side([bx for bx in boxes if bx[2] <= a + 1],
+                                                     [bx for bx in boxes if bx[0] >= b - 1], len(boxes) / 6)]
+
+
+def _side_by_side(left: list[Box], right: list[Box], least: float) -> bool:
+    """Whether two groups of boxes, each of at least `least`, share some of their height."""
+    if len(left) < least or len(right) < least:
+        return False
+    return min(max(b[3] for b in left), max(b[3] for b in right)) > max(min(b[1] for b in left),
+                                                                       min(b[1] for b in right))
 
 
 def places(boxes: list[Box]) -> list[tuple[float, float]]:
@@ -94,6 +103,13 @@ def before(a: Placed, b: Placed) -> bool:
     if overlap > 0.5 * min(a.box[3] - a.box[1], b.box[3] - b.box[1]):
         return a.box[0] < b.box[0]
     return a.box[1] + a.box[3] < b.box[1] + b.box[3]
+
+
+def _one_row(a: Placed, b: Placed) -> bool:
+    """Whether two detected lines stand side by side on one baseline, with no gutter between them."""
+    overlap = min(a.box[3], b.box[3]) - max(a.box[1], b.box[1])
+    return (a.page, *a.place) == (b.page, *b.place) and overlap > 0.5 * min(a.box[3] - a.box[1],
+                                                                               b.box[3] - b.box[1])
 
 
 def _match(line: str, found: list[Placed], rank: list[int], used: set[int], after: int) -> tuple[int, bool] | None:
@@ -143,6 +159,9 @@ def judge(lines: list[str], found: list[Placed]) -> dict[str, Any]:
         if a == b:
             split += 1
             out.append({"first": a_line, "then": b_line, "why": "pieces of one detected line"})
+        elif rank[b] == rank[a] + 1 and _one_row(found[a], found[b]):
+            split += 1  # a table row or a justified line the detector cut at a wide gap, written as two lines
+            out.append({"first": a_line, "then": b_line, "why": "pieces of one row"})
         elif before(found[a], found[b]):
             in_order += 1
         else:

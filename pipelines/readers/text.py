@@ -210,11 +210,13 @@ def _look_again(order: dict[str, Any], lines: list[str], images: list[Image.Imag
         return
     again = [t.text for page, box in order["unmatched_boxes"]
              for t in ppocr.read_crops(images[page], [tuple(box)], pad=SECOND_LOOKS[0])]
-    left = order["unmatched_lines"]
-    found = sum(len(fold(text)) >= 2 and (accounted(fold(text), lines)
-                                          or any(fuzz.ratio(fold(text), line) >= WHOLE for line in left))
-                for text in again)
-    order["unmatched_found"] -= found
+    left = list(order["unmatched_lines"])  # each accounts for one detected line (a page may print a line twice)
+    for text in (fold(t) for t in again):
+        same = next((line for line in left if fuzz.ratio(text, line) >= WHOLE), None)
+        if same is not None:
+            left.remove(same)
+        if len(text) >= 2 and (same is not None or accounted(text, lines)):
+            order["unmatched_found"] -= 1
     order["looked_again"] = again[:4]
 
 
