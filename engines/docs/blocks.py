@@ -155,7 +155,7 @@ def figure(rng: np.random.Generator, name: str, width_pt: float, caption: str) -
         for series, colour in zip(values, colours[1:]):
             draw.line([(40 + i * step, h - 20 - v * (h - 40)) for i, v in enumerate(series)], fill=colour, width=3)
     buffer = io.BytesIO()
-    image.save(buffer, "PNG")
+    image.save(buffer, "PNG", compress_level=1)  # embedded in a PDF written uncompressed: size does not matter
     shown = min(width_pt, float(rng.uniform(0.6, 0.9)) * width_pt)
     markup = (f"<div class='figure' id='{name.rsplit('.', 1)[0]}'><img src='{name}' style='width: {shown:.0f}pt'/></div>"
               f"<p class='caption'>{html.escape(caption)}</p>")
