@@ -6,7 +6,8 @@ order never sees an order the engine got wrong. So the order is derived here fro
 detects, not from the engine: the detected line boxes are split into columns at gutters (x ranges
 that hardly any box covers, with boxes on both sides), into bands at boxes that cross a gutter
 (titles, a centred page number), and ranked band by band, column by column left to right, top to
-bottom, a row's pieces left to right. Each target line long enough to be told apart is matched to
+bottom; detections side by side on one baseline of a column (a table row's cells, a justified line cut at a
+wide gap) are joined into one line first. Each target line long enough to be told apart is matched to
 the detected line it is (fuzzy ratio), or to the one it is a fragment of; then each pair of
 consecutive matched target lines is judged: in order when the second's detection ranks after the
 first's. Two target lines that are pieces of one detected line count as out of order: one visual
@@ -105,6 +106,24 @@ def before(a: Placed, b: Placed) -> bool:
     return a.box[1] + a.box[3] < b.box[1] + b.box[3]
 
 
+def _rows(found: list[Placed]) -> list[Placed]:
+    """Detected lines side by side on one baseline of one column joined into one, left to right: the detector cuts
+    a table row at its cells and a justified line at its wide gaps, and a reader reads either as one line."""
+    rows: list[list[Placed]] = []
+    for p in sorted(found, key=lambda p: (p.page, *p.place, p.box[1] + p.box[3])):
+        if rows and _one_row(rows[-1][-1], p):
+            rows[-1].append(p)
+        else:
+            rows.append([p])
+    out = []
+    for row in rows:
+        row.sort(key=lambda p: p.box[0])
+        box = (min(p.box[0] for p in row), min(p.box[1] for p in row), max(p.box[2] for p in row),
+               max(p.box[3] for p in row))
+        out.append(Placed(row[0].page, box, " ".join(p.text for p in row), row[0].place))
+    return out
+
+
 def _one_row(a: Placed, b: Placed) -> bool:
     """Whether two detected lines stand side by side on one baseline, with no gutter between them."""
     overlap = min(a.box[3], b.box[3]) - max(a.box[1], b.box[1])
@@ -138,7 +157,7 @@ def judge(lines: list[str], found: list[Placed]) -> dict[str, Any]:
         order), unmatched_found (detected lines of MIN_CHARS or more that no target line matches), the
         first few of them, every one's (page, box), and the target lines matched to no detected line.
     """
-    found = placed(found)
+    found = _rows(placed(found))
     reading = sorted(range(len(found)), key=functools.cmp_to_key(
         lambda i, j: -1 if before(found[i], found[j]) else (1 if before(found[j], found[i]) else 0)))
     rank = [0] * len(found)
@@ -159,9 +178,6 @@ def judge(lines: list[str], found: list[Placed]) -> dict[str, Any]:
         if a == b:
             split += 1
             out.append({"first": a_line, "then": b_line, "why": "pieces of one detected line"})
-        elif rank[b] == rank[a] + 1 and _one_row(found[a], found[b]):
-            split += 1  # a table row or a justified line the detector cut at a wide gap, written as two lines
-            out.append({"first": a_line, "then": b_line, "why": "pieces of one row"})
         elif before(found[a], found[b]):
             in_order += 1
         else:
