@@ -2,12 +2,14 @@
 monospace face for code, each embedded so that its text layer reads back the code points the page drew.
 
 Families (all from Debian packages in the Makefile's APT_PACKAGES): Times- and Arial-metric faces (Liberation,
-TeX Gyre Termes and Heros, URW Nimbus), other book faces (TeX Gyre Pagella, Schola and Bonum, URW P052, C059 and
+TeX Gyre Termes and Heros, MuPDF's own Nimbus clones), other book faces (TeX Gyre Pagella, Schola and Bonum, URW P052, C059 and
 Bookman), Latin Modern (TeX's own), DejaVu, and MuPDF's built-in Times and Helvetica clones; for Chinese, Song/Ming
-(Noto Serif CJK SC, AR PL UMing CN, AR PL SungtiL GB), Hei (Noto Sans CJK SC, Droid Sans Fallback) and Kai
+(Noto Serif CJK SC, AR PL UMing CN, AR PL SungtiL GB), Hei (Noto Sans CJK SC) and Kai
 (AR PL KaitiM GB, LXGW WenKai). No free FangSong with Simplified Chinese glyphs is packaged in Debian
 (fonts-cwtex-fs is Traditional Chinese), so government notices use Song and Kai. A Chinese face without a bold
 weight draws its bold runs in Noto Sans CJK SC Bold (Hei), as Chinese documents set bold headings in Hei.
+Faces named like MuPDF's own built-in and fallback fonts (URW Nimbus, Droid Sans Fallback) are left out: an
+embedded copy under the same name made a page's layout depend on what the process had drawn before.
 
 MuPDF cannot pick a face out of a `.ttc` collection, so a face is copied out once per process with fontTools
 (about 4 s and 24 MB a Noto CJK face, well under a second a Latin one), without its GSUB table, whose contextual
@@ -67,8 +69,6 @@ LATIN = {f.key: f for f in (
     Family("pagella", _gyre("pagella")),
     Family("schola", _gyre("schola")),
     Family("bonum", _gyre("bonum")),
-    Family("nimbus-roman", _urw("NimbusRoman", "Regular", "Bold", "Italic", "BoldItalic")),
-    Family("nimbus-sans", _urw("NimbusSans", "Regular", "Bold", "Italic", "BoldItalic"), kind="sans"),
     Family("p052", _urw("P052", bolditalic="BoldItalic")),
     Family("c059", _urw("C059")),
     Family("bookman", _urw("URWBookman", "Light", "Demi", "LightItalic", "DemiItalic")),
@@ -95,14 +95,12 @@ CJK = {f.key: f for f in (
     Family("kaiti", {"regular": "/usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf"}, True, "kai"),
     Family("wenkai", {"regular": "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf",
                       "bold": "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Bold.ttf"}, True, "kai"),
-    Family("droid-hei", {"regular": "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"}, True, "hei"),
 )}
 MONO = {f.key: f for f in (
     Family("liberation-mono", {s: LIBERATION.format(f"Mono-{s.title().replace('italic', 'Italic')}")
                                for s in STYLES}, kind="mono"),
     Family("dejavu-mono", {"regular": DEJAVU.format("SansMono"), "bold": DEJAVU.format("SansMono-Bold")},
            kind="mono"),
-    Family("nimbus-mono", _urw("NimbusMonoPS", "Regular", "Bold", "Italic", "BoldItalic"), kind="mono"),
     Family("cursor", _gyre("cursor"), kind="mono"),
     Family("latin-modern-mono", {"regular": LM.format("mono10-regular")}, kind="mono"),
 )}
