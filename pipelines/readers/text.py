@@ -65,7 +65,7 @@ FOLD = str.maketrans({c: form for form, alike in LOOK_ALIKES.items() for c in al
 CJK_PUNCT = r"[\u3000-\u303f\uff00-\uffef]"
 SPACE_BY_CJK = re.compile(rf"\s+(?={CJK_CHAR}|{CJK_PUNCT})|(?<={CJK_CHAR})\s+|(?<={CJK_PUNCT})\s+")
 SHOWN = 8  # how many missed tokens a Reading lists
-CONFUSED = str.maketrans("i1|0", "lllo")
+CONFUSED = str.maketrans("i1|0$", "lllos")
 SECOND_LOOKS = (0.5, 0.05)  # crop margins, in line heights, a misread line is read again with (the first: 0.15)
 PROBLEM_COST = 0.5  # what one line out of order, split or missing costs: one flags a docs sample (threshold 0.6)
 
@@ -234,10 +234,11 @@ def _misread(image: Image.Image, lines: list[tuple[dict[str, Any], list[float]]]
 
 def blind(text: str) -> str:
     """The line as the exact-line check compares it: `fold`ed, and also what PP-OCR's line reading confuses
-    on clean type (measured on 130 lines of doc_slices: l/i/1/I, o/0, a space it drops in a Chinese line)
-    made one; every other letter, digit or CJK character must read back exactly."""
-    text = fold(text).translate(CONFUSED)
-    return re.sub(r"\s+", "", text) if re.search(CJK_CHAR, text) else text
+    on clean type (measured on 130 lines of doc_slices: l/i/1/I, o/0, a space it drops in a Chinese line; on
+    docs pages: $/S, and the wide gaps between a table row's cells or around a page number's dashes, which it
+    reads as no space) made one; every other letter, digit or CJK character must read back exactly (a line
+    split into words is the layout figure's to catch)."""
+    return re.sub(r"\s+", "", fold(text).translate(CONFUSED))
 
 
 def layout(order: dict[str, Any]) -> float:
