@@ -154,6 +154,28 @@ def capture_section(rows: list[dict[str, Any]]) -> str:
                     plots.bars(bars, "share of samples per capture preset, by engine (%)"))
 
 
+def layout_section(rows: list[dict[str, Any]]) -> list[str]:
+    """For generated docs pages (their meta's `layout`): the shares of page kinds, faces and their kinds, column
+    counts, and of pages showing each kind of block: how much of the build looks like which real documents."""
+    layouts = [r["layout"] for r in rows if isinstance(r.get("layout"), dict) and "kind" in r["layout"]]
+    if not layouts:
+        return []
+    from engines.docs.faces import FAMILIES
+
+    def shares(values: list[Any]) -> str:
+        return ", ".join(f"{html.escape(str(v))} {c / len(layouts):.0%}" for v, c in Counter(values).most_common())
+
+    blocks = {k: sum(bool(layout.get("blocks", {}).get(k)) for layout in layouts) / len(layouts)
+              for k in ("tables", "ruled", "figures", "code", "emphasis")}
+    return [_section("layouts", "Generated page layouts and faces",
+                     f"{len(layouts):,} generated pages. Kinds: {shares([x['kind'] for x in layouts])}.<br>"
+                     f"Face kinds: {shares([FAMILIES[x['face']].kind for x in layouts if x['face'] in FAMILIES])}."
+                     f"<br>Faces: {shares([x['face'] for x in layouts])}.<br>"
+                     f"Columns: {shares([x['columns'] for x in layouts])}.<br>Pages showing "
+                     + ", ".join(f"{k} {v:.0%}" for k, v in blocks.items())
+                     + " (ruled: a ruled table; emphasis: a bold or italic run).")]
+
+
 def _reasons(ident: str, heading: str, counts: dict[str, int], none: str, summary: str) -> str:
     if not counts:
         return _section(ident, heading, none)
@@ -235,7 +257,7 @@ def sample_rows(sizes: list[tuple[str, int]], n: int, seed: int) -> list[dict[st
         rec = s.record
         rows.append({"kind": f"{rec['engine']} {s.meta.get('kind') or rec['task']}", "lang": rec["lang"],
                      "tokens": count(rec["target"]), "size": _image_size(s.image_bytes), "engine": rec["engine"],
-                     "capture": capture_of(s.meta), "lines": s.meta.get("line_verdicts")})
+                     "capture": capture_of(s.meta), "lines": s.meta.get("line_verdicts"), "layout": s.meta.get("layout")})
     return rows
 
 
@@ -286,7 +308,7 @@ def render(outs: list[str], n: int, seed: int, validation: str | None) -> str:
     else:
         engines = ", ".join(dict.fromkeys(manifest["engine"] for manifest, _ in builds))
         title = f"Build report: {len(outs)} builds ({engines}), {total:,} samples"
-    sections = (samples_sections(rows, total) + [capture_section(rows)] + build_sections(builds)
+    sections = (samples_sections(rows, total) + layout_section(rows) + [capture_section(rows)] + build_sections(builds)
                 + [validation_section(load_validation(outs, validation))])
     return PAGE.format(title=html.escape(title), overview="<br>".join(lines), sections="\n".join(sections))
 

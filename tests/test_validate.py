@@ -251,3 +251,49 @@ def test_a_full_width_footnote_under_two_columns_is_read_after_both() -> None:
     lines = ["a title across both columns", *left, *right, "1 a footnote that runs across the whole page"]
     assert judge(lines, found)["order"] == 1.0
     assert judge(lines[:5] + lines[-1:] + lines[5:-1], found)["order"] < 1.0
+
+
+def test_one_changed_character_on_a_page_of_fifty_lines_is_flagged() -> None:
+    """A page of 52 prose lines, each read from its box: the right target passes, and one letter changed flags it
+    (the reader once allowed one misread line per 50, so the changed line passed as PP-OCR's own slip; now a
+    misread line is read again with other crop margins and counts only if no look reads it as the target)."""
+    import pymupdf
+
+    from engines import prose
+    from pipelines.readers import get_reader
+    from renderers.pymupdf import PdfDocument
+
+    words = " ".join(prose.paragraphs("en")[200:260]).split()
+    lines = [" ".join(words[k:k + 7]) for k in range(0, 7 * 52, 7)]
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    for i, line in enumerate(lines):
+        page.insert_text((50, 40 + 15 * i), line, fontsize=10, fontname="helv")
+    pdf = PdfDocument(doc.tobytes())
+    image, texts = pdf.render(0, 150), pdf.texts(0, 150)
+    assert [t.text for t in texts] == lines
+    meta = json.dumps({"boxes": [list(t.bbox) for t in texts]})
+    read, threshold = get_reader("docs")
+    assert read({"target": "\n".join(lines), "meta": meta}, [image]).score >= threshold
+    at = next(i for i, c in enumerate(lines[30]) if c in "aeiou")
+    changed = lines[30][:at] + ("o" if lines[30][at] != "o" else "e") + lines[30][at + 1:]
+    wrong = read({"target": "\n".join(lines[:30] + [changed] + lines[31:]), "meta": meta}, [image])
+    assert wrong.score < threshold and wrong.details["lines_misread"] == 1, wrong.details
+
+
+def test_a_row_written_as_cells_is_a_split_and_a_letter_head_is_not_two_columns() -> None:
+    """A table row the detector cut into cells and the target wrote one cell a line is a split; a letter's sender
+    block (right) over its recipient block (left) is read top to bottom, not as two columns."""
+    from pipelines.readers.order import Placed, judge
+
+    row = [Placed(0, (10, 10, 120, 30), "operating income"), Placed(0, (300, 10, 400, 30), "9,097.97"),
+           Placed(0, (450, 10, 560, 30), "10,737.22")]
+    assert judge(["operating income 9,097.97 10,737.22"], row)["split"] == 0
+    cells = judge(["operating income", "9,097.97", "10,737.22"], row)
+    assert cells["split"] == 2 and cells["order"] == 0.0, cells
+    sender = ["emily clarke", "376 station road", "austin, tx 78701", "september 4, 2017"]
+    recipient = ["anna schmidt", "182 park road", "madison, wi 53703"]
+    found = [Placed(0, (700 - 10 * len(t), 10 + 30 * i, 700, 30 + 30 * i), t) for i, t in enumerate(sender)]
+    found += [Placed(0, (10, 160 + 30 * i, 10 + 10 * len(t), 180 + 30 * i), t) for i, t in enumerate(recipient)]
+    letter = judge(sender + recipient, found)
+    assert letter["order"] == 1.0 and letter["split"] == 0, letter

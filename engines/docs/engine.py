@@ -22,7 +22,7 @@ from PIL import Image, ImageDraw
 
 from engines import prose
 from engines.base import Engine, EngineConfig, Resources, Sample, SampleError
-from engines.docs.generate import generate_page
+from engines.docs.generate import Generated, generate_page
 from engines.docs.page import PageSkip, PageText, read_page
 from engines.docs.source import SourcePage, scan
 from renderers.pymupdf import PdfDocument
@@ -89,28 +89,30 @@ class DocsEngine(Engine):
                             "give PDFs with a text layer, or widen --lang")
 
     def _page(self, rng: np.random.Generator, index: int,
-              attempt: int) -> tuple[PdfDocument, int, dict[str, Any], str | None]:
+              attempt: int) -> tuple[PdfDocument, int, dict[str, Any], Generated | None]:
         """The document and page sample `index` draws, what to record about where it came from, and for a
-        generated page the text it draws (None for a `--source` page)."""
+        generated page what the generator drew (None for a `--source` page)."""
         if self.pages:
             item = self.source_item(self.pages, index, attempt)
             root = Path(self.config.source)
             name = item.path.relative_to(root).as_posix() if root.is_dir() else item.path.name
             return _open(item.path), item.page, {"source": name, "page": item.page, "layout": None}, None
         lang = self.config.lang if self.config.lang != "mixed" else ("zh" if rng.random() < 0.5 else "en")
-        pdf, layout, drawn = generate_page(rng, lang, self.config.prose)
-        return PdfDocument(pdf), 0, {"source": "built-in", "page": 0, "layout": layout.to_dict()}, drawn
+        made = generate_page(rng, lang, self.config.prose)
+        return PdfDocument(made.pdf), 0, {"source": "built-in", "page": 0, "layout": made.layout.to_dict()}, made
 
     def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:
         cfg = self.config
-        doc, page, origin, drawn = self._page(rng, index, attempt)
+        doc, page, origin, made = self._page(rng, index, attempt)
+        drawn = made.drawn if made else None
         try:
-            text = read_page(doc, page, cfg.dpi)
+            text = read_page(doc, page, cfg.dpi, tables=made.tables if made else None,
+                             code=made.code if made else None)
             unit = cfg.unit if cfg.unit != "slice" else ("paragraph" if rng.random() < 0.5 else "line")
             image, target, placed = self._draw(rng, doc, page, text, unit)
             if drawn is not None and (stray := set(target) - set(drawn) - set(" \n")):
                 # a generated page's text layer may only read back what was drawn: anything else is a glyph
-                # the PDF maps to the wrong code point (see generate.one_code_point_per_glyph)
+                # the PDF maps to the wrong code point (see faces.one_code_point_per_glyph)
                 raise SampleError("unmapped_glyph", " ".join(f"U+{ord(c):04X}" for c in sorted(stray)))
         except PageSkip as exc:
             raise SampleError(exc.reason, str(exc)) from exc

@@ -1,18 +1,17 @@
-"""The built-in source: one-page PDFs of real prose in varied layouts, laid out by MuPDF's own HTML engine (Story).
+"""The built-in source: one-page PDFs of real prose in the layouts real documents have, laid out by MuPDF's own HTML
+engine (Story).
 
-A page is drawn from (rng, lang): page size, margins, 1-3 columns and their gutter, a face and size, line
-spacing, alignment; an optional title across the columns, running header and footer, section headings, lists
-and a footnote; the body is consecutive paragraphs of the Debian Reference (`engines.prose`) from a random
-place, with real headings between them, flowed column after column until the page is full (a paragraph the
-page cuts stops where the page ends). The PDF's bytes are then read by the same path as a user's PDFs
-(`engines.docs.page`), so the target comes from the PDF's text layer, not from the HTML.
-
-Faces: DejaVu Sans/Serif and MuPDF's built-in Times and Helvetica clones for English; Noto Sans/Serif CJK SC
-(Debian's fonts-noto-cjk) for Chinese. MuPDF cannot pick a face out of a `.ttc` collection, so the SC face is
-copied out once per process with fontTools (about 4 s and 24 MB a face), without its GSUB table,
-whose contextual forms draw some digits with glyphs that map back to no character, and with one code point per
-glyph (`one_code_point_per_glyph`), so the text layer reads back the code points the prose holds; pages are
-written uncompressed because deflating the embedded CJK face costs a second a page.
+A page is drawn from (rng, lang): its kind (English: article, letter, form, receipt, slides; Chinese: article,
+government notice 通知, financial report, paper), page size, margins, 1-3 columns and their gutter, faces
+(`engines.docs.faces`: a body family with its bold and italic, a heading family, a monospace face) and size,
+line spacing, alignment; an optional title across the columns, running header and footer, section headings,
+lists, a footnote, emphasis runs, tables (ruled and unruled) and figures with captions, code blocks
+(`engines.docs.blocks`); the body is consecutive paragraphs of the real prose (`engines.prose`) from a random
+place, flowed column after column until the page is full (a paragraph the page cuts stops where the page ends).
+The PDF's bytes are then read by the same path as a user's PDFs (`engines.docs.page`), so the target comes from
+the PDF's text layer, not from the HTML; where a table cell and a code block landed (the Story reports each
+element's place by its id) tells the reader to read tables row by row and to keep code's indentation. Pages are
+written uncompressed because deflating an embedded CJK face costs a second a page.
 """
 
 from __future__ import annotations
@@ -20,32 +19,40 @@ from __future__ import annotations
 import functools
 import html
 import io
-import unicodedata
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pymupdf
 
 from engines import prose
-from renderers.fonts import font_file
+from engines.base import SampleError
+from engines.docs import blocks, faces
 
 PAGE_SIZES = {"a4": (595, 842), "letter": (612, 792), "a5": (420, 595), "b5": (499, 709)}
-FACES = {"en": ("dejavu-serif", "dejavu-sans", "times", "helvetica"), "zh": ("noto-serif-cjk", "noto-sans-cjk")}
-BUILTIN = {"times": "serif", "helvetica": "sans-serif"}  # MuPDF's own Nimbus faces, by CSS generic name
+SLIDE = (720, 405)  # 16:9 points
+RECEIPT = (250, 520)  # a till roll
+KINDS = {"en": {"article": 0.6, "letter": 0.1, "form": 0.1, "receipt": 0.1, "slides": 0.1},
+         "zh": {"article": 0.4, "notice": 0.2, "report": 0.2, "paper": 0.2}}
 LIST_MARKS = "•0123456789."  # what MuPDF draws before the items of <ul> and <ol>
 MIN_COLUMN = 150  # points: narrower columns break lines every few words
+NUMBERED = re.compile(r"^(?:[A-Z]\.|\d+)(?:\.\d+)*\.?\s+|^第 ?\d+ ?章\s*|^附录 ?[A-Z]\.?\s*|^(?:Chapter|Appendix) \S+\s*")
+CHANCE = {"heading": 0.15, "list": 0.12, "table": 0.07, "figure": 0.05, "code": 0.05, "emphasis": 0.3}
 
 
 @dataclass(frozen=True)
 class Layout:
     """The drawn choices of one generated page (recorded in the sample's meta)."""
 
+    kind: str
     paper: str
     margin: float
     columns: int
     gutter: float
     face: str
+    heading_face: str
+    mono: str
     size: float
     leading: float
     justify: bool
@@ -54,102 +61,180 @@ class Layout:
     footer: bool
     footnote: bool
     start: int  # first paragraph of the prose corpus
+    # blocks the page shows: tables, ruled tables, figures, code blocks, paragraphs with a bold or italic run
+    blocks: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
 
-@functools.cache
-def _archive(face: str) -> tuple[pymupdf.Archive, str]:
-    """(an Archive holding the face's file, the CSS font-family naming it); built-in faces need no file."""
-    archive = pymupdf.Archive()
-    if face in BUILTIN:
-        return archive, BUILTIN[face]
-    from fontTools.ttLib import TTCollection, TTFont
+@dataclass(frozen=True)
+class Generated:
+    """A generated page: the PDF, its layout, the characters it draws, and where its tables and code landed.
 
-    path, index = font_file(face)
-    # No bounding boxes recomputed: reading the cmap loads the CFF table (for glyph names), and recomputing
-    # its boxes on save decodes all 65,000 glyphs (60 CPU-seconds a face); no timestamp, for the same bytes.
-    keep = {"recalcBBoxes": False, "recalcTimestamp": False}
-    font = TTCollection(path, **keep).fonts[index] if path.endswith(".ttc") else TTFont(path, **keep)
-    if "GSUB" in font:  # its contextual forms map some digits to glyphs with no code point (U+F63C for "1")
-        del font["GSUB"]
-    one_code_point_per_glyph(font)
-    buffer = io.BytesIO()
-    font.save(buffer)
-    archive.add(buffer.getvalue(), f"{face}.otf")
-    return archive, face
-
-
-def one_code_point_per_glyph(font: Any) -> dict[int, int]:
-    """Leave each glyph of a fontTools font mapped by one code point: the lowest canonical one (NFC keeps it).
-
-    Why: MuPDF writes a PDF's ToUnicode map by walking the face's cmap, so a glyph several code points share
-    reads back as the last of them, whatever the text said. Noto CJK gives 不 (U+4E0D) the glyph of U+F967,
-    a compatibility ideograph, "-" that of U+2011, "•" that of U+30FB: the drawn page's text layer said
-    U+F967, U+2011, U+30FB where the prose said 不, -, •. With one code point per glyph, the others are
-    drawn from MuPDF's fallback faces, whose glyphs map back to them.
-
-    Returns:
-        the code points taken out, each with the one now naming its glyph.
+    Attributes:
+        tables: per table, per row, each cell's box in points (left to right).
+        code: each code block's box in points.
     """
-    best = font.getBestCmap()
-    keep: dict[str, int] = {}
-    for code, glyph in sorted(best.items()):
-        if glyph not in keep or (unicodedata.normalize("NFC", chr(keep[glyph])) != chr(keep[glyph])
-                                 and unicodedata.normalize("NFC", chr(code)) == chr(code)):
-            keep[glyph] = code
-    dropped = {code: keep[glyph] for code, glyph in best.items() if keep[glyph] != code}
-    for table in font["cmap"].tables:
-        if table.format != 14:  # variation sequences name glyphs of code points, not code points of glyphs
-            table.cmap = {c: g for c, g in table.cmap.items() if c not in dropped}
-    return dropped
+
+    pdf: bytes
+    layout: Layout
+    drawn: str
+    tables: list[list[list[tuple[float, float, float, float]]]]
+    code: list[tuple[float, float, float, float]]
 
 
-def _css(face: str, family: str, layout: Layout) -> str:
-    src = "" if face in BUILTIN else f"@font-face {{font-family: {family}; src: url({face}.otf);}}\n"
+@functools.cache
+def _archive(keys: tuple[str, ...]) -> pymupdf.Archive:
+    return faces.archive(keys)
+
+
+def _css(layout: Layout) -> str:
+    body, head, mono = (faces.family_name(k) for k in (layout.face, layout.heading_face, layout.mono))
+    rules = "".join(faces.css(k, faces.family_name(k)) for k in dict.fromkeys((layout.face, layout.heading_face,
+                                                                              layout.mono)))
     align = "justify" if layout.justify else "left"
-    return (f"{src}* {{font-family: {family}; font-size: {layout.size:.1f}pt; line-height: {layout.leading:.2f};}}\n"
-            f"p, li {{text-align: {align}; margin: 0 0 {layout.size * 0.5:.1f}pt 0;}}\n"
-            f"h1 {{font-size: {layout.size * 1.7:.1f}pt; text-align: center; margin: 0 0 {layout.size:.1f}pt 0;}}\n"
-            f"h2 {{font-size: {layout.size * 1.25:.1f}pt; "
-            f"margin: {layout.size * 0.6:.1f}pt 0 {layout.size * 0.4:.1f}pt 0;}}\n"
-            f".small, .small * {{font-size: {max(6.5, layout.size * 0.75):.1f}pt;}}\n")
+    s = layout.size
+    return (f"{rules}* {{font-family: {body}; font-size: {s:.1f}pt; line-height: {layout.leading:.2f};}}\n"
+            f"p, li {{text-align: {align}; margin: 0 0 {s * 0.5:.1f}pt 0;}}\n"
+            f"h1 {{font-family: {head}; font-weight: bold; font-size: {s * 1.7:.1f}pt; text-align: center; "
+            f"margin: 0 0 {s:.1f}pt 0;}}\n"
+            f"h2 {{font-family: {head}; font-weight: bold; font-size: {s * 1.25:.1f}pt; "
+            f"margin: {s * 0.6:.1f}pt 0 {s * 0.4:.1f}pt 0;}}\n"
+            f"pre {{font-family: {mono}; font-size: {s * 0.9:.1f}pt; margin: {s * 0.4:.1f}pt 0 {s * 0.6:.1f}pt 0;}}\n"
+            f"table {{border-collapse: collapse; margin: {s * 0.3:.1f}pt 0 {s * 0.8:.1f}pt 0;}}\n"
+            f"td, th {{padding: {s * 0.15:.1f}pt {s * 0.5:.1f}pt; text-align: left; white-space: nowrap;}}\n"
+            f"th {{font-weight: bold;}}\n.num {{text-align: right;}}\n"
+            f".ruled td, .ruled th {{border: 0.6pt solid black;}}\n"
+            f".caption {{text-align: center; margin: {s * 0.3:.1f}pt 0 {s * 0.6:.1f}pt 0;}}\n"
+            f".figure {{text-align: center; margin: {s * 0.5:.1f}pt 0 0 0;}}\n"
+            f".unit, .right {{text-align: right;}}\n.centre {{text-align: center;}}\n"
+            f".org {{text-align: center; font-weight: bold; font-size: {s * 2:.1f}pt; color: #c00000;}}\n"
+            f".field {{width: 150pt; height: {s * 1.3:.1f}pt; border: 0.6pt solid black;}}\n"
+            f".abstract {{font-size: {s * 0.9:.1f}pt;}}\n"
+            f".small, .small * {{font-size: {max(6.5, s * 0.75):.1f}pt;}}\n")
+
+
+def _choice(rng: np.random.Generator, options: dict[str, float]) -> str:
+    keys = list(options)
+    return str(keys[int(rng.choice(len(keys), p=np.array(list(options.values())) / sum(options.values())))])
 
 
 def draw_layout(rng: np.random.Generator, lang: str, source: str) -> Layout:
     """Draw a page's layout choices."""
-    paper = str(rng.choice(list(PAGE_SIZES)))
-    margin = float(rng.uniform(36, 80))
-    width = PAGE_SIZES[paper][0] - 2 * margin
+    kind = _choice(rng, KINDS[lang])
+    paper = "slides" if kind == "slides" else "receipt" if kind == "receipt" else str(rng.choice(list(PAGE_SIZES)))
+    margin = float(rng.uniform(14, 22)) if kind == "receipt" else float(rng.uniform(36, 80))
+    width = _size(paper)[0] - 2 * margin
     gutter = float(rng.uniform(14, 30))
-    fits = [c for c in (1, 2, 3) if (width - (c - 1) * gutter) / c >= MIN_COLUMN]
-    columns = int(rng.choice(fits, p=None if len(fits) == 1 else np.full(len(fits), 1 / len(fits))))
-    return Layout(paper=paper, margin=round(margin, 1), columns=columns, gutter=round(gutter, 1),
-                  face=str(rng.choice(FACES[lang])), size=round(float(rng.uniform(8.5, 12)), 1),
+    most = {"article": 3, "paper": 2, "report": 1}.get(kind, 1)
+    fits = [c for c in range(1, most + 1) if (width - (c - 1) * gutter) / c >= MIN_COLUMN]
+    columns = int(rng.choice(fits))
+    family = faces.LATIN if lang == "en" else faces.CJK
+    face = str(rng.choice(list(family)))
+    heading = face if lang == "en" or rng.random() < 0.5 else "noto-sans-cjk"
+    size = float(rng.uniform(20, 26)) if kind == "slides" else float(rng.uniform(8.5, 12))
+    article = kind in ("article", "paper", "report")
+    return Layout(kind=kind, paper=paper, margin=round(margin, 1), columns=columns, gutter=round(gutter, 1),
+                  face=face, heading_face=heading, mono=str(rng.choice(list(faces.MONO))), size=round(size, 1),
                   leading=round(float(rng.uniform(1.15, 1.5)), 2), justify=bool(rng.random() < 0.5),
-                  title=bool(rng.random() < 0.5), header=bool(rng.random() < 0.6), footer=bool(rng.random() < 0.7),
-                  footnote=bool(rng.random() < 0.4), start=int(rng.integers(len(prose.paragraphs(lang, source)))))
+                  title=article and bool(rng.random() < 0.5), header=article and bool(rng.random() < 0.6),
+                  footer=kind not in ("receipt", "slides") and bool(rng.random() < 0.7),
+                  footnote=article and bool(rng.random() < 0.4),
+                  start=int(rng.integers(len(prose.paragraphs(lang, source)))))
 
 
-def _body(rng: np.random.Generator, lang: str, layout: Layout, chars: int, source: str) -> str:
-    """HTML for about `chars` characters of consecutive paragraphs, with headings and the odd list."""
-    paragraphs, heads = prose.paragraphs(lang, source), prose.headings(lang, source)
-    parts, total, k = [], 0, layout.start
-    while total < chars:
-        text = paragraphs[k % len(paragraphs)]
-        k += 1
-        roll = rng.random()
-        if roll < 0.15:
-            parts.append(f"<h2>{html.escape(heads[int(rng.integers(len(heads)))])}</h2>")
-        if roll > 0.88:
-            items = _short(paragraphs, k, int(rng.integers(2, 5)))
-            tag = "ol" if rng.random() < 0.5 else "ul"
-            parts.append(f"<{tag}>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + f"</{tag}>")
-            total += sum(len(i) for i in items)
-        parts.append(f"<p>{html.escape(text)}</p>")
-        total += len(text)
-    return "".join(parts)
+def _size(paper: str) -> tuple[int, int]:
+    return SLIDE if paper == "slides" else RECEIPT if paper == "receipt" else PAGE_SIZES[paper]
+
+
+class _Body:
+    """The HTML of a page's flowing part, built block by block, with the images its figures need."""
+
+    def __init__(self, rng: np.random.Generator, lang: str, layout: Layout, source: str, column: float,
+                 per_page: int) -> None:
+        self.rng, self.lang, self.layout, self.column, self.per_page = rng, lang, layout, column, per_page
+        self.paragraphs, self.heads = prose.paragraphs(lang, source), prose.headings(lang, source)
+        self.parts: list[str] = []
+        self.images: dict[str, bytes] = {}
+        self.counts = {"tables": 0, "figures": 0, "code": 0, "emphasis": 0}  # blocks made (numbering their ids)
+        self.ruled: list[int] = []  # the ruled tables' numbers
+        self.k = layout.start
+
+    def next_paragraph(self) -> str:
+        text = self.paragraphs[self.k % len(self.paragraphs)]
+        self.k += 1
+        return text
+
+    def heading(self) -> str:
+        return self.heads[int(self.rng.integers(len(self.heads)))]
+
+    def paragraph(self, text: str) -> None:
+        if self.rng.random() < CHANCE["emphasis"]:
+            self.parts.append(f"<p id='em{self.counts['emphasis']}'>{blocks.emphasise(text, self.rng, self.lang)}</p>")
+            self.counts["emphasis"] += 1
+        else:
+            self.parts.append(f"<p>{html.escape(text)}</p>")
+
+    def table(self, report: bool = False) -> None:
+        n, ruled = self.counts["tables"], bool(self.rng.random() < 0.5)
+        self.counts["tables"] += 1
+        if ruled:
+            self.ruled.append(n)
+        if self.lang == "zh":
+            caption = f"表{n + 1} {self.rng.choice(['合并利润表', '主要财务数据', '资产负债表', '经营情况'])}"
+            caption += "（部分）" if report and self.rng.random() < 0.5 else ""
+            self.parts.append(blocks.zh_table(self.rng, n, ruled, caption))
+        else:
+            words = " ".join(self.paragraphs[(self.k + i) % len(self.paragraphs)] for i in range(3)).split()
+            caption = f"Table {n + 1}. {_unnumbered(self.heading())}"
+            self.parts.append(blocks.en_table(self.rng, n, words, ruled, caption))
+
+    def figure(self) -> None:
+        n = self.counts["figures"]
+        self.counts["figures"] += 1
+        caption = f"{'图' if self.lang == 'zh' else 'Figure '}{n + 1}{' ' if self.lang == 'zh' else '. '}"
+        markup, png = blocks.figure(self.rng, f"figure{n}.png", self.column, caption + _unnumbered(self.heading()))
+        self.images[f"figure{n}.png"] = png
+        self.parts.append(markup)
+
+    def code(self) -> None:
+        self.parts.append(blocks.code(self.rng, self.counts["code"]))
+        self.counts["code"] += 1
+
+    def list(self) -> int:
+        # short paragraphs from elsewhere: not the next paragraphs, nor the last list's items
+        items = _short(self.paragraphs, self.k + int(self.rng.integers(1000, 9000)), int(self.rng.integers(2, 5)))
+        tag = "ol" if self.rng.random() < 0.5 else "ul"
+        self.parts.append(f"<{tag}>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + f"</{tag}>")
+        return sum(len(i) for i in items)
+
+    def flow(self, chars: int, report: bool = False) -> None:
+        """About `chars` characters of consecutive paragraphs, with headings, lists, tables, figures and code."""
+        total = 0
+        while total < chars:
+            text = self.next_paragraph()
+            roll = self.rng.random()
+            if roll < CHANCE["heading"]:
+                self.parts.append(f"<h2>{html.escape(self.heading())}</h2>")
+            if self.rng.random() < CHANCE["list"]:
+                total += self.list()
+            self.paragraph(text)
+            total += len(text)
+            if self.rng.random() < CHANCE["table"] * (4 if report else 1):
+                self.table(report)
+                total += 300
+            elif self.rng.random() < CHANCE["figure"]:
+                self.figure()
+                total += 500
+            elif self.lang == "en" and self.rng.random() < CHANCE["code"]:
+                self.code()
+                total += 150
+
+
+def _unnumbered(heading: str) -> str:
+    """A heading without its section number ("1.1.2. The shell prompt" -> "The shell prompt")."""
+    return NUMBERED.sub("", heading).strip() or heading
 
 
 def _short(paragraphs: list[str], start: int, n: int, most: int = 200) -> list[str]:
@@ -176,58 +261,141 @@ def _place(dev: pymupdf.Device, markup: str, css: str, archive: pymupdf.Archive,
     return filled
 
 
-def generate_page(rng: np.random.Generator, lang: str, source: str = prose.DEFAULT) -> tuple[bytes, Layout, str]:
-    """A one-page PDF of real prose in `lang`, and the layout it was drawn with.
+def _top(body: _Body, layout: Layout) -> str:
+    """The full-width part above the columns (title, a paper's abstract, a notice's head) and what closes the
+    flow (a letter's signature, a notice's attachments and seal line), per kind; the flow itself is filled."""
+    rng, kind = body.rng, layout.kind
+    per_page = body.per_page
+    if kind == "letter":
+        body.parts.append(blocks.letter_head(rng))
+        for _ in range(int(rng.integers(2, 5))):
+            body.paragraph(body.next_paragraph())
+        body.parts.append(blocks.letter_close(rng))
+        return ""
+    if kind == "form":
+        title = str(rng.choice(["Application Form", "Registration Form", "Change of Address", "Enrolment Form"]))
+        body.parts.append(f"<p>{html.escape(_short(body.paragraphs, layout.start + 7919, 1)[0])}</p>")
+        body.parts.append(blocks.form(rng, 0))
+        body.counts["tables"] += 1
+        body.flow(per_page // 3)
+        return f"<h1>{title}</h1>"
+    if kind == "receipt":
+        body.parts.append(blocks.receipt(rng, 0))
+        body.counts["tables"] += 1
+        return ""
+    if kind == "slides":
+        items = [_unnumbered(h) for h in (body.heading() for _ in range(int(rng.integers(3, 6))))]
+        body.parts.append("<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>")
+        return f"<h1>{html.escape(_unnumbered(body.heading()))}</h1>"
+    if kind == "notice":
+        head, close = blocks.notice_head(rng, _unnumbered(body.heading()))
+        body.flow(per_page // 2)
+        body.parts.append(close)
+        return head
+    if kind == "paper":
+        abstract = _short(body.paragraphs, layout.start + 104729, 1, most=160)[0]
+        keywords = [_unnumbered(body.heading()) for _ in range(int(rng.integers(3, 6)))]
+        body.flow(per_page)
+        return blocks.paper_head(rng, _unnumbered(body.heading()), abstract, keywords)
+    if kind == "report":
+        company = str(rng.choice(["华信科技股份有限公司", "东方电气集团股份有限公司", "长江证券股份有限公司",
+                                  "中原高速公路股份有限公司"]))
+        title = f"{company}{int(rng.integers(2015, 2025))}年{rng.choice(['年度报告', '半年度报告'])}"
+        body.parts.append(f"<h2>{rng.choice(['第三节 管理层讨论与分析', '第二节 公司简介和主要财务指标'])}</h2>")
+        body.flow(per_page, report=True)
+        return f"<h1>{html.escape(title)}</h1>"
+    body.flow(per_page)
+    return f"<h1>{html.escape(body.heading())}</h1>" if layout.title else ""
+
+
+def generate_page(rng: np.random.Generator, lang: str, source: str = prose.DEFAULT) -> Generated:
+    """A one-page PDF of real prose in `lang`, with its layout and where its tables and code blocks landed.
 
     Args:
         rng: the sample's generator (the only randomness used).
         lang: "en" or "zh".
         source: the prose's source, a key of `engines.prose.SOURCES`.
-
-    Returns:
-        (the PDF's bytes, its layout, the text it draws: the characters its text layer may read back).
     """
     layout = draw_layout(rng, lang, source)
-    width, height = PAGE_SIZES[layout.paper]
-    archive, family = _archive(layout.face)
-    face = layout.face
-    css = _css(face, family, layout)
+    width, height = _size(layout.paper)
+    fonts = _archive(tuple(dict.fromkeys((layout.face, layout.heading_face, layout.mono))))
+    css = _css(layout)
     area = pymupdf.Rect(layout.margin, layout.margin, width - layout.margin, height - layout.margin)
+    column = (area.width - (layout.columns - 1) * layout.gutter) / layout.columns
     # a little more than the page holds (an em square per Chinese character, about half of one per Latin letter)
     per_page = int(area.width * area.height / (layout.size ** 2 * layout.leading) * (2.5 if lang == "en" else 1.2))
+    body = _Body(rng, lang, layout, source, column, per_page)
+    top_markup = _top(body, layout)
+    archive = pymupdf.Archive()
+    archive.add(fonts)
+    for name, png in body.images.items():
+        archive.add(png, name)
     buffer = io.BytesIO()
     writer = pymupdf.DocumentWriter(buffer, "")  # uncompressed: see the module docstring
     dev = writer.begin_page(pymupdf.Rect(0, 0, width, height))
-    heads, paragraphs = prose.headings(lang, source), prose.paragraphs(lang, source)
     drawn: list[str] = []  # every markup placed
     top, bottom = area.y0, area.y1
     if layout.header:
-        band = pymupdf.Rect(area.x0, area.y0 * 0.4, area.x1, area.y0 - 4)
-        drawn.append(markup := f"<p class='small'>{html.escape(heads[layout.start % len(heads)])}</p>")
+        band = pymupdf.Rect(area.x0, min(area.y0 * 0.4, area.y0 - 4 - 2.5 * layout.size), area.x1, area.y0 - 4)
+        head = html.escape(body.heads[layout.start % len(body.heads)])
+        drawn.append(markup := f"<p class='small' style='margin: 0'>{head}</p>")
         _place(dev, markup, css, archive, band)
     if layout.footer:
-        band = pymupdf.Rect(area.x0, area.y1 + 4, area.x1, height - area.y0 * 0.3)
+        band = pymupdf.Rect(area.x0, area.y1 + 4, area.x1, max(height - area.y0 * 0.3, area.y1 + 4 + 2.5 * layout.size))
         number = int(rng.integers(1, 400))
-        drawn.append(markup := f"<p class='small' style='text-align: center'>{number}</p>")
+        shown = f"— {number} —" if lang == "zh" and rng.random() < 0.5 else str(number)
+        drawn.append(markup := f"<p class='small' style='text-align: center; margin: 0'>{shown}</p>")
         _place(dev, markup, css, archive, band)
-    if layout.title:
-        title = heads[int(rng.integers(len(heads)))]
-        drawn.append(markup := f"<h1>{html.escape(title)}</h1>")
-        top = _place(dev, markup, css, archive, area).y1 + layout.size
+    if top_markup:
+        drawn.append(top_markup)
+        top = _place(dev, top_markup, css, archive, area).y1 + layout.size
     if layout.footnote:
-        note = _short(paragraphs, layout.start + 7919, 1)[0]
+        note = _short(body.paragraphs, layout.start + 7919, 1)[0]
         drawn.append(markup := f"<p class='small'>1 {html.escape(note)}</p>")
         bottom = _place(dev, markup, css, archive,
                         pymupdf.Rect(area.x0, top, area.x1, area.y1), bottom=True).y0 - layout.size
-    drawn.append(body := _body(rng, lang, layout, per_page, source))
-    story = pymupdf.Story(body, user_css=css, archive=archive)
-    column = (area.width - (layout.columns - 1) * layout.gutter) / layout.columns
+    drawn.append(flow := "".join(body.parts))
+    story = pymupdf.Story(flow, user_css=css, archive=archive)
+    placed: dict[str, list[tuple[float, float, float, float]]] = {}
+
+    def record(position: Any) -> None:
+        if position.id and position.open_close & 1:
+            placed.setdefault(position.id, []).append(tuple(position.rect))
+
     for c in range(layout.columns):
         x0 = area.x0 + c * (column + layout.gutter)
         more, _ = story.place(pymupdf.Rect(x0, top, x0 + column, bottom))
+        story.element_positions(record)
         story.draw(dev)
         if not more:
             break
     writer.end_page()
     writer.close()
-    return buffer.getvalue(), layout, LIST_MARKS + html.unescape(prose.TAG.sub(" ", " ".join(drawn)))
+    tables = _tables(placed)
+    edges = [(area.x0 + c * (column + layout.gutter), area.x0 + c * (column + layout.gutter) + column)
+             for c in range(layout.columns)]
+    if any(not any(x0 - 1 <= cell[0] and cell[2] <= x1 + 1 for x0, x1 in edges)
+           for table in tables.values() for row in table for cell in row):
+        # a table wider than its column runs into the gutter: its rows would cross the columns' reading order
+        raise SampleError("table_overflow", f"a table is wider than its {column:.0f} pt column")
+    shown = {"tables": len(tables), "ruled": sum(t in body.ruled for t in tables),
+             **{kind: sum(bool(re.fullmatch(f"{prefix}\\d+", name)) for name in placed)
+                for kind, prefix in (("figures", "figure"), ("code", "code"), ("emphasis", "em"))}}
+    layout = Layout(**{**layout.to_dict(), "blocks": shown})
+    text = LIST_MARKS + html.unescape(prose.TAG.sub(" ", " ".join(drawn)))
+    return Generated(buffer.getvalue(), layout, text, list(tables.values()), _code(placed))
+
+
+def _tables(placed: dict[str, list[tuple[float, float, float, float]]]) -> dict[int, list[list[tuple]]]:
+    """Per placed table (by its number), per row, the boxes of its placed cells left to right (from the cells'
+    ids)."""
+    cells: dict[int, dict[int, dict[int, tuple]]] = {}
+    for name, rects in placed.items():
+        if m := re.fullmatch(r"t(\d+)r(\d+)c(\d+)", name):
+            t, r, c = (int(g) for g in m.groups())
+            cells.setdefault(t, {}).setdefault(r, {})[c] = rects[0]
+    return {t: [[row[c] for c in sorted(row)] for _, row in sorted(rows.items())] for t, rows in sorted(cells.items())}
+
+
+def _code(placed: dict[str, list[tuple[float, float, float, float]]]) -> list[tuple[float, float, float, float]]:
+    return [rect for name, rects in sorted(placed.items()) if name.startswith("code") for rect in rects]

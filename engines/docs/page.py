@@ -6,13 +6,18 @@ text that is not drawn (the invisible OCR layer over a scan, transparent text), 
 column, a formula's stacked sub- and superscripts, which have no reading order in plain text), vertical
 writing, scripts the engine does not teach (GOT's documents are English and Chinese: kana, Hangul,
 Cyrillic ... are refused; PP-OCR does not read Korean at all), text the page crops away, and ruled tables
-(a text layer reads their cells column by column; plain text has no reading order for them). `read_page`
+(a text layer reads their cells column by column) unless the caller knows the table's cells. `read_page`
 refuses such a page with a stable reason (`PageSkip.reason`), or returns its lines in reading order
 (`engines.docs.layout`). A few stray vertical lines (an arXiv stamp, a margin note) do not refuse a page:
 they are left out of the target and painted over in the image, so the image still shows exactly the target.
 
 Built-in pages pass the same checks; a `--source` page is also compared with pdfminer.six's reading of it
 (`engines.docs.crosscheck`) when the source is scanned.
+
+Tables and code, where the caller knows where they are (a generated page's Story reports each cell and code
+block it placed): a table is read row by row, one row a target line, its cells left to right one space apart (a
+cell's own lines joined by a space, an empty cell left out), as a reader reads a table aloud; a code block's
+lines keep the indentation the image shows, in spaces of the block's monospace advance.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from statistics import median
 
 from engines.docs.layout import Box, reading_order
 from renderers.pymupdf import PdfDocument
@@ -194,7 +200,8 @@ def _horizontal(t: DrawnText) -> bool:
     return x1 > x0 and abs(y1 - y0) <= 0.05 * (x1 - x0)
 
 
-def read_page(doc: PdfDocument, index: int, dpi: float, refuse_tables: bool = False) -> PageText:
+def read_page(doc: PdfDocument, index: int, dpi: float, refuse_tables: bool = False,
+              tables: list[list[list[Box]]] | None = None, code: list[Box] | None = None) -> PageText:
     """Check page `index` of `doc` and put its text in reading order.
 
     Args:
@@ -202,7 +209,9 @@ def read_page(doc: PdfDocument, index: int, dpi: float, refuse_tables: bool = Fa
         index: the page, from 0.
         dpi: the resolution the page will be rendered at (boxes are in its pixels).
         refuse_tables: refuse a page with a ruled table (`PdfDocument.table_count`; its cells have no plain-text
-            order), as a `--source` scan does once per page (generated pages draw no table).
+            order), as a `--source` scan does once per page.
+        tables: the page's tables, each its rows, each its cells' boxes left to right (points): read row by row.
+        code: the boxes of the page's code blocks (points): their lines keep their indentation.
 
     Returns:
         the page's checked text.
@@ -239,16 +248,65 @@ def read_page(doc: PdfDocument, index: int, dpi: float, refuse_tables: bool = Fa
     blank = [t.bbox for t in stray]
     if any(_overlap(b, t.bbox) for b in blank for t in kept):
         raise PageSkip("vertical_text", "vertical text crosses horizontal lines")
+    zoom = dpi / 72
+    if code:
+        kept = _indented(doc, index, dpi, kept, [_scaled(b, zoom) for b in code])
+    if tables:
+        kept = _table_rows(kept, [[[_scaled(c, zoom) for c in row] for row in table] for table in tables])
     ordered = reading_order([t.bbox for t in kept])
     han = sum(len(HAN.findall(t.text)) for t in kept)
     lines = [_join([kept[i] for i in row]) for row in ordered.rows]
     return PageText(lines, ordered.paragraphs, blank, "zh" if han >= 0.1 * chars else "en", ordered.columns)
 
 
-def _join(pieces: list[DrawnText]) -> DrawnText:
-    """One visual line from the pieces the text layer cut it into (left to right), a space between two."""
+def _join(pieces: list[DrawnText], tight: bool = False) -> DrawnText:
+    """One visual line from the pieces the text layer cut it into (left to right), a space between two (none when
+    `tight`: the lines of a Chinese table cell)."""
     if len(pieces) == 1:
         return pieces[0]
     boxes = [t.bbox for t in pieces]
     box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-    return DrawnText(" ".join(t.text for t in pieces), box_quad(*box), pieces[0].score, pieces[0].page)
+    text = ("" if tight else " ").join(t.text for t in pieces)
+    return DrawnText(text, box_quad(*box), pieces[0].score, pieces[0].page)
+
+
+def _scaled(box: Box, zoom: float) -> Box:
+    return box[0] * zoom, box[1] * zoom, box[2] * zoom, box[3] * zoom
+
+
+def _inside(box: Box, cell: Box) -> bool:
+    """Whether a box's centre lies in `cell`."""
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return cell[0] <= x <= cell[2] and cell[1] <= y <= cell[3]
+
+
+def _table_rows(lines: list[DrawnText], tables: list[list[list[Box]]]) -> list[DrawnText]:
+    """The lines with every table's lines replaced by one line per row: its cells left to right, one space apart,
+    each cell's lines top to bottom (pieces of one baseline left to right)."""
+    out = [t for t in lines if not any(_inside(t.bbox, c) for table in tables for row in table for c in row)]
+    for table in tables:
+        for row in table:
+            cells = [sorted((t for t in lines if _inside(t.bbox, cell)), key=lambda t: (round(t.bbox[1]), t.bbox[0]))
+                     for cell in row]
+            pieces = [_join(cell, HAN.search(cell[0].text[-1:]) is not None) for cell in cells if cell]
+            if pieces:
+                out.append(_join(pieces))
+    return out
+
+
+def _indented(doc: PdfDocument, index: int, dpi: float, lines: list[DrawnText], code: list[Box]) -> list[DrawnText]:
+    """The lines of code blocks with their indentation as spaces: the text layer draws it as leading spaces that
+    a line's text loses, so it is measured from where the line's first glyph stands in its block, in the block's
+    monospace advance."""
+    glyphs = [g.bbox for g in doc.texts(index, dpi, unit="char")]
+    out = []
+    for t in lines:
+        block = next((b for b in code if _inside(t.bbox, b)), None)
+        own = [g for g in glyphs if _inside(g, t.bbox)] if block else []
+        if not own:
+            out.append(t)
+            continue
+        advance = median(g[2] - g[0] for g in own)
+        indent = round((min(g[0] for g in own) - block[0]) / advance)
+        out.append(DrawnText(" " * max(0, indent) + t.text, t.quad, t.score, t.page))
+    return out

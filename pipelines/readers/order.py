@@ -6,7 +6,8 @@ order never sees an order the engine got wrong. So the order is derived here fro
 detects, not from the engine: the detected line boxes are split into columns at gutters (x ranges
 that hardly any box covers, with boxes on both sides), into bands at boxes that cross a gutter
 (titles, a centred page number), and ranked band by band, column by column left to right, top to
-bottom, a row's pieces left to right. Each target line long enough to be told apart is matched to
+bottom; detections side by side on one baseline of a column (a table row's cells, a justified line cut at a
+wide gap) are joined into one line first. Each target line long enough to be told apart is matched to
 the detected line it is (fuzzy ratio), or to the one it is a fragment of; then each pair of
 consecutive matched target lines is judged: in order when the second's detection ranks after the
 first's. Two target lines that are pieces of one detected line count as out of order: one visual
@@ -69,9 +70,18 @@ def _gutters(boxes: list[Box]) -> list[tuple[float, float]]:
             if start > 0 and x <= width and x - start >= 0.01 * width:
                 runs.append((left + start, left + x))
             start = None
-    # A gutter needs a column on each side, not a ragged margin: a sixth of the boxes left and right of it.
-    return [(a, b) for a, b in runs if sum(bx[2] <= a + 1 for bx in boxes) >= len(boxes) / 6
-            and sum(bx[0] >= b - 1 for bx in boxes) >= len(boxes) / 6]
+    # A gutter needs a column on each side, not a ragged margin: a sixth of the boxes left and right of it,
+    # side by side (a letter's sender block above its recipient's, right and left, is not two columns).
+    return [(a, b) for a, b in runs if _side_by_side([bx for bx in boxes if bx[2] <= a + 1],
+                                                     [bx for bx in boxes if bx[0] >= b - 1], len(boxes) / 6)]
+
+
+def _side_by_side(left: list[Box], right: list[Box], least: float) -> bool:
+    """Whether two groups of boxes, each of at least `least`, share some of their height."""
+    if len(left) < least or len(right) < least:
+        return False
+    return min(max(b[3] for b in left), max(b[3] for b in right)) > max(min(b[1] for b in left),
+                                                                       min(b[1] for b in right))
 
 
 def places(boxes: list[Box]) -> list[tuple[float, float]]:
@@ -94,6 +104,31 @@ def before(a: Placed, b: Placed) -> bool:
     if overlap > 0.5 * min(a.box[3] - a.box[1], b.box[3] - b.box[1]):
         return a.box[0] < b.box[0]
     return a.box[1] + a.box[3] < b.box[1] + b.box[3]
+
+
+def _rows(found: list[Placed]) -> list[Placed]:
+    """Detected lines side by side on one baseline of one column joined into one, left to right: the detector cuts
+    a table row at its cells and a justified line at its wide gaps, and a reader reads either as one line."""
+    rows: list[list[Placed]] = []
+    for p in sorted(found, key=lambda p: (p.page, *p.place, p.box[1] + p.box[3])):
+        if rows and _one_row(rows[-1][-1], p):
+            rows[-1].append(p)
+        else:
+            rows.append([p])
+    out = []
+    for row in rows:
+        row.sort(key=lambda p: p.box[0])
+        box = (min(p.box[0] for p in row), min(p.box[1] for p in row), max(p.box[2] for p in row),
+               max(p.box[3] for p in row))
+        out.append(Placed(row[0].page, box, " ".join(p.text for p in row), row[0].place))
+    return out
+
+
+def _one_row(a: Placed, b: Placed) -> bool:
+    """Whether two detected lines stand side by side on one baseline, with no gutter between them."""
+    overlap = min(a.box[3], b.box[3]) - max(a.box[1], b.box[1])
+    return (a.page, *a.place) == (b.page, *b.place) and overlap > 0.5 * min(a.box[3] - a.box[1],
+                                                                               b.box[3] - b.box[1])
 
 
 def _match(line: str, found: list[Placed], rank: list[int], used: set[int], after: int) -> tuple[int, bool] | None:
@@ -119,10 +154,10 @@ def judge(lines: list[str], found: list[Placed]) -> dict[str, Any]:
     Returns:
         pairs (consecutive matched target lines judged), in_order, order (their share, 1.0 when none
         judged), split (pairs that are pieces of one detected line), out (the first few pairs out of
-        order), unmatched_found (detected lines of MIN_CHARS or more that no target line matches) and
-        the first few of them.
+        order), unmatched_found (detected lines of MIN_CHARS or more that no target line matches), the
+        first few of them, every one's (page, box), and the target lines matched to no detected line.
     """
-    found = placed(found)
+    found = _rows(placed(found))
     reading = sorted(range(len(found)), key=functools.cmp_to_key(
         lambda i, j: -1 if before(found[i], found[j]) else (1 if before(found[j], found[i]) else 0)))
     rank = [0] * len(found)
@@ -164,9 +199,15 @@ def judge(lines: list[str], found: list[Placed]) -> dict[str, Any]:
             out.append({"first": a_line, "then": b_line, "why": "together one detected line"})
     used = {i for _, i, _ in matched}
     long_found = [i for i, p in enumerate(found) if len(p.text) >= MIN_CHARS]
-    unmatched = [found[i].text for i in long_found if i not in used
-                 and not any(fuzz.partial_ratio(found[i].text, line) >= PIECE
-                             for line in lines if len(line) >= 1.5 * len(found[i].text))]
+    unmatched = [found[i] for i in long_found if i not in used and not accounted(found[i].text, lines)]
+    named = {m[0] for m in matched}
     return {"pairs": pairs, "in_order": in_order, "order": round(in_order / pairs, 4) if pairs else 1.0,
             "split": split, "out": out[:4], "found_lines": len(long_found), "unmatched_found": len(unmatched),
-            "unmatched_first": unmatched[:4]}
+            "unmatched_first": [p.text for p in unmatched[:4]],
+            "unmatched_boxes": [(p.page, list(p.box)) for p in unmatched],
+            "unmatched_lines": [line for line in lines if len(line) >= MIN_CHARS and line not in named]}
+
+
+def accounted(text: str, lines: list[str]) -> bool:
+    """Whether a detected line's text is a piece of a (longer) target line."""
+    return any(fuzz.partial_ratio(text, line) >= PIECE for line in lines if len(line) >= 1.5 * len(text))

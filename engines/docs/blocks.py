@@ -1,0 +1,249 @@
+"""The blocks a generated docs page is built from, as HTML for MuPDF's Story: emphasis runs, tables (ruled and
+unruled) with captions, figures (a drawn chart with no text in it) with captions, code blocks, and the parts of
+letters, forms, receipts, slides, Chinese government notices (通知: 文号, 主送, 附件, 落款), financial reports
+(单位：万元 tables) and papers (摘要, 关键词).
+
+Every table cell carries an id (`cell_id`), so the page can ask the Story where each cell landed and read the
+table row by row (`engines.docs.page`: one row a line, its cells left to right, one space apart); every code
+block carries one too (`code_id`), so its lines keep the indentation the image shows. What a block draws is its
+text: nothing here draws a character the target will not hold (a form's fields are empty boxes, a figure is
+bars and lines without labels).
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+EN_NAMES = ("Alice Martin", "David Chen", "Maria Garcia", "James Wilson", "Sarah Johnson", "Thomas Becker",
+            "Emily Clarke", "Robert Novak", "Laura Rossi", "Daniel Kim", "Anna Schmidt", "Peter Hughes")
+STREETS = ("Maple Avenue", "Station Road", "High Street", "Oak Lane", "Church Street", "Park Road", "Mill Lane")
+CITIES = ("Springfield, IL 62704", "Cambridge CB2 1TN", "Portland, OR 97205", "Leeds LS1 4AP", "Austin, TX 78701",
+          "Bristol BS1 5TR", "Madison, WI 53703")
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+SHOP_ITEMS = ("Coffee beans 500 g", "Whole milk 1 l", "Bread, sourdough", "Apples 1 kg", "Pasta 500 g",
+              "Olive oil 750 ml", "Cheddar 200 g", "Tomatoes", "Rice 2 kg", "Orange juice", "Eggs (12)", "Butter 250 g",
+              "Notebook A5", "USB cable", "Batteries AA (4)", "Dish soap")
+FORM_FIELDS = ("Full name", "Date of birth", "Address", "City", "Postal code", "Telephone", "E-mail",
+               "Employer", "Position", "Start date", "Signature", "Account number", "Reference")
+PACKAGES = ("apt", "dpkg", "aptitude", "coreutils", "openssh-server", "rsync", "git", "vim", "nginx", "locales",
+            "systemd", "sudo", "tmux", "curl", "debootstrap", "lvm2", "cryptsetup", "mdadm")
+ZH_ORGS = ("国务院办公厅", "教育部办公厅", "财政部", "省人民政府办公厅", "市生态环境局", "县卫生健康委员会",
+           "国家统计局", "省科学技术厅", "市交通运输局", "区人力资源和社会保障局")
+ZH_ORG_CODES = ("国办发", "教办函", "财预", "政办发", "环发", "卫健发", "国统字", "科发", "交运发", "人社发")
+ZH_TO = ("各省、自治区、直辖市人民政府，国务院各部委、各直属机构：", "各市、县（区）人民政府，省政府各部门：",
+         "各有关单位：", "各区县教育局，各直属学校：", "机关各处室，各直属单位：")
+ZH_ITEMS = ("营业收入", "营业成本", "税金及附加", "销售费用", "管理费用", "研发费用", "财务费用", "其他收益",
+            "投资收益", "营业利润", "利润总额", "所得税费用", "净利润", "货币资金", "应收账款", "存货",
+            "固定资产", "无形资产", "短期借款", "应付账款")
+ZH_COLUMNS = (("项目", "本期金额", "上期金额"), ("项目", "2023年", "2022年", "增减（%）"),
+              ("项目", "期末余额", "期初余额"), ("项目", "本年累计", "上年同期", "同比增长（%）"))
+ZH_NAMES = ("张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊", "赵敏", "黄强", "周婷", "吴军")
+ZH_UNITS = ("清华大学计算机科学与技术系", "北京大学信息科学技术学院", "浙江大学控制科学与工程学院",
+            "中国科学院自动化研究所", "复旦大学经济学院", "武汉大学资源与环境科学学院")
+
+
+def cell_id(table: int, row: int, col: int) -> str:
+    return f"t{table}r{row}c{col}"
+
+
+def code_id(block: int) -> str:
+    return f"code{block}"
+
+
+def emphasise(text: str, rng: np.random.Generator, lang: str) -> str:
+    """A paragraph as HTML with one run of one to three words (a few characters in Chinese) set in bold or
+    italic (Chinese: bold only, as Chinese type has no italic)."""
+    if lang == "zh":
+        # a run of Chinese characters only: a bold run starting inside a Latin word would split it
+        runs = [m.span() for m in re.finditer("[\u4e00-\u9fff]{2,}", text)]
+        if not runs:
+            return html.escape(text)
+        left, right = runs[int(rng.integers(len(runs)))]
+        start = int(rng.integers(left, right - 1))
+        end = min(right, start + int(rng.integers(2, 6)))
+        tag = "b"
+    else:
+        words = text.split(" ")
+        if len(words) < 6:
+            return html.escape(text)
+        first = int(rng.integers(0, len(words) - 3))
+        start = len(" ".join(words[:first])) + (1 if first else 0)
+        end = len(" ".join(words[:first + int(rng.integers(1, 4))]))
+        tag = str(rng.choice(["b", "i", "i"]))
+    return f"{html.escape(text[:start])}<{tag}>{html.escape(text[start:end])}</{tag}>{html.escape(text[end:])}"
+
+
+def _number(rng: np.random.Generator, style: int) -> str:
+    """A plausible table value: a count, an amount with thousands separators, a decimal or a percentage."""
+    if style == 0:
+        return str(int(rng.integers(1, 999)))
+    if style == 1:
+        return f"{float(rng.lognormal(8, 1.5)):,.2f}"
+    if style == 2:
+        return f"{float(rng.uniform(0, 100)):.1f}"
+    return f"{float(rng.normal(5, 12)):.1f}%"
+
+
+def table(rng: np.random.Generator, index: int, header: list[str], rows: list[list[str]], ruled: bool,
+          caption: str | None = None, numeric_right: bool = True) -> str:
+    """A table whose every cell has an id (`cell_id`), its caption above it (the convention for tables)."""
+    style = "ruled" if ruled else "unruled"
+    cells = [header] + rows
+    body = "".join(
+        "<tr>" + "".join(f"<{'th' if r == 0 and header else 'td'} id='{cell_id(index, r, c)}'"
+                         + (" class='num'" if c and numeric_right else "") + f">{html.escape(v)}</"
+                         + ("th" if r == 0 and header else "td") + ">" for c, v in enumerate(row)) + "</tr>"
+        for r, row in enumerate(cells) if row)
+    head = f"<p class='caption'>{html.escape(caption)}</p>" if caption else ""
+    return f"{head}<table class='{style}'>{body}</table>"
+
+
+def en_table(rng: np.random.Generator, index: int, words: list[str], ruled: bool, caption: str) -> str:
+    """A small table of plausible values, its row labels short phrases of the page's prose."""
+    columns = int(rng.integers(2, 5))
+    styles = [int(rng.integers(4)) for _ in range(columns - 1)]
+    heads = ["Item", "Count", "Size (MB)", "Share", "Rate", "Time (s)", "Cost ($)", "Version", "Change"]
+    header = ["Name"] + [heads[int(k)] for k in rng.choice(np.arange(1, len(heads)), columns - 1, replace=False)]
+    labels = [w for w in words if w.isalpha() and w.islower() and 6 <= len(w) <= 12] + list(PACKAGES)
+    rows = [[str(rng.choice(labels)).capitalize()] + [_number(rng, s) for s in styles]
+            for _ in range(int(rng.integers(3, 8)))]
+    return table(rng, index, header, rows, ruled, caption)
+
+
+def zh_table(rng: np.random.Generator, index: int, ruled: bool, caption: str) -> str:
+    """A financial statement excerpt: 单位：万元 over rows of items and amounts."""
+    header = list(ZH_COLUMNS[int(rng.integers(len(ZH_COLUMNS)))])
+    items = rng.choice(len(ZH_ITEMS), int(rng.integers(3, 8)), replace=False)
+    rows = []
+    for k in sorted(items):
+        now = float(rng.lognormal(9, 1.2))
+        before = now / float(rng.uniform(0.7, 1.4))
+        values = [f"{now:,.2f}", f"{before:,.2f}"]
+        if len(header) == 4:
+            values.append(f"{(now / before - 1) * 100:.2f}")
+        rows.append([ZH_ITEMS[k]] + values)
+    unit = "<p class='unit'>单位：万元</p>"
+    return f"<p class='caption'>{html.escape(caption)}</p>{unit}" + table(rng, index, header, rows, ruled)
+
+
+def figure(rng: np.random.Generator, name: str, width_pt: float, caption: str) -> tuple[str, bytes]:
+    """(HTML, PNG) of a chart-like figure drawn without any text (bars or lines over a frame with ticks), its
+    caption below (the convention for figures)."""
+    w, h = 480, int(480 * float(rng.uniform(0.4, 0.65)))
+    image = Image.new("RGB", (w, h), "white")
+    draw = ImageDraw.Draw(image)
+    draw.line([(30, 10), (30, h - 20), (w - 10, h - 20)], fill="black", width=2)
+    for k in range(1, 5):
+        y = h - 20 - k * (h - 40) // 4
+        draw.line([(26, y), (30, y)], fill="black", width=2)
+        draw.line([(31, y), (w - 10, y)], fill=(225, 225, 225), width=1)
+    colours = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40)]
+    n = int(rng.integers(5, 12))
+    values = np.clip(np.cumsum(rng.normal(0, 0.15, (2, n)), axis=1) + 0.5, 0.05, 0.95)
+    step = (w - 50) / n
+    if rng.random() < 0.5:
+        for i in range(n):
+            x = 40 + i * step
+            draw.rectangle([x, h - 20 - values[0, i] * (h - 40), x + step * 0.6, h - 21], fill=colours[0])
+    else:
+        for series, colour in zip(values, colours[1:]):
+            draw.line([(40 + i * step, h - 20 - v * (h - 40)) for i, v in enumerate(series)], fill=colour, width=3)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", compress_level=1)  # embedded in a PDF written uncompressed: size does not matter
+    shown = min(width_pt, float(rng.uniform(0.6, 0.9)) * width_pt)
+    markup = (f"<div class='figure' id='{name.rsplit('.', 1)[0]}'><img src='{name}' style='width: {shown:.0f}pt'/></div>"
+              f"<p class='caption'>{html.escape(caption)}</p>")
+    return markup, buffer.getvalue()
+
+
+def code(rng: np.random.Generator, index: int) -> str:
+    """A code block: a shell session or a short script, its indentation in spaces, one space between tokens."""
+    packages = [str(p) for p in rng.choice(PACKAGES, 3, replace=False)]
+    kind = int(rng.integers(3))
+    if kind == 0:
+        lines = [f"$ sudo apt-get install {packages[0]}", f"$ dpkg -L {packages[1]} | head",
+                 f"$ apt-cache policy {packages[2]}", "$ systemctl status --no-pager"]
+        lines = lines[:int(rng.integers(2, 5))]
+    elif kind == 1:
+        lines = ["#!/bin/sh", "set -e", f"for pkg in {' '.join(packages)}; do",
+                 "    if ! dpkg -s \"$pkg\" >/dev/null 2>&1; then", "        apt-get install -y \"$pkg\"",
+                 "    fi", "done"]
+    else:
+        lines = ["def installed(names):", "    found = []", "    for name in names:",
+                 "        if name in (" + ", ".join(f"'{p}'" for p in packages[:2]) + "):",
+                 "            found.append(name)", "    return found"]
+    return f"<pre id='{code_id(index)}'>" + html.escape("\n".join(lines)) + "</pre>"
+
+
+def en_date(rng: np.random.Generator) -> str:
+    return f"{MONTHS[int(rng.integers(12))]} {int(rng.integers(1, 29))}, {int(rng.integers(2015, 2026))}"
+
+
+def zh_date(rng: np.random.Generator) -> str:
+    return f"{int(rng.integers(2015, 2026))}年{int(rng.integers(1, 13))}月{int(rng.integers(1, 29))}日"
+
+
+def letter_head(rng: np.random.Generator) -> str:
+    """A letter's sender block (right), date, recipient block and salutation."""
+    sender, to = (str(n) for n in rng.choice(EN_NAMES, 2, replace=False))
+    street = f"{int(rng.integers(2, 400))} {rng.choice(STREETS)}"
+    return (f"<p class='right'>{sender}<br/>{street}<br/>{rng.choice(CITIES)}</p>"
+            f"<p class='right'>{en_date(rng)}</p>"
+            f"<p>{to}<br/>{int(rng.integers(2, 400))} {rng.choice(STREETS)}<br/>{rng.choice(CITIES)}</p>"
+            f"<p>Dear {to.split()[0]},</p>")
+
+
+def letter_close(rng: np.random.Generator) -> str:
+    return (f"<p>{rng.choice(['Sincerely,', 'Yours faithfully,', 'Best regards,', 'Kind regards,'])}</p>"
+            f"<p>{rng.choice(EN_NAMES)}</p>")
+
+
+def form(rng: np.random.Generator, index: int) -> str:
+    """A form: its fields a table of labels beside empty boxes (one field a row), then a tick-box list."""
+    fields = [str(f) for f in rng.choice(FORM_FIELDS, int(rng.integers(5, 10)), replace=False)]
+    rows = "".join(f"<tr><td id='{cell_id(index, r, 0)}'>{html.escape(f)}:</td>"
+                   f"<td id='{cell_id(index, r, 1)}'><div class='field'></div></td></tr>"
+                   for r, f in enumerate(fields))
+    return f"<table class='unruled'>{rows}</table>"
+
+
+def receipt(rng: np.random.Generator, index: int) -> str:
+    """A shop receipt: header, date, an unruled table of items and prices, subtotal, tax and total."""
+    items = [str(i) for i in rng.choice(SHOP_ITEMS, int(rng.integers(3, 9)), replace=False)]
+    prices = [round(float(rng.lognormal(1.2, 0.6)), 2) for _ in items]
+    subtotal = sum(prices)
+    rate = float(rng.choice([0.05, 0.07, 0.2]))
+    rows = [[i, f"{p:.2f}"] for i, p in zip(items, prices)]
+    rows += [["Subtotal", f"{subtotal:.2f}"], [f"Tax {rate:.0%}", f"{subtotal * rate:.2f}"],
+             ["Total", f"{subtotal * (1 + rate):.2f}"]]
+    shop = str(rng.choice(["Corner Market", "Green Grocer", "City Pharmacy", "Book Nook", "Fresh Foods"]))
+    head = (f"<h1>{shop}</h1><p class='centre'>{int(rng.integers(2, 400))} {rng.choice(STREETS)}</p>"
+            f"<p class='centre'>{en_date(rng)} {int(rng.integers(8, 21)):02d}:{int(rng.integers(60)):02d}</p>")
+    return head + table(rng, index, [], rows, ruled=False) + "<p class='centre'>Thank you for your purchase</p>"
+
+
+def notice_head(rng: np.random.Generator, topic: str) -> tuple[str, str]:
+    """A Chinese government notice's head (issuing organ, 文号, title, 主送) and its close (附件, 落款)."""
+    k = int(rng.integers(len(ZH_ORGS)))
+    number = f"{ZH_ORG_CODES[k]}〔{int(rng.integers(2015, 2026))}〕{int(rng.integers(1, 99))}号"
+    head = (f"<p class='org'>{ZH_ORGS[k]}文件</p><p class='centre'>{number}</p>"
+            f"<h1>关于{html.escape(topic)}的通知</h1><p>{rng.choice(ZH_TO)}</p>")
+    attachments = "".join(f"<p>{i + 1}. {html.escape(str(t))}</p>" for i, t in enumerate(
+        rng.choice(["实施方案", "任务分工表", "申报表", "联系人名单", "统计表"], int(rng.integers(1, 3)), replace=False)))
+    close = (f"<p>附件：</p>{attachments}<p class='right'>{ZH_ORGS[k]}</p><p class='right'>{zh_date(rng)}</p>")
+    return head, close
+
+
+def paper_head(rng: np.random.Generator, title: str, abstract: str, keywords: list[str]) -> str:
+    """A Chinese paper's head: title, authors, affiliation, 摘要 and 关键词."""
+    authors = "，".join(str(n) for n in rng.choice(ZH_NAMES, int(rng.integers(1, 4)), replace=False))
+    return (f"<h1>{html.escape(title)}</h1><p class='centre'>{authors}</p>"
+            f"<p class='centre small'>（{rng.choice(ZH_UNITS)}，{rng.choice(['北京', '杭州', '上海', '武汉'])}）</p>"
+            f"<p class='abstract'><b>摘要：</b>{html.escape(abstract)}</p>"
+            f"<p class='abstract'><b>关键词：</b>{html.escape('；'.join(keywords))}</p>")
