@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
@@ -39,7 +38,6 @@ from engines.charts.spec import KINDS, ChartSpec
 from engines.charts.style import draw_spec
 from engines.charts.targets import FORMATS, chart_target, target_texts
 from renderers import capture
-from renderers.errors import RenderError
 from renderers.fonts import NEEDS_SHAPING, check_drawable, covering_faces, face_keys
 from renderers.result import Rendered
 from tokenizer.protocol import PROMPT_FORMAT
@@ -56,9 +54,9 @@ class ChartsConfig(EngineConfig):
                 "of a label and numbers, optional '# title:', '# source:', '# x_title:', '# y_title:' lines; "
                 "long tables are charted a window of rows at a time; unusable files are skipped and counted"})
     renderer: str = field(default="mixed", metadata={
-        "help": "mixed (half matplotlib, half pyecharts, drawn per sample), matplotlib or pyecharts"})
+        "choices": RENDERERS, "help": "mixed (half matplotlib, half pyecharts, drawn per sample), matplotlib or pyecharts"})
     lang: str = field(default="mixed", metadata={
-        "help": "mixed (half each), en or zh: the language of titles and labels; with --source, "
+        "choices": LANGS, "help": "mixed (half each), en or zh: the language of titles and labels; with --source, "
                 "keeps only tables in that language"})
     kinds: str = field(default="all", metadata={
         "help": f"comma-separated chart kinds to draw, or all: {', '.join(KINDS)}"})
@@ -71,19 +69,13 @@ class ChartsConfig(EngineConfig):
     def kind_list(self) -> tuple[str, ...]:
         return tuple(KINDS) if self.kinds == "all" else tuple(k.strip() for k in self.kinds.split(","))
 
+    source_hint: ClassVar[str] = "a CSV/TSV file or a folder of them"
+
     def validate(self) -> None:
-        if self.renderer not in RENDERERS:
-            raise ValueError(f"--renderer {self.renderer!r} is not one of {', '.join(RENDERERS)}; pick one of them")
-        if self.lang not in LANGS:
-            raise ValueError(f"--lang {self.lang!r} is not one of {', '.join(LANGS)}; pick one of them")
-        if self.target_format not in FORMATS:
-            raise ValueError(f"--target-format {self.target_format!r} is not one of {', '.join(FORMATS)}")
         unknown = [k for k in self.kind_list if k not in KINDS]
         if unknown or not self.kind_list:
             raise ValueError(f"--kinds: unknown chart kind(s) {unknown}; use 'all' or a comma-separated "
                              f"list of: {', '.join(KINDS)}")
-        if self.source is not None and not Path(self.source).exists():
-            raise ValueError(f"--source {self.source}: no such file or folder; give a CSV/TSV file or a folder of them")
 
 
 class ChartsEngine(Engine):
@@ -134,12 +126,9 @@ class ChartsEngine(Engine):
         cfg = self.config
         renderer = cfg.renderer if cfg.renderer != "mixed" else ("pyecharts" if rng.random() < 0.5 else "matplotlib")
         content, table = self._content(rng, index, attempt)
-        try:
-            spec = draw_spec(rng, content, exact=table is not None)
-            check_drawable(target_texts(spec), spec.style.font)
-            drawn = self._renderers[renderer].render(spec)
-        except RenderError as exc:
-            raise SampleError(exc.reason, exc.excerpt) from exc
+        spec = draw_spec(rng, content, exact=table is not None)
+        check_drawable(target_texts(spec), spec.style.font)
+        drawn = self._renderers[renderer].render(spec)
         _check_drawn(spec, drawn)
         meta = {"lang": content.lang, "renderer": renderer, "kind": spec.kind, "table": table,
                 "target_format": cfg.target_format, "notes": content.notes, "spec": spec.to_dict()}

@@ -19,6 +19,8 @@ import re
 import numpy as np
 from PIL import Image, ImageDraw
 
+from renderers.scripts import HAN_RANGES
+
 EN_NAMES = ("Alice Martin", "David Chen", "Maria Garcia", "James Wilson", "Sarah Johnson", "Thomas Becker",
             "Emily Clarke", "Robert Novak", "Laura Rossi", "Daniel Kim", "Anna Schmidt", "Peter Hughes")
 STREETS = ("Maple Avenue", "Station Road", "High Street", "Oak Lane", "Church Street", "Park Road", "Mill Lane")
@@ -61,7 +63,7 @@ def emphasise(text: str, rng: np.random.Generator, lang: str) -> str:
     italic (Chinese: bold only, as Chinese type has no italic)."""
     if lang == "zh":
         # a run of Chinese characters only: a bold run starting inside a Latin word would split it
-        runs = [m.span() for m in re.finditer("[\u4e00-\u9fff]{2,}", text)]
+        runs = [m.span() for m in re.finditer(f"[{HAN_RANGES}]{{2,}}", text)]
         if not runs:
             return html.escape(text)
         left, right = runs[int(rng.integers(len(runs)))]

@@ -26,6 +26,7 @@ from PIL import Image
 
 from engines.base import Engine, EngineConfig, Sample, SampleError
 from engines.scene import label
+from renderers.scripts import HAN
 from tokenizer.protocol import PROMPT_PLAIN
 
 ANNOTATIONS = "annotations.json"
@@ -59,7 +60,7 @@ def _quad(box: Any, size: tuple[int, int]) -> Quad | None:
 
 
 def _lang(texts: list[str]) -> str:
-    return "zh" if any("\u3400" <= ch <= "\u9fff" for text in texts for ch in text) else "en"
+    return "zh" if any(HAN.search(text) for text in texts) else "en"
 
 
 def _reading_order(lines: list[tuple[str, Quad]]) -> list[tuple[str, Quad]]:

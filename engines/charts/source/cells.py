@@ -13,6 +13,8 @@ import io
 import re
 from pathlib import Path
 
+from renderers.scripts import HAN
+
 
 class Unusable(Exception):
     """A file that cannot be a chart; `args[0]` is the counted reason."""
@@ -20,7 +22,6 @@ class Unusable(Exception):
 
 NUMBER = re.compile(r"^(-?)([$¥€£]?)(-?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(%?)$")
 MISSING = {"", "..", "...", "-", "–", "—", "n/a", "na", "nan", "null", ":", "x", "*"}
-CJK = re.compile(r"[\u3400-\u9fff]")
 COMMENT = re.compile(r"^#\s*(title|source|x_title|y_title)\s*[:：]\s*(.+?)\s*$", re.IGNORECASE)
 
 
@@ -33,7 +34,7 @@ def decode(data: bytes) -> str:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
         raise Unusable("unreadable_encoding") from None
-    if any(ord(ch) > 127 and not CJK.match(ch) and not "\u3000" <= ch <= "\u303f" and not "\uff00" <= ch <= "\uffef"
+    if any(ord(ch) > 127 and not HAN.match(ch) and not "\u3000" <= ch <= "\u303f" and not "\uff00" <= ch <= "\uffef"
            for ch in text):
         raise Unusable("unreadable_encoding")  # bytes that are neither UTF-8 nor Chinese text
     return text
