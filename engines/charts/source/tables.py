@@ -23,9 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engines.charts.source.cells import CJK, Unusable, number, read_rows
+from engines.charts.source.cells import Unusable, number, read_rows
 from engines.charts.source.timekeys import chronology
 from engines.charts.spec import NumberFormat, Series
+from renderers.scripts import HAN
 
 MAX_LABEL = 80  # longer row labels or series names are prose, not chart labels
 MAX_TEXT = 160  # titles and notes
@@ -140,7 +141,7 @@ def read_table(path: Path, name: str) -> ChartTable:
     prefix, suffix = cells[complete[0]][keep[0]][2:]
     y_title, names = _unit_title(names, texts.get("y_title"))
     series = [Series(names[k], [round(cells[i][j][0], decimals) for i in complete]) for k, j in enumerate(keep)]
-    lang = "zh" if CJK.search(" ".join(labels + names + list(texts.values()))) else "en"
+    lang = "zh" if HAN.search(" ".join(labels + names + list(texts.values()))) else "en"
     source = texts.get("source")
     if source and not re.match(r"^(source|data|数据来源|来源|资料来源)", source, re.IGNORECASE):
         source = f"数据来源：{source}" if lang == "zh" else f"Source: {source}"
