@@ -21,7 +21,7 @@ from pathlib import Path
 from bench.cpu import cpu_seconds
 from engines import get_engine
 from engines.base import Draw, Engine, make_rng
-from engines.docs.generate import FACES, _archive
+from engines.docs import faces
 from pipelines.shard_task import MAX_ATTEMPTS
 from shards.format import sample_members
 
@@ -69,9 +69,7 @@ def warm_faces() -> None:
     """Rewrite every docs face once, as a worker does on its first page in each (one code point per glyph, about
     a second to eight CPU-seconds a face): left to the measured draws, it lands on whichever side first meets a
     face."""
-    for faces in FACES.values():
-        for face in faces:
-            _archive(face)
+    faces.archive(tuple(faces.FAMILIES))
 
 
 def main() -> None:
