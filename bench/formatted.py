@@ -26,11 +26,11 @@ from bench.cpu import cpu_seconds
 from engines import Draw, make_rng
 from engines.formulas import FormulasEngine
 from engines.formulas.engine import FormulasConfig
-from engines.formulas.styles import MATH_FONTS
+from engines.formulas.style import MATH_FONTS
 from engines.molecules import MoleculesEngine
 from engines.molecules.engine import MoleculesConfig
 from engines.tables import TablesEngine
-from engines.tables.styles import TABLE_FONTS, TableStyle
+from engines.tables.style import TABLE_FONTS, TableStyle
 from renderers.latex import LatexConfig, render_latex
 
 RESULTS = Path(__file__).resolve().parent / "results"

@@ -17,7 +17,7 @@ All run in this process, one after the other, so the ratios are free of the mach
 4n samples (a worker draws a thousand per shard, so stroke data and glyphs are loaded once, not per sample). The
 baselines degrade with the same `renderers.degrade.apply` as the engine (the effects are the platform's, not the
 baseline's to redo), so the ratio is the writing's and the reuse's. `writing_only` compares the writing alone: the engine's
-`builtin.write_page` against the naive pen's drawing, same pages. Goal: the engine at least 3x `naive_pen`'s
+`content.write_page` against the naive pen's drawing, same pages. Goal: the engine at least 3x `naive_pen`'s
 samples per CPU-second.
 """
 
@@ -34,7 +34,7 @@ from PIL import Image, ImageDraw, ImageFont
 from bench.cpu import cpu_seconds
 from engines.base import Sample, make_rng
 from engines.handwriting import HandwritingEngine
-from engines.handwriting.builtin import KINDS, Sheet, paper, write_page
+from engines.handwriting.content import KINDS, Sheet, paper, write_page
 from engines.handwriting.engine import LANGS, HandwritingConfig
 from engines.handwriting.hand import CJK, FONT_DIR, FONT_HANDS
 from renderers import degrade, pen

@@ -16,7 +16,7 @@ import pytest
 from engines import prose
 from engines.base import SampleError, make_rng
 from engines.docs import DocsEngine, DocSlicesEngine, faces
-from engines.docs.generate import generate_page
+from engines.docs.content import generate_page
 from engines.docs.layout import reading_order
 from engines.docs.page import PageSkip, clean, read_page
 from renderers.pymupdf import PdfDocument

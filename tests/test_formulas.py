@@ -13,10 +13,10 @@ import engines.formulas.engine as formulas_engine
 from engines import Draw, make_rng
 from engines.base import SampleError
 from engines.formulas import FormulasEngine
+from engines.formulas.content import PREAMBLE, latex_tokens, random_formula
 from engines.formulas.engine import FormulasConfig
-from engines.formulas.generator import PREAMBLE, latex_tokens, random_formula
-from engines.formulas.sources import load_formulas
-from engines.formulas.styles import LatexStyle
+from engines.formulas.source import load_formulas
+from engines.formulas.style import LatexStyle
 from renderers.errors import RenderError
 from renderers.latex import render_latex
 from renderers.mathpix import MathpixStyle, render_mathpix
@@ -147,7 +147,7 @@ def test_sandbox_refuses_or_times_out_dangerous_sources(tmp_path: Path, monkeypa
 
     # The second fence: with the filter off, LaTeX's own sandbox refuses each, or its time runs out.
     load_formulas.cache_clear()
-    monkeypatch.setattr("engines.formulas.sources.UNSAFE", re.compile(r"(?!)"))
+    monkeypatch.setattr("engines.formulas.source.UNSAFE", re.compile(r"(?!)"))
     monkeypatch.setattr(formulas_engine, "LATEX", dataclasses.replace(formulas_engine.LATEX, timeout_s=4.0))
     monkeypatch.setattr(formulas_engine, "latex_style", lambda rng: LatexStyle("computer-modern", 12.0, 4))
     engine = FormulasEngine(FormulasConfig(source=str(tmp_path / "evil.tex"), renderer="latex"))
@@ -175,7 +175,7 @@ def test_config_errors_name_the_flag() -> None:
 
 def test_a_list_of_prose_is_refused_and_prose_lines_skipped(tmp_path: Path) -> None:
     """A README given as a formula list would draw italic words as "formulas"; real formulas never read as prose."""
-    from engines.formulas.sources import load_formulas, reads_as_prose
+    from engines.formulas.source import load_formulas, reads_as_prose
 
     readme = Path(__file__).resolve().parents[1] / "README.md"
     with pytest.raises(ValueError, match=r"--source .*README.md: \d+ of \d+ lines read as prose.*give a formula list"):
@@ -193,7 +193,7 @@ def test_default_mix_draws_half_in_latex_fonts_by_their_share_in_papers() -> Non
     the most common math font, Times next, the OpenType math fonts of XeLaTeX papers rarer (no drawing needed)."""
     from collections import Counter
 
-    from engines.formulas.styles import MATH_FONTS
+    from engines.formulas.style import MATH_FONTS
 
     engine = FormulasEngine()
     plans = [engine._plan(Draw(i, 0, make_rng(0, "formulas", i))) for i in range(600)]

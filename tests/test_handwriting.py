@@ -14,7 +14,7 @@ from engines import get_engine, make_rng
 from engines.base import SampleError
 from engines.handwriting import HandwritingEngine, source
 from engines.handwriting import hand as hands
-from engines.handwriting.builtin import KINDS, write_page
+from engines.handwriting.content import KINDS, write_page
 from engines.handwriting.engine import LANGS
 from renderers import degrade, pen
 
@@ -96,11 +96,11 @@ def test_bad_source_items_are_skipped_by_reason(tmp_path: Path) -> None:
 
 
 def test_form_lines_are_printed_labels_then_the_writing() -> None:
-    from engines.handwriting import builtin
+    from engines.handwriting import content
 
     for lang, sep in (("en", " "), ("zh", "")):
-        _, lines, _, _ = builtin.write_page(np.random.default_rng(1), lang, "form", (30, 36))
-        titles, labels = builtin.FORMS[lang]
+        _, lines, _, _ = content.write_page(np.random.default_rng(1), lang, "form", (30, 36))
+        titles, labels = content.FORMS[lang]
         assert lines[0][0] in titles
         for (text, _), label in zip(lines[1:4], labels):
             assert text.startswith(label + sep) and len(text) > len(label + sep)

@@ -14,7 +14,7 @@ from rdkit import Chem
 from engines import Draw, make_rng
 from engines.molecules import MoleculesEngine
 from engines.molecules.engine import MoleculesConfig, without_chirality
-from engines.molecules.sources import load_molecules
+from engines.molecules.source import load_molecules
 from renderers.mathpix import MathpixStyle, render_mathpix
 from renderers.rdkit import MoleculeOptions, draw_molecule
 

@@ -18,7 +18,7 @@ from engines.pages.content import prose
 from engines.pages.layout import PageStyle, batch_latex, document_latex
 from engines.pages.mmd import Converter, expand_inputs, place_notes
 from engines.pages.nougat import end_fragments, page_words, split_markdown, word_agreement
-from engines.pages.papers import captions, ends_agree, floats_in_place
+from engines.pages.source import captions, ends_agree, floats_in_place
 from engines.pages.split import split_pages, units
 from pipelines.readers.pages import printed_text, read
 from renderers.errors import RenderError

@@ -10,9 +10,9 @@ import pytest
 
 from engines.base import make_rng
 from engines.sheet_music import SheetMusicEngine
+from engines.sheet_music.content import duration, generate
 from engines.sheet_music.engine import SheetMusicConfig
 from engines.sheet_music.excerpt import count_notes, from_bekern, keep_drawn_curves, to_bekern
-from engines.sheet_music.generator import duration, generate
 from engines.sheet_music.source import excerpt, load_pieces, read_piece
 from pipelines.readers import get_reader
 from renderers.verovio import ScoreOptions, engrave

@@ -13,10 +13,10 @@ import engines.tables.engine as tables_engine
 from engines import Draw, make_rng
 from engines.base import SampleError
 from engines.tables import TablesEngine
+from engines.tables.content import PREAMBLE, random_tabular
 from engines.tables.engine import TablesConfig
-from engines.tables.generator import PREAMBLE, random_tabular
-from engines.tables.sources import load_tables
-from engines.tables.styles import TableStyle
+from engines.tables.source import load_tables
+from engines.tables.style import TableStyle
 from renderers.errors import RenderError
 from renderers.latex import CJK_PREAMBLE, LatexConfig, render_latex
 
@@ -131,7 +131,7 @@ def test_sandbox_refuses_or_times_out_dangerous_tables(tmp_path: Path, monkeypat
     (tmp_path / "evil.tex").write_text(f"\\begin{{document}}\n{body}\n\\end{{document}}\n")
     assert load_tables(str(tmp_path)).skipped == {"unsafe_command": 4}  # the first fence
     load_tables.cache_clear()
-    monkeypatch.setattr("engines.tables.sources.UNSAFE", re.compile(r"(?!)"))  # the second: LaTeX's own sandbox
+    monkeypatch.setattr("engines.tables.source.UNSAFE", re.compile(r"(?!)"))  # the second: LaTeX's own sandbox
     monkeypatch.setattr(tables_engine, "LATEX", dataclasses.replace(tables_engine.LATEX, timeout_s=4.0))
     monkeypatch.setattr(tables_engine, "table_style", lambda rng, lang: TableStyle("computer-modern", False, 10.0,
                                                                                    1.0, 6.0, 4))

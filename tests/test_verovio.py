@@ -11,7 +11,7 @@ import pytest
 
 from conftest import digest
 from engines.base import make_rng
-from engines.sheet_music.generator import generate
+from engines.sheet_music.content import generate
 from renderers.errors import RenderError
 from renderers.isolated import Isolated
 from renderers.pymupdf import render_svg

@@ -2,7 +2,7 @@
 
 The paper's Fitz path: PDF pages rendered with PyMuPDF, their target the page's text layer in reading order.
 Pages come from a user's PDFs (`--source`, scanned and checked once: `engines.docs.source`) or from generated
-one-page PDFs of real prose (`engines.docs.generate`), and both go through the same reader
+one-page PDFs of real prose (`engines.docs.content`), and both go through the same reader
 (`engines.docs.page`). `--unit` chooses what one sample shows: the whole page, one paragraph or one line cut
 out by its box (each with its own text), or `slice` (half paragraphs, half lines). `doc_slices` is the same
 engine whose default unit is `slice`, so the stage-1 mix's two document sources are two builds.
@@ -22,7 +22,7 @@ from PIL import Image, ImageDraw
 
 from engines import prose
 from engines.base import Engine, EngineConfig, Resources, Sample, SampleError
-from engines.docs.generate import Generated, generate_page
+from engines.docs.content import Generated, generate_page
 from engines.docs.page import PageSkip, PageText, read_page
 from engines.docs.source import SourcePage, scan
 from renderers.pymupdf import PdfDocument

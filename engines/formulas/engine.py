@@ -4,10 +4,10 @@ Prompt `OCR with format: `; target the formula in Mathpix markdown, `\\[ ... \\]
 `\\( ... \\)` inline, with exactly the LaTeX that was drawn (a Mathpix drawing is of the target
 text itself; a LaTeX drawing is of the same body in `$\\displaystyle ...$` or `$...$`).
 
-Formulas come from the built-in generator (`engines.formulas.generator`) or from `--source`
-(`engines.formulas.sources`: arXiv-style `.tex` files, or a list), formula `index % n` for sample
+Formulas come from the built-in generator (`engines.formulas.content`) or from `--source`
+(`engines.formulas.source`: arXiv-style `.tex` files, or a list), formula `index % n` for sample
 `index`, another on a retry. Renderers: Mathpix-markdown-it in Chromium (the paper's), LaTeX (11
-math fonts, `engines.formulas.styles`, each by its share in papers), or `mixed`, the default:
+math fonts, `engines.formulas.style`, each by its share in papers), or `mixed`, the default:
 `--latex-share` (half) of the samples by LaTeX, the rest by MathJax, as a model meets formulas in
 both rendered web pages and typeset PDFs. A batch's Mathpix formulas are drawn in one browser call and its LaTeX formulas in one
 compile per font; either renderer isolates a formula that fails, so it fails alone.
@@ -22,9 +22,9 @@ from typing import Any, ClassVar
 from PIL import ImageOps
 
 from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError, contained
-from engines.formulas.generator import latex_tokens, random_formula
-from engines.formulas.sources import Formula, load_formulas
-from engines.formulas.styles import MATH_FONTS, LatexStyle, latex_style, mathpix_style
+from engines.formulas.content import latex_tokens, random_formula
+from engines.formulas.source import Formula, load_formulas
+from engines.formulas.style import MATH_FONTS, LatexStyle, latex_style, mathpix_style
 from renderers.errors import RenderError
 from renderers.latex import LatexConfig, render_latex_groups
 from renderers.mathpix import MathpixStyle, render_mathpix

@@ -1,7 +1,7 @@
 """The `handwriting` engine: handwritten pages read as plain text (`OCR: `), English and Chinese, GOT's stage 2.
 
 Built in: prose written with pen strokes (Hershey/EMS single-stroke fonts, Make Me a Hanzi medians) by a drawn
-hand, bent per character, on ruled or plain paper, notes and letters (`hand`, `builtin`, `renderers.pen`).
+hand, bent per character, on ruled or plain paper, notes and letters (`hand`, `content`, `renderers.pen`).
 `--source DIR`: real handwritten lines with transcripts, 6-8 pasted onto a blank page, or whole real pages
 (`source`).
 """

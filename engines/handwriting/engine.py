@@ -16,7 +16,7 @@ from engines.base import (
     SampleError,
     capture_share,
 )
-from engines.handwriting import builtin, source
+from engines.handwriting import content, source
 from renderers import degrade
 from renderers.result import DrawnText, box_quad
 from tokenizer.protocol import PROMPT_PLAIN
@@ -50,7 +50,7 @@ class HandwritingConfig(EngineConfig):
 class HandwritingEngine(Engine):
     """Plain OCR of handwritten pages: pen-stroke prose (built in) or real handwritten lines pasted on paper.
 
-    Built in: a drawn hand writes prose on lined or plain paper, a sticky note or a letter (`builtin`), then the
+    Built in: a drawn hand writes prose on lined or plain paper, a sticky note or a letter (`content`), then the
     sheet is scanned or photographed (`renderers.degrade`). With `--source`: 6-8 real line images with their
     transcripts are pasted onto a blank page, or a whole real page is used as it is (`source`).
     """
@@ -64,7 +64,7 @@ class HandwritingEngine(Engine):
         super().__init__(config)
         self.items: source.Items | None = None
         if self.config.source is None:
-            builtin.check_installed()
+            content.check_installed()
         else:
             self.items = source.load(self.config.source)
             self.skipped.update(self.items.skipped)
@@ -77,8 +77,8 @@ class HandwritingEngine(Engine):
                                                self.config.lines_max, self.seed)
         else:
             lang = self.config.lang if self.config.lang != "mixed" else LANGS[int(rng.integers(2))]
-            kind = builtin.KINDS[int(rng.integers(len(builtin.KINDS)))]
-            page, lines, hand, sheet = builtin.write_page(rng, lang, kind, (self.config.em_min, self.config.em_max))
+            kind = content.KINDS[int(rng.integers(len(content.KINDS)))]
+            page, lines, hand, sheet = content.write_page(rng, lang, kind, (self.config.em_min, self.config.em_max))
             meta = {"lang": lang, "source": "builtin", "kind": kind, "hand": dataclasses.asdict(hand),
                     "sheet": dataclasses.asdict(sheet)}
         if not lines:

@@ -3,8 +3,8 @@
 | module | holds |
 | --- | --- |
 | `engine` | the Engine and its Config: a molecule, a renderer and its style, the target and its check |
-| `sources` | the molecules: RDKit's NCI set, or a user's .smi/.csv/ChEMBL chemreps files, checked by RDKit |
-| `styles` | RDKit drawing options and smiles-drawer styles drawn from the rng |
+| `source` | the molecules: RDKit's NCI set, or a user's .smi/.csv/ChEMBL chemreps files, checked by RDKit |
+| `style` | RDKit drawing options and smiles-drawer styles drawn from the rng |
 """
 
 from engines.molecules.engine import MoleculesEngine

@@ -16,7 +16,7 @@ still derivable from the image. About one in ten small molecules numbers its ato
 scaffold: up to two terminal methyls become R-groups, drawn R1, R2 and written `[1*]`, `[2*]` (RDKit's
 spelling of a molfile's R-group labels), so the target is again exactly the drawing.
 
-Molecules: RDKit's 5,000 NCI molecules (built in), or `--source` (`engines.molecules.sources`),
+Molecules: RDKit's 5,000 NCI molecules (built in), or `--source` (`engines.molecules.source`),
 molecule `index % n` for sample `index`, another on a retry. Renderers: RDKit (drawn one by one in
 an isolated child, every option from the rng) and Mathpix-markdown-it's smiles-drawer (a batch of
 molecules per browser call): `--renderer mixed` draws each sample with one of them, half each.
@@ -31,8 +31,8 @@ from typing import Any, ClassVar
 from rdkit import Chem, rdBase
 
 from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError
-from engines.molecules.sources import BUILTIN, Molecule, load_molecules
-from engines.molecules.styles import extent_in_bonds, mathpix_style, rdkit_options
+from engines.molecules.source import BUILTIN, Molecule, load_molecules
+from engines.molecules.style import extent_in_bonds, mathpix_style, rdkit_options
 from renderers.errors import RenderError
 from renderers.mathpix import render_mathpix
 from renderers.rdkit import draw_molecule_isolated

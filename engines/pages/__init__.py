@@ -7,7 +7,7 @@
 | `blocks` | a block written twice, as LaTeX with invisible markers and as Mathpix markdown |
 | `layout` | how a generated document looks, and the LaTeX of a batch of documents |
 | `split` | each generated page's target, from the markers in the compiled PDF's text layer |
-| `papers` | the `--source` reader: real LaTeX papers compiled, converted and split per page |
+| `source` | the `--source` reader: real LaTeX papers compiled, converted and split per page |
 | `mmd` | a paper's LaTeX source as Mathpix markdown |
 | `nougat` | a paper's markdown split per page by matching the PDF's text, after Nougat |
 """

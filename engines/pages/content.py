@@ -19,10 +19,10 @@ import re
 
 import numpy as np
 
-from engines.formulas.generator import random_formula
+from engines.formulas.content import random_formula
 from engines.pages.blocks import Block, Segment
 from engines.prose import DEFAULT, headings, paragraphs
-from engines.tables.generator import random_tabular
+from engines.tables.content import random_tabular
 
 SAFE = {
     "en": re.compile(r"[A-Za-z0-9 .,;:!?'\"()/-]+"),

@@ -7,7 +7,7 @@ the page shows, in reading order, a block the page's bottom cuts cut where the p
 draws is one LaTeX run (a run per language); when the run fails, each document is compiled alone, so a
 bad document fails only its own draw.
 
-With `--source`, pages of real papers (`engines.pages.papers`): LaTeX source folders compiled in the
+With `--source`, pages of real papers (`engines.pages.source`): LaTeX source folders compiled in the
 sandbox, converted to Mathpix markdown and split per page by Nougat's matching.
 """
 
@@ -24,7 +24,7 @@ from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleEr
 from engines.pages.blocks import Document
 from engines.pages.content import draw_blocks, title
 from engines.pages.layout import ENGINE, batch_latex, document_latex, draw_style
-from engines.pages.papers import PaperPage, load_papers
+from engines.pages.source import PaperPage, load_papers
 from engines.pages.split import SplitError, split_pages
 from renderers.errors import RenderError
 from renderers.latex import LatexConfig, compile_document

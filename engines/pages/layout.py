@@ -14,9 +14,9 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from engines.formulas.generator import PREAMBLE as FORMULA_PREAMBLE
+from engines.formulas.content import PREAMBLE as FORMULA_PREAMBLE
 from engines.pages.blocks import MARKER, Block
-from engines.tables.generator import PREAMBLE as TABLE_PREAMBLE
+from engines.tables.content import PREAMBLE as TABLE_PREAMBLE
 from renderers.latex import CJK_PREAMBLE
 
 PAPERS = {"a4": (595.0, 842.0), "letter": (612.0, 792.0), "b5": (499.0, 709.0)}

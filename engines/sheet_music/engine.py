@@ -33,13 +33,13 @@ from engines.base import (
     SampleError,
     capture_share,
 )
+from engines.sheet_music.content import generate
 from engines.sheet_music.excerpt import (
     Excerpt,
     count_notes,
     keep_drawn_curves,
     to_bekern,
 )
-from engines.sheet_music.generator import generate
 from engines.sheet_music.source import Piece, excerpt, load_pieces, stretch_bars
 from renderers import degrade
 from renderers.errors import RenderError

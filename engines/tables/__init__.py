@@ -3,10 +3,10 @@
 | module | holds |
 | --- | --- |
 | `engine` | the Engine and its Config: a table, a style, one compile per font and batch |
-| `generator` | `random_tabular(rng, lang)`: booktabs or `\\hline`, `\\multicolumn`, `\\multirow`, numbers, math; en and zh |
+| `content` | `random_tabular(rng, lang)`: booktabs or `\\hline`, `\\multicolumn`, `\\multirow`, numbers, math; en and zh |
 | `vocab` | what the generated tables say: topics, row and column names, groups |
-| `sources` | the `--source` reader: tabular-like environments of LaTeX sources, normalised to `tabular` |
-| `styles` | fonts (pdflatex, XeLaTeX for Chinese), sizes and spacing drawn from the rng |
+| `source` | the `--source` reader: tabular-like environments of LaTeX sources, normalised to `tabular` |
+| `style` | fonts (pdflatex, XeLaTeX for Chinese), sizes and spacing drawn from the rng |
 """
 
 from engines.tables.engine import TablesEngine

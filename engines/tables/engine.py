@@ -3,8 +3,8 @@
 Prompt `OCR with format: `; target the normalised `\\begin{tabular}...\\end{tabular}` exactly as it
 was compiled (its font, size and spacing are set outside it, so they are not part of the target).
 
-Tables come from the built-in generator (`engines.tables.generator`, English and Chinese) or from
-`--source` (`engines.tables.sources`: tabular-like environments of LaTeX sources, normalised),
+Tables come from the built-in generator (`engines.tables.content`, English and Chinese) or from
+`--source` (`engines.tables.source`: tabular-like environments of LaTeX sources, normalised),
 table `index % n` for sample `index`, another on a retry. They are compiled as the paper did, with
 LaTeX, many per run: a batch's tables are grouped by font and each group is one sandboxed compile
 (`renderers.latex`, which isolates a table that fails so it fails alone), one page per table,
@@ -20,9 +20,9 @@ from typing import Any, ClassVar
 from PIL import ImageOps
 
 from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError, contained
-from engines.tables.generator import random_tabular
-from engines.tables.sources import Table, load_tables
-from engines.tables.styles import TABLE_FONTS, TableStyle, table_style
+from engines.tables.content import random_tabular
+from engines.tables.source import Table, load_tables
+from engines.tables.style import TABLE_FONTS, TableStyle, table_style
 from renderers.errors import RenderError
 from renderers.latex import LatexConfig, render_latex_groups
 from renderers.result import Rendered

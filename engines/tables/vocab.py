@@ -2,7 +2,7 @@
 
 Each topic is (row_head, rows, group_head, groups, columns): the head of the label column, row
 labels, the name of a column group (a data set, a year, a condition) with its values, and value
-columns as (name, kind) where kind says how its numbers look (see `engines.tables.generator`).
+columns as (name, kind) where kind says how its numbers look (see `engines.tables.content`).
 """
 
 from __future__ import annotations

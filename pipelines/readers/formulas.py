@@ -105,7 +105,7 @@ def redraw(target: str, renderer: str, style: dict[str, Any]) -> Image.Image | R
     import dataclasses
 
     from engines.formulas.engine import LATEX
-    from engines.formulas.styles import MATH_FONTS, LatexStyle
+    from engines.formulas.style import MATH_FONTS, LatexStyle
     from renderers.mathpix import MathpixStyle, render_mathpix
 
     if renderer == "mathpix":

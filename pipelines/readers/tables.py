@@ -61,7 +61,7 @@ def redraw(tabular: str, style: dict[str, Any]) -> Image.Image | RenderError:
     import dataclasses
 
     from engines.tables.engine import LATEX
-    from engines.tables.styles import TABLE_FONTS, TableStyle
+    from engines.tables.style import TABLE_FONTS, TableStyle
 
     table_style = TableStyle(**style)
     font = TABLE_FONTS[table_style.font]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engines.tables.generator import PREAMBLE
+from engines.tables.content import PREAMBLE
 from renderers.latex import CJK_PREAMBLE
 
 _EXTRA = r"\usepackage{array}\usepackage{dcolumn}\usepackage{pifont}\usepackage{makecell}"

@@ -28,7 +28,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engines.formulas.generator import latex_tokens
+from engines.formulas.content import latex_tokens
 from engines.tex import UNSAFE, Macros, document_body, math_segments, read_tex, strip_comments, tex_files
 
 MIN_TOKENS, MAX_TOKENS = 3, 400
