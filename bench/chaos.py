@@ -11,7 +11,7 @@ The same build, undisturbed, on the same cluster in the same run is the baseline
 survived, the retries the build's summary names, wall time of both, and whether every byte,
 the manifest and the folder listing are identical. Results go to bench/results/chaos.json.
 
-The tests (tests/test_build.py) drive a small chaos build with the same helpers.
+The tests (tests/pipelines/test_build.py) drive a small chaos build with the same helpers.
 """
 
 from __future__ import annotations

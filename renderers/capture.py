@@ -43,7 +43,7 @@ from renderers.result import DrawnText, Rendered
 
 PRESETS = ("scan", "photo", "screen", "light")
 # The smallest x-height (pixels, after every resolution loss) each effect keeps legible; calibrated with PP-OCR
-# on DejaVu and Noto CJK lines (tests/test_capture.py reads lines at these limits through the harshest capture).
+# on DejaVu and Noto CJK lines (tests/engines/test_capture.py reads lines at these limits through the harshest capture).
 MIN_XHEIGHT = 8.0
 MIN_XHEIGHT_BINARY = 10.0
 MIN_XHEIGHT_FAX = 12.0

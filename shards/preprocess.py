@@ -7,7 +7,7 @@ thumbnail of the whole image; multi-page samples give one image per page.
 
 The tile grid comes from transformers' own `get_optimal_tiled_canvas`, so our tiles are the ones
 `GotOcr2ImageProcessor(crop_to_patches=True)` makes. The pixel work is done here with PIL and
-torch because that processor, checked to give the same numbers (tests/test_loader.py), was
+torch because that processor, checked to give the same numbers (tests/shards/test_loader.py), was
 measured about 2x slower on CPU (1024 px: 63 vs 31 ms for one page, 222 vs 130 ms for 4 tiles).
 """
 

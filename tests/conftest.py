@@ -11,17 +11,23 @@ stream and train on instead of building their own.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Callable
 
+import fsspec
 import pytest
 from filelock import FileLock
 from PIL import Image, ImageDraw, ImageFont
 
 from renderers.errors import RenderError
 from renderers.result import DrawnText, Rendered, box_quad
+from shards.format import sample_key, sample_members, shard_name
+from shards.writer import ShardWriter
+from tokenizer.protocol import PROMPT_MULTI_CROP, PROMPT_MULTI_PAGE, PROMPT_PLAIN
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
@@ -126,3 +132,40 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"{SHARED_DATA} is absent (real inputs live beside the repository only in CI and dev)")
     return SHARED_DATA
+
+
+PROMPTS = {"plain": PROMPT_PLAIN, "multi_page": PROMPT_MULTI_PAGE, "multi_crop": PROMPT_MULTI_CROP}
+
+
+def write_build(out: Path, engine: str, n: int, shard_size: int = 50, task: str = "plain",
+                size: tuple[int, int] = (64, 48), target: Callable[[int], str] = lambda i: f"line {i}",
+                pages: int = 3) -> Path:
+    """A real build of `n` samples: `engine-000000.tar` ... and manifest.json, as pipelines.build writes."""
+    fs = fsspec.filesystem("file")
+    out.mkdir(parents=True, exist_ok=True)
+    entries = []
+    for k in range((n + shard_size - 1) // shard_size):
+        indices = range(k * shard_size, min(n, (k + 1) * shard_size))
+        with ShardWriter(fs, str(out / shard_name(engine, k))) as writer:
+            for i in indices:
+                images = [page_image(f"{engine} {i} p{p}", size) for p in range(pages if task == "multi_page" else 1)]
+                writer.write(sample_key(engine, i), sample_members(images, prompt=PROMPTS[task], target=target(i),
+                                                                   task=task, engine=engine, seed=0, index=i,
+                                                                   meta={"lang": "en"}))
+        entries.append({"name": shard_name(engine, k), "samples": len(indices), "bytes": writer.nbytes,
+                        "sha256": writer.sha256, "failures": {}})
+    manifest = {"engine": engine, "config": {}, "seed": 0, "n": n, "shard_size": shard_size,
+                "versions": {}, "shards": entries}
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    return out
+
+
+def page_image(text: str, size: tuple[int, int]) -> Image.Image:
+    image = Image.new("RGB", size, "white")
+    ImageDraw.Draw(image).text((3, 3), text, fill=(20, 20, 20))
+    return image
+
+
+def write_mix(path: Path, text: str) -> str:
+    path.write_text(text)
+    return str(path)

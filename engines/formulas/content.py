@@ -2,7 +2,7 @@
 
 A formula is built top-down from a token budget. The budget of a display formula is drawn from a
 log-normal fitted to 700 real arXiv display formulas (im2latex's sample, `\\label` dropped: median
-48 tokens, quartiles 32 and 73, 90th percentile 106; `tests/test_formulas.py` compares), that of an
+48 tokens, quartiles 32 and 73, 90th percentile 106; `tests/engines/test_formulas.py` compares), that of an
 inline formula from a shorter one (median 9 tokens). The budget is then spent on a structure
 (a relation chain, `cases`, `aligned` rows, a matrix equation) whose sides are sums of terms, and
 each term on a construct chosen by its size: scripted symbols and numbers when little is left;

@@ -54,7 +54,7 @@ from renderers.result import DrawnText
 from shards.format import record_meta
 
 # Whole images are read at their own size up to this side (detection never upscales a small image
-# several-fold, which costs 8x and misreads; see tests/test_ppocr.py) and shrunk beyond it.
+# several-fold, which costs 8x and misreads; see tests/renderers/test_ppocr.py) and shrunk beyond it.
 READ_OPTIONS = ppocr.ReadOptions(det_side=2048, det_limit="max")
 CJK_CHAR = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
 TOKEN = re.compile(rf"{CJK_CHAR}|(?:(?!{CJK_CHAR})[^\W_])+")

@@ -15,11 +15,11 @@ import torch
 from transformers import GotOcr2Config, GotOcr2ForConditionalGeneration
 from transformers.models.got_ocr2.image_processing_pil_got_ocr2 import GotOcr2ImageProcessorPil
 
+from conftest import page_image, write_build, write_mix
 from shards.loader import LoaderConfig, make_loader
 from shards.mix import MixError
 from shards.preprocess import CLIP_MEAN, CLIP_STD, encoder_images, tile_image, to_pixel_values
 from shards.stream import rank_shards
-from test_mix import page_image, write_build, write_mix
 from tokenizer.got import IGNORE_INDEX, get_tokenizer
 
 TINY = {"image_size": 256, "image_tokens": 16}

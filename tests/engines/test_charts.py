@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import REPO
 from engines import get_engine
 from engines.base import Draw, SampleError, make_rng
 from engines.charts.content.builtin import average_line
@@ -26,7 +27,6 @@ from pipelines.readers.charts import STRAY_PX, broken_promises
 from renderers.errors import RenderError
 from tokenizer.protocol import PROMPT_FORMAT
 
-REPO = Path(__file__).resolve().parents[1]
 KEYS = ["title", "source", "x_title", "y_title", "values"]
 
 
@@ -153,7 +153,7 @@ def test_same_seed_and_index_same_bytes(engine: ChartsEngine, samples: list) -> 
 def test_same_bytes_in_two_fresh_processes(samples: list) -> None:
     script = (
         "import hashlib, sys\n"
-        "sys.path.insert(0, 'tests')\n"
+        "sys.path[:0] = ['tests', 'tests/engines']\n"
         "from test_charts import ChartsEngine, draw, png\n"
         "engine = ChartsEngine()\n"
         "for i in (0, 1, 2, 3):\n"

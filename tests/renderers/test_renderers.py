@@ -17,6 +17,7 @@ import pytest
 from matplotlib import font_manager
 from PIL import Image
 
+from conftest import REPO
 from engines.charts.draw import echarts as echarts_chart
 from engines.charts.draw.echarts import EChartsRenderer, page_html
 from engines.charts.draw.echarts_options import build_option
@@ -35,7 +36,6 @@ from renderers.result import DrawnText
 
 pytestmark = pytest.mark.slow  # drives the real tools over many samples: not in the quick tier
 
-REPO = Path(__file__).resolve().parents[1]
 WORDS = {
     "en": (["North", "South", "East", "West", "Central", "Coastal", "Inland"], ["Product A", "Product B", "Product C"]),
     "zh": (["北京", "上海", "广东", "江苏", "浙江", "四川", "湖北"], ["手机", "电脑", "平板电脑"]),
@@ -151,7 +151,7 @@ def test_same_spec_same_bytes_whatever_came_before(renderers: dict, name: str) -
 def test_same_bytes_in_a_fresh_process(renderers: dict) -> None:
     script = (
         "import hashlib, io, sys\n"
-        "sys.path.insert(0, 'tests')\n"
+        "sys.path[:0] = ['tests', 'tests/renderers']\n"
         "from test_renderers import make_spec, png\n"
         "from engines.charts.draw.mpl_chart import MatplotlibChartRenderer\n"
         "from engines.charts.draw.echarts import EChartsRenderer\n"

@@ -21,6 +21,7 @@ import pytest
 import torch
 from transformers import GotOcr2ForConditionalGeneration
 
+from conftest import REPO
 from model import checkpoint, evaluate, train
 from model.generate import Query, read
 from model.presets import PRESETS, build_config
@@ -29,7 +30,6 @@ from shards.reader import StoredSample, iter_samples
 from shards.writer import ShardWriter
 from tokenizer.got import get_tokenizer
 
-REPO = Path(__file__).resolve().parents[1]
 # One xdist worker runs the whole file: the module's overfit run is made once, not once per worker.
 # Every run here is bounded by its --max-steps, so pyproject's 600 s pytest-timeout is lifted: on a
 # machine shared with other jobs the overfit fixture alone was measured at 811 s, a correct run.

@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from conftest import write_build
 from pipelines import export
 from shards.preprocess import tile_image
 from shards.reader import iter_samples
-from test_mix import write_build
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

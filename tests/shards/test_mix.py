@@ -6,63 +6,22 @@ writer: small PIL images with drawn text, shards, and a manifest.json like pipel
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from itertools import islice
 from pathlib import Path
-from typing import Callable
 
 import fsspec
 import pytest
-from PIL import Image, ImageDraw
 
+from conftest import REPO, write_build, write_mix
 from engines.base import stable_hash
 from pipelines import mix as mix_cli
-from shards.format import sample_key, sample_members, shard_name
+from shards.format import sample_key
 from shards.mix import MixError, carry_value, load_mix, resolve
 from shards.reader import iter_samples
 from shards.stream import StreamSpec, drawn_samples, mixed_samples
-from shards.writer import ShardWriter
-from tokenizer.protocol import PROMPT_MULTI_CROP, PROMPT_MULTI_PAGE, PROMPT_PLAIN
 
-MIXES = Path(__file__).resolve().parent.parent / "shards" / "mixes"
-PROMPTS = {"plain": PROMPT_PLAIN, "multi_page": PROMPT_MULTI_PAGE, "multi_crop": PROMPT_MULTI_CROP}
-
-
-def write_build(out: Path, engine: str, n: int, shard_size: int = 50, task: str = "plain",
-                size: tuple[int, int] = (64, 48), target: Callable[[int], str] = lambda i: f"line {i}",
-                pages: int = 3) -> Path:
-    """A real build of `n` samples: `engine-000000.tar` ... and manifest.json, as pipelines.build writes."""
-    fs = fsspec.filesystem("file")
-    out.mkdir(parents=True, exist_ok=True)
-    entries = []
-    for k in range((n + shard_size - 1) // shard_size):
-        indices = range(k * shard_size, min(n, (k + 1) * shard_size))
-        with ShardWriter(fs, str(out / shard_name(engine, k))) as writer:
-            for i in indices:
-                images = [page_image(f"{engine} {i} p{p}", size) for p in range(pages if task == "multi_page" else 1)]
-                writer.write(sample_key(engine, i), sample_members(images, prompt=PROMPTS[task], target=target(i),
-                                                                   task=task, engine=engine, seed=0, index=i,
-                                                                   meta={"lang": "en"}))
-        entries.append({"name": shard_name(engine, k), "samples": len(indices), "bytes": writer.nbytes,
-                        "sha256": writer.sha256, "failures": {}})
-    manifest = {"engine": engine, "config": {}, "seed": 0, "n": n, "shard_size": shard_size,
-                "versions": {}, "shards": entries}
-    (out / "manifest.json").write_text(json.dumps(manifest))
-    return out
-
-
-def page_image(text: str, size: tuple[int, int]) -> Image.Image:
-    image = Image.new("RGB", size, "white")
-    ImageDraw.Draw(image).text((3, 3), text, fill=(20, 20, 20))
-    return image
-
-
-def write_mix(path: Path, text: str) -> str:
-    path.write_text(text)
-    return str(path)
-
-
+MIXES = REPO / "shards" / "mixes"
 def spec(mix_path: str, root: Path, **kw) -> StreamSpec:
     mix = load_mix(mix_path)
     return StreamSpec(resolve(mix, str(root)), seed=kw.get("seed", 0), rank=0, world_size=1,

@@ -1,6 +1,6 @@
 """The docs engines: reading order, page checks, messy --source folders, slices, and the prose corpus.
 
-The contract (determinism, batches, shards) is tests/test_engines.py's; these pin what only this engine
+The contract (determinism, batches, shards) is tests/engines/test_engines.py's; these pin what only this engine
 promises: columns read one after another, unusable files and pages skipped with their reason, slices that
 hold exactly their own text, and real prose in both languages.
 """

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import engines.formulas.engine as formulas_engine
+from conftest import REPO
 from engines import Draw, make_rng
 from engines.base import SampleError
 from engines.formulas import FormulasEngine
@@ -177,7 +178,7 @@ def test_a_list_of_prose_is_refused_and_prose_lines_skipped(tmp_path: Path) -> N
     """A README given as a formula list would draw italic words as "formulas"; real formulas never read as prose."""
     from engines.formulas.source import load_formulas, reads_as_prose
 
-    readme = Path(__file__).resolve().parents[1] / "README.md"
+    readme = REPO / "README.md"
     with pytest.raises(ValueError, match=r"--source .*README.md: \d+ of \d+ lines read as prose.*give a formula list"):
         load_formulas(str(readme))
     listed = tmp_path / "mixed.lst"
