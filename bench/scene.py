@@ -3,7 +3,7 @@
     python -m bench.scene [--source ../shared/data/scene] [--n 30]
 
 Quality: every photo of `--source` that `annotations.json` annotates (ICDAR-style boxes, "###" = illegible)
-is pseudo-labelled by `engines.scene.label`. A kept line MATCHES when its text equals, case-insensitive and
+is pseudo-labelled by `engines.scene.source`. A kept line MATCHES when its text equals, case-insensitive and
 spaces ignored (WildReceipt transcripts have none), the human lines whose box centres lie inside its quad, in
 left-to-right order; a kept line over no human box does not match; one over a "###" box is counted apart (people
 did not say what it shows) and left out of the precision. Four human transcripts say other than their photo
@@ -18,7 +18,7 @@ Speed, in samples per CPU-second of this process (load from other processes weig
 - the naive baseline: the same kind of scene drawn with Pillow per sample, reusing nothing: the background photo
   decoded from disk at full size, the font file opened, and the background's text check run by a freshly loaded
   PP-OCR every sample (and, for scale, the same without that check, which is most of its cost);
-- pseudo-labelling: photos per CPU-second of `label`, with the share spent inside PP-OCR.
+- pseudo-labelling: photos per CPU-second of `source.label`, with the share spent inside PP-OCR.
 Results land in bench/results/scene.json.
 """
 
@@ -36,7 +36,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from bench.cpu import cpu_seconds
 from engines.base import SampleError, make_rng
-from engines.scene import backgrounds, fonts, label, words
+from engines.scene import backgrounds, fonts, words
+from engines.scene.source import DrawnText, Labelled, Unreadable, _same, image_files, label, open_photo
 from renderers import ppocr
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -45,7 +46,7 @@ DEFAULT_SOURCE = Path(__file__).resolve().parents[2] / "shared" / "data" / "scen
 
 def _norm(text: str) -> str:
     """Case-insensitive, spaces ignored (the goal's match)."""
-    return label._same(text).casefold()
+    return _same(text).casefold()
 
 
 def _inside(point: np.ndarray, quad: np.ndarray) -> bool:
@@ -55,7 +56,7 @@ def _inside(point: np.ndarray, quad: np.ndarray) -> bool:
     return all(s >= 0 for s in signs) or all(s <= 0 for s in signs)
 
 
-def matches(kept: label.DrawnText, humans: list[dict]) -> bool | None:
+def matches(kept: DrawnText, humans: list[dict]) -> bool | None:
     """Whether a kept line says what the human lines under it say (see the module docstring); None when a
     "###" (illegible) box lies under it, so that people did not say what it shows."""
     quad = np.asarray(kept.quad, dtype=np.float64)
@@ -83,7 +84,7 @@ def quality(source: Path) -> dict:
     """Pseudo-label quality against the human annotations of `source`: strict, and against `ERRATA`'s corrections
     (under "corrected_transcripts")."""
     truth = json.loads((source / "annotations.json").read_text(encoding="utf-8"))
-    labelled = {name: label.label(label.open_photo(source / name)) for name in sorted(truth)}
+    labelled = {name: label(open_photo(source / name)) for name in sorted(truth)}
     corrected = {name: [{**h, "text": ERRATA.get((name, h["text"]), h["text"])} for h in humans]
                  for name, humans in truth.items()}
     out = score(labelled, truth)
@@ -91,7 +92,7 @@ def quality(source: Path) -> dict:
     return {**out, "corrected_transcripts": {"errata": len(ERRATA), **fixed}}
 
 
-def score(labelled: dict[str, label.Labelled], truth: dict[str, list[dict]]) -> dict:
+def score(labelled: dict[str, Labelled], truth: dict[str, list[dict]]) -> dict:
     """The figures of `quality` for these labels against these transcripts."""
     verdicts: Counter = Counter()
     images: dict[str, dict] = {}
@@ -145,7 +146,7 @@ def synthetic(n: int) -> dict:
     for i in range(n):
         sample = next(s for s in (_draw(engine, i, a) for a in range(10)) if s is not None)
         truth = list(zip(sample.target.split("\n"), sample.meta["quads"]))
-        done = label.label(sample.images[0])
+        done = label(sample.images[0])
         drawn_lines += len(truth)
         for line in done.kept:
             centre = np.asarray(line.quad, dtype=np.float64).mean(axis=0)
@@ -227,7 +228,7 @@ def speed(n: int, source: Path | None) -> dict:
            "naive_without_text_check_per_cpu_s": round(n / max(unchecked_cpu, 1e-9), 2)}
     out["speedup"] = round(out["engine_per_cpu_s"] / max(out["naive_per_cpu_s"], 1e-9), 1)
     if source is not None:
-        files = label.image_files(str(source))
+        files = image_files(str(source))
         ocr_cpu = total = 0.0
         read, read_crops = ppocr.read, ppocr.read_crops
         clock = {"ocr": 0.0}
@@ -247,8 +248,8 @@ def speed(n: int, source: Path | None) -> dict:
             t = cpu_seconds()
             for path in files:
                 try:
-                    label.label(label.open_photo(path))
-                except label.Unreadable:
+                    label(open_photo(path))
+                except Unreadable:
                     pass
             total = cpu_seconds() - t
         finally:

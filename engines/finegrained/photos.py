@@ -12,7 +12,7 @@ illegible region or another line (`meta.illegible`). Items that cannot be used a
 `not_annotated` (a photo the file does not name), `missing_image` (a name with no file), `bad_box` (a box
 that is not four corners or an upright box inside the image), `empty_text`, `exif_rotated` (an EXIF orientation
 would turn the photo away from the pixels the boxes were drawn on), `only_illegible` (no legible line),
-`other_lang` (`--lang` asks for the other language), and the unreadable files' reasons (`engines.scene.label`).
+`other_lang` (`--lang` asks for the other language), and the unreadable files' reasons (`engines.scene.source`).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import numpy as np
 from PIL import Image
 
 from engines.base import Engine, EngineConfig, Sample, SampleError
-from engines.scene import label
+from engines.scene.source import Unreadable, image_files, open_photo
 from renderers.scripts import HAN
 from tokenizer.protocol import PROMPT_PLAIN
 
@@ -81,37 +81,37 @@ def _item(root: Path, name: str, entries: Any, lang: str) -> dict[str, Any]:
     """One annotated photo as {name, lines [(text, quad)] in reading order, illegible [quad], lang}.
 
     Raises:
-        label.Unreadable: the item cannot be used; its reason is counted.
+        Unreadable: the item cannot be used; its reason is counted.
     """
     path = root / name
     if not path.is_file():
-        raise label.Unreadable("missing_image", name)
+        raise Unreadable("missing_image", name)
     try:
         with Image.open(path) as img:
             size, orientation = img.size, img.getexif().get(0x0112, 1)
     except (OSError, SyntaxError, ValueError) as exc:
-        raise label.Unreadable("not_an_image", name) from exc
+        raise Unreadable("not_an_image", name) from exc
     if orientation not in (1, None):
-        raise label.Unreadable("exif_rotated", f"{name}: orientation {orientation}")
+        raise Unreadable("exif_rotated", f"{name}: orientation {orientation}")
     if not isinstance(entries, list):
-        raise label.Unreadable("bad_box", f"{name}: not a list of boxes")
+        raise Unreadable("bad_box", f"{name}: not a list of boxes")
     lines, illegible = [], []
     for entry in entries:
         quad = _quad(entry.get("box"), size) if isinstance(entry, dict) else None
         text = entry.get("text") if isinstance(entry, dict) else None
         if quad is None or not isinstance(text, str):
-            raise label.Unreadable("bad_box", f"{name}: {str(entry)[:80]}")
+            raise Unreadable("bad_box", f"{name}: {str(entry)[:80]}")
         if text == ILLEGIBLE:
             illegible.append(quad)
         elif not text.strip():
-            raise label.Unreadable("empty_text", name)
+            raise Unreadable("empty_text", name)
         else:
             lines.append((text, quad))
     if not lines:
-        raise label.Unreadable("only_illegible", name)
+        raise Unreadable("only_illegible", name)
     found = _lang([t for t, _ in lines])
     if lang != "mixed" and found != lang:
-        raise label.Unreadable("other_lang", f"{name}: {found}")
+        raise Unreadable("other_lang", f"{name}: {found}")
     return {"name": name, "lines": _reading_order(lines), "illegible": illegible, "lang": found}
 
 
@@ -135,10 +135,10 @@ class AnnotatedPhotos(Engine):
         for name, entries in sorted(table.items()):
             try:
                 items.append(_item(root, name, entries, lang))
-            except label.Unreadable as exc:
+            except Unreadable as exc:
                 self.skipped[exc.reason] += 1
         named = {(root / name).resolve() for name in table}
-        unnamed = sum(p.resolve() not in named for p in label.image_files(source))
+        unnamed = sum(p.resolve() not in named for p in image_files(source))
         if unnamed:
             self.skipped["not_annotated"] += unnamed
         self.items = self.use_source(items, "annotated photo", f"give photos with legible boxes in {ANNOTATIONS}")
@@ -146,8 +146,8 @@ class AnnotatedPhotos(Engine):
     def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:
         item = self.source_item(self.items, index, attempt)
         try:
-            image = label.open_photo(Path(self.config.source) / item["name"])
-        except label.Unreadable as exc:
+            image = open_photo(Path(self.config.source) / item["name"])
+        except Unreadable as exc:
             raise SampleError(exc.reason, str(exc)) from exc
         lines = item["lines"]
         return Sample(images=[image], prompt=PROMPT_PLAIN, target="\n".join(t for t, _ in lines), task="plain",

@@ -1,9 +1,9 @@
 """The `scene` and `scene_crops` engines: plain OCR (`OCR: `) of text in photographs, and of its cropped lines.
 
 The paper's Laion/Wukong + PaddleOCR path. Built in (no `--source`): synthetic scenes, English words and Chinese
-phrases drawn into real photos that ship in Debian (`engines.scene.synth`). With `--source DIR`: the user's
+phrases drawn into real photos that ship in Debian (`engines.scene.content`). With `--source DIR`: the user's
 photos, pseudo-labelled by PP-OCR and kept only where the reader is sure of every legible line
-(`engines.scene.label`); a photo that cannot be opened or labelled is a failed draw with its reason, and the build
+(`engines.scene.source`); a photo that cannot be opened or labelled is a failed draw with its reason, and the build
 moves on to another photo (`Engine.source_item`). `scene_crops` (the paper's 1M crops) emits one line of such a scene
 (a drawn line, or a kept pseudo-label) cut out by its quad and rectified, with that line's text as its target.
 
@@ -29,7 +29,7 @@ from engines.base import (
     SampleError,
     capture_share,
 )
-from engines.scene import label, synth
+from engines.scene import content, source
 from renderers import perspective
 from renderers.result import Quad
 from tokenizer.protocol import PROMPT_PLAIN
@@ -61,7 +61,7 @@ class SceneEngine(Engine):
 
     def __init__(self, config: SceneConfig | None = None) -> None:
         super().__init__(config)
-        self.files = label.image_files(self.config.source) if self.config.source else []
+        self.files = source.image_files(self.config.source) if self.config.source else []
         self.source_items = len(self.files)
 
     def scene(self, rng: np.random.Generator, index: int, attempt: int) -> tuple[Image.Image, list[tuple[str, Quad]],
@@ -72,10 +72,10 @@ class SceneEngine(Engine):
             root = Path(self.config.source)
             name = path.relative_to(root).as_posix() if root.is_dir() else path.name
             try:
-                image = label.open_photo(path)
-            except label.Unreadable as exc:
+                image = source.open_photo(path)
+            except source.Unreadable as exc:
                 raise SampleError(exc.reason, str(exc)) from exc
-            labelled = label.label(image)
+            labelled = source.label(image)
             if labelled.refused:
                 raise SampleError(labelled.refused, name)
             lines = [(t.text, t.quad) for t in labelled.kept]
@@ -83,12 +83,12 @@ class SceneEngine(Engine):
                                   "scores": [round(t.score, 4) for t in labelled.kept],
                                   "line_verdicts": dict(sorted(Counter(labelled.verdicts).items()))}
         lang = self.config.lang if self.config.lang != "mixed" else ("zh" if rng.random() < 0.5 else "en")
-        image, drawn, meta = synth.compose(rng, lang)
+        image, drawn, meta = content.compose(rng, lang)
         return image, [(d.text, d.quad) for d in drawn], {"source": "built-in", **meta}
 
     def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:
         image, lines, meta = self.scene(rng, index, attempt)
-        quads = [synth.round_quad(q) for _, q in lines]
+        quads = [content.round_quad(q) for _, q in lines]
         return Sample(images=[image], prompt=PROMPT_PLAIN, target="\n".join(t for t, _ in lines), task="plain",
                       meta={**meta, "quads": quads})
 
@@ -121,8 +121,8 @@ class SceneCropsEngine(SceneEngine):
             raise SampleError("crop_too_small", text[:40])
         w, h = crop.size
         m = pad * h / (1 + 2 * pad)  # the margin in crop pixels, the same on every side
-        inner = synth.round_quad(((m, m), (w - m, m), (w - m, h - m), (m, h - m)))
+        inner = content.round_quad(((m, m), (w - m, m), (w - m, h - m), (m, h - m)))
         keep = {k2: v for k2, v in meta.items() if k2 in ("source", "lang", "background", "reader")}
         return Sample(images=[crop], prompt=PROMPT_PLAIN, target=text, task="plain",
-                      meta={**keep, "line": k, "scene_quad": synth.round_quad(quad), "pad": round(pad, 3),
+                      meta={**keep, "line": k, "scene_quad": content.round_quad(quad), "pad": round(pad, 3),
                             "quads": [inner]})

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from engines.base import SampleError, make_rng
-from engines.scene import SceneCropsEngine, SceneEngine, backgrounds, label, synth
+from engines.scene import SceneCropsEngine, SceneEngine, backgrounds, content, source
 from renderers import perspective
 
 GRACE_HOPPER = Path(matplotlib.get_data_path()) / "sample_data" / "grace_hopper.jpg"  # her name tag reads
@@ -40,7 +40,7 @@ def test_every_quad_lies_inside_the_image_one_per_target_line(cls) -> None:
         quads = sample.meta["quads"]
         assert len(quads) == len(sample.target.split("\n"))
         for quad in quads:
-            assert synth.inside(tuple(map(tuple, quad)), sample.images[0].size), (quad, sample.images[0].size)
+            assert content.inside(tuple(map(tuple, quad)), sample.images[0].size), (quad, sample.images[0].size)
     assert drawn >= 2
 
 
@@ -66,7 +66,7 @@ def test_exif_orientation_is_applied(tmp_path: Path) -> None:
     exif[0x0112] = 6  # "rotate 90 degrees clockwise to display"
     path = tmp_path / "phone.jpg"
     path.write_bytes(_jpeg(left_red, exif=exif))
-    upright = label.open_photo(path)
+    upright = source.open_photo(path)
     assert upright.size == (40, 60)
     top, bottom = np.asarray(upright)[5, 20], np.asarray(upright)[55, 20]
     assert top[0] > 200 and top[2] < 60 and bottom[2] > 200 and bottom[0] < 60  # the red half is now on top
@@ -85,11 +85,11 @@ def test_unreadable_files_are_skipped_with_their_reason_and_odd_ones_converted(t
     frames = [Image.new("RGB", (120, 80), c) for c in ((255, 0, 0), (0, 255, 0))]
     frames[0].save(tmp_path / "animated.gif", save_all=True, append_images=frames[1:])
     reasons = {}
-    for path in label.image_files(str(tmp_path)):
+    for path in source.image_files(str(tmp_path)):
         try:
-            image = label.open_photo(path)
+            image = source.open_photo(path)
             reasons[path.name] = (image.mode, image.size, tuple(int(v) for v in np.asarray(image)[40, 60]))
-        except label.Unreadable as exc:
+        except source.Unreadable as exc:
             reasons[path.name] = exc.reason
     assert reasons["empty.jpg"] == "empty_file"
     assert reasons["notes.jpg"] == "not_an_image"
@@ -122,7 +122,7 @@ def test_a_rotated_phone_photo_is_labelled_upright(shared_data: Path, tmp_path: 
     sample = SceneEngine(SceneEngine.Config(source=str(tmp_path))).sample(make_rng(0, "scene", 0), 0)
     assert sample.images[0].size == upright.size
     assert "NO LITTER" in sample.target.split("\n")
-    assert sample.target == "\n".join(t.text for t in label.label(label.open_photo(original)).kept)
+    assert sample.target == "\n".join(t.text for t in source.label(source.open_photo(original)).kept)
 
 
 def test_a_line_is_kept_on_a_consensus_of_its_readings() -> None:
@@ -130,16 +130,16 @@ def test_a_line_is_kept_on_a_consensus_of_its_readings() -> None:
     one sure reading against two others, two unsure ones, or a difference of case do not."""
     quad = ((0.0, 0.0), (100.0, 0.0), (100.0, 20.0), (0.0, 20.0))
 
-    def readings(*pairs: tuple[str, float]) -> list[label.DrawnText]:
-        return [label.DrawnText(text, quad, score) for text, score in pairs]
+    def readings(*pairs: tuple[str, float]) -> list[source.DrawnText]:
+        return [source.DrawnText(text, quad, score) for text, score in pairs]
 
-    assert label.agreed(readings(("lease lower", 0.98), ("Please lower", 0.99), ("Please lower", 0.97))).text \
+    assert source.agreed(readings(("lease lower", 0.98), ("Please lower", 0.99), ("Please lower", 0.97))).text \
         == "Please lower"
-    assert label.agreed(readings(("港区 MINATO", 0.99), ("港区MINATO", 0.94), ("港区MINATO", 0.99))).text == "港区 MINATO"
-    assert label.agreed(readings(("禁止!", 0.98), ("禁止！", 0.92), ("禁止！", 0.91))).text == "禁止!"
-    assert label.agreed(readings(("RegPrice", 0.98), ("ResPrice", 0.92), ("ResPrice", 0.92))) is None
-    assert label.agreed(readings(("Multiplled Cen", 0.948), ("Multiplled Cpn", 0.88), ("Multiplled Cen", 0.96))) is None
-    assert label.agreed(readings(("RegPrice", 0.99), ("Regprice", 0.96), ("Reqprice", 0.5))) is None
+    assert source.agreed(readings(("港区 MINATO", 0.99), ("港区MINATO", 0.94), ("港区MINATO", 0.99))).text == "港区 MINATO"
+    assert source.agreed(readings(("禁止!", 0.98), ("禁止！", 0.92), ("禁止！", 0.91))).text == "禁止!"
+    assert source.agreed(readings(("RegPrice", 0.98), ("ResPrice", 0.92), ("ResPrice", 0.92))) is None
+    assert source.agreed(readings(("Multiplled Cen", 0.948), ("Multiplled Cpn", 0.88), ("Multiplled Cen", 0.96))) is None
+    assert source.agreed(readings(("RegPrice", 0.99), ("Regprice", 0.96), ("Reqprice", 0.5))) is None
 
 
 def test_english_scene_words_keep_their_inner_stops() -> None:
