@@ -3,11 +3,11 @@
 What a scene is made of, in order: a crop of a checked background photo (`backgrounds`), a texture map of it
 (`renderers.perspective.FlatMap`), then 1-5 text items, each a word, a line of words or a sign (a plate with 1-3
 lines), in a face that has every glyph (`fonts`), placed on the flattest of a few candidate spots that fits inside
-the image and overlaps no earlier item, turned along the spot's dominant edge direction when it has one, keystoned a
+the image and shares no row of pixels with an earlier item (`_shares_rows`), turned along the spot's dominant edge direction when it has one, keystoned a
 little, in a colour chosen against the pixels under it with a contrast floor. Then the photo effects of a real
 capture (`renderers.degrade`'s "photo" preset without its page geometry and paper: lighting, shadow, vignette,
 blur, resolution loss, noise, JPEG). Every drawn line's quad is where its ink went; the target is the lines in
-reading order (rows top to bottom, left to right within a row), one per target line.
+reading order (top to bottom: no two items share a row), one per target line.
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ from renderers.result import DrawnText, Quad
 
 KINDS = ("word", "line", "sign")
 KIND_P = (0.4, 0.35, 0.25)
-MIN_SIZE = 20  # font size in pixels under which text is not drawn (photo effects keep it legible from 16 px)
+# Font size in pixels under which text is not drawn: photo effects keep Latin legible from 16 px; a Chinese
+# character's strokes need more (at 20 px, blurred, PP-OCR and a person both miss two-character words).
+MIN_SIZE = {"en": 20, "zh": 28}
 FLAT = 7.0  # mean gradient (grey levels per pixel) a spot may have for bare text; a sign's plate covers up to 2x
 CONTRAST = 4.5  # WCAG contrast floor of text against the mean of what it is drawn on
 TRIES = 24  # candidate spots per item
@@ -112,8 +114,14 @@ def _reading_order(lines: list[Line]) -> list[Line]:
     return [line for row in rows for line in sorted(row, key=lambda t: centre(t)[0])]
 
 
-def _overlaps(box: tuple[float, float, float, float], taken: list[tuple[float, float, float, float]]) -> bool:
-    return any(box[0] < t[2] and t[0] < box[2] and box[1] < t[3] and t[1] < box[3] for t in taken)
+def _shares_rows(box: tuple[float, float, float, float], taken: list[tuple[float, float, float, float]]) -> bool:
+    """Whether `box` shares a row of pixels with an item already placed.
+
+    Two items side by side on one baseline read as one line to a person (and to PP-OCR's detector, which joins
+    them) while the target wrote them as two: the order of such a scene is a guess. So every item keeps a band
+    of rows of its own, and the target's top-to-bottom order is the only reading there is.
+    """
+    return any(box[1] < t[3] and t[1] < box[3] for t in taken)
 
 
 def compose(rng: np.random.Generator, lang: str) -> tuple[Image.Image, list[Line], dict[str, Any]]:
@@ -144,14 +152,14 @@ def compose(rng: np.random.Generator, lang: str) -> tuple[Image.Image, list[Line
         kind = str(rng.choice(KINDS, p=KIND_P))
         texts = [t for t in _text(rng, lang, kind) if t.strip()]
         usable = [f for f in faces if all(fonts.draws(f, t) for t in texts)]
-        size = int(rng.integers(MIN_SIZE, 72))
+        size = int(rng.integers(MIN_SIZE[lang], 72))
         u = rng.random(3)
         if not texts or not usable:
             continue
         face = usable[int(u[0] * len(usable))]
         widest = max(fonts.pil_font(face, size).getlength(t) for t in texts)
         size = min(size, int(size * 0.8 * image.width / max(widest, 1.0)), int(0.25 * image.height / len(texts)))
-        if size < MIN_SIZE:
+        if size < MIN_SIZE[lang]:
             continue
         font = fonts.pil_font(face, size)
         w = max(font.getlength(t) for t in texts) + size * (1.2 if kind == "sign" else 0.6)
@@ -160,7 +168,7 @@ def compose(rng: np.random.Generator, lang: str) -> tuple[Image.Image, list[Line
         for cx, cy in rng.uniform(0, 1, (TRIES, 2)):
             centre = (w / 2 + cx * max(1.0, image.width - w), h / 2 + cy * max(1.0, image.height - h))
             box = (centre[0] - w / 2, centre[1] - h / 2, centre[0] + w / 2, centre[1] + h / 2)
-            if _overlaps(box, taken):
+            if _shares_rows(box, taken):
                 continue
             texture = flat.texture(box)
             if best is None or texture < best[0]:
@@ -193,7 +201,7 @@ def compose(rng: np.random.Generator, lang: str) -> tuple[Image.Image, list[Line
         xs, ys = zip(*corners)
         outer = (min(xs), min(ys), max(xs), max(ys))
         if outer[0] < 2 or outer[1] < 2 or outer[2] > image.width - 2 or outer[3] > image.height - 2 \
-                or _overlaps(outer, taken):
+                or _shares_rows(outer, taken):
             continue
         opacity = 1.0 if plate else float(0.9 + 0.1 * u[2])
         perspective.paste(canvas, patch, matrix, opacity)
