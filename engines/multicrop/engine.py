@@ -104,7 +104,7 @@ class MulticropEngine(Engine):
             try:
                 return self._stitch(part, layout, gutter, usable(picked(draw.rng, pool), want))
             except SampleError as exc:
-                if exc.reason != "unreadable_in_tiles":
+                if exc.reason not in ("unreadable_in_tiles", "one_tile"):
                     raise
                 refused = exc
         raise refused
@@ -125,6 +125,8 @@ class MulticropEngine(Engine):
             boxes += [[b[0] + x, b[1] + y, b[2] + x, b[3] + y] for b in page.meta.get("boxes", [])]
             at += (w if layout == "spread" else h) + gutter
         scale, grid = tile_scale(width, height)
+        if grid == [1, 1]:  # near square (two slides stacked, say): one tile, not a multi-crop sample
+            raise SampleError("one_tile", f"{width}x{height} px fits one tile")
         line_px = (min(b[3] - b[1] for b in boxes) if boxes
                    else SMALLEST_PT / 72 * min(p.meta["dpi"] for p in pages))
         if line_px * scale < MIN_LINE_PX:

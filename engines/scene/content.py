@@ -3,8 +3,9 @@
 What a scene is made of, in order: a crop of a checked background photo (`backgrounds`), a texture map of it
 (`renderers.perspective.FlatMap`), then 1-5 text items, each a word, a line of words or a sign (a plate with 1-3
 lines), in a face that has every glyph (`fonts`), placed on the flattest of a few candidate spots that fits inside
-the image and shares no row of pixels with an earlier item (`_shares_rows`), turned along the spot's dominant edge direction when it has one, keystoned a
-little, in a colour chosen against the pixels under it with a contrast floor. Then the photo effects of a real
+the image and shares no row of pixels with an earlier item (`_shares_rows`), turned along the spot's dominant
+edge direction when it has one, keystoned a little, in a colour chosen against the pixels under it with a
+contrast floor. Then the photo effects of a real
 capture (`renderers.degrade`'s "photo" preset without its page geometry and paper: lighting, shadow, vignette,
 blur, resolution loss, noise, JPEG). Every drawn line's quad is where its ink went; the target is the lines in
 reading order (top to bottom: no two items share a row), one per target line.

@@ -27,7 +27,7 @@ from shards.format import record_meta
 MATH = re.compile(r"\\\((.*?)\\\)|\\\[(.*?)\\\]", re.S)
 TABULAR = re.compile(r"\\begin\{tabular\}(\{[^\n]*?\})?(.*?)\\end\{tabular\}", re.S)
 MATH_WORDS = re.compile(r"\\(?:text|mathrm|operatorname|textrm|mbox)\{([^{}]*)\}|\\([a-z]{3,})\b|(\d+(?:\.\d+)?)")
-COMPARED = re.compile(rf"[A-Za-z\u00c0-\u024f]{3,}|\d{3,}|[{HAN_RANGES}]")
+COMPARED = re.compile(rf"[A-Za-z\u00c0-\u024f]{{3,}}|\d{{3,}}|[{HAN_RANGES}]")
 FUNCTIONS = {"sin", "cos", "tan", "exp", "log", "ln", "sinh", "cosh", "tanh", "det", "lim", "max", "min", "sup", "inf",
              "arctan", "arcsin", "arccos", "tr", "rank", "diag", "span", "sgn", "erf", "mod", "gcd"}
 TABLE_COMMANDS = re.compile(r"\\(?:toprule|midrule|bottomrule|hline|cline|cmidrule)(\([a-z]*\))?(\{[^}]*\})?"
