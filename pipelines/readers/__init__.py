@@ -65,7 +65,7 @@ READERS: dict[str, tuple[str, float]] = {
     # PP-OCR is weak on handwriting: reported per language, not a gate. Right samples: built-in en mean 0.75
     # (token F1 0.86), zh 0.90 (F1 0.98), 8 each; real --source lines 0.28, pages 0.24, 6 each; min 0.0 (a turned
     # page's line boxes, cut square, hold parts of two lines). 0.1 marks near-total misreads for a look.
-    "handwriting": ("pipelines.readers.text:read", 0.1),
+    "handwriting": ("pipelines.readers.text:read_handwritten", 0.1),
 }
 
 
