@@ -57,7 +57,9 @@ def captured(engine: Engine, sample: Sample, index: int, attempt: int) -> Sample
     """`sample`, captured as its capture rng draws (itself, untouched, for the share left clean)."""
     rng = capture_rng(engine, index, attempt)
     preset = pick(rng, engine.config.capture, engine.capture_presets)
-    if preset == "none":
+    # A colour prompt names the frame's colour: lighting, tint and blur change it (after a photo capture, 2 of 18
+    # frames were no longer found by the validator), so a colour sample stays as drawn.
+    if preset == "none" or sample.task == "color":
         return sample
     single = len(sample.images) == 1
     params = capture.draw(rng, preset, geometry=engine.capture_geometry and single, colour=engine.capture_colour)

@@ -74,7 +74,7 @@ class FinegrainedEngine(Engine):
     name = "finegrained"
     Config = FinegrainedConfig
     capture_geometry = False  # the prompt names the region's pixels: a capture moves nothing
-    capture_colour = False  # or the frame's colour: a capture keeps colours
+    capture_colour = False  # a box sample may be binarised; a colour sample is never captured (engines.capture)
 
     def __init__(self, config: FinegrainedConfig | None = None) -> None:
         super().__init__(config)

@@ -17,8 +17,8 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 from rapidfuzz.distance import Levenshtein
 
-from engines import ENGINES, Draw, get_engine, make_rng
-from engines.capture import capture_rng, pick
+from engines import ENGINES, Draw, Sample, get_engine, make_rng
+from engines.capture import capture_rng, captured, pick
 from pipelines.shard_task import ShardSpec, draw_range
 from renderers import capture, ppocr
 from renderers.capture import CaptureParams
@@ -199,3 +199,15 @@ def test_a_sample_is_the_same_captured_alone_and_in_a_batch() -> None:
 def test_capture_share_is_checked() -> None:
     with pytest.raises(ValueError, match=r"--capture 1.5 is not a share; give a number from 0 to 1"):
         get_engine("smoke")(get_engine("smoke").Config(capture=1.5))
+
+
+def test_a_colour_prompt_sample_is_never_captured() -> None:
+    """Its prompt names the frame's colour, which lighting, tint and blur would change; a box sample is captured."""
+    smoke = get_engine("smoke")
+    engine = smoke(smoke.Config(capture=1.0))
+    page = Image.new("RGB", (400, 300), "white")
+    ImageDraw.Draw(page).rectangle((40, 40, 360, 100), outline=(220, 0, 0), width=3)
+    for task, prompt in (("color", "[red] OCR: "), ("box", "[100, 133, 900, 333] OCR: ")):
+        sample = Sample(images=[page], prompt=prompt, target="text", task=task, meta={})
+        kept = [captured(engine, sample, i, 0) for i in range(8)]
+        assert all(("capture" in s.meta) == (task == "box") for s in kept), task
