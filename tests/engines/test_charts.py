@@ -175,7 +175,7 @@ def test_illegible_draws_fail_as_counted_samples() -> None:
             engine.sample(make_rng(0, "charts", index), index)
         except SampleError as exc:
             assert exc.reason in ("text_overlap", "text_clipped", "too_crowded", "text_too_long")
-            assert isinstance(exc.__cause__, RenderError)
+            assert isinstance(exc, RenderError)  # the renderer's own failure, counted as it is
             return
     pytest.fail("no multi-series line chart with data labels collided in 200 draws")
 

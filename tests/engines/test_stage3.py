@@ -95,10 +95,11 @@ def test_a_pool_is_drawn_from_its_group_alone_and_shared_by_the_group() -> None:
     draws = [Draw(i, 0, make_rng(1, "multicrop", i)) for i in range(4)]
     engine = MulticropEngine(config)
     batched = engine.sample_batch(draws[:3]) + engine.sample_batch(draws[3:])
-    assert all(isinstance(s, Sample) for s in batched)
-    pages = [s.target[b:e] for s in batched for _, b, e in s.meta["page_texts"]]
-    assert len(set(pages)) <= 4 < len(pages)  # 8 pages held, from a pool of 4
-    for i, sample in enumerate(batched):
+    made = [(i, s) for i, s in enumerate(batched) if isinstance(s, Sample)]  # a near-square spread is refused
+    assert len(made) >= 3 and all(isinstance(s, SampleError) for s in batched if not isinstance(s, Sample))
+    pages = [s.target[b:e] for _, s in made for _, b, e in s.meta["page_texts"]]
+    assert len(set(pages)) <= 4 < len(pages)  # 6-8 pages held, from a pool of 4
+    for i, sample in made:
         alone = MulticropEngine(config).sample_batch([Draw(i, 0, make_rng(1, "multicrop", i))])[0]
         assert alone.target == sample.target and alone.meta == sample.meta
         assert alone.images[0].tobytes() == sample.images[0].tobytes()

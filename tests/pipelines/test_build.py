@@ -106,7 +106,9 @@ def test_smoke_build_same_bytes_with_one_worker(built_smoke: Path, tmp_path: Pat
 @pytest.mark.slow
 def test_a_killed_build_resumes_to_the_same_bytes(built_smoke: Path, tmp_path: Path) -> None:
     out = tmp_path / "killed"
-    cmd = [sys.executable, "-m", "pipelines.build", *SMOKE_BUILD_ARGS, "--out", str(out), "--workers", "2"]
+    # 800 shards: the first shard's stats appear long before the last, however fast the machine
+    cmd = [sys.executable, "-m", "pipelines.build", "--engine", "smoke", "--n", "20000", "--shard-size", "25",
+           "--out", str(out), "--workers", "2"]
     proc = subprocess.Popen(cmd, cwd=REPO, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 240
@@ -307,7 +309,9 @@ def test_a_billion_sample_build_makes_one_shard_and_stops(tmp_path: Path) -> Non
 def test_ctrl_c_during_the_build_and_during_shutdown_exits_130_with_one_line(tmp_path: Path) -> None:
     """Ctrl-C as a terminal sends it (to the whole process group), then again while Ray shuts down."""
     out = tmp_path / "interrupted"
-    cmd = [sys.executable, "-m", "pipelines.build", *SMOKE_BUILD_ARGS, "--out", str(out), "--workers", "2"]
+    # 800 shards: the first shard's stats appear long before the last, however fast the machine
+    cmd = [sys.executable, "-m", "pipelines.build", "--engine", "smoke", "--n", "20000", "--shard-size", "25",
+           "--out", str(out), "--workers", "2"]
     proc = subprocess.Popen(cmd, cwd=REPO, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
     while not list(out.glob("*.stats.json")):
