@@ -106,9 +106,7 @@ def test_smoke_build_same_bytes_with_one_worker(built_smoke: Path, tmp_path: Pat
 @pytest.mark.slow
 def test_a_killed_build_resumes_to_the_same_bytes(built_smoke: Path, tmp_path: Path) -> None:
     out = tmp_path / "killed"
-    # 800 shards: the first shard's stats appear long before the last, however fast the machine
-    cmd = [sys.executable, "-m", "pipelines.build", "--engine", "smoke", "--n", "20000", "--shard-size", "25",
-           "--out", str(out), "--workers", "2"]
+    cmd = [sys.executable, "-m", "pipelines.build", *SMOKE_BUILD_ARGS, "--out", str(out), "--workers", "2"]
     proc = subprocess.Popen(cmd, cwd=REPO, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 240
@@ -312,8 +310,10 @@ def test_ctrl_c_during_the_build_and_during_shutdown_exits_130_with_one_line(tmp
     # 800 shards: the first shard's stats appear long before the last, however fast the machine
     cmd = [sys.executable, "-m", "pipelines.build", "--engine", "smoke", "--n", "20000", "--shard-size", "25",
            "--out", str(out), "--workers", "2"]
+    # a terminal's foreground job gets Ctrl-C; a suite started in the background (`make test &`) hands its children
+    # SIGINT ignored, which Python then leaves ignored, so the build is given the terminal's disposition
     proc = subprocess.Popen(cmd, cwd=REPO, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+                            text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     while not list(out.glob("*.stats.json")):
         assert proc.poll() is None, "build ended before it could be interrupted"
         time.sleep(0.05)
