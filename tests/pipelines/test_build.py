@@ -109,9 +109,8 @@ def test_a_killed_build_resumes_to_the_same_bytes(built_smoke: Path, tmp_path: P
     cmd = [sys.executable, "-m", "pipelines.build", *SMOKE_BUILD_ARGS, "--out", str(out), "--workers", "2"]
     proc = subprocess.Popen(cmd, cwd=REPO, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 240
-    while len(glob.glob(str(out / "*.stats.json"))) < 2:
-        assert proc.poll() is None and time.monotonic() < deadline, "build ended before it could be killed"
+    while len(glob.glob(str(out / "*.stats.json"))) < 2:  # bounded by the build itself: it ends, or it is killed
+        assert proc.poll() is None, "build ended before it could be killed"
         time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
