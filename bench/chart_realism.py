@@ -74,7 +74,7 @@ def real_windows(seed: int = 0, per_table: int = 40) -> list[list[float]]:
     rng = np.random.default_rng(seed)
     with tempfile.TemporaryDirectory() as tmp:
         write_tables(Path(tmp))
-        tables = [t for t in load_chart_tables(tmp).tables if t.time]
+        tables = [t for t in load_chart_tables(tmp).items if t.time]
     windows = []
     for table in tables:
         for _ in range(per_table):

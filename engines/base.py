@@ -7,9 +7,10 @@ is why randomness is never global: the pipeline derives a numpy Generator from a
 hands it in, and `attempt` (0 for the first draw of an index, then 1, 2, ... after failed draws)
 lets an engine that reads a user's `--source` move on to another item when one cannot be drawn.
 
-Engines whose tool is cheaper per sample in bulk (one LaTeX compile, one browser page, one OCR
-batch for many samples) set `batch_size` and override `sample_batch`; each sample's bytes must
-still be exactly those it gets when drawn alone (the contract test checks it).
+An engine writes one method, `sample_batch(draws)`. One whose tool is cheaper per sample in bulk (one
+LaTeX compile, one browser page, one OCR batch for many samples) sets `batch_size` and draws the batch
+together; one that draws each sample alone returns `one_by_one(self._sample_one, draws)`. Either way each
+sample's bytes must be exactly those it gets when drawn alone (the contract test checks it).
 """
 
 from __future__ import annotations
@@ -25,9 +26,11 @@ from typing import Any, Callable, ClassVar, Iterable, NamedTuple, Sequence, Type
 import numpy as np
 from PIL import Image
 
+from engines.source import Found
 from tokenizer.protocol import TASKS
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass
@@ -106,9 +109,9 @@ def _shuffled(seed: int, n_items: int) -> np.ndarray:
     return np.random.default_rng([seed, n_items]).permutation(n_items)
 
 
-def contained(make: Callable[[T], Sample], items: Iterable[T]) -> list[Sample | Exception]:
+def contained(make: Callable[[T], R], items: Iterable[T]) -> list[R | Exception]:
     """`make(item)` for each item, an exception standing in for the sample it prevented (counted by the pipeline)."""
-    out: list[Sample | Exception] = []
+    out: list[R | Exception] = []
     for item in items:
         try:
             out.append(make(item))
@@ -123,6 +126,12 @@ class Draw(NamedTuple):
     index: int
     attempt: int
     rng: np.random.Generator
+
+
+def one_by_one(draw: Callable[[np.random.Generator, int, int], Sample], draws: list[Draw]) -> list[Sample | Exception]:
+    """`draw(rng, index, attempt)` for each of `draws`: the `sample_batch` of an engine whose tool is no cheaper in
+    bulk, each failed draw's exception in its sample's place."""
+    return contained(lambda d: draw(d.rng, d.index, d.attempt), draws)
 
 
 @dataclass(frozen=True)
@@ -193,10 +202,10 @@ class EngineConfig:
 
 
 class Engine:
-    """Base class of an engine: subclasses set `name`, `Config`, and write `sample`.
+    """Base class of an engine: subclasses set `name`, `Config`, and write `sample_batch`.
 
-    Subclasses must not hold per-sample state between calls: `sample` may be called for any
-    index in any order, in any process.
+    Subclasses must not hold per-sample state between calls: a draw may come for any index in any
+    order, in any process.
 
     Class attributes:
         name: the registry name (`--engine NAME`), also the prefix of shard and sample keys.
@@ -213,8 +222,8 @@ class Engine:
     Instance attributes:
         seed: the build's seed, set by the pipeline once the engine is built: the order in which
             `source_item` walks a --source (it changes no item's drawing).
-        source_items: how many distinct items the engine's --source offers (0 without one); the
-            build warns when `--n` asks for more samples than that.
+        found: what the engine's --source gave (`use_source`; empty without one): its items, and the
+            items skipped, by reason, with an example each; `describe` records it in the manifest.
     """
 
     name: ClassVar[str]
@@ -229,10 +238,19 @@ class Engine:
     def __init__(self, config: EngineConfig | None = None) -> None:
         self.config = config if config is not None else self.Config()
         self.config.check()
-        self.skipped: Counter = Counter()  # --source items left out when loading, by reason
+        self.found: Found = Found()
         self.parts: list[Engine] = []  # engines this one draws from (`part`), which share its seed
         self.seed = 0
-        self.source_items = 0
+
+    @property
+    def skipped(self) -> Counter:
+        """--source items left out when loading, by reason."""
+        return self.found.skipped
+
+    @property
+    def source_items(self) -> int:
+        """How many distinct items the --source offers (0 without one); the build warns when `--n` asks more."""
+        return len(self.found.items)
 
     @property
     def seed(self) -> int:
@@ -263,41 +281,46 @@ class Engine:
         self.packages = tuple(dict.fromkeys(self.packages + engine.packages))
         return engine
 
-    def use_source(self, items: list[T], what: str, hint: str) -> list[T]:
-        """`items`, the usable items an engine read from its --source, now counted in `source_items`.
+    def use_source(self, found: Found[T], what: str, hint: str) -> list[T]:
+        """The items of `found`, what the engine's --source reader gave, now the engine's `found`.
 
         Raises:
             ValueError: none is usable; names the source, the items skipped by reason and what to give.
         """
-        if not items:
-            reasons = ", ".join(f"{k}={v}" for k, v in sorted(self.skipped.items()) if v) or "nothing found"
+        self.found = found
+        if not found.items:
+            reasons = ", ".join(f"{k}={v}" for k, v in sorted(found.skipped.items()) if v) or "nothing found"
             raise ValueError(f"--source {self.config.source}: no usable {what} (skipped: {reasons}); {hint}")
-        self.source_items = len(items)
-        return items
+        return found.items
 
     def source_item(self, items: Sequence[T], index: int, attempt: int) -> T:
         """The --source item sample `index` draws on attempt `attempt` (see `source_index`)."""
         return items[source_index(len(items), index, attempt, self.seed)]
 
-    def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:
-        """Draw sample `index` (its `attempt`-th try) using only `rng` for randomness.
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "sample" in cls.__dict__:
+            raise TypeError(f"{cls.__name__}: an engine writes sample_batch(draws) (for one draw at a time: return "
+                            "one_by_one(self._sample_one, draws)); sample() is the base class's")
 
-        An engine writes this, or `sample_batch`: then `sample` draws a batch of one.
+    def sample_batch(self, draws: list[Draw]) -> list[Sample | Exception]:
+        """THE method an engine writes: result i is the sample of `draws[i]`, or the exception that failed it.
+
+        Each sample must be what it is when drawn alone (never dependent on its batch-mates), and a failed draw
+        is returned, not raised, so its batch-mates survive.
         """
-        if type(self).sample_batch is Engine.sample_batch:
-            raise NotImplementedError(f"{type(self).__name__} must write sample() or sample_batch()")
+        raise NotImplementedError(f"{type(self).__name__} must write sample_batch(draws)")
+
+    def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:
+        """Sample `index` (its `attempt`-th try) alone, a batch of one: for tests and composed engines.
+
+        Raises:
+            Exception: whatever failed the draw (a `SampleError` when the engine refused it).
+        """
         result = self.sample_batch([Draw(index, attempt, rng)])[0]
         if isinstance(result, Exception):
             raise result
         return result
-
-    def sample_batch(self, draws: list[Draw]) -> list[Sample | Exception]:
-        """Draw many samples at once; result i is what `sample` gives for `draws[i]` alone, or its error.
-
-        The default draws them one by one. An engine that overrides this must keep each sample
-        independent of its batch-mates, and return (not raise) the error of a draw that failed.
-        """
-        return contained(lambda d: self.sample(d.rng, d.index, d.attempt), draws)
 
     def draw_batch(self, draws: list[Draw]) -> list[Sample | Exception]:
         """What the pipeline calls: `sample_batch`, then each sample's capture (`engines.capture`, drawn from
@@ -310,10 +333,12 @@ class Engine:
         return out
 
     def describe(self) -> dict[str, Any]:
-        """The JSON-safe config recorded in manifest.json, and any --source items skipped, by reason."""
+        """The JSON-safe config recorded in manifest.json and, from a --source, how many items it offers and those
+        skipped, by reason, with an example each."""
         info: dict[str, Any] = {"engine": self.name, "config": dataclasses.asdict(self.config)}
-        if self.source_items:
+        if self.found.items or self.found.skipped:
             info["source_items"] = self.source_items
-        if self.skipped:
-            info["skipped"] = dict(sorted(self.skipped.items()))
+            info["skipped"] = dict(sorted(self.found.skipped.items()))
+        if self.found.examples:
+            info["skipped_examples"] = dict(sorted(self.found.examples.items()))
         return info

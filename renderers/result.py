@@ -10,12 +10,13 @@ rotated text is a rotated rectangle.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from PIL import Image
 
 Point = tuple[float, float]
 Quad = tuple[Point, Point, Point, Point]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,26 @@ class DrawnText:
 def box_quad(left: float, top: float, right: float, bottom: float) -> Quad:
     """The quad of an axis-aligned box."""
     return ((left, top), (right, top), (right, bottom), (left, bottom))
+
+
+def in_reading_order(lines: list[T], quad: Callable[[T], Quad]) -> list[T]:
+    """`lines` in the order a target lists a photo's lines: rows top to bottom (a line joins a row when its centre
+    lies within the height of the row's first line), then left to right within a row.
+
+    One rule for every target of text in a photo (drawn into a scene, pseudo-labelled, annotated by people), so
+    a model never learns two orders for the same picture. `quad(line)` gives a line's corners.
+    """
+    def centre(line: T, axis: int) -> float:
+        return sum(p[axis] for p in quad(line)) / 4
+
+    rows: list[list[T]] = []
+    for line in sorted(lines, key=lambda t: centre(t, 1)):
+        ys = [p[1] for p in quad(rows[-1][0])] if rows else []
+        if ys and min(ys) <= centre(line, 1) <= max(ys):
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    return [line for row in rows for line in sorted(row, key=lambda t: centre(t, 0))]
 
 
 @dataclass

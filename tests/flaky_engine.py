@@ -13,7 +13,7 @@ import time
 import numpy as np
 from PIL import Image
 
-from engines.base import Engine, Sample, SampleError
+from engines.base import Draw, Engine, Sample, SampleError, one_by_one
 from renderers.isolated import Isolated
 
 MODES = ("sample_error", "library_error", "crash", "hang", "bad_meta", "fine")
@@ -35,7 +35,10 @@ class FlakyEngine(Engine):
         super().__init__(config)
         self.tool = Isolated(tool, timeout_s=30, name="flaky-tool")
 
-    def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:
+    def sample_batch(self, draws: list[Draw]) -> list[Sample | Exception]:
+        return one_by_one(self._sample_one, draws)
+
+    def _sample_one(self, rng: np.random.Generator, index: int, attempt: int) -> Sample:
         mode = MODES[index % len(MODES)] if attempt == 0 else "fine"
         if index == 99:
             raise SampleError("never_works", f"index {index}")

@@ -26,7 +26,7 @@ from typing import Any, ClassVar
 import numpy as np
 from PIL import Image
 
-from engines.base import Engine, EngineConfig, Resources, Sample, SampleError
+from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError, one_by_one
 from engines.charts.content.builtin import draw_content
 from engines.charts.content.model import ChartContent, content_texts
 from engines.charts.draw.echarts import EChartsRenderer
@@ -100,20 +100,20 @@ class ChartsEngine(Engine):
 
     def _load_tables(self) -> None:
         cfg = self.config
-        found = load_chart_tables(cfg.source)
-        self.skipped.update(found.skipped)
-        for table in found.tables:
+
+        def why_not(table: ChartTable) -> str | None:
             kinds = table_kinds(table, cfg.kind_list)
             if cfg.lang not in ("mixed", table.lang):
-                self.skipped["lang_mismatch"] += 1
-            elif not kinds:
-                self.skipped["no_suitable_kind"] += 1
-            elif why := undrawable(content_texts(fit_table(np.random.default_rng(0), table, kinds))):
-                self.skipped[why] += 1
-            else:
-                self.tables.append((table, kinds))
-        self.use_source(self.tables, f"table for --lang {cfg.lang} --kinds {cfg.kinds}",
-                        "widen --lang/--kinds or fix the tables")
+                return "lang_mismatch"
+            if not kinds:
+                return "no_suitable_kind"
+            return undrawable(content_texts(fit_table(np.random.default_rng(0), table, kinds)))
+
+        found = load_chart_tables(cfg.source).keep(why_not)
+        self.tables = [(table, table_kinds(table, cfg.kind_list)) for table in self.use_source(
+            found, f"table for --lang {cfg.lang} --kinds {cfg.kinds}",
+            "each file needs a header row of series names, then rows of a category label and one number per "
+            "series; or widen --lang/--kinds")]
 
     def _content(self, rng: np.random.Generator, index: int, attempt: int) -> tuple[ChartContent, str | None]:
         if self.tables:
@@ -122,7 +122,10 @@ class ChartsEngine(Engine):
         lang = self.config.lang if self.config.lang != "mixed" else ("zh" if rng.random() < 0.5 else "en")
         return draw_content(rng, lang, self.config.kind_list), None
 
-    def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:
+    def sample_batch(self, draws: list[Draw]) -> list[Sample | Exception]:
+        return one_by_one(self._sample_one, draws)
+
+    def _sample_one(self, rng: np.random.Generator, index: int, attempt: int) -> Sample:
         cfg = self.config
         renderer = cfg.renderer if cfg.renderer != "mixed" else ("pyecharts" if rng.random() < 0.5 else "matplotlib")
         content, table = self._content(rng, index, attempt)
@@ -134,13 +137,6 @@ class ChartsEngine(Engine):
                 "target_format": cfg.target_format, "notes": content.notes, "spec": spec.to_dict()}
         return Sample(images=[drawn.image], prompt=PROMPT_FORMAT, target=chart_target(spec, cfg.target_format),
                       task="format", meta=meta)
-
-    def describe(self) -> dict[str, Any]:
-        """The config, plus how many --source tables are used and how many were skipped, by reason."""
-        info = super().describe()
-        if self.config.source:
-            info.update(tables=len(self.tables), skipped=dict(sorted(self.skipped.items())))
-        return info
 
 
 def redraw(meta: dict[str, Any]) -> Image.Image:

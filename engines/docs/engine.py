@@ -21,7 +21,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from engines import prose
-from engines.base import Engine, EngineConfig, Resources, Sample, SampleError
+from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError, one_by_one
 from engines.docs.content import Generated, generate_page
 from engines.docs.page import PageSkip, PageText, read_page
 from engines.docs.source import SourcePage, scan
@@ -83,10 +83,9 @@ class DocsEngine(Engine):
         super().__init__(config)
         self.pages: list[SourcePage] = []
         if self.config.source:
-            self.pages, skipped = scan(self.config.source, self.config.lang, self.config.dpi, self.config.cross_check)
-            self.skipped.update(skipped)
-            self.use_source(self.pages, f"page with --lang {self.config.lang}",
-                            "give PDFs with a text layer, or widen --lang")
+            found = scan(self.config.source, self.config.lang, self.config.dpi, self.config.cross_check)
+            self.pages = self.use_source(found, f"page with --lang {self.config.lang}",
+                                         "give PDFs with a text layer, or widen --lang")
 
     def _page(self, rng: np.random.Generator, index: int,
               attempt: int) -> tuple[PdfDocument, int, dict[str, Any], Generated | None]:
@@ -101,7 +100,10 @@ class DocsEngine(Engine):
         made = generate_page(rng, lang, self.config.prose)
         return PdfDocument(made.pdf), 0, {"source": "built-in", "page": 0, "layout": made.layout.to_dict()}, made
 
-    def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:
+    def sample_batch(self, draws: list[Draw]) -> list[Sample | Exception]:
+        return one_by_one(self._sample_one, draws)
+
+    def _sample_one(self, rng: np.random.Generator, index: int, attempt: int) -> Sample:
         cfg = self.config
         doc, page, origin, made = self._page(rng, index, attempt)
         drawn = made.drawn if made else None
@@ -171,11 +173,10 @@ class DocsEngine(Engine):
                                "invisible_lines": len(hidden)}
 
     def describe(self) -> dict[str, Any]:
-        """The config, plus the --source pages used (by language) and the files and pages skipped, by reason."""
+        """The base's record (its items are --source pages), plus those pages by language."""
         info = super().describe()
         if self.config.source:
-            langs = {lang: sum(p.lang == lang for p in self.pages) for lang in ("en", "zh")}
-            info.update(pages=len(self.pages), pages_by_lang=langs, skipped=dict(sorted(self.skipped.items())))
+            info["pages_by_lang"] = {lang: sum(p.lang == lang for p in self.pages) for lang in ("en", "zh")}
         return info
 
 

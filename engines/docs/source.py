@@ -13,12 +13,12 @@ pdfminer cross-check, once per worker process; for a crawl of millions of pages,
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from engines.docs.crosscheck import MIN_AGREEMENT, agreement, pdfminer_pages
 from engines.docs.page import PageSkip, read_page
+from engines.source import Found
 from renderers.errors import RenderError
 from renderers.pymupdf import PdfDocument
 
@@ -33,21 +33,14 @@ class SourcePage:
 
 
 def pdf_files(source: str) -> list[Path]:
-    """The PDFs named by `--source`: the file itself, or every `*.pdf` under the folder, sorted.
-
-    Raises:
-        ValueError: the folder holds no `*.pdf` file (`EngineConfig.check_source` has refused a missing path).
-    """
+    """The PDFs named by `--source`: the file itself, or every `*.pdf` under the folder, sorted."""
     root = Path(source)
     if root.is_file():
         return [root]
-    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf")
-    if not files:
-        raise ValueError(f"--source {source}: no *.pdf file in this folder; give a PDF or a folder of PDFs")
-    return files
+    return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf")
 
 
-def scan(source: str, lang: str, dpi: float, cross_check: bool) -> tuple[list[SourcePage], Counter]:
+def scan(source: str, lang: str, dpi: float, cross_check: bool) -> Found[SourcePage]:
     """The usable pages of `source`, and the skipped files and pages counted by reason.
 
     Args:
@@ -57,18 +50,14 @@ def scan(source: str, lang: str, dpi: float, cross_check: bool) -> tuple[list[So
         cross_check: also compare each page with pdfminer.six's reading of it.
 
     Returns:
-        (usable pages in file then page order, skips by reason).
-
-    Raises:
-        ValueError: as `pdf_files` raises it.
+        The usable pages in file then page order, and the files and pages skipped, by reason.
     """
-    pages: list[SourcePage] = []
-    skipped: Counter = Counter()
+    found: Found[SourcePage] = Found()
     for path in pdf_files(source):
         try:
             doc = PdfDocument(path)
         except RenderError as exc:
-            skipped[exc.reason] += 1
+            found.skip(exc.reason, path.name)
             continue
         with doc:
             others = pdfminer_pages(path) if cross_check else None
@@ -79,13 +68,13 @@ def scan(source: str, lang: str, dpi: float, cross_check: bool) -> tuple[list[So
                                         or agreement(text.text, others[index]) < MIN_AGREEMENT):
                         raise PageSkip("extractors_disagree")
                 except PageSkip as exc:
-                    skipped[exc.reason] += 1
+                    found.skip(exc.reason, f"{path.name}: page {index + 1}")
                     continue
                 except (RenderError, RuntimeError):  # MuPDF fails on this page's content stream
-                    skipped["page_unreadable"] += 1
+                    found.skip("page_unreadable", f"{path.name}: page {index + 1}")
                     continue
                 if lang not in ("mixed", text.lang):
-                    skipped["lang_mismatch"] += 1
+                    found.skip("lang_mismatch", f"{path.name}: page {index + 1}")
                     continue
-                pages.append(SourcePage(path, index, text.lang))
-    return pages, skipped
+                found.items.append(SourcePage(path, index, text.lang))
+    return found

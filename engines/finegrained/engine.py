@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw
 
-from engines.base import Engine, EngineConfig, Sample, SampleError, make_rng
+from engines.base import Draw, Engine, EngineConfig, Sample, SampleError, make_rng, one_by_one
 from engines.finegrained import photos
 from engines.finegrained.regions import CUT, Box, clear_regions, covers_ink, crosses, frame_around, union
 from tokenizer.protocol import COLORS, box_coords, box_prompt, color_prompt
@@ -89,8 +89,7 @@ class FinegrainedEngine(Engine):
             config = {"source": cfg.source, "lang": cfg.lang, **({"unit": "page"} if name == "docs" else {})}
             self.by_part[name] = self.part(name, **config)
         if cfg.source:
-            part = self.by_part[cfg.part]
-            self.skipped, self.source_items = part.skipped, part.source_items
+            self.found = self.by_part[cfg.part].found
         self._pages: dict[tuple[int, int, int], tuple[str, Sample] | SampleError] = {}  # oldest first
         self._regions: dict[tuple[tuple[int, int, int], str], list[tuple[int, int]]] = {}  # (page key, kind): runs
 
@@ -123,7 +122,10 @@ class FinegrainedEngine(Engine):
             raise drawn
         return drawn
 
-    def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:
+    def sample_batch(self, draws: list[Draw]) -> list[Sample | Exception]:
+        return one_by_one(self._sample_one, draws)
+
+    def _sample_one(self, rng: np.random.Generator, index: int, attempt: int) -> Sample:
         cfg = self.config
         part, page = self.page(index, attempt)
         lines = page.target.split("\n")

@@ -24,8 +24,10 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from engines.base import Engine, EngineConfig, Sample, SampleError
+from engines.base import Draw, Engine, EngineConfig, Sample, SampleError, one_by_one
 from engines.scene.source import Unreadable, image_files, open_photo
+from engines.source import Found
+from renderers.result import in_reading_order
 from renderers.scripts import HAN
 from tokenizer.protocol import PROMPT_PLAIN
 
@@ -63,20 +65,6 @@ def _lang(texts: list[str]) -> str:
     return "zh" if any(HAN.search(text) for text in texts) else "en"
 
 
-def _reading_order(lines: list[tuple[str, Quad]]) -> list[tuple[str, Quad]]:
-    """Rows top to bottom (a line joins a row when its centre lies within the row's first line's height), then
-    left to right within a row: the rule the scene engine orders its pseudo-labels by."""
-    rows: list[list[tuple[str, Quad]]] = []
-    for line in sorted(lines, key=lambda item: sum(p[1] for p in item[1])):
-        cy = sum(p[1] for p in line[1]) / 4
-        first = rows[-1][0][1] if rows else None
-        if first is not None and min(p[1] for p in first) <= cy <= max(p[1] for p in first):
-            rows[-1].append(line)
-        else:
-            rows.append([line])
-    return [line for row in rows for line in sorted(row, key=lambda item: sum(p[0] for p in item[1]))]
-
-
 def _item(root: Path, name: str, entries: Any, lang: str) -> dict[str, Any]:
     """One annotated photo as {name, lines [(text, quad)] in reading order, illegible [quad], lang}.
 
@@ -112,7 +100,7 @@ def _item(root: Path, name: str, entries: Any, lang: str) -> dict[str, Any]:
     found = _lang([t for t, _ in lines])
     if lang != "mixed" and found != lang:
         raise Unreadable("other_lang", f"{name}: {found}")
-    return {"name": name, "lines": _reading_order(lines), "illegible": illegible, "lang": found}
+    return {"name": name, "lines": in_reading_order(lines, lambda line: line[1]), "illegible": illegible, "lang": found}
 
 
 class AnnotatedPhotos(Engine):
@@ -131,19 +119,22 @@ class AnnotatedPhotos(Engine):
                              f"each photo's name to its boxes (see engines/finegrained/photos.py)") from exc
         if not isinstance(table, dict):
             raise ValueError(f"--source {source}: {ANNOTATIONS} must map each photo's name to a list of boxes")
-        items = []
+        found: Found[dict[str, Any]] = Found()
         for name, entries in sorted(table.items()):
             try:
-                items.append(_item(root, name, entries, lang))
+                found.items.append(_item(root, name, entries, lang))
             except Unreadable as exc:
-                self.skipped[exc.reason] += 1
+                found.skip(exc.reason, str(exc))
         named = {(root / name).resolve() for name in table}
-        unnamed = sum(p.resolve() not in named for p in image_files(source))
-        if unnamed:
-            self.skipped["not_annotated"] += unnamed
-        self.items = self.use_source(items, "annotated photo", f"give photos with legible boxes in {ANNOTATIONS}")
+        for path in image_files(source):
+            if path.resolve() not in named:
+                found.skip("not_annotated", path.name)
+        self.items = self.use_source(found, "annotated photo", f"give photos with legible boxes in {ANNOTATIONS}")
 
-    def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:
+    def sample_batch(self, draws: list[Draw]) -> list[Sample | Exception]:
+        return one_by_one(self._sample_one, draws)
+
+    def _sample_one(self, rng: np.random.Generator, index: int, attempt: int) -> Sample:
         item = self.source_item(self.items, index, attempt)
         try:
             image = open_photo(Path(self.config.source) / item["name"])

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from PIL import ImageOps
 
@@ -86,17 +86,11 @@ class FormulasEngine(Engine):
         super().__init__(config)
         cfg = self.config
         self.formulas: list[Formula] = []
-        self.examples: dict[str, str] = {}
         if cfg.source:
-            found = load_formulas(cfg.source)
-            self.skipped.update(found.skipped)
-            self.examples = found.examples
             keep = {"mixed": (True, False), "display": (True,), "inline": (False,)}[cfg.display]
-            self.formulas = [f for f in found.formulas if f.display in keep]
-            if len(found.formulas) > len(self.formulas):
-                self.skipped["display_filtered"] += len(found.formulas) - len(self.formulas)
-            self.use_source(self.formulas, f"formula with --display {cfg.display}",
-                            "give .tex files or a formula list (one formula per line)")
+            found = load_formulas(cfg.source).keep(lambda f: None if f.display in keep else "display_filtered")
+            self.formulas = self.use_source(found, f"formula with --display {cfg.display}",
+                                            "give .tex files or a formula list (one formula per line)")
         if cfg.renderer != "mathpix":  # a compile per font: bigger batches share each font's start-up
             self.batch_size = 320
 
@@ -151,11 +145,3 @@ class FormulasEngine(Engine):
                 "tokens": latex_tokens(plan.formula.latex), "style": dataclasses.asdict(plan.style),
                 "drawn": drawn.info}
         return Sample(images=[image], prompt=PROMPT_FORMAT, target=plan.target, task="format", meta=meta)
-
-    def describe(self) -> dict[str, Any]:
-        """The config; with --source, the formulas in use, those skipped by reason, and one example per reason."""
-        info = super().describe()
-        if self.config.source:
-            info.update(formulas=len(self.formulas), skipped=dict(sorted(self.skipped.items())),
-                        skipped_examples=self.examples)
-        return info

@@ -24,11 +24,11 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from engines.formulas.content import latex_tokens
+from engines.source import Found
 from engines.tex import UNSAFE, Macros, document_body, math_segments, read_tex, strip_comments, tex_files
 
 MIN_TOKENS, MAX_TOKENS = 3, 400
@@ -50,13 +50,6 @@ class Formula:
     latex: str
     display: bool
     where: str
-
-
-@dataclass
-class FormulaSet:
-    formulas: list[Formula] = field(default_factory=list)
-    skipped: Counter = field(default_factory=Counter)
-    examples: dict[str, str] = field(default_factory=dict)  # reason -> its first skipped formula, "where: text"
 
 
 def _drop_command(text: str, name: str) -> str:
@@ -90,12 +83,11 @@ class _Reader:
     """Collects formulas, skipping and counting what cannot be used."""
 
     def __init__(self) -> None:
-        self.found = FormulaSet()
+        self.found: Found[Formula] = Found()
         self.seen: set[tuple[str, bool]] = set()
 
     def skip(self, reason: str, where: str, text: str) -> None:
-        self.found.skipped[reason] += 1
-        self.found.examples.setdefault(reason, f"{where}: {text[:100]}")
+        self.found.skip(reason, f"{where}: {text[:100]}")
 
     def add(self, raw: str, display: bool, where: str, env: str | None = None, macros: Macros | None = None) -> None:
         if "\n\n" in raw.strip():
@@ -124,7 +116,7 @@ class _Reader:
         if (text, display) in self.seen:
             return self.skip("duplicate", where, text)
         self.seen.add((text, display))
-        self.found.formulas.append(Formula(text, display, where))
+        self.found.items.append(Formula(text, display, where))
 
 
 def _read_tex(paths: list[Path], reader: _Reader) -> None:
@@ -176,23 +168,18 @@ def _read_list(path: Path, reader: _Reader) -> None:
 
 
 @functools.lru_cache(maxsize=4)
-def load_formulas(source: str) -> FormulaSet:
+def load_formulas(source: str) -> Found[Formula]:
     """Every usable formula of `source` (cached per process).
 
     Raises:
-        ValueError: no such file or folder, or a folder without `.tex` files.
+        ValueError: a formula list whose lines mostly read as prose (`_read_list`).
     """
     path = Path(source)
     reader = _Reader()
     if path.is_dir():
-        files = tex_files(path)
-        if not files:
-            raise ValueError(f"--source {source}: no .tex file in this folder")
-        _read_tex(files, reader)
+        _read_tex(tex_files(path), reader)
     elif path.suffix.lower() == ".tex":
         _read_tex([path], reader)
-    elif path.is_file():
-        _read_list(path, reader)
     else:
-        raise ValueError(f"--source {source}: no such file or folder")
+        _read_list(path, reader)
     return reader.found

@@ -15,9 +15,9 @@ a picture that does not compile fails its draw (counted by reason) and the retry
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
-from engines.base import Draw, Engine, EngineConfig, Resources, Sample
+from engines.base import Draw, Engine, EngineConfig, Resources, Sample, contained
 from engines.geometry.figure import Figure
 from engines.geometry.graphs import coordinates, function
 from engines.geometry.plane import circle, polygon, triangle
@@ -49,6 +49,7 @@ class GeometryConfig(EngineConfig):
     kinds: str = field(default="all", metadata={
         "help": f"comma-separated figure kinds to draw, or all: {', '.join(KINDS)}"})
     dpi: float = field(default=200.0, metadata={"help": "resolution of the images (72-600)"})
+    source_hint: ClassVar[str] = "a .tex/.tikz file or a folder of them"
 
     @property
     def kind_list(self) -> tuple[str, ...]:
@@ -89,16 +90,8 @@ class GeometryEngine(Engine):
         super().__init__(config)
         self.pictures: list[SourcePicture] = []
         if self.config.source:
-            found = load_pictures(self.config.source)
-            self.pictures, self.skipped = found.pictures, found.skipped
-            self.use_source(self.pictures, "tikzpicture", "point it at .tex files holding tikzpicture environments")
-
-    def describe(self) -> dict[str, Any]:
-        """The config, and with --source the pictures used and what was skipped, by reason."""
-        info = super().describe()
-        if self.config.source:
-            info.update(pictures=len(self.pictures), skipped=dict(sorted(self.skipped.items())))
-        return info
+            self.pictures = self.use_source(load_pictures(self.config.source), "tikzpicture",
+                                            "point it at .tex files holding tikzpicture environments")
 
     def latex_config(self, cjk: bool) -> LatexConfig:
         """How this engine compiles (the reader compiles targets again the same way)."""
@@ -122,12 +115,7 @@ class GeometryEngine(Engine):
         return _Job(tikz, target, False, meta)
 
     def sample_batch(self, draws: list[Draw]) -> list[Sample | Exception]:
-        jobs: list[_Job | Exception] = []
-        for d in draws:
-            try:
-                jobs.append(self._job(d))
-            except Exception as exc:  # noqa: BLE001 - one draw's failure, counted by the pipeline
-                jobs.append(exc)
+        jobs = contained(self._job, draws)
         out: list[Sample | Exception] = list(jobs)  # type: ignore[arg-type]
         picked = [i for i, j in enumerate(jobs) if isinstance(j, _Job)]
         drawn = render_latex_groups([jobs[i].snippet for i in picked], [jobs[i].cjk for i in picked], self._setup)

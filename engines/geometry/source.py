@@ -13,10 +13,10 @@ one command per line as written, no indentation, blank lines dropped.
 from __future__ import annotations
 
 import re
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
+from engines.source import Found
 from renderers.scripts import CJK
 
 BEGIN, END = "\\begin{tikzpicture}", "\\end{tikzpicture}"
@@ -33,12 +33,6 @@ class SourcePicture:
     tikz: str
     file: str
     cjk: bool
-
-
-@dataclass
-class Found:
-    pictures: list[SourcePicture] = field(default_factory=list)
-    skipped: Counter = field(default_factory=Counter)
 
 
 def _closing(text: str, start: int, open_: str, close: str) -> int:
@@ -100,7 +94,7 @@ def pictures_of(text: str) -> tuple[list[str], list[str]]:
     return [_normalise(_with_styles(p, keys)) for p in pictures], problems
 
 
-def load_pictures(source: str) -> Found:
+def load_pictures(source: str) -> Found[SourcePicture]:
     """Every usable tikzpicture under `source` (a file or a folder searched recursively), in a stable order.
 
     Args:
@@ -113,24 +107,25 @@ def load_pictures(source: str) -> Found:
     """
     root = Path(source)
     files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.suffix in (".tex", ".tikz"))
-    found, seen = Found(), set()
+    found: Found[SourcePicture] = Found()
+    seen: set[str] = set()
     for path in files:
         try:
             text = path.read_text(encoding="utf-8")
         except (UnicodeDecodeError, OSError):
-            found.skipped["not_utf8"] += 1
+            found.skip("not_utf8", path.name)
             continue
         pictures, problems = pictures_of(text)
         found.skipped.update(problems)
         if not pictures and not problems:
-            found.skipped["no_picture"] += 1
+            found.skip("no_picture", path.name)
         for picture in pictures:
             reason = ("external_file" if _EXTERNAL.search(picture) else "too_long" if len(picture) > MAX_CHARS
                       else "duplicate" if picture in seen else None)
             if reason:
-                found.skipped[reason] += 1
+                found.skip(reason, f"{path.name}: {' '.join(picture.split())[:100]}")
                 continue
             seen.add(picture)
             name = str(path.relative_to(root)) if root.is_dir() else path.name
-            found.pictures.append(SourcePicture(picture, name, CJK.search(picture) is not None))
+            found.items.append(SourcePicture(picture, name, CJK.search(picture) is not None))
     return found

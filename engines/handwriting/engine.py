@@ -9,12 +9,14 @@ import numpy as np
 from PIL import Image
 
 from engines.base import (
+    Draw,
     Engine,
     EngineConfig,
     Resources,
     Sample,
     SampleError,
     capture_share,
+    one_by_one,
 )
 from engines.handwriting import content, source
 from renderers import degrade
@@ -62,17 +64,18 @@ class HandwritingEngine(Engine):
 
     def __init__(self, config: HandwritingConfig | None = None) -> None:
         super().__init__(config)
-        self.items: source.Items | None = None
+        self.items: list[source.Item] = []
         if self.config.source is None:
             content.check_installed()
         else:
-            self.items = source.load(self.config.source)
-            self.skipped.update(self.items.skipped)
-            self.use_source(self.items.pages + self.items.lines, "handwriting",
-                            "see the handwriting engine's README section for the layout it reads")
+            self.items = self.use_source(source.load(self.config.source), "handwriting",
+                                         "see the handwriting engine's README section for the layout it reads")
 
-    def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:
-        if self.items is not None:
+    def sample_batch(self, draws: list[Draw]) -> list[Sample | Exception]:
+        return one_by_one(self._sample_one, draws)
+
+    def _sample_one(self, rng: np.random.Generator, index: int, attempt: int) -> Sample:
+        if self.items:
             page, lines, meta = source.compose(self.items, rng, index, attempt, self.config.lines_min,
                                                self.config.lines_max, self.seed)
         else:

@@ -24,8 +24,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
@@ -33,6 +32,7 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from engines.base import SampleError, source_index
+from engines.source import Found
 from renderers.scripts import HAN
 
 HANDWRITTEN = ("DefaultLine:Handwritten", "InterlinearLine:Handwritten")
@@ -44,21 +44,14 @@ PAGE_SIDE = 1600  # a whole page is shrunk to this longest side (GOT reads 1024 
 
 @dataclass(frozen=True)
 class Item:
-    """One usable line or page: its image file, the polygon to cut (pixels; empty = whole image), its text."""
+    """One usable line or page: its image file, the polygon to cut (pixels; empty = whole image), its text, and
+    whether it is a whole page (used on its own) or a line (pasted with others)."""
 
     path: str
     text: str
     lang: str
     polygon: tuple[tuple[float, float], ...] = ()
-
-
-@dataclass
-class Items:
-    """What a `--source` folder holds: line items, whole-page items, and what was skipped, by reason."""
-
-    lines: list[Item] = field(default_factory=list)
-    pages: list[Item] = field(default_factory=list)
-    skipped: Counter = field(default_factory=Counter)
+    page: bool = False
 
 
 def check_source(source: str) -> None:
@@ -80,64 +73,64 @@ def _lang(text: str) -> str:
     return "zh" if len(HAN.findall(text)) >= 0.3 * max(1, len(text.replace(" ", ""))) else "en"
 
 
-def _image_ok(path: Path, skipped: Counter) -> bool:
+def _image_ok(path: Path, found: Found[Item]) -> bool:
     if not path.is_file():
-        skipped["missing_image"] += 1
+        found.skip("missing_image", path.name)
         return False
     try:
         with Image.open(path) as im:
             w, h = im.size
     except (UnidentifiedImageError, OSError):
-        skipped["unreadable_image"] += 1
+        found.skip("unreadable_image", path.name)
         return False
     if min(w, h) < MIN_SIDE or w * h > MAX_PIXELS:
-        skipped["bad_size"] += 1
+        found.skip("bad_size", f"{path.name}: {w} x {h} px")
         return False
     return True
 
 
-def _page_lines(root: Path, name: str, lines: list[dict], out: Items) -> None:
+def _page_lines(root: Path, name: str, lines: list[dict], out: Found[Item]) -> None:
     """The handwritten lines of one lines.json page, and the page itself when it is wholly handwritten."""
     path = root / name
-    if not _image_ok(path, out.skipped):
+    if not _image_ok(path, out):
         return
     kept: list[Item] = []
     whole = True
     for line in lines:
         text = clean_text(line.get("text") or "")
         if line.get("type") not in HANDWRITTEN:
-            out.skipped["line_not_handwritten"] += 1
+            out.skip("line_not_handwritten", name)
             whole = False
             continue
         if not text:
-            out.skipped["line_struck" if text is None else "line_untranscribed"] += 1
+            out.skip("line_struck" if text is None else "line_untranscribed", name)
             whole = False
             continue
         poly = tuple((float(x), float(y)) for x, y in line.get("polygon") or ())
         if len(poly) < 3:
-            out.skipped["line_no_polygon"] += 1
+            out.skip("line_no_polygon", name)
             whole = False
             continue
         kept.append(Item(str(path), text, _lang(text), poly))
-    out.lines.extend(kept)
+    out.items.extend(kept)
     centres = [np.mean([p[1] for p in item.polygon]) for item in kept]
     if whole and kept and all(b > a for a, b in zip(centres, centres[1:])):
         text = "\n".join(item.text for item in kept)
-        out.pages.append(Item(str(path), text, _lang(text)))
+        out.items.append(Item(str(path), text, _lang(text), page=True))
     elif kept:
-        out.skipped["page_not_whole"] += 1
+        out.skip("page_not_whole", name)
 
 
-def load(source: str) -> Items:
-    """Every usable line and page under `source` (see the module docstring), in a stable order.
+def load(source: str) -> Found[Item]:
+    """Every usable page and line under `source` (see the module docstring), in a stable order: pages first.
 
     Returns:
-        the lines, the pages and, by reason, what was skipped: "missing_image", "unreadable_image", "bad_size",
+        the pages, then the lines, and by reason what was skipped: "missing_image", "unreadable_image", "bad_size",
         "empty_transcript", "struck_text", "line_not_handwritten", "line_untranscribed", "line_struck",
         "line_no_polygon", "page_not_whole" (its lines are used, the page is not).
     """
     check_source(source)
-    root, out = Path(source), Items()
+    root, out = Path(source), Found[Item]()
     outlined: set[str] = set()
     if (root / "lines.json").is_file():
         for name, lines in sorted(json.loads((root / "lines.json").read_text(encoding="utf-8")).items()):
@@ -149,10 +142,11 @@ def load(source: str) -> Items:
                 continue  # its lines.json entry says more (line outlines, types)
             text = clean_text(raw or "")
             if not text:
-                out.skipped["struck_text" if text is None else "empty_transcript"] += 1
+                out.skip("struck_text" if text is None else "empty_transcript", name)
                 continue
-            if _image_ok(root / name, out.skipped):
-                (out.pages if "\n" in text else out.lines).append(Item(str(root / name), text, _lang(text)))
+            if _image_ok(root / name, out):
+                out.items.append(Item(str(root / name), text, _lang(text), page="\n" in text))
+    out.items.sort(key=lambda item: not item.page)  # stable: pages, then lines, each in the order read
     return out
 
 
@@ -251,19 +245,17 @@ def _tilt(alpha: np.ndarray, degrees: float) -> np.ndarray:
     return cv2.warpAffine(alpha, m, (nw, nh), flags=cv2.INTER_LINEAR)
 
 
-def compose(items: Items, rng: np.random.Generator, index: int, attempt: int, lines_min: int, lines_max: int,
+def compose(items: list[Item], rng: np.random.Generator, index: int, attempt: int, lines_min: int, lines_max: int,
             seed: int = 0) -> tuple[np.ndarray, list[tuple[str, tuple[float, float, float, float]]], dict]:
     """One page: a whole source page, or `lines_min`-`lines_max` source lines of one language pasted on paper;
-    which one is item `source_index(..., seed)` of the pages and lines (a walk shuffled by the build's seed).
+    which one is item `source_index(..., seed)` of `items` (a walk shuffled by the build's seed).
 
     Returns:
         (page pixels, each target line with its box, meta); a whole page gives one box around all of it.
     """
-    units = len(items.pages) + len(items.lines)
-    pick = source_index(units, index, attempt, seed)
+    item = items[source_index(len(items), index, attempt, seed)]
     ink = (int(rng.integers(10, 40)), int(rng.integers(10, 40)), int(rng.integers(20, 90)))
-    if pick < len(items.pages):
-        item = items.pages[pick]
+    if item.page:
         alpha = ink_alpha(_grey(item.path))
         shrink = min(1.0, PAGE_SIDE / max(alpha.shape))
         if shrink < 1:
@@ -275,10 +267,10 @@ def compose(items: Items, rng: np.random.Generator, index: int, attempt: int, li
         box = (float(margin), float(margin), float(margin + alpha.shape[1]), float(margin + alpha.shape[0]))
         meta = {"lang": item.lang, "source": "page", "files": [Path(item.path).name]}
         return page, [(item.text, box)], meta
-    first = items.lines[pick - len(items.pages)]
-    same = [i for i, it in enumerate(items.lines) if it.lang == first.lang and it is not first]
+    first, pool = item, [it for it in items if not it.page]
+    same = [i for i, it in enumerate(pool) if it.lang == first.lang and it is not first]
     count = min(len(same) + 1, int(rng.integers(lines_min, lines_max + 1)))
-    others = [items.lines[same[i]] for i in rng.choice(len(same), size=count - 1, replace=False)] if count > 1 else []
+    others = [pool[same[i]] for i in rng.choice(len(same), size=count - 1, replace=False)] if count > 1 else []
     chosen = [first, *others]
     order = rng.permutation(len(chosen))
     chosen = [chosen[i] for i in order]

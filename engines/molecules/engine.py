@@ -30,8 +30,8 @@ from typing import Any, ClassVar
 
 from rdkit import Chem, rdBase
 
-from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError
-from engines.molecules.source import BUILTIN, Molecule, load_molecules
+from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError, contained
+from engines.molecules.source import BUILTIN, SUFFIXES, Molecule, load_molecules
 from engines.molecules.style import extent_in_bonds, mathpix_style, rdkit_options
 from renderers.errors import RenderError
 from renderers.mathpix import render_mathpix
@@ -140,10 +140,8 @@ class MoleculesEngine(Engine):
         super().__init__(config)
         cfg = self.config
         found = load_molecules(cfg.source, cfg.max_heavy_atoms, cfg.limit)
-        self.molecules = found.molecules
-        self.skipped.update(found.skipped)
-        self.examples = found.examples
-        self.use_source(self.molecules, "molecule", "check the SMILES column, or raise --max-heavy-atoms")
+        self.molecules = self.use_source(found, "molecule", f"give {'/'.join(SUFFIXES)} files (optionally .gz) of "
+                                                            "valid SMILES, or raise --max-heavy-atoms")
 
     def _plan(self, draw: Draw) -> _Plan:
         rng, cfg = draw.rng, self.config
@@ -187,23 +185,6 @@ class MoleculesEngine(Engine):
                                      [plans[i].style for i in browser])
             for i, result in zip(browser, results):
                 drawn[i] = result
-        out: list[Sample | Exception] = []
-        for i, plan in enumerate(plans):
-            try:
-                if drawn[i] is None:
-                    try:
-                        drawn[i] = draw_molecule_isolated(plan.smiles, plan.style)
-                    except RenderError as exc:
-                        drawn[i] = exc
-                out.append(self._sample(plan, drawn[i]))
-            except Exception as exc:  # noqa: BLE001 - contained per draw; the pipeline counts it by reason
-                out.append(exc)
-        return out
-
-    def describe(self) -> dict[str, Any]:
-        """The config, the molecules in use, what was skipped by reason, and the first invalid lines."""
-        info = super().describe()
-        info.update(molecules=len(self.molecules), skipped=dict(sorted(self.skipped.items())))
-        if self.examples:
-            info["invalid_examples"] = self.examples
-        return info
+        return contained(lambda i: self._sample(plans[i], drawn[i] if drawn[i] is not None
+                                                else draw_molecule_isolated(plans[i].smiles, plans[i].style)),
+                         range(len(plans)))

@@ -1,7 +1,7 @@
 """Where molecules come from: RDKit's 5,000 NCI molecules, or a user's .smi, .csv or ChEMBL chemreps files.
 
 Every SMILES is parsed and sanitised by RDKit when the engine starts; what fails is skipped and
-counted ("smiles_invalid", the first few kept with file and line number for the manifest), and
+counted ("smiles_invalid"; the first of each reason is kept with its file and line for the manifest), and
 so are molecules too large to draw legibly ("molecule_too_large": more heavy atoms than the
 limit), molecules without atoms, and repeats of a molecule already read ("duplicate", by
 canonical SMILES). Parsing costs about 0.2 ms a molecule, so a full ChEMBL (2.4M) takes minutes
@@ -22,17 +22,17 @@ import csv
 import functools
 import gzip
 import io
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from rdkit import Chem, RDConfig, rdBase
+
+from engines.source import Found
 
 BUILTIN = Path(RDConfig.RDDataDir, "NCI", "first_5K.smi")
 SUFFIXES = (".smi", ".smiles", ".csv", ".tsv", ".txt")
 SMILES_COLUMNS = ("smiles", "canonical_smiles", "smiles_string")
 NAME_COLUMNS = ("chembl_id", "name", "id", "molecule_chembl_id")
-EXAMPLES = 5  # invalid lines recorded per reason
 
 
 @dataclass(frozen=True)
@@ -43,13 +43,6 @@ class Molecule:
     heavy_atoms: int
     where: str  # "file:line"
     name: str = ""
-
-
-@dataclass
-class MoleculeSet:
-    molecules: list[Molecule] = field(default_factory=list)
-    skipped: Counter = field(default_factory=Counter)
-    examples: list[str] = field(default_factory=list)  # "file:line: reason: SMILES" of the first invalid ones
 
 
 def _open_text(path: Path) -> io.TextIOBase:
@@ -96,7 +89,7 @@ def files_of(source: str | Path) -> list[Path]:
 
 
 @functools.lru_cache(maxsize=4)
-def load_molecules(source: str | None, max_heavy_atoms: int, limit: int = 0) -> MoleculeSet:
+def load_molecules(source: str | None, max_heavy_atoms: int, limit: int = 0) -> Found[Molecule]:
     """Read, check and deduplicate molecules (cached per process: every engine of a worker shares one read).
 
     Args:
@@ -105,36 +98,29 @@ def load_molecules(source: str | None, max_heavy_atoms: int, limit: int = 0) -> 
         limit: stop after this many usable molecules (0: read everything).
 
     Raises:
-        ValueError: a tabular file without a SMILES column, or a folder without molecule files.
+        ValueError: a tabular file without a SMILES column.
     """
     files = [BUILTIN] if source is None else files_of(source)
-    if not files:
-        raise ValueError(f"--source {source}: no {'/'.join(SUFFIXES)} files (optionally .gz) in it")
-    found, seen = MoleculeSet(), set()
-
-    def skip(reason: str, where: str, smiles: str) -> None:
-        found.skipped[reason] += 1
-        if reason == "smiles_invalid" and len(found.examples) < EXAMPLES:
-            found.examples.append(f"{where}: {reason}: {smiles[:80]}")
-
+    found: Found[Molecule] = Found()
+    seen: set[str] = set()
     with rdBase.BlockLogs():
         for path in files:
             for number, smiles, name in _rows(path):
                 where = f"{path.name}:{number}"
                 mol = Chem.MolFromSmiles(smiles) if smiles else None
                 if mol is None or mol.GetNumAtoms() == 0:
-                    skip("smiles_invalid" if smiles else "smiles_empty", where, smiles)
+                    found.skip("smiles_invalid" if smiles else "smiles_empty", f"{where}: {smiles[:80]}")
                     continue
                 heavy = mol.GetNumHeavyAtoms()
                 if heavy > max_heavy_atoms:
-                    skip("molecule_too_large", where, smiles)
+                    found.skip("molecule_too_large", f"{where}: {smiles[:80]}")
                     continue
                 canonical = Chem.MolToSmiles(mol)
                 if canonical in seen:
-                    skip("duplicate", where, smiles)
+                    found.skip("duplicate", f"{where}: {smiles[:80]}")
                     continue
                 seen.add(canonical)
-                found.molecules.append(Molecule(canonical, heavy, where, name))
-                if limit and len(found.molecules) >= limit:
+                found.items.append(Molecule(canonical, heavy, where, name))
+                if limit and len(found.items) >= limit:
                     return found
     return found

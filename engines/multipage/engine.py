@@ -65,7 +65,7 @@ class MultipageEngine(Engine):
         super().__init__(config)
         # fill 0.6: about half of generated pages then stay under 650 tokens (14 of 32 in two pools; 1 of 16 at 0.8)
         self.pages = self.part("pages", source=self.config.source, lang=self.config.lang, fill=PAGE_FILL)
-        self.skipped, self.source_items = self.pages.skipped, self.pages.source_items
+        self.found = self.pages.found
         self.pools = Pools(self, self.config.reuse)
 
     def sample_batch(self, draws: list[Draw]) -> list[Sample | Exception]:

@@ -78,9 +78,8 @@ class PagesEngine(Engine):
         super().__init__(config)
         self.pages: list[PaperPage] = []
         if self.config.source:
-            self.pages = load_papers(self.config.source, self.config.lang, self._latex, self.skipped)
-            self.use_source(self.pages, "paper page",
-                            "install the missing TeX packages (make setup-papers) or point at other papers")
+            self.pages = self.use_source(load_papers(self.config.source, self.config.lang, self._latex), "paper page",
+                                         "install the missing TeX packages (make setup-papers) or point at other papers")
 
     def _latex(self, lang: str) -> LatexConfig:
         return LatexConfig(program=ENGINE[lang], timeout_s=self.config.timeout, memory_mb=2048)
@@ -151,9 +150,8 @@ class PagesEngine(Engine):
         return Sample(images=[image], prompt=PROMPT_FORMAT, target=page.markdown, task="format", meta=meta)
 
     def describe(self) -> dict[str, Any]:
-        """The config, plus with --source how many pages are used and what was skipped, by reason."""
+        """The base's record (its items are --source pages), plus how many papers they come from."""
         info = super().describe()
         if self.config.source:
-            info.update(pages=len(self.pages), papers=len({p.paper for p in self.pages}),
-                        skipped=dict(sorted(self.skipped.items())))
+            info["papers"] = len({p.paper for p in self.pages})
         return info

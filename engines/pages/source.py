@@ -6,7 +6,7 @@ Each sub-folder of `--source` is one paper, arXiv style: its main file is the `.
 compiled `.aux` resolving references and citations) and split per page (`engines.pages.nougat`); a page
 is kept when its ends match at least at `nougat.MIN_SCORE` and its words agree with the page's at
 `nougat.MIN_AGREEMENT` ("page_words_differ" where they do not: a title block or float the conversion
-left out). What cannot be used is counted in `skipped`:
+left out). What cannot be used is counted, by reason:
 a paper with no main file ("no_main_tex"), of the other language ("lang_mismatch"), whose class or
 package TeX Live lacks ("latex_missing_file"), that fails ("latex_error", "latex_no_pdf") or times out
 ("render_timeout"); pages that match poorly ("page_match_low"), show no text ("page_empty"), print a
@@ -19,7 +19,6 @@ Compiling happens once, when the engine is built: a real paper takes seconds to 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -37,6 +36,7 @@ from engines.pages.nougat import (
     word_agreement,
 )
 from engines.pages.nougat import _words as nougat_words
+from engines.source import Found
 from renderers.errors import RenderError
 from renderers.latex import LatexConfig, compile_document
 from renderers.pymupdf import PdfDocument
@@ -128,67 +128,67 @@ def main_file(folder: Path) -> Path | None:
                  and "\\begin{document}" in p.read_text("utf-8", "replace")), None)
 
 
-def paper_pages(folder: Path, lang: str, latex: Callable[[str], LatexConfig], skipped: Counter) -> list[PaperPage]:
-    """The kept pages of one paper folder (none, with the reason counted, when it cannot be used).
+def paper_pages(folder: Path, lang: str, latex: Callable[[str], LatexConfig], found: Found[PaperPage]) -> None:
+    """Add the kept pages of one paper folder to `found` (none, with the reason counted, when it cannot be used).
 
     Args:
         folder: the paper's source folder.
         lang: "mixed", "en" or "zh": papers of another language are skipped.
         latex: the LaTeX config for a language ("en" or "zh").
-        skipped: where reasons are counted.
-
-    Returns:
-        The pages whose markdown matches the PDF at `MIN_SCORE` or more at its ends and at
-        `MIN_AGREEMENT` or more as a bag of words.
+        found: where pages are added and reasons counted: a page is kept when its markdown matches the PDF
+            at `MIN_SCORE` or more at its ends and at `MIN_AGREEMENT` or more as a bag of words.
     """
     main = main_file(folder)
     if main is None:
-        skipped["no_main_tex"] += 1
-        return []
+        found.skip("no_main_tex", folder.name)
+        return
     tex = main.read_text("utf-8", "replace")
     source = expand_inputs(tex, folder)
     paper_lang = "zh" if CJK.search(tex) or len(HAN.findall(source)) >= 100 else "en"
     if lang not in ("mixed", paper_lang):
-        skipped["lang_mismatch"] += 1
-        return []
+        found.skip("lang_mismatch", folder.name)
+        return
     config = latex(paper_lang)
     try:
         compiled = compile_document(tex, folder, config, passes=3)
         with PdfDocument(compiled.pdf) as pdf:
             texts = page_texts(pdf)
     except RenderError as exc:
-        skipped[exc.reason] += 1
-        return []
+        found.skip(exc.reason, f"{folder.name}: {' '.join(exc.detail.split())[:100]}")
+        return
     markdown = Converter(compiled.aux).convert(source)
     words = page_words(texts, markdown)
     split = split_markdown(markdown, words, end_fragments(texts))
-    kept = []
     for page, (text, (_, score)) in enumerate(zip(place_notes([t for t, _ in split]), split)):
+        where = f"{folder.name}: page {page + 1}"
         if not text.strip():
-            skipped["page_empty"] += 1
+            found.skip("page_empty", where)
         elif score < MIN_SCORE:
-            skipped["page_match_low"] += 1
+            found.skip("page_match_low", where)
         elif word_agreement(text, words[page]) < MIN_AGREEMENT:
-            skipped["page_words_differ"] += 1
+            found.skip("page_words_differ", where)
         elif not floats_in_place(text, texts[page]):
-            skipped["float_elsewhere"] += 1
+            found.skip("float_elsewhere", where)
         elif not ends_agree(text, words[page]):
-            skipped["page_ends_differ"] += 1
+            found.skip("page_ends_differ", where)
         else:
-            kept.append(PaperPage(folder.name, paper_lang, config.program, page, text, round(score, 4), compiled.pdf))
-    return kept
+            found.items.append(PaperPage(folder.name, paper_lang, config.program, page, text, round(score, 4),
+                                         compiled.pdf))
 
 
-def load_papers(source: str, lang: str, latex: Callable[[str], LatexConfig], skipped: Counter) -> list[PaperPage]:
+def load_papers(source: str, lang: str, latex: Callable[[str], LatexConfig]) -> Found[PaperPage]:
     """The kept pages of every paper folder under `source`, papers in name order.
 
     Args:
         source: a folder of paper folders (or one paper folder itself).
-        lang, latex, skipped: as for `paper_pages`.
+        lang, latex: as for `paper_pages`.
 
     Returns:
-        Every kept page of every paper.
+        Every kept page of every paper, and what was skipped, by reason.
     """
     root = Path(source)
     folders = [root] if main_file(root) else sorted(p for p in root.iterdir() if p.is_dir())
-    return [page for folder in folders for page in paper_pages(folder, lang, latex, skipped)]
+    found: Found[PaperPage] = Found()
+    for folder in folders:
+        paper_pages(folder, lang, latex, found)
+    return found

@@ -24,7 +24,7 @@ from PIL import Image, ImageDraw
 from engines.base import SampleError
 from engines.scene import backgrounds, fonts, words
 from renderers import degrade, perspective
-from renderers.result import DrawnText, Quad
+from renderers.result import DrawnText, Quad, in_reading_order
 
 KINDS = ("word", "line", "sign")
 KIND_P = (0.4, 0.35, 0.25)
@@ -95,24 +95,6 @@ def _crop(rng: np.random.Generator, photo: Image.Image) -> tuple[Image.Image, di
     if mirror:
         image = image.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
     return image, {"crop": [round(v, 1) for v in box], "size": list(out), "mirror": mirror}
-
-
-def _reading_order(lines: list[Line]) -> list[Line]:
-    """Rows top to bottom (a line joins a row when its centre lies within the row's first line's height), then
-    left to right within a row."""
-    def centre(line: Line) -> tuple[float, float]:
-        xs, ys = zip(*line.quad)
-        return sum(xs) / 4, sum(ys) / 4
-
-    rows: list[list[Line]] = []
-    for line in sorted(lines, key=lambda t: centre(t)[1]):
-        if rows:
-            ys = [p[1] for p in rows[-1][0].quad]
-            if min(ys) <= centre(line)[1] <= max(ys):
-                rows[-1].append(line)
-                continue
-        rows.append([line])
-    return [line for row in rows for line in sorted(row, key=lambda t: centre(t)[0])]
 
 
 def _shares_rows(box: tuple[float, float, float, float], taken: list[tuple[float, float, float, float]]) -> bool:
@@ -220,7 +202,7 @@ def compose(rng: np.random.Generator, lang: str) -> tuple[Image.Image, list[Line
     params = dataclasses.replace(params, ink=0.0, paper=(255, 255, 255), grain=0.0, rotate=0.0,
                                  corners=(0.0,) * 8)
     shot = degrade.apply(Image.fromarray(canvas), params, [DrawnText(t.text, t.quad) for t in drawn])
-    lines = _reading_order([Line(t.text, t.quad) for t in shot.texts])
+    lines = in_reading_order([Line(t.text, t.quad) for t in shot.texts], lambda t: t.quad)
     meta = {"lang": lang, "background": background.name, **crop_meta, "items": items,
             "degrade": dataclasses.asdict(params)}
     return shot.image, lines, meta

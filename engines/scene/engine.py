@@ -22,14 +22,17 @@ import numpy as np
 from PIL import Image
 
 from engines.base import (
+    Draw,
     Engine,
     EngineConfig,
     Resources,
     Sample,
     SampleError,
     capture_share,
+    one_by_one,
 )
 from engines.scene import content, source
+from engines.source import Found
 from renderers import perspective
 from renderers.result import Quad
 from tokenizer.protocol import PROMPT_PLAIN
@@ -61,8 +64,10 @@ class SceneEngine(Engine):
 
     def __init__(self, config: SceneConfig | None = None) -> None:
         super().__init__(config)
-        self.files = source.image_files(self.config.source) if self.config.source else []
-        self.source_items = len(self.files)
+        self.files: list[Path] = []
+        if self.config.source:  # photos are read when drawn: one that cannot be labelled is a failed draw
+            self.files = self.use_source(Found(source.image_files(self.config.source)), "photo",
+                                         f"give photos ({', '.join(source.SUFFIXES)})")
 
     def scene(self, rng: np.random.Generator, index: int, attempt: int) -> tuple[Image.Image, list[tuple[str, Quad]],
                                                                                     dict[str, Any]]:
@@ -86,17 +91,14 @@ class SceneEngine(Engine):
         image, drawn, meta = content.compose(rng, lang)
         return image, [(d.text, d.quad) for d in drawn], {"source": "built-in", **meta}
 
-    def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:
+    def sample_batch(self, draws: list[Draw]) -> list[Sample | Exception]:
+        return one_by_one(self._sample_one, draws)
+
+    def _sample_one(self, rng: np.random.Generator, index: int, attempt: int) -> Sample:
         image, lines, meta = self.scene(rng, index, attempt)
         quads = [content.round_quad(q) for _, q in lines]
         return Sample(images=[image], prompt=PROMPT_PLAIN, target="\n".join(t for t, _ in lines), task="plain",
                       meta={**meta, "quads": quads})
-
-    def describe(self) -> dict[str, Any]:
-        info = super().describe()
-        if self.config.source:
-            info["files"] = len(self.files)
-        return info
 
 
 class SceneCropsEngine(SceneEngine):
@@ -104,7 +106,7 @@ class SceneCropsEngine(SceneEngine):
 
     name = "scene_crops"
 
-    def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:
+    def _sample_one(self, rng: np.random.Generator, index: int, attempt: int) -> Sample:
         image, lines, meta = self.scene(rng, index, attempt)
         k = int(rng.integers(len(lines)))
         text, quad = lines[k]

@@ -35,7 +35,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from renderers import ppocr
-from renderers.result import DrawnText
+from renderers.result import DrawnText, in_reading_order
 
 SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif", ".tif", ".tiff")
 MAX_PIXELS = 64_000_000  # larger images are refused as decompression bombs
@@ -63,18 +63,11 @@ class Unreadable(Exception):
 
 
 def image_files(source: str) -> list[Path]:
-    """The image files under `source` (or the file itself), sorted; other files are not looked at.
-
-    Raises:
-        ValueError: no image file in the folder (`EngineConfig.check_source` has refused a missing path).
-    """
+    """The image files under `source` (or the file itself), sorted; other files are not looked at."""
     root = Path(source)
     if root.is_file():
         return [root]
-    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
-    if not files:
-        raise ValueError(f"--source {source}: no image file ({', '.join(SUFFIXES)}) in this folder")
-    return files
+    return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
 
 
 def open_photo(path: Path) -> Image.Image:
@@ -192,19 +185,6 @@ def second_readings(image: Image.Image, quads: list) -> list[list[DrawnText]]:
     return [[w, e] for w, e in zip(wide, enlarged)]
 
 
-def reading_order(lines: list[DrawnText]) -> list[DrawnText]:
-    """Rows top to bottom (a line joins a row when its centre lies within the row's first line's height), then
-    left to right within a row."""
-    rows: list[list[DrawnText]] = []
-    for line in sorted(lines, key=lambda t: sum(p[1] for p in t.quad)):
-        cy = sum(p[1] for p in line.quad) / 4
-        if rows and min(p[1] for p in rows[-1][0].quad) <= cy <= max(p[1] for p in rows[-1][0].quad):
-            rows[-1].append(line)
-        else:
-            rows.append([line])
-    return [line for row in rows for line in sorted(row, key=lambda t: sum(p[0] for p in t.quad))]
-
-
 def label(image: Image.Image) -> Labelled:
     """Pseudo-label one photo (already opened upright by `open_photo`).
 
@@ -225,7 +205,7 @@ def label(image: Image.Image) -> Labelled:
     refused = "dropped_legible_line" if dropped else ("no_text" if not kept else None)
     if refused is None and _left_out(small, scale, kept):
         refused = "small_text_left_out"
-    return Labelled(reading_order(kept), refused, ok, verdicts)
+    return Labelled(in_reading_order(kept, lambda t: t.quad), refused, ok, verdicts)
 
 
 def _left_out(small: Image.Image, scale: float, kept: list[DrawnText]) -> bool:

@@ -26,12 +26,14 @@ from typing import Any, ClassVar
 import numpy as np
 
 from engines.base import (
+    Draw,
     Engine,
     EngineConfig,
     Resources,
     Sample,
     SampleError,
     capture_share,
+    one_by_one,
 )
 from engines.sheet_music.content import generate
 from engines.sheet_music.excerpt import (
@@ -102,20 +104,20 @@ class SheetMusicEngine(Engine):
         self.pieces: list[Piece] = []
         if self.config.source:
             found = load_pieces(self.config.source)
-            self.pieces, self.skipped = found.pieces, found.skipped
-            starts = [(p, c) for p, piece in enumerate(self.pieces) for c in range(len(piece.cuts) - 1)]
-            fit = [(p, c) for p, c in starts if stretch_bars(self.pieces[p], c) <= self.config.max_bars]
-            if len(fit) < len(starts):  # voices split over more bars than an excerpt may hold: no cut there
-                self.skipped["excerpt_starts_over_max_bars"] += len(starts) - len(fit)
+            self.pieces = found.items
             # round-robin over pieces, so that any run of consecutive indices draws from every score
-            self.starts = sorted(fit, key=lambda pc: (pc[1], pc[0]))
-            self.use_source(self.starts, "score excerpt", "give piano scores with two **kern spines (.krn files)")
+            starts = sorted(((p, c) for p, piece in enumerate(self.pieces) for c in range(len(piece.cuts) - 1)),
+                            key=lambda pc: (pc[1], pc[0]))
+            # voices split over more bars than an excerpt may hold: no cut there
+            fit = found.with_items(starts).keep(lambda pc: None if stretch_bars(self.pieces[pc[0]], pc[1])
+                                                <= self.config.max_bars else "excerpt_starts_over_max_bars")
+            self.starts = self.use_source(fit, "score excerpt", "give piano scores with two **kern spines (.krn files)")
 
     def describe(self) -> dict[str, Any]:
-        """The config, and with --source the scores and excerpt starts used and the files skipped, by reason."""
+        """The base's record (its items are excerpt starts), plus how many scores they are cut from."""
         info = super().describe()
         if self.config.source:
-            info.update(scores=len(self.pieces), excerpt_starts=len(self.starts), skipped=dict(sorted(self.skipped.items())))
+            info["scores"] = len(self.pieces)
         return info
 
     def _excerpt(self, rng: np.random.Generator, index: int, attempt: int) -> Excerpt:
@@ -125,7 +127,10 @@ class SheetMusicEngine(Engine):
         p, cut = self.source_item(self.starts, index, attempt)
         return excerpt(self.pieces[p], cut, bars)
 
-    def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:
+    def sample_batch(self, draws: list[Draw]) -> list[Sample | Exception]:
+        return one_by_one(self._sample_one, draws)
+
+    def _sample_one(self, rng: np.random.Generator, index: int, attempt: int) -> Sample:
         cfg = self.config
         music = self._excerpt(rng, index, attempt)
         header = rng.random() < cfg.title and bool(music.title)

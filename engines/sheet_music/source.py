@@ -14,11 +14,11 @@ Files that cannot be read this way are skipped with a counted reason.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from engines.sheet_music.excerpt import Excerpt
+from engines.source import Found
 
 _KEPT = re.compile(r"^\*(clef[A-GX]\d?|k\[[a-g#\-n]*\]|M\d+/\d+|[\^v\-])$")
 _STATE = {"clef": re.compile(r"^\*clef"), "key": re.compile(r"^\*k\["), "meter": re.compile(r"^\*M\d")}
@@ -145,22 +145,16 @@ def excerpt(piece: Piece, cut: int, max_segments: int) -> Excerpt:
     return Excerpt(opening, tuple(bars), piece.title, piece.composer, origin)
 
 
-@dataclass
-class Found:
-    pieces: list[Piece] = field(default_factory=list)
-    skipped: Counter = field(default_factory=Counter)
-
-
-def load_pieces(source: str) -> Found:
+def load_pieces(source: str) -> Found[Piece]:
     """Every usable score under `source` (a .krn file or a folder searched recursively for .krn), in name order."""
     root = Path(source)
     files = [root] if root.is_file() else sorted(root.rglob("*.krn"))
-    found = Found()
+    found: Found[Piece] = Found()
     for path in files:
         try:
-            found.pieces.append(read_piece(path.read_text(encoding="utf-8"), path.name))
+            found.items.append(read_piece(path.read_text(encoding="utf-8"), path.name))
         except UnicodeDecodeError:
-            found.skipped["not_utf8"] += 1
+            found.skip("not_utf8", path.name)
         except ScoreRejected as exc:
-            found.skipped[exc.reason] += 1
+            found.skip(exc.reason, path.name)
     return found

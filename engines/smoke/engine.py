@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from engines.base import Engine, EngineConfig, Resources, Sample
+from engines.base import Draw, Engine, EngineConfig, Resources, Sample, one_by_one
 from renderers.pil import TextStyle, draw_lines
 from tokenizer.protocol import PROMPT_PLAIN
 
@@ -38,7 +38,13 @@ class SmokeEngine(Engine):
     resources = Resources(cpus=1.0, memory_mb=512)
     packages = ("pillow",)
 
-    def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:
+    def sample_batch(self, draws: list[Draw]) -> list[Sample | Exception]:
+        """The one method an engine writes. Pillow draws no faster in bulk, so each draw is made alone; an engine
+        whose tool is cheaper per sample in bulk (a LaTeX compile, a browser page) draws `draws` together."""
+        return one_by_one(self._sample_one, draws)
+
+    def _sample_one(self, rng: np.random.Generator, index: int, attempt: int) -> Sample:
+        """Sample `index` (its `attempt`-th try), drawn with `rng` alone; its choices recorded in `meta`."""
         n_lines = int(rng.integers(1, self.config.lines + 1))
         lines = [" ".join(WORDS[i] for i in rng.choice(len(WORDS), size=int(rng.integers(2, 7))))
                  for _ in range(n_lines)]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from PIL import ImageOps
 
@@ -62,15 +62,10 @@ class TablesEngine(Engine):
         super().__init__(config)
         cfg = self.config
         self.tables: list[Table] = []
-        self.examples: dict[str, str] = {}
         if cfg.source:
-            found = load_tables(cfg.source)
-            self.skipped.update(found.skipped)
-            self.examples = found.examples
-            self.tables = [t for t in found.tables if cfg.lang in ("mixed", t.lang)]
-            if len(found.tables) > len(self.tables):
-                self.skipped["lang_mismatch"] += len(found.tables) - len(self.tables)
-            self.use_source(self.tables, f"table with --lang {cfg.lang}", "give .tex files holding tabular environments")
+            found = load_tables(cfg.source).keep(lambda t: None if cfg.lang in ("mixed", t.lang) else "lang_mismatch")
+            self.tables = self.use_source(found, f"table with --lang {cfg.lang}",
+                                          "give .tex files holding tabular environments")
 
     def _plan(self, draw: Draw) -> _Plan:
         rng = draw.rng
@@ -99,11 +94,3 @@ class TablesEngine(Engine):
                 "where": plan.table.where, "rows": plan.table.latex.count("\\\\"),
                 "style": dataclasses.asdict(plan.style), "drawn": drawn.info}
         return Sample(images=[image], prompt=PROMPT_FORMAT, target=plan.table.latex, task="format", meta=meta)
-
-    def describe(self) -> dict[str, Any]:
-        """The config; with --source, the tables in use, those skipped by reason, and one example per reason."""
-        info = super().describe()
-        if self.config.source:
-            info.update(tables=len(self.tables), skipped=dict(sorted(self.skipped.items())),
-                        skipped_examples=self.examples)
-        return info

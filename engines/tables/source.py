@@ -27,10 +27,10 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
+from engines.source import Found
 from engines.tex import UNSAFE, Macros, document_body, environments, group, read_tex, tex_files, without_verbatim
 from renderers.scripts import CJK
 
@@ -51,13 +51,6 @@ class Table:
     latex: str
     lang: str
     where: str
-
-
-@dataclass
-class TableSet:
-    tables: list[Table] = field(default_factory=list)
-    skipped: Counter = field(default_factory=Counter)
-    examples: dict[str, str] = field(default_factory=dict)  # reason -> "where: excerpt" of its first table
 
 
 class Unusable(Exception):
@@ -167,12 +160,11 @@ def _column_types(text: str) -> dict[str, str]:
 
 class _Reader:
     def __init__(self) -> None:
-        self.found = TableSet()
+        self.found: Found[Table] = Found()
         self.seen: set[str] = set()
 
     def skip(self, reason: str, where: str, text: str) -> None:
-        self.found.skipped[reason] += 1
-        self.found.examples.setdefault(reason, f"{where}: {' '.join(text.split())[:100]}")
+        self.found.skip(reason, f"{where}: {' '.join(text.split())[:100]}")
 
     def add(self, name: str, whole: str, where: str, macros: Macros, column_types: dict[str, str]) -> None:
         if UNSAFE.search(whole):
@@ -197,21 +189,13 @@ class _Reader:
         if expanded in self.seen:
             return self.skip("duplicate", where, expanded)
         self.seen.add(expanded)
-        self.found.tables.append(Table(expanded, "zh" if CJK.search(expanded) else "en", where))
+        self.found.items.append(Table(expanded, "zh" if CJK.search(expanded) else "en", where))
 
 
 @functools.lru_cache(maxsize=4)
-def load_tables(source: str) -> TableSet:
-    """Every usable table of the `.tex` file or folder `source` (cached per process).
-
-    Raises:
-        ValueError: no `.tex` file in it (`EngineConfig.check_source` has refused a missing path).
-    """
-    path = Path(source)
-    files = tex_files(path)
-    if not files:
-        raise ValueError(f"--source {source}: no .tex file in this folder")
-    texts = {p: read_tex(p) for p in files}
+def load_tables(source: str) -> Found[Table]:
+    """Every usable table of the `.tex` file or folder `source` (cached per process)."""
+    texts = {p: read_tex(p) for p in tex_files(Path(source))}
     macros, column_types = Macros(), {}
     for text in texts.values():
         macros.collect(text)

@@ -235,7 +235,8 @@ def test_source_tables_messy_folder(tmp_path: Path) -> None:
 def test_source_without_usable_tables_says_why(tmp_path: Path) -> None:
     write(tmp_path / "words.csv", "Year,Sales\n2020,high\n2021,low\n")
     write(tmp_path / "empty.csv", "")
-    with pytest.raises(ValueError, match=r"no usable chart table \(empty=1, non_numeric=1\); each file needs a header"):
+    with pytest.raises(ValueError, match=r"no usable table for --lang mixed --kinds all \(skipped: empty=1, "
+                                         r"non_numeric=1\); each file needs a header"):
         ChartsEngine(ChartsEngine.Config(source=str(tmp_path)))
     write(tmp_path / "gdp.csv", "Year,China\n2020,14.7\n2021,17.7\n")
     with pytest.raises(ValueError, match=r"no usable table for --lang zh --kinds all \(skipped: .*lang_mis"):

@@ -101,7 +101,8 @@ def test_a_messy_source_folder_is_scanned_with_counted_reasons(tmp_path: Path) -
     doc.save(tmp_path / "locked.pdf", encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="pw", owner_pw="pw")
     engine = DocsEngine(DocsEngine.Config(source=str(tmp_path)))
     info = engine.describe()
-    assert info["pages"] == 1 and info["skipped"]["pdf_encrypted"] == 1
+    assert info["source_items"] == 1 and info["skipped"]["pdf_encrypted"] == 1
+    assert info["pages_by_lang"] == {"en": 1, "zh": 0} and info["skipped_examples"]["pdf_encrypted"] == "locked.pdf"
     assert sum(info["skipped"].values()) == 4, info["skipped"]
     sample = engine.sample(make_rng(0, "docs", 0), 0)
     assert sample.target == "\n".join(["A real line of text on a page."] * 4) and sample.meta["source"] == "good.pdf"

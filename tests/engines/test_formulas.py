@@ -31,7 +31,7 @@ def quantiles(values: list[int]) -> list[float]:
 
 @pytest.mark.slow
 def test_generated_lengths_follow_real_formulas(shared_data: Path) -> None:
-    real = [f.latex for f in load_formulas(str(shared_data / "tex" / "formulas.txt")).formulas]
+    real = [f.latex for f in load_formulas(str(shared_data / "tex" / "formulas.txt")).items]
     displayed = [latex_tokens(random_formula(np.random.default_rng(i), display=True)) for i in range(1500)]
     for ours, theirs in zip(quantiles(displayed), quantiles([latex_tokens(f) for f in real])):
         assert 0.75 <= ours / theirs <= 1.3, (quantiles(displayed), quantiles([latex_tokens(f) for f in real]))
@@ -87,7 +87,7 @@ $\input{/etc/passwd}$ and $\immediate\write18{touch /tmp/x}$
 def test_tex_sources_are_extracted_expanded_and_normalised(tmp_path: Path) -> None:
     (tmp_path / "paper.tex").write_text(PAPER)
     found = load_formulas(str(tmp_path / "paper.tex"))
-    got = {(f.latex, f.display) for f in found.formulas}
+    got = {(f.latex, f.display) for f in found.items}
     assert got == {
         (r"x \in \mathbb{R}^n", False), (r"\left\lVert v \right\rVert \leq 1", False),
         ("E = m c^2", True), (r"y = \frac{1}{2} \operatorname{tr}(A)", True),
@@ -97,14 +97,14 @@ def test_tex_sources_are_extracted_expanded_and_normalised(tmp_path: Path) -> No
         (r"\sum_{k=1}^n k = \frac{n(n+1)}{2}", True)}
     assert found.skipped == {"too_short": 1, "duplicate": 1, "reference": 1, "unsafe_command": 2}
     assert found.examples["unsafe_command"].startswith("paper.tex:20: ")
-    assert all(f.where.startswith("paper.tex:") for f in found.formulas)
+    assert all(f.where.startswith("paper.tex:") for f in found.items)
 
 
 @pytest.mark.slow
 def test_formula_list_keeps_raw_formulas_and_counts_skips(shared_data: Path) -> None:
     found = load_formulas(str(shared_data / "tex" / "formulas.txt"))
-    assert len(found.formulas) == 691 and found.skipped == {"commented_out": 8, "too_short": 1}  # 449: a bare \label
-    first = found.formulas[0]
+    assert len(found.items) == 691 and found.skipped == {"commented_out": 8, "too_short": 1}  # 449: a bare \label
+    first = found.items[0]
     assert first.display and first.where == "formulas.txt:1" and r"\label" not in first.latex and "\t" not in first.latex
     engine = FormulasEngine(FormulasConfig(source=str(shared_data / "tex" / "formulas.txt")))
     results = engine.sample_batch([Draw(i, 0, make_rng(0, "formulas", i)) for i in range(20)])
@@ -144,7 +144,7 @@ def test_sandbox_refuses_or_times_out_dangerous_sources(tmp_path: Path, monkeypa
     (tmp_path / "evil.tex").write_text(f"\\begin{{document}}\n{body}\n\\end{{document}}\n")
     found = load_formulas(str(tmp_path / "evil.tex"))
     assert found.skipped == {"unsafe_command": 4, "macro_recursion": 1}  # the first fence: never rendered
-    assert [f.latex for f in found.formulas] == [r"\rule{400cm}{1cm} + x", "a + b = c"]
+    assert [f.latex for f in found.items] == [r"\rule{400cm}{1cm} + x", "a + b = c"]
 
     # The second fence: with the filter off, LaTeX's own sandbox refuses each, or its time runs out.
     load_formulas.cache_clear()
@@ -184,7 +184,7 @@ def test_a_list_of_prose_is_refused_and_prose_lines_skipped(tmp_path: Path) -> N
     listed = tmp_path / "mixed.lst"
     listed.write_text("a^2 + b^2 = c^2\nthe proof follows from here\n\\text{for all the rest} x > 0\n")
     found = load_formulas(str(listed))
-    assert [f.latex for f in found.formulas] == ["a^2 + b^2 = c^2", "\\text{for all the rest} x > 0"]
+    assert [f.latex for f in found.items] == ["a^2 + b^2 = c^2", "\\text{for all the rest} x > 0"]
     assert dict(found.skipped) == {"prose": 1}
     assert not reads_as_prose(r"\sigma ( x ) = \frac { 1 } { 2 } \mathrm { for all } x")
 

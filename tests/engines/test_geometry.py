@@ -93,7 +93,7 @@ def test_config_errors_name_the_flag() -> None:
     with pytest.raises(ValueError, match="--kinds: unknown figure kind"):
         GeometryConfig(kinds="triangle,hexagram").check()
     with pytest.raises(ValueError, match="--target-format dict needs the built-in figures"):
-        GeometryConfig(source="x", target_format="dict").check()
+        GeometryConfig(source=__file__, target_format="dict").check()
 
 
 @pytest.mark.slow
@@ -107,7 +107,7 @@ def test_source_skips_messy_files_and_moves_past_a_picture_that_fails(tmp_path) 
     (tmp_path / "notes.tex").write_text("no pictures here")
     found = load_pictures(str(tmp_path))
     assert dict(found.skipped) == {"external_file": 1, "unclosed_picture": 1, "not_utf8": 1, "no_picture": 1}
-    good = next(p for p in found.pictures if p.file == "good.tex")
+    good = next(p for p in found.items if p.file == "good.tex")
     assert good.tikz == ("\\begin{tikzpicture}\n\\tikzset{dot/.style={fill=red}}\n\\draw[dot] (0,0) circle (1);\n"
                          "\\end{tikzpicture}")
     engine = GeometryEngine(GeometryConfig(source=str(tmp_path)))

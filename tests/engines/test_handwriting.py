@@ -61,7 +61,7 @@ def test_source_page_is_the_pasted_transcripts_in_order(shared_data: Path) -> No
     root = shared_data / "handwriting"
     truth = json.loads((root / "transcripts.json").read_text(encoding="utf-8"))
     engine = Engine(Engine.Config(source=str(root)))
-    assert not engine.skipped and len(engine.items.lines) == len(truth)
+    assert not engine.skipped and len(engine.items) == len(truth) and not any(item.page for item in engine.items)
     for i in range(4):
         s = _draw(engine, i)
         assert s.target == "\n".join(truth[f] for f in s.meta["files"])
@@ -75,10 +75,10 @@ def test_source_pages_whole_and_cut_into_lines(shared_data: Path) -> None:
     root = shared_data / "handwriting" / "pages"
     engine = Engine(Engine.Config(source=str(root)))
     lines = json.loads((root / "lines.json").read_text(encoding="utf-8"))["en_memorialspage_1.jpg"]
-    assert [item.text for item in engine.items.lines] == [line["text"] for line in lines]
-    pages = {Path(p.path).name: p.text for p in engine.items.pages}
+    assert [item.text for item in engine.items if not item.page] == [line["text"] for line in lines]
+    pages = {Path(p.path).name: p.text for p in engine.items if p.page}
     assert pages["en_memorialspage_1.jpg"] == "\n".join(line["text"] for line in lines)
-    iam = source.line_ink(next(p for p in engine.items.pages if p.path.endswith("en_iampara_1.png")))
+    iam = source.line_ink(next(p for p in engine.items if p.page and p.path.endswith("en_iampara_1.png")))
     assert iam.mean() < 0.2  # white-on-black was inverted: ink is the minority, not the background
 
 
@@ -89,7 +89,8 @@ def test_bad_source_items_are_skipped_by_reason(tmp_path: Path) -> None:
                    "struck.png": "a \u27e6b\u27e7", "empty.png": " "}
     (tmp_path / "transcripts.json").write_text(json.dumps(transcripts), encoding="utf-8")
     items = source.load(str(tmp_path))
-    assert [i.text for i in items.lines] == ["21st of Mc Farland"]
+    assert [(i.text, i.page) for i in items.items] == [("21st of Mc Farland", False)]
+    assert items.examples["missing_image"] == "gone.png"
     assert items.skipped == {"unreadable_image": 1, "missing_image": 1, "struck_text": 1, "empty_transcript": 1}
     with pytest.raises(ValueError, match="transcripts.json"):
         Engine(Engine.Config(source=str(tmp_path / "nowhere")))

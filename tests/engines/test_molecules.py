@@ -40,13 +40,12 @@ def sources(tmp_path: Path) -> Path:
 
 def test_sources_read_smi_csv_and_chemreps_counting_what_is_skipped(sources: Path) -> None:
     found = load_molecules(str(sources), 60)
-    assert [m.smiles for m in found.molecules] == [canonical(s) for s in (
+    assert [m.smiles for m in found.items] == [canonical(s) for s in (
         "CCO", "c1ccccc1", "N[C@@H](C)C(=O)O", "CC(=O)O", "CCN", "COc1ccccc1")]
     assert found.skipped == {"smiles_invalid": 3, "duplicate": 1, "molecule_too_large": 1}
-    assert found.examples == ["a.smi:5: smiles_invalid: C1CC(", "b.csv:3: smiles_invalid: xyz",
-                              "chembl_35_chemreps.txt.gz:3: smiles_invalid: C("]
-    assert found.molecules[0].name == "ethanol" and found.molecules[5].name == "CHEMBL1"
-    assert load_molecules(str(sources / "a.smi"), 60, limit=2).molecules[-1].smiles == "c1ccccc1"
+    assert found.examples["smiles_invalid"] == "a.smi:5: C1CC("  # the first of each reason, where it is
+    assert found.items[0].name == "ethanol" and found.items[5].name == "CHEMBL1"
+    assert load_molecules(str(sources / "a.smi"), 60, limit=2).items[-1].smiles == "c1ccccc1"
     with pytest.raises(ValueError, match="no SMILES column"):
         (sources / "bad.csv").write_text("id,name\n1,x\n")
         load_molecules(str(sources / "bad.csv"), 60)
@@ -54,9 +53,9 @@ def test_sources_read_smi_csv_and_chemreps_counting_what_is_skipped(sources: Pat
 
 def test_builtin_nci_molecules_with_invalid_lines_recorded() -> None:
     info = MoleculesEngine().describe()
-    assert info["molecules"] == 4885
+    assert info["source_items"] == 4885
     assert info["skipped"] == {"duplicate": 99, "molecule_too_large": 7, "smiles_invalid": 8}
-    assert info["invalid_examples"][0].startswith("first_5K.smi:2098: smiles_invalid: ")
+    assert info["skipped_examples"]["smiles_invalid"].startswith("first_5K.smi:2098: ")
 
 
 def unnumbered(smiles: str) -> str:

@@ -59,8 +59,8 @@ def test_generated_bars_add_up_in_both_hands(seed: int) -> None:
 @pytest.mark.slow
 def test_real_scores_cut_into_balanced_excerpts(shared_data) -> None:
     found = load_pieces(str(shared_data / "kern"))
-    assert len(found.pieces) == 12 and not found.skipped
-    for piece in found.pieces:
+    assert len(found.items) == 12 and not found.skipped
+    for piece in found.items:
         assert piece.title and piece.composer
         for cut in range(0, len(piece.cuts) - 1, 5):
             music = excerpt(piece, cut, 4)

@@ -6,6 +6,7 @@ import pytest
 
 from engines.base import source_index
 from engines.smoke import SmokeEngine
+from engines.source import Found
 
 
 @pytest.mark.parametrize("n_items", [1, 3, 40])
@@ -24,12 +25,20 @@ def test_a_source_is_walked_in_a_seeded_shuffle_of_every_item(n_items: int) -> N
 def test_no_usable_item_names_the_source_the_skips_and_the_fix() -> None:
     engine = SmokeEngine()
     engine.config.source = "data/mine"
-    engine.skipped.update(empty=2, not_utf8=1)
+    found: Found[str] = Found()
+    found.skip("empty", "a.txt", count=2)
+    found.skip("not_utf8", "b.txt")
     with pytest.raises(ValueError, match=r"^--source data/mine: no usable line \(skipped: empty=2, not_utf8=1\); "
                                          r"give text files$"):
-        engine.use_source([], "line", "give text files")
-    assert engine.use_source(["a", "b"], "line", "give text files") == ["a", "b"]
-    assert engine.source_items == 2 and engine.describe()["source_items"] == 2
+        engine.use_source(found, "line", "give text files")
+    assert engine.use_source(found.with_items(["a", "bb", "c"]).keep(lambda s: "too_long" if len(s) > 1 else None),
+                             "line", "give text files") == ["a", "c"]
+    assert engine.source_items == 2 and engine.skipped == {"empty": 2, "not_utf8": 1, "too_long": 1}
+    assert found.skipped == {"empty": 2, "not_utf8": 1}  # a reader's result (maybe cached) is left as it was
+    info = engine.describe()
+    assert info["source_items"] == 2 and info["skipped"] == {"empty": 2, "not_utf8": 1, "too_long": 1}
+    assert info["skipped_examples"] == {"empty": "a.txt", "not_utf8": "b.txt"}
+    assert "source_items" not in SmokeEngine().describe()  # a build without --source records none
 
 
 @pytest.mark.slow

@@ -93,7 +93,7 @@ Sirius & $-1.46$ & 0.01
 def test_sources_are_normalised_to_tabular(tmp_path: Path) -> None:
     (tmp_path / "paper.tex").write_text(SOURCE)
     found = load_tables(str(tmp_path))
-    assert [t.latex for t in found.tables] == [
+    assert [t.latex for t in found.items] == [
         "\\begin{tabular}{lcr}\n\\toprule\nModel & Acc. & Time \\\\ \\midrule\n"
         "A & \\textbf{91.2} & 3 \\\\ B & 88.0 & 4 \\\\\n\\bottomrule\n\\end{tabular}",
         "\\begin{tabular}{lll}\na & b & c \\\\ d & e & f \\\\\n\\end{tabular}",
@@ -102,7 +102,7 @@ def test_sources_are_normalised_to_tabular(tmp_path: Path) -> None:
         "\\begin{tabular}{lcc}\n\\hline\nStar & $V$ & $B-V$ \\\\\n\\hline\nVega & 0.03 & 0.00 \\\\\n"
         "Sirius & $-1.46$ & 0.01 \\\\\n\\hline\n\\end{tabular}",
         "\\begin{tabular}{ll}\n名称 & 数值 \\\\ 甲 & 1 \\\\\n\\end{tabular}"]
-    assert [t.lang for t in found.tables] == ["en", "en", "en", "en", "zh"]
+    assert [t.lang for t in found.items] == ["en", "en", "en", "en", "zh"]
     assert found.skipped == {"unsupported_column": 1, "reference": 1, "unsafe_command": 1, "duplicate": 1}
     assert found.examples["unsafe_command"].startswith("paper.tex:39: ")
     engine = TablesEngine(TablesConfig(source=str(tmp_path)))

@@ -18,7 +18,6 @@ another unit than the first (dropped). What was dropped is kept in `notes` for t
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from typing import Any
 from engines.charts.source.cells import Unusable, number, read_rows
 from engines.charts.source.timekeys import chronology
 from engines.charts.spec import NumberFormat, Series
+from engines.source import Found
 from renderers.scripts import HAN
 
 MAX_LABEL = 80  # longer row labels or series names are prose, not chart labels
@@ -48,32 +48,17 @@ class ChartTable:
     notes: dict[str, Any] = field(default_factory=dict)  # what reading changed: reversed, dropped series or rows
 
 
-@dataclass
-class ChartTables:
-    tables: list[ChartTable] = field(default_factory=list)
-    skipped: Counter = field(default_factory=Counter)  # reason -> files skipped for it
-
-
-def load_chart_tables(source: str) -> ChartTables:
-    """Read every .csv/.tsv under `source` (or the one file it names), in sorted order.
-
-    Raises:
-        ValueError: `source` does not exist, or holds no usable table; the message says why.
-    """
+def load_chart_tables(source: str) -> Found[ChartTable]:
+    """Every usable table of the .csv/.tsv files under `source` (or of the one file it names), in sorted order."""
     root = Path(source)
-    if not root.exists():
-        raise ValueError(f"--source {source}: no such file or folder; give a CSV/TSV file or a folder of them")
     files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.suffix.lower() in (".csv", ".tsv"))
-    found = ChartTables()
+    found: Found[ChartTable] = Found()
     for path in files:
+        name = path.name if root.is_file() else str(path.relative_to(root))
         try:
-            found.tables.append(read_table(path, path.name if root.is_file() else str(path.relative_to(root))))
+            found.items.append(read_table(path, name))
         except Unusable as exc:
-            found.skipped[exc.args[0]] += 1
-    if not found.tables:
-        reasons = ", ".join(f"{k}={v}" for k, v in sorted(found.skipped.items())) or "no .csv or .tsv files"
-        raise ValueError(f"--source {source}: no usable chart table ({reasons}); each file needs a header row of "
-                         f"series names, then rows of a category label and one number per series")
+            found.skip(exc.args[0], name)
     return found
 
 

@@ -1,0 +1,53 @@
+"""`Found`: what an engine's `--source` reader gives, the one type every reader returns.
+
+A reader keeps what it can draw and counts the rest by reason (with the first example of each), so a user
+learns from the build's manifest and card what of their data was left out and why, never silently. Because
+every reader returns the same type, the base class reports it (`Engine.use_source` raises the one "no usable
+..." error, `Engine.describe` records items, skips and examples) and no engine writes that again.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable, Generic, TypeVar
+
+T = TypeVar("T")
+U = TypeVar("U")
+
+
+@dataclass
+class Found(Generic[T]):
+    """The usable items a `--source` holds, and what was left out.
+
+    Attributes:
+        items: what the engine draws from, in a stable order (every worker reads the same).
+        skipped: items left out, by reason (a short stable slug such as "not_utf8").
+        examples: reason -> its first skipped item, "where: excerpt", so a user can find and fix it.
+    """
+
+    items: list[T] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)
+    examples: dict[str, str] = field(default_factory=dict)
+
+    def skip(self, reason: str, example: str = "", count: int = 1) -> None:
+        """Count `count` items left out for `reason`, keeping `example` if it is the reason's first."""
+        self.skipped[reason] += count
+        if example:
+            self.examples.setdefault(reason, example)
+
+    def keep(self, why_not: Callable[[T], str | None]) -> Found[T]:
+        """A new Found of the items `why_not` passes (returns None for), the others counted under the reason it
+        returns; this one is left as it was (a reader's result may be cached and shared)."""
+        out: Found[T] = self.with_items([])
+        for item in self.items:
+            reason = why_not(item)
+            if reason is None:
+                out.items.append(item)
+            else:
+                out.skip(reason)
+        return out
+
+    def with_items(self, items: list[U]) -> Found[U]:
+        """A new Found of other items (e.g. the excerpts cut from scores) with a copy of these skips."""
+        return Found(items, self.skipped.copy(), dict(self.examples))
