@@ -23,7 +23,7 @@ from PIL import Image, ImageDraw
 from engines import prose
 from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError, one_by_one
 from engines.docs.content import Generated, generate_page
-from engines.docs.page import PageSkip, PageText, read_page
+from engines.docs.page import PageText, read_page
 from engines.docs.source import SourcePage, scan
 from renderers.pymupdf import PdfDocument
 from tokenizer.protocol import PROMPT_PLAIN
@@ -116,8 +116,6 @@ class DocsEngine(Engine):
                 # a generated page's text layer may only read back what was drawn: anything else is a glyph
                 # the PDF maps to the wrong code point (see faces.one_code_point_per_glyph)
                 raise SampleError("unmapped_glyph", " ".join(f"U+{ord(c):04X}" for c in sorted(stray)))
-        except PageSkip as exc:
-            raise SampleError(exc.reason, str(exc)) from exc
         finally:
             if not self.pages:
                 doc.close()  # a generated page's PDF holds its whole embedded face (24 MB for CJK)

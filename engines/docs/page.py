@@ -27,6 +27,7 @@ import unicodedata
 from dataclasses import dataclass
 from statistics import median
 
+from engines.base import SampleError
 from engines.docs.layout import Box, reading_order
 from renderers.pymupdf import PdfDocument
 from renderers.result import DrawnText, box_quad
@@ -67,12 +68,9 @@ TAUGHT = re.compile("[\u0000-\u024f\u0370-\u03ff\u1e00-\u1eff\u2000-\u2bff\u2e80
                     "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
 
 
-class PageSkip(Exception):
-    """A page whose text layer cannot be a target; `reason` is the stable slug it is counted under."""
-
-    def __init__(self, reason: str, detail: str = "") -> None:
-        super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason = reason
+class PageSkip(SampleError):
+    """A page whose text layer cannot be a target; `reason` is the stable slug it is counted under (a skipped
+    --source page when the scan meets it, a failed draw when a draw does)."""
 
 
 @dataclass(frozen=True)

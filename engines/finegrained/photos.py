@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from engines.base import Draw, Engine, EngineConfig, Sample, SampleError, one_by_one
+from engines.base import Draw, Engine, EngineConfig, Sample, one_by_one
 from engines.scene.source import Unreadable, image_files, open_photo
 from engines.source import Found
 from renderers.result import in_reading_order
@@ -136,10 +136,7 @@ class AnnotatedPhotos(Engine):
 
     def _sample_one(self, rng: np.random.Generator, index: int, attempt: int) -> Sample:
         item = self.source_item(self.items, index, attempt)
-        try:
-            image = open_photo(Path(self.config.source) / item["name"])
-        except Unreadable as exc:
-            raise SampleError(exc.reason, str(exc)) from exc
+        image = open_photo(Path(self.config.source) / item["name"])
         lines = item["lines"]
         return Sample(images=[image], prompt=PROMPT_PLAIN, target="\n".join(t for t, _ in lines), task="plain",
                       meta={"source": item["name"], "lang": item["lang"], "reader": "people",

@@ -19,7 +19,7 @@ from pathlib import Path
 from engines.source import Found
 from renderers.scripts import CJK
 
-BEGIN, END = "\\begin{tikzpicture}", "\\end{tikzpicture}"
+BEGIN = "\\begin{tikzpicture}"
 MAX_CHARS = 6000  # a longer picture makes a target past what stage 2 trains on (6,000 tokens)
 _COMMENT = re.compile(r"(?<!\\)%.*$", re.MULTILINE)
 _EXTERNAL = re.compile(r"\\(?:input|include|includegraphics|addplot\s*(?:\[[^\]]*\])?\s*table\s*(?:\[[^\]]*\])?\s*\{[^%\n}]+\.)")

@@ -58,7 +58,7 @@ def page_words(texts: list[str], markdown: str = "") -> list[list[str]]:
 
     Floats go where LaTeX finds room, often a page away from the text around them, so neither side's
     captions take part in matching (the markdown's are hidden by `_words`); whether a page's captions
-    are the ones its markdown holds is checked apart (`engines.pages.source.captions`).
+    are the ones its markdown holds is checked apart (`engines.pages.source.floats_in_place`).
     """
     sizes = {f"{m[1]} {m[2]}": len(_words(m[0][m.end(2) - m.start():].lstrip(":"))) + 1
              for m in re.finditer(r"(?m)^(Figure|Table) (\d+):.*$", markdown)}  # + "Figure"

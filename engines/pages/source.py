@@ -75,17 +75,13 @@ class PaperPage:
             return doc.render(self.page, dpi)
 
 
-def captions(text: str) -> set[str]:
-    """The figure and table captions a page's text (PDF or markdown) opens a line with: {"Figure 2", "Table 1"}.
+def _caption_places(text: str) -> dict[str, float]:
+    """The figure and table captions a page's text (PDF or markdown) opens a line with ("Figure 2", "Table 1"), each
+    with where it starts, as the share of the text's prose words before it.
 
     A float goes where LaTeX finds room, often on another page than the text around its source: a page
     whose printed captions are not the ones its markdown holds is refused ("float_elsewhere").
     """
-    return {f"{m[1]} {m[2]}" for m in re.finditer(r"(?m)^(Figure|Table)\s+(\d+)\s*:", text)}
-
-
-def _caption_places(text: str) -> dict[str, float]:
-    """Where in `text` each caption `captions` finds starts, as the share of the text's prose words before it."""
     words = [m.start() for m in WORD_RE.finditer(text)]
     return {f"{m[1]} {m[2]}": sum(w < m.start() for w in words) / max(1, len(words))
             for m in re.finditer(r"(?m)^(Figure|Table)\s+(\d+)\s*:", text)}

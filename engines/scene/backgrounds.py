@@ -19,6 +19,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from engines.base import SampleError
 from renderers import ppocr
 
 WORK_SIDE = 1280  # longest side a background is kept at (crops are drawn at up to 1024)
@@ -33,12 +34,8 @@ PHOTOS: tuple[tuple[str, str], ...] = (
 TEXT_SCORE = 0.6
 
 
-class BackgroundRefused(Exception):
+class BackgroundRefused(SampleError):
     """A photo that cannot serve as a background (`reason`: "background_has_text" or "background_unreadable")."""
-
-    def __init__(self, reason: str, detail: str) -> None:
-        super().__init__(f"{reason}: {detail}")
-        self.reason = reason
 
 
 @functools.cache
@@ -75,8 +72,8 @@ def load(path: Path) -> Background:
         BackgroundRefused: the photo shows text, or cannot be decoded.
     """
     verdict = _checked(path)
-    if isinstance(verdict, BackgroundRefused):
-        raise verdict
+    if isinstance(verdict, BackgroundRefused):  # a fresh one: the cached verdict is raised again and again
+        raise BackgroundRefused(verdict.reason, verdict.detail)
     return verdict
 
 

@@ -119,10 +119,7 @@ def compose(rng: np.random.Generator, lang: str) -> tuple[Image.Image, list[Line
     """
     photos = backgrounds.installed()
     path = photos[int(rng.integers(len(photos)))]
-    try:
-        background = backgrounds.load(path)
-    except backgrounds.BackgroundRefused as exc:
-        raise SampleError(exc.reason, str(exc)) from exc
+    background = backgrounds.load(path)
     image, crop_meta = _crop(rng, background.image)
     flat = perspective.FlatMap(image)
     canvas = np.array(image)

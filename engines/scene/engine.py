@@ -76,10 +76,7 @@ class SceneEngine(Engine):
             path = self.source_item(self.files, index, attempt)
             root = Path(self.config.source)
             name = path.relative_to(root).as_posix() if root.is_dir() else path.name
-            try:
-                image = source.open_photo(path)
-            except source.Unreadable as exc:
-                raise SampleError(exc.reason, str(exc)) from exc
+            image = source.open_photo(path)
             labelled = source.label(image)
             if labelled.refused:
                 raise SampleError(labelled.refused, name)

@@ -34,6 +34,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from engines.base import SampleError
 from renderers import ppocr
 from renderers.result import DrawnText, in_reading_order
 
@@ -54,12 +55,8 @@ OPTIONS = ppocr.ReadOptions(det_side=960, det_limit="max", use_cls=True, min_sco
 FINE = ppocr.ReadOptions(det_side=READ_SIDE, det_limit="max", use_cls=False, min_score=LEGIBLE)
 
 
-class Unreadable(Exception):
-    """A source file that cannot be used; `reason` is the counted slug."""
-
-    def __init__(self, reason: str, detail: str = "") -> None:
-        super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason = reason
+class Unreadable(SampleError):
+    """A source file that cannot be used; `reason` is the counted slug (a skip at load, a failed draw when drawn)."""
 
 
 def image_files(source: str) -> list[Path]:

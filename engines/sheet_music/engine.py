@@ -44,7 +44,6 @@ from engines.sheet_music.excerpt import (
 )
 from engines.sheet_music.source import Piece, excerpt, load_pieces, stretch_bars
 from renderers import degrade
-from renderers.errors import RenderError
 from renderers.verovio import MUSIC_FONTS, ScoreOptions, draw, engrave_isolated
 from tokenizer.protocol import PROMPT_FORMAT
 
@@ -138,10 +137,7 @@ class SheetMusicEngine(Engine):
         params = degrade.draw_params(rng, cfg.degrade) if cfg.degrade != "none" else None
         for n_bars in range(len(music.bars), 0, -1):
             kern = music.kern(n_bars, header)
-            try:
-                engraved = engrave_isolated(kern, options)
-            except RenderError as exc:
-                raise SampleError(exc.reason, f"{music.origin}: {exc.excerpt}") from exc
+            engraved = engrave_isolated(kern, options)
             if engraved.info["systems"] == 1:
                 break
         else:

@@ -18,7 +18,7 @@ from engines.pages.content import prose
 from engines.pages.layout import PageStyle, batch_latex, document_latex
 from engines.pages.mmd import Converter, expand_inputs, place_notes
 from engines.pages.nougat import end_fragments, page_words, split_markdown, word_agreement
-from engines.pages.source import captions, ends_agree, floats_in_place
+from engines.pages.source import ends_agree, floats_in_place
 from engines.pages.split import split_pages, units
 from pipelines.readers.pages import printed_text, read
 from renderers.errors import RenderError
@@ -268,8 +268,8 @@ Last words.
                         "Last words.")
     pages = place_notes(["First words\\({ }^{1}\\) go on", "here.\n\n\\({ }^{1}\\) A note.\n\nLast words."])
     assert pages == ["First words\\({ }^{1}\\) go on\n\n\\({ }^{1}\\) A note.", "here.\n\nLast words."]
-    assert captions("Figure 1: A drawing.\nFigure 2 shows") == {"Figure 1"}
-    assert captions(pages[1]) != captions("here.\nFigure 1: A drawing.\nLast words.")
+    assert floats_in_place("Figure 1: A drawing.\nFigure 2 shows it.", "Figure 1: A drawing.\nIt shows it.")
+    assert not floats_in_place(pages[1], "here.\nFigure 1: A drawing.\nLast words.")
 
 
 def test_theorem_environments_print_their_heads():
