@@ -80,7 +80,8 @@ class BuildPlan:
 def size_error(n: int, shard_size: int) -> str | None:
     """Why an output cannot hold n samples in shards of `shard_size`, or None if it can."""
     if n > MAX_SAMPLES:
-        return f"--n {n:,} is more than the {MAX_SAMPLES:,} samples that 10-digit sample keys can number"
+        return (f"--n {n:,} is more than the {MAX_SAMPLES:,} samples that 10-digit sample keys can number; give "
+                f"--n {MAX_SAMPLES:,} or less (several builds make more)")
     shards = -(-n // shard_size)
     if shards > MAX_SHARDS:
         return (f"--n {n:,} in shards of {shard_size:,} makes {shards:,} shards, more than the {MAX_SHARDS:,} "

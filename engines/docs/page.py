@@ -31,7 +31,7 @@ from engines.base import SampleError
 from engines.docs.layout import Box, reading_order
 from renderers.pymupdf import PdfDocument
 from renderers.result import DrawnText, box_quad
-from renderers.scripts import HAN
+from renderers.scripts import HAN, HAN_RANGES
 
 MIN_CHARS = 20  # a page with less text is a cover or a figure page, not a document page
 MAX_STRAY = 0.10  # share of characters in non-horizontal lines above which a page is "vertical_text"
@@ -65,7 +65,7 @@ LOOK_ALIKES = _look_alikes()
 GARBLED = re.compile("[\ufffd\ue000-\uf8ff\x00-\x08\x0b-\x1f\x7f-\x9f]|\\(cid:\\d+\\)")
 # Letters of the scripts the engine teaches: Latin (with accents), Greek (symbols in formulas), Chinese.
 TAUGHT = re.compile("[\u0000-\u024f\u0370-\u03ff\u1e00-\u1eff\u2000-\u2bff\u2e80-\u2fdf\u3000-\u303f"
-                    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
+                    f"{HAN_RANGES}\ufe30-\ufe4f\uff00-\uffef]")
 
 
 class PageSkip(SampleError):

@@ -3,11 +3,10 @@
 After Fox and the paper's fine-grained data: a page comes from the `docs` engine (generated pages in
 English and Chinese, or real PDFs with `--source`) or a scene from the `scene` engine (text drawn into
 photos, or a user's photos pseudo-labelled with `--source`), held as parts, so a fix there fixes this
-engine too; or real photos with people's boxes (`photos`: a `--source` folder holding `annotations.json`). A
+engine too; or real photos with people's boxes (`source`: a `--source` folder holding `annotations.json`). A
 region is one line or a block of lines in the reading order that no other line cuts into
 (`regions`; a scene's lines are its drawn quads' boxes; people's "###" boxes lie in no region); the target is
-exactly the region's lines, in
-order. The box task asks
+exactly the region's lines, in order. The box task asks
 `[x1, y1, x2, y2] OCR: ` with the region's exact box in GOT's 0-1000 coordinates (no jitter); the
 colour task draws a red, green or blue frame around it and asks `[red] OCR: `: on a page, only where the
 pixels it covers hold no ink; on a photo, where it crosses no other line's box.
@@ -27,7 +26,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from engines.base import Draw, Engine, EngineConfig, Sample, SampleError, make_rng, one_by_one
-from engines.finegrained import photos
+from engines.finegrained import source
 from engines.finegrained.regions import CUT, Box, clear_regions, covers_ink, crosses, frame_around, union
 from tokenizer.protocol import COLORS, box_coords, box_prompt, color_prompt
 
@@ -44,7 +43,7 @@ FRAME_RGB = {"red": (220, 0, 0), "green": (0, 150, 0), "blue": (0, 0, 230)}  # w
 class FinegrainedConfig(EngineConfig):
     source: str | None = field(default=None, metadata={
         "help": "your own data for the --part asked for (docs: a PDF or a folder of PDFs; scene: a folder of "
-                "photos, with people's boxes when it holds annotations.json (engines/finegrained/photos.py), else "
+                "photos, with people's boxes when it holds annotations.json (engines/finegrained/source.py), else "
                 "pseudo-labelled by PP-OCR); default: generated pages and scenes"})
     part: str = field(default="mixed", metadata={
         "help": "docs (document pages), scene (text in photos) or mixed (half each): what regions are cut from",
@@ -82,8 +81,8 @@ class FinegrainedEngine(Engine):
         wanted = ("docs", "scene") if cfg.part == "mixed" else (cfg.part,)
         self.by_part = {}
         for name in wanted:
-            if name == "scene" and photos.annotated(cfg.source):
-                self.by_part[name] = photos.AnnotatedPhotos(cfg.source, cfg.lang)
+            if name == "scene" and source.annotated(cfg.source):
+                self.by_part[name] = source.AnnotatedPhotos(cfg.source, cfg.lang)
                 self.parts.append(self.by_part[name])  # shares this engine's seed, as `part` does
                 continue
             config = {"source": cfg.source, "lang": cfg.lang, **({"unit": "page"} if name == "docs" else {})}

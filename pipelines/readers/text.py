@@ -51,12 +51,13 @@ from pipelines.readers import Reading
 from pipelines.readers.order import WHOLE, Placed, accounted, judge
 from renderers import ppocr
 from renderers.result import DrawnText
+from renderers.scripts import HAN_RANGES
 from shards.format import record_meta
 
 # Whole images are read at their own size up to this side (detection never upscales a small image
 # several-fold, which costs 8x and misreads; see tests/renderers/test_ppocr.py) and shrunk beyond it.
 READ_OPTIONS = ppocr.ReadOptions(det_side=2048, det_limit="max")
-CJK_CHAR = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+CJK_CHAR = f"[\u3040-\u30ff{HAN_RANGES}\uac00-\ud7af]"  # a character PP-OCR reads alone: kana, Han, Hangul
 TOKEN = re.compile(rf"{CJK_CHAR}|(?:(?!{CJK_CHAR})[^\W_])+")
 # Punctuation PP-OCR reads as one form (after NFKC, which already spells U+2026 "..."): form -> look-alikes.
 LOOK_ALIKES = {"-": "\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "\u00b7": "\u30fb\u2027\u2022\u2219\u22c5",

@@ -184,7 +184,7 @@ def test_the_main_job_plans_two_million_samples(tmp_path: Path) -> None:
     (["--engine", "charts", "--n", "10", "--shard-size", "200000"], r"--shard-size must be between"),
     (["--engine", "charts", "--n", "10", "--renderer", "gnuplot"], r"--renderer"),
     (["--engine", "smoke", "--n", "1e12"], r"--n 1,000,000,000,000 is more than the 10,000,000,000 samples "
-                                          r"that 10-digit sample keys can number"),
+                                          r"that 10-digit sample keys can number; give --n 10,000,000,000 or less"),
     (["--engine", "smoke", "--n", "1e9", "--shard-size", "999"],
      r"--n 1,000,000,000 in shards of 999 makes 1,001,002 shards, more than the 1,000,000 that 6-digit shard "
      r"names can number; raise --shard-size to 1,000 or more"),

@@ -116,7 +116,7 @@ class AnnotatedPhotos(Engine):
             table = json.loads((root / ANNOTATIONS).read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise ValueError(f"--source {source}: {ANNOTATIONS} is not readable JSON ({exc}); give a file mapping "
-                             f"each photo's name to its boxes (see engines/finegrained/photos.py)") from exc
+                             f"each photo's name to its boxes (see engines/finegrained/source.py)") from exc
         if not isinstance(table, dict):
             raise ValueError(f"--source {source}: {ANNOTATIONS} must map each photo's name to a list of boxes")
         found: Found[dict[str, Any]] = Found()
