@@ -298,6 +298,8 @@ class Engine:
         return items[source_index(len(items), index, attempt, self.seed)]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Refuse an engine that writes `sample`: one extension point, so a sample alone (`sample`) and in a batch
+        (`sample_batch`) cannot be drawn by two different codes."""
         super().__init_subclass__(**kwargs)
         if "sample" in cls.__dict__:
             raise TypeError(f"{cls.__name__}: an engine writes sample_batch(draws) (for one draw at a time: return "

@@ -1,0 +1,36 @@
+"""The one method an engine writes (`Engine.sample_batch`), and what the base class builds on it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engines.base import Draw, Engine, Sample, SampleError, make_rng
+from engines.smoke import SmokeEngine
+
+
+class _Refuses(SmokeEngine):
+    """The smoke engine, refusing odd indices."""
+
+    def _sample_one(self, rng: np.random.Generator, index: int, attempt: int) -> Sample:
+        if index % 2:
+            raise SampleError("odd_index", str(index))
+        return super()._sample_one(rng, index, attempt)  # the smoke engine's sample_batch: one_by_one of this
+
+
+def test_a_failed_draw_stands_in_its_place_and_sample_is_a_batch_of_one() -> None:
+    engine = _Refuses()
+    made = engine.sample_batch([Draw(i, 0, make_rng(0, "smoke", i)) for i in range(3)])
+    assert isinstance(made[1], SampleError) and made[1].reason == "odd_index"
+    assert [m.target for m in (made[0], made[2])] == [engine.sample(make_rng(0, "smoke", i), i).target for i in (0, 2)]
+    with pytest.raises(SampleError, match="odd_index"):
+        engine.sample(make_rng(0, "smoke", 1), 1)
+
+
+def test_an_engine_writes_sample_batch_not_sample() -> None:
+    with pytest.raises(TypeError, match=r"Wrong: an engine writes sample_batch\(draws\)"):
+        class Wrong(Engine):
+            def sample(self, rng: np.random.Generator, index: int, attempt: int = 0) -> Sample:
+                raise AssertionError("never called")
+    with pytest.raises(NotImplementedError, match="Nothing must write sample_batch"):
+        type("Nothing", (Engine,), {"name": "nothing"})().sample(make_rng(0, "x", 0), 0)
