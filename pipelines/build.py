@@ -154,7 +154,7 @@ def summarize(plan: BuildPlan, stats: list[ShardStats], skipped: int, seconds: f
 def source_warning(plan: BuildPlan) -> str | None:
     """A warning when --n asks for more samples than the engine's --source has usable items, else None."""
     items = plan.info.get("source_items", 0)
-    if not items or plan.n <= items:
+    if not plan.config.get("source") or not items or plan.n <= items:  # molecules count their built-in set too
         return None
     return (f"warning: --source {plan.config.get('source')} offers {items:,} usable items for {plan.n:,} samples: "
             f"each is drawn about {plan.n / items:.1f} times (a different draw where the engine varies its "

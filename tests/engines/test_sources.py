@@ -54,3 +54,5 @@ def test_a_build_asking_more_than_its_source_holds_is_warned(tmp_path) -> None:
     plan, _, _ = parse(["--engine", "formulas", "--n", "2", "--source", str(tmp_path / "two.lst"),
                         "--out", str(tmp_path / "out")])
     assert source_warning(plan) is None
+    plan, _, _ = parse(["--engine", "molecules", "--n", "10000", "--out", str(tmp_path / "out")])
+    assert plan.info["source_items"] == 4885 and source_warning(plan) is None  # its built-in set: no --source
