@@ -37,8 +37,9 @@ def test_mutation_bench_flags_broken_scene_targets_and_not_right_ones() -> None:
 
 
 def composed(pages: list[str]) -> dict:
-    target, spans, lang = joined([Sample(images=[Image.new("L", (8, 8))], prompt="OCR: ", target=p, task="plain", meta={"lang": "en"})
-                                  for p in pages])
+    parts = [Sample(images=[Image.new("L", (8, 8))], prompt="OCR: ", target=p, task="plain", meta={"lang": "en"})
+             for p in pages]
+    target, spans, lang = joined(parts)
     return make_record(prompt="OCR with format across multi pages: ", target=target, task="multi_page",
                        engine="multipage", seed=0, index=0, meta={"lang": lang, "page_texts": spans})
 
