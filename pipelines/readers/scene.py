@@ -31,7 +31,13 @@ def read(record: dict[str, Any], images: list[Image.Image]) -> Reading:
     # cut upright: a slanted or curved line then reads as the scene crop engine cuts it
     boxes = [[v for point in quad for v in point] for quad in meta.get("quads", [])]
     reading = text_reader.read({**record, "meta": json.dumps({**meta, "boxes": boxes})}, images)
-    left_over = unaccounted(record["target"], images[0]) if len(images) == 1 else []
+    return nothing_left_over(reading, record["target"], images[0]) if len(images) == 1 else reading
+
+
+def nothing_left_over(reading: Reading, target: str, image: Image.Image) -> Reading:
+    """The reading, costing PROBLEM_COST for each line detected on the image that the target does not account
+    for (`unaccounted`): a dropped short line, which the order judge cannot place, is such a line."""
+    left_over = unaccounted(target, image)
     reading.details["left_over"] = left_over[:4]
     reading.score = max(0.0, min(reading.score, 1.0 - text_reader.PROBLEM_COST * len(left_over)))
     return reading
