@@ -13,6 +13,7 @@ is read again alone, and counts as a problem when that reading still holds them.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 from PIL import Image
@@ -46,21 +47,28 @@ def nothing_left_over(reading: Reading, target: str, image: Image.Image) -> Read
 def unaccounted(target: str, image: Image.Image) -> list[str]:
     """The lines detected on the image whose tokens the target does not hold, in two readings: the whole-image
     one, then the line read alone (the whole-image reading garbles a line now and then; a dropped line reads as
-    itself both times). Tokens are counted, so a line printed twice is held twice."""
+    itself both times). Tokens are counted, so a line printed twice is held twice, and compared as the exact-line
+    check compares characters (`blind_tokens`: "bul1seye" is "bullseye")."""
     found = text_reader.read_texts([image])[0]
-    left = text_reader.tokens(target)
+    left = blind_tokens(target)
     suspects: list[DrawnText] = []
     for t in found:
-        held = text_reader.tokens(t.text)
+        held = blind_tokens(t.text)
         if held - left:
             suspects.append(t)
         else:
             left -= held
     out = []
     for t, again in zip(suspects, ppocr.read_crops(image, [t.quad for t in suspects]) if suspects else []):
-        held = text_reader.tokens(again.text)
+        held = blind_tokens(again.text)
         if held - left:
             out.append(t.text)
         else:
             left -= held
     return out
+
+
+def blind_tokens(text: str) -> Counter:
+    """The text's tokens after what PP-OCR confuses on clean type is made one (`pipelines.readers.text.blind`:
+    case, l/i/1/|, o/0, $/s, look-alike punctuation)."""
+    return text_reader.tokens(text_reader.fold(text).translate(text_reader.CONFUSED))
