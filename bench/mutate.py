@@ -8,7 +8,8 @@ scored as they are, then again with each target broken in one of the ways real d
 (`MUTATIONS`: one digit or symbol changed, a CJK compatibility ideograph or a look-alike code point
 swapped in, two lines swapped, two runs of lines interleaved, a line split into words, a line or a
 table row dropped, headers swapped, a chart value, label or title changed or dropped, a SMILES atom,
-a **kern note, a TikZ coordinate changed). Every score goes through `pipelines.validate.score`, the
+a **kern note, a TikZ coordinate changed; a fine-grained prompt's box moved or its colour changed; a composed
+sample's page given another page's text). Every score goes through `pipelines.validate.score`, the
 path a real validation takes (code-point check, then the engine's registered reader and threshold).
 
 Reported per engine and mutation kind: how many samples the mutation applied to and the share of
@@ -27,6 +28,7 @@ import sys
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +41,7 @@ from pipelines.validate import score
 from renderers.scripts import HAN
 from shards.format import record_meta
 from shards.reader import StoredSample
+from tokenizer.protocol import COLORS, asked_box
 
 RESULTS = Path(__file__).resolve().parent / "results"
 Mutation = Callable[[str, dict[str, Any], np.random.Generator], str | None]
@@ -268,11 +271,95 @@ def tikz_coordinate(target: str, meta: dict[str, Any], rng: np.random.Generator)
     return _replace_at(target, m.start(1), len(m.group(1)), f"{moved:.2f}".rstrip("0").rstrip("."))
 
 
+@dataclass(frozen=True)
+class Rewrite:
+    """A mutation of more than the target: the prompt (the box or colour a fine-grained sample asks about), or a
+    composed sample's pages, whose spans (`meta.page_texts`) the engine would have written for the broken target.
+
+    Attributes:
+        apply: (record, rng) -> the broken record, or None when the mutation does not apply.
+    """
+
+    apply: Callable[[dict[str, Any], np.random.Generator], dict[str, Any] | None]
+
+
+def box_moved(record: dict[str, Any], rng: np.random.Generator) -> dict[str, Any] | None:
+    """The prompt's box moved by its own height, up or down (the neighbouring lines, or the blank beside them),
+    as an off-by-one region or a wrong page height would ask: the target still names the first region."""
+    box = asked_box(record["prompt"])
+    if box is None:
+        return None
+    x0, y0, x1, y1 = box
+    height = y1 - y0
+    moves = [dy for dy in (height, -height) if 0 <= y0 + dy and y1 + dy <= 1000]
+    dy = _pick(rng, moves)
+    if not dy:
+        return None
+    rest = record["prompt"][record["prompt"].index("] ") + 2:]
+    return {**record, "prompt": f"{[x0, y0 + dy, x1, y1 + dy]} {rest}"}
+
+
+def color_changed(record: dict[str, Any], rng: np.random.Generator) -> dict[str, Any] | None:
+    """The colour the prompt names changed to another of GOT's (a frame drawn red, asked about as blue)."""
+    found = re.match(r"\[(\w+)\] ", record["prompt"])
+    if found is None or found.group(1) not in COLORS:
+        return None
+    other = _pick(rng, [c for c in COLORS if c != found.group(1)])
+    return {**record, "prompt": f"[{other}] " + record["prompt"][found.end():]}
+
+
+def _with_pages(record: dict[str, Any], pages: list[str]) -> dict[str, Any]:
+    """The composed record with its pages' texts replaced, the separators between them kept and each page's span
+    in `meta.page_texts` written again for the new target, as the engine writes them."""
+    meta, target = record_meta(record), record["target"]
+    spans = meta["page_texts"]
+    gaps = [target[end:start] for (_, _, end), (_, start, _) in zip(spans, spans[1:])]
+    out, new_spans = "", []
+    for k, (span, page) in enumerate(zip(spans, pages)):
+        out += gaps[k - 1] if k else ""
+        new_spans.append([span[0], len(out), len(out) + len(page)])
+        out += page
+    return {**record, "target": out, "meta": json.dumps({**meta, "page_texts": new_spans}, ensure_ascii=False)}
+
+
+def _page_texts(record: dict[str, Any]) -> list[str]:
+    return [record["target"][start:end] for _, start, end in record_meta(record)["page_texts"]]
+
+
+def on_a_page(kind: Mutation) -> Rewrite:
+    """`kind` applied to one page of a composed sample (the first, in a seeded order, that it applies to)."""
+    def apply(record: dict[str, Any], rng: np.random.Generator) -> dict[str, Any] | None:
+        pages, meta = _page_texts(record), record_meta(record)
+        for k in rng.permutation(len(pages)):
+            broken = kind(pages[int(k)], meta, rng)
+            if broken is not None and broken != pages[int(k)]:
+                pages[int(k)] = broken
+                return _with_pages(record, pages)
+        return None
+
+    apply.__doc__ = f"On one page: {kind.__doc__}"
+    return Rewrite(apply)
+
+
+def pages_swapped(record: dict[str, Any], rng: np.random.Generator) -> dict[str, Any] | None:
+    """Two pages' (or tiles') texts swapped, as pages put out of order or a tile given its neighbour's text."""
+    pages = _page_texts(record)
+    pair = _pick(rng, [(a, b) for a in range(len(pages)) for b in range(a + 1, len(pages))
+                       if pages[a].strip() != pages[b].strip()])
+    if pair is None:
+        return None
+    pages[pair[0]], pages[pair[1]] = pages[pair[1]], pages[pair[0]]
+    return _with_pages(record, pages)
+
+
 TEXT = {"digit": digit, "letter": letter, "compat_ideograph": compat_ideograph, "look_alike": look_alike,
         "swap_lines": swap_lines, "interleave": interleave, "split_line": split_line, "drop_line": drop_line}
 CHARTS = {"value": chart_value, "label": chart_label, "title": chart_title, "title_dropped": chart_title_dropped,
           "compat_ideograph": compat_ideograph, "look_alike": look_alike}
-MUTATIONS: dict[str, dict[str, Mutation]] = {
+SCENE = {"letter": letter, "digit": digit, "look_alike": look_alike, "drop_line": drop_line,
+         "swap_lines": swap_lines, "split_line": split_line}
+COMPOSED = {"letter": on_a_page(letter), "drop_line": on_a_page(drop_line), "pages_swapped": Rewrite(pages_swapped)}
+MUTATIONS: dict[str, dict[str, Mutation | Rewrite]] = {
     "smoke": TEXT, "docs": TEXT, "doc_slices": TEXT, "pages": TEXT,
     "formulas": {"digit": digit, "symbol": symbol, "letter": letter},
     "tables": {"digit": digit, "letter": letter, "drop_row": drop_row, "swap_headers": swap_headers,
@@ -281,17 +368,26 @@ MUTATIONS: dict[str, dict[str, Mutation]] = {
     "molecules": {"atom": smiles_atom},
     "sheet_music": {"note": kern_note},
     "geometry": {"coordinate": tikz_coordinate, "digit": digit},
+    "scene": SCENE, "scene_crops": SCENE,
+    "handwriting": {"letter": letter, "drop_line": drop_line, "swap_lines": swap_lines},
+    "finegrained": {"letter": letter, "drop_line": drop_line, "box_moved": Rewrite(box_moved),
+                    "color_changed": Rewrite(color_changed)},
+    "multipage": COMPOSED, "multicrop": COMPOSED,
 }
 
 
-def mutate(sample: StoredSample, kind: Mutation, rng: np.random.Generator) -> StoredSample | None:
-    """A copy of the sample with its target broken by `kind`, or None when the mutation does not apply."""
-    target = sample.record["target"]
-    broken = kind(target, record_meta(sample.record), rng)
-    if broken is None or broken == target:
+def mutate(sample: StoredSample, kind: Mutation | Rewrite, rng: np.random.Generator) -> StoredSample | None:
+    """A copy of the sample with its target (or prompt, or pages) broken by `kind`, or None when the mutation does
+    not apply."""
+    if isinstance(kind, Rewrite):
+        record = kind.apply(sample.record, rng)
+    else:
+        broken = kind(sample.record["target"], record_meta(sample.record), rng)
+        record = None if broken is None else {**sample.record, "target": broken}
+    if record is None or record == sample.record:
         return None
     copied = copy.copy(sample)
-    copied.record = {**sample.record, "target": broken}
+    copied.record = record
     return copied
 
 
@@ -354,7 +450,8 @@ def mutation_table(samples: Iterable[StoredSample], seed: int,
             applied[(engine, name)].append((reading.score < threshold, passing))
             if reading.score >= threshold:
                 misses.append({"engine": engine, "kind": name, "key": sample.key, "score": round(reading.score, 4),
-                               "target": broken.record["target"][:200], "details": reading.details})
+                               "prompt": broken.record["prompt"], "target": broken.record["target"][:200],
+                               "details": reading.details})
         print(f"{engine} {sample.key}: done", file=sys.stderr)
         if checkpoint is not None:
             checkpoint(_tally(applied, good_scores, timeouts, misses))

@@ -60,8 +60,10 @@ READERS: dict[str, tuple[str, float]] = {
     "formulas": ("pipelines.readers.formulas:read", 0.95),
     "tables": ("pipelines.readers.tables:read", 0.95),
     "molecules": ("pipelines.readers.molecules:read", 0.95),
-    "scene": ("pipelines.readers.text:read", 0.9),  # 20 built-in scenes: 19 read at token F1 1.0 (bench/scene.py)
-    "scene_crops": ("pipelines.readers.text:read", 0.9),  # 16 built-in crops: every one reads at 1.0
+    # each line read from its quad and required exact, no detected line left over (20 built-in scenes: 19 read at
+    # token F1 1.0, bench/scene.py; 16 built-in crops: every one reads at 1.0)
+    "scene": ("pipelines.readers.scene:read", 0.9),
+    "scene_crops": ("pipelines.readers.scene:read", 0.9),
     # PP-OCR is weak on handwriting: reported per language, not a gate. Right samples: built-in en mean 0.75
     # (token F1 0.86), zh 0.90 (F1 0.98), 8 each; real --source lines 0.28, pages 0.24, 6 each; min 0.0 (a turned
     # page's line boxes, cut square, hold parts of two lines). 0.1 marks near-total misreads for a look.
