@@ -42,8 +42,15 @@ TAG = re.compile(r" \\tag\{([^{}]*)\}$")
 ITEM = re.compile(r"(-|\d+\.) (.*)", re.S)
 FIGURE = {lang: re.compile("^" + re.escape(caption).replace(r"\{\}", r"\d+")) for lang, caption in CAPTION.items()}
 FIRST_MARK = re.compile(r"GOTM(\d+)x0x")
-# The ends a page may have: its last paragraph ending as paragraphs do, or cut with its last line full width.
-ENDINGS = (False, True)
+# What follows a page's last block when its document goes on: TeX's page builder broke the page before it, and
+# where it broke (before or after the space a list or a formula leaves, which a following heading, list, formula
+# or table merges with its own, stretched or shrunk with the page's other glue) depends on what came next. So the
+# page is typeset with a paragraph after it and with a heading after it, each as tall as two pages (no page holds
+# it, so the break falls before it); and once with its last paragraph cut, its last line full width and the page
+# broken under it. Measured on 24 right pages: each of the three endings is the one that matches on some.
+_TALL = "\\rule{0pt}{2\\textheight}"
+NEXT = (Block("paragraph", (Segment(_TALL),)), Block("heading", (Segment(_TALL),)))
+CUT = "\\par\\penalty-10000"
 
 
 class NotPageMarkdown(ValueError):
@@ -136,15 +143,14 @@ class Redraw:
     pages: list[Image.Image | RenderError]
 
 
-def _ending(blocks: list[Block], full_line: bool) -> list[Block]:
-    """The blocks with, for `full_line`, the last paragraph's (or item's) last line stretched to the full width."""
+def _cut(blocks: list[Block]) -> list[Block] | None:
+    """The blocks with the last paragraph (or item) cut by the page: its last line full width, the page broken
+    under it; None when the page does not end in prose."""
     body = [b for b, block in enumerate(blocks) if block.kind != "footnote"]
-    if not full_line or not body or blocks[body[-1]].kind not in ("paragraph", "item"):
-        return blocks
+    if not body or blocks[body[-1]].kind not in ("paragraph", "item") or blocks[body[-1]].segments[-1].math:
+        return None
     last = blocks[body[-1]]
-    if last.segments[-1].math:
-        return blocks
-    end = dataclasses.replace(last.segments[-1], tex=last.segments[-1].text + "\\parfillskip=0pt ")
+    end = dataclasses.replace(last.segments[-1], tex=last.segments[-1].text + "\\parfillskip=0pt" + CUT)
     return [*blocks[:body[-1]], dataclasses.replace(last, segments=(*last.segments[:-1], end)), *blocks[body[-1] + 1:]]
 
 
@@ -157,12 +163,13 @@ def redraw(target: str, meta: dict[str, Any], timeout_s: float = 120.0) -> Redra
     """
     lang, style = meta["lang"], PageStyle(**{**meta["style"], "margins": tuple(meta["style"]["margins"])})
     blocks = blocks_of(target, lang, bool(meta.get("continued")), list(meta.get("pictures") or []))
-    broken = int(meta.get("pages_in_document") or 1) > 1
-    documents = []
-    for k, full_line in enumerate(ENDINGS):
-        latex = document_latex(k, style.setup(), _ending(blocks, full_line))
-        # the page builder broke a page the document goes on after: no \vfil under its text, as \clearpage puts
-        documents.append(latex + ("\\par\\removelastskip\\penalty-10000" if broken else "") + "\\par\\parfillskip=0pt plus 1fil\n")
+    if int(meta.get("pages_in_document") or 1) > 1:
+        endings = [[*blocks, block] for block in NEXT] + [cut for cut in [_cut(blocks)] if cut]
+    else:
+        endings = [blocks]
+    # \\parfillskip is set back after each ending (a cut one sets it to 0pt at the top level)
+    documents = [document_latex(k, style.setup(), ending) + "\\par\\parfillskip=0pt plus 1fil\n"
+                 for k, ending in enumerate(endings)]
     config = LatexConfig(program=ENGINE[lang], timeout_s=timeout_s, memory_mb=2048)
     pdf = compile_document(batch_latex(lang, documents), config=config).pdf
     first: dict[int, int] = {}
@@ -172,4 +179,4 @@ def redraw(target: str, meta: dict[str, Any], timeout_s: float = 120.0) -> Redra
             if m and int(m[1]) not in first:
                 first[int(m[1])] = p
         return Redraw([doc.render(first[k], meta["dpi"]) if k in first
-                       else RenderError("page_empty", f"ending {k} typeset no page") for k in range(len(ENDINGS))])
+                       else RenderError("page_empty", f"ending {k} typeset no page") for k in range(len(endings))])

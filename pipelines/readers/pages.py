@@ -20,7 +20,10 @@ from typing import Any
 from PIL import Image, ImageDraw
 
 from pipelines.readers import Reading
+from pipelines.readers.ink import captured_agreement
+from pipelines.readers.page_redraw import NotPageMarkdown, redraw
 from pipelines.readers.text import SHOWN, read_lines, token_f1, tokens
+from renderers.errors import RenderError
 from renderers.scripts import HAN_RANGES
 from shards.format import record_meta
 
@@ -70,7 +73,37 @@ def _kept(bag: Counter) -> Counter:
     return Counter({t: n for t, n in bag.items() if COMPARED.fullmatch(t)})
 
 
+REDRAWN = 0.95  # threshold of a redrawn page: a right target redraws the page exactly, one changed pixel scores 0.9
+
+
 def read(record: dict[str, Any], images: list[Image.Image]) -> Reading:
+    """Score a page: a generated page by its redraw (`read_redrawn`), any other by its token F1 (`read_f1`)."""
+    meta = record_meta(record)
+    if meta.get("style") and not meta.get("source"):
+        return read_redrawn(record["target"], meta, images[0])
+    return read_f1(record, images)
+
+
+def read_redrawn(target: str, meta: dict[str, Any], image: Image.Image) -> Reading:
+    """A generated page's target typeset again in the page's style (`pipelines.readers.page_redraw`), captured as
+    the page was, against the page: the best ending's `captured_agreement`, under the threshold `REDRAWN`.
+
+    A target that is no page's markdown, or that LaTeX refuses, scores 0 with the reason.
+    """
+    try:
+        drawn = redraw(target, meta)
+    except NotPageMarkdown as exc:
+        return Reading(0.0, {"redrawn": False, "error": f"not page markdown: {exc}"}, REDRAWN)
+    except RenderError as exc:
+        return Reading(0.0, {"redrawn": False, "error": f"{exc.reason}: {exc.excerpt[:100]}"}, REDRAWN)
+    figures = [captured_agreement(page, image, meta, shifted=True) if not isinstance(page, RenderError)
+               else {"changed_px": -1, "score": 0.0, "error": page.reason} for page in drawn.pages]
+    best = max(range(len(figures)), key=lambda k: figures[k]["score"])
+    return Reading(figures[best]["score"], {"redrawn": True, "ending": best, **figures[best],
+                                            "changed_px_by_ending": [f["changed_px"] for f in figures]}, REDRAWN)
+
+
+def read_f1(record: dict[str, Any], images: list[Image.Image]) -> Reading:
     """Score a page: the token F1 between PP-OCR's whole-page reading and the target's printed text.
 
     Args:
