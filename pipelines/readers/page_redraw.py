@@ -41,6 +41,9 @@ FOOTNOTE = re.compile(r"\\\(\{ \}\^\{(\d+)\}\\\)(.*)", re.S)
 TAG = re.compile(r" \\tag\{([^{}]*)\}$")
 ITEM = re.compile(r"(-|\d+\.) (.*)", re.S)
 FIGURE = {lang: re.compile("^" + re.escape(caption).replace(r"\{\}", r"\d+")) for lang, caption in CAPTION.items()}
+# A tabular's lines as the table engine writes them: one row each (ending in \\\\), or its rules.
+TABLE_LINE = re.compile(r".*\\\\|(?:\\(?:hline|toprule|midrule|bottomrule|cline\{[^{}]*\}|cmidrule(?:\([a-z]*\))?"
+                        r"\{[^{}]*\}) ?)+")
 FIRST_MARK = re.compile(r"GOTM(\d+)x0x")
 # What follows a page's last block when its document goes on: TeX's page builder broke the page before it, and
 # where it broke (before or after the space a list or a formula leaves, which a following heading, list, formula
@@ -97,9 +100,12 @@ def blocks_of(target: str, lang: str, continued: bool, pictures: list[str]) -> l
     blocks: list[Block] = []
     for k, chunk in enumerate(chunks):
         if chunk.startswith("\\begin{tabular}") and chunk.endswith("\\end{tabular}"):
+            rows = chunk.split("\n")[1:-1]
+            if not all(TABLE_LINE.fullmatch(row.strip()) for row in rows):
+                raise NotPageMarkdown(f"block {k} is a tabular whose rows are not one a line: {chunk[:60]!r}")
             blocks.append(Block("table", (Segment(chunk),)))
             continue
-        if chunk.startswith("\\[") and chunk.endswith("\\]"):
+        if chunk.startswith("\\[") and chunk.endswith("\\]") and "\n" not in chunk:
             body = chunk[2:-2]
             tag = TAG.search(body)
             blocks.append(Block("display", (Segment(body[:tag.start()] if tag else body, math=True),),

@@ -170,7 +170,9 @@ def test_a_page_target_reads_back_into_the_blocks_it_was_written_from():
               "\\[a = b \\tag{3}\\]\n\nFigure 2: A drawing.\n\n\\begin{tabular}{lr}\nA & 1 \\\\\n\\end{tabular}\n\n"
               "\\({ }^{1}\\) A note.")
     assert blocks_of(target, "en", True, ["PICTURE"]) == blocks
-    for broken in ("We set\nthe words apart", "- an item\nno label", "### too deep", "\\({ }^{4}\\) a note with no mark"):
+    for broken in ("We set\nthe words apart", "- an item\nno label", "### too deep",
+                   "\\begin{tabular}{lr}\nA\n&\n1 \\\\\n\\end{tabular}",
+                   "\\[a\n=\nb\\]", "\\({ }^{4}\\) a note with no mark"):
         with pytest.raises(NotPageMarkdown):
             blocks_of(broken, "en", False, [])
 
