@@ -20,7 +20,8 @@ from engines.pages.mmd import Converter, expand_inputs, place_notes
 from engines.pages.nougat import end_fragments, page_words, split_markdown, word_agreement
 from engines.pages.source import ends_agree, floats_in_place
 from engines.pages.split import split_pages, units
-from pipelines.readers.pages import printed_text, read
+from pipelines.readers.page_redraw import NotPageMarkdown, blocks_of
+from pipelines.readers.pages import REDRAWN, printed_text, read
 from renderers.errors import RenderError
 from renderers.latex import compile_document
 from renderers.pymupdf import PdfDocument
@@ -154,6 +155,42 @@ def test_reader_agrees_with_a_generated_page():
     assert reading.score >= 0.9, reading.details
     assert read({"target": "# Nothing like it\n\nentirely different words here", "meta": "{}"},
                 sample.images).score < 0.2
+
+
+def test_a_page_target_reads_back_into_the_blocks_it_was_written_from():
+    blocks = [Block("paragraph", (Segment("We set "), Segment(r"x^{2}", math=True), Segment(" here."),
+                                  Segment("{ }^{1}", math=True, note=1), Segment(" And more.")), continued=True),
+              Block("footnote", (Segment("{ }^{1}", math=True, tex="\\textsuperscript{1}"), Segment(" A note."))),
+              Block("heading", (Segment("2 Setup"),)),
+              Block("item", (Segment("first"),), label="1.", opens=True), Block("item", (Segment("second"),), label="2."),
+              Block("display", (Segment(r"a = b", math=True),), tag="3"),
+              Block("figure", (Segment("Figure 2: A drawing."),), picture="PICTURE"),
+              Block("table", (Segment("\\begin{tabular}{lr}\nA & 1 \\\\\n\\end{tabular}"),))]
+    target = ("We set \\(x^{2}\\) here.\\({ }^{1}\\) And more.\n\n# 2 Setup\n\n1. first\n2. second\n\n"
+              "\\[a = b \\tag{3}\\]\n\nFigure 2: A drawing.\n\n\\begin{tabular}{lr}\nA & 1 \\\\\n\\end{tabular}\n\n"
+              "\\({ }^{1}\\) A note.")
+    assert blocks_of(target, "en", True, ["PICTURE"]) == blocks
+    for broken in ("We set\nthe words apart", "- an item\nno label", "### too deep",
+                   "\\begin{tabular}{lr}\nA\n&\n1 \\\\\n\\end{tabular}",
+                   "\\[a\n=\nb\\]", "\\({ }^{4}\\) a note with no mark"):
+        with pytest.raises(NotPageMarkdown):
+            blocks_of(broken, "en", False, [])
+
+
+@pytest.mark.slow
+def test_redrawn_page_passes_its_target_and_flags_a_changed_digit_and_swapped_lines():
+    engine = PagesEngine(PagesEngine.Config(lang="en"))
+    sample = engine.sample(make_rng(1, "pages", 0), 0)
+    meta = json.dumps(sample.meta)
+    right = read({"target": sample.target, "meta": meta}, sample.images)
+    assert right.details["redrawn"] and right.score == 1.0, right.details
+    at = re.search(r"\d", sample.target).start()
+    digit = sample.target[:at] + str((int(sample.target[at]) + 1) % 10) + sample.target[at + 1:]
+    chunks = sample.target.split("\n\n")
+    swapped = "\n\n".join([chunks[1], chunks[0], *chunks[2:]])
+    for broken in (digit, swapped):
+        reading = read({"target": broken, "meta": meta}, sample.images)
+        assert reading.score < REDRAWN, (broken[:200], reading.details)
 
 
 def test_a_word_hyphenated_over_a_page_break_is_cut_as_the_pages_cut_it():

@@ -1,0 +1,188 @@
+"""A generated page's target typeset again, alone, in the page's recorded style: the image the target says.
+
+The trade-off: PP-OCR reads a page in its own order, drops lines and cannot tell a changed digit in a
+formula, so a reading of the image cannot prove a target right to the character. A page the `pages` engine
+generated is LaTeX in a recorded style (`meta["style"]`, an `engines.pages.layout.PageStyle`), and its
+target is Mathpix markdown written from the very blocks that LaTeX drew (`engines.pages.blocks`). So the
+target is read back into blocks (`blocks_of`: headings, paragraphs with inline formulas and footnote marks,
+list items, displayed formulas with their tags, tabulars, figure captions with the drawing `meta["pictures"]`
+records) and typeset by the engine's own code (`document_latex`, `batch_latex`) in that style. A right
+target gives the page again, pixel for pixel (`pipelines.readers.ink.captured_agreement`, the capture
+replayed); a changed digit or letter, two lines swapped, a line dropped or split into words changes
+hundreds of pixels. A target that is not markdown the engine could have written (a paragraph broken over
+lines, an item without its label) reads as no page at all and scores 0.
+
+What a page alone cannot say is how the text it cuts at its bottom goes on: the last paragraph's lines are
+justified to the full width there, and in two columns the right column's glue is stretched to the column's
+foot. The target is therefore typeset in four variants (the last paragraph ending as a paragraph does or
+as a cut one, full width; the page ending as a document does or broken as a full column is), and the
+best-agreeing one scores.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from PIL import Image
+
+from engines.pages.blocks import Block, Segment
+from engines.pages.content import CAPTION
+from engines.pages.layout import ENGINE, PageStyle, batch_latex, document_latex
+from renderers.errors import RenderError
+from renderers.latex import LatexConfig, compile_document
+from renderers.pymupdf import PdfDocument
+
+INLINE = re.compile(r"\\\((.*?)\\\)", re.S)
+NOTE = re.compile(r"\{ \}\^\{(\d+)\}")
+FOOTNOTE = re.compile(r"\\\(\{ \}\^\{(\d+)\}\\\)(.*)", re.S)
+TAG = re.compile(r" \\tag\{([^{}]*)\}$")
+ITEM = re.compile(r"(-|\d+\.) (.*)", re.S)
+FIGURE = {lang: re.compile("^" + re.escape(caption).replace(r"\{\}", r"\d+")) for lang, caption in CAPTION.items()}
+# A tabular's lines as the table engine writes them: one row each (ending in \\\\), or its rules.
+TABLE_LINE = re.compile(r".*\\\\|(?:\\(?:hline|toprule|midrule|bottomrule|cline\{[^{}]*\}|cmidrule(?:\([a-z]*\))?"
+                        r"\{[^{}]*\}) ?)+")
+FIRST_MARK = re.compile(r"GOTM(\d+)x0x")
+# What follows a page's last block when its document goes on: TeX's page builder broke the page before it, and
+# where it broke (before or after the space a list or a formula leaves, which a following heading, list, formula
+# or table merges with its own, stretched or shrunk with the page's other glue) depends on what came next. So the
+# page is typeset with a paragraph after it and with a heading after it, each as tall as two pages (no page holds
+# it, so the break falls before it); and once with its last paragraph cut, its last line full width and the page
+# broken under it. Measured on 24 right pages: each of the three endings is the one that matches on some.
+_TALL = "\\rule{0pt}{2\\textheight}"
+NEXT = (Block("paragraph", (Segment(_TALL),)), Block("heading", (Segment(_TALL),)))
+CUT = "\\par\\penalty-10000"
+
+
+class NotPageMarkdown(ValueError):
+    """The target is not markdown the pages engine writes (so no page can be typeset from it)."""
+
+
+def _chunks(target: str) -> list[str]:
+    """The target's blocks: runs of lines between blank lines (a tabular's rows stay together)."""
+    return [c for c in re.split(r"\n\n", target) if c.strip()]
+
+
+def _prose(text: str, notes: dict[int, str]) -> tuple[Segment, ...]:
+    """Prose with inline formulas as segments; `\\({ }^{n}\\)` is footnote n's mark when the page holds note n."""
+    segments, start = [], 0
+    for m in INLINE.finditer(text):
+        if m.start() > start:
+            segments.append(Segment(text[start:m.start()]))
+        mark = NOTE.fullmatch(m[1])
+        note = int(mark[1]) if mark and int(mark[1]) in notes else 0
+        segments.append(Segment(m[1], math=True, note=note))
+        start = m.end()
+    if start < len(text):
+        segments.append(Segment(text[start:]))
+    return tuple(segments)
+
+
+def blocks_of(target: str, lang: str, continued: bool, pictures: list[str]) -> list[Block]:
+    """The blocks a page's markdown was written from, in the order LaTeX typesets them.
+
+    Footnotes, which the target writes after the page's body, go back behind the paragraph whose mark they
+    carry (where `document_latex` typesets them); a caption "Figure n: ..." ("图n：...") gets the next of the
+    document's `pictures`.
+
+    Raises:
+        NotPageMarkdown: a block no generated page holds (a paragraph over several lines, an item with no label,
+            a footnote whose mark is not on the page).
+    """
+    chunks = _chunks(target)
+    notes: dict[int, str] = {}
+    while chunks and FOOTNOTE.fullmatch(chunks[-1]):
+        m = FOOTNOTE.fullmatch(chunks.pop())
+        notes[int(m[1])] = m[2]
+    figures = iter(pictures)
+    blocks: list[Block] = []
+    for k, chunk in enumerate(chunks):
+        if chunk.startswith("\\begin{tabular}") and chunk.endswith("\\end{tabular}"):
+            rows = chunk.split("\n")[1:-1]
+            if not all(TABLE_LINE.fullmatch(row.strip()) for row in rows):
+                raise NotPageMarkdown(f"block {k} is a tabular whose rows are not one a line: {chunk[:60]!r}")
+            blocks.append(Block("table", (Segment(chunk),)))
+            continue
+        if chunk.startswith("\\[") and chunk.endswith("\\]") and "\n" not in chunk:
+            body = chunk[2:-2]
+            tag = TAG.search(body)
+            blocks.append(Block("display", (Segment(body[:tag.start()] if tag else body, math=True),),
+                                tag=tag[1] if tag else ""))
+            continue
+        if "\n" in chunk and not all(ITEM.fullmatch(line) for line in chunk.split("\n")):
+            raise NotPageMarkdown(f"block {k} runs over lines but is no list: {chunk[:60]!r}")
+        if chunk.startswith("#"):
+            level = len(chunk) - len(chunk.lstrip("#"))
+            if not chunk[level:].startswith(" ") or level > 2:
+                raise NotPageMarkdown(f"block {k} is no heading a page holds: {chunk[:60]!r}")
+            blocks.append(Block("heading", (Segment(chunk[level + 1:]),), level=level))
+            continue
+        items = [ITEM.fullmatch(line) for line in chunk.split("\n")]
+        if all(items):
+            blocks += [Block("item", _prose(m[2], notes), label="" if m[1] == "-" else m[1], opens=i == 0)
+                       for i, m in enumerate(items)]
+            continue
+        if FIGURE[lang].match(chunk):
+            picture = next(figures, None)
+            if picture is None:
+                raise NotPageMarkdown(f"block {k} is a caption, but the page records no drawing left for it")
+            blocks.append(Block("figure", (Segment(chunk),), picture=picture))
+            continue
+        blocks.append(Block("paragraph", _prose(chunk, notes), continued=continued and k == 0))
+    for note, text in notes.items():
+        at = next((b for b, block in enumerate(blocks) if any(s.note == note for s in block.segments)), None)
+        if at is None:
+            raise NotPageMarkdown(f"footnote {note} has no mark on the page")
+        glue = text[:len(text) - len(text.lstrip(" "))]
+        blocks.insert(at + 1, Block("footnote", (Segment(f"{{ }}^{{{note}}}", math=True,
+                                                         tex=f"\\textsuperscript{{{note}}}"),
+                                                 Segment(glue + text.lstrip(" ")))))
+    return blocks
+
+
+@dataclass
+class Redraw:
+    """The first page of each ending's typesetting (`ENDINGS`, in order; a page, or why there is none)."""
+
+    pages: list[Image.Image | RenderError]
+
+
+def _cut(blocks: list[Block]) -> list[Block] | None:
+    """The blocks with the last paragraph (or item) cut by the page: its last line full width, the page broken
+    under it; None when the page does not end in prose."""
+    body = [b for b, block in enumerate(blocks) if block.kind != "footnote"]
+    if not body or blocks[body[-1]].kind not in ("paragraph", "item") or blocks[body[-1]].segments[-1].math:
+        return None
+    last = blocks[body[-1]]
+    end = dataclasses.replace(last.segments[-1], tex=last.segments[-1].text + "\\parfillskip=0pt" + CUT)
+    return [*blocks[:body[-1]], dataclasses.replace(last, segments=(*last.segments[:-1], end)), *blocks[body[-1] + 1:]]
+
+
+def redraw(target: str, meta: dict[str, Any], timeout_s: float = 120.0) -> Redraw:
+    """The target typeset in the page's recorded style, in each of `ENDINGS`, at the page's resolution.
+
+    Raises:
+        NotPageMarkdown: the target is no markdown a generated page has.
+        RenderError: LaTeX refused it (an error in a formula or tabular, a timeout).
+    """
+    lang, style = meta["lang"], PageStyle(**{**meta["style"], "margins": tuple(meta["style"]["margins"])})
+    blocks = blocks_of(target, lang, bool(meta.get("continued")), list(meta.get("pictures") or []))
+    if int(meta.get("pages_in_document") or 1) > 1:
+        endings = [[*blocks, block] for block in NEXT] + [cut for cut in [_cut(blocks)] if cut]
+    else:
+        endings = [blocks]
+    # \\parfillskip is set back after each ending (a cut one sets it to 0pt at the top level)
+    documents = [document_latex(k, style.setup(), ending) + "\\par\\parfillskip=0pt plus 1fil\n"
+                 for k, ending in enumerate(endings)]
+    config = LatexConfig(program=ENGINE[lang], timeout_s=timeout_s, memory_mb=2048)
+    pdf = compile_document(batch_latex(lang, documents), config=config).pdf
+    first: dict[int, int] = {}
+    with PdfDocument(pdf) as doc:
+        for p in range(len(doc)):
+            m = FIRST_MARK.search("".join(t.text for t in doc.texts(p, dpi=72)))
+            if m and int(m[1]) not in first:
+                first[int(m[1])] = p
+        return Redraw([doc.render(first[k], meta["dpi"]) if k in first
+                       else RenderError("page_empty", f"ending {k} typeset no page") for k in range(len(endings))])
