@@ -10,7 +10,9 @@ did not say what it shows) and left out of the precision. Four human transcripts
 shows (`ERRATA`, checked by eye); the figures are given strict and, under "corrected_transcripts", against the
 corrections. Reported: kept-line precision (in the images kept, and
 over all images' sure lines before the image-level refusal), the share of legible human lines recovered (both
-ways), images kept, every detected line's verdict by reason, and each image's wrong lines.
+ways), images kept, every detected line's verdict by reason, and each image's wrong lines. `scene_crops_*` are the
+lines `scene_crops` emits: every sure line, also of a photo refused as a whole scene, whose crop keeps out its
+neighbours' cores (the engine's own check).
 
 Speed, in samples per CPU-second of this process (load from other processes weighs alike on interleaved runs):
 - the engine's built-in scene (`SceneEngine.sample` + JPEG encoding, backgrounds, fonts and PP-OCR loaded once;
@@ -37,8 +39,9 @@ from PIL import Image, ImageDraw, ImageFont
 from bench.cpu import cpu_seconds
 from engines.base import SampleError, make_rng
 from engines.scene import backgrounds, fonts, words
+from engines.scene.engine import CORE, MIN_PAD
 from engines.scene.source import DrawnText, Labelled, Unreadable, _same, image_files, label, open_photo
-from renderers import ppocr
+from renderers import perspective, ppocr
 
 RESULTS = Path(__file__).resolve().parent / "results"
 DEFAULT_SOURCE = Path(__file__).resolve().parents[2] / "shared" / "data" / "scene"
@@ -97,6 +100,7 @@ def score(labelled: dict[str, Labelled], truth: dict[str, list[dict]]) -> dict:
     verdicts: Counter = Counter()
     images: dict[str, dict] = {}
     sure_total = sure_match = kept_total = kept_match = legible = recovered = sure_recovered = unverifiable = 0
+    crop_total = crop_match = crop_recovered = 0
     for name, done in labelled.items():
         humans = truth[name]
         verdicts.update(done.verdicts)
@@ -112,6 +116,10 @@ def score(labelled: dict[str, Labelled], truth: dict[str, list[dict]]) -> dict:
         sure_total, sure_match = sure_total + len(pairs), sure_match + len(hit)
         if done.refused is None:
             kept_total, kept_match, recovered = kept_total + len(pairs), kept_match + len(hit), recovered + found
+        crops = [(t, g) for t, g in pairs if croppable(t, done.read)]
+        crop_total, crop_match = crop_total + len(crops), crop_match + sum(g for _, g in crops)
+        crop_recovered += sum(any(_inside(np.asarray(h["box"], float).mean(axis=0), np.asarray(t.quad))
+                                  for t, g in crops if g) for h in readable)
         images[name] = {"refused": done.refused, "sure_lines": len(sure), "matching": len(hit),
                         "over_illegible": sum(g is None for g in verdict), "legible_human_lines": len(readable),
                         "wrong": [t.text for t, g in pairs if not g][:6]}
@@ -122,7 +130,17 @@ def score(labelled: dict[str, Labelled], truth: dict[str, list[dict]]) -> dict:
             "sure_precision_all_images": round(sure_match / max(1, sure_total), 3),
             "legible_human_lines": legible, "recovered_share": round(recovered / max(1, legible), 3),
             "recovered_share_before_image_refusal": round(sure_recovered / max(1, legible), 3),
+            "scene_crops_lines": crop_total, "scene_crops_matching": crop_match,
+            "scene_crops_precision": round(crop_match / max(1, crop_total), 3),
+            "scene_crops_recovered_share": round(crop_recovered / max(1, legible), 3),
             "verdicts": dict(sorted(verdicts.items())), "per_image": images}
+
+
+def croppable(line: DrawnText, read: list[DrawnText]) -> bool:
+    """Whether `scene_crops` can cut `line` out: at its smallest margin, no other detected line's core inside."""
+    grown = perspective.grow_quad(line.quad, MIN_PAD)
+    return not any(perspective.overlap(grown, perspective.grow_quad(o.quad, -CORE)) > 0
+                   for o in read if tuple(o.quad) != tuple(line.quad))
 
 
 def _draw(engine, index: int, attempt: int):

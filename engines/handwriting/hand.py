@@ -157,12 +157,14 @@ def _font_advance(font: str, px: int, char: str) -> float:
     return _ttf(font, px).getlength(char)
 
 
-def advance(hand: Hand, text: str) -> float:
-    """The nominal width of `text` in pixels (before per-character jitter, which averages out)."""
+def advance(hand: Hand, text: str, start: float = 0.0) -> float:
+    """The nominal width of `text` in pixels (before per-character jitter, which averages out), added to `start`
+    one character at a time: `advance(h, b, advance(h, a))` is exactly `advance(h, a + b)`, so a line being filled
+    is measured by its new word alone."""
     if not hand.pen:
         px = int(round(hand.size))
-        return sum(_font_advance(hand.font, px, c) + hand.spacing * hand.size for c in text)
-    return sum((glyph(hand, c).advance + hand.spacing) * hand.size for c in text)
+        return sum((_font_advance(hand.font, px, c) + hand.spacing * hand.size for c in text), start)
+    return sum(((glyph(hand, c).advance + hand.spacing) * hand.size for c in text), start)
 
 
 Stamp = tuple[np.ndarray, int, int]  # an ink patch and its top-left pixel

@@ -5,7 +5,10 @@ phrases drawn into real photos that ship in Debian (`engines.scene.content`). Wi
 photos, pseudo-labelled by PP-OCR and kept only where the reader is sure of every legible line
 (`engines.scene.source`); a photo that cannot be opened or labelled is a failed draw with its reason, and the build
 moves on to another photo (`Engine.source_item`). `scene_crops` (the paper's 1M crops) emits one line of such a scene
-(a drawn line, or a kept pseudo-label) cut out by its quad and rectified, with that line's text as its target.
+(a drawn line, or a kept pseudo-label) cut out by its quad and rectified, with that line's text as its target. A
+crop needs only its own line sure, so its lines come also from photos refused as whole scenes for the text they
+leave out (a crop shows one line, not the photo's other text); it never reaches into another detected line, kept or
+not.
 
 Every sample's meta holds `quads` (one per target line, four [x, y] corners clockwise from the text's top-left,
 in the image's pixels; the fine-grained engine prompts with them).
@@ -40,6 +43,9 @@ from tokenizer.protocol import PROMPT_PLAIN
 LANGS = ("mixed", "en", "zh")
 CROP_PAD = (0.1, 0.35)  # a crop keeps this margin around its line, in line heights (drawn per sample)
 MIN_PAD = 0.03  # the margin a crop falls back to when the drawn one would reach into a neighbouring line
+# A detector's box carries a margin (about a quarter of its height on each side, more than a receipt's line gap), so
+# a crop may show the tips of a neighbour's ascenders, never this much of the neighbour's box from each side.
+CORE = 0.35
 
 
 @dataclass
@@ -61,6 +67,7 @@ class SceneEngine(Engine):
     Config = SceneConfig
     resources = Resources(cpus=1.0, memory_mb=1536)
     packages = ("pillow", "opencv-python", "rapidocr", "onnxruntime")
+    whole_scene: ClassVar[bool] = True  # a sample names every legible line of its photo (a crop: only its own)
 
     def __init__(self, config: SceneConfig | None = None) -> None:
         super().__init__(config)
@@ -78,12 +85,14 @@ class SceneEngine(Engine):
             name = path.relative_to(root).as_posix() if root.is_dir() else path.name
             image = source.open_photo(path)
             labelled = source.label(image)
-            if labelled.refused:
+            if labelled.refused and (self.whole_scene or not labelled.kept):
                 raise SampleError(labelled.refused, name)
             lines = [(t.text, t.quad) for t in labelled.kept]
             return image, lines, {"source": name, "lang": None, "reader": "rapidocr",
                                   "scores": [round(t.score, 4) for t in labelled.kept],
-                                  "line_verdicts": dict(sorted(Counter(labelled.verdicts).items()))}
+                                  "line_verdicts": dict(sorted(Counter(labelled.verdicts).items())),
+                                  "photo_refused": labelled.refused or "",
+                                  "detected": [content.round_quad(t.quad) for t in labelled.read]}
         lang = self.config.lang if self.config.lang != "mixed" else ("zh" if rng.random() < 0.5 else "en")
         image, drawn, meta = content.compose(rng, lang)
         return image, [(d.text, d.quad) for d in drawn], {"source": "built-in", **meta}
@@ -102,12 +111,16 @@ class SceneCropsEngine(SceneEngine):
     """One line of a scene, cut out by its quad and rectified, with that line as its target."""
 
     name = "scene_crops"
+    whole_scene = False
 
     def _sample_one(self, rng: np.random.Generator, index: int, attempt: int) -> Sample:
         image, lines, meta = self.scene(rng, index, attempt)
         k = int(rng.integers(len(lines)))
         text, quad = lines[k]
-        others = [q for i, (_, q) in enumerate(lines) if i != k]
+        if "detected" in meta:  # a photo: every other line the detector found, kept or not, by its ink's core
+            others = [perspective.grow_quad(q, -CORE) for q in meta["detected"] if q != content.round_quad(quad)]
+        else:
+            others = [q for i, (_, q) in enumerate(lines) if i != k]
         pad = float(rng.uniform(*CROP_PAD))
         for margin in (pad, MIN_PAD):  # a neighbouring line's ink must not show in the crop
             if not any(perspective.overlap(perspective.grow_quad(quad, margin), q) > 0 for q in others):
@@ -121,7 +134,7 @@ class SceneCropsEngine(SceneEngine):
         w, h = crop.size
         m = pad * h / (1 + 2 * pad)  # the margin in crop pixels, the same on every side
         inner = content.round_quad(((m, m), (w - m, m), (w - m, h - m), (m, h - m)))
-        keep = {k2: v for k2, v in meta.items() if k2 in ("source", "lang", "background", "reader")}
+        keep = {k2: v for k2, v in meta.items() if k2 in ("source", "lang", "background", "reader", "photo_refused")}
         return Sample(images=[crop], prompt=PROMPT_PLAIN, target=text, task="plain",
                       meta={**keep, "line": k, "scene_quad": content.round_quad(quad), "pad": round(pad, 3),
                             "quads": [inner]})

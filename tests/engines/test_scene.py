@@ -148,3 +148,24 @@ def test_english_scene_words_keep_their_inner_stops() -> None:
 
     assert words.WORD.findall("Use e.g. version 3.4 of debian.org now... x-y it's.") == [
         "Use", "e.g", "version", "3.4", "of", "debian.org", "now", "x-y", "it's"]
+
+
+@pytest.mark.slow
+def test_a_refused_photo_gives_crops_of_its_sure_lines_only(shared_data: Path, tmp_path: Path) -> None:
+    """A street photo with a legible line the reader is unsure of is no whole-scene sample, yet its sure line is a
+    sound crop: the crop names that line, records why the photo was refused, and keeps out the other lines' cores."""
+    photo = tmp_path / "carpark.jpg"
+    photo.write_bytes((shared_data / "scene" / "en_ic15_train_img_1.jpg").read_bytes())
+    labelled = source.label(source.open_photo(photo))
+    assert labelled.refused == "dropped_legible_line" and labelled.kept
+    with pytest.raises(SampleError) as refused:
+        SceneEngine(SceneEngine.Config(source=str(tmp_path))).sample(make_rng(0, "scene", 0), 0)
+    assert refused.value.reason == "dropped_legible_line"
+    crops = SceneCropsEngine(SceneCropsEngine.Config(source=str(tmp_path)))
+    sample = crops.sample(make_rng(0, "scene_crops", 0), 0)
+    line = labelled.kept[sample.meta["line"]]
+    assert sample.target == line.text and sample.meta["photo_refused"] == "dropped_legible_line"
+    grown = perspective.grow_quad(line.quad, sample.meta["pad"])
+    for other in labelled.read:
+        if content.round_quad(other.quad) != content.round_quad(line.quad):
+            assert perspective.overlap(grown, perspective.grow_quad(other.quad, -0.35)) == 0

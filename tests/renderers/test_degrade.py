@@ -66,6 +66,21 @@ def test_identity_changes_nothing(page) -> None:
     assert out.image.tobytes() == image.tobytes() and out.texts == texts
 
 
+def test_each_effect_does_what_its_parameter_says() -> None:
+    """On a flat grey page: noise has the standard deviation asked, grey on every channel; tint, contrast and
+    brightness move values as their formulas say; a shadow darkens the side it deepens towards, past saturation."""
+    grey = Image.new("RGB", (400, 300), (128, 128, 128))
+    noisy = np.asarray(degrade.apply(grey, DegradeParams(seed=3, noise=8.0)).image, dtype=np.float64)
+    assert abs(noisy[..., 0].std() - 8.0) < 0.2 and abs(noisy.mean() - 128) < 0.2
+    assert (noisy[..., 0] == noisy[..., 1]).all() and (noisy[..., 1] == noisy[..., 2]).all()
+    tinted = degrade.apply(grey, DegradeParams(paper=(255, 204, 102), contrast=1.5, brightness=-10.0)).image
+    assert tinted.getpixel((7, 7)) == (118, 79, 3)  # 128 * (1, 0.8, 0.4) = (128, 102, 51), then (v - 128) * 1.5 + 118
+    bright = Image.new("RGB", (400, 300), (250, 250, 250))
+    shaded = np.asarray(degrade.apply(bright, DegradeParams(contrast=1.3, shadow=0.4)).image, dtype=np.float64)
+    # lit, 250 * 1.3 - 38.4 = 286.6 saturates; in the shadow (gain 0.6) it is 172, not the 153 of 255 * 0.6
+    assert shaded[:, :20].mean() > 254 and 165 < shaded[:, -20:].mean() < 180
+
+
 def test_bad_names_are_refused() -> None:
     with pytest.raises(ValueError, match=r"unknown degrade preset 'fax'; known: \['light', 'photo', 'scan'\]"):
         degrade.draw_params(np.random.default_rng(0), "fax")
