@@ -94,6 +94,10 @@ def _axes(p: Painter, plan: ChartPlan) -> None:
                st.axis_color, 1.0, z=2.5)
     for t, label in zip(axis.ticks, axis.labels):
         p.text(inner.left - TICK_GAP, geom.pos(t), label, size, color, ha="right")
+    if lay.axis2 is not None:  # the right scale of a dual-axis chart (its line series reads on it)
+        p.segments([[(inner.right, inner.top), (inner.right, inner.bottom)]], st.axis_color, 1.0, z=2.5)
+        for t, label in zip(lay.axis2.ticks, lay.axis2.labels):
+            p.text(inner.right + TICK_GAP, geom.pos(t, right=True), label, size, color, ha="left")
     if lay.x_axis is not None:
         _numeric_x(p, plan, geom)
         return

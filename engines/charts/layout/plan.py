@@ -1,7 +1,8 @@
 """A chart planned once, drawn by either renderer, then checked against what was really drawn.
 
 `plan_chart` computes everything both renderers need before any pixel exists: the frame (titles,
-legend), the plot layout, every mark's position and a free place for every data label. Drawing
+legend), the plot layout, every mark's position and a free place for every data label, the reference
+line's and an annotation's text, and the series names at the lines' ends. Drawing
 from one plan is what keeps matplotlib and ECharts in agreement; `verify` then takes the texts the
 renderer reports having drawn and refuses the chart if any leaves the image, touches another text
 (`renderers.legibility`), or covers a mark (`overlap`).
@@ -17,12 +18,14 @@ from engines.charts.layout.axes import (
     cartesian_layout,
     radial_layout,
 )
+from engines.charts.layout.endlabels import EndLabel, end_label_lines, end_room, place_end_labels
 from engines.charts.layout.frame import Frame, frame_layout
 from engines.charts.layout.geometry import PlotGeometry
 from engines.charts.layout.labels import (
     Placed,
     ReferenceLabel,
     mark_obstacles,
+    place_annotation,
     place_labels,
     place_reference,
 )
@@ -42,6 +45,8 @@ class ChartPlan:
     geometry: PlotGeometry | None = None
     labels: list[Placed] | None = None
     reference: ReferenceLabel | None = None
+    annotation: ReferenceLabel | None = None
+    end_labels: list[EndLabel] | None = None
 
 
 def plan_chart(spec: ChartSpec) -> ChartPlan:
@@ -54,11 +59,14 @@ def plan_chart(spec: ChartSpec) -> ChartPlan:
     frame = frame_layout(spec)
     if not spec.cartesian:
         return ChartPlan(spec, frame, radial=radial_layout(spec, frame.plot))
-    lay = cartesian_layout(spec, frame.plot)
+    ends = end_label_lines(spec)
+    lay = cartesian_layout(spec, frame.plot, end_room(spec, ends))
     geom = PlotGeometry(spec, lay)
     marks = mark_obstacles(spec, geom)
     labels = place_labels(spec, geom, marks)
-    return ChartPlan(spec, frame, lay, geometry=geom, labels=labels, reference=place_reference(spec, geom, marks))
+    reference = place_reference(spec, geom, marks)
+    return ChartPlan(spec, frame, lay, geometry=geom, labels=labels, reference=reference,
+                     annotation=place_annotation(spec, geom, marks), end_labels=place_end_labels(spec, geom, ends))
 
 
 def verify(plan: ChartPlan, texts: list[DrawnText]) -> None:
