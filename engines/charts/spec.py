@@ -35,6 +35,14 @@ LEGEND_POSITIONS = ("top", "bottom", "right")
 DASHES = ("solid", "dashed")
 SYMBOLS = ("circle", "rect", "triangle", "diamond")
 END_LABEL_KINDS = ("line", "multi_line", "area")  # series over time whose names can sit at their lines' ends
+# How often publishers' looks (publisher styles, dual axes, annotations) are drawn: each at its share, on
+# every chart that can take one, or never (`--looks`).
+LOOKS = ("mixed", "always", "never")
+
+
+def look_share(looks: str, share: float) -> float:
+    """The chance of a look drawn at `share` by default, under `--looks`."""
+    return {"mixed": share, "always": 1.0, "never": 0.0}[looks]
 
 
 @dataclass(frozen=True)
@@ -110,6 +118,7 @@ class ChartStyle:
     symbols: list[str] = field(default_factory=lambda: list(SYMBOLS) + ["circle"])  # per series marker
     palette: str = ""  # the palette the colours were picked from (a record for meta)
     end_labels: bool = False  # series named at their line's end (World Bank style) instead of in a legend
+    panels: bool = False  # small multiples: a multi-line chart as one small panel per series, one shared scale
     publisher: str = ""  # the publisher style whose looks were bundled (`style.PUBLISHERS`), "" for none
 
 
@@ -166,6 +175,8 @@ class ChartSpec:
             raise ValueError("only a bar+line chart has a second value axis (y2_title)")
         if self.style.end_labels and self.kind not in END_LABEL_KINDS:
             raise ValueError(f"end labels are for {END_LABEL_KINDS}, not {self.kind}")
+        if self.style.panels and (self.kind != "multi_line" or self.data_labels or self.legend):
+            raise ValueError("small multiples are multi-line charts without data labels or a legend")
         if self.annotation is not None and not (self.cartesian and 0 <= self.annotation.series < len(self.series)
                                                 and 0 <= self.annotation.index < len(self.categories)):
             raise ValueError("an annotation points at a point of a cartesian chart")
@@ -196,8 +207,9 @@ class ChartSpec:
 
     @property
     def names_series(self) -> bool:
-        """Whether the image names the series (a legend, or names at the lines' ends): the target then names them too."""
-        return (self.legend or self.style.end_labels) and not self.by_category
+        """Whether the image names the series (a legend, names at the lines' ends or over their panels): the
+        target then names them too."""
+        return (self.legend or self.style.end_labels or self.style.panels) and not self.by_category
 
     @property
     def right_series(self) -> list[int]:

@@ -20,7 +20,7 @@ from engines.charts.content.topics import BY_CATEGORY, CATEGORY_TITLES, TOPICS, 
 from engines.charts.content.values import TIME_POOLS, draw_values, rounded_parts
 from engines.charts.content.words import COMPANY_PARTS, ORDERED, POOLS
 from engines.charts.source.tables import UNIT
-from engines.charts.spec import KINDS, STACKED, Annotation, NumberFormat, Reference, Series
+from engines.charts.spec import KINDS, STACKED, Annotation, NumberFormat, Reference, Series, look_share
 
 # kind -> (fewest, most) categories a built-in chart of that kind gets
 CATEGORY_COUNTS = {"bar": (3, 12), "hbar": (3, 10), "grouped_bar": (3, 6), "stacked_bar": (3, 8),
@@ -160,8 +160,9 @@ def _kind(rng: np.random.Generator, kinds: tuple[str, ...]) -> str:
     return kinds[int(rng.choice(len(kinds), p=weights / weights.sum()))]
 
 
-def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...]) -> ChartContent:
-    """A built-in chart's content: a topic, a kind it suits, labels from its pools and plausible values."""
+def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...], looks: str = "mixed") -> ChartContent:
+    """A built-in chart's content: a topic, a kind it suits, labels from its pools and plausible values;
+    `looks` (`spec.LOOKS`) says how often a publisher's look that is content (dual axes, an annotation) is drawn."""
     kind = _kind(rng, kinds)
     if kind == "scatter" and rng.random() < 0.5:
         return numeric_scatter(rng, lang)
@@ -239,9 +240,9 @@ def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...]) ->
         as_percentages(content, percent_pie)
     if cartesian and len(names) == 1 and rng.random() < (0.6 if order is not None else 0.15):
         content.reference = average_line(content.series[0].values, content.number_format, lang)
-    if kind == "bar_line" and pool == "years" and fmt.plain and rng.random() < DUAL_AXES:
+    if kind == "bar_line" and pool == "years" and fmt.plain and rng.random() < look_share(looks, DUAL_AXES):
         with_growth(content, topic.measure[zh], rng)
-    if kind in LINE_KINDS and len(names) == 1 and pool in TIME_POOLS and rng.random() < ANNOTATED:
+    if kind in LINE_KINDS and len(names) == 1 and pool in TIME_POOLS and rng.random() < look_share(looks, ANNOTATED):
         content.annotation = extreme_note(content.series[0].values, categories, lang, rng.random() < 0.3)
     return content
 

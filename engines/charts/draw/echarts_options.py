@@ -34,7 +34,9 @@ LINE_Z, BAR_Z = 3, 2  # lines in front of bars
 def build_option(plan: ChartPlan) -> dict[str, Any]:
     """The full ECharts option for a planned chart (a JSON-safe dict)."""
     spec = plan.spec
-    if spec.cartesian:
+    if plan.panels:
+        chart, extra = _panels(plan), [g for panel in plan.panels for g in graphics.frame(panel)]
+    elif spec.cartesian:
         chart, extra = _cartesian(plan), graphics.reference(plan) + graphics.notes(plan)
     elif spec.kind == "radar":
         chart, extra = _radar(plan), graphics.radar_scale(plan)
@@ -110,6 +112,19 @@ def _cartesian(plan: ChartPlan) -> Chart:
     chart.options["grid"] = {"left": inner.left, "top": inner.top, "width": inner.width, "height": inner.height,
                              "containLabel": False}
     return chart
+
+
+def _panels(plan: ChartPlan) -> Chart:
+    """Small multiples: each panel's one-line chart in a grid of its own, its axes and series pointing at it."""
+    charts = [_cartesian(panel) for panel in plan.panels]
+    merged = {key: [] for key in ("grid", "xAxis", "yAxis", "series")}
+    for k, panel in enumerate(charts):
+        merged["grid"].append(panel.options["grid"])
+        merged["xAxis"] += [{**axis, "gridIndex": k} for axis in panel.options["xAxis"]]
+        merged["yAxis"] += [{**axis, "gridIndex": k} for axis in panel.options["yAxis"]]
+        merged["series"] += [{**series, "xAxisIndex": k, "yAxisIndex": k} for series in panel.options["series"]]
+    charts[0].options.update(merged)
+    return charts[0]
 
 
 def _add_bars(chart: Chart, plan: ChartPlan, s: int) -> None:

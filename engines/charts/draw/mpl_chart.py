@@ -37,7 +37,12 @@ class MatplotlibChartRenderer:
         st = spec.style
         plan = plan_chart(spec)
         painter = Painter(st.width, st.height, st.background, st.font)
-        if spec.cartesian:
+        if plan.panels:  # small multiples: each panel drawn as the one-line chart it is planned as
+            for panel in plan.panels:
+                _axes(painter, panel)
+                mpl_marks.cartesian(painter, panel)
+                _frame(painter, panel.spec, panel.frame)
+        elif spec.cartesian:
             _axes(painter, plan)
             mpl_marks.cartesian(painter, plan)
         elif spec.kind == "radar":

@@ -121,11 +121,13 @@ def x_axis(spec: ChartSpec) -> ValueAxis | None:
     return make_axis(spec.x_format, min(spec.x_values), max(spec.x_values))
 
 
-def cartesian_layout(spec: ChartSpec, plot: Box, end_room: float = 0.0) -> CartesianLayout:
+def cartesian_layout(spec: ChartSpec, plot: Box, end_room: float = 0.0,
+                     span: tuple[float, float] | None = None) -> CartesianLayout:
     """Ticks, label rotation and the inner plotting box for a chart on category and value axes.
 
     `end_room` px right of the plot are kept for the series names at the lines' ends; a dual-axis
-    chart keeps room for its right scale's tick labels too.
+    chart keeps room for its right scale's tick labels too. `span` sets the values the scale covers
+    (a small multiple's panel: the whole chart's, so that every panel shares one scale).
 
     Raises:
         RenderError: "too_crowded" when the category labels cannot all be drawn whole.
@@ -133,7 +135,7 @@ def cartesian_layout(spec: ChartSpec, plot: Box, end_room: float = 0.0) -> Carte
     st = spec.style
     text_h = st.font_size * LINE
     groups = axis_groups(spec)
-    ranges = [data_range(spec.kind, [spec.series[s].values for s in g]) for g in groups]
+    ranges = [span] if span else [data_range(spec.kind, [spec.series[s].values for s in g]) for g in groups]
     axes = [make_axis(spec.number_format, lo, hi) for lo, hi in ranges]
     xs = x_axis(spec)
     for _ in range(4):  # widen the axes until the outermost data labels fit inside the plot

@@ -29,7 +29,9 @@ from engines.charts.layout.labels import (
     place_labels,
     place_reference,
 )
+from engines.charts.layout.obstacles import Obstacles
 from engines.charts.layout.overlap import check_cartesian, check_pie, check_radar
+from engines.charts.layout.panels import plan_panels
 from engines.charts.layout.radial import radar_obstacles
 from engines.charts.spec import ChartSpec
 from renderers.legibility import check_legible
@@ -47,6 +49,7 @@ class ChartPlan:
     reference: ReferenceLabel | None = None
     annotation: ReferenceLabel | None = None
     end_labels: list[EndLabel] | None = None
+    panels: list[ChartPlan] | None = None  # small multiples: each panel planned as a one-line chart
 
 
 def plan_chart(spec: ChartSpec) -> ChartPlan:
@@ -57,6 +60,9 @@ def plan_chart(spec: ChartSpec) -> ChartPlan:
             "text_overlap" when a data label or the reference line's text has no free place).
     """
     frame = frame_layout(spec)
+    if spec.style.panels:
+        return ChartPlan(spec, frame, panels=[ChartPlan(sub, sub_frame, lay, geometry=geom, labels=[], end_labels=[])
+                                              for sub, sub_frame, lay, geom in plan_panels(spec, frame.plot)])
     if not spec.cartesian:
         return ChartPlan(spec, frame, radial=radial_layout(spec, frame.plot))
     ends = end_label_lines(spec)
@@ -77,7 +83,14 @@ def verify(plan: ChartPlan, texts: list[DrawnText]) -> None:
     """
     spec = plan.spec
     check_legible(texts, spec.style.width, spec.style.height)
-    if plan.geometry is not None:
+    if plan.panels:
+        marks = Obstacles()
+        for panel in plan.panels:
+            drawn = mark_obstacles(panel.spec, panel.geometry)
+            for quad, tag in zip(drawn.quads, drawn.tags):
+                marks.add(quad, tag)
+        check_cartesian(texts, marks, [])
+    elif plan.geometry is not None:
         check_cartesian(texts, mark_obstacles(spec, plan.geometry), plan.labels)
     elif spec.kind == "radar":
         check_radar(texts, radar_obstacles(spec, plan.radial))
