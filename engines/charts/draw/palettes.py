@@ -60,7 +60,7 @@ def text_on(color: str) -> str:
     return "#000000" if 0.299 * r + 0.587 * g + 0.114 * b > 150 else "#ffffff"
 
 
-READABLE = 45.0  # CIEDE2000 from the background a coloured text needs to read as well as the text colour
+READABLE = 35.0  # CIEDE2000 from the background a coloured text needs to read as well as the text colour
 
 
 def end_label_color(style, series: int) -> str:
