@@ -34,7 +34,7 @@ from engines.charts.draw.mpl_chart import MatplotlibChartRenderer
 from engines.charts.layout.wrap import squash
 from engines.charts.source.fit import fit_table, table_kinds
 from engines.charts.source.tables import ChartTable, load_chart_tables
-from engines.charts.spec import KINDS, ChartSpec
+from engines.charts.spec import KINDS, LOOKS, ChartSpec
 from engines.charts.style import draw_spec
 from engines.charts.targets import FORMATS, chart_target, target_texts
 from renderers import capture
@@ -60,6 +60,10 @@ class ChartsConfig(EngineConfig):
                 "keeps only tables in that language"})
     kinds: str = field(default="all", metadata={
         "help": f"comma-separated chart kinds to draw, or all: {', '.join(KINDS)}"})
+    looks: str = field(default="mixed", metadata={
+        "choices": LOOKS, "help": "how often publishers' looks are drawn (a portal's or a development bank's style, "
+                "end labels, small multiples, dual axes, annotations): mixed (each at its share), always (on every "
+                "chart that can take one) or never"})
     target_format: str = field(default="onechart", metadata={
         "choices": FORMATS,
         "help": "onechart (OneChart's python dict, as GOT trains), html (an HTML table, as DeepSeek-OCR) "
@@ -120,7 +124,7 @@ class ChartsEngine(Engine):
             table, kinds = self.source_item(self.tables, index, attempt)
             return fit_table(rng, table, kinds), table.name
         lang = self.config.lang if self.config.lang != "mixed" else ("zh" if rng.random() < 0.5 else "en")
-        return draw_content(rng, lang, self.config.kind_list), None
+        return draw_content(rng, lang, self.config.kind_list, self.config.looks), None
 
     def sample_batch(self, draws: list[Draw]) -> list[Sample | Exception]:
         return one_by_one(self._sample_one, draws)
@@ -129,7 +133,7 @@ class ChartsEngine(Engine):
         cfg = self.config
         renderer = cfg.renderer if cfg.renderer != "mixed" else ("pyecharts" if rng.random() < 0.5 else "matplotlib")
         content, table = self._content(rng, index, attempt)
-        spec = draw_spec(rng, content, exact=table is not None)
+        spec = draw_spec(rng, content, exact=table is not None, looks=cfg.looks)
         check_drawable(target_texts(spec), spec.style.font)
         drawn = self._renderers[renderer].render(spec)
         _check_drawn(spec, drawn)

@@ -34,6 +34,15 @@ BAR_KINDS = ("bar", "hbar", "grouped_bar") + STACKED
 LEGEND_POSITIONS = ("top", "bottom", "right")
 DASHES = ("solid", "dashed")
 SYMBOLS = ("circle", "rect", "triangle", "diamond")
+END_LABEL_KINDS = ("line", "multi_line", "area")  # series over time whose names can sit at their lines' ends
+# How often publishers' looks (publisher styles, dual axes, annotations) are drawn: each at its share, on
+# every chart that can take one, or never (`--looks`).
+LOOKS = ("mixed", "always", "never")
+
+
+def look_share(looks: str, share: float) -> float:
+    """The chance of a look drawn at `share` by default, under `--looks`."""
+    return {"mixed": share, "always": 1.0, "never": 0.0}[looks]
 
 
 @dataclass(frozen=True)
@@ -75,6 +84,15 @@ class Reference:
     text: str
 
 
+@dataclass(frozen=True)
+class Annotation:
+    """A news graphic's note on one point ("Peak: 2008"), drawn beside that point of `series`."""
+
+    text: str
+    series: int
+    index: int
+
+
 @dataclass
 class ChartStyle:
     """How the chart looks; the renderer derives all geometry from these and the content."""
@@ -99,6 +117,9 @@ class ChartStyle:
     dashes: list[str] = field(default_factory=lambda: ["solid"] * 5)  # per series, a DASHES entry
     symbols: list[str] = field(default_factory=lambda: list(SYMBOLS) + ["circle"])  # per series marker
     palette: str = ""  # the palette the colours were picked from (a record for meta)
+    end_labels: bool = False  # series named at their line's end (World Bank style) instead of in a legend
+    panels: bool = False  # small multiples: a multi-line chart as one small panel per series, one shared scale
+    publisher: str = ""  # the publisher style whose looks were bundled (`style.PUBLISHERS`), "" for none
 
 
 @dataclass
@@ -124,6 +145,8 @@ class ChartSpec:
     reference: Reference | None = None
     x_values: list[float] | None = None
     x_format: NumberFormat | None = None
+    y2_title: str | None = None  # a bar+line chart's second value axis (right): its line series reads on it
+    annotation: Annotation | None = None
 
     def __post_init__(self) -> None:
         """Reject specs no renderer could draw faithfully: a programming error, not a sample failure."""
@@ -148,6 +171,15 @@ class ChartSpec:
         if self.x_values is not None and (self.kind != "scatter" or self.x_format is None or
                                           self.categories != [self.x_format.text(x) for x in self.x_values]):
             raise ValueError("x_values are for scatter charts, with x_format, and name the categories")
+        if self.y2_title is not None and self.kind != "bar_line":
+            raise ValueError("only a bar+line chart has a second value axis (y2_title)")
+        if self.style.end_labels and self.kind not in END_LABEL_KINDS:
+            raise ValueError(f"end labels are for {END_LABEL_KINDS}, not {self.kind}")
+        if self.style.panels and (self.kind != "multi_line" or self.data_labels or self.legend):
+            raise ValueError("small multiples are multi-line charts without data labels or a legend")
+        if self.annotation is not None and not (self.cartesian and 0 <= self.annotation.series < len(self.series)
+                                                and 0 <= self.annotation.index < len(self.categories)):
+            raise ValueError("an annotation points at a point of a cartesian chart")
         if self.style.legend_position not in LEGEND_POSITIONS:
             raise ValueError(f"legend_position must be one of {LEGEND_POSITIONS}")
         if len(self.style.colors) < max(len(self.series), len(self.categories) if self.by_category else 1):
@@ -175,8 +207,14 @@ class ChartSpec:
 
     @property
     def names_series(self) -> bool:
-        """Whether the image names the series (a legend of series): the target then names them too."""
-        return self.legend and not self.by_category
+        """Whether the image names the series (a legend, names at the lines' ends or over their panels): the
+        target then names them too."""
+        return (self.legend or self.style.end_labels or self.style.panels) and not self.by_category
+
+    @property
+    def right_series(self) -> list[int]:
+        """The series read on the second (right) value axis: a dual-axis bar+line chart's line."""
+        return [1] if self.y2_title is not None else []
 
     def label(self, series: int, index: int) -> str:
         """The data label of one value, exactly as drawn and as written in the target."""
@@ -194,6 +232,8 @@ class ChartSpec:
         data["style"] = ChartStyle(**data["style"])
         if data.get("reference"):
             data["reference"] = Reference(**data["reference"])
+        if data.get("annotation"):
+            data["annotation"] = Annotation(**data["annotation"])
         if data.get("x_format"):
             data["x_format"] = NumberFormat(**data["x_format"])
         return cls(**data)

@@ -3,14 +3,16 @@
 - `onechart` (GOT and OneChart): a python dict, `{"title", "source", "x_title", "y_title", "values"}`,
   "None" for what the chart does not show; `values` is flat (`{label: value}`) for one unnamed
   series and nested (`{series: {label: value}}`) whenever the image names its series (several
-  series, or one with a legend entry). A chart that draws a subtitle or a reference line's label
-  gets a `"subtitle"` key after the title and a `"reference"` key after the axis titles, so the
-  dict of the many charts without them stays OneChart's own.
+  series, or one with a legend entry or a name at its line's end). A chart that draws a subtitle,
+  a second value axis, a reference line's label or an annotation gets a `"subtitle"` key after the
+  title, and `"y2_title"` (the right axis's title) with `"y2_series"` (the series read on it),
+  `"reference"` and `"annotation"` keys after the axis titles, so the dict of the many charts
+  without them stays OneChart's own.
 - `html` (as DeepSeek-OCR trains charts, "to save tokens"): one `<table>`, the title (and subtitle,
   after `<br>`) as its caption, a header row (the category axis title, then one column per series,
   its header empty when the image does not name the series) and a row per category; then the value
-  axis's title, the reference line's label and the source note, each a `<p class="key">` keyed as
-  in OneChart's dict.
+  axis's title, those extra keys and the source note, each a `<p class="key">` keyed as in
+  OneChart's dict.
 - `markdown` (as PaddleOCR-VL reads charts): the title and subtitle as lines, the same table in
   Markdown, then those notes as `key: text` lines.
 
@@ -61,9 +63,21 @@ def onechart(spec: ChartSpec) -> str:
         values = "{" + ", ".join(f"{_json(s.name)}: {flat(k)}" for k, s in enumerate(spec.series)) + "}"
     fields = [("title", spec.title)] + ([("subtitle", spec.subtitle)] if spec.subtitle else [])
     fields += [("source", spec.source), ("x_title", spec.x_title), ("y_title", spec.y_title)]
-    if spec.reference is not None:
-        fields.append(("reference", spec.reference.text))
+    fields += _extras(spec)
     return "{" + ", ".join([f'"{key}": {_json(value)}' for key, value in fields] + [f'"values": {values}']) + "}"
+
+
+def _extras(spec: ChartSpec) -> list[tuple[str, str]]:
+    """The keys only some charts have, in order: a second value axis's title and the series read on it, a
+    reference line's label, an annotation."""
+    out = []
+    if spec.y2_title is not None:
+        out += [("y2_title", spec.y2_title), ("y2_series", ", ".join(spec.series[s].name for s in spec.right_series))]
+    if spec.reference is not None:
+        out.append(("reference", spec.reference.text))
+    if spec.annotation is not None:
+        out.append(("annotation", spec.annotation.text))
+    return out
 
 
 def _rows(spec: ChartSpec) -> list[list[str]]:
@@ -79,10 +93,10 @@ def _rows(spec: ChartSpec) -> list[list[str]]:
 
 def _notes(spec: ChartSpec) -> list[tuple[str, str]]:
     """The drawn texts a table's header and caption have no place for, keyed as in OneChart's dict: the
-    value axis's title, the reference line's label and the source note."""
+    value axis's title, a second axis's title and the series read on it, the reference line's label, an
+    annotation and the source note."""
     value_axis = "x_title" if spec.horizontal else "y_title"
-    texts = [(value_axis, getattr(spec, value_axis)), ("reference", spec.reference and spec.reference.text),
-             ("source", spec.source)]
+    texts = [(value_axis, getattr(spec, value_axis))] + _extras(spec) + [("source", spec.source)]
     return [(key, text) for key, text in texts if text]
 
 
@@ -116,9 +130,11 @@ def chart_target(spec: ChartSpec, fmt: str = "onechart") -> str:
 
 def target_texts(spec: ChartSpec) -> Counter:
     """Every string the target names that the image must show, squashed (`wrap.squash`), with how often."""
-    needed = [t for t in (spec.title, spec.subtitle, spec.source, spec.x_title, spec.y_title) if t]
+    needed = [t for t in (spec.title, spec.subtitle, spec.source, spec.x_title, spec.y_title, spec.y2_title) if t]
     if spec.reference is not None:
         needed.append(spec.reference.text)
+    if spec.annotation is not None:
+        needed.append(spec.annotation.text)
     if spec.x_values is None:
         needed += spec.categories  # a numeric scatter plot's points are read off its x scale instead
     if spec.names_series:
@@ -128,8 +144,8 @@ def target_texts(spec: ChartSpec) -> Counter:
     return Counter(squash(t) for t in needed)
 
 
-TEXT_KEYS = ("title", "subtitle", "source", "x_title", "y_title", "reference")
-NOTE_KEYS = ("x_title", "y_title", "reference", "source")
+TEXT_KEYS = ("title", "subtitle", "source", "x_title", "y_title", "y2_title", "y2_series", "reference", "annotation")
+NOTE_KEYS = ("x_title", "y_title", "y2_title", "y2_series", "reference", "annotation", "source")
 
 
 @dataclass
@@ -137,7 +153,8 @@ class ParsedChart:
     """A chart target read back: its texts by key (those it gives), series names, categories and values.
 
     Attributes:
-        texts: title, subtitle, source, x_title, y_title, reference: the ones the target gives.
+        texts: title, subtitle, source, x_title, y_title, y2_title, y2_series, reference, annotation: the
+            ones the target gives.
         series: the series names, or None for one series the target does not name.
         categories: the category labels, in order.
         values: per series, per category, each value as written ("12.50", "12.5%").

@@ -43,12 +43,13 @@ import numpy as np
 from PIL import Image
 from rapidfuzz import fuzz
 
-from engines.charts.content.builtin import average_line
+from engines.charts.content.builtin import average_line, extreme_note
 from engines.charts.engine import redrawn
-from engines.charts.layout.axes import plain_axis, x_axis
+from engines.charts.layout.axes import axis_groups, plain_axis, x_axis
 from engines.charts.layout.readable import decimals_of, multiple, quantum
 from engines.charts.spec import (
     HORIZONTAL,
+    Annotation,
     ChartSpec,
     ChartStyle,
     NumberFormat,
@@ -135,8 +136,8 @@ def chart_from_target(parsed: ParsedChart, recorded: dict[str, Any]) -> ChartSpe
     n = len(parsed.categories)
     names = parsed.series
     if names is None:
-        if recorded["legend"] and recorded["kind"] not in ("pie", "donut"):
-            raise ValueError("the chart names its series in a legend; the target names none")
+        if (recorded["legend"] or recorded["style"].get("end_labels")) and recorded["kind"] not in ("pie", "donut"):
+            raise ValueError("the chart names its series in a legend or at its lines' ends; the target names none")
         names = [recorded["series"][0]["name"]]
     series = [Series(name, values[k * n:(k + 1) * n]) for k, name in enumerate(names)]
     texts = parsed.texts
@@ -150,23 +151,34 @@ def chart_from_target(parsed: ParsedChart, recorded: dict[str, Any]) -> ChartSpe
             raise ValueError(f"the reference label {texts['reference']!r} prints no value")
         sign = -1 if re.search(r"-\D*" + re.escape(found[-1]) + r"\D*$", texts["reference"]) else 1
         reference = Reference(sign * float(found[-1].replace(",", "")) + 0.0, texts["reference"])
+    if ("y2_title" in texts) != ("y2_series" in texts) or \
+            texts.get("y2_series", names[-1]) != names[-1] or ("y2_title" in texts) != bool(recorded.get("y2_title")):
+        raise ValueError("a second value axis needs its title and the series read on it (the line), as drawn")
+    annotation = None
+    if "annotation" in texts:
+        if not recorded.get("annotation"):
+            raise ValueError("the target annotates a point the chart does not")
+        annotation = Annotation(texts["annotation"], recorded["annotation"]["series"], recorded["annotation"]["index"])
     return ChartSpec(recorded["kind"], parsed.categories, series, fmt, texts.get("title"), texts.get("source"),
                      texts.get("x_title"), texts.get("y_title"), recorded["legend"], recorded["data_labels"],
-                     ChartStyle(**recorded["style"]), texts.get("subtitle"), reference, x_values, x_format)
+                     ChartStyle(**recorded["style"]), texts.get("subtitle"), reference, x_values, x_format,
+                     texts.get("y2_title"), annotation)
 
 
 def broken_promises(spec: ChartSpec) -> list[str]:
     """What the target states that the engine promises never to (a picture alone cannot tell)."""
     broken = []
-    values = [v for s in spec.series for v in s.values]
     if not spec.data_labels and (spec.cartesian or spec.kind == "radar"):
-        unit = quantum(plain_axis(spec).step)
-        off = [v for v in values if not multiple(v, unit)]
-        if off:
-            broken.append(f"values {off[:3]} are not multiples of the scale's reading unit {unit}")
-        if spec.number_format.decimals > decimals_of(unit):
+        units = []
+        for group in axis_groups(spec):  # each series on the scale it reads on
+            unit = quantum(plain_axis(spec, group).step)
+            off = [v for s in group for v in spec.series[s].values if not multiple(v, unit)]
+            if off:
+                broken.append(f"values {off[:3]} are not multiples of the scale's reading unit {unit}")
+            units.append(decimals_of(unit))
+        if spec.number_format.decimals > max(units):
             broken.append(f"values written with {spec.number_format.decimals} decimals; the scale reads "
-                          f"{decimals_of(unit)}")
+                          f"{max(units)}")
     if spec.x_values is not None:
         unit = quantum(x_axis(spec).step)
         if not all(multiple(x, unit) for x in spec.x_values):
@@ -176,6 +188,11 @@ def broken_promises(spec: ChartSpec) -> list[str]:
         if spec.reference.text not in means:
             broken.append(f"the reference label {spec.reference.text!r} is not the mean of the values "
                           f"({' / '.join(sorted(means))})")
+    if spec.annotation is not None:
+        values = spec.series[spec.annotation.series].values
+        notes = {extreme_note(values, spec.categories, lang, low) for lang in ("en", "zh") for low in (False, True)}
+        if spec.annotation not in notes:
+            broken.append(f"the annotation {spec.annotation.text!r} does not name that point's peak or low")
     return broken
 
 

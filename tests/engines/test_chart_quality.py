@@ -28,19 +28,20 @@ from engines.charts.draw.colors import (
     closest_pair,
     delta_e,
 )
+from engines.charts.draw.palettes import end_label_color
 from engines.charts.engine import ChartsEngine
-from engines.charts.layout.axes import plain_axis, x_axis
+from engines.charts.layout.axes import axis_groups, plain_axis, x_axis
 from engines.charts.layout.frame import frame_layout
 from engines.charts.layout.obstacles import shrink
 from engines.charts.layout.overlap import SLACK
 from engines.charts.layout.plan import plan_chart
 from engines.charts.layout.radial import radar_obstacles
 from engines.charts.layout.readable import decimals_of, multiple, quantum
-from engines.charts.layout.wrap import wrap
+from engines.charts.layout.wrap import squash, wrap
 from engines.charts.source.timekeys import chronology
 from engines.charts.spec import KINDS, STACKED, ChartSpec
 from engines.charts.style import draw_spec
-from engines.charts.targets import FORMATS, chart_target, read_target
+from engines.charts.targets import FORMATS, chart_target, read_target, target_texts
 from model.chart_ap import chart_ap, parse_values, triples
 from renderers.errors import RenderError
 from renderers.fonts import text_width
@@ -75,9 +76,10 @@ def test_every_value_is_printed_or_read_off_a_labelled_scale(built: list) -> Non
             if content.notes.get("pie_labels") == "percent":
                 assert spec.number_format.suffix == "%" and round(sum(spec.series[0].values), 6) == 100
         elif not spec.data_labels:
-            unit = quantum(plain_axis(spec).step)  # a tenth of a step, on the scale the chart draws
-            assert all(multiple(v, unit) for s in spec.series for v in s.values), (spec.kind, unit)
-            assert spec.number_format.decimals <= decimals_of(unit)  # written to no finer than readable
+            units = [quantum(plain_axis(spec, group).step) for group in axis_groups(spec)]  # each series' own scale
+            for unit, group in zip(units, axis_groups(spec)):  # a tenth of a step, on the scale the chart draws
+                assert all(multiple(v, unit) for s in group for v in spec.series[s].values), (spec.kind, unit)
+            assert spec.number_format.decimals <= max(decimals_of(u) for u in units)  # no finer than readable
         if spec.x_values is not None:  # a numeric scatter plot's x is read off its x scale
             assert all(multiple(x, quantum(x_axis(spec).step)) for x in spec.x_values)
     assert sum(s.kind == "radar" for _, s in built) >= 5
@@ -187,7 +189,9 @@ def test_every_drawn_text_has_a_place_in_every_format(built: list) -> None:
     seen = {"subtitle": 0, "reference": 0}
     for _, spec in built:
         drawn = {"title": spec.title, "subtitle": spec.subtitle, "source": spec.source, "x_title": spec.x_title,
-                 "y_title": spec.y_title, "reference": spec.reference and spec.reference.text}
+                 "y_title": spec.y_title, "y2_title": spec.y2_title, "y2_series": spec.y2_title and spec.series[1].name,
+                 "reference": spec.reference and spec.reference.text,
+                 "annotation": spec.annotation and spec.annotation.text}
         for fmt in FORMATS:
             parsed = read_target(chart_target(spec, fmt), spec.horizontal)
             assert parsed.texts == {k: v for k, v in drawn.items() if v}, (fmt, chart_target(spec, fmt))
@@ -272,6 +276,12 @@ def test_more_of_the_real_world_is_drawn_and_recorded(built: list) -> None:
     assert len({spec.style.background for _, spec in built}) >= 7
 
 
+def _ink(spec: ChartSpec, text: str) -> str:
+    """The colour a text is written in: a series named at its line's end takes the line's colour."""
+    named = [s for s in range(len(spec.series)) if squash(spec.series[s].name) == squash(text)]
+    return end_label_color(spec.style, named[0]) if spec.style.end_labels and named else spec.style.text_color
+
+
 def _series_pixels(image: np.ndarray, quad, colors: list[str], text: str, background: str) -> list[str]:
     """Series colours found inside a text's box (shrunk 2 px): ink of a mark the text sits on."""
     xs, ys = [p[0] for p in quad], [p[1] for p in quad]
@@ -311,12 +321,61 @@ def test_no_drawn_text_is_crossed_by_a_mark(renderer: str) -> None:
         inside = spec.kind in STACKED or (spec.by_category and spec.legend)
         colors = spec.style.colors[: len(spec.categories) if spec.by_category else len(spec.series)]
         for t in drawn.texts:
-            found = _series_pixels(image, t.quad, colors, spec.style.text_color, spec.style.background)
+            found = _series_pixels(image, t.quad, colors, _ink(spec, t.text), spec.style.background)
             if inside and t.text in labels:
                 found = found[1:] if len(found) == 1 else found  # its own segment's colour around it
             assert not found, f"{t.text!r} of a {spec.kind} covers ink of {found}"
             checked += 1
     assert checked > 200
+
+
+def _ticks(plan) -> set[str]:
+    """The scales' tick labels a chart draws (the only drawn strings a target does not name), as laid out and
+    as ECharts writes them (its "{value}" drops trailing zeros and thousands separators)."""
+    plans = plan.panels or [plan]
+    fmt = plan.spec.number_format
+    axes = [a for p in plans for a in (p.cartesian.axis, p.cartesian.axis2, p.cartesian.x_axis) if a is not None]
+    ticks = {squash(label) for axis in axes for label in axis.labels}
+    plain = {f"{t:.{axis.decimals}f}".rstrip("0").rstrip(".") if axis.decimals else f"{t:.0f}" for axis in axes
+             for t in axis.ticks}
+    return ticks | {f"{fmt.prefix}{t}{fmt.suffix}" for t in plain}
+
+
+LOOKS = ("portal", "long_series", "panels", "dual_axes", "annotation")
+
+
+def _looks(spec: ChartSpec) -> set[str]:
+    found = {"dual_axes": spec.y2_title, "annotation": spec.annotation, spec.style.publisher: spec.style.publisher}
+    return {look for look, drawn in found.items() if drawn}
+
+
+@pytest.mark.parametrize("renderer", ["matplotlib", "pyecharts"])
+def test_publisher_looks_are_drawn_whole_and_named_by_their_targets(renderer: str) -> None:
+    """Publishers' looks (a portal's style, end labels, small multiples, dual axes, annotations): in both languages
+    every string drawn but tick labels is in the target, read back from every format, and no mark crosses a text."""
+    engines = [ChartsEngine(ChartsEngine.Config(renderer=renderer, capture=0.0, looks="always", lang=lang, kinds=kinds))
+               for lang in ("en", "zh") for kinds in ("line,multi_line", "bar_line")]
+    seen: Counter = Counter()
+    for index in range(40):
+        engine = engines[index % len(engines)]
+        sample = _first_drawn(engine, 5, index, tries=10)
+        spec = ChartSpec.from_dict(sample.meta["spec"])
+        drawn = engine._renderers[renderer].render(spec)
+        named = target_texts(spec)
+        shown = Counter(squash(t.text) for t in drawn.texts)  # small multiples repeat the category labels per panel
+        assert not set(shown) - _ticks(plan_chart(spec)) - set(named), f"drawn, not in the target: {sorted(shown)}"
+        assert not named - shown, f"in the target but not drawn: {sorted(named - shown)}"
+        for fmt in FORMATS:
+            parsed = read_target(chart_target(spec, fmt), spec.horizontal)
+            assert parsed.texts.get("y2_title") == spec.y2_title and parsed.texts.get("annotation") == (
+                spec.annotation and spec.annotation.text)
+            assert parsed.texts.get("y2_series") == (spec.y2_title and spec.series[1].name)
+        image = np.asarray(drawn.image)
+        colors = spec.style.colors[: len(spec.series)]
+        for t in drawn.texts:
+            assert not _series_pixels(image, t.quad, colors, _ink(spec, t.text), spec.style.background), t.text
+        seen.update((look, sample.meta["lang"]) for look in _looks(spec))
+    assert all(seen[look, lang] for look in LOOKS for lang in ("en", "zh")), seen
 
 
 @pytest.fixture(scope="module")

@@ -299,3 +299,56 @@ def test_the_reader_holds_targets_to_the_engines_promises() -> None:
     assert spec.reference.text == "Average: 30" and broken_promises(spec) == []
     spec.reference = Reference(31.0, "Average: 31")
     assert "not the mean" in broken_promises(spec)[0]
+
+
+def _with_look(look: str, kinds: str, renderer: str):
+    """The first built sample (seeded) drawn with `look`: a publisher style, "dual_axes" or "annotation"."""
+    engine = ChartsEngine(ChartsEngine.Config(renderer=renderer, kinds=kinds, looks="always", capture=0.0))
+    for index in range(40):
+        try:
+            sample = engine.sample(make_rng(11, "charts", index), index)
+        except SampleError:
+            continue
+        spec = sample.meta["spec"]
+        if look in (spec["style"]["publisher"], "dual_axes" * bool(spec["y2_title"]),
+                    "annotation" * bool(spec["annotation"])):
+            return sample
+    raise AssertionError(f"no {look} chart in 40 draws")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("look", "kinds", "renderer"), [
+    ("long_series", "multi_line", "matplotlib"), ("panels", "multi_line", "pyecharts"),
+    ("dual_axes", "bar_line", "pyecharts"), ("annotation", "line", "matplotlib"), ("portal", "bar", "pyecharts")])
+def test_the_reader_redraws_publishers_looks(look: str, kinds: str, renderer: str) -> None:
+    """The strict reader draws the new looks again from the target: the right target passes; a series renamed
+    (drawn at its line's end or over its panel), the second axis given to the other series or retitled, an
+    annotation naming another point, a portal's note changed are flagged."""
+    read, threshold = get_reader("charts")
+    sample = _with_look(look, kinds, renderer)
+    record = {"target": sample.target, "meta": json.dumps(sample.meta)}
+    right = read(record, sample.images)
+    assert right.score >= threshold and right.details["differing_pixels"] == 0, right.details
+    target = json.loads(sample.target, parse_float=str)
+    nested = isinstance(next(iter(target["values"].values())), dict)
+    series = list(target["values"]) if nested else []
+    categories = list(next(iter(target["values"].values())) if nested else target["values"])
+
+    def swap(key: str, text: str) -> str:
+        return sample.target.replace(f'"{key}": {json.dumps(target[key], ensure_ascii=False)}',
+                                     f'"{key}": {json.dumps(text, ensure_ascii=False)}')
+
+    if look in ("long_series", "panels"):
+        broken = [sample.target.replace(f'"{series[-1]}": {{', f'"{series[-1]}x": {{')]
+    elif look == "dual_axes":
+        broken = [swap("y2_series", series[0]), swap("y2_title", target["y2_title"] + " x")]
+    elif look == "annotation":
+        shown = next(c for c in categories if target["annotation"].endswith(c))
+        other = next(c for c in categories if c != shown)
+        broken = [swap("annotation", target["annotation"][: -len(shown)] + other), swap("annotation", "Peak")]
+    else:
+        broken = [swap("source", target["source"].replace("©", "(c)"))]
+    for wrong in broken:
+        assert wrong != sample.target
+        reading = read({**record, "target": wrong}, sample.images)
+        assert reading.score < threshold, (look, wrong, reading.details)

@@ -20,7 +20,7 @@ from engines.charts.content.topics import BY_CATEGORY, CATEGORY_TITLES, TOPICS, 
 from engines.charts.content.values import TIME_POOLS, draw_values, rounded_parts
 from engines.charts.content.words import COMPANY_PARTS, ORDERED, POOLS
 from engines.charts.source.tables import UNIT
-from engines.charts.spec import KINDS, STACKED, NumberFormat, Reference, Series
+from engines.charts.spec import KINDS, STACKED, Annotation, NumberFormat, Reference, Series, look_share
 
 # kind -> (fewest, most) categories a built-in chart of that kind gets
 CATEGORY_COUNTS = {"bar": (3, 12), "hbar": (3, 10), "grouped_bar": (3, 6), "stacked_bar": (3, 8),
@@ -50,6 +50,10 @@ NOTES = {"GDP growth": ("Note: growth at constant prices.", "注：增长速度�
          "Exports": ("Note: at current prices.", "注：按当年价格计算。"),
          "": ("Note: latest figures are provisional.", "注：最新数据为初步统计数。")}
 YEAR = re.compile(r"(19|20)\d\d")
+DUAL_AXES = 0.5  # share of bar+line charts over years drawn as a quantity (bars) and its growth rate (line, right axis)
+ANNOTATED = 0.3  # share of one-line charts over time whose peak or low is annotated, as news graphics do
+GROWTH = {"en": ("Growth rate", "Growth rate (%)"), "zh": ("增长率", "增长率（%）")}  # (series name, right axis title)
+EXTREMES = {"en": ("Peak: ", "Low: "), "zh": ("峰值：", "低点：")}
 
 
 def _pairs(categories: str, series: str) -> bool:
@@ -95,6 +99,11 @@ def labels(rng: np.random.Generator, pool: str, n: int, lang: str) -> list[str]:
         picks = rng.choice(len(first) * len(second), size=n, replace=False)
         return [f"{first[i // len(second)]}{'' if zh else ' '}{second[i % len(second)]}" for i in picks]
     words = POOLS[pool][lang]
+    if pool == "energy":  # a mix keeps its big parts: the largest three sources, then any others
+        big = sorted(words, key=lambda w: -facts.generation(w))[: min(n, 3)]
+        rest = [w for w in words if w not in big]
+        picked = set(big) | {rest[i] for i in rng.choice(len(rest), size=n - len(big), replace=False)}
+        return [w for w in words if w in picked]
     if pool in RUNS and RUNS[pool](n) is not None:
         return [words[i] for i in RUNS[pool](n)]
     if pool in ORDERED:
@@ -151,8 +160,9 @@ def _kind(rng: np.random.Generator, kinds: tuple[str, ...]) -> str:
     return kinds[int(rng.choice(len(kinds), p=weights / weights.sum()))]
 
 
-def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...]) -> ChartContent:
-    """A built-in chart's content: a topic, a kind it suits, labels from its pools and plausible values."""
+def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...], looks: str = "mixed") -> ChartContent:
+    """A built-in chart's content: a topic, a kind it suits, labels from its pools and plausible values;
+    `looks` (`spec.LOOKS`) says how often a publisher's look that is content (dual axes, an annotation) is drawn."""
     kind = _kind(rng, kinds)
     if kind == "scatter" and rng.random() < 0.5:
         return numeric_scatter(rng, lang)
@@ -230,6 +240,10 @@ def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...]) ->
         as_percentages(content, percent_pie)
     if cartesian and len(names) == 1 and rng.random() < (0.6 if order is not None else 0.15):
         content.reference = average_line(content.series[0].values, content.number_format, lang)
+    if kind == "bar_line" and pool == "years" and fmt.plain and rng.random() < look_share(looks, DUAL_AXES):
+        with_growth(content, topic.measure[zh], rng)
+    if kind in LINE_KINDS and len(names) == 1 and pool in TIME_POOLS and rng.random() < look_share(looks, ANNOTATED):
+        content.annotation = extreme_note(content.series[0].values, categories, lang, rng.random() < 0.3)
     return content
 
 
@@ -265,3 +279,34 @@ def average_line(values: list[float], fmt: NumberFormat, lang: str) -> Reference
     mean = sum(values) / len(values)
     word = "平均值：" if lang == "zh" else "Average: "
     return Reference(round(mean, fmt.decimals) + 0.0, word + fmt.text(mean))
+
+
+def with_growth(content: ChartContent, measure: str, rng: np.random.Generator) -> None:
+    """A dual-axis chart: the bars keep the quantity (left axis), the line becomes its growth on the year
+    before in per cent, read on a right axis titled with its unit; both are written with one decimal at least."""
+    values = content.series[0].values
+    if min(values) <= 0:
+        return
+    steps = [b / a - 1 for a, b in zip(values, values[1:])]
+    before = values[0] / (1 + float(np.median(steps)) + rng.normal(0, 0.01))  # the year before the first
+    growth = [100 * (b / a - 1) for a, b in zip([before] + values, values)]
+    fmt = content.number_format
+    fmt = NumberFormat(max(1, fmt.decimals))
+    name, axis = GROWTH[content.lang]
+    content.series = [Series(measure, [round(v, fmt.decimals) + 0.0 for v in values]),
+                      Series(name, [round(g, fmt.decimals) + 0.0 for g in growth])]
+    content.number_format, content.y2_title = fmt, axis
+    content.notes["axes"] = "dual"
+
+
+def extreme_note(values: list[float], categories: list[str], lang: str, low: bool = False) -> Annotation | None:
+    """A news graphic's note on a line's peak (or low): "Peak: 2008" at that point; None when two
+    points share the extreme (the note would not say which).
+
+    `draw_spec` makes it again from the values as finally drawn, as it does an average line.
+    """
+    extreme = min(values) if low else max(values)
+    if values.count(extreme) != 1:
+        return None
+    index = values.index(extreme)
+    return Annotation(EXTREMES[lang][low] + categories[index], 0, index)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from engines.charts.spec import NumberFormat, Reference, Series
+from engines.charts.spec import Annotation, NumberFormat, Reference, Series
 
 
 @dataclass
@@ -30,6 +30,8 @@ class ChartContent:
     reference: Reference | None = None
     x_values: list[float] | None = None
     x_format: NumberFormat | None = None
+    y2_title: str | None = None  # a bar+line chart's right axis, which its line reads on
+    annotation: Annotation | None = None
     time: bool = False  # categories run in time order (years, quarters, months, weekdays)
     notes: dict[str, Any] = field(default_factory=dict)  # what was done to the data, for meta
 
@@ -37,5 +39,6 @@ class ChartContent:
 def content_texts(content: ChartContent) -> list[str]:
     """Every text of the content a chart may draw: titles, labels and series names."""
     texts = [t for t in (content.title, content.subtitle, content.source, content.x_title, content.y_title,
-                         content.reference and content.reference.text) if t]
+                         content.y2_title, content.reference and content.reference.text,
+                         content.annotation and content.annotation.text) if t]
     return texts + list(content.categories) + [s.name for s in content.series]

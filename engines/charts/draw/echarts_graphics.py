@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from engines.charts.draw.palettes import end_label_color
 from engines.charts.layout.frame import LINE
 from engines.charts.layout.labels import reference_line
 from engines.charts.layout.legend import MARKER_GAP
@@ -77,6 +78,19 @@ def reference(plan: ChartPlan) -> list[dict[str, Any]]:
     ref = plan.reference
     label = text(plan, spec.reference.text, ref.x, ref.y, size, ref.ha, {"center": "middle"}.get(ref.va, ref.va))
     return [line, label]
+
+
+def notes(plan: ChartPlan) -> list[dict[str, Any]]:
+    """An annotation beside its point and the series names at the lines' ends, where the plan put them."""
+    spec, out = plan.spec, []
+    if plan.annotation is not None:
+        note = plan.annotation
+        out.append(text(plan, spec.annotation.text, note.x, note.y, plan.cartesian.label_size, note.ha,
+                        {"center": "middle"}.get(note.va, note.va)))
+    for end in plan.end_labels:
+        out.append(text(plan, "\n".join(end.lines), end.x, end.y, spec.style.font_size,
+                        fill=end_label_color(spec.style, end.series)))
+    return out
 
 
 def radar_scale(plan: ChartPlan) -> list[dict[str, Any]]:

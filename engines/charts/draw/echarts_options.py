@@ -34,8 +34,10 @@ LINE_Z, BAR_Z = 3, 2  # lines in front of bars
 def build_option(plan: ChartPlan) -> dict[str, Any]:
     """The full ECharts option for a planned chart (a JSON-safe dict)."""
     spec = plan.spec
-    if spec.cartesian:
-        chart, extra = _cartesian(plan), graphics.reference(plan)
+    if plan.panels:
+        chart, extra = _panels(plan), [g for panel in plan.panels for g in graphics.frame(panel)]
+    elif spec.cartesian:
+        chart, extra = _cartesian(plan), graphics.reference(plan) + graphics.notes(plan)
     elif spec.kind == "radar":
         chart, extra = _radar(plan), graphics.radar_scale(plan)
     else:
@@ -95,17 +97,34 @@ def _cartesian(plan: ChartPlan) -> Chart:
     for s in range(len(spec.series)):
         (_add_bars if s in geom.bar_series else _add_points)(chart, plan, s)
     values = _value_axis(spec, lay.axis, spec.number_format)
+    right = []
+    if lay.axis2 is not None:  # a dual-axis chart's right scale: no grid lines of its own
+        right = [_value_axis(spec, lay.axis2, spec.number_format)]
+        right[0].update(position="right", splitLine={"show": False})
     if lay.x_axis is not None:
         categories = _value_axis(spec, lay.x_axis, spec.x_format)
         categories["axisLabel"]["margin"] = x_tick_gap(spec)
     else:
         categories = _category_axis(plan)
     x_axis, y_axis = (values, categories) if lay.horizontal else (categories, values)
-    chart.options.update(xAxis=[x_axis], yAxis=[y_axis])
+    chart.options.update(xAxis=[x_axis], yAxis=[y_axis] + right)
     inner = lay.inner
     chart.options["grid"] = {"left": inner.left, "top": inner.top, "width": inner.width, "height": inner.height,
                              "containLabel": False}
     return chart
+
+
+def _panels(plan: ChartPlan) -> Chart:
+    """Small multiples: each panel's one-line chart in a grid of its own, its axes and series pointing at it."""
+    charts = [_cartesian(panel) for panel in plan.panels]
+    merged = {key: [] for key in ("grid", "xAxis", "yAxis", "series")}
+    for k, panel in enumerate(charts):
+        merged["grid"].append(panel.options["grid"])
+        merged["xAxis"] += [{**axis, "gridIndex": k} for axis in panel.options["xAxis"]]
+        merged["yAxis"] += [{**axis, "gridIndex": k} for axis in panel.options["yAxis"]]
+        merged["series"] += [{**series, "xAxisIndex": k, "yAxisIndex": k} for series in panel.options["series"]]
+    charts[0].options.update(merged)
+    return charts[0]
 
 
 def _add_bars(chart: Chart, plan: ChartPlan, s: int) -> None:
@@ -138,6 +157,8 @@ def _add_points(chart: Chart, plan: ChartPlan, s: int) -> None:
                                        "type": "dashed" if st.dashes[s] == "dashed" else "solid"},
                        areastyle_opts={"opacity": 0.35, "color": color} if spec.kind == "area" else None)
     chart.options["series"][-1].update(z=LINE_Z, data=data)  # pyecharts pairs a Line's items with category names
+    if s in spec.right_series:
+        chart.options["series"][-1]["yAxisIndex"] = 1
 
 
 def _pie(plan: ChartPlan) -> Chart:

@@ -37,7 +37,12 @@ class MatplotlibChartRenderer:
         st = spec.style
         plan = plan_chart(spec)
         painter = Painter(st.width, st.height, st.background, st.font)
-        if spec.cartesian:
+        if plan.panels:  # small multiples: each panel drawn as the one-line chart it is planned as
+            for panel in plan.panels:
+                _axes(painter, panel)
+                mpl_marks.cartesian(painter, panel)
+                _frame(painter, panel.spec, panel.frame)
+        elif spec.cartesian:
             _axes(painter, plan)
             mpl_marks.cartesian(painter, plan)
         elif spec.kind == "radar":
@@ -94,6 +99,10 @@ def _axes(p: Painter, plan: ChartPlan) -> None:
                st.axis_color, 1.0, z=2.5)
     for t, label in zip(axis.ticks, axis.labels):
         p.text(inner.left - TICK_GAP, geom.pos(t), label, size, color, ha="right")
+    if lay.axis2 is not None:  # the right scale of a dual-axis chart (its line series reads on it)
+        p.segments([[(inner.right, inner.top), (inner.right, inner.bottom)]], st.axis_color, 1.0, z=2.5)
+        for t, label in zip(lay.axis2.ticks, lay.axis2.labels):
+            p.text(inner.right + TICK_GAP, geom.pos(t, right=True), label, size, color, ha="left")
     if lay.x_axis is not None:
         _numeric_x(p, plan, geom)
         return

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from engines.charts.draw.mpl_text import block
-from engines.charts.draw.palettes import text_on
+from engines.charts.draw.palettes import end_label_color, text_on
 from engines.charts.layout.axes import RadialLayout
 from engines.charts.layout.labels import ALIGN, reference_line
 from engines.charts.layout.plan import ChartPlan
@@ -54,6 +54,11 @@ def cartesian(p: Painter, plan: ChartPlan) -> None:
     if plan.reference is not None:
         ref = plan.reference
         p.text(ref.x, ref.y, spec.reference.text, plan.cartesian.label_size, st.text_color, ha=ref.ha, va=ref.va)
+    if plan.annotation is not None:
+        note = plan.annotation
+        p.text(note.x, note.y, spec.annotation.text, plan.cartesian.label_size, st.text_color, ha=note.ha, va=note.va)
+    for end in plan.end_labels:
+        block(p, end.x, end.y, end.lines, st.font_size, end_label_color(st, end.series), ha="left")
 
 
 def pie(p: Painter, plan: ChartPlan) -> None:

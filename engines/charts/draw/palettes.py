@@ -9,7 +9,7 @@ axis colours derived from them so that a dark chart keeps faint grid lines.
 
 from __future__ import annotations
 
-from engines.charts.draw.colors import mix
+from engines.charts.draw.colors import delta_e, mix
 
 # Each palette has at least 8 colours (a pie may have up to 8 slices); `colors.distinct` picks
 # the chart's colours from a rotated palette, skipping any too close to one already picked.
@@ -58,3 +58,13 @@ def text_on(color: str) -> str:
     """Black or white, whichever reads better on `color` (a "#rrggbb" fill), for labels inside marks."""
     r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
     return "#000000" if 0.299 * r + 0.587 * g + 0.114 * b > 150 else "#ffffff"
+
+
+READABLE = 35.0  # CIEDE2000 from the background a coloured text needs to read as well as the text colour
+
+
+def end_label_color(style, series: int) -> str:
+    """A series name at its line's end takes the line's colour where that reads as text on the background
+    (World Bank style), else the text colour."""
+    color = style.colors[series]
+    return color if delta_e(color, style.background) >= READABLE else style.text_color

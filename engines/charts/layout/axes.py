@@ -42,6 +42,8 @@ class CartesianLayout:
     label_size: float  # data label font size
     category_lines: list[tuple[str, ...]]  # each category label, wrapped
     x_axis: ValueAxis | None = None  # numeric scatter plots: the x scale
+    axis2: ValueAxis | None = None  # a dual-axis chart's right scale (its line series reads on it)
+    end_room: float = 0.0  # px right of the inner box kept for the series names at the lines' ends
 
 
 @dataclass(frozen=True)
@@ -96,11 +98,20 @@ def data_range(kind: str, rows: list[list[float]]) -> tuple[float, float]:
     return lo, hi
 
 
-def plain_axis(spec: ChartSpec) -> ValueAxis:
-    """The value axis of a chart without data labels (no headroom needed for them)."""
+def axis_groups(spec: ChartSpec) -> list[list[int]]:
+    """The series read on each value axis: all on one, or (dual axes) the bars on the left, the line on the right."""
+    right = spec.right_series
+    left = [s for s in range(len(spec.series)) if s not in right]
+    return [left, right] if right else [left]
+
+
+def plain_axis(spec: ChartSpec, group: list[int] | None = None) -> ValueAxis:
+    """The value axis of a chart without data labels (no headroom needed for them); `group` names the
+    series it scales (`axis_groups`; all by default)."""
+    rows = [s.values for k, s in enumerate(spec.series) if group is None or k in group]
     if spec.kind == "radar":
-        return make_axis(spec.number_format, 0.0, max(max(s.values) for s in spec.series))
-    return make_axis(spec.number_format, *data_range(spec.kind, [s.values for s in spec.series]))
+        return make_axis(spec.number_format, 0.0, max(max(r) for r in rows))
+    return make_axis(spec.number_format, *data_range(spec.kind, rows))
 
 
 def x_axis(spec: ChartSpec) -> ValueAxis | None:
@@ -110,40 +121,52 @@ def x_axis(spec: ChartSpec) -> ValueAxis | None:
     return make_axis(spec.x_format, min(spec.x_values), max(spec.x_values))
 
 
-def cartesian_layout(spec: ChartSpec, plot: Box) -> CartesianLayout:
+def cartesian_layout(spec: ChartSpec, plot: Box, end_room: float = 0.0,
+                     span: tuple[float, float] | None = None) -> CartesianLayout:
     """Ticks, label rotation and the inner plotting box for a chart on category and value axes.
+
+    `end_room` px right of the plot are kept for the series names at the lines' ends; a dual-axis
+    chart keeps room for its right scale's tick labels too. `span` sets the values the scale covers
+    (a small multiple's panel: the whole chart's, so that every panel shares one scale).
 
     Raises:
         RenderError: "too_crowded" when the category labels cannot all be drawn whole.
     """
     st = spec.style
     text_h = st.font_size * LINE
-    lo, hi = data_range(spec.kind, [s.values for s in spec.series])
-    axis, xs = make_axis(spec.number_format, lo, hi), x_axis(spec)
-    for _ in range(4):  # widen the axis until the outermost data labels fit inside the plot
-        tick_w = max(text_width(t, st.font, st.font_size) for t in axis.labels)
+    groups = axis_groups(spec)
+    ranges = [span] if span else [data_range(spec.kind, [spec.series[s].values for s in g]) for g in groups]
+    axes = [make_axis(spec.number_format, lo, hi) for lo, hi in ranges]
+    xs = x_axis(spec)
+    for _ in range(4):  # widen the axes until the outermost data labels fit inside the plot
+        tick_w = max(text_width(t, st.font, st.font_size) for t in axes[0].labels)
+        right = end_room + (max(text_width(t, st.font, st.font_size) for t in axes[1].labels) + TICK_GAP
+                            if len(axes) > 1 else 0.0)
+        room = Box(plot.left, plot.top, plot.width - right, plot.height)
         if spec.horizontal:
-            inner, rotation, lines = horizontal_inner(spec, plot, tick_w, text_h)
+            inner, rotation, lines = horizontal_inner(spec, room, tick_w, text_h)
         elif xs is not None:
             x_w = text_width(xs.labels[-1], st.font, st.font_size)
-            inner = Box(plot.left + tick_w + 10, plot.top + text_h / 2 + 2,
-                        plot.width - tick_w - 10 - x_w / 2 - 4, plot.height - text_h * 2 - 12)
+            inner = Box(room.left + tick_w + 10, room.top + text_h / 2 + 2,
+                        room.width - tick_w - 10 - x_w / 2 - 4, room.height - text_h * 2 - 12)
             rotation, lines = 0, [(c,) for c in spec.categories]
         else:
-            inner, rotation, lines = vertical_inner(spec, plot, tick_w, text_h)
+            inner, rotation, lines = vertical_inner(spec, room, tick_w, text_h)
         if not spec.data_labels or spec.kind in STACKED:
             break
-        need_lo, need_hi = _label_room(spec, axis, inner)
-        if axis.lo <= need_lo and need_hi <= axis.hi:
+        needs = [_label_room(spec, axis, inner, g) for axis, g in zip(axes, groups)]
+        if all(axis.lo <= lo and hi <= axis.hi for axis, (lo, hi) in zip(axes, needs)):
             break
-        axis = make_axis(spec.number_format, min(lo, need_lo), max(hi, need_hi))
-    return CartesianLayout(inner, axis, spec.horizontal, rotation, label_size(spec), lines, xs)
+        axes = [make_axis(spec.number_format, min(lo, need_lo), max(hi, need_hi))
+                for (lo, hi), (need_lo, need_hi) in zip(ranges, needs)]
+    return CartesianLayout(inner, axes[0], spec.horizontal, rotation, label_size(spec), lines, xs,
+                           axes[1] if len(axes) > 1 else None, end_room)
 
 
-def _label_room(spec: ChartSpec, axis: ValueAxis, inner: Box) -> tuple[float, float]:
+def _label_room(spec: ChartSpec, axis: ValueAxis, inner: Box, group: list[int]) -> tuple[float, float]:
     """The values the axis must reach so that labels beyond the marks' ends stay inside the plot."""
     size = label_size(spec)
-    values = [v for s in spec.series for v in s.values]
+    values = [v for s in group for v in spec.series[s].values]
     per_unit = (inner.width if spec.horizontal else inner.height) / (axis.hi - axis.lo)
     if spec.horizontal:
         need = max(text_width(spec.number_format.text(v), spec.style.font, size) for v in values) + 8

@@ -66,10 +66,12 @@ class Frame:
     legend_size: float
     marker_size: tuple[float, float]  # legend marker (width, height)
     plot: Box  # what remains for the plot, tick labels included
+    y2_title: TextSlot | None = None  # a dual-axis chart's right axis title
 
     @property
     def slots(self) -> list[TextSlot]:
-        return [s for s in (self.title, self.subtitle, self.source, self.x_title, self.y_title) if s is not None]
+        return [s for s in (self.title, self.subtitle, self.source, self.x_title, self.y_title, self.y2_title)
+                if s is not None]
 
 
 def fit_text(text: str, size: float, max_width: float, font: str, max_lines: int, bold: bool = False,
@@ -119,6 +121,12 @@ def frame_layout(spec: ChartSpec) -> Frame:
         block = len(lines) * ysize * LINE
         y_title = TextSlot(lines, left + block / 2, (top + bottom) / 2, ysize, rotation=90)
         left += block + pad / 2
+    y2_title = None
+    if spec.y2_title:
+        lines, ysize = fit_text(spec.y2_title, size + 1, bottom - top, font, 2)
+        block = len(lines) * ysize * LINE
+        y2_title = TextSlot(lines, right - block / 2, (top + bottom) / 2, ysize, rotation=90)
+        right -= block + pad / 2
     if spec.x_title:
         lines, xsize = fit_text(spec.x_title, size + 1, right - left, font, 2)
         block = len(lines) * xsize * LINE
@@ -127,4 +135,4 @@ def frame_layout(spec: ChartSpec) -> Frame:
     plot = Box(left, top, right - left, bottom - top)
     if plot.width < 160 or plot.height < 120:
         raise RenderError("too_crowded", f"{plot.width:.0f}x{plot.height:.0f} px left for the plot")
-    return Frame(title, subtitle, source, x_title, y_title, legend, size, marker, plot)
+    return Frame(title, subtitle, source, x_title, y_title, legend, size, marker, plot, y2_title)

@@ -49,9 +49,9 @@ class PlotGeometry:
             return inner.left + (self.spec.x_values[i] - xs.lo) / (xs.hi - xs.lo) * inner.width
         return (inner.top if self.lay.horizontal else inner.left) + self.band * (i + 0.5)
 
-    def pos(self, value: float) -> float:
-        """Pixel position of a value along the value axis."""
-        inner, axis = self.lay.inner, self.lay.axis
+    def pos(self, value: float, right: bool = False) -> float:
+        """Pixel position of a value along the value axis (`right`: a dual-axis chart's right scale)."""
+        inner, axis = self.lay.inner, self.lay.axis2 if right else self.lay.axis
         share = (value - axis.lo) / (axis.hi - axis.lo)
         return inner.left + share * inner.width if self.lay.horizontal else inner.bottom - share * inner.height
 
@@ -62,7 +62,9 @@ class PlotGeometry:
         return self.pos(min(max(0.0, axis.lo), axis.hi))
 
     def points(self, s: int) -> list[tuple[float, float]]:
-        return [(self.center(i), self.pos(v)) for i, v in enumerate(self.spec.series[s].values)]
+        """Series s's points, on the value axis it reads on."""
+        right = s in self.spec.right_series
+        return [(self.center(i), self.pos(v, right)) for i, v in enumerate(self.spec.series[s].values)]
 
     def marker_size(self) -> float:
         """Diameter of a point's marker in px (0 when the chart draws none)."""

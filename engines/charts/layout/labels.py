@@ -133,7 +133,7 @@ def place_labels(spec: ChartSpec, geom: PlotGeometry, marks: Obstacles) -> list[
             if (s, i) in bars:
                 candidates = [(*c, 0.0) for c in _bar_candidates(spec, geom, bars[s, i])]
             else:
-                candidates = _point_candidates(geom.center(i), geom.pos(spec.series[s].values[i]), r, width)
+                candidates = _point_candidates(*geom.points(s)[i], r, width)
             for position, x, y, offset in candidates:
                 quad = text_quad(x, y, width, height, position)
                 own = ("bar", s, i)
@@ -190,3 +190,27 @@ def place_reference(spec: ChartSpec, geom: PlotGeometry, marks: Obstacles) -> Re
             marks.add(quad, ("label", -1, -1))
             return ReferenceLabel(x, y, ha, va)
     raise RenderError("text_overlap", f"no free place for {spec.reference.text!r}")
+
+
+def place_annotation(spec: ChartSpec, geom: PlotGeometry, marks: Obstacles) -> ReferenceLabel | None:
+    """A free place for an annotation ("Peak: 2008") beside its point, after every other label: where a
+    data label would go, else a line or two further off; `marks` gains it.
+
+    Raises:
+        RenderError: "text_overlap" when no place near the point is free.
+    """
+    note = spec.annotation
+    if note is None:
+        return None
+    size = geom.lay.label_size
+    width, height = text_width(note.text, spec.style.font, size), size * LINE
+    x, y = geom.points(note.series)[note.index] if note.series in geom.point_series else \
+        (geom.center(note.index), geom.pos(spec.series[note.series].values[note.index]))
+    r = geom.marker_size() / 2
+    for away in (0.0, height, 2 * height):
+        for position, ax, ay, _ in _point_candidates(x, y, r + away, width):
+            quad = text_quad(ax, ay, width, height, position)
+            if _in_plot(quad, geom.lay.inner) and marks.hit(quad) is None:
+                marks.add(quad, ("label", note.series, note.index))
+                return ReferenceLabel(ax, ay, *ALIGN[position])
+    raise RenderError("text_overlap", f"no free place for {note.text!r}")

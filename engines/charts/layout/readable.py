@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from engines.charts.layout.axes import ValueAxis, plain_axis
+from engines.charts.layout.axes import ValueAxis, axis_groups, plain_axis
 from engines.charts.spec import ChartSpec, NumberFormat
 from renderers.errors import RenderError
 
@@ -69,16 +69,19 @@ def settle(rows: list[list[float]], axis_of: Callable[[list[list[float]]], Value
 
 
 def snap_to_scale(spec: ChartSpec) -> None:
-    """Resample the values of a chart without data labels to its scale's reading precision (in place)."""
+    """Resample the values of a chart without data labels to its scale's reading precision (in place);
+    a dual-axis chart's series to the scale each reads on, written with the finer scale's decimals."""
     if spec.data_labels or not (spec.cartesian or spec.kind == "radar"):
         return
+    units = []
+    for group in axis_groups(spec):
+        def axis_of(rows: list[list[float]], group: list[int] = group) -> ValueAxis:
+            for s, values in zip(group, rows):
+                spec.series[s].values = values
+            return plain_axis(spec, group)
 
-    def axis_of(rows: list[list[float]]) -> ValueAxis:
-        for series, values in zip(spec.series, rows):
-            series.values = values
-        return plain_axis(spec)
-
-    rows, q = settle([list(s.values) for s in spec.series], axis_of)
-    axis_of(rows)
+        rows, q = settle([list(spec.series[s].values) for s in group], axis_of)
+        axis_of(rows)
+        units.append(q)
     fmt = spec.number_format
-    spec.number_format = NumberFormat(decimals_of(q), fmt.prefix, fmt.suffix)
+    spec.number_format = NumberFormat(max(decimals_of(q) for q in units), fmt.prefix, fmt.suffix)
