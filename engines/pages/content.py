@@ -23,6 +23,7 @@ from engines.formulas.content import random_formula
 from engines.pages.blocks import Block, Segment
 from engines.prose import DEFAULT, headings, paragraphs
 from engines.tables.content import random_tabular
+from renderers.scripts import HAN_RANGES
 
 SAFE = {
     "en": re.compile(r"[A-Za-z0-9 .,;:!?'\"()/-]+"),
@@ -31,7 +32,8 @@ SAFE = {
 }
 LIGATURES = re.compile(r"--|''|,,|^-|\s-|-\s")
 SENTENCE = {"en": re.compile(r"(?<=[.!?])\s+(?=[A-Z])"), "zh": re.compile(r"(?<=[。！？])(?![）)”」』])")}
-CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]) (?=[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef])")
+_CJK_WIDE = f"[{HAN_RANGES}\u3000-\u303f\uff00-\uffef]"  # Han, CJK punctuation, full-width forms
+CJK_SPACE = re.compile(f"(?<={_CJK_WIDE}) (?={_CJK_WIDE})")
 BREAK = {"en": re.compile(r" "), "zh": re.compile(r"(?<=[，。；：])")}
 # A title's own numbering ("1.1.6. ", "Chapter 1. ", "A.2. ", "附录 A. "), replaced by the document's when it numbers.
 NUMBERING = re.compile(r"^(?:Chapter |Appendix |附录 ?)?(?:[A-Z](?:\.\d+)*\.|\d+(?:\.\d+)*\.?)\s+")
