@@ -54,8 +54,8 @@ RESUME_FIXED = ("mix", "batch_size", "grad_accum", "seed", "max_target_tokens", 
 
 
 # ----------------------------------------------------------------------------- config
-def _flag(default: Any, help: str, **metadata: Any) -> Any:
-    return field(default=default, metadata={"help": help, **metadata})
+def _flag(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
 
 
 @dataclass
