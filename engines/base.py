@@ -18,10 +18,12 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import types
+import typing
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, ClassVar, Iterable, NamedTuple, Sequence, TypeVar
+from typing import Any, Callable, ClassVar, Iterable, Literal, NamedTuple, Sequence, TypeVar
 
 import numpy as np
 from PIL import Image
@@ -31,6 +33,8 @@ from tokenizer.protocol import TASKS
 
 T = TypeVar("T")
 R = TypeVar("R")
+# The `--lang` most engines take: mixed draws English or Chinese per sample (or per page).
+Lang = Literal["mixed", "en", "zh"]
 
 
 @dataclass
@@ -153,13 +157,25 @@ def capture_share(default: float, why: str = "") -> Any:
         "help": f"share of samples scanned, photographed or screenshotted (renderers.capture); 0 = none{why}"})
 
 
+def choices(kind: Any) -> tuple[Any, ...]:
+    """The values a field annotated `kind` may hold: a `Literal[...]`'s (and None for `Literal[...] | None`);
+    () for any other annotation, which takes any value of its type."""
+    if typing.get_origin(kind) is Literal:
+        return typing.get_args(kind)
+    if typing.get_origin(kind) in (typing.Union, types.UnionType):
+        parts = [(None,) if a is type(None) else choices(a) for a in typing.get_args(kind)]
+        return () if () in parts else tuple(v for part in parts for v in part)
+    return ()
+
+
 @dataclass
 class EngineConfig:
     """Options every engine understands; engines subclass this to add their own.
 
     Each field becomes a `pipelines.build` flag (`--field-name`), typed from its annotation, with
-    its `help` metadata as help and its `choices` metadata (if any) as the allowed values, so adding
-    an option to an engine is one line here and nothing elsewhere.
+    its `help` metadata as help; a field annotated `Literal[...]` takes only those values (the flag's
+    choices, and `check_choices` for a config built in code), so adding an option to an engine is one
+    line here and nothing elsewhere.
     """
 
     source: str | None = field(
@@ -179,11 +195,12 @@ class EngineConfig:
         self.validate()
 
     def check_choices(self) -> None:
-        """Raise ValueError naming the flag when a field declared with `choices` holds another value."""
+        """Raise ValueError naming the flag when a field annotated `Literal[...]` holds another value."""
+        hints = typing.get_type_hints(type(self))
         for f in dataclasses.fields(self):
-            allowed = f.metadata.get("choices")
+            allowed = choices(hints[f.name])
             value = getattr(self, f.name)
-            if allowed is not None and value not in allowed:
+            if allowed and value not in allowed:
                 flag, options = f"--{f.name.replace('_', '-')}", ", ".join(map(str, allowed))
                 raise ValueError(f"{flag} {value!r} is not one of {options}; pick one of them")
 

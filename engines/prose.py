@@ -23,6 +23,7 @@ import glob
 import html
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from renderers.scripts import HAN
 
@@ -38,7 +39,8 @@ class ProseSource:
     terms: str                  # the licence as the packages' copyright notice states it
 
 
-SOURCES = {
+Source = Literal["debian-reference", "kicad"]  # the --prose choices: the keys of SOURCES
+SOURCES: dict[Source, ProseSource] = {
     "debian-reference": ProseSource(
         "the Debian Reference (Osamu Aoki and its translators)",
         {"en": "/usr/share/debian-reference/*.en.html", "zh": "/usr/share/debian-reference/*.zh-cn.html"},

@@ -16,7 +16,9 @@ the encoder and post-trains the decoder, projector included, as GOT's `freeze_vi
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass
+from typing import Literal
 
 from torch import nn
 from transformers import GotOcr2Config, GotOcr2ForConditionalGeneration
@@ -24,7 +26,8 @@ from transformers import GotOcr2Config, GotOcr2ForConditionalGeneration
 from model.checkpoint import load_model, resolve_model_dir
 from model.presets import build_config
 
-TRAINABLE = ("all", "decoder", "encoder")
+Trainable = Literal["all", "decoder", "encoder"]
+TRAINABLE = typing.get_args(Trainable)
 ENCODER_PREFIXES = ("model.vision_tower.", "model.multi_modal_projector.conv_upsampler")
 PROJECTOR_PREFIX = "model.multi_modal_projector.multimodal_projector."
 

@@ -23,7 +23,7 @@ stage shares the engines' tokenizer.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Literal
 
 from transformers import GotOcr2Config, OPTConfig, Qwen2Config
 
@@ -83,7 +83,8 @@ def tiny_opt(image_size: int = 256) -> GotOcr2Config:
     return _got(_vit_tiny(image_size), opt, image_size)
 
 
-PRESETS: dict[str, Callable[..., GotOcr2Config]] = {
+Preset = Literal["got-580m", "got-opt125m", "tiny", "tiny-opt"]  # the --preset choices: the keys of PRESETS
+PRESETS: dict[Preset, Callable[..., GotOcr2Config]] = {
     "got-580m": got_580m,
     "got-opt125m": got_opt125m,
     "tiny": tiny,

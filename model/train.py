@@ -37,11 +37,11 @@ from tqdm import tqdm
 from transformers import GotOcr2Config
 
 from model import checkpoint, ranks
-from model.build import TRAINABLE, InitError, build_model, planned_config, set_trainable
+from model.build import TRAINABLE, InitError, Trainable, build_model, planned_config, set_trainable
 from model.checkpoint import CheckpointError
 from model.fast import compile_blocks, use_sdpa_encoder
 from model.loss import IGNORE_INDEX, AnswerLoss
-from model.presets import PRESETS
+from model.presets import PRESETS, Preset
 from model.runlog import RunLog
 from pipelines.cli import Parser, add_config_flags
 
@@ -54,8 +54,8 @@ RESUME_FIXED = ("mix", "batch_size", "grad_accum", "seed", "max_target_tokens", 
 
 
 # ----------------------------------------------------------------------------- config
-def _flag(default: Any, help: str, **metadata: Any) -> Any:
-    return field(default=default, metadata={"help": help, **metadata})
+def _flag(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
 
 
 @dataclass
@@ -65,11 +65,10 @@ class Config:
     stage: Literal[1, 2, 3] = _flag(2, "the paper's stage: its defaults for preset, lr and what trains")
     mix: str = _flag("", "stage mix yaml, e.g. shards/mixes/stage2.yaml (required)")
     out: str = _flag("", "run folder: checkpoints, metrics.jsonl, events.jsonl; rerun to resume (required)")
-    preset: str | None = _flag(None, "architecture (default: --init's own, else got-opt125m in stage 1, "
-                                     "got-580m after)", choices=sorted(PRESETS))
+    preset: Preset | None = _flag(None, "architecture (default: --init's own, else got-opt125m in stage 1, "
+                                        "got-580m after)")
     init: str | None = _flag(None, "weights to start from: model folder, run folder, or a hub id in the local cache")
-    train: str | None = _flag(None, "parts that train (default: all in stages 1-2, decoder in stage 3)",
-                              choices=TRAINABLE)
+    train: Trainable | None = _flag(None, "parts that train (default: all in stages 1-2, decoder in stage 3)")
     image_size: int | None = _flag(None, "encoder side in px, a multiple of 64 (default: the preset's)")
     batch_size: int = _flag(8, "samples per rank and micro-batch")
     grad_accum: int = _flag(1, "micro-batches per optimizer step")

@@ -103,8 +103,8 @@ def add_config_flags(parser: argparse.ArgumentParser, config_cls: type, title: s
                      exclude: tuple[str, ...] = ()) -> None:
     """One flag per field of a config dataclass, typed from its annotation, help from its metadata.
 
-    Handles `str`, `int`, `float`, `bool` (`--x` / `--no-x`), `T | None`, `Literal[...]` and
-    `list[T]` (several values after the flag); a field's `choices` metadata restricts its values.
+    Handles `str`, `int`, `float`, `bool` (`--x` / `--no-x`), `T | None`, `Literal[...]` (its values
+    are the flag's choices) and `list[T]` (several values after the flag).
     Fields named in `exclude` are set by the program, not by a flag. Engines' configs and the
     trainer's both come through here, so every command shows its defaults the same way.
     """
@@ -117,8 +117,6 @@ def add_config_flags(parser: argparse.ArgumentParser, config_cls: type, title: s
         default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
         kwargs = _flag_kwargs(hints[f.name], flag)
         kwargs.update(dest=f.name, default=default, help=f.metadata.get("help", ""))
-        if "choices" in f.metadata:
-            kwargs["choices"] = list(f.metadata["choices"])
         if kwargs["help"] and default not in (None, ""):  # None and "": the help says what happens
             shown = " ".join(map(str, default)) if isinstance(default, list) else default
             kwargs["help"] += f" (default: {shown})"

@@ -1,4 +1,5 @@
-"""Fixtures and helpers shared by the suite: real builds, the real inputs in ../shared/data, drawn lines.
+"""Fixtures and helpers shared by the suite: real builds, the real inputs in ../shared/data, drawn lines, samples
+drawn as a build draws them.
 
 `built_smoke` and `built_charts` run the user's own command (`python -m pipelines.build`) once per
 session through real Ray, also when pytest-xdist runs the suite in several workers (`make test`
@@ -16,13 +17,15 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 import fsspec
 import pytest
 from filelock import FileLock
 from PIL import Image, ImageDraw, ImageFont
 
+from engines import Draw, Engine, Sample, make_rng
+from pipelines.shard_task import MAX_ATTEMPTS
 from renderers.errors import RenderError
 from renderers.result import DrawnText, Rendered, box_quad
 from shards.format import sample_key, sample_members, shard_name
@@ -113,6 +116,29 @@ def draw_lines(lines: list[tuple[str, str]], size: int = 22) -> tuple[Image.Imag
         draw.text(xy, text, fill="black", font=fonts[lang])
         texts.append(DrawnText(text, box_quad(*draw.textbbox(xy, text, font=fonts[lang]))))
     return image, texts
+
+
+def drawn_as_built(engine: Engine, indices: Iterable[int], seed: int = 0) -> list[tuple[Draw, Sample]]:
+    """Each index drawn as a build draws it (`pipelines.shard_task.draw_range`): `draw_batch`, each failed draw
+    drawn again with the next attempt, an index failing MAX_ATTEMPTS times raising its last error.
+
+    Returns (the draw that made it, the sample) in the order of `indices`, for tests that look at what an index
+    gives (a refused draw is a build's everyday event, not a test's concern).
+    """
+    order = list(indices)
+    todo = dict.fromkeys(order, 0)  # index -> attempt
+    done: dict[int, tuple[Draw, Sample]] = {}
+    while todo:
+        draws = [Draw(i, a, make_rng(seed, engine.name, i, a)) for i, a in todo.items()]
+        for d, result in zip(draws, engine.draw_batch(draws)):
+            if isinstance(result, Sample):
+                done[d.index] = (d, result)
+                del todo[d.index]
+            elif d.attempt + 1 >= MAX_ATTEMPTS:
+                raise result
+            else:
+                todo[d.index] += 1
+    return [done[i] for i in order]
 
 
 def digest(image: Image.Image) -> str:

@@ -21,12 +21,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 from PIL import Image
 
-from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError, one_by_one
+from engines.base import Draw, Engine, EngineConfig, Lang, Resources, Sample, SampleError, one_by_one
 from engines.charts.content.builtin import draw_content
 from engines.charts.content.model import ChartContent, content_texts
 from engines.charts.draw.echarts import EChartsRenderer
@@ -34,16 +34,15 @@ from engines.charts.draw.mpl_chart import MatplotlibChartRenderer
 from engines.charts.layout.wrap import squash
 from engines.charts.source.fit import fit_table, table_kinds
 from engines.charts.source.tables import ChartTable, load_chart_tables
-from engines.charts.spec import KINDS, LOOKS, ChartSpec
+from engines.charts.spec import KINDS, ChartSpec, Looks
 from engines.charts.style import draw_spec
-from engines.charts.targets import FORMATS, chart_target, target_texts
+from engines.charts.targets import Format, chart_target, target_texts
 from renderers import capture
 from renderers.fonts import NEEDS_SHAPING, check_drawable, covering_faces, face_keys
 from renderers.result import Rendered
 from tokenizer.protocol import PROMPT_FORMAT
 
-RENDERERS = ("mixed", "matplotlib", "pyecharts")
-LANGS = ("mixed", "en", "zh")
+Renderer = Literal["mixed", "matplotlib", "pyecharts"]
 
 
 @dataclass
@@ -53,19 +52,18 @@ class ChartsConfig(EngineConfig):
                 "(category column name, then series names, a unit in brackets becomes the axis title), rows "
                 "of a label and numbers, optional '# title:', '# source:', '# x_title:', '# y_title:' lines; "
                 "long tables are charted a window of rows at a time; unusable files are skipped and counted"})
-    renderer: str = field(default="mixed", metadata={
-        "choices": RENDERERS, "help": "mixed (half matplotlib, half pyecharts, drawn per sample), matplotlib or pyecharts"})
-    lang: str = field(default="mixed", metadata={
-        "choices": LANGS, "help": "mixed (half each), en or zh: the language of titles and labels; with --source, "
+    renderer: Renderer = field(default="mixed", metadata={
+        "help": "mixed (half matplotlib, half pyecharts, drawn per sample), matplotlib or pyecharts"})
+    lang: Lang = field(default="mixed", metadata={
+        "help": "mixed (half each), en or zh: the language of titles and labels; with --source, "
                 "keeps only tables in that language"})
     kinds: str = field(default="all", metadata={
         "help": f"comma-separated chart kinds to draw, or all: {', '.join(KINDS)}"})
-    looks: str = field(default="mixed", metadata={
-        "choices": LOOKS, "help": "how often publishers' looks are drawn (a portal's or a development bank's style, "
+    looks: Looks = field(default="mixed", metadata={
+        "help": "how often publishers' looks are drawn (a portal's or a development bank's style, "
                 "end labels, small multiples, dual axes, annotations): mixed (each at its share), always (on every "
                 "chart that can take one) or never"})
-    target_format: str = field(default="onechart", metadata={
-        "choices": FORMATS,
+    target_format: Format = field(default="onechart", metadata={
         "help": "onechart (OneChart's python dict, as GOT trains), html (an HTML table, as DeepSeek-OCR) "
                 "or markdown (a Markdown table, as PaddleOCR-VL)"})
 

@@ -32,15 +32,17 @@ from __future__ import annotations
 import html
 import json
 import re
+import typing
 from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import Any
+from typing import Any, Literal
 
 from engines.charts.layout.wrap import squash
 from engines.charts.spec import ChartSpec
 
-FORMATS = ("onechart", "html", "markdown")
+Format = Literal["onechart", "html", "markdown"]
+FORMATS = typing.get_args(Format)
 
 
 def _json(value: str | None) -> str:

@@ -15,21 +15,20 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 from PIL import Image, ImageDraw
 
 from engines import prose
-from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError, one_by_one
+from engines.base import Draw, Engine, EngineConfig, Lang, Resources, Sample, SampleError, one_by_one
 from engines.docs.content import Generated, generate_page
 from engines.docs.page import PageText, read_page
 from engines.docs.source import SourcePage, scan
 from renderers.pymupdf import PdfDocument
 from tokenizer.protocol import PROMPT_PLAIN
 
-LANGS = ("mixed", "en", "zh")
-UNITS = ("page", "paragraph", "line", "slice")
+Unit = Literal["page", "paragraph", "line", "slice"]
 MIN_SIDE = 16  # pixels: thinner slices are left out
 MIN_LETTERS = 3  # a slice of a lone bullet or page number teaches nothing
 INK_CONTRAST = 32  # grey levels between a line box's lightest and darkest pixel for its text to show
@@ -40,13 +39,13 @@ class DocsConfig(EngineConfig):
     source: str | None = field(default=None, metadata={
         "help": "a PDF or a folder of PDFs to draw pages from instead of generated ones; files that are not "
                 "PDFs, truncated, empty or encrypted, and pages without a usable text layer, are skipped and counted"})
-    lang: str = field(default="mixed", metadata={
+    lang: Lang = field(default="mixed", metadata={
         "help": "mixed (half each), en or zh: the language of generated pages; with --source, keeps only pages "
-                "in that language (zh: a tenth of the characters or more are Chinese)", "choices": LANGS})
-    unit: str = field(default="page", metadata={
+                "in that language (zh: a tenth of the characters or more are Chinese)"})
+    unit: Unit = field(default="page", metadata={
         "help": "page (the whole page), paragraph, line, or slice (half paragraphs, half lines): "
-                "what one sample shows", "choices": UNITS})
-    prose: str = field(default=prose.DEFAULT, metadata={"choices": tuple(prose.SOURCES), "help": prose.HELP})
+                "what one sample shows"})
+    prose: prose.Source = field(default=prose.DEFAULT, metadata={"help": prose.HELP})
     dpi: float = field(default=150.0, metadata={"help": "resolution pages are rendered at (72-600)"})
     cross_check: bool = field(default=True, metadata={
         "help": "with --source, also read each page with pdfminer.six and skip pages where the two extractors "
@@ -60,9 +59,8 @@ class DocsConfig(EngineConfig):
 
 @dataclass
 class DocSlicesConfig(DocsConfig):
-    unit: str = field(default="slice", metadata={
-        "help": "slice (half paragraphs, half lines), paragraph, line or page: what one sample shows",
-        "choices": UNITS})
+    unit: Unit = field(default="slice", metadata={
+        "help": "slice (half paragraphs, half lines), paragraph, line or page: what one sample shows"})
 
 
 @functools.lru_cache(maxsize=8)

@@ -20,20 +20,19 @@ the last `PAGES_KEPT` pages it drew (shards hold consecutive indices; a retry dr
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from PIL import Image, ImageDraw
 
-from engines.base import Draw, Engine, EngineConfig, Sample, SampleError, make_rng, one_by_one
+from engines.base import Draw, Engine, EngineConfig, Lang, Sample, SampleError, make_rng, one_by_one
 from engines.finegrained import source
 from engines.finegrained.regions import CUT, Box, clear_regions, covers_ink, crosses, frame_around, union
 from tokenizer.protocol import COLORS, box_coords, box_prompt, color_prompt
 
-TASKS = ("mixed", "box", "color")
-REGIONS = ("mixed", "line", "block")
-PARTS = ("mixed", "docs", "scene")
-LANGS = ("mixed", "en", "zh")
+Task = Literal["mixed", "box", "color"]
+Region = Literal["mixed", "line", "block"]
+Part = Literal["mixed", "docs", "scene"]
 PAGE_TRIES = 4  # page draws a group of samples makes before its samples fail
 PAGES_KEPT = 4  # pages a worker keeps: a retried sample's page (next attempt) does not evict its group's
 FRAME_RGB = {"red": (220, 0, 0), "green": (0, 150, 0), "blue": (0, 0, 230)}  # what readers look for, exactly
@@ -45,17 +44,15 @@ class FinegrainedConfig(EngineConfig):
         "help": "your own data for the --part asked for (docs: a PDF or a folder of PDFs; scene: a folder of "
                 "photos, with people's boxes when it holds annotations.json (engines/finegrained/source.py), else "
                 "pseudo-labelled by PP-OCR); default: generated pages and scenes"})
-    part: str = field(default="mixed", metadata={
-        "help": "docs (document pages), scene (text in photos) or mixed (half each): what regions are cut from",
-        "choices": PARTS})
-    task: str = field(default="mixed", metadata={
+    part: Part = field(default="mixed", metadata={
+        "help": "docs (document pages), scene (text in photos) or mixed (half each): what regions are cut from"})
+    task: Task = field(default="mixed", metadata={
         "help": "box ([x1, y1, x2, y2] prompts), color (a red, green or blue frame drawn around the region), or "
-                "mixed (half each)", "choices": TASKS})
-    region: str = field(default="mixed", metadata={
-        "help": "line (one line), block (2-8 lines of one column) or mixed (half each)", "choices": REGIONS})
-    lang: str = field(default="mixed", metadata={
-        "help": "mixed, en or zh: the pages' and scenes' language (with --source, keeps pages in that language)",
-        "choices": LANGS})
+                "mixed (half each)"})
+    region: Region = field(default="mixed", metadata={
+        "help": "line (one line), block (2-8 lines of one column) or mixed (half each)"})
+    lang: Lang = field(default="mixed", metadata={
+        "help": "mixed, en or zh: the pages' and scenes' language (with --source, keeps pages in that language)"})
     regions_per_page: int = field(default=4, metadata={
         "help": "consecutive samples asking about one page or scene, each its own region (1: a page per sample)"})
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from PIL import ImageOps
 
@@ -31,8 +31,8 @@ from renderers.mathpix import MathpixStyle, render_mathpix
 from renderers.result import Rendered
 from tokenizer.protocol import PROMPT_FORMAT
 
-RENDERERS = ("mathpix", "latex", "mixed")
-DISPLAYS = ("mixed", "display", "inline")
+Renderer = Literal["mathpix", "latex", "mixed"]
+Display = Literal["mixed", "display", "inline"]
 MAX_PX = 3000  # longest side of an image; wider formulas are illegible at GOT's 1024 px
 LATEX = LatexConfig(dpi=200, margin_pt=0.0, timeout_s=60.0, batch_size=64)
 
@@ -42,13 +42,11 @@ class FormulasConfig(EngineConfig):
     source: str | None = field(default=None, metadata={
         "help": "a .tex file or a folder of LaTeX sources (every formula in them, simple macros expanded), or a "
                 "file of formulas, one per line, instead of the built-in generator"})
-    renderer: str = field(default="mixed", metadata={
-        "help": "mathpix (Mathpix-markdown-it in Chromium, the paper's), latex (11 math fonts) or mixed (both)",
-        "choices": RENDERERS})
+    renderer: Renderer = field(default="mixed", metadata={
+        "help": "mathpix (Mathpix-markdown-it in Chromium, the paper's), latex (11 math fonts) or mixed (both)"})
     latex_share: float = field(default=0.5, metadata={"help": "with --renderer mixed: the share drawn by LaTeX"})
-    display: str = field(default="mixed", metadata={
-        "help": "mixed, display or inline: which formulas to draw (the generator draws 60%% display when mixed)",
-        "choices": DISPLAYS})
+    display: Display = field(default="mixed", metadata={
+        "help": "mixed, display or inline: which formulas to draw (the generator draws 60%% display when mixed)"})
     source_hint: ClassVar[str] = "a .tex file, a folder of LaTeX sources or a file with one formula per line"
 
     def validate(self) -> None:

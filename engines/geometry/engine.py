@@ -15,7 +15,7 @@ a picture that does not compile fails its draw (counted by reason) and the retry
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from engines.base import Draw, Engine, EngineConfig, Resources, Sample, contained
 from engines.geometry.figure import Figure
@@ -28,7 +28,7 @@ from renderers.result import Rendered
 from tokenizer.protocol import PROMPT_FORMAT
 
 KINDS = {"triangle": triangle, "circle": circle, "polygon": polygon, "function": function, "coordinates": coordinates}
-TARGET_FORMATS = ("tikz", "dict")
+TargetFormat = Literal["tikz", "dict"]
 LIBRARIES = "arrows.meta,calc,angles,quotes,positioning"
 PREAMBLE = f"\\usepackage{{amsmath}}\n\\usepackage{{tikz}}\n\\usetikzlibrary{{{LIBRARIES}}}"
 # --source pictures come from papers: more libraries and pgfplots; xelatex with CJK fonts for pictures in Chinese.
@@ -42,10 +42,9 @@ class GeometryConfig(EngineConfig):
         "help": "a .tex/.tikz file or a folder of them: every tikzpicture environment in them becomes a sample "
                 "(file-level \\tikzstyle/\\tikzset definitions are moved into the picture); pictures that use "
                 "\\input, external files or do not compile are skipped and counted"})
-    target_format: str = field(default="tikz", metadata={
+    target_format: TargetFormat = field(default="tikz", metadata={
         "help": "tikz (the normalised tikzpicture compiled) or dict (segments with endpoints, circles, arcs, angles, "
-                "curves, axes, labels as JSON, after Slow Perception; built-in figures only)",
-        "choices": TARGET_FORMATS})
+                "curves, axes, labels as JSON, after Slow Perception; built-in figures only)"})
     kinds: str = field(default="all", metadata={
         "help": f"comma-separated figure kinds to draw, or all: {', '.join(KINDS)}"})
     dpi: float = field(default=200.0, metadata={"help": "resolution of the images (72-600)"})

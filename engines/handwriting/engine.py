@@ -12,6 +12,7 @@ from engines.base import (
     Draw,
     Engine,
     EngineConfig,
+    Lang,
     Resources,
     Sample,
     SampleError,
@@ -31,8 +32,7 @@ PRESETS, PRESET_WEIGHTS = ("light", "scan", "photo"), (0.3, 0.5, 0.2)
 @dataclass
 class HandwritingConfig(EngineConfig):
     capture: float = capture_share(0.0, "; every page is already scanned or photographed")
-    lang: str = field(default="mixed", metadata={"help": "language of built-in pages: en, zh or mixed (half each)",
-                                                 "choices": ("en", "zh", "mixed")})
+    lang: Lang = field(default="mixed", metadata={"help": "language of built-in pages: en, zh or mixed (half each)"})
     em_min: float = field(default=28.0, metadata={"help": "smallest pen em (letter height unit) in pixels"})
     em_max: float = field(default=44.0, metadata={"help": "largest pen em in pixels"})
     lines_min: int = field(default=6, metadata={"help": "--source: fewest real lines pasted on a page"})

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from rdkit import Chem, rdBase
 
@@ -39,7 +39,7 @@ from renderers.rdkit import draw_molecule_isolated
 from renderers.result import Rendered
 from tokenizer.protocol import PROMPT_FORMAT
 
-RENDERERS = ("mixed", "rdkit", "mathpix")
+Renderer = Literal["mixed", "rdkit", "mathpix"]
 NUMBERED_SHARE, NUMBERED_MAX_ATOMS = 0.1, 24  # atom numbers on small molecules only: they crowd a large one
 R_GROUP_SHARE = 0.1
 
@@ -49,9 +49,8 @@ class MoleculesConfig(EngineConfig):
     source: str | None = field(default=None, metadata={
         "help": "a .smi/.csv/.tsv file, a ChEMBL chemreps file (optionally .gz), or a folder of them, instead of "
                 "RDKit's 5,000 NCI molecules; invalid SMILES and molecules too large to draw are skipped and counted"})
-    renderer: str = field(default="mixed", metadata={
-        "help": "mixed (half RDKit, half Mathpix-markdown-it, drawn per sample), rdkit or mathpix",
-        "choices": RENDERERS})
+    renderer: Renderer = field(default="mixed", metadata={
+        "help": "mixed (half RDKit, half Mathpix-markdown-it, drawn per sample), rdkit or mathpix"})
     max_heavy_atoms: int = field(default=60, metadata={
         "help": "molecules with more heavy (non-hydrogen) atoms are skipped as too large to draw legibly"})
     limit: int = field(default=0, metadata={"help": "read at most this many usable molecules from --source (0: all)"})

@@ -18,19 +18,20 @@ is refused, as a retry would draw another.
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from PIL import Image
 from transformers.models.got_ocr2.image_processing_pil_got_ocr2 import get_optimal_tiled_canvas
 
-from engines.base import Draw, Engine, EngineConfig, Sample, SampleError, contained
+from engines.base import Draw, Engine, EngineConfig, Lang, Sample, SampleError, contained
 from engines.compose import SPREAD, Pools, joined, picked, plan, rng_choice, usable
 from tokenizer.protocol import PROMPT_MULTI_CROP
 
-PARTS = ("docs", "pages")
-LAYOUTS = ("spread", "stack")
-LANGS = ("mixed", "en", "zh")
+Part = Literal["docs", "pages"]
+Layout = Literal["spread", "stack"]
+PARTS, LAYOUTS = typing.get_args(Part), typing.get_args(Layout)  # what mixed draws from
 TILE, MAX_TILES = 1024, 6  # the loader's defaults (shards.loader.LoaderConfig)
 MIN_LINE_PX = 12.0  # a text line's height in the tiles the encoder sees
 SMALLEST_PT = 8.0  # a formatted page's smallest type, for pages whose line boxes are not recorded
@@ -40,13 +41,11 @@ SPARE = 1  # pages a sample drawing afresh asks for beyond the ones it needs (a 
 
 @dataclass
 class MulticropConfig(EngineConfig):
-    part: str = field(default="mixed", metadata={
-        "help": "docs (plain document pages), pages (formatted pages) or mixed (half each)",
-        "choices": ("mixed", *PARTS)})
-    layout: str = field(default="mixed", metadata={
-        "help": "spread (two pages side by side), stack (two or three pages one below the other) or mixed",
-        "choices": ("mixed", *LAYOUTS)})
-    lang: str = field(default="mixed", metadata={"help": "mixed, en or zh: the pages' language", "choices": LANGS})
+    part: Literal["mixed", Part] = field(default="mixed", metadata={
+        "help": "docs (plain document pages), pages (formatted pages) or mixed (half each)"})
+    layout: Literal["mixed", Layout] = field(default="mixed", metadata={
+        "help": "spread (two pages side by side), stack (two or three pages one below the other) or mixed"})
+    lang: Lang = field(default="mixed", metadata={"help": "mixed, en or zh: the pages' language"})
     reuse: int = field(default=6, metadata={
         "help": "consecutive samples taking their pages from one pool of --pool-pages pages of one part, each its "
                 "own layout and shuffle (1: every sample draws its pages afresh)"})

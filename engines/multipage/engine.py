@@ -19,12 +19,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from engines.base import Draw, Engine, EngineConfig, Sample, SampleError, contained
+from engines.base import Draw, Engine, EngineConfig, Lang, Sample, SampleError, contained
 from engines.compose import SPREAD, Pools, joined, picked, plan, usable
 from tokenizer.got import get_tokenizer
 from tokenizer.protocol import PROMPT_MULTI_PAGE
 
-LANGS = ("mixed", "en", "zh")
 PAGE_FILL = 0.6  # content per generated document, in pages (the pages engine's --fill): about two in three fit
 
 
@@ -32,8 +31,8 @@ PAGE_FILL = 0.6  # content per generated document, in pages (the pages engine's 
 class MultipageConfig(EngineConfig):
     source: str | None = field(default=None, metadata={
         "help": "a folder of papers' LaTeX sources (as the pages engine reads them); default: generated pages"})
-    lang: str = field(default="mixed", metadata={
-        "help": "mixed (English and Chinese pages interleaved), en or zh", "choices": LANGS})
+    lang: Lang = field(default="mixed", metadata={
+        "help": "mixed (English and Chinese pages interleaved), en or zh"})
     min_pages: int = field(default=2, metadata={"help": "fewest pages in a sample (2 or more)"})
     max_pages: int = field(default=8, metadata={"help": "most pages in a sample (at most 8, as GOT trains)"})
     max_page_tokens: int = field(default=650, metadata={"help": "most Qwen tokens of one page's text"})

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from engines import prose
-from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError
+from engines.base import Draw, Engine, EngineConfig, Lang, Resources, Sample, SampleError
 from engines.pages.blocks import Document
 from engines.pages.content import draw_blocks, title
 from engines.pages.layout import ENGINE, batch_latex, document_latex, draw_style
@@ -31,8 +31,6 @@ from renderers.latex import LatexConfig, compile_document
 from renderers.pymupdf import PdfDocument
 from tokenizer.protocol import PROMPT_FORMAT
 
-LANGS = ("mixed", "en", "zh")
-
 
 @dataclass
 class PagesConfig(EngineConfig):
@@ -41,10 +39,10 @@ class PagesConfig(EngineConfig):
                 "\\documentclass) to draw real pages from instead of generated documents; papers that fail to "
                 "compile (missing class or package, errors, timeouts) or whose pages do not match are skipped "
                 "and counted"})
-    lang: str = field(default="mixed", metadata={
+    lang: Lang = field(default="mixed", metadata={
         "help": "mixed (half each), en or zh: the language of generated documents; with --source, keeps only "
-                "papers in that language", "choices": LANGS})
-    prose: str = field(default=prose.DEFAULT, metadata={"choices": tuple(prose.SOURCES), "help": prose.HELP})
+                "papers in that language"})
+    prose: prose.Source = field(default=prose.DEFAULT, metadata={"help": prose.HELP})
     dpi: float = field(default=144.0, metadata={"help": "resolution of the page images (144: an A4 page is "
                                                         "1191 x 1684 px)"})
     fill: float = field(default=1.3, metadata={

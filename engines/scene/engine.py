@@ -28,6 +28,7 @@ from engines.base import (
     Draw,
     Engine,
     EngineConfig,
+    Lang,
     Resources,
     Sample,
     SampleError,
@@ -40,7 +41,6 @@ from renderers import perspective
 from renderers.result import Quad
 from tokenizer.protocol import PROMPT_PLAIN
 
-LANGS = ("mixed", "en", "zh")
 CROP_PAD = (0.1, 0.35)  # a crop keeps this margin around its line, in line heights (drawn per sample)
 MIN_PAD = 0.03  # the margin a crop falls back to when the drawn one would reach into a neighbouring line
 # A detector's box carries a margin (about a quarter of its height on each side, more than a receipt's line gap), so
@@ -54,9 +54,8 @@ class SceneConfig(EngineConfig):
     source: str | None = field(default=None, metadata={
         "help": "a folder of photos to pseudo-label with PP-OCR instead of drawing synthetic scenes; a photo is "
                 "used only when the reader is sure of every legible line in it; unreadable files are skipped"})
-    lang: str = field(default="mixed", metadata={
-        "help": "mixed (half each), en or zh: the language of the built-in scenes' text (not used with --source)",
-        "choices": LANGS})
+    lang: Lang = field(default="mixed", metadata={
+        "help": "mixed (half each), en or zh: the language of the built-in scenes' text (not used with --source)"})
     source_hint: ClassVar[str] = "a folder of photos"
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 
@@ -47,7 +47,8 @@ from renderers import degrade
 from renderers.verovio import MUSIC_FONTS, ScoreOptions, draw, engrave_isolated
 from tokenizer.protocol import PROMPT_FORMAT
 
-TARGET_FORMATS = ("kern", "bekern")
+TargetFormat = Literal["kern", "bekern"]
+Degrade = Literal["none", "light", "scan"]
 PAPERS = ("#ffffff", "#fdfbf5", "#fbf6e9", "#f6f1e3", "#f9f9f4", "#f3efe2")
 TEXT_FONTS = ("dejavu-serif", "dejavu-sans")
 
@@ -58,14 +59,14 @@ class SheetMusicConfig(EngineConfig):
     source: str | None = field(default=None, metadata={
         "help": "a .krn file or a folder of them (real piano scores with two **kern spines): cut into excerpts of "
                 "a few bars that fit one system; unusable files are skipped and counted"})
-    target_format: str = field(default="kern", metadata={
+    target_format: TargetFormat = field(default="kern", metadata={
         "help": "kern (Humdrum **kern, what Verovio reads) or bekern (GrandStaff's tokenisation: **ekern_1.0 "
-                "headers, token elements joined by '·')", "choices": TARGET_FORMATS})
+                "headers, token elements joined by '·')"})
     max_bars: int = field(default=5, metadata={"help": "most bars per excerpt (1-12); fewer when one system "
                                                       "cannot hold them"})
     title: float = field(default=0.3, metadata={"help": "share of samples with a title and composer line (0-1)"})
-    degrade: str = field(default="light", metadata={
-        "help": "scan/photo effects on the paper: none, light or scan", "choices": ("none", "light", "scan")})
+    degrade: Degrade = field(default="light", metadata={
+        "help": "scan/photo effects on the paper: none, light or scan"})
     source_hint: ClassVar[str] = "a .krn file or a folder of them"
 
     def validate(self) -> None:

@@ -19,7 +19,7 @@ from typing import ClassVar
 
 from PIL import ImageOps
 
-from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError, contained
+from engines.base import Draw, Engine, EngineConfig, Lang, Resources, Sample, SampleError, contained
 from engines.tables.content import random_tabular
 from engines.tables.source import Table, load_tables
 from engines.tables.style import TABLE_FONTS, TableStyle, table_style
@@ -28,7 +28,6 @@ from renderers.latex import LatexConfig, render_latex_groups
 from renderers.result import Rendered
 from tokenizer.protocol import PROMPT_FORMAT
 
-LANGS = ("mixed", "en", "zh")
 MAX_PX = 3000
 LATEX = LatexConfig(dpi=200, margin_pt=0.0, timeout_s=60.0, batch_size=64, memory_mb=3072)
 
@@ -38,8 +37,8 @@ class TablesConfig(EngineConfig):
     source: str | None = field(default=None, metadata={
         "help": "a .tex file or a folder of LaTeX sources whose tabular, tabular*, tabularx, longtable and "
                 "deluxetable environments are drawn (normalised to tabular) instead of generated tables"})
-    lang: str = field(default="mixed", metadata={
-        "help": "mixed (half each), en or zh; with --source, keeps only tables in that language", "choices": LANGS})
+    lang: Lang = field(default="mixed", metadata={
+        "help": "mixed (half each), en or zh; with --source, keeps only tables in that language"})
     source_hint: ClassVar[str] = "a .tex file or a folder of LaTeX sources"
 
 

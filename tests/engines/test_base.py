@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
+from dataclasses import dataclass
+from typing import Literal
+
 import numpy as np
 import pytest
 
-from engines.base import Draw, Engine, Sample, SampleError, make_rng
+from engines import ENGINES, EngineUnavailable, get_engine
+from engines.base import Draw, Engine, EngineConfig, Sample, SampleError, make_rng
 from engines.smoke import SmokeEngine
 
 
@@ -34,3 +40,29 @@ def test_an_engine_writes_sample_batch_not_sample() -> None:
                 raise AssertionError("never called")
     with pytest.raises(NotImplementedError, match="Nothing must write sample_batch"):
         type("Nothing", (Engine,), {"name": "nothing"})().sample(make_rng(0, "x", 0), 0)
+
+
+@dataclass
+class _Choosy(EngineConfig):
+    mode: Literal["fast", "exact"] = "fast"
+    font: Literal["a", "b"] | None = None
+    name: str = "anything"
+
+
+def test_a_literal_field_takes_only_its_values() -> None:
+    _Choosy(font=None, name="not a choice").check_choices()  # `| None` takes None; a plain str anything
+    for bad, message in (({"mode": "slow"}, "--mode 'slow' is not one of fast, exact; pick one of them"),
+                         ({"font": "c"}, "--font 'c' is not one of a, b, None; pick one of them")):
+        with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+            _Choosy(**bad).check()
+
+
+@pytest.mark.parametrize("name", sorted(ENGINES))
+def test_every_engine_declares_its_choices_as_literals(name: str) -> None:
+    """Each default is one of its field's values, and no field declares choices any other way."""
+    try:
+        config = get_engine(name).Config
+    except EngineUnavailable as e:
+        pytest.skip(str(e))
+    config().check_choices()
+    assert not [f.name for f in dataclasses.fields(config) if "choices" in f.metadata]

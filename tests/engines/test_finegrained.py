@@ -8,7 +8,8 @@ import json
 import numpy as np
 import pytest
 
-from engines.base import SampleError, make_rng
+from conftest import drawn_as_built
+from engines.base import make_rng
 from engines.finegrained import FinegrainedEngine
 from engines.finegrained.engine import FinegrainedConfig
 from engines.finegrained.regions import INK_CONTRAST
@@ -18,32 +19,16 @@ from pipelines.readers.finegrained import frame_box
 pytestmark = pytest.mark.slow  # drives the real tools over many samples: not in the quick tier
 
 
-def _draw(engine: FinegrainedEngine, n: int) -> list[tuple[int, int]]:
-    """(index, attempt) of the first n samples that draw (a page with no clear region is refused and redrawn)."""
-    found = []
-    index = 0
-    while len(found) < n:
-        for attempt in range(10):
-            try:
-                engine.sample(make_rng(0, "finegrained", index, attempt), index, attempt)
-            except SampleError:
-                continue
-            found.append((index, attempt))
-            break
-        index += 1
-    return found
-
-
 @pytest.fixture(scope="module")
 def engines() -> dict[str, FinegrainedEngine]:
-    return {task: FinegrainedEngine(FinegrainedConfig(task=task, part="docs")) for task in ("box", "color")}
+    """Uncaptured (a box sample may be binarised), so a sample's image is its page's, framed or not."""
+    return {task: FinegrainedEngine(FinegrainedConfig(task=task, part="docs", capture=0.0)) for task in ("box", "color")}
 
 
 def test_a_box_asks_about_exactly_its_lines(engines) -> None:
     engine = engines["box"]
-    for index, attempt in _draw(engine, 4):
-        sample = engine.sample(make_rng(0, "finegrained", index, attempt), index, attempt)
-        _, page = engine.page(index, attempt)
+    for draw, sample in drawn_as_built(engine, range(4)):
+        _, page = engine.page(draw.index, draw.attempt)
         width, height = sample.images[0].size
         x0, y0, x1, y1 = (int(v) for v in sample.prompt[1:sample.prompt.index("]")].split(", "))
         assert sample.prompt.endswith("] OCR: ") and sample.task == "box"
@@ -56,9 +41,8 @@ def test_a_box_asks_about_exactly_its_lines(engines) -> None:
 
 def test_a_colour_frame_is_drawn_clear_of_every_glyph(engines) -> None:
     engine = engines["color"]
-    for index, attempt in _draw(engine, 4):
-        sample = engine.sample(make_rng(0, "finegrained", index, attempt), index, attempt)
-        _, page = engine.page(index, attempt)
+    for draw, sample in drawn_as_built(engine, range(4)):
+        _, page = engine.page(draw.index, draw.attempt)
         color = sample.meta["color"]
         assert sample.prompt == f"[{color}] OCR: " and sample.task == "color"
         inner = frame_box(sample.images[0], color)
@@ -75,8 +59,7 @@ def test_a_colour_frame_is_drawn_clear_of_every_glyph(engines) -> None:
 
 def test_reader_reads_the_asked_region_and_flags_another_regions_text(engines) -> None:
     reader, threshold = get_reader("finegrained")
-    samples = [engines[task].sample(make_rng(0, "finegrained", i, a), i, a)
-               for task in ("box", "color") for i, a in _draw(engines[task], 2)]
+    samples = [sample for task in ("box", "color") for _, sample in drawn_as_built(engines[task], range(2))]
     records = [{"prompt": s.prompt, "target": s.target, "task": s.task, "meta": json.dumps(s.meta)} for s in samples]
     for record, sample in zip(records, samples):
         assert reader(record, sample.images).score >= threshold, (record["target"], reader(record, sample.images))
@@ -90,9 +73,8 @@ def test_reader_reads_the_asked_region_and_flags_another_regions_text(engines) -
 def test_scene_regions_are_drawn_quads_and_frames_cross_no_other_line() -> None:
     engine = FinegrainedEngine(FinegrainedConfig(part="scene", task="color", region="line"))
     reader, threshold = get_reader("finegrained")
-    for index, attempt in _draw(engine, 2):
-        sample = engine.sample(make_rng(0, "finegrained", index, attempt), index, attempt)
-        part, scene = engine.page(index, attempt)
+    for draw, sample in drawn_as_built(engine, range(2)):
+        part, scene = engine.page(draw.index, draw.attempt)
         assert part == "scene" and sample.meta["part"] == "scene"
         drawn = dict(zip(scene.target.split("\n"), scene.meta["quads"]))
         assert sample.target in drawn  # one line the scene engine drew, whole
@@ -138,8 +120,7 @@ def test_real_photos_people_boxes_are_regions_and_illegible_ones_never_asked(sha
     assert engine.source_items == 7
     people = json.loads((source / "annotations.json").read_text())
     seen = set()
-    for index, attempt in _draw(engine, 8):
-        sample = engine.sample(make_rng(0, "finegrained", index, attempt), index, attempt)
+    for _, sample in drawn_as_built(engine, range(8)):
         lines = people[sample.meta["source"]]
         legible = {e["text"]: quad_box(e["box"]) for e in lines if e["text"] != "###"}
         asked = _asked_box(sample)

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from conftest import drawn_as_built
 from engines import get_engine, make_rng
-from engines.base import SampleError
 from engines.handwriting import HandwritingEngine, source
 from engines.handwriting import hand as hands
 from engines.handwriting.content import KINDS, write_page
@@ -111,19 +111,11 @@ def test_a_handwriting_sample_replays_from_its_meta() -> None:
     """The page written again from the sample's seed, degraded by the apply and parameters its JSON meta names,
     is the sample's image, byte for byte."""
     engine = HandwritingEngine()
-    attempt = next(a for a in range(10) if _draws(engine, a))
-    sample = engine.sample(make_rng(0, "handwriting", 5, attempt), 5, attempt)
+    ((draw, sample),) = drawn_as_built(engine, [5])
     meta = json.loads(json.dumps(sample.meta))
-    rng = make_rng(0, "handwriting", 5, attempt)
+    rng = make_rng(0, "handwriting", 5, draw.attempt)
     lang, kind = LANGS[int(rng.integers(2))], KINDS[int(rng.integers(len(KINDS)))]
     page, _, _, _ = write_page(rng, lang, kind, (engine.config.em_min, engine.config.em_max))
     replayed = degrade.apply(Image.fromarray(page), degrade.DegradeParams.from_dict(meta["degrade"]))
     assert replayed.images[0].tobytes() == sample.images[0].tobytes()
 
-
-def _draws(engine: HandwritingEngine, attempt: int) -> bool:
-    try:
-        engine.sample(make_rng(0, "handwriting", 5, attempt), 5, attempt)
-        return True
-    except SampleError:
-        return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import typing
 
 import pytest
 
@@ -20,6 +21,11 @@ def test_each_prose_source_is_installed_and_real_in_both_languages(name: str) ->
             assert not any(prose.HAN.search(p) for p in paragraphs)
     with pytest.raises(ValueError, match="prose source must be one of"):
         prose.paragraphs("en", "lorem")
+
+
+def test_the_prose_choices_are_the_sources() -> None:
+    """`--prose` takes the `prose.Source` names: exactly the keys of SOURCES, in their order."""
+    assert typing.get_args(prose.Source) == tuple(prose.SOURCES)
 
 
 def title(head: str) -> str:

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+import typing
 from pathlib import Path
 
 import fsspec
@@ -24,7 +25,7 @@ from transformers import GotOcr2ForConditionalGeneration
 from conftest import REPO
 from model import checkpoint, evaluate, train
 from model.generate import Query, read
-from model.presets import PRESETS, build_config
+from model.presets import PRESETS, Preset, build_config
 from shards.format import encode_record
 from shards.reader import StoredSample, iter_samples
 from shards.writer import ShardWriter
@@ -180,6 +181,10 @@ def test_fsdp_shards_every_layer_of_every_preset() -> None:
 
 
 def test_cli_errors_name_the_flag(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    assert typing.get_args(Preset) == tuple(PRESETS)  # --preset's choices are the presets
+    with pytest.raises(SystemExit) as e:
+        train.parse_args(["--mix", "m.yaml", "--out", str(tmp_path), "--preset", "huge"])
+    assert e.value.code == 2 and "--preset: invalid choice: 'huge' (choose from 'got-580m'" in capsys.readouterr().err
     with pytest.raises(SystemExit) as e:
         train.parse_args(["--mix", "m.yaml", "--out", str(tmp_path), "--batch-size", "0"])
     assert e.value.code == 2 and "--batch-size must be >= 1" in capsys.readouterr().err

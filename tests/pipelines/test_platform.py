@@ -97,7 +97,7 @@ class TypedConfig:
     strict: bool = False
     fonts: list[str] = field(default_factory=lambda: ["dejavu-sans"])
     mode: Literal["fast", "exact"] = "fast"
-    renderer: str = field(default="a", metadata={"choices": ("a", "b")})
+    renderer: Literal["a", "b"] | None = None
 
 
 def test_config_fields_become_typed_flags(capsys: pytest.CaptureFixture) -> None:
@@ -108,7 +108,8 @@ def test_config_fields_become_typed_flags(capsys: pytest.CaptureFixture) -> None
     assert vars(args) == {"limit": 3, "ratio": 2.0, "strict": True, "fonts": ["a", "b"], "mode": "exact",
                           "renderer": "b"}
     for bad, message in ((["--limit", "x"], "--limit: 'x' is not a whole number"),
-                         (["--mode", "slow"], "invalid choice: 'slow'"), (["--ratio", "?"], "is not a number")):
+                         (["--mode", "slow"], "invalid choice: 'slow'"),
+                         (["--renderer", "c"], "invalid choice: 'c'"), (["--ratio", "?"], "is not a number")):
         with pytest.raises(SystemExit):
             parser.parse_args(bad)
         assert message in capsys.readouterr().err
