@@ -130,10 +130,24 @@ NOTE = re.compile(r"(?m)^(\\\(\{ \}\^\{[^{}]+\}\\\)) .*$")
 SYMBOLS = ("*", "\\dagger", "\\ddagger", "\\S", "\\P", "\\|")  # \fnsymbol: the title's footnote marks
 
 
-def place_notes(pages: list[str]) -> list[str]:
+def split_notes(markdown: str) -> tuple[str, dict[str, str]]:
+    """The markdown without its footnotes, and the notes by mark (`\\({ }^{1}\\)` -> the note's line).
+
+    A page prints its notes at its foot, below text that may go on over the page: the body is split
+    per page without them (`engines.pages.nougat` matches the page's body, its notes removed), and
+    `place_notes` puts each note back on the page printing its mark.
+    """
+    notes = {m[1]: m[0] for m in NOTE.finditer(markdown)}
+    return re.sub(r"\n{3,}", "\n\n", NOTE.sub("", markdown)).strip(), notes
+
+
+def place_notes(pages: list[str], notes: dict[str, str] | None = None) -> list[str]:
     """Each footnote moved to the end of the page that prints its mark, notes in the order of their numbers (a
-    page's footnotes print at its foot, after its text: the convention of the generated pages too)."""
-    notes = {m[1]: m[0] for page in pages for m in NOTE.finditer(page)}
+    page's footnotes print at its foot, after its text: the convention of the generated pages too).
+
+    `notes` (from `split_notes`) are those of pages split without them; by default the pages' own."""
+    if notes is None:
+        notes = {m[1]: m[0] for page in pages for m in NOTE.finditer(page)}
     pages = [re.sub(r"\n{3,}", "\n\n", NOTE.sub("", page)).strip() for page in pages]
     out = []
     for page in pages:

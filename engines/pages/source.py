@@ -10,8 +10,9 @@ left out). What cannot be used is counted in `skipped`:
 a paper with no main file ("no_main_tex"), of the other language ("lang_mismatch"), whose class or
 package TeX Live lacks ("latex_missing_file"), that fails ("latex_error", "latex_no_pdf") or times out
 ("render_timeout"); pages that match poorly ("page_match_low"), show no text ("page_empty"), print a
-figure or table caption other than those their markdown holds or elsewhere on the page ("float_elsewhere")
-or whose markdown does
+figure or table caption other than those their markdown holds or elsewhere on the page ("float_elsewhere"),
+whose footnotes are not the ones it prints ("note_elsewhere": a note LaTeX carried to the next page, or
+split over two), or whose markdown does
 not open and close with the words the page prints first and last ("page_ends_differ").
 Compiling happens once, when the engine is built: a real paper takes seconds to minutes.
 """
@@ -26,7 +27,7 @@ from typing import Callable
 
 from PIL import Image
 
-from engines.pages.mmd import Converter, expand_inputs, place_notes
+from engines.pages.mmd import Converter, expand_inputs, place_notes, split_notes
 from engines.pages.nougat import (
     MIN_AGREEMENT,
     MIN_SCORE,
@@ -34,6 +35,7 @@ from engines.pages.nougat import (
     page_texts,
     page_words,
     split_markdown,
+    strip_notes,
     word_agreement,
 )
 from engines.pages.nougat import _words as nougat_words
@@ -160,19 +162,23 @@ def paper_pages(folder: Path, lang: str, latex: Callable[[str], LatexConfig], sk
         skipped[exc.reason] += 1
         return []
     markdown = Converter(compiled.aux).convert(source)
-    words = page_words(texts, markdown)
-    split = split_markdown(markdown, words, end_fragments(texts))
+    body, notes = split_notes(markdown)
+    bodies, printed = strip_notes(texts, notes)
+    words = page_words(bodies, markdown)
+    split = split_markdown(body, words, end_fragments(bodies))
     kept = []
-    for page, (text, (_, score)) in enumerate(zip(place_notes([t for t, _ in split]), split)):
+    for page, (text, (part, score)) in enumerate(zip(place_notes([t for t, _ in split], notes), split)):
         if not text.strip():
             skipped["page_empty"] += 1
         elif score < MIN_SCORE:
             skipped["page_match_low"] += 1
-        elif word_agreement(text, words[page]) < MIN_AGREEMENT:
+        elif word_agreement(part, words[page]) < MIN_AGREEMENT:
             skipped["page_words_differ"] += 1
-        elif not floats_in_place(text, texts[page]):
+        elif not floats_in_place(part, bodies[page]):
             skipped["float_elsewhere"] += 1
-        elif not ends_agree(text, words[page]):
+        elif {mark for mark in notes if mark in part} != printed[page]:
+            skipped["note_elsewhere"] += 1
+        elif not ends_agree(part, words[page]):
             skipped["page_ends_differ"] += 1
         else:
             kept.append(PaperPage(folder.name, paper_lang, config.program, page, text, round(score, 4), compiled.pdf))
