@@ -77,8 +77,9 @@ def _through(text: str, start: int, words: list[str]) -> int | None:
     for word, at in got:
         if word == words[k]:
             k += 1
-            if k == len(words):
-                return start + at + len(word)
+            if k == len(words):  # the note's line goes on to its end (math after its last word: "predict yo(t).")
+                stop = text.find("\n", start + at + len(word))
+                return len(text) if stop < 0 else stop
     return None
 
 

@@ -13,13 +13,15 @@ package TeX Live lacks ("latex_missing_file"), that fails ("latex_error", "latex
 figure or table caption other than those their markdown holds or elsewhere on the page ("float_elsewhere"),
 whose footnotes are not the ones it prints ("note_elsewhere": a note LaTeX carried to the next page, or
 split over two), or whose markdown does
-not open and close with the words the page prints first and last ("page_ends_differ").
+not open and close with the words the page prints first and last ("page_ends_differ") or with the
+displayed formulas it prints there ("math_ends_differ").
 Compiling happens once, when the engine is built: a real paper takes seconds to minutes.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +47,7 @@ from renderers.pymupdf import PdfDocument
 from renderers.scripts import HAN
 
 WORD_RE = re.compile(r"[^\W\d_]{3,}")
+FORMULA = re.compile(r"[=+<>≤≥≈∼∈∑∏∫×·−∂∇√]")  # what a printed formula shows and prose does not: its operators
 MAIN_NAMES = ("main.tex", "ms.tex", "paper.tex")
 CJK = re.compile(r"\\usepackage(\[[^]]*\])?\{(ctex|xeCJK|CJKutf8)\}|\\documentclass(\[[^]]*\])?\{ctex")
 
@@ -101,26 +104,61 @@ def floats_in_place(markdown: str, printed: str, slack: float = 0.2) -> bool:
     return mine.keys() == shown.keys() and all(abs(mine[k] - shown[k]) <= slack for k in mine)
 
 
+def _letters(text: str) -> str:
+    """The letters of `text`, command names included, lower case and without accents: what a formula prints."""
+    return re.sub(r"[^a-z]", "", unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower())
+
+
 def ends_agree(markdown: str, words: list[str], n: int = 3, slack: int = 8) -> bool:
     """Whether a page's markdown opens and closes with the words the page prints first and last: its first `n`
-    prose words among the page's first `slack` words, its last `n` among the last `slack`, in order.
+    prose words among the page's first `slack` words, in order, and every word printed before them one of the
+    letters of the markdown's own opening (a formula's "arctan", "Gkh"); the same at the page's end.
 
     The fuzzy break search scores a page by how well its ends match, which a cut a few words off (a
-    sentence's end given to the next page) still passes at 0.9; this asks for the very words.
+    sentence's end given to the next page) still passes at 0.9; this asks for the very words (allowing any
+    printed word in the slack let a page ending "...response (resulting in dynamic range compression)"
+    keep a target ending at "dynamic").
     """
-    mine = [w for w, _ in nougat_words(markdown)]
-    if len(mine) < n or len(words) < n:
+    found = nougat_words(markdown)
+    if len(found) < n or len(words) < n:
         return True
+    head = _letters(markdown[:found[0][1]])
+    tail = _letters(markdown[found[-1][1] + len(found[-1][0]):])
 
-    def inside(part: list[str], window: list[str]) -> bool:
-        at = 0
+    def opens(part: list[str], window: list[str], before: str) -> bool:
+        at, first = 0, None
         for w in part:
             if w not in window[at:]:
                 return False
             at = window.index(w, at) + 1
-        return True
+            first = at - 1 if first is None else first
+        return all(w in before for w in window[:first])
 
-    return inside(mine[:n], words[:slack]) and inside(mine[-n:], words[-slack:])
+    mine = [w for w, _ in found]
+    return opens(mine[:n], words[:slack], head) and opens(mine[::-1][:n], words[::-1][:slack], tail)
+
+
+def _display_math(markdown: str, printed: str) -> tuple[tuple[bool, bool], tuple[bool, bool]]:
+    """Whether the markdown and the printed page (its body text) open and close with display math: before the
+    first or after the last prose word, `\\[` or an environment in the markdown, an operator or relation
+    (`FORMULA`) on the page."""
+    def ends(text: str, display: Callable[[str], bool]) -> tuple[bool, bool]:
+        found = nougat_words(text)
+        if not found:
+            return display(text), display(text)
+        return display(text[:found[0][1]]), display(text[found[-1][1] + len(found[-1][0]):])
+    return (ends(markdown, lambda t: "\\[" in t or "\\begin{" in t),
+            ends(printed, lambda t: FORMULA.search(t) is not None))
+
+
+def math_at_ends(markdown: str, printed: str) -> bool:
+    """Whether a page's markdown opens and closes with display math where the page prints a formula.
+
+    Prose words cannot see a formula: a page ending with a displayed equation below its last line
+    matched its words whether or not its markdown held the equation ("math_ends_differ" where not).
+    """
+    mine, shown = _display_math(markdown, printed)
+    return mine == shown
 
 
 def main_file(folder: Path) -> Path | None:
@@ -180,6 +218,8 @@ def paper_pages(folder: Path, lang: str, latex: Callable[[str], LatexConfig], sk
             skipped["note_elsewhere"] += 1
         elif not ends_agree(part, words[page]):
             skipped["page_ends_differ"] += 1
+        elif not math_at_ends(part, bodies[page]):
+            skipped["math_ends_differ"] += 1
         else:
             kept.append(PaperPage(folder.name, paper_lang, config.program, page, text, round(score, 4), compiled.pdf))
     return kept
