@@ -83,6 +83,12 @@ def _through(text: str, start: int, words: list[str]) -> int | None:
     return None
 
 
+def masked(text: str) -> str:
+    """`text` with its math (markdown's `\\( \\)`, `\\[ \\]`, math letters of the PDF), command names and captions
+    blanked, offsets kept."""
+    return MATH_LETTERS.sub(lambda m: " " * len(m[0]), HIDDEN.sub(lambda m: " " * len(m[0]), text))
+
+
 def _words(text: str) -> list[tuple[str, int]]:
     """(word, offset) of the prose words of `text` (three letters or more), lower case, accents removed.
 
@@ -90,9 +96,9 @@ def _words(text: str) -> list[tuple[str, int]]:
     single symbols and digits, which the length floor drops, or as math letters (𝐹𝐿𝑅𝑐 of unicode-math
     fonts), which are masked, so both sides are compared on prose.
     """
-    masked = MATH_LETTERS.sub(lambda m: " " * len(m[0]), HIDDEN.sub(lambda m: " " * len(m[0]), text))
+    text = masked(text)
     return [(unicodedata.normalize("NFKD", m[0]).encode("ascii", "ignore").decode().lower(), m.start())
-            for m in WORD.finditer(masked)]
+            for m in WORD.finditer(text)]
 
 
 def page_texts(pdf: PdfDocument) -> list[str]:

@@ -41,12 +41,14 @@ from engines.pages.nougat import (
     word_agreement,
 )
 from engines.pages.nougat import _words as nougat_words
+from engines.pages.nougat import masked as nougat_masked
 from renderers.errors import RenderError
 from renderers.latex import LatexConfig, compile_document
 from renderers.pymupdf import PdfDocument
 from renderers.scripts import HAN
 
 WORD_RE = re.compile(r"[^\W\d_]{3,}")
+SHORT = re.compile(r"[^\W\d_]+")
 FORMULA = re.compile(r"[=+<>≤≥≈∼∈∑∏∫×·−∂∇√]")  # what a printed formula shows and prose does not: its operators
 MAIN_NAMES = ("main.tex", "ms.tex", "paper.tex")
 CJK = re.compile(r"\\usepackage(\[[^]]*\])?\{(ctex|xeCJK|CJKutf8)\}|\\documentclass(\[[^]]*\])?\{ctex")
@@ -138,6 +140,30 @@ def ends_agree(markdown: str, words: list[str], n: int = 3, slack: int = 8) -> b
     return opens(mine[:n], words[:slack], head) and opens(mine[::-1][:n], words[::-1][:slack], tail)
 
 
+def _short_ends(text: str) -> tuple[list[str], list[str]]:
+    """The letter runs of `text` (math masked) before its first and after its last prose word: "to" of "to exploit"."""
+    found, runs = nougat_words(text), [(m[0].lower(), m.start()) for m in SHORT.finditer(nougat_masked(text))]
+    if not found:
+        return [], []
+    return ([w for w, at in runs if at < found[0][1]],
+            [w for w, at in runs if at >= found[-1][1] + len(found[-1][0])])
+
+
+def short_ends_agree(markdown: str, printed: str) -> bool:
+    """Whether a page's markdown and its printed body open and close with the same short words.
+
+    Pages are matched on words of three letters or more, so a break fell before the prose word after it:
+    "to" of a page printing "to exploit" went to the page before ("page_ends_differ" where the short
+    words differ). Where the markdown ends with display math, the page's letters there must be the formula's.
+    """
+    found = nougat_words(markdown)
+    if not found:
+        return True
+    ends = (markdown[:found[0][1]], markdown[found[-1][1] + len(found[-1][0]):])
+    return all(mine == shown or (("\\[" in end or "\\begin{" in end) and all(w in _letters(end) for w in shown))
+               for mine, shown, end in zip(_short_ends(markdown), _short_ends(printed), ends))
+
+
 def _display_math(markdown: str, printed: str) -> tuple[tuple[bool, bool], tuple[bool, bool]]:
     """Whether the markdown and the printed page (its body text) open and close with display math: before the
     first or after the last prose word, `\\[` or an environment in the markdown, an operator or relation
@@ -216,7 +242,7 @@ def paper_pages(folder: Path, lang: str, latex: Callable[[str], LatexConfig], sk
             skipped["float_elsewhere"] += 1
         elif {mark for mark in notes if mark in part} != printed[page]:
             skipped["note_elsewhere"] += 1
-        elif not ends_agree(part, words[page]):
+        elif not ends_agree(part, words[page]) or not short_ends_agree(part, bodies[page]):
             skipped["page_ends_differ"] += 1
         elif not math_at_ends(part, bodies[page]):
             skipped["math_ends_differ"] += 1
