@@ -12,6 +12,7 @@ keeps only pages that match well, as Nougat does.
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 from engines.tex import Macros
@@ -120,10 +121,29 @@ def aux_labels(aux: str) -> tuple[dict[str, str], dict[str, str]]:
     labels = {m[1]: m[2] for m in re.finditer(r"\\newlabel\{([^}]+)\}\{\{([^}]*)\}", aux)}
     cites = {}
     for m in re.finditer(r"\\bibcite\{([^}]+)\}\{(.*)\}\s*$", aux, re.M):
-        numeric = re.match(r"\{([^}]*)\}\{([^}]*)\}\{\{([^}]*)\}\}", m[2])
-        cites[m[1]] = f"{numeric[3].replace('~', ' ')}, {numeric[2]}" if numeric and numeric[3] else (
-            numeric[1] if numeric else m[2].strip("{}"))
+        groups, at = [], 0  # natbib's {number}{year}{{short authors}}{{long authors}}: braces nest ("2014{a}")
+        while (found := argument(m[2], at))[1] != at:
+            groups.append(found[0])
+            at = found[1]
+        if len(groups) >= 3 and groups[2].strip("{}"):
+            cites[m[1]] = f"{_plain(groups[2])}, {_plain(groups[1])}"
+        else:
+            cites[m[1]] = _plain(groups[0]) if groups else m[2].strip("{}")
     return labels, cites
+
+
+ACCENT = re.compile(r"(?<!\\)\\([`'^\"~=.])\s*(?:\{\s*([A-Za-z])\s*\}|([A-Za-z]))")
+COMBINING = {"`": "\u0300", "'": "\u0301", "^": "\u0302", "~": "\u0303", "=": "\u0304", ".": "\u0307", '"': "\u0308"}
+
+
+def accents(text: str) -> str:
+    """TeX's accent commands as the accented letters they print: `Merc{\\`e}re` -> "Mercère"."""
+    return ACCENT.sub(lambda m: unicodedata.normalize("NFC", (m[2] or m[3]) + COMBINING[m[1]]), text)
+
+
+def _plain(text: str) -> str:
+    """A bibliography label from the `.aux` as printed: accents resolved, ties as spaces, braces dropped."""
+    return accents(text).replace("~", " ").replace("{", "").replace("}", "").strip()
 
 
 NOTE = re.compile(r"(?m)^(\\\(\{ \}\^\{[^{}]+\}\\\)) .*$")
@@ -419,6 +439,7 @@ class Converter:
     def inline(self, text: str, paragraphs: bool = False) -> str:
         """Prose: inline math kept as \\( \\), citations and references resolved, formatting unwrapped."""
         text = re.sub(r"\n[ \t]*[{}]+[ \t]*(?=\n)", "", text)  # a line holding only a brace is no paragraph break
+        text = accents(text)
         out, i = [], 0
         command = re.compile(r"\$|\\\(|\\([A-Za-z]+\*?)|\\[%&_$#@ ,{}]|---|--|``|''|~|\\\\")
         while True:
