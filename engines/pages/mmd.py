@@ -508,5 +508,5 @@ class Converter:
         if all(re.fullmatch(r"\d+", f) for f in found):
             return "[" + ", ".join(found) + "]"
         if name in ("citet", "cite"):  # natbib's author-year \\cite is its \\citet: "Chen et al. (2018)"
-            return "; ".join(re.sub(r", (\d{4}\w?)$", r" (\1)", f) for f in found)
+            return "; ".join(re.sub(r", ([^,]+)$", r" (\1)", f) for f in found)
         return "(" + "; ".join(found) + ")" if name == "citep" else "; ".join(found)

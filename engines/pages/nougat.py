@@ -33,6 +33,7 @@ AGREE_CHARS = 120  # how far apart (in matched words' characters) a page's last 
 MATH_LETTERS = re.compile("[\U0001D400-\U0001D7FF]+")  # math italic and bold letters: a formula's, not prose
 # How `\\fnsymbol` marks print in the text layer.
 NOTE_MARKS = {"*": r"\*|∗", "\\dagger": "†", "\\ddagger": "‡", "\\S": "§", "\\P": "¶", "\\|": "‖"}
+UNIT_RE = re.compile(r"[^\W_]")  # a letter or digit: prose between the short words and the break
 HEADING = re.compile(r"(?:\n|^)(#+ [^\n]*)\s*$")  # a markdown page's last line, when it is a heading
 
 
@@ -136,8 +137,8 @@ def end_fragments(texts: list[str]) -> list[str]:
     return [m[1] if (m := END_HYPHEN.search(text)) else "" for text in texts]
 
 
-def split_markdown(markdown: str, pages: list[list[str]], fragments: list[str] | None = None
-                   ) -> list[tuple[str, float]]:
+def split_markdown(markdown: str, pages: list[list[str]], fragments: list[str] | None = None,
+                   leads: list[list[str]] | None = None) -> list[tuple[str, float]]:
     """The markdown of each page and its match score, Nougat's way.
 
     Args:
@@ -146,6 +147,8 @@ def split_markdown(markdown: str, pages: list[list[str]], fragments: list[str] |
         fragments: the part of a word each page hyphenates at its end (`end_fragments`): that word is
             cut as the pages cut it (`hyphen-` ending one page, `ated` opening the next), not given whole
             to one of them.
+        leads: the short words (under three letters) each page prints before its first word of `pages`:
+            the break moves back over them ("to" of "to exploit"), which the matched words cannot see.
 
     Returns:
         One (markdown, score) per page; score is the mean of how well the page's first and last words
@@ -180,6 +183,9 @@ def split_markdown(markdown: str, pages: list[list[str]], fragments: list[str] |
     breaks.append(len(words))
     scores.append(1.0)
     cuts = [_line_start(markdown, words[b][1]) if b < len(words) else len(markdown) for b in breaks]
+    for k, lead in enumerate(leads or [], start=0):
+        if lead and 0 < k < len(pages) and (at := _short_lead(markdown, cuts[k], lead)) is not None:
+            cuts[k] = max(cuts[k - 1], _line_start(markdown, at))
     hyphens = [False] * len(cuts)
     for k, fragment in enumerate(fragments or [], start=1):
         if fragment and k < len(pages) and (at := _cut_in_word(markdown, words, breaks[k], fragment)) is not None:
@@ -194,6 +200,14 @@ def split_markdown(markdown: str, pages: list[list[str]], fragments: list[str] |
         while (heading := HEADING.search(out[k][0])) and heading.start(1) > 0:
             out[k][0], out[k + 1][0] = out[k][0][:heading.start(1)].strip(), f"{heading[1]}\n\n{out[k + 1][0]}".strip()
     return [(text, score) for text, score in out]
+
+
+def _short_lead(markdown: str, cut: int, lead: list[str]) -> int | None:
+    """Where the short words `lead` start when the markdown's prose just before `cut` ends with them, else None."""
+    runs = list(re.finditer(r"[^\W\d_]+", masked(markdown[:cut])))[-len(lead):]
+    if [m[0].lower() for m in runs] != lead or any(UNIT_RE.search(masked(markdown[m.end():cut])) for m in runs[-1:]):
+        return None
+    return runs[0].start()
 
 
 def _cut_in_word(markdown: str, words: list[tuple[str, int]], first: int, fragment: str) -> int | None:

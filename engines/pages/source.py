@@ -229,7 +229,7 @@ def paper_pages(folder: Path, lang: str, latex: Callable[[str], LatexConfig], sk
     body, notes = split_notes(markdown)
     bodies, printed = strip_notes(texts, notes)
     words = page_words(bodies, markdown)
-    split = split_markdown(body, words, end_fragments(bodies))
+    split = split_markdown(body, words, end_fragments(bodies), [_short_ends(text)[0] for text in bodies])
     kept = []
     for page, (text, (part, score)) in enumerate(zip(place_notes([t for t, _ in split], notes), split)):
         if not text.strip():

@@ -338,3 +338,15 @@ def test_a_page_ending_in_a_formula_below_its_last_words_is_refused():
     shown = "response (resulting in dynamic range compression).\nRa = 400 FLRc/100 + 0.1"
     assert not math_at_ends("cone response (resulting in dynamic range compression).", shown)
     assert math_at_ends("response (resulting in dynamic range compression).\n\n\\[R_a = 400 + 0.1\\]", shown)
+
+
+def test_a_page_opening_with_short_words_gets_them():
+    """Pages are matched on words of three letters or more: "to" of a page opening "to exploit neural networks" went to
+    the page before; the short words a page prints before its first such word move the break back."""
+    md = "We embed domain knowledge to various degrees and to exploit neural networks to describe unknown components."
+    pages = [["embed", "domain", "knowledge", "various", "degrees", "and"],
+             ["exploit", "neural", "networks", "describe", "unknown", "components"]]
+    (first, _), (second, _) = split_markdown(md, pages, leads=[[], ["to"]])
+    assert first.endswith("degrees and") and second.startswith("to exploit")
+    (first, _), (second, _) = split_markdown(md, pages)  # without the leads: the old, wrong cut
+    assert first.endswith("and to") and second.startswith("exploit")
