@@ -201,6 +201,7 @@ class Converter:
         self.equations = 0
         self.eq_by_section = False  # `\numberwithin{equation}{section}`: (2.3), restarting each section
         self.sub: list | None = None  # inside `subequations`: [the parent number, rows numbered so far]
+        self.in_paragraph: set[str] = set()  # floats ("Figure 2") whose source stands inside a paragraph
 
     def convert(self, source: str) -> str:
         """The whole document's markdown: title, abstract and body up to the bibliography."""
@@ -319,7 +320,13 @@ class Converter:
                 end = self._env_end(text, env, m.end())
                 inner = text[m.end():end]
                 i = min(len(text), end + len(f"\\end{{{env}}}"))
+                before, after = text[:m.start()], text[i:]
+                inside = (env.rstrip("*") in ("figure", "table") and not re.search(r"\n[ \t]*\n[ \t]*$", before)
+                          and not re.match(r"[ \t]*\n[ \t]*\n", after) and bool(after.strip()))
                 out.append(self.environment(env, inner))
+                if inside:  # the paragraph goes on after the float: where LaTeX moves it, its two parts join
+                    self.in_paragraph.add(f"{'Figure' if env.startswith('figure') else 'Table'} "
+                                          f"{self.figures if env.startswith('figure') else self.tables}")
         return re.sub(r"\n{3,}", "\n\n", "".join(out)).strip()
 
     @staticmethod

@@ -111,6 +111,36 @@ def _letters(text: str) -> str:
     return re.sub(r"[^a-z]", "", unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower())
 
 
+EDGE = 0.05  # a caption printed within this share of a page's words from its top (bottom) is a float LaTeX put there
+
+
+def place_floats(markdown: str, printed: str, in_paragraph: set[str]) -> str:
+    """A page's markdown with each float the page prints at its top (bottom) moved to its start (end), where it is read.
+
+    LaTeX moves floats to the top or bottom of a page; the markdown writes them where their source
+    stands. A float is its caption's paragraph and the `tabular`s after it; where its source stood inside a
+    paragraph (`in_paragraph`), the paragraph's two parts join again. A float printed mid-page, or on
+    another page, stays where it is (`floats_in_place` refuses the page).
+    """
+    shown, mine = _caption_places(printed), _caption_places(markdown)
+    if shown.keys() != mine.keys():
+        return markdown
+    paras = markdown.split("\n\n")
+    top, bottom = [], []
+    for name, place in sorted(shown.items(), key=lambda kv: kv[1]):
+        if EDGE < place < 1 - EDGE or abs(place - mine[name]) <= EDGE:
+            continue
+        at = next(k for k, p in enumerate(paras) if p.startswith(f"{name}:"))
+        stop = at + 1
+        while stop < len(paras) and paras[stop].startswith("\\begin{tabular"):
+            stop += 1
+        block, paras = paras[at:stop], paras[:at] + paras[stop:]
+        if name in in_paragraph and 0 < at < len(paras) and not re.match(r"#|\\\[|\\begin|Figure|Table", paras[at]):
+            paras[at - 1:at + 1] = [paras[at - 1] + " " + paras[at]]
+        (top if place <= EDGE else bottom).extend(block)
+    return "\n\n".join(top + paras + bottom)
+
+
 def ends_agree(markdown: str, words: list[str], n: int = 3, slack: int = 8) -> bool:
     """Whether a page's markdown opens and closes with the words the page prints first and last: its first `n`
     prose words among the page's first `slack` words, in order, and every word printed before them one of the
@@ -225,11 +255,14 @@ def paper_pages(folder: Path, lang: str, latex: Callable[[str], LatexConfig], sk
     except RenderError as exc:
         skipped[exc.reason] += 1
         return []
-    markdown = Converter(compiled.aux).convert(source)
+    converter = Converter(compiled.aux)
+    markdown = converter.convert(source)
     body, notes = split_notes(markdown)
     bodies, printed = strip_notes(texts, notes)
     words = page_words(bodies, markdown)
     split = split_markdown(body, words, end_fragments(bodies), [_short_ends(text)[0] for text in bodies])
+    split = [(place_floats(part, bodies[page], converter.in_paragraph), score)
+             for page, (part, score) in enumerate(split)]
     kept = []
     for page, (text, (part, score)) in enumerate(zip(place_notes([t for t, _ in split], notes), split)):
         if not text.strip():

@@ -350,3 +350,20 @@ def test_a_page_opening_with_short_words_gets_them():
     assert first.endswith("degrees and") and second.startswith("to exploit")
     (first, _), (second, _) = split_markdown(md, pages)  # without the leads: the old, wrong cut
     assert first.endswith("and to") and second.startswith("exploit")
+
+
+def test_a_float_printed_at_the_top_of_its_page_is_read_first():
+    """sysid's pages 8 and 10 print Figures 1 and 2 at their tops, written mid-page where their sources stand: the float
+    moves to the page's start; a paragraph its source stood inside joins again; a float printed mid-page stays."""
+    from engines.pages.source import place_floats
+
+    names = [f"word{k:03d}".replace("0", "o").replace("1", "i") for k in range(60)]
+    words, before, after = " ".join(names), " ".join(names[:30]), " ".join(names[30:])
+    printed = "Figure 2: Computational graph of the solver.\n" + words
+    markdown = before + "\n\nFigure 2: Computational graph of the solver.\n\n" + after
+    assert not floats_in_place(markdown, printed)
+    moved = place_floats(markdown, printed, {"Figure 2"})
+    assert moved == "Figure 2: Computational graph of the solver.\n\n" + words and floats_in_place(moved, printed)
+    assert place_floats(markdown, printed, set()).count("\n\n") == 2  # two paragraphs stay two
+    mid = before + "\nFigure 2: Computational graph of the solver.\n" + after
+    assert place_floats(markdown, mid, set()) == markdown
