@@ -323,6 +323,9 @@ def test_a_footnote_is_matched_apart_from_the_body_and_short_words_keep_their_pa
     assert short_ends_agree("Text to embed domain knowledge to various degrees and", bodies[0])
     assert not short_ends_agree("Text to embed domain knowledge to various degrees and to", bodies[0])
     assert not short_ends_agree("exploit it.", bodies[1])
+    # dynonet's page 15 ends "a RMSE of"; the value is the next page's first line
+    assert not short_ends_agree("the model achieves a RMSE of \\(4.52\\cdot10^{-5}\\)", "the model achieves a RMSE of")
+    assert short_ends_agree("the model achieves a RMSE of \\(4.52\\cdot10^{-5}\\)", "the model achieves a RMSE of 4.52·10−5")
 
 
 def test_a_page_ending_in_a_formula_below_its_last_words_is_refused():
