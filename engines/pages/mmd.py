@@ -12,6 +12,7 @@ keeps only pages that match well, as Nougat does.
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 from engines.tex import Macros
@@ -120,20 +121,53 @@ def aux_labels(aux: str) -> tuple[dict[str, str], dict[str, str]]:
     labels = {m[1]: m[2] for m in re.finditer(r"\\newlabel\{([^}]+)\}\{\{([^}]*)\}", aux)}
     cites = {}
     for m in re.finditer(r"\\bibcite\{([^}]+)\}\{(.*)\}\s*$", aux, re.M):
-        numeric = re.match(r"\{([^}]*)\}\{([^}]*)\}\{\{([^}]*)\}\}", m[2])
-        cites[m[1]] = f"{numeric[3].replace('~', ' ')}, {numeric[2]}" if numeric and numeric[3] else (
-            numeric[1] if numeric else m[2].strip("{}"))
+        groups, at = [], 0  # natbib's {number}{year}{{short authors}}{{long authors}}: braces nest ("2014{a}")
+        while (found := argument(m[2], at))[1] != at:
+            groups.append(found[0])
+            at = found[1]
+        if len(groups) >= 3 and groups[2].strip("{}"):
+            cites[m[1]] = f"{_plain(groups[2])}, {_plain(groups[1])}"
+        else:
+            cites[m[1]] = _plain(groups[0]) if groups else m[2].strip("{}")
     return labels, cites
+
+
+ACCENT = re.compile(r"(?<!\\)\\([`'^\"~=.])\s*(?:\{\s*([A-Za-z])\s*\}|([A-Za-z]))")
+COMBINING = {"`": "\u0300", "'": "\u0301", "^": "\u0302", "~": "\u0303", "=": "\u0304", ".": "\u0307", '"': "\u0308"}
+
+
+def accents(text: str) -> str:
+    """TeX's accent commands as the accented letters they print: `Merc{\\`e}re` -> "Mercère"."""
+    return ACCENT.sub(lambda m: unicodedata.normalize("NFC", (m[2] or m[3]) + COMBINING[m[1]]), text)
+
+
+def _plain(text: str) -> str:
+    """A bibliography label from the `.aux` as printed: accents resolved, ties as spaces, braces dropped."""
+    return accents(text).replace("~", " ").replace("{", "").replace("}", "").strip()
 
 
 NOTE = re.compile(r"(?m)^(\\\(\{ \}\^\{[^{}]+\}\\\)) .*$")
 SYMBOLS = ("*", "\\dagger", "\\ddagger", "\\S", "\\P", "\\|")  # \fnsymbol: the title's footnote marks
 
 
-def place_notes(pages: list[str]) -> list[str]:
+def split_notes(markdown: str) -> tuple[str, dict[str, str]]:
+    """The markdown without its footnotes, and the notes by mark (`\\({ }^{1}\\)` -> the note's line).
+
+    A page prints its notes at its foot, below text that may go on over the page: the body is split
+    per page without them (`engines.pages.nougat` matches the page's body, its notes removed), and
+    `place_notes` puts each note back on the page printing its mark.
+    """
+    notes = {m[1]: m[0] for m in NOTE.finditer(markdown)}
+    return re.sub(r"\n{3,}", "\n\n", NOTE.sub("", markdown)).strip(), notes
+
+
+def place_notes(pages: list[str], notes: dict[str, str] | None = None) -> list[str]:
     """Each footnote moved to the end of the page that prints its mark, notes in the order of their numbers (a
-    page's footnotes print at its foot, after its text: the convention of the generated pages too)."""
-    notes = {m[1]: m[0] for page in pages for m in NOTE.finditer(page)}
+    page's footnotes print at its foot, after its text: the convention of the generated pages too).
+
+    `notes` (from `split_notes`) are those of pages split without them; by default the pages' own."""
+    if notes is None:
+        notes = {m[1]: m[0] for page in pages for m in NOTE.finditer(page)}
     pages = [re.sub(r"\n{3,}", "\n\n", NOTE.sub("", page)).strip() for page in pages]
     out = []
     for page in pages:
@@ -167,6 +201,7 @@ class Converter:
         self.equations = 0
         self.eq_by_section = False  # `\numberwithin{equation}{section}`: (2.3), restarting each section
         self.sub: list | None = None  # inside `subequations`: [the parent number, rows numbered so far]
+        self.in_paragraph: set[str] = set()  # floats ("Figure 2") whose source stands inside a paragraph
 
     def convert(self, source: str) -> str:
         """The whole document's markdown: title, abstract and body up to the bibliography."""
@@ -285,7 +320,13 @@ class Converter:
                 end = self._env_end(text, env, m.end())
                 inner = text[m.end():end]
                 i = min(len(text), end + len(f"\\end{{{env}}}"))
+                before, after = text[:m.start()], text[i:]
+                inside = (env.rstrip("*") in ("figure", "table") and not re.search(r"\n[ \t]*\n[ \t]*$", before)
+                          and not re.match(r"[ \t]*\n[ \t]*\n", after) and bool(after.strip()))
                 out.append(self.environment(env, inner))
+                if inside:  # the paragraph goes on after the float: where LaTeX moves it, its two parts join
+                    self.in_paragraph.add(f"{'Figure' if env.startswith('figure') else 'Table'} "
+                                          f"{self.figures if env.startswith('figure') else self.tables}")
         return re.sub(r"\n{3,}", "\n\n", "".join(out)).strip()
 
     @staticmethod
@@ -405,6 +446,7 @@ class Converter:
     def inline(self, text: str, paragraphs: bool = False) -> str:
         """Prose: inline math kept as \\( \\), citations and references resolved, formatting unwrapped."""
         text = re.sub(r"\n[ \t]*[{}]+[ \t]*(?=\n)", "", text)  # a line holding only a brace is no paragraph break
+        text = accents(text)
         out, i = [], 0
         command = re.compile(r"\$|\\\(|\\([A-Za-z]+\*?)|\\[%&_$#@ ,{}]|---|--|``|''|~|\\\\")
         while True:
@@ -473,5 +515,5 @@ class Converter:
         if all(re.fullmatch(r"\d+", f) for f in found):
             return "[" + ", ".join(found) + "]"
         if name in ("citet", "cite"):  # natbib's author-year \\cite is its \\citet: "Chen et al. (2018)"
-            return "; ".join(re.sub(r", (\d{4}\w?)$", r" (\1)", f) for f in found)
+            return "; ".join(re.sub(r", ([^,]+)$", r" (\1)", f) for f in found)
         return "(" + "; ".join(found) + ")" if name == "citep" else "; ".join(found)

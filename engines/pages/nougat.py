@@ -26,21 +26,80 @@ CAPTION = re.compile(r"(?m)^(Figure|Table)\s+(\d+)\s*:")
 MIN_SCORE = 0.9  # Nougat's paper keeps pages whose ends match at 0.9 or more
 MIN_AGREEMENT = 0.9  # and ours, only pages whose words agree with the PDF's as bags at 0.9 or more (word_agreement)
 HYPHEN = re.compile(r"(\w)-\n(\w)")  # a word TeX hyphenated at a line's end
+LETTER_HYPHEN = re.compile(r"([^\W\d_])-\n([^\W\d_])")  # ... not a word before a note's line ("fit-", "1We ...")
 END_HYPHEN = re.compile(r"([^\W\d_]+)-\s*$")  # ... and at a page's end: the word goes on over the page
 N_WORDS = 22  # Nougat's min_num_words: words of each page end searched for
 AGREE_CHARS = 120  # how far apart (in matched words' characters) a page's last and the next page's first words may be
+MATH_LETTERS = re.compile("[\U0001D400-\U0001D7FF]+")  # math italic and bold letters: a formula's, not prose
+# How `\\fnsymbol` marks print in the text layer.
+NOTE_MARKS = {"*": r"\*|∗", "\\dagger": "†", "\\ddagger": "‡", "\\S": "§", "\\P": "¶", "\\|": "‖"}
+UNIT_RE = re.compile(r"[^\W_]")  # a letter or digit: prose between the short words and the break
 HEADING = re.compile(r"(?:\n|^)(#+ [^\n]*)\s*$")  # a markdown page's last line, when it is a heading
+
+
+def strip_notes(texts: list[str], notes: dict[str, str]) -> tuple[list[str], list[set[str]]]:
+    """Each page's text (`page_texts`) without the footnotes it prints, and the marks of those notes.
+
+    A page's notes print at its foot, after text that may go on over the page, so a page's last
+    words are a note's while its body's last words lead to the next page: pages are matched on their
+    bodies, and each note is checked to print on the page its target puts it on. A note is found as a
+    line opening with its mark, then its words in order; words TeX hyphenated at line ends are joined.
+
+    Args:
+        texts: each page's text.
+        notes: the paper's notes by markdown mark (`engines.pages.mmd.split_notes`).
+    """
+    wanted = {}
+    for mark, line in notes.items():
+        inner = re.fullmatch(r"\\\(\{ \}\^\{(.+)\}\\\)", mark)
+        if inner and (words := [w for w, _ in _words(line[len(mark):])]):
+            wanted[mark] = (NOTE_MARKS.get(inner[1], re.escape(inner[1])), words)
+    out, found = [], []
+    for text in texts:
+        text, here = LETTER_HYPHEN.sub(r"\1\2", text), set()
+        for mark, (printed, words) in wanted.items():
+            for m in re.finditer(rf"(?m)^\s*(?:{printed})\s*", text):
+                end = _through(text, m.end(), words)
+                if end is not None:
+                    text, here = text[:m.start()] + text[end:], here | {mark}
+                    break
+        out.append(text)
+        found.append(here)
+    return out, found
+
+
+def _through(text: str, start: int, words: list[str]) -> int | None:
+    """Where `words` end when `text` reads them from `start` in order (other words, such as math letters, between
+    them allowed), None when it does not: its first word must come first."""
+    got = _words(text[start:])
+    if not got or got[0][0] != words[0]:
+        return None
+    k = 0
+    for word, at in got:
+        if word == words[k]:
+            k += 1
+            if k == len(words):  # the note's line goes on to its end (math after its last word: "predict yo(t).")
+                stop = text.find("\n", start + at + len(word))
+                return len(text) if stop < 0 else stop
+    return None
+
+
+def masked(text: str) -> str:
+    """`text` with its math (markdown's `\\( \\)`, `\\[ \\]`, math letters of the PDF), command names and captions
+    blanked, offsets kept."""
+    return MATH_LETTERS.sub(lambda m: " " * len(m[0]), HIDDEN.sub(lambda m: " " * len(m[0]), text))
 
 
 def _words(text: str) -> list[tuple[str, int]]:
     """(word, offset) of the prose words of `text` (three letters or more), lower case, accents removed.
 
     Math and LaTeX command names are skipped in the markdown; in the PDF's text they come out as
-    single symbols and digits, which the length floor drops, so both sides are compared on prose.
+    single symbols and digits, which the length floor drops, or as math letters (𝐹𝐿𝑅𝑐 of unicode-math
+    fonts), which are masked, so both sides are compared on prose.
     """
-    masked = HIDDEN.sub(lambda m: " " * len(m[0]), text)
+    text = masked(text)
     return [(unicodedata.normalize("NFKD", m[0]).encode("ascii", "ignore").decode().lower(), m.start())
-            for m in WORD.finditer(masked)]
+            for m in WORD.finditer(text)]
 
 
 def page_texts(pdf: PdfDocument) -> list[str]:
@@ -78,8 +137,8 @@ def end_fragments(texts: list[str]) -> list[str]:
     return [m[1] if (m := END_HYPHEN.search(text)) else "" for text in texts]
 
 
-def split_markdown(markdown: str, pages: list[list[str]], fragments: list[str] | None = None
-                   ) -> list[tuple[str, float]]:
+def split_markdown(markdown: str, pages: list[list[str]], fragments: list[str] | None = None,
+                   leads: list[list[str]] | None = None) -> list[tuple[str, float]]:
     """The markdown of each page and its match score, Nougat's way.
 
     Args:
@@ -88,6 +147,8 @@ def split_markdown(markdown: str, pages: list[list[str]], fragments: list[str] |
         fragments: the part of a word each page hyphenates at its end (`end_fragments`): that word is
             cut as the pages cut it (`hyphen-` ending one page, `ated` opening the next), not given whole
             to one of them.
+        leads: the short words (under three letters) each page prints before its first word of `pages`:
+            the break moves back over them ("to" of "to exploit"), which the matched words cannot see.
 
     Returns:
         One (markdown, score) per page; score is the mean of how well the page's first and last words
@@ -122,6 +183,9 @@ def split_markdown(markdown: str, pages: list[list[str]], fragments: list[str] |
     breaks.append(len(words))
     scores.append(1.0)
     cuts = [_line_start(markdown, words[b][1]) if b < len(words) else len(markdown) for b in breaks]
+    for k, lead in enumerate(leads or [], start=0):
+        if lead and 0 < k < len(pages) and (at := _short_lead(markdown, cuts[k], lead)) is not None:
+            cuts[k] = max(cuts[k - 1], _line_start(markdown, at))
     hyphens = [False] * len(cuts)
     for k, fragment in enumerate(fragments or [], start=1):
         if fragment and k < len(pages) and (at := _cut_in_word(markdown, words, breaks[k], fragment)) is not None:
@@ -136,6 +200,14 @@ def split_markdown(markdown: str, pages: list[list[str]], fragments: list[str] |
         while (heading := HEADING.search(out[k][0])) and heading.start(1) > 0:
             out[k][0], out[k + 1][0] = out[k][0][:heading.start(1)].strip(), f"{heading[1]}\n\n{out[k + 1][0]}".strip()
     return [(text, score) for text, score in out]
+
+
+def _short_lead(markdown: str, cut: int, lead: list[str]) -> int | None:
+    """Where the short words `lead` start when the markdown's prose just before `cut` ends with them, else None."""
+    runs = list(re.finditer(r"[^\W\d_]+", masked(markdown[:cut])))[-len(lead):]
+    if [m[0].lower() for m in runs] != lead or any(UNIT_RE.search(masked(markdown[m.end():cut])) for m in runs[-1:]):
+        return None
+    return runs[0].start()
 
 
 def _cut_in_word(markdown: str, words: list[tuple[str, int]], first: int, fragment: str) -> int | None:

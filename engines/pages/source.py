@@ -10,22 +10,26 @@ left out). What cannot be used is counted, by reason:
 a paper with no main file ("no_main_tex"), of the other language ("lang_mismatch"), whose class or
 package TeX Live lacks ("latex_missing_file"), that fails ("latex_error", "latex_no_pdf") or times out
 ("render_timeout"); pages that match poorly ("page_match_low"), show no text ("page_empty"), print a
-figure or table caption other than those their markdown holds or elsewhere on the page ("float_elsewhere")
-or whose markdown does
-not open and close with the words the page prints first and last ("page_ends_differ").
+figure or table caption other than those their markdown holds or elsewhere on the page ("float_elsewhere"),
+whose footnotes are not the ones it prints ("note_elsewhere": a note LaTeX carried to the next page, or
+split over two), or whose markdown does
+not open and close with the words the page prints first and last ("page_ends_differ") or with the
+displayed formulas it prints there ("math_ends_differ").
 Compiling happens once, when the engine is built: a real paper takes seconds to minutes.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from PIL import Image
 
-from engines.pages.mmd import Converter, expand_inputs, place_notes
+from engines.pages.mmd import Converter, expand_inputs, place_notes, split_notes
 from engines.pages.nougat import (
     MIN_AGREEMENT,
     MIN_SCORE,
@@ -33,9 +37,11 @@ from engines.pages.nougat import (
     page_texts,
     page_words,
     split_markdown,
+    strip_notes,
     word_agreement,
 )
 from engines.pages.nougat import _words as nougat_words
+from engines.pages.nougat import masked as nougat_masked
 from engines.source import Found
 from renderers.errors import RenderError
 from renderers.latex import LatexConfig, compile_document
@@ -43,6 +49,8 @@ from renderers.pymupdf import PdfDocument
 from renderers.scripts import HAN
 
 WORD_RE = re.compile(r"[^\W\d_]{3,}")
+SHORT = re.compile(r"[^\W\d_]+")
+FORMULA = re.compile(r"[=+<>≤≥≈∼∈∑∏∫×·−∂∇√]")  # what a printed formula shows and prose does not: its operators
 MAIN_NAMES = ("main.tex", "ms.tex", "paper.tex")
 CJK = re.compile(r"\\usepackage(\[[^]]*\])?\{(ctex|xeCJK|CJKutf8)\}|\\documentclass(\[[^]]*\])?\{ctex")
 
@@ -95,26 +103,124 @@ def floats_in_place(markdown: str, printed: str, slack: float = 0.2) -> bool:
     return mine.keys() == shown.keys() and all(abs(mine[k] - shown[k]) <= slack for k in mine)
 
 
+def _letters(text: str) -> str:
+    """The letters of `text`, command names included, lower case and without accents: what a formula prints."""
+    return re.sub(r"[^a-z]", "", unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower())
+
+
+EDGE = 0.05  # a caption printed within this share of a page's words from its top (bottom) is a float LaTeX put there
+
+
+def place_floats(markdown: str, printed: str, in_paragraph: set[str]) -> str:
+    """A page's markdown with each float the page prints at its top (bottom) moved to its start (end), where it is read.
+
+    LaTeX moves floats to the top or bottom of a page; the markdown writes them where their source
+    stands. A float is its caption's paragraph and the `tabular`s after it; where its source stood inside a
+    paragraph (`in_paragraph`), the paragraph's two parts join again. A float printed mid-page, or on
+    another page, stays where it is (`floats_in_place` refuses the page).
+    """
+    shown, mine = _caption_places(printed), _caption_places(markdown)
+    if shown.keys() != mine.keys():
+        return markdown
+    paras = markdown.split("\n\n")
+    top, bottom = [], []
+    for name, place in sorted(shown.items(), key=lambda kv: kv[1]):
+        if EDGE < place < 1 - EDGE or abs(place - mine[name]) <= EDGE:
+            continue
+        at = next(k for k, p in enumerate(paras) if p.startswith(f"{name}:"))
+        stop = at + 1
+        while stop < len(paras) and paras[stop].startswith("\\begin{tabular"):
+            stop += 1
+        block, paras = paras[at:stop], paras[:at] + paras[stop:]
+        if name in in_paragraph and 0 < at < len(paras) and not re.match(r"#|\\\[|\\begin|Figure|Table", paras[at]):
+            paras[at - 1:at + 1] = [paras[at - 1] + " " + paras[at]]
+        (top if place <= EDGE else bottom).extend(block)
+    return "\n\n".join(top + paras + bottom)
+
+
 def ends_agree(markdown: str, words: list[str], n: int = 3, slack: int = 8) -> bool:
     """Whether a page's markdown opens and closes with the words the page prints first and last: its first `n`
-    prose words among the page's first `slack` words, its last `n` among the last `slack`, in order.
+    prose words among the page's first `slack` words, in order, and every word printed before them one of the
+    letters of the markdown's own opening (a formula's "arctan", "Gkh"); the same at the page's end.
 
     The fuzzy break search scores a page by how well its ends match, which a cut a few words off (a
-    sentence's end given to the next page) still passes at 0.9; this asks for the very words.
+    sentence's end given to the next page) still passes at 0.9; this asks for the very words (allowing any
+    printed word in the slack let a page ending "...response (resulting in dynamic range compression)"
+    keep a target ending at "dynamic").
     """
-    mine = [w for w, _ in nougat_words(markdown)]
-    if len(mine) < n or len(words) < n:
+    found = nougat_words(markdown)
+    if len(found) < n or len(words) < n:
         return True
+    head = _letters(markdown[:found[0][1]])
+    tail = _letters(markdown[found[-1][1] + len(found[-1][0]):])
 
-    def inside(part: list[str], window: list[str]) -> bool:
-        at = 0
+    def opens(part: list[str], window: list[str], before: str) -> bool:
+        at, first = 0, None
         for w in part:
             if w not in window[at:]:
                 return False
             at = window.index(w, at) + 1
-        return True
+            first = at - 1 if first is None else first
+        return all(w in before for w in window[:first])
 
-    return inside(mine[:n], words[:slack]) and inside(mine[-n:], words[-slack:])
+    mine = [w for w, _ in found]
+    return opens(mine[:n], words[:slack], head) and opens(mine[::-1][:n], words[::-1][:slack], tail)
+
+
+def _short_ends(text: str) -> tuple[list[str], list[str]]:
+    """The letter runs of `text` (math masked) before its first and after its last prose word: "to" of "to exploit"."""
+    found, runs = nougat_words(text), [(m[0].lower(), m.start()) for m in SHORT.finditer(nougat_masked(text))]
+    if not found:
+        return [], []
+    return ([w for w, at in runs if at < found[0][1]],
+            [w for w, at in runs if at >= found[-1][1] + len(found[-1][0])])
+
+
+def short_ends_agree(markdown: str, printed: str) -> bool:
+    """Whether a page's markdown and its printed body open and close with the same short words.
+
+    Pages are matched on words of three letters or more, so a break fell before the prose word after it:
+    "to" of a page printing "to exploit" went to the page before ("page_ends_differ" where the short
+    words differ) and so did inline math: "a RMSE of \\(4.52\\cdot10^{-5}\\)" for a page ending "a RMSE of", so
+    the digits of inline math there must be printed there too. Where the markdown ends with display math, the page's
+    letters there must be the formula's.
+    """
+    found, shown_words = nougat_words(markdown), nougat_words(printed)
+    if not found or not shown_words:
+        return True
+    ends = (markdown[:found[0][1]], markdown[found[-1][1] + len(found[-1][0]):])
+    printed_ends = (printed[:shown_words[0][1]], printed[shown_words[-1][1] + len(shown_words[-1][0]):])
+
+    def agree(mine: list[str], shown: list[str], end: str, printed_end: str) -> bool:
+        if "\\[" in end or "\\begin{" in end:
+            return all(_letters(w) in _letters(end) for w in shown)
+        inline = Counter(re.findall(r"\d", "".join(re.findall(r"\\\((.*?)\\\)", end, re.S))))
+        return mine == shown and not inline - Counter(re.findall(r"\d", printed_end))
+
+    return all(agree(*args) for args in zip(_short_ends(markdown), _short_ends(printed), ends, printed_ends))
+
+
+def _display_math(markdown: str, printed: str) -> tuple[tuple[bool, bool], tuple[bool, bool]]:
+    """Whether the markdown and the printed page (its body text) open and close with display math: before the
+    first or after the last prose word, `\\[` or an environment in the markdown, an operator or relation
+    (`FORMULA`) on the page."""
+    def ends(text: str, display: Callable[[str], bool]) -> tuple[bool, bool]:
+        found = nougat_words(text)
+        if not found:
+            return display(text), display(text)
+        return display(text[:found[0][1]]), display(text[found[-1][1] + len(found[-1][0]):])
+    return (ends(markdown, lambda t: "\\[" in t or "\\begin{" in t),
+            ends(printed, lambda t: FORMULA.search(t) is not None))
+
+
+def math_at_ends(markdown: str, printed: str) -> bool:
+    """Whether a page's markdown opens and closes with display math where the page prints a formula.
+
+    Prose words cannot see a formula: a page ending with a displayed equation below its last line
+    matched its words whether or not its markdown held the equation ("math_ends_differ" where not).
+    """
+    mine, shown = _display_math(markdown, printed)
+    return mine == shown
 
 
 def main_file(folder: Path) -> Path | None:
@@ -152,21 +258,30 @@ def paper_pages(folder: Path, lang: str, latex: Callable[[str], LatexConfig], fo
     except RenderError as exc:
         found.skip(exc.reason, f"{folder.name}: {' '.join(exc.detail.split())[:100]}")
         return
-    markdown = Converter(compiled.aux).convert(source)
-    words = page_words(texts, markdown)
-    split = split_markdown(markdown, words, end_fragments(texts))
-    for page, (text, (_, score)) in enumerate(zip(place_notes([t for t, _ in split]), split)):
+    converter = Converter(compiled.aux)
+    markdown = converter.convert(source)
+    body, notes = split_notes(markdown)
+    bodies, printed = strip_notes(texts, notes)
+    words = page_words(bodies, markdown)
+    split = split_markdown(body, words, end_fragments(bodies), [_short_ends(text)[0] for text in bodies])
+    split = [(place_floats(part, bodies[page], converter.in_paragraph), score)
+             for page, (part, score) in enumerate(split)]
+    for page, (text, (part, score)) in enumerate(zip(place_notes([t for t, _ in split], notes), split)):
         where = f"{folder.name}: page {page + 1}"
         if not text.strip():
             found.skip("page_empty", where)
         elif score < MIN_SCORE:
             found.skip("page_match_low", where)
-        elif word_agreement(text, words[page]) < MIN_AGREEMENT:
+        elif word_agreement(part, words[page]) < MIN_AGREEMENT:
             found.skip("page_words_differ", where)
-        elif not floats_in_place(text, texts[page]):
+        elif not floats_in_place(part, bodies[page]):
             found.skip("float_elsewhere", where)
-        elif not ends_agree(text, words[page]):
+        elif {mark for mark in notes if mark in part} != printed[page]:
+            found.skip("note_elsewhere", where)
+        elif not ends_agree(part, words[page]) or not short_ends_agree(part, bodies[page]):
             found.skip("page_ends_differ", where)
+        elif not math_at_ends(part, bodies[page]):
+            found.skip("math_ends_differ", where)
         else:
             found.items.append(PaperPage(folder.name, paper_lang, config.program, page, text, round(score, 4),
                                          compiled.pdf))

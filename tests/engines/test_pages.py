@@ -339,3 +339,71 @@ def test_a_float_printed_above_the_text_around_its_source_is_refused():
     assert floats_in_place("Figure 2: Computational graph of the solver.\n\n" + body, printed)
     assert not floats_in_place(body[:300] + "\n\nFigure 2: Computational graph of the solver.\n\n" + body[300:], printed)
     assert not floats_in_place(body, printed)
+
+
+def test_a_footnote_is_matched_apart_from_the_body_and_short_words_keep_their_page():
+    """sysid's page 5 ended with footnote 1 below "... various degrees and": split with the note, the page's last words
+    were the note's and its break scored 0.5; split without it, "to" of "to exploit" (two letters, which page words
+    do not count) went to the page before: the short words at a page's ends must be the printed ones."""
+    from engines.pages.mmd import split_notes
+    from engines.pages.nougat import strip_notes
+    from engines.pages.source import short_ends_agree
+
+    body, notes = split_notes("Text to embed domain knowledge to various degrees and to\\({ }^{1}\\) exploit it.\n\n"
+                              "\\({ }^{1}\\) We are not considering prediction models to predict \\(y(t)\\).")
+    assert body.endswith("exploit it.") and list(notes) == ["\\({ }^{1}\\)"]
+    printed = ["Text to embed domain knowledge to various degrees and\n1We are not consid-\nering prediction models "
+               "to predict yo(t).", "to exploit it."]
+    bodies, marks = strip_notes(printed, notes)
+    assert bodies[0].strip() == "Text to embed domain knowledge to various degrees and" and marks == [set(notes), set()]
+    assert strip_notes(printed[1:], notes)[1] == [set()]
+    assert short_ends_agree("Text to embed domain knowledge to various degrees and", bodies[0])
+    assert not short_ends_agree("Text to embed domain knowledge to various degrees and to", bodies[0])
+    assert not short_ends_agree("exploit it.", bodies[1])
+    # dynonet's page 15 ends "a RMSE of"; the value is the next page's first line
+    assert not short_ends_agree("the model achieves a RMSE of \\(4.52\\cdot10^{-5}\\)", "the model achieves a RMSE of")
+    assert short_ends_agree("the model achieves a RMSE of \\(4.52\\cdot10^{-5}\\)", "the model achieves a RMSE of 4.52·10−5")
+
+
+def test_a_page_ending_in_a_formula_below_its_last_words_is_refused():
+    """cam16's page 1 ends "response (resulting in dynamic range compression)" and a displayed formula; its target
+    ended at "dynamic": the words printed past the target's last ones must be letters of its own formulas."""
+    from engines.pages.source import math_at_ends
+
+    printed = "the postadaptation cone response resulting dynamic range compression".split()
+    assert not ends_agree("the postadaptation cone response (resulting in dynamic", printed)
+    assert ends_agree("the postadaptation cone response (resulting in dynamic range compression).", printed)
+    assert ends_agree("cone response (resulting in dynamic range compression) \\[\\frac{F_L R_c}{100}\\]",
+                      printed[2:] + ["flrc"])
+    shown = "response (resulting in dynamic range compression).\nRa = 400 FLRc/100 + 0.1"
+    assert not math_at_ends("cone response (resulting in dynamic range compression).", shown)
+    assert math_at_ends("response (resulting in dynamic range compression).\n\n\\[R_a = 400 + 0.1\\]", shown)
+
+
+def test_a_page_opening_with_short_words_gets_them():
+    """Pages are matched on words of three letters or more: "to" of a page opening "to exploit neural networks" went to
+    the page before; the short words a page prints before its first such word move the break back."""
+    md = "We embed domain knowledge to various degrees and to exploit neural networks to describe unknown components."
+    pages = [["embed", "domain", "knowledge", "various", "degrees", "and"],
+             ["exploit", "neural", "networks", "describe", "unknown", "components"]]
+    (first, _), (second, _) = split_markdown(md, pages, leads=[[], ["to"]])
+    assert first.endswith("degrees and") and second.startswith("to exploit")
+    (first, _), (second, _) = split_markdown(md, pages)  # without the leads: the old, wrong cut
+    assert first.endswith("and to") and second.startswith("exploit")
+
+
+def test_a_float_printed_at_the_top_of_its_page_is_read_first():
+    """sysid's pages 8 and 10 print Figures 1 and 2 at their tops, written mid-page where their sources stand: the float
+    moves to the page's start; a paragraph its source stood inside joins again; a float printed mid-page stays."""
+    from engines.pages.source import place_floats
+
+    names = [f"word{k:03d}".replace("0", "o").replace("1", "i") for k in range(60)]
+    words, before, after = " ".join(names), " ".join(names[:30]), " ".join(names[30:])
+    printed = "Figure 2: Computational graph of the solver.\n" + words
+    markdown = before + "\n\nFigure 2: Computational graph of the solver.\n\n" + after
+    assert not floats_in_place(markdown, printed)
+    moved = place_floats(markdown, printed, {"Figure 2"})
+    assert moved == "Figure 2: Computational graph of the solver.\n\n" + words and floats_in_place(moved, printed)
+    assert place_floats(markdown, printed, set()).count("\n\n") == 2  # two paragraphs stay two
+    mid = before + "\nFigure 2: Computational graph of the solver.\n" + after
+    assert place_floats(markdown, mid, set()) == markdown
