@@ -90,13 +90,13 @@ def bench_specs(n: int, seed: int) -> list[ChartSpec]:
     """
     renderers, specs, index = (MatplotlibChartRenderer(), EChartsRenderer()), [], 0
     while len(specs) < n:
-        rng = make_rng(seed, "charts", index)
-        spec = draw_spec(rng, draw_content(rng, "zh" if index % 2 else "en", tuple(KINDS)))
+        rng, lang = make_rng(seed, "charts", index), "zh" if index % 2 else "en"
         index += 1
-        try:
+        try:  # a draw the engine would refuse and draw again (content or layout) is skipped
+            spec = draw_spec(rng, draw_content(rng, lang, tuple(KINDS)))
             for renderer in renderers:
                 renderer.render(spec)
-        except RenderError:
+        except (RenderError, SampleError):
             continue
         specs.append(spec)
     text_width.cache_clear()
