@@ -90,13 +90,13 @@ def bench_specs(n: int, seed: int) -> list[ChartSpec]:
     """
     renderers, specs, index = (MatplotlibChartRenderer(), EChartsRenderer()), [], 0
     while len(specs) < n:
-        rng = make_rng(seed, "charts", index)
-        spec = draw_spec(rng, draw_content(rng, "zh" if index % 2 else "en", tuple(KINDS)))
+        rng, lang = make_rng(seed, "charts", index), "zh" if index % 2 else "en"
         index += 1
-        try:
+        try:  # a draw the engine would refuse and draw again (content or layout) is skipped
+            spec = draw_spec(rng, draw_content(rng, lang, tuple(KINDS)))
             for renderer in renderers:
                 renderer.render(spec)
-        except RenderError:
+        except (RenderError, SampleError):
             continue
         specs.append(spec)
     text_width.cache_clear()
@@ -136,15 +136,17 @@ def charted_share(folder: Path, tries: int = 3, renderer: str = "matplotlib") ->
     """How many of the tables in `folder` give a chart within `tries` draws, every kept value the table's own."""
     engine = ChartsEngine(ChartsEngine.Config(source=str(folder), renderer=renderer, capture=0.0))
     n, charted, first, exact = len(engine.tables), 0, 0, 0
-    for t, (table, _) in enumerate(engine.tables):
+    by_name = {table.name: table for table, _ in engine.tables}
+    for t in range(n):
         for k in range(tries):
             try:
-                sample = engine.sample(make_rng(0, "charts", t + k * n), t + k * n)  # index t + k n draws table t
+                sample = engine.sample(make_rng(0, "charts", t + k * n), t + k * n)  # a table of the seeded order
             except SampleError:
                 continue
             charted += 1
             first += k == 0
             spec = ChartSpec.from_dict(sample.meta["spec"])
+            table = by_name[sample.meta["table"]]  # the table the build's seeded order drew for this index
             own = {s.name: dict(zip(table.categories, s.values)) for s in table.series}
             exact += all(own[s.name][c] == v for s in spec.series for c, v in zip(spec.categories, s.values))
             break

@@ -4,9 +4,10 @@ A chart's target is a table of what the chart shows, in one of three forms (`--t
 dict (GOT), an HTML table (DeepSeek-OCR) or a Markdown table (PaddleOCR-VL), all parsed by
 `engines.charts.targets.read_target`. The reading is in three steps:
 
-1. **The chart again, from the target alone.** Titles, subtitle, axis titles, reference label, source
-   note, series names, categories and values come from the target; only how the chart looks (kind,
-   size, font, colours, legend and data-label switches, degradation) comes from meta, as the molecule
+1. **The chart again, from the target alone.** Titles, subtitle, axis titles (a second axis's too, with
+   the series read on it), reference label, annotation, source note, series names, categories and values
+   come from the target; only how the chart looks (kind, size, font, colours, legend and data-label
+   switches, publisher style, the point an annotation is drawn at, degradation) comes from meta, as the molecule
    and geometry readers redraw a target in its recorded style. The chart is drawn by the recorded
    renderer and compared with the image pixel for pixel. Every value moves a mark against the axis the
    chart draws (a bar's end, a line's or a point's position, a slice's angle) and every text is drawn, so
@@ -18,7 +19,8 @@ dict (GOT), an HTML table (DeepSeek-OCR) or a Markdown table (PaddleOCR-VL), all
    multiples of the reading unit of the scale they are drawn on (a tenth of a tick step, 1-2-2.5-5) and
    written with no more decimals than it has, so a value changed by less than a pixel is still caught; the numbers
    on a numeric x scale likewise; every value is written as the chart's one number format writes it;
-   an "Average" reference line prints the mean of the values.
+   an "Average" reference line prints the mean of the values; an annotation ("Peak: 2008") names its
+   point's peak or low; a dual-axis chart's values read on the scale of their own axis.
 3. **PP-OCR** reads the image (only when steps 1-2 pass, so a broken target costs no reading): the share of
    the target's titles, series names, category labels and printed values found in the reading. This is the
    independent route that catches a renderer drawing a text illegibly, which a redraw by the same renderer

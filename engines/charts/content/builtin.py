@@ -50,7 +50,8 @@ NOTES = {"GDP growth": ("Note: growth at constant prices.", "注：增长速度�
          "Exports": ("Note: at current prices.", "注：按当年价格计算。"),
          "": ("Note: latest figures are provisional.", "注：最新数据为初步统计数。")}
 YEAR = re.compile(r"(19|20)\d\d")
-DUAL_AXES = 0.5  # share of bar+line charts over years drawn as a quantity (bars) and its growth rate (line, right axis)
+DUAL_AXES = 0.5  # share of bar+line charts over periods drawn as a quantity (bars) and its growth (line, right axis)
+PERIODS = ("years", "quarters", "months")  # what a quantity grows over, period on period
 ANNOTATED = 0.3  # share of one-line charts over time whose peak or low is annotated, as news graphics do
 GROWTH = {"en": ("Growth rate", "Growth rate (%)"), "zh": ("增长率", "增长率（%）")}  # (series name, right axis title)
 EXTREMES = {"en": ("Peak: ", "Low: "), "zh": ("峰值：", "低点：")}
@@ -240,7 +241,8 @@ def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...], lo
         as_percentages(content, percent_pie)
     if cartesian and len(names) == 1 and rng.random() < (0.6 if order is not None else 0.15):
         content.reference = average_line(content.series[0].values, content.number_format, lang)
-    if kind == "bar_line" and pool == "years" and fmt.plain and rng.random() < look_share(looks, DUAL_AXES):
+    grows = pool in PERIODS and fmt.plain and not (topic.climate or topic.percent)  # a quantity, not a rate or weather
+    if kind == "bar_line" and grows and rng.random() < look_share(looks, DUAL_AXES):
         with_growth(content, topic.measure[zh], rng)
     if kind in LINE_KINDS and len(names) == 1 and pool in TIME_POOLS and rng.random() < look_share(looks, ANNOTATED):
         content.annotation = extreme_note(content.series[0].values, categories, lang, rng.random() < 0.3)
@@ -282,13 +284,13 @@ def average_line(values: list[float], fmt: NumberFormat, lang: str) -> Reference
 
 
 def with_growth(content: ChartContent, measure: str, rng: np.random.Generator) -> None:
-    """A dual-axis chart: the bars keep the quantity (left axis), the line becomes its growth on the year
+    """A dual-axis chart: the bars keep the quantity (left axis), the line becomes its growth on the period
     before in per cent, read on a right axis titled with its unit; both are written with one decimal at least."""
     values = content.series[0].values
     if min(values) <= 0:
         return
     steps = [b / a - 1 for a, b in zip(values, values[1:])]
-    before = values[0] / (1 + float(np.median(steps)) + rng.normal(0, 0.01))  # the year before the first
+    before = values[0] / (1 + float(np.median(steps)) + rng.normal(0, 0.01))  # the period before the first
     growth = [100 * (b / a - 1) for a, b in zip([before] + values, values)]
     fmt = content.number_format
     fmt = NumberFormat(max(1, fmt.decimals))

@@ -10,6 +10,7 @@ axis colours derived from them so that a dark chart keeps faint grid lines.
 from __future__ import annotations
 
 from engines.charts.draw.colors import delta_e, mix
+from engines.charts.spec import ChartStyle
 
 # Each palette has at least 8 colours (a pie may have up to 8 slices); `colors.distinct` picks
 # the chart's colours from a rotated palette, skipping any too close to one already picked.
@@ -63,7 +64,7 @@ def text_on(color: str) -> str:
 READABLE = 35.0  # CIEDE2000 from the background a coloured text needs to read as well as the text colour
 
 
-def end_label_color(style, series: int) -> str:
+def end_label_color(style: ChartStyle, series: int) -> str:
     """A series name at its line's end takes the line's colour where that reads as text on the background
     (World Bank style), else the text colour."""
     color = style.colors[series]

@@ -43,7 +43,7 @@ def plan_panels(spec: ChartSpec, plot: Box) -> list[tuple[ChartSpec, Frame, Cart
     rows, cols = GRIDS[len(spec.series)]
     gap = st.font_size * 1.5
     width, height = (plot.width - gap * (cols - 1)) / cols, (plot.height - gap * (rows - 1)) / rows
-    span = data_range("line", [s.values for s in spec.series])
+    span = data_range(spec.kind, [s.values for s in spec.series])  # the scale of the chart as one
     size = st.font_size + 1
     panels = []
     for s in range(len(spec.series)):
