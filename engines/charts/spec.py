@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 # kind -> (number of series allowed (min, max), drawn on category/value axes)
 KINDS: dict[str, tuple[tuple[int, int], bool]] = {
@@ -38,7 +38,6 @@ END_LABEL_KINDS = ("line", "multi_line", "area")  # series over time whose names
 # How often publishers' looks (publisher styles, dual axes, annotations) are drawn: each at its share, on
 # every chart that can take one, or never (`--looks`).
 Looks = Literal["mixed", "always", "never"]
-LOOKS = get_args(Looks)
 
 
 def look_share(looks: str, share: float) -> float:

@@ -70,7 +70,7 @@ def draw_colors(rng: np.random.Generator, n: int, background: str) -> tuple[str,
 
 def publisher(rng: np.random.Generator, content: ChartContent, looks: str = "mixed") -> str:
     """The publisher style a chart is drawn in ("" for none): only one whose kinds hold the chart's, and
-    long series and small multiples only for a chart over time; `looks` as `spec.LOOKS`."""
+    long series and small multiples only for a chart over time; `looks` as `spec.Looks`."""
     names = list(PUBLISHERS)
     for k in rng.permutation(len(names)):
         kinds, share = PUBLISHERS[names[k]]
@@ -126,7 +126,7 @@ def draw_style(rng: np.random.Generator, content: ChartContent) -> ChartStyle:
 
 def draw_spec(rng: np.random.Generator, content: ChartContent, exact: bool = False, looks: str = "mixed") -> ChartSpec:
     """The full spec: the content, a style and the legend / data-label switches, in a publisher's style now
-    and then (`looks`: how often, `spec.LOOKS`).
+    and then (`looks`: how often, `spec.Looks`).
 
     `exact` (a user's table) keeps every value as given, so every value gets a data label; otherwise
     a chart drawn without data labels has its values resampled to its scale's reading precision.

@@ -163,7 +163,7 @@ def _kind(rng: np.random.Generator, kinds: tuple[str, ...]) -> str:
 
 def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...], looks: str = "mixed") -> ChartContent:
     """A built-in chart's content: a topic, a kind it suits, labels from its pools and plausible values;
-    `looks` (`spec.LOOKS`) says how often a publisher's look that is content (dual axes, an annotation) is drawn."""
+    `looks` (`spec.Looks`) says how often a publisher's look that is content (dual axes, an annotation) is drawn."""
     kind = _kind(rng, kinds)
     if kind == "scatter" and rng.random() < 0.5:
         return numeric_scatter(rng, lang)
