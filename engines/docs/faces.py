@@ -180,7 +180,7 @@ COMMON = _common()
 _CUTS: dict[str | tuple[str, int], tuple[frozenset[str], bytes]] = {}  # per file: the characters cut, the bytes
 # tables the subsetter cannot cut and MuPDF does not read (it warns on each otherwise): AAT morphing, FontForge's
 # timestamp, X11 bitmap properties
-DROPPED = ["mort", "morx", "FFTM", "BDF "]
+DROPPED = ["mort", "morx", "FFTM", "BDF"]
 
 
 def cut(source: str | tuple[str, int], chars: frozenset[str]) -> bytes:
