@@ -5,7 +5,8 @@
 
 What a user checks before training on two million samples, drawn as inline SVG (`pipelines.plots`) on
 one page that opens offline: samples per kind and language, target length in GOT tokens, image
-sizes, how samples were captured (scanned, photographed, screenshotted: the share per preset per engine, the
+sizes, how each engine's samples look (renderers, faces, page kinds, columns and blocks: `LOOKS`), how samples
+were captured (scanned, photographed, screenshotted: the share per preset per engine, the
 effects, what the legibility gate lightened), failed draws by reason, skipped `--source` items by reason, the share
 of `--source` draws kept (and a pseudo-labelled scene's detected lines by verdict), throughput per worker, and the
 validation scores when `pipelines.validate` has written them. Counts of failures and skips come
