@@ -5,7 +5,8 @@
 
 What a user checks before training on two million samples, drawn as inline SVG (`pipelines.plots`) on
 one page that opens offline: samples per kind and language, target length in GOT tokens, image
-sizes, how samples were captured (scanned, photographed, screenshotted: the share per preset per engine, the
+sizes, how each engine's samples look (renderers, faces, page kinds, columns and blocks: `LOOKS`), how samples
+were captured (scanned, photographed, screenshotted: the share per preset per engine, the
 effects, what the legibility gate lightened), failed draws by reason, skipped `--source` items by reason, the share
 of `--source` draws kept (and a pseudo-labelled scene's detected lines by verdict), throughput per worker, and the
 validation scores when `pipelines.validate` has written them. Counts of failures and skips come
@@ -154,26 +155,72 @@ def capture_section(rows: list[dict[str, Any]]) -> str:
                     plots.bars(bars, "share of samples per capture preset, by engine (%)"))
 
 
+# What each engine records in its meta about how a sample looks (renderer, faces, layout, style), as dotted meta
+# paths: a value is counted as it is, a list's items one by one, a dict's keys where their value is truthy (the
+# blocks a page shows). One line per engine in the report; an engine not named here shows only its capture.
+LOOKS: dict[str, tuple[str, ...]] = {
+    "charts": ("renderer", "kind", "spec.style.font", "spec.style.palette", "notes.topic"),
+    "formulas": ("renderer", "style.font", "display", "where"),
+    "tables": ("lang", "style.font", "style.sans"),
+    "molecules": ("renderer", "atom_numbers", "r_groups", "stereo_drawn"),
+    "geometry": ("kind", "latex"),
+    "sheet_music": ("origin", "options.music_font", "header", "drawn_by"),
+    "docs": ("lang", "unit", "layout.kind", "layout.face", "layout.heading_face", "layout.columns", "layout.blocks"),
+    "doc_slices": ("lang", "unit", "layout.kind", "layout.face", "layout.columns", "layout.blocks"),
+    "pages": ("lang", "engine", "style.family", "style.columns", "document_blocks"),
+    "handwriting": ("lang", "kind", "hand.font", "sheet.kind"),
+    "scene": ("lang", "background"),
+    "scene_crops": ("lang", "background"),
+    "finegrained": ("part", "region", "lang"),
+    "multicrop": ("part", "layout", "lang"),
+    "multipage": ("lang", "sources"),
+}
+
+
+def looks_of(engine: str, meta: dict[str, Any]) -> dict[str, list[str]]:
+    """The values of an engine's `LOOKS` paths in one sample's meta (a path it lacks is left out)."""
+    out = {}
+    for path in LOOKS.get(engine, ()):
+        value: Any = meta
+        for key in path.split("."):
+            value = value.get(key) if isinstance(value, dict) else None
+        if value is None:
+            continue
+        if isinstance(value, dict):
+            out[path] = [str(k) for k, v in value.items() if v]
+        elif isinstance(value, list):
+            out[path] = [str(v) for v in value]
+        else:
+            out[path] = [str(value)]
+    return out
+
+
+def looks_shares(rows: list[dict[str, Any]]) -> dict[str, dict[str, dict[str, float]]]:
+    """Per engine, per `LOOKS` path, the share of the engine's sampled samples showing each value, commonest first
+    (a list's or dict's values are counted once per sample: shares of samples, which may sum past 1)."""
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    for engine in sorted({r["engine"] for r in rows}):
+        mine = [r["looks"] for r in rows if r["engine"] == engine]
+        paths = {path: Counter(v for looks in mine for v in set(looks.get(path, []))) for path in LOOKS.get(engine, ())}
+        out[engine] = {path: {v: round(c / len(mine), 3) for v, c in counts.most_common()}
+                       for path, counts in paths.items() if counts}
+    return out
+
+
 def layout_section(rows: list[dict[str, Any]]) -> list[str]:
-    """For generated docs pages (their meta's `layout`): the shares of page kinds, faces and their kinds, column
-    counts, and of pages showing each kind of block: how much of the build looks like which real documents."""
-    layouts = [r["layout"] for r in rows if isinstance(r.get("layout"), dict) and "kind" in r["layout"]]
-    if not layouts:
+    """Per engine, how its samples look: the shares of renderers, faces, page kinds, columns and blocks shown, as
+    each engine records them (`LOOKS`): how much of the build looks like which real documents."""
+    shares = {e: by_path for e, by_path in looks_shares(rows).items() if by_path}
+    if not shares:
         return []
-    from engines.docs.faces import FAMILIES
-
-    def shares(values: list[Any]) -> str:
-        return ", ".join(f"{html.escape(str(v))} {c / len(layouts):.0%}" for v, c in Counter(values).most_common())
-
-    blocks = {k: sum(bool(layout.get("blocks", {}).get(k)) for layout in layouts) / len(layouts)
-              for k in ("tables", "ruled", "figures", "code", "emphasis")}
-    return [_section("layouts", "Generated page layouts and faces",
-                     f"{len(layouts):,} generated pages. Kinds: {shares([x['kind'] for x in layouts])}.<br>"
-                     f"Face kinds: {shares([FAMILIES[x['face']].kind for x in layouts if x['face'] in FAMILIES])}."
-                     f"<br>Faces: {shares([x['face'] for x in layouts])}.<br>"
-                     f"Columns: {shares([x['columns'] for x in layouts])}.<br>Pages showing "
-                     + ", ".join(f"{k} {v:.0%}" for k, v in blocks.items())
-                     + " (ruled: a ruled table; emphasis: a bold or italic run).")]
+    lines = []
+    for engine, by_path in shares.items():
+        parts = [f"{html.escape(path)}: " + ", ".join(f"{html.escape(v)} {c:.0%}" for v, c in list(values.items())[:8])
+                 + (f" (+{len(values) - 8} more)" if len(values) > 8 else "") for path, values in by_path.items()]
+        lines.append(f"<code>{html.escape(engine)}</code>: " + "; ".join(parts) + ".")
+    return [_section("layouts", "Renderers, faces and layouts by engine",
+                     "Share of each engine's sampled samples showing each value (blocks and lists: share of samples "
+                     "showing it).<br>" + "<br>".join(lines))]
 
 
 def _reasons(ident: str, heading: str, counts: dict[str, int], none: str, summary: str) -> str:
@@ -257,7 +304,8 @@ def sample_rows(sizes: list[tuple[str, int]], n: int, seed: int) -> list[dict[st
         rec = s.record
         rows.append({"kind": f"{rec['engine']} {s.meta.get('kind') or rec['task']}", "lang": rec["lang"],
                      "tokens": count(rec["target"]), "size": _image_size(s.image_bytes), "engine": rec["engine"],
-                     "capture": capture_of(s.meta), "lines": s.meta.get("line_verdicts"), "layout": s.meta.get("layout")})
+                     "capture": capture_of(s.meta), "lines": s.meta.get("line_verdicts"),
+                     "looks": looks_of(rec["engine"], s.meta)})
     return rows
 
 

@@ -208,9 +208,10 @@ def text_height(image: Image.Image) -> float:
     """The x-height of the image's smallest common text, in pixels, estimated from its ink (inf for none).
 
     Connected components of ink (the minority side of Otsu's threshold) from 3 px to 200 px (and under 90% of the
-    image) tall are taken as glyphs
-    and strokes; those under half the median height (punctuation, dots, accents) are left out, and the 20th
-    percentile of the rest is near a line's x-height (11-12 px for DejaVu at 22 px). A few milliseconds a page.
+    image) tall are taken as glyphs and strokes; convex ones are left out (`_convex`: the dashes and dots of a
+    dashed or dotted line, note heads and stems, which outnumbered a figure's few labels and read as 4 px text),
+    then those under half the median height (punctuation, accents); the 20th percentile of the rest is near a
+    line's x-height (11-12 px for DejaVu at 22 px). A few milliseconds a page.
     """
     grey = np.asarray(image.convert("L"))
     _, mask = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
@@ -218,11 +219,39 @@ def text_height(image: Image.Image) -> float:
         mask = 255 - mask
     if not mask.any():
         return math.inf
-    _, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     h = stats[1:, cv2.CC_STAT_HEIGHT]
-    h = h[(h >= 3) & (h <= min(200, 0.9 * grey.shape[0])) & (stats[1:, cv2.CC_STAT_AREA] >= 4)]
+    keep = (h >= 3) & (h <= min(200, 0.9 * grey.shape[0])) & (stats[1:, cv2.CC_STAT_AREA] >= 4)
+    glyphs = keep & ~_convex(mask, labels, stats)
+    h = h[glyphs] if glyphs.sum() >= 3 else h[keep]  # text of convex strokes only (l, I, 1) is still text
     h = h[h >= np.median(h) / 2] if len(h) else h
     return float(np.percentile(h, 20)) if len(h) >= 3 else math.inf
+
+
+CONVEX = 0.85  # ink over convex hull area above which a component is a convex blob (a dot, a note head)
+THIN = 1.5  # ink per pixel of diagonal under which a component is one thin stroke (a dash, a stem, a hyphen)
+
+
+def _convex(mask: np.ndarray, labels: np.ndarray, stats: np.ndarray) -> np.ndarray:
+    """Per component (background left out), whether it is a blob that fills its convex hull (a dot, a note head)
+    or one thin straight stroke (a dash, a stem, a hyphen, with ink for under `THIN` pixels a pixel of its
+    diagonal); letters (bowls, counters, arms) and Chinese characters are neither, bar a few (l, I, 1, i)."""
+    out = np.zeros(len(stats) - 1, dtype=bool)
+    # every component's outer boundary (RETR_CCOMP puts components inside another's hole at the top level too)
+    contours, hierarchy = cv2.findContours(mask, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    for contour, (_, _, _, parent) in zip(contours, hierarchy[0] if hierarchy is not None else []):
+        if parent >= 0:
+            continue  # a hole's boundary
+        x, y = contour[0, 0]
+        label = labels[y, x]
+        if not label:
+            continue
+        left, top, w, h = cv2.boundingRect(contour)
+        hull = np.zeros((h, w), dtype=np.uint8)  # the hull's pixels, counted as the ink's are
+        cv2.fillConvexPoly(hull, cv2.convexHull(contour) - np.array([left, top], dtype=np.int32), 1)
+        ink = stats[label, cv2.CC_STAT_AREA]
+        out[label - 1] = ink >= CONVEX * int(hull.sum()) or ink <= THIN * math.hypot(w, h)
+    return out
 
 
 def fit(params: CaptureParams, xheight: float) -> CaptureParams:

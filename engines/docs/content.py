@@ -85,8 +85,10 @@ class Generated:
 
 
 @functools.cache
-def _archive(keys: tuple[str, ...]) -> pymupdf.Archive:
-    return faces.archive(keys)
+def _repertoire(lang: str, source: str) -> frozenset[str]:
+    """Every character of the prose's paragraphs and headings in `lang`: what a Chinese face is cut to hold at
+    least (`faces.cut`), so that pages rarely make it cut again."""
+    return frozenset("".join(prose.paragraphs(lang, source)) + "".join(prose.headings(lang, source)))
 
 
 def _css(layout: Layout) -> str:
@@ -318,7 +320,6 @@ def generate_page(rng: np.random.Generator, lang: str, source: str = prose.DEFAU
     """
     layout = draw_layout(rng, lang, source)
     width, height = _size(layout.paper)
-    fonts = _archive(tuple(dict.fromkeys((layout.face, layout.heading_face, layout.mono))))
     css = _css(layout)
     area = pymupdf.Rect(layout.margin, layout.margin, width - layout.margin, height - layout.margin)
     column = (area.width - (layout.columns - 1) * layout.gutter) / layout.columns
@@ -326,35 +327,36 @@ def generate_page(rng: np.random.Generator, lang: str, source: str = prose.DEFAU
     per_page = int(area.width * area.height / (layout.size ** 2 * layout.leading) * (2.5 if lang == "en" else 1.2))
     body = _Body(rng, lang, layout, source, column, per_page)
     top_markup = _top(body, layout)
-    archive = pymupdf.Archive()
-    archive.add(fonts)
+    header = footer = note = ""
+    if layout.header:
+        header = f"<p class='small' style='margin: 0'>{html.escape(body.heads[layout.start % len(body.heads)])}</p>"
+    if layout.footer:
+        number = int(rng.integers(1, 400))
+        shown = f"— {number} —" if lang == "zh" and rng.random() < 0.5 else str(number)
+        footer = f"<p class='small' style='text-align: center; margin: 0'>{shown}</p>"
+    if layout.footnote:
+        note = f"<p class='small'>1 {html.escape(_short(body.paragraphs, layout.start + 7919, 1)[0])}</p>"
+    flow = "".join(body.parts)
+    drawn = [m for m in (header, footer, top_markup, note, flow) if m]  # every markup placed
+    text = LIST_MARKS + html.unescape(prose.TAG.sub(" ", " ".join(drawn)))
+    keys = tuple(dict.fromkeys((layout.face, layout.heading_face, layout.mono)))
+    archive = faces.archive(keys, _repertoire(lang, source) | frozenset(text) if lang == "zh" else frozenset())
     for name, png in body.images.items():
         archive.add(png, name)
     buffer = io.BytesIO()
     writer = pymupdf.DocumentWriter(buffer, "")  # uncompressed: see the module docstring
     dev = writer.begin_page(pymupdf.Rect(0, 0, width, height))
-    drawn: list[str] = []  # every markup placed
     top, bottom = area.y0, area.y1
-    if layout.header:
-        band = pymupdf.Rect(area.x0, min(area.y0 * 0.4, area.y0 - 4 - 2.5 * layout.size), area.x1, area.y0 - 4)
-        head = html.escape(body.heads[layout.start % len(body.heads)])
-        drawn.append(markup := f"<p class='small' style='margin: 0'>{head}</p>")
-        _place(dev, markup, css, archive, band)
-    if layout.footer:
-        band = pymupdf.Rect(area.x0, area.y1 + 4, area.x1, max(height - area.y0 * 0.3, area.y1 + 4 + 2.5 * layout.size))
-        number = int(rng.integers(1, 400))
-        shown = f"— {number} —" if lang == "zh" and rng.random() < 0.5 else str(number)
-        drawn.append(markup := f"<p class='small' style='text-align: center; margin: 0'>{shown}</p>")
-        _place(dev, markup, css, archive, band)
+    if header:
+        _place(dev, header, css, archive,
+               pymupdf.Rect(area.x0, min(area.y0 * 0.4, area.y0 - 4 - 2.5 * layout.size), area.x1, area.y0 - 4))
+    if footer:
+        _place(dev, footer, css, archive, pymupdf.Rect(area.x0, area.y1 + 4, area.x1,
+                                                       max(height - area.y0 * 0.3, area.y1 + 4 + 2.5 * layout.size)))
     if top_markup:
-        drawn.append(top_markup)
         top = _place(dev, top_markup, css, archive, area).y1 + layout.size
-    if layout.footnote:
-        note = _short(body.paragraphs, layout.start + 7919, 1)[0]
-        drawn.append(markup := f"<p class='small'>1 {html.escape(note)}</p>")
-        bottom = _place(dev, markup, css, archive,
-                        pymupdf.Rect(area.x0, top, area.x1, area.y1), bottom=True).y0 - layout.size
-    drawn.append(flow := "".join(body.parts))
+    if note:
+        bottom = _place(dev, note, css, archive, pymupdf.Rect(area.x0, top, area.x1, area.y1), bottom=True).y0 - layout.size
     story = pymupdf.Story(flow, user_css=css, archive=archive)
     placed: dict[str, list[tuple[float, float, float, float]]] = {}
 
@@ -382,7 +384,6 @@ def generate_page(rng: np.random.Generator, lang: str, source: str = prose.DEFAU
              **{kind: sum(bool(re.fullmatch(f"{prefix}\\d+", name)) for name in placed)
                 for kind, prefix in (("figures", "figure"), ("code", "code"), ("emphasis", "em"))}}
     layout = Layout(**{**layout.to_dict(), "blocks": shown})
-    text = LIST_MARKS + html.unescape(prose.TAG.sub(" ", " ".join(drawn)))
     return Generated(buffer.getvalue(), layout, text, list(tables.values()), _code(placed))
 
 

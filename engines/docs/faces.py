@@ -12,9 +12,18 @@ Faces named like MuPDF's own built-in and fallback fonts (URW Nimbus, Droid Sans
 embedded copy under the same name made a page's layout depend on what the process had drawn before.
 
 MuPDF cannot pick a face out of a `.ttc` collection, so a face is copied out once per process with fontTools
-(about 4 s and 24 MB a Noto CJK face, well under a second a Latin one), without its GSUB table, whose contextual
-forms draw some digits with glyphs that map back to no character, and with one code point per glyph
-(`one_code_point_per_glyph`), so the text layer reads back the code points the prose holds.
+(well under a second a Latin face), without its GSUB table, whose contextual forms draw some digits with glyphs that
+map back to no character, and with one code point per glyph (`one_code_point_per_glyph`), so the text layer reads
+back the code points the prose holds.
+
+A Chinese face is cut down to the characters pages draw (`cut`): MuPDF embeds a face whole, and a whole Noto CJK
+face is 17-24 MB with 65,000 glyphs, whose widths and ToUnicode entries MuPDF writes, and whose bytes it copies and
+parses again, on every page (a Chinese page with a body face and the Hei bold cost 0.45 CPU-s, three times an
+English one). The cut keeps GB 2312's 3,755 level-1 hanzi (the common ones), Latin, punctuation and full-width
+forms, and every character a page has asked for (the caller passes the page's text: a page's own characters are
+always in its face, so a cut draws the same pixels as the whole face; a character the face lacks still falls back
+to MuPDF's faces, as before). A Noto CJK cut is about 2 MB; cutting one costs about a CPU-second, once per process
+and again only when a page needs a character the cut lacks.
 """
 
 from __future__ import annotations
@@ -142,17 +151,74 @@ def _file_name(source: str | tuple[str, int]) -> str:
     return f"{path.rsplit('/', 1)[-1].rsplit('.', 1)[0]}-{index}.otf"
 
 
-def archive(keys: tuple[str, ...]) -> pymupdf.Archive:
-    """An Archive holding every file the families `keys` draw with, each rewritten once per process."""
+def archive(keys: tuple[str, ...], chars: frozenset[str] = frozenset()) -> pymupdf.Archive:
+    """An Archive holding every file the families `keys` draw with: a Latin face rewritten once per process, a
+    Chinese one cut to hold at least `chars` (the characters the page draws: see `cut`)."""
     out = pymupdf.Archive()
-    for source in dict.fromkeys(_file(FAMILIES[k], s) for k in keys if k not in BUILTIN for s in STYLES):
-        out.add(_rewritten(source), _file_name(source))
+    for key, source in dict.fromkeys((k, _file(FAMILIES[k], s)) for k in keys if k not in BUILTIN for s in STYLES):
+        data = cut(source, chars) if FAMILIES[key].cjk else _rewritten(source)
+        out.add(data, _file_name(source))
     return out
+
+
+def _common() -> frozenset[str]:
+    """What every Chinese cut holds: Latin (with accents), Greek, general punctuation, arrows and maths, CJK symbols
+    and punctuation, full-width forms, and GB 2312's level-1 hanzi (its 3,755 most common; first byte 0xB0-0xD7)."""
+    ranges = ((0x20, 0x250), (0x370, 0x400), (0x2000, 0x2070), (0x2100, 0x2300), (0x2460, 0x2500),
+              (0x25A0, 0x2600), (0x3000, 0x3040), (0xFF00, 0xFFF0))
+    chars = {chr(c) for lo, hi in ranges for c in range(lo, hi)}
+    for code in range(0x4E00, 0xA000):
+        try:
+            if 0xB0 <= chr(code).encode("gb2312")[0] <= 0xD7:
+                chars.add(chr(code))
+        except UnicodeEncodeError:
+            continue
+    return frozenset(chars)
+
+
+COMMON = _common()
+_CUTS: dict[str | tuple[str, int], tuple[frozenset[str], bytes]] = {}  # per file: the characters cut, the bytes
+# tables the subsetter cannot cut and MuPDF does not read (it warns on each otherwise): AAT morphing, FontForge's
+# timestamp, X11 bitmap properties
+DROPPED = ["mort", "morx", "FFTM", "BDF"]
+
+
+def cut(source: str | tuple[str, int], chars: frozenset[str]) -> bytes:
+    """A Chinese face (rewritten as `_rewritten` does) holding only the glyphs of `chars`, `COMMON` and whatever
+    it was cut for before in this process; cut again only when `chars` holds a character the last cut lacks.
+
+    Glyph ids are kept (`retain_gids`, the dropped glyphs empty): MuPDF writes a glyph id as the CID of a CID-keyed
+    CFF face, and a renumbered cut drew blank glyphs.
+    """
+    from fontTools import subset
+
+    have = _CUTS.get(source)
+    if have is not None and chars <= have[0]:
+        return have[1]
+    keep = chars | COMMON | (have[0] if have else frozenset())
+    font = _load(source)
+    options = subset.Options(retain_gids=True, notdef_outline=True, recalc_bounds=False, recalc_timestamp=False,
+                             layout_features=["*"], name_IDs=["*"], name_languages=["*"], glyph_names=True)
+    options.drop_tables += DROPPED
+    cutter = subset.Subsetter(options)
+    cutter.populate(unicodes=[ord(c) for c in keep])
+    cutter.subset(font)
+    buffer = io.BytesIO()
+    font.save(buffer)
+    _CUTS[source] = (keep, buffer.getvalue())
+    return _CUTS[source][1]
 
 
 @functools.cache
 def _rewritten(source: str | tuple[str, int]) -> bytes:
-    """A face file as MuPDF embeds it: the one face of a collection, no GSUB, one code point per glyph."""
+    """A Latin face file as MuPDF embeds it (`_load`)."""
+    buffer = io.BytesIO()
+    _load(source).save(buffer)
+    return buffer.getvalue()
+
+
+def _load(source: str | tuple[str, int]) -> Any:
+    """A face as a fontTools font: the one face of a collection, no GSUB, one code point per glyph."""
     from fontTools.ttLib import TTCollection, TTFont
 
     path, index = (source, 0) if isinstance(source, str) else source
@@ -163,9 +229,7 @@ def _rewritten(source: str | tuple[str, int]) -> bytes:
     if "GSUB" in font:  # its contextual forms map some digits to glyphs with no code point (U+F63C for "1")
         del font["GSUB"]
     one_code_point_per_glyph(font)
-    buffer = io.BytesIO()
-    font.save(buffer)
-    return buffer.getvalue()
+    return font
 
 
 def one_code_point_per_glyph(font: Any) -> dict[int, int]:

@@ -31,6 +31,7 @@ text is exactly what is compiled, one row per line.
 
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
@@ -42,10 +43,13 @@ from engines.tables.vocab import (
     INDICATOR_HEADS,
     INDICATORS,
     MISSING,
+    MODEL_SIZES,
     MONTHS,
     OPTIMIZERS,
     ORDERED,
+    PARAM_GROWTH,
     PARAM_KINDS,
+    PARAM_VALUES,
     PERIODS,
     ROW_VALUES,
     STATEMENTS,
@@ -86,26 +90,6 @@ class _Numbers:
                        "sci": 10 ** rng.uniform(-6, 4)}.get(kind, 1.0)
         self.deviation = kind in ("pct", "score", "small") and rng.random() < 0.2
 
-    def parameter(self, kind: str, as_range: bool) -> str:
-        """A hyper-parameter's value (or its search range) as papers write it."""
-        rng = self.rng
-        if kind == "rate":
-            exponent = int(rng.integers(-8, -1))
-            low, high = _one(rng, (1, 2, 3, 5)), exponent
-            if as_range:
-                return f"$[10^{{{exponent - 2}}}, 10^{{{exponent}}}]$"
-            return _one(rng, (f"${low} \\times 10^{{{high}}}$", f"{low}e{high}", f"{low * 10.0 ** high:g}"))
-        if kind == "pow2":
-            k = int(rng.integers(3, 11))
-            return f"$\\{{{2 ** (k - 1)}, {2 ** k}, {2 ** (k + 1)}\\}}$" if as_range else str(2 ** k)
-        if kind == "optimizer":
-            return "\\{" + ", ".join(_some(rng, OPTIMIZERS, 2)) + "\\}" if as_range else _one(rng, OPTIMIZERS)
-        if kind in ("frac", "beta"):
-            v = rng.uniform(0.0, 0.5) if kind == "frac" else _one(rng, (0.9, 0.95, 0.98, 0.99, 0.999))
-            return "[0, 0.5]" if as_range and kind == "frac" else ("[0.9, 0.999]" if as_range else f"{v:.{self.digits}g}")
-        top = int(10 ** rng.uniform(0.5, 2)) * (1000 if kind == "steps" else 1)
-        return f"[{max(1, top // 4)}, {top * 2}]" if as_range else str(top)
-
     def value(self, label: str = "") -> tuple[str, float]:
         """A cell's LaTeX (for row `label`) and the number it shows (for picking the best of a column)."""
         rng, kind = self.rng, self.kind
@@ -115,8 +99,6 @@ class _Numbers:
         if kind == "interval":
             low = rng.uniform(0.1, 5)
             return f"{low:.2f}--{low * rng.uniform(1.1, 3):.2f}", low
-        if kind in ("param", "param_range"):
-            return self.parameter(PARAM_KINDS.get(label, "count"), kind == "param_range"), 0.0
         if kind.startswith("t:"):
             return _one(rng, TEXT_VALUES[kind[2:]]), 0.0
         if kind.startswith("season:"):  # a month's value on a yearly cycle, highest in July
@@ -136,7 +118,7 @@ class _Numbers:
             return (f"$-${text[1:]}" if text.startswith("-") else text), v
         if kind.startswith("row:"):
             v = ROW_VALUES[kind[4:]][label] * float(rng.lognormal(0, 0.04))
-            return f"{v:.{1 if v < 1000 else 0}f}", v
+            return f"{v:.{2 if v < 1 else 1 if v < 1000 else 0}f}", v
         if kind == "sci":
             v = self.center * rng.uniform(0.2, 5)
             mantissa, exponent = f"{v:.2e}".split("e")
@@ -189,6 +171,8 @@ class _Table:
                 self.blocks.append((_one(rng, [g for g in group_head if g not in self.groups] or group_head), size))
                 left -= size
         self.numbers = [_Numbers(rng, kind, lang) for _, kind in self.columns]
+        self.params = any(kind.startswith("param") for _, kind in self.columns)
+        self.notation = int(rng.integers(3))  # how small numbers are written: 3 \times 10^{-4}, 3e-4 or 0.0003
         self.bold_best = row_head in ("Method", "方法") and rng.random() < 0.6
         self.missing = rng.random() < 0.15
 
@@ -219,8 +203,53 @@ class _Table:
         rule = " ".join(f"{cmd}{{{a}-{b}}}" for a, b in ranges)
         return [top, rule, " & ".join([""] * len(lead) + names) + r" \\"]
 
+    def parameter_row(self, label: str) -> list[tuple[str, float]]:
+        """A hyper-parameter's cells: per model the value chosen (a larger model wider, deeper and with a smaller
+        learning rate: `PARAM_GROWTH`), a search range of its neighbours that holds it, and a default near it."""
+        rng, kind = self.rng, PARAM_KINDS[label]
+        values: tuple = PARAM_VALUES.get(kind, OPTIMIZERS)
+        first = int(rng.integers(1, len(values) - 1)) if len(values) > 2 else 0
+        per = len(self.columns) // max(1, len(self.groups))
+        sized = bool(self.groups) and all(g in MODEL_SIZES for g in self.groups)
+        out = []
+        for j, (name, column) in enumerate(self.columns):
+            grown = first + PARAM_GROWTH.get(kind, 0) * (j // per if sized else 0)
+            at = min(len(values) - 1, max(0, grown))
+            if column == "param_range":
+                low, high = max(0, at - int(rng.integers(1, 3))), min(len(values) - 1, at + int(rng.integers(1, 3)))
+                out.append((self.search_range(kind, values[low:high + 1]), 0.0))
+                continue
+            if name in ("Default", "默认值"):
+                at = min(len(values) - 1, max(0, at + int(rng.choice([-1, 0, 0, 1]))))
+            out.append((self.param_text(kind, values[at]), 0.0))
+        return out
+
+    def param_text(self, kind: str, v: float | str) -> str:
+        """A hyper-parameter's value as the table's notation writes it."""
+        if isinstance(v, str) or kind not in ("rate", "decay", "eps"):
+            return str(v) if isinstance(v, (str, int)) else f"{v:g}"
+        if v == 0:
+            return "0"
+        mantissa, exponent = (int(x) for x in f"{v:.0e}".split("e"))
+        if self.notation == 0 or (self.notation == 2 and v < 1e-4):
+            return f"${mantissa} \\times 10^{{{exponent}}}$" if mantissa != 1 else f"$10^{{{exponent}}}$"
+        return f"{mantissa}e{exponent}" if self.notation == 1 else f"{v:g}"
+
+    def search_range(self, kind: str, run: tuple) -> str:
+        """A search range over a run of neighbouring values: a set of choices, or an interval (in powers of ten
+        for rates)."""
+        if kind == "optimizer":
+            return "\\{" + ", ".join(run) + "\\}"
+        if kind in ("batch", "hidden", "heads", "layers"):
+            return "$\\{" + ", ".join(str(v) for v in run) + "\\}$"
+        if kind in ("rate", "eps") and len(run) > 1:
+            low, high = math.floor(math.log10(run[0])), math.ceil(math.log10(run[-1]))
+            return f"$[10^{{{low}}}, 10^{{{max(high, low + 1)}}}]$"
+        return f"[{self.param_text(kind, run[0])}, {self.param_text(kind, run[-1])}]"
+
     def body(self) -> list[list[str]]:
-        cells = [[n.value(label) for n in self.numbers] for label in self.rows]
+        cells = [self.parameter_row(label) if self.params else [n.value(label) for n in self.numbers]
+                 for label in self.rows]
         if self.bold_best:
             for j, (_, kind) in enumerate(self.columns):
                 if kind in ("pct", "score", "signed"):

@@ -32,7 +32,8 @@ TOPICS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[Column
         ("Characteristic", ("Age, years", "Female, n (\\%)", "BMI, kg/m$^2$", "Smoker", "Diabetes", "Hypertension",
                             "Systolic BP", "HbA1c (\\%)", "LDL, mmol/L", "Follow-up, months"),
          ("Treatment", "Placebo", "Cohort A", "Cohort B"),
-         (("Mean", "size"), ("SD", "small"), ("$n$", "r:20:900:0"), ("$p$-value", "pvalue"), ("OR", "small"),
+         (("Mean", "row:cohort"), ("SD", "row:cohort_sd"), ("$n$", "r:20:900:0"), ("$p$-value", "pvalue"),
+          ("OR", "r:0.3:4:2"),
           ("95\\% CI", "interval"))),
         ("Parameter", ("Learning rate", "Batch size", "Epochs", "Dropout", "Weight decay", "Hidden size", "Layers",
                        "Heads", "Warm-up steps", "Optimizer", "$\\beta_1$", "$\\beta_2$", "$\\epsilon$"),
@@ -55,8 +56,8 @@ TOPICS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[Column
         ("Material", ("Steel", "Aluminium", "Copper", "Titanium", "Glass", "Concrete", "PVC", "Nylon", "Oak",
                       "Carbon fibre"),
          ("Room temp.", "Elevated temp."),
-         (("Density (kg/m$^3$)", "r:600:9000:0"), ("$E$ (GPa)", "r:2:220:0"), ("Yield strength (MPa)", "r:20:1100:0"),
-          ("Thermal cond. (W/m$\\cdot$K)", "r:0.1:400:1"), ("Cost (USD/kg)", "r:0.1:40:2"))),
+         (("Density (kg/m$^3$)", "row:density"), ("$E$ (GPa)", "row:modulus"), ("Strength (MPa)", "row:strength"),
+          ("Thermal cond. (W/m$\\cdot$K)", "row:conductivity"), ("Cost (USD/kg)", "row:cost"))),
     ],
     "zh": [
         ("方法", ("基线模型", "本文方法", "支持向量机", "随机森林", "卷积神经网络", "循环神经网络", "注意力模型", "线性回归",
@@ -74,7 +75,7 @@ TOPICS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[Column
           ("含量（\\%）", "pct"), ("浓度（mol/L）", "r:0.01:5:3"), ("电导率（S/m）", "sci"))),
         ("指标", ("平均年龄", "男性比例", "体重指数", "收缩压", "舒张压", "血糖", "随访时间", "住院天数"),
          ("治疗组", "对照组", "全部患者"),
-         (("均值", "size"), ("标准差", "small"), ("例数", "r:20:900:0"), ("$P$ 值", "pvalue"))),
+         (("均值", "row:cohort_zh"), ("标准差", "row:cohort_sd_zh"), ("例数", "r:20:900:0"), ("$P$ 值", "pvalue"))),
         ("参数", ("学习率", "批大小", "训练轮数", "丢弃率", "权重衰减", "隐藏层维度", "网络层数", "优化器"),
          ("小模型", "基础模型", "大模型"),
          (("取值", "param"), ("搜索范围", "param_range"), ("默认值", "param"))),
@@ -94,12 +95,32 @@ TOPICS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[Column
 }
 
 MISSING = ("--", "-", "N/A", "---")
-# How a hyper-parameter's values look, by its row label.
-PARAM_KINDS = {"Learning rate": "rate", "Batch size": "pow2", "Epochs": "count", "Dropout": "frac",
-               "Weight decay": "rate", "Hidden size": "pow2", "Layers": "count", "Heads": "pow2",
-               "Warm-up steps": "steps", "Optimizer": "optimizer", "$\\beta_1$": "beta", "$\\beta_2$": "beta",
-               "$\\epsilon$": "rate", "学习率": "rate", "批大小": "pow2", "训练轮数": "count", "丢弃率": "frac",
-               "权重衰减": "rate", "隐藏层维度": "pow2", "网络层数": "count", "优化器": "optimizer"}
+# A hyper-parameter's kind, by its row label: its plausible values are `PARAM_VALUES[kind]`.
+PARAM_KINDS = {"Learning rate": "rate", "Batch size": "batch", "Epochs": "epochs", "Dropout": "dropout",
+               "Weight decay": "decay", "Hidden size": "hidden", "Layers": "layers", "Heads": "heads",
+               "Warm-up steps": "steps", "Optimizer": "optimizer", "$\\beta_1$": "beta1", "$\\beta_2$": "beta2",
+               "$\\epsilon$": "eps", "学习率": "rate", "批大小": "batch", "训练轮数": "epochs", "丢弃率": "dropout",
+               "权重衰减": "decay", "隐藏层维度": "hidden", "网络层数": "layers", "优化器": "optimizer"}
+# The values papers report for each kind, smallest first (what Transformer and CNN papers' hyper-parameter tables
+# list): a search range is a run of neighbours around the value chosen, a default a neighbour of it.
+PARAM_VALUES = {
+    "rate": (1e-5, 2e-5, 3e-5, 5e-5, 1e-4, 2e-4, 3e-4, 5e-4, 1e-3, 3e-3),
+    "decay": (0.0, 1e-5, 1e-4, 5e-4, 1e-3, 0.01, 0.05, 0.1),
+    "eps": (1e-9, 1e-8, 1e-7, 1e-6),
+    "batch": (8, 16, 32, 64, 128, 256, 512, 1024, 2048),
+    "epochs": (3, 5, 10, 20, 30, 50, 100, 200, 300),
+    "dropout": (0.0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5),
+    "hidden": (128, 256, 384, 512, 768, 1024, 1536, 2048, 4096),
+    "layers": (2, 3, 4, 6, 8, 12, 16, 24, 32, 48),
+    "heads": (2, 4, 8, 12, 16, 32),
+    "steps": (500, 1000, 2000, 4000, 5000, 10000),
+    "beta1": (0.8, 0.9, 0.95),
+    "beta2": (0.98, 0.99, 0.995, 0.999),
+}
+# How a kind moves from a smaller model to a larger one (column groups "Small", "Base", "Large"): wider, deeper
+# and more heads (+1), a smaller learning rate (-1); the others stay.
+PARAM_GROWTH = {"hidden": 1, "layers": 1, "heads": 1, "rate": -1}
+MODEL_SIZES = ("Small", "Base", "Large", "小模型", "基础模型", "大模型")
 OPTIMIZERS = ("Adam", "AdamW", "SGD", "RMSprop", "Adagrad", "LAMB")
 
 
@@ -126,6 +147,30 @@ ROW_VALUES: dict[str, dict[str, float]] = {
                "湖北": 55804, "山东": 92069, "河南": 59132, "福建": 54355, "陕西": 33786, "重庆": 30146},
     "income_zh": {"北京": 81752, "上海": 84834, "广东": 49327, "江苏": 52674, "浙江": 63830, "四川": 32514,
                   "湖北": 35146, "山东": 39890, "河南": 29933, "福建": 45426, "陕西": 32128, "重庆": 37595},
+    # a cohort's baseline characteristics (means and SDs of adults in cardiovascular cohorts; percentages for
+    # the yes/no rows)
+    "cohort": {"Age, years": 58.4, "Female, n (\\%)": 47.5, "BMI, kg/m$^2$": 27.6, "Smoker": 21.3, "Diabetes": 18.2,
+               "Hypertension": 42.7, "Systolic BP": 132.5, "HbA1c (\\%)": 6.1, "LDL, mmol/L": 3.1,
+               "Follow-up, months": 36.2},
+    "cohort_sd": {"Age, years": 11.6, "Female, n (\\%)": 4.9, "BMI, kg/m$^2$": 4.8, "Smoker": 4.1, "Diabetes": 3.9,
+                  "Hypertension": 4.9, "Systolic BP": 17.8, "HbA1c (\\%)": 1.1, "LDL, mmol/L": 0.9,
+                  "Follow-up, months": 14.5},
+    "cohort_zh": {"平均年龄": 57.9, "男性比例": 52.4, "体重指数": 24.3, "收缩压": 131.6, "舒张压": 79.8, "血糖": 5.9,
+                  "随访时间": 24.6, "住院天数": 8.7},
+    "cohort_sd_zh": {"平均年龄": 10.8, "男性比例": 5.0, "体重指数": 3.4, "收缩压": 17.2, "舒张压": 10.6, "血糖": 1.6,
+                     "随访时间": 9.8, "住院天数": 4.2},
+    # materials at room temperature (handbook values: structural steel, 6061 aluminium, Ti-6Al-4V, soda-lime glass,
+    # concrete in compression, rigid PVC, nylon 6, white oak along the grain, a carbon-fibre laminate)
+    "density": {"Steel": 7850, "Aluminium": 2700, "Copper": 8960, "Titanium": 4430, "Glass": 2500, "Concrete": 2400,
+                "PVC": 1380, "Nylon": 1140, "Oak": 750, "Carbon fibre": 1600},
+    "modulus": {"Steel": 200, "Aluminium": 69, "Copper": 117, "Titanium": 114, "Glass": 70, "Concrete": 30,
+                "PVC": 3.2, "Nylon": 2.7, "Oak": 12.3, "Carbon fibre": 135},
+    "strength": {"Steel": 250, "Aluminium": 276, "Copper": 70, "Titanium": 880, "Glass": 45, "Concrete": 32,
+                 "PVC": 48, "Nylon": 70, "Oak": 52, "Carbon fibre": 600},
+    "conductivity": {"Steel": 50.2, "Aluminium": 167, "Copper": 401, "Titanium": 6.7, "Glass": 1.0, "Concrete": 1.7,
+                     "PVC": 0.19, "Nylon": 0.25, "Oak": 0.17, "Carbon fibre": 7.0},
+    "cost": {"Steel": 0.9, "Aluminium": 2.6, "Copper": 9.4, "Titanium": 18.5, "Glass": 1.2, "Concrete": 0.12,
+             "PVC": 1.3, "Nylon": 3.1, "Oak": 1.6, "Carbon fibre": 24.0},
     "urban_zh": {"北京": 87.8, "上海": 89.5, "广东": 75.4, "江苏": 75.0, "浙江": 74.2, "四川": 59.5, "湖北": 65.5,
                  "山东": 65.5, "河南": 57.1, "福建": 71.0, "陕西": 65.2, "重庆": 71.7},
 }

@@ -248,26 +248,54 @@ def test_generated_tables_read_row_by_row_and_code_keeps_its_indentation() -> No
     assert not any(line.startswith("    ") for line in old.text.split("\n"))
 
 
-@pytest.mark.parametrize("key", [k for k, f in faces.FAMILIES.items() if not f.cjk] + ["sungti", "kaiti"])
-def test_every_face_reads_back_the_code_points_it_draws(key: str) -> None:
-    """Every style of a face, set by MuPDF from the rewritten file, reads back exactly the characters it drew (the
-    Noto CJK faces: test_chinese_pages_read_back_the_code_points_the_prose_holds)."""
+def _set(text: str, key: str, archive: pymupdf.Archive, styles: bool = True) -> bytes:
+    """A PDF page of `text` set by MuPDF in family `key` from `archive`, in every style (regular, bold, italic,
+    both), or only in the regular one."""
     import html
     import io
 
-    face = faces.FAMILIES[key]
-    text = ("不行了理器，“中文”、（括号）〔2024〕12号 - • 1–2" if face.cjk
-            else "Dashes - – — quotes “a” ‘b’ bullets • section § 1½ ° ± × café naïve")
     family = faces.family_name(key)
     css = faces.css(key, family) + f"* {{font-family: {family}; font-size: 10pt;}}"
-    markup = "".join(f"<p><{t}>{html.escape(text)}</{t}></p>" for t in ("span", "b", "i"))
-    story = pymupdf.Story(f"{markup}<p><b><i>{html.escape(text)}</i></b></p>", user_css=css,
-                          archive=faces.archive((key,)))
+    markup = "".join(f"<p><{t}>{html.escape(text)}</{t}></p>" for t in ("span", "b", "i")[:3 if styles else 1])
+    if styles:
+        markup += f"<p><b><i>{html.escape(text)}</i></b></p>"
+    story = pymupdf.Story(markup, user_css=css, archive=archive)
     buffer = io.BytesIO()
     writer = pymupdf.DocumentWriter(buffer, "")
     story.place(pymupdf.Rect(20, 20, 575, 800))
     story.draw(writer.begin_page(pymupdf.Rect(0, 0, 595, 842)))
     writer.end_page()
     writer.close()
-    read = [" ".join(line.split()) for line in pymupdf.open(stream=buffer.getvalue())[0].get_text().splitlines()]
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("key", [k for k, f in faces.FAMILIES.items() if not f.cjk] + ["sungti", "kaiti"])
+def test_every_face_reads_back_the_code_points_it_draws(key: str) -> None:
+    """Every style of a face, set by MuPDF from the rewritten file, reads back exactly the characters it drew (the
+    Noto CJK faces: test_chinese_pages_read_back_the_code_points_the_prose_holds)."""
+    face = faces.FAMILIES[key]
+    text = ("不行了理器，“中文”、（括号）〔2024〕12号 - • 1–2" if face.cjk
+            else "Dashes - – — quotes “a” ‘b’ bullets • section § 1½ ° ± × café naïve")
+    pdf = _set(text, key, faces.archive((key,), frozenset(text)))
+    read = [" ".join(line.split()) for line in pymupdf.open(stream=pdf)[0].get_text().splitlines()]
     assert [line for line in read if line] == [" ".join(text.split())] * 4
+
+
+def test_a_chinese_face_is_cut_to_what_pages_draw_and_draws_the_same_pixels() -> None:
+    """A Chinese page embedded its whole face (65,000 glyphs, 5-24 MB) on every page; the cut holds the common
+    hanzi and every character asked for, and a page set from it shows the same pixels as from the whole face. 婷
+    is outside GB 2312's level 1: asking for it cuts the face again, and it is drawn from the face (the face's own
+    name in the text layer), not from MuPDF's fallback faces."""
+    key, rare = "sungti", "婷"
+    source = faces.FAMILIES[key].files["regular"]
+    assert rare not in faces.COMMON and "的" in faces.COMMON
+    text = f"王芳、赵敏：关于做好2024年度统计工作的通知（{rare}）"
+    whole, cut = pymupdf.Archive(), pymupdf.Archive()  # the regular style only (its bold is the Hei bold: 20 s)
+    whole.add(faces._rewritten(source), faces._file_name(source))
+    cut.add(faces.cut(source, frozenset(text)), faces._file_name(source))
+    pages = [pymupdf.open(stream=_set(text, key, archive, styles=False)) for archive in (whole, cut)]
+    assert pages[0][0].get_pixmap(dpi=100).samples == pages[1][0].get_pixmap(dpi=100).samples
+    assert len(faces.cut(source, frozenset(text))) < 0.6 * len(faces._rewritten(source))  # GB 2312's 7,445 glyphs
+    assert pages[0].tobytes() != pages[1].tobytes()  # a different file, drawing the same
+    spans = [s for b in pages[1][0].get_text("dict")["blocks"] for line in b["lines"] for s in line["spans"]]
+    assert {s["font"] for s in spans if rare in s["text"]} == {s["font"] for s in spans if "通知" in s["text"]}

@@ -231,3 +231,72 @@ def test_monthly_tables_follow_the_seasons() -> None:
                     assert by_month[jul] > by_month[jan], table
                     checked += 1
     assert checked >= 3
+
+
+def _param(cell: str) -> float | str:
+    """A hyper-parameter cell's value: 3 \\times 10^{-4}, 10^{-3}, 3e-4, 0.0003, 512 or an optimizer's name."""
+    if m := re.fullmatch(r"\$(?:(\d+) \\times )?10\^\{(-?\d+)\}\$", cell):
+        return int(m[1] or 1) * 10.0 ** int(m[2])
+    try:
+        return float(cell)
+    except ValueError:
+        return cell
+
+
+def _in_range(value: float | str, search: str) -> bool:
+    """Whether a value lies in a search range: a set {a, b, c}, an interval [a, b], or [10^{a}, 10^{b}]."""
+    if m := re.fullmatch(r"\$\[10\^\{(-?\d+)\}, 10\^\{(-?\d+)\}\]\$", search):
+        return 10.0 ** int(m[1]) <= value <= 10.0 ** int(m[2])
+    inner = search.strip("$").removeprefix("\\{").removesuffix("\\}").strip("[]")
+    items = [_param(c.strip()) for c in inner.split(", ")]
+    if search.startswith("["):
+        return items[0] <= value <= items[1]
+    return value in items
+
+
+def test_hyper_parameter_tables_hold_plausible_values() -> None:
+    """A hyper-parameter table's values are ones papers use, each inside its own search range, a larger model at
+    least as wide and deep as a smaller one; the baseline characteristics of a cohort and the properties of a
+    material follow the row (they were drawn per column: 1024 attention heads, beta_1 = 1, a value outside its own
+    range, a mean age of 480, oak as dense as steel)."""
+    from engines.tables.vocab import MODEL_SIZES, PARAM_KINDS, PARAM_VALUES
+
+    checked = {"value": 0, "range": 0, "growth": 0, "material": 0, "cohort": 0}
+    for i in range(1500):
+        lang = ("en", "zh")[i % 2]
+        table = random_tabular(np.random.default_rng(i), lang)
+        rows = _rows(table)
+        names = {"Value", "取值", "Search range", "搜索范围", "Default", "默认值"}
+        head_at = next((k for k, r in enumerate(rows) if names & set(r)), None)
+        if head_at is not None:
+            heads = rows[head_at]
+            sized = [g for g in re.findall(r"\\multicolumn\{\d\}\{c\|?\}\{([^}]*)\}", table) if g in MODEL_SIZES]
+            for r in rows[head_at + 1:]:
+                label = next((c for c in r if c in PARAM_KINDS), None)
+                kind = PARAM_KINDS.get(label, "")
+                shown = [(h, c) for h, c in zip(heads, r) if h in names and c not in ("--", "-", "N/A", "---")]
+                for h, c in shown:
+                    if h not in ("Search range", "搜索范围") and kind in PARAM_VALUES:
+                        assert any(abs(_param(c) - a) <= 1e-12 for a in PARAM_VALUES[kind]), (label, c, table)
+                        checked["value"] += 1
+                values = [_param(c) for h, c in zip(heads, r) if h in ("Value", "取值")]
+                ranges = [c for h, c in zip(heads, r) if h in ("Search range", "搜索范围")]
+                for v, s in zip(values, ranges):
+                    if "--" not in (v, s) and s not in ("-", "N/A", "---") and v not in ("-", "N/A", "---"):
+                        assert _in_range(v, s), (label, v, s, table)
+                        checked["range"] += 1
+                if len(sized) >= 2 and kind in ("hidden", "layers", "heads") and len(values) == len(sized):
+                    numbers = [v for v in values if isinstance(v, float)]
+                    assert numbers == sorted(numbers), (label, values, table)
+                    checked["growth"] += 1
+        if rows[0][0] == "Material" and r"\multicolumn" not in table and rows[0][1].startswith("Density"):
+            density = {r[0]: _number(r[1]) for r in rows[1:] if r[1] not in ("--", "-", "N/A", "---")}
+            if "Steel" in density and "Oak" in density:
+                assert density["Steel"] > 5 * density["Oak"], table
+                checked["material"] += 1
+        if rows[0][0] == "Characteristic" and r"\multicolumn" not in table and rows[0][1] == "Mean":
+            for r in rows[1:]:
+                if r[0] == "Age, years" and r[1] not in ("--", "-", "N/A", "---"):
+                    assert 40 < _number(r[1]) < 80, table
+                    checked["cohort"] += 1
+    assert min(checked.values()) >= 3, checked
