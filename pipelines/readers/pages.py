@@ -106,7 +106,7 @@ def read_redrawn(target: str, meta: dict[str, Any], image: Image.Image) -> Readi
     except RenderError as exc:
         return Reading(0.0, {"redrawn": False, "error": f"{exc.reason}: {exc.excerpt[:100]}"}, REDRAWN)
     figures = [captured_agreement(page, image, meta, shifted=True) if not isinstance(page, RenderError)
-               else {"changed_px": -1, "score": 0.0, "error": page.reason} for page in drawn.pages]
+               else {"changed_px": -1, "score": 0.0, "error": page.reason} for page in drawn]
     best = max(range(len(figures)), key=lambda k: figures[k]["score"])
     details = {"redrawn": True, "ending": best, **figures[best],
                "changed_px_by_ending": [f["changed_px"] for f in figures]}
