@@ -91,9 +91,10 @@ CAPTURED_LEVELS = 8
 
 
 def read(record: dict[str, Any], images: list[Image.Image]) -> Reading:
-    """Score a page: a generated page by its redraw (`read_redrawn`), any other by its token F1 (`read_f1`)."""
+    """Score a page: a generated page by its redraw (`read_redrawn`), any other (and a generated page of a build
+    older than `meta["pictures"]`) by its token F1 (`read_f1`)."""
     meta = record_meta(record)
-    if meta.get("style") and not meta.get("source"):
+    if meta.get("style") and "pictures" in meta:  # built since figures' drawings are recorded
         return read_redrawn(record["target"], meta, images[0])
     return read_f1(record, images)
 
