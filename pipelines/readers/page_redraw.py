@@ -12,18 +12,17 @@ replayed); a changed digit or letter, two lines swapped, a line dropped or split
 hundreds of pixels. A target that is not markdown the engine could have written (a paragraph broken over
 lines, an item without its label) reads as no page at all and scores 0.
 
-What a page alone cannot say is how the text it cuts at its bottom goes on: the last paragraph's lines are
-justified to the full width there, and in two columns the right column's glue is stretched to the column's
-foot. The target is therefore typeset in four variants (the last paragraph ending as a paragraph does or
-as a cut one, full width; the page ending as a document does or broken as a full column is), and the
-best-agreeing one scores.
+What a page alone cannot say is how its document goes on after it: where TeX's page builder broke the page
+(and so how the glue above the break was set, how far the footnotes sit under the text), and, when the page
+cuts a paragraph, that its last line is justified to the full width. A page whose document goes on is therefore
+typeset with each of the endings `NEXT` and `_cut` give, in one LaTeX run, and the best-agreeing one scores; a
+page that is its document's last is typeset as it stands.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from PIL import Image
@@ -142,13 +141,6 @@ def blocks_of(target: str, lang: str, continued: bool, pictures: list[str]) -> l
     return blocks
 
 
-@dataclass
-class Redraw:
-    """The first page of each ending's typesetting (`ENDINGS`, in order; a page, or why there is none)."""
-
-    pages: list[Image.Image | RenderError]
-
-
 def _cut(blocks: list[Block]) -> list[Block] | None:
     """The blocks with the last paragraph (or item) cut by the page: its last line full width, the page broken
     under it; None when the page does not end in prose."""
@@ -160,8 +152,9 @@ def _cut(blocks: list[Block]) -> list[Block] | None:
     return [*blocks[:body[-1]], dataclasses.replace(last, segments=(*last.segments[:-1], end)), *blocks[body[-1] + 1:]]
 
 
-def redraw(target: str, meta: dict[str, Any], timeout_s: float = 120.0) -> Redraw:
-    """The target typeset in the page's recorded style, in each of `ENDINGS`, at the page's resolution.
+def redraw(target: str, meta: dict[str, Any], timeout_s: float = 120.0) -> list[Image.Image | RenderError]:
+    """The target typeset in the page's recorded style at the page's resolution: the first page of each ending
+    (see the module docstring), or why an ending typeset none.
 
     Raises:
         NotPageMarkdown: the target is no markdown a generated page has.
@@ -184,5 +177,5 @@ def redraw(target: str, meta: dict[str, Any], timeout_s: float = 120.0) -> Redra
             m = FIRST_MARK.search("".join(t.text for t in doc.texts(p, dpi=72)))
             if m and int(m[1]) not in first:
                 first[int(m[1])] = p
-        return Redraw([doc.render(first[k], meta["dpi"]) if k in first
-                       else RenderError("page_empty", f"ending {k} typeset no page") for k in range(len(endings))])
+        return [doc.render(first[k], meta["dpi"]) if k in first else RenderError("page_empty", f"ending {k} typeset no page")
+                for k in range(len(endings))]

@@ -29,9 +29,10 @@ from typing import Any
 from PIL import Image, ImageDraw
 
 from pipelines.readers import Reading
-from pipelines.readers.ink import captured_agreement
+from pipelines.readers.ink import CHANGED, redraw_agreement
 from pipelines.readers.page_redraw import NotPageMarkdown, redraw
 from pipelines.readers.text import SHOWN, read_lines, token_f1, tokens
+from renderers import capture
 from renderers.errors import RenderError
 from renderers.scripts import HAN_RANGES
 from shards.format import record_meta
@@ -83,19 +84,25 @@ def _kept(bag: Counter) -> Counter:
 
 
 REDRAWN = 0.95  # threshold of a redrawn page: a right target redraws the page exactly, one changed pixel scores 0.9
+# Grey levels a captured page's pixel may differ by from its redraw, captured the same way, before it counts. The
+# replay is exact (16 right captured pages: 0 pixels over 4 levels), while a capture's blur softens one changed
+# letter in an inline fraction (e -> r, photographed) to at most 27 levels: `CHANGED` would count none of it.
+CAPTURED_LEVELS = 8
 
 
 def read(record: dict[str, Any], images: list[Image.Image]) -> Reading:
-    """Score a page: a generated page by its redraw (`read_redrawn`), any other by its token F1 (`read_f1`)."""
+    """Score a page: a generated page by its redraw (`read_redrawn`), any other (and a generated page of a build
+    older than `meta["pictures"]`) by its token F1 (`read_f1`)."""
     meta = record_meta(record)
-    if meta.get("style") and not meta.get("source"):
+    if meta.get("style") and "pictures" in meta:  # built since figures' drawings are recorded
         return read_redrawn(record["target"], meta, images[0])
     return read_f1(record, images)
 
 
 def read_redrawn(target: str, meta: dict[str, Any], image: Image.Image) -> Reading:
     """A generated page's target typeset again in the page's style (`pipelines.readers.page_redraw`), captured as
-    the page was, against the page: the best ending's `captured_agreement`, under the threshold `REDRAWN`.
+    the page was, against the page: the best ending's `redraw_agreement` (a captured page's pixels counted from
+    `CAPTURED_LEVELS`), under the threshold `REDRAWN`.
 
     A target that is no page's markdown, or that LaTeX refuses, scores 0 with the reason.
     """
@@ -105,8 +112,10 @@ def read_redrawn(target: str, meta: dict[str, Any], image: Image.Image) -> Readi
         return Reading(0.0, {"redrawn": False, "error": f"not page markdown: {exc}"}, REDRAWN)
     except RenderError as exc:
         return Reading(0.0, {"redrawn": False, "error": f"{exc.reason}: {exc.excerpt[:100]}"}, REDRAWN)
-    figures = [captured_agreement(page, image, meta, shifted=True) if not isinstance(page, RenderError)
-               else {"changed_px": -1, "score": 0.0, "error": page.reason} for page in drawn.pages]
+    levels = CAPTURED_LEVELS if (meta.get("capture") or {}).get("preset", "none") != "none" else CHANGED
+    figures = [redraw_agreement(capture.replay(page, meta).convert("RGB"), image.convert("RGB"), True, levels)
+               if not isinstance(page, RenderError)
+               else {"changed_px": -1, "score": 0.0, "error": page.reason} for page in drawn]
     best = max(range(len(figures)), key=lambda k: figures[k]["score"])
     details = {"redrawn": True, "ending": best, **figures[best],
                "changed_px_by_ending": [f["changed_px"] for f in figures]}
