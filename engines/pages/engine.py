@@ -131,12 +131,12 @@ class PagesEngine(Engine):
             return SampleError("page_empty", f"document {k}'s first page shows no block")
         shown = [b.kind for b in document.blocks]
         meta = {"lang": document.lang, "source": None, "engine": ENGINE[document.lang], "dpi": self.config.dpi,
-                "style": document.style.to_dict(), "furniture": document.style.furniture(self.config.dpi / 72),
+                "style": document.style.to_dict(),
                 "pages_in_document": len(pages), "continued": document.blocks[0].continued,
                 "document_blocks": {kind: shown.count(kind) for kind in sorted(set(shown))},
                 # a figure's drawing, which its target (the caption) does not say: the pages reader redraws it
                 "pictures": [b.picture for b in document.blocks if b.kind == "figure"]}
-        return Sample(images=[pdf.render(page, self.config.dpi)], prompt=PROMPT_FORMAT, target=target,
+        return Sample(images=[pdf.render(page, self.config.dpi)], prompt=PROMPT_FORMAT, target=document.style.framed(target),
                       task="format", meta=meta)
 
     def _paper_page(self, draw: Draw) -> Sample | Exception:

@@ -10,7 +10,7 @@ with Noto CJK for Chinese), so the font choices are the families that preamble c
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
@@ -84,15 +84,27 @@ class PageStyle:
         per_line = (width - COLUMN_SEP * (self.columns - 1)) / (self.size * (0.47 if lang == "en" else 1.0))
         return per_line * self.columns * height / (self.size * self.leading) * 0.9
 
-    def furniture(self, scale: float) -> list[list[int]]:
-        """The page bands (x0, y0, x1, y1, in pixels at `scale` pixels a point) that hold the running head
-        and page number, which the target leaves out; [] when the page prints neither."""
-        if not (self.head or self.page):
-            return []
-        width, height = PAPERS[self.paper]
-        _, _, top, bottom = self.margins
-        return [[0, 0, round(width * scale), int(top * scale) - 1],
-                [0, round((height - bottom) * scale) + 1, round(width * scale), round(height * scale)]]
+    def framed(self, body: str) -> str:
+        """A page's target from its body's: the running head first and the page number last, where the page
+        prints them, as a reader of the page reads them (above the text, below it)."""
+        return "\n\n".join([*([self.head] if self.head else []), body, *([str(self.page)] if self.page else [])])
+
+    def unframed(self, target: str) -> tuple[PageStyle, str]:
+        """The inverse of `framed`: this style with the head and page number the target says, and the body.
+
+        Raises:
+            ValueError: the style prints a head or a number where the target has no paragraph for it.
+        """
+        chunks, style = target.split("\n\n"), self
+        if self.head:
+            if len(chunks) < 2:
+                raise ValueError("no running head before the body, though the page prints one")
+            style, chunks = replace(style, head=chunks[0]), chunks[1:]
+        if self.page:
+            if len(chunks) < 2 or not chunks[-1].isdigit():
+                raise ValueError("no page number after the body, though the page prints one")
+            style, chunks = replace(style, page=int(chunks[-1])), chunks[:-1]
+        return style, "\n\n".join(chunks)
 
     def setup(self) -> str:
         """The LaTeX that starts a document on a fresh page in this style (every setting made anew, so

@@ -161,6 +161,10 @@ def redraw(target: str, meta: dict[str, Any], timeout_s: float = 120.0) -> list[
         RenderError: LaTeX refused it (an error in a formula or tabular, a timeout).
     """
     lang, style = meta["lang"], PageStyle(**{**meta["style"], "margins": tuple(meta["style"]["margins"])})
+    try:  # the running head and page number typeset as the target says them
+        style, target = style.unframed(target)
+    except ValueError as exc:
+        raise NotPageMarkdown(str(exc)) from None
     blocks = blocks_of(target, lang, bool(meta.get("continued")), list(meta.get("pictures") or []))
     if int(meta.get("pages_in_document") or 1) > 1:
         endings = [[*blocks, block] for block in NEXT] + [cut for cut in [_cut(blocks)] if cut]

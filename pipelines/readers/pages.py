@@ -16,8 +16,6 @@ PP-OCR reads a formula as a string of symbols no target spells the same way, so 
 only its words (`\\sin`, `\\text{...}`, `\\mathrm{...}`) and its numbers, and what a formula reads as is
 left out of both bags: tokens under three characters (`x2`, `dt`, but also "of", "in"), tokens that mix
 letters with digits or Greek (`d2g`, `θ`). CJK characters count one by one, as in `pipelines.readers.text`.
-A page's running head and page number, which its target leaves out, are blanked before reading (the
-bands `meta["furniture"]` names).
 """
 
 from __future__ import annotations
@@ -26,7 +24,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from PIL import Image, ImageDraw
+from PIL import Image
 
 from pipelines.readers import Reading
 from pipelines.readers.ink import CHANGED, redraw_agreement
@@ -134,13 +132,6 @@ def read_f1(record: dict[str, Any], images: list[Image.Image]) -> Reading:
     Returns:
         The F1 as score, with precision, recall, the compared token counts and the tokens missed.
     """
-    bands = record_meta(record).get("furniture") or []
-    if bands:
-        page = images[0].convert("RGB")
-        draw = ImageDraw.Draw(page)
-        for box in bands:
-            draw.rectangle(box, fill="white")
-        images = [page, *images[1:]]
     read_tokens = _kept(tokens("\n".join(read_lines(images))))
     target_tokens = _kept(tokens(printed_text(record["target"])))
     precision, recall, f1 = token_f1(read_tokens, target_tokens)

@@ -193,6 +193,34 @@ def test_redrawn_page_passes_its_target_and_flags_a_changed_digit_and_swapped_li
         assert reading.score < REDRAWN, (broken[:200], reading.details)
 
 
+def test_a_page_target_says_its_running_head_and_page_number():
+    """The head and number a page prints were left out of its target (Nougat's habit): a reader of the page, and a
+    crop of it in multicrop, sees them. Now the target opens with the head and closes with the number."""
+    style = replace(STYLE, head="Running Head Words", page=7)
+    body = "# 1 Title\n\nSome text."
+    target = style.framed(body)
+    assert target == "Running Head Words\n\n# 1 Title\n\nSome text.\n\n7"
+    assert style.unframed(target) == (style, body) and STYLE.framed(body) == body
+    assert style.unframed(target.replace("\n\n7", "\n\n8"))[0].page == 8
+    with pytest.raises(ValueError, match="no page number"):
+        style.unframed("Running Head Words\n\n" + body)
+
+
+@pytest.mark.slow
+def test_a_changed_page_number_is_flagged():
+    engine = PagesEngine(PagesEngine.Config(lang="en", capture=0.0))
+    for index in range(8):  # half of all pages print a number
+        sample = engine.sample(make_rng(3, "pages", index), index)
+        if sample.meta["style"]["page"]:
+            break
+    number = str(sample.meta["style"]["page"])
+    assert sample.target.endswith("\n\n" + number)
+    meta = json.dumps(sample.meta)
+    assert read({"target": sample.target, "meta": meta}, sample.images).score == 1.0
+    wrong = sample.target[: -len(number)] + str(int(number) + 1)
+    assert read({"target": wrong, "meta": meta}, sample.images).score < REDRAWN
+
+
 def test_a_word_hyphenated_over_a_page_break_is_cut_as_the_pages_cut_it():
     md = "alpha beta gamma delta epsilon hyphenated zeta theta iota kappa lambda"
     texts = ["alpha beta gamma delta epsilon hyphen-", "ated zeta theta iota kappa lambda"]
