@@ -8,6 +8,7 @@ axes' origin is the picture's origin, so coordinates in the target read as the a
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 
@@ -15,7 +16,7 @@ import numpy as np
 
 from engines.geometry import style
 from engines.geometry.figure import Figure
-from engines.geometry.shapes import Axes, Circle, Element, Label, Plot, Polygon, Segment, anchor_towards, num
+from engines.geometry.shapes import Axes, Circle, Element, Label, Plot, Polygon, Pt, Segment, anchor_towards, num
 
 
 def _coef(rng: np.random.Generator, values: tuple[float, ...]) -> float:
@@ -112,6 +113,12 @@ def function(rng: np.random.Generator) -> Figure:
     return Figure("function", style.picture_options(rng), tuple(elements))
 
 
+def crowded(points: list[Pt]) -> bool:
+    """Whether two points share a row within two units: their coordinate labels, "A(-2,1)" about two units wide,
+    would overlap (12 of 48 such figures of a 200-sample build printed "A(-2B(1)-1,1)"); single letters fit."""
+    return any(abs(p[1] - q[1]) < 1 and abs(p[0] - q[0]) <= 2 for p, q in itertools.combinations(points, 2))
+
+
 def coordinates(rng: np.random.Generator) -> Figure:
     """Axes with 2-4 lattice points labelled with their coordinates, joined as segments or a polygon, maybe a circle."""
     x, y, elements = _axes(rng)
@@ -127,11 +134,11 @@ def coordinates(rng: np.random.Generator) -> Figure:
         r = float(rng.choice([0.5, 1.0]))
         elements.append(Circle(pts[0], r, style=style.line(rng, colour=0.6, dash=0.3)))
     letters = [chr(ord("A") + k) for k in range(len(pts))]
-    show = rng.random() < 0.6
+    show = rng.random() < 0.6 and not crowded(pts)
     for p, k in zip(pts, letters):
         text = f"${k}({num(p[0])},{num(p[1])})$" if show else f"${k}$"
         elements.append(Label(p, text, anchor_towards(math.degrees(math.atan2(p[1], p[0]))), dot=True))
     return Figure("coordinates", style.picture_options(rng), tuple(elements))
 
 
-__all__ = ["coordinates", "function"]
+__all__ = ["coordinates", "crowded", "function"]
