@@ -8,14 +8,19 @@ axes' origin is the picture's origin, so coordinates in the target read as the a
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 
 import numpy as np
 
+from engines.base import SampleError
 from engines.geometry import style
 from engines.geometry.figure import Figure
-from engines.geometry.shapes import Axes, Circle, Element, Label, Plot, Polygon, Segment, anchor_towards, num
+from engines.geometry.shapes import Axes, Circle, Element, Label, Plot, Polygon, Pt, Segment, anchor_towards, num
+
+TRIES = 30  # draws of a coordinate figure's points of one count before one point fewer is tried
+TRACE = 100  # points along a segment checked against the axis numbers
 
 
 def _coef(rng: np.random.Generator, values: tuple[float, ...]) -> float:
@@ -112,26 +117,65 @@ def function(rng: np.random.Generator) -> Figure:
     return Figure("function", style.picture_options(rng), tuple(elements))
 
 
+def crowded(points: list[Pt]) -> bool:
+    """Whether two points share a row within two units: their coordinate labels, "A(-2,1)" about two units wide,
+    would overlap (12 of 48 such figures of a 200-sample build printed "A(-2B(1)-1,1)"); single letters fit."""
+    return any(abs(p[1] - q[1]) < 1 and abs(p[0] - q[0]) <= 2 for p, q in itertools.combinations(points, 2))
+
+
+def over_axis_labels(a: Pt, b: Pt, axes: Axes) -> bool:
+    """Whether segment a-b runs through a tick number or the origin's O (boxes in picture units, generous: the
+    text keeps its size while `scale` shrinks the picture). Seen in review: a segment along y=1 struck through
+    the y-axis "1", one through the origin over the "O"."""
+    for k in range(TRACE + 1):
+        px, py = a[0] + (b[0] - a[0]) * k / TRACE, a[1] + (b[1] - a[1]) * k / TRACE
+        if -0.6 <= px <= 0 and (-0.6 <= py <= 0 or any(abs(py - t) <= 0.25 for t in axes.yticks)):
+            return True
+        if -0.55 <= py <= 0 and any(abs(px - t) <= 0.3 for t in axes.xticks):
+            return True
+    return False
+
+
+def _clear_points(rng: np.random.Generator, cells: list[tuple[int, int]], n: int, axes: Axes) -> list[Pt]:
+    """n lattice points whose sides (the closing one included) miss the axis numbers, or fewer where n find none.
+
+    Raises:
+        SampleError: "label_crowded", not even two such points were found.
+    """
+    for size in range(n, 1, -1):
+        for _ in range(TRIES):
+            pts = [(float(i), float(j)) for i, j in (cells[k] for k in rng.choice(len(cells), size=size, replace=False))]
+            if not any(over_axis_labels(a, b, axes) for a, b in zip(pts, pts[1:] + pts[:1])):
+                return pts
+    raise SampleError("label_crowded", f"no two lattice points of {len(cells)} clear of the axis numbers")
+
+
 def coordinates(rng: np.random.Generator) -> Figure:
-    """Axes with 2-4 lattice points labelled with their coordinates, joined as segments or a polygon, maybe a circle."""
+    """Axes with 2-4 lattice points labelled with their coordinates, joined as segments or a polygon, maybe a circle.
+
+    Points are drawn again until no side (the polygon's closing one included) runs through a tick number (fewer
+    points where a small grid allows no such set), and a
+    circle (radius 1) is drawn only where no other point is near it and its points are named by letters: a
+    coordinate label, about two units wide, is always crossed by it.
+    """
     x, y, elements = _axes(rng)
+    axes = next(e for e in elements if isinstance(e, Axes))
     n = int(rng.integers(2, 5))
     cells = [(i, j) for i in range(x[0] + 1, x[1]) for j in range(y[0] + 1, y[1]) if i and j]
-    pts = [(float(i), float(j)) for i, j in (cells[k] for k in rng.choice(len(cells), size=min(n, len(cells)),
-                                                                         replace=False))]
+    pts = _clear_points(rng, cells, min(n, len(cells)), axes)
     if len(pts) >= 3 and rng.random() < 0.5:
         elements.append(Polygon(tuple(pts), style=style.line(rng) + style.fill(rng, 0.3)))
     else:
         elements += [Segment(pts[i], pts[i + 1], style=style.line(rng)) for i in range(len(pts) - 1)]
-    if rng.random() < 0.3:
-        r = float(rng.choice([0.5, 1.0]))
-        elements.append(Circle(pts[0], r, style=style.line(rng, colour=0.6, dash=0.3)))
+    circled = rng.random() < 0.3 and all(math.dist(pts[0], p) > 1.8 for p in pts[1:])
+    if circled:
+        elements.append(Circle(pts[0], 1.0, style=style.line(rng, colour=0.6, dash=0.3)))
     letters = [chr(ord("A") + k) for k in range(len(pts))]
-    show = rng.random() < 0.6
+    show = rng.random() < 0.6 and not crowded(pts) and not circled
     for p, k in zip(pts, letters):
         text = f"${k}({num(p[0])},{num(p[1])})$" if show else f"${k}$"
         elements.append(Label(p, text, anchor_towards(math.degrees(math.atan2(p[1], p[0]))), dot=True))
     return Figure("coordinates", style.picture_options(rng), tuple(elements))
 
 
-__all__ = ["coordinates", "function"]
+__all__ = ["coordinates", "crowded", "function", "over_axis_labels"]

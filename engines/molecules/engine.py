@@ -32,7 +32,7 @@ from rdkit import Chem, rdBase
 
 from engines.base import Draw, Engine, EngineConfig, Resources, Sample, SampleError, contained
 from engines.molecules.source import BUILTIN, SUFFIXES, Molecule, load_molecules
-from engines.molecules.style import extent_in_bonds, mathpix_style, rdkit_options
+from engines.molecules.style import extent_in_bonds, mathpix_style, rdkit_options, smiles_drawer_draws
 from renderers.errors import RenderError
 from renderers.mathpix import render_mathpix
 from renderers.rdkit import draw_molecule_isolated
@@ -50,7 +50,8 @@ class MoleculesConfig(EngineConfig):
         "help": "a .smi/.csv/.tsv file, a ChEMBL chemreps file (optionally .gz), or a folder of them, instead of "
                 "RDKit's 5,000 NCI molecules; invalid SMILES and molecules too large to draw are skipped and counted"})
     renderer: Renderer = field(default="mixed", metadata={
-        "help": "mixed (half RDKit, half Mathpix-markdown-it, drawn per sample), rdkit or mathpix"})
+        "help": "mixed (half RDKit, half Mathpix-markdown-it, drawn per sample), rdkit or mathpix (RDKit still "
+                "draws a molecule with an atom of more than five neighbours: smiles-drawer drops its ligands)"})
     max_heavy_atoms: int = field(default=60, metadata={
         "help": "molecules with more heavy (non-hydrogen) atoms are skipped as too large to draw legibly"})
     limit: int = field(default=0, metadata={"help": "read at most this many usable molecules from --source (0: all)"})
@@ -146,6 +147,8 @@ class MoleculesEngine(Engine):
         rng, cfg = draw.rng, self.config
         molecule = self.source_item(self.molecules, draw.index, draw.attempt)
         renderer = cfg.renderer if cfg.renderer != "mixed" else ("mathpix" if rng.random() < 0.5 else "rdkit")
+        if renderer == "mathpix" and not smiles_drawer_draws(molecule.smiles):
+            renderer = "rdkit"
         if renderer == "rdkit":
             style = rdkit_options(rng, molecule.heavy_atoms, cfg.max_heavy_atoms, extent_in_bonds(molecule.smiles),
                                   chiral="@" in molecule.smiles)

@@ -96,6 +96,16 @@ def test_unmarked_stereocentres_leave_the_target(tmp_path: Path) -> None:
     assert targets == {True: "<smiles>C[C@H](N)C(=O)O</smiles>", False: "<smiles>CC(N)C(=O)O</smiles>"}
 
 
+def test_smiles_drawer_leaves_six_coordinate_atoms_to_rdkit(tmp_path: Path) -> None:
+    # smiles-drawer drew hexaamminechromium as Cr with two NH2 (molecules_0000000120 of a 200-sample build)
+    (tmp_path / "metals.smi").write_text("[NH2][Cr]([NH2])([NH2])([NH2])([NH2])[NH2] hexaammine\n"
+                                         "[Cl][Sb]([Cl])(c1ccccc1)(c1ccccc1)c1ccccc1 stibane\n")
+    engine = MoleculesEngine(MoleculesConfig(source=str(tmp_path / "metals.smi"), renderer="mathpix"))
+    plans = {p.molecule.name: p.renderer for p in (engine._plan(Draw(i, 0, make_rng(0, "molecules", i)))
+                                                    for i in range(6))}
+    assert plans == {"hexaammine": "rdkit", "stibane": "mathpix"}
+
+
 def test_config_errors_name_the_flag(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="--renderer"):
         MoleculesConfig(renderer="indigo").check()
