@@ -130,8 +130,9 @@ def read(image: Image.Image, options: ReadOptions = ReadOptions()) -> Rendered:
 
 
 # The last few images' readings are kept: a sample scored again with another target (`bench.mutate`),
-# or read again by a reader that compares several things, is not read again.
-@functools.lru_cache(maxsize=4)
+# or read again by a reader that compares several things, is not read again. Eight: a multi-page sample's
+# pages (GOT asks up to 8), which a smaller cache read afresh for every mutation, one after another.
+@functools.lru_cache(maxsize=8)
 def _read_cached(pixels: bytes, size: tuple[int, int], options: ReadOptions) -> tuple[DrawnText, ...]:
     image = Image.frombytes("RGB", size, pixels)
     ocr = engine()

@@ -26,6 +26,7 @@ from tokenizer.protocol import asked_box
 
 SIDE_SHARE = 0.8  # of each side's pixels in the frame's colour, for the frame to count as drawn
 PADS = (16, 32)  # pixels of border around a region before it is read
+SLACK = 0.3  # of a detected line's height: how far its box may reach past the region it lies in
 MIN_SIDE_PX = 8  # pixels of the frame's colour a row or column of its side holds at least
 
 
@@ -85,7 +86,19 @@ def read(record: dict[str, Any], images: list[Image.Image]) -> Reading:
         readings.append(text_reader.read({"target": record["target"], "meta": json.dumps({"boxes": boxes})},
                                          [padded]))
         left_over = max(left_over, unaccounted(record["target"], padded), key=len)
+    # the detector may also miss a short line in the cut-out region that it finds on the whole image (a tilted
+    # "the" at the region's edge): the whole image's detections lying inside the region are checked too
+    inside = [t for t in text_reader.read_texts([image])[0] if _within(t.bbox, region)]
+    left_over = max(left_over, unaccounted(record["target"], image, inside), key=len)
     reading = max(readings, key=lambda r: r.score)
     reading.score = max(0.0, min(reading.score, 1.0 - text_reader.PROBLEM_COST * len(left_over)))
     reading.details.update(region=[round(v, 1) for v in region], left_over=left_over[:4])
     return reading
+
+
+def _within(box: tuple[float, float, float, float], region: tuple[float, float, float, float]) -> bool:
+    """Whether a detected box lies inside the region, give or take the margin the detector draws around a line
+    (`SLACK` of its height): a detection that reaches further out holds a line the region does not ask about."""
+    slack = SLACK * (box[3] - box[1])
+    return (box[0] >= region[0] - slack and box[1] >= region[1] - slack and box[2] <= region[2] + slack
+            and box[3] <= region[3] + slack)

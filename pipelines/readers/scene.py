@@ -44,12 +44,12 @@ def nothing_left_over(reading: Reading, target: str, image: Image.Image) -> Read
     return reading
 
 
-def unaccounted(target: str, image: Image.Image) -> list[str]:
-    """The lines detected on the image whose tokens the target does not hold, in two readings: the whole-image
-    one, then the line read alone (the whole-image reading garbles a line now and then; a dropped line reads as
-    itself both times). Tokens are counted, so a line printed twice is held twice, and compared as the exact-line
-    check compares characters (`blind_tokens`: "bul1seye" is "bullseye")."""
-    found = text_reader.read_texts([image])[0]
+def unaccounted(target: str, image: Image.Image, found: list[DrawnText] | None = None) -> list[str]:
+    """The lines detected on the image (or the detections `found` on it) whose tokens the target does not hold,
+    in two readings: the whole-image one, then the line read alone (the whole-image reading garbles a line now and
+    then; a dropped line reads as itself both times). Tokens are counted, so a line printed twice is held twice,
+    and compared as the exact-line check compares characters (`blind_tokens`: "bul1seye" is "bullseye")."""
+    found = text_reader.read_texts([image])[0] if found is None else found
     left = blind_tokens(target)
     suspects: list[DrawnText] = []
     for t in found:

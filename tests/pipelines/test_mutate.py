@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from bench.mutate import MUTATIONS, box_moved, color_changed, drop_line, mutation_table, on_a_page, pages_swapped
@@ -68,3 +69,29 @@ def test_a_prompt_asks_about_another_region_or_colour() -> None:
     assert color_changed({**record, "prompt": "[red] OCR: "}, rng)["prompt"] in ("[green] OCR: ", "[blue] OCR: ")
     assert color_changed(record, rng) is None
     assert {"box_moved", "color_changed", "letter", "drop_line"} <= set(MUTATIONS["finegrained"])
+
+
+@pytest.mark.slow  # 17 CPU-seconds: a scene drawn per region, read whole and cut out at two borders
+def test_mutation_bench_flags_broken_finegrained_scene_regions_and_not_right_ones() -> None:
+    """Regions of built-in scenes (short lines, where a dropped line is too short for the order judge): each
+    target broken by a line dropped or a letter changed, each prompt moved to another region or colour."""
+    from engines.base import SampleError, make_rng
+    from engines.finegrained import FinegrainedEngine
+    from engines.finegrained.engine import FinegrainedConfig
+
+    engine, samples, index = FinegrainedEngine(FinegrainedConfig(part="scene", region="block")), [], 0
+    while len(samples) < 4:
+        try:
+            s = engine.sample(make_rng(0, "finegrained", index, 0), index, 0)
+            record = make_record(prompt=s.prompt, target=s.target, task=s.task, engine="finegrained", seed=0,
+                                 index=index, meta=s.meta)
+            samples.append(StoredSample(f"finegrained_{index}", record, encode_image(s.images[0])))
+        except SampleError:
+            pass
+        index += 1
+    result = mutation_table(samples, 0)
+    assert result["good"]["finegrained"]["flagged"] == 0, result["misses"]
+    table = {row["kind"]: row for row in result["table"]}
+    assert {"letter", "drop_line"} <= set(table) and {"box_moved", "color_changed"} & set(table), table
+    for kind, row in table.items():
+        assert row["flagged"] == row["applied"] > 0, (kind, result["misses"])
