@@ -73,7 +73,10 @@ CONFUSABLE = {"l": "i1|!", "o": "0", "s": "$", ".": "\u3002", ",": "\u3001", "["
 # an opening curly quote dropped), corner brackets.
 FAINT = "_\"'`*\u300c\u300d\u300e\u300f"
 CONFUSED = str.maketrans({**{c: form for form, alike in CONFUSABLE.items() for c in alike}, **dict.fromkeys(FAINT)})
-THIN_RUN = re.compile(r"l{2,}")  # thin strokes side by side ("ll" of a sans-serif "kill") it reads one too few of
+CAPTURE_SLIPS = {frozenset("ce")}  # letters a capture's blur and ink spread draw alike (measured: `reads_as`)
+# Runs it reads one too few or too many of: thin strokes side by side ("ll" of a sans-serif "kill"), dots of an
+# ellipsis ("......" read as "....."), a Chinese dash's two halves; each made one.
+RUN = re.compile(r"([l.-])\1+")
 UNDER_READ = 0.25  # a detection read as fewer characters than this many per line height of its width is read again
 SECOND_LOOKS = (0.5, 0.05)  # crop margins, in line heights, a misread line is read again with (the first: 0.15)
 PROBLEM_COST = 0.5  # what one line out of order, split or missing costs: one flags a docs sample (threshold 0.6)
@@ -219,7 +222,9 @@ def score_text(record: dict[str, Any], images: list[Image.Image], exact_lines: b
                    worst_line_cer=round(worst["cer"], 4), worst_line=worst)
     if not exact_lines:
         return Reading(min(score, 1.0 - worst["cer"]), details)
-    misread = _misread(images[0], list(zip(per_line, [box for line, box in zip(lines, boxes) if line.strip()])))
+    captured = bool(record_meta(record).get("capture"))
+    misread = _misread(images[0], list(zip(per_line, [box for line, box in zip(lines, boxes) if line.strip()])),
+                       captured)
     exact = max(0.0, 1.0 - PROBLEM_COST * len(misread))
     details.update(lines_misread=len(misread), misread=misread[:4], exact=exact)
     return Reading(min(score, 1.0 - worst["cer"], exact), details)
@@ -262,25 +267,42 @@ def _look_again(order: dict[str, Any], lines: list[str], images: list[Image.Imag
     order["looked_again"] = again[:4]
 
 
-def _misread(image: Image.Image, lines: list[tuple[dict[str, Any], list[float]]]) -> list[dict[str, Any]]:
-    """The lines (`line_cers` records with their boxes) that read back other than their target (`blind`) in
+def _misread(image: Image.Image, lines: list[tuple[dict[str, Any], list[float]]],
+             captured: bool = False) -> list[dict[str, Any]]:
+    """The lines (`line_cers` records with their boxes) that read back other than their target (`reads_as`) in
     every look: the first reading, then crops with each of `SECOND_LOOKS`' margins."""
-    suspects = [(r, box) for r, box in lines if len(blind(r["target"])) > 1 and blind(r["read"]) != blind(r["target"])]
+    suspects = [(r, box) for r, box in lines
+                if len(blind(r["target"])) > 1 and not reads_as(r["read"], r["target"], captured)]
     for pad in SECOND_LOOKS:
         if not suspects:
             break
         again = ppocr.read_crops(image, [box for _, box in suspects], pad=pad)
-        suspects = [(r, box) for (r, box), got in zip(suspects, again) if blind(got.text) != blind(r["target"])]
+        suspects = [(r, box) for (r, box), got in zip(suspects, again) if not reads_as(got.text, r["target"], captured)]
     return [r for r, _ in suspects]
 
 
+def reads_as(read: str, target: str, captured: bool) -> bool:
+    """Whether a line's reading says its target, as far as PP-OCR can tell: the same once `blind`, or, on a
+    captured image (`meta["capture"]`: blur, ink spread, noise), but for one letter that capture makes another
+    (`CAPTURE_SLIPS`; "setcd" read as "seted" on a scan). One slip a line, never on clean type: a target with
+    one letter changed to its slip partner passes only on a captured image."""
+    got, want = blind(read), blind(target)
+    if got == want:
+        return True
+    ops = Levenshtein.editops(got, want) if captured else []
+    return (len(ops) == 1 and ops[0].tag == "replace"
+            and frozenset((got[ops[0].src_pos], want[ops[0].dest_pos])) in CAPTURE_SLIPS)
+
+
 def blind(text: str) -> str:
-    """The line as the exact-line check compares it: `fold`ed, and also what PP-OCR's line reading confuses
-    on clean type (measured on 130 lines of doc_slices: l/i/1/I, o/0, a space it drops in a Chinese line; on
-    docs pages: $/S, and the wide gaps between a table row's cells or around a page number's dashes, which it
-    reads as no space) made one; every other letter, digit or CJK character must read back exactly (a line
-    split into words is the layout figure's to catch)."""
-    return THIN_RUN.sub("l", re.sub(r"\s+", "", fold(text).translate(CONFUSED)))
+    """The line as the exact-line check compares it: `fold`ed, and also what PP-OCR's line reading cannot settle
+    made one: `CONFUSABLE` (l/i/1/I/|, o/0, $/S, Chinese and Western full stop, comma and brackets), `FAINT` marks
+    dropped (`_`, quotes, `*`), a `RUN` of thin strokes, dots or dashes made one, and every space dropped (it reads
+    a table row's cell gaps and the space by Chinese text as none). Measured on right docs and doc_slices targets,
+    clean and captured. No other letter, digit or CJK character is folded, so a changed one still reads back
+    otherwise; code points are checked without a reader (`codepoints`), and a line split into words is the layout
+    figure's to catch."""
+    return RUN.sub(r"\1", re.sub(r"\s+", "", fold(text).translate(CONFUSED)))
 
 
 def layout(order: dict[str, Any]) -> float:
