@@ -1,0 +1,102 @@
+"""The docs reader's allowances and its order judge: PP-OCR's own slips on right targets pass, changed targets don't.
+
+The readings below are PP-OCR's, copied from right docs and doc_slices targets it misread (each once flagged a right
+sample); the order cases are the detections it made on real slices, as boxes. Only the last test runs PP-OCR (two
+line crops).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.readers.order import Placed, judge
+from pipelines.readers.text import _read_under_read_again, fold, reads_as
+from renderers.result import DrawnText
+from tests.conftest import draw_lines
+
+# (target line, what PP-OCR read on its image): right targets.
+SLIPS = [
+    ('The detailed best practices are described in the Filesystem Hierarchy Standard ("/usr/share/doc/',
+     "The detailed best practices are described in the Filesystem Hierarchy Standard (*/usr/share/doc/"),
+    ('serial consoles are represented in an unified manner under "/dev/".',
+     "serial consoles are represented in an unified manner under */dev/*."),
+    ('bit I/O support", enabling the "using_dma flag", setting',
+     'bit I/O support", enabling the "using dma flag", setting'),
+    ("pressing Ctrl-\\ or Ctrl-C or executing \u201ckill -", "pressing Ctrl-\\ or Ctrl-C or executing kil -"),
+    ("使用 perl、tcl、ruby\u2026\u2026,如果在 Debian 上有用这些", "使用 perl、 tcl、 ruby.....,如果在 Debian 上有用这些"),
+]
+
+
+@pytest.mark.parametrize(("target", "read"), SLIPS)
+def test_what_ppocr_cannot_settle_passes_and_a_changed_letter_or_digit_does_not(target: str, read: str) -> None:
+    assert reads_as(read, target, captured=False)
+    letters = [i for i, c in enumerate(target) if c.isalpha() and c.lower() not in "lio"]
+    for at in letters[:: max(1, len(letters) // 6)]:  # a letter changed as bench.mutate's `letter` does
+        new = "x" if target[at].lower() != "x" else "k"
+        changed = target[:at] + new + target[at + 1:]
+        assert not reads_as(read, changed, captured=False), changed
+    assert not reads_as(read.replace("dev", "dew").replace("Hierarchy", "Hierarchv").replace("kil", "kit")
+                        .replace("using", "uslng5").replace("perl", "perk"), target, captured=False)
+
+
+def test_a_capture_slip_passes_on_a_captured_image_only_and_once_a_line() -> None:
+    target = 'with "setcd -x 2".'
+    assert reads_as('with "seted -x 2".', target, captured=True)
+    assert not reads_as('with "seted -x 2".', target, captured=False)
+    assert not reads_as('with "seted -x 3".', target, captured=True)
+    assert not reads_as('wlth "eeted -x 2".', 'with "setcd -x 2".'.replace("s", "c"), captured=True)
+
+
+def _boxes(rows: list[list[tuple[float, float, str]]], top: float = 10, height: float = 24) -> list[Placed]:
+    """Detections: per row, (left, right, text) pieces on one baseline."""
+    return [Placed(0, (left, top + 30 * i, right, top + 30 * i + height), fold(text))
+            for i, row in enumerate(rows) for left, right, text in row]
+
+
+def test_a_short_slice_cut_at_wide_gaps_has_no_columns_and_its_line_split_into_words_is_flagged() -> None:
+    """A four-line Chinese slice whose first line the detector cut at the wide gaps around "PAM" (real detections):
+    the gap is crossed by only the two lines below, yet it is no gutter (nothing stands below its left piece)."""
+    found = _boxes([[(3, 231, "·密码选择的限制是通过"), (254, 308, "PAM"), (333, 383, "模块")],
+                    [(24, 379, "pam_unix(8)和pam_cracklib(8)来实")], [(24, 364, "现的。它们可以通过各自的参数进行配")],
+                    [(23, 60, "置。")]])
+    right = ["• 密码选择的限制是通过 PAM 模块", "pam_unix(8) 和 pam_cracklib(8) 来实", "现的。它们可以通过各自的参数进行配", "置。"]
+    good = judge([fold(line) for line in right], found)
+    assert (good["split"], good["order"], good["unmatched_found"]) == (0, 1.0, 0), good
+    split = judge([fold(line) for line in ["•", "密码选择的限制是通过", "PAM", "模块", *right[1:]]], found)
+    assert split["split"] >= 2, split
+
+
+def test_a_table_row_whose_cells_sit_in_columns_of_their_own_written_a_cell_a_line_is_a_split() -> None:
+    """A ruled table: the detector reads each cell alone and the columns have gutters; a row per line passes, a
+    row written one cell a line (long cells or short) does not."""
+    rows = [("Package name", "Version", "Size"), ("openssh-server", "1:9.2p1-2", "1,652 kB"),
+            ("network-manager", "1.42.4-1", "3,377 kB"), ("libreoffice-core", "4:7.4.7-1", "35,941 kB")]
+    found = _boxes([[(10, 200, a), (300, 420, b), (500, 600, c)] for a, b, c in rows])
+    good = judge([fold(" ".join(r)) for r in rows], found)
+    assert (good["split"], good["unmatched_found"]) == (0, 0), good
+    long_cells = judge([fold(" ".join(r)) for r in rows[:2]] + [fold(c) for c in rows[2]] + [fold(" ".join(rows[3]))],
+                       found)
+    assert long_cells["split"] >= 1, long_cells
+    short = [("Key", "Use", "Yes"), ("Alt", "Menu", "No")]
+    found = _boxes([[(10, 60, a), (300, 360, b), (500, 540, c)] for a, b, c in short + short])
+    assert judge([fold(" ".join(r)) for r in short + short], found)["split"] == 0
+    cells = judge([fold(" ".join(short[0])), *map(fold, short[1]), *(fold(" ".join(r)) for r in short)], found)
+    assert cells["split"] >= 1, cells
+
+
+def test_a_dropped_short_line_is_a_detection_no_target_line_holds() -> None:
+    found = _boxes([[(10, 400, "Reduce unnecessary disk accesses")], [(10, 60, "3.4.")],
+                    [(10, 400, "to prevent disk wear out by mounting")], [(280, 320, "- 12 -")]])
+    lines = ["Reduce unnecessary disk accesses", "3.4.", "to prevent disk wear out by mounting", "- 12 -"]
+    assert judge([fold(line) for line in lines], found)["unmatched_found"] == 0
+    for dropped in (1, 3):
+        assert judge([fold(line) for i, line in enumerate(lines) if i != dropped], found)["unmatched_found"] == 1
+
+
+def test_a_detection_read_far_too_short_for_its_box_is_read_again() -> None:
+    """The whole-page reading of a wide mixed line once came out as two characters; read alone, it says itself."""
+    image, texts = draw_lines([("en", "aptitude(8) and Tasks to Localization here"), ("en", "a short one")])
+    garbled = [DrawnText("<(", texts[0].quad, 0.6), texts[1]]
+    again = _read_under_read_again(garbled, image)
+    assert fold(again[0].text).replace(" ", "") == fold(texts[0].text).replace(" ", ""), again[0]
+    assert again[1] is texts[1]
