@@ -59,7 +59,8 @@ def test_a_short_slice_cut_at_wide_gaps_has_no_columns_and_its_line_split_into_w
     found = _boxes([[(3, 231, "·密码选择的限制是通过"), (254, 308, "PAM"), (333, 383, "模块")],
                     [(24, 379, "pam_unix(8)和pam_cracklib(8)来实")], [(24, 364, "现的。它们可以通过各自的参数进行配")],
                     [(23, 60, "置。")]])
-    right = ["• 密码选择的限制是通过 PAM 模块", "pam_unix(8) 和 pam_cracklib(8) 来实", "现的。它们可以通过各自的参数进行配", "置。"]
+    right = ["• 密码选择的限制是通过 PAM 模块", "pam_unix(8) 和 pam_cracklib(8) 来实", "现的。它们可以通过各自的参数进行配",
+             "置。"]
     good = judge([fold(line) for line in right], found)
     assert (good["split"], good["order"], good["unmatched_found"]) == (0, 1.0, 0), good
     split = judge([fold(line) for line in ["•", "密码选择的限制是通过", "PAM", "模块", *right[1:]]], found)
