@@ -143,8 +143,9 @@ def _one_row(a: Placed, b: Placed, across: bool = False) -> bool:
         a.box, b.box)
 
 
-def _match(line: str, found: list[Placed], rank: list[int], used: set[int], after: int) -> tuple[int, bool] | None:
-    """(index of the detected line this target line is, whether it is only a piece of it), or None.
+def _match(line: str, found: list[Placed], rank: list[int], used: set[int],
+           after: int) -> tuple[int, bool, float] | None:
+    """(index of the detected line this target line is, whether it is only a piece of it, the fuzzy ratio), or None.
 
     A page may print one line twice (a repeated paragraph): of detected lines that fit about as well,
     one not yet taken is chosen, the first in reading order after the previous target line's.
@@ -154,10 +155,11 @@ def _match(line: str, found: list[Placed], rank: list[int], used: set[int], afte
     if best >= WHOLE:
         fits = [i for i, r in enumerate(ratios) if r >= best - 3 and i not in used] or [ratios.index(best)]
         later = [i for i in fits if rank[i] > after]
-        return min(later or fits, key=lambda i: rank[i]), False
+        i = min(later or fits, key=lambda i: rank[i])
+        return i, False, ratios[i]
     pieces = [(fuzz.partial_ratio(line, p.text), i) for i, p in enumerate(found) if len(p.text) >= 1.5 * len(line)]
     ratio, i = max(pieces, default=(0.0, -1))
-    return (i, True) if ratio >= PIECE else None
+    return (i, True, ratio) if ratio >= PIECE else None
 
 
 def judge(lines: list[str], found: list[Placed]) -> dict[str, Any]:
@@ -186,9 +188,15 @@ def judge(lines: list[str], found: list[Placed]) -> dict[str, Any]:
                 matched.append((line, *m))
                 used.add(m[0])
                 after = rank[m[0]]
+    # A detection is one target line: a line matched to a detection another line matches far better is one the
+    # reader missed, matched to a look-alike (two lines that differ in a few words), and is left unplaced.
+    best_of: dict[int, float] = {}
+    for _, i, piece, ratio in matched:
+        best_of[i] = max(best_of.get(i, 0.0), 0.0 if piece else ratio)
+    matched = [m for m in matched if m[2] or m[3] >= best_of[m[1]] - 3]
     pairs = in_order = split = 0
     out = []
-    for (a_line, a, _), (b_line, b, _) in zip(matched, matched[1:]):
+    for (a_line, a, _, _), (b_line, b, _, _) in zip(matched, matched[1:]):
         pairs += 1
         if a == b or (found[a].page == found[b].page and _same_row(found[a].box, found[b].box)):
             # one visual line (a table row whose cells the detector placed in columns of their own too)
@@ -200,7 +208,7 @@ def judge(lines: list[str], found: list[Placed]) -> dict[str, Any]:
             out.append({"first": a_line, "then": b_line, "why": "read in the other order"})
     # Short lines cannot be placed alone, but two consecutive ones that together are one detected line
     # (and neither is a detected line by itself) are a visual line split.
-    whole = {line for line, _, piece in matched if not piece}
+    whole = {line for line, _, piece, _ in matched if not piece}
 
     def one_detected_line(text: str) -> bool:
         return any(fuzz.ratio(text, p.text) >= WHOLE
@@ -213,7 +221,7 @@ def judge(lines: list[str], found: list[Placed]) -> dict[str, Any]:
             pairs += 1
             split += 1
             out.append({"first": a_line, "then": b_line, "why": "together one detected line"})
-    used = {i for _, i, _ in matched}
+    used = {i for _, i, _, _ in matched}
     long_found = [i for i, p in enumerate(found) if len(p.text) >= MIN_CHARS]
     unmatched = [found[i] for i in long_found if i not in used and not accounted(found[i].text, lines)]
     # A short detection cannot be placed, but one that is in no target line at all is a line the target dropped.

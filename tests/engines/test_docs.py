@@ -270,3 +270,13 @@ def test_every_face_reads_back_the_code_points_it_draws(key: str) -> None:
     writer.close()
     read = [" ".join(line.split()) for line in pymupdf.open(stream=buffer.getvalue())[0].get_text().splitlines()]
     assert [line for line in read if line] == [" ".join(text.split())] * 4
+
+
+def test_aligned_word_gaps_of_two_justified_lines_are_not_two_columns() -> None:
+    """A built Chinese page (real boxes): a bullet item's lines 2 and 3 have wide gaps around Latin words that line
+    up ("使用 dpkg | 的 "--ignore-" over "depends"、"--force-depends" | 和其它选项"); they were read as two
+    columns of two lines, the target writing each visual line in two pieces, out of order."""
+    boxes = [(202, 1230, 862, 1256), (235, 1254, 629, 1288), (647, 1258, 692, 1285), (738, 1260, 866, 1284),
+             (236, 1288, 589, 1314), (645, 1285, 866, 1314)]
+    ordered = reading_order(boxes)
+    assert ordered.rows == [[0], [1, 2, 3], [4, 5]] and ordered.columns == 1

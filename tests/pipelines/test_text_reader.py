@@ -101,3 +101,21 @@ def test_a_detection_read_far_too_short_for_its_box_is_read_again() -> None:
     again = _read_under_read_again(garbled, image)
     assert fold(again[0].text).replace(" ", "") == fold(texts[0].text).replace(" ", ""), again[0]
     assert again[1] is texts[1]
+
+
+def test_a_line_the_reader_missed_is_not_placed_at_a_look_alike_line() -> None:
+    """A built Chinese page (real detections): PP-OCR detected only the end of the line 以"V:"开头表示"votes"...; its
+    target line matched the look-alike line 以"I:"开头表示"安装数"... further down and was judged out of order."""
+    found = [Placed(0, box, fold(text)) for box, text in [
+        ((158, 1279, 1120, 1309), "请注意amd64不稳定(unstable)版的软件仓库中只包含当前68980软件包。popcon数据包含"),
+        ((160, 1311, 372, 1337), "许多旧系统安装报告。"), ((841, 1350, 1120, 1377), "(当前运行在pc上的包的"),
+        ((159, 1379, 545, 1410), "popcon提交)/ (总的popcon提交)"), ((160, 1425, 540, 1454), "2.1. debian软件包管理的前提"),
+        ((158, 1464, 1122, 1498), '以"i:"开头表示"安装数"的popcon数值计算方式为"1000*(当前安装在pc上的包的')]]
+    lines = ["请注意 amd64 不稳定（unstable） 版的软件仓库中只包含当前 68980 软件包。popcon 数据包含", "许多旧系统安装报告。",
+             "以“V:”开头表示“votes”的 popcon 数值计算方式为“1000 * （当前运行在 PC 上的包的",
+             "popcon 提交）/ （总的 popcon 提交）”。",
+             "2.1. Debian 软件包管理的前提", "以“I:”开头表示“安装数”的 popcon 数值计算方式为“1000 * （当前安装在 PC 上的包的"]
+    good = judge([fold(line) for line in lines], found)
+    assert good["order"] == 1.0 and good["unmatched_found"] == 0, good
+    swapped = judge([fold(line) for line in lines[:3] + [lines[4], lines[3], lines[5]]], found)
+    assert swapped["order"] < 1.0, swapped
