@@ -38,11 +38,15 @@ lines but cannot be the worst line that flags a sample.
 from __future__ import annotations
 
 import functools
+import math
 import re
+import statistics
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 from PIL import Image
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -77,6 +81,7 @@ CAPTURE_SLIPS = {frozenset("ce")}  # letters a capture's blur and ink spread dra
 # Runs it reads one too few or too many of: thin strokes side by side ("ll" of a sans-serif "kill"), dots of an
 # ellipsis ("......" read as "....."), a Chinese dash's two halves; each made one.
 RUN = re.compile(r"([l.-])\1+")
+TILTED = math.sin(math.radians(0.3))  # a page turned less than this is read by its boxes as they are
 UNDER_READ = 0.25  # a detection read as fewer characters than this many per line height of its width is read again
 SECOND_LOOKS = (0.5, 0.05)  # crop margins, in line heights, a misread line is read again with (the first: 0.15)
 PROBLEM_COST = 0.5  # what one line out of order, split or missing costs: one flags a docs sample (threshold 0.6)
@@ -202,8 +207,10 @@ def score_text(record: dict[str, Any], images: list[Image.Image], exact_lines: b
     read_tokens, target_tokens = tokens("\n".join(t.text for texts in found for t in texts)), tokens(target)
     precision, recall, f1 = token_f1(read_tokens, target_tokens)
     folded = [fold(line) for line in target.split("\n")]
-    order = judge(folded, [Placed(page, t.bbox, fold(t.text)) for page, texts in enumerate(found) for t in texts])
-    _look_again(order, folded, images)
+    tilts = [skew(texts) for texts in found]
+    order = judge(folded, [Placed(page, _level(t.quad, tilts[page]), fold(t.text))
+                           for page, texts in enumerate(found) for t in texts])
+    _look_again(order, folded, images, tilts)
     details: dict[str, Any] = {"f1": round(f1, 4), "precision": round(precision, 4), "recall": round(recall, 4),
                                "missed": sorted((target_tokens - read_tokens).elements())[:SHOWN],
                                "layout": layout(order), "order": order}
@@ -214,6 +221,7 @@ def score_text(record: dict[str, Any], images: list[Image.Image], exact_lines: b
     if len(boxes) != len(lines):
         details["lines"] = f"{len(boxes)} boxes for {len(lines)} target lines: lines not compared"
         return Reading(score, details)
+    boxes = [_tilted(box, tilts[0]) for box in boxes]
     per_line = line_cers(images[0], lines, boxes)
     worst = max(per_line, key=lambda r: (len(fold(r["target"])) > 1, r["cer"]))
     chars = sum(len(r["target"]) for r in per_line)
@@ -228,6 +236,46 @@ def score_text(record: dict[str, Any], images: list[Image.Image], exact_lines: b
     exact = max(0.0, 1.0 - PROBLEM_COST * len(misread))
     details.update(lines_misread=len(misread), misread=misread[:4], exact=exact)
     return Reading(min(score, 1.0 - worst["cer"], exact), details)
+
+
+def skew(texts: list[DrawnText]) -> float:
+    """The page's tilt in radians (y down), the median of its long detections' top edges: a scan or photo turns the
+    page, and the axis-aligned boxes of a turned page's long lines overlap their neighbours (one line's box holds
+    half the next), so rows would merge and crops would cut two lines."""
+    angles = [math.atan2(t.quad[1][1] - t.quad[0][1], t.quad[1][0] - t.quad[0][0]) for t in texts
+              if t.bbox[2] - t.bbox[0] > 4 * (t.bbox[3] - t.bbox[1])]
+    return statistics.median(angles) if angles else 0.0
+
+
+def _level(quad: Sequence[tuple[float, float]], angle: float) -> tuple[float, float, float, float]:
+    """The box around a quad turned back by the page's tilt (about the origin: the same for every line of a page)."""
+    c, s = math.cos(angle), math.sin(angle)
+    xs, ys = [x * c + y * s for x, y in quad], [y * c - x * s for x, y in quad]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _unlevel(box: Sequence[float], angle: float) -> tuple[tuple[float, float], ...]:
+    """The quad on the image of a box `_level` gave (its corners turned forward by the page's tilt)."""
+    c, s = math.cos(angle), math.sin(angle)
+    corners = ((box[0], box[1]), (box[2], box[1]), (box[2], box[3]), (box[0], box[3]))
+    return tuple((x * c - y * s, x * s + y * c) for x, y in corners)
+
+
+def _tilted(box: Sequence[float], angle: float) -> Sequence[Any]:
+    """A line's axis-aligned box (an engine's, around its line turned by a capture) as the quad of the line itself,
+    turned by the page's tilt: the crop then holds the line and not halves of its neighbours. The box unchanged on
+    a level page, or where the tilt does not fit the box."""
+    c, s = math.cos(abs(angle)), math.sin(abs(angle))
+    if s < TILTED or c * c - s * s <= 0:
+        return box
+    width, height = box[2] - box[0], box[3] - box[1]
+    length, thick = (width * c - height * s) / (c * c - s * s), (height * c - width * s) / (c * c - s * s)
+    if thick <= 0 or length <= 0:
+        return box
+    centre = np.array([(box[0] + box[2]) / 2, (box[1] + box[3]) / 2])
+    u = np.array([math.cos(angle), math.sin(angle)]) * length / 2
+    v = np.array([-math.sin(angle), math.cos(angle)]) * thick / 2
+    return tuple(tuple(float(x) for x in p) for p in (centre - u - v, centre + u - v, centre + u + v, centre - u + v))
 
 
 def _read_under_read_again(texts: list[DrawnText], image: Image.Image) -> list[DrawnText]:
@@ -246,14 +294,14 @@ def _read_under_read_again(texts: list[DrawnText], image: Image.Image) -> list[D
     return out
 
 
-def _look_again(order: dict[str, Any], lines: list[str], images: list[Image.Image]) -> None:
+def _look_again(order: dict[str, Any], lines: list[str], images: list[Image.Image], tilts: list[float]) -> None:
     """Read each detected line no target line accounts for again, alone from its box: a whole-page reading
     garbles a line now and then ("he~ 1i~ q les" for '"~/.bashrc" files.'), and a line the target dropped still
     reads as itself. Those the second reading finds in the target are no longer counted (`order` is updated)."""
     if not order["unmatched_found"]:
         return
     again = [t.text for page, box in order["unmatched_boxes"]
-             for t in ppocr.read_crops(images[page], [tuple(box)], pad=SECOND_LOOKS[0])]
+             for t in ppocr.read_crops(images[page], [_unlevel(box, tilts[page])], pad=SECOND_LOOKS[0])]
     left = list(order["unmatched_lines"])  # each accounts for one detected line (a page may print a line twice)
     seen = [blind(line) for line in lines]
     for text, first in zip((fold(t) for t in again), order["unmatched_texts"]):
