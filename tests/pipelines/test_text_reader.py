@@ -7,6 +7,8 @@ line crops).
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from pipelines.readers.order import Placed, judge
@@ -119,3 +121,28 @@ def test_a_line_the_reader_missed_is_not_placed_at_a_look_alike_line() -> None:
     assert good["order"] == 1.0 and good["unmatched_found"] == 0, good
     swapped = judge([fold(line) for line in lines[:3] + [lines[4], lines[3], lines[5]]], found)
     assert swapped["order"] < 1.0, swapped
+
+
+def test_a_turned_page_is_judged_and_cut_along_its_tilt() -> None:
+    """A scan turned 1.1 degrees (a built slice's numbers): long neighbouring lines' axis-aligned boxes overlap, and
+    a crop by an engine's box of a line held part of its neighbours (read as "T", "The"). Turned back by the tilt
+    PP-OCR's detections show, the lines are apart, and the crop is the line's own quad."""
+    from pipelines.readers.text import _level, _tilted, skew
+
+    angle = math.radians(-1.1)
+
+    def turned(x0: float, y0: float, length: float, height: float) -> tuple[tuple[float, float], ...]:
+        c, s = math.cos(angle), math.sin(angle)
+        return tuple((x0 + dx * c - dy * s, y0 + dx * s + dy * c) for dx, dy in
+                     ((0, 0), (length, 0), (length, height), (0, height)))
+
+    quads = [turned(13, 74, 1050, 22), turned(13, 102, 1050, 22)]
+    detections = [DrawnText("line", q) for q in quads]
+    assert abs(skew(detections) - angle) < 1e-6
+    boxes = [d.bbox for d in detections]
+    assert boxes[0][3] > boxes[1][1] + 10  # each axis-aligned box holds part of its neighbour
+    level = [_level(q, skew(detections)) for q in quads]
+    assert level[0][3] <= level[1][1] + 1e-6 and all(abs(b[3] - b[1] - 22) < 1e-6 for b in level)
+    for quad, box in zip(quads, boxes):
+        assert max(math.dist(p, q) for p, q in zip(_tilted(box, angle), quad)) < 1e-6
+    assert _tilted(boxes[0], math.radians(0.1)) == boxes[0]
