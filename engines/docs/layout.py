@@ -7,7 +7,7 @@ gutter being a vertical strip at least `GUTTER` line heights wide, inside the pa
 line crosses. A line across a gutter (a title, a single-column paragraph, a centred page number) or a large
 vertical gap starts a new stretch, and so does a last line centred on the page (a page number under the middle
 of three columns crosses no gutter). A stretch with gutters is read column by column, one without line by
-line; so is a stretch where fewer than two bands have lines on both sides of a gutter (a justified line's
+line; so is a stretch where fewer than `MIN_ROWS` bands have lines on both sides of a gutter (a justified line's
 wide gap is not a column). This is a recursive XY-cut that cuts horizontally only where the column
 structure changes, so two columns whose baselines happen to align are not read across.
 
@@ -27,6 +27,10 @@ Box = tuple[float, float, float, float]  # left, top, right, bottom in pixels, y
 Interval = tuple[float, float]
 GUTTER = 0.5  # the narrowest gutter, in median line heights (3-column registers leave under one)
 NARROW = 4.0  # the narrowest column, in median line heights (bullets and line numbers are narrower)
+# A stretch is read as columns only when this many of its bands have lines on both sides of a gutter: the wide
+# gaps of two justified Chinese lines with Latin words ("使用 dpkg 的 "--ignore-" over "depends" 和其它") can
+# line up, and were read as two columns of two lines, each visual line cut in two.
+MIN_ROWS = 3
 
 
 @dataclass(frozen=True)
@@ -134,8 +138,8 @@ def reading_order(boxes: list[Box]) -> Ordered:
         members = [i for band in bands for i in band]
         cuts = _column_cuts(boxes, members, [(p + q) / 2 for p, q in _gutters(shared, left, right, GUTTER * h)], h)
         column_of = {i: sum((boxes[i][0] + boxes[i][2]) / 2 > c for c in cuts) for i in members}
-        if sum(len({column_of[i] for i in band}) > 1 for band in bands) < 2:
-            cuts, column_of = [], dict.fromkeys(column_of, 0)  # one wide word gap is not a column
+        if sum(len({column_of[i] for i in band}) > 1 for band in bands) < MIN_ROWS:
+            cuts, column_of = [], dict.fromkeys(column_of, 0)  # aligned word gaps of a few lines are no columns
         columns = max(columns, len(cuts) + 1)
         cols: list[list[int]] = [[] for _ in range(len(cuts) + 1)]
         for i in (i for band in bands for i in band):

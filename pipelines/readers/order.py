@@ -77,11 +77,23 @@ def _gutters(boxes: list[Box]) -> list[tuple[float, float]]:
 
 
 def _side_by_side(left: list[Box], right: list[Box], least: float) -> bool:
-    """Whether two groups of boxes, each of at least `least`, share some of their height."""
-    if len(left) < least or len(right) < least:
+    """Whether two groups of boxes, each of at least `least` and of two lines one above the other, share some of
+    their height (a slice's first line cut at the wide gaps around "PAM" is no column: nothing stands below it)."""
+    if len(left) < least or len(right) < least or not (_stacked(left) and _stacked(right)):
         return False
     return min(max(b[3] for b in left), max(b[3] for b in right)) > max(min(b[1] for b in left),
                                                                        min(b[1] for b in right))
+
+
+def _stacked(boxes: list[Box]) -> bool:
+    """Whether some two of the boxes stand one above the other (neither overlaps the other's height by half)."""
+    top = min(boxes, key=lambda b: b[3])
+    return any(not _same_row(top, b) and b[1] >= top[1] for b in boxes)
+
+
+def _same_row(a: Box, b: Box) -> bool:
+    """Whether two boxes share more than half of the lower one's height: they stand on one baseline."""
+    return min(a[3], b[3]) - max(a[1], b[1]) > 0.5 * min(a[3] - a[1], b[3] - b[1])
 
 
 def places(boxes: list[Box]) -> list[tuple[float, float]]:
@@ -100,18 +112,18 @@ def before(a: Placed, b: Placed) -> bool:
     """Whether detected line a is read before b: by page, band, column, then row, a row's pieces left to right."""
     if (a.page, *a.place) != (b.page, *b.place):
         return (a.page, *a.place) < (b.page, *b.place)
-    overlap = min(a.box[3], b.box[3]) - max(a.box[1], b.box[1])
-    if overlap > 0.5 * min(a.box[3] - a.box[1], b.box[3] - b.box[1]):
+    if _same_row(a.box, b.box):
         return a.box[0] < b.box[0]
     return a.box[1] + a.box[3] < b.box[1] + b.box[3]
 
 
-def _rows(found: list[Placed]) -> list[Placed]:
-    """Detected lines side by side on one baseline of one column joined into one, left to right: the detector cuts
-    a table row at its cells and a justified line at its wide gaps, and a reader reads either as one line."""
+def _rows(found: list[Placed], across: bool = False) -> list[Placed]:
+    """Detected lines side by side on one baseline of one column (`across`: of the page, gutters or not) joined
+    into one, left to right: the detector cuts a table row at its cells and a justified line at its wide gaps, and
+    a reader reads either as one line."""
     rows: list[list[Placed]] = []
-    for p in sorted(found, key=lambda p: (p.page, *p.place, p.box[1] + p.box[3])):
-        if rows and _one_row(rows[-1][-1], p):
+    for p in sorted(found, key=lambda p: (p.page, *((0, 0) if across else p.place), p.box[1] + p.box[3])):
+        if rows and _one_row(rows[-1][-1], p, across):
             rows[-1].append(p)
         else:
             rows.append([p])
@@ -124,15 +136,16 @@ def _rows(found: list[Placed]) -> list[Placed]:
     return out
 
 
-def _one_row(a: Placed, b: Placed) -> bool:
-    """Whether two detected lines stand side by side on one baseline, with no gutter between them."""
-    overlap = min(a.box[3], b.box[3]) - max(a.box[1], b.box[1])
-    return (a.page, *a.place) == (b.page, *b.place) and overlap > 0.5 * min(a.box[3] - a.box[1],
-                                                                               b.box[3] - b.box[1])
+def _one_row(a: Placed, b: Placed, across: bool = False) -> bool:
+    """Whether two detected lines stand side by side on one baseline, with no gutter between them (`across`: or
+    with one)."""
+    return (a.page, *((0, 0) if across else a.place)) == (b.page, *((0, 0) if across else b.place)) and _same_row(
+        a.box, b.box)
 
 
-def _match(line: str, found: list[Placed], rank: list[int], used: set[int], after: int) -> tuple[int, bool] | None:
-    """(index of the detected line this target line is, whether it is only a piece of it), or None.
+def _match(line: str, found: list[Placed], rank: list[int], used: set[int],
+           after: int) -> tuple[int, bool, float] | None:
+    """(index of the detected line this target line is, whether it is only a piece of it, the fuzzy ratio), or None.
 
     A page may print one line twice (a repeated paragraph): of detected lines that fit about as well,
     one not yet taken is chosen, the first in reading order after the previous target line's.
@@ -142,10 +155,11 @@ def _match(line: str, found: list[Placed], rank: list[int], used: set[int], afte
     if best >= WHOLE:
         fits = [i for i, r in enumerate(ratios) if r >= best - 3 and i not in used] or [ratios.index(best)]
         later = [i for i in fits if rank[i] > after]
-        return min(later or fits, key=lambda i: rank[i]), False
+        i = min(later or fits, key=lambda i: rank[i])
+        return i, False, ratios[i]
     pieces = [(fuzz.partial_ratio(line, p.text), i) for i, p in enumerate(found) if len(p.text) >= 1.5 * len(line)]
     ratio, i = max(pieces, default=(0.0, -1))
-    return (i, True) if ratio >= PIECE else None
+    return (i, True, ratio) if ratio >= PIECE else None
 
 
 def judge(lines: list[str], found: list[Placed]) -> dict[str, Any]:
@@ -157,7 +171,10 @@ def judge(lines: list[str], found: list[Placed]) -> dict[str, Any]:
         order), unmatched_found (detected lines of MIN_CHARS or more that no target line matches), the
         first few of them, every one's (page, box), and the target lines matched to no detected line.
     """
-    found = _rows(placed(found))
+    found = placed(found)
+    # whole visual rows, gutters or not: what two short target lines together may be (a table row's cells)
+    visual = [p for p in _rows(found, across=True) if " " in p.text]
+    found = _rows(found)
     reading = sorted(range(len(found)), key=functools.cmp_to_key(
         lambda i, j: -1 if before(found[i], found[j]) else (1 if before(found[j], found[i]) else 0)))
     rank = [0] * len(found)
@@ -171,11 +188,18 @@ def judge(lines: list[str], found: list[Placed]) -> dict[str, Any]:
                 matched.append((line, *m))
                 used.add(m[0])
                 after = rank[m[0]]
+    # A detection is one target line: a line matched to a detection another line matches far better is one the
+    # reader missed, matched to a look-alike (two lines that differ in a few words), and is left unplaced.
+    best_of: dict[int, float] = {}
+    for _, i, piece, ratio in matched:
+        best_of[i] = max(best_of.get(i, 0.0), 0.0 if piece else ratio)
+    matched = [m for m in matched if m[2] or m[3] >= best_of[m[1]] - 3]
     pairs = in_order = split = 0
     out = []
-    for (a_line, a, _), (b_line, b, _) in zip(matched, matched[1:]):
+    for (a_line, a, _, _), (b_line, b, _, _) in zip(matched, matched[1:]):
         pairs += 1
-        if a == b:
+        if a == b or (found[a].page == found[b].page and _same_row(found[a].box, found[b].box)):
+            # one visual line (a table row whose cells the detector placed in columns of their own too)
             split += 1
             out.append({"first": a_line, "then": b_line, "why": "pieces of one detected line"})
         elif before(found[a], found[b]):
@@ -184,11 +208,11 @@ def judge(lines: list[str], found: list[Placed]) -> dict[str, Any]:
             out.append({"first": a_line, "then": b_line, "why": "read in the other order"})
     # Short lines cannot be placed alone, but two consecutive ones that together are one detected line
     # (and neither is a detected line by itself) are a visual line split.
-    whole = {line for line, _, piece in matched if not piece}
+    whole = {line for line, _, piece, _ in matched if not piece}
 
     def one_detected_line(text: str) -> bool:
         return any(fuzz.ratio(text, p.text) >= WHOLE
-                   or (len(p.text) > len(text) and fuzz.partial_ratio(text, p.text) >= PIECE) for p in found)
+                   or (len(p.text) > len(text) and fuzz.partial_ratio(text, p.text) >= PIECE) for p in found + visual)
 
     for a_line, b_line in zip(lines, lines[1:]):
         joined = f"{a_line} {b_line}"
@@ -197,13 +221,17 @@ def judge(lines: list[str], found: list[Placed]) -> dict[str, Any]:
             pairs += 1
             split += 1
             out.append({"first": a_line, "then": b_line, "why": "together one detected line"})
-    used = {i for _, i, _ in matched}
+    used = {i for _, i, _, _ in matched}
     long_found = [i for i, p in enumerate(found) if len(p.text) >= MIN_CHARS]
     unmatched = [found[i] for i in long_found if i not in used and not accounted(found[i].text, lines)]
+    # A short detection cannot be placed, but one that is in no target line at all is a line the target dropped.
+    squeezed = [line.replace(" ", "") for line in lines]
+    unmatched += [p for p in found if len(p.text) < MIN_CHARS and short(p.text)
+                  and not any(p.text.replace(" ", "") in line for line in squeezed)]
     named = {m[0] for m in matched}
     return {"pairs": pairs, "in_order": in_order, "order": round(in_order / pairs, 4) if pairs else 1.0,
             "split": split, "out": out[:4], "found_lines": len(long_found), "unmatched_found": len(unmatched),
-            "unmatched_first": [p.text for p in unmatched[:4]],
+            "unmatched_first": [p.text for p in unmatched[:4]], "unmatched_texts": [p.text for p in unmatched],
             "unmatched_boxes": [(p.page, list(p.box)) for p in unmatched],
             "unmatched_lines": [line for line in lines if len(line) >= MIN_CHARS and line not in named]}
 
@@ -211,3 +239,9 @@ def judge(lines: list[str], found: list[Placed]) -> dict[str, Any]:
 def accounted(text: str, lines: list[str]) -> bool:
     """Whether a detected line's text is a piece of a (longer) target line."""
     return any(fuzz.partial_ratio(text, line) >= PIECE for line in lines if len(line) >= 1.5 * len(text))
+
+
+def short(text: str) -> bool:
+    """Whether a detection too short to place still says enough to be missed: two letters, digits or CJK
+    characters (a lone bullet or rule read as "-" or "1" says nothing)."""
+    return sum(c.isalnum() for c in text) >= 2

@@ -38,17 +38,21 @@ lines but cannot be the worst line that flags a sample.
 from __future__ import annotations
 
 import functools
+import math
 import re
+import statistics
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 from PIL import Image
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from pipelines.readers import Reading
-from pipelines.readers.order import WHOLE, Placed, accounted, judge
+from pipelines.readers.order import MIN_CHARS, WHOLE, Placed, accounted, judge, short
 from renderers import ppocr
 from renderers.result import DrawnText
 from renderers.scripts import HAN_RANGES
@@ -66,7 +70,20 @@ FOLD = str.maketrans({c: form for form, alike in LOOK_ALIKES.items() for c in al
 CJK_PUNCT = r"[\u3000-\u303f\uff00-\uffef]"
 SPACE_BY_CJK = re.compile(rf"\s+(?={CJK_CHAR}|{CJK_PUNCT})|(?<={CJK_CHAR})\s+|(?<={CJK_PUNCT})\s+")
 SHOWN = 8  # how many missed tokens a Reading lists
-CONFUSED = str.maketrans("i1|0$", "lllos")
+# What PP-OCR's line reading cannot settle on clean or captured type, measured on right docs and doc_slices
+# targets (`blind`): form -> the characters it reads for it (or that it reads it as), each made the form.
+CONFUSABLE = {"l": "i1|!", "o": "0", "s": "$", ".": "\u3002", ",": "\u3001", "[": "\u3010", "]": "\u3011",
+              "<": "\u300a", ">": "\u300b"}
+# Marks it reads as a space, as another mark or not at all: `_` under a line, quotes ("/dev/" read as */dev/*,
+# an opening curly quote dropped), corner brackets.
+FAINT = "_\"'`*\u300c\u300d\u300e\u300f"
+CONFUSED = str.maketrans({**{c: form for form, alike in CONFUSABLE.items() for c in alike}, **dict.fromkeys(FAINT)})
+CAPTURE_SLIPS = {frozenset("ce")}  # letters a capture's blur and ink spread draw alike (measured: `reads_as`)
+# Runs it reads one too few or too many of: thin strokes side by side ("ll" of a sans-serif "kill"), dots of an
+# ellipsis ("......" read as "....."), a Chinese dash's two halves; each made one.
+RUN = re.compile(r"([l.-])\1+")
+TILTED = math.sin(math.radians(0.3))  # a page turned less than this is read by its boxes as they are
+UNDER_READ = 0.25  # a detection read as fewer characters than this many per line height of its width is read again
 SECOND_LOOKS = (0.5, 0.05)  # crop margins, in line heights, a misread line is read again with (the first: 0.15)
 PROBLEM_COST = 0.5  # what one line out of order, split or missing costs: one flags a docs sample (threshold 0.6)
 
@@ -187,12 +204,14 @@ def score_text(record: dict[str, Any], images: list[Image.Image], exact_lines: b
         with line boxes the micro CER over lines, the worst line's CER and what was read there.
     """
     target = record["target"]
-    found = read_texts(images)
+    found = [_read_under_read_again(texts, image) for texts, image in zip(read_texts(images), images)]
     read_tokens, target_tokens = tokens("\n".join(t.text for texts in found for t in texts)), tokens(target)
     precision, recall, f1 = token_f1(read_tokens, target_tokens)
     folded = [fold(line) for line in target.split("\n")]
-    order = judge(folded, [Placed(page, t.bbox, fold(t.text)) for page, texts in enumerate(found) for t in texts])
-    _look_again(order, folded, images)
+    tilts = [skew(texts) for texts in found]
+    order = judge(folded, [Placed(page, _level(t.quad, tilts[page]), fold(t.text))
+                           for page, texts in enumerate(found) for t in texts])
+    _look_again(order, folded, images, tilts)
     details: dict[str, Any] = {"f1": round(f1, 4), "precision": round(precision, 4), "recall": round(recall, 4),
                                "missed": sorted((target_tokens - read_tokens).elements())[:SHOWN],
                                "layout": layout(order), "order": order}
@@ -203,6 +222,7 @@ def score_text(record: dict[str, Any], images: list[Image.Image], exact_lines: b
     if len(boxes) != len(lines):
         details["lines"] = f"{len(boxes)} boxes for {len(lines)} target lines: lines not compared"
         return Reading(score, details)
+    boxes = [_tilted(box, tilts[0]) for box in boxes]
     per_line = line_cers(images[0], lines, boxes)
     worst = max(per_line, key=lambda r: (len(fold(r["target"])) > 1, r["cer"]))
     chars = sum(len(r["target"]) for r in per_line)
@@ -211,49 +231,127 @@ def score_text(record: dict[str, Any], images: list[Image.Image], exact_lines: b
                    worst_line_cer=round(worst["cer"], 4), worst_line=worst)
     if not exact_lines:
         return Reading(min(score, 1.0 - worst["cer"]), details)
-    misread = _misread(images[0], list(zip(per_line, [box for line, box in zip(lines, boxes) if line.strip()])))
+    captured = bool(record_meta(record).get("capture"))
+    misread = _misread(images[0], list(zip(per_line, [box for line, box in zip(lines, boxes) if line.strip()])),
+                       captured)
     exact = max(0.0, 1.0 - PROBLEM_COST * len(misread))
     details.update(lines_misread=len(misread), misread=misread[:4], exact=exact)
     return Reading(min(score, 1.0 - worst["cer"], exact), details)
 
 
-def _look_again(order: dict[str, Any], lines: list[str], images: list[Image.Image]) -> None:
+def skew(texts: list[DrawnText]) -> float:
+    """The page's tilt in radians (y down), the median of its long detections' top edges: a scan or photo turns the
+    page, and the axis-aligned boxes of a turned page's long lines overlap their neighbours (one line's box holds
+    half the next), so rows would merge and crops would cut two lines."""
+    angles = [math.atan2(t.quad[1][1] - t.quad[0][1], t.quad[1][0] - t.quad[0][0]) for t in texts
+              if t.bbox[2] - t.bbox[0] > 4 * (t.bbox[3] - t.bbox[1])]
+    return statistics.median(angles) if angles else 0.0
+
+
+def _level(quad: Sequence[tuple[float, float]], angle: float) -> tuple[float, float, float, float]:
+    """The box around a quad turned back by the page's tilt (about the origin: the same for every line of a page)."""
+    c, s = math.cos(angle), math.sin(angle)
+    xs, ys = [x * c + y * s for x, y in quad], [y * c - x * s for x, y in quad]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _unlevel(box: Sequence[float], angle: float) -> tuple[tuple[float, float], ...]:
+    """The quad on the image of a box `_level` gave (its corners turned forward by the page's tilt)."""
+    c, s = math.cos(angle), math.sin(angle)
+    corners = ((box[0], box[1]), (box[2], box[1]), (box[2], box[3]), (box[0], box[3]))
+    return tuple((x * c - y * s, x * s + y * c) for x, y in corners)
+
+
+def _tilted(box: Sequence[float], angle: float) -> Sequence[Any]:
+    """A line's axis-aligned box (an engine's, around its line turned by a capture) as the quad of the line itself,
+    turned by the page's tilt: the crop then holds the line and not halves of its neighbours. The box unchanged on
+    a level page, or where the tilt does not fit the box."""
+    c, s = math.cos(abs(angle)), math.sin(abs(angle))
+    if s < TILTED or c * c - s * s <= 0:
+        return box
+    width, height = box[2] - box[0], box[3] - box[1]
+    length, thick = (width * c - height * s) / (c * c - s * s), (height * c - width * s) / (c * c - s * s)
+    if thick <= 0 or length <= 0:
+        return box
+    centre = np.array([(box[0] + box[2]) / 2, (box[1] + box[3]) / 2])
+    u = np.array([math.cos(angle), math.sin(angle)]) * length / 2
+    v = np.array([-math.sin(angle), math.cos(angle)]) * thick / 2
+    return tuple(tuple(float(x) for x in p) for p in (centre - u - v, centre + u - v, centre + u + v, centre - u + v))
+
+
+def _read_under_read_again(texts: list[DrawnText], image: Image.Image) -> list[DrawnText]:
+    """The detections, each read far too short for its box read again alone from its box (a slice's mixed
+    Chinese and English line with wide gaps, 887 px wide, whole-image read as "←("): the order judge must see
+    what the line says, not the reading's slip."""
+    thin = [i for i, t in enumerate(texts)
+            if len(t.text) < UNDER_READ * (t.bbox[2] - t.bbox[0]) / max(1.0, t.bbox[3] - t.bbox[1])]
+    if not thin:
+        return texts
+    again = ppocr.read_crops(image, [texts[i].quad for i in thin], pad=SECOND_LOOKS[0])
+    out = list(texts)
+    for i, got in zip(thin, again):
+        if len(got.text) > len(texts[i].text):
+            out[i] = DrawnText(got.text, texts[i].quad, got.score, texts[i].page)
+    return out
+
+
+def _look_again(order: dict[str, Any], lines: list[str], images: list[Image.Image], tilts: list[float]) -> None:
     """Read each detected line no target line accounts for again, alone from its box: a whole-page reading
     garbles a line now and then ("he~ 1i~ q les" for '"~/.bashrc" files.'), and a line the target dropped still
     reads as itself. Those the second reading finds in the target are no longer counted (`order` is updated)."""
     if not order["unmatched_found"]:
         return
     again = [t.text for page, box in order["unmatched_boxes"]
-             for t in ppocr.read_crops(images[page], [tuple(box)], pad=SECOND_LOOKS[0])]
+             for t in ppocr.read_crops(images[page], [_unlevel(box, tilts[page])], pad=SECOND_LOOKS[0])]
     left = list(order["unmatched_lines"])  # each accounts for one detected line (a page may print a line twice)
-    for text in (fold(t) for t in again):
+    seen = [blind(line) for line in lines]
+    for text, first in zip((fold(t) for t in again), order["unmatched_texts"]):
         same = next((line for line in left if fuzz.ratio(text, line) >= WHOLE), None)
         if same is not None:
             left.remove(same)
-        if len(text) >= 2 and (same is not None or accounted(text, lines)):
+        if len(text) >= 2 and (same is not None or accounted(text, lines) or any(blind(text) in b for b in seen)):
+            order["unmatched_found"] -= 1
+        elif len(first) < MIN_CHARS and not short(text):  # a short detection that reads as nothing alone is no line
             order["unmatched_found"] -= 1
     order["looked_again"] = again[:4]
 
 
-def _misread(image: Image.Image, lines: list[tuple[dict[str, Any], list[float]]]) -> list[dict[str, Any]]:
-    """The lines (`line_cers` records with their boxes) that read back other than their target (`blind`) in
+def _misread(image: Image.Image, lines: list[tuple[dict[str, Any], list[float]]],
+             captured: bool = False) -> list[dict[str, Any]]:
+    """The lines (`line_cers` records with their boxes) that read back other than their target (`reads_as`) in
     every look: the first reading, then crops with each of `SECOND_LOOKS`' margins."""
-    suspects = [(r, box) for r, box in lines if len(blind(r["target"])) > 1 and blind(r["read"]) != blind(r["target"])]
+    suspects = [(r, box) for r, box in lines
+                if len(blind(r["target"])) > 1 and not reads_as(r["read"], r["target"], captured)]
     for pad in SECOND_LOOKS:
         if not suspects:
             break
         again = ppocr.read_crops(image, [box for _, box in suspects], pad=pad)
-        suspects = [(r, box) for (r, box), got in zip(suspects, again) if blind(got.text) != blind(r["target"])]
+        suspects = [(r, box) for (r, box), got in zip(suspects, again) if not reads_as(got.text, r["target"], captured)]
     return [r for r, _ in suspects]
 
 
+def reads_as(read: str, target: str, captured: bool) -> bool:
+    """Whether a line's reading says its target, as far as PP-OCR can tell: the same once `blind`, or, on a
+    captured image (`meta["capture"]`: blur, ink spread, noise), but for one letter that capture makes another
+    (`CAPTURE_SLIPS`; "setcd" read as "seted" on a scan). One slip a line, never on clean type: a target with
+    one letter changed to its slip partner passes only on a captured image."""
+    got, want = blind(read), blind(target)
+    if got == want:
+        return True
+    ops = Levenshtein.editops(got, want) if captured else []
+    return (len(ops) == 1 and ops[0].tag == "replace"
+            and frozenset((got[ops[0].src_pos], want[ops[0].dest_pos])) in CAPTURE_SLIPS)
+
+
 def blind(text: str) -> str:
-    """The line as the exact-line check compares it: `fold`ed, and also what PP-OCR's line reading confuses
-    on clean type (measured on 130 lines of doc_slices: l/i/1/I, o/0, a space it drops in a Chinese line; on
-    docs pages: $/S, and the wide gaps between a table row's cells or around a page number's dashes, which it
-    reads as no space) made one; every other letter, digit or CJK character must read back exactly (a line
-    split into words is the layout figure's to catch)."""
-    return re.sub(r"\s+", "", fold(text).translate(CONFUSED))
+    """The line as the exact-line check compares it: `fold`ed, and also what PP-OCR's line reading cannot settle
+    made one: `CONFUSABLE` (l/i/1/I/|, o/0, $/S, Chinese and Western full stop, comma and brackets), `FAINT` marks
+    dropped (`_`, quotes, `*`), a `RUN` of thin strokes, dots or dashes made one, and every space dropped (it reads
+    a table row's cell gaps and the space by Chinese text as none). Measured on right docs and doc_slices targets,
+    clean and captured. No other letter, digit or CJK character is folded, so a changed one still reads back
+    otherwise; code points are checked without a reader (`codepoints`), and a line split into words is the layout
+    figure's to catch."""
+    return RUN.sub(r"\1", re.sub(r"\s+", "", fold(text).translate(CONFUSED)))
 
 
 def layout(order: dict[str, Any]) -> float:

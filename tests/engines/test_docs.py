@@ -299,3 +299,13 @@ def test_a_chinese_face_is_cut_to_what_pages_draw_and_draws_the_same_pixels() ->
     assert pages[0].tobytes() != pages[1].tobytes()  # a different file, drawing the same
     spans = [s for b in pages[1][0].get_text("dict")["blocks"] for line in b["lines"] for s in line["spans"]]
     assert {s["font"] for s in spans if rare in s["text"]} == {s["font"] for s in spans if "通知" in s["text"]}
+
+
+def test_aligned_word_gaps_of_two_justified_lines_are_not_two_columns() -> None:
+    """A built Chinese page (real boxes): a bullet item's lines 2 and 3 have wide gaps around Latin words that line
+    up ("使用 dpkg | 的 "--ignore-" over "depends"、"--force-depends" | 和其它选项"); they were read as two
+    columns of two lines, the target writing each visual line in two pieces, out of order."""
+    boxes = [(202, 1230, 862, 1256), (235, 1254, 629, 1288), (647, 1258, 692, 1285), (738, 1260, 866, 1284),
+             (236, 1288, 589, 1314), (645, 1285, 866, 1314)]
+    ordered = reading_order(boxes)
+    assert ordered.rows == [[0], [1, 2, 3], [4, 5]] and ordered.columns == 1
