@@ -10,7 +10,8 @@ their parts' `sample`, not `draw_batch`, so a part is never captured on its own;
 The parameters go to `meta["capture"]` (the readers replay them on a redraw), and every box and quad the meta
 holds in image pixels (`BOX_KEYS`, `QUAD_KEYS`) moves with the text. Before any pixel changes, the legibility gate
 (`renderers.capture.fit`) limits the draw to what the sample's smallest text survives, and names what it
-lightened in `meta["capture"]["gated"]`.
+lightened in `meta["capture"]["gated"]`; `renderers.capture.spare_strokes` drops a binarisation that would erase
+a thin stroke (a comma's tail, a table rule).
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ def captured(engine: Engine, sample: Sample, index: int, attempt: int) -> Sample
     single = len(sample.images) == 1
     params = capture.draw(rng, preset, geometry=engine.capture_geometry and single, colour=engine.capture_colour)
     params = capture.fit(params, min(capture.text_height(im) for im in sample.images))
+    params = capture.spare_strokes(params, sample.images)
     images = [capture.apply(im, params).image for im in sample.images]
     meta = _moved(sample.meta, params, sample.images[0].size) if params.moves else dict(sample.meta)
     meta["capture"] = params.to_dict()

@@ -21,7 +21,8 @@ Presets, in the order of what they add:
 Geometry (curvature, the homography, screen scaling) moves text: `map_points` moves any point the way `apply`
 moves pixels, so an engine's boxes and quads stay on their text. `fit` is the legibility gate: it estimates the
 smallest text's height from the clean image (`text_height`, ink components, cheap) and limits every effect
-that loses resolution so that height stays readable, or gives the capture up ("text_too_small").
+that loses resolution so that height stays readable, or gives the capture up ("text_too_small");
+`spare_strokes` keeps binarisation off a page whose thin strokes (comma tails, rules) it would erase.
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ MIN_XHEIGHT_BINARY = 10.0
 MIN_XHEIGHT_FAX = 12.0
 MIN_XHEIGHT_LIGHTER = 5.0  # smaller text stays clean; text between this and MIN_XHEIGHT gets `lighter`
 BLUR_PER_XHEIGHT = 1 / 7  # the widest blur radius, per pixel of x-height
+SEEN = 0.25  # share of the paper-to-ink contrast from which a pixel of the capture before binarisation is ink
+ERASED_PX = 3  # a run of seen ink this long (px) with no binarised ink next to it is a stroke the threshold erased
 MIN_LIGHT = 0.5  # the least share of the page's contrast that the lighting (contrast, shadow, vignette, light) leaves
 
 
@@ -301,6 +304,34 @@ def fit(params: CaptureParams, xheight: float) -> CaptureParams:
         return params
     return dataclasses.replace(params, base=base, dpi=dpi, screen_scale=scale, binarize=binarize, fax=fax,
                                light=light, gated="+".join(why))
+
+
+def spare_strokes(params: CaptureParams, images: Sequence[Image.Image]) -> CaptureParams:
+    """`params`, without binarisation or fax where they would erase a stroke that the capture before them shows.
+
+    Faded or eroded ink leaves thin strokes (a comma's tail, a 1 px table rule, a thin superscript) lighter than
+    the letters' cores: Otsu's threshold then drops them and a comma reads as a period, a `c|cc` rule vanishes,
+    and the target no longer says what the image shows. The gate binarises the grey capture and looks for ink
+    seen in it (darker than `SEEN` of the way from paper to ink) with no binarised ink within a pixel; a run of
+    it `ERASED_PX` long is a stroke lost (scattered 1-2 px fringes of letters are not). The check costs one
+    capture without binarisation, on the few captures that binarise; gated "thin_strokes".
+    """
+    if not params.binarize:
+        return params
+    grey = dataclasses.replace(params, binarize=False, fax=False, threshold=0)
+    if not any(_erases(apply(im, grey).image, params) for im in images):
+        return params
+    return dataclasses.replace(grey, gated="+".join(filter(None, (params.gated, "thin_strokes"))))
+
+
+def _erases(grey: Image.Image, params: CaptureParams) -> bool:
+    a = np.asarray(grey.convert("L"))
+    paper, ink = np.percentile(a, 90), np.percentile(a, 0.5)
+    seen = (a < paper - SEEN * (paper - ink)).astype(np.uint8)
+    kept = (np.asarray(_binary(grey, params).convert("L")) < 128).astype(np.uint8)
+    gone = seen & (1 - cv2.dilate(kept, np.ones((3, 3), np.uint8)))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(gone, connectivity=8)
+    return n > 1 and int(np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]).max()) >= ERASED_PX
 
 
 def lighter(params: CaptureParams) -> CaptureParams:

@@ -12,7 +12,9 @@ A table is one of four kinds (`engines.tables.vocab` holds their words):
 
 Numbers are consistent with their header: a column of kind `r:LOW:HIGH:DECIMALS` stays in its
 unit's range, a `row:NAME` column follows each row's real size (`vocab.ROW_VALUES`: China's
-GDP is never Nigeria's), totals are the sums of the rounded lines they total, a change is
+GDP is never Nigeria's; Japan's unemployment is Japan's), and under year groups it moves from year to year
+as such figures do (`vocab.ROW_GROWTH`, `vocab.ROW_DRIFT`: a province's population by a fraction of a percent,
+never 9598 -> 8228 万人), totals are the sums of the rounded lines they total, a change is
 computed from the two periods shown, percentages of a distribution come from its counts.
 
 A topic table has a shape and a look:
@@ -36,10 +38,12 @@ import re
 
 import numpy as np
 
+from engines.charts.content import facts
 from engines.tables.vocab import (
     CHANGE,
     DISTRIBUTION_HEADS,
     DISTRIBUTIONS,
+    FACTS_NAMES,
     INDICATOR_HEADS,
     INDICATORS,
     MISSING,
@@ -51,7 +55,10 @@ from engines.tables.vocab import (
     PARAM_KINDS,
     PARAM_VALUES,
     PERIODS,
+    ROW_DRIFT,
+    ROW_GROWTH,
     ROW_VALUES,
+    ROW_YEAR,
     STATEMENTS,
     TEXT_VALUES,
     TOPICS,
@@ -90,8 +97,9 @@ class _Numbers:
                        "sci": 10 ** rng.uniform(-6, 4)}.get(kind, 1.0)
         self.deviation = kind in ("pct", "score", "small") and rng.random() < 0.2
 
-    def value(self, label: str = "") -> tuple[str, float]:
-        """A cell's LaTeX (for row `label`) and the number it shows (for picking the best of a column)."""
+    def value(self, label: str = "", year: int = ROW_YEAR) -> tuple[str, float]:
+        """A cell's LaTeX (for row `label`, in `year` where the column is a year's) and the number it shows (for
+        picking the best of a column)."""
         rng, kind = self.rng, self.kind
         if kind == "pvalue":
             p = 10 ** rng.uniform(-4, 0)
@@ -117,8 +125,7 @@ class _Numbers:
             text = f"{v:.{self.fixed}f}"
             return (f"$-${text[1:]}" if text.startswith("-") else text), v
         if kind.startswith("row:"):
-            v = ROW_VALUES[kind[4:]][label] * float(rng.lognormal(0, 0.04))
-            return f"{v:.{2 if v < 1 else 1 if v < 1000 else 0}f}", v
+            return _row_value(rng, kind[4:], label, year)
         if kind == "sci":
             v = self.center * rng.uniform(0.2, 5)
             mantissa, exponent = f"{v:.2e}".split("e")
@@ -140,6 +147,28 @@ class _Numbers:
         if self.deviation:
             text = f"{text} $\\pm$ {abs(rng.normal(0, spread / 4)):.{self.digits}f}"
         return text, float(v)
+
+
+def _year(head: str) -> int | None:
+    """The year a column group or a row block names ("2021", "2021 年"), or None."""
+    return int(m[0]) if (m := re.match(r"(19|20)\d\d\b", head)) else None
+
+
+def _row_value(rng: np.random.Generator, name: str, label: str, year: int) -> tuple[str, float]:
+    """Row `label`'s figure `name` in `year`: its real 2023 value, grown or drifted to `year`, with a little noise."""
+    base, years = ROW_VALUES[name][label], year - ROW_YEAR
+    if name in ROW_DRIFT:  # a rate in points: 1 decimal, a minus sign as the rest of the table writes it
+        drift, spread = ROW_DRIFT[name]
+        v = base + drift * years + float(rng.normal(0, spread))
+        text = f"{v:.1f}"
+        return (f"$-${text[1:]}" if text.startswith("-") else text), v
+    if name.startswith("population"):
+        v = base * facts.population(FACTS_NAMES.get(label, label), year) / facts.population(FACTS_NAMES.get(label, label))
+        v *= float(rng.lognormal(0, 0.002))
+    else:
+        growth, noise = ROW_GROWTH.get(name, (0.0, 0.04))
+        v = base * (1 + growth / 100) ** years * float(rng.lognormal(0, noise))
+    return f"{v:.{2 if v < 1 else 1 if v < 1000 else 0}f}", v
 
 
 class _Table:
@@ -248,8 +277,12 @@ class _Table:
         return f"[{self.param_text(kind, run[0])}, {self.param_text(kind, run[-1])}]"
 
     def body(self) -> list[list[str]]:
-        cells = [self.parameter_row(label) if self.params else [n.value(label) for n in self.numbers]
-                 for label in self.rows]
+        per = len(self.columns) // max(1, len(self.groups))
+        years = [_year(self.groups[j // per]) if self.groups else None for j in range(len(self.columns))]
+        blocks = [label for label, size in self.blocks for _ in range(size)] or [""] * len(self.rows)
+        cells = [self.parameter_row(label) if self.params else
+                 [n.value(label, y or _year(block) or ROW_YEAR) for n, y in zip(self.numbers, years)]
+                 for label, block in zip(self.rows, blocks)]
         if self.bold_best:
             for j, (_, kind) in enumerate(self.columns):
                 if kind in ("pct", "score", "signed"):
@@ -356,9 +389,9 @@ def _indicators(rng: np.random.Generator, lang: str) -> str:
     years = ("2023", "2022") if lang == "en" else ("2023 年", "2022 年")
     previous = rng.random() < 0.5
     rows = []
-    for label, units, low, high, decimals in _some(rng, INDICATORS[lang], int(rng.integers(4, 9))):
+    for label, units, low, high, decimals, trend in _some(rng, INDICATORS[lang], int(rng.integers(4, 9))):
         now = round(float(rng.uniform(low, high)), decimals)
-        before = round(now / (1 + rng.normal(0.04, 0.05)), decimals)
+        before = round(now / (1 + rng.normal(*trend) / 100), decimals)
         rows.append([label, units, _grouped(now, decimals, False)] + ([_grouped(before, decimals, False)] if previous
                                                                        else [])
                     + [_grouped((now / before - 1) * 100, 1, False) if not re.search(r"%|=", units) else "--"])

@@ -7,6 +7,8 @@ columns as (name, kind) where kind says how its numbers look (see `engines.table
 
 from __future__ import annotations
 
+from engines.charts.content import facts
+
 Column = tuple[str, str]  # (header, kind)
 
 TOPICS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[Column, ...]]]] = {
@@ -26,9 +28,9 @@ TOPICS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[Column
         ("Country", ("United States", "China", "Germany", "Japan", "India", "Brazil", "France", "Canada",
                      "Australia", "Mexico", "Nigeria", "Italy"),
          ("2019", "2020", "2021", "2022", "2023"),
-         (("GDP (bn USD)", "row:gdp"), ("Growth (\\%)", "r:-2:8:1"), ("Population (M)", "row:population"),
-          ("Inflation (\\%)", "r:0.5:9:1"), ("Unemployment (\\%)", "r:2.5:12:1"), ("Exports (bn USD)", "row:exports"),
-          ("Debt/GDP (\\%)", "r:30:160:1"))),
+         (("GDP (bn USD)", "row:gdp"), ("Growth (\\%)", "row:growth"), ("Population (M)", "row:population"),
+          ("Inflation (\\%)", "row:inflation"), ("Unemployment (\\%)", "row:unemployment"),
+          ("Exports (bn USD)", "row:exports"), ("Debt/GDP (\\%)", "row:debt"))),
         ("Characteristic", ("Age, years", "Female, n (\\%)", "BMI, kg/m$^2$", "Smoker", "Diabetes", "Hypertension",
                             "Systolic BP", "HbA1c (\\%)", "LDL, mmol/L", "Follow-up, months"),
          ("Treatment", "Placebo", "Cohort A", "Cohort B"),
@@ -67,7 +69,7 @@ TOPICS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[Column
           ("推理时间（ms）", "r:2:400:1"), ("误差", "small"))),
         ("地区", ("北京", "上海", "广东", "江苏", "浙江", "四川", "湖北", "山东", "河南", "福建", "陕西", "重庆"),
          ("2020 年", "2021 年", "2022 年", "2023 年"),
-         (("常住人口（万人）", "row:population_zh"), ("生产总值（亿元）", "row:gdp_zh"), ("增长率（\\%）", "r:2:8:1"),
+         (("常住人口（万人）", "row:population_zh"), ("生产总值（亿元）", "row:gdp_zh"), ("增长率（\\%）", "row:growth_zh"),
           ("人均可支配收入（元）", "row:income_zh"), ("城镇化率（\\%）", "row:urban_zh"))),
         ("样品", ("样品 A", "样品 B", "样品 C", "对照组", "实验组", "一号样品", "二号样品", "标准样"),
          ("第一次测量", "第二次测量", "常温", "高温"),
@@ -132,17 +134,29 @@ TEXT_VALUES = {
     "solvent_zh": ("四氢呋喃", "甲苯", "乙腈", "二氯甲烷", "甲醇", "乙醇", "水", "DMF", "DMSO"),
 }
 
+COUNTRIES = next(rows for head, rows, _, _ in TOPICS["en"] if head == "Country")
+PROVINCES = next(rows for head, rows, _, _ in TOPICS["zh"] if head == "地区")
+FACTS_NAMES = {"United States": "USA"}  # a table's country name where `facts` spells it otherwise
 # Columns whose value depends on the row (kind "row:NAME"): about each row's real size in 2023 (World Bank,
 # 国家统计局), drawn with a few percent of noise, so the United States never has Nigeria's GDP.
 ROW_VALUES: dict[str, dict[str, float]] = {
     "gdp": {"United States": 27360, "China": 17790, "Germany": 4460, "Japan": 4210, "India": 3550, "Brazil": 2170,
             "France": 3030, "Canada": 2140, "Australia": 1720, "Mexico": 1790, "Nigeria": 363, "Italy": 2250},
-    "population": {"United States": 335, "China": 1410, "Germany": 84.5, "Japan": 124, "India": 1430, "Brazil": 216,
-                   "France": 68.2, "Canada": 40.1, "Australia": 26.6, "Mexico": 128, "Nigeria": 224, "Italy": 59.0},
+    "population": {c: facts.population(FACTS_NAMES.get(c, c)) / 1e6 for c in COUNTRIES},
     "exports": {"United States": 3050, "China": 3510, "Germany": 2100, "Japan": 920, "India": 770, "Brazil": 380,
                 "France": 1030, "Canada": 760, "Australia": 420, "Mexico": 640, "Nigeria": 60, "Italy": 790},
-    "population_zh": {"北京": 2186, "上海": 2487, "广东": 12706, "江苏": 8526, "浙江": 6627, "四川": 8368, "湖北": 5838,
-                      "山东": 10123, "河南": 9815, "福建": 4183, "陕西": 3952, "重庆": 3191},
+    "population_zh": {p: facts.population(p) / 1e4 for p in PROVINCES},
+    # 2023: real GDP growth (IMF for countries, 国家统计局 for provinces), consumer price inflation (IMF), the
+    # unemployment rate (ILO), general government gross debt (% of GDP, IMF)
+    "growth": {c: facts.gdp_growth(FACTS_NAMES.get(c, c)) for c in COUNTRIES},
+    "growth_zh": {"北京": 5.2, "上海": 5.0, "广东": 4.8, "江苏": 5.8, "浙江": 6.0, "四川": 6.0, "湖北": 6.0, "山东": 6.0,
+                  "河南": 4.1, "福建": 4.5, "陕西": 4.3, "重庆": 6.1},
+    "inflation": {"United States": 4.1, "China": 0.2, "Germany": 6.0, "Japan": 3.3, "India": 5.4, "Brazil": 4.6,
+                  "France": 5.7, "Canada": 3.9, "Australia": 5.6, "Mexico": 5.5, "Nigeria": 24.7, "Italy": 5.9},
+    "unemployment": {"United States": 3.6, "China": 5.2, "Germany": 3.0, "Japan": 2.6, "India": 4.2, "Brazil": 8.0,
+                     "France": 7.3, "Canada": 5.4, "Australia": 3.7, "Mexico": 2.8, "Nigeria": 5.0, "Italy": 7.7},
+    "debt": {"United States": 119, "China": 84, "Germany": 64, "Japan": 252, "India": 83, "Brazil": 84,
+             "France": 111, "Canada": 107, "Australia": 49, "Mexico": 53, "Nigeria": 39, "Italy": 137},
     "gdp_zh": {"北京": 43761, "上海": 47219, "广东": 135673, "江苏": 128222, "浙江": 82553, "四川": 60133,
                "湖北": 55804, "山东": 92069, "河南": 59132, "福建": 54355, "陕西": 33786, "重庆": 30146},
     "income_zh": {"北京": 81752, "上海": 84834, "广东": 49327, "江苏": 52674, "浙江": 63830, "四川": 32514,
@@ -222,19 +236,29 @@ MONTHS = tuple(next(rows for head, rows, _, _ in TOPICS[lang] if head in ("Month
 MONTHS = MONTHS[0] + MONTHS[1]  # January to December, in English then in Chinese
 ORDERED = ("Entry", "Month", "序号", "月份")  # row heads whose rows keep their order (entries 1, 2, 3; months)
 
-# Key indicators as statistical bulletins list them: (name, unit, low, high, decimals).
+# How a row's value moves from year to year, for tables whose column groups are years:
+# levels grow (% a year, as 2019-2023 did in nominal terms) with a relative noise; rates (%, points) wander
+# around their 2023 value by a spread of points a year, or drift (urbanisation, debt) by points a year.
+ROW_GROWTH: dict[str, tuple[float, float]] = {"gdp": (5.0, 0.01), "exports": (5.0, 0.03), "gdp_zh": (6.0, 0.01),
+                                              "income_zh": (6.0, 0.005)}
+ROW_DRIFT: dict[str, tuple[float, float]] = {"growth": (0.0, 1.2), "growth_zh": (0.0, 0.6), "inflation": (0.0, 1.0),
+                                             "unemployment": (0.0, 0.3), "debt": (1.0, 1.5), "urban_zh": (0.9, 0.2)}
+ROW_YEAR = 2023  # the year ROW_VALUES are for
+
+# Key indicators as statistical bulletins list them: (name, unit, low, high, decimals, (change % a year, its
+# spread)); a rate (%, 上年=100) moves by its spread too, and shows no change column.
 INDICATORS = {
-    "en": (("GDP", "USD bn", 300, 28000, 1), ("GDP per capita", "USD", 2000, 90000, 0),
-           ("Consumer prices", "\\% y/y", 0.5, 9, 1), ("Unemployment rate", "\\%", 2.5, 12, 1),
-           ("Exports of goods", "USD bn", 50, 3500, 1), ("Population", "million", 5, 1400, 1),
-           ("Electricity generation", "TWh", 50, 9000, 0), ("Crude steel output", "Mt", 5, 1000, 1),
-           ("Retail sales", "USD bn", 100, 7000, 1), ("Government debt", "\\% of GDP", 30, 160, 1)),
-    "zh": (("地区生产总值", "亿元", 2000, 130000, 1), ("一般公共预算收入", "亿元", 200, 14000, 1),
-           ("社会消费品零售总额", "亿元", 800, 48000, 1), ("固定资产投资", "亿元", 1000, 40000, 1),
-           ("进出口总额", "亿元", 300, 80000, 1), ("城镇居民人均可支配收入", "元", 30000, 90000, 0),
-           ("农村居民人均可支配收入", "元", 12000, 45000, 0), ("常住人口", "万人", 300, 12700, 1),
-           ("粮食产量", "万吨", 50, 7000, 1), ("规模以上工业增加值", "亿元", 500, 45000, 1),
-           ("居民消费价格指数", "上年=100", 99.0, 103.0, 1)),
+    "en": (("GDP", "USD bn", 300, 28000, 1, (5, 3)), ("GDP per capita", "USD", 2000, 90000, 0, (4, 3)),
+           ("Consumer prices", "\\% y/y", 0.5, 9, 1, (0, 20)), ("Unemployment rate", "\\%", 2.5, 12, 1, (0, 5)),
+           ("Exports of goods", "USD bn", 50, 3500, 1, (4, 6)), ("Population", "million", 5, 1400, 1, (0.5, 0.5)),
+           ("Electricity generation", "TWh", 50, 9000, 0, (3, 2)), ("Crude steel output", "Mt", 5, 1000, 1, (1, 4)),
+           ("Retail sales", "USD bn", 100, 7000, 1, (5, 3)), ("Government debt", "\\% of GDP", 30, 160, 1, (1, 3))),
+    "zh": (("地区生产总值", "亿元", 2000, 130000, 1, (5.5, 1.5)), ("一般公共预算收入", "亿元", 200, 14000, 1, (5, 4)),
+           ("社会消费品零售总额", "亿元", 800, 48000, 1, (6, 2.5)), ("固定资产投资", "亿元", 1000, 40000, 1, (4, 4)),
+           ("进出口总额", "亿元", 300, 80000, 1, (3, 5)), ("城镇居民人均可支配收入", "元", 30000, 90000, 0, (5, 1)),
+           ("农村居民人均可支配收入", "元", 12000, 45000, 0, (7, 1)), ("常住人口", "万人", 300, 12700, 1, (0.2, 0.4)),
+           ("粮食产量", "万吨", 50, 7000, 1, (1, 2)), ("规模以上工业增加值", "亿元", 500, 45000, 1, (5.5, 2)),
+           ("居民消费价格指数", "上年=100", 99.0, 103.0, 1, (0, 1))),
 }
 INDICATOR_HEADS = {"en": ("Indicator", "Unit", "Change (\\%)"), "zh": ("指标", "单位", "比上年增长（\\%）")}
 

@@ -228,3 +228,26 @@ def test_a_colour_prompt_sample_is_never_captured() -> None:
         sample = Sample(images=[page], prompt=prompt, target="text", task=task, meta={})
         kept = [captured(engine, sample, i, 0) for i in range(8)]
         assert all(("capture" in s.meta) == (task == "box") for s in kept), task
+
+
+def test_binarisation_that_erases_thin_strokes_is_dropped() -> None:
+    """Faded ink through a scanner's 1-bit mode erased comma tails ({64, 128} read {64. 128}) and a table's 1 px
+    rules (q200 `tables_0000000000`): the gate drops binarisation there, keeps it where the ink is dark, and the
+    recorded parameters replay to the same bytes."""
+    page = Image.new("RGB", (560, 120), "white")
+    draw = ImageDraw.Draw(page)
+    draw.text((20, 30), "{16, 32, 64, 128, 256}", fill="black", font=ImageFont.truetype(DEJAVU, 22))
+    for line in ((10, 80, 550, 80), (300, 10, 300, 110)):  # a 0.4 pt rule at 200 dpi: one anti-aliased grey pixel
+        draw.line(line, fill=(140, 140, 140), width=1)
+    base = dataclasses.replace(capture.strongest("scan").base, ink=-0.45, scale=0.8, blur=0.26, rotate=0.0,
+                               noise=0.0, shadow=0.0)
+    faded = CaptureParams(preset="scan", seed=1, base=base, binarize=True, threshold=-16)
+    erased = np.asarray(capture.apply(page, faded).image.convert("L"))
+    assert (erased[78:83, 10:550] < 128).any(axis=0).mean() < 0.5  # the old capture: most of the rule is gone
+    spared = capture.spare_strokes(faded, [page])
+    assert not spared.binarize and not spared.fax and spared.gated == "thin_strokes"
+    kept = np.asarray(capture.apply(page, spared).image.convert("L"))
+    assert (kept[78:83, 10:550] < 200).any(axis=0).mean() > 0.95
+    assert capture.replay(page, {"capture": spared.to_dict()}).tobytes() == capture.apply(page, spared).image.tobytes()
+    dark = dataclasses.replace(faded, base=dataclasses.replace(base, ink=0.3), threshold=0)
+    assert capture.spare_strokes(dark, [page]) == dark

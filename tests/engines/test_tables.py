@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -201,7 +202,10 @@ def test_generated_tables_have_many_kinds_and_numbers_that_add_up() -> None:
                         assert abs(values[k] - want) < 0.015, (label, table)
             checked["statement"] += 1
         for j, head in enumerate(rows[0]):
-            key = {"GDP (bn USD)": "gdp", "生产总值（亿元）": "gdp_zh", "常住人口（万人）": "population_zh"}.get(head)
+            key = {"GDP (bn USD)": "gdp", "生产总值（亿元）": "gdp_zh", "常住人口（万人）": "population_zh",
+                   # a material's properties are its own (multicrop pages showed Steel at 3161 kg/m3)
+                   "Density (kg/m$^3$)": "density", "Thermal cond. (W/m$\\cdot$K)": "conductivity",
+                   "$E$ (GPa)": "modulus", "Mean": "cohort"}.get(head)
             if key and r"\multirow" not in table:  # no group column in front
                 for r in rows[1:]:
                     if r[j] not in ("--", "-", "N/A", "---"):
@@ -300,3 +304,48 @@ def test_hyper_parameter_tables_hold_plausible_values() -> None:
                     assert 40 < _number(r[1]) < 80, table
                     checked["cohort"] += 1
     assert min(checked.values()) >= 3, checked
+
+
+def test_figures_by_year_move_as_real_ones_do() -> None:
+    """Under year groups a country's or province's figures change from one year to the next as real ones do (each
+    year was drawn afresh: 江苏 9598 -> 8228 万人, 重庆's urbanisation 76.0 -> 67.5 in a year), a rate is the
+    country's own (Japan's unemployment was 11.3% in 2021, as every country's 8.8-11.8%), and a bulletin's
+    indicators change plausibly (rural income -7.0%, resident population +4.3% in a year)."""
+    per_year = {"Population (M)": (0.03, 0), "常住人口（万人）": (0.02, 0), "GDP (bn USD)": (0.15, 0),
+                "生产总值（亿元）": (0.12, 0), "人均可支配收入（元）": (0.1, 0), "Exports (bn USD)": (0.2, 0),
+                "Unemployment (\\%)": (0, 1.5), "城镇化率（\\%）": (0, 2.0), "Debt/GDP (\\%)": (0, 8.0)}
+    from engines.tables.vocab import ROW_VALUES
+
+    checked = Counter()
+    for i in range(600):
+        lang = ("en", "zh")[i % 2]
+        table = random_tabular(np.random.default_rng(i), lang)
+        rows = _rows(table)
+        years = [int(y) for y in re.findall(r"\\multicolumn\{\d+\}\{c\|?\}\{(\d{4})", table)]
+        if len(years) >= 2 and rows[1][0] == "":
+            heads, per = rows[1], (len(rows[1]) - 1) // len(years)
+            for r in rows[2:]:
+                for j, head in enumerate(heads[1:1 + per], start=1):
+                    if head not in per_year or "--" in (r[j], r[j + per]) or not re.fullmatch(r"[\d.,-]+", r[j]):
+                        continue
+                    a, b, gap = _number(r[j]), _number(r[j + per]), abs(years[1] - years[0])
+                    rel, points = per_year[head]
+                    assert (abs(b / a - 1) <= rel * gap) if rel else (abs(b - a) <= points * gap), (r[0], head, table)
+                    checked["year"] += 1
+        heads = rows[1] if len(rows) > 1 and rows[1][0] == "" else rows[0]
+        for r in rows:
+            country = next((c for c in r if c in ROW_VALUES["unemployment"]), None)
+            for j, head in enumerate(heads):
+                if country and head == "Unemployment (\\%)" and re.fullmatch(r"[\d.]+", r[j]):
+                    assert abs(_number(r[j]) - ROW_VALUES["unemployment"][country]) < 2, table
+                    checked["unemployment"] += 1
+        if rows[0][:2] == ["指标", "单位"] and len(rows[0]) == 5:  # this year, last year, change
+            for label, _, _now, before, change in rows[1:]:
+                if label == "常住人口":
+                    assert abs(float(change)) < 2, table
+                if label.endswith("人均可支配收入"):
+                    assert float(change) > 0, table
+                if label == "居民消费价格指数":
+                    assert 96 < float(before) < 106, table
+                checked["indicators"] += 1
+    assert min(checked.values()) >= 10 and len(checked) == 3, checked

@@ -30,6 +30,7 @@ POPULATION: dict[str, float] = {
     **dict.fromkeys(("Poland", "波兰"), 3.87e7), **dict.fromkeys(("Sweden", "瑞典"), 1.06e7),
     **dict.fromkeys(("Norway", "挪威"), 5.5e6), **dict.fromkeys(("Egypt", "埃及"), 1.13e8),
     **dict.fromkeys(("Vietnam", "越南"), 9.99e7), **dict.fromkeys(("Chile", "智利"), 1.96e7),
+    **dict.fromkeys(("Nigeria", "尼日利亚"), 2.276e8),
     # US states
     "California": 3.897e7, "Texas": 3.05e7, "Florida": 2.261e7, "New York": 1.957e7, "Ohio": 1.179e7,
     "Georgia": 1.103e7, "Michigan": 1.004e7, "Arizona": 7.43e6, "Oregon": 4.23e6, "Nevada": 3.19e6,
@@ -61,7 +62,7 @@ for _en, _zh, _pop, _gdp in (
         ("Indonesia", "印度尼西亚", 0.8, 5.0), ("Turkey", "土耳其", 0.5, 4.5), ("Netherlands", "荷兰", 0.5, 0.1),
         ("Saudi Arabia", "沙特阿拉伯", 1.5, -0.8), ("Switzerland", "瑞士", 0.8, 0.7), ("Poland", "波兰", -0.3, 0.2),
         ("Sweden", "瑞典", 0.6, -0.2), ("Norway", "挪威", 0.8, 0.5), ("Egypt", "埃及", 1.7, 3.8),
-        ("Vietnam", "越南", 0.7, 5.0), ("Chile", "智利", 0.6, 0.2)):
+        ("Vietnam", "越南", 0.7, 5.0), ("Chile", "智利", 0.6, 0.2), ("Nigeria", "尼日利亚", 2.4, 2.9)):
     GROWTH[_en] = GROWTH[_zh] = (_pop, _gdp)
 
 # How each pool's population is written: lang -> pool -> (axis title, people per unit, decimals)
