@@ -130,9 +130,11 @@ def function(rng: np.random.Generator) -> Figure:
         p = (px, float(fn(px)))
         strokes_p = curve_strokes(fn, p, (1.0, 1.0)) + [90.0 if p[1] < 0 else 270.0]  # the dashed drop to the x-axis
         side = clear_side(anchor_towards(90 if p[1] >= 0 else 270), strokes_p)
-        if side is not None:
+        if side is not None and abs(p[1]) >= 0.1:  # the dashed drop to the x-axis, where it has a length to draw
             elements += [Segment((px, 0.0), p, style=("dashed",)), Label(p, "$P$", side, dot=True)]
             strokes += [(px, p[1] * k / TRACE) for k in range(TRACE + 1)]
+        elif side is not None:
+            elements.append(Label(p, "$P$", side, dot=True))
     elements = [clear_axis_labels(e, strokes) if isinstance(e, Axes) else e for e in elements]
     return Figure("function", style.picture_options(rng), tuple(elements))
 

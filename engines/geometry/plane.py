@@ -209,7 +209,8 @@ def polygon(rng: np.random.Generator) -> Figure:
     math_labels = rng.random() < 0.8
     rect = shape == "rectangle" and rng.random() < 0.5
     elements: list[Element] = [Polygon(tuple(pts), as_rectangle=rect, style=style.line(rng) + style.fill(rng, 0.3))]
-    if len(pts) == 4 and rng.random() < 0.5:
+    diagonals = len(pts) == 4 and rng.random() < 0.5  # one runs through the angle at B, where its label would sit
+    if diagonals:
         elements += [Segment(pts[0], pts[2], style=style.line(rng, dash=0.6)),
                      Segment(pts[1], pts[3], style=style.line(rng, dash=0.6))]
         if shape in ("rectangle", "parallelogram"):
@@ -220,6 +221,7 @@ def polygon(rng: np.random.Generator) -> Figure:
     if shape == "rectangle" and rng.random() < 0.5:
         elements.append(RightAngle(pts[0], (1.0, 0.0), (0.0, 1.0), 0.3))
     elif rng.random() < 0.4:
-        elements += angle_mark(rng, pts[1], pts[2], pts[0], _angle_text(rng, pts[1], pts[2], pts[0], 1))
+        text = _angle_text(rng, pts[1], pts[2], pts[0], 1)
+        elements += angle_mark(rng, pts[1], pts[2], pts[0], None if diagonals else text)
     elements += vertex_labels(pts, _letters(rng, len(pts)), math_labels, dot=rng.random() < 0.3)
     return Figure("polygon", style.picture_options(rng), tuple(elements)).at_origin()

@@ -215,7 +215,7 @@ def test_function_names_clear_their_curves_and_curves_clear_the_axis_numbers() -
     second curve's name was always written above its end, and curves ran through tick numbers and the O."""
     from engines.geometry.clearance import CLEARANCE, SIDES
     from engines.geometry.graphs import RIGHT_SIDES, axis_labels_under, curve_label_side, curve_strokes, function
-    from engines.geometry.shapes import Axes, Plot
+    from engines.geometry.shapes import Axes, Plot, Segment
 
     def cubic(x):
         return -0.25 * x ** 3 + 0.5 * x
@@ -225,6 +225,7 @@ def test_function_names_clear_their_curves_and_curves_clear_the_axis_numbers() -
     for seed in range(150):
         elements = function(make_rng(seed, "geometry-test", 2)).elements
         axes = next(e for e in elements if isinstance(e, Axes))
+        assert all(e.a != e.b for e in elements if isinstance(e, Segment)), seed  # no drop of length 0 to P
         trace = []
         for plot in (e for e in elements if isinstance(e, Plot)):
             expr = plot.expr.replace("\\x", "x").replace(" r)", ")").replace("^", "**")
@@ -259,16 +260,16 @@ def test_a_line_passing_near_a_centre_moves_its_label() -> None:
 
 def test_angle_labels_keep_room_from_every_line_at_their_vertex() -> None:
     """Before, a 27-degree angle's "γ" touched both its sides and sat on the median drawn through it (q200 sample
-    120); now a sliver angle has no label, a label sits far enough out, and an angle split by a line from its
-    vertex is not labelled."""
+    120), a trapezoid's "77°" on the diagonal through its angle; now a sliver angle has no label, a label sits far
+    enough out, and an angle split by a line from its vertex is not labelled."""
     from engines.geometry.plane import LABEL_ROOM, SLIVER, angle_mark
     from engines.geometry.shapes import Segment
 
     sliver = angle_mark(make_rng(0, "geometry-test", 0), (0.0, 0.0), (1.0, 0.0), (1.0, 0.5), "$\\gamma$")
     assert not any(isinstance(e, Label) for e in sliver) and math.degrees(math.atan(0.5)) < SLIVER
     labelled = 0
-    for seed in range(300):
-        elements = triangle(make_rng(seed, "geometry-test", 3)).elements
+    for seed, make in ((seed, make) for seed in range(200) for make in (triangle, polygon)):
+        elements = make(make_rng(seed, "geometry-test", 3)).elements
         lines = [(e.a, e.b) for e in elements if isinstance(e, Segment)] + \
             [(p, q) for e in elements if isinstance(e, Polygon) for p, q in zip(e.points, e.points[1:] + e.points[:1])]
         for arc, label in zip(elements, elements[1:]):
