@@ -8,6 +8,7 @@ axes' origin is the picture's origin, so coordinates in the target read as the a
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from collections.abc import Callable
@@ -16,11 +17,15 @@ import numpy as np
 
 from engines.base import SampleError
 from engines.geometry import style
+from engines.geometry.clearance import PASSING, clear_side
 from engines.geometry.figure import Figure
 from engines.geometry.shapes import Axes, Circle, Element, Label, Plot, Polygon, Pt, Segment, anchor_towards, num
 
 TRIES = 30  # draws of a coordinate figure's points of one count before one point fewer is tried
 TRACE = 100  # points along a segment checked against the axis numbers
+NAMES_APART = 0.8  # units between two curves' right ends: their names, written beside them, would overlap nearer
+RIGHT_SIDES = ("right", "above right", "below right")
+CURVE_TRACE = 800  # points along a curve checked against them (0.01 units apart for the widest domain)
 
 
 def _coef(rng: np.random.Generator, values: tuple[float, ...]) -> float:
@@ -90,30 +95,47 @@ def _axes(rng: np.random.Generator) -> tuple[tuple[int, int], tuple[int, int], l
 
 
 def function(rng: np.random.Generator) -> Figure:
-    """Axes with one or two function curves, their names at their ends, maybe a marked point on one."""
+    """Axes with one or two function curves, their names at their ends, maybe a marked point on one.
+
+    A name is wide, so it is written to the right of its end (above or below the first name's side for a second
+    curve), away from the curve that leaves the end leftwards; the tick numbers the curves run through are not
+    drawn."""
     while True:
         x, y, elements = _axes(rng)
         curves = []
         for _ in range(1 + int(rng.random() < 0.35)):
             pgf, text, tex, fn = _function(rng)
             domain = _domain(fn, x, y)
-            if domain is not None and text not in [c[1] for c in curves]:
+            if domain is not None and text not in [c[1] for c in curves] and \
+                    all(abs(fn(domain[1]) - c[3](c[4][1])) >= NAMES_APART for c in curves):
                 curves.append((pgf, text, tex, fn, domain))
         if curves:
             break
+    strokes: list[Pt] = []
     for k, (pgf, text, tex, fn, (x0, x1)) in enumerate(curves):
         ys = fn(np.linspace(x0, x1, 61))
         colour = style.COLOURS[(k + int(rng.integers(len(style.COLOURS)))) % len(style.COLOURS)]
         elements.append(Plot(pgf, (x0, x1), text, (float(ys.min()), float(ys.max())),
                              style=(colour, *style.line(rng, colour=0.0))))
         end = (x1, float(fn(x1)))
-        elements.append(Label(end, f"$y={tex}$", "right" if k == 0 else "above", style=(colour,)))
+        asked = "right" if k == 0 else ("above right" if end[1] >= float(curves[0][3](curves[0][4][1])) else "below right")
+        elements.append(Label(end, f"$y={tex}$", curve_label_side(fn, end, asked), style=(colour,)))
+        xs = np.linspace(x0, x1, CURVE_TRACE)
+        strokes += [(float(a), float(b)) for a, b in zip(xs, fn(xs))]
     if rng.random() < 0.4:
         _, _, _, fn, (x0, x1) = curves[0]
         px = float(num(float(rng.uniform(x0 + 0.3, x1 - 0.3))))
+        if abs(px) < PASSING:  # a point on the y-axis: its name would sit on the axis
+            px = float(num(px + math.copysign(PASSING, px) if px + PASSING < x1 - 0.3 else px - PASSING))
         p = (px, float(fn(px)))
-        elements += [Segment((px, 0.0), p, style=("dashed",)), Label(p, "$P$", anchor_towards(90 if p[1] >= 0 else 270),
-                                                                      dot=True)]
+        strokes_p = curve_strokes(fn, p, (1.0, 1.0)) + [90.0 if p[1] < 0 else 270.0]  # the dashed drop to the x-axis
+        side = clear_side(anchor_towards(90 if p[1] >= 0 else 270), strokes_p)
+        if side is not None and abs(p[1]) >= 0.1:  # the dashed drop to the x-axis, where it has a length to draw
+            elements += [Segment((px, 0.0), p, style=("dashed",)), Label(p, "$P$", side, dot=True)]
+            strokes += [(px, p[1] * k / TRACE) for k in range(TRACE + 1)]
+        elif side is not None:
+            elements.append(Label(p, "$P$", side, dot=True))
+    elements = [clear_axis_labels(e, strokes) if isinstance(e, Axes) else e for e in elements]
     return Figure("function", style.picture_options(rng), tuple(elements))
 
 
@@ -123,17 +145,54 @@ def crowded(points: list[Pt]) -> bool:
     return any(abs(p[1] - q[1]) < 1 and abs(p[0] - q[0]) <= 2 for p, q in itertools.combinations(points, 2))
 
 
+def axis_labels_under(points: list[Pt], axes: Axes) -> tuple[set[int], set[int], bool]:
+    """The x tick numbers, y tick numbers and whether the origin's O that any of `points` falls on (boxes in picture
+    units, generous: the text keeps its size while `scale` shrinks the picture)."""
+    xs: set[int] = set()
+    ys: set[int] = set()
+    origin = False
+    for px, py in points:
+        if -0.6 <= px <= 0:
+            origin = origin or -0.6 <= py <= 0
+            ys |= {t for t in axes.yticks if abs(py - t) <= 0.25}
+        if -0.55 <= py <= 0:
+            xs |= {t for t in axes.xticks if abs(px - t) <= 0.3}
+    return xs, ys, origin
+
+
 def over_axis_labels(a: Pt, b: Pt, axes: Axes) -> bool:
-    """Whether segment a-b runs through a tick number or the origin's O (boxes in picture units, generous: the
-    text keeps its size while `scale` shrinks the picture). Seen in review: a segment along y=1 struck through
-    the y-axis "1", one through the origin over the "O"."""
-    for k in range(TRACE + 1):
-        px, py = a[0] + (b[0] - a[0]) * k / TRACE, a[1] + (b[1] - a[1]) * k / TRACE
-        if -0.6 <= px <= 0 and (-0.6 <= py <= 0 or any(abs(py - t) <= 0.25 for t in axes.yticks)):
-            return True
-        if -0.55 <= py <= 0 and any(abs(px - t) <= 0.3 for t in axes.xticks):
-            return True
-    return False
+    """Whether segment a-b runs through a tick number or the origin's O. Seen in review: a segment along y=1 struck
+    through the y-axis "1", one through the origin over the "O"."""
+    trace = [(a[0] + (b[0] - a[0]) * k / TRACE, a[1] + (b[1] - a[1]) * k / TRACE) for k in range(TRACE + 1)]
+    return any(axis_labels_under(trace, axes))
+
+
+def clear_axis_labels(axes: Axes, strokes: list[Pt]) -> Axes:
+    """`axes` without the tick numbers (and the O) that `strokes` (points along the curves) run through: seen in
+    review, curves struck through the numbers and the O; a number not drawn is not in the targets either."""
+    xs, ys, origin = axis_labels_under(strokes, axes)
+    return dataclasses.replace(axes, xticks=tuple(t for t in axes.xticks if t not in xs),
+                               yticks=tuple(t for t in axes.yticks if t not in ys), origin=axes.origin and not origin)
+
+
+def curve_strokes(fn: Callable[[np.ndarray], np.ndarray], at: Pt, reach: tuple[float, float]) -> list[float]:
+    """Directions (degrees) in which a curve and the axes leave its point `at`: chords to curve points up to a
+    label's width back (reach[0]) and on (reach[1]) along x, and both ways along an axis passing within PASSING."""
+    steps = np.array([0.05, 0.2, 0.5, 1.0, 1.5])
+    found = [math.degrees(math.atan2(float(fn(np.array([at[0] + d]))[0]) - at[1], d))
+             for side, most in ((-1, reach[0]), (1, reach[1])) for d in side * steps[steps <= most]]
+    if abs(at[1]) < PASSING:
+        found += [0.0, 180.0]
+    if abs(at[0]) < PASSING:
+        found += [90.0, 270.0]
+    return found
+
+
+def curve_label_side(fn: Callable[[np.ndarray], np.ndarray], end: Pt, asked: str) -> str:
+    """The side of a curve's name at its right end, `asked` unless the curve itself or an axis leaves the end
+    through it (seen in review: a falling cubic's name written above its end, on the curve; a sine's name on the
+    x-axis); always a right-hand side, since a name is wide and the curve leaves its right end leftwards."""
+    return clear_side(asked, curve_strokes(fn, end, (1.5, 0.0)), RIGHT_SIDES) or asked
 
 
 def _clear_points(rng: np.random.Generator, cells: list[tuple[int, int]], n: int, axes: Axes) -> list[Pt]:
@@ -178,4 +237,5 @@ def coordinates(rng: np.random.Generator) -> Figure:
     return Figure("coordinates", style.picture_options(rng), tuple(elements))
 
 
-__all__ = ["coordinates", "crowded", "function", "over_axis_labels"]
+__all__ = ["axis_labels_under", "clear_axis_labels", "coordinates", "crowded", "curve_label_side", "function",
+           "over_axis_labels"]

@@ -52,8 +52,15 @@ def vertex_labels(points: list[Pt], letters: list[str], math_labels: bool, dot: 
     return [Label(p, name(n, math_labels), anchor_towards(_angle(_sub(p, c))), dot=dot) for p, n in zip(points, letters)]
 
 
+SLIVER = 30.0  # degrees: a narrower angle's label would touch both its sides (seen in review: a 27-degree "γ")
+LABEL_ROOM = 0.25  # picture units between an angle label's centre and either side of its angle
+
+
 def angle_mark(rng: np.random.Generator, vertex: Pt, p: Pt, q: Pt, text: str | None) -> list[Element]:
-    """The interior angle p-vertex-q: a right-angle square when it is 90 degrees, else an arc (and a label)."""
+    """The interior angle p-vertex-q: a right-angle square when it is 90 degrees, else an arc (and a label).
+
+    The label sits on the bisector, far enough out to keep LABEL_ROOM from both sides; a sliver angle
+    (under SLIVER degrees) gets its arc alone."""
     a, b = _angle(_sub(p, vertex)), _angle(_sub(q, vertex))
     sweep = (b - a) % 360
     if sweep > 180:
@@ -62,9 +69,9 @@ def angle_mark(rng: np.random.Generator, vertex: Pt, p: Pt, q: Pt, text: str | N
     if abs(sweep - 90) < 0.5:
         return [RightAngle(vertex, _unit(_sub(p, vertex)), _unit(_sub(q, vertex)), size * 0.7)]
     marks: list[Element] = [Arc(vertex, size, a, a + sweep, mark=True, style=style.line(rng, colour=0.3, width=0.2))]
-    if text is not None:
+    if text is not None and sweep >= SLIVER:
         mid = math.radians(a + sweep / 2)
-        r = size + 0.3
+        r = max(size + 0.3, LABEL_ROOM / math.sin(math.radians(sweep / 2)))
         marks.append(Label((vertex[0] + r * math.cos(mid), vertex[1] + r * math.sin(mid)), text, "anchor=center",
                            style=("font=\\scriptsize",)))
     return marks
@@ -92,6 +99,7 @@ def triangle(rng: np.random.Generator) -> Figure:
     letters = _letters(rng, 3)
     elements: list[Element] = [Polygon(tuple(pts), style=style.line(rng) + style.fill(rng, 0.3))]
     extra = _letters(rng, 6)[3:]
+    cevian = True  # a line from C inside its angle, where the angle's label would sit on it (seen in review)
     if rng.random() < 0.35 and angle_a < 90 and angle_b < 90:  # altitude from C, its foot D inside AB
         t = ((C[0] - A[0]) * (B[0] - A[0]) + (C[1] - A[1]) * (B[1] - A[1])) / c ** 2
         D = (A[0] + t * (B[0] - A[0]), A[1] + t * (B[1] - A[1]))
@@ -102,13 +110,16 @@ def triangle(rng: np.random.Generator) -> Figure:
         M = ((A[0] + B[0]) / 2, (A[1] + B[1]) / 2)
         elements += [Segment(C, M, style=style.line(rng, dash=0.5)),
                      Label(M, name("M", math_labels), anchor_towards(_angle(_sub(M, C))), dot=True)]
+    else:
+        cevian = False
     if rng.random() < 0.2:
         elements += _circumcircle(rng, A, B, C, math_labels)
     elif rng.random() < 0.2:
         elements += _incircle(rng, A, B, C, math_labels)
     for k, (v, p, q) in enumerate(((A, B, C), (B, C, A), (C, A, B))):
         if (k == 0 and right) or rng.random() < 0.35:
-            elements += angle_mark(rng, v, p, q, _angle_text(rng, v, p, q, k))
+            text = _angle_text(rng, v, p, q, k)
+            elements += angle_mark(rng, v, p, q, None if k == 2 and cevian else text)
     elements += vertex_labels(pts, letters, math_labels, dot=rng.random() < 0.3)
     return Figure("triangle", style.picture_options(rng), tuple(elements)).at_origin()
 
@@ -198,7 +209,8 @@ def polygon(rng: np.random.Generator) -> Figure:
     math_labels = rng.random() < 0.8
     rect = shape == "rectangle" and rng.random() < 0.5
     elements: list[Element] = [Polygon(tuple(pts), as_rectangle=rect, style=style.line(rng) + style.fill(rng, 0.3))]
-    if len(pts) == 4 and rng.random() < 0.5:
+    diagonals = len(pts) == 4 and rng.random() < 0.5  # one runs through the angle at B, where its label would sit
+    if diagonals:
         elements += [Segment(pts[0], pts[2], style=style.line(rng, dash=0.6)),
                      Segment(pts[1], pts[3], style=style.line(rng, dash=0.6))]
         if shape in ("rectangle", "parallelogram"):
@@ -209,6 +221,7 @@ def polygon(rng: np.random.Generator) -> Figure:
     if shape == "rectangle" and rng.random() < 0.5:
         elements.append(RightAngle(pts[0], (1.0, 0.0), (0.0, 1.0), 0.3))
     elif rng.random() < 0.4:
-        elements += angle_mark(rng, pts[1], pts[2], pts[0], _angle_text(rng, pts[1], pts[2], pts[0], 1))
+        text = _angle_text(rng, pts[1], pts[2], pts[0], 1)
+        elements += angle_mark(rng, pts[1], pts[2], pts[0], None if diagonals else text)
     elements += vertex_labels(pts, _letters(rng, len(pts)), math_labels, dot=rng.random() < 0.3)
     return Figure("polygon", style.picture_options(rng), tuple(elements)).at_origin()

@@ -219,6 +219,7 @@ class Axes(Element):
     y: tuple[float, float]
     xticks: tuple[int, ...]
     yticks: tuple[int, ...]
+    origin: bool = True  # whether the origin is named O (not where a curve runs through the O)
 
     def tikz(self) -> list[str]:
         arrow = opts(("->", *self.style))
@@ -230,7 +231,8 @@ class Axes(Element):
         if self.yticks:
             ticks = ",".join(str(t) for t in self.yticks)
             lines.append(f"\\foreach \\t in {{{ticks}}} \\draw (0.08,\\t) -- (-0.08,\\t) node[left] {{\\scriptsize $\\t$}};")
-        lines.append("\\node[below left] at (0,0) {$O$};")
+        if self.origin:
+            lines.append("\\node[below left] at (0,0) {$O$};")
         return lines
 
     def record(self) -> dict[str, list[Any]]:

@@ -208,3 +208,80 @@ def test_coordinate_figures_keep_axis_numbers_and_labels_clear() -> None:
     assert over_axis_labels((-1.0, 1.0), (1.0, 1.0), Axes((-2, 2), (-2, 2), (-1, 1), (-1, 1)))  # along y=1
     assert over_axis_labels((-1.0, -1.0), (1.0, 1.0), Axes((-2, 2), (-2, 2), (), ()))  # through the O
     assert not over_axis_labels((1.0, 1.0), (2.0, 2.0), Axes((-2, 3), (-2, 3), (1, 2), (1, 2)))
+
+
+def test_function_names_clear_their_curves_and_curves_clear_the_axis_numbers() -> None:
+    """Before, a falling cubic's name sat above its end, on the curve (`y=-0.25x^3+0.5x`, q200 sample 84), a
+    second curve's name was always written above its end, and curves ran through tick numbers and the O."""
+    from engines.geometry.clearance import CLEARANCE, SIDES
+    from engines.geometry.graphs import RIGHT_SIDES, axis_labels_under, curve_label_side, curve_strokes, function
+    from engines.geometry.shapes import Axes, Plot, Segment
+
+    def cubic(x):
+        return -0.25 * x ** 3 + 0.5 * x
+
+    assert curve_label_side(cubic, (2.55, float(cubic(2.55))), "above") in ("right", "below right")
+    moved = dropped = 0
+    for seed in range(150):
+        elements = function(make_rng(seed, "geometry-test", 2)).elements
+        axes = next(e for e in elements if isinstance(e, Axes))
+        assert all(e.a != e.b for e in elements if isinstance(e, Segment)), seed  # no drop of length 0 to P
+        trace = []
+        for plot in (e for e in elements if isinstance(e, Plot)):
+            expr = plot.expr.replace("\\x", "x").replace(" r)", ")").replace("^", "**")
+            fn = eval(f"lambda x: {expr}", {"sin": __import__("numpy").sin, "exp": __import__("numpy").exp})
+            xs = __import__("numpy").linspace(*plot.domain, 800)
+            trace += list(zip(xs, fn(xs)))
+            name = next(e for e in elements if isinstance(e, Label) and e.at[0] == plot.domain[1] and "y=" in e.text)
+            assert name.anchor in RIGHT_SIDES, (seed, name)
+            side = 45.0 * SIDES.index(name.anchor)
+            gaps = [abs((side - d + 180) % 360 - 180) for d in curve_strokes(fn, name.at, (1.5, 0.0))]
+            assert min(gaps) >= CLEARANCE, (seed, name, gaps)
+            moved += name.anchor != "right"
+        xs, ys, origin = axis_labels_under(trace, axes)
+        assert not xs and not ys and not (origin and axes.origin), (seed, xs, ys)
+        dropped += not axes.origin
+    assert moved > 10 and dropped > 10  # names do get moved, the O does get left out: the check is not vacuous
+
+
+def test_a_line_passing_near_a_centre_moves_its_label() -> None:
+    """Before, a chord missing the centre by 0.12 ran through the "O" below it (q200 sample 168): only lines
+    exactly through a point counted."""
+    from engines.geometry.clearance import clear_labels
+    from engines.geometry.shapes import Circle
+
+    centre = (2.91, 2.91)
+    elements = (Circle(centre, 2.91), Polygon(((5.06, 4.87), (1.19, 5.26), (4.42, 0.42))),
+                Label(centre, "$O$", "below", dot=True))
+    assert clear_labels(elements)[-1].anchor not in ("below", "above")
+    far = (Circle(centre, 2.91), Polygon(((5.06, 4.87), (1.19, 5.26), (5.42, 0.42))), Label(centre, "$O$", "below"))
+    assert clear_labels(far)[-1].anchor == "below"
+
+
+def test_angle_labels_keep_room_from_every_line_at_their_vertex() -> None:
+    """Before, a 27-degree angle's "γ" touched both its sides and sat on the median drawn through it (q200 sample
+    120), a trapezoid's "77°" on the diagonal through its angle; now a sliver angle has no label, a label sits far
+    enough out, and an angle split by a line from its vertex is not labelled."""
+    from engines.geometry.plane import LABEL_ROOM, SLIVER, angle_mark
+    from engines.geometry.shapes import Segment
+
+    sliver = angle_mark(make_rng(0, "geometry-test", 0), (0.0, 0.0), (1.0, 0.0), (1.0, 0.5), "$\\gamma$")
+    assert not any(isinstance(e, Label) for e in sliver) and math.degrees(math.atan(0.5)) < SLIVER
+    labelled = 0
+    for seed, make in ((seed, make) for seed in range(200) for make in (triangle, polygon)):
+        elements = make(make_rng(seed, "geometry-test", 3)).elements
+        lines = [(e.a, e.b) for e in elements if isinstance(e, Segment)] + \
+            [(p, q) for e in elements if isinstance(e, Polygon) for p, q in zip(e.points, e.points[1:] + e.points[:1])]
+        for arc, label in zip(elements, elements[1:]):
+            if not (isinstance(arc, Arc) and isinstance(label, Label) and label.anchor == "anchor=center"):
+                continue
+            labelled += 1
+            for a, b in lines:
+                if arc.center not in (a, b):
+                    continue
+                far = b if a == arc.center else a
+                d = (far[0] - arc.center[0], far[1] - arc.center[1])
+                u = (label.at[0] - arc.center[0], label.at[1] - arc.center[1])
+                across = abs(d[0] * u[1] - d[1] * u[0]) / math.hypot(*d)
+                assert across >= LABEL_ROOM - 0.02, (seed, label, a, b)
+    assert labelled > 50
