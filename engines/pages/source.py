@@ -274,6 +274,8 @@ def paper_pages(folder: Path, lang: str, latex: Callable[[str], LatexConfig], fo
         where = f"{folder.name}: page {page + 1}"
         if not text.strip():
             found.skip("page_empty", where)
+        elif frames[page].refused:
+            found.skip(frames[page].refused, where)
         elif score < MIN_SCORE:
             found.skip("page_match_low", where)
         elif word_agreement(part, words[page]) < MIN_AGREEMENT:
@@ -286,8 +288,6 @@ def paper_pages(folder: Path, lang: str, latex: Callable[[str], LatexConfig], fo
             found.skip("page_ends_differ", where)
         elif not math_at_ends(part, bodies[page]):
             found.skip("math_ends_differ", where)
-        elif frames[page].refused:
-            found.skip(frames[page].refused, where)
         else:
             found.items.append(PaperPage(folder.name, paper_lang, config.program, page, frames[page].frame(text),
                                          round(score, 4), compiled.pdf))
