@@ -176,6 +176,10 @@ class PdfDocument:
         covered = sum(abs(pymupdf.Rect(info["bbox"]) & page.rect) for info in page.get_image_info())
         return min(1.0, covered / area)
 
+    def image_boxes(self, index: int) -> list[tuple[float, float, float, float]]:
+        """The boxes (x0, y0, x1, y1, in points from the page's top-left) of the page's raster images."""
+        return [tuple(info["bbox"]) for info in self._doc[index].get_image_info()]
+
     def table_count(self, index: int) -> int:
         """How many ruled tables MuPDF's table finder (`Page.find_tables`, the pdfplumber algorithm) sees on the
         page: a table's cells have no plain-text reading order (its text layer reads them column by column,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from typing import Callable
 
 from rapidfuzz.fuzz import partial_ratio_alignment
 
@@ -102,13 +103,19 @@ def _words(text: str) -> list[tuple[str, int]]:
             for m in WORD.finditer(text)]
 
 
+def furniture_lines(pages: list[list[str]]) -> Callable[[str], bool]:
+    """Whether a line of a paper (`pages`: each page's text lines) may be page furniture: a page number (digits alone)
+    or a line that recurs on many pages (a running head), as Nougat's `clean_pdf_text` drops them."""
+    common = Counter(line for lines in pages for line in set(lines))
+    repeated = {line for line, n in common.items() if len(pages) > 2 and n >= 0.4 * len(pages)}
+    return lambda line: line in repeated or re.fullmatch(r"[\d\s\-–]+", line) is not None
+
+
 def page_texts(pdf: PdfDocument) -> list[str]:
     """Each page's text lines, without page numbers and lines that recur on many pages (running heads)."""
     pages = [[t.text.strip() for t in pdf.texts(p, dpi=72)] for p in range(len(pdf))]
-    common = Counter(line for lines in pages for line in set(lines))
-    repeated = {line for line, n in common.items() if len(pages) > 2 and n >= 0.4 * len(pages)}
-    return ["\n".join(line for line in lines if line not in repeated and not re.fullmatch(r"[\d\s\-–]+", line))
-            for lines in pages]
+    furniture = furniture_lines(pages)
+    return ["\n".join(line for line in lines if not furniture(line)) for lines in pages]
 
 
 def page_words(texts: list[str], markdown: str = "") -> list[list[str]]:

@@ -14,7 +14,10 @@ figure or table caption other than those their markdown holds or elsewhere on th
 whose footnotes are not the ones it prints ("note_elsewhere": a note LaTeX carried to the next page, or
 split over two), or whose markdown does
 not open and close with the words the page prints first and last ("page_ends_differ") or with the
-displayed formulas it prints there ("math_ends_differ").
+displayed formulas it prints there ("math_ends_differ"), or whose running head, page number or side stamp
+a target cannot write exactly ("furniture_rotated", "furniture_picture", "furniture_codepoints": see
+`engines.pages.furniture`). A kept page's target opens with the running head and closes with the page
+number it prints, each its own paragraph.
 Compiling happens once, when the engine is built: a real paper takes seconds to minutes.
 """
 
@@ -29,6 +32,7 @@ from typing import Callable
 
 from PIL import Image
 
+from engines.pages.furniture import page_furniture
 from engines.pages.mmd import Converter, expand_inputs, place_notes, split_notes
 from engines.pages.nougat import (
     MIN_AGREEMENT,
@@ -64,7 +68,7 @@ class PaperPage:
         lang: "en", or "zh" for papers typeset with ctex/xeCJK.
         engine: the TeX engine that compiled it.
         page: the page's index in the compiled PDF.
-        markdown: the page's target.
+        markdown: the page's target: its running head (if printed), body, notes, page number (if printed).
         score: its Nougat match score.
         pdf: the compiled paper (shared by its pages).
     """
@@ -254,7 +258,7 @@ def paper_pages(folder: Path, lang: str, latex: Callable[[str], LatexConfig], fo
     try:
         compiled = compile_document(tex, folder, config, passes=3)
         with PdfDocument(compiled.pdf) as pdf:
-            texts = page_texts(pdf)
+            texts, frames = page_texts(pdf), page_furniture(pdf)
     except RenderError as exc:
         found.skip(exc.reason, f"{folder.name}: {' '.join(exc.detail.split())[:100]}")
         return
@@ -270,6 +274,8 @@ def paper_pages(folder: Path, lang: str, latex: Callable[[str], LatexConfig], fo
         where = f"{folder.name}: page {page + 1}"
         if not text.strip():
             found.skip("page_empty", where)
+        elif frames[page].refused:
+            found.skip(frames[page].refused, where)
         elif score < MIN_SCORE:
             found.skip("page_match_low", where)
         elif word_agreement(part, words[page]) < MIN_AGREEMENT:
@@ -283,8 +289,8 @@ def paper_pages(folder: Path, lang: str, latex: Callable[[str], LatexConfig], fo
         elif not math_at_ends(part, bodies[page]):
             found.skip("math_ends_differ", where)
         else:
-            found.items.append(PaperPage(folder.name, paper_lang, config.program, page, text, round(score, 4),
-                                         compiled.pdf))
+            found.items.append(PaperPage(folder.name, paper_lang, config.program, page, frames[page].frame(text),
+                                         round(score, 4), compiled.pdf))
 
 
 def load_papers(source: str, lang: str, latex: Callable[[str], LatexConfig]) -> Found[PaperPage]:

@@ -435,3 +435,24 @@ def test_a_float_printed_at_the_top_of_its_page_is_read_first():
     assert place_floats(markdown, printed, set()).count("\n\n") == 2  # two paragraphs stay two
     mid = before + "\nFigure 2: Computational graph of the solver.\n" + after
     assert place_floats(markdown, mid, set()) == markdown
+
+
+def test_a_real_page_target_ends_with_the_page_number_it_prints_and_a_side_stamp_refuses_it(tmp_path):
+    """A target must say everything its page shows: article prints the page number centred at the foot, so the kept
+    page's target ends with it, its own paragraph; an arXiv-style stamp rotated in the left margin cannot be
+    written where it is printed, so that page is refused and counted."""
+    from engines.pages.source import load_papers
+    from renderers.latex import LatexConfig
+
+    body = ("The quick brown fox jumps over the lazy dog while seven wizards quietly box jumping frogs near the "
+            "old mill, and every morning the careful baker weighs flour, sugar and butter before sunrise.")
+    stamp = (r"\usepackage{eso-pic,graphicx}\AddToShipoutPictureFG{\put(20,300)"
+             r"{\rotatebox{90}{\Large arXiv:2101.00001v1 [cs.LG] 1 Jan 2021}}}")
+    for name, preamble in (("plain", ""), ("stamped", stamp)):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "main.tex").write_text(
+            rf"\documentclass{{article}}{preamble}\begin{{document}}{body}\end{{document}}", "utf-8")
+    found = load_papers(str(tmp_path), "en", lambda lang: LatexConfig(timeout_s=120))
+    assert [p.paper for p in found.items] == ["plain"]
+    assert found.items[0].markdown == body + "\n\n1"
+    assert found.skipped == {"furniture_rotated": 1}
