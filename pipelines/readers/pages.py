@@ -35,7 +35,7 @@ from renderers.errors import RenderError
 from renderers.scripts import HAN_RANGES
 from shards.format import record_meta
 
-MATH = re.compile(r"\\\((.*?)\\\)|\\\[(.*?)\\\]", re.S)
+MATH = re.compile(r"\\\((.*?)\\\)|\\\[(.*?)\\\]|\\begin\{((?:align|gather|multline|equation)\*?)\}(.*?)\\end\{\3\}", re.S)
 TABULAR = re.compile(r"\\begin\{tabular\}(\{[^\n]*?\})?(.*?)\\end\{tabular\}", re.S)
 MATH_WORDS = re.compile(r"\\(?:text|mathrm|operatorname|textrm|mbox)\{([^{}]*)\}|\\([a-z]{3,})\b|(\d+(?:\.\d+)?)")
 COMPARED = re.compile(rf"[A-Za-z\u00c0-\u024f]{{3,}}|\d{{3,}}|[{HAN_RANGES}]")
@@ -68,7 +68,7 @@ def _table_text(body: str) -> str:
 def printed_text(target: str) -> str:
     """The text a page's markdown says is printed, markup removed, math and tables as their readable words."""
     text = TABULAR.sub(lambda m: " " + _table_text(m[2]) + " ", target)
-    text = MATH.sub(lambda m: " " + _math_text(m[1] or m[2] or "") + " ", text)
+    text = MATH.sub(lambda m: " " + _math_text(m[1] or m[2] or m[4] or "") + " ", text)
     return re.sub(r"(?m)^#+ |^- ", "", text)
 
 

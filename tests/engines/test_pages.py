@@ -456,3 +456,9 @@ def test_a_real_page_target_ends_with_the_page_number_it_prints_and_a_side_stamp
     assert [p.paper for p in found.items] == ["plain"]
     assert found.items[0].markdown == body + "\n\n1"
     assert found.skipped == {"furniture_rotated": 1}
+
+
+def test_printed_text_reads_an_align_environment_as_math():
+    """A real page's `align*` block counted "begin" and "align" as printed words the page lacks (F1 0.836)."""
+    text = printed_text("Words here.\n\n\\begin{align*}\na &= \\sin x \\tag{5} \\\\\nb &= 2\n\\end{align*}")
+    assert "align" not in text and "begin" not in text and "sin" in text and "Words here." in text
