@@ -23,6 +23,15 @@ import numpy as np
 from engines.base import Draw, Engine, Sample, SampleError, derived, make_rng
 
 SPREAD = 64  # part indices one composed sample owns
+# What the pages reader needs of a page to typeset its target again (`pipelines.readers.page_redraw`); a real
+# paper's page has none of it but its lang and dpi, and is read by its token F1.
+REDRAW_KEYS = ("lang", "dpi", "style", "pictures", "continued", "pages_in_document")
+
+
+def page_meta(page: Sample) -> dict[str, Any]:
+    """The part of a `pages` sample's meta its reader redraws it from, as the pages engine wrote it (JSON-safe):
+    a composed sample keeps it per page, so its pages are checked as `pages` samples are."""
+    return {key: page.meta[key] for key in REDRAW_KEYS if key in page.meta}
 
 
 def plan(draw: Draw, size: int) -> list[Draw]:

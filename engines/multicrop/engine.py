@@ -26,7 +26,7 @@ from PIL import Image
 from transformers.models.got_ocr2.image_processing_pil_got_ocr2 import get_optimal_tiled_canvas
 
 from engines.base import Draw, Engine, EngineConfig, Lang, Sample, SampleError, contained
-from engines.compose import SPREAD, Pools, joined, picked, plan, rng_choice, usable
+from engines.compose import SPREAD, Pools, joined, page_meta, picked, plan, rng_choice, usable
 from tokenizer.protocol import PROMPT_MULTI_CROP
 
 Part = Literal["docs", "pages"]
@@ -134,4 +134,6 @@ class MulticropEngine(Engine):
         meta: dict[str, Any] = {"lang": lang, "part": part, "layout": layout,
                                 "gutter": gutter, "page_px": places, "page_texts": spans, "tiles": grid,
                                 "tile_scale": round(scale, 4), "boxes": boxes}
+        if part == "pages":  # each page's style and drawings: an uncaptured page is redrawn as a `pages` sample is
+            meta["page_meta"] = [page_meta(p) for p in pages]
         return Sample(images=[canvas], prompt=PROMPT_MULTI_CROP, target=target, task="multi_crop", meta=meta)

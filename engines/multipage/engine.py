@@ -11,7 +11,9 @@ nearly all the cost, so `--reuse` (6) consecutive samples take theirs from one p
 four regions (at 4, bench.stage3 gave 1.85x, short of the 2x goal). With `--reuse 1` a sample draws its
 own pages afresh, half as many again as it wants. The target is the pages' markdown in page order, a blank
 line between pages; `meta.page_texts` says where each page's text starts and ends in it, beside its
-language; the record's `lang` is the language of most pages.
+language; `meta.page_meta` keeps what each page's reader needs to typeset it again (its style, drawings,
+place in its document), so a generated page is checked by its redraw as a `pages` sample is; the record's
+`lang` is the language of most pages. Pages are stored as the part drew them (same dpi, not re-encoded).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engines.base import Draw, Engine, EngineConfig, Lang, Sample, SampleError, contained
-from engines.compose import SPREAD, Pools, joined, picked, plan, usable
+from engines.compose import SPREAD, Pools, joined, page_meta, picked, plan, usable
 from tokenizer.got import get_tokenizer
 from tokenizer.protocol import PROMPT_MULTI_PAGE
 
@@ -90,6 +92,6 @@ class MultipageEngine(Engine):
             raise SampleError("target_too_long", f"{tokens} tokens over {self.config.max_tokens}")
         meta: dict[str, Any] = {"lang": lang, "page_texts": spans,
                                 "tokens": tokens, "sources": [p.meta.get("source") or "built-in" for p in pages],
-                                "dpi": pages[0].meta["dpi"]}
+                                "dpi": pages[0].meta["dpi"], "page_meta": [page_meta(p) for p in pages]}
         return Sample(images=[p.images[0] for p in pages], prompt=PROMPT_MULTI_PAGE, target=target,
                       task="multi_page", meta=meta)

@@ -54,7 +54,8 @@ READERS: dict[str, tuple[str, float]] = {
     "docs": ("pipelines.readers.text:read", 0.6),
     "doc_slices": ("pipelines.readers.text:read", 0.6),
     "finegrained": ("pipelines.readers.finegrained:read", 0.6),  # the region read as docs are
-    # each page read by its part engine's reader, the worst page scoring (pages 0.85, docs 0.6)
+    # each page read by its part engine's reader, the worst page (by its margin) scoring: a generated page redrawn
+    # from `meta.page_meta` carries the redraw's 0.95; a real paper's page (F1) and a docs page the value here
     "multipage": ("pipelines.readers.composed:read_multi_page", 0.85),
     "multicrop": ("pipelines.readers.composed:read_multi_crop", 0.6),
     "formulas": ("pipelines.readers.formulas:read", 0.95),

@@ -7,9 +7,11 @@ import math
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 from PIL import Image
 
+from bench.mutate import letter, on_a_page
 from engines.base import Draw, Sample, SampleError, make_rng
 from engines.multicrop import MulticropEngine
 from engines.multicrop.engine import MIN_LINE_PX, MulticropConfig, tile_scale
@@ -53,6 +55,38 @@ def test_multipage_reader_reads_each_page_and_flags_pages_swapped(multipage) -> 
         assert good.score >= 0.7 and len(good.details["pages"]) == len(sample.images), good
         swapped = reader(_record(sample), sample.images[::-1])
         assert swapped.score < min(good.score, threshold) - 0.2, swapped
+
+
+@pytest.mark.slow
+def test_multipage_pages_are_redrawn_from_their_own_meta_and_a_changed_letter_flags(multipage) -> None:
+    """Each generated page keeps its style (`meta.page_meta`), so it is typeset again and compared pixel for pixel
+    (a right page: 0 changed pixels), and one letter changed on one page flags the sample under the redraw's
+    own threshold, where the order-free F1 of the page let it pass."""
+    reader, _ = get_reader("multipage")
+    sample = multipage[0]
+    record = _record(sample)
+    assert all(m["style"] for m in sample.meta["page_meta"]) and json.dumps(sample.meta)  # JSON-safe
+    good = reader(record, sample.images)
+    assert good.details["redrawn"] and good.score == 1.0 and good.threshold == 0.95, good
+    assert good.details["pages"] == [1.0] * len(sample.images)
+    broken = on_a_page(letter).apply(record, np.random.default_rng(0))
+    reading = reader(broken, sample.images)
+    assert reading.details["redrawn"] and reading.score < reading.threshold == 0.95, reading
+    old = dict(record, meta=json.dumps({k: v for k, v in sample.meta.items() if k != "page_meta"}))
+    assert reader(old, sample.images).threshold is None  # a build without page_meta: F1, the registered threshold
+
+
+@pytest.mark.slow
+def test_multicrop_pages_are_redrawn_in_their_crops_unless_the_stitch_is_captured() -> None:
+    engine = MulticropEngine(MulticropConfig(part="pages", pool_pages=4))
+    sample = next(s for s in engine.sample_batch([Draw(0, 0, make_rng(1, "multicrop", 0))]) if isinstance(s, Sample))
+    reader, _ = get_reader("multicrop")
+    good = reader(_record(sample), sample.images)
+    assert good.details["redrawn"] and good.score == 1.0 and good.threshold == 0.95, good
+    broken = reader(on_a_page(letter).apply(_record(sample), np.random.default_rng(0)), sample.images)
+    assert broken.score < broken.threshold == 0.95, broken
+    captured = {**sample.meta, "capture": {"preset": "scan"}}  # a captured stitch: each crop read by its F1
+    assert reader(dict(_record(sample), meta=json.dumps(captured)), sample.images).threshold is None
 
 
 @pytest.fixture(scope="module")
