@@ -159,7 +159,8 @@ def capture_section(rows: list[dict[str, Any]]) -> str:
 # paths: a value is counted as it is, a list's items one by one, a dict's keys where their value is truthy (the
 # blocks a page shows). One line per engine in the report; an engine not named here shows only its capture.
 LOOKS: dict[str, tuple[str, ...]] = {
-    "charts": ("renderer", "kind", "spec.style.font", "spec.style.palette", "notes.topic"),
+    "charts": ("renderer", "kind", "spec.style.font", "spec.style.palette", "spec.style.publisher",
+               "spec.style.end_labels", "spec.style.panels", "notes.topic"),
     "formulas": ("renderer", "style.font", "display", "where"),
     "tables": ("lang", "style.font", "style.sans"),
     "molecules": ("renderer", "atom_numbers", "r_groups", "stereo_drawn"),

@@ -74,7 +74,10 @@ def test_report_shows_the_build_offline_in_chromium(built_smoke: Path, built_cha
 
         page.goto(mix_page.as_uri())
         assert page.title() == f"Build report: 2 builds (smoke, charts), {1000 + charts['samples']:,} samples"
-        assert page.eval_on_selector_all("section", "ss => ss.map(s => s.id)") == SECTIONS
+        # charts record their looks (renderer, kind, faces, publishers' styles), smoke none: a layouts section
+        assert page.eval_on_selector_all("section", "ss => ss.map(s => s.id)") == [*SECTIONS[:3], "layouts",
+                                                                                  *SECTIONS[3:]]
+        assert "charts" in page.inner_text("#layouts") and "smoke" not in page.inner_text("#layouts")
         assert page.locator("#overview code").count() == 4  # engine and config of each build
         assert "a seeded sample of 40 of the" in page.inner_text("#kinds")
         kinds = page.eval_on_selector_all("#kinds rect.bar", "rs => rs.map(r => [r.dataset.label, "
