@@ -185,7 +185,7 @@ class _Body:
         if ruled:
             self.ruled.append(n)
         if self.lang == "zh":
-            statement = financial_statement(self.rng, "zh", int(self.rng.integers(3, 9)))
+            statement = financial_statement(self.rng, "zh", int(self.rng.integers(3, 8)), wide=False)
             caption = f"表{n + 1} {statement.title}" + ("（部分）" if report and self.rng.random() < 0.5 else "")
             self.parts.append(blocks.zh_table(self.rng, n, ruled, caption, statement))
         else:

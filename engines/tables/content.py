@@ -373,7 +373,7 @@ class Statement:
         return (now / before - 1) * 100 if before > 0 else None
 
 
-def statement(rng: np.random.Generator, lang: str, lines: int | None = None) -> Statement:
+def statement(rng: np.random.Generator, lang: str, lines: int | None = None, wide: bool = True) -> Statement:
     """A statement whose lines belong to it and add up: lines drawn as shares of a base (revenue, total assets) or
     of an earlier line (income tax, 15-25% of the profit before tax), totals the sums of the rounded lines, last
     period's amounts this period's shrunk by one growth rate (-15% to +25%) with a little noise per line.
@@ -381,13 +381,14 @@ def statement(rng: np.random.Generator, lang: str, lines: int | None = None) -> 
     Args:
         rng: the only source of randomness.
         lang: "en" or "zh".
-        lines: how many lines an excerpt keeps (in the statement's order, the totals still those of the whole
-            statement); None keeps all.
+        lines: how many of its lines (not totals) an excerpt keeps, in the statement's order, with each total
+            whose lines are all kept; None keeps all.
+        wide: whether the unit may be 单位：元 (amounts of ten digits and two decimals, too wide for a column).
     """
     k_statement = int(rng.integers(len(STATEMENTS[lang])))
     row_head, flow, items = STATEMENTS[lang][k_statement]
     title = _one(rng, STATEMENT_TITLES[lang][k_statement])
-    unit, low, high = _one(rng, UNITS[lang])
+    unit, low, high = _one(rng, [u for u in UNITS[lang] if wide or u[0] != "单位：元"])
     decimals = 2 if unit == "单位：元" or rng.random() < 0.3 else 0
     base = 10 ** rng.uniform(low, high)
     shares = [what if isinstance(what, str) else rng.uniform(*what[:2]) for _, what in items]
@@ -404,8 +405,13 @@ def statement(rng: np.random.Generator, lang: str, lines: int | None = None) -> 
                 of = values[what[2]] if len(what) == 3 else base * scale
                 values.append(round(of * share * (rng.lognormal(0, 0.05) if k else 1.0), decimals))
         periods.append(values)
-    keep = range(len(items)) if lines is None else sorted(rng.choice(len(items), min(lines, len(items)),
-                                                                     replace=False))
+    keep = list(range(len(items)))
+    if lines is not None:  # some lines, and the totals of the lines kept: a total shown is the sum of shown lines
+        parts = [k for k, (_, what) in enumerate(items) if not isinstance(what, str)]
+        keep = sorted(int(k) for k in rng.choice(parts, min(lines, len(parts)), replace=False))
+        for k, (_, what) in enumerate(items):
+            if isinstance(what, str) and all(int(n) in keep for n in re.findall(r"\d+", what)):
+                keep = sorted([*keep, k])
     return Statement(title, (row_head, *_one(rng, PERIODS[flow][lang])), unit, decimals,
                      tuple(items[k][0] for k in keep), tuple(tuple(p[k] for k in keep) for p in periods),
                      frozenset(j for j, k in enumerate(keep) if isinstance(items[k][1], str)))
