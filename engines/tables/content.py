@@ -383,7 +383,8 @@ def statement(rng: np.random.Generator, lang: str, lines: int | None = None, wid
         lang: "en" or "zh".
         lines: how many of its lines (not totals) an excerpt keeps, in the statement's order, with each total
             whose lines are all kept; None keeps all.
-        wide: whether the unit may be 单位：元 (amounts of ten digits and two decimals, too wide for a column).
+        wide: whether the unit may be 单位：元 (amounts of ten digits and two decimals) and the periods long dates
+            (2023 年 12 月 31 日): both too wide for a column of a page.
     """
     k_statement = int(rng.integers(len(STATEMENTS[lang])))
     row_head, flow, items = STATEMENTS[lang][k_statement]
@@ -412,7 +413,8 @@ def statement(rng: np.random.Generator, lang: str, lines: int | None = None, wid
         for k, (_, what) in enumerate(items):
             if isinstance(what, str) and all(int(n) in keep for n in re.findall(r"\d+", what)):
                 keep = sorted([*keep, k])
-    return Statement(title, (row_head, *_one(rng, PERIODS[flow][lang])), unit, decimals,
+    periods_head = _one(rng, [p for p in PERIODS[flow][lang] if wide or max(map(len, p)) <= 9])
+    return Statement(title, (row_head, *periods_head), unit, decimals,
                      tuple(items[k][0] for k in keep), tuple(tuple(p[k] for k in keep) for p in periods),
                      frozenset(j for j, k in enumerate(keep) if isinstance(items[k][1], str)))
 
