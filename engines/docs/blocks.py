@@ -19,6 +19,7 @@ import re
 import numpy as np
 from PIL import Image, ImageDraw
 
+from engines.tables.content import Statement
 from renderers.scripts import HAN_RANGES
 
 EN_NAMES = ("Alice Martin", "David Chen", "Maria Garcia", "James Wilson", "Sarah Johnson", "Thomas Becker",
@@ -40,11 +41,7 @@ ZH_ORGS = ("国务院办公厅", "教育部办公厅", "财政部", "省人民�
 ZH_ORG_CODES = ("国办发", "教办函", "财预", "政办发", "环发", "卫健发", "国统字", "科发", "交运发", "人社发")
 ZH_TO = ("各省、自治区、直辖市人民政府，国务院各部委、各直属机构：", "各市、县（区）人民政府，省政府各部门：",
          "各有关单位：", "各区县教育局，各直属学校：", "机关各处室，各直属单位：")
-ZH_ITEMS = ("营业收入", "营业成本", "税金及附加", "销售费用", "管理费用", "研发费用", "财务费用", "其他收益",
-            "投资收益", "营业利润", "利润总额", "所得税费用", "净利润", "货币资金", "应收账款", "存货",
-            "固定资产", "无形资产", "短期借款", "应付账款")
-ZH_COLUMNS = (("项目", "本期金额", "上期金额"), ("项目", "2023年", "2022年", "增减（%）"),
-              ("项目", "期末余额", "期初余额"), ("项目", "本年累计", "上年同期", "同比增长（%）"))
+ZH_CHANGE = ("增减（%）", "同比增长（%）")  # a statement's change column, as Chinese reports head it
 ZH_NAMES = ("张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊", "赵敏", "黄强", "周婷", "吴军")
 ZH_UNITS = ("清华大学计算机科学与技术系", "北京大学信息科学技术学院", "浙江大学控制科学与工程学院",
             "中国科学院自动化研究所", "复旦大学经济学院", "武汉大学资源与环境科学学院")
@@ -118,19 +115,19 @@ def en_table(rng: np.random.Generator, index: int, words: list[str], ruled: bool
     return table(rng, index, header, rows, ruled, caption)
 
 
-def zh_table(rng: np.random.Generator, index: int, ruled: bool, caption: str) -> str:
-    """A financial statement excerpt: 单位：万元 over rows of items and amounts."""
-    header = list(ZH_COLUMNS[int(rng.integers(len(ZH_COLUMNS)))])
-    items = rng.choice(len(ZH_ITEMS), int(rng.integers(3, 8)), replace=False)
+def zh_table(rng: np.random.Generator, index: int, ruled: bool, caption: str, statement: Statement) -> str:
+    """A financial statement excerpt under its caption and unit line (the caption names `statement`, whose lines
+    are the rows), maybe with the change between its periods."""
+    change = rng.random() < 0.5
+    header = [*statement.head] + ([ZH_CHANGE[int(rng.integers(len(ZH_CHANGE)))]] if change else [])
     rows = []
-    for k in sorted(items):
-        now = float(rng.lognormal(9, 1.2))
-        before = now / float(rng.uniform(0.7, 1.4))
-        values = [f"{now:,.2f}", f"{before:,.2f}"]
-        if len(header) == 4:
-            values.append(f"{(now / before - 1) * 100:.2f}")
-        rows.append([ZH_ITEMS[k]] + values)
-    unit = "<p class='unit'>单位：万元</p>"
+    for k, label in enumerate(statement.labels):
+        row = [label] + [f"{p[k]:,.{statement.decimals}f}" for p in statement.periods]
+        if change:
+            pct = statement.change(k)
+            row.append("--" if pct is None else f"{pct:.2f}")
+        rows.append(row)
+    unit = f"<p class='unit'>{html.escape(statement.unit)}</p>"
     return f"<p class='caption'>{html.escape(caption)}</p>{unit}" + table(rng, index, header, rows, ruled)
 
 

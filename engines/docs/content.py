@@ -29,6 +29,7 @@ import pymupdf
 from engines import prose
 from engines.base import SampleError
 from engines.docs import blocks, faces
+from engines.tables.content import statement as financial_statement
 
 PAGE_SIZES = {"a4": (595, 842), "letter": (612, 792), "a5": (420, 595), "b5": (499, 709)}
 SLIDE = (720, 405)  # 16:9 points
@@ -184,9 +185,9 @@ class _Body:
         if ruled:
             self.ruled.append(n)
         if self.lang == "zh":
-            caption = f"表{n + 1} {self.rng.choice(['合并利润表', '主要财务数据', '资产负债表', '经营情况'])}"
-            caption += "（部分）" if report and self.rng.random() < 0.5 else ""
-            self.parts.append(blocks.zh_table(self.rng, n, ruled, caption))
+            statement = financial_statement(self.rng, "zh", int(self.rng.integers(3, 8)), wide=False)
+            caption = f"表{n + 1} {statement.title}" + ("（部分）" if report and self.rng.random() < 0.5 else "")
+            self.parts.append(blocks.zh_table(self.rng, n, ruled, caption, statement))
         else:
             words = " ".join(self.paragraphs[(self.k + i) % len(self.paragraphs)] for i in range(3)).split()
             caption = f"Table {n + 1}. {_unnumbered(self.heading())}"

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -59,6 +60,7 @@ from engines.tables.vocab import (
     ROW_GROWTH,
     ROW_VALUES,
     ROW_YEAR,
+    STATEMENT_TITLES,
     STATEMENTS,
     TEXT_VALUES,
     TOPICS,
@@ -352,35 +354,85 @@ def _write(spec: str, head: list[str], rows: list[list[str]], rng: np.random.Gen
     return "\n".join(lines)
 
 
-def _statement(rng: np.random.Generator, lang: str) -> str:
-    """A financial statement or budget: lines drawn as shares of a base, totals the sums of the rounded lines."""
-    row_head, flow, items = _one(rng, STATEMENTS[lang])
-    unit, low, high = _one(rng, UNITS[lang])
+@dataclass(frozen=True)
+class Statement:
+    """A financial statement (or budget) excerpt as numbers, which each engine prints its own way (LaTeX cells
+    here, HTML cells in docs), so a caption and its lines come from one place."""
+
+    title: str  # names the statement its lines belong to
+    head: tuple[str, str, str]  # the row head and the two periods (this one first)
+    unit: str  # the unit line above it
+    decimals: int
+    labels: tuple[str, ...]  # in the statement's order
+    periods: tuple[tuple[float, ...], tuple[float, ...]]  # each line's amount this period and the last
+    totals: frozenset[int]  # the rows that are totals (sums of lines of the whole statement)
+
+    def change(self, k: int) -> float | None:
+        """Row k's change in percent, or None where last period's amount is not positive."""
+        now, before = self.periods[0][k], self.periods[1][k]
+        return (now / before - 1) * 100 if before > 0 else None
+
+
+def statement(rng: np.random.Generator, lang: str, lines: int | None = None, wide: bool = True) -> Statement:
+    """A statement whose lines belong to it and add up: lines drawn as shares of a base (revenue, total assets) or
+    of an earlier line (income tax, 15-25% of the profit before tax), totals the sums of the rounded lines, last
+    period's amounts this period's shrunk by one growth rate (-15% to +25%) with a little noise per line.
+
+    Args:
+        rng: the only source of randomness.
+        lang: "en" or "zh".
+        lines: how many of its lines (not totals) an excerpt keeps, in the statement's order, with each total
+            whose lines are all kept; None keeps all.
+        wide: whether the unit may be 单位：元 (amounts of ten digits and two decimals) and the periods long dates
+            (2023 年 12 月 31 日): both too wide for a column of a page.
+    """
+    k_statement = int(rng.integers(len(STATEMENTS[lang])))
+    row_head, flow, items = STATEMENTS[lang][k_statement]
+    title = _one(rng, STATEMENT_TITLES[lang][k_statement])
+    unit, low, high = _one(rng, [u for u in UNITS[lang] if wide or u[0] != "单位：元"])
     decimals = 2 if unit == "单位：元" or rng.random() < 0.3 else 0
     base = 10 ** rng.uniform(low, high)
-    shares = [what if isinstance(what, str) else rng.uniform(*what) for _, what in items]
-    growth = rng.normal(0.06, 0.08)
+    shares = [what if isinstance(what, str) else rng.uniform(*what[:2]) for _, what in items]
+    growth = float(np.clip(rng.normal(0.06, 0.08), -0.15, 0.25))
     periods = []
     for scale in (1.0, 1.0 / (1.0 + growth)):
         values: list[float] = []
         for k, share in enumerate(shares):
+            what = items[k][1]
             if isinstance(share, str):
-                values.append(sum(values[int(n)] * (1 if sign == "+" else -1)
-                                  for sign, n in re.findall(r"([+-])(\d+)", share)))
+                values.append(round(sum(values[int(n)] * (1 if sign == "+" else -1)
+                                        for sign, n in re.findall(r"([+-])(\d+)", share)), decimals))
             else:
-                values.append(round(base * scale * share * (rng.lognormal(0, 0.05) if k else 1.0), decimals))
-        periods.append([round(v, decimals) for v in values])
+                of = values[what[2]] if len(what) == 3 else base * scale
+                values.append(round(of * share * (rng.lognormal(0, 0.05) if k else 1.0), decimals))
+        periods.append(values)
+    keep = list(range(len(items)))
+    if lines is not None:  # some lines, and the totals of the lines kept: a total shown is the sum of shown lines
+        parts = [k for k, (_, what) in enumerate(items) if not isinstance(what, str)]
+        keep = sorted(int(k) for k in rng.choice(parts, min(lines, len(parts)), replace=False))
+        for k, (_, what) in enumerate(items):
+            if isinstance(what, str) and all(int(n) in keep for n in re.findall(r"\d+", what)):
+                keep = sorted([*keep, k])
+    periods_head = _one(rng, [p for p in PERIODS[flow][lang] if wide or max(map(len, p)) <= 9])
+    return Statement(title, (row_head, *periods_head), unit, decimals,
+                     tuple(items[k][0] for k in keep), tuple(tuple(p[k] for k in keep) for p in periods),
+                     frozenset(j for j, k in enumerate(keep) if isinstance(items[k][1], str)))
+
+
+def _statement(rng: np.random.Generator, lang: str) -> str:
+    """A whole statement as a tabular, maybe with the change between its periods and its totals in bold."""
+    st = statement(rng, lang)
     change = rng.random() < 0.5
-    head = [row_head, *_one(rng, PERIODS[flow][lang])] + ([CHANGE[lang]] if change else [])
+    head = [*st.head] + ([CHANGE[lang]] if change else [])
     rows = []
-    for k, (label, _) in enumerate(items):
-        row = [label, _grouped(periods[0][k], decimals, True), _grouped(periods[1][k], decimals, True)]
+    for k, label in enumerate(st.labels):
+        row = [label, _grouped(st.periods[0][k], st.decimals, True), _grouped(st.periods[1][k], st.decimals, True)]
         if change:
-            row.append(_grouped((periods[0][k] / periods[1][k] - 1) * 100, 1, False) if periods[1][k] > 0 else "--")
+            pct = st.change(k)
+            row.append("--" if pct is None else _grouped(pct, 1, False))
         rows.append(row)
-    bold = frozenset(k for k, (_, what) in enumerate(items) if isinstance(what, str)) if rng.random() < 0.5 \
-        else frozenset()
-    return _write("l" + "r" * (len(head) - 1), head, rows, rng, above=unit, bold=bold)
+    bold = st.totals if rng.random() < 0.5 else frozenset()
+    return _write("l" + "r" * (len(head) - 1), head, rows, rng, above=st.unit, bold=bold)
 
 
 def _indicators(rng: np.random.Generator, lang: str) -> str:

@@ -190,14 +190,15 @@ ROW_VALUES: dict[str, dict[str, float]] = {
 }
 
 # Statements whose totals add up: (row head, "flow" or "stock", items). An item is (label, share) for a line drawn as a
-# share of the statement's base (a range), or (label, formula) for a total: "+0-1" adds item 0 and subtracts item 1.
-Item = tuple[str, "tuple[float, float] | str"]
+# share of the statement's base (a range), or of an earlier item (low, high, that item's index: income tax is 15-25%
+# of the profit before tax), or (label, formula) for a total: "+0-1" adds item 0 and subtracts item 1.
+Item = tuple[str, "tuple[float, float] | tuple[float, float, int] | str"]
 STATEMENTS: dict[str, list[tuple[str, str, tuple[Item, ...]]]] = {
     "en": [
         ("", "flow", (("Revenue", (1.0, 1.0)), ("Cost of revenue", (0.45, 0.65)), ("Gross profit", "+0-1"),
               ("Research and development", (0.04, 0.12)), ("Selling, general and administrative", (0.06, 0.14)),
               ("Operating income", "+2-3-4"), ("Interest expense", (0.004, 0.02)),
-              ("Income before income taxes", "+5-6"), ("Income tax expense", (0.01, 0.04)),
+              ("Income before income taxes", "+5-6"), ("Income tax expense", (0.15, 0.25, 7)),
               ("Net income", "+7-8"))),
         ("", "stock", (("Cash and cash equivalents", (0.05, 0.2)), ("Accounts receivable", (0.08, 0.2)),
               ("Inventories", (0.05, 0.2)), ("Total current assets", "+0+1+2"),
@@ -211,7 +212,7 @@ STATEMENTS: dict[str, list[tuple[str, str, tuple[Item, ...]]]] = {
         ("项目", "flow", (("一、营业收入", (1.0, 1.0)), ("减：营业成本", (0.45, 0.65)), ("税金及附加", (0.005, 0.01)),
                 ("销售费用", (0.03, 0.08)), ("管理费用", (0.03, 0.07)), ("研发费用", (0.02, 0.06)),
                 ("财务费用", (0.002, 0.01)), ("二、营业利润", "+0-1-2-3-4-5-6"), ("加：营业外收入", (0.001, 0.005)),
-                ("减：营业外支出", (0.0005, 0.003)), ("三、利润总额", "+7+8-9"), ("减：所得税费用", (0.005, 0.02)),
+                ("减：营业外支出", (0.0005, 0.003)), ("三、利润总额", "+7+8-9"), ("减：所得税费用", (0.15, 0.25, 10)),
                 ("四、净利润", "+10-11"))),
         ("项目", "stock", (("货币资金", (0.05, 0.2)), ("应收账款", (0.08, 0.2)), ("存货", (0.05, 0.2)),
                 ("其他流动资产", (0.01, 0.05)), ("流动资产合计", "+0+1+2+3"), ("长期股权投资", (0.02, 0.1)),
@@ -222,6 +223,10 @@ STATEMENTS: dict[str, list[tuple[str, str, tuple[Item, ...]]]] = {
                   ("合计", "+0+1+2+3+4+5"))),
     ],
 }
+# Each statement's titles (a caption names the statement its lines belong to), in the order of STATEMENTS.
+STATEMENT_TITLES = {"en": (("Consolidated statement of income", "Income statement"),
+                           ("Balance sheet", "Consolidated balance sheet"), ("Project budget", "Budget")),
+                    "zh": (("合并利润表", "利润表"), ("资产负债表", "合并资产负债表"), ("经费预算表", "项目经费预算"))}
 # A statement's columns: two periods (a year's flows, or balances at two dates), and maybe the change between them.
 PERIODS = {"flow": {"en": (("FY2023", "FY2022"), ("2023", "2022"), ("Year ended 2023", "Year ended 2022")),
                     "zh": (("本期金额", "上期金额"), ("2023 年度", "2022 年度"), ("本年累计", "上年同期"))},

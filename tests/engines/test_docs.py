@@ -309,3 +309,48 @@ def test_aligned_word_gaps_of_two_justified_lines_are_not_two_columns() -> None:
              (236, 1288, 589, 1314), (645, 1285, 866, 1314)]
     ordered = reading_order(boxes)
     assert ordered.rows == [[0], [1, 2, 3], [4, 5]] and ordered.columns == 1
+
+
+def test_chinese_tables_are_excerpts_of_the_statement_their_caption_names() -> None:
+    """A docs zh table's lines belong to the statement its caption names, in its order, and their amounts agree:
+    a total is shown with its lines and is their sum, income tax is 15-25% of the profit before tax, no expense exceeds
+    revenue, the periods differ by a plausible change (a 资产负债表 listed 营业收入 and 销售费用 54,439 stood
+    against 营业收入 11,466, 所得税费用 3,411 above 利润总额 2,505)."""
+    import html as html_lib
+    from types import SimpleNamespace
+
+    from engines.docs.content import _Body
+    from engines.tables.vocab import STATEMENT_TITLES, STATEMENTS
+
+    by_title = {title: items for items, titles in zip(STATEMENTS["zh"], STATEMENT_TITLES["zh"]) for title in titles}
+    checked = {"tables": 0, "totals": 0}
+    for i in range(150):
+        body = _Body(make_rng(i, "docs", 0), "zh", SimpleNamespace(start=0), prose.DEFAULT, 300.0, 2)
+        body.table(report=True)
+        markup = html_lib.unescape(body.parts[-1])
+        title = re.search(r"class='caption'>表1 (\w+)", markup).group(1)
+        rows = [re.findall(r"<t[dh][^>]*>([^<]*)</t[dh]>", row) for row in re.findall(r"<tr>(.*?)</tr>", markup)]
+        _, flow, items = by_title[title]
+        order = [label for label, _ in items]
+        labels = [r[0] for r in rows[1:]]
+        assert all(label in order for label in labels) and labels == sorted(labels, key=order.index), (title, labels)
+        for column in (1, 2):
+            amount = {r[0]: float(r[column].replace(",", "")) for r in rows[1:]}
+            for label, what in items:
+                terms = re.findall(r"([+-])(\d+)", what) if isinstance(what, str) else []
+                if label in amount and terms:
+                    assert all(order[int(n)] in amount for _, n in terms), (label, rows)  # no total without its lines
+                    want = sum(amount[order[int(n)]] * (1 if s == "+" else -1) for s, n in terms)
+                    assert abs(amount[label] - want) < 0.015, (label, rows)
+                    checked["totals"] += 1
+            if "三、利润总额" in amount and "减：所得税费用" in amount:
+                assert 0.12 < amount["减：所得税费用"] / amount["三、利润总额"] < 0.3, rows
+            if "一、营业收入" in amount:
+                lines = [amount[label] for label, what in items if label in amount and not isinstance(what, str)]
+                assert max(lines) == amount["一、营业收入"], rows
+        for r in rows[1:]:
+            now, before = (float(v.replace(",", "")) for v in r[1:3])
+            if not isinstance(dict(items)[r[0]], str) and before >= 10:  # not a line rounded to a few units
+                assert 0.6 < now / before < 1.45, (r, rows)
+        checked["tables"] += 1
+    assert min(checked.values()) >= 5, checked

@@ -182,7 +182,7 @@ def test_generated_tables_have_many_kinds_and_numbers_that_add_up() -> None:
     formulas = {label: what for items in STATEMENTS.values() for _, _, its in items for label, what in its
                 if isinstance(what, str)}
     shares = {heads for by_lang in DISTRIBUTION_HEADS.values() for heads in by_lang}
-    checked = {"statement": 0, "distribution": 0, "row": 0}
+    checked = {"statement": 0, "distribution": 0, "row": 0, "tax": 0}
     for _lang, table in tables:
         rows = _rows(table)
         labels = [r[0] for r in rows[1:]]
@@ -200,6 +200,11 @@ def test_generated_tables_have_many_kinds_and_numbers_that_add_up() -> None:
                         want = sum(values[int(n)] * (1 if sign == "+" else -1)
                                    for sign, n in re.findall(r"([+-])(\d+)", formulas[label]))
                         assert abs(values[k] - want) < 0.015, (label, table)
+                tax = {label: v for label, v in zip(labels, values)
+                       if label in ("减：所得税费用", "三、利润总额", "Income tax expense", "Income before income taxes")}
+                if len(tax) == 2:  # income tax is 15-25% of the profit before tax (it was 1-4% of revenue)
+                    assert 0.12 < min(tax.values()) / max(tax.values()) < 0.3, table
+                    checked["tax"] += 1
             checked["statement"] += 1
         for j, head in enumerate(rows[0]):
             key = {"GDP (bn USD)": "gdp", "生产总值（亿元）": "gdp_zh", "常住人口（万人）": "population_zh",
