@@ -176,6 +176,13 @@ class PdfDocument:
         covered = sum(abs(pymupdf.Rect(info["bbox"]) & page.rect) for info in page.get_image_info())
         return min(1.0, covered / area)
 
+    def image_boxes(self, index: int) -> list[tuple[float, float, float, float]]:
+        """The boxes (points, on the page) of the page's raster images: a figure or logo may hold text of its own
+        that the text layer does not (a scanned chart, a company logo's letters)."""
+        page = self._doc[index]
+        return [tuple(pymupdf.Rect(info["bbox"]) & page.rect) for info in page.get_image_info()
+                if not (pymupdf.Rect(info["bbox"]) & page.rect).is_empty]
+
     def table_count(self, index: int) -> int:
         """How many ruled tables MuPDF's table finder (`Page.find_tables`, the pdfplumber algorithm) sees on the
         page: a table's cells have no plain-text reading order (its text layer reads them column by column,
