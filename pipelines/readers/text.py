@@ -300,25 +300,32 @@ def _look_again(order: dict[str, Any], lines: list[str], images: list[Image.Imag
     """Read each detected line no target line accounts for again, alone from its box: a whole-page reading
     garbles a line now and then ("he~ 1i~ q les" for '"~/.bashrc" files.'), and a line the target dropped still
     reads as itself. Those the second reading finds in the target are no longer counted (`order` is updated), nor
-    are those PP-OCR is `UNSURE` of in both readings: show-through and speckle read as "dtng g eng cs s aess" (0.47 to
-    0.59 on right pages, where a line the target dropped reads at 0.9 and more)."""
+    are those PP-OCR is `UNSURE` of in both readings, one for each target line left unplaced: a right line read as
+    "dtng g eng cs s aess" at 0.47 to 0.59 (a line the target dropped reads at 0.9 and more, or, garbled too, is
+    one garbled detection more than the unplaced lines)."""
     if not order["unmatched_found"]:
         return
     again = [t for page, box in order["unmatched_boxes"]
              for t in ppocr.read_crops(images[page], [_unlevel(box, tilts[page])], pad=SECOND_LOOKS[0])]
     left = list(order["unmatched_lines"])  # each accounts for one detected line (a page may print a line twice)
     seen = [blind(line) for line in lines]
+    unsure = 0
     for got, first, sure in zip(again, order["unmatched_texts"], order["unmatched_scores"]):
         text = fold(got.text)
         same = next((line for line in left if fuzz.ratio(text, line) >= WHOLE), None)
         if same is not None:
             left.remove(same)
-        if len(text) >= 2 and (same is not None or accounted(text, lines) or any(blind(text) in b for b in seen)):
+        # a second reading that says far less than the first ("t   s" for a whole line) settles nothing
+        says = len(text.replace(" ", "")) >= min(2, len(first)) and 2 * len(text) >= len(blind(first))
+        if says and (same is not None or accounted(text, lines) or any(blind(text) in b for b in seen)):
             order["unmatched_found"] -= 1
         elif len(first) < MIN_CHARS and not short(text):  # a short detection that reads as nothing alone is no line
             order["unmatched_found"] -= 1
         elif max(sure, got.score) < UNSURE:
-            order["unmatched_found"] -= 1
+            unsure += 1
+    # each target line left unplaced may be one detection PP-OCR garbled (a line dropped from the target leaves
+    # one garbled detection more than there are such lines)
+    order["unmatched_found"] -= min(unsure, len(left))
     order["looked_again"] = [t.text for t in again[:4]]
 
 

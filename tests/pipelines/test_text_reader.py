@@ -170,12 +170,15 @@ def test_two_lines_are_one_detected_line_only_when_joined_they_fit_it_better_tha
     assert judge(["意大利语的", "显示", "hello", "world"], found)["split"] == 1
 
 
-def test_a_detection_ppocr_is_unsure_of_in_both_readings_is_no_dropped_line() -> None:
-    """Show-through on a right page read as "dtng g eng cs s aess" at 0.57 and nothing when cropped: not counted.
-    The same detection read with confidence (a line the target dropped reads at 0.9 and more) still counts."""
+def test_a_detection_ppocr_is_unsure_of_in_both_readings_is_a_right_line_left_unplaced() -> None:
+    """A right line read as "dtng g eng cs s aess" at 0.57 (and as nothing when cropped) is the target line left
+    unplaced: not counted. Read with confidence, or with no target line left for it (the line was dropped from the
+    target), it counts."""
     blank = Image.new("RGB", (400, 80), "white")
-    for sure, counted in ((0.57, 0), (0.95, 1)):
-        order = {"unmatched_found": 1, "unmatched_boxes": [(0, [10.0, 20.0, 300.0, 44.0])], "unmatched_lines": [],
-                 "unmatched_texts": ["dtng g eng cs s aess"], "unmatched_scores": [sure]}
-        _look_again(order, ["a right line"], [blank], [0.0])
-        assert order["unmatched_found"] == counted, (sure, order)
+    for sure, unplaced, counted in ((0.57, ["debug is important part of programming activities."], 0),
+                                    (0.95, ["debug is important part of programming activities."], 1),
+                                    (0.57, [], 1)):
+        order = {"unmatched_found": 1, "unmatched_boxes": [(0, [10.0, 20.0, 300.0, 44.0])],
+                 "unmatched_lines": unplaced, "unmatched_texts": ["dtng g eng cs s aess"], "unmatched_scores": [sure]}
+        _look_again(order, ["a right line", *unplaced], [blank], [0.0])
+        assert order["unmatched_found"] == counted, (sure, unplaced, order)
