@@ -28,9 +28,11 @@ from PIL import Image
 
 from renderers.errors import RenderError
 from renderers.result import DrawnText, Quad, Rendered
+from renderers.scripts import CJK
 
 Clip = tuple[float, float, float, float]  # left, top, right, bottom in points, y down
 TEXT_UNITS = ("line", "word", "char")
+CJK_GAP = 0.2  # ems: a wider gap between Chinese and Latin glyphs shows as a space (a space glyph is 0.25 em)
 
 
 @dataclass(frozen=True)
@@ -215,18 +217,32 @@ class PdfDocument:
         origin = (rect * matrix).irect
         to_pixels = pdf_page.rotation_matrix * matrix * pymupdf.Matrix(1, 0, 0, 1, -origin.x0, -origin.y0)
         textpage = pdf_page.get_textpage(clip=rect * pdf_page.derotation_matrix)
-        lines = {(b["number"], n): line for b in textpage.extractDICT()["blocks"]
-                 for n, line in enumerate(b.get("lines", []))}
         if unit == "line":
-            items = [("".join(s["text"] for s in line["spans"]), line["bbox"], line["dir"])
-                     for line in lines.values()]
+            items = [(_spaced(line), line["bbox"], line["dir"]) for b in textpage.extractRAWDICT()["blocks"]
+                     for line in b.get("lines", [])]
         elif unit == "char":
             items = [(c["c"], c["bbox"], line["dir"]) for b in textpage.extractRAWDICT()["blocks"]
                      for line in b.get("lines", []) for span in line["spans"] for c in span["chars"]]
         else:
+            lines = {(b["number"], n): line for b in textpage.extractDICT()["blocks"]
+                     for n, line in enumerate(b.get("lines", []))}
             items = [(w[4], w[:4], lines[(w[5], w[6])]["dir"]) for w in textpage.extractWORDS()]
         return [DrawnText(text.strip(), _quad(bbox, direction, to_pixels), page=page)
                 for text, bbox, direction in items if text.strip()]
+
+
+def _spaced(line: dict) -> str:
+    """A text layer line's text, with a space where the page shows one between Chinese and Latin text that no
+    space glyph holds: "2018 年04 月" drawn as "2018 年 04 月" (a gap of a quarter em after 年, a positioned move)."""
+    chars = [c for span in line["spans"] for c in span["chars"]]
+    size = max((span["size"] for span in line["spans"]), default=0.0)
+    out = []
+    for k, c in enumerate(chars):
+        if k and c["c"] != " " and chars[k - 1]["c"] != " " and bool(CJK.match(c["c"])) != bool(
+                CJK.match(chars[k - 1]["c"])) and c["bbox"][0] - chars[k - 1]["bbox"][2] >= CJK_GAP * size:
+            out.append(" ")
+        out.append(c["c"])
+    return "".join(out)
 
 
 def _quad(bbox: tuple[float, ...], direction: tuple[float, float], to_pixels: pymupdf.Matrix) -> Quad:
