@@ -192,7 +192,7 @@ class PdfDocument:
         return len(self._doc[index].find_tables().tables)
 
     def texts(self, index: int, dpi: float | None = None, clip: Clip | None = None,
-              unit: str = "line", page: int = 0) -> list[DrawnText]:
+              unit: str = "line", page: int = 0, gaps: bool = False) -> list[DrawnText]:
         """The page's text layer, in pixels of `render(index, dpi, clip)`.
 
         Args:
@@ -203,6 +203,8 @@ class PdfDocument:
             unit: "line" (MuPDF's lines), "word" (MuPDF's words: runs between spaces) or "char" (each
                 glyph, with the box MuPDF gives it: its advance by the font's full height).
             page: the `DrawnText.page` to record (the image's place in the caller's result).
+            gaps: a line says a space where the page shows one between Chinese and Latin glyphs and no space
+                glyph holds it (`_spaced`); off by default, as the text layer says.
 
         Returns:
             One `DrawnText` per non-blank line, word or character, in the PDF's content order.
@@ -217,9 +219,12 @@ class PdfDocument:
         origin = (rect * matrix).irect
         to_pixels = pdf_page.rotation_matrix * matrix * pymupdf.Matrix(1, 0, 0, 1, -origin.x0, -origin.y0)
         textpage = pdf_page.get_textpage(clip=rect * pdf_page.derotation_matrix)
-        if unit == "line":
+        if unit == "line" and gaps:
             items = [(_spaced(line), line["bbox"], line["dir"]) for b in textpage.extractRAWDICT()["blocks"]
                      for line in b.get("lines", [])]
+        elif unit == "line":
+            items = [("".join(s["text"] for s in line["spans"]), line["bbox"], line["dir"])
+                     for b in textpage.extractDICT()["blocks"] for line in b.get("lines", [])]
         elif unit == "char":
             items = [(c["c"], c["bbox"], line["dir"]) for b in textpage.extractRAWDICT()["blocks"]
                      for line in b.get("lines", []) for span in line["spans"] for c in span["chars"]]

@@ -221,7 +221,7 @@ def read_page(doc: PdfDocument, index: int, dpi: float, refuse_tables: bool = Fa
     Raises:
         PageSkip: the page's text layer cannot be its target; `reason` says why.
     """
-    texts = [DrawnText(clean(t.text), t.quad, t.score, t.page) for t in doc.texts(index, dpi)]
+    texts = [DrawnText(clean(t.text), t.quad, t.score, t.page) for t in doc.texts(index, dpi, gaps=True)]
     texts = [t for t in texts if t.text]
     chars = sum(len(t.text.replace(" ", "")) for t in texts)
     if chars < MIN_CHARS:
