@@ -28,9 +28,11 @@ from PIL import Image
 
 from renderers.errors import RenderError
 from renderers.result import DrawnText, Quad, Rendered
+from renderers.scripts import CJK
 
 Clip = tuple[float, float, float, float]  # left, top, right, bottom in points, y down
 TEXT_UNITS = ("line", "word", "char")
+CJK_GAP = 0.2  # ems: a wider gap between Chinese and Latin glyphs shows as a space (a space glyph is 0.25 em)
 
 
 @dataclass(frozen=True)
@@ -177,8 +179,11 @@ class PdfDocument:
         return min(1.0, covered / area)
 
     def image_boxes(self, index: int) -> list[tuple[float, float, float, float]]:
-        """The boxes (x0, y0, x1, y1, in points from the page's top-left) of the page's raster images."""
-        return [tuple(info["bbox"]) for info in self._doc[index].get_image_info()]
+        """The boxes (x0, y0, x1, y1, in points from the page's top-left, clipped to it) of the page's raster
+        images: a figure or logo may hold text of its own that the text layer does not (a scanned chart, a logo)."""
+        page = self._doc[index]
+        return [tuple(pymupdf.Rect(info["bbox"]) & page.rect) for info in page.get_image_info()
+                if not (pymupdf.Rect(info["bbox"]) & page.rect).is_empty]
 
     def table_count(self, index: int) -> int:
         """How many ruled tables MuPDF's table finder (`Page.find_tables`, the pdfplumber algorithm) sees on the
@@ -187,7 +192,7 @@ class PdfDocument:
         return len(self._doc[index].find_tables().tables)
 
     def texts(self, index: int, dpi: float | None = None, clip: Clip | None = None,
-              unit: str = "line", page: int = 0) -> list[DrawnText]:
+              unit: str = "line", page: int = 0, gaps: bool = False) -> list[DrawnText]:
         """The page's text layer, in pixels of `render(index, dpi, clip)`.
 
         Args:
@@ -198,6 +203,8 @@ class PdfDocument:
             unit: "line" (MuPDF's lines), "word" (MuPDF's words: runs between spaces) or "char" (each
                 glyph, with the box MuPDF gives it: its advance by the font's full height).
             page: the `DrawnText.page` to record (the image's place in the caller's result).
+            gaps: a line says a space where the page shows one between Chinese and Latin glyphs and no space
+                glyph holds it (`_spaced`); off by default, as the text layer says.
 
         Returns:
             One `DrawnText` per non-blank line, word or character, in the PDF's content order.
@@ -212,18 +219,35 @@ class PdfDocument:
         origin = (rect * matrix).irect
         to_pixels = pdf_page.rotation_matrix * matrix * pymupdf.Matrix(1, 0, 0, 1, -origin.x0, -origin.y0)
         textpage = pdf_page.get_textpage(clip=rect * pdf_page.derotation_matrix)
-        lines = {(b["number"], n): line for b in textpage.extractDICT()["blocks"]
-                 for n, line in enumerate(b.get("lines", []))}
-        if unit == "line":
+        if unit == "line" and gaps:
+            items = [(_spaced(line), line["bbox"], line["dir"]) for b in textpage.extractRAWDICT()["blocks"]
+                     for line in b.get("lines", [])]
+        elif unit == "line":
             items = [("".join(s["text"] for s in line["spans"]), line["bbox"], line["dir"])
-                     for line in lines.values()]
+                     for b in textpage.extractDICT()["blocks"] for line in b.get("lines", [])]
         elif unit == "char":
             items = [(c["c"], c["bbox"], line["dir"]) for b in textpage.extractRAWDICT()["blocks"]
                      for line in b.get("lines", []) for span in line["spans"] for c in span["chars"]]
         else:
+            lines = {(b["number"], n): line for b in textpage.extractDICT()["blocks"]
+                     for n, line in enumerate(b.get("lines", []))}
             items = [(w[4], w[:4], lines[(w[5], w[6])]["dir"]) for w in textpage.extractWORDS()]
         return [DrawnText(text.strip(), _quad(bbox, direction, to_pixels), page=page)
                 for text, bbox, direction in items if text.strip()]
+
+
+def _spaced(line: dict) -> str:
+    """A text layer line's text, with a space where the page shows one between Chinese and Latin text that no
+    space glyph holds: "2018 年04 月" drawn as "2018 年 04 月" (a gap of a quarter em after 年, a positioned move)."""
+    chars = [c for span in line["spans"] for c in span["chars"]]
+    size = max((span["size"] for span in line["spans"]), default=0.0)
+    out = []
+    for k, c in enumerate(chars):
+        if k and c["c"] != " " and chars[k - 1]["c"] != " " and bool(CJK.match(c["c"])) != bool(
+                CJK.match(chars[k - 1]["c"])) and c["bbox"][0] - chars[k - 1]["bbox"][2] >= CJK_GAP * size:
+            out.append(" ")
+        out.append(c["c"])
+    return "".join(out)
 
 
 def _quad(bbox: tuple[float, ...], direction: tuple[float, float], to_pixels: pymupdf.Matrix) -> Quad:

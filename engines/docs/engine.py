@@ -107,7 +107,7 @@ class DocsEngine(Engine):
         drawn = made.drawn if made else None
         try:
             text = read_page(doc, page, cfg.dpi, tables=made.tables if made else None,
-                             code=made.code if made else None)
+                             code=made.code if made else None, mask_images=made is None)
             unit = cfg.unit if cfg.unit != "slice" else ("paragraph" if rng.random() < 0.5 else "line")
             image, target, placed = self._draw(rng, doc, page, text, unit)
             if drawn is not None and (stray := set(target) - set(drawn) - set(" \n")):

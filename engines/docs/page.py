@@ -34,6 +34,7 @@ from renderers.result import DrawnText, box_quad
 from renderers.scripts import HAN, HAN_RANGES
 
 MIN_CHARS = 20  # a page with less text is a cover or a figure page, not a document page
+MIN_IMAGE_SIDE = 3.0  # points: a thinner raster image is a rule (holds no text) and is left as drawn
 MAX_STRAY = 0.10  # share of characters in non-horizontal lines above which a page is "vertical_text"
 # pdfTeX (OT1 fonts) draws \\"u as a spacing accent, then the letter: text layers say "K¨uttler" for Küttler,
 # sometimes with a space between ("Sch¨ olkopf"), and put the accent on a dotless i ("na¨ıve").
@@ -80,7 +81,7 @@ class PageText:
     Attributes:
         lines: the kept lines, in reading order.
         paragraphs: runs of `lines` indices, in reading order.
-        blank: boxes of lines left out of the target (stray vertical text), to paint over.
+        blank: boxes of what the target leaves out (stray vertical text, raster images), to paint over.
         lang: "zh" when at least a tenth of the characters are Chinese, else "en".
         columns: the most columns of any stretch of the page.
     """
@@ -199,7 +200,8 @@ def _horizontal(t: DrawnText) -> bool:
 
 
 def read_page(doc: PdfDocument, index: int, dpi: float, refuse_tables: bool = False,
-              tables: list[list[list[Box]]] | None = None, code: list[Box] | None = None) -> PageText:
+              tables: list[list[list[Box]]] | None = None, code: list[Box] | None = None,
+              mask_images: bool = False) -> PageText:
     """Check page `index` of `doc` and put its text in reading order.
 
     Args:
@@ -210,6 +212,8 @@ def read_page(doc: PdfDocument, index: int, dpi: float, refuse_tables: bool = Fa
             order), as a `--source` scan does once per page.
         tables: the page's tables, each its rows, each its cells' boxes left to right (points): read row by row.
         code: the boxes of the page's code blocks (points): their lines keep their indentation.
+        mask_images: paint the page's raster images over (a real PDF's figures and logos may draw text of their
+            own; a generated page's figures draw none), refusing a page whose text stands on one.
 
     Returns:
         the page's checked text.
@@ -217,7 +221,7 @@ def read_page(doc: PdfDocument, index: int, dpi: float, refuse_tables: bool = Fa
     Raises:
         PageSkip: the page's text layer cannot be its target; `reason` says why.
     """
-    texts = [DrawnText(clean(t.text), t.quad, t.score, t.page) for t in doc.texts(index, dpi)]
+    texts = [DrawnText(clean(t.text), t.quad, t.score, t.page) for t in doc.texts(index, dpi, gaps=True)]
     texts = [t for t in texts if t.text]
     chars = sum(len(t.text.replace(" ", "")) for t in texts)
     if chars < MIN_CHARS:
@@ -247,6 +251,13 @@ def read_page(doc: PdfDocument, index: int, dpi: float, refuse_tables: bool = Fa
     if any(_overlap(b, t.bbox) for b in blank for t in kept):
         raise PageSkip("vertical_text", "vertical text crosses horizontal lines")
     zoom = dpi / 72
+    if mask_images:
+        # painted over like stray lines: what a figure or a logo draws in its pixels ("Figure 1 to paragraph
+        # (h)(2)", a logo's "NEE") is in no text layer. A hairline drawn as an image holds no text.
+        images = [_scaled(b, zoom) for b in doc.image_boxes(index) if min(b[2] - b[0], b[3] - b[1]) >= MIN_IMAGE_SIDE]
+        if on := next((t.text for b in images for t in kept if _overlap(b, t.bbox)), None):
+            raise PageSkip("text_over_image", on[:40])
+        blank += images
     if code:
         kept = _indented(doc, index, dpi, kept, [_scaled(b, zoom) for b in code])
     if tables:

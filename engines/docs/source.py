@@ -63,7 +63,7 @@ def scan(source: str, lang: str, dpi: float, cross_check: bool) -> Found[SourceP
             others = pdfminer_pages(path) if cross_check else None
             for index in range(len(doc)):
                 try:
-                    text = read_page(doc, index, dpi, refuse_tables=True)
+                    text = read_page(doc, index, dpi, refuse_tables=True, mask_images=True)
                     if cross_check and (others is None or len(others) != len(doc)
                                         or agreement(text.text, others[index]) < MIN_AGREEMENT):
                         raise PageSkip("extractors_disagree")

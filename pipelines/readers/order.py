@@ -4,8 +4,8 @@ An order-free token F1 scores a page whose two columns were read row by row (0.9
 as high as a right one, and re-reading each target line by the engine's own box in the engine's own
 order never sees an order the engine got wrong. So the order is derived here from what the reader
 detects, not from the engine: the detected line boxes are split into columns at gutters (x ranges
-that hardly any box covers, with boxes on both sides), into bands at boxes that cross a gutter
-(titles, a centred page number), and ranked band by band, column by column left to right, top to
+that hardly any box covers, with boxes on both sides), into bands at boxes that cross a gutter or
+stand centred in one (titles, a centred page number), and ranked band by band, column by column left to right, top to
 bottom; detections side by side on one baseline of a column (a table row's cells, a justified line cut at a
 wide gap) are joined into one line first. Each target line long enough to be told apart is matched to
 the detected line it is (fuzzy ratio), or to the one it is a fragment of; then each pair of
@@ -34,12 +34,14 @@ Box = tuple[float, float, float, float]
 
 @dataclass
 class Placed:
-    """A detected line: its page, box and folded text, and its (band, column) once `placed`."""
+    """A detected line: its page, box and folded text, its (band, column) once `placed`, and the recogniser's
+    confidence in its reading."""
 
     page: int
     box: Box
     text: str
     place: tuple[float, float] = (0.0, 0.0)
+    score: float = 1.0
 
 
 def placed(found: list[Placed]) -> list[Placed]:
@@ -99,7 +101,8 @@ def _same_row(a: Box, b: Box) -> bool:
 def places(boxes: list[Box]) -> list[tuple[float, float]]:
     """Each box's (band, column) on its page (see the module docstring); within one, rows top to bottom."""
     gutters = _gutters(boxes)
-    spanning = [any(b[0] < a and b[2] > z for a, z in gutters) for b in boxes]
+    # across the columns: a box crossing a gutter (a title), or centred in one (a page number narrower than the gutter)
+    spanning = [any((b[0] < a and b[2] > z) or a < (b[0] + b[2]) / 2 < z for a, z in gutters) for b in boxes]
     cuts = sorted((b[1] + b[3]) / 2 for b, s in zip(boxes, spanning) if s)
     out = []
     for b, s in zip(boxes, spanning):
@@ -132,7 +135,7 @@ def _rows(found: list[Placed], across: bool = False) -> list[Placed]:
         row.sort(key=lambda p: p.box[0])
         box = (min(p.box[0] for p in row), min(p.box[1] for p in row), max(p.box[2] for p in row),
                max(p.box[3] for p in row))
-        out.append(Placed(row[0].page, box, " ".join(p.text for p in row), row[0].place))
+        out.append(Placed(row[0].page, box, " ".join(p.text for p in row), row[0].place, min(p.score for p in row)))
     return out
 
 
@@ -169,7 +172,7 @@ def judge(lines: list[str], found: list[Placed]) -> dict[str, Any]:
         pairs (consecutive matched target lines judged), in_order, order (their share, 1.0 when none
         judged), split (pairs that are pieces of one detected line), out (the first few pairs out of
         order), unmatched_found (detected lines of MIN_CHARS or more that no target line matches), the
-        first few of them, every one's (page, box), and the target lines matched to no detected line.
+        first few of them, every one's (page, box) and confidence, and the target lines matched to no detected line.
     """
     found = placed(found)
     # whole visual rows, gutters or not: what two short target lines together may be (a table row's cells)
@@ -210,14 +213,20 @@ def judge(lines: list[str], found: list[Placed]) -> dict[str, Any]:
     # (and neither is a detected line by itself) are a visual line split.
     whole = {line for line, _, piece, _ in matched if not piece}
 
-    def one_detected_line(text: str) -> bool:
-        return any(fuzz.ratio(text, p.text) >= WHOLE
-                   or (len(p.text) > len(text) and fuzz.partial_ratio(text, p.text) >= PIECE) for p in found + visual)
+    def one_detected_line(a_line: str, b_line: str) -> bool:
+        """Whether the two lines joined are (a piece of) one detection, which they fit better than either alone:
+        a heading "意大利语的" and the next line "显示" joined fit the detection "意大利语的" at 77, but it is the
+        heading's own."""
+        text = f"{a_line} {b_line}"
+        return any((fuzz.ratio(text, p.text) >= WHOLE
+                    or (len(p.text) > len(text) and fuzz.partial_ratio(text, p.text) >= PIECE))
+                   and fuzz.ratio(text, p.text) > max(fuzz.ratio(a_line, p.text), fuzz.ratio(b_line, p.text))
+                   for p in found + visual)
 
     for a_line, b_line in zip(lines, lines[1:]):
         joined = f"{a_line} {b_line}"
         if (a_line and b_line and len(joined) >= MIN_CHARS and not ({a_line, b_line} & whole)
-                and (len(a_line) < MIN_CHARS or len(b_line) < MIN_CHARS) and one_detected_line(joined)):
+                and (len(a_line) < MIN_CHARS or len(b_line) < MIN_CHARS) and one_detected_line(a_line, b_line)):
             pairs += 1
             split += 1
             out.append({"first": a_line, "then": b_line, "why": "together one detected line"})
@@ -233,6 +242,7 @@ def judge(lines: list[str], found: list[Placed]) -> dict[str, Any]:
             "split": split, "out": out[:4], "found_lines": len(long_found), "unmatched_found": len(unmatched),
             "unmatched_first": [p.text for p in unmatched[:4]], "unmatched_texts": [p.text for p in unmatched],
             "unmatched_boxes": [(p.page, list(p.box)) for p in unmatched],
+            "unmatched_scores": [round(p.score, 3) for p in unmatched],
             "unmatched_lines": [line for line in lines if len(line) >= MIN_CHARS and line not in named]}
 
 

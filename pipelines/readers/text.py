@@ -85,6 +85,7 @@ RUN = re.compile(r"([l.-])\1+")
 TILTED = math.sin(math.radians(0.3))  # a page turned less than this is read by its boxes as they are
 UNDER_READ = 0.25  # a detection read as fewer characters than this many per line height of its width is read again
 SECOND_LOOKS = (0.5, 0.05)  # crop margins, in line heights, a misread line is read again with (the first: 0.15)
+UNSURE = 0.7  # a detection read with less confidence than this in both readings is no line the target dropped
 PROBLEM_COST = 0.5  # what one line out of order, split or missing costs: one flags a docs sample (threshold 0.6)
 
 
@@ -209,7 +210,7 @@ def score_text(record: dict[str, Any], images: list[Image.Image], exact_lines: b
     precision, recall, f1 = token_f1(read_tokens, target_tokens)
     folded = [fold(line) for line in target.split("\n")]
     tilts = [skew(texts) for texts in found]
-    order = judge(folded, [Placed(page, _level(t.quad, tilts[page]), fold(t.text))
+    order = judge(folded, [Placed(page, _level(t.quad, tilts[page]), fold(t.text), score=t.score)
                            for page, texts in enumerate(found) for t in texts])
     _look_again(order, folded, images, tilts)
     details: dict[str, Any] = {"f1": round(f1, 4), "precision": round(precision, 4), "recall": round(recall, 4),
@@ -298,22 +299,34 @@ def _read_under_read_again(texts: list[DrawnText], image: Image.Image) -> list[D
 def _look_again(order: dict[str, Any], lines: list[str], images: list[Image.Image], tilts: list[float]) -> None:
     """Read each detected line no target line accounts for again, alone from its box: a whole-page reading
     garbles a line now and then ("he~ 1i~ q les" for '"~/.bashrc" files.'), and a line the target dropped still
-    reads as itself. Those the second reading finds in the target are no longer counted (`order` is updated)."""
+    reads as itself. Those the second reading finds in the target are no longer counted (`order` is updated), nor
+    are those PP-OCR is `UNSURE` of in both readings, one for each target line left unplaced: a right line read as
+    "dtng g eng cs s aess" at 0.47 to 0.59 (a line the target dropped reads at 0.9 and more, or, garbled too, is
+    one garbled detection more than the unplaced lines)."""
     if not order["unmatched_found"]:
         return
-    again = [t.text for page, box in order["unmatched_boxes"]
+    again = [t for page, box in order["unmatched_boxes"]
              for t in ppocr.read_crops(images[page], [_unlevel(box, tilts[page])], pad=SECOND_LOOKS[0])]
     left = list(order["unmatched_lines"])  # each accounts for one detected line (a page may print a line twice)
     seen = [blind(line) for line in lines]
-    for text, first in zip((fold(t) for t in again), order["unmatched_texts"]):
+    unsure = 0
+    for got, first, sure in zip(again, order["unmatched_texts"], order["unmatched_scores"]):
+        text = fold(got.text)
         same = next((line for line in left if fuzz.ratio(text, line) >= WHOLE), None)
         if same is not None:
             left.remove(same)
-        if len(text) >= 2 and (same is not None or accounted(text, lines) or any(blind(text) in b for b in seen)):
+        # a second reading that says far less than the first ("t   s" for a whole line) settles nothing
+        says = len(text.replace(" ", "")) >= min(2, len(first)) and 2 * len(text) >= len(blind(first))
+        if says and (same is not None or accounted(text, lines) or any(blind(text) in b for b in seen)):
             order["unmatched_found"] -= 1
         elif len(first) < MIN_CHARS and not short(text):  # a short detection that reads as nothing alone is no line
             order["unmatched_found"] -= 1
-    order["looked_again"] = again[:4]
+        elif max(sure, got.score) < UNSURE:
+            unsure += 1
+    # each target line left unplaced may be one detection PP-OCR garbled (a line dropped from the target leaves
+    # one garbled detection more than there are such lines)
+    order["unmatched_found"] -= min(unsure, len(left))
+    order["looked_again"] = [t.text for t in again[:4]]
 
 
 def _misread(image: Image.Image, lines: list[tuple[dict[str, Any], list[float]]],

@@ -81,6 +81,37 @@ def test_list_bullets_stay_with_their_items() -> None:
     assert [rows[i][1] for i in ordered.order] == ["bullet", "item"] * 4 and ordered.columns == 1
 
 
+def _with_logo(page: pymupdf.Page, at: tuple[float, float, float, float]) -> None:
+    """Three lines of text and a raster logo whose pixels draw letters ("NEE") no text layer holds."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    page.insert_text((72, 300), "A real line of text on a page.\n" * 3)
+    logo = Image.new("RGB", (120, 60), "white")
+    ImageDraw.Draw(logo).text((10, 20), "NEE", fill="black")
+    buffer = io.BytesIO()
+    logo.save(buffer, "PNG")
+    page.insert_image(pymupdf.Rect(at), stream=buffer.getvalue())
+
+
+def test_a_source_pages_raster_images_are_painted_over_and_text_on_one_refuses_it(tmp_path: Path) -> None:
+    """A real PDF's logo or figure draws text of its own ("NEE", "Figure 1 to paragraph (h)(2)") that is in no text
+    layer: the page keeps the image painted over; a generated page's figures (drawing no text) stay."""
+    source = tmp_path / "logo"
+    source.mkdir()
+    _pdf(source / "logo.pdf", lambda p: _with_logo(p, (240, 100, 360, 160)))
+    text = read_page(PdfDocument(source / "logo.pdf"), 0, 72, mask_images=True)
+    assert [[round(v) for v in b] for b in text.blank] == [[240, 100, 360, 160]]
+    assert read_page(PdfDocument(source / "logo.pdf"), 0, 72).blank == []
+    sample = DocsEngine(DocsEngine.Config(source=str(source), capture=0.0, dpi=72)).sample(make_rng(0, "docs", 0), 0)
+    assert sample.target == "\n".join(["A real line of text on a page."] * 3)
+    assert sample.images[0].convert("L").crop((240, 100, 360, 160)).getextrema() == (255, 255)
+    under = _pdf(tmp_path / "under.pdf", lambda p: _with_logo(p, (60, 280, 360, 320)))
+    with pytest.raises(PageSkip, match="text_over_image"):
+        read_page(PdfDocument(under), 0, 72, mask_images=True)
+
+
 def test_page_checks_refuse_vertical_and_empty_pages(tmp_path: Path) -> None:
     vertical = _pdf(tmp_path / "v.pdf", lambda p: [p.insert_text((100, 100 + 40 * i), "vertical words here", rotate=90)
                                                    for i in range(6)])

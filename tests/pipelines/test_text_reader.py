@@ -1,8 +1,8 @@
 """The docs reader's allowances and its order judge: PP-OCR's own slips on right targets pass, changed targets don't.
 
 The readings below are PP-OCR's, copied from right docs and doc_slices targets it misread (each once flagged a right
-sample); the order cases are the detections it made on real slices, as boxes. Only the last test runs PP-OCR (two
-line crops).
+sample); the order cases are the detections it made on real slices, as boxes. Only two tests run PP-OCR (three line
+crops).
 """
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ from __future__ import annotations
 import math
 
 import pytest
+from PIL import Image
 
 from pipelines.readers.order import Placed, judge
-from pipelines.readers.text import _read_under_read_again, fold, reads_as
+from pipelines.readers.text import _look_again, _read_under_read_again, fold, reads_as
 from renderers.result import DrawnText
 from tests.conftest import draw_lines
 
@@ -146,3 +147,38 @@ def test_a_turned_page_is_judged_and_cut_along_its_tilt() -> None:
     for quad, box in zip(quads, boxes):
         assert max(math.dist(p, q) for p, q in zip(_tilted(box, angle), quad)) < 1e-6
     assert _tilted(boxes[0], math.radians(0.1)) == boxes[0]
+
+
+def test_a_centred_page_number_narrower_than_the_gutter_is_read_after_both_columns() -> None:
+    """A two-column Chinese page (real detections): its page number "- 95 -" stands in the gutter and crosses
+    neither column, so it was placed in the left one, before the right column's last line."""
+    left = ["行时通过sysctl(8)修改(参见第", "1.2.12节procfs和sysfs)", "当一个模块被激活时,通过", "内核模块的参数可以在运行"]
+    right = ["翻译的软件包的维护者欢迎", "大家的参与和帮助改进翻译", "迎大家在weblate参与,有翻", "译的文档可以在网站上找到"]
+    found = [Placed(0, (172, 867 + 30 * i, 445, 890 + 30 * i), fold(t)) for i, t in enumerate(left)]
+    found += [Placed(0, (618, 867 + 30 * i, 859, 890 + 30 * i), fold(t)) for i, t in enumerate(right)]
+    found.append(Placed(0, (492, 1347, 547, 1369), "-95-"))
+    good = judge([fold(line) for line in [*left, *right, "— 95 —"]], found)
+    assert good["order"] == 1.0 and good["pairs"] == 8, good
+    assert judge([fold(line) for line in [*left, "— 95 —", *right]], found)["order"] < 1.0
+
+
+def test_two_lines_are_one_detected_line_only_when_joined_they_fit_it_better_than_either() -> None:
+    """A heading "意大利语的" and the next line "显示" joined fit the heading's detection at 77 (over WHOLE): no split.
+    A line split into two short words whose joined text is the detection is one."""
+    found = _boxes([[(10, 120, "意大利语的")], [(10, 60, "显示")], [(10, 200, "hello world")]])
+    assert judge(["意大利语的", "显示", "hello world"], found)["split"] == 0
+    assert judge(["意大利语的", "显示", "hello", "world"], found)["split"] == 1
+
+
+def test_a_detection_ppocr_is_unsure_of_in_both_readings_is_a_right_line_left_unplaced() -> None:
+    """A right line read as "dtng g eng cs s aess" at 0.57 (and as nothing when cropped) is the target line left
+    unplaced: not counted. Read with confidence, or with no target line left for it (the line was dropped from the
+    target), it counts."""
+    blank = Image.new("RGB", (400, 80), "white")
+    for sure, unplaced, counted in ((0.57, ["debug is important part of programming activities."], 0),
+                                    (0.95, ["debug is important part of programming activities."], 1),
+                                    (0.57, [], 1)):
+        order = {"unmatched_found": 1, "unmatched_boxes": [(0, [10.0, 20.0, 300.0, 44.0])],
+                 "unmatched_lines": unplaced, "unmatched_texts": ["dtng g eng cs s aess"], "unmatched_scores": [sure]}
+        _look_again(order, ["a right line", *unplaced], [blank], [0.0])
+        assert order["unmatched_found"] == counted, (sure, unplaced, order)

@@ -161,3 +161,16 @@ def test_table_count_sees_a_ruled_table_and_not_plain_lines():
     plain.insert_text((20, 40), "Hello world\nand a second line", fontsize=12)
     with PdfDocument(doc.tobytes()) as pdf:
         assert pdf.table_count(0) == 1 and pdf.table_count(1) == 0
+
+
+def test_a_gap_between_chinese_and_latin_text_with_no_space_glyph_reads_as_a_space():
+    """A real report's cover draws "2018 年 04 月" with a positioned move after 年, no space glyph: the line says the
+    space the page shows; glyphs set close stay close."""
+    doc = pymupdf.open()
+    page = doc.new_page()
+    x = 72.0
+    for text, font, gap in (("年", "china-s", 4), ("04", "helv", 1), ("月", "china-s", 1), ("ok", "helv", 0)):
+        page.insert_text((x, 100), text, fontname=font, fontsize=16)
+        x += pymupdf.get_text_length(text, fontname=font, fontsize=16) + gap
+    assert [t.text for t in PdfDocument(doc.tobytes()).texts(0, 72, gaps=True)] == ["年 04月ok"]
+    assert [t.text for t in PdfDocument(doc.tobytes()).texts(0, 72)] == ["年04月ok"]  # as the text layer says
