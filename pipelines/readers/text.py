@@ -266,9 +266,9 @@ def _unlevel(box: Sequence[float], angle: float) -> tuple[tuple[float, float], .
 def _tilted(box: Sequence[float], angle: float) -> Sequence[Any]:
     """A line's axis-aligned box (an engine's, around its line turned by a capture) as the quad of the line itself,
     turned by the page's tilt: the crop then holds the line and not halves of its neighbours. The box unchanged on
-    a level page, or where the tilt does not fit the box."""
+    a level page, where the tilt does not fit the box, or when it is a quad already (a scene's eight numbers)."""
     c, s = math.cos(abs(angle)), math.sin(abs(angle))
-    if s < TILTED or c * c - s * s <= 0:
+    if len(box) != 4 or s < TILTED or c * c - s * s <= 0:
         return box
     width, height = box[2] - box[0], box[3] - box[1]
     length, thick = (width * c - height * s) / (c * c - s * s), (height * c - width * s) / (c * c - s * s)
