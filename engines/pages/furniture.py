@@ -35,11 +35,6 @@ class Furniture:
         return "\n\n".join([*self.head, body, *self.foot])
 
 
-def _box(line: DrawnText) -> tuple[float, float, float, float]:
-    xs, ys = [x for x, _ in line.quad], [y for _, y in line.quad]
-    return min(xs), min(ys), max(xs), max(ys)
-
-
 def _upright(line: DrawnText) -> bool:
     (x0, y0), (x1, y1) = line.quad[0], line.quad[1]
     return x1 > x0 and abs(y1 - y0) < 0.01 * (x1 - x0) + 0.5
@@ -48,13 +43,13 @@ def _upright(line: DrawnText) -> bool:
 def _rows(lines: list[DrawnText]) -> list[str]:
     """Lines grouped into printed rows (boxes overlapping in height), each row's lines left to right."""
     rows: list[list[DrawnText]] = []
-    for line in sorted(lines, key=lambda t: _box(t)[1]):
-        top, bottom = _box(line)[1], _box(line)[3]
-        if rows and top < _box(rows[-1][0])[3] and bottom > _box(rows[-1][0])[1]:
+    for line in sorted(lines, key=lambda t: t.bbox[1]):
+        top, bottom = line.bbox[1], line.bbox[3]
+        if rows and top < rows[-1][0].bbox[3] and bottom > rows[-1][0].bbox[1]:
             rows[-1].append(line)
         else:
             rows.append([line])
-    return [" ".join(t.text for t in sorted(row, key=lambda t: _box(t)[0])) for row in rows]
+    return [" ".join(t.text for t in sorted(row, key=lambda t: t.bbox[0])) for row in rows]
 
 
 def _outside(box: tuple[float, float, float, float], block: tuple[float, float, float, float]) -> bool:
@@ -70,7 +65,7 @@ def page_furniture(pdf: PdfDocument) -> list[Furniture]:
     """
     pages = [pdf.texts(p, dpi=72) for p in range(len(pdf))]
     may_be = furniture_lines([[t.text.strip() for t in lines] for lines in pages])
-    bodies = [[_box(t) for t in lines if _upright(t) and not may_be(t.text.strip())] for lines in pages]
+    bodies = [[t.bbox for t in lines if _upright(t) and not may_be(t.text.strip())] for lines in pages]
     extents = [(min(b[0] for b in body), min(b[1] for b in body), max(b[2] for b in body), max(b[3] for b in body))
                for body in bodies if body]
     block = tuple(median(e[k] for e in extents) for k in range(4)) if extents else (0.0, 0.0, 0.0, 0.0)
@@ -81,12 +76,12 @@ def page_furniture(pdf: PdfDocument) -> list[Furniture]:
             continue
         gap = median(b[3] - b[1] for b in body)
         top, bottom = min(b[1] for b in body), max(b[3] for b in body)
-        head = [t for t in lines if _upright(t) and may_be(t.text.strip()) and _box(t)[3] <= min(top - gap, block[1])]
-        foot = [t for t in lines if _upright(t) and may_be(t.text.strip()) and _box(t)[1] >= max(bottom + gap, block[3])]
+        head = [t for t in lines if _upright(t) and may_be(t.text.strip()) and t.bbox[3] <= min(top - gap, block[1])]
+        foot = [t for t in lines if _upright(t) and may_be(t.text.strip()) and t.bbox[1] >= max(bottom + gap, block[3])]
         frame = Furniture(_rows(head), _rows(foot))
         width, height = pdf.page_size(index)
         margins = ((block[0] / 2, block[1] / 2, (block[2] + width) / 2, (block[3] + height) / 2))
-        if any(_outside(_box(t), margins) for t in lines if not _upright(t)):
+        if any(_outside(t.bbox, margins) for t in lines if not _upright(t)):
             frame = Furniture([], [], "furniture_rotated")
         elif any(_outside(b, block) for b in pdf.image_boxes(index)):
             frame = Furniture([], [], "furniture_picture")
