@@ -169,3 +169,37 @@ def test_a_refused_photo_gives_crops_of_its_sure_lines_only(shared_data: Path, t
     for other in labelled.read:
         if content.round_quad(other.quad) != content.round_quad(line.quad):
             assert perspective.overlap(grown, perspective.grow_quad(other.quad, -0.35)) == 0
+
+
+def _line(text: str, x0: float, x1: float, y0: float = 0, y1: float = 20) -> source.DrawnText:
+    return source.DrawnText(text, ((x0, y0), (x1, y0), (x1, y1), (x0, y1)), 0.99)
+
+
+def _word(text: str, x0: float, x1: float, y0: float = 2, y1: float = 18) -> dict:
+    return {"box": [[x0, y0], [x1, y0], [x1, y1], [x0, y1]], "text": text}
+
+
+def test_the_pseudo_label_bench_matches_words_in_order_with_their_spaces() -> None:
+    from bench.scene import _norm, matches
+
+    words = [_word("YEAR", 60, 100), _word("ALL", 0, 40)]  # listed out of order: the line's order counts
+    assert matches(_line("all year", 0, 100), words) is True  # case-insensitive
+    assert matches(_line("ALLYEAR", 0, 100), words) is False  # a space the photo shows, left out
+    assert matches(_line("ALL YEAR", 0, 100), [*words, _word("###", 110, 140)]) is True  # "###" outside the line
+    assert matches(_line("ALL YEAR X", 0, 150), [*words, _word("###", 110, 140)]) is None  # over illegible text
+    assert matches(_line("ALL", 0, 100), [*words, _word("", 200, 240)]) is False
+    assert matches(_line("EXIT", 300, 400), words) is False  # over nothing people boxed
+    slanted = source.DrawnText("ALL YEAR", ((100, 100), (0, 0), (-20, 20), (80, 120)), 0.99)  # read right to left
+    assert matches(slanted, [_word("ALL", 60, 90, 80, 100), _word("YEAR", 0, 40, 10, 30)]) is True
+    assert _norm("大桶装 更划算") == _norm("大桶装更划算") and _norm("港区 CITY") != _norm("港区CITY")
+
+
+def test_the_pseudo_label_bench_restores_receipt_spaces_and_corrects_only_when_asked() -> None:
+    from bench.scene import ERRATA, SPACES, references
+
+    name = "en_wildreceipt_1.jpeg"
+    truth = {name: [_word("CardSavings", 0, 9), _word("ATOREMGRTOMMILAZZO", 0, 9), _word("", 0, 9)]}
+    strict, fixed = references(truth, corrected=False)[name], references(truth, corrected=True)[name]
+    assert [h["text"] for h in strict] == ["Card Savings", "ATORE MGR TOM MILAZZO", ""]
+    assert [h["text"] for h in fixed] == ["Card Savings", "STORE MGR TOM MILAZZO", ""]
+    assert all(k[1] in SPACES[name].values() or " " not in k[1] for k in ERRATA if k[0] == name)
