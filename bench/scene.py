@@ -216,9 +216,9 @@ def score(labelled: dict[str, Labelled], truth: dict[str, list[dict]], boxed_onl
             kept[f"{key}_unchecked"] += sum(g == "unchecked" for _, g in pairs)
             kept[f"{key}_recovered"] += sum(any(_inside(_centre(h), np.asarray(t.quad)) for t in hit)
                                             for h in readable)
-        if done.refused == "dropped_legible_line":
-            causes.update(_refusal_causes(done, humans))
-        images[name] = {"refused": done.refused, "sure_lines": len(judged),
+        mine = _refusal_causes(done, humans) if done.refused == "dropped_legible_line" else Counter()
+        causes.update(mine)
+        images[name] = {"refused": done.refused, "refused_for": dict(sorted(mine.items())), "sure_lines": len(judged),
                         "matching": sum(g is True for _, g in judged),
                         "over_illegible": sum(g is None for _, g in judged), "legible_human_lines": len(readable),
                         "wrong": [t.text for t, g in judged if g is False]}

@@ -138,13 +138,16 @@ def _shape_ok(line: DrawnText) -> tuple[bool, float]:
 
 def agreed(readings: list[DrawnText]) -> DrawnText | None:
     """The reading two readings at confidence >= `SURE` agree on (`_same`), or all readings at >= `LEGIBLE` with
-    one at `SURE`; the first of `readings` that says it (the detector's, when it agrees), else None."""
+    one at `SURE`, else None. Of the agreeing readings, the one that sees the most word spaces, then the first
+    (the detector's, when it agrees): the recogniser drops a narrow gap far more often than it invents one (on the
+    photos of ../shared/data/scene, 4 of 4 sure lines whose readings differed only in spaces: a bank slip's
+    "MERCHANT NAME" read "MERCHANTNAME" by two readings of three, the one that saw the space was right)."""
     for r in readings:
         same = [o for o in readings if _same(o.text) == _same(r.text)]
         scores = [o.score for o in same]
         if r.text.strip() and (sum(v >= SURE for v in scores) >= 2 or (
                 len(same) == len(readings) and min(scores) >= LEGIBLE and max(scores) >= SURE)):
-            return r
+            return max(same, key=lambda o: len(o.text.split()))  # the first of the most spaced
     return None
 
 

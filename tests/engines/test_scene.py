@@ -126,8 +126,9 @@ def test_a_rotated_phone_photo_is_labelled_upright(shared_data: Path, tmp_path: 
 
 
 def test_a_line_is_kept_on_a_consensus_of_its_readings() -> None:
-    """Two sure readings agreeing, or all three legible ones with one sure, keep a line under the detector's text;
-    one sure reading against two others, two unsure ones, or a difference of case do not."""
+    """Two sure readings agreeing, or all three legible ones with one sure, keep a line under the detector's text
+    (with the spaces any agreeing reading sees); one sure reading against two others, two unsure ones, or a
+    difference of case do not."""
     quad = ((0.0, 0.0), (100.0, 0.0), (100.0, 20.0), (0.0, 20.0))
 
     def readings(*pairs: tuple[str, float]) -> list[source.DrawnText]:
@@ -140,6 +141,9 @@ def test_a_line_is_kept_on_a_consensus_of_its_readings() -> None:
     assert source.agreed(readings(("RegPrice", 0.98), ("ResPrice", 0.92), ("ResPrice", 0.92))) is None
     assert source.agreed(readings(("Multiplled Cen", 0.948), ("Multiplled Cpn", 0.88), ("Multiplled Cen", 0.96))) is None
     assert source.agreed(readings(("RegPrice", 0.99), ("Regprice", 0.96), ("Reqprice", 0.5))) is None
+    # readings that differ only in spaces: the space one of them sees is kept (the recogniser drops narrow gaps)
+    assert source.agreed(readings(("(MERCHANTNAME", 0.999), ("(MERCHANT NAME", 0.986), ("(MERCHANTNAME", 0.997))).text \
+        == "(MERCHANT NAME"
 
 
 def test_english_scene_words_keep_their_inner_stops() -> None:
