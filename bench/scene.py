@@ -53,8 +53,8 @@ RESULTS = Path(__file__).resolve().parent / "results"
 # The kept lines of the photos under ../shared/data/scene that people did not annotate, each transcribed by eye
 # from the photo enlarged (the reader's quad as the box): a second, larger precision check (139 lines, Chinese
 # and Japanese among them). Only the lines a reading changed are spelled out apart from the reader: "ALLYEAR"
-# ("ALL YEAR"), a script logo's "y yuejia", a bank slip's "MERCHANT NAME", "TRACE NO" and "准贷记卡", and four
-# table rows that run two cells together ("652,418,000 18.0613%").
+# ("ALL YEAR"), a script logo's "y yuejia", a bank slip's "MERCHANT NAME", "TRACE NO" and "准贷记卡", three
+# table rows that run two cells together ("652,418,000 18.0613%") and one with a neighbour cell's stray "2".
 EYE = Path(__file__).resolve().parent / "scene_eye.json"
 DEFAULT_SOURCE = Path(__file__).resolve().parents[2] / "shared" / "data" / "scene"
 
