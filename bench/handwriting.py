@@ -27,17 +27,19 @@ less its writing) and `free_writer_ceiling` the ratio an engine whose writing co
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from bench.cpu import cpu_seconds
 from engines.base import Sample, make_rng
 from engines.handwriting import HandwritingEngine
-from engines.handwriting.content import KINDS, Sheet, paper, write_page
+from engines.handwriting.content import KINDS, Sheet, write_page
 from engines.handwriting.engine import LANGS, HandwritingConfig
 from engines.handwriting.hand import CJK, FONT_DIR, FONT_HANDS
 from renderers import degrade, pen
@@ -47,31 +49,105 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def draw(engine: HandwritingEngine, index: int) -> Sample:
-    """Sample `index` as a build draws it (the next attempt after a failed draw)."""
+    """Sample `index` as a build draws it (the next attempt after a failed draw); `meta["attempt"]` says which."""
     for attempt in range(10):
         try:
-            return engine.sample(make_rng(0, engine.name, index, attempt), index, attempt)
+            sample = engine.sample(make_rng(0, engine.name, index, attempt), index, attempt)
+            sample.meta["attempt"] = attempt
+            return sample
         except Exception:  # noqa: BLE001 - a failed draw, as a build counts it
             continue
     raise RuntimeError(f"sample {index}: 10 failed draws")
 
 
-def naive(sample: Sample) -> Image.Image:
-    """The baseline: the sample's lines drawn with a font opened for this sample alone, then degraded alike."""
+def naive_paper(sheet: Sheet) -> Image.Image:
+    """The blank sheet drawn anew with Pillow: its colour, and the rules and margin of ruled paper or a form."""
+    img = Image.new("RGB", (sheet.width, sheet.height), sheet.color)
+    ink = ImageDraw.Draw(img)
+    if sheet.kind == "form":
+        y = sheet.top + sheet.pitch * 1.1
+        while y < sheet.height - sheet.pitch * 0.5:
+            ink.line([(sheet.left, int(y)), (sheet.width - sheet.left // 2, int(y))], fill=(150, 150, 150))
+            y += sheet.pitch
+    if sheet.kind in ("lined", "letter"):
+        y = sheet.top
+        while y < sheet.height - 4:
+            ink.line([(0, int(y)), (sheet.width, int(y))], fill=(160, 190, 225))
+            y += sheet.pitch
+        margin = max(2, sheet.left - int(sheet.pitch * 0.3))
+        ink.line([(margin, 0), (margin, sheet.height)], fill=(225, 120, 120))
+    return img
+
+
+def naive_effects(img: Image.Image, p: degrade.DegradeParams) -> Image.Image:
+    """The sample's scan/photo effects, the same parameters in the same order as `renderers.degrade.apply`, written
+    plainly as a first version would: Pillow filters and float numpy over the whole page, every field (paper
+    grain, shadow and vignette, sensor noise) drawn anew at full size for this sample."""
+    rng = np.random.default_rng(p.seed)
+    img = img.convert("RGB")
+    if p.ink:
+        spread = img.filter(ImageFilter.MinFilter(3) if p.ink > 0 else ImageFilter.MaxFilter(3))
+        img = Image.blend(img, spread, abs(p.ink))
+    a = np.asarray(img, dtype=np.float64)
+    h, w = a.shape[:2]
+    if p.paper != (255, 255, 255) or p.grain:
+        a = a * (np.asarray(p.paper) / 255)
+        if p.grain:
+            coarse = Image.fromarray(rng.standard_normal((h // 24 + 2, w // 24 + 2)).astype(np.float32), "F")
+            field = np.clip(np.asarray(coarse.resize((w, h), Image.Resampling.BICUBIC)), -2.5, 2.5)
+            a *= (1 + field * p.grain / 2.5)[..., None]
+    if degrade.moves(p):
+        hom, out = degrade.warp(p, (w, h))
+        inv = np.linalg.inv(hom)
+        img = Image.fromarray(np.clip(a + 0.5, 0, 255).astype(np.uint8)).transform(
+            out, Image.Transform.PERSPECTIVE, tuple((inv / inv[2, 2]).ravel()[:8]), Image.Resampling.BILINEAR,
+            fillcolor=tuple(p.background))
+        a = np.asarray(img, dtype=np.float64)
+        h, w = a.shape[:2]
+    a = (a - 128) * p.contrast + 128 + p.brightness
+    if p.shadow or p.vignette:
+        x, y = np.meshgrid((np.arange(w) + 0.5) / w * 2 - 1, (np.arange(h) + 0.5) / h * 2 - 1)
+        gain = np.ones((h, w))
+        if p.shadow:
+            t = math.radians(p.shadow_angle)
+            ramp = x * w * math.cos(t) + y * h * math.sin(t)
+            ramp -= ramp.min()
+            gain -= p.shadow * ramp / max(ramp.max(), 1e-6)
+        if p.vignette:
+            gain *= 1 - p.vignette / 2 * (x * x + y * y)
+        a *= gain[..., None]
+    img = Image.fromarray(np.clip(a + 0.5, 0, 255).astype(np.uint8))
+    if p.blur:
+        img = img.filter(ImageFilter.GaussianBlur(p.blur))
+    if p.scale < 1:
+        small = (max(1, round(w * p.scale)), max(1, round(h * p.scale)))
+        img = img.resize(small, Image.Resampling.BILINEAR).resize((w, h), Image.Resampling.BILINEAR)
+    if p.noise:
+        a = np.asarray(img, dtype=np.float64) + rng.normal(0, p.noise, (h, w))[..., None]
+        img = Image.fromarray(np.clip(a + 0.5, 0, 255).astype(np.uint8))
+    if p.jpeg:
+        buf = io.BytesIO()
+        img.save(buf, "JPEG", quality=p.jpeg)
+        img = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+    return img
+
+
+def _sheet(sample: Sample) -> Sheet:
+    return Sheet(**{**sample.meta["sheet"], "color": tuple(sample.meta["sheet"]["color"])})
+
+
+def naive_text_page(sample: Sample) -> Image.Image:
+    """The issue's baseline writing: the sample's lines as Pillow text, its handwriting font opened for this sample
+    alone (LXGW WenKai for Chinese), on paper drawn anew."""
     meta = sample.meta
-    sheet = Sheet(**{**meta["sheet"], "color": tuple(meta["sheet"]["color"])})
+    sheet = _sheet(sample)
     font = ImageFont.truetype(f"{FONT_DIR}/{FONT_HANDS[meta['lang']][0]}", int(meta["hand"]["size"]))
-    img = Image.fromarray(paper(sheet))
-    pen = ImageDraw.Draw(img)
+    img = naive_paper(sheet)
+    ink = ImageDraw.Draw(img)
     for row, line in enumerate(sample.target.split("\n")):
-        pen.text((sheet.left, sheet.top + row * sheet.pitch), line, font=font, fill=tuple(meta["hand"]["ink"]),
+        ink.text((sheet.left, sheet.top + row * sheet.pitch), line, font=font, fill=tuple(meta["hand"]["ink"]),
                  anchor="ls")
-    return degrade.apply(img, degrade.DegradeParams.from_dict(meta["degrade"])).images[0]
-
-
-def naive_pen(sample: Sample) -> Image.Image:
-    """The pen baseline: `naive_pen_page`, degraded as the sample was."""
-    return degrade.apply(naive_pen_page(sample), degrade.DegradeParams.from_dict(sample.meta["degrade"])).images[0]
+    return img
 
 
 def naive_pen_page(sample: Sample) -> Image.Image:
@@ -79,10 +155,10 @@ def naive_pen_page(sample: Sample) -> Image.Image:
 
     A font hand's sample is written as Pillow text with its font opened anew (the font floor's naive form).
     """
-    meta, hand = sample.meta, sample.meta["hand"]
-    sheet = Sheet(**{**meta["sheet"], "color": tuple(meta["sheet"]["color"])})
+    hand = sample.meta["hand"]
+    sheet = _sheet(sample)
     latin = pen.hershey_font.__wrapped__(hand["font"]) if hand["pen"] else None
-    img = Image.fromarray(paper(sheet))
+    img = naive_paper(sheet)
     ink = ImageDraw.Draw(img)
     rng = np.random.default_rng(0)
     for row, line in enumerate(sample.target.split("\n")):
@@ -106,25 +182,32 @@ def naive_pen_page(sample: Sample) -> Image.Image:
     return img
 
 
-def engine_pages(samples: list[Sample]) -> float:
-    """CPU seconds the engine spends writing these built-in samples' pages (its draws replayed up to the writing)."""
-    cpu = cpu_seconds()
+def _ms(cpu: float, n: int) -> float:
+    return round(1000 * cpu / n, 1)
+
+
+def engine_stages(samples: list[Sample]) -> dict[str, float]:
+    """CPU ms a sample the engine spends on each stage of these built-in samples (its draws replayed): writing the
+    page (paper included), the effects (`renderers.degrade.apply`), the PNG encode."""
+    spent = {"page": 0.0, "effects": 0.0, "png": 0.0}
     for index, s in enumerate(samples):
-        rng = make_rng(0, "handwriting", index)
+        cpu = cpu_seconds()
+        rng = make_rng(0, "handwriting", index, s.meta["attempt"])
         lang, kind = LANGS[int(rng.integers(2))], KINDS[int(rng.integers(len(KINDS)))]
-        _, lines, _, _ = write_page(rng, lang, kind, (HandwritingConfig.em_min, HandwritingConfig.em_max))
+        page, lines, _, _ = write_page(rng, lang, kind, (HandwritingConfig.em_min, HandwritingConfig.em_max))
         assert "\n".join(t for t, _ in lines) == s.target, "replay diverged from the engine's draw"
-    return cpu_seconds() - cpu
-
-
-def naive_pages(samples: list[Sample]) -> float:
-    cpu = cpu_seconds()
-    for s in samples:
-        naive_pen_page(s)
-    return cpu_seconds() - cpu
+        spent["page"] += cpu_seconds() - cpu
+        cpu = cpu_seconds()
+        degrade.apply(Image.fromarray(page), degrade.DegradeParams.from_dict(s.meta["degrade"]))
+        spent["effects"] += cpu_seconds() - cpu
+        cpu = cpu_seconds()
+        encode_image(s.images[0])
+        spent["png"] += cpu_seconds() - cpu
+    return {k: _ms(v, len(samples)) for k, v in spent.items()}
 
 
 def measure(engine: HandwritingEngine, n: int) -> tuple[dict[str, float], list[Sample]]:
+    """The engine end to end: `n` samples drawn as a build draws them, each encoded as the shard writer does."""
     cpu = cpu_seconds()
     samples = [draw(engine, i) for i in range(n)]
     for s in samples:
@@ -133,12 +216,23 @@ def measure(engine: HandwritingEngine, n: int) -> tuple[dict[str, float], list[S
     return {"samples": n, "cpu_s": round(cpu, 2), "per_cpu_s": round(n / cpu, 3)}, samples
 
 
-def measure_naive(samples: list[Sample], how) -> dict[str, float]:
-    cpu = cpu_seconds()
+def measure_naive(samples: list[Sample], page: Callable[[Sample], Image.Image]) -> dict[str, object]:
+    """A baseline over the same samples: `page` writes each anew, `naive_effects` degrades it with the sample's
+    parameters, and the result is encoded; CPU ms a sample by stage."""
+    spent = {"page": 0.0, "effects": 0.0, "png": 0.0}
     for s in samples:
-        encode_image(how(s))
-    cpu = cpu_seconds() - cpu
-    return {"samples": len(samples), "cpu_s": round(cpu, 2), "per_cpu_s": round(len(samples) / cpu, 3)}
+        cpu = cpu_seconds()
+        img = page(s)
+        spent["page"] += cpu_seconds() - cpu
+        cpu = cpu_seconds()
+        img = naive_effects(img, degrade.DegradeParams.from_dict(s.meta["degrade"]))
+        spent["effects"] += cpu_seconds() - cpu
+        cpu = cpu_seconds()
+        encode_image(img)
+        spent["png"] += cpu_seconds() - cpu
+    total = sum(spent.values())
+    return {"samples": len(samples), "cpu_s": round(total, 2), "per_cpu_s": round(len(samples) / total, 3),
+            "stages_ms": {k: _ms(v, len(samples)) for k, v in spent.items()}}
 
 
 def main() -> None:
@@ -152,21 +246,18 @@ def main() -> None:
     for index in range(4 * args.n):  # warm-up: prose, fonts and common characters' stroke data load once per worker
         draw(engine, 10_000 + index)
     built_in, samples = measure(engine, args.n)
-    pen_base = measure_naive(samples, naive_pen)
-    font_base = measure_naive(samples, naive)
-    result: dict[str, object] = {"goal_speedup": 3.0, "built_in": built_in, "naive_pen": pen_base,
-                                 "naive_font_text": font_base,
-                                 "speedup": round(built_in["per_cpu_s"] / pen_base["per_cpu_s"], 2),
-                                 "speedup_vs_font_text": round(built_in["per_cpu_s"] / font_base["per_cpu_s"], 2),
-                                 "writing_only": {"engine_cpu_s": round(engine_pages(samples), 2),
-                                                  "naive_pen_cpu_s": round(naive_pages(samples), 2)},
-                                 "langs": dict(zip(*np.unique([s.meta["lang"] for s in samples], return_counts=True)))}
-    result["langs"] = {k: int(v) for k, v in result["langs"].items()}
-    writing = result["writing_only"]
-    writing["speedup"] = round(writing["naive_pen_cpu_s"] / writing["engine_cpu_s"], 2)
-    shared = built_in["cpu_s"] - writing["engine_cpu_s"]
-    result["shared_cpu_s_per_sample"] = round(shared / args.n, 4)
-    result["free_writer_ceiling"] = round(pen_base["cpu_s"] / shared, 2)
+    text_base = measure_naive(samples, naive_text_page)
+    pen_base = measure_naive(samples, naive_pen_page)
+    stages = engine_stages(samples)
+    per_sample = 1000 * built_in["cpu_s"] / args.n
+    stages["other"] = round(per_sample - sum(stages.values()), 1)
+    result: dict[str, object] = {
+        "goal_speedup": 3.0, "built_in": built_in, "engine_stages_ms": stages,
+        "naive_text": text_base, "naive_pen": pen_base,
+        "speedup": round(built_in["per_cpu_s"] / text_base["per_cpu_s"], 2),
+        "speedup_vs_naive_pen": round(built_in["per_cpu_s"] / pen_base["per_cpu_s"], 2),
+        "png_ceiling": round(1000 * text_base["cpu_s"] / args.n / stages["png"], 2),
+        "langs": {str(k): int(v) for k, v in zip(*np.unique([s.meta["lang"] for s in samples], return_counts=True))}}
     if Path(args.source).is_dir():
         real = HandwritingEngine(HandwritingConfig(source=args.source))
         draw(real, 0)
