@@ -41,6 +41,7 @@ from renderers.result import DrawnText, Rendered
 RGB = tuple[int, int, int]
 JPEG_BEST = 95  # the highest JPEG quality a draw re-compresses at
 GAIN_STEP = 8  # the shadow/vignette gain is computed on a grid this many times coarser, then enlarged
+POOL, POOL_SEED, POOL_UNIT = 2048, 20240611, 1000  # the noise and grain pools: side, seed, int16 steps per unit
 EFFECTS = ("ink", "paper", "grain", "rotate", "corners", "contrast", "brightness", "shadow", "vignette", "blur",
            "scale", "noise", "jpeg")
 
@@ -314,6 +315,46 @@ def _gaussian_table() -> np.ndarray:
     return np.array([inv((k + 0.5) / 65536) for k in range(65536)], dtype=np.float32)
 
 
+def _white(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
+    """Standard normal noise, (h, w) float32, through `_gaussian_table`."""
+    return np.take(_gaussian_table(), rng.integers(0, 65536, (h, w), dtype=np.uint16))
+
+
+def _blotches(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
+    """Paper grain's shape, (h, w) float32 in [-1, 1]: a normal field 24 times coarser, enlarged (cubic), clipped
+    at 2.5 and divided by it, so its blotches are about 24 px across whatever the image's size."""
+    coarse = rng.standard_normal((h // 24 + 2, w // 24 + 2)).astype(np.float32)
+    field = cv2.resize(coarse, (w, h), interpolation=cv2.INTER_CUBIC)
+    np.clip(field, -2.5, 2.5, out=field)
+    return field / 2.5
+
+
+@functools.cache
+def _pool(kind: str) -> np.ndarray:
+    """A field drawn once per process from a fixed seed, that every image no larger reads a window of instead of
+    drawing its own: "noise" (`_white`) or "grain" (`_blotches`), as (POOL, POOL, 3) int16 in units of 1/`POOL_UNIT`,
+    the value repeated on the three channels so that one OpenCV pass adds or multiplies it into an RGB image.
+
+    Why a pool: drawing and shaping a fresh full-page field was about a third of `apply` on a handwriting page
+    (bench.handwriting); a window at an offset the sample's seed draws is as random to a model (windows of one
+    page-sized image overlap in other places, and a field has no structure to recognise), and replay stays exact
+    because the pool is a function of the constant seed alone. 24 MiB each, built in about 0.1 CPU-s when first used.
+    """
+    rng = np.random.default_rng([POOL_SEED, ("noise", "grain").index(kind)])
+    field = (_white if kind == "noise" else _blotches)(rng, POOL, POOL)
+    one = np.clip(np.rint(field * POOL_UNIT), -32767, 32767).astype(np.int16)
+    return cv2.merge([one, one, one])
+
+
+def _window(kind: str, rng: np.random.Generator, h: int, w: int) -> np.ndarray | None:
+    """An (h, w, 3) window of `_pool(kind)` at an offset drawn from `rng`, or None when the image is larger than
+    the pool (the caller then draws its own field)."""
+    if h > POOL or w > POOL:
+        return None
+    y, x = (int(v) for v in rng.integers(0, (POOL - h + 1, POOL - w + 1)))
+    return _pool(kind)[y:y + h, x:x + w]
+
+
 def apply(image: Image.Image, params: DegradeParams, texts: Sequence[DrawnText] = ()) -> Rendered:
     """Degrade an image and move its texts with it; deterministic (same image + params, same bytes).
 
@@ -332,18 +373,14 @@ def apply(image: Image.Image, params: DegradeParams, texts: Sequence[DrawnText] 
         spread = (cv2.erode if params.ink > 0 else cv2.dilate)(a, np.ones((3, 3), np.uint8),
                                                                borderType=cv2.BORDER_REPLICATE)
         a = cv2.addWeighted(a, 1 - abs(params.ink), spread, abs(params.ink), 0)
-    if params.paper != (255, 255, 255) or params.grain:
-        tint = np.asarray(params.paper, dtype=np.float32) / 255
-        if params.grain:  # the same coarse draw as the reference, so the same blotches
-            coarse = rng.standard_normal((h // 24 + 2, w // 24 + 2)).astype(np.float32)
-            gain = cv2.resize(coarse, (w, h), interpolation=cv2.INTER_CUBIC)
-            np.clip(gain, -2.5, 2.5, out=gain)
-            gain *= params.grain / 2.5
-            gain += 1
-            a = _scaled(a, cv2.merge([gain * c for c in tint]) if params.paper != (255, 255, 255) else gain)
-        else:  # a tint alone is one lookup per channel
-            lut = np.floor(np.arange(256, dtype=np.float32)[:, None] * tint + 0.5)
-            a = cv2.LUT(a, np.clip(lut, 0, 255).astype(np.uint8).reshape(256, 1, 3))
+    if params.paper != (255, 255, 255):  # a tint is one lookup per channel
+        lut = np.floor(np.arange(256, dtype=np.float32)[:, None] * np.asarray(params.paper) / 255 + 0.5)
+        a = cv2.LUT(a, np.clip(lut, 0, 255).astype(np.uint8).reshape(256, 1, 3))
+    if params.grain:  # a + a * grain * blotches, the blotches a window of the pool
+        field = _window("grain", rng, h, w)
+        if field is None:
+            field = cv2.merge([_blotches(rng, h, w) * POOL_UNIT] * 3)
+        a = cv2.add(a, cv2.multiply(a, field, scale=params.grain / POOL_UNIT, dtype=cv2.CV_16S), dtype=cv2.CV_8U)
     if moves(params):
         hom, out = warp(params, (w, h))
         half = np.array([[1, 0, 0.5], [0, 1, 0.5], [0, 0, 1]])  # degrade's pixel i spans [i, i+1]; OpenCV's is at i
@@ -363,10 +400,11 @@ def apply(image: Image.Image, params: DegradeParams, texts: Sequence[DrawnText] 
     if params.scale < 1:
         small = (max(1, round(w * params.scale)), max(1, round(h * params.scale)))
         a = cv2.resize(cv2.resize(a, small, interpolation=cv2.INTER_LINEAR), (w, h), interpolation=cv2.INTER_LINEAR)
-    if params.noise:  # grey sensor noise, the same on every channel
-        f = np.take(_gaussian_table(), rng.integers(0, 65536, (h, w), dtype=np.uint16))
-        f *= params.noise
-        a = cv2.add(a, cv2.merge([f, f, f]), dtype=cv2.CV_8U)
+    if params.noise:  # grey sensor noise, the same on every channel: a window of the pool, added in one pass
+        f = _window("noise", rng, h, w)
+        if f is None:
+            f = cv2.merge([_white(rng, h, w) * POOL_UNIT] * 3)
+        a = cv2.addWeighted(a, 1.0, f, params.noise / POOL_UNIT, 0, dtype=cv2.CV_8U)
     img = Image.fromarray(a, "RGB")
     if params.jpeg:
         buf = io.BytesIO()
