@@ -367,7 +367,7 @@ def apply(image: Image.Image, params: DegradeParams, texts: Sequence[DrawnText] 
         `Rendered([degraded], moved texts, {"degrade": params.preset, "size": [w, h]})`.
     """
     rng = np.random.default_rng(params.seed)
-    a = np.ascontiguousarray(np.asarray(image.convert("RGB")))
+    a = np.asarray(image if image.mode == "RGB" else image.convert("RGB"))  # read only: every step makes a new array
     h, w = a.shape[:2]
     if params.ink:  # blend with the 3x3 minimum (bleed, ink > 0) or maximum (erosion, ink < 0), edges replicated
         spread = (cv2.erode if params.ink > 0 else cv2.dilate)(a, np.ones((3, 3), np.uint8),
