@@ -206,38 +206,47 @@ def engine_stages(samples: list[Sample]) -> dict[str, float]:
     return {k: _ms(v, len(samples)) for k, v in spent.items()}
 
 
-def measure(engine: HandwritingEngine, n: int) -> tuple[dict[str, float], list[Sample]]:
-    """The engine end to end: `n` samples drawn as a build draws them, each encoded as the shard writer does."""
+def _rate(n: int, cpu: float) -> dict[str, float]:
+    return {"samples": n, "cpu_s": round(cpu, 2), "per_cpu_s": round(n / cpu, 3)}
+
+
+def naive_sample(sample: Sample, page: Callable[[Sample], Image.Image], spent: dict[str, float]) -> None:
+    """A baseline's draw of `sample`: `page` writes it anew, `naive_effects` degrades it with the sample's
+    parameters, the result is encoded; the CPU seconds of each stage are added to `spent`."""
     cpu = cpu_seconds()
-    samples = [draw(engine, i) for i in range(n)]
-    for s in samples:
-        encode_image(s.images[0])
-    cpu = cpu_seconds() - cpu
-    return {"samples": n, "cpu_s": round(cpu, 2), "per_cpu_s": round(n / cpu, 3)}, samples
+    img = page(sample)
+    spent["page"] += cpu_seconds() - cpu
+    cpu = cpu_seconds()
+    img = naive_effects(img, degrade.DegradeParams.from_dict(sample.meta["degrade"]))
+    spent["effects"] += cpu_seconds() - cpu
+    cpu = cpu_seconds()
+    encode_image(img)
+    spent["png"] += cpu_seconds() - cpu
 
 
-def measure_naive(samples: list[Sample], page: Callable[[Sample], Image.Image]) -> dict[str, object]:
-    """A baseline over the same samples: `page` writes each anew, `naive_effects` degrades it with the sample's
-    parameters, and the result is encoded; CPU ms a sample by stage."""
-    spent = {"page": 0.0, "effects": 0.0, "png": 0.0}
-    for s in samples:
+def measure(engine: HandwritingEngine, n: int, baselines: dict[str, Callable[[Sample], Image.Image]]
+            ) -> tuple[dict[str, object], list[Sample]]:
+    """The engine end to end (`n` samples drawn as a build draws them, each encoded as the shard writer does) and
+    each baseline on the same samples, interleaved sample by sample so that the machine's load weighs alike."""
+    engine_cpu, samples = 0.0, []
+    spent = {name: {"page": 0.0, "effects": 0.0, "png": 0.0} for name in baselines}
+    for index in range(n):
         cpu = cpu_seconds()
-        img = page(s)
-        spent["page"] += cpu_seconds() - cpu
-        cpu = cpu_seconds()
-        img = naive_effects(img, degrade.DegradeParams.from_dict(s.meta["degrade"]))
-        spent["effects"] += cpu_seconds() - cpu
-        cpu = cpu_seconds()
-        encode_image(img)
-        spent["png"] += cpu_seconds() - cpu
-    total = sum(spent.values())
-    return {"samples": len(samples), "cpu_s": round(total, 2), "per_cpu_s": round(len(samples) / total, 3),
-            "stages_ms": {k: _ms(v, len(samples)) for k, v in spent.items()}}
+        sample = draw(engine, index)
+        encode_image(sample.images[0])
+        engine_cpu += cpu_seconds() - cpu
+        samples.append(sample)
+        for name, page in baselines.items():
+            naive_sample(sample, page, spent[name])
+    out: dict[str, object] = {"engine": _rate(n, engine_cpu)}
+    for name, stages in spent.items():
+        out[name] = {**_rate(n, sum(stages.values())), "stages_ms": {k: _ms(v, n) for k, v in stages.items()}}
+    return out, samples
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=12, help="samples drawn per configuration")
+    parser.add_argument("--n", type=int, default=24, help="samples drawn per configuration")
     shared = Path(__file__).resolve().parents[2] / "shared" / "data" / "handwriting"
     parser.add_argument("--source", default=str(shared),
                         help="a folder of real handwritten lines with transcripts.json (skipped when absent)")
@@ -245,12 +254,10 @@ def main() -> None:
     engine = HandwritingEngine(HandwritingConfig())
     for index in range(4 * args.n):  # warm-up: prose, fonts and common characters' stroke data load once per worker
         draw(engine, 10_000 + index)
-    built_in, samples = measure(engine, args.n)
-    text_base = measure_naive(samples, naive_text_page)
-    pen_base = measure_naive(samples, naive_pen_page)
+    rates, samples = measure(engine, args.n, {"naive_text": naive_text_page, "naive_pen": naive_pen_page})
+    built_in, text_base, pen_base = rates["engine"], rates["naive_text"], rates["naive_pen"]
     stages = engine_stages(samples)
-    per_sample = 1000 * built_in["cpu_s"] / args.n
-    stages["other"] = round(per_sample - sum(stages.values()), 1)
+    stages["other"] = round(1000 * built_in["cpu_s"] / args.n - sum(stages.values()), 1)
     result: dict[str, object] = {
         "goal_speedup": 3.0, "built_in": built_in, "engine_stages_ms": stages,
         "naive_text": text_base, "naive_pen": pen_base,
@@ -261,7 +268,7 @@ def main() -> None:
     if Path(args.source).is_dir():
         real = HandwritingEngine(HandwritingConfig(source=args.source))
         draw(real, 0)
-        result["source_lines"] = measure(real, args.n)[0]
+        result["source_lines"] = measure(real, args.n, {})[0]["engine"]
     print(json.dumps(result, indent=2))
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "handwriting.json").write_text(json.dumps(result, indent=2) + "\n")

@@ -26,7 +26,6 @@ handwriting pages, bench.handwriting); no OpenCV random number is used, so repla
 from __future__ import annotations
 
 import functools
-import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
@@ -405,9 +404,8 @@ def apply(image: Image.Image, params: DegradeParams, texts: Sequence[DrawnText] 
         if f is None:
             f = cv2.merge([_white(rng, h, w) * POOL_UNIT] * 3)
         a = cv2.addWeighted(a, 1.0, f, params.noise / POOL_UNIT, 0, dtype=cv2.CV_8U)
+    if params.jpeg:  # OpenCV's codec (libjpeg-turbo, 4:2:0 as Pillow's): no PIL image made and read back
+        _, buf = cv2.imencode(".jpg", cv2.cvtColor(a, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, params.jpeg])
+        a = cv2.cvtColor(cv2.imdecode(buf, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
     img = Image.fromarray(a, "RGB")
-    if params.jpeg:
-        buf = io.BytesIO()
-        img.save(buf, "JPEG", quality=params.jpeg)
-        img = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
     return Rendered([img], map_texts(texts, params, image.size), {"degrade": params.preset, "size": list(img.size)})
