@@ -198,7 +198,7 @@ def engine_stages(samples: list[Sample]) -> dict[str, float]:
         assert "\n".join(t for t, _ in lines) == s.target, "replay diverged from the engine's draw"
         spent["page"] += cpu_seconds() - cpu
         cpu = cpu_seconds()
-        degrade.apply(Image.fromarray(page), degrade.DegradeParams.from_dict(s.meta["degrade"]))
+        degrade.apply(page, degrade.DegradeParams.from_dict(s.meta["degrade"]))
         spent["effects"] += cpu_seconds() - cpu
         cpu = cpu_seconds()
         encode_image(s.images[0])

@@ -354,11 +354,12 @@ def _window(kind: str, rng: np.random.Generator, h: int, w: int) -> np.ndarray |
     return _pool(kind)[y:y + h, x:x + w]
 
 
-def apply(image: Image.Image, params: DegradeParams, texts: Sequence[DrawnText] = ()) -> Rendered:
+def apply(image: Image.Image | np.ndarray, params: DegradeParams, texts: Sequence[DrawnText] = ()) -> Rendered:
     """Degrade an image and move its texts with it; deterministic (same image + params, same bytes).
 
     Args:
-        image: the clean render (any mode; the result is RGB, alpha dropped).
+        image: the clean render: a PIL image of any mode (the result is RGB, alpha dropped), or (h, w, 3) uint8
+            RGB pixels, which it does not change.
         params: from `draw_params`, `strongest`, or `DegradeParams.from_dict(meta[...])`.
         texts: texts drawn on `image`, to carry through the geometry (see `map_texts`).
 
@@ -366,8 +367,12 @@ def apply(image: Image.Image, params: DegradeParams, texts: Sequence[DrawnText] 
         `Rendered([degraded], moved texts, {"degrade": params.preset, "size": [w, h]})`.
     """
     rng = np.random.default_rng(params.seed)
-    a = np.asarray(image if image.mode == "RGB" else image.convert("RGB"))  # read only: every step makes a new array
+    if isinstance(image, np.ndarray):  # an engine's RGB pixels, spared a PIL image made and read back
+        a = image
+    else:
+        a = np.asarray(image if image.mode == "RGB" else image.convert("RGB"))  # every step below makes a new array
     h, w = a.shape[:2]
+    size = (w, h)
     if params.ink:  # blend with the 3x3 minimum (bleed, ink > 0) or maximum (erosion, ink < 0), edges replicated
         spread = (cv2.erode if params.ink > 0 else cv2.dilate)(a, np.ones((3, 3), np.uint8),
                                                                borderType=cv2.BORDER_REPLICATE)
@@ -408,4 +413,4 @@ def apply(image: Image.Image, params: DegradeParams, texts: Sequence[DrawnText] 
         _, buf = cv2.imencode(".jpg", cv2.cvtColor(a, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, params.jpeg])
         a = cv2.cvtColor(cv2.imdecode(buf, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
     img = Image.fromarray(a, "RGB")
-    return Rendered([img], map_texts(texts, params, image.size), {"degrade": params.preset, "size": list(img.size)})
+    return Rendered([img], map_texts(texts, params, size), {"degrade": params.preset, "size": list(img.size)})
