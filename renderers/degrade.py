@@ -391,8 +391,9 @@ def apply(image: Image.Image | np.ndarray, params: DegradeParams, texts: Sequenc
         hom, out = warp(params, (w, h))
         half = np.array([[1, 0, 0.5], [0, 1, 0.5], [0, 0, 1]])  # degrade's pixel i spans [i, i+1]; OpenCV's is at i
         centred = np.linalg.inv(half) @ hom @ half
-        a = cv2.warpPerspective(a, centred, out, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
-                                borderValue=tuple(int(c) for c in params.background))
+        warp_with = cv2.warpAffine if not any(params.corners) else cv2.warpPerspective  # a turn alone: same pixels
+        a = warp_with(a, centred[:2] if not any(params.corners) else centred, out, flags=cv2.INTER_LINEAR,
+                      borderMode=cv2.BORDER_CONSTANT, borderValue=tuple(int(c) for c in params.background))
         h, w = a.shape[:2]
     gain = _gain(h, w, params)
     if params.contrast != 1 or params.brightness:  # a function of the value alone: one lookup
