@@ -27,7 +27,7 @@ def _draw(engine, i: int):
 
 
 def test_pen_draws_ink_along_its_strokes_only() -> None:
-    mask = pen.draw_strokes((100, 40), [np.float32([[10, 20], [90, 20]])], [np.float32([4, 4])])
+    mask = pen.draw_strokes((100, 40), np.float32([[10, 20], [90, 20]]), np.float32([4, 4]), [2])
     assert mask[20, 10:90].min() > 200  # on the stroke
     assert mask[:14].max() == 0 and mask[27:].max() == 0 and mask[:, :6].max() == 0  # nowhere else
 
