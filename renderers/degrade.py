@@ -43,6 +43,7 @@ RGB = tuple[int, int, int]
 JPEG_BEST = 95  # the highest JPEG quality a draw re-compresses at
 GAIN_STEP = 8  # the shadow/vignette gain is computed on a grid this many times coarser, then enlarged
 POOL, POOL_SEED, POOL_UNIT = 2048, 20240611, 1000  # the noise and grain pools: side, seed, int16 steps per unit
+LIT_STEPS = 8  # steps per grey level of the contrast lookup under a shadow (int16)
 EFFECTS = ("ink", "paper", "grain", "rotate", "corners", "contrast", "brightness", "shadow", "vignette", "blur",
            "scale", "noise", "jpeg")
 
@@ -284,8 +285,8 @@ def moves(params: DegradeParams) -> bool:
 
 
 def _gain(h: int, w: int, params: DegradeParams) -> np.ndarray | None:
-    """The shadow and vignette gain over the page, or None when both are off; smooth, so it is computed on a grid
-    `GAIN_STEP` times coarser and enlarged."""
+    """The shadow and vignette gain over the page, (h, w, 3) float32, or None when both are off; smooth, so it is
+    computed on a grid `GAIN_STEP` times coarser and enlarged."""
     if not (params.shadow or params.vignette):
         return None
     gh, gw = max(2, h // GAIN_STEP), max(2, w // GAIN_STEP)
@@ -299,13 +300,14 @@ def _gain(h: int, w: int, params: DegradeParams) -> np.ndarray | None:
         gain -= params.shadow * ramp / max(float(ramp.max()), 1e-6)
     if params.vignette:
         gain *= 1 - params.vignette / 2 * ((x * x)[None, :] + (y * y)[:, None])
-    return cv2.resize(gain, (w, h), interpolation=cv2.INTER_LINEAR)
+    return cv2.resize(cv2.merge([gain, gain, gain]), (w, h), interpolation=cv2.INTER_LINEAR)  # 3 channels: no merge
 
 
-def _scaled(a: np.ndarray, gain: np.ndarray) -> np.ndarray:
-    """Pixels (h, w, 3; uint8 or float32) times a float32 gain, per pixel (h, w) or per pixel and channel (h, w, 3), rounded and
-    saturated by OpenCV in one pass (numpy's float32 round trip of the whole image costs about 6x as much)."""
-    return cv2.multiply(a, gain if gain.ndim == 3 else cv2.merge([gain, gain, gain]), dtype=cv2.CV_8U)
+def _scaled(a: np.ndarray, gain: np.ndarray, scale: float = 1.0) -> np.ndarray:
+    """Pixels (h, w, 3; uint8, or int16 in units of `scale`) times a float32 gain, per pixel (h, w) or per pixel and
+    channel (h, w, 3), rounded and saturated to uint8 by OpenCV in one pass (numpy's float32 round trip of the whole
+    image costs about 6x as much)."""
+    return cv2.multiply(a, gain if gain.ndim == 3 else cv2.merge([gain, gain, gain]), scale=scale, dtype=cv2.CV_8U)
 
 
 @functools.cache
@@ -398,10 +400,12 @@ def apply(image: Image.Image | np.ndarray, params: DegradeParams, texts: Sequenc
     gain = _gain(h, w, params)
     if params.contrast != 1 or params.brightness:  # a function of the value alone: one lookup
         lut = np.arange(256, dtype=np.float32) * params.contrast + (128 * (1 - params.contrast) + params.brightness)
-        # under a shadow the lookup stays float and unclipped: the light falls before the sensor saturates
-        a = cv2.LUT(a, lut if gain is not None else np.clip(np.floor(lut + 0.5), 0, 255).astype(np.uint8))
+        # under a shadow the lookup stays unclipped (in eighths of a level, int16: half float32's memory traffic):
+        # the light falls before the sensor saturates
+        a = cv2.LUT(a, np.rint(lut * LIT_STEPS).astype(np.int16) if gain is not None
+                    else np.clip(np.floor(lut + 0.5), 0, 255).astype(np.uint8))
     if gain is not None:
-        a = _scaled(a, gain)
+        a = _scaled(a, gain, 1 / LIT_STEPS if a.dtype == np.int16 else 1.0)
     if params.blur:
         a = cv2.GaussianBlur(a, (0, 0), params.blur)
     if params.scale < 1:
