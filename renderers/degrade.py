@@ -17,16 +17,17 @@ page), lighting (contrast, brightness, a cast shadow, lens vignetting), optical 
 noise, JPEG re-compression. OpenCV (which rapidocr installs) draws them with SIMD filters: erode/dilate for
 the ink, one bilinear `warpPerspective` for the geometry, `GaussianBlur`, `resize`, and the smooth shadow/vignette
 gain computed at 1/8 size and enlarged; the pixel arithmetic stays in uint8 (lookup tables for tint, contrast and
-brightness, one saturating OpenCV multiply or add for grain, shadow and noise; noise drawn as 16-bit integers
-through a table of Gaussian quantiles) and Pillow does the JPEG codec. About 0.035 CPU-s for a 1000x1400 page,
-against 0.06 with float32 numpy passes and a quarter of that again for Pillow's bicubic PERSPECTIVE (measured on
-handwriting pages, bench.handwriting); no OpenCV random number is used, so replay stays exact.
+brightness, one saturating OpenCV multiply or add for grain, shadow and noise) and OpenCV's libjpeg-turbo does the
+JPEG round trip. The sensor noise and the paper grain are not drawn per image: each is a window, at an offset the
+image's seed draws, of a 2048 px field made once per process from a fixed seed (`_pool`), so a build pays for the
+field once, not per sample. About 0.03 CPU-s for a handwriting page of 1 Mpx, against 0.23-0.28 for the same
+effects written plainly (Pillow filters, float numpy, fields drawn per image; bench.handwriting's baseline); no
+OpenCV random number is used, so replay stays exact.
 """
 
 from __future__ import annotations
 
 import functools
-import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
@@ -41,6 +42,8 @@ from renderers.result import DrawnText, Rendered
 RGB = tuple[int, int, int]
 JPEG_BEST = 95  # the highest JPEG quality a draw re-compresses at
 GAIN_STEP = 8  # the shadow/vignette gain is computed on a grid this many times coarser, then enlarged
+POOL, POOL_SEED, POOL_UNIT = 2048, 20240611, 1000  # the noise and grain pools: side, seed, int16 steps per unit
+LIT_STEPS = 8  # steps per grey level of the contrast lookup under a shadow (int16)
 EFFECTS = ("ink", "paper", "grain", "rotate", "corners", "contrast", "brightness", "shadow", "vignette", "blur",
            "scale", "noise", "jpeg")
 
@@ -51,7 +54,7 @@ class DegradeParams:
 
     Attributes:
         preset: the preset it was drawn from (a label for meta; no effect reads it).
-        seed: seeds the noise and the paper grain.
+        seed: seeds where the noise and the paper grain are read from their pools (`_pool`).
         ink: > 0 ink bleed (strokes thicken), < 0 erosion (strokes thin): blend weight of a 3x3 min/max filter.
         paper: paper colour the page is multiplied by (white = none).
         grain: amplitude of the paper's blotchy texture, as a fraction of brightness.
@@ -282,8 +285,8 @@ def moves(params: DegradeParams) -> bool:
 
 
 def _gain(h: int, w: int, params: DegradeParams) -> np.ndarray | None:
-    """The shadow and vignette gain over the page, or None when both are off; smooth, so it is computed on a grid
-    `GAIN_STEP` times coarser and enlarged."""
+    """The shadow and vignette gain over the page, (h, w, 3) float32, or None when both are off; smooth, so it is
+    computed on a grid `GAIN_STEP` times coarser and enlarged."""
     if not (params.shadow or params.vignette):
         return None
     gh, gw = max(2, h // GAIN_STEP), max(2, w // GAIN_STEP)
@@ -297,13 +300,14 @@ def _gain(h: int, w: int, params: DegradeParams) -> np.ndarray | None:
         gain -= params.shadow * ramp / max(float(ramp.max()), 1e-6)
     if params.vignette:
         gain *= 1 - params.vignette / 2 * ((x * x)[None, :] + (y * y)[:, None])
-    return cv2.resize(gain, (w, h), interpolation=cv2.INTER_LINEAR)
+    return cv2.resize(cv2.merge([gain, gain, gain]), (w, h), interpolation=cv2.INTER_LINEAR)  # 3 channels: no merge
 
 
-def _scaled(a: np.ndarray, gain: np.ndarray) -> np.ndarray:
-    """Pixels (h, w, 3; uint8 or float32) times a float32 gain, per pixel (h, w) or per pixel and channel (h, w, 3), rounded and
-    saturated by OpenCV in one pass (numpy's float32 round trip of the whole image costs about 6x as much)."""
-    return cv2.multiply(a, gain if gain.ndim == 3 else cv2.merge([gain, gain, gain]), dtype=cv2.CV_8U)
+def _scaled(a: np.ndarray, gain: np.ndarray, scale: float = 1.0) -> np.ndarray:
+    """Pixels (h, w, 3; uint8, or int16 in units of `scale`) times a float32 gain, per pixel (h, w) or per pixel and
+    channel (h, w, 3), rounded and saturated to uint8 by OpenCV in one pass (numpy's float32 round trip of the whole
+    image costs about 6x as much)."""
+    return cv2.multiply(a, gain if gain.ndim == 3 else cv2.merge([gain, gain, gain]), scale=scale, dtype=cv2.CV_8U)
 
 
 @functools.cache
@@ -314,11 +318,52 @@ def _gaussian_table() -> np.ndarray:
     return np.array([inv((k + 0.5) / 65536) for k in range(65536)], dtype=np.float32)
 
 
-def apply(image: Image.Image, params: DegradeParams, texts: Sequence[DrawnText] = ()) -> Rendered:
+def _white(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
+    """Standard normal noise, (h, w) float32, through `_gaussian_table`."""
+    return np.take(_gaussian_table(), rng.integers(0, 65536, (h, w), dtype=np.uint16))
+
+
+def _blotches(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
+    """Paper grain's shape, (h, w) float32 in [-1, 1]: a normal field 24 times coarser, enlarged (cubic), clipped
+    at 2.5 and divided by it, so its blotches are about 24 px across whatever the image's size."""
+    coarse = rng.standard_normal((h // 24 + 2, w // 24 + 2)).astype(np.float32)
+    field = cv2.resize(coarse, (w, h), interpolation=cv2.INTER_CUBIC)
+    np.clip(field, -2.5, 2.5, out=field)
+    return field / 2.5
+
+
+@functools.cache
+def _pool(kind: str) -> np.ndarray:
+    """A field drawn once per process from a fixed seed, that every image no larger reads a window of instead of
+    drawing its own: "noise" (`_white`) or "grain" (`_blotches`), as (POOL, POOL, 3) int16 in units of 1/`POOL_UNIT`,
+    the value repeated on the three channels so that one OpenCV pass adds or multiplies it into an RGB image.
+
+    Why a pool: drawing and shaping a fresh full-page field was about a third of `apply` on a handwriting page
+    (bench.handwriting); a window at an offset the sample's seed draws is as random to a model (windows of one
+    page-sized image overlap in other places, and a field has no structure to recognise), and replay stays exact
+    because the pool is a function of the constant seed alone. 24 MiB each, built in about 0.1 CPU-s when first used.
+    """
+    rng = np.random.default_rng([POOL_SEED, ("noise", "grain").index(kind)])
+    field = (_white if kind == "noise" else _blotches)(rng, POOL, POOL)
+    one = np.clip(np.rint(field * POOL_UNIT), -32767, 32767).astype(np.int16)
+    return cv2.merge([one, one, one])
+
+
+def _window(kind: str, rng: np.random.Generator, h: int, w: int) -> np.ndarray | None:
+    """An (h, w, 3) window of `_pool(kind)` at an offset drawn from `rng`, or None when the image is larger than
+    the pool (the caller then draws its own field)."""
+    if h > POOL or w > POOL:
+        return None
+    y, x = (int(v) for v in rng.integers(0, (POOL - h + 1, POOL - w + 1)))
+    return _pool(kind)[y:y + h, x:x + w]
+
+
+def apply(image: Image.Image | np.ndarray, params: DegradeParams, texts: Sequence[DrawnText] = ()) -> Rendered:
     """Degrade an image and move its texts with it; deterministic (same image + params, same bytes).
 
     Args:
-        image: the clean render (any mode; the result is RGB, alpha dropped).
+        image: the clean render: a PIL image of any mode (the result is RGB, alpha dropped), or (h, w, 3) uint8
+            RGB pixels, which it does not change.
         params: from `draw_params`, `strongest`, or `DegradeParams.from_dict(meta[...])`.
         texts: texts drawn on `image`, to carry through the geometry (see `map_texts`).
 
@@ -326,50 +371,53 @@ def apply(image: Image.Image, params: DegradeParams, texts: Sequence[DrawnText] 
         `Rendered([degraded], moved texts, {"degrade": params.preset, "size": [w, h]})`.
     """
     rng = np.random.default_rng(params.seed)
-    a = np.ascontiguousarray(np.asarray(image.convert("RGB")))
+    if isinstance(image, np.ndarray):  # an engine's RGB pixels, spared a PIL image made and read back
+        a = image
+    else:
+        a = np.asarray(image if image.mode == "RGB" else image.convert("RGB"))  # every step below makes a new array
     h, w = a.shape[:2]
+    size = (w, h)
     if params.ink:  # blend with the 3x3 minimum (bleed, ink > 0) or maximum (erosion, ink < 0), edges replicated
         spread = (cv2.erode if params.ink > 0 else cv2.dilate)(a, np.ones((3, 3), np.uint8),
                                                                borderType=cv2.BORDER_REPLICATE)
         a = cv2.addWeighted(a, 1 - abs(params.ink), spread, abs(params.ink), 0)
-    if params.paper != (255, 255, 255) or params.grain:
-        tint = np.asarray(params.paper, dtype=np.float32) / 255
-        if params.grain:  # the same coarse draw as the reference, so the same blotches
-            coarse = rng.standard_normal((h // 24 + 2, w // 24 + 2)).astype(np.float32)
-            gain = cv2.resize(coarse, (w, h), interpolation=cv2.INTER_CUBIC)
-            np.clip(gain, -2.5, 2.5, out=gain)
-            gain *= params.grain / 2.5
-            gain += 1
-            a = _scaled(a, cv2.merge([gain * c for c in tint]) if params.paper != (255, 255, 255) else gain)
-        else:  # a tint alone is one lookup per channel
-            lut = np.floor(np.arange(256, dtype=np.float32)[:, None] * tint + 0.5)
-            a = cv2.LUT(a, np.clip(lut, 0, 255).astype(np.uint8).reshape(256, 1, 3))
+    if params.paper != (255, 255, 255):  # a tint is one lookup per channel
+        lut = np.floor(np.arange(256, dtype=np.float32)[:, None] * np.asarray(params.paper) / 255 + 0.5)
+        a = cv2.LUT(a, np.clip(lut, 0, 255).astype(np.uint8).reshape(256, 1, 3))
+    if params.grain:  # a + a * grain * blotches, the blotches a window of the pool
+        field = _window("grain", rng, h, w)
+        if field is None:
+            field = cv2.merge([_blotches(rng, h, w) * POOL_UNIT] * 3)
+        a = cv2.add(a, cv2.multiply(a, field, scale=params.grain / POOL_UNIT, dtype=cv2.CV_16S), dtype=cv2.CV_8U)
     if moves(params):
         hom, out = warp(params, (w, h))
         half = np.array([[1, 0, 0.5], [0, 1, 0.5], [0, 0, 1]])  # degrade's pixel i spans [i, i+1]; OpenCV's is at i
         centred = np.linalg.inv(half) @ hom @ half
-        a = cv2.warpPerspective(a, centred, out, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
-                                borderValue=tuple(int(c) for c in params.background))
+        warp_with = cv2.warpAffine if not any(params.corners) else cv2.warpPerspective  # a turn alone: same pixels
+        a = warp_with(a, centred[:2] if not any(params.corners) else centred, out, flags=cv2.INTER_LINEAR,
+                      borderMode=cv2.BORDER_CONSTANT, borderValue=tuple(int(c) for c in params.background))
         h, w = a.shape[:2]
     gain = _gain(h, w, params)
     if params.contrast != 1 or params.brightness:  # a function of the value alone: one lookup
         lut = np.arange(256, dtype=np.float32) * params.contrast + (128 * (1 - params.contrast) + params.brightness)
-        # under a shadow the lookup stays float and unclipped: the light falls before the sensor saturates
-        a = cv2.LUT(a, lut if gain is not None else np.clip(np.floor(lut + 0.5), 0, 255).astype(np.uint8))
+        # under a shadow the lookup stays unclipped (in eighths of a level, int16: half float32's memory traffic):
+        # the light falls before the sensor saturates
+        a = cv2.LUT(a, np.rint(lut * LIT_STEPS).astype(np.int16) if gain is not None
+                    else np.clip(np.floor(lut + 0.5), 0, 255).astype(np.uint8))
     if gain is not None:
-        a = _scaled(a, gain)
+        a = _scaled(a, gain, 1 / LIT_STEPS if a.dtype == np.int16 else 1.0)
     if params.blur:
         a = cv2.GaussianBlur(a, (0, 0), params.blur)
     if params.scale < 1:
         small = (max(1, round(w * params.scale)), max(1, round(h * params.scale)))
         a = cv2.resize(cv2.resize(a, small, interpolation=cv2.INTER_LINEAR), (w, h), interpolation=cv2.INTER_LINEAR)
-    if params.noise:  # grey sensor noise, the same on every channel
-        f = np.take(_gaussian_table(), rng.integers(0, 65536, (h, w), dtype=np.uint16))
-        f *= params.noise
-        a = cv2.add(a, cv2.merge([f, f, f]), dtype=cv2.CV_8U)
+    if params.noise:  # grey sensor noise, the same on every channel: a window of the pool, added in one pass
+        f = _window("noise", rng, h, w)
+        if f is None:
+            f = cv2.merge([_white(rng, h, w) * POOL_UNIT] * 3)
+        a = cv2.addWeighted(a, 1.0, f, params.noise / POOL_UNIT, 0, dtype=cv2.CV_8U)
+    if params.jpeg:  # OpenCV's codec (libjpeg-turbo, 4:2:0 as Pillow's): no PIL image made and read back
+        _, buf = cv2.imencode(".jpg", cv2.cvtColor(a, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, params.jpeg])
+        a = cv2.cvtColor(cv2.imdecode(buf, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
     img = Image.fromarray(a, "RGB")
-    if params.jpeg:
-        buf = io.BytesIO()
-        img.save(buf, "JPEG", quality=params.jpeg)
-        img = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
-    return Rendered([img], map_texts(texts, params, image.size), {"degrade": params.preset, "size": list(img.size)})
+    return Rendered([img], map_texts(texts, params, size), {"degrade": params.preset, "size": list(img.size)})

@@ -26,6 +26,7 @@ import functools
 import html
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -145,7 +146,7 @@ def hanzi_glyph(char: str) -> Glyph | None:
     return Glyph(strokes, 1.0)
 
 
-def draw_strokes(size: tuple[int, int], strokes: list[np.ndarray], widths: list[np.ndarray]) -> np.ndarray:
+def draw_strokes(size: tuple[int, int], points: np.ndarray, widths: np.ndarray, lengths: Sequence[int]) -> np.ndarray:
     """An ink mask (uint8, 255 = full ink) of pixel-space polylines drawn with a round nib of varying width.
 
     Every segment takes the mean width of its two ends; segments of one (supersampled, whole-pixel) width are
@@ -153,44 +154,62 @@ def draw_strokes(size: tuple[int, int], strokes: list[np.ndarray], widths: list[
 
     Args:
         size: (width, height) of the mask.
-        strokes: polylines, each an (n, 2) array of pixel coordinates.
-        widths: for each polyline, the nib width in pixels at each of its points.
+        points: the polylines' points one after another, an (n, 2) array of pixel coordinates (flat: a page's
+            thousands of strokes are not split into arrays of their own only to be joined here again).
+        widths: the nib width in pixels at each point.
+        lengths: how many points each polyline has, in order.
 
     Returns:
         the (height, width) mask; a one-point stroke is a dot of its width.
     """
     w, h = size
-    canvas = np.zeros((h * SUPERSAMPLE, w * SUPERSAMPLE), dtype=np.uint8)
+    mask = np.zeros((h, w), dtype=np.uint8)
+    if not len(points):
+        return mask
+    # only the ink's box (whole output pixels, so the area reduction's 3x3 blocks fall where they would on the page)
+    pts = np.asarray(points, dtype=np.float64)
+    wid = np.asarray(widths, dtype=np.float64)
+    reach = float(wid.max()) / 2 + 2
+    x0, y0 = (max(0, int(np.floor(v - reach))) for v in pts.min(axis=0))
+    x1, y1 = (min(n, int(np.ceil(v + reach))) for v, n in zip(pts.max(axis=0), (w, h)))
+    if x1 <= x0 or y1 <= y0:
+        return mask
+    canvas = np.zeros(((y1 - y0) * SUPERSAMPLE, (x1 - x0) * SUPERSAMPLE), dtype=np.uint8)
     shift = 4  # OpenCV's fixed-point sub-pixel bits
-    if strokes:
-        pts = np.concatenate(strokes).astype(np.float64) * (SUPERSAMPLE * (1 << shift))
-        wid = np.concatenate(widths).astype(np.float64) * SUPERSAMPLE
-        ids = np.repeat(np.arange(len(strokes)), [len(s) for s in strokes])
-        same = ids[1:] == ids[:-1]
-        segs = np.stack([pts[:-1], pts[1:]], axis=1)[same].round().astype(np.int32)
-        thick = np.maximum(1, ((wid[:-1] + wid[1:]) / 2)[same].round().astype(int))
-        for t in np.unique(thick):
-            cv2.polylines(canvas, list(segs[thick == t]), False, 255, int(t), cv2.LINE_8, shift)
-        counts = np.bincount(ids, minlength=len(strokes))
-        for i in np.flatnonzero(counts == 1):  # dots
-            j = int(np.searchsorted(ids, i))
-            centre = tuple(int(v) for v in pts[j].round())
-            cv2.circle(canvas, centre, max(1, int(wid[j] / 2)) << shift, 255, -1, cv2.LINE_8, shift)
-    return cv2.resize(canvas, (w, h), interpolation=cv2.INTER_AREA)
+    pts = (pts - (x0, y0)) * (SUPERSAMPLE * (1 << shift))
+    wid *= SUPERSAMPLE
+    ids = np.repeat(np.arange(len(lengths)), lengths)
+    same = ids[1:] == ids[:-1]
+    segs = np.stack([pts[:-1], pts[1:]], axis=1)[same].round().astype(np.int32)
+    thick = np.maximum(1, ((wid[:-1] + wid[1:]) / 2)[same].round().astype(int))
+    for t in np.unique(thick):
+        cv2.polylines(canvas, list(segs[thick == t]), False, 255, int(t), cv2.LINE_8, shift)
+    counts = np.bincount(ids, minlength=len(lengths))
+    for i in np.flatnonzero(counts == 1):  # dots
+        j = int(np.searchsorted(ids, i))
+        centre = tuple(int(v) for v in pts[j].round())
+        cv2.circle(canvas, centre, max(1, int(wid[j] / 2)) << shift, 255, -1, cv2.LINE_8, shift)
+    mask[y0:y1, x0:x1] = cv2.resize(canvas, (x1 - x0, y1 - y0), interpolation=cv2.INTER_AREA)
+    return mask
 
 
 def ink_onto(page: np.ndarray, mask: np.ndarray, ink: tuple[int, int, int]) -> np.ndarray:
     """`page` (h, w, 3 uint8) with `ink` laid where `mask` says, as ink soaks into paper (multiplied, not pasted).
 
     One lookup table per channel turns the mask into the paper's transmission, then one multiply: integer
-    OpenCV work, several times cheaper than the same arithmetic in float numpy on a whole page.
+    OpenCV work, several times cheaper than the same arithmetic in float numpy on a whole page, and only over the
+    box the ink covers.
     """
+    x, y, w, h = cv2.boundingRect(mask)  # only where there is ink
+    out = page.copy()
+    if not w:
+        return out
     level = np.arange(256, dtype=np.float32) / 255
-    channels = []
+    region, ink_here = out[y:y + h, x:x + w], mask[y:y + h, x:x + w]
     for c, value in enumerate(ink):
         lut = np.round(255 - level * (255 - value)).astype(np.uint8)
-        channels.append(cv2.multiply(page[..., c], cv2.LUT(mask, lut), scale=1 / 255))
-    return cv2.merge(channels)
+        region[..., c] = cv2.multiply(region[..., c], cv2.LUT(ink_here, lut), scale=1 / 255)
+    return out
 
 
 def stamp(mask: np.ndarray, patch: np.ndarray, x: int, y: int) -> None:

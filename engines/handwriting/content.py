@@ -228,8 +228,9 @@ def write_page(rng: np.random.Generator, lang: str, kind: str, size: tuple[float
     hand = draw_hand(rng, lang, size)
     sheet = draw_sheet(rng, kind, hand)
     lines = page_lines(hand, sheet, rng)
-    strokes: list[np.ndarray] = []
+    points: list[np.ndarray] = []
     widths: list[np.ndarray] = []
+    lengths: list[int] = []
     stamps = []
     boxes = []
     printed = Image.new("L", (sheet.width, sheet.height)) if sheet.kind == "form" else None
@@ -244,13 +245,16 @@ def write_page(rng: np.random.Generator, lang: str, kind: str, size: tuple[float
             box = (x + box[0], baseline + box[1], x + box[2], baseline + box[3])
             x += face.getlength(row.printed) + hand.size * 0.5
         if row.written:
-            s, w, st, written = write_line(hand, row.written, x + float(rng.normal(0, hand.size * 0.1)), baseline, rng)
-            strokes += s
-            widths += w
+            p, w, n, st, written = write_line(hand, row.written, x + float(rng.normal(0, hand.size * 0.1)), baseline,
+                                              rng)
+            points.append(p)
+            widths.append(w)
+            lengths += n
             stamps += st
             box = (min(box[0], written[0]), min(box[1], written[1]), max(box[2], written[2]), max(box[3], written[3]))
         boxes.append((row.text, box))
-    mask = pen.draw_strokes((sheet.width, sheet.height), strokes, widths)
+    mask = pen.draw_strokes((sheet.width, sheet.height), np.concatenate(points or [np.zeros((0, 2), np.float32)]),
+                            np.concatenate(widths or [np.zeros(0, np.float32)]), lengths)
     for patch, x, y in stamps:
         pen.stamp(mask, patch, x, y)
     page = paper(sheet) if printed is None else pen.ink_onto(paper(sheet), np.asarray(printed), (25, 25, 25))

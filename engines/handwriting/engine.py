@@ -6,7 +6,6 @@ import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
-from PIL import Image
 
 from engines.base import (
     Draw,
@@ -88,7 +87,7 @@ class HandwritingEngine(Engine):
             raise SampleError("empty_page")
         params = degrade.draw_params(rng, PRESETS[int(rng.choice(len(PRESETS), p=PRESET_WEIGHTS))])
         texts = [DrawnText(text, box_quad(*box)) for text, box in lines]
-        done = degrade.apply(Image.fromarray(page), params, texts)
+        done = degrade.apply(page, params, texts)
         meta.update(degrade=dataclasses.asdict(params), boxes=[[round(v, 1) for v in t.bbox] for t in done.texts])
         return Sample(images=done.images, prompt=PROMPT_PLAIN, target="\n".join(t for t, _ in lines), task="plain",
                       meta=meta)

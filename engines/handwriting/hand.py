@@ -201,19 +201,21 @@ def _font_line(hand: Hand, text: str, x: float, baseline: float, rng: np.random.
 
 
 def write_line(hand: Hand, text: str, x: float, baseline: float, rng: np.random.Generator
-               ) -> tuple[list[np.ndarray], list[np.ndarray], list[Stamp], tuple[float, float, float, float]]:
+               ) -> tuple[np.ndarray, np.ndarray, list[int], list[Stamp], tuple[float, float, float, float]]:
     """The pen paths (or, for a font hand, the glyph stamps) of one line written from (x, baseline).
 
     Each character gets its own scale, rotation and shear (around the hand's slant), a smooth wobble of its
     points and a baseline offset, all drawn at once for the line; the nib swells mid-stroke and tapers at the ends.
 
     Returns:
-        (strokes, widths, stamps, box): pixel polylines, the nib width at each of their points, glyph stamps
-        (a font hand's; a pen hand has none), and the ink's box (left, top, right, bottom), padded by the nib.
+        (points, widths, lengths, stamps, box): the pixel polylines' points one after another (float32, (n, 2)),
+        the nib width at each, each polyline's number of points (`pen.draw_strokes`' flat form), glyph stamps (a
+        font hand's; a pen hand has none), and the ink's box (left, top, right, bottom), padded by the nib.
     """
+    none = (np.zeros((0, 2), np.float32), np.zeros(0, np.float32), [])
     if not hand.pen:
         stamps, box = _font_line(hand, text, x, baseline, rng)
-        return [], [], stamps, box
+        return *none, stamps, box
     glyphs = [glyph(hand, c) for c in text]
     if any(g is None for g in glyphs):
         raise ValueError(f"hand {hand.font} has no stroke data for some of {text!r}")
@@ -231,7 +233,7 @@ def write_line(hand: Hand, text: str, x: float, baseline: float, rng: np.random.
     base += lift
     parts = [(i, st) for i, g in enumerate(glyphs) for st in g.strokes]
     if not parts:
-        return [], [], [], (x, baseline - em, float(pen_x[-1]), baseline)
+        return *none, [], (x, baseline - em, float(pen_x[-1]), baseline)
     lens = [len(st) for _, st in parts]
     char = np.repeat([i for i, _ in parts], lens)
     p = np.concatenate([st for _, st in parts])
@@ -244,8 +246,7 @@ def write_line(hand: Hand, text: str, x: float, baseline: float, rng: np.random.
     t = (np.arange(len(p)) - np.repeat(starts, lens)) / np.repeat(np.maximum(1, np.array(lens) - 1), lens)
     press = np.where(np.repeat(lens, lens) > 2, 0.7 + 0.3 * np.sin(np.pi * t), 1.0)
     wid = hand.nib * np.repeat(rng.uniform(0.85, 1.15, len(parts)), lens) * press
-    split = np.cumsum(lens)[:-1]
     pad = hand.nib
     box = (float(q[:, 0].min() - pad), float(q[:, 1].min() - pad), float(q[:, 0].max() + pad),
            float(q[:, 1].max() + pad))
-    return np.split(q.astype(np.float32), split), np.split(wid.astype(np.float32), split), [], box
+    return q.astype(np.float32), wid.astype(np.float32), lens, [], box

@@ -10,9 +10,18 @@ What a user points `--source` at, a folder holding either or both of:
   when every line on it is handwritten and transcribed and the lines run top to bottom (otherwise printed
   letterheads, signatures or a date beside the address would make the whole-page target wrong or out of order).
 
-A sample is either 6-8 random lines of one language pasted onto a blank page, as the GOT paper built its
-handwriting pages (ink separated from the scan's paper, each line scaled to one letter size, slightly tilted, at
-a ruled pitch; target = the lines' transcripts top to bottom), or a whole page on its own (target = its lines).
+A sample is either 6-8 lines pasted onto a blank page, as the GOT paper built its handwriting pages (ink
+separated from the scan's paper, each line scaled to one letter size, slightly tilted, at a ruled pitch; target =
+the lines' transcripts top to bottom), or a whole page on its own (target = its lines). Pasted lines are
+consecutive lines of ONE document, in its order, wherever the source says which lines belong together, so a page
+reads as a passage of a letter or form, not as shuffled fragments of several:
+
+* `documents.json` (optional): document name -> its line image names in reading order (says it outright);
+* else line image names that differ only by a final number (`<doc>_<n>`, `<doc>-<n>`: IAM's `a01-000u-00`,
+  `-01`, ...) are one document, in the order of that number;
+* the handwritten lines of a `lines.json` page are one document, in the file's order.
+
+A line no document holds (a lone file) is pasted with other such lines of its language, in random order.
 White-on-black images (IAM crops as preprocessed by FSDL) are inverted. Transcript conventions: `^` marks the
 following letters as superscript (`21^st`): the image shows those letters raised, so the plain-text target
 writes them inline (`21st`); `⟦...⟧` marks struck or illegible text that no target can spell, so such a line (or
@@ -21,6 +30,7 @@ page) is skipped. Items that cannot be used are skipped at load with a counted r
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import re
@@ -40,6 +50,7 @@ STRUCK = re.compile("[\u27e6\u27e7]")
 MIN_SIDE = 8  # pixels: a smaller image holds no legible line
 MAX_PIXELS = 60_000_000  # a larger file is a decompression bomb, not a scan
 PAGE_SIDE = 1600  # a whole page is shrunk to this longest side (GOT reads 1024 px; a 300 dpi scan is 3,500)
+NUMBERED = re.compile(r"(.+)[_-](\d+)")  # a line file's stem: its document, then its number in that document
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,7 @@ class Item:
     lang: str
     polygon: tuple[tuple[float, float], ...] = ()
     page: bool = False
+    doc: str = ""  # the document whose consecutive lines it is one of ("" = none known)
 
 
 def check_source(source: str) -> None:
@@ -111,7 +123,7 @@ def _page_lines(root: Path, name: str, lines: list[dict], out: Found[Item]) -> N
             out.skip("line_no_polygon", name)
             whole = False
             continue
-        kept.append(Item(str(path), text, _lang(text), poly))
+        kept.append(Item(str(path), text, _lang(text), poly, doc=name))
     out.items.extend(kept)
     centres = [np.mean([p[1] for p in item.polygon]) for item in kept]
     if whole and kept and all(b > a for a, b in zip(centres, centres[1:])):
@@ -137,6 +149,7 @@ def load(source: str) -> Found[Item]:
             outlined.add(name)
             _page_lines(root, name, lines, out)
     if (root / "transcripts.json").is_file():
+        lines: list[Item] = []
         for name, raw in sorted(json.loads((root / "transcripts.json").read_text(encoding="utf-8")).items()):
             if name in outlined:
                 continue  # its lines.json entry says more (line outlines, types)
@@ -145,9 +158,49 @@ def load(source: str) -> Found[Item]:
                 out.skip("struck_text" if text is None else "empty_transcript", name)
                 continue
             if _image_ok(root / name, out):
-                out.items.append(Item(str(root / name), text, _lang(text), page="\n" in text))
+                (out.items if "\n" in text else lines).append(Item(str(root / name), text, _lang(text),
+                                                                     page="\n" in text))
+        out.items.extend(in_documents(lines, _documents(root)))
     out.items.sort(key=lambda item: not item.page)  # stable: pages, then lines, each in the order read
     return out
+
+
+def _documents(root: Path) -> dict[str, list[str]]:
+    """`documents.json` (document -> its line files in order), or {} when the source has none.
+
+    Raises:
+        ValueError: the file is not such a mapping (the message names the file and the layout it needs).
+    """
+    path = root / "documents.json"
+    if not path.is_file():
+        return {}
+    docs = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(docs, dict) or not all(isinstance(v, list) and all(isinstance(f, str) for f in v)
+                                             for v in docs.values()):
+        raise ValueError(f"{path}: expected {{document name: [line image file names in reading order]}}")
+    return docs
+
+
+def in_documents(lines: list[Item], documents: dict[str, list[str]]) -> list[Item]:
+    """The line items with their document set, each document's lines together and in order, then the lines of none.
+
+    `documents` (from documents.json) places the files it names; the others are grouped by `NUMBERED` names, a
+    group of one being no document.
+    """
+    by_name = {Path(item.path).name: item for item in lines}
+    placed: dict[str, list[Item]] = {}
+    for doc, names in documents.items():
+        placed[doc] = [by_name.pop(n) for n in names if n in by_name]
+    numbered: dict[str, list[tuple[int, Item]]] = {}
+    for name in list(by_name):
+        m = NUMBERED.fullmatch(Path(name).stem)
+        if m:
+            numbered.setdefault(m[1], []).append((int(m[2]), by_name.pop(name)))
+    for doc, members in numbered.items():
+        placed.setdefault(doc, []).extend(item for _, item in sorted(members, key=lambda m: m[0]))
+    out = [dataclasses.replace(item, doc=doc if len(items) > 1 else "")
+           for doc, items in sorted(placed.items()) for item in items]
+    return out + list(by_name.values())
 
 
 @functools.lru_cache(maxsize=8)
@@ -245,6 +298,22 @@ def _tilt(alpha: np.ndarray, degrees: float) -> np.ndarray:
     return cv2.warpAffine(alpha, m, (nw, nh), flags=cv2.INTER_LINEAR)
 
 
+def _passage(items: list[Item], first: Item, rng: np.random.Generator, count: int) -> list[Item]:
+    """The lines of one page, top to bottom: `count` consecutive lines of `first`'s document around `first` (fewer
+    when the document is shorter), or, for a line of no document, `first` and other such lines of its language in
+    random order."""
+    doc = [it for it in items if first.doc and it.doc == first.doc and not it.page]
+    if len(doc) > 1:
+        count = min(count, len(doc))
+        at = next(i for i, it in enumerate(doc) if it is first)
+        start = min(max(0, at - int(rng.integers(count))), len(doc) - count)
+        return doc[start:start + count]
+    same = [it for it in items if not it.page and not it.doc and it.lang == first.lang and it is not first]
+    count = min(len(same) + 1, count)
+    chosen = [first, *(same[i] for i in rng.choice(len(same), size=count - 1, replace=False))]
+    return [chosen[i] for i in rng.permutation(len(chosen))]
+
+
 def compose(items: list[Item], rng: np.random.Generator, index: int, attempt: int, lines_min: int, lines_max: int,
             seed: int = 0) -> tuple[np.ndarray, list[tuple[str, tuple[float, float, float, float]]], dict]:
     """One page: a whole source page, or `lines_min`-`lines_max` source lines of one language pasted on paper;
@@ -265,19 +334,13 @@ def compose(items: list[Item], rng: np.random.Generator, index: int, attempt: in
         page = _paper(rng, alpha.shape[1] + 2 * margin, alpha.shape[0] + 2 * margin)
         _ink_onto(page, alpha, margin, margin, ink)
         box = (float(margin), float(margin), float(margin + alpha.shape[1]), float(margin + alpha.shape[0]))
-        meta = {"lang": item.lang, "source": "page", "files": [Path(item.path).name]}
+        meta = {"lang": item.lang, "source": "page", "files": [Path(item.path).name], "document": ""}
         return page, [(item.text, box)], meta
-    first, pool = item, [it for it in items if not it.page]
-    same = [i for i, it in enumerate(pool) if it.lang == first.lang and it is not first]
-    count = min(len(same) + 1, int(rng.integers(lines_min, lines_max + 1)))
-    others = [pool[same[i]] for i in rng.choice(len(same), size=count - 1, replace=False)] if count > 1 else []
-    chosen = [first, *others]
-    order = rng.permutation(len(chosen))
-    chosen = [chosen[i] for i in order]
+    chosen = _passage(items, item, rng, int(rng.integers(lines_min, lines_max + 1)))
     core = float(rng.uniform(9, 15))  # the lines' ink spread (about half an x-height... see _core_height), pixels
     inks = []
-    for item in chosen:
-        alpha = line_ink(item)
+    for line in chosen:
+        alpha = line_ink(line)
         scale = core / _core_height(alpha)
         size = (max(1, round(alpha.shape[1] * scale)), max(1, round(alpha.shape[0] * scale)))
         inks.append(_tilt(cv2.resize(alpha, size, interpolation=cv2.INTER_AREA), float(rng.normal(0, 0.6))))
@@ -287,10 +350,10 @@ def compose(items: list[Item], rng: np.random.Generator, index: int, attempt: in
     height = int(top * 2 + pitch * len(inks))
     page = _paper(rng, width, height)
     lines = []
-    for row, (item, alpha) in enumerate(zip(chosen, inks)):
+    for row, (line, alpha) in enumerate(zip(chosen, inks)):
         x = left + int(rng.uniform(0, core * 1.5))
         y = int(top + row * pitch + (pitch - alpha.shape[0]) / 2)
         _ink_onto(page, alpha, x, y, ink)
-        lines.append((item.text, (float(x), float(y), float(x + alpha.shape[1]), float(y + alpha.shape[0]))))
-    meta = {"lang": first.lang, "source": "lines", "files": [Path(i.path).name for i in chosen]}
+        lines.append((line.text, (float(x), float(y), float(x + alpha.shape[1]), float(y + alpha.shape[0]))))
+    meta = {"lang": item.lang, "source": "lines", "files": [Path(i.path).name for i in chosen], "document": item.doc}
     return page, lines, meta

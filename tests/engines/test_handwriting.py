@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 from conftest import drawn_as_built
 from engines import get_engine, make_rng
@@ -17,6 +17,7 @@ from engines.handwriting import hand as hands
 from engines.handwriting.content import KINDS, write_page
 from engines.handwriting.engine import LANGS
 from renderers import degrade, pen
+from renderers.fonts import font_file
 
 Engine = get_engine("handwriting")
 
@@ -26,7 +27,7 @@ def _draw(engine, i: int):
 
 
 def test_pen_draws_ink_along_its_strokes_only() -> None:
-    mask = pen.draw_strokes((100, 40), [np.float32([[10, 20], [90, 20]])], [np.float32([4, 4])])
+    mask = pen.draw_strokes((100, 40), np.float32([[10, 20], [90, 20]]), np.float32([4, 4]), [2])
     assert mask[20, 10:90].min() > 200  # on the stroke
     assert mask[:14].max() == 0 and mask[27:].max() == 0 and mask[:, :6].max() == 0  # nowhere else
 
@@ -62,12 +63,59 @@ def test_source_page_is_the_pasted_transcripts_in_order(shared_data: Path) -> No
     truth = json.loads((root / "transcripts.json").read_text(encoding="utf-8"))
     engine = Engine(Engine.Config(source=str(root)))
     assert not engine.skipped and len(engine.items) == len(truth) and not any(item.page for item in engine.items)
-    for i in range(4):
+    docs = {item.doc: [Path(it.path).name for it in engine.items if it.doc == item.doc] for item in engine.items}
+    if not (root / "documents.json").is_file():  # numbered names make a document, in their numbers' order
+        assert docs["en_memorials"] == [f"en_memorials_{n}.jpg" for n in range(1, 29)]
+    seen = set()
+    for i in range(6):
         s = _draw(engine, i)
-        assert s.target == "\n".join(truth[f] for f in s.meta["files"])
-        assert s.meta["source"] == "lines" and len(s.meta["boxes"]) == len(s.meta["files"])
-        assert len(s.meta["files"]) == len(set(s.meta["files"]))
-        assert 6 <= len(s.meta["files"]) <= 8 or s.meta["lang"] == "zh"
+        files = s.meta["files"]
+        assert s.target == "\n".join(truth[f] for f in files)
+        assert s.meta["source"] == "lines" and len(s.meta["boxes"]) == len(files) == len(set(files))
+        doc = s.meta["document"]
+        seen.add(doc)
+        if doc:  # consecutive lines of one document, in its order
+            order = docs[doc]
+            start = order.index(files[0])
+            assert files == order[start:start + len(files)] and min(6, len(order)) <= len(files) <= 8
+    assert any(seen)
+
+
+def _line_image(path: Path, text: str) -> None:
+    img = Image.new("L", (24 * len(text) + 20, 60), 255)
+    ImageDraw.Draw(img).text((10, 12), text, fill=0, font=ImageFont.truetype(font_file("dejavu-sans")[0], 30))
+    img.save(path)
+
+
+def test_source_pages_are_passages_of_one_document_in_order(tmp_path: Path) -> None:
+    """Pasted lines are consecutive lines of one document (numbered names, or documents.json), in order; lines
+    of no document are pasted together at random, never with a document's."""
+    transcripts = {f"letter_{n}.png": f"letter line {n}" for n in range(1, 13)}  # 1..12: 10 sorts after 9
+    transcripts |= {f"form-a{n}.png": f"form line {n}" for n in "xyz"}  # not numbered: documents.json orders it
+    transcripts |= {"lone.png": "a lone line", "other.png": "another lone line"}
+    for name, text in transcripts.items():
+        _line_image(tmp_path / name, text)
+    (tmp_path / "transcripts.json").write_text(json.dumps(transcripts), encoding="utf-8")
+    (tmp_path / "documents.json").write_text(json.dumps({"form": ["form-az.png", "form-ax.png", "form-ay.png"]}),
+                                             encoding="utf-8")
+    engine = Engine(Engine.Config(source=str(tmp_path)))
+    letter = [f"letter line {n}" for n in range(1, 13)]
+    kinds = set()
+    for i in range(len(transcripts)):
+        s = _draw(engine, i)
+        lines = s.target.split("\n")
+        kinds.add(s.meta["document"])
+        if s.meta["document"] == "letter":
+            start = letter.index(lines[0])
+            assert lines == letter[start:start + len(lines)] and 6 <= len(lines) <= 8
+        elif s.meta["document"] == "form":
+            assert lines == ["form line z", "form line x", "form line y"]
+        else:
+            assert sorted(lines) == ["a lone line", "another lone line"]
+    assert kinds == {"letter", "form", ""}
+    (tmp_path / "documents.json").write_text(json.dumps(["form-ax.png"]), encoding="utf-8")
+    with pytest.raises(ValueError, match="documents.json"):
+        source.load(str(tmp_path))
 
 
 @pytest.mark.slow
