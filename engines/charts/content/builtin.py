@@ -13,6 +13,7 @@ import re
 
 import numpy as np
 
+from engines.base import SampleError
 from engines.charts.content import facts
 from engines.charts.content.model import ChartContent
 from engines.charts.content.scatter import numeric_scatter
@@ -85,11 +86,12 @@ def run_lengths(pool: str, lo: int, hi: int) -> list[int]:
     return [n for n in range(lo, hi + 1) if pool not in RUNS or RUNS[pool](n) is not None]
 
 
-def labels(rng: np.random.Generator, pool: str, n: int, lang: str) -> list[str]:
-    """n distinct labels from a pool: a consecutive run for time-like pools, a random pick otherwise."""
+def labels(rng: np.random.Generator, pool: str, n: int, lang: str, years: tuple[int, int] = (1995, 2025)) -> list[str]:
+    """n distinct labels from a pool: a consecutive run for time-like pools (`years` within the first and
+    last year given), a random pick otherwise."""
     zh = lang == "zh"
     if pool == "years":
-        start = int(rng.integers(1995, 2026 - n))
+        start = int(rng.integers(years[0], max(years[1] + 2 - n, years[0] + 1)))
         suffix = "年" if zh and rng.random() < 0.5 else ""
         return [f"{year}{suffix}" for year in range(start, start + n)]
     if pool == "quarters" and n > 4:
@@ -194,9 +196,12 @@ def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...], lo
     n_series = int(rng.integers(s_lo, s_hi + 1))
     if s_hi > 1 and n_series > 1 and series_pools(topic, pool):
         series_pool = _pick(rng, series_pools(topic, pool))
-        names = labels(rng, series_pool, min(n_series, pool_size(series_pool, lang)), lang)
+        known = facts.years_known(categories) if topic.facts and pool in PLACES else (1995, 2025)
+        names = labels(rng, series_pool, min(n_series, pool_size(series_pool, lang)), lang, known)
     if topic.climate and pool == "months" and len(names) == 1:
         names, series_pool = labels(rng, "cities", 1, lang), "cities"  # one city's year, named after it
+    if topic.facts == "energy":
+        categories, names = generating(rng, pool, categories, names, c_lo if pool == "energy" else s_lo)
     values, fmt, unit = draw_values(rng, topic, kind, pool, categories, names, lang)
     unit = unit or _pick(rng, topic.units)[zh]
     percent_stack = False
@@ -247,6 +252,29 @@ def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...], lo
     if kind in LINE_KINDS and len(names) == 1 and pool in TIME_POOLS and rng.random() < look_share(looks, ANNOTATED):
         content.annotation = extreme_note(content.series[0].values, categories, lang, rng.random() < 0.3)
     return content
+
+
+def generating(rng: np.random.Generator, pool: str, categories: list[str], names: list[str],
+               fewest: int) -> tuple[list[str], list[str]]:
+    """An electricity chart's categories and series with only the sources that generated over its years (no
+    empty solar group in 1998): one that did not is replaced by another that did, or dropped.
+
+    Raises:
+        SampleError: "source_absent" when fewer than `fewest` sources remain (none so far: the largest
+            sources, coal, hydro and oil or gas, generated in every year).
+    """
+    sources, years = (categories, names) if pool == "energy" else (names, categories)
+    if sources[0] not in facts.ENERGY:
+        return categories, names
+    years_drawn = [int(YEAR.search(y).group(0)) if YEAR.search(y) else facts.YEAR for y in years]
+    mix = list(facts.MIXES[sources[0]])
+    kept = facts.present(sources, years_drawn)
+    spare = [s for s in facts.present(mix, years_drawn) if s not in kept]
+    extra = [spare[i] for i in rng.permutation(len(spare))[: len(sources) - len(kept)]]
+    chosen = [s for s in mix if s in kept or s in extra]  # in the pool's order
+    if len(chosen) < fewest:
+        raise SampleError("source_absent", f"{sources} over {years}")
+    return (chosen, names) if pool == "energy" else (categories, chosen)
 
 
 def as_shares(rows: list[list[float]], decimals: int) -> list[list[float]]:
