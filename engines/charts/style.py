@@ -152,7 +152,8 @@ def draw_spec(rng: np.random.Generator, content: ChartContent, exact: bool = Fal
     spec = ChartSpec(content.kind, content.categories, content.series, content.number_format, content.title,
                      source, content.x_title, content.y_title, legend, data_labels, style,
                      content.subtitle, content.reference, content.x_values, content.x_format,
-                     y2_title=content.y2_title, annotation=content.annotation)
+                     y2_title=content.y2_title, annotation=content.annotation,
+                     y2_format=content.y2_format)
     snap_to_scale(spec)
     if spec.reference is not None:  # the mean of the values as drawn, after any resampling to the scale
         spec.reference = average_line(spec.series[0].values, spec.number_format, content.lang)

@@ -248,7 +248,7 @@ def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...], lo
         content.reference = average_line(content.series[0].values, content.number_format, lang)
     grows = pool in PERIODS and fmt.plain and not (topic.climate or topic.percent)  # a quantity, not a rate or weather
     if kind == "bar_line" and grows and rng.random() < look_share(looks, DUAL_AXES):
-        with_growth(content, topic.measure[zh], rng)
+        with_growth(content, rng)
     if kind in LINE_KINDS and len(names) == 1 and pool in TIME_POOLS and rng.random() < look_share(looks, ANNOTATED):
         content.annotation = extreme_note(content.series[0].values, categories, lang, rng.random() < 0.3)
     return content
@@ -311,21 +311,21 @@ def average_line(values: list[float], fmt: NumberFormat, lang: str) -> Reference
     return Reference(round(mean, fmt.decimals) + 0.0, word + fmt.text(mean))
 
 
-def with_growth(content: ChartContent, measure: str, rng: np.random.Generator) -> None:
-    """A dual-axis chart: the bars keep the quantity (left axis), the line becomes its growth on the period
-    before in per cent, read on a right axis titled with its unit; both are written with one decimal at least."""
+def with_growth(content: ChartContent, rng: np.random.Generator) -> None:
+    """A dual-axis chart: the bars keep the quantity and its format (left axis), the line becomes its growth on
+    the period before in per cent, read on a right axis titled with its unit and written to a tenth of a per
+    cent (each axis in its own format: not "36000.0" units beside "5.2")."""
     values = content.series[0].values
     if min(values) <= 0:
         return
     steps = [b / a - 1 for a, b in zip(values, values[1:])]
     before = values[0] / (1 + float(np.median(steps)) + rng.normal(0, 0.01))  # the period before the first
     growth = [100 * (b / a - 1) for a, b in zip([before] + values, values)]
-    fmt = content.number_format
-    fmt = NumberFormat(max(1, fmt.decimals))
+    rate = NumberFormat(1)
     name, axis = GROWTH[content.lang]
-    content.series = [Series(measure, [round(v, fmt.decimals) + 0.0 for v in values]),
-                      Series(name, [round(g, fmt.decimals) + 0.0 for g in growth])]
-    content.number_format, content.y2_title = fmt, axis
+    bars = content.series[0].name  # the quantity keeps its name (coal's generation is not the total's)
+    content.series = [Series(bars, values), Series(name, [round(g, rate.decimals) + 0.0 for g in growth])]
+    content.y2_format, content.y2_title = rate, axis
     content.notes["axes"] = "dual"
 
 
