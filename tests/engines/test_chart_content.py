@@ -1,0 +1,104 @@
+"""What built-in charts say, against published figures: magnitudes of their years, no empty series, and a
+dual-axis chart's two formats (issue 27). Content only (no rendering): cheap, in the quick tier."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engines.base import SampleError, make_rng
+from engines.charts.content import facts
+from engines.charts.content.builtin import draw_content, with_growth
+from engines.charts.content.model import ChartContent
+from engines.charts.content.values import year_of
+from engines.charts.spec import NumberFormat, Series
+from engines.charts.style import draw_spec
+from renderers.errors import RenderError
+
+
+def contents(n: int, kinds: tuple[str, ...], seed: int = 0, looks: str = "mixed") -> list[ChartContent]:
+    """n drawn contents (alternately English and Chinese), draws that fail skipped."""
+    out = []
+    for index in range(n):
+        try:
+            out.append(draw_content(make_rng(seed, "charts", index), "zh" if index % 2 else "en", kinds, looks))
+        except (SampleError, RenderError):
+            continue
+    return out
+
+
+@pytest.mark.parametrize(("mix", "year", "total", "published"), [
+    ("煤炭", 1998, 11670, "China, NBS yearbook"), ("煤炭", 2010, 42072, "China, CEC"),
+    ("煤炭", 2023, 94564, "China, CEC"), ("Coal", 2000, 15400, "world, IEA"), ("Coal", 2023, 29900, "world, Ember")])
+def test_electricity_totals_are_the_published_ones_of_their_year(mix: str, year: int, total: float,
+                                                                 published: str) -> None:
+    """China's 1998 mix was 1.4 times too large before (2023's figures taken back at today's growth rates)."""
+    made = sum(facts.generation(source, year) for source in facts.MIXES[mix])
+    assert abs(made / total - 1) < 0.04, (published, made)
+
+
+@pytest.mark.parametrize(("label", "year", "people"), [("China", 1995, 1.21e9), ("India", 1995, 0.96e9),
+                                                       ("China", 2010, 1.35e9), ("USA", 2010, 3.1e8)])
+def test_a_country_s_population_is_that_of_the_year(label: str, year: int, people: float) -> None:
+    """UN World Population Prospects 2024 (China's 1995 population was put at 1.46 billion before)."""
+    assert abs(facts.population(label, year) / people - 1) < 0.04
+
+
+def test_exports_and_growth_follow_their_years() -> None:
+    """China exported $249 billion of goods in 2000 (WTO) and grew 10% a year in the 2000s (IMF)."""
+    assert abs(facts.exports("China", 2000) / 249 - 1) < 0.01 and 1500 < facts.exports("China", 2012) < 2600
+    assert facts.gdp_growth("China", 2005) > 9 and facts.gdp_growth("China", 2023) < 6
+    assert year_of("Q3 2009") == 2009 and year_of("2009年") == 2009 and year_of("Jan") == facts.YEAR
+
+
+def test_no_electricity_source_is_drawn_over_years_it_barely_generated() -> None:
+    """A 1998 chart had empty wind, solar and biomass groups: every source drawn reaches 2% of the largest."""
+    seen = 0
+    for content in contents(1600, ("bar", "grouped_bar", "stacked_bar", "hstacked_bar", "multi_line", "pie")):
+        if content.notes.get("topic") != "Electricity generation" or content.number_format.suffix:
+            continue
+        rows = np.array([s.values for s in content.series])
+        top = rows.max()
+        for k, name in enumerate(s.name for s in content.series):
+            assert name not in facts.ENERGY or rows[k].max() >= 0.015 * top, (content.title, name, rows[k])
+        for i, label in enumerate(content.categories):
+            assert label not in facts.ENERGY or rows[:, i].max() >= 0.015 * top, (content.title, label, rows[:, i])
+        seen += 1
+    assert seen >= 20
+
+
+def test_sources_of_places_without_a_past_are_charted_near_their_year() -> None:
+    """A city's 2023 population is not taken back to 1996: its years stay near the figures' year."""
+    for content in contents(1500, ("grouped_bar", "stacked_bar", "bar")):
+        if content.notes.get("topic") != "Population" or len(content.series) < 2:
+            continue
+        years = [int(s.name.rstrip("年")) for s in content.series if s.name.rstrip("年").isdigit()]
+        if years and not all(c in facts.PAST for c in content.categories):
+            assert min(years) >= facts.YEAR - facts.HELD, (content.categories, years)
+
+
+def test_a_dual_axis_chart_writes_each_axis_in_its_own_format() -> None:
+    """Units sold in whole units on the left, their growth to a tenth of a per cent on the right (before, both
+    took one decimal: "36000.0" units)."""
+    seen = 0
+    for index, content in enumerate(contents(400, ("bar_line",), seed=5, looks="always")):
+        if content.y2_title is None:
+            continue
+        spec = draw_spec(make_rng(5, "style", index), content, exact=True, looks="always")  # every value printed
+        left, right = spec.format_of(0), spec.format_of(1)
+        assert right == NumberFormat(1) and right is spec.y2_format
+        if min(spec.series[0].values) >= 1000:
+            seen += 1
+            assert left.decimals == 0 and "." not in spec.label(0, 0), spec.label(0, 0)
+        assert spec.label(1, 0) == f"{spec.series[1].values[0]:.1f}"
+    assert seen >= 5
+
+
+def test_growth_keeps_the_bars_name() -> None:
+    """Coal's generation with its growth is not the total's ("发电量" named coal's bars before)."""
+    content = ChartContent("bar_line", ["2001", "2002", "2003"], [Series("Coal", [100.0, 110.0, 121.0]),
+                                                                  Series("Hydro", [20.0, 21.0, 22.0])],
+                           NumberFormat(0), "en")
+    with_growth(content, np.random.default_rng(0))
+    assert [s.name for s in content.series] == ["Coal", "Growth rate"] and content.series[0].values[1] == 110.0
+    assert content.series[1].values[1:] == [10.0, 10.0] and content.number_format == NumberFormat(0)
