@@ -12,6 +12,8 @@ keeps to, bundled, and recorded as `style.publisher`.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from engines.charts.content.builtin import EXTREMES, average_line, extreme_note
@@ -87,7 +89,9 @@ def portal_look(rng: np.random.Generator, style: ChartStyle, content: ChartConte
     style.palette, style.colors = draw_colors(rng, len(style.colors), style.background)  # told apart on white
     if len(content.series) == 1:
         style.colors = [_pick(rng, list(PORTAL_COLORS))] + style.colors[1:]
-    mark = f"© {_pick(rng, list(PORTALS))} {int(rng.integers(2020, 2026))}"
+    named = [int(y) for t in content_texts(content) for y in re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", t)]
+    first = min(max(named + [2020]), 2025)  # published after the latest year the chart names
+    mark = f"© {_pick(rng, list(PORTALS))} {int(rng.integers(first, 2026))}"
     return f"{content.source} {mark}" if content.source else mark
 
 

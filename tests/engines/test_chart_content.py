@@ -3,6 +3,8 @@ dual-axis chart's two formats (issue 27). Content only (no rendering): cheap, in
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -14,6 +16,8 @@ from engines.charts.content.values import year_of
 from engines.charts.spec import NumberFormat, Series
 from engines.charts.style import draw_spec
 from renderers.errors import RenderError
+
+YEARS = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
 def contents(n: int, kinds: tuple[str, ...], seed: int = 0, looks: str = "mixed") -> list[ChartContent]:
@@ -102,3 +106,49 @@ def test_growth_keeps_the_bars_name() -> None:
     with_growth(content, np.random.default_rng(0))
     assert [s.name for s in content.series] == ["Coal", "Growth rate"] and content.series[0].values[1] == 110.0
     assert content.series[1].values[1:] == [10.0, 10.0] and content.number_format == NumberFormat(0)
+
+
+def test_provinces_grow_at_their_published_rates() -> None:
+    """2023's provincial growth was 4-6.5% (NBS): a province shrinking 2% in 2023 was drawn before."""
+    seen = 0
+    for content in contents(1500, ("bar", "hbar")):
+        if content.notes.get("topic") != "GDP growth" or not set(content.categories) <= set(facts.PROVINCE_GROWTH) \
+                or content.number_format.suffix != "%":
+            continue
+        seen += 1
+        for label, value in zip(content.categories, content.series[0].values):
+            assert abs(value - facts.gdp_growth(label)) < 1.5, (label, value)
+    assert seen >= 3
+
+
+def test_a_population_over_years_is_a_named_country_s() -> None:
+    """No unnamed place's population zigzagging by 2% a year: the title names the country, the values are its."""
+    seen = 0
+    for content in contents(1500, ("line", "area", "bar", "stacked_bar")):
+        if content.notes.get("topic") != "Population" or not content.time:
+            continue
+        place = next(c for c in facts.PAST if content.title and content.title.startswith(c))
+        total = np.sum([s.values for s in content.series], axis=0)
+        per = facts.POPULATION_UNITS[content.lang]["countries"][1]
+        if content.notes.get("stack") == "percent":
+            continue
+        for label, value in zip(content.categories, total):
+            assert abs(value * per / facts.population(place, year_of(label)) - 1) < 0.02, (place, label, value)
+        seen += 1
+    assert seen >= 5
+
+
+def test_a_portal_s_copyright_is_not_older_than_its_data() -> None:
+    """"2023年各省份GDP增速 … © Numbra Charts 2020" before: a portal publishes after the latest year it charts."""
+    seen = 0
+    for index, content in enumerate(contents(300, ("bar", "line"), seed=2)):
+        try:
+            spec = draw_spec(make_rng(2, "style", index), content, looks="always")
+        except (SampleError, RenderError):
+            continue
+        named = [int(y) for t in [content.title or ""] + content.categories for y in YEARS.findall(t)]
+        if spec.style.publisher != "portal" or not named:
+            continue
+        seen += 1
+        assert int(spec.source.rsplit(" ", 1)[-1]) >= min(max(named), 2025), (spec.title, spec.source)
+    assert seen >= 10

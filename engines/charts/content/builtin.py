@@ -202,7 +202,8 @@ def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...], lo
         names, series_pool = labels(rng, "cities", 1, lang), "cities"  # one city's year, named after it
     if topic.facts == "energy":
         categories, names = generating(rng, pool, categories, names, c_lo if pool == "energy" else s_lo)
-    values, fmt, unit = draw_values(rng, topic, kind, pool, categories, names, lang)
+    place = labels(rng, "countries", 1, lang)[0] if topic.facts == "population" and pool == "years" else None
+    values, fmt, unit = draw_values(rng, topic, kind, pool, categories, names, lang, place)
     unit = unit or _pick(rng, topic.units)[zh]
     percent_stack = False
     if kind in STACKED and not fmt.suffix and rng.random() < 0.25:  # a 100% stack: each bar's parts as shares
@@ -210,7 +211,7 @@ def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...], lo
         shares = as_shares(values, decimals)
         if min(min(row) for row in shares) > 0:  # every part still drawn
             values, fmt, unit, percent_stack = shares, NumberFormat(decimals, "", "%"), SHARE_UNIT[zh], True
-    where = scope({pool, series_pool or ""}, lang)
+    where = scope({pool, series_pool or ""} | ({"countries"} if place else set()), lang)  # a country's people: world
     order = None
     if kind in ("bar", "hbar") and len(names) == 1 and pool not in TIME_POOLS and pool not in ORDERED \
             and rng.random() < 0.5:  # OECD-style: places or items sorted by value, often with their average
@@ -220,7 +221,9 @@ def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...], lo
     title = _title(rng, topic.measure[zh], pool, categories, names, lang, year) \
         if not cartesian or rng.random() < 0.85 else None
     if topic.climate and series_pool == "cities" and len(names) == 1:  # one city's climate: the title names it
-        title = f"{names[0]}{title or topic.measure[zh]}" if zh else f"{names[0]}: {title or topic.measure[zh]}"
+        place = names[0]
+    if place:  # a chart of one place over time: its title names it
+        title = f"{place}{title or topic.measure[zh]}" if zh else f"{place}: {title or topic.measure[zh]}"
     percent_pie = None  # the decimals a pie's percentages take, when it shows percentages
     if kind in ("pie", "donut") and not fmt.suffix and rng.random() < 0.5:
         fits = [d for d in (0, 1) if min(rounded_parts(np.array(values[0]), 100.0, d)) > 0]  # no slice at 0%

@@ -114,8 +114,28 @@ def population(label: str, year: int = YEAR) -> float:
     return POPULATION[label] * (1 + rate / 100) ** (year - YEAR)
 
 
+# Chinese province -> real GDP growth in 2023, % (the provinces' statistical communiqués, NBS). US states have no
+# figures here: they take the country's (states grew within about a point of it in 2023, BEA).
+PROVINCE_GROWTH: dict[str, float] = {
+    "北京": 5.2, "上海": 5.0, "天津": 4.3, "重庆": 6.1, "广东": 4.8, "江苏": 5.8, "浙江": 6.0, "山东": 6.0, "河南": 4.1,
+    "四川": 6.0, "湖北": 6.0, "湖南": 4.6, "福建": 4.5, "安徽": 5.8, "河北": 5.5, "陕西": 4.3, "江西": 4.1, "辽宁": 5.3,
+    "云南": 4.4, "广西": 4.1, "山西": 5.0, "贵州": 4.9, "吉林": 6.3, "甘肃": 6.4}
+STATES = ("California", "Texas", "Florida", "New York", "Ohio", "Georgia", "Michigan", "Arizona", "Oregon", "Nevada",
+          "Utah", "Iowa", "Kansas", "Maine", "Alaska", "Virginia", "Colorado")
+
+
+def has_growth(label: str) -> bool:
+    """Whether `gdp_growth` knows the place: a country, a Chinese province or a US state."""
+    return label in GROWTH or label in PROVINCE_GROWTH or label in STATES
+
+
 def gdp_growth(label: str, year: int = YEAR) -> float:
-    """Real GDP growth of a country in `year`, %: its 2000s' or 2010s' mean before 2020, 2023's after."""
+    """Real GDP growth of a place in `year`, %: a country's 2000s' or 2010s' mean before 2020, 2023's after; a
+    province's its country's moved by how far it was from it in 2023; a state's its country's."""
+    if label in PROVINCE_GROWTH:
+        return gdp_growth("中国", year) + PROVINCE_GROWTH[label] - GROWTH["中国"][1]
+    if label in STATES:
+        return gdp_growth("USA", year)
     return GROWTH[label][1] if year >= 2020 else PAST[label][1 if year < 2010 else 2]
 
 

@@ -170,9 +170,17 @@ def year_of(label: str) -> int:
 
 
 def _facts(rng: np.random.Generator, topic: Topic, pool: str, categories: list[str], names: list[str],
-           lang: str) -> tuple[np.ndarray, NumberFormat, str] | None:
+           lang: str, place: str | None = None) -> tuple[np.ndarray, NumberFormat, str] | None:
     """Values from the places' real figures (`facts`), their format and axis title; None where the chart
-    names no place with figures (population over years of no named place, growth of provinces)."""
+    names no place with figures (exports of products). `place` is the country a chart over years is of."""
+    if topic.facts == "population" and pool == "years" and place:  # one country's people over the years
+        title, per, decimals = facts.POPULATION_UNITS[lang]["countries"]
+        men = rng.uniform(0.485, 0.515) + rng.normal(0, 0.0005, len(categories))  # the share of men drifts little
+        gender = {POOLS["genders"][lang][0]: men, POOLS["genders"][lang][1]: 1 - men}
+        rows = [np.array([facts.population(place, year_of(c)) for c in categories]) * gender.get(name, 1.0)
+                for name in names]
+        return np.array(rows) * np.exp(rng.normal(0, 0.001, (len(names), len(categories)))) / per, \
+            NumberFormat(decimals), title
     if topic.facts == "population" and pool in facts.POPULATION_UNITS[lang]:
         title, per, decimals = facts.POPULATION_UNITS[lang][pool]
         men = rng.uniform(0.485, 0.515, len(categories))  # the share of men
@@ -193,11 +201,11 @@ def _facts(rng: np.random.Generator, topic: Topic, pool: str, categories: list[s
         return np.array(rows), NumberFormat(0), None
     if topic.facts != "gdp_growth":
         return None
-    if pool == "countries":  # one value per country and series (2023's, or a year's)
-        spread = [0.3 if name == topic.measure[lang == "zh"] else 1.5 for name in names]
-        rows = [[facts.gdp_growth(c, year_of(name)) + rng.normal(0, s) for c in categories]
-                for name, s in zip(names, spread)]
-    elif pool in TIME_POOLS and all(name in facts.GROWTH for name in names):
+    if pool in ("countries", "regions"):  # one value per place and series (2023's, or a year's)
+        spread = [(0.3 if name == topic.measure[lang == "zh"] else 1.5) for name in names]
+        rows = [[facts.gdp_growth(c, year_of(name)) + rng.normal(0, s + (c in facts.STATES)) for c in categories]
+                for name, s in zip(names, spread)]  # a state only has its country's figure: a point either side
+    elif pool in TIME_POOLS and all(facts.has_growth(name) for name in names):
         z = time_shapes(rng, len(categories), pool, len(names))
         z = (z - z.mean(axis=1, keepdims=True)) / (z.std(axis=1, keepdims=True) + 1e-9)
         rows = [np.array([facts.gdp_growth(name, year_of(c)) for c in categories]) + rng.uniform(0.8, 2.0) * row
@@ -229,9 +237,11 @@ def _pick_unit(rng: np.random.Generator, topic: Topic, lang: str) -> str:
 
 
 def draw_values(rng: np.random.Generator, topic: Topic, kind: str, pool: str, categories: list[str],
-                names: list[str], lang: str) -> tuple[list[list[float]], NumberFormat, str | None]:
+                names: list[str], lang: str, place: str | None = None) -> tuple[list[list[float]], NumberFormat,
+                                                                                 str | None]:
     """Values for series `names` over `categories` (from `pool`), the format they are shown in, and
-    the value axis title when the values fix it (a population in millions), else None."""
+    the value axis title when the values fix it (a population in millions), else None; `place` is the one
+    place a chart over time is of (its figures then)."""
     n, n_series = len(categories), len(names)
     top = float(10.0 ** rng.uniform(*(topic.magnitude_zh if lang == "zh" and topic.magnitude_zh else topic.magnitude)))
     found = _facts(rng, topic, pool, categories, names, lang) if topic.facts and kind in ("pie", "donut") else None
@@ -243,7 +253,7 @@ def draw_values(rng: np.random.Generator, topic: Topic, kind: str, pool: str, ca
         return [shares(rng, n, total, fmt.decimals) for _ in range(n_series)], fmt, None
     for _ in range(8):
         unit = None
-        found = _facts(rng, topic, pool, categories, names, lang) if topic.facts else None
+        found = _facts(rng, topic, pool, categories, names, lang, place) if topic.facts else None
         if found is not None:
             values, fmt, unit = found
         elif topic.climate:
