@@ -208,6 +208,9 @@ def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...], lo
     percent_stack = False
     if kind in STACKED and not fmt.suffix and rng.random() < 0.25:  # a 100% stack: each bar's parts as shares
         decimals = int(rng.integers(0, 2))
+        if not topic.facts or "products" in (pool, series_pool):  # drawn parts, alike in size: some made larger
+            weights = 0.3 + rng.dirichlet(np.full(len(values), 1.2))  # (a real mix keeps its own shares)
+            values = [[v * w for v in row] for row, w in zip(values, weights)]
         shares = as_shares(values, decimals)
         if min(min(row) for row in shares) > 0:  # every part still drawn
             values, fmt, unit, percent_stack = shares, NumberFormat(decimals, "", "%"), SHARE_UNIT[zh], True
