@@ -127,7 +127,7 @@ def test_a_population_over_years_is_a_named_country_s() -> None:
     for content in contents(1500, ("line", "area", "bar", "stacked_bar")):
         if content.notes.get("topic") != "Population" or not content.time:
             continue
-        place = next(c for c in facts.PAST if content.title and content.title.startswith(c))
+        place = max((c for c in facts.PAST if content.title.startswith(c)), key=len)
         total = np.sum([s.values for s in content.series], axis=0)
         per = facts.POPULATION_UNITS[content.lang]["countries"][1]
         if content.notes.get("stack") == "percent":
@@ -163,3 +163,17 @@ def test_a_100_percent_stack_of_drawn_parts_is_not_three_thirds() -> None:
             means = np.mean([s.values for s in content.series], axis=1)
             spreads.append(means.max() - means.min())
     assert len(spreads) >= 20 and np.median(spreads) > 18, (len(spreads), np.median(spreads))
+
+
+def test_exports_over_years_are_a_named_country_s() -> None:
+    """One series of exports over years is a named country's, at its published magnitude of each year."""
+    seen = 0
+    for content in contents(1500, ("line", "bar", "area")):
+        if content.notes.get("topic") != "Exports" or not content.time or len(content.series) > 1:
+            continue
+        place = max((c for c in facts.EXPORTS if content.title.startswith(c)), key=len)  # not 印度 for 印度尼西亚
+        per = 0.1 if content.lang == "zh" else 1.0
+        for label, value in zip(content.categories, content.series[0].values):
+            assert abs(value * per / facts.exports(place, year_of(label)) - 1) < 0.2, (place, label, value)
+        seen += 1
+    assert seen >= 5

@@ -202,7 +202,9 @@ def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...], lo
         names, series_pool = labels(rng, "cities", 1, lang), "cities"  # one city's year, named after it
     if topic.facts == "energy":
         categories, names = generating(rng, pool, categories, names, c_lo if pool == "energy" else s_lo)
-    place = labels(rng, "countries", 1, lang)[0] if topic.facts == "population" and pool == "years" else None
+    # one country's people or exports over the years: its figures, its name in the title
+    one_country = pool == "years" and (topic.facts == "population" or (topic.facts == "exports" and len(names) == 1))
+    place = labels(rng, "countries", 1, lang)[0] if one_country else None
     values, fmt, unit = draw_values(rng, topic, kind, pool, categories, names, lang, place)
     unit = unit or _pick(rng, topic.units)[zh]
     percent_stack = False

@@ -192,9 +192,12 @@ def _facts(rng: np.random.Generator, topic: Topic, pool: str, categories: list[s
     if topic.facts == "energy":
         return _energy(rng, pool, categories, names, lang)
     if topic.facts == "exports":
+        per = 0.1 if lang == "zh" else 1.0  # 亿美元 or $ billion
+        if pool == "years" and place:  # one country's exports over the years
+            return np.array([[facts.exports(place, year_of(c)) / per * np.exp(rng.normal(0, 0.04))
+                              for c in categories]]), NumberFormat(0), None
         if pool != "countries":
             return None
-        per = 0.1 if lang == "zh" else 1.0  # 亿美元 or $ billion
         drift = {name: rng.normal(0, 0.08) for name in names}  # one year's trade off the steady path
         rows = [[facts.exports(c, year_of(name)) / per * np.exp(drift[name] + rng.normal(0, 0.03)) for c in categories]
                 for name in names]
@@ -219,7 +222,7 @@ def _energy(rng: np.random.Generator, pool: str, categories: list[str], names: l
             lang: str) -> tuple[np.ndarray, NumberFormat, None] | None:
     """Generation by source from its real figures (`facts.ENERGY`): sources over years as they grew (solar
     from nearly nothing, coal slowly), sources in one year in the real mix, the total over years as the
-    mix's sum; a few per cent of noise."""
+    mix's sum; 1.5% of noise (a year off the steady path: a total rose every year but 2009, not 3% up and down)."""
     if pool == "energy":
         rows = [[facts.generation(c, year_of(name)) for c in categories] for name in names]
     elif pool == "years" and all(name in facts.ENERGY for name in names):
@@ -229,7 +232,7 @@ def _energy(rng: np.random.Generator, pool: str, categories: list[str], names: l
         rows = [[sum(facts.generation(s, year_of(c)) for s in mix) for c in categories]]
     else:
         return None
-    return np.array(rows) * np.exp(rng.normal(0, 0.03, (len(names), len(categories)))), NumberFormat(0), None
+    return np.array(rows) * np.exp(rng.normal(0, 0.015, (len(names), len(categories)))), NumberFormat(0), None
 
 
 def _pick_unit(rng: np.random.Generator, topic: Topic, lang: str) -> str:
