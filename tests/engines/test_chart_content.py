@@ -177,3 +177,9 @@ def test_exports_over_years_are_a_named_country_s() -> None:
             assert abs(value * per / facts.exports(place, year_of(label)) - 1) < 0.2, (place, label, value)
         seen += 1
     assert seen >= 5
+
+
+def test_growth_and_trade_have_their_years_shape() -> None:
+    """The pandemic year fell (the UK by 10%), and exports grew fastest to 2008 (Poland's $172 billion, not 103)."""
+    assert facts.gdp_growth("UK", 2020) < -9 and facts.gdp_growth("UK", 2021) > 8 and facts.gdp_growth("陕西", 2020) < 3
+    assert abs(facts.exports("Poland", 2008) / 172 - 1) < 0.01 and facts.exports("China", 2005) > 600

@@ -78,25 +78,41 @@ POPULATION_UNITS: dict[str, dict[str, tuple[str, float, int]]] = {
 
 
 # country label -> (population in 2000, people (the UN's World Population Prospects 2024); mean real GDP growth
-# 2000-2009 and 2010-2019, % (the IMF's World Economic Outlook); exports of goods in 2000 and 2012, US$ billion
-# (WTO: trade grew fastest to the early 2010s, China's from 249 to 2,049)), rounded
-PAST: dict[str, tuple[float, float, float, float, float]] = {}
-for _en, _zh, _pop, _g00, _g10, _exp, _exp12 in (
-        ("China", "中国", 1.2645e9, 10.3, 7.7, 249, 2049), ("USA", "美国", 2.82e8, 1.9, 2.3, 782, 1546),
-        ("Japan", "日本", 1.268e8, 0.5, 1.2, 479, 799), ("Germany", "德国", 8.15e7, 0.8, 2.0, 552, 1407),
-        ("India", "印度", 1.0596e9, 6.9, 6.7, 42, 297), ("UK", "英国", 5.89e7, 1.8, 2.0, 285, 474),
-        ("France", "法国", 6.09e7, 1.4, 1.4, 327, 569), ("Italy", "意大利", 5.69e7, 0.5, 0.3, 240, 501),
-        ("Brazil", "巴西", 1.76e8, 3.3, 1.4, 55, 243), ("Canada", "加拿大", 3.07e7, 2.1, 2.2, 277, 455),
-        ("Korea", "韩国", 4.68e7, 4.9, 3.3, 172, 548), ("Russia", "俄罗斯", 1.465e8, 5.5, 2.0, 105, 529),
-        ("Australia", "澳大利亚", 1.92e7, 3.1, 2.6, 64, 257), ("Spain", "西班牙", 4.05e7, 2.7, 1.0, 114, 297),
-        ("Mexico", "墨西哥", 9.86e7, 1.5, 2.7, 166, 371), ("Indonesia", "印度尼西亚", 2.14e8, 5.2, 5.4, 65, 190),
-        ("Turkey", "土耳其", 6.4e7, 4.1, 6.0, 28, 153), ("Netherlands", "荷兰", 1.59e7, 1.6, 1.5, 233, 656),
-        ("Saudi Arabia", "沙特阿拉伯", 2.07e7, 3.5, 3.5, 78, 388), ("Switzerland", "瑞士", 7.2e6, 1.9, 2.0, 80, 226),
-        ("Poland", "波兰", 3.85e7, 3.9, 3.6, 32, 185), ("Sweden", "瑞典", 8.9e6, 2.0, 2.6, 87, 172),
-        ("Norway", "挪威", 4.5e6, 1.6, 1.6, 60, 160), ("Egypt", "埃及", 7.1e7, 4.9, 4.1, 5, 29),
-        ("Vietnam", "越南", 7.9e7, 6.8, 6.2, 14, 115), ("Chile", "智利", 1.54e7, 4.2, 3.3, 19, 78),
-        ("Nigeria", "尼日利亚", 1.22e8, 7.9, 3.1, 20, 144)):
-    PAST[_en] = PAST[_zh] = (_pop, _g00, _g10, _exp, _exp12)
+# 2000-2009 and 2010-2019, % (the IMF's World Economic Outlook); exports of goods in 2000, 2008 and 2012, US$ billion
+# (WTO: trade grew fastest to 2008, China's from 249 to 1,431)); real GDP growth in 2020, 2021 and 2022, % (IMF:
+# the pandemic's fall and rebound)), rounded
+PAST: dict[str, tuple[float, float, float, float, float, float]] = {}
+RECENT: dict[str, tuple[float, float, float]] = {}
+for _en, _zh, _pop, _g00, _g10, _exp, _exp08, _exp12, _recent in (
+        ("China", "中国", 1.2645e9, 10.3, 7.7, 249, 1431, 2049, (2.2, 8.4, 3.0)),
+        ("USA", "美国", 2.82e8, 1.9, 2.3, 782, 1287, 1546, (-2.2, 6.1, 2.5)),
+        ("Japan", "日本", 1.268e8, 0.5, 1.2, 479, 782, 799, (-4.2, 2.6, 1.0)),
+        ("Germany", "德国", 8.15e7, 0.8, 2.0, 552, 1466, 1407, (-4.1, 3.2, 1.8)),
+        ("India", "印度", 1.0596e9, 6.9, 6.7, 42, 182, 297, (-5.8, 9.7, 7.0)),
+        ("UK", "英国", 5.89e7, 1.8, 2.0, 285, 459, 474, (-10.4, 8.7, 4.3)),
+        ("France", "法国", 6.09e7, 1.4, 1.4, 327, 609, 569, (-7.5, 6.4, 2.5)),
+        ("Italy", "意大利", 5.69e7, 0.5, 0.3, 240, 540, 501, (-9.0, 8.3, 4.0)),
+        ("Brazil", "巴西", 1.76e8, 3.3, 1.4, 55, 198, 243, (-3.3, 4.8, 3.0)),
+        ("Canada", "加拿大", 3.07e7, 2.1, 2.2, 277, 456, 455, (-5.0, 5.3, 3.8)),
+        ("Korea", "韩国", 4.68e7, 4.9, 3.3, 172, 422, 548, (-0.7, 4.3, 2.6)),
+        ("Russia", "俄罗斯", 1.465e8, 5.5, 2.0, 105, 472, 529, (-2.7, 5.6, -1.2)),
+        ("Australia", "澳大利亚", 1.92e7, 3.1, 2.6, 64, 187, 257, (-2.1, 5.2, 3.9)),
+        ("Spain", "西班牙", 4.05e7, 2.7, 1.0, 114, 280, 297, (-11.2, 6.4, 5.8)),
+        ("Mexico", "墨西哥", 9.86e7, 1.5, 2.7, 166, 292, 371, (-8.4, 5.7, 3.9)),
+        ("Indonesia", "印度尼西亚", 2.14e8, 5.2, 5.4, 65, 137, 190, (-2.1, 3.7, 5.3)),
+        ("Turkey", "土耳其", 6.4e7, 4.1, 6.0, 28, 132, 153, (1.9, 11.4, 5.5)),
+        ("Netherlands", "荷兰", 1.59e7, 1.6, 1.5, 233, 634, 656, (-3.9, 6.2, 4.3)),
+        ("Saudi Arabia", "沙特阿拉伯", 2.07e7, 3.5, 3.5, 78, 313, 388, (-3.6, 3.9, 7.5)),
+        ("Switzerland", "瑞士", 7.2e6, 1.9, 2.0, 80, 200, 226, (-2.1, 5.4, 2.7)),
+        ("Poland", "波兰", 3.85e7, 3.9, 3.6, 32, 172, 185, (-2.0, 6.9, 5.3)),
+        ("Sweden", "瑞典", 8.9e6, 2.0, 2.6, 87, 184, 172, (-2.2, 6.1, 2.7)),
+        ("Norway", "挪威", 4.5e6, 1.6, 1.6, 60, 172, 160, (-1.3, 3.9, 3.3)),
+        ("Egypt", "埃及", 7.1e7, 4.9, 4.1, 5, 26, 29, (3.6, 3.3, 6.7)),
+        ("Vietnam", "越南", 7.9e7, 6.8, 6.2, 14, 63, 115, (2.9, 2.6, 8.0)),
+        ("Chile", "智利", 1.54e7, 4.2, 3.3, 19, 64, 78, (-6.1, 11.7, 2.4)),
+        ("Nigeria", "尼日利亚", 1.22e8, 7.9, 3.1, 20, 82, 144, (-1.8, 3.6, 3.3))):
+    PAST[_en] = PAST[_zh] = (_pop, _g00, _g10, _exp, _exp08, _exp12)
+    RECENT[_en] = RECENT[_zh] = _recent
 HELD = 5  # years either side of `YEAR` over which a figure without a past (a city's population) is used
 
 
@@ -130,18 +146,20 @@ def has_growth(label: str) -> bool:
 
 
 def gdp_growth(label: str, year: int = YEAR) -> float:
-    """Real GDP growth of a place in `year`, %: a country's 2000s' or 2010s' mean before 2020, 2023's after; a
-    province's its country's moved by how far it was from it in 2023; a state's its country's."""
+    """Real GDP growth of a place in `year`, %: a country's 2000s' or 2010s' mean before 2020, its own in 2020-2022,
+    2023's after; a province's its country's moved by how far it was from it in 2023; a state's its country's."""
     if label in PROVINCE_GROWTH:
         return gdp_growth("中国", year) + PROVINCE_GROWTH[label] - GROWTH["中国"][1]
     if label in STATES:
         return gdp_growth("USA", year)
-    return GROWTH[label][1] if year >= 2020 else PAST[label][1 if year < 2010 else 2]
+    if year >= YEAR:
+        return GROWTH[label][1]
+    return RECENT[label][year - 2020] if year >= 2020 else PAST[label][1 if year < 2010 else 2]
 
 
 def exports(label: str, year: int = YEAR) -> float:
-    """A country's exports of goods in `year`, US$ billion, from its 2000, 2012 and 2023 figures."""
-    return _between({2000: PAST[label][3], 2012: PAST[label][4], YEAR: EXPORTS[label]}, year)
+    """A country's exports of goods in `year`, US$ billion, from its 2000, 2008, 2012 and 2023 figures."""
+    return _between({2000: PAST[label][3], 2008: PAST[label][4], 2012: PAST[label][5], YEAR: EXPORTS[label]}, year)
 
 
 # Electricity generated by source at anchor years, rounded: the world's in TWh (Ember's Yearly Electricity
