@@ -28,7 +28,7 @@ from engines.charts.draw.palettes import (
     grid_color,
 )
 from engines.charts.layout.readable import snap_to_scale
-from engines.charts.spec import DASHES, SYMBOLS, ChartSpec, ChartStyle, look_share
+from engines.charts.spec import DASHES, STACKED, SYMBOLS, ChartSpec, ChartStyle, look_share
 from renderers.errors import RenderError
 from renderers.fonts import covering_faces, face_keys
 
@@ -158,7 +158,10 @@ def draw_spec(rng: np.random.Generator, content: ChartContent, exact: bool = Fal
                      content.subtitle, content.reference, content.x_values, content.x_format,
                      y2_title=content.y2_title, annotation=content.annotation,
                      y2_format=content.y2_format)
+    drawn = spec.kind in STACKED and min(v for s in spec.series for v in s.values) > 0
     snap_to_scale(spec)
+    if drawn and min(v for s in spec.series for v in s.values) <= 0:
+        raise RenderError("part_unreadable", "a stacked part reads as 0 on the chart's scale: it would not be seen")
     if spec.reference is not None:  # the mean of the values as drawn, after any resampling to the scale
         spec.reference = average_line(spec.series[0].values, spec.number_format, content.lang)
     if spec.annotation is not None:  # the extreme of the values as drawn

@@ -183,3 +183,20 @@ def test_growth_and_trade_have_their_years_shape() -> None:
     """The pandemic year fell (the UK by 10%), and exports grew fastest to 2008 (Poland's $172 billion, not 103)."""
     assert facts.gdp_growth("UK", 2020) < -9 and facts.gdp_growth("UK", 2021) > 8 and facts.gdp_growth("陕西", 2020) < 3
     assert abs(facts.exports("Poland", 2008) / 172 - 1) < 0.01 and facts.exports("China", 2005) > 600
+
+
+def test_no_stacked_part_reads_as_nothing() -> None:
+    """Alaska's women at "0" thousand in a stack of states (resampled to a scale of 10,000s) before: a stacked
+    part the scale cannot tell from nothing fails the draw instead."""
+    failed = 0
+    for seed in range(12):
+        content = ChartContent("stacked_bar", ["Texas", "Alaska", "Ohio"],
+                               [Series("Female", [15300.0, 360.0, 5900.0]), Series("Male", [15200.0, 380.0, 5890.0])],
+                               NumberFormat(0), "en", y_title="Population (thousands)")  # draw_spec snaps in place
+        try:
+            spec = draw_spec(make_rng(seed, "style", 0), content)
+        except RenderError as error:
+            failed += error.reason == "part_unreadable"
+            continue
+        assert min(v for s in spec.series for v in s.values) > 0, spec.series
+    assert failed
