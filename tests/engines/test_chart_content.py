@@ -12,6 +12,7 @@ from engines.base import SampleError, make_rng
 from engines.charts.content import facts
 from engines.charts.content.builtin import draw_content, with_growth
 from engines.charts.content.model import ChartContent
+from engines.charts.content.topics import TOPICS
 from engines.charts.content.values import year_of
 from engines.charts.spec import NumberFormat, Series
 from engines.charts.style import draw_spec
@@ -83,11 +84,13 @@ def test_sources_of_places_without_a_past_are_charted_near_their_year() -> None:
 
 def test_a_dual_axis_chart_writes_each_axis_in_its_own_format() -> None:
     """Units sold in whole units on the left, their growth to a tenth of a per cent on the right (before, both
-    took one decimal: "36000.0" units)."""
+    took one decimal: "36000.0" units); only quantities that grow get a growth axis (not PM2.5 or a price)."""
     seen = 0
     for index, content in enumerate(contents(400, ("bar_line",), seed=5, looks="always")):
         if content.y2_title is None:
             continue
+        topic = next(t for t in TOPICS if t.measure[0] == content.notes["topic"])
+        assert topic.additive or topic.currency[0], topic.measure  # no month-on-month growth of PM2.5
         spec = draw_spec(make_rng(5, "style", index), content, exact=True, looks="always")  # every value printed
         left, right = spec.format_of(0), spec.format_of(1)
         assert right == NumberFormat(1) and right is spec.y2_format

@@ -254,9 +254,10 @@ def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...], lo
         as_percentages(content, percent_pie)
     if cartesian and len(names) == 1 and rng.random() < (0.6 if order is not None else 0.15):
         content.reference = average_line(content.series[0].values, content.number_format, lang)
-    grows = pool in PERIODS and fmt.plain and not (topic.climate or topic.percent)  # a quantity, not a rate or weather
+    # a quantity that grows (sales, money, energy), not a rate, the weather or a concentration
+    grows = pool in PERIODS and fmt.plain and (topic.additive or bool(topic.currency[0])) and not topic.percent
     if kind == "bar_line" and grows and rng.random() < look_share(looks, DUAL_AXES):
-        with_growth(content, rng)
+        with_growth(content, rng, None if topic.facts else topic.measure[zh])
     if kind in LINE_KINDS and len(names) == 1 and pool in TIME_POOLS and rng.random() < look_share(looks, ANNOTATED):
         content.annotation = extreme_note(content.series[0].values, categories, lang, rng.random() < 0.3)
     return content
@@ -319,8 +320,9 @@ def average_line(values: list[float], fmt: NumberFormat, lang: str) -> Reference
     return Reference(round(mean, fmt.decimals) + 0.0, word + fmt.text(mean))
 
 
-def with_growth(content: ChartContent, rng: np.random.Generator) -> None:
-    """A dual-axis chart: the bars keep the quantity and its format (left axis), the line becomes its growth on
+def with_growth(content: ChartContent, rng: np.random.Generator, measure: str | None = None) -> None:
+    """A dual-axis chart: the bars keep the quantity and its format (left axis), named `measure` when given (drawn
+    values) else by their series (a source's real figures), the line becomes its growth on
     the period before in per cent, read on a right axis titled with its unit and written to a tenth of a per
     cent (each axis in its own format: not "36000.0" units beside "5.2")."""
     values = content.series[0].values
@@ -331,7 +333,7 @@ def with_growth(content: ChartContent, rng: np.random.Generator) -> None:
     growth = [100 * (b / a - 1) for a, b in zip([before] + values, values)]
     rate = NumberFormat(1)
     name, axis = GROWTH[content.lang]
-    bars = content.series[0].name  # the quantity keeps its name (coal's generation is not the total's)
+    bars = measure or content.series[0].name  # real figures keep their name (coal's generation is not the total's)
     content.series = [Series(bars, values), Series(name, [round(g, rate.decimals) + 0.0 for g in growth])]
     content.y2_format, content.y2_title = rate, axis
     content.notes["axes"] = "dual"
