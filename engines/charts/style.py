@@ -90,6 +90,7 @@ def portal_look(rng: np.random.Generator, style: ChartStyle, content: ChartConte
     if len(content.series) == 1:
         style.colors = [_pick(rng, list(PORTAL_COLORS))] + style.colors[1:]
     named = [int(y) for t in content_texts(content) for y in re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", t)]
+    named += [content.notes["year"]] if "year" in content.notes else []  # real figures' year, even untitled
     first = min(max(named + [2020]), 2025)  # published after the latest year the chart names
     mark = f"© {_pick(rng, list(PORTALS))} {int(rng.integers(first, 2026))}"
     return f"{content.source} {mark}" if content.source else mark

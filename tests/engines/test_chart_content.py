@@ -150,6 +150,7 @@ def test_a_portal_s_copyright_is_not_older_than_its_data() -> None:
         except (SampleError, RenderError):
             continue
         named = [int(y) for t in [content.title or ""] + content.categories for y in YEARS.findall(t)]
+        named += [content.notes["year"]] if "year" in content.notes else []  # 2023's mix, its year untitled
         if spec.style.publisher != "portal" or not named:
             continue
         seen += 1

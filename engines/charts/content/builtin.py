@@ -246,6 +246,8 @@ def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...], lo
                            title, source, x_title, y_title, time=pool in TIME_POOLS, notes={"topic": topic.measure[0]})
     if order is not None:
         content.notes["sorted"] = True
+    if year and pool not in TIME_POOLS and series_pool not in TIME_POOLS:
+        content.notes["year"] = year  # the year real figures are of, named in the title or not
     if percent_stack:
         content.notes["stack"] = "percent"
     if title and rng.random() < 0.2:
