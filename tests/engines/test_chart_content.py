@@ -1,5 +1,6 @@
 """What built-in charts say, against published figures: magnitudes of their years, no empty series, and a
-dual-axis chart's two formats (issue 27). Content only (no rendering): cheap, in the quick tier."""
+dual-axis chart's two formats (issue 27). Content only (no rendering); the properties over a thousand draws
+are in the slow tier."""
 
 from __future__ import annotations
 
@@ -56,6 +57,7 @@ def test_exports_and_growth_follow_their_years() -> None:
     assert year_of("Q3 2009") == 2009 and year_of("2009年") == 2009 and year_of("Jan") == facts.YEAR
 
 
+@pytest.mark.slow  # draws over a thousand contents
 def test_no_electricity_source_is_drawn_over_years_it_barely_generated() -> None:
     """A 1998 chart had empty wind, solar and biomass groups: every source drawn reaches 2% of the largest."""
     seen = 0
@@ -72,6 +74,7 @@ def test_no_electricity_source_is_drawn_over_years_it_barely_generated() -> None
     assert seen >= 20
 
 
+@pytest.mark.slow  # draws over a thousand contents
 def test_sources_of_places_without_a_past_are_charted_near_their_year() -> None:
     """A city's 2023 population is not taken back to 1996: its years stay near the figures' year."""
     for content in contents(1500, ("grouped_bar", "stacked_bar", "bar")):
@@ -82,6 +85,7 @@ def test_sources_of_places_without_a_past_are_charted_near_their_year() -> None:
             assert min(years) >= facts.YEAR - facts.HELD, (content.categories, years)
 
 
+@pytest.mark.slow  # draws over a thousand contents
 def test_a_dual_axis_chart_writes_each_axis_in_its_own_format() -> None:
     """Units sold in whole units on the left, their growth to a tenth of a per cent on the right (before, both
     took one decimal: "36000.0" units); only quantities that grow get a growth axis (not PM2.5 or a price)."""
@@ -111,6 +115,7 @@ def test_growth_keeps_the_bars_name() -> None:
     assert content.series[1].values[1:] == [10.0, 10.0] and content.number_format == NumberFormat(0)
 
 
+@pytest.mark.slow  # draws over a thousand contents
 def test_provinces_grow_at_their_published_rates() -> None:
     """2023's provincial growth was 4-6.5% (NBS): a province shrinking 2% in 2023 was drawn before."""
     seen = 0
@@ -124,6 +129,7 @@ def test_provinces_grow_at_their_published_rates() -> None:
     assert seen >= 3
 
 
+@pytest.mark.slow  # draws over a thousand contents
 def test_a_population_over_years_is_a_named_country_s() -> None:
     """No unnamed place's population zigzagging by 2% a year: the title names the country, the values are its."""
     seen = 0
@@ -158,6 +164,7 @@ def test_a_portal_s_copyright_is_not_older_than_its_data() -> None:
     assert seen >= 10
 
 
+@pytest.mark.slow  # draws over a thousand contents
 def test_a_100_percent_stack_of_drawn_parts_is_not_three_thirds() -> None:
     """Three products at 33.0%, 32.8% and 34.2% of exports every year before (median spread of the parts 11
     points, 26 now): drawn parts differ in size."""
@@ -169,6 +176,7 @@ def test_a_100_percent_stack_of_drawn_parts_is_not_three_thirds() -> None:
     assert len(spreads) >= 20 and np.median(spreads) > 18, (len(spreads), np.median(spreads))
 
 
+@pytest.mark.slow  # draws over a thousand contents
 def test_exports_over_years_are_a_named_country_s() -> None:
     """One series of exports over years is a named country's, at its published magnitude of each year."""
     seen = 0
