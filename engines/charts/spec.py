@@ -147,6 +147,7 @@ class ChartSpec:
     x_format: NumberFormat | None = None
     y2_title: str | None = None  # a bar+line chart's second value axis (right): its line series reads on it
     annotation: Annotation | None = None
+    y2_format: NumberFormat | None = None  # how the right axis and its series' values are written (own decimals)
 
     def __post_init__(self) -> None:
         """Reject specs no renderer could draw faithfully: a programming error, not a sample failure."""
@@ -173,6 +174,8 @@ class ChartSpec:
             raise ValueError("x_values are for scatter charts, with x_format, and name the categories")
         if self.y2_title is not None and self.kind != "bar_line":
             raise ValueError("only a bar+line chart has a second value axis (y2_title)")
+        if self.y2_format is not None and self.y2_title is None:
+            raise ValueError("a second value axis's format (y2_format) needs that axis (y2_title)")
         if self.style.end_labels and self.kind not in END_LABEL_KINDS:
             raise ValueError(f"end labels are for {END_LABEL_KINDS}, not {self.kind}")
         if self.style.panels and (self.kind != "multi_line" or self.data_labels or self.legend):
@@ -216,9 +219,14 @@ class ChartSpec:
         """The series read on the second (right) value axis: a dual-axis bar+line chart's line."""
         return [1] if self.y2_title is not None else []
 
+    def format_of(self, series: int) -> NumberFormat:
+        """How a series' values are written: in the right axis's format where it reads on that axis (a growth
+        rate in %, one decimal, beside a quantity in whole units), else in the chart's."""
+        return self.y2_format if self.y2_format is not None and series in self.right_series else self.number_format
+
     def label(self, series: int, index: int) -> str:
         """The data label of one value, exactly as drawn and as written in the target."""
-        return self.number_format.text(self.series[series].values[index])
+        return self.format_of(series).text(self.series[series].values[index])
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -234,6 +242,7 @@ class ChartSpec:
             data["reference"] = Reference(**data["reference"])
         if data.get("annotation"):
             data["annotation"] = Annotation(**data["annotation"])
-        if data.get("x_format"):
-            data["x_format"] = NumberFormat(**data["x_format"])
+        for key in ("x_format", "y2_format"):
+            if data.get(key):
+                data[key] = NumberFormat(**data[key])
         return cls(**data)

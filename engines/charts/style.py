@@ -12,6 +12,8 @@ keeps to, bundled, and recorded as `style.publisher`.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from engines.charts.content.builtin import EXTREMES, average_line, extreme_note
@@ -26,7 +28,7 @@ from engines.charts.draw.palettes import (
     grid_color,
 )
 from engines.charts.layout.readable import snap_to_scale
-from engines.charts.spec import DASHES, SYMBOLS, ChartSpec, ChartStyle, look_share
+from engines.charts.spec import DASHES, STACKED, SYMBOLS, ChartSpec, ChartStyle, look_share
 from renderers.errors import RenderError
 from renderers.fonts import covering_faces, face_keys
 
@@ -87,7 +89,10 @@ def portal_look(rng: np.random.Generator, style: ChartStyle, content: ChartConte
     style.palette, style.colors = draw_colors(rng, len(style.colors), style.background)  # told apart on white
     if len(content.series) == 1:
         style.colors = [_pick(rng, list(PORTAL_COLORS))] + style.colors[1:]
-    mark = f"© {_pick(rng, list(PORTALS))} {int(rng.integers(2020, 2026))}"
+    named = [int(y) for t in content_texts(content) for y in re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", t)]
+    named += [content.notes["year"]] if "year" in content.notes else []  # real figures' year, even untitled
+    first = min(max(named + [2020]), 2025)  # published after the latest year the chart names
+    mark = f"© {_pick(rng, list(PORTALS))} {int(rng.integers(first, 2026))}"
     return f"{content.source} {mark}" if content.source else mark
 
 
@@ -152,8 +157,12 @@ def draw_spec(rng: np.random.Generator, content: ChartContent, exact: bool = Fal
     spec = ChartSpec(content.kind, content.categories, content.series, content.number_format, content.title,
                      source, content.x_title, content.y_title, legend, data_labels, style,
                      content.subtitle, content.reference, content.x_values, content.x_format,
-                     y2_title=content.y2_title, annotation=content.annotation)
+                     y2_title=content.y2_title, annotation=content.annotation,
+                     y2_format=content.y2_format)
+    drawn = spec.kind in STACKED and min(v for s in spec.series for v in s.values) > 0
     snap_to_scale(spec)
+    if drawn and min(v for s in spec.series for v in s.values) <= 0:
+        raise RenderError("part_unreadable", "a stacked part reads as 0 on the chart's scale: it would not be seen")
     if spec.reference is not None:  # the mean of the values as drawn, after any resampling to the scale
         spec.reference = average_line(spec.series[0].values, spec.number_format, content.lang)
     if spec.annotation is not None:  # the extreme of the values as drawn

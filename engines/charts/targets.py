@@ -51,7 +51,7 @@ def _json(value: str | None) -> str:
 
 def _number(spec: ChartSpec, series: int, index: int) -> str:
     shown = spec.label(series, index)
-    return shown if spec.number_format.plain else json.dumps(shown, ensure_ascii=False)
+    return shown if spec.format_of(series).plain else json.dumps(shown, ensure_ascii=False)
 
 
 def onechart(spec: ChartSpec) -> str:

@@ -134,7 +134,12 @@ def chart_from_target(parsed: ParsedChart, recorded: dict[str, Any]) -> ChartSpe
     Raises:
         ValueError: the target does not describe a chart of the recorded kind.
     """
-    fmt, values = number_format([v for column in parsed.values for v in column])
+    dual = "y2_title" in parsed.texts and len(parsed.values) > 1  # the last series reads on the right axis
+    fmt, values = number_format([v for column in parsed.values[:-1 if dual else None] for v in column])
+    y2_format = None
+    if dual:  # written in the right axis's own format
+        y2_format, right = number_format(parsed.values[-1])
+        values += right
     n = len(parsed.categories)
     names = parsed.series
     if names is None:
@@ -164,23 +169,21 @@ def chart_from_target(parsed: ParsedChart, recorded: dict[str, Any]) -> ChartSpe
     return ChartSpec(recorded["kind"], parsed.categories, series, fmt, texts.get("title"), texts.get("source"),
                      texts.get("x_title"), texts.get("y_title"), recorded["legend"], recorded["data_labels"],
                      ChartStyle(**recorded["style"]), texts.get("subtitle"), reference, x_values, x_format,
-                     texts.get("y2_title"), annotation)
+                     texts.get("y2_title"), annotation, y2_format)
 
 
 def broken_promises(spec: ChartSpec) -> list[str]:
     """What the target states that the engine promises never to (a picture alone cannot tell)."""
     broken = []
     if not spec.data_labels and (spec.cartesian or spec.kind == "radar"):
-        units = []
         for group in axis_groups(spec):  # each series on the scale it reads on
             unit = quantum(plain_axis(spec, group).step)
             off = [v for s in group for v in spec.series[s].values if not multiple(v, unit)]
             if off:
                 broken.append(f"values {off[:3]} are not multiples of the scale's reading unit {unit}")
-            units.append(decimals_of(unit))
-        if spec.number_format.decimals > max(units):
-            broken.append(f"values written with {spec.number_format.decimals} decimals; the scale reads "
-                          f"{max(units)}")
+            written = spec.format_of(group[0]).decimals
+            if written > decimals_of(unit):
+                broken.append(f"values written with {written} decimals; their scale reads {decimals_of(unit)}")
     if spec.x_values is not None:
         unit = quantum(x_axis(spec).step)
         if not all(multiple(x, unit) for x in spec.x_values):

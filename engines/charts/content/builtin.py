@@ -13,6 +13,7 @@ import re
 
 import numpy as np
 
+from engines.base import SampleError
 from engines.charts.content import facts
 from engines.charts.content.model import ChartContent
 from engines.charts.content.scatter import numeric_scatter
@@ -85,11 +86,12 @@ def run_lengths(pool: str, lo: int, hi: int) -> list[int]:
     return [n for n in range(lo, hi + 1) if pool not in RUNS or RUNS[pool](n) is not None]
 
 
-def labels(rng: np.random.Generator, pool: str, n: int, lang: str) -> list[str]:
-    """n distinct labels from a pool: a consecutive run for time-like pools, a random pick otherwise."""
+def labels(rng: np.random.Generator, pool: str, n: int, lang: str, years: tuple[int, int] = (1995, 2025)) -> list[str]:
+    """n distinct labels from a pool: a consecutive run for time-like pools (`years` within the first and
+    last year given), a random pick otherwise."""
     zh = lang == "zh"
     if pool == "years":
-        start = int(rng.integers(1995, 2026 - n))
+        start = int(rng.integers(years[0], max(years[1] + 2 - n, years[0] + 1)))
         suffix = "年" if zh and rng.random() < 0.5 else ""
         return [f"{year}{suffix}" for year in range(start, start + n)]
     if pool == "quarters" and n > 4:
@@ -194,18 +196,27 @@ def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...], lo
     n_series = int(rng.integers(s_lo, s_hi + 1))
     if s_hi > 1 and n_series > 1 and series_pools(topic, pool):
         series_pool = _pick(rng, series_pools(topic, pool))
-        names = labels(rng, series_pool, min(n_series, pool_size(series_pool, lang)), lang)
+        known = facts.years_known(categories) if topic.facts and pool in PLACES else (1995, 2025)
+        names = labels(rng, series_pool, min(n_series, pool_size(series_pool, lang)), lang, known)
     if topic.climate and pool == "months" and len(names) == 1:
         names, series_pool = labels(rng, "cities", 1, lang), "cities"  # one city's year, named after it
-    values, fmt, unit = draw_values(rng, topic, kind, pool, categories, names, lang)
+    if topic.facts == "energy":
+        categories, names = generating(rng, pool, categories, names, c_lo if pool == "energy" else s_lo)
+    # one country's people or exports over the years: its figures, its name in the title
+    one_country = pool == "years" and (topic.facts == "population" or (topic.facts == "exports" and len(names) == 1))
+    place = labels(rng, "countries", 1, lang)[0] if one_country else None
+    values, fmt, unit = draw_values(rng, topic, kind, pool, categories, names, lang, place)
     unit = unit or _pick(rng, topic.units)[zh]
     percent_stack = False
     if kind in STACKED and not fmt.suffix and rng.random() < 0.25:  # a 100% stack: each bar's parts as shares
         decimals = int(rng.integers(0, 2))
+        if not topic.facts or "products" in (pool, series_pool):  # drawn parts, alike in size: some made larger
+            weights = 0.3 + rng.dirichlet(np.full(len(values), 1.2))  # (a real mix keeps its own shares)
+            values = [[v * w for v in row] for row, w in zip(values, weights)]
         shares = as_shares(values, decimals)
         if min(min(row) for row in shares) > 0:  # every part still drawn
             values, fmt, unit, percent_stack = shares, NumberFormat(decimals, "", "%"), SHARE_UNIT[zh], True
-    where = scope({pool, series_pool or ""}, lang)
+    where = scope({pool, series_pool or ""} | ({"countries"} if place else set()), lang)  # a country's people: world
     order = None
     if kind in ("bar", "hbar") and len(names) == 1 and pool not in TIME_POOLS and pool not in ORDERED \
             and rng.random() < 0.5:  # OECD-style: places or items sorted by value, often with their average
@@ -215,7 +226,9 @@ def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...], lo
     title = _title(rng, topic.measure[zh], pool, categories, names, lang, year) \
         if not cartesian or rng.random() < 0.85 else None
     if topic.climate and series_pool == "cities" and len(names) == 1:  # one city's climate: the title names it
-        title = f"{names[0]}{title or topic.measure[zh]}" if zh else f"{names[0]}: {title or topic.measure[zh]}"
+        place = names[0]
+    if place:  # a chart of one place over time: its title names it
+        title = f"{place}{title or topic.measure[zh]}" if zh else f"{place}: {title or topic.measure[zh]}"
     percent_pie = None  # the decimals a pie's percentages take, when it shows percentages
     if kind in ("pie", "donut") and not fmt.suffix and rng.random() < 0.5:
         fits = [d for d in (0, 1) if min(rounded_parts(np.array(values[0]), 100.0, d)) > 0]  # no slice at 0%
@@ -233,6 +246,8 @@ def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...], lo
                            title, source, x_title, y_title, time=pool in TIME_POOLS, notes={"topic": topic.measure[0]})
     if order is not None:
         content.notes["sorted"] = True
+    if year and pool not in TIME_POOLS and series_pool not in TIME_POOLS:
+        content.notes["year"] = year  # the year real figures are of, named in the title or not
     if percent_stack:
         content.notes["stack"] = "percent"
     if title and rng.random() < 0.2:
@@ -241,12 +256,36 @@ def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...], lo
         as_percentages(content, percent_pie)
     if cartesian and len(names) == 1 and rng.random() < (0.6 if order is not None else 0.15):
         content.reference = average_line(content.series[0].values, content.number_format, lang)
-    grows = pool in PERIODS and fmt.plain and not (topic.climate or topic.percent)  # a quantity, not a rate or weather
+    # a quantity that grows (sales, money, energy), not a rate, the weather or a concentration
+    grows = pool in PERIODS and fmt.plain and (topic.additive or bool(topic.currency[0])) and not topic.percent
     if kind == "bar_line" and grows and rng.random() < look_share(looks, DUAL_AXES):
-        with_growth(content, topic.measure[zh], rng)
+        with_growth(content, rng, None if topic.facts else topic.measure[zh])
     if kind in LINE_KINDS and len(names) == 1 and pool in TIME_POOLS and rng.random() < look_share(looks, ANNOTATED):
         content.annotation = extreme_note(content.series[0].values, categories, lang, rng.random() < 0.3)
     return content
+
+
+def generating(rng: np.random.Generator, pool: str, categories: list[str], names: list[str],
+               fewest: int) -> tuple[list[str], list[str]]:
+    """An electricity chart's categories and series with only the sources that generated over its years (no
+    empty solar group in 1998): one that did not is replaced by another that did, or dropped.
+
+    Raises:
+        SampleError: "source_absent" when fewer than `fewest` sources remain (none so far: the largest
+            sources, coal, hydro and oil or gas, generated in every year).
+    """
+    sources, years = (categories, names) if pool == "energy" else (names, categories)
+    if sources[0] not in facts.ENERGY:
+        return categories, names
+    years_drawn = [int(YEAR.search(y).group(0)) if YEAR.search(y) else facts.YEAR for y in years]
+    mix = list(facts.MIXES[sources[0]])
+    kept = facts.present(sources, years_drawn)
+    spare = [s for s in facts.present(mix, years_drawn) if s not in kept]
+    extra = [spare[i] for i in rng.permutation(len(spare))[: len(sources) - len(kept)]]
+    chosen = [s for s in mix if s in kept or s in extra]  # in the pool's order
+    if len(chosen) < fewest:
+        raise SampleError("source_absent", f"{sources} over {years}")
+    return (chosen, names) if pool == "energy" else (categories, chosen)
 
 
 def as_shares(rows: list[list[float]], decimals: int) -> list[list[float]]:
@@ -283,21 +322,22 @@ def average_line(values: list[float], fmt: NumberFormat, lang: str) -> Reference
     return Reference(round(mean, fmt.decimals) + 0.0, word + fmt.text(mean))
 
 
-def with_growth(content: ChartContent, measure: str, rng: np.random.Generator) -> None:
-    """A dual-axis chart: the bars keep the quantity (left axis), the line becomes its growth on the period
-    before in per cent, read on a right axis titled with its unit; both are written with one decimal at least."""
+def with_growth(content: ChartContent, rng: np.random.Generator, measure: str | None = None) -> None:
+    """A dual-axis chart: the bars keep the quantity and its format (left axis), named `measure` when given (drawn
+    values) else by their series (a source's real figures), the line becomes its growth on
+    the period before in per cent, read on a right axis titled with its unit and written to a tenth of a per
+    cent (each axis in its own format: not "36000.0" units beside "5.2")."""
     values = content.series[0].values
     if min(values) <= 0:
         return
     steps = [b / a - 1 for a, b in zip(values, values[1:])]
     before = values[0] / (1 + float(np.median(steps)) + rng.normal(0, 0.01))  # the period before the first
     growth = [100 * (b / a - 1) for a, b in zip([before] + values, values)]
-    fmt = content.number_format
-    fmt = NumberFormat(max(1, fmt.decimals))
+    rate = NumberFormat(1)
     name, axis = GROWTH[content.lang]
-    content.series = [Series(measure, [round(v, fmt.decimals) + 0.0 for v in values]),
-                      Series(name, [round(g, fmt.decimals) + 0.0 for g in growth])]
-    content.number_format, content.y2_title = fmt, axis
+    bars = measure or content.series[0].name  # real figures keep their name (coal's generation is not the total's)
+    content.series = [Series(bars, values), Series(name, [round(g, rate.decimals) + 0.0 for g in growth])]
+    content.y2_format, content.y2_title = rate, axis
     content.notes["axes"] = "dual"
 
 

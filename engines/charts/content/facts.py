@@ -6,8 +6,11 @@ year, teaches a model nothing true. Population (2023, people: the UN's World Pop
 of Statistics' year-end resident population for provinces and cities), its yearly growth rate (%,
 countries), real GDP growth (2023, %, the IMF's World Economic Outlook) and electricity generation
 by source (the world's, the IEA; China's, the China Electricity Council) and exports of goods (2023,
-the WTO) are rounded from those publications. A chart's values are these figures moved by a little
-noise (and by the growth rate over its years), so relations between places hold.
+the WTO) are rounded from those publications; countries also have their 2000 population and exports
+and their 2000s' and 2010s' mean growth, and the electricity mixes figures every five years from
+1995, so a chart of 1998 has 1998's magnitudes (not 2023's taken back at today's growth rates: China's
+coal power 1.4 times too large). A chart's values are these figures moved by a little noise, so
+relations between places hold.
 """
 
 from __future__ import annotations
@@ -74,32 +77,140 @@ POPULATION_UNITS: dict[str, dict[str, tuple[str, float, int]]] = {
 }
 
 
+# country label -> (population in 2000, people (the UN's World Population Prospects 2024); mean real GDP growth
+# 2000-2009 and 2010-2019, % (the IMF's World Economic Outlook); exports of goods in 2000, 2008 and 2012, US$ billion
+# (WTO: trade grew fastest to 2008, China's from 249 to 1,431)); real GDP growth in 2020, 2021 and 2022, % (IMF:
+# the pandemic's fall and rebound)), rounded
+PAST: dict[str, tuple[float, float, float, float, float, float]] = {}
+RECENT: dict[str, tuple[float, float, float]] = {}
+for _en, _zh, _pop, _g00, _g10, _exp, _exp08, _exp12, _recent in (
+        ("China", "中国", 1.2645e9, 10.3, 7.7, 249, 1431, 2049, (2.2, 8.4, 3.0)),
+        ("USA", "美国", 2.82e8, 1.9, 2.3, 782, 1287, 1546, (-2.2, 6.1, 2.5)),
+        ("Japan", "日本", 1.268e8, 0.5, 1.2, 479, 782, 799, (-4.2, 2.6, 1.0)),
+        ("Germany", "德国", 8.15e7, 0.8, 2.0, 552, 1466, 1407, (-4.1, 3.2, 1.8)),
+        ("India", "印度", 1.0596e9, 6.9, 6.7, 42, 182, 297, (-5.8, 9.7, 7.0)),
+        ("UK", "英国", 5.89e7, 1.8, 2.0, 285, 459, 474, (-10.4, 8.7, 4.3)),
+        ("France", "法国", 6.09e7, 1.4, 1.4, 327, 609, 569, (-7.5, 6.4, 2.5)),
+        ("Italy", "意大利", 5.69e7, 0.5, 0.3, 240, 540, 501, (-9.0, 8.3, 4.0)),
+        ("Brazil", "巴西", 1.76e8, 3.3, 1.4, 55, 198, 243, (-3.3, 4.8, 3.0)),
+        ("Canada", "加拿大", 3.07e7, 2.1, 2.2, 277, 456, 455, (-5.0, 5.3, 3.8)),
+        ("Korea", "韩国", 4.68e7, 4.9, 3.3, 172, 422, 548, (-0.7, 4.3, 2.6)),
+        ("Russia", "俄罗斯", 1.465e8, 5.5, 2.0, 105, 472, 529, (-2.7, 5.6, -1.2)),
+        ("Australia", "澳大利亚", 1.92e7, 3.1, 2.6, 64, 187, 257, (-2.1, 5.2, 3.9)),
+        ("Spain", "西班牙", 4.05e7, 2.7, 1.0, 114, 280, 297, (-11.2, 6.4, 5.8)),
+        ("Mexico", "墨西哥", 9.86e7, 1.5, 2.7, 166, 292, 371, (-8.4, 5.7, 3.9)),
+        ("Indonesia", "印度尼西亚", 2.14e8, 5.2, 5.4, 65, 137, 190, (-2.1, 3.7, 5.3)),
+        ("Turkey", "土耳其", 6.4e7, 4.1, 6.0, 28, 132, 153, (1.9, 11.4, 5.5)),
+        ("Netherlands", "荷兰", 1.59e7, 1.6, 1.5, 233, 634, 656, (-3.9, 6.2, 4.3)),
+        ("Saudi Arabia", "沙特阿拉伯", 2.07e7, 3.5, 3.5, 78, 313, 388, (-3.6, 3.9, 7.5)),
+        ("Switzerland", "瑞士", 7.2e6, 1.9, 2.0, 80, 200, 226, (-2.1, 5.4, 2.7)),
+        ("Poland", "波兰", 3.85e7, 3.9, 3.6, 32, 172, 185, (-2.0, 6.9, 5.3)),
+        ("Sweden", "瑞典", 8.9e6, 2.0, 2.6, 87, 184, 172, (-2.2, 6.1, 2.7)),
+        ("Norway", "挪威", 4.5e6, 1.6, 1.6, 60, 172, 160, (-1.3, 3.9, 3.3)),
+        ("Egypt", "埃及", 7.1e7, 4.9, 4.1, 5, 26, 29, (3.6, 3.3, 6.7)),
+        ("Vietnam", "越南", 7.9e7, 6.8, 6.2, 14, 63, 115, (2.9, 2.6, 8.0)),
+        ("Chile", "智利", 1.54e7, 4.2, 3.3, 19, 64, 78, (-6.1, 11.7, 2.4)),
+        ("Nigeria", "尼日利亚", 1.22e8, 7.9, 3.1, 20, 82, 144, (-1.8, 3.6, 3.3))):
+    PAST[_en] = PAST[_zh] = (_pop, _g00, _g10, _exp, _exp08, _exp12)
+    RECENT[_en] = RECENT[_zh] = _recent
+HELD = 5  # years either side of `YEAR` over which a figure without a past (a city's population) is used
+
+
+def years_known(labels: list[str]) -> tuple[int, int]:
+    """The years over which every place of `labels` has figures: countries from 1995, other places near `YEAR`."""
+    return (1995, 2025) if all(label in PAST for label in labels) else (YEAR - HELD, YEAR + 2)
+
+
 def population(label: str, year: int = YEAR) -> float:
-    """People living in `label` in `year`, from 2023's figure and (countries) its growth rate."""
+    """People living in `label` in `year`: a country's from its 2000 and 2023 figures (then its growth rate),
+    another place's from 2023's and half a per cent a year."""
+    if label in PAST and year <= YEAR:
+        return _between({2000: PAST[label][0], YEAR: POPULATION[label]}, year)
     rate = GROWTH.get(label, (0.5, 0.0))[0]
     return POPULATION[label] * (1 + rate / 100) ** (year - YEAR)
 
 
-def gdp_growth(label: str) -> float:
-    """Real GDP growth of a country in 2023, %."""
-    return GROWTH[label][1]
+# Chinese province -> real GDP growth in 2023, % (the provinces' statistical communiqués, NBS). US states have no
+# figures here: they take the country's (states grew within about a point of it in 2023, BEA).
+PROVINCE_GROWTH: dict[str, float] = {
+    "北京": 5.2, "上海": 5.0, "天津": 4.3, "重庆": 6.1, "广东": 4.8, "江苏": 5.8, "浙江": 6.0, "山东": 6.0, "河南": 4.1,
+    "四川": 6.0, "湖北": 6.0, "湖南": 4.6, "福建": 4.5, "安徽": 5.8, "河北": 5.5, "陕西": 4.3, "江西": 4.1, "辽宁": 5.3,
+    "云南": 4.4, "广西": 4.1, "山西": 5.0, "贵州": 4.9, "吉林": 6.3, "甘肃": 6.4}
+STATES = ("California", "Texas", "Florida", "New York", "Ohio", "Georgia", "Michigan", "Arizona", "Oregon", "Nevada",
+          "Utah", "Iowa", "Kansas", "Maine", "Alaska", "Virginia", "Colorado")
 
-# energy source -> (world generation 2023 in TWh (IEA), China's in 亿千瓦时 (China Electricity Council),
-# the world's and China's growth % a year over the last two decades), rounded
-ENERGY: dict[str, tuple[float, float]] = {}
-for _en, _zh, _world, _china, _rate, _china_rate in (
-        ("Coal", "煤炭", 10430, 57600, 1.5, 6.0), ("Natural Gas", "天然气", 6630, 3000, 3.0, 12.0),
-        ("Nuclear", "核能", 2690, 4350, 0.5, 12.0), ("Hydro", "水电", 4210, 12860, 2.0, 7.0),
-        ("Wind", "风电", 2300, 8860, 15.0, 30.0), ("Solar", "光伏", 1630, 5830, 30.0, 50.0),
-        ("Biomass", "生物质能", 690, 1980, 4.0, 12.0), ("Oil", "石油", 700, 100, -3.0, -5.0)):
-    ENERGY[_en], ENERGY[_zh] = (_world, _rate), (_china, _china_rate)
+
+def has_growth(label: str) -> bool:
+    """Whether `gdp_growth` knows the place: a country, a Chinese province or a US state."""
+    return label in GROWTH or label in PROVINCE_GROWTH or label in STATES
+
+
+def gdp_growth(label: str, year: int = YEAR) -> float:
+    """Real GDP growth of a place in `year`, %: a country's 2000s' or 2010s' mean before 2020, its own in 2020-2022,
+    2023's after; a province's its country's moved by how far it was from it in 2023; a state's its country's."""
+    if label in PROVINCE_GROWTH:
+        return gdp_growth("中国", year) + PROVINCE_GROWTH[label] - GROWTH["中国"][1]
+    if label in STATES:
+        return gdp_growth("USA", year)
+    if year >= YEAR:
+        return GROWTH[label][1]
+    return RECENT[label][year - 2020] if year >= 2020 else PAST[label][1 if year < 2010 else 2]
+
+
+def exports(label: str, year: int = YEAR) -> float:
+    """A country's exports of goods in `year`, US$ billion, from its 2000, 2008, 2012 and 2023 figures."""
+    return _between({2000: PAST[label][3], 2008: PAST[label][4], 2012: PAST[label][5], YEAR: EXPORTS[label]}, year)
+
+
+# Electricity generated by source at anchor years, rounded: the world's in TWh (Ember's Yearly Electricity
+# Data and the IEA's World Energy Balances), China's in 亿千瓦时 (the China Electricity Council's and the
+# National Bureau of Statistics' yearbooks: thermal split into coal, gas, biomass and oil after Ember). China
+# generated 11,670 亿千瓦时 in 1998 (9,390 thermal) and 94,560 in 2023; the world 15,400 TWh in 2000 and
+# 29,900 in 2023. Between anchors the figure moves at a steady rate (`_between`).
+ANCHOR_YEARS = (1995, 2000, 2005, 2010, 2015, 2020, 2023, 2024)
+ENERGY: dict[str, dict[int, float]] = {}
+for _en, _zh, _world, _china in (
+        ("Coal", "煤炭", (4950, 5800, 7300, 8650, 9300, 9430, 10430, 10600),
+         (7370, 10510, 19940, 33100, 40230, 49400, 57600, 58460)),
+        ("Natural Gas", "天然气", (2000, 2750, 3650, 4800, 5500, 6250, 6630, 6790),
+         (60, 140, 240, 690, 1450, 2470, 3000, 3100)),
+        ("Nuclear", "核能", (2330, 2590, 2770, 2760, 2570, 2690, 2690, 2770),
+         (128, 167, 531, 747, 1714, 3662, 4347, 4509)),
+        ("Hydro", "水电", (2480, 2650, 2920, 3430, 3890, 4350, 4210, 4580),
+         (1868, 2224, 3964, 7222, 11127, 13552, 12859, 14257)),
+        ("Wind", "风电", (6, 31, 104, 342, 830, 1590, 2300, 2500), (1, 6, 16, 446, 1856, 4665, 8859, 9970)),
+        ("Solar", "光伏", (0.5, 1, 4, 32, 250, 840, 1630, 2130), (0.1, 0.3, 0.8, 7, 395, 2611, 5833, 8390)),
+        ("Biomass", "生物质能", (140, 160, 230, 360, 500, 620, 690, 700), (10, 20, 50, 250, 530, 1330, 1980, 2080)),
+        ("Oil", "石油", (1300, 1200, 1100, 950, 900, 750, 700, 700), (600, 470, 240, 130, 100, 100, 100, 100))):
+    ENERGY[_en], ENERGY[_zh] = dict(zip(ANCHOR_YEARS, _world)), dict(zip(ANCHOR_YEARS, _china))
+_WORLD, _CHINA = tuple(s for s in ENERGY if s.isascii()), tuple(s for s in ENERGY if not s.isascii())
+MIXES = {s: mix for mix in (_WORLD, _CHINA) for s in mix}  # source -> every source of its mix (world or China)
+PRESENT = 0.02  # a source generating less than this share of the largest source's output is not drawn (a 1998 solar bar)
+
+
+def _between(anchors: dict[int, float], year: int) -> float:
+    """A figure in `year` from its figures at anchor years: at a steady rate between the two around it, and
+    beyond the first or last at the rate of the nearest pair."""
+    years = sorted(anchors)
+    k = min(max(sum(y <= year for y in years) - 1, 0), len(years) - 2)
+    (y0, v0), (y1, v1) = (years[k], anchors[years[k]]), (years[k + 1], anchors[years[k + 1]])
+    return v0 * (v1 / v0) ** ((year - y0) / (y1 - y0))
 
 
 def generation(source: str, year: int = YEAR) -> float:
     """Electricity generated from `source` in `year`: the world's in TWh (English labels), China's in
-    亿千瓦时 (Chinese labels), from 2023's figure and its growth rate."""
-    value, rate = ENERGY[source]
-    return value * (1 + rate / 100) ** (year - YEAR)
+    亿千瓦时 (Chinese labels)."""
+    return _between(ENERGY[source], year)
+
+
+def present(sources: list[str], years: list[int]) -> list[str]:
+    """The `sources` that generate at least `PRESENT` of the largest source's output in one of `years` (no
+    source that barely existed over them: solar and wind before about 2008)."""
+    def most(s: str) -> float:
+        return max(generation(s, y) for y in years)
+
+    top = max(most(s) for s in MIXES[sources[0]])
+    return [s for s in sources if most(s) >= PRESENT * top]
 
 
 # country label -> exports of goods in 2023, US$ billion (WTO), rounded

@@ -32,6 +32,7 @@ class ChartContent:
     x_format: NumberFormat | None = None
     y2_title: str | None = None  # a bar+line chart's right axis, which its line reads on
     annotation: Annotation | None = None
+    y2_format: NumberFormat | None = None  # the right axis's own format (`ChartSpec.y2_format`)
     time: bool = False  # categories run in time order (years, quarters, months, weekdays)
     notes: dict[str, Any] = field(default_factory=dict)  # what was done to the data, for meta
 

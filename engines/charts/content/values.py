@@ -30,7 +30,7 @@ PERIODS = {"months": 12, "quarters": 4, "weekdays": 7}
 TIME_POOLS = ("years", "months", "quarters", "weekdays")
 LINES = ("line", "multi_line", "area", "scatter", "radar")  # kinds whose series could hide each other
 HIDE = 0.01  # share of the value range within which two points of a chart as drawn lie on top of each other
-YEAR = re.compile(r"(19|20)\d\d年?")
+YEAR = re.compile(r"(19|20)\d\d")
 HIDE_DRAW = 0.02  # the same, for values still to be resampled (which moves each by up to ~1% of the range)
 
 
@@ -163,56 +163,76 @@ def check_apart(spec: ChartSpec) -> None:
                                             f"at {spec.categories[k]!r}")
 
 
+def year_of(label: str) -> int:
+    """The year a label names ("2015", "2015年", "Q3 2015", "2015Q3"), else the year of the figures."""
+    found = YEAR.search(label)
+    return int(found.group(0)) if found else facts.YEAR
+
+
 def _facts(rng: np.random.Generator, topic: Topic, pool: str, categories: list[str], names: list[str],
-           lang: str) -> tuple[np.ndarray, NumberFormat, str] | None:
+           lang: str, place: str | None = None) -> tuple[np.ndarray, NumberFormat, str] | None:
     """Values from the places' real figures (`facts`), their format and axis title; None where the chart
-    names no place with figures (population over years of no named place, growth of provinces)."""
+    names no place with figures (exports of products). `place` is the country a chart over years is of."""
+    if topic.facts == "population" and pool == "years" and place:  # one country's people over the years
+        title, per, decimals = facts.POPULATION_UNITS[lang]["countries"]
+        men = rng.uniform(0.485, 0.515) + rng.normal(0, 0.0005, len(categories))  # the share of men drifts little
+        gender = {POOLS["genders"][lang][0]: men, POOLS["genders"][lang][1]: 1 - men}
+        rows = [np.array([facts.population(place, year_of(c)) for c in categories]) * gender.get(name, 1.0)
+                for name in names]
+        return np.array(rows) * np.exp(rng.normal(0, 0.001, (len(names), len(categories)))) / per, \
+            NumberFormat(decimals), title
     if topic.facts == "population" and pool in facts.POPULATION_UNITS[lang]:
         title, per, decimals = facts.POPULATION_UNITS[lang][pool]
         men = rng.uniform(0.485, 0.515, len(categories))  # the share of men
         gender = {POOLS["genders"][lang][0]: men, POOLS["genders"][lang][1]: 1 - men}
-        rows = [np.array([facts.population(c, int(name.rstrip("年")) if YEAR.fullmatch(name) else facts.YEAR)
-                          for c in categories]) * gender.get(name, 1.0) for name in names]
+        rows = [np.array([facts.population(c, year_of(name)) for c in categories]) * gender.get(name, 1.0)
+                for name in names]
         return np.array(rows) * np.exp(rng.normal(0, 0.003, (len(names), len(categories)))) / per, \
             NumberFormat(decimals), title
     if topic.facts == "energy":
-        return _energy(rng, pool, categories, names)
+        return _energy(rng, pool, categories, names, lang)
     if topic.facts == "exports":
+        per = 0.1 if lang == "zh" else 1.0  # 亿美元 or $ billion
+        if pool == "years" and place:  # one country's exports over the years
+            return np.array([[facts.exports(place, year_of(c)) / per * np.exp(rng.normal(0, 0.04))
+                              for c in categories]]), NumberFormat(0), None
         if pool != "countries":
             return None
-        per = 0.1 if lang == "zh" else 1.0  # 亿美元 or $ billion
-        drift = {name: rng.normal(0, 0.08) for name in names}  # one year's trade against 2023's
-        rows = [[facts.EXPORTS[c] / per * np.exp(drift[name] + rng.normal(0, 0.03)) for c in categories]
+        drift = {name: rng.normal(0, 0.08) for name in names}  # one year's trade off the steady path
+        rows = [[facts.exports(c, year_of(name)) / per * np.exp(drift[name] + rng.normal(0, 0.03)) for c in categories]
                 for name in names]
         return np.array(rows), NumberFormat(0), None
     if topic.facts != "gdp_growth":
         return None
-    if pool == "countries":  # one value per country and series (2023's, or a year around it)
-        spread = [0.3 if name == topic.measure[lang == "zh"] else 1.5 for name in names]
-        rows = [[facts.gdp_growth(c) + rng.normal(0, s) for c in categories] for s in spread]
-    elif pool in TIME_POOLS and all(name in facts.GROWTH for name in names):
+    if pool in ("countries", "regions"):  # one value per place and series (2023's, or a year's)
+        spread = [(0.3 if name == topic.measure[lang == "zh"] else 1.5) for name in names]
+        rows = [[facts.gdp_growth(c, year_of(name)) + rng.normal(0, s + (c in facts.STATES)) for c in categories]
+                for name, s in zip(names, spread)]  # a state only has its country's figure: a point either side
+    elif pool in TIME_POOLS and all(facts.has_growth(name) for name in names):
         z = time_shapes(rng, len(categories), pool, len(names))
         z = (z - z.mean(axis=1, keepdims=True)) / (z.std(axis=1, keepdims=True) + 1e-9)
-        rows = [facts.gdp_growth(name) + rng.uniform(0.8, 2.0) * row for name, row in zip(names, z)]
+        rows = [np.array([facts.gdp_growth(name, year_of(c)) for c in categories]) + rng.uniform(0.8, 2.0) * row
+                for name, row in zip(names, z)]
     else:
         return None
     return np.array(rows), NumberFormat(1, "", "%"), _pick_unit(rng, topic, lang)
 
 
-def _energy(rng: np.random.Generator, pool: str, categories: list[str],
-            names: list[str]) -> tuple[np.ndarray, NumberFormat, None] | None:
-    """Generation by source from its real figure: sources over years grow at their own rates (solar
-    fast, coal slowly), sources in one year keep the real mix; a few per cent of noise."""
-    def year(label: str) -> int:
-        return int(label.rstrip("年")) if YEAR.fullmatch(label) else facts.YEAR
-
+def _energy(rng: np.random.Generator, pool: str, categories: list[str], names: list[str],
+            lang: str) -> tuple[np.ndarray, NumberFormat, None] | None:
+    """Generation by source from its real figures (`facts.ENERGY`): sources over years as they grew (solar
+    from nearly nothing, coal slowly), sources in one year in the real mix, the total over years as the
+    mix's sum; 1.5% of noise (a year off the steady path: a total rose every year but 2009, not 3% up and down)."""
     if pool == "energy":
-        rows = [[facts.generation(c, year(name)) for c in categories] for name in names]
+        rows = [[facts.generation(c, year_of(name)) for c in categories] for name in names]
     elif pool == "years" and all(name in facts.ENERGY for name in names):
-        rows = [[facts.generation(name, year(c)) for c in categories] for name in names]
+        rows = [[facts.generation(name, year_of(c)) for c in categories] for name in names]
+    elif pool == "years" and len(names) == 1:  # the total: the world's (English) or China's (Chinese) mix
+        mix = facts.MIXES["煤炭" if lang == "zh" else "Coal"]
+        rows = [[sum(facts.generation(s, year_of(c)) for s in mix) for c in categories]]
     else:
         return None
-    return np.array(rows) * np.exp(rng.normal(0, 0.03, (len(names), len(categories)))), NumberFormat(0), None
+    return np.array(rows) * np.exp(rng.normal(0, 0.015, (len(names), len(categories)))), NumberFormat(0), None
 
 
 def _pick_unit(rng: np.random.Generator, topic: Topic, lang: str) -> str:
@@ -220,9 +240,11 @@ def _pick_unit(rng: np.random.Generator, topic: Topic, lang: str) -> str:
 
 
 def draw_values(rng: np.random.Generator, topic: Topic, kind: str, pool: str, categories: list[str],
-                names: list[str], lang: str) -> tuple[list[list[float]], NumberFormat, str | None]:
+                names: list[str], lang: str, place: str | None = None) -> tuple[list[list[float]], NumberFormat,
+                                                                                 str | None]:
     """Values for series `names` over `categories` (from `pool`), the format they are shown in, and
-    the value axis title when the values fix it (a population in millions), else None."""
+    the value axis title when the values fix it (a population in millions), else None; `place` is the one
+    place a chart over time is of (its figures then)."""
     n, n_series = len(categories), len(names)
     top = float(10.0 ** rng.uniform(*(topic.magnitude_zh if lang == "zh" and topic.magnitude_zh else topic.magnitude)))
     found = _facts(rng, topic, pool, categories, names, lang) if topic.facts and kind in ("pie", "donut") else None
@@ -234,7 +256,7 @@ def draw_values(rng: np.random.Generator, topic: Topic, kind: str, pool: str, ca
         return [shares(rng, n, total, fmt.decimals) for _ in range(n_series)], fmt, None
     for _ in range(8):
         unit = None
-        found = _facts(rng, topic, pool, categories, names, lang) if topic.facts else None
+        found = _facts(rng, topic, pool, categories, names, lang, place) if topic.facts else None
         if found is not None:
             values, fmt, unit = found
         elif topic.climate:

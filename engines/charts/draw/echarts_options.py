@@ -99,7 +99,7 @@ def _cartesian(plan: ChartPlan) -> Chart:
     values = _value_axis(spec, lay.axis, spec.number_format)
     right = []
     if lay.axis2 is not None:  # a dual-axis chart's right scale: no grid lines of its own
-        right = [_value_axis(spec, lay.axis2, spec.number_format)]
+        right = [_value_axis(spec, lay.axis2, spec.format_of(spec.right_series[0]))]
         right[0].update(position="right", splitLine={"show": False})
     if lay.x_axis is not None:
         categories = _value_axis(spec, lay.x_axis, spec.x_format)

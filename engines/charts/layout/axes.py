@@ -109,9 +109,10 @@ def plain_axis(spec: ChartSpec, group: list[int] | None = None) -> ValueAxis:
     """The value axis of a chart without data labels (no headroom needed for them); `group` names the
     series it scales (`axis_groups`; all by default)."""
     rows = [s.values for k, s in enumerate(spec.series) if group is None or k in group]
+    fmt = spec.format_of(group[0]) if group else spec.number_format
     if spec.kind == "radar":
-        return make_axis(spec.number_format, 0.0, max(max(r) for r in rows))
-    return make_axis(spec.number_format, *data_range(spec.kind, rows))
+        return make_axis(fmt, 0.0, max(max(r) for r in rows))
+    return make_axis(fmt, *data_range(spec.kind, rows))
 
 
 def x_axis(spec: ChartSpec) -> ValueAxis | None:
@@ -136,7 +137,8 @@ def cartesian_layout(spec: ChartSpec, plot: Box, end_room: float = 0.0,
     text_h = st.font_size * LINE
     groups = axis_groups(spec)
     ranges = [span] if span else [data_range(spec.kind, [spec.series[s].values for s in g]) for g in groups]
-    axes = [make_axis(spec.number_format, lo, hi) for lo, hi in ranges]
+    formats = [spec.format_of(g[0]) for g in groups]  # each axis writes its ticks in its own series' format
+    axes = [make_axis(fmt, lo, hi) for fmt, (lo, hi) in zip(formats, ranges)]
     xs = x_axis(spec)
     for _ in range(4):  # widen the axes until the outermost data labels fit inside the plot
         tick_w = max(text_width(t, st.font, st.font_size) for t in axes[0].labels)
@@ -157,8 +159,8 @@ def cartesian_layout(spec: ChartSpec, plot: Box, end_room: float = 0.0,
         needs = [_label_room(spec, axis, inner, g) for axis, g in zip(axes, groups)]
         if all(axis.lo <= lo and hi <= axis.hi for axis, (lo, hi) in zip(axes, needs)):
             break
-        axes = [make_axis(spec.number_format, min(lo, need_lo), max(hi, need_hi))
-                for (lo, hi), (need_lo, need_hi) in zip(ranges, needs)]
+        axes = [make_axis(fmt, min(lo, need_lo), max(hi, need_hi))
+                for fmt, (lo, hi), (need_lo, need_hi) in zip(formats, ranges, needs)]
     return CartesianLayout(inner, axes[0], spec.horizontal, rotation, label_size(spec), lines, xs,
                            axes[1] if len(axes) > 1 else None, end_room)
 
@@ -169,7 +171,8 @@ def _label_room(spec: ChartSpec, axis: ValueAxis, inner: Box, group: list[int]) 
     values = [v for s in group for v in spec.series[s].values]
     per_unit = (inner.width if spec.horizontal else inner.height) / (axis.hi - axis.lo)
     if spec.horizontal:
-        need = max(text_width(spec.number_format.text(v), spec.style.font, size) for v in values) + 8
+        need = max(text_width(spec.label(s, i), spec.style.font, size) for s in group
+                   for i in range(len(spec.categories))) + 8
     else:
         need = size * LINE * 2 + 10  # a point's label may sit above or below it
     low = min(values) - need / per_unit if min(values) < 0 or spec.kind in ("line", "multi_line", "scatter") \

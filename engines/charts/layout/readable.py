@@ -70,7 +70,8 @@ def settle(rows: list[list[float]], axis_of: Callable[[list[list[float]]], Value
 
 def snap_to_scale(spec: ChartSpec) -> None:
     """Resample the values of a chart without data labels to its scale's reading precision (in place);
-    a dual-axis chart's series to the scale each reads on, written with the finer scale's decimals."""
+    a dual-axis chart's series to the scale each reads on, each axis's written with its own scale's decimals
+    (a quantity in whole units on the left, its growth to a tenth of a per cent on the right)."""
     if spec.data_labels or not (spec.cartesian or spec.kind == "radar"):
         return
     units = []
@@ -84,4 +85,8 @@ def snap_to_scale(spec: ChartSpec) -> None:
         axis_of(rows)
         units.append(q)
     fmt = spec.number_format
+    if spec.y2_format is not None:  # the right axis's own decimals
+        right = spec.y2_format
+        spec.y2_format = NumberFormat(decimals_of(units[1]), right.prefix, right.suffix)
+        units = units[:1]
     spec.number_format = NumberFormat(max(decimals_of(q) for q in units), fmt.prefix, fmt.suffix)
