@@ -18,7 +18,7 @@ as such figures do (`vocab.ROW_GROWTH`, `vocab.ROW_DRIFT`: a province's populati
 never 9598 -> 8228 万人), totals are the sums of the rounded lines they total, a change is
 computed from the two periods shown, percentages of a distribution come from its counts.
 
-A results table's data sets and metrics are one task's (`vocab.TASKS`: BLEU on translation, RMSE on regression),
+A results table's data sets and metrics are one task's (`vocab.TASKS`: BLEU on translation, MSE and MAE on forecasting),
 a row group (`\\multirow` block) is a class of its rows (`vocab.BLOCKS`: advanced and emerging economies), each
 once, and a climate table's months are a quarter, a half year or the year.
 
@@ -55,6 +55,7 @@ from engines.tables.vocab import (
     INDICATOR_HEADS,
     INDICATORS,
     MISSING,
+    MODEL_COSTS,
     MODEL_SIZES,
     MONTH_RUNS,
     MONTHS,
@@ -160,6 +161,19 @@ class _Numbers:
         return text, float(v)
 
 
+class _PerModel(_Numbers):
+    """A model's size (parameters, FLOPs): one value per row, whichever data set's column shows it."""
+
+    def __init__(self, rng: np.random.Generator, kind: str, lang: str) -> None:
+        super().__init__(rng, kind, lang)
+        self.seen: dict[str, tuple[str, float]] = {}
+
+    def value(self, label: str = "", *args, **kwargs) -> tuple[str, float]:
+        if label not in self.seen:
+            self.seen[label] = super().value(label, *args, **kwargs)
+        return self.seen[label]
+
+
 def _year(head: str) -> int | None:
     """The year a column group or a row block names ("2021", "2021 年"), or None."""
     return int(m[0]) if (m := re.match(r"(19|20)\d\d\b", head)) else None
@@ -216,6 +230,13 @@ class _Table:
             counts = [(c, sum(classes[label] == c for label in self.rows)) for c in order]
             self.blocks = [(c, size) for c, size in counts if size] if sum(size > 0 for _, size in counts) > 1 else []
         self.numbers = [_Numbers(rng, kind, lang) for _, kind in self.columns]
+        if row_head in TASKS:  # a metric written alike under each data set; a model's size the same on each
+            first: dict[str, _Numbers] = {}
+            for k, (name, kind) in enumerate(self.columns):
+                if name in MODEL_COSTS:
+                    self.numbers[k] = first.setdefault(name, _PerModel(rng, kind, lang))
+                lead = first.setdefault(name, self.numbers[k])
+                self.numbers[k].digits, self.numbers[k].deviation = lead.digits, lead.deviation
         self.params = any(kind.startswith("param") for _, kind in self.columns)
         self.notation = int(rng.integers(3))  # how small numbers are written: 3 \times 10^{-4}, 3e-4 or 0.0003
         self.bold_best = row_head in ("Method", "方法") and rng.random() < 0.6

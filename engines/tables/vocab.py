@@ -17,7 +17,7 @@ TOPICS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[Column
                     "XGBoost", "Random Forest", "SVM", "Ours", "Ours (w/o attention)", "Linear", "MLP", "k-NN"),
          ("CIFAR-10", "ImageNet", "MNIST", "COCO", "SQuAD", "WMT14", "PubMed", "Cora", "ETTh1", "Weather"),
          (("Acc. (\\%)", "pct"), ("F1", "score"), ("Precision", "score"), ("Recall", "score"), ("mAP", "pct"),
-          ("AUC", "score"), ("BLEU", "r:18:45:1"), ("RMSE", "small"), ("MAE", "small"), ("Params (M)", "size"),
+          ("AUC", "score"), ("BLEU", "r:18:45:1"), ("MSE", "small"), ("MAE", "small"), ("Params (M)", "size"),
           ("FLOPs (G)", "size"), ("Time (s)", "size"), ("Acc. $\\uparrow$", "pct"), ("Loss $\\downarrow$", "small"))),
         ("Sample", ("S1", "S2", "S3", "S4", "S5", "A-1", "A-2", "B-1", "B-2", "Control", "Reference", "Bulk"),
          ("300 K", "77 K", "Annealed", "As grown", "Run 1", "Run 2"),
@@ -243,7 +243,7 @@ ORDERED = ("Entry", "Month", "序号", "月份")  # row heads whose rows keep th
 MONTH_RUNS = (3, 6, 12)  # a climate table's months: a quarter, a half year or the year, from its start
 
 # What a results table's data sets are scored by: (data sets, the metrics that suit them) per task, so BLEU is
-# reported on translation, RMSE on regression and accuracy on classification, never BLEU on CIFAR-10.
+# reported on translation, MSE and MAE on forecasting and accuracy on classification, never BLEU on CIFAR-10.
 TASKS: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]] = {
     "Method": (
         (("CIFAR-10", "ImageNet", "MNIST"), ("Acc. (\\%)", "F1", "Precision", "Recall", "Params (M)", "FLOPs (G)",
@@ -252,13 +252,16 @@ TASKS: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]] = {
         (("SQuAD",), ("F1", "Params (M)", "Time (s)")),
         (("WMT14",), ("BLEU", "Params (M)", "Time (s)", "Loss $\\downarrow$")),
         (("PubMed", "Cora"), ("Acc. (\\%)", "F1", "AUC", "Params (M)", "Time (s)")),
-        (("ETTh1", "Weather"), ("RMSE", "MAE", "Params (M)", "Time (s)"))),
+        (("ETTh1", "Weather"), ("MSE", "MAE", "Params (M)", "Time (s)"))),
     "方法": (
         (("数据集一", "数据集二", "训练集", "测试集", "验证集"),
          ("准确率（\\%）", "召回率", "精确率", "F1 值", "参数量（M）", "推理时间（ms）")),
         (("数据集一", "数据集二", "训练集", "测试集", "验证集"),
          ("均方根误差", "平均绝对误差", "参数量（M）", "推理时间（ms）"))),
 }
+
+# A model's size: one figure per model, the same under each data set's columns.
+MODEL_COSTS = ("Params (M)", "FLOPs (G)", "参数量（M）")
 
 # Row groups (`\\multirow` blocks): the class each row label belongs to, by row head, so a block holds the rows of
 # its class, each class once, named unlike the column groups (data sets, years, conditions); row heads absent here
