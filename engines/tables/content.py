@@ -230,13 +230,12 @@ class _Table:
             counts = [(c, sum(classes[label] == c for label in self.rows)) for c in order]
             self.blocks = [(c, size) for c, size in counts if size] if sum(size > 0 for _, size in counts) > 1 else []
         self.numbers = [_Numbers(rng, kind, lang) for _, kind in self.columns]
-        if row_head in TASKS:  # a metric written alike under each data set; a model's size the same on each
-            first: dict[str, _Numbers] = {}
-            for k, (name, kind) in enumerate(self.columns):
-                if name in MODEL_COSTS:
-                    self.numbers[k] = first.setdefault(name, _PerModel(rng, kind, lang))
-                lead = first.setdefault(name, self.numbers[k])
-                self.numbers[k].digits, self.numbers[k].deviation = lead.digits, lead.deviation
+        first: dict[str, _Numbers] = {}  # a column written alike under each group; a model's size the same in each
+        for k, (name, kind) in enumerate(self.columns):
+            if name in MODEL_COSTS:
+                self.numbers[k] = first.setdefault(name, _PerModel(rng, kind, lang))
+            lead = first.setdefault(name, self.numbers[k])
+            self.numbers[k].digits, self.numbers[k].deviation = lead.digits, lead.deviation
         self.params = any(kind.startswith("param") for _, kind in self.columns)
         self.notation = int(rng.integers(3))  # how small numbers are written: 3 \times 10^{-4}, 3e-4 or 0.0003
         self.bold_best = row_head in ("Method", "方法") and rng.random() < 0.6

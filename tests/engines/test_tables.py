@@ -422,8 +422,15 @@ def test_results_tables_score_each_data_set_by_its_tasks_metrics() -> None:
                 if m := re.fullmatch(r"([\d.]+) \$\\pm\$ ([\d.]+)", cell):
                     assert float(m[2]) < float(m[1]), table
                     checked["spread"] += 1
-        if len(groups) >= 2 and rows[1][0] == "":  # a model's size is one under each data set
-            for name in ("Params (M)", "参数量（M）"):
+        results = re.search(r"\{(Method|Model|方法)\}", rows[0][0])
+        if results and len(groups) >= 2 and rows[1][0] == "":  # a column written alike under each (0.9 beside 0.95)
+            for name in set(rows[1][1:]):
+                at = [j for j, h in enumerate(rows[1]) if h == name]
+                places = {len(c.split(".")[1]) if "." in c else 0 for r in rows[2:] for c in (r[j] for j in at)
+                          if re.fullmatch(r"-?[\d.]+", c)}
+                assert len(places) <= 1, (name, table)
+                checked["format"] += 1
+            for name in ("Params (M)", "参数量（M）"):  # a model's size is one under each data set
                 at = [j for j, h in enumerate(rows[1]) if h == name]
                 for r in rows[2:] if len(at) >= 2 else []:
                     assert len({r[j] for j in at} - {"--", "-", "N/A", "---"}) <= 1, table
@@ -437,7 +444,7 @@ def test_results_tables_score_each_data_set_by_its_tasks_metrics() -> None:
         if {"均方根误差", "平均绝对误差"} & heads:
             assert not {"准确率（\\%）", "召回率", "精确率", "F1 值"} & heads, table
             checked["回归"] += 1
-    assert min(checked.values()) >= 5 and len(checked) == 5, checked
+    assert min(checked.values()) >= 5 and len(checked) == 6, checked
 
 
 def test_climate_tables_show_consecutive_months() -> None:
