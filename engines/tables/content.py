@@ -147,8 +147,8 @@ class _Numbers:
         v = self.center + rng.normal(0, spread)
         if kind == "pct":
             v = min(v, 99.9)
-        if kind == "score":
-            v = min(v, 0.999)
+        if kind == "score":  # under 1 as printed: an F1 of 0.999 is not written 1.00
+            v = min(v, 1 - 10 ** -self.digits)
         if kind in ("int", "size", "small", "pct", "score"):
             v = abs(v)
         text = f"{v:.{self.digits}f}" if kind not in ("int",) else f"{int(round(v))}"

@@ -260,8 +260,8 @@ TASKS: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]] = {
          ("均方根误差", "平均绝对误差", "参数量（M）", "推理时间（ms）"))),
 }
 
-# A model's size: one figure per model, the same under each data set's columns.
-MODEL_COSTS = ("Params (M)", "FLOPs (G)", "参数量（M）")
+# A model's size: one figure per model, the same under each data set's or split's columns.
+MODEL_COSTS = ("Params (M)", "FLOPs (G)", "Memory (GB)", "参数量（M）")
 
 # Row groups (`\\multirow` blocks): the class each row label belongs to, by row head, so a block holds the rows of
 # its class, each class once, named unlike the column groups (data sets, years, conditions); row heads absent here
