@@ -465,4 +465,3 @@ def test_figures_by_year_move_as_real_ones_do() -> None:
                     assert 96 < float(before) < 106, table
                 checked["indicators"] += 1
     assert min(checked.values()) >= 10 and len(checked) == 3, checked
-
