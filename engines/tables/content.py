@@ -7,7 +7,8 @@ A table is one of four kinds (`engines.tables.vocab` holds their words):
   about 60%; below;
 - a statement whose totals add up (income statement, balance sheet, budget; 利润表, 资产负债表,
   费用表) with a unit line ("(in thousands of USD)", "单位：万元"), two periods and maybe the change;
-- key indicators as statistical bulletins list them (name, unit, this year, last year, change);
+- key indicators as statistical bulletins list them (name, unit, this year, last year, change), one country's or
+  province's published figures (`vocab.INDICATOR_FIGURES`), so GDP, exports and population agree;
 - a distribution (counts and percentages of age groups, education, regions) with its total row.
 
 Numbers are consistent with their header: a column of kind `r:LOW:HIGH:DECIMALS` stays in its
@@ -16,6 +17,10 @@ GDP is never Nigeria's; Japan's unemployment is Japan's), and under year groups 
 as such figures do (`vocab.ROW_GROWTH`, `vocab.ROW_DRIFT`: a province's population by a fraction of a percent,
 never 9598 -> 8228 万人), totals are the sums of the rounded lines they total, a change is
 computed from the two periods shown, percentages of a distribution come from its counts.
+
+A results table's data sets and metrics are one task's (`vocab.TASKS`: BLEU on translation, MSE and MAE on forecasting),
+a row group (`\\multirow` block) is a class of its rows (`vocab.BLOCKS`: advanced and emerging economies), each
+once, and a climate table's months are a quarter, a half year or the year.
 
 A topic table has a shape and a look:
 
@@ -41,14 +46,18 @@ import numpy as np
 
 from engines.charts.content import facts
 from engines.tables.vocab import (
+    BLOCKS,
     CHANGE,
     DISTRIBUTION_HEADS,
     DISTRIBUTIONS,
     FACTS_NAMES,
+    INDICATOR_FIGURES,
     INDICATOR_HEADS,
     INDICATORS,
     MISSING,
+    MODEL_COSTS,
     MODEL_SIZES,
+    MONTH_RUNS,
     MONTHS,
     OPTIMIZERS,
     ORDERED,
@@ -62,6 +71,7 @@ from engines.tables.vocab import (
     ROW_YEAR,
     STATEMENT_TITLES,
     STATEMENTS,
+    TASKS,
     TEXT_VALUES,
     TOPICS,
     TOTAL,
@@ -137,8 +147,8 @@ class _Numbers:
         v = self.center + rng.normal(0, spread)
         if kind == "pct":
             v = min(v, 99.9)
-        if kind == "score":
-            v = min(v, 0.999)
+        if kind == "score":  # under 1 as printed: an F1 of 0.999 is not written 1.00
+            v = min(v, 1 - 10 ** -self.digits)
         if kind in ("int", "size", "small", "pct", "score"):
             v = abs(v)
         text = f"{v:.{self.digits}f}" if kind not in ("int",) else f"{int(round(v))}"
@@ -146,9 +156,22 @@ class _Numbers:
             text = f"$-${text[1:]}" if rng.random() < 0.5 else f"$-{text[1:]}$"
         elif kind == "signed" and rng.random() < 0.3:
             text = f"+{text}"
-        if self.deviation:
-            text = f"{text} $\\pm$ {abs(rng.normal(0, spread / 4)):.{self.digits}f}"
+        if self.deviation:  # a run-to-run spread: a small part of the value, as seeds move a score
+            text = f"{text} $\\pm$ {abs(v) * rng.uniform(0.005, 0.08):.{self.digits}f}"
         return text, float(v)
+
+
+class _PerModel(_Numbers):
+    """A model's size (parameters, FLOPs): one value per row, whichever data set's column shows it."""
+
+    def __init__(self, rng: np.random.Generator, kind: str, lang: str) -> None:
+        super().__init__(rng, kind, lang)
+        self.seen: dict[str, tuple[str, float]] = {}
+
+    def value(self, label: str = "", *args, **kwargs) -> tuple[str, float]:
+        if label not in self.seen:
+            self.seen[label] = super().value(label, *args, **kwargs)
+        return self.seen[label]
 
 
 def _year(head: str) -> int | None:
@@ -179,6 +202,9 @@ class _Table:
     def __init__(self, rng: np.random.Generator, lang: str) -> None:
         self.rng, self.lang = rng, lang
         row_head, rows, group_head, columns = _one(rng, TOPICS[lang])
+        if row_head in TASKS:  # one task's data sets and the metrics that suit them
+            group_head, metrics = _one(rng, TASKS[row_head])
+            columns = tuple(c for c in columns if c[0] in metrics)
         self.row_head = row_head
         self.rule = _one(rng, RULES + ("booktabs", "hline"))
         self.bold_head = rng.random() < 0.25
@@ -192,16 +218,24 @@ class _Table:
             self.columns = _some(rng, columns, min(n_values, len(columns)))
         n_rows = int(rng.integers(2, min(12, len(rows)) + 1))
         self.rows = _some(rng, rows, n_rows) if rng.random() < 0.5 else list(rng.permutation(rows)[:n_rows])
-        if row_head in ORDERED:  # entries 1, 2, 3 and months in their order, from the first
-            self.rows = list(rows[:n_rows]) if row_head in ("Entry", "序号") else sorted(self.rows, key=rows.index)
-        self.blocks: list[tuple[str, int]] = []  # multirow groups: (label, rows)
-        if rng.random() < 0.25 and n_rows >= 4:
-            left = n_rows
-            while left:
-                size = min(left, int(rng.integers(2, 5)))
-                self.blocks.append((_one(rng, [g for g in group_head if g not in self.groups] or group_head), size))
-                left -= size
+        if row_head in ORDERED:  # entries 1, 2, 3 from the first; a quarter's, half year's or year's months in order
+            n_rows = n_rows if row_head in ("Entry", "序号") else _one(rng, MONTH_RUNS)
+            start = 0 if row_head in ("Entry", "序号") else n_rows * int(rng.integers(12 // n_rows))
+            self.rows = list(rows[start:start + n_rows])
+        self.blocks: list[tuple[str, int]] = []  # multirow groups: (label, rows), the rows of one class each
+        classes = BLOCKS.get(row_head, {})
+        if classes and rng.random() < 0.25 and n_rows >= 4:
+            order = list(dict.fromkeys(classes.values()))
+            self.rows = sorted(self.rows, key=lambda label: order.index(classes[label]))
+            counts = [(c, sum(classes[label] == c for label in self.rows)) for c in order]
+            self.blocks = [(c, size) for c, size in counts if size] if sum(size > 0 for _, size in counts) > 1 else []
         self.numbers = [_Numbers(rng, kind, lang) for _, kind in self.columns]
+        first: dict[str, _Numbers] = {}  # a column written alike under each group; a model's size the same in each
+        for k, (name, kind) in enumerate(self.columns):
+            if name in MODEL_COSTS:
+                self.numbers[k] = first.setdefault(name, _PerModel(rng, kind, lang))
+            lead = first.setdefault(name, self.numbers[k])
+            self.numbers[k].digits, self.numbers[k].deviation = lead.digits, lead.deviation
         self.params = any(kind.startswith("param") for _, kind in self.columns)
         self.notation = int(rng.integers(3))  # how small numbers are written: 3 \times 10^{-4}, 3e-4 or 0.0003
         self.bold_best = row_head in ("Method", "方法") and rng.random() < 0.6
@@ -436,14 +470,15 @@ def _statement(rng: np.random.Generator, lang: str) -> str:
 
 
 def _indicators(rng: np.random.Generator, lang: str) -> str:
-    """Key indicators of a statistical bulletin: this year, maybe last year, and the change computed from them."""
+    """Key indicators of one country's or province's statistical bulletin (its published figures, so the rows
+    agree): this year, maybe last year, and the change computed from them."""
     name, unit, change = INDICATOR_HEADS[lang]
     years = ("2023", "2022") if lang == "en" else ("2023 年", "2022 年")
     previous = rng.random() < 0.5
+    figures = INDICATOR_FIGURES[lang][_one(rng, list(INDICATOR_FIGURES[lang]))]
     rows = []
-    for label, units, low, high, decimals, trend in _some(rng, INDICATORS[lang], int(rng.integers(4, 9))):
-        now = round(float(rng.uniform(low, high)), decimals)
-        before = round(now / (1 + rng.normal(*trend) / 100), decimals)
+    for key, label, units, decimals in _some(rng, INDICATORS[lang], int(rng.integers(4, 9))):
+        before, now = (round(float(v), decimals) for v in figures[key])
         rows.append([label, units, _grouped(now, decimals, False)] + ([_grouped(before, decimals, False)] if previous
                                                                        else [])
                     + [_grouped((now / before - 1) * 100, 1, False) if not re.search(r"%|=", units) else "--"])

@@ -15,9 +15,9 @@ TOPICS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[Column
     "en": [
         ("Method", ("Baseline", "ResNet-50", "ViT-B/16", "BERT-base", "RoBERTa", "LSTM", "Transformer", "GCN",
                     "XGBoost", "Random Forest", "SVM", "Ours", "Ours (w/o attention)", "Linear", "MLP", "k-NN"),
-         ("CIFAR-10", "ImageNet", "MNIST", "COCO", "SQuAD", "WMT14", "PubMed", "Cora"),
+         ("CIFAR-10", "ImageNet", "MNIST", "COCO", "SQuAD", "WMT14", "PubMed", "Cora", "ETTh1", "Weather"),
          (("Acc. (\\%)", "pct"), ("F1", "score"), ("Precision", "score"), ("Recall", "score"), ("mAP", "pct"),
-          ("AUC", "score"), ("BLEU", "pct"), ("RMSE", "small"), ("MAE", "small"), ("Params (M)", "size"),
+          ("AUC", "score"), ("BLEU", "r:18:45:1"), ("MSE", "small"), ("MAE", "small"), ("Params (M)", "size"),
           ("FLOPs (G)", "size"), ("Time (s)", "size"), ("Acc. $\\uparrow$", "pct"), ("Loss $\\downarrow$", "small"))),
         ("Sample", ("S1", "S2", "S3", "S4", "S5", "A-1", "A-2", "B-1", "B-2", "Control", "Reference", "Bulk"),
          ("300 K", "77 K", "Annealed", "As grown", "Run 1", "Run 2"),
@@ -66,7 +66,7 @@ TOPICS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[Column
                 "决策树", "朴素贝叶斯", "集成模型", "改进算法"),
          ("数据集一", "数据集二", "训练集", "测试集", "验证集"),
          (("准确率（\\%）", "pct"), ("召回率", "score"), ("精确率", "score"), ("F1 值", "score"), ("参数量（M）", "size"),
-          ("推理时间（ms）", "r:2:400:1"), ("误差", "small"))),
+          ("推理时间（ms）", "r:2:400:1"), ("均方根误差", "small"), ("平均绝对误差", "small"))),
         ("地区", ("北京", "上海", "广东", "江苏", "浙江", "四川", "湖北", "山东", "河南", "福建", "陕西", "重庆"),
          ("2020 年", "2021 年", "2022 年", "2023 年"),
          (("常住人口（万人）", "row:population_zh"), ("生产总值（亿元）", "row:gdp_zh"), ("增长率（\\%）", "row:growth_zh"),
@@ -240,6 +240,60 @@ UNITS = {"en": (("(in thousands of USD)", 3.0, 7.0), ("(USD millions)", 1.5, 5.0
 MONTHS = tuple(next(rows for head, rows, _, _ in TOPICS[lang] if head in ("Month", "月份")) for lang in ("en", "zh"))
 MONTHS = MONTHS[0] + MONTHS[1]  # January to December, in English then in Chinese
 ORDERED = ("Entry", "Month", "序号", "月份")  # row heads whose rows keep their order (entries 1, 2, 3; months)
+MONTH_RUNS = (3, 6, 12)  # a climate table's months: a quarter, a half year or the year, from its start
+
+# What a results table's data sets are scored by: (data sets, the metrics that suit them) per task, so BLEU is
+# reported on translation, MSE and MAE on forecasting and accuracy on classification, never BLEU on CIFAR-10.
+TASKS: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]] = {
+    "Method": (
+        (("CIFAR-10", "ImageNet", "MNIST"), ("Acc. (\\%)", "F1", "Precision", "Recall", "Params (M)", "FLOPs (G)",
+                                             "Time (s)", "Acc. $\\uparrow$", "Loss $\\downarrow$")),
+        (("COCO",), ("mAP", "Params (M)", "FLOPs (G)", "Time (s)")),
+        (("SQuAD",), ("F1", "Params (M)", "Time (s)")),
+        (("WMT14",), ("BLEU", "Params (M)", "Time (s)", "Loss $\\downarrow$")),
+        (("PubMed", "Cora"), ("Acc. (\\%)", "F1", "AUC", "Params (M)", "Time (s)")),
+        (("ETTh1", "Weather"), ("MSE", "MAE", "Params (M)", "Time (s)"))),
+    "方法": (
+        (("数据集一", "数据集二", "训练集", "测试集", "验证集"),
+         ("准确率（\\%）", "召回率", "精确率", "F1 值", "参数量（M）", "推理时间（ms）")),
+        (("数据集一", "数据集二", "训练集", "测试集", "验证集"),
+         ("均方根误差", "平均绝对误差", "参数量（M）", "推理时间（ms）"))),
+}
+
+# A model's size: one figure per model, the same under each data set's or split's columns.
+MODEL_COSTS = ("Params (M)", "FLOPs (G)", "Memory (GB)", "参数量（M）")
+
+# Row groups (`\\multirow` blocks): the class each row label belongs to, by row head, so a block holds the rows of
+# its class, each class once, named unlike the column groups (data sets, years, conditions); row heads absent here
+# (months, entries, a cohort's characteristics) have no blocks. Countries as the IMF's World Economic Outlook
+# groups them; provinces by the 国家统计局's regions.
+BLOCKS: dict[str, dict[str, str]] = {
+    "Method": {**dict.fromkeys(("Baseline", "XGBoost", "Random Forest", "SVM", "Linear", "k-NN"), "Classical"),
+               **dict.fromkeys(("ResNet-50", "ViT-B/16", "BERT-base", "RoBERTa", "LSTM", "Transformer", "GCN",
+                                "MLP"), "Neural"),
+               **dict.fromkeys(("Ours", "Ours (w/o attention)"), "Proposed")},
+    "Sample": {**dict.fromkeys(("S1", "S2", "S3", "S4", "S5"), "Series S"), **dict.fromkeys(("A-1", "A-2"), "Series A"),
+               **dict.fromkeys(("B-1", "B-2"), "Series B"), **dict.fromkeys(("Control", "Reference", "Bulk"), "Controls")},
+    "Country": {**dict.fromkeys(("United States", "Germany", "Japan", "France", "Canada", "Australia", "Italy"),
+                                "Advanced"),
+                **dict.fromkeys(("China", "India", "Brazil", "Mexico", "Nigeria"), "Emerging")},
+    "Parameter": {**dict.fromkeys(("Learning rate", "Batch size", "Epochs", "Warm-up steps", "Optimizer",
+                                   "$\\beta_1$", "$\\beta_2$", "$\\epsilon$"), "Optimization"),
+                  **dict.fromkeys(("Hidden size", "Layers", "Heads"), "Architecture"),
+                  **dict.fromkeys(("Dropout", "Weight decay"), "Regularization")},
+    "Material": {**dict.fromkeys(("Steel", "Aluminium", "Copper", "Titanium"), "Metals"),
+                 **dict.fromkeys(("Glass", "Concrete"), "Ceramics"), **dict.fromkeys(("PVC", "Nylon"), "Polymers"),
+                 **dict.fromkeys(("Oak", "Carbon fibre"), "Composites")},
+    "方法": {**dict.fromkeys(("基线模型", "支持向量机", "随机森林", "线性回归", "决策树", "朴素贝叶斯", "集成模型"), "传统方法"),
+           **dict.fromkeys(("卷积神经网络", "循环神经网络", "注意力模型"), "深度学习方法"),
+           **dict.fromkeys(("本文方法", "改进算法"), "所提方法")},
+    "地区": {**dict.fromkeys(("北京", "上海", "广东", "江苏", "浙江", "山东", "福建"), "东部地区"),
+           **dict.fromkeys(("湖北", "河南"), "中部地区"), **dict.fromkeys(("四川", "陕西", "重庆"), "西部地区")},
+    "样品": {**dict.fromkeys(("样品 A", "样品 B", "样品 C"), "第一批"),
+           **dict.fromkeys(("一号样品", "二号样品", "实验组"), "第二批"), **dict.fromkeys(("对照组", "标准样"), "对照")},
+    "参数": {**dict.fromkeys(("学习率", "批大小", "训练轮数", "优化器"), "优化"),
+           **dict.fromkeys(("隐藏层维度", "网络层数"), "结构"), **dict.fromkeys(("丢弃率", "权重衰减"), "正则化")},
+}
 
 # How a row's value moves from year to year, for tables whose column groups are years:
 # levels grow (% a year, as 2019-2023 did in nominal terms) with a relative noise; rates (%, points) wander
@@ -250,21 +304,92 @@ ROW_DRIFT: dict[str, tuple[float, float]] = {"growth": (0.0, 1.2), "growth_zh": 
                                              "unemployment": (0.0, 0.3), "debt": (1.0, 1.5), "urban_zh": (0.9, 0.2)}
 ROW_YEAR = 2023  # the year ROW_VALUES are for
 
-# Key indicators as statistical bulletins list them: (name, unit, low, high, decimals, (change % a year, its
-# spread)); a rate (%, 上年=100) moves by its spread too, and shows no change column.
+# Key indicators as statistical bulletins list them, in a bulletin's order: (figure, name, unit, decimals); a rate
+# (%, 上年=100) shows no change column. A table lists one place's published figures (`INDICATOR_FIGURES`), so its
+# rows agree: exports below GDP, population times GDP per capita the GDP, a change computed from the two years.
 INDICATORS = {
-    "en": (("GDP", "USD bn", 300, 28000, 1, (5, 3)), ("GDP per capita", "USD", 2000, 90000, 0, (4, 3)),
-           ("Consumer prices", "\\% y/y", 0.5, 9, 1, (0, 20)), ("Unemployment rate", "\\%", 2.5, 12, 1, (0, 5)),
-           ("Exports of goods", "USD bn", 50, 3500, 1, (4, 6)), ("Population", "million", 5, 1400, 1, (0.5, 0.5)),
-           ("Electricity generation", "TWh", 50, 9000, 0, (3, 2)), ("Crude steel output", "Mt", 5, 1000, 1, (1, 4)),
-           ("Retail sales", "USD bn", 100, 7000, 1, (5, 3)), ("Government debt", "\\% of GDP", 30, 160, 1, (1, 3))),
-    "zh": (("地区生产总值", "亿元", 2000, 130000, 1, (5.5, 1.5)), ("一般公共预算收入", "亿元", 200, 14000, 1, (5, 4)),
-           ("社会消费品零售总额", "亿元", 800, 48000, 1, (6, 2.5)), ("固定资产投资", "亿元", 1000, 40000, 1, (4, 4)),
-           ("进出口总额", "亿元", 300, 80000, 1, (3, 5)), ("城镇居民人均可支配收入", "元", 30000, 90000, 0, (5, 1)),
-           ("农村居民人均可支配收入", "元", 12000, 45000, 0, (7, 1)), ("常住人口", "万人", 300, 12700, 1, (0.2, 0.4)),
-           ("粮食产量", "万吨", 50, 7000, 1, (1, 2)), ("规模以上工业增加值", "亿元", 500, 45000, 1, (5.5, 2)),
-           ("居民消费价格指数", "上年=100", 99.0, 103.0, 1, (0, 1))),
+    "en": (("gdp", "GDP", "USD bn", 0), ("gdp_per_capita", "GDP per capita", "USD", 0),
+           ("population", "Population", "million", 1), ("inflation", "Consumer prices", "\\% y/y", 1),
+           ("unemployment", "Unemployment rate", "\\%", 1), ("exports", "Exports of goods", "USD bn", 0),
+           ("electricity", "Electricity generation", "TWh", 0), ("steel", "Crude steel output", "Mt", 1),
+           ("debt", "Government debt", "\\% of GDP", 0)),
+    "zh": (("gdp", "地区生产总值", "亿元", 1), ("gdp_per_capita", "人均地区生产总值", "元", 0),
+           ("population", "常住人口", "万人", 1), ("revenue", "一般公共预算收入", "亿元", 1),
+           ("retail", "社会消费品零售总额", "亿元", 1), ("trade", "进出口总额", "亿元", 1),
+           ("urban_income", "城镇居民人均可支配收入", "元", 0), ("rural_income", "农村居民人均可支配收入", "元", 0),
+           ("grain", "粮食产量", "万吨", 1), ("cpi", "居民消费价格指数", "上年=100", 1)),
 }
+_BULLETIN_COUNTRIES = ("United States", "China", "Germany", "Japan", "India", "Brazil", "France", "Canada", "Australia",
+                       "Mexico", "Italy")
+_BULLETIN_PROVINCES = ("北京", "上海", "广东", "江苏", "浙江", "山东", "四川")
+# 2022's figures of each country, in `_BULLETIN_COUNTRIES`' order (2023's are `ROW_VALUES`' and `facts`'): GDP
+# (current USD bn, World Bank), consumer price inflation (IMF), unemployment (ILO), gross government debt (% of GDP,
+# IMF), exports of goods (USD bn, WTO); electricity generation (TWh, Ember) and crude steel (Mt, worldsteel) as
+# (2022, 2023). Rounded; population is `facts`' (UN) moved by its growth rate.
+_COUNTRIES_2022 = {
+    "gdp": (25744, 17882, 4163, 4256, 3353, 1952, 2796, 2162, 1776, 1466, 2066),
+    "inflation": (8.0, 2.0, 8.7, 2.5, 6.7, 9.3, 5.9, 6.8, 6.6, 7.9, 8.7),
+    "unemployment": (3.6, 5.6, 3.1, 2.6, 4.8, 9.3, 7.3, 5.3, 3.7, 3.3, 8.1),
+    "debt": (120, 77, 66, 257, 81, 84, 111, 107, 50, 54, 141),
+    "exports": (2065, 3594, 1655, 747, 453, 334, 618, 599, 412, 578, 657),
+}
+_COUNTRIES_BOTH = {
+    "electricity": ((4548, 4494), (8849, 9456), (577, 514), (1030, 1013), (1824, 1958), (677, 706), (469, 515),
+                    (648, 622), (273, 274), (338, 352), (284, 264)),
+    "steel": ((80.5, 81.4), (1018.0, 1019.1), (36.8, 35.4), (89.2, 87.0), (125.3, 140.2), (34.1, 31.9), (12.1, 10.0),
+              (12.1, 12.2), (5.7, 5.5), (18.2, 16.3), (21.6, 21.1)),
+}
+# Each province's (2022, 2023) figures, in `_BULLETIN_PROVINCES`' order, from its 国民经济和社会发展统计公报 (as first
+# published, rounded): 地区生产总值 and 一般公共预算收入, 社会消费品零售总额, 进出口总额 (亿元), 城镇 and 农村居民人均可支配收入
+# (元), 粮食产量 (万吨), 居民消费价格指数 (上年=100), and 2022's year-end 常住人口 (万人; 2023's is `facts`').
+_PROVINCES = {
+    "gdp": ((41610.9, 43760.7), (44652.8, 47218.7), (129118.6, 135673.2), (122875.6, 128222.2), (77715.4, 82553.2),
+            (87435.1, 92068.7), (56749.8, 60132.9)),
+    "revenue": ((5714.4, 6181.1), (7608.2, 8312.5), (13279.7, 13851.3), (9258.9, 9930.2), (8039.4, 8600.0),
+                (7104.0, 7464.7), (4882.2, 5529.1)),
+    "retail": ((13794.2, 14462.7), (16442.1, 18515.5), (44882.9, 47494.9), (42752.1, 45547.5), (30467.2, 32550.4),
+               (33236.2, 36029.0), (24104.6, 26313.1)),
+    "trade": ((36445.5, 36466.3), (41902.8, 42121.6), (83102.9, 83040.7), (54454.9, 52493.8), (46836.9, 48998.3),
+              (33324.9, 32642.2), (10076.8, 9574.4)),
+    "urban_income": ((84023, 88650), (84034, 89477), (56905, 59307), (60178, 63211), (71268, 74997), (49050, 51571),
+                     (43233, 45227)),
+    "rural_income": ((34754, 37358), (39729, 42988), (23598, 25142), (28486, 30488), (37565, 40311), (22110, 23776),
+                     (18672, 19978)),
+    "grain": ((45.4, 47.8), (95.6, 97.5), (1291.5, 1285.2), (3769.1, 3797.7), (621.0, 638.1), (5543.8, 5655.3),
+              (3510.5, 3593.8)),
+    "cpi": ((101.8, 100.4), (102.5, 100.3), (102.2, 100.4), (102.2, 100.4), (102.2, 100.4), (101.7, 100.1),
+            (102.0, 100.3)),
+}
+_PROVINCES_POPULATION_2022 = (2184.3, 2475.9, 12656.8, 8515.0, 6577.0, 10162.8, 8374.0)
+
+
+def _bulletin_countries() -> dict[str, dict[str, tuple[float, float]]]:
+    out: dict[str, dict[str, tuple[float, float]]] = {}
+    for k, country in enumerate(_BULLETIN_COUNTRIES):
+        name = FACTS_NAMES.get(country, country)
+        now = {"gdp": ROW_VALUES["gdp"][country], "inflation": ROW_VALUES["inflation"][country],
+               "unemployment": ROW_VALUES["unemployment"][country], "debt": ROW_VALUES["debt"][country],
+               "exports": facts.EXPORTS[name]}
+        figures = {key: (before[k], now[key]) for key, before in _COUNTRIES_2022.items()}
+        figures |= {key: both[k] for key, both in _COUNTRIES_BOTH.items()}
+        figures["population"] = (facts.population(name, 2022) / 1e6, facts.population(name) / 1e6)
+        figures["gdp_per_capita"] = tuple(g * 1e3 / p for g, p in zip(figures["gdp"], figures["population"]))
+        out[country] = figures
+    return out
+
+
+def _bulletin_provinces() -> dict[str, dict[str, tuple[float, float]]]:
+    out: dict[str, dict[str, tuple[float, float]]] = {}
+    for k, province in enumerate(_BULLETIN_PROVINCES):
+        figures = {key: both[k] for key, both in _PROVINCES.items()}
+        figures["population"] = (_PROVINCES_POPULATION_2022[k], facts.population(province) / 1e4)
+        figures["gdp_per_capita"] = tuple(g * 1e4 / p for g, p in zip(figures["gdp"], figures["population"]))
+        out[province] = figures
+    return out
+
+
+# lang -> place -> figure -> (2022, 2023)
+INDICATOR_FIGURES = {"en": _bulletin_countries(), "zh": _bulletin_provinces()}
 INDICATOR_HEADS = {"en": ("Indicator", "Unit", "Change (\\%)"), "zh": ("指标", "单位", "比上年增长（\\%）")}
 
 # How a sample splits: (row head, categories) of a survey or census distribution, with a total row.

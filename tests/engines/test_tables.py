@@ -242,6 +242,117 @@ def test_monthly_tables_follow_the_seasons() -> None:
     assert checked >= 3
 
 
+def test_a_bulletins_indicators_are_one_places() -> None:
+    """A key-indicators table lists one country's or province's figures, so its rows agree: exports and retail sales
+    below GDP, population times GDP per capita the GDP, the change the ratio of the two years (each row was drawn on
+    its own: GDP 782.8 USD bn beside exports 1823.0 and retail sales 4365.0; 常住人口 1759 万人 beside 进出口
+    68350.8 亿元)."""
+    checked = Counter()
+    for i in range(600):
+        lang = ("en", "zh")[i % 2]
+        rows = _rows(random_tabular(np.random.default_rng(i), lang))
+        if rows[0][:2] not in (["Indicator", "Unit"], ["指标", "单位"]):
+            continue
+        now = {r[0]: _number(r[2]) for r in rows[1:]}
+        gdp = now.get("GDP", now.get("地区生产总值"))
+        per_capita = now.get("GDP per capita", now.get("人均地区生产总值"))
+        people = now.get("Population", now.get("常住人口"))
+        scale = 1e3 if lang == "en" else 1e4  # USD bn / million people; 亿元 / 万人
+        if gdp and per_capita and people:
+            assert abs(people * per_capita / scale / gdp - 1) < 0.01, rows
+            checked["per capita"] += 1
+        for part in ("Exports of goods", "社会消费品零售总额", "一般公共预算收入"):
+            if gdp and part in now:
+                assert now[part] < 0.6 * gdp, rows
+                checked["part"] += 1
+        if len(rows[0]) == 5:
+            for r in rows[1:]:
+                if r[4] != "--":
+                    assert abs((_number(r[2]) / _number(r[3]) - 1) * 100 - _number(r[4])) < 0.06, r
+                    checked["change"] += 1
+    assert min(checked.values()) >= 10 and len(checked) == 3, checked
+
+
+def test_row_groups_are_classes_of_their_rows() -> None:
+    """A table's `\\multirow` groups each appear once and are named unlike its column groups (two blocks both
+    "条件二", both "2020 年", both "Elevated temp.", row groups named like the column groups)."""
+    from engines.tables.vocab import TOPICS
+
+    column_groups = {g for by_lang in TOPICS.values() for _, _, groups, _ in by_lang for g in groups}
+    checked = 0
+    for i in range(1000):
+        table = random_tabular(np.random.default_rng(i), ("en", "zh")[i % 2])
+        body = [line for line in table.splitlines() if line.startswith(r"\multirow") and r"\multicolumn" not in line]
+        labels = [re.match(r"\\multirow\{\d+\}\{\*\}\{([^}]*)\}", line)[1] for line in body]
+        if len(labels) < 2:
+            continue
+        assert len(set(labels)) == len(labels), table
+        assert not set(labels) & column_groups, table
+        checked += 1
+    assert checked >= 20, checked
+
+
+def test_results_tables_score_each_data_set_by_its_tasks_metrics() -> None:
+    """A results table reports metrics that suit its data sets (BLEU and RMSE were reported on CIFAR-10 and Cora),
+    a model's size the same on each data set, and a $\\pm$ spread smaller than its mean (RMSE 0.17 $\\pm$ 1.98)."""
+    classification = {"CIFAR-10", "ImageNet", "MNIST", "PubMed", "Cora", "COCO"}
+    checked = Counter()
+    for i in range(1500):
+        lang = ("en", "zh")[i % 2]
+        table = random_tabular(np.random.default_rng(i), lang)
+        rows = _rows(table)
+        heads = set(rows[1] if rows[1][0] == "" else rows[0])  # under column groups, the second line
+        groups = set(re.findall(r"\\multicolumn\{\d\}\{c\|?\}\{([^}]*)\}", table))
+        for row in rows:
+            for cell in row:
+                if m := re.fullmatch(r"([\d.]+) \$\\pm\$ ([\d.]+)", cell):
+                    assert float(m[2]) < float(m[1]), table
+                    checked["spread"] += 1
+        results = re.search(r"\{(Method|Model|方法)\}", rows[0][0])
+        if results and len(groups) >= 2 and rows[1][0] == "":  # a column written alike under each (0.9 beside 0.95)
+            for name in set(rows[1][1:]):
+                at = [j for j, h in enumerate(rows[1]) if h == name]
+                places = {len(c.split(".")[1]) if "." in c else 0 for r in rows[2:] for c in (r[j] for j in at)
+                          if re.fullmatch(r"-?[\d.]+", c)}
+                assert len(places) <= 1, (name, table)
+                checked["format"] += 1
+            for name in ("Params (M)", "参数量（M）"):  # a model's size is one under each data set
+                at = [j for j, h in enumerate(rows[1]) if h == name]
+                for r in rows[2:] if len(at) >= 2 else []:
+                    assert len({r[j] for j in at} - {"--", "-", "N/A", "---"}) <= 1, table
+                    checked["size"] += 1
+        if "BLEU" in heads:
+            assert not heads & {"MSE", "MAE", "Acc. (\\%)", "mAP", "F1"} and groups <= {"WMT14"}, table
+            checked["bleu"] += 1
+        if heads & {"MSE", "MAE"}:
+            assert not groups & classification and not heads & {"Acc. (\\%)", "F1", "mAP", "AUC"}, table
+            checked["regression"] += 1
+        if {"均方根误差", "平均绝对误差"} & heads:
+            assert not {"准确率（\\%）", "召回率", "精确率", "F1 值"} & heads, table
+            checked["回归"] += 1
+    assert min(checked.values()) >= 5 and len(checked) == 6, checked
+
+
+def test_climate_tables_show_consecutive_months() -> None:
+    """A climate table shows a quarter, a half year or the whole year, the same months for each station (it listed
+    Mar, Apr, May, Jun, Aug, Sep, Nov, Dec, and stations each given other months)."""
+    from engines.tables.vocab import MONTHS
+
+    checked = 0
+    for i in range(1000):
+        lang = ("en", "zh")[i % 2]
+        table = random_tabular(np.random.default_rng(i), lang)
+        if not re.search(r"\{?(Month|月份)\}? ", table.splitlines()[2]):
+            continue
+        months = [MONTHS.index(r[0]) % 12 for r in _rows(table) if r[0] in MONTHS]
+        assert len(months) in (3, 6, 12) and months[0] % len(months) == 0, table
+        assert months == list(range(months[0], months[0] + len(months))), table
+        blocks = [line for line in table.splitlines() if line.startswith(r"\multirow") and r"\multicolumn" not in line]
+        assert not blocks, table  # no row groups of stations, each with its own months
+        checked += 1
+    assert checked >= 20, checked
+
+
 def _param(cell: str) -> float | str:
     """A hyper-parameter cell's value: 3 \\times 10^{-4}, 10^{-3}, 3e-4, 0.0003, 512 or an optimizer's name."""
     if m := re.fullmatch(r"\$(?:(\d+) \\times )?10\^\{(-?\d+)\}\$", cell):
