@@ -29,7 +29,7 @@ from PIL import Image
 
 from pipelines.readers import Reading
 from pipelines.readers.ink import CHANGED, redraw_agreement
-from pipelines.readers.page_redraw import WARM, NotPageMarkdown, redraw
+from pipelines.readers.page_redraw import NotPageMarkdown, redraw
 from pipelines.readers.text import SHOWN, read_lines, token_f1, tokens
 from renderers import capture
 from renderers.errors import RenderError
@@ -101,33 +101,22 @@ def read(record: dict[str, Any], images: list[Image.Image]) -> Reading:
 def read_redrawn(target: str, meta: dict[str, Any], image: Image.Image) -> Reading:
     """A generated page's target typeset again in the page's style (`pipelines.readers.page_redraw`), captured as
     the page was, against the page: the best ending's `redraw_agreement` (a captured page's pixels counted from
-    `CAPTURED_LEVELS`), under the threshold `REDRAWN`. A page that does not redraw exactly is redrawn again with
-    its fonts first shipped at each other base size (`page_redraw.WARM`), and the best of all scores.
+    `CAPTURED_LEVELS`), under the threshold `REDRAWN`.
 
     A target that is no page's markdown, or that LaTeX refuses, scores 0 with the reason.
     """
     levels = CAPTURED_LEVELS if (meta.get("capture") or {}).get("preset", "none") != "none" else CHANGED
-    size = float((meta.get("style") or {}).get("size") or 0)
-    kept: tuple[list[dict[str, Any]], int, float | None] | None = None
-    for warm in (None, *[w for w in WARM if w != size]):  # fonts first shipped at another size (`WARM`)
-        try:
-            drawn = redraw(target, meta, warm=warm)
-        except NotPageMarkdown as exc:
-            return Reading(0.0, {"redrawn": False, "error": f"not page markdown: {exc}"}, REDRAWN)
-        except RenderError as exc:
-            if warm is not None:
-                continue
-            return Reading(0.0, {"redrawn": False, "error": f"{exc.reason}: {exc.excerpt[:100]}"}, REDRAWN)
-        figures = [redraw_agreement(capture.replay(page, meta).convert("RGB"), image.convert("RGB"), True, levels)
-                   if not isinstance(page, RenderError)
-                   else {"changed_px": -1, "score": 0.0, "error": page.reason} for page in drawn]
-        best = max(range(len(figures)), key=lambda k: figures[k]["score"])
-        if kept is None or figures[best]["score"] > kept[0][kept[1]]["score"]:
-            kept = (figures, best, warm)
-        if figures[best]["changed_px"] == 0:
-            break
-    figures, best, warm = kept
-    details = {"redrawn": True, "ending": best, "warm": warm, **figures[best],
+    try:
+        drawn = redraw(target, meta)
+    except NotPageMarkdown as exc:
+        return Reading(0.0, {"redrawn": False, "error": f"not page markdown: {exc}"}, REDRAWN)
+    except RenderError as exc:
+        return Reading(0.0, {"redrawn": False, "error": f"{exc.reason}: {exc.excerpt[:100]}"}, REDRAWN)
+    figures = [redraw_agreement(capture.replay(page, meta).convert("RGB"), image.convert("RGB"), True, levels)
+               if not isinstance(page, RenderError)
+               else {"changed_px": -1, "score": 0.0, "error": page.reason} for page in drawn]
+    best = max(range(len(figures)), key=lambda k: figures[k]["score"])
+    details = {"redrawn": True, "ending": best, **figures[best],
                "changed_px_by_ending": [f["changed_px"] for f in figures]}
     if figures[best]["score"] < REDRAWN:  # how far PP-OCR's reading is off too (a pass a right page is spared)
         details["f1"] = read_f1({"target": target, "meta": meta}, [image]).details

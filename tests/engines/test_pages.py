@@ -9,7 +9,6 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from engines.base import Draw, Sample, SampleError, make_rng
@@ -21,9 +20,8 @@ from engines.pages.mmd import Converter, expand_inputs, place_notes
 from engines.pages.nougat import end_fragments, page_words, split_markdown, word_agreement
 from engines.pages.source import ends_agree, floats_in_place
 from engines.pages.split import split_pages, units
-from pipelines.readers.page_redraw import NotPageMarkdown, blocks_of, redraw
+from pipelines.readers.page_redraw import NotPageMarkdown, blocks_of
 from pipelines.readers.pages import REDRAWN, printed_text, read
-from renderers import capture
 from renderers.errors import RenderError
 from renderers.latex import compile_document
 from renderers.pymupdf import PdfDocument
@@ -467,23 +465,21 @@ def test_printed_text_reads_an_align_environment_as_math():
 
 
 @pytest.mark.slow
-def test_a_page_whose_fonts_an_earlier_document_shipped_at_another_size_redraws_exactly():
-    # pdfTeX rounds glyph positions for the size a font was first shipped at: the pages engine's batch may ship
-    # lmr10 at 10.95pt before a 10pt page (found on a multipage pool page: 7,129 pixels off by up to 66 levels).
-    target = ("# 9.11.4. Chroot system\n\nIt should be done only as a \\(a > \\check{\\varphi}\\) part of emergency "
-              "recovery process. Despite of this situation, it is known to work well in many incidents.\n\nIf you "
-              "are not sure where files are installed, you should consider using checkinstall(8) from the "
-              "checkinstall package, which provides a clean path for the uninstall. \\(\\delta\\) It now supports "
-              "to create a Debian package with \"-D\" option.\n\n30")
-    style = PageStyle(paper="a4", margins=(50.0, 50.0, 60.0, 60.0), family="lmr", size=10.0, leading=1.4,
-                      parindent=0.0, parskip=6.0, hyphenate=True, page=30)
-    meta = {"lang": "en", "dpi": 144.0, "style": style.to_dict(), "pictures": [], "continued": False,
-            "pages_in_document": 1}
-    meta["capture"] = capture.draw(np.random.default_rng(0), "screen").to_dict()  # its JPEG shows the offsets
-    # the page as a batch shipping lmr10 at 10.95pt first draws it, and captured; alone it differs
-    batched = capture.replay(redraw(target, meta, warm=10.95)[0], meta)
-    assert batched.tobytes() != capture.replay(redraw(target, meta)[0], meta).tobytes()
-    reading = read({"target": target, "meta": json.dumps(meta)}, [batched])
-    assert reading.score == 1.0 and reading.details["warm"] == 10.95, reading.details
-    wrong = read({"target": target.replace("checkinstall(8)", "checkinstall(9)"), "meta": json.dumps(meta)}, [batched])
-    assert wrong.score < REDRAWN, wrong.details
+def test_a_page_is_the_same_pixels_alone_and_after_pages_of_other_sizes_and_faces():
+    # pdfTeX rounds a font file's glyph positions for the size the run first ships it at: without the warm page a
+    # 10pt Latin Modern page after a 12pt Palatino and a 10.95pt Latin Modern one (math: Latin Modern in both)
+    # differs from itself alone in 6,130-9,871 pixels (measured on three such pages).
+    engine = PagesEngine(PagesEngine.Config(lang="en"))
+
+    def document(seed: int, family: str, size: float) -> Document:
+        drawn = engine._document(make_rng(seed, "pages", 0))
+        style = replace(drawn.style, family=family, size=size, columns=1)
+        return Document("en", style.setup(), drawn.blocks, style)
+
+    page, others = document(0, "lmr", 10.0), [document(100, "ppl", 12.0), document(200, "lmr", 10.95)]
+    alone, batched = engine._compile([page])[0], engine._compile([*others, page])[2]
+    assert alone.target == batched.target
+    assert alone.images[0].tobytes() == batched.images[0].tobytes()
+    # and the reader, whose redraw is typeset the same way, passes it with one redraw
+    record = {"target": batched.target, "meta": json.dumps(batched.meta)}
+    assert read(record, batched.images).score == 1.0
