@@ -18,7 +18,7 @@ from engines.pages.content import prose
 from engines.pages.layout import PageStyle, batch_latex, document_latex
 from engines.pages.mmd import Converter, expand_inputs, place_notes
 from engines.pages.nougat import end_fragments, page_words, split_markdown, word_agreement
-from engines.pages.source import ends_agree, floats_in_place
+from engines.pages.source import ends_agree, figure_text, floats_in_place
 from engines.pages.split import split_pages, units
 from pipelines.readers.page_redraw import NotPageMarkdown, blocks_of
 from pipelines.readers.pages import REDRAWN, printed_text, read
@@ -483,3 +483,20 @@ def test_a_page_is_the_same_pixels_alone_and_after_pages_of_other_sizes_and_face
     # and the reader, whose redraw is typeset the same way, passes it with one redraw
     record = {"target": batched.target, "meta": json.dumps(batched.meta)}
     assert read(record, batched.images).score == 1.0
+
+
+def test_text_drawn_in_a_papers_figure_is_found_and_body_caption_table_and_formulas_are_not():
+    tex = r"""\documentclass{article}\usepackage{tikz}\begin{document}
+Some body text above the figure, long enough to be a line of prose that runs across the page width here.
+\begin{figure}[h]\centering\begin{tikzpicture}\draw[->] (0,0) -- (3,0) node[right] {time $t$};
+\draw[->] (0,0) -- (0,2) node[above] {Voltage};\draw (0,0) .. controls (1,2) and (2,0) .. (3,1.5);
+\node at (1.5,-0.3) {1.5};\end{tikzpicture}\caption{A plot with labels.}\end{figure}
+Body text with a formula $\frac{a}{b}+\sqrt{x}$ and a table:
+\begin{tabular}{|c|c|}\hline a & b\\\hline 1 & 2\\\hline\end{tabular}
+\[ \frac{\partial f}{\partial x} = \sqrt{\frac{1}{2}} \]
+\end{document}"""
+    with PdfDocument(compile_document(tex).pdf) as doc:
+        assert sorted(figure_text(doc, 0)) == ["1.5", "Voltage", "time t"]
+    plain = tex.replace(tex[tex.index(r"\begin{figure}"):tex.index(r"\end{figure}") + len(r"\end{figure}")], "")
+    with PdfDocument(compile_document(plain).pdf) as doc:
+        assert figure_text(doc, 0) == []
