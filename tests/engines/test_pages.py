@@ -303,8 +303,8 @@ def test_two_columns_footnotes_hyphens_and_furniture_read_in_order():
     document = Document("en", style.setup(), blocks, style)
     pdf = compile_document(batch_latex("en", [document_latex(0, document.setup, blocks)])).pdf
     with PdfDocument(pdf) as doc:
-        assert any("Running Head Words" in t.text for t in doc.texts(0, dpi=72))  # printed, not in the target
         pages = split_pages(doc, [document])[0]
+        assert any("Running Head Words" in t.text for t in doc.texts(pages[0][0], dpi=72))  # printed, not in the target
     assert len(pages) >= 2
     first, _second = pages[0][1], pages[1][1]
     assert first.startswith("# 2 Where columns break\n\n" + text[:300] + r"\({ }^{1}\)")

@@ -1,0 +1,145 @@
+"""A real paper's page read strictly: lines from the image, their order from the image, their characters exact.
+
+A real paper's page (`pages --source`) cannot be typeset again as a generated page is (its preamble, macros and
+floats are the paper's own), and an order-free token F1 sees only code-point changes: two paragraphs swapped or
+a line left out score as high as a right target. So, as the docs reader does for real PDFs
+(`pipelines.readers.text`, `pipelines.readers.order`), the lines are read from the image by PP-OCR and placed
+in the image's reading order (columns split at gutters, rows joined), and the target is judged from them, in
+the other direction, since a target paragraph is many printed lines: each detected line long enough to place
+is found in the target's printed text (`reading`: markup stripped, in the target's order), and
+
+- two consecutive detected lines found in the other order are a pair out of order (paragraphs swapped);
+- a detected line of prose that the target does not hold is a line the target dropped (or changed beyond
+  finding);
+- a detected line found in prose must be there exactly as `text.blind` folds it (the docs allowances: what
+  PP-OCR cannot tell apart; a line-end hyphen TeX added), in one of its looks (`text.SECOND_LOOKS`): a changed
+  letter is a misread line;
+- a run of the target's prose that no detected line covers is text the page does not print.
+
+Formulas and tables are compared loosely: their letters and digits place a line (`loose`), but their
+exactness is left to what a reader can check (a formula reads as symbols no target spells the same way).
+Each problem costs `text.PROBLEM_COST`; the score is the lowest of that figure and the order-free F1
+(`pages.read_f1`).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+from PIL import Image
+from rapidfuzz import fuzz
+
+from pipelines.readers import Reading
+from pipelines.readers.order import MIN_CHARS, Placed, _rows, before, placed
+from pipelines.readers.text import (
+    PROBLEM_COST,
+    SECOND_LOOKS,
+    _level,
+    _read_under_read_again,
+    _unlevel,
+    blind,
+    read_texts,
+    skew,
+)
+from renderers import ppocr
+
+# What the target writes that the page does not print as written: displayed and inline math, math
+# environments, tabulars (their cells printed in a grid), LaTeX table rules and commands.
+LOOSE = re.compile(r"\\\((.*?)\\\)|\\\[(.*?)\\\]|\\begin\{((?:align|gather|multline|equation)\*?)\}(.*?)\\end\{\3\}"
+                   r"|\\begin\{tabular\}(?:\{[^\n]*?\})?(.*?)\\end\{tabular\}", re.S)
+COMMAND = re.compile(r"\\[A-Za-z]+|[{}^_&$\\]")
+PLACE = 80  # partial ratio from which a detected line is placed in the target's text
+PROSE = 0.6  # share of letters from which a detected line is prose, which the target must hold (a formula is not)
+UNCOVERED = 12  # characters of the target's prose in a row that no detected line covers: text not printed
+
+
+def reading(target: str) -> tuple[str, list[bool]]:
+    """The target's printed text as `blind` compares it (markup stripped, `#` and list marks gone), with each
+    character marked loose when it comes from a formula or a table (only its letters and digits kept)."""
+    text, mask, at = "", [], 0
+    body = re.sub(r"(?m)^#+ |^- |^\d+\. ", "", target)
+    for m in LOOSE.finditer(body):
+        prose = blind(body[at:m.start()])
+        loose = blind(COMMAND.sub(" ", m[1] or m[2] or m[4] or m[5] or ""))
+        text, mask, at = text + prose + loose, mask + [False] * len(prose) + [True] * len(loose), m.end()
+    prose = blind(body[at:])
+    return text + prose, mask + [False] * len(prose)
+
+
+def _find(line: str, text: str) -> tuple[float, int, int]:
+    """(partial ratio, start, end) of the best place of `line` in `text`."""
+    if len(line) > len(text):
+        return fuzz.ratio(line, text), 0, len(text)
+    found = fuzz.partial_ratio_alignment(line, text)
+    return found.score, found.dest_start, found.dest_end
+
+
+def _exact(line: str, text: str, mask: list[bool], start: int, end: int) -> bool:
+    """Whether the detected line is in the target's text exactly, near where it was placed; a line placed over a
+    formula or table is not asked to be (what is loose cannot be compared)."""
+    if any(mask[max(0, start - 2):end + 2]):
+        return True
+    window = text[max(0, start - len(line)):end + len(line)]
+    return line in window or (line.endswith("-") and line[:-1] in window)
+
+
+def _prose(line: str) -> bool:
+    return len(line) >= MIN_CHARS and sum(c.isalpha() for c in line) >= PROSE * len(line)
+
+
+def judge_page(target: str, image: Image.Image) -> dict[str, Any]:
+    """The page's problems: detected lines out of order, not in the target, not exact; target prose not printed."""
+    text, mask = reading(target)
+    texts = _read_under_read_again(read_texts([image])[0], image)
+    tilt = skew(texts)
+    rows = _rows(placed([Placed(0, _level(t.quad, tilt), t.text, score=t.score) for t in texts]))
+    rows.sort(key=functools.cmp_to_key(lambda a, b: -1 if before(a, b) else (1 if before(b, a) else 0)))
+    found, doubtful = [], []
+    for row in rows:
+        line = blind(row.text)
+        if len(line) < MIN_CHARS:
+            continue
+        score, start, end = _find(line, text)
+        if score >= PLACE and _exact(line, text, mask, start, end):
+            found.append((row, start, end))
+        elif _prose(line) or score >= PLACE:
+            doubtful.append((row, score, start, end))
+    # a line not found exactly is read again alone, with each margin: PP-OCR's slips depend on the crop
+    missing, misread = [], []
+    for row, score, start, end in doubtful:
+        again = [blind(t.text) for pad in SECOND_LOOKS
+                 for t in ppocr.read_crops(image, [_unlevel(row.box, tilt)], pad=pad)]
+        looks = [(line, *_find(line, text)) for line in again if len(line) >= MIN_CHARS]
+        good = next(((s, a, b) for line, s, a, b in looks if s >= PLACE and _exact(line, text, mask, a, b)), None)
+        if good is not None:
+            found.append((row, good[1], good[2]))
+        elif score >= PLACE:
+            found.append((row, start, end))
+            misread.append(row.text)
+        elif _prose(blind(row.text)):
+            missing.append(row.text)
+    found.sort(key=functools.cmp_to_key(lambda a, b: -1 if before(a[0], b[0]) else (1 if before(b[0], a[0]) else 0)))
+    out = [(a[0].text, b[0].text) for a, b in zip(found, found[1:]) if b[1] < a[1]]
+    covered = [False] * len(text)
+    for _, start, end in found:
+        covered[max(0, start - 2):end + 2] = [True] * (min(len(text), end + 2) - max(0, start - 2))
+    loose = "".join("1" if c or k else "0" for c, k in zip(covered, mask))
+    unprinted = [text[m.start():m.end()] for m in re.finditer(f"0{{{UNCOVERED},}}", loose)]
+    return {"lines": len(rows), "placed": len(found), "pairs": max(0, len(found) - 1),
+            "out_of_order": len(out), "out": out[:4], "missing": len(missing), "missing_first": missing[:4],
+            "misread": len(misread), "misread_first": misread[:4], "unprinted": len(unprinted),
+            "unprinted_first": unprinted[:4]}
+
+
+def read(record: dict[str, Any], images: list[Image.Image]) -> Reading:
+    """A real paper's page: the lowest of the order-free F1 and 1 - `PROBLEM_COST` for each problem `judge_page`
+    finds."""
+    from pipelines.readers.pages import read_f1
+
+    f1 = read_f1(record, images)
+    judged = judge_page(record["target"], images[0])
+    problems = judged["out_of_order"] + judged["missing"] + judged["misread"] + judged["unprinted"]
+    layout = round(max(0.0, 1.0 - PROBLEM_COST * problems), 4)
+    return Reading(min(f1.score, layout), {**f1.details, "layout": layout, "order": judged})
