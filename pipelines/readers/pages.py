@@ -27,7 +27,7 @@ from typing import Any
 
 from PIL import Image
 
-from pipelines.readers import Reading
+from pipelines.readers import Reading, paper_pages
 from pipelines.readers.ink import CHANGED, redraw_agreement
 from pipelines.readers.page_redraw import NotPageMarkdown, redraw
 from pipelines.readers.text import SHOWN, read_lines, token_f1, tokens
@@ -90,12 +90,23 @@ CAPTURED_LEVELS = 8
 
 
 def read(record: dict[str, Any], images: list[Image.Image]) -> Reading:
-    """Score a page: a generated page by its redraw (`read_redrawn`), any other (and a generated page of a build
-    older than `meta["pictures"]`) by its token F1 (`read_f1`)."""
+    """Score a page: a generated page by its redraw (`read_redrawn`), a real paper's page strictly (`read_paper`),
+    any other (and a generated page of a build older than `meta["pictures"]`) by its token F1 (`read_f1`)."""
     meta = record_meta(record)
     if meta.get("style") and "pictures" in meta:  # built since figures' drawings are recorded
         return read_redrawn(record["target"], meta, images[0])
+    if meta.get("source") and not meta.get("style") and len(images) == 1:  # a real paper's page
+        return read_paper(record, images)
     return read_f1(record, images)
+
+
+def read_paper(record: dict[str, Any], images: list[Image.Image]) -> Reading:
+    """A real paper's page: the lowest of the order-free F1 (`read_f1`) and the strict reading's figure
+    (`pipelines.readers.paper_pages`: lines out of order, dropped, misread or not printed)."""
+    f1 = read_f1(record, images)
+    judged = paper_pages.judge_page(record["target"], images[0])
+    figure = paper_pages.layout(judged)
+    return Reading(min(f1.score, figure), {**f1.details, "layout": figure, "order": judged})
 
 
 def read_redrawn(target: str, meta: dict[str, Any], image: Image.Image) -> Reading:

@@ -18,8 +18,8 @@ is found in the target's printed text (`reading`: markup stripped, in the target
 
 Formulas and tables are compared loosely: their letters and digits place a line (`loose`), but their
 exactness is left to what a reader can check (a formula reads as symbols no target spells the same way).
-Each problem costs `text.PROBLEM_COST`; the score is the lowest of that figure and the order-free F1
-(`pages.read_f1`).
+Each problem costs `text.PROBLEM_COST` (`layout`); `pages.read_paper` scores the lowest of that figure and the
+order-free F1.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ from typing import Any
 from PIL import Image
 from rapidfuzz import fuzz
 
-from pipelines.readers import Reading
 from pipelines.readers.order import MIN_CHARS, Placed, _rows, before, placed
 from pipelines.readers.text import (
     PROBLEM_COST,
@@ -68,8 +67,13 @@ def reading(target: str) -> tuple[str, list[bool]]:
     return text + prose, mask + [False] * len(prose)
 
 
-def _find(line: str, text: str) -> tuple[float, int, int]:
-    """(partial ratio, start, end) of the best place of `line` in `text`."""
+def _find(line: str, text: str, after: int = 0) -> tuple[float, int, int]:
+    """(partial ratio, start, end) of the best place of `line` in `text`: where it stands exactly, the first place
+    from `after` (the previous line's; a page may print a line twice, a title and a citation of it), else the
+    first before it; else where it fits best."""
+    for start in (text.find(line, after), text.find(line)):
+        if start >= 0:
+            return 100.0, start, start + len(line)
     if len(line) > len(text):
         return fuzz.ratio(line, text), 0, len(text)
     found = fuzz.partial_ratio_alignment(line, text)
@@ -96,14 +100,15 @@ def judge_page(target: str, image: Image.Image) -> dict[str, Any]:
     tilt = skew(texts)
     rows = _rows(placed([Placed(0, _level(t.quad, tilt), t.text, score=t.score) for t in texts]))
     rows.sort(key=functools.cmp_to_key(lambda a, b: -1 if before(a, b) else (1 if before(b, a) else 0)))
-    found, doubtful = [], []
+    found, doubtful, after = [], [], 0
     for row in rows:
         line = blind(row.text)
         if len(line) < MIN_CHARS:
             continue
-        score, start, end = _find(line, text)
+        score, start, end = _find(line, text, after)
         if score >= PLACE and _exact(line, text, mask, start, end):
             found.append((row, start, end))
+            after = start
         elif _prose(line) or score >= PLACE:
             doubtful.append((row, score, start, end))
     # a line not found exactly is read again alone, with each margin: PP-OCR's slips depend on the crop
@@ -133,13 +138,7 @@ def judge_page(target: str, image: Image.Image) -> dict[str, Any]:
             "unprinted_first": unprinted[:4]}
 
 
-def read(record: dict[str, Any], images: list[Image.Image]) -> Reading:
-    """A real paper's page: the lowest of the order-free F1 and 1 - `PROBLEM_COST` for each problem `judge_page`
-    finds."""
-    from pipelines.readers.pages import read_f1
-
-    f1 = read_f1(record, images)
-    judged = judge_page(record["target"], images[0])
+def layout(judged: dict[str, Any]) -> float:
+    """1 less `PROBLEM_COST` for each problem `judge_page` found (counted, not shared out, as `text.layout`)."""
     problems = judged["out_of_order"] + judged["missing"] + judged["misread"] + judged["unprinted"]
-    layout = round(max(0.0, 1.0 - PROBLEM_COST * problems), 4)
-    return Reading(min(f1.score, layout), {**f1.details, "layout": layout, "order": judged})
+    return round(max(0.0, 1.0 - PROBLEM_COST * problems), 4)
