@@ -70,69 +70,83 @@ def reading(target: str) -> tuple[str, list[bool]]:
 def _find(line: str, text: str, after: int = 0) -> tuple[float, int, int]:
     """(partial ratio, start, end) of the best place of `line` in `text`: where it stands exactly, the first place
     from `after` (the previous line's; a page may print a line twice, a title and a citation of it), else the
-    first before it; else where it fits best."""
+    first before it; else where it fits best from `after`, else anywhere."""
     for start in (text.find(line, after), text.find(line)):
         if start >= 0:
             return 100.0, start, start + len(line)
-    if len(line) > len(text):
-        return fuzz.ratio(line, text), 0, len(text)
-    found = fuzz.partial_ratio_alignment(line, text)
-    return found.score, found.dest_start, found.dest_end
+    best = (0.0, 0, 0)
+    for start in (after, 0):
+        if len(line) <= len(text) - start:
+            found = fuzz.partial_ratio_alignment(line, text[start:])
+            best = max(best, (found.score, start + found.dest_start, start + found.dest_end))
+            if best[0] >= PLACE:
+                break
+    return best
 
 
-def _exact(line: str, text: str, mask: list[bool], start: int, end: int) -> bool:
-    """Whether the detected line is in the target's text exactly, near where it was placed; a line placed over a
-    formula or table is not asked to be (what is loose cannot be compared)."""
-    if any(mask[max(0, start - 2):end + 2]):
-        return True
+def _exact(line: str, text: str, start: int, end: int) -> bool:
+    """Whether the detected line is in the target's text exactly where it was placed (a line-end hyphen TeX
+    added aside)."""
     window = text[max(0, start - len(line)):end + len(line)]
     return line in window or (line.endswith("-") and line[:-1] in window)
 
 
-def _prose(line: str) -> bool:
-    return len(line) >= MIN_CHARS and sum(c.isalpha() for c in line) >= PROSE * len(line)
+def _prose(text: str) -> bool:
+    """Whether a detected line reads as prose (two words, mostly letters): one the target must hold."""
+    return len(re.findall(r"[^\W\d_]{3,}", text)) >= 2 and sum(c.isalpha() for c in text) >= PROSE * len(
+        text.replace(" ", ""))
+
+
+def _rank(rows: list[Placed]) -> list[Placed]:
+    return sorted(rows, key=functools.cmp_to_key(lambda a, b: -1 if before(a, b) else (1 if before(b, a) else 0)))
 
 
 def judge_page(target: str, image: Image.Image) -> dict[str, Any]:
-    """The page's problems: detected lines out of order, not in the target, not exact; target prose not printed."""
+    """The page's problems: detected lines out of order, not in the target, not exact; target prose not printed.
+
+    A detected line placed in prose must be there exactly (in one of its looks); one placed over a formula or a
+    table (`loose`) only covers it. The order is judged on the lines placed exactly in prose, consecutive in the
+    image's reading order: a formula's pieces (a sum's limits above and below it) have no order a target says.
+    """
     text, mask = reading(target)
     texts = _read_under_read_again(read_texts([image])[0], image)
     tilt = skew(texts)
-    rows = _rows(placed([Placed(0, _level(t.quad, tilt), t.text, score=t.score) for t in texts]))
-    rows.sort(key=functools.cmp_to_key(lambda a, b: -1 if before(a, b) else (1 if before(b, a) else 0)))
-    found, doubtful, after = [], [], 0
-    for row in rows:
-        line = blind(row.text)
-        if len(line) < MIN_CHARS:
-            continue
-        score, start, end = _find(line, text, after)
-        if score >= PLACE and _exact(line, text, mask, start, end):
-            found.append((row, start, end))
-            after = start
-        elif _prose(line) or score >= PLACE:
-            doubtful.append((row, score, start, end))
-    # a line not found exactly is read again alone, with each margin: PP-OCR's slips depend on the crop
-    missing, misread = [], []
-    for row, score, start, end in doubtful:
-        again = [blind(t.text) for pad in SECOND_LOOKS
-                 for t in ppocr.read_crops(image, [_unlevel(row.box, tilt)], pad=pad)]
-        looks = [(line, *_find(line, text)) for line in again if len(line) >= MIN_CHARS]
-        good = next(((s, a, b) for line, s, a, b in looks if s >= PLACE and _exact(line, text, mask, a, b)), None)
-        if good is not None:
-            found.append((row, good[1], good[2]))
-        elif score >= PLACE:
-            found.append((row, start, end))
-            misread.append(row.text)
-        elif _prose(blind(row.text)):
-            missing.append(row.text)
-    found.sort(key=functools.cmp_to_key(lambda a, b: -1 if before(a[0], b[0]) else (1 if before(b[0], a[0]) else 0)))
-    out = [(a[0].text, b[0].text) for a, b in zip(found, found[1:]) if b[1] < a[1]]
+    rows = _rank(_rows(placed([Placed(0, _level(t.quad, tilt), t.text, score=t.score) for t in texts])))
+    exact: list[tuple[Placed, int, int]] = []
     covered = [False] * len(text)
-    for _, start, end in found:
+    missing, misread, after = [], [], 0
+    for row in rows:
+        looks = [blind(row.text)]
+        if len(looks[0]) < MIN_CHARS:
+            continue
+        place = None
+        for k in range(len(SECOND_LOOKS) + 1):
+            if k:  # read again alone, with another margin: PP-OCR's slips depend on the crop
+                looks.append(blind(ppocr.read_crops(image, [_unlevel(row.box, tilt)], pad=SECOND_LOOKS[k - 1])[0].text))
+            score, start, end = _find(looks[-1], text, after)
+            loose = any(mask[max(0, start - 2):end + 2])
+            if score >= PLACE and (loose or _exact(looks[-1], text, start, end)):
+                place = (start, end, loose)
+                break
+            if k == 0 and score < PLACE and not _prose(row.text):
+                break  # a formula's or a figure's reading: nothing to find
+        if place is None:
+            score, start, end = _find(looks[0], text, after)
+            if score >= PLACE:
+                misread.append(row.text)
+                covered[start:end] = [True] * (end - start)
+            elif _prose(row.text):
+                missing.append(row.text)
+            continue
+        start, end, loose = place
         covered[max(0, start - 2):end + 2] = [True] * (min(len(text), end + 2) - max(0, start - 2))
-    loose = "".join("1" if c or k else "0" for c, k in zip(covered, mask))
-    unprinted = [text[m.start():m.end()] for m in re.finditer(f"0{{{UNCOVERED},}}", loose)]
-    return {"lines": len(rows), "placed": len(found), "pairs": max(0, len(found) - 1),
+        if not loose:
+            exact.append((row, start, end))
+            after = start
+    out = [(a[0].text, b[0].text) for a, b in zip(exact, exact[1:]) if b[1] < a[1]]
+    flags = "".join("1" if c or m else "0" for c, m in zip(covered, mask))
+    unprinted = [text[m.start():m.end()] for m in re.finditer(f"0{{{UNCOVERED},}}", flags)]
+    return {"lines": len(rows), "placed": len(exact), "pairs": max(0, len(exact) - 1),
             "out_of_order": len(out), "out": out[:4], "missing": len(missing), "missing_first": missing[:4],
             "misread": len(misread), "misread_first": misread[:4], "unprinted": len(unprinted),
             "unprinted_first": unprinted[:4]}
