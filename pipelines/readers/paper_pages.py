@@ -14,7 +14,9 @@ is found in the target's printed text (`reading`: markup stripped, in the target
 - a detected line found in prose must be there exactly as `text.blind` folds it (the docs allowances: what
   PP-OCR cannot tell apart; a line-end hyphen TeX added), in one of its looks (`text.SECOND_LOOKS`): a changed
   letter is a misread line;
-- a run of the target's prose that no detected line covers is text the page does not print.
+- a run of the target's prose that no detected line covers is text the page does not print;
+- an equation number the target gives (`\\tag{4b}`) that no detected line reads is one the page does not print
+  (a changed number, a dropped line of an `align`).
 
 Formulas and tables are compared loosely: their letters and digits place a line (`loose`), but their
 exactness is left to what a reader can check (a formula reads as symbols no target spells the same way).
@@ -48,10 +50,11 @@ from renderers import ppocr
 # environments, tabulars (their cells printed in a grid), LaTeX table rules and commands.
 LOOSE = re.compile(r"\\\((.*?)\\\)|\\\[(.*?)\\\]|\\begin\{((?:align|gather|multline|equation)\*?)\}(.*?)\\end\{\3\}"
                    r"|\\begin\{tabular\}(?:\{[^\n]*?\})?(.*?)\\end\{tabular\}", re.S)
+TAG = re.compile(r"\\tag\*?\{([^{}]*)\}")
 COMMAND = re.compile(r"\\[A-Za-z]+|[{}^_&$\\]")
 PLACE = 80  # partial ratio from which a detected line is placed in the target's text
 PROSE = 0.6  # share of letters from which a detected line is prose, which the target must hold (a formula is not)
-UNCOVERED = 12  # characters of the target's prose in a row that no detected line covers: text not printed
+UNCOVERED = 40  # characters of the target's prose in a row that no detected line covers: text not printed
 
 
 def reading(target: str) -> tuple[str, list[bool]]:
@@ -61,7 +64,7 @@ def reading(target: str) -> tuple[str, list[bool]]:
     body = re.sub(r"(?m)^#+ |^- |^\d+\. ", "", target)
     for m in LOOSE.finditer(body):
         prose = blind(body[at:m.start()])
-        loose = blind(COMMAND.sub(" ", m[1] or m[2] or m[4] or m[5] or ""))
+        loose = blind(COMMAND.sub(" ", m[1] or m[2] or m[4] or m[5] or "")) or "~"  # a lone \\theta is a place too
         text, mask, at = text + prose + loose, mask + [False] * len(prose) + [True] * len(loose), m.end()
     prose = blind(body[at:])
     return text + prose, mask + [False] * len(prose)
@@ -162,7 +165,11 @@ def judge_page(target: str, image: Image.Image) -> dict[str, Any]:
     flags = "".join("1" if c or m else "0" for c, m in zip(covered, mask))
     unprinted = [text[m.start():m.end()] for m in re.finditer(f"0{{{UNCOVERED},}}", flags)
                  if not _in_band(image, text[m.start():m.end()], m.start(), exact)]
+    # an equation's number is printed apart, at the margin: each the target says must be read there
+    shown = "".join(blind(t.text) for t in texts)
+    untagged = [tag for tag in TAG.findall(target) if blind(f"({tag})") not in shown]
     return {"lines": len(rows), "placed": len(exact), "pairs": max(0, len(exact) - 1),
+            "tags_missing": len(untagged), "tags_first": untagged[:4],
             "out_of_order": len(out), "out": out[:4], "missing": len(missing), "missing_first": missing[:4],
             "misread": len(misread), "misread_first": misread[:4], "unprinted": len(unprinted),
             "unprinted_first": unprinted[:4]}
@@ -170,5 +177,6 @@ def judge_page(target: str, image: Image.Image) -> dict[str, Any]:
 
 def layout(judged: dict[str, Any]) -> float:
     """1 less `PROBLEM_COST` for each problem `judge_page` found (counted, not shared out, as `text.layout`)."""
-    problems = judged["out_of_order"] + judged["missing"] + judged["misread"] + judged["unprinted"]
+    problems = (judged["out_of_order"] + judged["missing"] + judged["misread"] + judged["unprinted"]
+                + judged["tags_missing"])
     return round(max(0.0, 1.0 - PROBLEM_COST * problems), 4)
