@@ -7,10 +7,11 @@ pixels), while one changed digit or letter, two lines swapped, a line dropped or
 of pixels. An order-free token F1 saw none of these (bench/results/mutate-pages.json); PP-OCR cannot be
 asked for order either, since it reads tables and two-column Chinese in its own order and drops lines.
 
-A page with no recorded style (a real paper's page, typeset with the paper's own preamble, which the
-sample does not record; a page of a composed sample built before `meta.page_meta`, or of a captured multi-crop
-stitch) is scored by `read_f1`, the token F1 between PP-OCR's whole-page reading and the text the target's
-markdown says is printed.
+A real paper's page (typeset with the paper's own preamble, which the sample does not record) is read strictly
+(`read_paper`, through `pipelines.readers.paper_pages`: PP-OCR's lines in the image's reading order, each found in
+the target exactly, in order). A page with no recorded style otherwise (a page of a composed sample built before
+`meta.page_meta`, or of a captured multi-crop stitch) is scored by `read_f1`, the token F1 between PP-OCR's
+whole-page reading and the text the target's markdown says is printed.
 Markup is stripped from the target (`#` heading marks, list bullets, `\\( \\)` and `\\[ \\]`, tabular
 commands, keeping each cell's text). Math is compared loosely:
 PP-OCR reads a formula as a string of symbols no target spells the same way, so a formula contributes
