@@ -15,8 +15,10 @@ is found in the target's printed text (`reading`: markup stripped, in the target
   PP-OCR cannot tell apart; a line-end hyphen TeX added), in one of its looks (`text.SECOND_LOOKS`): a changed
   letter is a misread line;
 - a run of the target's prose that no detected line covers is text the page does not print;
-- an equation number the target gives (`\\tag{4b}`) that no detected line reads is one the page does not print
-  (a changed number, a dropped line of an `align`).
+- the equation numbers (`\\tag{4b}`) must be those read at the margin, in that order (a changed number, a
+  dropped or moved row of an `align`);
+- two consecutive target lines that together are in one detected line are a printed line written as two (a
+  line split into words).
 
 Formulas and tables are compared loosely: their letters and digits place a line (`loose`), but their
 exactness is left to what a reader can check (a formula reads as symbols no target spells the same way).
@@ -51,6 +53,7 @@ from renderers import ppocr
 LOOSE = re.compile(r"\\\((.*?)\\\)|\\\[(.*?)\\\]|\\begin\{((?:align|gather|multline|equation)\*?)\}(.*?)\\end\{\3\}"
                    r"|\\begin\{tabular\}(?:\{[^\n]*?\})?(.*?)\\end\{tabular\}", re.S)
 TAG = re.compile(r"\\tag\*?\{([^{}]*)\}")
+PRINTED_TAG = re.compile(r"\(\d+[a-z]?\)")  # an equation number as the page prints it, alone on its line
 COMMAND = re.compile(r"\\[A-Za-z]+|[{}^_&$\\]")
 PLACE = 80  # partial ratio from which a detected line is placed in the target's text
 PROSE = 0.6  # share of letters from which a detected line is prose, which the target must hold (a formula is not)
@@ -129,7 +132,8 @@ def judge_page(target: str, image: Image.Image) -> dict[str, Any]:
     text, mask = reading(target)
     texts = _read_under_read_again(read_texts([image])[0], image)
     tilt = skew(texts)
-    rows = _rank(_rows(placed([Placed(0, _level(t.quad, tilt), t.text, score=t.score) for t in texts])))
+    detected = _rank(placed([Placed(0, _level(t.quad, tilt), t.text, score=t.score) for t in texts]))
+    rows = _rank(_rows(detected))
     exact: list[tuple[Placed, int, int]] = []
     covered = [False] * len(text)
     missing, misread, after = [], [], 0
@@ -165,11 +169,21 @@ def judge_page(target: str, image: Image.Image) -> dict[str, Any]:
     flags = "".join("1" if c or m else "0" for c, m in zip(covered, mask))
     unprinted = [text[m.start():m.end()] for m in re.finditer(f"0{{{UNCOVERED},}}", flags)
                  if not _in_band(image, text[m.start():m.end()], m.start(), exact)]
-    # an equation's number is printed apart, at the margin: each the target says must be read there
+    # an equation's number is printed apart, at the margin: the numbers read there, in reading order, must be the
+    # target's (a changed number, a dropped or moved row of an `align` is one more or out of place)
+    tags = [blind(f"({tag})") for tag in TAG.findall(target)]
+    printed = [blind(p.text) for p in detected if PRINTED_TAG.fullmatch(p.text.strip())]
     shown = "".join(blind(t.text) for t in texts)
-    untagged = [tag for tag in TAG.findall(target) if blind(f"({tag})") not in shown]
+    untagged = [tag for tag in tags if tag not in shown] + [tag for tag in printed if tag not in tags]
+    untagged += [] if untagged or [t for t in printed if t in tags] == [t for t in tags if t in printed] else ["order"]
+    # one printed line written as several target lines (a line split into words): two of them together are in one
+    # detected line
+    lines = [blind(line) for line in LOOSE.sub("\n", target).split("\n")]
+    rows_read = [blind(row.text) for row in rows]
+    split = sum(1 for a, b in zip(lines, lines[1:])
+                if len(a) > 1 and len(b) > 1 and any(a + b in r for r in rows_read))
     return {"lines": len(rows), "placed": len(exact), "pairs": max(0, len(exact) - 1),
-            "tags_missing": len(untagged), "tags_first": untagged[:4],
+            "tags_missing": len(untagged), "tags_first": untagged[:4], "split": split,
             "out_of_order": len(out), "out": out[:4], "missing": len(missing), "missing_first": missing[:4],
             "misread": len(misread), "misread_first": misread[:4], "unprinted": len(unprinted),
             "unprinted_first": unprinted[:4]}
@@ -178,5 +192,5 @@ def judge_page(target: str, image: Image.Image) -> dict[str, Any]:
 def layout(judged: dict[str, Any]) -> float:
     """1 less `PROBLEM_COST` for each problem `judge_page` found (counted, not shared out, as `text.layout`)."""
     problems = (judged["out_of_order"] + judged["missing"] + judged["misread"] + judged["unprinted"]
-                + judged["tags_missing"])
+                + judged["tags_missing"] + judged["split"])
     return round(max(0.0, 1.0 - PROBLEM_COST * problems), 4)
