@@ -11,7 +11,8 @@ is found in the target's printed text (`reading`: markup stripped, in the target
 - two consecutive detected lines found in the other order are a pair out of order (paragraphs swapped);
 - a detected line of prose that the target does not hold is a line the target dropped (or changed beyond
   finding);
-- a detected line found in prose must be there exactly as `text.blind` folds it (the docs allowances: what
+- a detected line found in prose (or, over formulas, the prose between them) must be there exactly as
+  `text.blind` folds it (the docs allowances: what
   PP-OCR cannot tell apart; a line-end hyphen TeX added), in one of its looks (`text.SECOND_LOOKS`): a changed
   letter is a misread line;
 - a run of the target's prose that no detected line covers is text the page does not print;
@@ -97,6 +98,14 @@ def _exact(line: str, text: str, start: int, end: int) -> bool:
     return line in window or (line.endswith("-") and line[:-1] in window)
 
 
+def _prose_exact(line: str, text: str, mask: list[bool], start: int, end: int) -> bool:
+    """Whether a detected line placed over a formula holds exactly the prose between the formulas of its place:
+    each run of prose wholly inside it (the runs at its ends may be cut by an imprecise place, and are not asked)."""
+    runs = [(m.start(), m.end()) for m in re.finditer(r"0+", "".join("1" if k else "0" for k in mask[start:end]))]
+    inner = [text[start + a:start + b] for a, b in runs if a > 0 and start + b < end and b - a >= 4]
+    return all(run in line for run in inner)
+
+
 def _prose(text: str) -> bool:
     """Whether a detected line reads as prose (two words, mostly letters): one the target must hold."""
     return len(re.findall(r"[^\W\d_]{3,}", text)) >= 2 and sum(c.isalpha() for c in text) >= PROSE * len(
@@ -147,7 +156,8 @@ def judge_page(target: str, image: Image.Image) -> dict[str, Any]:
                 looks.append(blind(ppocr.read_crops(image, [_unlevel(row.box, tilt)], pad=SECOND_LOOKS[k - 1])[0].text))
             score, start, end = _find(looks[-1], text, after)
             loose = any(mask[max(0, start - 2):end + 2])
-            if score >= PLACE and (loose or _exact(looks[-1], text, start, end)):
+            if score >= PLACE and (_prose_exact(looks[-1], text, mask, start, end) if loose
+                                   else _exact(looks[-1], text, start, end)):
                 place = (start, end, loose)
                 break
             if k == 0 and score < PLACE and not _prose(row.text):
