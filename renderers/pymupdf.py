@@ -185,6 +185,17 @@ class PdfDocument:
         return [tuple(pymupdf.Rect(info["bbox"]) & page.rect) for info in page.get_image_info()
                 if not (pymupdf.Rect(info["bbox"]) & page.rect).is_empty]
 
+    def figure_boxes(self, index: int) -> list[tuple[float, float, float, float]]:
+        """The boxes (as `image_boxes`) of the page's drawn figures: raster images, and clusters of vector graphics
+        (`Page.cluster_drawings`, an included PDF's and a TikZ picture's alike) that hold a curve or a slanted line,
+        as a plot or a diagram's arrows do; a table's rules, a fraction bar or a radical's rule never does."""
+        page = self._doc[index]
+        drawings = page.get_drawings()
+        drawn = [pymupdf.Rect(d["rect"]) for d in drawings if any(_figure_like(item) for item in d["items"])]
+        clusters = page.cluster_drawings(drawings=drawings) if drawn else []
+        boxes = [tuple(c & page.rect) for c in clusters if any(c.intersects(r) or c.contains(r) for r in drawn)]
+        return self.image_boxes(index) + [b for b in boxes if not pymupdf.Rect(b).is_empty]
+
     def table_count(self, index: int) -> int:
         """How many ruled tables MuPDF's table finder (`Page.find_tables`, the pdfplumber algorithm) sees on the
         page: a table's cells have no plain-text reading order (its text layer reads them column by column,
@@ -234,6 +245,16 @@ class PdfDocument:
             items = [(w[4], w[:4], lines[(w[5], w[6])]["dir"]) for w in textpage.extractWORDS()]
         return [DrawnText(text.strip(), _quad(bbox, direction, to_pixels), page=page)
                 for text, bbox, direction in items if text.strip()]
+
+
+def _figure_like(item: tuple) -> bool:
+    """Whether a drawing's path item is a curve or a slanted line (a quad or a rectangle is neither)."""
+    if item[0] == "c":
+        return True
+    if item[0] != "l":
+        return False
+    (x0, y0), (x1, y1) = item[1], item[2]
+    return abs(x1 - x0) > 0.5 and abs(y1 - y0) > 0.5
 
 
 def _spaced(line: dict) -> str:

@@ -40,6 +40,15 @@ PREAMBLES = {"en": r"\usepackage[T1]{fontenc}\usepackage{lmodern}\usepackage{tex
              + "\n" + _COMMON}
 
 
+def select_family(family: str) -> str:
+    """The LaTeX making `family` (of `FAMILIES`) the default, selected by the next `\\normalfont`."""
+    if family in CJK_FACES:
+        latin = "sf" if family == "hei" else "rm"
+        return (f"\\renewcommand\\CJKrmdefault{{{family}}}\\renewcommand\\CJKsfdefault{{{family}}}"
+                f"\\renewcommand\\familydefault{{\\{latin}default}}")
+    return f"\\renewcommand\\rmdefault{{{family}}}\\renewcommand\\familydefault{{\\rmdefault}}"
+
+
 @dataclass(frozen=True)
 class PageStyle:
     """One document's look; recorded in each sample's meta.
@@ -111,12 +120,7 @@ class PageStyle:
         nothing carries over from the document before it in a batch)."""
         width, height = PAPERS[self.paper]
         (left, _, top, _), (text_w, text_h) = self.margins, self.text_box
-        if self.family in CJK_FACES:
-            latin = "sf" if self.family == "hei" else "rm"
-            family = (f"\\renewcommand\\CJKrmdefault{{{self.family}}}\\renewcommand\\CJKsfdefault{{{self.family}}}"
-                      f"\\renewcommand\\familydefault{{\\{latin}default}}")
-        else:
-            family = f"\\renewcommand\\rmdefault{{{self.family}}}\\renewcommand\\familydefault{{\\rmdefault}}"
+        family = select_family(self.family)
         font = f"\\fontsize{{{self.size}}}{{{self.size * self.leading:.2f}}}\\selectfont"
         head = f"\\hfil{{\\normalfont\\small\\itshape\\gotx{{A}}{self.head}\\gotx{{Z}}}}\\hfil" if self.head else ""
         foot = "\\hfil{\\normalfont\\small\\gotx{A}\\thepage\\gotx{Z}}\\hfil" if self.page else ""
@@ -172,7 +176,34 @@ def document_latex(index: int, setup: str, blocks: list[Block]) -> str:
     return "\n\n".join(out) + "\n"
 
 
+# pdfTeX writes a font file's glyph positions rounded for the size the run first ships it at, so without care a
+# page's pixels depend on its batch: one whose fonts an earlier document shipped at another base size has glyphs
+# up to 0.02 pt off (a page of 40 differed by 7,129 pixels). So every pdfTeX run first ships one page
+# (`warm_page`) holding every face a document can use, at the sizes a document can use them, in one fixed order:
+# each font file is then first shipped at the same size in every run, and a page is the same pixels alone or in
+# any batch. xelatex's driver (xdvipdfmx) places glyphs the same whatever was shipped before (measured: a
+# Chinese page alone and after pages of other faces and sizes, 0 pixels apart), so it needs none.
+WARM_SIZES = (10.0, 1.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.95, 12.0, 14.4, 17.28, 20.74, 24.88)  # 10 pt first
+_SHAPES = (("m", "n"), ("m", "it"), ("bx", "n"))  # body, running head, headings and bold cells
+_MATH = (r"$Ax^{x^{x}}_{i}\sum\int\prod\sqrt{x}\mathbb{R}\mathcal{X}\mathbf{x}\mathrm{d}\boldsymbol{x\alpha}\leqslant"
+         r"\partial\infty\Big(\displaystyle\sum\int\Big)$")
+
+
+def warm_page(lang: str) -> str:
+    """The LaTeX shipping the page that opens every pdfTeX run ("" for xelatex): each English text family in
+    each series and shape a document uses, with textcomp's bullet and degree sign, and the math fonts, at every
+    size of `WARM_SIZES`. It carries no marker, so neither the split nor the redraw takes it for a document's
+    page."""
+    if ENGINE[lang] != "pdflatex":
+        return ""
+    text = "".join(f"{{{select_family(f)}\\normalfont\\fontseries{{{series}}}\\fontshape{{{shape}}}\\selectfont "
+                   "A\\textbullet\\textdegree}" for f in FAMILIES[lang] for series, shape in _SHAPES)
+    sizes = "".join(f"{{\\fontsize{{{size}}}{{{size}}}\\selectfont{text}{_MATH}}}" for size in WARM_SIZES)
+    return f"\\shipout\\hbox{{{sizes}}}\n"
+
+
 def batch_latex(lang: str, documents: list[str]) -> str:
-    """The LaTeX file compiling a batch of documents (from `document_latex`), each on its own pages."""
-    return (f"\\documentclass{{article}}\n{PREAMBLES[lang]}\n\\begin{{document}}\n" + "".join(documents)
-            + "\\end{document}\n")
+    """The LaTeX file compiling a batch of documents (from `document_latex`), each on its own pages, after the
+    page that ships every face first where the engine needs it (`warm_page`)."""
+    return (f"\\documentclass{{article}}\n{PREAMBLES[lang]}\n\\begin{{document}}\n{warm_page(lang)}"
+            + "".join(documents) + "\\end{document}\n")

@@ -16,8 +16,8 @@ split over two), or whose markdown does
 not open and close with the words the page prints first and last ("page_ends_differ") or with the
 displayed formulas it prints there ("math_ends_differ"), or whose running head, page number or side stamp
 a target cannot write exactly ("furniture_rotated", "furniture_picture", "furniture_codepoints": see
-`engines.pages.furniture`). A kept page's target opens with the running head and closes with the page
-number it prints, each its own paragraph.
+`engines.pages.furniture`), or that print text inside a figure ("figure_text": `figure_text`). A kept page's
+target opens with the running head and closes with the page number it prints, each its own paragraph.
 Compiling happens once, when the engine is built: a real paper takes seconds to minutes.
 """
 
@@ -227,6 +227,21 @@ def math_at_ends(markdown: str, printed: str) -> bool:
     return mine == shown
 
 
+FIGURE_MARGIN = 6.0  # points around a figure's drawing where its labels stand (a tick label beside its axis)
+
+
+def figure_text(pdf: PdfDocument, index: int) -> list[str]:
+    """The text lines page `index` prints inside or beside a figure (`PdfDocument.figure_boxes`, widened by
+    `FIGURE_MARGIN`): a TikZ or pgfplots label, an included PDF's axis labels. A figure's target is its caption
+    (its drawing is no text a target can write), so these are drawn but said by no target: the page is refused.
+    A caption stands below its figure at LaTeX's `\\abovecaptionskip` (10 pt), the text around a float
+    further, so neither is taken for the figure's."""
+    boxes = [(b[0] - FIGURE_MARGIN, b[1] - FIGURE_MARGIN, b[2] + FIGURE_MARGIN, b[3] + FIGURE_MARGIN)
+             for b in pdf.figure_boxes(index)]
+    return [t.text for t in pdf.texts(index, dpi=72) if t.text.strip() and any(
+        t.bbox[0] < b[2] and t.bbox[2] > b[0] and t.bbox[1] < b[3] and t.bbox[3] > b[1] for b in boxes)]
+
+
 def main_file(folder: Path) -> Path | None:
     """The paper's main .tex: a conventional name first, else the first (by name) with \\documentclass."""
     candidates = [folder / n for n in MAIN_NAMES] + sorted(folder.glob("*.tex"))
@@ -259,6 +274,7 @@ def paper_pages(folder: Path, lang: str, latex: Callable[[str], LatexConfig], fo
         compiled = compile_document(tex, folder, config, passes=3)
         with PdfDocument(compiled.pdf) as pdf:
             texts, frames = page_texts(pdf), page_furniture(pdf)
+            drawn = [figure_text(pdf, page) for page in range(len(pdf))]
     except RenderError as exc:
         found.skip(exc.reason, f"{folder.name}: {' '.join(exc.detail.split())[:100]}")
         return
@@ -276,6 +292,8 @@ def paper_pages(folder: Path, lang: str, latex: Callable[[str], LatexConfig], fo
             found.skip("page_empty", where)
         elif frames[page].refused:
             found.skip(frames[page].refused, where)
+        elif drawn[page]:
+            found.skip("figure_text", f"{where}: {drawn[page][0][:40]}")
         elif score < MIN_SCORE:
             found.skip("page_match_low", where)
         elif word_agreement(part, words[page]) < MIN_AGREEMENT:

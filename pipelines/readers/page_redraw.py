@@ -53,12 +53,6 @@ FIRST_MARK = re.compile(r"GOTM(\d+)x0x")
 _TALL = "\\rule{0pt}{2\\textheight}"
 NEXT = (Block("paragraph", (Segment(_TALL),)), Block("heading", (Segment(_TALL),)))
 CUT = "\\par\\penalty-10000"
-# pdfTeX writes a font's glyph positions rounded for the size the font file was first shipped at in its PDF, and
-# the pages engine compiles many documents in one run: a page whose fonts an earlier document of the batch
-# shipped at another base size has its glyphs up to 0.02 pt off where the page alone puts them (a redraw of a
-# right page then differs in 7,129 pixels by up to 66 levels). So a page that does not redraw exactly is typeset
-# again after its own blocks at each other base size `draw_style` draws (`redraw(warm=...)`).
-WARM = (10.0, 10.95, 12.0)
 
 
 class NotPageMarkdown(ValueError):
@@ -158,11 +152,10 @@ def _cut(blocks: list[Block]) -> list[Block] | None:
     return [*blocks[:body[-1]], dataclasses.replace(last, segments=(*last.segments[:-1], end)), *blocks[body[-1] + 1:]]
 
 
-def redraw(target: str, meta: dict[str, Any], timeout_s: float = 120.0,
-           warm: float | None = None) -> list[Image.Image | RenderError]:
+def redraw(target: str, meta: dict[str, Any], timeout_s: float = 120.0) -> list[Image.Image | RenderError]:
     """The target typeset in the page's recorded style at the page's resolution: the first page of each ending
-    (see the module docstring), or why an ending typeset none. `warm`: a base size (of `WARM`) the page's blocks
-    are typeset at first, in the same run, so its fonts are first shipped at that size (see `WARM`).
+    (see the module docstring), or why an ending typeset none. `batch_latex` ships every face first as the
+    engine's run did, so the page comes out as in its batch.
 
     Raises:
         NotPageMarkdown: the target is no markdown a generated page has.
@@ -181,8 +174,6 @@ def redraw(target: str, meta: dict[str, Any], timeout_s: float = 120.0,
     # \\parfillskip is set back after each ending (a cut one sets it to 0pt at the top level)
     documents = [document_latex(k, style.setup(), ending) + "\\par\\parfillskip=0pt plus 1fil\n"
                  for k, ending in enumerate(endings)]
-    if warm is not None:  # numbered after the endings: its pages are never taken for one
-        documents.insert(0, document_latex(len(endings), dataclasses.replace(style, size=warm).setup(), blocks))
     config = LatexConfig(program=ENGINE[lang], timeout_s=timeout_s, memory_mb=2048)
     pdf = compile_document(batch_latex(lang, documents), config=config).pdf
     first: dict[int, int] = {}

@@ -7,10 +7,11 @@ pixels), while one changed digit or letter, two lines swapped, a line dropped or
 of pixels. An order-free token F1 saw none of these (bench/results/mutate-pages.json); PP-OCR cannot be
 asked for order either, since it reads tables and two-column Chinese in its own order and drops lines.
 
-A page with no recorded style (a real paper's page, typeset with the paper's own preamble, which the
-sample does not record; a page of a composed sample built before `meta.page_meta`, or of a captured multi-crop
-stitch) is scored by `read_f1`, the token F1 between PP-OCR's whole-page reading and the text the target's
-markdown says is printed.
+A real paper's page (typeset with the paper's own preamble, which the sample does not record) is read strictly
+(`read_paper`, through `pipelines.readers.paper_pages`: PP-OCR's lines in the image's reading order, each found in
+the target exactly, in order). A page with no recorded style otherwise (a page of a composed sample built before
+`meta.page_meta`, or of a captured multi-crop stitch) is scored by `read_f1`, the token F1 between PP-OCR's
+whole-page reading and the text the target's markdown says is printed.
 Markup is stripped from the target (`#` heading marks, list bullets, `\\( \\)` and `\\[ \\]`, tabular
 commands, keeping each cell's text). Math is compared loosely:
 PP-OCR reads a formula as a string of symbols no target spells the same way, so a formula contributes
@@ -27,9 +28,9 @@ from typing import Any
 
 from PIL import Image
 
-from pipelines.readers import Reading
+from pipelines.readers import Reading, paper_pages
 from pipelines.readers.ink import CHANGED, redraw_agreement
-from pipelines.readers.page_redraw import WARM, NotPageMarkdown, redraw
+from pipelines.readers.page_redraw import NotPageMarkdown, redraw
 from pipelines.readers.text import SHOWN, read_lines, token_f1, tokens
 from renderers import capture
 from renderers.errors import RenderError
@@ -90,44 +91,44 @@ CAPTURED_LEVELS = 8
 
 
 def read(record: dict[str, Any], images: list[Image.Image]) -> Reading:
-    """Score a page: a generated page by its redraw (`read_redrawn`), any other (and a generated page of a build
-    older than `meta["pictures"]`) by its token F1 (`read_f1`)."""
+    """Score a page: a generated page by its redraw (`read_redrawn`), a real paper's page strictly (`read_paper`),
+    any other (and a generated page of a build older than `meta["pictures"]`) by its token F1 (`read_f1`)."""
     meta = record_meta(record)
     if meta.get("style") and "pictures" in meta:  # built since figures' drawings are recorded
         return read_redrawn(record["target"], meta, images[0])
+    if meta.get("source") and not meta.get("style") and len(images) == 1:  # a real paper's page
+        return read_paper(record, images)
     return read_f1(record, images)
+
+
+def read_paper(record: dict[str, Any], images: list[Image.Image]) -> Reading:
+    """A real paper's page: the lowest of the order-free F1 (`read_f1`) and the strict reading's figure
+    (`pipelines.readers.paper_pages`: lines out of order, dropped, misread or not printed)."""
+    f1 = read_f1(record, images)
+    judged = paper_pages.judge_page(record["target"], images[0])
+    figure = paper_pages.layout(judged)
+    return Reading(min(f1.score, figure), {**f1.details, "layout": figure, "order": judged})
 
 
 def read_redrawn(target: str, meta: dict[str, Any], image: Image.Image) -> Reading:
     """A generated page's target typeset again in the page's style (`pipelines.readers.page_redraw`), captured as
     the page was, against the page: the best ending's `redraw_agreement` (a captured page's pixels counted from
-    `CAPTURED_LEVELS`), under the threshold `REDRAWN`. A page that does not redraw exactly is redrawn again with
-    its fonts first shipped at each other base size (`page_redraw.WARM`), and the best of all scores.
+    `CAPTURED_LEVELS`), under the threshold `REDRAWN`.
 
     A target that is no page's markdown, or that LaTeX refuses, scores 0 with the reason.
     """
     levels = CAPTURED_LEVELS if (meta.get("capture") or {}).get("preset", "none") != "none" else CHANGED
-    size = float((meta.get("style") or {}).get("size") or 0)
-    kept: tuple[list[dict[str, Any]], int, float | None] | None = None
-    for warm in (None, *[w for w in WARM if w != size]):  # fonts first shipped at another size (`WARM`)
-        try:
-            drawn = redraw(target, meta, warm=warm)
-        except NotPageMarkdown as exc:
-            return Reading(0.0, {"redrawn": False, "error": f"not page markdown: {exc}"}, REDRAWN)
-        except RenderError as exc:
-            if warm is not None:
-                continue
-            return Reading(0.0, {"redrawn": False, "error": f"{exc.reason}: {exc.excerpt[:100]}"}, REDRAWN)
-        figures = [redraw_agreement(capture.replay(page, meta).convert("RGB"), image.convert("RGB"), True, levels)
-                   if not isinstance(page, RenderError)
-                   else {"changed_px": -1, "score": 0.0, "error": page.reason} for page in drawn]
-        best = max(range(len(figures)), key=lambda k: figures[k]["score"])
-        if kept is None or figures[best]["score"] > kept[0][kept[1]]["score"]:
-            kept = (figures, best, warm)
-        if figures[best]["changed_px"] == 0:
-            break
-    figures, best, warm = kept
-    details = {"redrawn": True, "ending": best, "warm": warm, **figures[best],
+    try:
+        drawn = redraw(target, meta)
+    except NotPageMarkdown as exc:
+        return Reading(0.0, {"redrawn": False, "error": f"not page markdown: {exc}"}, REDRAWN)
+    except RenderError as exc:
+        return Reading(0.0, {"redrawn": False, "error": f"{exc.reason}: {exc.excerpt[:100]}"}, REDRAWN)
+    figures = [redraw_agreement(capture.replay(page, meta).convert("RGB"), image.convert("RGB"), True, levels)
+               if not isinstance(page, RenderError)
+               else {"changed_px": -1, "score": 0.0, "error": page.reason} for page in drawn]
+    best = max(range(len(figures)), key=lambda k: figures[k]["score"])
+    details = {"redrawn": True, "ending": best, **figures[best],
                "changed_px_by_ending": [f["changed_px"] for f in figures]}
     if figures[best]["score"] < REDRAWN:  # how far PP-OCR's reading is off too (a pass a right page is spared)
         details["f1"] = read_f1({"target": target, "meta": meta}, [image]).details

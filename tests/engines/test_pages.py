@@ -9,7 +9,6 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from engines.base import Draw, Sample, SampleError, make_rng
@@ -19,11 +18,10 @@ from engines.pages.content import prose
 from engines.pages.layout import PageStyle, batch_latex, document_latex
 from engines.pages.mmd import Converter, expand_inputs, place_notes
 from engines.pages.nougat import end_fragments, page_words, split_markdown, word_agreement
-from engines.pages.source import ends_agree, floats_in_place
+from engines.pages.source import ends_agree, figure_text, floats_in_place
 from engines.pages.split import split_pages, units
-from pipelines.readers.page_redraw import NotPageMarkdown, blocks_of, redraw
+from pipelines.readers.page_redraw import NotPageMarkdown, blocks_of
 from pipelines.readers.pages import REDRAWN, printed_text, read
-from renderers import capture
 from renderers.errors import RenderError
 from renderers.latex import compile_document
 from renderers.pymupdf import PdfDocument
@@ -305,8 +303,8 @@ def test_two_columns_footnotes_hyphens_and_furniture_read_in_order():
     document = Document("en", style.setup(), blocks, style)
     pdf = compile_document(batch_latex("en", [document_latex(0, document.setup, blocks)])).pdf
     with PdfDocument(pdf) as doc:
-        assert any("Running Head Words" in t.text for t in doc.texts(0, dpi=72))  # printed, not in the target
         pages = split_pages(doc, [document])[0]
+        assert any("Running Head Words" in t.text for t in doc.texts(pages[0][0], dpi=72))  # printed, not in the target
     assert len(pages) >= 2
     first, _second = pages[0][1], pages[1][1]
     assert first.startswith("# 2 Where columns break\n\n" + text[:300] + r"\({ }^{1}\)")
@@ -467,23 +465,66 @@ def test_printed_text_reads_an_align_environment_as_math():
 
 
 @pytest.mark.slow
-def test_a_page_whose_fonts_an_earlier_document_shipped_at_another_size_redraws_exactly():
-    # pdfTeX rounds glyph positions for the size a font was first shipped at: the pages engine's batch may ship
-    # lmr10 at 10.95pt before a 10pt page (found on a multipage pool page: 7,129 pixels off by up to 66 levels).
-    target = ("# 9.11.4. Chroot system\n\nIt should be done only as a \\(a > \\check{\\varphi}\\) part of emergency "
-              "recovery process. Despite of this situation, it is known to work well in many incidents.\n\nIf you "
-              "are not sure where files are installed, you should consider using checkinstall(8) from the "
-              "checkinstall package, which provides a clean path for the uninstall. \\(\\delta\\) It now supports "
-              "to create a Debian package with \"-D\" option.\n\n30")
-    style = PageStyle(paper="a4", margins=(50.0, 50.0, 60.0, 60.0), family="lmr", size=10.0, leading=1.4,
-                      parindent=0.0, parskip=6.0, hyphenate=True, page=30)
-    meta = {"lang": "en", "dpi": 144.0, "style": style.to_dict(), "pictures": [], "continued": False,
-            "pages_in_document": 1}
-    meta["capture"] = capture.draw(np.random.default_rng(0), "screen").to_dict()  # its JPEG shows the offsets
-    # the page as a batch shipping lmr10 at 10.95pt first draws it, and captured; alone it differs
-    batched = capture.replay(redraw(target, meta, warm=10.95)[0], meta)
-    assert batched.tobytes() != capture.replay(redraw(target, meta)[0], meta).tobytes()
-    reading = read({"target": target, "meta": json.dumps(meta)}, [batched])
-    assert reading.score == 1.0 and reading.details["warm"] == 10.95, reading.details
-    wrong = read({"target": target.replace("checkinstall(8)", "checkinstall(9)"), "meta": json.dumps(meta)}, [batched])
-    assert wrong.score < REDRAWN, wrong.details
+def test_a_page_is_the_same_pixels_alone_and_after_pages_of_other_sizes_and_faces():
+    # pdfTeX rounds a font file's glyph positions for the size the run first ships it at: without the warm page a
+    # 10pt Latin Modern page after a 12pt Palatino and a 10.95pt Latin Modern one (math: Latin Modern in both)
+    # differs from itself alone in 6,130-9,871 pixels (measured on three such pages).
+    engine = PagesEngine(PagesEngine.Config(lang="en"))
+
+    def document(seed: int, family: str, size: float) -> Document:
+        drawn = engine._document(make_rng(seed, "pages", 0))
+        style = replace(drawn.style, family=family, size=size, columns=1)
+        return Document("en", style.setup(), drawn.blocks, style)
+
+    page, others = document(0, "lmr", 10.0), [document(100, "ppl", 12.0), document(200, "lmr", 10.95)]
+    alone, batched = engine._compile([page])[0], engine._compile([*others, page])[2]
+    assert alone.target == batched.target
+    assert alone.images[0].tobytes() == batched.images[0].tobytes()
+    # and the reader, whose redraw is typeset the same way, passes it with one redraw
+    record = {"target": batched.target, "meta": json.dumps(batched.meta)}
+    assert read(record, batched.images).score == 1.0
+
+
+def test_text_drawn_in_a_papers_figure_is_found_and_body_caption_table_and_formulas_are_not():
+    tex = r"""\documentclass{article}\usepackage{tikz}\begin{document}
+Some body text above the figure, long enough to be a line of prose that runs across the page width here.
+\begin{figure}[h]\centering\begin{tikzpicture}\draw[->] (0,0) -- (3,0) node[right] {time $t$};
+\draw[->] (0,0) -- (0,2) node[above] {Voltage};\draw (0,0) .. controls (1,2) and (2,0) .. (3,1.5);
+\node at (1.5,-0.3) {1.5};\end{tikzpicture}\caption{A plot with labels.}\end{figure}
+Body text with a formula $\frac{a}{b}+\sqrt{x}$ and a table:
+\begin{tabular}{|c|c|}\hline a & b\\\hline 1 & 2\\\hline\end{tabular}
+\[ \frac{\partial f}{\partial x} = \sqrt{\frac{1}{2}} \]
+\end{document}"""
+    with PdfDocument(compile_document(tex).pdf) as doc:
+        assert sorted(figure_text(doc, 0)) == ["1.5", "Voltage", "time t"]
+    plain = tex.replace(tex[tex.index(r"\begin{figure}"):tex.index(r"\end{figure}") + len(r"\end{figure}")], "")
+    with PdfDocument(compile_document(plain).pdf) as doc:
+        assert figure_text(doc, 0) == []
+
+
+@pytest.mark.slow
+def test_a_real_papers_page_is_read_in_order_and_exactly():
+    # A paper's page (no recorded style: read as `--source` pages are): two paragraphs swapped, one dropped or one
+    # letter changed is flagged; the order-free F1 passed all three.
+    first = ("System identification builds mathematical models of dynamical systems from measured data. The "
+             "models are then used for simulation, prediction and control of the process under study.")
+    second = ("Neural networks have been applied to this problem for decades, but training them on long "
+              "sequences remains expensive, since every step depends on the state reached by the previous one.")
+    third = ("In this paper we describe a structure whose parameters are learned by back-propagation through "
+             "linear dynamical operators, and we compare it with classic black-box model structures.")
+    tex = (r"\documentclass{article}\begin{document}\section*{Introduction}" + first + "\n\n" + second
+           + r"\[ y(t) = \sum_{k=1}^{n} a_k \, y(t-k) + b_0 u(t) \]" + third + r"\end{document}")
+    with PdfDocument(compile_document(tex).pdf) as doc:
+        image = doc.render(0, 144.0)
+    target = "\n\n".join(["# Introduction", first, second, r"\[y(t) = \sum_{k=1}^{n} a_k \, y(t-k) + b_0 u(t)\]",
+                          third, "1"])
+    meta = json.dumps({"lang": "en", "source": "paper", "page": 0, "dpi": 144.0})
+    right = read({"target": target, "meta": meta}, [image])
+    assert right.score >= 0.85 and right.details["order"]["placed"] >= 8, right.details
+    broken = {"swapped": target.replace(first + "\n\n" + second, second + "\n\n" + first),
+              "dropped": target.replace(second + "\n\n", ""),
+              "letter": target.replace("expensive", "expansive")}
+    for kind, wrong in broken.items():
+        reading = read({"target": wrong, "meta": meta}, [image])
+        assert reading.score < 0.85, (kind, reading.details)
+        assert reading.details["f1"] >= 0.85 or kind == "dropped", (kind, reading.details)  # F1 alone let it pass

@@ -1,0 +1,206 @@
+"""A real paper's page read strictly: lines from the image, their order from the image, their characters exact.
+
+A real paper's page (`pages --source`) cannot be typeset again as a generated page is (its preamble, macros and
+floats are the paper's own), and an order-free token F1 sees only code-point changes: two paragraphs swapped or
+a line left out score as high as a right target. So, as the docs reader does for real PDFs
+(`pipelines.readers.text`, `pipelines.readers.order`), the lines are read from the image by PP-OCR and placed
+in the image's reading order (columns split at gutters, rows joined), and the target is judged from them, in
+the other direction, since a target paragraph is many printed lines: each detected line long enough to place
+is found in the target's printed text (`reading`: markup stripped, in the target's order), and
+
+- two consecutive detected lines found in the other order are a pair out of order (paragraphs swapped);
+- a detected line of prose that the target does not hold is a line the target dropped (or changed beyond
+  finding);
+- a detected line found in prose (or, over formulas, the prose between them) must be there exactly as
+  `text.blind` folds it (the docs allowances: what
+  PP-OCR cannot tell apart; a line-end hyphen TeX added), in one of its looks (`text.SECOND_LOOKS`): a changed
+  letter is a misread line;
+- a run of the target's prose that no detected line covers is text the page does not print;
+- the equation numbers (`\\tag{4b}`) must be those read at the margin, in that order (a changed number, a
+  dropped or moved row of an `align`);
+- two consecutive target lines that together are in one detected line are a printed line written as two (a
+  line split into words).
+
+Formulas and tables are compared loosely: their letters and digits place a line (`loose`), but their
+exactness is left to what a reader can check (a formula reads as symbols no target spells the same way).
+Each problem costs `text.PROBLEM_COST` (`layout`); `pages.read_paper` scores the lowest of that figure and the
+order-free F1.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+from PIL import Image
+from rapidfuzz import fuzz
+
+from pipelines.readers.order import MIN_CHARS, Placed, _rows, before, placed
+from pipelines.readers.text import (
+    PROBLEM_COST,
+    SECOND_LOOKS,
+    _level,
+    _read_under_read_again,
+    _unlevel,
+    blind,
+    read_texts,
+    skew,
+)
+from renderers import ppocr
+
+# What the target writes that the page does not print as written: displayed and inline math, math
+# environments, tabulars (their cells printed in a grid), LaTeX table rules and commands.
+LOOSE = re.compile(r"\\\((.*?)\\\)|\\\[(.*?)\\\]|\\begin\{((?:align|gather|multline|equation)\*?)\}(.*?)\\end\{\3\}"
+                   r"|\\begin\{tabular\}(?:\{[^\n]*?\})?(.*?)\\end\{tabular\}", re.S)
+TAG = re.compile(r"\\tag\*?\{([^{}]*)\}")
+PRINTED_TAG = re.compile(r"\(\d+[a-z]?\)")  # an equation number as the page prints it, alone on its line
+COMMAND = re.compile(r"\\[A-Za-z]+|[{}^_&$\\]")
+PLACE = 80  # partial ratio from which a detected line is placed in the target's text
+PROSE = 0.6  # share of letters from which a detected line is prose, which the target must hold (a formula is not)
+UNCOVERED = 40  # characters of the target's prose in a row that no detected line covers: text not printed
+
+
+def reading(target: str) -> tuple[str, list[bool]]:
+    """The target's printed text as `blind` compares it (markup stripped, `#` and list marks gone), with each
+    character marked loose when it comes from a formula or a table (only its letters and digits kept)."""
+    text, mask, at = "", [], 0
+    body = re.sub(r"(?m)^#+ |^- |^\d+\. ", "", target)
+    for m in LOOSE.finditer(body):
+        prose = blind(body[at:m.start()])
+        loose = blind(COMMAND.sub(" ", m[1] or m[2] or m[4] or m[5] or "")) or "~"  # a lone \\theta is a place too
+        text, mask, at = text + prose + loose, mask + [False] * len(prose) + [True] * len(loose), m.end()
+    prose = blind(body[at:])
+    return text + prose, mask + [False] * len(prose)
+
+
+def _find(line: str, text: str, after: int = 0) -> tuple[float, int, int]:
+    """(partial ratio, start, end) of the best place of `line` in `text`: where it stands exactly, the first place
+    from `after` (the previous line's; a page may print a line twice, a title and a citation of it), else the
+    first before it; else where it fits best from `after`, else anywhere."""
+    for start in (text.find(line, after), text.find(line)):
+        if start >= 0:
+            return 100.0, start, start + len(line)
+    best = (0.0, 0, 0)
+    for start in (after, 0):
+        if len(line) <= len(text) - start:
+            found = fuzz.partial_ratio_alignment(line, text[start:])
+            best = max(best, (found.score, start + found.dest_start, start + found.dest_end))
+            if best[0] >= PLACE:
+                break
+    return best
+
+
+def _exact(line: str, text: str, start: int, end: int) -> bool:
+    """Whether the detected line is in the target's text exactly where it was placed (a line-end hyphen TeX
+    added aside)."""
+    window = text[max(0, start - len(line)):end + len(line)]
+    return line in window or (line.endswith("-") and line[:-1] in window)
+
+
+def _prose_exact(line: str, text: str, mask: list[bool], start: int, end: int) -> bool:
+    """Whether a detected line placed over a formula holds exactly the prose between the formulas of its place:
+    each run of prose wholly inside it (the runs at its ends may be cut by an imprecise place, and are not asked)."""
+    runs = [(m.start(), m.end()) for m in re.finditer(r"0+", "".join("1" if k else "0" for k in mask[start:end]))]
+    inner = [text[start + a:start + b] for a, b in runs if a > 0 and start + b < end and b - a >= 4]
+    return all(run in line for run in inner)
+
+
+def _prose(text: str) -> bool:
+    """Whether a detected line reads as prose (two words, mostly letters): one the target must hold."""
+    return len(re.findall(r"[^\W\d_]{3,}", text)) >= 2 and sum(c.isalpha() for c in text) >= PROSE * len(
+        text.replace(" ", ""))
+
+
+def _rank(rows: list[Placed]) -> list[Placed]:
+    return sorted(rows, key=functools.cmp_to_key(lambda a, b: -1 if before(a, b) else (1 if before(b, a) else 0)))
+
+
+def _in_band(image: Image.Image, run: str, at: int, exact: list[tuple[Placed, int, int]]) -> bool:
+    """Whether target text no detection covered is printed after all, between the lines placed before and after it
+    (PP-OCR's detector now and then misses a whole line: a code line of braces), read from that band alone."""
+    before_it = [(start, row) for row, start, _ in exact if start < at]
+    after_it = [(start, row) for row, start, _ in exact if start >= at]
+    if not before_it or not after_it:
+        return False
+    top, bottom = max(before_it, key=lambda p: p[0])[1].box, min(after_it, key=lambda p: p[0])[1].box
+    if bottom[1] - top[3] < 0.5 * (top[3] - top[1]):
+        return False
+    band = (min(top[0], bottom[0]), top[3], max(top[2], bottom[2]), bottom[1])
+    read = blind(ppocr.read_crops(image, [band], pad=0.05)[0].text)
+    return len(read) >= MIN_CHARS and fuzz.partial_ratio(read, run) >= PLACE
+
+
+def judge_page(target: str, image: Image.Image) -> dict[str, Any]:
+    """The page's problems: detected lines out of order, not in the target, not exact; target prose not printed.
+
+    A detected line placed in prose must be there exactly (in one of its looks); one placed over a formula or a
+    table (`loose`) only covers it. The order is judged on the lines placed exactly in prose, consecutive in the
+    image's reading order: a formula's pieces (a sum's limits above and below it) have no order a target says.
+    """
+    text, mask = reading(target)
+    texts = _read_under_read_again(read_texts([image])[0], image)
+    tilt = skew(texts)
+    detected = _rank(placed([Placed(0, _level(t.quad, tilt), t.text, score=t.score) for t in texts]))
+    rows = _rank(_rows(detected))
+    exact: list[tuple[Placed, int, int]] = []
+    covered = [False] * len(text)
+    missing, misread, after = [], [], 0
+    for row in rows:
+        looks = [blind(row.text)]
+        if len(looks[0]) < MIN_CHARS:
+            continue
+        place = None
+        for k in range(len(SECOND_LOOKS) + 1):
+            if k:  # read again alone, with another margin: PP-OCR's slips depend on the crop
+                looks.append(blind(ppocr.read_crops(image, [_unlevel(row.box, tilt)], pad=SECOND_LOOKS[k - 1])[0].text))
+            score, start, end = _find(looks[-1], text, after)
+            loose = any(mask[max(0, start - 2):end + 2])
+            if score >= PLACE and (_prose_exact(looks[-1], text, mask, start, end) if loose
+                                   else _exact(looks[-1], text, start, end)):
+                place = (start, end, loose)
+                break
+            if k == 0 and score < PLACE and not _prose(row.text):
+                break  # a formula's or a figure's reading: nothing to find
+        if place is None:
+            score, start, end = _find(looks[0], text, after)
+            if score >= PLACE:
+                misread.append(row.text)
+                covered[start:end] = [True] * (end - start)
+            elif _prose(row.text):
+                missing.append(row.text)
+            continue
+        start, end, loose = place
+        covered[max(0, start - 2):end + 2] = [True] * (min(len(text), end + 2) - max(0, start - 2))
+        if not loose:
+            exact.append((row, start, end))
+            after = start
+    out = [(a[0].text, b[0].text) for a, b in zip(exact, exact[1:]) if b[1] < a[1]]
+    flags = "".join("1" if c or m else "0" for c, m in zip(covered, mask))
+    unprinted = [text[m.start():m.end()] for m in re.finditer(f"0{{{UNCOVERED},}}", flags)
+                 if not _in_band(image, text[m.start():m.end()], m.start(), exact)]
+    # an equation's number is printed apart, at the margin: the numbers read there, in reading order, must be the
+    # target's (a changed number, a dropped or moved row of an `align` is one more or out of place)
+    tags = [blind(f"({tag})") for tag in TAG.findall(target)]
+    printed = [blind(p.text) for p in detected if PRINTED_TAG.fullmatch(p.text.strip())]
+    shown = "".join(blind(t.text) for t in texts)
+    untagged = [tag for tag in tags if tag not in shown] + [tag for tag in printed if tag not in tags]
+    untagged += [] if untagged or [t for t in printed if t in tags] == [t for t in tags if t in printed] else ["order"]
+    # one printed line written as several target lines (a line split into words): two of them together are in one
+    # detected line
+    lines = [blind(line) for line in LOOSE.sub("\n", target).split("\n")]
+    rows_read = [blind(row.text) for row in rows]
+    split = sum(1 for a, b in zip(lines, lines[1:])
+                if len(a) > 1 and len(b) > 1 and any(a + b in r for r in rows_read))
+    return {"lines": len(rows), "placed": len(exact), "pairs": max(0, len(exact) - 1),
+            "tags_missing": len(untagged), "tags_first": untagged[:4], "split": split,
+            "out_of_order": len(out), "out": out[:4], "missing": len(missing), "missing_first": missing[:4],
+            "misread": len(misread), "misread_first": misread[:4], "unprinted": len(unprinted),
+            "unprinted_first": unprinted[:4]}
+
+
+def layout(judged: dict[str, Any]) -> float:
+    """1 less `PROBLEM_COST` for each problem `judge_page` found (counted, not shared out, as `text.layout`)."""
+    problems = (judged["out_of_order"] + judged["missing"] + judged["misread"] + judged["unprinted"]
+                + judged["tags_missing"] + judged["split"])
+    return round(max(0.0, 1.0 - PROBLEM_COST * problems), 4)
