@@ -204,3 +204,15 @@ def test_default_mix_draws_half_in_latex_fonts_by_their_share_in_papers() -> Non
     assert ranked[:2] == ["computer-modern", "times"] and len(latex) == 8
     xelatex = sum(n for font, n in latex.items() if MATH_FONTS[font].engine == "xelatex")
     assert 0.15 < xelatex / sum(latex.values()) < 0.45
+
+
+def test_doc_sources_stamps_and_macro_bodies_are_skipped_not_drawn(tmp_path: Path) -> None:
+    """Real LaTeX beside papers (texlive's own docs, plain-TeX macro files) holds `$...$` that is no formula."""
+    (tmp_path / "scrbase-en.tex").write_text(
+        "\\ProvidesFile{scrbase-en.tex}\n  [$Date: 2022-07-17 11:19:00 +0200 (So, 17. Jul 2022) $ scrbase]\n"
+        "\\def\\row{\\hfil$\\displaystyle##$\\hfil}\n"
+        "$\\# 1 + x = y$ and $\\{a, b\\} \\ni c$\n"
+        "\\def\\mathon{$}\n\\vcenter{\\hbox to\\wd0{$\\hss\\scriptscriptstyle/\\hss$}}\n")  # as gkpmac.tex pairs
+    found = load_formulas(str(tmp_path / "scrbase-en.tex"))
+    assert [f.latex for f in found.items] == [r"\# 1 + x = y", r"\{a, b\} \ni c"]
+    assert found.skipped == {"rcs_keyword": 1, "macro_definition": 1, "unbalanced": 1}
