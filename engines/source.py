@@ -8,9 +8,15 @@ every reader returns the same type, the base class reports it (`Engine.use_sourc
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Generic, TypeVar
+
+UNDECODED = re.compile(r"[\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""What a file that is not UTF-8 leaves in the text read from it: U+FFFD for each byte that does not decode (Latin-1,
+Shift-JIS, EUC-JP sources), ESC and other control characters from ISO-2022-JP's escape sequences (whose `$` a TeX
+reader would take for math). An item holding one cannot say what its image shows: readers skip it as "not_utf8"."""
 
 T = TypeVar("T")
 U = TypeVar("U")

@@ -15,10 +15,11 @@ commands that read or write files or reach the shell ("unsafe_command"), cross-r
 of a list that reads as prose ("prose": three words in a row outside braces), macro definitions left inside or
 a macro's `#1` parameter (the "formula" sits in a definition's body), macros that never stop expanding
 ("macro_definition", "macro_recursion"), a `$` left open or braces a `$` cut in two ("unbalanced"), a
-version-control stamp such as `$Date: 2022-07-17 ... $` ("rcs_keyword"), environments with no display form here
-("unsupported_environment"), repeats ("duplicate"). Formulas that pass and still do not render are failed draws, counted by the
-renderer's reason in the shard's stats. A list whose lines are mostly prose (a README given by
-mistake would otherwise build "formulas" of italic words) is refused as a whole.
+version-control stamp such as `$Date: 2022-07-17 ... $` ("rcs_keyword"), text of a file that is not UTF-8
+("not_utf8"), environments with no display form here ("unsupported_environment"), repeats ("duplicate").
+Formulas that pass and still do not render are failed draws, counted by the renderer's reason in the shard's stats.
+A list whose lines are mostly prose (a README given by mistake would otherwise build "formulas" of italic words) is
+refused as a whole.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engines.formulas.content import latex_tokens
-from engines.source import Found
+from engines.source import UNDECODED, Found
 from engines.tex import UNSAFE, Macros, document_body, math_segments, read_tex, strip_comments, tex_files
 
 MIN_TOKENS, MAX_TOKENS = 3, 400
@@ -107,6 +108,8 @@ class _Reader:
             return self.skip("unbalanced", where, raw)
         if UNSAFE.search(raw):
             return self.skip("unsafe_command", where, raw)
+        if UNDECODED.search(raw):
+            return self.skip("not_utf8", where, raw)
         if RCS_KEYWORD.match(raw):  # a version-control stamp such as `$Date: 2022-07-17 ... $`, not math
             return self.skip("rcs_keyword", where, raw)
         if UNSUPPORTED_ENVS.search(raw):

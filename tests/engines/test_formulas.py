@@ -216,3 +216,13 @@ def test_doc_sources_stamps_and_macro_bodies_are_skipped_not_drawn(tmp_path: Pat
     found = load_formulas(str(tmp_path / "scrbase-en.tex"))
     assert [f.latex for f in found.items] == [r"\# 1 + x = y", r"\{a, b\} \ni c"]
     assert found.skipped == {"rcs_keyword": 1, "macro_definition": 1, "unbalanced": 1}
+
+
+def test_a_source_not_in_utf8_is_skipped_not_read_as_garbage(tmp_path: Path) -> None:
+    """texlive's kinsoku.tex is ISO-2022-JP: the `$` of its `ESC $ B` escapes opened "formulas" of control codes."""
+    jis = "\\prebreakpenalty`\u3001=10000\n\\prebreakpenalty`\u3002=10000\n".encode("iso2022_jp")
+    (tmp_path / "kinsoku.tex").write_bytes(jis)
+    (tmp_path / "latin1.tex").write_bytes("$\\mathit{k\u00e4se} + 1 = 2$\n".encode("latin-1"))
+    (tmp_path / "utf8.tex").write_text("$x + y = z$\n")
+    found = load_formulas(str(tmp_path))
+    assert [f.latex for f in found.items] == ["x + y = z"] and found.skipped["not_utf8"] == 2
