@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engines.formulas.content import latex_tokens
-from engines.source import UNDECODED, Found
+from engines.source import PARAMETER, UNDECODED, Found, braces_balance
 from engines.tex import UNSAFE, Macros, document_body, math_segments, read_tex, strip_comments, tex_files
 
 MIN_TOKENS, MAX_TOKENS = 3, 400
@@ -42,7 +42,6 @@ UNSUPPORTED_ENVS = re.compile(r"\\begin\s*\{(eqnarray\*?|flalign\*?|alignat\*?|s
                               r"itemize|enumerate|tikzpicture|picture)\}")
 REFERENCE = re.compile(r"\\(?:ref|eqref|cite[a-zA-Z]*|pageref|autoref|cref|Cref|label)(?![a-zA-Z])")
 RCS_KEYWORD = re.compile(r"\s*(?:Id|Date|Revision|Rev|Author|Header|Source|RCSfile|HeadURL|LastChanged\w*)\s*(?::|$)")
-PARAMETER = re.compile(r"(?<!\\)#(?:#|\d)")  # a macro's parameter: the "formula" is inside a definition's body
 DEFINITION = re.compile(r"\\(?:[gex]?def|let|(?:re)?newcommand|providecommand|DeclareMathOperator|"
                         r"(?:re)?newenvironment|newcounter|setcounter|addtocounter|global)(?![a-zA-Z])")
 
@@ -83,16 +82,6 @@ def normalise(body: str, env: str | None = None) -> str:
     return text
 
 
-def _braces_balance(text: str) -> bool:
-    """Whether every `{` of `text` closes, in order (`\\{` and `\\}` are characters, not groups)."""
-    depth = 0
-    for m in re.finditer(r"\\.|[{}]", text):
-        depth += {"{": 1, "}": -1}.get(m.group(0), 0)
-        if depth < 0:
-            return False
-    return depth == 0
-
-
 class _Reader:
     """Collects formulas, skipping and counting what cannot be used."""
 
@@ -126,7 +115,7 @@ class _Reader:
             return self.skip("macro_definition", where, text)
         if REFERENCE.search(text):
             return self.skip("reference", where, text)
-        if not _braces_balance(text):  # `$` inside a plain-TeX macro's `\hbox{...$...}` cuts a group in two
+        if not braces_balance(text):  # `$` inside a plain-TeX macro's `\hbox{...$...}` cuts a group in two
             return self.skip("unbalanced", where, text)
         tokens = latex_tokens(text)
         if tokens < MIN_TOKENS:
