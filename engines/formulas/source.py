@@ -16,7 +16,8 @@ of a list that reads as prose ("prose": three words in a row outside braces), ma
 a macro's `#1` parameter (the "formula" sits in a definition's body), macros that never stop expanding
 ("macro_definition", "macro_recursion"), a `$` left open or braces a `$` cut in two ("unbalanced"), a
 version-control stamp such as `$Date: 2022-07-17 ... $` ("rcs_keyword"), text of a file that is not UTF-8
-("not_utf8"), environments with no display form here ("unsupported_environment"), repeats ("duplicate").
+("not_utf8"), a TikZ coordinate calculation `($(c)-(0.15,0)$)` ("tikz_coordinate"), environments with no
+display form here ("unsupported_environment"), repeats ("duplicate").
 Formulas that pass and still do not render are failed draws, counted by the renderer's reason in the shard's stats.
 A list whose lines are mostly prose (a README given by mistake would otherwise build "formulas" of italic words) is
 refused as a whole.
@@ -42,6 +43,8 @@ UNSUPPORTED_ENVS = re.compile(r"\\begin\s*\{(eqnarray\*?|flalign\*?|alignat\*?|s
                               r"itemize|enumerate|tikzpicture|picture)\}")
 REFERENCE = re.compile(r"\\(?:ref|eqref|cite[a-zA-Z]*|pageref|autoref|cref|Cref|label)(?![a-zA-Z])")
 RCS_KEYWORD = re.compile(r"\s*(?:Id|Date|Revision|Rev|Author|Header|Source|RCSfile|HeadURL|LastChanged\w*)\s*(?::|$)")
+_POINT = r"[-+\d.*\s\\a-zA-Z@]*\([^()]*\)"
+TIKZ_CALC = re.compile(rf"{_POINT}(?:\s*(?:[-+]|![^!]*!)\s*{_POINT})+\s*")  # TikZ's `($(c)-(0.15,0)$)`: no math
 DEFINITION = re.compile(r"\\(?:[gex]?def|let|(?:re)?newcommand|providecommand|DeclareMathOperator|"
                         r"(?:re)?newenvironment|newcounter|setcounter|addtocounter|global)(?![a-zA-Z])")
 
@@ -101,6 +104,8 @@ class _Reader:
             return self.skip("not_utf8", where, raw)
         if RCS_KEYWORD.match(raw):  # a version-control stamp such as `$Date: 2022-07-17 ... $`, not math
             return self.skip("rcs_keyword", where, raw)
+        if TIKZ_CALC.fullmatch(raw) and re.search(r"\([^()]*[,:][^()]*\)|!", raw):  # a point or a partway
+            return self.skip("tikz_coordinate", where, raw)
         if UNSUPPORTED_ENVS.search(raw):
             return self.skip("unsupported_environment", where, raw)
         text = normalise(raw, env)

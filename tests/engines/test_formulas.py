@@ -212,10 +212,11 @@ def test_doc_sources_stamps_and_macro_bodies_are_skipped_not_drawn(tmp_path: Pat
         "\\ProvidesFile{scrbase-en.tex}\n  [$Date: 2022-07-17 11:19:00 +0200 (So, 17. Jul 2022) $ scrbase]\n"
         "\\def\\row{\\hfil$\\displaystyle##$\\hfil}\n"
         "$\\# 1 + x = y$ and $\\{a, b\\} \\ni c$\n"
+        "\\draw ($(c)-(0.15,0)$) -- ($(a)!0.5!(b)$);\n$(a+b)-(c+d)$\n"  # worldflag_VU.tex's TikZ; then real math
         "\\def\\mathon{$}\n\\vcenter{\\hbox to\\wd0{$\\hss\\scriptscriptstyle/\\hss$}}\n")  # as gkpmac.tex pairs
     found = load_formulas(str(tmp_path / "scrbase-en.tex"))
-    assert [f.latex for f in found.items] == [r"\# 1 + x = y", r"\{a, b\} \ni c"]
-    assert found.skipped == {"rcs_keyword": 1, "macro_definition": 1, "unbalanced": 1}
+    assert [f.latex for f in found.items] == [r"\# 1 + x = y", r"\{a, b\} \ni c", "(a+b)-(c+d)"]
+    assert found.skipped == {"rcs_keyword": 1, "macro_definition": 1, "unbalanced": 1, "tikz_coordinate": 2}
 
 
 def test_a_source_not_in_utf8_is_skipped_not_read_as_garbage(tmp_path: Path) -> None:
