@@ -8,9 +8,32 @@ every reader returns the same type, the base class reports it (`Engine.use_sourc
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Generic, TypeVar
+
+UNDECODED = re.compile(r"[\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""What a file that is not UTF-8 leaves in the text read from it: U+FFFD for each byte that does not decode (Latin-1,
+Shift-JIS, EUC-JP sources), ESC and other control characters from ISO-2022-JP's escape sequences (whose `$` a TeX
+reader would take for math). An item holding one cannot say what its image shows: readers skip it as "not_utf8"."""
+
+PARAMETER = re.compile(r"(?<!\\)#(?:#|\d)")
+"""A TeX macro's parameter (`#1`, `##`): LaTeX read from beside papers (a package's code, a plain-TeX macro file) has
+math and pictures inside definitions, which draw only once the macro is called. Readers skip them as
+"macro_definition"."""
+
+
+def braces_balance(text: str) -> bool:
+    """Whether every `{` of `text` closes, in order (`\\{` and `\\}` are characters, not groups): a `$` or an
+    environment cut out of a macro's body (`\\hbox{$x$}`) takes half a group."""
+    depth = 0
+    for m in re.finditer(r"\\.|[{}]", text, re.DOTALL):
+        depth += {"{": 1, "}": -1}.get(m.group(0), 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
 
 T = TypeVar("T")
 U = TypeVar("U")

@@ -32,6 +32,9 @@ from renderers.scripts import CJK
 
 Clip = tuple[float, float, float, float]  # left, top, right, bottom in points, y down
 TEXT_UNITS = ("line", "word", "char")
+# Fonts whose glyphs are pictures (stars, arrows, hands): a glyph's code is a letter slot, so without a ToUnicode map
+# the text layer says "$" for a drawn star (texlive's ctex.pdf: every option's "☆" reads "$" in Dingbats).
+PICTURE_FONTS = ("dingbat", "zapf", "wingding", "webding", "pzd")
 CJK_GAP = 0.2  # ems: a wider gap between Chinese and Latin glyphs shows as a space (a space glyph is 0.25 em)
 
 
@@ -170,6 +173,13 @@ class PdfDocument:
             if span["type"] == 3 or span["opacity"] == 0:
                 hidden += n
         return hidden, total
+
+    def picture_font_letters(self, index: int) -> str:
+        """The ASCII characters the page's text layer gives for glyphs of a picture font (`PICTURE_FONTS`): each is
+        a symbol the page draws and the text layer names wrongly; a mapped one (a star as U+2606) is not ASCII."""
+        return "".join(chr(c[0]) for span in self._doc[index].get_texttrace()
+                       if any(name in span["font"].lower() for name in PICTURE_FONTS)
+                       for c in span["chars"] if 32 < c[0] < 127)
 
     def image_coverage(self, index: int) -> float:
         """The share of the page's area covered by raster images (summed, capped at 1): near 1 for a scan."""

@@ -228,6 +228,8 @@ def read_page(doc: PdfDocument, index: int, dpi: float, refuse_tables: bool = Fa
         raise PageSkip("no_text_layer" if chars == 0 else "too_little_text", f"{chars} characters")
     if garbled := next((t.text for t in texts if GARBLED.search(t.text)), None):
         raise PageSkip("garbled_text_layer", garbled[:40])
+    if symbols := doc.picture_font_letters(index):
+        raise PageSkip("garbled_text_layer", f"picture-font glyphs read as {symbols[:20]!r}")
     hidden, total = doc.hidden_chars(index)
     if hidden > 0.01 * total:
         raise PageSkip("invisible_text", f"{hidden} of {total} characters are not drawn")

@@ -13,11 +13,14 @@ and counted, by reason: empty or under 3 tokens ("too_short"), over 400 tokens (
 commands that read or write files or reach the shell ("unsafe_command"), cross-references
 ("reference": `\\ref`, `\\eqref`, `\\cite` would draw "??"), a commented-out line of a list ("commented_out"), a line
 of a list that reads as prose ("prose": three words in a row outside braces), macro definitions left inside or
-macros that never stop expanding ("macro_definition", "macro_recursion"), a `$` left open
-("unbalanced"), environments with no display form here ("unsupported_environment"), repeats
-("duplicate"). Formulas that pass and still do not render are failed draws, counted by the
-renderer's reason in the shard's stats. A list whose lines are mostly prose (a README given by
-mistake would otherwise build "formulas" of italic words) is refused as a whole.
+a macro's `#1` parameter (the "formula" sits in a definition's body), macros that never stop expanding
+("macro_definition", "macro_recursion"), a `$` left open or braces a `$` cut in two ("unbalanced"), a
+version-control stamp such as `$Date: 2022-07-17 ... $` ("rcs_keyword"), text of a file that is not UTF-8
+("not_utf8"), a TikZ coordinate calculation `($(c)-(0.15,0)$)` ("tikz_coordinate"), environments with no
+display form here ("unsupported_environment"), repeats ("duplicate").
+Formulas that pass and still do not render are failed draws, counted by the renderer's reason in the shard's stats.
+A list whose lines are mostly prose (a README given by mistake would otherwise build "formulas" of italic words) is
+refused as a whole.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engines.formulas.content import latex_tokens
-from engines.source import Found
+from engines.source import PARAMETER, UNDECODED, Found, braces_balance
 from engines.tex import UNSAFE, Macros, document_body, math_segments, read_tex, strip_comments, tex_files
 
 MIN_TOKENS, MAX_TOKENS = 3, 400
@@ -39,6 +42,9 @@ ENV_MAP = {"align": "aligned", "align*": "aligned", "gather": "gathered", "gathe
 UNSUPPORTED_ENVS = re.compile(r"\\begin\s*\{(eqnarray\*?|flalign\*?|alignat\*?|subequations|tabular|figure|table|"
                               r"itemize|enumerate|tikzpicture|picture)\}")
 REFERENCE = re.compile(r"\\(?:ref|eqref|cite[a-zA-Z]*|pageref|autoref|cref|Cref|label)(?![a-zA-Z])")
+RCS_KEYWORD = re.compile(r"\s*(?:Id|Date|Revision|Rev|Author|Header|Source|RCSfile|HeadURL|LastChanged\w*)\s*(?::|$)")
+_POINT = r"[-+\d.*\s\\a-zA-Z@]*\([^()]*\)"
+TIKZ_CALC = re.compile(rf"{_POINT}(?:\s*(?:[-+]|![^!]*!)\s*{_POINT})+\s*")  # TikZ's `($(c)-(0.15,0)$)`: no math
 DEFINITION = re.compile(r"\\(?:[gex]?def|let|(?:re)?newcommand|providecommand|DeclareMathOperator|"
                         r"(?:re)?newenvironment|newcounter|setcounter|addtocounter|global)(?![a-zA-Z])")
 
@@ -94,6 +100,12 @@ class _Reader:
             return self.skip("unbalanced", where, raw)
         if UNSAFE.search(raw):
             return self.skip("unsafe_command", where, raw)
+        if UNDECODED.search(raw):
+            return self.skip("not_utf8", where, raw)
+        if RCS_KEYWORD.match(raw):  # a version-control stamp such as `$Date: 2022-07-17 ... $`, not math
+            return self.skip("rcs_keyword", where, raw)
+        if TIKZ_CALC.fullmatch(raw) and re.search(r"\([^()]*[,:][^()]*\)|!", raw):  # a point or a partway
+            return self.skip("tikz_coordinate", where, raw)
         if UNSUPPORTED_ENVS.search(raw):
             return self.skip("unsupported_environment", where, raw)
         text = normalise(raw, env)
@@ -104,10 +116,12 @@ class _Reader:
             text = re.sub(r"\s+", " ", expanded).strip()
         if UNSAFE.search(text):  # a macro may hide one
             return self.skip("unsafe_command", where, text)
-        if DEFINITION.search(text):
+        if DEFINITION.search(text) or PARAMETER.search(text):
             return self.skip("macro_definition", where, text)
         if REFERENCE.search(text):
             return self.skip("reference", where, text)
+        if not braces_balance(text):  # `$` inside a plain-TeX macro's `\hbox{...$...}` cuts a group in two
+            return self.skip("unbalanced", where, text)
         tokens = latex_tokens(text)
         if tokens < MIN_TOKENS:
             return self.skip("too_short", where, text)

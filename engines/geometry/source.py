@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from engines.source import Found
+from engines.source import PARAMETER, UNDECODED, Found, braces_balance
 from renderers.scripts import CJK
 
 BEGIN = "\\begin{tikzpicture}"
@@ -103,7 +103,8 @@ def load_pictures(source: str) -> Found[SourcePicture]:
     Returns:
         The pictures and, by reason, what was skipped: "not_utf8", "no_picture" (a file without one),
         "unclosed_picture", "external_file" (\\input, \\includegraphics, a plot from a data file),
-        "too_long" (over MAX_CHARS), "duplicate".
+        "too_long" (over MAX_CHARS), "macro_definition" (a picture inside a package's macro, drawing its `#1`),
+        "unbalanced" (braces a definition's `\\def...{...\\end{tikzpicture}}` cut in two), "duplicate".
     """
     root = Path(source)
     files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.suffix in (".tex", ".tikz"))
@@ -121,7 +122,8 @@ def load_pictures(source: str) -> Found[SourcePicture]:
             found.skip("no_picture", path.name)
         for picture in pictures:
             reason = ("external_file" if _EXTERNAL.search(picture) else "too_long" if len(picture) > MAX_CHARS
-                      else "duplicate" if picture in seen else None)
+                      else "not_utf8" if UNDECODED.search(picture) else "macro_definition" if PARAMETER.search(picture)
+                      else "unbalanced" if not braces_balance(picture) else "duplicate" if picture in seen else None)
             if reason:
                 found.skip(reason, f"{path.name}: {' '.join(picture.split())[:100]}")
                 continue

@@ -9,7 +9,8 @@ per worker: `limit` reads only the first N usable molecules.
 
 Formats (plain or gzipped):
 - `.smi` / `.smiles` / `.txt` without a header row: one molecule per line, SMILES first, then an
-  optional name (whitespace separated); `#` lines are comments; a first line whose first field is
+  optional name (whitespace separated), or the name first where the first field is no SMILES and the second is (ZINC
+  and docking sets write "ZINC03814457<TAB>SMILES"); `#` lines are comments; a first line whose first field is
   `smiles` (any case) is a header.
 - `.csv` / `.tsv`, and ChEMBL's `chembl_NN_chemreps.txt` (tab-separated with a header): the column
   named `smiles`, `canonical_smiles` or `SMILES` (any case); an optional `chembl_id`, `name` or `id`
@@ -98,16 +99,25 @@ def load_molecules(source: str | None, max_heavy_atoms: int, limit: int = 0) -> 
         limit: stop after this many usable molecules (0: read everything).
 
     Raises:
-        ValueError: a tabular file without a SMILES column.
+        ValueError: a tabular file without a SMILES column given alone (in a folder it is skipped, "no_smiles_column").
     """
     files = [BUILTIN] if source is None else files_of(source)
     found: Found[Molecule] = Found()
     seen: set[str] = set()
     with rdBase.BlockLogs():
         for path in files:
-            for number, smiles, name in _rows(path):
+            try:
+                rows = list(_rows(path))
+            except ValueError:
+                if len(files) == 1:
+                    raise
+                found.skip("no_smiles_column", path.name)  # a folder's other tables (activities, results)
+                continue
+            for number, smiles, name in rows:
                 where = f"{path.name}:{number}"
                 mol = Chem.MolFromSmiles(smiles) if smiles else None
+                if mol is None and name and " " not in name and (swapped := Chem.MolFromSmiles(name)) is not None:
+                    smiles, name, mol = name, smiles, swapped  # "ZINC03814457<TAB>SMILES": the name first
                 if mol is None or mol.GetNumAtoms() == 0:
                     found.skip("smiles_invalid" if smiles else "smiles_empty", f"{where}: {smiles[:80]}")
                     continue

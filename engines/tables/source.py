@@ -18,7 +18,8 @@ counted, by reason: column types outside `l c r p m b X D | @ ! > < *` ("unsuppo
 e.g. siunitx's `S`), file, shell or catcode commands ("unsafe_command"), cross-references that
 would draw "??" ("reference"; citations, which would draw "[?]", are dropped instead), a longtable or
 deluxetable whose parts cannot be found ("unsupported_structure"), macros that never settle
-("macro_recursion"), more than 80 rows or 8,000 characters ("too_large"), fewer than 2 cells
+("macro_recursion"), TeX conditionals (`\\if0 ... \\fi`: rows the page never shows, "conditional"), text of a file
+that is not UTF-8 ("not_utf8"), more than 80 rows or 8,000 characters ("too_large"), fewer than 2 cells
 ("too_small"), repeats ("duplicate"). Tables with CJK text are marked Chinese (XeLaTeX with CJK
 fonts).
 """
@@ -30,13 +31,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from engines.source import Found
+from engines.source import UNDECODED, Found
 from engines.tex import UNSAFE, Macros, document_body, environments, group, read_tex, tex_files, without_verbatim
 from renderers.scripts import CJK
 
 TABULAR_ENVS = ("tabular", "tabular*", "tabularx", "longtable", "longtable*", "deluxetable", "deluxetable*")
 MAX_ROWS, MAX_CHARS = 80, 8000
 CITATION = re.compile(r"\s*~?\\cite[a-zA-Z]*\*?(?:\[[^\]]*\])*\{[^{}]*\}")  # would draw "[?]": dropped
+CONDITIONAL = re.compile(r"\\(?:if[a-zA-Z]*|fi|else|or)(?![a-zA-Z])")
 REFERENCE = re.compile(r"\\(?:ref|eqref|pageref|autoref|cref|Cref)\s*\{")
 _COLUMN_TOKEN = re.compile(r"\s*(?:[lcrX|]|[pmb]\{[^{}]*\}|[@!<>]\{(?:[^{}]|\{[^{}]*\})*\}|D\{[^{}]*\}\{[^{}]*\}\{[^{}]*\}|"
                            r"\*\{\d+\}\{(?:[^{}]|\{[^{}]*\})*\})")
@@ -169,6 +171,10 @@ class _Reader:
     def add(self, name: str, whole: str, where: str, macros: Macros, column_types: dict[str, str]) -> None:
         if UNSAFE.search(whole):
             return self.skip("unsafe_command", where, whole)
+        if UNDECODED.search(whole):
+            return self.skip("not_utf8", where, whole)
+        if CONDITIONAL.search(whole):  # `\if0 rows \fi`: the target would say rows the image does not show
+            return self.skip("conditional", where, whole)
         try:
             latex = normalise_table(name, whole, column_types)
         except Unusable as exc:

@@ -355,3 +355,11 @@ def test_the_reader_redraws_publishers_looks(look: str, kinds: str, renderer: st
         assert wrong != sample.target
         reading = read({**record, "target": wrong}, sample.images)
         assert reading.score < threshold, (look, wrong, reading.details)
+
+
+def test_source_numbers_without_a_leading_zero_are_read() -> None:
+    """statsmodels' strikes.csv (an R export) writes "7, .01138": no digit before the point, a space after the comma."""
+    from engines.charts.source.cells import Unusable, number
+    assert number(" .01138") == (0.01138, 5, "", "") and number("-.5%") == (-0.5, 1, "", "%")
+    with pytest.raises(Unusable):
+        number(".")

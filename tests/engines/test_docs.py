@@ -385,3 +385,17 @@ def test_chinese_tables_are_excerpts_of_the_statement_their_caption_names() -> N
                 assert 0.6 < now / before < 1.45, (r, rows)
         checked["tables"] += 1
     assert min(checked.values()) >= 5, checked
+
+
+def test_a_picture_fonts_glyphs_read_as_letters_refuse_the_page(tmp_path: Path) -> None:
+    """texlive's ctex.pdf marks options with a Dingbats star whose text layer says "$": the page cannot be a target."""
+    def draw(page: pymupdf.Page) -> None:
+        page.insert_text((72, 100), "A real line of text on a page.\n" * 3)
+        page.insert_text((72, 200), "$", fontname="zadb")  # ZapfDingbats: code 0x24 draws a scissors, not "$"
+    doc = PdfDocument(_pdf(tmp_path / "star.pdf", draw))
+    assert doc.picture_font_letters(0) == "$"
+    with pytest.raises(PageSkip) as refused:
+        read_page(doc, 0, 144)
+    assert refused.value.reason == "garbled_text_layer"
+    plain = PdfDocument(_pdf(tmp_path / "plain.pdf", lambda p: p.insert_text((72, 100), "Costs $5.\n" * 4)))
+    assert plain.picture_font_letters(0) == "" and "Costs $5." in read_page(plain, 0, 144).text

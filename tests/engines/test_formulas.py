@@ -204,3 +204,26 @@ def test_default_mix_draws_half_in_latex_fonts_by_their_share_in_papers() -> Non
     assert ranked[:2] == ["computer-modern", "times"] and len(latex) == 8
     xelatex = sum(n for font, n in latex.items() if MATH_FONTS[font].engine == "xelatex")
     assert 0.15 < xelatex / sum(latex.values()) < 0.45
+
+
+def test_doc_sources_stamps_and_macro_bodies_are_skipped_not_drawn(tmp_path: Path) -> None:
+    """Real LaTeX beside papers (texlive's own docs, plain-TeX macro files) holds `$...$` that is no formula."""
+    (tmp_path / "scrbase-en.tex").write_text(
+        "\\ProvidesFile{scrbase-en.tex}\n  [$Date: 2022-07-17 11:19:00 +0200 (So, 17. Jul 2022) $ scrbase]\n"
+        "\\def\\row{\\hfil$\\displaystyle##$\\hfil}\n"
+        "$\\# 1 + x = y$ and $\\{a, b\\} \\ni c$\n"
+        "\\draw ($(c)-(0.15,0)$) -- ($(a)!0.5!(b)$);\n$(a+b)-(c+d)$\n"  # worldflag_VU.tex's TikZ; then real math
+        "\\def\\mathon{$}\n\\vcenter{\\hbox to\\wd0{$\\hss\\scriptscriptstyle/\\hss$}}\n")  # as gkpmac.tex pairs
+    found = load_formulas(str(tmp_path / "scrbase-en.tex"))
+    assert [f.latex for f in found.items] == [r"\# 1 + x = y", r"\{a, b\} \ni c", "(a+b)-(c+d)"]
+    assert found.skipped == {"rcs_keyword": 1, "macro_definition": 1, "unbalanced": 1, "tikz_coordinate": 2}
+
+
+def test_a_source_not_in_utf8_is_skipped_not_read_as_garbage(tmp_path: Path) -> None:
+    """texlive's kinsoku.tex is ISO-2022-JP: the `$` of its `ESC $ B` escapes opened "formulas" of control codes."""
+    jis = "\\prebreakpenalty`\u3001=10000\n\\prebreakpenalty`\u3002=10000\n".encode("iso2022_jp")
+    (tmp_path / "kinsoku.tex").write_bytes(jis)
+    (tmp_path / "latin1.tex").write_bytes("$\\mathit{k\u00e4se} + 1 = 2$\n".encode("latin-1"))
+    (tmp_path / "utf8.tex").write_text("$x + y = z$\n")
+    found = load_formulas(str(tmp_path))
+    assert [f.latex for f in found.items] == ["x + y = z"] and found.skipped["not_utf8"] == 2

@@ -285,3 +285,14 @@ def test_angle_labels_keep_room_from_every_line_at_their_vertex() -> None:
                 across = abs(d[0] * u[1] - d[1] * u[0]) / math.hypot(*d)
                 assert across >= LABEL_ROOM - 0.02, (seed, label, a, b)
     assert labelled > 50
+
+
+def test_pictures_inside_a_packages_macros_are_skipped(tmp_path) -> None:
+    """texlive's smartdiagram and uranus code files hold tikzpictures in `\\def`s: they draw `#1` only when called."""
+    (tmp_path / "macros.code.tex").write_text(
+        "\\def\\title#1{\\begin{tikzpicture}\n\\node (t) {\\bfseries #1};\n\\end{tikzpicture}}\n"
+        "\\def\\beginpicture{\\begin{tikzpicture}\\tikzset{x=1cm}}\n\\def\\endpicture{\\end{tikzpicture}}\n"
+        "\\begin{tikzpicture}\n\\draw (0,0) circle (1);\n\\end{tikzpicture}\n")  # as tikzlibraryexternal.code.tex
+    found = load_pictures(str(tmp_path))
+    assert [p.tikz for p in found.items] == ["\\begin{tikzpicture}\n\\draw (0,0) circle (1);\n\\end{tikzpicture}"]
+    assert found.skipped == {"macro_definition": 1, "unbalanced": 1}

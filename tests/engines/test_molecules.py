@@ -153,3 +153,13 @@ def test_abbreviations_r_groups_and_numbered_atoms_are_drawn_as_papers_do() -> N
         assert read(record, image).score >= threshold
         bare = unnumbered(p.smiles)
         assert read({**record, "target": f"<smiles>{bare}</smiles>"}, image).score < threshold
+
+
+def test_name_first_files_and_a_folders_other_tables(tmp_path: Path) -> None:
+    """RDKit's own Contrib data: cdk2.smi writes "ZINC03814457<TAB>SMILES"; CHEMBL2321810_act.csv beside the .smi holds
+    activities, no SMILES: the first is read, the second skipped and counted, neither stops the build."""
+    (tmp_path / "cdk2.smi").write_text("ZINC03814457\tCC(C)C(=O)COc1nc(N)nc2[nH]cnc12\nZINC03814459\tC1CC( broken\n")
+    (tmp_path / "act.csv").write_text("Name,Act\n1520012,5.48\n")
+    found = load_molecules(str(tmp_path), 60)
+    assert [(m.smiles, m.name) for m in found.items] == [(canonical("CC(C)C(=O)COc1nc(N)nc2[nH]cnc12"), "ZINC03814457")]
+    assert found.skipped == {"no_smiles_column": 1, "smiles_invalid": 1}

@@ -465,3 +465,14 @@ def test_figures_by_year_move_as_real_ones_do() -> None:
                     assert 96 < float(before) < 106, table
                 checked["indicators"] += 1
     assert min(checked.values()) >= 10 and len(checked) == 3, checked
+
+
+def test_hidden_rows_and_undecodable_text_are_skipped(tmp_path: Path) -> None:
+    """Real sources (texlive's yaku-jsc-utf8.tex, Latin-1 docs) hold rows behind `\\if0` and bytes that are not UTF-8."""
+    (tmp_path / "yaku.tex").write_text("\\begin{tabular}{rl}\ndefault & a\\\\\n\\if0\numin10.tfm & b\\\\\n\\fi\n"
+                                       "upjisr-h.tfm & c\\\\\n\\end{tabular}\n"
+                                       "\\begin{tabular}{ll}\nx & y\\\\\n\\end{tabular}\n")
+    (tmp_path / "latin1.tex").write_bytes("\\begin{tabular}{ll}\nK\u00e4se & 1\\\\\n\\end{tabular}\n".encode("latin-1"))
+    found = load_tables(str(tmp_path))
+    assert [t.latex for t in found.items] == ["\\begin{tabular}{ll}\nx & y\\\\\n\\end{tabular}"]
+    assert found.skipped == {"conditional": 1, "not_utf8": 1}

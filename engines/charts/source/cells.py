@@ -1,8 +1,8 @@
 """The cells of a user's table file: its encoding, its comment lines, its numbers and its gaps.
 
 Tables come from spreadsheets and statistics portals: UTF-8 with or without a BOM, or GB18030;
-numbers with thousands separators, a currency prefix ($ ¥ € £), a "%" suffix or a Unicode minus;
-gaps written "..", "-", "n/a" or left empty. Everything else in a value cell makes the file
+numbers with thousands separators or no digit before the point (".01138", as R and Stata write), a currency
+prefix ($ ¥ € £), a "%" suffix or a Unicode minus; gaps written "..", "-", "n/a" or left empty. Everything else in a value cell makes the file
 unusable ("non_numeric"), counted by reason by the reader (`tables`).
 """
 
@@ -20,7 +20,7 @@ class Unusable(Exception):
     """A file that cannot be a chart; `args[0]` is the counted reason."""
 
 
-NUMBER = re.compile(r"^(-?)([$¥€£]?)(-?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(%?)$")
+NUMBER = re.compile(r"^(-?)([$¥€£]?)(-?)(\d{1,3}(?:,\d{3})+|\d+|(?=\.\d))(?:\.(\d+))?(%?)$")  # ".5": R, Stata
 MISSING = {"", "..", "...", "-", "–", "—", "n/a", "na", "nan", "null", ":", "x", "*"}
 COMMENT = re.compile(r"^#\s*(title|source|x_title|y_title)\s*[:：]\s*(.+?)\s*$", re.IGNORECASE)
 
