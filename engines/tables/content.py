@@ -366,6 +366,7 @@ class Statement:
     labels: tuple[str, ...]  # in the statement's order
     periods: tuple[tuple[float, ...], tuple[float, ...]]  # each line's amount this period and the last
     totals: frozenset[int]  # the rows that are totals (sums of lines of the whole statement)
+    flow: bool = True  # a period's flows (income, spending), not balances at two dates
 
     def change(self, k: int) -> float | None:
         """Row k's change in percent, or None where last period's amount is not positive."""
@@ -373,7 +374,8 @@ class Statement:
         return (now / before - 1) * 100 if before > 0 else None
 
 
-def statement(rng: np.random.Generator, lang: str, lines: int | None = None, wide: bool = True) -> Statement:
+def statement(rng: np.random.Generator, lang: str, lines: int | None = None, wide: bool = True,
+              kinds: tuple[int, ...] | None = None) -> Statement:
     """A statement whose lines belong to it and add up: lines drawn as shares of a base (revenue, total assets) or
     of an earlier line (income tax, 15-25% of the profit before tax), totals the sums of the rounded lines, last
     period's amounts this period's shrunk by one growth rate (-15% to +25%) with a little noise per line.
@@ -385,13 +387,16 @@ def statement(rng: np.random.Generator, lang: str, lines: int | None = None, wid
             whose lines are all kept; None keeps all.
         wide: whether the unit may be 单位：元 (amounts of ten digits and two decimals) and the periods long dates
             (2023 年 12 月 31 日): both too wide for a column of a page.
+        kinds: the statements (indices of `vocab.STATEMENTS[lang]`) to draw from; None for all.
     """
-    k_statement = int(rng.integers(len(STATEMENTS[lang])))
+    kinds = kinds or tuple(range(len(STATEMENTS[lang])))
+    k_statement = kinds[int(rng.integers(len(kinds)))]
     row_head, flow, items = STATEMENTS[lang][k_statement]
     title = _one(rng, STATEMENT_TITLES[lang][k_statement])
     unit, low, high = _one(rng, [u for u in UNITS[lang] if wide or u[0] != "单位：元"])
-    decimals = 2 if unit == "单位：元" or rng.random() < 0.3 else 0
     base = 10 ** rng.uniform(low, high)
+    # cents for 元; and where the base is small (亿元, millions), so that a line of 0.5% of it is not printed as 0
+    decimals = 2 if unit == "单位：元" or base < 1e4 or rng.random() < 0.3 else 0
     shares = [what if isinstance(what, str) else rng.uniform(*what[:2]) for _, what in items]
     growth = float(np.clip(rng.normal(0.06, 0.08), -0.15, 0.25))
     periods = []
@@ -416,7 +421,7 @@ def statement(rng: np.random.Generator, lang: str, lines: int | None = None, wid
     periods_head = _one(rng, [p for p in PERIODS[flow][lang] if wide or max(map(len, p)) <= 9])
     return Statement(title, (row_head, *periods_head), unit, decimals,
                      tuple(items[k][0] for k in keep), tuple(tuple(p[k] for k in keep) for p in periods),
-                     frozenset(j for j, k in enumerate(keep) if isinstance(items[k][1], str)))
+                     frozenset(j for j, k in enumerate(keep) if isinstance(items[k][1], str)), flow == "flow")
 
 
 def _statement(rng: np.random.Generator, lang: str) -> str:
