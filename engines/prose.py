@@ -59,14 +59,15 @@ HELP = ("the generated pages' text: debian-reference (the Debian Reference, GPL-
 MIN_CHARS = {"en": 60, "zh": 25}  # shorter paragraphs are mostly captions and one-word notes
 
 
-BLOCK = re.compile(r"<(p|h[1-4])\b[^>]*>(.*?)</\1>", re.S)  # DocBook's HTML never nests these
+BLOCK = re.compile(r"<(p|h[1-4])\b([^>]*)>(.*?)</\1>", re.S)  # DocBook's HTML never nests these
 TAG = re.compile(r"<[^>]+>")
 
 
 def _chapter_blocks(markup: str) -> list[tuple[str, str]]:
     """The (tag "p" or "h1"-"h4", text) of every paragraph and heading of a DocBook HTML chapter, in document
     order."""
-    return [(tag, " ".join(html.unescape(TAG.sub("", inner)).split())) for tag, inner in BLOCK.findall(markup)]
+    return [(tag, " ".join(html.unescape(TAG.sub("", inner)).split())) for tag, attributes, inner in BLOCK.findall(markup)
+            if "author" not in attributes]  # a title page's author is no heading of the text under it
 
 
 @functools.cache
