@@ -54,6 +54,7 @@ PACKAGE_FACTS = {
 PACKAGES = tuple(PACKAGE_FACTS)
 PACKAGE_HEADS = (("Package", "软件包"), ("Version", "版本"), ("Section", "分类"), ("Priority", "优先级"),
                  ("Installed size (KiB)", "安装大小（KiB）"))
+PACKAGE_SAID = tuple((en.split(" (")[0].lower(), zh.split("（")[0]) for en, zh in PACKAGE_HEADS)  # in a caption
 # KiCad 6 default hotkeys (English action, hotkey, the Chinese translation's action), as its manuals tabulate them
 HOTKEYS = (("Zoom In", "F1", "放大"), ("Zoom Out", "F2", "缩小"), ("Zoom to Fit", "Home", "缩放到适合"),
            ("Add Symbol", "A", "添加符号"), ("Add Power", "P", "添加电源"), ("Add Wire", "W", "添加导线"),
@@ -73,9 +74,9 @@ ZH_ISSUE = ("请结合实际认真贯彻执行。", "请认真组织学习，抓
 # Invented listed companies (real names would put invented figures in a real company's mouth)
 ZH_COMPANIES = ("恒泰精密制造股份有限公司", "远川新能源科技股份有限公司", "江南智联信息技术股份有限公司",
                 "北辰生物医药股份有限公司", "华信科技股份有限公司", "东岳新材料股份有限公司")
-ZH_REPORT_HEADS = ("一、经营情况讨论与分析", "二、报告期内主要经营情况", "（一）主营业务分析", "（二）资产、负债情况分析",
-                   "三、主要财务数据", "四、公司未来发展的讨论与分析")
-# Why a line moved, as reports explain it: (rising, falling), for flows and for balances
+# A report's discussion: (the headings it may stand under, the statement it discusses: vocab.STATEMENTS' index)
+ZH_REPORT_SECTIONS = ((("一、报告期内主要经营情况", "一、经营情况讨论与分析", "（一）主营业务分析"), 0),
+                      (("二、资产、负债情况分析", "（二）资产及负债状况"), 1))
 # Why the first line moved, as reports explain it: (rising, falling), for flows and for balances
 ZH_REASONS = {True: (("主要系公司业务规模扩大、产品销量增加所致。", "主要系市场需求回升所致。"),
                      ("主要系市场需求下降、产品价格下调所致。", "主要系公司主动调整业务结构所致。")),
@@ -133,14 +134,17 @@ def table(rng: np.random.Generator, index: int, header: list[str], rows: list[li
     return f"{head}<table class='{style}'>{body}</table>"
 
 
-def subject_table(rng: np.random.Generator, index: int, lang: str, source: str, ruled: bool, caption: str,
-                  width: float, size: float) -> str:
-    """A table of the kind the manual the prose comes from prints, of real values: the Debian Reference's
-    packages (version, section, priority, installed size as Debian 12 lists them), the KiCad manuals' hotkeys.
-    Columns are left out until it is about to fit `width` points at `size` (a wider one is drawn again)."""
+def subject_table(rng: np.random.Generator, index: int, lang: str, source: str, ruled: bool, width: float,
+                  size: float) -> str:
+    """A table of the kind the manual the prose comes from prints, of real values, under a caption that says what
+    it lists: the Debian Reference's packages (version, section, priority, installed size as Debian 12 lists
+    them), the KiCad manuals' hotkeys. Columns are left out until it is about to fit `width` points at `size` (a
+    wider one is drawn again)."""
+    number = f"表{index + 1} " if lang == "zh" else f"Table {index + 1}. "
     if source == "kicad":
         rows = [[HOTKEYS[k][0 if lang == "en" else 2], HOTKEYS[k][1]]
                 for k in sorted(int(k) for k in rng.choice(len(HOTKEYS), int(rng.integers(3, 9)), replace=False))]
+        caption = number + ("默认快捷键" if lang == "zh" else "Default hotkeys")
         return table(rng, index, list(HOTKEY_HEADS[lang]), rows, ruled, caption, numeric_right=False)
     names = sorted(PACKAGE_FACTS) if rng.random() < 0.5 else list(PACKAGE_FACTS)
     picked = [names[int(k)] for k in sorted(rng.choice(len(names), int(rng.integers(3, 8)), replace=False))]
@@ -149,6 +153,9 @@ def subject_table(rng: np.random.Generator, index: int, lang: str, source: str, 
         header = [PACKAGE_HEADS[0][lang == "zh"]] + [PACKAGE_HEADS[c + 1][lang == "zh"] for c in sorted(columns)]
         rows = [[name] + [PACKAGE_FACTS[name][c] for c in sorted(columns)] for name in picked]
         if len(columns) == 1 or _width([header, *rows], size) <= width:
+            said = [PACKAGE_SAID[c + 1][lang == "zh"] for c in sorted(columns)]
+            caption = number + (f"Debian 12 软件包的{'、'.join(said)}" if lang == "zh" else
+                                f"Debian 12 packages: {', '.join(said[:-1])}{' and ' if len(said) > 1 else ''}{said[-1]}")
             return table(rng, index, header, rows, ruled, caption, numeric_right=False)
         columns.pop()
 
@@ -307,7 +314,11 @@ def zh_discussion(rng: np.random.Generator, statement: Statement) -> str:
     unit and their change on the last period (the figures the table below shows), and why the first moved."""
     unit = statement.unit.removeprefix("单位：")
     against = "上年同期" if statement.flow else "期初"
-    order = sorted(range(len(statement.labels)), key=lambda k: (k not in statement.totals, k))
+    # an income statement leads with revenue, then net profit; a balance sheet with total assets
+    last = max(statement.totals, default=0)
+    lead = (0, last) if statement.flow else (last,)
+    order = sorted(range(len(statement.labels)), key=lambda k: (k not in lead, lead.index(k) if k in lead else 0,
+                                                                 k not in statement.totals, k))
     said = []
     for k in order[:int(rng.integers(2, 4))]:
         amount = f"{statement.periods[0][k]:,.{statement.decimals}f}{unit}"

@@ -46,7 +46,6 @@ KINDS = {"en": {"article": 0.6, "letter": 0.1, "form": 0.1, "receipt": 0.1, "sli
 LIST_MARKS = "•0123456789."  # what MuPDF draws before the items of <ul> and <ol>
 MIN_COLUMN = 150  # points: narrower columns break lines every few words
 NUMBERED = re.compile(r"^(?:[A-Z]\.|\d+)(?:\.\d+)*\.?\s+|^第 ?\d+ ?章\s*|^附录 ?[A-Z]\.?\s*|^(?:Chapter|Appendix) \S+\s*")
-REPORT_STATEMENTS = (0, 1)  # an annual report's statements: the income statement and the balance sheet
 CHANCE = {"list": 0.12, "table": 0.07, "figure": 0.05, "code": 0.05, "emphasis": 0.3}
 
 
@@ -217,38 +216,30 @@ class _Body:
             self.parts.append(f"<p>{html.escape(text)}</p>")
 
     def table(self) -> None:
-        """A table of the kind the manual prints, captioned by the section it stands in."""
+        """A table of the kind the manual prints."""
         n, ruled = self.counts["tables"], bool(self.rng.random() < 0.5)
         self.counts["tables"] += 1
         if ruled:
             self.ruled.append(n)
-        about = _unnumbered(self.heading())
-        caption = f"表{n + 1} {about}" if self.lang == "zh" else f"Table {n + 1}. {about}"
-        self.parts.append(blocks.subject_table(self.rng, n, self.lang, self.source, ruled, caption, self.column,
+        self.parts.append(blocks.subject_table(self.rng, n, self.lang, self.source, ruled, self.column,
                                                self.layout.size))
 
-    def report(self, chars: int) -> None:
-        """About `chars` characters of a report's discussion: under its numbered headings, each statement's
-        figures said in words (the amounts and changes its table shows) above that table."""
-        total, n = 0, 0
-        while total < chars:
-            self.parts.append(f"<h2>{html.escape(blocks.ZH_REPORT_HEADS[n % len(blocks.ZH_REPORT_HEADS)])}</h2>")
-            n += 1
-            statement = financial_statement(self.rng, "zh", int(self.rng.integers(3, 8)), wide=False,
-                                            kinds=REPORT_STATEMENTS)
-            text = blocks.zh_discussion(self.rng, statement)
-            self.parts.append(f"<p>{html.escape(text)}</p>")
+    def report(self) -> None:
+        """A report's discussion of its income statement and balance sheet (one company, one unit): each under
+        its heading, its figures said in words (the amounts and changes its table shows) above its table."""
+        for heads, kind in blocks.ZH_REPORT_SECTIONS:
+            self.parts.append(f"<h2>{html.escape(heads[int(self.rng.integers(len(heads)))])}</h2>")
+            statement = financial_statement(self.rng, "zh", wide=False, kinds=(kind,), unit="单位：万元")
+            self.parts.append(f"<p>{html.escape(blocks.zh_discussion(self.rng, statement))}</p>")
             self.zh_statement(statement)
-            total += len(text) + 300
 
     def zh_statement(self, statement: Statement) -> None:
-        """A statement's table under its caption (maybe marked as an excerpt, 部分)."""
+        """A statement's table under its caption."""
         n, ruled = self.counts["tables"], bool(self.rng.random() < 0.5)
         self.counts["tables"] += 1
         if ruled:
             self.ruled.append(n)
-        caption = f"表{n + 1} {statement.title}" + ("（部分）" if self.rng.random() < 0.5 else "")
-        self.parts.append(blocks.zh_table(self.rng, n, ruled, caption, statement))
+        self.parts.append(blocks.zh_table(self.rng, n, ruled, f"表{n + 1} {statement.title}", statement))
 
     def figure(self) -> None:
         n = self.counts["figures"]
@@ -360,7 +351,7 @@ def _top(body: _Body, layout: Layout) -> str:
         title = blocks.report_title(rng)
         body.running = title  # a report names itself atop every page: a page under that head repeats no title
         body.parts.append("<h2>第三节 管理层讨论与分析</h2>")
-        body.report(per_page)
+        body.report()
         return "" if layout.header else f"<h1>{html.escape(title)}</h1>"
     body.flow(per_page)
     if not layout.title:

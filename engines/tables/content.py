@@ -375,7 +375,7 @@ class Statement:
 
 
 def statement(rng: np.random.Generator, lang: str, lines: int | None = None, wide: bool = True,
-              kinds: tuple[int, ...] | None = None) -> Statement:
+              kinds: tuple[int, ...] | None = None, unit: str | None = None) -> Statement:
     """A statement whose lines belong to it and add up: lines drawn as shares of a base (revenue, total assets) or
     of an earlier line (income tax, 15-25% of the profit before tax), totals the sums of the rounded lines, last
     period's amounts this period's shrunk by one growth rate (-15% to +25%) with a little noise per line.
@@ -388,12 +388,13 @@ def statement(rng: np.random.Generator, lang: str, lines: int | None = None, wid
         wide: whether the unit may be 单位：元 (amounts of ten digits and two decimals) and the periods long dates
             (2023 年 12 月 31 日): both too wide for a column of a page.
         kinds: the statements (indices of `vocab.STATEMENTS[lang]`) to draw from; None for all.
+        unit: the unit line (one of `vocab.UNITS[lang]`'s); None draws one.
     """
     kinds = kinds or tuple(range(len(STATEMENTS[lang])))
     k_statement = kinds[int(rng.integers(len(kinds)))]
     row_head, flow, items = STATEMENTS[lang][k_statement]
     title = _one(rng, STATEMENT_TITLES[lang][k_statement])
-    unit, low, high = _one(rng, [u for u in UNITS[lang] if wide or u[0] != "单位：元"])
+    unit, low, high = _one(rng, [u for u in UNITS[lang] if (wide or u[0] != "单位：元") and unit in (None, u[0])])
     base = 10 ** rng.uniform(low, high)
     # cents for 元; and where the base is small (亿元, millions), so that a line of 0.5% of it is not printed as 0
     decimals = 2 if unit == "单位：元" or base < 1e4 or rng.random() < 0.3 else 0

@@ -351,7 +351,7 @@ def test_chinese_tables_are_excerpts_of_the_statement_their_caption_names() -> N
     import html as html_lib
     from types import SimpleNamespace
 
-    from engines.docs.content import REPORT_STATEMENTS, _Body
+    from engines.docs.content import _Body
     from engines.tables.content import statement
     from engines.tables.vocab import STATEMENT_TITLES, STATEMENTS
 
@@ -360,7 +360,7 @@ def test_chinese_tables_are_excerpts_of_the_statement_their_caption_names() -> N
     for i in range(150):
         rng = make_rng(i, "docs", 0)
         body = _Body(rng, "zh", SimpleNamespace(start=0), prose.DEFAULT, 300.0, 2)
-        body.zh_statement(statement(rng, "zh", int(rng.integers(3, 8)), wide=False, kinds=REPORT_STATEMENTS))
+        body.zh_statement(statement(rng, "zh", int(rng.integers(3, 8)), wide=False))
         markup = html_lib.unescape(body.parts[-1])
         title = re.search(r"class='caption'>表1 (\w+)", markup).group(1)
         rows = [re.findall(r"<t[dh][^>]*>([^<]*)</t[dh]>", row) for row in re.findall(r"<tr>(.*?)</tr>", markup)]
@@ -407,7 +407,7 @@ def _page_parts(seed: int, lang: str, kind: str, source: str = prose.DEFAULT):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_what_stands_over_a_generated_pages_prose_belongs_to_it(lang: str) -> None:
-    """Headings, the title, the running head, captions, a paper's keywords and a notice's title come from the
+    """Headings, the title, the running head, figures' captions, a paper's keywords and a notice's title come from the
     outline of the prose under them (a Chinese page's title read 中原高速...半年度报告 over the Debian Reference, its
     headings and captions were headings from anywhere in the manual)."""
     places, paragraphs = prose.places(lang), prose.paragraphs(lang)
@@ -439,7 +439,7 @@ def test_what_stands_over_a_generated_pages_prose_belongs_to_it(lang: str) -> No
                 k = at.get(html.unescape(re.sub("<[^>]+>", "", part)))
                 if k is not None:
                     section = places[k].section
-            if caption := re.search(r"class='caption'>(?:Table|Figure|表|图) ?\d+\.? (.*?)</p>", part):
+            if caption := re.search(r"class='caption'>(?:Figure|图) ?\d+\.? (.*?)</p>", part):  # a table's says what it lists
                 assert html.unescape(caption[1]) == _unnumbered(section), (caption[1], section)
                 checked["caption"] += 1
     assert min(checked.values()) >= 3, checked
@@ -491,7 +491,7 @@ def test_a_generated_pages_tables_hold_real_values_under_their_own_headers(sourc
 
     for seed in range(40):
         lang = ("en", "zh")[seed % 2]
-        markup = subject_table(make_rng(seed, "docs", 0), 0, lang, source, seed % 3 == 0, "Table 1.", 400.0, 10.0)
+        markup = subject_table(make_rng(seed, "docs", 0), 0, lang, source, seed % 3 == 0, 400.0, 10.0)
         rows = [[html.unescape(c) for c in re.findall(r"<t[dh][^>]*>([^<]*)</t[dh]>", row)]
                 for row in re.findall(r"<tr>(.*?)</tr>", markup)]
         assert len(rows) >= 4
@@ -502,5 +502,7 @@ def test_a_generated_pages_tables_hold_real_values_under_their_own_headers(sourc
         heads = [h[lang == "zh"] for h in PACKAGE_HEADS]
         columns = [heads.index(h) for h in rows[0]]
         assert columns[0] == 0 and len(columns) >= 2
+        caption = html.unescape(re.search(r"class='caption'>([^<]*)<", markup)[1])  # it says what the table lists
+        assert all(h.split(" (")[0].split("（")[0].lower() in caption.lower() for h in rows[0][1:]), caption
         for row in rows[1:]:
             assert all(row[j] == PACKAGE_FACTS[row[0]][c - 1] for j, c in enumerate(columns) if c), row
