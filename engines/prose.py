@@ -66,8 +66,9 @@ TAG = re.compile(r"<[^>]+>")
 def _chapter_blocks(markup: str) -> list[tuple[str, str]]:
     """The (tag "p" or "h1"-"h4", text) of every paragraph and heading of a DocBook HTML chapter, in document
     order."""
+    # a title page's author is no heading of the text under it; a table's title (p class="title") no paragraph
     return [(tag, " ".join(html.unescape(TAG.sub("", inner)).split())) for tag, attributes, inner in BLOCK.findall(markup)
-            if "author" not in attributes]  # a title page's author is no heading of the text under it
+            if "author" not in attributes and not (tag == "p" and 'class="title"' in attributes)]
 
 
 @functools.cache

@@ -164,9 +164,10 @@ def paragraph(rng: np.random.Generator, walk: Walk, continued: bool = False, not
     glue = " " if lang == "en" else ""
     sentences = walk.sentences(int(rng.integers(2, 7)))
     text = glue.join(sentences)
-    if continued:  # the end of a paragraph begun on a previous page
-        text = text[len(text) // 2:]
-        text = text[text.index(" ") + 1:] if lang == "en" and " " in text else text
+    if continued:  # the end of a paragraph begun on a previous page, from a word (a clause: no line of Chinese
+        half = text[len(text) // 2:]  # type opens with a full stop)
+        cut = re.search(" " if lang == "en" else "[，。；：]", half[:-1])
+        text = half[cut.end():] if cut else half
     if not note or continued or len(sentences) < 2:
         return [Block("paragraph", _with_formulas(rng, lang, text, 0.6), continued=continued)]
     first, rest = sentences[0], glue + glue.join(sentences[1:])
