@@ -53,8 +53,8 @@ PACKAGE_FACTS = {
 }
 PACKAGES = tuple(PACKAGE_FACTS)
 PACKAGE_HEADS = (("Package", "软件包"), ("Version", "版本"), ("Section", "分类"), ("Priority", "优先级"),
-                 ("Installed size (KiB)", "安装大小（KiB）"))
-PACKAGE_SAID = tuple((en.split(" (")[0].lower(), zh.split("（")[0]) for en, zh in PACKAGE_HEADS)  # in a caption
+                 ("Installed size (KiB)", "安装大小 (KiB)"))  # MuPDF sizes a cell ending in （KiB） 4 pt short
+PACKAGE_SAID = tuple((en.split(" (")[0].lower(), zh.split(" (")[0]) for en, zh in PACKAGE_HEADS)  # in a caption
 # KiCad 6 default hotkeys (English action, hotkey, the Chinese translation's action), as its manuals tabulate them
 HOTKEYS = (("Zoom In", "F1", "放大"), ("Zoom Out", "F2", "缩小"), ("Zoom to Fit", "Home", "缩放到适合"),
            ("Add Symbol", "A", "添加符号"), ("Add Power", "P", "添加电源"), ("Add Wire", "W", "添加导线"),
@@ -135,37 +135,40 @@ def table(rng: np.random.Generator, index: int, header: list[str], rows: list[li
 
 
 def subject_table(rng: np.random.Generator, index: int, lang: str, source: str, ruled: bool, width: float,
-                  size: float) -> str:
+                  size: float) -> str | None:
     """A table of the kind the manual the prose comes from prints, of real values, under a caption that says what
     it lists: the Debian Reference's packages (version, section, priority, installed size as Debian 12 lists
-    them), the KiCad manuals' hotkeys. Columns are left out until it is about to fit `width` points at `size` (a
-    wider one is drawn again)."""
+    them), the KiCad manuals' hotkeys. Columns are left out until it fits `width` points at `size`; None where
+    not even one does (a column too narrow for a table)."""
     number = f"表{index + 1} " if lang == "zh" else f"Table {index + 1}. "
     if source == "kicad":
+        header, caption = list(HOTKEY_HEADS[lang]), number + ("默认快捷键" if lang == "zh" else "Default hotkeys")
         rows = [[HOTKEYS[k][0 if lang == "en" else 2], HOTKEYS[k][1]]
                 for k in sorted(int(k) for k in rng.choice(len(HOTKEYS), int(rng.integers(3, 9)), replace=False))]
-        caption = number + ("默认快捷键" if lang == "zh" else "Default hotkeys")
-        return table(rng, index, list(HOTKEY_HEADS[lang]), rows, ruled, caption, numeric_right=False)
+        fits = _width([header, *rows], size) <= width
+        return table(rng, index, header, rows, ruled, caption, numeric_right=False) if fits else None
     names = sorted(PACKAGE_FACTS) if rng.random() < 0.5 else list(PACKAGE_FACTS)
     picked = [names[int(k)] for k in sorted(rng.choice(len(names), int(rng.integers(3, 8)), replace=False))]
     columns = [int(k) for k in rng.permutation(len(PACKAGE_HEADS) - 1)[:int(rng.integers(2, 5))]]
-    while True:
-        header = [PACKAGE_HEADS[0][lang == "zh"]] + [PACKAGE_HEADS[c + 1][lang == "zh"] for c in sorted(columns)]
-        rows = [[name] + [PACKAGE_FACTS[name][c] for c in sorted(columns)] for name in picked]
-        if len(columns) == 1 or _width([header, *rows], size) <= width:
-            said = [PACKAGE_SAID[c + 1][lang == "zh"] for c in sorted(columns)]
+    for kept in range(len(columns), 0, -1):
+        shown = sorted(columns[:kept])
+        header = [PACKAGE_HEADS[0][lang == "zh"]] + [PACKAGE_HEADS[c + 1][lang == "zh"] for c in shown]
+        rows = [[name] + [PACKAGE_FACTS[name][c] for c in shown] for name in picked]
+        if _width([header, *rows], size) <= width:
+            said = [PACKAGE_SAID[c + 1][lang == "zh"] for c in shown]
             caption = number + (f"Debian 12 软件包的{'、'.join(said)}" if lang == "zh" else
                                 f"Debian 12 packages: {', '.join(said[:-1])}{' and ' if len(said) > 1 else ''}{said[-1]}")
             return table(rng, index, header, rows, ruled, caption, numeric_right=False)
-        columns.pop()
+    return None
 
 
 def _width(cells: list[list[str]], size: float) -> float:
-    """About how wide a table of `cells` is in points at `size` (half an em a Latin letter, an em a Chinese one,
-    an em of padding a column)."""
-    ems = [max(sum(1 if re.match(f"[{HAN_RANGES}\uff00-\uffef]", ch) else 0.5 for ch in cell) for cell in column)
+    """At most how wide a table of `cells` is in points at `size`: 0.6 em a Latin letter (bold headers and wide
+    faces), an em a Chinese one, 1.2 em of padding a column. MuPDF squeezes a table wider than its column, and a
+    cell's unbreakable text then runs over its rules (a Chinese header 17 pt past its cell at 11.1 pt)."""
+    ems = [max(sum(1 if re.match(f"[{HAN_RANGES}\uff00-\uffef]", ch) else 0.6 for ch in cell) for cell in column)
            for column in zip(*cells)]
-    return sum(e + 1 for e in ems) * size
+    return sum(e + 1.2 for e in ems) * size
 
 
 def zh_table(rng: np.random.Generator, index: int, ruled: bool, caption: str, statement: Statement) -> str:
