@@ -32,8 +32,20 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 SHOP_ITEMS = ("Coffee beans 500 g", "Whole milk 1 l", "Bread, sourdough", "Apples 1 kg", "Pasta 500 g",
               "Olive oil 750 ml", "Cheddar 200 g", "Tomatoes", "Rice 2 kg", "Orange juice", "Eggs (12)", "Butter 250 g",
               "Notebook A5", "USB cable", "Batteries AA (4)", "Dish soap")
-FORM_FIELDS = ("Full name", "Date of birth", "Address", "City", "Postal code", "Telephone", "E-mail",
-               "Employer", "Position", "Start date", "Signature", "Account number", "Reference")
+# Forms by their title: the fields each asks for, in its order (the first few, then maybe the rest)
+FORMS = {"Change of Address": ("Full name", "Customer number", "Old address", "New address", "Postal code",
+                               "Date of move", "Telephone", "Signature"),
+         "Registration Form": ("Full name", "Date of birth", "Address", "Postal code", "Telephone", "E-mail",
+                               "Signature"),
+         "Application Form": ("Full name", "Date of birth", "Address", "Telephone", "E-mail", "Position applied for",
+                              "Available from", "Signature"),
+         "Enrolment Form": ("Student name", "Date of birth", "Address", "Parent or guardian", "Telephone", "Course",
+                            "Start date", "Signature")}
+FORM_NOTES = ("Please complete this form in block capitals and sign it.",
+              "Please fill in all fields and return the form to the office.",
+              "Fields marked with an asterisk must be completed.")
+FORM_DECLARATIONS = ("I declare that the information given on this form is correct and complete.",
+                     "I confirm that the details above are accurate to the best of my knowledge.")
 # Debian 12 packages as `apt-cache show` gives them (bookworm with its point releases, December 2026): version,
 # section, priority, installed size in KiB; the tables the Debian Reference prints list packages so.
 PACKAGE_FACTS = {
@@ -259,13 +271,15 @@ def letter_close(rng: np.random.Generator) -> str:
             f"<p>{rng.choice(EN_NAMES)}</p>")
 
 
-def form(rng: np.random.Generator, index: int) -> str:
-    """A form: its fields a table of labels beside empty boxes (one field a row), then a tick-box list."""
-    fields = [str(f) for f in rng.choice(FORM_FIELDS, int(rng.integers(5, 10)), replace=False)]
+def form(rng: np.random.Generator, index: int, title: str) -> str:
+    """A form titled `title`: a note on filling it in, its fields a table of labels beside empty boxes (one field a
+    row), and the declaration above the signature."""
+    fields = FORMS[title][:int(rng.integers(5, len(FORMS[title]) + 1))]
     rows = "".join(f"<tr><td id='{cell_id(index, r, 0)}'>{html.escape(f)}:</td>"
                    f"<td id='{cell_id(index, r, 1)}'><div class='field'></div></td></tr>"
                    for r, f in enumerate(fields))
-    return f"<table class='unruled'>{rows}</table>"
+    note, declaration = (str(rng.choice(options)) for options in (FORM_NOTES, FORM_DECLARATIONS))
+    return f"<p>{note}</p><table class='unruled'>{rows}</table><p>{declaration}</p><p>Date: {en_date(rng)}</p>"
 
 
 def receipt(rng: np.random.Generator, index: int) -> str:

@@ -327,12 +327,10 @@ def _top(body: _Body, layout: Layout) -> str:
             body.paragraph(body.next_paragraph())
         body.parts.append(blocks.letter_close(rng))
         return ""
-    if kind == "form":
-        title = str(rng.choice(["Application Form", "Registration Form", "Change of Address", "Enrolment Form"]))
-        body.parts.append(f"<p>{html.escape(_short(body.paragraphs, layout.start + 7919, 1)[0])}</p>")
-        body.parts.append(blocks.form(rng, 0))
+    if kind == "form":  # a form's own words, not a manual's prose
+        title = str(rng.choice(list(blocks.FORMS)))
+        body.parts.append(blocks.form(rng, 0, title))
         body.counts["tables"] += 1
-        body.flow(per_page // 3)
         return f"<h1>{title}</h1>"
     if kind == "receipt":
         body.parts.append(blocks.receipt(rng, 0))

@@ -547,3 +547,19 @@ def test_a_generated_table_fits_its_column_and_its_cells_hold_their_text(lang: s
             assert all(w[2] <= x1 + 1 for w in inside), (name, [w[4] for w in inside], x1, column, size)
         assert max(c[2] for c in cells.values()) <= 60 + column + 1
     assert checked >= 6
+
+
+def test_a_form_asks_for_what_its_title_says_in_its_own_words() -> None:
+    """A form's page is its fields (those its title asks for), a note on filling it in and a declaration: a
+    "Change of Address" asked for an employer and went on with the Debian Reference's prose."""
+    from engines.docs.blocks import FORMS
+
+    paragraphs = set(prose.paragraphs("en"))
+    for seed in range(6):
+        _, body, top = _page_parts(seed, "en", "form")
+        title = re.search(r"<h1>(.*?)</h1>", top)[1]
+        markup = "".join(body.parts)
+        fields = re.findall(r"<td id='t0r\d+c0'>([^<]*):</td>", markup)
+        assert len(fields) >= 5 and all(f in FORMS[title] for f in fields), (title, fields)
+        texts = [html.unescape(re.sub("<[^>]+>", "", p)) for p in re.findall(r"<p[^>]*>.*?</p>", markup)]
+        assert texts and not any(t in paragraphs for t in texts), texts
