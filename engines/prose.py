@@ -13,7 +13,9 @@ written and translated by people ship as HTML in Debian, each in English and Sim
 Chinese paragraphs keep the English command and product names the translations use, as real Chinese technical
 documents do. One source per build keeps the text's provenance simple and the order deterministic (files sorted by
 name, paragraphs in document order), at the price of one domain per source. Headings come from the same files
-(`h1`-`h4` titles), so a generated page's headings are real ones.
+(`h1`-`h4` titles), so a generated page's headings are real ones, and `places` says which chapter and section each
+paragraph stands in, so a page's title, running head, section headings and captions are those of the text under
+them (a page whose title says one thing and whose body another teaches a model nothing true about documents).
 """
 
 from __future__ import annotations
@@ -57,18 +59,21 @@ HELP = ("the generated pages' text: debian-reference (the Debian Reference, GPL-
 MIN_CHARS = {"en": 60, "zh": 25}  # shorter paragraphs are mostly captions and one-word notes
 
 
-BLOCK = re.compile(r"<(p|h[1-4])\b[^>]*>(.*?)</\1>", re.S)  # DocBook's HTML never nests these
+BLOCK = re.compile(r"<(p|h[1-4])\b([^>]*)>(.*?)</\1>", re.S)  # DocBook's HTML never nests these
 TAG = re.compile(r"<[^>]+>")
 
 
 def _chapter_blocks(markup: str) -> list[tuple[str, str]]:
-    """The (kind "p" or "h", text) of every paragraph and heading of a DocBook HTML chapter, in document order."""
-    return [(tag[0], " ".join(html.unescape(TAG.sub("", inner)).split())) for tag, inner in BLOCK.findall(markup)]
+    """The (tag "p" or "h1"-"h4", text) of every paragraph and heading of a DocBook HTML chapter, in document
+    order."""
+    # a title page's author is no heading of the text under it; a table's title (p class="title") no paragraph
+    return [(tag, " ".join(html.unescape(TAG.sub("", inner)).split())) for tag, attributes, inner in BLOCK.findall(markup)
+            if "author" not in attributes and not (tag == "p" and 'class="title"' in attributes)]
 
 
 @functools.cache
-def _blocks(lang: str, source: str) -> tuple[tuple[str, str], ...]:
-    """Every (kind, text) block of `source` in `lang`, files sorted by name.
+def _files(lang: str, source: str) -> tuple[tuple[tuple[str, str], ...], ...]:
+    """Per file (sorted by name), its (tag, text) blocks of `source` in `lang`.
 
     Raises:
         ValueError: `lang` is neither "en" nor "zh", or `source` is not one of SOURCES.
@@ -84,11 +89,16 @@ def _blocks(lang: str, source: str) -> tuple[tuple[str, str], ...]:
         package = where.packages[lang]
         raise FileNotFoundError(f"no {where.files[lang]}: the {source} document text needs the Debian package "
                                 f"{package}; run `make setup` (or apt-get install {package})")
-    blocks: list[tuple[str, str]] = []
+    chapters = []
     for path in files:
         with open(path, encoding="utf-8") as f:
-            blocks.extend(_chapter_blocks(f.read()))
-    return tuple(blocks)
+            chapters.append(tuple(_chapter_blocks(f.read())))
+    return tuple(chapters)
+
+
+def _blocks(lang: str, source: str) -> list[tuple[str, str]]:
+    """Every (tag, text) block of `source` in `lang`, files sorted by name."""
+    return [block for chapter in _files(lang, source) for block in chapter]
 
 
 def _is_prose(text: str, lang: str) -> bool:
@@ -114,7 +124,7 @@ def paragraphs(lang: str, source: str = DEFAULT) -> list[str]:
         ValueError: unknown `lang`.
         FileNotFoundError: the Debian package holding the text is not installed.
     """
-    return list(dict.fromkeys(t for kind, t in _blocks(lang, source) if kind == "p" and _is_prose(t, lang)))
+    return list(dict.fromkeys(t for tag, t in _blocks(lang, source) if tag == "p" and _is_prose(t, lang)))
 
 
 @functools.cache
@@ -133,5 +143,40 @@ def headings(lang: str, source: str = DEFAULT) -> list[str]:
         ValueError: unknown `lang`.
         FileNotFoundError: the Debian package holding the text is not installed.
     """
-    return list(dict.fromkeys(t for kind, t in _blocks(lang, source)
-                              if kind == "h" and 4 <= len(t) <= 80 and (lang != "zh" or HAN.search(t))))
+    return list(dict.fromkeys(t for tag, t in _blocks(lang, source) if tag != "p" and _titled(t, lang)))
+
+
+def _titled(text: str, lang: str) -> bool:
+    """Whether a heading can title a page in `lang`: 4 to 80 characters, and for Chinese, translated."""
+    return 4 <= len(text) <= 80 and (lang != "zh" or bool(HAN.search(text)))
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a paragraph stands: the outermost and innermost headings over it that can title a page in its
+    language (None where there is none: an untranslated section of a Chinese manual)."""
+
+    chapter: str | None  # "Chapter 2. Debian package management" (a KiCad manual's name: "Schematic Editor")
+    section: str | None  # "2.1.3. Package dependencies"
+
+
+@functools.cache
+def places(lang: str, source: str = DEFAULT) -> list[Place]:
+    """The `Place` of each of `paragraphs(lang, source)`, index for index (where a repeated paragraph first
+    stands).
+
+    Raises:
+        ValueError: unknown `lang` or `source`.
+        FileNotFoundError: the Debian package holding the text is not installed.
+    """
+    found: dict[str, Place] = {}
+    for chapter in _files(lang, source):
+        trail: dict[int, str] = {}  # heading level -> the heading open at that level
+        for tag, text in chapter:
+            if tag != "p":
+                level = int(tag[1])
+                trail = {k: v for k, v in trail.items() if k < level} | {level: text}
+            elif _is_prose(text, lang) and text not in found:
+                titled = [trail[k] for k in sorted(trail) if _titled(trail[k], lang)]
+                found[text] = Place(titled[0], titled[-1]) if titled else Place(None, None)
+    return [found[p] for p in paragraphs(lang, source)]

@@ -32,15 +32,69 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 SHOP_ITEMS = ("Coffee beans 500 g", "Whole milk 1 l", "Bread, sourdough", "Apples 1 kg", "Pasta 500 g",
               "Olive oil 750 ml", "Cheddar 200 g", "Tomatoes", "Rice 2 kg", "Orange juice", "Eggs (12)", "Butter 250 g",
               "Notebook A5", "USB cable", "Batteries AA (4)", "Dish soap")
-FORM_FIELDS = ("Full name", "Date of birth", "Address", "City", "Postal code", "Telephone", "E-mail",
-               "Employer", "Position", "Start date", "Signature", "Account number", "Reference")
-PACKAGES = ("apt", "dpkg", "aptitude", "coreutils", "openssh-server", "rsync", "git", "vim", "nginx", "locales",
-            "systemd", "sudo", "tmux", "curl", "debootstrap", "lvm2", "cryptsetup", "mdadm")
+# Forms by their title: the fields each asks for, in its order (the first few, then maybe the rest)
+FORMS = {"Change of Address": ("Full name", "Customer number", "Old address", "New address", "Postal code",
+                               "Date of move", "Telephone", "Signature"),
+         "Registration Form": ("Full name", "Date of birth", "Address", "Postal code", "Telephone", "E-mail",
+                               "Signature"),
+         "Application Form": ("Full name", "Date of birth", "Address", "Telephone", "E-mail", "Position applied for",
+                              "Available from", "Signature"),
+         "Enrolment Form": ("Student name", "Date of birth", "Address", "Parent or guardian", "Telephone", "Course",
+                            "Start date", "Signature")}
+FORM_NOTES = ("Please complete this form in block capitals and sign it.",
+              "Please fill in all fields and return the form to the office.",
+              "Fields marked with an asterisk must be completed.")
+FORM_DECLARATIONS = ("I declare that the information given on this form is correct and complete.",
+                     "I confirm that the details above are accurate to the best of my knowledge.")
+# Debian 12 packages as `apt-cache show` gives them (bookworm with its point releases, December 2026): version,
+# section, priority, installed size in KiB; the tables the Debian Reference prints list packages so.
+PACKAGE_FACTS = {
+    "apt": ("2.6.1", "admin", "required", "4,232"), "dpkg": ("1.21.22", "admin", "required", "6,409"),
+    "aptitude": ("0.8.13-5", "admin", "optional", "4,268"), "coreutils": ("9.1-1", "utils", "required", "18,062"),
+    "openssh-server": ("1:9.2p1-2+deb12u7", "net", "optional", "1,930"),
+    "rsync": ("3.2.7-1+deb12u6", "net", "optional", "793"), "git": ("1:2.39.5-0+deb12u3", "vcs", "optional", "44,890"),
+    "vim": ("2:9.0.1378-2+deb12u2", "editors", "optional", "3,650"),
+    "nginx": ("1.22.1-9+deb12u9", "httpd", "optional", "1,331"),
+    "locales": ("2.36-9+deb12u14", "localization", "standard", "15,847"),
+    "systemd": ("252.39-1~deb12u2", "admin", "important", "9,668"),
+    "sudo": ("1.9.13p3-1+deb12u2", "admin", "optional", "6,054"), "tmux": ("3.3a-3", "admin", "optional", "1,106"),
+    "curl": ("7.88.1-10+deb12u14", "web", "optional", "489"),
+    "debootstrap": ("1.0.128+nmu2+deb12u2", "admin", "optional", "283"),
+    "lvm2": ("2.03.16-2", "admin", "optional", "4,009"), "cryptsetup": ("2:2.6.1-4~deb12u2", "admin", "optional", "410"),
+    "mdadm": ("4.2-5", "admin", "optional", "1,236"),
+}
+PACKAGES = tuple(PACKAGE_FACTS)
+PACKAGE_HEADS = (("Package", "软件包"), ("Version", "版本"), ("Section", "分类"), ("Priority", "优先级"),
+                 ("Installed size (KiB)", "安装大小 (KiB)"))  # MuPDF sizes a cell ending in （KiB） 4 pt short
+PACKAGE_SAID = tuple((en.split(" (")[0].lower(), zh.split(" (")[0]) for en, zh in PACKAGE_HEADS)  # in a caption
+# KiCad 6 default hotkeys (English action, hotkey, the Chinese translation's action), as its manuals tabulate them
+HOTKEYS = (("Zoom In", "F1", "放大"), ("Zoom Out", "F2", "缩小"), ("Zoom to Fit", "Home", "缩放到适合"),
+           ("Add Symbol", "A", "添加符号"), ("Add Power", "P", "添加电源"), ("Add Wire", "W", "添加导线"),
+           ("Add Label", "L", "添加标签"), ("Add Global Label", "Ctrl+L", "添加全局标签"),
+           ("Add Junction", "J", "添加结点"), ("Add No Connect Flag", "Q", "添加未连接标志"), ("Move", "M", "移动"),
+           ("Drag", "G", "拖动"), ("Rotate", "R", "旋转"), ("Edit Value", "V", "编辑值"),
+           ("Edit Reference", "U", "编辑位号"), ("Undo", "Ctrl+Z", "撤销"), ("Redo", "Ctrl+Y", "重做"),
+           ("Find", "Ctrl+F", "查找"), ("Save", "Ctrl+S", "保存"), ("Route Single Track", "X", "布线"),
+           ("Flip", "F", "翻转"), ("Fill All Zones", "B", "填充所有覆铜"), ("Unfill All Zones", "Ctrl+B", "取消填充所有覆铜"))
+HOTKEY_HEADS = {"en": ("Action", "Hotkey"), "zh": ("操作", "快捷键")}
 ZH_ORGS = ("国务院办公厅", "教育部办公厅", "财政部", "省人民政府办公厅", "市生态环境局", "县卫生健康委员会",
            "国家统计局", "省科学技术厅", "市交通运输局", "区人力资源和社会保障局")
 ZH_ORG_CODES = ("国办发", "教办函", "财预", "政办发", "环发", "卫健发", "国统字", "科发", "交运发", "人社发")
 ZH_TO = ("各省、自治区、直辖市人民政府，国务院各部委、各直属机构：", "各市、县（区）人民政府，省政府各部门：",
          "各有关单位：", "各区县教育局，各直属学校：", "机关各处室，各直属单位：")
+ZH_ISSUE = ("请结合实际认真贯彻执行。", "请认真组织学习，抓好贯彻落实。", "请遵照执行。")
+# Invented listed companies (real names would put invented figures in a real company's mouth)
+ZH_COMPANIES = ("恒泰精密制造股份有限公司", "远川新能源科技股份有限公司", "江南智联信息技术股份有限公司",
+                "北辰生物医药股份有限公司", "华信科技股份有限公司", "东岳新材料股份有限公司")
+# A report's discussion: (the headings it may stand under, the statement it discusses: vocab.STATEMENTS' index)
+ZH_REPORT_SECTIONS = ((("一、报告期内主要经营情况", "一、经营情况讨论与分析", "（一）主营业务分析"), 0),
+                      (("二、资产、负债情况分析", "（二）资产及负债状况"), 1))
+# Why the first line moved, as reports explain it: (rising, falling), for flows and for balances
+ZH_REASONS = {True: (("主要系公司业务规模扩大、产品销量增加所致。", "主要系市场需求回升所致。"),
+                     ("主要系市场需求下降、产品价格下调所致。", "主要系公司主动调整业务结构所致。")),
+              False: (("主要系公司经营规模扩大所致。", "主要系新增投资项目所致。"),
+                      ("主要系偿还到期借款、支付工程款所致。", "主要系计提折旧摊销所致。"))}
+LINE_PREFIX = re.compile(r"^(?:[一二三四五六七八九十]+、|减：|加：)")
 ZH_CHANGE = ("增减（%）", "同比增长（%）")  # a statement's change column, as Chinese reports head it
 ZH_NAMES = ("张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊", "赵敏", "黄强", "周婷", "吴军")
 ZH_UNITS = ("清华大学计算机科学与技术系", "北京大学信息科学技术学院", "浙江大学控制科学与工程学院",
@@ -78,17 +132,6 @@ def emphasise(text: str, rng: np.random.Generator, lang: str) -> str:
     return f"{html.escape(text[:start])}<{tag}>{html.escape(text[start:end])}</{tag}>{html.escape(text[end:])}"
 
 
-def _number(rng: np.random.Generator, style: int) -> str:
-    """A plausible table value: a count, an amount with thousands separators, a decimal or a percentage."""
-    if style == 0:
-        return str(int(rng.integers(1, 999)))
-    if style == 1:
-        return f"{float(rng.lognormal(8, 1.5)):,.2f}"
-    if style == 2:
-        return f"{float(rng.uniform(0, 100)):.1f}"
-    return f"{float(rng.normal(5, 12)):.1f}%"
-
-
 def table(rng: np.random.Generator, index: int, header: list[str], rows: list[list[str]], ruled: bool,
           caption: str | None = None, numeric_right: bool = True) -> str:
     """A table whose every cell has an id (`cell_id`), its caption above it (the convention for tables)."""
@@ -103,16 +146,41 @@ def table(rng: np.random.Generator, index: int, header: list[str], rows: list[li
     return f"{head}<table class='{style}'>{body}</table>"
 
 
-def en_table(rng: np.random.Generator, index: int, words: list[str], ruled: bool, caption: str) -> str:
-    """A small table of plausible values, its row labels short phrases of the page's prose."""
-    columns = int(rng.integers(2, 5))
-    styles = [int(rng.integers(4)) for _ in range(columns - 1)]
-    heads = ["Item", "Count", "Size (MB)", "Share", "Rate", "Time (s)", "Cost ($)", "Version", "Change"]
-    header = ["Name"] + [heads[int(k)] for k in rng.choice(np.arange(1, len(heads)), columns - 1, replace=False)]
-    labels = [w for w in words if w.isalpha() and w.islower() and 6 <= len(w) <= 12] + list(PACKAGES)
-    rows = [[str(rng.choice(labels)).capitalize()] + [_number(rng, s) for s in styles]
-            for _ in range(int(rng.integers(3, 8)))]
-    return table(rng, index, header, rows, ruled, caption)
+def subject_table(rng: np.random.Generator, index: int, lang: str, source: str, ruled: bool, width: float,
+                  size: float) -> str | None:
+    """A table of the kind the manual the prose comes from prints, of real values, under a caption that says what
+    it lists: the Debian Reference's packages (version, section, priority, installed size as Debian 12 lists
+    them), the KiCad manuals' hotkeys. Columns are left out until it fits `width` points at `size`; None where
+    not even one does (a column too narrow for a table)."""
+    number = f"表{index + 1} " if lang == "zh" else f"Table {index + 1}. "
+    if source == "kicad":
+        header, caption = list(HOTKEY_HEADS[lang]), number + ("默认快捷键" if lang == "zh" else "Default hotkeys")
+        rows = [[HOTKEYS[k][0 if lang == "en" else 2], HOTKEYS[k][1]]
+                for k in sorted(int(k) for k in rng.choice(len(HOTKEYS), int(rng.integers(3, 9)), replace=False))]
+        fits = _width([header, *rows], size) <= width
+        return table(rng, index, header, rows, ruled, caption, numeric_right=False) if fits else None
+    names = sorted(PACKAGE_FACTS) if rng.random() < 0.5 else list(PACKAGE_FACTS)
+    picked = [names[int(k)] for k in sorted(rng.choice(len(names), int(rng.integers(3, 8)), replace=False))]
+    columns = [int(k) for k in rng.permutation(len(PACKAGE_HEADS) - 1)[:int(rng.integers(2, 5))]]
+    for kept in range(len(columns), 0, -1):
+        shown = sorted(columns[:kept])
+        header = [PACKAGE_HEADS[0][lang == "zh"]] + [PACKAGE_HEADS[c + 1][lang == "zh"] for c in shown]
+        rows = [[name] + [PACKAGE_FACTS[name][c] for c in shown] for name in picked]
+        if _width([header, *rows], size) <= width:
+            said = [PACKAGE_SAID[c + 1][lang == "zh"] for c in shown]
+            caption = number + (f"Debian 12 软件包的{'、'.join(said)}" if lang == "zh" else
+                                f"Debian 12 packages: {', '.join(said[:-1])}{' and ' if len(said) > 1 else ''}{said[-1]}")
+            return table(rng, index, header, rows, ruled, caption, numeric_right=False)
+    return None
+
+
+def _width(cells: list[list[str]], size: float) -> float:
+    """At most how wide a table of `cells` is in points at `size`: 0.6 em a Latin letter (bold headers and wide
+    faces), an em a Chinese one, 1.2 em of padding a column. MuPDF squeezes a table wider than its column, and a
+    cell's unbreakable text then runs over its rules (a Chinese header 17 pt past its cell at 11.1 pt)."""
+    ems = [max(sum(1 if re.match(f"[{HAN_RANGES}\uff00-\uffef]", ch) else 0.6 for ch in cell) for cell in column)
+           for column in zip(*cells)]
+    return sum(e + 1.2 for e in ems) * size
 
 
 def zh_table(rng: np.random.Generator, index: int, ruled: bool, caption: str, statement: Statement) -> str:
@@ -203,13 +271,15 @@ def letter_close(rng: np.random.Generator) -> str:
             f"<p>{rng.choice(EN_NAMES)}</p>")
 
 
-def form(rng: np.random.Generator, index: int) -> str:
-    """A form: its fields a table of labels beside empty boxes (one field a row), then a tick-box list."""
-    fields = [str(f) for f in rng.choice(FORM_FIELDS, int(rng.integers(5, 10)), replace=False)]
+def form(rng: np.random.Generator, index: int, title: str) -> str:
+    """A form titled `title`: a note on filling it in, its fields a table of labels beside empty boxes (one field a
+    row), and the declaration above the signature."""
+    fields = FORMS[title][:int(rng.integers(5, len(FORMS[title]) + 1))]
     rows = "".join(f"<tr><td id='{cell_id(index, r, 0)}'>{html.escape(f)}:</td>"
                    f"<td id='{cell_id(index, r, 1)}'><div class='field'></div></td></tr>"
                    for r, f in enumerate(fields))
-    return f"<table class='unruled'>{rows}</table>"
+    note, declaration = (str(rng.choice(options)) for options in (FORM_NOTES, FORM_DECLARATIONS))
+    return f"<p>{note}</p><table class='unruled'>{rows}</table><p>{declaration}</p><p>Date: {en_date(rng)}</p>"
 
 
 def receipt(rng: np.random.Generator, index: int) -> str:
@@ -227,12 +297,15 @@ def receipt(rng: np.random.Generator, index: int) -> str:
     return head + table(rng, index, [], rows, ruled=False) + "<p class='centre'>Thank you for your purchase</p>"
 
 
-def notice_head(rng: np.random.Generator, topic: str) -> tuple[str, str]:
-    """A Chinese government notice's head (issuing organ, 文号, title, 主送) and its close (附件, 落款)."""
+def notice_head(rng: np.random.Generator, document: str) -> tuple[str, str]:
+    """A Chinese government notice issuing `document` (关于印发《...》的通知: its text is what the page goes on
+    with): the head (issuing organ, 文号, title, 主送, the sentence issuing it) and the close (附件, 落款)."""
     k = int(rng.integers(len(ZH_ORGS)))
     number = f"{ZH_ORG_CODES[k]}〔{int(rng.integers(2015, 2026))}〕{int(rng.integers(1, 99))}号"
+    name = html.escape(f"《{document}》")
     head = (f"<p class='org'>{ZH_ORGS[k]}文件</p><p class='centre'>{number}</p>"
-            f"<h1>关于{html.escape(topic)}的通知</h1><p>{rng.choice(ZH_TO)}</p>")
+            f"<h1>关于印发{name}的通知</h1><p>{rng.choice(ZH_TO)}</p>"
+            f"<p>现将{name}印发给你们，{rng.choice(ZH_ISSUE)}</p>")
     attachments = "".join(f"<p>{i + 1}. {html.escape(str(t))}</p>" for i, t in enumerate(
         rng.choice(["实施方案", "任务分工表", "申报表", "联系人名单", "统计表"], int(rng.integers(1, 3)), replace=False)))
     close = (f"<p>附件：</p>{attachments}<p class='right'>{ZH_ORGS[k]}</p><p class='right'>{zh_date(rng)}</p>")
@@ -246,3 +319,30 @@ def paper_head(rng: np.random.Generator, title: str, abstract: str, keywords: li
             f"<p class='centre small'>（{rng.choice(ZH_UNITS)}，{rng.choice(['北京', '杭州', '上海', '武汉'])}）</p>"
             f"<p class='abstract'><b>摘要：</b>{html.escape(abstract)}</p>"
             f"<p class='abstract'><b>关键词：</b>{html.escape('；'.join(keywords))}</p>")
+
+
+def report_title(rng: np.random.Generator) -> str:
+    """A listed company's annual report for 2023, the year its statements' periods end in."""
+    return f"{ZH_COMPANIES[int(rng.integers(len(ZH_COMPANIES)))]}2023年年度报告"
+
+
+def zh_discussion(rng: np.random.Generator, statement: Statement) -> str:
+    """A report's paragraph on `statement`, as management's discussion words it: its main lines' amounts in its
+    unit and their change on the last period (the figures the table below shows), and why the first moved."""
+    unit = statement.unit.removeprefix("单位：")
+    against = "上年同期" if statement.flow else "期初"
+    # an income statement leads with revenue, then net profit; a balance sheet with total assets
+    last = max(statement.totals, default=0)
+    lead = (0, last) if statement.flow else (last,)
+    order = sorted(range(len(statement.labels)), key=lambda k: (k not in lead, lead.index(k) if k in lead else 0,
+                                                                 k not in statement.totals, k))
+    said = []
+    for k in order[:int(rng.integers(2, 4))]:
+        amount = f"{statement.periods[0][k]:,.{statement.decimals}f}{unit}"
+        change = statement.change(k)
+        moved = "" if change is None else f"，较{against}{'增长' if change >= 0 else '下降'}{abs(change):.2f}%"
+        said.append(f"{LINE_PREFIX.sub('', statement.labels[k])}{amount}{moved}")
+    first = statement.change(order[0])
+    reasons = ZH_REASONS[statement.flow][first is not None and first < 0]
+    why = f"{LINE_PREFIX.sub('', statement.labels[order[0]])}变动{reasons[int(rng.integers(len(reasons)))]}"
+    return f"{'报告期内' if statement.flow else '报告期末'}，公司{'；'.join(said)}。" + (why if first is not None else "")

@@ -8,6 +8,12 @@ line spacing, alignment; an optional title across the columns, running header an
 lists, a footnote, emphasis runs, tables (ruled and unruled) and figures with captions, code blocks
 (`engines.docs.blocks`); the body is consecutive paragraphs of the real prose (`engines.prose`) from a random
 place, flowed column after column until the page is full (a paragraph the page cuts stops where the page ends).
+What stands over the prose belongs to it (`prose.places`): the title and running head are its chapter's, a section
+heading stands where its section starts, captions name the section they stand in, a paper's keywords are its
+chapter's sections, a notice issues the chapter (印发《...》), a slide lists its sections, and tables are of what
+the manual tabulates (Debian's packages, KiCad's hotkeys). A financial report has no prose of its own kind to draw
+from, so its body is made: each statement's figures said in words, as a report's discussion words them, above
+that statement's table.
 The PDF's bytes are then read by the same path as a user's PDFs (`engines.docs.page`), so the target comes from
 the PDF's text layer, not from the HTML; where a table cell and a code block landed (the Story reports each
 element's place by its id) tells the reader to read tables row by row and to keep code's indentation. Pages are
@@ -29,6 +35,7 @@ import pymupdf
 from engines import prose
 from engines.base import SampleError
 from engines.docs import blocks, faces
+from engines.tables.content import Statement
 from engines.tables.content import statement as financial_statement
 
 PAGE_SIZES = {"a4": (595, 842), "letter": (612, 792), "a5": (420, 595), "b5": (499, 709)}
@@ -39,7 +46,7 @@ KINDS = {"en": {"article": 0.6, "letter": 0.1, "form": 0.1, "receipt": 0.1, "sli
 LIST_MARKS = "•0123456789."  # what MuPDF draws before the items of <ul> and <ol>
 MIN_COLUMN = 150  # points: narrower columns break lines every few words
 NUMBERED = re.compile(r"^(?:[A-Z]\.|\d+)(?:\.\d+)*\.?\s+|^第 ?\d+ ?章\s*|^附录 ?[A-Z]\.?\s*|^(?:Chapter|Appendix) \S+\s*")
-CHANCE = {"heading": 0.15, "list": 0.12, "table": 0.07, "figure": 0.05, "code": 0.05, "emphasis": 0.3}
+CHANCE = {"list": 0.12, "table": 0.07, "figure": 0.05, "code": 0.05, "emphasis": 0.3}
 
 
 @dataclass(frozen=True)
@@ -97,6 +104,9 @@ def _css(layout: Layout) -> str:
     rules = "".join(faces.css(k, faces.family_name(k)) for k in dict.fromkeys((layout.face, layout.heading_face,
                                                                               layout.mono)))
     align = "justify" if layout.justify else "left"
+    # a Chinese table's header is set in the body's weight (三线表), and MuPDF sizes a cell by the regular face's
+    # metrics while a Chinese face without bold draws it in Noto Sans CJK Bold: a bold header ran over its rules
+    header = "normal" if layout.face in faces.CJK else "bold"
     s = layout.size
     return (f"{rules}* {{font-family: {body}; font-size: {s:.1f}pt; line-height: {layout.leading:.2f};}}\n"
             f"p, li {{text-align: {align}; margin: 0 0 {s * 0.5:.1f}pt 0;}}\n"
@@ -107,7 +117,7 @@ def _css(layout: Layout) -> str:
             f"pre {{font-family: {mono}; font-size: {s * 0.9:.1f}pt; margin: {s * 0.4:.1f}pt 0 {s * 0.6:.1f}pt 0;}}\n"
             f"table {{border-collapse: collapse; margin: {s * 0.3:.1f}pt 0 {s * 0.8:.1f}pt 0;}}\n"
             f"td, th {{padding: {s * 0.15:.1f}pt {s * 0.5:.1f}pt; text-align: left; white-space: nowrap;}}\n"
-            f"th {{font-weight: bold;}}\n.num {{text-align: right;}}\n"
+            f"th {{font-weight: {header};}}\n.num {{text-align: right;}}\n"
             f".ruled td, .ruled th {{border: 0.6pt solid black;}}\n"
             f".caption {{text-align: center; margin: {s * 0.3:.1f}pt 0 {s * 0.6:.1f}pt 0;}}\n"
             f".figure {{text-align: center; margin: {s * 0.5:.1f}pt 0 0 0;}}\n"
@@ -143,7 +153,7 @@ def draw_layout(rng: np.random.Generator, lang: str, source: str) -> Layout:
                   leading=round(float(rng.uniform(1.15, 1.5)), 2), justify=bool(rng.random() < 0.5),
                   title=article and bool(rng.random() < 0.5), header=article and bool(rng.random() < 0.6),
                   footer=kind not in ("receipt", "slides") and bool(rng.random() < 0.7),
-                  footnote=article and bool(rng.random() < 0.4),
+                  footnote=kind in ("article", "paper") and bool(rng.random() < 0.4),
                   start=int(rng.integers(len(prose.paragraphs(lang, source)))))
 
 
@@ -157,20 +167,49 @@ class _Body:
     def __init__(self, rng: np.random.Generator, lang: str, layout: Layout, source: str, column: float,
                  per_page: int) -> None:
         self.rng, self.lang, self.layout, self.column, self.per_page = rng, lang, layout, column, per_page
-        self.paragraphs, self.heads = prose.paragraphs(lang, source), prose.headings(lang, source)
+        self.source = source
+        self.paragraphs, self.places = prose.paragraphs(lang, source), prose.places(lang, source)
         self.parts: list[str] = []
         self.images: dict[str, bytes] = {}
         self.counts = {"tables": 0, "figures": 0, "code": 0, "emphasis": 0}  # blocks made (numbering their ids)
         self.ruled: list[int] = []  # the ruled tables' numbers
         self.k = layout.start
+        self.running = self.chapter()  # the running head: a book's chapter, a report's own name
 
     def next_paragraph(self) -> str:
         text = self.paragraphs[self.k % len(self.paragraphs)]
         self.k += 1
         return text
 
+    def place(self, k: int) -> prose.Place:
+        return self.places[k % len(self.places)]
+
+    def opens(self, k: int) -> str | None:
+        """The heading of the section paragraph `k` opens (its section is not the one before it), or None."""
+        section = self.place(k).section
+        return section if section and section != self.place(k - 1).section else None
+
     def heading(self) -> str:
-        return self.heads[int(self.rng.integers(len(self.heads)))]
+        """The innermost heading over the text flowed last (or about to flow): what a caption or a title of
+        this part of the page is about."""
+        place = self.place(max(self.k - 1, self.layout.start))
+        return place.section or place.chapter or ""
+
+    def chapter(self) -> str:
+        """The outermost heading over the page's first paragraph: its running head."""
+        place = self.place(self.layout.start)
+        return place.chapter or place.section or ""
+
+    def sections(self, n: int) -> list[str]:
+        """The headings of the next `n` sections from the page's first paragraph on, in the same chapter."""
+        chapter, found = self.place(self.layout.start).chapter, []
+        for k in range(self.layout.start, self.layout.start + len(self.places)):
+            if len(found) == n or self.place(k).chapter != chapter:
+                break
+            section = self.place(k).section
+            if section and section not in found:
+                found.append(section)
+        return found
 
     def paragraph(self, text: str) -> None:
         if self.rng.random() < CHANCE["emphasis"]:
@@ -179,19 +218,33 @@ class _Body:
         else:
             self.parts.append(f"<p>{html.escape(text)}</p>")
 
-    def table(self, report: bool = False) -> None:
+    def table(self) -> None:
+        """A table of the kind the manual prints, where one fits the column."""
+        n, ruled = self.counts["tables"], bool(self.rng.random() < 0.5)
+        markup = blocks.subject_table(self.rng, n, self.lang, self.source, ruled, self.column, self.layout.size)
+        if markup is None:
+            return
+        self.counts["tables"] += 1
+        if ruled:
+            self.ruled.append(n)
+        self.parts.append(markup)
+
+    def report(self) -> None:
+        """A report's discussion of its income statement and balance sheet (one company, one unit): each under
+        its heading, its figures said in words (the amounts and changes its table shows) above its table."""
+        for heads, kind in blocks.ZH_REPORT_SECTIONS:
+            self.parts.append(f"<h2>{html.escape(heads[int(self.rng.integers(len(heads)))])}</h2>")
+            statement = financial_statement(self.rng, "zh", wide=False, kinds=(kind,), unit="单位：万元")
+            self.parts.append(f"<p>{html.escape(blocks.zh_discussion(self.rng, statement))}</p>")
+            self.zh_statement(statement)
+
+    def zh_statement(self, statement: Statement) -> None:
+        """A statement's table under its caption."""
         n, ruled = self.counts["tables"], bool(self.rng.random() < 0.5)
         self.counts["tables"] += 1
         if ruled:
             self.ruled.append(n)
-        if self.lang == "zh":
-            statement = financial_statement(self.rng, "zh", int(self.rng.integers(3, 8)), wide=False)
-            caption = f"表{n + 1} {statement.title}" + ("（部分）" if report and self.rng.random() < 0.5 else "")
-            self.parts.append(blocks.zh_table(self.rng, n, ruled, caption, statement))
-        else:
-            words = " ".join(self.paragraphs[(self.k + i) % len(self.paragraphs)] for i in range(3)).split()
-            caption = f"Table {n + 1}. {_unnumbered(self.heading())}"
-            self.parts.append(blocks.en_table(self.rng, n, words, ruled, caption))
+        self.parts.append(blocks.zh_table(self.rng, n, ruled, f"表{n + 1} {statement.title}", statement))
 
     def figure(self) -> None:
         n = self.counts["figures"]
@@ -206,26 +259,25 @@ class _Body:
         self.counts["code"] += 1
 
     def list(self) -> int:
-        # short paragraphs from elsewhere: not the next paragraphs, nor the last list's items
-        items = _short(self.paragraphs, self.k + int(self.rng.integers(1000, 9000)), int(self.rng.integers(2, 5)))
+        # short paragraphs a little further on (the same section or the next): not the page's next paragraphs
+        items = _short(self.paragraphs, self.k + int(self.rng.integers(20, 60)), int(self.rng.integers(2, 5)))
         tag = "ol" if self.rng.random() < 0.5 else "ul"
         self.parts.append(f"<{tag}>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + f"</{tag}>")
         return sum(len(i) for i in items)
 
-    def flow(self, chars: int, report: bool = False) -> None:
+    def flow(self, chars: int) -> None:
         """About `chars` characters of consecutive paragraphs, with headings, lists, tables, figures and code."""
         total = 0
         while total < chars:
+            if section := self.opens(self.k):  # a section starts here: its own heading, as the manual prints it
+                self.parts.append(f"<h2>{html.escape(section)}</h2>")
             text = self.next_paragraph()
-            roll = self.rng.random()
-            if roll < CHANCE["heading"]:
-                self.parts.append(f"<h2>{html.escape(self.heading())}</h2>")
             if self.rng.random() < CHANCE["list"]:
                 total += self.list()
             self.paragraph(text)
             total += len(text)
-            if self.rng.random() < CHANCE["table"] * (4 if report else 1):
-                self.table(report)
+            if self.rng.random() < CHANCE["table"]:
+                self.table()
                 total += 300
             elif self.rng.random() < CHANCE["figure"]:
                 self.figure()
@@ -275,40 +327,40 @@ def _top(body: _Body, layout: Layout) -> str:
             body.paragraph(body.next_paragraph())
         body.parts.append(blocks.letter_close(rng))
         return ""
-    if kind == "form":
-        title = str(rng.choice(["Application Form", "Registration Form", "Change of Address", "Enrolment Form"]))
-        body.parts.append(f"<p>{html.escape(_short(body.paragraphs, layout.start + 7919, 1)[0])}</p>")
-        body.parts.append(blocks.form(rng, 0))
+    if kind == "form":  # a form's own words, not a manual's prose
+        title = str(rng.choice(list(blocks.FORMS)))
+        body.parts.append(blocks.form(rng, 0, title))
         body.counts["tables"] += 1
-        body.flow(per_page // 3)
         return f"<h1>{title}</h1>"
     if kind == "receipt":
         body.parts.append(blocks.receipt(rng, 0))
         body.counts["tables"] += 1
         return ""
-    if kind == "slides":
-        items = [_unnumbered(h) for h in (body.heading() for _ in range(int(rng.integers(3, 6))))]
+    if kind == "slides":  # a chapter's title over its sections
+        items = [_unnumbered(h) for h in body.sections(int(rng.integers(3, 6)))]
         body.parts.append("<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>")
-        return f"<h1>{html.escape(_unnumbered(body.heading()))}</h1>"
-    if kind == "notice":
-        head, close = blocks.notice_head(rng, _unnumbered(body.heading()))
+        return f"<h1>{html.escape(_unnumbered(body.chapter()))}</h1>"
+    if kind == "notice":  # a notice issuing the chapter the page's prose comes from (印发《...》), its text below
+        head, close = blocks.notice_head(rng, _unnumbered(body.chapter()))
         body.flow(per_page // 2)
         body.parts.append(close)
         return head
-    if kind == "paper":
-        abstract = _short(body.paragraphs, layout.start + 104729, 1, most=160)[0]
-        keywords = [_unnumbered(body.heading()) for _ in range(int(rng.integers(3, 6)))]
+    if kind == "paper":  # titled by its chapter, keywords its sections, the abstract the text just after the page's
+        keywords = [_unnumbered(h) for h in body.sections(int(rng.integers(3, 6)))]
         body.flow(per_page)
-        return blocks.paper_head(rng, _unnumbered(body.heading()), abstract, keywords)
-    if kind == "report":
-        company = str(rng.choice(["华信科技股份有限公司", "东方电气集团股份有限公司", "长江证券股份有限公司",
-                                  "中原高速公路股份有限公司"]))
-        title = f"{company}{int(rng.integers(2015, 2025))}年{rng.choice(['年度报告', '半年度报告'])}"
-        body.parts.append(f"<h2>{rng.choice(['第三节 管理层讨论与分析', '第二节 公司简介和主要财务指标'])}</h2>")
-        body.flow(per_page, report=True)
-        return f"<h1>{html.escape(title)}</h1>"
+        abstract = _short(body.paragraphs, body.k, 1, most=160)[0]
+        return blocks.paper_head(rng, _unnumbered(body.chapter()), abstract, keywords)
+    if kind == "report":  # a listed company's annual report: its discussion of the statements it shows
+        title = blocks.report_title(rng)
+        body.running = title  # a report names itself atop every page: a page under that head repeats no title
+        body.parts.append("<h2>第三节 管理层讨论与分析</h2>")
+        body.report()
+        return "" if layout.header else f"<h1>{html.escape(title)}</h1>"
     body.flow(per_page)
-    return f"<h1>{html.escape(body.heading())}</h1>" if layout.title else ""
+    if not layout.title:
+        return ""
+    body.running = body.place(layout.start).section or ""  # under a chapter's title, the section's running head
+    return f"<h1>{html.escape(body.chapter())}</h1>"
 
 
 def generate_page(rng: np.random.Generator, lang: str, source: str = prose.DEFAULT) -> Generated:
@@ -329,14 +381,14 @@ def generate_page(rng: np.random.Generator, lang: str, source: str = prose.DEFAU
     body = _Body(rng, lang, layout, source, column, per_page)
     top_markup = _top(body, layout)
     header = footer = note = ""
-    if layout.header:
-        header = f"<p class='small' style='margin: 0'>{html.escape(body.heads[layout.start % len(body.heads)])}</p>"
+    if layout.header and body.running:
+        header = f"<p class='small' style='margin: 0'>{html.escape(body.running)}</p>"
     if layout.footer:
         number = int(rng.integers(1, 400))
         shown = f"— {number} —" if lang == "zh" and rng.random() < 0.5 else str(number)
         footer = f"<p class='small' style='text-align: center; margin: 0'>{shown}</p>"
-    if layout.footnote:
-        note = f"<p class='small'>1 {html.escape(_short(body.paragraphs, layout.start + 7919, 1)[0])}</p>"
+    if layout.footnote:  # a short paragraph from the text after the page's
+        note = f"<p class='small'>1 {html.escape(_short(body.paragraphs, body.k + 1, 1)[0])}</p>"
     flow = "".join(body.parts)
     drawn = [m for m in (header, footer, top_markup, note, flow) if m]  # every markup placed
     text = LIST_MARKS + html.unescape(prose.TAG.sub(" ", " ".join(drawn)))

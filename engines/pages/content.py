@@ -21,7 +21,7 @@ import numpy as np
 
 from engines.formulas.content import random_formula
 from engines.pages.blocks import Block, Segment
-from engines.prose import DEFAULT, headings, paragraphs
+from engines.prose import DEFAULT, headings, paragraphs, places
 from engines.tables.content import random_tabular
 from renderers.scripts import HAN_RANGES
 
@@ -72,12 +72,62 @@ def titles(lang: str, source: str = DEFAULT) -> tuple[str, ...]:
     return tuple(t for t in map(_tidy, headings(lang, source)) if _printable(t, lang))
 
 
-def _sentences(rng: np.random.Generator, lang: str, n: int, source: str) -> list[str]:
-    """`n` consecutive sentences from a random paragraph (fewer when it is shorter)."""
-    pool = prose(lang, source)
-    sentences = [s.strip() for s in SENTENCE[lang].split(pool[int(rng.integers(len(pool)))]) if s.strip()]
-    start = int(rng.integers(max(1, len(sentences) - n + 1)))
-    return sentences[start:start + n]
+@functools.cache
+def _usable(lang: str, source: str) -> tuple[bool, ...]:
+    """Per paragraph of `engines.prose.paragraphs`, whether it is one of `prose`'s (prints as written)."""
+    usable = set(prose(lang, source))
+    return tuple(_tidy(p) in usable for p in paragraphs(lang, source))
+
+
+class Walk:
+    """The prose read in its order from a random paragraph on: what a document says next and the section it is in,
+    so its headings, running head and captions are those of the text they stand over (they were drawn from anywhere
+    in the manual, each paragraph from another chapter)."""
+
+    def __init__(self, rng: np.random.Generator, lang: str, source: str = DEFAULT) -> None:
+        self.lang, self.paragraphs, self.places = lang, paragraphs(lang, source), places(lang, source)
+        self.usable, self.printable = _usable(lang, source), frozenset(titles(lang, source))
+        self.k = int(rng.integers(len(self.paragraphs)))
+        self.first = self._next()  # the first paragraph the document reads
+        self.section = self._section(self.first)  # the section of the text read last, or about to be read
+        self.k -= 1
+
+    def _section(self, k: int) -> str | None:
+        section = self.places[k % len(self.places)].section
+        return _tidy(section) if section and _tidy(section) in self.printable else None
+
+    def chapter(self) -> str:
+        """The outermost printable heading over where the walk began, without its numbering ("" if none)."""
+        place = self.places[self.first]
+        for head in (place.chapter, place.section):
+            if head and _tidy(head) in self.printable:
+                return NUMBERING.sub("", _tidy(head)) or _tidy(head)
+        return ""
+
+    def _next(self) -> int:
+        for _ in range(len(self.paragraphs)):
+            self.k += 1
+            if self.usable[self.k % len(self.paragraphs)]:
+                return self.k % len(self.paragraphs)
+        raise ValueError(f"no usable paragraph in {self.lang!r}")
+
+    def sentences(self, n: int) -> list[str]:
+        """The first `n` sentences of the next usable paragraph (fewer when it is shorter)."""
+        k = self._next()
+        self.section = self._section(k) or self.section
+        return [s.strip() for s in SENTENCE[self.lang].split(_tidy(self.paragraphs[k])) if s.strip()][:n]
+
+    def next_section(self) -> str:
+        """Skip to where the next printable section starts and give its title (the current one's when none is
+        found within the manual's length)."""
+        for _ in range(len(self.paragraphs)):
+            k = self._next()
+            section = self._section(k)
+            if section and section != self.section and self._section(k - 1) != section:
+                self.k -= 1  # its first paragraph is what the document says next
+                self.section = section
+                return section
+        return self.section or ""
 
 
 def _with_formulas(rng: np.random.Generator, lang: str, text: str, rate: float) -> tuple[Segment, ...]:
@@ -96,47 +146,44 @@ def _with_formulas(rng: np.random.Generator, lang: str, text: str, rate: float) 
     return tuple(segments)
 
 
-def title(rng: np.random.Generator, lang: str, source: str) -> str:
-    """A real section title without its source's numbering ("Virtual consoles")."""
-    pool = titles(lang, source)
-    text = pool[int(rng.integers(len(pool)))]
-    return NUMBERING.sub("", text) or text
-
-
-def heading(rng: np.random.Generator, lang: str, level: int, source: str, number: str = "") -> Block:
-    """A real section title: numbered `number` ("2.1 Virtual consoles"), or as its source numbers it
-    ("1.1.6. Virtual consoles") when `number` is ""."""
+def heading(walk: Walk, level: int, number: str = "", skip: bool = True) -> Block:
+    """The title of the section the walk goes on in (skipping to the next section's start when `skip`): numbered
+    `number` ("2.1 Virtual consoles"), or as its source numbers it ("1.1.6. Virtual consoles") when `number` is
+    ""."""
+    text = walk.next_section() if skip or not walk.section else walk.section
     if not number:
-        pool = titles(lang, source)
-        return Block("heading", (Segment(pool[int(rng.integers(len(pool)))]),), level=level)
-    return Block("heading", (Segment(f"{number} {title(rng, lang, source)}"),), level=level)
+        return Block("heading", (Segment(text),), level=level)
+    return Block("heading", (Segment(f"{number} {NUMBERING.sub('', text) or text}"),), level=level)
 
 
-def paragraph(rng: np.random.Generator, lang: str, source: str, continued: bool = False, note: int = 0) -> list[Block]:
+def paragraph(rng: np.random.Generator, walk: Walk, continued: bool = False, note: int = 0) -> list[Block]:
     """A paragraph of 2-6 real sentences, with about one inline formula in two paragraphs; with `note`, its
-    first sentence ends in footnote mark `note` and the footnote (a real sentence) follows as a block."""
+    first sentence ends in footnote mark `note` and the footnote (the next paragraph's first sentence) follows as
+    a block."""
+    lang = walk.lang
     glue = " " if lang == "en" else ""
-    sentences = _sentences(rng, lang, int(rng.integers(2, 7)), source)
+    sentences = walk.sentences(int(rng.integers(2, 7)))
     text = glue.join(sentences)
-    if continued:  # the end of a paragraph begun on a previous page
-        text = text[len(text) // 2:]
-        text = text[text.index(" ") + 1:] if lang == "en" and " " in text else text
+    if continued:  # the end of a paragraph begun on a previous page, from a word (a clause: no line of Chinese
+        half = text[len(text) // 2:]  # type opens with a full stop)
+        cut = re.search(" " if lang == "en" else "[，。；：]", half[:-1])
+        text = half[cut.end():] if cut else half
     if not note or continued or len(sentences) < 2:
         return [Block("paragraph", _with_formulas(rng, lang, text, 0.6), continued=continued)]
     first, rest = sentences[0], glue + glue.join(sentences[1:])
     mark = Segment(f"{{ }}^{{{note}}}", math=True, note=note)
     body = _with_formulas(rng, lang, first, 0.3) + (mark,) + _with_formulas(rng, lang, rest, 0.4)
     footnote = (Segment(f"{{ }}^{{{note}}}", math=True, tex=f"\\textsuperscript{{{note}}}"),
-                Segment(glue + _sentences(rng, lang, 1, source)[0]))
+                Segment(glue + walk.sentences(1)[0]))
     return [Block("paragraph", body), Block("footnote", footnote)]
 
 
-def list_items(rng: np.random.Generator, lang: str, source: str) -> list[Block]:
-    """2-5 list items of one sentence each, bulleted or numbered."""
+def list_items(rng: np.random.Generator, walk: Walk) -> list[Block]:
+    """2-5 list items of one sentence each (the next paragraph's), bulleted or numbered."""
     n, numbered = int(rng.integers(2, 6)), bool(rng.random() < 0.5)
-    sentences = _sentences(rng, lang, n, source)
-    return [Block("item", _with_formulas(rng, lang, s, 0.2), label=f"{k + 1}." if numbered else "", opens=k == 0)
-            for k, s in enumerate(sentences)]
+    sentences = walk.sentences(n)
+    return [Block("item", _with_formulas(rng, walk.lang, s, 0.2), label=f"{k + 1}." if numbered else "",
+                  opens=k == 0) for k, s in enumerate(sentences)]
 
 
 def display(rng: np.random.Generator, tag: str = "") -> Block:
@@ -171,9 +218,10 @@ def picture(rng: np.random.Generator) -> str:
     return "".join(out) + r"\end{picture}"
 
 
-def figure(rng: np.random.Generator, lang: str, source: str, number: int) -> Block:
-    """A figure: a drawing (`picture`) over its caption, "Figure n: " and a real sentence."""
-    caption = CAPTION[lang].format(number) + _sentences(rng, lang, 1, source)[0]
+def figure(rng: np.random.Generator, walk: Walk, number: int) -> Block:
+    """A figure: a drawing (`picture`) over its caption, "Figure n: " and the title of the section it stands in."""
+    about = walk.section or walk.chapter()
+    caption = CAPTION[walk.lang].format(number) + (NUMBERING.sub("", about) or about)
     return Block("figure", (Segment(caption),), picture=picture(rng))
 
 
@@ -188,23 +236,24 @@ def table(rng: np.random.Generator, lang: str, narrow: bool = False) -> Block | 
     return None
 
 
-def draw_blocks(rng: np.random.Generator, lang: str, budget: float, source: str = DEFAULT,
-                numbered: bool = False, columns: int = 1) -> list[Block]:
+def draw_blocks(rng: np.random.Generator, walk: Walk, budget: float, numbered: bool = False,
+                columns: int = 1) -> list[Block]:
     """Blocks in a document's order until about `budget` characters of content.
 
     Args:
         rng: the only source of randomness.
-        lang: "en" or "zh".
+        walk: the prose the document reads on from (its language is the document's).
         budget: characters of content to reach (a formula, table or figure counts for what it covers).
-        source: the prose's source, a key of `engines.prose.SOURCES`.
         numbered: sections, displayed formulas (half of them) numbered by the document, from where a
             document that opens mid-way would be.
         columns: the page's columns (two: narrow tables only).
 
     Returns:
-        The blocks, opening with a section heading or, one time in four, a continued paragraph.
+        The blocks, opening with the heading of the section the walk starts in or, one time in four, a continued
+        paragraph; each later heading opens the next section of the prose, which the text after it reads.
     """
-    blocks: list[Block] = paragraph(rng, lang, source, continued=True) if rng.random() < 0.25 else []
+    lang = walk.lang
+    blocks: list[Block] = paragraph(rng, walk, continued=True) if rng.random() < 0.25 else []
     section, sub = int(rng.integers(0, 4)), 0
     equation, figures, notes = int(rng.integers(0, 9)), int(rng.integers(0, 4)), 0
     size = 0.0
@@ -214,13 +263,13 @@ def draw_blocks(rng: np.random.Generator, lang: str, budget: float, source: str 
             level = 1 if rng.random() < 0.7 or not section else 2
             section, sub = (section + 1, 0) if level == 1 else (section, sub + 1)
             number = "" if not numbered else str(section) if level == 1 else f"{section}.{sub}"
-            new = [heading(rng, lang, level, source, number)]
+            new = [heading(walk, level, number, skip=bool(blocks))]
         elif r < 0.58:
             footnote = rng.random() < 0.12
             notes += footnote
-            new = paragraph(rng, lang, source, note=notes if footnote else 0)
+            new = paragraph(rng, walk, note=notes if footnote else 0)
         elif r < 0.70:
-            new = list_items(rng, lang, source)
+            new = list_items(rng, walk)
         elif r < 0.82:
             tagged = numbered and rng.random() < 0.5
             equation += tagged
@@ -229,7 +278,7 @@ def draw_blocks(rng: np.random.Generator, lang: str, budget: float, source: str 
             new = [b for b in [table(rng, lang, narrow=columns > 1)] if b is not None]
         else:
             figures += 1
-            new = [figure(rng, lang, source, figures)]
+            new = [figure(rng, walk, figures)]
         blocks += new
         size += sum(120 if b.kind in ("display", "heading") else 400 if b.kind in ("table", "figure")
                     else sum(len(s.text) for s in b.segments) for b in new)

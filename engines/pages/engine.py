@@ -22,7 +22,7 @@ import numpy as np
 from engines import prose
 from engines.base import Draw, Engine, EngineConfig, Lang, Resources, Sample, SampleError
 from engines.pages.blocks import Document
-from engines.pages.content import draw_blocks, title
+from engines.pages.content import Walk, draw_blocks
 from engines.pages.layout import ENGINE, batch_latex, document_latex, draw_style
 from engines.pages.source import PaperPage, load_papers
 from engines.pages.split import SplitError, split_pages
@@ -95,9 +95,9 @@ class PagesEngine(Engine):
 
     def _document(self, rng: np.random.Generator) -> Document:
         lang = self.config.lang if self.config.lang != "mixed" else ("zh" if rng.random() < 0.5 else "en")
-        style = draw_style(rng, lang, head=title(rng, lang, self.config.prose))
-        blocks = draw_blocks(rng, lang, style.capacity(lang) * self.config.fill, self.config.prose, style.numbered,
-                             style.columns)
+        walk = Walk(rng, lang, self.config.prose)
+        style = draw_style(rng, lang, head=walk.chapter())
+        blocks = draw_blocks(rng, walk, style.capacity(lang) * self.config.fill, style.numbered, style.columns)
         return Document(lang, style.setup(), blocks, style)
 
     def _compile(self, documents: list[Document]) -> list[Sample | Exception]:

@@ -108,17 +108,26 @@ class _Numbers:
                        "int": 10 ** rng.uniform(1, 4), "size": 10 ** rng.uniform(0, 3), "signed": rng.uniform(-3, 5),
                        "sci": 10 ** rng.uniform(-6, 4)}.get(kind, 1.0)
         self.deviation = kind in ("pct", "score", "small") and rng.random() < 0.2
+        if kind == "count":  # a cohort's size: each row's n is it, less the few whose value is missing
+            self.total = int(rng.integers(20, 900))
 
-    def value(self, label: str = "", year: int = ROW_YEAR) -> tuple[str, float]:
-        """A cell's LaTeX (for row `label`, in `year` where the column is a year's) and the number it shows (for
+    def value(self, label: str = "", year: int = ROW_YEAR, effect: tuple[float, float] = (0.0, 0.2)) -> tuple[str, float]:
+        """A cell's LaTeX (for row `label`, in `year` where the column is a year's; an odds ratio, its interval
+        and p-value from the row's `effect`, a log odds ratio and its standard error) and the number it shows (for
         picking the best of a column)."""
         rng, kind = self.rng, self.kind
-        if kind == "pvalue":
-            p = 10 ** rng.uniform(-4, 0)
+        log_odds, error = effect
+        if kind == "count":
+            n = self.total - int(rng.binomial(self.total, 0.02))
+            return str(n), float(n)
+        if kind == "odds":
+            return f"{math.exp(log_odds):.2f}", math.exp(log_odds)
+        if kind == "interval":  # the 95% interval holds the odds ratio
+            low, high = math.exp(log_odds - 1.96 * error), math.exp(log_odds + 1.96 * error)
+            return f"{low:.2f}--{high:.2f}", low
+        if kind == "pvalue":  # the Wald test's: under 0.05 exactly when the interval leaves out 1
+            p = math.erfc(abs(log_odds / error) / math.sqrt(2))
             return ("$<0.001$", p) if p < 0.001 else (f"{p:.3f}", p)
-        if kind == "interval":
-            low = rng.uniform(0.1, 5)
-            return f"{low:.2f}--{low * rng.uniform(1.1, 3):.2f}", low
         if kind.startswith("t:"):
             return _one(rng, TEXT_VALUES[kind[2:]]), 0.0
         if kind.startswith("season:"):  # a month's value on a yearly cycle, highest in July
@@ -182,6 +191,8 @@ def _year(head: str) -> int | None:
 def _row_value(rng: np.random.Generator, name: str, label: str, year: int) -> tuple[str, float]:
     """Row `label`'s figure `name` in `year`: its real 2023 value, grown or drifted to `year`, with a little noise."""
     base, years = ROW_VALUES[name][label], year - ROW_YEAR
+    if base is None:  # a figure the row has not (a share's SD)
+        return "--", 0.0
     if name in ROW_DRIFT:  # a rate in points: 1 decimal, a minus sign as the rest of the table writes it
         drift, spread = ROW_DRIFT[name]
         v = base + drift * years + float(rng.normal(0, spread))
@@ -316,9 +327,16 @@ class _Table:
         per = len(self.columns) // max(1, len(self.groups))
         years = [_year(self.groups[j // per]) if self.groups else None for j in range(len(self.columns))]
         blocks = [label for label, size in self.blocks for _ in range(size)] or [""] * len(self.rows)
+        groups = max(1, len(self.groups))
+        if any(kind in ("odds", "interval", "pvalue") for _, kind in self.columns):  # per row and group
+            effects = [[(float(self.rng.normal(0, 0.35)), float(self.rng.uniform(0.08, 0.3))) for _ in range(groups)]
+                       for _ in self.rows]
+        else:
+            effects = [[(0.0, 0.2)] * groups for _ in self.rows]
         cells = [self.parameter_row(label) if self.params else
-                 [n.value(label, y or _year(block) or ROW_YEAR) for n, y in zip(self.numbers, years)]
-                 for label, block in zip(self.rows, blocks)]
+                 [n.value(label, y or _year(block) or ROW_YEAR, effect[j // per])
+                  for j, (n, y) in enumerate(zip(self.numbers, years))]
+                 for label, block, effect in zip(self.rows, blocks, effects)]
         if self.bold_best:
             for j, (_, kind) in enumerate(self.columns):
                 if kind in ("pct", "score", "signed"):
@@ -400,6 +418,7 @@ class Statement:
     labels: tuple[str, ...]  # in the statement's order
     periods: tuple[tuple[float, ...], tuple[float, ...]]  # each line's amount this period and the last
     totals: frozenset[int]  # the rows that are totals (sums of lines of the whole statement)
+    flow: bool = True  # a period's flows (income, spending), not balances at two dates
 
     def change(self, k: int) -> float | None:
         """Row k's change in percent, or None where last period's amount is not positive."""
@@ -407,7 +426,8 @@ class Statement:
         return (now / before - 1) * 100 if before > 0 else None
 
 
-def statement(rng: np.random.Generator, lang: str, lines: int | None = None, wide: bool = True) -> Statement:
+def statement(rng: np.random.Generator, lang: str, lines: int | None = None, wide: bool = True,
+              kinds: tuple[int, ...] | None = None, unit: str | None = None) -> Statement:
     """A statement whose lines belong to it and add up: lines drawn as shares of a base (revenue, total assets) or
     of an earlier line (income tax, 15-25% of the profit before tax), totals the sums of the rounded lines, last
     period's amounts this period's shrunk by one growth rate (-15% to +25%) with a little noise per line.
@@ -419,13 +439,17 @@ def statement(rng: np.random.Generator, lang: str, lines: int | None = None, wid
             whose lines are all kept; None keeps all.
         wide: whether the unit may be 单位：元 (amounts of ten digits and two decimals) and the periods long dates
             (2023 年 12 月 31 日): both too wide for a column of a page.
+        kinds: the statements (indices of `vocab.STATEMENTS[lang]`) to draw from; None for all.
+        unit: the unit line (one of `vocab.UNITS[lang]`'s); None draws one.
     """
-    k_statement = int(rng.integers(len(STATEMENTS[lang])))
+    kinds = kinds or tuple(range(len(STATEMENTS[lang])))
+    k_statement = kinds[int(rng.integers(len(kinds)))]
     row_head, flow, items = STATEMENTS[lang][k_statement]
     title = _one(rng, STATEMENT_TITLES[lang][k_statement])
-    unit, low, high = _one(rng, [u for u in UNITS[lang] if wide or u[0] != "单位：元"])
-    decimals = 2 if unit == "单位：元" or rng.random() < 0.3 else 0
+    unit, low, high = _one(rng, [u for u in UNITS[lang] if (wide or u[0] != "单位：元") and unit in (None, u[0])])
     base = 10 ** rng.uniform(low, high)
+    # cents for 元; and where the base is small (亿元, millions), so that a line of 0.5% of it is not printed as 0
+    decimals = 2 if unit == "单位：元" or base < 1e4 or rng.random() < 0.3 else 0
     shares = [what if isinstance(what, str) else rng.uniform(*what[:2]) for _, what in items]
     growth = float(np.clip(rng.normal(0.06, 0.08), -0.15, 0.25))
     periods = []
@@ -450,7 +474,7 @@ def statement(rng: np.random.Generator, lang: str, lines: int | None = None, wid
     periods_head = _one(rng, [p for p in PERIODS[flow][lang] if wide or max(map(len, p)) <= 9])
     return Statement(title, (row_head, *periods_head), unit, decimals,
                      tuple(items[k][0] for k in keep), tuple(tuple(p[k] for k in keep) for p in periods),
-                     frozenset(j for j, k in enumerate(keep) if isinstance(items[k][1], str)))
+                     frozenset(j for j, k in enumerate(keep) if isinstance(items[k][1], str)), flow == "flow")
 
 
 def _statement(rng: np.random.Generator, lang: str) -> str:

@@ -20,7 +20,7 @@ TOPICS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[Column
           ("AUC", "score"), ("BLEU", "r:18:45:1"), ("MSE", "small"), ("MAE", "small"), ("Params (M)", "size"),
           ("FLOPs (G)", "size"), ("Time (s)", "size"), ("Acc. $\\uparrow$", "pct"), ("Loss $\\downarrow$", "small"))),
         ("Sample", ("S1", "S2", "S3", "S4", "S5", "A-1", "A-2", "B-1", "B-2", "Control", "Reference", "Bulk"),
-         ("300 K", "77 K", "Annealed", "As grown", "Run 1", "Run 2"),
+         ("Annealed", "As grown", "Run 1", "Run 2"),  # no temperature groups over a $T$ column
          (("$T$ (K)", "r:4:1200:0"), ("$\\rho$ (g/cm$^3$)", "r:0.8:12:2"), ("$E_g$ (eV)", "r:0.3:6:2"),
           ("$a$ (\\AA)", "r:2.5:12:3"),
           ("$\\sigma$ (S/m)", "sci"), ("Yield (\\%)", "pct"), ("$\\Delta H$ (kJ/mol)", "r:-400:150:1"), ("$n$", "r:3:60:0"),
@@ -34,9 +34,8 @@ TOPICS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[Column
         ("Characteristic", ("Age, years", "Female, n (\\%)", "BMI, kg/m$^2$", "Smoker", "Diabetes", "Hypertension",
                             "Systolic BP", "HbA1c (\\%)", "LDL, mmol/L", "Follow-up, months"),
          ("Treatment", "Placebo", "Cohort A", "Cohort B"),
-         (("Mean", "row:cohort"), ("SD", "row:cohort_sd"), ("$n$", "r:20:900:0"), ("$p$-value", "pvalue"),
-          ("OR", "r:0.3:4:2"),
-          ("95\\% CI", "interval"))),
+         (("Mean", "row:cohort"), ("SD", "row:cohort_sd"), ("$n$", "count"), ("$p$-value", "pvalue"),
+          ("OR", "odds"), ("95\\% CI", "interval"))),
         ("Parameter", ("Learning rate", "Batch size", "Epochs", "Dropout", "Weight decay", "Hidden size", "Layers",
                        "Heads", "Warm-up steps", "Optimizer", "$\\beta_1$", "$\\beta_2$", "$\\epsilon$"),
          ("Small", "Base", "Large", "Stage 1", "Stage 2"),
@@ -57,7 +56,7 @@ TOPICS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[Column
           ("Humidity (\\%)", "r:35:90:0"), ("Wind (m/s)", "r:1:9:1"))),
         ("Material", ("Steel", "Aluminium", "Copper", "Titanium", "Glass", "Concrete", "PVC", "Nylon", "Oak",
                       "Carbon fibre"),
-         ("Room temp.", "Elevated temp."),
+         ("Nominal", "Measured"),  # handbook values beside a lab's (not temperatures: a cost has none)
          (("Density (kg/m$^3$)", "row:density"), ("$E$ (GPa)", "row:modulus"), ("Strength (MPa)", "row:strength"),
           ("Thermal cond. (W/m$\\cdot$K)", "row:conductivity"), ("Cost (USD/kg)", "row:cost"))),
     ],
@@ -77,7 +76,7 @@ TOPICS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[Column
           ("含量（\\%）", "pct"), ("浓度（mol/L）", "r:0.01:5:3"), ("电导率（S/m）", "sci"))),
         ("指标", ("平均年龄", "男性比例", "体重指数", "收缩压", "舒张压", "血糖", "随访时间", "住院天数"),
          ("治疗组", "对照组", "全部患者"),
-         (("均值", "row:cohort_zh"), ("标准差", "row:cohort_sd_zh"), ("例数", "r:20:900:0"), ("$P$ 值", "pvalue"))),
+         (("均值", "row:cohort_zh"), ("标准差", "row:cohort_sd_zh"), ("例数", "count"), ("$P$ 值", "pvalue"))),
         ("参数", ("学习率", "批大小", "训练轮数", "丢弃率", "权重衰减", "隐藏层维度", "网络层数", "优化器"),
          ("小模型", "基础模型", "大模型"),
          (("取值", "param"), ("搜索范围", "param_range"), ("默认值", "param"))),
@@ -139,7 +138,7 @@ PROVINCES = next(rows for head, rows, _, _ in TOPICS["zh"] if head == "地区")
 FACTS_NAMES = {"United States": "USA"}  # a table's country name where `facts` spells it otherwise
 # Columns whose value depends on the row (kind "row:NAME"): about each row's real size in 2023 (World Bank,
 # 国家统计局), drawn with a few percent of noise, so the United States never has Nigeria's GDP.
-ROW_VALUES: dict[str, dict[str, float]] = {
+ROW_VALUES: dict[str, dict[str, float | None]] = {
     "gdp": {"United States": 27360, "China": 17790, "Germany": 4460, "Japan": 4210, "India": 3550, "Brazil": 2170,
             "France": 3030, "Canada": 2140, "Australia": 1720, "Mexico": 1790, "Nigeria": 363, "Italy": 2250},
     "population": {c: facts.population(FACTS_NAMES.get(c, c)) / 1e6 for c in COUNTRIES},
@@ -166,12 +165,13 @@ ROW_VALUES: dict[str, dict[str, float]] = {
     "cohort": {"Age, years": 58.4, "Female, n (\\%)": 47.5, "BMI, kg/m$^2$": 27.6, "Smoker": 21.3, "Diabetes": 18.2,
                "Hypertension": 42.7, "Systolic BP": 132.5, "HbA1c (\\%)": 6.1, "LDL, mmol/L": 3.1,
                "Follow-up, months": 36.2},
-    "cohort_sd": {"Age, years": 11.6, "Female, n (\\%)": 4.9, "BMI, kg/m$^2$": 4.8, "Smoker": 4.1, "Diabetes": 3.9,
-                  "Hypertension": 4.9, "Systolic BP": 17.8, "HbA1c (\\%)": 1.1, "LDL, mmol/L": 0.9,
+    # a share's row has no SD (None: printed "--")
+    "cohort_sd": {"Age, years": 11.6, "Female, n (\\%)": None, "BMI, kg/m$^2$": 4.8, "Smoker": None, "Diabetes": None,
+                  "Hypertension": None, "Systolic BP": 17.8, "HbA1c (\\%)": 1.1, "LDL, mmol/L": 0.9,
                   "Follow-up, months": 14.5},
     "cohort_zh": {"平均年龄": 57.9, "男性比例": 52.4, "体重指数": 24.3, "收缩压": 131.6, "舒张压": 79.8, "血糖": 5.9,
                   "随访时间": 24.6, "住院天数": 8.7},
-    "cohort_sd_zh": {"平均年龄": 10.8, "男性比例": 5.0, "体重指数": 3.4, "收缩压": 17.2, "舒张压": 10.6, "血糖": 1.6,
+    "cohort_sd_zh": {"平均年龄": 10.8, "男性比例": None, "体重指数": 3.4, "收缩压": 17.2, "舒张压": 10.6, "血糖": 1.6,
                      "随访时间": 9.8, "住院天数": 4.2},
     # materials at room temperature (handbook values: structural steel, 6061 aluminium, Ti-6Al-4V, soda-lime glass,
     # concrete in compression, rigid PVC, nylon 6, white oak along the grain, a carbon-fibre laminate)

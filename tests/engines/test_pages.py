@@ -528,3 +528,44 @@ def test_a_real_papers_page_is_read_in_order_and_exactly():
         reading = read({"target": wrong, "meta": meta}, [image])
         assert reading.score < 0.85, (kind, reading.details)
         assert reading.details["f1"] >= 0.85 or kind == "dropped", (kind, reading.details)  # F1 alone let it pass
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_generated_documents_headings_and_running_head_are_those_of_its_text(lang: str) -> None:
+    """A document reads the prose on from one place: each heading is the title of the section whose text follows
+    it, the running head the chapter's, a figure's caption its section's (each paragraph, heading and the running
+    head were drawn from anywhere in the manual: a page headed "Chroot system" over prose about fonts)."""
+    from engines import prose as corpus
+    from engines.pages.content import NUMBERING, Walk, _tidy, draw_blocks, titles
+
+    tidied = [(_tidy(t), place) for t, place in zip(corpus.paragraphs(lang), corpus.places(lang))]
+
+    def place_of(block: Block) -> corpus.Place | None:
+        """Where a paragraph's text stands in the manual (None when its opening before a formula is too short to
+        tell)."""
+        opening = block.segments[0].text.strip()[:60]
+        return next(place for text, place in tidied if opening in text) if len(opening) >= 15 else None
+
+    def bare(title: str) -> str:
+        return NUMBERING.sub("", _tidy(title)) or _tidy(title)
+
+    checked = {"heading": 0, "running": 0, "figure": 0}
+    for seed in range(16):
+        rng = make_rng(seed, "pages", 0)
+        walk = Walk(rng, lang)
+        blocks = draw_blocks(rng, walk, 2500, numbered=seed % 2 == 1)
+        begins = tidied[walk.first][1]  # where the document begins: its opening heading and running head
+        if walk.chapter():
+            assert walk.chapter() in (bare(begins.chapter or ""), bare(begins.section or "")), (walk.chapter(), begins)
+            checked["running"] += 1
+        if blocks[0].kind == "heading" and begins.section and _tidy(begins.section) in titles(lang):
+            assert bare(blocks[0].segments[0].text) == bare(begins.section), (blocks[0], begins)
+        for block, after in zip(blocks, blocks[1:]):
+            if block.kind == "heading" and after.kind == "paragraph" and (place := place_of(after)):
+                assert bare(block.segments[0].text) == bare(place.section), (block.segments[0].text, place)
+                checked["heading"] += 1
+            if block.kind == "figure":
+                caption = re.split(r"[:：]", block.segments[0].text, maxsplit=1)[1].strip()
+                assert caption in {bare(t) for t in corpus.headings(lang)}, caption
+                checked["figure"] += 1
+    assert checked["heading"] >= 8 and checked["running"] >= 8 and checked["figure"] >= 1, checked

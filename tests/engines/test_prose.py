@@ -67,3 +67,23 @@ def test_docs_pages_read_the_chosen_prose() -> None:
         config = get_engine(name).Config
         with pytest.raises(ValueError, match="--prose 'lorem' is not one of debian-reference, kicad"):
             config(prose="lorem").check()
+
+
+@pytest.mark.parametrize("name", sorted(prose.SOURCES))
+def test_each_paragraph_knows_its_chapter_and_section(name: str) -> None:
+    """`places` gives each paragraph the headings it stands under, from the manual's own outline: a section of a
+    numbered chapter carries the chapter's number ("2.1.3. ..." under "Chapter 2. ..."), and consecutive
+    paragraphs share their section as the manual runs (so a page can put over its text the headings it has)."""
+    for lang in ("en", "zh"):
+        paragraphs, places, titles = prose.paragraphs(lang, name), prose.places(lang, name), prose.headings(lang, name)
+        assert len(places) == len(paragraphs)
+        assert all(p.section in titles and p.chapter in titles for p in places if p.section)
+        assert sum(p.section is None for p in places) < 0.05 * len(places)
+        runs = sum(a.section != b.section for a, b in zip(places, places[1:]))
+        assert len(places) / 12 < runs < len(places) / 2, runs  # sections of a few paragraphs each
+        if name == "debian-reference":
+            numbered = re.compile(r"(?:Chapter|Appendix|第|附录) ?(\w+)")
+            chapters = [(p, numbered.match(p.chapter or "")) for p in places]
+            assert sum(bool(number) for _, number in chapters) > 0.95 * len(places)  # all but the title page and preface
+            for p, number in chapters:
+                assert not number or p.section == p.chapter or p.section.startswith(f"{number[1]}."), p

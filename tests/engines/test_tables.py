@@ -476,3 +476,42 @@ def test_hidden_rows_and_undecodable_text_are_skipped(tmp_path: Path) -> None:
     found = load_tables(str(tmp_path))
     assert [t.latex for t in found.items] == ["\\begin{tabular}{ll}\nx & y\\\\\n\\end{tabular}"]
     assert found.skipped == {"conditional": 1, "not_utf8": 1}
+
+
+def test_a_cohorts_table_agrees_with_itself() -> None:
+    """A clinical table's odds ratio lies in its 95% interval, its p-value is under 0.05 exactly when the interval
+    leaves out 1, a column's n is one cohort's size (less a few missing), and a share's row has no SD (each was
+    drawn on its own: OR 2.54 beside 95% CI 3.27--8.97, n 546 and 242 in one cohort, "Female, n (%)" SD 4.7);
+    a materials table's groups are not temperatures its cost column cannot have."""
+    checked = {"or": 0, "p": 0, "n": 0, "sd": 0}
+    for i in range(2500):
+        lang = ("en", "zh")[i % 2]
+        table = random_tabular(np.random.default_rng(i), lang)
+        if "Elevated temp." in table or "300 K" in table:
+            raise AssertionError(table)
+        if not re.search(r"Characteristic|指标", table) or "multirow" in table or "multicolumn" in table:
+            continue
+        rows = _rows(table)
+        head = rows[0]
+        for row in rows[1:]:
+            cell = dict(zip(head, row))
+            interval = re.fullmatch(r"([\d.]+)--([\d.]+)", cell.get("95\\% CI", ""))
+            if interval and re.fullmatch(r"[\d.]+", cell.get("OR", "")):
+                low, high = float(interval[1]), float(interval[2])
+                assert low - 0.01 <= float(cell["OR"]) <= high + 0.01, row
+                checked["or"] += 1
+                if "$p$-value" in cell and cell["$p$-value"] not in ("--", "-", "N/A", "---"):
+                    p = 0.0 if "<" in cell["$p$-value"] else float(cell["$p$-value"])
+                    if abs(p - 0.05) > 0.005 and min(abs(low - 1), abs(high - 1)) > 0.01:
+                        assert (p < 0.05) == (low > 1 or high < 1), row
+                        checked["p"] += 1
+            if row[0] in ("Female, n (\\%)", "Smoker", "Diabetes", "Hypertension", "男性比例") and (
+                    "SD" in cell or "标准差" in cell):
+                assert cell.get("SD", cell.get("标准差")) == "--", row  # a share has no SD (a "--" may be missing data)
+                checked["sd"] += 1
+        for name in ("$n$", "例数"):
+            if name in head:
+                ns = [int(r[head.index(name)]) for r in rows[1:] if r[head.index(name)].isdigit()]
+                assert max(ns) <= 1.1 * min(ns), (ns, table)
+                checked["n"] += 1
+    assert min(checked.values()) >= 5, checked
