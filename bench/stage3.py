@@ -22,7 +22,6 @@ from bench.cpu import cpu_seconds
 from engines import get_engine
 from engines.base import Draw, Engine, make_rng
 from engines.docs import faces
-from pipelines.shard_task import MAX_ATTEMPTS
 from shards.format import sample_members
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -52,7 +51,7 @@ def measure(engine: Engine, n: int, seed: int, start: int = 0) -> dict[str, floa
                 if isinstance(result, Exception):
                     failed += 1
                     todo[d.index] += 1
-                    if todo[d.index] >= MAX_ATTEMPTS:
+                    if todo[d.index] >= engine.max_attempts:
                         raise RuntimeError(f"{engine.name} sample {d.index}: {result}")
                     continue
                 sample_members(result.images, prompt=result.prompt, target=result.target, task=result.task,

@@ -95,16 +95,21 @@ def derived(rng: np.random.Generator) -> np.random.Generator:
     return np.random.default_rng(int(rng.integers(2**63)))
 
 
+MAX_ATTEMPTS = 10  # failed draws of one index before its shard fails (an engine that cannot make it)
+SOURCE_ATTEMPTS = 200  # ... with a --source of that many items or more (a failure there is usually the item's)
+
+
 def source_index(n_items: int, index: int, attempt: int, seed: int = 0) -> int:
     """Which of `n_items` source items sample `index` draws on attempt `attempt`.
 
     Items are walked in an order shuffled by `seed` (the build's): a source is read in file order
     (papers, then their pages), so walking it in that order made a small build of three papers draw
     only the first. The first attempt takes the `index % n`-th item of the shuffle, so a build still
-    draws every item once before any twice; a retry takes another item (a hash of index and attempt),
-    so one item that cannot be drawn never fails every attempt of an index.
+    draws every item once before any twice; retries walk on from a place of the shuffle that depends on
+    the index, one item each, so n retries try every item: a source whose usable items are few (a folder
+    of photos most of which carry no text) still gives every index one (see `Engine.max_attempts`).
     """
-    k = index % n_items if attempt == 0 else (index + stable_hash(f"{index}:{attempt}")) % n_items
+    k = index % n_items if attempt == 0 else (index + stable_hash(str(index)) + attempt) % n_items
     return int(_shuffled(seed, n_items)[k])
 
 
@@ -263,6 +268,13 @@ class Engine:
     def skipped(self) -> Counter:
         """--source items left out when loading, by reason."""
         return self.found.skipped
+
+    @property
+    def max_attempts(self) -> int:
+        """Draws an index may fail before its shard fails: MAX_ATTEMPTS, or with a --source enough to try every
+        item (the first try and `source_index`'s walk of them all), up to SOURCE_ATTEMPTS: real sources hold mostly unusable items
+        (photos without text), each failure counted under its reason."""
+        return max(MAX_ATTEMPTS, min(self.source_items + 1, SOURCE_ATTEMPTS))
 
     @property
     def source_items(self) -> int:

@@ -5,7 +5,7 @@ attempt). Whatever goes wrong while drawing one sample (an engine's SampleError,
 RenderError, a crashed tool, a bug that raises anywhere in a C library's wrapper, a draw that
 overruns its time) is counted under a reason and drawn again with the next attempt, so a shard
 always holds all of its indices, nothing is silently lost, and one bad sample never fails a shard.
-Only an index that fails MAX_ATTEMPTS times in a row fails its shard (its engine cannot make it).
+Only an index that fails `engine.max_attempts` times in a row fails its shard (its engine cannot make it).
 
 Draws go to the engine `batch_size` at a time (one LaTeX compile, one browser page for many
 samples); retries of failed draws join the next batch. Samples are written in index order.
@@ -32,7 +32,6 @@ from shards.format import sample_key, sample_members
 from shards.stats import ShardStats, stats_name
 from shards.writer import ShardWriter, write_json_atomic
 
-MAX_ATTEMPTS = 10
 DRAW_TIMEOUT_S = 120.0  # per sample of a batch; renderers time their own tools out well before
 _ENGINES: dict[str, Engine] = {}
 
@@ -52,7 +51,7 @@ class ShardSpec:
 
 
 class ShardFailed(Exception):
-    """A sample kept failing after MAX_ATTEMPTS draws: the engine cannot make it, say why."""
+    """A sample kept failing after `engine.max_attempts` draws: the engine cannot make it, say why."""
 
 
 class DrawTimeout(Exception):
@@ -130,7 +129,7 @@ def draw_range(engine: Engine, spec: ShardSpec, failures: Counter,
     """(index, members) for every index of the shard, in order, each drawn until it succeeds.
 
     Raises:
-        ShardFailed: an index failed MAX_ATTEMPTS times; the message gives its last error.
+        ShardFailed: an index failed `engine.max_attempts` times; the message gives its last error.
     """
     indices = range(spec.start, spec.stop) if indices is None else indices
     size = max(1, engine.batch_size)
@@ -154,8 +153,8 @@ def draw_range(engine: Engine, spec: ShardSpec, failures: Counter,
                         result = exc
                 failures[failure_reason(result)] += 1
                 todo[d.index] += 1
-                if todo[d.index] >= MAX_ATTEMPTS:
-                    raise ShardFailed(f"{spec.engine} sample {d.index} failed {MAX_ATTEMPTS} times "
+                if todo[d.index] >= engine.max_attempts:
+                    raise ShardFailed(f"{spec.engine} sample {d.index} failed {engine.max_attempts} times "
                                       f"(last: {failure_reason(result)}: {result}); "
                                       f"failures so far: {dict(failures)}") from result
         yield from sorted(done.items())

@@ -25,7 +25,6 @@ from filelock import FileLock
 from PIL import Image, ImageDraw, ImageFont
 
 from engines import Draw, Engine, Sample, make_rng
-from pipelines.shard_task import MAX_ATTEMPTS
 from renderers.errors import RenderError
 from renderers.result import DrawnText, Rendered, box_quad
 from shards.format import sample_key, sample_members, shard_name
@@ -120,7 +119,7 @@ def draw_lines(lines: list[tuple[str, str]], size: int = 22) -> tuple[Image.Imag
 
 def drawn_as_built(engine: Engine, indices: Iterable[int], seed: int = 0) -> list[tuple[Draw, Sample]]:
     """Each index drawn as a build draws it (`pipelines.shard_task.draw_range`): `draw_batch`, each failed draw
-    drawn again with the next attempt, an index failing MAX_ATTEMPTS times raising its last error.
+    drawn again with the next attempt, an index failing `engine.max_attempts` times raising its last error.
 
     Returns (the draw that made it, the sample) in the order of `indices`, for tests that look at what an index
     gives (a refused draw is a build's everyday event, not a test's concern).
@@ -134,7 +133,7 @@ def drawn_as_built(engine: Engine, indices: Iterable[int], seed: int = 0) -> lis
             if isinstance(result, Sample):
                 done[d.index] = (d, result)
                 del todo[d.index]
-            elif d.attempt + 1 >= MAX_ATTEMPTS:
+            elif d.attempt + 1 >= engine.max_attempts:
                 raise result
             else:
                 todo[d.index] += 1

@@ -71,6 +71,9 @@ class SceneEngine(Engine):
     def __init__(self, config: SceneConfig | None = None) -> None:
         super().__init__(config)
         self.files: list[Path] = []
+        # photo -> why it gives no sample: a photo's verdict is a function of its pixels alone, so it is read once
+        # per worker; the retries that walk a folder of mostly textless photos (`source_index`) then cost nothing
+        self.refused: dict[Path, SampleError] = {}
         if self.config.source:  # photos are read when drawn: one that cannot be labelled is a failed draw
             self.files = self.use_source(Found(source.image_files(self.config.source)), "photo",
                                          f"give photos ({', '.join(source.SUFFIXES)})")
@@ -82,10 +85,16 @@ class SceneEngine(Engine):
             path = self.source_item(self.files, index, attempt)
             root = Path(self.config.source)
             name = path.relative_to(root).as_posix() if root.is_dir() else path.name
-            image = source.open_photo(path)
-            labelled = source.label(image)
-            if labelled.refused and (self.whole_scene or not labelled.kept):
-                raise SampleError(labelled.refused, name)
+            if path in self.refused:
+                raise self.refused[path]
+            try:
+                image = source.open_photo(path)
+                labelled = source.label(image)
+                if labelled.refused and (self.whole_scene or not labelled.kept):
+                    raise SampleError(labelled.refused, name)
+            except SampleError as refusal:
+                self.refused[path] = refusal
+                raise
             lines = [(t.text, t.quad) for t in labelled.kept]
             return image, lines, {"source": name, "lang": None, "reader": "rapidocr",
                                   "scores": [round(t.score, 4) for t in labelled.kept],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engines.base import source_index
+from engines.base import MAX_ATTEMPTS, SOURCE_ATTEMPTS, source_index
 from engines.smoke import SmokeEngine
 from engines.source import Found
 
@@ -20,6 +20,16 @@ def test_a_source_is_walked_in_a_seeded_shuffle_of_every_item(n_items: int) -> N
         assert len(orders) == 3 and tuple(range(n_items)) not in orders  # not file order, and the seed matters
     retries = {source_index(n_items, 5, attempt, 0) for attempt in range(1, 20)}
     assert n_items == 1 or len(retries) > 1  # a retry moves on to other items
+    for index in (0, 5, 77):  # n retries try every item: a source of few usable items still gives each index one
+        assert {source_index(n_items, index, a, 1) for a in range(1, n_items + 1)} == set(range(n_items))
+
+
+def test_a_source_engine_may_fail_as_many_draws_as_it_has_items() -> None:
+    engine = SmokeEngine()
+    assert engine.max_attempts == MAX_ATTEMPTS
+    for n_items, attempts in ((3, MAX_ATTEMPTS), (40, 41), (10_000, SOURCE_ATTEMPTS)):
+        engine.found = Found(items=list(range(n_items)))
+        assert engine.max_attempts == attempts
 
 
 def test_no_usable_item_names_the_source_the_skips_and_the_fix() -> None:
