@@ -240,13 +240,14 @@ def _pick_unit(rng: np.random.Generator, topic: Topic, lang: str) -> str:
 
 
 def draw_values(rng: np.random.Generator, topic: Topic, kind: str, pool: str, categories: list[str],
-                names: list[str], lang: str, place: str | None = None) -> tuple[list[list[float]], NumberFormat,
-                                                                                 str | None]:
+                names: list[str], lang: str, place: str | None = None,
+                axis: str | None = None) -> tuple[list[list[float]], NumberFormat, str | None]:
     """Values for series `names` over `categories` (from `pool`), the format they are shown in, and
     the value axis title when the values fix it (a population in millions), else None; `place` is the one
-    place a chart over time is of (its figures then)."""
+    place a chart over time is of (its figures then); `axis` the value axis title picked, whose unit sets
+    the magnitude (`Topic.magnitude_of`)."""
     n, n_series = len(categories), len(names)
-    top = float(10.0 ** rng.uniform(*(topic.magnitude_zh if lang == "zh" and topic.magnitude_zh else topic.magnitude)))
+    top = float(10.0 ** rng.uniform(*topic.magnitude_of(axis, lang)))
     found = _facts(rng, topic, pool, categories, names, lang) if topic.facts and kind in ("pie", "donut") else None
     if found is not None:  # a real mix's parts, in the topic's unit
         return [[round(float(v), found[1].decimals) + 0.0 for v in row] for row in found[0]], found[1], found[2]
