@@ -263,3 +263,21 @@ def test_a_yearbook_note_is_of_the_chart_s_country() -> None:
     population = next(t for t in TOPICS if t.measure[0] == "Population")
     assert "year end" not in with_note("Source: U.S. Census Bureau", population, "en")
     assert with_note("数据来源：国家统计局", population, "zh").startswith("注：年末常住人口。")
+
+
+def test_a_city_s_air_is_its_own() -> None:
+    """PM2.5 of Boston at 19-22 µg/m³ and London at 16 before (annual means about 7 and 10): a city's values
+    keep near its published annual mean, higher in winter."""
+    seen = 0
+    for content in contents(160, ("bar", "hbar", "line", "multi_line"), seed=6):
+        if content.notes.get("topic") != "PM2.5":
+            continue
+        if set(content.categories) <= set(facts.PM25):
+            pairs = [(c, v) for s in content.series for c, v in zip(content.categories, s.values)]
+        else:
+            pairs = [(s.name, float(np.mean(s.values))) for s in content.series if s.name in facts.PM25]
+        for city, value in pairs:
+            seen += 1
+            assert abs(value / facts.PM25[city] - 1) < 0.35, (content.title, city, value)
+    assert seen >= 10
+    assert facts.pm25("北京", 0) > facts.pm25("北京") > facts.pm25("北京", 6)

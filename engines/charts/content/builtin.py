@@ -200,7 +200,8 @@ def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...], lo
         series_pool = _pick(rng, series_pools(topic, pool))
         known = facts.years_known(categories) if topic.facts and pool in PLACES else (1995, 2025)
         names = labels(rng, series_pool, min(n_series, pool_size(series_pool, lang)), lang, known)
-    if topic.climate and pool == "months" and len(names) == 1:
+    by_city = bool(topic.climate) or topic.facts == "pm25"  # the weather and the air are a city's
+    if by_city and pool == "months" and len(names) == 1:
         names, series_pool = labels(rng, "cities", 1, lang), "cities"  # one city's year, named after it
     if topic.facts == "energy":
         categories, names = generating(rng, pool, categories, names, c_lo if pool == "energy" else s_lo)
@@ -228,7 +229,7 @@ def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...], lo
     year = facts.YEAR if topic.facts else None  # real figures are of their year
     title = _title(rng, topic.measure[zh], pool, categories, names, lang, year, dated=not topic.climate) \
         if not cartesian or rng.random() < 0.85 else None
-    if topic.climate and series_pool == "cities" and len(names) == 1:  # one city's climate: the title names it
+    if by_city and series_pool == "cities" and len(names) == 1:  # one city's climate or air: the title names it
         place = names[0]
     if place:  # a chart of one place over time: its title names it
         title = f"{place}{title or topic.measure[zh]}" if zh else f"{place}: {title or topic.measure[zh]}"

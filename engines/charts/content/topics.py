@@ -38,7 +38,7 @@ class Topic:
     sources: tuple[tuple[str, str, str], ...] = ()  # (English, Chinese, scope) notes of publishers of the topic
     swing: tuple[float, float] = (0.35, 0.85)  # how far a series over time moves, as a share of its largest value
     magnitude_zh: tuple[float, float] | None = None  # a Chinese chart's own magnitude (yuan; its cities' air)
-    facts: str = ""  # "population", "gdp_growth", "energy", "exports": places and sources take real figures (`facts`)
+    facts: str = ""  # "population", "gdp_growth", "energy", "exports", "pm25": places take real figures (`facts`)
     additive: bool = False  # values of different series add up to a meaningful total (may stack)
     climate: str = ""  # "temperature" or "rainfall": values follow the cities' climates
     # an axis title's own magnitude: a company's revenue is tens of 亿元 but hundreds of thousands of 万元
@@ -125,7 +125,7 @@ TOPICS: tuple[Topic, ...] = (
                    ("Source: monitoring stations", "数据来源：环境监测站", A))),
     Topic(("PM2.5", "PM2.5浓度"), (("PM2.5 (µg/m³)", "PM2.5（微克/立方米）"),),
           ("months", "cities", "weekdays"), ("cities",), TRENDS + ("hbar",), (0.9, 1.4), decimals=(0,),
-          magnitude_zh=(1.4, 1.8), swing=(0.3, 0.7),
+          magnitude_zh=(1.4, 1.8), swing=(0.3, 0.7), facts="pm25",
           sources=(("Source: environmental agency", "数据来源：生态环境部", N),
                    ("Source: monitoring stations", "数据来源：环境监测站", A))),
     Topic(("Rainfall", "降水量"), (("Rainfall (mm)", "降水量（毫米）"),), ("months", "cities"), ("cities",),

@@ -191,6 +191,8 @@ def _facts(rng: np.random.Generator, topic: Topic, pool: str, categories: list[s
             NumberFormat(decimals), title
     if topic.facts == "energy":
         return _energy(rng, pool, categories, names, lang)
+    if topic.facts == "pm25":
+        return _pm25(rng, pool, categories, names, lang)
     if topic.facts == "exports":
         per = 0.1 if lang == "zh" else 1.0  # 亿美元 or $ billion
         if pool == "years" and place:  # one country's exports over the years
@@ -233,6 +235,20 @@ def _energy(rng: np.random.Generator, pool: str, categories: list[str], names: l
     else:
         return None
     return np.array(rows) * np.exp(rng.normal(0, 0.015, (len(names), len(categories)))), NumberFormat(0), None
+
+
+def _pm25(rng: np.random.Generator, pool: str, categories: list[str], names: list[str],
+          lang: str) -> tuple[np.ndarray, NumberFormat, None] | None:
+    """Cities' PM2.5 from their annual means (`facts.PM25`: London about 10 µg/m³, not 16; Beijing 32): one value
+    per city, or each city's months (higher in winter) or weekdays, with 8% of noise; None where no city is named."""
+    if pool == "cities":
+        rows = [[facts.pm25(c) for c in categories] for _ in names]
+    elif pool in ("months", "weekdays") and all(name in facts.PM25 for name in names):
+        months = [POOLS["months"][lang].index(c) if pool == "months" else None for c in categories]
+        rows = [[facts.pm25(name, m) for m in months] for name in names]
+    else:
+        return None
+    return np.array(rows) * np.exp(rng.normal(0, 0.08, (len(names), len(categories)))), NumberFormat(0), None
 
 
 def _pick_unit(rng: np.random.Generator, topic: Topic, lang: str) -> str:
