@@ -201,8 +201,8 @@ def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...], lo
         known = facts.years_known(categories) if topic.facts and pool in PLACES else (1995, 2025)
         names = labels(rng, series_pool, min(n_series, pool_size(series_pool, lang)), lang, known)
     by_city = bool(topic.climate) or topic.facts == "pm25"  # the weather and the air are a city's
-    if by_city and pool == "months" and len(names) == 1:
-        names, series_pool = labels(rng, "cities", 1, lang), "cities"  # one city's year, named after it
+    if by_city and pool in ("months", "weekdays") and len(names) == 1:
+        names, series_pool = labels(rng, "cities", 1, lang), "cities"  # one city's year or week, named
     if topic.facts == "energy":
         categories, names = generating(rng, pool, categories, names, c_lo if pool == "energy" else s_lo)
     # one country's people or exports over the years: its figures, its name in the title
