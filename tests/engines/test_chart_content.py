@@ -11,7 +11,7 @@ import pytest
 
 from engines.base import SampleError, make_rng
 from engines.charts.content import facts
-from engines.charts.content.builtin import draw_content, with_growth
+from engines.charts.content.builtin import draw_content, with_growth, with_note
 from engines.charts.content.model import ChartContent
 from engines.charts.content.topics import TOPICS
 from engines.charts.content.values import year_of
@@ -212,3 +212,72 @@ def test_no_stacked_part_reads_as_nothing() -> None:
             continue
         assert min(v for s in spec.series for v in s.values) > 0, spec.series
     assert failed
+
+
+def test_company_money_has_a_company_s_magnitude_in_its_unit() -> None:
+    """营业收入 of 6-16 万元 a year under "企业财报" before: a listed company's revenue in 万元 runs to hundreds of
+    thousands, in 亿元 to tens or more; the value axis's unit decides the magnitude."""
+    seen = 0
+    for content in contents(240, ("bar", "hbar", "line", "bar_line"), seed=3):
+        if content.notes.get("topic") not in ("Revenue", "Net profit") or content.number_format.suffix:
+            continue
+        unit = content.x_title if content.kind == "hbar" else content.y_title
+        top = max(abs(v) for v in content.series[0].values)
+        if unit and ("万元" in unit or "thousand" in unit):
+            seen += 1
+            assert top >= 1000, (unit, content.series[0].values)
+    assert seen >= 3
+
+
+def test_respondents_are_not_broken_down_by_a_seller_s_channels() -> None:
+    """"Respondents by Channel": Male/Female over Export/Partners/Wholesale before (a sales template's categories
+    under a survey's series)."""
+    respondents = next(t for t in TOPICS if t.measure[0] == "Respondents")
+    assert "channels" not in respondents.categories + respondents.series
+
+
+def test_a_source_publishes_in_its_own_currency() -> None:
+    """"Source: Eurostat" over "Price ($/kWh)" before: Eurostat publishes EUR/kWh, of European countries only."""
+    for topic in TOPICS:
+        for english, _, _ in topic.sources:
+            if "Eurostat" in english:
+                assert all("$" not in en for en, _ in topic.units), topic.measure
+
+
+def test_a_monthly_chart_shows_the_whole_year() -> None:
+    """"Rainfall by Month in 2020" over Jan-Nov before: a past year's months run from January to December; a
+    climate chart (normals, not one year's weather) names no year."""
+    seen = 0
+    for content in contents(300, ("line", "multi_line", "bar", "area", "scatter"), seed=4):
+        if content.categories[0] not in ("Jan", "1月"):
+            continue
+        seen += 1
+        assert len(content.categories) == 12, content.categories
+        topic = next(t for t in TOPICS if t.measure[0] == content.notes["topic"])
+        assert not (topic.climate and YEARS.search(content.title or "")), content.title
+    assert seen >= 10
+
+
+def test_a_yearbook_note_is_of_the_chart_s_country() -> None:
+    """"Note: resident population at year end." (China's 年末常住人口) under the U.S. Census Bureau before."""
+    population = next(t for t in TOPICS if t.measure[0] == "Population")
+    assert "year end" not in with_note("Source: U.S. Census Bureau", population, "en")
+    assert with_note("数据来源：国家统计局", population, "zh").startswith("注：年末常住人口。")
+
+
+def test_a_city_s_air_is_its_own() -> None:
+    """PM2.5 of Boston at 19-22 µg/m³ and London at 16 before (annual means about 7 and 10): a city's values
+    keep near its published annual mean, higher in winter."""
+    seen = 0
+    for content in contents(160, ("bar", "hbar", "line", "multi_line"), seed=6):
+        if content.notes.get("topic") != "PM2.5":
+            continue
+        if set(content.categories) <= set(facts.PM25):
+            pairs = [(c, v) for s in content.series for c, v in zip(content.categories, s.values)]
+        else:
+            pairs = [(s.name, float(np.mean(s.values))) for s in content.series if s.name in facts.PM25]
+        for city, value in pairs:
+            seen += 1
+            assert abs(value / facts.PM25[city] - 1) < 0.35, (content.title, city, value)
+    assert seen >= 10
+    assert facts.pm25("北京", 0) > facts.pm25("北京") > facts.pm25("北京", 6)

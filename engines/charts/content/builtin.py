@@ -44,9 +44,9 @@ SUBTITLES = {"en": ["Preliminary figures", "Latest available data", "Selected ca
 TIME_SUBTITLES = {"years": ("Annual data", "年度数据"), "months": ("Monthly averages", "月度数据"),
                   "quarters": ("Quarterly data", "季度数据"), "weekdays": ("Daily averages", "日均数据")}
 SHARE_UNIT = ("Share of total (%)", "占比（%）")
-# A yearbook's note on how a topic's figures were made: (English, Chinese)
+# A yearbook's note on how a topic's figures were made: (English, Chinese); empty: the general note
 NOTES = {"GDP growth": ("Note: growth at constant prices.", "注：增长速度按可比价格计算。"),
-         "Population": ("Note: resident population at year end.", "注：年末常住人口。"),
+         "Population": ("", "注：年末常住人口。"),  # China's yearbooks count at year end, the UN and Census mid-year
          "Revenue": ("Note: at current prices.", "注：按当年价格计算。"),
          "Exports": ("Note: at current prices.", "注：按当年价格计算。"),
          "": ("Note: latest figures are provisional.", "注：最新数据为初步统计数。")}
@@ -72,9 +72,10 @@ def pool_size(pool: str, lang: str) -> int:
     return len(COMPANY_PARTS[lang][0]) * len(COMPANY_PARTS[lang][1]) if pool == "companies" else len(POOLS[pool][lang])
 
 
-# Ordered pools a real chart shows whole, or from their start: n -> the run of labels (months from
-# January, a working week or the whole week, every quarter of a year, adults or every age group).
-RUNS = {"months": lambda n: range(n) if n >= 6 else None, "weekdays": lambda n: range(n) if n in (5, 7) else None,
+# Ordered pools a real chart shows whole, or from their start: n -> the run of labels (a year's twelve months:
+# "by Month in 2020" stopping at November says nothing of December, a working week or the whole week, every
+# quarter of a year, adults or every age group).
+RUNS = {"months": lambda n: range(n) if n == 12 else None, "weekdays": lambda n: range(n) if n in (5, 7) else None,
         "quarters": lambda n: range(4) if n == 4 else None,
         "age_groups": lambda n: range(7 - n, 7) if n in (6, 7) else None}
 
@@ -141,13 +142,14 @@ def unit_only(title: str) -> str | None:
 
 
 def _title(rng: np.random.Generator, measure: str, pool: str, categories: list[str], names: list[str],
-           lang: str, year: int | None = None) -> str:
-    """A title that names the measure and the breakdown, and a year only where the data has none."""
+           lang: str, year: int | None = None, dated: bool = True) -> str:
+    """A title that names the measure and the breakdown, and a year only where the data has none and is of
+    one year (`dated`; climate normals are the mean of thirty years, not "Rainfall by Month in 2020")."""
     if pool == "years":
         first, last = categories[0].rstrip("年"), categories[-1].rstrip("年")
         return f"{first}-{last}年{measure}" if lang == "zh" else f"{measure}, {first}-{last}"
     templates = TITLES[lang]
-    if any(YEAR.search(t) for t in categories + names):
+    if not dated or any(YEAR.search(t) for t in categories + names):
         templates = [t for t in templates if "{y}" not in t]  # the data already names its years
     template = templates[int(rng.integers(len(templates)))]
     year = year or int(rng.integers(2015, 2025))
@@ -198,15 +200,17 @@ def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...], lo
         series_pool = _pick(rng, series_pools(topic, pool))
         known = facts.years_known(categories) if topic.facts and pool in PLACES else (1995, 2025)
         names = labels(rng, series_pool, min(n_series, pool_size(series_pool, lang)), lang, known)
-    if topic.climate and pool == "months" and len(names) == 1:
-        names, series_pool = labels(rng, "cities", 1, lang), "cities"  # one city's year, named after it
+    by_city = bool(topic.climate) or topic.facts == "pm25"  # the weather and the air are a city's
+    if by_city and pool in ("months", "weekdays") and len(names) == 1:
+        names, series_pool = labels(rng, "cities", 1, lang), "cities"  # one city's year or week, named
     if topic.facts == "energy":
         categories, names = generating(rng, pool, categories, names, c_lo if pool == "energy" else s_lo)
     # one country's people or exports over the years: its figures, its name in the title
     one_country = pool == "years" and (topic.facts == "population" or (topic.facts == "exports" and len(names) == 1))
     place = labels(rng, "countries", 1, lang)[0] if one_country else None
-    values, fmt, unit = draw_values(rng, topic, kind, pool, categories, names, lang, place)
-    unit = unit or _pick(rng, topic.units)[zh]
+    axis = _pick(rng, topic.units)[zh]
+    values, fmt, unit = draw_values(rng, topic, kind, pool, categories, names, lang, place, axis)
+    unit = unit or axis
     percent_stack = False
     if kind in STACKED and not fmt.suffix and rng.random() < 0.25:  # a 100% stack: each bar's parts as shares
         decimals = int(rng.integers(0, 2))
@@ -223,9 +227,9 @@ def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...], lo
         order = np.argsort(-np.array(values[0]), kind="stable")
         categories, values = [categories[i] for i in order], [[values[0][i] for i in order]]
     year = facts.YEAR if topic.facts else None  # real figures are of their year
-    title = _title(rng, topic.measure[zh], pool, categories, names, lang, year) \
+    title = _title(rng, topic.measure[zh], pool, categories, names, lang, year, dated=not topic.climate) \
         if not cartesian or rng.random() < 0.85 else None
-    if topic.climate and series_pool == "cities" and len(names) == 1:  # one city's climate: the title names it
+    if by_city and series_pool == "cities" and len(names) == 1:  # one city's climate or air: the title names it
         place = names[0]
     if place:  # a chart of one place over time: its title names it
         title = f"{place}{title or topic.measure[zh]}" if zh else f"{place}: {title or topic.measure[zh]}"
@@ -297,7 +301,7 @@ def as_shares(rows: list[list[float]], decimals: int) -> list[list[float]]:
 def with_note(source: str, topic: Topic, lang: str) -> str:
     """A statistical yearbook's note before the source ("注：按当年价格计算。资料来源：国家统计局")."""
     zh = lang == "zh"
-    note = NOTES.get(topic.measure[0], NOTES[""])[zh]
+    note = NOTES.get(topic.measure[0], NOTES[""])[zh] or NOTES[""][zh]
     if zh:
         return note + "资料来源：" + re.sub(r"^(数据来源|资料来源|来源)：", "", source)
     return f"{note} {source}"

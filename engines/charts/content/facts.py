@@ -6,7 +6,7 @@ year, teaches a model nothing true. Population (2023, people: the UN's World Pop
 of Statistics' year-end resident population for provinces and cities), its yearly growth rate (%,
 countries), real GDP growth (2023, %, the IMF's World Economic Outlook) and electricity generation
 by source (the world's, the IEA; China's, the China Electricity Council) and exports of goods (2023,
-the WTO) are rounded from those publications; countries also have their 2000 population and exports
+the WTO) and cities' annual mean PM2.5 (µg/m³, about 2022-2023) are rounded from those publications; countries also have their 2000 population and exports
 and their 2000s' and 2010s' mean growth, and the electricity mixes figures every five years from
 1995, so a chart of 1998 has 1998's magnitudes (not 2023's taken back at today's growth rates: China's
 coal power 1.4 times too large). A chart's values are these figures moved by a little noise, so
@@ -14,6 +14,10 @@ relations between places hold.
 """
 
 from __future__ import annotations
+
+import math
+
+from engines.charts.content import climate
 
 YEAR = 2023  # the year the figures are for
 
@@ -225,3 +229,24 @@ for _en, _zh, _usd in (
         ("Sweden", "瑞典", 194), ("Norway", "挪威", 176), ("Egypt", "埃及", 40), ("Vietnam", "越南", 354),
         ("Chile", "智利", 95)):
     EXPORTS[_en] = EXPORTS[_zh] = _usd
+
+# city label -> annual mean PM2.5 (µg/m³) of about 2022-2023, rounded: China's cities from the Ministry of Ecology
+# and Environment's city bulletins, the others from the WHO Ambient Air Quality Database and national networks
+PM25: dict[str, float] = {
+    "London": 10, "Paris": 12, "Tokyo": 10, "Berlin": 11, "Sydney": 7, "Toronto": 7, "Chicago": 10, "Boston": 7,
+    "Seattle": 6, "Madrid": 9, "Rome": 12, "Vienna": 11, "Dublin": 8, "Oslo": 6, "Lisbon": 8, "Prague": 13,
+    "Denver": 8, "Austin": 9,
+    "北京": 32, "上海": 28, "广州": 23, "深圳": 18, "成都": 39, "杭州": 29, "武汉": 38, "西安": 45, "南京": 29,
+    "重庆": 35, "天津": 41, "苏州": 29, "长沙": 40, "郑州": 45, "青岛": 26, "厦门": 19, "昆明": 23, "大连": 27,
+    "沈阳": 38, "合肥": 35,
+}
+PM25_WINTER = {"zh": 0.4, "en": 0.15}  # how far a month's mean rises above the year's in winter (heating, inversions)
+
+
+def pm25(city: str, month: int | None = None) -> float:
+    """Mean PM2.5 of a city in a month (0 = January; None: the year's), highest in its hemisphere's winter."""
+    mean = PM25[city]
+    if month is None:
+        return mean
+    winter = PM25_WINTER["en" if city.isascii() else "zh"]
+    return mean * (1 + winter * math.cos(2 * math.pi * (month - (0 if climate.CITIES[city][2] > 0 else 6)) / 12))

@@ -38,15 +38,23 @@ class Topic:
     sources: tuple[tuple[str, str, str], ...] = ()  # (English, Chinese, scope) notes of publishers of the topic
     swing: tuple[float, float] = (0.35, 0.85)  # how far a series over time moves, as a share of its largest value
     magnitude_zh: tuple[float, float] | None = None  # a Chinese chart's own magnitude (yuan; its cities' air)
-    facts: str = ""  # "population", "gdp_growth", "energy", "exports": places and sources take real figures (`facts`)
+    facts: str = ""  # "population", "gdp_growth", "energy", "exports", "pm25": places take real figures (`facts`)
     additive: bool = False  # values of different series add up to a meaningful total (may stack)
     climate: str = ""  # "temperature" or "rainfall": values follow the cities' climates
+    # an axis title's own magnitude: a company's revenue is tens of 亿元 but hundreds of thousands of 万元
+    unit_magnitudes: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.additive and set(self.kinds) & set(STACKS):
             raise ValueError(f"{self.measure[0]}: only additive quantities may be stacked")
         if any(scope not in SCOPES for _, _, scope in self.sources):
             raise ValueError(f"{self.measure[0]}: a source's scope is one of {SCOPES}")
+
+    def magnitude_of(self, unit: str | None, lang: str) -> tuple[float, float]:
+        """The log10 range of the largest value of a chart with value axis `unit` in `lang`."""
+        if unit in self.unit_magnitudes:
+            return self.unit_magnitudes[unit]
+        return self.magnitude_zh if lang == "zh" and self.magnitude_zh else self.magnitude
 
 
 W, N, A = "world", "national", "any"  # a source's scope: the world, the chart language's country, or any
@@ -64,7 +72,8 @@ TOPICS: tuple[Topic, ...] = (
           ("years", "quarters", "companies", "regions"), ("companies", "areas", "scenarios"),
           CARTESIAN_ALL, (1, 4), currency=("$", "¥"),
           sources=(("Source: company reports", "来源：企业财报", A), ("Source: annual reports", "资料来源：公司年报", A),
-                   ("Source: Wind", "数据来源：Wind", A)), additive=True),
+                   ("Source: Wind", "数据来源：Wind", A)), additive=True,
+          unit_magnitudes={"Revenue ($ thousand)": (3.5, 6.0), "收入（万元）": (4.0, 6.0)}),
     Topic(("GDP growth", "GDP增速"), (("Growth rate (%)", "增长率（%）"), ("Annual change (%)", "同比增长（%）")),
           ("years", "countries", "regions", "quarters"), ("countries", "regions", "years"),
           ("bar", "hbar", "line", "multi_line", "grouped_bar", "scatter"), (0.4, 1.0), negatives=True,
@@ -94,7 +103,7 @@ TOPICS: tuple[Topic, ...] = (
           sources=(("Source: budget office", "资料来源：财政预算报告", A),
                    ("Source: internal accounts", "数据来源：内部财务数据", A)), additive=True),
     Topic(("Respondents", "受访者占比"), (("Share of respondents (%)", "占比（%）"),),
-          ("age_groups", "channels"), ("genders", "years"),
+          ("age_groups",), ("genders", "years"),  # a survey's people, not a seller's channels
           ("bar", "hbar", "grouped_bar", "pie", "donut", "line"), (1.3, 1.8), percent=True, share=True,
           sources=(("Source: internal survey", "数据来源：问卷调查", A), ("Source: online survey", "数据来源：网络调查", A))),
     Topic(("Score", "平均分"), (("Average score (points)", "平均分（分）"), ("Score (points)", "成绩（分）")),
@@ -108,14 +117,15 @@ TOPICS: tuple[Topic, ...] = (
     Topic(("Electricity price", "电价"), (("Price ($/kWh)", "电价（元/千瓦时）"),),
           ("months", "countries", "years"), ("areas",), TRENDS, (-1.0, -0.4), decimals=(2, 3),
           magnitude_zh=(-0.3, 0.05), swing=(0.1, 0.4),
-          sources=(("Source: energy regulator", "数据来源：国家能源局", N), ("Source: Eurostat", "数据来源：电网公司", A))),
+          sources=(("Source: energy regulator", "数据来源：国家能源局", N), ("Source: IEA", "数据来源：国际能源署", W),
+                   ("Source: utility tariffs", "数据来源：电网公司", A))),  # in dollars: not Eurostat's EUR/kWh
     Topic(("Concentration", "浓度"), (("Concentration (mg/L)", "浓度（mg/L）"),),
           ("months", "cities", "weekdays"), ("cities",), TRENDS + ("hbar",), (-2, -1), decimals=(3,), swing=(0.3, 0.7),
           sources=(("Source: environmental agency", "数据来源：生态环境部门", N),
                    ("Source: monitoring stations", "数据来源：环境监测站", A))),
     Topic(("PM2.5", "PM2.5浓度"), (("PM2.5 (µg/m³)", "PM2.5（微克/立方米）"),),
           ("months", "cities", "weekdays"), ("cities",), TRENDS + ("hbar",), (0.9, 1.4), decimals=(0,),
-          magnitude_zh=(1.4, 1.8), swing=(0.3, 0.7),
+          magnitude_zh=(1.4, 1.8), swing=(0.3, 0.7), facts="pm25",
           sources=(("Source: environmental agency", "数据来源：生态环境部", N),
                    ("Source: monitoring stations", "数据来源：环境监测站", A))),
     Topic(("Rainfall", "降水量"), (("Rainfall (mm)", "降水量（毫米）"),), ("months", "cities"), ("cities",),

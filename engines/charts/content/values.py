@@ -191,6 +191,8 @@ def _facts(rng: np.random.Generator, topic: Topic, pool: str, categories: list[s
             NumberFormat(decimals), title
     if topic.facts == "energy":
         return _energy(rng, pool, categories, names, lang)
+    if topic.facts == "pm25":
+        return _pm25(rng, pool, categories, names, lang)
     if topic.facts == "exports":
         per = 0.1 if lang == "zh" else 1.0  # 亿美元 or $ billion
         if pool == "years" and place:  # one country's exports over the years
@@ -235,18 +237,33 @@ def _energy(rng: np.random.Generator, pool: str, categories: list[str], names: l
     return np.array(rows) * np.exp(rng.normal(0, 0.015, (len(names), len(categories)))), NumberFormat(0), None
 
 
+def _pm25(rng: np.random.Generator, pool: str, categories: list[str], names: list[str],
+          lang: str) -> tuple[np.ndarray, NumberFormat, None] | None:
+    """Cities' PM2.5 from their annual means (`facts.PM25`: London about 10 µg/m³, not 16; Beijing 32): one value
+    per city, or each city's months (higher in winter) or weekdays, with 8% of noise; None where no city is named."""
+    if pool == "cities":
+        rows = [[facts.pm25(c) for c in categories] for _ in names]
+    elif pool in ("months", "weekdays") and all(name in facts.PM25 for name in names):
+        months = [POOLS["months"][lang].index(c) if pool == "months" else None for c in categories]
+        rows = [[facts.pm25(name, m) for m in months] for name in names]
+    else:
+        return None
+    return np.array(rows) * np.exp(rng.normal(0, 0.08, (len(names), len(categories)))), NumberFormat(0), None
+
+
 def _pick_unit(rng: np.random.Generator, topic: Topic, lang: str) -> str:
     return topic.units[int(rng.integers(len(topic.units)))][lang == "zh"]
 
 
 def draw_values(rng: np.random.Generator, topic: Topic, kind: str, pool: str, categories: list[str],
-                names: list[str], lang: str, place: str | None = None) -> tuple[list[list[float]], NumberFormat,
-                                                                                 str | None]:
+                names: list[str], lang: str, place: str | None = None,
+                axis: str | None = None) -> tuple[list[list[float]], NumberFormat, str | None]:
     """Values for series `names` over `categories` (from `pool`), the format they are shown in, and
     the value axis title when the values fix it (a population in millions), else None; `place` is the one
-    place a chart over time is of (its figures then)."""
+    place a chart over time is of (its figures then); `axis` the value axis title picked, whose unit sets
+    the magnitude (`Topic.magnitude_of`)."""
     n, n_series = len(categories), len(names)
-    top = float(10.0 ** rng.uniform(*(topic.magnitude_zh if lang == "zh" and topic.magnitude_zh else topic.magnitude)))
+    top = float(10.0 ** rng.uniform(*topic.magnitude_of(axis, lang)))
     found = _facts(rng, topic, pool, categories, names, lang) if topic.facts and kind in ("pie", "donut") else None
     if found is not None:  # a real mix's parts, in the topic's unit
         return [[round(float(v), found[1].decimals) + 0.0 for v in row] for row in found[0]], found[1], found[2]
