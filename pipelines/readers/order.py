@@ -107,7 +107,10 @@ def places(boxes: list[Box]) -> list[tuple[float, float]]:
     out = []
     for b, s in zip(boxes, spanning):
         before = sum(c < (b[1] + b[3]) / 2 for c in cuts)
-        out.append((2.0 * before + 2, 0.0) if s else (2.0 * before + 1, float(sum(b[0] >= z - 1 for _, z in gutters))))
+        # a column's line begins past the gutter's middle: a detection's box may start a few pixels inside the
+        # gutter (a short last line "order)" at 670 beside a gutter measured to 672 from its column's other lines)
+        out.append((2.0 * before + 2, 0.0) if s else (2.0 * before + 1, float(sum(b[0] >= (a + z) / 2
+                                                                                  for a, z in gutters))))
     return out
 
 
