@@ -385,3 +385,24 @@ def test_chinese_tables_are_excerpts_of_the_statement_their_caption_names() -> N
                 assert 0.6 < now / before < 1.45, (r, rows)
         checked["tables"] += 1
     assert min(checked.values()) >= 5, checked
+
+
+def test_a_heading_beside_the_right_columns_caption_is_no_row_and_the_right_column_is_read_second() -> None:
+    """A built page's boxes (docs index 27, seed 0): the left column's heading "4.5. PAM and NSS" stands beside the
+    right column's caption "Table 1. The package state", and the justified line under the heading has a word gap
+    ("feature of") inside the gap between them. That gap was taken for a gutter which the next line closed, so the
+    two bands were read as rows across the page ("4.5. PAM and NSS Table 1. The package state"); and the right
+    column's first line "compose key.", above the heading, was read before the left column."""
+    head, compose = (406, 189, 833, 238), (672, 289, 837, 318)
+    heading, caption = (190, 313, 502, 349), (694, 331, 1028, 360)
+    justified = [(190, 361, 260, 389), (296, 361, 374, 389), (410, 361, 508, 389), (543, 361, 567, 389)]
+    caption_end = (787, 360, 934, 389)
+    left = [(190, 390 + 30 * r, 567, 418 + 30 * r) for r in range(8)]
+    right = [(686, 409 + 38 * r, 1060, 438 + 38 * r) for r in range(5)]  # a table's rows, then text again
+    right += [(672, 609 + 30 * r, 1049, 638 + 30 * r) for r in range(2)]
+    boxes = [head, compose, heading, caption, *justified, caption_end, *left, *right]
+    ordered = reading_order(boxes)
+    at = {box: i for i, box in enumerate(boxes)}
+    assert ordered.columns == 2
+    assert ordered.rows == [[at[head]], [at[heading]], [at[b] for b in justified], *([at[b]] for b in left),
+                            [at[compose]], [at[caption]], [at[caption_end]], *([at[b]] for b in right)]
