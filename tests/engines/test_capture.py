@@ -276,3 +276,7 @@ def test_flatten_takes_a_captured_page_back_to_its_drawn_grid_and_boxes_with_it(
         for box in boxes:
             moved = capture.map_box(box, params, image.size)
             assert max(abs(a - b) for a, b in zip(capture.unmap_box(moved, params, size), box)) < 0.5, (params, box)
+    # far from the origin a screen's scale moves a box by a thousand pixels (a built page's last line, 1.5x)
+    params, box = CaptureParams(preset="screen", screen_scale=1.5), [126.2, 1328.3, 180.0, 1346.2]
+    moved = capture.map_box(box, params, (1040, 1478))
+    assert max(abs(a - b) for a, b in zip(capture.unmap_box(moved, params, (1040, 1478)), box)) < 0.5
