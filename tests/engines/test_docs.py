@@ -406,3 +406,21 @@ def test_a_heading_beside_the_right_columns_caption_is_no_row_and_the_right_colu
     assert ordered.columns == 2
     assert ordered.rows == [[at[head]], [at[heading]], [at[b] for b in justified], *([at[b]] for b in left),
                             [at[compose]], [at[caption]], [at[caption_end]], *([at[b]] for b in right)]
+
+
+def test_a_line_across_a_tables_cells_refuses_the_draw() -> None:
+    """A built page's header row (docs index 19, seed 0): cramped cells "2023 年度" and "2022 年度" touch their rule
+    and the text layer gives them as one line whose centre lies in neither cell; it was left out of the row and
+    written as a target line of its own under "项目 增减（%）". Lines inside their cells make one line per row."""
+    from engines.docs.page import _table_rows
+    from renderers.result import DrawnText, box_quad
+
+    row = [(160, 805, 335, 845), (343, 805, 451, 845), (459, 805, 566, 845), (574, 805, 714, 845)]  # inner boxes
+    cells = [DrawnText("项目", box_quad(170, 810, 230, 840)), DrawnText("增减（%）", box_quad(600, 810, 714, 840))]
+    across = DrawnText("2023 年度 2022 年度", box_quad(339.3, 808, 570, 842))
+    inside = [DrawnText("2023 年度", box_quad(345, 810, 449, 840)), DrawnText("2022 年度", box_quad(461, 810, 565, 840))]
+    above = DrawnText("Table 1. Results", box_quad(300, 760, 500, 790))
+    assert [t.text for t in _table_rows([above, *cells, *inside], [[row]])] == [
+        "Table 1. Results", "项目 2023 年度 2022 年度 增减（%）"]
+    with pytest.raises(PageSkip, match="across a table's cells"):
+        _table_rows([above, *cells, across], [[row]])
