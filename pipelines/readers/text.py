@@ -84,6 +84,12 @@ CONFUSED = str.maketrans({**{c: form for form, alike in CONFUSABLE.items() for c
 # (read "A", U+2206 or U+2227). Each side made one form; no letter or digit becomes another.
 DRAWN_AS = {"()": "o", "/\\": "a", "\u03bb": "a", "\u2206": "a", "\u2227": "a"}
 PAIRS = re.compile("|".join(map(re.escape, DRAWN_AS)))
+# A digit group's separator: PP-OCR reads a table figure's comma as a full stop ("375,495" as "375.495", measured on
+# right docs tables); the engine copies figures from its text layer and never rewrites one, and a changed digit
+# still reads otherwise.
+SEPARATOR = re.compile(r"(?<=\d),(?=\d)")
+# Accents PP-OCR's dictionary drops ("Loïc" read "Loic"): a letter's combining marks; the letter itself is compared.
+MARKS = re.compile(r"[\u0300-\u036f]")
 CAPTURE_SLIPS = {frozenset("ce")}  # letters a capture's blur and ink spread draw alike (measured: `reads_as`)
 # Runs it reads one too few or too many of: thin strokes side by side ("ll" of a sans-serif "kill"), dots of an
 # ellipsis ("......" read as "....."), a Chinese dash's two halves; each made one.
@@ -395,13 +401,15 @@ def reads_as(read: str, target: str, captured: bool) -> bool:
 def blind(text: str) -> str:
     """The line as the exact-line check compares it: `fold`ed, and also what PP-OCR's line reading cannot settle
     made one: `CONFUSABLE` (l/i/1/I/|, o/0, $/S, Chinese and Western full stop, comma and brackets), glyph pairs
-    set tight that draw one glyph (`DRAWN_AS`: "()" a zero, "/\\" a lambda), `FAINT` marks
+    set tight that draw one glyph (`DRAWN_AS`: "()" a zero, "/\\" a lambda), a digit group's comma a full stop
+    (`SEPARATOR`), accents dropped (`MARKS`), `FAINT` marks
     dropped (`_`, quotes, `*`), a `RUN` of thin strokes, dots or dashes made one, and every space dropped (it reads
     a table row's cell gaps and the space by Chinese text as none). Measured on right docs and doc_slices targets,
     clean and captured. No other letter, digit or CJK character is folded, so a changed one still reads back
     otherwise; code points are checked without a reader (`codepoints`), and a line split into words is the layout
     figure's to catch."""
-    return RUN.sub(r"\1", re.sub(r"\s+", "", PAIRS.sub(lambda m: DRAWN_AS[m.group()], fold(text)).translate(CONFUSED)))
+    text = MARKS.sub("", unicodedata.normalize("NFD", SEPARATOR.sub(".", fold(text))))
+    return RUN.sub(r"\1", re.sub(r"\s+", "", PAIRS.sub(lambda m: DRAWN_AS[m.group()], text).translate(CONFUSED)))
 
 
 def layout(order: dict[str, Any]) -> float:
