@@ -159,7 +159,11 @@ def _match(line: str, found: list[Placed], rank: list[int], used: set[int],
     ratios = [fuzz.ratio(line, p.text) for p in found]
     best = max(ratios, default=0.0)
     if best >= WHOLE:
-        fits = [i for i, r in enumerate(ratios) if r >= best - 3 and i not in used] or [ratios.index(best)]
+        # a page printing a table's header twice, its pieces joined once with two spaces and once with one: the
+        # second is not the first detection again while the other, still free, is the line too
+        free = max((r for i, r in enumerate(ratios) if i not in used), default=0.0)
+        fits = ([i for i, r in enumerate(ratios) if r >= min(best - 3, max(free - 3, WHOLE)) and i not in used]
+                or [ratios.index(best)])
         later = [i for i in fits if rank[i] > after]
         i = min(later or fits, key=lambda i: rank[i])
         return i, False, ratios[i]

@@ -206,3 +206,18 @@ def test_a_line_whose_detection_starts_inside_the_gutter_is_read_in_its_column()
     good = judge([fold(line) for line in [*left, *right]], found)
     assert good["order"] == 1.0 and good["split"] == 0, good
     assert judge([fold(line) for line in [*left, *right[:1], "order)", right[1], right[3]]], found)["order"] < 1.0
+
+
+def test_a_line_printed_twice_is_matched_to_its_second_detection_though_the_first_fits_it_better() -> None:
+    """A page printing a table's header twice (real detections): its pieces joined once as "项目 本年累计上年同期"
+    (ratio 95 to the folded target line) and once as "项目 本年累计 上年同期" (91). The second target line was
+    matched to the first detection again and judged out of order."""
+    header = "项目 本年累计 上年同期"
+    rows = [[(156, 550, "项目 本年累计上年同期")], [(150, 345, "中说明的目录位置:")], [(541, 698, "表2合并利润表")],
+            [(156, 554, header)]]
+    found = _boxes(rows)
+    lines = [fold(t) for t in (header, "中说明的目录位置：", "表2 合并利润表", header)]
+    good = judge(lines, found)
+    assert good["order"] == 1.0 and good["unmatched_found"] == 0, good
+    swapped = judge([lines[0], lines[2], lines[1], lines[3]], found)
+    assert swapped["order"] < 1.0, swapped
