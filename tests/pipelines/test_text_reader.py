@@ -213,8 +213,8 @@ def test_a_line_printed_twice_is_matched_to_its_second_detection_though_the_firs
     (ratio 95 to the folded target line) and once as "项目 本年累计 上年同期" (91). The second target line was
     matched to the first detection again and judged out of order."""
     header = "项目 本年累计 上年同期"
-    rows = [[(156, 550, "项目 本年累计上年同期")], [(150, 345, "中说明的目录位置:")], [(541, 698, "表2合并利润表")],
-            [(156, 554, header)]]
+    rows = [[(156, 230, "项目"), (300, 550, "本年累计上年同期")], [(150, 345, "中说明的目录位置:")],
+            [(541, 698, "表2合并利润表")], [(156, 230, "项目"), (300, 420, "本年累计"), (440, 554, "上年同期")]]
     found = _boxes(rows)
     lines = [fold(t) for t in (header, "中说明的目录位置：", "表2 合并利润表", header)]
     good = judge(lines, found)
