@@ -52,6 +52,7 @@ MIN_XHEIGHT_LIGHTER = 5.0  # smaller text stays clean; text between this and MIN
 BLUR_PER_XHEIGHT = 1 / 7  # the widest blur radius, per pixel of x-height
 SEEN = 0.25  # share of the paper-to-ink contrast from which a pixel of the capture before binarisation is ink
 ERASED_PX = 3  # a run of seen ink this long (px) with no binarised ink next to it is a stroke the threshold erased
+FLAT_STEP = 8  # pixels between the points `flatten` maps exactly
 MIN_LIGHT = 0.5  # the least share of the page's contrast that the lighting (contrast, shadow, vignette, light) leaves
 
 
@@ -419,6 +420,70 @@ def map_box(box: Sequence[float], params: CaptureParams, size: tuple[int, int]) 
     x0, y0, x1, y1 = box
     q = np.asarray(map_quad([(x0, y0), (x1, y0), (x1, y1), (x0, y1)], params, size))
     return [round(float(v), 1) for v in (*q.min(axis=0), *q.max(axis=0))]
+
+
+def moved_size(params: CaptureParams, size: tuple[int, int]) -> tuple[int, int]:
+    """The size `apply` gives an image of `size`: the curvature's rows, the homography's frame, the screen's scale."""
+    w, h = size
+    if params.curve:
+        _, _, h = _curve_rows(params, w, h)
+    if degrade.moves(params.base):
+        _, (w, h) = degrade.warp(params.base, (w, h))
+    return _scaled_size((w, h), params.screen_scale) if params.screen_scale != 1 else (w, h)
+
+
+def clean_size(params: CaptureParams, captured: tuple[int, int], guess: tuple[float, float]) -> tuple[int, int]:
+    """The size of the clean image that `apply` turned into one of size `captured`: of the sizes within 3 pixels of
+    `guess` (the drawn image's size, as the engine recorded it), the one `moved_size` takes to `captured`, else the
+    nearest to it."""
+    first = (round(guess[0]), round(guess[1]))
+    if moved_size(params, first) == tuple(captured):
+        return first
+    near = [(first[0] + dx, first[1] + dy) for dx in range(-3, 4) for dy in range(-3, 4)]
+
+    def miss(size: tuple[int, int]) -> tuple[int, float]:
+        out = moved_size(params, size)
+        return abs(out[0] - captured[0]) + abs(out[1] - captured[1]), abs(size[0] - guess[0]) + abs(size[1] - guess[1])
+
+    return min(near, key=miss)
+
+
+def flatten(image: Image.Image, params: CaptureParams, size: tuple[int, int]) -> Image.Image:
+    """The captured `image` taken back to the clean image's pixel grid (`size`): each clean pixel is sampled where
+    `apply` moved it (`map_points`), so a bowed, turned or slanted page stands flat and level again. The geometry
+    only: blur, light and noise stay. A reader that replays the recorded capture reads lines as drawn, not a box
+    widened by a curl's sag that holds half of the next line."""
+    w, h = size
+    # the map is smooth: computed every FLAT_STEP pixels and interpolated between (a 64th of the work)
+    gx, gy = np.arange(0, w + FLAT_STEP, FLAT_STEP, dtype=np.float64), np.arange(0, h + FLAT_STEP, FLAT_STEP,
+                                                                                  dtype=np.float64)
+    xs, ys = np.meshgrid(gx + 0.5, gy + 0.5)
+    moved = (map_points(np.c_[xs.ravel(), ys.ravel()], params, size) - 0.5).reshape(len(gy), len(gx), 2)
+    fine_x, fine_y = np.arange(w) / FLAT_STEP, np.arange(h) / FLAT_STEP
+    maps = [cv2.remap(np.ascontiguousarray(moved[..., k].astype(np.float32)),
+                      *np.meshgrid(fine_x.astype(np.float32), fine_y.astype(np.float32)), cv2.INTER_LINEAR)
+            for k in range(2)]
+    map_x, map_y = (np.ascontiguousarray(m) for m in maps)
+    out = cv2.remap(np.asarray(image.convert("RGB")), map_x, map_y, cv2.INTER_LINEAR,
+                    borderMode=cv2.BORDER_REPLICATE)
+    return Image.fromarray(out)
+
+
+def unmap_box(box: Sequence[float], params: CaptureParams, size: tuple[int, int]) -> list[float]:
+    """The clean image's box that `map_box` moved to `box` (Newton's method on its four numbers): a line's own box
+    on the `flatten`ed image."""
+    want = np.asarray(box, dtype=np.float64)
+    at, jac = want.copy(), None
+    for _ in range(8):
+        got = np.asarray(map_box(at, params, size))
+        miss = want - got
+        if np.abs(miss).max() < 0.1:
+            break
+        if jac is None:  # the map is near linear over a box: one Jacobian serves every step (its steps long
+            # enough that map_box's rounding to 0.1 px does not skew it: a 1.4 for a screen's 1.5 overshot by 7%)
+            jac = np.stack([np.asarray(map_box(at + step, params, size)) - got for step in 8 * np.eye(4)], axis=1) / 8
+        at = at + np.linalg.lstsq(jac, miss, rcond=None)[0]
+    return [round(float(v), 1) for v in at]
 
 
 def _scaled_size(size: tuple[int, int], s: float) -> tuple[int, int]:

@@ -131,6 +131,7 @@ def reading_order(boxes: list[Box]) -> Ordered:
                 continue
         stretches.append(([band], free))
         last_bottom = max(boxes[i][3] for i in band)
+    _pull_back(boxes, stretches, left, right, h)
     rows: list[list[int]] = []
     paragraphs: list[list[int]] = []
     columns = 1
@@ -151,14 +152,42 @@ def reading_order(boxes: list[Box]) -> Ordered:
     return Ordered(rows, paragraphs, columns)
 
 
+def _pull_back(boxes: list[Box], stretches: list[tuple[list[list[int]], list[Interval]]], left: float, right: float,
+               h: float) -> None:
+    """Move into each stretch with gutters the last bands of the single-column stretch just above it whose lines
+    cross none of its gutters: a right column that starts higher than its left neighbour ("compose key.", the end
+    of a paragraph begun on the page before, above the left column's heading) opened no gutter alone and was read
+    before the left column. A band that crosses a gutter (a running head, a title) stays, and so does every band
+    above it."""
+    for k in range(1, len(stretches)):
+        bands, shared = stretches[k]
+        gutters = _gutters(shared, left, right, GUTTER * h)
+        above, above_shared = stretches[k - 1]
+        if not gutters or _gutters(above_shared, left, right, GUTTER * h):
+            continue
+        while above:
+            band, top = above[-1], min(boxes[i][1] for band in bands for i in band)
+            if (top - max(boxes[i][3] for i in band) >= 2.5 * h
+                    or any(boxes[i][0] < q and boxes[i][2] > p for i in band for p, q in gutters)):
+                break
+            bands.insert(0, above.pop())
+    stretches[:] = [(bands, shared) for bands, shared in stretches if bands]
+
+
 def _meets(a: Interval, b: Interval) -> bool:
     return min(a[1], b[1]) > max(a[0], b[0])
 
 
 def _spanning(boxes: list[Box], bands: list[list[int]], gutters: list[Interval]) -> int:
-    """How many bands have lines on both sides of one of the gutters."""
-    return sum(any(any(boxes[i][2] <= p for i in band) and any(boxes[i][0] >= q for i in band) for p, q in gutters)
-               for band in bands)
+    """How many bands have lines on both sides of one of the gutters, and no other gutter between those lines: a
+    heading beside the right column's caption leaves one wide gap, which tells no gutter inside it from another (the
+    word gap "feature of" of the justified line under it, left in the gap, is no gutter the heading confirms)."""
+    def witness(band: list[int], p: float, q: float) -> bool:
+        ends, starts = [boxes[i][2] for i in band if boxes[i][2] <= p], [boxes[i][0] for i in band if boxes[i][0] >= q]
+        return bool(ends and starts) and not any(max(ends) <= a and b <= min(starts) and (a, b) != (p, q)
+                                                 for a, b in gutters)
+
+    return sum(any(witness(band, p, q) for p, q in gutters) for band in bands)
 
 
 def _centred(boxes: list[Box], band: list[int], left: float, right: float) -> bool:

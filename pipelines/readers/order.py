@@ -107,7 +107,10 @@ def places(boxes: list[Box]) -> list[tuple[float, float]]:
     out = []
     for b, s in zip(boxes, spanning):
         before = sum(c < (b[1] + b[3]) / 2 for c in cuts)
-        out.append((2.0 * before + 2, 0.0) if s else (2.0 * before + 1, float(sum(b[0] >= z - 1 for _, z in gutters))))
+        # a column's line begins past the gutter's middle: a detection's box may start a few pixels inside the
+        # gutter (a short last line "order)" at 670 beside a gutter measured to 672 from its column's other lines)
+        out.append((2.0 * before + 2, 0.0) if s else (2.0 * before + 1, float(sum(b[0] >= (a + z) / 2
+                                                                                  for a, z in gutters))))
     return out
 
 
@@ -156,7 +159,11 @@ def _match(line: str, found: list[Placed], rank: list[int], used: set[int],
     ratios = [fuzz.ratio(line, p.text) for p in found]
     best = max(ratios, default=0.0)
     if best >= WHOLE:
-        fits = [i for i, r in enumerate(ratios) if r >= best - 3 and i not in used] or [ratios.index(best)]
+        # a page printing a table's header twice, its pieces joined once with two spaces and once with one: the
+        # second is not the first detection again while the other, still free, is the line too
+        free = max((r for i, r in enumerate(ratios) if i not in used), default=0.0)
+        fits = ([i for i, r in enumerate(ratios) if r >= min(best - 3, max(free - 3, WHOLE)) and i not in used]
+                or [ratios.index(best)])
         later = [i for i in fits if rank[i] > after]
         i = min(later or fits, key=lambda i: rank[i])
         return i, False, ratios[i]

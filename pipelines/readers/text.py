@@ -38,6 +38,7 @@ lines but cannot be the worst line that flags a sample.
 from __future__ import annotations
 
 import functools
+import json
 import math
 import re
 import statistics
@@ -53,7 +54,7 @@ from rapidfuzz.distance import Levenshtein
 
 from pipelines.readers import Reading
 from pipelines.readers.order import MIN_CHARS, WHOLE, Placed, accounted, judge, short
-from renderers import ppocr
+from renderers import capture, ppocr
 from renderers.result import DrawnText
 from renderers.scripts import HAN_RANGES
 from shards.format import record_meta
@@ -78,6 +79,17 @@ CONFUSABLE = {"l": "i1|!", "o": "0", "s": "$", ".": "\u3002", ",": "\u3001", "["
 # an opening curly quote dropped), corner brackets.
 FAINT = "_\"'`*\u300c\u300d\u300e\u300f"
 CONFUSED = str.maketrans({**{c: form for form, alike in CONFUSABLE.items() for c in alike}, **dict.fromkeys(FAINT)})
+# Glyph pairs that draw one glyph when set tight, and what PP-OCR reads them as: "()" is a "0" (a serif face's
+# "malloc()" read "malloc0" by whole line, word crop, and stretched crops alike), "/\\" a Greek capital lambda
+# (read "A", U+2206 or U+2227). Each side made one form; no letter or digit becomes another.
+DRAWN_AS = {"()": "o", "/\\": "a", "\u03bb": "a", "\u2206": "a", "\u2227": "a"}
+PAIRS = re.compile("|".join(map(re.escape, DRAWN_AS)))
+# A digit group's separator: PP-OCR reads a table figure's comma as a full stop ("375,495" as "375.495", measured on
+# right docs tables); the engine copies figures from its text layer and never rewrites one, and a changed digit
+# still reads otherwise.
+SEPARATOR = re.compile(r"(?<=\d),(?=\d)")
+# Accents PP-OCR's dictionary drops ("Loïc" read "Loic"): a letter's combining marks; the letter itself is compared.
+MARKS = re.compile(r"[\u0300-\u036f]")
 CAPTURE_SLIPS = {frozenset("ce")}  # letters a capture's blur and ink spread draw alike (measured: `reads_as`)
 # Runs it reads one too few or too many of: thin strokes side by side ("ll" of a sans-serif "kill"), dots of an
 # ellipsis ("......" read as "....."), a Chinese dash's two halves; each made one.
@@ -109,6 +121,7 @@ def _crops_cached(page: ImageKey, boxes: tuple[tuple[float, ...], ...]) -> list[
 def forget_readings() -> None:
     """Drop every reading kept for scoring a sample again (whole images and line crops)."""
     _crops_cached.cache_clear()
+    _flattened.cache_clear()
     ppocr.forget_readings()
 
 
@@ -205,6 +218,7 @@ def score_text(record: dict[str, Any], images: list[Image.Image], exact_lines: b
         with line boxes the micro CER over lines, the worst line's CER and what was read there.
     """
     target = record["target"]
+    images, boxes = flat(record, images)
     found = [_read_under_read_again(texts, image) for texts, image in zip(read_texts(images), images)]
     read_tokens, target_tokens = tokens("\n".join(t.text for texts in found for t in texts)), tokens(target)
     precision, recall, f1 = token_f1(read_tokens, target_tokens)
@@ -217,7 +231,7 @@ def score_text(record: dict[str, Any], images: list[Image.Image], exact_lines: b
                                "missed": sorted((target_tokens - read_tokens).elements())[:SHOWN],
                                "layout": layout(order), "order": order}
     score = min(f1, details["layout"])
-    lines, boxes = target.split("\n"), record_meta(record).get("boxes")
+    lines = target.split("\n")
     if not boxes or len(images) != 1:
         return Reading(score, details)
     if len(boxes) != len(lines):
@@ -238,6 +252,34 @@ def score_text(record: dict[str, Any], images: list[Image.Image], exact_lines: b
     exact = max(0.0, 1.0 - PROBLEM_COST * len(misread))
     details.update(lines_misread=len(misread), misread=misread[:4], exact=exact)
     return Reading(min(score, 1.0 - worst["cer"], exact), details)
+
+
+def flat(record: dict[str, Any], images: list[Image.Image]) -> tuple[list[Image.Image], list[list[float]] | None]:
+    """The images and the line boxes (`meta["boxes"]`) to read: a single image whose recorded capture moved its
+    text (a curled, turned or slanted photo, a scaled screenshot) taken back to the drawn image's grid
+    (`renderers.capture.flatten`) with its boxes taken back too. A curl's box is widened by its sag (a 25 px line's
+    box 126 px tall, holding three lines), which no crop margin undoes; the capture's blur, light and noise stay.
+    The images and boxes as they are otherwise (or where the meta does not say the drawn image's size, `box`)."""
+    meta = record_meta(record)
+    boxes, recorded, drawn = meta.get("boxes"), meta.get("capture"), meta.get("box")
+    if len(images) != 1 or not recorded or not drawn:
+        return images, boxes
+    params = capture.CaptureParams.from_dict(recorded)
+    if not params.moves:
+        return images, boxes
+    image, flat_boxes = _flattened(_key(images[0]), json.dumps(recorded, sort_keys=True),
+                                   (drawn[2] - drawn[0], drawn[3] - drawn[1]), tuple(map(tuple, boxes or ())))
+    return [image], [list(box) for box in flat_boxes] if boxes else boxes
+
+
+# A sample scored again with another target (`bench.mutate`) is not flattened again.
+@functools.lru_cache(maxsize=2)
+def _flattened(image: ImageKey, recorded: str, guess: tuple[float, float],
+               boxes: tuple[tuple[float, ...], ...]) -> tuple[Image.Image, tuple[tuple[float, ...], ...]]:
+    params = capture.CaptureParams.from_dict(json.loads(recorded))
+    size = capture.clean_size(params, image[1], guess)
+    return capture.flatten(_image(image), params, size), tuple(tuple(capture.unmap_box(b, params, size))
+                                                                for b in boxes)
 
 
 def skew(texts: list[DrawnText]) -> float:
@@ -358,13 +400,16 @@ def reads_as(read: str, target: str, captured: bool) -> bool:
 
 def blind(text: str) -> str:
     """The line as the exact-line check compares it: `fold`ed, and also what PP-OCR's line reading cannot settle
-    made one: `CONFUSABLE` (l/i/1/I/|, o/0, $/S, Chinese and Western full stop, comma and brackets), `FAINT` marks
+    made one: `CONFUSABLE` (l/i/1/I/|, o/0, $/S, Chinese and Western full stop, comma and brackets), glyph pairs
+    set tight that draw one glyph (`DRAWN_AS`: "()" a zero, "/\\" a lambda), a digit group's comma a full stop
+    (`SEPARATOR`), accents dropped (`MARKS`), `FAINT` marks
     dropped (`_`, quotes, `*`), a `RUN` of thin strokes, dots or dashes made one, and every space dropped (it reads
     a table row's cell gaps and the space by Chinese text as none). Measured on right docs and doc_slices targets,
     clean and captured. No other letter, digit or CJK character is folded, so a changed one still reads back
     otherwise; code points are checked without a reader (`codepoints`), and a line split into words is the layout
     figure's to catch."""
-    return RUN.sub(r"\1", re.sub(r"\s+", "", fold(text).translate(CONFUSED)))
+    text = MARKS.sub("", unicodedata.normalize("NFD", SEPARATOR.sub(".", fold(text))))
+    return RUN.sub(r"\1", re.sub(r"\s+", "", PAIRS.sub(lambda m: DRAWN_AS[m.group()], text).translate(CONFUSED)))
 
 
 def layout(order: dict[str, Any]) -> float:

@@ -251,3 +251,32 @@ def test_binarisation_that_erases_thin_strokes_is_dropped() -> None:
     assert capture.replay(page, {"capture": spared.to_dict()}).tobytes() == capture.apply(page, spared).image.tobytes()
     dark = dataclasses.replace(faded, base=dataclasses.replace(base, ink=0.3), threshold=0)
     assert capture.spare_strokes(dark, [page]) == dark
+
+
+def test_flatten_takes_a_captured_page_back_to_its_drawn_grid_and_boxes_with_it() -> None:
+    """A reader that replays the recorded capture undoes its geometry: the captured squares stand where they were
+    drawn again, and each box `map_box` moved (widened by a curl's sag) comes back to the drawn box."""
+    image = Image.new("RGB", (500, 360), "white")
+    draw, boxes = ImageDraw.Draw(image), []
+    for x, y in [(20, 20), (440, 30), (230, 160), (40, 300), (430, 290)]:
+        draw.rectangle((x, y, x + 39, y + 39), fill="black")
+        boxes.append([x, y, x + 40, y + 40])
+    base = capture.DegradeParams(rotate=-3.0, corners=(0.03, -0.02, -0.04, 0.04, -0.04, -0.03, 0.02, 0.03))
+    drawn = np.asarray(image.convert("L"), dtype=np.float32)
+    for params in (CaptureParams(preset="photo", curve=0.03, curve_skew=0.35),
+                   CaptureParams(preset="screen", screen_scale=1.25),
+                   CaptureParams(preset="photo", base=base, curve=-0.02, screen_scale=0.9)):
+        out = capture.apply(image, params).image
+        size = capture.clean_size(params, out.size, (500.4, 359.6))
+        assert size == image.size and capture.moved_size(params, size) == out.size
+        flat = np.asarray(capture.flatten(out, params, size).convert("L"), dtype=np.float32)
+        # off only along the squares' edges (resampled twice); the capture as it is, cut to the size, is not
+        as_is = np.abs(np.asarray(out.convert("L").crop((0, 0, *image.size)), dtype=np.float32) - drawn).mean()
+        assert np.abs(flat - drawn).mean() < 0.2 * as_is, params
+        for box in boxes:
+            moved = capture.map_box(box, params, image.size)
+            assert max(abs(a - b) for a, b in zip(capture.unmap_box(moved, params, size), box)) < 0.5, (params, box)
+    # far from the origin a screen's scale moves a box by a thousand pixels (a built page's last line, 1.5x)
+    params, box = CaptureParams(preset="screen", screen_scale=1.5), [126.2, 1328.3, 180.0, 1346.2]
+    moved = capture.map_box(box, params, (1040, 1478))
+    assert max(abs(a - b) for a, b in zip(capture.unmap_box(moved, params, (1040, 1478)), box)) < 0.5

@@ -577,3 +577,42 @@ def test_a_form_asks_for_what_its_title_says_in_its_own_words() -> None:
         assert len(fields) >= 5 and all(f in FORMS[title] for f in fields), (title, fields)
         texts = [html.unescape(re.sub("<[^>]+>", "", p)) for p in re.findall(r"<p[^>]*>.*?</p>", markup)]
         assert texts and not any(t in paragraphs for t in texts), texts
+
+
+def test_a_heading_beside_the_right_columns_caption_is_no_row_and_the_right_column_is_read_second() -> None:
+    """A built page's boxes (docs index 27, seed 0): the left column's heading "4.5. PAM and NSS" stands beside the
+    right column's caption "Table 1. The package state", and the justified line under the heading has a word gap
+    ("feature of") inside the gap between them. That gap was taken for a gutter which the next line closed, so the
+    two bands were read as rows across the page ("4.5. PAM and NSS Table 1. The package state"); and the right
+    column's first line "compose key.", above the heading, was read before the left column."""
+    head, compose = (406, 189, 833, 238), (672, 289, 837, 318)
+    heading, caption = (190, 313, 502, 349), (694, 331, 1028, 360)
+    justified = [(190, 361, 260, 389), (296, 361, 374, 389), (410, 361, 508, 389), (543, 361, 567, 389)]
+    caption_end = (787, 360, 934, 389)
+    left = [(190, 390 + 30 * r, 567, 418 + 30 * r) for r in range(8)]
+    right = [(686, 409 + 38 * r, 1060, 438 + 38 * r) for r in range(5)]  # a table's rows, then text again
+    right += [(672, 609 + 30 * r, 1049, 638 + 30 * r) for r in range(2)]
+    boxes = [head, compose, heading, caption, *justified, caption_end, *left, *right]
+    ordered = reading_order(boxes)
+    at = {box: i for i, box in enumerate(boxes)}
+    assert ordered.columns == 2
+    assert ordered.rows == [[at[head]], [at[heading]], [at[b] for b in justified], *([at[b]] for b in left),
+                            [at[compose]], [at[caption]], [at[caption_end]], *([at[b]] for b in right)]
+
+
+def test_a_line_across_a_tables_cells_refuses_the_draw() -> None:
+    """A built page's header row (docs index 19, seed 0): cramped cells "2023 年度" and "2022 年度" touch their rule
+    and the text layer gives them as one line whose centre lies in neither cell; it was left out of the row and
+    written as a target line of its own under "项目 增减（%）". Lines inside their cells make one line per row."""
+    from engines.docs.page import _table_rows
+    from renderers.result import DrawnText, box_quad
+
+    row = [(160, 805, 335, 845), (343, 805, 451, 845), (459, 805, 566, 845), (574, 805, 714, 845)]  # inner boxes
+    cells = [DrawnText("项目", box_quad(170, 810, 230, 840)), DrawnText("增减（%）", box_quad(600, 810, 714, 840))]
+    across = DrawnText("2023 年度 2022 年度", box_quad(339.3, 808, 570, 842))
+    inside = [DrawnText("2023 年度", box_quad(345, 810, 449, 840)), DrawnText("2022 年度", box_quad(461, 810, 565, 840))]
+    above = DrawnText("Table 1. Results", box_quad(300, 760, 500, 790))
+    assert [t.text for t in _table_rows([above, *cells, *inside], [[row]])] == [
+        "Table 1. Results", "项目 2023 年度 2022 年度 增减（%）"]
+    with pytest.raises(PageSkip, match="across a table's cells"):
+        _table_rows([above, *cells, across], [[row]])

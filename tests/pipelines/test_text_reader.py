@@ -27,6 +27,12 @@ SLIPS = [
      'bit I/O support", enabling the "using dma flag", setting'),
     ("pressing Ctrl-\\ or Ctrl-C or executing \u201ckill -", "pressing Ctrl-\\ or Ctrl-C or executing kil -"),
     ("使用 perl、tcl、ruby\u2026\u2026,如果在 Debian 上有用这些", "使用 perl、 tcl、 ruby.....,如果在 Debian 上有用这些"),
+    ("管理费用 375,495 340,796", "管理费用375.495340,796"),  # a digit group's comma read as a full stop
+    ("Pollak, Loïc Minier, 和Dafydd", "Pollak, Loic Minier, 和Dafydd"),  # an accent its dictionary lacks
+    # glyph pairs set tight draw one glyph: "()" a zero, "/\\" a lambda (read "A", U+2206, U+2227)
+    ('lines are in "malloc()" or "g_malloc()". When this', 'lines are in "malloc0" or "g malloc0". When this'),
+    ('The use of "sed -e \'/\\r$/!s/$/\\r/\'" instead of todos(1) is better when you want to unify the EOL',
+     'The use of "sed -e \'\u2206r$/!s/$Ar/" instead of todos(1) is better when you want to unify the EOL'),
 ]
 
 
@@ -39,7 +45,9 @@ def test_what_ppocr_cannot_settle_passes_and_a_changed_letter_or_digit_does_not(
         changed = target[:at] + new + target[at + 1:]
         assert not reads_as(read, changed, captured=False), changed
     assert not reads_as(read.replace("dev", "dew").replace("Hierarchy", "Hierarchv").replace("kil", "kit")
-                        .replace("using", "uslng5").replace("perl", "perk"), target, captured=False)
+                        .replace("using", "uslng5").replace("perl", "perk").replace("When", "Wben")
+                        .replace("unify", "unity").replace("796", "795").replace("Dafydd", "Dafvdd"), target,
+                        captured=False)
 
 
 def test_a_capture_slip_passes_on_a_captured_image_only_and_once_a_line() -> None:
@@ -182,3 +190,34 @@ def test_a_detection_ppocr_is_unsure_of_in_both_readings_is_a_right_line_left_un
                  "unmatched_lines": unplaced, "unmatched_texts": ["dtng g eng cs s aess"], "unmatched_scores": [sure]}
         _look_again(order, ["a right line", *unplaced], [blank], [0.0])
         assert order["unmatched_found"] == counted, (sure, unplaced, order)
+
+
+def test_a_line_whose_detection_starts_inside_the_gutter_is_read_in_its_column() -> None:
+    """A right column's short last line "order)" detected from x 670, two pixels inside the gutter its column's
+    other lines measure (603 to 672; real detections): it was joined to the left column's row beside it and read
+    before the right column's lines above it."""
+    left = ["as explained in group(5), each separated entry", "of this file means the following.",
+            "2. /etc/gshadow provides the similar function", "etc/shadow for /etc/group but is not really"]
+    right = ["access permission of the file (nine characters,", "three characters each for user, group,", "order)",
+             "chown(1) is used from the root account to"]
+    found = [Placed(0, (188, 712 + 25 * i, 600, 736 + 25 * i), fold(t)) for i, t in enumerate(left)]
+    found += [Placed(0, (672 if t != "order)" else 670, 712 + 25 * i, 1150 if t != "order)" else 729, 736 + 25 * i),
+                     fold(t)) for i, t in enumerate(right)]
+    good = judge([fold(line) for line in [*left, *right]], found)
+    assert good["order"] == 1.0 and good["split"] == 0, good
+    assert judge([fold(line) for line in [*left, *right[:1], "order)", right[1], right[3]]], found)["order"] < 1.0
+
+
+def test_a_line_printed_twice_is_matched_to_its_second_detection_though_the_first_fits_it_better() -> None:
+    """A page printing a table's header twice (real detections): its pieces joined once as "项目 本年累计上年同期"
+    (ratio 95 to the folded target line) and once as "项目 本年累计 上年同期" (91). The second target line was
+    matched to the first detection again and judged out of order."""
+    header = "项目 本年累计 上年同期"
+    rows = [[(156, 230, "项目"), (300, 550, "本年累计上年同期")], [(150, 345, "中说明的目录位置:")],
+            [(541, 698, "表2合并利润表")], [(156, 230, "项目"), (300, 420, "本年累计"), (440, 554, "上年同期")]]
+    found = _boxes(rows)
+    lines = [fold(t) for t in (header, "中说明的目录位置：", "表2 合并利润表", header)]
+    good = judge(lines, found)
+    assert good["order"] == 1.0 and good["unmatched_found"] == 0, good
+    swapped = judge([lines[0], lines[2], lines[1], lines[3]], found)
+    assert swapped["order"] < 1.0, swapped
