@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from PIL import Image
@@ -101,37 +102,55 @@ def read(record: dict[str, Any], images: list[Image.Image]) -> Reading:
 def read_redrawn(target: str, meta: dict[str, Any], image: Image.Image) -> Reading:
     """A generated page's target typeset again in the page's style (`pipelines.readers.page_redraw`), captured as
     the page was, against the page: the best ending's `redraw_agreement` (a captured page's pixels counted from
-    `CAPTURED_LEVELS`), under the threshold `REDRAWN`. A page that does not redraw exactly is redrawn again with
-    its fonts first shipped at each other base size (`page_redraw.WARM`), and the best of all scores.
+    `CAPTURED_LEVELS`), under the threshold `REDRAWN` (`best_redraw`).
 
     A target that is no page's markdown, or that LaTeX refuses, scores 0 with the reason.
     """
     levels = CAPTURED_LEVELS if (meta.get("capture") or {}).get("preset", "none") != "none" else CHANGED
+    reading, _ = best_redraw(target, meta, lambda page: redraw_agreement(
+        capture.replay(page, meta).convert("RGB"), image.convert("RGB"), True, levels))
+    if reading.details["redrawn"] and reading.score < REDRAWN:  # how far PP-OCR's reading is off too (a pass a
+        reading.details["f1"] = read_f1({"target": target, "meta": meta}, [image]).details  # right page is spared)
+    return reading
+
+
+Drawer = Callable[[float | None], list[Image.Image | RenderError]]
+
+
+def best_redraw(target: str, meta: dict[str, Any], agreement: Callable[[Image.Image], dict[str, Any]],
+                draw: Drawer | None = None) -> tuple[Reading, Image.Image | None]:
+    """The ending of the target's redraw that agrees best with the page (`agreement`: a drawing's
+    `redraw_agreement` figure against what the page shows, however the caller captures and places it), and
+    that drawing. A page that does not redraw exactly is redrawn again with its fonts first shipped at each
+    other base size (`page_redraw.WARM`), and the best of all scores. `draw` typesets the target with a warm-up
+    size (default: `page_redraw.redraw`; a caller that needs the drawings first passes them, kept).
+
+    A target that is no page's markdown, or that LaTeX refuses, scores 0 with the reason (and no drawing).
+    """
+    draw = draw or (lambda warm: redraw(target, meta, warm=warm))
     size = float((meta.get("style") or {}).get("size") or 0)
-    kept: tuple[list[dict[str, Any]], int, float | None] | None = None
+    kept: tuple[list[dict[str, Any]], int, float | None, list[Image.Image | RenderError]] | None = None
     for warm in (None, *[w for w in WARM if w != size]):  # fonts first shipped at another size (`WARM`)
         try:
-            drawn = redraw(target, meta, warm=warm)
+            drawn = draw(warm)
         except NotPageMarkdown as exc:
-            return Reading(0.0, {"redrawn": False, "error": f"not page markdown: {exc}"}, REDRAWN)
+            return Reading(0.0, {"redrawn": False, "error": f"not page markdown: {exc}"}, REDRAWN), None
         except RenderError as exc:
             if warm is not None:
                 continue
-            return Reading(0.0, {"redrawn": False, "error": f"{exc.reason}: {exc.excerpt[:100]}"}, REDRAWN)
-        figures = [redraw_agreement(capture.replay(page, meta).convert("RGB"), image.convert("RGB"), True, levels)
-                   if not isinstance(page, RenderError)
+            return Reading(0.0, {"redrawn": False, "error": f"{exc.reason}: {exc.excerpt[:100]}"}, REDRAWN), None
+        figures = [agreement(page) if not isinstance(page, RenderError)
                    else {"changed_px": -1, "score": 0.0, "error": page.reason} for page in drawn]
         best = max(range(len(figures)), key=lambda k: figures[k]["score"])
         if kept is None or figures[best]["score"] > kept[0][kept[1]]["score"]:
-            kept = (figures, best, warm)
+            kept = (figures, best, warm, drawn)
         if figures[best]["changed_px"] == 0:
             break
-    figures, best, warm = kept
+    figures, best, warm, drawn = kept
     details = {"redrawn": True, "ending": best, "warm": warm, **figures[best],
                "changed_px_by_ending": [f["changed_px"] for f in figures]}
-    if figures[best]["score"] < REDRAWN:  # how far PP-OCR's reading is off too (a pass a right page is spared)
-        details["f1"] = read_f1({"target": target, "meta": meta}, [image]).details
-    return Reading(figures[best]["score"], details, REDRAWN)
+    page = drawn[best]
+    return Reading(figures[best]["score"], details, REDRAWN), None if isinstance(page, RenderError) else page
 
 
 def read_f1(record: dict[str, Any], images: list[Image.Image]) -> Reading:
