@@ -90,6 +90,13 @@ def read_multi_crop(record: dict[str, Any], images: list[Image.Image]) -> Readin
     return _worst(readings, "multicrop")
 
 
+# A stitch scored again with one page's target broken (`bench.mutate`) does not typeset its other pages again.
+@functools.lru_cache(maxsize=8)
+def _drawn(target: str, meta: str, warm: float | None) -> list[Image.Image | RenderError]:
+    """A page's redraw (`page_redraw.redraw`) from its span of the target and its meta (JSON)."""
+    return redraw(target, json.loads(meta), warm=warm)
+
+
 STITCH_PASSES = 2  # rounds of choosing each page's ending with the others' current choices in place
 
 
@@ -109,8 +116,7 @@ def read_captured_stitch(record: dict[str, Any], image: Image.Image) -> list[Rea
     places = [tuple(int(v) for v in box) for box in meta["page_px"]]
     pages = [_page_record(record["target"][start:end], meta, k) for k, (_, start, end) in enumerate(meta["page_texts"])]
     metas = [record_meta(page) for page in pages]
-    drawers = [functools.cache(lambda warm, page=page, m=m: redraw(page["target"], m, warm=warm))
-               for page, m in zip(pages, metas)]
+    drawers = [functools.partial(_drawn, page["target"], page["meta"]) for page in pages]
     chosen: list[Image.Image | None] = []
     for draw in drawers:  # each page as first drawn (white where it typesets none)
         try:
