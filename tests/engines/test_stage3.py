@@ -81,10 +81,11 @@ def test_multipage_pages_are_redrawn_from_their_own_meta_and_a_changed_letter_fl
 
 @pytest.mark.slow
 def test_multicrop_pages_are_redrawn_in_their_crops_and_a_captured_stitch_is_replayed_whole() -> None:
-    """An uncaptured stitch's pages are redrawn in their crops, as multipage pages are. A captured stitch is captured as one image (the
-    mirrored back page bleeds across the gutter), so its pages are redrawn, pasted into a stitch and the capture
-    replayed over it: right pages give 0 changed pixels, one letter changed or two lines swapped on one page flag
-    the sample (the token F1 it was read by before passed both). A build with no page_meta keeps its F1."""
+    """An uncaptured stitch's pages are redrawn in their crops, as multipage pages are. A captured stitch is
+    captured as one image (the mirrored back page bleeds across the gutter), so its pages are redrawn, pasted into
+    a stitch and the capture replayed over it: right pages give 0 changed pixels, one letter changed or two lines
+    swapped on one page flag the sample (the token F1 it was read by before passed both). A build with no
+    page_meta keeps its F1."""
     engine = MulticropEngine(MulticropConfig(part="pages", layout="spread", pool_pages=3))
     sample = next(s for s in engine.sample_batch([Draw(0, 0, make_rng(1, "multicrop", 0))]) if isinstance(s, Sample))
     reader, _ = get_reader("multicrop")
