@@ -2,15 +2,15 @@
 
 A page the `pages` engine generated records how it was typeset (`meta["style"]`); its target is typeset
 again in that style and compared with the image pixel for pixel (`read_redrawn`, through
-`pipelines.readers.page_redraw`): a right target gives the page again (24 of 24 right pages, 0 changed
+`pipelines.readers.page_redraw`; `best_redraw`, which a captured multi-crop stitch shares, its pages captured
+together: `pipelines.readers.composed`): a right target gives the page again (24 of 24 right pages, 0 changed
 pixels), while one changed digit or letter, two lines swapped, a line dropped or split changes hundreds
 of pixels. An order-free token F1 saw none of these (bench/results/mutate-pages.json); PP-OCR cannot be
 asked for order either, since it reads tables and two-column Chinese in its own order and drops lines.
 
 A page with no recorded style (a real paper's page, typeset with the paper's own preamble, which the
-sample does not record; a page of a composed sample built before `meta.page_meta`, or of a captured multi-crop
-stitch) is scored by `read_f1`, the token F1 between PP-OCR's whole-page reading and the text the target's
-markdown says is printed.
+sample does not record; a page of a composed sample built before `meta.page_meta`) is scored by `read_f1`,
+the token F1 between PP-OCR's whole-page reading and the text the target's markdown says is printed.
 Markup is stripped from the target (`#` heading marks, list bullets, `\\( \\)` and `\\[ \\]`, tabular
 commands, keeping each cell's text). Math is compared loosely:
 PP-OCR reads a formula as a string of symbols no target spells the same way, so a formula contributes
