@@ -358,7 +358,8 @@ CHARTS = {"value": chart_value, "label": chart_label, "title": chart_title, "tit
           "compat_ideograph": compat_ideograph, "look_alike": look_alike}
 SCENE = {"letter": letter, "digit": digit, "look_alike": look_alike, "drop_line": drop_line,
          "swap_lines": swap_lines, "split_line": split_line}
-COMPOSED = {"letter": on_a_page(letter), "drop_line": on_a_page(drop_line), "pages_swapped": Rewrite(pages_swapped)}
+COMPOSED = {"letter": on_a_page(letter), "drop_line": on_a_page(drop_line), "swap_lines": on_a_page(swap_lines),
+            "pages_swapped": Rewrite(pages_swapped)}
 MUTATIONS: dict[str, dict[str, Mutation | Rewrite]] = {
     "smoke": TEXT, "docs": TEXT, "doc_slices": TEXT, "pages": TEXT,
     "formulas": {"digit": digit, "symbol": symbol, "letter": letter},

@@ -52,14 +52,22 @@ def redraw_agreement(drawn: Image.Image, image: Image.Image, shifted: bool = Fal
         return {"changed_px": -1, "ink_px": 0, "score": 0.0, "sizes": f"{drawn.size} vs {image.size}"}
     a_image, b_image = drawn.convert("L"), image.convert("L")
     a, b = np.asarray(a_image, dtype=np.int16), np.asarray(b_image, dtype=np.int16)
-    if shifted:
+    differ = np.abs(a - b) > changed_levels
+    if shifted and differ.any():
+        # a pixel outside the other side's 3x3 range differs from the other's pixel too: only the box around the
+        # pixels that differ (and its neighbours) is filtered, so a right redraw costs no filter at all
+        rows, cols = np.nonzero(differ.any(axis=1))[0], np.nonzero(differ.any(axis=0))[0]
+        box = (max(0, int(cols[0]) - 1), max(0, int(rows[0]) - 1), min(a.shape[1], int(cols[-1]) + 2),
+               min(a.shape[0], int(rows[-1]) + 2))
+        a_box, b_box = a[box[1]:box[3], box[0]:box[2]], b[box[1]:box[3], box[0]:box[2]]
+
         def outside(x: np.ndarray, other: Image.Image) -> np.ndarray:
-            low = np.asarray(other.filter(ImageFilter.MinFilter(3)), dtype=np.int16)
-            high = np.asarray(other.filter(ImageFilter.MaxFilter(3)), dtype=np.int16)
+            low = np.asarray(other.crop(box).filter(ImageFilter.MinFilter(3)), dtype=np.int16)
+            high = np.asarray(other.crop(box).filter(ImageFilter.MaxFilter(3)), dtype=np.int16)
             return (x < low - changed_levels) | (x > high + changed_levels)
-        changed = int((outside(a, b_image) | outside(b, a_image)).sum())
+        changed = int((outside(a_box, b_image) | outside(b_box, a_image)).sum())
     else:
-        changed = int((np.abs(a - b) > changed_levels).sum())
+        changed = int(differ.sum())
     inked = int((a < INK).sum() + (b < INK).sum())
     return {"changed_px": changed, "ink_px": inked, "score": round(max(0.0, 1.0 - changed / CHANGE_SCALE_PX), 4)}
 

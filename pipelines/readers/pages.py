@@ -2,7 +2,8 @@
 
 A page the `pages` engine generated records how it was typeset (`meta["style"]`); its target is typeset
 again in that style and compared with the image pixel for pixel (`read_redrawn`, through
-`pipelines.readers.page_redraw`): a right target gives the page again (24 of 24 right pages, 0 changed
+`pipelines.readers.page_redraw`; `best_redraw`, which a captured multi-crop stitch shares, its pages captured
+together: `pipelines.readers.composed`): a right target gives the page again (24 of 24 right pages, 0 changed
 pixels), while one changed digit or letter, two lines swapped, a line dropped or split changes hundreds
 of pixels. An order-free token F1 saw none of these (bench/results/mutate-pages.json); PP-OCR cannot be
 asked for order either, since it reads tables and two-column Chinese in its own order and drops lines.
@@ -10,7 +11,7 @@ asked for order either, since it reads tables and two-column Chinese in its own 
 A real paper's page (typeset with the paper's own preamble, which the sample does not record) is read strictly
 (`read_paper`, through `pipelines.readers.paper_pages`: PP-OCR's lines in the image's reading order, each found in
 the target exactly, in order). A page with no recorded style otherwise (a page of a composed sample built before
-`meta.page_meta`, or of a captured multi-crop stitch) is scored by `read_f1`, the token F1 between PP-OCR's
+`meta.page_meta`) is scored by `read_f1`, the token F1 between PP-OCR's
 whole-page reading and the text the target's markdown says is printed.
 Markup is stripped from the target (`#` heading marks, list bullets, `\\( \\)` and `\\[ \\]`, tabular
 commands, keeping each cell's text). Math is compared loosely:
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from PIL import Image
@@ -113,26 +115,43 @@ def read_paper(record: dict[str, Any], images: list[Image.Image]) -> Reading:
 def read_redrawn(target: str, meta: dict[str, Any], image: Image.Image) -> Reading:
     """A generated page's target typeset again in the page's style (`pipelines.readers.page_redraw`), captured as
     the page was, against the page: the best ending's `redraw_agreement` (a captured page's pixels counted from
-    `CAPTURED_LEVELS`), under the threshold `REDRAWN`.
+    `CAPTURED_LEVELS`), under the threshold `REDRAWN` (`best_redraw`).
 
     A target that is no page's markdown, or that LaTeX refuses, scores 0 with the reason.
     """
     levels = CAPTURED_LEVELS if (meta.get("capture") or {}).get("preset", "none") != "none" else CHANGED
+    reading, _ = best_redraw(target, meta, lambda page: redraw_agreement(
+        capture.replay(page, meta).convert("RGB"), image.convert("RGB"), True, levels))
+    if reading.details["redrawn"] and reading.score < REDRAWN:  # how far PP-OCR's reading is off too (a pass a
+        reading.details["f1"] = read_f1({"target": target, "meta": meta}, [image]).details  # right page is spared)
+    return reading
+
+
+Drawer = Callable[[], list[Image.Image | RenderError]]
+
+
+def best_redraw(target: str, meta: dict[str, Any], agreement: Callable[[Image.Image], dict[str, Any]],
+                draw: Drawer | None = None) -> tuple[Reading, Image.Image | None]:
+    """The ending of the target's redraw that agrees best with the page (`agreement`: a drawing's
+    `redraw_agreement` figure against what the page shows, however the caller captures and places it), and
+    that drawing. `draw` typesets the target (default: `page_redraw.redraw`; a caller that needs the drawings
+    first passes them, kept).
+
+    A target that is no page's markdown, or that LaTeX refuses, scores 0 with the reason (and no drawing).
+    """
     try:
-        drawn = redraw(target, meta)
+        drawn = draw() if draw else redraw(target, meta)
     except NotPageMarkdown as exc:
-        return Reading(0.0, {"redrawn": False, "error": f"not page markdown: {exc}"}, REDRAWN)
+        return Reading(0.0, {"redrawn": False, "error": f"not page markdown: {exc}"}, REDRAWN), None
     except RenderError as exc:
-        return Reading(0.0, {"redrawn": False, "error": f"{exc.reason}: {exc.excerpt[:100]}"}, REDRAWN)
-    figures = [redraw_agreement(capture.replay(page, meta).convert("RGB"), image.convert("RGB"), True, levels)
-               if not isinstance(page, RenderError)
+        return Reading(0.0, {"redrawn": False, "error": f"{exc.reason}: {exc.excerpt[:100]}"}, REDRAWN), None
+    figures = [agreement(page) if not isinstance(page, RenderError)
                else {"changed_px": -1, "score": 0.0, "error": page.reason} for page in drawn]
     best = max(range(len(figures)), key=lambda k: figures[k]["score"])
     details = {"redrawn": True, "ending": best, **figures[best],
                "changed_px_by_ending": [f["changed_px"] for f in figures]}
-    if figures[best]["score"] < REDRAWN:  # how far PP-OCR's reading is off too (a pass a right page is spared)
-        details["f1"] = read_f1({"target": target, "meta": meta}, [image]).details
-    return Reading(figures[best]["score"], details, REDRAWN)
+    page = drawn[best]
+    return Reading(figures[best]["score"], details, REDRAWN), None if isinstance(page, RenderError) else page
 
 
 def read_f1(record: dict[str, Any], images: list[Image.Image]) -> Reading:

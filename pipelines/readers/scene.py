@@ -48,8 +48,10 @@ def unaccounted(target: str, image: Image.Image, found: list[DrawnText] | None =
     """The lines detected on the image (or the detections `found` on it) whose tokens the target does not hold,
     in two readings: the whole-image one, then the line read alone (the whole-image reading garbles a line now and
     then; a dropped line reads as itself both times). Tokens are counted, so a line printed twice is held twice,
-    and compared as the exact-line check compares characters (`blind_tokens`: "bul1seye" is "bullseye"). A
-    detection of one or two characters that PP-OCR is `UNSURE` of in either reading is the photo's texture, not a line."""
+    and compared as the exact-line check compares characters (`blind_tokens`: "bul1seye" is "bullseye"). What
+    PP-OCR doubts is left out as the text reader leaves it out (`pipelines.readers.text.doubted`: a one- or
+    two-character stroke of the photo; a garbled reading, once for each target line whose tokens no detection
+    holds)."""
     found = text_reader.read_texts([image])[0] if found is None else found
     left = blind_tokens(target)
     suspects: list[DrawnText] = []
@@ -59,16 +61,15 @@ def unaccounted(target: str, image: Image.Image, found: list[DrawnText] | None =
             suspects.append(t)
         else:
             left -= held
-    out = []
+    out: list[tuple[str, tuple[float, float]]] = []
     for t, again in zip(suspects, ppocr.read_crops(image, [t.quad for t in suspects]) if suspects else []):
         held = blind_tokens(again.text)
-        if min(t.score, again.score) < text_reader.UNSURE and len(t.text.strip()) <= 2:
-            continue  # a stroke of the photo (a seed head read "K", then nothing) that a reading doubts is text
         if held - left:
-            out.append(t.text)
+            out.append((t.text, (t.score, again.score)))
         else:
             left -= held
-    return out
+    unplaced = sum(bool(blind_tokens(line) & left) for line in target.split("\n"))
+    return [text for (text, _), doubt in zip(out, text_reader.doubted(out, unplaced)) if not doubt]
 
 
 def blind_tokens(text: str) -> Counter:

@@ -97,7 +97,8 @@ RUN = re.compile(r"([l.-])\1+")
 TILTED = math.sin(math.radians(0.3))  # a page turned less than this is read by its boxes as they are
 UNDER_READ = 0.25  # a detection read as fewer characters than this many per line height of its width is read again
 SECOND_LOOKS = (0.5, 0.05)  # crop margins, in line heights, a misread line is read again with (the first: 0.15)
-UNSURE = 0.7  # a detection read with less confidence than this in both readings is no line the target dropped
+UNSURE = 0.7  # PP-OCR's confidence under which a detection may be no line the target dropped (`doubted`)
+TEXTURE_CHARS = 2  # a detection this short that a reading doubts is a stroke read as text (`doubted`)
 PROBLEM_COST = 0.5  # what one line out of order, split or missing costs: one flags a docs sample (threshold 0.6)
 
 
@@ -342,16 +343,14 @@ def _look_again(order: dict[str, Any], lines: list[str], images: list[Image.Imag
     """Read each detected line no target line accounts for again, alone from its box: a whole-page reading
     garbles a line now and then ("he~ 1i~ q les" for '"~/.bashrc" files.'), and a line the target dropped still
     reads as itself. Those the second reading finds in the target are no longer counted (`order` is updated), nor
-    are those PP-OCR is `UNSURE` of in both readings, one for each target line left unplaced: a right line read as
-    "dtng g eng cs s aess" at 0.47 to 0.59 (a line the target dropped reads at 0.9 and more, or, garbled too, is
-    one garbled detection more than the unplaced lines)."""
+    are those PP-OCR doubts (`doubted`, with one garbled detection forgiven for each target line left unplaced)."""
     if not order["unmatched_found"]:
         return
     again = [t for page, box in order["unmatched_boxes"]
              for t in ppocr.read_crops(images[page], [_unlevel(box, tilts[page])], pad=SECOND_LOOKS[0])]
     left = list(order["unmatched_lines"])  # each accounts for one detected line (a page may print a line twice)
     seen = [blind(line) for line in lines]
-    unsure = 0
+    doubts: list[tuple[str, tuple[float, float]]] = []
     for got, first, sure in zip(again, order["unmatched_texts"], order["unmatched_scores"]):
         text = fold(got.text)
         same = next((line for line in left if fuzz.ratio(text, line) >= WHOLE), None)
@@ -363,12 +362,31 @@ def _look_again(order: dict[str, Any], lines: list[str], images: list[Image.Imag
             order["unmatched_found"] -= 1
         elif len(first) < MIN_CHARS and not short(text):  # a short detection that reads as nothing alone is no line
             order["unmatched_found"] -= 1
-        elif max(sure, got.score) < UNSURE:
-            unsure += 1
-    # each target line left unplaced may be one detection PP-OCR garbled (a line dropped from the target leaves
-    # one garbled detection more than there are such lines)
-    order["unmatched_found"] -= min(unsure, len(left))
+        else:
+            doubts.append((first, (sure, got.score)))
+    order["unmatched_found"] -= sum(doubted(doubts, len(left)))
     order["looked_again"] = [t.text for t in again[:4]]
+
+
+def doubted(detections: Sequence[tuple[str, Sequence[float]]], unplaced: int) -> list[bool]:
+    """Which detections that no target line accounts for (each its text and its readings' confidences: the
+    whole image's, then its crop's) are no line the target dropped, by how far PP-OCR doubts them. The one rule
+    of the text, scene and fine-grained readers (`_look_again`, `pipelines.readers.scene.unaccounted`):
+
+    - `TEXTURE_CHARS` characters or fewer that either reading scores under `UNSURE`: a stroke of the photo or
+      page read as text (a seed head read "K", then nothing), never a line;
+    - any other that both readings score under `UNSURE`: a right line garbled ("dtng g eng cs s aess" at 0.47 to
+      0.59, where a line the target dropped reads at 0.9 and more), forgiven once for each of the `unplaced`
+      target lines no detection accounts for (a line dropped from the target and garbled too is one such
+      detection more than there are unplaced lines).
+    """
+    out = []
+    for text, scores in detections:
+        texture = len(text.strip()) <= TEXTURE_CHARS and min(scores) < UNSURE
+        garbled = not texture and max(scores) < UNSURE and unplaced > 0
+        unplaced -= garbled
+        out.append(texture or garbled)
+    return out
 
 
 def _misread(image: Image.Image, lines: list[tuple[dict[str, Any], list[float]]],

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from pipelines.readers.order import Placed, judge
-from pipelines.readers.text import _look_again, _read_under_read_again, fold, reads_as
+from pipelines.readers.text import _look_again, _read_under_read_again, doubted, fold, reads_as
 from renderers.result import DrawnText
 from tests.conftest import draw_lines
 
@@ -221,3 +221,16 @@ def test_a_line_printed_twice_is_matched_to_its_second_detection_though_the_firs
     assert good["order"] == 1.0 and good["unmatched_found"] == 0, good
     swapped = judge([lines[0], lines[2], lines[1], lines[3]], found)
     assert swapped["order"] < 1.0, swapped
+
+
+def test_one_rule_says_which_doubted_detections_are_no_dropped_line() -> None:
+    """`doubted`, the rule the text, scene and fine-grained readers share: a one- or two-character detection that
+    either reading doubts is a stroke read as text, whatever is left unplaced (a seed head read "K" at 0.55, then
+    nothing at 0.9); a longer one both readings doubt is forgiven once per unplaced target line; one a reading
+    is sure of, or a third character, always counts."""
+    texture, garbled, sure = ("K", (0.55, 0.9)), ("dtng g eng cs s aess", (0.57, 0.4)), ("email", (0.95, 0.6))
+    assert doubted([texture], 0) == [True]
+    assert doubted([("Kx3", (0.55, 0.9))], 3) == [False]
+    assert doubted([garbled], 0) == [False] and doubted([garbled], 1) == [True]
+    assert doubted([garbled, garbled, texture], 1) == [True, False, True]
+    assert doubted([sure], 5) == [False]
