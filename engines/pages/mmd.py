@@ -4,7 +4,8 @@ The trade-off: Nougat converts through LaTeXML's HTML, a heavy Perl tool, and st
 parse; this converter is a small pass over the source that handles what papers use most (sections
 with their numbers, math kept as written, tables as `tabular`, figures as their captions, footnotes as a
 mark and a note after the paragraph (moved to the foot of the page by `place_notes`), lists, citations and
-references resolved from the compiled `.aux`, bibliographies dropped) and unwraps the rest. Whatever
+references resolved from the compiled `.aux`, bibliographies dropped, `\\verb` and short-verb spans as typed)
+and unwraps the rest. Whatever
 it gets wrong shows up when a page is matched against the PDF's text (`engines.pages.nougat`), which
 keeps only pages that match well, as Nougat does.
 """
