@@ -4,7 +4,8 @@ The trade-off: Nougat converts through LaTeXML's HTML, a heavy Perl tool, and st
 parse; this converter is a small pass over the source that handles what papers use most (sections
 with their numbers, math kept as written, tables as `tabular`, figures as their captions, footnotes as a
 mark and a note after the paragraph (moved to the foot of the page by `place_notes`), lists, citations and
-references resolved from the compiled `.aux`, bibliographies dropped) and unwraps the rest. Whatever
+references resolved from the compiled `.aux`, bibliographies dropped, `\\verb` and short-verb spans as typed)
+and unwraps the rest. Whatever
 it gets wrong shows up when a page is matched against the PDF's text (`engines.pages.nougat`), which
 keeps only pages that match well, as Nougat does.
 """
@@ -28,14 +29,16 @@ MATH_ENVS = ("equation", "equation*", "displaymath", "align", "align*", "gather"
 DATED_CLASSES = ("article", "report", "book", "scrartcl", "scrreprt", "scrbook", "amsart")
 TODAY = "January 1, 1970"
 LEVELS = {"section": 1, "subsection": 2, "subsubsection": 3}
-DROP_WITH_ARG = ("label", "vspace", "vspace*", "hspace", "hspace*", "bibliographystyle",
+# (`\title`, `\author` and the like declare what `\maketitle` prints, where it prints it: `Converter.title_block`)
+DROP_WITH_ARG = ("title", "author", "date", "affil", "affiliation", "institute",
+                 "label", "vspace", "vspace*", "hspace", "hspace*", "bibliographystyle",
                  "bibliography", "includegraphics", "addbibresource", "pagestyle", "thispagestyle", "setlength",
                  "newcommand", "renewcommand", "def", "keywords", "acknowledgments", "fancyhead", "todo")
 DIMENSION = re.compile(r"-?[\d.]*\s*(pt|em|ex|cm|mm|in|bp)|-?[\d.]*\\[a-z]*(width|height|skip)")
 SIMPLE = {r"\{": "{", r"\}": "}", r"\ldots": "…", r"\dots": "…", r"\%": "%", r"\&": "&", r"\_": "_", r"\$": "$", r"\#": "#",
           "---": "—",
           "--": "–", "``": "“", "''": "”", "~": " ", r"\ ": " ", r"\,": " ", r"\LaTeX": "LaTeX", r"\TeX": "TeX",
-          r"\@": ""}
+          r"\@": "", r"\quad": " ", r"\qquad": " "}
 
 
 def expand_inputs(text: str, folder: Path, depth: int = 0) -> str:
@@ -53,6 +56,35 @@ def expand_inputs(text: str, folder: Path, depth: int = 0) -> str:
         return expand_inputs(found.read_text("utf-8", "replace"), folder, depth + 1) if found else ""
 
     return INPUT.sub(load, text)
+
+
+VERB_MARK = re.compile("\ue000(\\d+)\ue001")  # where a verbatim span stood while the rest is converted
+SHORT_VERB = re.compile(r"\\(?:MakeShortVerb|DefineShortVerb)\*?\s*\{\\(.)\}")
+
+
+def protect_verbatim(source: str) -> tuple[str, list[str]]:
+    """`source` with each inline verbatim span (`\\verb|...|`, and `|...|` where `\\MakeShortVerb{\\|}` of shortvrb
+    made `|` its delimiter) replaced by a mark (`VERB_MARK`), and the spans' text as printed, by mark.
+
+    Such a span prints as typed (`|\\chaptername|` prints "\\chaptername"), so it must pass the conversion
+    untouched: read as commands and braces it came out as "||" or, macros expanded, as their bodies.
+    """
+    verbs: list[str] = []
+
+    def mark(text: str) -> str:
+        verbs.append(text)
+        return f"\ue000{len(verbs) - 1}\ue001"
+
+    begin = source.find("\\begin{document}")
+    head, body = (source[:begin], source[begin:]) if begin >= 0 else ("", source)
+    spans = [re.compile(r"\\verb\*?([^\w\s])(?P<text>.*?)\1")] + [
+        re.compile(rf"(?<!\\){re.escape(c)}(?P<text>[^{re.escape(c)}\n]*){re.escape(c)}")
+        for c in dict.fromkeys(SHORT_VERB.findall(source))]
+    parts = re.split(r"(\\begin\{verbatim\*?\}.*?\\end\{verbatim\*?\})", body, flags=re.S)
+    for k in range(0, len(parts), 2):  # verbatim environments print as typed already
+        for span in spans:
+            parts[k] = span.sub(lambda m: mark(m["text"]), parts[k])
+    return head + "".join(parts), verbs
 
 
 def expand_macros(text: str) -> str:
@@ -205,6 +237,7 @@ class Converter:
 
     def convert(self, source: str) -> str:
         """The whole document's markdown: title, abstract and body up to the bibliography."""
+        source, verbs = protect_verbatim(source)
         source = expand_macros(source)
         if (at := source.find("\\abstract{")) >= 0:  # the command form some classes take: the environment's output
             text, end = argument(source, at + len("\\abstract"))
@@ -218,13 +251,16 @@ class Converter:
         title, _ = argument(source, source.find("\\title") + 6) if "\\title" in source else ("", 0)
         begin = source.find("\\begin{document}")
         body = source[begin + len("\\begin{document}"):] if begin >= 0 else source
+        # `\title`, `\author` and `\date` declare what `\maketitle` prints, also when given after \begin{document}
+        made = body.find("\\maketitle")
+        front = source[:begin + len("\\begin{document}") + made] if begin >= 0 and made >= 0 else source[:max(begin, 0)]
         body = re.split(r"\\end\{document\}|\\bibliography\{|\\printbibliography|\\begin\{thebibliography\}", body)[0]
         self.symbolic = 1
         parts = [f"# {self.inline(title)}"] if title.strip() else []
-        parts += self.title_block(source[:begin] if begin >= 0 else "")
+        parts += self.title_block(front)
         self.symbolic = 0
         parts.append(self.blocks(body))
-        return "\n\n".join(p for p in parts if p.strip())
+        return VERB_MARK.sub(lambda m: verbs[int(m[1])], "\n\n".join(p for p in parts if p.strip()))
 
     def collect_theorems(self, source: str) -> None:
         """The paper's `\\newtheorem`s: each environment's name, the counter it numbers with (None when starred)
@@ -493,6 +529,9 @@ class Converter:
                     if name == "href":
                         arg, i = argument(text, i)
                     out.append(self.inline(arg))
+                elif name == "cs":  # ltxdoc's command name, printed with its backslash
+                    arg, i = argument(text, i)
+                    out.append("\\" + arg.strip())
                 elif name in SIMPLE or f"\\{name}" in SIMPLE:
                     out.append(SIMPLE.get(f"\\{name}", ""))
                 elif name in ("vskip", "hskip", "kern"):

@@ -12,7 +12,8 @@ package TeX Live lacks ("latex_missing_file"), that fails ("latex_error", "latex
 ("render_timeout"); pages that match poorly ("page_match_low"), show no text ("page_empty"), print a
 figure or table caption other than those their markdown holds or elsewhere on the page ("float_elsewhere"),
 whose footnotes are not the ones it prints ("note_elsewhere": a note LaTeX carried to the next page, or
-split over two), or whose markdown does
+split over two), whose markdown says a word the page does not print, or not in the page's order, or a bar or bracket
+more than it prints ("target_not_printed": `printed_in_order`), or whose markdown does
 not open and close with the words the page prints first and last ("page_ends_differ") or with the
 displayed formulas it prints there ("math_ends_differ"), or whose running head, page number or side stamp
 a target cannot write exactly ("furniture_rotated", "furniture_picture", "furniture_codepoints": see
@@ -105,6 +106,36 @@ def floats_in_place(markdown: str, printed: str, slack: float = 0.2) -> bool:
     the page and written where its source stands would be read out of order."""
     mine, shown = _caption_places(markdown), _caption_places(printed)
     return mine.keys() == shown.keys() and all(abs(mine[k] - shown[k]) <= slack for k in mine)
+
+
+SYMBOLS = re.compile(r"[|\[\]()]")  # marks prose prints as typed and markdown adds none of (outside math and tables)
+TABLE = re.compile(r"\\begin\{tabular\}.*?\\end\{tabular\}", re.S)
+
+
+JOIN = re.compile(r"(?<=[^\W\d_])(?:-\s*|[`´¨ˆ˜¸˘ˇ˙˚\u0300-\u036f]\s*)(?=[^\W\d_])")
+ACCENT = re.compile(r"(?<=[^\W\d_])[`´¨ˆ˜¸˘ˇ˙˚\u0300-\u036f]\s*(?=[^\W\d_])")
+
+
+def printed_in_order(markdown: str, printed: str) -> bool:
+    """Whether every prose word of a page's markdown is printed on the page (`printed`: its body's text), in the
+    page's order, and every bar and bracket of its prose (outside math and tables) one the page prints too.
+
+    The bag of words agrees at `MIN_AGREEMENT` with a tenth of the target wrong: a title written twice, a
+    `\\verb` or short-verb line (`|\\cs{x}|`) read as commands ("(||, ||, etc.)", "| de EnhavoTabelo de Enhavo|")
+    passed it. Here each markdown word must be found after the one before it in the page's words, read as one
+    string with hyphenated words joined: a compound's hyphen at a line's end cannot be told from TeX's ("back-" +
+    "propagation"), and pdflatex prints a formula's letter as a letter ("T-length"), so "back", "propagation"
+    and "length" are found inside "backpropagation" and "tlength"; an accent a font prints as its own glyph
+    ("Merc`ere") stays in its word.
+    """
+    shown, at = " ".join(w for w, _ in nougat_words(JOIN.sub("", printed))), 0
+    for word, _ in nougat_words(ACCENT.sub("", markdown)):
+        at = shown.find(word, at)
+        if at < 0:
+            return False
+        at += len(word)
+    mine = Counter(SYMBOLS.findall(nougat_masked(TABLE.sub(" ", markdown))))
+    return not mine - Counter(SYMBOLS.findall(printed))
 
 
 def _letters(text: str) -> str:
@@ -306,6 +337,8 @@ def paper_pages(folder: Path, lang: str, latex: Callable[[str], LatexConfig], fo
             found.skip("page_ends_differ", where)
         elif not math_at_ends(part, bodies[page]):
             found.skip("math_ends_differ", where)
+        elif not printed_in_order(part, bodies[page]):
+            found.skip("target_not_printed", where)
         else:
             found.items.append(PaperPage(folder.name, paper_lang, config.program, page, frames[page].frame(text),
                                          round(score, 4), compiled.pdf))

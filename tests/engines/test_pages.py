@@ -569,3 +569,66 @@ def test_a_generated_documents_headings_and_running_head_are_those_of_its_text(l
                 assert caption in {bare(t) for t in corpus.headings(lang)}, caption
                 checked["figure"] += 1
     assert checked["heading"] >= 8 and checked["running"] >= 8 and checked["figure"] >= 1, checked
+
+
+SHORTVERB_PAPER = r"""\documentclass{article}
+\usepackage{shortvrb}
+\MakeShortVerb{\|}
+\newcommand{\Pkg}[1]{\textsf{#1}}
+\begin{document}
+\title{The \Pkg{origcapt} package}
+\author{Takayuki YATO}
+\date{v1.0\quad[2022/04/10]}
+\maketitle
+This package forces the caption names (|\chaptername|, \verb+\today+, etc.) declared by the class in use to be
+used as the caption names for a specific language introduced by the Babel package, as the class chose them.
+\begin{quote}
+|\newcommand\contentsname{Tabelo de Enhavo}|
+\end{quote}
+But unfortunately, the Babel package changes |\contentsname| from the name you have chosen to its own.
+\end{document}
+"""
+
+
+def test_verbatim_spans_and_a_title_declared_after_begin_document_are_written_as_printed(tmp_path):
+    """Short-verb (`|\\chaptername|`) and `\\verb` spans print as typed, and `\\title`/`\\author`/`\\date` given after
+    \\begin{document} print once, where `\\maketitle` puts them: texlive's bxorigcapt manual came out as
+    "(||, ||, etc.)", "| de EnhavoTabelo de Enhavo|" (its verbatim `\\newcommand` read as a macro) and its title twice,
+    and the page was kept."""
+    from engines.pages.source import load_papers
+    from renderers.latex import LatexConfig
+
+    (tmp_path / "origcapt").mkdir()
+    (tmp_path / "origcapt" / "main.tex").write_text(SHORTVERB_PAPER, "utf-8")
+    found = load_papers(str(tmp_path), "en", lambda lang: LatexConfig(timeout_s=120))
+    assert found.skipped == {} and len(found.items) == 1
+    assert found.items[0].markdown == (
+        "# The origcapt package\n\nTakayuki YATO\nv1.0 [2022/04/10]\n\n"
+        "This package forces the caption names (\\chaptername, \\today, etc.) declared by the class in use to be used "
+        "as the caption names for a specific language introduced by the Babel package, as the class chose them.\n\n"
+        "\\newcommand\\contentsname{Tabelo de Enhavo}\n\n"
+        "But unfortunately, the Babel package changes \\contentsname from the name you have chosen to its own.\n\n1")
+
+
+def test_a_target_saying_what_its_page_does_not_print_is_refused():
+    """The page's words in order and its bars and brackets by count: the wrong targets the bag of words passed
+    (a title written twice, "||" for verbatim command names, a verbatim line's macro expanded) are refused."""
+    from engines.pages.nougat import page_texts
+    from engines.pages.source import printed_in_order
+
+    with PdfDocument(compile_document(SHORTVERB_PAPER).pdf) as doc:
+        printed = page_texts(doc)[0]
+    right = ("# The origcapt package\n\nTakayuki YATO\nv1.0 [2022/04/10]\n\nThis package forces the caption names "
+             "(\\chaptername, \\today, etc.) declared by the class in use to be used as the caption names for a "
+             "specific language introduced by the Babel package, as the class chose them.\n\n"
+             "\\newcommand\\contentsname{Tabelo de Enhavo}\n\nBut unfortunately, the Babel package changes "
+             "\\contentsname from the name you have chosen to its own.")
+    assert printed_in_order(right, printed)
+    wrong = {"title twice": right.replace("Takayuki", "The origcapt package Takayuki"),
+             "bars": right.replace("(\\chaptername, \\today,", "(||, ||,"),
+             "macro expanded": right.replace("\\newcommand\\contentsname{Tabelo de Enhavo}",
+                                             "| de EnhavoTabelo de Enhavo|"),
+             "words swapped": right.replace("Babel package, as", "package Babel, as"),
+             "word not printed": right.replace("specific language", "specific natural language")}
+    for kind, target in wrong.items():
+        assert not printed_in_order(target, printed), kind
