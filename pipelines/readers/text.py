@@ -90,6 +90,9 @@ PAIRS = re.compile("|".join(map(re.escape, DRAWN_AS)))
 SEPARATOR = re.compile(r"(?<=\d),(?=\d)")
 # Accents PP-OCR's dictionary drops ("Loïc" read "Loic"): a letter's combining marks; the letter itself is compared.
 MARKS = re.compile(r"[\u0300-\u036f]")
+# A list item's bullet opening a line: PP-OCR drops a leading ● or • from a line crop (docs_53, docs_70 of the
+# 80-page mutation build: right pages flagged for it alone); a bullet is no letter, and items stay lines.
+BULLET = re.compile("^[\u00b7\u25cf\u25aa\u25a0\u25e6\u2023\u2219\u25cb]\\s*")
 CAPTURE_SLIPS = {frozenset("ce")}  # letters a capture's blur and ink spread draw alike (measured: `reads_as`)
 # Runs it reads one too few or too many of: thin strokes side by side ("ll" of a sans-serif "kill"), dots of an
 # ellipsis ("......" read as "....."), a Chinese dash's two halves; each made one.
@@ -420,13 +423,13 @@ def blind(text: str) -> str:
     """The line as the exact-line check compares it: `fold`ed, and also what PP-OCR's line reading cannot settle
     made one: `CONFUSABLE` (l/i/1/I/|, o/0, $/S, Chinese and Western full stop, comma and brackets), glyph pairs
     set tight that draw one glyph (`DRAWN_AS`: "()" a zero, "/\\" a lambda), a digit group's comma a full stop
-    (`SEPARATOR`), accents dropped (`MARKS`), `FAINT` marks
+    (`SEPARATOR`), accents dropped (`MARKS`), a leading list `BULLET` dropped, `FAINT` marks
     dropped (`_`, quotes, `*`), a `RUN` of thin strokes, dots or dashes made one, and every space dropped (it reads
     a table row's cell gaps and the space by Chinese text as none). Measured on right docs and doc_slices targets,
     clean and captured. No other letter, digit or CJK character is folded, so a changed one still reads back
     otherwise; code points are checked without a reader (`codepoints`), and a line split into words is the layout
     figure's to catch."""
-    text = MARKS.sub("", unicodedata.normalize("NFD", SEPARATOR.sub(".", fold(text))))
+    text = MARKS.sub("", unicodedata.normalize("NFD", SEPARATOR.sub(".", BULLET.sub("", fold(text).strip()))))
     return RUN.sub(r"\1", re.sub(r"\s+", "", PAIRS.sub(lambda m: DRAWN_AS[m.group()], text).translate(CONFUSED)))
 
 
