@@ -76,8 +76,8 @@ SHOWN = 8  # how many missed tokens a Reading lists
 CONFUSABLE = {"l": "i1|!", "o": "0", "s": "$", ".": "\u3002", ",": "\u3001", "[": "\u3010", "]": "\u3011",
               "<": "\u300a", ">": "\u300b"}
 # Marks it reads as a space, as another mark or not at all: `_` under a line, quotes ("/dev/" read as */dev/*,
-# an opening curly quote dropped), corner brackets.
-FAINT = "_\"'`*\u300c\u300d\u300e\u300f"
+# an opening curly quote dropped), corner brackets, geometric bullets set in prose (绿色"●"表示 read 绿色""表示).
+FAINT = "_\"'`*\u300c\u300d\u300e\u300f\u25cf\u25aa\u25a0\u25e6\u25cb"
 CONFUSED = str.maketrans({**{c: form for form, alike in CONFUSABLE.items() for c in alike}, **dict.fromkeys(FAINT)})
 # Glyph pairs that draw one glyph when set tight, and what PP-OCR reads them as: "()" is a "0" (a serif face's
 # "malloc()" read "malloc0" by whole line, word crop, and stretched crops alike), "/\\" a Greek capital lambda

@@ -37,14 +37,16 @@ SLIPS = [
 
 
 def test_a_list_items_bullet_may_go_unread_but_nothing_else_of_its_line() -> None:
-    """PP-OCR drops a leading ● or • from a line crop (right docs pages 53 and 70 of the 80-page mutation build)."""
+    """PP-OCR drops a leading ● or • from a line crop, and a ● set in prose (right docs pages 70 and 53 of the 80-page
+    mutation build, flagged for that alone)."""
     for target in ("\u25cf Debian unstable and testing without usual risks",
                    "\u2022 如果你想设置邮件服务器来直接通过互联网交换邮件，"):
         read = target[2:]
         assert reads_as(read, target, captured=False) and reads_as(target, target, captured=False)
         assert not reads_as(read[:-2] + "x" + read[-1], target, captured=False)
         assert not reads_as(read[3:], target, captured=False)  # the bullet, not the line's first letters
-    assert not reads_as("Debian", "\u25cf Debian \u25cf", captured=False)  # only the one opening the line
+    assert reads_as('绿色""表示“活动”', '绿色"\u25cf"表示“活动”', captured=False)  # a bullet set in prose (docs_53)
+    assert not reads_as('绿色""表示“活劫”', '绿色"\u25cf"表示“活动”', captured=False)
 
 
 @pytest.mark.parametrize(("target", "read"), SLIPS)
