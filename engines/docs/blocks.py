@@ -29,9 +29,18 @@ CITIES = ("Springfield, IL 62704", "Cambridge CB2 1TN", "Portland, OR 97205", "L
           "Bristol BS1 5TR", "Madison, WI 53703")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
-SHOP_ITEMS = ("Coffee beans 500 g", "Whole milk 1 l", "Bread, sourdough", "Apples 1 kg", "Pasta 500 g",
-              "Olive oil 750 ml", "Cheddar 200 g", "Tomatoes", "Rice 2 kg", "Orange juice", "Eggs (12)", "Butter 250 g",
-              "Notebook A5", "USB cable", "Batteries AA (4)", "Dish soap")
+# Shops by their name: what each sells (a receipt from "Book Nook" selling rice and cheddar reads as nonsense)
+GROCERIES = ("Coffee beans 500 g", "Whole milk 1 l", "Bread, sourdough", "Apples 1 kg", "Pasta 500 g", "Olive oil 750 ml",
+             "Cheddar 200 g", "Tomatoes", "Rice 2 kg", "Orange juice", "Eggs (12)", "Butter 250 g")
+SHOPS = {"Corner Market": GROCERIES + ("Batteries AA (4)", "Dish soap", "Kitchen roll (2)", "Newspaper"),
+         "Fresh Foods": GROCERIES,
+         "Green Grocer": ("Apples 1 kg", "Tomatoes", "Bananas 1 kg", "Carrots 1 kg", "Potatoes 2.5 kg", "Onions 1 kg",
+                          "Lettuce", "Lemons (4)", "Strawberries 400 g", "Spinach 200 g"),
+         "City Pharmacy": ("Paracetamol 500 mg (16)", "Ibuprofen 200 mg (24)", "Plasters (20)", "Hand cream 75 ml",
+                           "Toothpaste 75 ml", "Vitamin C (30)", "Cough syrup 150 ml", "Sunscreen SPF 30",
+                           "Shampoo 250 ml", "Cotton pads (80)"),
+         "Book Nook": ("Paperback novel", "Notebook A5", "Ballpoint pens (3)", "Greeting card", "Road atlas", "Cookbook",
+                       "Bookmark", "Picture book", "Wrapping paper", "Pencil set (12)")}
 # Forms by their title: the fields each asks for, in its order (the first few, then maybe the rest)
 FORMS = {"Change of Address": ("Full name", "Customer number", "Old address", "New address", "Postal code",
                                "Date of move", "Telephone", "Signature"),
@@ -256,19 +265,19 @@ def zh_date(rng: np.random.Generator) -> str:
     return f"{int(rng.integers(2015, 2026))}年{int(rng.integers(1, 13))}月{int(rng.integers(1, 29))}日"
 
 
-def letter_head(rng: np.random.Generator) -> str:
-    """A letter's sender block (right), date, recipient block and salutation."""
+def letter_head(rng: np.random.Generator) -> tuple[str, str]:
+    """A letter's sender block (right), date, recipient block and salutation; and the sender, who signs it."""
     sender, to = (str(n) for n in rng.choice(EN_NAMES, 2, replace=False))
     street = f"{int(rng.integers(2, 400))} {rng.choice(STREETS)}"
     return (f"<p class='right'>{sender}<br/>{street}<br/>{rng.choice(CITIES)}</p>"
             f"<p class='right'>{en_date(rng)}</p>"
             f"<p>{to}<br/>{int(rng.integers(2, 400))} {rng.choice(STREETS)}<br/>{rng.choice(CITIES)}</p>"
-            f"<p>Dear {to.split()[0]},</p>")
+            f"<p>Dear {to.split()[0]},</p>"), sender
 
 
-def letter_close(rng: np.random.Generator) -> str:
-    return (f"<p>{rng.choice(['Sincerely,', 'Yours faithfully,', 'Best regards,', 'Kind regards,'])}</p>"
-            f"<p>{rng.choice(EN_NAMES)}</p>")
+def letter_close(rng: np.random.Generator, sender: str) -> str:
+    """The closing phrase and the sender's name (a letter signed by another than its sender reads wrong)."""
+    return f"<p>{rng.choice(['Sincerely,', 'Yours faithfully,', 'Best regards,', 'Kind regards,'])}</p><p>{sender}</p>"
 
 
 def form(rng: np.random.Generator, index: int, title: str) -> str:
@@ -283,15 +292,15 @@ def form(rng: np.random.Generator, index: int, title: str) -> str:
 
 
 def receipt(rng: np.random.Generator, index: int) -> str:
-    """A shop receipt: header, date, an unruled table of items and prices, subtotal, tax and total."""
-    items = [str(i) for i in rng.choice(SHOP_ITEMS, int(rng.integers(3, 9)), replace=False)]
+    """A shop receipt: header, date, an unruled table of the shop's goods and prices, subtotal, tax and total."""
+    shop = str(rng.choice(list(SHOPS)))
+    items = [str(i) for i in rng.choice(SHOPS[shop], int(rng.integers(3, 9)), replace=False)]
     prices = [round(float(rng.lognormal(1.2, 0.6)), 2) for _ in items]
     subtotal = sum(prices)
     rate = float(rng.choice([0.05, 0.07, 0.2]))
     rows = [[i, f"{p:.2f}"] for i, p in zip(items, prices)]
     rows += [["Subtotal", f"{subtotal:.2f}"], [f"Tax {rate:.0%}", f"{subtotal * rate:.2f}"],
              ["Total", f"{subtotal * (1 + rate):.2f}"]]
-    shop = str(rng.choice(["Corner Market", "Green Grocer", "City Pharmacy", "Book Nook", "Fresh Foods"]))
     head = (f"<h1>{shop}</h1><p class='centre'>{int(rng.integers(2, 400))} {rng.choice(STREETS)}</p>"
             f"<p class='centre'>{en_date(rng)} {int(rng.integers(8, 21)):02d}:{int(rng.integers(60)):02d}</p>")
     return head + table(rng, index, [], rows, ruled=False) + "<p class='centre'>Thank you for your purchase</p>"

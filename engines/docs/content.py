@@ -152,7 +152,7 @@ def draw_layout(rng: np.random.Generator, lang: str, source: str) -> Layout:
                   face=face, heading_face=heading, mono=str(rng.choice(list(faces.MONO))), size=round(size, 1),
                   leading=round(float(rng.uniform(1.15, 1.5)), 2), justify=bool(rng.random() < 0.5),
                   title=article and bool(rng.random() < 0.5), header=article and bool(rng.random() < 0.6),
-                  footer=kind not in ("receipt", "slides") and bool(rng.random() < 0.7),
+                  footer=kind not in ("receipt", "slides", "letter") and bool(rng.random() < 0.7),  # a letter: no folio
                   footnote=kind in ("article", "paper") and bool(rng.random() < 0.4),
                   start=int(rng.integers(len(prose.paragraphs(lang, source)))))
 
@@ -322,10 +322,11 @@ def _top(body: _Body, layout: Layout) -> str:
     rng, kind = body.rng, layout.kind
     per_page = body.per_page
     if kind == "letter":
-        body.parts.append(blocks.letter_head(rng))
+        head, sender = blocks.letter_head(rng)
+        body.parts.append(head)
         for _ in range(int(rng.integers(2, 5))):
             body.paragraph(body.next_paragraph())
-        body.parts.append(blocks.letter_close(rng))
+        body.parts.append(blocks.letter_close(rng, sender))
         return ""
     if kind == "form":  # a form's own words, not a manual's prose
         title = str(rng.choice(list(blocks.FORMS)))

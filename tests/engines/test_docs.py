@@ -11,6 +11,7 @@ import html
 import re
 from pathlib import Path
 
+import numpy as np
 import pymupdf
 import pytest
 
@@ -616,3 +617,21 @@ def test_a_line_across_a_tables_cells_refuses_the_draw() -> None:
         "Table 1. Results", "项目 2023 年度 2022 年度 增减（%）"]
     with pytest.raises(PageSkip, match="across a table's cells"):
         _table_rows([above, *cells, across], [[row]])
+
+
+def test_a_letter_is_signed_by_its_sender_and_a_receipt_sells_its_shops_goods() -> None:
+    """A letter from Laura Rossi was signed Anna Schmidt and numbered 391; "Book Nook" sold rice and cheddar."""
+    from engines.docs import blocks
+
+    for seed in range(12):
+        layout, body, _ = _page_parts(seed, "en", "letter")
+        markup = "".join(body.parts)
+        sender = re.match(r"<p class='right'>([^<]+)<br/>", markup)[1]
+        assert re.search(rf"<p>{re.escape(sender)}</p>$", markup), markup[-200:]
+        assert not layout.footer
+        rng = np.random.default_rng(seed)
+        receipt = blocks.receipt(rng, 0)
+        shop = re.match(r"<h1>([^<]+)</h1>", receipt)[1]
+        sold = [html.unescape(c) for c in re.findall(r"<td id='t0r\d+c0'>([^<]*)</td>", receipt)]
+        assert all(item in blocks.SHOPS[shop] for item in sold if item not in ("Subtotal", "Total")
+                   and not item.startswith("Tax")), (shop, sold)
