@@ -101,7 +101,9 @@ def test_multicrop_pages_are_redrawn_in_their_crops_and_a_captured_stitch_is_rep
     assert good.details["stitched"] and good.score == 1.0 and good.threshold == 0.95, good
     for kind in (letter, swap_lines):
         broken = reader(on_a_page(kind).apply(record, np.random.default_rng(0)), [image])
-        assert broken.details["redrawn"] and broken.score < broken.threshold == 0.95, (kind, broken)
+        # flagged: a redraw that differs, or a target LaTeX refuses (a letter of a tabular's column spec changed)
+        assert broken.score < broken.threshold == 0.95 and (broken.details["redrawn"] or broken.details.get("error")), (
+            kind, broken)
     (x0, y0, x1, y1), drawn = sample.meta["page_px"][0], sample.images[0].crop(sample.meta["page_px"][0])
     alone = capture.apply(drawn, scan).image  # the first page captured alone is not its crop of the stitch
     assert redraw_agreement(alone, image.crop((x0, y0, x1, y1)), True, 8)["changed_px"] > 0

@@ -133,6 +133,7 @@ def test_sandbox_refuses_or_times_out_dangerous_tables(tmp_path: Path, monkeypat
     assert load_tables(str(tmp_path)).skipped == {"unsafe_command": 4}  # the first fence
     load_tables.cache_clear()
     monkeypatch.setattr("engines.tables.source.UNSAFE", re.compile(r"(?!)"))  # the second: LaTeX's own sandbox
+    monkeypatch.setattr("engines.tables.source.CONDITIONAL", re.compile(r"(?!)"))  # (the loop is an \iftrue)
     monkeypatch.setattr(tables_engine, "LATEX", dataclasses.replace(tables_engine.LATEX, timeout_s=4.0))
     monkeypatch.setattr(tables_engine, "table_style", lambda rng, lang: TableStyle("computer-modern", False, 10.0,
                                                                                    1.0, 6.0, 4))

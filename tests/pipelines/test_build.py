@@ -23,6 +23,7 @@ import yaml
 
 from bench.chaos import LocalCluster, chaos_build
 from conftest import REPO, SMOKE_BUILD_ARGS, run_build
+from engines.charts.targets import TEXT_KEYS
 from pipelines.build import main as build_main
 from pipelines.build import parse
 from pipelines.build_plan import remove_stale_temporaries
@@ -55,7 +56,7 @@ def test_shards_read_back_with_webdataset(built_charts: Path) -> None:
         assert rec["prompt"] == "OCR with format: " and rec["task"] == "format" and rec["engine"] == "charts"
         assert rec["seed"] == 7 and rec["lang"] in ("en", "zh")
         target = ast.literal_eval(rec["target"])
-        keys = ["title", "subtitle", "source", "x_title", "y_title", "reference", "values"]  # OneChart's five
+        keys = [*TEXT_KEYS, "values"]  # OneChart's five, and what else a chart prints, in their order
         assert [k for k in keys if k in target] == list(target) and {"title", "source", "values"} <= set(target)
         assert json.loads(rec["target"]) == target
     assert {record_meta(s["json"])["renderer"] for s in samples} == {"matplotlib", "pyecharts"}
