@@ -35,7 +35,7 @@ import pymupdf
 from engines import prose
 from engines.base import SampleError
 from engines.docs import blocks, faces
-from engines.tables.content import Statement
+from engines.tables.content import Statement, company_bases
 from engines.tables.content import statement as financial_statement
 
 PAGE_SIZES = {"a4": (595, 842), "letter": (612, 792), "a5": (420, 595), "b5": (499, 709)}
@@ -232,9 +232,11 @@ class _Body:
     def report(self) -> None:
         """A report's discussion of its income statement and balance sheet (one company, one unit): each under
         its heading, its figures said in words (the amounts and changes its table shows) above its table."""
+        bases = company_bases(self.rng, "单位：万元")  # one company: its income statement's and balance sheet's size
         for heads, kind in blocks.ZH_REPORT_SECTIONS:
             self.parts.append(f"<h2>{html.escape(heads[int(self.rng.integers(len(heads)))])}</h2>")
-            statement = financial_statement(self.rng, "zh", wide=False, kinds=(kind,), unit="单位：万元")
+            statement = financial_statement(self.rng, "zh", wide=False, kinds=(kind,), unit="单位：万元",
+                                            base=bases[kind])
             self.parts.append(f"<p>{html.escape(blocks.zh_discussion(self.rng, statement))}</p>")
             self.zh_statement(statement)
 

@@ -426,8 +426,17 @@ class Statement:
         return (now / before - 1) * 100 if before > 0 else None
 
 
+def company_bases(rng: np.random.Generator, unit: str, lang: str = "zh") -> tuple[float, float]:
+    """One company's revenue and total assets in `unit` (assets 0.8-2.5 times revenue, as listed manufacturers and
+    tech firms report them): a report whose income statement and balance sheet were sized apart said revenue
+    56,111 万元 beside total assets of 1,196 万元."""
+    _, low, high = next(u for u in UNITS[lang] if u[0] == unit)
+    revenue = 10 ** rng.uniform(low, high - 0.4)
+    return revenue, revenue * rng.uniform(0.8, 2.5)
+
+
 def statement(rng: np.random.Generator, lang: str, lines: int | None = None, wide: bool = True,
-              kinds: tuple[int, ...] | None = None, unit: str | None = None) -> Statement:
+              kinds: tuple[int, ...] | None = None, unit: str | None = None, base: float | None = None) -> Statement:
     """A statement whose lines belong to it and add up: lines drawn as shares of a base (revenue, total assets) or
     of an earlier line (income tax, 15-25% of the profit before tax), totals the sums of the rounded lines, last
     period's amounts this period's shrunk by one growth rate (-15% to +25%) with a little noise per line.
@@ -441,13 +450,15 @@ def statement(rng: np.random.Generator, lang: str, lines: int | None = None, wid
             (2023 年 12 月 31 日): both too wide for a column of a page.
         kinds: the statements (indices of `vocab.STATEMENTS[lang]`) to draw from; None for all.
         unit: the unit line (one of `vocab.UNITS[lang]`'s); None draws one.
+        base: the statement's base (revenue, total assets) in its unit; None draws one in the unit's range (one
+            company's two statements share a size: `company_bases`).
     """
     kinds = kinds or tuple(range(len(STATEMENTS[lang])))
     k_statement = kinds[int(rng.integers(len(kinds)))]
     row_head, flow, items = STATEMENTS[lang][k_statement]
     title = _one(rng, STATEMENT_TITLES[lang][k_statement])
     unit, low, high = _one(rng, [u for u in UNITS[lang] if (wide or u[0] != "单位：元") and unit in (None, u[0])])
-    base = 10 ** rng.uniform(low, high)
+    base = base if base is not None else 10 ** rng.uniform(low, high)
     # cents for 元; and where the base is small (亿元, millions), so that a line of 0.5% of it is not printed as 0
     decimals = 2 if unit == "单位：元" or base < 1e4 or rng.random() < 0.3 else 0
     shares = [what if isinstance(what, str) else rng.uniform(*what[:2]) for _, what in items]

@@ -635,3 +635,17 @@ def test_a_letter_is_signed_by_its_sender_and_a_receipt_sells_its_shops_goods() 
         sold = [html.unescape(c) for c in re.findall(r"<td id='t0r\d+c0'>([^<]*)</td>", receipt)]
         assert all(item in blocks.SHOPS[shop] for item in sold if item not in ("Subtotal", "Total")
                    and not item.startswith("Tax")), (shop, sold)
+
+
+def test_a_reports_two_statements_are_one_companys_size() -> None:
+    """A report said revenue 56,111 万元 beside total assets of 1,196 万元: its statements were sized apart."""
+    checked = 0
+    for seed in range(40):
+        layout, body, _ = _page_parts(seed, "zh", "report")
+        markup = "".join(body.parts)
+        revenue, assets = (re.search(rf"{name}([\d,.]+)万元", markup) for name in ("营业收入", "资产总计"))
+        if layout.kind == "report" and revenue and assets:
+            ratio = float(assets[1].replace(",", "")) / float(revenue[1].replace(",", ""))
+            assert 0.6 < ratio < 3.2, (revenue[0], assets[0])
+            checked += 1
+    assert checked >= 5
