@@ -261,8 +261,9 @@ def en_date(rng: np.random.Generator) -> str:
     return f"{MONTHS[int(rng.integers(12))]} {int(rng.integers(1, 29))}, {int(rng.integers(2015, 2026))}"
 
 
-def zh_date(rng: np.random.Generator) -> str:
-    return f"{int(rng.integers(2015, 2026))}年{int(rng.integers(1, 13))}月{int(rng.integers(1, 29))}日"
+def zh_date(rng: np.random.Generator, year: int | None = None) -> str:
+    year = int(rng.integers(2015, 2026)) if year is None else year
+    return f"{year}年{int(rng.integers(1, 13))}月{int(rng.integers(1, 29))}日"
 
 
 def letter_head(rng: np.random.Generator) -> tuple[str, str]:
@@ -310,14 +311,15 @@ def notice_head(rng: np.random.Generator, document: str) -> tuple[str, str]:
     """A Chinese government notice issuing `document` (关于印发《...》的通知: its text is what the page goes on
     with): the head (issuing organ, 文号, title, 主送, the sentence issuing it) and the close (附件, 落款)."""
     k = int(rng.integers(len(ZH_ORGS)))
-    number = f"{ZH_ORG_CODES[k]}〔{int(rng.integers(2015, 2026))}〕{int(rng.integers(1, 99))}号"
+    year = int(rng.integers(2015, 2026))  # the 文号's year is the year it is issued (dated in 落款)
+    number = f"{ZH_ORG_CODES[k]}〔{year}〕{int(rng.integers(1, 99))}号"
     name = html.escape(f"《{document}》")
     head = (f"<p class='org'>{ZH_ORGS[k]}文件</p><p class='centre'>{number}</p>"
             f"<h1>关于印发{name}的通知</h1><p>{rng.choice(ZH_TO)}</p>"
             f"<p>现将{name}印发给你们，{rng.choice(ZH_ISSUE)}</p>")
     attachments = "".join(f"<p>{i + 1}. {html.escape(str(t))}</p>" for i, t in enumerate(
         rng.choice(["实施方案", "任务分工表", "申报表", "联系人名单", "统计表"], int(rng.integers(1, 3)), replace=False)))
-    close = (f"<p>附件：</p>{attachments}<p class='right'>{ZH_ORGS[k]}</p><p class='right'>{zh_date(rng)}</p>")
+    close = (f"<p>附件：</p>{attachments}<p class='right'>{ZH_ORGS[k]}</p><p class='right'>{zh_date(rng, year)}</p>")
     return head, close
 
 

@@ -649,3 +649,12 @@ def test_a_reports_two_statements_are_one_companys_size() -> None:
             assert 0.6 < ratio < 3.2, (revenue[0], assets[0])
             checked += 1
     assert checked >= 5
+
+
+def test_a_notices_number_is_of_the_year_it_is_dated() -> None:
+    """交运发〔2018〕91号 was dated 2025年5月12日."""
+    from engines.docs import blocks
+
+    for seed in range(20):
+        head, close = blocks.notice_head(np.random.default_rng(seed), "编程")
+        assert re.search(r"〔(\d{4})〕", head)[1] == re.search(r"(\d{4})年\d+月\d+日", close)[1], (head, close)
