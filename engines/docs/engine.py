@@ -35,6 +35,18 @@ INK_CONTRAST = 32  # grey levels between a line box's lightest and darkest pixel
 
 
 @dataclass
+def check_columns(read: int, laid_out: int) -> None:
+    """A generated page must be read in as many columns as it was laid out in: a narrow table atop the third column
+    beside the second's text made one visual line of both ("program in it is executed upon Package Priority"), the
+    page read in two columns and its title after the first (2 of 80 pages; the validator's order check caught both).
+
+    Raises:
+        SampleError: "columns_misread", the page is drawn again.
+    """
+    if read < laid_out:
+        raise SampleError("columns_misread", f"{laid_out} columns read as {read}")
+
+
 class DocsConfig(EngineConfig):
     source: str | None = field(default=None, metadata={
         "help": "a PDF or a folder of PDFs to draw pages from instead of generated ones; files that are not "
@@ -108,6 +120,8 @@ class DocsEngine(Engine):
         try:
             text = read_page(doc, page, cfg.dpi, tables=made.tables if made else None,
                              code=made.code if made else None, mask_images=made is None)
+            if made is not None:
+                check_columns(text.columns, made.layout.columns)
             unit = cfg.unit if cfg.unit != "slice" else ("paragraph" if rng.random() < 0.5 else "line")
             image, target, placed = self._draw(rng, doc, page, text, unit)
             if drawn is not None and (stray := set(target) - set(drawn) - set(" \n")):

@@ -658,3 +658,16 @@ def test_a_notices_number_is_of_the_year_it_is_dated() -> None:
     for seed in range(20):
         head, close = blocks.notice_head(np.random.default_rng(seed), "编程")
         assert re.search(r"〔(\d{4})〕", head)[1] == re.search(r"(\d{4})年\d+月\d+日", close)[1], (head, close)
+
+
+def test_a_generated_page_read_in_fewer_columns_than_laid_out_is_drawn_again() -> None:
+    """A three-column page whose second and third columns were read as one gave a target with two columns' lines
+    joined and its title after the first column (docs_27 and docs_33 of an 80-page build, the only two whose read
+    columns fell short of their layout's)."""
+    from engines.docs.engine import check_columns
+
+    check_columns(3, 3)
+    check_columns(2, 1)  # a stretch of more columns than the layout's: a table's cells, not a misread
+    with pytest.raises(SampleError) as refused:
+        check_columns(2, 3)
+    assert refused.value.reason == "columns_misread"
