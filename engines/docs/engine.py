@@ -34,7 +34,6 @@ MIN_LETTERS = 3  # a slice of a lone bullet or page number teaches nothing
 INK_CONTRAST = 32  # grey levels between a line box's lightest and darkest pixel for its text to show
 
 
-@dataclass
 def check_columns(read: int, laid_out: int) -> None:
     """A generated page must be read in as many columns as it was laid out in: a narrow table atop the third column
     beside the second's text made one visual line of both ("program in it is executed upon Package Priority"), the
@@ -47,6 +46,7 @@ def check_columns(read: int, laid_out: int) -> None:
         raise SampleError("columns_misread", f"{laid_out} columns read as {read}")
 
 
+@dataclass
 class DocsConfig(EngineConfig):
     source: str | None = field(default=None, metadata={
         "help": "a PDF or a folder of PDFs to draw pages from instead of generated ones; files that are not "
