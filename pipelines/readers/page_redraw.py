@@ -35,6 +35,10 @@ from renderers.latex import LatexConfig, compile_document
 from renderers.pymupdf import PdfDocument
 
 INLINE = re.compile(r"\\\((.*?)\\\)", re.S)
+# A page's math (inline, display, math environments) and tabulars as its markdown writes them: what the readers
+# compare loosely, since the page prints them as symbols and a grid (`pages.printed_text`, `paper_pages.reading`)
+MATH = re.compile(r"\\\((.*?)\\\)|\\\[(.*?)\\\]|\\begin\{((?:align|gather|multline|equation)\*?)\}(.*?)\\end\{\3\}", re.S)
+TABULAR = re.compile(r"\\begin\{tabular\}(\{[^\n]*?\})?(.*?)\\end\{tabular\}", re.S)
 NOTE = re.compile(r"\{ \}\^\{(\d+)\}")
 FOOTNOTE = re.compile(r"\\\(\{ \}\^\{(\d+)\}\\\)(.*)", re.S)
 TAG = re.compile(r" \\tag\{([^{}]*)\}$")

@@ -32,15 +32,13 @@ from PIL import Image
 
 from pipelines.readers import Reading, paper_pages
 from pipelines.readers.ink import CHANGED, redraw_agreement
-from pipelines.readers.page_redraw import NotPageMarkdown, redraw
+from pipelines.readers.page_redraw import MATH, TABULAR, NotPageMarkdown, redraw
 from pipelines.readers.text import SHOWN, read_lines, token_f1, tokens
 from renderers import capture
 from renderers.errors import RenderError
 from renderers.scripts import HAN_RANGES
 from shards.format import record_meta
 
-MATH = re.compile(r"\\\((.*?)\\\)|\\\[(.*?)\\\]|\\begin\{((?:align|gather|multline|equation)\*?)\}(.*?)\\end\{\3\}", re.S)
-TABULAR = re.compile(r"\\begin\{tabular\}(\{[^\n]*?\})?(.*?)\\end\{tabular\}", re.S)
 MATH_WORDS = re.compile(r"\\(?:text|mathrm|operatorname|textrm|mbox)\{([^{}]*)\}|\\([a-z]{3,})\b|(\d+(?:\.\d+)?)")
 COMPARED = re.compile(rf"[A-Za-z\u00c0-\u024f]{{3,}}|\d{{3,}}|[{HAN_RANGES}]")
 FUNCTIONS = {"sin", "cos", "tan", "exp", "log", "ln", "sinh", "cosh", "tanh", "det", "lim", "max", "min", "sup", "inf",

@@ -37,6 +37,7 @@ from PIL import Image
 from rapidfuzz import fuzz
 
 from pipelines.readers.order import MIN_CHARS, Placed, _rows, before, placed
+from pipelines.readers.page_redraw import MATH, TABULAR
 from pipelines.readers.text import (
     PROBLEM_COST,
     SECOND_LOOKS,
@@ -51,8 +52,7 @@ from renderers import ppocr
 
 # What the target writes that the page does not print as written: displayed and inline math, math
 # environments, tabulars (their cells printed in a grid), LaTeX table rules and commands.
-LOOSE = re.compile(r"\\\((.*?)\\\)|\\\[(.*?)\\\]|\\begin\{((?:align|gather|multline|equation)\*?)\}(.*?)\\end\{\3\}"
-                   r"|\\begin\{tabular\}(?:\{[^\n]*?\})?(.*?)\\end\{tabular\}", re.S)
+LOOSE = re.compile(f"{MATH.pattern}|{TABULAR.pattern}", re.S)  # a tabular's body is group 6
 TAG = re.compile(r"\\tag\*?\{([^{}]*)\}")
 PRINTED_TAG = re.compile(r"\(\d+[a-z]?\)")  # an equation number as the page prints it, alone on its line
 COMMAND = re.compile(r"\\[A-Za-z]+|[{}^_&$\\]")
@@ -68,7 +68,7 @@ def reading(target: str) -> tuple[str, list[bool]]:
     body = re.sub(r"(?m)^#+ |^- |^\d+\. ", "", target)
     for m in LOOSE.finditer(body):
         prose = blind(body[at:m.start()])
-        loose = blind(COMMAND.sub(" ", m[1] or m[2] or m[4] or m[5] or "")) or "~"  # a lone \\theta is a place too
+        loose = blind(COMMAND.sub(" ", m[1] or m[2] or m[4] or m[6] or "")) or "~"  # a lone \\theta is a place too
         text, mask, at = text + prose + loose, mask + [False] * len(prose) + [True] * len(loose), m.end()
     prose = blind(body[at:])
     return text + prose, mask + [False] * len(prose)
