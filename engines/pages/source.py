@@ -112,8 +112,9 @@ SYMBOLS = re.compile(r"[|\[\]()]")  # marks prose prints as typed and markdown a
 TABLE = re.compile(r"\\begin\{tabular\}.*?\\end\{tabular\}", re.S)
 
 
-JOIN = re.compile(r"(?<=[^\W\d_])(?:-\s*|[`´¨ˆ˜¸˘ˇ˙˚\u0300-\u036f]\s*)(?=[^\W\d_])")
-ACCENT = re.compile(r"(?<=[^\W\d_])[`´¨ˆ˜¸˘ˇ˙˚\u0300-\u036f]\s*(?=[^\W\d_])")
+MARK = r"[`´¨ˆ˜¸˘ˇ˙˚\u0300-\u036f]"  # an accent a font may print as its own glyph ("Merc`ere")
+ACCENT = re.compile(rf"(?<=[^\W\d_]){MARK}\s*(?=[^\W\d_])")
+JOIN = re.compile(rf"(?<=[^\W\d_])(?:-\s*|{MARK}\s*)(?=[^\W\d_])")  # a line-end hyphen, or an accent
 
 
 def printed_in_order(markdown: str, printed: str) -> bool:
