@@ -28,7 +28,11 @@ def setup() -> tuple[int, int, torch.device]:
 
 
 def teardown() -> None:
+    """Leave the process group together: every rank waits for the others first, since a rank that destroys its
+    group while a peer is still in a collective can leave that peer (and torchrun) waiting forever (PyTorch
+    issue 75097; seen once here as a two-rank gloo run whose rank 1 never exited)."""
     if dist.is_initialized():
+        dist.barrier()
         dist.destroy_process_group()
 
 

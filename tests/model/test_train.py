@@ -156,7 +156,8 @@ def test_two_process_gloo_run_splits_the_data(built_charts: Path, tmp_path: Path
            "--save-every", "2", "--batch-size", "1", "--workers", "0", "--log-every", "1"] \
         + (["--fsdp"] if sharding == "fsdp" else [])
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, env=env)
+    # A hang guard, not a timing check: a rank stuck at shutdown fails the test instead of stalling the suite.
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, env=env, timeout=1200)
     assert proc.returncode == 0, proc.stderr[-3000:]
     rank0, rank1 = [sum(keys, []) for keys in events(out, "first_batch")[0]["keys_by_rank"]]
     assert rank0 and rank1 and not set(rank0) & set(rank1)
