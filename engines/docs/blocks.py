@@ -86,11 +86,19 @@ HOTKEYS = (("Zoom In", "F1", "放大"), ("Zoom Out", "F2", "缩小"), ("Zoom to 
            ("Find", "Ctrl+F", "查找"), ("Save", "Ctrl+S", "保存"), ("Route Single Track", "X", "布线"),
            ("Flip", "F", "翻转"), ("Fill All Zones", "B", "填充所有覆铜"), ("Unfill All Zones", "Ctrl+B", "取消填充所有覆铜"))
 HOTKEY_HEADS = {"en": ("Action", "Hotkey"), "zh": ("操作", "快捷键")}
-ZH_ORGS = ("国务院办公厅", "教育部办公厅", "财政部", "省人民政府办公厅", "市生态环境局", "县卫生健康委员会",
-           "国家统计局", "省科学技术厅", "市交通运输局", "区人力资源和社会保障局")
-ZH_ORG_CODES = ("国办发", "教办函", "财预", "政办发", "环发", "卫健发", "国统字", "科发", "交运发", "人社发")
-ZH_TO = ("各省、自治区、直辖市人民政府，国务院各部委、各直属机构：", "各市、县（区）人民政府，省政府各部门：",
-         "各有关单位：", "各区县教育局，各直属学校：", "机关各处室，各直属单位：")
+# Issuing offices of notices: (name, its document-number code, whom it writes to). A notice goes down one level,
+# to the bodies below its issuer, so the addressees belong to the issuer (a national bureau does not write to a
+# province's departments).
+ZH_ORGS = (("国务院办公厅", "国办发", "各省、自治区、直辖市人民政府，国务院各部委、各直属机构："),
+           ("教育部办公厅", "教办函", "各省、自治区、直辖市教育厅（教委），部属各高等学校："),
+           ("财政部", "财预", "各省、自治区、直辖市财政厅（局），各有关单位："),
+           ("国家统计局", "国统字", "各省、自治区、直辖市统计局，局机关各单位："),
+           ("省人民政府办公厅", "政办发", "各市、县（区）人民政府，省政府各部门："),
+           ("省科学技术厅", "科发", "各市科技局，各有关单位："),
+           ("市生态环境局", "环发", "各区县生态环境分局，局机关各处室："),
+           ("市交通运输局", "交运发", "各区县交通运输局，各直属单位："),
+           ("县卫生健康委员会", "卫健发", "各乡镇卫生院，委机关各股室："),
+           ("区人力资源和社会保障局", "人社发", "各街道劳动保障所，局机关各科室："))
 ZH_ISSUE = ("请结合实际认真贯彻执行。", "请认真组织学习，抓好贯彻落实。", "请遵照执行。")
 # Invented listed companies (real names would put invented figures in a real company's mouth)
 ZH_COMPANIES = ("恒泰精密制造股份有限公司", "远川新能源科技股份有限公司", "江南智联信息技术股份有限公司",
@@ -106,8 +114,11 @@ ZH_REASONS = {True: (("主要系公司业务规模扩大、产品销量增加所
 LINE_PREFIX = re.compile(r"^(?:[一二三四五六七八九十]+、|减：|加：)")
 ZH_CHANGE = ("增减（%）", "同比增长（%）")  # a statement's change column, as Chinese reports head it
 ZH_NAMES = ("张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊", "赵敏", "黄强", "周婷", "吴军")
-ZH_UNITS = ("清华大学计算机科学与技术系", "北京大学信息科学技术学院", "浙江大学控制科学与工程学院",
-            "中国科学院自动化研究所", "复旦大学经济学院", "武汉大学资源与环境科学学院")
+# A paper's affiliation as Chinese journals print it: the unit, then its own city and postcode (a unit in another
+# city than its own is a fact a reader of the page would call wrong)
+ZH_UNITS = (("清华大学计算机科学与技术系", "北京 100084"), ("北京大学信息科学技术学院", "北京 100871"),
+            ("浙江大学控制科学与工程学院", "杭州 310027"), ("中国科学院自动化研究所", "北京 100190"),
+            ("复旦大学经济学院", "上海 200433"), ("武汉大学资源与环境科学学院", "武汉 430079"))
 
 
 def cell_id(table: int, row: int, col: int) -> str:
@@ -310,24 +321,25 @@ def receipt(rng: np.random.Generator, index: int) -> str:
 def notice_head(rng: np.random.Generator, document: str) -> tuple[str, str]:
     """A Chinese government notice issuing `document` (关于印发《...》的通知: its text is what the page goes on
     with): the head (issuing organ, 文号, title, 主送, the sentence issuing it) and the close (附件, 落款)."""
-    k = int(rng.integers(len(ZH_ORGS)))
+    org, code, addressees = ZH_ORGS[int(rng.integers(len(ZH_ORGS)))]
     year = int(rng.integers(2015, 2026))  # the 文号's year is the year it is issued (dated in 落款)
-    number = f"{ZH_ORG_CODES[k]}〔{year}〕{int(rng.integers(1, 99))}号"
+    number = f"{code}〔{year}〕{int(rng.integers(1, 99))}号"
     name = html.escape(f"《{document}》")
-    head = (f"<p class='org'>{ZH_ORGS[k]}文件</p><p class='centre'>{number}</p>"
-            f"<h1>关于印发{name}的通知</h1><p>{rng.choice(ZH_TO)}</p>"
+    head = (f"<p class='org'>{org}文件</p><p class='centre'>{number}</p>"
+            f"<h1>关于印发{name}的通知</h1><p>{addressees}</p>"
             f"<p>现将{name}印发给你们，{rng.choice(ZH_ISSUE)}</p>")
     attachments = "".join(f"<p>{i + 1}. {html.escape(str(t))}</p>" for i, t in enumerate(
         rng.choice(["实施方案", "任务分工表", "申报表", "联系人名单", "统计表"], int(rng.integers(1, 3)), replace=False)))
-    close = (f"<p>附件：</p>{attachments}<p class='right'>{ZH_ORGS[k]}</p><p class='right'>{zh_date(rng, year)}</p>")
+    close = (f"<p>附件：</p>{attachments}<p class='right'>{org}</p><p class='right'>{zh_date(rng, year)}</p>")
     return head, close
 
 
 def paper_head(rng: np.random.Generator, title: str, abstract: str, keywords: list[str]) -> str:
     """A Chinese paper's head: title, authors, affiliation, 摘要 and 关键词."""
     authors = "，".join(str(n) for n in rng.choice(ZH_NAMES, int(rng.integers(1, 4)), replace=False))
+    unit, city = ZH_UNITS[int(rng.integers(len(ZH_UNITS)))]
     return (f"<h1>{html.escape(title)}</h1><p class='centre'>{authors}</p>"
-            f"<p class='centre small'>（{rng.choice(ZH_UNITS)}，{rng.choice(['北京', '杭州', '上海', '武汉'])}）</p>"
+            f"<p class='centre small'>（{unit}，{city}）</p>"
             f"<p class='abstract'><b>摘要：</b>{html.escape(abstract)}</p>"
             f"<p class='abstract'><b>关键词：</b>{html.escape('；'.join(keywords))}</p>")
 

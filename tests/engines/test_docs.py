@@ -660,6 +660,21 @@ def test_a_notices_number_is_of_the_year_it_is_dated() -> None:
         assert re.search(r"〔(\d{4})〕", head)[1] == re.search(r"(\d{4})年\d+月\d+日", close)[1], (head, close)
 
 
+def test_a_notice_writes_to_its_issuers_subordinates_and_a_paper_names_its_units_city() -> None:
+    """国家统计局 wrote to "各市、县（区）人民政府，省政府各部门" (a province's bodies); a paper placed 浙江大学 in 上海."""
+    from engines.docs import blocks
+
+    to = {org: addressees for org, _, addressees in blocks.ZH_ORGS}
+    cities = {"清华": "北京", "北京大学": "北京", "浙江": "杭州", "中国科学院": "北京", "复旦": "上海", "武汉": "武汉"}
+    for seed in range(30):
+        head, close = blocks.notice_head(np.random.default_rng(seed), "编程")
+        org = re.match(r"<p class='org'>(.+?)文件</p>", head)[1]
+        assert f"<p>{to[org]}</p>" in head and f"<p class='right'>{org}</p>" in close
+        paper = blocks.paper_head(np.random.default_rng(seed), "题目", "摘要", ["一", "二"])
+        unit, city = re.search(r"（(\w+?)，(\w+) \d{6}）", paper).groups()
+        assert city == next(c for u, c in cities.items() if unit.startswith(u)), paper
+
+
 def test_a_generated_page_read_in_fewer_columns_than_laid_out_is_drawn_again() -> None:
     """A three-column page whose second and third columns were read as one gave a target with two columns' lines
     joined and its title after the first column (docs_27 and docs_33 of an 80-page build, the only two whose read
