@@ -429,9 +429,10 @@ class Statement:
 def company_bases(rng: np.random.Generator, unit: str, lang: str = "zh") -> tuple[float, float]:
     """One company's revenue and total assets in `unit` (assets 0.8-2.5 times revenue, as listed manufacturers and
     tech firms report them): a report whose income statement and balance sheet were sized apart said revenue
-    56,111 万元 beside total assets of 1,196 万元."""
+    56,111 万元 beside total assets of 1,196 万元. A company that publishes an annual report is a listed one:
+    its revenue is at least ten times the unit range's floor (1 亿元 in 万元; a report said 1,046 万元)."""
     _, low, high = next(u for u in UNITS[lang] if u[0] == unit)
-    revenue = 10 ** rng.uniform(low, high - 0.4)
+    revenue = 10 ** rng.uniform(low + 1.0, high - 0.4)
     return revenue, revenue * rng.uniform(0.8, 2.5)
 
 

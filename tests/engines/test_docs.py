@@ -638,7 +638,8 @@ def test_a_letter_is_signed_by_its_sender_and_a_receipt_sells_its_shops_goods() 
 
 
 def test_a_reports_two_statements_are_one_companys_size() -> None:
-    """A report said revenue 56,111 万元 beside total assets of 1,196 万元: its statements were sized apart."""
+    """A report said revenue 56,111 万元 beside total assets of 1,196 万元: its statements were sized apart. Another
+    said 1,046 万元 of revenue: no listed company is that small."""
     checked = 0
     for seed in range(40):
         layout, body, _ = _page_parts(seed, "zh", "report")
@@ -647,6 +648,7 @@ def test_a_reports_two_statements_are_one_companys_size() -> None:
         if layout.kind == "report" and revenue and assets:
             ratio = float(assets[1].replace(",", "")) / float(revenue[1].replace(",", ""))
             assert 0.6 < ratio < 3.2, (revenue[0], assets[0])
+            assert float(revenue[1].replace(",", "")) >= 10_000, revenue[0]  # a listed company: 1 亿元 and up
             checked += 1
     assert checked >= 5
 
