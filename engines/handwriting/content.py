@@ -33,13 +33,18 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "November", "December")
 GREETINGS = {"en": ("Dear friend,", "Dear all,", "Hi,", "Dear colleagues,", "Hello,"),
              "zh": ("你好：", "各位同事：", "亲爱的朋友：", "大家好：")}
-CLOSINGS = {"en": ("Best wishes,", "Kind regards,", "Yours sincerely,", "Thanks,"),
-            "zh": ("祝好！", "此致敬礼！", "谢谢！")}
+# A closing's lines: "此致" and "敬礼！" are two, "此致" indented two characters and "敬礼！" at the line's start.
+CLOSINGS = {"en": (("Best wishes,",), ("Kind regards,",), ("Yours sincerely,",), ("Thanks,",)),
+            "zh": (("祝好！",), ("此致", "敬礼！"), ("谢谢！",))}
 FORMS = {"en": (("Feedback Form", "Meeting Notes", "Service Request", "Visit Report"),
                 ("Date:", "Subject:", "Comments:")),
          "zh": (("意见反馈表", "会议记录", "报修单", "走访记录"), ("日期：", "主题：", "备注："))}
 PRINT_FACE = {"en": "dejavu-sans", "zh": "noto-sans-cjk"}
 TRIES = 40  # paragraphs looked at for one page before the draw is refused
+# A sentence ends after 。！？ (with the closing quote or bracket that follows them) or after . ! ? and spaces before
+# a capital: "e.g. the" and "Section 9.4.14" go on.
+SENTENCE_END = re.compile(r"(?<=[。！？])(?![”」』）])|(?<=[。！？][”」』）])|(?<=[.!?])\s+(?=[A-Z\"“(])")
+NUMBER = re.compile(r"^(?:Chapter \d+\.|第\s*\d+\s*章|[\dA-Z]+(?:\.\d+)*\.)\s*")  # "2.7.2. ", "第 2 章 "
 
 
 def check_installed() -> None:
@@ -138,26 +143,47 @@ def _date(rng: np.random.Generator, lang: str) -> str:
     return f"{d} {MONTHS[m - 1]} {y}" if rng.random() < 0.5 else f"{MONTHS[m - 1]} {d}, {y}"
 
 
+def sentences(text: str) -> list[str]:
+    """`text`'s sentences, in order (a Chinese closing quote stays with the sentence it closes)."""
+    return [t for t in SENTENCE_END.split(text) if t and not t.isspace()]
+
+
 def body_lines(hand: Hand, rng: np.random.Generator, width: float, count: int) -> list[str]:
-    """`count` or fewer wrapped lines of prose the hand can write, from consecutive paragraphs drawn at random.
+    """`count` or fewer wrapped lines of prose the hand can write: whole sentences of paragraphs drawn at random
+    (each at most once), so that a note, a letter's body or a form's comment never stops mid-sentence.
 
     Raises:
-        SampleError("no_drawable_text"): no paragraph among `TRIES` could be written by this hand.
+        SampleError("no_drawable_text"): no sentence of the `TRIES` paragraphs looked at fits and can be written.
     """
     paragraphs = prose.paragraphs(hand.lang)
+    join = "" if hand.lang == "zh" else " "
     lines: list[str] = []
-    for _ in range(TRIES):
+    for k in dict.fromkeys(int(rng.integers(len(paragraphs))) for _ in range(TRIES)):
+        text = paragraphs[k]
         if len(lines) >= count:
             break
-        text = paragraphs[int(rng.integers(len(paragraphs)))]
         if not drawable(hand, text):
             continue
         wrapped = wrap(hand, text, width)
+        parts = sentences(text)
+        while parts and (wrapped is None or len(lines) + len(wrapped) > count):
+            parts = parts[:-1]  # the paragraph's first sentences, as many as the page still holds
+            wrapped = wrap(hand, join.join(parts), width) if parts else None
         if wrapped:
             lines.extend(wrapped)
     if not lines:
         raise SampleError("no_drawable_text", f"{hand.lang} hand {hand.font}")
-    return lines[:count]
+    return lines
+
+
+def subject(hand: Hand, rng: np.random.Generator, width: float) -> str:
+    """A form's subject: a section title of the prose, unnumbered, that the hand writes on one line."""
+    titles = prose.headings(hand.lang)
+    for _ in range(TRIES):
+        title = NUMBER.sub("", titles[int(rng.integers(len(titles)))]).strip()
+        if title and drawable(hand, title) and len(wrap(hand, title, width) or ()) == 1:
+            return title
+    raise SampleError("no_drawable_text", f"{hand.lang} form subject for hand {hand.font}")
 
 
 @dataclass(frozen=True)
@@ -195,8 +221,7 @@ def _form_rows(hand: Hand, sheet: Sheet, rng: np.random.Generator, width: float,
     out = [Row(title, "", max(0.0, (width - face.getlength(title)) / 2))]
     after = [face.getlength(label) + hand.size * 0.5 for label in labels]
     date = _date(rng, lang)
-    subject = body_lines(hand, rng, width - after[1], 1)[0]
-    out += [Row(labels[0], date, 0.0), Row(labels[1], subject, 0.0)]
+    out += [Row(labels[0], date, 0.0), Row(labels[1], subject(hand, rng, width - after[1]), 0.0)]
     comments = body_lines(hand, rng, width - after[2], max(1, rows - 4))
     out.append(Row(labels[2], comments[0], 0.0))
     return out + [Row("", line, 0.0) for line in comments[1:]]
@@ -211,15 +236,15 @@ def page_lines(hand: Hand, sheet: Sheet, rng: np.random.Generator) -> list[Row]:
     if sheet.kind != "letter":
         return [Row("", line, 0.0) for line in body_lines(hand, rng, width, rows)]
     lang = hand.lang
-    extra = [_date(rng, lang), GREETINGS[lang][int(rng.integers(len(GREETINGS[lang])))],
-             CLOSINGS[lang][int(rng.integers(len(CLOSINGS[lang])))]]
-    if not all(drawable(hand, t) for t in extra) or rows < 5:
+    date, greeting = _date(rng, lang), GREETINGS[lang][int(rng.integers(len(GREETINGS[lang])))]
+    closing = CLOSINGS[lang][int(rng.integers(len(CLOSINGS[lang])))]
+    if not all(drawable(hand, t) for t in (date, greeting, *closing)) or rows < 4 + len(closing):
         raise SampleError("no_drawable_text", f"letter heading for hand {hand.font}")
-    body = body_lines(hand, rng, width, rows - 3)
-    date_x = max(0.0, width - advance(hand, extra[0]))
-    close_x = max(0.0, width * 0.5)
-    return ([Row("", extra[0], date_x), Row("", extra[1], 0.0)] + [Row("", line, 0.0) for line in body]
-            + [Row("", extra[2], close_x)])
+    body = body_lines(hand, rng, width, rows - 2 - len(closing))
+    date_x = max(0.0, width - advance(hand, date))
+    close = ([Row("", closing[0], max(0.0, width * 0.5))] if len(closing) == 1 else
+             [Row("", closing[0], hand.size * 2), Row("", closing[1], 0.0)])
+    return [Row("", date, date_x), Row("", greeting, 0.0)] + [Row("", line, 0.0) for line in body] + close
 
 
 def write_page(rng: np.random.Generator, lang: str, kind: str, size: tuple[float, float]

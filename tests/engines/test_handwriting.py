@@ -167,3 +167,32 @@ def test_a_handwriting_sample_replays_from_its_meta() -> None:
     replayed = degrade.apply(Image.fromarray(page), degrade.DegradeParams.from_dict(meta["degrade"]))
     assert replayed.images[0].tobytes() == sample.images[0].tobytes()
 
+
+
+def test_built_in_pages_write_whole_sentences_and_a_chinese_letter_closes_as_people_write_it() -> None:
+    """Notes stopped at "只需要按 F1 就", letters at "any letters or symbols in a" before "Best wishes,", a form's
+    subject was the first line of a sentence, one page wrote a sentence twice, and "此致敬礼！" stood on one line."""
+    from engines import prose
+    from engines.handwriting import content
+
+    ends = {"en": (".", "!", "?", ":", ")", '"', "”"), "zh": ("。", "！", "？", "：", "”", "）", ")", ".")}
+    closed = 0
+    for seed in range(16):
+        for lang in ("en", "zh"):
+            for kind in ("note", "letter", "form"):
+                try:
+                    _, lines, _, _ = content.write_page(np.random.default_rng(seed), lang, kind, (30, 36))
+                except content.SampleError:
+                    continue
+                texts = [text for text, _ in lines]
+                body = texts[2:-1] if kind == "letter" else texts[3:] if kind == "form" else texts
+                if kind == "letter" and texts[-1] == "敬礼！":
+                    assert texts[-2] == "此致" and body[-1] == "此致"
+                    body, closed = body[:-1], closed + 1
+                whole = any(p.endswith(body[-1]) for p in prose.paragraphs(lang))  # a paragraph with no full stop
+                assert body[-1].endswith(ends[lang]) or whole, (lang, kind, texts)
+                said = [s for s in content.sentences(("" if lang == "zh" else " ").join(body)) if len(s) > 12]
+                assert len(said) == len(set(said)), texts
+                if kind == "form":
+                    assert not texts[2].split(maxsplit=1)[-1].endswith((",", "，", " to", " the")), texts[2]
+    assert closed
