@@ -1,8 +1,9 @@
 """`MultipageEngine`: 2-8 formatted pages asked as one sample, `OCR with format across multi pages: `.
 
-The pages come from the `pages` engine (generated pages in English and Chinese, interleaved as its
-mixed language draws them, or real papers with `--source`), held as a part and asked in one batch per
-batch of samples (one LaTeX run). As the paper trains it: each page under `--max-page-tokens` (650)
+The pages come from the `pages` engine (generated pages, or real papers with `--source`), held as a part
+and asked in one batch per batch of samples (one LaTeX run). A mixed-language build holds a part per language
+and gives each sample (each pool of `--reuse` samples) one language: a document does not switch language from
+page to page. As the paper trains it: each page under `--max-page-tokens` (650)
 Qwen tokens, the whole target at most `--max-tokens` (8,192), counted with the tokenizer the trainer
 uses. About half the generated pages fit (at `fill` 0.6), so a sample takes the first pages that fit in
 its own shuffle of the pages it is given: as many as it wants, or at least `--min-pages`. Drawing pages is
@@ -22,10 +23,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engines.base import Draw, Engine, EngineConfig, Lang, Sample, SampleError, contained
-from engines.compose import SPREAD, Pools, joined, page_meta, picked, plan, usable
+from engines.compose import SPREAD, Pools, joined, page_meta, picked, plan, rng_choice, usable
 from tokenizer.got import get_tokenizer
 from tokenizer.protocol import PROMPT_MULTI_PAGE
 
+LANGS = ("en", "zh")
 PAGE_FILL = 0.6  # content per generated document, in pages (the pages engine's --fill): about two in three fit
 
 
@@ -34,7 +36,7 @@ class MultipageConfig(EngineConfig):
     source: str | None = field(default=None, metadata={
         "help": "a folder of papers' LaTeX sources (as the pages engine reads them); default: generated pages"})
     lang: Lang = field(default="mixed", metadata={
-        "help": "mixed (English and Chinese pages interleaved), en or zh"})
+        "help": "mixed (each sample's pages all English or all Chinese, half and half), en or zh"})
     min_pages: int = field(default=2, metadata={"help": "fewest pages in a sample (2 or more)"})
     max_pages: int = field(default=8, metadata={"help": "most pages in a sample (at most 8, as GOT trains)"})
     max_page_tokens: int = field(default=650, metadata={"help": "most Qwen tokens of one page's text"})
@@ -65,19 +67,25 @@ class MultipageEngine(Engine):
     def __init__(self, config: MultipageConfig | None = None) -> None:
         super().__init__(config)
         # fill 0.6: about half of generated pages then stay under 650 tokens (14 of 32 in two pools; 1 of 16 at 0.8)
-        self.pages = self.part("pages", source=self.config.source, lang=self.config.lang, fill=PAGE_FILL)
-        self.found = self.pages.found
-        self.pools = Pools(self, self.config.reuse)
+        cfg = self.config
+        # one part per language: a sample's pages are all in one (a document does not switch language page by
+        # page); real papers keep their own
+        langs = LANGS if cfg.lang == "mixed" and not cfg.source else (cfg.lang,)
+        self.by_lang = {lang: self.part("pages", source=cfg.source, lang=lang, fill=PAGE_FILL) for lang in langs}
+        self.found = next(iter(self.by_lang.values())).found
+        self.pools = Pools(self, cfg.reuse)
 
     def sample_batch(self, draws: list[Draw]) -> list[Sample | Exception]:
         cfg = self.config
         wants = [int(d.rng.integers(cfg.min_pages, cfg.max_pages + 1)) for d in draws]
-        keys = [self.pools.key(d, "pages") for d in draws]
+        langs = tuple(self.by_lang)  # afresh: the sample's own language; else its group's, drawn with its pool
+        keys = [self.pools.key(d, rng_choice(d.rng if cfg.reuse == 1 else self.pools.rng(d, "lang"), langs,
+                                             "mixed" if len(langs) > 1 else langs[0])) for d in draws]
         if cfg.reuse == 1:  # afresh: the pages it wants and half as many again (about half the pages fit)
             wanted = {k: plan(d, want + want // 2 + 2) for k, d, want in zip(keys, draws, wants)}
         else:
             wanted = {k: self.pools.subdraws(d, cfg.pool_pages) for k, d in zip(keys, draws)}
-        pools = self.pools.get({"pages": self.pages}, wanted)
+        pools = self.pools.get(self.by_lang, wanted)
         return contained(lambda k: self._assemble(wants[k], picked(draws[k].rng, pools[keys[k]])), range(len(draws)))
 
     def _assemble(self, want: int, subsamples: list[Sample | Exception]) -> Sample:

@@ -48,6 +48,7 @@ def test_multipage_targets_hold_each_page_in_order_within_the_token_limits(multi
         assert "\n\n".join(sample.target[s:e] for _, s, e in spans) == sample.target
         assert all(count(sample.target[s:e]) <= 650 for _, s, e in spans)
         assert len(encoder_images(sample.images, "multi_page", 1024, 6)) == len(spans)
+        assert len({lang for lang, _, _ in spans}) == 1, spans  # one document's language, not a page of each
 
 
 @pytest.mark.slow
