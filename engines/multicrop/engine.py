@@ -45,7 +45,8 @@ class MulticropConfig(EngineConfig):
         "help": "docs (plain document pages), pages (formatted pages) or mixed (half each)"})
     layout: Literal["mixed", Layout] = field(default="mixed", metadata={
         "help": "spread (two pages side by side), stack (two or three pages one below the other) or mixed"})
-    lang: Lang = field(default="mixed", metadata={"help": "mixed, en or zh: the pages' language"})
+    lang: Lang = field(default="mixed", metadata={
+        "help": "mixed (each pool's pages all English or all Chinese, half and half), en or zh: the pages' language"})
     reuse: int = field(default=6, metadata={
         "help": "consecutive samples taking their pages from one pool of --pool-pages pages of one part, each its "
                 "own layout and shuffle (1: every sample draws its pages afresh)"})
@@ -75,23 +76,32 @@ class MulticropEngine(Engine):
 
     def __init__(self, config: MulticropConfig | None = None) -> None:
         super().__init__(config)
-        lang = self.config.lang
-        self.by_part = {"docs": self.part("docs", lang=lang, unit="page"), "pages": self.part("pages", lang=lang)}
+        # a part per kind of page and language: a pool's pages are all in one language (a spread or a stack of
+        # an English page and a Chinese one is no document)
+        langs = ("en", "zh") if self.config.lang == "mixed" else (self.config.lang,)
+        self.by_part = {f"{part}-{lang}": self.part(part, lang=lang, **({"unit": "page"} if part == "docs" else {}))
+                        for part in PARTS for lang in langs}
+        self.langs = langs
         self.pools = Pools(self, self.config.reuse)
+
+    def _pool(self, rng) -> str:
+        """The part a pool's pages come from ("docs-zh"): its kind of page, then its language."""
+        return f"{rng_choice(rng, PARTS, self.config.part)}-{rng_choice(rng, self.langs, self.config.lang)}"
 
     def sample_batch(self, draws: list[Draw]) -> list[Sample | Exception]:
         cfg = self.config
         keys, wanted = [], {}
         for d in draws:
             if cfg.reuse == 1:  # afresh, for it alone: its part, two pages and a spare (a stack takes the spare too)
-                key = self.pools.key(d, rng_choice(d.rng, PARTS, cfg.part))
+                key = self.pools.key(d, self._pool(d.rng))
                 wanted[key] = plan(d, 2 + SPARE)
             else:  # the part is the group's, drawn with its pool
-                key = self.pools.key(d, rng_choice(self.pools.rng(d, "part"), PARTS, cfg.part))
+                key = self.pools.key(d, self._pool(self.pools.rng(d, "part")))
                 wanted[key] = self.pools.subdraws(d, cfg.pool_pages)
             keys.append(key)
         pools = self.pools.get(self.by_part, wanted)
-        return contained(lambda k: self._compose(draws[k], keys[k][2], pools[keys[k]]), range(len(draws)))
+        return contained(lambda k: self._compose(draws[k], keys[k][2].split("-")[0], pools[keys[k]]),
+                         range(len(draws)))
 
     def _compose(self, draw: Draw, part: str, pool: list[Sample | Exception]) -> Sample:
         """A layout of the pool's pages the tiles can read, drawn from `draw.rng` (LAYOUT_TRIES tries)."""

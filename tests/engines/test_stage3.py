@@ -126,6 +126,7 @@ def test_multicrop_images_are_large_and_tiled_as_the_encoder_sees_them(multicrop
         cols, rows = sample.meta["tiles"]
         assert len(tiles) == cols * rows + 1 and all(t.size == (1024, 1024) for t in tiles)
         assert min(b[3] - b[1] for b in sample.meta["boxes"]) * sample.meta["tile_scale"] >= MIN_LINE_PX
+        assert len({lang for lang, _, _ in sample.meta["page_texts"]}) == 1  # a spread of one language
 
 
 @pytest.mark.slow
