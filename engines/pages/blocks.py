@@ -88,10 +88,11 @@ class Block:
         if self.kind == "display" and self.tag:
             return (f"\\begin{{equation*}}\\gotm{{{marker(doc, index, 0)}}}\\adjustbox{{max width=0.84\\linewidth}}"
                     f"{{$\\displaystyle {self.segments[0].text}$}}\\tag{{{self.tag}}}\\end{{equation*}}")
-        if self.kind in ("display", "table"):  # centred, shrunk to the text width when wider
-            body = f"$\\displaystyle {self.segments[0].text}$" if self.kind == "display" else self.segments[0].text
+        if self.kind == "display":  # centred, shrunk to the text width when wider
             return (f"\\begin{{center}}\\gotm{{{marker(doc, index, 0)}}}\\begin{{adjustbox}}{{max width=\\linewidth}}"
-                    f"{body}\\end{{adjustbox}}\\end{{center}}")
+                    f"$\\displaystyle {self.segments[0].text}$\\end{{adjustbox}}\\end{{center}}")
+        if self.kind == "table":  # centred, set smaller or shrunk when wider, never under the page's floor
+            return f"\\begin{{center}}\\gotm{{{marker(doc, index, 0)}}}\\gottable{{{self.segments[0].text}}}\\end{{center}}"
         if self.kind == "item":
             label = self.label or "\\textbullet"
             return f"\\item[\\gotm{{{marker(doc, index, 'L')}}}{label}]{body}"

@@ -1,0 +1,206 @@
+"""Sentences about math: how a generated page's prose speaks of its formulas' symbols.
+
+Why: a formula dropped at a random word of a sentence ("staged to \\(-\\phi_{l} = 3\\) the index") is
+nothing a paper prints; papers bring inline math in sentences about it ("where \\(\\alpha\\) is the step
+size", "for all \\(i \\leq n\\)", "with \\(x_{t} \\in \\mathbb{R}^{d}\\)"). So a document keeps its
+`Notation`, the symbols of the last displayed formula it printed (or of a formula it never prints, before
+the first), and its prose gets whole sentences from a small grammar (`TEMPLATES`, in English and Chinese)
+that name those symbols with a noun fitting their kind (an index, a matrix or set, a parameter, a
+variable). A display may be followed by its "where" clause (`where`), as papers define a formula's symbols
+under it.
+
+The sentences' prose is plain printable text (`engines.pages.content` rules: no TeX specials, no
+ligature pairs), so the target stays the source text itself.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from engines.formulas.content import GREEK, GREEK_UPPER, random_formula
+from engines.pages.blocks import Segment
+
+# Parts of a formula that hold letters but no symbol of their own: words, environments, number sets.
+_WORDS = re.compile(r"\\(?:text|mathrm|operatorname|begin|end|mathbb)\{[^{}]*\}")
+_KEPT = frozenset(GREEK + GREEK_UPPER + ("mathbf", "mathcal", "hat", "bar", "tilde", "vec", "dot"))
+_COMMAND = re.compile(r"\\([a-zA-Z]+)")
+_ALPHABET = r"\\(?:math(?:bf|cal)|hat|bar|tilde|vec|dot)\{(\\?[A-Za-z]+)\}"
+SYMBOL = re.compile(rf"(?:{_ALPHABET}|\\(?:{'|'.join(GREEK + GREEK_UPPER)})(?![A-Za-z])|(?<![\\A-Za-z])[A-Za-z](?![A-Za-z]))"
+                    r"(?:_\{[A-Za-z0-9]\}|_[A-Za-z0-9](?![A-Za-z0-9]))?")
+_BASE = re.compile(rf"{_ALPHABET}|\\?[A-Za-z]+")
+COUNTS, INDICES = "nmNKT", "ijkl"
+NOT_SYMBOLS = frozenset("de")  # a differential's d, Euler's e
+
+NOUNS = {
+    "count": {"en": ("the number of samples", "the number of iterations", "the horizon", "the batch size",
+                     "the dimension of the input", "the number of layers"),
+              "zh": ("样本数", "迭代次数", "时域长度", "批大小", "输入维数", "网络层数")},
+    "index": {"en": ("the index of the sample", "the step index", "the index of the layer", "the iteration"),
+              "zh": ("样本的序号", "步的序号", "层的序号", "迭代的序号")},
+    "matrix": {"en": ("the weight matrix", "the transition matrix", "the covariance matrix", "the feasible set",
+                      "the linear operator", "the design matrix", "the set of states"),
+               "zh": ("权重矩阵", "转移矩阵", "协方差矩阵", "可行集", "线性算子", "设计矩阵", "状态集合")},
+    "parameter": {"en": ("the learning rate", "the step size", "the noise variance", "a positive constant",
+                         "the threshold", "the regularisation weight", "the kernel width", "the decay rate",
+                         "the tolerance"),
+                  "zh": ("学习率", "步长", "噪声方差", "一个正常数", "阈值", "正则化系数", "核宽度", "衰减率", "容差")},
+    "variable": {"en": ("the input", "the output", "the estimate", "the residual", "the hidden state",
+                        "the target value", "the observation", "the error term", "the control input"),
+                 "zh": ("输入", "输出", "估计值", "残差", "隐状态", "目标值", "观测值", "误差项", "控制输入")},
+}
+SETS = (r"\mathbb{R}^{d}", r"\mathbb{R}^{n}", r"\mathbb{R}^{n \times m}", r"[0, 1]", r"\{0, 1\}^{n}", r"\mathbb{N}",
+        r"\mathcal{X}")
+NUMBERS = ("0.5", "0.01", "10^{-3}", "1", "2", "0.9", "10^{-4}", "100")
+COSTS = (r"O(n \log n)", r"O(n^{2})", r"O(n)", r"O(\log n)", r"O(n^{3})")
+# Each template: prose with {0}, {1} ... where the formulas go; the formula makers (`_FILL`) say what each is.
+TEMPLATES = {
+    "en": (("Here {0} denotes {n0}.", "symbol"), ("Let {0} be {n0}.", "symbol"),
+           ("We write {0} for {n0} and {1} for {n1}.", "symbol symbol"),
+           ("Let {0} be {n0}, with {1}.", "symbol member"), ("We assume {0} throughout.", "bound"),
+           ("This holds for all {0}.", "range"), ("In the limit {0} the error vanishes.", "limit"),
+           ("The cost grows as {0} in the worst case.", "cost"), ("Unless stated otherwise, {0}.", "value"),
+           ("Each {0} is drawn from {1}.", "symbol set"), ("The sum runs over {0}.", "range"),
+           ("Note that {0} is {n0}, not {n1}.", "symbol")),
+    "zh": (("这里{0}表示{n0}。", "symbol"), ("设{0}为{n0}。", "symbol"), ("记{0}为{n0}，{1}为{n1}。", "symbol symbol"),
+           ("设{0}为{n0}，且{1}。", "symbol member"), ("下文均假设{0}。", "bound"), ("该式对所有{0}成立。", "range"),
+           ("当{0}时，误差趋于零。", "limit"), ("最坏情况下，其复杂度为{0}。", "cost"), ("除非另有说明，取{0}。", "value"),
+           ("每个{0}都取自{1}。", "symbol set"), ("求和遍历{0}。", "range")),
+}
+WHERE = {"en": ("where ", ", ", " and ", " is ", "."), "zh": ("其中，", "，", "，", "为", "。")}
+
+
+def symbols(formula: str) -> list[str]:
+    """The symbols `formula` uses, in order, each once: letters and Greek letters (with a simple subscript or
+    a math alphabet or accent), not the letters of words, environments or functions' names."""
+    bare = _COMMAND.sub(lambda m: m[0] if m[1] in _KEPT else " ", _WORDS.sub(" ", formula))  # \\frac, \\sin ...
+    found = [m[0] for m in SYMBOL.finditer(bare)]
+    return [s for s in dict.fromkeys(found) if s not in NOT_SYMBOLS]
+
+
+def kind(symbol: str) -> str:
+    """What a symbol usually stands for in a paper: "count", "index", "matrix" (or set), "parameter" or
+    "variable"."""
+    base = _BASE.match(symbol)
+    letter = (base[1] or base[0]) if base else symbol
+    if symbol in COUNTS or symbol in INDICES:
+        return "count" if symbol in COUNTS else "index"
+    if symbol.startswith("\\mathcal") or letter.lstrip("\\")[:1].isupper():
+        return "matrix"
+    if letter.startswith("\\") and letter.lstrip("\\") in GREEK:
+        return "parameter"
+    return "variable"
+
+
+class Notation:
+    """A document's symbols: those of the last displayed formula it printed (`use`), at first those of a formula
+    drawn for the purpose, so prose speaks of the symbols the page's formulas use."""
+
+    STOCK = ("x", "n", r"\alpha", "A")
+
+    def __init__(self, rng: np.random.Generator) -> None:
+        self.symbols: list[str] = []
+        self.use(random_formula(rng, display=True))
+
+    def use(self, formula: str) -> None:
+        """Speak of `formula`'s symbols from now on (the stock ones where it has fewer than two)."""
+        found = symbols(formula)
+        self.symbols = found + [s for s in self.STOCK if s not in found][:max(0, 2 - len(found))]
+
+    def pick(self, rng: np.random.Generator, n: int) -> list[str]:
+        """`n` different symbols of the notation (fewer when it has fewer)."""
+        k = min(n, len(self.symbols))
+        return [self.symbols[int(i)] for i in rng.choice(len(self.symbols), size=k, replace=False)]
+
+
+def _noun(rng: np.random.Generator, lang: str, symbol: str, taken: set[str]) -> str:
+    nouns = [n for n in NOUNS[kind(symbol)][lang] if n not in taken]
+    noun = nouns[int(rng.integers(len(nouns)))]
+    taken.add(noun)
+    return noun
+
+
+def _fill(rng: np.random.Generator, what: str, notation: Notation, named: str = "") -> str:
+    """One formula for a template's slot `what`, from the notation's symbols where it names one (`named`, the
+    symbol the sentence named before, for a membership: "let \\(x\\) be ..., with \\(x \\in ...\\)")."""
+    one = named or notation.pick(rng, 1)[0]
+    if what in ("bound", "value"):  # a parameter's, where the notation has one
+        one = next((s for s in notation.symbols if kind(s) == "parameter"), one)
+    index = next((s for s in notation.symbols if kind(s) == "count"), "n")
+    i = "k" if index == "i" else "i"
+    if what == "symbol":
+        return one
+    if what == "member":
+        return f"{one} \\in {SETS[int(rng.integers(len(SETS)))]}"
+    if what == "set":
+        return SETS[int(rng.integers(len(SETS)))]
+    if what == "bound":
+        return (f"{one} > 0", f"0 < {one} < 1", f"{one} \\leq 1", f"|{one}| \\leq 1")[int(rng.integers(4))]
+    if what == "range":
+        return (f"{i} = 1, \\ldots, {index}", f"{i} \\leq {index}", f"1 \\leq {i} \\leq {index}")[int(rng.integers(3))]
+    if what == "limit":
+        return f"{index} \\to \\infty"
+    if what == "cost":
+        return COSTS[int(rng.integers(len(COSTS)))]
+    return f"{one} = {NUMBERS[int(rng.integers(len(NUMBERS)))]}"  # "value"
+
+
+def _segments(lang: str, pattern: str, formulas: list[str], nouns: list[str]) -> tuple[Segment, ...]:
+    """`pattern`'s prose and formulas as segments ({k} a formula, {nk} a noun): English formulas spaced by the
+    prose around them, Chinese ones not (xeCJK spaces them)."""
+    text = re.sub(r"\{n(\d)\}", lambda m: nouns[int(m[1])], pattern)
+    out: list[Segment] = []
+    for k, part in enumerate(re.split(r"\{(\d)\}", text)):
+        if k % 2:
+            out.append(Segment(formulas[int(part)], math=True))
+        elif part:
+            out.append(Segment(part))
+    return tuple(out)
+
+
+def sentence(rng: np.random.Generator, lang: str, notation: Notation) -> tuple[Segment, ...]:
+    """A sentence of a paper's prose about the notation's symbols (a template of `TEMPLATES`)."""
+    pattern, slots = TEMPLATES[lang][int(rng.integers(len(TEMPLATES[lang])))]
+    slots = slots.split()
+    if slots == ["symbol", "symbol"]:
+        formulas = notation.pick(rng, 2)  # a notation has two symbols at least
+    else:
+        formulas = []
+        for what in slots:
+            formulas.append(_fill(rng, what, notation, formulas[0] if what == "member" and formulas else ""))
+    taken: set[str] = set()
+    first = formulas[0] if slots[0] == "symbol" else notation.symbols[0]
+    nouns = [_noun(rng, lang, first, taken), _noun(rng, lang, formulas[-1] if slots == ["symbol", "symbol"]
+                                                      else first, taken)]
+    return _segments(lang, pattern, formulas, nouns)
+
+
+def where(rng: np.random.Generator, lang: str, formula: str) -> tuple[Segment, ...] | None:
+    """The clause under a displayed formula defining 1-3 of its symbols ("where \\(x\\) is the input and
+    \\(\\alpha\\) is the step size."), or None when it has no symbol."""
+    found = symbols(formula)
+    if not found:
+        return None
+    chosen = [found[int(i)] for i in sorted(rng.choice(len(found), size=min(len(found), int(rng.integers(1, 4))),
+                                                        replace=False))]
+    opening, comma, last, verb, stop = WHERE[lang]
+    taken: set[str] = set()
+    out: list[Segment] = [Segment(opening)]
+    for k, symbol in enumerate(chosen):
+        if k:
+            out.append(Segment(last if k == len(chosen) - 1 else comma))
+        out += [Segment(symbol, math=True), Segment(verb + _noun(rng, lang, symbol, taken))]
+    out.append(Segment(stop))
+    return merge(out)
+
+
+def merge(segments: list[Segment] | tuple[Segment, ...]) -> tuple[Segment, ...]:
+    """Adjacent prose runs joined into one (a page break cuts prose by units, so a run is a run)."""
+    out: list[Segment] = []
+    for s in segments:
+        if out and not s.math and not out[-1].math and not s.note and not out[-1].note and not s.tex and not out[-1].tex:
+            out[-1] = Segment(out[-1].text + s.text)
+        else:
+            out.append(s)
+    return tuple(out)
