@@ -35,6 +35,7 @@ SAFE = {
                      r"A-Za-z0-9 .,:;()-]+"),
 }
 LIGATURES = re.compile(r"--|''|,,|^-|\s-|-\s")
+STOP = {"en": re.compile(r"[.!?][)\"']*$"), "zh": re.compile("[。！？][）”]*$")}  # a sentence's end
 SENTENCE = {"en": re.compile(r"(?<=[.!?])\s+(?=[A-Z])"), "zh": re.compile(r"(?<=[。！？])(?![）)”」』])")}
 _CJK_WIDE = f"[{HAN_RANGES}\u3000-\u303f\uff00-\uffef]"  # Han, CJK punctuation, full-width forms
 CJK_SPACE = re.compile(f"(?<={_CJK_WIDE}) (?={_CJK_WIDE})")
@@ -136,10 +137,10 @@ class Walk:
 def _with_math(rng: np.random.Generator, lang: str, sentences: list[str], rate: float, notation: Notation,
                first: int = 0) -> tuple[Segment, ...]:
     """Sentences of prose with a Poisson(`rate`) number of sentences about the notation's symbols
-    (`mathtext.sentence`) put in between them, never before sentence `first` (a continued paragraph opens with
-    its own words)."""
+    (`mathtext.sentence`) put in between them, after a sentence that ends in a full stop (not a parenthesis
+    that stands for one), never before sentence `first` (a continued paragraph opens with its own words)."""
     glue = " " if lang == "en" else ""
-    places = list(range(first, len(sentences) + 1))
+    places = [k for k in range(first, len(sentences) + 1) if not k or STOP[lang].search(sentences[k - 1])]
     count = min(len(places), int(rng.poisson(rate)))
     at = {int(k) for k in rng.choice(places, size=count, replace=False)} if count else set()
     runs: list[tuple[Segment, ...]] = []
