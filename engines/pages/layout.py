@@ -128,10 +128,10 @@ class PageStyle:
         return max(1.0, smallest / self.table_floor)
 
     def table_fits(self, tabular: str) -> bool:
-        """Whether `tabular`, estimated (`natural_width`, 10% spare for the estimate's error), prints on this
+        """Whether `tabular`, estimated (`natural_width`, 20% spare for the estimate's error), prints on this
         page's line at the floor or over it."""
         smallest = min([self.size, *(size for size, _ in self.table_sizes())])
-        return natural_width(tabular, smallest) * 1.1 <= self.line_width * self.table_stretch()
+        return natural_width(tabular, smallest) * 1.2 <= self.line_width * self.table_stretch()
 
     def framed(self, body: str) -> str:
         """A page's target from its body's: the running head first and the page number last, where the page

@@ -125,8 +125,8 @@ def _fill(rng: np.random.Generator, what: str, notation: Notation, named: str = 
     """One formula for a template's slot `what`, from the notation's symbols where it names one (`named`, the
     symbol the sentence named before, for a membership: "let \\(x\\) be ..., with \\(x \\in ...\\)")."""
     one = named or notation.pick(rng, 1)[0]
-    if what in ("bound", "value"):  # a parameter's, where the notation has one
-        one = next((s for s in notation.symbols if kind(s) == "parameter"), one)
+    if what in ("bound", "value"):  # a parameter's (else a variable's), where the notation has one
+        one = next((s for k in ("parameter", "variable") for s in notation.symbols if kind(s) == k), one)
     index = next((s for s in notation.symbols if kind(s) == "count"), "n")
     i = "k" if index == "i" else "i"
     if what == "symbol":
