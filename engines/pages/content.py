@@ -204,7 +204,7 @@ def display(rng: np.random.Generator, lang: str, notation: Notation, tag: str = 
     in five followed by the paragraph defining some of its symbols ("where \\(x\\) is the input.")."""
     formula = random_formula(rng, display=True)
     notation.use(formula)
-    clause = where(rng, lang, formula) if rng.random() < 0.6 else None
+    clause = where(rng, lang, formula, notation) if rng.random() < 0.6 else None
     return [Block("display", (Segment(formula, math=True),), tag=tag),
             *([Block("paragraph", clause)] if clause else [])]
 

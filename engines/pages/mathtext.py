@@ -50,8 +50,10 @@ NOUNS = {
                         "the target value", "the observation", "the error term", "the control input"),
                  "zh": ("输入", "输出", "估计值", "残差", "隐状态", "目标值", "观测值", "误差项", "控制输入")},
 }
-SETS = (r"\mathbb{R}^{d}", r"\mathbb{R}^{n}", r"\mathbb{R}^{n \times m}", r"[0, 1]", r"\{0, 1\}^{n}", r"\mathbb{N}",
-        r"\mathcal{X}")
+SETS = {"count": (r"\mathbb{N}", r"\{1, \ldots, N\}"), "index": (r"\{1, \ldots, n\}", r"\mathbb{N}"),
+        "matrix": (r"\mathbb{R}^{n \times m}", r"\mathbb{R}^{d \times d}", r"\mathbb{C}^{n \times n}"),
+        "parameter": (r"(0, 1)", r"[0, 1]", r"\mathbb{R}_{+}", r"(0, \infty)"),
+        "variable": (r"\mathbb{R}^{d}", r"\mathbb{R}^{n}", r"\mathcal{X}", r"[0, 1]", r"\{0, 1\}^{n}")}
 NUMBERS = ("0.5", "0.01", "10^{-3}", "1", "2", "0.9", "10^{-4}", "100")
 COSTS = (r"O(n \log n)", r"O(n^{2})", r"O(n)", r"O(\log n)", r"O(n^{3})")
 # Each template: prose with {0}, {1} ... where the formulas go; the formula makers (`_FILL`) say what each is.
@@ -101,6 +103,7 @@ class Notation:
 
     def __init__(self, rng: np.random.Generator) -> None:
         self.symbols: list[str] = []
+        self.names: dict[str, str] = {}  # what each symbol was called: a symbol keeps its meaning in a document
         self.use(random_formula(rng, display=True))
 
     def use(self, formula: str) -> None:
@@ -114,11 +117,21 @@ class Notation:
         return [self.symbols[int(i)] for i in rng.choice(len(self.symbols), size=k, replace=False)]
 
 
-def _noun(rng: np.random.Generator, lang: str, symbol: str, taken: set[str]) -> str:
-    nouns = [n for n in NOUNS[kind(symbol)][lang] if n not in taken]
-    noun = nouns[int(rng.integers(len(nouns)))]
+def _noun(rng: np.random.Generator, lang: str, symbol: str, taken: set[str], names: dict[str, str]) -> str:
+    """What `symbol` stands for: what the document called it before (`names`), else a noun of its kind not
+    `taken` in the sentence, which it keeps from now on."""
+    if symbol in names and names[symbol] not in taken:
+        noun = names[symbol]
+    else:
+        nouns = [n for n in NOUNS[kind(symbol)][lang] if n not in taken]
+        noun = names.setdefault(symbol, nouns[int(rng.integers(len(nouns)))])
+        noun = noun if noun not in taken else nouns[0]
     taken.add(noun)
     return noun
+
+
+def _one(rng: np.random.Generator, items: tuple[str, ...]) -> str:
+    return items[int(rng.integers(len(items)))]
 
 
 def _fill(rng: np.random.Generator, what: str, notation: Notation, named: str = "") -> str:
@@ -132,9 +145,9 @@ def _fill(rng: np.random.Generator, what: str, notation: Notation, named: str = 
     if what == "symbol":
         return one
     if what == "member":
-        return f"{one} \\in {SETS[int(rng.integers(len(SETS)))]}"
+        return f"{one} \\in {_one(rng, SETS[kind(one)])}"
     if what == "set":
-        return SETS[int(rng.integers(len(SETS)))]
+        return _one(rng, SETS[kind(one)])
     if what == "bound":
         return (f"{one} > 0", f"0 < {one} < 1", f"{one} \\leq 1", f"|{one}| \\leq 1")[int(rng.integers(4))]
     if what == "range":
@@ -171,12 +184,13 @@ def sentence(rng: np.random.Generator, lang: str, notation: Notation) -> tuple[S
             formulas.append(_fill(rng, what, notation, formulas[0] if what == "member" and formulas else ""))
     taken: set[str] = set()
     first = formulas[0] if slots[0] == "symbol" else notation.symbols[0]
-    nouns = [_noun(rng, lang, first, taken), _noun(rng, lang, formulas[-1] if slots == ["symbol", "symbol"]
-                                                      else first, taken)]
+    second = formulas[-1] if slots == ["symbol", "symbol"] else first
+    nouns = [_noun(rng, lang, first, taken, notation.names),  # a second symbol's noun, or one it is not
+             _noun(rng, lang, second, taken, notation.names if second != first else {})]
     return _segments(lang, pattern, formulas, nouns)
 
 
-def where(rng: np.random.Generator, lang: str, formula: str) -> tuple[Segment, ...] | None:
+def where(rng: np.random.Generator, lang: str, formula: str, notation: Notation) -> tuple[Segment, ...] | None:
     """The clause under a displayed formula defining 1-3 of its symbols ("where \\(x\\) is the input and
     \\(\\alpha\\) is the step size."), or None when it has no symbol."""
     found = symbols(formula)
@@ -190,7 +204,7 @@ def where(rng: np.random.Generator, lang: str, formula: str) -> tuple[Segment, .
     for k, symbol in enumerate(chosen):
         if k:
             out.append(Segment(last if k == len(chosen) - 1 else comma))
-        out += [Segment(symbol, math=True), Segment(verb + _noun(rng, lang, symbol, taken))]
+        out += [Segment(symbol, math=True), Segment(verb + _noun(rng, lang, symbol, taken, notation.names))]
     out.append(Segment(stop))
     return merge(out)
 

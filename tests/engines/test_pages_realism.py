@@ -60,9 +60,17 @@ def test_a_notation_speaks_of_its_formulas_symbols() -> None:
     notation.use(formula)
     named = {s.text for _ in range(40) for s in sentence(rng, "en", notation) if s.math}
     assert named & set(symbols(formula)) and not named & {"W", "partial", "nabla"}
-    clause = "".join(s.markdown() for s in where(rng, "en", formula))
+    clause = "".join(s.markdown() for s in where(rng, "en", formula, notation))
     assert clause.startswith("where \\(") and clause.endswith(".")
-    assert where(rng, "en", "1 + 2 = 3") is None
+    assert where(rng, "en", "1 + 2 = 3", notation) is None
+    # a symbol keeps what the document called it
+    called = {}
+    for _ in range(60):
+        text = "".join(s.markdown() for s in sentence(rng, "en", notation))
+        for symbol, noun in re.findall(r"\\\(((?:(?!\\\)).)+)\\\) (?:denotes|be|for|is) ((?:the|a) [a-z ]+?)(?=[,.]| and)",
+                                       text):
+            assert called.setdefault(symbol, noun) == noun, (symbol, noun, called)
+    assert len(called) >= 2, called
 
 
 def _wide(columns: int) -> str:
