@@ -21,6 +21,7 @@ import numpy as np
 
 from engines.formulas.content import GREEK, GREEK_UPPER, random_formula
 from engines.pages.blocks import Segment
+from renderers.scripts import HAN
 
 # Parts of a formula that hold letters but no symbol of their own: words, environments, number sets.
 _WORDS = re.compile(r"\\(?:text|mathrm|operatorname|begin|end|mathbb)\{[^{}]*\}")
@@ -104,6 +105,7 @@ class Notation:
     def __init__(self, rng: np.random.Generator) -> None:
         self.symbols: list[str] = []
         self.names: dict[str, str] = {}  # what each symbol was called: a symbol keeps its meaning in a document
+        self.said: set[tuple[str, str]] = set()  # the templates used (each once before any again)
         self.use(random_formula(rng, display=True))
 
     def use(self, formula: str) -> None:
@@ -160,8 +162,7 @@ def _fill(rng: np.random.Generator, what: str, notation: Notation, named: str = 
 
 
 def _segments(lang: str, pattern: str, formulas: list[str], nouns: list[str]) -> tuple[Segment, ...]:
-    """`pattern`'s prose and formulas as segments ({k} a formula, {nk} a noun): English formulas spaced by the
-    prose around them, Chinese ones not (xeCJK spaces them)."""
+    """`pattern`'s prose and formulas as segments ({k} a formula, {nk} a noun), spaced (`spaced`)."""
     text = re.sub(r"\{n(\d)\}", lambda m: nouns[int(m[1])], pattern)
     out: list[Segment] = []
     for k, part in enumerate(re.split(r"\{(\d)\}", text)):
@@ -169,12 +170,31 @@ def _segments(lang: str, pattern: str, formulas: list[str], nouns: list[str]) ->
             out.append(Segment(formulas[int(part)], math=True))
         elif part:
             out.append(Segment(part))
+    return spaced(out)
+
+
+def spaced(segments: list[Segment]) -> tuple[Segment, ...]:
+    """Prose and formulas joined as a paper sets them: a space between a formula and a Chinese character ("设
+    \\(x\\) 为"), as Chinese papers type them (xeCJK does not space math), none by Chinese punctuation; English
+    templates carry their own spaces."""
+    out = list(merge(segments))
+    for k, seg in enumerate(out):
+        if seg.math or seg.note:
+            continue
+        text = seg.text
+        if k and out[k - 1].math and HAN.match(text):
+            text = " " + text
+        if k + 1 < len(out) and out[k + 1].math and text and HAN.match(text[-1]):
+            text += " "
+        out[k] = Segment(text)
     return tuple(out)
 
 
 def sentence(rng: np.random.Generator, lang: str, notation: Notation) -> tuple[Segment, ...]:
     """A sentence of a paper's prose about the notation's symbols (a template of `TEMPLATES`)."""
-    pattern, slots = TEMPLATES[lang][int(rng.integers(len(TEMPLATES[lang])))]
+    fresh = [t for t in TEMPLATES[lang] if t not in notation.said] or list(TEMPLATES[lang])
+    pattern, slots = fresh[int(rng.integers(len(fresh)))]
+    notation.said = {*notation.said, (pattern, slots)} if len(fresh) > 1 else set()
     slots = slots.split()
     if slots == ["symbol", "symbol"]:
         formulas = notation.pick(rng, 2)  # a notation has two symbols at least
@@ -206,7 +226,7 @@ def where(rng: np.random.Generator, lang: str, formula: str, notation: Notation)
             out.append(Segment(last if k == len(chosen) - 1 else comma))
         out += [Segment(symbol, math=True), Segment(verb + _noun(rng, lang, symbol, taken, notation.names))]
     out.append(Segment(stop))
-    return merge(out)
+    return spaced(out)
 
 
 def merge(segments: list[Segment] | tuple[Segment, ...]) -> tuple[Segment, ...]:

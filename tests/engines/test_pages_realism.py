@@ -20,10 +20,11 @@ INLINE = re.compile(r"\\\((.*?)\\\)")
 
 
 def _template(pattern: str) -> re.Pattern:
-    """A template sentence as a regex: formulas any inline math, nouns any words."""
+    """A template sentence as a regex: formulas any inline math (a space each side by a Chinese character),
+    nouns any words."""
     out = re.escape(pattern)
     out = re.sub(r"\\\{n\d\\\}", "[^.。]+?", out)
-    return re.compile(re.sub(r"\\\{\d\\\}", r"\\\\\\(.+?\\\\\\)", out))
+    return re.compile(re.sub(r"\\\{\d\\\}", r" ?\\\\\\(.+?\\\\\\) ?", out))  # Chinese: spaced
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -71,6 +72,10 @@ def test_a_notation_speaks_of_its_formulas_symbols() -> None:
                                        text):
             assert called.setdefault(symbol, noun) == noun, (symbol, noun, called)
     assert len(called) >= 2, called
+    # a Chinese sentence spaces its formulas from the characters around them, as Chinese papers are typed
+    zh = [where(rng, "zh", formula, notation)] + [sentence(rng, "zh", notation) for _ in range(20)]
+    text = "".join(s.markdown() for segments in zh for s in segments)
+    assert text.count("\\(") >= 20 and not re.search("[\u4e00-\u9fff]\\\\\\(|\\\\\\)[\u4e00-\u9fff]", text), text
 
 
 def _wide(columns: int) -> str:
