@@ -85,12 +85,12 @@ class Block:
         if self.kind == "figure":  # not a float: the figure stays where the text puts it
             return (f"\\begin{{center}}\\begin{{minipage}}{{\\linewidth}}\\centering{self.picture}\\par\\smallskip"
                     f"{{\\small {body}\\par}}\\end{{minipage}}\\end{{center}}")
-        if self.kind == "display" and self.tag:
-            return (f"\\begin{{equation*}}\\gotm{{{marker(doc, index, 0)}}}\\adjustbox{{max width=0.84\\linewidth}}"
+        if self.kind == "display" and self.tag:  # shrunk to the room the number leaves when wider
+            return (f"\\begin{{equation*}}\\gotm{{{marker(doc, index, 0)}}}\\gotdisplay{{0.84}}"
                     f"{{$\\displaystyle {self.segments[0].text}$}}\\tag{{{self.tag}}}\\end{{equation*}}")
         if self.kind == "display":  # centred, shrunk to the text width when wider
-            return (f"\\begin{{center}}\\gotm{{{marker(doc, index, 0)}}}\\begin{{adjustbox}}{{max width=\\linewidth}}"
-                    f"$\\displaystyle {self.segments[0].text}$\\end{{adjustbox}}\\end{{center}}")
+            return (f"\\begin{{center}}\\gotm{{{marker(doc, index, 0)}}}\\gotdisplay{{1}}"
+                    f"{{$\\displaystyle {self.segments[0].text}$}}\\end{{center}}")
         if self.kind == "table":  # centred, set smaller or shrunk when wider, never under the page's floor
             return f"\\begin{{center}}\\gotm{{{marker(doc, index, 0)}}}\\gottable{{{self.segments[0].text}}}\\end{{center}}"
         if self.kind == "item":

@@ -22,7 +22,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from engines.formulas.content import random_formula
+from engines.formulas.content import latex_tokens, random_formula
 from engines.pages.blocks import Block, Segment
 from engines.pages.mathtext import Notation, merge, sentence, where
 from engines.prose import DEFAULT, headings, paragraphs, places
@@ -199,10 +199,15 @@ def list_items(rng: np.random.Generator, walk: Walk, notation: Notation) -> list
                   label=f"{k + 1}." if numbered else "", opens=k == 0) for k, s in enumerate(sentences)]
 
 
-def display(rng: np.random.Generator, lang: str, notation: Notation, tag: str = "") -> list[Block]:
-    """A displayed formula, numbered `tag` ("" for none), which the notation speaks of from now on; three times
-    in five followed by the paragraph defining some of its symbols ("where \\(x\\) is the input.")."""
-    formula = random_formula(rng, display=True)
+def display(rng: np.random.Generator, lang: str, notation: Notation, tag: str = "",
+            tokens: int | None = None) -> list[Block]:
+    """A displayed formula, numbered `tag` ("" for none), of at most `tokens` LaTeX tokens when the page says
+    (the shortest of ten draws else), which the notation speaks of from now on; three times in five followed by
+    the paragraph defining some of its symbols ("where \\(x\\) is the input.")."""
+    drawn = [random_formula(rng, display=True)]
+    while tokens and latex_tokens(drawn[-1]) > tokens and len(drawn) < 10:
+        drawn.append(random_formula(rng, display=True))
+    formula = min(drawn, key=latex_tokens)
     notation.use(formula)
     clause = where(rng, lang, formula, notation) if rng.random() < 0.6 else None
     return [Block("display", (Segment(formula, math=True),), tag=tag),
@@ -258,7 +263,8 @@ def table(rng: np.random.Generator, lang: str, narrow: bool = False,
 
 
 def draw_blocks(rng: np.random.Generator, walk: Walk, budget: float, numbered: bool = False,
-                columns: int = 1, fits: Callable[[str], bool] | None = None) -> list[Block]:
+                columns: int = 1, fits: Callable[[str], bool] | None = None,
+                display_tokens: int | None = None) -> list[Block]:
     """Blocks in a document's order until about `budget` characters of content.
 
     Args:
@@ -269,6 +275,7 @@ def draw_blocks(rng: np.random.Generator, walk: Walk, budget: float, numbered: b
             document that opens mid-way would be.
         columns: the page's columns (two: narrow tables only).
         fits: whether the page prints a tabular legibly (the style's `table_fits`); None takes any.
+        display_tokens: the most LaTeX tokens of a displayed formula the page prints legibly (the style's).
 
     Returns:
         The blocks, opening with the heading of the section the walk starts in or, one time in four, a continued
@@ -296,7 +303,7 @@ def draw_blocks(rng: np.random.Generator, walk: Walk, budget: float, numbered: b
         elif r < 0.82:
             tagged = numbered and rng.random() < 0.5
             equation += tagged
-            new = display(rng, lang, notation, str(equation) if tagged else "")
+            new = display(rng, lang, notation, str(equation) if tagged else "", display_tokens)
         elif r < 0.91:
             new = [b for b in [table(rng, lang, narrow=columns > 1, fits=fits)] if b is not None]
         else:

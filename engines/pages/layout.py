@@ -37,12 +37,17 @@ FURNITURE = (r"\providecommand\gotx[1]{\leavevmode\rlap{\fontsize{1}{1}\selectfo
 # A table at the body's size when it fits the line, else at the first of `PageStyle.table_sizes` it fits at, else
 # at the last shrunk to the line, when that keeps its text at the page's floor (`\gotstretch`: how much wider than
 # the line the table may be at that size); one wider still is shrunk all the same and flagged "GOTW." in the text
-# layer (the engine refuses the page: `table_illegible`).
+# layer (the engine refuses the page: `table_illegible`). A displayed formula likewise (`\gotdisplay`).
 TABLE = (r"\newsavebox\gottab\newcommand\gotsize[2]{\ifdim\wd\gottab>\linewidth"
          r"\sbox\gottab{\fontsize{#1}{#2}\selectfont\gottabular}\fi}" "\n"
          r"\newcommand\gottable[1]{\def\gottabular{#1}\sbox\gottab{#1}\gotsizes\ifdim\wd\gottab>\gotstretch\linewidth"
          r"\leavevmode\rlap{\fontsize{1}{1}\selectfont\color{white}GOTW.}\fi"
-         r"\ifdim\wd\gottab>\linewidth\resizebox{\linewidth}{!}{\usebox\gottab}\else\usebox\gottab\fi}")
+         r"\ifdim\wd\gottab>\linewidth\resizebox{\linewidth}{!}{\usebox\gottab}\else\usebox\gottab\fi}" "\n"
+         # a displayed formula: shrunk to #1 of the line when wider, flagged "GOTD." (`display_illegible`) when that takes
+         # its text under the floor (more than \gotdstretch times as wide as the room)
+         r"\newdimen\gotroom\newcommand\gotdisplay[2]{\gotroom=#1\linewidth\sbox\gottab{#2}"
+         r"\ifdim\wd\gottab>\gotdstretch\gotroom\rlap{\fontsize{1}{1}\selectfont\color{white}GOTD.}\fi"
+         r"\ifdim\wd\gottab>\gotroom\resizebox{\gotroom}{!}{\usebox\gottab}\else\usebox\gottab\fi}")
 TABLE_SIZES = ((9.0, 11.0), (8.0, 9.5))  # LaTeX's \small and \footnotesize (of 10 pt), size and leading
 CAP_HEIGHT = 0.683  # a capital's height over the font size (Latin Modern; Times 0.66, Helvetica 0.72)
 _COMMON = (r"\usepackage{xcolor}\usepackage[a4paper]{geometry}\usepackage{adjustbox}\usepackage{pict2e}" "\n"
@@ -78,8 +83,8 @@ class PageStyle:
         numbered: section headings numbered by the document ("2.1 Title").
         head: the running head printed above the text on every page ("" for none).
         page: the first page's number, printed below the text (0 for none).
-        table_floor: the smallest size, in points, a table's text may be shrunk to (0: no floor); a table
-            too wide for the line is set smaller (`TABLE_SIZES`) or shrunk, never under it.
+        shrink_floor: the smallest size, in points, a table's or displayed formula's text may be shrunk to (0: no
+            floor); a table too wide for the line is set smaller (`TABLE_SIZES`) or shrunk, never under it.
     """
 
     paper: str
@@ -94,7 +99,7 @@ class PageStyle:
     numbered: bool = False
     head: str = ""
     page: int = 0
-    table_floor: float = 0.0
+    shrink_floor: float = 0.0
 
     @property
     def text_box(self) -> tuple[float, float]:
@@ -117,15 +122,23 @@ class PageStyle:
     def table_sizes(self) -> tuple[tuple[float, float], ...]:
         """The sizes (and leadings) a table too wide at the body's size is tried at: smaller than the body, not
         under the floor."""
-        return tuple((size, lead) for size, lead in TABLE_SIZES if self.table_floor <= size < self.size)
+        return tuple((size, lead) for size, lead in TABLE_SIZES if self.shrink_floor <= size < self.size)
 
     def table_stretch(self) -> float:
         """How much wider than the line a table at its last size may be: shrunk to the line, its text stays
         at the floor or over it."""
-        if not self.table_floor:
+        if not self.shrink_floor:
             return 30.0  # as good as unbounded (TeX's dimensions stop at 16384 pt)
         smallest = min([self.size, *(size for size, _ in self.table_sizes())])
-        return max(1.0, smallest / self.table_floor)
+        return max(1.0, smallest / self.shrink_floor)
+
+    @property
+    def display_tokens(self) -> int | None:
+        """The most LaTeX tokens (`engines.formulas.content.latex_tokens`) a displayed formula is drawn with on
+        this page, so that shrunk to its room (0.84 of the line beside a number) its text stays at the floor or
+        over it; None without a floor. Measured on 150 drawn formulas at 10 pt: none of 60 tokens or fewer is
+        wider than 318 pt, 5.3 pt a token (the rare wider one is flagged by TeX and its page refused)."""
+        return int(0.84 * self.line_width * 10 / self.shrink_floor / 5.3) if self.shrink_floor else None
 
     def table_fits(self, tabular: str) -> bool:
         """Whether `tabular`, estimated (`natural_width`, 20% spare for the estimate's error), prints on this
@@ -172,16 +185,17 @@ class PageStyle:
                 f"textheight={text_h}pt{columns}}}\n{family}\\normalfont{font}\\setlength\\parindent{{{self.parindent}pt}}"
                 f"\\setlength\\parskip{{{self.parskip}pt}}\\hyphenpenalty={penalty}\\exhyphenpenalty={penalty}\n"
                 f"\\gotfurniture{{{head}}}{{{foot}}}\\setcounter{{page}}{{{max(self.page, 1)}}}\n"
-                f"\\def\\gotsizes{{{sizes}}}\\def\\gotstretch{{{self.table_stretch():.4f}}}")
+                f"\\def\\gotsizes{{{sizes}}}\\def\\gotstretch{{{self.table_stretch():.4f}}}"
+                f"\\def\\gotdstretch{{{self.size / self.shrink_floor if self.shrink_floor else 30.0:.4f}}}")
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
-def draw_style(rng: np.random.Generator, lang: str, head: str = "", table_floor: float = 0.0) -> PageStyle:
+def draw_style(rng: np.random.Generator, lang: str, head: str = "", shrink_floor: float = 0.0) -> PageStyle:
     """A page style drawn from what papers, reports and books use: one column or (one in three) two, a
     running head (`head`, when given, one in two) and a page number (one in two), numbered sections one in
-    two, English hyphenated one in two; tables never shrunk under `table_floor` points."""
+    two, English hyphenated one in two; tables never shrunk under `shrink_floor` points."""
     side, top = float(rng.integers(50, 91)), float(rng.integers(50, 91))
     parindent = float(rng.choice([0.0, 15.0, 20.0]))
     paper, family = str(rng.choice(list(PAPERS))), str(rng.choice(FAMILIES[lang]))
@@ -194,7 +208,7 @@ def draw_style(rng: np.random.Generator, lang: str, head: str = "", table_floor:
     page = int(rng.integers(1, 40)) if rng.random() < 0.5 else 0
     return PageStyle(paper=paper, margins=(side, side, top, top), family=family, size=size, leading=leading,
                      parindent=parindent, parskip=parskip, columns=columns, hyphenate=hyphenate, numbered=numbered,
-                     head=running, page=page, table_floor=table_floor)
+                     head=running, page=page, shrink_floor=shrink_floor)
 
 
 _CELL_MARKUP = re.compile(r"\\multirow\{[^{}]*\}\{[^{}]*\}|\\(?:textbf|mathbf|mathrm)|[{}$^]|\\(?=[%&$#_])")
