@@ -25,14 +25,18 @@ from renderers.scripts import HAN
 
 # Parts of a formula that hold letters but no symbol of their own: words, environments, number sets.
 _WORDS = re.compile(r"\\(?:text|mathrm|operatorname|begin|end|mathbb)\{[^{}]*\}")
-_KEPT = frozenset(GREEK + GREEK_UPPER + ("mathbf", "mathcal", "hat", "bar", "tilde", "vec", "dot"))
+_MARKS = ("mathbf", "mathcal", "boldsymbol", "hat", "bar", "tilde", "vec", "dot", "ddot", "check", "widehat",
+          "widetilde", "overline")  # a math alphabet or an accent over one letter: part of the symbol
+_KEPT = frozenset(GREEK + GREEK_UPPER + _MARKS)
 _COMMAND = re.compile(r"\\([a-zA-Z]+)")
-_ALPHABET = r"\\(?:math(?:bf|cal)|hat|bar|tilde|vec|dot)\{(\\?[A-Za-z]+)\}"
-SYMBOL = re.compile(rf"(?:{_ALPHABET}|\\(?:{'|'.join(GREEK + GREEK_UPPER)})(?![A-Za-z])|(?<![\\A-Za-z])[A-Za-z](?![A-Za-z]))"
-                    r"(?:_\{[A-Za-z0-9]\}|_[A-Za-z0-9](?![A-Za-z0-9]))?")
+_ALPHABET = rf"\\(?:{'|'.join(_MARKS)})\{{(\\?[A-Za-z]+)\}}"
+_GREEK = rf"\\(?:{'|'.join(GREEK + GREEK_UPPER)})(?![A-Za-z])"
+# a letter, Greek letter or marked letter, with its subscript when that is a letter, a Greek letter or digits
+SYMBOL = re.compile(rf"(?:{_ALPHABET}|{_GREEK}|(?<![\\A-Za-z])[A-Za-z](?![A-Za-z]))"
+                    rf"(?:_\{{(?:[A-Za-z0-9]{{1,3}}|{_GREEK})\}}|_(?:{_GREEK}|[A-Za-z0-9](?![A-Za-z0-9])))?")
 _BASE = re.compile(rf"{_ALPHABET}|\\?[A-Za-z]+")
 COUNTS, INDICES = "nmNKT", "ijkl"
-NOT_SYMBOLS = frozenset("de")  # a differential's d, Euler's e
+NOT_SYMBOLS = frozenset(("d", "e", "\\pi"))  # a differential's d, Euler's e, pi
 
 NOUNS = {
     "count": {"en": ("the number of samples", "the number of iterations", "the horizon", "the batch size",
