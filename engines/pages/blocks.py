@@ -17,6 +17,11 @@ from typing import Any
 MARKER = r"\providecommand\gotm[1]{\leavevmode\rlap{\fontsize{1}{1}\selectfont\color{white}GOTM#1.}}"
 
 
+# How a paragraph that goes on with the formula displayed above it opens ("where \\(x\\) is ..."): it is set
+# flush left, as papers set it (its markdown alone says so, so a redraw of the target sets it so too).
+CLAUSE = ("where ", "其中，")
+
+
 def marker(doc: int, block: int, segment: int | str) -> str:
     """The marker id of one segment, unique in a compiled batch: (document, block, segment or "L" for a label)."""
     return f"{doc}x{block}x{segment}"
@@ -58,7 +63,8 @@ class Block:
         segments: the runs a page break may separate (one for headings, formulas and tables).
         level: heading level (1 = section, 2 = subsection).
         label: a list item's label as printed ("1.", or "" for a bullet, written "-" in markdown).
-        continued: a paragraph that began on an earlier page: no indent, and its text opens the page.
+        continued: a paragraph that began on an earlier page: no indent, and its text opens the page (a
+            paragraph opening with a `CLAUSE` is not indented either).
         opens: a list item that starts a new list.
         tag: a displayed formula's equation number, printed at the right ("" for none).
         picture: a figure's drawing (LaTeX `picture` commands; no text, so the caption is all it says).
@@ -96,7 +102,8 @@ class Block:
         if self.kind == "item":
             label = self.label or "\\textbullet"
             return f"\\item[\\gotm{{{marker(doc, index, 'L')}}}{label}]{body}"
-        return ("\\noindent " if self.continued else "") + body
+        flush = self.continued or self.segments[0].text.startswith(CLAUSE)
+        return ("\\noindent " if flush else "") + body
 
     def markdown(self, first: int = 0, last: int | None = None, cut: dict[int, str] | None = None,
                  starts: bool = True) -> str:

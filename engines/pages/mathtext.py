@@ -20,7 +20,7 @@ import re
 import numpy as np
 
 from engines.formulas.content import GREEK, GREEK_UPPER, random_formula
-from engines.pages.blocks import Segment
+from engines.pages.blocks import CLAUSE, Segment
 from renderers.scripts import HAN
 
 # Parts of a formula that hold letters but no symbol of their own: words, environments, number sets.
@@ -75,7 +75,7 @@ TEMPLATES = {
            ("当{0}时，误差趋于零。", "limit"), ("最坏情况下，其复杂度为{0}。", "cost"), ("除非另有说明，取{0}。", "value"),
            ("每个{0}都取自{1}。", "symbol set"), ("求和遍历{0}。", "range")),
 }
-WHERE = {"en": ("where ", ", ", " and ", " is ", "."), "zh": ("其中，", "，", "，", "为", "。")}
+WHERE = {"en": (CLAUSE[0], ", ", " and ", " is ", "."), "zh": (CLAUSE[1], "，", "，", "为", "。")}
 
 
 def symbols(formula: str) -> list[str]:
