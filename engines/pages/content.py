@@ -35,7 +35,10 @@ SAFE = {
                      r"A-Za-z0-9 .,:;()-]+"),
 }
 LIGATURES = re.compile(r"--|''|,,|^-|\s-|-\s")
-STOP = {"en": re.compile(r"[.!?][)\"']*$"), "zh": re.compile("[。！？][）”]*$")}  # a sentence's end
+# a sentence's end (not an abbreviation's full stop, which the prose's sentence split may take for one: "e.g. USB")
+STOP = {"en": re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bcf)(?<!\bvs)(?<!\bviz)(?<!\bFig)(?<!\bNo)(?<!\bDr)(?<!\bMr)"
+                         r"[.!?][)\"']*$"),
+        "zh": re.compile("[。！？][）”]*$")}
 SENTENCE = {"en": re.compile(r"(?<=[.!?])\s+(?=[A-Z])"), "zh": re.compile(r"(?<=[。！？])(?![）)”」』])")}
 _CJK_WIDE = f"[{HAN_RANGES}\u3000-\u303f\uff00-\uffef]"  # Han, CJK punctuation, full-width forms
 CJK_SPACE = re.compile(f"(?<={_CJK_WIDE}) (?={_CJK_WIDE})")

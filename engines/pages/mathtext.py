@@ -125,12 +125,14 @@ class Notation:
 
 def _noun(rng: np.random.Generator, lang: str, symbol: str, taken: set[str], names: dict[str, str]) -> str:
     """What `symbol` stands for: what the document called it before (`names`), else a noun of its kind not
-    `taken` in the sentence, which it keeps from now on."""
+    `taken` in the sentence and, where one is left, that no other symbol stands for, which it keeps from now
+    on."""
     if symbol in names and names[symbol] not in taken:
         noun = names[symbol]
-    else:
+    else:  # a noun no other symbol stands for, where one is left
         nouns = [n for n in NOUNS[kind(symbol)][lang] if n not in taken]
-        noun = names.setdefault(symbol, nouns[int(rng.integers(len(nouns)))])
+        free = [n for n in nouns if n not in names.values()] or nouns
+        noun = names.setdefault(symbol, free[int(rng.integers(len(free)))])
         noun = noun if noun not in taken else nouns[0]
     taken.add(noun)
     return noun
