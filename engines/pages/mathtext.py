@@ -207,7 +207,7 @@ def sentence(rng: np.random.Generator, lang: str, notation: Notation) -> tuple[S
     else:
         formulas = []
         for what in slots:
-            formulas.append(_fill(rng, what, notation, formulas[0] if what == "member" and formulas else ""))
+            formulas.append(_fill(rng, what, notation, formulas[0] if what in ("member", "set") and formulas else ""))
     taken: set[str] = set()
     first = formulas[0] if slots[0] == "symbol" else notation.symbols[0]
     second = formulas[-1] if slots == ["symbol", "symbol"] else first
