@@ -144,7 +144,7 @@ def _one(rng: np.random.Generator, items: tuple[str, ...]) -> str:
 
 def _fill(rng: np.random.Generator, what: str, notation: Notation, named: str = "") -> str:
     """One formula for a template's slot `what`, from the notation's symbols where it names one (`named`, the
-    symbol the sentence named before, for a membership: "let \\(x\\) be ..., with \\(x \\in ...\\)")."""
+    symbol the sentence named before, for a membership or a set: "let \\(x\\) be ..., with \\(x \\in ...\\)")."""
     one = named or notation.pick(rng, 1)[0]
     if what in ("bound", "value"):  # a parameter's (else a variable's), where the notation has one
         one = next((s for k in ("parameter", "variable") for s in notation.symbols if kind(s) == k), one)
