@@ -92,6 +92,7 @@ def test_compile_document_errors_and_sandbox(tmp_path):
 @pytest.mark.parametrize("flags, message", [
     ({"lang": "fr"}, r"--lang 'fr' is not one of mixed, en, zh"),
     ({"dpi": 10}, "--dpi must be between 50 and 400"),
+    ({"shrink_floor": -1}, "--shrink-floor must be between 0 and 40 pixels"),
     ({"source": "/no/such/folder"}, "--source /no/such/folder: no such folder"),
 ])
 def test_config_errors_name_the_flag(flags, message):
