@@ -17,6 +17,11 @@ from typing import Any
 MARKER = r"\providecommand\gotm[1]{\leavevmode\rlap{\fontsize{1}{1}\selectfont\color{white}GOTM#1.}}"
 
 
+# How a paragraph that goes on with the formula displayed above it opens ("where \\(x\\) is ..."): it is set
+# flush left, as papers set it (its markdown alone says so, so a redraw of the target sets it so too).
+CLAUSE = ("where ", "其中，")
+
+
 def marker(doc: int, block: int, segment: int | str) -> str:
     """The marker id of one segment, unique in a compiled batch: (document, block, segment or "L" for a label)."""
     return f"{doc}x{block}x{segment}"
@@ -58,7 +63,8 @@ class Block:
         segments: the runs a page break may separate (one for headings, formulas and tables).
         level: heading level (1 = section, 2 = subsection).
         label: a list item's label as printed ("1.", or "" for a bullet, written "-" in markdown).
-        continued: a paragraph that began on an earlier page: no indent, and its text opens the page.
+        continued: a paragraph that began on an earlier page: no indent, and its text opens the page (a
+            paragraph opening with a `CLAUSE` is not indented either).
         opens: a list item that starts a new list.
         tag: a displayed formula's equation number, printed at the right ("" for none).
         picture: a figure's drawing (LaTeX `picture` commands; no text, so the caption is all it says).
@@ -85,17 +91,19 @@ class Block:
         if self.kind == "figure":  # not a float: the figure stays where the text puts it
             return (f"\\begin{{center}}\\begin{{minipage}}{{\\linewidth}}\\centering{self.picture}\\par\\smallskip"
                     f"{{\\small {body}\\par}}\\end{{minipage}}\\end{{center}}")
-        if self.kind == "display" and self.tag:
-            return (f"\\begin{{equation*}}\\gotm{{{marker(doc, index, 0)}}}\\adjustbox{{max width=0.84\\linewidth}}"
+        if self.kind == "display" and self.tag:  # shrunk to the room the number leaves when wider
+            return (f"\\begin{{equation*}}\\gotm{{{marker(doc, index, 0)}}}\\gotdisplay{{0.84}}"
                     f"{{$\\displaystyle {self.segments[0].text}$}}\\tag{{{self.tag}}}\\end{{equation*}}")
-        if self.kind in ("display", "table"):  # centred, shrunk to the text width when wider
-            body = f"$\\displaystyle {self.segments[0].text}$" if self.kind == "display" else self.segments[0].text
-            return (f"\\begin{{center}}\\gotm{{{marker(doc, index, 0)}}}\\begin{{adjustbox}}{{max width=\\linewidth}}"
-                    f"{body}\\end{{adjustbox}}\\end{{center}}")
+        if self.kind == "display":  # centred, shrunk to the text width when wider
+            return (f"\\begin{{center}}\\gotm{{{marker(doc, index, 0)}}}\\gotdisplay{{1}}"
+                    f"{{$\\displaystyle {self.segments[0].text}$}}\\end{{center}}")
+        if self.kind == "table":  # centred, set smaller or shrunk when wider, never under the page's floor
+            return f"\\begin{{center}}\\gotm{{{marker(doc, index, 0)}}}\\gottable{{{self.segments[0].text}}}\\end{{center}}"
         if self.kind == "item":
             label = self.label or "\\textbullet"
             return f"\\item[\\gotm{{{marker(doc, index, 'L')}}}{label}]{body}"
-        return ("\\noindent " if self.continued else "") + body
+        flush = self.continued or self.segments[0].text.startswith(CLAUSE)
+        return ("\\noindent " if flush else "") + body
 
     def markdown(self, first: int = 0, last: int | None = None, cut: dict[int, str] | None = None,
                  starts: bool = True) -> str:

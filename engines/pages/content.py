@@ -1,10 +1,12 @@
-"""What a generated page says: headings, paragraphs with inline formulas and footnotes, lists, displayed
-formulas (some numbered), tables and figures with captions.
+"""What a generated page says: headings, paragraphs with footnotes and sentences about the page's math, lists,
+displayed formulas (some numbered, some followed by the clause defining their symbols), tables and figures with
+captions.
 
 Prose is real text (`engines.prose`, prose that ships with Debian and installed packages), formulas come
 from the formula engine's generator and tables from the table engine's, so a page mixes the same content
-the single-kind engines draw. Prose is kept only when LaTeX prints it exactly as written and Mathpix
-markdown reads it as plain text: no TeX or markdown specials, no character pairs TeX turns into one
+the single-kind engines draw; inline math comes in whole sentences about the symbols of the formulas
+displayed near it (`engines.pages.mathtext`), as papers bring it in. Prose is kept only when LaTeX prints it
+exactly as written and Mathpix markdown reads it as plain text: no TeX or markdown specials, no character pairs TeX turns into one
 glyph (`--`, `''`, `,,`), so the target is the source text itself.
 
 A document holds about `fill` pages' worth of content (estimated from the page's text area and font
@@ -16,11 +18,13 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 
 import numpy as np
 
-from engines.formulas.content import random_formula
+from engines.formulas.content import latex_tokens, random_formula
 from engines.pages.blocks import Block, Segment
+from engines.pages.mathtext import Notation, merge, sentence, where
 from engines.prose import DEFAULT, headings, paragraphs, places
 from engines.tables.content import random_tabular
 from renderers.scripts import HAN_RANGES
@@ -31,10 +35,13 @@ SAFE = {
                      r"A-Za-z0-9 .,:;()-]+"),
 }
 LIGATURES = re.compile(r"--|''|,,|^-|\s-|-\s")
+# a sentence's end (not an abbreviation's full stop, which the prose's sentence split may take for one: "e.g. USB")
+STOP = {"en": re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bcf)(?<!\bvs)(?<!\bviz)(?<!\bFig)(?<!\bNo)(?<!\bDr)(?<!\bMr)"
+                         r"[.!?][)\"']*$"),
+        "zh": re.compile("[。！？][）”]*$")}
 SENTENCE = {"en": re.compile(r"(?<=[.!?])\s+(?=[A-Z])"), "zh": re.compile(r"(?<=[。！？])(?![）)”」』])")}
 _CJK_WIDE = f"[{HAN_RANGES}\u3000-\u303f\uff00-\uffef]"  # Han, CJK punctuation, full-width forms
 CJK_SPACE = re.compile(f"(?<={_CJK_WIDE}) (?={_CJK_WIDE})")
-BREAK = {"en": re.compile(r" "), "zh": re.compile(r"(?<=[，。；：])")}
 # A title's own numbering ("1.1.6. ", "Chapter 1. ", "A.2. ", "附录 A. "), replaced by the document's when it numbers.
 NUMBERING = re.compile(r"^(?:Chapter |Appendix |附录 ?)?(?:[A-Z](?:\.\d+)*\.|\d+(?:\.\d+)*\.?)\s+")
 NARROW_COLUMNS = 4
@@ -130,20 +137,25 @@ class Walk:
         return self.section or ""
 
 
-def _with_formulas(rng: np.random.Generator, lang: str, text: str, rate: float) -> tuple[Segment, ...]:
-    """Prose with a Poisson(`rate`) number of inline formulas put in at spaces (English) or after clauses (Chinese).
-
-    An English formula gets a space on each side ("word \\(x\\) word"); a Chinese one none (xeCJK spaces it).
-    """
+def _with_math(rng: np.random.Generator, lang: str, sentences: list[str], rate: float, notation: Notation,
+               first: int = 0) -> tuple[Segment, ...]:
+    """Sentences of prose with a Poisson(`rate`) number of sentences about the notation's symbols
+    (`mathtext.sentence`) put in between them, after a sentence that ends in a full stop (not a parenthesis
+    that stands for one), never before sentence `first` (a continued paragraph opens with its own words)."""
     glue = " " if lang == "en" else ""
-    cuts = [m.start() for m in BREAK[lang].finditer(text) if 0 < m.start() < len(text) - 1]
-    count = min(len(cuts), int(rng.poisson(rate)))
-    segments, start = [], 0
-    for cut in sorted(int(c) for c in rng.choice(cuts, size=count, replace=False)) if count else []:
-        segments += [Segment(text[start:cut] + glue), Segment(random_formula(rng, display=False), math=True)]
-        start = cut
-    segments.append(Segment(text[start:]))
-    return tuple(segments)
+    places = [k for k in range(first, len(sentences) + 1) if not k or STOP[lang].search(sentences[k - 1])]
+    count = min(len(places), int(rng.poisson(rate)))
+    at = {int(k) for k in rng.choice(places, size=count, replace=False)} if count else set()
+    runs: list[tuple[Segment, ...]] = []
+    for k in range(len(sentences) + 1):
+        if k in at:
+            runs.append(sentence(rng, lang, notation))
+        if k < len(sentences):
+            runs.append((Segment(sentences[k]),))
+    out: list[Segment] = []
+    for k, run in enumerate(runs):
+        out += [Segment(glue)] * bool(k and glue) + list(run)
+    return merge(out)
 
 
 def heading(walk: Walk, level: int, number: str = "", skip: bool = True) -> Block:
@@ -156,39 +168,53 @@ def heading(walk: Walk, level: int, number: str = "", skip: bool = True) -> Bloc
     return Block("heading", (Segment(f"{number} {NUMBERING.sub('', text) or text}"),), level=level)
 
 
-def paragraph(rng: np.random.Generator, walk: Walk, continued: bool = False, note: int = 0) -> list[Block]:
-    """A paragraph of 2-6 real sentences, with about one inline formula in two paragraphs; with `note`, its
-    first sentence ends in footnote mark `note` and the footnote (the next paragraph's first sentence) follows as
-    a block."""
+def paragraph(rng: np.random.Generator, walk: Walk, notation: Notation, continued: bool = False,
+              note: int = 0) -> list[Block]:
+    """A paragraph of 2-6 real sentences, with a sentence about the notation's symbols in about two paragraphs
+    of five; with `note`, its first sentence ends in footnote mark `note` and the footnote (the next paragraph's
+    first sentence) follows as a block."""
     lang = walk.lang
     glue = " " if lang == "en" else ""
     sentences = walk.sentences(int(rng.integers(2, 7)))
-    text = glue.join(sentences)
     if continued:  # the end of a paragraph begun on a previous page, from a word (a clause: no line of Chinese
-        half = text[len(text) // 2:]  # type opens with a full stop)
+        text = glue.join(sentences)  # type opens with a full stop)
+        half = text[len(text) // 2:]
         cut = re.search(" " if lang == "en" else "[，。；：]", half[:-1])
         text = half[cut.end():] if cut else half
-    if not note or continued or len(sentences) < 2:
-        return [Block("paragraph", _with_formulas(rng, lang, text, 0.6), continued=continued)]
-    first, rest = sentences[0], glue + glue.join(sentences[1:])
+        parts = [s.strip() for s in SENTENCE[lang].split(text) if s.strip()]
+        return [Block("paragraph", _with_math(rng, lang, parts, 0.5, notation, first=1), continued=True)]
+    if not note or len(sentences) < 2:
+        return [Block("paragraph", _with_math(rng, lang, sentences, 0.5, notation))]
     mark = Segment(f"{{ }}^{{{note}}}", math=True, note=note)
-    body = _with_formulas(rng, lang, first, 0.3) + (mark,) + _with_formulas(rng, lang, rest, 0.4)
+    rest = _with_math(rng, lang, sentences[1:], 0.4, notation)
+    body = merge((Segment(sentences[0]), mark, *([Segment(glue)] if glue else []), *rest))
     footnote = (Segment(f"{{ }}^{{{note}}}", math=True, tex=f"\\textsuperscript{{{note}}}"),
                 Segment(glue + walk.sentences(1)[0]))
     return [Block("paragraph", body), Block("footnote", footnote)]
 
 
-def list_items(rng: np.random.Generator, walk: Walk) -> list[Block]:
-    """2-5 list items of one sentence each (the next paragraph's), bulleted or numbered."""
+def list_items(rng: np.random.Generator, walk: Walk, notation: Notation) -> list[Block]:
+    """2-5 list items of one sentence each (the next paragraph's; one in six followed by one about the
+    notation's symbols), bulleted or numbered."""
     n, numbered = int(rng.integers(2, 6)), bool(rng.random() < 0.5)
     sentences = walk.sentences(n)
-    return [Block("item", _with_formulas(rng, walk.lang, s, 0.2), label=f"{k + 1}." if numbered else "",
-                  opens=k == 0) for k, s in enumerate(sentences)]
+    return [Block("item", _with_math(rng, walk.lang, [s], 0.15, notation, first=1),
+                  label=f"{k + 1}." if numbered else "", opens=k == 0) for k, s in enumerate(sentences)]
 
 
-def display(rng: np.random.Generator, tag: str = "") -> Block:
-    """A displayed formula, numbered `tag` ("" for none)."""
-    return Block("display", (Segment(random_formula(rng, display=True), math=True),), tag=tag)
+def display(rng: np.random.Generator, lang: str, notation: Notation, tag: str = "",
+            tokens: int | None = None) -> list[Block]:
+    """A displayed formula, numbered `tag` ("" for none), of at most `tokens` LaTeX tokens when the page says
+    (the shortest of ten draws else), which the notation speaks of from now on; three times in five followed by
+    the paragraph defining some of its symbols ("where \\(x\\) is the input.")."""
+    drawn = [random_formula(rng, display=True)]
+    while tokens and latex_tokens(drawn[-1]) > tokens and len(drawn) < 10:
+        drawn.append(random_formula(rng, display=True))
+    formula = min(drawn, key=latex_tokens)
+    notation.use(formula)
+    clause = where(rng, lang, formula, notation) if rng.random() < 0.6 else None
+    return [Block("display", (Segment(formula, math=True),), tag=tag),
+            *([Block("paragraph", clause)] if clause else [])]
 
 
 def picture(rng: np.random.Generator) -> str:
@@ -225,19 +251,23 @@ def figure(rng: np.random.Generator, walk: Walk, number: int) -> Block:
     return Block("figure", (Segment(caption),), picture=picture(rng))
 
 
-def table(rng: np.random.Generator, lang: str, narrow: bool = False) -> Block | None:
-    """A tabular from the table engine's generator; when `narrow` (a column of a two-column page), one of at
-    most `NARROW_COLUMNS` columns, or None after five tries (a wider one would be shrunk past legibility)."""
-    for _ in range(5 if narrow else 1):
+def table(rng: np.random.Generator, lang: str, narrow: bool = False,
+          fits: Callable[[str], bool] | None = None) -> Block | None:
+    """A tabular from the table engine's generator that the page can print legibly (`fits`, the page style's
+    `table_fits`: not shrunk under its floor); when `narrow` (a column of a two-column page), one of at most
+    `NARROW_COLUMNS` columns. None after five tries."""
+    for _ in range(5):
         tabular = random_tabular(rng, lang)
         spec = re.match(r"\\begin\{tabular\}\{([^}]*)\}", tabular)
-        if not narrow or (spec and len(re.findall(r"[lcrp]", spec[1])) <= NARROW_COLUMNS):
+        if (not narrow or (spec and len(re.findall(r"[lcrp]", spec[1])) <= NARROW_COLUMNS)) and (
+                fits is None or fits(tabular)):
             return Block("table", (Segment(tabular),))
     return None
 
 
 def draw_blocks(rng: np.random.Generator, walk: Walk, budget: float, numbered: bool = False,
-                columns: int = 1) -> list[Block]:
+                columns: int = 1, fits: Callable[[str], bool] | None = None,
+                display_tokens: int | None = None) -> list[Block]:
     """Blocks in a document's order until about `budget` characters of content.
 
     Args:
@@ -247,13 +277,16 @@ def draw_blocks(rng: np.random.Generator, walk: Walk, budget: float, numbered: b
         numbered: sections, displayed formulas (half of them) numbered by the document, from where a
             document that opens mid-way would be.
         columns: the page's columns (two: narrow tables only).
+        fits: whether the page prints a tabular legibly (the style's `table_fits`); None takes any.
+        display_tokens: the most LaTeX tokens of a displayed formula the page prints legibly (the style's).
 
     Returns:
         The blocks, opening with the heading of the section the walk starts in or, one time in four, a continued
         paragraph; each later heading opens the next section of the prose, which the text after it reads.
     """
     lang = walk.lang
-    blocks: list[Block] = paragraph(rng, walk, continued=True) if rng.random() < 0.25 else []
+    notation = Notation(rng)
+    blocks: list[Block] = paragraph(rng, walk, notation, continued=True) if rng.random() < 0.25 else []
     section, sub = int(rng.integers(0, 4)), 0
     equation, figures, notes = int(rng.integers(0, 9)), int(rng.integers(0, 4)), 0
     size = 0.0
@@ -267,15 +300,15 @@ def draw_blocks(rng: np.random.Generator, walk: Walk, budget: float, numbered: b
         elif r < 0.58:
             footnote = rng.random() < 0.12
             notes += footnote
-            new = paragraph(rng, walk, note=notes if footnote else 0)
+            new = paragraph(rng, walk, notation, note=notes if footnote else 0)
         elif r < 0.70:
-            new = list_items(rng, walk)
+            new = list_items(rng, walk, notation)
         elif r < 0.82:
             tagged = numbered and rng.random() < 0.5
             equation += tagged
-            new = [display(rng, str(equation) if tagged else "")]
+            new = display(rng, lang, notation, str(equation) if tagged else "", display_tokens)
         elif r < 0.91:
-            new = [b for b in [table(rng, lang, narrow=columns > 1)] if b is not None]
+            new = [b for b in [table(rng, lang, narrow=columns > 1, fits=fits)] if b is not None]
         else:
             figures += 1
             new = [figure(rng, walk, figures)]

@@ -23,7 +23,7 @@ from engines import prose
 from engines.base import Draw, Engine, EngineConfig, Lang, Resources, Sample, SampleError
 from engines.pages.blocks import Document
 from engines.pages.content import Walk, draw_blocks
-from engines.pages.layout import ENGINE, batch_latex, document_latex, draw_style
+from engines.pages.layout import CAP_HEIGHT, ENGINE, batch_latex, document_latex, draw_style
 from engines.pages.source import PaperPage, load_papers
 from engines.pages.split import SplitError, split_pages
 from renderers.errors import RenderError
@@ -45,6 +45,11 @@ class PagesConfig(EngineConfig):
     prose: prose.Source = field(default=prose.DEFAULT, metadata={"help": prose.HELP})
     dpi: float = field(default=144.0, metadata={"help": "resolution of the page images (144: an A4 page is "
                                                         "1191 x 1684 px)"})
+    shrink_floor: float = field(default=9.0, metadata={
+        "help": "the smallest height, in pixels at --dpi, of a capital letter in a generated page's table or "
+                "displayed formula: one too wide for its line is set smaller (tables) or shrunk down to it, never "
+                "under (one that would be is drawn again, or its page refused: table_illegible, "
+                "display_illegible); 0 shrinks them to the line whatever their size"})
     fill: float = field(default=1.3, metadata={
         "help": "content per generated document, in pages (over 1 so a block usually breaks at the page's end)"})
     timeout: float = field(default=300.0, metadata={
@@ -53,6 +58,8 @@ class PagesConfig(EngineConfig):
     def validate(self) -> None:
         if not 50 <= self.dpi <= 400:
             raise ValueError(f"--dpi must be between 50 and 400, got {self.dpi}")
+        if not 0 <= self.shrink_floor <= 40:
+            raise ValueError(f"--shrink-floor must be between 0 and 40 pixels, got {self.shrink_floor}")
         if not 0.3 <= self.fill <= 4:
             raise ValueError(f"--fill must be between 0.3 and 4 pages, got {self.fill}")
         if self.timeout <= 0:
@@ -96,8 +103,10 @@ class PagesEngine(Engine):
     def _document(self, rng: np.random.Generator) -> Document:
         lang = self.config.lang if self.config.lang != "mixed" else ("zh" if rng.random() < 0.5 else "en")
         walk = Walk(rng, lang, self.config.prose)
-        style = draw_style(rng, lang, head=walk.chapter())
-        blocks = draw_blocks(rng, walk, style.capacity(lang) * self.config.fill, style.numbered, style.columns)
+        floor = self.config.shrink_floor / CAP_HEIGHT * 72 / self.config.dpi  # points
+        style = draw_style(rng, lang, head=walk.chapter(), shrink_floor=round(floor, 2))
+        blocks = draw_blocks(rng, walk, style.capacity(lang) * self.config.fill, style.numbered, style.columns,
+                             fits=style.table_fits, display_tokens=style.display_tokens)
         return Document(lang, style.setup(), blocks, style)
 
     def _compile(self, documents: list[Document]) -> list[Sample | Exception]:
@@ -123,10 +132,15 @@ class PagesEngine(Engine):
             return SampleError("page_empty", f"document {k} has no page")
         page, target = pages[0]
         width, height = pdf.page_size(page)
-        outside = [t.text for t in pdf.texts(page, dpi=72)
-                   if min(t.bbox[:2]) < -0.5 or t.bbox[2] > width + 0.5 or t.bbox[3] > height + 0.5]
+        texts = pdf.texts(page, dpi=72)
+        outside = [t.text for t in texts if min(t.bbox[:2]) < -0.5 or t.bbox[2] > width + 0.5 or t.bbox[3] > height + 0.5]
         if outside:
             return SampleError("text_outside_page", outside[0][:60])
+        printed = "".join(t.text for t in texts)
+        for flag, what in (("GOTW.", "table"), ("GOTD.", "display")):
+            if flag in printed:
+                return SampleError(f"{what}_illegible", f"document {k}'s page shrinks a {what} under "
+                                                        f"{self.config.shrink_floor} px capitals (--shrink-floor)")
         if not target.strip():
             return SampleError("page_empty", f"document {k}'s first page shows no block")
         shown = [b.kind for b in document.blocks]

@@ -92,6 +92,7 @@ def test_compile_document_errors_and_sandbox(tmp_path):
 @pytest.mark.parametrize("flags, message", [
     ({"lang": "fr"}, r"--lang 'fr' is not one of mixed, en, zh"),
     ({"dpi": 10}, "--dpi must be between 50 and 400"),
+    ({"shrink_floor": -1}, "--shrink-floor must be between 0 and 40 pixels"),
     ({"source": "/no/such/folder"}, "--source /no/such/folder: no such folder"),
 ])
 def test_config_errors_name_the_flag(flags, message):
@@ -536,15 +537,17 @@ def test_a_generated_documents_headings_and_running_head_are_those_of_its_text(l
     it, the running head the chapter's, a figure's caption its section's (each paragraph, heading and the running
     head were drawn from anywhere in the manual: a page headed "Chroot system" over prose about fonts)."""
     from engines import prose as corpus
-    from engines.pages.content import NUMBERING, Walk, _tidy, draw_blocks, titles
+    from engines.pages.content import NUMBERING, SENTENCE, Walk, _tidy, draw_blocks, titles
 
     tidied = [(_tidy(t), place) for t, place in zip(corpus.paragraphs(lang), corpus.places(lang))]
 
     def place_of(block: Block) -> corpus.Place | None:
-        """Where a paragraph's text stands in the manual (None when its opening before a formula is too short to
-        tell)."""
-        opening = block.segments[0].text.strip()[:60]
-        return next(place for text, place in tidied if opening in text) if len(opening) >= 15 else None
+        """Where a paragraph's text stands in the manual (None when its first sentence is one about math, or too
+        short to tell)."""
+        opening = SENTENCE[lang].split(block.markdown())[0].strip()[:60]
+        if "\\(" in opening or len(opening) < 15:
+            return None
+        return next(place for text, place in tidied if opening in text)
 
     def bare(title: str) -> str:
         return NUMBERING.sub("", _tidy(title)) or _tidy(title)
