@@ -41,7 +41,8 @@ STOP = {"en": re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bcf)(?<!\bvs)(?<!\bviz)(?<
         "zh": re.compile("[。！？][）”]*$")}
 SENTENCE = {"en": re.compile(r"(?<=[.!?])\s+(?=[A-Z])"), "zh": re.compile(r"(?<=[。！？])(?![）)”」』])")}
 _CJK_WIDE = f"[{HAN_RANGES}\u3000-\u303f\uff00-\uffef]"  # Han, CJK punctuation, full-width forms
-CJK_SPACE = re.compile(f"(?<={_CJK_WIDE}) (?={_CJK_WIDE})")
+_CJK_QUOTE = "[\u2018\u2019\u201c\u201d]"  # curly quotes: xeCJK sets them full width beside Chinese
+CJK_SPACE = re.compile(f"(?<={_CJK_WIDE}) (?={_CJK_WIDE}|{_CJK_QUOTE})|(?<={_CJK_QUOTE}) (?={_CJK_WIDE})")
 # A title's own numbering ("1.1.6. ", "Chapter 1. ", "A.2. ", "附录 A. "), replaced by the document's when it numbers.
 NUMBERING = re.compile(r"^(?:Chapter |Appendix |附录 ?)?(?:[A-Z](?:\.\d+)*\.|\d+(?:\.\d+)*\.?)\s+")
 NARROW_COLUMNS = 4
@@ -54,7 +55,8 @@ def _printable(text: str, lang: str) -> bool:
 
 
 def _tidy(text: str) -> str:
-    """Whitespace collapsed, and none left between two Chinese characters (xeCJK would not print it)."""
+    """Whitespace collapsed, and none left between two Chinese characters or between one and a curly quote
+    (xeCJK prints none there: a target said "第 9.4 节 “监控” where the page shows 节“监控)."""
     return CJK_SPACE.sub("", " ".join(text.split()))
 
 

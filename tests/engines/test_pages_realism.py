@@ -171,3 +171,11 @@ def test_natural_width_estimates_a_tabular() -> None:
     # 4 columns whose widest cell is 13 characters, at 10 pt: 4 x (65 + 12) pt
     assert natural_width(_wide(4), 10.0) == pytest.approx(308.0)
     assert natural_width("\\begin{tabular}{ll}\n参数 & 取值 \\\\\n\\end{tabular}", 10.0) == pytest.approx(64.0)
+
+
+def test_no_space_is_written_beside_a_curly_quote_that_xecjk_sets_full_width() -> None:
+    """A target said "参见第 9.4 节 “监控” and "带有 “-D” 选项" where the page shows 节“监控 and 带有“-D”选项."""
+    from engines.pages.content import _tidy
+
+    assert _tidy("参见第 9.4 节 “监控”。 带有 “-D” 选项") == "参见第 9.4 节“监控”。带有“-D”选项"
+    assert _tidy("He said “yes” and “no”.") == "He said “yes” and “no”."  # English keeps its spaces
