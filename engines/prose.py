@@ -283,7 +283,8 @@ def passages(lang: str, source: str = DEFAULT) -> list[Passage]:
 
     Out of lists, the prose paragraphs of `paragraphs` (repeats where they stand) and a shorter one that leads into
     a list; in lists, every item's paragraphs, nested lists included, of each outermost list whose items are in
-    `lang` (for Chinese: half of its items, as a translated list keeps untranslatable names such as "Linux").
+    `lang` (for Chinese: half of its items hold Chinese, as a translated list keeps untranslatable names such as
+"Linux" and many commands).
 
     Raises:
         ValueError: unknown `lang` or `source`.
@@ -297,7 +298,7 @@ def passages(lang: str, source: str = DEFAULT) -> list[Passage]:
             if block.path and block.text:
                 items.setdefault(block.path[0].list, []).append(block)
         kept = {n for n, blocks in items.items()
-                if (sum(_in(b.text, lang) for b in blocks if b.opens) >= 0.5 * sum(b.opens for b in blocks)
+                if (sum(bool(HAN.search(b.text)) for b in blocks if b.opens) >= 0.5 * sum(b.opens for b in blocks)
                     if lang == "zh" else all(_in(b.text, lang) for b in blocks))}
         for k, block in enumerate(chapter):
             if block.tag != "p":

@@ -44,7 +44,7 @@ SLIDE = (720, 405)  # 16:9 points
 RECEIPT = (250, 520)  # a till roll
 KINDS = {"en": {"article": 0.6, "letter": 0.1, "form": 0.1, "receipt": 0.1, "slides": 0.1},
          "zh": {"article": 0.4, "notice": 0.2, "report": 0.2, "paper": 0.2}}
-LIST_MARKS = "•○■0123456789."  # what MuPDF draws before the items of <ul> (by depth) and <ol>
+LIST_MARKS = "•0123456789."  # what MuPDF draws before the items of <ul> and <ol>
 MIN_COLUMN = 150  # points: narrower columns break lines every few words
 NUMBERED = re.compile(r"^(?:[A-Z]\.|\d+)(?:\.\d+)*\.?\s+|^第 ?\d+ ?章\s*|^附录 ?[A-Z]\.?\s*|^(?:Chapter|Appendix) \S+\s*")
 CHANCE = {"table": 0.07, "figure": 0.05, "code": 0.05, "emphasis": 0.3}  # emphasis: a page that sets stress
@@ -111,6 +111,9 @@ def _css(layout: Layout) -> str:
     s = layout.size
     return (f"{rules}* {{font-family: {body}; font-size: {s:.1f}pt; line-height: {layout.leading:.2f};}}\n"
             f"p, li {{text-align: {align}; margin: 0 0 {s * 0.5:.1f}pt 0;}}\n"
+            # every unordered level bulleted with the face's own bullet: MuPDF's nested ○ and ■ come from a symbol
+            # face whose tall box ran into the lines above and below (the page was refused as overlapping text)
+            "li {list-style-type: disc;} ol > li {list-style-type: decimal;}\n"
             f"h1 {{font-family: {head}; font-weight: bold; font-size: {s * 1.7:.1f}pt; text-align: center; "
             f"margin: 0 0 {s:.1f}pt 0;}}\n"
             f"h2 {{font-family: {head}; font-weight: bold; font-size: {s * 1.25:.1f}pt; "
@@ -178,6 +181,7 @@ class _Body:
         self.rng, self.lang, self.layout, self.column, self.per_page = rng, lang, layout, column, per_page
         self.source = source
         self.passages = prose.passages(lang, source)
+        self.shown: set[str] = set()  # the paragraphs (out of lists) flowed so far
         # a page that stresses what the writer stressed (the source's bold and italic, and its commands and file
         # names in a style the page draws); real documents set stress the same way throughout
         self.stress = blocks.draw_stress(rng, lang) if rng.random() < CHANCE["emphasis"] else None
@@ -222,11 +226,15 @@ class _Body:
         return found
 
     def step(self) -> int:
-        """Flow what the text says next: a paragraph, or the source's list that starts here, whole (items in the
-        source's order, numbered as the source numbers them, nested lists in their items); its characters."""
+        """Flow what the text says next: a paragraph (not one the page shows already), or the source's list that
+        starts here, whole (items in the source's order, numbered as the source numbers them, nested lists in their
+        items); its characters."""
         first = self.passage(self.k)
         if not first.path:
             self.k += 1
+            if first.text in self.shown:  # a caution the manual repeats in sections close together: once a page
+                return 0
+            self.shown.add(first.text)
             self.parts.append(self.markup("p", first))
             return len(first.text)
         run: list[prose.Passage] = []
