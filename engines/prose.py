@@ -16,6 +16,8 @@ name, paragraphs in document order), at the price of one domain per source. Head
 (`h1`-`h4` titles), so a generated page's headings are real ones, and `places` says which chapter and section each
 paragraph stands in, so a page's title, running head, section headings and captions are those of the text under
 them (a page whose title says one thing and whose body another teaches a model nothing true about documents).
+`passages` is the same text as it runs, with the source's lists kept (which list and item each paragraph stands in)
+and the runs its writer stressed, for a page that draws the manual's own lists where it has them.
 """
 
 from __future__ import annotations

@@ -5,9 +5,11 @@ A page is drawn from (rng, lang): its kind (English: article, letter, form, rece
 government notice 通知, financial report, paper), page size, margins, 1-3 columns and their gutter, faces
 (`engines.docs.faces`: a body family with its bold and italic, a heading family, a monospace face) and size,
 line spacing, alignment; an optional title across the columns, running header and footer, section headings,
-lists, a footnote, emphasis runs, tables (ruled and unruled) and figures with captions, code blocks
-(`engines.docs.blocks`); the body is consecutive paragraphs of the real prose (`engines.prose`) from a random
-place, flowed column after column until the page is full (a paragraph the page cuts stops where the page ends).
+a footnote, tables (ruled and unruled) and figures with captions, code blocks (`engines.docs.blocks`); the body
+is the real prose (`engines.prose.passages`) as it runs from a random place, flowed column after column until the
+page is full (a paragraph the page cuts stops where the page ends): its paragraphs, and its lists where the source
+has them, whole, numbered and nested as the source has them. A share of pages sets in bold and italic what the
+writer stressed (the source's bold, italic and code runs, a list item's term).
 What stands over the prose belongs to it (`prose.places`): the title and running head are its chapter's, a section
 heading stands where its section starts, captions name the section they stand in, a paper's keywords are its
 chapter's sections, a notice issues the chapter (印发《...》), a slide lists its sections, and tables are of what
@@ -70,7 +72,8 @@ class Layout:
     footer: bool
     footnote: bool
     start: int  # first passage of the prose corpus (`prose.passages`)
-    # blocks the page shows: tables, ruled tables, figures, code blocks, paragraphs with a bold or italic run
+    # blocks the page shows: tables, ruled tables, figures, code blocks, paragraphs with a bold or italic run, the
+    # source's lists
     blocks: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -187,7 +190,7 @@ class _Body:
         self.stress = blocks.draw_stress(rng, lang) if rng.random() < CHANCE["emphasis"] else None
         self.parts: list[str] = []
         self.images: dict[str, bytes] = {}
-        self.counts = {"tables": 0, "figures": 0, "code": 0, "emphasis": 0}  # blocks made (numbering their ids)
+        self.counts = {"tables": 0, "figures": 0, "code": 0, "emphasis": 0, "lists": 0}  # blocks made (numbering their ids)
         self.ruled: list[int] = []  # the ruled tables' numbers
         self.k = layout.start
         self.running = self.chapter()  # the running head: a book's chapter, a report's own name
@@ -242,7 +245,8 @@ class _Body:
                 and p.path[0].list == first.path[0].list:
             run.append(p)
             self.k += 1
-        self.parts.append(_list_markup(run, lambda p: self.markup("", p)))
+        self.parts.append(_list_markup(run, lambda p: self.markup("", p), f"list{self.counts['lists']}"))
+        self.counts["lists"] += 1
         return sum(len(p.text) for p in run)
 
     def markup(self, tag: str, passage: prose.Passage) -> str:
@@ -333,11 +337,11 @@ def _short(passages: list[prose.Passage], start: int, n: int, most: int = 200) -
     return found
 
 
-def _list_markup(run: list[prose.Passage], markup: Callable[[prose.Passage], str]) -> str:
+def _list_markup(run: list[prose.Passage], markup: Callable[[prose.Passage], str], name: str = "") -> str:
     """The HTML of consecutive passages of one outermost source list: each list opened where its first passage
     stands (an ordered one numbered from that passage's item on, `start`), each item where its first paragraph
     does, an item's later paragraphs as paragraphs in it, nested lists inside their items; `markup` gives a
-    passage's own HTML."""
+    passage's own HTML, `name` the outermost list's id."""
     out: list[str] = []
     open_: list[prose.Level] = []  # the levels open, outermost first: each an open list and an open item in it
     for passage in run:
@@ -359,7 +363,8 @@ def _list_markup(run: list[prose.Passage], markup: Callable[[prose.Passage], str
                 next_item = False
             else:
                 start = f" start='{level.item}'" if level.ordered and level.item > 1 else ""
-                out.append(f"<{'ol' if level.ordered else 'ul'}{start}><li>")
+                named = f" id='{name}'" if name and not open_ else ""
+                out.append(f"<{'ol' if level.ordered else 'ul'}{named}{start}><li>")
             open_.append(level)
         opened = bool(out) and out[-1].endswith("<li>")
         out.append(markup(passage) if opened else f"<p>{markup(passage)}</p>")
@@ -500,7 +505,7 @@ def generate_page(rng: np.random.Generator, lang: str, source: str = prose.DEFAU
         raise SampleError("table_overflow", f"a table is wider than its {column:.0f} pt column")
     shown = {"tables": len(tables), "ruled": sum(t in body.ruled for t in tables),
              **{kind: sum(bool(re.fullmatch(f"{prefix}\\d+", name)) for name in placed)
-                for kind, prefix in (("figures", "figure"), ("code", "code"), ("emphasis", "em"))}}
+                for kind, prefix in (("figures", "figure"), ("code", "code"), ("emphasis", "em"), ("lists", "list"))}}
     layout = Layout(**{**layout.to_dict(), "blocks": shown})
     return Generated(buffer.getvalue(), layout, text, list(tables.values()), _code(placed))
 

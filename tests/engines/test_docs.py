@@ -697,7 +697,7 @@ def _list_texts(markup: str) -> list[tuple[str, int | None]]:
     has no `start`; None where no ordered list opens just before)."""
     found, start = [], None
     plain = re.sub(r"</?(?:b|i|span)\b[^>]*>", "", markup)  # stress runs are inside a paragraph's text
-    for m in re.finditer(r"<ol(?: start='(\d+)')?>|>([^<]+)<", plain):
+    for m in re.finditer(r"<ol(?: id='\w+')?(?: start='(\d+)')?>|>([^<]+)<", plain):
         if m[2] is None:
             start = int(m[1] or 1)
         else:
