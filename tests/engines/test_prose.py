@@ -48,8 +48,8 @@ def test_pages_with_kicad_prose_draw_its_titles(lang: str) -> None:
 
 
 def _share(text: str, source: str) -> float:
-    """The share of the text's word triples found in the source's English paragraphs and titles."""
-    corpus = "\n".join(prose.paragraphs("en", source) + prose.headings("en", source))
+    """The share of the text's word triples found in the source's English passages (list items too) and titles."""
+    corpus = "\n".join([p.text for p in prose.passages("en", source)] + prose.headings("en", source))
     words = text.split()
     triples = [" ".join(words[i:i + 3]) for i in range(len(words) - 2)]
     return sum(t in corpus for t in triples) / len(triples)
