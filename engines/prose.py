@@ -16,6 +16,8 @@ name, paragraphs in document order), at the price of one domain per source. Head
 (`h1`-`h4` titles), so a generated page's headings are real ones, and `places` says which chapter and section each
 paragraph stands in, so a page's title, running head, section headings and captions are those of the text under
 them (a page whose title says one thing and whose body another teaches a model nothing true about documents).
+`passages` is the same text as it runs, with the source's lists kept (which list and item each paragraph stands in)
+and the runs its writer stressed, for a page that draws the manual's own lists where it has them.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import glob
 import html
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from renderers.scripts import HAN
 
@@ -59,21 +61,87 @@ HELP = ("the generated pages' text: debian-reference (the Debian Reference, GPL-
 MIN_CHARS = {"en": 60, "zh": 25}  # shorter paragraphs are mostly captions and one-word notes
 
 
-BLOCK = re.compile(r"<(p|h[1-4])\b([^>]*)>(.*?)</\1>", re.S)  # DocBook's HTML never nests these
+TOKEN = re.compile(r"<(p|h[1-4])\b([^>]*)>(.*?)</\1>|<(ul|ol|li)\b[^>]*>|</(ul|ol|li)>", re.S)  # DocBook never nests
+# a paragraph or heading in another; a list's items, and lists in items, are the only nesting read
 TAG = re.compile(r"<[^>]+>")
+MARKED = re.compile(r"<(strong|em|code|kbd)\b[^>]*>(.*?)</\1>", re.S)  # the writer's own stressed runs
+MARKS = {"strong": "strong", "em": "em", "code": "code", "kbd": "code"}
 
 
-def _chapter_blocks(markup: str) -> list[tuple[str, str]]:
-    """The (tag "p" or "h1"-"h4", text) of every paragraph and heading of a DocBook HTML chapter, in document
-    order."""
-    # a title page's author is no heading of the text under it; a table's title (p class="title") no paragraph
-    return [(tag, " ".join(html.unescape(TAG.sub("", inner)).split())) for tag, attributes, inner in BLOCK.findall(markup)
-            if "author" not in attributes and not (tag == "p" and 'class="title"' in attributes)]
+@dataclass(frozen=True)
+class Level:
+    """One list a block stands in: the list (numbered in its file set's document order), whether the source numbers
+    it (`<ol>`), and the item's number in it (1 for its first item)."""
+
+    list: int
+    ordered: bool
+    item: int
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph or heading of a chapter as the source marks it up.
+
+    Attributes:
+        tag: "p" or "h1"-"h4".
+        text: its text, whitespace collapsed to single spaces.
+        path: the lists it stands in, outermost first (empty out of any list).
+        opens: whether it is its list item's first paragraph (an item may hold more than one).
+        runs: the runs the source stresses (bold, italic, a command or file name in code), as (start, end,
+            "strong" | "em" | "code") offsets into `text`, in order.
+    """
+
+    tag: str
+    text: str
+    path: tuple[Level, ...] = ()
+    opens: bool = True
+    runs: tuple[tuple[int, int, str], ...] = ()
+
+
+def _clean(markup: str) -> str:
+    return " ".join(html.unescape(TAG.sub("", markup)).split())
+
+
+def _runs(inner: str, text: str) -> tuple[tuple[int, int, str], ...]:
+    """Where the source's `<strong>`, `<em>`, `<code>` and `<kbd>` runs of a paragraph's markup stand in its text."""
+    found, at = [], 0
+    for m in MARKED.finditer(inner):
+        run = _clean(m[2])
+        start = text.find(run, at) if run else -1
+        if start >= 0:
+            found.append((start, start + len(run), MARKS[m[1]]))
+            at = start + len(run)
+    return tuple(found)
+
+
+def _chapter_blocks(markup: str, lists: int = 0) -> list[Block]:
+    """Every paragraph and heading of a DocBook (or AsciiDoc) HTML chapter, in document order, with the lists each
+    stands in (numbered from `lists` on)."""
+    blocks: list[Block] = []
+    stack: list[list[Any]] = []  # per open list: [its number, ordered, the open item's number, paragraphs in it]
+    for m in TOKEN.finditer(markup):
+        tag, attributes, inner, opening, closing = m.groups()
+        if opening in ("ul", "ol"):
+            stack.append([lists, opening == "ol", 0, 0])
+            lists += 1
+        elif opening == "li" and stack:
+            stack[-1][2], stack[-1][3] = stack[-1][2] + 1, 0
+        elif closing in ("ul", "ol") and stack:
+            stack.pop()
+        # a title page's author is no heading of the text under it; a table's title (p class="title") no paragraph
+        elif tag and "author" not in attributes and not (tag == "p" and 'class="title"' in attributes):
+            text = _clean(inner)
+            path = tuple(Level(n, ordered, item) for n, ordered, item, _ in stack if item)
+            opens = not stack or stack[-1][3] == 0
+            if stack:
+                stack[-1][3] += 1
+            blocks.append(Block(tag, text, path, opens, _runs(inner, text) if tag == "p" else ()))
+    return blocks
 
 
 @functools.cache
-def _files(lang: str, source: str) -> tuple[tuple[tuple[str, str], ...], ...]:
-    """Per file (sorted by name), its (tag, text) blocks of `source` in `lang`.
+def _files(lang: str, source: str) -> tuple[tuple[Block, ...], ...]:
+    """Per file (sorted by name), its blocks of `source` in `lang`.
 
     Raises:
         ValueError: `lang` is neither "en" nor "zh", or `source` is not one of SOURCES.
@@ -89,22 +157,27 @@ def _files(lang: str, source: str) -> tuple[tuple[tuple[str, str], ...], ...]:
         package = where.packages[lang]
         raise FileNotFoundError(f"no {where.files[lang]}: the {source} document text needs the Debian package "
                                 f"{package}; run `make setup` (or apt-get install {package})")
-    chapters = []
+    chapters, lists = [], 0
     for path in files:
         with open(path, encoding="utf-8") as f:
-            chapters.append(tuple(_chapter_blocks(f.read())))
+            markup = f.read()
+        chapters.append(tuple(_chapter_blocks(markup, lists)))
+        lists += len(re.findall(r"<[uo]l\b", markup))  # each file's lists numbered after the one before's
     return tuple(chapters)
 
 
 def _blocks(lang: str, source: str) -> list[tuple[str, str]]:
     """Every (tag, text) block of `source` in `lang`, files sorted by name."""
-    return [block for chapter in _files(lang, source) for block in chapter]
+    return [(block.tag, block.text) for chapter in _files(lang, source) for block in chapter]
 
 
 def _is_prose(text: str, lang: str) -> bool:
     """A paragraph of sentences in `lang`: long enough, and (for Chinese) mostly Chinese."""
-    if len(text) < MIN_CHARS[lang]:
-        return False
+    return len(text) >= MIN_CHARS[lang] and _in(text, lang)
+
+
+def _in(text: str, lang: str) -> bool:
+    """Whether a text is in `lang`: Chinese mostly Chinese (the translation reached it), English none."""
     han = len(HAN.findall(text))
     return han >= 0.3 * len(text) if lang == "zh" else han == 0
 
@@ -172,7 +245,7 @@ def places(lang: str, source: str = DEFAULT) -> list[Place]:
     found: dict[str, Place] = {}
     for chapter in _files(lang, source):
         trail: dict[int, str] = {}  # heading level -> the heading open at that level
-        for tag, text in chapter:
+        for tag, text in ((block.tag, block.text) for block in chapter):
             if tag != "p":
                 level = int(tag[1])
                 trail = {k: v for k, v in trail.items() if k < level} | {level: text}
@@ -180,3 +253,68 @@ def places(lang: str, source: str = DEFAULT) -> list[Place]:
                 titled = [trail[k] for k in sorted(trail) if _titled(trail[k], lang)]
                 found[text] = Place(titled[0], titled[-1]) if titled else Place(None, None)
     return [found[p] for p in paragraphs(lang, source)]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A paragraph of the text as it runs (a list item's or not), where it stands, and what its writer stressed.
+
+    Attributes:
+        text: the paragraph, whitespace collapsed.
+        place: the headings over it (`Place`).
+        path: the source's lists it stands in, outermost first (empty for a paragraph out of lists).
+        opens: whether it is its list item's first paragraph (the others continue the item).
+        runs: the source's stressed runs in `text`, as `Block.runs`.
+    """
+
+    text: str
+    place: Place
+    path: tuple[Level, ...] = ()
+    opens: bool = True
+    runs: tuple[tuple[int, int, str], ...] = ()
+
+
+LEAD_CHARS = {"en": 8, "zh": 4}  # a paragraph leading into a list ("For example:") may be shorter than prose
+
+
+@functools.cache
+def passages(lang: str, source: str = DEFAULT) -> list[Passage]:
+    """The text of `source` in `lang` in its order, lists kept as the source has them: for a page that flows a
+    stretch of the manual (a list drawn from paragraphs found elsewhere put other sections' items under a heading,
+    and the source's own items were flowed as loose paragraphs).
+
+    Out of lists, the prose paragraphs of `paragraphs` (repeats where they stand) and a shorter one that leads into
+    a list; in lists, every item's paragraphs, nested lists included, of each outermost list whose items are in
+    `lang` (for Chinese: half of its items hold Chinese, as a translated list keeps untranslatable names such as
+"Linux" and many commands).
+
+    Raises:
+        ValueError: unknown `lang` or `source`.
+        FileNotFoundError: the Debian package holding the text is not installed.
+    """
+    found: list[Passage] = []
+    for chapter in _files(lang, source):
+        trail: dict[int, str] = {}  # heading level -> the heading open at that level
+        items: dict[int, list[Block]] = {}  # outermost list -> its blocks
+        for block in chapter:
+            if block.path and block.text:
+                items.setdefault(block.path[0].list, []).append(block)
+        kept = {n for n, blocks in items.items()
+                if (sum(bool(HAN.search(b.text)) for b in blocks if b.opens) >= 0.5 * sum(b.opens for b in blocks)
+                    if lang == "zh" else all(_in(b.text, lang) for b in blocks))}
+        for k, block in enumerate(chapter):
+            if block.tag != "p":
+                level = int(block.tag[1])
+                trail = {n: v for n, v in trail.items() if n < level} | {level: block.text}
+                continue
+            if block.path:
+                keep = bool(block.text) and block.path[0].list in kept
+            else:
+                leads = k + 1 < len(chapter) and bool(chapter[k + 1].path) and chapter[k + 1].path[0].list in kept
+                keep = _is_prose(block.text, lang) or (leads and len(block.text) >= LEAD_CHARS[lang]
+                                                       and _in(block.text, lang))
+            if keep:
+                titled = [trail[n] for n in sorted(trail) if _titled(trail[n], lang)]
+                place = Place(titled[0], titled[-1]) if titled else Place(None, None)
+                found.append(Passage(block.text, place, block.path, block.opens, block.runs))
+    return found

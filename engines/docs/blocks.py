@@ -15,10 +15,12 @@ from __future__ import annotations
 import html
 import io
 import re
+from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image, ImageDraw
 
+from engines import prose
 from engines.tables.content import Statement
 from renderers.scripts import HAN_RANGES
 
@@ -129,27 +131,42 @@ def code_id(block: int) -> str:
     return f"code{block}"
 
 
-def emphasise(text: str, rng: np.random.Generator, lang: str) -> str:
-    """A paragraph as HTML with one run of one to three words (a few characters in Chinese) set in bold or
-    italic (Chinese: bold only, as Chinese type has no italic)."""
-    if lang == "zh":
-        # a run of Chinese characters only: a bold run starting inside a Latin word would split it
-        runs = [m.span() for m in re.finditer(f"[{HAN_RANGES}]{{2,}}", text)]
-        if not runs:
-            return html.escape(text)
-        left, right = runs[int(rng.integers(len(runs)))]
-        start = int(rng.integers(left, right - 1))
-        end = min(right, start + int(rng.integers(2, 6)))
-        tag = "b"
-    else:
-        words = text.split(" ")
-        if len(words) < 6:
-            return html.escape(text)
-        first = int(rng.integers(0, len(words) - 3))
-        start = len(" ".join(words[:first])) + (1 if first else 0)
-        end = len(" ".join(words[:first + int(rng.integers(1, 4))]))
-        tag = str(rng.choice(["b", "i", "i"]))
-    return f"{html.escape(text[:start])}<{tag}>{html.escape(text[start:end])}</{tag}>{html.escape(text[end:])}"
+@dataclass(frozen=True)
+class Stress:
+    """How a page sets the runs its writer stressed (`prose.Passage.runs`): a tag for the source's bold, italic
+    and code runs (commands, file names; None leaves them plain), and whether a list item's term (the words
+    before its colon: "interpreter program packages: compatible interpreter must be available") is bold."""
+
+    strong: str
+    em: str
+    code: str | None
+    terms: bool
+
+
+def draw_stress(rng: np.random.Generator, lang: str) -> Stress:
+    """A page's way of setting stress (Chinese: bold only, as Chinese type has no italic)."""
+    code = str(rng.choice(["i", "b"])) if lang == "en" else "b"
+    return Stress("b", "i" if lang == "en" else "b", code if rng.random() < 0.6 else None, bool(rng.random() < 0.5))
+
+
+TERM = {"en": re.compile(r"[^:\s][^:]{0,38}(?=: )"), "zh": re.compile("[^：]{2,15}(?=：)")}
+
+
+def emphasise(passage: prose.Passage, stress: Stress, lang: str) -> str | None:
+    """A passage as HTML with the runs its writer stressed set as the page sets stress, or None where it has no
+    run the page sets. The text stays the same: stress only changes the face."""
+    tags = {"strong": stress.strong, "em": stress.em, "code": stress.code}
+    runs = [(start, end, tags[kind]) for start, end, kind in passage.runs if tags[kind]]
+    if stress.terms and passage.path and passage.opens and (term := TERM[lang].match(passage.text)) \
+            and len(term[0].split()) <= 5 and not any(start < term.end() for start, _, _ in runs):
+        runs.insert(0, (0, term.end(), "b"))
+    if not runs:
+        return None
+    out, at = [], 0
+    for start, end, tag in runs:
+        out.append(f"{html.escape(passage.text[at:start])}<{tag}>{html.escape(passage.text[start:end])}</{tag}>")
+        at = end
+    return "".join(out) + html.escape(passage.text[at:])
 
 
 def table(rng: np.random.Generator, index: int, header: list[str], rows: list[list[str]], ruled: bool,

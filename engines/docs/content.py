@@ -5,9 +5,11 @@ A page is drawn from (rng, lang): its kind (English: article, letter, form, rece
 government notice 通知, financial report, paper), page size, margins, 1-3 columns and their gutter, faces
 (`engines.docs.faces`: a body family with its bold and italic, a heading family, a monospace face) and size,
 line spacing, alignment; an optional title across the columns, running header and footer, section headings,
-lists, a footnote, emphasis runs, tables (ruled and unruled) and figures with captions, code blocks
-(`engines.docs.blocks`); the body is consecutive paragraphs of the real prose (`engines.prose`) from a random
-place, flowed column after column until the page is full (a paragraph the page cuts stops where the page ends).
+a footnote, tables (ruled and unruled) and figures with captions, code blocks (`engines.docs.blocks`); the body
+is the real prose (`engines.prose.passages`) as it runs from a random place, flowed column after column until the
+page is full (a paragraph the page cuts stops where the page ends): its paragraphs, and its lists where the source
+has them, whole, numbered and nested as the source has them. A share of pages sets in bold and italic what the
+writer stressed (the source's bold, italic and code runs, a list item's term).
 What stands over the prose belongs to it (`prose.places`): the title and running head are its chapter's, a section
 heading stands where its section starts, captions name the section they stand in, a paper's keywords are its
 chapter's sections, a notice issues the chapter (印发《...》), a slide lists its sections, and tables are of what
@@ -26,6 +28,7 @@ import functools
 import html
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,7 +49,7 @@ KINDS = {"en": {"article": 0.6, "letter": 0.1, "form": 0.1, "receipt": 0.1, "sli
 LIST_MARKS = "•0123456789."  # what MuPDF draws before the items of <ul> and <ol>
 MIN_COLUMN = 150  # points: narrower columns break lines every few words
 NUMBERED = re.compile(r"^(?:[A-Z]\.|\d+)(?:\.\d+)*\.?\s+|^第 ?\d+ ?章\s*|^附录 ?[A-Z]\.?\s*|^(?:Chapter|Appendix) \S+\s*")
-CHANCE = {"list": 0.12, "table": 0.07, "figure": 0.05, "code": 0.05, "emphasis": 0.3}
+CHANCE = {"table": 0.07, "figure": 0.05, "code": 0.05, "emphasis": 0.3}  # emphasis: a page that sets stress
 
 
 @dataclass(frozen=True)
@@ -68,8 +71,9 @@ class Layout:
     header: bool
     footer: bool
     footnote: bool
-    start: int  # first paragraph of the prose corpus
-    # blocks the page shows: tables, ruled tables, figures, code blocks, paragraphs with a bold or italic run
+    start: int  # first passage of the prose corpus (`prose.passages`)
+    # blocks the page shows: tables, ruled tables, figures, code blocks, paragraphs with a bold or italic run, the
+    # source's lists
     blocks: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -110,6 +114,9 @@ def _css(layout: Layout) -> str:
     s = layout.size
     return (f"{rules}* {{font-family: {body}; font-size: {s:.1f}pt; line-height: {layout.leading:.2f};}}\n"
             f"p, li {{text-align: {align}; margin: 0 0 {s * 0.5:.1f}pt 0;}}\n"
+            # every unordered level bulleted with the face's own bullet: MuPDF's nested ○ and ■ come from a symbol
+            # face whose tall box ran into the lines above and below (the page was refused as overlapping text)
+            "li {list-style-type: disc;} ol > li {list-style-type: decimal;}\n"
             f"h1 {{font-family: {head}; font-weight: bold; font-size: {s * 1.7:.1f}pt; text-align: center; "
             f"margin: 0 0 {s:.1f}pt 0;}}\n"
             f"h2 {{font-family: {head}; font-weight: bold; font-size: {s * 1.25:.1f}pt; "
@@ -154,7 +161,15 @@ def draw_layout(rng: np.random.Generator, lang: str, source: str) -> Layout:
                   title=article and bool(rng.random() < 0.5), header=article and bool(rng.random() < 0.6),
                   footer=kind not in ("receipt", "slides", "letter") and bool(rng.random() < 0.7),  # a letter: no folio
                   footnote=kind in ("article", "paper") and bool(rng.random() < 0.4),
-                  start=int(rng.integers(len(prose.paragraphs(lang, source)))))
+                  start=_item_start(prose.passages(lang, source), int(rng.integers(len(prose.passages(lang, source))))))
+
+
+def _item_start(passages: list[prose.Passage], k: int) -> int:
+    """Where a page whose text was drawn to begin at passage `k` begins: at the outermost list item `k` stands in
+    (a page opening inside a nested list or an item's second paragraph would show them without their item)."""
+    while k > 0 and passages[k].path and (len(passages[k].path) > 1 or not passages[k].opens):
+        k -= 1
+    return k
 
 
 def _size(paper: str) -> tuple[int, int]:
@@ -168,21 +183,23 @@ class _Body:
                  per_page: int) -> None:
         self.rng, self.lang, self.layout, self.column, self.per_page = rng, lang, layout, column, per_page
         self.source = source
-        self.paragraphs, self.places = prose.paragraphs(lang, source), prose.places(lang, source)
+        self.passages = prose.passages(lang, source)
+        self.shown: set[str] = set()  # the paragraphs (out of lists) flowed so far
+        # a page that stresses what the writer stressed (the source's bold and italic, and its commands and file
+        # names in a style the page draws); real documents set stress the same way throughout
+        self.stress = blocks.draw_stress(rng, lang) if rng.random() < CHANCE["emphasis"] else None
         self.parts: list[str] = []
         self.images: dict[str, bytes] = {}
-        self.counts = {"tables": 0, "figures": 0, "code": 0, "emphasis": 0}  # blocks made (numbering their ids)
+        self.counts = {"tables": 0, "figures": 0, "code": 0, "emphasis": 0, "lists": 0}  # blocks made (numbering their ids)
         self.ruled: list[int] = []  # the ruled tables' numbers
         self.k = layout.start
         self.running = self.chapter()  # the running head: a book's chapter, a report's own name
 
-    def next_paragraph(self) -> str:
-        text = self.paragraphs[self.k % len(self.paragraphs)]
-        self.k += 1
-        return text
+    def passage(self, k: int) -> prose.Passage:
+        return self.passages[k % len(self.passages)]
 
     def place(self, k: int) -> prose.Place:
-        return self.places[k % len(self.places)]
+        return self.passage(k).place
 
     def opens(self, k: int) -> str | None:
         """The heading of the section paragraph `k` opens (its section is not the one before it), or None."""
@@ -203,7 +220,7 @@ class _Body:
     def sections(self, n: int) -> list[str]:
         """The headings of the next `n` sections from the page's first paragraph on, in the same chapter."""
         chapter, found = self.place(self.layout.start).chapter, []
-        for k in range(self.layout.start, self.layout.start + len(self.places)):
+        for k in range(self.layout.start, self.layout.start + len(self.passages)):
             if len(found) == n or self.place(k).chapter != chapter:
                 break
             section = self.place(k).section
@@ -211,12 +228,36 @@ class _Body:
                 found.append(section)
         return found
 
-    def paragraph(self, text: str) -> None:
-        if self.rng.random() < CHANCE["emphasis"]:
-            self.parts.append(f"<p id='em{self.counts['emphasis']}'>{blocks.emphasise(text, self.rng, self.lang)}</p>")
-            self.counts["emphasis"] += 1
-        else:
-            self.parts.append(f"<p>{html.escape(text)}</p>")
+    def step(self) -> int:
+        """Flow what the text says next: a paragraph (not one the page shows already), or the source's list that
+        starts here, whole (items in the source's order, numbered as the source numbers them, nested lists in their
+        items); its characters."""
+        first = self.passage(self.k)
+        if not first.path:
+            self.k += 1
+            if first.text in self.shown:  # a caution the manual repeats in sections close together: once a page
+                return 0
+            self.shown.add(first.text)
+            self.parts.append(self.markup("p", first))
+            return len(first.text)
+        run: list[prose.Passage] = []
+        while len(run) < len(self.passages) and (p := self.passage(self.k)).path \
+                and p.path[0].list == first.path[0].list:
+            run.append(p)
+            self.k += 1
+        self.parts.append(_list_markup(run, lambda p: self.markup("", p), f"list{self.counts['lists']}"))
+        self.counts["lists"] += 1
+        return sum(len(p.text) for p in run)
+
+    def markup(self, tag: str, passage: prose.Passage) -> str:
+        """A passage's HTML in `tag` ("" for bare text), its stressed runs set where the page sets stress (the
+        element then has an id `em<n>`, counting the paragraphs shown with stress)."""
+        stressed = blocks.emphasise(passage, self.stress, self.lang) if self.stress else None
+        if stressed is None:
+            return f"<{tag}>{html.escape(passage.text)}</{tag}>" if tag else html.escape(passage.text)
+        self.counts["emphasis"] += 1
+        name = f"em{self.counts['emphasis'] - 1}"
+        return f"<{tag} id='{name}'>{stressed}</{tag}>" if tag else f"<span id='{name}'>{stressed}</span>"
 
     def table(self) -> None:
         """A table of the kind the manual prints, where one fits the column."""
@@ -260,24 +301,13 @@ class _Body:
         self.parts.append(blocks.code(self.rng, self.counts["code"]))
         self.counts["code"] += 1
 
-    def list(self) -> int:
-        # short paragraphs a little further on (the same section or the next): not the page's next paragraphs
-        items = _short(self.paragraphs, self.k + int(self.rng.integers(20, 60)), int(self.rng.integers(2, 5)))
-        tag = "ol" if self.rng.random() < 0.5 else "ul"
-        self.parts.append(f"<{tag}>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + f"</{tag}>")
-        return sum(len(i) for i in items)
-
     def flow(self, chars: int) -> None:
         """About `chars` characters of consecutive paragraphs, with headings, lists, tables, figures and code."""
         total = 0
         while total < chars:
             if section := self.opens(self.k):  # a section starts here: its own heading, as the manual prints it
                 self.parts.append(f"<h2>{html.escape(section)}</h2>")
-            text = self.next_paragraph()
-            if self.rng.random() < CHANCE["list"]:
-                total += self.list()
-            self.paragraph(text)
-            total += len(text)
+            total += self.step()
             if self.rng.random() < CHANCE["table"]:
                 self.table()
                 total += 300
@@ -294,15 +324,52 @@ def _unnumbered(heading: str) -> str:
     return NUMBERED.sub("", heading).strip() or heading
 
 
-def _short(paragraphs: list[str], start: int, n: int, most: int = 200) -> list[str]:
-    """The first `n` paragraphs from `start` on of at most `most` characters: list items are whole paragraphs."""
+def _short(passages: list[prose.Passage], start: int, n: int, most: int = 200) -> list[str]:
+    """The first `n` paragraphs out of lists from `start` on of at most `most` characters (a footnote, an
+    abstract)."""
     found: list[str] = []
-    for k in range(start, start + len(paragraphs)):
+    for k in range(start, start + len(passages)):
         if len(found) == n:
             break
-        if len(paragraphs[k % len(paragraphs)]) <= most:
-            found.append(paragraphs[k % len(paragraphs)])
+        passage = passages[k % len(passages)]
+        if not passage.path and len(passage.text) <= most:
+            found.append(passage.text)
     return found
+
+
+def _list_markup(run: list[prose.Passage], markup: Callable[[prose.Passage], str], name: str = "") -> str:
+    """The HTML of consecutive passages of one outermost source list: each list opened where its first passage
+    stands (an ordered one numbered from that passage's item on, `start`), each item where its first paragraph
+    does, an item's later paragraphs as paragraphs in it, nested lists inside their items; `markup` gives a
+    passage's own HTML, `name` the outermost list's id."""
+    out: list[str] = []
+    open_: list[prose.Level] = []  # the levels open, outermost first: each an open list and an open item in it
+    for passage in run:
+        path = passage.path
+        same = 0
+        while same < min(len(open_), len(path)) and open_[same] == path[same]:
+            same += 1
+        next_item = False  # whether the deepest level left open goes on with another item of its list
+        while len(open_) > same:
+            level = open_.pop()
+            out.append("</li>")
+            if len(open_) == same and same < len(path) and path[same].list == level.list:
+                next_item = True
+                break
+            out.append("</ol>" if level.ordered else "</ul>")
+        for level in path[len(open_):]:
+            if next_item:
+                out.append("<li>")
+                next_item = False
+            else:
+                start = f" start='{level.item}'" if level.ordered and level.item > 1 else ""
+                named = f" id='{name}'" if name and not open_ else ""
+                out.append(f"<{'ol' if level.ordered else 'ul'}{named}{start}><li>")
+            open_.append(level)
+        opened = bool(out) and out[-1].endswith("<li>")
+        out.append(markup(passage) if opened else f"<p>{markup(passage)}</p>")
+    out += ["</li></ol>" if level.ordered else "</li></ul>" for level in reversed(open_)]
+    return "".join(out)
 
 
 def _place(dev: pymupdf.Device, markup: str, css: str, archive: pymupdf.Archive, rect: pymupdf.Rect,
@@ -327,7 +394,7 @@ def _top(body: _Body, layout: Layout) -> str:
         head, sender = blocks.letter_head(rng)
         body.parts.append(head)
         for _ in range(int(rng.integers(2, 5))):
-            body.paragraph(body.next_paragraph())
+            body.step()
         body.parts.append(blocks.letter_close(rng, sender))
         return ""
     if kind == "form":  # a form's own words, not a manual's prose
@@ -351,7 +418,7 @@ def _top(body: _Body, layout: Layout) -> str:
     if kind == "paper":  # titled by its chapter, keywords its sections, the abstract the text just after the page's
         keywords = [_unnumbered(h) for h in body.sections(int(rng.integers(3, 6)))]
         body.flow(per_page)
-        abstract = _short(body.paragraphs, body.k, 1, most=160)[0]
+        abstract = _short(body.passages, body.k, 1, most=160)[0]
         return blocks.paper_head(rng, _unnumbered(body.chapter()), abstract, keywords)
     if kind == "report":  # a listed company's annual report: its discussion of the statements it shows
         title = blocks.report_title(rng)
@@ -391,7 +458,7 @@ def generate_page(rng: np.random.Generator, lang: str, source: str = prose.DEFAU
         shown = f"— {number} —" if lang == "zh" and rng.random() < 0.5 else str(number)
         footer = f"<p class='small' style='text-align: center; margin: 0'>{shown}</p>"
     if layout.footnote:  # a short paragraph from the text after the page's
-        note = f"<p class='small'>1 {html.escape(_short(body.paragraphs, body.k + 1, 1)[0])}</p>"
+        note = f"<p class='small'>1 {html.escape(_short(body.passages, body.k + 1, 1)[0])}</p>"
     flow = "".join(body.parts)
     drawn = [m for m in (header, footer, top_markup, note, flow) if m]  # every markup placed
     text = LIST_MARKS + html.unescape(prose.TAG.sub(" ", " ".join(drawn)))
@@ -438,7 +505,7 @@ def generate_page(rng: np.random.Generator, lang: str, source: str = prose.DEFAU
         raise SampleError("table_overflow", f"a table is wider than its {column:.0f} pt column")
     shown = {"tables": len(tables), "ruled": sum(t in body.ruled for t in tables),
              **{kind: sum(bool(re.fullmatch(f"{prefix}\\d+", name)) for name in placed)
-                for kind, prefix in (("figures", "figure"), ("code", "code"), ("emphasis", "em"))}}
+                for kind, prefix in (("figures", "figure"), ("code", "code"), ("emphasis", "em"), ("lists", "list"))}}
     layout = Layout(**{**layout.to_dict(), "blocks": shown})
     return Generated(buffer.getvalue(), layout, text, list(tables.values()), _code(placed))
 

@@ -264,17 +264,17 @@ def test_generated_tables_read_row_by_row_and_code_keeps_its_indentation() -> No
     """A table's text layer reads its cells column by column and a code block's loses its leading spaces: the
     target reads each row as one line (cells left to right, one space apart) and keeps the indentation shown."""
     engine = DocsEngine(DocsEngine.Config(lang="en"))
-    rng = make_rng(0, "docs", 28)
-    sample = engine.sample(rng, 28)
+    rng = make_rng(0, "docs", 12)  # a draw whose page shows a table and a shell script
+    sample = engine.sample(rng, 12)
     lines = sample.target.split("\n")
-    made = generate_page(make_rng(0, "docs", 28), "en")  # the same draw: the engine's first use of the rng
+    made = generate_page(make_rng(0, "docs", 12), "en")  # the same draw: the engine's first use of the rng
     page = pymupdf.open(stream=made.pdf)[0]
     assert made.tables and made.code
     for table in made.tables:
         for row in table:
             cells = [" ".join(page.get_textbox(pymupdf.Rect(c)).split()) for c in row]
             assert " ".join(c for c in cells if c) in lines
-    for shown in ("for pkg in nginx debootstrap cryptsetup; do", "    if ! dpkg -s \"$pkg\" >/dev/null 2>&1; then",
+    for shown in ("for pkg in nginx sudo vim; do", "    if ! dpkg -s \"$pkg\" >/dev/null 2>&1; then",
                   "        apt-get install -y \"$pkg\"", "    fi", "done"):
         assert shown in lines
     old = read_page(PdfDocument(made.pdf), 0, 150)  # without the cells' and code's places: the defect
@@ -425,8 +425,11 @@ def test_what_stands_over_a_generated_pages_prose_belongs_to_it(lang: str) -> No
     """Headings, the title, the running head, figures' captions, a paper's keywords and a notice's title come from the
     outline of the prose under them (a Chinese page's title read 中原高速...半年度报告 over the Debian Reference, its
     headings and captions were headings from anywhere in the manual)."""
-    places, paragraphs = prose.places(lang), prose.paragraphs(lang)
-    at = {text: k for k, text in enumerate(paragraphs)}
+    passages = prose.passages(lang)
+    places = [p.place for p in passages]
+    at: dict[str, list[int]] = {}
+    for k, p in enumerate(passages):
+        at.setdefault(p.text, []).append(k)
     checked = {"heading": 0, "caption": 0, "title": 0, "running": 0}
     for seed in range(24):
         kind = ("article", "paper", "notice")[seed % 3] if lang == "zh" else "article"
@@ -445,15 +448,16 @@ def test_what_stands_over_a_generated_pages_prose_belongs_to_it(lang: str) -> No
         section = places[layout.start].section
         for i, part in enumerate(body.parts):
             if part.startswith("<h2>"):
-                after = next(p for p in body.parts[i + 1:] if p.startswith("<p"))
+                after = next(p for p in body.parts[i + 1:] if p.startswith(("<p", "<ul", "<ol")))
                 section = html.unescape(part[4:-5])
-                k = at[html.unescape(re.sub("<[^>]+>", "", after))]
-                assert places[k].section == section and places[k - 1].section != section, (section, k)
+                first = re.match(r"(?:<[^>]+>)*([^<]*)", after)[1]  # a list's first item's first words
+                ks = [k for text, ks in at.items() if text.startswith(html.unescape(first)) for k in ks]
+                assert any(places[k].section == section and places[k - 1].section != section for k in ks), (section, ks)
                 checked["heading"] += 1
             elif part.startswith("<p") and "caption" not in part and part.startswith(("<p>", "<p id")):
-                k = at.get(html.unescape(re.sub("<[^>]+>", "", part)))
-                if k is not None:
-                    section = places[k].section
+                ks = at.get(html.unescape(re.sub("<[^>]+>", "", part)), [])
+                if ks:
+                    section = places[ks[0]].section
             if caption := re.search(r"class='caption'>(?:Figure|图) ?\d+\.? (.*?)</p>", part):  # a table's says what it lists
                 assert html.unescape(caption[1]) == _unnumbered(section), (caption[1], section)
                 checked["caption"] += 1
@@ -688,3 +692,128 @@ def test_a_generated_page_read_in_fewer_columns_than_laid_out_is_drawn_again() -
     with pytest.raises(SampleError) as refused:
         check_columns(2, 3)
     assert refused.value.reason == "columns_misread"
+
+
+def _list_texts(markup: str) -> list[tuple[str, int | None]]:
+    """Each paragraph of a list's HTML in order, with the number an `<ol>` opened just before it starts at (1 when it
+    has no `start`; None where no ordered list opens just before)."""
+    found, start = [], None
+    plain = re.sub(r"</?(?:b|i|span)\b[^>]*>", "", markup)  # stress runs are inside a paragraph's text
+    for m in re.finditer(r"<ol(?: id='\w+')?(?: start='(\d+)')?>|>([^<]+)<", plain):
+        if m[2] is None:
+            start = int(m[1] or 1)
+        else:
+            found.append((html.unescape(m[2]), start))
+            start = None
+    return found
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_generated_pages_lists_are_the_sources_own_lists_where_it_has_them(lang: str) -> None:
+    """A list on a page is a run of consecutive items of one list of the source, at the place the source has it
+    (right after the paragraph before it), numbered as the source numbers them, and no item shows twice on a page
+    (lists were made of short paragraphs 20-60 paragraphs further on: a list about TeX stood under "换行符转换",
+    "Cron job as a user process" showed in two lists of one page, and the source's own items flowed as loose
+    paragraphs)."""
+    passages = prose.passages(lang)
+    at: dict[str, list[int]] = {}
+    for k, p in enumerate(passages):
+        at.setdefault(p.text, []).append(k)
+    checked = {"lists": 0, "numbered": 0, "after_paragraph": 0}
+    for seed in range(40):
+        _, body, _ = _page_parts(seed, lang, "article")
+        shown: list[int] = []
+        before: int | None = None  # the passage of the last paragraph flowed
+        for part in body.parts:
+            if part.startswith(("<p>", "<p id")) and "class=" not in part:
+                ks = at.get(html.unescape(re.sub("<[^>]+>", "", part)), [])
+                before = ks[0] if len(ks) == 1 else None
+                shown += ks[:1]
+                continue
+            if not part.startswith(("<ul", "<ol")):
+                continue
+            texts = _list_texts(part)
+            starts = [k for k in at.get(texts[0][0], []) if passages[k].path
+                      and [p.text for p in passages[k:k + len(texts)]] == [t for t, _ in texts]]
+            assert starts, texts  # consecutive passages of the source, in its order
+            k = starts[0]
+            run = passages[k:k + len(texts)]
+            assert len({p.path[0].list for p in run}) == 1, texts  # one outermost list
+            for p, (_, start) in zip(run, texts):
+                if start is not None:
+                    assert p.path[-1].ordered and p.path[-1].item == start, (p, start)
+                    checked["numbered"] += 1
+            if before is not None:
+                assert before == k - 1, (passages[before].text, texts[0])
+                checked["after_paragraph"] += 1
+            shown += range(k, k + len(texts))
+            before = None
+            checked["lists"] += 1
+        assert len(shown) == len(set(shown)), seed  # nothing twice on a page
+    assert checked["lists"] >= 10 and checked["after_paragraph"] >= 5 and checked["numbered"] >= 1, checked
+
+
+def test_a_source_list_reads_back_nested_and_numbered_as_the_source_has_it() -> None:
+    """Drawn by MuPDF and read from the PDF, a page opening at the third item of the Debian Reference's list of
+    package operations shows "• Install (...)" then its own ordered steps 1-7, then "• Remove (...)" with its
+    steps 1-5 (nested lists inside their items); a numbered list begun mid-way keeps the source's numbers."""
+    from engines.docs.content import _list_markup
+
+    passages = prose.passages("en")
+    k = next(k for k, p in enumerate(passages) if p.text.startswith("Install (") and p.path)
+    run = [p for p in passages[k:k + 30] if p.path and p.path[0].list == passages[k].path[0].list]
+    markup = _list_markup(run, lambda p: html.escape(p.text))
+    lines = _drawn_lines(markup)
+    steps = [p.text for p in run if len(p.path) == 2]
+    assert lines[0].startswith("• Install (") and lines[1] == f"1. {steps[0]}" and lines[7] == f"7. {steps[6]}"
+    assert lines[8].startswith("• Remove (") and lines[9] == f"1. {steps[7]}", lines
+    ordered = next(i for i, p in enumerate(passages) if p.path and p.path[0].ordered and p.path[0].item == 3
+                   and len(p.path) == 1 and p.opens)
+    lines = _drawn_lines(_list_markup(passages[ordered:ordered + 1], lambda p: html.escape(p.text)))
+    assert lines[0].startswith("3. " + passages[ordered].text[:20]), lines
+
+
+def _drawn_lines(markup: str) -> list[str]:
+    """The lines of text MuPDF draws for `markup` on a wide page, read back from the PDF."""
+    import io
+
+    story, buffer = pymupdf.Story(markup, user_css="* {font-size: 9pt;}"), io.BytesIO()
+    writer = pymupdf.DocumentWriter(buffer)
+    dev = writer.begin_page(pymupdf.Rect(0, 0, 1400, 1400))
+    story.place(pymupdf.Rect(20, 20, 1380, 1380))
+    story.draw(dev)
+    writer.end_page()
+    writer.close()
+    with pymupdf.open("pdf", buffer.getvalue()) as doc:
+        return [" ".join(line.split()) for line in doc[0].get_text().splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_stress_falls_on_what_the_writer_stressed(lang: str) -> None:
+    """A bold or italic run is a whole run the source marks (its bold, italic, a command or file name in code) or
+    a list item's term before its colon, never some words drawn at random ("of the" was set in italics), and the
+    text stays the source's."""
+    from engines.docs.blocks import Stress, emphasise
+
+    passages = prose.passages(lang)
+    every = Stress("b", "i" if lang == "en" else "b", "i" if lang == "en" else "b", True)
+    checked = 0
+    for p in passages[::5]:
+        out = emphasise(p, every, lang)
+        if out is None:
+            assert not p.runs
+            continue
+        assert html.unescape(re.sub(r"</?[bi]>", "", out)) == p.text
+        marked = {p.text[start:end] for start, end, _ in p.runs}
+        for run in re.findall(r"<([bi])>(.*?)</\1>", out):
+            text = html.unescape(run[1])
+            assert text in marked or (p.path and p.text.startswith(text + (": " if lang == "en" else "："))), text
+        checked += 1
+    assert checked > 100
+    if lang == "en":
+        install = next(p for p in passages if p.text.startswith("Install (") and p.path)
+        assert emphasise(install, Stress("b", "i", None, False), lang).startswith("<b>Install</b> (")
+        term = next(p for p in passages if p.text.startswith("interpreter program packages:"))
+        assert emphasise(term, Stress("b", "i", None, True), lang) == (
+            "<b>interpreter program packages</b>: compatible interpreter must be available")
+        assert emphasise(term, Stress("b", "i", None, False), lang) is None

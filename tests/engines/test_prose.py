@@ -48,8 +48,8 @@ def test_pages_with_kicad_prose_draw_its_titles(lang: str) -> None:
 
 
 def _share(text: str, source: str) -> float:
-    """The share of the text's word triples found in the source's English paragraphs and titles."""
-    corpus = "\n".join(prose.paragraphs("en", source) + prose.headings("en", source))
+    """The share of the text's word triples found in the source's English passages (list items too) and titles."""
+    corpus = "\n".join([p.text for p in prose.passages("en", source)] + prose.headings("en", source))
     words = text.split()
     triples = [" ".join(words[i:i + 3]) for i in range(len(words) - 2)]
     return sum(t in corpus for t in triples) / len(triples)
@@ -87,3 +87,37 @@ def test_each_paragraph_knows_its_chapter_and_section(name: str) -> None:
             assert sum(bool(number) for _, number in chapters) > 0.95 * len(places)  # all but the title page and preface
             for p, number in chapters:
                 assert not number or p.section == p.chapter or p.section.startswith(f"{number[1]}."), p
+
+
+@pytest.mark.parametrize("name", sorted(prose.SOURCES))
+def test_passages_keep_the_sources_lists_in_order(name: str) -> None:
+    """`passages` runs through the manual as written: its prose paragraphs where they stand, and its lists whole,
+    each item where the source has it (a list's items numbered 1, 2, 3... with none missing, nested lists inside
+    their items), so a page can draw a list as the source does instead of gathering short paragraphs from
+    elsewhere."""
+    for lang in ("en", "zh"):
+        passages = prose.passages(lang, name)
+        left_out = set(prose.paragraphs(lang, name)) - {p.text for p in passages}
+        assert len(left_out) < 0.01 * len(prose.paragraphs(lang, name)), left_out  # a list mostly untranslated
+        listed = [p for p in passages if p.path]
+        assert 0.1 * len(passages) < len(listed) < 0.6 * len(passages), len(listed)
+        items: dict[int, list[int]] = {}
+        for p in listed:
+            if p.opens:
+                items.setdefault(p.path[-1].list, []).append(p.path[-1].item)
+        assert all(numbers == list(range(1, len(numbers) + 1)) for numbers in items.values())
+        assert sum(len(p.path) > 1 for p in listed) > 10  # nested lists are kept, inside their items
+        assert any(p.path[-1].ordered for p in listed) and not all(p.path[-1].ordered for p in listed)
+
+
+def test_a_passage_knows_its_list_and_what_its_writer_stressed() -> None:
+    """"interpreter program packages: ..." is the second item of a list nested in the first item of another (it
+    was flowed as a loose paragraph), and "Install" is the bold word of its item, "apt install …" a code run."""
+    passages = prose.passages("en")
+    (nested,) = [p for p in passages if p.text.startswith("interpreter program packages:")]
+    assert [(level.ordered, level.item) for level in nested.path] == [(False, 1), (False, 2)]
+    (parent,) = [p for p in passages if p.path == nested.path[:1] and p.opens]
+    assert parent.text.startswith("Non-binary packages")
+    install = next(p for p in passages if p.text.startswith("Install (") and p.path)
+    runs = [(install.text[start:end], kind) for start, end, kind in install.runs]
+    assert runs[:2] == [("Install", "strong"), ("apt install …", "code")], runs
