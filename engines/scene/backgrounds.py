@@ -59,8 +59,9 @@ class Photo:
 
 
 def _photos(package: str, pattern: str, names: str) -> tuple[Photo, ...]:
-    """The photos of one package: `pattern` turns each of the space-separated `names` into its path."""
-    return tuple(Photo(name, pattern.format(name), package) for name in names.split())
+    """The photos of one package: `pattern` turns each of the space-separated file `names` into its path (the
+    photo's name is the file's stem)."""
+    return tuple(Photo(Path(name).stem, pattern.format(name), package) for name in names.split())
 
 
 PHOTOS: tuple[Photo, ...] = (
