@@ -61,6 +61,18 @@ def test_every_quad_lies_inside_the_image_one_per_target_line(cls) -> None:
     assert drawn >= 2
 
 
+def test_a_small_photo_is_enlarged_no_more_than_a_large_one_ever_is() -> None:
+    """OpenCV's 512 px samples would be blown up 4.4x; capped at MAX_UPSCALE, which a 16:9 photo at working size
+    never reaches (its crops, and so its samples, are as before)."""
+    for size, capped in (((512, 512), True), ((1280, 720), False)):
+        enlarged = []
+        for i in range(60):
+            image, meta = content._crop(np.random.default_rng(i), Image.new("RGB", size))
+            enlarged.append(image.width / (meta["crop"][2] - meta["crop"][0]))
+        assert max(enlarged) <= content.MAX_UPSCALE + 0.01
+        assert (max(enlarged) > content.MAX_UPSCALE - 0.01) == capped, size
+
+
 def test_text_colour_keeps_the_contrast_floor() -> None:
     rng = np.random.default_rng(0)
     for mean in [(250, 250, 250), (10, 10, 10), (128, 128, 128), (200, 40, 30), (40, 160, 60)]:
