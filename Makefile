@@ -12,14 +12,16 @@ SUDO    := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 # Chromium renders pyecharts; Noto CJK gives Chinese glyphs to Chromium and matplotlib; TeX Live
 # (with XeLaTeX and Chinese) is the sandboxed LaTeX renderer's (renderers/latex.py); the Debian
 # Reference (English and Chinese) is the real prose of the docs and pages engines (engines/prose.py);
-# poppler is bench.docs' baseline; mate-backgrounds' nature photos and the fonts after it are the scene
-# engine's backgrounds and typefaces (engines/scene/).
+# poppler is bench.docs' baseline; the photos of mate-backgrounds, plasma-workspace-wallpapers,
+# lomiri-wallpapers-16.04/-20.04, lxqt-themes and opencv-doc (its sample images) and the fonts after them are
+# the scene engine's backgrounds and typefaces (engines/scene/).
 APT_PACKAGES := chromium fonts-noto-cjk fonts-dejavu-core \
 	texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-pictures \
 	texlive-fonts-recommended texlive-xetex texlive-lang-chinese \
 	lmodern fonts-lmodern tex-gyre fonts-texgyre fonts-texgyre-math \
 	debian-reference-en debian-reference-zh-cn kicad-doc-en kicad-doc-zh poppler-utils \
-	mate-backgrounds fonts-dejavu-extra fonts-liberation fonts-lato fonts-urw-base35 fonts-arphic-uming \
+	mate-backgrounds plasma-workspace-wallpapers lomiri-wallpapers-16.04 lomiri-wallpapers-20.04 lxqt-themes \
+	opencv-doc fonts-dejavu-extra fonts-liberation fonts-lato fonts-urw-base35 fonts-arphic-uming \
 	fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-lxgw-wenkai fonts-droid-fallback \
 	fonts-dkg-handwriting fonts-breip fonts-sjfonts
 # Real arXiv papers (`--engine pages --source`) need journal classes, biblatex and more fonts (about

@@ -313,11 +313,12 @@ def speed(n: int, source: Path | None) -> dict:
 
     engine = SceneEngine()
     t = cpu_seconds()
+    refused = []
     for path in backgrounds.installed():  # once per worker: decode, shrink and PP-OCR-check every photo
         try:
             backgrounds.load(path)
-        except backgrounds.BackgroundRefused:
-            pass
+        except backgrounds.BackgroundRefused as exc:
+            refused.append(exc.detail)
     for cjk in (False, True):  # and read every face's cmap
         for face in fonts.available(cjk):
             fonts.coverage(face)
@@ -343,6 +344,7 @@ def speed(n: int, source: Path | None) -> dict:
         unchecked_cpu += cpu_seconds() - t
     naive_n = max(3, n // 5) if n else 0
     out = {"warm_up_cpu_s_per_worker": round(warm_up, 2), "backgrounds": len(backgrounds.installed()),
+           "backgrounds_refused": refused,
            "engine_samples": n, "engine_per_cpu_s": round(n / max(engine_cpu, 1e-9), 2),
            "failed_draws": dict(failed), "naive_samples": naive_n,
            "naive_per_cpu_s": round(naive_n / max(naive_cpu, 1e-9), 3),

@@ -58,7 +58,11 @@ GENERATED = {  # what each engine's built-in source draws from the seed with its
 }
 # data a built-in source draws besides prose: (part, origin, Hub licence id; "other" where the Hub has none)
 DRAWN_FROM = {
-    "scene": [("backgrounds", "the nature photographs of Debian's `mate-backgrounds` package", "gpl-2.0")],
+    "scene": [("backgrounds", "photographs of Debian's `mate-backgrounds` and `plasma-workspace-wallpapers`", "gpl-2.0"),
+              ("backgrounds", "photographs of Debian's `lomiri-wallpapers-16.04` and `-20.04` (CC-BY-4.0, CC-BY-SA-4.0, "
+                              "CC-BY-SA-3.0 or CC0-1.0 per photo, photographer named in its file name)", "other"),
+              ("backgrounds", "photographs of Debian's `lxqt-themes`", "lgpl-2.1"),
+              ("backgrounds", "sample photographs of Debian's `opencv-doc` (Apache-2.0 and BSD-3-Clause)", "apache-2.0")],
     "handwriting": [("strokes", "English pen strokes from the Hershey fonts (public domain) and the EMS faces "
                                 "(SIL OFL 1.1), npm `hersheytext`", "ofl-1.1"),
                     ("strokes", "Chinese stroke medians of Make Me a Hanzi, npm `hanzi-writer-data` (Arphic Public "

@@ -1,14 +1,37 @@
 """Background photographs for synthetic scenes: real photos that ship in packages, checked to carry no text.
 
-Why real photos: a reader must learn text against foliage, water, sky and wood, not against flat colours or
-noise. Why only packaged ones: a build needs no download. Debian's `mate-backgrounds` (GPL-2+) ships twelve
-nature photographs (flowers, grass, a dune, rain drops, a storm, wood, water), eleven used (PP-OCR reads a
-character in `LadyBird.jpg`); its abstract and logo wallpapers are left out (renders, one with a logo).
-Each photo is decoded once per process and shrunk to `WORK_SIDE` (its own 1600-2560 px would cost 50-150 ms a
+Why real photos: a reader must learn text against foliage, water, sky, brick, glass and clutter, not against flat
+colours or noise. Why only packaged ones: a build needs no download. Why many packages: a reader trained on one
+wallpaper set (eleven nature photos) sees no streets, walls, buildings, sky or objects. Every photo below was looked
+at by eye (real photographs, not renders or paintings; no letters or digits a person reads) and passes the text
+check; `make setup` installs all six packages, and the engine uses those present (`installed`).
+
+Package (Debian bookworm), its licence as Debian's copyright file states it, photos used, what they show:
+- `mate-backgrounds`, GPL-2+, 11: flowers, grass, a dune, rain drops, a storm, wood, water.
+- `plasma-workspace-wallpapers`, GPL-2+ (KDE Visual Design Group), 10: a pier in fog, paper cups, a lake at
+  dusk, boats at sunset, autumn leaves, a building's facade, a kite in the sky, moss, a forest path.
+- `lomiri-wallpapers-16.04`, CC-BY-4.0, CC-BY-SA-4.0 or CC0-1.0 per photo (photographer in the file name), 10:
+  a bridge's cables over a beach, a fig in a bowl, paint brushes, dogs at a wooden house, mountains, a creek,
+  dandelions, a sunset on a summit.
+- `lomiri-wallpapers-20.04`, CC-BY-SA-3.0 (Lukas Baubkus), 1: a nuthatch on a tree trunk.
+- `lxqt-themes`, LGPL-2.1+, 11: clouds, a storm sky, fog on a field, hills, flowers, butterflies, a dew drop.
+- `opencv-doc` (its `examples/data`), Apache-2.0 AND BSD-3-Clause (photographers not named), 10 of 500-1300 px:
+  a hotel front, a brick street in Leuven, a town from the air (two), an aloe against a wall, fruit, an apple, an
+  orange, a dog, a squirrel.
+
+Left out after a look: every render and abstract wallpaper of these packages, `gnome-backgrounds` and
+`ukui-wallpapers` (renders only), `desktop-base` (renders, logos), OpenCV's photos with letters or digits
+(`rubberwhale1`: foam letters; `messi5`, `board`, `graf1`, `box_in_scene`, `plant` with its price tag) or below
+500 px, lomiri's `greentock` (a clock face's cut-out numerals), and five photos the text check refuses on a single
+character (mate's `LadyBird`, plasma's `BytheWater`, lomiri's `Wine` and `free`, OpenCV's `ela_original`). The
+photos of the PyPI `scikit-image` and `scikit-learn` wheels (coffee, a cat, a motorcycle, the Summer Palace) would
+need those libraries as dependencies for seven photos, so they are not used.
+
+Each photo is decoded once per process and shrunk to `WORK_SIDE` (its own 1600-5300 px would cost 50-150 ms a
 decode per sample), then read once by PP-OCR (`renderers.ppocr`): a photo in which the reader detects any text is
 refused as a background, because text in the image that the target does not name teaches the model to skip text.
 The check is lazy (a photo is read the first time a sample draws it) and its verdict a pure function of the
-photo, so every worker makes the same choice.
+photo, so every worker makes the same choice. All the photos at working size take about 150 MB a worker.
 """
 
 from __future__ import annotations
@@ -24,11 +47,42 @@ from renderers import ppocr
 
 WORK_SIDE = 1280  # longest side a background is kept at (crops are drawn at up to 1024)
 CHECK_SIDE = 960  # the text check reads at this side: about 0.6 CPU-s a photo, once per process
-PHOTOS: tuple[tuple[str, str], ...] = (
-    *((f"/usr/share/backgrounds/mate/nature/{name}.jpg", "mate-backgrounds") for name in (
-        "Aqua", "Blinds", "Dune", "FreshFlower", "Garden", "GreenMeadow", "RainDrops", "Storm", "TwoWings", "Wood",
-        "YellowFlower")),
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A packaged background photo: `name` (unique, recorded in a sample's meta), its path and its package."""
+
+    name: str
+    path: str
+    package: str
+
+
+def _photos(package: str, pattern: str, names: str) -> tuple[Photo, ...]:
+    """The photos of one package: `pattern` turns each of the space-separated file `names` into its path (the
+    photo's name is the file's stem)."""
+    return tuple(Photo(Path(name).stem, pattern.format(name), package) for name in names.split())
+
+
+PHOTOS: tuple[Photo, ...] = (
+    *_photos("mate-backgrounds", "/usr/share/backgrounds/mate/nature/{}.jpg",
+             "Aqua Blinds Dune FreshFlower Garden GreenMeadow RainDrops Storm TwoWings Wood YellowFlower"),
+    *_photos("plasma-workspace-wallpapers", "/usr/share/wallpapers/{}/contents/images/2560x1600.jpg",
+             "ColdRipple ColorfulCups DarkestHour EveningGlow FallenLeaf Grey Kite OneStandsOut Path summer_1am"),
+    *_photos("lomiri-wallpapers-16.04", "/usr/share/backgrounds/{}.jpg",
+             "Bridge_by_Sander_Klootwijk Dragonfly_by_Bolly Picture_0B_by_freespace Picture_1A_by_freespace "
+             "aitzgorri_by_Aitzol_Berasategi friends_by_Aitzol_Berasategi life_by_Aitzol_Berasategi "
+             "picosdeeuropa_by_Aitzol_Berasategi seeding_by_Clements_Engelhardt sunset_by_Aitzol_Berasategi"),
+    *_photos("lomiri-wallpapers-20.04", "/usr/share/backgrounds/{}.jpg", "Kleiber_by_Lukas_Baubkus"),
+    *_photos("lxqt-themes", "/usr/share/lxqt/wallpapers/{}",
+             "Butterfly-Kenneth-Wimer.jpg Valendas.png after-the-rain.jpg appleflower.png beam.png butterfly.png "
+             "cloud.png drop.png flowers.png fog.jpg this-is-not-windows.jpg"),
+    *_photos("opencv-doc", "/usr/share/doc/opencv-doc/examples/data/{}",
+             "aero1.jpg aero3.jpg aloeL.jpg apple.jpg building.jpg chicky_512.png fruits.jpg leuvenA.jpg orange.jpg "
+             "squirrel_cls.jpg"),
 )
+PACKAGES = tuple(dict.fromkeys(p.package for p in PHOTOS))
+_NAMES = {Path(p.path): f"{p.package}/{p.name}" for p in PHOTOS}
 # The detector finds text-like strokes in foliage now and then; a detection counts as text only when it is
 # also recognised with this confidence and holds a letter or digit.
 TEXT_SCORE = 0.6
@@ -43,11 +97,12 @@ def installed() -> tuple[Path, ...]:
     """The background photos present on this machine, in a fixed order.
 
     Raises:
-        RuntimeError: none is; the message names the package.
+        RuntimeError: none is; the message names the packages. With only some installed, the others' photos are
+            simply not drawn (a sample's meta names its photo as "package/photo").
     """
-    found = tuple(p for p in (Path(s) for s, _ in PHOTOS) if p.is_file())
+    found = tuple(path for path in _NAMES if path.is_file())
     if not found:
-        raise RuntimeError("no background photo is installed: run `make setup` (Debian package mate-backgrounds)")
+        raise RuntimeError(f"no background photo is installed: run `make setup` (Debian packages {' '.join(PACKAGES)})")
     return found
 
 
@@ -59,7 +114,7 @@ def text_found(image: Image.Image) -> list[str]:
 
 @dataclass(frozen=True)
 class Background:
-    """A checked background: the photo at working size, and where it came from."""
+    """A checked background: the photo at working size, and where it came from ("package/photo" if packaged)."""
 
     image: Image.Image
     name: str
@@ -77,7 +132,7 @@ def load(path: Path) -> Background:
     return verdict
 
 
-@functools.lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=None)  # every packaged photo stays decoded: each is drawn again and again
 def _checked(path: Path) -> Background | BackgroundRefused:
     try:
         with Image.open(path) as img:
@@ -89,4 +144,4 @@ def _checked(path: Path) -> Background | BackgroundRefused:
     texts = text_found(image)
     if texts:
         return BackgroundRefused("background_has_text", f"{path.name} shows {texts[:3]}")
-    return Background(image, path.name)
+    return Background(image, _NAMES.get(path, path.name))

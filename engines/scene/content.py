@@ -35,6 +35,7 @@ FLAT = 7.0  # mean gradient (grey levels per pixel) a spot may have for bare tex
 CONTRAST = 4.5  # WCAG contrast floor of text against the mean of what it is drawn on
 TRIES = 24  # candidate spots per item
 MAX_ANGLE = 30.0  # degrees: a fitted orientation steeper than this is not followed
+MAX_UPSCALE = 3.2  # a crop is enlarged at most this much: about the most a 16:9 photo at working size ever is
 
 
 @dataclass(frozen=True)
@@ -82,12 +83,18 @@ def _patch(lines: list[str], face: fonts.SceneFace, size: int, colour: tuple[int
 
 
 def _crop(rng: np.random.Generator, photo: Image.Image) -> tuple[Image.Image, dict[str, Any]]:
-    """A random crop of the background at 640-1024 px on its longer side, maybe mirrored."""
+    """A random crop of the background at 640-1024 px on its longer side, maybe mirrored.
+
+    A small photo (OpenCV's samples are 512-900 px) is not enlarged more than `MAX_UPSCALE` times, the most a
+    large one ever is: its scene is drawn smaller instead of as a smear of a few hundred pixels.
+    """
     side, aspect = int(rng.integers(640, 1025)), float(rng.uniform(0.6, 1.7))
     out = (side, round(side / aspect)) if aspect >= 1 else (round(side * aspect), side)
     fill = float(rng.uniform(0.45, 1.0))  # share of the largest crop of that aspect the photo holds
     scale = min(photo.width / out[0], photo.height / out[1]) * fill
     cw, ch = out[0] * scale, out[1] * scale
+    if out[0] > MAX_UPSCALE * cw:
+        out = (round(MAX_UPSCALE * cw), round(MAX_UPSCALE * ch))
     left, top = float(rng.uniform(0, photo.width - cw)), float(rng.uniform(0, photo.height - ch))
     box = (left, top, left + cw, top + ch)
     image = photo.resize(out, Image.Resampling.BILINEAR, box=box)

@@ -26,6 +26,22 @@ def test_a_photo_with_text_is_refused_as_background_and_a_packaged_one_is_not() 
     assert max(clean.image.size) == backgrounds.WORK_SIDE
 
 
+def test_the_packaged_photos_present_are_used_and_none_names_make_setup(monkeypatch) -> None:
+    present = backgrounds.installed()[0]
+    monkeypatch.setattr(backgrounds, "_NAMES", {Path("/nonexistent/a.jpg"): "gone/a", present: "here/b"})
+    backgrounds.installed.cache_clear()
+    try:
+        assert backgrounds.installed() == (present,)
+        monkeypatch.setattr(backgrounds, "_NAMES", {Path("/nonexistent/a.jpg"): "gone/a"})
+        backgrounds.installed.cache_clear()
+        with pytest.raises(RuntimeError, match=r"make setup.*plasma-workspace-wallpapers"):
+            backgrounds.installed()
+    finally:
+        backgrounds.installed.cache_clear()
+    names = [f"{p.package}/{p.name}" for p in backgrounds.PHOTOS]
+    assert len(set(names)) == len(names) >= 40  # unique names in meta, though plasma's files share one
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("cls", [SceneEngine, SceneCropsEngine])
 def test_every_quad_lies_inside_the_image_one_per_target_line(cls) -> None:
@@ -43,6 +59,18 @@ def test_every_quad_lies_inside_the_image_one_per_target_line(cls) -> None:
         for quad in quads:
             assert content.inside(tuple(map(tuple, quad)), sample.images[0].size), (quad, sample.images[0].size)
     assert drawn >= 2
+
+
+def test_a_small_photo_is_enlarged_no_more_than_a_large_one_ever_is() -> None:
+    """OpenCV's 512 px samples would be blown up 4.4x; capped at MAX_UPSCALE, which a 16:9 photo at working size
+    never reaches (its crops, and so its samples, are as before)."""
+    for size, capped in (((512, 512), True), ((1280, 720), False)):
+        enlarged = []
+        for i in range(60):
+            image, meta = content._crop(np.random.default_rng(i), Image.new("RGB", size))
+            enlarged.append(image.width / (meta["crop"][2] - meta["crop"][0]))
+        assert max(enlarged) <= content.MAX_UPSCALE + 0.01
+        assert (max(enlarged) > content.MAX_UPSCALE - 0.01) == capped, size
 
 
 def test_text_colour_keeps_the_contrast_floor() -> None:
@@ -215,17 +243,17 @@ def test_a_folder_of_mostly_textless_photos_still_builds(tmp_path: Path) -> None
     """A user's photo folder is mostly photos without text (texlive's doc JPEGs: 9 of 10 tries refused as no_text
     failed the shard). Retries walk every photo and a photo's verdict is read once, so each index finds the one
     photo that carries text."""
-    for path in backgrounds.installed():
-        (tmp_path / path.name).symlink_to(path)
+    photos = {tmp_path / f"{i:02d}{path.suffix}": path for i, path in enumerate(backgrounds.installed()[:11])}
+    for link, path in photos.items():  # eleven: the packaged photos' names repeat (plasma's "2560x1600.jpg")
+        link.symlink_to(path)
     sign = Image.open(backgrounds.installed()[0]).convert("RGB").resize((900, 600))
     ImageDraw.Draw(sign).rectangle((150, 220, 750, 380), fill="white")
     bold = ImageFont.truetype(DEJAVU.replace("Sans.ttf", "Sans-Bold.ttf"), 90)
     ImageDraw.Draw(sign).text((190, 255), "OPEN DAILY", fill="black", font=bold)
     sign.save(tmp_path / "sign.jpg", quality=95)
     engine = SceneEngine(SceneEngine.Config(source=str(tmp_path)))
-    assert engine.max_attempts == max(10, len(backgrounds.installed()) + 2)  # the first try, then every photo
+    assert engine.max_attempts == max(10, len(photos) + 2)  # the first try, then every photo
     built = drawn_as_built(engine, range(3))
     assert [sample.target for _, sample in built] == ["OPEN DAILY"] * 3
-    photos = {tmp_path / p.name for p in backgrounds.installed()}
-    assert engine.refused and set(engine.refused) <= photos  # the textless ones tried, each read once
+    assert engine.refused and set(engine.refused) <= set(photos)  # the textless ones tried, each read once
     assert {refusal.reason for refusal in engine.refused.values()} == {"no_text"}
