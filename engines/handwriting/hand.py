@@ -87,15 +87,26 @@ def draw_hand(rng: np.random.Generator, lang: str, size: tuple[float, float]) ->
                 ink=INKS[int(rng.integers(len(INKS)))])
 
 
-def _densify(stroke: np.ndarray) -> np.ndarray:
-    """The stroke with points added so that none is more than `STEP` from the next (its corners all kept)."""
-    if len(stroke) < 2:
-        return stroke
-    seg = np.diff(stroke, axis=0)
+def _densify(strokes: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
+    """The strokes with points added so that none is more than `STEP` from the next (their corners all kept).
+
+    All strokes of a glyph in one pass (a Chinese character has a dozen; per stroke, numpy's call overhead was
+    most of a glyph's first use), the same points a stroke-by-stroke pass gives."""
+    if not strokes:
+        return strokes
+    flat = np.concatenate(strokes)
+    lens = np.array([len(st) for st in strokes])
+    seg = np.diff(flat, axis=0)
     n = np.maximum(1, np.ceil(np.hypot(seg[:, 0], seg[:, 1]) / STEP).astype(int))
+    n[np.cumsum(lens)[:-1] - 1] = 0  # no points between one stroke's end and the next one's start
     which = np.repeat(np.arange(len(seg)), n)
-    frac = (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n) + 1) / np.repeat(n, n)
-    return np.concatenate([stroke[:1], stroke[which] + seg[which] * frac[:, None].astype(np.float32)])
+    frac = (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n) + 1) / np.repeat(np.maximum(n, 1), n)
+    added = flat[which] + seg[which] * frac[:, None].astype(np.float32)
+    # each stroke: its first point, then the points added along its segments
+    first = np.cumsum(lens) - lens
+    per = np.bincount(np.repeat(np.arange(len(lens)), lens)[:-1], n, len(lens)).astype(int)
+    heads = np.cumsum(per) - per
+    return tuple(np.concatenate([flat[f:f + 1], added[a:a + k]]) for f, a, k in zip(first, heads, per))
 
 
 @functools.lru_cache(maxsize=16384)
@@ -104,7 +115,7 @@ def _pen_glyph(font: str, lang: str, char: str) -> pen.Glyph | None:
     g = pen.hanzi_glyph(char) if cjk else pen.hershey_font(font).get(char)
     if g is None or (not g.strokes and char != " "):
         return None
-    return pen.Glyph(tuple(_densify(st) for st in g.strokes), g.advance)
+    return pen.Glyph(_densify(g.strokes), g.advance)
 
 
 @functools.cache
@@ -190,10 +201,10 @@ def _font_line(hand: Hand, text: str, x: float, baseline: float, rng: np.random.
             base = baseline + hand.drift * math.sin(phase + (x - x0) / period * 2 * math.pi) + lift[i]
             left, top = int(round(x + dx - w * 0.2)), int(round(base + dy - h * 0.2))
             stamps.append((patch, left, top))
-            ys, xs = np.nonzero(patch)
-            if len(xs):
-                box = [min(box[0], left + xs.min()), min(box[1], top + ys.min()), max(box[2], left + xs.max() + 1),
-                       max(box[3], top + ys.max() + 1)]
+            bx, by, bw, bh = cv2.boundingRect(patch)  # the turned glyph's ink
+            if bw:
+                box = [min(box[0], left + bx), min(box[1], top + by), max(box[2], left + bx + bw),
+                       max(box[3], top + by + bh)]
         x += adv * scale[i] + hand.spacing * em
     if box[0] == math.inf:
         box = [x0, baseline - em, x, baseline]
