@@ -118,6 +118,14 @@ def _pen_glyph(font: str, lang: str, char: str) -> pen.Glyph | None:
     return pen.Glyph(_densify(g.strokes), g.advance)
 
 
+@functools.lru_cache(maxsize=16384)
+def _flat(font: str, lang: str, char: str) -> tuple[np.ndarray, tuple[int, ...]]:
+    """`_pen_glyph`'s strokes one after another, and each one's number of points: a line joins its characters'
+    points, not its hundreds of strokes one by one."""
+    strokes = _pen_glyph(font, lang, char).strokes
+    return np.concatenate(strokes or [np.zeros((0, 2), np.float32)]), tuple(len(st) for st in strokes)
+
+
 @functools.cache
 def _cmap(font: str) -> frozenset[str]:
     return frozenset(chr(c) for c in TTFont(f"{FONT_DIR}/{font}", lazy=True).getBestCmap())
@@ -129,13 +137,15 @@ def _ttf(font: str, px: int) -> ImageFont.FreeTypeFont:
 
 
 @functools.lru_cache(maxsize=32768)
-def _font_glyph(font: str, px: int, char: str) -> tuple[np.ndarray, int, int, float]:
-    """A font character's ink (uint8 alpha), its offset from the pen position on the baseline, and its advance."""
+def _font_glyph(font: str, px: int, char: str) -> tuple[np.ndarray, int, int, float, bool]:
+    """A font character's ink (uint8 alpha), its offset from the pen position on the baseline, its advance, and
+    whether it has any ink."""
     face = _ttf(font, px)
     left, top, right, bottom = face.getbbox(char, anchor="ls")
     img = Image.new("L", (max(1, right - left + 2), max(1, bottom - top + 2)))
     ImageDraw.Draw(img).text((1 - left, 1 - top), char, font=face, fill=255, anchor="ls")
-    return np.asarray(img), left - 1, top - 1, face.getlength(char)
+    ink = np.asarray(img)
+    return ink, left - 1, top - 1, face.getlength(char), bool(ink.any())
 
 
 def glyph(hand: Hand, char: str) -> pen.Glyph | None:
@@ -205,21 +215,21 @@ def _font_line(hand: Hand, text: str, x: float, baseline: float, rng: np.random.
     phase, period = rng.uniform(0, 2 * math.pi), rng.uniform(6, 14) * em
     stamps: list[Stamp] = []
     x0, box = x, [math.inf, math.inf, -math.inf, -math.inf]
-    for i, char in enumerate(text):
-        patch, dx, dy, adv = _font_glyph(hand.font, px, char)
-        if char != " " and patch.any():
+    for char, k, turn, up in zip(text, scale.tolist(), rot.tolist(), lift.tolist()):
+        patch, dx, dy, adv, inked = _font_glyph(hand.font, px, char)
+        if char != " " and inked:
             h, w = patch.shape
-            m = cv2.getRotationMatrix2D((w / 2, h / 2), float(rot[i]), float(scale[i]))
+            m = cv2.getRotationMatrix2D((w / 2, h / 2), turn, k)
             m[:, 2] += (w * 0.2, h * 0.2)
             patch = cv2.warpAffine(patch, m, (int(w * 1.4) + 1, int(h * 1.4) + 1), flags=cv2.INTER_LINEAR)
-            base = baseline + hand.drift * math.sin(phase + (x - x0) / period * 2 * math.pi) + lift[i]
+            base = baseline + hand.drift * math.sin(phase + (x - x0) / period * 2 * math.pi) + up
             left, top = int(round(x + dx - w * 0.2)), int(round(base + dy - h * 0.2))
             stamps.append((patch, left, top))
             bx, by, bw, bh = cv2.boundingRect(patch)  # the turned glyph's ink
             if bw:
                 box = [min(box[0], left + bx), min(box[1], top + by), max(box[2], left + bx + bw),
                        max(box[3], top + by + bh)]
-        x += adv * scale[i] + hand.spacing * em
+        x += adv * k + hand.spacing * em
     if box[0] == math.inf:
         box = [x0, baseline - em, x, baseline]
     return stamps, (float(box[0]), float(box[1]), float(box[2]), float(box[3]))
@@ -256,12 +266,12 @@ def write_line(hand: Hand, text: str, x: float, baseline: float, rng: np.random.
                   np.stack([sx * np.sin(rot), sy * np.cos(rot)], -1)], 1) * em  # (n, 2, 2)
     base = baseline + hand.drift * np.sin(phase + (pen_x[:-1] - x) / period * 2 * math.pi) + tilt * (pen_x[:-1] - x)
     base += lift
-    parts = [(i, st) for i, g in enumerate(glyphs) for st in g.strokes]
-    if not parts:
+    flat = [_flat(hand.font, hand.lang, c) for c in text]
+    lens = [k for _, ks in flat for k in ks]
+    if not lens:
         return *none, [], (x, baseline - em, float(pen_x[-1]), baseline)
-    lens = [len(st) for _, st in parts]
-    char = np.repeat([i for i, _ in parts], lens)
-    p = np.concatenate([st for _, st in parts])
+    char = np.repeat(np.arange(n), [len(pts) for pts, _ in flat])
+    p = np.concatenate([pts for pts, _ in flat])
     q = np.einsum("nij,nj->ni", m[char], p)
     q[:, 0] += 0.025 * j * em * np.sin(wob_f[char, 0] * q[:, 1] / em * 2 * math.pi + wob_p[char, 0])
     q[:, 1] += 0.025 * j * em * np.sin(wob_f[char, 1] * q[:, 0] / em * 2 * math.pi + wob_p[char, 1])
@@ -270,7 +280,7 @@ def write_line(hand: Hand, text: str, x: float, baseline: float, rng: np.random.
     starts = np.cumsum([0] + lens[:-1])
     t = (np.arange(len(p)) - np.repeat(starts, lens)) / np.repeat(np.maximum(1, np.array(lens) - 1), lens)
     press = np.where(np.repeat(lens, lens) > 2, 0.7 + 0.3 * np.sin(np.pi * t), 1.0)
-    wid = hand.nib * np.repeat(rng.uniform(0.85, 1.15, len(parts)), lens) * press
+    wid = hand.nib * np.repeat(rng.uniform(0.85, 1.15, len(lens)), lens) * press
     pad = hand.nib
     box = (float(q[:, 0].min() - pad), float(q[:, 1].min() - pad), float(q[:, 0].max() + pad),
            float(q[:, 1].max() + pad))
