@@ -21,7 +21,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from engines import prose
 from engines.base import SampleError
-from engines.handwriting.hand import FONT_DIR, FONT_HANDS, Hand, advance, draw_hand, drawable, write_line
+from engines.handwriting.hand import FONT_DIR, FONT_HANDS, Hand, advance, draw_hand, drawable, measure, write_line
 from renderers import pen
 from renderers.fonts import font_file
 
@@ -117,14 +117,15 @@ def wrap(hand: Hand, text: str, width: float) -> list[str] | None:
     """
     lines: list[str] = []
     line, space, used = "", "", 0.0
+    width_of = measure(hand)  # every word is measured twice
     for tok in TOKEN.findall(text):
         if tok.isspace():
             space = " " if line else ""
             continue
-        alone = advance(hand, tok)
+        alone = width_of(tok)
         if alone > width:
             return None
-        joined = advance(hand, space + tok, used)
+        joined = width_of(space + tok, used)
         if line and joined > width and tok not in NO_LINE_START:
             lines.append(line)
             line, used = tok, alone

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
@@ -191,15 +192,27 @@ def _width(hand: Hand, char: str) -> float:
     return (glyph(hand, char).advance + hand.spacing) * hand.size
 
 
+def measure(hand: Hand) -> Callable[[str, float], float]:
+    """`advance` for one hand, its table looked up once: what `wrap` calls for every word of a page."""
+    table = _widths(hand)
+
+    def width(text: str, start: float = 0.0) -> float:
+        try:
+            return sum(map(table.__getitem__, text), start)
+        except KeyError:
+            for char in text:
+                if char not in table:
+                    table[char] = _width(hand, char)
+            return sum(map(table.__getitem__, text), start)
+
+    return width
+
+
 def advance(hand: Hand, text: str, start: float = 0.0) -> float:
     """The nominal width of `text` in pixels (before per-character jitter, which averages out), added to `start`
     one character at a time: `advance(h, b, advance(h, a))` is exactly `advance(h, a + b)`, so a line being filled
     is measured by its new word alone."""
-    table = _widths(hand)
-    for char in text:
-        if char not in table:
-            table[char] = _width(hand, char)
-    return sum(map(table.__getitem__, text), start)
+    return measure(hand)(text, start)
 
 
 Stamp = tuple[np.ndarray, int, int]  # an ink patch and its top-left pixel
