@@ -300,7 +300,8 @@ def _gain(h: int, w: int, params: DegradeParams) -> np.ndarray | None:
         gain -= params.shadow * ramp / max(float(ramp.max()), 1e-6)
     if params.vignette:
         gain *= 1 - params.vignette / 2 * ((x * x)[None, :] + (y * y)[:, None])
-    return cv2.resize(cv2.merge([gain, gain, gain]), (w, h), interpolation=cv2.INTER_LINEAR)  # 3 channels: no merge
+    gain = cv2.resize(gain, (w, h), interpolation=cv2.INTER_LINEAR)
+    return cv2.merge([gain, gain, gain])  # enlarged once, not once a channel (the same values)
 
 
 def _scaled(a: np.ndarray, gain: np.ndarray, scale: float = 1.0) -> np.ndarray:
@@ -388,7 +389,10 @@ def apply(image: Image.Image | np.ndarray, params: DegradeParams, texts: Sequenc
         field = _window("grain", rng, h, w)
         if field is None:
             field = cv2.merge([_blotches(rng, h, w) * POOL_UNIT] * 3)
-        a = cv2.add(a, cv2.multiply(a, field, scale=params.grain / POOL_UNIT, dtype=cv2.CV_16S), dtype=cv2.CV_8U)
+        # the sum by addWeighted: its float sum of two integers is exact, and it reads uint8 beside int16
+        # without the mixed-type copy cv2.add makes
+        a = cv2.addWeighted(a, 1.0, cv2.multiply(a, field, scale=params.grain / POOL_UNIT, dtype=cv2.CV_16S), 1.0, 0,
+                            dtype=cv2.CV_8U)
     if moves(params):
         hom, out = warp(params, (w, h))
         half = np.array([[1, 0, 0.5], [0, 1, 0.5], [0, 0, 1]])  # degrade's pixel i spans [i, i+1]; OpenCV's is at i
@@ -418,6 +422,6 @@ def apply(image: Image.Image | np.ndarray, params: DegradeParams, texts: Sequenc
         a = cv2.addWeighted(a, 1.0, f, params.noise / POOL_UNIT, 0, dtype=cv2.CV_8U)
     if params.jpeg:  # OpenCV's codec (libjpeg-turbo, 4:2:0 as Pillow's): no PIL image made and read back
         _, buf = cv2.imencode(".jpg", cv2.cvtColor(a, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, params.jpeg])
-        a = cv2.cvtColor(cv2.imdecode(buf, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+        a = cv2.imdecode(buf, cv2.IMREAD_COLOR_RGB)  # libjpeg-turbo writes RGB itself: no BGR copy to swap
     img = Image.fromarray(a, "RGB")
     return Rendered([img], map_texts(texts, params, size), {"degrade": params.preset, "size": list(img.size)})
