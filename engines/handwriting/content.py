@@ -285,5 +285,8 @@ def write_page(rng: np.random.Generator, lang: str, kind: str, size: tuple[float
                             np.concatenate(widths or [np.zeros(0, np.float32)]), lengths)
     for patch, x, y in stamps:
         pen.stamp(mask, patch, x, y)
-    page = paper(sheet) if printed is None else pen.ink_onto(paper(sheet), np.asarray(printed), (25, 25, 25))
-    return pen.ink_onto(page, mask, hand.ink), boxes, hand, sheet
+    page = paper(sheet)
+    if printed is not None:
+        pen.ink_onto(page, np.asarray(printed), (25, 25, 25))
+    pen.ink_onto(page, mask, hand.ink)
+    return page, boxes, hand, sheet
