@@ -44,6 +44,7 @@ FONT_SHARE = 0.25  # of hands that write with a font instead of a pen
 # black, blue-black, blue, pencil, red-brown
 INKS = ((20, 24, 30), (18, 32, 110), (12, 40, 140), (40, 40, 48), (90, 20, 20))
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+HANZI = "hanzi"  # `_source` of Chinese characters and full-width marks
 STEP = 0.08  # ems between points after densifying, so a wobble (2-5 waves an em) bends long straight strokes too
 
 
@@ -110,20 +111,27 @@ def _densify(strokes: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
     return tuple(np.concatenate([flat[f:f + 1], added[a:a + k]]) for f, a, k in zip(first, heads, per))
 
 
+def _source(font: str, lang: str, char: str) -> str:
+    """Where a hand's `char` is written from: `HANZI` (Make Me a Hanzi, or `pen.CJK_PUNCT`) or its Latin pen font.
+
+    Glyphs are cached by this and the character, so that a Chinese character is read and densified once, not once
+    for each of the Latin fonts a Chinese hand may write with."""
+    return HANZI if CJK.match(char) or (lang == "zh" and char in pen.CJK_PUNCT) else font
+
+
 @functools.lru_cache(maxsize=16384)
-def _pen_glyph(font: str, lang: str, char: str) -> pen.Glyph | None:
-    cjk = CJK.match(char) or (lang == "zh" and char in pen.CJK_PUNCT)
-    g = pen.hanzi_glyph(char) if cjk else pen.hershey_font(font).get(char)
+def _pen_glyph(source: str, char: str) -> pen.Glyph | None:
+    g = pen.hanzi_glyph(char) if source == HANZI else pen.hershey_font(source).get(char)
     if g is None or (not g.strokes and char != " "):
         return None
     return pen.Glyph(_densify(g.strokes), g.advance)
 
 
 @functools.lru_cache(maxsize=16384)
-def _flat(font: str, lang: str, char: str) -> tuple[np.ndarray, tuple[int, ...]]:
+def _flat(source: str, char: str) -> tuple[np.ndarray, tuple[int, ...]]:
     """`_pen_glyph`'s strokes one after another, and each one's number of points: a line joins its characters'
     points, not its hundreds of strokes one by one."""
-    strokes = _pen_glyph(font, lang, char).strokes
+    strokes = _pen_glyph(source, char).strokes
     return np.concatenate(strokes or [np.zeros((0, 2), np.float32)]), tuple(len(st) for st in strokes)
 
 
@@ -154,7 +162,7 @@ def glyph(hand: Hand, char: str) -> pen.Glyph | None:
 
     A font hand has no pen glyphs; `drawable` and `advance` ask its font.
     """
-    return _pen_glyph(hand.font, hand.lang, char)
+    return _pen_glyph(_source(hand.font, hand.lang, char), char)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -279,7 +287,7 @@ def write_line(hand: Hand, text: str, x: float, baseline: float, rng: np.random.
                   np.stack([sx * np.sin(rot), sy * np.cos(rot)], -1)], 1) * em  # (n, 2, 2)
     base = baseline + hand.drift * np.sin(phase + (pen_x[:-1] - x) / period * 2 * math.pi) + tilt * (pen_x[:-1] - x)
     base += lift
-    flat = [_flat(hand.font, hand.lang, c) for c in text]
+    flat = [_flat(_source(hand.font, hand.lang, c), c) for c in text]
     lens = [k for _, ks in flat for k in ks]
     if not lens:
         return *none, [], (x, baseline - em, float(pen_x[-1]), baseline)
