@@ -300,8 +300,7 @@ def _gain(h: int, w: int, params: DegradeParams) -> np.ndarray | None:
         gain -= params.shadow * ramp / max(float(ramp.max()), 1e-6)
     if params.vignette:
         gain *= 1 - params.vignette / 2 * ((x * x)[None, :] + (y * y)[:, None])
-    gain = cv2.resize(gain, (w, h), interpolation=cv2.INTER_LINEAR)
-    return cv2.merge([gain, gain, gain])  # enlarged once, not once a channel (the same values)
+    return cv2.resize(cv2.merge([gain, gain, gain]), (w, h), interpolation=cv2.INTER_LINEAR)  # 3 channels: no merge
 
 
 def _scaled(a: np.ndarray, gain: np.ndarray, scale: float = 1.0) -> np.ndarray:
