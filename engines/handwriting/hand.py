@@ -145,6 +145,11 @@ def _ttf(font: str, px: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(f"{FONT_DIR}/{font}", px)
 
 
+@functools.lru_cache(maxsize=65536)
+def _font_advance(font: str, px: int, char: str) -> float:
+    return _ttf(font, px).getlength(char)
+
+
 @functools.lru_cache(maxsize=32768)
 def _font_glyph(font: str, px: int, char: str) -> tuple[np.ndarray, int, int, float, bool]:
     """A font character's ink (uint8 alpha), its offset from the pen position on the baseline, its advance, and
@@ -154,7 +159,7 @@ def _font_glyph(font: str, px: int, char: str) -> tuple[np.ndarray, int, int, fl
     img = Image.new("L", (max(1, right - left + 2), max(1, bottom - top + 2)))
     ImageDraw.Draw(img).text((1 - left, 1 - top), char, font=face, fill=255, anchor="ls")
     ink = np.asarray(img)
-    return ink, left - 1, top - 1, face.getlength(char), bool(ink.any())
+    return ink, left - 1, top - 1, _font_advance(font, px, char), bool(ink.any())  # measured when wrapping
 
 
 def glyph(hand: Hand, char: str) -> pen.Glyph | None:
@@ -180,11 +185,6 @@ def drawable(hand: Hand, text: str) -> bool:
         cmap = _cmap(hand.font)
         return all(c in cmap and (c == " " or c.isprintable()) for c in set(text))
     return all(_has_strokes(hand.font, hand.lang, c) for c in set(text))
-
-
-@functools.lru_cache(maxsize=65536)
-def _font_advance(font: str, px: int, char: str) -> float:
-    return _ttf(font, px).getlength(char)
 
 
 @functools.lru_cache(maxsize=16)
