@@ -135,6 +135,12 @@ def _flat(source: str, char: str) -> tuple[np.ndarray, tuple[int, ...]]:
     return np.concatenate(strokes or [np.zeros((0, 2), np.float32)]), tuple(len(st) for st in strokes)
 
 
+@functools.lru_cache(maxsize=65536)
+def _written(font: str, lang: str, char: str) -> tuple[np.ndarray, tuple[int, ...]]:
+    """`_flat` of the glyph a hand of `font` and `lang` writes `char` with: one cached call a character of a line."""
+    return _flat(_source(font, lang, char), char)
+
+
 @functools.cache
 def _cmap(font: str) -> frozenset[str]:
     return frozenset(chr(c) for c in TTFont(f"{FONT_DIR}/{font}", lazy=True).getBestCmap())
@@ -287,7 +293,7 @@ def write_line(hand: Hand, text: str, x: float, baseline: float, rng: np.random.
                   np.stack([sx * np.sin(rot), sy * np.cos(rot)], -1)], 1) * em  # (n, 2, 2)
     base = baseline + hand.drift * np.sin(phase + (pen_x[:-1] - x) / period * 2 * math.pi) + tilt * (pen_x[:-1] - x)
     base += lift
-    flat = [_flat(_source(hand.font, hand.lang, c), c) for c in text]
+    flat = [_written(hand.font, hand.lang, c) for c in text]
     lens = [k for _, ks in flat for k in ks]
     if not lens:
         return *none, [], (x, baseline - em, float(pen_x[-1]), baseline)
