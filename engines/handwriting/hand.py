@@ -136,6 +136,11 @@ def _flat(source: str, char: str) -> tuple[np.ndarray, tuple[int, ...]]:
 
 
 @functools.lru_cache(maxsize=65536)
+def _hand_glyph(font: str, lang: str, char: str) -> pen.Glyph | None:
+    return _pen_glyph(_source(font, lang, char), char)
+
+
+@functools.lru_cache(maxsize=65536)
 def _written(font: str, lang: str, char: str) -> tuple[np.ndarray, tuple[int, ...]]:
     """`_flat` of the glyph a hand of `font` and `lang` writes `char` with: one cached call a character of a line."""
     return _flat(_source(font, lang, char), char)
@@ -173,7 +178,7 @@ def glyph(hand: Hand, char: str) -> pen.Glyph | None:
 
     A font hand has no pen glyphs; `drawable` and `advance` ask its font.
     """
-    return _pen_glyph(_source(hand.font, hand.lang, char), char)
+    return _hand_glyph(hand.font, hand.lang, char)
 
 
 @functools.lru_cache(maxsize=65536)
