@@ -16,13 +16,13 @@ geometry (skew on a scanner bed, a hand-held camera's rotation and perspective, 
 page), lighting (contrast, brightness, a cast shadow, lens vignetting), optical blur, resolution loss, sensor
 noise, JPEG re-compression. OpenCV (which rapidocr installs) draws them with SIMD filters: erode/dilate for
 the ink, one bilinear `warpPerspective` for the geometry, `GaussianBlur`, `resize`, and the smooth shadow/vignette
-gain computed at 1/8 size and enlarged; the pixel arithmetic stays in uint8 (lookup tables for tint, contrast and
-brightness, one saturating OpenCV multiply or add for grain, shadow and noise) and OpenCV's libjpeg-turbo does the
-JPEG round trip. The sensor noise and the paper grain are not drawn per image: each is a window, at an offset the
-image's seed draws, of a 2048 px field made once per process from a fixed seed (`_pool`), so a build pays for the
-field once, not per sample. About 0.03 CPU-s for a handwriting page of 1 Mpx, against 0.23-0.28 for the same
-effects written plainly (Pillow filters, float numpy, fields drawn per image; bench.handwriting's baseline); no
-OpenCV random number is used, so replay stays exact.
+gain computed at 1/8 size and enlarged; the pixel arithmetic stays in uint8 (a per-channel multiply for the tint,
+a lookup table for contrast and brightness, one saturating OpenCV multiply or add for grain, shadow and noise) and
+OpenCV's libjpeg-turbo does the JPEG round trip. The sensor noise and the paper grain are not drawn per image:
+each is a window, at an offset the image's seed draws, of a 2048 px field made once per process from a fixed seed
+(`_pool`), so a build pays for the field once, not per sample. About 0.03 CPU-s for a handwriting page of 1 Mpx,
+against 0.23-0.28 for the same effects written plainly (Pillow filters, float numpy, fields drawn per image;
+bench.handwriting's baseline); no OpenCV random number is used, so replay stays exact.
 """
 
 from __future__ import annotations
@@ -381,14 +381,18 @@ def apply(image: Image.Image | np.ndarray, params: DegradeParams, texts: Sequenc
         spread = (cv2.erode if params.ink > 0 else cv2.dilate)(a, np.ones((3, 3), np.uint8),
                                                                borderType=cv2.BORDER_REPLICATE)
         a = cv2.addWeighted(a, 1 - abs(params.ink), spread, abs(params.ink), 0)
-    if params.paper != (255, 255, 255):  # a tint is one lookup per channel
-        lut = np.floor(np.arange(256, dtype=np.float32)[:, None] * np.asarray(params.paper) / 255 + 0.5)
-        a = cv2.LUT(a, np.clip(lut, 0, 255).astype(np.uint8).reshape(256, 1, 3))
+    if params.paper != (255, 255, 255):  # a tint: each channel times its paper level / 255, rounded
+        # (v * p / 255 never lies halfway between integers, so OpenCV's rounding is the one rounding; a multiply by
+        # a per-channel scalar is 3x as fast as a lookup with a table per channel)
+        a = cv2.multiply(a, (*params.paper, 0), scale=1 / 255)
     if params.grain:  # a + a * grain * blotches, the blotches a window of the pool
         field = _window("grain", rng, h, w)
         if field is None:
             field = cv2.merge([_blotches(rng, h, w) * POOL_UNIT] * 3)
-        a = cv2.add(a, cv2.multiply(a, field, scale=params.grain / POOL_UNIT, dtype=cv2.CV_16S), dtype=cv2.CV_8U)
+        # the sum by addWeighted: its float sum of two integers is exact, and it reads uint8 beside int16
+        # without the mixed-type copy cv2.add makes
+        a = cv2.addWeighted(a, 1.0, cv2.multiply(a, field, scale=params.grain / POOL_UNIT, dtype=cv2.CV_16S), 1.0, 0,
+                            dtype=cv2.CV_8U)
     if moves(params):
         hom, out = warp(params, (w, h))
         half = np.array([[1, 0, 0.5], [0, 1, 0.5], [0, 0, 1]])  # degrade's pixel i spans [i, i+1]; OpenCV's is at i
@@ -418,6 +422,6 @@ def apply(image: Image.Image | np.ndarray, params: DegradeParams, texts: Sequenc
         a = cv2.addWeighted(a, 1.0, f, params.noise / POOL_UNIT, 0, dtype=cv2.CV_8U)
     if params.jpeg:  # OpenCV's codec (libjpeg-turbo, 4:2:0 as Pillow's): no PIL image made and read back
         _, buf = cv2.imencode(".jpg", cv2.cvtColor(a, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, params.jpeg])
-        a = cv2.cvtColor(cv2.imdecode(buf, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+        a = cv2.imdecode(buf, cv2.IMREAD_COLOR_RGB)  # libjpeg-turbo writes RGB itself: no BGR copy to swap
     img = Image.fromarray(a, "RGB")
     return Rendered([img], map_texts(texts, params, size), {"degrade": params.preset, "size": list(img.size)})

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
@@ -43,6 +44,7 @@ FONT_SHARE = 0.25  # of hands that write with a font instead of a pen
 # black, blue-black, blue, pencil, red-brown
 INKS = ((20, 24, 30), (18, 32, 110), (12, 40, 140), (40, 40, 48), (90, 20, 20))
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+HANZI = "hanzi"  # `_source` of Chinese characters and full-width marks
 STEP = 0.08  # ems between points after densifying, so a wobble (2-5 waves an em) bends long straight strokes too
 
 
@@ -87,24 +89,61 @@ def draw_hand(rng: np.random.Generator, lang: str, size: tuple[float, float]) ->
                 ink=INKS[int(rng.integers(len(INKS)))])
 
 
-def _densify(stroke: np.ndarray) -> np.ndarray:
-    """The stroke with points added so that none is more than `STEP` from the next (its corners all kept)."""
-    if len(stroke) < 2:
-        return stroke
-    seg = np.diff(stroke, axis=0)
+def _densify(strokes: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
+    """The strokes with points added so that none is more than `STEP` from the next (their corners all kept).
+
+    All strokes of a glyph in one pass (a Chinese character has a dozen; per stroke, numpy's call overhead was
+    most of a glyph's first use), the same points a stroke-by-stroke pass gives."""
+    if not strokes:
+        return strokes
+    flat = np.concatenate(strokes)
+    lens = np.array([len(st) for st in strokes])
+    seg = np.diff(flat, axis=0)
     n = np.maximum(1, np.ceil(np.hypot(seg[:, 0], seg[:, 1]) / STEP).astype(int))
+    n[np.cumsum(lens)[:-1] - 1] = 0  # no points between one stroke's end and the next one's start
     which = np.repeat(np.arange(len(seg)), n)
-    frac = (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n) + 1) / np.repeat(n, n)
-    return np.concatenate([stroke[:1], stroke[which] + seg[which] * frac[:, None].astype(np.float32)])
+    frac = (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n) + 1) / np.repeat(np.maximum(n, 1), n)
+    added = flat[which] + seg[which] * frac[:, None].astype(np.float32)
+    # each stroke: its first point, then the points added along its segments
+    first = np.cumsum(lens) - lens
+    per = np.bincount(np.repeat(np.arange(len(lens)), lens)[:-1], n, len(lens)).astype(int)
+    heads = np.cumsum(per) - per
+    return tuple(np.concatenate([flat[f:f + 1], added[a:a + k]]) for f, a, k in zip(first, heads, per))
+
+
+def _source(font: str, lang: str, char: str) -> str:
+    """Where a hand's `char` is written from: `HANZI` (Make Me a Hanzi, or `pen.CJK_PUNCT`) or its Latin pen font.
+
+    Glyphs are cached by this and the character, so that a Chinese character is read and densified once, not once
+    for each of the Latin fonts a Chinese hand may write with."""
+    return HANZI if CJK.match(char) or (lang == "zh" and char in pen.CJK_PUNCT) else font
 
 
 @functools.lru_cache(maxsize=16384)
-def _pen_glyph(font: str, lang: str, char: str) -> pen.Glyph | None:
-    cjk = CJK.match(char) or (lang == "zh" and char in pen.CJK_PUNCT)
-    g = pen.hanzi_glyph(char) if cjk else pen.hershey_font(font).get(char)
+def _pen_glyph(source: str, char: str) -> pen.Glyph | None:
+    g = pen.hanzi_glyph(char) if source == HANZI else pen.hershey_font(source).get(char)
     if g is None or (not g.strokes and char != " "):
         return None
-    return pen.Glyph(tuple(_densify(st) for st in g.strokes), g.advance)
+    return pen.Glyph(_densify(g.strokes), g.advance)
+
+
+@functools.lru_cache(maxsize=16384)
+def _flat(source: str, char: str) -> tuple[np.ndarray, tuple[int, ...]]:
+    """`_pen_glyph`'s strokes one after another, and each one's number of points: a line joins its characters'
+    points, not its hundreds of strokes one by one."""
+    strokes = _pen_glyph(source, char).strokes
+    return np.concatenate(strokes or [np.zeros((0, 2), np.float32)]), tuple(len(st) for st in strokes)
+
+
+@functools.lru_cache(maxsize=65536)
+def _hand_glyph(font: str, lang: str, char: str) -> pen.Glyph | None:
+    return _pen_glyph(_source(font, lang, char), char)
+
+
+@functools.lru_cache(maxsize=65536)
+def _written(font: str, lang: str, char: str) -> tuple[np.ndarray, tuple[int, ...]]:
+    """`_flat` of the glyph a hand of `font` and `lang` writes `char` with: one cached call a character of a line."""
+    return _flat(_source(font, lang, char), char)
 
 
 @functools.cache
@@ -117,14 +156,21 @@ def _ttf(font: str, px: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(f"{FONT_DIR}/{font}", px)
 
 
+@functools.lru_cache(maxsize=65536)
+def _font_advance(font: str, px: int, char: str) -> float:
+    return _ttf(font, px).getlength(char)
+
+
 @functools.lru_cache(maxsize=32768)
-def _font_glyph(font: str, px: int, char: str) -> tuple[np.ndarray, int, int, float]:
-    """A font character's ink (uint8 alpha), its offset from the pen position on the baseline, and its advance."""
+def _font_glyph(font: str, px: int, char: str) -> tuple[np.ndarray, int, int, float, bool]:
+    """A font character's ink (uint8 alpha), its offset from the pen position on the baseline, its advance, and
+    whether it has any ink."""
     face = _ttf(font, px)
     left, top, right, bottom = face.getbbox(char, anchor="ls")
     img = Image.new("L", (max(1, right - left + 2), max(1, bottom - top + 2)))
     ImageDraw.Draw(img).text((1 - left, 1 - top), char, font=face, fill=255, anchor="ls")
-    return np.asarray(img), left - 1, top - 1, face.getlength(char)
+    ink = np.asarray(img)
+    return ink, left - 1, top - 1, _font_advance(font, px, char), bool(ink.any())  # measured when wrapping
 
 
 def glyph(hand: Hand, char: str) -> pen.Glyph | None:
@@ -132,7 +178,7 @@ def glyph(hand: Hand, char: str) -> pen.Glyph | None:
 
     A font hand has no pen glyphs; `drawable` and `advance` ask its font.
     """
-    return _pen_glyph(hand.font, hand.lang, char)
+    return _hand_glyph(hand.font, hand.lang, char)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -152,19 +198,40 @@ def drawable(hand: Hand, text: str) -> bool:
     return all(_has_strokes(hand.font, hand.lang, c) for c in set(text))
 
 
-@functools.lru_cache(maxsize=65536)
-def _font_advance(font: str, px: int, char: str) -> float:
-    return _ttf(font, px).getlength(char)
+@functools.lru_cache(maxsize=16)
+def _widths(hand: Hand) -> dict[str, float]:
+    """Each character's width in pixels for `hand`, filled in by `advance` as characters come: wrapping a page
+    measures every word twice, and a dict lookup costs a fraction of a glyph's cached look-up and its arithmetic."""
+    return {}
+
+
+def _width(hand: Hand, char: str) -> float:
+    if not hand.pen:
+        return _font_advance(hand.font, int(round(hand.size)), char) + hand.spacing * hand.size
+    return (glyph(hand, char).advance + hand.spacing) * hand.size
+
+
+def measure(hand: Hand) -> Callable[[str, float], float]:
+    """`advance` for one hand, its table looked up once: what `wrap` calls for every word of a page."""
+    table = _widths(hand)
+
+    def width(text: str, start: float = 0.0) -> float:
+        try:
+            return sum(map(table.__getitem__, text), start)
+        except KeyError:
+            for char in text:
+                if char not in table:
+                    table[char] = _width(hand, char)
+            return sum(map(table.__getitem__, text), start)
+
+    return width
 
 
 def advance(hand: Hand, text: str, start: float = 0.0) -> float:
     """The nominal width of `text` in pixels (before per-character jitter, which averages out), added to `start`
     one character at a time: `advance(h, b, advance(h, a))` is exactly `advance(h, a + b)`, so a line being filled
     is measured by its new word alone."""
-    if not hand.pen:
-        px = int(round(hand.size))
-        return sum((_font_advance(hand.font, px, c) + hand.spacing * hand.size for c in text), start)
-    return sum(((glyph(hand, c).advance + hand.spacing) * hand.size for c in text), start)
+    return measure(hand)(text, start)
 
 
 Stamp = tuple[np.ndarray, int, int]  # an ink patch and its top-left pixel
@@ -180,21 +247,21 @@ def _font_line(hand: Hand, text: str, x: float, baseline: float, rng: np.random.
     phase, period = rng.uniform(0, 2 * math.pi), rng.uniform(6, 14) * em
     stamps: list[Stamp] = []
     x0, box = x, [math.inf, math.inf, -math.inf, -math.inf]
-    for i, char in enumerate(text):
-        patch, dx, dy, adv = _font_glyph(hand.font, px, char)
-        if char != " " and patch.any():
+    for char, k, turn, up in zip(text, scale.tolist(), rot.tolist(), lift.tolist()):
+        patch, dx, dy, adv, inked = _font_glyph(hand.font, px, char)
+        if char != " " and inked:
             h, w = patch.shape
-            m = cv2.getRotationMatrix2D((w / 2, h / 2), float(rot[i]), float(scale[i]))
+            m = cv2.getRotationMatrix2D((w / 2, h / 2), turn, k)
             m[:, 2] += (w * 0.2, h * 0.2)
             patch = cv2.warpAffine(patch, m, (int(w * 1.4) + 1, int(h * 1.4) + 1), flags=cv2.INTER_LINEAR)
-            base = baseline + hand.drift * math.sin(phase + (x - x0) / period * 2 * math.pi) + lift[i]
+            base = baseline + hand.drift * math.sin(phase + (x - x0) / period * 2 * math.pi) + up
             left, top = int(round(x + dx - w * 0.2)), int(round(base + dy - h * 0.2))
             stamps.append((patch, left, top))
-            ys, xs = np.nonzero(patch)
-            if len(xs):
-                box = [min(box[0], left + xs.min()), min(box[1], top + ys.min()), max(box[2], left + xs.max() + 1),
-                       max(box[3], top + ys.max() + 1)]
-        x += adv * scale[i] + hand.spacing * em
+            bx, by, bw, bh = cv2.boundingRect(patch)  # the turned glyph's ink
+            if bw:
+                box = [min(box[0], left + bx), min(box[1], top + by), max(box[2], left + bx + bw),
+                       max(box[3], top + by + bh)]
+        x += adv * k + hand.spacing * em
     if box[0] == math.inf:
         box = [x0, baseline - em, x, baseline]
     return stamps, (float(box[0]), float(box[1]), float(box[2]), float(box[3]))
@@ -231,12 +298,12 @@ def write_line(hand: Hand, text: str, x: float, baseline: float, rng: np.random.
                   np.stack([sx * np.sin(rot), sy * np.cos(rot)], -1)], 1) * em  # (n, 2, 2)
     base = baseline + hand.drift * np.sin(phase + (pen_x[:-1] - x) / period * 2 * math.pi) + tilt * (pen_x[:-1] - x)
     base += lift
-    parts = [(i, st) for i, g in enumerate(glyphs) for st in g.strokes]
-    if not parts:
+    flat = [_written(hand.font, hand.lang, c) for c in text]
+    lens = [k for _, ks in flat for k in ks]
+    if not lens:
         return *none, [], (x, baseline - em, float(pen_x[-1]), baseline)
-    lens = [len(st) for _, st in parts]
-    char = np.repeat([i for i, _ in parts], lens)
-    p = np.concatenate([st for _, st in parts])
+    char = np.repeat(np.arange(n), [len(pts) for pts, _ in flat])
+    p = np.concatenate([pts for pts, _ in flat])
     q = np.einsum("nij,nj->ni", m[char], p)
     q[:, 0] += 0.025 * j * em * np.sin(wob_f[char, 0] * q[:, 1] / em * 2 * math.pi + wob_p[char, 0])
     q[:, 1] += 0.025 * j * em * np.sin(wob_f[char, 1] * q[:, 0] / em * 2 * math.pi + wob_p[char, 1])
@@ -245,7 +312,7 @@ def write_line(hand: Hand, text: str, x: float, baseline: float, rng: np.random.
     starts = np.cumsum([0] + lens[:-1])
     t = (np.arange(len(p)) - np.repeat(starts, lens)) / np.repeat(np.maximum(1, np.array(lens) - 1), lens)
     press = np.where(np.repeat(lens, lens) > 2, 0.7 + 0.3 * np.sin(np.pi * t), 1.0)
-    wid = hand.nib * np.repeat(rng.uniform(0.85, 1.15, len(parts)), lens) * press
+    wid = hand.nib * np.repeat(rng.uniform(0.85, 1.15, len(lens)), lens) * press
     pad = hand.nib
     box = (float(q[:, 0].min() - pad), float(q[:, 1].min() - pad), float(q[:, 0].max() + pad),
            float(q[:, 1].max() + pad))
