@@ -36,6 +36,7 @@ import numpy as np
 
 from pipelines.readers import Reading
 from pipelines.readers.charts import chart_items
+from pipelines.readers.page_redraw import MATH
 from pipelines.sampling import seeded_sample, shard_sizes
 from pipelines.validate import score
 from renderers.scripts import HAN
@@ -53,6 +54,8 @@ CYRILLIC = {"a": "\u0430", "e": "\u0435", "o": "\u043e", "p": "\u0440", "c": "\u
 # LaTeX symbols a wrong target swaps for a neighbour: (pattern, replacement).
 SYMBOLS = ((r"\equiv", "="), (r"\ll", r"\gg"), (r"\leq", r"\geq"), (r"\alpha", r"\beta"), (r"\pm", r"\mp"),
            (r"\sin", r"\cos"), (r"\sum", r"\prod"), (r"\cup", r"\cap"), ("+", "-"), ("=", r"\neq"))
+# Displayed math as a page's markdown writes it (`pipelines.readers.page_redraw.MATH` less its inline form).
+DISPLAY = re.compile(MATH.pattern.split("|", 1)[1].replace(r"\3", r"\2"), re.S)  # its groups one fewer
 COMMON_CJK = ("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主"
               "发年动同工也能下过子说产种面而方后多定行学法所民得经")
 
@@ -141,10 +144,23 @@ def interleave(target: str, meta: dict[str, Any], rng: np.random.Generator) -> s
     return "\n".join(lines)
 
 
+def _in_display(target: str) -> list[bool]:
+    """For each line, whether it lies inside displayed math (`\\[...\\]`, `align` ...), where a line break is a
+    space: such a line written word by word is the same formula, nothing a reader could flag."""
+    spans = [(m.start(), m.end()) for m in DISPLAY.finditer(target)]
+    inside, at = [], 0
+    for line in target.split("\n"):
+        inside.append(any(a <= at and at + len(line) <= b for a, b in spans))
+        at += len(line) + 1
+    return inside
+
+
 def split_line(target: str, meta: dict[str, Any], rng: np.random.Generator) -> str | None:
-    """A line of three or more words written one word per line."""
+    """A line of three or more words written one word per line (outside displayed math, where a line break is a
+    space)."""
     lines = target.split("\n")
-    i = _pick(rng, [i for i, line in enumerate(lines) if len(line.split()) >= 3])
+    i = _pick(rng, [i for (i, line), shown in zip(enumerate(lines), _in_display(target))
+                    if len(line.split()) >= 3 and not shown])
     if i is None:
         return None
     lines[i:i + 1] = lines[i].split()

@@ -14,7 +14,16 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from bench.mutate import MUTATIONS, box_moved, color_changed, drop_line, mutation_table, on_a_page, pages_swapped
+from bench.mutate import (
+    MUTATIONS,
+    box_moved,
+    color_changed,
+    drop_line,
+    mutation_table,
+    on_a_page,
+    pages_swapped,
+    split_line,
+)
 from engines.base import Sample
 from engines.compose import joined
 from shards.format import encode_image, make_record, record_meta
@@ -95,3 +104,13 @@ def test_mutation_bench_flags_broken_finegrained_scene_regions_and_not_right_one
     assert {"letter", "drop_line"} <= set(table) and {"box_moved", "color_changed"} & set(table), table
     for kind, row in table.items():
         assert row["flagged"] == row["applied"] > 0, (kind, result["misses"])
+
+
+def test_a_line_of_displayed_math_is_not_split_since_its_line_breaks_are_spaces() -> None:
+    """`split_line` inside `\\begin{align*}` or `\\[...\\]` leaves the same formula (a line break in math is a space):
+    a mutation no reader could flag, which counted as a miss on real papers' pages."""
+    target = ("Some prose of the page in one line\n\n\\begin{align*}\nx &= y + z + w \\\\\nv &= 1 + 2 + 3\n\\end{align*}"
+              "\n\n\\[a + b = c + d\\]")
+    for seed in range(16):
+        broken = split_line(target, {}, np.random.default_rng(seed))
+        assert broken is not None and broken.startswith("Some\nprose"), broken
