@@ -460,8 +460,8 @@ def blind(text: str) -> str:
     folded, so a changed one still reads back otherwise; code points are checked without a reader (`codepoints`), and
     a line split into words is the layout figure's to catch."""
     text = MARKS.sub("", unicodedata.normalize("NFD", SEPARATOR.sub(".", BULLET.sub("", fold(text).strip()))))
-    text = FAINT_DOT.sub("", text)
-    return RUN.sub(r"\1", re.sub(r"\s+", "", PAIRS.sub(lambda m: DRAWN_AS[m.group()], text).translate(CONFUSED)))
+    text = FAINT_DOT.sub("", re.sub(r"\s+", "", text))  # '. "' read '."': a full stop touches a quote either way
+    return RUN.sub(r"\1", PAIRS.sub(lambda m: DRAWN_AS[m.group()], text).translate(CONFUSED))
 
 
 def layout(order: dict[str, Any]) -> float:
