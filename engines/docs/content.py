@@ -48,6 +48,8 @@ KINDS = {"en": {"article": 0.6, "letter": 0.1, "form": 0.1, "receipt": 0.1, "sli
          "zh": {"article": 0.4, "notice": 0.2, "report": 0.2, "paper": 0.2}}
 LIST_MARKS = "•0123456789."  # what MuPDF draws before the items of <ul> and <ol>
 MIN_COLUMN = 150  # points: narrower columns break lines every few words
+NOTE_GAP = 4.0  # font sizes between the columns and the page's footnote (`engines.docs.layout` starts a new stretch
+# past 2.5 line heights)
 NUMBERED = re.compile(r"^(?:[A-Z]\.|\d+)(?:\.\d+)*\.?\s+|^第 ?\d+ ?章\s*|^附录 ?[A-Z]\.?\s*|^(?:Chapter|Appendix) \S+\s*")
 CHANCE = {"table": 0.07, "figure": 0.05, "code": 0.05, "emphasis": 0.3}  # emphasis: a page that sets stress
 
@@ -479,7 +481,11 @@ def generate_page(rng: np.random.Generator, lang: str, source: str = prose.DEFAU
     if top_markup:
         top = _place(dev, top_markup, css, archive, area).y1 + layout.size
     if note:
-        bottom = _place(dev, note, css, archive, pymupdf.Rect(area.x0, top, area.x1, area.y1), bottom=True).y0 - layout.size
+        # the page's footnote stands clear of the columns, as under a footnote rule: `reading_order` then reads it
+        # after all of them (one line height above it, it joined the last column's stretch and was read before the
+        # right column: docs index 79, seed 0)
+        bottom = _place(dev, note, css, archive, pymupdf.Rect(area.x0, top, area.x1, area.y1),
+                        bottom=True).y0 - NOTE_GAP * layout.size
     story = pymupdf.Story(flow, user_css=css, archive=archive)
     placed: dict[str, list[tuple[float, float, float, float]]] = {}
 

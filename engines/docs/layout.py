@@ -158,12 +158,15 @@ def _pull_back(boxes: list[Box], stretches: list[tuple[list[list[int]], list[Int
     cross none of its gutters: a right column that starts higher than its left neighbour ("compose key.", the end
     of a paragraph begun on the page before, above the left column's heading) opened no gutter alone and was read
     before the left column. A band that crosses a gutter (a running head, a title) stays, and so does every band
-    above it."""
+    above it. The stretch above is single-column when fewer than `MIN_ROWS` of its bands have lines on both sides of
+    a gap it shares, as the columns are read: a running head at the left and a centred title share a gap that no
+    band has lines on both sides of (docs index 42, seed 0: the right column's first line was read before the left
+    column, its second joined to the left column's heading)."""
     for k in range(1, len(stretches)):
         bands, shared = stretches[k]
         gutters = _gutters(shared, left, right, GUTTER * h)
         above, above_shared = stretches[k - 1]
-        if not gutters or _gutters(above_shared, left, right, GUTTER * h):
+        if not gutters or _spanning(boxes, above, _gutters(above_shared, left, right, GUTTER * h)) >= MIN_ROWS:
             continue
         while above:
             band, top = above[-1], min(boxes[i][1] for band in bands for i in band)

@@ -9,8 +9,8 @@ hides one wrong word, so where the record's meta gives each target line's box (`
 and whether it reads back exactly but for what PP-OCR confuses on clean type (`blind`). A line that does
 not is read again from crops with other margins (`SECOND_LOOKS`): PP-OCR's own slips depend on the crop, a
 wrong target does not, so a line counts as misread only when no look reads it exactly. The score
-is the lowest of the token F1, 1 - the worst line's CER, the exact-line figure (1 less
-PROBLEM_COST per line misread: one changed character on a page of a hundred lines flags it) and the layout
+is the lowest of the token F1, the exact-line figure (1 less PROBLEM_COST per line misread: one changed
+character on a page of a hundred lines flags it; for handwriting, 1 - the worst line's CER) and the layout
 figure: one wrong line is enough to flag a sample. The layout figure (`pipelines.readers.order`) does not trust the engine's
 boxes or order: it derives columns and reading order from the lines PP-OCR itself detects, and
 counts as a problem, each costing PROBLEM_COST, each pair of consecutive target lines that does not
@@ -82,7 +82,9 @@ CONFUSED = str.maketrans({**{c: form for form, alike in CONFUSABLE.items() for c
 # Glyph pairs that draw one glyph when set tight, and what PP-OCR reads them as: "()" is a "0" (a serif face's
 # "malloc()" read "malloc0" by whole line, word crop, and stretched crops alike), "/\\" a Greek capital lambda
 # (read "A", U+2206 or U+2227). Each side made one form; no letter or digit becomes another.
-DRAWN_AS = {"()": "o", "/\\": "a", "\u03bb": "a", "\u2206": "a", "\u2227": "a"}
+# A dash beside the Han numeral one draws one long stroke: "Bison — 一个" is read "Bison ——个" by whole line,
+# crops and the page's own detection alike (docs_73 of the 80-page build); a 一 away from a dash is compared.
+DRAWN_AS = {"()": "o", "/\\": "a", "\u03bb": "a", "\u2206": "a", "\u2227": "a", "-\u4e00": "-", "\u4e00-": "-"}
 PAIRS = re.compile("|".join(map(re.escape, DRAWN_AS)))
 # A digit group's separator: PP-OCR reads a table figure's comma as a full stop ("375,495" as "375.495", measured on
 # right docs tables); the engine copies figures from its text layer and never rewrites one, and a changed digit
@@ -93,7 +95,13 @@ MARKS = re.compile(r"[\u0300-\u036f]")
 # A list item's bullet opening a line: PP-OCR drops a leading ● or • from a line crop (docs_53, docs_70 of the
 # 80-page mutation build: right pages flagged for it alone); a bullet is no letter, and items stay lines.
 BULLET = re.compile("^[\u00b7\u25cf\u25aa\u25a0\u25e6\u2023\u2219\u25cb]\\s*")
-CAPTURE_SLIPS = {frozenset("ce")}  # letters a capture's blur and ink spread draw alike (measured: `reads_as`)
+# A full stop touching a quote mark reads as part of the quote ('".*\\.cpio"' read '"*\\.cpio"', '“硬件识别”.' read
+# '“硬件识别”': docs_48, docs_53 of the 80-page build, by every look): dropped with the `FAINT` mark it touches (a
+# quote read as "*" keeps its full stop: '"/dev/".' read '*/dev/*.').
+FAINT_DOT = re.compile(f"(?<=[{re.escape(FAINT)}])\\.|\\.(?=[{re.escape(FAINT)}])")
+# Marks a capture's blur and ink spread draw alike (measured: `reads_as`): "c" and "e"; a comma's tail blurred away
+# ("preferences" file," read 'file.' on a photo, docs_47).
+CAPTURE_SLIPS = {frozenset("ce"), frozenset(",.")}
 # Runs it reads one too few or too many of: thin strokes side by side ("ll" of a sans-serif "kill"), dots of an
 # ellipsis ("......" read as "....."), a Chinese dash's two halves; each made one.
 RUN = re.compile(r"([l.-])\1+")
@@ -210,8 +218,11 @@ def read_handwritten(record: dict[str, Any], images: list[Image.Image]) -> Readi
 
 def score_text(record: dict[str, Any], images: list[Image.Image], exact_lines: bool) -> Reading:
     """Score a plain-text sample: the lowest of the token F1 on the whole image, the reading-order and
-    line-structure figure judged from PP-OCR's own detections (`layout`), and 1 - the worst line CER
-    where line boxes exist.
+    line-structure figure judged from PP-OCR's own detections (`layout`), and where line boxes exist the
+    exact-line figure (`exact_lines`) or else 1 - the worst line CER. The worst line's CER is one reading of one
+    crop with punctuation compared: a two-character line "符。" read "符" scored 0.5 and flagged a right page
+    (docs_73 of the 80-page build), where the exact-line check reads every line in several looks and compares
+    every letter, digit and CJK character; so with exact lines it is reported, not scored.
 
     Args:
         record: the sample's JSON record (target, meta, ...).
@@ -252,10 +263,10 @@ def score_text(record: dict[str, Any], images: list[Image.Image], exact_lines: b
         return Reading(min(score, 1.0 - worst["cer"]), details)
     captured = bool(record_meta(record).get("capture"))
     misread = _misread(images[0], list(zip(per_line, [box for line, box in zip(lines, boxes) if line.strip()])),
-                       captured)
+                       captured, found[0], tilts[0])
     exact = max(0.0, 1.0 - PROBLEM_COST * len(misread))
     details.update(lines_misread=len(misread), misread=misread[:4], exact=exact)
-    return Reading(min(score, 1.0 - worst["cer"], exact), details)
+    return Reading(min(score, exact), details)
 
 
 def flat(record: dict[str, Any], images: list[Image.Image]) -> tuple[list[Image.Image], list[list[float]] | None]:
@@ -392,12 +403,14 @@ def doubted(detections: Sequence[tuple[str, Sequence[float]]], unplaced: int) ->
     return out
 
 
-def _misread(image: Image.Image, lines: list[tuple[dict[str, Any], list[float]]],
-             captured: bool = False) -> list[dict[str, Any]]:
+def _misread(image: Image.Image, lines: list[tuple[dict[str, Any], Sequence[Any]]], captured: bool = False,
+             found: Sequence[DrawnText] = (), tilt: float = 0.0) -> list[dict[str, Any]]:
     """The lines (`line_cers` records with their boxes) that read back other than their target (`reads_as`) in
-    every look: the first reading, then crops with each of `SECOND_LOOKS`' margins."""
+    every look: the first reading, the page's own detections inside the line's box (`pieces`: read with the whole
+    image, which the reader has already), then crops with each of `SECOND_LOOKS`' margins."""
     suspects = [(r, box) for r, box in lines
-                if len(blind(r["target"])) > 1 and not reads_as(r["read"], r["target"], captured)]
+                if len(blind(r["target"])) > 1 and not reads_as(r["read"], r["target"], captured)
+                and not reads_as(pieces(found, box, tilt), r["target"], captured)]
     for pad in SECOND_LOOKS:
         if not suspects:
             break
@@ -406,11 +419,28 @@ def _misread(image: Image.Image, lines: list[tuple[dict[str, Any], list[float]]]
     return [r for r, _ in suspects]
 
 
+def pieces(found: Sequence[DrawnText], box: Sequence[Any], tilt: float) -> str:
+    """What the whole-image reading says inside a line's box (an engine's box, or the quad `_tilted` made of it):
+    the detections whose centre lies in it, left to right, one space apart. The detector cuts a table row at its
+    cells, so a cell rule that a row's crop holds is outside every piece: a row's crop read the rule beside
+    "-4.20" as part of the minus ("8,282.804.20") or as "☑", and dropped a "、" or a full stop beside a quote,
+    where the page's own detections read each exactly (docs_43, 53, 62, 67 of the 80-page build). A detection
+    that is not the line's adds text, so a look can only clear a line that reads as its target."""
+    corners = _unlevel(box, 0.0) if isinstance(box[0], (int, float)) else box
+    left, top, right, bottom = _level(corners, tilt)
+    inside = []
+    for t in found:
+        x0, y0, x1, y1 = _level(t.quad, tilt)
+        if left <= (x0 + x1) / 2 <= right and top <= (y0 + y1) / 2 <= bottom:
+            inside.append((x0, t.text))
+    return " ".join(text for _, text in sorted(inside))
+
+
 def reads_as(read: str, target: str, captured: bool) -> bool:
-    """Whether a line's reading says its target, as far as PP-OCR can tell: the same once `blind`, or, on a
-    captured image (`meta["capture"]`: blur, ink spread, noise), but for one letter that capture makes another
-    (`CAPTURE_SLIPS`; "setcd" read as "seted" on a scan). One slip a line, never on clean type: a target with
-    one letter changed to its slip partner passes only on a captured image."""
+    """Whether a line's reading says its target, as far as PP-OCR can tell: the same once `blind`, or, on a captured
+    image (`meta["capture"]`: blur, ink spread, noise), but for one letter or mark that capture makes another
+    (`CAPTURE_SLIPS`; "setcd" read as "seted" on a scan, a comma as a full stop). One slip a line, never on clean
+    type: a target with one letter changed to its slip partner passes only on a captured image."""
     got, want = blind(read), blind(target)
     if got == want:
         return True
@@ -420,17 +450,18 @@ def reads_as(read: str, target: str, captured: bool) -> bool:
 
 
 def blind(text: str) -> str:
-    """The line as the exact-line check compares it: `fold`ed, and also what PP-OCR's line reading cannot settle
-    made one: `CONFUSABLE` (l/i/1/I/|, o/0, $/S, Chinese and Western full stop, comma and brackets), glyph pairs
-    set tight that draw one glyph (`DRAWN_AS`: "()" a zero, "/\\" a lambda), a digit group's comma a full stop
-    (`SEPARATOR`), accents dropped (`MARKS`), a leading list `BULLET` dropped, `FAINT` marks
-    dropped (`_`, quotes, `*`), a `RUN` of thin strokes, dots or dashes made one, and every space dropped (it reads
-    a table row's cell gaps and the space by Chinese text as none). Measured on right docs and doc_slices targets,
-    clean and captured. No other letter, digit or CJK character is folded, so a changed one still reads back
-    otherwise; code points are checked without a reader (`codepoints`), and a line split into words is the layout
-    figure's to catch."""
+    """The line as the exact-line check compares it: `fold`ed, and also what PP-OCR's line reading cannot settle made
+    one: `CONFUSABLE` (l/i/1/I/|, o/0, $/S, Chinese and Western full stop, comma and brackets), glyph pairs set tight
+    that draw one glyph (`DRAWN_AS`: "()" a zero, "/\\" a lambda, a dash and 一 one stroke), a digit group's comma a
+    full stop (`SEPARATOR`), accents dropped (`MARKS`), a leading list `BULLET` dropped, `FAINT` marks dropped (`_`,
+    quotes, `*`) and a full stop touching a quote with them (`FAINT_DOT`), a `RUN` of thin strokes, dots or dashes
+    made one, and every space dropped (it reads a table row's cell gaps and the space by Chinese text as none).
+    Measured on right docs and doc_slices targets, clean and captured. No other letter, digit or CJK character is
+    folded, so a changed one still reads back otherwise; code points are checked without a reader (`codepoints`), and
+    a line split into words is the layout figure's to catch."""
     text = MARKS.sub("", unicodedata.normalize("NFD", SEPARATOR.sub(".", BULLET.sub("", fold(text).strip()))))
-    return RUN.sub(r"\1", re.sub(r"\s+", "", PAIRS.sub(lambda m: DRAWN_AS[m.group()], text).translate(CONFUSED)))
+    text = FAINT_DOT.sub("", re.sub(r"\s+", "", text))  # '. "' read '."': a full stop touches a quote either way
+    return RUN.sub(r"\1", PAIRS.sub(lambda m: DRAWN_AS[m.group()], text).translate(CONFUSED))
 
 
 def layout(order: dict[str, Any]) -> float:

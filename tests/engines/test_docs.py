@@ -605,6 +605,38 @@ def test_a_heading_beside_the_right_columns_caption_is_no_row_and_the_right_colu
                             [at[compose]], [at[caption]], [at[caption_end]], *([at[b]] for b in right)]
 
 
+def test_a_right_column_starting_above_a_running_head_and_title_is_read_second() -> None:
+    """A built page's boxes (docs index 42, seed 0): the running head at the left and the centred title above share
+    a gap no band has lines on both sides of, which was taken for a gutter of the single-column stretch above; so
+    the right column's first line stayed there, read before the left column, and its second line was joined to
+    the left column's heading ("1.1.11. 额外用户账号 来使用 root权限。")."""
+    head, title = (112, 51, 276, 68), (435, 108, 840, 162)
+    first, heading, second = (686, 216, 1160, 238), (112, 231, 375, 271), (686, 249, 873, 271)
+    left = [(112, 288 + 33 * r, 576, 310 + 33 * r) for r in range(7)]
+    right = [(686, 293 + 33 * r, 1163, 315 + 33 * r) for r in range(5)]
+    boxes = [head, title, first, heading, second, *left, *right]
+    ordered = reading_order(boxes)
+    at = {box: i for i, box in enumerate(boxes)}
+    assert ordered.columns == 2
+    assert ordered.rows == [[at[head]], [at[title]], [at[heading]], *([at[b]] for b in left), [at[first]],
+                            [at[second]], *([at[b]] for b in right)]
+
+
+@pytest.mark.slow
+def test_a_pages_footnote_is_read_after_all_its_columns() -> None:
+    """A two-column page's footnote, set across the text area under both columns, was read after the left column
+    and before the right one (docs index 79 of an 80-page build; here the draw `generate_page` index 67, zh, whose
+    footnote was read 51st of 103 lines): it stood one line height under the columns and joined their stretch."""
+    made = generate_page(make_rng(0, "docs", 67), "zh")
+    assert made.layout.footnote and made.layout.columns == 2
+    page = read_page(PdfDocument(made.pdf), 0, 150, tables=made.tables, code=made.code)
+    lines = [line for line in page.lines if line.text.strip()]
+    note = next(k for k, line in enumerate(lines) if line.text.startswith("1 "))
+    top = lines[note].bbox[1]
+    assert all(line.bbox[1] < top for line in lines[:note]), [line.text for line in lines[note:]]
+    assert all(line.bbox[1] >= top for line in lines[note:]), [line.text for line in lines[note:]]
+
+
 def test_a_line_across_a_tables_cells_refuses_the_draw() -> None:
     """A built page's header row (docs index 19, seed 0): cramped cells "2023 年度" and "2022 年度" touch their rule
     and the text layer gives them as one line whose centre lies in neither cell; it was left out of the row and

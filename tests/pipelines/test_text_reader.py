@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from pipelines.readers.order import Placed, judge
-from pipelines.readers.text import _look_again, _read_under_read_again, doubted, fold, reads_as
+from pipelines.readers.text import _look_again, _read_under_read_again, doubted, fold, pieces, reads_as
 from renderers.result import DrawnText
 from tests.conftest import draw_lines
 
@@ -33,6 +33,11 @@ SLIPS = [
     ('lines are in "malloc()" or "g_malloc()". When this', 'lines are in "malloc0" or "g malloc0". When this'),
     ('The use of "sed -e \'/\\r$/!s/$/\\r/\'" instead of todos(1) is better when you want to unify the EOL',
      'The use of "sed -e \'\u2206r$/!s/$Ar/" instead of todos(1) is better when you want to unify the EOL'),
+    ("12.3.4. Bison \u2014 \u4e00个更好的 Yacc", "12.3.4. Bison \u2014\u2014个更好的 Yacc"),  # a dash beside 一: one stroke
+    # a full stop touching a quote read as part of it (docs_48, docs_53, docs_22 of the 80-page build)
+    ('通过停止处理的方式来排除匹配 ".*\\.cpio" 或 ".*~" 正则', '通过停止处理的方式来排除匹配"*\\.cpio"或"*~"正则'),
+    ("\u201c硬件识别\u201d.", "\u201c硬件识别\u201d"),
+    ('ls(1) 的日期格式受语言环境影响. "LANG=C ls -l" 和', '1s(1)的日期格式受语言环境影响."LANG=C ls-1"和'),
 ]
 
 
@@ -59,7 +64,9 @@ def test_what_ppocr_cannot_settle_passes_and_a_changed_letter_or_digit_does_not(
         assert not reads_as(read, changed, captured=False), changed
     assert not reads_as(read.replace("dev", "dew").replace("Hierarchy", "Hierarchv").replace("kil", "kit")
                         .replace("using", "uslng5").replace("perl", "perk").replace("When", "Wben")
-                        .replace("unify", "unity").replace("796", "795").replace("Dafydd", "Dafvdd"), target,
+                        .replace("unify", "unity").replace("796", "795").replace("Dafydd", "Dafvdd")
+                        .replace("Bison", "Bisen").replace("cpio", "cpia").replace("硬件", "硬体")
+                        .replace("日期", "日朝"), target,
                         captured=False)
 
 
@@ -69,6 +76,32 @@ def test_a_capture_slip_passes_on_a_captured_image_only_and_once_a_line() -> Non
     assert not reads_as('with "seted -x 2".', target, captured=False)
     assert not reads_as('with "seted -x 3".', target, captured=True)
     assert not reads_as('wlth "eeted -x 2".', 'with "setcd -x 2".'.replace("s", "c"), captured=True)
+    # a comma's tail blurred away (docs_47: '"/etc/apt/preferences" file,' read 'file.' by every look)
+    assert reads_as('in the "/etc/apt/preferences" file.', 'in the "/etc/apt/preferences" file,', captured=True)
+    assert not reads_as('in the "/etc/apt/preferences" file.', 'in the "/etc/apt/preferences" file,', captured=False)
+
+
+def test_a_misread_row_is_read_again_by_the_pages_own_detections_inside_its_box() -> None:
+    """A ruled table row's crop holds its cell rules: "-4.20" beside one was read "8,282.804.20" (the minus lost)
+    and a header's rule read "☑"; the whole-image detector cut the row at its cells and read each exactly (docs_67,
+    docs_62 of the 80-page build). The pieces inside a line's box, left to right, are a look; a changed digit still
+    reads otherwise, and a detection of another line is no piece of this one."""
+    def at(text: str, left: float, top: float, right: float, bottom: float) -> DrawnText:
+        return DrawnText(text, ((left, top), (right, top), (right, bottom), (left, bottom)))
+
+    found = [at("8,282.80", 330, 372, 420, 396), at("一、营业收入", 125, 372, 230, 396), at("7,934.81", 240, 372, 320, 396),
+             at("-4.20", 520, 372, 566, 396), at("二、营业成本", 125, 404, 230, 428)]
+    row, target = [121, 370, 570, 398], "一、营业收入 7,934.81 8,282.80 -4.20"
+    assert pieces(found, row, 0.0) == "一、营业收入 7,934.81 8,282.80 -4.20"
+    assert reads_as(pieces(found, row, 0.0), target, captured=False)
+    assert not reads_as(pieces(found, row, 0.0), target.replace("-4.20", "-4.26"), captured=False)
+    assert not reads_as(pieces(found, row, 0.0), target.replace("-4.20", "4.20"), captured=False)
+    turned = math.radians(1.0)  # a turned page: the line's quad and the detections turn alike
+    quad = tuple((x * math.cos(turned) - y * math.sin(turned), x * math.sin(turned) + y * math.cos(turned))
+                 for x, y in ((121, 370), (570, 370), (570, 398), (121, 398)))
+    spun = [DrawnText(t.text, tuple((x * math.cos(turned) - y * math.sin(turned),
+                                     x * math.sin(turned) + y * math.cos(turned)) for x, y in t.quad)) for t in found]
+    assert pieces(spun, quad, turned) == "一、营业收入 7,934.81 8,282.80 -4.20"
 
 
 def _boxes(rows: list[list[tuple[float, float, str]]], top: float = 10, height: float = 24) -> list[Placed]:
