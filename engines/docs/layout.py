@@ -91,19 +91,33 @@ def _gutters(free: list[Interval], left: float, right: float, width: float) -> l
     return [(p, q) for p, q in free if p > left and q < right and q - p >= width]
 
 
-def reading_order(boxes: list[Box]) -> Ordered:
+def reading_order(lines: list[Box], pictures: list[Box] = ()) -> Ordered:
     """The reading order of a page's lines.
 
     Args:
-        boxes: each line's axis-aligned box in pixels.
+        lines: each line's axis-aligned box in pixels.
+        pictures: the boxes of the page's drawn pictures (figures, logos; no text of their own). A picture holds
+            its place in its column: a figure's height inside a column is no gap that ends the column's stretch
+            (the caption and heading under a left column's figure were read after the right column).
 
     Returns:
-        the order, the paragraphs and the column count (see `Ordered`).
+        the order, the paragraphs and the column count (see `Ordered`), of `lines` alone.
     """
-    if not boxes:
+    if not lines:
         return Ordered([], [], 0)
-    heights = [b[3] - b[1] for b in boxes]
-    h = median(heights)
+    h = median(b[3] - b[1] for b in lines)
+    ordered = _ordered([*lines, *pictures], h)
+    rows, at = [], {}  # the rows of lines (a picture is a row of its own), and each kept row's new index
+    for k, row in enumerate(ordered.rows):
+        if kept := [i for i in row if i < len(lines)]:
+            at[k] = len(rows)
+            rows.append(kept)
+    paragraphs = [p for p in ([at[k] for k in run if k in at] for run in ordered.paragraphs) if p]
+    return Ordered(rows, paragraphs, ordered.columns)
+
+
+def _ordered(boxes: list[Box], h: float) -> Ordered:
+    """`reading_order` of every box given, `h` the median line height."""
     left, right = min(b[0] for b in boxes), max(b[2] for b in boxes)
     stretches: list[tuple[list[list[int]], list[Interval]]] = []  # (bands, free stretches they share)
     last_bottom = -1e18

@@ -253,18 +253,19 @@ def read_page(doc: PdfDocument, index: int, dpi: float, refuse_tables: bool = Fa
     if any(_overlap(b, t.bbox) for b in blank for t in kept):
         raise PageSkip("vertical_text", "vertical text crosses horizontal lines")
     zoom = dpi / 72
+    # a hairline drawn as an image holds no text and no place
+    pictures = [_scaled(b, zoom) for b in doc.image_boxes(index) if min(b[2] - b[0], b[3] - b[1]) >= MIN_IMAGE_SIDE]
     if mask_images:
         # painted over like stray lines: what a figure or a logo draws in its pixels ("Figure 1 to paragraph
-        # (h)(2)", a logo's "NEE") is in no text layer. A hairline drawn as an image holds no text.
-        images = [_scaled(b, zoom) for b in doc.image_boxes(index) if min(b[2] - b[0], b[3] - b[1]) >= MIN_IMAGE_SIDE]
-        if on := next((t.text for b in images for t in kept if _overlap(b, t.bbox)), None):
+        # (h)(2)", a logo's "NEE") is in no text layer
+        if on := next((t.text for b in pictures for t in kept if _overlap(b, t.bbox)), None):
             raise PageSkip("text_over_image", on[:40])
-        blank += images
+        blank += pictures
     if code:
         kept = _indented(doc, index, dpi, kept, [_scaled(b, zoom) for b in code])
     if tables:
         kept = _table_rows(kept, [[[_scaled(c, zoom) for c in row] for row in table] for table in tables])
-    ordered = reading_order([t.bbox for t in kept])
+    ordered = reading_order([t.bbox for t in kept], pictures)
     han = sum(len(HAN.findall(t.text)) for t in kept)
     lines = [_join([kept[i] for i in row]) for row in ordered.rows]
     return PageText(lines, ordered.paragraphs, blank, "zh" if han >= 0.1 * chars else "en", ordered.columns)

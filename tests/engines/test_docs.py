@@ -39,6 +39,20 @@ def test_two_aligned_columns_are_read_one_after_another() -> None:
     assert ordered.columns == 2
 
 
+def test_a_figure_in_a_column_holds_its_place_and_the_lines_under_it_stay_in_that_column() -> None:
+    """A two-column Chinese page (a multicrop pool page): the left column went on under its figure with the
+    caption, a heading and bullets, the right column ended higher; the figure's height was read as a gap, so
+    the caption and everything under it came after the right column."""
+    upper = [(50 + 260 * c, 100 + 20 * r, 290 + 260 * c, 114 + 20 * r) for r in range(6) for c in (0, 1)]
+    lower = [(80, 360 + 20 * r, 260, 374 + 20 * r) for r in range(4)]  # caption, heading, two bullets
+    figure = (60, 230, 280, 350)
+    order = [*range(0, 12, 2), *range(12, 16), *range(1, 12, 2)]  # left column, under its figure, right column
+    assert reading_order(upper + lower, [figure]).order == order
+    assert reading_order(upper + lower).order != order  # without the figure, the gap ended the column
+    wide = (50, 230, 545, 350)  # a figure across both columns ends the stretch: read after both
+    assert reading_order(upper + lower, [wide]).order == [*range(0, 12, 2), *range(1, 12, 2), *range(12, 16)]
+
+
 def test_one_wide_gap_in_a_justified_line_is_not_a_column() -> None:
     boxes = [(50, 100, 545, 114), (50, 120, 200, 134), (320, 120, 545, 134), (50, 140, 300, 154)]
     assert reading_order(boxes).order == [0, 1, 2, 3]
