@@ -59,13 +59,20 @@ def test_a_colour_frame_is_drawn_clear_of_every_glyph(engines) -> None:
 
 def test_reader_reads_the_asked_region_and_flags_another_regions_text(engines) -> None:
     reader, threshold = get_reader("finegrained")
-    samples = [sample for task in ("box", "color") for _, sample in drawn_as_built(engines[task], range(2))]
+    # regions of two pages (four a page): a page's regions may all hold its first block, so another page's text
+    # is what "another region's text" can be on every page
+    samples = [sample for task in ("box", "color") for _, sample in drawn_as_built(engines[task], (0, 4))]
     records = [{"prompt": s.prompt, "target": s.target, "task": s.task, "meta": json.dumps(s.meta)} for s in samples]
     for record, sample in zip(records, samples):
         assert reader(record, sample.images).score >= threshold, (record["target"], reader(record, sample.images))
-    for k, sample in enumerate(samples):
-        other = dict(records[k], target=records[(k + 1) % len(records)]["target"])
-        assert reader(other, sample.images).score < threshold
+    compared = 0
+    for k, sample in enumerate(samples):  # another region's text: one sharing no line with this region's
+        lines = set(records[k]["target"].splitlines())
+        others = [r["target"] for r in records if not lines & set(r["target"].splitlines())]
+        if others:
+            assert reader(dict(records[k], target=others[0]), sample.images).score < threshold
+            compared += 1
+    assert compared >= 2
     erased = samples[2].images[0].convert("L").convert("RGB")  # a colour sample whose frame is gone
     assert reader(records[2], [erased]).score == 0.0
 
