@@ -26,6 +26,7 @@ import functools
 import glob
 import html
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -244,15 +245,23 @@ def places(lang: str, source: str = DEFAULT) -> list[Place]:
     """
     found: dict[str, Place] = {}
     for chapter in _files(lang, source):
-        trail: dict[int, str] = {}  # heading level -> the heading open at that level
-        for tag, text in ((block.tag, block.text) for block in chapter):
-            if tag != "p":
-                level = int(tag[1])
-                trail = {k: v for k, v in trail.items() if k < level} | {level: text}
-            elif _is_prose(text, lang) and text not in found:
-                titled = [trail[k] for k in sorted(trail) if _titled(trail[k], lang)]
-                found[text] = Place(titled[0], titled[-1]) if titled else Place(None, None)
+        for _, block, place in _placed(chapter, lang):
+            if _is_prose(block.text, lang) and block.text not in found:
+                found[block.text] = place
     return [found[p] for p in paragraphs(lang, source)]
+
+
+def _placed(chapter: tuple[Block, ...], lang: str) -> Iterator[tuple[int, Block, Place]]:
+    """Each paragraph of a chapter, with its index in the chapter and the headings over it (`Place`: the
+    outermost and innermost open headings that can title a page in `lang`)."""
+    trail: dict[int, str] = {}  # heading level -> the heading open at that level
+    for k, block in enumerate(chapter):
+        if block.tag != "p":
+            level = int(block.tag[1])
+            trail = {n: v for n, v in trail.items() if n < level} | {level: block.text}
+            continue
+        titled = [trail[n] for n in sorted(trail) if _titled(trail[n], lang)]
+        yield k, block, Place(titled[0], titled[-1]) if titled else Place(None, None)
 
 
 @dataclass(frozen=True)
@@ -294,7 +303,6 @@ def passages(lang: str, source: str = DEFAULT) -> list[Passage]:
     """
     found: list[Passage] = []
     for chapter in _files(lang, source):
-        trail: dict[int, str] = {}  # heading level -> the heading open at that level
         items: dict[int, list[Block]] = {}  # outermost list -> its blocks
         for block in chapter:
             if block.path and block.text:
@@ -302,11 +310,7 @@ def passages(lang: str, source: str = DEFAULT) -> list[Passage]:
         kept = {n for n, blocks in items.items()
                 if (sum(bool(HAN.search(b.text)) for b in blocks if b.opens) >= 0.5 * sum(b.opens for b in blocks)
                     if lang == "zh" else all(_in(b.text, lang) for b in blocks))}
-        for k, block in enumerate(chapter):
-            if block.tag != "p":
-                level = int(block.tag[1])
-                trail = {n: v for n, v in trail.items() if n < level} | {level: block.text}
-                continue
+        for k, block, place in _placed(chapter, lang):
             if block.path:
                 keep = bool(block.text) and block.path[0].list in kept
             else:
@@ -314,7 +318,5 @@ def passages(lang: str, source: str = DEFAULT) -> list[Passage]:
                 keep = _is_prose(block.text, lang) or (leads and len(block.text) >= LEAD_CHARS[lang]
                                                        and _in(block.text, lang))
             if keep:
-                titled = [trail[n] for n in sorted(trail) if _titled(trail[n], lang)]
-                place = Place(titled[0], titled[-1]) if titled else Place(None, None)
                 found.append(Passage(block.text, place, block.path, block.opens, block.runs))
     return found
