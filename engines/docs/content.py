@@ -157,13 +157,14 @@ def draw_layout(rng: np.random.Generator, lang: str, source: str) -> Layout:
     heading = face if lang == "en" or rng.random() < 0.5 else "noto-sans-cjk"
     size = float(rng.uniform(20, 26)) if kind == "slides" else float(rng.uniform(8.5, 12))
     article = kind in ("article", "paper", "report")
+    passages = prose.passages(lang, source)
     return Layout(kind=kind, paper=paper, margin=round(margin, 1), columns=columns, gutter=round(gutter, 1),
                   face=face, heading_face=heading, mono=str(rng.choice(list(faces.MONO))), size=round(size, 1),
                   leading=round(float(rng.uniform(1.15, 1.5)), 2), justify=bool(rng.random() < 0.5),
                   title=article and bool(rng.random() < 0.5), header=article and bool(rng.random() < 0.6),
                   footer=kind not in ("receipt", "slides", "letter") and bool(rng.random() < 0.7),  # a letter: no folio
                   footnote=kind in ("article", "paper") and bool(rng.random() < 0.4),
-                  start=_item_start(prose.passages(lang, source), int(rng.integers(len(prose.passages(lang, source))))))
+                  start=_item_start(passages, int(rng.integers(len(passages)))))
 
 
 def _item_start(passages: list[prose.Passage], k: int) -> int:
