@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
@@ -30,6 +31,17 @@ def test_pen_draws_ink_along_its_strokes_only() -> None:
     mask = pen.draw_strokes((100, 40), np.float32([[10, 20], [90, 20]]), np.float32([4, 4]), [2])
     assert mask[20, 10:90].min() > 200  # on the stroke
     assert mask[:14].max() == 0 and mask[27:].max() == 0 and mask[:, :6].max() == 0  # nowhere else
+
+
+def test_pen_coverage_is_opencvs_area_reduction() -> None:
+    """`pen._coverage` sums blocks its own way; its values must be what INTER_AREA gives, for every block."""
+    s = pen.SUPERSAMPLE
+    blocks = np.array([[(k >> i) & 1 for i in range(s * s)] for k in range(2 ** (s * s))], np.uint8)
+    canvas = blocks.reshape(-1, s, s).transpose(1, 0, 2).reshape(s, -1)  # every block pattern, side by side
+    canvas = np.vstack([canvas, np.random.default_rng(0).integers(0, 2, (s * 40, canvas.shape[1]), np.uint8)])
+    want = cv2.resize(canvas * 255, (canvas.shape[1] // s, canvas.shape[0] // s), interpolation=cv2.INTER_AREA)
+    assert np.array_equal(pen._coverage(canvas), want)
+    assert len(np.unique(want)) == s * s + 1
 
 
 def test_glyph_data_covers_latin_and_chinese_and_refuses_the_rest() -> None:
