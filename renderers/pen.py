@@ -240,7 +240,8 @@ def ink_onto(page: np.ndarray, mask: np.ndarray, ink: tuple[int, int, int]) -> N
     # the three channels' transmissions side by side, so that one multiply covers the box (a channel at a time
     # reads and writes strided memory, which OpenCV copies first: 2x the cost)
     passes = cv2.merge([cv2.LUT(ink_here, np.round(255 - level * (255 - value)).astype(np.uint8)) for value in ink])
-    page[y:y + h, x:x + w] = cv2.multiply(page[y:y + h, x:x + w], passes, scale=1 / 255)
+    box = page[y:y + h, x:x + w]
+    cv2.multiply(box, passes, dst=box, scale=1 / 255)  # in place: no box-sized copy
 
 
 def stamp(mask: np.ndarray, patch: np.ndarray, x: int, y: int) -> None:

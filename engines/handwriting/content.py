@@ -21,7 +21,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from engines import prose
 from engines.base import SampleError
-from engines.handwriting.hand import FONT_DIR, FONT_HANDS, Hand, advance, draw_hand, drawable, measure, write_line
+from engines.handwriting.hand import FONT_DIR, FONT_HANDS, Hand, advance, draw_hand, drawable, widths, write_line
 from renderers import pen
 from renderers.fonts import font_file
 
@@ -119,15 +119,15 @@ def wrap(hand: Hand, text: str, width: float) -> list[str] | None:
     """
     lines: list[str] = []
     line, space, used = "", "", 0.0
-    width_of = measure(hand)  # every word is measured twice
+    width_of = widths(hand, text + " ").__getitem__  # what `advance` adds up, without a call per word
     for tok in TOKEN.findall(text):
         if tok.isspace():
             space = " " if line else ""
             continue
-        alone = width_of(tok)
+        alone = sum(map(width_of, tok), 0.0)
         if alone > width:
             return None
-        joined = width_of(space + tok, used)
+        joined = sum(map(width_of, space + tok), used)
         if line and joined > width and tok not in NO_LINE_START:
             lines.append(line)
             line, used = tok, alone
@@ -258,7 +258,7 @@ def write_page(rng: np.random.Generator, lang: str, kind: str, size: tuple[float
     lines = page_lines(hand, sheet, rng)
     points: list[np.ndarray] = []
     widths: list[np.ndarray] = []
-    lengths: list[int] = []
+    lengths: list[np.ndarray] = []
     stamps = []
     boxes = []
     printed = Image.new("L", (sheet.width, sheet.height)) if sheet.kind == "form" else None
@@ -277,12 +277,13 @@ def write_page(rng: np.random.Generator, lang: str, kind: str, size: tuple[float
                                               rng)
             points.append(p)
             widths.append(w)
-            lengths += n
+            lengths.append(n)
             stamps += st
             box = (min(box[0], written[0]), min(box[1], written[1]), max(box[2], written[2]), max(box[3], written[3]))
         boxes.append((row.text, box))
     mask = pen.draw_strokes((sheet.width, sheet.height), np.concatenate(points or [np.zeros((0, 2), np.float32)]),
-                            np.concatenate(widths or [np.zeros(0, np.float32)]), lengths)
+                            np.concatenate(widths or [np.zeros(0, np.float32)]),
+                            np.concatenate(lengths or [np.zeros(0, np.int64)]))
     for patch, x, y in stamps:
         pen.stamp(mask, patch, x, y)
     page = paper(sheet)

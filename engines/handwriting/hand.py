@@ -19,7 +19,6 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
@@ -119,31 +118,25 @@ def _source(font: str, lang: str, char: str) -> str:
     return HANZI if CJK.match(char) or (lang == "zh" and char in pen.CJK_PUNCT) else font
 
 
+@dataclass(frozen=True, eq=False)
+class PenGlyph:
+    """A character as a pen hand writes it: its densified strokes' points one after another (float32, (n, 2), em
+    units) and each stroke's number of points (a line joins its characters' points, not its hundreds of strokes
+    one by one), and its advance in ems."""
+
+    points: np.ndarray
+    lengths: np.ndarray
+    advance: float
+
+
 @functools.lru_cache(maxsize=16384)
-def _pen_glyph(source: str, char: str) -> pen.Glyph | None:
+def _pen_glyph(source: str, char: str) -> PenGlyph | None:
     g = pen.hanzi_glyph(char) if source == HANZI else pen.hershey_font(source).get(char)
     if g is None or (not g.strokes and char != " "):
         return None
-    return pen.Glyph(_densify(g.strokes), g.advance)
-
-
-@functools.lru_cache(maxsize=16384)
-def _flat(source: str, char: str) -> tuple[np.ndarray, tuple[int, ...]]:
-    """`_pen_glyph`'s strokes one after another, and each one's number of points: a line joins its characters'
-    points, not its hundreds of strokes one by one."""
-    strokes = _pen_glyph(source, char).strokes
-    return np.concatenate(strokes or [np.zeros((0, 2), np.float32)]), tuple(len(st) for st in strokes)
-
-
-@functools.lru_cache(maxsize=65536)
-def _hand_glyph(font: str, lang: str, char: str) -> pen.Glyph | None:
-    return _pen_glyph(_source(font, lang, char), char)
-
-
-@functools.lru_cache(maxsize=65536)
-def _written(font: str, lang: str, char: str) -> tuple[np.ndarray, tuple[int, ...]]:
-    """`_flat` of the glyph a hand of `font` and `lang` writes `char` with: one cached call a character of a line."""
-    return _flat(_source(font, lang, char), char)
+    strokes = _densify(g.strokes)
+    return PenGlyph(np.concatenate(strokes or [np.zeros((0, 2), np.float32)]),
+                    np.array([len(st) for st in strokes], dtype=np.int64), g.advance)
 
 
 @functools.cache
@@ -173,12 +166,12 @@ def _font_glyph(font: str, px: int, char: str) -> tuple[np.ndarray, int, int, fl
     return ink, left - 1, top - 1, _font_advance(font, px, char), bool(ink.any())  # measured when wrapping
 
 
-def glyph(hand: Hand, char: str) -> pen.Glyph | None:
+def glyph(hand: Hand, char: str) -> PenGlyph | None:
     """The pen glyph `hand` writes `char` with (densified, cached), or None when it has none (an empty one counts).
 
     A font hand has no pen glyphs; `drawable` and `advance` ask its font.
     """
-    return _hand_glyph(hand.font, hand.lang, char)
+    return _pen_glyph(_source(hand.font, hand.lang, char), char)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -200,8 +193,6 @@ def drawable(hand: Hand, text: str) -> bool:
 
 @functools.lru_cache(maxsize=16)
 def _widths(hand: Hand) -> dict[str, float]:
-    """Each character's width in pixels for `hand`, filled in by `advance` as characters come: wrapping a page
-    measures every word twice, and a dict lookup costs a fraction of a glyph's cached look-up and its arithmetic."""
     return {}
 
 
@@ -211,27 +202,21 @@ def _width(hand: Hand, char: str) -> float:
     return (glyph(hand, char).advance + hand.spacing) * hand.size
 
 
-def measure(hand: Hand) -> Callable[[str, float], float]:
-    """`advance` for one hand, its table looked up once: what `wrap` calls for every word of a page."""
+def widths(hand: Hand, text: str) -> dict[str, float]:
+    """Each character's width in pixels for `hand` (its own table, kept while the hand writes), holding every
+    character of `text` when it returns: wrapping a page measures every word twice, and a dict lookup costs a
+    fraction of a glyph's cached look-up and its arithmetic."""
     table = _widths(hand)
-
-    def width(text: str, start: float = 0.0) -> float:
-        try:
-            return sum(map(table.__getitem__, text), start)
-        except KeyError:
-            for char in text:
-                if char not in table:
-                    table[char] = _width(hand, char)
-            return sum(map(table.__getitem__, text), start)
-
-    return width
+    for char in set(text).difference(table):
+        table[char] = _width(hand, char)
+    return table
 
 
 def advance(hand: Hand, text: str, start: float = 0.0) -> float:
     """The nominal width of `text` in pixels (before per-character jitter, which averages out), added to `start`
     one character at a time: `advance(h, b, advance(h, a))` is exactly `advance(h, a + b)`, so a line being filled
     is measured by its new word alone."""
-    return measure(hand)(text, start)
+    return sum(map(widths(hand, text).__getitem__, text), start)
 
 
 Stamp = tuple[np.ndarray, int, int]  # an ink patch and its top-left pixel
@@ -268,7 +253,7 @@ def _font_line(hand: Hand, text: str, x: float, baseline: float, rng: np.random.
 
 
 def write_line(hand: Hand, text: str, x: float, baseline: float, rng: np.random.Generator
-               ) -> tuple[np.ndarray, np.ndarray, list[int], list[Stamp], tuple[float, float, float, float]]:
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Stamp], tuple[float, float, float, float]]:
     """The pen paths (or, for a font hand, the glyph stamps) of one line written from (x, baseline).
 
     Each character gets its own scale, rotation and shear (around the hand's slant), a smooth wobble of its
@@ -279,7 +264,7 @@ def write_line(hand: Hand, text: str, x: float, baseline: float, rng: np.random.
         the nib width at each, each polyline's number of points (`pen.draw_strokes`' flat form), glyph stamps (a
         font hand's; a pen hand has none), and the ink's box (left, top, right, bottom), padded by the nib.
     """
-    none = (np.zeros((0, 2), np.float32), np.zeros(0, np.float32), [])
+    none = (np.zeros((0, 2), np.float32), np.zeros(0, np.float32), np.zeros(0, np.int64))
     if not hand.pen:
         stamps, box = _font_line(hand, text, x, baseline, rng)
         return *none, stamps, box
@@ -293,26 +278,26 @@ def write_line(hand: Hand, text: str, x: float, baseline: float, rng: np.random.
     lift = rng.normal(0, 0.02 * j * em, n)
     phase, period = rng.uniform(0, 2 * math.pi), rng.uniform(6, 14) * em
     tilt = rng.normal(0, 0.006)  # the whole line rises or falls a little
-    pen_x = x + np.concatenate([[0.0], np.cumsum([(g.advance * k + hand.spacing) * em for g, k in zip(glyphs, sx)])])
+    advances = np.array([g.advance for g in glyphs])
+    pen_x = x + np.concatenate([[0.0], np.cumsum((advances * sx + hand.spacing) * em)])
     m = np.stack([np.stack([sx * np.cos(rot), -sy * np.sin(rot) - shear * sy], -1),
                   np.stack([sx * np.sin(rot), sy * np.cos(rot)], -1)], 1) * em  # (n, 2, 2)
     base = baseline + hand.drift * np.sin(phase + (pen_x[:-1] - x) / period * 2 * math.pi) + tilt * (pen_x[:-1] - x)
     base += lift
-    flat = [_written(hand.font, hand.lang, c) for c in text]
-    lens = [k for _, ks in flat for k in ks]
-    if not lens:
+    lens = np.concatenate([g.lengths for g in glyphs])
+    if not len(lens):
         return *none, [], (x, baseline - em, float(pen_x[-1]), baseline)
-    char = np.repeat(np.arange(n), [len(pts) for pts, _ in flat])
-    p = np.concatenate([pts for pts, _ in flat])
+    char = np.repeat(np.arange(n), [len(g.points) for g in glyphs])
+    p = np.concatenate([g.points for g in glyphs])
     q = np.einsum("nij,nj->ni", m[char], p)
     q[:, 0] += 0.025 * j * em * np.sin(wob_f[char, 0] * q[:, 1] / em * 2 * math.pi + wob_p[char, 0])
     q[:, 1] += 0.025 * j * em * np.sin(wob_f[char, 1] * q[:, 0] / em * 2 * math.pi + wob_p[char, 1])
     q[:, 0] += pen_x[:-1][char]
     q[:, 1] += base[char]
-    starts = np.cumsum([0] + lens[:-1])
-    t = (np.arange(len(p)) - np.repeat(starts, lens)) / np.repeat(np.maximum(1, np.array(lens) - 1), lens)
-    press = np.where(np.repeat(lens, lens) > 2, 0.7 + 0.3 * np.sin(np.pi * t), 1.0)
-    wid = hand.nib * np.repeat(rng.uniform(0.85, 1.15, len(lens)), lens) * press
+    stroke = np.repeat(np.arange(len(lens)), lens)  # each point's stroke
+    t = (np.arange(len(p)) - (np.cumsum(lens) - lens)[stroke]) / np.maximum(1, lens - 1)[stroke]
+    press = np.where(lens[stroke] > 2, 0.7 + 0.3 * np.sin(np.pi * t), 1.0)
+    wid = hand.nib * rng.uniform(0.85, 1.15, len(lens))[stroke] * press
     pad = hand.nib
     box = (float(q[:, 0].min() - pad), float(q[:, 1].min() - pad), float(q[:, 0].max() + pad),
            float(q[:, 1].max() + pad))
