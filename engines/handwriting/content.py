@@ -21,7 +21,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from engines import prose
 from engines.base import SampleError
-from engines.handwriting.hand import FONT_DIR, FONT_HANDS, Hand, advance, draw_hand, drawable, widths, write_line
+from engines.handwriting.hand import FONT_DIR, FONT_HANDS, Hand, advance, draw_hand, drawable, widths, write_lines
 from renderers import pen
 from renderers.fonts import font_file
 
@@ -256,13 +256,10 @@ def write_page(rng: np.random.Generator, lang: str, kind: str, size: tuple[float
     hand = draw_hand(rng, lang, size)
     sheet = draw_sheet(rng, kind, hand)
     lines = page_lines(hand, sheet, rng)
-    points: list[np.ndarray] = []
-    widths: list[np.ndarray] = []
-    lengths: list[np.ndarray] = []
-    stamps = []
-    boxes = []
     printed = Image.new("L", (sheet.width, sheet.height)) if sheet.kind == "form" else None
     face = _print_font(lang, int(hand.size * 0.75))
+    boxes = []  # each row's printed label's box (empty without one)
+    starts = []  # where each row's writing starts
     for i, row in enumerate(lines):
         baseline = sheet.top + i * sheet.pitch - hand.size * 0.08
         x = sheet.left + row.x
@@ -272,22 +269,19 @@ def write_page(rng: np.random.Generator, lang: str, kind: str, size: tuple[float
             box = face.getbbox(row.printed, anchor="ls")
             box = (x + box[0], baseline + box[1], x + box[2], baseline + box[3])
             x += face.getlength(row.printed) + hand.size * 0.5
+        boxes.append(box)
+        starts.append((row.written, x, baseline))
+    written = write_lines(hand, [start for start in starts if start[0]], rng)
+    inked = iter(written.boxes)
+    for k, row in enumerate(lines):  # a form's row: its label's box and its writing's, together
         if row.written:
-            p, w, n, st, written = write_line(hand, row.written, x + float(rng.normal(0, hand.size * 0.1)), baseline,
-                                              rng)
-            points.append(p)
-            widths.append(w)
-            lengths.append(n)
-            stamps += st
-            box = (min(box[0], written[0]), min(box[1], written[1]), max(box[2], written[2]), max(box[3], written[3]))
-        boxes.append((row.text, box))
-    mask = pen.draw_strokes((sheet.width, sheet.height), np.concatenate(points or [np.zeros((0, 2), np.float32)]),
-                            np.concatenate(widths or [np.zeros(0, np.float32)]),
-                            np.concatenate(lengths or [np.zeros(0, np.int64)]))
-    for patch, x, y in stamps:
+            box, ink = boxes[k], next(inked)
+            boxes[k] = (min(box[0], ink[0]), min(box[1], ink[1]), max(box[2], ink[2]), max(box[3], ink[3]))
+    mask = pen.draw_strokes((sheet.width, sheet.height), written.points, written.widths, written.lengths)
+    for patch, x, y in written.stamps:
         pen.stamp(mask, patch, x, y)
     page = paper(sheet)
     if printed is not None:
         pen.ink_onto(page, np.asarray(printed), (25, 25, 25))
     pen.ink_onto(page, mask, hand.ink)
-    return page, boxes, hand, sheet
+    return page, [(row.text, box) for row, box in zip(lines, boxes)], hand, sheet

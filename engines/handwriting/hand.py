@@ -1,7 +1,7 @@
 """A writer: one hand's habits (pen font, size, slant, nib, wobble, baseline drift) and the pen paths of its lines.
 
 Why a hand is drawn once per sample and then bent per character: a page by one person has one slant and one
-size, but no two of its letters are identical. So `draw_hand` fixes the habits, and `write_line` gives every
+size, but no two of its letters are identical. So `draw_hand` fixes the habits, and `write_lines` gives every
 character its own small affine (size, rotation, shear around the hand's slant), a smooth wobble of its points,
 and a baseline that drifts along the line; the pen (`renderers.pen`) draws the result with a width that swells
 and tapers along each stroke. Latin text is written with a single-stroke font of `hersheytext`, Chinese with the
@@ -11,7 +11,7 @@ the engine only chooses such text.
 
 The floor, for variety (a quarter of the hands): Debian's handwriting fonts (dkg, Breip, Steve Hand;
 LXGW WenKai, a Kai face, for Chinese), each glyph stamped with its own scale, rotation and baseline
-offset (`write_line` returns those stamps beside the strokes), so even a font hand's letters are not identical.
+offset (`write_lines` returns those stamps beside the strokes), so even a font hand's letters are not identical.
 """
 
 from __future__ import annotations
@@ -252,22 +252,37 @@ def _font_line(hand: Hand, text: str, x: float, baseline: float, rng: np.random.
     return stamps, (float(box[0]), float(box[1]), float(box[2]), float(box[3]))
 
 
-def write_line(hand: Hand, text: str, x: float, baseline: float, rng: np.random.Generator
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Stamp], tuple[float, float, float, float]]:
-    """The pen paths (or, for a font hand, the glyph stamps) of one line written from (x, baseline).
+Box = tuple[float, float, float, float]  # left, top, right, bottom
 
-    Each character gets its own scale, rotation and shear (around the hand's slant), a smooth wobble of its
-    points and a baseline offset, all drawn at once for the line; the nib swells mid-stroke and tapers at the ends.
 
-    Returns:
-        (points, widths, lengths, stamps, box): the pixel polylines' points one after another (float32, (n, 2)),
-        the nib width at each, each polyline's number of points (`pen.draw_strokes`' flat form), glyph stamps (a
-        font hand's; a pen hand has none), and the ink's box (left, top, right, bottom), padded by the nib.
-    """
-    none = (np.zeros((0, 2), np.float32), np.zeros(0, np.float32), np.zeros(0, np.int64))
-    if not hand.pen:
-        stamps, box = _font_line(hand, text, x, baseline, rng)
-        return *none, stamps, box
+@dataclass(frozen=True)
+class Written:
+    """What a hand wrote on a page, as `renderers.pen` draws it: the pen polylines' points one after another
+    (float32, (n, 2) pixels), the nib width at each, each polyline's number of points (`pen.draw_strokes`' flat
+    form), the glyph stamps (a font hand's; a pen hand has none), and each line's ink box, padded by the nib."""
+
+    points: np.ndarray
+    widths: np.ndarray
+    lengths: np.ndarray
+    stamps: list[Stamp]
+    boxes: list[Box]
+
+
+@dataclass(frozen=True)
+class _PenLine:
+    """One pen line's draws (the character-wise habits of `write_lines`) and the glyphs it writes."""
+
+    glyphs: list[PenGlyph]
+    m: np.ndarray  # (n, 2, 2): each character's scale, rotation and shear, in pixels
+    pen_x: np.ndarray  # (n + 1,): where each character starts, and where the line ends
+    base: np.ndarray  # (n,): each character's baseline
+    wobble: tuple[np.ndarray, np.ndarray]  # (n, 2) each: the frequency and phase of each character's wobble
+    nibs: np.ndarray  # the nib of each stroke, as a share of the hand's
+    x: float
+    baseline: float
+
+
+def _pen_line(hand: Hand, text: str, x: float, baseline: float, rng: np.random.Generator) -> _PenLine:
     glyphs = [glyph(hand, c) for c in text]
     if any(g is None for g in glyphs):
         raise ValueError(f"hand {hand.font} has no stroke data for some of {text!r}")
@@ -284,21 +299,56 @@ def write_line(hand: Hand, text: str, x: float, baseline: float, rng: np.random.
                   np.stack([sx * np.sin(rot), sy * np.cos(rot)], -1)], 1) * em  # (n, 2, 2)
     base = baseline + hand.drift * np.sin(phase + (pen_x[:-1] - x) / period * 2 * math.pi) + tilt * (pen_x[:-1] - x)
     base += lift
-    lens = np.concatenate([g.lengths for g in glyphs])
-    if not len(lens):
-        return *none, [], (x, baseline - em, float(pen_x[-1]), baseline)
-    char = np.repeat(np.arange(n), [len(g.points) for g in glyphs])
-    p = np.concatenate([g.points for g in glyphs])
+    strokes = sum(len(g.lengths) for g in glyphs)
+    nibs = rng.uniform(0.85, 1.15, strokes) if strokes else np.zeros(0)
+    return _PenLine(glyphs, m, pen_x, base, (wob_f, wob_p), nibs, x, baseline)
+
+
+def write_lines(hand: Hand, lines: list[tuple[str, float, float]], rng: np.random.Generator) -> Written:
+    """The pen paths (or, for a font hand, the glyph stamps) of lines, each `(text, x, baseline)` written from
+    about (x, baseline): where a line starts moves a little (a hand does not keep a ruled margin).
+
+    Each character gets its own scale, rotation and shear (around the hand's slant), a smooth wobble of its
+    points and a baseline offset; the nib swells mid-stroke and tapers at the ends. Each line's habits are drawn
+    in turn, then all lines' points are bent at once: one pass of numpy's arithmetic a page, not one a line.
+    """
+    if not hand.pen:
+        stamps: list[Stamp] = []
+        boxes: list[Box] = []
+        for text, x, baseline in lines:
+            st, box = _font_line(hand, text, x + float(rng.normal(0, hand.size * 0.1)), baseline, rng)
+            stamps += st
+            boxes.append(box)
+        return Written(np.zeros((0, 2), np.float32), np.zeros(0, np.float32), np.zeros(0, np.int64), stamps, boxes)
+    drawn = [_pen_line(hand, text, x + float(rng.normal(0, hand.size * 0.1)), baseline, rng)
+             for text, x, baseline in lines]
+    if not drawn:
+        return Written(np.zeros((0, 2), np.float32), np.zeros(0, np.float32), np.zeros(0, np.int64), [], [])
+    glyphs = [g for line in drawn for g in line.glyphs]
+    j, em = hand.jitter, hand.size
+    lens = np.concatenate([g.lengths for g in glyphs] or [np.zeros(0, np.int64)])
+    per_char = np.array([len(g.points) for g in glyphs], dtype=np.int64)
+    char = np.repeat(np.arange(len(glyphs)), per_char)  # each point's character, counted over the page
+    p = np.concatenate([g.points for g in glyphs] or [np.zeros((0, 2), np.float32)])
+    m = np.concatenate([line.m for line in drawn])
+    wob_f, wob_p = (np.concatenate([line.wobble[k] for line in drawn]) for k in (0, 1))
     q = np.einsum("nij,nj->ni", m[char], p)
     q[:, 0] += 0.025 * j * em * np.sin(wob_f[char, 0] * q[:, 1] / em * 2 * math.pi + wob_p[char, 0])
     q[:, 1] += 0.025 * j * em * np.sin(wob_f[char, 1] * q[:, 0] / em * 2 * math.pi + wob_p[char, 1])
-    q[:, 0] += pen_x[:-1][char]
-    q[:, 1] += base[char]
+    q[:, 0] += np.concatenate([line.pen_x[:-1] for line in drawn])[char]
+    q[:, 1] += np.concatenate([line.base for line in drawn])[char]
     stroke = np.repeat(np.arange(len(lens)), lens)  # each point's stroke
     t = (np.arange(len(p)) - (np.cumsum(lens) - lens)[stroke]) / np.maximum(1, lens - 1)[stroke]
     press = np.where(lens[stroke] > 2, 0.7 + 0.3 * np.sin(np.pi * t), 1.0)
-    wid = hand.nib * rng.uniform(0.85, 1.15, len(lens))[stroke] * press
-    pad = hand.nib
-    box = (float(q[:, 0].min() - pad), float(q[:, 1].min() - pad), float(q[:, 0].max() + pad),
-           float(q[:, 1].max() + pad))
-    return q.astype(np.float32), wid.astype(np.float32), lens, [], box
+    wid = hand.nib * np.concatenate([line.nibs for line in drawn])[stroke] * press
+    # each line's box: the extremes of its points, padded by the nib
+    ends = np.cumsum([sum(len(g.points) for g in line.glyphs) for line in drawn]).tolist()
+    boxes = []
+    for line, start, end in zip(drawn, [0] + ends[:-1], ends):
+        if end == start:
+            boxes.append((line.x, line.baseline - em, float(line.pen_x[-1]), line.baseline))
+            continue
+        low, high = q[start:end].min(axis=0), q[start:end].max(axis=0)
+        pad = hand.nib
+        boxes.append((float(low[0] - pad), float(low[1] - pad), float(high[0] + pad), float(high[1] + pad)))
+    return Written(q.astype(np.float32), wid.astype(np.float32), lens, [], boxes)
