@@ -300,17 +300,16 @@ def _gain(h: int, w: int, params: DegradeParams) -> np.ndarray | None:
         gain -= params.shadow * ramp / max(float(ramp.max()), 1e-6)
     if params.vignette:
         gain *= 1 - params.vignette / 2 * ((x * x)[None, :] + (y * y)[:, None])
-    # enlarged as one channel, then copied to three: the same values (bilinear works channel by channel) for a
-    # third of the interpolation
+    # enlarged as one channel, then copied to three: the same values (bilinear works channel by channel), and
+    # a fifth less CPU than enlarging three
     return cv2.merge([cv2.resize(gain, (w, h), interpolation=cv2.INTER_LINEAR)] * 3)
 
 
-def _scaled(a: np.ndarray, gain: np.ndarray, scale: float = 1.0, out: np.ndarray | None = None) -> np.ndarray:
+def _scaled(a: np.ndarray, gain: np.ndarray, scale: float = 1.0) -> np.ndarray:
     """Pixels (h, w, 3; uint8, or int16 in units of `scale`) times a float32 gain, per pixel (h, w) or per pixel and
     channel (h, w, 3), rounded and saturated to uint8 by OpenCV in one pass (numpy's float32 round trip of the whole
-    image costs about 6x as much), into `out` when given (an (h, w, 3) uint8 array, `a` itself if uint8)."""
-    return cv2.multiply(a, gain if gain.ndim == 3 else cv2.merge([gain, gain, gain]), dst=out, scale=scale,
-                        dtype=cv2.CV_8U)
+    image costs about 6x as much)."""
+    return cv2.multiply(a, gain if gain.ndim == 3 else cv2.merge([gain, gain, gain]), scale=scale, dtype=cv2.CV_8U)
 
 
 @functools.cache
@@ -377,60 +376,54 @@ def apply(image: Image.Image | np.ndarray, params: DegradeParams, texts: Sequenc
     if isinstance(image, np.ndarray):  # an engine's RGB pixels, spared a PIL image made and read back
         a = image
     else:
-        a = np.asarray(image if image.mode == "RGB" else image.convert("RGB"))
-    # Each step writes over the array the step before made (`out`), never over the caller's: a fresh page-sized
-    # array per step cost as much again as the arithmetic, in the kernel's page faults of new memory.
-    out = None
+        a = np.asarray(image if image.mode == "RGB" else image.convert("RGB"))  # every step below makes a new array
     h, w = a.shape[:2]
     size = (w, h)
     if params.ink:  # blend with the 3x3 minimum (bleed, ink > 0) or maximum (erosion, ink < 0), edges replicated
         spread = (cv2.erode if params.ink > 0 else cv2.dilate)(a, np.ones((3, 3), np.uint8),
                                                                borderType=cv2.BORDER_REPLICATE)
-        a = out = cv2.addWeighted(a, 1 - abs(params.ink), spread, abs(params.ink), 0, dst=spread)
+        a = cv2.addWeighted(a, 1 - abs(params.ink), spread, abs(params.ink), 0)
     if params.paper != (255, 255, 255):  # a tint: each channel times its paper level / 255, rounded
         # (v * p / 255 never lies halfway between integers, so OpenCV's rounding is the one rounding; a multiply by
         # a per-channel scalar is 3x as fast as a lookup with a table per channel)
-        a = out = cv2.multiply(a, (*params.paper, 0), scale=1 / 255, dst=out)
+        a = cv2.multiply(a, (*params.paper, 0), scale=1 / 255)
     if params.grain:  # a + a * grain * blotches, the blotches a window of the pool
         field = _window("grain", rng, h, w)
         if field is None:
             field = cv2.merge([_blotches(rng, h, w) * POOL_UNIT] * 3)
         # the sum by addWeighted: its float sum of two integers is exact, and it reads uint8 beside int16
         # without the mixed-type copy cv2.add makes
-        a = out = cv2.addWeighted(a, 1.0, cv2.multiply(a, field, scale=params.grain / POOL_UNIT, dtype=cv2.CV_16S),
-                                  1.0, 0, dst=out, dtype=cv2.CV_8U)
+        a = cv2.addWeighted(a, 1.0, cv2.multiply(a, field, scale=params.grain / POOL_UNIT, dtype=cv2.CV_16S), 1.0, 0,
+                            dtype=cv2.CV_8U)
     if moves(params):
-        hom, size_out = warp(params, (w, h))
+        hom, out = warp(params, (w, h))
         half = np.array([[1, 0, 0.5], [0, 1, 0.5], [0, 0, 1]])  # degrade's pixel i spans [i, i+1]; OpenCV's is at i
         centred = np.linalg.inv(half) @ hom @ half
         warp_with = cv2.warpAffine if not any(params.corners) else cv2.warpPerspective  # a turn alone: same pixels
-        a = out = warp_with(a, centred[:2] if not any(params.corners) else centred, size_out, flags=cv2.INTER_LINEAR,
-                            borderMode=cv2.BORDER_CONSTANT, borderValue=tuple(int(c) for c in params.background))
+        a = warp_with(a, centred[:2] if not any(params.corners) else centred, out, flags=cv2.INTER_LINEAR,
+                      borderMode=cv2.BORDER_CONSTANT, borderValue=tuple(int(c) for c in params.background))
         h, w = a.shape[:2]
     gain = _gain(h, w, params)
     if params.contrast != 1 or params.brightness:  # a function of the value alone: one lookup
         lut = np.arange(256, dtype=np.float32) * params.contrast + (128 * (1 - params.contrast) + params.brightness)
         # under a shadow the lookup stays unclipped (in eighths of a level, int16: half float32's memory traffic):
         # the light falls before the sensor saturates
-        if gain is not None:
-            a = cv2.LUT(a, np.rint(lut * LIT_STEPS).astype(np.int16))
-        else:
-            a = out = cv2.LUT(a, np.clip(np.floor(lut + 0.5), 0, 255).astype(np.uint8), dst=out)
+        a = cv2.LUT(a, np.rint(lut * LIT_STEPS).astype(np.int16) if gain is not None
+                    else np.clip(np.floor(lut + 0.5), 0, 255).astype(np.uint8))
     if gain is not None:
-        a = out = _scaled(a, gain, 1 / LIT_STEPS if a.dtype == np.int16 else 1.0, out)
+        a = _scaled(a, gain, 1 / LIT_STEPS if a.dtype == np.int16 else 1.0)
     if params.blur:
-        a = out = cv2.GaussianBlur(a, (0, 0), params.blur, dst=out)
+        a = cv2.GaussianBlur(a, (0, 0), params.blur)
     if params.scale < 1:
         small = (max(1, round(w * params.scale)), max(1, round(h * params.scale)))
-        a = out = cv2.resize(cv2.resize(a, small, interpolation=cv2.INTER_LINEAR), (w, h), dst=out,
-                             interpolation=cv2.INTER_LINEAR)
+        a = cv2.resize(cv2.resize(a, small, interpolation=cv2.INTER_LINEAR), (w, h), interpolation=cv2.INTER_LINEAR)
     if params.noise:  # grey sensor noise, the same on every channel: a window of the pool, added in one pass
         f = _window("noise", rng, h, w)
         if f is None:
             f = cv2.merge([_white(rng, h, w) * POOL_UNIT] * 3)
-        a = out = cv2.addWeighted(a, 1.0, f, params.noise / POOL_UNIT, 0, dst=out, dtype=cv2.CV_8U)
+        a = cv2.addWeighted(a, 1.0, f, params.noise / POOL_UNIT, 0, dtype=cv2.CV_8U)
     if params.jpeg:  # OpenCV's codec (libjpeg-turbo, 4:2:0 as Pillow's): no PIL image made and read back
-        _, buf = cv2.imencode(".jpg", cv2.cvtColor(a, cv2.COLOR_RGB2BGR, dst=out), [cv2.IMWRITE_JPEG_QUALITY, params.jpeg])
+        _, buf = cv2.imencode(".jpg", cv2.cvtColor(a, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, params.jpeg])
         a = cv2.imdecode(buf, cv2.IMREAD_COLOR_RGB)  # libjpeg-turbo writes RGB itself: no BGR copy to swap
     img = Image.fromarray(a, "RGB")
     return Rendered([img], map_texts(texts, params, size), {"degrade": params.preset, "size": list(img.size)})
