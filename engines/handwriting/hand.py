@@ -131,6 +131,8 @@ class PenGlyph:
 
 @functools.lru_cache(maxsize=16384)
 def _pen_glyph(source: str, char: str) -> PenGlyph | None:
+    """`char` as `source` writes it (see `_source`), densified: the one cache of pen glyphs, read and bent into
+    shape once per process."""
     g = pen.hanzi_glyph(char) if source == HANZI else pen.hershey_font(source).get(char)
     if g is None or (not g.strokes and char != " "):
         return None
@@ -283,6 +285,7 @@ class _PenLine:
 
 
 def _pen_line(hand: Hand, text: str, x: float, baseline: float, rng: np.random.Generator) -> _PenLine:
+    """A pen line's draws, in the order they have always been drawn (a page's draws stay the same)."""
     glyphs = [glyph(hand, c) for c in text]
     if any(g is None for g in glyphs):
         raise ValueError(f"hand {hand.font} has no stroke data for some of {text!r}")
@@ -312,6 +315,7 @@ def write_lines(hand: Hand, lines: list[tuple[str, float, float]], rng: np.rando
     points and a baseline offset; the nib swells mid-stroke and tapers at the ends. Each line's habits are drawn
     in turn, then all lines' points are bent at once: one pass of numpy's arithmetic a page, not one a line.
     """
+    empty = (np.zeros((0, 2), np.float32), np.zeros(0, np.float32), np.zeros(0, np.int64))
     if not hand.pen:
         stamps: list[Stamp] = []
         boxes: list[Box] = []
@@ -319,11 +323,11 @@ def write_lines(hand: Hand, lines: list[tuple[str, float, float]], rng: np.rando
             st, box = _font_line(hand, text, x + float(rng.normal(0, hand.size * 0.1)), baseline, rng)
             stamps += st
             boxes.append(box)
-        return Written(np.zeros((0, 2), np.float32), np.zeros(0, np.float32), np.zeros(0, np.int64), stamps, boxes)
+        return Written(*empty, stamps, boxes)
     drawn = [_pen_line(hand, text, x + float(rng.normal(0, hand.size * 0.1)), baseline, rng)
              for text, x, baseline in lines]
     if not drawn:
-        return Written(np.zeros((0, 2), np.float32), np.zeros(0, np.float32), np.zeros(0, np.int64), [], [])
+        return Written(*empty, [], [])
     glyphs = [g for line in drawn for g in line.glyphs]
     j, em = hand.jitter, hand.size
     lens = np.concatenate([g.lengths for g in glyphs] or [np.zeros(0, np.int64)])
