@@ -37,6 +37,7 @@ NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
 HERSHEY_DIR = NODE_MODULES / "hersheytext" / "svg_fonts"
 HANZI_DIR = NODE_MODULES / "hanzi-writer-data"
 SUPERSAMPLE = 3  # draw at this multiple of the size, then reduce (see the module docstring)
+INK_GAP = 4  # blank rows that part two bands of ink `ink_onto` lays separately
 
 # Full-width punctuation as pen strokes in a 1-em cell (x right, y down, baseline 0, top -0.88): hanzi-writer-data
 # has none. Each mark is drawn where a Chinese font puts it (comma and stop low left, quotes high).
@@ -229,19 +230,27 @@ def ink_onto(page: np.ndarray, mask: np.ndarray, ink: tuple[int, int, int]) -> N
     (multiplied, not pasted).
 
     One lookup table per channel turns the mask into the paper's transmission, then one multiply: integer
-    OpenCV work, several times cheaper than the same arithmetic in float numpy on a whole page, and only over the
-    box the ink covers (in place: a page's copy per layer of ink was a tenth of the cost).
+    OpenCV work, several times cheaper than the same arithmetic in float numpy on a whole page, and only where
+    the ink is: band by band of rows that hold ink (the blank rows between a page's lines, a third of its
+    height, are left as they are: a transmission of 255 would give back the same pixels), each band over the
+    columns its ink covers, in place.
     """
     x, y, w, h = cv2.boundingRect(mask)  # only where there is ink
     if not w:
         return
     level = np.arange(256, dtype=np.float32) / 255
-    ink_here = mask[y:y + h, x:x + w]
-    # the three channels' transmissions side by side, so that one multiply covers the box (a channel at a time
-    # reads and writes strided memory, which OpenCV copies first: 2x the cost)
-    passes = cv2.merge([cv2.LUT(ink_here, np.round(255 - level * (255 - value)).astype(np.uint8)) for value in ink])
-    box = page[y:y + h, x:x + w]
-    cv2.multiply(box, passes, dst=box, scale=1 / 255)  # in place: no box-sized copy
+    tables = [np.round(255 - level * (255 - value)).astype(np.uint8) for value in ink]
+    inked = np.flatnonzero(cv2.reduce(mask[y:y + h, x:x + w], 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S))  # rows with ink
+    split = np.flatnonzero(np.diff(inked) > INK_GAP)  # bands of them, apart where INK_GAP blank rows or more lie
+    for top, bottom in zip(inked[np.r_[0, split + 1]].tolist(), (inked[np.r_[split, len(inked) - 1]] + 1).tolist()):
+        band = mask[y + top:y + bottom, x:x + w]
+        left, _, width, _ = cv2.boundingRect(band)
+        ink_here = band[:, left:left + width]
+        # the three channels' transmissions side by side, so that one multiply covers the band (a channel at a
+        # time reads and writes strided memory, which OpenCV copies first: 2x the cost)
+        passes = cv2.merge([cv2.LUT(ink_here, table) for table in tables])
+        box = page[y + top:y + bottom, x + left:x + left + width]
+        cv2.multiply(box, passes, dst=box, scale=1 / 255)
 
 
 def stamp(mask: np.ndarray, patch: np.ndarray, x: int, y: int) -> None:
