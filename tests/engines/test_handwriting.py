@@ -44,6 +44,22 @@ def test_pen_coverage_is_opencvs_area_reduction() -> None:
     assert len(np.unique(want)) == s * s + 1
 
 
+def test_ink_is_laid_as_one_multiply_over_the_whole_page_would_lay_it() -> None:
+    """`pen.ink_onto` leaves blank rows and columns alone; the page must be what the multiply everywhere gives."""
+    rng = np.random.default_rng(0)
+    mask = np.zeros((120, 90), np.uint8)
+    mask[10:30, 5:60] = rng.integers(0, 256, (20, 55))
+    mask[33:35, 40:80] = 255  # three blank rows under the first band: laid with it
+    mask[70:90, 20:30] = rng.integers(0, 256, (20, 10))  # a band of its own
+    page = rng.integers(0, 256, (120, 90, 3), dtype=np.uint8)
+    ink = (18, 32, 110)
+    level = np.arange(256, dtype=np.float32) / 255
+    passes = cv2.merge([cv2.LUT(mask, np.round(255 - level * (255 - v)).astype(np.uint8)) for v in ink])
+    want = cv2.multiply(page, passes, scale=1 / 255)
+    pen.ink_onto(page, mask, ink)
+    assert np.array_equal(page, want)
+
+
 def test_glyph_data_covers_latin_and_chinese_and_refuses_the_rest() -> None:
     hand = hands.Hand("zh", "HersheyScript1", True, 30, 0.1, 2, 0.5, 2, 0.0, (0, 0, 0))
     assert hands.drawable(hand, "Debian 的软件包，“apt”。")
