@@ -17,7 +17,8 @@ Both draw their own paper per sample (Pillow) and their own effects (`naive_effe
 recorded, applied in `renderers.degrade`'s order, written as a first version would: Pillow filters and transforms,
 float numpy over the page, grain, shadow and noise fields drawn at full size for each sample), not the engine's
 code. What the engine keeps across samples: stroke data and densified glyphs, fonts and rendered glyphs, prose,
-the noise and grain fields (`renderers.degrade._pool`), and it draws in uint8 OpenCV passes over the ink's box.
+the noise and grain fields (`renderers.degrade._pool`), and it draws in uint8 OpenCV passes over the ink's box
+(band by band of rows that hold ink).
 
 Engine and baselines are timed sample by sample in turn (one process; the machine's load weighs alike), after a
 warm-up of 4n samples (a worker draws a thousand per shard, so what is kept is loaded once, not per sample). Each
