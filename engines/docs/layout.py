@@ -149,12 +149,22 @@ def _ordered(boxes: list[Box], h: float) -> Ordered:
     rows: list[list[int]] = []
     paragraphs: list[list[int]] = []
     columns = 1
+    split = []  # each stretch: its column cuts, each line's column, how many bands have lines in two columns
     for bands, shared in stretches:
         members = [i for band in bands for i in band]
-        cuts = _column_cuts(boxes, members, [(p + q) / 2 for p, q in _gutters(shared, left, right, GUTTER * h)], h)
+        gutters = _gutters(shared, left, right, GUTTER * h)
+        cuts = _column_cuts(boxes, members, [(p + q) / 2 for p, q in gutters], h)
+        gutters = [(p, q) for p, q in gutters if (p + q) / 2 in cuts]
         column_of = {i: sum((boxes[i][0] + boxes[i][2]) / 2 > c for c in cuts) for i in members}
-        if sum(len({column_of[i] for i in band}) > 1 for band in bands) < MIN_ROWS:
-            cuts, column_of = [], dict.fromkeys(column_of, 0)  # aligned word gaps of a few lines are no columns
+        split.append((gutters, cuts, column_of, sum(len({column_of[i] for i in band}) > 1 for band in bands)))
+    grid = [(p + q) / 2 for gutters, _, _, spanning in split if spanning >= MIN_ROWS for p, q in gutters]
+    for (bands, _), (gutters, cuts, column_of, spanning) in zip(stretches, split, strict=True):
+        # aligned word gaps of a few lines are no columns, unless the page's columns go on there: two lines of each
+        # column under a figure (a Federal Register page's "(3) In the ... chapter," beside "paragraph with the
+        # information in figure 2 to" was read as one line)
+        grid_goes_on = spanning >= 2 and all(any(p < g < q for g in grid) for p, q in gutters)
+        if spanning < MIN_ROWS and not grid_goes_on:
+            cuts, column_of = [], dict.fromkeys(column_of, 0)
         columns = max(columns, len(cuts) + 1)
         cols: list[list[int]] = [[] for _ in range(len(cuts) + 1)]
         for i in (i for band in bands for i in band):
