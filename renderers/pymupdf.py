@@ -35,7 +35,9 @@ TEXT_UNITS = ("line", "word", "char")
 # Fonts whose glyphs are pictures (stars, arrows, hands): a glyph's code is a letter slot, so without a ToUnicode map
 # the text layer says "$" for a drawn star (texlive's ctex.pdf: every option's "☆" reads "$" in Dingbats).
 PICTURE_FONTS = ("dingbat", "zapf", "wingding", "webding", "pzd")
-CJK_GAP = 0.2  # ems: a wider gap between Chinese and Latin glyphs shows as a space (a space glyph is 0.25 em)
+# ems: a wider gap between two glyphs that no space glyph holds shows as a space (a space glyph is 0.25 em; TeX sets
+# 0.28 around a relation, 0.22 around a binary operator; an italic f's overhang leaves under 0.18 before a bracket)
+GAP = 0.2
 
 
 @dataclass(frozen=True)
@@ -224,8 +226,8 @@ class PdfDocument:
             unit: "line" (MuPDF's lines), "word" (MuPDF's words: runs between spaces) or "char" (each
                 glyph, with the box MuPDF gives it: its advance by the font's full height).
             page: the `DrawnText.page` to record (the image's place in the caller's result).
-            gaps: a line says a space where the page shows one between Chinese and Latin glyphs and no space
-                glyph holds it (`_spaced`); off by default, as the text layer says.
+            gaps: a line says a space where the page shows one and no space glyph holds it (`_spaced`); off by
+                default, as the text layer says.
 
         Returns:
             One `DrawnText` per non-blank line, word or character, in the PDF's content order.
@@ -268,14 +270,16 @@ def _figure_like(item: tuple) -> bool:
 
 
 def _spaced(line: dict) -> str:
-    """A text layer line's text, with a space where the page shows one between Chinese and Latin text that no
-    space glyph holds: "2018 年04 月" drawn as "2018 年 04 月" (a gap of a quarter em after 年, a positioned move)."""
+    """A text layer line's text, with a space where the page shows one that no space glyph holds: "2018 年04 月"
+    drawn as "2018 年 04 月" (a gap of a quarter em after 年, a positioned move), a real paper's "S ⊂Range(κ)" and
+    "trading it oﬀagainst" (TeX's math spacing, and a word space after a ligature, are moves, not glyphs). Two Chinese
+    glyphs are never parted: a justified Chinese line spreads its glyphs apart, and a reader writes no space."""
     chars = [c for span in line["spans"] for c in span["chars"]]
     size = max((span["size"] for span in line["spans"]), default=0.0)
     out = []
     for k, c in enumerate(chars):
-        if k and c["c"] != " " and chars[k - 1]["c"] != " " and bool(CJK.match(c["c"])) != bool(
-                CJK.match(chars[k - 1]["c"])) and c["bbox"][0] - chars[k - 1]["bbox"][2] >= CJK_GAP * size:
+        if k and c["c"] != " " and chars[k - 1]["c"] != " " and not (CJK.match(c["c"]) and CJK.match(
+                chars[k - 1]["c"])) and c["bbox"][0] - chars[k - 1]["bbox"][2] >= GAP * size:
             out.append(" ")
         out.append(c["c"])
     return "".join(out)
