@@ -63,6 +63,8 @@ def test_two_lines_of_each_column_under_a_figure_go_on_in_their_columns() -> Non
     assert reading_order(upper + lower).rows[-4:] == [[12], [14], [13], [15]]
     apart = [(50, 400 + 20 * r, 150, 414 + 20 * r) for r in range(2)] + [(180, 400, 540, 414), (180, 420, 540, 434)]
     assert reading_order(upper + apart).rows[-2:] == [[12, 14], [13, 15]]  # a gap off the page's gutters
+    wide = [(50, 400 + 20 * r, 150, 414 + 20 * r) for r in range(2)] + [(200, 400, 540, 414), (200, 420, 540, 434)]
+    assert reading_order(wide).rows == [[0], [1], [2], [3]]  # 50 px: wider than any word gap, with no grid
 
 
 def test_one_wide_gap_in_a_justified_line_is_not_a_column() -> None:
