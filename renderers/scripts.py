@@ -18,3 +18,10 @@ CJK_RANGES = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\
 
 HAN = re.compile(f"[{HAN_RANGES}]")  # a Chinese character (how engines tell zh text from en)
 CJK = re.compile(f"[{CJK_RANGES}]")  # a character that needs a CJK font (or xelatex)
+
+
+def text_lang(text: str, share: float = 0.3) -> str:
+    """The project's language of a text read from real data: "zh" when CJK characters are `share` of its non-space
+    characters (a Chinese sign with its English name; a Japanese sign's kana and kanji count on that side, as they
+    need the same fonts and tokens), else "en"."""
+    return "zh" if len(CJK.findall(text)) >= share * max(1, len("".join(text.split()))) else "en"

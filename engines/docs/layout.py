@@ -31,6 +31,8 @@ NARROW = 4.0  # the narrowest column, in median line heights (bullets and line n
 # gaps of two justified Chinese lines with Latin words ("使用 dpkg 的 "--ignore-" over "depends" 和其它") can
 # line up, and were read as two columns of two lines, each visual line cut in two.
 MIN_ROWS = 3
+WIDE = 2.0  # a gap this many line heights wide in two lines is a gutter however few lines have it (a word gap is
+# under one; a Federal Register gutter 2.5)
 
 
 @dataclass(frozen=True)
@@ -149,12 +151,22 @@ def _ordered(boxes: list[Box], h: float) -> Ordered:
     rows: list[list[int]] = []
     paragraphs: list[list[int]] = []
     columns = 1
+    split = []  # each stretch: its column cuts, each line's column, how many bands have lines in two columns
     for bands, shared in stretches:
         members = [i for band in bands for i in band]
-        cuts = _column_cuts(boxes, members, [(p + q) / 2 for p, q in _gutters(shared, left, right, GUTTER * h)], h)
+        gutters = _gutters(shared, left, right, GUTTER * h)
+        cuts = _column_cuts(boxes, members, [(p + q) / 2 for p, q in gutters], h)
+        gutters = [(p, q) for p, q in gutters if (p + q) / 2 in cuts]
         column_of = {i: sum((boxes[i][0] + boxes[i][2]) / 2 > c for c in cuts) for i in members}
-        if sum(len({column_of[i] for i in band}) > 1 for band in bands) < MIN_ROWS:
-            cuts, column_of = [], dict.fromkeys(column_of, 0)  # aligned word gaps of a few lines are no columns
+        split.append((gutters, cuts, column_of, sum(len({column_of[i] for i in band}) > 1 for band in bands)))
+    grid = [(p + q) / 2 for gutters, _, _, spanning in split if spanning >= MIN_ROWS for p, q in gutters]
+    for (bands, _), (gutters, cuts, column_of, spanning) in zip(stretches, split, strict=True):
+        # aligned word gaps of a few lines are no columns, unless the page's columns go on there or the gaps are
+        # wider than any word gap: two lines of each column under a figure (a Federal Register page's "(3) In the
+        # ... chapter," beside "paragraph with the information in figure 2 to" was read as one line)
+        columns_go_on = spanning >= 2 and all(any(p < g < q for g in grid) or q - p >= WIDE * h for p, q in gutters)
+        if spanning < MIN_ROWS and not columns_go_on:
+            cuts, column_of = [], dict.fromkeys(column_of, 0)
         columns = max(columns, len(cuts) + 1)
         cols: list[list[int]] = [[] for _ in range(len(cuts) + 1)]
         for i in (i for band in bands for i in band):

@@ -43,7 +43,7 @@ from PIL import Image, UnidentifiedImageError
 
 from engines.base import SampleError, source_index
 from engines.source import Found
-from renderers.scripts import HAN
+from renderers.scripts import text_lang
 
 HANDWRITTEN = ("DefaultLine:Handwritten", "InterlinearLine:Handwritten")
 STRUCK = re.compile("[\u27e6\u27e7]")
@@ -79,10 +79,6 @@ def clean_text(text: str) -> str | None:
     if STRUCK.search(text):
         return None
     return "\n".join(" ".join(line.replace("^", "").split()) for line in text.strip().split("\n"))
-
-
-def _lang(text: str) -> str:
-    return "zh" if len(HAN.findall(text)) >= 0.3 * max(1, len(text.replace(" ", ""))) else "en"
 
 
 def _image_ok(path: Path, found: Found[Item]) -> bool:
@@ -123,12 +119,12 @@ def _page_lines(root: Path, name: str, lines: list[dict], out: Found[Item]) -> N
             out.skip("line_no_polygon", name)
             whole = False
             continue
-        kept.append(Item(str(path), text, _lang(text), poly, doc=name))
+        kept.append(Item(str(path), text, text_lang(text), poly, doc=name))
     out.items.extend(kept)
     centres = [np.mean([p[1] for p in item.polygon]) for item in kept]
     if whole and kept and all(b > a for a, b in zip(centres, centres[1:])):
         text = "\n".join(item.text for item in kept)
-        out.items.append(Item(str(path), text, _lang(text), page=True))
+        out.items.append(Item(str(path), text, text_lang(text), page=True))
     elif kept:
         out.skip("page_not_whole", name)
 
@@ -158,7 +154,7 @@ def load(source: str) -> Found[Item]:
                 out.skip("struck_text" if text is None else "empty_transcript", name)
                 continue
             if _image_ok(root / name, out):
-                (out.items if "\n" in text else lines).append(Item(str(root / name), text, _lang(text),
+                (out.items if "\n" in text else lines).append(Item(str(root / name), text, text_lang(text),
                                                                      page="\n" in text))
         out.items.extend(in_documents(lines, _documents(root)))
     out.items.sort(key=lambda item: not item.page)  # stable: pages, then lines, each in the order read

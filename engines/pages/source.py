@@ -345,19 +345,27 @@ def paper_pages(folder: Path, lang: str, latex: Callable[[str], LatexConfig], fo
                                          round(score, 4), compiled.pdf))
 
 
+def paper_folders(root: Path, depth: int = 3) -> list[Path]:
+    """The paper folders under `root`: a folder with a main .tex is a paper; a folder without one is searched
+    `depth` levels down, since users point at the folder that holds their papers' folder (`data/tex` for
+    `data/tex/papers/*`); a folder with neither is returned, so that it is counted as "no_main_tex"."""
+    subfolders = sorted(p for p in root.iterdir() if p.is_dir()) if depth else []
+    if main_file(root) or not subfolders:
+        return [root]
+    return [paper for sub in subfolders for paper in paper_folders(sub, depth - 1)]
+
+
 def load_papers(source: str, lang: str, latex: Callable[[str], LatexConfig]) -> Found[PaperPage]:
     """The kept pages of every paper folder under `source`, papers in name order.
 
     Args:
-        source: a folder of paper folders (or one paper folder itself).
+        source: a folder of paper folders (or one paper folder itself, or a folder above them: `paper_folders`).
         lang, latex: as for `paper_pages`.
 
     Returns:
         Every kept page of every paper, and what was skipped, by reason.
     """
-    root = Path(source)
-    folders = [root] if main_file(root) else sorted(p for p in root.iterdir() if p.is_dir())
     found: Found[PaperPage] = Found()
-    for folder in folders:
+    for folder in paper_folders(Path(source)):
         paper_pages(folder, lang, latex, found)
     return found

@@ -39,6 +39,7 @@ from engines.scene import content, source
 from engines.source import Found
 from renderers import perspective
 from renderers.result import Quad
+from renderers.scripts import text_lang
 from tokenizer.protocol import PROMPT_PLAIN
 
 CROP_PAD = (0.1, 0.35)  # a crop keeps this margin around its line, in line heights (drawn per sample)
@@ -96,7 +97,8 @@ class SceneEngine(Engine):
                 self.refused[path] = refusal
                 raise
             lines = [(t.text, t.quad) for t in labelled.kept]
-            return image, lines, {"source": name, "lang": None, "reader": "rapidocr",
+            return image, lines, {"source": name, "lang": text_lang(" ".join(t for t, _ in lines)),
+                                  "reader": "rapidocr",
                                   "scores": [round(t.score, 4) for t in labelled.kept],
                                   "line_verdicts": dict(sorted(Counter(labelled.verdicts).items())),
                                   "photo_refused": labelled.refused or "",

@@ -53,6 +53,20 @@ def test_a_figure_in_a_column_holds_its_place_and_the_lines_under_it_stay_in_tha
     assert reading_order(upper + lower, [wide]).order == [*range(0, 12, 2), *range(1, 12, 2), *range(12, 16)]
 
 
+def test_two_lines_of_each_column_under_a_figure_go_on_in_their_columns() -> None:
+    """A real Federal Register page: three columns, figures painted over, then two lines of the first column beside
+    two of the second. Too few rows to be columns alone, they were read across ("(3) In the Operating Procedures
+    chapter, paragraph with the information in figure 2 to"); the page's own gutters say they are columns. Two
+    justified lines whose word gaps line up, on a page without columns there, stay lines."""
+    upper = [(50 + 170 * c, 100 + 20 * r, 200 + 170 * c, 114 + 20 * r) for r in range(4) for c in range(3)]
+    lower = [(50 + 170 * c, 400 + 20 * r, 190 + 170 * c, 414 + 20 * r) for r in range(2) for c in range(2)]
+    assert reading_order(upper + lower).rows[-4:] == [[12], [14], [13], [15]]
+    apart = [(50, 400 + 20 * r, 150, 414 + 20 * r) for r in range(2)] + [(180, 400, 540, 414), (180, 420, 540, 434)]
+    assert reading_order(upper + apart).rows[-2:] == [[12, 14], [13, 15]]  # a gap off the page's gutters
+    wide = [(50, 400 + 20 * r, 150, 414 + 20 * r) for r in range(2)] + [(200, 400, 540, 414), (200, 420, 540, 434)]
+    assert reading_order(wide).rows == [[0], [1], [2], [3]]  # 50 px: wider than any word gap, with no grid
+
+
 def test_one_wide_gap_in_a_justified_line_is_not_a_column() -> None:
     boxes = [(50, 100, 545, 114), (50, 120, 200, 134), (320, 120, 545, 134), (50, 140, 300, 154)]
     assert reading_order(boxes).order == [0, 1, 2, 3]

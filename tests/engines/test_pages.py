@@ -441,7 +441,8 @@ def test_a_float_printed_at_the_top_of_its_page_is_read_first():
 def test_a_real_page_target_ends_with_the_page_number_it_prints_and_a_side_stamp_refuses_it(tmp_path):
     """A target must say everything its page shows: article prints the page number centred at the foot, so the kept
     page's target ends with it, its own paragraph; an arXiv-style stamp rotated in the left margin cannot be
-    written where it is printed, so that page is refused and counted."""
+    written where it is printed, so that page is refused and counted. The papers are found a folder down (a user
+    points at the folder holding their papers' folder)."""
     from engines.pages.source import load_papers
     from renderers.latex import LatexConfig
 
@@ -449,9 +450,9 @@ def test_a_real_page_target_ends_with_the_page_number_it_prints_and_a_side_stamp
             "old mill, and every morning the careful baker weighs flour, sugar and butter before sunrise.")
     stamp = (r"\usepackage{eso-pic,graphicx}\AddToShipoutPictureFG{\put(20,300)"
              r"{\rotatebox{90}{\Large arXiv:2101.00001v1 [cs.LG] 1 Jan 2021}}}")
-    for name, preamble in (("plain", ""), ("stamped", stamp)):
-        (tmp_path / name).mkdir()
-        (tmp_path / name / "main.tex").write_text(
+    for name, preamble in (("plain", ""), ("stamped", stamp)):  # one level down, as ../shared/data/tex/papers
+        (tmp_path / "papers" / name).mkdir(parents=True)
+        (tmp_path / "papers" / name / "main.tex").write_text(
             rf"\documentclass{{article}}{preamble}\begin{{document}}{body}\end{{document}}", "utf-8")
     found = load_papers(str(tmp_path), "en", lambda lang: LatexConfig(timeout_s=120))
     assert [p.paper for p in found.items] == ["plain"]

@@ -152,6 +152,14 @@ def test_a_rotated_phone_photo_is_labelled_upright(shared_data: Path, tmp_path: 
     assert sample.images[0].size == upright.size
     assert "NO LITTER" in sample.target.split("\n")
     assert sample.target == "\n".join(t.text for t in source.label(source.open_photo(original)).kept)
+    assert sample.meta["lang"] == "zh"  # the record said "en" for every photo: a CJK sign is on the zh side
+
+
+def test_a_photo_is_given_the_language_of_its_lines() -> None:
+    from renderers.scripts import text_lang
+
+    assert text_lang("中国农业银行\nAGRICULTURAL BANK OF CHINA\n本网点办") == "zh"
+    assert text_lang("BEWARE OF\nMAINTENANCE 工") == "en"
 
 
 def test_a_line_is_kept_on_a_consensus_of_its_readings() -> None:

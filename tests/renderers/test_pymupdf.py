@@ -7,6 +7,7 @@ import pytest
 from PIL import ImageOps
 
 from renderers.errors import RenderError
+from renderers.latex import compile_document
 from renderers.pymupdf import PdfConfig, PdfDocument, render_pdf, render_svg
 
 
@@ -163,14 +164,20 @@ def test_table_count_sees_a_ruled_table_and_not_plain_lines():
         assert pdf.table_count(0) == 1 and pdf.table_count(1) == 0
 
 
-def test_a_gap_between_chinese_and_latin_text_with_no_space_glyph_reads_as_a_space():
-    """A real report's cover draws "2018 年 04 月" with a positioned move after 年, no space glyph: the line says the
-    space the page shows; glyphs set close stay close."""
+def test_a_gap_with_no_space_glyph_reads_as_a_space_but_not_between_chinese_glyphs():
+    """A real report's cover draws "2018 年 04 月" with a positioned move after 年, and a real paper "S ⊂ Range(κ)"
+    with TeX's space after the relation, no space glyph: the line says the space the page shows; glyphs set close
+    stay close, and two Chinese glyphs a little apart (a justified line) are not parted, half an em apart ("第一节  重要提示")
+    they are."""
     doc = pymupdf.open()
     page = doc.new_page()
     x = 72.0
-    for text, font, gap in (("年", "china-s", 4), ("04", "helv", 1), ("月", "china-s", 1), ("ok", "helv", 0)):
+    for text, font, gap in (("年", "china-s", 4), ("04", "helv", 1), ("月", "china-s", 1), ("ok", "helv", 0),
+                            ("中", "china-s", 5), ("文", "china-s", 9), ("节", "china-s", 0)):
         page.insert_text((x, 100), text, fontname=font, fontsize=16)
         x += pymupdf.get_text_length(text, fontname=font, fontsize=16) + gap
-    assert [t.text for t in PdfDocument(doc.tobytes()).texts(0, 72, gaps=True)] == ["年 04月ok"]
-    assert [t.text for t in PdfDocument(doc.tobytes()).texts(0, 72)] == ["年04月ok"]  # as the text layer says
+    assert [t.text for t in PdfDocument(doc.tobytes()).texts(0, 72, gaps=True)] == ["年 04月ok中文 节"]
+    assert [t.text for t in PdfDocument(doc.tobytes()).texts(0, 72)] == ["年04月ok中文节"]  # as the text layer says
+    paper = compile_document(r"\documentclass{article}\begin{document}any $S \subset R$ and $x \in S$\end{document}")
+    assert PdfDocument(paper.pdf).texts(0, 72, gaps=True)[0].text == "any S ⊂ R and x ∈ S"
+    assert PdfDocument(paper.pdf).texts(0, 72)[0].text == "any S ⊂R and x ∈S"  # TeX's math spacing is no glyph
