@@ -1,0 +1,342 @@
+"""A real paper's formulas checked from the image: each typeset alone from the target and found where the target's
+order puts it.
+
+PP-OCR cannot read math, so the strict reader (`pipelines.readers.paper_pages`) only lets a formula's letters place a
+line: a target's `\\mathcal{N}_f` written `\\mathcal{N}_a`, or `u(0)` written `u(2)`, went unseen. A real paper
+is typeset by pdflatex, its math in Computer Modern at the paper's size, and the page was rasterised at the dpi its
+meta records; so each formula of the target is typeset alone (`renderers.latex`, with nothing of the engine's
+conversion: the target's LaTeX as written, tags left to the margin check) at that dpi, and looked for in the page by
+normalised cross-correlation (`cv2.matchTemplate`) inside the band the target's order gives it: between the lines of
+prose placed before and after it, or on the lines that hold it. Where it best fits, its pieces (runs of ink
+between blank columns: a justified line stretches the space around `=`) are each moved to where they fit best, a
+few pixels about the last one, and compared pixel for pixel as an exact redraw is (`ink.redraw_agreement`, a pixel
+counted when outside the page's 3x3 grey range). A right formula leaves a few such pixels (anti-aliasing at
+another sub-pixel phase); one changed letter, digit or symbol leaves a glyph's worth, and a formula moved to
+another paragraph is not found in its band at all.
+
+The paper's size is not recorded: the formulas are typeset at 10, 11 and 12 pt and the size whose formulas fit best
+is the page's. A captured page (a scan or photo of the page) is flattened back (`capture.flatten`) and the
+typeset formula blurred as the capture recorded before the comparison, with a tolerance that grows with the blur.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from pipelines.readers.ink import CHANGED, INK, near
+from renderers import capture
+from renderers.errors import RenderError
+from renderers.latex import LatexConfig, render_latex
+
+PREAMBLE = r"\usepackage{amsmath}\usepackage{amssymb}\usepackage{amsfonts}\usepackage{bm}\usepackage{mathtools}"
+TAG = re.compile(r"\\(?:tag|label)\*?\{[^{}]*\}|\\(?:nonumber|notag)\b")
+GAP_PX = 2  # blank columns that end a piece of a formula (a thin space is 2.5 px at 144 dpi; a letter's own gaps less)
+SLACK_PX = 6  # how far a piece may stand from where the previous one put it (a justified line's stretched spaces)
+ROW_SLACK_PX = 4  # how far a row of an environment may stand from where the row before put it (line spacing)
+PIECE_PX = 8  # changed pixels from which a piece is not the one printed (where an inline formula may break)
+GLYPH_LEVELS = 64
+SOFTEN_PX = 0.8  # the Gaussian both sides are softened by before they are compared (what is left of a phase)
+RULE_PX = 2  # a component this thin and three times as wide is a rule
+CHANGED_PX = 12  # changed pixels from which a formula is not the one printed: a right one leaves 0-4 at 144 dpi
+MIN_INK_PX = 12  # a formula with less ink (a lone dot, a prime) places nothing: not checked
+LINE_PX = 24  # a line's height at 144 dpi: the margin around a band
+
+
+@dataclass(frozen=True)
+class Formula:
+    """One formula of the target.
+
+    Attributes:
+        start, end: where it stands in the text the strict reader places lines in (`paper_pages.reading`).
+        latex: its body as the target writes it; display: displayed (`\\[ \\]` or an environment), env: the
+            environment's name (`align*`) or "".
+    """
+
+    start: int
+    end: int
+    latex: str
+    display: bool
+    env: str = ""
+
+    def snippet(self, size: str) -> str:
+        """The formula as LaTeX typesets it alone in a paper of `size` points: inline in text style, displayed in
+        a paragraph as wide as it needs (standalone's varwidth), equation numbers and labels left out (the margin
+        check reads them)."""
+        body = re.sub(r"\n\s*\n", "\n", TAG.sub("", self.latex)).strip()  # a blank line MathJax ignores
+        math = (f"\\begin{{{self.env}}}{body}\\end{{{self.env}}}" if self.env
+                else f"\\[{body}\\]" if self.display else f"${body}$")
+        return f"\\fontsize{{{size}}}{{{float(size) * 1.2:g}}}\\selectfont{math}"
+
+
+def typeset(snippets: Sequence[str], dpi: float) -> list[np.ndarray | RenderError]:
+    """The snippets typeset by pdflatex in Computer Modern at 10 pt and `dpi`, each cropped to
+    its ink (grey levels), in one batched compile; kept, since a target changed in one formula differs from the
+    right one in that formula only."""
+    todo = [s for s in dict.fromkeys(snippets) if (s, dpi) not in _DRAWN]
+    if len(_DRAWN) + len(todo) > 4096:
+        _DRAWN.clear()
+        todo = list(dict.fromkeys(snippets))
+    config = LatexConfig(dpi=dpi, margin_pt=1.0, class_options=("varwidth",), timeout_s=60.0)
+    for snippet, drawn in zip(todo, render_latex(todo, PREAMBLE, config) if todo else []):
+        if not isinstance(drawn, RenderError):
+            grey = np.asarray(drawn.image.convert("L"))
+            rows, cols = np.nonzero((grey < INK).any(axis=1))[0], np.nonzero((grey < INK).any(axis=0))[0]
+            drawn = (grey[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1] if len(rows)
+                     else RenderError("latex_blank", "no ink"))
+        _DRAWN[(snippet, dpi)] = drawn
+    return [_DRAWN[(s, dpi)] for s in snippets]
+
+
+_DRAWN: dict[tuple[str, float], np.ndarray | RenderError] = {}
+
+
+def _runs(inked: np.ndarray) -> list[tuple[int, int]]:
+    """The runs of True in `inked`, split at `GAP_PX` False or more."""
+    runs: list[tuple[int, int]] = []
+    for k in np.flatnonzero(inked):
+        if runs and k - runs[-1][1] < GAP_PX:
+            runs[-1] = (runs[-1][0], int(k) + 1)
+        else:
+            runs.append((int(k), int(k) + 1))
+    return runs
+
+
+def _pieces(template: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """The template's pieces (top, bottom, left, right), in reading order: its rows (an `align`'s lines, split at
+    blank rows), each cut at blank columns (where a justified line's glue may stretch or shrink)."""
+    inked = template < INK
+    return [(top, bottom, left, right) for top, bottom in _runs(inked.any(axis=1))
+            for left, right in _runs(inked[top:bottom].any(axis=0))]
+
+
+def _offset(scores: np.ndarray, x: int, y: int) -> tuple[float, float]:
+    """The sub-pixel place of a minimum of `scores` at (x, y): a parabola through it and its neighbours, each way."""
+    def vertex(left: float, mid: float, right: float) -> float:
+        bend = left - 2 * mid + right
+        return 0.0 if bend <= 0 else float(np.clip(0.5 * (left - right) / bend, -0.5, 0.5))
+    fx = vertex(*scores[y, x - 1:x + 2]) if 0 < x < scores.shape[1] - 1 else 0.0
+    fy = vertex(*scores[y - 1:y + 2, x]) if 0 < y < scores.shape[0] - 1 else 0.0
+    return fx, fy
+
+
+def _fit(piece: np.ndarray, around: np.ndarray) -> tuple[int, int, int]:
+    """Where in `around` the piece differs least (sum of squared grey differences), and how many pixels of the page
+    there still differ from it by more than `GLYPH_LEVELS` grey levels once each of its glyphs (connected ink) is
+    moved, a pixel either way and by the sub-pixel rest, to where it fits best (the page placed each glyph at its
+    own sub-pixel phase): (x, y, changed). Both sides count: ink the piece has and the page lacks, and ink the
+    page has where the piece has none."""
+    x, y = cv2.minMaxLoc(cv2.matchTemplate(around, piece, cv2.TM_SQDIFF))[2]
+    h, w = piece.shape
+    x0, y0 = max(0, x - 1), max(0, y - 1)
+    page = around[y0:min(around.shape[0], y + h + 1), x0:min(around.shape[1], x + w + 1)]
+    drawn = np.full(page.shape, 255.0, np.float32)
+    count, _, stats, _ = cv2.connectedComponentsWithStats((piece < INK).astype(np.uint8), connectivity=8)
+    rules = np.zeros(page.shape, bool)
+    for left, top, gw, gh, _ in stats[1:count]:
+        glyph = piece[top:top + gh, left:left + gw]
+        ax, ay = x + left - 1 - x0, y + top - 1 - y0
+        if gh <= RULE_PX and gw >= 3 * gh:  # a fraction bar, an overline, a minus: its place, not its sub-pixel
+            rules[max(0, ay + 1):ay + 1 + gh, max(0, ax + 1):ax + 1 + gw] = True  # weight (MuPDF keeps thin
+            # rules a pixel thick)
+        window = page[max(0, ay):ay + gh + 2, max(0, ax):ax + gw + 2]
+        if window.shape[0] < gh or window.shape[1] < gw:
+            continue
+        scores = cv2.matchTemplate(window, glyph, cv2.TM_SQDIFF)
+        gx, gy = cv2.minMaxLoc(scores)[2]
+        fx, fy = _offset(scores, gx, gy)
+        moved = cv2.warpAffine(glyph, np.float32([[1, 0, fx], [0, 1, fy]]), (gw, gh), flags=cv2.INTER_LINEAR,
+                               borderMode=cv2.BORDER_REPLICATE)
+        at = (slice(max(0, ay) + gy, max(0, ay) + gy + gh), slice(max(0, ax) + gx, max(0, ax) + gx + gw))
+        drawn[at] = np.minimum(drawn[at], moved)
+    soft = [cv2.GaussianBlur(a.astype(np.float32), (0, 0), SOFTEN_PX) for a in (drawn, page)]
+    return x, y, int(((np.abs(soft[0] - soft[1]) > GLYPH_LEVELS) & ~near(rules, 2)).sum())
+
+
+def _levelled(region: np.ndarray) -> np.ndarray:
+    """The region's grey levels stretched so that its paper is white and its darkest ink black (a scan's light and
+    contrast undone, as the typeset formula has them)."""
+    low, high = np.percentile(region, (0.5, 90))
+    if high - low < 64:
+        return region
+    return np.clip((region.astype(np.float32) - low) * 255.0 / (high - low), 0, 255).astype(np.uint8)
+
+
+def find(template: np.ndarray, page: np.ndarray, band: tuple[int, int, int, int], levels: int,
+         inline: bool = False) -> dict[str, Any]:
+    """Where in `band` of the page (grey) the typeset formula fits best, and how many pixels differ there.
+
+    The candidates are the few best places by normalised cross-correlation; at each, the template's pieces are
+    moved one by one, each up to `SLACK_PX` across and a pixel up or down from where the previous piece stood (a
+    new row of an environment up to `ROW_SLACK_PX`: the paper's line spacing), to where they differ least. An
+    inline formula may be broken over two lines: where a piece differs, the rest of the formula is looked for
+    once more in the band (it goes on at the next line's start). The candidate that differs least is the
+    formula's place.
+    """
+    h, w = template.shape
+    x0, y0, x1, y1 = band[0], band[1], band[2] + w, band[3]  # the band holds the formula's left edge
+    x0, y0 = max(0, min(x0, page.shape[1] - w - 2 * SLACK_PX)), max(0, min(y0, page.shape[0] - h - 2))
+    x1, y1 = min(page.shape[1], max(x1, x0 + w + 2 * SLACK_PX)), min(page.shape[0], max(y1, y0 + h + 2))
+    region = _levelled(page[y0:y1, x0:x1])
+    if region.shape[0] < h + 2 or region.shape[1] < w + 2 * SLACK_PX:
+        return {"changed_px": 10 ** 9, "piece_px": 10 ** 9, "ncc": 0.0, "at": None}
+    ncc = cv2.matchTemplate(region, template, cv2.TM_CCOEFF_NORMED)
+    region_f, template_f = region.astype(np.float32), template.astype(np.float32)
+    pieces = _pieces(template)
+    ink = [int((template[t:b, l:r] < INK).sum()) for t, b, l, r in pieces]
+
+    def follow(bx: int, by: int, first: int, stop: int, limit: int = 10 ** 9) -> list[int]:
+        """Changed pixels of each of pieces[first:stop], the formula's corner at (bx, by) (stopping once their sum
+        reaches `limit`)."""
+        out: list[int] = []
+        sx, sy, row = 0, 0, pieces[first][0]
+        for k in range(first, stop):
+            top, bottom, left, right = pieces[k]
+            tall = ROW_SLACK_PX if top != row else 1
+            wide = 3 * SLACK_PX if k == first else SLACK_PX  # the first piece: wherever the stretch put the start
+            row = top
+            ax, ay = max(0, bx + left + sx - wide), max(0, by + top + sy - tall)
+            bx1 = min(region.shape[1], bx + right + sx + wide)
+            by1 = min(region.shape[0], by + bottom + sy + tall)
+            if bx1 - ax < right - left or by1 - ay < bottom - top:
+                return out + [10 ** 6]
+            x, y, changed = _fit(template_f[top:bottom, left:right], region_f[ay:by1, ax:bx1])
+            sx, sy = ax + x - bx - left, ay + y - by - top
+            out.append(changed)
+            if sum(out) >= limit:
+                break
+        return out
+
+    best: dict[str, Any] = {"changed_px": 10 ** 9, "piece_px": 10 ** 9, "ncc": 0.0, "at": None}
+    for _ in range(CANDIDATES):
+        _, score, _, (bx, by) = cv2.minMaxLoc(ncc)
+        if score <= 0:
+            break
+        ncc[max(0, by - h // 2):by + h // 2 + 1, max(0, bx - w // 4):bx + w // 4 + 1] = -1  # the next candidate elsewhere
+        each = follow(bx, by, 0, len(pieces), best["changed_px"])
+        worst = next((k for k, c in enumerate(each) if c >= PIECE_PX), len(pieces))
+        if inline and 0 < worst < len(pieces) and sum(each) < best["changed_px"]:
+            left = pieces[worst][2]
+            if template.shape[1] - left + 2 <= region.shape[1]:
+                rest = np.ascontiguousarray(template[:, left:])
+                rx, ry = cv2.minMaxLoc(cv2.matchTemplate(region, rest, cv2.TM_CCOEFF_NORMED))[3]
+                broken = each[:worst] + follow(rx - left, ry, worst, len(pieces))
+                each = broken if sum(broken) < sum(each) else each
+        changed = sum(each)
+        if changed < best["changed_px"]:
+            best = {"changed_px": changed, "piece_px": max(each), "each": each, "ink": ink, "ncc": round(float(score), 4),
+                    "at": (x0 + bx, y0 + by)}
+    return best
+
+
+CANDIDATES = 6  # places tried per formula (the best by correlation, each away from the ones before)
+
+
+Anchor = tuple[int, int, tuple[float, float, float, float]]  # a placed line: its start, end in the text, its box
+
+
+def band(formula: Formula, anchors: Sequence[Anchor], size: tuple[int, int]) -> tuple[int, int, int, int]:
+    """Where the target's order says the formula is printed (the band its left edge lies in): on the lines placed
+    over it (an inline formula), as far along each as it stands in the line's text, give or take `ALONG` of the
+    line; else between the last line placed before it and the first after it (a displayed one); a line's height
+    around."""
+    width, height = size
+    holding = [(start, end, box) for start, end, box in anchors
+               if start < formula.end + 2 and end > formula.start - 2]
+    if holding and not formula.display:
+        along = [box[0] + (box[2] - box[0]) * min(1.0, max(0.0, (formula.start - start) / max(1, end - start)))
+                 for start, end, box in holding]
+        spread = ALONG * max(box[2] - box[0] for _, _, box in holding) + LINE_PX
+        top, bottom = min(b[1] for _, _, b in holding), max(b[3] for _, _, b in holding)
+        return (max(0, int(min(along) - spread)), max(0, int(top) - LINE_PX), min(width, int(max(along) + spread)),
+                min(height, int(bottom) + LINE_PX))
+    before = [(end, box) for start, end, box in anchors if end <= formula.start + 2]
+    after = [(start, box) for start, end, box in anchors if start >= formula.end - 2]
+    top = max(before, key=lambda p: p[0])[1][1] if before else 0
+    bottom = min(after, key=lambda p: p[0])[1][3] if after else height
+    if bottom <= top:  # the next line stands above: another column
+        top, bottom = 0, height
+    return 0, max(0, int(top) - LINE_PX), width, min(height, int(bottom) + LINE_PX)
+
+
+ALONG = 0.2  # share of a line an inline formula's place may be off from where its share of the line's text puts it
+
+
+def _page(image: Image.Image, meta: dict[str, Any]) -> tuple[np.ndarray, float, Any]:
+    """The page in grey, the blur its capture recorded, and a map from the image's boxes to the page's: a captured
+    page is flattened back to the clean page's grid first."""
+    recorded = meta.get("capture")
+    if not recorded:
+        return np.asarray(image.convert("L")), 0.0, lambda box: box
+    params = capture.CaptureParams.from_dict(recorded)
+    dpi = float(meta.get("dpi") or 144.0)
+    guesses = [(w * dpi / 72, h * dpi / 72) for w, h in PAPER_PT]
+    sizes = [capture.clean_size(params, image.size, guess) for guess in guesses]
+    clean = next((s for s in sizes if capture.moved_size(params, s) == image.size), sizes[0])
+    flat = capture.flatten(image, params, clean)
+    return (np.asarray(flat.convert("L")), float(params.base.blur) / max(params.base.scale, 0.25),
+            lambda box: capture.unmap_box(box, params, clean))
+
+
+PAPER_PT = ((612, 792), (595, 842))  # US letter and A4, the sizes a paper's page comes in
+
+
+def paper_size(formulas: Sequence[Formula], page: np.ndarray, dpi: float) -> str:
+    """The paper's type size (one of `SIZES`, each with its own designs: cmmi9 is not cmmi10 made smaller): the one
+    at which the formulas with the most letters correlate best with the page."""
+    key = (hashlib.md5(page.tobytes()).hexdigest(), dpi)
+    if key not in _SIZES:
+        longest = sorted(formulas, key=lambda f: -len(re.sub(r"\\[A-Za-z]+|\W", "", f.latex)))[:SIZE_FORMULAS]
+
+        def fit(size: str) -> float:
+            drawn = [t for t in typeset([f.snippet(size) for f in longest], dpi) if not isinstance(t, RenderError)]
+            return sum(float(cv2.minMaxLoc(cv2.matchTemplate(page, t, cv2.TM_CCOEFF_NORMED))[1]) for t in drawn
+                       if t.shape[0] < page.shape[0] and t.shape[1] < page.shape[1])
+
+        _SIZES[key] = max(SIZES, key=fit)
+    return _SIZES[key]
+
+
+_SIZES: dict[tuple[str, float], str] = {}
+SIZES = ("9", "10", "10.95", "12")  # a paper's type sizes in points (LaTeX's 9, 10, 11 and 12 pt)
+SIZE_FORMULAS = 4  # formulas whose correlation finds the paper's size
+
+
+def check(formulas: Sequence[Formula], image: Image.Image, meta: dict[str, Any],
+          anchors: Sequence[Anchor]) -> dict[str, Any]:
+    """Each formula typeset alone at the paper's scale (`page_scale`) and looked for in its band of the page
+    (`find`).
+
+    Returns:
+        {"formulas": how many, "checked": found or not, "unmatched": how many not found as typeset (one changed
+        letter, digit or symbol, or not where the target puts it), "unmatched_first": their LaTeX, "untypeset":
+        those LaTeX refused alone (not judged), "size": the paper's type size, "changed_px": per formula checked}.
+    """
+    if not formulas:
+        return {"formulas": 0, "checked": 0, "unmatched": 0, "unmatched_first": [], "untypeset": 0, "size": "",
+                "changed_px": []}
+    page, blur, to_page = _page(image, meta)
+    dpi = float(meta.get("dpi") or 144.0)
+    boxes = [(start, end, tuple(to_page(box))) for start, end, box in anchors]
+    size = paper_size(formulas, page, dpi)
+    drawn = typeset([f.snippet(size) for f in formulas], dpi)
+    checked, wrong = [], []
+    for formula, template in zip(formulas, drawn):
+        if isinstance(template, RenderError):
+            continue
+        if int((template < INK).sum()) < MIN_INK_PX:
+            continue
+        if blur:
+            template = cv2.GaussianBlur(template, (0, 0), blur)
+        found = find(template, page, band(formula, boxes, (page.shape[1], page.shape[0])), CHANGED, not formula.display)
+        checked.append(found["changed_px"])
+        if not 0 <= found["changed_px"] < CHANGED_PX:
+            wrong.append(formula.latex.strip()[:80])
+    return {"formulas": len(formulas), "checked": len(checked), "unmatched": len(wrong), "unmatched_first": wrong[:4],
+            "untypeset": sum(isinstance(d, RenderError) for d in drawn), "size": size, "changed_px": checked}
