@@ -189,7 +189,7 @@ def find(template: np.ndarray, page: np.ndarray, band: tuple[int, int, int, int]
     ncc = cv2.matchTemplate(region, template, cv2.TM_CCOEFF_NORMED)
     region_f, template_f = region.astype(np.float32), template.astype(np.float32)
     pieces = _pieces(template)
-    ink = [int((template[t:b, l:r] < INK).sum()) for t, b, l, r in pieces]
+    ink = [int((template[top:bottom, left:right] < INK).sum()) for top, bottom, left, right in pieces]
 
     def follow(bx: int, by: int, first: int, stop: int, limit: int = 10 ** 9) -> list[int]:
         """Changed pixels of each of pieces[first:stop], the formula's corner at (bx, by) (stopping once their sum
