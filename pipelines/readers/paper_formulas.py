@@ -43,10 +43,10 @@ ROW_SLACK_PX = 4  # how far a row of an environment may stand from where the row
 GLYPH_LEVELS = 64
 SOFTEN_PX = 0.8  # the Gaussian both sides are softened by before they are compared (what is left of a phase)
 RULE_PX = 2  # a component this thin and three times as wide is a rule
-# A piece differs from the page (a glyph changed) from this many changed pixels and this share of its ink: right
-# formulas of real papers' pages leave 0-6 in a piece (a few to 15 where the paper's own spacing differs), one
-# changed letter or digit 14-60, a script one 6-20 (bench/results/mutate-pages-real.json)
-CHANGED_PX, CHANGED_SHARE = 12, 0.15
+# A piece differs from the page (a glyph changed) from this many changed pixels: right formulas of real papers'
+# pages leave 0-6 in a piece (up to 15 where the paper's own spacing differs), one changed letter or digit 14-60, a
+# script one 6-20 (calibrated on the 10 pages of bench/results/mutate-pages-real.json)
+CHANGED_PX = 12
 FIT_SHARE = 0.75  # share of a captured page's formulas that must fit for the capture to be sharp enough to compare
 MIN_INK_PX = 12  # a formula with less ink (a lone dot, a prime) places nothing: not checked
 LINE_PX = 24  # a line's height at 144 dpi: the margin around a band
@@ -162,11 +162,6 @@ def _fit(piece: np.ndarray, around: np.ndarray) -> tuple[int, int, int]:
     return x, y, int(((np.abs(soft[0] - soft[1]) > GLYPH_LEVELS) & ~near(rules, 2)).sum())
 
 
-def _differs(changed: int, ink: int) -> bool:
-    """Whether a piece with `ink` pixels of ink and `changed` changed pixels is not the piece the page prints."""
-    return changed >= max(CHANGED_PX, CHANGED_SHARE * ink)
-
-
 def _levelled(region: np.ndarray) -> np.ndarray:
     """The region's grey levels stretched so that its paper is white and its darkest ink black (a scan's light and
     contrast undone, as the typeset formula has them)."""
@@ -197,7 +192,6 @@ def find(template: np.ndarray, page: np.ndarray, band: tuple[int, int, int, int]
     ncc[:, band[2] + 1:] = -1
     region_f, template_f = region.astype(np.float32), template.astype(np.float32)
     pieces = _pieces(template)
-    ink = [int((template[top:bottom, left:right] < INK).sum()) for top, bottom, left, right in pieces]
 
     def follow(bx: int, by: int, first: int, stop: int, limit: int = 10 ** 9) -> list[int]:
         """Changed pixels of each of pieces[first:stop], the formula's corner at (bx, by) (stopping once their sum
@@ -228,7 +222,7 @@ def find(template: np.ndarray, page: np.ndarray, band: tuple[int, int, int, int]
             break
         ncc[max(0, by - h // 2):by + h // 2 + 1, max(0, bx - w // 4):bx + w // 4 + 1] = -1  # the next candidate elsewhere
         each = follow(bx, by, 0, len(pieces), best["changed_px"])
-        worst = next((k for k, c in enumerate(each) if _differs(c, ink[k])), len(pieces))
+        worst = next((k for k, c in enumerate(each) if c >= CHANGED_PX), len(pieces))
         if inline and 0 < worst < len(pieces) and sum(each) < best["changed_px"]:
             left = pieces[worst][2]
             if template.shape[1] - left + 2 <= region.shape[1]:
@@ -238,7 +232,7 @@ def find(template: np.ndarray, page: np.ndarray, band: tuple[int, int, int, int]
                 each = broken if sum(broken) < sum(each) else each
         changed = sum(each)
         if changed < best["changed_px"]:
-            best = {"changed_px": changed, "differs": any(_differs(c, n) for c, n in zip(each, ink)),
+            best = {"changed_px": changed, "differs": max(each) >= CHANGED_PX,
                     "ncc": round(float(score), 4), "at": (x0 + bx, y0 + by)}
     return best
 
