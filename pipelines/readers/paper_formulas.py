@@ -3,20 +3,21 @@ order puts it.
 
 PP-OCR cannot read math, so the strict reader (`pipelines.readers.paper_pages`) only lets a formula's letters place a
 line: a target's `\\mathcal{N}_f` written `\\mathcal{N}_a`, or `u(0)` written `u(2)`, went unseen. A real paper
-is typeset by pdflatex, its math in Computer Modern at the paper's size, and the page was rasterised at the dpi its
-meta records; so each formula of the target is typeset alone (`renderers.latex`, with nothing of the engine's
-conversion: the target's LaTeX as written, tags left to the margin check) at that dpi, and looked for in the page by
-normalised cross-correlation (`cv2.matchTemplate`) inside the band the target's order gives it: between the lines of
-prose placed before and after it, or on the lines that hold it. Where it best fits, its pieces (runs of ink
-between blank columns: a justified line stretches the space around `=`) are each moved to where they fit best, a
-few pixels about the last one, and compared pixel for pixel as an exact redraw is (`ink.redraw_agreement`, a pixel
-counted when outside the page's 3x3 grey range). A right formula leaves a few such pixels (anti-aliasing at
-another sub-pixel phase); one changed letter, digit or symbol leaves a glyph's worth, and a formula moved to
-another paragraph is not found in its band at all.
+is typeset by pdflatex, its math in Computer Modern at the paper's type size, and the page was rasterised at the
+dpi its meta records; so each formula of the target is typeset alone (`renderers.latex`, with nothing of the
+engine's conversion: the target's LaTeX as written, tags left to the margin check) at that size and dpi, and looked
+for in the page by normalised cross-correlation (`cv2.matchTemplate`) inside the band the target's order gives it:
+between the lines placed before and after it (displayed), or about the lines placed over it (inline). Where it
+fits, its pieces (runs of ink between blank columns: a justified line stretches the space around `=`; an
+environment's rows) are moved one by one to where they fit best, a few pixels about the last one, and each glyph
+of a piece (connected ink) to its own sub-pixel place; then both sides, softened by a Gaussian of `SOFTEN_PX`,
+are compared pixel for pixel. A right formula leaves 0-6 changed pixels in a piece; one changed letter or digit
+a glyph's worth (`CHANGED_PX` or more), and a formula moved to another paragraph is not found in its band.
 
-The paper's size is not recorded: the formulas are typeset at 10, 11 and 12 pt and the size whose formulas fit best
-is the page's. A captured page (a scan or photo of the page) is flattened back (`capture.flatten`) and the
-typeset formula blurred as the capture recorded before the comparison, with a tolerance that grows with the blur.
+The paper's type size is not recorded: the formulas are typeset at 9, 10, 10.95 and 12 pt (each size's own
+designs) and the size whose longest formulas correlate best is the page's. A captured page (a scan or photo) is
+flattened back (`capture.flatten`) and the typeset formula blurred as the capture recorded; where fewer than
+`FIT_SHARE` of its formulas fit, the capture is too soft to tell glyphs apart and the check abstains.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from pipelines.readers.ink import CHANGED, INK, near
+from pipelines.readers.ink import INK, near
 from renderers import capture
 from renderers.errors import RenderError
 from renderers.latex import LatexConfig, render_latex
@@ -171,7 +172,7 @@ def _levelled(region: np.ndarray) -> np.ndarray:
     return np.clip((region.astype(np.float32) - low) * 255.0 / (high - low), 0, 255).astype(np.uint8)
 
 
-def find(template: np.ndarray, page: np.ndarray, band: tuple[int, int, int, int], levels: int,
+def find(template: np.ndarray, page: np.ndarray, band: tuple[int, int, int, int],
          inline: bool = False) -> dict[str, Any]:
     """Where in `band` of the page (grey) the typeset formula fits best, and how many pixels differ there.
 
@@ -328,7 +329,7 @@ def check(formulas: Sequence[Formula], image: Image.Image, meta: dict[str, Any],
             continue
         if blur:
             template = cv2.GaussianBlur(template, (0, 0), blur)
-        found.append((formula, find(template, page, band(formula, boxes, (page.shape[1], page.shape[0])), CHANGED,
+        found.append((formula, find(template, page, band(formula, boxes, (page.shape[1], page.shape[0])),
                                     not formula.display)))
     wrong = [f.latex.strip()[:80] for f, d in found if d["differs"]]
     if meta.get("capture") and len(wrong) > (1 - FIT_SHARE) * len(found):

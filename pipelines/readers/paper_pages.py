@@ -21,8 +21,11 @@ is found in the target's printed text (`reading`: markup stripped, in the target
 - two consecutive target lines that together are in one detected line are a printed line written as two (a
   line split into words).
 
-Formulas and tables are compared loosely: their letters and digits place a line (`loose`), but their
-exactness is left to what a reader can check (a formula reads as symbols no target spells the same way).
+Formulas and tables are compared loosely by PP-OCR: their letters and digits place a line (`loose`), since a
+formula reads as symbols no target spells the same way. Each formula is checked from the image instead
+(`pipelines.readers.paper_formulas`): typeset alone from the target, it must be printed as typeset in the band its
+place in the target gives (on the lines placed over it, or between the lines placed before and after it): a
+changed letter or digit inside math, or a formula moved to another paragraph, is one formula not found.
 Each problem costs `text.PROBLEM_COST` (`layout`); `pages.read_paper` scores the lowest of that figure and the
 order-free F1.
 """
@@ -151,7 +154,8 @@ def judge_page(target: str, image: Image.Image, meta: dict[str, Any] | None = No
     """The page's problems: detected lines out of order, not in the target, not exact; target prose not printed.
 
     A detected line placed in prose must be there exactly (in one of its looks); one placed over a formula or a
-    table (`loose`) only covers it. The order is judged on the lines placed exactly in prose, consecutive in the
+    table (`loose`) only covers it, and gives the formulas their bands (`paper_formulas.check`, with the page's
+    `meta`: its dpi and capture). The order is judged on the lines placed exactly in prose, consecutive in the
     image's reading order: a formula's pieces (a sum's limits above and below it) have no order a target says.
     """
     text, mask, formulas = _reading(target)
