@@ -41,7 +41,7 @@ TAG = re.compile(r"\\(?:tag|label)\*?\{[^{}]*\}|\\(?:nonumber|notag)\b")
 GAP_PX = 2  # blank columns that end a piece of a formula (a thin space is 2.5 px at 144 dpi; a letter's own gaps less)
 SLACK_PX = 6  # how far a piece may stand from where the previous one put it (a justified line's stretched spaces)
 ROW_SLACK_PX = 4  # how far a row of an environment may stand from where the row before put it (line spacing)
-GLYPH_LEVELS = 64
+GLYPH_LEVELS = 64  # grey levels a softened pixel may differ by before it counts as changed (`ink.CHANGED`)
 SOFTEN_PX = 0.8  # the Gaussian both sides are softened by before they are compared (what is left of a phase)
 RULE_PX = 2  # a component this thin and three times as wide is a rule
 # A piece differs from the page (a glyph changed) from this many changed pixels: right formulas of real papers'
