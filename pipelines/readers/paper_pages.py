@@ -221,7 +221,7 @@ def judge_page(target: str, image: Image.Image, meta: dict[str, Any] | None = No
     return {"lines": len(rows), "placed": len(exact), "pairs": max(0, len(exact) - 1),
             "formulas": math["formulas"], "formulas_unmatched": math["unmatched"],
             "formulas_first": math["unmatched_first"], "formulas_untypeset": math["untypeset"],
-            "formula_scale": math["scale"], "formulas_changed_px": math["changed_px"],
+            "formula_size": math["size"], "formulas_changed_px": math["changed_px"],
             "tags_missing": len(untagged), "tags_first": untagged[:4], "split": split,
             "out_of_order": len(out), "out": out[:4], "missing": len(missing), "missing_first": missing[:4],
             "misread": len(misread), "misread_first": misread[:4], "unprinted": len(unprinted),
