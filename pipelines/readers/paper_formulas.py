@@ -114,10 +114,13 @@ def _runs(inked: np.ndarray) -> list[tuple[int, int]]:
 
 def _pieces(template: np.ndarray) -> list[tuple[int, int, int, int]]:
     """The template's pieces (top, bottom, left, right), in reading order: its rows (an `align`'s lines, split at
-    blank rows), each cut at blank columns (where a justified line's glue may stretch or shrink)."""
+    blank rows), each cut at blank columns (where a justified line's glue may stretch or shrink), each of those cut
+    at blank rows again (a fraction's numerator, bar and denominator, which the paper's own size sets apart by its
+    own measures)."""
     inked = template < INK
-    return [(top, bottom, left, right) for top, bottom in _runs(inked.any(axis=1))
-            for left, right in _runs(inked[top:bottom].any(axis=0))]
+    return [(top + t, top + b, left, right) for top, bottom in _runs(inked.any(axis=1))
+            for left, right in _runs(inked[top:bottom].any(axis=0))
+            for t, b in _runs(inked[top:bottom, left:right].any(axis=1))]
 
 
 def _offset(scores: np.ndarray, x: int, y: int) -> tuple[float, float]:
@@ -233,7 +236,7 @@ def find(template: np.ndarray, page: np.ndarray, band: tuple[int, int, int, int]
                 each = broken if sum(broken) < sum(each) else each
         changed = sum(each)
         if changed < best["changed_px"]:
-            best = {"changed_px": changed, "differs": max(each) >= CHANGED_PX,
+            best = {"changed_px": changed, "differs": max(each) >= CHANGED_PX, "pieces": each,
                     "ncc": round(float(score), 4), "at": (x0 + bx, y0 + by)}
     return best
 
