@@ -69,14 +69,16 @@ class Formula:
     display: bool
     env: str = ""
 
-    def snippet(self, size: str) -> str:
+    def snippet(self, size: str, medium: float = 4) -> str:
         """The formula as LaTeX typesets it alone in a paper of `size` points: inline in text style, displayed in
         a paragraph as wide as it needs (standalone's varwidth), equation numbers and labels left out (the margin
-        check reads them)."""
+        check reads them), its binary operators spaced `medium` mu apart (TeX's 4mu, less where the paper's line
+        squeezed them)."""
         body = re.sub(r"\n\s*\n", "\n", TAG.sub("", self.latex)).strip()  # a blank line MathJax ignores
         math = (f"\\begin{{{self.env}}}{body}\\end{{{self.env}}}" if self.env
                 else f"\\[{body}\\]" if self.display else f"${body}$")
-        return f"\\fontsize{{{size}}}{{{float(size) * 1.2:g}}}\\selectfont{math}"
+        spacing = f"\\medmuskip={medium:g}mu" if medium != 4 else ""
+        return f"\\fontsize{{{size}}}{{{float(size) * 1.2:g}}}\\selectfont{spacing}{math}"
 
 
 def typeset(snippets: Sequence[str], dpi: float) -> list[np.ndarray | RenderError]:
@@ -168,7 +170,9 @@ def _fit(piece: np.ndarray, around: np.ndarray) -> tuple[int, int, int]:
 
 def _levelled(region: np.ndarray) -> np.ndarray:
     """The region's grey levels stretched so that its paper is white and its darkest ink black (a scan's light and
-    contrast undone, as the typeset formula has them)."""
+    contrast undone, as the typeset formula has them). Done once for the whole page: a band with little ink (a
+    formula over the page number) has no black pixels at its 0.5th percentile, and stretching its grey edges to
+    black thickened every glyph."""
     low, high = np.percentile(region, (0.5, 90))
     if high - low < 64:
         return region
@@ -182,13 +186,13 @@ def find(template: np.ndarray, page: np.ndarray, band: tuple[int, int, int, int]
     The candidates are the few best places by normalised cross-correlation; at each, the template's pieces are
     moved one by one, each up to `SLACK_PX` across and a pixel up or down from where the previous piece stood (a
     new row of an environment up to `ROW_SLACK_PX`: the paper's line spacing), to where they differ least. An
-    inline formula may be broken over two lines: where a piece differs, the rest of the formula is looked for
-    once more in the band (it goes on at the next line's start). The candidate that differs least is the
+    inline formula may be broken over two lines (`broken`): its pieces after or before the ones that fit are
+    looked for once more. The candidate that differs least is the
     formula's place.
     """
     h, w = template.shape
     x0, y0, y1 = 0, max(0, min(band[1], page.shape[0] - h - 2)), min(page.shape[0], max(band[3], band[1] + h + 2))
-    region = _levelled(page[y0:y1])  # the band's lines across the page: a broken formula goes on at the left
+    region = page[y0:y1]  # the band's lines across the page: a broken formula goes on at the left
     if region.shape[0] < h + 2 or region.shape[1] < w + 2 * SLACK_PX:
         return {"changed_px": 10 ** 9, "differs": True, "ncc": 0.0, "at": None}
     ncc = cv2.matchTemplate(region, template, cv2.TM_CCOEFF_NORMED)
@@ -219,6 +223,29 @@ def find(template: np.ndarray, page: np.ndarray, band: tuple[int, int, int, int]
                 break
         return out
 
+    def broken(each: list[int], by: int) -> list[int]:
+        """Changed pixels of each piece where the formula is broken over two lines (TeX breaks inline math after
+        a binary operator or relation): the pieces that differ after those that fit looked for once more, going
+        on anywhere in the band (at the next line's start); or those that differ before the ones that fit,
+        ending anywhere above them (at the line before's end)."""
+        bad = [k for k, c in enumerate(each) if c >= CHANGED_PX]
+        if not bad or (bad[0] == 0 and bad[-1] + 1 == len(pieces)):
+            return each
+        if bad[0] > 0:  # the head fits: the rest goes on elsewhere
+            left = pieces[bad[0]][2]
+            rest = np.ascontiguousarray(template[:, left:])
+            if rest.shape[1] + 2 > region.shape[1]:
+                return each
+            rx, ry = cv2.minMaxLoc(cv2.matchTemplate(region, rest, cv2.TM_CCOEFF_NORMED))[3]
+            return each[:bad[0]] + follow(rx - left, ry, bad[0], len(pieces))
+        tail = bad[-1] + 1  # the tail fits: the head ends on the line before
+        head = np.ascontiguousarray(template[:, :max(p[3] for p in pieces[:tail])])
+        above = region[:max(0, by - LINE_PX // 2) + h]
+        if above.shape[0] < h or above.shape[1] < head.shape[1] + 2:
+            return each
+        hx, hy = cv2.minMaxLoc(cv2.matchTemplate(above, head, cv2.TM_CCOEFF_NORMED))[3]
+        return follow(hx, hy, 0, tail) + each[tail:]
+
     best: dict[str, Any] = {"changed_px": 10 ** 9, "differs": True, "ncc": 0.0, "at": None}
     for _ in range(CANDIDATES):
         _, score, _, (bx, by) = cv2.minMaxLoc(ncc)
@@ -226,14 +253,8 @@ def find(template: np.ndarray, page: np.ndarray, band: tuple[int, int, int, int]
             break
         ncc[max(0, by - h // 2):by + h // 2 + 1, max(0, bx - w // 4):bx + w // 4 + 1] = -1  # the next candidate elsewhere
         each = follow(bx, by, 0, len(pieces), best["changed_px"])
-        worst = next((k for k, c in enumerate(each) if c >= CHANGED_PX), len(pieces))
-        if inline and 0 < worst < len(pieces) and sum(each) < best["changed_px"]:
-            left = pieces[worst][2]
-            if template.shape[1] - left + 2 <= region.shape[1]:
-                rest = np.ascontiguousarray(template[:, left:])
-                rx, ry = cv2.minMaxLoc(cv2.matchTemplate(region, rest, cv2.TM_CCOEFF_NORMED))[3]
-                broken = each[:worst] + follow(rx - left, ry, worst, len(pieces))
-                each = broken if sum(broken) < sum(each) else each
+        if inline and len(each) == len(pieces) and sum(each) < best["changed_px"]:
+            each = min(each, broken(each, by), key=sum)
         changed = sum(each)
         if changed < best["changed_px"]:
             best = {"changed_px": changed, "differs": max(each) >= CHANGED_PX, "pieces": each,
@@ -267,7 +288,7 @@ def band(formula: Formula, anchors: Sequence[Anchor], size: tuple[int, int]) -> 
 
 def _page(image: Image.Image, meta: dict[str, Any]) -> tuple[np.ndarray, float, Any]:
     """The page in grey, the blur its capture recorded, and a map from the image's boxes to the page's: a captured
-    page is flattened back to the clean page's grid first."""
+    page is flattened back to the clean page's grid first and levelled (`_levelled`)."""
     recorded = meta.get("capture")
     if not recorded:
         return np.asarray(image.convert("L")), 0.0, lambda box: box
@@ -277,7 +298,7 @@ def _page(image: Image.Image, meta: dict[str, Any]) -> tuple[np.ndarray, float, 
     sizes = [capture.clean_size(params, image.size, guess) for guess in guesses]
     clean = next((s for s in sizes if capture.moved_size(params, s) == image.size), sizes[0])
     flat = capture.flatten(image, params, clean)
-    return (np.asarray(flat.convert("L")), float(params.base.blur) / max(params.base.scale, 0.25),
+    return (_levelled(np.asarray(flat.convert("L"))), float(params.base.blur) / max(params.base.scale, 0.25),
             lambda box: capture.unmap_box(box, params, clean))
 
 
@@ -326,14 +347,22 @@ def check(formulas: Sequence[Formula], image: Image.Image, meta: dict[str, Any],
     boxes = [(start, end, tuple(to_page(box))) for start, end, box in anchors]
     size = paper_size(formulas, page, dpi)
     drawn = typeset([f.snippet(size) for f in formulas], dpi)
-    found = []
-    for formula, template in zip(formulas, drawn):
-        if isinstance(template, RenderError) or int((template < INK).sum()) < MIN_INK_PX:
-            continue
-        if blur:
-            template = cv2.GaussianBlur(template, (0, 0), blur)
-        found.append((formula, find(template, page, band(formula, boxes, (page.shape[1], page.shape[0])),
-                                    not formula.display)))
+    shape = (page.shape[1], page.shape[0])
+
+    def look(formula: Formula, template: np.ndarray) -> dict[str, Any]:
+        blurred = cv2.GaussianBlur(template, (0, 0), blur) if blur else template
+        return find(blurred, page, band(formula, boxes, shape), not formula.display)
+
+    found = [(f, look(f, t)) for f, t in zip(formulas, drawn)
+             if not isinstance(t, RenderError) and int((t < INK).sum()) >= MIN_INK_PX]
+    squeezed = [k for k, (f, d) in enumerate(found) if d["differs"]]
+    for medium in SQUEEZED_MU if squeezed else ():  # a line squeezed by TeX: its binary operators closer
+        tight = typeset([found[k][0].snippet(size, medium) for k in squeezed], dpi)
+        for k, template in zip(squeezed, tight):
+            if not isinstance(template, RenderError):
+                again = look(found[k][0], template)
+                if again["changed_px"] < found[k][1]["changed_px"]:
+                    found[k] = (found[k][0], again)
     wrong = [f.latex.strip()[:80] for f, d in found if d["differs"]]
     if meta.get("capture") and len(wrong) > (1 - FIT_SHARE) * len(found):
         found, wrong = [], []
@@ -342,4 +371,8 @@ def check(formulas: Sequence[Formula], image: Image.Image, meta: dict[str, Any],
             "changed_px": [d["changed_px"] for _, d in found]}
 
 
+# `\\medmuskip` (the space about a binary operator: 4mu minus 4mu) tried for a displayed formula that does not
+# fit as typeset: a display wider than the paper's line is shrunk there, its binary operators' spaces first (at
+# 2mu steps a space is off by at most a pixel, which a piece's slack takes up)
+SQUEEZED_MU = (2, 0)
 NOTE_MARK = re.compile(r"\{ \}\^\{\d+\}")
