@@ -36,7 +36,12 @@ from renderers import capture
 from renderers.errors import RenderError
 from renderers.latex import LatexConfig, render_latex
 
-PREAMBLE = r"\usepackage{amsmath}\usepackage{amssymb}\usepackage{amsfonts}\usepackage{bm}\usepackage{mathtools}"
+# The math fonts a paper may set its formulas in (each its package lines, loaded after amsmath and before bm):
+# the one whose typeset formulas correlate best with the page is the paper's (`paper_style`).
+FONTS = {"cm": r"\usepackage{amssymb}\usepackage{amsfonts}",  # Computer Modern (and lmodern's, alike at 144 dpi)
+         "newtx": r"\usepackage{newtxtext}\usepackage{newtxmath}",  # Times-like (its digits newtxtext's; newtxmath
+         # carries amssymb's symbols)
+         "times": r"\usepackage{mathptmx}\usepackage{amssymb}"}  # Times (mathptmx)
 TAG = re.compile(r"\\(?:tag|label)\*?\{[^{}]*\}|\\(?:nonumber|notag)\b")
 GAP_PX = 2  # blank columns that end a piece of a formula (a thin space is 2.5 px at 144 dpi; a letter's own gaps less)
 SLACK_PX = 6  # how far a piece may stand from where the previous one put it (a justified line's stretched spaces)
@@ -51,6 +56,7 @@ CHANGED_PX = 12
 FIT_SHARE = 0.75  # share of a captured page's formulas that must fit for the capture to be sharp enough to compare
 MIN_INK_PX = 12  # a formula with less ink (a lone dot, a prime) places nothing: not checked
 LINE_PX = 24  # a line's height at 144 dpi: the margin around a band
+LINE_END_PX = 16  # blank columns beside a line's start or end (a justified line's widest space is less, a gutter more)
 
 
 @dataclass(frozen=True)
@@ -81,26 +87,27 @@ class Formula:
         return f"\\fontsize{{{size}}}{{{float(size) * 1.2:g}}}\\selectfont{spacing}{math}"
 
 
-def typeset(snippets: Sequence[str], dpi: float) -> list[np.ndarray | RenderError]:
-    """The snippets typeset by pdflatex in Computer Modern at 10 pt and `dpi`, each cropped to
-    its ink (grey levels), in one batched compile; kept, since a target changed in one formula differs from the
-    right one in that formula only."""
-    todo = [s for s in dict.fromkeys(snippets) if (s, dpi) not in _DRAWN]
+def typeset(snippets: Sequence[str], dpi: float, font: str = "cm") -> list[np.ndarray | RenderError]:
+    """The snippets typeset by pdflatex in the math font `font` (of `FONTS`) at `dpi`, each cropped to its ink
+    (grey levels), in one batched compile; kept, since a target changed in one formula differs from the right one
+    in that formula only."""
+    todo = [s for s in dict.fromkeys(snippets) if (s, dpi, font) not in _DRAWN]
     if len(_DRAWN) + len(todo) > 4096:
         _DRAWN.clear()
         todo = list(dict.fromkeys(snippets))
     config = LatexConfig(dpi=dpi, margin_pt=1.0, class_options=("varwidth",), timeout_s=60.0)
-    for snippet, drawn in zip(todo, render_latex(todo, PREAMBLE, config) if todo else []):
+    preamble = rf"\usepackage{{amsmath}}{FONTS[font]}\usepackage{{bm}}\usepackage{{mathtools}}"
+    for snippet, drawn in zip(todo, render_latex(todo, preamble, config) if todo else []):
         if not isinstance(drawn, RenderError):
             grey = np.asarray(drawn.image.convert("L"))
             rows, cols = np.nonzero((grey < INK).any(axis=1))[0], np.nonzero((grey < INK).any(axis=0))[0]
             drawn = (grey[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1] if len(rows)
                      else RenderError("latex_blank", "no ink"))
-        _DRAWN[(snippet, dpi)] = drawn
-    return [_DRAWN[(s, dpi)] for s in snippets]
+        _DRAWN[(snippet, dpi, font)] = drawn
+    return [_DRAWN[(s, dpi, font)] for s in snippets]
 
 
-_DRAWN: dict[tuple[str, float], np.ndarray | RenderError] = {}
+_DRAWN: dict[tuple[str, float, str], np.ndarray | RenderError] = {}
 
 
 def _runs(inked: np.ndarray) -> list[tuple[int, int]]:
@@ -223,28 +230,43 @@ def find(template: np.ndarray, page: np.ndarray, band: tuple[int, int, int, int]
                 break
         return out
 
+    summed = cv2.integral((region < INK).astype(np.uint8))  # ink counted over any rectangle of the band
+
+    def at_edge(part: np.ndarray, within: np.ndarray, start: bool) -> tuple[int, int]:
+        """Where `part` correlates best in `within` (rows from the band's top) with `LINE_END_PX` blank columns
+        before it (a line's start) or after it (a line's end)."""
+        ph, pw = part.shape
+        ncc = cv2.matchTemplate(within, part, cv2.TM_CCOEFF_NORMED)
+        ys, xs = np.mgrid[:ncc.shape[0], :ncc.shape[1]]
+        lo = np.clip(xs - LINE_END_PX if start else xs + pw, 0, region.shape[1])
+        hi = np.clip(xs if start else xs + pw + LINE_END_PX, 0, region.shape[1])
+        ink = summed[ys + ph, hi] - summed[ys, hi] - summed[ys + ph, lo] + summed[ys, lo]
+        ncc[ink > 0] = -1
+        return cv2.minMaxLoc(ncc)[3]
+
     def broken(each: list[int], by: int) -> list[int]:
         """Changed pixels of each piece where the formula is broken over two lines (TeX breaks inline math after
-        a binary operator or relation): the pieces that differ after those that fit looked for once more, going
-        on anywhere in the band (at the next line's start); or those that differ before the ones that fit,
-        ending anywhere above them (at the line before's end)."""
+        a binary operator or relation), the break before any piece up to the first that differs and the rest looked
+        for once more at a line's start anywhere in the band; or the break after any piece from the last that
+        differs on, the head looked for at a line's end above (a rule's piece, `=`, fits anywhere: it may end the
+        head). The break that leaves the fewest changed pixels."""
         bad = [k for k, c in enumerate(each) if c >= CHANGED_PX]
         if not bad or (bad[0] == 0 and bad[-1] + 1 == len(pieces)):
             return each
-        if bad[0] > 0:  # the head fits: the rest goes on elsewhere
-            left = pieces[bad[0]][2]
+        tries = [each]
+        for cut in range(1, bad[0] + 1):  # the head fits: the rest goes on at a line's start
+            left = pieces[cut][2]
             rest = np.ascontiguousarray(template[:, left:])
-            if rest.shape[1] + 2 > region.shape[1]:
-                return each
-            rx, ry = cv2.minMaxLoc(cv2.matchTemplate(region, rest, cv2.TM_CCOEFF_NORMED))[3]
-            return each[:bad[0]] + follow(rx - left, ry, bad[0], len(pieces))
-        tail = bad[-1] + 1  # the tail fits: the head ends on the line before
-        head = np.ascontiguousarray(template[:, :max(p[3] for p in pieces[:tail])])
+            if rest.shape[1] + 2 <= region.shape[1]:
+                rx, ry = at_edge(rest, region, True)
+                tries.append(each[:cut] + follow(rx - left, ry, cut, len(pieces)))
         above = region[:max(0, by - LINE_PX // 2) + h]
-        if above.shape[0] < h or above.shape[1] < head.shape[1] + 2:
-            return each
-        hx, hy = cv2.minMaxLoc(cv2.matchTemplate(above, head, cv2.TM_CCOEFF_NORMED))[3]
-        return follow(hx, hy, 0, tail) + each[tail:]
+        for cut in range(bad[-1] + 1, len(pieces)) if bad[0] == 0 else ():  # the tail fits: the head ends a line
+            head = np.ascontiguousarray(template[:, :max(p[3] for p in pieces[:cut])])
+            if above.shape[0] >= h and above.shape[1] >= head.shape[1] + 2:
+                hx, hy = at_edge(head, above, False)
+                tries.append(follow(hx, hy, 0, cut) + each[cut:])
+        return min(tries, key=sum)
 
     best: dict[str, Any] = {"changed_px": 10 ** 9, "differs": True, "ncc": 0.0, "at": None}
     for _ in range(CANDIDATES):
@@ -254,7 +276,7 @@ def find(template: np.ndarray, page: np.ndarray, band: tuple[int, int, int, int]
         ncc[max(0, by - h // 2):by + h // 2 + 1, max(0, bx - w // 4):bx + w // 4 + 1] = -1  # the next candidate elsewhere
         each = follow(bx, by, 0, len(pieces), best["changed_px"])
         if inline and len(each) == len(pieces) and sum(each) < best["changed_px"]:
-            each = min(each, broken(each, by), key=sum)
+            each = broken(each, by)
         changed = sum(each)
         if changed < best["changed_px"]:
             best = {"changed_px": changed, "differs": max(each) >= CHANGED_PX, "pieces": each,
@@ -305,48 +327,61 @@ def _page(image: Image.Image, meta: dict[str, Any]) -> tuple[np.ndarray, float, 
 PAPER_PT = ((612, 792), (595, 842))  # US letter and A4, the sizes a paper's page comes in
 
 
-def paper_size(formulas: Sequence[Formula], page: np.ndarray, dpi: float) -> str:
-    """The paper's type size (one of `SIZES`, each with its own designs: cmmi9 is not cmmi10 made smaller): the one
-    at which the formulas with the most letters correlate best with the page."""
+def paper_style(formulas: Sequence[Formula], page: np.ndarray, dpi: float) -> tuple[str, str, float]:
+    """The paper's math font (of `FONTS`) and type size (of `SIZES`, each with its own designs: cmmi9 is not cmmi10
+    made smaller): those at which the formulas with the most letters correlate best with the page, with that
+    correlation (their mean best normalised cross-correlation: 0.9-1 where the page's fonts are reproduced)."""
     key = (hashlib.md5(page.tobytes()).hexdigest(), dpi)
-    if key not in _SIZES:
+    if key not in _STYLES:
         longest = sorted(formulas, key=lambda f: -len(re.sub(r"\\[A-Za-z]+|\W", "", f.latex)))[:SIZE_FORMULAS]
+        fits: dict[tuple[str, str], float] = {}
+        for font in FONTS:
+            drawn = typeset([f.snippet(size) for size in SIZES for f in longest], dpi, font)
+            for k, size in enumerate(SIZES):
+                shown = [t for t in drawn[k * len(longest):(k + 1) * len(longest)] if not isinstance(t, RenderError)
+                         and t.shape[0] < page.shape[0] and t.shape[1] < page.shape[1]]
+                fits[(font, size)] = sum(float(cv2.minMaxLoc(cv2.matchTemplate(page, t, cv2.TM_CCOEFF_NORMED))[1])
+                                         for t in shown) / max(1, len(longest))
+        font, size = max(fits, key=fits.__getitem__)
+        _STYLES[key] = (font, size, round(fits[(font, size)], 4))
+    return _STYLES[key]
 
-        def fit(size: str) -> float:
-            drawn = [t for t in typeset([f.snippet(size) for f in longest], dpi) if not isinstance(t, RenderError)]
-            return sum(float(cv2.minMaxLoc(cv2.matchTemplate(page, t, cv2.TM_CCOEFF_NORMED))[1]) for t in drawn
-                       if t.shape[0] < page.shape[0] and t.shape[1] < page.shape[1])
 
-        _SIZES[key] = max(SIZES, key=fit)
-    return _SIZES[key]
-
-
-_SIZES: dict[tuple[str, float], str] = {}
+_STYLES: dict[tuple[str, float], tuple[str, str, float]] = {}
 SIZES = ("9", "10", "10.95", "12")  # a paper's type sizes in points (LaTeX's 9, 10, 11 and 12 pt)
-SIZE_FORMULAS = 4  # formulas whose correlation finds the paper's size
+SIZE_FORMULAS = 4  # formulas whose correlation finds the paper's font and size
+# Below this mean correlation at the best font and size the page's math is in a font `FONTS` does not reproduce:
+# every formula would differ, so none is judged. Measured on tests/pipelines/test_paper_formulas.py's page (a
+# justified line's inline formula stretched correlates least): Computer Modern 0.76 (lmodern the same), newtxmath
+# 0.73, mathptmx 0.89 in their own fonts; mathpazo 0.53 at best; real Computer Modern papers' pages 0.9-1
+FONT_FIT = 0.55
 
 
 def check(formulas: Sequence[Formula], image: Image.Image, meta: dict[str, Any],
           anchors: Sequence[Anchor]) -> dict[str, Any]:
-    """Each formula typeset alone at the paper's type size (`paper_size`) and looked for in its band of the page
-    (`find`). Footnote marks (`{ }^{1}`, which `\\footnote` prints, not math) are left to the text. A captured page
-    on which fewer than `FIT_SHARE` of the formulas fit is too soft to tell a glyph from its neighbour: its
-    formulas are counted as not checked, not as wrong.
+    """Each formula typeset alone in the paper's math font and type size (`paper_style`) and looked for in its
+    band of the page (`find`); one that differs is typeset again with its binary operators closer (`SQUEEZED_MU`:
+    TeX shrinks their spaces in a display wider than the line and in a tight justified line). Footnote marks
+    (`{ }^{1}`, which `\\footnote` prints, not math) are left to the text. A page whose math no font of `FONTS`
+    reproduces (best correlation under `FONT_FIT`), and a captured page on which fewer than `FIT_SHARE` of the
+    formulas fit (too soft to tell a glyph from its neighbour), are not judged: their formulas are counted as not
+    checked, not as wrong.
 
     Returns:
         {"formulas": how many, "checked": compared, "unmatched": how many not found as typeset (one changed
         letter, digit or symbol, or not where the target puts it), "unmatched_first": their LaTeX, "untypeset":
-        those LaTeX refused alone (not judged), "size": the paper's type size, "changed_px": per formula checked}.
+        those LaTeX refused alone (not judged), "font", "size": the paper's math font and type size, "fit": their
+        correlation, "changed_px": per formula checked}.
     """
     formulas = [f for f in formulas if not NOTE_MARK.fullmatch(f.latex.strip())]
     if not formulas:
-        return {"formulas": 0, "checked": 0, "unmatched": 0, "unmatched_first": [], "untypeset": 0, "size": "",
-                "changed_px": []}
+        return {"formulas": 0, "checked": 0, "unmatched": 0, "unmatched_first": [], "untypeset": 0, "font": "",
+                "size": "", "fit": 0.0, "changed_px": []}
     page, blur, to_page = _page(image, meta)
     dpi = float(meta.get("dpi") or 144.0)
     boxes = [(start, end, tuple(to_page(box))) for start, end, box in anchors]
-    size = paper_size(formulas, page, dpi)
-    drawn = typeset([f.snippet(size) for f in formulas], dpi)
+    font, size, fit = paper_style(formulas, page, dpi)
+    drawn = typeset([f.snippet(size) for f in formulas], dpi, font) if fit >= FONT_FIT else []
     shape = (page.shape[1], page.shape[0])
 
     def look(formula: Formula, template: np.ndarray) -> dict[str, Any]:
@@ -357,7 +392,7 @@ def check(formulas: Sequence[Formula], image: Image.Image, meta: dict[str, Any],
              if not isinstance(t, RenderError) and int((t < INK).sum()) >= MIN_INK_PX]
     squeezed = [k for k, (f, d) in enumerate(found) if d["differs"]]
     for medium in SQUEEZED_MU if squeezed else ():  # a line squeezed by TeX: its binary operators closer
-        tight = typeset([found[k][0].snippet(size, medium) for k in squeezed], dpi)
+        tight = typeset([found[k][0].snippet(size, medium) for k in squeezed], dpi, font)
         for k, template in zip(squeezed, tight):
             if not isinstance(template, RenderError):
                 again = look(found[k][0], template)
@@ -367,7 +402,7 @@ def check(formulas: Sequence[Formula], image: Image.Image, meta: dict[str, Any],
     if meta.get("capture") and len(wrong) > (1 - FIT_SHARE) * len(found):
         found, wrong = [], []
     return {"formulas": len(formulas), "checked": len(found), "unmatched": len(wrong), "unmatched_first": wrong[:4],
-            "untypeset": sum(isinstance(d, RenderError) for d in drawn), "size": size,
+            "untypeset": sum(isinstance(d, RenderError) for d in drawn), "font": font, "size": size, "fit": fit,
             "changed_px": [d["changed_px"] for _, d in found]}
 
 
