@@ -3,9 +3,9 @@ order puts it.
 
 PP-OCR cannot read math, so the strict reader (`pipelines.readers.paper_pages`) only lets a formula's letters place a
 line: a target's `\\mathcal{N}_f` written `\\mathcal{N}_a`, or `u(0)` written `u(2)`, went unseen. A real paper
-is typeset by pdflatex, its math in Computer Modern at the paper's type size, and the page was rasterised at the
+is typeset by pdflatex, its math in the paper's math font at its type size, and the page was rasterised at the
 dpi its meta records; so each formula of the target is typeset alone (`renderers.latex`, with nothing of the
-engine's conversion: the target's LaTeX as written, tags left to the margin check) at that size and dpi, and looked
+engine's conversion: the target's LaTeX as written, tags left to the margin check) in that font, size and dpi, and looked
 for in the page by normalised cross-correlation (`cv2.matchTemplate`) inside the band the target's order gives it:
 between the lines placed before and after it (displayed), or about the lines placed over it (inline). Where it
 fits, its pieces (runs of ink between blank columns: a justified line stretches the space around `=`; an
@@ -14,8 +14,12 @@ of a piece (connected ink) to its own sub-pixel place; then both sides, softened
 are compared pixel for pixel. A right formula leaves 0-6 changed pixels in a piece; one changed letter or digit
 a glyph's worth (`CHANGED_PX` or more), and a formula moved to another paragraph is not found in its band.
 
-The paper's type size is not recorded: the formulas are typeset at 9, 10, 10.95 and 12 pt (each size's own
-designs) and the size whose longest formulas correlate best is the page's. A captured page (a scan or photo) is
+The paper's math font and type size are not recorded: the formulas are typeset in each font of `FONTS` (Computer
+Modern, newtxmath, mathptmx) at 9, 10, 10.95 and 12 pt (each size's own designs) and the pair whose longest
+formulas correlate best is the page's; where even that pair correlates under `FONT_FIT`, the page's math is in a
+font the check does not reproduce and it abstains. (A paper's whole body may be in `\\small`: dynonet writes
+`\\abstract{...}`, which opens the abstract's environment and never closes it, so its math is 9 pt in a narrower
+measure, and displays wider than that measure are squeezed: `SQUEEZED_MU`.) A captured page (a scan or photo) is
 flattened back (`capture.flatten`) and the typeset formula blurred as the capture recorded; where fewer than
 `FIT_SHARE` of its formulas fit, the capture is too soft to tell glyphs apart and the check abstains.
 """
