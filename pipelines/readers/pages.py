@@ -105,7 +105,7 @@ def read_paper(record: dict[str, Any], images: list[Image.Image]) -> Reading:
     """A real paper's page: the lowest of the order-free F1 (`read_f1`) and the strict reading's figure
     (`pipelines.readers.paper_pages`: lines out of order, dropped, misread or not printed)."""
     f1 = read_f1(record, images)
-    judged = paper_pages.judge_page(record["target"], images[0])
+    judged = paper_pages.judge_page(record["target"], images[0], record_meta(record))
     figure = paper_pages.layout(judged)
     return Reading(min(f1.score, figure), {**f1.details, "layout": figure, "order": judged})
 

@@ -21,8 +21,11 @@ is found in the target's printed text (`reading`: markup stripped, in the target
 - two consecutive target lines that together are in one detected line are a printed line written as two (a
   line split into words).
 
-Formulas and tables are compared loosely: their letters and digits place a line (`loose`), but their
-exactness is left to what a reader can check (a formula reads as symbols no target spells the same way).
+Formulas and tables are compared loosely by PP-OCR: their letters and digits place a line (`loose`), since a
+formula reads as symbols no target spells the same way. Each formula is checked from the image instead
+(`pipelines.readers.paper_formulas`): typeset alone from the target, it must be printed as typeset in the band its
+place in the target gives (on the lines placed over it, or between the lines placed before and after it): a
+changed letter or digit inside math, or a formula moved to another paragraph, is one formula not found.
 Each problem costs `text.PROBLEM_COST` (`layout`); `pages.read_paper` scores the lowest of that figure and the
 order-free F1.
 """
@@ -38,6 +41,7 @@ from rapidfuzz import fuzz
 
 from pipelines.readers.order import MIN_CHARS, Placed, _rows, before, placed
 from pipelines.readers.page_redraw import MATH, TABULAR
+from pipelines.readers.paper_formulas import Anchor, Formula, check
 from pipelines.readers.text import (
     PROBLEM_COST,
     SECOND_LOOKS,
@@ -64,14 +68,23 @@ UNCOVERED = 40  # characters of the target's prose in a row that no detected lin
 def reading(target: str) -> tuple[str, list[bool]]:
     """The target's printed text as `blind` compares it (markup stripped, `#` and list marks gone), with each
     character marked loose when it comes from a formula or a table (only its letters and digits kept)."""
-    text, mask, at = "", [], 0
+    text, mask, _ = _reading(target)
+    return text, mask
+
+
+def _reading(target: str) -> tuple[str, list[bool], list[Formula]]:
+    """`reading`, and the target's formulas with where each stands in that text."""
+    text, mask, formulas, at = "", [], [], 0
     body = re.sub(r"(?m)^#+ |^- |^\d+\. ", "", target)
     for m in LOOSE.finditer(body):
         prose = blind(body[at:m.start()])
         loose = blind(COMMAND.sub(" ", m[1] or m[2] or m[4] or m[6] or "")) or "~"  # a lone \\theta is a place too
+        if not m[0].startswith(r"\begin{tabular}"):  # a formula (a tabular's cells are left to the loose reading)
+            start = len(text) + len(prose)
+            formulas.append(Formula(start, start + len(loose), m[1] or m[2] or m[4] or "", m[1] is None, m[3] or ""))
         text, mask, at = text + prose + loose, mask + [False] * len(prose) + [True] * len(loose), m.end()
     prose = blind(body[at:])
-    return text + prose, mask + [False] * len(prose)
+    return text + prose, mask + [False] * len(prose), formulas
 
 
 def _find(line: str, text: str, after: int = 0) -> tuple[float, int, int]:
@@ -116,6 +129,12 @@ def _rank(rows: list[Placed]) -> list[Placed]:
     return sorted(rows, key=functools.cmp_to_key(lambda a, b: -1 if before(a, b) else (1 if before(b, a) else 0)))
 
 
+def _image_box(box: tuple[float, float, float, float], tilt: float) -> tuple[float, float, float, float]:
+    """A levelled line box as a box on the image (around its quad turned forward by the page's tilt)."""
+    quad = _unlevel(box, tilt)
+    return (min(x for x, _ in quad), min(y for _, y in quad), max(x for x, _ in quad), max(y for _, y in quad))
+
+
 def _in_band(image: Image.Image, run: str, at: int, exact: list[tuple[Placed, int, int]]) -> bool:
     """Whether target text no detection covered is printed after all, between the lines placed before and after it
     (PP-OCR's detector now and then misses a whole line: a code line of braces), read from that band alone."""
@@ -131,14 +150,15 @@ def _in_band(image: Image.Image, run: str, at: int, exact: list[tuple[Placed, in
     return len(read) >= MIN_CHARS and fuzz.partial_ratio(read, run) >= PLACE
 
 
-def judge_page(target: str, image: Image.Image) -> dict[str, Any]:
+def judge_page(target: str, image: Image.Image, meta: dict[str, Any] | None = None) -> dict[str, Any]:
     """The page's problems: detected lines out of order, not in the target, not exact; target prose not printed.
 
     A detected line placed in prose must be there exactly (in one of its looks); one placed over a formula or a
-    table (`loose`) only covers it. The order is judged on the lines placed exactly in prose, consecutive in the
+    table (`loose`) only covers it, and gives the formulas their bands (`paper_formulas.check`, with the page's
+    `meta`: its dpi and capture). The order is judged on the lines placed exactly in prose, consecutive in the
     image's reading order: a formula's pieces (a sum's limits above and below it) have no order a target says.
     """
-    text, mask = reading(target)
+    text, mask, formulas = _reading(target)
     texts = _read_under_read_again(read_texts([image])[0], image)
     tilt = skew(texts)
     detected = _rank(placed([Placed(0, _level(t.quad, tilt), t.text, score=t.score) for t in texts]))
@@ -146,6 +166,7 @@ def judge_page(target: str, image: Image.Image) -> dict[str, Any]:
     exact: list[tuple[Placed, int, int]] = []
     covered = [False] * len(text)
     missing, misread, after = [], [], 0
+    anchors: list[Anchor] = []
     for row in rows:
         looks = [blind(row.text)]
         if len(looks[0]) < MIN_CHARS:
@@ -167,10 +188,12 @@ def judge_page(target: str, image: Image.Image) -> dict[str, Any]:
             if score >= PLACE:
                 misread.append(row.text)
                 covered[start:end] = [True] * (end - start)
+                anchors.append((start, end, _image_box(row.box, tilt)))
             elif _prose(row.text):
                 missing.append(row.text)
             continue
         start, end, loose = place
+        anchors.append((start, end, _image_box(row.box, tilt)))
         covered[max(0, start - 2):end + 2] = [True] * (min(len(text), end + 2) - max(0, start - 2))
         if not loose:
             exact.append((row, start, end))
@@ -192,7 +215,14 @@ def judge_page(target: str, image: Image.Image) -> dict[str, Any]:
     rows_read = [blind(row.text) for row in rows]
     split = sum(1 for a, b in zip(lines, lines[1:])
                 if len(a) > 1 and len(b) > 1 and any(a + b in r for r in rows_read))
+    # each formula typeset alone must be printed where the target's order puts it, as typeset (a changed letter or
+    # digit inside math, which PP-OCR cannot read)
+    math = check(formulas, image, meta or {}, anchors)
     return {"lines": len(rows), "placed": len(exact), "pairs": max(0, len(exact) - 1),
+            "formulas": math["formulas"], "formulas_unmatched": math["unmatched"],
+            "formulas_first": math["unmatched_first"], "formulas_untypeset": math["untypeset"],
+            "formula_font": math["font"], "formula_size": math["size"], "formula_fit": math["fit"],
+            "formulas_changed_px": math["changed_px"],
             "tags_missing": len(untagged), "tags_first": untagged[:4], "split": split,
             "out_of_order": len(out), "out": out[:4], "missing": len(missing), "missing_first": missing[:4],
             "misread": len(misread), "misread_first": misread[:4], "unprinted": len(unprinted),
@@ -202,5 +232,5 @@ def judge_page(target: str, image: Image.Image) -> dict[str, Any]:
 def layout(judged: dict[str, Any]) -> float:
     """1 less `PROBLEM_COST` for each problem `judge_page` found (counted, not shared out, as `text.layout`)."""
     problems = (judged["out_of_order"] + judged["missing"] + judged["misread"] + judged["unprinted"]
-                + judged["tags_missing"] + judged["split"])
+                + judged["tags_missing"] + judged["split"] + judged.get("formulas_unmatched", 0))
     return round(max(0.0, 1.0 - PROBLEM_COST * problems), 4)
