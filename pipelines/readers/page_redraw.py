@@ -16,7 +16,9 @@ What a page alone cannot say is how its document goes on after it: where TeX's p
 (and so how the glue above the break was set, how far the footnotes sit under the text), and, when the page
 cuts a paragraph, that its last line is justified to the full width. A page whose document goes on is therefore
 typeset with each of the endings `NEXT` and `_cut` give, in one LaTeX run, and the best-agreeing one scores; a
-page that is its document's last is typeset as it stands.
+page that is its document's last (`meta["page_index"]`, 0 when absent, of `meta["pages_in_document"]`) is
+typeset as it stands. A page that opens inside a paragraph begun on the page before (`meta["continued"]`) opens
+with that paragraph's rest, unindented, as the page prints it.
 """
 
 from __future__ import annotations
@@ -171,7 +173,7 @@ def redraw(target: str, meta: dict[str, Any], timeout_s: float = 120.0) -> list[
     except ValueError as exc:
         raise NotPageMarkdown(str(exc)) from None
     blocks = blocks_of(target, lang, bool(meta.get("continued")), list(meta.get("pictures") or []))
-    if int(meta.get("pages_in_document") or 1) > 1:
+    if int(meta.get("page_index") or 0) + 1 < int(meta.get("pages_in_document") or 1):  # the document goes on
         endings = [[*blocks, block] for block in NEXT] + [cut for cut in [_cut(blocks)] if cut]
     else:
         endings = [blocks]

@@ -51,7 +51,7 @@ def test_a_paragraph_is_cut_where_the_page_breaks():
     with PdfDocument(pdf) as doc:
         pages = split_pages(doc, [document])[0]
     assert len(pages) >= 2
-    first, second = pages[0][1], pages[1][1]
+    first, second = pages[0].markdown, pages[1].markdown
     assert first.startswith("# 1.1. Where pages break\n\n" + text[:200] + r" \(x^{2} + y_{i}\)")
     cut_head = first.split(r"\(x^{2} + y_{i}\)")[1]
     assert not second.startswith("#") and second.endswith(r"\[\int_0^1 f(t)\,dt\]")
@@ -305,14 +305,14 @@ def test_two_columns_footnotes_hyphens_and_furniture_read_in_order():
     pdf = compile_document(batch_latex("en", [document_latex(0, document.setup, blocks)])).pdf
     with PdfDocument(pdf) as doc:
         pages = split_pages(doc, [document])[0]
-        assert any("Running Head Words" in t.text for t in doc.texts(pages[0][0], dpi=72))  # printed, not in the target
+        assert any("Running Head Words" in t.text for t in doc.texts(pages[0].page, dpi=72))  # printed, not in the target
     assert len(pages) >= 2
-    first, _second = pages[0][1], pages[1][1]
+    first, _second = pages[0].markdown, pages[1].markdown
     assert first.startswith("# 2 Where columns break\n\n" + text[:300] + r"\({ }^{1}\)")
     assert first.endswith("\n\n" + r"\({ }^{1}\) " + note)  # the note after the body, though printed mid-page
-    assert not any("Running" in t or re.search(r"(?m)^7$", t) for _, t in pages)
-    assert pages[-1][1].endswith(r"\[\int_0^1 f(t)\,dt \tag{3}\]")
-    parts = [first.split(r"\({ }^{1}\)")[1].split("\n\n")[0]] + [t.split("\n\n")[0] for _, t in pages[1:]]
+    assert not any("Running" in t or re.search(r"(?m)^7$", t) for t in (p.markdown for p in pages))
+    assert pages[-1].markdown.endswith(r"\[\int_0^1 f(t)\,dt \tag{3}\]")
+    parts = [first.split(r"\({ }^{1}\)")[1].split("\n\n")[0]] + [p.markdown.split("\n\n")[0] for p in pages[1:]]
     for part in parts[:-1]:  # inside a page every word is whole; at its end a word may be cut, "exam-"
         inner = part.rsplit(" ", 1)[0]
         assert all(w in text for w in inner.split()), [w for w in inner.split() if w not in text][:3]
