@@ -11,7 +11,8 @@ Drawing a page costs many times composing it, so `Pools` lets `reuse` consecutiv
 pages from one pool: the pool of group g (samples g*reuse .. g*reuse+reuse-1) is drawn from (seed, g, attempt)
 alone, whatever batch asks for it, and each sample picks its own pages from it with its own rng, so sample i
 is the same alone or in a batch. A worker keeps the pools of its last batch (a shard holds consecutive indices).
-With `reuse` 1 a sample's pool is its own plan: its pages drawn afresh for it alone.
+With `reuse` 1 a sample's pool is its own plan: its pages drawn afresh for it alone. A pool may hold whole
+documents instead of pages (`Pools.get`'s `ask`: the multipage engine's pool is one document, its pages in order).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from engines.base import Draw, Engine, Sample, SampleError, derived, make_rng
 SPREAD = 64  # part indices one composed sample owns
 # What the pages reader needs of a page to typeset its target again (`pipelines.readers.page_redraw`); a real
 # paper's page has none of it but its lang and dpi, and is read by its token F1.
-REDRAW_KEYS = ("lang", "dpi", "style", "pictures", "continued", "pages_in_document", "page_index")
+REDRAW_KEYS = ("lang", "dpi", "style", "pictures", "continued", "opens_in", "pages_in_document", "page_index")
 
 
 def page_meta(page: Sample) -> dict[str, Any]:

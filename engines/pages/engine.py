@@ -5,7 +5,10 @@ Built-in: a generated document per sample (`engines.pages.content`, in a style f
 is the document's first page, whose target `engines.pages.split` reads off the compiled PDF: the blocks
 the page shows, in reading order, a block the page's bottom cuts cut where the page cuts it. A batch of
 draws is one LaTeX run (a run per language); when the run fails, each document is compiled alone, so a
-bad document fails only its own draw.
+bad document fails only its own draw. `document_batch` gives every page of each draw's document instead, each
+page a sample with its place in its document (`page_index` of `pages_in_document`, the page number it prints,
+whether it opens inside a paragraph the page before began): the `multipage` engine's consecutive pages.
+`--page-tokens` draws styles whose page holds about that many tokens (roomier type and margins).
 
 With `--source`, pages of real papers (`engines.pages.source`): LaTeX source folders compiled in the
 sandbox, converted to Mathpix markdown and split per page by Nougat's matching.
@@ -183,16 +186,17 @@ class PagesEngine(Engine):
                                                         f"{self.config.shrink_floor} px capitals (--shrink-floor)")
         if not page.markdown.strip():
             return SampleError("page_empty", f"document {k}'s page {at + 1} shows no block")
-        if page.opens_in not in ("", "paragraph"):  # its reader typesets a page opening with its own block, or
+        if page.opens_in not in ("", "paragraph", "item"):  # what its reader can typeset the page opening inside
             return SampleError("page_opens_inside", f"document {k}'s page {at + 1} opens inside a {page.opens_in}, "
-                                                    "which a redraw of the page alone cannot set")  # in a paragraph
+                                                    "which a redraw of the page alone cannot set")
         style = document.style
         if style.page:  # the number it prints
             style = replace(style, page=style.page + at)
         shown = [b.kind for b in document.blocks]
         meta = {"lang": document.lang, "source": None, "engine": ENGINE[document.lang], "dpi": self.config.dpi,
                 "style": style.to_dict(), "pages_in_document": len(pages), "page_index": at,
-                "continued": document.blocks[0].continued if at == 0 else page.opens_in == "paragraph",
+                "continued": document.blocks[0].continued if at == 0 else bool(page.opens_in),
+                "opens_in": page.opens_in or ("paragraph" if document.blocks[0].continued else ""),
                 "document_blocks": {kind: shown.count(kind) for kind in sorted(set(shown))},
                 # a figure's drawing, which its target (the caption) does not say: the pages reader redraws it
                 "pictures": [document.blocks[b].picture for b in page.blocks if document.blocks[b].kind == "figure"]}

@@ -635,3 +635,29 @@ def test_a_target_saying_what_its_page_does_not_print_is_refused():
              "word not printed": right.replace("specific language", "specific natural language")}
     for kind, target in wrong.items():
         assert not printed_in_order(target, printed), kind
+
+
+@pytest.mark.slow
+def test_every_page_of_a_document_and_a_page_opening_inside_a_list_item_are_redrawn():
+    """`_compile_pages(every_page=True)` gives every page of a document, each with its place in it and the page
+    number it prints; the page a list item's text runs onto opens with the item's rest (no label) and the list's
+    next item, and is typeset again from its target pixel for pixel (its label left on the page before)."""
+    text = long_paragraph(1500)  # about half a page, the item's text running on over the next
+    item = long_paragraph(5200)[len(text):].strip()
+    blocks = [Block("heading", (Segment("1 Where a list breaks"),)), Block("paragraph", (Segment(text),)),
+              Block("item", (Segment(item),), label="1.", opens=True), Block("item", (Segment("The next item."),),
+                                                                        label="2.")]
+    style = replace(STYLE, page=4)
+    engine = PagesEngine(PagesEngine.Config(lang="en"))
+    pages = engine._compile_pages([Document("en", style.setup(), blocks, style)], every_page=True)[0]
+    assert all(isinstance(p, Sample) for p in pages) and len(pages) >= 2, pages
+    assert [p.meta["page_index"] for p in pages] == list(range(len(pages)))
+    assert [p.target.rsplit("\n\n", 1)[1] for p in pages] == [str(4 + k) for k in range(len(pages))]
+    inside = next(p for p in pages if p.meta["opens_in"] == "item")
+    assert inside.meta["continued"] and not inside.target.startswith("1. ") and "\n2. The next item." in inside.target
+    assert "1. " + item[:40] in "".join(p.target for p in pages)
+    record = {"target": inside.target, "meta": json.dumps(inside.meta)}
+    reading = read(record, inside.images)
+    assert reading.details["redrawn"] and reading.score == 1.0, reading
+    as_paragraph = read(dict(record, meta=json.dumps({**inside.meta, "opens_in": "paragraph"})), inside.images)
+    assert as_paragraph.score < REDRAWN  # set as a paragraph of its own: not the page
