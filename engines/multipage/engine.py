@@ -14,10 +14,10 @@ and takes a run of that many consecutive fitting pages starting at its place in 
 are spread over it, a share each), or the nearest such run, never one a sample of its group took before it while
 another is left; where no run is that long, the longest there is, at least `--min-pages` (`MultipageEngine._runs`).
 
-Drawing the document is nearly all the cost, so `--reuse` (6) consecutive samples read one document of about
-`--pool-pages` (16) pages of content (`engines.compose.Pools`: the document of a group is drawn from (seed, group,
-attempt) alone, so a sample is the same alone or in a batch), each its own run. With `--reuse 1` a sample draws
-its own document of about `--max-pages` pages.
+Drawing the document is nearly all the cost, so `--reuse` (6) consecutive samples read one document of
+`--pool-pages` (12) pages of content, which TeX breaks into somewhat more pages (`engines.compose.Pools`: the
+document of a group is drawn from (seed, group, attempt) alone, so a sample is the same alone or in a batch), each
+its own run. With `--reuse 1` a sample draws its own document of about `--max-pages` pages.
 
 The target is the pages' markdown in page order, a blank line between pages; `meta.page_texts` says where each
 page's text starts and ends in it, beside its language; `meta.page_meta` keeps what each page's reader needs to
@@ -58,7 +58,7 @@ class MultipageConfig(EngineConfig):
     reuse: int = field(default=6, metadata={
         "help": "consecutive samples reading one document of about --pool-pages pages, each its own run of "
                 "consecutive pages (1: every sample draws its own document)"})
-    pool_pages: int = field(default=16, metadata={
+    pool_pages: int = field(default=12, metadata={
         "help": "pages of content in the document a pool's samples read (TeX breaks it into about as many); with "
                 "--source, the most consecutive pages of a paper a pool takes"})
 
@@ -78,7 +78,9 @@ class MultipageEngine(Engine):
 
     name = "multipage"
     Config = MultipageConfig
-    batch_size = 12  # two documents (pools) a LaTeX run
+    # four documents (pools of --reuse 6) a batch: a LaTeX run's start (xelatex's CJK fonts) is most of a short run's
+    # cost, so more documents a run is more samples a CPU-second (bench.stage3: 8.1 a CPU-s at 24, 5.6 at 12)
+    batch_size = 24
 
     def __init__(self, config: MultipageConfig | None = None) -> None:
         super().__init__(config)
