@@ -108,21 +108,27 @@ class PagesEngine(Engine):
         refuse it, in its place): consecutive pages of one document, for stage 3's multi-page samples.
 
         Built-in, the draw's generated document (`--fill` pages of content, all of it); with `--source`, the
-        paper of the page the draw picks, its kept pages from that one on, at most `most` (a page the paper does
-        not keep ends the run: the pages given are consecutive in the paper).
+        consecutive kept pages of a paper around the page the draw picks (a page the paper does not keep ends the
+        run), at most `most` of them, from the picked page's run's start or as near it as `most` allows.
         """
         if not self.pages:
             return self._typeset(draws, every_page=True)
         out: list[list[Sample | Exception] | Exception] = []
         for d in draws:
             at = source_index(len(self.pages), d.index, d.attempt, self.seed)
-            run = [self.pages[at]]
-            for page in self.pages[at + 1:at + most]:
-                if (page.paper, page.page) != (run[0].paper, run[-1].page + 1):
-                    break
-                run.append(page)
-            out.append([self._paper_page(page) for page in run])
+            start, stop = at, at + 1
+            while start and self._follows(start - 1, start):
+                start -= 1
+            while stop < len(self.pages) and self._follows(stop - 1, stop):
+                stop += 1
+            start = max(start, min(at, stop - most))
+            out.append([self._paper_page(page) for page in self.pages[start:min(stop, start + most)]])
         return out
+
+    def _follows(self, before: int, after: int) -> bool:
+        """Whether kept page `after` is the page right after kept page `before` in one paper."""
+        a, b = self.pages[before], self.pages[after]
+        return (a.paper, a.page + 1) == (b.paper, b.page)
 
     def _typeset(self, draws: list[Draw], every_page: bool) -> list[list[Sample | Exception] | Exception]:
         """Each draw's generated document compiled (a LaTeX run per language): its first page, or `every_page`."""

@@ -213,8 +213,10 @@ def _markdown(document: Document, shown: list[_Shown]) -> str:
             if seg.math or block.kind in ("display", "table") or (x.start, x.stop) == (0, len(spans)):
                 continue
             begin = spans[x.start][0] if x.start else 0
-            end = spans[x.stop][0] if x.stop < len(spans) else len(seg.text)
-            cut[x.segment] = seg.text[begin:end].rstrip() + ("-" if x.hyphen else "")
+            if x.stop < len(spans):  # the page ends inside the run: its text up to the cut
+                cut[x.segment] = seg.text[begin:spans[x.stop][0]].rstrip() + ("-" if x.hyphen else "")
+            else:  # the rest of a run begun on the page before, to its end (its space before a formula kept)
+                cut[x.segment] = seg.text[begin:]
         starts = parts[0].segment == 0 and parts[0].start == 0
         text = block.markdown(parts[0].segment, parts[-1].segment, cut, starts)
         if text.strip():

@@ -661,3 +661,17 @@ def test_every_page_of_a_document_and_a_page_opening_inside_a_list_item_are_redr
     assert reading.details["redrawn"] and reading.score == 1.0, reading
     as_paragraph = read(dict(record, meta=json.dumps({**inside.meta, "opens_in": "paragraph"})), inside.images)
     assert as_paragraph.score < REDRAWN  # set as a paragraph of its own: not the page
+
+
+@pytest.mark.slow
+def test_the_rest_of_a_run_on_the_next_page_keeps_its_space_before_a_formula():
+    """A page break inside a prose run that a formula follows: the next page's target holds the run's rest up to
+    its end, the space before the formula too (the page prints it), and its redraw is the page."""
+    text = long_paragraph(4000)
+    blocks = [Block("paragraph", (Segment(text + " "), Segment("x_{1}", math=True), Segment(" ends here.")))]
+    engine = PagesEngine(PagesEngine.Config(lang="en"))
+    pages = engine._compile_pages([Document("en", STYLE.setup(), blocks, STYLE)], every_page=True)[0]
+    second = pages[1]
+    assert second.meta["opens_in"] == "paragraph" and second.target.endswith(" \\(x_{1}\\) ends here."), second.target
+    reading = read({"target": second.target, "meta": json.dumps(second.meta)}, second.images)
+    assert reading.details["redrawn"] and reading.score == 1.0, reading
