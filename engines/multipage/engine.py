@@ -11,8 +11,9 @@ As the paper trains it: each page under `--max-page-tokens` (650) Qwen tokens, t
 whose page holds about `PAGE_TOKENS` tokens (larger type, wider margins, one column: `PagesConfig.page_tokens`),
 so most of its pages fit; a page over the limit (or one the part refused) ends a run. A sample wants 2-8 pages
 and takes a run of that many consecutive fitting pages starting at its place in the document (the group's samples
-are spread over it, a share each), or the nearest such run, never one a sample of its group took before it while
-another is left; where no run is that long, the longest there is, at least `--min-pages` (`MultipageEngine._runs`).
+are spread over it, a share each), or the nearest such run, never one a sample of its group took before it (a
+sample left none is drawn again); where no run is that long, the longest there is, at least `--min-pages`
+(`MultipageEngine._runs`).
 
 Drawing the document is nearly all the cost, so `--reuse` (6) consecutive samples read one document of
 `--pool-pages` (12) pages of content, which TeX breaks into somewhat more pages (`engines.compose.Pools`: the
@@ -100,7 +101,7 @@ class MultipageEngine(Engine):
                                              "mixed" if len(langs) > 1 else langs[0])) for d in draws]
         wanted = {k: plan(d, 1) if cfg.reuse == 1 else self.pools.subdraws(d, 1) for k, d in zip(keys, draws)}
         pools = self.pools.get(self.by_lang, wanted, lambda part, ds: part.document_batch(ds, most=self.document_pages))
-        runs: dict[Key, list[tuple[int, int]] | SampleError] = {}
+        runs: dict[Key, list[tuple[int, int] | None] | SampleError] = {}
 
         def one(i: int) -> Sample:
             draw, key = draws[i], keys[i]
@@ -112,16 +113,19 @@ class MultipageEngine(Engine):
             group = runs[key]
             if isinstance(group, SampleError):
                 raise SampleError(group.reason, group.detail)
-            return self._assemble(pools[key][0], *group[draw.index % cfg.reuse], key)
+            run = group[draw.index % cfg.reuse]
+            if run is None:  # every run it could take is an earlier sample's: drawn again (another document)
+                raise SampleError("runs_taken", f"the document's runs of {cfg.min_pages}+ fitting pages are all taken")
+            return self._assemble(pools[key][0], *run, key)
 
         return contained(one, range(len(draws)))
 
-    def _runs(self, draw: Draw, document: list[Sample | Exception] | Exception) -> list[tuple[int, int]]:
+    def _runs(self, draw: Draw, document: list[Sample | Exception] | Exception) -> list[tuple[int, int] | None]:
         """The (first page, pages) of each sample of `draw`'s group in their document, drawn from the group's
         generator alone (so a sample is the same alone or in a batch): each sample wants 2-8 pages and has a
         place, a share of the way into the document (the shares in an order the group draws); it takes the most
-        consecutive fitting pages it wants, in the run nearest its place that no sample before it took (one taken
-        only when all are).
+        consecutive fitting pages it wants, in the run nearest its place that no sample before it took (None when
+        every run is taken: a short paper's few runs, never two samples the same).
 
         Raises:
             SampleError: "parts_refused", the document was refused or has no run of `--min-pages` fitting pages.
@@ -140,13 +144,13 @@ class MultipageEngine(Engine):
         rng = self.pools.rng(draw, "runs")
         wants = rng.integers(cfg.min_pages, cfg.max_pages + 1, size=cfg.reuse)
         places = (rng.permutation(cfg.reuse) + rng.random(cfg.reuse)) / cfg.reuse
-        out: list[tuple[int, int]] = []
+        out: list[tuple[int, int] | None] = []
         for want, place in zip(wants, places):
             def away(w: tuple[int, int], place: float = place) -> float:
                 return abs(w[0] - place * (len(document) - w[1]))
 
-            free = [w for w in windows if w[1] <= want and w not in out] or [w for w in windows if w[1] <= want]
-            out.append(min(free, key=lambda w: (-w[1], away(w))))
+            free = [w for w in windows if w[1] <= want and w not in out]
+            out.append(min(free, key=lambda w: (-w[1], away(w))) if free else None)
         return out
 
     def _assemble(self, document: list[Sample], first: int, size: int, key: Key) -> Sample:
