@@ -138,6 +138,30 @@ def test_a_page_inside_a_document_is_redrawn_from_its_meta() -> None:
     assert reader(fresh, continued.images).score < 0.95
 
 
+@pytest.mark.shared_data
+def test_multipage_from_real_papers_reads_consecutive_kept_pages_of_one_paper(shared_data, tmp_path) -> None:
+    """With `--source`, a sample is a run of one paper's consecutive kept pages, each under 650 tokens; a group's
+    samples never read the same run (a sample left none is refused, to be drawn again)."""
+    import shutil
+
+    shutil.copytree(shared_data / "tex/papers/sysid_neural_continuous", tmp_path / "sysid_neural_continuous")
+    try:
+        engine = MultipageEngine(MultipageConfig(source=str(tmp_path), lang="en"))
+    except ValueError as exc:
+        if "latex_missing_file" in str(exc):
+            pytest.skip("TeX Live lacks what the real paper needs (make setup-papers)")
+        raise
+    out = engine.sample_batch([Draw(i, 0, make_rng(0, "multipage", i)) for i in range(6)])
+    made = [s for s in out if isinstance(s, Sample)]
+    assert made and all(isinstance(s, Sample) or s.reason in ("runs_taken", "parts_refused") for s in out), out
+    for sample in made:
+        pages = sample.meta["paper_pages"]
+        assert pages == list(range(pages[0], pages[0] + len(pages))) and len(pages) >= 2
+        assert sample.meta["document"] == "paper sysid_neural_continuous"
+        assert all(get_tokenizer().count(sample.target[s:e]) <= 650 for _, s, e in sample.meta["page_texts"])
+    assert len({tuple(s.meta["paper_pages"]) for s in made}) == len(made)
+
+
 @pytest.mark.slow
 def test_multicrop_pages_are_redrawn_in_their_crops_and_a_captured_stitch_is_replayed_whole() -> None:
     """An uncaptured stitch's pages are redrawn in their crops, as multipage pages are. A captured stitch is
