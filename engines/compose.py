@@ -11,7 +11,8 @@ Drawing a page costs many times composing it, so `Pools` lets `reuse` consecutiv
 pages from one pool: the pool of group g (samples g*reuse .. g*reuse+reuse-1) is drawn from (seed, g, attempt)
 alone, whatever batch asks for it, and each sample picks its own pages from it with its own rng, so sample i
 is the same alone or in a batch. A worker keeps the pools of its last batch (a shard holds consecutive indices).
-With `reuse` 1 a sample's pool is its own plan: its pages drawn afresh for it alone.
+With `reuse` 1 a sample's pool is its own plan: its pages drawn afresh for it alone. A pool may hold whole
+documents instead of pages (`Pools.get`'s `ask`: the multipage engine's pool is one document, its pages in order).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from engines.base import Draw, Engine, Sample, SampleError, derived, make_rng
 SPREAD = 64  # part indices one composed sample owns
 # What the pages reader needs of a page to typeset its target again (`pipelines.readers.page_redraw`); a real
 # paper's page has none of it but its lang and dpi, and is read by its token F1.
-REDRAW_KEYS = ("lang", "dpi", "style", "pictures", "continued", "pages_in_document")
+REDRAW_KEYS = ("lang", "dpi", "style", "pictures", "continued", "opens_in", "pages_in_document", "page_index")
 
 
 def page_meta(page: Sample) -> dict[str, Any]:
@@ -62,7 +63,7 @@ class Pools:
 
     def __init__(self, engine: Engine, reuse: int) -> None:
         self.engine, self.reuse = engine, reuse
-        self._kept: dict[Key, list[Sample | Exception]] = {}
+        self._kept: dict[Key, list[Any]] = {}
 
     def key(self, draw: Draw, part: str) -> Key:
         """The pool `draw` takes its pages from: its group's, of the `part` engine named."""
@@ -77,14 +78,16 @@ class Pools:
         rng, group = self.rng(draw, "pages"), draw.index // self.reuse
         return [Draw(group * SPREAD + k, draw.attempt, derived(rng)) for k in range(size)]
 
-    def get(self, parts: dict[str, Engine], wanted: dict[Key, list[Draw]]) -> dict[Key, list[Sample | Exception]]:
+    def get(self, parts: dict[str, Engine], wanted: dict[Key, list[Draw]],
+            ask: Callable[[Engine, list[Draw]], list[Any]] = lambda part, draws: part.sample_batch(draws),
+            ) -> dict[Key, list[Any]]:
         """Every wanted pool's sub-samples: the ones this worker holds, the others asked of their part, one batch
-        a part."""
+        a part (`ask`: a part's results for draws, one each; its samples by default, or whole documents)."""
         pools = {k: self._kept[k] for k in wanted if k in self._kept}
         for name, part in parts.items():
             missing = [k for k in wanted if k not in pools and k[2] == name]
             flat = [d for k in missing for d in wanted[k]]
-            results = part.sample_batch(flat) if flat else []
+            results = ask(part, flat) if flat else []
             at = 0
             for k in missing:
                 pools[k], at = results[at:at + len(wanted[k])], at + len(wanted[k])

@@ -64,7 +64,8 @@ class Block:
         level: heading level (1 = section, 2 = subsection).
         label: a list item's label as printed ("1.", or "" for a bullet, written "-" in markdown).
         continued: a paragraph that began on an earlier page: no indent, and its text opens the page (a
-            paragraph opening with a `CLAUSE` is not indented either).
+            paragraph opening with a `CLAUSE` is not indented either); a list item that began on an earlier page:
+            its label is there, so none is printed (its text at the list's margin).
         opens: a list item that starts a new list.
         tag: a displayed formula's equation number, printed at the right ("" for none).
         picture: a figure's drawing (LaTeX `picture` commands; no text, so the caption is all it says).
@@ -99,6 +100,8 @@ class Block:
                     f"{{$\\displaystyle {self.segments[0].text}$}}\\end{{center}}")
         if self.kind == "table":  # centred, set smaller or shrunk when wider, never under the page's floor
             return f"\\begin{{center}}\\gotm{{{marker(doc, index, 0)}}}\\gottable{{{self.segments[0].text}}}\\end{{center}}"
+        if self.kind == "item" and self.continued:
+            return f"\\item[]{body}"
         if self.kind == "item":
             label = self.label or "\\textbullet"
             return f"\\item[\\gotm{{{marker(doc, index, 'L')}}}{label}]{body}"

@@ -5,7 +5,10 @@ Built-in: a generated document per sample (`engines.pages.content`, in a style f
 is the document's first page, whose target `engines.pages.split` reads off the compiled PDF: the blocks
 the page shows, in reading order, a block the page's bottom cuts cut where the page cuts it. A batch of
 draws is one LaTeX run (a run per language); when the run fails, each document is compiled alone, so a
-bad document fails only its own draw.
+bad document fails only its own draw. `document_batch` gives every page of each draw's document instead, each
+page a sample with its place in its document (`page_index` of `pages_in_document`, the page number it prints,
+whether it opens inside a paragraph the page before began): the `multipage` engine's consecutive pages.
+`--page-tokens` draws styles whose page holds about that many tokens (roomier type and margins).
 
 With `--source`, pages of real papers (`engines.pages.source`): LaTeX source folders compiled in the
 sandbox, converted to Mathpix markdown and split per page by Nougat's matching.
@@ -13,19 +16,19 @@ sandbox, converted to Mathpix markdown and split per page by Nougat's matching.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from engines import prose
-from engines.base import Draw, Engine, EngineConfig, Lang, Resources, Sample, SampleError
+from engines.base import Draw, Engine, EngineConfig, Lang, Resources, Sample, SampleError, source_index
 from engines.pages.blocks import Document
 from engines.pages.content import Walk, draw_blocks
 from engines.pages.layout import CAP_HEIGHT, ENGINE, batch_latex, document_latex, draw_style
 from engines.pages.source import PaperPage, load_papers
-from engines.pages.split import SplitError, split_pages
+from engines.pages.split import PageText, split_pages
 from renderers.errors import RenderError
 from renderers.latex import LatexConfig, compile_document
 from renderers.pymupdf import PdfDocument
@@ -52,6 +55,10 @@ class PagesConfig(EngineConfig):
                 "display_illegible); 0 shrinks them to the line whatever their size"})
     fill: float = field(default=1.3, metadata={
         "help": "content per generated document, in pages (over 1 so a block usually breaks at the page's end)"})
+    page_tokens: int = field(default=0, metadata={
+        "help": "about the most Qwen tokens a generated page holds: its style (paper, margins, type, columns) drawn "
+                "again until its text area holds about that many (multipage asks 600, so most pages stay under 650); "
+                "0: any style"})
     timeout: float = field(default=300.0, metadata={
         "help": "seconds one LaTeX run may take (a batch of documents, or one pass of a paper)"})
 
@@ -60,8 +67,10 @@ class PagesConfig(EngineConfig):
             raise ValueError(f"--dpi must be between 50 and 400, got {self.dpi}")
         if not 0 <= self.shrink_floor <= 40:
             raise ValueError(f"--shrink-floor must be between 0 and 40 pixels, got {self.shrink_floor}")
-        if not 0.3 <= self.fill <= 4:
-            raise ValueError(f"--fill must be between 0.3 and 4 pages, got {self.fill}")
+        if not 0.3 <= self.fill <= 32:
+            raise ValueError(f"--fill must be between 0.3 and 32 pages, got {self.fill}")
+        if self.page_tokens < 0:
+            raise ValueError(f"--page-tokens must be 0 (any style) or positive, got {self.page_tokens}")
         if self.timeout <= 0:
             raise ValueError(f"--timeout must be positive, got {self.timeout}")
         if self.source is not None and not Path(self.source).is_dir():
@@ -91,26 +100,62 @@ class PagesEngine(Engine):
 
     def sample_batch(self, draws: list[Draw]) -> list[Sample | Exception]:
         if self.pages:
-            return [self._paper_page(d) for d in draws]
+            return [self._paper_page(self.source_item(self.pages, d.index, d.attempt)) for d in draws]
+        return [r if isinstance(r, Exception) else r[0] for r in self._typeset(draws, every_page=False)]
+
+    def document_batch(self, draws: list[Draw], most: int = 16) -> list[list[Sample | Exception] | Exception]:
+        """Each draw's document, every page a sample in page order (a page refused, as `sample_batch` would
+        refuse it, in its place): consecutive pages of one document, for stage 3's multi-page samples.
+
+        Built-in, the draw's generated document (`--fill` pages of content, all of it); with `--source`, the
+        consecutive kept pages of a paper around the page the draw picks (a page the paper does not keep ends the
+        run), at most `most` of them, from the picked page's run's start or as near it as `most` allows.
+        """
+        if not self.pages:
+            return self._typeset(draws, every_page=True)
+        out: list[list[Sample | Exception] | Exception] = []
+        for d in draws:
+            at = source_index(len(self.pages), d.index, d.attempt, self.seed)
+            start, stop = at, at + 1
+            while start and self._follows(start - 1, start):
+                start -= 1
+            while stop < len(self.pages) and self._follows(stop - 1, stop):
+                stop += 1
+            start = max(start, min(at, stop - most))
+            out.append([self._paper_page(page) for page in self.pages[start:min(stop, start + most)]])
+        return out
+
+    def _follows(self, before: int, after: int) -> bool:
+        """Whether kept page `after` is the page right after kept page `before` in one paper."""
+        a, b = self.pages[before], self.pages[after]
+        return (a.paper, a.page + 1) == (b.paper, b.page)
+
+    def _typeset(self, draws: list[Draw], every_page: bool) -> list[list[Sample | Exception] | Exception]:
+        """Each draw's generated document compiled (a LaTeX run per language): its first page, or `every_page`."""
         documents = [self._document(d.rng) for d in draws]
-        out: dict[int, Sample | Exception] = {}
+        out: dict[int, list[Sample | Exception] | Exception] = {}
         for lang in ("en", "zh"):
             group = [i for i, doc in enumerate(documents) if doc.lang == lang]
             if group:
-                out.update(zip(group, self._compile([documents[i] for i in group])))
+                out.update(zip(group, self._compile_pages([documents[i] for i in group], every_page)))
         return [out[i] for i in range(len(draws))]
 
     def _document(self, rng: np.random.Generator) -> Document:
         lang = self.config.lang if self.config.lang != "mixed" else ("zh" if rng.random() < 0.5 else "en")
         walk = Walk(rng, lang, self.config.prose)
         floor = self.config.shrink_floor / CAP_HEIGHT * 72 / self.config.dpi  # points
-        style = draw_style(rng, lang, head=walk.chapter(), shrink_floor=round(floor, 2))
+        style = draw_style(rng, lang, head=walk.chapter(), shrink_floor=round(floor, 2), tokens=self.config.page_tokens)
         blocks = draw_blocks(rng, walk, style.capacity(lang) * self.config.fill, style.numbered, style.columns,
                              fits=style.table_fits, display_tokens=style.display_tokens)
         return Document(lang, style.setup(), blocks, style)
 
     def _compile(self, documents: list[Document]) -> list[Sample | Exception]:
-        """Compile documents of one language in one run, or one by one when the run fails."""
+        """Documents of one language compiled in one run: each one's first page, or why it has none."""
+        return [r if isinstance(r, Exception) else r[0] for r in self._compile_pages(documents, every_page=False)]
+
+    def _compile_pages(self, documents: list[Document], every_page: bool) -> list[list[Sample | Exception] | Exception]:
+        """Compile documents of one language in one run, or one by one when the run fails: each one's first page
+        (or `every_page`), or why it has none."""
         lang = documents[0].lang
         tex = batch_latex(lang, [document_latex(k, d.setup, d.blocks) for k, d in enumerate(documents)])
         try:
@@ -118,21 +163,25 @@ class PagesEngine(Engine):
         except RenderError as exc:
             if len(documents) == 1:
                 return [exc]
-            return [r for d in documents for r in self._compile([d])]
+            return [r for d in documents for r in self._compile_pages([d], every_page)]
         with PdfDocument(pdf) as doc:
-            pages = split_pages(doc, documents)
-            return [self._first_page(doc, k, documents[k], pages.get(k)) for k in range(len(documents))]
+            split = split_pages(doc, documents)
+            out: list[list[Sample | Exception] | Exception] = []
+            for k, document in enumerate(documents):
+                pages = split.get(k)
+                if isinstance(pages, Exception):
+                    out.append(SampleError("page_text_mismatch", str(pages)))
+                elif not pages:
+                    out.append(SampleError("page_empty", f"document {k} has no page"))
+                else:
+                    out.append([self._page(doc, k, document, pages, at) for at in range(len(pages) if every_page else 1)])
+            return out
 
-    def _first_page(self, pdf: PdfDocument, k: int, document: Document,
-                    pages: list[tuple[int, str]] | SplitError | None) -> Sample | Exception:
-        """Document k's first page as a Sample, or why it cannot be one."""
-        if isinstance(pages, Exception):
-            return SampleError("page_text_mismatch", str(pages))
-        if not pages:
-            return SampleError("page_empty", f"document {k} has no page")
-        page, target = pages[0]
-        width, height = pdf.page_size(page)
-        texts = pdf.texts(page, dpi=72)
+    def _page(self, pdf: PdfDocument, k: int, document: Document, pages: list[PageText], at: int) -> Sample | Exception:
+        """Page `at` of document k as a Sample, or why it cannot be one."""
+        page = pages[at]
+        width, height = pdf.page_size(page.page)
+        texts = pdf.texts(page.page, dpi=72)
         outside = [t.text for t in texts if min(t.bbox[:2]) < -0.5 or t.bbox[2] > width + 0.5 or t.bbox[3] > height + 0.5]
         if outside:
             return SampleError("text_outside_page", outside[0][:60])
@@ -141,20 +190,26 @@ class PagesEngine(Engine):
             if flag in printed:
                 return SampleError(f"{what}_illegible", f"document {k}'s page shrinks a {what} under "
                                                         f"{self.config.shrink_floor} px capitals (--shrink-floor)")
-        if not target.strip():
-            return SampleError("page_empty", f"document {k}'s first page shows no block")
+        if not page.markdown.strip():
+            return SampleError("page_empty", f"document {k}'s page {at + 1} shows no block")
+        if page.opens_in not in ("", "paragraph", "item"):  # what its reader can typeset the page opening inside
+            return SampleError("page_opens_inside", f"document {k}'s page {at + 1} opens inside a {page.opens_in}, "
+                                                    "which a redraw of the page alone cannot set")
+        style = document.style
+        if style.page:  # the number it prints
+            style = replace(style, page=style.page + at)
         shown = [b.kind for b in document.blocks]
         meta = {"lang": document.lang, "source": None, "engine": ENGINE[document.lang], "dpi": self.config.dpi,
-                "style": document.style.to_dict(),
-                "pages_in_document": len(pages), "continued": document.blocks[0].continued,
+                "style": style.to_dict(), "pages_in_document": len(pages), "page_index": at,
+                "continued": document.blocks[0].continued if at == 0 else bool(page.opens_in),
+                "opens_in": page.opens_in or ("paragraph" if document.blocks[0].continued else ""),
                 "document_blocks": {kind: shown.count(kind) for kind in sorted(set(shown))},
                 # a figure's drawing, which its target (the caption) does not say: the pages reader redraws it
-                "pictures": [b.picture for b in document.blocks if b.kind == "figure"]}
-        return Sample(images=[pdf.render(page, self.config.dpi)], prompt=PROMPT_FORMAT, target=document.style.framed(target),
-                      task="format", meta=meta)
+                "pictures": [document.blocks[b].picture for b in page.blocks if document.blocks[b].kind == "figure"]}
+        return Sample(images=[pdf.render(page.page, self.config.dpi)], prompt=PROMPT_FORMAT,
+                      target=style.framed(page.markdown), task="format", meta=meta)
 
-    def _paper_page(self, draw: Draw) -> Sample | Exception:
-        page = self.source_item(self.pages, draw.index, draw.attempt)
+    def _paper_page(self, page: PaperPage) -> Sample | Exception:
         try:
             image = page.render(self.config.dpi)
         except RenderError as exc:

@@ -36,6 +36,24 @@ class SplitError(Exception):
     """The text layer does not show what the source says (a unit mismatch, a marker lost)."""
 
 
+@dataclass(frozen=True)
+class PageText:
+    """One page of a document as the split reads it.
+
+    Attributes:
+        page: the page's index in the compiled PDF.
+        markdown: its target (without running head and page number).
+        blocks: the document's blocks the page shows, whole or in part, in order.
+        opens_in: the kind of the block whose text the page opens inside, begun on the page before ("paragraph",
+            "item"), or "" when the page opens with a block of its own.
+    """
+
+    page: int
+    markdown: str
+    blocks: tuple[int, ...]
+    opens_in: str = ""
+
+
 def units(text: str) -> list[tuple[int, int]]:
     """Spans of the units of `text`: its non-space characters (spaces the text layer may add or drop)."""
     return [m.span() for m in UNIT.finditer(text)]
@@ -95,7 +113,7 @@ def _take(block: Block, seg: int, start: int, shown: str, where: str, partial: b
     return start + j, hyphen, ""
 
 
-def split_pages(pdf: PdfDocument, documents: list[Document]) -> dict[int, list[tuple[int, str]] | SplitError]:
+def split_pages(pdf: PdfDocument, documents: list[Document]) -> dict[int, list[PageText] | SplitError]:
     """Every page of every document in a compiled batch, with its Mathpix markdown.
 
     Args:
@@ -103,7 +121,7 @@ def split_pages(pdf: PdfDocument, documents: list[Document]) -> dict[int, list[t
         documents: the batch's documents, in order.
 
     Returns:
-        document index -> [(PDF page index, markdown of that page)], pages in order; or the `SplitError`
+        document index -> its pages (`PageText`: PDF page index, markdown, ...) in order; or the `SplitError`
         saying why that document's pages cannot be trusted (a page's text differs from the source, or a
         block's marker is on no page).
     """
@@ -115,7 +133,7 @@ def split_pages(pdf: PdfDocument, documents: list[Document]) -> dict[int, list[t
         if owner is None:
             continue
         by_doc.setdefault(owner, []).append((p, lead, runs))
-    out: dict[int, list[tuple[int, str]] | SplitError] = {}
+    out: dict[int, list[PageText] | SplitError] = {}
     for d, document in enumerate(documents):
         try:
             out[d] = _document_pages(document, by_doc.get(d, []))
@@ -124,7 +142,7 @@ def split_pages(pdf: PdfDocument, documents: list[Document]) -> dict[int, list[t
     return out
 
 
-def _document_pages(document: Document, pages: list[tuple[int, str, list]]) -> list[tuple[int, str]]:
+def _document_pages(document: Document, pages: list[tuple[int, str, list]]) -> list[PageText]:
     """One document's pages (number, text before the first marker, markers with their text) as markdown."""
     result, seen = [], set()
     open_seg: _Shown | None = None  # the prose segment a page break may continue
@@ -135,13 +153,17 @@ def _document_pages(document: Document, pages: list[tuple[int, str, list]]) -> l
 
     for p, lead, runs in pages:
         shown: list[_Shown] = []
+        opens_in = ""
         if UNIT.search(lead):
             if open_seg is None:
                 raise SplitError(f"page {p} opens with text no marker accounts for: {lead[:60]!r}")
             block = document.blocks[open_seg.block]
+            opens_in = block.kind
             stop, hyphen, _ = _take(block, open_seg.segment, open_seg.stop, lead, f"page {p} top")
             open_seg = _Shown(open_seg.block, open_seg.segment, open_seg.stop, stop, hyphen)
             shown.append(open_seg)
+        elif runs and runs[0][0][2] not in ("0", "L"):  # the break fell between two runs of one block
+            opens_in = document.blocks[runs[0][0][1]].kind
         for (_, b, s), after in runs:
             block = document.blocks[b]
             if block.kind == "footnote" and unfinished(open_seg) and document.blocks[open_seg.block].kind != "footnote":
@@ -169,7 +191,7 @@ def _document_pages(document: Document, pages: list[tuple[int, str, list]]) -> l
                     stop, hyphen, _ = _take(document.blocks[open_seg.block], open_seg.segment, open_seg.stop,
                                             rest, f"page {p} after a footnote")
                     open_seg.stop, open_seg.hyphen = stop, hyphen
-        result.append((p, _markdown(document, shown)))
+        result.append(PageText(p, _markdown(document, shown), tuple(dict.fromkeys(x.block for x in shown)), opens_in))
     missing = [b for b, block in enumerate(document.blocks)
                if any((b, str(k)) not in seen for k in range(len(block.segments)))]
     if missing:
@@ -191,8 +213,10 @@ def _markdown(document: Document, shown: list[_Shown]) -> str:
             if seg.math or block.kind in ("display", "table") or (x.start, x.stop) == (0, len(spans)):
                 continue
             begin = spans[x.start][0] if x.start else 0
-            end = spans[x.stop][0] if x.stop < len(spans) else len(seg.text)
-            cut[x.segment] = seg.text[begin:end].rstrip() + ("-" if x.hyphen else "")
+            if x.stop < len(spans):  # the page ends inside the run: its text up to the cut
+                cut[x.segment] = seg.text[begin:spans[x.stop][0]].rstrip() + ("-" if x.hyphen else "")
+            else:  # the rest of a run begun on the page before, to its end (its space before a formula kept)
+                cut[x.segment] = seg.text[begin:]
         starts = parts[0].segment == 0 and parts[0].start == 0
         text = block.markdown(parts[0].segment, parts[-1].segment, cut, starts)
         if text.strip():

@@ -16,7 +16,10 @@ What a page alone cannot say is how its document goes on after it: where TeX's p
 (and so how the glue above the break was set, how far the footnotes sit under the text), and, when the page
 cuts a paragraph, that its last line is justified to the full width. A page whose document goes on is therefore
 typeset with each of the endings `NEXT` and `_cut` give, in one LaTeX run, and the best-agreeing one scores; a
-page that is its document's last is typeset as it stands.
+page that is its document's last (`meta["page_index"]`, 0 when absent, of `meta["pages_in_document"]`) is
+typeset as it stands. A page that opens inside a paragraph begun on the page before (`meta["continued"]`) opens
+with that paragraph's rest, unindented, as the page prints it; one that opens inside a list item
+(`meta["opens_in"]` "item") with the item's rest at the list's margin, its label left on the page before.
 """
 
 from __future__ import annotations
@@ -83,12 +86,13 @@ def _prose(text: str, notes: dict[int, str]) -> tuple[Segment, ...]:
     return tuple(segments)
 
 
-def blocks_of(target: str, lang: str, continued: bool, pictures: list[str]) -> list[Block]:
+def blocks_of(target: str, lang: str, continued: bool, pictures: list[str], in_item: bool = False) -> list[Block]:
     """The blocks a page's markdown was written from, in the order LaTeX typesets them.
 
     Footnotes, which the target writes after the page's body, go back behind the paragraph whose mark they
     carry (where `document_latex` typesets them); a caption "Figure n: ..." ("图n：...") gets the next of the
-    document's `pictures`.
+    document's `pictures`. With `in_item`, the page opens inside a list item begun on the page before: its first
+    line is the rest of that item (no label), the lines after it the list's next items.
 
     Raises:
         NotPageMarkdown: a block no generated page holds (a paragraph over several lines, an item with no label,
@@ -102,6 +106,14 @@ def blocks_of(target: str, lang: str, continued: bool, pictures: list[str]) -> l
     figures = iter(pictures)
     blocks: list[Block] = []
     for k, chunk in enumerate(chunks):
+        if k == 0 and in_item:  # the rest of an item, then the list's next items (same list)
+            rest, *lines = chunk.split("\n")
+            items = [ITEM.fullmatch(line) for line in lines]
+            if not all(items):
+                raise NotPageMarkdown(f"the item the page opens inside runs on into no list: {chunk[:60]!r}")
+            blocks.append(Block("item", _prose(rest, notes), continued=True, opens=True))
+            blocks += [Block("item", _prose(m[2], notes), label="" if m[1] == "-" else m[1]) for m in items]
+            continue
         if chunk.startswith("\\begin{tabular}") and chunk.endswith("\\end{tabular}"):
             rows = chunk.split("\n")[1:-1]
             if not all(TABLE_LINE.fullmatch(row.strip()) for row in rows):
@@ -170,8 +182,9 @@ def redraw(target: str, meta: dict[str, Any], timeout_s: float = 120.0) -> list[
         style, target = style.unframed(target)
     except ValueError as exc:
         raise NotPageMarkdown(str(exc)) from None
-    blocks = blocks_of(target, lang, bool(meta.get("continued")), list(meta.get("pictures") or []))
-    if int(meta.get("pages_in_document") or 1) > 1:
+    blocks = blocks_of(target, lang, bool(meta.get("continued")), list(meta.get("pictures") or []),
+                       meta.get("opens_in") == "item")
+    if int(meta.get("page_index") or 0) + 1 < int(meta.get("pages_in_document") or 1):  # the document goes on
         endings = [[*blocks, block] for block in NEXT] + [cut for cut in [_cut(blocks)] if cut]
     else:
         endings = [blocks]

@@ -51,7 +51,7 @@ def test_a_paragraph_is_cut_where_the_page_breaks():
     with PdfDocument(pdf) as doc:
         pages = split_pages(doc, [document])[0]
     assert len(pages) >= 2
-    first, second = pages[0][1], pages[1][1]
+    first, second = pages[0].markdown, pages[1].markdown
     assert first.startswith("# 1.1. Where pages break\n\n" + text[:200] + r" \(x^{2} + y_{i}\)")
     cut_head = first.split(r"\(x^{2} + y_{i}\)")[1]
     assert not second.startswith("#") and second.endswith(r"\[\int_0^1 f(t)\,dt\]")
@@ -305,14 +305,14 @@ def test_two_columns_footnotes_hyphens_and_furniture_read_in_order():
     pdf = compile_document(batch_latex("en", [document_latex(0, document.setup, blocks)])).pdf
     with PdfDocument(pdf) as doc:
         pages = split_pages(doc, [document])[0]
-        assert any("Running Head Words" in t.text for t in doc.texts(pages[0][0], dpi=72))  # printed, not in the target
+        assert any("Running Head Words" in t.text for t in doc.texts(pages[0].page, dpi=72))  # printed, not in the target
     assert len(pages) >= 2
-    first, _second = pages[0][1], pages[1][1]
+    first, _second = pages[0].markdown, pages[1].markdown
     assert first.startswith("# 2 Where columns break\n\n" + text[:300] + r"\({ }^{1}\)")
     assert first.endswith("\n\n" + r"\({ }^{1}\) " + note)  # the note after the body, though printed mid-page
-    assert not any("Running" in t or re.search(r"(?m)^7$", t) for _, t in pages)
-    assert pages[-1][1].endswith(r"\[\int_0^1 f(t)\,dt \tag{3}\]")
-    parts = [first.split(r"\({ }^{1}\)")[1].split("\n\n")[0]] + [t.split("\n\n")[0] for _, t in pages[1:]]
+    assert not any("Running" in t or re.search(r"(?m)^7$", t) for t in (p.markdown for p in pages))
+    assert pages[-1].markdown.endswith(r"\[\int_0^1 f(t)\,dt \tag{3}\]")
+    parts = [first.split(r"\({ }^{1}\)")[1].split("\n\n")[0]] + [p.markdown.split("\n\n")[0] for p in pages[1:]]
     for part in parts[:-1]:  # inside a page every word is whole; at its end a word may be cut, "exam-"
         inner = part.rsplit(" ", 1)[0]
         assert all(w in text for w in inner.split()), [w for w in inner.split() if w not in text][:3]
@@ -637,3 +637,43 @@ def test_a_target_saying_what_its_page_does_not_print_is_refused():
              "word not printed": right.replace("specific language", "specific natural language")}
     for kind, target in wrong.items():
         assert not printed_in_order(target, printed), kind
+
+
+@pytest.mark.slow
+def test_every_page_of_a_document_and_a_page_opening_inside_a_list_item_are_redrawn():
+    """`_compile_pages(every_page=True)` gives every page of a document, each with its place in it and the page
+    number it prints; the page a list item's text runs onto opens with the item's rest (no label) and the list's
+    next item, and is typeset again from its target pixel for pixel (its label left on the page before)."""
+    text = long_paragraph(1500)  # about half a page, the item's text running on over the next
+    item = long_paragraph(5200)[len(text):].strip()
+    blocks = [Block("heading", (Segment("1 Where a list breaks"),)), Block("paragraph", (Segment(text),)),
+              Block("item", (Segment(item),), label="1.", opens=True), Block("item", (Segment("The next item."),),
+                                                                        label="2.")]
+    style = replace(STYLE, page=4)
+    engine = PagesEngine(PagesEngine.Config(lang="en"))
+    pages = engine._compile_pages([Document("en", style.setup(), blocks, style)], every_page=True)[0]
+    assert all(isinstance(p, Sample) for p in pages) and len(pages) >= 2, pages
+    assert [p.meta["page_index"] for p in pages] == list(range(len(pages)))
+    assert [p.target.rsplit("\n\n", 1)[1] for p in pages] == [str(4 + k) for k in range(len(pages))]
+    inside = next(p for p in pages if p.meta["opens_in"] == "item")
+    assert inside.meta["continued"] and not inside.target.startswith("1. ") and "\n2. The next item." in inside.target
+    assert "1. " + item[:40] in "".join(p.target for p in pages)
+    record = {"target": inside.target, "meta": json.dumps(inside.meta)}
+    reading = read(record, inside.images)
+    assert reading.details["redrawn"] and reading.score == 1.0, reading
+    as_paragraph = read(dict(record, meta=json.dumps({**inside.meta, "opens_in": "paragraph"})), inside.images)
+    assert as_paragraph.score < REDRAWN  # set as a paragraph of its own: not the page
+
+
+@pytest.mark.slow
+def test_the_rest_of_a_run_on_the_next_page_keeps_its_space_before_a_formula():
+    """A page break inside a prose run that a formula follows: the next page's target holds the run's rest up to
+    its end, the space before the formula too (the page prints it), and its redraw is the page."""
+    text = long_paragraph(4000)
+    blocks = [Block("paragraph", (Segment(text + " "), Segment("x_{1}", math=True), Segment(" ends here.")))]
+    engine = PagesEngine(PagesEngine.Config(lang="en"))
+    pages = engine._compile_pages([Document("en", STYLE.setup(), blocks, STYLE)], every_page=True)[0]
+    second = pages[1]
+    assert second.meta["opens_in"] == "paragraph" and second.target.endswith(" \\(x_{1}\\) ends here."), second.target
+    reading = read({"target": second.target, "meta": json.dumps(second.meta)}, second.images)
+    assert reading.details["redrawn"] and reading.score == 1.0, reading

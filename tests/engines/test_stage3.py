@@ -49,6 +49,7 @@ def test_multipage_targets_hold_each_page_in_order_within_the_token_limits(multi
         assert all(count(sample.target[s:e]) <= 650 for _, s, e in spans)
         assert len(encoder_images(sample.images, "multi_page", 1024, 6)) == len(spans)
         assert len({lang for lang, _, _ in spans}) == 1, spans  # one document's language, not a page of each
+        _one_document(sample)
 
 
 @pytest.mark.slow
@@ -78,6 +79,87 @@ def test_multipage_pages_are_redrawn_from_their_own_meta_and_a_changed_letter_fl
     assert reading.details["redrawn"] and reading.score < reading.threshold == 0.95, reading
     old = dict(record, meta=json.dumps({k: v for k, v in sample.meta.items() if k != "page_meta"}))
     assert reader(old, sample.images).threshold is None  # a build without page_meta: F1, the registered threshold
+
+
+def _one_document(sample: Sample) -> None:
+    """A sample's pages are a run of one document's: page indices counting up by one from `first_page`, one style
+    but for the page number it prints, which counts up with them (or is never printed)."""
+    pages = sample.meta["page_meta"]
+    first = pages[0]["page_index"]
+    assert [p["page_index"] for p in pages] == list(range(first, first + len(pages))), pages
+    assert first == sample.meta["first_page"] and first + len(pages) <= sample.meta["document_pages"]
+    assert {p["pages_in_document"] for p in pages} == {sample.meta["document_pages"]}
+    assert len({json.dumps({**p["style"], "page": 0}) for p in pages}) == 1
+    numbers = [p["style"]["page"] for p in pages]
+    assert set(numbers) == {0} or numbers == list(range(numbers[0], numbers[0] + len(pages))), numbers
+    for (_, start, end), number in zip(sample.meta["page_texts"], numbers):
+        assert not number or sample.target[start:end].endswith(f"\n\n{number}")  # as the page prints it
+
+
+def test_multipage_pages_are_consecutive_pages_of_one_document_alone_or_in_a_batch() -> None:
+    """Samples 0-2 read one generated document (one pool): each a run of its consecutive pages, no two the same
+    run, each the same drawn alone by a fresh engine as in a batch split elsewhere."""
+    config = MultipageConfig(lang="en", max_pages=3, pool_pages=6, reuse=3)
+    draws = [Draw(i, 0, make_rng(2, "multipage", i)) for i in range(3)]
+    engine = MultipageEngine(config)
+    batched = engine.sample_batch(draws[:2]) + engine.sample_batch(draws[2:])
+    assert all(isinstance(s, Sample) for s in batched), batched
+    for sample in batched:
+        _one_document(sample)
+    assert len({s.meta["document"] for s in batched}) == 1
+    runs = [(s.meta["first_page"], len(s.images)) for s in batched]
+    assert len(set(runs)) == len(runs), runs
+    for i in (0, 2):
+        alone = MultipageEngine(config).sample_batch([draws[i]])[0]
+        assert alone.target == batched[i].target and alone.meta == batched[i].meta
+        assert [im.tobytes() for im in alone.images] == [im.tobytes() for im in batched[i].images]
+
+
+def test_a_page_inside_a_document_is_redrawn_from_its_meta() -> None:
+    """A page that opens with the rest of a paragraph begun on the page before, and its document's last page, are
+    each typeset again from their own target and meta, pixel for pixel; the continued page read as one opening
+    a paragraph of its own (indented) does not match."""
+    from engines.pages import PagesEngine
+
+    engine = PagesEngine(PagesEngine.Config(lang="en", fill=4.0, page_tokens=600))
+    document = next(d for seed in range(6) for d in engine.document_batch([Draw(seed, 0, make_rng(3, "pages", seed))])
+                    if not isinstance(d, Exception) and any(
+                        isinstance(p, Sample) and p.meta["page_index"] and p.meta["continued"]
+                        and p.meta["style"]["parindent"] for p in d))
+    pages = [p for p in document if isinstance(p, Sample)]
+    continued = next(p for p in pages if p.meta["page_index"] and p.meta["continued"] and p.meta["style"]["parindent"])
+    last = document[-1]
+    assert isinstance(last, Sample) and last.meta["page_index"] == last.meta["pages_in_document"] - 1
+    reader, _ = get_reader("pages")
+    for page in (continued, last):
+        reading = reader(_record(page), page.images)
+        assert reading.details["redrawn"] and reading.score == 1.0, (page.meta["page_index"], reading)
+    fresh = dict(_record(continued), meta=json.dumps({**continued.meta, "continued": False}))
+    assert reader(fresh, continued.images).score < 0.95
+
+
+@pytest.mark.shared_data
+def test_multipage_from_real_papers_reads_consecutive_kept_pages_of_one_paper(shared_data, tmp_path) -> None:
+    """With `--source`, a sample is a run of one paper's consecutive kept pages, each under 650 tokens; a group's
+    samples never read the same run (a sample left none is refused, to be drawn again)."""
+    import shutil
+
+    shutil.copytree(shared_data / "tex/papers/sysid_neural_continuous", tmp_path / "sysid_neural_continuous")
+    try:
+        engine = MultipageEngine(MultipageConfig(source=str(tmp_path), lang="en"))
+    except ValueError as exc:
+        if "latex_missing_file" in str(exc):
+            pytest.skip("TeX Live lacks what the real paper needs (make setup-papers)")
+        raise
+    out = engine.sample_batch([Draw(i, 0, make_rng(0, "multipage", i)) for i in range(6)])
+    made = [s for s in out if isinstance(s, Sample)]
+    assert made and all(isinstance(s, Sample) or s.reason in ("runs_taken", "parts_refused") for s in out), out
+    for sample in made:
+        pages = sample.meta["paper_pages"]
+        assert pages == list(range(pages[0], pages[0] + len(pages))) and len(pages) >= 2
+        assert sample.meta["document"] == "paper sysid_neural_continuous"
+        assert all(get_tokenizer().count(sample.target[s:e]) <= 650 for _, s, e in sample.meta["page_texts"])
+    assert len({tuple(s.meta["paper_pages"]) for s in made}) == len(made)
 
 
 @pytest.mark.slow
