@@ -4,7 +4,8 @@ A receipt once showed three to eight items at 1-8 of anything, so a pharmacy's c
 cookbook cost the same. Here each shop sells its own goods at prices in the range such a shop charges (in the
 shop's country's currency), some bought several at a time (a line "3 @ 1.29" under the item, the line's amount
 the product), and the sums are computed in cents so that they add up as printed: a US receipt's subtotal plus
-sales tax is its total; a UK receipt's items include VAT, and its net plus VAT is its total. A payment line
+sales tax is its total; a UK receipt's items include VAT, and its net plus VAT is its total (a greengrocer's food
+carries neither: the US exempts it, the UK rates it zero; nor does a UK bookshop's). A payment line
 follows: a card (its last four digits, the total charged) or cash (tendered, and the change).
 """
 
@@ -58,6 +59,8 @@ SHOPS: dict[str, dict[str, tuple[float, float]]] = {
                        "Avocado toast": (6.5, 9.5), "Brownie": (2.5, 3.5), "Iced latte": (3.2, 4.2)},
 }
 SALES_TAX = (0.0625, 0.07, 0.0825, 0.08875)  # US state and local rates on the subtotal
+UNTAXED = frozenset({"Fresh Foods", "Green Grocer"})  # food: most US states exempt it, the UK rates it zero
+UK_VAT = frozenset({"City Pharmacy", "Hillside Hardware", "Blue Door Cafe"})  # a UK shop selling at the standard rate
 CARDS = ("Visa", "Mastercard", "Amex", "Debit")
 THANKS = ("Thank you for your purchase", "Thank you for shopping with us", "Please keep your receipt")
 
@@ -107,10 +110,10 @@ def draw(rng: np.random.Generator, most: int) -> Receipt:
     subtotal = sum(line.amount for line in lines)
     uk = bool(rng.random() < 0.5)
     if uk:  # UK prices include VAT at 20%: the total is the items' sum, a sixth of it VAT
-        rate, total = 0.2, subtotal
-        tax = total - int(round(total / 1.2))
+        rate, total = (0.2 if shop in UK_VAT else 0.0), subtotal
+        tax = total - int(round(total / (1 + rate)))
     else:
-        rate = float(rng.choice(SALES_TAX))
+        rate = 0.0 if shop in UNTAXED else float(rng.choice(SALES_TAX))
         tax = int(round(subtotal * rate))
         total = subtotal + tax
     card = str(rng.choice(CARDS)) if rng.random() < 0.7 else ""
@@ -132,12 +135,13 @@ def rows(receipt: Receipt, rng: np.random.Generator) -> list[list[str]]:
         out.append([line.name, money(line.amount)])
         if line.quantity > 1:
             out.append([f"{line.quantity} @ {money(line.unit)}", ""])
-    if receipt.uk:
-        out += [["Total", f"{sign}{money(receipt.total)}"], ["Net", money(receipt.total - receipt.tax)],
-                [f"VAT {receipt.rate:.0%}", money(receipt.tax)]]
+    total = ["Total", f"{sign}{money(receipt.total)}"]
+    if not receipt.rate:
+        out.append(total)
+    elif receipt.uk:
+        out += [total, ["Net", money(receipt.total - receipt.tax)], [f"VAT {receipt.rate:.0%}", money(receipt.tax)]]
     else:
-        out += [["Subtotal", money(receipt.subtotal)], [f"Sales tax {receipt.rate * 100:g}%", money(receipt.tax)],
-                ["Total", f"{sign}{money(receipt.total)}"]]
+        out += [["Subtotal", money(receipt.subtotal)], [f"Sales tax {receipt.rate * 100:g}%", money(receipt.tax)], total]
     if receipt.card:
         out.append([f"{receipt.card} **** {int(rng.integers(1000, 10000))}", money(receipt.total)])
     else:
