@@ -2,7 +2,7 @@
 engine (Story).
 
 A page is drawn from (rng, lang): its kind (English: article, letter, form, receipt, slides; Chinese: article,
-government notice 通知, financial report, paper), page size, margins, 1-3 columns and their gutter, faces
+government notice 通知, financial report, paper, letter), page size, margins, 1-3 columns and their gutter, faces
 (`engines.docs.faces`: a body family with its bold and italic, a heading family, a monospace face) and size,
 line spacing, alignment; an optional title across the columns, running header and footer, section headings,
 a footnote, tables (ruled and unruled) and figures with captions, code blocks (`engines.docs.blocks`); the body
@@ -12,10 +12,11 @@ has them, whole, numbered and nested as the source has them. A share of pages se
 writer stressed (the source's bold, italic and code runs, a list item's term).
 What stands over the prose belongs to it (`prose.places`): the title and running head are its chapter's, a section
 heading stands where its section starts, captions name the section they stand in, a paper's keywords are its
-chapter's sections, a notice issues the chapter (印发《...》), a slide lists its sections, and tables are of what
-the manual tabulates (Debian's packages, KiCad's hotkeys). A financial report has no prose of its own kind to draw
-from, so its body is made: each statement's figures said in words, as a report's discussion words them, above
-that statement's table.
+chapter's sections, a slide lists its sections, and tables are of what the manual tabulates (Debian's packages,
+KiCad's hotkeys). Kinds whose text is not a manual's are made in their own words: a financial report's body is each
+statement's figures said in words, as a report's discussion words them, above that statement's table; letters and
+notices come from `engines.letters` (a meeting called, an order answered, 邀请函, 关于召开...的通知, 特此通知。) and
+receipts from `engines.docs.receipt` (a shop's goods at its prices, sums that add up).
 The PDF's bytes are then read by the same path as a user's PDFs (`engines.docs.page`), so the target comes from
 the PDF's text layer, not from the HTML; where a table cell and a code block landed (the Story reports each
 element's place by its id) tells the reader to read tables row by row and to keep code's indentation. Pages are
