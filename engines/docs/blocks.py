@@ -328,8 +328,8 @@ def receipt(rng: np.random.Generator, index: int, most: int) -> str:
     """A shop receipt (`engines.docs.receipt`) of at most `most` item lines: the shop's name, address, date and
     number, an unruled table of its items and amounts, the sums and the payment, and a line of thanks."""
     drawn = receipts.draw(rng, most)
-    return receipts.head(drawn, rng) + table(rng, index, [], receipts.rows(drawn, rng), ruled=False) \
-        + receipts.thanks(rng)
+    items = table(rng, index, [], receipts.rows(drawn, rng), ruled=False)  # across the roll, amounts at its right
+    return receipts.head(drawn, rng) + items.replace("<table ", "<table style='width: 100%' ", 1) + receipts.thanks(rng)
 
 
 def notice(rng: np.random.Generator) -> tuple[str, str, str]:
