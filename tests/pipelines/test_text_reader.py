@@ -323,3 +323,26 @@ def test_a_gutter_under_a_title_and_over_a_two_line_footnote_still_parts_the_col
     prose = [Placed(0, (10, 10 + 30 * i, 590, 30 + 30 * i), f"a line of prose across the page {i}") for i in range(4)]
     cells = [Placed(0, (x, 130 + 30 * r, x + 120, 150 + 30 * r), f"cell {r} {x}") for r in range(8) for x in (10, 400)]
     assert {p.place for p in placed(prose + cells)} == {(1.0, 0.0)}
+
+
+def test_a_dropped_line_inside_a_longer_line_read_whole_is_a_dropped_line() -> None:
+    """A notice's 落款 "省科学技术厅" dropped from the target was read again alone and taken for a piece of its head
+    "省科学技术厅文件" (a letter's date likewise for a piece of the body line holding the same date; 2 of 8 zh
+    letters and notices in a mutation run): the head is read whole by a detection of its own, so nothing of it is
+    left over for a second detection to be. Real PP-OCR on a drawn page."""
+    import json
+
+    from pipelines.readers import get_reader
+
+    lines = ["省科学技术厅文件", "关于做好2018年科技创新工作的通知", "各市科技局，各有关单位：", "特此通知。", "省科学技术厅",
+             "2018年5月11日"]
+    image, texts = draw_lines([("zh", t) for t in lines], size=26)
+    read, threshold = get_reader("docs")
+    meta = json.dumps({"boxes": [list(t.bbox) for t in texts]})
+    assert read({"target": "\n".join(lines), "meta": meta}, [image]).score >= threshold
+    dropped = lines[:4] + lines[5:]
+    meta = json.dumps({"boxes": [list(t.bbox) for t in texts if t.text != "省科学技术厅"]})
+    assert read({"target": "\n".join(dropped), "meta": meta}, [image]).score < threshold
+    # a line the detector read only in part still accounts for its other piece
+    split = [Placed(0, (200, 60, 520, 90), "a justified line cut at"), Placed(0, (540, 100, 700, 130), "a wide gap")]
+    assert judge(["a justified line cut at a wide gap"], split)["unmatched_found"] == 0
