@@ -235,7 +235,7 @@ def zh_notice(rng: np.random.Generator, work: str, office: str, project: str | N
             f"{start.month}月{start.day}日至{end.month}月{end.day}日放假调休"
         title = f"关于{issued_for}年{name}放假安排的通知"
         paragraphs = [
-            f"根据国务院办公厅通知精神，经研究，现将{issued_for}年{name}放假安排通知如下：",
+            f"根据国家有关规定，经研究，现将{issued_for}年{name}放假安排通知如下：",
             f"{span}，共{days}天。",
             "节假日期间，各单位要妥善安排好值班和安全保卫等工作，遇有重大突发事件，要按规定及时报告并妥善处置，"
             "确保人民群众祥和平安度过节日假期。"]
