@@ -20,29 +20,12 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw
 
-from engines import prose
+from engines import letters, prose
+from engines.docs import receipt as receipts
+from engines.everyday import CITIES, EN_NAMES, STREETS, ZH_NAMES, day, en_date, en_day, zh_day
 from engines.tables.content import Statement
 from renderers.scripts import HAN_RANGES
 
-EN_NAMES = ("Alice Martin", "David Chen", "Maria Garcia", "James Wilson", "Sarah Johnson", "Thomas Becker",
-            "Emily Clarke", "Robert Novak", "Laura Rossi", "Daniel Kim", "Anna Schmidt", "Peter Hughes")
-STREETS = ("Maple Avenue", "Station Road", "High Street", "Oak Lane", "Church Street", "Park Road", "Mill Lane")
-CITIES = ("Springfield, IL 62704", "Cambridge CB2 1TN", "Portland, OR 97205", "Leeds LS1 4AP", "Austin, TX 78701",
-          "Bristol BS1 5TR", "Madison, WI 53703")
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
-# Shops by their name: what each sells (a receipt from "Book Nook" selling rice and cheddar reads as nonsense)
-GROCERIES = ("Coffee beans 500 g", "Whole milk 1 l", "Bread, sourdough", "Apples 1 kg", "Pasta 500 g", "Olive oil 750 ml",
-             "Cheddar 200 g", "Tomatoes", "Rice 2 kg", "Orange juice", "Eggs (12)", "Butter 250 g")
-SHOPS = {"Corner Market": GROCERIES + ("Batteries AA (4)", "Dish soap", "Kitchen roll (2)", "Newspaper"),
-         "Fresh Foods": GROCERIES,
-         "Green Grocer": ("Apples 1 kg", "Tomatoes", "Bananas 1 kg", "Carrots 1 kg", "Potatoes 2.5 kg", "Onions 1 kg",
-                          "Lettuce", "Lemons (4)", "Strawberries 400 g", "Spinach 200 g"),
-         "City Pharmacy": ("Paracetamol 500 mg (16)", "Ibuprofen 200 mg (24)", "Plasters (20)", "Hand cream 75 ml",
-                           "Toothpaste 75 ml", "Vitamin C (30)", "Cough syrup 150 ml", "Sunscreen SPF 30",
-                           "Shampoo 250 ml", "Cotton pads (80)"),
-         "Book Nook": ("Paperback novel", "Notebook A5", "Ballpoint pens (3)", "Greeting card", "Road atlas", "Cookbook",
-                       "Bookmark", "Picture book", "Wrapping paper", "Pencil set (12)")}
 # Forms by their title: the fields each asks for, in its order (the first few, then maybe the rest)
 FORMS = {"Change of Address": ("Full name", "Customer number", "Old address", "New address", "Postal code",
                                "Date of move", "Telephone", "Signature"),
@@ -101,7 +84,17 @@ ZH_ORGS = (("国务院办公厅", "国办发", "各省、自治区、直辖市�
            ("市交通运输局", "交运发", "各区县交通运输局，各直属单位："),
            ("县卫生健康委员会", "卫健发", "各乡镇卫生院，委机关各股室："),
            ("区人力资源和社会保障局", "人社发", "各街道劳动保障所，局机关各科室："))
-ZH_ISSUE = ("请结合实际认真贯彻执行。", "请认真组织学习，抓好贯彻落实。", "请遵照执行。")
+# What each issuer's notices are about: its line of work, the office that takes replies, the projects it funds
+ZH_WORK = {"国务院办公厅": ("政务公开", "国务院办公厅秘书局", None),
+           "教育部办公厅": ("教育统计", "教育部发展规划司", "教育教学改革研究"),
+           "财政部": ("预算执行", "财政部预算司", "财政专项资金"),
+           "国家统计局": ("统计年报", "国家统计局办公室", None),
+           "省人民政府办公厅": ("安全生产", "省政府办公厅秘书处", None),
+           "省科学技术厅": ("科技创新", "省科技厅计划处", "科技计划"),
+           "市生态环境局": ("生态环境保护", "市生态环境局办公室", "生态环境保护专项资金"),
+           "市交通运输局": ("道路运输安全", "市交通运输局办公室", None),
+           "县卫生健康委员会": ("疾病预防控制", "县卫生健康委员会办公室", None),
+           "区人力资源和社会保障局": ("就业服务", "区人力资源和社会保障局办公室", "就业创业扶持")}
 # Invented listed companies (real names would put invented figures in a real company's mouth)
 ZH_COMPANIES = ("恒泰精密制造股份有限公司", "远川新能源科技股份有限公司", "江南智联信息技术股份有限公司",
                 "北辰生物医药股份有限公司", "华信科技股份有限公司", "东岳新材料股份有限公司")
@@ -115,7 +108,6 @@ ZH_REASONS = {True: (("主要系公司业务规模扩大、产品销量增加所
                       ("主要系偿还到期借款、支付工程款所致。", "主要系计提折旧摊销所致。"))}
 LINE_PREFIX = re.compile(r"^(?:[一二三四五六七八九十]+、|减：|加：)")
 ZH_CHANGE = ("增减（%）", "同比增长（%）")  # a statement's change column, as Chinese reports head it
-ZH_NAMES = ("张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊", "赵敏", "黄强", "周婷", "吴军")
 # A paper's affiliation as Chinese journals print it: the unit, then its own city and postcode (a unit in another
 # city than its own is a fact a reader of the page would call wrong)
 ZH_UNITS = (("清华大学计算机科学与技术系", "北京 100084"), ("北京大学信息科学技术学院", "北京 100871"),
@@ -285,28 +277,12 @@ def code(rng: np.random.Generator, index: int) -> str:
     return f"<pre id='{code_id(index)}'>" + html.escape("\n".join(lines)) + "</pre>"
 
 
-def en_date(rng: np.random.Generator) -> str:
-    return f"{MONTHS[int(rng.integers(12))]} {int(rng.integers(1, 29))}, {int(rng.integers(2015, 2026))}"
 
 
-def zh_date(rng: np.random.Generator, year: int | None = None) -> str:
-    year = int(rng.integers(2015, 2026)) if year is None else year
-    return f"{year}年{int(rng.integers(1, 13))}月{int(rng.integers(1, 29))}日"
 
 
-def letter_head(rng: np.random.Generator) -> tuple[str, str]:
-    """A letter's sender block (right), date, recipient block and salutation; and the sender, who signs it."""
-    sender, to = (str(n) for n in rng.choice(EN_NAMES, 2, replace=False))
-    street = f"{int(rng.integers(2, 400))} {rng.choice(STREETS)}"
-    return (f"<p class='right'>{sender}<br/>{street}<br/>{rng.choice(CITIES)}</p>"
-            f"<p class='right'>{en_date(rng)}</p>"
-            f"<p>{to}<br/>{int(rng.integers(2, 400))} {rng.choice(STREETS)}<br/>{rng.choice(CITIES)}</p>"
-            f"<p>Dear {to.split()[0]},</p>"), sender
 
 
-def letter_close(rng: np.random.Generator, sender: str) -> str:
-    """The closing phrase and the sender's name (a letter signed by another than its sender reads wrong)."""
-    return f"<p>{rng.choice(['Sincerely,', 'Yours faithfully,', 'Best regards,', 'Kind regards,'])}</p><p>{sender}</p>"
 
 
 def form(rng: np.random.Generator, index: int, title: str) -> str:
@@ -320,35 +296,55 @@ def form(rng: np.random.Generator, index: int, title: str) -> str:
     return f"<p>{note}</p><table class='unruled'>{rows}</table><p>{declaration}</p><p>Date: {en_date(rng)}</p>"
 
 
-def receipt(rng: np.random.Generator, index: int) -> str:
-    """A shop receipt: header, date, an unruled table of the shop's goods and prices, subtotal, tax and total."""
-    shop = str(rng.choice(list(SHOPS)))
-    items = [str(i) for i in rng.choice(SHOPS[shop], int(rng.integers(3, 9)), replace=False)]
-    prices = [round(float(rng.lognormal(1.2, 0.6)), 2) for _ in items]
-    subtotal = sum(prices)
-    rate = float(rng.choice([0.05, 0.07, 0.2]))
-    rows = [[i, f"{p:.2f}"] for i, p in zip(items, prices)]
-    rows += [["Subtotal", f"{subtotal:.2f}"], [f"Tax {rate:.0%}", f"{subtotal * rate:.2f}"],
-             ["Total", f"{subtotal * (1 + rate):.2f}"]]
-    head = (f"<h1>{shop}</h1><p class='centre'>{int(rng.integers(2, 400))} {rng.choice(STREETS)}</p>"
-            f"<p class='centre'>{en_date(rng)} {int(rng.integers(8, 21)):02d}:{int(rng.integers(60)):02d}</p>")
-    return head + table(rng, index, [], rows, ruled=False) + "<p class='centre'>Thank you for your purchase</p>"
 
 
-def notice_head(rng: np.random.Generator, document: str) -> tuple[str, str]:
-    """A Chinese government notice issuing `document` (关于印发《...》的通知: its text is what the page goes on
-    with): the head (issuing organ, 文号, title, 主送, the sentence issuing it) and the close (附件, 落款)."""
+
+
+def letter(rng: np.random.Generator, lang: str) -> str:
+    """A letter (`engines.letters`): English with the sender's block (right), the date, the recipient's block,
+    maybe a subject line, the salutation, its paragraphs, the closing and the signature; Chinese with 尊敬的...：, its
+    paragraphs indented, 此致 / 敬礼！ and the sender and date at the right."""
+    if lang == "zh":
+        date = day(rng)
+        words = letters.zh_letter(rng, date)
+        paragraphs = "".join(f"<p class='indent'>{html.escape(p)}</p>" for p in words.paragraphs)
+        return (f"<p>{html.escape(words.salutation)}</p>{paragraphs}<p class='indent'>{words.closing[0]}</p>"
+                f"<p>{words.closing[1]}</p><p class='right'>{html.escape(words.signature[0])}</p>"
+                f"<p class='right'>{zh_day(date)}</p>")
+    sender, to = (str(n) for n in rng.choice(EN_NAMES, 2, replace=False))
+    home, city = f"{int(rng.integers(2, 400))} {rng.choice(STREETS)}", str(rng.choice(CITIES))
+    date = day(rng)
+    words = letters.en_letter(rng, sender, to, city, date)
+    subject = f"<p><b>Re: {html.escape(words.subject)}</b></p>" if words.subject else ""
+    return (f"<p class='right'>{html.escape(words.company or sender)}<br/>{home}<br/>{city}</p>"
+            f"<p class='right'>{en_day(date)}</p>"
+            f"<p>{to}<br/>{int(rng.integers(2, 400))} {rng.choice(STREETS)}<br/>{rng.choice(CITIES)}</p>"
+            f"{subject}<p>{html.escape(words.salutation)}</p>"
+            + "".join(f"<p>{html.escape(p)}</p>" for p in words.paragraphs)
+            + f"<p>{html.escape(words.closing[0])}</p><p>{'<br/>'.join(html.escape(t) for t in words.signature)}</p>")
+
+
+def receipt(rng: np.random.Generator, index: int, most: int) -> str:
+    """A shop receipt (`engines.docs.receipt`) of at most `most` item lines: the shop's name, address, date and
+    number, an unruled table of its items and amounts, the sums and the payment, and a line of thanks."""
+    drawn = receipts.draw(rng, most)
+    items = table(rng, index, [], receipts.rows(drawn, rng), ruled=False)  # across the roll, amounts at its right
+    return receipts.head(drawn, rng) + items.replace("<table ", "<table style='width: 100%' ", 1) + receipts.thanks(rng)
+
+
+def notice(rng: np.random.Generator) -> tuple[str, str, str]:
+    """A Chinese government notice (`engines.letters.zh_notice`) as (head, body, close): the issuing organ, 文号 (of
+    the year it is issued), the title and 主送 (the bodies below its issuer); the paragraphs, 特此通知。; 附件 and
+    落款 (the issuer and the day it is issued)."""
     org, code, addressees = ZH_ORGS[int(rng.integers(len(ZH_ORGS)))]
-    year = int(rng.integers(2015, 2026))  # the 文号's year is the year it is issued (dated in 落款)
-    number = f"{code}〔{year}〕{int(rng.integers(1, 99))}号"
-    name = html.escape(f"《{document}》")
+    words = letters.zh_notice(rng, *ZH_WORK[org])
+    number = f"{code}〔{words.issued.year}〕{int(rng.integers(1, 99))}号"
     head = (f"<p class='org'>{org}文件</p><p class='centre'>{number}</p>"
-            f"<h1>关于印发{name}的通知</h1><p>{addressees}</p>"
-            f"<p>现将{name}印发给你们，{rng.choice(ZH_ISSUE)}</p>")
-    attachments = "".join(f"<p>{i + 1}. {html.escape(str(t))}</p>" for i, t in enumerate(
-        rng.choice(["实施方案", "任务分工表", "申报表", "联系人名单", "统计表"], int(rng.integers(1, 3)), replace=False)))
-    close = (f"<p>附件：</p>{attachments}<p class='right'>{org}</p><p class='right'>{zh_date(rng, year)}</p>")
-    return head, close
+            f"<h1>{html.escape(words.title)}</h1><p>{addressees}</p>")
+    body = "".join(f"<p class='indent'>{html.escape(p)}</p>" for p in words.paragraphs)
+    attached = [f"{'附件：' if i == 0 else ''}{i + 1}. {t}" for i, t in enumerate(words.attachments)]
+    close = "".join(f"<p class='indent'>{t}</p>" for t in attached)
+    return head, body, close + f"<p class='right'>{org}</p><p class='right'>{zh_day(words.issued)}</p>"
 
 
 def paper_head(rng: np.random.Generator, title: str, abstract: str, keywords: list[str]) -> str:

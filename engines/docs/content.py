@@ -2,7 +2,7 @@
 engine (Story).
 
 A page is drawn from (rng, lang): its kind (English: article, letter, form, receipt, slides; Chinese: article,
-government notice 通知, financial report, paper), page size, margins, 1-3 columns and their gutter, faces
+government notice 通知, financial report, paper, letter), page size, margins, 1-3 columns and their gutter, faces
 (`engines.docs.faces`: a body family with its bold and italic, a heading family, a monospace face) and size,
 line spacing, alignment; an optional title across the columns, running header and footer, section headings,
 a footnote, tables (ruled and unruled) and figures with captions, code blocks (`engines.docs.blocks`); the body
@@ -12,10 +12,11 @@ has them, whole, numbered and nested as the source has them. A share of pages se
 writer stressed (the source's bold, italic and code runs, a list item's term).
 What stands over the prose belongs to it (`prose.places`): the title and running head are its chapter's, a section
 heading stands where its section starts, captions name the section they stand in, a paper's keywords are its
-chapter's sections, a notice issues the chapter (印发《...》), a slide lists its sections, and tables are of what
-the manual tabulates (Debian's packages, KiCad's hotkeys). A financial report has no prose of its own kind to draw
-from, so its body is made: each statement's figures said in words, as a report's discussion words them, above
-that statement's table.
+chapter's sections, a slide lists its sections, and tables are of what the manual tabulates (Debian's packages,
+KiCad's hotkeys). Kinds whose text is not a manual's are made in their own words: a financial report's body is each
+statement's figures said in words, as a report's discussion words them, above that statement's table; letters and
+notices come from `engines.letters` (a meeting called, an order answered, 邀请函, 关于召开...的通知, 特此通知。) and
+receipts from `engines.docs.receipt` (a shop's goods at its prices, sums that add up).
 The PDF's bytes are then read by the same path as a user's PDFs (`engines.docs.page`), so the target comes from
 the PDF's text layer, not from the HTML; where a table cell and a code block landed (the Story reports each
 element's place by its id) tells the reader to read tables row by row and to keep code's indentation. Pages are
@@ -43,9 +44,10 @@ from engines.tables.content import statement as financial_statement
 
 PAGE_SIZES = {"a4": (595, 842), "letter": (612, 792), "a5": (420, 595), "b5": (499, 709)}
 SLIDE = (720, 405)  # 16:9 points
-RECEIPT = (250, 520)  # a till roll
+RECEIPT = (250, 600)  # a till roll
+RECEIPT_LINES = 14  # a receipt's lines besides its items': name, address, date and number, sums, payment, thanks
 KINDS = {"en": {"article": 0.6, "letter": 0.1, "form": 0.1, "receipt": 0.1, "slides": 0.1},
-         "zh": {"article": 0.4, "notice": 0.2, "report": 0.2, "paper": 0.2}}
+         "zh": {"article": 0.35, "notice": 0.2, "report": 0.15, "paper": 0.2, "letter": 0.1}}
 LIST_MARKS = "•0123456789."  # what MuPDF draws before the items of <ul> and <ol>
 MIN_COLUMN = 150  # points: narrower columns break lines every few words
 NOTE_GAP = 4.0  # font sizes between the columns and the page's footnote (`engines.docs.layout` starts a new stretch
@@ -130,7 +132,7 @@ def _css(layout: Layout) -> str:
             f".ruled td, .ruled th {{border: 0.6pt solid black;}}\n"
             f".caption {{text-align: center; margin: {s * 0.3:.1f}pt 0 {s * 0.6:.1f}pt 0;}}\n"
             f".figure {{text-align: center; margin: {s * 0.5:.1f}pt 0 0 0;}}\n"
-            f".unit, .right {{text-align: right;}}\n.centre {{text-align: center;}}\n"
+            f".unit, .right {{text-align: right;}}\n.centre {{text-align: center;}}\n.indent {{text-indent: 2em;}}\n"
             f".org {{text-align: center; font-weight: bold; font-size: {s * 2:.1f}pt; color: #c00000;}}\n"
             f".field {{width: 150pt; height: {s * 1.3:.1f}pt; border: 0.6pt solid black;}}\n"
             f".abstract {{font-size: {s * 0.9:.1f}pt;}}\n"
@@ -155,7 +157,8 @@ def draw_layout(rng: np.random.Generator, lang: str, source: str) -> Layout:
     family = faces.LATIN if lang == "en" else faces.CJK
     face = str(rng.choice(list(family)))
     heading = face if lang == "en" or rng.random() < 0.5 else "noto-sans-cjk"
-    size = float(rng.uniform(20, 26)) if kind == "slides" else float(rng.uniform(8.5, 12))
+    size = float(rng.uniform(20, 26)) if kind == "slides" else float(rng.uniform(7.5, 10)) if kind == "receipt" \
+        else float(rng.uniform(8.5, 12))
     article = kind in ("article", "paper", "report")
     passages = prose.passages(lang, source)
     return Layout(kind=kind, paper=paper, margin=round(margin, 1), columns=columns, gutter=round(gutter, 1),
@@ -393,30 +396,26 @@ def _top(body: _Body, layout: Layout) -> str:
     flow (a letter's signature, a notice's attachments and seal line), per kind; the flow itself is filled."""
     rng, kind = body.rng, layout.kind
     per_page = body.per_page
-    if kind == "letter":
-        head, sender = blocks.letter_head(rng)
-        body.parts.append(head)
-        for _ in range(int(rng.integers(2, 5))):
-            body.step()
-        body.parts.append(blocks.letter_close(rng, sender))
+    if kind == "letter":  # a letter's own words (`engines.letters`), not a manual's prose
+        body.parts.append(blocks.letter(rng, body.lang))
         return ""
     if kind == "form":  # a form's own words, not a manual's prose
         title = str(rng.choice(list(blocks.FORMS)))
         body.parts.append(blocks.form(rng, 0, title))
         body.counts["tables"] += 1
         return f"<h1>{title}</h1>"
-    if kind == "receipt":
-        body.parts.append(blocks.receipt(rng, 0))
+    if kind == "receipt":  # as many item lines as the roll holds under its head and over its sums and payment
+        row = layout.size * (layout.leading + 0.3)
+        body.parts.append(blocks.receipt(rng, 0, int((RECEIPT[1] - 2 * layout.margin) / row) - RECEIPT_LINES))
         body.counts["tables"] += 1
         return ""
     if kind == "slides":  # a chapter's title over its sections
         items = [_unnumbered(h) for h in body.sections(int(rng.integers(3, 6)))]
         body.parts.append("<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>")
         return f"<h1>{html.escape(_unnumbered(body.chapter()))}</h1>"
-    if kind == "notice":  # a notice issuing the chapter the page's prose comes from (印发《...》), its text below
-        head, close = blocks.notice_head(rng, _unnumbered(body.chapter()))
-        body.flow(per_page // 2)
-        body.parts.append(close)
+    if kind == "notice":  # an administrative notice (`engines.letters.zh_notice`) under its issuer's head
+        head, text, close = blocks.notice(rng)
+        body.parts += [text, close]
         return head
     if kind == "paper":  # titled by its chapter, keywords its sections, the abstract the text just after the page's
         keywords = [_unnumbered(h) for h in body.sections(int(rng.integers(3, 6)))]

@@ -21,6 +21,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from engines import prose
 from engines.base import SampleError
+from engines.everyday import MONTHS
 from engines.handwriting.hand import FONT_DIR, FONT_HANDS, Hand, advance, draw_hand, drawable, widths, write_lines
 from renderers import pen
 from renderers.fonts import font_file
@@ -29,8 +30,6 @@ KINDS = ("lined", "plain", "note", "letter", "form")
 # Chinese closing marks stay at the end of the line before, as people write them.
 NO_LINE_START = frozenset("，。、：；！？）”》")
 TOKEN = re.compile(r"[\x21-\x7e]+|\s+|.")  # an ASCII word, a run of spaces, or one other (e.g. Chinese) character
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
 GREETINGS = {"en": ("Dear friend,", "Dear all,", "Hi,", "Dear colleagues,", "Hello,"),
              "zh": ("你好：", "各位同事：", "亲爱的朋友：", "大家好：")}
 # A closing's lines: "此致" and "敬礼！" are two, "此致" indented two characters and "敬礼！" at the line's start.

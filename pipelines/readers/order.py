@@ -20,15 +20,19 @@ shows up as a detection nothing matches).
 from __future__ import annotations
 
 import functools
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from rapidfuzz import fuzz
 
 MIN_CHARS = 6  # lines shorter than this (after folding) match too many others to be placed
 WHOLE = 75  # fuzzy ratio from which a target line IS a detected line
 PIECE = 90  # partial ratio from which a shorter target line is a piece of a detected line
+EXACT = 95  # fuzzy ratio from which a detected line is all of its target line: no piece of that line is left over
 GUTTER_SHARE = 0.03  # a gutter may be crossed by this share of the boxes (a centred page number, a title)
+EDGE_LINES = 3  # lines across the columns above or below them all that leave a gutter whole (a title, a footnote)
 Box = tuple[float, float, float, float]
 
 
@@ -54,16 +58,30 @@ def placed(found: list[Placed]) -> list[Placed]:
 
 
 def _gutters(boxes: list[Box]) -> list[tuple[float, float]]:
-    """x ranges between columns: covered by at most GUTTER_SHARE of the boxes, with text on both sides."""
+    """x ranges between columns: crossed by at most GUTTER_SHARE of the boxes, with text on both sides.
+
+    Boxes crossing an x above every box beside that x (a title over the columns) or below them (a footnote, a page
+    footer) do not count where they are at most EDGE_LINES together: they cut the page into bands and leave the
+    gutter between the columns whole. A captured two-column page of 88 detections under a chapter title and over a
+    two-line footnote had three boxes across its gutter, over the limit of two, so its rows were chained across the
+    columns and a right target was flagged. More lines above or below (a single column's prose over a table) count.
+    """
     if len(boxes) < 4:
         return []
     left, right = min(b[0] for b in boxes), max(b[2] for b in boxes)
     width = max(1, int(right - left))
-    cover = [0] * (width + 1)
-    for b in boxes:
-        for x in range(int(b[0] - left), int(b[2] - left) + 1):
-            cover[min(x, width)] += 1
-    limit = max(2, int(GUTTER_SHARE * len(boxes)))  # a title and a footnote cross even a short page
+    xs = np.arange(width + 1)[:, None]
+    x0 = np.array([int(b[0] - left) for b in boxes])
+    x1 = np.array([int(b[2] - left) for b in boxes])
+    centre = np.array([(b[1] + b[3]) / 2 for b in boxes])
+    covers = (xs >= x0) & (xs <= x1)  # (x, box)
+    beside = np.where(covers, np.nan, centre)  # the centres of the boxes that do not cover x
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an x every box covers has no box beside it
+        top, bottom = np.nanmin(beside, axis=1, keepdims=True), np.nanmax(beside, axis=1, keepdims=True)
+    edges = (covers & ((centre < top) | (centre > bottom))).sum(axis=1)
+    cover = (covers.sum(axis=1) - np.where(edges <= EDGE_LINES, edges, 0)).tolist()
+    limit = max(2, int(GUTTER_SHARE * len(boxes)))  # a centred page number and a short line's tail may cross
     runs, start = [], None
     for x, c in enumerate(cover + [limit + 1]):
         if c <= limit and start is None:
@@ -179,7 +197,8 @@ def judge(lines: list[str], found: list[Placed]) -> dict[str, Any]:
         pairs (consecutive matched target lines judged), in_order, order (their share, 1.0 when none
         judged), split (pairs that are pieces of one detected line), out (the first few pairs out of
         order), unmatched_found (detected lines of MIN_CHARS or more that no target line matches), the
-        first few of them, every one's (page, box) and confidence, and the target lines matched to no detected line.
+        first few of them, every one's (page, box) and confidence, the target lines matched to no detected line,
+        and those read whole by one (read_whole: no other detection is a piece of them).
     """
     found = placed(found)
     # whole visual rows, gutters or not: what two short target lines together may be (a table row's cells)
@@ -239,7 +258,12 @@ def judge(lines: list[str], found: list[Placed]) -> dict[str, Any]:
             out.append({"first": a_line, "then": b_line, "why": "together one detected line"})
     used = {i for _, i, _, _ in matched}
     long_found = [i for i, p in enumerate(found) if len(p.text) >= MIN_CHARS]
-    unmatched = [found[i] for i in long_found if i not in used and not accounted(found[i].text, lines)]
+    # A detection inside a longer target line is a piece of it, unless that line is read whole by a detection of its
+    # own: a notice's 落款 "省科学技术厅" under its head "省科学技术厅文件", a letter's date inside its body, dropped
+    # from the target, were taken for pieces of those lines.
+    read_whole = {line for line, _, piece, ratio in matched if not piece and ratio >= EXACT}
+    pieces_of = [line for line in lines if line not in read_whole]
+    unmatched = [found[i] for i in long_found if i not in used and not accounted(found[i].text, pieces_of)]
     # A short detection cannot be placed, but one that is in no target line at all is a line the target dropped.
     squeezed = [line.replace(" ", "") for line in lines]
     unmatched += [p for p in found if len(p.text) < MIN_CHARS and short(p.text)
@@ -250,7 +274,8 @@ def judge(lines: list[str], found: list[Placed]) -> dict[str, Any]:
             "unmatched_first": [p.text for p in unmatched[:4]], "unmatched_texts": [p.text for p in unmatched],
             "unmatched_boxes": [(p.page, list(p.box)) for p in unmatched],
             "unmatched_scores": [round(p.score, 3) for p in unmatched],
-            "unmatched_lines": [line for line in lines if len(line) >= MIN_CHARS and line not in named]}
+            "unmatched_lines": [line for line in lines if len(line) >= MIN_CHARS and line not in named],
+            "read_whole": sorted(read_whole)}
 
 
 def accounted(text: str, lines: list[str]) -> bool:

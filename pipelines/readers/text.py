@@ -241,7 +241,9 @@ def score_text(record: dict[str, Any], images: list[Image.Image], exact_lines: b
     tilts = [skew(texts) for texts in found]
     order = judge(folded, [Placed(page, _level(t.quad, tilts[page]), fold(t.text), score=t.score)
                            for page, texts in enumerate(found) for t in texts])
-    _look_again(order, folded, images, tilts)
+    # a detection read again is a piece of no target line a detection of its own reads whole
+    whole = set(order.pop("read_whole"))
+    _look_again(order, [line for line in folded if line not in whole], images, tilts)
     details: dict[str, Any] = {"f1": round(f1, 4), "precision": round(precision, 4), "recall": round(recall, 4),
                                "missed": sorted((target_tokens - read_tokens).elements())[:SHOWN],
                                "layout": layout(order), "order": order}

@@ -12,7 +12,7 @@ import math
 import pytest
 from PIL import Image
 
-from pipelines.readers.order import Placed, judge
+from pipelines.readers.order import Placed, judge, placed
 from pipelines.readers.text import _look_again, _read_under_read_again, doubted, fold, pieces, reads_as
 from renderers.result import DrawnText
 from tests.conftest import draw_lines
@@ -280,3 +280,69 @@ def test_one_rule_says_which_doubted_detections_are_no_dropped_line() -> None:
     assert doubted([garbled], 0) == [False] and doubted([garbled], 1) == [True]
     assert doubted([garbled, garbled, texture], 1) == [True, False, True]
     assert doubted([sure], 5) == [False]
+
+
+def test_a_gutter_under_a_title_and_over_a_two_line_footnote_still_parts_the_columns() -> None:
+    """A captured two-column page (docs_27 of the 80-page mutation build; real detections, flattened back to the drawn
+    page): its chapter title and a two-line footnote cross the gutter, three boxes, over the two a page of this
+    size may have cross it. No gutter was found, each left line was joined to the right column's row beside it,
+    and the right target was flagged ("same remote machine" then "(even from a different": "pieces of one
+    detected line"). A box above or below every box beside the gap is a band, not a line across the columns."""
+    title = ("chapter 8. i18n and l10n", (306, 186, 933, 240))
+    left = [("· you log in again to the", (223, 440, 571, 476)), ("same remote machine", (248, 474, 569, 504)),
+            ("(even from a different", (248, 503, 571, 532)), ("terminal).", (248, 531, 379, 561)),
+            ("screen", (246, 575, 340, 603)), ("magically", (441, 571, 572, 608)),
+            ("reattaches all previous", (247, 602, 572, 635)), ("screen windows with all", (248, 633, 570, 663)),
+            ("actively", (247, 661, 354, 696)), ("running", (462, 662, 571, 696)), ("programs.", (248, 694, 384, 725))]
+    right = [("dpkg", (680, 441, 754, 478)), ("admin", (856, 442, 944, 474)), ("git", (678, 479, 728, 519)),
+             ("vcs", (854, 482, 909, 515)), ("tmux", (680, 520, 755, 551)), ("admin", (856, 519, 944, 550)),
+             ("vim", (678, 556, 737, 590)), ("editors", (855, 555, 955, 589)), ("each", (665, 605, 743, 644)),
+             ("detail", (772, 609, 853, 641)), ("feature", (884, 608, 991, 642)), ("of", (1014, 609, 1056, 641)),
+             ('"$lang"', (668, 638, 791, 672)), ("environment", (886, 640, 1053, 673)),
+             ("variable may be overridden", (669, 671, 1052, 701)),
+             ('by setting "$lc_*"variables.', (666, 696, 1053, 734)), ("these environment variables", (670, 730, 1051, 760)),
+             ("can be overridden again by", (669, 759, 1052, 792)), ('setting "$lc_all" variable.', (669, 788, 1052, 821))]
+    note = [('1 select "settings" → "keyboard" → "input sources" → click "+" in "input sources" -',
+             (187, 1517, 1049, 1543)),
+            ('"japanese" → "japanese mozc (or anthy)" and click "add" if it hasn\'t been activated.',
+             (188, 1538, 979, 1566))]
+    found = [Placed(0, box, text) for text, box in [title, *left, *right, *note]]
+    lines = ["Chapter 8. I18N and L10N", "• You log in again to the", "same remote machine", "(even from a different",
+             "terminal).", "• screen magically", "reattaches all previous", "screen windows with all",
+             "actively running", "programs.", "dpkg admin", "git vcs", "tmux admin", "vim editors",
+             "Each detail feature of", '"$LANG" environment', "variable may be overridden",
+             'by setting "$LC_*" variables.', "These environment variables", "can be overridden again by",
+             'setting "$LC_ALL" variable.', '1 Select "Settings" → "Keyboard" → "Input Sources" → click "+" in "Input Sources" →',
+             '"Japanese" → "Japanese mozc (or anthy)" and click "Add" if it hasn\'t been activated.']
+    good = judge([fold(line) for line in lines], found)
+    assert good["order"] == 1.0 and good["split"] == 0, good
+    rows = [lines[0], *(t for pair in zip(lines[1:10], lines[10:19]) for t in pair), *lines[19:]]
+    assert judge([fold(line) for line in rows], found)["order"] < 0.7
+
+    # four prose lines over a table of two columns are one column's lines: the table's rows are read across
+    prose = [Placed(0, (10, 10 + 30 * i, 590, 30 + 30 * i), f"a line of prose across the page {i}") for i in range(4)]
+    cells = [Placed(0, (x, 130 + 30 * r, x + 120, 150 + 30 * r), f"cell {r} {x}") for r in range(8) for x in (10, 400)]
+    assert {p.place for p in placed(prose + cells)} == {(1.0, 0.0)}
+
+
+def test_a_dropped_line_inside_a_longer_line_read_whole_is_a_dropped_line() -> None:
+    """A notice's 落款 "省科学技术厅" dropped from the target was read again alone and taken for a piece of its head
+    "省科学技术厅文件" (a letter's date likewise for a piece of the body line holding the same date; 2 of 8 zh
+    letters and notices in a mutation run): the head is read whole by a detection of its own, so nothing of it is
+    left over for a second detection to be. Real PP-OCR on a drawn page."""
+    import json
+
+    from pipelines.readers import get_reader
+
+    lines = ["省科学技术厅文件", "关于做好2018年科技创新工作的通知", "各市科技局，各有关单位：", "特此通知。", "省科学技术厅",
+             "2018年5月11日"]
+    image, texts = draw_lines([("zh", t) for t in lines], size=26)
+    read, threshold = get_reader("docs")
+    meta = json.dumps({"boxes": [list(t.bbox) for t in texts]})
+    assert read({"target": "\n".join(lines), "meta": meta}, [image]).score >= threshold
+    dropped = lines[:4] + lines[5:]
+    meta = json.dumps({"boxes": [list(t.bbox) for t in texts if t.text != "省科学技术厅"]})
+    assert read({"target": "\n".join(dropped), "meta": meta}, [image]).score < threshold
+    # a line the detector read only in part still accounts for its other piece
+    split = [Placed(0, (200, 60, 520, 90), "a justified line cut at"), Placed(0, (540, 100, 700, 130), "a wide gap")]
+    assert judge(["a justified line cut at a wide gap"], split)["unmatched_found"] == 0
