@@ -124,6 +124,21 @@ def test_a_short_slice_cut_at_wide_gaps_has_no_columns_and_its_line_split_into_w
     assert split["split"] >= 2, split
 
 
+def test_a_line_printed_several_times_is_matched_to_its_detections_in_turn() -> None:
+    """A page lists the same steps under four commands (real docs page 43 of a 200-sample build): the reader misread
+    the first "Choose packages" line slightly, so the second, read exactly, was taken for the first target one, and
+    every repeat after it was judged out of order. The k-th time the target writes a line is the k-th time the page
+    prints it; a real swap of two different lines is still out of order."""
+    steps = ["Install these packages:", "1. Choose packages listed on the command line", "2. Resolve package dependency",
+             "Remove these packages:", "1. Choose packages listed on the command line", "2. Resolve package dependency"]
+    read = [*steps]
+    read[1] = "1. Choose packages listed on the cornmand line"
+    found = _boxes([[(10, 500, text)] for text in read])
+    assert judge([fold(line) for line in steps], found)["order"] == 1.0
+    swapped = [steps[0], steps[2], steps[1], *steps[3:]]
+    assert judge([fold(line) for line in swapped], found)["order"] < 1.0
+
+
 def test_a_table_row_whose_cells_sit_in_columns_of_their_own_written_a_cell_a_line_is_a_split() -> None:
     """A ruled table: the detector reads each cell alone and the columns have gutters; a row per line passes, a
     row written one cell a line (long cells or short) does not."""
