@@ -1,0 +1,132 @@
+"""Generated pages as papers set them: tables the manual prints, under numbered captions, on the page's topic;
+sections that open with text and run on in number."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from engines import manual_tables, prose
+from engines.base import make_rng
+from engines.pages.blocks import Block, Document, Segment
+from engines.pages.content import CAPTION, NUMBERING, SENTENCE, Walk, _tidy, draw_blocks
+from engines.pages.layout import PageStyle, batch_latex, document_latex
+from engines.pages.split import split_pages
+from pipelines.readers.page_redraw import NotPageMarkdown, blocks_of, redraw
+from renderers.latex import LatexConfig, compile_document
+from renderers.pymupdf import PdfDocument
+
+PREFIX = {lang: re.compile("^" + re.escape(CAPTION["table"][lang]).replace(r"\{\}", r"(\d+)")) for lang in ("en", "zh")}
+
+
+@pytest.mark.parametrize("source", ["debian-reference", "kicad"])
+def test_the_manuals_tables_keep_their_captions_rows_and_places(source: str) -> None:
+    for lang in ("en", "zh"):
+        found = manual_tables.tables(lang, source)
+        assert len(found) >= (150 if source == "debian-reference" else 60), (lang, len(found))
+        assert [t.after for t in found] == sorted(t.after for t in found)  # in the manual's order
+        for t in found:
+            assert not re.match(r"(Table |表 ?)\d|\d+\.\d+\. ", t.caption), t.caption  # the manual's number dropped
+            assert len({len(row) for row in t.rows}) == 1 and len(t.rows[0]) >= 2
+            assert not t.header or len(t.header) == len(t.rows[0])
+    first = manual_tables.tables("en")[0]
+    assert (first.caption, first.header, first.rows[0][0]) == (
+        "List of interesting text-mode program packages", ("package", "popcon", "size", "description"), "mc")
+    assert first.chapter.endswith("GNU/Linux tutorials")
+    assert manual_tables.tables("zh")[0].caption == "有趣的文本模式程序包列表"
+
+
+def _place(lang: str, block: Block) -> prose.Place | None:
+    """Where a paragraph's opening sentence stands in the manual (None for one about math, or too short)."""
+    opening = SENTENCE[lang].split(block.markdown())[0].strip()[:60]
+    if "\\(" in opening or len(opening) < 15:
+        return None
+    return next((place for text, place in zip(prose.paragraphs(lang), prose.places(lang)) if opening in _tidy(text)),
+                None)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_documents_tables_are_the_manuals_own_under_numbered_captions(lang: str) -> None:
+    """Tables came from the table engine's generator with no caption (hyper-parameters in a Debian chapter, a GDP
+    table with Mexico "N/A"); now each is a run of rows the manual prints, under "Table n: " and the manual's
+    caption, numbered in order through the document, from the chapter the text around it is in."""
+    manual = {(t.caption, t.chapter): t for t in manual_tables.tables(lang)}
+    by_caption: dict[str, list[manual_tables.ManualTable]] = {}
+    for t in manual.values():
+        by_caption.setdefault(_tidy(t.caption), []).append(t)
+    seen = same_chapter = with_place = 0
+    for seed in range(24):
+        rng = make_rng(seed, "pages", 0)
+        blocks = draw_blocks(rng, Walk(rng, lang), 6000, numbered=seed % 2 == 1)
+        numbers = []
+        for b, block in enumerate(blocks):
+            if block.kind != "table":
+                continue
+            caption, tabular = (s.text for s in block.segments)
+            m = PREFIX[lang].match(caption)
+            assert m, caption
+            numbers.append(int(m[1]))
+            candidates = by_caption[caption[m.end():]]
+            head, *rows = [line[:-3].split(" & ") for line in tabular.splitlines() if line.endswith(" \\\\")]
+            if not any(t.header for t in candidates):
+                rows = [head, *rows]
+            shown = [r for t in candidates for r in [[_tidy(c) for c in row] for row in t.rows]]
+            for row in rows:  # every row one of the manual's, some of its columns in their order
+                assert any(all(c in full for c in row) for full in shown), (caption, row)
+            around = next((_place(lang, x) for x in reversed(blocks[:b]) if x.kind == "paragraph"), None)
+            if around and around.chapter:
+                with_place += 1
+                same_chapter += any(t.chapter == around.chapter for t in candidates)
+            seen += 1
+        assert numbers == list(range(numbers[0], numbers[0] + len(numbers))) if numbers else True, numbers
+    assert seen >= 12 and with_place >= 8 and same_chapter >= 0.8 * with_place, (seen, with_place, same_chapter)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_section_opens_with_its_text_and_numbers_run_on(lang: str) -> None:
+    """A heading stood right over the next heading, and headings kept the manual's numbers ("1.1.6."), which skip
+    wherever the document skips a section it cannot print: now text follows every heading, an unnumbered
+    document's headings carry no number, and a numbered one's run 3, 3.1, 3.2, 4."""
+    for seed in range(24):
+        rng = make_rng(seed, "pages", 0)
+        numbered = seed % 2 == 1
+        blocks = draw_blocks(rng, Walk(rng, lang), 6000, numbered=numbered)
+        for block, after in zip(blocks, blocks[1:]):
+            assert not (block.kind == "heading" and after.kind == "heading"), (block, after)
+        last = None
+        for block in (b for b in blocks if b.kind == "heading"):
+            title = block.segments[0].text
+            if not numbered:
+                assert not NUMBERING.match(title), title
+                continue
+            number = tuple(int(n) for n in title.split(" ", 1)[0].split("."))
+            if last is not None:
+                want = (last[0] + 1,) if block.level == 1 else (last[0], (last[1] if len(last) > 1 else 0) + 1)
+                assert number == want, (last, number)
+            last = number
+
+
+def test_a_captioned_table_is_written_over_its_tabular_and_redrawn_to_the_pixel() -> None:
+    """The page's target holds the caption over the tabular, as printed; read back, it typesets the same page."""
+    style = PageStyle(paper="a4", margins=(72.0, 72.0, 72.0, 72.0), family="lmr", size=10.0, leading=1.2,
+                      parindent=15.0, parskip=0.0)
+    tabular = "\\begin{tabular}{lr}\n\\toprule\npackage & size \\\\\n\\midrule\nmc & 1482 \\\\\nvim & 3570 \\\\\n\\bottomrule\n\\end{tabular}"
+    blocks = [Block("paragraph", (Segment("The file managers below are the ones most used on Debian."),)),
+              Block("table", (Segment("Table 2: List of interesting text-mode program packages"), Segment(tabular))),
+              Block("paragraph", (Segment("Each of them runs in a terminal."),))]
+    pdf = compile_document(batch_latex("en", [document_latex(0, style.setup(), blocks)]),
+                           config=LatexConfig(program="pdflatex")).pdf
+    with PdfDocument(pdf) as doc:
+        [(page, target)] = split_pages(doc, [Document("en", style.setup(), blocks, style)])[0]
+        image = doc.render(page, 72)
+    assert target == ("The file managers below are the ones most used on Debian.\n\n"
+                      f"Table 2: List of interesting text-mode program packages\n\n{tabular}\n\n"
+                      "Each of them runs in a terminal.")
+    assert blocks_of(target, "en", False, []) == blocks
+    meta = {"lang": "en", "style": style.to_dict(), "dpi": 72, "pages_in_document": 1}
+    [again] = redraw(target, meta)
+    assert np.array_equal(np.asarray(again), np.asarray(image))
+    with pytest.raises(NotPageMarkdown):  # a caption with no tabular under it is no page's
+        blocks_of("Table 2: List of packages\n\nSome words.", "en", False, [])
