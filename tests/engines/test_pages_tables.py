@@ -112,7 +112,8 @@ def test_a_captioned_table_is_written_over_its_tabular_and_redrawn_to_the_pixel(
     """The page's target holds the caption over the tabular, as printed; read back, it typesets the same page."""
     style = PageStyle(paper="a4", margins=(72.0, 72.0, 72.0, 72.0), family="lmr", size=10.0, leading=1.2,
                       parindent=15.0, parskip=0.0)
-    tabular = "\\begin{tabular}{lr}\n\\toprule\npackage & size \\\\\n\\midrule\nmc & 1482 \\\\\nvim & 3570 \\\\\n\\bottomrule\n\\end{tabular}"
+    tabular = ("\\begin{tabular}{lr}\n\\toprule\npackage & size \\\\\n\\midrule\nmc & 1482 \\\\\nvim & 3570 \\\\\n"
+               "\\bottomrule\n\\end{tabular}")
     blocks = [Block("paragraph", (Segment("The file managers below are the ones most used on Debian."),)),
               Block("table", (Segment("Table 2: List of interesting text-mode program packages"), Segment(tabular))),
               Block("paragraph", (Segment("Each of them runs in a terminal."),))]
