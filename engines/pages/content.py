@@ -24,6 +24,7 @@ import numpy as np
 
 from engines import manual_tables
 from engines.formulas.content import latex_tokens, random_formula
+from engines.pages import photos
 from engines.pages.blocks import Block, Segment
 from engines.pages.mathtext import Notation, merge, sentence, where
 from engines.prose import DEFAULT, headings, paragraphs, places
@@ -250,10 +251,12 @@ def picture(rng: np.random.Generator) -> str:
 
 
 def figure(rng: np.random.Generator, walk: Walk, number: int) -> Block:
-    """A figure: a drawing (`picture`) over its caption, "Figure n: " and the title of the section it stands in."""
+    """A figure: a drawing (`picture`) or, two times in five, a photograph (`photos.photo`, where one is installed)
+    over its caption, "Figure n: " and the title of the section it stands in."""
     about = walk.section or walk.chapter()
     caption = CAPTION["figure"][walk.lang].format(number) + (NUMBERING.sub("", about) or about)
-    return Block("figure", (Segment(caption),), picture=picture(rng))
+    drawn = photos.photo(rng) if rng.random() < 0.4 else None
+    return Block("figure", (Segment(caption),), picture=drawn or picture(rng))
 
 
 def table(rng: np.random.Generator, walk: Walk, number: int, used: set[int], narrow: bool = False,

@@ -30,8 +30,9 @@ from PIL import Image
 from engines.pages.blocks import Block, Segment
 from engines.pages.content import CAPTION
 from engines.pages.layout import ENGINE, PageStyle, batch_latex, document_latex
+from engines.pages.photos import compile_with_photos
 from renderers.errors import RenderError
-from renderers.latex import LatexConfig, compile_document
+from renderers.latex import LatexConfig
 from renderers.pymupdf import PdfDocument
 
 INLINE = re.compile(r"\\\((.*?)\\\)", re.S)
@@ -190,7 +191,7 @@ def redraw(target: str, meta: dict[str, Any], timeout_s: float = 120.0) -> list[
     documents = [document_latex(k, style.setup(), ending) + "\\par\\parfillskip=0pt plus 1fil\n"
                  for k, ending in enumerate(endings)]
     config = LatexConfig(program=ENGINE[lang], timeout_s=timeout_s, memory_mb=2048)
-    pdf = compile_document(batch_latex(lang, documents), config=config).pdf
+    pdf = compile_with_photos(batch_latex(lang, documents), config)
     first: dict[int, int] = {}
     with PdfDocument(pdf) as doc:
         for p in range(len(doc)):

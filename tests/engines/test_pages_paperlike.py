@@ -1,19 +1,22 @@
 """Generated pages as papers set them: tables the manual prints, under numbered captions, on the page's topic;
-sections that open with text and run on in number."""
+sections that open with text and run on in number; figures that are photographs as well as charts."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from engines import manual_tables, prose
 from engines.base import make_rng
+from engines.pages import photos
 from engines.pages.blocks import Block, Document, Segment
 from engines.pages.content import CAPTION, NUMBERING, SENTENCE, Walk, _tidy, draw_blocks
 from engines.pages.layout import PageStyle, batch_latex, document_latex
 from engines.pages.split import split_pages
+from engines.scene.backgrounds import PHOTOS
 from pipelines.readers.page_redraw import NotPageMarkdown, blocks_of, redraw
 from renderers.latex import LatexConfig, compile_document
 from renderers.pymupdf import PdfDocument
@@ -131,3 +134,32 @@ def test_a_captioned_table_is_written_over_its_tabular_and_redrawn_to_the_pixel(
     assert np.array_equal(np.asarray(again), np.asarray(image))
     with pytest.raises(NotPageMarkdown):  # a caption with no tabular under it is no page's
         blocks_of("Table 2: List of packages\n\nSome words.", "en", False, [])
+
+
+def test_figures_are_photographs_as_well_as_charts_and_a_photo_page_is_redrawn_to_the_pixel() -> None:
+    """Figures were bare charts only: two in five are now a crop of a packaged photo with no text in it (the scene
+    engine's backgrounds), which the page's redraw writes again from the LaTeX its meta records."""
+    if not any(Path(p.path).is_file() for p in PHOTOS):
+        pytest.skip("no background photo package is installed (make setup)")
+    kinds = []
+    for seed in range(40):
+        rng = make_rng(seed, "pages", 0)
+        kinds += ["photo" if "gotphoto" in b.picture else "chart"
+                  for b in draw_blocks(rng, Walk(rng, "en"), 6000) if b.kind == "figure"]
+    assert 0.25 <= kinds.count("photo") / len(kinds) <= 0.55 and len(kinds) >= 20, kinds
+    style = PageStyle(paper="a4", margins=(72.0, 72.0, 72.0, 72.0), family="ptm", size=10.0, leading=1.2,
+                      parindent=15.0, parskip=0.0)
+    picture = photos.photo(make_rng(3, "pages", 0))
+    blocks = [Block("paragraph", (Segment("A photograph of the place stands below."),)),
+              Block("figure", (Segment("Figure 1: The place"),), picture=picture)]
+    pdf = photos.compile_with_photos(batch_latex("en", [document_latex(0, style.setup(), blocks)]),
+                                     LatexConfig(program="pdflatex"))
+    with PdfDocument(pdf) as doc:
+        [(page, target)] = split_pages(doc, [Document("en", style.setup(), blocks, style)])[0]
+        image = doc.render(page, 72)
+    assert target == "A photograph of the place stands below.\n\nFigure 1: The place"
+    ink = np.asarray(image.convert("L"))
+    assert (ink < 250).mean() > 0.05  # the photo is printed (a page of two lines holds under 1% ink)
+    meta = {"lang": "en", "style": style.to_dict(), "dpi": 72, "pages_in_document": 1, "pictures": [picture]}
+    [again] = redraw(target, meta)
+    assert np.array_equal(np.asarray(again), np.asarray(image))

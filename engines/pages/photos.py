@@ -1,0 +1,77 @@
+"""A figure's photograph: a crop of one of the scene engine's packaged background photos, as the file LaTeX includes.
+
+Why these photos: papers and reports print photographs as well as charts, and the scene engine's backgrounds
+(`engines.scene.backgrounds.PHOTOS`: real photos from Debian packages, each looked at by eye and checked by PP-OCR
+to hold no letter or digit) are photos with no text in them, so a page's target (a figure is its caption) still
+says all the page prints. The trade-off: LaTeX's sandbox reads no file outside its own folder, so a crop is written
+into the folder the run is given; its name says which photo and which box (`gotphoto<k>x<left>x<top>x<width>x
+<height>.jpg`), so the redraw of a page writes the very same file from the picture's LaTeX that the sample records.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from engines.scene.backgrounds import PHOTOS
+from renderers.latex import LatexConfig, compile_document
+
+WORK_SIDE = 1280  # a photo is decoded at about this side (JPEG's draft mode), the crop's box is in those pixels
+CROP_WIDTH = 720  # pixels a crop is written at: 0.6 of a 475 pt line at about 180 dpi
+FILE = re.compile(r"gotphoto(\d+)x(\d+)x(\d+)x(\d+)x(\d+)\.jpg")
+
+
+def _installed() -> list[int]:
+    return [k for k, photo in enumerate(PHOTOS) if Path(photo.path).is_file()]
+
+
+@functools.lru_cache(maxsize=8)
+def _decoded(k: int) -> Image.Image:
+    with Image.open(PHOTOS[k].path) as img:
+        img.draft("RGB", (WORK_SIDE, WORK_SIDE))
+        return img.convert("RGB")
+
+
+def photo(rng: np.random.Generator) -> str | None:
+    """The LaTeX of a photograph 0.6 of the line wide: a crop (4:3 to 16:9, at least half the photo's width) of a
+    random installed background photo; None where none is installed."""
+    installed = _installed()
+    if not installed:
+        return None
+    k = installed[int(rng.integers(len(installed)))]
+    width, height = _decoded(k).size
+    aspect = float(rng.uniform(4 / 3, 16 / 9))
+    w = int(min(width, height * aspect) * rng.uniform(0.5, 1.0))
+    h = int(w / aspect)
+    left, top = int(rng.integers(width - w + 1)), int(rng.integers(height - h + 1))
+    return f"\\includegraphics[width=0.6\\linewidth]{{gotphoto{k}x{left}x{top}x{w}x{h}.jpg}}"
+
+
+@functools.lru_cache(maxsize=64)
+def _crop(name: str) -> bytes:
+    k, left, top, w, h = (int(v) for v in FILE.fullmatch(name).groups())
+    crop = _decoded(k).crop((left, top, left + w, top + h))
+    out = io.BytesIO()
+    crop.resize((CROP_WIDTH, round(CROP_WIDTH * h / w)), Image.Resampling.LANCZOS).save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def compile_with_photos(tex: str, config: LatexConfig) -> bytes:
+    """The PDF of `tex`, compiled with the photo files it includes written into its run's folder.
+
+    Raises:
+        RenderError: as `renderers.latex.compile_document`.
+    """
+    names = sorted({m[0] for m in FILE.finditer(tex)})
+    if not names:
+        return compile_document(tex, config=config).pdf
+    with tempfile.TemporaryDirectory(prefix="pages-photos-", dir=config.tmp_root) as folder:
+        for name in names:
+            Path(folder, name).write_bytes(_crop(name))
+        return compile_document(tex, folder, config=config).pdf
