@@ -1,11 +1,12 @@
-"""What a generated page says: headings, paragraphs with footnotes and sentences about the page's math, lists,
-displayed formulas (some numbered, some followed by the clause defining their symbols), tables and figures with
-captions.
+"""What a generated page says: headings (each followed by text), paragraphs with footnotes and sentences about the
+page's math, lists, displayed formulas (some numbered, some followed by the clause defining their symbols), tables
+and figures (charts or photographs) under numbered captions.
 
-Prose is real text (`engines.prose`, prose that ships with Debian and installed packages), formulas come
-from the formula engine's generator and tables from the table engine's, so a page mixes the same content
-the single-kind engines draw; inline math comes in whole sentences about the symbols of the formulas
-displayed near it (`engines.pages.mathtext`), as papers bring it in. Prose is kept only when LaTeX prints it
+Prose is real text (`engines.prose`, prose that ships with Debian and installed packages), formulas come from the
+formula engine's generator, and tables are the manual's own (`engines.manual_tables`, set with the table engine's
+rules), each the one the manual prints nearest where the document reads, under the manual's caption; inline math
+comes in whole sentences about the symbols of the formulas displayed near it (`engines.pages.mathtext`), as papers
+bring it in. Prose is kept only when LaTeX prints it
 exactly as written and Mathpix markdown reads it as plain text: no TeX or markdown specials, no character pairs TeX turns into one
 glyph (`--`, `''`, `,,`), so the target is the source text itself.
 
