@@ -253,11 +253,15 @@ def picture(rng: np.random.Generator) -> str:
 
 def figure(rng: np.random.Generator, walk: Walk, number: int) -> Block:
     """A figure: a drawing (`picture`) or, two times in five, a photograph (`photos.photo`, where one is installed)
-    over its caption, "Figure n: " and the title of the section it stands in."""
+    over its caption, "Figure n: " and what the photograph shows or, for a drawing, the title of the section it
+    stands in (a drawing of bars or lines is the section's chart)."""
+    drawn = photos.photo(rng, walk.lang) if rng.random() < 0.4 else None
+    if drawn:
+        return Block("figure", (Segment(CAPTION["figure"][walk.lang].format(number) + drawn.shows),),
+                     picture=drawn.latex)
     about = walk.section or walk.chapter()
     caption = CAPTION["figure"][walk.lang].format(number) + (NUMBERING.sub("", about) or about)
-    drawn = photos.photo(rng) if rng.random() < 0.4 else None
-    return Block("figure", (Segment(caption),), picture=drawn or picture(rng))
+    return Block("figure", (Segment(caption),), picture=picture(rng))
 
 
 def table(rng: np.random.Generator, walk: Walk, number: int, used: set[int], narrow: bool = False,

@@ -6,6 +6,8 @@ to hold no letter or digit) are photos with no text in them, so a page's target 
 says all the page prints. The trade-off: LaTeX's sandbox reads no file outside its own folder, so a crop is written
 into the folder the run is given; its name says which photo and which box (`gotphoto<k>x<left>x<top>x<width>x
 <height>.jpg`), so the redraw of a page writes the very same file from the picture's LaTeX that the sample records.
+Its caption says what the photo shows (`engines.scene.backgrounds.DESCRIPTIONS`, said of the whole scene since a
+crop shows part of it), not the title of the section it stands in: a flower was captioned "图 2 类 Unix 文件系统".
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ import functools
 import io
 import re
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
-from engines.scene.backgrounds import PHOTOS
+from engines.scene.backgrounds import PHOTOS, description
 from renderers.latex import LatexConfig, compile_document
 
 WORK_SIDE = 1280  # a photo is decoded at about this side (JPEG's draft mode), the crop's box is in those pixels
@@ -42,9 +45,17 @@ def _decoded(k: int) -> Image.Image:
     return image
 
 
-def photo(rng: np.random.Generator) -> str | None:
-    """The LaTeX of a photograph 0.6 of the line wide: a crop (4:3 to 16:9, at least half the photo's width) of a
-    random installed background photo; None where none is installed."""
+@dataclass(frozen=True)
+class Photograph:
+    """A figure's photograph: its LaTeX, and what it shows in the page's language (its caption's words)."""
+
+    latex: str
+    shows: str
+
+
+def photo(rng: np.random.Generator, lang: str) -> Photograph | None:
+    """A photograph 0.6 of the line wide: a crop (4:3 to 16:9, at least half the photo's width) of a random
+    installed background photo, with its description (`backgrounds.description`); None where none is installed."""
     installed = _installed()
     if not installed:
         return None
@@ -54,7 +65,8 @@ def photo(rng: np.random.Generator) -> str | None:
     w = int(min(width, height * aspect) * rng.uniform(0.5, 1.0))
     h = int(w / aspect)
     left, top = int(rng.integers(width - w + 1)), int(rng.integers(height - h + 1))
-    return f"\\includegraphics[width=0.6\\linewidth]{{gotphoto{k}x{left}x{top}x{w}x{h}.jpg}}"
+    return Photograph(f"\\includegraphics[width=0.6\\linewidth]{{gotphoto{k}x{left}x{top}x{w}x{h}.jpg}}",
+                      description(PHOTOS[k], lang))
 
 
 @functools.lru_cache(maxsize=64)

@@ -13,10 +13,10 @@ from engines import manual_tables, prose
 from engines.base import make_rng
 from engines.pages import photos
 from engines.pages.blocks import Block, Document, Segment
-from engines.pages.content import CAPTION, NUMBERING, SENTENCE, Walk, _tidy, draw_blocks
+from engines.pages.content import CAPTION, NUMBERING, SENTENCE, Walk, _printable, _tidy, draw_blocks
 from engines.pages.layout import PageStyle, batch_latex, document_latex
 from engines.pages.split import split_pages
-from engines.scene.backgrounds import PHOTOS
+from engines.scene.backgrounds import DESCRIPTIONS, PHOTOS, description
 from pipelines.readers.page_redraw import NotPageMarkdown, blocks_of, redraw
 from renderers.latex import LatexConfig, compile_document
 from renderers.pymupdf import PdfDocument
@@ -149,17 +149,40 @@ def test_figures_are_photographs_as_well_as_charts_and_a_photo_page_is_redrawn_t
     assert 0.25 <= kinds.count("photo") / len(kinds) <= 0.55 and len(kinds) >= 20, kinds
     style = PageStyle(paper="a4", margins=(72.0, 72.0, 72.0, 72.0), family="ptm", size=10.0, leading=1.2,
                       parindent=15.0, parskip=0.0)
-    picture = photos.photo(make_rng(3, "pages", 0))
+    picture = photos.photo(make_rng(3, "pages", 0), "en")
     blocks = [Block("paragraph", (Segment("A photograph of the place stands below."),)),
-              Block("figure", (Segment("Figure 1: The place"),), picture=picture)]
+              Block("figure", (Segment("Figure 1: " + picture.shows),), picture=picture.latex)]
     pdf = photos.compile_with_photos(batch_latex("en", [document_latex(0, style.setup(), blocks)]),
                                      LatexConfig(program="pdflatex"))
     with PdfDocument(pdf) as doc:
         [(page, target)] = split_pages(doc, [Document("en", style.setup(), blocks, style)])[0]
         image = doc.render(page, 72)
-    assert target == "A photograph of the place stands below.\n\nFigure 1: The place"
+    assert target == "A photograph of the place stands below.\n\nFigure 1: " + picture.shows
     ink = np.asarray(image.convert("L"))
     assert (ink < 250).mean() > 0.05  # the photo is printed (a page of two lines holds under 1% ink)
-    meta = {"lang": "en", "style": style.to_dict(), "dpi": 72, "pages_in_document": 1, "pictures": [picture]}
+    meta = {"lang": "en", "style": style.to_dict(), "dpi": 72, "pages_in_document": 1, "pictures": [picture.latex]}
     [again] = redraw(target, meta)
     assert np.array_equal(np.asarray(again), np.asarray(image))
+
+
+def test_a_photos_caption_says_what_it_shows_in_both_languages() -> None:
+    """A photo figure was captioned with its section's title (a flower over "图 2 类 Unix 文件系统"): its caption is
+    now the photo's description, which every packaged photo has in English and Chinese, printable on a page."""
+    assert set(DESCRIPTIONS) == {p.name for p in PHOTOS}
+    for en, zh in DESCRIPTIONS.values():
+        assert _printable(en, "en") and en[0].isupper() and not en.endswith("."), en
+        assert _printable(zh, "zh") and re.search("[\u4e00-\u9fff]", zh) and not re.search("[A-Za-z]", zh), zh
+    if not any(Path(p.path).is_file() for p in PHOTOS):
+        pytest.skip("no background photo package is installed (make setup)")
+    seen = 0
+    for lang in ("en", "zh"):
+        for seed in range(12):
+            rng = make_rng(seed, "pages", 0)
+            for b in draw_blocks(rng, Walk(rng, lang), 6000):
+                found = photos.FILE.search(b.picture or "")
+                if b.kind == "figure" and found:
+                    number = re.match(r"(?:Figure |图 )(\d+)", b.segments[0].text)[1]
+                    shows = description(PHOTOS[int(found[1])], lang)
+                    assert b.segments[0].text == CAPTION["figure"][lang].format(number) + shows
+                    seen += 1
+    assert seen >= 6, seen
