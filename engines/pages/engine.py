@@ -161,7 +161,7 @@ class PagesEngine(Engine):
         except RenderError as exc:
             return exc
         meta = {"lang": page.lang, "source": page.paper, "engine": page.engine, "dpi": self.config.dpi,
-                "page": page.page, "match_score": page.score}
+                "page": page.page, "match_score": page.score, "date": page.date}
         return Sample(images=[image], prompt=PROMPT_FORMAT, target=page.markdown, task="format", meta=meta)
 
     def describe(self) -> dict[str, Any]:

@@ -12,6 +12,7 @@ keeps only pages that match well, as Nougat does.
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from pathlib import Path
@@ -24,10 +25,14 @@ DROP_ENVS = ("algorithm", "algorithmic", "lstlisting", "tikzpicture",
              "thebibliography", "wrapfigure", "subfigure", "minipage")
 MATH_ENVS = ("equation", "equation*", "displaymath", "align", "align*", "gather", "gather*", "multline", "multline*",
              "eqnarray", "eqnarray*", "flalign", "flalign*")
-# Classes whose \maketitle prints a date, `\today` when no `\date` is given: in the sandbox (SOURCE_DATE_EPOCH=0)
-# the day the epoch began.
-DATED_CLASSES = ("article", "report", "book", "scrartcl", "scrreprt", "scrbook", "amsart")
-TODAY = "January 1, 1970"
+# Classes whose \maketitle prints a date, `\today` when no `\date` is given: the day the run is told
+# (`LatexConfig.date_epoch`; a real paper's is `source.paper_date`), the epoch's first day unless told one.
+DATED_CLASSES = ("article", "report", "book", "scrartcl", "scrreprt", "scrbook", "amsart", "ctexart", "ctexrep",
+                 "ctexbook")
+EPOCH = datetime.date(1970, 1, 1)
+CTEX = re.compile(r"\\usepackage\s*(?:\[[^]]*\])?\s*\{(?:[^}]*,)?\s*ctex\s*[,}]")
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
 LEVELS = {"section": 1, "subsection": 2, "subsubsection": 3}
 # (`\title`, `\author` and the like declare what `\maketitle` prints, where it prints it: `Converter.title_block`)
 DROP_WITH_ARG = ("title", "author", "date", "affil", "affiliation", "institute",
@@ -39,6 +44,13 @@ SIMPLE = {r"\{": "{", r"\}": "}", r"\ldots": "…", r"\dots": "…", r"\%": "%",
           "---": "—",
           "--": "–", "``": "“", "''": "”", "~": " ", r"\ ": " ", r"\,": " ", r"\LaTeX": "LaTeX", r"\TeX": "TeX",
           r"\@": "", r"\quad": " ", r"\qquad": " "}
+
+
+def today(day: datetime.date, chinese: bool = False) -> str:
+    """`day` as `\\today` prints it: "September 13, 2020" (LaTeX's own), "2020年9月13日" (ctex's)."""
+    if chinese:
+        return f"{day.year}年{day.month}月{day.day}日"
+    return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
 
 
 def expand_inputs(text: str, folder: Path, depth: int = 0) -> str:
@@ -217,8 +229,10 @@ def _authblk_names(names: list[str]) -> str:
 class Converter:
     """One paper's LaTeX body to Mathpix markdown, numbering sections, tables and figures as LaTeX does."""
 
-    def __init__(self, aux: str = "") -> None:
+    def __init__(self, aux: str = "", day: datetime.date = EPOCH) -> None:
         self.labels, self.cites = aux_labels(aux)
+        self.day = day  # the day `\\today` prints: the date the document was compiled with
+        self.today = today(day)
         self.counters = [0, 0, 0]
         self.appendix = False
         self.tables = 0
@@ -245,6 +259,8 @@ class Converter:
         self.eq_by_section = bool(re.search(r"\\numberwithin\s*\{equation\}\s*\{section\}", source))
         if cls := re.search(r"\\documentclass\s*(?:\[([^]]*)\])?\s*\{([^}]*)\}", source):
             self.options, self.cls = cls[1] or "", cls[2].strip()
+        self.today = today(self.day, chinese=self.cls.startswith("ctex") or bool(CTEX.search(source)))
+        source = re.sub(r"\\today(?![A-Za-z])[ \t]*\n?[ \t]*", lambda _: self.today, source)  # TeX eats the space
         self.collect_theorems(source)
         # KOMA-Script ends section numbers with a dot when an appendix numbers with letters ("2.1.").
         self.enddot = self.cls.startswith("scr") and "\\appendix" in source
@@ -299,7 +315,7 @@ class Converter:
         symbols (*, \\dagger, ...), their notes go to the page's foot; e-mail addresses are left out. Read from
         the preamble and `\\author`-like
         commands (`\\affiliation`, `\\affil` of authblk, `\\institute`, `\\address`) in the order written;
-        then `\\date`, or `\\today` in the sandbox (`TODAY`) where the class prints one unasked.
+        then `\\date`, or the day compiled (`today`) where the class prints one unasked.
         """
         lines: list[str] = []
         authblk = re.search(r"\\affil(?![A-Za-z])", preamble) is not None
@@ -322,10 +338,10 @@ class Converter:
         date = re.search(r"\\date(?![A-Za-z])", preamble)
         cls = re.search(r"\\documentclass\s*(?:\[[^]]*\])?\s*\{([^}]*)\}", preamble)
         if date:
-            text = self.inline(argument(preamble, date.end())[0].replace("\\today", TODAY)).strip()
+            text = self.inline(argument(preamble, date.end())[0]).strip()
             lines += [text] if text else []
         elif lines and cls and cls[1].strip() in DATED_CLASSES:
-            lines.append(TODAY)
+            lines.append(self.today)
         return ["\n".join(lines)] if lines else []
 
     def blocks(self, text: str) -> str:

@@ -24,6 +24,9 @@ Compiling happens once, when the engine is built: a real paper takes seconds to 
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
+import hashlib
 import re
 import unicodedata
 from collections import Counter
@@ -57,6 +60,8 @@ WORD_RE = re.compile(r"[^\W\d_]{3,}")
 SHORT = re.compile(r"[^\W\d_]+")
 FORMULA = re.compile(r"[=+<>≤≥≈∼∈∑∏∫×·−∂∇√]")  # what a printed formula shows and prose does not: its operators
 MAIN_NAMES = ("main.tex", "ms.tex", "paper.tex")
+ARXIV_ID = re.compile(r"(?<![\d.])(\d\d)(0[1-9]|1[0-2])\.\d{4,5}(?!\d)")  # a new-style arXiv id: yymm.nnnnn
+DATE_SPAN = (datetime.date(2015, 1, 1), datetime.date(2024, 12, 31))  # a paper with no id is dated within these
 CJK = re.compile(r"\\usepackage(\[[^]]*\])?\{(ctex|xeCJK|CJKutf8)\}|\\documentclass(\[[^]]*\])?\{ctex")
 
 
@@ -72,6 +77,7 @@ class PaperPage:
         markdown: the page's target: its running head (if printed), body, notes, page number (if printed).
         score: its Nougat match score.
         pdf: the compiled paper (shared by its pages).
+        date: the day the paper was compiled with, ISO ("2021-03-14"): what its `\\today` prints.
     """
 
     paper: str
@@ -81,6 +87,7 @@ class PaperPage:
     markdown: str
     score: float
     pdf: bytes
+    date: str
 
     def render(self, dpi: float) -> Image.Image:
         """The page as an RGB image."""
@@ -281,6 +288,27 @@ def main_file(folder: Path) -> Path | None:
                  and "\\begin{document}" in p.read_text("utf-8", "replace")), None)
 
 
+def paper_date(folder: Path, main: Path) -> datetime.date:
+    """The day a paper is compiled with (TeX's `\\today`, the PDF's dates, `mmd.today` in its target): the month of
+    its arXiv id where its folder or main file names one ("2103.01234": March 2021), else a month drawn from its
+    folder's name within `DATE_SPAN`; the day of the month drawn from that name.
+
+    Why not the sandbox's fixed date: every title page said "January 1, 1970". Why drawn from the name, not the
+    clock: a build and its replay must typeset the same page.
+    """
+    seed = int.from_bytes(hashlib.sha256(folder.name.encode()).digest()[:8], "big")
+    found = ARXIV_ID.search(folder.name) or ARXIV_ID.search(main.stem)
+    if found and int(found[1]) >= 7:  # new-style ids began in April 2007 (0704.0001)
+        return datetime.date(2000 + int(found[1]), int(found[2]), 1 + seed % 28)
+    first, last = DATE_SPAN
+    return first + datetime.timedelta(days=seed % ((last - first).days + 1))
+
+
+def date_epoch(day: datetime.date) -> int:
+    """`day`'s noon (UTC) in seconds since 1970, for `LatexConfig.date_epoch`."""
+    return int(datetime.datetime.combine(day, datetime.time(12), datetime.timezone.utc).timestamp())
+
+
 def paper_pages(folder: Path, lang: str, latex: Callable[[str], LatexConfig], found: Found[PaperPage]) -> None:
     """Add the kept pages of one paper folder to `found` (none, with the reason counted, when it cannot be used).
 
@@ -301,7 +329,8 @@ def paper_pages(folder: Path, lang: str, latex: Callable[[str], LatexConfig], fo
     if lang not in ("mixed", paper_lang):
         found.skip("lang_mismatch", folder.name)
         return
-    config = latex(paper_lang)
+    day = paper_date(folder, main)
+    config = dataclasses.replace(latex(paper_lang), date_epoch=date_epoch(day))
     try:
         compiled = compile_document(tex, folder, config, passes=3)
         with PdfDocument(compiled.pdf) as pdf:
@@ -310,7 +339,7 @@ def paper_pages(folder: Path, lang: str, latex: Callable[[str], LatexConfig], fo
     except RenderError as exc:
         found.skip(exc.reason, f"{folder.name}: {' '.join(exc.detail.split())[:100]}")
         return
-    converter = Converter(compiled.aux)
+    converter = Converter(compiled.aux, day)
     markdown = converter.convert(source)
     body, notes = split_notes(markdown)
     bodies, printed = strip_notes(texts, notes)
@@ -342,7 +371,7 @@ def paper_pages(folder: Path, lang: str, latex: Callable[[str], LatexConfig], fo
             found.skip("target_not_printed", where)
         else:
             found.items.append(PaperPage(folder.name, paper_lang, config.program, page, frames[page].frame(text),
-                                         round(score, 4), compiled.pdf))
+                                         round(score, 4), compiled.pdf, day.isoformat()))
 
 
 def load_papers(source: str, lang: str, latex: Callable[[str], LatexConfig]) -> Found[PaperPage]:

@@ -534,8 +534,9 @@ def test_a_real_papers_page_is_read_in_order_and_exactly():
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_generated_documents_headings_and_running_head_are_those_of_its_text(lang: str) -> None:
     """A document reads the prose on from one place: each heading is the title of the section whose text follows
-    it, the running head the chapter's, a figure's caption its section's (each paragraph, heading and the running
-    head were drawn from anywhere in the manual: a page headed "Chroot system" over prose about fonts)."""
+    it, the running head the chapter's, a chart's caption its section's (each paragraph, heading and the running
+    head were drawn from anywhere in the manual: a page headed "Chroot system" over prose about fonts; a photo's
+    caption says what the photo shows: `test_pages_paperlike`)."""
     from engines import prose as corpus
     from engines.pages.content import NUMBERING, SENTENCE, Walk, _tidy, draw_blocks, titles
 
@@ -567,7 +568,7 @@ def test_a_generated_documents_headings_and_running_head_are_those_of_its_text(l
             if block.kind == "heading" and after.kind == "paragraph" and (place := place_of(after)):
                 assert bare(block.segments[0].text) == bare(place.section), (block.segments[0].text, place)
                 checked["heading"] += 1
-            if block.kind == "figure":
+            if block.kind == "figure" and "gotphoto" not in block.picture:  # a photo's says what it shows
                 caption = re.sub(r"^(Figure \d+: |图 \d+ )", "", block.segments[0].text)
                 assert caption in {bare(t) for t in corpus.headings(lang)}, caption
                 checked["figure"] += 1
@@ -635,3 +636,32 @@ def test_a_target_saying_what_its_page_does_not_print_is_refused():
              "word not printed": right.replace("specific language", "specific natural language")}
     for kind, target in wrong.items():
         assert not printed_in_order(target, printed), kind
+
+
+def test_a_real_papers_title_page_says_the_day_it_was_compiled_with_not_1970(tmp_path):
+    """The sandbox dates every run 1970-01-01 (SOURCE_DATE_EPOCH=0), so every real paper's title page said
+    "January 1, 1970": a paper is now compiled with a plausible day of its own (its arXiv id's month, else one
+    drawn from its name within 2015-2024), and its target says the day the page prints."""
+    from engines.pages.mmd import today
+    from engines.pages.source import DATE_SPAN, load_papers, paper_date
+    from renderers.latex import LatexConfig
+
+    body = ("The quick brown fox jumps over the lazy dog while seven wizards quietly box jumping frogs near the "
+            "old mill, and every morning the careful baker weighs flour, sugar and butter before sunrise.")
+    for name, date in (("2103.01234", r"\date{\today}"), ("a-study-of-foxes", "")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "main.tex").write_text(
+            rf"\documentclass{{article}}\title{{Foxes}}\author{{Ada Lovelace}}{date}\begin{{document}}\maketitle "
+            rf"{body}\end{{document}}", "utf-8")
+    found = load_papers(str(tmp_path), "en", lambda lang: LatexConfig(timeout_s=120))
+    assert sorted(p.paper for p in found.items) == ["2103.01234", "a-study-of-foxes"], found.skipped
+    for page in found.items:
+        day = paper_date(tmp_path / page.paper, tmp_path / page.paper / "main.tex")
+        assert page.date == day.isoformat() and day.year != 1970
+        assert page.markdown == f"# Foxes\n\nAda Lovelace\n{today(day)}\n\n{body}\n\n1"
+        with PdfDocument(page.pdf) as pdf:
+            printed = " ".join(t.text for t in pdf.texts(page.page, dpi=72))
+        assert today(day) in printed and "1970" not in printed, printed
+    assert paper_date(tmp_path / "2103.01234", tmp_path / "x.tex").strftime("%Y-%m") == "2021-03"
+    assert DATE_SPAN[0] <= paper_date(tmp_path / "a-study-of-foxes", tmp_path / "x.tex") <= DATE_SPAN[1]
+    assert today(paper_date(tmp_path / "2103.01234", tmp_path / "x.tex"), chinese=True).startswith("2021年3月")
