@@ -105,11 +105,16 @@ class Walk:
         self.k = int(rng.integers(len(self.paragraphs)))
         self.first = self._next()  # the first paragraph the document reads
         self.section = self._section(self.first)  # the section of the text read last, or about to be read
+        self.top = self._top(self.first)  # whether that section is a chapter (no heading of the manual over it)
         self.k -= 1
 
     def _section(self, k: int) -> str | None:
         section = self.places[k % len(self.places)].section
         return _tidy(section) if section and _tidy(section) in self.printable else None
+
+    def _top(self, k: int) -> bool:
+        place = self.places[k % len(self.places)]
+        return place.section == place.chapter
 
     def chapter(self) -> str:
         """The outermost printable heading over where the walk began, without its numbering ("" if none)."""
@@ -129,7 +134,8 @@ class Walk:
     def sentences(self, n: int) -> list[str]:
         """The first `n` sentences of the next usable paragraph (fewer when it is shorter)."""
         k = self._next()
-        self.section = self._section(k) or self.section
+        if self._section(k):
+            self.section, self.top = self._section(k), self._top(k)
         return [s.strip() for s in SENTENCE[self.lang].split(_tidy(self.paragraphs[k])) if s.strip()][:n]
 
     def next_section(self) -> str:
@@ -140,7 +146,7 @@ class Walk:
             section = self._section(k)
             if section and section != self.section and self._section(k - 1) != section:
                 self.k -= 1  # its first paragraph is what the document says next
-                self.section = section
+                self.section, self.top = section, self._top(k)
                 return section
         return self.section or ""
 
@@ -166,13 +172,13 @@ def _with_math(rng: np.random.Generator, lang: str, sentences: list[str], rate: 
     return merge(out)
 
 
-def heading(walk: Walk, level: int, number: str = "", skip: bool = True) -> Block:
+def heading(walk: Walk, skip: bool = True) -> tuple[str, bool]:
     """The title of the section the walk goes on in (skipping to the next section's start when `skip`), without the
-    manual's own numbering: numbered `number` ("2.1 Virtual consoles"), or not numbered when `number` is "" (the
-    manual's "1.1.6." would skip numbers wherever the walk skips a section it cannot print)."""
+    manual's own numbering (the manual's "1.1.6." would skip numbers wherever the walk skips a section it cannot
+    print; the document numbers its own), and whether it is a chapter's title, which is never drawn as a
+    subsection."""
     text = walk.next_section() if skip or not walk.section else walk.section
-    title = NUMBERING.sub("", text) or text
-    return Block("heading", (Segment(f"{number} {title}" if number else title),), level=level)
+    return NUMBERING.sub("", text) or text, walk.top
 
 
 def paragraph(rng: np.random.Generator, walk: Walk, notation: Notation, continued: bool = False,
@@ -345,10 +351,11 @@ def draw_blocks(rng: np.random.Generator, walk: Walk, budget: float, numbered: b
         if blocks and blocks[-1].kind == "heading":  # a section opens with its text
             new = paragraph(rng, walk, notation)
         elif not blocks or r < 0.12:
-            level = 1 if rng.random() < 0.7 or not section else 2
+            title, top = heading(walk, skip=bool(blocks))
+            level = 1 if rng.random() < 0.7 or not section or top else 2
             section, sub = (section + 1, 0) if level == 1 else (section, sub + 1)
             number = "" if not numbered else str(section) if level == 1 else f"{section}.{sub}"
-            new = [heading(walk, level, number, skip=bool(blocks))]
+            new = [Block("heading", (Segment(f"{number} {title}" if number else title),), level=level)]
         elif r < 0.58:
             footnote = rng.random() < 0.12
             notes += footnote

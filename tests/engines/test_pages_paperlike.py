@@ -186,3 +186,22 @@ def test_a_photos_caption_says_what_it_shows_in_both_languages() -> None:
                     assert b.segments[0].text == CAPTION["figure"][lang].format(number) + shows
                     seen += 1
     assert seen >= 6, seen
+
+
+def test_a_chapters_title_is_never_drawn_as_a_subsection() -> None:
+    """Heading levels were drawn at random, so a document opening in a chapter's introduction could title it
+    "1.1 Debian package management": a section that no heading of the manual stands over opens at level 1."""
+    checked = 0
+    for lang in ("en", "zh"):
+        for seed in range(500):
+            rng = make_rng(seed, "pages", 0)
+            walk = Walk(rng, lang)
+            if not (walk.top and walk.section):  # the walk does not open in a chapter's own text
+                continue
+            place = walk.places[walk.first]
+            assert place.section == place.chapter
+            blocks = draw_blocks(rng, walk, 600, numbered=True)
+            if blocks[0].kind == "heading":
+                assert blocks[0].level == 1 and re.fullmatch(r"\d+ .+", blocks[0].segments[0].text), blocks[0]
+                checked += 1
+    assert checked >= 20, checked
