@@ -128,7 +128,7 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "fog": ("Fog over a hillside field", "山坡田野上的雾"),
     "this-is-not-windows": ("Green hills under a blue sky", "蓝天下的绿色山丘"),
     "aero1": ("A town seen from the air", "航拍的城镇"),
-    "aero3": ("A town by the sea seen from the air", "航拍的海边城镇"),
+    "aero3": ("A town and woods seen from the air", "航拍的城镇与树林"),
     "aloeL": ("An aloe in a pot", "盆栽芦荟"),
     "apple": ("A red apple", "一个红苹果"),
     "building": ("A modern building behind a lawn", "草坪后的现代建筑"),
