@@ -41,6 +41,8 @@ from engines.pages.mmd import Converter, expand_inputs, place_notes, split_notes
 from engines.pages.nougat import (
     MIN_AGREEMENT,
     MIN_SCORE,
+    SHORT,
+    WORD,
     end_fragments,
     page_texts,
     page_words,
@@ -56,8 +58,6 @@ from renderers.latex import LatexConfig, compile_document
 from renderers.pymupdf import PdfDocument
 from renderers.scripts import HAN
 
-WORD_RE = re.compile(r"[^\W\d_]{3,}")
-SHORT = re.compile(r"[^\W\d_]+")
 FORMULA = re.compile(r"[=+<>≤≥≈∼∈∑∏∫×·−∂∇√]")  # what a printed formula shows and prose does not: its operators
 MAIN_NAMES = ("main.tex", "ms.tex", "paper.tex")
 ARXIV_ID = re.compile(r"(?<![\d.])(\d\d)(0[1-9]|1[0-2])\.\d{4,5}(?!\d)")  # a new-style arXiv id: yymm.nnnnn
@@ -102,7 +102,7 @@ def _caption_places(text: str) -> dict[str, float]:
     A float goes where LaTeX finds room, often on another page than the text around its source: a page
     whose printed captions are not the ones its markdown holds is refused ("float_elsewhere").
     """
-    words = [m.start() for m in WORD_RE.finditer(text)]
+    words = [m.start() for m in WORD.finditer(text)]
     return {f"{m[1]} {m[2]}": sum(w < m.start() for w in words) / max(1, len(words))
             for m in re.finditer(r"(?m)^(Figure|Table)\s+(\d+)\s*:", text)}
 
@@ -124,6 +124,19 @@ ACCENT = re.compile(rf"(?<=[^\W\d_]){MARK}\s*(?=[^\W\d_])")
 JOIN = re.compile(rf"(?<=[^\W\d_])(?:-\s*|{MARK}\s*)(?=[^\W\d_])")  # a line-end hyphen, or an accent
 
 
+def _phrases(words: list[tuple[str, int]]) -> list[str]:
+    """`words` (`nougat_words`) with each run of Chinese characters one phrase: Chinese is printed unspaced, so its
+    characters are compared as the run they stand in, not one by one (a changed, dropped or moved character
+    breaks the run; each character found anywhere after the one before let most such targets pass)."""
+    out: list[str] = []
+    for k, (word, _) in enumerate(words):
+        if k and HAN.fullmatch(word) and HAN.fullmatch(words[k - 1][0]):
+            out[-1] += word
+        else:
+            out.append(word)
+    return out
+
+
 def printed_in_order(markdown: str, printed: str) -> bool:
     """Whether every prose word of a page's markdown is printed on the page (`printed`: its body's text), in the
     page's order, and every bar and bracket of its prose (outside math and tables) one the page prints too.
@@ -134,10 +147,11 @@ def printed_in_order(markdown: str, printed: str) -> bool:
     string with hyphenated words joined: a compound's hyphen at a line's end cannot be told from TeX's ("back-" +
     "propagation"), and pdflatex prints a formula's letter as a letter ("T-length"), so "back", "propagation"
     and "length" are found inside "backpropagation" and "tlength"; an accent a font prints as its own glyph
-    ("Merc`ere") stays in its word.
+    ("Merc`ere") stays in its word. A run of Chinese characters (`_phrases`: punctuation, digits and line breaks
+    between them aside) must be printed as one run.
     """
-    shown, at = " ".join(w for w, _ in nougat_words(JOIN.sub("", printed))), 0
-    for word, _ in nougat_words(ACCENT.sub("", markdown)):
+    shown, at = " ".join(_phrases(nougat_words(JOIN.sub("", printed)))), 0
+    for word in _phrases(nougat_words(ACCENT.sub("", markdown))):
         at = shown.find(word, at)
         if at < 0:
             return False

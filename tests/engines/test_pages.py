@@ -3,6 +3,7 @@ whole-document compiles in the sandbox, real papers split Nougat's way, and the 
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import shutil
@@ -665,3 +666,56 @@ def test_a_real_papers_title_page_says_the_day_it_was_compiled_with_not_1970(tmp
     assert paper_date(tmp_path / "2103.01234", tmp_path / "x.tex").strftime("%Y-%m") == "2021-03"
     assert DATE_SPAN[0] <= paper_date(tmp_path / "a-study-of-foxes", tmp_path / "x.tex") <= DATE_SPAN[1]
     assert today(paper_date(tmp_path / "2103.01234", tmp_path / "x.tex"), chinese=True).startswith("2021年3月")
+
+
+CTEX_PAPER = r"""\documentclass{ctexart}
+\title{神经网络系统辨识}
+\author{张三}
+\begin{document}
+\maketitle
+\section{引言}
+系统辨识是根据测量数据建立动态系统数学模型的方法。这些模型随后用于仿真、预测和控制所研究的过程，
+不过模型的好坏取决于数据的质量。神经网络用于这一问题已有数十年了，但在长序列上训练它们的代价仍然很高，
+因为每一步都依赖于前一步达到的状态。
+
+本文描述一种结构，其参数通过线性动态算子的反向传播来学习，并将它与经典的黑箱模型结构进行比较。
+我们使用 LSTM 网络和处理器加速训练，实验在三个数据集上进行，结果表明该方法的误差更小。
+\end{document}
+"""
+
+
+def test_a_chinese_papers_page_is_kept_with_its_exact_target_and_a_wrong_one_refused(tmp_path):
+    """A ctexart paper's page is kept, its target the page's text exactly (no space where the source broke a line
+    inside a sentence). The matcher read each Chinese sentence as one word, which its ASCII fold made "": a Chinese
+    page was kept or refused ("page_words_differ") by chance, and every wrong Chinese target below passed it. A
+    target with a character changed, a printed line dropped, two sentences or paragraphs swapped or a compatibility
+    ideograph for 不 is refused."""
+    from engines.pages.mmd import today
+    from engines.pages.nougat import page_texts
+    from engines.pages.source import load_papers, printed_in_order
+    from renderers.latex import LatexConfig
+
+    (tmp_path / "zh").mkdir()
+    (tmp_path / "zh" / "main.tex").write_text(CTEX_PAPER, "utf-8")
+    found = load_papers(str(tmp_path), "zh", lambda lang: LatexConfig(program="xelatex", timeout_s=120))
+    assert found.skipped == {} and len(found.items) == 1
+    page = found.items[0]
+    first = ("系统辨识是根据测量数据建立动态系统数学模型的方法。这些模型随后用于仿真、预测和控制所研究的过程，不过模型的好坏"
+             "取决于数据的质量。神经网络用于这一问题已有数十年了，但在长序列上训练它们的代价仍然很高，因为每一步都依赖于前一步"
+             "达到的状态。")
+    second = ("本文描述一种结构，其参数通过线性动态算子的反向传播来学习，并将它与经典的黑箱模型结构进行比较。我们使用 LSTM "
+              "网络和处理器加速训练，实验在三个数据集上进行，结果表明该方法的误差更小。")
+    assert page.lang == "zh" and page.markdown == (
+        f"# 神经网络系统辨识\n\n张三\n{today(datetime.date.fromisoformat(page.date), chinese=True)}\n\n# 1 引言\n\n"
+        f"{first}\n\n{second}\n\n1")
+    with PdfDocument(page.pdf) as pdf:
+        printed = page_texts(pdf)[0]
+    body = page.markdown[:-len("\n\n1")]
+    assert printed_in_order(body, printed)
+    wrong = {"character": body.replace("数学模型", "数学膜型"),
+             "line dropped": body.replace("后用于仿真、预测和控制所研究的过程，不过模型的好坏取决于数据的质", ""),
+             "sentences swapped": body.replace(second, second[second.index("我们"):] + second[:second.index("我们")]),
+             "paragraphs swapped": body.replace(f"{first}\n\n{second}", f"{second}\n\n{first}"),
+             "compatibility ideograph": body.replace("不过", "\uf967过")}
+    for kind, target in wrong.items():
+        assert target != body and not printed_in_order(target, printed), kind
