@@ -30,7 +30,7 @@ from engines.pages.blocks import Block, Segment
 from engines.pages.mathtext import Notation, merge, sentence, where
 from engines.prose import DEFAULT, headings, paragraphs, places
 from engines.tables.content import ruled_tabular
-from renderers.scripts import HAN, HAN_RANGES
+from renderers.scripts import HAN, xecjk_spaced
 
 SAFE = {
     "en": re.compile(r"[A-Za-z0-9 .,;:!?'\"()/-]+"),
@@ -43,9 +43,6 @@ STOP = {"en": re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bcf)(?<!\bvs)(?<!\bviz)(?<
                          r"[.!?][)\"']*$"),
         "zh": re.compile("[。！？][）”]*$")}
 SENTENCE = {"en": re.compile(r"(?<=[.!?])\s+(?=[A-Z])"), "zh": re.compile(r"(?<=[。！？])(?![）)”」』])")}
-_CJK_WIDE = f"[{HAN_RANGES}\u3000-\u303f\uff00-\uffef]"  # Han, CJK punctuation, full-width forms
-_CJK_QUOTE = "[\u2018\u2019\u201c\u201d]"  # curly quotes: xeCJK sets them full width beside Chinese
-CJK_SPACE = re.compile(f"(?<={_CJK_WIDE}) (?={_CJK_WIDE}|{_CJK_QUOTE})|(?<={_CJK_QUOTE}) (?={_CJK_WIDE})")
 # A title's own numbering ("1.1.6. ", "Chapter 1. ", "A.2. ", "附录 A. ", "第 3 章"), replaced by the document's when it numbers.
 NUMBERING = re.compile(r"^(?:(?:Chapter |Appendix |附录 ?)?(?:[A-Z](?:\.\d+)*\.|\d+(?:\.\d+)*\.?)\s+|第 ?\d+ ?章 ?)")
 NARROW_COLUMNS = 4
@@ -62,7 +59,7 @@ def _printable(text: str, lang: str) -> bool:
 def _tidy(text: str) -> str:
     """Whitespace collapsed, and none left between two Chinese characters or between one and a curly quote
     (xeCJK prints none there: a target said "第 9.4 节 “监控” where the page shows 节“监控)."""
-    return CJK_SPACE.sub("", " ".join(text.split()))
+    return xecjk_spaced(text)
 
 
 @functools.cache

@@ -18,7 +18,7 @@ import unicodedata
 from pathlib import Path
 
 from engines.tex import Macros
-from renderers.scripts import CJK_RANGES
+from renderers.scripts import xecjk_spaced
 
 COMMENT = re.compile(r"(?<!\\)((?:\\\\)*)%.*")  # % after an even run of backslashes ("\\\\%": a break, then one)
 INPUT = re.compile(r"\\(?:input|include)\s*\{([^}]+)\}")
@@ -40,9 +40,6 @@ DROP_WITH_ARG = ("title", "author", "date", "affil", "affiliation", "institute",
                  "label", "vspace", "vspace*", "hspace", "hspace*", "bibliographystyle",
                  "bibliography", "includegraphics", "addbibresource", "pagestyle", "thispagestyle", "setlength",
                  "newcommand", "renewcommand", "def", "keywords", "acknowledgments", "fancyhead", "todo")
-# Space between two Chinese characters or marks, which xeCJK prints as nothing: a source's line break inside a Chinese
-# sentence ("...过程。\n神经网络...") came out as a space the page does not print.
-CJK_SPACE = re.compile(f"(?<=[{CJK_RANGES}])\\s+(?=[{CJK_RANGES}])")
 DIMENSION = re.compile(r"-?[\d.]*\s*(pt|em|ex|cm|mm|in|bp)|-?[\d.]*\\[a-z]*(width|height|skip)")
 SIMPLE = {r"\{": "{", r"\}": "}", r"\ldots": "…", r"\dots": "…", r"\%": "%", r"\&": "&", r"\_": "_", r"\$": "$", r"\#": "#",
           "---": "—",
@@ -564,8 +561,8 @@ class Converter:
                         arg, end = argument(text, i)
         result = "".join(out)
         if not paragraphs:
-            return CJK_SPACE.sub("", " ".join(result.split()))
-        paras = [CJK_SPACE.sub("", " ".join(p.split())) for p in re.split(r"\n\s*\n", result)]
+            return xecjk_spaced(result)
+        paras = [xecjk_spaced(p) for p in re.split(r"\n\s*\n", result)]
         return "\n\n" + "\n\n".join(p for p in paras if p) + "\n\n"
 
     def citation(self, name: str, keys: str) -> str:
