@@ -233,7 +233,7 @@ class Converter:
     def __init__(self, aux: str = "", day: datetime.date = EPOCH) -> None:
         self.labels, self.cites = aux_labels(aux)
         self.day = day  # the day `\\today` prints: the date the document was compiled with
-        self.today = today(day)
+        self.today, self.chinese = today(day), False
         self.counters = [0, 0, 0]
         self.appendix = False
         self.tables = 0
@@ -260,7 +260,8 @@ class Converter:
         self.eq_by_section = bool(re.search(r"\\numberwithin\s*\{equation\}\s*\{section\}", source))
         if cls := re.search(r"\\documentclass\s*(?:\[([^]]*)\])?\s*\{([^}]*)\}", source):
             self.options, self.cls = cls[1] or "", cls[2].strip()
-        self.today = today(self.day, chinese=self.cls.startswith("ctex") or bool(CTEX.search(source)))
+        self.chinese = self.cls.startswith("ctex") or bool(CTEX.search(source))  # ctex names dates and heads in Chinese
+        self.today = today(self.day, chinese=self.chinese)
         source = re.sub(r"\\today(?![A-Za-z])[ \t]*\n?[ \t]*", lambda _: self.today, source)  # TeX eats the space
         self.collect_theorems(source)
         # KOMA-Script ends section numbers with a dot when an appendix numbers with letters ("2.1.").
@@ -432,7 +433,8 @@ class Converter:
             lines = [f"{k + 1}. " if env == "enumerate" else "- " for k in range(len(items))]
             return "\n\n" + "\n".join(p + self.inline(item).strip() for p, item in zip(lines, items)) + "\n\n"
         if env == "abstract":  # KOMA-Script prints no heading unless asked (abstract=true)
-            head = "" if self.cls.startswith("scr") and "abstract=true" not in self.options else "## Abstract\n\n"
+            name = "摘要" if self.chinese else "Abstract"
+            head = "" if self.cls.startswith("scr") and "abstract=true" not in self.options else f"## {name}\n\n"
             return "\n\n" + head + self.blocks(inner) + "\n\n"
         if env in self.theorems:
             return self.theorem(env, inner)

@@ -202,7 +202,7 @@ def split_markdown(markdown: str, pages: list[list[str]], fragments: list[str] |
         # both ends must meet at the break: a float or a footnote between them makes the cut a guess
         agree = abs(found.dest_start - before.dest_end) <= AGREE_CHARS
         scores.append((found.score + before.score) / 200 if agree else 0.0)
-        word = max(0, min(len(starts) - 1, _index(starts, cut)))
+        word = _snap(words, pages[k - 1], max(0, min(len(starts) - 1, _index(starts, cut))))
         breaks.append(max(breaks[-1], word))
         at = starts[breaks[-1]]
     breaks.append(len(words))
@@ -225,6 +225,19 @@ def split_markdown(markdown: str, pages: list[list[str]], fragments: list[str] |
         while (heading := HEADING.search(out[k][0])) and heading.start(1) > 0:
             out[k][0], out[k + 1][0] = out[k][0][:heading.start(1)].strip(), f"{heading[1]}\n\n{out[k + 1][0]}".strip()
     return [(text, score) for text, score in out]
+
+
+def _snap(words: list[tuple[str, int]], previous: list[str], at: int, n: int = 4, reach: int = 3) -> int:
+    """The break `at` (a word of `words`), moved by up to `reach` words to where the markdown's words before it are
+    the `n` words the page before prints last, where exactly one such place is near; else `at` itself.
+
+    The fuzzy search can land a word off where words are short: with a Chinese character a word, a page printing
+    "...使用它。" lost its "它" to the next page (refused by `ends_agree`, but a page lost).
+    """
+    tail = previous[-n:]
+    fits = [d for d in range(-reach, reach + 1)
+            if len(tail) <= at + d <= len(words) and [w for w, _ in words[at + d - len(tail):at + d]] == tail]
+    return at + fits[0] if len(fits) == 1 else at
 
 
 def _short_lead(markdown: str, cut: int, lead: list[str]) -> int | None:

@@ -115,7 +115,9 @@ def floats_in_place(markdown: str, printed: str, slack: float = 0.2) -> bool:
     return mine.keys() == shown.keys() and all(abs(mine[k] - shown[k]) <= slack for k in mine)
 
 
-SYMBOLS = re.compile(r"[|\[\]()]")  # marks prose prints as typed and markdown adds none of (outside math and tables)
+# Marks prose prints as typed and markdown adds none of (outside math and tables); a straight quote among them: a
+# source's `"` prints as ” in most text fonts, which a target copying the source's `"` does not say.
+SYMBOLS = re.compile(r"[|\[\]()\"]")
 TABLE = re.compile(r"\\begin\{tabular\}.*?\\end\{tabular\}", re.S)
 
 
@@ -139,7 +141,8 @@ def _phrases(words: list[tuple[str, int]]) -> list[str]:
 
 def printed_in_order(markdown: str, printed: str) -> bool:
     """Whether every prose word of a page's markdown is printed on the page (`printed`: its body's text), in the
-    page's order, and every bar and bracket of its prose (outside math and tables) one the page prints too.
+    page's order, and every bar, bracket and straight quote of its prose (outside math and tables) one the page
+    prints too.
 
     The bag of words agrees at `MIN_AGREEMENT` with a tenth of the target wrong: a title written twice, a
     `\\verb` or short-verb line (`|\\cs{x}|`) read as commands ("(||, ||, etc.)", "| de EnhavoTabelo de Enhavo|")
