@@ -729,6 +729,7 @@ def test_a_page_break_the_fuzzy_search_put_a_character_off_is_moved_to_where_the
     """With a Chinese character a word, the fuzzy search cut "...使用它。" before its "它" (the next page opened "它。"):
     the break moves to where the markdown's words before it are the ones the page prints last."""
     md = "甲乙丙丁戊己庚辛壬癸我并不鼓励你去使用它。\n\n# 2 方法\n\n为了使软件包的安装变得更保险子丑寅卯辰巳午未申酉戌亥"
-    pages = [list("甲乙丙丁戊己庚辛壬癸我并不鼓励你去使用它"), list("方法方法为了使软件包的安装变得更保险子丑寅卯辰巳午未申酉戌亥")]
+    pages = [list("甲乙丙丁戊己庚辛壬癸我并不鼓励你去使用它"),
+             list("方法方法为了使软件包的安装变得更保险子丑寅卯辰巳午未申酉戌亥")]
     (first, _), (second, _) = split_markdown(md, pages)
     assert first == "甲乙丙丁戊己庚辛壬癸我并不鼓励你去使用它。" and second.startswith("# 2 方法\n\n为了"), (first, second)
