@@ -4,8 +4,8 @@ Nougat finds each page break in the markdown by fuzzy-searching the first words 
 last words of the page before) in it, scores a page by how well both its ends matched, and keeps pages
 that score high enough. This follows it without its bag-of-words staircase (which narrows the search
 on long papers): each search starts at the previous break and looks a few pages ahead. Matching runs on
-words alone (lower case, accents and LaTeX command names removed), so markup and math spelling do not
-count against a page; page numbers and running heads (lines repeated across pages) are left out of the
+words alone (lower case, accents and LaTeX command names removed; each Chinese character a word), so markup
+and math spelling do not count against a page; page numbers and running heads (lines repeated across pages) are left out of the
 PDF's words as Nougat's `clean_pdf_text` does.
 """
 

@@ -12,8 +12,8 @@ package TeX Live lacks ("latex_missing_file"), that fails ("latex_error", "latex
 ("render_timeout"); pages that match poorly ("page_match_low"), show no text ("page_empty"), print a
 figure or table caption other than those their markdown holds or elsewhere on the page ("float_elsewhere"),
 whose footnotes are not the ones it prints ("note_elsewhere": a note LaTeX carried to the next page, or
-split over two), whose markdown says a word the page does not print, or not in the page's order, or a bar or bracket
-more than it prints ("target_not_printed": `printed_in_order`), or whose markdown does
+split over two), whose markdown says a word the page does not print, or not in the page's order, or a bar, bracket or
+straight quote more than it prints ("target_not_printed": `printed_in_order`), or whose markdown does
 not open and close with the words the page prints first and last ("page_ends_differ") or with the
 displayed formulas it prints there ("math_ends_differ"), or whose running head, page number or side stamp
 a target cannot write exactly ("furniture_rotated", "furniture_picture", "furniture_codepoints": see
