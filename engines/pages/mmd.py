@@ -31,6 +31,8 @@ MATH_ENVS = ("equation", "equation*", "displaymath", "align", "align*", "gather"
 DATED_CLASSES = ("article", "report", "book", "scrartcl", "scrreprt", "scrbook", "amsart", "ctexart", "ctexrep",
                  "ctexbook")
 EPOCH = datetime.date(1970, 1, 1)
+# A `"` prints ” in TeX's OT1 fonts (pdflatex's and xelatex's default), as typed in T1 or with fontspec's fonts.
+STRAIGHT_QUOTE = re.compile(r"\\usepackage\s*\[[^]]*\bT1\b[^]]*\]\s*\{fontenc\}|\\usepackage\s*(?:\[[^]]*\])?\s*\{fontspec\}")
 CTEX = re.compile(r"\\usepackage\s*(?:\[[^]]*\])?\s*\{(?:[^}]*,)?\s*ctex\s*[,}]")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
@@ -234,6 +236,7 @@ class Converter:
         self.labels, self.cites = aux_labels(aux)
         self.day = day  # the day `\\today` prints: the date the document was compiled with
         self.today, self.chinese = today(day), False
+        self.quote = "”"  # what a `"` of the prose prints
         self.counters = [0, 0, 0]
         self.appendix = False
         self.tables = 0
@@ -262,6 +265,7 @@ class Converter:
             self.options, self.cls = cls[1] or "", cls[2].strip()
         self.chinese = self.cls.startswith("ctex") or bool(CTEX.search(source))  # ctex names dates and heads in Chinese
         self.today = today(self.day, chinese=self.chinese)
+        self.quote = '"' if STRAIGHT_QUOTE.search(source) else "”"
         source = re.sub(r"\\today(?![A-Za-z])[ \t]*\n?[ \t]*", lambda _: self.today, source)  # TeX eats the space
         self.collect_theorems(source)
         # KOMA-Script ends section numbers with a dot when an appendix numbers with letters ("2.1.").
@@ -506,7 +510,7 @@ class Converter:
         command = re.compile(r"\$|\\\(|\\([A-Za-z]+\*?)|\\[%&_$#@ ,{}]|---|--|``|''|~|\\\\")
         while True:
             m = command.search(text, i)
-            out.append(text[i:m.start() if m else len(text)].replace("{", "").replace("}", ""))
+            out.append(text[i:m.start() if m else len(text)].replace("{", "").replace("}", "").replace('"', self.quote))
             if m is None:
                 break
             token, i = m[0], m.end()

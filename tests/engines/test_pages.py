@@ -733,3 +733,15 @@ def test_a_page_break_the_fuzzy_search_put_a_character_off_is_moved_to_where_the
              list("方法方法为了使软件包的安装变得更保险子丑寅卯辰巳午未申酉戌亥")]
     (first, _), (second, _) = split_markdown(md, pages)
     assert first == "甲乙丙丁戊己庚辛壬癸我并不鼓励你去使用它。" and second.startswith("# 2 方法\n\n为了"), (first, second)
+
+
+def test_a_straight_quote_is_written_as_the_papers_font_prints_it():
+    """A source's `"` prints ” in TeX's OT1 fonts (pdflatex's and xelatex's default) and as typed in T1: the target
+    copied the source's `"` where the page printed ” (`printed_in_order` now refuses that)."""
+    from engines.pages.nougat import page_texts
+
+    for preamble, quote in (("", "”"), (r"\usepackage[T1]{fontenc}", '"')):
+        tex = rf'\documentclass{{article}}{preamble}\begin{{document}}Run the "apt-cache policy" command.\end{{document}}'
+        with PdfDocument(compile_document(tex).pdf) as pdf:
+            printed = page_texts(pdf)[0]
+        assert Converter().convert(tex) == f"Run the {quote}apt-cache policy{quote} command." and quote in printed
