@@ -510,7 +510,7 @@ class Converter:
         command = re.compile(r"\$|\\\(|\\([A-Za-z]+\*?)|\\[%&_$#@ ,{}]|---|--|``|''|~|\\\\")
         while True:
             m = command.search(text, i)
-            out.append(text[i:m.start() if m else len(text)].replace("{", "").replace("}", "").replace('"', self.quote))
+            out.append(text[i:m.start() if m else len(text)].replace("{", "").replace("}", ""))
             if m is None:
                 break
             token, i = m[0], m.end()
@@ -566,9 +566,10 @@ class Converter:
                         i = end
                         arg, end = argument(text, i)
         result = "".join(out)
+        # xeCJK spaces the source's characters: a `"` (a Latin glyph whatever it prints) keeps the space beside it
         if not paragraphs:
-            return xecjk_spaced(result)
-        paras = [xecjk_spaced(p) for p in re.split(r"\n\s*\n", result)]
+            return xecjk_spaced(result).replace('"', self.quote)
+        paras = [xecjk_spaced(p).replace('"', self.quote) for p in re.split(r"\n\s*\n", result)]
         return "\n\n" + "\n\n".join(p for p in paras if p) + "\n\n"
 
     def citation(self, name: str, keys: str) -> str:

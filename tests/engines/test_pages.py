@@ -745,3 +745,6 @@ def test_a_straight_quote_is_written_as_the_papers_font_prints_it():
         with PdfDocument(compile_document(tex).pdf) as pdf:
             printed = page_texts(pdf)[0]
         assert Converter().convert(tex) == f"Run the {quote}apt-cache policy{quote} command." and quote in printed
+    # xeCJK spaces the source's `"` as the Latin character it is: the space between it and a Chinese one stays
+    assert Converter().convert(r'\documentclass{ctexart}\begin{document}通过"apt-cache" 命令\end{document}') == (
+        "通过”apt-cache” 命令")
