@@ -19,9 +19,9 @@ CJK_RANGES = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\
 HAN = re.compile(f"[{HAN_RANGES}]")  # a Chinese character (how engines tell zh text from en)
 CJK = re.compile(f"[{CJK_RANGES}]")  # a character that needs a CJK font (or xelatex)
 
-_WIDE = f"[{HAN_RANGES}\u3000-\u303f\uff00-\uffef]"  # Han, CJK punctuation, full-width forms
+CJK_WIDE = f"[{HAN_RANGES}\u3000-\u303f\uff00-\uffef]"  # Han, CJK punctuation, full-width forms
 _QUOTE = "[\u2018\u2019\u201c\u201d]"  # curly quotes: xeCJK sets them full width beside Chinese
-_XECJK_SPACE = re.compile(f"(?<={_WIDE}) (?={_WIDE}|{_QUOTE})|(?<={_QUOTE}) (?={_WIDE})")
+_XECJK_SPACE = re.compile(f"(?<={CJK_WIDE}) (?={CJK_WIDE}|{_QUOTE})|(?<={_QUOTE}) (?={CJK_WIDE})")
 
 
 def xecjk_spaced(text: str) -> str:

@@ -18,7 +18,7 @@ import unicodedata
 from pathlib import Path
 
 from engines.tex import Macros
-from renderers.scripts import xecjk_spaced
+from renderers.scripts import CJK_WIDE, xecjk_spaced
 
 COMMENT = re.compile(r"(?<!\\)((?:\\\\)*)%.*")  # % after an even run of backslashes ("\\\\%": a break, then one)
 INPUT = re.compile(r"\\(?:input|include)\s*\{([^}]+)\}")
@@ -31,6 +31,8 @@ MATH_ENVS = ("equation", "equation*", "displaymath", "align", "align*", "gather"
 DATED_CLASSES = ("article", "report", "book", "scrartcl", "scrreprt", "scrbook", "amsart", "ctexart", "ctexrep",
                  "ctexbook")
 EPOCH = datetime.date(1970, 1, 1)
+QUOTE_AFTER_CJK = re.compile(f'(?<={CJK_WIDE}) +(?=")')  # xeCJK sets no space between 过 and a `"` after it
+QUOTE_BEFORE_CJK = re.compile(f'" *(?={CJK_WIDE})')  # ... and one between a `"` and 命 after it
 # A `"` prints ” in TeX's OT1 fonts (pdflatex's and xelatex's default), as typed in T1 or with fontspec's fonts.
 STRAIGHT_QUOTE = re.compile(r"\\usepackage\s*\[[^]]*\bT1\b[^]]*\]\s*\{fontenc\}|\\usepackage\s*(?:\[[^]]*\])?\s*\{fontspec\}")
 CTEX = re.compile(r"\\usepackage\s*(?:\[[^]]*\])?\s*\{(?:[^}]*,)?\s*ctex\s*[,}]")
@@ -566,11 +568,18 @@ class Converter:
                         i = end
                         arg, end = argument(text, i)
         result = "".join(out)
-        # xeCJK spaces the source's characters: a `"` (a Latin glyph whatever it prints) keeps the space beside it
         if not paragraphs:
-            return xecjk_spaced(result).replace('"', self.quote)
-        paras = [xecjk_spaced(p).replace('"', self.quote) for p in re.split(r"\n\s*\n", result)]
+            return self.quoted(xecjk_spaced(result))
+        paras = [self.quoted(xecjk_spaced(p)) for p in re.split(r"\n\s*\n", result)]
         return "\n\n" + "\n\n".join(p for p in paras if p) + "\n\n"
+
+    def quoted(self, text: str) -> str:
+        """`text` with each `"` as the paper's font prints it (`self.quote`), spaced beside Chinese as xeCJK sets it
+        whatever the source's spaces (measured): none between a Chinese character and a `"` after it, a space
+        between a `"` and a Chinese character after it."""
+        if self.chinese:
+            text = QUOTE_AFTER_CJK.sub("", QUOTE_BEFORE_CJK.sub('" ', text))
+        return text.replace('"', self.quote)
 
     def citation(self, name: str, keys: str) -> str:
         """A citation as the compiled paper prints it: "[1, 2]" or "Author et al., 2019" (natbib)."""

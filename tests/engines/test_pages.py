@@ -739,12 +739,18 @@ def test_a_straight_quote_is_written_as_the_papers_font_prints_it():
     """A source's `"` prints ” in TeX's OT1 fonts (pdflatex's and xelatex's default) and as typed in T1: the target
     copied the source's `"` where the page printed ” (`printed_in_order` now refuses that)."""
     from engines.pages.nougat import page_texts
+    from renderers.latex import LatexConfig
 
     for preamble, quote in (("", "”"), (r"\usepackage[T1]{fontenc}", '"')):
         tex = rf'\documentclass{{article}}{preamble}\begin{{document}}Run the "apt-cache policy" command.\end{{document}}'
         with PdfDocument(compile_document(tex).pdf) as pdf:
             printed = page_texts(pdf)[0]
         assert Converter().convert(tex) == f"Run the {quote}apt-cache policy{quote} command." and quote in printed
-    # xeCJK spaces the source's `"` as the Latin character it is: the space between it and a Chinese one stays
-    assert Converter().convert(r'\documentclass{ctexart}\begin{document}通过"apt-cache" 命令\end{document}') == (
-        "通过”apt-cache” 命令")
+    # xeCJK sets no space between 过 and a `"` after it and one between a `"` and 命, whatever the source's spaces
+    for source in ('通过 "apt-cache" 命令', '通过"apt-cache"命令'):
+        tex = rf"\documentclass{{ctexart}}\begin{{document}}{source}\end{{document}}"
+        assert Converter().convert(tex) == "通过”apt-cache” 命令"
+        with PdfDocument(compile_document(tex, config=LatexConfig(program="xelatex")).pdf) as pdf:
+            chars = [c for line in pdf.texts(0, dpi=72) for c in line.text]
+        assert "过”" in "".join(chars) and "” 命" in "".join(chars), chars
+    assert Converter().convert(r'\documentclass{ctexart}\begin{document}他说 "命令"好\end{document}') == "他说” 命令” 好"
