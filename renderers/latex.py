@@ -104,6 +104,8 @@ class LatexConfig:
         max_page_pt: longest side a snippet's page may have, in PDF points (1/72 inch).
         texts: also extract each image's text layer (lines with boxes) into `Rendered.texts`.
         tmp_root: where the private working folders are made; the system's temporary folder when None.
+        date_epoch: the moment TeX's `\\today` and the PDF's dates say, in seconds since 1970 (UTC): a fixed date
+            keeps a run reproducible; 0, the epoch's first day, unless the caller names one (a real paper's).
     """
 
     program: str = "pdflatex"
@@ -116,13 +118,15 @@ class LatexConfig:
     batch_size: int = 64
     texts: bool = False
     tmp_root: str | None = None
+    date_epoch: int = 0
 
     def __post_init__(self) -> None:
         if self.program not in TEX_PROGRAMS:
             raise ValueError(f"LatexConfig.program must be one of {TEX_PROGRAMS}, got {self.program!r}")
-        if min(self.dpi, self.timeout_s, self.memory_mb, self.max_page_pt, self.batch_size) <= 0 or self.margin_pt < 0:
+        if (min(self.dpi, self.timeout_s, self.memory_mb, self.max_page_pt, self.batch_size) <= 0
+                or min(self.margin_pt, self.date_epoch) < 0):
             raise ValueError(f"LatexConfig needs positive dpi, timeout_s, memory_mb, max_page_pt, batch_size and "
-                             f"margin_pt >= 0, got {self}")
+                             f"margin_pt, date_epoch >= 0, got {self}")
 
 
 @dataclass
@@ -162,7 +166,8 @@ def _sandboxed(cmd: list[str], work: str, config: LatexConfig) -> tuple[str, boo
     """
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": work, "TMPDIR": work, "VARTEXFONTS": work,
            "LC_ALL": "C.UTF-8", "openin_any": "p", "openout_any": "p", "shell_escape": "f",
-           "max_print_line": "10000", "SOURCE_DATE_EPOCH": "0", "FORCE_SOURCE_DATE": "1"}
+           "max_print_line": "10000", "SOURCE_DATE_EPOCH": str(config.date_epoch),
+           "FORCE_SOURCE_DATE": "1"}
     proc = subprocess.Popen(["prlimit", f"--as={config.memory_mb << 20}", "--", *cmd], cwd=work, env=env,
                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             start_new_session=True)

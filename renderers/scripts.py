@@ -19,6 +19,17 @@ CJK_RANGES = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\
 HAN = re.compile(f"[{HAN_RANGES}]")  # a Chinese character (how engines tell zh text from en)
 CJK = re.compile(f"[{CJK_RANGES}]")  # a character that needs a CJK font (or xelatex)
 
+CJK_WIDE = f"[{HAN_RANGES}\u3000-\u303f\uff00-\uffef]"  # Han, CJK punctuation, full-width forms
+_QUOTE = "[\u2018\u2019\u201c\u201d]"  # curly quotes: xeCJK sets them full width beside Chinese
+_XECJK_SPACE = re.compile(f"(?<={CJK_WIDE}) (?={CJK_WIDE}|{_QUOTE})|(?<={_QUOTE}) (?={CJK_WIDE})")
+
+
+def xecjk_spaced(text: str) -> str:
+    """`text` with its whitespace collapsed to single spaces, and none left where xeCJK prints none: between two
+    Chinese characters or marks, or between one and a curly quote. A target said "第 9.4 节 “监控” where the page shows
+    节“监控, and "...过程。 神经网络" where a paper's source broke the line inside a sentence."""
+    return _XECJK_SPACE.sub("", " ".join(text.split()))
+
 
 def text_lang(text: str, share: float = 0.3) -> str:
     """The project's language of a text read from real data: "zh" when CJK characters are `share` of its non-space

@@ -57,10 +57,12 @@ class Block:
     """One block of a page.
 
     Attributes:
-        kind: "heading", "paragraph", "item", "display" (a displayed formula), "table" (a tabular),
+        kind: "heading", "paragraph", "item", "display" (a displayed formula), "table" (a tabular, its
+            caption over it as the first of two segments),
             "figure" (a drawing, `picture`, with its caption as segments) or "footnote" (the text of the
             mark a paragraph before it carries: it is typeset by that paragraph's `\\footnote`).
-        segments: the runs a page break may separate (one for headings, formulas and tables).
+        segments: the runs a page break may separate (one for headings and formulas; a table's caption and
+            tabular stay together).
         level: heading level (1 = section, 2 = subsection).
         label: a list item's label as printed ("1.", or "" for a bullet, written "-" in markdown).
         continued: a paragraph that began on an earlier page: no indent, and its text opens the page (a
@@ -98,8 +100,13 @@ class Block:
         if self.kind == "display":  # centred, shrunk to the text width when wider
             return (f"\\begin{{center}}\\gotm{{{marker(doc, index, 0)}}}\\gotdisplay{{1}}"
                     f"{{$\\displaystyle {self.segments[0].text}$}}\\end{{center}}")
-        if self.kind == "table":  # centred, set smaller or shrunk when wider, never under the page's floor
-            return f"\\begin{{center}}\\gotm{{{marker(doc, index, 0)}}}\\gottable{{{self.segments[0].text}}}\\end{{center}}"
+        if self.kind == "table":  # its caption over it, kept together; the tabular centred, set smaller or shrunk
+            caption = runs[:-1]  # when wider, never under the page's floor
+            shown = f"\\gotm{{{marker(doc, index, len(caption))}}}\\gottable{{{self.segments[-1].text}}}"
+            if not caption:
+                return f"\\begin{{center}}{shown}\\end{{center}}"
+            return (f"\\begin{{center}}\\begin{{minipage}}{{\\linewidth}}\\centering{{\\small {caption[0]}\\par}}\\smallskip"
+                    f"{shown}\\end{{minipage}}\\end{{center}}")
         if self.kind == "item" and self.continued:
             return f"\\item[]{body}"
         if self.kind == "item":
@@ -107,6 +114,11 @@ class Block:
             return f"\\item[\\gotm{{{marker(doc, index, 'L')}}}{label}]{body}"
         flush = self.continued or self.segments[0].text.startswith(CLAUSE)
         return ("\\noindent " if flush else "") + body
+
+    def whole(self, segment: int) -> bool:
+        """Whether segment `segment` is drawn whole (a formula, a tabular), not prose a page break may cut."""
+        return self.segments[segment].math or self.kind == "display" or (
+            self.kind == "table" and segment == len(self.segments) - 1)
 
     def markdown(self, first: int = 0, last: int | None = None, cut: dict[int, str] | None = None,
                  starts: bool = True) -> str:
@@ -118,12 +130,14 @@ class Block:
             starts: the page shows the block's start (a list item's label is written only then).
 
         Returns:
-            "# Title" for headings, "\\[ ... \\]" for formulas (with "\\tag{n}" when numbered), the tabular
-            as written for tables, "- " or "1. " before the start of a list item, prose with "\\( ... \\)"
-            inline formulas otherwise (a figure is its caption; a footnote "\\({ }^{1}\\) text").
+            "# Title" for headings, "\\[ ... \\]" for formulas (with "\\tag{n}" when numbered), a table's
+            caption and its tabular as written, a blank line apart, "- " or "1. " before the start of a list
+            item, prose with "\\( ... \\)" inline formulas otherwise (a figure is its caption; a footnote "\\({ }^{1}\\) text").
         """
         cut = cut or {}
         last = len(self.segments) - 1 if last is None else last
+        if self.kind == "table":  # the caption, then the tabular
+            return "\n\n".join(s.text for s in self.segments[first:last + 1])
         text = "".join(cut.get(k, self.segments[k].markdown()) for k in range(first, last + 1)).strip()
         if self.kind == "heading":
             return "#" * self.level + " " + text

@@ -1,11 +1,12 @@
-"""What a generated page says: headings, paragraphs with footnotes and sentences about the page's math, lists,
-displayed formulas (some numbered, some followed by the clause defining their symbols), tables and figures with
-captions.
+"""What a generated page says: headings (each followed by text), paragraphs with footnotes and sentences about the
+page's math, lists, displayed formulas (some numbered, some followed by the clause defining their symbols), tables
+and figures (charts or photographs) under numbered captions.
 
-Prose is real text (`engines.prose`, prose that ships with Debian and installed packages), formulas come
-from the formula engine's generator and tables from the table engine's, so a page mixes the same content
-the single-kind engines draw; inline math comes in whole sentences about the symbols of the formulas
-displayed near it (`engines.pages.mathtext`), as papers bring it in. Prose is kept only when LaTeX prints it
+Prose is real text (`engines.prose`, prose that ships with Debian and installed packages), formulas come from the
+formula engine's generator, and tables are the manual's own (`engines.manual_tables`, set with the table engine's
+rules), each the one the manual prints nearest where the document reads, under the manual's caption; inline math
+comes in whole sentences about the symbols of the formulas displayed near it (`engines.pages.mathtext`), as papers
+bring it in. Prose is kept only when LaTeX prints it
 exactly as written and Mathpix markdown reads it as plain text: no TeX or markdown specials, no character pairs TeX turns into one
 glyph (`--`, `''`, `,,`), so the target is the source text itself.
 
@@ -22,12 +23,14 @@ from collections.abc import Callable
 
 import numpy as np
 
+from engines import manual_tables
 from engines.formulas.content import latex_tokens, random_formula
+from engines.pages import photos
 from engines.pages.blocks import Block, Segment
 from engines.pages.mathtext import Notation, merge, sentence, where
 from engines.prose import DEFAULT, headings, paragraphs, places
-from engines.tables.content import random_tabular
-from renderers.scripts import HAN_RANGES
+from engines.tables.content import ruled_tabular
+from renderers.scripts import HAN, xecjk_spaced
 
 SAFE = {
     "en": re.compile(r"[A-Za-z0-9 .,;:!?'\"()/-]+"),
@@ -40,13 +43,12 @@ STOP = {"en": re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bcf)(?<!\bvs)(?<!\bviz)(?<
                          r"[.!?][)\"']*$"),
         "zh": re.compile("[。！？][）”]*$")}
 SENTENCE = {"en": re.compile(r"(?<=[.!?])\s+(?=[A-Z])"), "zh": re.compile(r"(?<=[。！？])(?![）)”」』])")}
-_CJK_WIDE = f"[{HAN_RANGES}\u3000-\u303f\uff00-\uffef]"  # Han, CJK punctuation, full-width forms
-_CJK_QUOTE = "[\u2018\u2019\u201c\u201d]"  # curly quotes: xeCJK sets them full width beside Chinese
-CJK_SPACE = re.compile(f"(?<={_CJK_WIDE}) (?={_CJK_WIDE}|{_CJK_QUOTE})|(?<={_CJK_QUOTE}) (?={_CJK_WIDE})")
-# A title's own numbering ("1.1.6. ", "Chapter 1. ", "A.2. ", "附录 A. "), replaced by the document's when it numbers.
-NUMBERING = re.compile(r"^(?:Chapter |Appendix |附录 ?)?(?:[A-Z](?:\.\d+)*\.|\d+(?:\.\d+)*\.?)\s+")
+# A title's own numbering ("1.1.6. ", "Chapter 1. ", "A.2. ", "附录 A. ", "第 3 章"), replaced by the document's when it numbers.
+NUMBERING = re.compile(r"^(?:(?:Chapter |Appendix |附录 ?)?(?:[A-Z](?:\.\d+)*\.|\d+(?:\.\d+)*\.?)\s+|第 ?\d+ ?章 ?)")
 NARROW_COLUMNS = 4
-CAPTION = {"en": "Figure {}: ", "zh": "图{}："}
+# Captions as papers number them: "Figure 2: ...", "Table 3: ..."; Chinese as GB/T 7713 sets them, "图 2 ...", "表 3 ..."
+CAPTION = {"figure": {"en": "Figure {}: ", "zh": "图 {} "}, "table": {"en": "Table {}: ", "zh": "表 {} "}}
+NUMERIC = re.compile(r"[\d,.]+")
 
 
 def _printable(text: str, lang: str) -> bool:
@@ -57,7 +59,7 @@ def _printable(text: str, lang: str) -> bool:
 def _tidy(text: str) -> str:
     """Whitespace collapsed, and none left between two Chinese characters or between one and a curly quote
     (xeCJK prints none there: a target said "第 9.4 节 “监控” where the page shows 节“监控)."""
-    return CJK_SPACE.sub("", " ".join(text.split()))
+    return xecjk_spaced(text)
 
 
 @functools.cache
@@ -94,16 +96,22 @@ class Walk:
     in the manual, each paragraph from another chapter)."""
 
     def __init__(self, rng: np.random.Generator, lang: str, source: str = DEFAULT) -> None:
-        self.lang, self.paragraphs, self.places = lang, paragraphs(lang, source), places(lang, source)
+        self.lang, self.source = lang, source
+        self.paragraphs, self.places = paragraphs(lang, source), places(lang, source)
         self.usable, self.printable = _usable(lang, source), frozenset(titles(lang, source))
         self.k = int(rng.integers(len(self.paragraphs)))
         self.first = self._next()  # the first paragraph the document reads
         self.section = self._section(self.first)  # the section of the text read last, or about to be read
+        self.top = self._top(self.first)  # whether that section is a chapter (no heading of the manual over it)
         self.k -= 1
 
     def _section(self, k: int) -> str | None:
         section = self.places[k % len(self.places)].section
         return _tidy(section) if section and _tidy(section) in self.printable else None
+
+    def _top(self, k: int) -> bool:
+        place = self.places[k % len(self.places)]
+        return place.section == place.chapter
 
     def chapter(self) -> str:
         """The outermost printable heading over where the walk began, without its numbering ("" if none)."""
@@ -123,7 +131,8 @@ class Walk:
     def sentences(self, n: int) -> list[str]:
         """The first `n` sentences of the next usable paragraph (fewer when it is shorter)."""
         k = self._next()
-        self.section = self._section(k) or self.section
+        if self._section(k):
+            self.section, self.top = self._section(k), self._top(k)
         return [s.strip() for s in SENTENCE[self.lang].split(_tidy(self.paragraphs[k])) if s.strip()][:n]
 
     def next_section(self) -> str:
@@ -134,7 +143,7 @@ class Walk:
             section = self._section(k)
             if section and section != self.section and self._section(k - 1) != section:
                 self.k -= 1  # its first paragraph is what the document says next
-                self.section = section
+                self.section, self.top = section, self._top(k)
                 return section
         return self.section or ""
 
@@ -160,14 +169,13 @@ def _with_math(rng: np.random.Generator, lang: str, sentences: list[str], rate: 
     return merge(out)
 
 
-def heading(walk: Walk, level: int, number: str = "", skip: bool = True) -> Block:
-    """The title of the section the walk goes on in (skipping to the next section's start when `skip`): numbered
-    `number` ("2.1 Virtual consoles"), or as its source numbers it ("1.1.6. Virtual consoles") when `number` is
-    ""."""
+def heading(walk: Walk, skip: bool = True) -> tuple[str, bool]:
+    """The title of the section the walk goes on in (skipping to the next section's start when `skip`), without the
+    manual's own numbering (the manual's "1.1.6." would skip numbers wherever the walk skips a section it cannot
+    print; the document numbers its own), and whether it is a chapter's title, which is never drawn as a
+    subsection."""
     text = walk.next_section() if skip or not walk.section else walk.section
-    if not number:
-        return Block("heading", (Segment(text),), level=level)
-    return Block("heading", (Segment(f"{number} {NUMBERING.sub('', text) or text}"),), level=level)
+    return NUMBERING.sub("", text) or text, walk.top
 
 
 def paragraph(rng: np.random.Generator, walk: Walk, notation: Notation, continued: bool = False,
@@ -247,23 +255,65 @@ def picture(rng: np.random.Generator) -> str:
 
 
 def figure(rng: np.random.Generator, walk: Walk, number: int) -> Block:
-    """A figure: a drawing (`picture`) over its caption, "Figure n: " and the title of the section it stands in."""
+    """A figure: a drawing (`picture`) or, two times in five, a photograph (`photos.photo`, where one is installed)
+    over its caption, "Figure n: " and what the photograph shows or, for a drawing, the title of the section it
+    stands in (a drawing of bars or lines is the section's chart)."""
+    drawn = photos.photo(rng, walk.lang) if rng.random() < 0.4 else None
+    if drawn:
+        return Block("figure", (Segment(CAPTION["figure"][walk.lang].format(number) + drawn.shows),),
+                     picture=drawn.latex)
     about = walk.section or walk.chapter()
-    caption = CAPTION[walk.lang].format(number) + (NUMBERING.sub("", about) or about)
+    caption = CAPTION["figure"][walk.lang].format(number) + (NUMBERING.sub("", about) or about)
     return Block("figure", (Segment(caption),), picture=picture(rng))
 
 
-def table(rng: np.random.Generator, lang: str, narrow: bool = False,
+def table(rng: np.random.Generator, walk: Walk, number: int, used: set[int], narrow: bool = False,
           fits: Callable[[str], bool] | None = None) -> Block | None:
-    """A tabular from the table engine's generator that the page can print legibly (`fits`, the page style's
-    `table_fits`: not shrunk under its floor); when `narrow` (a column of a two-column page), one of at most
-    `NARROW_COLUMNS` columns. None after five tries."""
-    for _ in range(5):
-        tabular = random_tabular(rng, lang)
-        spec = re.match(r"\\begin\{tabular\}\{([^}]*)\}", tabular)
-        if (not narrow or (spec and len(re.findall(r"[lcrp]", spec[1])) <= NARROW_COLUMNS)) and (
-                fits is None or fits(tabular)):
-            return Block("table", (Segment(tabular),))
+    """A table the manual prints, under its caption numbered `number` ("Table 3: List of XML tools"): of those
+    not yet in the document (`used`, which it joins), the nearest to where the walk reads, of the walk's chapter
+    where the chapter has one, so it holds what the text around it speaks of, with the manual's real values.
+
+    A run of 2-10 of its rows whose cells print as written; its widest columns after the first are left out
+    until the page prints it legibly (`fits`, the page style's `table_fits`) and, when `narrow` (a column of a
+    two-column page), it has at most `NARROW_COLUMNS`. None when no table near enough can be so printed."""
+    lang, found = walk.lang, manual_tables.tables(walk.lang, walk.source)
+    at = walk.k % len(walk.paragraphs)
+    chapter = walk.places[at].chapter
+    near = sorted((k for k in range(len(found)) if k not in used),
+                  key=lambda k: (found[k].chapter != chapter, abs(found[k].after - at), k))
+    for k in near[:6]:
+        tabular = _tabular(rng, found[k], lang, narrow, fits)
+        caption = _tidy(found[k].caption)
+        if tabular and _printable(caption, lang):
+            used.add(k)
+            return Block("table", (Segment(CAPTION["table"][lang].format(number) + caption), Segment(tabular)))
+    return None
+
+
+def _tabular(rng: np.random.Generator, found: manual_tables.ManualTable, lang: str, narrow: bool,
+             fits: Callable[[str], bool] | None) -> str | None:
+    """`found`'s tabular as the page prints it (see `table`), or None."""
+    printable = [k for k in range(len(found.rows[0])) if not found.header or _printable(_tidy(found.header[k]), lang)]
+    rows = [row for row in ([_tidy(c) for c in r] for r in found.rows)
+            if all(not row[k] or _printable(row[k], lang) for k in printable)]
+    if len(rows) < 2 or 0 not in printable:
+        return None
+    n = min(len(rows), int(rng.integers(3, 11)))
+    start = int(rng.integers(len(rows) - n + 1))
+    rows = rows[start:start + n]
+    columns = list(printable)
+    while len(columns) >= 2:
+        head = [_tidy(found.header[k]) for k in columns] if found.header else []
+        body = [[row[k] for k in columns] for row in rows]
+        cells = [c for c in head + [c for row in body for c in row] if c]
+        if lang == "zh" and not any(HAN.search(c) for c in cells):
+            return None  # an untranslated table in a Chinese document
+        spec = "".join("r" if all(NUMERIC.fullmatch(row[k]) for row in body if row[k]) else "l"
+                       for k in range(len(columns)))
+        tabular = ruled_tabular(spec, head, body, rng)
+        if (not narrow or len(columns) <= NARROW_COLUMNS) and (fits is None or fits(tabular)):
+            return tabular
+        columns.remove(max(columns[1:], key=lambda k: max(len(row[k]) for row in rows)))
     return None
 
 
@@ -290,15 +340,19 @@ def draw_blocks(rng: np.random.Generator, walk: Walk, budget: float, numbered: b
     notation = Notation(rng)
     blocks: list[Block] = paragraph(rng, walk, notation, continued=True) if rng.random() < 0.25 else []
     section, sub = int(rng.integers(0, 4)), 0
-    equation, figures, notes = int(rng.integers(0, 9)), int(rng.integers(0, 4)), 0
+    equation, figures, tables, notes = int(rng.integers(0, 9)), int(rng.integers(0, 4)), int(rng.integers(0, 4)), 0
+    used: set[int] = set()
     size = 0.0
     while size < budget:
         r = rng.random()
-        if not blocks or r < 0.12:
-            level = 1 if rng.random() < 0.7 or not section else 2
+        if blocks and blocks[-1].kind == "heading":  # a section opens with its text
+            new = paragraph(rng, walk, notation)
+        elif not blocks or r < 0.12:
+            title, top = heading(walk, skip=bool(blocks))
+            level = 1 if rng.random() < 0.7 or not section or top else 2
             section, sub = (section + 1, 0) if level == 1 else (section, sub + 1)
             number = "" if not numbered else str(section) if level == 1 else f"{section}.{sub}"
-            new = [heading(walk, level, number, skip=bool(blocks))]
+            new = [Block("heading", (Segment(f"{number} {title}" if number else title),), level=level)]
         elif r < 0.58:
             footnote = rng.random() < 0.12
             notes += footnote
@@ -310,7 +364,8 @@ def draw_blocks(rng: np.random.Generator, walk: Walk, budget: float, numbered: b
             equation += tagged
             new = display(rng, lang, notation, str(equation) if tagged else "", display_tokens)
         elif r < 0.91:
-            new = [b for b in [table(rng, lang, narrow=columns > 1, fits=fits)] if b is not None]
+            new = [b for b in [table(rng, walk, tables + 1, used, narrow=columns > 1, fits=fits)] if b is not None]
+            tables += len(new)
         else:
             figures += 1
             new = [figure(rng, walk, figures)]

@@ -27,10 +27,11 @@ from engines.base import Draw, Engine, EngineConfig, Lang, Resources, Sample, Sa
 from engines.pages.blocks import Document
 from engines.pages.content import Walk, draw_blocks
 from engines.pages.layout import CAP_HEIGHT, ENGINE, batch_latex, document_latex, draw_style
+from engines.pages.photos import compile_with_photos
 from engines.pages.source import PaperPage, load_papers
 from engines.pages.split import PageText, split_pages
 from renderers.errors import RenderError
-from renderers.latex import LatexConfig, compile_document
+from renderers.latex import LatexConfig
 from renderers.pymupdf import PdfDocument
 from tokenizer.protocol import PROMPT_FORMAT
 
@@ -159,7 +160,7 @@ class PagesEngine(Engine):
         lang = documents[0].lang
         tex = batch_latex(lang, [document_latex(k, d.setup, d.blocks) for k, d in enumerate(documents)])
         try:
-            pdf = compile_document(tex, config=self._latex(lang)).pdf
+            pdf = compile_with_photos(tex, self._latex(lang))
         except RenderError as exc:
             if len(documents) == 1:
                 return [exc]
@@ -215,7 +216,7 @@ class PagesEngine(Engine):
         except RenderError as exc:
             return exc
         meta = {"lang": page.lang, "source": page.paper, "engine": page.engine, "dpi": self.config.dpi,
-                "page": page.page, "match_score": page.score}
+                "page": page.page, "match_score": page.score, "date": page.date}
         return Sample(images=[image], prompt=PROMPT_FORMAT, target=page.markdown, task="format", meta=meta)
 
     def describe(self) -> dict[str, Any]:

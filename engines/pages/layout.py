@@ -50,7 +50,7 @@ TABLE = (r"\newsavebox\gottab\newcommand\gotsize[2]{\ifdim\wd\gottab>\linewidth"
          r"\ifdim\wd\gottab>\gotroom\resizebox{\gotroom}{!}{\usebox\gottab}\else\usebox\gottab\fi}")
 TABLE_SIZES = ((9.0, 11.0), (8.0, 9.5))  # LaTeX's \small and \footnotesize (of 10 pt), size and leading
 CAP_HEIGHT = 0.683  # a capital's height over the font size (Latin Modern; Times 0.66, Helvetica 0.72)
-_COMMON = (r"\usepackage{xcolor}\usepackage[a4paper]{geometry}\usepackage{adjustbox}\usepackage{pict2e}" "\n"
+_COMMON = (r"\usepackage{xcolor}\usepackage[a4paper]{geometry}\usepackage{graphicx}\usepackage{pict2e}" "\n"
            rf"{FORMULA_PREAMBLE}{TABLE_PREAMBLE}{MARKER}" "\n" + FURNITURE + "\n" + TABLE + "\n"
            r"\pagestyle{empty}\tracinglostchars=3\sloppy\relpenalty=10000\binoppenalty=10000")
 PREAMBLES = {"en": r"\usepackage[T1]{fontenc}\usepackage{lmodern}\usepackage{textcomp}" "\n" + _COMMON,

@@ -12,11 +12,13 @@ keeps only pages that match well, as Nougat does.
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from pathlib import Path
 
 from engines.tex import Macros
+from renderers.scripts import CJK_WIDE, xecjk_spaced
 
 COMMENT = re.compile(r"(?<!\\)((?:\\\\)*)%.*")  # % after an even run of backslashes ("\\\\%": a break, then one)
 INPUT = re.compile(r"\\(?:input|include)\s*\{([^}]+)\}")
@@ -24,10 +26,18 @@ DROP_ENVS = ("algorithm", "algorithmic", "lstlisting", "tikzpicture",
              "thebibliography", "wrapfigure", "subfigure", "minipage")
 MATH_ENVS = ("equation", "equation*", "displaymath", "align", "align*", "gather", "gather*", "multline", "multline*",
              "eqnarray", "eqnarray*", "flalign", "flalign*")
-# Classes whose \maketitle prints a date, `\today` when no `\date` is given: in the sandbox (SOURCE_DATE_EPOCH=0)
-# the day the epoch began.
-DATED_CLASSES = ("article", "report", "book", "scrartcl", "scrreprt", "scrbook", "amsart")
-TODAY = "January 1, 1970"
+# Classes whose \maketitle prints a date, `\today` when no `\date` is given: the day the run is told
+# (`LatexConfig.date_epoch`; a real paper's is `source.paper_date`), the epoch's first day unless told one.
+DATED_CLASSES = ("article", "report", "book", "scrartcl", "scrreprt", "scrbook", "amsart", "ctexart", "ctexrep",
+                 "ctexbook")
+EPOCH = datetime.date(1970, 1, 1)
+QUOTE_AFTER_CJK = re.compile(f'(?<={CJK_WIDE}) +(?=")')  # xeCJK sets no space between 过 and a `"` after it
+QUOTE_BEFORE_CJK = re.compile(f'" *(?={CJK_WIDE})')  # ... and one between a `"` and 命 after it
+# A `"` prints ” in TeX's OT1 fonts (pdflatex's and xelatex's default), as typed in T1 or with fontspec's fonts.
+STRAIGHT_QUOTE = re.compile(r"\\usepackage\s*\[[^]]*\bT1\b[^]]*\]\s*\{fontenc\}|\\usepackage\s*(?:\[[^]]*\])?\s*\{fontspec\}")
+CTEX = re.compile(r"\\usepackage\s*(?:\[[^]]*\])?\s*\{(?:[^}]*,)?\s*ctex\s*[,}]")
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
 LEVELS = {"section": 1, "subsection": 2, "subsubsection": 3}
 # (`\title`, `\author` and the like declare what `\maketitle` prints, where it prints it: `Converter.title_block`)
 DROP_WITH_ARG = ("title", "author", "date", "affil", "affiliation", "institute",
@@ -39,6 +49,13 @@ SIMPLE = {r"\{": "{", r"\}": "}", r"\ldots": "…", r"\dots": "…", r"\%": "%",
           "---": "—",
           "--": "–", "``": "“", "''": "”", "~": " ", r"\ ": " ", r"\,": " ", r"\LaTeX": "LaTeX", r"\TeX": "TeX",
           r"\@": "", r"\quad": " ", r"\qquad": " "}
+
+
+def today(day: datetime.date, chinese: bool = False) -> str:
+    """`day` as `\\today` prints it: "September 13, 2020" (LaTeX's own), "2020年9月13日" (ctex's)."""
+    if chinese:
+        return f"{day.year}年{day.month}月{day.day}日"
+    return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
 
 
 def expand_inputs(text: str, folder: Path, depth: int = 0) -> str:
@@ -217,8 +234,11 @@ def _authblk_names(names: list[str]) -> str:
 class Converter:
     """One paper's LaTeX body to Mathpix markdown, numbering sections, tables and figures as LaTeX does."""
 
-    def __init__(self, aux: str = "") -> None:
+    def __init__(self, aux: str = "", day: datetime.date = EPOCH) -> None:
         self.labels, self.cites = aux_labels(aux)
+        self.day = day  # the day `\\today` prints: the date the document was compiled with
+        self.today, self.chinese = today(day), False
+        self.quote = "”"  # what a `"` of the prose prints
         self.counters = [0, 0, 0]
         self.appendix = False
         self.tables = 0
@@ -245,6 +265,10 @@ class Converter:
         self.eq_by_section = bool(re.search(r"\\numberwithin\s*\{equation\}\s*\{section\}", source))
         if cls := re.search(r"\\documentclass\s*(?:\[([^]]*)\])?\s*\{([^}]*)\}", source):
             self.options, self.cls = cls[1] or "", cls[2].strip()
+        self.chinese = self.cls.startswith("ctex") or bool(CTEX.search(source))  # ctex names dates and heads in Chinese
+        self.today = today(self.day, chinese=self.chinese)
+        self.quote = '"' if STRAIGHT_QUOTE.search(source) else "”"
+        source = re.sub(r"\\today(?![A-Za-z])[ \t]*\n?[ \t]*", lambda _: self.today, source)  # TeX eats the space
         self.collect_theorems(source)
         # KOMA-Script ends section numbers with a dot when an appendix numbers with letters ("2.1.").
         self.enddot = self.cls.startswith("scr") and "\\appendix" in source
@@ -299,7 +323,7 @@ class Converter:
         symbols (*, \\dagger, ...), their notes go to the page's foot; e-mail addresses are left out. Read from
         the preamble and `\\author`-like
         commands (`\\affiliation`, `\\affil` of authblk, `\\institute`, `\\address`) in the order written;
-        then `\\date`, or `\\today` in the sandbox (`TODAY`) where the class prints one unasked.
+        then `\\date`, or the day compiled (`today`) where the class prints one unasked.
         """
         lines: list[str] = []
         authblk = re.search(r"\\affil(?![A-Za-z])", preamble) is not None
@@ -322,10 +346,10 @@ class Converter:
         date = re.search(r"\\date(?![A-Za-z])", preamble)
         cls = re.search(r"\\documentclass\s*(?:\[[^]]*\])?\s*\{([^}]*)\}", preamble)
         if date:
-            text = self.inline(argument(preamble, date.end())[0].replace("\\today", TODAY)).strip()
+            text = self.inline(argument(preamble, date.end())[0]).strip()
             lines += [text] if text else []
         elif lines and cls and cls[1].strip() in DATED_CLASSES:
-            lines.append(TODAY)
+            lines.append(self.today)
         return ["\n".join(lines)] if lines else []
 
     def blocks(self, text: str) -> str:
@@ -415,7 +439,8 @@ class Converter:
             lines = [f"{k + 1}. " if env == "enumerate" else "- " for k in range(len(items))]
             return "\n\n" + "\n".join(p + self.inline(item).strip() for p, item in zip(lines, items)) + "\n\n"
         if env == "abstract":  # KOMA-Script prints no heading unless asked (abstract=true)
-            head = "" if self.cls.startswith("scr") and "abstract=true" not in self.options else "## Abstract\n\n"
+            name = "摘要" if self.chinese else "Abstract"
+            head = "" if self.cls.startswith("scr") and "abstract=true" not in self.options else f"## {name}\n\n"
             return "\n\n" + head + self.blocks(inner) + "\n\n"
         if env in self.theorems:
             return self.theorem(env, inner)
@@ -544,9 +569,17 @@ class Converter:
                         arg, end = argument(text, i)
         result = "".join(out)
         if not paragraphs:
-            return " ".join(result.split())
-        paras = [" ".join(p.split()) for p in re.split(r"\n\s*\n", result)]
+            return self.quoted(xecjk_spaced(result))
+        paras = [self.quoted(xecjk_spaced(p)) for p in re.split(r"\n\s*\n", result)]
         return "\n\n" + "\n\n".join(p for p in paras if p) + "\n\n"
+
+    def quoted(self, text: str) -> str:
+        """`text` with each `"` as the paper's font prints it (`self.quote`), spaced beside Chinese as xeCJK sets it
+        whatever the source's spaces (measured): none between a Chinese character and a `"` after it, a space
+        between a `"` and a Chinese character after it."""
+        if self.chinese:
+            text = QUOTE_AFTER_CJK.sub("", QUOTE_BEFORE_CJK.sub('" ', text))
+        return text.replace('"', self.quote)
 
     def citation(self, name: str, keys: str) -> str:
         """A citation as the compiled paper prints it: "[1, 2]" or "Author et al., 2019" (natbib)."""

@@ -4,8 +4,8 @@ Nougat finds each page break in the markdown by fuzzy-searching the first words 
 last words of the page before) in it, scores a page by how well both its ends matched, and keeps pages
 that score high enough. This follows it without its bag-of-words staircase (which narrows the search
 on long papers): each search starts at the previous break and looks a few pages ahead. Matching runs on
-words alone (lower case, accents and LaTeX command names removed), so markup and math spelling do not
-count against a page; page numbers and running heads (lines repeated across pages) are left out of the
+words alone (lower case, accents and LaTeX command names removed; each Chinese character a word), so markup
+and math spelling do not count against a page; page numbers and running heads (lines repeated across pages) are left out of the
 PDF's words as Nougat's `clean_pdf_text` does.
 """
 
@@ -19,8 +19,14 @@ from typing import Callable
 from rapidfuzz.fuzz import partial_ratio_alignment
 
 from renderers.pymupdf import PdfDocument
+from renderers.scripts import HAN, HAN_RANGES
 
-WORD = re.compile(r"[^\W\d_]{3,}")
+LETTER = rf"(?:(?![{HAN_RANGES}])[^\W\d_])"  # a letter of a script that spaces its words (Han is written unspaced)
+# A word the matcher compares: each Chinese character, or a spaced script's run of three letters or more. Chinese is
+# written without spaces, so a run of Han was one "word" (a whole sentence), which the ASCII fold below made "".
+WORD = re.compile(rf"[{HAN_RANGES}]|{LETTER}{{3,}}")
+SHORT = re.compile(rf"[{HAN_RANGES}]|{LETTER}+")  # ... or of any length: the short words ("to", "a") as well
+COMPAT_HAN = re.compile("[\uf900-\ufaff]")  # CJK compatibility ideographs
 HIDDEN = re.compile(r"\\\(.*?\\\)|\\\[.*?\\\]|\\begin\{(align|gather)\*\}.*?\\end\{\1\*\}|\\[A-Za-z]+"
                     r"|(?m:^(?:Figure|Table) \d+:[^\n]*$)", re.S)
 CAPTION = re.compile(r"(?m)^(Figure|Table)\s+(\d+)\s*:")
@@ -91,16 +97,23 @@ def masked(text: str) -> str:
     return MATH_LETTERS.sub(lambda m: " " * len(m[0]), HIDDEN.sub(lambda m: " " * len(m[0]), text))
 
 
+def _fold(word: str) -> str:
+    """A word as the matcher compares it: lower case, accents removed; a Chinese character exactly as itself."""
+    if HAN.fullmatch(word):
+        return word
+    return unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode().lower()
+
+
 def _words(text: str) -> list[tuple[str, int]]:
-    """(word, offset) of the prose words of `text` (three letters or more), lower case, accents removed.
+    """(word, offset) of the prose words of `text` (`WORD`: three letters or more, or one Chinese character), folded
+    (`_fold`).
 
     Math and LaTeX command names are skipped in the markdown; in the PDF's text they come out as
     single symbols and digits, which the length floor drops, or as math letters (𝐹𝐿𝑅𝑐 of unicode-math
     fonts), which are masked, so both sides are compared on prose.
     """
     text = masked(text)
-    return [(unicodedata.normalize("NFKD", m[0]).encode("ascii", "ignore").decode().lower(), m.start())
-            for m in WORD.finditer(text)]
+    return [(_fold(m[0]), m.start()) for m in WORD.finditer(text)]
 
 
 def furniture_lines(pages: list[list[str]]) -> Callable[[str], bool]:
@@ -112,8 +125,13 @@ def furniture_lines(pages: list[list[str]]) -> Callable[[str], bool]:
 
 
 def page_texts(pdf: PdfDocument) -> list[str]:
-    """Each page's text lines, without page numbers and lines that recur on many pages (running heads)."""
-    pages = [[t.text.strip() for t in pdf.texts(p, dpi=72)] for p in range(len(pdf))]
+    """Each page's text lines, without page numbers and lines that recur on many pages (running heads).
+
+    A compatibility ideograph is read as the unified one it is drawn the same as: xdvipdfmx's text layer maps some
+    shared glyphs to them (不 as U+F967), while a target, written from the source, must say the unified one.
+    """
+    pages = [[COMPAT_HAN.sub(lambda m: unicodedata.normalize("NFKC", m[0]), t.text.strip())
+              for t in pdf.texts(p, dpi=72)] for p in range(len(pdf))]
     furniture = furniture_lines(pages)
     return ["\n".join(line for line in lines if not furniture(line)) for lines in pages]
 
@@ -184,7 +202,7 @@ def split_markdown(markdown: str, pages: list[list[str]], fragments: list[str] |
         # both ends must meet at the break: a float or a footnote between them makes the cut a guess
         agree = abs(found.dest_start - before.dest_end) <= AGREE_CHARS
         scores.append((found.score + before.score) / 200 if agree else 0.0)
-        word = max(0, min(len(starts) - 1, _index(starts, cut)))
+        word = _snap(words, pages[k - 1], max(0, min(len(starts) - 1, _index(starts, cut))))
         breaks.append(max(breaks[-1], word))
         at = starts[breaks[-1]]
     breaks.append(len(words))
@@ -209,9 +227,22 @@ def split_markdown(markdown: str, pages: list[list[str]], fragments: list[str] |
     return [(text, score) for text, score in out]
 
 
+def _snap(words: list[tuple[str, int]], previous: list[str], at: int, n: int = 4, reach: int = 3) -> int:
+    """The break `at` (a word of `words`), moved by up to `reach` words to where the markdown's words before it are
+    the `n` words the page before prints last, where exactly one such place is near; else `at` itself.
+
+    The fuzzy search can land a word off where words are short: with a Chinese character a word, a page printing
+    "...使用它。" lost its "它" to the next page (refused by `ends_agree`, but a page lost).
+    """
+    tail = previous[-n:]
+    fits = [d for d in range(-reach, reach + 1)
+            if len(tail) <= at + d <= len(words) and [w for w, _ in words[at + d - len(tail):at + d]] == tail]
+    return at + fits[0] if len(fits) == 1 else at
+
+
 def _short_lead(markdown: str, cut: int, lead: list[str]) -> int | None:
     """Where the short words `lead` start when the markdown's prose just before `cut` ends with them, else None."""
-    runs = list(re.finditer(r"[^\W\d_]+", masked(markdown[:cut])))[-len(lead):]
+    runs = list(SHORT.finditer(masked(markdown[:cut])))[-len(lead):]
     if [m[0].lower() for m in runs] != lead or any(UNIT_RE.search(masked(markdown[m.end():cut])) for m in runs[-1:]):
         return None
     return runs[0].start()

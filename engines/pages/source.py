@@ -12,8 +12,8 @@ package TeX Live lacks ("latex_missing_file"), that fails ("latex_error", "latex
 ("render_timeout"); pages that match poorly ("page_match_low"), show no text ("page_empty"), print a
 figure or table caption other than those their markdown holds or elsewhere on the page ("float_elsewhere"),
 whose footnotes are not the ones it prints ("note_elsewhere": a note LaTeX carried to the next page, or
-split over two), whose markdown says a word the page does not print, or not in the page's order, or a bar or bracket
-more than it prints ("target_not_printed": `printed_in_order`), or whose markdown does
+split over two), whose markdown says a word the page does not print, or not in the page's order, or a bar, bracket or
+straight quote more than it prints ("target_not_printed": `printed_in_order`), or whose markdown does
 not open and close with the words the page prints first and last ("page_ends_differ") or with the
 displayed formulas it prints there ("math_ends_differ"), or whose running head, page number or side stamp
 a target cannot write exactly ("furniture_rotated", "furniture_picture", "furniture_codepoints": see
@@ -24,6 +24,9 @@ Compiling happens once, when the engine is built: a real paper takes seconds to 
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
+import hashlib
 import re
 import unicodedata
 from collections import Counter
@@ -38,6 +41,8 @@ from engines.pages.mmd import Converter, expand_inputs, place_notes, split_notes
 from engines.pages.nougat import (
     MIN_AGREEMENT,
     MIN_SCORE,
+    SHORT,
+    WORD,
     end_fragments,
     page_texts,
     page_words,
@@ -53,10 +58,10 @@ from renderers.latex import LatexConfig, compile_document
 from renderers.pymupdf import PdfDocument
 from renderers.scripts import HAN
 
-WORD_RE = re.compile(r"[^\W\d_]{3,}")
-SHORT = re.compile(r"[^\W\d_]+")
 FORMULA = re.compile(r"[=+<>≤≥≈∼∈∑∏∫×·−∂∇√]")  # what a printed formula shows and prose does not: its operators
 MAIN_NAMES = ("main.tex", "ms.tex", "paper.tex")
+ARXIV_ID = re.compile(r"(?<![\d.])(\d\d)(0[1-9]|1[0-2])\.\d{4,5}(?!\d)")  # a new-style arXiv id: yymm.nnnnn
+DATE_SPAN = (datetime.date(2015, 1, 1), datetime.date(2024, 12, 31))  # a paper with no id is dated within these
 CJK = re.compile(r"\\usepackage(\[[^]]*\])?\{(ctex|xeCJK|CJKutf8)\}|\\documentclass(\[[^]]*\])?\{ctex")
 
 
@@ -72,6 +77,7 @@ class PaperPage:
         markdown: the page's target: its running head (if printed), body, notes, page number (if printed).
         score: its Nougat match score.
         pdf: the compiled paper (shared by its pages).
+        date: the day the paper was compiled with, ISO ("2021-03-14"): what its `\\today` prints.
     """
 
     paper: str
@@ -81,6 +87,7 @@ class PaperPage:
     markdown: str
     score: float
     pdf: bytes
+    date: str
 
     def render(self, dpi: float) -> Image.Image:
         """The page as an RGB image."""
@@ -95,7 +102,7 @@ def _caption_places(text: str) -> dict[str, float]:
     A float goes where LaTeX finds room, often on another page than the text around its source: a page
     whose printed captions are not the ones its markdown holds is refused ("float_elsewhere").
     """
-    words = [m.start() for m in WORD_RE.finditer(text)]
+    words = [m.start() for m in WORD.finditer(text)]
     return {f"{m[1]} {m[2]}": sum(w < m.start() for w in words) / max(1, len(words))
             for m in re.finditer(r"(?m)^(Figure|Table)\s+(\d+)\s*:", text)}
 
@@ -108,7 +115,9 @@ def floats_in_place(markdown: str, printed: str, slack: float = 0.2) -> bool:
     return mine.keys() == shown.keys() and all(abs(mine[k] - shown[k]) <= slack for k in mine)
 
 
-SYMBOLS = re.compile(r"[|\[\]()]")  # marks prose prints as typed and markdown adds none of (outside math and tables)
+# Marks prose prints as typed and markdown adds none of (outside math and tables); a straight quote among them: a
+# source's `"` prints as ” in most text fonts, which a target copying the source's `"` does not say.
+SYMBOLS = re.compile(r"[|\[\]()\"]")
 TABLE = re.compile(r"\\begin\{tabular\}.*?\\end\{tabular\}", re.S)
 
 
@@ -117,9 +126,23 @@ ACCENT = re.compile(rf"(?<=[^\W\d_]){MARK}\s*(?=[^\W\d_])")
 JOIN = re.compile(rf"(?<=[^\W\d_])(?:-\s*|{MARK}\s*)(?=[^\W\d_])")  # a line-end hyphen, or an accent
 
 
+def _phrases(words: list[tuple[str, int]]) -> list[str]:
+    """`words` (`nougat_words`) with each run of Chinese characters one phrase: Chinese is printed unspaced, so its
+    characters are compared as the run they stand in, not one by one (a changed, dropped or moved character
+    breaks the run; each character found anywhere after the one before let most such targets pass)."""
+    out: list[str] = []
+    for k, (word, _) in enumerate(words):
+        if k and HAN.fullmatch(word) and HAN.fullmatch(words[k - 1][0]):
+            out[-1] += word
+        else:
+            out.append(word)
+    return out
+
+
 def printed_in_order(markdown: str, printed: str) -> bool:
     """Whether every prose word of a page's markdown is printed on the page (`printed`: its body's text), in the
-    page's order, and every bar and bracket of its prose (outside math and tables) one the page prints too.
+    page's order, and every bar, bracket and straight quote of its prose (outside math and tables) one the page
+    prints too.
 
     The bag of words agrees at `MIN_AGREEMENT` with a tenth of the target wrong: a title written twice, a
     `\\verb` or short-verb line (`|\\cs{x}|`) read as commands ("(||, ||, etc.)", "| de EnhavoTabelo de Enhavo|")
@@ -127,10 +150,11 @@ def printed_in_order(markdown: str, printed: str) -> bool:
     string with hyphenated words joined: a compound's hyphen at a line's end cannot be told from TeX's ("back-" +
     "propagation"), and pdflatex prints a formula's letter as a letter ("T-length"), so "back", "propagation"
     and "length" are found inside "backpropagation" and "tlength"; an accent a font prints as its own glyph
-    ("Merc`ere") stays in its word.
+    ("Merc`ere") stays in its word. A run of Chinese characters (`_phrases`: punctuation, digits and line breaks
+    between them aside) must be printed as one run.
     """
-    shown, at = " ".join(w for w, _ in nougat_words(JOIN.sub("", printed))), 0
-    for word, _ in nougat_words(ACCENT.sub("", markdown)):
+    shown, at = " ".join(_phrases(nougat_words(JOIN.sub("", printed)))), 0
+    for word in _phrases(nougat_words(ACCENT.sub("", markdown))):
         at = shown.find(word, at)
         if at < 0:
             return False
@@ -281,6 +305,27 @@ def main_file(folder: Path) -> Path | None:
                  and "\\begin{document}" in p.read_text("utf-8", "replace")), None)
 
 
+def paper_date(folder: Path, main: Path) -> datetime.date:
+    """The day a paper is compiled with (TeX's `\\today`, the PDF's dates, `mmd.today` in its target): the month of
+    its arXiv id where its folder or main file names one ("2103.01234": March 2021), else a month drawn from its
+    folder's name within `DATE_SPAN`; the day of the month drawn from that name.
+
+    Why not the sandbox's fixed date: every title page said "January 1, 1970". Why drawn from the name, not the
+    clock: a build and its replay must typeset the same page.
+    """
+    seed = int.from_bytes(hashlib.sha256(folder.name.encode()).digest()[:8], "big")
+    found = ARXIV_ID.search(folder.name) or ARXIV_ID.search(main.stem)
+    if found and int(found[1]) >= 7:  # new-style ids began in April 2007 (0704.0001)
+        return datetime.date(2000 + int(found[1]), int(found[2]), 1 + seed % 28)
+    first, last = DATE_SPAN
+    return first + datetime.timedelta(days=seed % ((last - first).days + 1))
+
+
+def date_epoch(day: datetime.date) -> int:
+    """`day`'s noon (UTC) in seconds since 1970, for `LatexConfig.date_epoch`."""
+    return int(datetime.datetime.combine(day, datetime.time(12), datetime.timezone.utc).timestamp())
+
+
 def paper_pages(folder: Path, lang: str, latex: Callable[[str], LatexConfig], found: Found[PaperPage]) -> None:
     """Add the kept pages of one paper folder to `found` (none, with the reason counted, when it cannot be used).
 
@@ -301,7 +346,8 @@ def paper_pages(folder: Path, lang: str, latex: Callable[[str], LatexConfig], fo
     if lang not in ("mixed", paper_lang):
         found.skip("lang_mismatch", folder.name)
         return
-    config = latex(paper_lang)
+    day = paper_date(folder, main)
+    config = dataclasses.replace(latex(paper_lang), date_epoch=date_epoch(day))
     try:
         compiled = compile_document(tex, folder, config, passes=3)
         with PdfDocument(compiled.pdf) as pdf:
@@ -310,7 +356,7 @@ def paper_pages(folder: Path, lang: str, latex: Callable[[str], LatexConfig], fo
     except RenderError as exc:
         found.skip(exc.reason, f"{folder.name}: {' '.join(exc.detail.split())[:100]}")
         return
-    converter = Converter(compiled.aux)
+    converter = Converter(compiled.aux, day)
     markdown = converter.convert(source)
     body, notes = split_notes(markdown)
     bodies, printed = strip_notes(texts, notes)
@@ -342,7 +388,7 @@ def paper_pages(folder: Path, lang: str, latex: Callable[[str], LatexConfig], fo
             found.skip("target_not_printed", where)
         else:
             found.items.append(PaperPage(folder.name, paper_lang, config.program, page, frames[page].frame(text),
-                                         round(score, 4), compiled.pdf))
+                                         round(score, 4), compiled.pdf, day.isoformat()))
 
 
 def paper_folders(root: Path, depth: int = 3) -> list[Path]:

@@ -175,7 +175,7 @@ def _document_pages(document: Document, pages: list[tuple[int, str, list]]) -> l
             if s == "L":
                 continue
             seg = int(s)
-            if block.segments[seg].math or block.kind in ("display", "table"):
+            if block.whole(seg):
                 shown.append(_Shown(b, seg))
                 continue
             last = block.kind == "footnote" and seg == len(block.segments) - 1 and resume is not None
@@ -210,7 +210,7 @@ def _markdown(document: Document, shown: list[_Shown]) -> str:
         for x in parts:
             seg = block.segments[x.segment]
             spans = units(seg.text)
-            if seg.math or block.kind in ("display", "table") or (x.start, x.stop) == (0, len(spans)):
+            if block.whole(x.segment) or (x.start, x.stop) == (0, len(spans)):
                 continue
             begin = spans[x.start][0] if x.start else 0
             if x.stop < len(spans):  # the page ends inside the run: its text up to the cut

@@ -81,11 +81,73 @@ PHOTOS: tuple[Photo, ...] = (
              "aero1.jpg aero3.jpg aloeL.jpg apple.jpg building.jpg chicky_512.png fruits.jpg leuvenA.jpg orange.jpg "
              "squirrel_cls.jpg"),
 )
+# What each photo shows, in English and Chinese, for a caption under it (the pages engine's photo figures): written
+# after a look at each, and said of the whole scene, not of a detail, since a crop shows part of the photo.
+DESCRIPTIONS: dict[str, tuple[str, str]] = {
+    "Aqua": ("A splash on a water surface", "水面上溅起的水花"),
+    "Blinds": ("The veins of a green leaf", "绿叶的叶脉"),
+    "Dune": ("Dry grass on a dune by the sea", "海边沙丘上的枯草"),
+    "FreshFlower": ("Orange petals in close-up", "橙色花瓣特写"),
+    "Garden": ("A red and yellow flower in a garden", "花园里的红黄色花朵"),
+    "GreenMeadow": ("Young green grass", "嫩绿的青草"),
+    "RainDrops": ("Raindrops on green leaves", "绿叶上的雨滴"),
+    "Storm": ("Storm clouds over a road", "公路上空的暴风云"),
+    "TwoWings": ("Orange flowers in soft focus", "柔焦下的橙色花朵"),
+    "Wood": ("A weathered wooden surface", "风化的木板"),
+    "YellowFlower": ("A yellow flower in close-up", "黄色花朵特写"),
+    "ColdRipple": ("A wooden pier in fog", "雾中的木栈桥"),
+    "ColorfulCups": ("Rows of coloured paper cups", "一排排彩色纸杯"),
+    "DarkestHour": ("A lake in blue mist", "蓝色薄雾中的湖面"),
+    "EveningGlow": ("Rowing boats on a lake shore at sunset", "日落时湖岸边的小船"),
+    "FallenLeaf": ("Autumn leaves on the ground", "地上的秋叶"),
+    "Grey": ("The curved facade of a modern building", "现代建筑的曲线外墙"),
+    "Kite": ("White clouds in a blue sky", "蓝天白云"),
+    "OneStandsOut": ("Moss seen from above", "俯瞰苔藓"),
+    "Path": ("A path through a conifer forest", "针叶林中的小路"),
+    "summer_1am": ("A calm lake at twilight", "暮光中平静的湖面"),
+    "Bridge_by_Sander_Klootwijk": ("Bridge cables over a beach", "海滩上空的桥梁拉索"),
+    "Dragonfly_by_Bolly": ("Leaves of a tree against a blue sky", "蓝天下的树叶"),
+    "Picture_0B_by_freespace": ("Half a fig in a red bowl", "红碗里的半个无花果"),
+    "Picture_1A_by_freespace": ("Used paint brushes", "用过的画笔"),
+    "aitzgorri_by_Aitzol_Berasategi": ("Mountains above an autumn forest", "秋林上方的群山"),
+    "friends_by_Aitzol_Berasategi": ("Dogs at the window of a wooden house", "木屋窗口的狗"),
+    "life_by_Aitzol_Berasategi": ("A creek among rocks in a forest", "林间岩石中的小溪"),
+    "picosdeeuropa_by_Aitzol_Berasategi": ("Rocky peaks above a mountain pasture", "高山牧场上方的岩峰"),
+    "seeding_by_Clements_Engelhardt": ("Dandelion clocks in a meadow", "草地上的蒲公英"),
+    "sunset_by_Aitzol_Berasategi": ("Sunset over mountains", "群山上的日落"),
+    "Kleiber_by_Lukas_Baubkus": ("A bird on a tree trunk", "树干上的鸟"),
+    "Butterfly-Kenneth-Wimer": ("Wild flowers against a pale background", "浅色背景下的野花"),
+    "Valendas": ("Clouds over mountain ridges", "山脊上空的云"),
+    "after-the-rain": ("Clouds at sunset after rain", "雨后日落时的云"),
+    "appleflower": ("Apple blossom on a green background", "绿色背景中的苹果花"),
+    "beam": ("Sunbeams through storm clouds over hills", "穿过乌云照在山丘上的阳光"),
+    "butterfly": ("A butterfly on a purple flower", "紫色花上的蝴蝶"),
+    "cloud": ("Small clouds in a blue sky", "蓝天中的朵朵白云"),
+    "drop": ("A dew drop on a blade of grass", "草叶上的露珠"),
+    "flowers": ("Wild flowers in a meadow", "草地上的野花"),
+    "fog": ("Fog over a hillside field", "山坡田野上的雾"),
+    "this-is-not-windows": ("Green hills under a blue sky", "蓝天下的绿色山丘"),
+    "aero1": ("A town seen from the air", "航拍的城镇"),
+    "aero3": ("A town and woods seen from the air", "航拍的城镇与树林"),
+    "aloeL": ("An aloe in a pot", "盆栽芦荟"),
+    "apple": ("A red apple", "一个红苹果"),
+    "building": ("A modern building behind a lawn", "草坪后的现代建筑"),
+    "chicky_512": ("A small dog", "一只小狗"),
+    "fruits": ("Cut fruit", "切开的水果"),
+    "leuvenA": ("A cobbled street between brick houses", "砖房之间的鹅卵石街道"),
+    "orange": ("An orange", "一个橙子"),
+    "squirrel_cls": ("A squirrel on a branch", "树枝上的松鼠"),
+}
 PACKAGES = tuple(dict.fromkeys(p.package for p in PHOTOS))
 _NAMES = {Path(p.path): f"{p.package}/{p.name}" for p in PHOTOS}
 # The detector finds text-like strokes in foliage now and then; a detection counts as text only when it is
 # also recognised with this confidence and holds a letter or digit.
 TEXT_SCORE = 0.6
+
+
+def description(photo: Photo, lang: str) -> str:
+    """What `photo` shows, in `lang` ("en" or "zh"): "A misty lake at dawn", "晨雾中的湖面"."""
+    return DESCRIPTIONS[photo.name][("en", "zh").index(lang)]
 
 
 class BackgroundRefused(SampleError):

@@ -389,14 +389,15 @@ def _grouped(v: float, decimals: int, commas: bool) -> str:
     return f"$-${text}" if round(v, decimals) < 0 else text
 
 
-def _write(spec: str, head: list[str], rows: list[list[str]], rng: np.random.Generator,
-           above: str | None = None, bold: frozenset[int] = frozenset()) -> str:
-    """A ruled tabular: an optional line above the rules (a unit), the header, the rows (those in `bold` bold)."""
+def ruled_tabular(spec: str, head: list[str], rows: list[list[str]], rng: np.random.Generator,
+                  above: str | None = None, bold: frozenset[int] = frozenset()) -> str:
+    """A ruled tabular (booktabs or `\\hline`s): an optional line above the rules (a unit), the header (none when
+    `head` is empty: a table of terms and what they mean), the rows (those in `bold` bold)."""
     kind, top, mid, bottom = _rules(rng)
     lines = [f"\\begin{{tabular}}{{{spec}}}"]
     if above:
         lines.append(f"\\multicolumn{{{len(head)}}}{{r}}{{{above}}} \\\\")
-    lines += [top, " & ".join(head) + r" \\", mid]
+    lines += [top, " & ".join(head) + r" \\", mid] if head else [top]
     for i, row in enumerate(rows):
         if i in bold and i and kind == "booktabs":
             lines.append(r"\midrule")
@@ -502,7 +503,7 @@ def _statement(rng: np.random.Generator, lang: str) -> str:
             row.append("--" if pct is None else _grouped(pct, 1, False))
         rows.append(row)
     bold = st.totals if rng.random() < 0.5 else frozenset()
-    return _write("l" + "r" * (len(head) - 1), head, rows, rng, above=st.unit, bold=bold)
+    return ruled_tabular("l" + "r" * (len(head) - 1), head, rows, rng, above=st.unit, bold=bold)
 
 
 def _indicators(rng: np.random.Generator, lang: str) -> str:
@@ -519,7 +520,7 @@ def _indicators(rng: np.random.Generator, lang: str) -> str:
                                                                        else [])
                     + [_grouped((now / before - 1) * 100, 1, False) if not re.search(r"%|=", units) else "--"])
     head = [name, unit, years[0]] + ([years[1]] if previous else []) + [change]
-    return _write("ll" + "r" * (len(head) - 2), head, rows, rng)
+    return ruled_tabular("ll" + "r" * (len(head) - 2), head, rows, rng)
 
 
 def _distribution(rng: np.random.Generator, lang: str) -> str:
@@ -530,7 +531,7 @@ def _distribution(rng: np.random.Generator, lang: str) -> str:
     n_head, pct_head = _one(rng, DISTRIBUTION_HEADS[lang])
     rows = [[label, str(int(c)), f"{100 * c / total:.1f}"] for label, c in zip(categories, counts)]
     rows.append([_one(rng, TOTAL[lang]), str(total), "100.0"])
-    return _write("lrr", [row_head, n_head, pct_head], rows, rng, bold=frozenset({len(rows) - 1})
+    return ruled_tabular("lrr", [row_head, n_head, pct_head], rows, rng, bold=frozenset({len(rows) - 1})
                   if rng.random() < 0.4 else frozenset())
 
 

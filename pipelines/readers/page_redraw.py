@@ -5,8 +5,8 @@ formula, so a reading of the image cannot prove a target right to the character.
 generated is LaTeX in a recorded style (`meta["style"]`, an `engines.pages.layout.PageStyle`), and its
 target is Mathpix markdown written from the very blocks that LaTeX drew (`engines.pages.blocks`). So the
 target is read back into blocks (`blocks_of`: headings, paragraphs with inline formulas and footnote marks,
-list items, displayed formulas with their tags, tabulars, figure captions with the drawing `meta["pictures"]`
-records) and typeset by the engine's own code (`document_latex`, `batch_latex`) in that style. A right
+list items, displayed formulas with their tags, tabulars with their captions, figure captions with the drawing
+`meta["pictures"]` records) and typeset by the engine's own code (`document_latex`, `batch_latex`) in that style. A right
 target gives the page again, pixel for pixel (`pipelines.readers.ink.captured_agreement`, the capture
 replayed); a changed digit or letter, two lines swapped, a line dropped or split into words changes
 hundreds of pixels. A target that is not markdown the engine could have written (a paragraph broken over
@@ -33,8 +33,9 @@ from PIL import Image
 from engines.pages.blocks import Block, Segment
 from engines.pages.content import CAPTION
 from engines.pages.layout import ENGINE, PageStyle, batch_latex, document_latex
+from engines.pages.photos import compile_with_photos
 from renderers.errors import RenderError
-from renderers.latex import LatexConfig, compile_document
+from renderers.latex import LatexConfig
 from renderers.pymupdf import PdfDocument
 
 INLINE = re.compile(r"\\\((.*?)\\\)", re.S)
@@ -46,7 +47,9 @@ NOTE = re.compile(r"\{ \}\^\{(\d+)\}")
 FOOTNOTE = re.compile(r"\\\(\{ \}\^\{(\d+)\}\\\)(.*)", re.S)
 TAG = re.compile(r" \\tag\{([^{}]*)\}$")
 ITEM = re.compile(r"(-|\d+\.) (.*)", re.S)
-FIGURE = {lang: re.compile("^" + re.escape(caption).replace(r"\{\}", r"\d+")) for lang, caption in CAPTION.items()}
+# A caption as the engine numbers it, per block kind ("figure", "table") and language: "Table 3: ", "图 2 "
+CAPTIONS = {kind: {lang: re.compile("^" + re.escape(caption).replace(r"\{\}", r"\d+")) for lang, caption in by.items()}
+            for kind, by in CAPTION.items()}
 # A tabular's lines as the table engine writes them: one row each (ending in \\\\), or its rules.
 TABLE_LINE = re.compile(r".*\\\\|(?:\\(?:hline|toprule|midrule|bottomrule|cline\{[^{}]*\}|cmidrule(?:\([a-z]*\))?"
                         r"\{[^{}]*\}) ?)+")
@@ -90,9 +93,10 @@ def blocks_of(target: str, lang: str, continued: bool, pictures: list[str], in_i
     """The blocks a page's markdown was written from, in the order LaTeX typesets them.
 
     Footnotes, which the target writes after the page's body, go back behind the paragraph whose mark they
-    carry (where `document_latex` typesets them); a caption "Figure n: ..." ("图n：...") gets the next of the
-    document's `pictures`. With `in_item`, the page opens inside a list item begun on the page before: its first
-    line is the rest of that item (no label), the lines after it the list's next items.
+    carry (where `document_latex` typesets them); a caption "Figure n: ..." ("图 n ...") gets the next of the
+    document's `pictures`, and a caption "Table n: ..." ("表 n ...") goes with the tabular under it. With `in_item`,
+    the page opens inside a list item begun on the page before: its first line is the rest of that item (no label),
+    the lines after it the list's next items.
 
     Raises:
         NotPageMarkdown: a block no generated page holds (a paragraph over several lines, an item with no label,
@@ -105,6 +109,7 @@ def blocks_of(target: str, lang: str, continued: bool, pictures: list[str], in_i
         notes[int(m[1])] = m[2]
     figures = iter(pictures)
     blocks: list[Block] = []
+    caption: tuple[Segment, ...] = ()  # a table's caption, which its tabular follows
     for k, chunk in enumerate(chunks):
         if k == 0 and in_item:  # the rest of an item, then the list's next items (same list)
             rest, *lines = chunk.split("\n")
@@ -118,7 +123,13 @@ def blocks_of(target: str, lang: str, continued: bool, pictures: list[str], in_i
             rows = chunk.split("\n")[1:-1]
             if not all(TABLE_LINE.fullmatch(row.strip()) for row in rows):
                 raise NotPageMarkdown(f"block {k} is a tabular whose rows are not one a line: {chunk[:60]!r}")
-            blocks.append(Block("table", (Segment(chunk),)))
+            blocks.append(Block("table", (*caption, Segment(chunk))))
+            caption = ()
+            continue
+        if caption:
+            raise NotPageMarkdown(f"block {k - 1} is a table's caption with no tabular under it")
+        if CAPTIONS["table"][lang].match(chunk) and "\n" not in chunk:
+            caption = (Segment(chunk),)
             continue
         if chunk.startswith("\\[") and chunk.endswith("\\]") and "\n" not in chunk:
             body = chunk[2:-2]
@@ -139,13 +150,15 @@ def blocks_of(target: str, lang: str, continued: bool, pictures: list[str], in_i
             blocks += [Block("item", _prose(m[2], notes), label="" if m[1] == "-" else m[1], opens=i == 0)
                        for i, m in enumerate(items)]
             continue
-        if FIGURE[lang].match(chunk):
+        if CAPTIONS["figure"][lang].match(chunk):
             picture = next(figures, None)
             if picture is None:
                 raise NotPageMarkdown(f"block {k} is a caption, but the page records no drawing left for it")
             blocks.append(Block("figure", (Segment(chunk),), picture=picture))
             continue
         blocks.append(Block("paragraph", _prose(chunk, notes), continued=continued and k == 0))
+    if caption:
+        raise NotPageMarkdown("the page ends in a table's caption with no tabular under it")
     for note, text in notes.items():
         at = next((b for b, block in enumerate(blocks) if any(s.note == note for s in block.segments)), None)
         if at is None:
@@ -192,7 +205,7 @@ def redraw(target: str, meta: dict[str, Any], timeout_s: float = 120.0) -> list[
     documents = [document_latex(k, style.setup(), ending) + "\\par\\parfillskip=0pt plus 1fil\n"
                  for k, ending in enumerate(endings)]
     config = LatexConfig(program=ENGINE[lang], timeout_s=timeout_s, memory_mb=2048)
-    pdf = compile_document(batch_latex(lang, documents), config=config).pdf
+    pdf = compile_with_photos(batch_latex(lang, documents), config)
     first: dict[int, int] = {}
     with PdfDocument(pdf) as doc:
         for p in range(len(doc)):

@@ -3,6 +3,7 @@ whole-document compiles in the sandbox, real papers split Nougat's way, and the 
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import shutil
@@ -120,7 +121,8 @@ def test_real_papers_keep_matching_pages_and_skip_missing_classes(shared_data, t
     assert first.page == 0 and first.markdown.startswith(
         "# Continuous-time system identification with neural networks: model structures and fitting criteria\n\n"
         "Marco Forgione and Dario Piga\nIDSIA Dalle Molle Institute")
-    assert "January 1, 1970\n\n## Abstract" in first.markdown
+    from engines.pages.mmd import today
+    assert f"{today(datetime.date.fromisoformat(first.date))}\n\n## Abstract" in first.markdown  # its own day
     sample = engine.sample(make_rng(0, "pages", 0), 0)
     assert sample.meta["source"] == "sysid_neural_continuous"
     assert sample.target in {p.markdown for p in engine.pages}
@@ -536,8 +538,9 @@ def test_a_real_papers_page_is_read_in_order_and_exactly():
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_generated_documents_headings_and_running_head_are_those_of_its_text(lang: str) -> None:
     """A document reads the prose on from one place: each heading is the title of the section whose text follows
-    it, the running head the chapter's, a figure's caption its section's (each paragraph, heading and the running
-    head were drawn from anywhere in the manual: a page headed "Chroot system" over prose about fonts)."""
+    it, the running head the chapter's, a chart's caption its section's (each paragraph, heading and the running
+    head were drawn from anywhere in the manual: a page headed "Chroot system" over prose about fonts; a photo's
+    caption says what the photo shows: `test_pages_paperlike`)."""
     from engines import prose as corpus
     from engines.pages.content import NUMBERING, SENTENCE, Walk, _tidy, draw_blocks, titles
 
@@ -569,8 +572,8 @@ def test_a_generated_documents_headings_and_running_head_are_those_of_its_text(l
             if block.kind == "heading" and after.kind == "paragraph" and (place := place_of(after)):
                 assert bare(block.segments[0].text) == bare(place.section), (block.segments[0].text, place)
                 checked["heading"] += 1
-            if block.kind == "figure":
-                caption = re.split(r"[:：]", block.segments[0].text, maxsplit=1)[1].strip()
+            if block.kind == "figure" and "gotphoto" not in block.picture:  # a photo's says what it shows
+                caption = re.sub(r"^(Figure \d+: |图 \d+ )", "", block.segments[0].text)
                 assert caption in {bare(t) for t in corpus.headings(lang)}, caption
                 checked["figure"] += 1
     assert checked["heading"] >= 8 and checked["running"] >= 8 and checked["figure"] >= 1, checked
@@ -677,3 +680,119 @@ def test_the_rest_of_a_run_on_the_next_page_keeps_its_space_before_a_formula():
     assert second.meta["opens_in"] == "paragraph" and second.target.endswith(" \\(x_{1}\\) ends here."), second.target
     reading = read({"target": second.target, "meta": json.dumps(second.meta)}, second.images)
     assert reading.details["redrawn"] and reading.score == 1.0, reading
+
+
+def test_a_real_papers_title_page_says_the_day_it_was_compiled_with_not_1970(tmp_path):
+    """The sandbox dates every run 1970-01-01 (SOURCE_DATE_EPOCH=0), so every real paper's title page said
+    "January 1, 1970": a paper is now compiled with a plausible day of its own (its arXiv id's month, else one
+    drawn from its name within 2015-2024), and its target says the day the page prints."""
+    from engines.pages.mmd import today
+    from engines.pages.source import DATE_SPAN, load_papers, paper_date
+    from renderers.latex import LatexConfig
+
+    body = ("The quick brown fox jumps over the lazy dog while seven wizards quietly box jumping frogs near the "
+            "old mill, and every morning the careful baker weighs flour, sugar and butter before sunrise.")
+    for name, date in (("2103.01234", r"\date{\today}"), ("a-study-of-foxes", "")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "main.tex").write_text(
+            rf"\documentclass{{article}}\title{{Foxes}}\author{{Ada Lovelace}}{date}\begin{{document}}\maketitle "
+            rf"{body}\end{{document}}", "utf-8")
+    found = load_papers(str(tmp_path), "en", lambda lang: LatexConfig(timeout_s=120))
+    assert sorted(p.paper for p in found.items) == ["2103.01234", "a-study-of-foxes"], found.skipped
+    for page in found.items:
+        day = paper_date(tmp_path / page.paper, tmp_path / page.paper / "main.tex")
+        assert page.date == day.isoformat() and day.year != 1970
+        assert page.markdown == f"# Foxes\n\nAda Lovelace\n{today(day)}\n\n{body}\n\n1"
+        with PdfDocument(page.pdf) as pdf:
+            printed = " ".join(t.text for t in pdf.texts(page.page, dpi=72))
+        assert today(day) in printed and "1970" not in printed, printed
+    assert paper_date(tmp_path / "2103.01234", tmp_path / "x.tex").strftime("%Y-%m") == "2021-03"
+    assert DATE_SPAN[0] <= paper_date(tmp_path / "a-study-of-foxes", tmp_path / "x.tex") <= DATE_SPAN[1]
+    assert today(paper_date(tmp_path / "2103.01234", tmp_path / "x.tex"), chinese=True).startswith("2021年3月")
+
+
+CTEX_PAPER = r"""\documentclass{ctexart}
+\title{神经网络系统辨识}
+\author{张三}
+\begin{document}
+\maketitle
+\section{引言}
+系统辨识是根据测量数据建立动态系统数学模型的方法。这些模型随后用于仿真、预测和控制所研究的过程，
+不过模型的好坏取决于数据的质量。神经网络用于这一问题已有数十年了，但在长序列上训练它们的代价仍然很高，
+因为每一步都依赖于前一步达到的状态。
+
+本文描述一种结构，其参数通过线性动态算子的反向传播来学习，并将它与经典的黑箱模型结构进行比较。
+我们使用 LSTM 网络和处理器加速训练，实验在三个数据集上进行，结果表明该方法的误差更小。
+\end{document}
+"""
+
+
+def test_a_chinese_papers_page_is_kept_with_its_exact_target_and_a_wrong_one_refused(tmp_path):
+    """A ctexart paper's page is kept, its target the page's text exactly (no space where the source broke a line
+    inside a sentence). The matcher read each Chinese sentence as one word, which its ASCII fold made "": a Chinese
+    page was kept or refused ("page_words_differ") by chance, and every wrong Chinese target below passed it. A
+    target with a character changed, a printed line dropped, two sentences or paragraphs swapped or a compatibility
+    ideograph for 不 is refused."""
+    from engines.pages.mmd import today
+    from engines.pages.nougat import page_texts
+    from engines.pages.source import load_papers, printed_in_order
+    from renderers.latex import LatexConfig
+
+    (tmp_path / "zh").mkdir()
+    (tmp_path / "zh" / "main.tex").write_text(CTEX_PAPER, "utf-8")
+    found = load_papers(str(tmp_path), "zh", lambda lang: LatexConfig(program="xelatex", timeout_s=120))
+    assert found.skipped == {} and len(found.items) == 1
+    page = found.items[0]
+    first = ("系统辨识是根据测量数据建立动态系统数学模型的方法。这些模型随后用于仿真、预测和控制所研究的过程，不过模型的好坏"
+             "取决于数据的质量。神经网络用于这一问题已有数十年了，但在长序列上训练它们的代价仍然很高，因为每一步都依赖于前一步"
+             "达到的状态。")
+    second = ("本文描述一种结构，其参数通过线性动态算子的反向传播来学习，并将它与经典的黑箱模型结构进行比较。我们使用 LSTM "
+              "网络和处理器加速训练，实验在三个数据集上进行，结果表明该方法的误差更小。")
+    assert page.lang == "zh" and page.markdown == (
+        f"# 神经网络系统辨识\n\n张三\n{today(datetime.date.fromisoformat(page.date), chinese=True)}\n\n# 1 引言\n\n"
+        f"{first}\n\n{second}\n\n1")
+    with PdfDocument(page.pdf) as pdf:
+        printed = page_texts(pdf)[0]
+    body = page.markdown[:-len("\n\n1")]
+    assert printed_in_order(body, printed)
+    wrong = {"character": body.replace("数学模型", "数学膜型"),
+             "line dropped": body.replace("后用于仿真、预测和控制所研究的过程，不过模型的好坏取决于数据的质", ""),
+             "sentences swapped": body.replace(second, second[second.index("我们"):] + second[:second.index("我们")]),
+             "paragraphs swapped": body.replace(f"{first}\n\n{second}", f"{second}\n\n{first}"),
+             "compatibility ideograph": body.replace("不过", "\uf967过")}
+    for kind, target in wrong.items():
+        assert target != body and not printed_in_order(target, printed), kind
+    # A source's straight quote prints as ” in the paper's fonts: a target copying it says what the page does not.
+    assert printed_in_order("通过 ”apt-cache” 命令", "通过”apt-cache” 命令")
+    assert not printed_in_order('通过 "apt-cache" 命令', "通过”apt-cache” 命令")
+
+
+def test_a_page_break_the_fuzzy_search_put_a_character_off_is_moved_to_where_the_page_ends():
+    """With a Chinese character a word, the fuzzy search cut "...使用它。" before its "它" (the next page opened "它。"):
+    the break moves to where the markdown's words before it are the ones the page prints last."""
+    md = "甲乙丙丁戊己庚辛壬癸我并不鼓励你去使用它。\n\n# 2 方法\n\n为了使软件包的安装变得更保险子丑寅卯辰巳午未申酉戌亥"
+    pages = [list("甲乙丙丁戊己庚辛壬癸我并不鼓励你去使用它"),
+             list("方法方法为了使软件包的安装变得更保险子丑寅卯辰巳午未申酉戌亥")]
+    (first, _), (second, _) = split_markdown(md, pages)
+    assert first == "甲乙丙丁戊己庚辛壬癸我并不鼓励你去使用它。" and second.startswith("# 2 方法\n\n为了"), (first, second)
+
+
+def test_a_straight_quote_is_written_as_the_papers_font_prints_it():
+    """A source's `"` prints ” in TeX's OT1 fonts (pdflatex's and xelatex's default) and as typed in T1: the target
+    copied the source's `"` where the page printed ” (`printed_in_order` now refuses that)."""
+    from engines.pages.nougat import page_texts
+    from renderers.latex import LatexConfig
+
+    for preamble, quote in (("", "”"), (r"\usepackage[T1]{fontenc}", '"')):
+        tex = rf'\documentclass{{article}}{preamble}\begin{{document}}Run the "apt-cache policy" command.\end{{document}}'
+        with PdfDocument(compile_document(tex).pdf) as pdf:
+            printed = page_texts(pdf)[0]
+        assert Converter().convert(tex) == f"Run the {quote}apt-cache policy{quote} command." and quote in printed
+    # xeCJK sets no space between 过 and a `"` after it and one between a `"` and 命, whatever the source's spaces
+    for source in ('通过 "apt-cache" 命令', '通过"apt-cache"命令'):
+        tex = rf"\documentclass{{ctexart}}\begin{{document}}{source}\end{{document}}"
+        assert Converter().convert(tex) == "通过”apt-cache” 命令"
+        with PdfDocument(compile_document(tex, config=LatexConfig(program="xelatex")).pdf) as pdf:
+            chars = [c for line in pdf.texts(0, dpi=72) for c in line.text]
+        assert "过”" in "".join(chars) and "” 命" in "".join(chars), chars
+    assert Converter().convert(r'\documentclass{ctexart}\begin{document}他说 "命令"好\end{document}') == "他说” 命令” 好"

@@ -31,7 +31,7 @@ def _template(pattern: str) -> re.Pattern:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_inline_math_comes_in_sentences_about_the_symbols_displayed(lang: str) -> None:
     templates = [_template(p) for p, _ in TEMPLATES[lang]]
-    ends = r"(?<=[.!?])[)\"']*\s+" if lang == "en" else "(?<=[。！？])"
+    ends = r"(?<=[.!?])[)\"']*\s+" if lang == "en" else "(?<=[。！？])(?![）)”」』])|(?<=[。！？][）”])"  # after closing marks
     seen_where = seen_sentence = 0
     for seed in range(12):
         blocks = draw_blocks(make_rng(seed, "math", 0), Walk(make_rng(seed, "walk", 0), lang), 4000)
