@@ -263,9 +263,9 @@ def page_lines(hand: Hand, sheet: Sheet, rng: np.random.Generator) -> list[Row]:
 
 
 def _letter_rows(hand: Hand, rng: np.random.Generator, width: float, rows: int) -> list[Row]:
-    """A letter from `engines.letters`: English dated at the top right, salutation, body, closing and the sender
-    under it; Chinese salutation, body, 此致 (indented two characters) and 敬礼！ (at the line's start), then the
-    sender and the date at the right."""
+    """A letter from `engines.letters`: English dated at the top right, salutation, body, closing and the sender's
+    signature lines (name, maybe role) under it; Chinese salutation, body, 此致 (indented two characters) and 敬礼！
+    (at the line's start), then the sender and the date at the right."""
     lang, when = hand.lang, day(rng)
     if lang == "zh":
         words = letters.zh_letter(rng, when)
@@ -273,7 +273,7 @@ def _letter_rows(hand: Hand, rng: np.random.Generator, width: float, rows: int) 
         sender, to = (str(n) for n in rng.choice(EN_NAMES, 2, replace=False))
         words = letters.en_letter(rng, sender, to, str(rng.choice(CITIES)), when)
     date, sender = _date(rng, lang, when), words.signature[0]
-    if not all(drawable(hand, t) for t in (date, sender, words.salutation, *words.closing)):
+    if not all(drawable(hand, t) for t in (date, words.salutation, *words.closing, *words.signature)):
         raise SampleError("no_drawable_text", f"letter heading for hand {hand.font}")
     right = [(t, max(0.0, width - advance(hand, t))) for t in (sender, date)]  # at the line's end
     if lang == "zh":
@@ -282,7 +282,7 @@ def _letter_rows(hand: Hand, rng: np.random.Generator, width: float, rows: int) 
         tail += [Row("", t, x) for t, x in right]
     else:
         head = [Row("", date, right[1][1]), Row("", words.salutation, 0.0)]
-        tail = [Row("", t, width * 0.5) for t in (*words.closing, sender)]
+        tail = [Row("", t, width * 0.5) for t in (*words.closing, *words.signature)]
     if rows < len(head) + len(tail) + 2:
         raise SampleError("no_drawable_text", f"a {rows}-line sheet for a letter in hand {hand.font}")
     body = letter_body(hand, words.paragraphs, width, rows - len(head) - len(tail))
