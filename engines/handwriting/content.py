@@ -108,8 +108,9 @@ def paper(sheet: Sheet) -> np.ndarray:
     return page
 
 
-def wrap(hand: Hand, text: str, width: float) -> list[str] | None:
-    """`text` broken into lines no wider than `width` pixels (at spaces, or between Chinese characters).
+def wrap(hand: Hand, text: str, width: float, indent: float = 0.0) -> list[str] | None:
+    """`text` broken into lines no wider than `width` pixels (at spaces, or between Chinese characters), the first
+    `indent` pixels narrower (a Chinese paragraph's first line starts two characters in).
 
     A Chinese closing mark never starts a line: it is written past the line's end instead.
 
@@ -123,10 +124,11 @@ def wrap(hand: Hand, text: str, width: float) -> list[str] | None:
             space = " " if line else ""
             continue
         alone = sum(map(width_of, tok), 0.0)
-        if alone > width:
+        limit = width - (0.0 if lines else indent)
+        if alone > limit:
             return None
         joined = sum(map(width_of, space + tok), used)
-        if line and joined > width and tok not in NO_LINE_START:
+        if line and joined > limit and tok not in NO_LINE_START:
             lines.append(line)
             line, used = tok, alone
         else:
@@ -150,14 +152,14 @@ def sentences(text: str) -> list[str]:
     return [t for t in SENTENCE_END.split(text) if t and not t.isspace()]
 
 
-def _first_sentences(hand: Hand, text: str, width: float, room: int) -> list[str]:
+def _first_sentences(hand: Hand, text: str, width: float, room: int, indent: float = 0.0) -> list[str]:
     """`text` wrapped, or its first sentences, as many as `room` lines hold ([] when not even the first fits)."""
     join = "" if hand.lang == "zh" else " "
     parts = sentences(text)
-    wrapped = wrap(hand, text, width)
+    wrapped = wrap(hand, text, width, indent)
     while parts and (wrapped is None or len(wrapped) > room):
         parts = parts[:-1]
-        wrapped = wrap(hand, join.join(parts), width) if parts else None
+        wrapped = wrap(hand, join.join(parts), width, indent) if parts else None
     return wrapped or []
 
 
@@ -180,20 +182,22 @@ def body_lines(hand: Hand, rng: np.random.Generator, width: float, count: int) -
     return lines
 
 
-def letter_body(hand: Hand, paragraphs: tuple[str, ...], width: float, count: int) -> list[str]:
-    """A letter's paragraphs in order, each from a new line, until `count` lines are written: the page ends after
-    the last whole sentence that fits (a paragraph the hand cannot write is left out).
+def letter_body(hand: Hand, paragraphs: tuple[str, ...], width: float, count: int) -> list[Row]:
+    """A letter's paragraphs in order, each from a new line (a Chinese one two characters in, as 正文 is written),
+    until `count` lines are written: the page ends after the last whole sentence that fits (a paragraph the hand
+    cannot write is left out).
 
     Raises:
         SampleError("no_drawable_text"): not even the first sentence fits or can be written.
     """
-    lines: list[str] = []
+    indent = hand.size * 2 if hand.lang == "zh" else 0.0
+    lines: list[Row] = []
     for text in paragraphs:
         if not drawable(hand, text):
             continue
-        fitted = _first_sentences(hand, text, width, count - len(lines))
-        lines.extend(fitted)
-        if fitted != wrap(hand, text, width):
+        fitted = _first_sentences(hand, text, width, count - len(lines), indent)
+        lines.extend(Row("", line, indent if k == 0 else 0.0) for k, line in enumerate(fitted))
+        if fitted != wrap(hand, text, width, indent):
             break
     if not lines:
         raise SampleError("no_drawable_text", f"{hand.lang} letter for hand {hand.font}")
@@ -286,7 +290,7 @@ def _letter_rows(hand: Hand, rng: np.random.Generator, width: float, rows: int) 
     if rows < len(head) + len(tail) + 2:
         raise SampleError("no_drawable_text", f"a {rows}-line sheet for a letter in hand {hand.font}")
     body = letter_body(hand, words.paragraphs, width, rows - len(head) - len(tail))
-    return head + [Row("", line, 0.0) for line in body] + tail
+    return head + body + tail
 
 
 def write_page(rng: np.random.Generator, lang: str, kind: str, size: tuple[float, float]

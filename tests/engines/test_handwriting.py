@@ -249,6 +249,8 @@ def test_a_handwritten_letter_is_a_letter_not_a_manual() -> None:
             assert salutation.startswith(("尊敬的", "Dear ")) and salutation.endswith(("：", ",")), texts
             said = content.sentences(("" if lang == "zh" else " ").join(texts))
             assert not manual & set(said), texts
+            if lang == "zh":  # 您好！ and each paragraph start two characters in from the salutation (hand size 30-36)
+                assert texts[1] == "您好！" and lines[1][1][0] > lines[0][1][0] + 40, lines[:2]
             closings = {c for kinds in letters.EN_CLOSINGS.values() for c in kinds} | {"此致", "敬礼！"}
             assert closings & set(texts), texts
             written += 1
