@@ -2,14 +2,17 @@
 
 What a page is: a sheet (plain, ruled with a margin line, a yellow sticky note, or a printed form), a hand
 (`hand.draw_hand`), and lines of prose from `engines.prose` (the Debian Reference, English or Chinese) wrapped to
-the sheet's width; a letter adds a date, a greeting and a closing around its body; a form prints its title and
-field labels (DejaVu Sans or Noto Sans CJK) and the hand fills the fields in after the labels. The text is chosen
+the sheet's width; a form prints its title and field labels (DejaVu Sans or Noto Sans CJK) and the hand fills the
+fields in after the labels. A letter is a letter's words, not a manual's: `engines.letters` (the templates the docs
+engine's letters use) gives its salutation, paragraphs, closing and sender; an English letter is dated at the top
+right, a Chinese one signs and dates at the bottom right under 此致 / 敬礼！, as each is written. The text is chosen
 among paragraphs the hand can write (every character has stroke data), so the target is exactly what the page
 shows, line by line, top to bottom: a form's line is its printed label followed by what was written after it.
 """
 
 from __future__ import annotations
 
+import datetime
 import functools
 import re
 from dataclasses import dataclass
@@ -19,9 +22,9 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from engines import prose
+from engines import letters, prose
 from engines.base import SampleError
-from engines.everyday import MONTHS
+from engines.everyday import CITIES, EN_NAMES, MONTHS, day
 from engines.handwriting.hand import FONT_DIR, FONT_HANDS, Hand, advance, draw_hand, drawable, widths, write_lines
 from renderers import pen
 from renderers.fonts import font_file
@@ -29,12 +32,8 @@ from renderers.fonts import font_file
 KINDS = ("lined", "plain", "note", "letter", "form")
 # Chinese closing marks stay at the end of the line before, as people write them.
 NO_LINE_START = frozenset("，。、：；！？）”》")
-TOKEN = re.compile(r"[\x21-\x7e]+|\s+|.")  # an ASCII word, a run of spaces, or one other (e.g. Chinese) character
-GREETINGS = {"en": ("Dear friend,", "Dear all,", "Hi,", "Dear colleagues,", "Hello,"),
-             "zh": ("你好：", "各位同事：", "亲爱的朋友：", "大家好：")}
-# A closing's lines: "此致" and "敬礼！" are two, "此致" indented two characters and "敬礼！" at the line's start.
-CLOSINGS = {"en": (("Best wishes,",), ("Kind regards,",), ("Yours sincerely,",), ("Thanks,",)),
-            "zh": (("祝好！",), ("此致", "敬礼！"), ("谢谢！",))}
+# A Latin word (with its £ or é), a run of spaces, or one Chinese character or full-width mark
+TOKEN = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]+|\s+|.")
 FORMS = {"en": (("Feedback Form", "Meeting Notes", "Service Request", "Visit Report"),
                 ("Date:", "Subject:", "Comments:")),
          "zh": (("意见反馈表", "会议记录", "报修单", "走访记录"), ("日期：", "主题：", "备注："))}
@@ -109,8 +108,9 @@ def paper(sheet: Sheet) -> np.ndarray:
     return page
 
 
-def wrap(hand: Hand, text: str, width: float) -> list[str] | None:
-    """`text` broken into lines no wider than `width` pixels (at spaces, or between Chinese characters).
+def wrap(hand: Hand, text: str, width: float, indent: float = 0.0) -> list[str] | None:
+    """`text` broken into lines no wider than `width` pixels (at spaces, or between Chinese characters), the first
+    `indent` pixels narrower (a Chinese paragraph's first line starts two characters in).
 
     A Chinese closing mark never starts a line: it is written past the line's end instead.
 
@@ -124,10 +124,11 @@ def wrap(hand: Hand, text: str, width: float) -> list[str] | None:
             space = " " if line else ""
             continue
         alone = sum(map(width_of, tok), 0.0)
-        if alone > width:
+        limit = width - (0.0 if lines else indent)
+        if alone > limit:
             return None
         joined = sum(map(width_of, space + tok), used)
-        if line and joined > width and tok not in NO_LINE_START:
+        if line and joined > limit and tok not in NO_LINE_START:
             lines.append(line)
             line, used = tok, alone
         else:
@@ -138,8 +139,9 @@ def wrap(hand: Hand, text: str, width: float) -> list[str] | None:
     return lines
 
 
-def _date(rng: np.random.Generator, lang: str) -> str:
-    y, m, d = int(rng.integers(1990, 2030)), int(rng.integers(1, 13)), int(rng.integers(1, 29))
+def _date(rng: np.random.Generator, lang: str, date: datetime.date) -> str:
+    """`date` as a hand writes it: 2024年3月5日, "5 March 2024" or "March 5, 2024"."""
+    y, m, d = date.year, date.month, date.day
     if lang == "zh":
         return f"{y}年{m}月{d}日"
     return f"{d} {MONTHS[m - 1]} {y}" if rng.random() < 0.5 else f"{MONTHS[m - 1]} {d}, {y}"
@@ -150,31 +152,55 @@ def sentences(text: str) -> list[str]:
     return [t for t in SENTENCE_END.split(text) if t and not t.isspace()]
 
 
+def _first_sentences(hand: Hand, text: str, width: float, room: int, indent: float = 0.0) -> list[str]:
+    """`text` wrapped, or its first sentences, as many as `room` lines hold ([] when not even the first fits)."""
+    join = "" if hand.lang == "zh" else " "
+    parts = sentences(text)
+    wrapped = wrap(hand, text, width, indent)
+    while parts and (wrapped is None or len(wrapped) > room):
+        parts = parts[:-1]
+        wrapped = wrap(hand, join.join(parts), width, indent) if parts else None
+    return wrapped or []
+
+
 def body_lines(hand: Hand, rng: np.random.Generator, width: float, count: int) -> list[str]:
     """`count` or fewer wrapped lines of prose the hand can write: whole sentences of paragraphs drawn at random
-    (each at most once), so that a note, a letter's body or a form's comment never stops mid-sentence.
+    (each at most once), so that a note or a form's comment never stops mid-sentence.
 
     Raises:
         SampleError("no_drawable_text"): no sentence of the `TRIES` paragraphs looked at fits and can be written.
     """
     paragraphs = prose.paragraphs(hand.lang)
-    join = "" if hand.lang == "zh" else " "
     lines: list[str] = []
     for k in dict.fromkeys(int(rng.integers(len(paragraphs))) for _ in range(TRIES)):
-        text = paragraphs[k]
         if len(lines) >= count:
             break
-        if not drawable(hand, text):
-            continue
-        wrapped = wrap(hand, text, width)
-        parts = sentences(text)
-        while parts and (wrapped is None or len(lines) + len(wrapped) > count):
-            parts = parts[:-1]  # the paragraph's first sentences, as many as the page still holds
-            wrapped = wrap(hand, join.join(parts), width) if parts else None
-        if wrapped:
-            lines.extend(wrapped)
+        if drawable(hand, paragraphs[k]):
+            lines.extend(_first_sentences(hand, paragraphs[k], width, count - len(lines)))
     if not lines:
         raise SampleError("no_drawable_text", f"{hand.lang} hand {hand.font}")
+    return lines
+
+
+def letter_body(hand: Hand, paragraphs: tuple[str, ...], width: float, count: int) -> list[Row]:
+    """A letter's paragraphs in order, each from a new line (a Chinese one two characters in, as 正文 is written),
+    until `count` lines are written: the page ends after the last whole sentence that fits (a paragraph the hand
+    cannot write is left out).
+
+    Raises:
+        SampleError("no_drawable_text"): not even the first sentence fits or can be written.
+    """
+    indent = hand.size * 2 if hand.lang == "zh" else 0.0
+    lines: list[Row] = []
+    for text in paragraphs:
+        if not drawable(hand, text):
+            continue
+        fitted = _first_sentences(hand, text, width, count - len(lines), indent)
+        lines.extend(Row("", line, indent if k == 0 else 0.0) for k, line in enumerate(fitted))
+        if fitted != wrap(hand, text, width, indent):
+            break
+    if not lines:
+        raise SampleError("no_drawable_text", f"{hand.lang} letter for hand {hand.font}")
     return lines
 
 
@@ -222,7 +248,7 @@ def _form_rows(hand: Hand, sheet: Sheet, rng: np.random.Generator, width: float,
     title = titles[int(rng.integers(len(titles)))]
     out = [Row(title, "", max(0.0, (width - face.getlength(title)) / 2))]
     after = [face.getlength(label) + hand.size * 0.5 for label in labels]
-    date = _date(rng, lang)
+    date = _date(rng, lang, day(rng, 1990, 2029))
     out += [Row(labels[0], date, 0.0), Row(labels[1], subject(hand, rng, width - after[1]), 0.0)]
     comments = body_lines(hand, rng, width - after[2], max(1, rows - 4))
     out.append(Row(labels[2], comments[0], 0.0))
@@ -237,16 +263,34 @@ def page_lines(hand: Hand, sheet: Sheet, rng: np.random.Generator) -> list[Row]:
         return _form_rows(hand, sheet, rng, width, rows)
     if sheet.kind != "letter":
         return [Row("", line, 0.0) for line in body_lines(hand, rng, width, rows)]
-    lang = hand.lang
-    date, greeting = _date(rng, lang), GREETINGS[lang][int(rng.integers(len(GREETINGS[lang])))]
-    closing = CLOSINGS[lang][int(rng.integers(len(CLOSINGS[lang])))]
-    if not all(drawable(hand, t) for t in (date, greeting, *closing)) or rows < 4 + len(closing):
+    return _letter_rows(hand, rng, width, rows)
+
+
+def _letter_rows(hand: Hand, rng: np.random.Generator, width: float, rows: int) -> list[Row]:
+    """A letter from `engines.letters`: English dated at the top right, salutation, body, closing and the sender's
+    signature lines (name, maybe role) under it; Chinese salutation, body, 此致 (indented two characters) and 敬礼！
+    (at the line's start), then the sender and the date at the right."""
+    lang, when = hand.lang, day(rng)
+    if lang == "zh":
+        words = letters.zh_letter(rng, when)
+    else:
+        sender, to = (str(n) for n in rng.choice(EN_NAMES, 2, replace=False))
+        words = letters.en_letter(rng, sender, to, str(rng.choice(CITIES)), when)
+    date, sender = _date(rng, lang, when), words.signature[0]
+    if not all(drawable(hand, t) for t in (date, words.salutation, *words.closing, *words.signature)):
         raise SampleError("no_drawable_text", f"letter heading for hand {hand.font}")
-    body = body_lines(hand, rng, width, rows - 2 - len(closing))
-    date_x = max(0.0, width - advance(hand, date))
-    close = ([Row("", closing[0], max(0.0, width * 0.5))] if len(closing) == 1 else
-             [Row("", closing[0], hand.size * 2), Row("", closing[1], 0.0)])
-    return [Row("", date, date_x), Row("", greeting, 0.0)] + [Row("", line, 0.0) for line in body] + close
+    right = [(t, max(0.0, width - advance(hand, t))) for t in (sender, date)]  # at the line's end
+    if lang == "zh":
+        head = [Row("", words.salutation, 0.0)]
+        tail = [Row("", words.closing[0], hand.size * 2), Row("", words.closing[1], 0.0)]
+        tail += [Row("", t, x) for t, x in right]
+    else:
+        head = [Row("", date, right[1][1]), Row("", words.salutation, 0.0)]
+        tail = [Row("", t, width * 0.5) for t in (*words.closing, *words.signature)]
+    if rows < len(head) + len(tail) + 2:
+        raise SampleError("no_drawable_text", f"a {rows}-line sheet for a letter in hand {hand.font}")
+    body = letter_body(hand, words.paragraphs, width, rows - len(head) - len(tail))
+    return head + body + tail
 
 
 def write_page(rng: np.random.Generator, lang: str, kind: str, size: tuple[float, float]

@@ -200,9 +200,10 @@ def test_a_handwriting_sample_replays_from_its_meta() -> None:
 def test_built_in_pages_write_whole_sentences_and_a_chinese_letter_closes_as_people_write_it() -> None:
     """Notes stopped at "只需要按 F1 就", letters at "any letters or symbols in a" before "Best wishes,", a form's
     subject was the first line of a sentence, one page wrote a sentence twice, and "此致敬礼！" stood on one line."""
-    from engines import prose
+    from engines import letters, prose
     from engines.handwriting import content
 
+    closings = {c for kinds in letters.EN_CLOSINGS.values() for c in kinds}
     ends = {"en": (".", "!", "?", ":", ")", '"', "”"), "zh": ("。", "！", "？", "：", "”", "）", ")", ".")}
     closed = 0
     for seed in range(16):
@@ -213,14 +214,44 @@ def test_built_in_pages_write_whole_sentences_and_a_chinese_letter_closes_as_peo
                 except content.SampleError:
                     continue
                 texts = [text for text, _ in lines]
-                body = texts[2:-1] if kind == "letter" else texts[3:] if kind == "form" else texts
-                if kind == "letter" and texts[-1] == "敬礼！":
-                    assert texts[-2] == "此致" and body[-1] == "此致"
-                    body, closed = body[:-1], closed + 1
+                body = texts[3:] if kind == "form" else texts
+                if kind == "letter" and lang == "zh":
+                    assert texts[-4:-2] == ["此致", "敬礼！"], texts
+                    body, closed = texts[1:-4], closed + 1
+                elif kind == "letter":
+                    body = texts[2:max(k for k, t in enumerate(texts) if t in closings)]
                 whole = any(p.endswith(body[-1]) for p in prose.paragraphs(lang))  # a paragraph with no full stop
+                whole = whole or kind == "letter" and body[-1] in ("您好！",)
                 assert body[-1].endswith(ends[lang]) or whole, (lang, kind, texts)
                 said = [s for s in content.sentences(("" if lang == "zh" else " ").join(body)) if len(s) > 12]
                 assert len(said) == len(set(said)), texts
                 if kind == "form":
                     assert not texts[2].split(maxsplit=1)[-1].endswith((",", "，", " to", " the")), texts[2]
     assert closed
+
+
+def test_a_handwritten_letter_is_a_letter_not_a_manual() -> None:
+    """A letter page once wrote the Debian Reference under "Dear friend,": its body is now the words of a letter from
+    `engines.letters` (salutation, its paragraphs' sentences in order, closing and sender), with no manual sentence."""
+    from engines import letters, prose
+    from engines.handwriting import content
+
+    for lang in ("en", "zh"):
+        manual = {s for p in prose.paragraphs(lang) for s in content.sentences(p) if len(s) > 12}
+        written = 0
+        for seed in range(6):
+            try:
+                _, lines, _, _ = content.write_page(np.random.default_rng(seed), lang, "letter", (30, 36))
+            except content.SampleError:
+                continue
+            texts = [text for text, _ in lines]
+            salutation = texts[0 if lang == "zh" else 1]
+            assert salutation.startswith(("尊敬的", "Dear ")) and salutation.endswith(("：", ",")), texts
+            said = content.sentences(("" if lang == "zh" else " ").join(texts))
+            assert not manual & set(said), texts
+            if lang == "zh":  # 您好！ and each paragraph start two characters in from the salutation (hand size 30-36)
+                assert texts[1] == "您好！" and lines[1][1][0] > lines[0][1][0] + 40, lines[:2]
+            closings = {c for kinds in letters.EN_CLOSINGS.values() for c in kinds} | {"此致", "敬礼！"}
+            assert closings & set(texts), texts
+            written += 1
+        assert written >= 4, lang
