@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import pymupdf
@@ -39,8 +38,6 @@ PICTURE_FONTS = ("dingbat", "zapf", "wingding", "webding", "pzd")
 # ems: a wider gap between two glyphs that no space glyph holds shows as a space (a space glyph is 0.25 em; TeX sets
 # 0.28 around a relation, 0.22 around a binary operator; an italic f's overhang leaves under 0.18 before a bracket)
 GAP = 0.2
-LIGHT = 230  # a span this light in every channel may be drawn unseen, paper-coloured on paper (`_unseen`)
-UNSEEN_CONTRAST = 8  # grey levels: a span whose pixels differ less shows nothing
 CJK_GAP = 0.5  # ems between two Chinese glyphs: a heading's "第一节  重要提示"; a justified line spreads them far less
 
 
@@ -230,8 +227,8 @@ class PdfDocument:
             unit: "line" (MuPDF's lines), "word" (MuPDF's words: runs between spaces) or "char" (each
                 glyph, with the box MuPDF gives it: its advance by the font's full height).
             page: the `DrawnText.page` to record (the image's place in the caller's result).
-            gaps: a line says a space where the page shows one and no space glyph holds it, and leaves out
-                light text the page does not show (`_spaced`, `_unseen`); off by default, as the text layer says.
+            gaps: a line says a space where the page shows one and no space glyph holds it (`_spaced`); off by
+                default, as the text layer says.
 
         Returns:
             One `DrawnText` per non-blank line, word or character, in the PDF's content order.
@@ -247,8 +244,8 @@ class PdfDocument:
         to_pixels = pdf_page.rotation_matrix * matrix * pymupdf.Matrix(1, 0, 0, 1, -origin.x0, -origin.y0)
         textpage = pdf_page.get_textpage(clip=rect * pdf_page.derotation_matrix)
         if unit == "line" and gaps:
-            items = [(_spaced(line, lambda span: _unseen(pdf_page, span)), line["bbox"], line["dir"])
-                     for b in textpage.extractRAWDICT()["blocks"] for line in b.get("lines", [])]
+            items = [(_spaced(line), line["bbox"], line["dir"]) for b in textpage.extractRAWDICT()["blocks"]
+                     for line in b.get("lines", [])]
         elif unit == "line":
             items = [("".join(s["text"] for s in line["spans"]), line["bbox"], line["dir"])
                      for b in textpage.extractDICT()["blocks"] for line in b.get("lines", [])]
@@ -273,22 +270,13 @@ def _figure_like(item: tuple) -> bool:
     return abs(x1 - x0) > 0.5 and abs(y1 - y0) > 0.5
 
 
-def _unseen(page: pymupdf.Page, span: dict) -> bool:
-    """Whether a span is drawn in a colour its background hides: light text over nothing but paper (a real Chinese
-    credits page writes "顾　问" as 顾, a white 制, 问, to line the colons up). Only light spans are rendered to see."""
-    if min(span["color"] >> 16, (span["color"] >> 8) & 255, span["color"] & 255) < LIGHT:
-        return False
-    pixels = page.get_pixmap(clip=pymupdf.Rect(span["bbox"]), dpi=72, colorspace=pymupdf.csGRAY).samples
-    return not pixels or max(pixels) - min(pixels) <= UNSEEN_CONTRAST
-
-
-def _spaced(line: dict, unseen: Callable[[dict], bool] = lambda span: False) -> str:
+def _spaced(line: dict) -> str:
     """A text layer line's text, with a space where the page shows one that no space glyph holds: "2018 年04 月"
     drawn as "2018 年 04 月" (a gap of a quarter em after 年, a positioned move), a real paper's "S ⊂Range(κ)" and
     "trading it oﬀagainst" (TeX's math spacing, and a word space after a ligature, are moves, not glyphs). Two Chinese
     glyphs are parted only by a gap of `CJK_GAP` or more: a justified Chinese line spreads its glyphs a little apart,
-    and a reader writes no space there. A span `unseen` says the page does not show is left out."""
-    chars = [c for span in line["spans"] if not unseen(span) for c in span["chars"]]
+    and a reader writes no space there."""
+    chars = [c for span in line["spans"] for c in span["chars"]]
     size = max((span["size"] for span in line["spans"]), default=0.0)
     out = []
     for k, c in enumerate(chars):

@@ -61,7 +61,7 @@ def test_two_lines_of_each_column_under_a_figure_go_on_in_their_columns() -> Non
     upper = [(50 + 170 * c, 100 + 20 * r, 200 + 170 * c, 114 + 20 * r) for r in range(4) for c in range(3)]
     lower = [(50 + 170 * c, 400 + 20 * r, 190 + 170 * c, 414 + 20 * r) for r in range(2) for c in range(2)]
     assert reading_order(upper + lower).rows[-4:] == [[12], [14], [13], [15]]
-    apart = [(50, 400 + 20 * r, 150, 414 + 20 * r) for r in range(2)] + [(180, 400, 540, 414), (180, 420, 540, 434)]
+    apart = [(50, 400 + 20 * r, 150, 414 + 20 * r) for r in range(2)] + [(170, 400, 540, 414), (170, 420, 540, 434)]
     assert reading_order(upper + apart).rows[-2:] == [[12, 14], [13, 15]]  # a gap off the page's gutters
     wide = [(50, 400 + 20 * r, 150, 414 + 20 * r) for r in range(2)] + [(200, 400, 540, 414), (200, 420, 540, 434)]
     assert reading_order(wide).rows == [[0], [1], [2], [3]]  # 50 px: wider than any word gap, with no grid
