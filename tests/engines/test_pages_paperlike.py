@@ -123,8 +123,9 @@ def test_a_captioned_table_is_written_over_its_tabular_and_redrawn_to_the_pixel(
     pdf = compile_document(batch_latex("en", [document_latex(0, style.setup(), blocks)]),
                            config=LatexConfig(program="pdflatex")).pdf
     with PdfDocument(pdf) as doc:
-        [(page, target)] = split_pages(doc, [Document("en", style.setup(), blocks, style)])[0]
-        image = doc.render(page, 72)
+        [text] = split_pages(doc, [Document("en", style.setup(), blocks, style)])[0]
+        image = doc.render(text.page, 72)
+    target = text.markdown
     assert target == ("The file managers below are the ones most used on Debian.\n\n"
                       f"Table 2: List of interesting text-mode program packages\n\n{tabular}\n\n"
                       "Each of them runs in a terminal.")
@@ -155,8 +156,9 @@ def test_figures_are_photographs_as_well_as_charts_and_a_photo_page_is_redrawn_t
     pdf = photos.compile_with_photos(batch_latex("en", [document_latex(0, style.setup(), blocks)]),
                                      LatexConfig(program="pdflatex"))
     with PdfDocument(pdf) as doc:
-        [(page, target)] = split_pages(doc, [Document("en", style.setup(), blocks, style)])[0]
-        image = doc.render(page, 72)
+        [text] = split_pages(doc, [Document("en", style.setup(), blocks, style)])[0]
+        image = doc.render(text.page, 72)
+    target = text.markdown
     assert target == "A photograph of the place stands below.\n\nFigure 1: " + picture.shows
     ink = np.asarray(image.convert("L"))
     assert (ink < 250).mean() > 0.05  # the photo is printed (a page of two lines holds under 1% ink)
