@@ -24,7 +24,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from engines import letters, prose
 from engines.base import SampleError
-from engines.everyday import CITIES, EN_NAMES, MONTHS, day
+from engines.everyday import CITIES, EN_NAMES, MONTHS, day, en_day, zh_day
 from engines.handwriting.hand import FONT_DIR, FONT_HANDS, Hand, advance, draw_hand, drawable, widths, write_lines
 from renderers import pen
 from renderers.fonts import font_file
@@ -141,10 +141,9 @@ def wrap(hand: Hand, text: str, width: float, indent: float = 0.0) -> list[str] 
 
 def _date(rng: np.random.Generator, lang: str, date: datetime.date) -> str:
     """`date` as a hand writes it: 2024年3月5日, "5 March 2024" or "March 5, 2024"."""
-    y, m, d = date.year, date.month, date.day
     if lang == "zh":
-        return f"{y}年{m}月{d}日"
-    return f"{d} {MONTHS[m - 1]} {y}" if rng.random() < 0.5 else f"{MONTHS[m - 1]} {d}, {y}"
+        return zh_day(date)
+    return f"{date.day} {MONTHS[date.month - 1]} {date.year}" if rng.random() < 0.5 else en_day(date)
 
 
 def sentences(text: str) -> list[str]:

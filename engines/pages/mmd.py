@@ -17,6 +17,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+from engines.everyday import en_day, zh_day
 from engines.tex import Macros
 from renderers.scripts import CJK_WIDE, xecjk_spaced
 
@@ -36,8 +37,6 @@ QUOTE_BEFORE_CJK = re.compile(f'" *(?={CJK_WIDE})')  # ... and one between a `"`
 # A `"` prints ” in TeX's OT1 fonts (pdflatex's and xelatex's default), as typed in T1 or with fontspec's fonts.
 STRAIGHT_QUOTE = re.compile(r"\\usepackage\s*\[[^]]*\bT1\b[^]]*\]\s*\{fontenc\}|\\usepackage\s*(?:\[[^]]*\])?\s*\{fontspec\}")
 CTEX = re.compile(r"\\usepackage\s*(?:\[[^]]*\])?\s*\{(?:[^}]*,)?\s*ctex\s*[,}]")
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
 LEVELS = {"section": 1, "subsection": 2, "subsubsection": 3}
 # (`\title`, `\author` and the like declare what `\maketitle` prints, where it prints it: `Converter.title_block`)
 DROP_WITH_ARG = ("title", "author", "date", "affil", "affiliation", "institute",
@@ -53,9 +52,7 @@ SIMPLE = {r"\{": "{", r"\}": "}", r"\ldots": "…", r"\dots": "…", r"\%": "%",
 
 def today(day: datetime.date, chinese: bool = False) -> str:
     """`day` as `\\today` prints it: "September 13, 2020" (LaTeX's own), "2020年9月13日" (ctex's)."""
-    if chinese:
-        return f"{day.year}年{day.month}月{day.day}日"
-    return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
+    return zh_day(day) if chinese else en_day(day)
 
 
 def expand_inputs(text: str, folder: Path, depth: int = 0) -> str:
