@@ -278,12 +278,12 @@ def _spaced(line: dict) -> str:
     and a reader writes no space there."""
     chars = [c for span in line["spans"] for c in span["chars"]]
     size = max((span["size"] for span in line["spans"]), default=0.0)
-    out = []
-    for k, c in enumerate(chars):
-        chinese = bool(CJK.match(c["c"]) and CJK.match(chars[k - 1]["c"])) if k else False
-        if k and c["c"] != " " and chars[k - 1]["c"] != " " and (
-                c["bbox"][0] - chars[k - 1]["bbox"][2] >= (CJK_GAP if chinese else GAP) * size):
-            out.append(" ")
+    out = [c["c"] for c in chars[:1]]
+    for before, c in zip(chars, chars[1:]):
+        if " " not in (before["c"], c["c"]):
+            gap = CJK_GAP if CJK.match(before["c"]) and CJK.match(c["c"]) else GAP
+            if c["bbox"][0] - before["bbox"][2] >= gap * size:
+                out.append(" ")
         out.append(c["c"])
     return "".join(out)
 
