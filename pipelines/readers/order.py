@@ -190,7 +190,7 @@ def _match(line: str, found: list[Placed], rank: list[int], used: set[int],
     return (i, True, ratio) if ratio >= PIECE else None
 
 
-def _in_turn(matched: list[tuple[str, int, bool, float]], rank: list[int]) -> None:
+def _in_turn(matched: list[tuple[str, int, bool, float]], found: list[Placed], rank: list[int]) -> None:
     """Give a line the page prints several times its detections in reading order, in place: the k-th time the
     target writes it is the k-th time the page shows it. Which of identical lines is which cannot be seen, so their
     order tells nothing; matched greedily, one taken early (after a missed neighbour) turned every later repeat
@@ -202,7 +202,7 @@ def _in_turn(matched: list[tuple[str, int, bool, float]], rank: list[int]) -> No
     for line, ks in turns.items():
         if len(ks) > 1:
             for k, i in zip(ks, sorted((matched[k][1] for k in ks), key=lambda i: rank[i]), strict=True):
-                matched[k] = (line, i, False, matched[k][3])
+                matched[k] = (line, i, False, fuzz.ratio(line, found[i].text))
 
 
 def judge(lines: list[str], found: list[Placed]) -> dict[str, Any]:
@@ -232,7 +232,7 @@ def judge(lines: list[str], found: list[Placed]) -> dict[str, Any]:
                 matched.append((line, *m))
                 used.add(m[0])
                 after = rank[m[0]]
-    _in_turn(matched, rank)
+    _in_turn(matched, found, rank)
     # A detection is one target line: a line matched to a detection another line matches far better is one the
     # reader missed, matched to a look-alike (two lines that differ in a few words), and is left unplaced.
     best_of: dict[int, float] = {}
