@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.chart_tables import write_tables
-from engines.base import SampleError, make_rng
+from engines.base import SampleError, make_rng, pick
 from engines.charts.content.builtin import (
     NOT_PARTS,
     RUNS,
@@ -78,7 +78,7 @@ def real_windows(seed: int = 0, per_table: int = 40) -> list[list[float]]:
     windows = []
     for table in tables:
         for _ in range(per_table):
-            values = table.series[int(rng.integers(len(table.series)))].values
+            values = pick(rng, table.series).values
             n = int(rng.integers(8, 17))
             if len(values) >= n:
                 start = int(rng.integers(0, len(values) - n + 1))

@@ -43,7 +43,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from bench.cpu import cpu_seconds
-from engines.base import SampleError, make_rng
+from engines.base import SampleError, make_rng, pick
 from engines.scene import backgrounds, fonts, words
 from engines.scene.engine import CORE, MIN_PAD
 from engines.scene.source import LEGIBLE, DrawnText, Labelled, Unreadable, image_files, label, open_photo
@@ -289,12 +289,12 @@ def synthetic(n: int) -> dict:
 def naive_scene(rng: np.random.Generator, check: bool = True) -> bytes:
     """The baseline: a scene with nothing reused (photo decoded at full size, font opened, PP-OCR loaded to
     check the photo for text, unless `check` is off)."""
-    path = backgrounds.installed()[int(rng.integers(len(backgrounds.installed())))]
+    path = pick(rng, backgrounds.installed())
     photo = Image.open(path).convert("RGB")
     if check:
         ppocr.engine.cache_clear()
         backgrounds.text_found(photo.resize((photo.width // 2, photo.height // 2)))
-    face = fonts.available(False)[int(rng.integers(len(fonts.available(False))))]
+    face = pick(rng, fonts.available(False))
     font = ImageFont.truetype(str(fonts.ROOT / face.path), int(rng.integers(20, 72)), index=face.index)
     image = photo.resize((photo.width * 768 // max(photo.size), photo.height * 768 // max(photo.size)))
     draw = ImageDraw.Draw(image)

@@ -95,6 +95,21 @@ def derived(rng: np.random.Generator) -> np.random.Generator:
     return np.random.default_rng(int(rng.integers(2**63)))
 
 
+def pick(rng: np.random.Generator, options: Sequence[T], weights: Sequence[float] | None = None) -> T:
+    """One of `options`: uniformly, or in proportion to `weights` (one per option, any positive scale).
+
+    The one way an engine picks, so that a pick is the same draw everywhere: one `integers(len(options))`, or one
+    `choice` over the normalised weights. Engines used to write this line each (`_pick`, `_one`, inline), and a
+    sample is a pure function of its rng's calls: changing how a pick draws would change every later draw of
+    every sample that picks, so the calls themselves are the contract (`rng.choice(options)` would copy
+    `options` into an array and return numpy strings).
+    """
+    if weights is None:
+        return options[int(rng.integers(len(options)))]
+    p = np.asarray(weights, dtype=float)
+    return options[int(rng.choice(len(options), p=p / p.sum()))]
+
+
 MAX_ATTEMPTS = 10  # failed draws of one index before its shard fails (an engine that cannot make it)
 SOURCE_ATTEMPTS = 200  # ... with a --source of that many items or more (a failure there is usually the item's)
 

@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from engines.base import Draw, Engine, Sample, SampleError, derived, make_rng
+from engines.base import Draw, Engine, Sample, SampleError, derived, make_rng, pick
 
 SPREAD = 64  # part indices one composed sample owns
 # What the pages reader needs of a page to typeset its target again (`pipelines.readers.page_redraw`); a real
@@ -117,4 +117,4 @@ def joined(pages: list[Sample]) -> tuple[str, list[list[Any]], str]:
 
 def rng_choice(rng: np.random.Generator, options: tuple[str, ...], chosen: str) -> str:
     """`chosen`, or one of `options` drawn from `rng` when `chosen` is "mixed"."""
-    return options[int(rng.integers(len(options)))] if chosen == "mixed" else chosen
+    return pick(rng, options) if chosen == "mixed" else chosen

@@ -12,6 +12,8 @@ import datetime
 
 import numpy as np
 
+from engines.base import pick
+
 EN_NAMES = ("Alice Martin", "David Chen", "Maria Garcia", "James Wilson", "Sarah Johnson", "Thomas Becker",
             "Emily Clarke", "Robert Novak", "Laura Rossi", "Daniel Kim", "Anna Schmidt", "Peter Hughes")
 STREETS = ("Maple Avenue", "Station Road", "High Street", "Oak Lane", "Church Street", "Park Road", "Mill Lane")
@@ -63,7 +65,7 @@ def en_phone(rng: np.random.Generator, city: str) -> str:
 
 def zh_phone(rng: np.random.Generator) -> str:
     """An office number with its area code: "010-65234187", "0571-8765432"."""
-    code = ZH_AREA_CODES[int(rng.integers(len(ZH_AREA_CODES)))]
+    code = pick(rng, ZH_AREA_CODES)
     digits = 11 - len(code)  # a local number of 8 digits under a 3-digit code, 7 under a 4-digit one
     return f"{code}-{int(rng.integers(2, 9))}{int(rng.integers(10 ** (digits - 1))):0{digits - 1}d}"
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engines.base import pick
 from engines.everyday import UK_CITIES, WEEKDAYS, ZH_NAMES, day, email, en_day, en_phone, later, zh_day, zh_phone
 
 FEMALE = frozenset({"Alice", "Maria", "Sarah", "Emily", "Laura", "Anna", "王芳", "李娜", "陈静", "赵敏", "周婷"})
@@ -70,14 +71,10 @@ class Notice:
     issued: datetime.date
 
 
-def _pick(rng: np.random.Generator, options: tuple[str, ...]) -> str:
-    return options[int(rng.integers(len(options)))]
-
-
 def en_letter(rng: np.random.Generator, sender: str, recipient: str, city: str, date: datetime.date) -> Letter:
     """An English letter from `sender` (living in `city`) to `recipient`, dated `date`: calling a meeting, answering
     about an order (from a company's customer services), asking for information or complaining about a repair."""
-    kind = _pick(rng, tuple(EN_CLOSINGS))
+    kind = pick(rng, tuple(EN_CLOSINGS))
     first, last = recipient.split()
     title = "Ms" if first in FEMALE else "Mr"
     phone, mail = en_phone(rng, city), email(sender, "example.org")
@@ -87,11 +84,11 @@ def en_letter(rng: np.random.Generator, sender: str, recipient: str, city: str, 
     if kind == "meeting":
         meet = later(rng, date, 14, 40)
         agenda = [AGENDA[int(k)] for k in rng.choice(len(AGENDA), 3, replace=False)]
-        society = _pick(rng, ASSOCIATIONS)
+        society = pick(rng, ASSOCIATIONS)
         paragraphs = [
-            f"I am writing to let you know that the {_pick(rng, MEETINGS)} of the {society} will be held on "
-            f"{WEEKDAYS[meet.weekday()]}, {en_day(meet)}, at {int(rng.integers(6, 9))}:{_pick(rng, ('00', '30'))} pm "
-            f"in {_pick(rng, VENUES)}.",
+            f"I am writing to let you know that the {pick(rng, MEETINGS)} of the {society} will be held on "
+            f"{WEEKDAYS[meet.weekday()]}, {en_day(meet)}, at {int(rng.integers(6, 9))}:{pick(rng, ('00', '30'))} pm "
+            f"in {pick(rng, VENUES)}.",
             f"The agenda includes {agenda[0]}, {agenda[1]} and {agenda[2]}. If you would like to raise any other "
             f"matter, please let me know by {en_day(later(rng, date, 5, 10))} so that it can be added.",
             "Please let me know whether you will be able to attend. If you cannot come, you are welcome to send "
@@ -101,7 +98,7 @@ def en_letter(rng: np.random.Generator, sender: str, recipient: str, city: str, 
         signature = (sender, f"Secretary, {society}")
     elif kind == "order":
         number = int(rng.integers(10000, 99999))
-        item = _pick(rng, ORDERED)
+        item = pick(rng, ORDERED)
         delivered = later(rng, date, -20, -8)
         paragraphs = [
             f"Thank you for your letter of {en_day(later(rng, delivered, 1, 5))} about your order no. {number}, "
@@ -114,18 +111,18 @@ def en_letter(rng: np.random.Generator, sender: str, recipient: str, city: str, 
             "Please accept our apologies for the inconvenience. If there is anything else we can do, please do not "
             "hesitate to contact us."]
         salutation, subject = f"Dear {title} {last},", f"Order no. {number}"
-        signature, company = (sender, "Customer Services"), _pick(rng, COMPANIES)
+        signature, company = (sender, "Customer Services"), pick(rng, COMPANIES)
     elif kind == "request":
         paragraphs = [
-            f"I am writing to ask for information about the {_pick(rng, COURSES)} course that your college runs "
-            f"in the {_pick(rng, ('autumn', 'spring', 'summer'))} term.",
+            f"I am writing to ask for information about the {pick(rng, COURSES)} course that your college runs "
+            f"in the {pick(rng, ('autumn', 'spring', 'summer'))} term.",
             "I would be grateful if you could send me the dates and times of the classes, the fees and details of "
             "how to enrol. I would also like to know whether the course is suitable for complete beginners.",
             f"I am free on weekday evenings and on Saturdays. You can reach me on {phone} or at {mail}.",
             "Thank you in advance for your help. I look forward to hearing from you."]
         salutation = f"Dear {title} {last},"
     else:
-        thing = _pick(rng, REPAIRED)
+        thing = pick(rng, REPAIRED)
         paid = rng.integers(6000, 24000) / 100
         days = sorted(int(k) for k in rng.choice(5, 2, replace=False))
         paragraphs = [
@@ -138,7 +135,7 @@ def en_letter(rng: np.random.Generator, sender: str, recipient: str, city: str, 
             f"reach me on {phone}.",
             "I look forward to your reply."]
         salutation = f"Dear {title} {last},"
-    return Letter(salutation, subject, tuple(paragraphs), (_pick(rng, EN_CLOSINGS[kind]),), signature, company)
+    return Letter(salutation, subject, tuple(paragraphs), (pick(rng, EN_CLOSINGS[kind]),), signature, company)
 
 
 def _zh_dear(name: str) -> str:
@@ -152,33 +149,33 @@ def zh_letter(rng: np.random.Generator, date: datetime.date) -> Letter:
     to, contact = (str(n) for n in rng.choice(ZH_NAMES, 2, replace=False))
     phone = zh_phone(rng)
     if kind == 0:
-        society = _pick(rng, ZH_SOCIETIES)
+        society = pick(rng, ZH_SOCIETIES)
         meet = later(rng, date, 20, 50)
         paragraphs = [
             "您好！",
-            f"{society}定于{zh_day(meet)}在{_pick(rng, ZH_PLACES)}举办{meet.year}{_pick(rng, ZH_EVENTS)}，"
+            f"{society}定于{zh_day(meet)}在{pick(rng, ZH_PLACES)}举办{meet.year}{pick(rng, ZH_EVENTS)}，"
             "诚挚邀请您拨冗出席。",
-            f"本次会议将围绕{_pick(rng, ZH_TOPICS)}等议题进行交流研讨，并邀请有关专家作专题报告。",
+            f"本次会议将围绕{pick(rng, ZH_TOPICS)}等议题进行交流研讨，并邀请有关专家作专题报告。",
             f"请于{zh_day(later(rng, date, 7, 15))}前将参会回执发送至电子邮箱hy{int(rng.integers(100, 999))}@example.cn，"
             "以便我们做好会务安排。",
             f"联系人：{contact}，电话：{phone}。"]
         return Letter(_zh_dear(to), "", tuple(paragraphs), ("此致", "敬礼！"), (society,))
     if kind == 1:
-        shop = _pick(rng, ZH_SHOPS)
+        shop = pick(rng, ZH_SHOPS)
         wrote = later(rng, date, -12, -3)
         paragraphs = [
             "您好！",
-            f"您于{zh_day(wrote)}来函反映的订单（编号：{int(rng.integers(10 ** 9, 10 ** 10))}）中{_pick(rng, ZH_ORDERED)}"
+            f"您于{zh_day(wrote)}来函反映的订单（编号：{int(rng.integers(10 ** 9, 10 ** 10))}）中{pick(rng, ZH_ORDERED)}"
             "在运输途中破损一事，我公司已收悉。",
             f"经核查，情况属实。我公司已于{zh_day(later(rng, wrote, 1, 3))}为您重新发货，预计{int(rng.integers(2, 6))}个"
             "工作日内送达，请注意查收。破损商品无需退回。",
             "由此给您带来的不便，我们深表歉意。如有其他问题，请随时与我们联系。",
             f"联系人：{contact}，电话：{phone}。"]
         return Letter(_zh_dear(to), "", tuple(paragraphs), ("此致", "敬礼！"), (shop,))
-    trainer = _pick(rng, ZH_TRAINERS)
+    trainer = pick(rng, ZH_TRAINERS)
     paragraphs = [
         "您好！",
-        f"我是{_pick(rng, ZH_CITIES)}居民，近期有意报名参加贵单位开办的{_pick(rng, ZH_COURSES)}培训班，"
+        f"我是{pick(rng, ZH_CITIES)}居民，近期有意报名参加贵单位开办的{pick(rng, ZH_COURSES)}培训班，"
         "现就有关事项咨询如下：",
         "一、培训班的开课时间、上课地点及收费标准；",
         "二、报名需要提交的材料及报名截止时间；",
@@ -193,10 +190,10 @@ def zh_notice(rng: np.random.Generator, work: str, office: str, project: str | N
     (`office`) and whose projects (`project`, None where it funds none) are applied for: calling a meeting, arranging
     a year's work, inviting applications or setting a holiday (issued 10 to 40 days before it)."""
     kinds = ["meeting", "work", "holiday"] + (["apply"] if project else [])
-    kind = kinds[int(rng.integers(len(kinds)))]
+    kind = pick(rng, kinds)
     issued = day(rng, 2015, 2025)
     year = issued.year
-    contact = f"联系人：{_pick(rng, ZH_NAMES)}，电话：{zh_phone(rng)}。"
+    contact = f"联系人：{pick(rng, ZH_NAMES)}，电话：{zh_phone(rng)}。"
     attachments: tuple[str, ...] = ()
     if kind == "meeting":
         meet = later(rng, issued, 5, 20)
@@ -204,7 +201,7 @@ def zh_notice(rng: np.random.Generator, work: str, office: str, project: str | N
         paragraphs = [
             f"经研究，定于{zh_day(meet)}召开{year}年{work}工作会议。现将有关事项通知如下：",
             f"一、会议时间：{zh_day(meet)}上午9:00，会期半天。",
-            f"二、会议地点：{_pick(rng, ZH_PLACES)}。",
+            f"二、会议地点：{pick(rng, ZH_PLACES)}。",
             "三、参会人员：各单位分管负责同志及业务科室负责人。",
             f"四、有关要求：请各单位于{zh_day(later(rng, issued, 2, (meet - issued).days - 2))}前将参会人员名单报送"
             f"{office}。参会人员请提前10分钟到场签到。", contact]
@@ -227,7 +224,7 @@ def zh_notice(rng: np.random.Generator, work: str, office: str, project: str | N
             f"三、材料报送。请将申报书一式三份报送{office}，并对材料的真实性负责。", contact]
         attachments = ("项目申报书", "项目汇总表")
     else:
-        name, month, first, days = ZH_HOLIDAYS[int(rng.integers(len(ZH_HOLIDAYS)))]
+        name, month, first, days = pick(rng, ZH_HOLIDAYS)
         start = datetime.date(year + (month == 1), month, first)  # a new year's holiday is set in the year before
         issued, issued_for = start - datetime.timedelta(days=int(rng.integers(10, 41))), start.year
         end = start + datetime.timedelta(days=days - 1)

@@ -16,6 +16,7 @@ import re
 
 import numpy as np
 
+from engines.base import pick
 from engines.charts.content.builtin import EXTREMES, average_line, extreme_note
 from engines.charts.content.model import ChartContent, content_texts
 from engines.charts.content.values import check_apart
@@ -45,13 +46,6 @@ PUBLISHERS = {"portal": (("bar", "hbar", "grouped_bar", "line"), 0.2),
 PORTALS = ("Statlas", "Datagraph Atlas", "Numbra Charts", "Chartwell Data", "Figura Stats")
 PORTAL_COLORS = ("#1f5fa8", "#0b7a75", "#2d6cdf", "#1b4f72")
 LINE_KINDS = ("line", "multi_line", "area", "radar", "bar_line")
-
-
-def _pick(rng: np.random.Generator, options: list, weights: list[float] | None = None):
-    if weights is None:
-        return options[int(rng.integers(len(options)))]
-    p = np.asarray(weights, dtype=float)
-    return options[int(rng.choice(len(options), p=p / p.sum()))]
 
 
 def draw_colors(rng: np.random.Generator, n: int, background: str) -> tuple[str, list[str]]:
@@ -88,11 +82,11 @@ def portal_look(rng: np.random.Generator, style: ChartStyle, content: ChartConte
     style.grid_color, style.axis_color = grid_color(style.background, "#bbbbbb"), axis_color("#ffffff", "#333333")
     style.palette, style.colors = draw_colors(rng, len(style.colors), style.background)  # told apart on white
     if len(content.series) == 1:
-        style.colors = [_pick(rng, list(PORTAL_COLORS))] + style.colors[1:]
+        style.colors = [pick(rng, PORTAL_COLORS)] + style.colors[1:]
     named = [int(y) for t in content_texts(content) for y in re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", t)]
     named += [content.notes["year"]] if "year" in content.notes else []  # real figures' year, even untitled
     first = min(max(named + [2020]), 2025)  # published after the latest year the chart names
-    mark = f"© {_pick(rng, list(PORTALS))} {int(rng.integers(first, 2026))}"
+    mark = f"© {pick(rng, PORTALS)} {int(rng.integers(first, 2026))}"
     return f"{content.source} {mark}" if content.source else mark
 
 
@@ -104,9 +98,9 @@ def draw_style(rng: np.random.Generator, content: ChartContent) -> ChartStyle:
     height = int(np.clip(round(width * aspect), 360, 1000))
     # Only faces with a glyph for every text the chart shows (a user's table may hold any script).
     fonts = covering_faces(content_texts(content), face_keys(cjk=content.lang == "zh")) or ["dejavu-sans"]
-    font = _pick(rng, fonts, [FONT_WEIGHTS[f] for f in fonts])
+    font = pick(rng, fonts, [FONT_WEIGHTS[f] for f in fonts])
     font_size = int(np.clip(round(width / 62 + rng.normal(0, 1.0)), 10, 16))
-    background, text_color = _pick(rng, BACKGROUNDS, BACKGROUND_WEIGHTS)
+    background, text_color = pick(rng, BACKGROUNDS, BACKGROUND_WEIGHTS)
     n_colors = len(content.categories) if content.kind in ("pie", "donut") else len(content.series)
     palette, colors = draw_colors(rng, n_colors, background)
     markers = bool(rng.random() < 0.6)
@@ -120,11 +114,11 @@ def draw_style(rng: np.random.Generator, content: ChartContent) -> ChartStyle:
     return ChartStyle(
         width=width, height=height, font=font, font_size=font_size,
         title_size=font_size + int(rng.integers(3, 9)), title_bold=bool(rng.random() < 0.7),
-        title_align=_pick(rng, ["center", "left"], [7, 3]), colors=colors, background=background,
+        title_align=pick(rng, ["center", "left"], [7, 3]), colors=colors, background=background,
         text_color=text_color, grid_color=grid_color(background, text_color),
         axis_color=axis_color(background, text_color), grid=bool(rng.random() < 0.7), markers=markers,
-        legend_position=_pick(rng, ["top", "bottom", "right"], [2, 1, 1]),
-        bar_width=round(float(rng.uniform(0.5, 0.8)), 2), line_width=float(_pick(rng, [1.5, 2.0, 2.5, 3.0])),
+        legend_position=pick(rng, ["top", "bottom", "right"], [2, 1, 1]),
+        bar_width=round(float(rng.uniform(0.5, 0.8)), 2), line_width=float(pick(rng, [1.5, 2.0, 2.5, 3.0])),
         dashes=dashes, symbols=symbols, palette=palette,
     )
 

@@ -25,7 +25,7 @@ from typing import Any, Literal
 import numpy as np
 from PIL import Image, ImageDraw
 
-from engines.base import Draw, Engine, EngineConfig, Lang, Sample, SampleError, make_rng, one_by_one
+from engines.base import Draw, Engine, EngineConfig, Lang, Sample, SampleError, make_rng, one_by_one, pick
 from engines.finegrained import source
 from engines.finegrained.regions import CUT, Box, clear_regions, covers_ink, crosses, frame_around, union
 from tokenizer.protocol import COLORS, box_coords, box_prompt, color_prompt
@@ -102,7 +102,7 @@ class FinegrainedEngine(Engine):
             drawn: tuple[str, Sample] | SampleError = SampleError("no_page")
             for tried in range(attempt * PAGE_TRIES, (attempt + 1) * PAGE_TRIES):  # a refused page costs the group
                 rng = make_rng(self.seed, "finegrained-page", group, tried)       # one redraw, not all its samples
-                name = list(self.by_part)[int(rng.integers(len(self.by_part)))]
+                name = pick(rng, list(self.by_part))
                 try:
                     drawn = (name, self.by_part[name].sample(rng, group, tried))
                     break
@@ -150,7 +150,7 @@ class FinegrainedEngine(Engine):
         width, height = image.size
         frame, color = None, ""
         if task == "color":
-            color = COLORS[int(rng.integers(len(COLORS)))]
+            color = pick(rng, COLORS)
             margin, stroke = int(rng.integers(2, 7)), int(rng.integers(2, 4))
             frame = self._frame(part, image, boxes, (first, last), region, margin, stroke, illegible)
             if frame is None:

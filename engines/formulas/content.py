@@ -22,6 +22,8 @@ import re
 
 import numpy as np
 
+from engines.base import pick
+
 # What LaTeX needs to typeset every generated formula (MathJax needs nothing more).
 PREAMBLE = r"\usepackage{amsmath}\usepackage{amssymb}"
 
@@ -68,15 +70,10 @@ def latex_tokens(latex: str) -> int:
     return len(TOKEN.findall(latex))
 
 
-def _pick(rng: np.random.Generator, weighted) -> str:
+def _by_weight(rng: np.random.Generator, weighted) -> str:
     """One item of ((item, weight), ...) by weight."""
     items, weights = zip(*[(w[:-1] if len(w) > 2 else w[0], w[-1]) for w in weighted])
-    p = np.asarray(weights, dtype=float)
-    return items[int(rng.choice(len(items), p=p / p.sum()))]
-
-
-def _one(rng: np.random.Generator, items) -> str:
-    return items[int(rng.integers(len(items)))]
+    return pick(rng, items, weights)
 
 
 def _join(first: str, second: str) -> str:
@@ -103,58 +100,58 @@ class FormulaGenerator:
     def letter(self) -> str:
         r = self.rng.random()
         if r < 0.5:
-            return _one(self.rng, LATIN)
+            return pick(self.rng, LATIN)
         if r < 0.62:
-            return _one(self.rng, LATIN_UPPER)
+            return pick(self.rng, LATIN_UPPER)
         if r < 0.93:
-            return "\\" + _one(self.rng, GREEK)
-        return "\\" + _one(self.rng, GREEK_UPPER)
+            return "\\" + pick(self.rng, GREEK)
+        return "\\" + pick(self.rng, GREEK_UPPER)
 
     def symbol(self) -> str:
         """A letter, sometimes accented or in a math alphabet."""
         base, r = self.letter(), self.rng.random()
         if r < 0.12:
-            return f"\\{_one(self.rng, ACCENTS)}{{{base}}}"
+            return f"\\{pick(self.rng, ACCENTS)}{{{base}}}"
         if r < 0.17:
-            return f"\\mathcal{{{_one(self.rng, LATIN_UPPER)}}}"
+            return f"\\mathcal{{{pick(self.rng, LATIN_UPPER)}}}"
         if r < 0.2:
-            return f"\\mathbf{{{_one(self.rng, LATIN + LATIN_UPPER)}}}"
+            return f"\\mathbf{{{pick(self.rng, LATIN + LATIN_UPPER)}}}"
         if r < 0.22:
-            return f"\\mathbb{{{_one(self.rng, 'RCNZQEP')}}}"
+            return f"\\mathbb{{{pick(self.rng, 'RCNZQEP')}}}"
         if r < 0.24 and base.startswith("\\"):
             return f"\\boldsymbol{{{base}}}"
         if r < 0.26:
-            return f"\\mathrm{{{_one(self.rng, 'deiMDKTN')}}}"
+            return f"\\mathrm{{{pick(self.rng, 'deiMDKTN')}}}"
         return base
 
     def index(self, depth: int) -> str:
         """A subscript: an index letter, a pair of indices, a number, or (rarely) a small expression."""
         r = self.rng.random()
         if r < 0.55:
-            return _one(self.rng, INDICES)
+            return pick(self.rng, INDICES)
         if r < 0.72:
-            return _join(_one(self.rng, INDICES), _one(self.rng, INDICES))
+            return _join(pick(self.rng, INDICES), pick(self.rng, INDICES))
         if r < 0.82:
             return str(int(self.rng.integers(0, 13)))
         if r < 0.9 and depth < 2:
-            return f"{_one(self.rng, 'ijknm')}{_one(self.rng, '+-')}1"
+            return f"{pick(self.rng, 'ijknm')}{pick(self.rng, '+-')}1"
         if r < 0.95 and depth < 2:
-            return f"{_one(self.rng, 'ijknm')}_{{{_one(self.rng, '0123ijk')}}}"  # a nested script
-        return r"\mathrm{" + _one(self.rng, ("max", "min", "eff", "tot", "in", "out", "opt", "ext", "c")) + "}"
+            return f"{pick(self.rng, 'ijknm')}_{{{pick(self.rng, '0123ijk')}}}"  # a nested script
+        return r"\mathrm{" + pick(self.rng, ("max", "min", "eff", "tot", "in", "out", "opt", "ext", "c")) + "}"
 
     def scripted(self, depth: int = 0) -> str:
         out = self.symbol()
         if self.chance(0.42):
             out += "_" + _braced(self.index(depth))
         if self.chance(0.25):
-            sup = _one(self.rng, SUPERS) if depth > 1 or self.chance(0.85) else self.exponent()
+            sup = pick(self.rng, SUPERS) if depth > 1 or self.chance(0.85) else self.exponent()
             out += "^" + ("{" + sup + "}" if sup in (r"\prime", r"\dagger") and self.chance(0.5) else _braced(sup))
         return out
 
     def exponent(self) -> str:
         """A short expression in a superscript: `{n+1}`, `{-i \\omega t}`, `{-x^{2}/2}`."""
-        var, greek = _one(self.rng, "nkmNx"), _one(self.rng, GREEK)
-        return _one(self.rng, (f"{var}+1", f"{var}-1", f"2{var}", f"-i \\{greek} t", f"-\\{greek} {var}",
+        var, greek = pick(self.rng, "nkmNx"), pick(self.rng, GREEK)
+        return pick(self.rng, (f"{var}+1", f"{var}-1", f"2{var}", f"-i \\{greek} t", f"-\\{greek} {var}",
                                f"-{var}^{{2}}/2", f"i k {var}", f"\\{greek}/2", f"-{var}", f"2 \\pi i {var}"))
 
     def number(self) -> str:
@@ -168,52 +165,52 @@ class FormulaGenerator:
 
     # --- constructs ------------------------------------------------------------------------------
     def fraction(self, size: int, depth: int) -> str:
-        cmd = _pick(self.rng, ((r"\frac", 20), (r"\dfrac", 1), (r"\tfrac", 1)) if self.display else ((r"\frac", 1),))
+        cmd = _by_weight(self.rng, ((r"\frac", 20), (r"\dfrac", 1), (r"\tfrac", 1)) if self.display else ((r"\frac", 1),))
         top = max(1, int(size * self.rng.uniform(0.3, 0.6)))
         return f"{cmd}{{{self.expression(top, depth + 1)}}}{{{self.expression(max(1, size - top - 3), depth + 1)}}}"
 
     def root(self, size: int, depth: int) -> str:
-        index = f"[{_one(self.rng, '3n4')}]" if self.chance(0.15) else ""
+        index = f"[{pick(self.rng, '3n4')}]" if self.chance(0.15) else ""
         return f"\\sqrt{index}{{{self.expression(max(1, size - 3), depth + 1)}}}"
 
     def big_operator(self, size: int, depth: int) -> str:
-        op = _pick(self.rng, BIG_OPS)
-        var = _one(self.rng, "ijknmlx" if op != r"\int" else "xtrsuyz")
+        op = _by_weight(self.rng, BIG_OPS)
+        var = pick(self.rng, "ijknmlx" if op != r"\int" else "xtrsuyz")
         if op in (r"\int", r"\oint", r"\iint"):
-            limits = _one(self.rng, (("0", r"\infty"), ("-\\infty", r"\infty"), ("a", "b"), ("0", "1"), ("0", "T"),
+            limits = pick(self.rng, (("0", r"\infty"), ("-\\infty", r"\infty"), ("a", "b"), ("0", "1"), ("0", "T"),
                                      ("0", "t"), (r"-\pi", r"\pi"), ("", "")))
             lim = (f"_{_braced(limits[0])}^{_braced(limits[1])}" if limits[0] else
-                   "_{" + _one(self.rng, DOMAINS) + "}" if self.chance(0.4) else "")
+                   "_{" + pick(self.rng, DOMAINS) + "}" if self.chance(0.4) else "")
             body = self.expression(max(1, size - 8), depth + 1, signed=False)
             return f"{op}{lim} {body} \\, \\mathrm{{d}}{var}" if self.chance(0.4) else f"{op}{lim} {body} \\, d{var}"
         if op == r"\lim":
-            lim = f"_{{{var} \\to {_one(self.rng, LIMITS)}}}"
+            lim = f"_{{{var} \\to {pick(self.rng, LIMITS)}}}"
         elif op in (r"\max", r"\min", r"\sup"):
-            lim = f"_{{{var} \\in {_one(self.rng, SETS)}}}"
+            lim = f"_{{{var} \\in {pick(self.rng, SETS)}}}"
         else:
-            upper = _one(self.rng, tuple(u for u in ("N", "n", r"\infty", "k", "M", "L", "n-1") if var not in u))
-            lim = f"_{{{var}={_one(self.rng, '01')}}}^{_braced(upper)}" if self.chance(0.8) else f"_{{{var}}}"
+            upper = pick(self.rng, tuple(u for u in ("N", "n", r"\infty", "k", "M", "L", "n-1") if var not in u))
+            lim = f"_{{{var}={pick(self.rng, '01')}}}^{_braced(upper)}" if self.chance(0.8) else f"_{{{var}}}"
         return f"{op}{lim} {self.expression(max(1, size - 7), depth + 1, signed=False)}"
 
     def group(self, size: int, depth: int) -> str:
-        opening, closing = _pick(self.rng, DELIMITERS)
+        opening, closing = _by_weight(self.rng, DELIMITERS)
         inner = self.expression(max(1, size - 4), depth + 1)
         if self.chance(0.5 if size > 8 else 0.2):
             out = f"\\left{opening} {inner} \\right{closing}"
-        elif (sized := _one(self.rng, SIZES)) and self.chance(0.5):
+        elif (sized := pick(self.rng, SIZES)) and self.chance(0.5):
             out = f"{sized}l{opening} {inner} {sized}r{closing}"
         else:
             out = _join(_join(opening, inner), closing)
-        return out + ("^" + _braced(_one(self.rng, SUPERS)) if self.chance(0.2) else "")
+        return out + ("^" + _braced(pick(self.rng, SUPERS)) if self.chance(0.2) else "")
 
     def function(self, size: int, depth: int) -> str:
         r = self.rng.random()
         if r < 0.45:
-            name = "\\" + _one(self.rng, FUNCS) if self.chance(0.8) else rf"\operatorname{{{_one(self.rng, NAMED)}}}"
+            name = "\\" + pick(self.rng, FUNCS) if self.chance(0.8) else rf"\operatorname{{{pick(self.rng, NAMED)}}}"
             power = "^{2}" if name[1:] in ("sin", "cos", "tan", "sinh", "cosh", "ln", "log") and self.chance(0.15) else ""
             arg = self.expression(max(1, size - 3), depth + 1)
             return f"{name}{power} {arg}" if latex_tokens(arg) <= 2 and self.chance(0.6) else f"{name}{power}\\left({arg}\\right)"
-        head = _one(self.rng, "fghFGHVLUZWSpqu") if self.chance(0.75) else self.scripted(depth + 1)
+        head = pick(self.rng, "fghFGHVLUZWSpqu") if self.chance(0.75) else self.scripted(depth + 1)
         args = ", ".join(self.expression(max(1, (size - 3) // 2), depth + 1)
                          for _ in range(int(self.rng.choice([1, 1, 1, 2, 2, 3]))))
         return f"{head}({args})"
@@ -221,7 +218,7 @@ class FormulaGenerator:
     def derivative(self, size: int, depth: int) -> str:
         """`\\frac{\\partial f}{\\partial x}`, `\\frac{d^{2} y}{d t^{2}}`, or an operator applied to a group."""
         d = r"\partial" if self.chance(0.6) else "d"
-        var = _one(self.rng, ("x", "t", "r", "y", r"x^{\mu}", r"\theta", "z", "s"))
+        var = pick(self.rng, ("x", "t", "r", "y", r"x^{\mu}", r"\theta", "z", "s"))
         order = "^{2}" if "^" not in var and self.chance(0.2) else ""
         den = f"{d} {var}{order}"
         if self.chance(0.6):
@@ -230,8 +227,8 @@ class FormulaGenerator:
 
     def series(self) -> str:
         """`a_1 + a_2 + \\cdots + a_n` and its kin."""
-        base, _ = self.symbol(), _one(self.rng, "ijk")
-        last, op = _one(self.rng, ("n", "N", "k", "m")), _one(self.rng, ("+", "+", r"\cdot", ","))
+        base, _ = self.symbol(), pick(self.rng, "ijk")
+        last, op = pick(self.rng, ("n", "N", "k", "m")), pick(self.rng, ("+", "+", r"\cdot", ","))
         dots = r"\cdots" if op != "," else r"\ldots"
         first = [f"{base}_{{{k}}}" for k in range(int(self.rng.integers(0, 2)), 3)]
         if self.chance(0.3):
@@ -242,26 +239,26 @@ class FormulaGenerator:
     def bracket(self, depth: int) -> str:
         """A commutator, an inner product or a bra-ket."""
         a, b = self.scripted(depth + 1), self.scripted(depth + 1)
-        return _one(self.rng, (f"[{a}, {b}]", f"\\langle {a}, {b} \\rangle", f"\\langle {a} | {b} \\rangle",
+        return pick(self.rng, (f"[{a}, {b}]", f"\\langle {a}, {b} \\rangle", f"\\langle {a} | {b} \\rangle",
                                f"\\{{{a}, {b}\\}}", f"\\langle {a} | {self.symbol()} | {b} \\rangle"))
 
     def binomial(self) -> str:
-        return f"\\binom{{{_one(self.rng, 'nNmk')}}}{{{_one(self.rng, 'kjl2')}}}"
+        return f"\\binom{{{pick(self.rng, 'nNmk')}}}{{{pick(self.rng, 'kjl2')}}}"
 
     def term(self, size: int, depth: int) -> str:
         """One product term of about `size` tokens."""
         if size <= 3 or depth > 3:
             r = self.rng.random()
-            return self.number() if r < 0.15 else (_one(self.rng, CONSTANTS) if r < 0.2 else self.scripted(depth))
+            return self.number() if r < 0.15 else (pick(self.rng, CONSTANTS) if r < 0.2 else self.scripted(depth))
         weights = {"fraction": 28, "group": 22, "function": 14, "big": 14 if size > 6 else 2, "root": 6,
                    "derivative": 7 if size > 5 else 0, "product": 25 if size < 14 else 8, "binomial": 1,
                    "series": 3 if size > 8 else 0,
                    "operator": 6, "bracket": 3}
-        kind = _pick(self.rng, tuple(weights.items()))
+        kind = _by_weight(self.rng, tuple(weights.items()))
         if kind == "series":
             return self.series()
         if kind == "operator":
-            return f"{_one(self.rng, OPERATORS)} {self.scripted(depth + 1)}"
+            return f"{pick(self.rng, OPERATORS)} {self.scripted(depth + 1)}"
         if kind == "bracket":
             return self.bracket(depth)
         if kind == "product":
@@ -284,7 +281,7 @@ class FormulaGenerator:
         terms = [self.term(max(1, int(round(share))), depth) for share in shares]
         out = "-" + terms[0] if signed and self.chance(0.08) else terms[0]
         for term in terms[1:]:
-            out += f" {_pick(self.rng, BINARY)} {term}"
+            out += f" {_by_weight(self.rng, BINARY)} {term}"
         return out
 
     # --- whole formulas --------------------------------------------------------------------------
@@ -292,12 +289,12 @@ class FormulaGenerator:
         r = self.rng.random()
         if not self.display or r < 0.6:
             return ""
-        return _one(self.rng, (r" \, .", r" \, ,", ",", ".", r" \; ,"))
+        return pick(self.rng, (r" \, .", r" \, ,", ",", ".", r" \; ,"))
 
     def condition(self) -> str:
         var = self.scripted(2)
-        return _one(self.rng, (rf"\text{{for }} {var} \in {self.symbol()}", rf"{var} > 0",
-                               rf"\text{{{_one(self.rng, TEXT_WORDS)}}} \ {var} \neq 0", rf"{var} \geq 0",
+        return pick(self.rng, (rf"\text{{for }} {var} \in {self.symbol()}", rf"{var} > 0",
+                               rf"\text{{{pick(self.rng, TEXT_WORDS)}}} \ {var} \neq 0", rf"{var} \geq 0",
                                rf"\forall {var}", rf"{var} = 1, \ldots, N"))
 
     def relation(self, size: int) -> str:
@@ -306,9 +303,9 @@ class FormulaGenerator:
         rest = size - latex_tokens(out)
         sides = int(self.rng.choice([1, 1, 1, 1, 2, 2, 3])) if rest > 10 else 1
         for _ in range(sides):
-            out += f" {_pick(self.rng, RELATIONS)} {self.expression(max(1, rest // sides - 1))}"
+            out += f" {_by_weight(self.rng, RELATIONS)} {self.expression(max(1, rest // sides - 1))}"
         if self.chance(0.08):
-            out += f", {_one(self.rng, SPACES[2:4])} {self.condition()}"
+            out += f", {pick(self.rng, SPACES[2:4])} {self.condition()}"
         return out
 
     def cases(self, size: int) -> str:
@@ -326,7 +323,7 @@ class FormulaGenerator:
         each = max(4, size // rows)
         if self.chance(0.5):  # one derivation: a left side, then &= steps
             lines = [f"{self.expression(max(1, each // 3))} &= {self.expression(each)}"]
-            lines += [f"&{_pick(self.rng, RELATIONS[:8])} {self.expression(each)}" for _ in range(rows - 1)]
+            lines += [f"&{_by_weight(self.rng, RELATIONS[:8])} {self.expression(each)}" for _ in range(rows - 1)]
         else:  # a system of equations
             lines = []
             for _ in range(rows):
@@ -347,15 +344,15 @@ class FormulaGenerator:
     def matrix(self, size: int) -> str:
         rows, cols = int(self.rng.integers(2, 5)), int(self.rng.integers(2, 5))
         each = max(1, min(6, (size - 8) // (rows * cols)))
-        cells = [" & ".join(self.term(each, 2) if self.chance(0.7) else _one(self.rng, "0011")
+        cells = [" & ".join(self.term(each, 2) if self.chance(0.7) else pick(self.rng, "0011")
                             for _ in range(cols)) for _ in range(rows)]
         body = r" \\ ".join(cells)
         if self.chance(0.25):
-            align = "".join(_one(self.rng, "ccclr") for _ in range(cols))
-            opening, closing = _one(self.rng, (("(", ")"), ("[", "]"), (".", ".")))
+            align = "".join(pick(self.rng, "ccclr") for _ in range(cols))
+            opening, closing = pick(self.rng, (("(", ")"), ("[", "]"), (".", ".")))
             mat = f"\\left{opening} \\begin{{array}}{{{align}}} {body} \\end{{array}} \\right{closing}"
         else:
-            env = _one(self.rng, MATRICES)
+            env = pick(self.rng, MATRICES)
             mat = f"\\begin{{{env}}} {body} \\end{{{env}}}"
         lhs = self.scripted() if self.chance(0.8) else self.function(3, 2)
         return f"{lhs} = {mat}" + (f" {self.expression(3, 2)}" if self.chance(0.2) else "")
@@ -366,7 +363,7 @@ class FormulaGenerator:
             if r < 0.35 or size <= 2:
                 return self.scripted() if size <= 4 else self.expression(size)
             return self.relation(size) if r < 0.85 else self.expression(size)
-        kind = _pick(self.rng, (("relation", 78), ("expression", 6), ("cases", 4 if size > 16 else 0),
+        kind = _by_weight(self.rng, (("relation", 78), ("expression", 6), ("cases", 4 if size > 16 else 0),
                                 ("aligned", 6 if size > 30 else 0), ("matrix", 4 if size > 20 else 0)))
         out = {"relation": self.relation, "expression": self.expression, "cases": self.cases,
                "aligned": self.aligned, "matrix": self.matrix}[kind](size)

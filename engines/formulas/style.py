@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engines.base import pick
 from renderers.mathpix import MathpixStyle
 
 _AMS = r"\usepackage{amsmath}\usepackage{mathtools}\usepackage{amssymb}\usepackage{bm}"
@@ -82,18 +83,14 @@ class LatexStyle:
         return f"\\fontsize{{{self.size_pt}}}{{{self.size_pt * 1.2:.2f}}}\\selectfont {math}"
 
 
-def _one(rng: np.random.Generator, items):
-    return items[int(rng.integers(len(items)))]
-
-
 def mathpix_style(rng: np.random.Generator) -> MathpixStyle:
     """A varied MathJax style: size, scale, border and colours."""
-    return MathpixStyle(font_px=round(float(rng.uniform(16, 30)), 1), scale=float(_one(rng, (1.0, 1.0, 1.25, 1.5, 2.0))),
-                        padding_px=int(rng.integers(4, 25)), color=_one(rng, INKS), background=_one(rng, BACKGROUNDS),
+    return MathpixStyle(font_px=round(float(rng.uniform(16, 30)), 1), scale=float(pick(rng, (1.0, 1.0, 1.25, 1.5, 2.0))),
+                        padding_px=int(rng.integers(4, 25)), color=pick(rng, INKS), background=pick(rng, BACKGROUNDS),
                         max_px=3000)
 
 
 def latex_style(rng: np.random.Generator) -> LatexStyle:
     """A varied LaTeX style: one of `MATH_FONTS` by its share, a size, a border."""
-    return LatexStyle(font=str(rng.choice(tuple(MATH_FONTS), p=SHARES)), size_pt=float(_one(rng, SIZES_PT)),
+    return LatexStyle(font=str(rng.choice(tuple(MATH_FONTS), p=SHARES)), size_pt=float(pick(rng, SIZES_PT)),
                       padding_px=int(rng.integers(4, 25)))

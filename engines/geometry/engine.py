@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
-from engines.base import Draw, Engine, EngineConfig, Resources, Sample, contained
+from engines.base import Draw, Engine, EngineConfig, Resources, Sample, contained, pick
 from engines.geometry.figure import Figure
 from engines.geometry.graphs import coordinates, function
 from engines.geometry.plane import circle, polygon, triangle
@@ -106,7 +106,7 @@ class GeometryEngine(Engine):
             meta = {"lang": "zh" if picture.cjk else "en", "kind": "source", "scale": 1.0, "tikz": "",
                     "file": picture.file}
             return _Job(picture.tikz, picture.tikz, picture.cjk, meta)
-        kind = cfg.kind_list[int(draw.rng.integers(len(cfg.kind_list)))]
+        kind = pick(draw.rng, cfg.kind_list)
         figure: Figure = KINDS[kind](draw.rng).labels_cleared()
         tikz = figure.tikz()
         target = tikz if cfg.target_format == "tikz" else figure.dict_target()

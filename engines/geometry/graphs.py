@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from engines.base import SampleError
+from engines.base import SampleError, pick
 from engines.geometry import style
 from engines.geometry.clearance import PASSING, clear_side
 from engines.geometry.figure import Figure
@@ -29,7 +29,7 @@ CURVE_TRACE = 800  # points along a curve checked against them (0.01 units apart
 
 
 def _coef(rng: np.random.Generator, values: tuple[float, ...]) -> float:
-    return float(values[int(rng.integers(len(values)))]) * (1 if rng.random() < 0.5 else -1)
+    return float(pick(rng, values)) * (1 if rng.random() < 0.5 else -1)
 
 
 def _term(a: float, pgf: str, text: str, tex: str, first: bool) -> tuple[str, str, str]:

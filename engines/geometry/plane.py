@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 
+from engines.base import pick
 from engines.geometry import style
 from engines.geometry.figure import Figure
 from engines.geometry.shapes import Arc, Circle, Element, Label, Polygon, Pt, RightAngle, Segment, anchor_towards
@@ -183,7 +184,7 @@ def circle(rng: np.random.Generator) -> Figure:
         elements += [Segment(O, pts[1], style=style.line(rng, dash=0.4))]
         elements += angle_mark(rng, O, pts[0], pts[1], _angle_text(rng, O, pts[0], pts[1], 0))
     elif rng.random() < 0.3:
-        elements.append(Arc(O, r, float(angles[0]), float(angles[1]), style=("very thick", style.pick(rng, style.COLOURS))))
+        elements.append(Arc(O, r, float(angles[0]), float(angles[1]), style=("very thick", pick(rng, style.COLOURS))))
     elements.append(Label(O, name("O", math_labels), "below", dot=True))
     letters = _letters(rng, n)
     elements += [Label(p, name(k, math_labels), anchor_towards(float(a))) for p, k, a in zip(pts, letters, angles)]

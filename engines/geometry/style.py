@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from engines.base import pick
+
 WIDTHS = ("thin", "semithick", "thick", "very thick")
 COLOURS = ("blue", "red", "teal", "violet", "orange", "green!50!black", "brown", "cyan!60!black", "magenta")
 FILLS = ("blue!10", "red!10", "yellow!20", "green!10", "gray!15", "orange!15", "cyan!10")
 DASHES = ("dashed", "dotted", "densely dashed")
 SCALES = (0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.4)
 FONTS = ("", "\\small", "\\footnotesize", "\\large", "\\sffamily", "\\sffamily\\small", "\\bfseries")
-
-
-def pick(rng: np.random.Generator, options: tuple[str, ...]) -> str:
-    """One of `options`, uniformly."""
-    return options[int(rng.integers(len(options)))]
 
 
 def line(rng: np.random.Generator, colour: float = 0.3, dash: float = 0.0, width: float = 0.6) -> tuple[str, ...]:
@@ -39,7 +36,7 @@ def fill(rng: np.random.Generator, p: float) -> tuple[str, ...]:
 
 def picture_options(rng: np.random.Generator) -> tuple[str, ...]:
     """The tikzpicture's options: a scale (coordinates only; text keeps its size) and the labels' font."""
-    scale, font = SCALES[int(rng.integers(len(SCALES)))], pick(rng, FONTS)
+    scale, font = pick(rng, SCALES), pick(rng, FONTS)
     options = [] if scale == 1.0 else [f"scale={scale}"]
     if font:
         options.append(f"font={font}")

@@ -14,6 +14,7 @@ import numpy as np
 from rdkit import Chem
 from rdkit.Chem import rdDepictor
 
+from engines.base import pick
 from renderers.mathpix import MathpixStyle
 from renderers.rdkit import MoleculeOptions
 
@@ -21,10 +22,6 @@ FONTS = ("dejavu-sans", "dejavu-sans", "dejavu-serif", "noto-sans-cjk")
 PALETTES = ("default", "default", "bw", "bw", "avalon", "cdk")
 BACKGROUNDS = ("#ffffff",) * 6 + ("#fbfaf5", "#f4f1e8", "#f7f9fc", "#fffef8")
 INKS = ("#000000",) * 5 + ("#1a1a1a", "#222244", "#303030")
-
-
-def _one(rng: np.random.Generator, items):
-    return items[int(rng.integers(len(items)))]
 
 
 def extent_in_bonds(smiles: str) -> tuple[float, float]:
@@ -53,10 +50,10 @@ def rdkit_options(rng: np.random.Generator, heavy_atoms: int, max_heavy_atoms: i
     abbreviate = bool(rng.random() < 0.35) and not hydrogens and not (chiral and wedges)
     return MoleculeOptions(
         width=width, height=height, bond_line_width=round(float(rng.uniform(1.0, 3.5)), 2),
-        font=_one(rng, FONTS), font_scale=round(float(rng.uniform(0.45, 0.8)), 3),
+        font=pick(rng, FONTS), font_scale=round(float(rng.uniform(0.45, 0.8)), 3),
         min_font_px=int(rng.integers(9, 13)), rotation=rotation, kekulize=bool(rng.random() < 0.75),
         explicit_hydrogens=hydrogens, wedge_bonds=wedges, abbreviations=abbreviate,
-        palette=_one(rng, PALETTES), background=_one(rng, BACKGROUNDS), layout=_one(rng, ("rdkit", "coordgen")),
+        palette=pick(rng, PALETTES), background=pick(rng, BACKGROUNDS), layout=pick(rng, ("rdkit", "coordgen")),
         padding=round(float(rng.uniform(0.03, 0.12)), 3), multiple_bond_offset=round(float(rng.uniform(0.1, 0.2)), 3),
         max_heavy_atoms=max_heavy_atoms, min_bond_px=14.0)
 
@@ -79,7 +76,7 @@ def smiles_drawer_draws(smiles: str) -> bool:
 def mathpix_style(rng: np.random.Generator) -> MathpixStyle:
     """A varied smiles-drawer style (Mathpix-markdown-it's own molecule drawing)."""
     return MathpixStyle(
-        scale=round(float(rng.uniform(1.0, 1.6)), 3), padding_px=int(rng.integers(4, 24)), color=_one(rng, INKS),
-        background=_one(rng, BACKGROUNDS), smiles_font_px=round(float(rng.uniform(11, 18)), 1),
-        smiles_rings=_one(rng, ("default", "default", "circle")), smiles_colors=bool(rng.random() < 0.6),
+        scale=round(float(rng.uniform(1.0, 1.6)), 3), padding_px=int(rng.integers(4, 24)), color=pick(rng, INKS),
+        background=pick(rng, BACKGROUNDS), smiles_font_px=round(float(rng.uniform(11, 18)), 1),
+        smiles_rings=pick(rng, ("default", "default", "circle")), smiles_colors=bool(rng.random() < 0.6),
         smiles_gradient=bool(rng.random() < 0.2), max_px=2048)

@@ -19,6 +19,7 @@ import re
 
 import numpy as np
 
+from engines.base import pick
 from engines.formulas.content import GREEK, GREEK_UPPER, random_formula
 from engines.pages.blocks import CLAUSE, Segment
 from renderers.scripts import HAN
@@ -132,14 +133,10 @@ def _noun(rng: np.random.Generator, lang: str, symbol: str, taken: set[str], nam
     else:  # a noun no other symbol stands for, where one is left
         nouns = [n for n in NOUNS[kind(symbol)][lang] if n not in taken]
         free = [n for n in nouns if n not in names.values()] or nouns
-        noun = names.setdefault(symbol, free[int(rng.integers(len(free)))])
+        noun = names.setdefault(symbol, pick(rng, free))
         noun = noun if noun not in taken else nouns[0]
     taken.add(noun)
     return noun
-
-
-def _one(rng: np.random.Generator, items: tuple[str, ...]) -> str:
-    return items[int(rng.integers(len(items)))]
 
 
 def _fill(rng: np.random.Generator, what: str, notation: Notation, named: str = "") -> str:
@@ -153,9 +150,9 @@ def _fill(rng: np.random.Generator, what: str, notation: Notation, named: str = 
     if what == "symbol":
         return one
     if what == "member":
-        return f"{one} \\in {_one(rng, SETS[kind(one)])}"
+        return f"{one} \\in {pick(rng, SETS[kind(one)])}"
     if what == "set":
-        return _one(rng, SETS[kind(one)])
+        return pick(rng, SETS[kind(one)])
     if what == "bound":
         return (f"{one} > 0", f"0 < {one} < 1", f"{one} \\leq 1", f"|{one}| \\leq 1")[int(rng.integers(4))]
     if what == "range":
@@ -163,8 +160,8 @@ def _fill(rng: np.random.Generator, what: str, notation: Notation, named: str = 
     if what == "limit":
         return f"{index} \\to \\infty"
     if what == "cost":
-        return COSTS[int(rng.integers(len(COSTS)))]
-    return f"{one} = {NUMBERS[int(rng.integers(len(NUMBERS)))]}"  # "value"
+        return pick(rng, COSTS)
+    return f"{one} = {pick(rng, NUMBERS)}"  # "value"
 
 
 def _segments(lang: str, pattern: str, formulas: list[str], nouns: list[str]) -> tuple[Segment, ...]:
@@ -199,7 +196,7 @@ def spaced(segments: list[Segment]) -> tuple[Segment, ...]:
 def sentence(rng: np.random.Generator, lang: str, notation: Notation) -> tuple[Segment, ...]:
     """A sentence of a paper's prose about the notation's symbols (a template of `TEMPLATES`)."""
     fresh = [t for t in TEMPLATES[lang] if t not in notation.said] or list(TEMPLATES[lang])
-    pattern, slots = fresh[int(rng.integers(len(fresh)))]
+    pattern, slots = pick(rng, fresh)
     notation.said = {*notation.said, (pattern, slots)} if len(fresh) > 1 else set()
     slots = slots.split()
     if slots == ["symbol", "symbol"]:

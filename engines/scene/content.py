@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw
 
-from engines.base import SampleError
+from engines.base import SampleError, pick
 from engines.scene import backgrounds, fonts, words
 from renderers import degrade, perspective
 from renderers.result import DrawnText, Quad, in_reading_order
@@ -125,7 +125,7 @@ def compose(rng: np.random.Generator, lang: str) -> tuple[Image.Image, list[Line
             "no_flat_region" (no item found a flat enough spot).
     """
     photos = backgrounds.installed()
-    path = photos[int(rng.integers(len(photos)))]
+    path = pick(rng, photos)
     background = backgrounds.load(path)
     image, crop_meta = _crop(rng, background.image)
     flat = perspective.FlatMap(image)

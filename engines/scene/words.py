@@ -18,6 +18,7 @@ import re
 import numpy as np
 
 from engines import prose
+from engines.base import pick
 from renderers.scripts import HAN, HAN_RANGES
 
 WORD = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9'.\-]*[A-Za-z0-9])?")
@@ -41,7 +42,7 @@ def _chinese() -> tuple[str, ...]:
 def english(rng: np.random.Generator, words: int, max_chars: int) -> str:
     """A run of `words` consecutive words of one paragraph (fewer if the paragraph is short), at most `max_chars`."""
     paragraphs = [p for p in _english() if p]
-    para = paragraphs[int(rng.integers(len(paragraphs)))]
+    para = pick(rng, paragraphs)
     start = int(rng.integers(max(1, len(para) - words + 1)))
     if words == 1:  # a lone word on a sign is a word, not a stray letter ("q", "a")
         start = next((i for i in range(start, len(para)) if len(para[i]) >= MIN_WORD), start)

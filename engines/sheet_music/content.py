@@ -15,6 +15,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from engines.base import pick
 from engines.sheet_music.excerpt import Excerpt
 
 LETTERS = "cdefgab"
@@ -49,7 +50,7 @@ def invented_title(rng: np.random.Generator, fifths: int, meter: str) -> str:
     """A title as an album of short piano pieces prints it: a form (a dance only in three), maybe in its key,
     numbered, or a picture."""
     forms = FORMS + DANCES if meter in TRIPLE else FORMS
-    form = forms[int(rng.integers(len(forms)))]
+    form = pick(rng, forms)
     roll = rng.random()
     if roll < 0.3:
         return f"{form} in {MAJOR_KEYS[fifths]}"
@@ -57,12 +58,12 @@ def invented_title(rng: np.random.Generator, fifths: int, meter: str) -> str:
         return f"{form}, Op. {int(rng.integers(2, 80))}, No. {int(rng.integers(1, 7))}"
     if roll < 0.7:
         return f"{form} No. {int(rng.integers(1, 13))}"
-    return PICTURES[int(rng.integers(len(PICTURES)))]
+    return pick(rng, PICTURES)
 
 
 def invented_composer(rng: np.random.Generator) -> str:
     """An invented composer, written `Family, Given` as **kern's !!!COM records are."""
-    return f"{FAMILY[int(rng.integers(len(FAMILY)))]}, {GIVEN[int(rng.integers(len(GIVEN)))]}"
+    return f"{pick(rng, FAMILY)}, {pick(rng, GIVEN)}"
 
 
 def duration(token: str) -> Fraction:
@@ -102,7 +103,7 @@ def _beat_rhythms(rng: np.random.Generator, beats: int, compound: bool) -> list[
             out.append("2")
             k += 2
             continue
-        out.extend(patterns[int(rng.integers(len(patterns)))])
+        out.extend(pick(rng, patterns))
         k += 1
     return out
 
@@ -194,7 +195,7 @@ def _timed(tokens: list[str], rhythm: list[str]) -> list[tuple[Fraction, str]]:
 
 def generate(rng: np.random.Generator, n_bars: int) -> Excerpt:
     """A random grand-staff excerpt of `n_bars` bars (the engine may draw fewer of them)."""
-    meter = list(METERS)[int(rng.integers(len(METERS)))]
+    meter = pick(rng, list(METERS))
     beats, compound = METERS[meter]
     fifths = int(rng.integers(-4, 5))
     key, keyacc = key_signature(fifths)
@@ -213,5 +214,5 @@ def generate(rng: np.random.Generator, n_bars: int) -> Excerpt:
         bars.append((*_merge(rows[0], rows[1]), f"{barline}\t{barline}"))
     opening = ("*clefF4\t*clefG2", f"{key}\t{key}", f"*M{meter}\t*M{meter}")
     tempi = TEMPI + ("Tempo di valse",) if meter in TRIPLE else TEMPI
-    tempo = tempi[int(rng.integers(len(tempi)))] if rng.random() < 0.3 else ""
+    tempo = pick(rng, tempi) if rng.random() < 0.3 else ""
     return Excerpt(opening, tuple(bars), invented_title(rng, fifths, meter), invented_composer(rng), tempo=tempo)

@@ -34,6 +34,7 @@ from engines.base import (
     SampleError,
     capture_share,
     one_by_one,
+    pick,
 )
 from engines.sheet_music.content import generate
 from engines.sheet_music.excerpt import (
@@ -83,10 +84,10 @@ def draw_options(rng: np.random.Generator, header: bool) -> ScoreOptions:
     digits 11 px, and staves 1-5 units apart sat 5-8 px from each other (seen in review).
     """
     return ScoreOptions(
-        page_width=2100, scale=int(rng.integers(34, 46)), music_font=MUSIC_FONTS[int(rng.integers(len(MUSIC_FONTS)))],
-        text_font=TEXT_FONTS[int(rng.integers(len(TEXT_FONTS)))], spacing_staff=int(rng.integers(6, 15)),
+        page_width=2100, scale=int(rng.integers(34, 46)), music_font=pick(rng, MUSIC_FONTS),
+        text_font=pick(rng, TEXT_FONTS), spacing_staff=int(rng.integers(6, 15)),
         bar_line_width=round(float(rng.uniform(0.3, 0.8)), 2), staff_line_width=round(float(rng.uniform(0.1, 0.3)), 2),
-        beam_max_slope=int(rng.integers(10, 21)), background=PAPERS[int(rng.integers(len(PAPERS)))],
+        beam_max_slope=int(rng.integers(10, 21)), background=pick(rng, PAPERS),
         margin=int(rng.integers(8, 33)), header="auto" if header else "none")
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from engines.base import Draw, Engine, EngineConfig, Resources, Sample, one_by_one
+from engines.base import Draw, Engine, EngineConfig, Resources, Sample, one_by_one, pick
 from renderers.pil import TextStyle, draw_lines
 from tokenizer.protocol import PROMPT_PLAIN
 
@@ -48,7 +48,7 @@ class SmokeEngine(Engine):
         n_lines = int(rng.integers(1, self.config.lines + 1))
         lines = [" ".join(WORDS[i] for i in rng.choice(len(WORDS), size=int(rng.integers(2, 7))))
                  for _ in range(n_lines)]
-        style = TextStyle(font=FONTS[int(rng.integers(len(FONTS)))], size=self.config.font_size)
+        style = TextStyle(font=pick(rng, FONTS), size=self.config.font_size)
         drawn = draw_lines(lines, style)
         meta = {"lang": "en", "font": style.font, "boxes": [list(t.bbox) for t in drawn.texts]}
         return Sample(images=drawn.images, prompt=PROMPT_PLAIN, target="\n".join(lines), task="plain", meta=meta)

@@ -44,6 +44,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engines.base import pick
 from engines.charts.content import facts
 from engines.tables.vocab import (
     BLOCKS,
@@ -82,10 +83,6 @@ from engines.tables.vocab import (
 PREAMBLE = r"\usepackage{booktabs}\usepackage{multirow}\usepackage{amsmath}\usepackage{amssymb}"
 RULES = ("booktabs", "hline", "grid")
 GROUP_HEAD = {"en": "Group", "zh": "类别"}
-
-
-def _one(rng: np.random.Generator, items):
-    return items[int(rng.integers(len(items)))]
 
 
 def _some(rng: np.random.Generator, items, k: int) -> list:
@@ -129,7 +126,7 @@ class _Numbers:
             p = math.erfc(abs(log_odds / error) / math.sqrt(2))
             return ("$<0.001$", p) if p < 0.001 else (f"{p:.3f}", p)
         if kind.startswith("t:"):
-            return _one(rng, TEXT_VALUES[kind[2:]]), 0.0
+            return pick(rng, TEXT_VALUES[kind[2:]]), 0.0
         if kind.startswith("season:"):  # a month's value on a yearly cycle, highest in July
             month = MONTHS.index(label) % 12
             v = self.winter + (self.summer - self.winter) * (1 - np.cos(2 * np.pi * month / 12)) / 2
@@ -212,12 +209,12 @@ class _Table:
 
     def __init__(self, rng: np.random.Generator, lang: str) -> None:
         self.rng, self.lang = rng, lang
-        row_head, rows, group_head, columns = _one(rng, TOPICS[lang])
+        row_head, rows, group_head, columns = pick(rng, TOPICS[lang])
         if row_head in TASKS:  # one task's data sets and the metrics that suit them
-            group_head, metrics = _one(rng, TASKS[row_head])
+            group_head, metrics = pick(rng, TASKS[row_head])
             columns = tuple(c for c in columns if c[0] in metrics)
         self.row_head = row_head
-        self.rule = _one(rng, RULES + ("booktabs", "hline"))
+        self.rule = pick(rng, RULES + ("booktabs", "hline"))
         self.bold_head = rng.random() < 0.25
         n_values = int(rng.integers(2, 7))
         self.groups: list[str] = []
@@ -230,7 +227,7 @@ class _Table:
         n_rows = int(rng.integers(2, min(12, len(rows)) + 1))
         self.rows = _some(rng, rows, n_rows) if rng.random() < 0.5 else list(rng.permutation(rows)[:n_rows])
         if row_head in ORDERED:  # entries 1, 2, 3 from the first; a quarter's, half year's or year's months in order
-            n_rows = n_rows if row_head in ("Entry", "序号") else _one(rng, MONTH_RUNS)
+            n_rows = n_rows if row_head in ("Entry", "序号") else pick(rng, MONTH_RUNS)
             start = 0 if row_head in ("Entry", "序号") else n_rows * int(rng.integers(12 // n_rows))
             self.rows = list(rows[start:start + n_rows])
         self.blocks: list[tuple[str, int]] = []  # multirow groups: (label, rows), the rows of one class each
@@ -254,7 +251,7 @@ class _Table:
 
     def spec(self) -> str:
         labels = "l" * (1 + bool(self.blocks)) if self.rng.random() < 0.8 else "c" * (1 + bool(self.blocks))
-        align = _one(self.rng, ("c", "c", "r", "l"))
+        align = pick(self.rng, ("c", "c", "r", "l"))
         values = align * len(self.columns)
         if self.rule == "grid":
             return "|" + "|".join(labels + values) + "|"
@@ -345,7 +342,7 @@ class _Table:
         out = [[text for text, _ in row] for row in cells]
         if self.missing:
             i, j = int(self.rng.integers(len(out))), int(self.rng.integers(len(self.columns)))
-            out[i][j] = _one(self.rng, MISSING)
+            out[i][j] = pick(self.rng, MISSING)
         return out
 
     def latex(self) -> str:
@@ -456,10 +453,10 @@ def statement(rng: np.random.Generator, lang: str, lines: int | None = None, wid
             company's two statements share a size: `company_bases`).
     """
     kinds = kinds or tuple(range(len(STATEMENTS[lang])))
-    k_statement = kinds[int(rng.integers(len(kinds)))]
+    k_statement = pick(rng, kinds)
     row_head, flow, items = STATEMENTS[lang][k_statement]
-    title = _one(rng, STATEMENT_TITLES[lang][k_statement])
-    unit, low, high = _one(rng, [u for u in UNITS[lang] if (wide or u[0] != "单位：元") and unit in (None, u[0])])
+    title = pick(rng, STATEMENT_TITLES[lang][k_statement])
+    unit, low, high = pick(rng, [u for u in UNITS[lang] if (wide or u[0] != "单位：元") and unit in (None, u[0])])
     base = base if base is not None else 10 ** rng.uniform(low, high)
     # cents for 元; and where the base is small (亿元, millions), so that a line of 0.5% of it is not printed as 0
     decimals = 2 if unit == "单位：元" or base < 1e4 or rng.random() < 0.3 else 0
@@ -484,7 +481,7 @@ def statement(rng: np.random.Generator, lang: str, lines: int | None = None, wid
         for k, (_, what) in enumerate(items):
             if isinstance(what, str) and all(int(n) in keep for n in re.findall(r"\d+", what)):
                 keep = sorted([*keep, k])
-    periods_head = _one(rng, [p for p in PERIODS[flow][lang] if wide or max(map(len, p)) <= 9])
+    periods_head = pick(rng, [p for p in PERIODS[flow][lang] if wide or max(map(len, p)) <= 9])
     return Statement(title, (row_head, *periods_head), unit, decimals,
                      tuple(items[k][0] for k in keep), tuple(tuple(p[k] for k in keep) for p in periods),
                      frozenset(j for j, k in enumerate(keep) if isinstance(items[k][1], str)), flow == "flow")
@@ -512,7 +509,7 @@ def _indicators(rng: np.random.Generator, lang: str) -> str:
     name, unit, change = INDICATOR_HEADS[lang]
     years = ("2023", "2022") if lang == "en" else ("2023 年", "2022 年")
     previous = rng.random() < 0.5
-    figures = INDICATOR_FIGURES[lang][_one(rng, list(INDICATOR_FIGURES[lang]))]
+    figures = INDICATOR_FIGURES[lang][pick(rng, list(INDICATOR_FIGURES[lang]))]
     rows = []
     for key, label, units, decimals in _some(rng, INDICATORS[lang], int(rng.integers(4, 9))):
         before, now = (round(float(v), decimals) for v in figures[key])
@@ -525,12 +522,12 @@ def _indicators(rng: np.random.Generator, lang: str) -> str:
 
 def _distribution(rng: np.random.Generator, lang: str) -> str:
     """Counts of a survey's categories, their percentages of the total, and the total row."""
-    row_head, categories = _one(rng, DISTRIBUTIONS[lang])
+    row_head, categories = pick(rng, DISTRIBUTIONS[lang])
     counts = np.round(rng.dirichlet(np.full(len(categories), 3.0)) * 10 ** rng.uniform(2, 4)).astype(int) + 1
     total = int(counts.sum())
-    n_head, pct_head = _one(rng, DISTRIBUTION_HEADS[lang])
+    n_head, pct_head = pick(rng, DISTRIBUTION_HEADS[lang])
     rows = [[label, str(int(c)), f"{100 * c / total:.1f}"] for label, c in zip(categories, counts)]
-    rows.append([_one(rng, TOTAL[lang]), str(total), "100.0"])
+    rows.append([pick(rng, TOTAL[lang]), str(total), "100.0"])
     return ruled_tabular("lrr", [row_head, n_head, pct_head], rows, rng, bold=frozenset({len(rows) - 1})
                   if rng.random() < 0.4 else frozenset())
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engines.base import pick
 from engines.tables.content import PREAMBLE
 from renderers.latex import CJK_PREAMBLE
 
@@ -56,7 +57,7 @@ class TableStyle:
 def table_style(rng: np.random.Generator, lang: str) -> TableStyle:
     """A varied style for a table in `lang` ("en" or "zh")."""
     fonts = [k for k, f in TABLE_FONTS.items() if f.lang == lang]
-    return TableStyle(font=fonts[int(rng.integers(len(fonts)))], sans=bool(rng.random() < 0.25),
-                      size_pt=float(SIZES_PT[int(rng.integers(len(SIZES_PT)))]),
+    return TableStyle(font=pick(rng, fonts), sans=bool(rng.random() < 0.25),
+                      size_pt=float(pick(rng, SIZES_PT)),
                       row_stretch=round(float(rng.uniform(1.0, 1.5)), 2),
                       column_gap_pt=round(float(rng.uniform(4.0, 9.0)), 1), padding_px=int(rng.integers(6, 30)))

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from engines import ENGINES, EngineUnavailable, get_engine
-from engines.base import Draw, Engine, EngineConfig, Sample, SampleError, make_rng
+from engines.base import Draw, Engine, EngineConfig, Sample, SampleError, make_rng, pick
 from engines.smoke import SmokeEngine
 
 
@@ -66,3 +66,17 @@ def test_every_engine_declares_its_choices_as_literals(name: str) -> None:
         pytest.skip(str(e))
     config().check_choices()
     assert not [f.name for f in dataclasses.fields(config) if "choices" in f.metadata]
+
+
+def test_pick_draws_what_the_engines_wrote_by_hand() -> None:
+    """Engines picked with `options[int(rng.integers(len(options)))]` (or `choice` over normalised weights) before
+    `pick`: the same calls, so every (seed, index) still draws the same sample; the option itself comes back."""
+    options, weights = ("a", "b", "c", "d"), [5, 1, 0, 2]
+    for seed in range(50):
+        mine, theirs = np.random.default_rng(seed), np.random.default_rng(seed)
+        assert pick(mine, options) == options[int(theirs.integers(len(options)))]
+        p = np.asarray(weights, dtype=float)
+        assert pick(mine, options, weights) == options[int(theirs.choice(len(options), p=p / p.sum()))]
+        assert mine.bit_generator.state == theirs.bit_generator.state
+    picked = {pick(np.random.default_rng(seed), options, weights) for seed in range(200)}
+    assert picked == {"a", "b", "d"} and type(pick(np.random.default_rng(0), options)) is str  # not numpy's str_

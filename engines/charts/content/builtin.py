@@ -13,7 +13,7 @@ import re
 
 import numpy as np
 
-from engines.base import SampleError
+from engines.base import SampleError, pick
 from engines.charts.content import facts
 from engines.charts.content.model import ChartContent
 from engines.charts.content.scatter import numeric_scatter
@@ -130,7 +130,7 @@ def source_note(rng: np.random.Generator, topic: Topic, where: str | None, lang:
     fits = [s for s in topic.sources if where is None or s[2] in (where, "any")]
     if not fits:
         return None
-    picked = _pick(rng, fits)
+    picked = pick(rng, fits)
     official = picked[2] != "any" and not topic.climate
     return with_note(picked[lang == "zh"], topic, lang) if official and rng.random() < 0.4 else picked[lang == "zh"]
 
@@ -151,24 +151,15 @@ def _title(rng: np.random.Generator, measure: str, pool: str, categories: list[s
     templates = TITLES[lang]
     if not dated or any(YEAR.search(t) for t in categories + names):
         templates = [t for t in templates if "{y}" not in t]  # the data already names its years
-    template = templates[int(rng.integers(len(templates)))]
+    template = pick(rng, templates)
     year = year or int(rng.integers(2015, 2025))
     return template.format(m=measure, by=BY_CATEGORY[pool][lang == "zh"], y=year)
-
-
-def _pick(rng: np.random.Generator, options: list | tuple):
-    return options[int(rng.integers(len(options)))]
-
-
-def _kind(rng: np.random.Generator, kinds: tuple[str, ...]) -> str:
-    weights = np.array([KIND_WEIGHTS[k] for k in kinds], dtype=float)
-    return kinds[int(rng.choice(len(kinds), p=weights / weights.sum()))]
 
 
 def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...], looks: str = "mixed") -> ChartContent:
     """A built-in chart's content: a topic, a kind it suits, labels from its pools and plausible values;
     `looks` (`spec.Looks`) says how often a publisher's look that is content (dual axes, an annotation) is drawn."""
-    kind = _kind(rng, kinds)
+    kind = pick(rng, kinds, [KIND_WEIGHTS[k] for k in kinds])
     if kind == "scatter" and rng.random() < 0.5:
         return numeric_scatter(rng, lang)
     zh = lang == "zh"
@@ -190,14 +181,14 @@ def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...], lo
             return False  # a line joins points in an order (time, age), not subjects or countries
         return bool(lengths(pool)) and (s_lo == 1 or bool(series_pools(topic, pool)))
 
-    topic = _pick(rng, [t for t in TOPICS if kind in t.kinds and any(usable(t, p) for p in t.categories)])
+    topic = pick(rng, [t for t in TOPICS if kind in t.kinds and any(usable(t, p) for p in t.categories)])
     pools = [p for p in topic.categories if usable(topic, p)]
-    pool = _pick(rng, pools)
-    categories = labels(rng, pool, _pick(rng, lengths(pool)), lang)
+    pool = pick(rng, pools)
+    categories = labels(rng, pool, pick(rng, lengths(pool)), lang)
     names, series_pool = [topic.measure[zh]], None
     n_series = int(rng.integers(s_lo, s_hi + 1))
     if s_hi > 1 and n_series > 1 and series_pools(topic, pool):
-        series_pool = _pick(rng, series_pools(topic, pool))
+        series_pool = pick(rng, series_pools(topic, pool))
         known = facts.years_known(categories) if topic.facts and pool in PLACES else (1995, 2025)
         names = labels(rng, series_pool, min(n_series, pool_size(series_pool, lang)), lang, known)
     by_city = bool(topic.climate) or topic.facts == "pm25"  # the weather and the air are a city's
@@ -208,7 +199,7 @@ def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...], lo
     # one country's people or exports over the years: its figures, its name in the title
     one_country = pool == "years" and (topic.facts == "population" or (topic.facts == "exports" and len(names) == 1))
     place = labels(rng, "countries", 1, lang)[0] if one_country else None
-    axis = _pick(rng, topic.units)[zh]
+    axis = pick(rng, topic.units)[zh]
     values, fmt, unit = draw_values(rng, topic, kind, pool, categories, names, lang, place, axis)
     unit = unit or axis
     percent_stack = False
@@ -236,7 +227,7 @@ def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...], lo
     percent_pie = None  # the decimals a pie's percentages take, when it shows percentages
     if kind in ("pie", "donut") and not fmt.suffix and rng.random() < 0.5:
         fits = [d for d in (0, 1) if min(rounded_parts(np.array(values[0]), 100.0, d)) > 0]  # no slice at 0%
-        percent_pie = _pick(rng, fits) if fits else None
+        percent_pie = pick(rng, fits) if fits else None
     if title and not cartesian and not fmt.suffix and percent_pie is None and unit_only(unit):
         # no axis: the title gives the unit ("Budget by Category (2021, $ thousand)")
         title = title[:-1] + f", {unit_only(unit)})" if title.endswith(")") else \
@@ -255,7 +246,7 @@ def draw_content(rng: np.random.Generator, lang: str, kinds: tuple[str, ...], lo
     if percent_stack:
         content.notes["stack"] = "percent"
     if title and rng.random() < 0.2:
-        content.subtitle = TIME_SUBTITLES[pool][zh] if pool in TIME_SUBTITLES else _pick(rng, SUBTITLES[lang])
+        content.subtitle = TIME_SUBTITLES[pool][zh] if pool in TIME_SUBTITLES else pick(rng, SUBTITLES[lang])
     if percent_pie is not None:
         as_percentages(content, percent_pie)
     if cartesian and len(names) == 1 and rng.random() < (0.6 if order is not None else 0.15):

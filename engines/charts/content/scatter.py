@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from engines.base import pick
 from engines.charts.content.model import ChartContent
 from engines.charts.content.topics import PAIRS
 from engines.charts.layout.axes import make_axis
@@ -20,7 +21,7 @@ from engines.charts.spec import NumberFormat, Series
 def numeric_scatter(rng: np.random.Generator, lang: str) -> ChartContent:
     """Points relating two measures (`topics.PAIRS`), x on a labelled value scale, one value per point."""
     zh = lang == "zh"
-    pair = PAIRS[int(rng.integers(len(PAIRS)))]
+    pair = pick(rng, PAIRS)
     lo, hi = pair.x_range
     raw = np.sort(rng.uniform(lo, hi, int(rng.integers(8, 21))))
     (snapped,), step = settle([list(raw)], lambda rows: make_axis(NumberFormat(), min(rows[0]), max(rows[0])))
@@ -33,7 +34,7 @@ def numeric_scatter(rng: np.random.Generator, lang: str) -> ChartContent:
     fmt = NumberFormat(0 if top >= 100 else 1 if top >= 10 else 2)
     x_values = [round(float(x), decimals) + 0.0 for x in xs]
     title = pair.title[zh] if rng.random() < 0.85 else None
-    source = pair.sources[int(rng.integers(len(pair.sources)))][zh] if rng.random() < 0.4 else None
+    source = pick(rng, pair.sources)[zh] if rng.random() < 0.4 else None
     return ChartContent("scatter", [x_format.text(x) for x in x_values],
                         [Series(pair.y_title[zh], [round(float(y), fmt.decimals) + 0.0 for y in ys])], fmt, lang,
                         title, source, pair.x_title[zh], pair.y_title[zh], x_values=x_values, x_format=x_format,

@@ -19,7 +19,7 @@ import re
 
 import numpy as np
 
-from engines.base import SampleError
+from engines.base import SampleError, pick
 from engines.charts.content import climate, facts
 from engines.charts.content.topics import Topic
 from engines.charts.content.words import POOLS
@@ -252,7 +252,7 @@ def _pm25(rng: np.random.Generator, pool: str, categories: list[str], names: lis
 
 
 def _pick_unit(rng: np.random.Generator, topic: Topic, lang: str) -> str:
-    return topic.units[int(rng.integers(len(topic.units)))][lang == "zh"]
+    return pick(rng, topic.units)[lang == "zh"]
 
 
 def draw_values(rng: np.random.Generator, topic: Topic, kind: str, pool: str, categories: list[str],

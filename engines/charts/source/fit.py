@@ -13,6 +13,7 @@ import re
 
 import numpy as np
 
+from engines.base import pick
 from engines.charts.content.model import ChartContent
 from engines.charts.content.values import apart
 from engines.charts.source.tables import ChartTable
@@ -64,8 +65,7 @@ def table_kinds(table: ChartTable, kinds: tuple[str, ...]) -> list[str]:
 
 def fit_table(rng: np.random.Generator, table: ChartTable, kinds: list[str]) -> ChartContent:
     """`table` as the content of one chart of a kind among `kinds` (from `table_kinds`)."""
-    weights = np.array([(TIME_WEIGHTS if table.time else CATEGORY_WEIGHTS).get(k, 1) for k in kinds], dtype=float)
-    kind = kinds[int(rng.choice(len(kinds), p=weights / weights.sum()))]
+    kind = pick(rng, kinds, [(TIME_WEIGHTS if table.time else CATEGORY_WEIGHTS).get(k, 1) for k in kinds])
     most = KINDS[kind][0][1]
     notes = dict(table.notes)
     series = table.series[:most]
