@@ -31,7 +31,7 @@ from engines.base import SampleError
 from engines.docs.layout import Box, reading_order
 from renderers.pymupdf import PdfDocument
 from renderers.result import DrawnText, box_quad
-from renderers.scripts import HAN, HAN_RANGES
+from renderers.scripts import HAN, HAN_RANGES, PAGE_SHARE, text_lang
 
 MIN_CHARS = 20  # a page with less text is a cover or a figure page, not a document page
 MIN_IMAGE_SIDE = 3.0  # points: a thinner raster image is a rule (holds no text) and is left as drawn
@@ -82,7 +82,7 @@ class PageText:
         lines: the kept lines, in reading order.
         paragraphs: runs of `lines` indices, in reading order.
         blank: boxes of what the target leaves out (stray vertical text, raster images), to paint over.
-        lang: "zh" when at least a tenth of the characters are Chinese, else "en".
+        lang: "zh" when at least a tenth of the target's characters are Chinese, else "en" (`text_lang`, `PAGE_SHARE`).
         columns: the most columns of any stretch of the page.
     """
 
@@ -266,9 +266,9 @@ def read_page(doc: PdfDocument, index: int, dpi: float, refuse_tables: bool = Fa
     if tables:
         kept = _table_rows(kept, [[[_scaled(c, zoom) for c in row] for row in table] for table in tables])
     ordered = reading_order([t.bbox for t in kept], pictures)
-    han = sum(len(HAN.findall(t.text)) for t in kept)
     lines = [_join([kept[i] for i in row]) for row in ordered.rows]
-    return PageText(lines, ordered.paragraphs, blank, "zh" if han >= 0.1 * chars else "en", ordered.columns)
+    lang = text_lang("\n".join(t.text for t in lines), PAGE_SHARE)
+    return PageText(lines, ordered.paragraphs, blank, lang, ordered.columns)
 
 
 def _join(pieces: list[DrawnText], tight: bool = False) -> DrawnText:
