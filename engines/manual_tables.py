@@ -13,7 +13,6 @@ page that reads the manual from some paragraph on can draw the table the manual 
 from __future__ import annotations
 
 import functools
-import glob
 import html
 import re
 from dataclasses import dataclass
@@ -93,7 +92,7 @@ def _file_tables(markup: str, index: dict[str, int], titles: frozenset[str], aft
 @functools.cache
 def tables(lang: str, source: str = prose.DEFAULT) -> tuple[ManualTable, ...]:
     """Every table the manual `source` prints in `lang` ("en" or "zh") with a caption or a section over it, in the
-    manual's order (files sorted by name), rectangular (every row as many cells as the header), of two columns
+    manual's order (`prose.files`), rectangular (every row as many cells as the header), of two columns
     or more, none of them empty in every row (a column of icons).
 
     Raises:
@@ -103,7 +102,7 @@ def tables(lang: str, source: str = prose.DEFAULT) -> tuple[ManualTable, ...]:
     index = {p: k for k, p in enumerate(prose.paragraphs(lang, source))}
     titles = frozenset(prose.headings(lang, source))
     out: list[ManualTable] = []
-    for path in sorted(glob.glob(prose.SOURCES[source].files[lang])):
+    for path in prose.files(lang, source):
         with open(path, encoding="utf-8") as f:
             out += _file_tables(f.read(), index, titles, out[-1].after if out else -1)
     return tuple(out)

@@ -11,11 +11,12 @@ written and translated by people ship as HTML in Debian, each in English and Sim
   left out of the Chinese set); GPL-3+ or CC-BY-3.0+ at the user's choice, so a build can take it under CC-BY.
 
 Chinese paragraphs keep the English command and product names the translations use, as real Chinese technical
-documents do. One source per build keeps the text's provenance simple and the order deterministic (files sorted by
-name, paragraphs in document order), at the price of one domain per source. Headings come from the same files
-(`h1`-`h4` titles), so a generated page's headings are real ones, and `places` says which chapter and section each
-paragraph stands in, so a page's title, running head, section headings and captions are those of the text under
-them (a page whose title says one thing and whose body another teaches a model nothing true about documents).
+documents do. One source per build keeps the text's provenance simple and the order deterministic (files in the
+manual's reading order, `files`, paragraphs in document order), at the price of one domain per source. Headings
+come from the same files (`h1`-`h4` titles), so a generated page's headings are real ones, and `places` says which
+chapter and section each paragraph stands in, so a page's title, running head, section headings and captions are
+those of the text under them (a page whose title says one thing and whose body another teaches a model nothing true
+about documents).
 `passages` is the same text as it runs, with the source's lists kept (which list and item each paragraph stands in)
 and the runs its writer stressed, for a page that draws the manual's own lists where it has them.
 """
@@ -140,9 +141,24 @@ def _chapter_blocks(markup: str, lists: int = 0) -> list[Block]:
     return blocks
 
 
+# DocBook's HTML file names, front to back: title page, preface, chapters, appendices (sorted by name, the appendix
+# came first and the preface last, so a page reading on from the last chapter went into the preface)
+FRONT_TO_BACK = ("index", "pr", "ch", "ap")
+
+
+def files(lang: str, source: str = DEFAULT) -> list[str]:
+    """The HTML files of `source` in `lang`, in the manual's reading order (`FRONT_TO_BACK`, then by name: KiCad's
+    manuals, each a file of its own name, by name); [] when its package is not installed."""
+    def order(path: str) -> tuple[int, str]:
+        name = path.rsplit("/", 1)[-1]
+        return next((k for k, prefix in enumerate(FRONT_TO_BACK) if re.match(rf"{prefix}(\d+|[a-z])?\.", name)), 2), name
+
+    return sorted(glob.glob(SOURCES[source].files[lang]), key=order)
+
+
 @functools.cache
 def _files(lang: str, source: str) -> tuple[tuple[Block, ...], ...]:
-    """Per file (sorted by name), its blocks of `source` in `lang`.
+    """Per file (in reading order, `files`), its blocks of `source` in `lang`.
 
     Raises:
         ValueError: `lang` is neither "en" nor "zh", or `source` is not one of SOURCES.
@@ -153,13 +169,13 @@ def _files(lang: str, source: str) -> tuple[tuple[Block, ...], ...]:
     where = SOURCES[source]
     if lang not in where.files:
         raise ValueError(f"prose language must be one of {sorted(where.files)}, not {lang!r}")
-    files = sorted(glob.glob(where.files[lang]))
-    if not files:
+    paths = files(lang, source)
+    if not paths:
         package = where.packages[lang]
         raise FileNotFoundError(f"no {where.files[lang]}: the {source} document text needs the Debian package "
                                 f"{package}; run `make setup` (or apt-get install {package})")
     chapters, lists = [], 0
-    for path in files:
+    for path in paths:
         with open(path, encoding="utf-8") as f:
             markup = f.read()
         chapters.append(tuple(_chapter_blocks(markup, lists)))
