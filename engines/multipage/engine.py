@@ -1,7 +1,7 @@
 """`MultipageEngine`: 2-8 consecutive pages of one document asked as one sample, `OCR with format across multi pages: `.
 
-A real multi-page PDF is consecutive pages of one document: one running head, page numbers counting up, a
-section or a paragraph going on across a page break (a word hyphenated at it). So a sample is a run of
+A real multi-page PDF is consecutive pages of one document: a running head naming each page's chapter, page
+numbers counting up, a section or a paragraph going on across a page break (a word hyphenated at it). So a sample is a run of
 consecutive pages of ONE document of the `pages` engine (`PagesEngine.document_batch`): a generated document
 typeset whole, or, with `--source`, one real paper's consecutive kept pages. A document is in one language; a
 mixed-language build holds a part per language and gives each document one.

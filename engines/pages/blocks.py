@@ -71,6 +71,8 @@ class Block:
         opens: a list item that starts a new list.
         tag: a displayed formula's equation number, printed at the right ("" for none).
         picture: a figure's drawing (LaTeX `picture` commands; no text, so the caption is all it says).
+        mark: a heading opening a chapter: the chapter's title, which the running head prints from the heading's
+            page on (a LaTeX mark in the heading's line, so the page that prints the heading carries it).
     """
 
     kind: str
@@ -81,6 +83,7 @@ class Block:
     opens: bool = False
     tag: str = ""
     picture: str = ""
+    mark: str = ""
 
     def latex(self, doc: int, index: int, note: str = "") -> str:
         """The block's LaTeX, every segment after its own marker (`note`: the LaTeX of the footnote whose
@@ -88,7 +91,8 @@ class Block:
         runs = [f"\\gotm{{{marker(doc, index, k)}}}{s.latex(note)}" for k, s in enumerate(self.segments)]
         body = "".join(runs)
         if self.kind == "heading":
-            return f"\\{'sub' * (self.level - 1)}section*{{{body}}}"
+            mark = f"\\markboth{{{self.mark}}}{{{self.mark}}}" if self.mark else ""
+            return f"\\{'sub' * (self.level - 1)}section*{{{mark}{body}}}"
         if self.kind == "footnote":
             return body
         if self.kind == "figure":  # not a float: the figure stays where the text puts it

@@ -1,6 +1,7 @@
-"""What a generated page says: headings (each followed by text), paragraphs with footnotes and sentences about the
-page's math, lists, displayed formulas (some numbered, some followed by the clause defining their symbols), tables
-and figures (charts or photographs) under numbered captions.
+"""What a generated page says: headings (each followed by text; a chapter's where the text goes on into one),
+paragraphs with footnotes, lists, tables and figures (charts or photographs) under numbered captions, and in a
+technical note (a third of documents, `TECHNICAL`) displayed formulas (some numbered, some followed by the clause
+defining their symbols) and sentences about their symbols.
 
 Prose is real text (`engines.prose`, prose that ships with Debian and installed packages), formulas come from the
 formula engine's generator, and tables are the manual's own (`engines.manual_tables`, set with the table engine's
@@ -12,7 +13,8 @@ glyph (`--`, `''`, `,,`), so the target is the source text itself.
 
 A document holds about `fill` pages' worth of content (estimated from the page's text area and font
 size), so its first page is full and a block usually breaks across its bottom edge; sometimes the
-document opens with the end of a paragraph (a page that continues a previous one).
+document opens with the end of a paragraph (a page that continues a previous one). It reads the manual on from
+where it starts (`Walk`), never past the manual's end.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from renderers.scripts import HAN, xecjk_spaced
 SAFE = {
     "en": re.compile(r"[A-Za-z0-9 .,;:!?'\"()/-]+"),
     "zh": re.compile("[\u4e00-\u9fff\u3001\u3002\uff0c\uff1a\uff1b\uff01\uff1f\uff08\uff09\u201c\u201d"
-                     r"A-Za-z0-9 .,:;()-]+"),
+                     r"A-Za-z0-9 .,:;()/-]+"),
 }
 LIGATURES = re.compile(r"--|''|,,|^-|\s-|-\s")
 # a sentence's end (not an abbreviation's full stop, which the prose's sentence split may take for one: "e.g. USB")
@@ -49,6 +51,15 @@ NARROW_COLUMNS = 4
 # Captions as papers number them: "Figure 2: ...", "Table 3: ..."; Chinese as GB/T 7713 sets them, "图 2 ...", "表 3 ..."
 CAPTION = {"figure": {"en": "Figure {}: ", "zh": "图 {} "}, "table": {"en": "Table {}: ", "zh": "表 {} "}}
 NUMERIC = re.compile(r"[\d,.]+")
+# The share of documents that are technical notes, with displayed formulas and sentences about their symbols. The
+# prose is a system manual's, which prints no formula: math in every document put "This holds for all i <= n." into
+# Debian's prose and its lists. A third keeps math in the layouts the pages engine teaches (inline, displayed,
+# numbered), where the formula engine and real papers (`--source`) teach the formulas themselves; two thirds read
+# as the manual they quote.
+TECHNICAL = 1 / 3
+# Usable paragraphs (read or skipped) a document reads per page of content (`Walk`'s `ahead`): on 40 documents of 12
+# pages (multipage's), English read 124 on average (at most 178), Chinese 92 (at most 130).
+PARAGRAPHS_PER_PAGE = {"en": 11, "zh": 8}
 
 
 def _printable(text: str, lang: str) -> bool:
@@ -90,43 +101,85 @@ def _usable(lang: str, source: str) -> tuple[bool, ...]:
     return tuple(_tidy(p) in usable for p in paragraphs(lang, source))
 
 
-class Walk:
-    """The prose read in its order from a random paragraph on: what a document says next and the section it is in,
-    so its headings, running head and captions are those of the text they stand over (they were drawn from anywhere
-    in the manual, each paragraph from another chapter)."""
+@functools.cache
+def _following(lang: str, source: str) -> tuple[int, ...]:
+    """Per paragraph index k (and one past the last), the first usable paragraph at k or after it (-1: none left)."""
+    out, after = [], -1
+    for k, usable in reversed(list(enumerate(_usable(lang, source)))):
+        after = k if usable else after
+        out.append(after)
+    return (*reversed(out), -1)
 
-    def __init__(self, rng: np.random.Generator, lang: str, source: str = DEFAULT) -> None:
+
+class Walk:
+    """The prose read in its order from a random paragraph on to the manual's end at most: what a document says
+    next and the chapter and section it is in, so its headings, running head and captions are those of the text
+    they stand over (they were drawn from anywhere in the manual, each paragraph from another chapter), and a
+    chapter the text goes on into is opened by its heading (`entering`, `enter`).
+
+    The walk starts where `ahead` usable paragraphs are left to read (a document of n pages reads about
+    `PARAGRAPHS_PER_PAGE` * n): it wrapped from the manual's last paragraph to its first, so a document ran from
+    the last chapter into the preface; it now ends where the manual ends (`left`), which a start early enough
+    makes rare."""
+
+    def __init__(self, rng: np.random.Generator, lang: str, source: str = DEFAULT, ahead: int = 0) -> None:
         self.lang, self.source = lang, source
         self.paragraphs, self.places = paragraphs(lang, source), places(lang, source)
         self.usable, self.printable = _usable(lang, source), frozenset(titles(lang, source))
-        self.k = int(rng.integers(len(self.paragraphs)))
-        self.first = self._next()  # the first paragraph the document reads
+        self.following = _following(lang, source)
+        order = [k for k, usable in enumerate(self.usable) if usable]
+        if not order:
+            raise ValueError(f"no usable paragraph in {lang!r}")
+        self.first = order[int(rng.integers(max(1, len(order) - ahead)))]  # the first paragraph the document reads
+        self.k = self.first - 1  # the paragraph read last: the walk reads on from the one after it
+        self.at = self.first  # the paragraph the text is at: the one read last, or about to be read
         self.section = self._section(self.first)  # the section of the text read last, or about to be read
         self.top = self._top(self.first)  # whether that section is a chapter (no heading of the manual over it)
-        self.k -= 1
 
     def _section(self, k: int) -> str | None:
-        section = self.places[k % len(self.places)].section
+        section = self.places[k].section
         return _tidy(section) if section and _tidy(section) in self.printable else None
 
     def _top(self, k: int) -> bool:
-        place = self.places[k % len(self.places)]
+        place = self.places[k]
         return place.section == place.chapter
 
     def chapter(self) -> str:
-        """The outermost printable heading over where the walk began, without its numbering ("" if none)."""
-        place = self.places[self.first]
+        """The outermost printable heading over where the text is, without its numbering ("" if none)."""
+        place = self.places[self.at]
         for head in (place.chapter, place.section):
             if head and _tidy(head) in self.printable:
                 return NUMBERING.sub("", _tidy(head)) or _tidy(head)
         return ""
 
+    def _peek(self) -> int | None:
+        """The next usable paragraph, or None at the manual's end."""
+        k = self.following[self.k + 1]
+        return k if k >= 0 else None
+
+    def left(self) -> bool:
+        """Whether a usable paragraph is left to read."""
+        return self._peek() is not None
+
+    def entering(self) -> bool:
+        """Whether the next paragraph is in another chapter than the text (its heading comes first)."""
+        k = self._peek()
+        return k is not None and self.places[k].chapter != self.places[self.at].chapter
+
+    def enter(self) -> str:
+        """Go into the chapter the next paragraph opens and give its title (`chapter`)."""
+        k = self._peek()
+        if k is None:
+            raise ValueError(f"the walk of {self.lang!r} prose is at the manual's end")
+        self.at, self.section, self.top = k, self._section(k), self._top(k)
+        return self.chapter()
+
     def _next(self) -> int:
-        for _ in range(len(self.paragraphs)):
-            self.k += 1
-            if self.usable[self.k % len(self.paragraphs)]:
-                return self.k % len(self.paragraphs)
-        raise ValueError(f"no usable paragraph in {self.lang!r}")
+        k = self._peek()
+        if k is None:
+            raise ValueError(f"the walk of {self.lang!r} prose is at the manual's end")
+        self.k = self.at = k
+        return k
 
     def sentences(self, n: int) -> list[str]:
         """The first `n` sentences of the next usable paragraph (fewer when it is shorter)."""
@@ -136,30 +189,30 @@ class Walk:
         return [s.strip() for s in SENTENCE[self.lang].split(_tidy(self.paragraphs[k])) if s.strip()][:n]
 
     def next_section(self) -> str:
-        """Skip to where the next printable section starts and give its title (the current one's when none is
-        found within the manual's length)."""
-        for _ in range(len(self.paragraphs)):
-            k = self._next()
+        """Skip to where the chapter's next printable section starts and give its title; "" when the chapter (or
+        the manual) ends before one does (the walk then stands before the next chapter's first paragraph)."""
+        while (k := self._peek()) is not None and not self.entering():
             section = self._section(k)
-            if section and section != self.section and self._section(k - 1) != section:
-                self.k -= 1  # its first paragraph is what the document says next
-                self.section, self.top = section, self._top(k)
+            if section and section != self.section and (not k or self._section(k - 1) != section):
+                self.at, self.section, self.top = k, section, self._top(k)  # its first paragraph comes next
                 return section
-        return self.section or ""
+            self.k = self.at = k
+        return ""
 
 
-def _with_math(rng: np.random.Generator, lang: str, sentences: list[str], rate: float, notation: Notation,
+def _with_math(rng: np.random.Generator, lang: str, sentences: list[str], rate: float, notation: Notation | None,
                first: int = 0) -> tuple[Segment, ...]:
     """Sentences of prose with a Poisson(`rate`) number of sentences about the notation's symbols
     (`mathtext.sentence`) put in between them, after a sentence that ends in a full stop (not a parenthesis
-    that stands for one), never before sentence `first` (a continued paragraph opens with its own words)."""
+    that stands for one), never before sentence `first` (a continued paragraph opens with its own words); none
+    without a notation (a document that is no technical note)."""
     glue = " " if lang == "en" else ""
     places = [k for k in range(first, len(sentences) + 1) if not k or STOP[lang].search(sentences[k - 1])]
-    count = min(len(places), int(rng.poisson(rate)))
+    count = min(len(places), int(rng.poisson(rate))) if notation else 0
     at = {int(k) for k in rng.choice(places, size=count, replace=False)} if count else set()
     runs: list[tuple[Segment, ...]] = []
     for k in range(len(sentences) + 1):
-        if k in at:
+        if k in at and notation:
             runs.append(sentence(rng, lang, notation))
         if k < len(sentences):
             runs.append((Segment(sentences[k]),))
@@ -173,16 +226,16 @@ def heading(walk: Walk, skip: bool = True) -> tuple[str, bool]:
     """The title of the section the walk goes on in (skipping to the next section's start when `skip`), without the
     manual's own numbering (the manual's "1.1.6." would skip numbers wherever the walk skips a section it cannot
     print; the document numbers its own), and whether it is a chapter's title, which is never drawn as a
-    subsection."""
+    subsection. "" when the chapter ends before another section starts (its next chapter's heading comes next)."""
     text = walk.next_section() if skip or not walk.section else walk.section
     return NUMBERING.sub("", text) or text, walk.top
 
 
-def paragraph(rng: np.random.Generator, walk: Walk, notation: Notation, continued: bool = False,
+def paragraph(rng: np.random.Generator, walk: Walk, notation: Notation | None, continued: bool = False,
               note: int = 0) -> list[Block]:
     """A paragraph of 2-6 real sentences, with a sentence about the notation's symbols in about two paragraphs
-    of five; with `note`, its first sentence ends in footnote mark `note` and the footnote (the next paragraph's
-    first sentence) follows as a block."""
+    of five (where the document has one); with `note`, its first sentence ends in footnote mark `note` and the
+    footnote (the next paragraph's first sentence, where it is in the same chapter) follows as a block."""
     lang = walk.lang
     glue = " " if lang == "en" else ""
     sentences = walk.sentences(int(rng.integers(2, 7)))
@@ -193,7 +246,7 @@ def paragraph(rng: np.random.Generator, walk: Walk, notation: Notation, continue
         text = half[cut.end():] if cut else half
         parts = [s.strip() for s in SENTENCE[lang].split(text) if s.strip()]
         return [Block("paragraph", _with_math(rng, lang, parts, 0.5, notation, first=1), continued=True)]
-    if not note or len(sentences) < 2:
+    if not note or len(sentences) < 2 or walk.entering() or not walk.left():
         return [Block("paragraph", _with_math(rng, lang, sentences, 0.5, notation))]
     mark = Segment(f"{{ }}^{{{note}}}", math=True, note=note)
     rest = _with_math(rng, lang, sentences[1:], 0.4, notation)
@@ -203,13 +256,13 @@ def paragraph(rng: np.random.Generator, walk: Walk, notation: Notation, continue
     return [Block("paragraph", body), Block("footnote", footnote)]
 
 
-def list_items(rng: np.random.Generator, walk: Walk, notation: Notation) -> list[Block]:
-    """2-5 list items of one sentence each (the next paragraph's; one in six followed by one about the
-    notation's symbols), bulleted or numbered."""
+def list_items(rng: np.random.Generator, walk: Walk) -> list[Block]:
+    """2-5 list items of one sentence each (the next paragraph's), bulleted or numbered; no math (a sentence about
+    a formula's symbols is nothing a list item of a manual says)."""
     n, numbered = int(rng.integers(2, 6)), bool(rng.random() < 0.5)
     sentences = walk.sentences(n)
-    return [Block("item", _with_math(rng, walk.lang, [s], 0.15, notation, first=1),
-                  label=f"{k + 1}." if numbered else "", opens=k == 0) for k, s in enumerate(sentences)]
+    return [Block("item", (Segment(s),), label=f"{k + 1}." if numbered else "", opens=k == 0)
+            for k, s in enumerate(sentences)]
 
 
 def display(rng: np.random.Generator, lang: str, notation: Notation, tag: str = "",
@@ -254,17 +307,28 @@ def picture(rng: np.random.Generator) -> str:
     return "".join(out) + r"\end{picture}"
 
 
-def figure(rng: np.random.Generator, walk: Walk, number: int) -> Block:
+def figure(rng: np.random.Generator, walk: Walk, number: int, said: set[str]) -> Block | None:
     """A figure: a drawing (`picture`) or, two times in five, a photograph (`photos.photo`, where one is installed)
     over its caption, "Figure n: " and what the photograph shows or, for a drawing, the title of the section it
-    stands in (a drawing of bars or lines is the section's chart)."""
-    drawn = photos.photo(rng, walk.lang) if rng.random() < 0.4 else None
-    if drawn:
-        return Block("figure", (Segment(CAPTION["figure"][walk.lang].format(number) + drawn.shows),),
-                     picture=drawn.latex)
+    stands in (a drawing of bars or lines is the section's chart).
+
+    A caption the document has said (`said`, which the caption joins) is never said again: a second chart in a
+    section is a photograph instead (two figures in a row were captioned "Stage 3: the mini-Debian system"); None
+    when that is said too, or none is installed."""
+    photo = rng.random() < 0.4
     about = walk.section or walk.chapter()
-    caption = CAPTION["figure"][walk.lang].format(number) + (NUMBERING.sub("", about) or about)
-    return Block("figure", (Segment(caption),), picture=picture(rng))
+    about = NUMBERING.sub("", about) or about
+    drawn = photos.photo(rng, walk.lang) if photo or about in said else None
+    if drawn:
+        shows, latex = drawn.shows, drawn.latex
+    elif about and about not in said:
+        shows, latex = about, picture(rng)
+    else:
+        return None
+    if shows in said:
+        return None
+    said.add(shows)
+    return Block("figure", (Segment(CAPTION["figure"][walk.lang].format(number) + shows),), picture=latex)
 
 
 def table(rng: np.random.Generator, walk: Walk, number: int, used: set[int], narrow: bool = False,
@@ -277,7 +341,7 @@ def table(rng: np.random.Generator, walk: Walk, number: int, used: set[int], nar
     until the page prints it legibly (`fits`, the page style's `table_fits`) and, when `narrow` (a column of a
     two-column page), it has at most `NARROW_COLUMNS`. None when no table near enough can be so printed."""
     lang, found = walk.lang, manual_tables.tables(walk.lang, walk.source)
-    at = walk.k % len(walk.paragraphs)
+    at = walk.at
     chapter = walk.places[at].chapter
     near = sorted((k for k in range(len(found)) if k not in used),
                   key=lambda k: (found[k].chapter != chapter, abs(found[k].after - at), k))
@@ -319,8 +383,8 @@ def _tabular(rng: np.random.Generator, found: manual_tables.ManualTable, lang: s
 
 def draw_blocks(rng: np.random.Generator, walk: Walk, budget: float, numbered: bool = False,
                 columns: int = 1, fits: Callable[[str], bool] | None = None,
-                display_tokens: int | None = None) -> list[Block]:
-    """Blocks in a document's order until about `budget` characters of content.
+                display_tokens: int | None = None, technical: bool | None = None) -> list[Block]:
+    """Blocks in a document's order until about `budget` characters of content, or the manual's end.
 
     Args:
         rng: the only source of randomness.
@@ -331,45 +395,69 @@ def draw_blocks(rng: np.random.Generator, walk: Walk, budget: float, numbered: b
         columns: the page's columns (two: narrow tables only).
         fits: whether the page prints a tabular legibly (the style's `table_fits`); None takes any.
         display_tokens: the most LaTeX tokens of a displayed formula the page prints legibly (the style's).
+        technical: whether the document is a technical note, with displayed formulas and sentences about their
+            symbols (`TECHNICAL` of documents when None: see there); the others print no math.
 
     Returns:
         The blocks, opening with the heading of the section the walk starts in or, one time in four, a continued
-        paragraph; each later heading opens the next section of the prose, which the text after it reads.
+        paragraph; each later heading opens the next section of the prose, which the text after it reads, and
+        where the text goes on into another chapter, a level-1 heading of the chapter (over one of its first
+        section where that is another) opens it and carries its title to the running head (`Block.mark`).
     """
     lang = walk.lang
-    notation = Notation(rng)
+    technical = bool(rng.random() < TECHNICAL) if technical is None else technical
+    notation = Notation(rng) if technical else None
     blocks: list[Block] = paragraph(rng, walk, notation, continued=True) if rng.random() < 0.25 else []
     section, sub = int(rng.integers(0, 4)), 0
     equation, figures, tables, notes = int(rng.integers(0, 9)), int(rng.integers(0, 4)), int(rng.integers(0, 4)), 0
     used: set[int] = set()
+    said: set[str] = set()  # the figures' captions
+    chapters = 0  # chapters the document opened: its sections are their subsections
+
+    def titled(text: str, level: int, mark: str = "") -> Block:
+        nonlocal section, sub
+        section, sub = (section + 1, 0) if level == 1 else (section, sub + 1)
+        number = "" if not numbered else str(section) if level == 1 else f"{section}.{sub}"
+        return Block("heading", (Segment(f"{number} {text}" if number else text),), level=level, mark=mark)
+
     size = 0.0
-    while size < budget:
+    while size < budget and walk.left():
         r = rng.random()
-        if blocks and blocks[-1].kind == "heading":  # a section opens with its text
+        if walk.entering():  # the text goes on into another chapter: its heading first
+            chapter = walk.enter()
+            chapters += 1
+            opening = walk.section and (NUMBERING.sub("", walk.section) or walk.section)
+            new = [titled(chapter, 1, mark=chapter)] if chapter else []
+            if chapter and opening and opening != chapter:
+                new.append(titled(opening, 2))
+        elif blocks and blocks[-1].kind == "heading":  # a section opens with its text
             new = paragraph(rng, walk, notation)
         elif not blocks or r < 0.12:
             title, top = heading(walk, skip=bool(blocks))
-            level = 1 if rng.random() < 0.7 or not section or top else 2
-            section, sub = (section + 1, 0) if level == 1 else (section, sub + 1)
-            number = "" if not numbered else str(section) if level == 1 else f"{section}.{sub}"
-            new = [Block("heading", (Segment(f"{number} {title}" if number else title),), level=level)]
+            if not title:  # the chapter ends first: the next one's heading comes next
+                continue
+            level = 1 if top or not section or (not chapters and rng.random() < 0.7) else 2
+            new = [titled(title, level)]
         elif r < 0.58:
-            footnote = rng.random() < 0.12
-            notes += footnote
-            new = paragraph(rng, walk, notation, note=notes if footnote else 0)
+            new = paragraph(rng, walk, notation, note=notes + 1 if rng.random() < 0.12 else 0)
+            notes += any(b.kind == "footnote" for b in new)
         elif r < 0.70:
-            new = list_items(rng, walk, notation)
-        elif r < 0.82:
+            new = list_items(rng, walk)
+        elif r < 0.82 and notation:
             tagged = numbered and rng.random() < 0.5
             equation += tagged
             new = display(rng, lang, notation, str(equation) if tagged else "", display_tokens)
+        elif r < 0.82:  # no technical note: prose where one prints a formula
+            new = paragraph(rng, walk, notation)
         elif r < 0.91:
             new = [b for b in [table(rng, walk, tables + 1, used, narrow=columns > 1, fits=fits)] if b is not None]
             tables += len(new)
         else:
-            figures += 1
-            new = [figure(rng, walk, figures)]
+            new = [b for b in [figure(rng, walk, figures + 1, said)] if b is not None]
+            figures += len(new)
         blocks += new
         size += sum(120 if b.kind in ("display", "heading") else 400 if b.kind in ("table", "figure")
                     else sum(len(s.text) for s in b.segments) for b in new)
+    while blocks and blocks[-1].kind == "heading":  # the manual ended under a heading
+        blocks.pop()
     return blocks

@@ -16,6 +16,8 @@ sandbox, converted to Mathpix markdown and split per page by Nougat's matching.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -25,14 +27,15 @@ import numpy as np
 from engines import prose
 from engines.base import Draw, Engine, EngineConfig, Lang, Resources, Sample, SampleError, source_index
 from engines.pages.blocks import Document
-from engines.pages.content import Walk, draw_blocks
+from engines.pages.content import PARAGRAPHS_PER_PAGE, Walk, draw_blocks
 from engines.pages.layout import CAP_HEIGHT, ENGINE, batch_latex, document_latex, draw_style
 from engines.pages.photos import compile_with_photos
 from engines.pages.source import PaperPage, load_papers
-from engines.pages.split import PageText, split_pages
+from engines.pages.split import FURNITURE, PageText, split_pages
 from renderers.errors import RenderError
 from renderers.latex import LatexConfig
 from renderers.pymupdf import PdfDocument
+from renderers.result import DrawnText
 from tokenizer.protocol import PROMPT_FORMAT
 
 
@@ -76,6 +79,26 @@ class PagesConfig(EngineConfig):
             raise ValueError(f"--timeout must be positive, got {self.timeout}")
         if self.source is not None and not Path(self.source).is_dir():
             raise ValueError(f"--source {self.source}: no such folder; give a folder of LaTeX source folders")
+
+
+def running_heads(document: Document, pages: list[PageText]) -> list[str]:
+    """The running head of each of a document's pages: the chapter in force at the page's end (LaTeX's `\\leftmark`),
+    the style's head until a chapter's heading on a page (`Block.mark`) sets its own."""
+    heads, head = [], document.style.head
+    for page in pages:
+        head = next((document.blocks[b].mark for b in reversed(page.blocks) if document.blocks[b].mark), head)
+        heads.append(head)
+    return heads
+
+
+def _units(text: str) -> str:
+    return re.sub(r"\s", "", unicodedata.normalize("NFKC", text))
+
+
+def printed_furniture(texts: list[DrawnText]) -> list[str]:
+    """What a page's text layer prints as furniture (running head, page number: each between `\\gotx{A}` and
+    `\\gotx{Z}`), spaces left out, in the layer's order."""
+    return [_units(m[0][len("GOTXA."):-len("GOTXZ.")]) for m in FURNITURE.finditer("\n".join(t.text for t in texts))]
 
 
 class PagesEngine(Engine):
@@ -143,7 +166,7 @@ class PagesEngine(Engine):
 
     def _document(self, rng: np.random.Generator) -> Document:
         lang = self.config.lang if self.config.lang != "mixed" else ("zh" if rng.random() < 0.5 else "en")
-        walk = Walk(rng, lang, self.config.prose)
+        walk = Walk(rng, lang, self.config.prose, ahead=round(self.config.fill * PARAGRAPHS_PER_PAGE[lang]))
         floor = self.config.shrink_floor / CAP_HEIGHT * 72 / self.config.dpi  # points
         style = draw_style(rng, lang, head=walk.chapter(), shrink_floor=round(floor, 2), tokens=self.config.page_tokens)
         blocks = draw_blocks(rng, walk, style.capacity(lang) * self.config.fill, style.numbered, style.columns,
@@ -175,11 +198,14 @@ class PagesEngine(Engine):
                 elif not pages:
                     out.append(SampleError("page_empty", f"document {k} has no page"))
                 else:
-                    out.append([self._page(doc, k, document, pages, at) for at in range(len(pages) if every_page else 1)])
+                    heads = running_heads(document, pages)
+                    out.append([self._page(doc, k, document, pages, at, heads[at])
+                                for at in range(len(pages) if every_page else 1)])
             return out
 
-    def _page(self, pdf: PdfDocument, k: int, document: Document, pages: list[PageText], at: int) -> Sample | Exception:
-        """Page `at` of document k as a Sample, or why it cannot be one."""
+    def _page(self, pdf: PdfDocument, k: int, document: Document, pages: list[PageText], at: int,
+              head: str) -> Sample | Exception:
+        """Page `at` of document k, printing running head `head`, as a Sample, or why it cannot be one."""
         page = pages[at]
         width, height = pdf.page_size(page.page)
         texts = pdf.texts(page.page, dpi=72)
@@ -191,6 +217,9 @@ class PagesEngine(Engine):
             if flag in printed:
                 return SampleError(f"{what}_illegible", f"document {k}'s page shrinks a {what} under "
                                                         f"{self.config.shrink_floor} px capitals (--shrink-floor)")
+        if document.style.head and _units(head) not in printed_furniture(texts):
+            return SampleError("head_mismatch", f"document {k}'s page {at + 1} prints the running head "
+                                                f"{printed_furniture(texts)}, not its chapter {head!r}")
         if not page.markdown.strip():
             return SampleError("page_empty", f"document {k}'s page {at + 1} shows no block")
         if page.opens_in not in ("", "paragraph", "item"):  # what its reader can typeset the page opening inside
@@ -199,6 +228,8 @@ class PagesEngine(Engine):
         style = document.style
         if style.page:  # the number it prints
             style = replace(style, page=style.page + at)
+        if style.head:  # its chapter's
+            style = replace(style, head=head)
         shown = [b.kind for b in document.blocks]
         meta = {"lang": document.lang, "source": None, "engine": ENGINE[document.lang], "dpi": self.config.dpi,
                 "style": style.to_dict(), "pages_in_document": len(pages), "page_index": at,

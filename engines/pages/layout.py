@@ -81,7 +81,8 @@ class PageStyle:
         hyphenate: TeX may hyphenate words at line ends (English; the target keeps the word whole,
             except at the page's very end, where it is cut as the page cuts it, "exam-").
         numbered: section headings numbered by the document ("2.1 Title").
-        head: the running head printed above the text on every page ("" for none).
+        head: the running head printed above the text of the document's first page ("" for none): its chapter's
+            title; a page after a chapter's heading prints that chapter's (a page's sample records its own).
         page: the first page's number, printed below the text (0 for none).
         shrink_floor: the smallest size, in points, a table's or displayed formula's text may be shrunk to (0: no
             floor); a table too wide for the line is set smaller (`TABLE_SIZES`) or shrunk, never under it.
@@ -175,7 +176,10 @@ class PageStyle:
         (left, _, top, _), (text_w, text_h) = self.margins, self.text_box
         family = select_family(self.family)
         font = f"\\fontsize{{{self.size}}}{{{self.size * self.leading:.2f}}}\\selectfont"
-        head = f"\\hfil{{\\normalfont\\small\\itshape\\gotx{{A}}{self.head}\\gotx{{Z}}}}\\hfil" if self.head else ""
+        # the head prints the chapter in force at the page's end (`\\leftmark`: the last mark on the page, a chapter's
+        # heading sets one, `Block.mark`), this style's `head` until a chapter's heading changes it
+        head = "\\hfil{\\normalfont\\small\\itshape\\gotx{A}\\leftmark\\gotx{Z}}\\hfil" if self.head else ""
+        mark = f"\\markboth{{{self.head}}}{{{self.head}}}" if self.head else ""
         foot = "\\hfil{\\normalfont\\small\\gotx{A}\\thepage\\gotx{Z}}\\hfil" if self.page else ""
         penalty = 50 if self.hyphenate else 10000
         sizes = "".join(f"\\gotsize{{{size}}}{{{lead}}}" for size, lead in self.table_sizes())
@@ -184,7 +188,7 @@ class PageStyle:
                 f"\\paperheight={height}pt\n\\newgeometry{{left={left}pt,top={top}pt,textwidth={text_w}pt,"
                 f"textheight={text_h}pt{columns}}}\n{family}\\normalfont{font}\\setlength\\parindent{{{self.parindent}pt}}"
                 f"\\setlength\\parskip{{{self.parskip}pt}}\\hyphenpenalty={penalty}\\exhyphenpenalty={penalty}\n"
-                f"\\gotfurniture{{{head}}}{{{foot}}}\\setcounter{{page}}{{{max(self.page, 1)}}}\n"
+                f"\\gotfurniture{{{head}}}{{{foot}}}{mark}\\setcounter{{page}}{{{max(self.page, 1)}}}\n"
                 f"\\def\\gotsizes{{{sizes}}}\\def\\gotstretch{{{self.table_stretch():.4f}}}"
                 f"\\def\\gotdstretch{{{self.size / self.shrink_floor if self.shrink_floor else 30.0:.4f}}}")
 

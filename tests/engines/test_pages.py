@@ -540,7 +540,9 @@ def test_a_generated_documents_headings_and_running_head_are_those_of_its_text(l
     """A document reads the prose on from one place: each heading is the title of the section whose text follows
     it, the running head the chapter's, a chart's caption its section's (each paragraph, heading and the running
     head were drawn from anywhere in the manual: a page headed "Chroot system" over prose about fonts; a photo's
-    caption says what the photo shows: `test_pages_paperlike`)."""
+    caption says what the photo shows: `test_pages_paperlike`). Where the text goes on into another chapter, the
+    chapter's heading opens it and the running head follows (it stayed the first chapter's: "Data management" over
+    shell scripting)."""
     from engines import prose as corpus
     from engines.pages.content import NUMBERING, SENTENCE, Walk, _tidy, draw_blocks, titles
 
@@ -549,7 +551,8 @@ def test_a_generated_documents_headings_and_running_head_are_those_of_its_text(l
     def place_of(block: Block) -> corpus.Place | None:
         """Where a paragraph's text stands in the manual (None when its first sentence is one about math, or too
         short to tell)."""
-        opening = SENTENCE[lang].split(block.markdown())[0].strip()[:60]
+        first = SENTENCE[lang].split(block.markdown())[0].replace("\\({ }^{", "\0")  # a footnote mark: the end
+        opening = first.split("\0")[0].strip()[:60]
         if "\\(" in opening or len(opening) < 15:
             return None
         return next(place for text, place in tidied if opening in text)
@@ -557,26 +560,33 @@ def test_a_generated_documents_headings_and_running_head_are_those_of_its_text(l
     def bare(title: str) -> str:
         return NUMBERING.sub("", _tidy(title)) or _tidy(title)
 
-    checked = {"heading": 0, "running": 0, "figure": 0}
+    checked = {"heading": 0, "running": 0, "figure": 0, "chapters": 0}
     for seed in range(16):
         rng = make_rng(seed, "pages", 0)
         walk = Walk(rng, lang)
-        blocks = draw_blocks(rng, walk, 2500, numbered=seed % 2 == 1)
         begins = tidied[walk.first][1]  # where the document begins: its opening heading and running head
-        if walk.chapter():
-            assert walk.chapter() in (bare(begins.chapter or ""), bare(begins.section or "")), (walk.chapter(), begins)
-            checked["running"] += 1
+        head = walk.chapter()  # the running head the document opens with (the engine's style takes it)
+        if head:
+            assert head in (bare(begins.chapter or ""), bare(begins.section or "")), (head, begins)
+        blocks = draw_blocks(rng, walk, 6000, numbered=seed % 2 == 1)
         if blocks[0].kind == "heading" and begins.section and _tidy(begins.section) in titles(lang):
             assert bare(blocks[0].segments[0].text) == bare(begins.section), (blocks[0], begins)
         for block, after in zip(blocks, blocks[1:]):
+            head = block.mark or head
+            checked["chapters"] += bool(block.mark)
             if block.kind == "heading" and after.kind == "paragraph" and (place := place_of(after)):
-                assert bare(block.segments[0].text) == bare(place.section), (block.segments[0].text, place)
+                want = place.chapter if block.mark else place.section
+                assert bare(block.segments[0].text) == bare(want), (block.segments[0].text, place)
                 checked["heading"] += 1
+            if after.kind == "paragraph" and (place := place_of(after)) and _tidy(place.chapter) in titles(lang):
+                assert head == bare(place.chapter), (head, place)  # the running head over it is its chapter's
+                checked["running"] += 1
             if block.kind == "figure" and "gotphoto" not in block.picture:  # a photo's says what it shows
                 caption = re.sub(r"^(Figure \d+: |图 \d+ )", "", block.segments[0].text)
                 assert caption in {bare(t) for t in corpus.headings(lang)}, caption
                 checked["figure"] += 1
-    assert checked["heading"] >= 8 and checked["running"] >= 8 and checked["figure"] >= 1, checked
+    assert checked["heading"] >= 8 and checked["running"] >= 100 and checked["chapters"] >= 8, checked
+    assert checked["figure"] >= 1, checked
 
 
 SHORTVERB_PAPER = r"""\documentclass{article}
@@ -796,3 +806,24 @@ def test_a_straight_quote_is_written_as_the_papers_font_prints_it():
             chars = [c for line in pdf.texts(0, dpi=72) for c in line.text]
         assert "过”" in "".join(chars) and "” 命" in "".join(chars), chars
     assert Converter().convert(r'\documentclass{ctexart}\begin{document}他说 "命令"好\end{document}') == "他说” 命令” 好"
+
+
+def test_the_running_head_follows_the_chapter_page_by_page() -> None:
+    """The running head stayed the chapter the document began in while its text went on into other chapters
+    ("Data management" over shell scripting): a chapter's heading sets a LaTeX mark, each page prints the chapter in
+    force at its end (`\\leftmark`), and each page's target and meta say that head, so a page after a chapter's
+    heading is redrawn from its own target, and one saying the first chapter's head is flagged."""
+    engine = PagesEngine(PagesEngine.Config(lang="en", fill=3.0, page_tokens=600, capture=0.0))
+    [pages] = engine.document_batch([Draw(2, 0, make_rng(5, "pages", 2))])
+    assert all(isinstance(p, Sample) for p in pages), pages
+    heads = [p.meta["style"]["head"] for p in pages]
+    assert len(set(heads)) >= 3 and all(heads), heads
+    for k, page in enumerate(pages):
+        assert page.target.startswith(heads[k] + "\n\n"), (heads[k], page.target[:80])
+        if k and heads[k] != heads[k - 1]:  # the page prints the heading that opens the chapter
+            assert re.search(rf"^# (\d+ )?{re.escape(heads[k])}$", page.target, re.M), page.target
+    page = next(p for p in pages[1:] if p.meta["style"]["head"] != heads[0])
+    meta = json.dumps(page.meta)
+    assert read({"target": page.target, "meta": meta}, page.images).score == 1.0
+    stale = heads[0] + page.target[len(page.meta["style"]["head"]):]
+    assert read({"target": stale, "meta": meta}, page.images).score < REDRAWN

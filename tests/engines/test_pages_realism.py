@@ -34,7 +34,7 @@ def test_inline_math_comes_in_sentences_about_the_symbols_displayed(lang: str) -
     ends = r"(?<=[.!?])[)\"']*\s+" if lang == "en" else "(?<=[。！？])(?![）)”」』])|(?<=[。！？][）”])"  # after closing marks
     seen_where = seen_sentence = 0
     for seed in range(12):
-        blocks = draw_blocks(make_rng(seed, "math", 0), Walk(make_rng(seed, "walk", 0), lang), 4000)
+        blocks = draw_blocks(make_rng(seed, "math", 0), Walk(make_rng(seed, "walk", 0), lang), 4000, technical=True)
         for b, block in enumerate(blocks):
             if block.kind not in ("paragraph", "item"):
                 continue
@@ -179,3 +179,22 @@ def test_no_space_is_written_beside_a_curly_quote_that_xecjk_sets_full_width() -
 
     assert _tidy("参见第 9.4 节 “监控”。 带有 “-D” 选项") == "参见第 9.4 节“监控”。带有“-D”选项"
     assert _tidy("He said “yes” and “no”.") == "He said “yes” and “no”."  # English keeps its spaces
+
+
+def test_math_only_in_technical_notes_and_never_in_a_list_item() -> None:
+    """Every document dropped sentences about formulas into the Debian manual's prose and its list items ("This
+    holds for all i <= n."): only a share of documents (`TECHNICAL`, technical notes) print math now, displayed
+    and inline; the others print none, and no list item does."""
+    technical = 0
+    for lang in ("en", "zh"):
+        for seed in range(30):
+            rng = make_rng(seed, "pages", 0)
+            blocks = draw_blocks(rng, Walk(rng, lang), 6000)
+            body = [b for b in blocks if b.kind != "footnote"]  # a footnote's number is set as math
+            math = [b for b in body if b.kind == "display" or any(s.math and not s.note for s in b.segments)]
+            assert not [b for b in blocks if b.kind == "item" and any(s.math for s in b.segments)]
+            technical += bool(math)
+    assert 0.15 <= technical / 60 <= 0.5, technical  # a third drawn (every document before)
+    plain = draw_blocks(make_rng(0, "pages", 0), Walk(make_rng(0, "pages", 0), "en"), 6000, technical=False)
+    assert not [b for b in plain if b.kind == "display" or any(s.math and not s.note for s in b.segments)
+                and b.kind != "footnote"]
