@@ -33,7 +33,7 @@ PIECE = 90  # partial ratio from which a shorter target line is a piece of a det
 EXACT = 95  # fuzzy ratio from which a detected line is all of its target line: no piece of that line is left over
 GUTTER_SHARE = 0.03  # a gutter may be crossed by this share of the boxes (a centred page number, a title)
 EDGE_LINES = 3  # lines across the columns above or below them all that leave a gutter whole (a title, a footnote)
-EDGE_SHARE = 0.5  # or up to this share of the boxes in the shorter column, if more (a paper's title block)
+EDGE_SHARE = 0.25  # or up to this share of the boxes in the shorter column, if more (a paper's title block)
 Box = tuple[float, float, float, float]
 
 
