@@ -76,8 +76,9 @@ SHOWN = 8  # how many missed tokens a Reading lists
 CONFUSABLE = {"l": "i1|!", "o": "0", "s": "$", ".": "\u3002", ",": "\u3001", "[": "\u3010", "]": "\u3011",
               "<": "\u300a", ">": "\u300b"}
 # Marks it reads as a space, as another mark or not at all: `_` under a line, quotes ("/dev/" read as */dev/*,
-# an opening curly quote dropped), corner brackets, geometric bullets set in prose (绿色"●"表示 read 绿色""表示).
-FAINT = "_\"'`*\u300c\u300d\u300e\u300f\u25cf\u25aa\u25a0\u25e6\u25cb"
+# an opening curly quote dropped), corner brackets, geometric bullets set in prose (绿色"●"表示 read 绿色""表示), a
+# caret between quotes ('"^"、".*"' read '""、".*"' by every look and margin, docs_173 of the 200-page build).
+FAINT = "_\"'`*^\u300c\u300d\u300e\u300f\u25cf\u25aa\u25a0\u25e6\u25cb"
 CONFUSED = str.maketrans({**{c: form for form, alike in CONFUSABLE.items() for c in alike}, **dict.fromkeys(FAINT)})
 # Glyph pairs that draw one glyph when set tight, and what PP-OCR reads them as: "()" is a "0" (a serif face's
 # "malloc()" read "malloc0" by whole line, word crop, and stretched crops alike), "/\\" a Greek capital lambda
@@ -97,11 +98,18 @@ MARKS = re.compile(r"[\u0300-\u036f]")
 BULLET = re.compile("^[\u00b7\u25cf\u25aa\u25a0\u25e6\u2023\u2219\u25cb]\\s*")
 # A full stop touching a quote mark reads as part of the quote ('".*\\.cpio"' read '"*\\.cpio"', '“硬件识别”.' read
 # '“硬件识别”': docs_48, docs_53 of the 80-page build, by every look): dropped with the `FAINT` mark it touches (a
-# quote read as "*" keeps its full stop: '"/dev/".' read '*/dev/*.').
-FAINT_DOT = re.compile(f"(?<=[{re.escape(FAINT)}])\\.|\\.(?=[{re.escape(FAINT)}])")
+# quote read as "*" keeps its full stop: '"/dev/".' read '*/dev/*.'). A comma too: on a scan, '"cd ./source;". 如下'
+# was read '"cd./source;"，如下' by every look (multicrop_175 of the 200-sample build).
+FAINT_DOT = re.compile(f"(?<=[{re.escape(FAINT)}])[.,]|[.,](?=[{re.escape(FAINT)}])")
+# Chinese pauses and full stops it does not see beside Latin type: an enumeration comma after a Latin word or digit
+# ("predepends、recommends、" read "predependsrecommends"), a full stop after a closing bracket ("provides)。" read
+# "provides)", "invocation'”)。" read "invocation')"): every look and margin of docs_173 and multicrop_48 of the 200-sample
+# builds. Only these marks beside these neighbours are dropped; a pause between Chinese characters is compared.
+LATIN_PAUSE = re.compile(r"(?<=[a-z0-9])\u3001|(?<=\))\u3002")
 # Marks a capture's blur and ink spread draw alike (measured: `reads_as`): "c" and "e"; a comma's tail blurred away
-# ("preferences" file," read 'file.' on a photo, docs_47).
-CAPTURE_SLIPS = {frozenset("ce"), frozenset(",.")}
+# ("preferences" file," read 'file.' on a photo, docs_47), a semicolon's ("6.91%；净利润" read "6.91%：净利润" on a scan
+# by every look, docs_193 of the 200-page build).
+CAPTURE_SLIPS = {frozenset("ce"), frozenset(",."), frozenset(";:")}
 # Runs it reads one too few or too many of: thin strokes side by side ("ll" of a sans-serif "kill"), dots of an
 # ellipsis ("......" read as "....."), a Chinese dash's two halves; each made one.
 RUN = re.compile(r"([l.-])\1+")
@@ -456,12 +464,14 @@ def blind(text: str) -> str:
     one: `CONFUSABLE` (l/i/1/I/|, o/0, $/S, Chinese and Western full stop, comma and brackets), glyph pairs set tight
     that draw one glyph (`DRAWN_AS`: "()" a zero, "/\\" a lambda, a dash and 一 one stroke), a digit group's comma a
     full stop (`SEPARATOR`), accents dropped (`MARKS`), a leading list `BULLET` dropped, `FAINT` marks dropped (`_`,
-    quotes, `*`) and a full stop touching a quote with them (`FAINT_DOT`), a `RUN` of thin strokes, dots or dashes
+    quotes, `*`, `^`) and a full stop or comma touching a quote with them (`FAINT_DOT`), a Chinese pause after a Latin
+    word and a full stop after a bracket dropped (`LATIN_PAUSE`), a `RUN` of thin strokes, dots or dashes
     made one, and every space dropped (it reads a table row's cell gaps and the space by Chinese text as none).
     Measured on right docs and doc_slices targets, clean and captured. No other letter, digit or CJK character is
     folded, so a changed one still reads back otherwise; code points are checked without a reader (`codepoints`), and
     a line split into words is the layout figure's to catch."""
-    text = MARKS.sub("", unicodedata.normalize("NFD", SEPARATOR.sub(".", BULLET.sub("", fold(text).strip()))))
+    text = LATIN_PAUSE.sub("", fold(text).strip())
+    text = MARKS.sub("", unicodedata.normalize("NFD", SEPARATOR.sub(".", BULLET.sub("", text))))
     text = FAINT_DOT.sub("", re.sub(r"\s+", "", text))  # '. "' read '."': a full stop touches a quote either way
     return RUN.sub(r"\1", PAIRS.sub(lambda m: DRAWN_AS[m.group()], text).translate(CONFUSED))
 
