@@ -33,7 +33,8 @@ PIECE = 90  # partial ratio from which a shorter target line is a piece of a det
 EXACT = 95  # fuzzy ratio from which a detected line is all of its target line: no piece of that line is left over
 GUTTER_SHARE = 0.03  # a gutter may be crossed by this share of the boxes (a centred page number, a title)
 EDGE_LINES = 3  # lines across the columns above or below them all that leave a gutter whole (a title, a footnote)
-EDGE_SHARE = 0.25  # or up to this share of the boxes in the shorter column, if more (a paper's title block)
+EDGE_SHARE = 0.5  # or up to this share of the boxes in the shorter column, if more (a paper's title block),
+TALL = 12  # where that column holds at least this many boxes (a table's few rows under four lines of prose do not)
 Box = tuple[float, float, float, float]
 
 
@@ -63,9 +64,9 @@ def _gutters(boxes: list[Box]) -> list[tuple[float, float]]:
 
     Boxes crossing an x above the boxes beside it on both sides (a title over the columns) or below them (a
     footnote, a page footer) do not count where they are at most EDGE_LINES above and at most EDGE_LINES below, or
-    EDGE_SHARE of the boxes in the shorter column beside the x where that is more (a paper's title, authors,
-    affiliation and abstract, six lines over two columns of thirty): they cut the page into bands and leave the
-    gutter between the columns whole. A captured two-column page of 88
+    EDGE_SHARE of the boxes in the shorter column beside the x where that is more and the column is `TALL` (a
+    paper's title, authors, affiliation, four lines of abstract and keywords, eight lines over two columns of twenty
+    boxes): they cut the page into bands and leave the gutter between the columns whole. A captured two-column page of 88
     detections under a chapter title and over a two-line footnote had three boxes across its gutter, over the limit
     of two, so its rows were chained across the columns and a right target was flagged. The columns' extent is
     where both sides have boxes: a footnote's short last line stands beside the gutter on the left alone, and taken
@@ -90,7 +91,8 @@ def _gutters(boxes: list[Box]) -> list[tuple[float, float]]:
     top, bottom = np.maximum(spans[0][0], spans[1][0]), np.minimum(spans[0][1], spans[1][1])  # NaN: one side empty
     above, below = (covers & (centre < top)).sum(axis=1), (covers & (centre > bottom)).sum(axis=1)
     # a band over tall columns may be taller than a table's prose may be over its few rows
-    most = np.maximum(EDGE_LINES, EDGE_SHARE * np.minimum(*(side.sum(axis=1) for side in sides)))
+    shorter = np.minimum(*(side.sum(axis=1) for side in sides))
+    most = np.where(shorter >= TALL, np.maximum(EDGE_LINES, EDGE_SHARE * shorter), EDGE_LINES)
     cover = (covers.sum(axis=1) - np.where(above <= most, above, 0) - np.where(below <= most, below, 0)).tolist()
     limit = max(2, int(GUTTER_SHARE * len(boxes)))  # a centred page number and a short line's tail may cross
     runs, start = [], None
