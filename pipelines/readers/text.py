@@ -118,6 +118,8 @@ UNDER_READ = 0.25  # a detection read as fewer characters than this many per lin
 SECOND_LOOKS = (0.5, 0.05)  # crop margins, in line heights, a misread line is read again with (the first: 0.15)
 UNSURE = 0.7  # PP-OCR's confidence under which a detection may be no line the target dropped (`doubted`)
 TEXTURE_CHARS = 2  # a detection this short that a reading doubts is a stroke read as text (`doubted`)
+DRAWING_TALL = 2.5  # a detection this many median line heights tall or more may be a drawing (`drawing`)
+DRAWING_SURE = 0.9  # ... unless both readings are at least this sure of it
 PROBLEM_COST = 0.5  # what one line out of order, split or missing costs: one flags a docs sample (threshold 0.6)
 
 
@@ -251,7 +253,9 @@ def score_text(record: dict[str, Any], images: list[Image.Image], exact_lines: b
                            for page, texts in enumerate(found) for t in texts])
     # a detection read again is a piece of no target line a detection of its own reads whole
     whole = set(order.pop("read_whole"))
-    _look_again(order, [line for line in folded if line not in whole], images, tilts)
+    heights = [statistics.median(b[3] - b[1] for b in (_level(t.quad, tilt) for t in texts)) if texts else 0.0
+               for texts, tilt in zip(found, tilts)]
+    _look_again(order, [line for line in folded if line not in whole], images, tilts, heights)
     details: dict[str, Any] = {"f1": round(f1, 4), "precision": round(precision, 4), "recall": round(recall, 4),
                                "missed": sorted((target_tokens - read_tokens).elements())[:SHOWN],
                                "layout": layout(order), "order": order}
@@ -363,11 +367,13 @@ def _read_under_read_again(texts: list[DrawnText], image: Image.Image) -> list[D
     return out
 
 
-def _look_again(order: dict[str, Any], lines: list[str], images: list[Image.Image], tilts: list[float]) -> None:
+def _look_again(order: dict[str, Any], lines: list[str], images: list[Image.Image], tilts: list[float],
+                heights: Sequence[float] = ()) -> None:
     """Read each detected line no target line accounts for again, alone from its box: a whole-page reading
     garbles a line now and then ("he~ 1i~ q les" for '"~/.bashrc" files.'), and a line the target dropped still
     reads as itself. Those the second reading finds in the target are no longer counted (`order` is updated), nor
-    are those PP-OCR doubts (`doubted`, with one garbled detection forgiven for each target line left unplaced)."""
+    are those PP-OCR doubts (`doubted`, with one garbled detection forgiven for each target line left unplaced), nor
+    a `drawing` (`heights`: each page's median detection height)."""
     if not order["unmatched_found"]:
         return
     again = [t for page, box in order["unmatched_boxes"]
@@ -375,7 +381,8 @@ def _look_again(order: dict[str, Any], lines: list[str], images: list[Image.Imag
     left = list(order["unmatched_lines"])  # each accounts for one detected line (a page may print a line twice)
     seen = [blind(line) for line in lines]
     doubts: list[tuple[str, tuple[float, float]]] = []
-    for got, first, sure in zip(again, order["unmatched_texts"], order["unmatched_scores"]):
+    for got, first, sure, (page, box) in zip(again, order["unmatched_texts"], order["unmatched_scores"],
+                                             order["unmatched_boxes"]):
         text = fold(got.text)
         same = next((line for line in left if fuzz.ratio(text, line) >= WHOLE), None)
         if same is not None:
@@ -386,10 +393,21 @@ def _look_again(order: dict[str, Any], lines: list[str], images: list[Image.Imag
             order["unmatched_found"] -= 1
         elif len(first) < MIN_CHARS and not short(text):  # a short detection that reads as nothing alone is no line
             order["unmatched_found"] -= 1
+        elif heights and drawing(box, heights[page], (sure, got.score)):
+            order["unmatched_found"] -= 1
         else:
             doubts.append((first, (sure, got.score)))
     order["unmatched_found"] -= sum(doubted(doubts, len(left)))
     order["looked_again"] = [t.text for t in again[:4]]
+
+
+def drawing(box: Sequence[float], height: float, scores: Sequence[float]) -> bool:
+    """Whether a detection no target line accounts for is a drawing's strokes read as text: `DRAWING_TALL` times the
+    page's median detection height or more, and doubted by either reading (under `DRAWING_SURE`). A figure's chart
+    was detected as 88 to 140 px "lines" on pages of 30 px lines and read "iiillm", "iulul", "山ıllıu" at 0.53 to
+    0.80 (docs_144, docs_148 of the 200-page build: right pages flagged for it alone); a line the target dropped is
+    of the page's own size, and a heading twice as tall reads sure."""
+    return box[3] - box[1] >= DRAWING_TALL * height > 0 and min(scores) < DRAWING_SURE
 
 
 def doubted(detections: Sequence[tuple[str, Sequence[float]]], unplaced: int) -> list[bool]:

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from pipelines.readers.order import Placed, judge, placed
-from pipelines.readers.text import _look_again, _read_under_read_again, doubted, fold, pieces, reads_as
+from pipelines.readers.text import _look_again, _read_under_read_again, doubted, drawing, fold, pieces, reads_as
 from renderers.result import DrawnText
 from tests.conftest import draw_lines
 
@@ -274,6 +274,20 @@ def test_a_detection_ppocr_is_unsure_of_in_both_readings_is_a_right_line_left_un
         _look_again(order, ["a right line", *unplaced], [blank], [0.0])
         assert order["unmatched_found"] == counted, (sure, unplaced, order)
 
+
+
+def test_a_charts_strokes_read_as_text_are_no_line_but_a_dropped_line_of_the_pages_size_is() -> None:
+    """A figure's chart detected as a 140 px "line" on a page of 30 px lines, read "iiillm" at 0.58 and again at 0.54
+    (docs_144 of the 200-page build; white here, so the crop reads nothing): a drawing, not counted. The same reading
+    as tall but sure, or as doubted but of the page's line height with no target line left for it, counts."""
+    blank = Image.new("RGB", (700, 1000), "white")
+    for box, sure, counted in (((200.0, 751.0, 572.0, 891.0), 0.58, 0), ((200.0, 751.0, 572.0, 781.0), 0.58, 1)):
+        order = {"unmatched_found": 1, "unmatched_boxes": [(0, list(box))], "unmatched_lines": [],
+                 "unmatched_texts": ["iiillm and more"], "unmatched_scores": [sure]}
+        _look_again(order, ["a right line"], [blank], [0.0], [30.0])
+        assert order["unmatched_found"] == counted, (box, sure, order)
+    assert drawing((0, 0, 10, 75), 30.0, (0.8, 0.7)) and not drawing((0, 0, 10, 74), 30.0, (0.8, 0.7))
+    assert not drawing((0, 0, 10, 90), 30.0, (0.95, 0.92))
 
 def test_a_line_whose_detection_starts_inside_the_gutter_is_read_in_its_column() -> None:
     """A right column's short last line "order)" detected from x 670, two pixels inside the gutter its column's
