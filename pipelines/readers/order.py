@@ -33,6 +33,8 @@ PIECE = 90  # partial ratio from which a shorter target line is a piece of a det
 EXACT = 95  # fuzzy ratio from which a detected line is all of its target line: no piece of that line is left over
 GUTTER_SHARE = 0.03  # a gutter may be crossed by this share of the boxes (a centred page number, a title)
 EDGE_LINES = 3  # lines across the columns above or below them all that leave a gutter whole (a title, a footnote)
+EDGE_SHARE = 0.5  # or up to this share of the boxes in the shorter column, if more (a paper's title block),
+TALL = 12  # where that column holds at least this many boxes (a table's few rows under four lines of prose do not)
 Box = tuple[float, float, float, float]
 
 
@@ -60,11 +62,17 @@ def placed(found: list[Placed]) -> list[Placed]:
 def _gutters(boxes: list[Box]) -> list[tuple[float, float]]:
     """x ranges between columns: crossed by at most GUTTER_SHARE of the boxes, with text on both sides.
 
-    Boxes crossing an x above every box beside that x (a title over the columns) or below them (a footnote, a page
-    footer) do not count where they are at most EDGE_LINES together: they cut the page into bands and leave the
-    gutter between the columns whole. A captured two-column page of 88 detections under a chapter title and over a
-    two-line footnote had three boxes across its gutter, over the limit of two, so its rows were chained across the
-    columns and a right target was flagged. More lines above or below (a single column's prose over a table) count.
+    Boxes crossing an x above the boxes beside it on both sides (a title over the columns) or below them (a
+    footnote, a page footer) do not count where they are at most EDGE_LINES above and at most EDGE_LINES below, or
+    EDGE_SHARE of the boxes in the shorter column beside the x where that is more and the column is `TALL` (a
+    paper's title, authors, affiliation, four lines of abstract and keywords, eight lines over two columns of twenty
+    boxes): they cut the page into bands and leave the gutter between the columns whole. A captured two-column page of 88
+    detections under a chapter title and over a two-line footnote had three boxes across its gutter, over the limit
+    of two, so its rows were chained across the columns and a right target was flagged. The columns' extent is
+    where both sides have boxes: a footnote's short last line stands beside the gutter on the left alone, and taken
+    for a column line it made the footnote's two long lines above it count (a reused docs page of the multicrop
+    build, four samples flagged). More lines above or below (a single column's prose over a table of a few rows)
+    count: a table cut into columns would have its cells placed column by column.
     """
     if len(boxes) < 4:
         return []
@@ -75,12 +83,17 @@ def _gutters(boxes: list[Box]) -> list[tuple[float, float]]:
     x1 = np.array([int(b[2] - left) for b in boxes])
     centre = np.array([(b[1] + b[3]) / 2 for b in boxes])
     covers = (xs >= x0) & (xs <= x1)  # (x, box)
-    beside = np.where(covers, np.nan, centre)  # the centres of the boxes that do not cover x
+    sides = (xs > x1, xs < x0)  # (x, box): the box stands left of x, right of x
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # an x every box covers has no box beside it
-        top, bottom = np.nanmin(beside, axis=1, keepdims=True), np.nanmax(beside, axis=1, keepdims=True)
-    edges = (covers & ((centre < top) | (centre > bottom))).sum(axis=1)
-    cover = (covers.sum(axis=1) - np.where(edges <= EDGE_LINES, edges, 0)).tolist()
+        warnings.simplefilter("ignore", RuntimeWarning)  # an x with no box on one side has no columns there
+        spans = [(np.nanmin(c, axis=1, keepdims=True), np.nanmax(c, axis=1, keepdims=True))
+                 for c in (np.where(side, centre, np.nan) for side in sides)]
+    top, bottom = np.maximum(spans[0][0], spans[1][0]), np.minimum(spans[0][1], spans[1][1])  # NaN: one side empty
+    above, below = (covers & (centre < top)).sum(axis=1), (covers & (centre > bottom)).sum(axis=1)
+    # a band over tall columns may be taller than a table's prose may be over its few rows
+    shorter = np.minimum(*(side.sum(axis=1) for side in sides))
+    most = np.where(shorter >= TALL, np.maximum(EDGE_LINES, EDGE_SHARE * shorter), EDGE_LINES)
+    cover = (covers.sum(axis=1) - np.where(above <= most, above, 0) - np.where(below <= most, below, 0)).tolist()
     limit = max(2, int(GUTTER_SHARE * len(boxes)))  # a centred page number and a short line's tail may cross
     runs, start = [], None
     for x, c in enumerate(cover + [limit + 1]):
@@ -119,8 +132,9 @@ def _same_row(a: Box, b: Box) -> bool:
 def places(boxes: list[Box]) -> list[tuple[float, float]]:
     """Each box's (band, column) on its page (see the module docstring); within one, rows top to bottom."""
     gutters = _gutters(boxes)
-    # across the columns: a box crossing a gutter (a title), or centred in one (a page number narrower than the gutter)
-    spanning = [any((b[0] < a and b[2] > z) or a < (b[0] + b[2]) / 2 < z for a, z in gutters) for b in boxes]
+    # across the columns: a box crossing a gutter's middle (a title; a footnote's line ending inside the gutter, which
+    # no column's line reaches), or centred in one (a page number narrower than the gutter)
+    spanning = [any(b[0] < (a + z) / 2 < b[2] or a < (b[0] + b[2]) / 2 < z for a, z in gutters) for b in boxes]
     cuts = sorted((b[1] + b[3]) / 2 for b, s in zip(boxes, spanning) if s)
     out = []
     for b, s in zip(boxes, spanning):
