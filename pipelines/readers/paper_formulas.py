@@ -12,7 +12,13 @@ fits, its pieces (runs of ink between blank columns: a justified line stretches 
 environment's rows) are moved one by one to where they fit best, a few pixels about the last one, and each glyph
 of a piece (connected ink) to its own sub-pixel place; then both sides, softened by a Gaussian of `SOFTEN_PX`,
 are compared pixel for pixel. A right formula leaves 0-6 changed pixels in a piece; one changed letter or digit
-a glyph's worth (`CHANGED_PX` or more), and a formula moved to another paragraph is not found in its band.
+a glyph's worth (`CHANGED_PX` or more), and a formula moved to another paragraph is not found in its band. A changed
+subscript or superscript leaves only 4-10 pixels, under that floor, so each glyph is judged on its own scale too
+(`glyph_levels`): the difference, softened so that a glyph's sub-pixel phase cancels, must stay under
+`GLYPH_LEVELS_CHANGED` grey levels over its box, and no ink of the page joined to it may go on unexplained above or
+below it. An `align`'s column pairs stand as far apart as the paper's line is wide: it is typeset in a line of
+the width the placed lines span (`line_width`). The equation numbers are typeset in the paper's text font and found
+right of their formulas (`numbers`): PP-OCR misreads a few.
 
 The paper's math font and type size are not recorded: the formulas are typeset in each font of `FONTS` (Computer
 Modern, newtxmath, mathptmx) at 9, 10, 10.95 and 12 pt (each size's own designs) and the pair whose longest
@@ -46,6 +52,7 @@ FONTS = {"cm": r"\usepackage{amssymb}\usepackage{amsfonts}",  # Computer Modern 
          "newtx": r"\usepackage{newtxtext}\usepackage{newtxmath}",  # Times-like (its digits newtxtext's; newtxmath
          # carries amssymb's symbols)
          "times": r"\usepackage{mathptmx}\usepackage{amssymb}"}  # Times (mathptmx)
+SPREAD = ("align", "flalign", "multline")  # environments whose columns or lines stand where the line's width puts them
 TAG = re.compile(r"\\(?:tag|label)\*?\{[^{}]*\}|\\(?:nonumber|notag)\b")
 GAP_PX = 2  # blank columns that end a piece of a formula (a thin space is 2.5 px at 144 dpi; a letter's own gaps less)
 SLACK_PX = 6  # how far a piece may stand from where the previous one put it (a justified line's stretched spaces)
@@ -57,6 +64,15 @@ RULE_PX = 2  # a component this thin and three times as wide is a rule
 # pages leave 0-6 in a piece (up to 15 where the paper's own spacing differs), one changed letter or digit 14-60, a
 # script one 6-20 (calibrated on the 10 pages of bench/results/mutate-pages-real.json)
 CHANGED_PX = 12
+# A glyph differs from the page from this many grey levels of softened difference over its box, or this many pixels
+# of the page's ink joined to it and unexplained (`glyph_levels`). Measured on the 15 real pages with formulas of
+# bench/results/mutate-pages-real.json (their right targets and 6 more letters and digits changed in a formula
+# each): right formulas at most 41 levels and 1 pixel; changed ones the piece count missed 33-82 levels (a script
+# `a` for a `g`: 33, and 9 joined pixels, its descender)
+GLYPH_LEVELS_CHANGED = 45.0
+GLYPH_SOFTEN_PX = 1.2  # the Gaussian the difference is softened by (a glyph's phase is a pixel's fraction)
+JOINED_PX = 5
+MIN_GLYPH_PX = 4  # a glyph shorter than this (a dot, a prime) is judged with its piece only
 FIT_SHARE = 0.75  # share of a captured page's formulas that must fit for the capture to be sharp enough to compare
 MIN_INK_PX = 12  # a formula with less ink (a lone dot, a prime) places nothing: not checked
 LINE_PX = 24  # a line's height at 144 dpi: the margin around a band
@@ -79,14 +95,17 @@ class Formula:
     display: bool
     env: str = ""
 
-    def snippet(self, size: str, medium: float = 4) -> str:
+    def snippet(self, size: str, medium: float = 4, width_pt: float = 0) -> str:
         """The formula as LaTeX typesets it alone in a paper of `size` points: inline in text style, displayed in
         a paragraph as wide as it needs (standalone's varwidth), equation numbers and labels left out (the margin
         check reads them), its binary operators spaced `medium` mu apart (TeX's 4mu, less where the paper's line
-        squeezed them)."""
+        squeezed them). An environment that spreads its columns over the line (`SPREAD`: an `align`'s column pairs
+        stand as far apart as the line's width allows) is set in a line of the paper's width `width_pt`."""
         body = re.sub(r"\n\s*\n", "\n", TAG.sub("", self.latex)).strip()  # a blank line MathJax ignores
         math = (f"\\begin{{{self.env}}}{body}\\end{{{self.env}}}" if self.env
                 else f"\\[{body}\\]" if self.display else f"${body}$")
+        if width_pt and self.env.rstrip("*") in SPREAD:
+            math = f"\\begin{{minipage}}{{{width_pt:.1f}pt}}{math}\\end{{minipage}}"
         spacing = f"\\medmuskip={medium:g}mu" if medium != 4 else ""
         return f"\\fontsize{{{size}}}{{{float(size) * 1.2:g}}}\\selectfont{spacing}{math}"
 
@@ -146,12 +165,16 @@ def _offset(scores: np.ndarray, x: int, y: int) -> tuple[float, float]:
     return fx, fy
 
 
-def _fit(piece: np.ndarray, around: np.ndarray) -> tuple[int, int, int]:
+Glyph = tuple[int, int, np.ndarray, bool]  # a glyph placed: its top and left in the band, its grey levels moved by
+# the sub-pixel rest, whether it is a rule
+
+
+def _fit(piece: np.ndarray, around: np.ndarray) -> tuple[int, int, int, list[Glyph]]:
     """Where in `around` the piece differs least (sum of squared grey differences), and how many pixels of the page
     there still differ from it by more than `GLYPH_LEVELS` grey levels once each of its glyphs (connected ink) is
     moved, a pixel either way and by the sub-pixel rest, to where it fits best (the page placed each glyph at its
-    own sub-pixel phase): (x, y, changed). Both sides count: ink the piece has and the page lacks, and ink the
-    page has where the piece has none."""
+    own sub-pixel phase): (x, y, changed, the glyphs as placed in `around`). Both sides count: ink the piece has
+    and the page lacks, and ink the page has where the piece has none."""
     x, y = cv2.minMaxLoc(cv2.matchTemplate(around, piece, cv2.TM_SQDIFF))[2]
     h, w = piece.shape
     x0, y0 = max(0, x - 1), max(0, y - 1)
@@ -159,10 +182,12 @@ def _fit(piece: np.ndarray, around: np.ndarray) -> tuple[int, int, int]:
     drawn = np.full(page.shape, 255.0, np.float32)
     count, _, stats, _ = cv2.connectedComponentsWithStats((piece < INK).astype(np.uint8), connectivity=8)
     rules = np.zeros(page.shape, bool)
+    glyphs: list[Glyph] = []
     for left, top, gw, gh, _ in stats[1:count]:
         glyph = piece[top:top + gh, left:left + gw]
         ax, ay = x + left - 1 - x0, y + top - 1 - y0
-        if gh <= RULE_PX and gw >= 3 * gh:  # a fraction bar, an overline, a minus: its place, not its sub-pixel
+        rule = bool(gh <= RULE_PX and gw >= 3 * gh)
+        if rule:  # a fraction bar, an overline, a minus: its place, not its sub-pixel
             rules[max(0, ay + 1):ay + 1 + gh, max(0, ax + 1):ax + 1 + gw] = True  # weight (MuPDF keeps thin
             # rules a pixel thick)
         window = page[max(0, ay):ay + gh + 2, max(0, ax):ax + gw + 2]
@@ -175,8 +200,51 @@ def _fit(piece: np.ndarray, around: np.ndarray) -> tuple[int, int, int]:
                                borderMode=cv2.BORDER_REPLICATE)
         at = (slice(max(0, ay) + gy, max(0, ay) + gy + gh), slice(max(0, ax) + gx, max(0, ax) + gx + gw))
         drawn[at] = np.minimum(drawn[at], moved)
+        glyphs.append((y0 + at[0].start, x0 + at[1].start, moved, rule))
     soft = [cv2.GaussianBlur(a.astype(np.float32), (0, 0), SOFTEN_PX) for a in (drawn, page)]
-    return x, y, int(((np.abs(soft[0] - soft[1]) > GLYPH_LEVELS) & ~near(rules, 2)).sum())
+    return x, y, int(((np.abs(soft[0] - soft[1]) > GLYPH_LEVELS) & ~near(rules, 2)).sum()), glyphs
+
+
+def glyph_levels(region: np.ndarray, placed: Sequence[Sequence[Glyph]]) -> list[list[tuple[float, int]]]:
+    """For each glyph of each piece as placed in the band (rules and glyphs under `MIN_GLYPH_PX` tall left out): the
+    most the page differs from it in grey levels over its box, once the difference (the formula drawn with every
+    glyph at its place, less the page) is softened by `GLYPH_SOFTEN_PX`; and the page's ink joined to the ink in
+    its box that no glyph drawn explains (pixels more than a pixel from any drawn ink) over or under the box.
+
+    A piece's changed pixels count the same at any size, and a changed subscript leaves only a few (4-10: a
+    script `4` for a `1` differs by its thin diagonal and bar, light greys at 144 dpi). Softened, a glyph the
+    page prints a fraction of a pixel away from where it was placed leaves a difference of both signs side by side,
+    which cancels; ink one side has and the other lacks does not, at any glyph size. Over its box only: a page's
+    neighbouring ink (the prose before an inline formula, the tilde over another `b_j` the formula was found at)
+    is no difference of the formula's own glyphs; but a page's glyph that goes on beyond the box (a script `g`
+    where the target has an `a`, alike in the `a`'s box) is one glyph, joined ink."""
+    flat = [g for piece in placed for g in piece]
+    if not flat:
+        return [[] for _ in placed]
+    top = max(0, min(t for t, _, a, _ in flat) - LINE_PX // 2)
+    bottom = min(region.shape[0], max(t + a.shape[0] for t, _, a, _ in flat) + LINE_PX // 2)
+    page = region[top:bottom].astype(np.float32)
+    drawn = np.full(page.shape, 255.0, np.float32)
+    rules = np.zeros(page.shape, bool)
+    for t, left, glyph, rule in flat:
+        at = (slice(t - top, t - top + glyph.shape[0]), slice(left, left + glyph.shape[1]))
+        drawn[at] = np.minimum(drawn[at], glyph)
+        rules[at] |= rule
+    differs = np.abs(cv2.GaussianBlur(drawn - page, (0, 0), GLYPH_SOFTEN_PX)) * ~near(rules, 2)
+    _, joined = cv2.connectedComponents((page < INK).astype(np.uint8), connectivity=8)
+    unexplained = np.where(near(drawn < INK, 1), 0, joined)
+    out = []
+    for piece in placed:
+        out.append([])
+        for t, left, glyph, rule in piece:
+            if rule or glyph.shape[0] < MIN_GLYPH_PX:
+                continue
+            box = (slice(t - top, t - top + glyph.shape[0]), slice(left, left + glyph.shape[1]))
+            inside = np.unique(joined[box])
+            above_below = unexplained[:, box[1]]  # over or under the box: ink beside it is its neighbour's,
+            # touching (a math `n` and the hyphen of `n-length`)
+            out[-1].append((float(differs[box].max()), int(np.isin(above_below, inside[inside > 0]).sum())))
+    return out
 
 
 def _levelled(region: np.ndarray) -> np.ndarray:
@@ -212,10 +280,10 @@ def find(template: np.ndarray, page: np.ndarray, band: tuple[int, int, int, int]
     region_f, template_f = region.astype(np.float32), template.astype(np.float32)
     pieces = _pieces(template)
 
-    def follow(bx: int, by: int, first: int, stop: int, limit: int = 10 ** 9) -> list[int]:
+    def follow(bx: int, by: int, first: int, stop: int, limit: int = 10 ** 9) -> list[tuple[int, list[Glyph]]]:
         """Changed pixels of each of pieces[first:stop], the formula's corner at (bx, by) (stopping once their sum
-        reaches `limit`)."""
-        out: list[int] = []
+        reaches `limit`), with its glyphs as placed in the band."""
+        out: list[tuple[int, list[Glyph]]] = []
         sx, sy, row = 0, 0, pieces[first][0]
         for k in range(first, stop):
             top, bottom, left, right = pieces[k]
@@ -226,11 +294,11 @@ def find(template: np.ndarray, page: np.ndarray, band: tuple[int, int, int, int]
             bx1 = min(region.shape[1], bx + right + sx + wide)
             by1 = min(region.shape[0], by + bottom + sy + tall)
             if bx1 - ax < right - left or by1 - ay < bottom - top:
-                return out + [10 ** 6]
-            x, y, changed = _fit(template_f[top:bottom, left:right], region_f[ay:by1, ax:bx1])
+                return out + [(10 ** 6, [])]
+            x, y, changed, glyphs = _fit(template_f[top:bottom, left:right], region_f[ay:by1, ax:bx1])
             sx, sy = ax + x - bx - left, ay + y - by - top
-            out.append(changed)
-            if sum(out) >= limit:
+            out.append((changed, [(ay + gy, ax + gx, a, r) for gy, gx, a, r in glyphs]))
+            if sum(c for c, _ in out) >= limit:
                 break
         return out
 
@@ -248,13 +316,13 @@ def find(template: np.ndarray, page: np.ndarray, band: tuple[int, int, int, int]
         ncc[ink > 0] = -1
         return cv2.minMaxLoc(ncc)[3]
 
-    def broken(each: list[int], by: int) -> list[int]:
+    def broken(each: list[tuple[int, list[Glyph]]], by: int) -> list[tuple[int, list[Glyph]]]:
         """Changed pixels of each piece where the formula is broken over two lines (TeX breaks inline math after
         a binary operator or relation), the break before any piece up to the first that differs and the rest looked
         for once more at a line's start anywhere in the band; or the break after any piece from the last that
         differs on, the head looked for at a line's end above (a rule's piece, `=`, fits anywhere: it may end the
         head). The break that leaves the fewest changed pixels."""
-        bad = [k for k, c in enumerate(each) if c >= CHANGED_PX]
+        bad = [k for k, (c, _) in enumerate(each) if c >= CHANGED_PX]
         if not bad or (bad[0] == 0 and bad[-1] + 1 == len(pieces)):
             return each
         tries = [each]
@@ -270,7 +338,7 @@ def find(template: np.ndarray, page: np.ndarray, band: tuple[int, int, int, int]
             if above.shape[0] >= h and above.shape[1] >= head.shape[1] + 2:
                 hx, hy = at_edge(head, above, False)
                 tries.append(follow(hx, hy, 0, cut) + each[cut:])
-        return min(tries, key=sum)
+        return min(tries, key=lambda t: sum(c for c, _ in t))
 
     best: dict[str, Any] = {"changed_px": 10 ** 9, "differs": True, "ncc": 0.0, "at": None}
     for _ in range(CANDIDATES):
@@ -278,12 +346,22 @@ def find(template: np.ndarray, page: np.ndarray, band: tuple[int, int, int, int]
         if score <= 0:
             break
         ncc[max(0, by - h // 2):by + h // 2 + 1, max(0, bx - w // 4):bx + w // 4 + 1] = -1  # the next candidate elsewhere
-        each = follow(bx, by, 0, len(pieces), best["changed_px"])
-        if inline and len(each) == len(pieces) and sum(each) < best["changed_px"]:
+        limit = 10 ** 9 if best["differs"] else best["changed_px"]  # a place that differs more, but in no glyph,
+        # is a better place than one that differs in a glyph
+        each = follow(bx, by, 0, len(pieces), limit)
+        if inline and len(each) == len(pieces) and sum(c for c, _ in each) < limit:
             each = broken(each, by)
-        changed = sum(each)
-        if changed < best["changed_px"]:
-            best = {"changed_px": changed, "differs": max(each) >= CHANGED_PX, "pieces": each,
+        changed = sum(c for c, _ in each)
+        if changed >= limit:
+            continue
+        levels = glyph_levels(region, [g for _, g in each])
+        worst = max((level for piece in levels for level, _ in piece), default=0.0)
+        joined = max((extra for piece in levels for _, extra in piece), default=0)
+        differs = max(c for c, _ in each) >= CHANGED_PX or worst >= GLYPH_LEVELS_CHANGED or joined >= JOINED_PX
+        if (differs, changed) < (best["differs"], best["changed_px"]):
+            best = {"changed_px": changed, "differs": differs, "pieces": [c for c, _ in each],
+                    "glyph_levels": [round(max((v for v, _ in piece), default=0.0)) for piece in levels],
+                    "joined_px": [max((e for _, e in piece), default=0) for piece in levels],
                     "ncc": round(float(score), 4), "at": (x0 + bx, y0 + by)}
     return best
 
@@ -361,8 +439,53 @@ SIZE_FORMULAS = 4  # formulas whose correlation finds the paper's font and size
 FONT_FIT = 0.55
 
 
+def line_width(boxes: Sequence[Anchor], dpi: float) -> float:
+    """The paper's line width in points, from its placed lines: a justified paragraph's lines all span it, so it is
+    the median of the widths near the widest (at the 90th percentile: a heading or a wide display may stand out);
+    0 where too few lines are placed to tell."""
+    widths = sorted(box[2] - box[0] for _, _, box in boxes)
+    if len(widths) < 4:
+        return 0.0
+    top = widths[int(0.9 * (len(widths) - 1))]
+    return float(np.median([w for w in widths if w >= 0.95 * top])) * 72.0 / dpi
+
+
+def numbers(found: Sequence[tuple[Formula, dict[str, Any]]], page: np.ndarray, style: tuple[str, str, float],
+            blur: float) -> list[tuple[str, tuple[int, int, int, int]]]:
+    """The target's equation numbers (`\\tag{4b}`) printed where they belong: each typeset in the paper's text font
+    and size and found right of its formula's rows (`find`), with where it was found. PP-OCR reads the numbers too,
+    but misreads a few (`(31)` as `(3l)`), where a number typeset is exact; one written elsewhere in the page (a
+    reference in the prose: `(26b)`) is not right of the formula."""
+    font, size, dpi = style
+    wanted = [(f"({number})" if not star else number, d) for f, d in found if d["at"] is not None
+              for star, number in NUMBER.findall(f.latex)]
+    drawn = typeset([f"\\fontsize{{{size}}}{{{float(size) * 1.2:g}}}\\selectfont {text}" for text, _ in wanted], dpi,
+                    font)
+    shown = []
+    for (text, d), template in zip(wanted, drawn):
+        if isinstance(template, RenderError):
+            continue
+        template = cv2.GaussianBlur(template, (0, 0), blur) if blur else template
+        (x, y), (h, w) = d["at"], d["size"]
+        got = find(template, page, (x + w - SLACK_PX, y - LINE_PX // 2, page.shape[1], y + h + LINE_PX // 2))
+        if not got["differs"]:
+            shown.append((text, (got["at"][0], got["at"][1], got["at"][0] + template.shape[1],
+                                 got["at"][1] + template.shape[0])))
+    return shown
+
+
+NUMBER = re.compile(r"\\tag(\*?)\{([^{}]*)\}")
+
+
+def _overlap(a: Sequence[float], b: Sequence[float]) -> float:
+    """The share of the smaller of two boxes that the other covers."""
+    w, h = min(a[2], b[2]) - max(a[0], b[0]), min(a[3], b[3]) - max(a[1], b[1])
+    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return max(0.0, w) * max(0.0, h) / smaller if smaller > 0 else 0.0
+
+
 def check(formulas: Sequence[Formula], image: Image.Image, meta: dict[str, Any],
-          anchors: Sequence[Anchor]) -> dict[str, Any]:
+          anchors: Sequence[Anchor], marks: Sequence[tuple[float, float, float, float]] = ()) -> dict[str, Any]:
     """Each formula typeset alone in the paper's math font and type size (`paper_style`) and looked for in its
     band of the page (`find`); one that differs is typeset again with its binary operators closer (`SQUEEZED_MU`:
     TeX shrinks their spaces in a display wider than the line and in a tight justified line). Footnote marks
@@ -375,39 +498,45 @@ def check(formulas: Sequence[Formula], image: Image.Image, meta: dict[str, Any],
         {"formulas": how many, "checked": compared, "unmatched": how many not found as typeset (one changed
         letter, digit or symbol, or not where the target puts it), "unmatched_first": their LaTeX, "untypeset":
         those LaTeX refused alone (not judged), "font", "size": the paper's math font and type size, "fit": their
-        correlation, "changed_px": per formula checked}.
+        correlation, "changed_px": per formula checked, "numbers": the target's equation numbers printed right of
+        their formulas (`numbers`), "marks": for each of `marks` (boxes in the image where PP-OCR read an
+        equation number), the number of the target printed there, or ""}.
     """
     formulas = [f for f in formulas if not NOTE_MARK.fullmatch(f.latex.strip())]
     if not formulas:
         return {"formulas": 0, "checked": 0, "unmatched": 0, "unmatched_first": [], "untypeset": 0, "font": "",
-                "size": "", "fit": 0.0, "changed_px": []}
+                "size": "", "fit": 0.0, "changed_px": [], "numbers": [], "marks": [""] * len(marks)}
     page, blur, to_page = _page(image, meta)
     dpi = float(meta.get("dpi") or 144.0)
     boxes = [(start, end, tuple(to_page(box))) for start, end, box in anchors]
     font, size, fit = paper_style(formulas, page, dpi)
-    drawn = typeset([f.snippet(size) for f in formulas], dpi, font) if fit >= FONT_FIT else []
+    width = line_width(boxes, dpi)
+    drawn = typeset([f.snippet(size, width_pt=width) for f in formulas], dpi, font) if fit >= FONT_FIT else []
     shape = (page.shape[1], page.shape[0])
 
     def look(formula: Formula, template: np.ndarray) -> dict[str, Any]:
         blurred = cv2.GaussianBlur(template, (0, 0), blur) if blur else template
-        return find(blurred, page, band(formula, boxes, shape), not formula.display)
+        return {**find(blurred, page, band(formula, boxes, shape), not formula.display), "size": template.shape}
 
     found = [(f, look(f, t)) for f, t in zip(formulas, drawn)
              if not isinstance(t, RenderError) and int((t < INK).sum()) >= MIN_INK_PX]
     squeezed = [k for k, (f, d) in enumerate(found) if d["differs"]]
     for medium in SQUEEZED_MU if squeezed else ():  # a line squeezed by TeX: its binary operators closer
-        tight = typeset([found[k][0].snippet(size, medium) for k in squeezed], dpi, font)
+        tight = typeset([found[k][0].snippet(size, medium, width) for k in squeezed], dpi, font)
         for k, template in zip(squeezed, tight):
             if not isinstance(template, RenderError):
                 again = look(found[k][0], template)
                 if again["changed_px"] < found[k][1]["changed_px"]:
                     found[k] = (found[k][0], again)
     wrong = [f.latex.strip()[:80] for f, d in found if d["differs"]]
+    shown = numbers(found, page, (font, size, dpi), blur)
     if meta.get("capture") and len(wrong) > (1 - FIT_SHARE) * len(found):
         found, wrong = [], []
+    at = [tuple(to_page(box)) for box in marks]
     return {"formulas": len(formulas), "checked": len(found), "unmatched": len(wrong), "unmatched_first": wrong[:4],
             "untypeset": sum(isinstance(d, RenderError) for d in drawn), "font": font, "size": size, "fit": fit,
-            "changed_px": [d["changed_px"] for _, d in found]}
+            "changed_px": [d["changed_px"] for _, d in found], "numbers": [text for text, _ in shown],
+            "marks": [next((text for text, box in shown if _overlap(box, mark) > 0.5), "") for mark in at]}
 
 
 # `\\medmuskip` (the space about a binary operator: 4mu minus 4mu) tried for a displayed formula that does not

@@ -36,6 +36,7 @@ import functools
 import re
 from typing import Any
 
+import numpy as np
 from PIL import Image
 from rapidfuzz import fuzz
 
@@ -150,6 +151,18 @@ def _in_band(image: Image.Image, run: str, at: int, exact: list[tuple[Placed, in
     return len(read) >= MIN_CHARS and fuzz.partial_ratio(read, run) >= PLACE
 
 
+def _at_margin(box: tuple[float, float, float, float], anchors: list[Anchor]) -> bool:
+    """Whether a box stands at its column's right (or left) margin, where an equation's number is printed: as far
+    right as the placed lines across it reach (a figure's label `(31)` stands inside the column). The margin is
+    where most lines end (their 90th percentile: a wide table or a caption may stand out)."""
+    across = [b for _, _, b in anchors if b[0] < box[2] and b[2] > box[0]]
+    return bool(across) and (box[2] >= float(np.percentile([b[2] for b in across], 90)) - MARGIN_PX
+                             or box[0] <= float(np.percentile([b[0] for b in across], 10)) + MARGIN_PX)
+
+
+MARGIN_PX = 12  # how far from the placed lines' ends an equation's number may end (PP-OCR's boxes are loose)
+
+
 def judge_page(target: str, image: Image.Image, meta: dict[str, Any] | None = None) -> dict[str, Any]:
     """The page's problems: detected lines out of order, not in the target, not exact; target prose not printed.
 
@@ -202,11 +215,17 @@ def judge_page(target: str, image: Image.Image, meta: dict[str, Any] | None = No
     flags = "".join("1" if c or m else "0" for c, m in zip(covered, mask))
     unprinted = [text[m.start():m.end()] for m in re.finditer(f"0{{{UNCOVERED},}}", flags)
                  if not _in_band(image, text[m.start():m.end()], m.start(), exact)]
+    # each formula typeset alone must be printed where the target's order puts it, as typeset (a changed letter or
+    # digit inside math, which PP-OCR cannot read); the equation numbers too, right of their formulas
+    marks = [p for p in detected if PRINTED_TAG.fullmatch(p.text.strip()) and _at_margin(_image_box(p.box, tilt), anchors)]
+    math = check(formulas, image, meta or {}, anchors, [_image_box(p.box, tilt) for p in marks])
     # an equation's number is printed apart, at the margin: the numbers read there, in reading order, must be the
-    # target's (a changed number, a dropped or moved row of an `align` is one more or out of place)
+    # target's (a changed number, a dropped or moved row of an `align` is one more or out of place). Where the
+    # image shows one of the target's numbers typeset at a mark, that is what is printed there (PP-OCR reads
+    # `(31)` as `(3l)` now and then)
     tags = [blind(f"({tag})") for tag in TAG.findall(target)]
-    printed = [blind(p.text) for p in detected if PRINTED_TAG.fullmatch(p.text.strip())]
-    shown = "".join(blind(t.text) for t in texts)
+    printed = [blind(seen or p.text) for seen, p in zip(math["marks"], marks)]
+    shown = "".join(blind(t.text) for t in texts) + "".join(blind(n) for n in math["numbers"])
     untagged = [tag for tag in tags if tag not in shown] + [tag for tag in printed if tag not in tags]
     untagged += [] if untagged or [t for t in printed if t in tags] == [t for t in tags if t in printed] else ["order"]
     # one printed line written as several target lines (a line split into words): two of them together are in one
@@ -215,9 +234,6 @@ def judge_page(target: str, image: Image.Image, meta: dict[str, Any] | None = No
     rows_read = [blind(row.text) for row in rows]
     split = sum(1 for a, b in zip(lines, lines[1:])
                 if len(a) > 1 and len(b) > 1 and any(a + b in r for r in rows_read))
-    # each formula typeset alone must be printed where the target's order puts it, as typeset (a changed letter or
-    # digit inside math, which PP-OCR cannot read)
-    math = check(formulas, image, meta or {}, anchors)
     return {"lines": len(rows), "placed": len(exact), "pairs": max(0, len(exact) - 1),
             "formulas": math["formulas"], "formulas_unmatched": math["unmatched"],
             "formulas_first": math["unmatched_first"], "formulas_untypeset": math["untypeset"],
