@@ -25,6 +25,7 @@ from PIL import Image, ImageDraw, ImageFont
 from engines import letters, prose
 from engines.base import SampleError
 from engines.everyday import CITIES, EN_NAMES, MONTHS, day, en_day, zh_day
+from engines.handwriting import faces
 from engines.handwriting.hand import FONT_DIR, FONT_HANDS, Hand, advance, draw_hand, drawable, widths, write_lines
 from renderers import pen
 from renderers.fonts import font_file
@@ -50,7 +51,10 @@ def check_installed() -> None:
     pen.hanzi_chars()
     if not pen.hershey_fonts():
         raise FileNotFoundError(f"no pen fonts in {pen.HERSHEY_DIR}: run `make setup` (npm ci installs hersheytext)")
-    missing = sorted({f for fonts in FONT_HANDS.values() for f in fonts if not Path(FONT_DIR, f).is_file()})
+    used = {f for fonts in FONT_HANDS.values() for f in fonts}
+    for face in sorted(filter(faces.is_face, used)):
+        faces.index(face)  # raises naming `make setup`
+    missing = sorted(f for f in used if not faces.is_face(f) and not Path(FONT_DIR, f).is_file())
     if missing:
         raise FileNotFoundError(f"handwriting fonts missing under {FONT_DIR}: {', '.join(missing)}; run `make setup` "
                                 f"(apt-get install fonts-dkg-handwriting fonts-breip fonts-sjfonts fonts-lxgw-wenkai)")

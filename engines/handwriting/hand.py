@@ -9,9 +9,14 @@ Make Me a Hanzi medians of `hanzi-writer-data` (a Chinese hand writes the Latin 
 pen font). A character with no stroke data is never written: `drawable` says which text a hand can write, and
 the engine only chooses such text.
 
-The floor, for variety (a quarter of the hands): Debian's handwriting fonts (dkg, Breip, Steve Hand;
-LXGW WenKai, a Kai face, for Chinese), each glyph stamped with its own scale, rotation and baseline
-offset (`write_lines` returns those stamps beside the strokes), so even a font hand's letters are not identical.
+Font hands write with a handwriting face, each glyph stamped with its own scale, rotation and baseline offset
+(`write_lines` returns those stamps beside the strokes), so even a font hand's letters are not identical. English:
+a quarter of the hands, Debian's handwriting fonts (dkg, Breip, Steve Hand), the floor, for variety. Chinese: most
+hands (`FONT_SHARE`), since the medians written by a pen read as careful stroke-order diagrams more than as a
+person's writing: Google Fonts' handwriting faces from Fontsource (`faces`: Long Cang, a quick cursive pen hand;
+Zhi Mang Xing, a running brush hand; Ma Shan Zheng, a brush Kai), and LXGW WenKai, a printed Kai face, as the
+floor. Liu Jian Mao Cao is left out: its grass script is read wrong by PP-OCR in a fifth of its characters, and
+it draws traditional forms (會, 點) for simplified code points, so its page would not show its target.
 """
 
 from __future__ import annotations
@@ -26,20 +31,24 @@ import numpy as np
 from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw, ImageFont
 
+from engines.handwriting import faces
 from renderers import pen
 
 # Single-stroke faces that read as handwriting once bent (the block-letter Sans as a printing hand); the Gothic,
 # serif, technical and typewriter (Nixish) faces are left out (nobody writes like that), and Elfin, whose s is a long s.
 LATIN_FONTS = ("HersheyScript1", "HersheyScriptMed", "EMSAllure", "EMSFelix", "HersheySans1")
 FONT_DIR = "/usr/share/fonts/truetype"
-# Debian fonts-dkg-handwriting, fonts-breip, fonts-sjfonts, fonts-lxgw-wenkai. Left out: sjfonts' Delphine (its f
-# reads as A) and fonts-femkeklaver (its capitals are hollow outlines that do not read as letters).
+# Debian fonts-dkg-handwriting, fonts-breip, fonts-sjfonts, fonts-lxgw-wenkai (files under FONT_DIR), and the
+# Fontsource faces (`faces.PREFIX`). Left out: sjfonts' Delphine (its f reads as A), fonts-femkeklaver (its capitals
+# are hollow outlines that do not read as letters) and Liu Jian Mao Cao (see above).
 FONT_HANDS = {
     "en": ("fifthhorseman/dkg.ttf", "fifthhorseman/dkgIt.ttf", "breip/Breip.ttf", "sjfonts/SteveHand.ttf",
            "lxgw-wenkai/LXGWWenKai-Regular.ttf"),
-    "zh": ("lxgw-wenkai/LXGWWenKai-Regular.ttf", "lxgw-wenkai/LXGWWenKai-Light.ttf", "lxgw-wenkai/LXGWWenKai-Bold.ttf"),
+    "zh": ("@fontsource/long-cang", "@fontsource/zhi-mang-xing", "@fontsource/ma-shan-zheng",
+           "lxgw-wenkai/LXGWWenKai-Regular.ttf"),
 }
-FONT_SHARE = 0.25  # of hands that write with a font instead of a pen
+# Of hands that write with a font instead of a pen: a Chinese page is 60% a handwriting face, 20% WenKai, 20% pen.
+FONT_SHARE = {"en": 0.25, "zh": 0.8}
 # black, blue-black, blue, pencil, red-brown
 INKS = ((20, 24, 30), (18, 32, 110), (12, 40, 140), (40, 40, 48), (90, 20, 20))
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
@@ -79,7 +88,7 @@ class Hand:
 def draw_hand(rng: np.random.Generator, lang: str, size: tuple[float, float]) -> Hand:
     """A random writer of `lang` whose em lies in `size` (pixels, low and high)."""
     em = float(rng.uniform(*size))
-    use_pen = bool(rng.random() >= FONT_SHARE)
+    use_pen = bool(rng.random() >= FONT_SHARE[lang])
     fonts = LATIN_FONTS if use_pen else FONT_HANDS[lang]
     font = fonts[int(rng.integers(len(fonts)))]
     return Hand(lang=lang, font=font, pen=use_pen, size=round(em, 2), slant=round(float(rng.normal(0.12, 0.1)), 3),
@@ -143,24 +152,31 @@ def _pen_glyph(source: str, char: str) -> PenGlyph | None:
 
 @functools.cache
 def _cmap(font: str) -> frozenset[str]:
+    if faces.is_face(font):
+        return frozenset(faces.index(font))
     return frozenset(chr(c) for c in TTFont(f"{FONT_DIR}/{font}", lazy=True).getBestCmap())
 
 
-@functools.lru_cache(maxsize=64)
-def _ttf(font: str, px: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(f"{FONT_DIR}/{font}", px)
+def _file(font: str, char: str) -> str:
+    """The font file a font hand writes `char` from: a Fontsource face's subset that holds it, else `font`."""
+    return faces.index(font)[char] if faces.is_face(font) else f"{FONT_DIR}/{font}"
+
+
+@functools.lru_cache(maxsize=512)  # a Chinese page writes from a few dozen subset files of one face, at one size
+def _ttf(path: str, px: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(path, px)
 
 
 @functools.lru_cache(maxsize=65536)
 def _font_advance(font: str, px: int, char: str) -> float:
-    return _ttf(font, px).getlength(char)
+    return _ttf(_file(font, char), px).getlength(char)
 
 
 @functools.lru_cache(maxsize=32768)
 def _font_glyph(font: str, px: int, char: str) -> tuple[np.ndarray, int, int, float, bool]:
     """A font character's ink (uint8 alpha), its offset from the pen position on the baseline, its advance, and
     whether it has any ink."""
-    face = _ttf(font, px)
+    face = _ttf(_file(font, char), px)
     left, top, right, bottom = face.getbbox(char, anchor="ls")
     img = Image.new("L", (max(1, right - left + 2), max(1, bottom - top + 2)))
     ImageDraw.Draw(img).text((1 - left, 1 - top), char, font=face, fill=255, anchor="ls")
