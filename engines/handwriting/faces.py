@@ -5,6 +5,11 @@ Why an index: Fontsource ships a face for browsers, cut into about 90 unicode-ra
 face's 7,000 characters (the `chinese-simplified` file lacks 1,023 of them). `index` reads each subset's own cmap
 once per process (about 0.1 s a face: a lazy cmap read, no glyphs), never the `unicode.json` ranges, which name
 code points a subset may not hold; the hand then opens only the files its page writes from (`hand._ttf`).
+
+A face's glyph is not always the character it is mapped to: Long Cang draws 时 as 時 and 遗 as 遺. Every Chinese
+character the engine writes (the prose, headings, letters and forms: 1,246) was drawn clean, 20 to a line, and read
+by PP-OCR; a character read back as a form outside GB 2312 (a traditional or old-style form: 時, 遺, 貨, 盜, 脫) is
+left out of the face's index (`OTHER_FORMS`), so a hand of that face never writes it, as if the face lacked it.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from renderers import pen
 
 PREFIX = "@fontsource/"  # a font hand's `font` naming a Fontsource face, e.g. "@fontsource/long-cang"
 SUBSET = re.compile(r"-(?:\d+|latin)-400-normal\.woff$")  # the numbered subsets and the Latin one
+# Characters a face draws as another form (see above); misreads within GB 2312 (己 read 已) are the reader's.
+OTHER_FORMS = {"@fontsource/long-cang": "货够将时盗遗虚", "@fontsource/ma-shan-zheng": "别滞盗脱虚"}
 
 
 def is_face(font: str) -> bool:
@@ -37,8 +44,8 @@ def index(font: str) -> dict[str, str]:
     paths = sorted(str(p) for p in files.glob("*-400-normal.woff") if SUBSET.search(p.name))
     if not paths:
         raise FileNotFoundError(f"no subset files of {font} in {files}: run `make setup` (npm ci installs {font})")
-    found: dict[str, str] = {}
+    found: dict[str, str] = dict.fromkeys(OTHER_FORMS.get(font, ""), "")
     for path in paths:
         for code in TTFont(path, lazy=True).getBestCmap():
             found.setdefault(chr(code), path)
-    return found
+    return {char: path for char, path in found.items() if path}
