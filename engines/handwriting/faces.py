@@ -6,10 +6,12 @@ face's 7,000 characters (the `chinese-simplified` file lacks 1,023 of them). `in
 once per process (about 0.1 s a face: a lazy cmap read, no glyphs), never the `unicode.json` ranges, which name
 code points a subset may not hold; the hand then opens only the files its page writes from (`hand._ttf`).
 
-A face's glyph is not always the character it is mapped to: Long Cang draws 时 as 時 and 遗 as 遺. Every Chinese
-character the engine writes (the prose, headings, letters and forms: 1,246) was drawn clean, 20 to a line, and read
-by PP-OCR; a character read back as a form outside GB 2312 (a traditional or old-style form: 時, 遺, 貨, 盜, 脫) is
-left out of the face's index (`OTHER_FORMS`), so a hand of that face never writes it, as if the face lacked it.
+A face's glyph is not always the character it is mapped to: Ma Shan Zheng draws 脱 in its old form 脫. Every
+Chinese character the engine writes (the prose, headings, letters and forms: 1,246) was drawn clean, 20 to a line,
+and read by PP-OCR; a character read back as a form outside GB 2312 (a traditional or old-style form: 別, 滯, 盜, 脫,
+虛) is left out of the face's index (`OTHER_FORMS`), so a hand of that face never writes it, as if the face lacked
+it. PP-OCR reads many traditional forms as the simplified character, so this catches only some: a face is also
+looked at by eye, in a grid of common characters with traditional counterparts, before it is used (`hand`).
 """
 
 from __future__ import annotations
@@ -22,10 +24,10 @@ from fontTools.ttLib import TTFont
 
 from renderers import pen
 
-PREFIX = "@fontsource/"  # a font hand's `font` naming a Fontsource face, e.g. "@fontsource/long-cang"
+PREFIX = "@fontsource/"  # a font hand's `font` naming a Fontsource face, e.g. "@fontsource/ma-shan-zheng"
 SUBSET = re.compile(r"-(?:\d+|latin)-400-normal\.woff$")  # the numbered subsets and the Latin one
 # Characters a face draws as another form (see above); misreads within GB 2312 (己 read 已) are the reader's.
-OTHER_FORMS = {"@fontsource/long-cang": "货够将时盗遗虚", "@fontsource/ma-shan-zheng": "别滞盗脱虚"}
+OTHER_FORMS = {"@fontsource/ma-shan-zheng": "别滞盗脱虚"}
 
 
 def is_face(font: str) -> bool:

@@ -12,13 +12,14 @@ the engine only chooses such text.
 Font hands write with a handwriting face, each glyph stamped with its own scale, rotation and baseline offset
 (`write_lines` returns those stamps beside the strokes), so even a font hand's letters are not identical. English:
 a quarter of the hands, Debian's handwriting fonts (dkg, Breip, Steve Hand), the floor, for variety. Chinese: most
-hands (`FONT_SHARE`, `FONT_WEIGHTS`: 30% Long Cang, 30% Ma Shan Zheng, 20% WenKai, 20% pen), since the medians
-written by a pen are one neat writer's thin, even strokes: Google Fonts' handwriting faces from Fontsource
-(`faces`: Long Cang, a quick cursive pen hand; Ma Shan Zheng, a brush Kai), and LXGW WenKai, a printed Kai face, as
-the floor. Two faces are left out because their page would not show its target: Liu Jian Mao Cao (grass script:
-PP-OCR misread 10 of 55 characters of three clean lines, and it draws traditional forms, 會 and 點, for simplified
-code points) and Zhi Mang Xing (a running brush hand: 112 of the engine's 1,180 prose characters misread clean,
-against 35 for Long Cang and 7 for Ma Shan Zheng, many drawn with traditional parts: 則, 側, 損, 數).
+hands (`FONT_SHARE`, `FONT_WEIGHTS`: 50% Ma Shan Zheng, 20% WenKai, 30% pen): Ma Shan Zheng, a brush Kai hand of
+Google Fonts (from Fontsource: `faces`), since the medians written by a pen are one neat writer's thin, even
+strokes, and LXGW WenKai, a printed Kai face, as the floor. Three of Google Fonts' Chinese handwriting faces are
+left out because their pages would not show their targets: each draws simplified code points in traditional forms.
+Long Cang (a quick pen hand) writes 时 as 時, 装 as 裝, 输 as 輸, 损 as 損, 单 as 單 (seen in a grid of 594 common
+characters; PP-OCR reads most of them as the simplified character, so no reader catches them); Zhi Mang Xing (a
+running brush hand) 则 as 則, 损 as 損, and PP-OCR misread 112 of the engine's 1,180 prose characters drawn clean
+(Long Cang 35, Ma Shan Zheng 7); Liu Jian Mao Cao (grass script) 会 as 會, 点 as 點, and 10 of 55 characters misread.
 """
 
 from __future__ import annotations
@@ -42,14 +43,14 @@ LATIN_FONTS = ("HersheyScript1", "HersheyScriptMed", "EMSAllure", "EMSFelix", "H
 FONT_DIR = "/usr/share/fonts/truetype"
 # Debian fonts-dkg-handwriting, fonts-breip, fonts-sjfonts, fonts-lxgw-wenkai (files under FONT_DIR), and the
 # Fontsource faces (`faces.PREFIX`). Left out: sjfonts' Delphine (its f reads as A), fonts-femkeklaver (its capitals
-# are hollow outlines that do not read as letters), Liu Jian Mao Cao and Zhi Mang Xing (see above).
+# are hollow outlines that do not read as letters), Long Cang, Zhi Mang Xing and Liu Jian Mao Cao (see above).
 FONT_HANDS = {
     "en": ("fifthhorseman/dkg.ttf", "fifthhorseman/dkgIt.ttf", "breip/Breip.ttf", "sjfonts/SteveHand.ttf",
            "lxgw-wenkai/LXGWWenKai-Regular.ttf"),
-    "zh": ("@fontsource/long-cang", "@fontsource/ma-shan-zheng", "lxgw-wenkai/LXGWWenKai-Regular.ttf"),
+    "zh": ("@fontsource/ma-shan-zheng", "lxgw-wenkai/LXGWWenKai-Regular.ttf"),
 }
-FONT_SHARE = {"en": 0.25, "zh": 0.8}  # of hands that write with a font instead of a pen
-FONT_WEIGHTS = {"zh": (0.375, 0.375, 0.25)}  # a font hand's chances among its language's (else all alike)
+FONT_SHARE = {"en": 0.25, "zh": 0.7}  # of hands that write with a font instead of a pen
+FONT_WEIGHTS = {"zh": (5 / 7, 2 / 7)}  # a font hand's chances among its language's (else all alike)
 # black, blue-black, blue, pencil, red-brown
 INKS = ((20, 24, 30), (18, 32, 110), (12, 40, 140), (40, 40, 48), (90, 20, 20))
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")

@@ -22,11 +22,11 @@ FACES = [f for f in hands.FONT_HANDS["zh"] if faces.is_face(f)]
 SIZE = (30.0, 34.0)
 
 
-def test_the_chinese_font_hands_are_mostly_handwriting_faces() -> None:
-    assert {f.split("/")[1] for f in FACES} == {"long-cang", "ma-shan-zheng"}
+def test_half_the_chinese_hands_write_with_a_handwriting_face() -> None:
+    assert FACES == ["@fontsource/ma-shan-zheng"]
     drawn = [hands.draw_hand(np.random.default_rng(seed), "zh", SIZE) for seed in range(400)]
     share = sum(faces.is_face(h.font) for h in drawn) / len(drawn)
-    assert 0.5 < share < 0.7 and sum(h.pen for h in drawn) > 40  # the pen hands stay, for variety
+    assert 0.42 < share < 0.58 and sum(h.pen for h in drawn) > 80  # the pen hands stay, for variety
 
 
 @pytest.mark.parametrize("face", FACES)
@@ -47,14 +47,13 @@ def test_a_glyph_comes_from_the_subset_file_that_holds_it(face: str) -> None:
 
 
 def test_a_character_a_face_draws_as_another_form_is_not_written() -> None:
-    """Long Cang draws 时 as 時 (PP-OCR reads it so, and so does an eye): its hands never write 时; Ma Shan Zheng
-    draws 时 as 时 and writes it."""
-    long_cang, ma_shan = (hands.Hand("zh", f, False, 32.0, 0.1, 1.5, 0.5, 2.0, 0.0, (0, 0, 0)) for f in FACES)
-    files = Path(faces.index(long_cang.font)["的"]).parent.glob("*-400-normal.woff")
-    assert any(ord("时") in TTFont(f, lazy=True).getBestCmap() for f in files)  # the face has a glyph for it
-    assert "时" not in faces.index(long_cang.font)
-    assert not hands.drawable(long_cang, "现在的时间") and hands.drawable(long_cang, "现在的")
-    assert hands.drawable(ma_shan, "现在的时间")
+    """Ma Shan Zheng draws 脱 in its old form 脫 (PP-OCR reads it so): its hands never write 脱, WenKai's do."""
+    ma_shan, wenkai = (hands.Hand("zh", f, False, 32.0, 0.1, 1.5, 0.5, 2.0, 0.0, (0, 0, 0))
+                       for f in hands.FONT_HANDS["zh"])
+    files = Path(faces.index(ma_shan.font)["的"]).parent.glob("*-400-normal.woff")
+    assert any(ord("脱") in TTFont(f, lazy=True).getBestCmap() for f in files)  # the face has a glyph for it
+    assert "脱" not in faces.index(ma_shan.font)
+    assert not hands.drawable(ma_shan, "摆脱困境") and hands.drawable(ma_shan, "摆") and hands.drawable(wenkai, "摆脱困境")
 
 
 def _face_seed(face: str) -> int:
