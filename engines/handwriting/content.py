@@ -6,8 +6,9 @@ the sheet's width; a form prints its title and field labels (DejaVu Sans or Noto
 fields in after the labels. A letter is a letter's words, not a manual's: `engines.letters` (the templates the docs
 engine's letters use) gives its salutation, paragraphs, closing and sender; an English letter is dated at the top
 right, a Chinese one signs and dates at the bottom right under 此致 / 敬礼！, as each is written. The text is chosen
-among paragraphs the hand can write (every character has stroke data), so the target is exactly what the page
-shows, line by line, top to bottom: a form's line is its printed label followed by what was written after it.
+among paragraphs the hand can write (every character has stroke data, or a glyph in the hand's face), so the
+target is exactly what the page shows, line by line, top to bottom: a form's line is its printed label followed by
+what was written after it.
 """
 
 from __future__ import annotations
