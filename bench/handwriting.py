@@ -43,7 +43,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from bench.cpu import cpu_seconds
 from engines.base import Sample, make_rng
-from engines.handwriting import HandwritingEngine
+from engines.handwriting import HandwritingEngine, faces
 from engines.handwriting.content import KINDS, Sheet, write_page
 from engines.handwriting.engine import LANGS, HandwritingConfig
 from engines.handwriting.hand import CJK, FONT_DIR, FONT_HANDS
@@ -51,6 +51,7 @@ from renderers import degrade, pen
 from shards.format import encode_image
 
 RESULTS = Path(__file__).resolve().parent / "results"
+NAIVE_FONT = {"en": FONT_HANDS["en"][0], "zh": "lxgw-wenkai/LXGWWenKai-Regular.ttf"}  # the issue's baseline's
 
 
 def draw(engine: HandwritingEngine, index: int) -> Sample:
@@ -146,7 +147,7 @@ def naive_text_page(sample: Sample) -> Image.Image:
     alone (LXGW WenKai for Chinese), on paper drawn anew."""
     meta = sample.meta
     sheet = _sheet(sample)
-    font = ImageFont.truetype(f"{FONT_DIR}/{FONT_HANDS[meta['lang']][0]}", int(meta["hand"]["size"]))
+    font = ImageFont.truetype(f"{FONT_DIR}/{NAIVE_FONT[meta['lang']]}", int(meta["hand"]["size"]))
     img = naive_paper(sheet)
     ink = ImageDraw.Draw(img)
     for row, line in enumerate(sample.target.split("\n")):
@@ -158,7 +159,8 @@ def naive_text_page(sample: Sample) -> Image.Image:
 def naive_pen_page(sample: Sample) -> Image.Image:
     """The pen baseline's writing: stroke data read for this sample alone, each stroke drawn by Pillow.
 
-    A font hand's sample is written as Pillow text with its font opened anew (the font floor's naive form).
+    A font hand's sample is written as Pillow text with its font opened anew (the font floor's naive form); a
+    Fontsource face's, character by character from each subset file it needs, each opened anew for the sample.
     """
     hand = sample.meta["hand"]
     sheet = _sheet(sample)
@@ -180,10 +182,24 @@ def naive_pen_page(sample: Sample) -> Image.Image:
                         base + (px * math.sin(rot) + py * math.cos(rot)) * hand["size"]) for px, py in stroke]
                 ink.line(pts, fill=tuple(hand["ink"]), width=max(1, round(hand["nib"])), joint="curve")
             x += (g.advance + hand["spacing"]) * hand["size"]
-    if latin is None:
+    if latin is not None:
+        return img
+    if not faces.is_face(hand["font"]):
         font = ImageFont.truetype(f"{FONT_DIR}/{hand['font']}", int(hand["size"]))
         for row, line in enumerate(sample.target.split("\n")):
             ink.text((sheet.left, sheet.top + row * sheet.pitch), line, font=font, fill=tuple(hand["ink"]), anchor="ls")
+        return img
+    index, opened = faces.index(hand["font"]), {}
+    for row, line in enumerate(sample.target.split("\n")):
+        x = float(sheet.left)
+        for char in line:
+            path = index.get(char)
+            if path is None:  # a printed form label's character
+                continue
+            if path not in opened:
+                opened[path] = ImageFont.truetype(path, int(hand["size"]))
+            ink.text((x, sheet.top + row * sheet.pitch), char, font=opened[path], fill=tuple(hand["ink"]), anchor="ls")
+            x += opened[path].getlength(char)
     return img
 
 

@@ -6,8 +6,9 @@ the sheet's width; a form prints its title and field labels (DejaVu Sans or Noto
 fields in after the labels. A letter is a letter's words, not a manual's: `engines.letters` (the templates the docs
 engine's letters use) gives its salutation, paragraphs, closing and sender; an English letter is dated at the top
 right, a Chinese one signs and dates at the bottom right under 此致 / 敬礼！, as each is written. The text is chosen
-among paragraphs the hand can write (every character has stroke data), so the target is exactly what the page
-shows, line by line, top to bottom: a form's line is its printed label followed by what was written after it.
+among paragraphs the hand can write (every character has stroke data, or a glyph in the hand's face), so the
+target is exactly what the page shows, line by line, top to bottom: a form's line is its printed label followed by
+what was written after it.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from PIL import Image, ImageDraw, ImageFont
 from engines import letters, prose
 from engines.base import SampleError
 from engines.everyday import CITIES, EN_NAMES, MONTHS, day, en_day, zh_day
+from engines.handwriting import faces
 from engines.handwriting.hand import FONT_DIR, FONT_HANDS, Hand, advance, draw_hand, drawable, widths, write_lines
 from renderers import pen
 from renderers.fonts import font_file
@@ -50,7 +52,10 @@ def check_installed() -> None:
     pen.hanzi_chars()
     if not pen.hershey_fonts():
         raise FileNotFoundError(f"no pen fonts in {pen.HERSHEY_DIR}: run `make setup` (npm ci installs hersheytext)")
-    missing = sorted({f for fonts in FONT_HANDS.values() for f in fonts if not Path(FONT_DIR, f).is_file()})
+    used = {f for fonts in FONT_HANDS.values() for f in fonts}
+    for face in sorted(filter(faces.is_face, used)):
+        faces.index(face)  # raises naming `make setup`
+    missing = sorted(f for f in used if not faces.is_face(f) and not Path(FONT_DIR, f).is_file())
     if missing:
         raise FileNotFoundError(f"handwriting fonts missing under {FONT_DIR}: {', '.join(missing)}; run `make setup` "
                                 f"(apt-get install fonts-dkg-handwriting fonts-breip fonts-sjfonts fonts-lxgw-wenkai)")

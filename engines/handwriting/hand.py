@@ -9,9 +9,17 @@ Make Me a Hanzi medians of `hanzi-writer-data` (a Chinese hand writes the Latin 
 pen font). A character with no stroke data is never written: `drawable` says which text a hand can write, and
 the engine only chooses such text.
 
-The floor, for variety (a quarter of the hands): Debian's handwriting fonts (dkg, Breip, Steve Hand;
-LXGW WenKai, a Kai face, for Chinese), each glyph stamped with its own scale, rotation and baseline
-offset (`write_lines` returns those stamps beside the strokes), so even a font hand's letters are not identical.
+Font hands write with a handwriting face, each glyph stamped with its own scale, rotation and baseline offset
+(`write_lines` returns those stamps beside the strokes), so even a font hand's letters are not identical. English:
+a quarter of the hands, Debian's handwriting fonts (dkg, Breip, Steve Hand), the floor, for variety. Chinese: most
+hands (`FONT_SHARE`, `FONT_WEIGHTS`: 50% Ma Shan Zheng, 20% WenKai, 30% pen): Ma Shan Zheng, a brush Kai hand of
+Google Fonts (from Fontsource: `faces`), since the medians written by a pen are one neat writer's thin, even
+strokes, and LXGW WenKai, a printed Kai face, as the floor. Three of Google Fonts' Chinese handwriting faces are
+left out because their pages would not show their targets: each draws simplified code points in traditional forms.
+Long Cang (a quick pen hand) writes 时 as 時, 装 as 裝, 输 as 輸, 损 as 損, 单 as 單 (seen in a grid of 594 common
+characters; PP-OCR reads most of them as the simplified character, so no reader catches them); Zhi Mang Xing (a
+running brush hand) 则 as 則, 损 as 損, and PP-OCR misread 112 of the engine's 1,180 prose characters drawn clean
+(Long Cang 35, Ma Shan Zheng 7); Liu Jian Mao Cao (grass script) 会 as 會, 点 as 點, and 10 of 55 characters misread.
 """
 
 from __future__ import annotations
@@ -26,20 +34,23 @@ import numpy as np
 from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw, ImageFont
 
+from engines.handwriting import faces
 from renderers import pen
 
 # Single-stroke faces that read as handwriting once bent (the block-letter Sans as a printing hand); the Gothic,
 # serif, technical and typewriter (Nixish) faces are left out (nobody writes like that), and Elfin, whose s is a long s.
 LATIN_FONTS = ("HersheyScript1", "HersheyScriptMed", "EMSAllure", "EMSFelix", "HersheySans1")
 FONT_DIR = "/usr/share/fonts/truetype"
-# Debian fonts-dkg-handwriting, fonts-breip, fonts-sjfonts, fonts-lxgw-wenkai. Left out: sjfonts' Delphine (its f
-# reads as A) and fonts-femkeklaver (its capitals are hollow outlines that do not read as letters).
+# Debian fonts-dkg-handwriting, fonts-breip, fonts-sjfonts, fonts-lxgw-wenkai (files under FONT_DIR), and the
+# Fontsource faces (`faces.PREFIX`). Left out: sjfonts' Delphine (its f reads as A), fonts-femkeklaver (its capitals
+# are hollow outlines that do not read as letters), Long Cang, Zhi Mang Xing and Liu Jian Mao Cao (see above).
 FONT_HANDS = {
     "en": ("fifthhorseman/dkg.ttf", "fifthhorseman/dkgIt.ttf", "breip/Breip.ttf", "sjfonts/SteveHand.ttf",
            "lxgw-wenkai/LXGWWenKai-Regular.ttf"),
-    "zh": ("lxgw-wenkai/LXGWWenKai-Regular.ttf", "lxgw-wenkai/LXGWWenKai-Light.ttf", "lxgw-wenkai/LXGWWenKai-Bold.ttf"),
+    "zh": ("@fontsource/ma-shan-zheng", "lxgw-wenkai/LXGWWenKai-Regular.ttf"),
 }
-FONT_SHARE = 0.25  # of hands that write with a font instead of a pen
+FONT_SHARE = {"en": 0.25, "zh": 0.7}  # of hands that write with a font instead of a pen
+FONT_WEIGHTS = {"zh": (5 / 7, 2 / 7)}  # a font hand's chances among its language's (else all alike)
 # black, blue-black, blue, pencil, red-brown
 INKS = ((20, 24, 30), (18, 32, 110), (12, 40, 140), (40, 40, 48), (90, 20, 20))
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
@@ -79,9 +90,10 @@ class Hand:
 def draw_hand(rng: np.random.Generator, lang: str, size: tuple[float, float]) -> Hand:
     """A random writer of `lang` whose em lies in `size` (pixels, low and high)."""
     em = float(rng.uniform(*size))
-    use_pen = bool(rng.random() >= FONT_SHARE)
+    use_pen = bool(rng.random() >= FONT_SHARE[lang])
     fonts = LATIN_FONTS if use_pen else FONT_HANDS[lang]
-    font = fonts[int(rng.integers(len(fonts)))]
+    weights = None if use_pen else FONT_WEIGHTS.get(lang)
+    font = fonts[int(rng.choice(len(fonts), p=weights)) if weights else int(rng.integers(len(fonts)))]
     return Hand(lang=lang, font=font, pen=use_pen, size=round(em, 2), slant=round(float(rng.normal(0.12, 0.1)), 3),
                 nib=round(float(em * rng.uniform(0.035, 0.06)), 2), jitter=round(float(rng.uniform(0.4, 1.0)), 3),
                 drift=round(float(em * rng.uniform(0.02, 0.12)), 2), spacing=round(float(rng.uniform(-0.02, 0.06)), 3),
@@ -143,24 +155,31 @@ def _pen_glyph(source: str, char: str) -> PenGlyph | None:
 
 @functools.cache
 def _cmap(font: str) -> frozenset[str]:
+    if faces.is_face(font):
+        return frozenset(faces.index(font))
     return frozenset(chr(c) for c in TTFont(f"{FONT_DIR}/{font}", lazy=True).getBestCmap())
 
 
-@functools.lru_cache(maxsize=64)
-def _ttf(font: str, px: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(f"{FONT_DIR}/{font}", px)
+def _file(font: str, char: str) -> str:
+    """The font file a font hand writes `char` from: a Fontsource face's subset that holds it, else `font`."""
+    return faces.index(font)[char] if faces.is_face(font) else f"{FONT_DIR}/{font}"
+
+
+@functools.lru_cache(maxsize=512)  # a Chinese page writes from a few dozen subset files of one face, at one size
+def _ttf(path: str, px: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(path, px)
 
 
 @functools.lru_cache(maxsize=65536)
 def _font_advance(font: str, px: int, char: str) -> float:
-    return _ttf(font, px).getlength(char)
+    return _ttf(_file(font, char), px).getlength(char)
 
 
 @functools.lru_cache(maxsize=32768)
 def _font_glyph(font: str, px: int, char: str) -> tuple[np.ndarray, int, int, float, bool]:
     """A font character's ink (uint8 alpha), its offset from the pen position on the baseline, its advance, and
     whether it has any ink."""
-    face = _ttf(font, px)
+    face = _ttf(_file(font, char), px)
     left, top, right, bottom = face.getbbox(char, anchor="ls")
     img = Image.new("L", (max(1, right - left + 2), max(1, bottom - top + 2)))
     ImageDraw.Draw(img).text((1 - left, 1 - top), char, font=face, fill=255, anchor="ls")

@@ -1,0 +1,86 @@
+"""Chinese font hands written with Google Fonts' handwriting faces (Fontsource subsets): each glyph comes from the
+subset file that holds it, a character no subset holds is not written, and a page of each face reads back."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from fontTools.ttLib import TTFont
+from PIL import Image
+
+from engines import get_engine, make_rng
+from engines.handwriting import faces
+from engines.handwriting import hand as hands
+from engines.handwriting.content import write_page
+from renderers import ppocr
+
+FACES = [f for f in hands.FONT_HANDS["zh"] if faces.is_face(f)]
+SIZE = (30.0, 34.0)
+
+
+def test_half_the_chinese_hands_write_with_a_handwriting_face() -> None:
+    assert FACES == ["@fontsource/ma-shan-zheng"]
+    drawn = [hands.draw_hand(np.random.default_rng(seed), "zh", SIZE) for seed in range(400)]
+    share = sum(faces.is_face(h.font) for h in drawn) / len(drawn)
+    assert 0.42 < share < 0.58 and sum(h.pen for h in drawn) > 80  # the pen hands stay, for variety
+
+
+@pytest.mark.parametrize("face", FACES)
+def test_a_glyph_comes_from_the_subset_file_that_holds_it(face: str) -> None:
+    """鸲 is in a numbered subset but not in the face's one-file `chinese-simplified` cut; a snowman and an
+    Extension-B character are in no subset: a hand of the face does not write them."""
+    index = faces.index(face)
+    name = face.split("/")[1]
+    whole = Path(index["鸲"]).with_name(f"{name}-chinese-simplified-400-normal.woff")
+    assert "鸲" not in {chr(c) for c in TTFont(whole, lazy=True).getBestCmap()}
+    assert re.search(r"-\d+-400-normal\.woff$", index["鸲"])
+    hand = hands.Hand("zh", face, False, 32.0, 0.1, 1.5, 0.5, 2.0, 0.0, (0, 0, 0))
+    assert hands.drawable(hand, "他在2024年用apt安装鸲。") and not hands.drawable(hand, "☃")
+    assert not hands.drawable(hand, "\U00020000")
+    for char in "鸲A，":
+        assert ord(char) in TTFont(index[char], lazy=True).getBestCmap()
+        assert hands._font_glyph(face, 32, char)[4]  # drawn with ink from that file
+
+
+def test_a_character_a_face_draws_as_another_form_is_not_written() -> None:
+    """Ma Shan Zheng draws 脱 in its old form 脫 (PP-OCR reads it so): its hands never write 脱, WenKai's do."""
+    ma_shan, wenkai = (hands.Hand("zh", f, False, 32.0, 0.1, 1.5, 0.5, 2.0, 0.0, (0, 0, 0))
+                       for f in hands.FONT_HANDS["zh"])
+    files = Path(faces.index(ma_shan.font)["的"]).parent.glob("*-400-normal.woff")
+    assert any(ord("脱") in TTFont(f, lazy=True).getBestCmap() for f in files)  # the face has a glyph for it
+    assert "脱" not in faces.index(ma_shan.font)
+    assert not hands.drawable(ma_shan, "摆脱困境") and hands.drawable(ma_shan, "摆") and hands.drawable(wenkai, "摆脱困境")
+
+
+def _face_seed(face: str) -> int:
+    """The first seed whose drawn Chinese hand writes with `face` (`write_page` draws its hand first)."""
+    return next(s for s in range(500) if hands.draw_hand(np.random.default_rng(s), "zh", SIZE).font == face)
+
+
+@pytest.mark.parametrize("face", FACES)
+def test_a_page_of_each_face_reads_back_as_its_target(face: str) -> None:
+    """A sticky note written by a hand of the face, clean (no scan): PP-OCR reads its characters back (at most a
+    tenth missed or misread: it misreads a few handwritten characters of most lines), and meta names the face."""
+    seed = _face_seed(face)
+    page, lines, hand, _ = write_page(np.random.default_rng(seed), "zh", "note", SIZE)
+    assert hand.font == face and not hand.pen
+    target = "".join(text for text, _ in lines)
+    read = "".join(t.text for t in ppocr.read(Image.fromarray(page)).texts)
+    keep = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+    want, got = "".join(keep.findall(target)), "".join(keep.findall(read))
+    matched = sum(b.size for b in difflib.SequenceMatcher(None, want, got, autojunk=False).get_matching_blocks())
+    assert len(want) >= 10 and matched >= 0.9 * len(want), (target, read)
+
+
+def test_meta_records_the_face_a_sample_was_written_with() -> None:
+    engine = get_engine("handwriting")(get_engine("handwriting").Config(lang="zh"))
+    for index in range(40):
+        sample = engine.sample(make_rng(0, "handwriting", index), index)
+        if faces.is_face(sample.meta["hand"]["font"]):
+            assert sample.meta["hand"]["font"] in FACES and sample.meta["hand"]["pen"] is False
+            return
+    raise AssertionError("no sample of 40 written with a Fontsource face")
