@@ -1,5 +1,5 @@
 """The blocks a generated docs page is built from, as HTML for MuPDF's Story: emphasis runs, tables (ruled and
-unruled) with captions, figures (a drawn chart with no text in it) with captions, code blocks, and the parts of
+unruled) with captions, figures (a photograph or a drawn chart, no text in either) with captions, code blocks, and the parts of
 letters, forms, receipts, slides, Chinese government notices (通知: 文号, 主送, 附件, 落款), financial reports
 (单位：万元 tables) and papers (摘要, 关键词).
 
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw
 
-from engines import letters, prose
+from engines import letters, photos, prose
 from engines.docs import receipt as receipts
 from engines.everyday import CITIES, EN_NAMES, STREETS, ZH_NAMES, day, en_date, en_day, zh_day
 from engines.tables.content import Statement
@@ -106,6 +106,7 @@ ZH_REASONS = {True: (("主要系公司业务规模扩大、产品销量增加所
                      ("主要系市场需求下降、产品价格下调所致。", "主要系公司主动调整业务结构所致。")),
               False: (("主要系公司经营规模扩大所致。", "主要系新增投资项目所致。"),
                       ("主要系偿还到期借款、支付工程款所致。", "主要系计提折旧摊销所致。"))}
+PHOTO_SHARE = 0.4  # figures that are photographs (as the pages engine's); the others are drawings
 LINE_PREFIX = re.compile(r"^(?:[一二三四五六七八九十]+、|减：|加：)")
 ZH_CHANGE = ("增减（%）", "同比增长（%）")  # a statement's change column, as Chinese reports head it
 # A paper's affiliation as Chinese journals print it: the unit, then its own city and postcode (a unit in another
@@ -121,6 +122,12 @@ def cell_id(table: int, row: int, col: int) -> str:
 
 def code_id(block: int) -> str:
     return f"code{block}"
+
+
+def caption_id(kind: str, number: int) -> str:
+    """The id of table or figure `number`'s caption ("table", "figure"): the page keeps a caption in the column of
+    what it captions (`engines.docs.content`)."""
+    return f"{kind}cap{number}"
 
 
 @dataclass(frozen=True)
@@ -171,7 +178,7 @@ def table(rng: np.random.Generator, index: int, header: list[str], rows: list[li
                          + (" class='num'" if c and numeric_right else "") + f">{html.escape(v)}</"
                          + ("th" if r == 0 and header else "td") + ">" for c, v in enumerate(row)) + "</tr>"
         for r, row in enumerate(cells) if row)
-    head = f"<p class='caption'>{html.escape(caption)}</p>" if caption else ""
+    head = f"<p class='caption' id='{caption_id('table', index)}'>{html.escape(caption)}</p>" if caption else ""
     return f"{head}<table class='{style}'>{body}</table>"
 
 
@@ -225,12 +232,29 @@ def zh_table(rng: np.random.Generator, index: int, ruled: bool, caption: str, st
             row.append("--" if pct is None else f"{pct:.2f}")
         rows.append(row)
     unit = f"<p class='unit'>{html.escape(statement.unit)}</p>"
-    return f"<p class='caption'>{html.escape(caption)}</p>{unit}" + table(rng, index, header, rows, ruled)
+    return (f"<p class='caption' id='{caption_id('table', index)}'>{html.escape(caption)}</p>{unit}"
+            + table(rng, index, header, rows, ruled))
 
 
-def figure(rng: np.random.Generator, name: str, width_pt: float, caption: str) -> tuple[str, bytes]:
-    """(HTML, PNG) of a chart-like figure drawn without any text (bars or lines over a frame with ticks), its
-    caption below (the convention for figures)."""
+def figure(rng: np.random.Generator, number: int, width_pt: float, label: str, about: str,
+           lang: str) -> tuple[str, str, bytes]:
+    """(HTML, image file name, image bytes) of figure `number`, its caption below it (the convention for figures),
+    `label` ("Figure 2. ", "图2 ") then what it shows: two times in five a photograph (`engines.photos`: a crop of a
+    packaged photo with no text in it, captioned by what the photo shows), else a chart-like drawing with no text
+    (bars or lines over a frame with ticks), captioned by `about` (the section it stands in)."""
+    photo = photos.photo(rng, lang) if rng.random() < PHOTO_SHARE else None
+    if photo:
+        name, image, caption = photo.name, photos.jpeg(photo.name), label + photo.shows
+    else:
+        name, image, caption = f"figure{number}.png", _chart(rng), label + about
+    shown = min(width_pt, float(rng.uniform(0.6, 0.9)) * width_pt)
+    markup = (f"<div class='figure' id='figure{number}'><img src='{name}' style='width: {shown:.0f}pt'/></div>"
+              f"<p class='caption' id='{caption_id('figure', number)}'>{html.escape(caption)}</p>")
+    return markup, name, image
+
+
+def _chart(rng: np.random.Generator) -> bytes:
+    """The PNG of a chart-like drawing without any text: bars or lines over a frame with ticks."""
     w, h = 480, int(480 * float(rng.uniform(0.4, 0.65)))
     image = Image.new("RGB", (w, h), "white")
     draw = ImageDraw.Draw(image)
@@ -252,10 +276,7 @@ def figure(rng: np.random.Generator, name: str, width_pt: float, caption: str) -
             draw.line([(40 + i * step, h - 20 - v * (h - 40)) for i, v in enumerate(series)], fill=colour, width=3)
     buffer = io.BytesIO()
     image.save(buffer, "PNG", compress_level=1)  # embedded in a PDF written uncompressed: size does not matter
-    shown = min(width_pt, float(rng.uniform(0.6, 0.9)) * width_pt)
-    markup = (f"<div class='figure' id='{name.rsplit('.', 1)[0]}'><img src='{name}' style='width: {shown:.0f}pt'/></div>"
-              f"<p class='caption'>{html.escape(caption)}</p>")
-    return markup, buffer.getvalue()
+    return buffer.getvalue()
 
 
 def code(rng: np.random.Generator, index: int) -> str:
