@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw
 
-from engines import letters, photos, prose
+from engines import letters, manual_tables, photos, prose
 from engines.docs import receipt as receipts
 from engines.everyday import CITIES, EN_NAMES, STREETS, ZH_NAMES, day, en_date, en_day, zh_day
 from engines.tables.content import Statement
@@ -40,37 +40,9 @@ FORM_NOTES = ("Please complete this form in block capitals and sign it.",
               "Fields marked with an asterisk must be completed.")
 FORM_DECLARATIONS = ("I declare that the information given on this form is correct and complete.",
                      "I confirm that the details above are accurate to the best of my knowledge.")
-# Debian 12 packages as `apt-cache show` gives them (bookworm with its point releases, December 2026): version,
-# section, priority, installed size in KiB; the tables the Debian Reference prints list packages so.
-PACKAGE_FACTS = {
-    "apt": ("2.6.1", "admin", "required", "4,232"), "dpkg": ("1.21.22", "admin", "required", "6,409"),
-    "aptitude": ("0.8.13-5", "admin", "optional", "4,268"), "coreutils": ("9.1-1", "utils", "required", "18,062"),
-    "openssh-server": ("1:9.2p1-2+deb12u7", "net", "optional", "1,930"),
-    "rsync": ("3.2.7-1+deb12u6", "net", "optional", "793"), "git": ("1:2.39.5-0+deb12u3", "vcs", "optional", "44,890"),
-    "vim": ("2:9.0.1378-2+deb12u2", "editors", "optional", "3,650"),
-    "nginx": ("1.22.1-9+deb12u9", "httpd", "optional", "1,331"),
-    "locales": ("2.36-9+deb12u14", "localization", "standard", "15,847"),
-    "systemd": ("252.39-1~deb12u2", "admin", "important", "9,668"),
-    "sudo": ("1.9.13p3-1+deb12u2", "admin", "optional", "6,054"), "tmux": ("3.3a-3", "admin", "optional", "1,106"),
-    "curl": ("7.88.1-10+deb12u14", "web", "optional", "489"),
-    "debootstrap": ("1.0.128+nmu2+deb12u2", "admin", "optional", "283"),
-    "lvm2": ("2.03.16-2", "admin", "optional", "4,009"), "cryptsetup": ("2:2.6.1-4~deb12u2", "admin", "optional", "410"),
-    "mdadm": ("4.2-5", "admin", "optional", "1,236"),
-}
-PACKAGES = tuple(PACKAGE_FACTS)
-PACKAGE_HEADS = (("Package", "软件包"), ("Version", "版本"), ("Section", "分类"), ("Priority", "优先级"),
-                 ("Installed size (KiB)", "安装大小 (KiB)"))  # MuPDF sizes a cell ending in （KiB） 4 pt short
-PACKAGE_SAID = tuple((en.split(" (")[0].lower(), zh.split(" (")[0]) for en, zh in PACKAGE_HEADS)  # in a caption
-# KiCad 6 default hotkeys (English action, hotkey, the Chinese translation's action), as its manuals tabulate them
-HOTKEYS = (("Zoom In", "F1", "放大"), ("Zoom Out", "F2", "缩小"), ("Zoom to Fit", "Home", "缩放到适合"),
-           ("Add Symbol", "A", "添加符号"), ("Add Power", "P", "添加电源"), ("Add Wire", "W", "添加导线"),
-           ("Add Label", "L", "添加标签"), ("Add Global Label", "Ctrl+L", "添加全局标签"),
-           ("Add Junction", "J", "添加结点"), ("Add No Connect Flag", "Q", "添加未连接标志"), ("Move", "M", "移动"),
-           ("Drag", "G", "拖动"), ("Rotate", "R", "旋转"), ("Edit Value", "V", "编辑值"),
-           ("Edit Reference", "U", "编辑位号"), ("Undo", "Ctrl+Z", "撤销"), ("Redo", "Ctrl+Y", "重做"),
-           ("Find", "Ctrl+F", "查找"), ("Save", "Ctrl+S", "保存"), ("Route Single Track", "X", "布线"),
-           ("Flip", "F", "翻转"), ("Fill All Zones", "B", "填充所有覆铜"), ("Unfill All Zones", "Ctrl+B", "取消填充所有覆铜"))
-HOTKEY_HEADS = {"en": ("Action", "Hotkey"), "zh": ("操作", "快捷键")}
+# Packages the code blocks install and query (the Debian Reference's own examples)
+PACKAGES = ("apt", "aptitude", "coreutils", "curl", "git", "locales", "nginx", "openssh-server", "rsync", "sudo",
+            "systemd", "tmux", "vim")
 # Issuing offices of notices: (name, its document-number code, whom it writes to). A notice goes down one level,
 # to the bodies below its issuer, so the addressees belong to the issuer (a national bureau does not write to a
 # province's departments).
@@ -106,6 +78,7 @@ ZH_REASONS = {True: (("主要系公司业务规模扩大、产品销量增加所
                      ("主要系市场需求下降、产品价格下调所致。", "主要系公司主动调整业务结构所致。")),
               False: (("主要系公司经营规模扩大所致。", "主要系新增投资项目所致。"),
                       ("主要系偿还到期借款、支付工程款所致。", "主要系计提折旧摊销所致。"))}
+KEEP_ROWS = 8  # the most body rows of a table on a page of columns (one a column keeps whole)
 PHOTO_SHARE = 0.4  # figures that are photographs (as the pages engine's); the others are drawings
 LINE_PREFIX = re.compile(r"^(?:[一二三四五六七八九十]+、|减：|加：)")
 ZH_CHANGE = ("增减（%）", "同比增长（%）")  # a statement's change column, as Chinese reports head it
@@ -182,31 +155,30 @@ def table(rng: np.random.Generator, index: int, header: list[str], rows: list[li
     return f"{head}<table class='{style}'>{body}</table>"
 
 
-def subject_table(rng: np.random.Generator, index: int, lang: str, source: str, ruled: bool, width: float,
-                  size: float) -> str | None:
-    """A table of the kind the manual the prose comes from prints, of real values, under a caption that says what
-    it lists: the Debian Reference's packages (version, section, priority, installed size as Debian 12 lists
-    them), the KiCad manuals' hotkeys. Columns are left out until it fits `width` points at `size`; None where
-    not even one does (a column too narrow for a table)."""
-    number = f"表{index + 1} " if lang == "zh" else f"Table {index + 1}. "
-    if source == "kicad":
-        header, caption = list(HOTKEY_HEADS[lang]), number + ("默认快捷键" if lang == "zh" else "Default hotkeys")
-        rows = [[HOTKEYS[k][0 if lang == "en" else 2], HOTKEYS[k][1]]
-                for k in sorted(int(k) for k in rng.choice(len(HOTKEYS), int(rng.integers(3, 9)), replace=False))]
-        fits = _width([header, *rows], size) <= width
-        return table(rng, index, header, rows, ruled, caption, numeric_right=False) if fits else None
-    names = sorted(PACKAGE_FACTS) if rng.random() < 0.5 else list(PACKAGE_FACTS)
-    picked = [names[int(k)] for k in sorted(rng.choice(len(names), int(rng.integers(3, 8)), replace=False))]
-    columns = [int(k) for k in rng.permutation(len(PACKAGE_HEADS) - 1)[:int(rng.integers(2, 5))]]
-    for kept in range(len(columns), 0, -1):
-        shown = sorted(columns[:kept])
-        header = [PACKAGE_HEADS[0][lang == "zh"]] + [PACKAGE_HEADS[c + 1][lang == "zh"] for c in shown]
-        rows = [[name] + [PACKAGE_FACTS[name][c] for c in shown] for name in picked]
-        if _width([header, *rows], size) <= width:
-            said = [PACKAGE_SAID[c + 1][lang == "zh"] for c in shown]
-            caption = number + (f"Debian 12 软件包的{'、'.join(said)}" if lang == "zh" else
-                                f"Debian 12 packages: {', '.join(said[:-1])}{' and ' if len(said) > 1 else ''}{said[-1]}")
-            return table(rng, index, header, rows, ruled, caption, numeric_right=False)
+def manual_table(rng: np.random.Generator, index: int, lang: str, source: str, ruled: bool, width: float,
+                 size: float, passage: int, chapter: str, used: set[int]) -> str | None:
+    """A table the manual prints (`engines.manual_tables`: the Debian Reference's packages with their popularity
+    and size, commands, files; the KiCad manuals' hotkeys and properties), under its caption numbered `index`: of
+    those not yet on the page (`used`, which it joins), the nearest to where the page reads (`passage`, an index
+    into `engines.prose.passages`; its chapter's first), a run of 2-`KEEP_ROWS` of its rows with the manual's own
+    values. Its widest columns after the first are left out until it fits `width` points at `size`; None where no
+    table near enough fits (a column too narrow for a table)."""
+    found = manual_tables.tables(lang, source)
+    near = manual_tables.nearest(lang, source, manual_tables.paragraph_at(lang, source, passage), chapter)
+    for k in (k for k in near[:8] if k not in used):
+        rows = [list(row) for row in found[k].rows]
+        n = min(len(rows), int(rng.integers(2, KEEP_ROWS + 1)))
+        start = int(rng.integers(len(rows) - n + 1))
+        rows, header = rows[start:start + n], list(found[k].header)
+        columns = list(range(len(rows[0])))
+        while len(columns) >= 2:
+            cells = [[row[c] for c in columns] for row in ([header] if header else []) + rows]
+            if _width(cells, size) <= width:
+                used.add(k)
+                number = f"表{index + 1} " if lang == "zh" else f"Table {index + 1}. "
+                return table(rng, index, cells[0] if header else [], cells[1:] if header else cells, ruled,
+                             number + found[k].caption, numeric_right=False)
+            columns.remove(max(columns[1:], key=lambda c: max(len(row[c]) for row in rows)))
     return None
 
 

@@ -12,8 +12,8 @@ has them, whole, numbered and nested as the source has them. A share of pages se
 writer stressed (the source's bold, italic and code runs, a list item's term).
 What stands over the prose belongs to it (`prose.places`): the title and running head are its chapter's, a section
 heading stands where its section starts, captions name the section they stand in, a paper's keywords are its
-chapter's sections, a slide lists its sections, and tables are of what the manual tabulates (Debian's packages,
-KiCad's hotkeys). Kinds whose text is not a manual's are made in their own words: a financial report's body is each
+chapter's sections, a slide lists its sections, and tables are the manual's own, the one it prints nearest
+(`engines.manual_tables`). Kinds whose text is not a manual's are made in their own words: a financial report's body is each
 statement's figures said in words, as a report's discussion words them, above that statement's table; letters and
 notices come from `engines.letters` (a meeting called, an order answered, 邀请函, 关于召开...的通知, 特此通知。) and
 receipts from `engines.docs.receipt` (a shop's goods at its prices, sums that add up).
@@ -59,9 +59,9 @@ NUMBERED = re.compile(r"^(?:[A-Z]\.|\d+)(?:\.\d+)*\.?\s+|^第 ?\d+ ?章\s*|^附�
 NOTE_MARK = "\u00b9"
 SENTENCE_END = {"en": re.compile(r"[.!?](?=\s+[A-Z(\"])"), "zh": re.compile("[。！？]")}
 # blocks that get an id of their own when they have none (`_block_ids`)
-BLOCK = re.compile(r"<(?:p|ul|ol|li|pre|div|table)\b(?![^>]*\bid=)")
+BLOCK = re.compile(r"<(p|ul|ol|li|pre|div|table)\b(?![^>]*\bid=)")
+CONTAINER = re.compile(r"(?:ul|ol|div|table|list|figure)\d+$")  # ids of blocks around others (`_block_ids`' and own)
 ORPHAN_LINES = 2  # a heading is followed in its column by this many lines at least
-KEEP_ROWS = 8  # a table of at most this many body rows is kept whole (a longer one may be cut by the page's end)
 CHANCE = {"table": 0.07, "figure": 0.05, "code": 0.05, "emphasis": 0.3}  # emphasis: a page that sets stress
 
 
@@ -207,6 +207,7 @@ class _Body:
         self.images: dict[str, bytes] = {}
         self.counts = {"tables": 0, "figures": 0, "code": 0, "emphasis": 0, "lists": 0}  # blocks made (numbering their ids)
         self.ruled: list[int] = []  # the ruled tables' numbers
+        self.manual: set[int] = set()  # the manual's tables on the page (`engines.manual_tables`)
         self.photographs: list[int] = []  # the numbers of the figures that are photographs
         self.k = layout.start
         self.mark = NOTE_MARK if layout.footnote else None  # the footnote's mark, until the text carries it
@@ -281,7 +282,9 @@ class _Body:
     def table(self) -> None:
         """A table of the kind the manual prints, where one fits the column."""
         n, ruled = self.counts["tables"], bool(self.rng.random() < 0.5)
-        markup = blocks.subject_table(self.rng, n, self.lang, self.source, ruled, self.column, self.layout.size)
+        markup = blocks.manual_table(self.rng, n, self.lang, self.source, ruled, self.column, self.layout.size,
+                                     self.k, self.place(max(self.k - 1, self.layout.start)).chapter or "",
+                                     self.manual)
         if markup is None:
             return
         self.counts["tables"] += 1
@@ -546,10 +549,11 @@ class _Placed:
 
 
 def _block_ids(flow: str) -> str:
-    """The flow with an id on every block that has none (`b<n>`): the Story reports where it placed an element only
-    for headings and elements with an id, and a heading's lines under it are the blocks after it."""
+    """The flow with an id on every block that has none (its tag and a number: `p12`): the Story reports where it
+    placed an element only for headings and elements with an id, and a heading's lines under it are the blocks
+    after it."""
     counter = iter(range(1 << 30))
-    return BLOCK.sub(lambda m: f"{m[0]} id='b{next(counter)}'", flow)
+    return BLOCK.sub(lambda m: f"{m[0]} id='{m[1]}{next(counter)}'", flow)
 
 
 def _positions(flow: str, css: str, archive: pymupdf.Archive, rects: list[pymupdf.Rect],
@@ -590,11 +594,13 @@ def _kept_together(flow: str, css: str, archive: pymupdf.Archive, rects: list[py
     rows = {int(t): int(r) for t, r in re.findall(r"id='t(\d+)r(\d+)c0'", flow)}  # each table's last row
     for _ in range(2 * len(rects) + 2):
         positions, more = _positions(flow, css, archive, rects)
-        if over := next((p for p in positions if p.rect[3] > rects[p.column].y1 + 1), None):
-            raise SampleError("layout_fault", f"MuPDF ran column {over.column + 1} {over.rect[3] - rects[over.column].y1:.0f}"
-                              " pt past its foot")
         fault = _break_fault(positions, more, rows, line)
         if fault is None:
+            # a container's box is its whole content's, placed or not (a table the page's end cuts)
+            if over := next((p for p in positions if p.rect[3] > rects[p.column].y1 + 1
+                             and not CONTAINER.match(p.id)), None):
+                raise SampleError("layout_fault", f"MuPDF ran column {over.column + 1} "
+                                  f"{over.rect[3] - rects[over.column].y1:.0f} pt past its foot")
             return rects
         c, y = fault
         if y <= rects[c].y0 + line:  # nothing above it in its column: it cannot be moved on
@@ -607,7 +613,7 @@ def _break_fault(positions: list[_Placed], more: bool, rows: dict[int, int], lin
     """The first break in reading order that a typesetter avoids, as (column, top of what must move on), or None.
 
     A heading must be followed in its column by two lines at least (`ORPHAN_LINES`); a table's caption, unit line
-    and rows stand in one column, and a short one (at most `KEEP_ROWS` rows: every docs table in a column) is not
+    and rows stand in one column, and a short one (at most `blocks.KEEP_ROWS` rows: every table in a column) is not
     cut by the page's end either (a long one, a report's statement on a one-column page, may be: its header row
     would be repeated on the next page, which the sample does not show); a figure's caption stands in its figure's
     column."""
@@ -623,7 +629,7 @@ def _break_fault(positions: list[_Placed], more: bool, rows: dict[int, int], lin
             cells = [q for q in positions if re.fullmatch(f"t{t}r\\d+c\\d+", q.id)]
             shown = {int(re.search(r"r(\d+)", q.id)[1]) for q in cells}
             whole = len(shown) == rows.get(t, -1) + 1
-            if any(q.column != p.column for q in cells) or (not whole and rows.get(t, 0) <= KEEP_ROWS):
+            if any(q.column != p.column for q in cells) or (not whole and rows.get(t, 0) <= blocks.KEEP_ROWS):
                 return p.column, p.rect[1]
         elif m := re.fullmatch(r"figure(\d+)", p.id):
             caption = by_id.get(f"figurecap{m[1]}")
