@@ -165,7 +165,7 @@ def manual_table(rng: np.random.Generator, index: int, lang: str, source: str, r
     table near enough fits (a column too narrow for a table)."""
     found = manual_tables.tables(lang, source)
     near = manual_tables.nearest(lang, source, manual_tables.paragraph_at(lang, source, passage), chapter)
-    for k in (k for k in near[:8] if k not in used):
+    for k in (k for k in near[:8] if k not in used and len(found[k].rows) >= 2):
         rows = [list(row) for row in found[k].rows]
         n = min(len(rows), int(rng.integers(2, KEEP_ROWS + 1)))
         start = int(rng.integers(len(rows) - n + 1))
