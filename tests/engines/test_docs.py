@@ -21,6 +21,7 @@ from engines.docs import DocsEngine, DocSlicesEngine, faces
 from engines.docs.content import NOTE_MARK, generate_page
 from engines.docs.layout import reading_order
 from engines.docs.page import PageSkip, clean, read_page
+from engines.scene.backgrounds import DESCRIPTIONS
 from renderers.pymupdf import PdfDocument
 
 
@@ -292,18 +293,18 @@ def test_generated_tables_read_row_by_row_and_code_keeps_its_indentation() -> No
     """A table's text layer reads its cells column by column and a code block's loses its leading spaces: the
     target reads each row as one line (cells left to right, one space apart) and keeps the indentation shown."""
     engine = DocsEngine(DocsEngine.Config(lang="en"))
-    rng = make_rng(0, "docs", 12)  # a draw whose page shows a table and a shell script
-    sample = engine.sample(rng, 12)
+    rng = make_rng(0, "docs", 125)  # a draw whose page shows a table and a Python function
+    sample = engine.sample(rng, 125)
     lines = sample.target.split("\n")
-    made = generate_page(make_rng(0, "docs", 12), "en")  # the same draw: the engine's first use of the rng
+    made = generate_page(make_rng(0, "docs", 125), "en")  # the same draw: the engine's first use of the rng
     page = pymupdf.open(stream=made.pdf)[0]
     assert made.tables and made.code
     for table in made.tables:
         for row in table:
             cells = [" ".join(page.get_textbox(pymupdf.Rect(c)).split()) for c in row]
             assert " ".join(c for c in cells if c) in lines
-    for shown in ("for pkg in nginx sudo vim; do", "    if ! dpkg -s \"$pkg\" >/dev/null 2>&1; then",
-                  "        apt-get install -y \"$pkg\"", "    fi", "done"):
+    for shown in ("def installed(names):", "    found = []", "    for name in names:",
+                  "        if name in ('aptitude', 'systemd'):", "            found.append(name)", "    return found"):
         assert shown in lines
     old = read_page(PdfDocument(made.pdf), 0, 150)  # without the cells' and code's places: the defect
     assert not any(line.startswith("    ") for line in old.text.split("\n"))
@@ -388,10 +389,10 @@ def test_chinese_tables_are_excerpts_of_the_statement_their_caption_names() -> N
     checked = {"tables": 0, "totals": 0}
     for i in range(150):
         rng = make_rng(i, "docs", 0)
-        body = _Body(rng, "zh", SimpleNamespace(start=0), prose.DEFAULT, 300.0, 2)
+        body = _Body(rng, "zh", SimpleNamespace(start=0, footnote=False), prose.DEFAULT, 300.0, 2)
         body.zh_statement(statement(rng, "zh", int(rng.integers(3, 8)), wide=False))
         markup = html_lib.unescape(body.parts[-1])
-        title = re.search(r"class='caption'>表1 (\w+)", markup).group(1)
+        title = re.search(r"class='caption'[^>]*>表1 (\w+)", markup).group(1)
         rows = [re.findall(r"<t[dh][^>]*>([^<]*)</t[dh]>", row) for row in re.findall(r"<tr>(.*?)</tr>", markup)]
         _, flow, items = by_title[title]
         order = [label for label, _ in items]
@@ -459,6 +460,7 @@ def test_what_stands_over_a_generated_pages_prose_belongs_to_it(lang: str) -> No
     for k, p in enumerate(passages):
         at.setdefault(p.text, []).append(k)
     checked = {"heading": 0, "caption": 0, "title": 0, "running": 0}
+    shows = {d[lang == "zh"] for d in DESCRIPTIONS.values()}
     for seed in range(24):
         kind = ("article", "paper")[seed % 2] if lang == "zh" else "article"
         layout, body, top = _page_parts(seed, lang, kind)
@@ -479,7 +481,8 @@ def test_what_stands_over_a_generated_pages_prose_belongs_to_it(lang: str) -> No
                 after = next(p for p in body.parts[i + 1:] if p.startswith(("<p", "<ul", "<ol")))
                 section = html.unescape(part[4:-5])
                 first = re.match(r"(?:<[^>]+>)*([^<]*)", after)[1]  # a list's first item's first words
-                ks = [k for text, ks in at.items() if text.startswith(html.unescape(first)) for k in ks]
+                first = html.unescape(first).replace(NOTE_MARK, "")  # a footnote's mark is no source text
+                ks = [k for text, ks in at.items() if text.startswith(first) for k in ks]
                 # the section's first paragraph, or the next where the page showed the first already (a caution the
                 # manual repeats is shown once a page)
                 before = html.unescape(re.sub("<[^>]+>", "", "".join(body.parts[:i])))
@@ -487,11 +490,13 @@ def test_what_stands_over_a_generated_pages_prose_belongs_to_it(lang: str) -> No
                                                              or passages[k - 1].text in before) for k in ks), (section, ks)
                 checked["heading"] += 1
             elif part.startswith("<p") and "caption" not in part and part.startswith(("<p>", "<p id")):
-                ks = at.get(html.unescape(re.sub("<[^>]+>", "", part)), [])
+                ks = at.get(html.unescape(re.sub("<[^>]+>", "", part)).replace(NOTE_MARK, ""), [])
                 if ks:
                     section = places[ks[0]].section
-            if caption := re.search(r"class='caption'>(?:Figure|图) ?\d+\.? (.*?)</p>", part):  # a table's says what it lists
-                assert html.unescape(caption[1]) == _unnumbered(section), (caption[1], section)
+            # a drawing's caption is its section's title, a photograph's says what it shows
+            if caption := re.search(r"class='caption'[^>]*>(?:Figure|图) ?\d+\.? (.*?)</p>", part):
+                said = html.unescape(caption[1])
+                assert said in shows if "gotphoto" in part else said == _unnumbered(section), (said, section)
                 checked["caption"] += 1
     assert min(checked.values()) >= 3, checked
 
@@ -836,7 +841,7 @@ def _list_texts(markup: str) -> list[tuple[str, int | None]]:
         if m[2] is None:
             start = int(m[1] or 1)
         else:
-            found.append((html.unescape(m[2]), start))
+            found.append((html.unescape(m[2]).replace(NOTE_MARK, ""), start))  # a footnote's mark is no source text
             start = None
     return found
 
@@ -859,7 +864,7 @@ def test_a_generated_pages_lists_are_the_sources_own_lists_where_it_has_them(lan
         before: int | None = None  # the passage of the last paragraph flowed
         for part in body.parts:
             if part.startswith(("<p>", "<p id")) and "class=" not in part:
-                ks = at.get(html.unescape(re.sub("<[^>]+>", "", part)), [])
+                ks = at.get(html.unescape(re.sub("<[^>]+>", "", part)).replace(NOTE_MARK, ""), [])
                 before = ks[0] if len(ks) == 1 else None
                 shown += ks[:1]
                 continue
@@ -1018,7 +1023,6 @@ def test_figures_are_photographs_two_times_in_five_captioned_by_what_they_show()
     pages engine), captioned by what the photo shows; a drawing is captioned by its section."""
     from engines import photos
     from engines.docs.blocks import figure
-    from engines.scene.backgrounds import DESCRIPTIONS
 
     if not photos.photo(make_rng(0, "docs", 0), "en"):
         pytest.skip("no packaged background photo installed")
