@@ -1,13 +1,14 @@
 """The blocks a generated docs page is built from, as HTML for MuPDF's Story: emphasis runs, tables (ruled and
-unruled) with captions, figures (a photograph or a drawn chart, no text in either) with captions, code blocks, and the parts of
-letters, forms, receipts, slides, Chinese government notices (通知: 文号, 主送, 附件, 落款), financial reports
-(单位：万元 tables) and papers (摘要, 关键词).
+unruled, the manual's own) with captions, figures (a photograph or a drawn chart, no text in either) with captions,
+code blocks, and the parts of letters, forms, receipts, slides, Chinese government notices (通知: 文号, 主送, 附件,
+落款), financial reports (单位：万元 tables) and papers (摘要, 关键词).
 
 Every table cell carries an id (`cell_id`), so the page can ask the Story where each cell landed and read the
 table row by row (`engines.docs.page`: one row a line, its cells left to right, one space apart); every code
 block carries one too (`code_id`), so its lines keep the indentation the image shows. What a block draws is its
-text: nothing here draws a character the target will not hold (a form's fields are empty boxes, a figure is
-bars and lines without labels).
+text: nothing here draws a character the target will not hold (a form's fields are empty boxes, a figure is a
+photograph with no text in it or bars and lines without labels). Captions carry ids too (`caption_id`), so the
+page keeps each in the column of what it captions.
 """
 
 from __future__ import annotations

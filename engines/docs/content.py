@@ -5,16 +5,18 @@ A page is drawn from (rng, lang): its kind (English: article, letter, form, rece
 government notice 通知, financial report, paper, letter), page size, margins, 1-3 columns and their gutter, faces
 (`engines.docs.faces`: a body family with its bold and italic, a heading family, a monospace face) and size,
 line spacing, alignment; an optional title across the columns, running header and footer, section headings,
-a footnote, tables (ruled and unruled) and figures with captions, code blocks (`engines.docs.blocks`); the body
-is the real prose (`engines.prose.passages`) as it runs from a random place, flowed column after column until the
-page is full (a paragraph the page cuts stops where the page ends): its paragraphs, and its lists where the source
-has them, whole, numbered and nested as the source has them. A share of pages sets in bold and italic what the
-writer stressed (the source's bold, italic and code runs, a list item's term).
+a footnote (marked ¹ after the first sentence and at the note), tables (ruled and unruled) and figures (a drawing
+or a photograph) with captions, code blocks (`engines.docs.blocks`); the body is the real prose
+(`engines.prose.passages`) as it runs from a random place, flowed column after column until the page is full (a
+paragraph the page cuts stops where the page ends): its paragraphs, and its lists where the source has them, whole,
+numbered and nested as the source has them. Columns end where a typesetter ends them (`_kept_together`): never
+on a heading, never inside a short table or between a table or figure and its caption. A share of pages sets in
+bold and italic what the writer stressed (the source's bold, italic and code runs, a list item's term).
 What stands over the prose belongs to it (`prose.places`): the title and running head are its chapter's, a section
 heading stands where its section starts, captions name the section they stand in, a paper's keywords are its
 chapter's sections, a slide lists its sections, and tables are the manual's own, the one it prints nearest
-(`engines.manual_tables`). Kinds whose text is not a manual's are made in their own words: a financial report's body is each
-statement's figures said in words, as a report's discussion words them, above that statement's table; letters and
+(`engines.manual_tables`). Kinds whose text is not a manual's are made in their own words: a financial report's
+body is each statement's figures said in words, as a report's discussion words them, above that statement's table; letters and
 notices come from `engines.letters` (a meeting called, an order answered, 邀请函, 关于召开...的通知, 特此通知。) and
 receipts from `engines.docs.receipt` (a shop's goods at its prices, sums that add up).
 The PDF's bytes are then read by the same path as a user's PDFs (`engines.docs.page`), so the target comes from
