@@ -106,3 +106,29 @@ def tables(lang: str, source: str = prose.DEFAULT) -> tuple[ManualTable, ...]:
         with open(path, encoding="utf-8") as f:
             out += _file_tables(f.read(), index, titles, out[-1].after if out else -1)
     return tuple(out)
+
+
+def nearest(lang: str, source: str, paragraph: int, chapter: str) -> list[int]:
+    """Indices into `tables(lang, source)`, the table nearest where a page reads first: those of `chapter` before
+    the others, each group by how far from `paragraph` (an index into `engines.prose.paragraphs`) it stands."""
+    found = tables(lang, source)
+    return sorted(range(len(found)), key=lambda k: (found[k].chapter != chapter, abs(found[k].after - paragraph), k))
+
+
+@functools.cache
+def _paragraph_of(lang: str, source: str) -> tuple[int, ...]:
+    """For each of `engines.prose.passages`, the index in `engines.prose.paragraphs` of the last prose paragraph at
+    or before it (a list item is no paragraph there; -1 before the first)."""
+    index = {p: k for k, p in enumerate(prose.paragraphs(lang, source))}
+    out, last = [], -1
+    for passage in prose.passages(lang, source):
+        last = index.get(passage.text, last)
+        out.append(last)
+    return tuple(out)
+
+
+def paragraph_at(lang: str, source: str, passage: int) -> int:
+    """Where passage `passage` (an index into `engines.prose.passages`, taken round) stands, as an index into
+    `engines.prose.paragraphs`: what `ManualTable.after` is measured in."""
+    found = _paragraph_of(lang, source)
+    return found[passage % len(found)]

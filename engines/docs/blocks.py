@@ -1,13 +1,14 @@
 """The blocks a generated docs page is built from, as HTML for MuPDF's Story: emphasis runs, tables (ruled and
-unruled) with captions, figures (a drawn chart with no text in it) with captions, code blocks, and the parts of
-letters, forms, receipts, slides, Chinese government notices (通知: 文号, 主送, 附件, 落款), financial reports
-(单位：万元 tables) and papers (摘要, 关键词).
+unruled, the manual's own) with captions, figures (a photograph or a drawn chart, no text in either) with captions,
+code blocks, and the parts of letters, forms, receipts, slides, Chinese government notices (通知: 文号, 主送, 附件,
+落款), financial reports (单位：万元 tables) and papers (摘要, 关键词).
 
 Every table cell carries an id (`cell_id`), so the page can ask the Story where each cell landed and read the
 table row by row (`engines.docs.page`: one row a line, its cells left to right, one space apart); every code
 block carries one too (`code_id`), so its lines keep the indentation the image shows. What a block draws is its
-text: nothing here draws a character the target will not hold (a form's fields are empty boxes, a figure is
-bars and lines without labels).
+text: nothing here draws a character the target will not hold (a form's fields are empty boxes, a figure is a
+photograph with no text in it or bars and lines without labels). Captions carry ids too (`caption_id`), so the
+page keeps each in the column of what it captions.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw
 
-from engines import letters, prose
+from engines import letters, manual_tables, photos, prose
 from engines.docs import receipt as receipts
 from engines.everyday import CITIES, EN_NAMES, STREETS, ZH_NAMES, day, en_date, en_day, zh_day
 from engines.tables.content import Statement
@@ -40,37 +41,9 @@ FORM_NOTES = ("Please complete this form in block capitals and sign it.",
               "Fields marked with an asterisk must be completed.")
 FORM_DECLARATIONS = ("I declare that the information given on this form is correct and complete.",
                      "I confirm that the details above are accurate to the best of my knowledge.")
-# Debian 12 packages as `apt-cache show` gives them (bookworm with its point releases, December 2026): version,
-# section, priority, installed size in KiB; the tables the Debian Reference prints list packages so.
-PACKAGE_FACTS = {
-    "apt": ("2.6.1", "admin", "required", "4,232"), "dpkg": ("1.21.22", "admin", "required", "6,409"),
-    "aptitude": ("0.8.13-5", "admin", "optional", "4,268"), "coreutils": ("9.1-1", "utils", "required", "18,062"),
-    "openssh-server": ("1:9.2p1-2+deb12u7", "net", "optional", "1,930"),
-    "rsync": ("3.2.7-1+deb12u6", "net", "optional", "793"), "git": ("1:2.39.5-0+deb12u3", "vcs", "optional", "44,890"),
-    "vim": ("2:9.0.1378-2+deb12u2", "editors", "optional", "3,650"),
-    "nginx": ("1.22.1-9+deb12u9", "httpd", "optional", "1,331"),
-    "locales": ("2.36-9+deb12u14", "localization", "standard", "15,847"),
-    "systemd": ("252.39-1~deb12u2", "admin", "important", "9,668"),
-    "sudo": ("1.9.13p3-1+deb12u2", "admin", "optional", "6,054"), "tmux": ("3.3a-3", "admin", "optional", "1,106"),
-    "curl": ("7.88.1-10+deb12u14", "web", "optional", "489"),
-    "debootstrap": ("1.0.128+nmu2+deb12u2", "admin", "optional", "283"),
-    "lvm2": ("2.03.16-2", "admin", "optional", "4,009"), "cryptsetup": ("2:2.6.1-4~deb12u2", "admin", "optional", "410"),
-    "mdadm": ("4.2-5", "admin", "optional", "1,236"),
-}
-PACKAGES = tuple(PACKAGE_FACTS)
-PACKAGE_HEADS = (("Package", "软件包"), ("Version", "版本"), ("Section", "分类"), ("Priority", "优先级"),
-                 ("Installed size (KiB)", "安装大小 (KiB)"))  # MuPDF sizes a cell ending in （KiB） 4 pt short
-PACKAGE_SAID = tuple((en.split(" (")[0].lower(), zh.split(" (")[0]) for en, zh in PACKAGE_HEADS)  # in a caption
-# KiCad 6 default hotkeys (English action, hotkey, the Chinese translation's action), as its manuals tabulate them
-HOTKEYS = (("Zoom In", "F1", "放大"), ("Zoom Out", "F2", "缩小"), ("Zoom to Fit", "Home", "缩放到适合"),
-           ("Add Symbol", "A", "添加符号"), ("Add Power", "P", "添加电源"), ("Add Wire", "W", "添加导线"),
-           ("Add Label", "L", "添加标签"), ("Add Global Label", "Ctrl+L", "添加全局标签"),
-           ("Add Junction", "J", "添加结点"), ("Add No Connect Flag", "Q", "添加未连接标志"), ("Move", "M", "移动"),
-           ("Drag", "G", "拖动"), ("Rotate", "R", "旋转"), ("Edit Value", "V", "编辑值"),
-           ("Edit Reference", "U", "编辑位号"), ("Undo", "Ctrl+Z", "撤销"), ("Redo", "Ctrl+Y", "重做"),
-           ("Find", "Ctrl+F", "查找"), ("Save", "Ctrl+S", "保存"), ("Route Single Track", "X", "布线"),
-           ("Flip", "F", "翻转"), ("Fill All Zones", "B", "填充所有覆铜"), ("Unfill All Zones", "Ctrl+B", "取消填充所有覆铜"))
-HOTKEY_HEADS = {"en": ("Action", "Hotkey"), "zh": ("操作", "快捷键")}
+# Packages the code blocks install and query (the Debian Reference's own examples)
+PACKAGES = ("apt", "aptitude", "coreutils", "curl", "git", "locales", "nginx", "openssh-server", "rsync", "sudo",
+            "systemd", "tmux", "vim")
 # Issuing offices of notices: (name, its document-number code, whom it writes to). A notice goes down one level,
 # to the bodies below its issuer, so the addressees belong to the issuer (a national bureau does not write to a
 # province's departments).
@@ -106,6 +79,8 @@ ZH_REASONS = {True: (("主要系公司业务规模扩大、产品销量增加所
                      ("主要系市场需求下降、产品价格下调所致。", "主要系公司主动调整业务结构所致。")),
               False: (("主要系公司经营规模扩大所致。", "主要系新增投资项目所致。"),
                       ("主要系偿还到期借款、支付工程款所致。", "主要系计提折旧摊销所致。"))}
+KEEP_ROWS = 8  # the most body rows of a table on a page of columns (one a column keeps whole)
+PHOTO_SHARE = 0.4  # figures that are photographs (as the pages engine's); the others are drawings
 LINE_PREFIX = re.compile(r"^(?:[一二三四五六七八九十]+、|减：|加：)")
 ZH_CHANGE = ("增减（%）", "同比增长（%）")  # a statement's change column, as Chinese reports head it
 # A paper's affiliation as Chinese journals print it: the unit, then its own city and postcode (a unit in another
@@ -121,6 +96,12 @@ def cell_id(table: int, row: int, col: int) -> str:
 
 def code_id(block: int) -> str:
     return f"code{block}"
+
+
+def caption_id(kind: str, number: int) -> str:
+    """The id of table or figure `number`'s caption ("table", "figure"): the page keeps a caption in the column of
+    what it captions (`engines.docs.content`)."""
+    return f"{kind}cap{number}"
 
 
 @dataclass(frozen=True)
@@ -171,35 +152,34 @@ def table(rng: np.random.Generator, index: int, header: list[str], rows: list[li
                          + (" class='num'" if c and numeric_right else "") + f">{html.escape(v)}</"
                          + ("th" if r == 0 and header else "td") + ">" for c, v in enumerate(row)) + "</tr>"
         for r, row in enumerate(cells) if row)
-    head = f"<p class='caption'>{html.escape(caption)}</p>" if caption else ""
+    head = f"<p class='caption' id='{caption_id('table', index)}'>{html.escape(caption)}</p>" if caption else ""
     return f"{head}<table class='{style}'>{body}</table>"
 
 
-def subject_table(rng: np.random.Generator, index: int, lang: str, source: str, ruled: bool, width: float,
-                  size: float) -> str | None:
-    """A table of the kind the manual the prose comes from prints, of real values, under a caption that says what
-    it lists: the Debian Reference's packages (version, section, priority, installed size as Debian 12 lists
-    them), the KiCad manuals' hotkeys. Columns are left out until it fits `width` points at `size`; None where
-    not even one does (a column too narrow for a table)."""
-    number = f"表{index + 1} " if lang == "zh" else f"Table {index + 1}. "
-    if source == "kicad":
-        header, caption = list(HOTKEY_HEADS[lang]), number + ("默认快捷键" if lang == "zh" else "Default hotkeys")
-        rows = [[HOTKEYS[k][0 if lang == "en" else 2], HOTKEYS[k][1]]
-                for k in sorted(int(k) for k in rng.choice(len(HOTKEYS), int(rng.integers(3, 9)), replace=False))]
-        fits = _width([header, *rows], size) <= width
-        return table(rng, index, header, rows, ruled, caption, numeric_right=False) if fits else None
-    names = sorted(PACKAGE_FACTS) if rng.random() < 0.5 else list(PACKAGE_FACTS)
-    picked = [names[int(k)] for k in sorted(rng.choice(len(names), int(rng.integers(3, 8)), replace=False))]
-    columns = [int(k) for k in rng.permutation(len(PACKAGE_HEADS) - 1)[:int(rng.integers(2, 5))]]
-    for kept in range(len(columns), 0, -1):
-        shown = sorted(columns[:kept])
-        header = [PACKAGE_HEADS[0][lang == "zh"]] + [PACKAGE_HEADS[c + 1][lang == "zh"] for c in shown]
-        rows = [[name] + [PACKAGE_FACTS[name][c] for c in shown] for name in picked]
-        if _width([header, *rows], size) <= width:
-            said = [PACKAGE_SAID[c + 1][lang == "zh"] for c in shown]
-            caption = number + (f"Debian 12 软件包的{'、'.join(said)}" if lang == "zh" else
-                                f"Debian 12 packages: {', '.join(said[:-1])}{' and ' if len(said) > 1 else ''}{said[-1]}")
-            return table(rng, index, header, rows, ruled, caption, numeric_right=False)
+def manual_table(rng: np.random.Generator, index: int, lang: str, source: str, ruled: bool, width: float,
+                 size: float, passage: int, chapter: str, used: set[int]) -> str | None:
+    """A table the manual prints (`engines.manual_tables`: the Debian Reference's packages with their popularity
+    and size, commands, files; the KiCad manuals' hotkeys and properties), under its caption numbered `index`: of
+    those not yet on the page (`used`, which it joins), the nearest to where the page reads (`passage`, an index
+    into `engines.prose.passages`; its chapter's first), a run of 2-`KEEP_ROWS` of its rows with the manual's own
+    values. Its widest columns after the first are left out until it fits `width` points at `size`; None where no
+    table near enough fits (a column too narrow for a table)."""
+    found = manual_tables.tables(lang, source)
+    near = manual_tables.nearest(lang, source, manual_tables.paragraph_at(lang, source, passage), chapter)
+    for k in (k for k in near[:8] if k not in used and len(found[k].rows) >= 2):
+        rows = [list(row) for row in found[k].rows]
+        n = min(len(rows), int(rng.integers(2, KEEP_ROWS + 1)))
+        start = int(rng.integers(len(rows) - n + 1))
+        rows, header = rows[start:start + n], list(found[k].header)
+        columns = list(range(len(rows[0])))
+        while len(columns) >= 2:
+            cells = [[row[c] for c in columns] for row in ([header] if header else []) + rows]
+            if _width(cells, size) <= width:
+                used.add(k)
+                number = f"表{index + 1} " if lang == "zh" else f"Table {index + 1}. "
+                return table(rng, index, cells[0] if header else [], cells[1:] if header else cells, ruled,
+                             number + found[k].caption, numeric_right=False)
+            columns.remove(max(columns[1:], key=lambda c: max(len(row[c]) for row in rows)))
     return None
 
 
@@ -225,12 +205,29 @@ def zh_table(rng: np.random.Generator, index: int, ruled: bool, caption: str, st
             row.append("--" if pct is None else f"{pct:.2f}")
         rows.append(row)
     unit = f"<p class='unit'>{html.escape(statement.unit)}</p>"
-    return f"<p class='caption'>{html.escape(caption)}</p>{unit}" + table(rng, index, header, rows, ruled)
+    return (f"<p class='caption' id='{caption_id('table', index)}'>{html.escape(caption)}</p>{unit}"
+            + table(rng, index, header, rows, ruled))
 
 
-def figure(rng: np.random.Generator, name: str, width_pt: float, caption: str) -> tuple[str, bytes]:
-    """(HTML, PNG) of a chart-like figure drawn without any text (bars or lines over a frame with ticks), its
-    caption below (the convention for figures)."""
+def figure(rng: np.random.Generator, number: int, width_pt: float, label: str, about: str,
+           lang: str) -> tuple[str, str, bytes]:
+    """(HTML, image file name, image bytes) of figure `number`, its caption below it (the convention for figures),
+    `label` ("Figure 2. ", "图2 ") then what it shows: two times in five a photograph (`engines.photos`: a crop of a
+    packaged photo with no text in it, captioned by what the photo shows), else a chart-like drawing with no text
+    (bars or lines over a frame with ticks), captioned by `about` (the section it stands in)."""
+    photo = photos.photo(rng, lang) if rng.random() < PHOTO_SHARE else None
+    if photo:
+        name, image, caption = photo.name, photos.jpeg(photo.name), label + photo.shows
+    else:
+        name, image, caption = f"figure{number}.png", _chart(rng), label + about
+    shown = min(width_pt, float(rng.uniform(0.6, 0.9)) * width_pt)
+    markup = (f"<div class='figure' id='figure{number}'><img src='{name}' style='width: {shown:.0f}pt'/></div>"
+              f"<p class='caption' id='{caption_id('figure', number)}'>{html.escape(caption)}</p>")
+    return markup, name, image
+
+
+def _chart(rng: np.random.Generator) -> bytes:
+    """The PNG of a chart-like drawing without any text: bars or lines over a frame with ticks."""
     w, h = 480, int(480 * float(rng.uniform(0.4, 0.65)))
     image = Image.new("RGB", (w, h), "white")
     draw = ImageDraw.Draw(image)
@@ -252,10 +249,7 @@ def figure(rng: np.random.Generator, name: str, width_pt: float, caption: str) -
             draw.line([(40 + i * step, h - 20 - v * (h - 40)) for i, v in enumerate(series)], fill=colour, width=3)
     buffer = io.BytesIO()
     image.save(buffer, "PNG", compress_level=1)  # embedded in a PDF written uncompressed: size does not matter
-    shown = min(width_pt, float(rng.uniform(0.6, 0.9)) * width_pt)
-    markup = (f"<div class='figure' id='{name.rsplit('.', 1)[0]}'><img src='{name}' style='width: {shown:.0f}pt'/></div>"
-              f"<p class='caption'>{html.escape(caption)}</p>")
-    return markup, buffer.getvalue()
+    return buffer.getvalue()
 
 
 def code(rng: np.random.Generator, index: int) -> str:

@@ -5,16 +5,18 @@ A page is drawn from (rng, lang): its kind (English: article, letter, form, rece
 government notice 通知, financial report, paper, letter), page size, margins, 1-3 columns and their gutter, faces
 (`engines.docs.faces`: a body family with its bold and italic, a heading family, a monospace face) and size,
 line spacing, alignment; an optional title across the columns, running header and footer, section headings,
-a footnote, tables (ruled and unruled) and figures with captions, code blocks (`engines.docs.blocks`); the body
-is the real prose (`engines.prose.passages`) as it runs from a random place, flowed column after column until the
-page is full (a paragraph the page cuts stops where the page ends): its paragraphs, and its lists where the source
-has them, whole, numbered and nested as the source has them. A share of pages sets in bold and italic what the
-writer stressed (the source's bold, italic and code runs, a list item's term).
+a footnote (marked ¹ after the first sentence and at the note), tables (ruled and unruled) and figures (a drawing
+or a photograph) with captions, code blocks (`engines.docs.blocks`); the body is the real prose
+(`engines.prose.passages`) as it runs from a random place, flowed column after column until the page is full (a
+paragraph the page cuts stops where the page ends): its paragraphs, and its lists where the source has them, whole,
+numbered and nested as the source has them. Columns end where a typesetter ends them (`_kept_together`): never
+on a heading, never inside a short table or between a table or figure and its caption. A share of pages sets in
+bold and italic what the writer stressed (the source's bold, italic and code runs, a list item's term).
 What stands over the prose belongs to it (`prose.places`): the title and running head are its chapter's, a section
 heading stands where its section starts, captions name the section they stand in, a paper's keywords are its
-chapter's sections, a slide lists its sections, and tables are of what the manual tabulates (Debian's packages,
-KiCad's hotkeys). Kinds whose text is not a manual's are made in their own words: a financial report's body is each
-statement's figures said in words, as a report's discussion words them, above that statement's table; letters and
+chapter's sections, a slide lists its sections, and tables are the manual's own, the one it prints nearest
+(`engines.manual_tables`). Kinds whose text is not a manual's are made in their own words: a financial report's
+body is each statement's figures said in words, as a report's discussion words them, above that statement's table; letters and
 notices come from `engines.letters` (a meeting called, an order answered, 邀请函, 关于召开...的通知, 特此通知。) and
 receipts from `engines.docs.receipt` (a shop's goods at its prices, sums that add up).
 The PDF's bytes are then read by the same path as a user's PDFs (`engines.docs.page`), so the target comes from
@@ -25,6 +27,7 @@ written uncompressed because deflating an embedded CJK face costs a second a pag
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import html
 import io
@@ -36,7 +39,7 @@ from typing import Any
 import numpy as np
 import pymupdf
 
-from engines import prose
+from engines import photos, prose
 from engines.base import SampleError
 from engines.docs import blocks, faces
 from engines.tables.content import Statement, company_bases
@@ -53,6 +56,14 @@ MIN_COLUMN = 150  # points: narrower columns break lines every few words
 NOTE_GAP = 4.0  # font sizes between the columns and the page's footnote (`engines.docs.layout` starts a new stretch
 # past 2.5 line heights)
 NUMBERED = re.compile(r"^(?:[A-Z]\.|\d+)(?:\.\d+)*\.?\s+|^第 ?\d+ ?章\s*|^附录 ?[A-Z]\.?\s*|^(?:Chapter|Appendix) \S+\s*")
+# A footnote's mark, in the text after the sentence it notes and before the note: a superscript one, the character
+# the page draws (a plain "1" before the note, with no mark in the text, told a reader nothing of what it notes)
+NOTE_MARK = "\u00b9"
+SENTENCE_END = {"en": re.compile(r"[.!?](?=\s+[A-Z(\"])"), "zh": re.compile("[。！？]")}
+# blocks that get an id of their own when they have none (`_block_ids`)
+BLOCK = re.compile(r"<(p|ul|ol|li|pre|div|table)\b(?![^>]*\bid=)")
+CONTAINER = re.compile(r"(?:ul|ol|div|table|list|figure)\d+$")  # ids of blocks around others (`_block_ids`' and own)
+ORPHAN_LINES = 2  # a heading is followed in its column by this many lines at least
 CHANCE = {"table": 0.07, "figure": 0.05, "code": 0.05, "emphasis": 0.3}  # emphasis: a page that sets stress
 
 
@@ -198,7 +209,10 @@ class _Body:
         self.images: dict[str, bytes] = {}
         self.counts = {"tables": 0, "figures": 0, "code": 0, "emphasis": 0, "lists": 0}  # blocks made (numbering their ids)
         self.ruled: list[int] = []  # the ruled tables' numbers
+        self.manual: set[int] = set()  # the manual's tables on the page (`engines.manual_tables`)
+        self.photographs: list[int] = []  # the numbers of the figures that are photographs
         self.k = layout.start
+        self.mark = NOTE_MARK if layout.footnote else None  # the footnote's mark, until the text carries it
         self.running = self.chapter()  # the running head: a book's chapter, a report's own name
 
     def passage(self, k: int) -> prose.Passage:
@@ -258,6 +272,8 @@ class _Body:
     def markup(self, tag: str, passage: prose.Passage) -> str:
         """A passage's HTML in `tag` ("" for bare text), its stressed runs set where the page sets stress (the
         element then has an id `em<n>`, counting the paragraphs shown with stress)."""
+        if self.mark:  # the page's first passage: its first sentence stands at the top of the first column
+            passage, self.mark = _marked(passage, self.mark, self.lang), None
         stressed = blocks.emphasise(passage, self.stress, self.lang) if self.stress else None
         if stressed is None:
             return f"<{tag}>{html.escape(passage.text)}</{tag}>" if tag else html.escape(passage.text)
@@ -268,7 +284,9 @@ class _Body:
     def table(self) -> None:
         """A table of the kind the manual prints, where one fits the column."""
         n, ruled = self.counts["tables"], bool(self.rng.random() < 0.5)
-        markup = blocks.subject_table(self.rng, n, self.lang, self.source, ruled, self.column, self.layout.size)
+        markup = blocks.manual_table(self.rng, n, self.lang, self.source, ruled, self.column, self.layout.size,
+                                     self.k, self.place(max(self.k - 1, self.layout.start)).chapter or "",
+                                     self.manual)
         if markup is None:
             return
         self.counts["tables"] += 1
@@ -298,9 +316,11 @@ class _Body:
     def figure(self) -> None:
         n = self.counts["figures"]
         self.counts["figures"] += 1
-        caption = f"{'图' if self.lang == 'zh' else 'Figure '}{n + 1}{' ' if self.lang == 'zh' else '. '}"
-        markup, png = blocks.figure(self.rng, f"figure{n}.png", self.column, caption + _unnumbered(self.heading()))
-        self.images[f"figure{n}.png"] = png
+        label = f"{'图' if self.lang == 'zh' else 'Figure '}{n + 1}{' ' if self.lang == 'zh' else '. '}"
+        markup, name, image = blocks.figure(self.rng, n, self.column, label, _unnumbered(self.heading()), self.lang)
+        self.images[name] = image
+        if photos.FILE.fullmatch(name):
+            self.photographs.append(n)
         self.parts.append(markup)
 
     def code(self) -> None:
@@ -323,6 +343,15 @@ class _Body:
             elif self.lang == "en" and self.rng.random() < CHANCE["code"]:
                 self.code()
                 total += 150
+
+
+def _marked(passage: prose.Passage, mark: str, lang: str) -> prose.Passage:
+    """`passage` with a footnote's `mark` after its first sentence (after the stop, as both English and Chinese
+    set a note on a whole sentence), its stressed runs moved with the text."""
+    end = SENTENCE_END[lang].search(passage.text)
+    at = end.end() if end else len(passage.text)
+    runs = tuple((a + len(mark) * (a >= at), b + len(mark) * (b >= at), kind) for a, b, kind in passage.runs)
+    return dataclasses.replace(passage, text=passage.text[:at] + mark + passage.text[at:], runs=runs)
 
 
 def _unnumbered(heading: str) -> str:
@@ -460,7 +489,7 @@ def generate_page(rng: np.random.Generator, lang: str, source: str = prose.DEFAU
         shown = f"— {number} —" if lang == "zh" and rng.random() < 0.5 else str(number)
         footer = f"<p class='small' style='text-align: center; margin: 0'>{shown}</p>"
     if layout.footnote:  # a short paragraph from the text after the page's
-        note = f"<p class='small'>1 {html.escape(_short(body.passages, body.k + 1, 1)[0])}</p>"
+        note = f"<p class='small'>{NOTE_MARK} {html.escape(_short(body.passages, body.k + 1, 1)[0])}</p>"
     flow = "".join(body.parts)
     drawn = [m for m in (header, footer, top_markup, note, flow) if m]  # every markup placed
     text = LIST_MARKS + html.unescape(prose.TAG.sub(" ", " ".join(drawn)))
@@ -486,20 +515,14 @@ def generate_page(rng: np.random.Generator, lang: str, source: str = prose.DEFAU
         # right column: docs index 79, seed 0)
         bottom = _place(dev, note, css, archive, pymupdf.Rect(area.x0, top, area.x1, area.y1),
                         bottom=True).y0 - NOTE_GAP * layout.size
-    story = pymupdf.Story(flow, user_css=css, archive=archive)
+    flow = _block_ids(flow)
+    rects = [pymupdf.Rect(area.x0 + c * (column + layout.gutter), top, area.x0 + c * (column + layout.gutter) + column,
+                          bottom) for c in range(layout.columns)]
+    rects = _kept_together(flow, css, archive, rects, layout.size * layout.leading)
     placed: dict[str, list[tuple[float, float, float, float]]] = {}
-
-    def record(position: Any) -> None:
-        if position.id and position.open_close & 1:
-            placed.setdefault(position.id, []).append(tuple(position.rect))
-
-    for c in range(layout.columns):
-        x0 = area.x0 + c * (column + layout.gutter)
-        more, _ = story.place(pymupdf.Rect(x0, top, x0 + column, bottom))
-        story.element_positions(record)
-        story.draw(dev)
-        if not more:
-            break
+    for position in _positions(flow, css, archive, rects, dev)[0]:
+        if position.id:
+            placed.setdefault(position.id, []).append(position.rect)
     writer.end_page()
     writer.close()
     tables = _tables(placed)
@@ -510,10 +533,111 @@ def generate_page(rng: np.random.Generator, lang: str, source: str = prose.DEFAU
         # a table wider than its column runs into the gutter: its rows would cross the columns' reading order
         raise SampleError("table_overflow", f"a table is wider than its {column:.0f} pt column")
     shown = {"tables": len(tables), "ruled": sum(t in body.ruled for t in tables),
+             "photos": sum(f"figure{n}" in placed for n in body.photographs),
              **{kind: sum(bool(re.fullmatch(f"{prefix}\\d+", name)) for name in placed)
                 for kind, prefix in (("figures", "figure"), ("code", "code"), ("emphasis", "em"), ("lists", "list"))}}
     layout = Layout(**{**layout.to_dict(), "blocks": shown})
     return Generated(buffer.getvalue(), layout, text, list(tables.values()), _code(placed))
+
+
+@dataclass(frozen=True)
+class _Placed:
+    """Where the Story opened an element: its column, id ("" for none), heading level (0: no heading), box."""
+
+    column: int
+    id: str
+    heading: int
+    rect: tuple[float, float, float, float]
+
+
+def _block_ids(flow: str) -> str:
+    """The flow with an id on every block that has none (its tag and a number: `p12`): the Story reports where it
+    placed an element only for headings and elements with an id, and a heading's lines under it are the blocks
+    after it."""
+    counter = iter(range(1 << 30))
+    return BLOCK.sub(lambda m: f"{m[0]} id='{m[1]}{next(counter)}'", flow)
+
+
+def _positions(flow: str, css: str, archive: pymupdf.Archive, rects: list[pymupdf.Rect],
+               dev: pymupdf.Device | None = None) -> tuple[list[_Placed], bool]:
+    """Lay `flow` out column after column in `rects` (drawn on `dev`, or nowhere); where each element opened, and
+    whether the flow goes on past the last column."""
+    story = pymupdf.Story(flow, user_css=css, archive=archive)
+    out: list[_Placed] = []
+    more = True
+    at = [0]  # the column being placed (the callback takes the position alone)
+
+    def record(p: Any) -> None:
+        if p.open_close & 1:
+            out.append(_Placed(at[0], p.id or "", p.heading, tuple(p.rect)))
+
+    for c, rect in enumerate(rects):
+        at[0] = c
+        more, _ = story.place(rect)
+        story.element_positions(record)
+        story.draw(dev)
+        if not more:
+            break
+    return out, bool(more)
+
+
+def _kept_together(flow: str, css: str, archive: pymupdf.Archive, rects: list[pymupdf.Rect],
+                   line: float) -> list[pymupdf.Rect]:
+    """The columns, each cut short where it would end in a break a typesetter avoids (`_break_fault`), so that what
+    it would have split goes on in the next column (or past the page's end).
+
+    Why: MuPDF's Story honours no `break-after: avoid` or `break-inside: avoid`: it filled each column to its foot,
+    leaving a heading as a column's last line (its text in the next column) and a table's rows in two columns.
+
+    Raises:
+        SampleError: "layout_fault": a block that cannot be kept whole in any column (taller than a column).
+    """
+    rects = [pymupdf.Rect(r) for r in rects]
+    rows = {int(t): int(r) for t, r in re.findall(r"id='t(\d+)r(\d+)c0'", flow)}  # each table's last row
+    for _ in range(2 * len(rects) + 2):
+        positions, more = _positions(flow, css, archive, rects)
+        fault = _break_fault(positions, more, rows, line)
+        if fault is None:
+            # a container's box is its whole content's, placed or not (a table the page's end cuts)
+            if over := next((p for p in positions if p.rect[3] > rects[p.column].y1 + 1
+                             and not CONTAINER.match(p.id)), None):
+                raise SampleError("layout_fault", f"MuPDF ran column {over.column + 1} "
+                                  f"{over.rect[3] - rects[over.column].y1:.0f} pt past its foot")
+            return rects
+        c, y = fault
+        if y <= rects[c].y0 + line:  # nothing above it in its column: it cannot be moved on
+            raise SampleError("layout_fault", f"a block taller than its column at {y:.0f} pt")
+        rects[c].y1 = y - 1  # exactly at its top, MuPDF overran the column (a table 370 pt past its foot)
+    raise SampleError("layout_fault", "columns still break inside blocks after cutting them short")
+
+
+def _break_fault(positions: list[_Placed], more: bool, rows: dict[int, int], line: float) -> tuple[int, float] | None:
+    """The first break in reading order that a typesetter avoids, as (column, top of what must move on), or None.
+
+    A heading must be followed in its column by two lines at least (`ORPHAN_LINES`); a table's caption, unit line
+    and rows stand in one column, and a short one (at most `blocks.KEEP_ROWS` rows: every table in a column) is not
+    cut by the page's end either (a long one, a report's statement on a one-column page, may be: its header row
+    would be repeated on the next page, which the sample does not show); a figure's caption stands in its figure's
+    column."""
+    by_id = {p.id: p for p in positions if p.id}
+    for k, p in enumerate(positions):
+        if p.heading:
+            after = [q.rect[3] for q in positions[k + 1:] if q.column == p.column]
+            ends_here = not more and all(q.column == p.column for q in positions[k + 1:])  # the flow's own end
+            if (max(after, default=p.rect[3]) - p.rect[3] < (ORPHAN_LINES - 0.1) * line and not ends_here):
+                return p.column, p.rect[1]
+        elif m := re.fullmatch(r"tablecap(\d+)", p.id):
+            t = int(m[1])
+            cells = [q for q in positions if re.fullmatch(f"t{t}r\\d+c\\d+", q.id)]
+            shown = {int(re.search(r"r(\d+)", q.id)[1]) for q in cells}
+            whole = len(shown) == rows.get(t, -1) + 1
+            if any(q.column != p.column for q in cells) or (not whole and rows.get(t, 0) <= blocks.KEEP_ROWS):
+                return p.column, p.rect[1]
+        elif m := re.fullmatch(r"figure(\d+)", p.id):
+            caption = by_id.get(f"figurecap{m[1]}")
+            if caption is None or caption.column != p.column:
+                return p.column, p.rect[1]
+    return None
 
 
 def _tables(placed: dict[str, list[tuple[float, float, float, float]]]) -> dict[int, list[list[tuple]]]:

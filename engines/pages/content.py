@@ -25,9 +25,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from engines import manual_tables
+from engines import manual_tables, photos
 from engines.formulas.content import latex_tokens, random_formula
-from engines.pages import photos
 from engines.pages.blocks import Block, Segment
 from engines.pages.mathtext import Notation, merge, sentence, where
 from engines.prose import DEFAULT, headings, paragraphs, places

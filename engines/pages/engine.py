@@ -29,9 +29,9 @@ from engines.base import Draw, Engine, EngineConfig, Lang, Resources, Sample, Sa
 from engines.pages.blocks import Document
 from engines.pages.content import PARAGRAPHS_PER_PAGE, Walk, draw_blocks
 from engines.pages.layout import CAP_HEIGHT, ENGINE, batch_latex, document_latex, draw_style
-from engines.pages.photos import compile_with_photos
 from engines.pages.source import PaperPage, load_papers
 from engines.pages.split import FURNITURE, PageText, split_pages
+from engines.photos import compile_with_photos
 from renderers.errors import RenderError
 from renderers.latex import LatexConfig
 from renderers.pymupdf import PdfDocument

@@ -33,7 +33,7 @@ from PIL import Image
 from engines.pages.blocks import Block, Segment
 from engines.pages.content import CAPTION
 from engines.pages.layout import ENGINE, PageStyle, batch_latex, document_latex
-from engines.pages.photos import compile_with_photos
+from engines.photos import compile_with_photos
 from renderers.errors import RenderError
 from renderers.latex import LatexConfig
 from renderers.pymupdf import PdfDocument

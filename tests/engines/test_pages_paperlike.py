@@ -9,9 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engines import manual_tables, prose
+from engines import manual_tables, photos, prose
 from engines.base import make_rng
-from engines.pages import photos
 from engines.pages.blocks import Block, Document, Segment
 from engines.pages.content import CAPTION, NUMBERING, SENTENCE, Walk, _printable, _tidy, draw_blocks
 from engines.pages.layout import PageStyle, batch_latex, document_latex

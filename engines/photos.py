@@ -1,4 +1,5 @@
-"""A figure's photograph: a crop of one of the scene engine's packaged background photos, as the file LaTeX includes.
+"""A figure's photograph: a crop of one of the scene engine's packaged background photos, as the file a page includes
+(the pages engine's LaTeX, the docs engine's HTML: both draw figures so, hence a module of its own).
 
 Why these photos: papers and reports print photographs as well as charts, and the scene engine's backgrounds
 (`engines.scene.backgrounds.PHOTOS`: real photos from Debian packages, each looked at by eye and checked by PP-OCR
@@ -47,10 +48,16 @@ def _decoded(k: int) -> Image.Image:
 
 @dataclass(frozen=True)
 class Photograph:
-    """A figure's photograph: its LaTeX, and what it shows in the page's language (its caption's words)."""
+    """A figure's photograph: its file's name (`FILE`: which photo, which box; `jpeg` writes it), and what it shows
+    in the page's language (its caption's words)."""
 
-    latex: str
+    name: str
     shows: str
+
+    @property
+    def latex(self) -> str:
+        """The LaTeX that includes it, 0.6 of the line wide."""
+        return f"\\includegraphics[width=0.6\\linewidth]{{{self.name}}}"
 
 
 def photo(rng: np.random.Generator, lang: str) -> Photograph | None:
@@ -65,12 +72,12 @@ def photo(rng: np.random.Generator, lang: str) -> Photograph | None:
     w = int(min(width, height * aspect) * rng.uniform(0.5, 1.0))
     h = int(w / aspect)
     left, top = int(rng.integers(width - w + 1)), int(rng.integers(height - h + 1))
-    return Photograph(f"\\includegraphics[width=0.6\\linewidth]{{gotphoto{k}x{left}x{top}x{w}x{h}.jpg}}",
-                      description(PHOTOS[k], lang))
+    return Photograph(f"gotphoto{k}x{left}x{top}x{w}x{h}.jpg", description(PHOTOS[k], lang))
 
 
 @functools.lru_cache(maxsize=64)
-def _crop(name: str) -> bytes:
+def jpeg(name: str) -> bytes:
+    """The JPEG of the crop a `Photograph.name` names, `CROP_WIDTH` pixels wide."""
     k, left, top, w, h = (int(v) for v in FILE.fullmatch(name).groups())
     crop = _decoded(k).crop((left, top, left + w, top + h))
     out = io.BytesIO()
@@ -90,5 +97,5 @@ def compile_with_photos(tex: str, config: LatexConfig) -> bytes:
         return compile_document(tex, config=config).pdf
     with tempfile.TemporaryDirectory(prefix="pages-photos-", dir=config.tmp_root) as folder:
         for name in names:
-            Path(folder, name).write_bytes(_crop(name))
+            Path(folder, name).write_bytes(jpeg(name))
         return compile_document(tex, folder, config=config).pdf
