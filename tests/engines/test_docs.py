@@ -993,10 +993,10 @@ def test_a_heading_keeps_two_lines_under_it_and_a_table_stays_in_one_column(monk
     """MuPDF's Story honours no `break-after: avoid` and fills each column to its foot: a heading stood as a
     column's or the page's last line (docs index 177 of a 200-page build: "1.3.2. 启动 MC" at the left column's
     foot) and a four-row table went on in the next column (index 79). Columns are cut short instead; these draws
-    broke so before (a heading on a one-column page's foot, two at a column's, a table over two columns)."""
+    broke so before (a heading with no line under it at the first column's foot, two with one at the second's)."""
     from engines.docs import content
 
-    draws = (0, 10, 48)
+    draws = (1, 35, 41)
     for i in draws:
         assert _breaks(generate_page(make_rng(0, "docs", i), "en")) == [], i
     monkeypatch.setattr(content, "_kept_together", lambda flow, css, archive, rects, line: rects)
@@ -1015,7 +1015,8 @@ def test_a_footnote_is_marked_in_the_text_and_at_the_note() -> None:
         lines = read_page(PdfDocument(made.pdf), 0, 150, tables=made.tables, code=made.code).text.split("\n")
         marked = [k for k, line in enumerate(lines) if NOTE_MARK in line]
         assert len(marked) == 2 and lines[marked[1]].startswith(NOTE_MARK + " "), lines
-        assert re.search(f"[.!?]{NOTE_MARK}( |$)", lines[marked[0]]), lines[marked[0]]
+        # after a sentence's full stop, or at the end of a list item, which has none ("• Tunnel it via SSH¹")
+        assert re.search(f"[.!?]{NOTE_MARK}( |$)|\\w{NOTE_MARK}$", lines[marked[0]]), lines[marked[0]]
 
 
 def test_figures_are_photographs_two_times_in_five_captioned_by_what_they_show() -> None:
