@@ -66,7 +66,9 @@ DRAWN_FROM = {
     "handwriting": [("strokes", "English pen strokes from the Hershey fonts (public domain) and the EMS faces "
                                 "(SIL OFL 1.1), npm `hersheytext`", "ofl-1.1"),
                     ("strokes", "Chinese stroke medians of Make Me a Hanzi, npm `hanzi-writer-data` (Arphic Public "
-                                "License)", "other")],
+                                "License)", "other"),
+                    ("fonts", "Chinese handwriting face Ma Shan Zheng (Google Fonts, The MaShanZheng Project Authors), "
+                              "npm `@fontsource/ma-shan-zheng`", "ofl-1.1")],
 }
 DRAWN_FROM["scene_crops"] = DRAWN_FROM["scene"]
 # stage-3 engines compose others' samples (`Engine.part`): their content is their parts'
