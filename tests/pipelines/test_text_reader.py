@@ -45,6 +45,7 @@ SLIPS = [
     ("replaces、provides)。", "replacesprovides)"),
     ("invocation'”)。", "invocation')"),
     ('代替 ".",这样可以去掉 "cd ./source;". 如下所示', '代替”.”，这样可以去掉“cd./source;"，如下所示'),
+    ('• "\\" 向后搜索匹配的软件包', '• "”向后搜索匹配的软件包'),  # a backslash alone between quotes
 ]
 
 
@@ -69,6 +70,7 @@ def test_a_chinese_pause_is_compared_but_beside_latin_type_and_a_full_stop_but_a
     assert not reads_as("软件包\u3001版本", "软件包版本", captured=False)
     assert not reads_as("见上文", "见上文\u3002", captured=False)
     assert not reads_as("predependsrecommend", "predepends\u3001recommends", captured=False)
+    assert not reads_as('"a"', '"\\a"', captured=False) and not reads_as('""', '"\\\\"', captured=False)
 
 
 @pytest.mark.parametrize(("target", "read"), SLIPS)
@@ -84,7 +86,8 @@ def test_what_ppocr_cannot_settle_passes_and_a_changed_letter_or_digit_does_not(
                         .replace("unify", "unity").replace("796", "795").replace("Dafydd", "Dafvdd")
                         .replace("Bison", "Bisen").replace("cpio", "cpia").replace("硬件", "硬体")
                         .replace("日期", "日朝").replace("等是", "等走").replace("recommends", "recommenbs")
-                        .replace("provides", "prowides").replace("invocation", "invocatian").replace("代替", "代昔"), target,
+                        .replace("provides", "prowides").replace("invocation", "invocatian").replace("代替", "代昔")
+                        .replace("向后", "向前"), target,
                         captured=False)
 
 
