@@ -269,15 +269,21 @@ def judge(lines: list[str], found: list[Placed]) -> dict[str, Any]:
     # (and neither is a detected line by itself) are a visual line split.
     whole = {line for line, _, piece, _ in matched if not piece}
 
+    # a detection another target line reads whole is that line's, not two others joined
+    own = {found[i].text for _, i, piece, ratio in matched if not piece and ratio >= EXACT}
+    free = [p for p in found + visual if p.text not in own]
+
     def one_detected_line(a_line: str, b_line: str) -> bool:
         """Whether the two lines joined are (a piece of) one detection, which they fit better than either alone:
         a heading "意大利语的" and the next line "显示" joined fit the detection "意大利语的" at 77, but it is the
-        heading's own."""
+        heading's own. A detection some other target line reads whole is not one: "APT" and the next line, an item
+        the whole-page reading garbled, joined fit its look-alike neighbour '"aptitude safe-upgrade" and "aptitude
+        full-upgrade", or' better than the item alone (docs_143 of the 200-page build)."""
         text = f"{a_line} {b_line}"
         return any((fuzz.ratio(text, p.text) >= WHOLE
                     or (len(p.text) > len(text) and fuzz.partial_ratio(text, p.text) >= PIECE))
                    and fuzz.ratio(text, p.text) > max(fuzz.ratio(a_line, p.text), fuzz.ratio(b_line, p.text))
-                   for p in found + visual)
+                   for p in free)
 
     for a_line, b_line in zip(lines, lines[1:]):
         joined = f"{a_line} {b_line}"

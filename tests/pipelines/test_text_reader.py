@@ -466,3 +466,22 @@ def test_a_footnote_line_ending_inside_the_gutter_is_read_after_both_columns() -
     good = judge([*left, *right, fold(note[0]), "299"], found)
     assert good["order"] == 1.0, good
     assert judge([*left, fold(note[0]), *right, "299"], found)["order"] < 1.0
+
+
+def test_two_lines_joined_are_not_a_detection_another_target_line_reads_whole() -> None:
+    """docs_143 of the 200-page build (real boxes): the whole-page reading garbled an item ("p-d ud. de dd d upd"), so
+    "APT" and that item joined fit the next item's detection (78) better than the item alone (75): a split was
+    judged on a right page. That detection is the next line's own, read whole. Split for real, it is still caught."""
+    texts = [("2. reconstruct and update local metadata for use by", (190, 478, 752, 506)), ("apt", (217, 511, 262, 537)),
+             ("p-d ud. de dd d upd", (165, 564, 752, 594)),
+             ('"aptitude safe-upgrade" and "aptitude full-upgrade", or', (190, 600, 752, 630)),
+             ("apg-d -de, ddet pd t-de", (190, 636, 647, 665))]
+    found = [Placed(0, box, text) for text, box in texts]
+    lines = [fold(t) for t in ("2. Reconstruct and update local metadata for use by", "APT",
+                               '• Upgrade ("apt upgrade" and "apt full-upgrade", or',
+                               '"aptitude safe-upgrade" and "aptitude full-upgrade", or',
+                               '"apt-get upgrade" and "apt-get dist-upgrade"):')]
+    good = judge(lines, found)
+    assert good["split"] == 0 and good["order"] == 1.0, good
+    split = [*lines[:3], '"aptitude', 'safe-upgrade" and "aptitude full-upgrade", or', lines[4]]
+    assert judge(split, found)["split"] >= 1
