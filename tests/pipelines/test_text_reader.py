@@ -485,3 +485,24 @@ def test_two_lines_joined_are_not_a_detection_another_target_line_reads_whole() 
     assert good["split"] == 0 and good["order"] == 1.0, good
     split = [*lines[:3], '"aptitude', 'safe-upgrade" and "aptitude full-upgrade", or', lines[4]]
     assert judge(split, found)["split"] >= 1
+
+
+def test_a_receipts_items_and_prices_under_its_head_and_over_its_closing_line_make_no_columns() -> None:
+    """A docs receipt (real boxes): three head lines above its items and prices and one closing line under them, four
+    boxes across the gap between names and prices. Counted apart (three above, one below) they left a gutter, the
+    rows were read cell by cell and two swapped rows went unseen; together they are more than EDGE_LINES."""
+    head = [("green grocer", (135, 60, 387, 96)), ("259 oak lane", (185, 125, 335, 151)),
+            ("february 22, 2017 09:11", (126, 160, 391, 194))]
+    rows = [("tomatoes", "8.05"), ("potatoes 2.5 kg", "1.05"), ("spinach 200 g", "2.55"), ("lettuce", "1.88"),
+            ("bananas 1 kg", "6.44"), ("apples 1 kg", "3.81"), ("subtotal", "23.78"), ("tax 5%", "1.19"),
+            ("total", "24.97")]
+    found = [Placed(0, box, text) for text, box in head]
+    for i, (name, price) in enumerate(rows):
+        top = 206 + 35 * i
+        found += [Placed(0, (59, top, 59 + 11 * len(name), top + 28), name), Placed(0, (248, top, 304, top + 28), price)]
+    found.append(Placed(0, (108, 531, 412, 565), "thank you for your purchase"))
+    lines = [text for text, _ in head] + [f"{name} {price}" for name, price in rows] + ["thank you for your purchase"]
+    good = judge(lines, found)
+    assert good["order"] == 1.0 and good["pairs"] == 12, good
+    swapped = [*lines[:4], lines[5], lines[4], *lines[6:]]
+    assert judge(swapped, found)["order"] < 1.0
