@@ -63,16 +63,16 @@ def _gutters(boxes: list[Box]) -> list[tuple[float, float]]:
     """x ranges between columns: crossed by at most GUTTER_SHARE of the boxes, with text on both sides.
 
     Boxes crossing an x above the boxes beside it on both sides (a title over the columns) or below them (a
-    footnote, a page footer) do not count where they are at most EDGE_LINES above and at most EDGE_LINES below, or
-    EDGE_SHARE of the boxes in the shorter column beside the x where that is more and the column is `TALL` (a
-    paper's title, authors, affiliation, four lines of abstract and keywords, eight lines over two columns of twenty
-    boxes): they cut the page into bands and leave the gutter between the columns whole. A captured two-column page of 88
-    detections under a chapter title and over a two-line footnote had three boxes across its gutter, over the limit
-    of two, so its rows were chained across the columns and a right target was flagged. The columns' extent is
-    where both sides have boxes: a footnote's short last line stands beside the gutter on the left alone, and taken
-    for a column line it made the footnote's two long lines above it count (a reused docs page of the multicrop
-    build, four samples flagged). More lines above or below (a single column's prose over a table of a few rows)
-    count: a table cut into columns would have its cells placed column by column.
+    footnote, a page footer) do not count where they are at most EDGE_LINES together, or EDGE_SHARE of the boxes in
+    the shorter column beside the x where that is more and that column is `TALL` (a paper's title, authors,
+    affiliation, abstract and keywords, eight lines over two columns of twenty boxes): they cut the page into bands
+    and leave the gutter between the columns whole. A captured two-column page of 88 detections under a chapter
+    title and over a two-line footnote had three boxes across its gutter, over the limit of two, so its rows were
+    chained across the columns and a right target was flagged. The columns' extent is where both sides have boxes:
+    a footnote's short last line stands beside the gutter on the left alone, and taken for a column line it made
+    the footnote's two long lines above it count (a reused docs page of the multicrop build, four samples flagged).
+    More lines above and below short columns count: a receipt's three head lines and closing line around its items
+    and prices, or prose over a table of a few rows, make no columns (the rows would be read cell by cell).
     """
     if len(boxes) < 4:
         return []
@@ -93,7 +93,8 @@ def _gutters(boxes: list[Box]) -> list[tuple[float, float]]:
     # a band over tall columns may be taller than a table's prose may be over its few rows
     shorter = np.minimum(*(side.sum(axis=1) for side in sides))
     most = np.where(shorter >= TALL, np.maximum(EDGE_LINES, EDGE_SHARE * shorter), EDGE_LINES)
-    cover = (covers.sum(axis=1) - np.where(above <= most, above, 0) - np.where(below <= most, below, 0)).tolist()
+    edges = above + below
+    cover = (covers.sum(axis=1) - np.where(edges <= most, edges, 0)).tolist()
     limit = max(2, int(GUTTER_SHARE * len(boxes)))  # a centred page number and a short line's tail may cross
     runs, start = [], None
     for x, c in enumerate(cover + [limit + 1]):
@@ -269,15 +270,21 @@ def judge(lines: list[str], found: list[Placed]) -> dict[str, Any]:
     # (and neither is a detected line by itself) are a visual line split.
     whole = {line for line, _, piece, _ in matched if not piece}
 
+    # a detection another target line reads whole is that line's, not two others joined
+    own = {found[i].text for _, i, piece, ratio in matched if not piece and ratio >= EXACT}
+    free = [p for p in found + visual if p.text not in own]
+
     def one_detected_line(a_line: str, b_line: str) -> bool:
         """Whether the two lines joined are (a piece of) one detection, which they fit better than either alone:
         a heading "意大利语的" and the next line "显示" joined fit the detection "意大利语的" at 77, but it is the
-        heading's own."""
+        heading's own. A detection some other target line reads whole is not one: "APT" and the next line, an item
+        the whole-page reading garbled, joined fit its look-alike neighbour '"aptitude safe-upgrade" and "aptitude
+        full-upgrade", or' better than the item alone (docs_143 of the 200-page build)."""
         text = f"{a_line} {b_line}"
         return any((fuzz.ratio(text, p.text) >= WHOLE
                     or (len(p.text) > len(text) and fuzz.partial_ratio(text, p.text) >= PIECE))
                    and fuzz.ratio(text, p.text) > max(fuzz.ratio(a_line, p.text), fuzz.ratio(b_line, p.text))
-                   for p in found + visual)
+                   for p in free)
 
     for a_line, b_line in zip(lines, lines[1:]):
         joined = f"{a_line} {b_line}"
