@@ -17,7 +17,8 @@ subscript or superscript leaves only 4-10 pixels, under that floor, so each glyp
 (`glyph_levels`): the difference, softened so that a glyph's sub-pixel phase cancels, must stay under
 `GLYPH_LEVELS_CHANGED` grey levels (for the paper's font) over its box, and no ink of the page joined to it may go
 on unexplained above or below it. An `align`'s column pairs stand as far apart as the paper's line is wide: it is
-typeset in a line of the width the placed lines span (`line_width`). The equation numbers are typeset in the
+typeset in a line of the width the placed lines span (`line_width`); a footnote's formula at the footnote size
+(`NOTE_SIZE`). The equation numbers are typeset in the
 paper's text font and found right of their formulas (`numbers`): PP-OCR misreads a few.
 
 The paper's math font and type size are not recorded: the formulas are typeset in each font of `FONTS` (Computer
@@ -87,7 +88,7 @@ class Formula:
     Attributes:
         start, end: where it stands in the text the strict reader places lines in (`paper_pages.reading`).
         latex: its body as the target writes it; display: displayed (`\\[ \\]` or an environment), env: the
-            environment's name (`align*`) or "".
+            environment's name (`align*`) or ""; note: in a footnote (printed at the footnote size, `NOTE_SIZE`).
     """
 
     start: int
@@ -95,6 +96,7 @@ class Formula:
     latex: str
     display: bool
     env: str = ""
+    note: bool = False
 
     def snippet(self, size: str, medium: float = 4, width_pt: float = 0) -> str:
         """The formula as LaTeX typesets it alone in a paper of `size` points: inline in text style, displayed in
@@ -432,6 +434,8 @@ def paper_style(formulas: Sequence[Formula], page: np.ndarray, dpi: float) -> tu
 
 _STYLES: dict[tuple[str, float], tuple[str, str, float]] = {}
 SIZES = ("9", "10", "10.95", "12")  # a paper's type sizes in points (LaTeX's 9, 10, 11 and 12 pt)
+# a footnote's type size for each (`\\footnotesize`: 8 pt in a 10 pt paper, and in its `\\small` body)
+NOTE_SIZE = {"9": "8", "10": "8", "10.95": "9", "12": "10"}
 SIZE_FORMULAS = 4  # formulas whose correlation finds the paper's font and size
 # Below this mean correlation at the best font and size the page's math is in a font `FONTS` does not reproduce:
 # every formula would differ, so none is judged. Measured on tests/pipelines/test_paper_formulas.py's page (a
@@ -513,7 +517,8 @@ def check(formulas: Sequence[Formula], image: Image.Image, meta: dict[str, Any],
     boxes = [(start, end, tuple(to_page(box))) for start, end, box in anchors]
     font, size, fit = paper_style(formulas, page, dpi)
     width = line_width(boxes, dpi)
-    drawn = typeset([f.snippet(size, width_pt=width) for f in formulas], dpi, font) if fit >= FONT_FIT else []
+    drawn = (typeset([f.snippet(NOTE_SIZE[size] if f.note else size, width_pt=width) for f in formulas], dpi, font)
+             if fit >= FONT_FIT else [])
     shape = (page.shape[1], page.shape[0])
 
     def look(formula: Formula, template: np.ndarray) -> dict[str, Any]:
@@ -524,7 +529,8 @@ def check(formulas: Sequence[Formula], image: Image.Image, meta: dict[str, Any],
              if not isinstance(t, RenderError) and int((t < INK).sum()) >= MIN_INK_PX]
     squeezed = [k for k, (f, d) in enumerate(found) if d["differs"]]
     for medium in SQUEEZED_MU if squeezed else ():  # a line squeezed by TeX: its binary operators closer
-        tight = typeset([found[k][0].snippet(size, medium, width) for k in squeezed], dpi, font)
+        tight = typeset([found[k][0].snippet(NOTE_SIZE[size] if found[k][0].note else size, medium, width)
+                         for k in squeezed], dpi, font)
         for k, template in zip(squeezed, tight):
             if not isinstance(template, RenderError):
                 again = look(found[k][0], template)

@@ -119,3 +119,11 @@ def test_an_equation_number_is_read_at_the_margin_and_a_figures_label_inside_the
     assert _at_margin((314.0, 461.0, 350.0, 490.0), column)  # (2), at the left margin (leqno)
     assert not _at_margin((530.0, 902.0, 561.0, 922.0), column)  # a diagram's label mid-column
     assert not _at_margin((859.0, 461.0, 910.0, 490.0), [])  # no line placed across it: nothing to tell
+
+
+def test_a_formula_in_a_footnote_is_typeset_at_the_footnote_size():
+    """A footnote's `x_1` is printed at 8 pt in a 10 pt paper: typeset at 10 pt it differed in its script (a right
+    real page flagged). The target says a footnote by its mark, `\\({ }^{3}\\)`, opening the paragraph."""
+    target = "We set \\(x\\) here.\\({ }^{3}\\)\n\n\\({ }^{3}\\) The subscript of \\(x_1\\) names it."
+    assert [(f.latex, f.note) for f in _reading(target)[2]] == [("x", False), ("{ }^{3}", False), ("{ }^{3}", True),
+                                                               ("x_1", True)]
