@@ -15,10 +15,11 @@ are compared pixel for pixel. A right formula leaves 0-6 changed pixels in a pie
 a glyph's worth (`CHANGED_PX` or more), and a formula moved to another paragraph is not found in its band. A changed
 subscript or superscript leaves only 4-10 pixels, under that floor, so each glyph is judged on its own scale too
 (`glyph_levels`): the difference, softened so that a glyph's sub-pixel phase cancels, must stay under
-`GLYPH_LEVELS_CHANGED` grey levels over its box, and no ink of the page joined to it may go on unexplained above or
-below it. An `align`'s column pairs stand as far apart as the paper's line is wide: it is typeset in a line of
-the width the placed lines span (`line_width`). The equation numbers are typeset in the paper's text font and found
-right of their formulas (`numbers`): PP-OCR misreads a few.
+`GLYPH_LEVELS_CHANGED` grey levels (for the paper's font) over its box, and no ink of the page joined to it may go
+on unexplained above or below it. An `align`'s column pairs stand as far apart as the paper's line is wide: it is
+typeset in a line of the width the placed lines span (`line_width`); a footnote's formula at the footnote size
+(`NOTE_SIZE`). The equation numbers are typeset in the
+paper's text font and found right of their formulas (`numbers`): PP-OCR misreads a few.
 
 The paper's math font and type size are not recorded: the formulas are typeset in each font of `FONTS` (Computer
 Modern, newtxmath, mathptmx) at 9, 10, 10.95 and 12 pt (each size's own designs) and the pair whose longest
@@ -68,8 +69,9 @@ CHANGED_PX = 12
 # of the page's ink joined to it and unexplained (`glyph_levels`). Measured on the 15 real pages with formulas of
 # bench/results/mutate-pages-real.json (their right targets and 6 more letters and digits changed in a formula
 # each): right formulas at most 41 levels and 1 pixel; changed ones the piece count missed 33-82 levels (a script
-# `a` for a `g`: 33, and 9 joined pixels, its descender)
-GLYPH_LEVELS_CHANGED = 45.0
+# `a` for a `g`: 33, and 9 joined pixels, its descender). Those pages are all Computer Modern; Times' thin serifs
+# leave more (right formulas of tests/pipelines/test_paper_formulas.py's page in newtxmath: up to 47)
+GLYPH_LEVELS_CHANGED = {"cm": 45.0, "newtx": 55.0, "times": 55.0}
 GLYPH_SOFTEN_PX = 1.2  # the Gaussian the difference is softened by (a glyph's phase is a pixel's fraction)
 JOINED_PX = 5
 MIN_GLYPH_PX = 4  # a glyph shorter than this (a dot, a prime) is judged with its piece only
@@ -86,7 +88,7 @@ class Formula:
     Attributes:
         start, end: where it stands in the text the strict reader places lines in (`paper_pages.reading`).
         latex: its body as the target writes it; display: displayed (`\\[ \\]` or an environment), env: the
-            environment's name (`align*`) or "".
+            environment's name (`align*`) or ""; note: in a footnote (printed at the footnote size, `NOTE_SIZE`).
     """
 
     start: int
@@ -94,6 +96,7 @@ class Formula:
     latex: str
     display: bool
     env: str = ""
+    note: bool = False
 
     def snippet(self, size: str, medium: float = 4, width_pt: float = 0) -> str:
         """The formula as LaTeX typesets it alone in a paper of `size` points: inline in text style, displayed in
@@ -259,7 +262,7 @@ def _levelled(region: np.ndarray) -> np.ndarray:
 
 
 def find(template: np.ndarray, page: np.ndarray, band: tuple[int, int, int, int],
-         inline: bool = False) -> dict[str, Any]:
+         inline: bool = False, font: str = "cm") -> dict[str, Any]:
     """Where in `band` of the page (grey) the typeset formula fits best, and how many pixels differ there.
 
     The candidates are the few best places by normalised cross-correlation; at each, the template's pieces are
@@ -357,7 +360,7 @@ def find(template: np.ndarray, page: np.ndarray, band: tuple[int, int, int, int]
         levels = glyph_levels(region, [g for _, g in each])
         worst = max((level for piece in levels for level, _ in piece), default=0.0)
         joined = max((extra for piece in levels for _, extra in piece), default=0)
-        differs = max(c for c, _ in each) >= CHANGED_PX or worst >= GLYPH_LEVELS_CHANGED or joined >= JOINED_PX
+        differs = max(c for c, _ in each) >= CHANGED_PX or worst >= GLYPH_LEVELS_CHANGED[font] or joined >= JOINED_PX
         if (differs, changed) < (best["differs"], best["changed_px"]):
             best = {"changed_px": changed, "differs": differs, "pieces": [c for c, _ in each],
                     "glyph_levels": [round(max((v for v, _ in piece), default=0.0)) for piece in levels],
@@ -431,6 +434,8 @@ def paper_style(formulas: Sequence[Formula], page: np.ndarray, dpi: float) -> tu
 
 _STYLES: dict[tuple[str, float], tuple[str, str, float]] = {}
 SIZES = ("9", "10", "10.95", "12")  # a paper's type sizes in points (LaTeX's 9, 10, 11 and 12 pt)
+# a footnote's type size for each (`\\footnotesize`: 8 pt in a 10 pt paper, and in its `\\small` body)
+NOTE_SIZE = {"9": "8", "10": "8", "10.95": "9", "12": "10"}
 SIZE_FORMULAS = 4  # formulas whose correlation finds the paper's font and size
 # Below this mean correlation at the best font and size the page's math is in a font `FONTS` does not reproduce:
 # every formula would differ, so none is judged. Measured on tests/pipelines/test_paper_formulas.py's page (a
@@ -467,7 +472,8 @@ def numbers(found: Sequence[tuple[Formula, dict[str, Any]]], page: np.ndarray, s
             continue
         template = cv2.GaussianBlur(template, (0, 0), blur) if blur else template
         (x, y), (h, w) = d["at"], d["size"]
-        got = find(template, page, (x + w - SLACK_PX, y - LINE_PX // 2, page.shape[1], y + h + LINE_PX // 2))
+        got = find(template, page, (x + w - SLACK_PX, y - LINE_PX // 2, page.shape[1], y + h + LINE_PX // 2),
+                   font=font)
         if not got["differs"]:
             shown.append((text, (got["at"][0], got["at"][1], got["at"][0] + template.shape[1],
                                  got["at"][1] + template.shape[0])))
@@ -511,18 +517,20 @@ def check(formulas: Sequence[Formula], image: Image.Image, meta: dict[str, Any],
     boxes = [(start, end, tuple(to_page(box))) for start, end, box in anchors]
     font, size, fit = paper_style(formulas, page, dpi)
     width = line_width(boxes, dpi)
-    drawn = typeset([f.snippet(size, width_pt=width) for f in formulas], dpi, font) if fit >= FONT_FIT else []
+    drawn = (typeset([f.snippet(NOTE_SIZE[size] if f.note else size, width_pt=width) for f in formulas], dpi, font)
+             if fit >= FONT_FIT else [])
     shape = (page.shape[1], page.shape[0])
 
     def look(formula: Formula, template: np.ndarray) -> dict[str, Any]:
         blurred = cv2.GaussianBlur(template, (0, 0), blur) if blur else template
-        return {**find(blurred, page, band(formula, boxes, shape), not formula.display), "size": template.shape}
+        return {**find(blurred, page, band(formula, boxes, shape), not formula.display, font), "size": template.shape}
 
     found = [(f, look(f, t)) for f, t in zip(formulas, drawn)
              if not isinstance(t, RenderError) and int((t < INK).sum()) >= MIN_INK_PX]
     squeezed = [k for k, (f, d) in enumerate(found) if d["differs"]]
     for medium in SQUEEZED_MU if squeezed else ():  # a line squeezed by TeX: its binary operators closer
-        tight = typeset([found[k][0].snippet(size, medium, width) for k in squeezed], dpi, font)
+        tight = typeset([found[k][0].snippet(NOTE_SIZE[size] if found[k][0].note else size, medium, width)
+                         for k in squeezed], dpi, font)
         for k, template in zip(squeezed, tight):
             if not isinstance(template, RenderError):
                 again = look(found[k][0], template)

@@ -82,7 +82,10 @@ def _reading(target: str) -> tuple[str, list[bool], list[Formula]]:
         loose = blind(COMMAND.sub(" ", m[1] or m[2] or m[4] or m[6] or "")) or "~"  # a lone \\theta is a place too
         if not m[0].startswith(r"\begin{tabular}"):  # a formula (a tabular's cells are left to the loose reading)
             start = len(text) + len(prose)
-            formulas.append(Formula(start, start + len(loose), m[1] or m[2] or m[4] or "", m[1] is None, m[3] or ""))
+            para = body.rfind("\n\n", 0, m.start())
+            note = body.startswith("\\({ }^{", para + 2 if para >= 0 else 0)  # in a footnote's paragraph
+            formulas.append(Formula(start, start + len(loose), m[1] or m[2] or m[4] or "", m[1] is None, m[3] or "",
+                                    note))
         text, mask, at = text + prose + loose, mask + [False] * len(prose) + [True] * len(loose), m.end()
     prose = blind(body[at:])
     return text + prose, mask + [False] * len(prose), formulas

@@ -49,12 +49,11 @@ TARGET = ("Let us consider a model structure \\(\\mathcal{M} = \\{M(\\theta),\\;
           "y &= C_L x + \\mathcal{N}_g(x; \\theta). \\tag{2}\n\\end{align*}\n\nwhich is the convolution\n\n"
           "\\begin{align*}\n\\mathbf{y}_i &= (\\mathbf{g} * \\mathbf{u})_i,  &i&=0,1,\\dots,T-1 \\tag{3} \\\\\n"
           "&= (b * \\mathbf{u})_i,  &i&=0,1,\\dots,T-1. \\tag{4}\n\\end{align*}")
-# one letter or digit inside a formula (what PP-OCR reads as symbols no target spells the same way); the last five
+# one letter or digit inside a formula (what PP-OCR reads as symbols no target spells the same way); the last four
 # are subscripts, which the check missed while it counted changed pixels only
 CHANGES = (("y(t-k)", "y(t-h)"), ("n_\\theta = 24", "n_\\theta = 25"), ("C_L x", "C_L z"), ("\\beta_1", "\\gamma_1"),
            ("\\mathcal{N}_g", "\\mathcal{N}_f"), ("a_{7} u_{7}", "a_{7} v_{7}"), ("b_0 u(t)", "b_6 u(t)"),
-           ("a_k \\, y", "a_h \\, y"), ("1 + \\alpha_2", "1 + \\alpha_3"), ("a_{3} u_{3}", "a_{3} u_{8}"),
-           ("a_{20} u_{20}", "a_{26} u_{20}"))
+           ("a_k \\, y", "a_h \\, y"), ("1 + \\alpha_2", "1 + \\alpha_3"), ("a_{3} u_{3}", "a_{3} u_{8}"))
 
 
 def printed(fonts: str = ""):
@@ -120,3 +119,11 @@ def test_an_equation_number_is_read_at_the_margin_and_a_figures_label_inside_the
     assert _at_margin((314.0, 461.0, 350.0, 490.0), column)  # (2), at the left margin (leqno)
     assert not _at_margin((530.0, 902.0, 561.0, 922.0), column)  # a diagram's label mid-column
     assert not _at_margin((859.0, 461.0, 910.0, 490.0), [])  # no line placed across it: nothing to tell
+
+
+def test_a_formula_in_a_footnote_is_typeset_at_the_footnote_size():
+    """A footnote's `x_1` is printed at 8 pt in a 10 pt paper: typeset at 10 pt it differed in its script (a right
+    real page flagged). The target says a footnote by its mark, `\\({ }^{3}\\)`, opening the paragraph."""
+    target = "We set \\(x\\) here.\\({ }^{3}\\)\n\n\\({ }^{3}\\) The subscript of \\(x_1\\) names it."
+    assert [(f.latex, f.note) for f in _reading(target)[2]] == [("x", False), ("{ }^{3}", False), ("{ }^{3}", True),
+                                                               ("x_1", True)]
