@@ -252,8 +252,9 @@ def _chart(rng: np.random.Generator) -> bytes:
     return buffer.getvalue()
 
 
-def code(rng: np.random.Generator, index: int) -> str:
-    """A code block: a shell session or a short script, its indentation in spaces, one space between tokens."""
+def code_lines(rng: np.random.Generator) -> list[str]:
+    """A code block's lines: a shell session or a short script, its indentation in spaces, one space between
+    tokens."""
     packages = [str(p) for p in rng.choice(PACKAGES, 3, replace=False)]
     kind = int(rng.integers(3))
     if kind == 0:
@@ -268,7 +269,14 @@ def code(rng: np.random.Generator, index: int) -> str:
         lines = ["def installed(names):", "    found = []", "    for name in names:",
                  "        if name in (" + ", ".join(f"'{p}'" for p in packages[:2]) + "):",
                  "            found.append(name)", "    return found"]
-    return f"<pre id='{code_id(index)}'>" + html.escape("\n".join(lines)) + "</pre>"
+    return lines
+
+
+def code(lines: list[str], index: int, size: float) -> str:
+    """A code block of `lines` set at `size` points (`engines.docs.content` sets it where its longest line fits its
+    column: MuPDF drops the glyphs past a column's edge from the image and the text layer alike, cutting the
+    line, and draws the glyph on the edge half)."""
+    return f"<pre id='{code_id(index)}' style='font-size: {size:.2f}pt'>" + html.escape("\n".join(lines)) + "</pre>"
 
 
 

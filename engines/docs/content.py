@@ -52,6 +52,8 @@ RECEIPT_LINES = 14  # a receipt's lines besides its items': name, address, date 
 KINDS = {"en": {"article": 0.6, "letter": 0.1, "form": 0.1, "receipt": 0.1, "slides": 0.1},
          "zh": {"article": 0.35, "notice": 0.2, "report": 0.15, "paper": 0.2, "letter": 0.1}}
 LIST_MARKS = "•0123456789."  # what MuPDF draws before the items of <ul> and <ol>
+CODE_FLOOR = 6.5  # points: the smallest a code block is set (the size of the page's small print)
+CODE_FIT = 0.98  # of the column's text width, a code block's longest line at most (MuPDF's widths round)
 MIN_COLUMN = 150  # points: narrower columns break lines every few words
 NOTE_GAP = 4.0  # font sizes between the columns and the page's footnote (`engines.docs.layout` starts a new stretch
 # past 2.5 line heights)
@@ -324,7 +326,20 @@ class _Body:
         self.parts.append(markup)
 
     def code(self) -> None:
-        self.parts.append(blocks.code(self.rng, self.counts["code"]))
+        """A code block, set as a typesetter sets a listing: at the page's code size (nine tenths of the body's)
+        or smaller, where its longest line fits the column, never wrapped (a break inside a command changes what
+        it says, and a continuation mark would be a character the source lacks). A block that fits only below
+        `CODE_FLOOR` is left out, as a narrow column's writer leaves out a listing wider than it (refusing the
+        page instead cost one English page in 13: 6 of 80)."""
+        lines = blocks.code_lines(self.rng)
+        longest = max(faces.width(self.layout.mono, line, 1.0) for line in lines)
+        # the Story sets its body 1 em (the page's size) in from each side of a column's box, and draws nothing
+        # past the box: a line past the body's right edge ran into the gutter, and past the box's lost its end
+        measure = self.column - 2 * self.layout.size
+        size = min(self.layout.size * 0.9, measure * CODE_FIT / longest)
+        if size < CODE_FLOOR:
+            return
+        self.parts.append(blocks.code(lines, self.counts["code"], size))
         self.counts["code"] += 1
 
     def flow(self, chars: int) -> None:

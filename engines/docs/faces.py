@@ -261,3 +261,14 @@ def one_code_point_per_glyph(font: Any) -> dict[int, int]:
         if table.format != 14:  # variation sequences name glyphs of code points, not code points of glyphs
             table.cmap = {c: g for c, g in table.cmap.items() if c not in dropped}
     return dropped
+
+
+@functools.cache
+def _measure(key: str) -> pymupdf.Font:
+    return pymupdf.Font(fontfile=MONO[key].files["regular"])
+
+
+def width(key: str, text: str, size: float) -> float:
+    """How wide `text` is in points, set upright in monospace family `key` at `size` points (a code block is sized
+    by its longest line's width: `engines.docs.content`)."""
+    return _measure(key).text_length(text, fontsize=size)

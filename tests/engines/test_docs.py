@@ -17,7 +17,7 @@ import pytest
 
 from engines import prose
 from engines.base import SampleError, make_rng
-from engines.docs import DocsEngine, DocSlicesEngine, faces
+from engines.docs import DocsEngine, DocSlicesEngine, content, faces
 from engines.docs.content import NOTE_MARK, generate_page
 from engines.docs.layout import reading_order
 from engines.docs.page import PageSkip, clean, read_page
@@ -308,6 +308,27 @@ def test_generated_tables_read_row_by_row_and_code_keeps_its_indentation() -> No
         assert shown in lines
     old = read_page(PdfDocument(made.pdf), 0, 150)  # without the cells' and code's places: the defect
     assert not any(line.startswith("    ") for line in old.text.split("\n"))
+
+
+@pytest.mark.parametrize("seed", [68, 70])
+def test_code_lines_fit_their_column(seed: int) -> None:
+    """A code block is set where its longest line fits its column: MuPDF drew nothing past a column's box, so a
+    long line lost its end in the image and the text layer (seed 68: "...2>&1; the", its "n" drawn cut and read
+    "ther"; seed 70: "$ systemctl status --no-pa"), and ran into the gutter before that."""
+    made = generate_page(np.random.default_rng(seed), "en")
+    lay = made.layout
+    column = (content._size(lay.paper)[0] - 2 * lay.margin - (lay.columns - 1) * lay.gutter) / lay.columns
+    rights = [lay.margin + c * (column + lay.gutter) + column - lay.size for c in range(lay.columns)]  # text's edge
+    page = pymupdf.open(stream=made.pdf)[0]
+    shown = [(line["bbox"], "".join(s["text"] for s in line["spans"]).replace("\xa0", " "))
+             for block in page.get_text("dict")["blocks"] for line in block.get("lines", [])
+             if any(r[0] - 1 <= line["bbox"][0] <= r[2] and r[1] - 1 <= line["bbox"][3] - 2 <= r[3] + 1
+                    for r in made.code)]
+    assert len(shown) >= 4
+    for box, text in shown:
+        assert box[2] <= min(r for r in rights if r > box[0]) + 0.5, text
+    whole = {68: '    if ! dpkg -s "$pkg" >/dev/null 2>&1; then', 70: "$ systemctl status --no-pager"}[seed]
+    assert whole in {text for _, text in shown}
 
 
 def _set(text: str, key: str, archive: pymupdf.Archive, styles: bool = True) -> bytes:
