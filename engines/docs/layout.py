@@ -8,8 +8,10 @@ line crosses. A line across a gutter (a title, a single-column paragraph, a cent
 vertical gap starts a new stretch, and so does a last line centred on the page (a page number under the middle
 of three columns crosses no gutter). A stretch with gutters is read column by column, one without line by
 line; so is a stretch where fewer than `MIN_ROWS` bands have lines on both sides of a gutter (a justified line's
-wide gap is not a column). This is a recursive XY-cut that cuts horizontally only where the column
-structure changes, so two columns whose baselines happen to align are not read across.
+wide gap is not a column), and a gutter right of which no two bands' lines start at one x is none (a column's
+lines do; the text after a justified list item's first word starts where the line's spacing put it).
+This is a recursive XY-cut that cuts horizontally only where the column structure changes, so two columns whose
+baselines happen to align are not read across.
 
 The trade-off: one level of columns (no columns inside columns), and a right column that starts higher than
 its left neighbour can be read first; both are rare on real pages, and the reader's order-free F1 measures
@@ -31,6 +33,7 @@ NARROW = 4.0  # the narrowest column, in median line heights (bullets and line n
 # gaps of two justified Chinese lines with Latin words ("使用 dpkg 的 "--ignore-" over "depends" 和其它") can
 # line up, and were read as two columns of two lines, each visual line cut in two.
 MIN_ROWS = 3
+ALIGN = 0.1  # line heights: two lines start at one x when their starts differ by no more (a column's lines share one)
 WIDE = 2.0  # a gap this many line heights wide in two lines is a gutter however few lines have it (a word gap is
 # under one; a Federal Register gutter 2.5)
 
@@ -154,7 +157,7 @@ def _ordered(boxes: list[Box], h: float) -> Ordered:
     split = []  # each stretch: its column cuts, each line's column, how many bands have lines in two columns
     for bands, shared in stretches:
         members = [i for band in bands for i in band]
-        gutters = _gutters(shared, left, right, GUTTER * h)
+        gutters = _aligned(boxes, bands, _gutters(shared, left, right, GUTTER * h), h)
         cuts = _column_cuts(boxes, members, [(p + q) / 2 for p, q in gutters], h)
         gutters = [(p, q) for p, q in gutters if (p + q) / 2 in cuts]
         column_of = {i: sum((boxes[i][0] + boxes[i][2]) / 2 > c for c in cuts) for i in members}
@@ -190,7 +193,7 @@ def _pull_back(boxes: list[Box], stretches: list[tuple[list[list[int]], list[Int
     column, its second joined to the left column's heading)."""
     for k in range(1, len(stretches)):
         bands, shared = stretches[k]
-        gutters = _gutters(shared, left, right, GUTTER * h)
+        gutters = _aligned(boxes, bands, _gutters(shared, left, right, GUTTER * h), h)
         above, above_shared = stretches[k - 1]
         if not gutters or _spanning(boxes, above, _gutters(above_shared, left, right, GUTTER * h)) >= MIN_ROWS:
             continue
@@ -201,6 +204,18 @@ def _pull_back(boxes: list[Box], stretches: list[tuple[list[list[int]], list[Int
                 break
             bands.insert(0, above.pop())
     stretches[:] = [(bands, shared) for bands, shared in stretches if bands]
+
+
+def _aligned(boxes: list[Box], bands: list[list[int]], gutters: list[Interval], h: float) -> list[Interval]:
+    """The gutters right of which the stretch's lines start at one x in two bands or more, as a column's lines do
+    (but for a paragraph's indent). Justified list items with one word before a wide gap ("• aptitude   提供一个")
+    leave a strip no line crosses, but the text after it starts wherever the line's spacing put it (290, 309, 298 px
+    on a built zh page): read as a column, each item's first line was cut from its word and its continuation."""
+    def starts_align(edge: float) -> bool:
+        starts = sorted(min(xs) for band in bands if (xs := [boxes[i][0] for i in band if boxes[i][0] >= edge]))
+        return any(b - a <= ALIGN * h for a, b in zip(starts, starts[1:], strict=False))
+
+    return [(p, q) for p, q in gutters if starts_align(q)]
 
 
 def _meets(a: Interval, b: Interval) -> bool:

@@ -394,6 +394,24 @@ def test_aligned_word_gaps_of_two_justified_lines_are_not_two_columns() -> None:
     assert ordered.rows == [[0], [1, 2, 3], [4, 5]] and ordered.columns == 1
 
 
+def test_justified_list_items_with_one_word_before_a_wide_gap_are_not_two_columns() -> None:
+    """A built zh page (real boxes, a multicrop's third page): six items "• aptitude  提供了..." are justified, so
+    three consecutive ones leave a strip right after "aptitude" that no line crosses, their continuations ("度更慢。")
+    sitting under the item text. The strip was read as a gutter: "• aptitude / 度更慢。/ • aptitude / 据。/ • aptitude"
+    and then the three first lines' text. The text after the gap starts at 290, 309 and 298 px, not at one x as a
+    column's lines do; with the starts aligned, as in a real column, the same strip is a gutter."""
+    above = [(130, 28, 601, 56), (164, 70, 616, 97), (164, 101, 559, 128), (164, 132, 745, 160), (192, 154, 477, 181)]
+    items = [(164, 186, 274, 213), (290, 186, 745, 213), (192, 208, 268, 235), (164, 239, 274, 266),
+             (309, 239, 745, 266), (192, 261, 230, 288), (164, 292, 274, 320), (298, 292, 745, 320)]
+    number = (426, 347, 449, 367)
+    ordered = reading_order([*above, *items, number])
+    assert ordered.rows == [[0], [1], [2], [3], [4], [5, 6], [7], [8, 9], [10], [11, 12], [13]]
+    assert ordered.columns == 1
+    aligned = [(x0 if x0 < 280 else 290, y0, x1, y1) for x0, y0, x1, y1 in items]
+    two = reading_order([*above, *aligned, number])
+    assert two.rows[5:] == [[5], [7], [8], [10], [11], [6], [9], [12], [13]] and two.columns == 2
+
+
 def test_chinese_tables_are_excerpts_of_the_statement_their_caption_names() -> None:
     """A docs zh table's lines belong to the statement its caption names, in its order, and their amounts agree:
     a total is shown with its lines and is their sum, income tax is 15-25% of the profit before tax, no expense exceeds
