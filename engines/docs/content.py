@@ -178,7 +178,8 @@ def draw_layout(rng: np.random.Generator, lang: str, source: str) -> Layout:
                   face=face, heading_face=heading, mono=str(rng.choice(list(faces.MONO))), size=round(size, 1),
                   leading=round(float(rng.uniform(1.15, 1.5)), 2), justify=bool(rng.random() < 0.5),
                   title=article and bool(rng.random() < 0.5), header=article and bool(rng.random() < 0.6),
-                  footer=kind not in ("receipt", "slides", "letter", "form") and bool(rng.random() < 0.7),  # no folio: a letter, a form
+                  # no folio on a receipt, slides, a letter or a form
+                  footer=kind not in ("receipt", "slides", "letter", "form") and bool(rng.random() < 0.7),
                   footnote=kind in ("article", "paper") and bool(rng.random() < 0.4),
                   start=_item_start(passages, int(rng.integers(len(passages)))))
 
