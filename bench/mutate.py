@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from engines.base import pick
 from pipelines.readers import Reading
 from pipelines.readers.charts import chart_items
 from pipelines.readers.page_redraw import MATH
@@ -61,7 +62,8 @@ COMMON_CJK = ("的一是在不了有和人这中大为上个国我以要他时�
 
 
 def _pick(rng: np.random.Generator, spots: list[Any]) -> Any:
-    return spots[int(rng.integers(len(spots)))] if spots else None
+    """`engines.base.pick`, or None where there is nothing to break."""
+    return pick(rng, spots) if spots else None
 
 
 def _replace_at(text: str, at: int, length: int, new: str) -> str:

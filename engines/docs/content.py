@@ -40,7 +40,7 @@ import numpy as np
 import pymupdf
 
 from engines import photos, prose
-from engines.base import SampleError
+from engines.base import SampleError, pick
 from engines.docs import blocks, faces
 from engines.tables.content import Statement, company_bases
 from engines.tables.content import statement as financial_statement
@@ -152,14 +152,9 @@ def _css(layout: Layout) -> str:
             f".small, .small * {{font-size: {max(6.5, s * 0.75):.1f}pt;}}\n")
 
 
-def _choice(rng: np.random.Generator, options: dict[str, float]) -> str:
-    keys = list(options)
-    return str(keys[int(rng.choice(len(keys), p=np.array(list(options.values())) / sum(options.values())))])
-
-
 def draw_layout(rng: np.random.Generator, lang: str, source: str) -> Layout:
     """Draw a page's layout choices."""
-    kind = _choice(rng, KINDS[lang])
+    kind = pick(rng, list(KINDS[lang]), list(KINDS[lang].values()))
     paper = "slides" if kind == "slides" else "receipt" if kind == "receipt" else str(rng.choice(list(PAGE_SIZES)))
     margin = float(rng.uniform(14, 22)) if kind == "receipt" else float(rng.uniform(36, 80))
     width = _size(paper)[0] - 2 * margin
