@@ -21,13 +21,17 @@ CJK = re.compile(f"[{CJK_RANGES}]")  # a character that needs a CJK font (or xel
 
 CJK_WIDE = f"[{HAN_RANGES}\u3000-\u303f\uff00-\uffef]"  # Han, CJK punctuation, full-width forms
 _QUOTE = "[\u2018\u2019\u201c\u201d]"  # curly quotes: xeCJK sets them full width beside Chinese
-_XECJK_SPACE = re.compile(f"(?<={CJK_WIDE}) (?={CJK_WIDE}|{_QUOTE})|(?<={_QUOTE}) (?={CJK_WIDE})")
+# CJK and full-width punctuation (not full-width letters or digits): xeCJK prints no space after one whatever follows
+_CJK_PUNCT = "[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]"
+_XECJK_SPACE = re.compile(f"(?<={CJK_WIDE}) (?={CJK_WIDE}|{_QUOTE})|(?<={_QUOTE}) (?={CJK_WIDE})|(?<={_CJK_PUNCT}) ")
 
 
 def xecjk_spaced(text: str) -> str:
     """`text` with its whitespace collapsed to single spaces, and none left where xeCJK prints none: between two
-    Chinese characters or marks, or between one and a curly quote. A target said "第 9.4 节 “监控” where the page shows
-    节“监控, and "...过程。 神经网络" where a paper's source broke the line inside a sentence."""
+    Chinese characters or marks, or between one and a curly quote, or after a Chinese mark (measured in xelatex's
+    text layer: "、 sed", "： abc", "） abc" print no space, "abc ，" and "等 abc" do). A target said "第 9.4 节 “监控”
+    where the page shows 节“监控, "...过程。 神经网络" where a paper's source broke the line inside a sentence, and
+    "cut、grep、 sed" where the page shows grep、sed."""
     return _XECJK_SPACE.sub("", " ".join(text.split()))
 
 

@@ -179,6 +179,9 @@ def test_no_space_is_written_beside_a_curly_quote_that_xecjk_sets_full_width() -
 
     assert _tidy("参见第 9.4 节 “监控”。 带有 “-D” 选项") == "参见第 9.4 节“监控”。带有“-D”选项"
     assert _tidy("He said “yes” and “no”.") == "He said “yes” and “no”."  # English keeps its spaces
+    # after a Chinese mark xeCJK prints no space before Latin either (a target said "cut、grep、 sed")
+    assert _tidy("运行 cut、grep、 sed 等，注意： abc （例如） x") == "运行 cut、grep、sed 等，注意：abc （例如）x"
+    assert _tidy("abc ，等 def ２ x") == "abc ，等 def ２ x"  # printed: before a mark, by Han, after a full-width digit
 
 
 def test_math_only_in_technical_notes_and_never_in_a_list_item() -> None:
