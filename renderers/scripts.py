@@ -23,16 +23,24 @@ CJK_WIDE = f"[{HAN_RANGES}\u3000-\u303f\uff00-\uffef]"  # Han, CJK punctuation, 
 _QUOTE = "[\u2018\u2019\u201c\u201d]"  # curly quotes: xeCJK sets them full width beside Chinese
 # CJK and full-width punctuation (not full-width letters or digits): xeCJK prints no space after one whatever follows
 _CJK_PUNCT = "[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]"
+# Where xeCJK sets its CJK-Western glue, as wide as a word space, whether the source spaced there or not (measured
+# in xelatex's text layer): between a Chinese character and a letter, a digit or an opening bracket after it, and
+# between a letter, a digit, a closing bracket (not a math delimiter `\\)`) or a stop, comma, colon and the like and
+# a Chinese character after it. None beside `-` and `/`, none before an ASCII stop or comma.
+_HAN = f"[{HAN_RANGES}]"
+_XECJK_GLUE = re.compile(f"(?<={_HAN})(?=[A-Za-z0-9(\\[])|(?<=[A-Za-z0-9%,.;:!?])(?={_HAN})"
+                         f"|(?<=[)\\]])(?<!\\\\[)\\]])(?={_HAN})")
 _XECJK_SPACE = re.compile(f"(?<={CJK_WIDE}) (?={CJK_WIDE}|{_QUOTE})|(?<={_QUOTE}) (?={CJK_WIDE})|(?<={_CJK_PUNCT}) ")
 
 
 def xecjk_spaced(text: str) -> str:
-    """`text` with its whitespace collapsed to single spaces, and none left where xeCJK prints none: between two
+    """`text` with its whitespace collapsed to single spaces, a space where xeCJK's glue shows one (`_XECJK_GLUE`: a
+    target said "QEMU或者KVM" where the page shows QEMU 或者 KVM), and none left where xeCJK prints none: between two
     Chinese characters or marks, or between one and a curly quote, or after a Chinese mark (measured in xelatex's
     text layer: "、 sed", "： abc", "） abc" print no space, "abc ，" and "等 abc" do). A target said "第 9.4 节 “监控”
     where the page shows 节“监控, "...过程。 神经网络" where a paper's source broke the line inside a sentence, and
     "cut、grep、 sed" where the page shows grep、sed."""
-    return _XECJK_SPACE.sub("", " ".join(text.split()))
+    return _XECJK_SPACE.sub("", _XECJK_GLUE.sub(" ", " ".join(text.split())))
 
 
 LINES_SHARE = 0.3  # a photo's or a hand's few lines: Chinese when CJK is this share of their characters

@@ -182,6 +182,12 @@ def test_no_space_is_written_beside_a_curly_quote_that_xecjk_sets_full_width() -
     # after a Chinese mark xeCJK prints no space before Latin either (a target said "cut、grep、 sed")
     assert _tidy("运行 cut、grep、 sed 等，注意： abc （例如） x") == "运行 cut、grep、sed 等，注意：abc （例如）x"
     assert _tidy("abc ，等 def ２ x") == "abc ，等 def ２ x"  # printed: before a mark, by Han, after a full-width digit
+    # xeCJK's glue between Chinese and Latin shows as a word space whether the source spaced there or not (a target
+    # said "QEMU或者KVM" where the page shows QEMU 或者 KVM); none beside math, `-` or `/`, none before a comma
+    assert _tidy("使用QEMU或者KVM，(DKMS)动态 debootstrap(1)来 9.5节，50%的") == \
+        "使用 QEMU 或者 KVM，(DKMS) 动态 debootstrap(1) 来 9.5 节，50% 的"
+    for text in ("当\\(T\\)时", "的-的", "a/的", "的,c"):
+        assert _tidy(text) == text
 
 
 def test_math_only_in_technical_notes_and_never_in_a_list_item() -> None:
