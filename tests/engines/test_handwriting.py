@@ -256,3 +256,17 @@ def test_a_handwritten_letter_is_a_letter_not_a_manual() -> None:
             assert closings & set(texts), texts
             written += 1
         assert written >= 4, lang
+
+
+def test_a_pen_hand_writes_digits_and_marks_closer_than_its_words() -> None:
+    """EMS Felix gave a comma 0.40 em for 0.08 em of ink and a 1 0.44 em for 0.13, Hershey Script every digit a fixed
+    0.66 em: "18, 2024" was written "1 8 , 2 0 2 4", digits as far apart as words."""
+    for font in hands.LATIN_FONTS:
+        space = hands._pen_glyph(font, " ").advance
+        assert 2 * hands.TIGHT < space / 2
+        for char in "0123456789,.;:!?()$%-/":
+            glyph = hands._pen_glyph(font, char)
+            if glyph is None:
+                continue
+            ink = float(glyph.points[:, 0].max() - glyph.points[:, 0].min())
+            assert glyph.advance - ink <= 2 * hands.TIGHT + 1e-6, (font, char, glyph.advance, ink)
