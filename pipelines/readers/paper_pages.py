@@ -8,7 +8,9 @@ in the image's reading order (columns split at gutters, rows joined), and the ta
 the other direction, since a target paragraph is many printed lines: each detected line long enough to place
 is found in the target's printed text (`reading`: markup stripped, in the target's order), and
 
-- two consecutive detected lines found in the other order are a pair out of order (paragraphs swapped);
+- two consecutive detected lines of prose found in the other order are a pair out of order (paragraphs swapped;
+  a line placed over inline math only when wholly before the line above it: its formula's letters place it
+  loosely);
 - a detected line of prose that the target does not hold is a line the target dropped (or changed beyond
   finding);
 - a detected line found in prose (or, over formulas, the prose between them) must be there exactly as
@@ -117,16 +119,34 @@ def _exact(line: str, text: str, start: int, end: int) -> bool:
 
 def _prose_exact(line: str, text: str, mask: list[bool], start: int, end: int) -> bool:
     """Whether a detected line placed over a formula holds exactly the prose between the formulas of its place:
-    each run of prose wholly inside it (the runs at its ends may be cut by an imprecise place, and are not asked)."""
+    each run of prose inside it; the run at its start the line may begin inside of, the one at its end end inside
+    of (a place found by its formulas' letters may begin or end on a neighbouring line), but what the line holds of
+    them must be theirs (a changed letter before a line's first formula)."""
     runs = [(m.start(), m.end()) for m in re.finditer(r"0+", "".join("1" if k else "0" for k in mask[start:end]))]
-    inner = [text[start + a:start + b] for a, b in runs if a > 0 and start + b < end and b - a >= 4]
-    return all(run in line for run in inner)
+    cut = line[:-1] if line.endswith("-") else line  # a line-end hyphen TeX added
+    for a, b in runs:
+        run = text[start + a:start + b]
+        first, last = a == 0, start + b >= end
+        if len(run) < 4 or (first and last) or run in line:
+            continue
+        if first and any(line.startswith(run[j:]) for j in range(len(run) - 3)):
+            continue  # the line starts inside the run (the place begins on the line before)
+        if last and any(cut.endswith(run[:j]) for j in range(4, len(run) + 1)):
+            continue  # the line ends inside the run
+        return False
+    return True
 
 
 def _prose(text: str) -> bool:
     """Whether a detected line reads as prose (two words, mostly letters): one the target must hold."""
     return len(re.findall(r"[^\W\d_]{3,}", text)) >= 2 and sum(c.isalpha() for c in text) >= PROSE * len(
         text.replace(" ", ""))
+
+
+def _side_by_side(text: str, mask: list[bool], above: tuple[int, int, bool], below: tuple[int, int, bool]) -> bool:
+    """Whether two placed lines stand next to each other in the target's text: the second starts where the first
+    ends, a space or two apart, with no formula or table between (whose reading places no line)."""
+    return 0 <= below[0] - above[1] <= 2 and not any(mask[above[1]:below[0] + 1])
 
 
 def _rank(rows: list[Placed]) -> list[Placed]:
@@ -171,8 +191,10 @@ def judge_page(target: str, image: Image.Image, meta: dict[str, Any] | None = No
 
     A detected line placed in prose must be there exactly (in one of its looks); one placed over a formula or a
     table (`loose`) only covers it, and gives the formulas their bands (`paper_formulas.check`, with the page's
-    `meta`: its dpi and capture). The order is judged on the lines placed exactly in prose, consecutive in the
-    image's reading order: a formula's pieces (a sum's limits above and below it) have no order a target says.
+    `meta`: its dpi and capture). The order is judged on the lines of prose, consecutive in the image's reading
+    order, those placed exactly and those placed over inline math (paragraphs with formulas swapped): a formula's
+    pieces (a sum's limits above and below it) have no order a target says. A formula LaTeX refuses alone is one
+    problem too: no page prints it (a prose line moved into a display).
     """
     text, mask, formulas = _reading(target)
     texts = _read_under_read_again(read_texts([image])[0], image)
@@ -180,10 +202,13 @@ def judge_page(target: str, image: Image.Image, meta: dict[str, Any] | None = No
     detected = _rank(placed([Placed(0, _level(t.quad, tilt), t.text, score=t.score) for t in texts]))
     rows = _rank(_rows(detected))
     exact: list[tuple[Placed, int, int]] = []
+    ordered: list[tuple[Placed, int, int, bool, str]] = []  # the lines the order is judged on: exact, or prose over math
     covered = [False] * len(text)
     missing, misread, after = [], [], 0
     anchors: list[Anchor] = []
-    for row in rows:
+    where: dict[int, tuple[int, int, bool]] = {}  # each row placed (exact or over math): its place, loose or not
+    unfound: list[int] = []  # rows long enough to place that no place holds and that read as no prose
+    for i, row in enumerate(rows):
         looks = [blind(row.text)]
         if len(looks[0]) < MIN_CHARS:
             continue
@@ -207,14 +232,29 @@ def judge_page(target: str, image: Image.Image, meta: dict[str, Any] | None = No
                 anchors.append((start, end, _image_box(row.box, tilt)))
             elif _prose(row.text):
                 missing.append(row.text)
+            else:
+                unfound.append(i)
             continue
         start, end, loose = place
+        where[i] = place
         anchors.append((start, end, _image_box(row.box, tilt)))
         covered[max(0, start - 2):end + 2] = [True] * (min(len(text), end + 2) - max(0, start - 2))
         if not loose:
             exact.append((row, start, end))
             after = start
-    out = [(a[0].text, b[0].text) for a, b in zip(exact, exact[1:]) if b[1] < a[1]]
+        if not loose or _prose(row.text):
+            ordered.append((row, start, end, loose, looks[-1]))
+    # a line printed between two lines the target holds side by side (nothing but a space between them, no formula)
+    # is one the target dropped, whatever it reads as (a code line, `pages={612--626},`)
+    missing += [rows[i].text for i in unfound if i - 1 in where and i + 1 in where
+                and _side_by_side(text, mask, where[i - 1], where[i + 1])
+                and rows[i - 1].box[3] <= rows[i].box[1] + 2 and rows[i].box[3] <= rows[i + 1].box[1] + 2]
+    # two consecutive lines in the other order; a line placed over a formula is placed less precisely (its formula's
+    # letters), so it is out of order only when wholly before the line above it (paragraphs swapped), found nowhere
+    # after it, and that line nowhere before it (a formula's letters alike in two places)
+    out = [(a[0].text, b[0].text) for a, b in zip(ordered, ordered[1:])
+           if (b[2] <= a[1] and fuzz.partial_ratio(b[4], text[a[1]:]) < PLACE
+               and fuzz.partial_ratio(a[4], text[:b[2]]) < PLACE if a[3] or b[3] else b[1] < a[1])]
     flags = "".join("1" if c or m else "0" for c, m in zip(covered, mask))
     unprinted = [text[m.start():m.end()] for m in re.finditer(f"0{{{UNCOVERED},}}", flags)
                  if not _in_band(image, text[m.start():m.end()], m.start(), exact)]
@@ -240,6 +280,7 @@ def judge_page(target: str, image: Image.Image, meta: dict[str, Any] | None = No
     return {"lines": len(rows), "placed": len(exact), "pairs": max(0, len(exact) - 1),
             "formulas": math["formulas"], "formulas_unmatched": math["unmatched"],
             "formulas_first": math["unmatched_first"], "formulas_untypeset": math["untypeset"],
+            "formulas_untypeset_first": math["untypeset_first"],
             "formula_font": math["font"], "formula_size": math["size"], "formula_fit": math["fit"],
             "formulas_changed_px": math["changed_px"],
             "tags_missing": len(untagged), "tags_first": untagged[:4], "split": split,
@@ -251,5 +292,6 @@ def judge_page(target: str, image: Image.Image, meta: dict[str, Any] | None = No
 def layout(judged: dict[str, Any]) -> float:
     """1 less `PROBLEM_COST` for each problem `judge_page` found (counted, not shared out, as `text.layout`)."""
     problems = (judged["out_of_order"] + judged["missing"] + judged["misread"] + judged["unprinted"]
-                + judged["tags_missing"] + judged["split"] + judged.get("formulas_unmatched", 0))
+                + judged["tags_missing"] + judged["split"] + judged.get("formulas_unmatched", 0)
+                + judged.get("formulas_untypeset", 0))
     return round(max(0.0, 1.0 - PROBLEM_COST * problems), 4)
