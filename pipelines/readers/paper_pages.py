@@ -21,7 +21,11 @@ is found in the target's printed text (`reading`: markup stripped, in the target
 - the equation numbers (`\\tag{4b}`) must be those read at the margin, in that order (a changed number, a
   dropped or moved row of an `align`);
 - two consecutive target lines that together are in one detected line are a printed line written as two (a
-  line split into words).
+  line split into words);
+- a line printed between two lines the target holds side by side (no formula between) is a line it dropped, what
+  ever it reads as (a code line);
+- a formula LaTeX refuses alone, and LaTeX markup in the prose (`MARKUP`), are nothing a page prints (a prose line
+  moved into a display, a display's row moved out of it).
 
 Formulas and tables are compared loosely by PP-OCR: their letters and digits place a line (`loose`), since a
 formula reads as symbols no target spells the same way. Each formula is checked from the image instead
@@ -63,8 +67,14 @@ LOOSE = re.compile(f"{MATH.pattern}|{TABULAR.pattern}", re.S)  # a tabular's bod
 TAG = re.compile(r"\\tag\*?\{([^{}]*)\}")
 PRINTED_TAG = re.compile(r"\(\d+[a-z]?\)")  # an equation number as the page prints it, alone on its line
 COMMAND = re.compile(r"\\[A-Za-z]+|[{}^_&$\\]")
+# LaTeX markup in the target's prose (outside math, tables and code blocks): a page prints no `\\mathcal` or
+# `\\tag{7b}` as text, so prose holding one is math the target took out of its formula (a display's row moved
+# past its `\\end{align*}`); right real pages' prose holds none
+CODE = re.compile(r"```.*?```", re.S)
+MARKUP = re.compile(r"\\[A-Za-z]+|\\\\|&\s*=")
 PLACE = 80  # partial ratio from which a detected line is placed in the target's text
 PROSE = 0.6  # share of letters from which a detected line is prose, which the target must hold (a formula is not)
+UNREAD = (-1, -1, True)  # the place of a line read as nothing when read again alone
 UNCOVERED = 40  # characters of the target's prose in a row that no detected line covers: text not printed
 
 
@@ -124,10 +134,17 @@ def _prose_exact(line: str, text: str, mask: list[bool], start: int, end: int) -
     them must be theirs (a changed letter before a line's first formula)."""
     runs = [(m.start(), m.end()) for m in re.finditer(r"0+", "".join("1" if k else "0" for k in mask[start:end]))]
     cut = line[:-1] if line.endswith("-") else line  # a line-end hyphen TeX added
+    prose = _prose(line)
     for a, b in runs:
-        run = text[start + a:start + b]
         first, last = a == 0, start + b >= end
-        if len(run) < 4 or (first and last) or run in line:
+        if (first or last) and not prose:  # a formula's reading: where its place ends is loose
+            continue
+        if first and last:  # no formula inside the place (one stands just beside it): the line is all prose
+            return _exact(line, text, start, end)
+        run = text[start + a:start + b]  # less the stops and commas beside a formula (PP-OCR reads them with it)
+        run = run if first else re.sub(r"^\W+", "", run)
+        run = run if last else re.sub(r"\W+$", "", run)
+        if len(run) < 4 or run in line:
             continue
         if first and any(line.startswith(run[j:]) for j in range(len(run) - 3)):
             continue  # the line starts inside the run (the place begins on the line before)
@@ -197,6 +214,7 @@ def judge_page(target: str, image: Image.Image, meta: dict[str, Any] | None = No
     problem too: no page prints it (a prose line moved into a display).
     """
     text, mask, formulas = _reading(target)
+    markup = MARKUP.findall(LOOSE.sub(" ", CODE.sub(" ", target)))
     texts = _read_under_read_again(read_texts([image])[0], image)
     tilt = skew(texts)
     detected = _rank(placed([Placed(0, _level(t.quad, tilt), t.text, score=t.score) for t in texts]))
@@ -212,10 +230,13 @@ def judge_page(target: str, image: Image.Image, meta: dict[str, Any] | None = No
         looks = [blind(row.text)]
         if len(looks[0]) < MIN_CHARS:
             continue
-        place = None
+        place: tuple[int, int, bool] | None = None
         for k in range(len(SECOND_LOOKS) + 1):
             if k:  # read again alone, with another margin: PP-OCR's slips depend on the crop
                 looks.append(blind(ppocr.read_crops(image, [_unlevel(row.box, tilt)], pad=SECOND_LOOKS[k - 1])[0].text))
+                if len(looks[-1]) < MIN_CHARS:  # read as nothing alone: a line PP-OCR cannot settle is not judged
+                    place = UNREAD  # (nor placed: an empty reading is found anywhere)
+                    break
             score, start, end = _find(looks[-1], text, after)
             loose = any(mask[max(0, start - 2):end + 2])
             if score >= PLACE and (_prose_exact(looks[-1], text, mask, start, end) if loose
@@ -224,6 +245,8 @@ def judge_page(target: str, image: Image.Image, meta: dict[str, Any] | None = No
                 break
             if k == 0 and score < PLACE and not _prose(row.text):
                 break  # a formula's or a figure's reading: nothing to find
+        if place is UNREAD:
+            continue
         if place is None:
             score, start, end = _find(looks[0], text, after)
             if score >= PLACE:
@@ -284,6 +307,7 @@ def judge_page(target: str, image: Image.Image, meta: dict[str, Any] | None = No
             "formula_font": math["font"], "formula_size": math["size"], "formula_fit": math["fit"],
             "formulas_changed_px": math["changed_px"],
             "tags_missing": len(untagged), "tags_first": untagged[:4], "split": split,
+            "markup": len(markup), "markup_first": markup[:4],
             "out_of_order": len(out), "out": out[:4], "missing": len(missing), "missing_first": missing[:4],
             "misread": len(misread), "misread_first": misread[:4], "unprinted": len(unprinted),
             "unprinted_first": unprinted[:4]}
@@ -293,5 +317,5 @@ def layout(judged: dict[str, Any]) -> float:
     """1 less `PROBLEM_COST` for each problem `judge_page` found (counted, not shared out, as `text.layout`)."""
     problems = (judged["out_of_order"] + judged["missing"] + judged["misread"] + judged["unprinted"]
                 + judged["tags_missing"] + judged["split"] + judged.get("formulas_unmatched", 0)
-                + judged.get("formulas_untypeset", 0))
+                + judged.get("formulas_untypeset", 0) + min(1, judged.get("markup", 0)))
     return round(max(0.0, 1.0 - PROBLEM_COST * problems), 4)
