@@ -166,6 +166,10 @@ def _side_by_side(text: str, mask: list[bool], above: tuple[int, int, bool], bel
     return 0 <= below[0] - above[1] <= 2 and not any(mask[above[1]:below[0] + 1])
 
 
+def _mid(row: Placed) -> float:
+    return (row.box[1] + row.box[3]) / 2
+
+
 def _rank(rows: list[Placed]) -> list[Placed]:
     return sorted(rows, key=functools.cmp_to_key(lambda a, b: -1 if before(a, b) else (1 if before(b, a) else 0)))
 
@@ -271,7 +275,7 @@ def judge_page(target: str, image: Image.Image, meta: dict[str, Any] | None = No
     # is one the target dropped, whatever it reads as (a code line, `pages={612--626},`)
     missing += [rows[i].text for i in unfound if i - 1 in where and i + 1 in where
                 and _side_by_side(text, mask, where[i - 1], where[i + 1])
-                and rows[i - 1].box[3] <= rows[i].box[1] + 2 and rows[i].box[3] <= rows[i + 1].box[1] + 2]
+                and _mid(rows[i - 1]) < _mid(rows[i]) < _mid(rows[i + 1])]
     # two consecutive lines in the other order; a line placed over a formula is placed less precisely (its formula's
     # letters), so it is out of order only when wholly before the line above it (paragraphs swapped), found nowhere
     # after it, and that line nowhere before it (a formula's letters alike in two places)
