@@ -103,6 +103,11 @@ def _reading(target: str) -> tuple[str, list[bool], list[Formula]]:
     return text + prose, mask + [False] * len(prose), formulas
 
 
+def prose_markup(target: str) -> list[str]:
+    """The LaTeX markup (`MARKUP`) the target's prose holds, outside math, tables and code blocks."""
+    return MARKUP.findall(LOOSE.sub(" ", CODE.sub(" ", target)))
+
+
 def _find(line: str, text: str, after: int = 0) -> tuple[float, int, int]:
     """(partial ratio, start, end) of the best place of `line` in `text`: where it stands exactly, the first place
     from `after` (the previous line's; a page may print a line twice, a title and a citation of it), else the
@@ -218,7 +223,7 @@ def judge_page(target: str, image: Image.Image, meta: dict[str, Any] | None = No
     problem too: no page prints it (a prose line moved into a display).
     """
     text, mask, formulas = _reading(target)
-    markup = MARKUP.findall(LOOSE.sub(" ", CODE.sub(" ", target)))
+    markup = prose_markup(target)
     texts = _read_under_read_again(read_texts([image])[0], image)
     tilt = skew(texts)
     detected = _rank(placed([Placed(0, _level(t.quad, tilt), t.text, score=t.score) for t in texts]))
