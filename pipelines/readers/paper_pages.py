@@ -74,6 +74,7 @@ CODE = re.compile(r"```.*?```", re.S)
 MARKUP = re.compile(r"\\[A-Za-z]+|\\\\|&\s*=")
 PLACE = 80  # partial ratio from which a detected line is placed in the target's text
 PROSE = 0.6  # share of letters from which a detected line is prose, which the target must hold (a formula is not)
+SPARSE = 0.6  # characters a line height under which a line's reading is too sparse for its box
 UNREAD = (-1, -1, True)  # the place of a line read as nothing when read again alone
 UNCOVERED = 40  # characters of the target's prose in a row that no detected line covers: text not printed
 
@@ -171,6 +172,13 @@ def _side_by_side(text: str, mask: list[bool], above: tuple[int, int, bool], bel
     return 0 <= below[0] - above[1] <= 2 and not any(mask[above[1]:below[0] + 1])
 
 
+def _sparse(row: Placed) -> bool:
+    """Whether a line's reading holds far fewer characters than its box's width has room for (`SPARSE` a line
+    height: prose holds about 2, a formula's reading 1.5)."""
+    height = row.box[3] - row.box[1]
+    return height > 0 and len(row.text.replace(" ", "")) * height < SPARSE * (row.box[2] - row.box[0])
+
+
 def _mid(row: Placed) -> float:
     return (row.box[1] + row.box[3]) / 2
 
@@ -252,8 +260,9 @@ def judge_page(target: str, image: Image.Image, meta: dict[str, Any] | None = No
                                    else _exact(looks[-1], text, start, end)):
                 place = (start, end, loose)
                 break
-            if k == 0 and score < PLACE and not _prose(row.text):
-                break  # a formula's or a figure's reading: nothing to find
+            if k == 0 and score < PLACE and not _prose(row.text) and not _sparse(row):
+                break  # a formula's or a figure's reading: nothing to find (a reading far too sparse for its box, a
+                # line of prose PP-OCR read as `an  t   s o s r a -`, is read again alone)
         if place is UNREAD:
             continue
         if place is None:
@@ -304,8 +313,8 @@ def judge_page(target: str, image: Image.Image, meta: dict[str, Any] | None = No
     untagged = [tag for tag in tags if tag not in shown] + [tag for tag in printed if tag not in tags]
     untagged += [] if untagged or [t for t in printed if t in tags] == [t for t in tags if t in printed] else ["order"]
     # one printed line written as several target lines (a line split into words): two of them together are in one
-    # detected line
-    lines = [blind(line) for line in LOOSE.sub("\n", target).split("\n")]
+    # detected line (an inline formula stands in its line: its reading may be nothing, `\\(\\overline{u}\\)`)
+    lines = [blind(line) for line in LOOSE.sub(lambda m: "\n" if m[1] is None else " ~ ", target).split("\n")]
     rows_read = [blind(row.text) for row in rows]
     split = sum(1 for a, b in zip(lines, lines[1:])
                 if len(a) > 1 and len(b) > 1 and any(a + b in r for r in rows_read))
