@@ -292,10 +292,11 @@ def judge_page(target: str, image: Image.Image, meta: dict[str, Any] | None = No
                 and _mid(rows[i - 1]) < _mid(rows[i]) < _mid(rows[i + 1])]
     # two consecutive lines in the other order; a line placed over a formula is placed less precisely (its formula's
     # letters), so it is out of order only when wholly before the line above it (paragraphs swapped), found nowhere
-    # after it, and that line nowhere before it (a formula's letters alike in two places)
+    # after it, and that line, where it was placed loosely too, nowhere before it (a formula's letters alike in two
+    # places; a short exact line, a heading, is alike to some stretch of any long text)
     out = [(a[0].text, b[0].text) for a, b in zip(ordered, ordered[1:])
            if (b[2] <= a[1] and fuzz.partial_ratio(b[4], text[a[1]:]) < PLACE
-               and fuzz.partial_ratio(a[4], text[:b[2]]) < PLACE if a[3] or b[3] else b[1] < a[1])]
+               and (not a[3] or fuzz.partial_ratio(a[4], text[:b[2]]) < PLACE) if a[3] or b[3] else b[1] < a[1])]
     flags = "".join("1" if c or m else "0" for c, m in zip(covered, mask))
     unprinted = [text[m.start():m.end()] for m in re.finditer(f"0{{{UNCOVERED},}}", flags)
                  if not _in_band(image, text[m.start():m.end()], m.start(), exact)]
