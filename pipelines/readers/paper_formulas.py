@@ -81,6 +81,9 @@ LINE_PX = 24  # a line's height at 144 dpi: the margin around a band
 LINE_END_PX = 16  # blank columns beside a line's start or end (a justified line's widest space is less, a gutter more)
 
 
+CELL_DOTS = re.compile(r"(&\s*)\\dots\b")
+
+
 @dataclass(frozen=True)
 class Formula:
     """One formula of the target.
@@ -105,6 +108,8 @@ class Formula:
         squeezed them). An environment that spreads its columns over the line (`SPREAD`: an `align`'s column pairs
         stand as far apart as the line's width allows) is set in a line of the paper's width `width_pt`."""
         body = re.sub(r"\n\s*\n", "\n", TAG.sub("", self.latex)).strip()  # a blank line MathJax ignores
+        body = CELL_DOTS.sub(r"\1{\\dots}", body)  # amsmath's \dots opening a cell looks ahead through the `&`
+        # and stops pdflatex ("Missing control sequence inserted"); MathJax prints it, as braced dots do
         math = (f"\\begin{{{self.env}}}{body}\\end{{{self.env}}}" if self.env
                 else f"\\[{body}\\]" if self.display else f"${body}$")
         if width_pt and self.env.rstrip("*") in SPREAD:
@@ -418,7 +423,10 @@ def paper_style(formulas: Sequence[Formula], page: np.ndarray, dpi: float) -> tu
     correlation (their mean best normalised cross-correlation: 0.9-1 where the page's fonts are reproduced)."""
     key = (hashlib.md5(page.tobytes()).hexdigest(), dpi)
     if key not in _STYLES:
-        longest = sorted(formulas, key=lambda f: -len(re.sub(r"\\[A-Za-z]+|\W", "", f.latex)))[:SIZE_FORMULAS]
+        longest = sorted(formulas, key=lambda f: (-len(re.sub(r"\\[A-Za-z]+|\W", "", f.latex)), f.latex))
+        longest = longest[:2 * SIZE_FORMULAS]  # one LaTeX refuses (a broken target's) says nothing of the font
+        longest = [f for f, t in zip(longest, typeset([f.snippet("10") for f in longest], dpi))
+                   if not isinstance(t, RenderError)][:SIZE_FORMULAS]
         fits: dict[tuple[str, str], float] = {}
         for font in FONTS:
             drawn = typeset([f.snippet(size) for size in SIZES for f in longest], dpi, font)
@@ -503,22 +511,26 @@ def check(formulas: Sequence[Formula], image: Image.Image, meta: dict[str, Any],
     Returns:
         {"formulas": how many, "checked": compared, "unmatched": how many not found as typeset (one changed
         letter, digit or symbol, or not where the target puts it), "unmatched_first": their LaTeX, "untypeset":
-        those LaTeX refused alone (not judged), "font", "size": the paper's math font and type size, "fit": their
+        how many LaTeX refused alone (a problem: no page prints a formula LaTeX refuses), "untypeset_first":
+        their LaTeX, "font", "size": the paper's math font and type size, "fit": their
         correlation, "changed_px": per formula checked, "numbers": the target's equation numbers printed right of
         their formulas (`numbers`), "marks": for each of `marks` (boxes in the image where PP-OCR read an
         equation number), the number of the target printed there, or ""}.
     """
     formulas = [f for f in formulas if not NOTE_MARK.fullmatch(f.latex.strip())]
     if not formulas:
-        return {"formulas": 0, "checked": 0, "unmatched": 0, "unmatched_first": [], "untypeset": 0, "font": "",
+        return {"formulas": 0, "checked": 0, "unmatched": 0, "unmatched_first": [], "untypeset": 0,
+                "untypeset_first": [], "font": "",
                 "size": "", "fit": 0.0, "changed_px": [], "numbers": [], "marks": [""] * len(marks)}
     page, blur, to_page = _page(image, meta)
     dpi = float(meta.get("dpi") or 144.0)
     boxes = [(start, end, tuple(to_page(box))) for start, end, box in anchors]
     font, size, fit = paper_style(formulas, page, dpi)
     width = line_width(boxes, dpi)
-    drawn = (typeset([f.snippet(NOTE_SIZE[size] if f.note else size, width_pt=width) for f in formulas], dpi, font)
-             if fit >= FONT_FIT else [])
+    drawn = typeset([f.snippet(NOTE_SIZE[size] if f.note else size, width_pt=width) for f in formulas], dpi, font)
+    refused = [f.latex.strip()[:80] for f, d in zip(formulas, drawn) if isinstance(d, RenderError) and d.reason
+               not in UNJUDGED]  # no page prints a formula LaTeX refuses (a prose line moved into a display)
+    drawn = drawn if fit >= FONT_FIT else []
     shape = (page.shape[1], page.shape[0])
 
     def look(formula: Formula, template: np.ndarray) -> dict[str, Any]:
@@ -542,11 +554,12 @@ def check(formulas: Sequence[Formula], image: Image.Image, meta: dict[str, Any],
         found, wrong = [], []
     at = [tuple(to_page(box)) for box in marks]
     return {"formulas": len(formulas), "checked": len(found), "unmatched": len(wrong), "unmatched_first": wrong[:4],
-            "untypeset": sum(isinstance(d, RenderError) for d in drawn), "font": font, "size": size, "fit": fit,
+            "untypeset": len(refused), "untypeset_first": refused[:4], "font": font, "size": size, "fit": fit,
             "changed_px": [d["changed_px"] for _, d in found], "numbers": [text for text, _ in shown],
             "marks": [next((text for text, box in shown if _overlap(box, mark) > 0.5), "") for mark in at]}
 
 
+UNJUDGED = ("latex_blank", "render_timeout")  # a formula with no ink; a compile out of time (a loaded machine)
 # `\\medmuskip` (the space about a binary operator: 4mu minus 4mu) tried for a displayed formula that does not
 # fit as typeset: a display wider than the paper's line is shrunk there, its binary operators' spaces first (at
 # 2mu steps a space is off by at most a pixel, which a piece's slack takes up)

@@ -8,7 +8,9 @@ in the image's reading order (columns split at gutters, rows joined), and the ta
 the other direction, since a target paragraph is many printed lines: each detected line long enough to place
 is found in the target's printed text (`reading`: markup stripped, in the target's order), and
 
-- two consecutive detected lines found in the other order are a pair out of order (paragraphs swapped);
+- two consecutive detected lines of prose found in the other order are a pair out of order (paragraphs swapped;
+  a line placed over inline math only when wholly before the line above it: its formula's letters place it
+  loosely);
 - a detected line of prose that the target does not hold is a line the target dropped (or changed beyond
   finding);
 - a detected line found in prose (or, over formulas, the prose between them) must be there exactly as
@@ -19,7 +21,11 @@ is found in the target's printed text (`reading`: markup stripped, in the target
 - the equation numbers (`\\tag{4b}`) must be those read at the margin, in that order (a changed number, a
   dropped or moved row of an `align`);
 - two consecutive target lines that together are in one detected line are a printed line written as two (a
-  line split into words).
+  line split into words);
+- a line printed between two lines the target holds side by side (no formula between) is a line it dropped, what
+  ever it reads as (a code line);
+- a formula LaTeX refuses alone, and LaTeX markup in the prose (`MARKUP`), are nothing a page prints (a prose line
+  moved into a display, a display's row moved out of it).
 
 Formulas and tables are compared loosely by PP-OCR: their letters and digits place a line (`loose`), since a
 formula reads as symbols no target spells the same way. Each formula is checked from the image instead
@@ -61,8 +67,15 @@ LOOSE = re.compile(f"{MATH.pattern}|{TABULAR.pattern}", re.S)  # a tabular's bod
 TAG = re.compile(r"\\tag\*?\{([^{}]*)\}")
 PRINTED_TAG = re.compile(r"\(\d+[a-z]?\)")  # an equation number as the page prints it, alone on its line
 COMMAND = re.compile(r"\\[A-Za-z]+|[{}^_&$\\]")
+# LaTeX markup in the target's prose (outside math, tables and code blocks): a page prints no `\\mathcal` or
+# `\\tag{7b}` as text, so prose holding one is math the target took out of its formula (a display's row moved
+# past its `\\end{align*}`); right real pages' prose holds none
+CODE = re.compile(r"```.*?```", re.S)
+MARKUP = re.compile(r"\\[A-Za-z]+|\\\\|&\s*=")
 PLACE = 80  # partial ratio from which a detected line is placed in the target's text
 PROSE = 0.6  # share of letters from which a detected line is prose, which the target must hold (a formula is not)
+SPARSE = 0.6  # characters a line height under which a line's reading is too sparse for its box
+UNREAD = (-1, -1, True)  # the place of a line read as nothing when read again alone
 UNCOVERED = 40  # characters of the target's prose in a row that no detected line covers: text not printed
 
 
@@ -91,6 +104,11 @@ def _reading(target: str) -> tuple[str, list[bool], list[Formula]]:
     return text + prose, mask + [False] * len(prose), formulas
 
 
+def prose_markup(target: str) -> list[str]:
+    """The LaTeX markup (`MARKUP`) the target's prose holds, outside math, tables and code blocks."""
+    return MARKUP.findall(LOOSE.sub(" ", CODE.sub(" ", target)))
+
+
 def _find(line: str, text: str, after: int = 0) -> tuple[float, int, int]:
     """(partial ratio, start, end) of the best place of `line` in `text`: where it stands exactly, the first place
     from `after` (the previous line's; a page may print a line twice, a title and a citation of it), else the
@@ -117,16 +135,52 @@ def _exact(line: str, text: str, start: int, end: int) -> bool:
 
 def _prose_exact(line: str, text: str, mask: list[bool], start: int, end: int) -> bool:
     """Whether a detected line placed over a formula holds exactly the prose between the formulas of its place:
-    each run of prose wholly inside it (the runs at its ends may be cut by an imprecise place, and are not asked)."""
+    each run of prose inside it; the run at its start the line may begin inside of, the one at its end end inside
+    of (a place found by its formulas' letters may begin or end on a neighbouring line), but what the line holds of
+    them must be theirs (a changed letter before a line's first formula)."""
     runs = [(m.start(), m.end()) for m in re.finditer(r"0+", "".join("1" if k else "0" for k in mask[start:end]))]
-    inner = [text[start + a:start + b] for a, b in runs if a > 0 and start + b < end and b - a >= 4]
-    return all(run in line for run in inner)
+    cut = line[:-1] if line.endswith("-") else line  # a line-end hyphen TeX added
+    prose = _prose(line)
+    for a, b in runs:
+        first, last = a == 0, start + b >= end
+        if (first or last) and not prose:  # a formula's reading: where its place ends is loose
+            continue
+        if first and last:  # no formula inside the place (one stands just beside it): the line is all prose
+            return _exact(line, text, start, end)
+        run = text[start + a:start + b]  # less the stops and commas beside a formula (PP-OCR reads them with it)
+        run = run if first else re.sub(r"^\W+", "", run)
+        run = run if last else re.sub(r"\W+$", "", run)
+        if len(run) < 4 or run in line:
+            continue
+        if first and any(line.startswith(run[j:]) for j in range(len(run) - 3)):
+            continue  # the line starts inside the run (the place begins on the line before)
+        if last and any(cut.endswith(run[:j]) for j in range(4, len(run) + 1)):
+            continue  # the line ends inside the run
+        return False
+    return True
 
 
 def _prose(text: str) -> bool:
     """Whether a detected line reads as prose (two words, mostly letters): one the target must hold."""
     return len(re.findall(r"[^\W\d_]{3,}", text)) >= 2 and sum(c.isalpha() for c in text) >= PROSE * len(
         text.replace(" ", ""))
+
+
+def _side_by_side(text: str, mask: list[bool], above: tuple[int, int, bool], below: tuple[int, int, bool]) -> bool:
+    """Whether two placed lines stand next to each other in the target's text: the second starts where the first
+    ends, a space or two apart, with no formula or table between (whose reading places no line)."""
+    return 0 <= below[0] - above[1] <= 2 and not any(mask[above[1]:below[0] + 1])
+
+
+def _sparse(row: Placed) -> bool:
+    """Whether a line's reading holds far fewer characters than its box's width has room for (`SPARSE` a line
+    height: prose holds about 2, a formula's reading 1.5)."""
+    height = row.box[3] - row.box[1]
+    return height > 0 and len(row.text.replace(" ", "")) * height < SPARSE * (row.box[2] - row.box[0])
+
+
+def _mid(row: Placed) -> float:
+    return (row.box[1] + row.box[3]) / 2
 
 
 def _rank(rows: list[Placed]) -> list[Placed]:
@@ -171,34 +225,46 @@ def judge_page(target: str, image: Image.Image, meta: dict[str, Any] | None = No
 
     A detected line placed in prose must be there exactly (in one of its looks); one placed over a formula or a
     table (`loose`) only covers it, and gives the formulas their bands (`paper_formulas.check`, with the page's
-    `meta`: its dpi and capture). The order is judged on the lines placed exactly in prose, consecutive in the
-    image's reading order: a formula's pieces (a sum's limits above and below it) have no order a target says.
+    `meta`: its dpi and capture). The order is judged on the lines of prose, consecutive in the image's reading
+    order, those placed exactly and those placed over inline math (paragraphs with formulas swapped): a formula's
+    pieces (a sum's limits above and below it) have no order a target says. A formula LaTeX refuses alone is one
+    problem too: no page prints it (a prose line moved into a display).
     """
     text, mask, formulas = _reading(target)
+    markup = prose_markup(target)
     texts = _read_under_read_again(read_texts([image])[0], image)
     tilt = skew(texts)
     detected = _rank(placed([Placed(0, _level(t.quad, tilt), t.text, score=t.score) for t in texts]))
     rows = _rank(_rows(detected))
     exact: list[tuple[Placed, int, int]] = []
+    ordered: list[tuple[Placed, int, int, bool, str]] = []  # the lines the order is judged on: exact, or prose over math
     covered = [False] * len(text)
     missing, misread, after = [], [], 0
     anchors: list[Anchor] = []
-    for row in rows:
+    where: dict[int, tuple[int, int, bool]] = {}  # each row placed (exact or over math): its place, loose or not
+    unfound: list[int] = []  # rows long enough to place that no place holds and that read as no prose
+    for i, row in enumerate(rows):
         looks = [blind(row.text)]
         if len(looks[0]) < MIN_CHARS:
             continue
-        place = None
+        place: tuple[int, int, bool] | None = None
         for k in range(len(SECOND_LOOKS) + 1):
             if k:  # read again alone, with another margin: PP-OCR's slips depend on the crop
                 looks.append(blind(ppocr.read_crops(image, [_unlevel(row.box, tilt)], pad=SECOND_LOOKS[k - 1])[0].text))
+                if len(looks[-1]) < MIN_CHARS:  # read as nothing alone: a line PP-OCR cannot settle is not judged
+                    place = UNREAD  # (nor placed: an empty reading is found anywhere)
+                    break
             score, start, end = _find(looks[-1], text, after)
             loose = any(mask[max(0, start - 2):end + 2])
             if score >= PLACE and (_prose_exact(looks[-1], text, mask, start, end) if loose
                                    else _exact(looks[-1], text, start, end)):
                 place = (start, end, loose)
                 break
-            if k == 0 and score < PLACE and not _prose(row.text):
-                break  # a formula's or a figure's reading: nothing to find
+            if k == 0 and score < PLACE and not _prose(row.text) and not _sparse(row):
+                break  # a formula's or a figure's reading: nothing to find (a reading far too sparse for its box, a
+                # line of prose PP-OCR read as `an  t   s o s r a -`, is read again alone)
+        if place is UNREAD:
+            continue
         if place is None:
             score, start, end = _find(looks[0], text, after)
             if score >= PLACE:
@@ -207,14 +273,30 @@ def judge_page(target: str, image: Image.Image, meta: dict[str, Any] | None = No
                 anchors.append((start, end, _image_box(row.box, tilt)))
             elif _prose(row.text):
                 missing.append(row.text)
+            else:
+                unfound.append(i)
             continue
         start, end, loose = place
+        where[i] = place
         anchors.append((start, end, _image_box(row.box, tilt)))
         covered[max(0, start - 2):end + 2] = [True] * (min(len(text), end + 2) - max(0, start - 2))
         if not loose:
             exact.append((row, start, end))
             after = start
-    out = [(a[0].text, b[0].text) for a, b in zip(exact, exact[1:]) if b[1] < a[1]]
+        if not loose or _prose(row.text):
+            ordered.append((row, start, end, loose, looks[-1]))
+    # a line printed between two lines the target holds side by side (nothing but a space between them, no formula)
+    # is one the target dropped, whatever it reads as (a code line, `pages={612--626},`)
+    missing += [rows[i].text for i in unfound if i - 1 in where and i + 1 in where
+                and _side_by_side(text, mask, where[i - 1], where[i + 1])
+                and _mid(rows[i - 1]) < _mid(rows[i]) < _mid(rows[i + 1])]
+    # two consecutive lines in the other order; a line placed over a formula is placed less precisely (its formula's
+    # letters), so it is out of order only when wholly before the line above it (paragraphs swapped), found nowhere
+    # after it, and that line, where it was placed loosely too, nowhere before it (a formula's letters alike in two
+    # places; a short exact line, a heading, is alike to some stretch of any long text)
+    out = [(a[0].text, b[0].text) for a, b in zip(ordered, ordered[1:])
+           if (b[2] <= a[1] and fuzz.partial_ratio(b[4], text[a[1]:]) < PLACE
+               and (not a[3] or fuzz.partial_ratio(a[4], text[:b[2]]) < PLACE) if a[3] or b[3] else b[1] < a[1])]
     flags = "".join("1" if c or m else "0" for c, m in zip(covered, mask))
     unprinted = [text[m.start():m.end()] for m in re.finditer(f"0{{{UNCOVERED},}}", flags)
                  if not _in_band(image, text[m.start():m.end()], m.start(), exact)]
@@ -232,17 +314,19 @@ def judge_page(target: str, image: Image.Image, meta: dict[str, Any] | None = No
     untagged = [tag for tag in tags if tag not in shown] + [tag for tag in printed if tag not in tags]
     untagged += [] if untagged or [t for t in printed if t in tags] == [t for t in tags if t in printed] else ["order"]
     # one printed line written as several target lines (a line split into words): two of them together are in one
-    # detected line
-    lines = [blind(line) for line in LOOSE.sub("\n", target).split("\n")]
+    # detected line (an inline formula stands in its line: its reading may be nothing, `\\(\\overline{u}\\)`)
+    lines = [blind(line) for line in LOOSE.sub(lambda m: "\n" if m[1] is None else " ~ ", target).split("\n")]
     rows_read = [blind(row.text) for row in rows]
     split = sum(1 for a, b in zip(lines, lines[1:])
                 if len(a) > 1 and len(b) > 1 and any(a + b in r for r in rows_read))
     return {"lines": len(rows), "placed": len(exact), "pairs": max(0, len(exact) - 1),
             "formulas": math["formulas"], "formulas_unmatched": math["unmatched"],
             "formulas_first": math["unmatched_first"], "formulas_untypeset": math["untypeset"],
+            "formulas_untypeset_first": math["untypeset_first"],
             "formula_font": math["font"], "formula_size": math["size"], "formula_fit": math["fit"],
             "formulas_changed_px": math["changed_px"],
             "tags_missing": len(untagged), "tags_first": untagged[:4], "split": split,
+            "markup": len(markup), "markup_first": markup[:4],
             "out_of_order": len(out), "out": out[:4], "missing": len(missing), "missing_first": missing[:4],
             "misread": len(misread), "misread_first": misread[:4], "unprinted": len(unprinted),
             "unprinted_first": unprinted[:4]}
@@ -251,5 +335,6 @@ def judge_page(target: str, image: Image.Image, meta: dict[str, Any] | None = No
 def layout(judged: dict[str, Any]) -> float:
     """1 less `PROBLEM_COST` for each problem `judge_page` found (counted, not shared out, as `text.layout`)."""
     problems = (judged["out_of_order"] + judged["missing"] + judged["misread"] + judged["unprinted"]
-                + judged["tags_missing"] + judged["split"] + judged.get("formulas_unmatched", 0))
+                + judged["tags_missing"] + judged["split"] + judged.get("formulas_unmatched", 0)
+                + judged.get("formulas_untypeset", 0) + min(1, judged.get("markup", 0)))
     return round(max(0.0, 1.0 - PROBLEM_COST * problems), 4)

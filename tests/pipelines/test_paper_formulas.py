@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from pipelines.readers.paper_formulas import check
-from pipelines.readers.paper_pages import _at_margin, _reading
+from pipelines.readers.paper_pages import _at_margin, _reading, layout
 from renderers.latex import compile_document
 from renderers.pymupdf import PdfDocument
 
@@ -54,6 +55,9 @@ TARGET = ("Let us consider a model structure \\(\\mathcal{M} = \\{M(\\theta),\\;
 CHANGES = (("y(t-k)", "y(t-h)"), ("n_\\theta = 24", "n_\\theta = 25"), ("C_L x", "C_L z"), ("\\beta_1", "\\gamma_1"),
            ("\\mathcal{N}_g", "\\mathcal{N}_f"), ("a_{7} u_{7}", "a_{7} v_{7}"), ("b_0 u(t)", "b_6 u(t)"),
            ("a_k \\, y", "a_h \\, y"), ("1 + \\alpha_2", "1 + \\alpha_3"), ("a_{3} u_{3}", "a_{3} u_{8}"))
+
+
+NO_PROBLEM = {"out_of_order": 0, "missing": 0, "misread": 0, "unprinted": 0, "tags_missing": 0, "split": 0}
 
 
 def printed(fonts: str = ""):
@@ -127,3 +131,17 @@ def test_a_formula_in_a_footnote_is_typeset_at_the_footnote_size():
     target = "We set \\(x\\) here.\\({ }^{3}\\)\n\n\\({ }^{3}\\) The subscript of \\(x_1\\) names it."
     assert [(f.latex, f.note) for f in _reading(target)[2]] == [("x", False), ("{ }^{3}", False), ("{ }^{3}", True),
                                                                ("x_1", True)]
+
+
+def test_a_formula_latex_refuses_is_a_problem_and_a_cell_opening_dots_is_not_refused():
+    """A prose line moved into a display (`\\begin{aligned}... where \\(\\sigma\\) denotes...`) is a formula LaTeX
+    refuses alone: nothing a page prints, where it went unjudged (4 swapped or interleaved real pages passed). A right
+    real page's `&\\dots` opening an `aligned` cell, which MathJax prints and amsmath's lookahead stops on, is typeset
+    (it was refused, and its page's 22 formulas' neighbour went unjudged)."""
+    right = "Then\n\n\\[\\begin{aligned}&a_0 = b_0, \\qquad \\\\\n &\\dots, \\qquad a_2 = b_2.\\end{aligned}\\]\n\nso."
+    moved = "Then\n\n\\[\\begin{aligned}r &= \\sigma(\\rho)\\\\\nwhere \\(\\sigma\\) is the sigmoid\\end{aligned}\\]"
+    blank = Image.new("RGB", (1224, 1584), "white")  # no font fits: the formulas are not judged, but typeset
+    assert check(_reading(right)[2], blank, {"dpi": 144.0}, [])["untypeset"] == 0
+    wrong = check(_reading(moved)[2], blank, {"dpi": 144.0}, [])
+    assert wrong["untypeset"] == 1 and wrong["untypeset_first"][0].startswith("\\begin{aligned}r"), wrong
+    assert layout({**NO_PROBLEM, "formulas_untypeset": 1}) < 0.85 <= layout(NO_PROBLEM)
