@@ -7,14 +7,15 @@ Prose is real text (`engines.prose`, prose that ships with Debian and installed 
 formula engine's generator, and tables are the manual's own (`engines.manual_tables`, set with the table engine's
 rules), each the one the manual prints nearest where the document reads, under the manual's caption; inline math
 comes in whole sentences about the symbols of the formulas displayed near it (`engines.pages.mathtext`), as papers
-bring it in. Prose is kept only when LaTeX prints it
-exactly as written and Mathpix markdown reads it as plain text: no TeX or markdown specials, no character pairs TeX turns into one
-glyph (`--`, `''`, `,,`), so the target is the source text itself.
+bring it in. Prose is kept only when LaTeX prints it exactly as written (TeX's specials escaped, `blocks.escaped`; no
+backslash or braces, no character pairs TeX turns into one glyph: `--`, `''`, `,,`) and Mathpix markdown reads it as
+plain text (`MARKUP`), so the target is the source text itself: 81-88% of the manuals' paragraphs (21-49% when no
+special was let in and a paragraph needed two sentences).
 
 A document holds about `fill` pages' worth of content (estimated from the page's text area and font
 size), so its first page is full and a block usually breaks across its bottom edge; sometimes the
 document opens with the end of a paragraph (a page that continues a previous one). It reads the manual on from
-where it starts (`Walk`), never past the manual's end.
+where it starts (`Walk`), never past the manual's end, a section's heading where its text begins.
 """
 
 from __future__ import annotations
@@ -33,16 +34,33 @@ from engines.prose import DEFAULT, headings, paragraphs, places
 from engines.tables.content import ruled_tabular
 from renderers.scripts import HAN, xecjk_spaced
 
-SAFE = {
+# What a paragraph may print: ASCII but a backslash and braces (TeX's other specials are set as written,
+# `blocks.escaped`), typographic quotes and dashes, arrows, and for Chinese its characters and marks. A table's cell
+# (its tabular is LaTeX as written) and a title (a running head sets it too) keep to `PLAIN`.
+TEXT = {
+    "en": re.compile(r"[\x20-\x5b\x5d-\x7a|~\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff"
+                     "\u2018\u2019\u201c\u201d\u2013\u2014\u00a9\u00b0\u00d7\u2192]+"),
+    "zh": re.compile("[\u4e00-\u9fff\u3001\u3002\uff0c\uff1a\uff1b\uff01\uff1f\uff08\uff09\u201c\u201d"
+                     "\u2018\u2019\u300a\u300b\u2192" r"\x20-\x5b\x5d-\x7a|~]+"),
+}
+PLAIN = {
     "en": re.compile(r"[A-Za-z0-9 .,;:!?'\"()/-]+"),
     "zh": re.compile("[\u4e00-\u9fff\u3001\u3002\uff0c\uff1a\uff1b\uff01\uff1f\uff08\uff09\u201c\u201d"
                      r"A-Za-z0-9 .,:;()/-]+"),
 }
-LIGATURES = re.compile(r"--|''|,,|^-|\s-|-\s")
+# What Mathpix markdown (and the pages reader, `pipelines.readers.page_redraw`) would read as markup in a target: a
+# word a block starts with ("# ", "> ", "* ", "+ ", "1. ": a page break may open a page on it), a pair of emphasis or
+# code marks or of dollars (inline math), an underscore that is no word's inner joint, an HTML tag, entity or
+# link. Such a paragraph is left out: its target would say something else than the page prints.
+MARKUP = re.compile(r"(?:^|\s)(?:#+|[>*+]|\d+[.)])(?:\s|$)|\*.*\*|\$.*\$|`.*`|~~|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])"
+                    r"|<[A-Za-z/!?]|&#?\w+;|\]\(|\]\[")
+LIGATURES = re.compile(r"--|''|,,|^-|(?:^|\s)-(?:\s|$)")  # character pairs TeX prints as one, a dash standing alone
 # a sentence's end (not an abbreviation's full stop, which the prose's sentence split may take for one: "e.g. USB")
 STOP = {"en": re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bcf)(?<!\bvs)(?<!\bviz)(?<!\bFig)(?<!\bNo)(?<!\bDr)(?<!\bMr)"
                          r"[.!?][)\"']*$"),
         "zh": re.compile("[。！？][）”]*$")}
+# How a paragraph of sentences ends (one that ends in a colon leads into a list or command the page does not print)
+ENDS = {"en": re.compile(r"[.!?)\"'\u201d\u2019]$"), "zh": re.compile("[。！？.）)”’]$")}
 SENTENCE = {"en": re.compile(r"(?<=[.!?])\s+(?=[A-Z])"), "zh": re.compile(r"(?<=[。！？])(?![）)”」』])")}
 # A title's own numbering ("1.1.6. ", "Chapter 1. ", "A.2. ", "附录 A. ", "第 3 章"), replaced by the document's when it numbers.
 NUMBERING = re.compile(r"^(?:(?:Chapter |Appendix |附录 ?)?(?:[A-Z](?:\.\d+)*\.|\d+(?:\.\d+)*\.?)\s+|第 ?\d+ ?章 ?)")
@@ -57,31 +75,41 @@ NUMERIC = re.compile(r"[\d,.]+")
 # as the manual they quote.
 TECHNICAL = 1 / 3
 # Usable paragraphs (read or skipped) a document reads per page of content (`Walk`'s `ahead`): on 40 documents of 12
-# pages (multipage's), English read 124 on average (at most 178), Chinese 92 (at most 130).
+# pages (multipage's), English read 122 on average (at most 166), Chinese 84 (at most 120), printing 89% of the
+# manual's paragraphs they pass (16% when a paragraph had to hold no TeX or markdown special and a heading skipped
+# the rest of its section: a document crossed a chapter every 2.4 pages, now every 6.4).
 PARAGRAPHS_PER_PAGE = {"en": 11, "zh": 8}
 
 
 def _printable(text: str, lang: str) -> bool:
-    """Whether LaTeX prints `text` exactly as written and markdown reads it as plain text."""
-    return bool(SAFE[lang].fullmatch(text)) and not LIGATURES.search(text)
+    """Whether LaTeX prints `text` exactly as written (TeX's specials `blocks.escaped`) and markdown reads it as
+    plain text."""
+    return bool(TEXT[lang].fullmatch(text)) and not LIGATURES.search(text) and not MARKUP.search(text)
+
+
+def _plain(text: str, lang: str) -> bool:
+    """Whether `text` prints exactly as written with no escape: letters, digits and plain punctuation (a title,
+    which a running head sets, a table's cell, which its tabular sets)."""
+    return bool(PLAIN[lang].fullmatch(text)) and not LIGATURES.search(text)
 
 
 def _tidy(text: str) -> str:
     """Whitespace collapsed, and none left between two Chinese characters or between one and a curly quote
-    (xeCJK prints none there: a target said "第 9.4 节 “监控” where the page shows 节“监控)."""
-    return xecjk_spaced(text)
+    (xeCJK prints none there: a target said "第 9.4 节 “监控” where the page shows 节“监控); zero-width spaces and soft
+    hyphens, which print nothing, left out."""
+    return xecjk_spaced(text.replace("\u200b", "").replace("\u00ad", ""))
 
 
 @functools.cache
 def prose(lang: str, source: str = DEFAULT) -> tuple[str, ...]:
-    """The paragraphs of real prose in `lang` (from `engines.prose` `source`) that print exactly as written, at
-    least two sentences each.
+    """The paragraphs of real prose in `lang` (from `engines.prose` `source`) that print exactly as written and end
+    as a sentence does (`ENDS`).
 
     Raises:
         ValueError: no usable paragraph (the prose package has nothing in this language).
     """
     kept = tuple(p for p in map(_tidy, paragraphs(lang, source))
-                 if _printable(p, lang) and len([s for s in SENTENCE[lang].split(p) if s.strip()]) >= 2)
+                 if _printable(p, lang) and ENDS[lang].search(p))
     if not kept:
         raise ValueError(f"engines.prose has no paragraph in {lang!r} that prints as written; pages needs one")
     return kept
@@ -90,7 +118,7 @@ def prose(lang: str, source: str = DEFAULT) -> tuple[str, ...]:
 @functools.cache
 def titles(lang: str, source: str = DEFAULT) -> tuple[str, ...]:
     """Real section titles in `lang` (from `engines.prose` `source`) that print exactly as written."""
-    return tuple(t for t in map(_tidy, headings(lang, source)) if _printable(t, lang))
+    return tuple(t for t in map(_tidy, headings(lang, source)) if _plain(t, lang))
 
 
 @functools.cache
@@ -186,6 +214,15 @@ class Walk:
         if self._section(k):
             self.section, self.top = self._section(k), self._top(k)
         return [s.strip() for s in SENTENCE[self.lang].split(_tidy(self.paragraphs[k])) if s.strip()][:n]
+
+    def opening(self) -> bool:
+        """Whether the next paragraph opens another printable section of the chapter than the text is in (its
+        heading comes first); the walk then stands in that section, before its first paragraph."""
+        k = self._peek()
+        if k is None or self.entering() or not (section := self._section(k)) or section == self.section:
+            return False
+        self.at, self.section, self.top = k, section, self._top(k)
+        return True
 
     def next_section(self) -> str:
         """Skip to where the chapter's next printable section starts and give its title; "" when the chapter (or
@@ -356,9 +393,9 @@ def table(rng: np.random.Generator, walk: Walk, number: int, used: set[int], nar
 def _tabular(rng: np.random.Generator, found: manual_tables.ManualTable, lang: str, narrow: bool,
              fits: Callable[[str], bool] | None) -> str | None:
     """`found`'s tabular as the page prints it (see `table`), or None."""
-    printable = [k for k in range(len(found.rows[0])) if not found.header or _printable(_tidy(found.header[k]), lang)]
+    printable = [k for k in range(len(found.rows[0])) if not found.header or _plain(_tidy(found.header[k]), lang)]
     rows = [row for row in ([_tidy(c) for c in r] for r in found.rows)
-            if all(not row[k] or _printable(row[k], lang) for k in printable)]
+            if all(not row[k] or _plain(row[k], lang) for k in printable)]
     if len(rows) < 2 or 0 not in printable:
         return None
     n = min(len(rows), int(rng.integers(3, 11)))
@@ -431,12 +468,14 @@ def draw_blocks(rng: np.random.Generator, walk: Walk, budget: float, numbered: b
                 new.append(titled(opening, 2))
         elif blocks and blocks[-1].kind == "heading":  # a section opens with its text
             new = paragraph(rng, walk, notation)
-        elif not blocks or r < 0.12:
-            title, top = heading(walk, skip=bool(blocks))
+        elif not blocks or walk.opening():  # the document's first section, or the one the text goes on into
+            title, top = heading(walk, skip=False)
             if not title:  # the chapter ends first: the next one's heading comes next
                 continue
             level = 1 if top or not section or (not chapters and rng.random() < 0.7) else 2
             new = [titled(title, level)]
+        elif r < 0.12:  # where a heading stood (it skipped the rest of the section: text read on no more)
+            new = paragraph(rng, walk, notation)
         elif r < 0.58:
             new = paragraph(rng, walk, notation, note=notes + 1 if rng.random() < 0.12 else 0)
             notes += any(b.kind == "footnote" for b in new)
