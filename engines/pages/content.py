@@ -317,13 +317,16 @@ def display(rng: np.random.Generator, lang: str, notation: Notation, tag: str = 
 
 
 def picture(rng: np.random.Generator) -> str:
-    """A drawing with no text, in LaTeX `picture` commands (pict2e): bars, lines or points over two axes.
+    """A drawing with no text, in LaTeX `picture` commands (pict2e): bars, lines or points over two axes, or a
+    diagram (`diagram`: a manual's figure is as often one as a chart).
 
     Width is 60% of the line; a box 100 units by 55, axes included.
     """
-    kind = str(rng.choice(["bars", "lines", "points"]))
-    out = [r"\setlength\unitlength{0.006\linewidth}\begin{picture}(100,55)\linethickness{0.6pt}",
-           r"\put(0,0){\line(1,0){100}}\put(0,0){\line(0,1){55}}"]
+    kind = str(rng.choice(["bars", "lines", "points", "diagram"]))
+    head = r"\setlength\unitlength{0.006\linewidth}\begin{picture}(100,55)\linethickness{0.6pt}"
+    if kind == "diagram":
+        return head + diagram(rng) + r"\end{picture}"
+    out = [head, r"\put(0,0){\line(1,0){100}}\put(0,0){\line(0,1){55}}"]
     if kind == "bars":
         n = int(rng.integers(3, 9))
         step = 96 / n
@@ -343,18 +346,43 @@ def picture(rng: np.random.Generator) -> str:
     return "".join(out) + r"\end{picture}"
 
 
-def figure(rng: np.random.Generator, walk: Walk, number: int, said: set[str]) -> Block | None:
-    """A figure: a drawing (`picture`) or, two times in five, a photograph (`photos.photo`, where one is installed)
-    over its caption, "Figure n: " and what the photograph shows or, for a drawing, the title of the section it
-    stands in (a drawing of bars or lines is the section's chart).
+def diagram(rng: np.random.Generator) -> str:
+    """Picture commands of a block diagram with no text in a box 100 units by 55: one or two rows of 2-4 boxes
+    (rounded, or square and some shaded), each joined to the next by an arrow, and the rows by a downward one."""
+    rows, out = int(rng.integers(1, 3)), []
+    rounded, shade = bool(rng.random() < 0.5), int(rng.integers(0, 3)) * 8
+    for row in range(rows):
+        n = int(rng.integers(2, 5))
+        w, h, gap = 70 / n, 14.0, 30 / max(n - 1, 1)
+        y = 20.0 if rows == 1 else 36.0 - row * 32
+        for k in range(n):
+            x = k * (w + gap)
+            if shade and not rounded and rng.random() < 0.5:
+                out.append(f"\\put({x:.1f},{y:.1f}){{\\color{{black!{shade}}}\\rule{{{w:.1f}\\unitlength}}"
+                           f"{{{h:.1f}\\unitlength}}}}")
+            box = f"\\oval({w:.1f},{h:.1f})" if rounded else f"\\framebox({w:.1f},{h:.1f}){{}}"
+            out.append(f"\\put({x + w / 2:.1f},{y + h / 2:.1f}){{{box}}}" if rounded else f"\\put({x:.1f},{y:.1f}){{{box}}}")
+            if k + 1 < n:
+                out.append(f"\\put({x + w + 1:.1f},{y + h / 2:.1f}){{\\vector(1,0){{{gap - 2:.1f}}}}}")
+        if row:
+            out.append(f"\\put({w / 2:.1f},{y + 32 - 1:.1f}){{\\vector(0,-1){{{32 - h - 2:.1f}}}}}")
+    return "".join(out)
 
-    A caption the document has said (`said`, which the caption joins) is never said again: a second chart in a
-    section is a photograph instead (two figures in a row were captioned "Stage 3: the mini-Debian system"); None
-    when that is said too, or none is installed."""
+
+def figure(rng: np.random.Generator, walk: Walk, number: int, said: set[str]) -> Block | None:
+    """A figure: a drawing (`picture`) or, two times in five, a photograph of what the text speaks of
+    (`photos.photo`: its section's title, chapter and paragraph; none in the built-in manuals) over its caption,
+    "Figure n: " and what the photograph shows or, for a drawing, the title of the section it stands in (a drawing
+    of bars, lines or boxes is the section's chart or diagram).
+
+    A caption the document has said (`said`, which the caption joins) is never said again (two figures in a row
+    were captioned "Stage 3: the mini-Debian system"): a second drawing in a section is a photograph where one is of
+    its topic; None else."""
     photo = rng.random() < 0.4
     about = walk.section or walk.chapter()
     about = NUMBERING.sub("", about) or about
-    drawn = photos.photo(rng, walk.lang) if photo or about in said else None
+    topic = " ".join((about, walk.chapter(), walk.paragraphs[walk.at]))
+    drawn = photos.photo(rng, walk.lang, topic) if photo or about in said else None
     if drawn:
         shows, latex = drawn.shows, drawn.latex
     elif about and about not in said:
