@@ -77,6 +77,17 @@ class Segment:
         return f"\\({self.text}\\)" if self.math else self.text
 
 
+def merge(segments: list[Segment] | tuple[Segment, ...]) -> tuple[Segment, ...]:
+    """Adjacent prose runs joined into one (a page break cuts prose by units, so a run is a run)."""
+    out: list[Segment] = []
+    for s in segments:
+        if out and not s.math and not out[-1].math and not s.note and not out[-1].note and not s.tex and not out[-1].tex:
+            out[-1] = Segment(out[-1].text + s.text)
+        else:
+            out.append(s)
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class Block:
     """One block of a page.
