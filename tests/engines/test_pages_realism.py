@@ -9,10 +9,11 @@ from decimal import Decimal
 import pymupdf
 import pytest
 
+from engines import prose as corpus
 from engines.base import SampleError, make_rng
 from engines.pages import PagesEngine
 from engines.pages.blocks import Block, Document, Segment
-from engines.pages.content import Walk, draw_blocks
+from engines.pages.content import Walk, _printable, draw_blocks, prose
 from engines.pages.layout import CAP_HEIGHT, PageStyle, batch_latex, document_latex, natural_width
 from engines.pages.quantities import quantities
 from renderers.latex import LatexConfig, compile_document
@@ -45,7 +46,7 @@ def test_math_works_out_the_quantities_its_text_states(lang: str) -> None:
     about their symbols ("where \\(\\alpha\\) is the learning rate"): a page's math now works out a quantity its
     text states, right: a sentence after the one stating it, or a display under the paragraph stating it."""
     inline = displayed = 0
-    for seed in range(200):
+    for seed in range(100):
         rng = make_rng(seed, "pages", 0)
         blocks = draw_blocks(rng, Walk(rng, lang), 6000, numbered=True)
         for b, block in enumerate(blocks):
@@ -64,7 +65,7 @@ def test_math_works_out_the_quantities_its_text_states(lang: str) -> None:
                 last = [t for t in re.split(ENDS[lang], before) if t][-1]  # the sentence before the working
                 assert working in _stated(last), (working, before)
                 inline += 1
-    assert inline >= 5 and displayed >= 1, (inline, displayed)
+    assert inline >= 4 and displayed >= 1, (inline, displayed)  # 100 pages of two: a working on about one in 8
 
 
 def test_a_quantity_is_worked_out_exactly_in_both_languages() -> None:
@@ -170,3 +171,70 @@ def test_no_space_is_written_beside_a_curly_quote_that_xecjk_sets_full_width() -
 
     assert _tidy("参见第 9.4 节 “监控”。 带有 “-D” 选项") == "参见第 9.4 节“监控”。带有“-D”选项"
     assert _tidy("He said “yes” and “no”.") == "He said “yes” and “no”."  # English keeps its spaces
+
+
+# Every character a paragraph may print that TeX or markdown reads as markup, and the typographic ones let in
+SPECIALS = {"en": 'Run #!/bin/sh with $HOME at 100% & a_b ~user x^2 a < b c>d e|f "quoted" back`tick ‘single’ '
+                  "“double” en–dash em—dash © 20° 3×4 A→B café naïve [1] = +1 @ *.deb / ; : ! ? end.",
+            "zh": '运行 #!/bin/sh 命令，$HOME 为 100% & a_b ~user x^2 a < b c>d e|f "引号" back`tick ‘单’“双”《书名》'
+                  "A→B [1] = +1 @ *.deb 结束。"}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_tex_and_markdown_specials_print_as_written_in_every_face(lang: str) -> None:
+    """Only about a fifth of the manual's paragraphs could be printed (none holding `_`, `$`, `%`, `&`, `#`, `~`,
+    `<`, a curly quote, or of one sentence), so a document skipped four paragraphs in five and crossed a chapter every
+    2-3 pages: TeX's specials are escaped now (`blocks.escaped`), and each prints its own code point in every face of
+    the language, read from the PDF's text layer before any normalising."""
+    from dataclasses import replace
+
+    from engines.pages.layout import FAMILIES
+    from engines.pages.split import MARK
+    from engines.photos import compile_with_photos
+
+    assert _printable(SPECIALS[lang], lang)
+    style = PageStyle(paper="a4", margins=(72.0, 72.0, 72.0, 72.0), family="lmr", size=10.0, leading=1.2,
+                      parindent=15.0, parskip=0.0)
+    documents = [document_latex(k, replace(style, family=family).setup(),
+                                [Block("paragraph", (Segment(SPECIALS[lang]),))])
+                 for k, family in enumerate(FAMILIES[lang])]
+    pdf = compile_with_photos(batch_latex(lang, documents), PagesEngine(PagesEngine.Config(lang=lang))._latex(lang))
+    with pymupdf.open(stream=pdf) as doc:
+        pages = [MARK.sub("", page.get_text()) for page in list(doc)[-len(documents):]]  # after a warm page
+    for family, text in zip(FAMILIES[lang], pages):
+        assert "".join(text.split()) == "".join(SPECIALS[lang].split()), family
+
+
+def test_a_paragraph_markdown_would_read_as_markup_is_refused() -> None:
+    """The target is markdown: a page opening on "# " or "1. " would read as a heading or a list item, a pair of
+    `*` or `$` as emphasis or math, an HTML tag as a tag. Such paragraphs stay out; the same characters alone pass."""
+    for text in ("Then type # apt-get update as root.", "See item 3. It says so.", "Use *.deb and *.udeb files.",
+                 "Set $A and $B first.", "Write <b>bold</b> text.", "Call _init_ here.", "A [link](http://x.org).",
+                 "Type `ls` now.", "Use &amp; here."):
+        assert not _printable(text, "en"), text
+    for text in ("Use #!/bin/sh and $HOME.", "It costs 5% & more.", "Edit foo_bar.conf now.", "If a < b, then stop.",
+                 "Globs like *.deb match.", "Its ~/.bashrc file."):
+        assert _printable(text, "en"), text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_most_of_the_manual_prints_and_a_document_reads_it_on(lang: str) -> None:
+    """Of the Debian Reference's paragraphs 21% (en) and 22% (zh) printed, and a 12-page document printed 16-18% of
+    the paragraphs it passed (a heading skipped the rest of its section): now over 80% print, and a document prints
+    over 85% of those it passes."""
+    assert len(prose(lang)) >= 0.8 * len(corpus.paragraphs(lang))
+    read: list[int] = []
+    shares = []
+    for seed in range(8):
+        rng = make_rng(seed, "multipage", 0)
+        walk = Walk(rng, lang, ahead=120)
+        original, read = walk._next, []
+
+        def recorded(original=original, read=read) -> int:
+            read.append(original())
+            return read[-1]
+
+        walk._next = recorded
+        draw_blocks(rng, walk, 30000)
+        shares.append(len(set(read)) / (walk.k - walk.first + 1))
+    assert min(shares) >= 0.75 and sum(shares) / len(shares) >= 0.85, shares
