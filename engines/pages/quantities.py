@@ -17,12 +17,11 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-# unit as the text writes it -> (its factor in LaTeX, the factor, the unit worked out to: LaTeX, English, Chinese)
+# unit as the text writes it -> (its factor in LaTeX, the factor, the unit worked out to: LaTeX, English, Chinese).
+# No kB, MB, GB: the manuals write them for binary sizes too ("1GB=1048576k"), where 10^9 bytes would contradict them.
 UNITS: dict[str, tuple[str, Decimal, str, str, str]] = {
     **{u: (f"2^{{{10 * k}}}", Decimal(2) ** (10 * k), "B", "bytes", "字节")
        for k, u in enumerate(("KiB", "MiB", "GiB", "TiB"), 1)},
-    **{u: (f"10^{{{3 * k}}}", Decimal(10) ** (3 * k), "B", "bytes", "字节")
-       for k, u in ((1, "kB"), (1, "KB"), (2, "MB"), (3, "GB"), (4, "TB"))},
     **{u: (f"10^{{{3 * k}}}", Decimal(10) ** (3 * k), "Hz", "hertz", "赫兹")
        for k, u in ((1, "kHz"), (2, "MHz"), (3, "GHz"))},
     **{u: ("60", Decimal(60), "s", "seconds", "秒") for u in ("minute", "minutes")},
@@ -34,7 +33,7 @@ UNITS: dict[str, tuple[str, Decimal, str, str, str]] = {
 SHORT = {"minute": "min", "minutes": "min", "hour": "h", "hours": "h", "day": "d", "days": "d", "mils": "mil"}
 # a number and its unit ("4 GiB", "1.6 mm", "32-bit"), not part of a version, a longer word or a rate
 QUANTITY = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(?: |-)?(" + "|".join(sorted(UNITS, key=len, reverse=True))
-                      + r"|bit)(?![\w/-])")  # not a rate ("100 KiB/sec": bytes a second, no bytes)
+                      + r"|bit)(?![\w/-])(?!\s*=)")  # not a rate ("100 KiB/sec"), nor worked out already ("=")
 BITS = (8, 16, 24, 32, 48, 64)  # the widths whose values a text counts (2^64 is 20 digits; wider runs off a line)
 # the sentence working a quantity out, around its formula: (before, after), by language; a width in bits, a unit
 SENTENCES = {"en": {"bit": ("A {}-bit number has ", " possible values."), "unit": ("That is ", " {}.")},

@@ -70,9 +70,9 @@ def test_math_works_out_the_quantities_its_text_states(lang: str) -> None:
 
 def test_a_quantity_is_worked_out_exactly_in_both_languages() -> None:
     found = quantities("A 32-bit system addresses 4 GiB; wait 2 days or 5 minutes; tracks of 10 mils at 1.6 mm; "
-                       "version 2.6.32, 128-bit keys, 3 GB.")
+                       "version 2.6.32, 128-bit keys, 3 GB, 1GB=1048576k, 100 KiB/sec.")
     assert [(q.number, q.unit) for q in found] == [("32", "bit"), ("4", "GiB"), ("2", "days"), ("5", "minutes"),
-                                                   ("10", "mils"), ("1.6", "mm"), ("3", "GB")]
+                                                   ("10", "mils"), ("1.6", "mm")]  # a GB may be binary
     for q in found:
         assert _value(q.working())[0] == _value(q.working())[1], q
     assert found[1].display() == "4 \\mathrm{~GiB} = 4 \\times 2^{30} \\mathrm{~B} = 4294967296 \\mathrm{~B}"
