@@ -36,7 +36,7 @@ QUANTITY = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(?: |-)?(" + "|".join(sorted(UN
                       + r"|bit)(?![\w/-])(?!\s*=)")  # not a rate ("100 KiB/sec"), nor worked out already ("=")
 BITS = (8, 16, 24, 32, 48, 64)  # the widths whose values a text counts (2^64 is 20 digits; wider runs off a line)
 # the sentence working a quantity out, around its formula: (before, after), by language; a width in bits, a unit
-SENTENCES = {"en": {"bit": ("A {}-bit number has ", " possible values."), "unit": ("That is ", " {}.")},
+SENTENCES = {"en": {"bit": ("{} {}-bit number has ", " possible values."), "unit": ("That is ", " {}.")},
              "zh": {"bit": ("{} 位的数共有 ", " 种取值。"), "unit": ("即 ", " {}。")}}
 
 
@@ -70,7 +70,8 @@ class Quantity:
         """The sentence working it out inline, as (prose before, formula, prose after)."""
         if self.unit == "bit":
             before, after = SENTENCES[lang]["bit"]
-            return before.format(self.number), self.working(), after
+            article = "An" if self.number.startswith("8") else "A"  # an eight-bit, a sixteen-bit
+            return before.format(*([article] if lang == "en" else []), self.number), self.working(), after
         before, after = SENTENCES[lang]["unit"]
         return before, self.working(), after.format(UNITS[self.unit][3 if lang == "en" else 4])
 

@@ -32,7 +32,7 @@ def _value(working: str) -> tuple[Decimal, Decimal]:
     return product, Decimal(right)
 
 
-OPENING = {"en": re.compile(r"(That is|A \d+-bit number has) $"), "zh": re.compile(r"(即|\d+ 位的数共有) $")}
+OPENING = {"en": re.compile(r"(That is|An? \d+-bit number has) $"), "zh": re.compile(r"(即|\d+ 位的数共有) $")}
 ENDS = {"en": r"(?<=[.!?])\s+", "zh": "(?<=[。！？])"}
 
 
@@ -79,6 +79,7 @@ def test_a_quantity_is_worked_out_exactly_in_both_languages() -> None:
     assert found[4].working() == "10 \\times 0.0254 = 0.254"
     assert "".join(found[1].sentence("en")) == "That is 4 \\times 2^{30} = 4294967296 bytes."
     assert "".join(found[0].sentence("zh")) == "32 位的数共有 2^{32} = 4294967296 种取值。"
+    assert "".join(quantities("8-bit data")[0].sentence("en")) == "An 8-bit number has 2^{8} = 256 possible values."
 
 
 def _wide(columns: int) -> str:
