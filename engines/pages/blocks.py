@@ -25,10 +25,11 @@ ESCAPES = {"#": r"\#", "$": r"\$", "%": r"\%", "&": r"\&", "_": r"\_", "~": r"\t
 SPECIAL = re.compile("|".join(map(re.escape, ESCAPES)))
 
 
-# A long run without a space (a URL, a path): TeX may break its line after a slash or a dot in it, where it printed
-# it whole past the column's edge and off the page (a Chinese page lost "namespaces.html"'s last letter)
+# A long run without a space (a URL, a path): TeX may break its line after a slash, a dot, an underscore or a hyphen
+# in it, where it printed it whole past the column's edge and off the page (a Chinese page lost "namespaces.html"'s
+# last letter; an apt list's file name ran off a page, which was refused)
 LONG_WORD = re.compile(r"\S{16,}")
-WORD_BREAK = re.compile(r"(?<=[/.])(?=\w)")
+WORD_BREAK = re.compile(r"(?<=[/._-])(?=\w)")
 
 
 def escaped(text: str) -> str:
