@@ -210,12 +210,13 @@ def zh_table(rng: np.random.Generator, index: int, ruled: bool, caption: str, st
 
 
 def figure(rng: np.random.Generator, number: int, width_pt: float, label: str, about: str,
-           lang: str) -> tuple[str, str, bytes]:
+           lang: str, topic: str = "") -> tuple[str, str, bytes]:
     """(HTML, image file name, image bytes) of figure `number`, its caption below it (the convention for figures),
-    `label` ("Figure 2. ", "图2 ") then what it shows: two times in five a photograph (`engines.photos`: a crop of a
-    packaged photo with no text in it, captioned by what the photo shows), else a chart-like drawing with no text
-    (bars or lines over a frame with ticks), captioned by `about` (the section it stands in)."""
-    photo = photos.photo(rng, lang) if rng.random() < PHOTO_SHARE else None
+    `label` ("Figure 2. ", "图2 ") then what it shows: two times in five a photograph of what the text around it
+    speaks of (`engines.photos`: a crop of a packaged photo with no text in it, captioned by what the photo shows;
+    `about` and `topic`, the text, say the subject: none in the built-in manuals), else a chart-like drawing with no
+    text (bars or lines over a frame with ticks), captioned by `about` (the section it stands in)."""
+    photo = photos.photo(rng, lang, f"{about} {topic}") if rng.random() < PHOTO_SHARE else None
     if photo:
         name, image, caption = photo.name, photos.jpeg(photo.name), label + photo.shows
     else:

@@ -315,7 +315,9 @@ class _Body:
         n = self.counts["figures"]
         self.counts["figures"] += 1
         label = f"{'图' if self.lang == 'zh' else 'Figure '}{n + 1}{' ' if self.lang == 'zh' else '. '}"
-        markup, name, image = blocks.figure(self.rng, n, self.column, label, _unnumbered(self.heading()), self.lang)
+        last = self.passage(max(self.k - 1, self.layout.start))  # the text the figure stands after: its topic
+        markup, name, image = blocks.figure(self.rng, n, self.column, label, _unnumbered(self.heading()), self.lang,
+                                            f"{last.place.chapter or ''} {last.text}")
         self.images[name] = image
         if photos.FILE.fullmatch(name):
             self.photographs.append(n)

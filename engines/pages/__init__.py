@@ -5,7 +5,7 @@
 | `engine` | the Engine and its Config: generated documents in batches, or real papers' pages |
 | `content` | WHAT a generated page says: real prose, headings, lists, formulas, the manual's tables, figures |
 | `photos` | a figure's photograph: a crop of a packaged background photo, the file its LaTeX run includes |
-| `mathtext` | sentences about math: inline formulas in sentences that name the displayed formulas' symbols |
+| `quantities` | math about the quantities the text states: their working, inline or displayed |
 | `blocks` | a block written twice, as LaTeX with invisible markers and as Mathpix markdown |
 | `layout` | how a generated document looks, and the LaTeX of a batch of documents |
 | `split` | each generated page's target, from the markers in the compiled PDF's text layer |

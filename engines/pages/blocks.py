@@ -10,8 +10,33 @@ a prose run that a page break cuts is cut after the words the page's text layer 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
+
+# What prose may hold that TeX reads as markup, and what each prints as written: in both preambles (pdflatex with T1,
+# xelatex with fontspec's TeX ligatures, where a straight double quote or a backtick would print curly), every one
+# prints its own code point (`engines.pages.split` checks the text layer unit by unit). A backslash and braces are no
+# prose of a page (`engines.pages.content` refuses them): a segment may be LaTeX the engine writes itself (a redraw's
+# tall rule).
+ESCAPES = {"#": r"\#", "$": r"\$", "%": r"\%", "&": r"\&", "_": r"\_", "~": r"\textasciitilde{}",
+           "^": r"\textasciicircum{}", "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}",
+           '"': r"\textquotedbl{}", "`": r"\textasciigrave{}", "\u2192": r"\textrightarrow{}"}
+SPECIAL = re.compile("|".join(map(re.escape, ESCAPES)))
+
+
+# A long run without a space (a URL, a path): TeX may break its line after a slash, a dot, an underscore or a hyphen
+# in it, where it printed it whole past the column's edge and off the page (a Chinese page lost "namespaces.html"'s
+# last letter; an apt list's file name ran off a page, which was refused)
+LONG_WORD = re.compile(r"\S{16,}")
+WORD_BREAK = re.compile(r"(?<=[/._-])(?=\w)")
+
+
+def escaped(text: str) -> str:
+    """Prose as LaTeX that prints it character for character (`ESCAPES`), a long word breakable (`LONG_WORD`)."""
+    text = LONG_WORD.sub(lambda m: WORD_BREAK.sub("\x00", m[0]), text)
+    return SPECIAL.sub(lambda m: ESCAPES[m[0]], text).replace("\x00", r"\allowbreak{}")
+
 
 # Defined in the document's preamble: \gotm{id} typesets "GOTM<id>." invisibly, taking no room.
 MARKER = r"\providecommand\gotm[1]{\leavevmode\rlap{\fontsize{1}{1}\selectfont\color{white}GOTM#1.}}"
@@ -41,15 +66,30 @@ class Segment:
 
     def latex(self, note: str = "") -> str:
         """The run's LaTeX: `tex` where it is drawn otherwise than its markdown says (a footnote's own
-        number), `\\footnote[n]{note}` for a footnote mark (`note` the footnote's LaTeX), else the text."""
+        number), `\\footnote[n]{note}` for a footnote mark (`note` the footnote's LaTeX), else the text
+        (prose `escaped`). A prose run whose `tex` opens with its own text (the pages reader's cut paragraph:
+        its text, then a forced break) prints that text escaped, then the rest of `tex`."""
         if self.note:
             return f"\\footnote[{self.note}]{{{note}}}"
+        if self.tex and not self.math and self.tex.startswith(self.text):  # its text, then LaTeX of its own
+            return escaped(self.text) + self.tex[len(self.text):]
         if self.tex:
             return self.tex
-        return f"\\({self.text}\\)" if self.math else self.text
+        return f"\\({self.text}\\)" if self.math else escaped(self.text)
 
     def markdown(self) -> str:
         return f"\\({self.text}\\)" if self.math else self.text
+
+
+def merge(segments: list[Segment] | tuple[Segment, ...]) -> tuple[Segment, ...]:
+    """Adjacent prose runs joined into one (a page break cuts prose by units, so a run is a run)."""
+    out: list[Segment] = []
+    for s in segments:
+        if out and not s.math and not out[-1].math and not s.note and not out[-1].note and not s.tex and not out[-1].tex:
+            out[-1] = Segment(out[-1].text + s.text)
+        else:
+            out.append(s)
+    return tuple(out)
 
 
 @dataclass(frozen=True)

@@ -1,24 +1,25 @@
 """What a generated page says: headings (each followed by text; a chapter's where the text goes on into one),
-paragraphs with footnotes, lists, tables and figures (charts or photographs) under numbered captions, and in a
-technical note (a third of documents, `TECHNICAL`) displayed formulas (some numbered, some followed by the clause
-defining their symbols) and sentences about their symbols.
+paragraphs with footnotes, lists, tables and figures (charts, diagrams, or photographs of what the text speaks of)
+under numbered captions, and math where the text states a quantity: its working, in a sentence after it or
+displayed (some numbered) under its paragraph (`engines.pages.quantities`).
 
-Prose is real text (`engines.prose`, prose that ships with Debian and installed packages), formulas come from the
-formula engine's generator, and tables are the manual's own (`engines.manual_tables`, set with the table engine's
-rules), each the one the manual prints nearest where the document reads, under the manual's caption; inline math
-comes in whole sentences about the symbols of the formulas displayed near it (`engines.pages.mathtext`), as papers
-bring it in. Prose is kept only when LaTeX prints it
-exactly as written and Mathpix markdown reads it as plain text: no TeX or markdown specials, no character pairs TeX turns into one
-glyph (`--`, `''`, `,,`), so the target is the source text itself.
+Prose is real text (`engines.prose`, prose that ships with Debian and installed packages), formulas work out the
+text's own quantities, and tables are the manual's own (`engines.manual_tables`, set with the table engine's rules),
+each the one the manual prints nearest where the document reads, under the manual's caption. Prose is kept only when
+LaTeX prints it exactly as written (TeX's specials escaped, `blocks.escaped`; no backslash or braces, no character
+pairs TeX turns into one glyph: `--`, `''`, `,,`) and Mathpix markdown reads it as plain text (`MARKUP`), so the
+target is the source text itself: 81-88% of the manuals' paragraphs (21-49% when no special was let in and a
+paragraph needed two sentences).
 
 A document holds about `fill` pages' worth of content (estimated from the page's text area and font
 size), so its first page is full and a block usually breaks across its bottom edge; sometimes the
 document opens with the end of a paragraph (a page that continues a previous one). It reads the manual on from
-where it starts (`Walk`), never past the manual's end.
+where it starts (`Walk`), never past the manual's end, a section's heading where its text begins.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Callable
@@ -26,23 +27,40 @@ from collections.abc import Callable
 import numpy as np
 
 from engines import manual_tables, photos
-from engines.formulas.content import latex_tokens, random_formula
-from engines.pages.blocks import Block, Segment
-from engines.pages.mathtext import Notation, merge, sentence, where
+from engines.formulas.content import latex_tokens
+from engines.pages.blocks import Block, Segment, merge
+from engines.pages.quantities import quantities
 from engines.prose import DEFAULT, headings, paragraphs, places
 from engines.tables.content import ruled_tabular
 from renderers.scripts import HAN, xecjk_spaced
 
-SAFE = {
+# What a paragraph may print: ASCII but a backslash and braces (TeX's other specials are set as written,
+# `blocks.escaped`), typographic quotes and dashes, arrows, and for Chinese its characters and marks. A table's cell
+# (its tabular is LaTeX as written) and a title (a running head sets it too) keep to `PLAIN`.
+TEXT = {
+    "en": re.compile(r"[\x20-\x5b\x5d-\x7a|~\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff"
+                     "\u2018\u2019\u201c\u201d\u2013\u2014\u00a9\u00b0\u00d7\u2192]+"),
+    "zh": re.compile("[\u4e00-\u9fff\u3001\u3002\uff0c\uff1a\uff1b\uff01\uff1f\uff08\uff09\u201c\u201d"
+                     "\u2018\u2019\u300a\u300b\u2192" r"\x20-\x5b\x5d-\x7a|~]+"),
+}
+PLAIN = {
     "en": re.compile(r"[A-Za-z0-9 .,;:!?'\"()/-]+"),
     "zh": re.compile("[\u4e00-\u9fff\u3001\u3002\uff0c\uff1a\uff1b\uff01\uff1f\uff08\uff09\u201c\u201d"
                      r"A-Za-z0-9 .,:;()/-]+"),
 }
-LIGATURES = re.compile(r"--|''|,,|^-|\s-|-\s")
+# What Mathpix markdown (and the pages reader, `pipelines.readers.page_redraw`) would read as markup in a target: a
+# word a block starts with ("# ", "> ", "* ", "+ ", "1. ": a page break may open a page on it), a pair of emphasis or
+# code marks or of dollars (inline math), an underscore that is no word's inner joint, an HTML tag, entity or
+# link. Such a paragraph is left out: its target would say something else than the page prints.
+MARKUP = re.compile(r"(?:^|\s)(?:#+|[>*+]|\d+[.)])(?:\s|$)|\*.*\*|\$.*\$|`.*`|~~|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])"
+                    r"|<[A-Za-z/!?]|&#?\w+;|\]\(|\]\[")
+LIGATURES = re.compile(r"--|''|,,|^-|(?:^|\s)-(?:\s|$)")  # character pairs TeX prints as one, a dash standing alone
 # a sentence's end (not an abbreviation's full stop, which the prose's sentence split may take for one: "e.g. USB")
 STOP = {"en": re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bcf)(?<!\bvs)(?<!\bviz)(?<!\bFig)(?<!\bNo)(?<!\bDr)(?<!\bMr)"
                          r"[.!?][)\"']*$"),
         "zh": re.compile("[。！？][）”]*$")}
+# How a paragraph of sentences ends (one that ends in a colon leads into a list or command the page does not print)
+ENDS = {"en": re.compile(r"[.!?)\"'\u201d\u2019]$"), "zh": re.compile("[。！？.）)”’]$")}
 SENTENCE = {"en": re.compile(r"(?<=[.!?])\s+(?=[A-Z])"), "zh": re.compile(r"(?<=[。！？])(?![）)”」』])")}
 # A title's own numbering ("1.1.6. ", "Chapter 1. ", "A.2. ", "附录 A. ", "第 3 章"), replaced by the document's when it numbers.
 NUMBERING = re.compile(r"^(?:(?:Chapter |Appendix |附录 ?)?(?:[A-Z](?:\.\d+)*\.|\d+(?:\.\d+)*\.?)\s+|第 ?\d+ ?章 ?)")
@@ -50,38 +68,47 @@ NARROW_COLUMNS = 4
 # Captions as papers number them: "Figure 2: ...", "Table 3: ..."; Chinese as GB/T 7713 sets them, "图 2 ...", "表 3 ..."
 CAPTION = {"figure": {"en": "Figure {}: ", "zh": "图 {} "}, "table": {"en": "Table {}: ", "zh": "表 {} "}}
 NUMERIC = re.compile(r"[\d,.]+")
-# The share of documents that are technical notes, with displayed formulas and sentences about their symbols. The
-# prose is a system manual's, which prints no formula: math in every document put "This holds for all i <= n." into
-# Debian's prose and its lists. A third keeps math in the layouts the pages engine teaches (inline, displayed,
-# numbered), where the formula engine and real papers (`--source`) teach the formulas themselves; two thirds read
-# as the manual they quote.
-TECHNICAL = 1 / 3
+# How often a quantity the text states is worked out: in a sentence after the one stating it, or displayed under its
+# paragraph (where the document draws a display); a working is never repeated in a document. The manuals state few
+# (about one paragraph in a hundred): 200 pages drew one working or more on 10 English and 8 Chinese pages at 0.5.
+WORKED = 0.75
+WHOLE = 1000  # sentences: more than any paragraph holds
 # Usable paragraphs (read or skipped) a document reads per page of content (`Walk`'s `ahead`): on 40 documents of 12
-# pages (multipage's), English read 124 on average (at most 178), Chinese 92 (at most 130).
-PARAGRAPHS_PER_PAGE = {"en": 11, "zh": 8}
+# pages (multipage's), English read 134 on average (at most 178), Chinese 97 (at most 156), printing 89% of the
+# manual's paragraphs they pass (16% when a paragraph had to hold no TeX or markdown special and a heading skipped
+# the rest of its section: a document crossed a chapter every 2.4 pages, now every 6.1).
+PARAGRAPHS_PER_PAGE = {"en": 15, "zh": 13}
 
 
 def _printable(text: str, lang: str) -> bool:
-    """Whether LaTeX prints `text` exactly as written and markdown reads it as plain text."""
-    return bool(SAFE[lang].fullmatch(text)) and not LIGATURES.search(text)
+    """Whether LaTeX prints `text` exactly as written (TeX's specials `blocks.escaped`) and markdown reads it as
+    plain text."""
+    return bool(TEXT[lang].fullmatch(text)) and not LIGATURES.search(text) and not MARKUP.search(text)
+
+
+def _plain(text: str, lang: str) -> bool:
+    """Whether `text` prints exactly as written with no escape: letters, digits and plain punctuation (a title,
+    which a running head sets, a table's cell, which its tabular sets)."""
+    return bool(PLAIN[lang].fullmatch(text)) and not LIGATURES.search(text)
 
 
 def _tidy(text: str) -> str:
     """Whitespace collapsed, and none left between two Chinese characters or between one and a curly quote
-    (xeCJK prints none there: a target said "第 9.4 节 “监控” where the page shows 节“监控)."""
-    return xecjk_spaced(text)
+    (xeCJK prints none there: a target said "第 9.4 节 “监控” where the page shows 节“监控); zero-width spaces and soft
+    hyphens, which print nothing, left out."""
+    return xecjk_spaced(text.replace("\u200b", "").replace("\u00ad", ""))
 
 
 @functools.cache
 def prose(lang: str, source: str = DEFAULT) -> tuple[str, ...]:
-    """The paragraphs of real prose in `lang` (from `engines.prose` `source`) that print exactly as written, at
-    least two sentences each.
+    """The paragraphs of real prose in `lang` (from `engines.prose` `source`) that print exactly as written and end
+    as a sentence does (`ENDS`).
 
     Raises:
         ValueError: no usable paragraph (the prose package has nothing in this language).
     """
     kept = tuple(p for p in map(_tidy, paragraphs(lang, source))
-                 if _printable(p, lang) and len([s for s in SENTENCE[lang].split(p) if s.strip()]) >= 2)
+                 if _printable(p, lang) and ENDS[lang].search(p))
     if not kept:
         raise ValueError(f"engines.prose has no paragraph in {lang!r} that prints as written; pages needs one")
     return kept
@@ -90,7 +117,7 @@ def prose(lang: str, source: str = DEFAULT) -> tuple[str, ...]:
 @functools.cache
 def titles(lang: str, source: str = DEFAULT) -> tuple[str, ...]:
     """Real section titles in `lang` (from `engines.prose` `source`) that print exactly as written."""
-    return tuple(t for t in map(_tidy, headings(lang, source)) if _printable(t, lang))
+    return tuple(t for t in map(_tidy, headings(lang, source)) if _plain(t, lang))
 
 
 @functools.cache
@@ -187,6 +214,15 @@ class Walk:
             self.section, self.top = self._section(k), self._top(k)
         return [s.strip() for s in SENTENCE[self.lang].split(_tidy(self.paragraphs[k])) if s.strip()][:n]
 
+    def opening(self) -> bool:
+        """Whether the next paragraph opens another printable section of the chapter than the text is in (its
+        heading comes first); the walk then stands in that section, before its first paragraph."""
+        k = self._peek()
+        if k is None or self.entering() or not (section := self._section(k)) or section == self.section:
+            return False
+        self.at, self.section, self.top = k, section, self._top(k)
+        return True
+
     def next_section(self) -> str:
         """Skip to where the chapter's next printable section starts and give its title; "" when the chapter (or
         the manual) ends before one does (the walk then stands before the next chapter's first paragraph)."""
@@ -199,25 +235,22 @@ class Walk:
         return ""
 
 
-def _with_math(rng: np.random.Generator, lang: str, sentences: list[str], rate: float, notation: Notation | None,
-               first: int = 0) -> tuple[Segment, ...]:
-    """Sentences of prose with a Poisson(`rate`) number of sentences about the notation's symbols
-    (`mathtext.sentence`) put in between them, after a sentence that ends in a full stop (not a parenthesis
-    that stands for one), never before sentence `first` (a continued paragraph opens with its own words); none
-    without a notation (a document that is no technical note)."""
+def _worked(rng: np.random.Generator, lang: str, sentences: list[str], worked: set[str] | None,
+            first: int = 0) -> tuple[Segment, ...]:
+    """Sentences of prose, each that states a quantity the document has not worked out (`worked`, which it joins)
+    and ends in a full stop followed `WORKED` of the time by the sentence working it out (`Quantity.sentence`),
+    never before sentence `first` (a continued paragraph opens with its own words); none where `worked` is None (a
+    list item, a footnote: no place for a working)."""
     glue = " " if lang == "en" else ""
-    places = [k for k in range(first, len(sentences) + 1) if not k or STOP[lang].search(sentences[k - 1])]
-    count = min(len(places), int(rng.poisson(rate))) if notation else 0
-    at = {int(k) for k in rng.choice(places, size=count, replace=False)} if count else set()
-    runs: list[tuple[Segment, ...]] = []
-    for k in range(len(sentences) + 1):
-        if k in at and notation:
-            runs.append(sentence(rng, lang, notation))
-        if k < len(sentences):
-            runs.append((Segment(sentences[k]),))
     out: list[Segment] = []
-    for k, run in enumerate(runs):
-        out += [Segment(glue)] * bool(k and glue) + list(run)
+    for k, text in enumerate(sentences):
+        out += [Segment(glue)] * bool(k and glue) + [Segment(text)]
+        fresh = [q for q in quantities(text) if q.working() not in (worked or ())]
+        if worked is None or k < first or not fresh or not STOP[lang].search(text) or rng.random() >= WORKED:
+            continue
+        before, formula, after = fresh[0].sentence(lang)
+        worked.add(formula)
+        out += [Segment(glue + before), Segment(formula, math=True), Segment(after)]
     return merge(out)
 
 
@@ -230,25 +263,25 @@ def heading(walk: Walk, skip: bool = True) -> tuple[str, bool]:
     return NUMBERING.sub("", text) or text, walk.top
 
 
-def paragraph(rng: np.random.Generator, walk: Walk, notation: Notation | None, continued: bool = False,
+def paragraph(rng: np.random.Generator, walk: Walk, worked: set[str], continued: bool = False,
               note: int = 0) -> list[Block]:
-    """A paragraph of 2-6 real sentences, with a sentence about the notation's symbols in about two paragraphs
-    of five (where the document has one); with `note`, its first sentence ends in footnote mark `note` and the
-    footnote (the next paragraph's first sentence, where it is in the same chapter) follows as a block."""
+    """The next paragraph of the manual, whole (it was cut to 2-6 sentences), with the working of a quantity it
+    states after the sentence stating it (`_worked`); with `note`, its first sentence ends in footnote mark `note` and
+    the footnote (the next paragraph's first sentence, where it is in the same chapter) follows as a block."""
     lang = walk.lang
     glue = " " if lang == "en" else ""
-    sentences = walk.sentences(int(rng.integers(2, 7)))
+    sentences = walk.sentences(WHOLE)
     if continued:  # the end of a paragraph begun on a previous page, from a word (a clause: no line of Chinese
         text = glue.join(sentences)  # type opens with a full stop)
         half = text[len(text) // 2:]
         cut = re.search(" " if lang == "en" else "[，。；：]", half[:-1])
         text = half[cut.end():] if cut else half
         parts = [s.strip() for s in SENTENCE[lang].split(text) if s.strip()]
-        return [Block("paragraph", _with_math(rng, lang, parts, 0.5, notation, first=1), continued=True)]
+        return [Block("paragraph", _worked(rng, lang, parts, worked, first=1), continued=True)]
     if not note or len(sentences) < 2 or walk.entering() or not walk.left():
-        return [Block("paragraph", _with_math(rng, lang, sentences, 0.5, notation))]
+        return [Block("paragraph", _worked(rng, lang, sentences, worked))]
     mark = Segment(f"{{ }}^{{{note}}}", math=True, note=note)
-    rest = _with_math(rng, lang, sentences[1:], 0.4, notation)
+    rest = _worked(rng, lang, sentences[1:], worked)
     body = merge((Segment(sentences[0]), mark, *([Segment(glue)] if glue else []), *rest))
     footnote = (Segment(f"{{ }}^{{{note}}}", math=True, tex=f"\\textsuperscript{{{note}}}"),
                 Segment(glue + walk.sentences(1)[0]))
@@ -264,29 +297,32 @@ def list_items(rng: np.random.Generator, walk: Walk) -> list[Block]:
             for k, s in enumerate(sentences)]
 
 
-def display(rng: np.random.Generator, lang: str, notation: Notation, tag: str = "",
-            tokens: int | None = None) -> list[Block]:
-    """A displayed formula, numbered `tag` ("" for none), of at most `tokens` LaTeX tokens when the page says
-    (the shortest of ten draws else), which the notation speaks of from now on; three times in five followed by
-    the paragraph defining some of its symbols ("where \\(x\\) is the input.")."""
-    drawn = [random_formula(rng, display=True)]
-    while tokens and latex_tokens(drawn[-1]) > tokens and len(drawn) < 10:
-        drawn.append(random_formula(rng, display=True))
-    formula = min(drawn, key=latex_tokens)
-    notation.use(formula)
-    clause = where(rng, lang, formula, notation) if rng.random() < 0.6 else None
-    return [Block("display", (Segment(formula, math=True),), tag=tag),
-            *([Block("paragraph", clause)] if clause else [])]
+def display(blocks: list[Block], worked: set[str], tokens: int | None = None) -> list[Block]:
+    """The working of a quantity the paragraph before states (`blocks[-1]`), displayed (unnumbered), where the
+    document has not worked it out (`worked`, which it joins) and it is at most `tokens` LaTeX tokens (the page's
+    most, `PageStyle.display_tokens`); [] else."""
+    if not blocks or blocks[-1].kind != "paragraph":
+        return []
+    text = "".join(s.text for s in blocks[-1].segments if not s.math)
+    fresh = [q for q in quantities(text) if q.working() not in worked]
+    shown = [q for q in fresh if not tokens or latex_tokens(q.display()) <= tokens]
+    if not shown:
+        return []
+    worked.add(shown[0].working())
+    return [Block("display", (Segment(shown[0].display(), math=True),))]
 
 
 def picture(rng: np.random.Generator) -> str:
-    """A drawing with no text, in LaTeX `picture` commands (pict2e): bars, lines or points over two axes.
+    """A drawing with no text, in LaTeX `picture` commands (pict2e): bars, lines or points over two axes, or a
+    diagram (`diagram`: a manual's figure is as often one as a chart).
 
     Width is 60% of the line; a box 100 units by 55, axes included.
     """
-    kind = str(rng.choice(["bars", "lines", "points"]))
-    out = [r"\setlength\unitlength{0.006\linewidth}\begin{picture}(100,55)\linethickness{0.6pt}",
-           r"\put(0,0){\line(1,0){100}}\put(0,0){\line(0,1){55}}"]
+    kind = str(rng.choice(["bars", "lines", "points", "diagram"]))
+    head = r"\setlength\unitlength{0.006\linewidth}\begin{picture}(100,55)\linethickness{0.6pt}"
+    if kind == "diagram":
+        return head + diagram(rng) + r"\end{picture}"
+    out = [head, r"\put(0,0){\line(1,0){100}}\put(0,0){\line(0,1){55}}"]
     if kind == "bars":
         n = int(rng.integers(3, 9))
         step = 96 / n
@@ -306,18 +342,43 @@ def picture(rng: np.random.Generator) -> str:
     return "".join(out) + r"\end{picture}"
 
 
-def figure(rng: np.random.Generator, walk: Walk, number: int, said: set[str]) -> Block | None:
-    """A figure: a drawing (`picture`) or, two times in five, a photograph (`photos.photo`, where one is installed)
-    over its caption, "Figure n: " and what the photograph shows or, for a drawing, the title of the section it
-    stands in (a drawing of bars or lines is the section's chart).
+def diagram(rng: np.random.Generator) -> str:
+    """Picture commands of a block diagram with no text in a box 100 units by 55: one or two rows of 2-4 boxes
+    (rounded, or square and some shaded), each joined to the next by an arrow, and the rows by a downward one."""
+    rows, out = int(rng.integers(1, 3)), []
+    rounded, shade = bool(rng.random() < 0.5), int(rng.integers(0, 3)) * 8
+    for row in range(rows):
+        n = int(rng.integers(2, 5))
+        w, h, gap = 70 / n, 14.0, 30 / max(n - 1, 1)
+        y = 20.0 if rows == 1 else 36.0 - row * 32
+        for k in range(n):
+            x = k * (w + gap)
+            if shade and not rounded and rng.random() < 0.5:
+                out.append(f"\\put({x:.1f},{y:.1f}){{\\color{{black!{shade}}}\\rule{{{w:.1f}\\unitlength}}"
+                           f"{{{h:.1f}\\unitlength}}}}")
+            box = f"\\oval({w:.1f},{h:.1f})" if rounded else f"\\framebox({w:.1f},{h:.1f}){{}}"
+            out.append(f"\\put({x + w / 2:.1f},{y + h / 2:.1f}){{{box}}}" if rounded else f"\\put({x:.1f},{y:.1f}){{{box}}}")
+            if k + 1 < n:
+                out.append(f"\\put({x + w + 1:.1f},{y + h / 2:.1f}){{\\vector(1,0){{{gap - 2:.1f}}}}}")
+        if row:
+            out.append(f"\\put({w / 2:.1f},{y + 32 - 1:.1f}){{\\vector(0,-1){{{32 - h - 2:.1f}}}}}")
+    return "".join(out)
 
-    A caption the document has said (`said`, which the caption joins) is never said again: a second chart in a
-    section is a photograph instead (two figures in a row were captioned "Stage 3: the mini-Debian system"); None
-    when that is said too, or none is installed."""
+
+def figure(rng: np.random.Generator, walk: Walk, number: int, said: set[str]) -> Block | None:
+    """A figure: a drawing (`picture`) or, two times in five, a photograph of what the text speaks of
+    (`photos.photo`: its section's title, chapter and paragraph; none in the built-in manuals) over its caption,
+    "Figure n: " and what the photograph shows or, for a drawing, the title of the section it stands in (a drawing
+    of bars, lines or boxes is the section's chart or diagram).
+
+    A caption the document has said (`said`, which the caption joins) is never said again (two figures in a row
+    were captioned "Stage 3: the mini-Debian system"): a second drawing in a section is a photograph where one is of
+    its topic; None else."""
     photo = rng.random() < 0.4
     about = walk.section or walk.chapter()
     about = NUMBERING.sub("", about) or about
-    drawn = photos.photo(rng, walk.lang) if photo or about in said else None
+    topic = " ".join((about, walk.chapter(), walk.paragraphs[walk.at]))
+    drawn = photos.photo(rng, walk.lang, topic) if photo or about in said else None
     if drawn:
         shows, latex = drawn.shows, drawn.latex
     elif about and about not in said:
@@ -356,9 +417,9 @@ def table(rng: np.random.Generator, walk: Walk, number: int, used: set[int], nar
 def _tabular(rng: np.random.Generator, found: manual_tables.ManualTable, lang: str, narrow: bool,
              fits: Callable[[str], bool] | None) -> str | None:
     """`found`'s tabular as the page prints it (see `table`), or None."""
-    printable = [k for k in range(len(found.rows[0])) if not found.header or _printable(_tidy(found.header[k]), lang)]
+    printable = [k for k in range(len(found.rows[0])) if not found.header or _plain(_tidy(found.header[k]), lang)]
     rows = [row for row in ([_tidy(c) for c in r] for r in found.rows)
-            if all(not row[k] or _printable(row[k], lang) for k in printable)]
+            if all(not row[k] or _plain(row[k], lang) for k in printable)]
     if len(rows) < 2 or 0 not in printable:
         return None
     n = min(len(rows), int(rng.integers(3, 11)))
@@ -382,7 +443,7 @@ def _tabular(rng: np.random.Generator, found: manual_tables.ManualTable, lang: s
 
 def draw_blocks(rng: np.random.Generator, walk: Walk, budget: float, numbered: bool = False,
                 columns: int = 1, fits: Callable[[str], bool] | None = None,
-                display_tokens: int | None = None, technical: bool | None = None) -> list[Block]:
+                display_tokens: int | None = None) -> list[Block]:
     """Blocks in a document's order until about `budget` characters of content, or the manual's end.
 
     Args:
@@ -394,8 +455,6 @@ def draw_blocks(rng: np.random.Generator, walk: Walk, budget: float, numbered: b
         columns: the page's columns (two: narrow tables only).
         fits: whether the page prints a tabular legibly (the style's `table_fits`); None takes any.
         display_tokens: the most LaTeX tokens of a displayed formula the page prints legibly (the style's).
-        technical: whether the document is a technical note, with displayed formulas and sentences about their
-            symbols (`TECHNICAL` of documents when None: see there); the others print no math.
 
     Returns:
         The blocks, opening with the heading of the section the walk starts in or, one time in four, a continued
@@ -403,10 +462,8 @@ def draw_blocks(rng: np.random.Generator, walk: Walk, budget: float, numbered: b
         where the text goes on into another chapter, a level-1 heading of the chapter (over one of its first
         section where that is another) opens it and carries its title to the running head (`Block.mark`).
     """
-    lang = walk.lang
-    technical = bool(rng.random() < TECHNICAL) if technical is None else technical
-    notation = Notation(rng) if technical else None
-    blocks: list[Block] = paragraph(rng, walk, notation, continued=True) if rng.random() < 0.25 else []
+    worked: set[str] = set()  # the quantities worked out (`quantities.Quantity.working`)
+    blocks: list[Block] = paragraph(rng, walk, worked, continued=True) if rng.random() < 0.25 else []
     section, sub = int(rng.integers(0, 4)), 0
     equation, figures, tables, notes = int(rng.integers(0, 9)), int(rng.integers(0, 4)), int(rng.integers(0, 4)), 0
     used: set[int] = set()
@@ -430,24 +487,26 @@ def draw_blocks(rng: np.random.Generator, walk: Walk, budget: float, numbered: b
             if chapter and opening and opening != chapter:
                 new.append(titled(opening, 2))
         elif blocks and blocks[-1].kind == "heading":  # a section opens with its text
-            new = paragraph(rng, walk, notation)
-        elif not blocks or r < 0.12:
-            title, top = heading(walk, skip=bool(blocks))
+            new = paragraph(rng, walk, worked)
+        elif not blocks or walk.opening():  # the document's first section, or the one the text goes on into
+            title, top = heading(walk, skip=False)
             if not title:  # the chapter ends first: the next one's heading comes next
                 continue
             level = 1 if top or not section or (not chapters and rng.random() < 0.7) else 2
             new = [titled(title, level)]
+        elif r < WORKED and (new := display(blocks, worked, display_tokens)):  # the paragraph's quantity worked out
+            if numbered and rng.random() < 0.5:
+                equation += 1
+                new = [dataclasses.replace(new[0], tag=str(equation))]
+        elif r < 0.12:  # where a heading stood (it skipped the rest of the section: text read on no more)
+            new = paragraph(rng, walk, worked)
         elif r < 0.58:
-            new = paragraph(rng, walk, notation, note=notes + 1 if rng.random() < 0.12 else 0)
+            new = paragraph(rng, walk, worked, note=notes + 1 if rng.random() < 0.12 else 0)
             notes += any(b.kind == "footnote" for b in new)
         elif r < 0.70:
             new = list_items(rng, walk)
-        elif r < 0.82 and notation:
-            tagged = numbered and rng.random() < 0.5
-            equation += tagged
-            new = display(rng, lang, notation, str(equation) if tagged else "", display_tokens)
-        elif r < 0.82:  # no technical note: prose where one prints a formula
-            new = paragraph(rng, walk, notation)
+        elif r < 0.82:
+            new = paragraph(rng, walk, worked)
         elif r < 0.91:
             new = [b for b in [table(rng, walk, tables + 1, used, narrow=columns > 1, fits=fits)] if b is not None]
             tables += len(new)

@@ -568,7 +568,8 @@ def test_a_generated_documents_headings_and_running_head_are_those_of_its_text(l
         head = walk.chapter()  # the running head the document opens with (the engine's style takes it)
         if head:
             assert head in (bare(begins.chapter or ""), bare(begins.section or "")), (head, begins)
-        blocks = draw_blocks(rng, walk, 6000, numbered=seed % 2 == 1)
+        # ten pages' worth: a document reads its chapter's every paragraph now, so a shorter one seldom leaves it
+        blocks = draw_blocks(rng, walk, 30000, numbered=seed % 2 == 1)
         if blocks[0].kind == "heading" and begins.section and _tidy(begins.section) in titles(lang):
             assert bare(blocks[0].segments[0].text) == bare(begins.section), (blocks[0], begins)
         for block, after in zip(blocks, blocks[1:]):
@@ -814,10 +815,10 @@ def test_the_running_head_follows_the_chapter_page_by_page() -> None:
     force at its end (`\\leftmark`), and each page's target and meta say that head, so a page after a chapter's
     heading is redrawn from its own target, and one saying the first chapter's head is flagged."""
     engine = PagesEngine(PagesEngine.Config(lang="en", fill=3.0, page_tokens=600, capture=0.0))
-    [pages] = engine.document_batch([Draw(2, 0, make_rng(5, "pages", 2))])
+    [pages] = engine.document_batch([Draw(2, 0, make_rng(2, "pages", 2))])  # a document going on into a chapter
     assert all(isinstance(p, Sample) for p in pages), pages
     heads = [p.meta["style"]["head"] for p in pages]
-    assert len(set(heads)) >= 3 and all(heads), heads
+    assert len(set(heads)) >= 2 and all(heads), heads
     for k, page in enumerate(pages):
         assert page.target.startswith(heads[k] + "\n\n"), (heads[k], page.target[:80])
         if k and heads[k] != heads[k - 1]:  # the page prints the heading that opens the chapter

@@ -1,5 +1,6 @@
 """Generated pages as papers set them: tables the manual prints, under numbered captions, on the page's topic;
-sections that open with text and run on in number; figures that are photographs as well as charts."""
+sections that open with text and run on in number; figures that are charts and diagrams, or photographs of what the
+text speaks of."""
 
 from __future__ import annotations
 
@@ -140,20 +141,25 @@ def test_a_captioned_table_is_written_over_its_tabular_and_redrawn_to_the_pixel(
         blocks_of("Table 2: List of packages\n\nSome words.", "en", False, [])
 
 
-def test_figures_are_photographs_as_well_as_charts_and_a_photo_page_is_redrawn_to_the_pixel() -> None:
-    """Figures were bare charts only: two in five are now a crop of a packaged photo with no text in it (the scene
-    engine's backgrounds), which the page's redraw writes again from the LaTeX its meta records."""
+def test_a_manuals_figures_are_drawings_and_a_photo_of_its_topic_page_is_redrawn_to_the_pixel() -> None:
+    """Two figures in five were a crop of any packaged photo, off the page's topic (a harbour in a git manual): a
+    photograph now stands only where the text speaks of what it shows (`photos.SUBJECTS`), which no manual does, so
+    a manual's figures are its drawings (charts and diagrams); a photo figure's page is redrawn from the LaTeX its
+    meta records."""
     if not any(Path(p.path).is_file() for p in PHOTOS):
         pytest.skip("no background photo package is installed (make setup)")
     kinds = []
-    for seed in range(40):
-        rng = make_rng(seed, "pages", 0)
-        kinds += ["photo" if "gotphoto" in b.picture else "chart"
-                  for b in draw_blocks(rng, Walk(rng, "en"), 6000) if b.kind == "figure"]
-    assert 0.25 <= kinds.count("photo") / len(kinds) <= 0.55 and len(kinds) >= 20, kinds
+    for lang in ("en", "zh"):
+        for seed in range(30):
+            rng = make_rng(seed, "pages", 0)
+            kinds += ["photo" if "gotphoto" in b.picture else "diagram" if "oval" in b.picture or "framebox"
+                      in b.picture else "chart" for b in draw_blocks(rng, Walk(rng, lang), 6000) if b.kind == "figure"]
+    assert "photo" not in kinds and kinds.count("diagram") >= 0.1 * len(kinds) and len(kinds) >= 40, kinds
+    assert photos.photo(make_rng(3, "pages", 0), "en", "How Debian boots: the window manager's tree view") is None
+    picture = photos.photo(make_rng(3, "pages", 0), "en", "Birds of the lakes and forests")
+    assert photos.about(PHOTOS[int(photos.FILE.fullmatch(picture.name)[1])].name, "en", "Birds of the lakes and forests")
     style = PageStyle(paper="a4", margins=(72.0, 72.0, 72.0, 72.0), family="ptm", size=10.0, leading=1.2,
                       parindent=15.0, parskip=0.0)
-    picture = photos.photo(make_rng(3, "pages", 0), "en")
     blocks = [Block("paragraph", (Segment("A photograph of the place stands below."),)),
               Block("figure", (Segment("Figure 1: " + picture.shows),), picture=picture.latex)]
     pdf = photos.compile_with_photos(batch_latex("en", [document_latex(0, style.setup(), blocks)]),
@@ -170,27 +176,26 @@ def test_figures_are_photographs_as_well_as_charts_and_a_photo_page_is_redrawn_t
     assert np.array_equal(np.asarray(again), np.asarray(image))
 
 
-def test_a_photos_caption_says_what_it_shows_in_both_languages() -> None:
+def test_a_photos_caption_says_what_it_shows_and_its_subject_is_no_word_of_the_manuals() -> None:
     """A photo figure was captioned with its section's title (a flower over "图 2 类 Unix 文件系统"): its caption is
-    now the photo's description, which every packaged photo has in English and Chinese, printable on a page."""
-    assert set(DESCRIPTIONS) == {p.name for p in PHOTOS}
+    the photo's description, which every packaged photo has in English and Chinese, printable on a page. Its
+    subject words are words of what it shows and none a manual uses ("window", "tree", "path": a dog at a window
+    beside a chapter on X11 would be no more on topic than a harbour)."""
+    assert set(DESCRIPTIONS) == {p.name for p in PHOTOS} == set(photos.SUBJECTS)
     for en, zh in DESCRIPTIONS.values():
         assert _printable(en, "en") and en[0].isupper() and not en.endswith("."), en
         assert _printable(zh, "zh") and re.search("[\u4e00-\u9fff]", zh) and not re.search("[A-Za-z]", zh), zh
+    for source in prose.SOURCES:
+        for lang in ("en", "zh"):
+            texts = prose.paragraphs(lang, source) + prose.headings(lang, source)
+            assert not [(n, t) for t in texts for n in photos.SUBJECTS if photos.about(n, lang, t)]
+    assert photos.about("squirrel_cls", "en", "Squirrels hoard nuts.") and photos.about("squirrel_cls", "zh", "松鼠")
+    assert not photos.about("squirrel_cls", "en", "Run the squirrelmail server.")  # whole words only
     if not any(Path(p.path).is_file() for p in PHOTOS):
         pytest.skip("no background photo package is installed (make setup)")
-    seen = 0
-    for lang in ("en", "zh"):
-        for seed in range(12):
-            rng = make_rng(seed, "pages", 0)
-            for b in draw_blocks(rng, Walk(rng, lang), 6000):
-                found = photos.FILE.search(b.picture or "")
-                if b.kind == "figure" and found:
-                    number = re.match(r"(?:Figure |图 )(\d+)", b.segments[0].text)[1]
-                    shows = description(PHOTOS[int(found[1])], lang)
-                    assert b.segments[0].text == CAPTION["figure"][lang].format(number) + shows
-                    seen += 1
-    assert seen >= 6, seen
+    for lang, topic in (("en", "A lake in the mountains"), ("zh", "山间的湖")):
+        drawn = photos.photo(make_rng(0, "pages", 0), lang, topic)
+        assert drawn.shows == description(PHOTOS[int(photos.FILE.fullmatch(drawn.name)[1])], lang)
 
 
 def test_a_chapters_title_is_never_drawn_as_a_subsection() -> None:

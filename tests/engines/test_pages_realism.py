@@ -1,82 +1,85 @@
-"""Generated pages look like papers: inline math comes in sentences about it, and tables stay legible."""
+"""Generated pages look like real documents: their math works out their text's quantities, and tables and formulas
+stay legible."""
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pymupdf
 import pytest
 
+from engines import prose as corpus
 from engines.base import SampleError, make_rng
-from engines.formulas.content import latex_tokens
 from engines.pages import PagesEngine
 from engines.pages.blocks import Block, Document, Segment
-from engines.pages.content import Walk, display, draw_blocks
+from engines.pages.content import Walk, _printable, draw_blocks, prose
 from engines.pages.layout import CAP_HEIGHT, PageStyle, batch_latex, document_latex, natural_width
-from engines.pages.mathtext import TEMPLATES, Notation, sentence, symbols, where
+from engines.pages.quantities import quantities
 from renderers.latex import LatexConfig, compile_document
 
 FLOOR = 9.0 / CAP_HEIGHT * 72 / 144  # points: 9 px capitals at 144 dpi
 INLINE = re.compile(r"\\\((.*?)\\\)")
 
 
-def _template(pattern: str) -> re.Pattern:
-    """A template sentence as a regex: formulas any inline math (a space each side by a Chinese character),
-    nouns any words."""
-    out = re.escape(pattern)
-    out = re.sub(r"\\\{n\d\\\}", "[^.。]+?", out)
-    return re.compile(re.sub(r"\\\{\d\\\}", r" ?\\\\\\(.+?\\\\\\) ?", out))  # Chinese: spaced
+def _value(working: str) -> tuple[Decimal, Decimal]:
+    """Both sides of a working ("4 \\times 2^{30} = 4294967296"), evaluated exactly."""
+    left, right = working.split(" = ")
+    product = Decimal(1)
+    for factor in left.split(" \\times "):
+        base, _, power = factor.partition("^")
+        product *= Decimal(base) ** int(power.strip("{}") or 1)
+    return product, Decimal(right)
+
+
+OPENING = {"en": re.compile(r"(That is|An? \d+-bit number has) $"), "zh": re.compile(r"(即|\d+ 位的数共有) $")}
+ENDS = {"en": r"(?<=[.!?])\s+", "zh": "(?<=[。！？])"}
+
+
+def _stated(text: str) -> set[str]:
+    return {q.working() for q in quantities(text)}
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_inline_math_comes_in_sentences_about_the_symbols_displayed(lang: str) -> None:
-    templates = [_template(p) for p, _ in TEMPLATES[lang]]
-    ends = r"(?<=[.!?])[)\"']*\s+" if lang == "en" else "(?<=[。！？])(?![）)”」』])|(?<=[。！？][）”])"  # after closing marks
-    seen_where = seen_sentence = 0
-    for seed in range(12):
-        blocks = draw_blocks(make_rng(seed, "math", 0), Walk(make_rng(seed, "walk", 0), lang), 4000, technical=True)
+def test_math_works_out_the_quantities_its_text_states(lang: str) -> None:
+    """A third of documents dropped formulas from the formula engine into the Debian manual's prose, with sentences
+    about their symbols ("where \\(\\alpha\\) is the learning rate"): a page's math now works out a quantity its
+    text states, right: a sentence after the one stating it, or a display under the paragraph stating it."""
+    inline = displayed = 0
+    for seed in range(100):
+        rng = make_rng(seed, "pages", 0)
+        blocks = draw_blocks(rng, Walk(rng, lang), 6000, numbered=True)
         for b, block in enumerate(blocks):
-            if block.kind not in ("paragraph", "item"):
+            math = [k for k, s in enumerate(block.segments) if s.math and not s.note and not s.tex]  # not a note mark
+            if block.kind == "display":
+                assert b and blocks[b - 1].kind == "paragraph", block
+                assert any(block.segments[0].text == q.display() for q in quantities(blocks[b - 1].markdown()))
+                displayed += 1
                 continue
-            math = [s for s in block.segments if s.math and not s.note]
-            if not math:
-                continue
-            text = block.markdown()
-            if b and blocks[b - 1].kind == "display" and text.startswith(("where ", "其中，")):
-                seen_where += 1  # a display's where-clause names symbols of that display
-                assert {s.text for s in math} <= set(symbols(blocks[b - 1].segments[0].text)), text
-                continue
-            # every sentence holding math is one of the grammar's; the real prose's sentences hold none
-            for piece in re.split(ends, text):
-                if "\\(" in piece and "{ }^{" not in piece:
-                    seen_sentence += 1
-                    assert any(t.fullmatch(piece) for t in templates), piece
-    assert seen_where >= 5 and seen_sentence >= 10, (seen_where, seen_sentence)
+            assert not math or block.kind == "paragraph", block  # never in a list item, a footnote or a caption
+            for k in math:
+                working = block.segments[k].text
+                left, right = _value(working)
+                assert left == right, working
+                before = OPENING[lang].sub("", "".join(s.text for s in block.segments[:k] if not s.math)).strip()
+                last = [t for t in re.split(ENDS[lang], before) if t][-1]  # the sentence before the working
+                assert working in _stated(last), (working, before)
+                inline += 1
+    assert inline >= 4 and displayed >= 1, (inline, displayed)  # 100 pages of two: a working on about one in 8
 
 
-def test_a_notation_speaks_of_its_formulas_symbols() -> None:
-    formula = r"\frac{\partial u}{\partial t} = \alpha \nabla^{2} u + \mathbf{W} x_{i} \quad \text{for all } t"
-    assert symbols(formula) == ["u", "t", r"\alpha", r"\mathbf{W}", "x_{i}"]
-    rng = make_rng(0, "notation", 0)
-    notation = Notation(rng)
-    notation.use(formula)
-    named = {s.text for _ in range(40) for s in sentence(rng, "en", notation) if s.math}
-    assert named & set(symbols(formula)) and not named & {"W", "partial", "nabla"}
-    clause = "".join(s.markdown() for s in where(rng, "en", formula, notation))
-    assert clause.startswith("where \\(") and clause.endswith(".")
-    assert where(rng, "en", "1 + 2 = 3", notation) is None
-    # a symbol keeps what the document called it
-    called = {}
-    for _ in range(60):
-        text = "".join(s.markdown() for s in sentence(rng, "en", notation))
-        for symbol, noun in re.findall(r"\\\(((?:(?!\\\)).)+)\\\) (?:denotes|be|for|is) ((?:the|a) [a-z ]+?)(?=[,.]| and)",
-                                       text):
-            assert called.setdefault(symbol, noun) == noun, (symbol, noun, called)
-    assert len(called) >= 2, called
-    # a Chinese sentence spaces its formulas from the characters around them, as Chinese papers are typed
-    zh = [where(rng, "zh", formula, notation)] + [sentence(rng, "zh", notation) for _ in range(20)]
-    text = "".join(s.markdown() for segments in zh for s in segments)
-    assert text.count("\\(") >= 20 and not re.search("[\u4e00-\u9fff]\\\\\\(|\\\\\\)[\u4e00-\u9fff]", text), text
+def test_a_quantity_is_worked_out_exactly_in_both_languages() -> None:
+    found = quantities("A 32-bit system addresses 4 GiB; wait 2 days or 5 minutes; tracks of 10 mils at 1.6 mm; "
+                       "version 2.6.32, 128-bit keys, 3 GB, 1GB=1048576k, 100 KiB/sec.")
+    assert [(q.number, q.unit) for q in found] == [("32", "bit"), ("4", "GiB"), ("2", "days"), ("5", "minutes"),
+                                                   ("10", "mils"), ("1.6", "mm")]  # a GB may be binary
+    for q in found:
+        assert _value(q.working())[0] == _value(q.working())[1], q
+    assert found[1].display() == "4 \\mathrm{~GiB} = 4 \\times 2^{30} \\mathrm{~B} = 4294967296 \\mathrm{~B}"
+    assert found[4].working() == "10 \\times 0.0254 = 0.254"
+    assert "".join(found[1].sentence("en")) == "That is 4 \\times 2^{30} = 4294967296 bytes."
+    assert "".join(found[0].sentence("zh")) == "32 位的数共有 2^{32} = 4294967296 种取值。"
+    assert "".join(quantities("8-bit data")[0].sentence("en")) == "An 8-bit number has 2^{8} = 256 possible values."
 
 
 def _wide(columns: int) -> str:
@@ -145,16 +148,6 @@ def test_a_displayed_formula_never_prints_under_the_floor() -> None:
         assert shrunk and flagged, (columns, shrunk, flagged)
 
 
-def test_a_two_column_pages_formulas_are_drawn_short_enough_to_print_over_the_floor() -> None:
-    style = PageStyle(paper="a4", margins=(72.0, 72.0, 72.0, 72.0), family="lmr", size=10.0, leading=1.2,
-                      parindent=15.0, parskip=0.0, columns=2, shrink_floor=FLOOR)
-    rng = make_rng(0, "display", 0)
-    drawn = [display(rng, "en", Notation(rng), tokens=style.display_tokens)[0].segments[0].text for _ in range(30)]
-    assert sum(latex_tokens(f) <= style.display_tokens for f in drawn) >= 28
-    flagged = sum(any("GOTD." in s["text"] for s in spans) for spans in _display_pages(style, drawn))
-    assert flagged <= 1, flagged  # the cap is an estimate; TeX flags (and the engine refuses) the rare miss
-
-
 @pytest.mark.parametrize("block, reason", [(Block("table", (Segment(_wide(12)),)), "table_illegible"),
                                            (Block("display", (Segment(" + ".join("x" * 120), math=True),)),
                                             "display_illegible")])
@@ -190,20 +183,68 @@ def test_no_space_is_written_beside_a_curly_quote_that_xecjk_sets_full_width() -
         assert _tidy(text) == text
 
 
-def test_math_only_in_technical_notes_and_never_in_a_list_item() -> None:
-    """Every document dropped sentences about formulas into the Debian manual's prose and its list items ("This
-    holds for all i <= n."): only a share of documents (`TECHNICAL`, technical notes) print math now, displayed
-    and inline; the others print none, and no list item does."""
-    technical = 0
-    for lang in ("en", "zh"):
-        for seed in range(30):
-            rng = make_rng(seed, "pages", 0)
-            blocks = draw_blocks(rng, Walk(rng, lang), 6000)
-            body = [b for b in blocks if b.kind != "footnote"]  # a footnote's number is set as math
-            math = [b for b in body if b.kind == "display" or any(s.math and not s.note for s in b.segments)]
-            assert not [b for b in blocks if b.kind == "item" and any(s.math for s in b.segments)]
-            technical += bool(math)
-    assert 0.15 <= technical / 60 <= 0.5, technical  # a third drawn (every document before)
-    plain = draw_blocks(make_rng(0, "pages", 0), Walk(make_rng(0, "pages", 0), "en"), 6000, technical=False)
-    assert not [b for b in plain if b.kind == "display" or any(s.math and not s.note for s in b.segments)
-                and b.kind != "footnote"]
+# Every character a paragraph may print that TeX or markdown reads as markup, and the typographic ones let in
+SPECIALS = {"en": 'Run #!/bin/sh with $HOME at 100% & a_b ~user x^2 a < b c>d e|f "quoted" back`tick ‘single’ '
+                  "“double” en–dash em—dash © 20° 3×4 A→B café naïve [1] = +1 @ *.deb / ; : ! ? end.",
+            "zh": '运行 #!/bin/sh 命令，$HOME 为 100% & a_b ~user x^2 a < b c>d e|f "引号" back`tick ‘单’“双”《书名》'
+                  "A→B [1] = +1 @ *.deb 结束。"}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_tex_and_markdown_specials_print_as_written_in_every_face(lang: str) -> None:
+    """Only about a fifth of the manual's paragraphs could be printed (none holding `_`, `$`, `%`, `&`, `#`, `~`,
+    `<`, a curly quote, or of one sentence), so a document skipped four paragraphs in five and crossed a chapter every
+    2-3 pages: TeX's specials are escaped now (`blocks.escaped`), and each prints its own code point in every face of
+    the language, read from the PDF's text layer before any normalising."""
+    from dataclasses import replace
+
+    from engines.pages.layout import FAMILIES
+    from engines.pages.split import MARK
+    from engines.photos import compile_with_photos
+
+    assert _printable(SPECIALS[lang], lang)
+    style = PageStyle(paper="a4", margins=(72.0, 72.0, 72.0, 72.0), family="lmr", size=10.0, leading=1.2,
+                      parindent=15.0, parskip=0.0)
+    documents = [document_latex(k, replace(style, family=family).setup(),
+                                [Block("paragraph", (Segment(SPECIALS[lang]),))])
+                 for k, family in enumerate(FAMILIES[lang])]
+    pdf = compile_with_photos(batch_latex(lang, documents), PagesEngine(PagesEngine.Config(lang=lang))._latex(lang))
+    with pymupdf.open(stream=pdf) as doc:
+        pages = [MARK.sub("", page.get_text()) for page in list(doc)[-len(documents):]]  # after a warm page
+    for family, text in zip(FAMILIES[lang], pages):
+        assert "".join(text.split()) == "".join(SPECIALS[lang].split()), family
+
+
+def test_a_paragraph_markdown_would_read_as_markup_is_refused() -> None:
+    """The target is markdown: a page opening on "# " or "1. " would read as a heading or a list item, a pair of
+    `*` or `$` as emphasis or math, an HTML tag as a tag. Such paragraphs stay out; the same characters alone pass."""
+    for text in ("Then type # apt-get update as root.", "See item 3. It says so.", "Use *.deb and *.udeb files.",
+                 "Set $A and $B first.", "Write <b>bold</b> text.", "Call _init_ here.", "A [link](http://x.org).",
+                 "Type `ls` now.", "Use &amp; here."):
+        assert not _printable(text, "en"), text
+    for text in ("Use #!/bin/sh and $HOME.", "It costs 5% & more.", "Edit foo_bar.conf now.", "If a < b, then stop.",
+                 "Globs like *.deb match.", "Its ~/.bashrc file."):
+        assert _printable(text, "en"), text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_most_of_the_manual_prints_and_a_document_reads_it_on(lang: str) -> None:
+    """Of the Debian Reference's paragraphs 21% (en) and 22% (zh) printed, and a 12-page document printed 16-18% of
+    the paragraphs it passed (a heading skipped the rest of its section): now over 80% print, and a document prints
+    over 85% of those it passes."""
+    assert len(prose(lang)) >= 0.8 * len(corpus.paragraphs(lang))
+    read: list[int] = []
+    shares = []
+    for seed in range(8):
+        rng = make_rng(seed, "multipage", 0)
+        walk = Walk(rng, lang, ahead=120)
+        original, read = walk._next, []
+
+        def recorded(original=original, read=read) -> int:
+            read.append(original())
+            return read[-1]
+
+        walk._next = recorded
+        draw_blocks(rng, walk, 30000)
+        shares.append(len(set(read)) / (walk.k - walk.first + 1))
+    assert min(shares) >= 0.75 and sum(shares) / len(shares) >= 0.85, shares

@@ -34,7 +34,9 @@ def _record(sample: Sample) -> dict:
 @pytest.fixture(scope="module")
 def multipage() -> list[Sample]:
     engine = MultipageEngine(MultipageConfig(max_pages=3))
-    out = engine.sample_batch([Draw(i, 0, make_rng(1, "multipage", i)) for i in range(2)])
+    # the second group's document (the first group's is refused: a page's text layer shows words past a paragraph's
+    # end before the next block's marker, as the split refuses; seen since a document reads its manual whole)
+    out = engine.sample_batch([Draw(i, 0, make_rng(1, "multipage", i)) for i in (6, 7)])
     return [s for s in out if isinstance(s, Sample)]
 
 
