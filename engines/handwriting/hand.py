@@ -55,6 +55,10 @@ FONT_WEIGHTS = {"zh": (5 / 7, 2 / 7)}  # a font hand's chances among its languag
 INKS = ((20, 24, 30), (18, 32, 110), (12, 40, 140), (40, 40, 48), (90, 20, 20))
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 HANZI = "hanzi"  # `_source` of Chinese characters and full-width marks
+# The narrowest word space of a font hand, in ems (the Hershey pen fonts space 0.38 em, with gaps between letters).
+# Ma Shan Zheng spaces 0.21 em and its brush strokes reach past their advance: "ABRT PID" looked like "ABRTPID"
+# while the target kept the space; at 0.5 em its word gap is 0.43 em of blank on average, 0.25 em at the least.
+WORD_GAP = 0.5
 STEP = 0.08  # ems between points after densifying, so a wobble (2-5 waves an em) bends long straight strokes too
 
 
@@ -172,7 +176,9 @@ def _ttf(path: str, px: int) -> ImageFont.FreeTypeFont:
 
 @functools.lru_cache(maxsize=65536)
 def _font_advance(font: str, px: int, char: str) -> float:
-    return _ttf(_file(font, char), px).getlength(char)
+    """The advance of `char` in pixels; a space at least `WORD_GAP` ems, so that words stay apart on the page."""
+    width = _ttf(_file(font, char), px).getlength(char)
+    return max(width, WORD_GAP * px) if char == " " else width
 
 
 @functools.lru_cache(maxsize=32768)

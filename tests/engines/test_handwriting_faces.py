@@ -16,7 +16,7 @@ from engines import get_engine, make_rng
 from engines.handwriting import faces
 from engines.handwriting import hand as hands
 from engines.handwriting.content import write_page
-from renderers import ppocr
+from renderers import pen, ppocr
 
 FACES = [f for f in hands.FONT_HANDS["zh"] if faces.is_face(f)]
 SIZE = (30.0, 34.0)
@@ -84,3 +84,22 @@ def test_meta_records_the_face_a_sample_was_written_with() -> None:
             assert sample.meta["hand"]["font"] in FACES and sample.meta["hand"]["pen"] is False
             return
     raise AssertionError("no sample of 40 written with a Fontsource face")
+
+
+def test_latin_words_in_a_brush_face_stand_apart() -> None:
+    """Ma Shan Zheng's space is 0.21 em and its brush strokes reach past their advance: "ABRT PID" drew as
+    "ABRTPID" (no blank column between T and P in 1 of 20 lines) while the target kept the space. With the word gap
+    (`hand.WORD_GAP`) every line of 20 shows a blank band of at least 0.2 em between the words, across the capitals'
+    middle rows, and it is the widest gap of the line."""
+    face, em = "@fontsource/ma-shan-zheng", 36.0
+    for seed in range(20):
+        hand = hands.Hand("zh", face, False, em, 0.12, 1.5, 0.7, 2.0, -0.02, (0, 0, 0))
+        written = hands.write_lines(hand, [("ABRT PID", 10, 60)], np.random.default_rng(seed))
+        mask = np.zeros((100, 400), np.uint8)
+        for patch, x, y in written.stamps:
+            pen.stamp(mask, patch, x, y)
+        cols = np.flatnonzero(mask[60 - 25:60 - 5].max(axis=0) > 64)  # inked columns of the capitals' middle rows
+        gaps = np.diff(cols) - 1
+        space_at = hands.advance(hand, "ABRT") + 10  # where the space starts, nominally
+        widest = int(np.argmax(gaps))
+        assert gaps[widest] >= 0.2 * em and abs(cols[widest] - space_at) < 0.5 * em, (seed, gaps.tolist())
