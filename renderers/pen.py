@@ -265,3 +265,79 @@ def stamp(mask: np.ndarray, patch: np.ndarray, x: int, y: int) -> None:
     if x1 > x0 and y1 > y0:
         region = mask[y0:y1, x0:x1]
         np.maximum(region, patch[y0 - y:y1 - y, x0 - x:x1 - x], out=region)
+
+
+@dataclass(frozen=True)
+class Cursive:
+    """How quickly a hand writes Chinese (a quick pen hand, 行书-like, not a brush's grass script).
+
+    Attributes:
+        reach: the farthest (ems) from one stroke's end to the next one's start that the pen travels without lifting:
+            the two strokes are written as one line, joined by a thin, quick hairline.
+        trim: the largest share of a stroke's length cut from each of its ends (a quick hand stops short).
+        bow: the spread (ems) of the bend of a stroke at its middle, across its chord (a quick hand's strokes curve).
+    """
+
+    reach: float
+    trim: float
+    bow: float
+
+
+CURSIVE_STEP = 0.05  # ems between a cursive stroke's points (arc length): the same spacing on every stroke
+HAIRLINE = 0.45  # the nib's share on a join: the pen is moving fast and barely pressing
+FAST = 0.35  # how much thinner a stroke's quick middle is than its slow ends (a pen's speed thins its line)
+
+
+def _along(stroke: np.ndarray, start: float, end: float) -> np.ndarray:
+    """The part of a polyline between two shares of its arc length, resampled every `CURSIVE_STEP` ems (its
+    corners rounded a little, as a quick pen rounds them)."""
+    seg = np.hypot(*np.diff(stroke, axis=0).T)
+    arc = np.concatenate([[0.0], np.cumsum(seg)])
+    total = float(arc[-1])
+    if total < 1e-6:
+        return stroke[:1].astype(np.float64)
+    s = np.linspace(start * total, end * total, max(2, int(np.ceil((end - start) * total / CURSIVE_STEP)) + 1))
+    return np.stack([np.interp(s, arc, stroke[:, 0]), np.interp(s, arc, stroke[:, 1])], axis=1)
+
+
+def _join(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The hairline from the end of `a` to the start of `b`: a quadratic curve that leaves in `a`'s direction of
+    travel (the pen overshoots, then turns to the next stroke), without its two end points."""
+    gap = float(np.hypot(*(b[0] - a[-1])))
+    heading = a[-1] - a[-2] if len(a) > 1 else b[0] - a[-1]
+    heading = heading / max(float(np.hypot(*heading)), 1e-6)
+    control = a[-1] + heading * 0.35 * gap
+    t = np.linspace(0, 1, 17)[:, None]
+    return _along((1 - t) ** 2 * a[-1] + 2 * (1 - t) * t * control + t ** 2 * b[0], 0, 1)[1:-1]
+
+
+def cursive_strokes(strokes: Sequence[np.ndarray], style: Cursive, rng: np.random.Generator
+                    ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """A character's strokes as a quick hand writes them: each stroke shortened at its ends and bowed, and
+    consecutive strokes joined where the pen would not lift (the next one starts within `style.reach` of where
+    this one ends).
+
+    Returns:
+        (polylines in em units, float64; and each polyline's nib share at each point: about 1 at a stroke's slow
+        ends, `1 - FAST` at its quick middle, `HAIRLINE` on a join).
+    """
+    lines: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
+    for stroke in strokes:
+        cut = rng.uniform(0, style.trim, 2)
+        part = _along(np.asarray(stroke, dtype=np.float64), cut[0], 1 - cut[1])
+        weight = np.full(len(part), 1.0)
+        if len(part) > 2:
+            chord = part[-1] - part[0]
+            normal = np.array([-chord[1], chord[0]]) / max(float(np.hypot(*chord)), 1e-6)
+            u = np.linspace(0, 1, len(part))
+            part = part + np.outer(np.sin(np.pi * u) * rng.normal(0, style.bow), normal)
+            weight = 1.05 - FAST * np.sin(np.pi * u)
+        if lines and float(np.hypot(*(part[0] - lines[-1][-1]))) <= style.reach:
+            bridge = _join(lines[-1], part)
+            lines[-1] = np.concatenate([lines[-1], bridge, part])
+            weights[-1] = np.concatenate([weights[-1], np.full(len(bridge), HAIRLINE), weight])
+        else:
+            lines.append(part)
+            weights.append(weight)
+    return lines, weights
