@@ -52,8 +52,9 @@ class HandwritingEngine(Engine):
     """Plain OCR of handwritten pages: pen-stroke prose (built in) or real handwritten lines pasted on paper.
 
     Built in: a drawn hand writes prose on lined or plain paper, a sticky note or a letter (`content`), then the
-    sheet is scanned or photographed (`renderers.degrade`); a quick hand's page must read back (`gate`). With `--source`: 6-8 real line images with their
-    transcripts are pasted onto a blank page, or a whole real page is used as it is (`source`).
+    sheet is scanned or photographed (`renderers.degrade`); a quick hand's page must read back (`gate`). With
+    `--source`: 6-8 real line images with their transcripts are pasted onto a blank page, or a whole real page is
+    used as it is (`source`).
     """
 
     name = "handwriting"

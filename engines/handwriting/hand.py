@@ -17,8 +17,9 @@ handwritten Chinese that gets read is a quick pen hand: strokes joined where the
 bent, the characters uneven in size and slant on a wandering baseline. A quick hand writes the medians so
 (`pen.cursive_strokes`, each character in one of `VARIANTS` forms per style) and its page must read back
 (`gate`). The medians written as drawn are one neat writer's thin, even strokes; Ma Shan Zheng is a brush Kai hand
-of Google Fonts (from Fontsource: `faces`), LXGW WenKai a printed Kai face, the floor. Three of Google Fonts' Chinese handwriting faces are
-left out because their pages would not show their targets: each draws simplified code points in traditional forms.
+of Google Fonts (from Fontsource: `faces`), LXGW WenKai a printed Kai face, the floor. Three of Google Fonts'
+Chinese handwriting faces are left out because their pages would not show their targets: each draws simplified
+code points in traditional forms.
 Long Cang (a quick pen hand) writes 时 as 時, 装 as 裝, 输 as 輸, 损 as 損, 单 as 單 (seen in a grid of 594 common
 characters; PP-OCR reads most of them as the simplified character, so no reader catches them); Zhi Mang Xing (a
 running brush hand) 则 as 則, 损 as 損, and PP-OCR misread 112 of the engine's 1,180 prose characters drawn clean
