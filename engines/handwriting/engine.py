@@ -52,7 +52,7 @@ class HandwritingEngine(Engine):
     """Plain OCR of handwritten pages: pen-stroke prose (built in) or real handwritten lines pasted on paper.
 
     Built in: a drawn hand writes prose on lined or plain paper, a sticky note or a letter (`content`), then the
-    sheet is scanned or photographed (`renderers.degrade`); a quick hand's page must read back (`gate`). With
+    sheet is scanned or photographed (`renderers.degrade`); a line of a quick hand's page must read back (`gate`). With
     `--source`: 6-8 real line images with their transcripts are pasted onto a blank page, or a whole real page is
     used as it is (`source`).
     """
@@ -89,10 +89,11 @@ class HandwritingEngine(Engine):
         params = degrade.draw_params(rng, PRESETS[int(rng.choice(len(PRESETS), p=PRESET_WEIGHTS))])
         texts = [DrawnText(text, box_quad(*box)) for text, box in lines]
         done = degrade.apply(page, params, texts)
-        if meta.get("hand", {}).get("cursive"):
-            read = gate.share_read(done.images[0], done.texts)
+        spot = gate.spot_line(done.texts) if meta.get("hand", {}).get("cursive") else None
+        if spot is not None:
+            read = gate.share_read(done.images[0], [spot])
             if read < gate.LEGIBLE:
-                raise SampleError("cursive_illegible", f"PP-OCR read {read:.2f} of the page back")
+                raise SampleError("cursive_illegible", f"PP-OCR read {read:.2f} of {spot.text!r} back")
             meta["read_back"] = round(read, 3)
         meta.update(degrade=dataclasses.asdict(params), boxes=[[round(v, 1) for v in t.bbox] for t in done.texts])
         return Sample(images=done.images, prompt=PROMPT_PLAIN, target="\n".join(t for t, _ in lines), task="plain",

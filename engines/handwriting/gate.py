@@ -1,10 +1,16 @@
-"""The gate a quick (cursive) hand's page passes: PP-OCR reads its lines back.
+"""The gate a quick (cursive) hand's page passes: PP-OCR reads one of its lines back.
 
 Why a gate for these pages alone: a quick hand shortens, bends and joins strokes (`renderers.pen.cursive_strokes`),
 and a character written that way can stop being the character the target names. The neat hands and the faces
 were checked once, by eye and by reading (`hand`); a quick hand's forms are drawn per page, so each page is read as
-the model will see it (after the scan or photo), line by line from the boxes the page already knows (recognition
-only, no detection: about a tenth of reading the page whole), and refused when too little of it reads back.
+the model will see it (after the scan or photo), from a line box the page already knows (recognition only, no
+detection).
+
+Why one line: PP-OCR's recogniser costs about 90 ms of CPU for a full handwritten line, 1.5 s for a page: reading
+every line made a handwriting sample four times as costly. The shortest line holding at least `MIN_CHARS`
+letters, digits or Chinese characters (a paragraph's last line, a form's subject) is a spot check at a tenth of a
+page's cost; whole pages read back at 0.95-1.0 of their characters (60 Chinese samples, README), so the spot
+check is there for a hand gone wrong, not for a character.
 """
 
 from __future__ import annotations
@@ -17,19 +23,31 @@ from PIL import Image
 from renderers import ppocr
 from renderers.result import DrawnText
 
-# The share of a page's letters, digits and Chinese characters that must read back. PP-OCR reads the neat hands'
+# The share of a line's letters, digits and Chinese characters that must read back. PP-OCR reads the neat hands'
 # clean pages at 0.9-0.97 of them; a handwritten character it misreads is often right on the page (己 read 已).
 LEGIBLE = 0.8
+MIN_CHARS = 6
 KEEP = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+
+
+def matched(target: str, read: str) -> tuple[int, int]:
+    """(how many of the target's letters, digits and Chinese characters the reading holds in order, how many it has)."""
+    a, b = "".join(KEEP.findall(target)), "".join(KEEP.findall(read))
+    return sum(m.size for m in difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()), len(a)
 
 
 def share_read(image: Image.Image, lines: list[DrawnText]) -> float:
     """The share of the lines' letters, digits and Chinese characters that PP-OCR reads back in their boxes, in
-    order (a matching of each line's target against its reading); 1.0 for lines with none."""
-    read = ppocr.read_crops(image, [line.quad for line in lines])
-    want = matched = 0
-    for line, got in zip(lines, read):
-        a, b = "".join(KEEP.findall(line.text)), "".join(KEEP.findall(got.text))
-        want += len(a)
-        matched += sum(m.size for m in difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks())
-    return matched / want if want else 1.0
+    order (each line's target matched against its reading); 1.0 for lines with none."""
+    found = want = 0
+    for line, got in zip(lines, ppocr.read_crops(image, [line.quad for line in lines])):
+        hit, count = matched(line.text, got.text)
+        found, want = found + hit, want + count
+    return found / want if want else 1.0
+
+
+def spot_line(lines: list[DrawnText]) -> DrawnText | None:
+    """The line the gate reads: the shortest holding at least `MIN_CHARS` letters, digits or Chinese characters
+    (the first of equals), or None when no line does."""
+    long_enough = [line for line in lines if len(KEEP.findall(line.text)) >= MIN_CHARS]
+    return min(long_enough, key=lambda line: len(KEEP.findall(line.text)), default=None)

@@ -60,7 +60,7 @@ CURSIVE_SHARE = 0.75  # of Chinese pen hands that write quickly (`pen.Cursive`),
 # A quick hand's styles, `Hand.cursive` 1-3 (0 = the medians as drawn): ever longer reaches, shorter strokes, more bend
 CURSIVE = (None, pen.Cursive(0.3, 0.08, 0.015), pen.Cursive(0.4, 0.12, 0.025), pen.Cursive(0.5, 0.15, 0.03))
 QUICK_WOBBLE = 0.4  # a quick hand's wobble, as a share of a neat one's: a fast pen's line is smooth (its strokes bend)
-VARIANTS = 6  # forms of each character a quick hand keeps (each its own trims, bends and joins), one drawn per use
+VARIANTS = 4  # forms of each character a quick hand keeps (each its own trims, bends and joins), one drawn per use
 # black, blue-black, blue, pencil, red-brown
 INKS = ((20, 24, 30), (18, 32, 110), (12, 40, 140), (40, 40, 48), (90, 20, 20))
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")

@@ -55,16 +55,20 @@ def test_a_quick_hand_writes_each_character_in_its_own_forms() -> None:
 
 
 def test_a_quick_hand_page_reads_back_and_the_gate_refuses_a_wrong_target() -> None:
-    """A quick hand's sticky note reads back above the gate's floor (PP-OCR on each line's box); the same boxes
-    with other characters as their targets do not: the gate can fail."""
+    """A quick hand's sticky note reads back above the gate's floor (PP-OCR on each line's box); the gate's line
+    (the shortest of at least `MIN_CHARS`) with other characters as its target does not: the gate can fail."""
     seed = next(s for s in range(200) if hands.draw_hand(np.random.default_rng(s), "zh", SIZE).cursive == 3)
     page, lines, hand, _ = write_page(np.random.default_rng(seed), "zh", "note", SIZE)
     assert hand.cursive == 3
     drawn = [DrawnText(text, box_quad(*box)) for text, box in lines]
     image = Image.fromarray(page)
     assert gate.share_read(image, drawn) >= gate.LEGIBLE
-    wrong = [dataclasses.replace(d, text="".join(reversed(d.text))[::2] + "鹦鹉螺") for d in drawn]
-    assert gate.share_read(image, wrong) < gate.LEGIBLE
+    spot = gate.spot_line(drawn)
+    assert spot is not None and len(gate.KEEP.findall(spot.text)) >= gate.MIN_CHARS
+    assert all(len(gate.KEEP.findall(d.text)) >= len(gate.KEEP.findall(spot.text)) for d in drawn
+               if len(gate.KEEP.findall(d.text)) >= gate.MIN_CHARS)
+    wrong = dataclasses.replace(spot, text="".join(reversed(spot.text))[::2] + "鹦鹉螺")
+    assert gate.share_read(image, [wrong]) < gate.LEGIBLE
 
 
 def test_a_quick_hand_sample_records_its_style_and_what_read_back() -> None:
