@@ -8,8 +8,9 @@ a building, in that wall's perspective. The walls (`FACADES`) were marked by eye
 flat stretch of wall (a fascia above windows, a canopy's front, a plank or siding wall), clockwise from its
 top-left, as fractions of the photo, and the wall's real width over its height (a wall seen at an angle is wider
 than its image). Left out after trying: the walls of the Leuven street (`leuvenA`), a fascia above windows and a
-wall along the street, both so small in the photo that 20 of 23 signs came out under the scene's smallest text. A sign is a rectangle of that wall's own plane, mapped to the image by the wall's homography, so
-it recedes as the wall does; its lines' quads are where their ink went, like every other scene text.
+wall along the street, both so small in the photo that 20 of 23 signs came out under the scene's smallest text. A
+sign is a rectangle of that wall's own plane, mapped to the image by the wall's homography, so it recedes as the
+wall does; its lines' quads are where their ink went, like every other scene text.
 """
 
 from __future__ import annotations

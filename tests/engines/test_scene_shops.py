@@ -82,7 +82,7 @@ def shop_scenes() -> list[tuple]:
 @pytest.mark.slow  # the text check of four photos (PP-OCR) is most of its half minute
 def test_most_shop_scenes_hold_a_sign_whose_lines_are_in_the_target_and_on_its_wall(shop_scenes) -> None:
     with_sign = 0
-    for lang, image, lines, meta in shop_scenes:
+    for _lang, image, lines, meta in shop_scenes:
         if image is None:
             continue
         signs = [item for item in meta["items"] if item["kind"] == "shop"]
