@@ -283,7 +283,7 @@ class Cursive:
     bow: float
 
 
-CURSIVE_STEP = 0.05  # ems between a cursive stroke's points (arc length): the same spacing on every stroke
+CURSIVE_STEP = 0.08  # ems between a cursive stroke's points (arc length): the neat strokes' `hand.STEP`
 HAIRLINE = 0.45  # the nib's share on a join: the pen is moving fast and barely pressing
 FAST = 0.35  # how much thinner a stroke's quick middle is than its slow ends (a pen's speed thins its line)
 
