@@ -8,7 +8,7 @@ detection).
 
 Why one line: PP-OCR's recogniser costs about 90 ms of CPU for a full handwritten line, 1.5 s for a page: reading
 every line made a handwriting sample four times as costly. The shortest line holding at least `MIN_CHARS`
-letters, digits or Chinese characters (a paragraph's last line, a form's subject) is a spot check at a tenth of a
+Chinese characters (a paragraph's last line, a form's subject) is a spot check at a tenth of a
 page's cost; whole pages read back at 0.95-1.0 of their characters (60 Chinese samples, README), so the spot
 check is there for a hand gone wrong, not for a character.
 """
@@ -28,6 +28,7 @@ from renderers.result import DrawnText
 LEGIBLE = 0.8
 MIN_CHARS = 6
 KEEP = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def matched(target: str, read: str) -> tuple[int, int]:
@@ -47,7 +48,8 @@ def share_read(image: Image.Image, lines: list[DrawnText]) -> float:
 
 
 def spot_line(lines: list[DrawnText]) -> DrawnText | None:
-    """The line the gate reads: the shortest holding at least `MIN_CHARS` letters, digits or Chinese characters
-    (the first of equals), or None when no line does."""
-    long_enough = [line for line in lines if len(KEEP.findall(line.text)) >= MIN_CHARS]
+    """The line the gate reads: the shortest (in letters, digits and Chinese characters) holding at least
+    `MIN_CHARS` Chinese characters, the quick hand's own (a form's date, its Latin digits after a printed label,
+    is not one), the first of equals; None when no line does."""
+    long_enough = [line for line in lines if len(HAN.findall(line.text)) >= MIN_CHARS]
     return min(long_enough, key=lambda line: len(KEEP.findall(line.text)), default=None)

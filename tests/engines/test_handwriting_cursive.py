@@ -64,9 +64,10 @@ def test_a_quick_hand_page_reads_back_and_the_gate_refuses_a_wrong_target() -> N
     image = Image.fromarray(page)
     assert gate.share_read(image, drawn) >= gate.LEGIBLE
     spot = gate.spot_line(drawn)
-    assert spot is not None and len(gate.KEEP.findall(spot.text)) >= gate.MIN_CHARS
+    assert spot is not None and len(gate.HAN.findall(spot.text)) >= gate.MIN_CHARS
     assert all(len(gate.KEEP.findall(d.text)) >= len(gate.KEEP.findall(spot.text)) for d in drawn
-               if len(gate.KEEP.findall(d.text)) >= gate.MIN_CHARS)
+               if len(gate.HAN.findall(d.text)) >= gate.MIN_CHARS)
+    assert gate.spot_line([DrawnText("日期：2028年7月30日", drawn[0].quad)]) is None  # five: a form's date
     wrong = dataclasses.replace(spot, text="".join(reversed(spot.text))[::2] + "鹦鹉螺")
     assert gate.share_read(image, [wrong]) < gate.LEGIBLE
 
