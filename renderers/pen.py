@@ -288,56 +288,84 @@ HAIRLINE = 0.45  # the nib's share on a join: the pen is moving fast and barely 
 FAST = 0.35  # how much thinner a stroke's quick middle is than its slow ends (a pen's speed thins its line)
 
 
-def _along(stroke: np.ndarray, start: float, end: float) -> np.ndarray:
-    """The part of a polyline between two shares of its arc length, resampled every `CURSIVE_STEP` ems (its
-    corners rounded a little, as a quick pen rounds them)."""
-    seg = np.hypot(*np.diff(stroke, axis=0).T)
+def _resample(flat: np.ndarray, lengths: np.ndarray, start: np.ndarray, end: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each polyline (`lengths` points of `flat` one after another) between two shares of its arc length, resampled
+    every `CURSIVE_STEP` ems, all in one numpy pass (a form's few dozen small strokes cost more in per-call overhead
+    than in arithmetic when done one by one).
+
+    Returns:
+        (the points one polyline after another, float64; each polyline's number of points: 1 for a polyline of no
+        length, else at least 2; each point's position along its polyline, 0 to 1).
+    """
+    which = np.repeat(np.arange(len(lengths)), lengths)
+    first = np.cumsum(lengths) - lengths
+    seg = np.hypot(*np.diff(flat, axis=0).T)
+    seg[first[1:] - 1] = 0.0  # no length from one polyline's end to the next one's start
     arc = np.concatenate([[0.0], np.cumsum(seg)])
-    total = float(arc[-1])
-    if total < 1e-6:
-        return stroke[:1].astype(np.float64)
-    s = np.linspace(start * total, end * total, max(2, int(np.ceil((end - start) * total / CURSIVE_STEP)) + 1))
-    return np.stack([np.interp(s, arc, stroke[:, 0]), np.interp(s, arc, stroke[:, 1])], axis=1)
-
-
-def _join(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The hairline from the end of `a` to the start of `b`: a quadratic curve that leaves in `a`'s direction of
-    travel (the pen overshoots, then turns to the next stroke), without its two end points."""
-    gap = float(np.hypot(*(b[0] - a[-1])))
-    heading = a[-1] - a[-2] if len(a) > 1 else b[0] - a[-1]
-    heading = heading / max(float(np.hypot(*heading)), 1e-6)
-    control = a[-1] + heading * 0.35 * gap
-    t = np.linspace(0, 1, 17)[:, None]
-    return _along((1 - t) ** 2 * a[-1] + 2 * (1 - t) * t * control + t ** 2 * b[0], 0, 1)[1:-1]
+    arc -= arc[first][which]
+    total = arc[first + lengths - 1]
+    counts = np.where(total < 1e-6, 1, np.maximum(2, np.ceil((end - start) * total / CURSIVE_STEP).astype(int) + 1))
+    offset = np.cumsum(total + 1.0) - (total + 1.0)  # polylines laid end to end, 1 em apart, on one axis
+    at = np.repeat(np.arange(len(counts)), counts)
+    u = (np.arange(int(counts.sum())) - (np.cumsum(counts) - counts)[at]) / np.maximum(counts - 1, 1)[at]
+    s = (start[at] + (end - start)[at] * u) * total[at] + offset[at]
+    axis = arc + offset[which]
+    return np.stack([np.interp(s, axis, flat[:, 0]), np.interp(s, axis, flat[:, 1])], axis=1), counts, u
 
 
 def cursive_strokes(strokes: Sequence[np.ndarray], style: Cursive, rng: np.random.Generator
                     ) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """A character's strokes as a quick hand writes them: each stroke shortened at its ends and bowed, and
     consecutive strokes joined where the pen would not lift (the next one starts within `style.reach` of where
-    this one ends).
+    this one ends) by a hairline: a quadratic curve that leaves in the first stroke's direction of travel (the pen
+    overshoots, then turns to the next stroke).
 
     Returns:
         (polylines in em units, float64; and each polyline's nib share at each point: about 1 at a stroke's slow
         ends, `1 - FAST` at its quick middle, `HAIRLINE` on a join).
     """
+    lengths = np.array([len(st) for st in strokes], dtype=np.int64)
+    cut = rng.uniform(0, style.trim, (len(lengths), 2))
+    bend = rng.normal(0, style.bow, len(lengths))
+    part, counts, u = _resample(np.concatenate(strokes).astype(np.float64), lengths, cut[:, 0], 1 - cut[:, 1])
+    at = np.repeat(np.arange(len(counts)), counts)
+    first, last = np.cumsum(counts) - counts, np.cumsum(counts) - 1
+    chord = part[last] - part[first]
+    normal = np.stack([-chord[:, 1], chord[:, 0]], axis=1) / np.maximum(np.hypot(*chord.T), 1e-6)[:, None]
+    bowed = (counts > 2)[at]
+    part += np.where(bowed, np.sin(np.pi * u) * bend[at], 0.0)[:, None] * normal[at]
+    weight = np.where(bowed, 1.05 - FAST * np.sin(np.pi * u), 1.0)
+    # the joins: from each stroke's end to the next one's start, where that is within reach
+    ends, starts = part[last[:-1]], part[first[1:]]
+    gap = np.hypot(*(starts - ends).T)
+    joined = np.flatnonzero(gap <= style.reach)
+    bridges, spans = np.zeros((0, 2)), np.zeros(len(lengths), dtype=np.int64)
+    if len(joined):
+        j_end, j_gap = ends[joined], gap[joined][:, None]
+        heading = np.where((counts[joined] > 1)[:, None], part[last[joined]] - part[np.maximum(last[joined] - 1, 0)],
+                           starts[joined] - j_end)
+        control = j_end + heading / np.maximum(np.hypot(*heading.T), 1e-6)[:, None] * 0.35 * j_gap
+        t = np.linspace(0, 1, 17)[None, :, None]
+        curves = (1 - t) ** 2 * j_end[:, None] + 2 * (1 - t) * t * control[:, None] + t ** 2 * starts[joined][:, None]
+        n = len(joined)
+        full, made, _ = _resample(curves.reshape(-1, 2), np.full(n, 17), np.zeros(n), np.ones(n))
+        keep = np.ones(len(full), dtype=bool)  # without each curve's two end points (the strokes' own)
+        keep[np.cumsum(made) - made] = keep[np.cumsum(made) - 1] = False
+        bridges, spans[joined] = full[keep], np.maximum(made - 2, 0)
+    bridge_at = np.cumsum(spans) - spans
     lines: list[np.ndarray] = []
     weights: list[np.ndarray] = []
-    for stroke in strokes:
-        cut = rng.uniform(0, style.trim, 2)
-        part = _along(np.asarray(stroke, dtype=np.float64), cut[0], 1 - cut[1])
-        weight = np.full(len(part), 1.0)
-        if len(part) > 2:
-            chord = part[-1] - part[0]
-            normal = np.array([-chord[1], chord[0]]) / max(float(np.hypot(*chord)), 1e-6)
-            u = np.linspace(0, 1, len(part))
-            part = part + np.outer(np.sin(np.pi * u) * rng.normal(0, style.bow), normal)
-            weight = 1.05 - FAST * np.sin(np.pi * u)
-        if lines and float(np.hypot(*(part[0] - lines[-1][-1]))) <= style.reach:
-            bridge = _join(lines[-1], part)
-            lines[-1] = np.concatenate([lines[-1], bridge, part])
-            weights[-1] = np.concatenate([weights[-1], np.full(len(bridge), HAIRLINE), weight])
-        else:
-            lines.append(part)
-            weights.append(weight)
+    pieces: list[np.ndarray] = []
+    nibs: list[np.ndarray] = []
+    for i, (f, c) in enumerate(zip(first, counts)):
+        pieces.append(part[f:f + c])
+        nibs.append(weight[f:f + c])
+        if i < len(lengths) - 1 and gap[i] <= style.reach:
+            pieces.append(bridges[bridge_at[i]:bridge_at[i] + spans[i]])
+            nibs.append(np.full(spans[i], HAIRLINE))
+            continue
+        lines.append(np.concatenate(pieces))
+        weights.append(np.concatenate(nibs))
+        pieces, nibs = [], []
     return lines, weights

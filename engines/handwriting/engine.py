@@ -91,6 +91,7 @@ class HandwritingEngine(Engine):
         done = degrade.apply(page, params, texts)
         spot = gate.spot_line(done.texts) if meta.get("hand", {}).get("cursive") else None
         if spot is not None:
+            spot = gate.tail(spot, lines[done.texts.index(spot)][1], hand)
             read = gate.share_read(done.images[0], [spot])
             if read < gate.LEGIBLE:
                 raise SampleError("cursive_illegible", f"PP-OCR read {read:.2f} of {spot.text!r} back")

@@ -18,8 +18,10 @@ from __future__ import annotations
 import difflib
 import re
 
+import numpy as np
 from PIL import Image
 
+from engines.handwriting import hand as hands
 from renderers import ppocr
 from renderers.result import DrawnText
 
@@ -27,6 +29,8 @@ from renderers.result import DrawnText
 # clean pages at 0.9-0.97 of them; a handwritten character it misreads is often right on the page (己 read 已).
 LEGIBLE = 0.8
 MIN_CHARS = 6
+TAIL = 8  # the characters of the spot line the gate reads: its last ones (a form row's writing follows its label)
+MARGIN = 0.6  # ems added to the tail's nominal width: each character's own scale and place vary (`hand.write_lines`)
 KEEP = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -53,3 +57,17 @@ def spot_line(lines: list[DrawnText]) -> DrawnText | None:
     is not one), the first of equals; None when no line does."""
     long_enough = [line for line in lines if len(HAN.findall(line.text)) >= MIN_CHARS]
     return min(long_enough, key=lambda line: len(KEEP.findall(line.text)), default=None)
+
+
+def tail(line: DrawnText, box: tuple[float, float, float, float], hand: hands.Hand) -> DrawnText:
+    """The last `TAIL` characters of `line` (its quad on the finished image; `box` its ink box on the written page),
+    cut from its quad by their nominal width in `hand` (plus `MARGIN` ems, so that a character cut in two is the one
+    before them, which the target does not name): the recogniser's cost grows with a crop's width, and a line's
+    first characters say no more about a hand than its last. The whole line when it is not much longer."""
+    if len(line.text) <= TAIL + 2:
+        return line
+    text = line.text[-TAIL:]
+    share = min(1.0, (hands.advance(hand, text) + MARGIN * hand.size) / max(box[2] - box[0], 1.0))
+    tl, tr, br, bl = np.asarray(line.quad, dtype=np.float64)
+    quad = (tl + (1 - share) * (tr - tl), tr, br, bl + (1 - share) * (br - bl))
+    return DrawnText(text, tuple((float(x), float(y)) for x, y in quad), line.score, line.page)
