@@ -315,15 +315,15 @@ def _resample(flat: np.ndarray, lengths: np.ndarray, start: np.ndarray, end: np.
 
 
 def cursive_strokes(strokes: Sequence[np.ndarray], style: Cursive, rng: np.random.Generator
-                    ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A character's strokes as a quick hand writes them: each stroke shortened at its ends and bowed, and
     consecutive strokes joined where the pen would not lift (the next one starts within `style.reach` of where
     this one ends) by a hairline: a quadratic curve that leaves in the first stroke's direction of travel (the pen
     overshoots, then turns to the next stroke).
 
     Returns:
-        (polylines in em units, float64; and each polyline's nib share at each point: about 1 at a stroke's slow
-        ends, `1 - FAST` at its quick middle, `HAIRLINE` on a join).
+        (the polylines' points one after another, in em units, float64; each polyline's number of points; the nib's
+        share at each point: about 1 at a stroke's slow ends, `1 - FAST` at its quick middle, `HAIRLINE` on a join).
     """
     lengths = np.array([len(st) for st in strokes], dtype=np.int64)
     cut = rng.uniform(0, style.trim, (len(lengths), 2))
@@ -353,19 +353,12 @@ def cursive_strokes(strokes: Sequence[np.ndarray], style: Cursive, rng: np.rando
         keep = np.ones(len(full), dtype=bool)  # without each curve's two end points (the strokes' own)
         keep[np.cumsum(made) - made] = keep[np.cumsum(made) - 1] = False
         bridges, spans[joined] = full[keep], np.maximum(made - 2, 0)
-    bridge_at = np.cumsum(spans) - spans
-    lines: list[np.ndarray] = []
-    weights: list[np.ndarray] = []
-    pieces: list[np.ndarray] = []
-    nibs: list[np.ndarray] = []
-    for i, (f, c) in enumerate(zip(first, counts)):
-        pieces.append(part[f:f + c])
-        nibs.append(weight[f:f + c])
-        if i < len(lengths) - 1 and gap[i] <= style.reach:
-            pieces.append(bridges[bridge_at[i]:bridge_at[i] + spans[i]])
-            nibs.append(np.full(spans[i], HAIRLINE))
-            continue
-        lines.append(np.concatenate(pieces))
-        weights.append(np.concatenate(nibs))
-        pieces, nibs = [], []
-    return lines, weights
+    # each stroke's points, then its bridge's (stored after all strokes' points): gathered in one index
+    begin = np.stack([first, len(part) + np.cumsum(spans) - spans], axis=1).ravel()
+    size = np.stack([counts, spans], axis=1).ravel()
+    order = np.repeat(begin - (np.cumsum(size) - size), size) + np.arange(int(size.sum()))
+    points = np.concatenate([part, bridges])[order]
+    nibs = np.concatenate([weight, np.full(len(bridges), HAIRLINE)])[order]
+    ends_line = np.concatenate([np.flatnonzero(gap > style.reach), [len(lengths) - 1]])  # strokes a line ends with
+    line_ends = np.cumsum(counts + spans)[ends_line]
+    return points, np.diff(line_ends, prepend=0), nibs

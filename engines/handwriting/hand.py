@@ -194,9 +194,8 @@ def _cursive_glyph(char: str, cursive: int, variant: int) -> PenGlyph:
     every later use."""
     g = pen.hanzi_glyph(char)
     rng = np.random.default_rng([ord(char), cursive, variant])
-    lines, weights = pen.cursive_strokes(g.strokes, CURSIVE[cursive], rng)
-    return PenGlyph(np.concatenate(lines).astype(np.float32), np.array([len(ln) for ln in lines], dtype=np.int64),
-                    g.advance, np.concatenate(weights))
+    points, lengths, weights = pen.cursive_strokes(g.strokes, CURSIVE[cursive], rng)
+    return PenGlyph(points.astype(np.float32), lengths, g.advance, weights)
 
 
 @functools.cache

@@ -28,8 +28,10 @@ def test_strokes_join_where_the_pen_does_not_lift_and_stop_short() -> None:
     strokes = pen.hanzi_glyph("口").strokes
     assert len(strokes) == 3
     rng = np.random.default_rng(0)
-    apart, _ = pen.cursive_strokes(strokes, pen.Cursive(0.0, 0.15, 0.0), rng)
-    joined, weights = pen.cursive_strokes(strokes, pen.Cursive(0.6, 0.15, 0.0), rng)
+    points, lengths, _ = pen.cursive_strokes(strokes, pen.Cursive(0.0, 0.15, 0.0), rng)
+    apart = np.split(points, np.cumsum(lengths)[:-1])
+    points, lengths, weights = pen.cursive_strokes(strokes, pen.Cursive(0.6, 0.15, 0.0), rng)
+    joined, weights = np.split(points, np.cumsum(lengths)[:-1]), np.split(weights, np.cumsum(lengths)[:-1])
     assert len(apart) == 3 and len(joined) == 1
     assert all(_length(a) < _length(s) for a, s in zip(apart, strokes))
     assert np.isclose(weights[0].min(), pen.HAIRLINE) and weights[0].max() > 0.9
@@ -70,6 +72,13 @@ def test_a_quick_hand_page_reads_back_and_the_gate_refuses_a_wrong_target() -> N
     assert gate.spot_line([DrawnText("日期：2028年7月30日", drawn[0].quad)]) is None  # five: a form's date
     wrong = dataclasses.replace(spot, text="".join(reversed(spot.text))[::2] + "鹦鹉螺")
     assert gate.share_read(image, [wrong]) < gate.LEGIBLE
+    # the gate reads a long line's last characters, cut from the right of its box, and they read back
+    k = max(range(len(drawn)), key=lambda i: len(drawn[i].text))
+    tail = gate.tail(drawn[k], lines[k][1], hand)
+    assert len(drawn[k].text) > gate.TAIL + 2 and tail.text == drawn[k].text[-gate.TAIL:]
+    (left, top, right, bottom), (t_left, t_top, t_right, t_bottom) = drawn[k].bbox, tail.bbox
+    assert (t_top, t_right, t_bottom) == (top, right, bottom) and left < t_left < right - (right - left) * 0.2
+    assert gate.share_read(image, [tail]) >= gate.LEGIBLE
 
 
 def test_a_quick_hand_sample_records_its_style_and_what_read_back() -> None:
