@@ -75,6 +75,7 @@ class HandwritingEngine(Engine):
         return one_by_one(self._sample_one, draws)
 
     def _sample_one(self, rng: np.random.Generator, index: int, attempt: int) -> Sample:
+        hand = None  # the built-in page's hand (a source page was written by people)
         if self.items:
             page, lines, meta = source.compose(self.items, rng, index, attempt, self.config.lines_min,
                                                self.config.lines_max, self.seed)
@@ -89,7 +90,7 @@ class HandwritingEngine(Engine):
         params = degrade.draw_params(rng, PRESETS[int(rng.choice(len(PRESETS), p=PRESET_WEIGHTS))])
         texts = [DrawnText(text, box_quad(*box)) for text, box in lines]
         done = degrade.apply(page, params, texts)
-        spot = gate.spot_line(done.texts) if meta.get("hand", {}).get("cursive") else None
+        spot = gate.spot_line(done.texts) if hand is not None and hand.cursive else None
         if spot is not None:
             spot = gate.tail(spot, lines[done.texts.index(spot)][1], hand)
             read = gate.share_read(done.images[0], [spot])
