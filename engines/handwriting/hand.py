@@ -187,6 +187,7 @@ def _pen_glyph(source: str, char: str) -> PenGlyph | None:
     return PenGlyph(np.concatenate(strokes or [np.zeros((0, 2), np.float32)]), lengths, g.advance, _swell(lengths))
 
 
+# 600 Chinese samples (274 quick pages, a shard's worth) keep 7444 forms, the last 100 samples building 7% of theirs
 @functools.lru_cache(maxsize=16384)
 def _cursive_glyph(char: str, cursive: int, variant: int) -> PenGlyph:
     """Form `variant` of the Chinese character `char` as a quick hand of style `cursive` writes it: its own trims,
