@@ -265,3 +265,100 @@ def stamp(mask: np.ndarray, patch: np.ndarray, x: int, y: int) -> None:
     if x1 > x0 and y1 > y0:
         region = mask[y0:y1, x0:x1]
         np.maximum(region, patch[y0 - y:y1 - y, x0 - x:x1 - x], out=region)
+
+
+@dataclass(frozen=True)
+class Cursive:
+    """How quickly a hand writes Chinese (a quick pen hand, 行书-like, not a brush's grass script).
+
+    Attributes:
+        reach: the farthest (ems) from one stroke's end to the next one's start that the pen travels without lifting:
+            the two strokes are written as one line, joined by a thin, quick hairline.
+        trim: the largest share of a stroke's length cut from each of its ends (a quick hand stops short).
+        bow: the spread (ems) of the bend of a stroke at its middle, across its chord (a quick hand's strokes curve).
+    """
+
+    reach: float
+    trim: float
+    bow: float
+
+
+CURSIVE_STEP = 0.08  # ems between a cursive stroke's points (arc length): the neat strokes' `hand.STEP`
+HAIRLINE = 0.45  # the nib's share on a join: the pen is moving fast and barely pressing
+FAST = 0.35  # how much thinner a stroke's quick middle is than its slow ends (a pen's speed thins its line)
+
+
+def _resample(flat: np.ndarray, lengths: np.ndarray, start: np.ndarray, end: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each polyline (`lengths` points of `flat` one after another) between two shares of its arc length, resampled
+    every `CURSIVE_STEP` ems, all in one numpy pass (a form's few dozen small strokes cost more in per-call overhead
+    than in arithmetic when done one by one).
+
+    Returns:
+        (the points one polyline after another, float64; each polyline's number of points: 1 for a polyline of no
+        length, else at least 2; each point's position along its polyline, 0 to 1).
+    """
+    which = np.repeat(np.arange(len(lengths)), lengths)
+    first = np.cumsum(lengths) - lengths
+    seg = np.hypot(*np.diff(flat, axis=0).T)
+    seg[first[1:] - 1] = 0.0  # no length from one polyline's end to the next one's start
+    arc = np.concatenate([[0.0], np.cumsum(seg)])
+    arc -= arc[first][which]
+    total = arc[first + lengths - 1]
+    counts = np.where(total < 1e-6, 1, np.maximum(2, np.ceil((end - start) * total / CURSIVE_STEP).astype(int) + 1))
+    offset = np.cumsum(total + 1.0) - (total + 1.0)  # polylines laid end to end, 1 em apart, on one axis
+    at = np.repeat(np.arange(len(counts)), counts)
+    u = (np.arange(int(counts.sum())) - (np.cumsum(counts) - counts)[at]) / np.maximum(counts - 1, 1)[at]
+    s = (start[at] + (end - start)[at] * u) * total[at] + offset[at]
+    axis = arc + offset[which]
+    return np.stack([np.interp(s, axis, flat[:, 0]), np.interp(s, axis, flat[:, 1])], axis=1), counts, u
+
+
+def cursive_strokes(strokes: Sequence[np.ndarray], style: Cursive, rng: np.random.Generator
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A character's strokes as a quick hand writes them: each stroke shortened at its ends and bowed, and
+    consecutive strokes joined where the pen would not lift (the next one starts within `style.reach` of where
+    this one ends) by a hairline: a quadratic curve that leaves in the first stroke's direction of travel (the pen
+    overshoots, then turns to the next stroke).
+
+    Returns:
+        (the polylines' points one after another, in em units, float64; each polyline's number of points; the nib's
+        share at each point: about 1 at a stroke's slow ends, `1 - FAST` at its quick middle, `HAIRLINE` on a join).
+    """
+    lengths = np.array([len(st) for st in strokes], dtype=np.int64)
+    cut = rng.uniform(0, style.trim, (len(lengths), 2))
+    bend = rng.normal(0, style.bow, len(lengths))
+    part, counts, u = _resample(np.concatenate(strokes).astype(np.float64), lengths, cut[:, 0], 1 - cut[:, 1])
+    at = np.repeat(np.arange(len(counts)), counts)
+    first, last = np.cumsum(counts) - counts, np.cumsum(counts) - 1
+    chord = part[last] - part[first]
+    normal = np.stack([-chord[:, 1], chord[:, 0]], axis=1) / np.maximum(np.hypot(*chord.T), 1e-6)[:, None]
+    bowed = (counts > 2)[at]
+    part += np.where(bowed, np.sin(np.pi * u) * bend[at], 0.0)[:, None] * normal[at]
+    weight = np.where(bowed, 1.05 - FAST * np.sin(np.pi * u), 1.0)
+    # the joins: from each stroke's end to the next one's start, where that is within reach
+    ends, starts = part[last[:-1]], part[first[1:]]
+    gap = np.hypot(*(starts - ends).T)
+    joined = np.flatnonzero(gap <= style.reach)
+    bridges, spans = np.zeros((0, 2)), np.zeros(len(lengths), dtype=np.int64)
+    if len(joined):
+        j_end, j_gap = ends[joined], gap[joined][:, None]
+        heading = np.where((counts[joined] > 1)[:, None], part[last[joined]] - part[np.maximum(last[joined] - 1, 0)],
+                           starts[joined] - j_end)
+        control = j_end + heading / np.maximum(np.hypot(*heading.T), 1e-6)[:, None] * 0.35 * j_gap
+        t = np.linspace(0, 1, 17)[None, :, None]
+        curves = (1 - t) ** 2 * j_end[:, None] + 2 * (1 - t) * t * control[:, None] + t ** 2 * starts[joined][:, None]
+        n = len(joined)
+        full, made, _ = _resample(curves.reshape(-1, 2), np.full(n, 17), np.zeros(n), np.ones(n))
+        keep = np.ones(len(full), dtype=bool)  # without each curve's two end points (the strokes' own)
+        keep[np.cumsum(made) - made] = keep[np.cumsum(made) - 1] = False
+        bridges, spans[joined] = full[keep], np.maximum(made - 2, 0)
+    # each stroke's points, then its bridge's (stored after all strokes' points): gathered in one index
+    begin = np.stack([first, len(part) + np.cumsum(spans) - spans], axis=1).ravel()
+    size = np.stack([counts, spans], axis=1).ravel()
+    order = np.repeat(begin - (np.cumsum(size) - size), size) + np.arange(int(size.sum()))
+    points = np.concatenate([part, bridges])[order]
+    nibs = np.concatenate([weight, np.full(len(bridges), HAIRLINE)])[order]
+    ends_line = np.concatenate([np.flatnonzero(gap > style.reach), [len(lengths) - 1]])  # strokes a line ends with
+    line_ends = np.cumsum(counts + spans)[ends_line]
+    return points, np.diff(line_ends, prepend=0), nibs

@@ -18,7 +18,7 @@ from engines.base import (
     capture_share,
     one_by_one,
 )
-from engines.handwriting import content, source
+from engines.handwriting import content, gate, source
 from renderers import degrade
 from renderers.result import DrawnText, box_quad
 from tokenizer.protocol import PROMPT_PLAIN
@@ -52,8 +52,9 @@ class HandwritingEngine(Engine):
     """Plain OCR of handwritten pages: pen-stroke prose (built in) or real handwritten lines pasted on paper.
 
     Built in: a drawn hand writes prose on lined or plain paper, a sticky note or a letter (`content`), then the
-    sheet is scanned or photographed (`renderers.degrade`). With `--source`: 6-8 real line images with their
-    transcripts are pasted onto a blank page, or a whole real page is used as it is (`source`).
+    sheet is scanned or photographed (`renderers.degrade`); a line of a quick hand's page must read back (`gate`). With
+    `--source`: 6-8 real line images with their transcripts are pasted onto a blank page, or a whole real page is
+    used as it is (`source`).
     """
 
     name = "handwriting"
@@ -74,6 +75,7 @@ class HandwritingEngine(Engine):
         return one_by_one(self._sample_one, draws)
 
     def _sample_one(self, rng: np.random.Generator, index: int, attempt: int) -> Sample:
+        hand = None  # the built-in page's hand (a source page was written by people)
         if self.items:
             page, lines, meta = source.compose(self.items, rng, index, attempt, self.config.lines_min,
                                                self.config.lines_max, self.seed)
@@ -88,6 +90,13 @@ class HandwritingEngine(Engine):
         params = degrade.draw_params(rng, PRESETS[int(rng.choice(len(PRESETS), p=PRESET_WEIGHTS))])
         texts = [DrawnText(text, box_quad(*box)) for text, box in lines]
         done = degrade.apply(page, params, texts)
+        spot = gate.spot_line(done.texts) if hand is not None and hand.cursive else None
+        if spot is not None:
+            spot = gate.tail(spot, lines[done.texts.index(spot)][1], hand)
+            read = gate.share_read(done.images[0], [spot])
+            if read < gate.LEGIBLE:
+                raise SampleError("cursive_illegible", f"PP-OCR read {read:.2f} of {spot.text!r} back")
+            meta["read_back"] = round(read, 3)
         meta.update(degrade=dataclasses.asdict(params), boxes=[[round(v, 1) for v in t.bbox] for t in done.texts])
         return Sample(images=done.images, prompt=PROMPT_PLAIN, target="\n".join(t for t, _ in lines), task="plain",
                       meta=meta)

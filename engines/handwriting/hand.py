@@ -11,11 +11,15 @@ the engine only chooses such text.
 
 Font hands write with a handwriting face, each glyph stamped with its own scale, rotation and baseline offset
 (`write_lines` returns those stamps beside the strokes), so even a font hand's letters are not identical. English:
-a quarter of the hands, Debian's handwriting fonts (dkg, Breip, Steve Hand), the floor, for variety. Chinese: most
-hands (`FONT_SHARE`, `FONT_WEIGHTS`: 50% Ma Shan Zheng, 20% WenKai, 30% pen): Ma Shan Zheng, a brush Kai hand of
-Google Fonts (from Fontsource: `faces`), since the medians written by a pen are one neat writer's thin, even
-strokes, and LXGW WenKai, a printed Kai face, as the floor. Three of Google Fonts' Chinese handwriting faces are
-left out because their pages would not show their targets: each draws simplified code points in traditional forms.
+a quarter of the hands, Debian's handwriting fonts (dkg, Breip, Steve Hand), the floor, for variety. Chinese
+(`FONT_SHARE`, `FONT_WEIGHTS`, `CURSIVE_SHARE`): 45% quick pen, 15% neat pen, 30% Ma Shan Zheng, 10% WenKai. Most
+handwritten Chinese that gets read is a quick pen hand: strokes joined where the pen does not lift, stopped short,
+bent, the characters uneven in size and slant on a wandering baseline. A quick hand writes the medians so
+(`pen.cursive_strokes`, each character in one of `VARIANTS` forms per style) and its page must read back
+(`gate`). The medians written as drawn are one neat writer's thin, even strokes; Ma Shan Zheng is a brush Kai hand
+of Google Fonts (from Fontsource: `faces`), LXGW WenKai a printed Kai face, the floor. Three of Google Fonts'
+Chinese handwriting faces are left out because their pages would not show their targets: each draws simplified
+code points in traditional forms.
 Long Cang (a quick pen hand) writes 时 as 時, 装 as 裝, 输 as 輸, 损 as 損, 单 as 單 (seen in a grid of 594 common
 characters; PP-OCR reads most of them as the simplified character, so no reader catches them); Zhi Mang Xing (a
 running brush hand) 则 as 則, 损 as 損, and PP-OCR misread 112 of the engine's 1,180 prose characters drawn clean
@@ -24,6 +28,7 @@ running brush hand) 则 as 則, 损 as 損, and PP-OCR misread 112 of the engine
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import re
@@ -49,12 +54,21 @@ FONT_HANDS = {
            "lxgw-wenkai/LXGWWenKai-Regular.ttf"),
     "zh": ("@fontsource/ma-shan-zheng", "lxgw-wenkai/LXGWWenKai-Regular.ttf"),
 }
-FONT_SHARE = {"en": 0.25, "zh": 0.7}  # of hands that write with a font instead of a pen
-FONT_WEIGHTS = {"zh": (5 / 7, 2 / 7)}  # a font hand's chances among its language's (else all alike)
+FONT_SHARE = {"en": 0.25, "zh": 0.4}  # of hands that write with a font instead of a pen
+FONT_WEIGHTS = {"zh": (0.75, 0.25)}  # a font hand's chances among its language's (else all alike)
+CURSIVE_SHARE = 0.75  # of Chinese pen hands that write quickly (`pen.Cursive`), the others neatly
+# A quick hand's styles, `Hand.cursive` 1-3 (0 = the medians as drawn): ever longer reaches, shorter strokes, more bend
+CURSIVE = (None, pen.Cursive(0.3, 0.08, 0.015), pen.Cursive(0.4, 0.12, 0.025), pen.Cursive(0.5, 0.15, 0.03))
+QUICK_WOBBLE = 0.4  # a quick hand's wobble, as a share of a neat one's: a fast pen's line is smooth (its strokes bend)
+VARIANTS = 4  # forms of each character a quick hand keeps (each its own trims, bends and joins), one drawn per use
 # black, blue-black, blue, pencil, red-brown
 INKS = ((20, 24, 30), (18, 32, 110), (12, 40, 140), (40, 40, 48), (90, 20, 20))
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 HANZI = "hanzi"  # `_source` of Chinese characters and full-width marks
+# The narrowest word space of a font hand, in ems (the Hershey pen fonts space 0.38 em, with gaps between letters).
+# Ma Shan Zheng spaces 0.21 em and its brush strokes reach past their advance: "ABRT PID" looked like "ABRTPID"
+# while the target kept the space; at 0.5 em its word gap is 0.43 em of blank on average, 0.25 em at the least.
+WORD_GAP = 0.5
 STEP = 0.08  # ems between points after densifying, so a wobble (2-5 waves an em) bends long straight strokes too
 # The side bearing, in ems, of a pen font's digit or mark set closer than its font sets it: the Hershey and EMS
 # faces give digits a fixed width (Hershey Script's 1 is a quarter of its 0.66 em) and EMS Felix a comma 0.40 em
@@ -77,6 +91,7 @@ class Hand:
         drift: baseline drift amplitude in pixels.
         spacing: extra space after each character, in ems.
         ink: the ink colour.
+        cursive: how quickly a pen hand writes Chinese: 0 = each stroke as the medians draw it, 1-3 = `CURSIVE`.
     """
 
     lang: str
@@ -89,19 +104,28 @@ class Hand:
     drift: float
     spacing: float
     ink: tuple[int, int, int]
+    cursive: int = 0
 
 
 def draw_hand(rng: np.random.Generator, lang: str, size: tuple[float, float]) -> Hand:
     """A random writer of `lang` whose em lies in `size` (pixels, low and high)."""
     em = float(rng.uniform(*size))
-    use_pen = bool(rng.random() >= FONT_SHARE[lang])
+    u = float(rng.random())
+    use_pen = u >= FONT_SHARE[lang]
+    quick = lang == "zh" and use_pen and u < FONT_SHARE[lang] + CURSIVE_SHARE * (1 - FONT_SHARE[lang])
     fonts = LATIN_FONTS if use_pen else FONT_HANDS[lang]
     weights = None if use_pen else FONT_WEIGHTS.get(lang)
     font = fonts[int(rng.choice(len(fonts), p=weights)) if weights else int(rng.integers(len(fonts)))]
-    return Hand(lang=lang, font=font, pen=use_pen, size=round(em, 2), slant=round(float(rng.normal(0.12, 0.1)), 3),
+    hand = Hand(lang=lang, font=font, pen=use_pen, size=round(em, 2), slant=round(float(rng.normal(0.12, 0.1)), 3),
                 nib=round(float(em * rng.uniform(0.035, 0.06)), 2), jitter=round(float(rng.uniform(0.4, 1.0)), 3),
                 drift=round(float(em * rng.uniform(0.02, 0.12)), 2), spacing=round(float(rng.uniform(-0.02, 0.06)), 3),
                 ink=INKS[int(rng.integers(len(INKS)))])
+    if not quick:
+        return hand
+    # a quick hand: its style, and more of every habit (size and slant from character to character, a wandering
+    # baseline), its characters a little closer together
+    return dataclasses.replace(hand, cursive=int(rng.integers(1, len(CURSIVE))), jitter=round(hand.jitter * 1.2, 3),
+                               drift=round(hand.drift * 1.5, 2), spacing=round(hand.spacing - 0.03, 3))
 
 
 def _densify(strokes: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
@@ -138,11 +162,21 @@ def _source(font: str, lang: str, char: str) -> str:
 class PenGlyph:
     """A character as a pen hand writes it: its densified strokes' points one after another (float32, (n, 2), em
     units) and each stroke's number of points (a line joins its characters' points, not its hundreds of strokes
-    one by one), and its advance in ems."""
+    one by one), its advance in ems, and the nib's share at each point (float64: a neat stroke swells mid-stroke and
+    tapers at its ends; a quick one is thin where the pen moves fast, `pen.cursive_strokes`)."""
 
     points: np.ndarray
     lengths: np.ndarray
     advance: float
+    weights: np.ndarray
+
+
+def _swell(lengths: np.ndarray) -> np.ndarray:
+    """A neat pen's pressure along each stroke of `lengths` points: 0.7 at the ends, 1 mid-stroke (1 throughout a
+    stroke of one or two points)."""
+    stroke = np.repeat(np.arange(len(lengths)), lengths)
+    t = (np.arange(int(lengths.sum())) - (np.cumsum(lengths) - lengths)[stroke]) / np.maximum(1, lengths - 1)[stroke]
+    return np.where(lengths[stroke] > 2, 0.7 + 0.3 * np.sin(np.pi * t), 1.0)
 
 
 @functools.lru_cache(maxsize=16384)
@@ -154,13 +188,26 @@ def _pen_glyph(source: str, char: str) -> PenGlyph | None:
         return None
     strokes = _densify(g.strokes)
     points = np.concatenate(strokes or [np.zeros((0, 2), np.float32)])
+    lengths = np.array([len(st) for st in strokes], dtype=np.int64)
     advance = g.advance
     if source != HANZI and len(points) and not char.isalpha():  # a digit or a mark, written as a hand spaces it
         left, right = float(points[:, 0].min()), float(points[:, 0].max())
         if right - left + 2 * TIGHT < advance:
             points = points + np.array([TIGHT - left, 0.0], np.float32)
             advance = right - left + 2 * TIGHT
-    return PenGlyph(points, np.array([len(st) for st in strokes], dtype=np.int64), advance)
+    return PenGlyph(points, lengths, advance, _swell(lengths))
+
+
+# 600 Chinese samples (274 quick pages, a shard's worth) keep 7444 forms, the last 100 samples building 7% of theirs
+@functools.lru_cache(maxsize=16384)
+def _cursive_glyph(char: str, cursive: int, variant: int) -> PenGlyph:
+    """Form `variant` of the Chinese character `char` as a quick hand of style `cursive` writes it: its own trims,
+    bends and joins, drawn from a generator seeded by the three (so a form is the same in every process), kept for
+    every later use."""
+    g = pen.hanzi_glyph(char)
+    rng = np.random.default_rng([ord(char), cursive, variant])
+    points, lengths, weights = pen.cursive_strokes(g.strokes, CURSIVE[cursive], rng)
+    return PenGlyph(points.astype(np.float32), lengths, g.advance, weights)
 
 
 @functools.cache
@@ -182,7 +229,9 @@ def _ttf(path: str, px: int) -> ImageFont.FreeTypeFont:
 
 @functools.lru_cache(maxsize=65536)
 def _font_advance(font: str, px: int, char: str) -> float:
-    return _ttf(_file(font, char), px).getlength(char)
+    """The advance of `char` in pixels; a space at least `WORD_GAP` ems, so that words stay apart on the page."""
+    width = _ttf(_file(font, char), px).getlength(char)
+    return max(width, WORD_GAP * px) if char == " " else width
 
 
 @functools.lru_cache(maxsize=32768)
@@ -325,6 +374,10 @@ def _pen_line(hand: Hand, text: str, x: float, baseline: float, rng: np.random.G
     lift = rng.normal(0, 0.02 * j * em, n)
     phase, period = rng.uniform(0, 2 * math.pi), rng.uniform(6, 14) * em
     tilt = rng.normal(0, 0.006)  # the whole line rises or falls a little
+    if hand.cursive:  # each Chinese character in one of its quick forms (punctuation and Latin as they are)
+        forms = rng.integers(VARIANTS, size=n).tolist()
+        glyphs = [_cursive_glyph(c, hand.cursive, v) if c in pen.hanzi_chars() and c not in pen.CJK_PUNCT else g
+                  for c, g, v in zip(text, glyphs, forms)]
     advances = np.array([g.advance for g in glyphs])
     pen_x = x + np.concatenate([[0.0], np.cumsum((advances * sx + hand.spacing) * em)])
     m = np.stack([np.stack([sx * np.cos(rot), -sy * np.sin(rot) - shear * sy], -1),
@@ -366,13 +419,13 @@ def write_lines(hand: Hand, lines: list[tuple[str, float, float]], rng: np.rando
     m = np.concatenate([line.m for line in drawn])
     wob_f, wob_p = (np.concatenate([line.wobble[k] for line in drawn]) for k in (0, 1))
     q = np.einsum("nij,nj->ni", m[char], p)
-    q[:, 0] += 0.025 * j * em * np.sin(wob_f[char, 0] * q[:, 1] / em * 2 * math.pi + wob_p[char, 0])
-    q[:, 1] += 0.025 * j * em * np.sin(wob_f[char, 1] * q[:, 0] / em * 2 * math.pi + wob_p[char, 1])
+    wobble = 0.025 * j * em * (QUICK_WOBBLE if hand.cursive else 1.0)
+    q[:, 0] += wobble * np.sin(wob_f[char, 0] * q[:, 1] / em * 2 * math.pi + wob_p[char, 0])
+    q[:, 1] += wobble * np.sin(wob_f[char, 1] * q[:, 0] / em * 2 * math.pi + wob_p[char, 1])
     q[:, 0] += np.concatenate([line.pen_x[:-1] for line in drawn])[char]
     q[:, 1] += np.concatenate([line.base for line in drawn])[char]
     stroke = np.repeat(np.arange(len(lens)), lens)  # each point's stroke
-    t = (np.arange(len(p)) - (np.cumsum(lens) - lens)[stroke]) / np.maximum(1, lens - 1)[stroke]
-    press = np.where(lens[stroke] > 2, 0.7 + 0.3 * np.sin(np.pi * t), 1.0)
+    press = np.concatenate([g.weights for g in glyphs] or [np.zeros(0)])
     wid = hand.nib * np.concatenate([line.nibs for line in drawn])[stroke] * press
     # each line's box: the extremes of its points, padded by the nib
     ends = np.cumsum([sum(len(g.points) for g in line.glyphs) for line in drawn]).tolist()

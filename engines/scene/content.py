@@ -13,16 +13,18 @@ reading order (top to bottom: no two items share a row), one per target line.
 
 from __future__ import annotations
 
+import colorsys
 import dataclasses
 import math
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from PIL import Image, ImageDraw
 
 from engines.base import SampleError, pick
-from engines.scene import backgrounds, fonts, words
+from engines.scene import backgrounds, fonts, shops, words
 from renderers import degrade, perspective
 from renderers.result import DrawnText, Quad, in_reading_order
 
@@ -36,6 +38,10 @@ CONTRAST = 4.5  # WCAG contrast floor of text against the mean of what it is dra
 TRIES = 24  # candidate spots per item
 MAX_ANGLE = 30.0  # degrees: a fitted orientation steeper than this is not followed
 MAX_UPSCALE = 3.2  # a crop is enlarged at most this much: about the most a 16:9 photo at working size ever is
+SHOP_SHARE = 0.25  # of scenes that are a shop front: a signboard on a wall of a photo of a building (`shops`)
+MAX_SIGN = 150  # px: the largest font size of a shop's name
+SHOP_FILL = (0.3, 0.7)  # a shop front's crop: a street's signs are small in a whole photo
+SIGN_MARGIN = 0.3  # a signboard's margin around its text, in font sizes (its frame adds to it)
 
 
 @dataclass(frozen=True)
@@ -58,14 +64,15 @@ def _text(rng: np.random.Generator, lang: str, kind: str) -> list[str]:
 
 
 def _patch(lines: list[str], face: fonts.SceneFace, size: int, colour: tuple[int, int, int],
-           plate: tuple[int, int, int] | None, outline: tuple[int, int, int] | None,
+           plate: tuple[int, int, int] | None, outline: tuple[int, int, int] | None, margin: float | None = None,
            ) -> tuple[Image.Image, list[tuple[float, float, float, float]]]:
-    """An RGBA patch with the lines drawn centred, on a plate or bare, and each line's ink box in the patch."""
+    """An RGBA patch with the lines drawn centred, on a plate or bare, and each line's ink box in the patch;
+    `margin` around the text in font sizes (default 0.6 on a plate, 0.3 bare)."""
     font = fonts.pil_font(face, size)
     stroke = max(1, size // 18) if outline else 0
     boxes = [font.getbbox(line, stroke_width=stroke) for line in lines]
     pitch = round(size * 1.3)
-    pad = round(size * (0.6 if plate else 0.3))
+    pad = round(size * (margin if margin is not None else 0.6 if plate else 0.3))
     width = int(max(b[2] - b[0] for b in boxes)) + 2 * pad
     height = pitch * (len(lines) - 1) + int(boxes[-1][3]) + 2 * pad
     patch = Image.new("RGBA", (width, height), (*plate, 255) if plate else (0, 0, 0, 0))
@@ -82,26 +89,42 @@ def _patch(lines: list[str], face: fonts.SceneFace, size: int, colour: tuple[int
     return patch, ink
 
 
-def _crop(rng: np.random.Generator, photo: Image.Image) -> tuple[Image.Image, dict[str, Any]]:
-    """A random crop of the background at 640-1024 px on its longer side, maybe mirrored.
+def _crop(rng: np.random.Generator, photo: Image.Image, keep: tuple[float, float, float, float] | None = None
+          ) -> tuple[Image.Image, dict[str, Any]]:
+    """A random crop of the background at 640-1024 px on its longer side, maybe mirrored; one that holds the box
+    `keep` (photo pixels: a shop's wall) where the crop is large enough to.
 
     A small photo (OpenCV's samples are 512-900 px) is not enlarged more than `MAX_UPSCALE` times, the most a
     large one ever is: its scene is drawn smaller instead of as a smear of a few hundred pixels.
     """
     side, aspect = int(rng.integers(640, 1025)), float(rng.uniform(0.6, 1.7))
     out = (side, round(side / aspect)) if aspect >= 1 else (round(side * aspect), side)
-    fill = float(rng.uniform(0.45, 1.0))  # share of the largest crop of that aspect the photo holds
+    # share of the largest crop of that aspect the photo holds: less around a shop's wall (closer to the shop)
+    fill = float(rng.uniform(0.45, 1.0) if keep is None else rng.uniform(*SHOP_FILL))
     scale = min(photo.width / out[0], photo.height / out[1]) * fill
     cw, ch = out[0] * scale, out[1] * scale
     if out[0] > MAX_UPSCALE * cw:
         out = (round(MAX_UPSCALE * cw), round(MAX_UPSCALE * ch))
-    left, top = float(rng.uniform(0, photo.width - cw)), float(rng.uniform(0, photo.height - ch))
+    x_range, y_range = (0.0, photo.width - cw), (0.0, photo.height - ch)
+    if keep is not None:  # the crop's corner where the box lies inside it, or else where the crop lies in the box
+        x_range, y_range = _keeping(x_range, keep[0], keep[2], cw), _keeping(y_range, keep[1], keep[3], ch)
+    left, top = float(rng.uniform(*x_range)), float(rng.uniform(*y_range))
     box = (left, top, left + cw, top + ch)
     image = photo.resize(out, Image.Resampling.BILINEAR, box=box)
     mirror = bool(rng.random() < 0.5)
     if mirror:
         image = image.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
     return image, {"crop": [round(v, 1) for v in box], "size": list(out), "mirror": mirror}
+
+
+def _keeping(span: tuple[float, float], low: float, high: float, side: float) -> tuple[float, float]:
+    """Where a crop of `side` may start, within `span`, to hold [low, high] (or, when it is too small to, to lie
+    within it); `span` itself when neither can be."""
+    for start, end in ((high - side, low), (low, high - side)):
+        start, end = max(span[0], start), min(span[1], end)
+        if start <= end:
+            return start, end
+    return span
 
 
 def _shares_rows(box: tuple[float, float, float, float], taken: list[tuple[float, float, float, float]]) -> bool:
@@ -126,8 +149,17 @@ def compose(rng: np.random.Generator, lang: str) -> tuple[Image.Image, list[Line
     """
     photos = backgrounds.installed()
     path = pick(rng, photos)
+    shop = None
+    if rng.random() < SHOP_SHARE:
+        walls = {p.name: Path(p.path) for p in backgrounds.PHOTOS if Path(p.path) in photos}
+        shop = shops.choose_wall(rng, walls)
+        path = walls[shop[0]] if shop else path
     background = backgrounds.load(path)
-    image, crop_meta = _crop(rng, background.image)
+    keep = None
+    if shop:
+        corners = np.asarray(shop[1].quad) * background.image.size
+        keep = (*corners.min(axis=0).tolist(), *corners.max(axis=0).tolist())
+    image, crop_meta = _crop(rng, background.image, keep)
     flat = perspective.FlatMap(image)
     canvas = np.array(image)
     faces = fonts.available(lang == "zh")
@@ -135,6 +167,14 @@ def compose(rng: np.random.Generator, lang: str) -> tuple[Image.Image, list[Line
     taken: list[tuple[float, float, float, float]] = []
     drawn: list[Line] = []
     items: list[dict[str, Any]] = []
+    if shop:
+        placed = _shop(rng, lang, shop[1], background.image.size, crop_meta, canvas, faces)
+        if placed is not None:
+            lines, outer, item = placed
+            taken.append(outer)
+            drawn += lines
+            items.append({**item, "facade": shop[0]})
+            n_items -= 1  # the sign is one of the scene's items
     for _ in range(n_items):
         kind = str(rng.choice(KINDS, p=KIND_P))
         texts = [t for t in _text(rng, lang, kind) if t.strip()]
@@ -210,6 +250,69 @@ def compose(rng: np.random.Generator, lang: str) -> tuple[Image.Image, list[Line
     meta = {"lang": lang, "background": background.name, **crop_meta, "items": items,
             "degrade": dataclasses.asdict(params)}
     return shot.image, lines, meta
+
+
+def _plate(rng: np.random.Generator, style: str) -> tuple[int, int, int]:
+    """A signboard's colour: a lit box is pale (its light shows through), brushed metal grey, paint any colour."""
+    if style == "lit":
+        rgb = colorsys.hls_to_rgb(float(rng.random()), float(rng.uniform(0.82, 0.95)), float(rng.uniform(0, 0.6)))
+        return tuple(int(round(c * 255)) for c in rgb)  # type: ignore[return-value]
+    if style == "metal":
+        tone = int(rng.integers(150, 216))
+        return (tone, tone, min(255, tone + int(rng.integers(0, 12))))
+    return tuple(int(c) for c in rng.integers(0, 256, 3))  # type: ignore[return-value]
+
+
+def _shop(rng: np.random.Generator, lang: str, wall: shops.Wall, photo_size: tuple[int, int],
+          crop_meta: dict[str, Any], canvas: np.ndarray, faces: tuple[fonts.SceneFace, ...]
+          ) -> tuple[list[Line], tuple[float, float, float, float], dict[str, Any]] | None:
+    """A shop's signboard on `wall`, in the wall's perspective (`shops`), pasted into `canvas` (the crop's pixels).
+
+    Returns:
+        (its lines with their quads, its outer box padded as `compose` keeps it, its meta), or None when the sign
+        cannot be drawn: no face draws its name, its text would come out under `MIN_SIZE`, or no spot of the wall
+        in the crop holds it.
+    """
+    texts = shops.shop_lines(rng, lang)
+    usable = [f for f in faces if all(fonts.draws(f, t) for t in texts)]
+    style = shops.STYLES[int(rng.integers(len(shops.STYLES)))]
+    plate = _plate(rng, style)
+    colour = perspective.contrasting_colour(rng, (plate, perspective.luminance(plate), perspective.luminance(plate)),
+                                            CONTRAST)
+    if not usable or colour is None:
+        return None
+    face = usable[int(rng.integers(len(usable)))]
+    h, w = canvas.shape[:2]
+    matrix = shops.wall_matrix(wall, shops.wall_in_crop(wall, photo_size, crop_meta))
+    ua, va, ub, vb = shops.visible(wall, matrix, (w, h))
+    if ub <= ua or vb <= va:
+        return None
+    share = float(rng.uniform(0.6, 0.9) if wall.band else rng.uniform(0.25, 0.6))  # of the wall's visible height
+    probe, _ = _patch(texts, face, 64, colour, plate, None, SIGN_MARGIN)
+    height = min(share * (vb - va), 0.85 * (ub - ua) * probe.height / probe.width)  # in wall units
+    width = height * probe.width / probe.height
+    for u, v in rng.uniform(0, 1, (shops.TRIES, 2)):  # spots on the wall: the first inside the crop, large enough
+        u0, v0 = ua + u * (ub - ua - width), va + v * (vb - va - height)
+        corners = perspective.map_points(matrix, [(u0, v0), (u0 + width, v0), (u0 + width, v0 + height),
+                                                  (u0, v0 + height)])
+        xs, ys = zip(*corners)
+        px = height * shops.pixels_per_unit(matrix, u0 + width / 2, v0 + height / 2)
+        size = min(MAX_SIGN, int(64 * px / probe.height / (1 + 2 * shops.FRAME[1])))
+        if min(xs) < 2 or min(ys) < 2 or max(xs) > w - 2 or max(ys) > h - 2 or size < MIN_SIZE[lang]:
+            continue
+        patch, ink = _patch(texts, face, size, colour, plate, None, SIGN_MARGIN)
+        sign = shops.board(patch, style, rng, plate)
+        t = (sign.width - patch.width) / 2
+        k = height / sign.height  # wall units a sign pixel (the sign is as high as the spot; a little narrower)
+        place = matrix @ np.array([[k, 0, u0], [0, k, v0], [0, 0, 1]])
+        perspective.paste(canvas, sign, place)
+        lines = [Line(text, tuple(perspective.map_points(place, [(a + t, b + t), (c + t, b + t), (c + t, d + t),
+                                                                 (a + t, d + t)])))  # type: ignore[arg-type]
+                 for text, (a, b, c, d) in zip(texts, ink)]
+        item = {"kind": "shop", "lines": len(texts), "face": face.path.rsplit("/", 1)[-1], "size": size,
+                "colour": list(colour), "plate": list(plate), "style": style}
+        return lines, (min(xs) - 4, min(ys) - 4, max(xs) + 4, max(ys) + 4), item
+    return None
 
 
 def round_quad(quad: Quad) -> list[list[float]]:
