@@ -706,6 +706,23 @@ def test_a_right_column_starting_above_a_running_head_and_title_is_read_second()
                             [at[second]], *([at[b]] for b in right)]
 
 
+def test_footnotes_under_one_column_are_read_after_all_columns() -> None:
+    """The DPR paper's first page (`--source` of the shared real PDFs): its notes stand under the left column only,
+    in smaller type set tighter ("∗Equal contribution", "1The code ...", their marks raising their first rows to
+    the body's height), and were read between the columns. Notes come after all columns, as on a generated page
+    and in Nougat; a right column with no notes, and the same rows set at the body's pitch and size, stay where
+    they are."""
+    left = [(144, 990 + 27 * r, 581, 1010 + 27 * r) for r in range(8)]
+    notes = [(176, 1230, 319, 1250), (169, 1253, 581, 1272), (144, 1276, 449, 1292), (169, 1294, 581, 1314),
+             (144, 1318, 536, 1334)]
+    right = [(615, 990 + 27 * r, 1051, 1010 + 27 * r) for r in range(13)]
+    ordered = reading_order([*left, *notes, *right])
+    assert ordered.order == [*range(8), *range(13, 26), *range(8, 13)]
+    assert [8, 9, 10, 11, 12] in [[ordered.rows[k][0] for k in run] for run in ordered.paragraphs]
+    body = [(144, 1226 + 27 * r, 581, 1246 + 27 * r) for r in range(5)]  # the column goes on after a gap
+    assert reading_order([*left, *body, *right]).order == [*range(13), *range(13, 26)]
+
+
 @pytest.mark.slow
 def test_a_pages_footnote_is_read_after_all_its_columns() -> None:
     """A two-column page's footnote, set across the text area under both columns, was read after the left column
