@@ -197,8 +197,9 @@ def _notes_from(boxes: list[Box], lines: list[list[int]], h: float) -> int:
     block stands at a column's foot in smaller type: after a gap, `NOTE_ROWS` or more rows (to the column's end) set
     tighter than the `BODY_ROWS` above them (`NOTE_PITCH` of their pitch, measured bottom to bottom, which a note's
     raised mark does not change), one of them `NOTE_SMALL` of their line height or less (a mark raises a note's
-    first row to the body's height; an abstract above sets the column's own pitch tighter). The DPR paper's first page sets its notes under the left column only, and they were read between the
-    columns. Rows under a picture (a figure's caption) are none."""
+    first row to the body's height; an abstract above sets the column's own pitch tighter). The DPR paper's first
+    page sets its notes under the left column only, and they were read between the columns. Rows under a picture
+    (a figure's caption) are none."""
     units = [_union(boxes, r) for r in lines]
     pitches = [b[3] - a[3] for a, b in zip(units, units[1:])]  # pitches[k]: row k's baseline to row k + 1's
     for start in range(3, len(lines) - NOTE_ROWS + 1):
