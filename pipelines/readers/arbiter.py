@@ -32,15 +32,21 @@ CONTEXT = 3  # characters of the line drawn on each side of a disputed span (non
 MOST_SPANS = 2  # a line differing in more spans than this is no misread of a span
 LONGEST = 3  # nor one whose span, on either side, is longer than this many characters
 FIT = 0.7  # the correlation the target's drawing must reach in the crop
-MARGIN = 0.04  # and by how much it must beat the reading's
+# and by how much it must beat the reading's: a right target's drawing beat PP-OCR's misreading by 0.25-0.6 on the
+# docs pages it flagged; a code line cut at its column's edge (an "n" drawn as its left half, the target "then",
+# docs_68 of the 200-page build) by 0.05, and one letter for another ("sed" read "sad") by as little.
+MARGIN = 0.1
 # Sizes tried, as shares of the line's box height (a box spans a face's ascender to descender: 0.9-1.4 em).
-SIZES = tuple(np.geomspace(0.6, 1.15, 18))
-STYLES = ("regular", "bold")
+SIZES = tuple(np.geomspace(0.6, 1.15, 24))
+STYLES = ("regular", "bold", "italic")  # emphasis sets a code span in prose italic
 # Faces a character the page's own faces lack is drawn from (MuPDF's fallbacks are alike: a Chinese and a Latin one).
 FALLBACK = (faces.CJK["noto-sans-cjk"].files["regular"], "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 # MuPDF's built-in faces by the family key that names them.
 BUILTIN = {"times": "/usr/share/fonts/opentype/urw-base35/NimbusRoman-{}.otf",
            "helvetica": "/usr/share/fonts/opentype/urw-base35/NimbusSans-{}.otf"}
+URW_STYLES = {"times": {"regular": "Regular", "bold": "Bold", "italic": "Italic"},
+              "helvetica": {"regular": "Regular", "bold": "Bold", "italic": "Italic"}}
+BLURS = (0.0, 0.8, 1.5)  # Gaussian sigmas a captured page's drawing is softened by (its crop is flattened, not sharp)
 
 Source = str | tuple[str, int]
 
@@ -81,7 +87,7 @@ def page_faces(meta: dict[str, Any]) -> list[Source]:
     out: list[Source] = []
     for key in (layout.get("face"), layout.get("heading_face"), layout.get("mono")):
         if key in BUILTIN:
-            out += [BUILTIN[key].format(s.title()) for s in STYLES]
+            out += [BUILTIN[key].format(URW_STYLES[key][s]) for s in STYLES]
         elif key in faces.FAMILIES:
             files = faces.FAMILIES[key].files
             out += [files.get(s, files["regular"]) for s in STYLES]
@@ -98,17 +104,17 @@ def _cmap(source: Source) -> frozenset[int]:
 
 
 @functools.lru_cache(maxsize=256)
-def _font(source: Source, size: int) -> ImageFont.FreeTypeFont:
+def _font(source: Source, size: float) -> ImageFont.FreeTypeFont:
     path, index = (source, 0) if isinstance(source, str) else source
     return ImageFont.truetype(path, size, index=index)
 
 
-def draw(text: str, chain: Sequence[Source], size: int) -> np.ndarray:
+def draw(text: str, chain: Sequence[Source], size: float) -> np.ndarray:
     """The text's ink (0-1, float32) drawn character by character, each from the first face of `chain` holding it."""
     sources = [next((s for s in chain if ord(c) in _cmap(s)), chain[0]) for c in text]
     fonts = [_font(s, size) for s in sources]
     width = int(sum(f.getlength(c) for f, c in zip(fonts, text))) + 4
-    canvas = Image.new("L", (max(width, 1), 2 * size), 0)
+    canvas = Image.new("L", (max(width, 1), round(2 * size)), 0)
     pen, x = ImageDraw.Draw(canvas), 2.0
     for f, c in zip(fonts, text):
         pen.text((x, 1.4 * size), c, fill=255, font=f, anchor="ls")
@@ -120,23 +126,22 @@ def draw(text: str, chain: Sequence[Source], size: int) -> np.ndarray:
     return ink[max(0, rows[0] - 1):rows[-1] + 2, max(0, cols[0] - 1):cols[-1] + 2]
 
 
-def fits(dispute: Dispute, crop: np.ndarray, sources: Sequence[Source], height: float) -> tuple[float, float]:
-    """(the target's drawing's correlation with the crop, the reading's) in the face and size where either fits
-    best."""
+def fits(dispute: Dispute, crop: np.ndarray, sources: Sequence[Source], height: float,
+         blurs: Sequence[float] = (0.0,)) -> tuple[float, float]:
+    """(the target's drawing's correlation with the crop, the reading's) in the face, size and softening where
+    either fits best."""
     best = (-1.0, -1.0)
     for source in sources:
         chain = [source, *sources, *FALLBACK]
         for share in SIZES:
-            size = max(6, round(share * height))
-            scores = []
-            for text in (dispute.target, dispute.read):
-                template = draw(text, chain, size)
-                if not template.size or template.shape[0] > crop.shape[0] or template.shape[1] > crop.shape[1]:
-                    scores.append(-1.0)
-                    continue
-                scores.append(float(cv2.matchTemplate(crop, template, cv2.TM_CCOEFF_NORMED).max()))
-            if max(scores) > max(best):
-                best = (scores[0], scores[1])
+            drawn = [draw(text, chain, max(6.0, share * height)) for text in (dispute.target, dispute.read)]
+            if any(not t.size or t.shape[0] > crop.shape[0] or t.shape[1] > crop.shape[1] for t in drawn):
+                continue
+            for blur in blurs:
+                scores = [float(cv2.matchTemplate(crop, cv2.GaussianBlur(t, (0, 0), blur) if blur else t,
+                                                  cv2.TM_CCOEFF_NORMED).max()) for t in drawn]
+                if max(scores) > max(best):
+                    best = (scores[0], scores[1])
     return best
 
 
@@ -160,7 +165,7 @@ def settled(image: Image.Image, box: Sequence[Any], target: str, read: str, meta
     if not spans:
         return None
     crop, height = line_crop(image, box)
-    scores = [fits(d, crop, sources, height) for d in spans]
+    scores = [fits(d, crop, sources, height, BLURS if meta.get("capture") else (0.0,)) for d in spans]
     cleared = all(a >= FIT and a - b >= MARGIN for a, b in scores)
     return {"cleared": cleared, "fits": [[round(a, 3), round(b, 3)] for a, b in scores],
             "spans": [[d.target, d.read] for d in spans]}
