@@ -37,7 +37,9 @@ FIT = 0.7  # the correlation the target's drawing must reach in the crop
 # docs_68 of the 200-page build) by 0.05, and one letter for another ("sed" read "sad") by as little.
 MARGIN = 0.1
 # Sizes tried, as shares of the line's box height (a box spans a face's ascender to descender: 0.9-1.4 em).
-SIZES = tuple(np.geomspace(0.6, 1.15, 24))
+SIZES = tuple(np.geomspace(0.6, 1.15, 10))
+FINE = 1.025  # the steps about the best of them
+INKED = 0.1  # a window whose variance is under this share of the drawing's holds no ink to compare
 STYLES = ("regular", "bold", "italic")  # emphasis sets a code span in prose italic
 # Faces a character the page's own faces lack is drawn from (MuPDF's fallbacks are alike: a Chinese and a Latin one).
 FALLBACK = (faces.CJK["noto-sans-cjk"].files["regular"], "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
@@ -129,20 +131,42 @@ def draw(text: str, chain: Sequence[Source], size: float) -> np.ndarray:
 def fits(dispute: Dispute, crop: np.ndarray, sources: Sequence[Source], height: float,
          blurs: Sequence[float] = (0.0,)) -> tuple[float, float]:
     """(the target's drawing's correlation with the crop, the reading's) in the face, size and softening where
-    either fits best."""
-    best = (-1.0, -1.0)
+    either fits best: every face at `SIZES`, then the best face at `FINE` steps about its best size."""
+    best = (-1.0, -1.0, sources[0], SIZES[0])
     for source in sources:
-        chain = [source, *sources, *FALLBACK]
-        for share in SIZES:
-            drawn = [draw(text, chain, max(6.0, share * height)) for text in (dispute.target, dispute.read)]
-            if any(not t.size or t.shape[0] > crop.shape[0] or t.shape[1] > crop.shape[1] for t in drawn):
-                continue
-            for blur in blurs:
-                scores = [float(cv2.matchTemplate(crop, cv2.GaussianBlur(t, (0, 0), blur) if blur else t,
-                                                  cv2.TM_CCOEFF_NORMED).max()) for t in drawn]
-                if max(scores) > max(best):
-                    best = (scores[0], scores[1])
+        best = max(best, _fits(dispute, crop, [source, *sources], SIZES, height, blurs), key=lambda b: max(b[:2]))
+    _, _, source, share = best
+    near = tuple(share * FINE ** k for k in range(-3, 4))
+    best = max(best, _fits(dispute, crop, [source, *sources], near, height, blurs), key=lambda b: max(b[:2]))
+    return best[0], best[1]
+
+
+def _fits(dispute: Dispute, crop: np.ndarray, chain: list[Source], shares: Sequence[float], height: float,
+          blurs: Sequence[float]) -> tuple[float, float, Source, float]:
+    """`fits` in the face `chain[0]` (the others and `FALLBACK` drawing what it lacks) at sizes `shares` of
+    `height`: (target's, reading's, face, size) where either fits best."""
+    best = (-1.0, -1.0, chain[0], shares[0])
+    for share in shares:
+        drawn = [draw(text, [*chain, *FALLBACK], max(6.0, share * height)) for text in (dispute.target, dispute.read)]
+        if any(not t.size or t.shape[0] > crop.shape[0] or t.shape[1] > crop.shape[1] for t in drawn):
+            continue
+        for blur in blurs:
+            scores = [_correlation(crop, cv2.GaussianBlur(t, (0, 0), blur) if blur else t) for t in drawn]
+            if max(scores) > max(best[:2]):
+                best = (scores[0], scores[1], chain[0], share)
     return best
+
+
+def _correlation(crop: np.ndarray, template: np.ndarray) -> float:
+    """The best normalised cross-correlation of the template in the crop, over windows that hold ink: OpenCV scores
+    a blank window against any template 1.0 (its variance is 0), which cleared a target whose drawing sat there."""
+    scores = cv2.matchTemplate(crop, template, cv2.TM_CCOEFF_NORMED)
+    h, w = template.shape
+    mean = cv2.boxFilter(crop, -1, (w, h), anchor=(0, 0), normalize=True, borderType=cv2.BORDER_CONSTANT)
+    square = cv2.boxFilter(crop * crop, -1, (w, h), anchor=(0, 0), normalize=True, borderType=cv2.BORDER_CONSTANT)
+    spread = (square - mean * mean)[:scores.shape[0], :scores.shape[1]]
+    held = np.isfinite(scores) & (spread > INKED * max(float(template.var()), 1e-6))
+    return float(scores[held].max()) if held.any() else -1.0
 
 
 def line_crop(image: Image.Image, box: Sequence[Any]) -> tuple[np.ndarray, float]:
