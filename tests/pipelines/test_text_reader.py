@@ -164,6 +164,26 @@ def test_a_line_printed_several_times_is_matched_to_its_detections_in_turn() -> 
     assert judge([fold(line) for line in swapped], found)["order"] < 1.0
 
 
+def test_a_blind_text_printing_the_same_lines_again_and_again_is_judged_by_position() -> None:
+    """A real PDF's blind text (`--source` of the shared PDFs, sample 7 at e352651) prints one paragraph's lines
+    again and again; the whole-page reading garbled one of them ("ot t t t ve t , t s"). Matched k-th to k-th, every
+    later repeat shifted by one and a right target was judged out of order; by position each is its own detection,
+    the garbled one is left to be read again (its line unplaced once), and a real swap is still out of order."""
+    paragraph = ["Hello, here is some text without a meaning. This text should show",
+                 "what a printed text will look like at this place. If you read this",
+                 "information. Really? Is there no information? Is there a difference",
+                 'some nonsense like "Huardest gefburn"? Kjift - not at all! A blind']
+    lines = paragraph * 3
+    read = [*lines]
+    read[7] = "ot t t t ve t , t s"
+    found = _boxes([[(10, 900, text)] for text in read])
+    good = judge([fold(line) for line in lines], found)
+    assert good["order"] == 1.0 and good["unmatched_texts"] == [fold(read[7])], good
+    assert good["unmatched_lines"] == [fold(paragraph[3])], good
+    swapped = [*lines[:5], lines[6], lines[5], *lines[7:]]
+    assert judge([fold(line) for line in swapped], found)["order"] < 1.0
+
+
 def test_a_table_row_whose_cells_sit_in_columns_of_their_own_written_a_cell_a_line_is_a_split() -> None:
     """A ruled table: the detector reads each cell alone and the columns have gutters; a row per line passes, a
     row written one cell a line (long cells or short) does not."""
