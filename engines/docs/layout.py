@@ -202,7 +202,9 @@ def _notes_from(boxes: list[Box], lines: list[list[int]], h: float) -> int:
     (a figure's caption) are none."""
     units = [_union(boxes, r) for r in lines]
     pitches = [b[3] - a[3] for a, b in zip(units, units[1:])]  # pitches[k]: row k's baseline to row k + 1's
-    for start in range(3, len(lines) - NOTE_ROWS + 1):
+    # notes are at most a third of their column, under `BODY_ROWS` of body: a table's tight rows under a column's
+    # headings are none (a real report's balance sheet, read column by column, lost its left column to the end)
+    for start in range(max(BODY_ROWS, -(-2 * len(lines) // 3)), len(lines) - NOTE_ROWS + 1):
         body = units[max(0, start - BODY_ROWS):start]
         pitch = median(pitches[max(0, start - BODY_ROWS):start - 1])
         if (pitches[start - 1] > pitch and max(pitches[start:]) <= NOTE_PITCH * pitch
