@@ -115,7 +115,7 @@ def reading_order(lines: list[Box], pictures: list[Box] = ()) -> Ordered:
     if not lines:
         return Ordered([], [], 0)
     h = median(b[3] - b[1] for b in lines)
-    ordered = _ordered([*lines, *pictures], h)
+    ordered = _ordered([*lines, *pictures], h, len(lines))
     rows, at = [], {}  # the rows of lines (a picture is a row of its own), and each kept row's new index
     for k, row in enumerate(ordered.rows):
         if kept := [i for i in row if i < len(lines)]:
@@ -125,8 +125,10 @@ def reading_order(lines: list[Box], pictures: list[Box] = ()) -> Ordered:
     return Ordered(rows, paragraphs, ordered.columns)
 
 
-def _ordered(boxes: list[Box], h: float) -> Ordered:
-    """`reading_order` of every box given, `h` the median line height."""
+def _ordered(boxes: list[Box], h: float, pictures_from: int | None = None) -> Ordered:
+    """`reading_order` of every box given, `h` the median line height; the boxes from `pictures_from` on are
+    pictures."""
+    pictures_from = len(boxes) if pictures_from is None else pictures_from
     left, right = min(b[0] for b in boxes), max(b[2] for b in boxes)
     stretches: list[tuple[list[list[int]], list[Interval]]] = []  # (bands, free stretches they share)
     last_bottom = -1e18
@@ -180,7 +182,7 @@ def _ordered(boxes: list[Box], h: float) -> Ordered:
             cols[column_of[i]].append(i)
         notes: list[list[int]] = []  # each column's foot notes, read after all the stretch's columns
         for col in cols:
-            lines = [row for band in _bands(boxes, col) for row in _rows(boxes, band)]
+            lines = _column_rows(boxes, col, pictures_from)
             if len(cols) > 1:
                 cut = _notes_from(boxes, lines, h)
                 lines, notes = lines[:cut], notes + lines[cut:]
@@ -189,6 +191,18 @@ def _ordered(boxes: list[Box], h: float) -> Ordered:
                                   for run in _paragraphs([_union(boxes, r) for r in block]))
                 rows.extend(block)
     return Ordered(rows, paragraphs, columns)
+
+
+def _column_rows(boxes: list[Box], col: list[int], pictures_from: int) -> list[list[int]]:
+    """A column's rows top to bottom: its lines' (`_rows` of each band), each picture a row of its own where it
+    stands. A picture beside lines makes no band with them: an IEEE biography's photo (painted over), as tall as
+    eight lines beside it, made them one band, and its rows were joined in x order ("tonomous" and "University of
+    Barcelona (2000)," of one justified line read seven lines apart)."""
+    rows = [row for band in _bands(boxes, [i for i in col if i < pictures_from]) for row in _rows(boxes, band)]
+    for i in sorted((i for i in col if i >= pictures_from), key=lambda i: boxes[i][1]):
+        at = next((k for k, row in enumerate(rows) if min(boxes[j][1] for j in row) > boxes[i][1]), len(rows))
+        rows.insert(at, [i])
+    return rows
 
 
 def _notes_from(boxes: list[Box], lines: list[list[int]], h: float) -> int:
