@@ -46,8 +46,6 @@ FALLBACK = (faces.CJK["noto-sans-cjk"].files["regular"], "/usr/share/fonts/truet
 # MuPDF's built-in faces by the family key that names them.
 BUILTIN = {"times": "/usr/share/fonts/opentype/urw-base35/NimbusRoman-{}.otf",
            "helvetica": "/usr/share/fonts/opentype/urw-base35/NimbusSans-{}.otf"}
-URW_STYLES = {"times": {"regular": "Regular", "bold": "Bold", "italic": "Italic"},
-              "helvetica": {"regular": "Regular", "bold": "Bold", "italic": "Italic"}}
 BLURS = (0.0, 0.8, 1.5)  # Gaussian sigmas a captured page's drawing is softened by (its crop is flattened, not sharp)
 
 Source = str | tuple[str, int]
@@ -89,7 +87,7 @@ def page_faces(meta: dict[str, Any]) -> list[Source]:
     out: list[Source] = []
     for key in (layout.get("face"), layout.get("heading_face"), layout.get("mono")):
         if key in BUILTIN:
-            out += [BUILTIN[key].format(URW_STYLES[key][s]) for s in STYLES]
+            out += [BUILTIN[key].format(s.title()) for s in STYLES]
         elif key in faces.FAMILIES:
             files = faces.FAMILIES[key].files
             out += [files.get(s, files["regular"]) for s in STYLES]
