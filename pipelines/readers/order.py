@@ -88,8 +88,7 @@ def _gutters(boxes: list[Box]) -> list[tuple[float, float]]:
     sides = (xs > x1, xs < x0)  # (x, box): the box stands left of x, right of x
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # an x with no box on one side has no columns there
-        spans = [(np.nanmin(c, axis=1, keepdims=True), np.nanmax(c, axis=1, keepdims=True))
-                 for c in (np.where(side, centre, np.nan) for side in sides)]
+        spans = [_second(np.where(side, centre, np.nan)) for side in sides]
     top, bottom = np.maximum(spans[0][0], spans[1][0]), np.minimum(spans[0][1], spans[1][1])  # NaN: one side empty
     above, below = (covers & (centre < top)).sum(axis=1), (covers & (centre > bottom)).sum(axis=1)
     # a band over tall columns may be taller than a table's prose may be over its few rows
@@ -110,6 +109,20 @@ def _gutters(boxes: list[Box]) -> list[tuple[float, float]]:
     # side by side (a letter's sender block above its recipient's, right and left, is not two columns).
     return [(a, b) for a, b in runs if _side_by_side([bx for bx in boxes if bx[2] <= a + 1],
                                                      [bx for bx in boxes if bx[0] >= b - 1], len(boxes) / 6)]
+
+
+def _second(centres: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per x (row), the second lowest and second highest of the centres of the boxes on one side of it (NaN for
+    none; the only one where one): where the columns beside x begin and end. One title line cut in two by the
+    detector ("Facebook AI" left of the DPR paper's gutter, "‡Princeton University" right of it) is no column's
+    first line: taken for one, the four title lines under it counted as crossing the columns, no gutter was found
+    and the two columns were read row by row."""
+    ordered = np.sort(centres, axis=1)  # NaN last
+    count = np.sum(~np.isnan(centres), axis=1, keepdims=True)
+    top = np.where(count >= 2, ordered[:, 1:2], ordered[:, :1])
+    high = np.take_along_axis(ordered, np.maximum(count - 2, 0), axis=1)
+    bottom = np.where(count >= 2, high, np.take_along_axis(ordered, np.maximum(count - 1, 0), axis=1))
+    return top, bottom
 
 
 def _side_by_side(left: list[Box], right: list[Box], least: float) -> bool:
