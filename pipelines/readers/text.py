@@ -285,7 +285,7 @@ def score_text(record: dict[str, Any], images: list[Image.Image], exact_lines: b
     misread = _misread(images[0], list(zip(per_line, [box for line, box in zip(lines, boxes) if line.strip()])),
                        bool(meta.get("capture")), found[0], tilts[0])
     drawn = _drawn(images[0], misread, meta)
-    misread = [r for r, (_, settled) in zip(misread, drawn) if not (settled and settled["cleared"])]
+    misread = [r for r, settled in drawn if not (settled and settled["cleared"])]
     exact = max(0.0, 1.0 - PROBLEM_COST * len(misread))
     details.update(lines_misread=len(misread), misread=misread[:4], exact=exact)
     if drawn:
