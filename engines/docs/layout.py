@@ -209,7 +209,7 @@ def notes_from(boxes: list[Box], lines: list[list[int]], h: float) -> int:
     """Where a column's foot notes begin among its rows (len(rows) where it has none): footnotes are read after
     all columns, as Nougat reads them and as a generated page sets them (full width, under the columns). A note
     block stands at a column's foot in smaller type: after a gap, `NOTE_ROWS` or more rows (to the column's end) set
-    tighter than the `BODY_ROWS` above them (a median `NOTE_PITCH` of their pitch, bottom to bottom, which a note's
+    tighter than the `BODY_ROWS` above them (`NOTE_PITCH` of their pitch at most, bottom to bottom, which a note's
     raised mark does not change), one of them `NOTE_SMALL` of their line height or less (a mark raises a note's
     first row to the body's height; an abstract above sets the column's own pitch tighter). The DPR paper's first
     page sets its notes under the left column only, and they were read between the columns. Rows under a picture
@@ -221,7 +221,7 @@ def notes_from(boxes: list[Box], lines: list[list[int]], h: float) -> int:
     for start in range(max(BODY_ROWS, -(-2 * len(lines) // 3)), len(lines) - NOTE_ROWS + 1):
         body = units[max(0, start - BODY_ROWS):start]
         pitch = median(pitches[max(0, start - BODY_ROWS):start - 1])
-        if (pitches[start - 1] > pitch and median(pitches[start:]) <= NOTE_PITCH * pitch
+        if (pitches[start - 1] > pitch and max(pitches[start:]) <= NOTE_PITCH * pitch
                 and body[-1][3] - body[-1][1] <= 2 * h
                 and min(u[3] - u[1] for u in units[start:]) <= NOTE_SMALL * median(u[3] - u[1] for u in body)):
             return start
