@@ -28,15 +28,12 @@ from typing import Any
 import numpy as np
 from rapidfuzz import fuzz
 
-from engines.docs.layout import notes_from
-
 MIN_CHARS = 6  # lines shorter than this (after folding) match too many others to be placed
 WHOLE = 75  # fuzzy ratio from which a target line IS a detected line
 PIECE = 90  # partial ratio from which a shorter target line is a piece of a detected line
 NEAR = 2  # ranks a repeated line's detection may stand from where its neighbours put it (`_by_position`)
 EXACT = 95  # fuzzy ratio from which a detected line is all of its target line: no piece of that line is left over
 GUTTER_SHARE = 0.03  # a gutter may be crossed by this share of the boxes (a centred page number, a title)
-NOTES = 100.0  # a column's foot notes are placed in this column plus the note's own: after all columns
 EDGE_LINES = 3  # lines across the columns above or below them all that leave a gutter whole (a title, a footnote)
 EDGE_SHARE = 0.5  # or up to this share of the boxes in the shorter column, if more (a paper's title block),
 TALL = 12  # where that column holds at least this many boxes (a table's few rows under four lines of prose do not)
@@ -56,36 +53,12 @@ class Placed:
 
 
 def placed(found: list[Placed]) -> list[Placed]:
-    """The detected lines with their (band, column) set, page by page, a column's foot notes after all columns."""
+    """The detected lines with their (band, column) set, page by page."""
     for page in {p.page for p in found}:
         on_page = [p for p in found if p.page == page]
         for p, place in zip(on_page, places([p.box for p in on_page])):
             p.place = place
-        _notes_last(on_page)
     return found
-
-
-def _notes_last(found: list[Placed]) -> None:
-    """Place each column's foot notes after all the columns of its band, by the docs engine's own rule
-    (`engines.docs.layout.notes_from`: smaller type set tighter after a gap), as Nougat and the generated pages read
-    them: the DPR paper's first page sets its notes under the left column only."""
-    bands: dict[float, dict[float, list[Placed]]] = {}
-    for p in found:
-        bands.setdefault(p.place[0], {}).setdefault(p.place[1], []).append(p)
-    if not found:
-        return
-    height = float(np.median([p.box[3] - p.box[1] for p in found]))
-    for columns in bands.values():
-        if len(columns) < 2:
-            continue
-        for column, members in columns.items():
-            rows = [row for row in _rows(members) if row.text]
-            boxes = [row.box for row in rows]
-            start = notes_from(boxes, [[k] for k in range(len(boxes))], height)
-            notes = [row.box for row in rows[start:]]
-            for p in members:
-                if any(_same_row(p.box, box) for box in notes):
-                    p.place = (p.place[0], NOTES + column)
 
 
 def _gutters(boxes: list[Box]) -> list[tuple[float, float]]:
