@@ -34,6 +34,10 @@ NARROW = 4.0  # the narrowest column, in median line heights (bullets and line n
 # line up, and were read as two columns of two lines, each visual line cut in two.
 MIN_ROWS = 3
 ALIGN = 0.1  # line heights: two lines start at one x when their starts differ by no more (a column's lines share one)
+NOTE_ROWS = 2  # a column's foot notes: this many rows or more (one row's pitch cannot be told)
+NOTE_PITCH = 0.85  # set this tight or tighter than the column's rows
+NOTE_SMALL = 0.9  # with a row this small or smaller than the column's median line
+BODY_ROWS = 6  # the rows above a note block that give the body's pitch and line height
 WIDE = 2.0  # a gap this many line heights wide in two lines is a gutter however few lines have it (a word gap is
 # under one; a Federal Register gutter 2.5)
 
@@ -111,7 +115,7 @@ def reading_order(lines: list[Box], pictures: list[Box] = ()) -> Ordered:
     if not lines:
         return Ordered([], [], 0)
     h = median(b[3] - b[1] for b in lines)
-    ordered = _ordered([*lines, *pictures], h)
+    ordered = _ordered([*lines, *pictures], h, len(lines))
     rows, at = [], {}  # the rows of lines (a picture is a row of its own), and each kept row's new index
     for k, row in enumerate(ordered.rows):
         if kept := [i for i in row if i < len(lines)]:
@@ -121,8 +125,10 @@ def reading_order(lines: list[Box], pictures: list[Box] = ()) -> Ordered:
     return Ordered(rows, paragraphs, ordered.columns)
 
 
-def _ordered(boxes: list[Box], h: float) -> Ordered:
-    """`reading_order` of every box given, `h` the median line height."""
+def _ordered(boxes: list[Box], h: float, pictures_from: int | None = None) -> Ordered:
+    """`reading_order` of every box given, `h` the median line height; the boxes from `pictures_from` on are
+    pictures."""
+    pictures_from = len(boxes) if pictures_from is None else pictures_from
     left, right = min(b[0] for b in boxes), max(b[2] for b in boxes)
     stretches: list[tuple[list[list[int]], list[Interval]]] = []  # (bands, free stretches they share)
     last_bottom = -1e18
@@ -174,11 +180,52 @@ def _ordered(boxes: list[Box], h: float) -> Ordered:
         cols: list[list[int]] = [[] for _ in range(len(cuts) + 1)]
         for i in (i for band in bands for i in band):
             cols[column_of[i]].append(i)
+        notes: list[list[int]] = []  # each column's foot notes, read after all the stretch's columns
         for col in cols:
-            lines = [row for band in _bands(boxes, col) for row in _rows(boxes, band)]
-            paragraphs.extend([len(rows) + k for k in run] for run in _paragraphs([_union(boxes, r) for r in lines]))
-            rows.extend(lines)
+            lines = _column_rows(boxes, col, pictures_from)
+            if len(cols) > 1:
+                cut = notes_from(boxes, lines, h)
+                lines, notes = lines[:cut], notes + lines[cut:]
+            for block in (lines, notes) if col is cols[-1] else (lines,):
+                paragraphs.extend([len(rows) + k for k in run]
+                                  for run in _paragraphs([_union(boxes, r) for r in block]))
+                rows.extend(block)
     return Ordered(rows, paragraphs, columns)
+
+
+def _column_rows(boxes: list[Box], col: list[int], pictures_from: int) -> list[list[int]]:
+    """A column's rows top to bottom: its lines' (`_rows` of each band), each picture a row of its own where it
+    stands. A picture beside lines makes no band with them: an IEEE biography's photo (painted over), as tall as
+    eight lines beside it, made them one band, and its rows were joined in x order ("tonomous" and "University of
+    Barcelona (2000)," of one justified line read seven lines apart)."""
+    rows = [row for band in _bands(boxes, [i for i in col if i < pictures_from]) for row in _rows(boxes, band)]
+    for i in sorted((i for i in col if i >= pictures_from), key=lambda i: boxes[i][1]):
+        at = next((k for k, row in enumerate(rows) if min(boxes[j][1] for j in row) > boxes[i][1]), len(rows))
+        rows.insert(at, [i])
+    return rows
+
+
+def notes_from(boxes: list[Box], lines: list[list[int]], h: float) -> int:
+    """Where a column's foot notes begin among its rows (len(rows) where it has none): footnotes are read after
+    all columns, as Nougat reads them and as a generated page sets them (full width, under the columns). A note
+    block stands at a column's foot in smaller type: after a gap, `NOTE_ROWS` or more rows (to the column's end) set
+    tighter than the `BODY_ROWS` above them (`NOTE_PITCH` of their pitch at most, bottom to bottom, which a note's
+    raised mark does not change), one of them `NOTE_SMALL` of their line height or less (a mark raises a note's
+    first row to the body's height; an abstract above sets the column's own pitch tighter). The DPR paper's first
+    page sets its notes under the left column only, and they were read between the columns. Rows under a picture
+    (a figure's caption) are none."""
+    units = [_union(boxes, r) for r in lines]
+    pitches = [b[3] - a[3] for a, b in zip(units, units[1:])]  # pitches[k]: row k's baseline to row k + 1's
+    # notes are at most a third of their column, under `BODY_ROWS` of body: a table's tight rows under a column's
+    # headings are none (a real report's balance sheet, read column by column, lost its left column to the end)
+    for start in range(max(BODY_ROWS, -(-2 * len(lines) // 3)), len(lines) - NOTE_ROWS + 1):
+        body = units[max(0, start - BODY_ROWS):start]
+        pitch = median(pitches[max(0, start - BODY_ROWS):start - 1])
+        if (pitches[start - 1] > pitch and max(pitches[start:]) <= NOTE_PITCH * pitch
+                and body[-1][3] - body[-1][1] <= 2 * h
+                and min(u[3] - u[1] for u in units[start:]) <= NOTE_SMALL * median(u[3] - u[1] for u in body)):
+            return start
+    return len(lines)
 
 
 def _pull_back(boxes: list[Box], stretches: list[tuple[list[list[int]], list[Interval]]], left: float, right: float,

@@ -8,7 +8,10 @@ hides one wrong word, so where the record's meta gives each target line's box (`
 (`renderers.ppocr.read_crops`) and compared character by character with its target line: its CER,
 and whether it reads back exactly but for what PP-OCR confuses on clean type (`blind`). A line that does
 not is read again from crops with other margins (`SECOND_LOOKS`): PP-OCR's own slips depend on the crop, a
-wrong target does not, so a line counts as misread only when no look reads it exactly. The score
+wrong target does not, so a line counts as misread only when no look reads it exactly, and the drawing does
+not settle it: a line that differs from its reading in a span or two of a few characters has both drawn in the
+page's own faces and matched with its crop (`pipelines.readers.arbiter`), and is cleared only where the target's
+drawing fits clearly better (PP-OCR drops the backslash of `/\\r` in every look). The score
 is the lowest of the token F1, the exact-line figure (1 less PROBLEM_COST per line misread: one changed
 character on a page of a hundred lines flags it; for handwriting, 1 - the worst line's CER) and the layout
 figure: one wrong line is enough to flag a sample. The layout figure (`pipelines.readers.order`) does not trust the engine's
@@ -52,7 +55,7 @@ from PIL import Image
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from pipelines.readers import Reading
+from pipelines.readers import Reading, arbiter
 from pipelines.readers.order import MIN_CHARS, WHOLE, Placed, accounted, judge, short
 from renderers import capture, ppocr
 from renderers.result import DrawnText
@@ -278,11 +281,15 @@ def score_text(record: dict[str, Any], images: list[Image.Image], exact_lines: b
                    worst_line_cer=round(worst["cer"], 4), worst_line=worst)
     if not exact_lines:
         return Reading(min(score, 1.0 - worst["cer"]), details)
-    captured = bool(record_meta(record).get("capture"))
+    meta = record_meta(record)
     misread = _misread(images[0], list(zip(per_line, [box for line, box in zip(lines, boxes) if line.strip()])),
-                       captured, found[0], tilts[0])
+                       bool(meta.get("capture")), found[0], tilts[0])
+    drawn = _drawn(images[0], misread, meta)
+    misread = [r for r, settled in drawn if not (settled and settled["cleared"])]
     exact = max(0.0, 1.0 - PROBLEM_COST * len(misread))
     details.update(lines_misread=len(misread), misread=misread[:4], exact=exact)
+    if drawn:
+        details["drawn"] = [{**r, **settled} for r, settled in drawn if settled][:4]
     return Reading(min(score, exact), details)
 
 
@@ -435,10 +442,10 @@ def doubted(detections: Sequence[tuple[str, Sequence[float]]], unplaced: int) ->
 
 
 def _misread(image: Image.Image, lines: list[tuple[dict[str, Any], Sequence[Any]]], captured: bool = False,
-             found: Sequence[DrawnText] = (), tilt: float = 0.0) -> list[dict[str, Any]]:
+             found: Sequence[DrawnText] = (), tilt: float = 0.0) -> list[tuple[dict[str, Any], Sequence[Any]]]:
     """The lines (`line_cers` records with their boxes) that read back other than their target (`reads_as`) in
-    every look: the first reading, the page's own detections inside the line's box (`pieces`: read with the whole
-    image, which the reader has already), then crops with each of `SECOND_LOOKS`' margins."""
+    every look, with their boxes: the first reading, the page's own detections inside the line's box (`pieces`: read
+    with the whole image, which the reader has already), then crops with each of `SECOND_LOOKS`' margins."""
     suspects = [(r, box) for r, box in lines
                 if len(blind(r["target"])) > 1 and not reads_as(r["read"], r["target"], captured)
                 and not reads_as(pieces(found, box, tilt), r["target"], captured)]
@@ -447,7 +454,19 @@ def _misread(image: Image.Image, lines: list[tuple[dict[str, Any], Sequence[Any]
             break
         again = ppocr.read_crops(image, [box for _, box in suspects], pad=pad)
         suspects = [(r, box) for (r, box), got in zip(suspects, again) if not reads_as(got.text, r["target"], captured)]
-    return [r for r, _ in suspects]
+    return suspects
+
+
+def _drawn(image: Image.Image, misread: list[tuple[dict[str, Any], Sequence[Any]]],
+           meta: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
+    """Each line misread in every look with the drawing's opinion of its disputed spans (`arbiter.settled`: the
+    target and the first reading drawn in the page's faces and matched with its crop), None where it has none."""
+    return [(r, arbiter.settled(image, box, r["target"], r["read"], meta, _same)) for r, box in misread]
+
+
+def _same(a: str, b: str) -> bool:
+    """Whether two spans of a line are what the exact-line check cannot tell apart."""
+    return blind(a) == blind(b)
 
 
 def pieces(found: Sequence[DrawnText], box: Sequence[Any], tilt: float) -> str:

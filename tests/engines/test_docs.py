@@ -706,6 +706,34 @@ def test_a_right_column_starting_above_a_running_head_and_title_is_read_second()
                             [at[second]], *([at[b]] for b in right)]
 
 
+def test_footnotes_under_one_column_are_read_after_all_columns() -> None:
+    """The DPR paper's first page (`--source` of the shared real PDFs): its notes stand under the left column only,
+    in smaller type set tighter ("∗Equal contribution", "1The code ...", their marks raising their first rows to
+    the body's height), and were read between the columns. Notes come after all columns, as on a generated page
+    and in Nougat; a right column with no notes, and the same rows set at the body's pitch and size, stay where
+    they are."""
+    left = [(144, 666 + 27 * r, 581, 686 + 27 * r) for r in range(20)]
+    notes = [(176, 1230, 319, 1250), (169, 1253, 581, 1272), (144, 1276, 449, 1292), (169, 1294, 581, 1314),
+             (144, 1318, 536, 1334)]
+    right = [(615, 666 + 27 * r, 1051, 686 + 27 * r) for r in range(25)]
+    ordered = reading_order([*left, *notes, *right])
+    assert ordered.order == [*range(20), *range(25, 50), *range(20, 25)]
+    assert [20, 21, 22, 23, 24] in [[ordered.rows[k][0] for k in run] for run in ordered.paragraphs]
+    body = [(144, 1226 + 27 * r, 581, 1246 + 27 * r) for r in range(5)]  # the column goes on after a gap
+    assert reading_order([*left, *body, *right]).order == [*range(25), *range(25, 50)]
+
+
+def test_a_picture_beside_lines_makes_no_row_with_them() -> None:
+    """An IEEE biography (`--source` of the shared real PDFs, sample 5 at e352651): the author's photo, painted over,
+    stands beside eight lines, and a justified line's pieces "tonomous" and "University of Barcelona (2000)," were
+    read seven lines apart (the photo made one band of the lines beside it, joined in x order)."""
+    lines = [(766, 1300 + 17.5 * r, 1095, 1315 + 17.5 * r) for r in range(11)]
+    cut = [(766, lines[2][1], 836, lines[2][3]), (848, lines[2][1], 1095, lines[2][3])]
+    boxes = [*lines[:2], *cut, *lines[3:]]
+    ordered = reading_order(boxes, [(611, 1301, 743, 1476)])
+    assert ordered.rows == [[0], [1], [2, 3], *([k] for k in range(4, 12))]
+
+
 @pytest.mark.slow
 def test_a_pages_footnote_is_read_after_all_its_columns() -> None:
     """A two-column page's footnote, set across the text area under both columns, was read after the left column
