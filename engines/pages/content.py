@@ -74,10 +74,10 @@ NUMERIC = re.compile(r"[\d,.]+")
 WORKED = 0.75
 WHOLE = 1000  # sentences: more than any paragraph holds
 # Usable paragraphs (read or skipped) a document reads per page of content (`Walk`'s `ahead`): on 40 documents of 12
-# pages (multipage's), English read 134 on average (at most 178), Chinese 97 (at most 156), printing 89% of the
+# pages (multipage's), English read 122 on average (at most 166), Chinese 84 (at most 120), printing 89% of the
 # manual's paragraphs they pass (16% when a paragraph had to hold no TeX or markdown special and a heading skipped
-# the rest of its section: a document crossed a chapter every 2.4 pages, now every 6.1).
-PARAGRAPHS_PER_PAGE = {"en": 15, "zh": 13}
+# the rest of its section: a document crossed a chapter every 2.4 pages, now every 6.4).
+PARAGRAPHS_PER_PAGE = {"en": 11, "zh": 8}
 
 
 def _printable(text: str, lang: str) -> bool:
