@@ -221,7 +221,8 @@ def line_cers(image: Image.Image, lines: list[str], boxes: list[list[float]]) ->
     out = []
     for (line, _), got in zip(pairs, read):
         truth, text = _squash_spaces(line), _squash_spaces(got.text)
-        out.append({"target": truth, "read": text, "cer": cer(fold(text), fold(truth)), "cer_raw": cer(text, truth)})
+        out.append({"target": truth, "read": text, "cer": cer(fold(text), fold(truth)), "cer_raw": cer(text, truth),
+                    "line": " ".join(line.split())})  # its own code points: a footnote's ¹ is no 1 (`SUPERSCRIPT`)
     return out
 
 
@@ -452,13 +453,13 @@ def _misread(image: Image.Image, lines: list[tuple[dict[str, Any], Sequence[Any]
     every look, with their boxes: the first reading, the page's own detections inside the line's box (`pieces`: read
     with the whole image, which the reader has already), then crops with each of `SECOND_LOOKS`' margins."""
     suspects = [(r, box) for r, box in lines
-                if len(blind(r["target"])) > 1 and not reads_as(r["read"], r["target"], captured)
-                and not reads_as(pieces(found, box, tilt), r["target"], captured)]
+                if len(blind(r["target"])) > 1 and not reads_as(r["read"], r["line"], captured)
+                and not reads_as(pieces(found, box, tilt), r["line"], captured)]
     for pad in SECOND_LOOKS:
         if not suspects:
             break
         again = ppocr.read_crops(image, [box for _, box in suspects], pad=pad)
-        suspects = [(r, box) for (r, box), got in zip(suspects, again) if not reads_as(got.text, r["target"], captured)]
+        suspects = [(r, box) for (r, box), got in zip(suspects, again) if not reads_as(got.text, r["line"], captured)]
     return suspects
 
 

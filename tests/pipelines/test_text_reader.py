@@ -13,7 +13,16 @@ import pytest
 from PIL import Image
 
 from pipelines.readers.order import Placed, judge, placed
-from pipelines.readers.text import _look_again, _read_under_read_again, doubted, drawing, fold, pieces, reads_as
+from pipelines.readers.text import (
+    _look_again,
+    _misread,
+    _read_under_read_again,
+    doubted,
+    drawing,
+    fold,
+    pieces,
+    reads_as,
+)
 from renderers.result import DrawnText
 from tests.conftest import draw_lines
 
@@ -57,6 +66,9 @@ def test_a_footnotes_raised_mark_may_go_unread_but_nothing_else_of_its_line() ->
     assert reads_as("Debian system uses FreeType 2.0", "¹ Debian system uses FreeType 2.0", captured=False)
     assert not reads_as("• Tunnel it via SSG'", "• Tunnel it via SSH¹", captured=False)  # the letters still count
     assert not reads_as("• Tunnel it via SSH2", "• Tunnel it via SSH¹", captured=False)  # a mark read as another
+    # the exact-line check asks with the line's own code points, not its NFKC form, where ¹ is a 1 (docs_15)
+    record = {"target": "• Tunnel it via SSH1", "line": "• Tunnel it via SSH¹", "read": "• Tunnel it via SSH'"}
+    assert _misread(Image.new("RGB", (400, 40), "white"), [(record, [0, 0, 400, 40])]) == []
 
 
 def test_a_list_items_bullet_may_go_unread_but_nothing_else_of_its_line() -> None:
