@@ -67,12 +67,9 @@ class Segment:
     def latex(self, note: str = "") -> str:
         """The run's LaTeX: `tex` where it is drawn otherwise than its markdown says (a footnote's own
         number), `\\footnote[n]{note}` for a footnote mark (`note` the footnote's LaTeX), else the text
-        (prose `escaped`). A prose run whose `tex` opens with its own text (the pages reader's cut paragraph:
-        its text, then a forced break) prints that text escaped, then the rest of `tex`."""
+        (prose `escaped`)."""
         if self.note:
             return f"\\footnote[{self.note}]{{{note}}}"
-        if self.tex and not self.math and self.tex.startswith(self.text):  # its text, then LaTeX of its own
-            return escaped(self.text) + self.tex[len(self.text):]
         if self.tex:
             return self.tex
         return f"\\({self.text}\\)" if self.math else escaped(self.text)

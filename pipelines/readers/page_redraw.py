@@ -30,7 +30,7 @@ from typing import Any
 
 from PIL import Image
 
-from engines.pages.blocks import Block, Segment
+from engines.pages.blocks import Block, Segment, escaped
 from engines.pages.content import CAPTION
 from engines.pages.layout import ENGINE, PageStyle, batch_latex, document_latex
 from engines.photos import compile_with_photos
@@ -181,7 +181,7 @@ def _cut(blocks: list[Block]) -> list[Block] | None:
     last = blocks[body[-1]]
     cut = "\\parfillskip=0pt" + CUT
     ending = ((*last.segments, Segment("", tex=cut)) if last.segments[-1].math
-              else (*last.segments[:-1], dataclasses.replace(last.segments[-1], tex=last.segments[-1].text + cut)))
+              else (*last.segments[:-1], dataclasses.replace(last.segments[-1], tex=escaped(last.segments[-1].text) + cut)))
     return [*blocks[:body[-1]], dataclasses.replace(last, segments=ending), *blocks[body[-1] + 1:]]
 
 
